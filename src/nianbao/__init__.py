@@ -1,0 +1,17 @@
+"""nianbao — read, check, write and compare 政府信息公开工作年度报告."""
+
+from __future__ import annotations
+
+from .report import Finding, Report, Value
+
+__version__ = "0.1.0"
+
+__all__ = ["Report", "Value", "Finding", "parse", "check", "__version__"]
+
+
+def __getattr__(name: str):  # lazy: keep `import nianbao` cheap
+    if name in ("parse", "check", "read"):
+        from . import api
+
+        return getattr(api, name)
+    raise AttributeError(name)

@@ -1,0 +1,121 @@
+"""The document model every reader produces and the extractor consumes.
+
+A :class:`Document` is the normalised text of a report cut into blocks: paragraphs and
+tables. A table is a grid of :class:`Cell` objects. Every block and cell keeps its position
+in ``Document.text`` (``start``/``end``), and PDF cells also their page and box, so that an
+extracted value can be traced back to where it stood. ``Document.to_original`` maps a
+normalised offset back to the original text the reader decoded.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from typing import Callable, Union
+
+__all__ = ["Cell", "Table", "Paragraph", "Block", "Document", "OffsetMap"]
+
+
+@dataclass(slots=True)
+class Cell:
+    """One cell of a table grid.
+
+    ``covered`` is true for a grid slot covered by a merged (spanning) cell: it is not a
+    blank cell and never yields a value. ``text`` of a covered slot repeats the anchor's
+    text, ``start``/``end`` point at the anchor.
+    """
+
+    text: str
+    start: int = -1
+    end: int = -1
+    row: int = 0
+    col: int = 0
+    covered: bool = False
+    page: int | None = None
+    bbox: tuple[float, float, float, float] | None = None
+
+
+@dataclass(slots=True)
+class Table:
+    rows: list[list[Cell]]
+    start: int = -1
+    end: int = -1
+    kind: str = "text"  # tab | lines | pipe | markdown | layout | html | docx | pdf
+    page: int | None = None
+    index: int = 0  # position among the document's tables (0-based)
+
+
+@dataclass(slots=True)
+class Paragraph:
+    text: str
+    start: int = -1
+    end: int = -1
+    page: int | None = None
+
+
+Block = Union[Paragraph, Table]
+
+
+class OffsetMap:
+    """A piecewise map from offsets in a rewritten text back to the text before rewriting.
+
+    ``anchors`` is a sorted list of (new_offset, old_offset) pairs: from each anchor on, the
+    two texts advance together until the next anchor. Maps compose by chaining, so every
+    normalisation step can record its own map cheaply.
+    """
+
+    __slots__ = ("_new", "_old", "_parent")
+
+    def __init__(
+        self,
+        anchors: list[tuple[int, int]] | None = None,
+        parent: OffsetMap | None = None,
+    ) -> None:
+        anchors = anchors or [(0, 0)]
+        self._new = [a for a, _ in anchors]
+        self._old = [b for _, b in anchors]
+        self._parent = parent
+
+    def __call__(self, pos: int) -> int:
+        i = bisect_right(self._new, pos) - 1
+        if i < 0:
+            out = pos
+        else:
+            out = self._old[i] + (pos - self._new[i])
+            # never run past the next anchor's old offset (inside a shrunk replacement)
+            if i + 1 < len(self._old) and out > self._old[i + 1]:
+                out = self._old[i + 1]
+        return self._parent(out) if self._parent is not None else out
+
+
+@dataclass
+class Document:
+    """A report as text blocks and cell grids, with positions for provenance."""
+
+    text: str
+    blocks: list[Block] = field(default_factory=list)
+    original: str = ""
+    source: str = ""
+    media_type: str = "text/plain"
+    encoding: str | None = None
+    script: str = "simplified"
+    artifacts: list[str] = field(default_factory=list)
+    pages: int | None = None
+    offset_map: Callable[[int], int] | None = None
+
+    def to_original(self, pos: int) -> int:
+        """The offset in ``original`` of normalised offset ``pos``."""
+        if pos < 0:
+            return pos
+        return self.offset_map(pos) if self.offset_map is not None else pos
+
+    def line_of(self, pos: int) -> int:
+        """1-based line number of normalised offset ``pos`` in the original text."""
+        if pos < 0:
+            return 0
+        o = self.to_original(pos)
+        return self.original.count("\n", 0, o) + 1
+
+    @property
+    def tables(self) -> list[Table]:
+        return [b for b in self.blocks if isinstance(b, Table)]

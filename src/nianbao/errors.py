@@ -1,0 +1,64 @@
+"""Named exceptions of the library. Front ends (CLI, API) turn them into messages in one
+place; every message is Chinese and says what to do."""
+
+from __future__ import annotations
+
+__all__ = [
+    "NianbaoError",
+    "UnusableInput",
+    "EmptyInput",
+    "BinaryInput",
+    "NotAReport",
+    "EncodingError",
+    "UnsupportedFormat",
+    "InputTooLarge",
+    "EncryptedPdf",
+    "ScannedPdf",
+    "BrokenFile",
+]
+
+
+class NianbaoError(Exception):
+    """Base class; ``str(e)`` is a Chinese message meant for the user."""
+
+    exit_code = 2
+
+
+class UnusableInput(NianbaoError):
+    """The input cannot be read as an annual report at all (exit code 2)."""
+
+
+class EmptyInput(UnusableInput):
+    pass
+
+
+class BinaryInput(UnusableInput):
+    pass
+
+
+class NotAReport(UnusableInput):
+    pass
+
+
+class EncodingError(UnusableInput):
+    pass
+
+
+class UnsupportedFormat(UnusableInput):
+    pass
+
+
+class InputTooLarge(UnusableInput):
+    pass
+
+
+class EncryptedPdf(UnusableInput):
+    pass
+
+
+class ScannedPdf(UnusableInput):
+    pass
+
+
+class BrokenFile(UnusableInput):
+    pass

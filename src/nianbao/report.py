@@ -1,0 +1,265 @@
+"""The canonical Report (``shared/spec/schema.md``), its values, provenance and findings.
+
+A Report keeps its table cells flat, keyed by schema id (``requests.new.natural``); the JSON
+form nests them so that flattening with '.' gives the ids back. Blank and 0 are different
+values: a blank cell is ``None`` with its raw text kept.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from .schema import SECTION_KEYS, table_ids
+
+__all__ = ["Provenance", "Value", "Finding", "Section", "Report", "SEVERITIES"]
+
+SEVERITIES: tuple[str, ...] = ("info", "warning", "error")
+
+
+@dataclass(slots=True)
+class Provenance:
+    """Where a value stood: the report's section, the source table's row/column, the
+    original text's line and character offsets, and for PDFs the page and box."""
+
+    section: str | None = None
+    table: int | None = None
+    row: int | None = None
+    col: int | None = None
+    line: int | None = None
+    start: int | None = None
+    end: int | None = None
+    page: int | None = None
+    bbox: tuple[float, float, float, float] | None = None
+    label: str | None = None  # the row label as written
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in asdict(self).items() if v is not None}
+
+
+@dataclass(slots=True)
+class Value:
+    """A cell value: a number, or None for a blank / non-numeric cell; ``raw`` is the text
+    as written (None when the cell was absent altogether)."""
+
+    value: int | float | None
+    raw: str | None = None
+    source: Provenance | None = None
+
+    @property
+    def blank(self) -> bool:
+        return self.value is None
+
+
+@dataclass(slots=True)
+class Finding:
+    """One violation of a rule of ``rules.md``; messages are Chinese."""
+
+    rule: str
+    severity: str
+    cells: list[str] = field(default_factory=list)
+    message: str = ""
+    expected: Any = None
+    actual: Any = None
+    assumed_zero: list[str] = field(default_factory=list)
+    evidence: Any = None
+
+    @property
+    def fingerprint(self) -> str:
+        """Stable identity of the finding: rule + cells (not the values, not the wording)."""
+        key = self.rule + "|" + ",".join(sorted(self.cells))
+        return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "severity": self.severity,
+            "cells": list(self.cells),
+            "expected": self.expected,
+            "actual": self.actual,
+            "assumed_zero": list(self.assumed_zero),
+            "evidence": self.evidence,
+            "message": self.message,
+            "fingerprint": self.fingerprint,
+        }
+
+
+@dataclass(slots=True)
+class Section:
+    present: bool = False
+    heading: str | None = None
+    order: int | None = None
+    text: str = ""
+    start: int | None = None  # offset of the heading in the normalised text
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "present": self.present,
+            "heading": self.heading,
+            "order": self.order,
+            "text": self.text,
+        }
+
+
+def _empty_meta() -> dict[str, Any]:
+    return {
+        "title": None,
+        "agency": None,
+        "agency_kind": "unknown",
+        "admin_level": "unknown",
+        "year": None,
+        "period_start": None,
+        "period_end": None,
+        "published": None,
+        "published_source": None,
+        "format": "unknown",
+        "script": "simplified",
+        "source": None,
+    }
+
+
+@dataclass
+class Report:
+    """A parsed annual report."""
+
+    source: str = ""
+    meta: dict[str, Any] = field(default_factory=_empty_meta)
+    sections: dict[str, Section] = field(
+        default_factory=lambda: {k: Section() for k in (*SECTION_KEYS, "closing")}
+    )
+    fees_info: dict[str, Any] = field(
+        default_factory=lambda: {
+            "mentioned": False,
+            "notices": None,
+            "notices_amount": None,
+            "collected": None,
+        }
+    )
+    values: dict[str, Value] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+    # layout facts the structure rules cite: cell counts per physical row, mapped tables
+    layout: dict[str, Any] = field(default_factory=dict)
+    # text bodies the text rules read, and the whole normalised text
+    text: str = ""
+
+    # ------------------------------------------------------------------ access
+    def get(self, field_id: str) -> int | float | None:
+        v = self.values.get(field_id)
+        return None if v is None else v.value
+
+    def has(self, field_id: str) -> bool:
+        """True when the report printed this cell (blank or not)."""
+        return field_id in self.values
+
+    def raw(self, field_id: str) -> str | None:
+        v = self.values.get(field_id)
+        return None if v is None else v.raw
+
+    def ids(self) -> list[str]:
+        """The table ids of the report's layout, in print order."""
+        return table_ids(self.meta.get("format") or "unknown")
+
+    # ------------------------------------------------------------------ output
+    def flat(self) -> dict[str, Any]:
+        """Values (and meta) as flat schema ids, as gold files write them."""
+        out: dict[str, Any] = {f"meta.{k}": v for k, v in self.meta.items()}
+        for fid in self.ids():
+            out[fid] = self.get(fid)
+        for fid, v in self.values.items():
+            out.setdefault(fid, v.value)
+        return out
+
+    def to_dict(self, provenance: bool = True) -> dict[str, Any]:
+        """The JSON form: nested so that flattening with '.' yields schema ids."""
+        out: dict[str, Any] = {"source": self.source, "meta": dict(self.meta)}
+        out["sections"] = {k: s.to_dict() for k, s in self.sections.items()}
+        out["fees_info"] = dict(self.fees_info)
+        ids = self.ids()
+        seen = set(ids)
+        ids += [i for i in self.values if i not in seen]
+        for fid in ids:
+            _put(out, fid, self.get(fid))
+        if provenance:
+            prov: dict[str, Any] = {}
+            for fid in ids:
+                v = self.values.get(fid)
+                if v is None:
+                    continue
+                entry = v.source.to_dict() if v.source else {}
+                entry["raw"] = v.raw
+                prov[fid] = entry
+            out["provenance"] = prov
+        out["findings"] = [f.to_dict() for f in self.findings]
+        return out
+
+    def to_json(self, indent: int | None = None, provenance: bool = True) -> str:
+        return json.dumps(self.to_dict(provenance), ensure_ascii=False, indent=indent)
+
+    # ------------------------------------------------------------------ input
+    @classmethod
+    def from_flat(cls, flat: dict[str, Any], source: str = "") -> Report:
+        """Build a Report from flat ids (a gold file, or ``flat()`` output); ids in
+        ``flat["blank"]`` are blank cells. Used by tests, the writer and the checks."""
+        rep = cls(source=source)
+        blanks = set(flat.get("blank", []) or [])
+        for key, val in flat.items():
+            if key in ("blank", "notes"):
+                continue
+            if key.startswith("meta."):
+                rep.meta[key[5:]] = val
+            elif key.startswith(("active.", "active2019.", "requests.", "reviews.")):
+                if key in blanks:
+                    val = None
+                rep.values[key] = Value(val, None if val is None else _raw(val))
+        return rep
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Report:
+        """Rebuild a Report from its JSON form (``to_dict``); provenance is dropped."""
+        flat: dict[str, Any] = {}
+        _flatten(data, "", flat)
+        rep = cls.from_flat(
+            {k: v for k, v in flat.items() if k.split(".")[0] in _TABLE_ROOTS or k.startswith("meta.")},
+            source=str(data.get("source") or ""),
+        )
+        for k, s in (data.get("sections") or {}).items():
+            if isinstance(s, dict):
+                rep.sections[k] = Section(
+                    bool(s.get("present")), s.get("heading"), s.get("order"), s.get("text") or ""
+                )
+        if isinstance(data.get("fees_info"), dict):
+            rep.fees_info.update(data["fees_info"])
+        return rep
+
+
+_TABLE_ROOTS = ("active", "active2019", "requests", "reviews")
+
+
+def _raw(val: Any) -> str:
+    if isinstance(val, float) and val.is_integer():
+        return str(int(val))
+    return str(val)
+
+
+def _put(out: dict[str, Any], fid: str, value: Any) -> None:
+    parts = fid.split(".")
+    node = out
+    for p in parts[:-1]:
+        nxt = node.get(p)
+        if not isinstance(nxt, dict):
+            nxt = {}
+            node[p] = nxt
+        node = nxt
+    node[parts[-1]] = value
+
+
+def _flatten(obj: Any, prefix: str, out: dict[str, Any]) -> None:
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            if prefix == "" and k in ("provenance", "findings", "sections", "fees_info", "source"):
+                continue
+            _flatten(v, f"{prefix}{k}.", out)
+    else:
+        out[prefix[:-1]] = obj
