@@ -622,9 +622,12 @@ def _render_docx(blocks: list[_Block]) -> bytes:
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml.ns import qn
-    from docx.shared import Pt
+    from docx.shared import Pt, Twips
 
     doc = DocxDocument()
+    section = doc.sections[0]
+    section.page_width, section.page_height = Twips(11906), Twips(16838)  # A4
+    section.left_margin = section.right_margin = Twips(1440)
     normal = doc.styles["Normal"]
     normal.font.size = Pt(10.5)
     rpr = normal.element.get_or_add_rPr()
@@ -650,17 +653,31 @@ def _render_docx(blocks: list[_Block]) -> bytes:
             p = doc.add_paragraph(b.text)
             p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         elif b.table is not None:
-            _docx_table(doc, b.table, WD_TABLE_ALIGNMENT, WD_ALIGN_PARAGRAPH, Pt)
+            _docx_table(doc, b.table, WD_TABLE_ALIGNMENT, WD_ALIGN_PARAGRAPH, Pt, Twips)
             doc.add_paragraph()
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()
 
 
-def _docx_table(doc, grid: GridTable, table_align, para_align, pt) -> None:  # type: ignore[no-untyped-def]
+# column widths (twips) on an A4 page with 2.54 cm margins (9026 twips of text width)
+_DOCX_WIDTHS: dict[str, tuple[int, ...]] = {
+    "s2": (2256, 2256, 2257, 2257),
+    "s3": (700, 1300, 2700) + (618,) * 7,
+    "s4": (601,) * 14 + (612,),
+}
+
+
+def _docx_table(doc, grid: GridTable, table_align, para_align, pt, twips) -> None:  # type: ignore[no-untyped-def]
     table = doc.add_table(rows=grid.n_rows, cols=grid.n_cols)
     table.style = "Table Grid"
     table.alignment = table_align.CENTER
+    table.autofit = False
+    widths = _DOCX_WIDTHS[grid.key]
+    for k, col in enumerate(table.columns):
+        col.width = twips(widths[k])
+        for cell in col.cells:
+            cell.width = twips(widths[k])
     for c in grid.cells:
         cell = table.cell(c.row, c.col)
         if c.rowspan > 1 or c.colspan > 1:
