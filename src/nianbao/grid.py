@@ -1,0 +1,186 @@
+"""Span expansion and text layout shared by the HTML, DOCX and PDF readers.
+
+A reader hands over rows of ``(text, rowspan, colspan)`` tuples (the anchors only, in the
+order a browser would place them). :func:`expand_spans` places them on a dense grid: each
+anchor becomes a :class:`~nianbao.document.Cell`, every other slot it spans becomes a
+``covered`` cell repeating the anchor's text, and slots nobody fills are blank cells.
+:func:`lay_out_table` then writes the grid into the document text and gives every cell its
+``start``/``end`` offsets (covered slots point at their anchor).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .document import Block, Cell, Paragraph, Table
+
+__all__ = [
+    "MAX_COLSPAN",
+    "MAX_SLOTS",
+    "DocumentBuilder",
+    "GridTooLarge",
+    "SpanGrid",
+    "expand_spans",
+    "lay_out_table",
+    "parse_span",
+    "strip_invisible",
+]
+
+MAX_COLSPAN = 1000  # the HTML standard's clamp
+MAX_SLOTS = 250_000  # a grid larger than this is not a report table (hostile or broken input)
+
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+
+
+class GridTooLarge(ValueError):
+    """Raised by :func:`expand_spans` when the grid would exceed :data:`MAX_SLOTS`."""
+
+
+def strip_invisible(text: str) -> str:
+    """Drop zero-width characters and soft hyphens (they break label matching)."""
+    return _INVISIBLE.sub("", text)
+
+
+def parse_span(value: str | None) -> int:
+    """A lenient span attribute: ``"2px"`` -> 2, ``"0"``/missing/junk -> 1."""
+    m = re.match(r"\s*(\d{1,7})", value or "")
+    return max(1, int(m.group(1))) if m else 1
+
+
+@dataclass
+class SpanGrid:
+    """A dense grid of cells plus, for every covered slot, the position of its anchor."""
+
+    rows: list[list[Cell]]
+    anchor_of: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)
+
+    @property
+    def n_cols(self) -> int:
+        return max((len(r) for r in self.rows), default=0)
+
+
+def expand_spans(rows: list[list[tuple[str, int, int]]]) -> SpanGrid:
+    """Place ``(text, rowspan, colspan)`` anchors on a dense grid.
+
+    Spans are clamped: a rowspan never reaches past the last row, a colspan never exceeds
+    :data:`MAX_COLSPAN`. Slots that no cell fills become blank (not covered) cells.
+    Raises :class:`GridTooLarge` when the grid would hold more than :data:`MAX_SLOTS` slots.
+    """
+    n_rows = len(rows)
+    taken: dict[tuple[int, int], tuple[int, int]] = {}  # slot -> anchor slot
+    anchors: dict[tuple[int, int], str] = {}
+    n_cols = 0
+    for r, row in enumerate(rows):
+        c = 0
+        for text, rowspan, colspan in row:
+            while (r, c) in taken:
+                c += 1
+            rs = max(1, min(rowspan, n_rows - r))
+            cs = max(1, min(colspan, MAX_COLSPAN))
+            if len(taken) + rs * cs > MAX_SLOTS:
+                raise GridTooLarge(f"table grid exceeds {MAX_SLOTS} slots")
+            anchors[(r, c)] = text
+            for dr in range(rs):
+                for dc in range(cs):
+                    taken.setdefault((r + dr, c + dc), (r, c))
+            c += cs
+            n_cols = max(n_cols, c)
+    if n_rows * n_cols > MAX_SLOTS:
+        raise GridTooLarge(f"table grid exceeds {MAX_SLOTS} slots")
+    grid: list[list[Cell]] = []
+    anchor_of: dict[tuple[int, int], tuple[int, int]] = {}
+    for r in range(n_rows):
+        out: list[Cell] = []
+        for c in range(n_cols):
+            a = taken.get((r, c))
+            if a is None:
+                out.append(Cell("", row=r, col=c))
+            elif a == (r, c):
+                out.append(Cell(anchors[a], row=r, col=c))
+            else:
+                out.append(Cell(anchors[a], row=r, col=c, covered=True))
+                anchor_of[(r, c)] = a
+        grid.append(out)
+    return SpanGrid(grid, anchor_of)
+
+
+def lay_out_table(grid: SpanGrid, offset: int) -> tuple[str, Table]:
+    """Write a grid as text starting at ``offset`` in the document text.
+
+    Each row becomes one line: the anchors' texts separated by tabs (a cell's own line
+    breaks stay inside it). Cells get ``start``/``end`` in the document text; covered slots
+    get their anchor's. Returns the text and a :class:`Table` whose ``start``/``end`` span
+    it (``kind``, ``page`` and ``index`` are for the caller to set).
+    """
+    parts: list[str] = []
+    pos = offset
+    for r, row in enumerate(grid.rows):
+        if r:
+            parts.append("\n")
+            pos += 1
+        first = True
+        for cell in row:
+            if cell.covered:
+                continue
+            if not first:
+                parts.append("\t")
+                pos += 1
+            first = False
+            cell.start = pos
+            parts.append(cell.text)
+            pos += len(cell.text)
+            cell.end = pos
+    for (r, c), (ar, ac) in grid.anchor_of.items():
+        anchor = grid.rows[ar][ac]
+        grid.rows[r][c].start = anchor.start
+        grid.rows[r][c].end = anchor.end
+    text = "".join(parts)
+    return text, Table(rows=grid.rows, start=offset, end=offset + len(text))
+
+
+class DocumentBuilder:
+    """Collects paragraphs and tables in reading order and builds the document text.
+
+    Blocks are separated by one line break; every block and cell gets its offsets.
+    """
+
+    def __init__(self) -> None:
+        self._parts: list[str] = []
+        self._pos = 0
+        self.blocks: list[Block] = []
+        self.n_tables = 0
+
+    def _sep(self) -> None:
+        if self._parts:
+            self._parts.append("\n")
+            self._pos += 1
+
+    def add_paragraph(self, text: str, page: int | None = None) -> Paragraph | None:
+        text = strip_invisible(text).strip()
+        if not text:
+            return None
+        self._sep()
+        para = Paragraph(text, self._pos, self._pos + len(text), page)
+        self._parts.append(text)
+        self._pos += len(text)
+        self.blocks.append(para)
+        return para
+
+    def add_table(self, grid: SpanGrid, kind: str, page: int | None = None) -> Table | None:
+        if not grid.rows or grid.n_cols == 0:
+            return None
+        self._sep()
+        text, table = lay_out_table(grid, self._pos)
+        table.kind = kind
+        table.page = page
+        table.index = self.n_tables
+        self.n_tables += 1
+        self._parts.append(text)
+        self._pos += len(text)
+        self.blocks.append(table)
+        return table
+
+    @property
+    def text(self) -> str:
+        return "".join(self._parts)

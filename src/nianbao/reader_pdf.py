@@ -1,0 +1,510 @@
+"""PDF -> Document.
+
+pypdfium2 opens the file first: it finds encryption, counts pages (refusing huge files
+before any page is parsed) and detects scans (pages without a text layer). pdfplumber then
+reads each page:
+
+1. ``_visible``: drop invisible drawing objects (white filled boxes that word processors
+   draw behind text lines), so that only real rules make table borders;
+2. ``_find_fragments``: ruled tables, with horizontal lines added at the vertical rules'
+   extent (a table cut by a page break has no closing rule), turned into cell records on
+   their own column/row boundaries; characters are assigned to cells by position;
+3. ``_lines_outside``: the text lines outside tables, page numbers dropped;
+4. ``_stitch``: table fragments that continue on the next page are joined (column
+   boundaries merged, repeated header rows dropped, a row split by the page break glued
+   back, merged label cells continued);
+5. paragraphs are cut from the lines by indentation, short lines, headings and font size.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import statistics
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from typing import Any
+
+from .document import Cell, Document
+from .errors import BrokenFile, EncryptedPdf, InputTooLarge, ScannedPdf
+from .grid import DocumentBuilder, SpanGrid, strip_invisible
+
+__all__ = ["read_pdf", "MAX_PAGES", "PDF_MEDIA_TYPE"]
+
+MAX_PAGES = 300
+PDF_MEDIA_TYPE = "application/pdf"
+
+SNAP = 2.0  # points: boundaries closer than this inside one table are the same rule
+STITCH_SNAP = 4.5  # points: column boundaries of two fragments of one table
+STITCH_EXTENT = 8.0  # points: left/right edges of two fragments of one table
+MIN_TEXT_CHARS = 10  # fewer non-blank characters than this in the whole file = a scan
+
+_WHITE = {(1.0,), (1.0, 1.0, 1.0), (0.0, 0.0, 0.0, 0.0)}
+_NUMBER = re.compile(r"^[\s\d.,，．%％+\-－]*\d[\s\d.,，．%％]*$")
+_ENUMERATOR = re.compile(
+    r"^\s*(?:[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+[、．.]|\d+\s*[.、．])"
+)
+_HEADING = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]+\s*[、．.]|[（(][一二三四五六七八九十]+[）)]|第[一二三四五六七八九十]+[章节部分])"
+)
+_PAGE_NUMBER = re.compile(
+    r"^[\s\-—–－_·•]*(?:第\s*)?[\d０-９]{1,4}(?:\s*页)?(?:\s*[/／]\s*(?:共\s*)?\d{1,4}\s*页?)?[\s\-—–－_·•]*$"
+)
+_MARGIN = 0.09  # top/bottom share of the page where running heads and page numbers sit
+
+
+@dataclass
+class _Rec:
+    """A cell of a table fragment: its slot range on the fragment's grid."""
+
+    r0: int
+    r1: int
+    c0: int
+    c1: int
+    text: str
+    page: int
+    bbox: tuple[float, float, float, float]
+
+
+@dataclass
+class _Frag:
+    """A ruled table (or the part of one that sits on one page)."""
+
+    page: int
+    last_page: int
+    bbox: tuple[float, float, float, float]
+    xs: list[float]
+    n_rows: int
+    recs: list[_Rec]
+
+    @property
+    def top(self) -> float:
+        return self.bbox[1]
+
+
+@dataclass
+class _Line:
+    text: str
+    page: int
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+
+    @property
+    def top_key(self) -> float:
+        return self.top
+
+
+@dataclass
+class _Para:
+    lines: list[_Line] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- opening
+
+
+def _probe(data: bytes) -> int:
+    """Open with pypdfium2: page count, encryption and scan detection. Returns the count."""
+    import pypdfium2 as pdfium
+
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as e:
+        if getattr(e, "err_code", None) == 4 or "password" in str(e).lower():
+            raise EncryptedPdf("PDF 文件已加密（需要密码），无法读取。请提供未加密的文件。") from None
+        raise BrokenFile("PDF 文件已损坏或不完整，无法打开。请重新下载或导出该文件。") from None
+    try:
+        n = len(pdf)
+        if n == 0:
+            raise BrokenFile("PDF 文件没有页面，可能已损坏。")
+        if n > MAX_PAGES:
+            raise InputTooLarge(
+                f"PDF 共 {n} 页，超过上限 {MAX_PAGES} 页；年度报告通常只有几页，请检查文件。"
+            )
+        chars = 0
+        for i in range(n):
+            page = pdf[i]
+            try:
+                tp = page.get_textpage()
+                try:
+                    chars += len("".join(tp.get_text_range().split()))
+                finally:
+                    tp.close()
+            finally:
+                page.close()
+            if chars >= MIN_TEXT_CHARS:
+                break
+        if chars < MIN_TEXT_CHARS:
+            raise ScannedPdf(
+                "PDF 是扫描件，无文字层：页面只有图像，没有可提取的文字。请先做文字识别（OCR）再读取。"
+            )
+        return n
+    finally:
+        pdf.close()
+
+
+def _visible(obj: dict[str, Any]) -> bool:
+    """Keep every object except rects that draw nothing a reader would see as a rule:
+    unstroked rects are only rules when thin and not white."""
+    if obj.get("object_type") != "rect" or obj.get("stroke"):
+        return True
+    if not obj.get("fill"):
+        return False
+    color = obj.get("non_stroking_color")
+    if isinstance(color, list):
+        color = tuple(color)
+    if color in _WHITE or color == 1 or color == 1.0:
+        return False
+    return min(obj.get("width", 0.0), obj.get("height", 0.0)) < 3.0
+
+
+# --------------------------------------------------------------------------- tables
+
+
+def _cluster(values: list[float], tol: float) -> list[float]:
+    """Sorted representative values; values within ``tol`` of the previous one join it."""
+    out: list[float] = []
+    for v in sorted(values):
+        if out and v - out[-1] <= tol:
+            continue
+        out.append(v)
+    return out
+
+
+def _index(bounds: list[float], v: float) -> int:
+    """Index of the boundary nearest to ``v``."""
+    i = bisect_right(bounds, v)
+    if i == 0:
+        return 0
+    if i == len(bounds):
+        return len(bounds) - 1
+    return i if bounds[i] - v < v - bounds[i - 1] else i - 1
+
+
+def _find_fragments(page: Any, pno: int) -> list[_Frag]:
+    from pdfplumber.utils import extract_text
+
+    vert = [e for e in page.edges if e["orientation"] == "v"]
+    settings: dict[str, Any] = {}
+    if vert:
+        settings["explicit_horizontal_lines"] = [
+            min(e["top"] for e in vert),
+            max(e["bottom"] for e in vert),
+        ]
+    frags: list[_Frag] = []
+    for table in page.find_tables(settings):
+        cells = [tuple(c) for c in table.cells]
+        xs = _cluster([c[0] for c in cells] + [c[2] for c in cells], SNAP)
+        ys = _cluster([c[1] for c in cells] + [c[3] for c in cells], SNAP)
+        if len(xs) < 3 or len(ys) < 3:  # one column or one row: a framed box, not a table
+            continue
+        recs: list[_Rec] = []
+        slot: dict[tuple[int, int], int] = {}
+        for x0, top, x1, bottom in cells:
+            r0, r1 = _index(ys, top), _index(ys, bottom)
+            c0, c1 = _index(xs, x0), _index(xs, x1)
+            if r1 <= r0 or c1 <= c0:
+                continue
+            k = len(recs)
+            recs.append(_Rec(r0, r1, c0, c1, "", pno, (x0, top, x1, bottom)))
+            for r in range(r0, r1):
+                for c in range(c0, c1):
+                    slot.setdefault((r, c), k)
+        chars: list[list[dict[str, Any]]] = [[] for _ in recs]
+        x_lo, top_lo, x_hi, bottom_hi = table.bbox
+        for ch in page.chars:
+            cx = (ch["x0"] + ch["x1"]) / 2
+            cy = (ch["top"] + ch["bottom"]) / 2
+            if not (x_lo <= cx <= x_hi and top_lo <= cy <= bottom_hi):
+                continue
+            c = bisect_right(xs, cx) - 1
+            r = bisect_right(ys, cy) - 1
+            k = slot.get((r, c), -1)
+            if k >= 0:
+                chars[k].append(ch)
+        for rec, cs in zip(recs, chars):
+            if cs:
+                text = extract_text(cs)
+                rec.text = strip_invisible("\n".join(ln.strip() for ln in text.split("\n")))
+        frags.append(
+            _Frag(pno, pno, tuple(table.bbox), xs, len(ys) - 1, recs)  # type: ignore[arg-type]
+        )
+    return frags
+
+
+def _row_recs(frag: _Frag, r: int) -> list[_Rec]:
+    return sorted((x for x in frag.recs if x.r0 == r), key=lambda x: x.c0)
+
+
+def _row_signature(frag: _Frag, r: int) -> tuple[tuple[int, int, str], ...]:
+    return tuple((x.c0, x.c1, re.sub(r"\s+", "", x.text)) for x in _row_recs(frag, r))
+
+
+def _is_number(text: str) -> bool:
+    return bool(_NUMBER.match(text))
+
+
+def _continues(a: _Frag, b: _Frag) -> bool:
+    """Is ``b`` (first block on its page) the rest of ``a`` (last block on the page before)?"""
+    return (
+        b.page == a.last_page + 1
+        and abs(a.bbox[0] - b.bbox[0]) <= STITCH_EXTENT
+        and abs(a.bbox[2] - b.bbox[2]) <= STITCH_EXTENT
+    )
+
+
+def _stitch(a: _Frag, b: _Frag) -> _Frag:
+    """Append fragment ``b`` to ``a`` on a common set of column boundaries."""
+    xs = _cluster(a.xs + b.xs, STITCH_SNAP)
+    for frag in (a, b):
+        for rec in frag.recs:
+            rec.c0 = _index(xs, frag.xs[rec.c0])
+            rec.c1 = _index(xs, frag.xs[rec.c1])
+    a.xs = b.xs = xs
+    n = a.n_rows
+
+    # 1. header rows repeated at the top of the new page
+    drop = 0
+    while (
+        drop < min(a.n_rows, b.n_rows)
+        and _row_signature(b, drop)
+        and _row_signature(b, drop) == _row_signature(a, drop)
+        and all(x.r1 <= drop + 1 for x in b.recs if x.r0 == drop)
+    ):
+        drop += 1
+    b.recs = [x for x in b.recs if x.r0 >= drop]
+    for x in b.recs:
+        x.r0 -= drop
+        x.r1 -= drop
+    b_rows = b.n_rows - drop
+
+    def above(rec: _Rec) -> _Rec | None:
+        for x in a.recs:
+            if x.r0 <= n - 1 < x.r1 and x.c0 == rec.c0 and x.c1 == rec.c1:
+                return x
+        return None
+
+    first = _row_recs(b, 0) if b_rows else []
+    last_has_numbers = any(_is_number(x.text) for x in a.recs if x.r0 <= n - 1 < x.r1)
+    glued: set[int] = set()
+    shift = n
+    if (
+        first
+        and last_has_numbers
+        and not any(_is_number(x.text) for x in first)
+        and any(x.text.strip() for x in first)
+        and all(above(x) is not None for x in first)
+    ):
+        # 2. a row split by the page break: glue its label text onto the row above
+        for x in first:
+            ab = above(x)
+            assert ab is not None
+            if x.text.strip():
+                ab.text = f"{ab.text}\n{x.text}" if ab.text else x.text
+            ab.r1 = max(ab.r1, n + x.r1 - 1)
+            glued.add(id(x))
+        shift = n - 1
+        b_rows -= 1
+    elif first:
+        # 3. merged label cells (row groups) that the page break cut in two
+        for x in first:
+            if _is_number(x.text):
+                continue
+            has_label_right = any(
+                y.c0 >= x.c1 and y.text.strip() and not _is_number(y.text) for y in first
+            )
+            if not has_label_right:
+                continue
+            ab = above(x)
+            if ab is None or ab.r1 != n or _is_number(ab.text):
+                continue
+            if x.text.strip() and _ENUMERATOR.match(x.text):
+                continue
+            if x.text.strip():
+                ab.text = f"{ab.text}\n{x.text}" if ab.text else x.text
+            ab.r1 = n + x.r1
+            glued.add(id(x))
+    for x in b.recs:
+        if id(x) in glued:
+            continue
+        x.r0 += shift
+        x.r1 += shift
+        a.recs.append(x)
+    a.n_rows = shift + b_rows
+    a.last_page = b.page
+    return a
+
+
+def _frag_grid(frag: _Frag) -> SpanGrid:
+    """The dense grid of a (stitched) fragment; slots no cell covers count as covered by
+    their left (else upper) neighbour, as pdfplumber's ``None``."""
+    n_cols = len(frag.xs) - 1
+    owner: dict[tuple[int, int], _Rec] = {}
+    for rec in frag.recs:
+        for r in range(rec.r0, min(rec.r1, frag.n_rows)):
+            for c in range(rec.c0, min(rec.c1, n_cols)):
+                owner.setdefault((r, c), rec)
+    rows: list[list[Cell]] = []
+    anchor_of: dict[tuple[int, int], tuple[int, int]] = {}
+    for r in range(frag.n_rows):
+        row: list[Cell] = []
+        for c in range(n_cols):
+            rec = owner.get((r, c))
+            if rec is not None and (rec.r0, rec.c0) == (r, c):
+                row.append(Cell(rec.text, row=r, col=c, page=rec.page, bbox=rec.bbox))
+                continue
+            if rec is not None:
+                anchor = (rec.r0, rec.c0)
+            elif c > 0:
+                anchor = anchor_of.get((r, c - 1), (r, c - 1))
+            elif r > 0:
+                anchor = anchor_of.get((r - 1, c), (r - 1, c))
+            else:
+                row.append(Cell("", row=r, col=c, page=frag.page))
+                continue
+            ar, ac = anchor
+            src = row[ac] if ar == r else rows[ar][ac]
+            row.append(
+                Cell(src.text, row=r, col=c, covered=True, page=src.page, bbox=src.bbox)
+            )
+            anchor_of[(r, c)] = anchor
+        rows.append(row)
+    return SpanGrid(rows, anchor_of)
+
+
+# --------------------------------------------------------------------------- text lines
+
+
+def _lines_outside(page: Any, pno: int, boxes: list[tuple[float, float, float, float]]) -> list[_Line]:
+    def outside(obj: dict[str, Any]) -> bool:
+        if obj.get("object_type") != "char":
+            return True
+        cx = (obj["x0"] + obj["x1"]) / 2
+        cy = (obj["top"] + obj["bottom"]) / 2
+        return not any(b[0] <= cx <= b[2] and b[1] <= cy <= b[3] for b in boxes)
+
+    src = page.filter(outside) if boxes else page
+    lines: list[_Line] = []
+    height = float(page.height)
+    for ln in src.extract_text_lines(strip=True, return_chars=True):
+        text = strip_invisible(ln["text"]).strip()
+        if not text:
+            continue
+        in_margin = ln["bottom"] > height * (1 - _MARGIN) or ln["top"] < height * _MARGIN
+        if in_margin and _PAGE_NUMBER.match(text):
+            continue
+        sizes = [c.get("size", 0.0) for c in ln["chars"] if c["text"].strip()]
+        size = statistics.median(sizes) if sizes else 0.0
+        lines.append(_Line(text, pno, ln["x0"], ln["x1"], ln["top"], ln["bottom"], size))
+    return lines
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _read_pages(data: bytes, n_pages: int) -> list[list[_Line | _Frag]]:
+    import pdfplumber
+
+    pages: list[list[_Line | _Frag]] = []
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+    except Exception as e:  # pdfminer raises many kinds of errors on broken files
+        if "password" in type(e).__name__.lower() or "encrypt" in str(e).lower():
+            raise EncryptedPdf("PDF 文件已加密（需要密码），无法读取。请提供未加密的文件。") from None
+        raise BrokenFile("PDF 文件已损坏或不完整，无法解析。请重新下载或导出该文件。") from None
+    try:
+        for pno, page in enumerate(pdf.pages[:n_pages], start=1):
+            try:
+                view = page.filter(_visible)
+                frags = _find_fragments(view, pno)
+                lines = _lines_outside(view, pno, [f.bbox for f in frags])
+            finally:
+                page.close()
+            items: list[_Line | _Frag] = [*lines, *frags]
+            items.sort(key=lambda it: it.top)
+            pages.append(items)
+    except (EncryptedPdf, BrokenFile, ScannedPdf, InputTooLarge):
+        raise
+    except Exception:
+        raise BrokenFile("PDF 文件已损坏或不完整，页面内容无法解析。") from None
+    finally:
+        pdf.close()
+    return pages
+
+
+def _layout_metrics(pages: list[list[_Line | _Frag]]) -> tuple[float, float, float]:
+    """Body left margin, right margin and font size of the whole document."""
+    lines = [it for items in pages for it in items if isinstance(it, _Line)]
+    if not lines:
+        return 0.0, 0.0, 10.0
+    x0s = sorted(ln.x0 for ln in lines)
+    x1s = sorted(ln.x1 for ln in lines)
+    left = x0s[len(x0s) // 10]
+    right = x1s[(len(x1s) * 9) // 10]
+    size = statistics.median(ln.size for ln in lines if ln.size > 0) if lines else 10.0
+    return left, right, size or 10.0
+
+
+def _starts_paragraph(
+    prev: _Line, line: _Line, left: float, right: float, size: float, same_page: bool
+) -> bool:
+    unit = line.size or size
+    if line.x0 > left + 0.8 * unit:  # indented first line, or a centred line
+        return True
+    if prev.x1 < right - 1.5 * unit:  # the line before ended short
+        return True
+    if _HEADING.match(line.text):
+        return True
+    if prev.size and line.size and abs(prev.size - line.size) > 1.0:
+        return True
+    if same_page and line.top - prev.bottom > 1.2 * unit:
+        return True
+    return False
+
+
+def read_pdf(data: bytes, source: str = "") -> Document:
+    """Read a text PDF into a :class:`Document` (paragraphs and table grids with pages and
+    boxes). Raises EncryptedPdf, ScannedPdf, BrokenFile or InputTooLarge."""
+    if not data:
+        raise BrokenFile("PDF 文件为空。")
+    if b"%PDF-" not in data[:1024]:
+        raise BrokenFile("文件不是 PDF（缺少 %PDF 文件头），或已损坏。")
+    n_pages = _probe(data)
+    pages = _read_pages(data, n_pages)
+    left, right, size = _layout_metrics(pages)
+
+    # one sequence of paragraphs and (stitched) tables in reading order
+    blocks: list[_Para | _Frag] = []
+    for items in pages:
+        for it in items:
+            last = blocks[-1] if blocks else None
+            if isinstance(it, _Frag):
+                if isinstance(last, _Frag) and _continues(last, it):
+                    _stitch(last, it)
+                else:
+                    blocks.append(it)
+                continue
+            if isinstance(last, _Para):
+                prev = last.lines[-1]
+                if not _starts_paragraph(prev, it, left, right, size, prev.page == it.page):
+                    last.lines.append(it)
+                    continue
+            blocks.append(_Para([it]))
+
+    builder = DocumentBuilder()
+    for block in blocks:
+        if isinstance(block, _Para):
+            builder.add_paragraph("\n".join(ln.text for ln in block.lines), block.lines[0].page)
+        else:
+            builder.add_table(_frag_grid(block), "pdf", block.page)
+    text = builder.text
+    return Document(
+        text=text,
+        blocks=builder.blocks,
+        original=text,
+        source=source,
+        media_type=PDF_MEDIA_TYPE,
+        pages=n_pages,
+    )
