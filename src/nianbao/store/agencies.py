@@ -1,0 +1,255 @@
+"""Agency identity: normalised names and the alias table.
+
+``name_keys(name)`` gives the keys a name can be matched on, longest first: the full
+normalised name, then the name without each leading administrative division for as long as
+the rest still names a body of a lower division (江苏省淮安市X区人民政府 -> 淮安市X区人民政府 ->
+X区人民政府). A report resolves to the agency of its longest key known in the alias table;
+a shorter key only matches an agency whose names are compatible (one ends with the other),
+and a short key claimed by two incompatible agencies is ambiguous and matches nobody.
+人民政府 and 人民政府办公室 stay different agencies: they publish separate reports.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import UTC, datetime
+from functools import lru_cache
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from .models import Agency, AgencyAlias, StoredReport
+
+__all__ = [
+    "normalize_name",
+    "name_keys",
+    "guess_kind",
+    "resolve_agency",
+    "find_agency",
+    "add_alias",
+]
+
+_CJK = "\u3400-\u9fff"
+# A leading division and what must follow it for the prefix to be dropped.
+_UPPER_SUFFIXES = ("特别行政区", "自治区", "自治州", "省", "市", "州", "盟", "地区")
+_COUNTY_SUFFIXES = ("自治县", "自治旗", "区", "县", "旗", "市")
+_DIVISION_CHARS = "省市州盟县区旗"
+# A body of a county-level (or lower prefecture-level) division: a place name, its
+# division word, then the body's own words.
+_LOWER_PLACE = re.compile(
+    rf"^(?P<name>[{_CJK}]{{1,10}}?)(?P<suffix>自治县|自治旗|自治州|新区|林区|特区|区|县|旗|市|州|盟)(?P<body>[{_CJK}].*)$"
+)
+_TOWNSHIP_PLACE = re.compile(rf"^[{_CJK}]{{1,10}}?(?:街道|镇|乡)[{_CJK}]*$")
+_BARE_PLACE = re.compile(
+    rf"^[{_CJK}]{{1,10}}(?:特别行政区|自治区|自治州|自治县|自治旗|省|市|州|盟|县|区|旗)$"
+)
+_SHORT_GOVERNMENT = re.compile(r"(?<=[省市州盟县区旗镇乡])政府")
+_KEEP = re.compile(rf"[^{_CJK}0-9A-Za-z]")
+
+
+@lru_cache(maxsize=1)
+def _t2s():  # type: ignore[no-untyped-def]
+    try:
+        import opencc
+
+        return opencc.OpenCC("t2s").convert
+    except Exception:  # pragma: no cover - opencc is a core dependency
+        return lambda s: s
+
+
+@lru_cache(maxsize=4096)
+def normalize_name(name: str) -> str:
+    """Simplified script, NFKC, no spaces or punctuation; 区政府 -> 区人民政府 and a bare
+    place name (汉阴县) -> its 人民政府, which is what such a title means."""
+    text = _t2s()(unicodedata.normalize("NFKC", name or ""))
+    text = _KEEP.sub("", text)
+    text = _SHORT_GOVERNMENT.sub("人民政府", text).replace("人民人民政府", "人民政府")
+    if _BARE_PLACE.match(text):
+        text += "人民政府"
+    return text
+
+
+def _names_lower_body(rest: str, township: bool) -> bool:
+    if township:
+        return bool(_TOWNSHIP_PLACE.match(rest))
+    m = _LOWER_PLACE.match(rest)
+    if not m:
+        return False
+    # one-character place names are counties (泾县); elsewhere a single character before
+    # 市/区 is part of a word (城市管理局), not a place
+    return len(m.group("name")) >= 2 or m.group("suffix") == "县"
+
+
+def _strip_division(key: str) -> str | None:
+    """``key`` without its leading division, when what is left names a lower body."""
+    for end in range(2, min(len(key) - 1, 14)):
+        div, rest = key[:end], key[end:]
+        if rest[0] in _DIVISION_CHARS:  # 苏州|市…: the division word goes on
+            continue
+        if div.endswith(_UPPER_SUFFIXES) and _names_lower_body(rest, township=False):
+            return rest
+        if div.endswith(_COUNTY_SUFFIXES) and _names_lower_body(rest, township=True):
+            return rest
+    return None
+
+
+@lru_cache(maxsize=4096)
+def name_keys(name: str) -> tuple[str, ...]:
+    """The keys of a name, longest (the full normalised name) first."""
+    key = normalize_name(name)
+    if not key:
+        return ()
+    keys = [key]
+    while (shorter := _strip_division(keys[-1])) is not None and shorter not in keys:
+        keys.append(shorter)
+    return tuple(keys)
+
+
+def guess_kind(key: str) -> str:
+    """government / department / township / unknown, from a normalised name."""
+    if re.search(r"(街道办事处|街道|[镇乡]人民政府)$", key):
+        return "township"
+    if key.endswith("人民政府"):
+        return "government"
+    if re.search(r"(办公室|办公厅|局|委员会|委|办|厅|中心|院|署|处)$", key):
+        return "department"
+    return "unknown"
+
+
+def _compatible(a: str, b: str) -> bool:
+    return a.endswith(b) or b.endswith(a)
+
+
+def _agency_names(session: Session, agency_id: int) -> list[str]:
+    rows = session.scalars(
+        select(AgencyAlias.alias_key).where(
+            AgencyAlias.agency_id == agency_id, AgencyAlias.source.in_(("name", "user"))
+        )
+    )
+    return list(rows)
+
+
+def find_agency(session: Session, name: str) -> Agency | None:
+    """The agency a name resolves to, without creating anything."""
+    keys = name_keys(name)
+    if not keys:
+        return None
+    aliases = {
+        a.alias_key: a
+        for a in session.scalars(select(AgencyAlias).where(AgencyAlias.alias_key.in_(keys)))
+    }
+    for i, key in enumerate(keys):
+        alias = aliases.get(key)
+        if alias is None or alias.ambiguous:
+            continue
+        if i == 0 or alias.source in ("name", "user"):
+            return session.get(Agency, alias.agency_id)
+        # a shorter key: only for an agency whose own names fit this one
+        if any(_compatible(keys[0], n) for n in _agency_names(session, alias.agency_id)):
+            return session.get(Agency, alias.agency_id)
+    return None
+
+
+def _claim(session: Session, key: str, agency: Agency, name: str, source: str) -> None:
+    existing = session.scalar(select(AgencyAlias).where(AgencyAlias.alias_key == key))
+    if existing is None:
+        session.add(
+            AgencyAlias(
+                alias_key=key, agency_id=agency.id, name=name, source=source, ambiguous=False
+            )
+        )
+        session.flush()
+        return
+    if existing.agency_id == agency.id:
+        if source == "name" and existing.source == "short":
+            existing.source = "name"  # a report used it as its full name
+        return
+    if existing.source in ("name", "user"):
+        return
+    # a short key now claimed by a second agency: compatible names share it, others make
+    # it ambiguous
+    names = _agency_names(session, existing.agency_id)
+    if not any(_compatible(name_keys(name)[0], n) for n in names):
+        existing.ambiguous = True
+
+
+def resolve_agency(
+    session: Session, name: str | None, kind: str | None = None, level: str | None = None
+) -> Agency | None:
+    """The agency of a report's ``meta.agency``, created (with its keys) when new."""
+    if not name or not name_keys(name):
+        return None
+    keys = name_keys(name)
+    agency = find_agency(session, name)
+    now = datetime.now(UTC)
+    if agency is None:
+        agency = Agency(
+            key=keys[0],
+            name=name.strip(),
+            kind=kind if kind and kind != "unknown" else guess_kind(keys[0]),
+            level=level or "unknown",
+            created_at=now,
+        )
+        if len(keys) > 1:
+            parent_key = normalize_name(keys[0][: len(keys[0]) - len(keys[1])])
+            parent = session.scalar(select(Agency).where(Agency.key == parent_key))
+            agency.parent_id = None if parent is None else parent.id
+        session.add(agency)
+        session.flush()
+    else:
+        if agency.level == "unknown" and level and level != "unknown":
+            agency.level = level
+        if agency.kind == "unknown" and kind and kind != "unknown":
+            agency.kind = kind
+    _claim(session, keys[0], agency, name, "name")
+    for key in keys[1:]:
+        _claim(session, key, agency, name, "short")
+    return agency
+
+
+def add_alias(session: Session, alias: str, target: str) -> tuple[Agency, int]:
+    """Make ``alias`` a name of the agency ``target`` resolves to (created if new). The
+    agency ``alias`` resolved to before is merged into it. Returns the agency and the number
+    of reports moved."""
+    target_agency = resolve_agency(session, target)
+    if target_agency is None:
+        raise ValueError("目标机关名称为空")
+    moved = 0
+    old = find_agency(session, alias)
+    if old is not None and old.id != target_agency.id:
+        moved = (
+            session.execute(
+                update(StoredReport)
+                .where(StoredReport.agency_id == old.id)
+                .values(agency_id=target_agency.id)
+            ).rowcount
+            or 0
+        )
+        session.execute(
+            update(AgencyAlias)
+            .where(AgencyAlias.agency_id == old.id)
+            .values(agency_id=target_agency.id)
+        )
+        session.execute(
+            update(Agency).where(Agency.parent_id == old.id).values(parent_id=target_agency.id)
+        )
+        session.flush()
+        session.delete(old)
+        session.flush()
+    for i, key in enumerate(name_keys(alias)):
+        row = session.scalar(select(AgencyAlias).where(AgencyAlias.alias_key == key))
+        if row is None:
+            session.add(
+                AgencyAlias(
+                    alias_key=key,
+                    agency_id=target_agency.id,
+                    name=alias,
+                    source="user" if i == 0 else "short",
+                    ambiguous=False,
+                )
+            )
+        elif i == 0:
+            row.agency_id, row.source, row.ambiguous = target_agency.id, "user", False
+    session.flush()
+    return target_agency, moved

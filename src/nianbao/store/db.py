@@ -1,0 +1,131 @@
+"""Engine and session: URL resolution, SQLite pragmas, migrations on first use."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError, ProgrammingError
+from sqlalchemy.orm import Session, sessionmaker
+
+__all__ = [
+    "DEFAULT_DB",
+    "ENV_VAR",
+    "HEAD_REVISION",
+    "resolve_url",
+    "open_store",
+    "write_engine",
+    "session_scope",
+    "migrate",
+]
+
+DEFAULT_DB = "nianbao.db"
+ENV_VAR = "NIANBAO_DB"
+# The newest revision in migrations/versions; checked first so that a migrated database
+# opens without loading Alembic at all.
+HEAD_REVISION = "0001_initial"
+VERSION_TABLE = "alembic_version"
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+def resolve_url(db: str | None = None) -> str:
+    """The database URL: ``db`` (a URL or a file path), else env NIANBAO_DB, else
+    ``./nianbao.db``. ``postgresql://`` and ``postgres://`` use the psycopg 3 driver."""
+    value = db or os.environ.get(ENV_VAR) or DEFAULT_DB
+    if "://" not in value:
+        return "sqlite:///" + str(Path(value).expanduser())
+    for plain in ("postgresql://", "postgres://"):
+        if value.startswith(plain):
+            return "postgresql+psycopg://" + value[len(plain) :]
+    return value
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # Let SQLAlchemy's "begin" event emit BEGIN itself (pysqlite's own is unreliable).
+    dbapi_connection.isolation_level = None
+    cur = dbapi_connection.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=60000")
+    cur.close()
+
+
+def _sqlite_begin(conn: Any) -> None:
+    # Writers take the write lock at BEGIN: two writers then queue on busy_timeout instead
+    # of failing when a read transaction tries to upgrade.
+    if conn.get_execution_options().get("sqlite_immediate"):
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        conn.exec_driver_sql("BEGIN")
+
+
+def _make_engine(url: str) -> Engine:
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        database = parsed.database or ""
+        if database and database != ":memory:":
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": 60})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def current_revision(engine: Engine) -> str | None:
+    try:
+        with engine.connect() as conn:
+            row = conn.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).first()
+    except (OperationalError, ProgrammingError):
+        return None
+    return None if row is None else str(row[0])
+
+
+def migrate(engine: Engine, revision: str = "head") -> None:
+    """Run the Alembic migrations (the same revisions on SQLite and PostgreSQL)."""
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, revision)
+
+
+def open_store(db: str | None = None, *, migrate_now: bool = True) -> Engine:
+    """An engine for ``db`` (see ``resolve_url``), migrated to the current schema."""
+    engine = _make_engine(resolve_url(db))
+    if migrate_now and current_revision(engine) != HEAD_REVISION:
+        for attempt in range(5):
+            try:
+                migrate(engine)
+                break
+            except (OperationalError, ProgrammingError):
+                # another process migrating the same new database at the same moment
+                time.sleep(0.2 * (attempt + 1))
+                if current_revision(engine) == HEAD_REVISION:
+                    break
+        else:
+            migrate(engine)
+    return engine
+
+
+def write_engine(engine: Engine) -> Engine:
+    """The same engine whose transactions start as writers (BEGIN IMMEDIATE on SQLite)."""
+    return engine.execution_options(sqlite_immediate=True)
+
+
+@contextmanager
+def session_scope(engine: Engine) -> Iterator[Session]:
+    """A session in one transaction: committed on success, rolled back on any error."""
+    factory = sessionmaker(bind=engine, expire_on_commit=False)
+    with factory() as session, session.begin():
+        yield session

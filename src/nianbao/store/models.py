@@ -1,0 +1,221 @@
+"""Tables of the corpus store (SQLAlchemy 2 declarative). The migrations in
+``migrations/versions`` create exactly these; change both together."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Text,
+    TypeDecorator,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+__all__ = [
+    "Base",
+    "ExactDecimal",
+    "SourceFile",
+    "Agency",
+    "AgencyAlias",
+    "StoredReport",
+    "StoredValue",
+    "StoredFinding",
+    "REVIEW_STATUSES",
+]
+
+REVIEW_STATUSES: tuple[str, ...] = ("open", "confirmed", "dismissed")
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class ExactDecimal(TypeDecorator[Decimal]):
+    """NUMERIC(24, 8) on PostgreSQL; text on SQLite (whose NUMERIC is a float), so that a
+    fee such as 7730.28 comes back exactly."""
+
+    impl = Numeric(24, 8)
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> Any:
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(String(40))
+        return dialect.type_descriptor(Numeric(24, 8))
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        dec = value if isinstance(value, Decimal) else Decimal(str(value))
+        return format(dec, "f") if dialect.name == "sqlite" else dec
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
+        if value is None:
+            return None
+        dec = Decimal(str(value))
+        # PostgreSQL pads to the column's scale; drop the padding, never the digits
+        return dec.quantize(Decimal(1)) if dec == dec.to_integral() else dec.normalize()
+
+
+class SourceFile(Base):
+    """One distinct content (by SHA-256), with the outcome of its last parse."""
+
+    __tablename__ = "source_files"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    size: Mapped[int] = mapped_column(BigInteger)
+    name: Mapped[str] = mapped_column(String(512))
+    path: Mapped[str | None] = mapped_column(Text)
+    media_type: Mapped[str | None] = mapped_column(String(100))
+    first_seen: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    status: Mapped[str] = mapped_column(String(16))  # stored / unusable / failed
+    error_kind: Mapped[str | None] = mapped_column(String(64))
+    error: Mapped[str | None] = mapped_column(Text)
+    parsed_with: Mapped[str | None] = mapped_column(String(32))
+    parsed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (Index("ix_source_files_status", "status"),)
+
+
+class Agency(Base):
+    """A publishing body; its reports line up across years."""
+
+    __tablename__ = "agencies"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(16), default="unknown")
+    level: Mapped[str] = mapped_column(String(16), default="unknown")
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("agencies.id", ondelete="SET NULL"), nullable=True
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class AgencyAlias(Base):
+    """A normalised name that resolves to an agency. ``source``: name (a name a report
+    used), short (the name without its leading division), user (set with
+    ``nianbao agencies alias``). An ambiguous short key resolves to nobody."""
+
+    __tablename__ = "agency_aliases"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    alias_key: Mapped[str] = mapped_column(String(200), unique=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(200))
+    source: Mapped[str] = mapped_column(String(8))
+    ambiguous: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    __table_args__ = (Index("ix_agency_aliases_agency_id", "agency_id"),)
+
+
+class StoredReport(Base):
+    __tablename__ = "reports"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_file_id: Mapped[int] = mapped_column(
+        ForeignKey("source_files.id", ondelete="CASCADE"), unique=True
+    )
+    agency_id: Mapped[int | None] = mapped_column(
+        ForeignKey("agencies.id", ondelete="SET NULL"), nullable=True
+    )
+    agency_name: Mapped[str | None] = mapped_column(String(200))
+    agency_key: Mapped[str | None] = mapped_column(String(200))
+    year: Mapped[int | None] = mapped_column(Integer)
+    layout: Mapped[str] = mapped_column(String(16))
+    parser_version: Mapped[str] = mapped_column(String(32))
+    title: Mapped[str | None] = mapped_column(Text)
+    published: Mapped[str | None] = mapped_column(String(10))
+    meta: Mapped[dict[str, Any]] = mapped_column(JSON)
+    sections: Mapped[dict[str, Any]] = mapped_column(JSON)
+    fees_info: Mapped[dict[str, Any]] = mapped_column(JSON)
+    n_errors: Mapped[int] = mapped_column(Integer, default=0)
+    n_warnings: Mapped[int] = mapped_column(Integer, default=0)
+    n_infos: Mapped[int] = mapped_column(Integer, default=0)
+    ingested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (
+        Index("ix_reports_agency_year", "agency_id", "year"),
+        Index("ix_reports_year", "year"),
+        Index("ix_reports_agency_key", "agency_key"),
+        Index("ix_reports_n_errors", "n_errors"),
+    )
+
+
+class StoredValue(Base):
+    """One cell of a report by schema id: an exact integer, or a decimal for fees (and for
+    any non-integer a count cell holds); blank cells keep their raw text."""
+
+    __tablename__ = "report_values"
+
+    report_id: Mapped[int] = mapped_column(
+        ForeignKey("reports.id", ondelete="CASCADE"), primary_key=True
+    )
+    field_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    value_int: Mapped[int | None] = mapped_column(BigInteger)
+    value_dec: Mapped[Decimal | None] = mapped_column(ExactDecimal)
+    blank: Mapped[bool] = mapped_column(Boolean)
+    raw: Mapped[str | None] = mapped_column(Text)
+    provenance: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+    __table_args__ = (Index("ix_report_values_field_id", "field_id"),)
+
+
+class StoredFinding(Base):
+    """A finding with its review state. ``origin`` is ``report`` (the checks of one report)
+    or ``cross`` (group J against ``prev_report_id``). A reviewer's decision survives a
+    re-check when the fingerprint and ``values_digest`` (the values it was about) match."""
+
+    __tablename__ = "findings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"))
+    origin: Mapped[str] = mapped_column(String(8))
+    prev_report_id: Mapped[int | None] = mapped_column(
+        ForeignKey("reports.id", ondelete="SET NULL"), nullable=True
+    )
+    rule: Mapped[str] = mapped_column(String(64))
+    severity: Mapped[str] = mapped_column(String(8))
+    cells: Mapped[list[str]] = mapped_column(JSON)
+    message: Mapped[str] = mapped_column(Text)
+    expected: Mapped[Any] = mapped_column(JSON, nullable=True)
+    actual: Mapped[Any] = mapped_column(JSON, nullable=True)
+    assumed_zero: Mapped[list[str]] = mapped_column(JSON)
+    evidence: Mapped[Any] = mapped_column(JSON, nullable=True)
+    fingerprint: Mapped[str] = mapped_column(String(32))
+    values_digest: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(12), default="open")
+    note: Mapped[str | None] = mapped_column(Text)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (
+        Index("ix_findings_report_id", "report_id"),
+        Index("ix_findings_rule", "rule"),
+        Index("ix_findings_status", "status"),
+        Index("ix_findings_fingerprint", "fingerprint"),
+        Index("ix_findings_prev_report_id", "prev_report_id"),
+    )
