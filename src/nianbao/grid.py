@@ -24,6 +24,7 @@ __all__ = [
     "expand_spans",
     "lay_out_table",
     "parse_span",
+    "place_cells",
     "strip_invisible",
 ]
 
@@ -184,3 +185,39 @@ class DocumentBuilder:
     @property
     def text(self) -> str:
         return "".join(self._parts)
+
+
+def place_cells(
+    anchors: list[tuple[int, int, int, int, str]], n_rows: int, n_cols: int
+) -> SpanGrid:
+    """A grid from anchors at known positions: ``(row, col, rowspan, colspan, text)``.
+
+    Used when the source says where every cell sits (DOCX grid columns). Spans are clipped
+    to the grid; a slot claimed twice keeps its first owner; unclaimed slots are blank.
+    """
+    if n_rows * n_cols > MAX_SLOTS:
+        raise GridTooLarge(f"table grid exceeds {MAX_SLOTS} slots")
+    owner: dict[tuple[int, int], tuple[int, int]] = {}
+    texts: dict[tuple[int, int], str] = {}
+    for r, c, rs, cs, text in anchors:
+        if not (0 <= r < n_rows and 0 <= c < n_cols) or (r, c) in owner:
+            continue
+        texts[(r, c)] = text
+        for rr in range(r, min(r + max(1, rs), n_rows)):
+            for cc in range(c, min(c + max(1, cs), n_cols)):
+                owner.setdefault((rr, cc), (r, c))
+    rows: list[list[Cell]] = []
+    anchor_of: dict[tuple[int, int], tuple[int, int]] = {}
+    for r in range(n_rows):
+        row: list[Cell] = []
+        for c in range(n_cols):
+            a = owner.get((r, c))
+            if a is None:
+                row.append(Cell("", row=r, col=c))
+            elif a == (r, c):
+                row.append(Cell(texts[a], row=r, col=c))
+            else:
+                row.append(Cell(texts[a], row=r, col=c, covered=True))
+                anchor_of[(r, c)] = a
+        rows.append(row)
+    return SpanGrid(rows, anchor_of)

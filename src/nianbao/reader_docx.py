@@ -1,0 +1,166 @@
+"""DOCX -> Document.
+
+The zip directory is checked before anything is decompressed (a zip bomb is refused by its
+declared sizes). python-docx then gives the body's paragraphs and tables in document order
+(content controls are looked into; text boxes, headers and footers are ignored). Merged
+cells come from the ``w:tc`` elements themselves: ``w:gridSpan`` for horizontal merges,
+``w:vMerge`` (``restart``, or ``continue``, which a bare ``<w:vMerge/>`` means) for vertical
+ones, and ``w:gridBefore`` for rows that start to the right.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from typing import Any
+
+from .document import Document
+from .errors import BrokenFile
+from .grid import DocumentBuilder, GridTooLarge, place_cells, strip_invisible
+
+__all__ = ["read_docx", "DOCX_MEDIA_TYPE", "MAX_UNZIPPED_BYTES", "MAX_RATIO"]
+
+DOCX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
+MAX_RATIO = 100  # whole-archive uncompressed/compressed ratio above which it is a bomb
+_RATIO_FLOOR = 10 * 1024 * 1024  # small archives may compress well; only big ones are judged
+
+
+def _check_zip(data: bytes) -> None:
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError):
+        raise BrokenFile(
+            "文件不是有效的 DOCX（Word 2007 及以上）文档：不是 zip 压缩包，或已损坏。"
+            "旧版 .doc 文件请先另存为 .docx。"
+        ) from None
+    with zf:
+        infos = zf.infolist()
+        total = sum(i.file_size for i in infos)
+        packed = sum(i.compress_size for i in infos)
+        if total > MAX_UNZIPPED_BYTES or (
+            total > _RATIO_FLOOR and total > MAX_RATIO * max(packed, 1)
+        ):
+            raise BrokenFile(
+                f"DOCX 文件解压后过大（{total // (1024 * 1024)} MB），疑似压缩炸弹，已拒绝读取。"
+            )
+        if "word/document.xml" not in {i.filename for i in infos}:
+            raise BrokenFile("文件是 zip 压缩包，但不是 Word 文档（缺少 word/document.xml）。")
+
+
+def _paragraph_text(p: Any) -> str:
+    from docx.text.paragraph import Paragraph
+
+    return strip_invisible(Paragraph(p, None).text)
+
+
+def _cell_text(tc: Any) -> str:
+    from docx.oxml.ns import qn
+
+    lines: list[str] = []
+    for child in tc.iterchildren():
+        if child.tag == qn("w:p"):
+            lines.append(_paragraph_text(child))
+        elif child.tag == qn("w:tbl"):  # a nested table: its rows as lines
+            for tr in child.iter(qn("w:tr")):
+                cells = [_cell_text(t) for t in tr.iterchildren(qn("w:tc"))]
+                lines.append("\t".join(c.replace("\n", " ") for c in cells))
+        elif child.tag == qn("w:sdt"):
+            content = child.find(qn("w:sdtContent"))
+            if content is not None:
+                lines.append(_cell_text(content))
+    while lines and not lines[-1].strip():
+        lines.pop()
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    return "\n".join(ln.strip() for ln in lines)
+
+
+def _table_grid(tbl: Any) -> Any:
+    """The expanded grid of a ``w:tbl`` (see the module docstring for the merge rules)."""
+    from docx.oxml.ns import qn
+
+    # per row: [col, text, colspan, vmerge, rowspan] (+ [True] once absorbed by a merge)
+    rows: list[list[list[Any]]] = []
+    n_cols = 0
+    for tr in tbl.iterchildren(qn("w:tr")):
+        col = max(0, int(getattr(tr, "grid_before", 0) or 0))
+        cells: list[list[Any]] = []
+        for tc in tr.iterchildren(qn("w:tc")):
+            span = max(1, int(tc.grid_span or 1))
+            cells.append([col, _cell_text(tc), span, tc.vMerge, 1])
+            col += span
+        n_cols = max(n_cols, col)
+        rows.append(cells)
+    for r, cells in enumerate(rows):
+        for cell in cells:
+            if cell[3] != "continue":
+                continue
+            for ar in range(r - 1, -1, -1):
+                hit = [c for c in rows[ar] if c[0] == cell[0]]
+                if not hit:
+                    break
+                if hit[0][3] != "continue":
+                    hit[0][4] = r - ar + 1
+                    cell.append(True)  # absorbed into the cell above
+                    break
+    anchors = [
+        (r, c[0], c[4], c[2], c[1])
+        for r, cells in enumerate(rows)
+        for c in cells
+        if c[3] != "merged"
+    ]
+    return place_cells(anchors, len(rows), n_cols)
+
+
+def _body_items(parent: Any) -> list[Any]:
+    """The body's paragraphs and tables in order, looking into content controls."""
+    from docx.oxml.ns import qn
+
+    out: list[Any] = []
+    for child in parent.iterchildren():
+        if child.tag in (qn("w:p"), qn("w:tbl")):
+            out.append(child)
+        elif child.tag == qn("w:sdt"):
+            content = child.find(qn("w:sdtContent"))
+            if content is not None:
+                out.extend(_body_items(content))
+    return out
+
+
+def read_docx(data: bytes, source: str = "") -> Document:
+    """Read a DOCX file into a :class:`Document`. Raises BrokenFile for anything that is
+    not a readable Word document (not a zip, a zip bomb, corrupt XML)."""
+    import docx
+    from docx.oxml.ns import qn
+
+    _check_zip(data)
+    try:
+        wd = docx.Document(io.BytesIO(data))
+        items = _body_items(wd.element.body)
+    except BrokenFile:
+        raise
+    except Exception:  # python-docx/lxml raise many kinds of errors on corrupt parts
+        raise BrokenFile("DOCX 文件已损坏，无法解析其中的文档内容。") from None
+
+    builder = DocumentBuilder()
+    artifacts: list[str] = []
+    for el in items:
+        if el.tag == qn("w:p"):
+            builder.add_paragraph(_paragraph_text(el))
+            continue
+        try:
+            grid = _table_grid(el)
+        except GridTooLarge:
+            artifacts.append("文档中有一个表格过大（可能是异常内容），已跳过。")
+            continue
+        builder.add_table(grid, "docx")
+    text = builder.text
+    return Document(
+        text=text,
+        blocks=builder.blocks,
+        original=text,
+        source=source,
+        media_type=DOCX_MEDIA_TYPE,
+        artifacts=artifacts,
+    )
