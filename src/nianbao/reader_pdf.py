@@ -113,7 +113,9 @@ def _probe(data: bytes) -> int:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as e:
         if getattr(e, "err_code", None) == 4 or "password" in str(e).lower():
-            raise EncryptedPdf("PDF 文件已加密（需要密码），无法读取。请提供未加密的文件。") from None
+            raise EncryptedPdf(
+                "PDF 文件已加密（需要密码），无法读取。请提供未加密的文件。"
+            ) from None
         raise BrokenFile("PDF 文件已损坏或不完整，无法打开。请重新下载或导出该文件。") from None
     try:
         n = len(pdf)
@@ -366,9 +368,7 @@ def _frag_grid(frag: _Frag) -> SpanGrid:
                 continue
             ar, ac = anchor
             src = row[ac] if ar == r else rows[ar][ac]
-            row.append(
-                Cell(src.text, row=r, col=c, covered=True, page=src.page, bbox=src.bbox)
-            )
+            row.append(Cell(src.text, row=r, col=c, covered=True, page=src.page, bbox=src.bbox))
             anchor_of[(r, c)] = anchor
         rows.append(row)
     return SpanGrid(rows, anchor_of)
@@ -377,7 +377,9 @@ def _frag_grid(frag: _Frag) -> SpanGrid:
 # --------------------------------------------------------------------------- text lines
 
 
-def _lines_outside(page: Any, pno: int, boxes: list[tuple[float, float, float, float]]) -> list[_Line]:
+def _lines_outside(
+    page: Any, pno: int, boxes: list[tuple[float, float, float, float]]
+) -> list[_Line]:
     def outside(obj: dict[str, Any]) -> bool:
         if obj.get("object_type") != "char":
             return True
@@ -412,7 +414,9 @@ def _read_pages(data: bytes, n_pages: int) -> list[list[_Line | _Frag]]:
         pdf = pdfplumber.open(io.BytesIO(data))
     except Exception as e:  # pdfminer raises many kinds of errors on broken files
         if "password" in type(e).__name__.lower() or "encrypt" in str(e).lower():
-            raise EncryptedPdf("PDF 文件已加密（需要密码），无法读取。请提供未加密的文件。") from None
+            raise EncryptedPdf(
+                "PDF 文件已加密（需要密码），无法读取。请提供未加密的文件。"
+            ) from None
         raise BrokenFile("PDF 文件已损坏或不完整，无法解析。请重新下载或导出该文件。") from None
     try:
         for pno, page in enumerate(pdf.pages[:n_pages], start=1):
