@@ -1,0 +1,73 @@
+"""The public Python API: ``parse`` and ``check``."""
+
+from __future__ import annotations
+
+import os
+
+from .document import Document
+from .errors import NotAReport
+from .extract import extract
+from .reader import read
+from .report import Report
+
+__all__ = ["parse", "check", "read", "parse_document"]
+
+
+def parse(
+    source: str | os.PathLike[str] | bytes,
+    *,
+    name: str | None = None,
+    check: bool = True,
+) -> Report:
+    """Read a report (path or bytes; text, HTML, DOCX or PDF) into a :class:`Report`.
+
+    With ``check=True`` (default) the rules of ``rules.md`` run and their findings join the
+    extraction findings in ``report.findings``. Raises a subclass of
+    :class:`nianbao.errors.UnusableInput` for input that cannot be read as a report.
+    """
+    doc = read(source, name=name)
+    return parse_document(doc, check=check)
+
+
+def parse_document(doc: Document, *, check: bool = True) -> Report:
+    report = extract(doc)
+    if not _looks_like_report(report):
+        raise NotAReport(
+            "这不像是一份政府信息公开工作年度报告：既没有找到报告标题，也没有找到"
+            "“二、主动公开政府信息情况”等章节或统计表。"
+        )
+    _fill_text_facts(report)
+    if check:
+        _run_checks(report)
+    return report
+
+
+def check(report: Report) -> Report:
+    """Run the checks on a Report (keeps the extraction findings)."""
+    _run_checks(report)
+    return report
+
+
+def _looks_like_report(report: Report) -> bool:
+    present = sum(1 for k in ("s1", "s2", "s3", "s4", "s5", "s6") if report.sections[k].present)
+    title = report.meta.get("title") or ""
+    return bool(report.values) or present >= 2 or ("年度报告" in title and "公开" in title)
+
+
+def _fill_text_facts(report: Report) -> None:
+    try:
+        from .textfacts import fees_info
+    except ImportError:
+        return
+    text = "\n".join(
+        t for t in (report.sections["s6"].text, report.sections["closing"].text) if t
+    )
+    report.fees_info.update(fees_info(text))
+
+
+def _run_checks(report: Report) -> None:
+    try:
+        from .checks import check as run
+    except ImportError:
+        return
+    run(report)

@@ -1,0 +1,346 @@
+"""The label dictionary of the national format, with its variants, and tolerant matching.
+
+Labels are compared by :func:`normalize.key` (script, width, spacing and punctuation
+folded). Each matcher returns the schema id and how it matched: "canonical", "variant"
+(a known alternative wording, reported as R-LABEL-VARIANT) or "typo" (a known misspelling,
+reported as R-LABEL-TYPO). The lists come from ``shared/spec/format.md`` §5.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .normalize import key
+
+__all__ = [
+    "LabelMatch",
+    "match_request_row",
+    "match_active_row",
+    "match_active_column",
+    "match_request_column",
+    "match_section_heading",
+    "SECTION_BODIES",
+    "is_value_text",
+    "parse_value",
+    "REVIEW_HEADER_TOKENS",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class LabelMatch:
+    id: str
+    how: str = "canonical"  # canonical | variant | typo
+    note: str = ""  # what was seen, for the finding
+
+
+# ----------------------------------------------------------------------------- section 三 rows
+# (row id, keywords (any), known variants (keyword -> note), typos (keyword -> note)).
+# Order matters: more specific rows first.
+_REQUEST_ROWS: list[tuple[str, tuple[str, ...], dict[str, str], dict[str, str]]] = [
+    ("other.no_correction", ("逾期不补正", "无正当理由逾期"), {}, {}),
+    ("other.no_fee", ("收费通知", "缴纳费用", "未按收费"), {}, {}),
+    ("unable.unclear", ("仍不明确", "补正后申请"), {}, {}),
+    ("unable.not_held", ("不掌握",), {}, {}),
+    ("unable.needs_creation", ("另行制作", "没有现成"), {}, {}),
+    ("denied.state_secret", ("国家秘密",), {}, {}),
+    ("denied.law_forbidden", ("法规禁止公开", "法律行政法规"), {}, {"其他法律行政止公开": "其他法律行政止公开"}),
+    ("denied.safety_stability", ("三安全一稳定", "危及"), {}, {}),
+    ("denied.third_party", ("第三方",), {}, {}),
+    ("denied.internal_affairs", ("内部事务",), {}, {}),
+    ("denied.process_info", ("过程性",), {}, {}),
+    ("denied.enforcement_file", ("执法案卷",), {}, {}),
+    ("denied.admin_query", ("行政查询", "查询事项"), {}, {}),
+    ("rejected.petition", ("信访", "举报投诉"), {}, {}),
+    ("rejected.duplicate", ("重复申请",), {}, {}),
+    ("rejected.publication", ("出版物",), {}, {}),
+    ("rejected.excessive", ("大量反复", "反复申请"), {}, {}),
+    ("rejected.confirm", ("重新出具", "确认或重新", "已获取信息"), {}, {}),
+    ("partial", ("部分公开",), {}, {}),
+    ("granted", ("予以公开",), {"同意公开": "同意公开"}, {"予已公开": "予已公开"}),
+    ("new", ("本年新收", "新收政府信息公开申请", "本年度新收"), {}, {}),
+    ("carried_over", ("上年结转", "上年度结转", "上一年结转", "上一年度结转"), {}, {}),
+    ("carried_forward", ("结转下年度", "结转下一年度", "转下一年度", "结转下年", "转入下年度"), {}, {}),
+]
+_ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]{1,2}|\d{1,2})")
+_TOTAL_KEYS = {"总计", "合计", "七总计", "七合计"}
+_MISC_KEYS = {"其他", "3其他", "三其他"}
+
+
+@lru_cache(maxsize=4096)
+def match_request_row(label: str) -> LabelMatch | None:
+    """Map one label cell of the section 三 matrix to a row id (None when it names no row,
+    e.g. a group label such as （三）不予公开)."""
+    k = key(label)
+    if not k:
+        return None
+    for rid, words, variants, typos in _REQUEST_ROWS:
+        for t, note in typos.items():
+            if t in k:
+                return LabelMatch(rid, "typo", note)
+        for w in words:
+            if w in k:
+                return LabelMatch(rid)
+        for v, note in variants.items():
+            if v in k:
+                return LabelMatch(rid, "variant", note)
+    if k in _TOTAL_KEYS or k.endswith("总计") and len(k) <= 4:
+        return LabelMatch("processed_total")
+    if k in _MISC_KEYS:
+        return LabelMatch("other.misc")
+    if k.endswith("其他处理") and len(k) <= 6:
+        how = "canonical" if _ORDINAL.match(k) else "variant"
+        return LabelMatch("other", how, "其他处理（缺少序号“（六）”）" if how == "variant" else "")
+    return None
+
+
+def is_group_label(label: str) -> bool:
+    k = key(label)
+    return any(g in k for g in ("不予公开", "无法提供", "不予处理", "其他处理", "本年度办理结果"))
+
+
+# ----------------------------------------------------------------------------- section 三 columns
+_REQUEST_COLUMNS: list[tuple[str, tuple[str, ...], dict[str, str]]] = [
+    ("natural", ("自然人",), {}),
+    ("commercial", ("商业企业",), {}),
+    ("research", ("科研机构",), {}),
+    ("social", ("社会公益组织",), {"社会组织": "社会组织", "公益组织": "公益组织", "社会团体": "社会团体"}),
+    ("legal", ("法律服务机构",), {"律师事务所": "律师事务所", "法律服务所": "法律服务所"}),
+    ("org_subtotal", ("小计",), {}),
+    ("total", ("总计",), {"合计": "合计"}),
+    ("other_org", ("其他",), {}),
+]
+
+
+@lru_cache(maxsize=2048)
+def match_request_column(label: str) -> LabelMatch | None:
+    k = key(label)
+    if not k or len(k) > 12:
+        return None
+    for cid, words, variants in _REQUEST_COLUMNS:
+        for w in words:
+            if k == w:
+                return LabelMatch(cid)
+        for v, note in variants.items():
+            if k == v:
+                return LabelMatch(cid, "variant", note)
+    return None
+
+
+# ----------------------------------------------------------------------------- section 二
+# row label -> (2021 row, 2019 row)
+_ACTIVE_ROWS: list[tuple[str, str]] = [
+    ("其他对外管理服务事项", "other_services"),
+    ("行政事业性收费", "fees"),
+    ("政府集中采购", "procurement"),
+    ("行政许可", "licensing"),
+    ("行政处罚", "penalty"),
+    ("行政强制", "coercion"),
+    ("规范性文件", "normative"),
+    ("规章", "regulations"),
+]
+
+
+@lru_cache(maxsize=2048)
+def match_active_row(label: str) -> LabelMatch | None:
+    """Map a section 二 row label to its row name (regulations, normative, licensing, …)."""
+    k = key(label)
+    if not k or len(k) > 16:
+        return None
+    for word, row in _ACTIVE_ROWS:
+        if word in k:
+            if row == "normative" and not k.endswith("规范性文件"):
+                continue
+            if row == "regulations" and not k.endswith("规章"):
+                continue
+            if row == "normative" and "行政规范性文件" not in k:
+                return LabelMatch(row, "variant", "规范性文件")
+            return LabelMatch(row)
+    return None
+
+
+# column header -> field name; the layout each belongs to
+_ACTIVE_COLUMNS: list[tuple[str, str, str]] = [
+    ("本年制发件数", "issued", "2021"),
+    ("本年制发", "issued", "2021"),
+    ("本年废止件数", "repealed", "2021"),
+    ("本年废止", "repealed", "2021"),
+    ("现行有效件数", "in_force", "2021"),
+    ("现行有效", "in_force", "2021"),
+    ("本年收费金额", "amount", "2021"),
+    ("收费金额", "amount", "2021"),
+    ("本年新制作数量", "made", "2019"),
+    ("本年新公开数量", "published", "2019"),
+    ("对外公开总数量", "total_public", "2019"),
+    ("上一年项目数量", "items_prev", "2019"),
+    ("本年增减", "items_delta", "2019"),
+    ("采购项目数量", "items", "2019"),
+    ("采购总金额", "amount2019", "2019"),
+    ("处理决定数量", "decisions", "any"),
+    ("本年处理决定数", "decisions", "any"),
+]
+
+
+@lru_cache(maxsize=2048)
+def match_active_column(label: str) -> tuple[str, str] | None:
+    """(field, layout) of a section 二 column header, e.g. ('issued', '2021')."""
+    k = key(label)
+    if not k or len(k) > 24:
+        return None
+    for word, fld, layout in _ACTIVE_COLUMNS:
+        if word in k:
+            return fld, layout
+    return None
+
+
+# ----------------------------------------------------------------------------- section 四
+REVIEW_HEADER_TOKENS: tuple[str, ...] = ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计")
+
+# ----------------------------------------------------------------------------- section headings
+SECTION_BODIES: dict[str, tuple[str, ...]] = {
+    "s1": ("总体情况",),
+    "s2": ("主动公开政府信息情况",),
+    "s3": ("收到和处理政府信息公开申请情况",),
+    "s4": ("政府信息公开行政复议行政诉讼情况",),
+    "s5": ("存在的主要问题及改进情况",),
+    "s6": ("其他需要报告的事项",),
+}
+_SECTION_VARIANTS: dict[str, tuple[str, ...]] = {
+    "s1": ("基本情况", "总体概况", "概述"),
+    "s2": ("主动公开情况", "主动公开政府信息", "主动公开政府信息公开情况"),
+    "s3": (
+        "行政机关收到和处理政府信息公开申请情况",
+        "收到和处理政府信息公开申请",
+        "收到和处理申请情况",
+    ),
+    "s4": (
+        "因政府信息公开工作被申请行政复议提起行政诉讼情况",
+        "因政府信息公开工作被申请行政复议和提起行政诉讼情况",
+        "政府信息公开行政复议和行政诉讼情况",
+        "行政复议行政诉讼情况",
+        "政府信息公开行政复议行政诉讼",
+    ),
+    "s5": (
+        "存在的问题及改进情况",
+        "存在的主要问题及下一步工作",
+        "政府信息公开工作存在的主要问题及改进情况",
+        "存在问题及改进情况",
+        "存在的主要问题和改进情况",
+        "存在的问题和改进情况",
+        "存在的主要问题及改进措施",
+        "存在的主要问题及下一步工作打算",
+    ),
+    "s6": ("其他需要报告事项", "其他需要报告的情况", "其他事项"),
+}
+_HEADING_PREFIX = re.compile(r"^\s*(?:(?P<cn>[一二三四五六七八九十]{1,2})|(?P<ar>\d{1,2}))\s*[、.．]\s*")
+_CN_NUM = {c: i for i, c in enumerate("一二三四五六七八九十", 1)}
+
+
+@dataclass(frozen=True, slots=True)
+class HeadingMatch:
+    section: str
+    score: int  # 3 canonical, 2 variant, 1 fuzzy
+    ordinal: int | None
+    ordinal_style: str  # "cn", "arabic" or ""
+
+
+def match_section_heading(line: str) -> HeadingMatch | None:
+    """Is this line one of the six section headings? Needs an ordinal (一、 or 5、) unless the
+    wording is canonical or a known variant."""
+    s = line.strip()
+    if not s or len(s) > 48 or s.endswith(("。", "；", ";", "，")):
+        return None
+    m = _HEADING_PREFIX.match(s)
+    ordinal = None
+    style = ""
+    if m:
+        style = "cn" if m.group("cn") else "arabic"
+        ordinal = _CN_NUM.get(m.group("cn"), None) if m.group("cn") else int(m.group("ar"))
+        body = s[m.end() :]
+    else:
+        body = s
+    k = key(body)
+    if not k or len(k) > 30:
+        return None
+    for sec, bodies in SECTION_BODIES.items():
+        if k in bodies:
+            return HeadingMatch(sec, 3, ordinal, style)
+    for sec, bodies in _SECTION_VARIANTS.items():
+        if k in bodies:
+            return HeadingMatch(sec, 2, ordinal, style)
+    if not m:
+        return None
+    fuzzy = _fuzzy_section(k)
+    return HeadingMatch(fuzzy, 1, ordinal, style) if fuzzy else None
+
+
+def _fuzzy_section(k: str) -> str | None:
+    if "行政复议" in k and "行政诉讼" in k:
+        return "s4"
+    if "申请" in k and ("收到" in k or "处理" in k) and "公开" in k:
+        return "s3"
+    if "主动公开" in k and k.endswith("情况") and "政府信息" in k:
+        return "s2"
+    if "问题" in k and ("改进" in k or "下一步" in k or "整改" in k):
+        return "s5"
+    if "其他" in k and "报告" in k:
+        return "s6"
+    if k.endswith("总体情况"):
+        return "s1"
+    return None
+
+
+# ----------------------------------------------------------------------------- values
+_NUM = re.compile(
+    r"^(?P<sign>[+\-－]?)\s*(?P<num>\d{1,3}(?:[,，]\d{3})+|\d+)(?P<frac>\.\d+)?\s*(?P<unit>件|个|条|项|次|人次|家|份|万元|元)?$"
+)
+_DELTA = re.compile(r"^(?P<word>增加|新增|减少|增|减)\s*(?P<num>\d+)\s*(?:件|个|项)?$")
+_PLACEHOLDERS = {"/", "／", "—", "——", "-", "－", "–", "─", "无", "空", "\\", "—/—", "/ /", "×", "－－", "--", "...", "…"}
+
+
+def is_value_text(text: str) -> bool:
+    """True for a cell that can stand in a value column: a number, a blank or a placeholder."""
+    t = text.strip()
+    if not t:
+        return True
+    if t in _PLACEHOLDERS:
+        return True
+    t = t.replace(" ", "")
+    return bool(_NUM.match(t) or _DELTA.match(t))
+
+
+def has_number(text: str) -> bool:
+    t = text.strip().replace(" ", "")
+    return bool(t) and bool(_NUM.match(t) or _DELTA.match(t))
+
+
+def parse_value(text: str) -> tuple[int | float | None, str]:
+    """Parse a cell: (value, note). note is "" for a plain number, "blank" for an empty cell,
+    "placeholder" for —, /, 无 …, "unit" when a unit was stripped (3件), "unit:元" for 元,
+    "delta" for 增加3, "text" for anything else (value None)."""
+    t = text.strip().replace(" ", "").replace("\u00a0", "")
+    if not t:
+        return None, "blank"
+    if t in _PLACEHOLDERS:
+        return None, "placeholder"
+    m = _NUM.match(t)
+    if m:
+        digits = m.group("num").replace(",", "").replace("，", "")
+        neg = m.group("sign") in ("-", "－")
+        if m.group("frac"):
+            val: int | float = float(digits + m.group("frac"))
+        else:
+            val = int(digits)
+        if neg:
+            val = -val
+        unit = m.group("unit")
+        note = "" if not unit else ("unit:元" if unit == "元" else ("unit:万元" if unit == "万元" else "unit"))
+        if m.group("sign") == "+":
+            note = note or "signed"
+        return val, note
+    m = _DELTA.match(t)
+    if m:
+        n = int(m.group("num"))
+        return (-n if m.group("word").startswith("减") else n), "delta"
+    return None, "text"

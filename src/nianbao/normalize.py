@@ -1,0 +1,194 @@
+"""Text normalisation, with a map from normalised offsets back to the original text.
+
+Two jobs:
+
+* :func:`normalize_text` rewrites a whole decoded report (pinyin glosses, traditional →
+  simplified, full-width digits, odd spaces, zero-width characters, markdown marks, conversion
+  debris, page footers) and returns the new text, an :class:`OffsetMap` back to the original,
+  the script and the list of artefacts it stripped.
+* :func:`key` folds a label for matching (script, width, punctuation and spacing removed).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from .document import OffsetMap
+
+__all__ = ["NormalizedText", "normalize_text", "key", "to_simplified", "strip_glosses", "CJK"]
+
+CJK = "\u3400-\u9fff"
+_TONES = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
+# 發(fā)布: a tone-marked pinyin reading after a CJK character (a converter's gloss). Requiring
+# a tone mark keeps real brackets such as 第(一)项, (PDF), (单位:万元).
+PINYIN_GLOSS = re.compile(rf"(?<=[{CJK}])[(（](?=[^()（）]*[{_TONES}])[a-zü{_TONES}]{{1,7}}[)）]")
+
+_converter = None
+
+
+def _opencc():  # lazily: building the converter costs a few ms
+    global _converter
+    if _converter is None:
+        import opencc
+
+        _converter = opencc.OpenCC("t2s")
+    return _converter
+
+
+def to_simplified(text: str) -> str:
+    return _opencc().convert(text)
+
+
+def strip_glosses(text: str) -> str:
+    return PINYIN_GLOSS.sub("", text)
+
+
+# 1:1 character folding (no length change): full-width digits/letters, odd spaces.
+_FOLD = {i: i - 0xFEE0 for i in range(0xFF10, 0xFF1A)}  # ０-９
+_FOLD.update({i: i - 0xFEE0 for i in range(0xFF21, 0xFF3B)})  # Ａ-Ｚ
+_FOLD.update({i: i - 0xFEE0 for i in range(0xFF41, 0xFF5B)})  # ａ-ｚ
+for _sp in ("\u00a0", "\u3000", "\u2002", "\u2003", "\u2009", "\u202f", "\u205f", "\u1680"):
+    _FOLD[ord(_sp)] = ord(" ")
+_FOLD[ord("\u2028")] = ord("\n")
+_FOLD[ord("\u2029")] = ord("\n")
+_FOLD[ord("\x0b")] = ord("\n")
+_FOLD[ord("\x0c")] = ord("\n")
+
+_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_BOOKMARK = re.compile(r"\[bookmark:[^\]\n]{0,80}\]")
+_MD_HEADING = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]*", re.M)
+_MD_BOLD = re.compile(r"\*\*|__(?=\S)|(?<=\S)__")
+_MD_LINK = re.compile(r"\[([^\]\n]{0,200})\]\((?:https?://|www\.)[^)\s]{0,300}\)")
+_ANGLE_URL = re.compile(r"<((?:https?://|www\.)[^>\s]{1,300})>")
+_PAGE_FOOTER = re.compile(r"^[ \t]*[—–\-－]{1,2}[ \t]*\d{1,3}[ \t]*[—–\-－]{1,2}[ \t]*$", re.M)
+_HTML_ENTITY = re.compile(r"&(nbsp|amp|lt|gt|quot|#\d{2,5});")
+_ENTITIES = {"nbsp": " ", "amp": "&", "lt": "<", "gt": ">", "quot": '"'}
+
+_TRADITIONAL_MIN_CHANGED = 12
+
+
+@dataclass
+class NormalizedText:
+    text: str
+    offset_map: OffsetMap
+    script: str = "simplified"
+    artifacts: list[str] = field(default_factory=list)
+
+
+def _sub(
+    pattern: re.Pattern[str],
+    repl: Callable[[re.Match[str]], str],
+    text: str,
+    parent: OffsetMap | None,
+) -> tuple[str, OffsetMap | None, int]:
+    """re.sub that also records how offsets move; returns (text, map, count)."""
+    parts: list[str] = []
+    anchors: list[tuple[int, int]] = [(0, 0)]
+    last = 0
+    new_len = 0
+    n = 0
+    for m in pattern.finditer(text):
+        rep = repl(m)
+        if rep == m.group(0):
+            continue
+        n += 1
+        seg = text[last : m.start()]
+        parts.append(seg)
+        new_len += len(seg)
+        anchors.append((new_len, m.start()))
+        parts.append(rep)
+        new_len += len(rep)
+        anchors.append((new_len, m.end()))
+        last = m.end()
+    if not n:
+        return text, parent, 0
+    parts.append(text[last:])
+    return "".join(parts), OffsetMap(anchors, parent), n
+
+
+def normalize_text(original: str) -> NormalizedText:
+    """Normalise a decoded report. Offsets in the result map back through ``offset_map``."""
+    artifacts: list[str] = []
+    omap: OffsetMap | None = None
+    text = original
+    if "\r" in text:
+        text, omap, _ = _sub(re.compile(r"\r\n?"), lambda m: "\n", text, omap)
+
+    text, omap, n = _sub(PINYIN_GLOSS, lambda m: "", text, omap)
+    glosses = n
+    simplified = to_simplified(text)
+    changed = 0
+    if simplified != text:
+        if len(simplified) == len(text):
+            changed = sum(1 for a, b in zip(text, simplified) if a != b)
+            text = simplified
+        else:  # phrase conversions changed lengths: convert line by line where safe
+            lines = text.split("\n")
+            out = []
+            for line in lines:
+                conv = to_simplified(line)
+                if len(conv) == len(line):
+                    changed += sum(1 for a, b in zip(line, conv) if a != b)
+                    out.append(conv)
+                else:
+                    out.append(line)
+            text = "\n".join(out)
+    cjk = len(re.findall(f"[{CJK}]", text)) or 1
+    script = (
+        "traditional"
+        if changed >= _TRADITIONAL_MIN_CHANGED and changed / cjk > 0.02 or glosses > 20
+        else "simplified"
+    )
+
+    text = text.translate(_FOLD)
+    text, omap, _ = _sub(_ZERO_WIDTH, lambda m: "", text, omap)
+
+    text, omap, n = _sub(_BOOKMARK, lambda m: "", text, omap)
+    if n:
+        artifacts.append("[bookmark: …] 书签残留")
+    text, omap, n = _sub(_HTML_ENTITY, lambda m: _entity(m.group(1)), text, omap)
+    if n:
+        artifacts.append("HTML 实体字符")
+    text, omap, n = _sub(_MD_LINK, lambda m: m.group(1), text, omap)
+    text, omap, n2 = _sub(_ANGLE_URL, lambda m: m.group(1), text, omap)
+    if n or n2:
+        artifacts.append("Markdown 链接标记")
+    text, omap, n = _sub(_MD_HEADING, lambda m: "", text, omap)
+    if n:
+        artifacts.append("Markdown 标题符号 #")
+    text, omap, n = _sub(_MD_BOLD, lambda m: "", text, omap)
+    if n:
+        artifacts.append("Markdown 加粗符号 **")
+    text, omap, n = _sub(_PAGE_FOOTER, lambda m: "", text, omap)
+    if n:
+        artifacts.append("页码页脚（— n —）")
+    return NormalizedText(text, omap or OffsetMap(), script, artifacts)
+
+
+def _entity(name: str) -> str:
+    if name.startswith("#"):
+        try:
+            return chr(int(name[1:]))
+        except ValueError:
+            return "&" + name + ";"
+    return _ENTITIES.get(name, "&" + name + ";")
+
+
+# ------------------------------------------------------------------------------- keys
+
+_KEY_DROP = re.compile(r"[\s\u00a0\u3000\"'“”‘’「」『』()（）\[\]【】<>《》、，,。.．·:：;；!！?？\-—–_~*#|/\\+]+")
+
+
+@lru_cache(maxsize=8192)
+def key(label: str) -> str:
+    """Fold a label for matching: glosses stripped, simplified script, NFKC, and no
+    whitespace or punctuation. '（一）予以公開' → '一予以公开'."""
+    s = PINYIN_GLOSS.sub("", label)
+    if any("\u3400" <= ch <= "\u9fff" for ch in s):
+        s = to_simplified(s)
+    s = unicodedata.normalize("NFKC", s)
+    return _KEY_DROP.sub("", s)

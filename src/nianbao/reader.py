@@ -1,0 +1,68 @@
+"""Read any supported input into a Document, choosing the reader by content (magic bytes),
+never by file name."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from .document import Document
+from .errors import BinaryInput, InputTooLarge, NotAReport, UnsupportedFormat
+from .sniff import decode_bytes, sniff
+
+__all__ = ["read", "read_bytes", "MAX_BYTES"]
+
+MAX_BYTES = 60 * 1024 * 1024  # refuse anything larger before reading it
+MAX_TEXT_BYTES = 20 * 1024 * 1024
+
+
+def read(source: str | os.PathLike[str] | bytes, name: str | None = None) -> Document:
+    """Read a path or raw bytes into a Document."""
+    if isinstance(source, (bytes, bytearray)):
+        data = bytes(source)
+        label = name or ""
+    else:
+        p = Path(source)
+        label = name or str(source)
+        try:
+            size = p.stat().st_size
+        except FileNotFoundError:
+            raise NotAReport(f"找不到文件：{label}") from None
+        except OSError as e:
+            raise NotAReport(f"无法读取文件 {label}：{e.strerror or e}") from None
+        if p.is_dir():
+            raise NotAReport(f"{label} 是目录，不是文件。")
+        if size > MAX_BYTES:
+            raise InputTooLarge(f"文件过大（{size / 1048576:.0f} MB，上限 {MAX_BYTES // 1048576} MB），不予读取。")
+        data = p.read_bytes()
+    return read_bytes(data, label)
+
+
+def read_bytes(data: bytes, source: str = "") -> Document:
+    if len(data) > MAX_BYTES:
+        raise InputTooLarge(f"文件过大（{len(data) / 1048576:.0f} MB，上限 {MAX_BYTES // 1048576} MB），不予读取。")
+    kind = sniff(data)
+    if kind == "pdf":
+        from .reader_pdf import read_pdf
+
+        return read_pdf(data, source)
+    if kind == "docx":
+        from .reader_docx import read_docx
+
+        return read_docx(data, source)
+    if kind == "html":
+        from .reader_html import read_html
+
+        return read_html(data, source)
+    if kind == "text":
+        if len(data) > MAX_TEXT_BYTES:
+            raise InputTooLarge(f"文本文件过大（{len(data) / 1048576:.0f} MB），不像是一份年度报告。")
+        from .reader_text import read_text
+
+        text, enc = decode_bytes(data)
+        return read_text(text, source, enc)
+    if kind == "ole":
+        raise UnsupportedFormat("这是旧版 Word（.doc）文件：请先另存为 .docx 或 PDF 再读取。")
+    if kind == "zip":
+        raise UnsupportedFormat("这是 ZIP 压缩包而不是 DOCX 文档：请解压后分别读取其中的报告。")
+    raise BinaryInput("文件不是文本、HTML、DOCX 或 PDF：看起来是二进制数据，无法作为年度报告读取。")

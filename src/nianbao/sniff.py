@@ -1,0 +1,130 @@
+"""What an input is (by content, not by name) and how its text bytes are decoded."""
+
+from __future__ import annotations
+
+import codecs
+
+from .errors import BinaryInput, EmptyInput, EncodingError
+
+__all__ = ["sniff", "decode_bytes", "MEDIA_TYPES"]
+
+MEDIA_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "html": "text/html",
+    "text": "text/plain",
+}
+
+_GB_ALIASES = {"gb2312", "gbk", "cp936", "gb18030", "x-gbk", "gb_2312-80", "euc-cn", "hz-gb-2312"}
+
+
+def sniff(data: bytes) -> str:
+    """Return "pdf", "docx", "zip", "ole" (legacy .doc), "html", "text" or "binary"."""
+    if not data:
+        raise EmptyInput("文件为空：没有可读取的内容。")
+    head = data[:1024]
+    if head.lstrip()[:5] == b"%PDF-" or b"%PDF-" in head[:1024]:
+        return "pdf"
+    if head[:4] == b"PK\x03\x04":
+        return "docx" if b"word/" in data[:65536] or b"[Content_Types].xml" in data[:65536] else "zip"
+    if head[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        return "ole"
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return _text_or_html(data, utf16=True)
+    if b"\x00" in head and not _looks_utf16(head):
+        return "binary"
+    return _text_or_html(data)
+
+
+def _looks_utf16(head: bytes) -> bool:
+    if len(head) < 4:
+        return False
+    even = head[0::2].count(0)
+    odd = head[1::2].count(0)
+    n = len(head) // 2
+    return max(even, odd) > n * 0.2 and min(even, odd) < n * 0.05
+
+
+def _text_or_html(data: bytes, utf16: bool = False) -> str:
+    probe = data[:4096]
+    if utf16 or _looks_utf16(probe):
+        try:
+            probe_text = decode_bytes(data[:4096] if len(data) > 4096 else data)[0].lower()
+        except EncodingError:
+            return "text"
+    else:
+        probe_text = probe.decode("latin-1").lower()
+    s = probe_text.lstrip("\ufeff \t\r\n")
+    if s.startswith(("<!doctype html", "<html", "<?xml")) or (
+        "<table" in s and ("<td" in s or "<tr" in s)
+    ) or ("<body" in s or "<head" in s or "<meta" in s or "<div" in s or "<p>" in s):
+        return "html"
+    # control characters other than whitespace mark a binary file
+    ctrl = sum(1 for b in data[:4096] if b < 9 or 13 < b < 32) if not (utf16 or _looks_utf16(probe)) else 0
+    if ctrl > 8:
+        return "binary"
+    return "text"
+
+
+def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str]:
+    """Decode text bytes: BOM → strict UTF-8 → UTF-16 (no BOM) → declared GB charset as
+    gb18030 → Big5 (told apart by charset-normalizer) → gb18030. Returns (text, encoding)."""
+    if data.startswith(codecs.BOM_UTF8):
+        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16", errors="replace"), "utf-16"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError as e:
+        # a file cut in the middle of a character is still UTF-8
+        if e.start >= len(data) - 3 and e.reason == "unexpected end of data":
+            return data[: e.start].decode("utf-8"), "utf-8"
+    if _looks_utf16(data[:4096]):
+        le = data[1::2].count(0) > data[0::2].count(0)
+        return data.decode("utf-16-le" if le else "utf-16-be", errors="replace"), (
+            "utf-16-le" if le else "utf-16-be"
+        )
+    if declared and declared.lower().strip() in _GB_ALIASES:
+        return data.decode("gb18030", errors="replace"), "gb18030"
+    try:
+        text = data.decode("gb18030")
+        gb_ok = True
+    except UnicodeDecodeError:
+        text, gb_ok = "", False
+    if _maybe_big5(data):
+        try:
+            return data.decode("big5"), "big5"
+        except UnicodeDecodeError:
+            pass
+    if gb_ok:
+        return text, "gb18030"
+    if declared:
+        try:
+            return data.decode(declared), declared
+        except (LookupError, UnicodeDecodeError):
+            pass
+    text = data.decode("gb18030", errors="replace")
+    if text.count("\ufffd") > max(16, len(text) // 20):
+        raise EncodingError("无法识别文件编码：既不是 UTF-8，也不是 GB18030/GBK 或 Big5 编码的文本。")
+    return text, "gb18030(lossy)"
+
+
+def _maybe_big5(data: bytes) -> bool:
+    """Ask charset-normalizer only whether the bytes are Big5 (it is slow and unreliable on
+    short inputs for anything else)."""
+    try:
+        data.decode("big5")
+    except UnicodeDecodeError:
+        return False
+    try:
+        from charset_normalizer import from_bytes
+    except ImportError:  # pragma: no cover
+        return False
+    best = from_bytes(data[:65536], cp_isolation=["big5", "gb18030", "utf_8"]).best()
+    return best is not None and best.encoding in ("big5", "cp950", "big5hkscs")
+
+
+def ensure_text(data: bytes) -> None:
+    """Raise BinaryInput when bytes are not text."""
+    if sniff(data) == "binary":
+        raise BinaryInput("文件不是文本：看起来是二进制数据，无法作为年度报告读取。")
