@@ -6,8 +6,8 @@ exactly as the official template lays them out (``format.md`` §3). Every output
 view of that grid:
 
 * ``md``       — Markdown: ``#`` headings, pipe tables with a separator row, full grid;
-* ``tab``      — plain text, tab-separated rows as Word copies a table: a horizontally
-  merged cell is one cell, a slot covered by a vertical merge is an empty cell;
+* ``tab``      — plain text, tab-separated rows as Word copies a table: a slot covered
+  by a merge is an empty cell (spans of section 三's label columns collapse into one);
 * ``lines``    — plain text, one cell per line starting with a tab, a blank line ends a
   row; long labels wrap over several lines (continuation lines carry no tab);
 * ``pipe``     — plain text, ``| a | b |`` rows over the full grid (covered slots empty);
@@ -135,6 +135,25 @@ class GridTable:
             [c.text if (c.row, c.col) == (r, k) else "" for k, c in enumerate(row)]
             for r, row in enumerate(grid)
         ]
+
+    def tab_rows(self) -> list[list[str]]:
+        """Rows as a Word table copied as text usually comes out: a slot covered by a
+        vertical merge is an empty cell; a horizontal span becomes the text followed by
+        empty cells, except the label columns of section 三, whose spans collapse into
+        one cell (so row 一 reads ``label, 7 numbers``)."""
+        grid = self.owner_grid()
+        out: list[list[str]] = []
+        for r, row in enumerate(grid):
+            cells: list[str] = []
+            k = 0
+            while k < self.n_cols:
+                owner = row[k]
+                text = owner.text if owner.row == r else ""
+                collapse = self.key == "s3" and owner.col < 3
+                cells += [text] if collapse else [text] + [""] * (owner.colspan - 1)
+                k += owner.colspan
+            out.append(cells)
+        return out
 
     def word_rows(self) -> list[list[GridCell | None]]:
         """Rows as a word processor stores them: one entry per ``w:tc``. A horizontal span
@@ -528,8 +547,8 @@ def _render_tab(blocks: list[_Block]) -> str:
     lines: list[str] = []
     for b in blocks:
         if b.kind == "table" and b.table is not None:
-            for row in b.table.word_rows():
-                lines.append("\t".join("" if c is None else c.text for c in row))
+            for row in b.table.tab_rows():
+                lines.append("\t".join(row))
             lines.append("")
         else:
             lines += [_plain(b.text), ""]
