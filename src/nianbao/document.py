@@ -102,6 +102,7 @@ class Document:
     artifacts: list[str] = field(default_factory=list)
     pages: int | None = None
     offset_map: Callable[[int], int] | None = None
+    _line_starts: list[int] | None = field(default=None, repr=False)
 
     def to_original(self, pos: int) -> int:
         """The offset in ``original`` of normalised offset ``pos``."""
@@ -113,8 +114,15 @@ class Document:
         """1-based line number of normalised offset ``pos`` in the original text."""
         if pos < 0:
             return 0
-        o = self.to_original(pos)
-        return self.original.count("\n", 0, o) + 1
+        return self.line_of_original(self.to_original(pos))
+
+    def line_of_original(self, opos: int) -> int:
+        """1-based line number of an offset in ``original``."""
+        starts = self._line_starts
+        if starts is None:
+            starts = [i for i, ch in enumerate(self.original) if ch == "\n"]
+            self._line_starts = starts
+        return bisect_right(starts, opos - 1) + 1
 
     @property
     def tables(self) -> list[Table]:

@@ -99,6 +99,7 @@ class _Ctx:
     report: Report
     findings: list[Finding] = field(default_factory=list)
     signals: set[str] = field(default_factory=set)
+    cell_table: dict[int, int] = field(default_factory=dict)  # id(cell) -> table index
 
     def finding(self, rule: str, severity: str, cells: list[str], message: str, **kw: Any) -> None:
         self.findings.append(Finding(rule, severity, cells, message, **kw))
@@ -109,19 +110,19 @@ class _Ctx:
             v = Value(None, None, Provenance(section=section, label=label))
             self.report.values[fid] = v
             return v
-        val, note = L.parse_value(cell.text)
+        val, _note = L.parse_value(cell.text)
         doc = self.doc
         st = doc.to_original(cell.start) if cell.start >= 0 else None
         en = doc.to_original(cell.end) if cell.end >= 0 else None
         raw = cell.text
-        if st is not None and en is not None and 0 <= st <= en <= len(doc.original) and doc.original:
-            raw = doc.original[st:en] if en > st else cell.text
+        if st is not None and en is not None and en > st and doc.original:
+            raw = doc.original[st:en]
         prov = Provenance(
             section=section,
-            table=None,
+            table=self.cell_table.get(id(cell)),
             row=cell.row,
             col=cell.col,
-            line=doc.line_of(cell.start) if cell.start >= 0 and doc.original else None,
+            line=doc.line_of_original(st) if st is not None and doc.original else None,
             start=st,
             end=en,
             page=cell.page,
@@ -129,8 +130,6 @@ class _Ctx:
             label=label,
         )
         v = Value(val, raw, prov)
-        if note in ("unit:元",) and fid != "active.fees" and not fid.startswith("active2019.procurement"):
-            pass
         self.report.values[fid] = v
         return v
 
@@ -222,6 +221,8 @@ def extract(doc: Document) -> Report:
             continue
         if isinstance(b, Table):
             for r in b.rows:
+                for c in r:
+                    ctx.cell_table[id(c)] = b.index
                 row = _split_row(r, b, sec)
                 if row.numeric or (row.labels and sec == "s3" and L.match_request_row(row.labels[-1].text)):
                     rows[sec].append(row)

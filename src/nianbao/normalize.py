@@ -58,6 +58,7 @@ _FOLD[ord("\u2029")] = ord("\n")
 _FOLD[ord("\x0b")] = ord("\n")
 _FOLD[ord("\x0c")] = ord("\n")
 
+_FOLD_PAIRS = [(chr(a), chr(b)) for a, b in _FOLD.items()]
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _BOOKMARK = re.compile(r"\[bookmark:[^\]\n]{0,80}\]")
 _MD_HEADING = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]*", re.M)
@@ -69,6 +70,7 @@ _HTML_ENTITY = re.compile(r"&(nbsp|amp|lt|gt|quot|#\d{2,5});")
 _ENTITIES = {"nbsp": " ", "amp": "&", "lt": "<", "gt": ">", "quot": '"'}
 
 _TRADITIONAL_MIN_CHANGED = 12
+_CJK_RE = re.compile(f"[{CJK}]")
 
 
 @dataclass
@@ -137,14 +139,15 @@ def normalize_text(original: str) -> NormalizedText:
                 else:
                     out.append(line)
             text = "\n".join(out)
-    cjk = len(re.findall(f"[{CJK}]", text)) or 1
-    script = (
-        "traditional"
-        if changed >= _TRADITIONAL_MIN_CHANGED and changed / cjk > 0.02 or glosses > 20
-        else "simplified"
-    )
+    script = "simplified"
+    if changed >= _TRADITIONAL_MIN_CHANGED or glosses > 20:
+        cjk = len(_CJK_RE.findall(text)) or 1
+        if changed / cjk > 0.02 or glosses > 20:
+            script = "traditional"
 
-    text = text.translate(_FOLD)
+    for src, dst in _FOLD_PAIRS:
+        if src in text:
+            text = text.replace(src, dst)
     text, omap, _ = _sub(_ZERO_WIDTH, lambda m: "", text, omap)
 
     text, omap, n = _sub(_BOOKMARK, lambda m: "", text, omap)

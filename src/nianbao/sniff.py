@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 
 from .errors import BinaryInput, EmptyInput, EncodingError
 
@@ -15,6 +16,7 @@ MEDIA_TYPES = {
     "text": "text/plain",
 }
 
+_CTRL = re.compile(rb"[\x00-\x08\x0e-\x1f]")
 _GB_ALIASES = {"gb2312", "gbk", "cp936", "gb18030", "x-gbk", "gb_2312-80", "euc-cn", "hz-gb-2312"}
 
 
@@ -60,7 +62,7 @@ def _text_or_html(data: bytes, utf16: bool = False) -> str:
     ) or ("<body" in s or "<head" in s or "<meta" in s or "<div" in s or "<p>" in s):
         return "html"
     # control characters other than whitespace mark a binary file
-    ctrl = sum(1 for b in data[:4096] if b < 9 or 13 < b < 32) if not (utf16 or _looks_utf16(probe)) else 0
+    ctrl = len(_CTRL.findall(data[:4096])) if not (utf16 or _looks_utf16(probe)) else 0
     if ctrl > 8:
         return "binary"
     return "text"

@@ -1,0 +1,175 @@
+"""The ``nianbao`` command line: a thin front end over the library.
+
+Library exceptions are turned into Chinese messages in one place (:func:`_fail`); every
+command that reads files goes on with the next file when one is unusable and exits 2 at the
+end.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import NianbaoError
+from .report import SEVERITIES
+
+# files that a directory walk passes over (they are never reports)
+_SKIP_SUFFIXES = {
+    ".json", ".yaml", ".yml", ".py", ".pyc", ".db", ".sqlite", ".png", ".jpg", ".jpeg",
+    ".gif", ".zip", ".gz", ".tar", ".csv", ".xlsx", ".parquet", ".js", ".css", ".toml", ".lock",
+}
+
+
+def iter_inputs(paths: tuple[str, ...]) -> Iterator[str]:
+    """Expand directories (recursively, sorted); files are yielded as given."""
+    for p in paths:
+        path = Path(p)
+        if path.is_dir():
+            for f in sorted(path.rglob("*")):
+                if f.is_file() and not any(part.startswith(".") for part in f.relative_to(path).parts) and f.suffix.lower() not in _SKIP_SUFFIXES:
+                    yield str(f)
+        else:
+            yield p
+
+
+def _fail(source: str, exc: BaseException) -> None:
+    msg = str(exc) if isinstance(exc, NianbaoError) else f"读取时发生内部错误（{type(exc).__name__}）：{exc}"
+    click.echo(f"错误：{source}：{msg}", err=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="nianbao")
+def cli() -> None:
+    """nianbao（年报）：读取、检查、撰写和比较政府信息公开工作年度报告。"""
+
+
+# ----------------------------------------------------------------------------- parse
+@cli.command()
+@click.argument("files", nargs=-1, required=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "jsonl"]),
+    default="table",
+    show_default=True,
+    help="table：按报告原样显示三张表；json/jsonl：每个文件一个对象。",
+)
+@click.option("--no-provenance", is_flag=True, help="JSON 中不输出每个数值的出处。")
+def parse(files: tuple[str, ...], fmt: str, no_provenance: bool) -> None:
+    """读取年度报告（文本、HTML、DOCX、PDF 或目录），输出标准结构。
+
+    Example:
+
+        nianbao parse examples/qinglan-2024.txt
+
+        nianbao parse --format jsonl reports/
+    """
+    from .api import parse as parse_report
+
+    bad = 0
+    docs = []
+    for src in iter_inputs(files):
+        try:
+            rep = parse_report(src, name=src)
+        except Exception as e:  # noqa: BLE001 — one bad file does not stop the others
+            _fail(src, e)
+            bad += 1
+            continue
+        rep.source = src
+        if fmt == "jsonl":
+            click.echo(rep.to_json(provenance=not no_provenance))
+        elif fmt == "json":
+            docs.append(rep.to_dict(provenance=not no_provenance))
+        else:
+            from .render import print_report
+
+            print_report(rep)
+    if fmt == "json":
+        out = docs[0] if len(docs) == 1 and len(files) == 1 and not Path(files[0]).is_dir() else docs
+        click.echo(json.dumps(out, ensure_ascii=False, indent=1))
+    if bad:
+        sys.exit(2)
+
+
+# ----------------------------------------------------------------------------- check
+@cli.command()
+@click.argument("files", nargs=-1, required=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "jsonl"]), default="text", show_default=True)
+@click.option(
+    "--min-severity",
+    type=click.Choice(list(SEVERITIES)),
+    default="info",
+    show_default=True,
+    help="只显示不低于此级别的问题。",
+)
+def check(files: tuple[str, ...], fmt: str, min_severity: str) -> None:
+    """检查年度报告：勾稽关系、缺项、格式、正文与表格是否一致、发布日期等。
+
+    退出码：0 无错误；1 有报告存在错误；2 有文件无法读取。
+
+    Example:
+
+        nianbao check examples/qinglan-caizheng-2024.txt
+    """
+    from .api import parse as parse_report
+
+    floor = SEVERITIES.index(min_severity)
+    bad = 0
+    any_error = False
+    docs = []
+    for src in iter_inputs(files):
+        try:
+            rep = parse_report(src, name=src)
+        except Exception as e:  # noqa: BLE001
+            _fail(src, e)
+            bad += 1
+            continue
+        rep.source = src
+        findings = [f for f in rep.findings if SEVERITIES.index(f.severity) >= floor]
+        if any(f.severity == "error" for f in rep.findings):
+            any_error = True
+        obj = {"source": src, "meta": rep.meta, "findings": [f.to_dict() for f in findings]}
+        if fmt == "jsonl":
+            click.echo(json.dumps(obj, ensure_ascii=False))
+        elif fmt == "json":
+            docs.append(obj)
+        else:
+            from .render import print_findings
+
+            print_findings(rep, findings)
+    if fmt == "json":
+        click.echo(json.dumps(docs, ensure_ascii=False, indent=1))
+    if bad:
+        sys.exit(2)
+    if any_error:
+        sys.exit(1)
+
+
+def _add_optional_commands() -> None:
+    """Commands that live in their own modules (writer, store); added when importable."""
+    import importlib
+
+    for mod, names in (
+        ("nianbao.cli_write", ("write", "template")),
+        ("nianbao.cli_store", ("ingest", "list_reports", "show", "compare", "coverage", "export", "agencies")),
+    ):
+        try:
+            m = importlib.import_module(mod)
+        except ImportError:
+            continue
+        for name in names:
+            cmd = getattr(m, name, None)
+            if isinstance(cmd, click.Command) and cmd.name not in cli.commands:
+                cli.add_command(cmd)
+
+
+_add_optional_commands()
+
+
+def main() -> None:
+    cli()
