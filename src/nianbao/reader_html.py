@@ -15,7 +15,7 @@ import re
 from typing import Any
 
 from .document import Document
-from .errors import EncodingError, InputTooLarge, NotAReport
+from .errors import EmptyInput, EncodingError, InputTooLarge, NotAReport
 from .grid import DocumentBuilder, GridTooLarge, expand_spans, parse_span, strip_invisible
 
 __all__ = ["read_html", "MAX_HTML_BYTES", "HTML_MEDIA_TYPE"]
@@ -295,6 +295,8 @@ def read_html(data: bytes, source: str = "") -> Document:
         )
     text, encoding = _decode(data)
     text = _XML_DECL.sub("", text, count=1)
+    if not text.strip():
+        raise EmptyInput("网页文件是空的。")
     parser = lxml.html.HTMLParser(
         remove_comments=True, remove_pis=True, no_network=True, recover=True
     )

@@ -1,0 +1,174 @@
+"""HTML reader: encodings, article finding, span expansion, hostile pages."""
+
+from __future__ import annotations
+
+import pytest
+
+from nianbao.document import Document, Paragraph, Table
+from nianbao.errors import EmptyInput, InputTooLarge
+from nianbao.reader_html import MAX_HTML_BYTES, read_html
+
+PAGE = """<!DOCTYPE html>
+<html><head>{meta}<title>某区人民政府2023年政府信息公开工作年度报告_某区人民政府</title>
+<script>document.write("<table><tr><td>脚本</td></tr></table>")</script>
+<style>td {{ color: red }}</style></head>
+<body>
+<header><div>网站首页</div></header>
+<nav><a href="/">首页</a> &gt; <a href="/xxgk">政府信息公开</a></nav>
+<div class="wrap">
+  <h1 class="title">某区人民政府2023年政府信息公开工作年度报告</h1>
+  <div class="article">
+    <p>　　本报告依据《条例》编制。</p>
+    <p><strong>一、总体情况</strong></p>
+    <p>　　2023年，本区坚持……喆<br>另起一行</p>
+    <p>二、主动公开政府信息情况</p>
+    <table border="1">
+      <thead><tr><th colspan="4">第二十条第（一）项</th></tr></thead>
+      <tbody>
+        <tr><td>信息内容</td><td>本年制发件数</td><td>本年废止件数</td><td>现行有效件数</td></tr>
+        <tr><td>规章</td><td>1</td><td>&nbsp;</td><td>3</td></tr>
+        <tr><td>行政规范性<br>文件</td><td>2</td><td>0</td><td>9</td></tr>
+        <tr><td>行政许可</td><td colspan="3px">550</td></tr>
+      </tbody>
+    </table>
+    <p>三、收到和处理政府信息公开申请情况</p>
+    <table>
+      <tr><td rowspan="2" colspan="2">（本列数据的勾稽关系）</td><td colspan="2">申请人情况</td></tr>
+      <tr><td>自然人</td><td>总计</td></tr>
+      <tr><td rowspan="2">三、本年度办理结果</td><td>（一）予以公开</td><td>5</td><td>5</td></tr>
+      <tr><td>（二）部分公开</td><td></td><td>0</td></tr>
+      <tr><td colspan="0">四、结转下年度继续办理</td><td>1</td><td>1</td></tr>
+    </table>
+  </div>
+</div>
+<footer>版权所有 某区人民政府</footer>
+</body></html>
+"""
+
+
+def _html(meta: str = '<meta charset="utf-8">') -> str:
+    return PAGE.format(meta=meta)
+
+
+def _grid(table: Table) -> list[list[str]]:
+    return [[("^" if c.covered else "") + c.text for c in row] for row in table.rows]
+
+
+def _check_offsets(doc: Document) -> None:
+    for block in doc.blocks:
+        assert doc.text[block.start : block.end] == (
+            block.text if isinstance(block, Paragraph) else doc.text[block.start : block.end]
+        )
+        if isinstance(block, Table):
+            for row in block.rows:
+                for cell in row:
+                    assert doc.text[cell.start : cell.end] == cell.text
+
+
+def test_utf8_page_paragraphs_and_tables() -> None:
+    doc = read_html(_html().encode("utf-8"), "a.html")
+    assert doc.media_type == "text/html" and doc.encoding == "utf-8"
+    paras = [b.text for b in doc.blocks if isinstance(b, Paragraph)]
+    assert paras[0] == "某区人民政府2023年政府信息公开工作年度报告"
+    assert "一、总体情况" in paras
+    assert "二、主动公开政府信息情况" in paras and "三、收到和处理政府信息公开申请情况" in paras
+    assert "2023年，本区坚持……喆\n另起一行" in [p.strip("\u3000") for p in paras]
+    # nothing from script, style, nav, header or footer
+    for junk in ("脚本", "color", "首页", "网站首页", "版权所有"):
+        assert junk not in doc.text
+    assert [t.kind for t in doc.tables] == ["html", "html"]
+    assert [t.index for t in doc.tables] == [0, 1]
+    _check_offsets(doc)
+
+
+def test_spans_expanded_with_thead_rows_br_and_nbsp() -> None:
+    active = read_html(_html().encode("utf-8")).tables[0]
+    assert _grid(active) == [
+        ["第二十条第（一）项", "^第二十条第（一）项", "^第二十条第（一）项", "^第二十条第（一）项"],
+        ["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"],
+        ["规章", "1", "\xa0", "3"],
+        ["行政规范性\n文件", "2", "0", "9"],
+        ["行政许可", "550", "^550", "^550"],
+    ]
+
+
+def test_rowspan_colspan_and_blank_cells() -> None:
+    requests = read_html(_html().encode("utf-8")).tables[1]
+    assert _grid(requests) == [
+        ["（本列数据的勾稽关系）", "^（本列数据的勾稽关系）", "申请人情况", "^申请人情况"],
+        ["^（本列数据的勾稽关系）", "^（本列数据的勾稽关系）", "自然人", "总计"],
+        ["三、本年度办理结果", "（一）予以公开", "5", "5"],
+        ["^三、本年度办理结果", "（二）部分公开", "", "0"],
+        ["四、结转下年度继续办理", "1", "1", ""],  # colspan="0" counts as 1
+    ]
+    blank = requests.rows[3][2]
+    assert not blank.covered and blank.text == ""
+
+
+@pytest.mark.parametrize(
+    "meta",
+    [
+        '<meta http-equiv="Content-Type" content="text/html; charset=gb2312">',
+        '<meta charset="GBK">',
+        "",  # no declaration: detected
+    ],
+)
+def test_gbk_pages(meta: str) -> None:
+    data = _html(meta).encode("gbk")  # 喆 is in GBK but not in GB2312
+    doc = read_html(data)
+    assert doc.encoding and doc.encoding.startswith("gb18030")
+    assert "喆" in doc.text and "某区人民政府" in doc.text
+    assert _grid(doc.tables[0])[4] == ["行政许可", "550", "^550", "^550"]
+
+
+def test_layout_table_is_walked_as_a_container() -> None:
+    inner = PAGE.split('<div class="article">')[1].split("</div>\n</div>")[0]
+    page = (
+        '<html><head><meta charset="utf-8"></head><body><table width="100%"><tr>'
+        "<td>栏目导航</td><td><div>" + inner + "</div></td></tr></table></body></html>"
+    )
+    doc = read_html(page.encode("utf-8"))
+    assert len(doc.tables) == 2
+    assert doc.tables[0].rows[4][1].text == "550"
+    assert any(isinstance(b, Paragraph) and b.text == "一、总体情况" for b in doc.blocks)
+
+
+def test_nested_table_rows_are_not_the_outer_tables_rows() -> None:
+    page = (
+        "<html><body><p>一、总体情况</p><table><tr><td>a</td><td>b</td></tr>"
+        "<tr><td>c</td><td>d</td></tr></table>"
+        "<table><tr><td><table><tr><td>x</td><td>y</td></tr><tr><td>1</td><td>2</td></tr>"
+        "</table></td><td>z</td></tr></table></body></html>"
+    )
+    doc = read_html(page.encode("utf-8"))
+    grids = [_grid(t) for t in doc.tables]
+    assert grids == [[["a", "b"], ["c", "d"]], [["x", "y"], ["1", "2"]]]
+
+
+def test_hostile_page_does_not_break_the_reader() -> None:
+    deep = "<table><tr><td>" * 3000 + "深" + "</td></tr></table>" * 3000
+    huge_attr = '<p title="' + "x" * 1_000_000 + '">二、主动公开政府信息情况</p>'
+    row = "<tr>" + '<td colspan="99999" rowspan="99999">炸</td>' * 50 + "</tr>"
+    bomb = "<table>" + row * 50 + "</table>"
+    script = "<script>while(1){}</script><script>" + "</table>" * 100 + "</script>"
+    page = f"<html><body>{script}<p>一、总体情况</p>{huge_attr}{bomb}{deep}</body></html>"
+    doc = read_html(page.encode("utf-8"))
+    paras = [b.text for b in doc.blocks if isinstance(b, Paragraph)]
+    assert "一、总体情况" in paras and "二、主动公开政府信息情况" in paras
+    assert "while" not in doc.text
+    assert doc.artifacts  # the oversized table was skipped and said so
+
+
+def test_zero_width_characters_are_dropped() -> None:
+    page = "<html><body><p>一、总体\u200b情况</p><table><tr><td>规\u200d章</td><td>1</td></tr>"
+    page += "<tr><td>x</td><td>2</td></tr></table></body></html>"
+    doc = read_html(page.encode("utf-8"))
+    assert doc.blocks[0].text == "一、总体情况"
+    assert doc.tables[0].rows[0][0].text == "规章"
+
+
+def test_too_large_and_empty() -> None:
+    with pytest.raises(InputTooLarge):
+        read_html(b" " * (MAX_HTML_BYTES + 1))
+    with pytest.raises(EmptyInput):
+        read_html(b"  \n ")
