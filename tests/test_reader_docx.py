@@ -1,0 +1,194 @@
+"""DOCX reader: merged cells, document order, the real blank template, bad zips."""
+
+from __future__ import annotations
+
+import copy
+import io
+import re
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+
+from nianbao.document import Paragraph, Table
+from nianbao.errors import BrokenFile
+from nianbao.reader_docx import DOCX_MEDIA_TYPE, read_docx
+
+TEMPLATE = (
+    Path(__file__).resolve().parents[2]
+    / "shared"
+    / "samples"
+    / "peer"
+    / "templates"
+    / "政府信息公开工作年度报告格式模板_空白.docx"
+)
+
+
+def _grid(table: Table) -> list[list[str]]:
+    return [[("^" if c.covered else "") + c.text for c in row] for row in table.rows]
+
+
+def _save(d: docx.document.Document) -> bytes:
+    buf = io.BytesIO()
+    d.save(buf)
+    return buf.getvalue()
+
+
+def _report_docx() -> bytes:
+    d = docx.Document()
+    d.sections[0].header.paragraphs[0].text = "页眉文字"
+    d.sections[0].footer.paragraphs[0].text = "页脚文字"
+    d.add_paragraph("某区人民政府")
+    d.add_paragraph("2023年政府信息公开工作年度报告")
+    d.add_paragraph("一、总体情况")
+    p = d.add_paragraph("第一行")
+    p.add_run().add_break()
+    p.add_run("第二\u200b行")
+    d.add_paragraph("三、收到和处理政府信息公开申请情况")
+    t = d.add_table(rows=5, cols=4)
+    texts = [
+        ["（勾稽关系）", "", "自然人", "总计"],
+        ["", "", "", ""],
+        ["三、本年度办理结果", "（一）予以公开", "5", "5"],
+        ["", "（二）部分公开", "", "0"],
+        ["四、结转下年度继续办理", "", "1", "1"],
+    ]
+    for r, row in enumerate(texts):
+        for c, text in enumerate(row):
+            t.cell(r, c).text = text
+    t.cell(0, 0).merge(t.cell(1, 1))  # 2x2 corner
+    t.cell(0, 2).merge(t.cell(1, 2))  # vertical
+    t.cell(0, 3).merge(t.cell(1, 3))
+    t.cell(2, 0).merge(t.cell(3, 0))
+    t.cell(4, 0).merge(t.cell(4, 1))  # horizontal
+    t.cell(2, 1).paragraphs[0].add_run().add_break()
+    t.cell(2, 1).paragraphs[0].add_run("续")
+    d.add_paragraph("四、政府信息公开行政复议、行政诉讼情况")
+    return _save(d)
+
+
+def test_paragraphs_and_tables_in_document_order() -> None:
+    doc = read_docx(_report_docx(), "r.docx")
+    assert doc.media_type == DOCX_MEDIA_TYPE
+    kinds = [type(b).__name__ for b in doc.blocks]
+    assert kinds == ["Paragraph"] * 5 + ["Table", "Paragraph"]
+    paras = [b.text for b in doc.blocks if isinstance(b, Paragraph)]
+    assert paras[:3] == ["某区人民政府", "2023年政府信息公开工作年度报告", "一、总体情况"]
+    assert paras[3] == "第一行\n第二行"
+    assert "页眉文字" not in doc.text and "页脚文字" not in doc.text
+    table = doc.tables[0]
+    assert table.kind == "docx" and table.index == 0
+    for block in doc.blocks:
+        if isinstance(block, Paragraph):
+            assert doc.text[block.start : block.end] == block.text
+        else:
+            for row in block.rows:
+                for cell in row:
+                    assert doc.text[cell.start : cell.end] == cell.text
+
+
+def test_merged_cells_from_cell_merge() -> None:
+    table = read_docx(_report_docx()).tables[0]
+    assert _grid(table) == [
+        ["（勾稽关系）", "^（勾稽关系）", "自然人", "总计"],
+        ["^（勾稽关系）", "^（勾稽关系）", "^自然人", "^总计"],
+        ["三、本年度办理结果", "（一）予以公开\n续", "5", "5"],
+        ["^三、本年度办理结果", "（二）部分公开", "", "0"],
+        ["四、结转下年度继续办理", "^四、结转下年度继续办理", "1", "1"],
+    ]
+    blank = table.rows[3][2]
+    assert blank.text == "" and not blank.covered
+
+
+def test_grid_before_and_bare_vmerge() -> None:
+    d = docx.Document()
+    t = d.add_table(rows=3, cols=3)
+    for r in range(3):
+        for c in range(3):
+            t.cell(r, c).text = f"{r}{c}"
+    # row 2: starts one grid column to the right (w:gridBefore), so it has two cells
+    tr = t._tbl.tr_lst[2]
+    tr.remove(tr.tc_lst[0])
+    trPr = tr.get_or_add_trPr()
+    gb = OxmlElement("w:gridBefore")
+    gb.set(qn("w:val"), "1")
+    trPr.append(gb)
+    # column 2: rows 0-1 merged, the continuation written as a bare <w:vMerge/>
+    for r, val in ((0, "restart"), (1, None)):
+        tcPr = t._tbl.tr_lst[r].tc_lst[2].get_or_add_tcPr()
+        vm = OxmlElement("w:vMerge")
+        if val:
+            vm.set(qn("w:val"), val)
+        tcPr.append(vm)
+    table = read_docx(_save(d)).tables[0]
+    assert _grid(table) == [
+        ["00", "01", "02"],
+        ["10", "11", "^02"],
+        ["", "21", "22"],
+    ]
+    assert not table.rows[2][0].covered
+
+
+@pytest.mark.skipif(not TEMPLATE.exists(), reason="shared samples not available")
+def test_real_blank_template() -> None:
+    doc = read_docx(TEMPLATE.read_bytes())
+    assert [(len(t.rows), len(t.rows[0])) for t in doc.tables] == [(14, 4), (28, 10), (4, 15)]
+    paras = [re.sub(r"\s+", "", b.text) for b in doc.blocks if isinstance(b, Paragraph)]
+    for heading in ("一、总体情况", "二、主动公开政府信息情况", "六、其他需要报告的事项"):
+        assert heading in paras
+    requests = doc.tables[1]
+    first_col = [row[0] for row in requests.rows]
+    result_rows = [i for i, c in enumerate(first_col) if c.text.startswith("三、本年度办理结果")]
+    assert len(result_rows) == 22  # the merged label covers all 22 result rows
+    assert not first_col[result_rows[0]].covered
+    assert all(first_col[i].covered for i in result_rows[1:])
+    labels = [row[2].text for row in requests.rows]
+    assert "1.属于国家秘密" in labels and "3.其他" in labels
+    granted = next(row for row in requests.rows if row[1].text == "（一）予以公开")
+    assert granted[2].covered and all(c.text == "" and not c.covered for c in granted[3:])
+    reviews = doc.tables[2]
+    assert reviews.rows[0][0].text == "行政复议" and reviews.rows[0][5].text == "行政诉讼"
+    assert all(c.text == "" and not c.covered for c in reviews.rows[3])
+
+
+def test_not_a_zip() -> None:
+    with pytest.raises(BrokenFile, match="DOCX"):
+        read_docx(b"PK\x03\x04 this is not really a zip")
+    with pytest.raises(BrokenFile):
+        read_docx(b"")
+
+
+def test_zip_that_is_not_a_word_document() -> None:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("hello.txt", "hi")
+    with pytest.raises(BrokenFile, match="word/document.xml"):
+        read_docx(buf.getvalue())
+
+
+def test_zip_bomb_refused_from_the_directory() -> None:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("word/document.xml", "<x/>")
+        with zf.open("word/media/zeros.bin", "w") as fh:
+            chunk = b"\0" * (1 << 20)
+            for _ in range(24):
+                fh.write(chunk)
+    with pytest.raises(BrokenFile, match="压缩炸弹"):
+        read_docx(buf.getvalue())
+
+
+def test_corrupt_document_xml() -> None:
+    src = zipfile.ZipFile(io.BytesIO(_report_docx()))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "word/document.xml":
+                data = data[: len(data) // 2]
+            zf.writestr(copy.copy(info), data)
+    with pytest.raises(BrokenFile):
+        read_docx(buf.getvalue())
