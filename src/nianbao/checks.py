@@ -1,0 +1,217 @@
+"""The rule engine: a registry of the checks of ``shared/spec/rules.md`` and the functions
+that run them over a :class:`~nianbao.report.Report`.
+
+How to add a rule
+-----------------
+Write one function in the ``rules_*.py`` module of its group and decorate it::
+
+    @rule("R-EXAMPLE", "warning", "示例标题", "B")
+    def example(report: Report) -> list[Finding]:
+        if ...:
+            return [finding("R-EXAMPLE", cells=[...], message="表三…")]
+        return []
+
+That is the only place to touch: the decorator registers the id, the default severity, the
+Chinese title, the group letter (A–I of rules.md) and the function. Options:
+
+* ``tables=True`` — run only when ``meta.format`` is one of 2021/2019/mixed (groups B–E);
+* ``default=False`` — off unless asked for (``run_checks(..., include_off=True)`` or by id);
+* ``extraction=True`` — metadata only: the finding is emitted by the extractor, which sees
+  the document; the registered function returns ``[]``.
+
+A rule function receives the report and returns findings; it must not modify the report.
+Build findings with :func:`finding`, which fills the registered default severity (a rule
+may pass another severity, e.g. info for a known variant). Sub-checks use ``id.sub`` rule
+ids (``R-SUM-ROW.org_subtotal``); they share the parent's registration.
+Compile regular expressions at module level: checks must stay well under a millisecond per
+report. Rules that need the text return ``[]`` when the report has none (built from values
+only), and table rules treat a blank cell as 0 and list it in ``assumed_zero``.
+
+The rule modules are imported at the bottom of this module; rules run (and findings of
+equal severity sort) by group letter, then in the order they are defined — the evaluation
+order of rules.md (A structure → B values → C–E arithmetic → F text/table → G content →
+H dates → I text quality).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from .report import Finding, Report
+
+__all__ = [
+    "Rule",
+    "RULES",
+    "EXTRACTION_RULES",
+    "TABLE_FORMATS",
+    "SEVERITY_RANK",
+    "rule",
+    "finding",
+    "run_checks",
+    "check",
+    "base_id",
+    "ordered_rules",
+]
+
+RuleFunc = Callable[[Report], list[Finding]]
+
+TABLE_FORMATS: frozenset[str] = frozenset({"2021", "2019", "mixed"})
+SEVERITY_RANK: dict[str, int] = {"error": 0, "warning": 1, "info": 2}
+
+# Emitted by the extractor (they describe how the document was read); registered here for
+# their metadata, kept by check() when already on the report.
+EXTRACTION_RULES: frozenset[str] = frozenset(
+    {
+        "R-LAYOUT-SHIFT",
+        "R-CELL-COUNT",
+        "R-HEADER-GARBLED",
+        "R-LABEL-VARIANT",
+        "R-LABEL-TYPO",
+        "R-INGEST-ARTIFACT",
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A registered check."""
+
+    id: str
+    severity: str  # default severity
+    title: str  # Chinese title, e.g. 勾稽关系
+    group: str  # letter of rules.md (A–I)
+    func: RuleFunc
+    order: int  # registration index; rules run by (group, order)
+    tables: bool = False  # runs only for meta.format in TABLE_FORMATS
+    default: bool = True  # on by default
+    extraction: bool = False  # emitted by the extractor
+
+    def run(self, report: Report) -> list[Finding]:
+        if self.extraction:
+            return []
+        if self.tables and report.meta.get("format") not in TABLE_FORMATS:
+            return []
+        return self.func(report)
+
+
+RULES: dict[str, Rule] = {}
+_ORDERED: list[Rule] = []  # RULES sorted by (group, registration), rebuilt on registration
+_RANK: dict[str, int] = {}
+
+
+def rule(
+    rule_id: str,
+    severity: str,
+    title: str,
+    group: str,
+    *,
+    tables: bool = False,
+    default: bool = True,
+    extraction: bool = False,
+) -> Callable[[RuleFunc], RuleFunc]:
+    """Register a rule function under ``rule_id`` (see the module docstring)."""
+    if severity not in SEVERITY_RANK:
+        raise ValueError(f"unknown severity {severity!r} for {rule_id}")
+    if rule_id in RULES:
+        raise ValueError(f"rule {rule_id} registered twice")
+
+    def deco(func: RuleFunc) -> RuleFunc:
+        RULES[rule_id] = Rule(
+            rule_id,
+            severity,
+            title,
+            group,
+            func,
+            len(RULES),
+            tables=tables,
+            default=default,
+            extraction=extraction,
+        )
+        _ORDERED[:] = sorted(RULES.values(), key=lambda r: (r.group, r.order))
+        _RANK.clear()
+        _RANK.update({r.id: i for i, r in enumerate(_ORDERED)})
+        return func
+
+    return deco
+
+
+def base_id(rule_id: str) -> str:
+    """``R-SUM-ROW.org_subtotal`` → ``R-SUM-ROW``."""
+    return rule_id.split(".", 1)[0]
+
+
+def finding(
+    rule_id: str,
+    *,
+    cells: Iterable[str] = (),
+    message: str = "",
+    expected: Any = None,
+    actual: Any = None,
+    assumed_zero: Iterable[str] = (),
+    evidence: Any = None,
+    severity: str | None = None,
+) -> Finding:
+    """A Finding of a registered rule, with the rule's default severity unless given."""
+    return Finding(
+        rule=rule_id,
+        severity=severity or RULES[base_id(rule_id)].severity,
+        cells=list(cells),
+        message=message,
+        expected=expected,
+        actual=actual,
+        assumed_zero=list(assumed_zero),
+        evidence=evidence,
+    )
+
+
+def _selected(rules: Iterable[str] | None, include_off: bool) -> list[Rule]:
+    if rules is None:
+        return [r for r in _ORDERED if r.default or include_off]
+    wanted = {base_id(r) for r in rules}
+    unknown = wanted - RULES.keys()
+    if unknown:
+        raise ValueError("unknown rule id(s): " + ", ".join(sorted(unknown)))
+    return [r for r in _ORDERED if r.id in wanted]
+
+
+def run_checks(
+    report: Report, rules: Iterable[str] | None = None, include_off: bool = False
+) -> list[Finding]:
+    """Run the registered rules (all that are on by default, or the ids in ``rules``,
+    which may name off-by-default rules) and return their findings in rule order."""
+    out: list[Finding] = []
+    for r in _selected(rules, include_off):
+        out.extend(r.run(report))
+    return out
+
+
+def _sort_key(f: Finding) -> tuple[int, int]:
+    return (SEVERITY_RANK.get(f.severity, 3), _RANK.get(base_id(f.rule), len(_RANK)))
+
+
+def check(report: Report) -> Report:
+    """Set ``report.findings`` to the extraction findings already on it plus the findings
+    of every default rule, sorted error > warning > info, then by rule order."""
+    kept = [f for f in report.findings if base_id(f.rule) in EXTRACTION_RULES]
+    report.findings = sorted(kept + run_checks(report), key=_sort_key)
+    return report
+
+
+def ordered_rules() -> list[Rule]:
+    """The registered rules in evaluation order (group letter, then registration)."""
+    return list(_ORDERED)
+
+
+# Register the rules (A structure, B values, C–E arithmetic, F text/table, G content,
+# H dates, I text quality); they run in group order whatever the import order.
+from . import (  # noqa: E402,F401
+    rules_arithmetic,
+    rules_content,
+    rules_dates,
+    rules_quality,
+    rules_structure,
+    rules_text,
+    rules_values,
+)
