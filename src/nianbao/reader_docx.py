@@ -51,7 +51,7 @@ def _check_zip(data: bytes) -> None:
 def _paragraph_text(p: Any) -> str:
     from docx.text.paragraph import Paragraph
 
-    return strip_invisible(Paragraph(p, None).text)
+    return strip_invisible(Paragraph(p, None).text)  # type: ignore[arg-type]
 
 
 def _cell_text(tc: Any) -> str:

@@ -230,9 +230,7 @@ def _find_fragments(page: Any, pno: int) -> list[_Frag]:
             if cs:
                 text = extract_text(cs)
                 rec.text = strip_invisible("\n".join(ln.strip() for ln in text.split("\n")))
-        frags.append(
-            _Frag(pno, pno, tuple(table.bbox), xs, len(ys) - 1, recs)  # type: ignore[arg-type]
-        )
+        frags.append(_Frag(pno, pno, (x_lo, top_lo, x_hi, bottom_hi), xs, len(ys) - 1, recs))
     return frags
 
 
@@ -344,10 +342,10 @@ def _frag_grid(frag: _Frag) -> SpanGrid:
     their left (else upper) neighbour, as pdfplumber's ``None``."""
     n_cols = len(frag.xs) - 1
     owner: dict[tuple[int, int], _Rec] = {}
-    for rec in frag.recs:
-        for r in range(rec.r0, min(rec.r1, frag.n_rows)):
-            for c in range(rec.c0, min(rec.c1, n_cols)):
-                owner.setdefault((r, c), rec)
+    for x in frag.recs:
+        for r in range(x.r0, min(x.r1, frag.n_rows)):
+            for c in range(x.c0, min(x.c1, n_cols)):
+                owner.setdefault((r, c), x)
     rows: list[list[Cell]] = []
     anchor_of: dict[tuple[int, int], tuple[int, int]] = {}
     for r in range(frag.n_rows):
