@@ -1,0 +1,36 @@
+# nianbao — set up, run, test. Everything the project needs is installed from here.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+STAMP   = $(VENV)/.installed
+
+.PHONY: setup demo test lint bench accuracy clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e ".[dev]"
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+# The main job on the embedded default: the bundled example reports.
+demo: setup
+	$(BIN)/nianbao parse examples/qinglan-2024.txt
+	-$(BIN)/nianbao check examples/
+
+test: setup
+	$(BIN)/pytest
+
+lint: setup
+	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy
+
+bench: setup
+	$(BIN)/python bench/parse_speed.py
+
+accuracy: setup
+	$(BIN)/python bench/accuracy.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache
