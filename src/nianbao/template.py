@@ -166,7 +166,7 @@ def yaml_template(report: Report | None = None, layout: str | None = None) -> st
 
 
 # ---------------------------------------------------------------------- XLSX
-def _validation(kind: str):  # type: ignore[no-untyped-def]
+def _validation(kind: str):
     from openpyxl.worksheet.datavalidation import DataValidation
 
     if kind == "decimal":
@@ -195,7 +195,7 @@ def _validation(kind: str):  # type: ignore[no-untyped-def]
 
 def _grid_sheet(
     wb, name: str, grid: GridTable, title: str, ids_rows: list[tuple[str, str, str]]
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
 

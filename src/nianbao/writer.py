@@ -687,7 +687,7 @@ _DOCX_WIDTHS: dict[str, tuple[int, ...]] = {
 }
 
 
-def _docx_table(doc, grid: GridTable, table_align, para_align, pt, twips) -> None:  # type: ignore[no-untyped-def]
+def _docx_table(doc, grid: GridTable, table_align, para_align, pt, twips) -> None:
     table = doc.add_table(rows=grid.n_rows, cols=grid.n_cols)
     table.style = "Table Grid"
     table.alignment = table_align.CENTER
