@@ -116,7 +116,7 @@ class ParseOutcome:
 def _default_parse(data: bytes, source: str = "") -> Report:
     import nianbao
 
-    return nianbao.parse(data, source=source)
+    return nianbao.parse(data, name=source or None)  # runs the checks too
 
 
 def _default_check(report: Report) -> Report:
@@ -129,7 +129,7 @@ def parse_file(
     path: str,
     data: bytes | None = None,
     parse: ParseFn | None = None,
-    check: Callable[[Report], Report] | None | bool = True,
+    check: Callable[[Report], Report] | None | bool = None,
 ) -> ParseOutcome:
     """Read, hash and parse one file; never raises for a bad file."""
     p = Path(path)
@@ -145,6 +145,8 @@ def parse_file(
     )
     try:
         report = (parse or _default_parse)(data, source=p.name)
+        if not isinstance(report, Report):
+            raise TypeError(f"parse returned {type(report).__name__}, not Report")
         if check is True:
             report = _default_check(report)
         elif callable(check):
@@ -541,7 +543,7 @@ def ingest_files(
     *,
     workers: int | None = None,
     parse: ParseFn | None = None,
-    check: Callable[[Report], Report] | None | bool = True,
+    check: Callable[[Report], Report] | None | bool = None,
     version: str | None = None,
     on_file: Callable[[str, str], None] | None = None,
 ) -> IngestSummary:

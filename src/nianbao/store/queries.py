@@ -1,0 +1,328 @@
+"""Read the store: list, show, compare, coverage, findings, review decisions.
+
+Functions return plain data (dataclasses, dicts); the CLI renders them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from ..schema import (
+    ACTIVE2019_IDS,
+    ACTIVE_IDS,
+    COLUMNS,
+    REVIEW_IDS,
+    label_of,
+    request_ids,
+)
+from .agencies import find_agency, name_keys
+from .ingest import value_of
+from .models import (
+    REVIEW_STATUSES,
+    Agency,
+    SourceFile,
+    StoredFinding,
+    StoredReport,
+    StoredValue,
+)
+
+__all__ = [
+    "ALL_IDS",
+    "ReportRow",
+    "ValueRow",
+    "CompareRow",
+    "Comparison",
+    "CoverageRow",
+    "field_order",
+    "report_query",
+    "list_reports",
+    "find_report",
+    "report_values",
+    "report_findings",
+    "compare_reports",
+    "coverage",
+    "list_agencies",
+    "decide_finding",
+]
+
+ALL_IDS: tuple[str, ...] = (
+    *ACTIVE_IDS,
+    *ACTIVE2019_IDS,
+    *request_ids("2021"),
+    *(f"requests.other.{c}" for c in COLUMNS),
+    *REVIEW_IDS,
+)
+_ORDER = {fid: i for i, fid in enumerate(ALL_IDS)}
+
+
+def field_order(fid: str) -> tuple[int, str]:
+    return (_ORDER.get(fid, len(_ORDER)), fid)
+
+
+@dataclass
+class ReportRow:
+    id: int
+    agency: str | None
+    agency_id: int | None
+    year: int | None
+    layout: str
+    parser_version: str
+    title: str | None
+    published: str | None
+    file_name: str
+    sha256: str
+    n_errors: int
+    n_warnings: int
+    n_infos: int
+    ingested_at: datetime
+    updated_at: datetime
+
+
+@dataclass
+class ValueRow:
+    field_id: str
+    label: str
+    value: int | float | None
+    raw: str | None
+    blank: bool
+    provenance: dict[str, Any] | None = None
+
+
+@dataclass
+class CompareRow:
+    field_id: str
+    label: str
+    first: int | float | None
+    second: int | float | None
+    first_present: bool
+    second_present: bool
+
+    @property
+    def changed(self) -> bool:
+        return self.first != self.second or self.first_present != self.second_present
+
+    @property
+    def delta(self) -> int | float | None:
+        if self.first is None or self.second is None:
+            return None
+        d = self.second - self.first
+        return round(d, 6) if isinstance(d, float) else d
+
+
+@dataclass
+class Comparison:
+    first: ReportRow
+    second: ReportRow
+    rows: list[CompareRow] = field(default_factory=list)
+    cross_findings: list[StoredFinding] = field(default_factory=list)
+
+
+@dataclass
+class CoverageRow:
+    agency_id: int
+    agency: str
+    kind: str
+    level: str
+    years: list[int]
+
+
+def _agency_filter(session: Session, agency: str) -> Any:
+    """Reports of the agency a name resolves to, else those whose name contains it."""
+    found = find_agency(session, agency)
+    if found is not None:
+        return StoredReport.agency_id == found.id
+    keys = name_keys(agency) or (agency,)
+    like = f"%{keys[-1]}%"
+    return StoredReport.agency_key.like(like) | StoredReport.agency_name.like(f"%{agency}%")
+
+
+def report_query(
+    session: Session,
+    agency: str | None = None,
+    year: int | tuple[int, ...] | list[int] | None = None,
+    has_errors: bool = False,
+) -> Select[tuple[StoredReport, SourceFile]]:
+    """The reports matching the common filters, ordered by agency and year."""
+    q = select(StoredReport, SourceFile).join(
+        SourceFile, SourceFile.id == StoredReport.source_file_id
+    )
+    if agency:
+        q = q.where(_agency_filter(session, agency))
+    if isinstance(year, int):
+        q = q.where(StoredReport.year == year)
+    elif year:
+        q = q.where(StoredReport.year.in_(list(year)))
+    if has_errors:
+        q = q.where(StoredReport.n_errors > 0)
+    return q.order_by(StoredReport.agency_key, StoredReport.year, StoredReport.id)
+
+
+def _row(rep: StoredReport, sf: SourceFile) -> ReportRow:
+    return ReportRow(
+        id=rep.id,
+        agency=rep.agency_name,
+        agency_id=rep.agency_id,
+        year=rep.year,
+        layout=rep.layout,
+        parser_version=rep.parser_version,
+        title=rep.title,
+        published=rep.published,
+        file_name=sf.name,
+        sha256=sf.sha256,
+        n_errors=rep.n_errors,
+        n_warnings=rep.n_warnings,
+        n_infos=rep.n_infos,
+        ingested_at=rep.ingested_at,
+        updated_at=rep.updated_at,
+    )
+
+
+def list_reports(
+    session: Session,
+    agency: str | None = None,
+    year: int | tuple[int, ...] | list[int] | None = None,
+    has_errors: bool = False,
+) -> list[ReportRow]:
+    return [
+        _row(r, sf) for r, sf in session.execute(report_query(session, agency, year, has_errors))
+    ]
+
+
+def find_report(session: Session, agency: str, year: int) -> ReportRow | None:
+    """The report of an agency for a year (the latest stored, if several files)."""
+    rows = list_reports(session, agency, year)
+    if not rows:
+        return None
+    return max(rows, key=lambda r: r.id)
+
+
+def report_values(session: Session, report_id: int) -> list[ValueRow]:
+    rows = session.execute(
+        select(
+            StoredValue.field_id,
+            StoredValue.value_int,
+            StoredValue.value_dec,
+            StoredValue.raw,
+            StoredValue.blank,
+            StoredValue.provenance,
+        ).where(StoredValue.report_id == report_id)
+    ).all()
+    out = [
+        ValueRow(fid, label_of(fid), value_of(vi, vd), raw, bool(blank), prov)
+        for fid, vi, vd, raw, blank, prov in rows
+    ]
+    return sorted(out, key=lambda v: field_order(v.field_id))
+
+
+_SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
+
+
+def report_findings(
+    session: Session, report_id: int, origin: str | None = None
+) -> list[StoredFinding]:
+    q = select(StoredFinding).where(StoredFinding.report_id == report_id)
+    if origin:
+        q = q.where(StoredFinding.origin == origin)
+    found = list(session.scalars(q.order_by(StoredFinding.id)))
+    return sorted(found, key=lambda f: (_SEVERITY_RANK.get(f.severity, 3), f.id))
+
+
+def compare_reports(
+    session: Session, agency: str, year1: int, year2: int, changed_only: bool = False
+) -> Comparison | None:
+    """Two years of one agency side by side, with the later year's cross-year findings
+    (group J is defined against the year before, so they show for consecutive years)."""
+    a, b = find_report(session, agency, year1), find_report(session, agency, year2)
+    if a is None or b is None:
+        return None
+    va = {v.field_id: v for v in report_values(session, a.id)}
+    vb = {v.field_id: v for v in report_values(session, b.id)}
+    rows = []
+    for fid in sorted(set(va) | set(vb), key=field_order):
+        x, y = va.get(fid), vb.get(fid)
+        row = CompareRow(
+            fid,
+            label_of(fid),
+            None if x is None else x.value,
+            None if y is None else y.value,
+            x is not None,
+            y is not None,
+        )
+        if not changed_only or row.changed:
+            rows.append(row)
+    later = b if (b.year or 0) >= (a.year or 0) else a
+    cross = [
+        f
+        for f in report_findings(session, later.id, origin="cross")
+        if abs((a.year or 0) - (b.year or 0)) == 1
+    ]
+    return Comparison(a, b, rows, cross)
+
+
+def coverage(session: Session, year: int) -> tuple[list[CoverageRow], int]:
+    """Agencies known in the store with no report for ``year`` (with the years they do
+    have), and the number of agencies that have one."""
+    years: dict[int, set[int]] = {}
+    for agency_id, y in session.execute(
+        select(StoredReport.agency_id, StoredReport.year)
+        .where(StoredReport.agency_id.is_not(None))
+        .distinct()
+    ):
+        years.setdefault(agency_id, set()).add(y)
+    missing: list[CoverageRow] = []
+    present = 0
+    for ag in session.scalars(select(Agency).order_by(Agency.key)):
+        have = years.get(ag.id, set())
+        if year in have:
+            present += 1
+        elif have:
+            missing.append(
+                CoverageRow(
+                    ag.id, ag.name, ag.kind, ag.level, sorted(y for y in have if y is not None)
+                )
+            )
+    return missing, present
+
+
+def list_agencies(session: Session) -> list[tuple[Agency, list[str], int]]:
+    """Agencies with their names/aliases and report counts."""
+    from .models import AgencyAlias
+
+    counts = dict(
+        session.execute(
+            select(StoredReport.agency_id, func.count()).group_by(StoredReport.agency_id)
+        ).all()
+    )
+    aliases: dict[int, list[str]] = {}
+    for agency_id, name, ambiguous in session.execute(
+        select(AgencyAlias.agency_id, AgencyAlias.name, AgencyAlias.ambiguous).order_by(
+            AgencyAlias.id
+        )
+    ):
+        names = aliases.setdefault(agency_id, [])
+        if not ambiguous and name not in names:
+            names.append(name)  # names as written
+    return [
+        (ag, aliases.get(ag.id, []), counts.get(ag.id, 0))
+        for ag in session.scalars(select(Agency).order_by(Agency.key))
+    ]
+
+
+def decide_finding(
+    session: Session, finding_id: int, status: str, note: str | None = None
+) -> StoredFinding:
+    """Record a reviewer's decision (open / confirmed / dismissed) with a note."""
+    if status not in REVIEW_STATUSES:
+        raise ValueError(f"审核状态只能是 {'、'.join(REVIEW_STATUSES)}，而不是 {status}")
+    row = session.get(StoredFinding, finding_id)
+    if row is None:
+        raise KeyError(finding_id)
+    row.status = status
+    row.note = note
+    row.decided_at = None if status == "open" else datetime.now(UTC)
+    return row
