@@ -66,30 +66,43 @@ def _split_row(cells: list[Cell], table: Table | None, section: str | None) -> R
     return Row(real, table, section, real[: last_label + 1], real[last_label + 1 :])
 
 
-_SPACED_ROW = re.compile(r"^(?P<label>[^\d\s][^。，；]*?[^\d\s])\s+(?P<nums>[-+]?\d[\d.,]*(?:\s+[-+]?\d[\d.,]*)*)\s*$")
+_TRAILING_NUMS = re.compile(r"(?:\s+[-+]?\d[\d,]*(?:\.\d+)?)+\s*$")
+_HAS_CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 def _paragraph_row(p: Paragraph, section: str | None) -> Row | None:
-    """A text line such as '行政许可 97' (a table row flattened by a PDF-to-text tool)."""
-    m = _SPACED_ROW.match(p.text)
-    if not m:
+    """A text line such as '行政许可 97' or '3.补正后申请内容仍不明确   1   0 …' (a table row
+    flattened by a PDF-to-text tool): a label that names a row, then numbers."""
+    m = _TRAILING_NUMS.search(p.text)
+    if not m or m.start() == 0:
         return None
-    label = m.group("label")
+    label = p.text[: m.start()].strip()
+    if not _HAS_CJK.search(label) or label.endswith(("。", "，", "；")):
+        return None
     if section == "s2":
         if L.match_active_row(label) is None:
             return None
     elif section == "s3":
-        if L.match_request_row(label) is None:
+        if L.match_request_row(re.split(r"\s{2,}", label)[-1]) is None:
             return None
     else:
         return None
-    cells = [Cell(label, p.start, p.start + len(label), page=p.page)]
-    pos = m.start("nums")
-    for num in m.group("nums").split():
+    lead = len(p.text) - len(p.text.lstrip())
+    cells = [Cell(label, p.start + lead, p.start + lead + len(label), page=p.page)]
+    pos = m.start()
+    for num in m.group(0).split():
         st = p.text.index(num, pos)
         cells.append(Cell(num, p.start + st, p.start + st + len(num), col=len(cells), page=p.page))
         pos = st + len(num)
     return Row(cells, None, section, cells[:1], cells[1:])
+
+
+def _paragraph_header(p: Paragraph, section: str | None) -> Row:
+    """A text line kept as a label-only row (column headers printed as plain lines)."""
+    cells = []
+    for m in re.finditer(r"\S+(?: \S+)*", p.text):
+        cells.append(Cell(m.group(0), p.start + m.start(), p.start + m.end(), col=len(cells), page=p.page))
+    return Row(cells, None, section, cells, [])
 
 
 # ============================================================================ context
@@ -236,7 +249,10 @@ def extract(doc: Document) -> Report:
             elif sec == "s4" and not any(r.numeric for r in rows["s4"]):
                 s4_paras.append(b.text)
             elif sec in ("s2", "s3"):
-                headers[sec].append(Row([Cell(b.text)], None, sec, [Cell(b.text)], []))
+                hdr = _paragraph_header(b, sec)
+                headers[sec].append(hdr)
+                if sec == "s2":
+                    rows[sec].append(hdr)
 
     active_layout = _active(ctx, rows["s2"])
     req_layout = _requests(ctx, rows["s3"], headers["s3"])

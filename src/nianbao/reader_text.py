@@ -303,7 +303,7 @@ def _layout(lines: list[_Line], i: int, blocks: list[Paragraph | Table]) -> int:
         s = lines[j].text
         if _is_blank(s):
             gap += 1
-            if gap > 1:
+            if gap > 3:
                 break
             j += 1
             continue
@@ -326,7 +326,7 @@ def _layout(lines: list[_Line], i: int, blocks: list[Paragraph | Table]) -> int:
     # keep only up to the last line that carried numbers
     keep = last_row_end - i
     numeric_rows = [r for r in rows[:keep] if any(_NUMERIC.match(c.text) for c in r)]
-    if len(numeric_rows) < 2:
+    if not numeric_rows or len(numeric_rows) < 2 and sum(1 for c in numeric_rows[0] if _NUMERIC.match(c.text)) < 5:
         return i
     rows = rows[:keep]
     _add_table(blocks, rows, lines[i].start, lines[last_row_end - 1].end, "layout")
