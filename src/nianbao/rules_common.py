@@ -194,9 +194,13 @@ APPL = APPLICANT_COLUMNS
 
 
 def is_unmapped(report: Report, table: str) -> bool:
-    """True when the extractor marked ``table`` (active/requests/reviews) as unmapped
-    (``report.layout['unmapped']``): its arithmetic is skipped."""
-    unmapped = report.layout.get("unmapped") if isinstance(report.layout, dict) else None
+    """True when the extractor could not map ``table`` (active/requests/reviews): it sets
+    ``report.layout['<table>_unmapped']`` (or lists the table in ``layout['unmapped']``).
+    The table's arithmetic is then skipped (R-CELL-COUNT reports why)."""
+    layout = report.layout if isinstance(report.layout, dict) else {}
+    if layout.get(f"{table}_unmapped"):
+        return True
+    unmapped = layout.get("unmapped")
     return bool(unmapped) and table in unmapped
 
 

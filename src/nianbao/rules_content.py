@@ -7,7 +7,7 @@ import re
 
 from .checks import finding, rule
 from .report import Finding, Report
-from .rules_common import CJK_CHAR, body_text, has_text, parse_date, section_text
+from .rules_common import CJK_CHAR, body_text, has_text, is_unmapped, parse_date, section_text
 from .rules_text import report_fees
 from .schema import SECTION_HEADINGS
 
@@ -80,10 +80,16 @@ def section_empty(report: Report) -> list[Finding]:
                     + "），应具体说明有关情况。",
                 )
             )
-    tables = {"s2": ("active.", "active2019."), "s3": ("requests.",), "s4": ("reviews.",)}
-    for key, prefixes in tables.items():
+    tables = {
+        "s2": (("active.", "active2019."), "active"),
+        "s3": (("requests.",), "requests"),
+        "s4": (("reviews.",), "reviews"),
+    }
+    for key, (prefixes, table) in tables.items():
         sec = report.sections.get(key)
         if sec is None or not sec.present or (sec.text or "").strip():
+            continue
+        if is_unmapped(report, table):
             continue
         if any(fid.startswith(prefixes) for fid in report.values):
             continue

@@ -9,7 +9,7 @@ from .checks import finding, rule
 from .report import Finding, Report
 from .rules_common import body_text, has_text, section_text
 from .rules_text import quote
-from .textfacts import sentences
+from .textfacts import sentences, unwrap
 
 # ------------------------------------------------------------------ stale plan year
 _PLAN_WORD = re.compile(r"下一步|下步|明年|今后|新的一年|将|拟|计划")
@@ -30,7 +30,7 @@ def text_stale_year(report: Report) -> list[Finding]:
     year = report.meta.get("year")
     if not isinstance(year, int) or not has_text(report):
         return []
-    text = section_text(report, "s5")
+    text = unwrap(section_text(report, "s5"))
     if not text:
         return []
     mark = _PLAN_MARK.search(text)
@@ -81,7 +81,11 @@ _PLACE_CUT = re.compile(r"人民政府|政府|委员会|办事处|局|厅|委|�
 _NOT_DIVISION = re.compile(r"市场|市政|市民|区域|城区|园区|社区|县域|市域|镇域")
 _DIVISION = re.compile(r"自治区|自治州|自治县|[省市州盟县区旗乡镇]")
 _SELF = re.compile(r"(?<![自])我(县|区|市|旗|州|乡|镇)")
-_GOV_REF = re.compile(r"(?<![治辖新发园城市景社片街特省])(县|区|旗)(?:人民)?政府")
+# 区政府 / 县政府 as a self-reference, not inside 地区政府, 辖区政府, 开发区政府, 各县区政府 …
+_GOV_REF = re.compile(
+    r"(?<![地治辖新发园城市景社片街特省小山灾校矿库牧林老范验护能业港贸湾游居县区乡郊])"
+    r"(县|区|旗)(?:人民)?政府"
+)
 
 
 def own_division(agency: str | None, admin_level: str | None = None) -> str | None:
@@ -114,7 +118,7 @@ def text_foreign_division(report: Report) -> list[Finding]:
     if own is None:
         return []
     own_level = _level(own, admin)
-    text = body_text(report)
+    text = unwrap(body_text(report))
     hits: dict[str, str] = {}
     for m in _SELF.finditer(text):
         t = m.group(1)
@@ -179,7 +183,7 @@ def _distance(a: str, b: str, limit: int = 3) -> int:
 def text_law_name(report: Report) -> list[Finding]:
     if not has_text(report):
         return []
-    text = body_text(report)
+    text = unwrap(body_text(report))
     if "条" not in text:
         return []
     bad: dict[str, None] = {}
@@ -223,7 +227,7 @@ def text_agency_mismatch(report: Report) -> list[Finding]:
     office_agency = kind == "department" and bool(_OFFICE.search(agency))
     if kind == "department" and not office_agency:
         return []
-    text = body_text(report, ("s1", "s5", "s6"))
+    text = unwrap(body_text(report, ("s1", "s5", "s6")))
     hits: dict[str, str] = {}
     for m in _SUBJECT.finditer(text):
         subject = m.group(1)

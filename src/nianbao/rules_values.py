@@ -272,7 +272,7 @@ def fee_unit(report: Report) -> list[Finding]:
                 "格式规定单位为万元；已换算为万元。",
             )
         )
-    elif raw and _RAW_YUAN.search(raw):
+    elif (raw and _RAW_YUAN.search(raw)) or report.layout.get("fee_unit") == "元":
         out.append(
             finding(
                 "R-FEE-UNIT",
@@ -280,7 +280,7 @@ def fee_unit(report: Report) -> list[Finding]:
                 expected="万元",
                 actual=raw,
                 evidence=raw,
-                message=f"表二「行政事业性收费」本年收费金额填写为「{raw.strip()}」，"
+                message=f"表二「行政事业性收费」本年收费金额以「元」填写（{(raw or '').strip()}），"
                 "格式规定单位为万元；已换算为万元。",
             )
         )

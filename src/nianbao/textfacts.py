@@ -11,16 +11,27 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["fees_info", "NarrativeFact", "narrative_facts", "sentences", "parse_amount"]
+__all__ = ["fees_info", "NarrativeFact", "narrative_facts", "sentences", "unwrap", "parse_amount"]
 
 # ------------------------------------------------------------------ sentences
 _SENTENCE_END = re.compile(r"(?<=[。；;！？!?\n])")
 _CLAUSE_SPLIT = re.compile(r"[，,：:。；;！？!?\n]")
+# A line break inside a sentence (hard-wrapped PDF text): not after a sentence end, not
+# before a numbered item or another line break.
+_WRAP = re.compile(
+    r"(?<![。；;！？!?：:\n])[ \t]*\n[ \t]*"
+    r"(?![（(][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}[、.．]|\d{1,2}[、.．]|\n|$)"
+)
+
+
+def unwrap(text: str) -> str:
+    """Join the lines of a hard-wrapped paragraph (Chinese needs no space between them)."""
+    return _WRAP.sub("", text) if "\n" in text else text
 
 
 def sentences(text: str) -> list[str]:
-    """``text`` cut after 。；！？ and line breaks; empty pieces dropped."""
-    return [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
+    """``text`` (unwrapped) cut after 。；！？ and paragraph breaks; empty pieces dropped."""
+    return [s.strip() for s in _SENTENCE_END.split(unwrap(text)) if s.strip()]
 
 
 _NUM = r"(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)"
@@ -135,8 +146,7 @@ _PROCESSED = re.compile(
     + _N_JIAN
     + r"|"
     + _APPLICATION
-    + _GAP
-    + r"{0,12}?(?:已|均已|全部)?(?:办结|答复|办复)(?:了)?"
+    + r"(?:已|均已|全部)?(?:办结|答复|办复)(?:了)?"
     + _N_JIAN
 )
 _CARRY_FWD = re.compile(
@@ -208,6 +218,10 @@ _ACTIVE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
 )
+# "未发生…被行政复议纠错" denies a result, not the existence of cases
+_QUALIFIED = re.compile(r"纠错|纠正|败诉|撤销|违法|被纠|改变")
+# a clause giving one result row (同意公开答复 9 件), not the whole
+_BREAKDOWN = re.compile(r"同意公开|予以公开|部分公开|不予公开|无法提供|不予处理|其他处理|不予受理")
 _SKIP_CLAUSE = re.compile(r"咨询|留言|信箱|热线|诉求|建议|提案|来电|来信|投诉")
 _PUBLIC = re.compile(r"公开|依申请")
 _COMBINED_BEFORE = re.compile(r"复议[、和及与/]?$")
@@ -296,7 +310,7 @@ def _reviews(clause: str, sent: str, facts: list[NarrativeFact]) -> None:
             facts.append(NarrativeFact("litigation", n, sent))
     if not re.search(r"\d", clause):
         m = _NO_REVIEWS.search(clause)
-        if m:
+        if m and not _QUALIFIED.search(sent[sent.find(clause) + m.end() :][:12]):
             tail = clause[m.start() :]
             has_recon = "复议" in tail
             has_litig = "诉讼" in tail
