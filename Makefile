@@ -30,7 +30,7 @@ bench: setup
 	$(BIN)/python bench/parse_speed.py
 
 accuracy: setup
-	$(BIN)/python bench/accuracy.py
+	$(BIN)/python -m tests.accuracy
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

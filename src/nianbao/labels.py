@@ -45,7 +45,12 @@ _REQUEST_ROWS: list[tuple[str, tuple[str, ...], dict[str, str], dict[str, str]]]
     ("unable.not_held", ("不掌握",), {}, {}),
     ("unable.needs_creation", ("另行制作", "没有现成"), {}, {}),
     ("denied.state_secret", ("国家秘密",), {}, {}),
-    ("denied.law_forbidden", ("法规禁止公开", "法律行政法规"), {}, {"其他法律行政止公开": "其他法律行政止公开"}),
+    (
+        "denied.law_forbidden",
+        ("法规禁止公开", "法律行政法规"),
+        {},
+        {"其他法律行政止公开": "其他法律行政止公开"},
+    ),
     ("denied.safety_stability", ("三安全一稳定", "危及"), {}, {}),
     ("denied.third_party", ("第三方",), {}, {}),
     ("denied.internal_affairs", ("内部事务",), {}, {}),
@@ -61,7 +66,12 @@ _REQUEST_ROWS: list[tuple[str, tuple[str, ...], dict[str, str], dict[str, str]]]
     ("granted", ("予以公开",), {"同意公开": "同意公开"}, {"予已公开": "予已公开"}),
     ("new", ("本年新收", "新收政府信息公开申请", "本年度新收"), {}, {}),
     ("carried_over", ("上年结转", "上年度结转", "上一年结转", "上一年度结转"), {}, {}),
-    ("carried_forward", ("结转下年度", "结转下一年度", "转下一年度", "结转下年", "转入下年度"), {}, {}),
+    (
+        "carried_forward",
+        ("结转下年度", "结转下一年度", "转下一年度", "结转下年", "转入下年度"),
+        {},
+        {},
+    ),
 ]
 _ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]{1,2}|\d{1,2})")
 _TOTAL_KEYS = {"总计", "合计", "七总计", "七合计"}
@@ -105,7 +115,11 @@ _REQUEST_COLUMNS: list[tuple[str, tuple[str, ...], dict[str, str]]] = [
     ("natural", ("自然人",), {}),
     ("commercial", ("商业企业",), {}),
     ("research", ("科研机构",), {}),
-    ("social", ("社会公益组织",), {"社会组织": "社会组织", "公益组织": "公益组织", "社会团体": "社会团体"}),
+    (
+        "social",
+        ("社会公益组织",),
+        {"社会组织": "社会组织", "公益组织": "公益组织", "社会团体": "社会团体"},
+    ),
     ("legal", ("法律服务机构",), {"律师事务所": "律师事务所", "法律服务所": "法律服务所"}),
     ("org_subtotal", ("小计",), {}),
     ("total", ("总计",), {"合计": "合计"}),
@@ -233,7 +247,9 @@ _SECTION_VARIANTS: dict[str, tuple[str, ...]] = {
     ),
     "s6": ("其他需要报告事项", "其他需要报告的情况", "其他事项"),
 }
-_HEADING_PREFIX = re.compile(r"^\s*(?:(?P<cn>[一二三四五六七八九十]{1,2})|(?P<ar>\d{1,2}))\s*[、.．]\s*")
+_HEADING_PREFIX = re.compile(
+    r"^\s*(?:(?P<cn>[一二三四五六七八九十]{1,2})|(?P<ar>\d{1,2}))\s*[、.．]\s*"
+)
 _CN_NUM = {c: i for i, c in enumerate("一二三四五六七八九十", 1)}
 
 
@@ -296,9 +312,29 @@ _NUM = re.compile(
     r"^(?P<sign>[+\-－]?)\s*(?P<num>\d{1,3}(?:[,，]\d{3})+|\d+)(?P<frac>\.\d+)?\s*(?P<unit>件|个|条|项|次|人次|家|份|万元|元)?$"
 )
 _DELTA = re.compile(r"^(?P<word>增加|新增|减少|增|减)\s*(?P<num>\d+)\s*(?:件|个|项)?$")
-_PLACEHOLDERS = {"/", "／", "—", "——", "-", "－", "–", "─", "无", "空", "\\", "—/—", "/ /", "×", "－－", "--", "...", "…"}
+_PLACEHOLDERS = {
+    "/",
+    "／",
+    "—",
+    "——",
+    "-",
+    "－",
+    "–",
+    "─",
+    "无",
+    "空",
+    "\\",
+    "—/—",
+    "/ /",
+    "×",
+    "－－",
+    "--",
+    "...",
+    "…",
+}
 
 
+@lru_cache(maxsize=8192)
 def is_value_text(text: str) -> bool:
     """True for a cell that can stand in a value column: a number, a blank or a placeholder."""
     t = text.strip()
@@ -310,11 +346,13 @@ def is_value_text(text: str) -> bool:
     return bool(_NUM.match(t) or _DELTA.match(t))
 
 
+@lru_cache(maxsize=8192)
 def has_number(text: str) -> bool:
     t = text.strip().replace(" ", "")
     return bool(t) and bool(_NUM.match(t) or _DELTA.match(t))
 
 
+@lru_cache(maxsize=8192)
 def parse_value(text: str) -> tuple[int | float | None, str]:
     """Parse a cell: (value, note). note is "" for a plain number, "blank" for an empty cell,
     "placeholder" for —, /, 无 …, "unit" when a unit was stripped (3件), "unit:元" for 元,
@@ -335,7 +373,11 @@ def parse_value(text: str) -> tuple[int | float | None, str]:
         if neg:
             val = -val
         unit = m.group("unit")
-        note = "" if not unit else ("unit:元" if unit == "元" else ("unit:万元" if unit == "万元" else "unit"))
+        note = (
+            ""
+            if not unit
+            else ("unit:元" if unit == "元" else ("unit:万元" if unit == "万元" else "unit"))
+        )
         if m.group("sign") == "+":
             note = note or "signed"
         return val, note
