@@ -41,6 +41,7 @@ MIN_TEXT_CHARS = 10  # fewer non-blank characters than this in the whole file = 
 
 _WHITE = {(1.0,), (1.0, 1.0, 1.0), (0.0, 0.0, 0.0, 0.0)}
 _NUMBER = re.compile(r"^[\s\d.,，．%％+\-－]*\d[\s\d.,，．%％]*$")
+_DIGITS = re.compile(r"[\d.,，]+")
 _ENUMERATOR = re.compile(
     r"^\s*(?:[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+[、．.]|\d+\s*[.、．])"
 )
@@ -185,6 +186,16 @@ def _index(bounds: list[float], v: float) -> int:
     return i if bounds[i] - v < v - bounds[i - 1] else i - 1
 
 
+def _cell_text(raw: str) -> str:
+    """A cell's lines joined with "\n"; a number wrapped in a narrow cell (300 / 1) is
+    joined back into one (a cell holds one value)."""
+    lines = [ln.strip() for ln in strip_invisible(raw).split("\n")]
+    lines = [ln for ln in lines if ln]
+    if len(lines) > 1 and all(_DIGITS.fullmatch(ln) for ln in lines):
+        return "".join(lines)
+    return "\n".join(lines)
+
+
 def _find_fragments(page: Any, pno: int) -> list[_Frag]:
     from pdfplumber.utils import extract_text
 
@@ -200,7 +211,7 @@ def _find_fragments(page: Any, pno: int) -> list[_Frag]:
         cells = [tuple(c) for c in table.cells]
         xs = _cluster([c[0] for c in cells] + [c[2] for c in cells], SNAP)
         ys = _cluster([c[1] for c in cells] + [c[3] for c in cells], SNAP)
-        if len(xs) < 3 or len(ys) < 3:  # one column or one row: a framed box, not a table
+        if len(xs) < 3 or len(ys) < 2:  # one column: a framed box, not a table
             continue
         recs: list[_Rec] = []
         slot: dict[tuple[int, int], int] = {}
@@ -228,8 +239,7 @@ def _find_fragments(page: Any, pno: int) -> list[_Frag]:
                 chars[k].append(ch)
         for rec, cs in zip(recs, chars):
             if cs:
-                text = extract_text(cs)
-                rec.text = strip_invisible("\n".join(ln.strip() for ln in text.split("\n")))
+                rec.text = _cell_text(extract_text(cs))
         frags.append(_Frag(pno, pno, (x_lo, top_lo, x_hi, bottom_hi), xs, len(ys) - 1, recs))
     return frags
 
@@ -305,8 +315,7 @@ def _stitch(a: _Frag, b: _Frag) -> _Frag:
                 ab.text = f"{ab.text}\n{x.text}" if ab.text else x.text
             ab.r1 = max(ab.r1, n + x.r1 - 1)
             glued.add(id(x))
-        shift = n - 1
-        b_rows -= 1
+        shift = n - 1  # b's row 0 is gone: its row k becomes row n - 1 + k
     elif first:
         # 3. merged label cells (row groups) that the page break cut in two
         for x in first:
