@@ -172,3 +172,46 @@ def test_too_large_and_empty() -> None:
         read_html(b" " * (MAX_HTML_BYTES + 1))
     with pytest.raises(EmptyInput):
         read_html(b"  \n ")
+
+
+GOV_PAGE = """<html><head><meta charset="utf-8">
+<title>{page_title}</title></head><body>
+<div class="top"><a href="/">某市人民政府门户网站</a></div>
+<div class="side"><ul>
+  <li><a href="/2021.html">某市人民政府2021年政府信息公开工作年度报告</a></li>
+  <li><a href="/2022.html">某市人民政府2022年政府信息公开工作年度报告</a></li>
+</ul><p>政府信息公开指南 政府信息公开制度 依申请公开</p></div>
+<div class="detail">
+  {title_div}
+  <div class="info">发布日期：2024-01-20 来源：市政府办公室</div>
+  <div class="TRS_Editor">
+    <p style="text-indent:2em"><span>根据《中华人民共和国政府信息公开条例》编制本报告。</span></p>
+    <p style="text-indent:2em"><span><b>一、总体情况</b></span></p>
+    <p style="text-indent:2em"><span>2023</span><span>年，本市……</span></p>
+    <p><span>二、主动公开政府信息情况</span></p>
+    <table><tbody>
+      <tr><td><p><span>信息内容</span></p></td><td><p><span>本年制发件数</span></p></td></tr>
+      <tr><td><p><span>规章</span></p></td><td><p><span>2</span></p></td></tr>
+    </tbody></table>
+    <p>三、收到和处理政府信息公开申请情况</p>
+  </div>
+</div>
+<div class="related"><a href="/2022.html">某市人民政府2022年政府信息公开工作年度报告</a></div>
+</body></html>"""
+
+
+@pytest.mark.parametrize(
+    ("title_div", "page_title"),
+    [
+        ('<div class="title">某市人民政府2023年政府信息公开工作年度报告</div>', "某市人民政府网"),
+        ("", "某市人民政府2023年政府信息公开工作年度报告_某市人民政府网"),
+    ],
+)
+def test_article_and_title_on_a_portal_page(title_div: str, page_title: str) -> None:
+    page = GOV_PAGE.format(title_div=title_div, page_title=page_title)
+    doc = read_html(page.encode("utf-8"))
+    paras = [b.text for b in doc.blocks if isinstance(b, Paragraph)]
+    assert paras[0] == "某市人民政府2023年政府信息公开工作年度报告"
+    assert "一、总体情况" in paras and "2023年，本市……" in paras
+    assert "2022年" not in doc.text and "门户网站" not in doc.text and "指南" not in doc.text
+    assert _grid(doc.tables[0]) == [["信息内容", "本年制发件数"], ["规章", "2"]]

@@ -66,7 +66,6 @@ _HEADING = re.compile(
     r"^\s*(?:[一二三四五六七八九十]+\s*[、．.]|[（(][一二三四五六七八九十]+[）)]|第[一二三四五六七八九十]+[章节部分])"
 )
 _REPORT_WORDS = ("政府信息公开", "申请", "复议", "公开")
-_TITLE_WORD = "年度报告"
 _TITLE = re.compile(
     r"(?:\d{4}|[〇一二三四五六七八九零○]{4})\s*年.{0,20}(?:信息公开|政务公开).{0,10}年度报告"
 )
@@ -203,8 +202,7 @@ def _find_article(body: Any) -> Any:
         else:
             break
     # a lone marker is its own ancestor: widen to the element holding the surrounding text
-    marker_ids = {id(m) for m in markers}
-    while id(common) in marker_ids or common.tag in _TABLE_PARTS:
+    while any(common is m for m in markers) or common.tag in _TABLE_PARTS:
         parent = common.getparent()
         if parent is None:
             break
@@ -212,15 +210,32 @@ def _find_article(body: Any) -> Any:
     return common
 
 
-def _title_outside(root: Any, article: Any) -> str | None:
-    """A title line (…年度报告) that sits outside the article, e.g. in an <h1> above it."""
-    inside = set(article.iter())
-    for el in root.iter("h1", "h2", "h3", "h4", "p", "div", "td", "span", "strong", "title"):
-        if el in inside:
+def _title_outside(body: Any, article: Any) -> str | None:
+    """A title line (…年度报告) above the article, e.g. in an <h1> before its content div.
+    Links and list items (other years' reports in a sidebar) are not titles; of several
+    candidates the one nearest the article wins."""
+    best: str | None = None
+    for el in body.iter():  # everything before the article in document order
+        if el is article:
+            break
+        if not isinstance(el.tag, str):
             continue
-        text = _clean_lines(el.text_content() if el.tag == "title" else (el.text or ""))
+        if el.tag in ("a", "li", "option") or any(
+            a.tag in ("a", "li", "select") for a in el.iterancestors()
+        ):
+            continue
+        text = _clean_lines(el.text or "")
         if text and _TITLE.search(text) and len(text) <= 80 and "\n" not in text:
-            return text
+            best = text
+    return best
+
+
+def _title_from_page_title(page_title: str) -> str | None:
+    """The part of <title> that is the report title ("…年度报告_某某网" -> "…年度报告")."""
+    for part in re.split(r"[_|｜]|\s[-—–]+\s|--", page_title):
+        part = _clean_lines(part)
+        if _TITLE.search(part):
+            return part
     return None
 
 
@@ -318,11 +333,9 @@ def read_html(data: bytes, source: str = "") -> Document:
 
     builder = DocumentBuilder()
     artifacts: list[str] = []
-    title = _title_outside(body, article)
-    if title is None and page_title and _TITLE.search(page_title):
-        inside = _clean_lines(article.text_content())
-        if _TITLE_WORD not in inside[:400]:
-            title = _clean_lines(page_title)
+    title = None
+    if not _TITLE.search(_clean_lines(article.text_content())[:400]):
+        title = _title_outside(body, article) or _title_from_page_title(page_title)
     if title:
         builder.add_paragraph(title)
     walker = _Walker(builder, artifacts)
