@@ -237,7 +237,10 @@ def extract(doc: Document) -> Report:
                 for c in r:
                     ctx.cell_table[id(c)] = b.index
                 row = _split_row(r, b, sec)
-                if row.numeric or (row.labels and sec == "s3" and L.match_request_row(row.labels[-1].text)):
+                is_header = sec == "s3" and not row.numeric and _is_request_header(row)
+                if row.numeric or (
+                    row.labels and sec == "s3" and not is_header and L.match_request_row(row.labels[-1].text)
+                ):
                     rows[sec].append(row)
                 elif row.labels:
                     headers[sec].append(row)
@@ -674,6 +677,8 @@ def _requests(ctx: _Ctx, rows: list[Row], headers: list[Row]) -> str | None:
                 break
         if row.labels and any("其他处理" in key(c.text) for c in row.labels):
             group = "other"
+            if match is not None and match.id != "other" and any(key(c.text) == "其他处理" for c in row.labels):
+                ctx.signals.add(f"variant:其他处理:requests.{match.id}")
         if match and match.id == "other.misc" and group not in ("other", None) and not key(row.labels[-1].text).startswith("3"):
             match = None
         if match is None and not row.numeric:
@@ -939,8 +944,7 @@ def _layout(ctx: _Ctx, active_layout: str | None, req_layout: str | None) -> Non
     rep.layout["requests_layout"] = req_layout
     if fmt in ("legacy", "unknown"):
         return
-    # rows the layout expects but the document did not print stay absent (R-ROW-MISSING);
-    # everything else is present with None for blank cells
+    rows = list(REQUEST_ROWS_2021 if req_layout == "2021" else REQUEST_ROWS_2019)
     # label findings
     typos: dict[str, list[str]] = {}
     variants: dict[str, list[str]] = {}
@@ -952,7 +956,7 @@ def _layout(ctx: _Ctx, active_layout: str | None, req_layout: str | None) -> Non
             _, note, where = s.split(":", 2)
             variants.setdefault(note, []).append(where)
     for note, wheres in sorted(typos.items()):
-        cells = _cells_for(wheres)
+        cells = _cells_for(wheres, rows)
         ctx.finding(
             "R-LABEL-TYPO",
             "warning",
@@ -961,7 +965,7 @@ def _layout(ctx: _Ctx, active_layout: str | None, req_layout: str | None) -> Non
             evidence=note,
         )
     for note, wheres in sorted(variants.items()):
-        cells = _cells_for(wheres)
+        cells = _cells_for(wheres, rows)
         canon = _VARIANT_CANON.get(note, "")
         ctx.finding(
             "R-LABEL-VARIANT",
@@ -980,18 +984,18 @@ _VARIANT_CANON = {
     "社会团体": "社会公益组织",
     "合计": "总计",
     "同意公开": "予以公开",
-    "其他处理（缺少序号“（六）”）": "（六）其他处理",
+    "其他处理": "（六）其他处理",
 }
 
 
-def _cells_for(wheres: list[str]) -> list[str]:
+def _cells_for(wheres: list[str], rows: list[str]) -> list[str]:
     out: list[str] = []
     for w in sorted(wheres):
         if w.startswith("requests."):
             out += [f"{w}.{c}" for c in COLUMNS]
         elif w.startswith("column."):
             col = w.split(".", 1)[1]
-            out.append(f"requests.*.{col}")
+            out += [f"requests.{r}.{col}" for r in rows]
         elif w.startswith("active."):
             row = w.split(".", 1)[1]
             if row in ("regulations", "normative"):

@@ -101,7 +101,7 @@ def match_request_row(label: str) -> LabelMatch | None:
         return LabelMatch("other.misc")
     if k.endswith("其他处理") and len(k) <= 6:
         how = "canonical" if _ORDINAL.match(k) else "variant"
-        return LabelMatch("other", how, "其他处理（缺少序号“（六）”）" if how == "variant" else "")
+        return LabelMatch("other", how, "其他处理" if how == "variant" else "")
     return None
 
 

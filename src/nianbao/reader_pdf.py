@@ -92,10 +92,7 @@ class _Line:
     top: float
     bottom: float
     size: float
-
-    @property
-    def top_key(self) -> float:
-        return self.top
+    in_margin: bool = False  # in the top/bottom band where running heads and feet sit
 
 
 @dataclass
@@ -406,17 +403,30 @@ def _lines_outside(
             continue
         sizes = [c.get("size", 0.0) for c in ln["chars"] if c["text"].strip()]
         size = statistics.median(sizes) if sizes else 0.0
-        lines.append(_Line(text, pno, ln["x0"], ln["x1"], ln["top"], ln["bottom"], size))
+        lines.append(_Line(text, pno, ln["x0"], ln["x1"], ln["top"], ln["bottom"], size, in_margin))
     return lines
 
 
 # --------------------------------------------------------------------------- reading
 
 
-def _read_pages(data: bytes, n_pages: int) -> list[list[_Line | _Frag]]:
+def _image_only(page: Any, lines: list[_Line]) -> bool:
+    """A page that is a picture (a scan) with at most a running head or a page number."""
+    if sum(len(ln.text) for ln in lines if not ln.in_margin) >= 20:
+        return False
+    area = float(page.width) * float(page.height)
+    return any(
+        (img["x1"] - img["x0"]) * (img["bottom"] - img["top"]) >= 0.25 * area for img in page.images
+    )
+
+
+def _read_pages(data: bytes, n_pages: int) -> tuple[list[list[_Line | _Frag]], list[str]]:
+    """Lines and table fragments of every page, sorted top to bottom; and notes on pages
+    that are images without text."""
     import pdfplumber
 
     pages: list[list[_Line | _Frag]] = []
+    image_pages: list[int] = []
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
     except Exception as e:  # pdfminer raises many kinds of errors on broken files
@@ -431,6 +441,8 @@ def _read_pages(data: bytes, n_pages: int) -> list[list[_Line | _Frag]]:
                 view = page.filter(_visible)
                 frags = _find_fragments(view, pno)
                 lines = _lines_outside(view, pno, [f.bbox for f in frags])
+                if not frags and _image_only(page, lines):
+                    image_pages.append(pno)
             finally:
                 page.close()
             items: list[_Line | _Frag] = [*lines, *frags]
@@ -442,7 +454,36 @@ def _read_pages(data: bytes, n_pages: int) -> list[list[_Line | _Frag]]:
         raise BrokenFile("PDF 文件已损坏或不完整，页面内容无法解析。") from None
     finally:
         pdf.close()
-    return pages
+    notes = []
+    if image_pages:
+        listed = "、".join(str(p) for p in image_pages[:20])
+        notes.append(f"第 {listed} 页是扫描图像，无文字层，其内容未能读取。")
+    return _drop_running_lines(pages), notes
+
+
+def _drop_running_lines(pages: list[list[_Line | _Frag]]) -> list[list[_Line | _Frag]]:
+    """Drop running heads and feet: margin lines whose text (digits aside) recurs on
+    several pages."""
+    if len(pages) < 3:
+        return pages
+    seen: dict[str, set[int]] = {}
+    for items in pages:
+        for it in items:
+            if isinstance(it, _Line) and it.in_margin:
+                seen.setdefault(re.sub(r"\d+", "#", it.text), set()).add(it.page)
+    running = {k for k, v in seen.items() if len(v) >= max(2, len(pages) // 2)}
+    if not running:
+        return pages
+    return [
+        [
+            it
+            for it in items
+            if not (
+                isinstance(it, _Line) and it.in_margin and re.sub(r"\d+", "#", it.text) in running
+            )
+        ]
+        for items in pages
+    ]
 
 
 def _layout_metrics(pages: list[list[_Line | _Frag]]) -> tuple[float, float, float]:
@@ -483,7 +524,7 @@ def read_pdf(data: bytes, source: str = "") -> Document:
     if b"%PDF-" not in data[:1024]:
         raise BrokenFile("文件不是 PDF（缺少 %PDF 文件头），或已损坏。")
     n_pages = _probe(data)
-    pages = _read_pages(data, n_pages)
+    pages, notes = _read_pages(data, n_pages)
     left, right, size = _layout_metrics(pages)
 
     # one sequence of paragraphs and (stitched) tables in reading order
@@ -518,4 +559,5 @@ def read_pdf(data: bytes, source: str = "") -> Document:
         source=source,
         media_type=PDF_MEDIA_TYPE,
         pages=n_pages,
+        artifacts=notes,
     )

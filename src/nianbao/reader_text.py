@@ -261,13 +261,9 @@ def _tab_rows(region: list[_Line], blocks: list[Paragraph | Table]) -> None:
         s = ln.text
         if _is_blank(s):
             continue
-        if "\t" not in s:
-            if rows and rows[-1]:  # a wrapped cell: continue the last non-empty cell
-                c = next((c for c in reversed(rows[-1]) if c.text), rows[-1][-1])
-                c.text = f"{c.text}\n{s.strip()}"
-                c.end = ln.start + len(s.rstrip())
-            else:
-                blocks.append(Paragraph(s.strip(), ln.start, ln.end))
+        if "\t" not in s:  # a row of one cell (a sub-table heading written without tabs)
+            lead = len(s) - len(s.lstrip())
+            rows.append([Cell(s.strip(), ln.start + lead, ln.start + len(s.rstrip()))])
             continue
         row = []
         off = ln.start

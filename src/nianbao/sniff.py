@@ -39,12 +39,27 @@ def sniff(data: bytes) -> str:
 
 
 def _looks_utf16(head: bytes) -> bool:
-    if len(head) < 4:
-        return False
-    even = head[0::2].count(0)
-    odd = head[1::2].count(0)
-    n = len(head) // 2
-    return max(even, odd) > n * 0.2 and min(even, odd) < n * 0.05
+    """UTF-16 without a BOM: NUL bytes (from ASCII characters) all on one parity, and the
+    text decodes to mostly CJK / printable characters."""
+    return _utf16_endianness(head) is not None
+
+
+def _utf16_endianness(head: bytes) -> str | None:
+    if len(head) < 8 or b"\x00" not in head:
+        return None
+    head = head[: len(head) - len(head) % 2]
+    best = None
+    best_cjk = 0
+    for enc in ("utf-16-le", "utf-16-be"):
+        try:
+            text = head.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        good = sum(1 for ch in text if ch.isprintable() or ch.isspace())
+        cjk = sum(1 for ch in text if "\u3000" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef")
+        if good >= len(text) * 0.95 and cjk >= len(text) * 0.05 and cjk > best_cjk:
+            best, best_cjk = enc, cjk
+    return best
 
 
 def _text_or_html(data: bytes, utf16: bool = False) -> str:
@@ -81,11 +96,9 @@ def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str]:
         # a file cut in the middle of a character is still UTF-8
         if e.start >= len(data) - 3 and e.reason == "unexpected end of data":
             return data[: e.start].decode("utf-8"), "utf-8"
-    if _looks_utf16(data[:4096]):
-        le = data[1::2].count(0) > data[0::2].count(0)
-        return data.decode("utf-16-le" if le else "utf-16-be", errors="replace"), (
-            "utf-16-le" if le else "utf-16-be"
-        )
+    enc16 = _utf16_endianness(data[:4096])
+    if enc16:
+        return data.decode(enc16, errors="replace"), enc16
     if declared and declared.lower().strip() in _GB_ALIASES:
         return data.decode("gb18030", errors="replace"), "gb18030"
     try:

@@ -682,7 +682,7 @@ def _render_docx(blocks: list[_Block]) -> bytes:
 # column widths (twips) on an A4 page with 2.54 cm margins (9026 twips of text width)
 _DOCX_WIDTHS: dict[str, tuple[int, ...]] = {
     "s2": (2256, 2256, 2257, 2257),
-    "s3": (700, 1300, 2700) + (618,) * 7,
+    "s3": (600, 1100, 2500) + (689,) * 7,
     "s4": (601,) * 14 + (612,),
 }
 

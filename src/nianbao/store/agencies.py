@@ -130,36 +130,49 @@ def _agency_names(session: Session, agency_id: int) -> list[str]:
     return list(rows)
 
 
-def find_agency(session: Session, name: str) -> Agency | None:
-    """The agency a name resolves to, without creating anything."""
-    keys = name_keys(name)
-    if not keys:
-        return None
-    aliases = {
+def _aliases(session: Session, keys: tuple[str, ...]) -> dict[str, AgencyAlias]:
+    return {
         a.alias_key: a
         for a in session.scalars(select(AgencyAlias).where(AgencyAlias.alias_key.in_(keys)))
     }
+
+
+def _lookup(session: Session, keys: tuple[str, ...], aliases: dict[str, AgencyAlias]) -> int | None:
     for i, key in enumerate(keys):
         alias = aliases.get(key)
         if alias is None or alias.ambiguous:
             continue
         if i == 0 or alias.source in ("name", "user"):
-            return session.get(Agency, alias.agency_id)
+            return alias.agency_id
         # a shorter key: only for an agency whose own names fit this one
         if any(_compatible(keys[0], n) for n in _agency_names(session, alias.agency_id)):
-            return session.get(Agency, alias.agency_id)
+            return alias.agency_id
     return None
 
 
-def _claim(session: Session, key: str, agency: Agency, name: str, source: str) -> None:
-    existing = session.scalar(select(AgencyAlias).where(AgencyAlias.alias_key == key))
+def find_agency(session: Session, name: str) -> Agency | None:
+    """The agency a name resolves to, without creating anything."""
+    keys = name_keys(name)
+    if not keys:
+        return None
+    agency_id = _lookup(session, keys, _aliases(session, keys))
+    return None if agency_id is None else session.get(Agency, agency_id)
+
+
+def _claim(
+    session: Session,
+    key: str,
+    agency: Agency,
+    name: str,
+    source: str,
+    existing: AgencyAlias | None,
+) -> None:
     if existing is None:
         session.add(
             AgencyAlias(
-                alias_key=key, agency_id=agency.id, name=name, source=source, ambiguous=False
+                alias_key=key, agency_id=agency.id, name=name[:200], source=source, ambiguous=False
             )
         )
-        session.flush()
         return
     if existing.agency_id == agency.id:
         if source == "name" and existing.source == "short":
@@ -181,12 +194,14 @@ def resolve_agency(
     if not name or not name_keys(name):
         return None
     keys = name_keys(name)
-    agency = find_agency(session, name)
+    aliases = _aliases(session, keys)
+    agency_id = _lookup(session, keys, aliases)
+    agency = None if agency_id is None else session.get(Agency, agency_id)
     now = datetime.now(UTC)
     if agency is None:
         agency = Agency(
             key=keys[0],
-            name=name.strip(),
+            name=name.strip()[:200],
             kind=kind if kind and kind != "unknown" else guess_kind(keys[0]),
             level=level or "unknown",
             created_at=now,
@@ -202,9 +217,8 @@ def resolve_agency(
             agency.level = level
         if agency.kind == "unknown" and kind and kind != "unknown":
             agency.kind = kind
-    _claim(session, keys[0], agency, name, "name")
-    for key in keys[1:]:
-        _claim(session, key, agency, name, "short")
+    for i, key in enumerate(keys):
+        _claim(session, key, agency, name, "name" if i == 0 else "short", aliases.get(key))
     return agency
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError, ProgrammingError
+from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
 
 __all__ = [
@@ -31,6 +31,7 @@ ENV_VAR = "NIANBAO_DB"
 # opens without loading Alembic at all.
 HEAD_REVISION = "0001_initial"
 VERSION_TABLE = "alembic_version"
+MIGRATION_LOCK = 7_318_004_211  # pg_advisory_xact_lock key of the store's migrations
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
@@ -95,7 +96,11 @@ def migrate(engine: Engine, revision: str = "head") -> None:
 
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
-    with engine.begin() as conn:
+    # one migrating process at a time: the write lock on SQLite, an advisory lock on
+    # PostgreSQL; the second then finds the schema current
+    with write_engine(engine).begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": MIGRATION_LOCK})
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)
 
@@ -108,7 +113,7 @@ def open_store(db: str | None = None, *, migrate_now: bool = True) -> Engine:
             try:
                 migrate(engine)
                 break
-            except (OperationalError, ProgrammingError):
+            except DBAPIError:
                 # another process migrating the same new database at the same moment
                 time.sleep(0.2 * (attempt + 1))
                 if current_revision(engine) == HEAD_REVISION:

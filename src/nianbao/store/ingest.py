@@ -14,6 +14,7 @@ import hashlib
 import json
 import os
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -197,22 +198,41 @@ def value_of(value_int: int | None, value_dec: Decimal | None) -> int | float | 
     return int(value_dec) if value_dec == value_dec.to_integral() else float(value_dec)
 
 
-def _value_rows(report_id: int, report: Report) -> list[dict[str, Any]]:
+_VALUE_COLUMNS = ("report_id", "field_id", "value_int", "value_dec", "blank", "raw", "provenance")
+
+
+def _value_rows(report_id: int, report: Report) -> list[tuple[Any, ...]]:
     rows = []
     for fid, v in report.values.items():
         vi, vd = _split_value(fid, v.value)
-        rows.append(
-            {
-                "report_id": report_id,
-                "field_id": fid,
-                "value_int": vi,
-                "value_dec": vd,
-                "blank": v.value is None,
-                "raw": v.raw,
-                "provenance": _jsonable(v.source.to_dict()) if v.source is not None else None,
-            }
-        )
+        prov = v.source.to_dict() if v.source is not None else None
+        rows.append((report_id, fid, vi, vd, v.value is None, v.raw, prov or None))
     return rows
+
+
+def _insert_values(session: Session, rows: list[tuple[Any, ...]]) -> None:
+    """One executemany straight to the driver: the per-row work of the SQLAlchemy
+    statement layer is most of the cost of an ingest otherwise."""
+    if not rows:
+        return
+    conn = session.connection()
+    sqlite = conn.dialect.name == "sqlite"
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    cols = ", ".join(_VALUE_COLUMNS)
+    sql = f"INSERT INTO report_values ({cols}) VALUES ({', '.join([mark] * len(_VALUE_COLUMNS))})"
+    params = [
+        (
+            rid,
+            fid,
+            vi,
+            (format(vd, "f") if sqlite else vd) if vd is not None else None,
+            int(blank) if sqlite else blank,
+            raw,
+            None if prov is None else json.dumps(_jsonable(prov), ensure_ascii=False),
+        )
+        for rid, fid, vi, vd, blank, raw, prov in rows
+    ]
+    conn.exec_driver_sql(sql, params)
 
 
 def finding_digest(f: Finding, report: Report, prev: Report | None = None) -> str:
@@ -231,6 +251,24 @@ def finding_digest(f: Finding, report: Report, prev: Report | None = None) -> st
 
 
 # ------------------------------------------------------------------ loading
+_VALUES_CACHE: OrderedDict[tuple[int, Any], dict[str, tuple[Any, str | None]]] = OrderedDict()
+_CACHE_SIZE = 4096
+
+
+def _cache_key(report_id: int, updated_at: datetime) -> tuple[int, Any]:
+    if updated_at.tzinfo is not None:
+        updated_at = updated_at.astimezone(UTC).replace(tzinfo=None)
+    return (report_id, updated_at)
+
+
+def _remember(report_id: int, updated_at: datetime, report: Report) -> None:
+    _VALUES_CACHE[_cache_key(report_id, updated_at)] = {
+        fid: (v.value, v.raw) for fid, v in report.values.items()
+    }
+    if len(_VALUES_CACHE) > _CACHE_SIZE:
+        _VALUES_CACHE.popitem(last=False)
+
+
 def load_report(session: Session, report_id: int) -> Report:
     """A stored report as a ``Report`` (values, meta, sections; provenance dropped)."""
     row = session.get(StoredReport, report_id)
@@ -247,12 +285,26 @@ def load_report(session: Session, report_id: int) -> Report:
                 sec.get("text") or "",
             )
     rep.fees_info.update(row.fees_info or {})
-    for fid, vi, vd, raw in session.execute(
-        select(
-            StoredValue.field_id, StoredValue.value_int, StoredValue.value_dec, StoredValue.raw
-        ).where(StoredValue.report_id == report_id)
-    ):
-        rep.values[fid] = Value(value_of(vi, vd), raw)
+    # values of a stored report change only with its updated_at: cache them by both
+    cache_key = _cache_key(report_id, row.updated_at)
+    values = _VALUES_CACHE.get(cache_key)
+    if values is None:
+        values = {
+            fid: (value_of(vi, vd), raw)
+            for fid, vi, vd, raw in session.execute(
+                select(
+                    StoredValue.field_id,
+                    StoredValue.value_int,
+                    StoredValue.value_dec,
+                    StoredValue.raw,
+                ).where(StoredValue.report_id == report_id)
+            )
+        }
+        _VALUES_CACHE[cache_key] = values
+        if len(_VALUES_CACHE) > _CACHE_SIZE:
+            _VALUES_CACHE.popitem(last=False)
+    for fid, (val, raw) in values.items():
+        rep.values[fid] = Value(val, raw)
     return rep
 
 
@@ -285,11 +337,26 @@ def _replace_findings(
 ) -> None:
     """Replace a report's findings of one origin, keeping decisions that still apply."""
     kept = _decisions(session, report_id, origin)
-    session.execute(
-        delete(StoredFinding).where(
+    session.connection().execute(
+        delete(StoredFinding.__table__).where(
             StoredFinding.report_id == report_id, StoredFinding.origin == origin
         )
     )
+    if not findings:
+        return
+    _insert_findings(session, report_id, origin, findings, report, prev, prev_report_id, kept)
+
+
+def _insert_findings(
+    session: Session,
+    report_id: int,
+    origin: str,
+    findings: Sequence[Finding],
+    report: Report,
+    prev: Report | None,
+    prev_report_id: int | None,
+    kept: dict[tuple[str, str], tuple],
+) -> None:
     if not findings:
         return
     now = datetime.now(UTC)
@@ -318,7 +385,13 @@ def _replace_findings(
                 "created_at": now,
             }
         )
-    session.execute(insert(StoredFinding), rows)
+    session.connection().execute(insert(StoredFinding.__table__), rows)
+
+
+def _set_counts(row: StoredReport, findings: Sequence[Finding]) -> None:
+    row.n_errors = sum(1 for f in findings if f.severity == "error")
+    row.n_warnings = sum(1 for f in findings if f.severity == "warning")
+    row.n_infos = sum(1 for f in findings if f.severity == "info")
 
 
 def _recount(session: Session, row: StoredReport) -> None:
@@ -342,19 +415,26 @@ def _latest_report_id(session: Session, agency_id: int, year: int) -> int | None
     )
 
 
-def _cross_for(session: Session, row: StoredReport, report: Report | None = None) -> None:
-    """(Re)compute the group J findings of one stored report against its year − 1."""
+def _cross_for(
+    session: Session, row: StoredReport, report: Report | None = None, fresh: bool = False
+) -> list[Finding]:
+    """(Re)compute the group J findings of one stored report against its year − 1.
+    ``fresh``: the report was just inserted and has no stored findings yet."""
     prev_id = None
     if row.agency_id is not None and row.year is not None:
         prev_id = _latest_report_id(session, row.agency_id, row.year - 1)
     if prev_id is None:
-        _replace_findings(session, row.id, "cross", [], Report())
-        return
+        if not fresh:
+            _replace_findings(session, row.id, "cross", [], Report())
+        return []
     rep = report if report is not None else load_report(session, row.id)
     prev = load_report(session, prev_id)
-    _replace_findings(
-        session, row.id, "cross", check_cross_year(rep, prev), rep, prev, prev_report_id=prev_id
-    )
+    found = check_cross_year(rep, prev)
+    if fresh:
+        _insert_findings(session, row.id, "cross", found, rep, prev, prev_id, {})
+    else:
+        _replace_findings(session, row.id, "cross", found, rep, prev, prev_report_id=prev_id)
+    return found
 
 
 def recheck_cross_year(session: Session, report_id: int) -> None:
@@ -399,10 +479,9 @@ def _write_report(
         "updated_at": now,
     }
     old_neighbours: set[int] = set()
+    fresh = row is None
     if row is None:
-        row = StoredReport(
-            source_file_id=sf.id, ingested_at=now, n_errors=0, n_warnings=0, n_infos=0, **fields
-        )
+        row = StoredReport(source_file_id=sf.id, ingested_at=now, **fields)
         session.add(row)
         session.flush()
     else:
@@ -414,15 +493,21 @@ def _write_report(
                 old_neighbours.add(nxt)
         for k, v in fields.items():
             setattr(row, k, v)
-        session.execute(delete(StoredValue).where(StoredValue.report_id == row.id))
+        session.connection().execute(
+            delete(StoredValue.__table__).where(StoredValue.report_id == row.id)
+        )
         session.flush()
-    rows = _value_rows(row.id, report)
-    if rows:
-        session.execute(insert(StoredValue), rows)
-    _replace_findings(session, row.id, "report", report.findings, report)
-    _cross_for(session, row, report)
-    session.flush()
-    _recount(session, row)
+    _insert_values(session, _value_rows(row.id, report))
+    _remember(row.id, now, report)
+    if fresh:
+        _insert_findings(session, row.id, "report", report.findings, report, None, None, {})
+        cross = _cross_for(session, row, report, fresh=True)
+        _set_counts(row, [*report.findings, *cross])
+    else:
+        _replace_findings(session, row.id, "report", report.findings, report)
+        _cross_for(session, row, report)
+        session.flush()
+        _recount(session, row)
     if row.agency_id is not None and row.year is not None:
         nxt = _latest_report_id(session, row.agency_id, row.year + 1)
         if nxt is not None:

@@ -179,9 +179,9 @@ class StoredValue(Base):
     value_dec: Mapped[Decimal | None] = mapped_column(ExactDecimal)
     blank: Mapped[bool] = mapped_column(Boolean)
     raw: Mapped[str | None] = mapped_column(Text)
-    provenance: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-
-    __table_args__ = (Index("ix_report_values_field_id", "field_id"),)
+    provenance: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
+    # No index on field_id alone: it would touch a page per cell on every insert (the
+    # primary key serves every per-report read; a scan serves the rare per-field query).
 
 
 class StoredFinding(Base):

@@ -133,7 +133,6 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
     )
-    op.create_index("ix_report_values_field_id", "report_values", ["field_id"])
 
     op.create_table(
         "findings",
