@@ -148,9 +148,9 @@ def text_table(report: Report) -> list[Finding]:
 
 
 # ------------------------------------------------------------------ parts vs whole
-_UNIT = r"(万)?(?:余|多)?\s*(条|件|个|篇|份|次|期|项|家|场|人次|人|批|部)"
-_WHOLE = re.compile(r"共(?:计|有)?\s*(\d+(?:\.\d+)?)\s*(余|多)?\s*" + _UNIT)
-_PART = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*" + _UNIT + r"(?![%％])")
+_UNITS = r"(条|件|个|篇|份|次|期|项|家|场|人次|人|批|部)"
+_WHOLE = re.compile(r"共(?:计|有)?\s*(\d+(?:\.\d+)?)\s*(万)?\s*(余|多)?\s*" + _UNITS)
+_PART = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(万)?\s*(?:余|多)?\s*" + _UNITS + r"(?![%％])")
 _APPROX_BEFORE = re.compile(r"(?:近|约|超过|逾|达)$")
 
 
@@ -163,7 +163,7 @@ def text_parts(report: Report) -> list[Finding]:
         if "共" not in sent or "其中" not in sent:
             continue
         for m in _WHOLE.finditer(sent):
-            if m.group(2) or m.group(4) or _APPROX_BEFORE.search(sent[: m.start()]):
+            if m.group(3) or _APPROX_BEFORE.search(sent[: m.start()]):
                 continue  # 共…余/多…: the whole is approximate
             rest = sent[m.end() :]
             k = rest.find("其中")
@@ -173,7 +173,7 @@ def text_parts(report: Report) -> list[Finding]:
             nxt = region.find("共")
             if nxt >= 0:
                 region = region[:nxt]
-            whole = parse_amount(m.group(1), m.group(3))
+            whole = parse_amount(m.group(1), m.group(2))
             parts = [parse_amount(p.group(1), p.group(2)) for p in _PART.finditer(region)]
             if len(parts) < 2 or sum(parts) <= whole:
                 continue
