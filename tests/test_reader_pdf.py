@@ -257,3 +257,76 @@ def test_libreoffice_pdf_of_the_same_report(docs: dict[str, Document], name: str
     assert {k: back.get(k) for k in want if not k.startswith("meta.")} == {
         k: v for k, v in want.items() if not k.startswith("meta.")
     }
+
+
+def _png(width: int = 200, height: int = 200) -> bytes:
+    """A grey PNG, written by hand (no imaging library needed)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+        )
+
+    raw = b"".join(b"\x00" + b"\x80" * width for _ in range(height))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
+
+
+def _soffice_pdf(docx_bytes: bytes, tmp_path: Path) -> bytes:
+    import shutil
+    import subprocess
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    src = tmp_path / "in.docx"
+    src.write_bytes(docx_bytes)
+    profile = (tmp_path / "profile").as_uri()
+    cmd = [soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf"]
+    subprocess.run([*cmd, "--outdir", str(tmp_path), str(src)], check=True, timeout=180)
+    return (tmp_path / "in.pdf").read_bytes()
+
+
+def test_running_heads_long_table_and_an_image_page(tmp_path: Path) -> None:
+    import docx
+    from docx.enum.text import WD_BREAK
+    from docx.shared import Cm
+
+    d = docx.Document()
+    d.sections[0].header.paragraphs[0].text = "某区人民政府办公室 页眉文字"
+    d.sections[0].footer.paragraphs[0].text = "内部资料 页脚文字"
+    d.add_paragraph("某区人民政府")
+    d.add_paragraph("2023年政府信息公开工作年度报告")
+    d.add_paragraph("一、总体情况")
+    table = d.add_table(rows=61, cols=4)
+    table.style = "Table Grid"
+    for c, text in enumerate(["项目", "甲", "乙", "丙"]):
+        table.cell(0, c).text = text
+    for r in range(1, 61):
+        for c, text in enumerate([f"第{r}项", str(r), str(2 * r), str(3 * r)]):
+            table.cell(r, c).text = text
+    d.add_paragraph("二、主动公开政府信息情况").add_run().add_break(WD_BREAK.PAGE)
+    d.add_paragraph().add_run().add_picture(io.BytesIO(_png()), width=Cm(16))
+    d.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    d.add_paragraph("六、其他需要报告的事项")
+    buf = io.BytesIO()
+    d.save(buf)
+    doc = read_pdf(_soffice_pdf(buf.getvalue(), tmp_path))
+
+    assert doc.pages is not None and doc.pages >= 4
+    assert "页眉文字" not in doc.text and "页脚文字" not in doc.text
+    assert len(doc.tables) == 1
+    grid = [[c.text for c in row] for row in doc.tables[0].rows]
+    assert grid[0] == ["项目", "甲", "乙", "丙"]
+    assert grid[1:] == [[f"第{r}项", str(r), str(2 * r), str(3 * r)] for r in range(1, 61)]
+    assert len({row[1].page for row in doc.tables[0].rows}) >= 2
+    assert any("扫描图像" in note for note in doc.artifacts)
+    paras = [b.text for b in doc.blocks if isinstance(b, Paragraph)]
+    assert paras[:3] == ["某区人民政府", "2023年政府信息公开工作年度报告", "一、总体情况"]
+    assert paras[-1] == "六、其他需要报告的事项"
