@@ -319,21 +319,20 @@ def test_reparse_keeps_decisions_on_unchanged_findings(engine, tmp_path):
 def test_a_failure_inside_the_transaction_leaves_nothing_half_stored(engine, tmp_path, monkeypatch):
     from nianbao.store import ingest as ingest_mod
 
-    real = ingest_mod._replace_findings
+    real = ingest_mod._cross_for
 
-    def explode(session, report_id, origin, *args, **kwargs):
-        real(session, report_id, origin, *args, **kwargs)
-        if origin == "cross":  # values and findings are written by now
-            raise RuntimeError("killed midway")
+    def explode(session, row, *args, **kwargs):
+        real(session, row, *args, **kwargs)  # values and findings are written by now
+        raise RuntimeError("killed midway")
 
-    monkeypatch.setattr(ingest_mod, "_replace_findings", explode)
+    monkeypatch.setattr(ingest_mod, "_cross_for", explode)
     path = write_json(tmp_path, "a.txt", gold("hongze-2024.gold.json"))
     with pytest.raises(RuntimeError):
         ingest(engine, [path])
     with Session(engine) as s:
         for table in (SourceFile, StoredReport, StoredValue, StoredFinding, Agency):
             assert s.scalar(select(func.count()).select_from(table)) == 0
-    monkeypatch.setattr(ingest_mod, "_replace_findings", real)
+    monkeypatch.setattr(ingest_mod, "_cross_for", real)
     assert ingest(engine, [path]).stored == 1
 
 

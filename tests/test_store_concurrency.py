@@ -1,0 +1,153 @@
+"""Two ingests at once, and an ingest killed midway (SQLite, and PostgreSQL when
+NIANBAO_TEST_PG is set). Ingests run in subprocesses with a parse fake."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.orm import Session
+
+from nianbao.store import open_store
+from nianbao.store.db import resolve_url
+from nianbao.store.models import SourceFile, StoredReport, StoredValue
+
+SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"
+PG_URL = os.environ.get("NIANBAO_TEST_PG")
+BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
+SRC = Path(__file__).resolve().parents[1] / "src"
+
+FAKE = """
+import json
+from nianbao.report import Report
+
+def json_parse(data, source=""):
+    return Report.from_flat(json.loads(data), source=source)
+"""
+
+RUNNER = """
+import json, sys, time
+from pathlib import Path
+go = Path(sys.argv[3])
+while not go.exists():
+    time.sleep(0.01)
+from fakeparse import json_parse
+from nianbao.store.ingest import ingest_paths
+s = ingest_paths([sys.argv[1]], sys.argv[2], workers=0, parse=json_parse)
+print(json.dumps({"stored": s.stored, "unchanged": s.unchanged, "failed": s.failed}))
+"""
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request, tmp_path):
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'store.db'}"
+        return
+    schema = "nianbao_test_" + uuid.uuid4().hex[:10]
+    admin = create_engine(resolve_url(PG_URL))
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        base = resolve_url(PG_URL)
+        yield f"{base}{'&' if '?' in base else '?'}options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def make_corpus(folder: Path, n: int) -> int:
+    """n distinct reports (agencies × years) from one gold file; returns values per report."""
+    base = json.loads((SAMPLES / "peer" / "hongze-2024.gold.json").read_text("utf-8"))
+    folder.mkdir(parents=True)
+    for i in range(n):
+        flat = dict(base)
+        flat["meta.agency"] = f"第{i // 5}测试县人民政府"
+        flat["meta.year"] = 2020 + i % 5
+        flat["active.licensing"] = i
+        (folder / f"r{i:04d}.txt").write_text(json.dumps(flat, ensure_ascii=False), "utf-8")
+    return len([k for k in base if k.startswith(("active", "requests", "reviews"))])
+
+
+def start(tmp_path: Path, folder: Path, db_url: str, go: Path) -> subprocess.Popen[str]:
+    (tmp_path / "fakeparse.py").write_text(FAKE)
+    (tmp_path / "runner.py").write_text(textwrap.dedent(RUNNER))
+    env = dict(os.environ, PYTHONPATH=f"{tmp_path}{os.pathsep}{SRC}")
+    return subprocess.Popen(
+        [sys.executable, str(tmp_path / "runner.py"), str(folder), db_url, str(go)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+
+
+def counts(engine) -> tuple[int, int, int]:
+    with Session(engine) as s:
+        return (
+            s.scalar(select(func.count()).select_from(SourceFile)),
+            s.scalar(select(func.count()).select_from(StoredReport)),
+            s.scalar(select(func.count()).select_from(StoredValue)),
+        )
+
+
+def test_two_ingests_of_one_folder_at_once_store_each_report_once(db_url, tmp_path):
+    n = 60
+    per_report = make_corpus(tmp_path / "in", n)
+    go = tmp_path / "go"
+    procs = [start(tmp_path, tmp_path / "in", db_url, go) for _ in range(2)]
+    go.touch()
+    results = []
+    for p in procs:
+        out, err = p.communicate(timeout=120)
+        assert p.returncode == 0, err
+        results.append(json.loads(out.strip().splitlines()[-1]))
+    assert sum(r["stored"] for r in results) == n
+    assert sum(r["stored"] + r["unchanged"] for r in results) == 2 * n
+    assert all(r["failed"] == [] for r in results)
+    engine = open_store(db_url)
+    assert counts(engine) == (n, n, n * per_report)
+    engine.dispose()
+
+
+def test_killing_an_ingest_midway_leaves_no_half_stored_report(db_url, tmp_path):
+    n = 400
+    per_report = make_corpus(tmp_path / "in", n)
+    engine = open_store(db_url)
+    go = tmp_path / "go"
+    go.touch()
+    proc = start(tmp_path, tmp_path / "in", db_url, go)
+    deadline = time.monotonic() + 60
+    while counts(engine)[1] < 20 and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    files, reports, values = counts(engine)
+    assert 0 < reports
+    assert files == reports and values == reports * per_report  # whole reports only
+    with Session(engine) as s:
+        partial = s.execute(
+            select(StoredValue.report_id, func.count())
+            .group_by(StoredValue.report_id)
+            .having(func.count() != per_report)
+        ).all()
+    assert partial == []
+    # the next run finishes the job and stores nothing twice
+    go2 = tmp_path / "go2"
+    go2.touch()
+    rerun = start(tmp_path, tmp_path / "in", db_url, go2)
+    out, err = rerun.communicate(timeout=120)
+    assert rerun.returncode == 0, err
+    summary = json.loads(out.strip().splitlines()[-1])
+    assert summary["stored"] + summary["unchanged"] == n
+    assert counts(engine) == (n, n, n * per_report)
+    engine.dispose()
