@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .errors import NianbaoError
+from .errors import NianbaoError, NoTables
 from .report import SEVERITIES
 
 # files that a directory walk passes over (they are never reports)
@@ -81,6 +81,11 @@ def parse(files: tuple[str, ...], fmt: str, no_provenance: bool) -> None:
             bad += 1
             continue
         rep.source = src
+        if not rep.values and rep.meta.get("format") != "legacy":
+            _fail(src, NoTables("这份报告中没有找到任何统计表（主动公开、依申请公开、行政复议诉讼三张表都没有读到）。"
+                                "如果是扫描件或图片，请先进行文字识别；用 nianbao check 可查看其他检查结果。"))
+            bad += 1
+            continue
         if fmt == "jsonl":
             click.echo(rep.to_json(provenance=not no_provenance))
         elif fmt == "json":
@@ -151,21 +156,18 @@ def check(files: tuple[str, ...], fmt: str, min_severity: str) -> None:
 
 
 def _add_optional_commands() -> None:
-    """Commands that live in their own modules (writer, store); added when importable."""
+    """Commands that live in their own modules (writer, store, web) join the group when their
+    module imports (their dependencies are extras)."""
     import importlib
 
-    for mod, names in (
-        ("nianbao.cli_write", ("write", "template")),
-        ("nianbao.cli_store", ("ingest", "list_reports", "show", "compare", "coverage", "export", "agencies")),
-    ):
+    for mod in ("nianbao.cli_write", "nianbao.cli_store", "nianbao.cli_web"):
         try:
             m = importlib.import_module(mod)
         except ImportError:
             continue
-        for name in names:
-            cmd = getattr(m, name, None)
-            if isinstance(cmd, click.Command) and cmd.name not in cli.commands:
-                cli.add_command(cmd)
+        for obj in list(vars(m).values()):
+            if isinstance(obj, click.Command) and obj.name and obj.name not in cli.commands:
+                cli.add_command(obj)
 
 
 _add_optional_commands()

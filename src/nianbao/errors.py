@@ -15,6 +15,7 @@ __all__ = [
     "EncryptedPdf",
     "ScannedPdf",
     "BrokenFile",
+    "NoTables",
 ]
 
 
@@ -62,3 +63,7 @@ class ScannedPdf(UnusableInput):
 
 class BrokenFile(UnusableInput):
     pass
+
+
+class NoTables(UnusableInput):
+    """A report in which none of the three tables could be read."""

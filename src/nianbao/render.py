@@ -161,5 +161,5 @@ def print_findings(rep: Report, findings: list[Finding], console: Console | None
         line.append(f"[{_SEV_ZH.get(f.severity, f.severity)}] ", style=_SEV_STYLE.get(f.severity, ""))
         line.append(f"{f.rule} ", style="dim")
         line.append(f.message)
-        c.print(line)
+        c.print(line, soft_wrap=True)
     c.print()
