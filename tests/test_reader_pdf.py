@@ -293,9 +293,10 @@ def _soffice_pdf(docx_bytes: bytes, tmp_path: Path) -> bytes:
     return (tmp_path / "in.pdf").read_bytes()
 
 
-def test_running_heads_long_table_and_an_image_page(tmp_path: Path) -> None:
+def test_running_heads_repeated_header_rows_and_an_image_page(tmp_path: Path) -> None:
     import docx
     from docx.enum.text import WD_BREAK
+    from docx.oxml import OxmlElement
     from docx.shared import Cm
 
     d = docx.Document()
@@ -308,6 +309,8 @@ def test_running_heads_long_table_and_an_image_page(tmp_path: Path) -> None:
     table.style = "Table Grid"
     for c, text in enumerate(["项目", "甲", "乙", "丙"]):
         table.cell(0, c).text = text
+    # the header row repeats at the top of every page the table runs onto
+    table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
     for r in range(1, 61):
         for c, text in enumerate([f"第{r}项", str(r), str(2 * r), str(3 * r)]):
             table.cell(r, c).text = text
