@@ -693,14 +693,19 @@ def _docx_table(doc, grid: GridTable, table_align, para_align, pt, twips) -> Non
     table.alignment = table_align.CENTER
     table.autofit = False
     widths = _DOCX_WIDTHS[grid.key]
+    # One pass over the unmerged grid (table.cell() re-walks the whole table per call).
+    # Merges below only touch the w:tc elements of their own rectangle, and rectangles
+    # never overlap, so the cells taken here stay valid for the anchors and corners.
+    slots = table._cells
     for k, col in enumerate(table.columns):
         col.width = twips(widths[k])
-        for cell in col.cells:
-            cell.width = twips(widths[k])
+    for i, cell in enumerate(slots):
+        cell.width = twips(widths[i % grid.n_cols])
     for c in grid.cells:
-        cell = table.cell(c.row, c.col)
+        cell = slots[c.row * grid.n_cols + c.col]
         if c.rowspan > 1 or c.colspan > 1:
-            cell = cell.merge(table.cell(c.row + c.rowspan - 1, c.col + c.colspan - 1))
+            corner = slots[(c.row + c.rowspan - 1) * grid.n_cols + c.col + c.colspan - 1]
+            cell = cell.merge(corner)
         cell.text = c.text
         for p in cell.paragraphs:
             if c.kind == "value" or grid.key != "s3" or c.col >= 3:
