@@ -617,9 +617,12 @@ def _column_anchor(headers: list[Row]) -> int | None:
     return None
 
 
-def _choose_window(vals: list[Cell], anchor: int | None, majority: int | None) -> tuple[list[Cell | None], int | None, bool]:
-    """Pick the 7 value cells of a row. Cells outside the window must be empty. Returns
-    (cells, physical column of the first, uncertain)."""
+def _choose_window(
+    vals: list[Cell], anchor: int | None, majority: int | None, width: int = NCOL
+) -> tuple[list[Cell | None], int | None, bool]:
+    """Pick the ``width`` value cells of a row. Cells outside the window must be empty.
+    Returns (cells, physical column of the first, uncertain)."""
+    NCOL = width  # noqa: N806 — the window width
     n = len(vals)
     if n == NCOL:
         return list(vals), vals[0].col, False
@@ -691,11 +694,15 @@ def _requests(ctx: _Ctx, rows: list[Row], headers: list[Row]) -> str | None:
 
     if not candidates:
         return None
+    columns = _column_plan(headers, candidates)
+    width = len(columns)
+    if columns != list(COLUMNS):
+        ctx.report.layout["requests_columns"] = columns
     # physical column most rows start at (sibling support)
-    starts = Counter(r.values[0].col for r in candidates if len(r.values) == NCOL)
+    starts = Counter(r.values[0].col for r in candidates if len(r.values) == width)
     majority = starts.most_common(1)[0][0] if starts else None
     for r in candidates:
-        cells, first, unsure = _choose_window(r.values, anchor, majority)  # type: ignore[arg-type]
+        cells, first, unsure = _choose_window(r.values, anchor, majority, width)  # type: ignore[arg-type]
         r.values = list(cells)
         r.first_col = first
         r.uncertain = unsure
@@ -713,7 +720,7 @@ def _requests(ctx: _Ctx, rows: list[Row], headers: list[Row]) -> str | None:
     expected = list(REQUEST_ROWS_2021 if has_sub or not has_single else REQUEST_ROWS_2019)
 
     # keep rows that are labelled, or unlabelled with exactly 7 value cells
-    seq = [r for r in candidates if r.rid is not None or (len(r.values) == NCOL and r.row.numeric)]
+    seq = [r for r in candidates if r.rid is not None or (len(r.values) == width and r.row.numeric)]
     assigned = _align(seq, expected)
 
     layout = "2021" if expected is REQUEST_ROWS_2021 or expected == list(REQUEST_ROWS_2021) else "2019"
@@ -734,21 +741,21 @@ def _requests(ctx: _Ctx, rows: list[Row], headers: list[Row]) -> str | None:
                 "R-CELL-COUNT",
                 "warning",
                 [f"requests.{rid}.{c}" for c in COLUMNS],
-                f"表三「{label or rid}」行有 {len(r.row.values)} 个数值单元格，无法对应到 7 个数据列："
+                f"表三「{label or rid}」行有 {len(r.row.values)} 个数值单元格，无法对应到 {width} 个数据列："
                 f"{'、'.join(c.text or '（空）' for c in r.row.values)}。该行未读取。",
                 expected=NCOL,
                 actual=len(r.row.values),
                 evidence=[c.text for c in r.row.cells],
             )
             continue
-        for col, cell in zip(COLUMNS, r.values):
+        for col, cell in zip(columns, r.values):
             ctx.put(f"requests.{rid}.{col}", cell, "s3", label)
         if r.uncertain:
             ctx.finding(
                 "R-CELL-COUNT",
                 "warning",
                 [f"requests.{rid}.{c}" for c in COLUMNS],
-                f"表三「{label or rid}」行有 {len(r.row.values)} 个数值单元格（应为 7 个），"
+                f"表三「{label or rid}」行有 {len(r.row.values)} 个数值单元格（应为 {width} 个），"
                 f"多种对齐方式都说得通，已按表头列位置读取，请人工核对。",
                 expected=NCOL,
                 actual=len(r.row.values),
@@ -775,6 +782,37 @@ def _requests(ctx: _Ctx, rows: list[Row], headers: list[Row]) -> str | None:
     _request_header(ctx, headers)
     ctx.report.layout["requests_rows_found"] = [rid for rid in expected if rid in assigned]
     return layout
+
+
+def _column_plan(headers: list[Row], candidates: list[_ReqRow]) -> list[str]:
+    """The value columns of the matrix, left to right. The official table has the seven of
+    COLUMNS; a report may add a 法人或其他组织 小计 column (→ org_subtotal) or print only
+    自然人 / 法人或其他组织 / 总计 (the five organisation columns then stay absent)."""
+    seen: set[str] = set()
+    org_total = False
+    for h in headers:
+        for c in h.cells:
+            m = L.match_request_column(c.text)
+            if m is not None:
+                seen.add(m.id)
+            if key(c.text) == "法人或其他组织":
+                org_total = True
+    counts = Counter(
+        len([c for c in r.values if c.text.strip()] if len(r.values) > 3 else r.values)
+        for r in candidates
+        if r.row.numeric
+    )
+    typical = counts.most_common(1)[0][0] if counts else NCOL
+    if "org_subtotal" in seen:
+        return list(COLUMNS[:6]) + ["org_subtotal", "total"]
+    if (
+        org_total
+        and "natural" in seen
+        and not seen & {"commercial", "research", "social", "legal"}
+        and typical == 3
+    ):
+        return ["natural", "org_subtotal", "total"]
+    return list(COLUMNS)
 
 
 def _is_request_header(row: Row) -> bool:

@@ -132,6 +132,8 @@ def match_request_column(label: str) -> LabelMatch | None:
     k = key(label)
     if not k or len(k) > 12:
         return None
+    if k.endswith("小计") and len(k) <= 10:
+        return LabelMatch("org_subtotal")
     for cid, words, variants in _REQUEST_COLUMNS:
         for w in words:
             if k == w:
