@@ -75,6 +75,22 @@ def _read_texts(text_dir: str | None) -> dict[str, str]:
     return texts
 
 
+def _print_findings(report: Report, findings: list[Finding]) -> None:
+    """Findings on stderr, printed as ``nianbao check`` prints them."""
+    try:
+        from rich.console import Console
+
+        from .render import print_findings
+    except ImportError:
+        for f in findings:
+            click.echo(format_finding(f), err=True)
+        return
+    console = Console(stderr=True, highlight=False, soft_wrap=False)
+    if not console.is_terminal:
+        console = Console(stderr=True, highlight=False, soft_wrap=False, width=120)
+    print_findings(report, findings, console=console)
+
+
 def _fail(exc: NianbaoError) -> None:
     click.echo(f"错误：{exc}", err=True)
     sys.exit(exc.exit_code)
@@ -139,9 +155,8 @@ def write(
             click.echo("注意：检查模块不可用，未检查表格数据。", err=True)
             findings = []
         errors = [f for f in findings if f.severity == "error"]
-        others = [f for f in findings if f.severity != "error"]
-        for f in errors + others:
-            click.echo(format_finding(f), err=True)
+        if findings:
+            _print_findings(report, findings)
         if errors and not force:
             click.echo(
                 f"数据有 {len(errors)} 处错误，未生成报告。请改正数据后重试，"
