@@ -479,3 +479,37 @@ def test_round_trip_sparse_row(style: str, request: pytest.FixtureRequest) -> No
     expected = _numbered("2021", blanks, zero_default=True)
     got = parse(render(expected, style))
     assert _mismatches(expected, got) == []
+
+
+def test_write_command_reproduces_the_example(tmp_path: Path) -> None:
+    examples = REPO / "examples"
+    out = tmp_path / "qinglan.txt"
+    result = CliRunner().invoke(
+        _runner_cli(),
+        [
+            "write",
+            str(examples / "figures-2024.yaml"),
+            "--text",
+            str(examples / "qinglan-text"),
+            "--style",
+            "tab",
+            "-o",
+            str(out),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes() == (examples / "qinglan-2024.txt").read_bytes()
+
+
+def test_template_command(tmp_path: Path) -> None:
+    out = tmp_path / "t.xlsx"
+    result = CliRunner().invoke(
+        _runner_cli(), ["template", "-o", str(out), "--agency", "青岚县人民政府", "--year", "2024"]
+    )
+    assert result.exit_code == 0, result.output
+    from nianbao.figures import load_figures
+
+    rep = load_figures(out)
+    assert rep.meta["agency"] == "青岚县人民政府" and rep.meta["year"] == 2024
+    result = CliRunner().invoke(_runner_cli(), ["template", "--layout", "2019"])
+    assert result.exit_code == 0 and "active2019:" in result.output
