@@ -41,8 +41,10 @@ def main() -> None:
                 parse_document(read_bytes(b, f), check=check)
                 n += 1
         dt = time.perf_counter() - t0
-        print(f"{label:<24} {n / dt:8.0f} reports/s  {1000 * dt / n:6.2f} ms/report  "
-              f"({len(blobs)} reports, {size / len(blobs) / 1024:.1f} KB average, {a.rounds} rounds)")
+        print(
+            f"{label:<24} {n / dt:8.0f} reports/s  {1000 * dt / n:6.2f} ms/report  "
+            f"({len(blobs)} reports, {size / len(blobs) / 1024:.1f} KB average, {a.rounds} rounds)"
+        )
     print(f"nianbao {nianbao.__version__}, pid {os.getpid()}, one core")
 
 

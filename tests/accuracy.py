@@ -78,7 +78,9 @@ def main() -> int:
     rep = evaluate()
     print(f"{'format':<12} {'docs':>5} {'fully right':>12} {'ids matched':>14} {'accuracy':>9}")
     for fmt, r in sorted(rep.items()):
-        print(f"{fmt:<12} {r['documents']:>5} {r['fully_right']:>12} {r['matched']:>7}/{r['ids']:<6} {100 * r['accuracy']:>8.2f}%")
+        print(
+            f"{fmt:<12} {r['documents']:>5} {r['fully_right']:>12} {r['matched']:>7}/{r['ids']:<6} {100 * r['accuracy']:>8.2f}%"
+        )
     if a.update:
         old = json.loads(BASELINE.read_text()) if BASELINE.exists() else {"floors": {}}
         floors = {fmt: r["accuracy"] for fmt, r in rep.items()}

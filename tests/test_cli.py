@@ -16,7 +16,11 @@ def run(*args):
 def test_parse_table_shows_the_three_tables():
     res = run("parse", str(EXAMPLES / "qinglan-2024.txt"))
     assert res.exit_code == 0, res.output
-    for title in ("二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况", "四、政府信息公开行政复议、行政诉讼情况"):
+    for title in (
+        "二、主动公开政府信息情况",
+        "三、收到和处理政府信息公开申请情况",
+        "四、政府信息公开行政复议、行政诉讼情况",
+    ):
         assert title in res.output
 
 
@@ -61,14 +65,22 @@ def test_json_nests_to_schema_ids():
     obj = json.loads(res.stdout)
     assert set(obj["requests"]["other"]) == {"no_correction", "no_fee", "misc"}
     assert "total" in obj["requests"]["other"]["misc"]
-    assert obj["reviews"]["reconsideration"].keys() == {"upheld", "corrected", "other", "pending", "total"}
+    assert obj["reviews"]["reconsideration"].keys() == {
+        "upheld",
+        "corrected",
+        "other",
+        "pending",
+        "total",
+    }
 
 
 def test_python_m_nianbao_version():
     import subprocess
     import sys
 
-    out = subprocess.run([sys.executable, "-m", "nianbao", "--version"], capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "nianbao", "--version"], capture_output=True, text=True
+    )
     assert out.returncode == 0 and "nianbao" in out.stdout
 
 

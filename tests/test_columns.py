@@ -22,8 +22,21 @@ def _matrix(header: list[str], row_values: dict[str, list[int]]) -> str:
 
 
 def test_subtotal_column_maps_to_org_subtotal():
-    header = ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "小计", "总计"]
-    vals = {"new": [3, 1, 0, 0, 1, 0, 2, 5], "granted": [3, 1, 0, 0, 1, 0, 2, 5], "processed_total": [3, 1, 0, 0, 1, 0, 2, 5]}
+    header = [
+        "自然人",
+        "商业企业",
+        "科研机构",
+        "社会公益组织",
+        "法律服务机构",
+        "其他",
+        "小计",
+        "总计",
+    ]
+    vals = {
+        "new": [3, 1, 0, 0, 1, 0, 2, 5],
+        "granted": [3, 1, 0, 0, 1, 0, 2, 5],
+        "processed_total": [3, 1, 0, 0, 1, 0, 2, 5],
+    }
     rep = nianbao.parse((HEAD + _matrix(header, vals)).encode())
     assert rep.get("requests.new.org_subtotal") == 2
     assert rep.get("requests.new.total") == 5

@@ -62,5 +62,9 @@ def test_provenance_points_at_the_cell(parsed):
     obj = parsed[str(doc)]
     text = doc.read_text(encoding="utf-8")
     prov = obj["provenance"]["requests.unable.not_held.total"]
-    assert text[prov["start"] : prov["end"]] == prov["raw"] == str(obj["requests"]["unable"]["not_held"]["total"])
+    assert (
+        text[prov["start"] : prov["end"]]
+        == prov["raw"]
+        == str(obj["requests"]["unable"]["not_held"]["total"])
+    )
     assert text.splitlines()[prov["line"] - 1].startswith(prov["raw"])

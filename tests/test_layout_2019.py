@@ -79,8 +79,16 @@ def test_2019_layout_is_read_into_active2019_and_the_single_other_row():
     assert rep.meta["agency"] == "青岚县人民政府" and rep.meta["year"] == 2020
     assert rep.meta["published"] == "2021-03-20"
     g = rep.get
-    assert (g("active2019.normative.made"), g("active2019.normative.published"), g("active2019.normative.total_public")) == (5, 5, 40)
-    assert (g("active2019.licensing.items_prev"), g("active2019.licensing.items_delta"), g("active2019.licensing.decisions")) == (120, -3, 2100)
+    assert (
+        g("active2019.normative.made"),
+        g("active2019.normative.published"),
+        g("active2019.normative.total_public"),
+    ) == (5, 5, 40)
+    assert (
+        g("active2019.licensing.items_prev"),
+        g("active2019.licensing.items_delta"),
+        g("active2019.licensing.decisions"),
+    ) == (120, -3, 2100)
     assert g("active2019.other_services.items_delta") == 2
     assert g("active2019.coercion.items_delta") == 1
     assert g("active2019.fees.items_delta") == -1

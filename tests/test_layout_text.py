@@ -16,7 +16,9 @@ from .gold import misses
 PDFS = documents_with_gold((".pdf",))
 
 
-@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils (pdftotext) not installed")
+@pytest.mark.skipif(
+    shutil.which("pdftotext") is None, reason="poppler-utils (pdftotext) not installed"
+)
 @pytest.mark.parametrize("pdf", PDFS, ids=lambda p: p.name)
 def test_pdftotext_layout_text_matches_gold(pdf, tmp_path):
     out = tmp_path / (pdf.stem + ".txt")

@@ -20,7 +20,10 @@ def test_offsets_map_back_to_the_original():
 
 
 def test_traditional_script_detected_and_converted():
-    text = "石家莊市人民政府辦公室2022年政府信息公開工作年度報告\n" + "發(fā)佈數(shù)據(jù)統(tǒng)計，認(rèn)真貫徹落實。" * 5
+    text = (
+        "石家莊市人民政府辦公室2022年政府信息公開工作年度報告\n"
+        + "發(fā)佈數(shù)據(jù)統(tǒng)計，認(rèn)真貫徹落實。" * 5
+    )
     doc = read_text(text)
     assert doc.script == "traditional"
     assert "石家庄市人民政府办公室" in doc.text

@@ -71,8 +71,15 @@ def test_mutations_never_raise(doc):
 
 @pytest.mark.parametrize(
     "data",
-    [b"", b"\x00" * 100, b"%PDF-1.4\n%broken", b"PK\x03\x04garbage", b"hello world\n" * 50,
-     "这是一段与年度报告无关的文字。".encode() * 20, b"\xff\xfe" + "年度报告".encode("utf-16-le")],
+    [
+        b"",
+        b"\x00" * 100,
+        b"%PDF-1.4\n%broken",
+        b"PK\x03\x04garbage",
+        b"hello world\n" * 50,
+        "这是一段与年度报告无关的文字。".encode() * 20,
+        b"\xff\xfe" + "年度报告".encode("utf-16-le"),
+    ],
     ids=["empty", "nul", "broken-pdf", "broken-zip", "english", "chinese-prose", "utf16-short"],
 )
 def test_unusable_inputs_raise_named_errors(data):

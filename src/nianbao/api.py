@@ -59,9 +59,7 @@ def _fill_text_facts(report: Report) -> None:
         from .textfacts import fees_info
     except ImportError:
         return
-    text = "\n".join(
-        t for t in (report.sections["s6"].text, report.sections["closing"].text) if t
-    )
+    text = "\n".join(t for t in (report.sections["s6"].text, report.sections["closing"].text) if t)
     report.fees_info.update(fees_info(text))
 
 

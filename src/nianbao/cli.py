@@ -16,29 +16,21 @@ import click
 
 from . import __version__
 from .errors import NianbaoError, NoTables
+from .reader import iter_report_files
 from .report import SEVERITIES
-
-# files that a directory walk passes over (they are never reports)
-_SKIP_SUFFIXES = {
-    ".json", ".yaml", ".yml", ".py", ".pyc", ".db", ".sqlite", ".png", ".jpg", ".jpeg",
-    ".gif", ".zip", ".gz", ".tar", ".csv", ".xlsx", ".parquet", ".js", ".css", ".toml", ".lock",
-}
 
 
 def iter_inputs(paths: tuple[str, ...]) -> Iterator[str]:
     """Expand directories (recursively, sorted); files are yielded as given."""
-    for p in paths:
-        path = Path(p)
-        if path.is_dir():
-            for f in sorted(path.rglob("*")):
-                if f.is_file() and not any(part.startswith(".") for part in f.relative_to(path).parts) and f.suffix.lower() not in _SKIP_SUFFIXES:
-                    yield str(f)
-        else:
-            yield p
+    return iter_report_files(paths)
 
 
 def _fail(source: str, exc: BaseException) -> None:
-    msg = str(exc) if isinstance(exc, NianbaoError) else f"读取时发生内部错误（{type(exc).__name__}）：{exc}"
+    msg = (
+        str(exc)
+        if isinstance(exc, NianbaoError)
+        else f"读取时发生内部错误（{type(exc).__name__}）：{exc}"
+    )
     click.echo(f"错误：{source}：{msg}", err=True)
 
 
@@ -82,8 +74,13 @@ def parse(files: tuple[str, ...], fmt: str, no_provenance: bool) -> None:
             continue
         rep.source = src
         if not rep.values and rep.meta.get("format") != "legacy":
-            _fail(src, NoTables("这份报告中没有找到任何统计表（主动公开、依申请公开、行政复议诉讼三张表都没有读到）。"
-                                "如果是扫描件或图片，请先进行文字识别；用 nianbao check 可查看其他检查结果。"))
+            _fail(
+                src,
+                NoTables(
+                    "这份报告中没有找到任何统计表（主动公开、依申请公开、行政复议诉讼三张表都没有读到）。"
+                    "如果是扫描件或图片，请先进行文字识别；用 nianbao check 可查看其他检查结果。"
+                ),
+            )
             bad += 1
             continue
         if fmt == "jsonl":
@@ -95,7 +92,9 @@ def parse(files: tuple[str, ...], fmt: str, no_provenance: bool) -> None:
 
             print_report(rep)
     if fmt == "json":
-        out = docs[0] if len(docs) == 1 and len(files) == 1 and not Path(files[0]).is_dir() else docs
+        out = (
+            docs[0] if len(docs) == 1 and len(files) == 1 and not Path(files[0]).is_dir() else docs
+        )
         click.echo(json.dumps(out, ensure_ascii=False, indent=1))
     if bad:
         sys.exit(2)
@@ -104,7 +103,13 @@ def parse(files: tuple[str, ...], fmt: str, no_provenance: bool) -> None:
 # ----------------------------------------------------------------------------- check
 @cli.command()
 @click.argument("files", nargs=-1, required=True)
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "jsonl"]), default="text", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "jsonl"]),
+    default="text",
+    show_default=True,
+)
 @click.option(
     "--min-severity",
     type=click.Choice(list(SEVERITIES)),

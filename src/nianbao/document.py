@@ -10,8 +10,8 @@ normalised offset back to the original text the reader decoded.
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable, Union
 
 __all__ = ["Cell", "Table", "Paragraph", "Block", "Document", "OffsetMap"]
 
@@ -53,7 +53,7 @@ class Paragraph:
     page: int | None = None
 
 
-Block = Union[Paragraph, Table]
+Block = Paragraph | Table
 
 
 class OffsetMap:

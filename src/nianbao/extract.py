@@ -99,9 +99,11 @@ def _paragraph_row(p: Paragraph, section: str | None) -> Row | None:
 
 def _paragraph_header(p: Paragraph, section: str | None) -> Row:
     """A text line kept as a label-only row (column headers printed as plain lines)."""
-    cells = []
+    cells: list[Cell] = []
     for m in re.finditer(r"\S+(?: \S+)*", p.text):
-        cells.append(Cell(m.group(0), p.start + m.start(), p.start + m.end(), col=len(cells), page=p.page))
+        cells.append(
+            Cell(m.group(0), p.start + m.start(), p.start + m.end(), col=len(cells), page=p.page)
+        )
     return Row(cells, None, section, cells, [])
 
 
@@ -239,7 +241,10 @@ def extract(doc: Document) -> Report:
                 row = _split_row(r, b, sec)
                 is_header = sec == "s3" and not row.numeric and _is_request_header(row)
                 if row.numeric or (
-                    row.labels and sec == "s3" and not is_header and L.match_request_row(row.labels[-1].text)
+                    row.labels
+                    and sec == "s3"
+                    and not is_header
+                    and L.match_request_row(row.labels[-1].text)
                 ):
                     rows[sec].append(row)
                 elif row.labels:
@@ -267,11 +272,15 @@ def extract(doc: Document) -> Report:
 
 
 # ============================================================================ sections & meta
-_CLOSING = re.compile(r"^(本年度报告由|本报告由|本年报由|本年度报告中所列|本年报中所列|报告中所列数据|如对本)")
+_CLOSING = re.compile(
+    r"^(本年度报告由|本报告由|本年报由|本年度报告中所列|本年报中所列|报告中所列数据|如对本)"
+)
 _DATE_LINE = re.compile(
     r"^[（(]?(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日[)）]?$"
 )
-_CN_DATE_LINE = re.compile(r"^[（(]?(?P<y>[〇○零一二三四五六七八九]{4})年(?P<m>[一二三四五六七八九十]{1,2})月(?P<d>[一二三四五六七八九十]{1,3})日[)）]?$")
+_CN_DATE_LINE = re.compile(
+    r"^[（(]?(?P<y>[〇○零一二三四五六七八九]{4})年(?P<m>[一二三四五六七八九十]{1,2})月(?P<d>[一二三四五六七八九十]{1,3})日[)）]?$"
+)
 
 
 def _sections(ctx: _Ctx, heads: list[_Heading], sec_of: list[str | None]) -> None:
@@ -283,7 +292,11 @@ def _sections(ctx: _Ctx, heads: list[_Heading], sec_of: list[str | None]) -> Non
         if not isinstance(b, Paragraph) or i in head_blocks:
             continue
         t = b.text.strip()
-        if _CLOSING.match(t) or _DATE_LINE.match(t.replace(" ", "")) or _CN_DATE_LINE.match(t.replace(" ", "")):
+        if (
+            _CLOSING.match(t)
+            or _DATE_LINE.match(t.replace(" ", ""))
+            or _CN_DATE_LINE.match(t.replace(" ", ""))
+        ):
             closing.append(t)
             continue
         sec = sec_of[i]
@@ -325,10 +338,18 @@ def _title_lines(doc: Document, heads: list[_Heading]) -> tuple[str | None, list
         # title names both a year and 政府信息公开
         while j > 0:
             joined = key("".join(parts))
-            if _YEAR.search("".join(parts)) and "政府信息公开" in joined and _agency_from_title(joined):
+            if (
+                _YEAR.search("".join(parts))
+                and "政府信息公开" in joined
+                and _agency_from_title(joined)
+            ):
                 break
             prev = lines[j - 1]
-            if len(key(prev)) > 30 or prev.endswith(("。", "，", "；")) or key(prev) in ("正文", "目录"):
+            if (
+                len(key(prev)) > 30
+                or prev.endswith(("。", "，", "；"))
+                or key(prev) in ("正文", "目录")
+            ):
                 break
             parts.insert(0, prev)
             j -= 1
@@ -384,7 +405,11 @@ def _meta(ctx: _Ctx, heads: list[_Heading]) -> None:
         if ym:
             meta["year"] = int(ym.group(0))
         if agency:
-            if _PLACE_ONLY.match(agency) and not agency.endswith("自治区") or agency.endswith(("县", "旗")):
+            if (
+                _PLACE_ONLY.match(agency)
+                and not agency.endswith("自治区")
+                or agency.endswith(("县", "旗"))
+            ):
                 # a title naming only a place titles the 本级政府 report
                 if _PLACE_ONLY.match(agency):
                     agency = agency + "人民政府"
@@ -431,7 +456,9 @@ def agency_kind(agency: str | None) -> str:
     a = agency
     if re.search(r"(街道办事处|街道)$", a) or re.search(r"[乡镇]人民政府$", a):
         return "township"
-    if a.endswith(("人民政府办公室", "人民政府办公厅", "政府办公室", "政府办公厅", "办公厅", "办公室")):
+    if a.endswith(
+        ("人民政府办公室", "人民政府办公厅", "政府办公室", "政府办公厅", "办公厅", "办公室")
+    ):
         return "department"
     if a.endswith("人民政府") or _PLACE_ONLY.match(a):
         return "government"
@@ -535,7 +562,11 @@ def _active(ctx: _Ctx, rows: list[Row]) -> str | None:
             continue
         done.add(rid)
         expected = defaults[rid]
-        fields = hdr if hdr and len(hdr) == len(expected) and set(hdr) <= set(expected) | {"decisions"} else expected
+        fields = (
+            hdr
+            if hdr and len(hdr) == len(expected) and set(hdr) <= set(expected) | {"decisions"}
+            else expected
+        )
         if rid in ("licensing", "penalty", "coercion") and layout == "2021":
             fields = ["decisions"]
         vals = list(row.values)
@@ -584,14 +615,23 @@ def _active(ctx: _Ctx, rows: list[Row]) -> str | None:
                 ctx.put(fid, vals[0] if vals else None, "s2", label)
     # fees stated in 元: convert to 万元 (the R-FEE-UNIT check reports it)
     fee = ctx.report.values.get("active.fees")
-    if fee is not None and fee.raw and re.search(r"(?<!万)元", fee.raw) and isinstance(fee.value, (int, float)):
+    if (
+        fee is not None
+        and fee.raw
+        and re.search(r"(?<!万)元", fee.raw)
+        and isinstance(fee.value, (int, float))
+    ):
         fee.value = fee.value / 10000
         ctx.report.layout["fee_unit"] = "元"
     for hdr_row in rows:
         for c in hdr_row.cells:
             if "收费金额" in c.text and re.search(r"单位[:：]?\s*元", c.text):
                 ctx.report.layout["fee_unit"] = "元"
-                if fee is not None and isinstance(fee.value, (int, float)) and "元" not in (fee.raw or ""):
+                if (
+                    fee is not None
+                    and isinstance(fee.value, (int, float))
+                    and "元" not in (fee.raw or "")
+                ):
                     fee.value = fee.value / 10000
     return layout
 
@@ -603,7 +643,7 @@ class _ReqRow:
     how: str
     note: str
     row: Row
-    values: list[Cell | None]
+    values: list[Cell]
     first_col: int | None  # physical column of the first value
     uncertain: bool = False
 
@@ -619,7 +659,7 @@ def _column_anchor(headers: list[Row]) -> int | None:
 
 def _choose_window(
     vals: list[Cell], anchor: int | None, majority: int | None, width: int = NCOL
-) -> tuple[list[Cell | None], int | None, bool]:
+) -> tuple[list[Cell], int | None, bool]:
     """Pick the ``width`` value cells of a row. Cells outside the window must be empty.
     Returns (cells, physical column of the first, uncertain)."""
     NCOL = width  # noqa: N806 — the window width
@@ -680,15 +720,33 @@ def _requests(ctx: _Ctx, rows: list[Row], headers: list[Row]) -> str | None:
                 break
         if row.labels and any("其他处理" in key(c.text) for c in row.labels):
             group = "other"
-            if match is not None and match.id != "other" and any(key(c.text) == "其他处理" for c in row.labels):
+            if (
+                match is not None
+                and match.id != "other"
+                and any(key(c.text) == "其他处理" for c in row.labels)
+            ):
                 ctx.signals.add(f"variant:其他处理:requests.{match.id}")
-        if match and match.id == "other.misc" and group not in ("other", None) and not key(row.labels[-1].text).startswith("3"):
+        if (
+            match
+            and match.id == "other.misc"
+            and group not in ("other", None)
+            and not key(row.labels[-1].text).startswith("3")
+        ):
             match = None
         if match is None and not row.numeric:
             continue
         vals = [c for c in row.values]
         # drop label-like blanks at the far end beyond the 7 columns later (windows)
-        candidates.append(_ReqRow(match.id if match else None, match.how if match else "", match.note if match else "", row, vals, None))
+        candidates.append(
+            _ReqRow(
+                match.id if match else None,
+                match.how if match else "",
+                match.note if match else "",
+                row,
+                vals,
+                None,
+            )
+        )
         if match and match.id in ("new", "carried_over"):
             group = None
 
@@ -702,7 +760,7 @@ def _requests(ctx: _Ctx, rows: list[Row], headers: list[Row]) -> str | None:
     starts = Counter(r.values[0].col for r in candidates if len(r.values) == width)
     majority = starts.most_common(1)[0][0] if starts else None
     for r in candidates:
-        cells, first, unsure = _choose_window(r.values, anchor, majority, width)  # type: ignore[arg-type]
+        cells, first, unsure = _choose_window(r.values, anchor, majority, width)
         r.values = list(cells)
         r.first_col = first
         r.uncertain = unsure
@@ -723,12 +781,15 @@ def _requests(ctx: _Ctx, rows: list[Row], headers: list[Row]) -> str | None:
     seq = [r for r in candidates if r.rid is not None or (len(r.values) == width and r.row.numeric)]
     assigned = _align(seq, expected)
 
-    layout = "2021" if expected is REQUEST_ROWS_2021 or expected == list(REQUEST_ROWS_2021) else "2019"
+    layout = (
+        "2021" if expected is REQUEST_ROWS_2021 or expected == list(REQUEST_ROWS_2021) else "2019"
+    )
     label_cells: dict[str, Row] = {}
     for rid in expected:
-        r = assigned.get(rid)
-        if r is None:
+        found = assigned.get(rid)
+        if found is None:
             continue
+        r = found
         label_cells[rid] = r.row
         label = r.row.label_text or None
         if r.how == "typo":
@@ -762,7 +823,11 @@ def _requests(ctx: _Ctx, rows: list[Row], headers: list[Row]) -> str | None:
                 evidence=[c.text for c in r.row.cells],
             )
     # R-LAYOUT-SHIFT: rows new / carried_over / carried_forward start at different columns
-    firsts = {rid: assigned[rid].first_col for rid in ("new", "carried_over", "carried_forward") if rid in assigned and assigned[rid].first_col is not None}
+    firsts: dict[str, int] = {}
+    for rid in ("new", "carried_over", "carried_forward"):
+        fc = assigned[rid].first_col if rid in assigned else None
+        if fc is not None:
+            firsts[rid] = fc
     if len(set(firsts.values())) > 1:
         ref = firsts.get("new", next(iter(firsts.values())))
         shifted = [rid for rid, c in firsts.items() if c != ref]
@@ -897,6 +962,7 @@ def _reviews(ctx: _Ctx, rows: list[Row], headers: list[Row], paras: list[str]) -
     if n == NREVIEW:
         chosen = cells
     elif n > NREVIEW:
+
         def ok(w: list[Cell]) -> bool:
             v = [L.parse_value(c.text)[0] or 0 for c in w]
             return all(sum(v[g * 5 : g * 5 + 4]) == v[g * 5 + 4] for g in range(3))
@@ -937,7 +1003,7 @@ def _reviews(ctx: _Ctx, rows: list[Row], headers: list[Row], paras: list[str]) -
         ctx.put(fid, c, "s4")
     # is the header readable label for label?
     header_cells = [c.text for h in headers for c in h.cells] + paras
-    counts = Counter()
+    counts: Counter[str] = Counter()
     for t in header_cells:
         k = key(t)
         for tok in L.REVIEW_HEADER_TOKENS:
@@ -945,7 +1011,9 @@ def _reviews(ctx: _Ctx, rows: list[Row], headers: list[Row], paras: list[str]) -
                 counts[tok] += k.count("总计")
             elif k == tok or (tok in k and len(k) <= len(tok) + 8):
                 counts[tok] += k.count(tok)
-    groups_ok = any("复议" in key(t) for t in header_cells) and any("诉讼" in key(t) or "起诉" in key(t) for t in header_cells)
+    groups_ok = any("复议" in key(t) for t in header_cells) and any(
+        "诉讼" in key(t) or "起诉" in key(t) for t in header_cells
+    )
     if not groups_ok or any(counts[t] < 3 for t in L.REVIEW_HEADER_TOKENS):
         lost = [t for t in L.REVIEW_HEADER_TOKENS if counts[t] < 3]
         ctx.finding(
@@ -1009,7 +1077,9 @@ def _layout(ctx: _Ctx, active_layout: str | None, req_layout: str | None) -> Non
             "R-LABEL-VARIANT",
             "info",
             cells,
-            f"标签「{note}」不是官方写法" + (f"（官方为「{canon}」）" if canon else "") + "，已按官方标签对应。",
+            f"标签「{note}」不是官方写法"
+            + (f"（官方为「{canon}」）" if canon else "")
+            + "，已按官方标签对应。",
             evidence=note,
         )
 

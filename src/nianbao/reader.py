@@ -4,13 +4,60 @@ never by file name."""
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from .document import Document
 from .errors import BinaryInput, InputTooLarge, NotAReport, UnsupportedFormat
 from .sniff import decode_bytes, sniff
 
-__all__ = ["read", "read_bytes", "MAX_BYTES"]
+__all__ = ["read", "read_bytes", "iter_report_files", "MAX_BYTES"]
+
+# files that a directory walk passes over (they are never reports)
+SKIP_SUFFIXES = frozenset(
+    {
+        ".json",
+        ".yaml",
+        ".yml",
+        ".py",
+        ".pyc",
+        ".db",
+        ".sqlite",
+        ".png",
+        ".jpg",
+        ".jpeg",
+        ".gif",
+        ".zip",
+        ".gz",
+        ".tar",
+        ".csv",
+        ".xlsx",
+        ".parquet",
+        ".js",
+        ".css",
+        ".toml",
+        ".lock",
+    }
+)
+
+
+def iter_report_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[str]:
+    """Files as given; directories walked recursively in sorted order, passing over hidden
+    entries and files that are never reports (data, code, images, archives)."""
+    for p in paths:
+        path = Path(p)
+        if path.is_dir():
+            for f in sorted(path.rglob("*")):
+                rel = f.relative_to(path).parts
+                if (
+                    f.is_file()
+                    and not any(part.startswith(".") for part in rel)
+                    and f.suffix.lower() not in SKIP_SUFFIXES
+                ):
+                    yield str(f)
+        else:
+            yield str(p)
+
 
 MAX_BYTES = 60 * 1024 * 1024  # refuse anything larger before reading it
 MAX_TEXT_BYTES = 20 * 1024 * 1024
@@ -33,14 +80,18 @@ def read(source: str | os.PathLike[str] | bytes, name: str | None = None) -> Doc
         if p.is_dir():
             raise NotAReport(f"{label} 是目录，不是文件。")
         if size > MAX_BYTES:
-            raise InputTooLarge(f"文件过大（{size / 1048576:.0f} MB，上限 {MAX_BYTES // 1048576} MB），不予读取。")
+            raise InputTooLarge(
+                f"文件过大（{size / 1048576:.0f} MB，上限 {MAX_BYTES // 1048576} MB），不予读取。"
+            )
         data = p.read_bytes()
     return read_bytes(data, label)
 
 
 def read_bytes(data: bytes, source: str = "") -> Document:
     if len(data) > MAX_BYTES:
-        raise InputTooLarge(f"文件过大（{len(data) / 1048576:.0f} MB，上限 {MAX_BYTES // 1048576} MB），不予读取。")
+        raise InputTooLarge(
+            f"文件过大（{len(data) / 1048576:.0f} MB，上限 {MAX_BYTES // 1048576} MB），不予读取。"
+        )
     kind = sniff(data)
     if kind == "pdf":
         from .reader_pdf import read_pdf
@@ -56,7 +107,9 @@ def read_bytes(data: bytes, source: str = "") -> Document:
         return read_html(data, source)
     if kind == "text":
         if len(data) > MAX_TEXT_BYTES:
-            raise InputTooLarge(f"文本文件过大（{len(data) / 1048576:.0f} MB），不像是一份年度报告。")
+            raise InputTooLarge(
+                f"文本文件过大（{len(data) / 1048576:.0f} MB），不像是一份年度报告。"
+            )
         from .reader_text import read_text
 
         text, enc = decode_bytes(data)

@@ -174,8 +174,13 @@ def _pipe(lines: list[_Line], i: int, blocks: list[Paragraph | Table]) -> int:
         before = s[:first]
         parts = pending + ([_Line(before, ln.start)] if before.strip() or not pending else [])
         text = "\n".join(p.text.strip() for p in parts if p.text.strip())
-        c_start = next((p.start + len(p.text) - len(p.text.lstrip()) for p in parts if p.text.strip()), ln.start)
-        c_end = max((p.start + len(p.text.rstrip()) for p in parts if p.text.strip()), default=ln.start)
+        c_start = next(
+            (p.start + len(p.text) - len(p.text.lstrip()) for p in parts if p.text.strip()),
+            ln.start,
+        )
+        c_end = max(
+            (p.start + len(p.text.rstrip()) for p in parts if p.text.strip()), default=ln.start
+        )
         row.append(Cell(text, c_start, c_end))
         pending = []
         end = ln.end
@@ -322,14 +327,20 @@ def _layout(lines: list[_Line], i: int, blocks: list[Paragraph | Table]) -> int:
     # keep only up to the last line that carried numbers
     keep = last_row_end - i
     numeric_rows = [r for r in rows[:keep] if any(_NUMERIC.match(c.text) for c in r)]
-    if not numeric_rows or len(numeric_rows) < 2 and sum(1 for c in numeric_rows[0] if _NUMERIC.match(c.text)) < 5:
+    if (
+        not numeric_rows
+        or len(numeric_rows) < 2
+        and sum(1 for c in numeric_rows[0] if _NUMERIC.match(c.text)) < 5
+    ):
         return i
     rows = rows[:keep]
     _add_table(blocks, rows, lines[i].start, lines[last_row_end - 1].end, "layout")
     return last_row_end
 
 
-def _add_table(blocks: list[Paragraph | Table], rows: list[list[Cell]], start: int, end: int, kind: str) -> None:
+def _add_table(
+    blocks: list[Paragraph | Table], rows: list[list[Cell]], start: int, end: int, kind: str
+) -> None:
     rows = [r for r in rows if r]
     if not rows:
         return

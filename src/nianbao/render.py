@@ -100,7 +100,13 @@ def _active_table(c: Console, rep: Report, flagged: set[str]) -> None:
         t.add_column("本年废止件数", justify="right")
         t.add_column("现行有效件数", justify="right")
         for row, name in (("regulations", "规章"), ("normative", "行政规范性文件")):
-            t.add_row(name, *[_cell(rep, f"active.{row}.{f}", flagged) for f in ("issued", "repealed", "in_force")])
+            t.add_row(
+                name,
+                *[
+                    _cell(rep, f"active.{row}.{f}", flagged)
+                    for f in ("issued", "repealed", "in_force")
+                ],
+            )
         t.add_section()
         for fid, name, unit in (
             ("active.licensing", "行政许可", "本年处理决定数量"),
@@ -118,7 +124,11 @@ def _request_table(c: Console, rep: Report, flagged: set[str]) -> None:
     t.add_column("", no_wrap=True)
     for col in COLUMNS:
         t.add_column(COLUMN_LABELS[col], justify="right")
-    rows = REQUEST_ROWS_2021 if rep.has("requests.other.no_correction.total") or rep.meta.get("format") == "2021" else REQUEST_ROWS_2019
+    rows = (
+        REQUEST_ROWS_2021
+        if rep.has("requests.other.no_correction.total") or rep.meta.get("format") == "2021"
+        else REQUEST_ROWS_2019
+    )
     shown_group = None
     for rid in rows:
         group = rid.split(".")[0] if "." in rid else None
@@ -127,7 +137,9 @@ def _request_table(c: Console, rep: Report, flagged: set[str]) -> None:
             shown_group = group
         label = _SHORT.get(rid, REQUEST_ROW_LABELS[rid])
         indent = "  " if group else ""
-        t.add_row(indent + label, *[_cell(rep, f"requests.{rid}.{col}", flagged) for col in COLUMNS])
+        t.add_row(
+            indent + label, *[_cell(rep, f"requests.{rid}.{col}", flagged) for col in COLUMNS]
+        )
     c.print(t)
 
 
@@ -137,11 +149,16 @@ def _review_table(c: Console, rep: Report, flagged: set[str]) -> None:
     for f in REVIEW_FIELDS:
         t.add_column(REVIEW_FIELD_LABELS[f], justify="right")
     for g in REVIEW_GROUPS:
-        t.add_row(REVIEW_GROUP_LABELS[g], *[_cell(rep, f"reviews.{g}.{f}", flagged) for f in REVIEW_FIELDS])
+        t.add_row(
+            REVIEW_GROUP_LABELS[g],
+            *[_cell(rep, f"reviews.{g}.{f}", flagged) for f in REVIEW_FIELDS],
+        )
     c.print(t)
 
 
-def print_findings(rep: Report, findings: list[Finding], console: Console | None = None, header: bool = True) -> None:
+def print_findings(
+    rep: Report, findings: list[Finding], console: Console | None = None, header: bool = True
+) -> None:
     c = console or _console()
     if header:
         m = rep.meta
@@ -150,15 +167,22 @@ def print_findings(rep: Report, findings: list[Finding], console: Console | None
     counts = {s: sum(1 for f in findings if f.severity == s) for s in ("error", "warning", "info")}
     c.print(
         Text.assemble(
-            ("错误 ", "bold red"), (str(counts["error"]), "bold red"), "　",
-            ("警告 ", "yellow"), (str(counts["warning"]), "yellow"), "　",
-            ("提示 ", "cyan"), (str(counts["info"]), "cyan"),
+            ("错误 ", "bold red"),
+            (str(counts["error"]), "bold red"),
+            "　",
+            ("警告 ", "yellow"),
+            (str(counts["warning"]), "yellow"),
+            "　",
+            ("提示 ", "cyan"),
+            (str(counts["info"]), "cyan"),
         )
     )
     order = {"error": 0, "warning": 1, "info": 2}
     for i, f in enumerate(sorted(findings, key=lambda f: order.get(f.severity, 3)), 1):
         line = Text(f"{i:>3}. ")
-        line.append(f"[{_SEV_ZH.get(f.severity, f.severity)}] ", style=_SEV_STYLE.get(f.severity, ""))
+        line.append(
+            f"[{_SEV_ZH.get(f.severity, f.severity)}] ", style=_SEV_STYLE.get(f.severity, "")
+        )
         line.append(f"{f.rule} ", style="dim")
         line.append(f.message)
         c.print(line, soft_wrap=True)

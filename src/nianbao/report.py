@@ -221,7 +221,11 @@ class Report:
         flat: dict[str, Any] = {}
         _flatten(data, "", flat)
         rep = cls.from_flat(
-            {k: v for k, v in flat.items() if k.split(".")[0] in _TABLE_ROOTS or k.startswith("meta.")},
+            {
+                k: v
+                for k, v in flat.items()
+                if k.split(".")[0] in _TABLE_ROOTS or k.startswith("meta.")
+            },
             source=str(data.get("source") or ""),
         )
         for k, s in (data.get("sections") or {}).items():

@@ -28,7 +28,9 @@ def sniff(data: bytes) -> str:
     if head.lstrip()[:5] == b"%PDF-" or b"%PDF-" in head[:1024]:
         return "pdf"
     if head[:4] == b"PK\x03\x04":
-        return "docx" if b"word/" in data[:65536] or b"[Content_Types].xml" in data[:65536] else "zip"
+        return (
+            "docx" if b"word/" in data[:65536] or b"[Content_Types].xml" in data[:65536] else "zip"
+        )
     if head[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         return "ole"
     if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
@@ -72,9 +74,11 @@ def _text_or_html(data: bytes, utf16: bool = False) -> str:
     else:
         probe_text = probe.decode("latin-1").lower()
     s = probe_text.lstrip("\ufeff \t\r\n")
-    if s.startswith(("<!doctype html", "<html", "<?xml")) or (
-        "<table" in s and ("<td" in s or "<tr" in s)
-    ) or ("<body" in s or "<head" in s or "<meta" in s or "<div" in s or "<p>" in s):
+    if (
+        s.startswith(("<!doctype html", "<html", "<?xml"))
+        or ("<table" in s and ("<td" in s or "<tr" in s))
+        or ("<body" in s or "<head" in s or "<meta" in s or "<div" in s or "<p>" in s)
+    ):
         return "html"
     # control characters other than whitespace mark a binary file
     ctrl = len(_CTRL.findall(data[:4096])) if not (utf16 or _looks_utf16(probe)) else 0
@@ -120,7 +124,9 @@ def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str]:
             pass
     text = data.decode("gb18030", errors="replace")
     if text.count("\ufffd") > max(16, len(text) // 20):
-        raise EncodingError("无法识别文件编码：既不是 UTF-8，也不是 GB18030/GBK 或 Big5 编码的文本。")
+        raise EncodingError(
+            "无法识别文件编码：既不是 UTF-8，也不是 GB18030/GBK 或 Big5 编码的文本。"
+        )
     return text, "gb18030(lossy)"
 
 
