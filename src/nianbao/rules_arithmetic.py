@@ -17,9 +17,11 @@ from .rules_common import (
     request_rows,
     result_rows,
     review_label,
+    row_cells,
     row_present,
     row_short,
     row_title,
+    value0,
 )
 from .schema import (
     APPLICANT_COLUMNS,
@@ -35,6 +37,7 @@ from .schema import (
 )
 
 _OUT_FIELDS = REVIEW_FIELDS[:4]  # upheld, corrected, other, pending
+_OUT_IDS = {g: tuple(f"reviews.{g}.{f}" for f in _OUT_FIELDS) for g in REVIEW_GROUPS}
 
 
 def _cell_label(fid: str) -> str:
@@ -70,12 +73,13 @@ def sum_row(report: Report) -> list[Finding]:
             continue
         if not any(f"requests.{row}.{c}" in vals for c in APPLICANT_COLUMNS):
             continue
-        s = Sum(report)
-        for c in APPLICANT_COLUMNS:
-            s.add(f"requests.{row}.{c}", COLUMN_LABELS[c])
-        total = Sum(report)
-        total.value(total_id)
-        if s.total != total.total:
+        ids = row_cells(row)
+        if sum(value0(vals, i) for i in ids[:6]) != value0(vals, total_id):
+            s = Sum(report)
+            for c, i in zip(APPLICANT_COLUMNS, ids):
+                s.add(i, COLUMN_LABELS[c])
+            total = Sum(report)
+            total.value(total_id)
             out.append(
                 finding(
                     "R-SUM-ROW",
@@ -132,9 +136,12 @@ def sum_results(report: Report) -> list[Finding]:
         total_id = f"requests.processed_total.{c}"
         if total_id not in vals:
             continue
+        col_ids = [f"requests.{r}.{c}" for r in res]
+        if sum(value0(vals, i) for i in col_ids) == value0(vals, total_id):
+            continue
         s = Sum(report)
-        for r in res:
-            s.add(f"requests.{r}.{c}", row_short(r))
+        for r, i in zip(res, col_ids):
+            s.add(i, row_short(r))
         total = Sum(report)
         total.value(total_id)
         if s.total != total.total:
@@ -166,6 +173,9 @@ def balance(report: Report) -> list[Finding]:
     for c in COLUMNS:
         ids = [f"requests.{r}.{c}" for r in rows]
         if not any(i in vals for i in ids):
+            continue
+        v = [value0(vals, i) for i in ids]
+        if v[0] + v[1] == v[2] + v[3]:
             continue
         left = Sum(report)
         left.add(ids[0], "一、本年新收")
@@ -309,6 +319,8 @@ def review_total(report: Report) -> list[Finding]:
     for g in REVIEW_GROUPS:
         total_id = f"reviews.{g}.total"
         if total_id not in vals:
+            continue
+        if sum(value0(vals, i) for i in _OUT_IDS[g]) == value0(vals, total_id):
             continue
         s = Sum(report)
         for f in _OUT_FIELDS:

@@ -26,6 +26,12 @@ __all__ = [
     "result_rows",
     "request_rows",
     "row_present",
+    "rows_present",
+    "row_cells",
+    "ROW_CELLS",
+    "COLUMN_CELLS",
+    "ALL_REQUEST_ROWS",
+    "value0",
     "row_title",
     "row_short",
     "col_label",
@@ -124,10 +130,47 @@ def fmt(value: Any) -> str:
 
 
 # ------------------------------------------------------------------ rows of section 三
+# Every section 三 row a report may print, in print order (group subtotal rows included),
+# and the cell ids of each row, built once.
+ALL_REQUEST_ROWS: tuple[str, ...] = (
+    "new",
+    "carried_over",
+    "granted",
+    "partial",
+    "denied",
+    *RESULT_ROWS_2021[2:10],
+    "unable",
+    *RESULT_ROWS_2021[10:13],
+    "rejected",
+    *RESULT_ROWS_2021[13:18],
+    "other",
+    *RESULT_ROWS_2021[18:21],
+    "processed_total",
+    "carried_forward",
+)
+ROW_CELLS: dict[str, tuple[str, ...]] = {
+    r: tuple(f"requests.{r}.{c}" for c in COLUMNS) for r in ALL_REQUEST_ROWS
+}
+COLUMN_CELLS: dict[str, tuple[str, ...]] = {
+    c: tuple(f"requests.{r}.{c}" for r in ALL_REQUEST_ROWS) for c in COLUMNS
+}
+
+
+def row_cells(row: str) -> tuple[str, ...]:
+    ids = ROW_CELLS.get(row)
+    return ids if ids is not None else tuple(f"requests.{row}.{c}" for c in COLUMNS)
+
+
 def row_present(report: Report, row: str) -> bool:
     """True when the report printed at least one cell of ``requests.<row>``."""
     vals = report.values
-    return any(f"requests.{row}.{c}" in vals for c in COLUMNS)
+    return any(i in vals for i in row_cells(row))
+
+
+def rows_present(report: Report) -> list[str]:
+    """The section 三 rows the report printed, in print order."""
+    vals = report.values
+    return [r for r, ids in ROW_CELLS.items() if any(i in vals for i in ids)]
 
 
 def result_rows(report: Report) -> tuple[str, ...]:
@@ -138,6 +181,14 @@ def result_rows(report: Report) -> tuple[str, ...]:
     if report.meta.get("format") == "2021" and not row_present(report, "other"):
         return RESULT_ROWS_2021
     return RESULT_ROWS_2019
+
+
+def value0(vals: dict, field_id: str) -> int | float:
+    """v(x) for a fast sum: the value, or 0 when blank or absent."""
+    v = vals.get(field_id)
+    if v is None or v.value is None:
+        return 0
+    return v.value
 
 
 def request_rows(report: Report) -> tuple[str, ...]:

@@ -82,9 +82,9 @@ _NOT_DIVISION = re.compile(r"市场|市政|市民|区域|城区|园区|社区|�
 _DIVISION = re.compile(r"自治区|自治州|自治县|[省市州盟县区旗乡镇]")
 _SELF = re.compile(r"(?<![自])我(县|区|市|旗|州|乡|镇)")
 # 区政府 / 县政府 as a self-reference, not inside 地区政府, 辖区政府, 开发区政府, 各县区政府 …
-_GOV_REF = re.compile(
-    r"(?<![地治辖新发园城市景社片街特省小山灾校矿库牧林老范验护能业港贸湾游居县区乡郊])"
-    r"(县|区|旗)(?:人民)?政府"
+_GOV_REF = re.compile(r"(县|区|旗)(?:人民)?政府")
+_NOT_BEFORE_GOV = frozenset(
+    "地治辖新发园城市景社片街特省小山灾校矿库牧林老范验护能业港贸湾游居县区乡郊"
 )
 
 
@@ -127,7 +127,7 @@ def text_foreign_division(report: Report) -> list[Finding]:
     if own_level == 2:
         for m in _GOV_REF.finditer(text):
             t = m.group(1)
-            if t != own:
+            if t != own and (m.start() == 0 or text[m.start() - 1] not in _NOT_BEFORE_GOV):
                 hits.setdefault(m.group(0), _context(text, m.start(), m.end()))
     if not hits:
         return []
@@ -214,6 +214,7 @@ _SUBJECT = re.compile(
     r"(?:^|[，,。；;：:\n])\s*(?:\d{4}\s*年\s*[，,]?\s*)?([^，,。；;：:\n\s]{2,14}?)"
     r"(?:在政府信息公开工作中(?:还)?存在|在政务公开工作中(?:还)?存在|将采取以下措施)"
 )
+_SUBJECT_KEYS = ("在政府信息公开工作中", "在政务公开工作中", "将采取以下措施")
 _OFFICE = re.compile(r"(?:政府办公室|政府办公厅|政府办|办公室|办公厅)$")
 _GOVERNMENT = re.compile(r"政府$")
 
@@ -228,6 +229,8 @@ def text_agency_mismatch(report: Report) -> list[Finding]:
     if kind == "department" and not office_agency:
         return []
     text = unwrap(body_text(report, ("s1", "s5", "s6")))
+    if not any(k in text for k in _SUBJECT_KEYS):
+        return []
     hits: dict[str, str] = {}
     for m in _SUBJECT.finditer(text):
         subject = m.group(1)

@@ -7,6 +7,7 @@ import re
 from .checks import finding, rule
 from .report import Finding, Report
 from .rules_common import (
+    COLUMN_CELLS,
     has_text,
     is_unmapped,
     request_rows,
@@ -273,8 +274,7 @@ def col_missing(report: Report) -> list[Finding]:
     out = []
     vals = report.values
     if _has_table(report, ("requests.",)):
-        present_cols = {fid.rsplit(".", 1)[1] for fid in vals if fid.startswith("requests.")}
-        missing = [c for c in COLUMNS if c not in present_cols]
+        missing = [c for c in COLUMNS if not any(i in vals for i in COLUMN_CELLS[c])]
         if missing:
             out.append(
                 finding(

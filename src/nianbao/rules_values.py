@@ -7,55 +7,14 @@ import unicodedata
 
 from .checks import finding, rule
 from .report import Finding, Report
-from .rules_common import col_label, fmt, row_title
-from .schema import COLUMNS, DECIMAL_IDS, REQUEST_GROUPS, REVIEW_IDS, SIGNED_IDS, label_of
+from .rules_common import col_label, fmt, row_cells, row_title, rows_present
+from .schema import DECIMAL_IDS, REQUEST_GROUPS, REVIEW_IDS, SIGNED_IDS, label_of
 
 _TABLE_ROOTS = ("active.", "active2019.", "requests.", "reviews.")
 
-# Canonical print order of section 三 rows, group subtotal rows included.
-_ROW_ORDER: dict[str, int] = {}
-for _r in (
-    "new",
-    "carried_over",
-    "granted",
-    "partial",
-    "denied",
-    "denied.state_secret",
-    "denied.law_forbidden",
-    "denied.safety_stability",
-    "denied.third_party",
-    "denied.internal_affairs",
-    "denied.process_info",
-    "denied.enforcement_file",
-    "denied.admin_query",
-    "unable",
-    "unable.not_held",
-    "unable.needs_creation",
-    "unable.unclear",
-    "rejected",
-    "rejected.petition",
-    "rejected.duplicate",
-    "rejected.publication",
-    "rejected.excessive",
-    "rejected.confirm",
-    "other",
-    "other.no_correction",
-    "other.no_fee",
-    "other.misc",
-    "processed_total",
-    "carried_forward",
-):
-    _ROW_ORDER[_r] = len(_ROW_ORDER)
-
 
 def _request_rows_present(report: Report) -> list[str]:
-    rows: dict[str, None] = {}
-    for fid in report.values:
-        if fid.startswith("requests."):
-            row, col = fid[9:].rsplit(".", 1)
-            if col in COLUMNS:
-                rows[row] = None
-    return sorted(rows, key=lambda r: _ROW_ORDER.get(r, len(_ROW_ORDER)))
+    return rows_present(report)
 
 
 def _row_name(row: str) -> str:
@@ -71,7 +30,7 @@ def blank_row(report: Report) -> list[Finding]:
     vals = report.values
     blank_rows = []
     for row in _request_rows_present(report):
-        cells = [f"requests.{row}.{c}" for c in COLUMNS if f"requests.{row}.{c}" in vals]
+        cells = [c for c in row_cells(row) if c in vals]
         if cells and all(vals[c].value is None for c in cells):
             blank_rows.append((row, cells))
     if blank_rows:
@@ -114,7 +73,7 @@ def blank_cell(report: Report) -> list[Finding]:
     vals = report.values
     blanks: list[str] = []
     for row in _request_rows_present(report):
-        cells = [f"requests.{row}.{c}" for c in COLUMNS if f"requests.{row}.{c}" in vals]
+        cells = [c for c in row_cells(row) if c in vals]
         if any(vals[c].value is not None for c in cells):
             blanks.extend(c for c in cells if vals[c].value is None)
     if blanks:
@@ -154,6 +113,8 @@ _SIGNED_WORD = re.compile(r"(?:增加|减少|增|减)\d+")
 
 
 def _plain(raw: str, field_id: str) -> bool:
+    if raw.isascii() and raw.strip().isdigit():
+        return True
     s = unicodedata.normalize("NFKC", _SPACES.sub("", raw))
     s = _THOUSANDS.sub("", s)
     if _PLAIN.fullmatch(s):
@@ -175,6 +136,8 @@ def non_numeric(report: Report) -> list[Finding]:
     for fid, v in report.values.items():
         raw = v.raw
         if raw is None or not fid.startswith(_TABLE_ROOTS):
+            continue
+        if raw.isascii() and raw.strip().isdigit():
             continue
         if not _SPACES.sub("", raw):
             continue  # whitespace only: a blank, reported by R-BLANK-*

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 __all__ = ["fees_info", "NarrativeFact", "narrative_facts", "sentences", "unwrap", "parse_amount"]
 
@@ -24,14 +25,21 @@ _WRAP = re.compile(
 )
 
 
+@lru_cache(maxsize=64)
 def unwrap(text: str) -> str:
     """Join the lines of a hard-wrapped paragraph (Chinese needs no space between them)."""
     return _WRAP.sub("", text) if "\n" in text else text
 
 
+@lru_cache(maxsize=64)
+def _sentences(text: str) -> tuple[str, ...]:
+    return tuple(s.strip() for s in _SENTENCE_END.split(unwrap(text)) if s.strip())
+
+
 def sentences(text: str) -> list[str]:
-    """``text`` (unwrapped) cut after 。；！？ and paragraph breaks; empty pieces dropped."""
-    return [s.strip() for s in _SENTENCE_END.split(unwrap(text)) if s.strip()]
+    """``text`` (unwrapped) cut after 。；！？ and paragraph breaks; empty pieces dropped.
+    (Cached: several rules cut the same text.)"""
+    return list(_sentences(text))
 
 
 _NUM = r"(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)"
@@ -243,7 +251,7 @@ def narrative_facts(text: str) -> list[NarrativeFact]:
     facts: list[NarrativeFact] = []
     if not text:
         return facts
-    for sent in sentences(text):
+    for sent in _sentences(text):
         if "件" not in sent and "复议" not in sent and "诉讼" not in sent:
             continue
         for clause in _clauses(sent):
