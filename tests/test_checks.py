@@ -262,9 +262,7 @@ PARSER_XFAIL = {
     "001": "parser: 001 requests.carried_forward.* (row 四、结转下年度继续办理, all blank) is absent "
     "instead of 7 blank cells, so R-ROW-MISSING fires instead of R-BLANK-ROW",
 }
-EXTRACTION_XFAIL = {
-    "002": "extractor: 002 emits no R-LABEL-VARIANT (column 社会组织, row 其他处理 without （六）)",
-}
+EXTRACTION_XFAIL: dict[str, str] = {}
 
 
 def blank_cells_expected(gold: dict) -> tuple[list[str], list[str], list[str]]:
