@@ -20,13 +20,11 @@ from .document import Cell, Document, Paragraph, Table
 from .normalize import key
 from .report import Finding, Provenance, Report, Section, Value
 from .schema import (
-    ACTIVE2019_IDS,
     COLUMNS,
     REQUEST_ROWS_2019,
     REQUEST_ROWS_2021,
     REVIEW_FIELDS,
     REVIEW_GROUPS,
-    SECTION_HEADINGS,
     SECTION_KEYS,
     label_of,
 )
@@ -405,14 +403,9 @@ def _meta(ctx: _Ctx, heads: list[_Heading]) -> None:
         if ym:
             meta["year"] = int(ym.group(0))
         if agency:
-            if (
-                _PLACE_ONLY.match(agency)
-                and not agency.endswith("自治区")
-                or agency.endswith(("县", "旗"))
-            ):
-                # a title naming only a place titles the 本级政府 report
-                if _PLACE_ONLY.match(agency):
-                    agency = agency + "人民政府"
+            if _PLACE_ONLY.match(agency):
+                # a title naming only a place (汉阴县…) titles the 本级政府 report
+                agency += "人民政府"
             meta["agency"] = agency
     pm = _PERIOD.search(doc.text)
     if pm:
@@ -613,27 +606,27 @@ def _active(ctx: _Ctx, rows: list[Row]) -> str | None:
         else:
             for fid in ids:
                 ctx.put(fid, vals[0] if vals else None, "s2", label)
-    # fees stated in 元: convert to 万元 (the R-FEE-UNIT check reports it)
+    _fee_unit(ctx, rows)
+    return layout
+
+
+_YUAN_CELL = re.compile(r"(?<!万)元")
+_YUAN_HEADER = re.compile(r"单位[:：]?\s*元")
+
+
+def _fee_unit(ctx: _Ctx, rows: list[Row]) -> None:
+    """A fee written in 元 (in the cell, 1816元, or the header, （单位：元）) is converted to
+    the format's 万元; ``layout["fee_unit"]`` records it for R-FEE-UNIT."""
     fee = ctx.report.values.get("active.fees")
-    if (
-        fee is not None
-        and fee.raw
-        and re.search(r"(?<!万)元", fee.raw)
-        and isinstance(fee.value, (int, float))
-    ):
+    if fee is None or not isinstance(fee.value, (int, float)):
+        return
+    in_cell = bool(fee.raw and _YUAN_CELL.search(fee.raw))
+    in_header = any(
+        "收费金额" in c.text and _YUAN_HEADER.search(c.text) for r in rows for c in r.cells
+    )
+    if in_cell or in_header:
         fee.value = fee.value / 10000
         ctx.report.layout["fee_unit"] = "元"
-    for hdr_row in rows:
-        for c in hdr_row.cells:
-            if "收费金额" in c.text and re.search(r"单位[:：]?\s*元", c.text):
-                ctx.report.layout["fee_unit"] = "元"
-                if (
-                    fee is not None
-                    and isinstance(fee.value, (int, float))
-                    and "元" not in (fee.raw or "")
-                ):
-                    fee.value = fee.value / 10000
-    return layout
 
 
 # ============================================================================ section 三
@@ -1125,10 +1118,3 @@ def _artifacts(ctx: _Ctx) -> None:
             f"已清除转换残留：{'；'.join(arts)}。",
             evidence=arts,
         )
-
-
-def section_headings() -> dict[str, str]:
-    return dict(SECTION_HEADINGS)
-
-
-_ = ACTIVE2019_IDS  # keep the import for type checkers
