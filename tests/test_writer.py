@@ -513,3 +513,18 @@ def test_template_command(tmp_path: Path) -> None:
     assert rep.meta["agency"] == "青岚县人民政府" and rep.meta["year"] == 2024
     result = CliRunner().invoke(_runner_cli(), ["template", "--layout", "2019"])
     assert result.exit_code == 0 and "active2019:" in result.output
+
+
+def test_docx_made_by_libreoffice_round_trips() -> None:
+    """The ``docx-lo`` style: LibreOffice's own DOCX (from the HTML), a second producer."""
+    if soffice_path() is None:
+        pytest.skip("LibreOffice (soffice) not installed")
+    import docx
+
+    expected = _numbered("2021", frozenset({"requests.granted.legal"}))
+    data = render(expected, "docx-lo")
+    xml = docx.Document(io.BytesIO(data)).element.xml
+    assert "w:gridSpan" in xml and "w:vMerge" in xml
+    if not _reader_available("reader_docx"):
+        pytest.skip("nianbao.reader_docx not available yet")
+    assert _mismatches(expected, _parse()(data)) == []  # type: ignore[misc]

@@ -28,6 +28,7 @@ _STYLE_FORMAT = {
     "html": "html",
     "html-gbk": "html",
     "docx": "docx",
+    "docx-lo": "docx",
     "pdf": "pdf",
 }
 _TEXT_FILES = ("preamble", "s1", "s2", "s3", "s4", "s5", "s6", "closing")
@@ -123,7 +124,7 @@ def _fail(exc: NianbaoError) -> None:
     "--style",
     type=click.Choice(STYLES),
     default=None,
-    help="排版样式：md、tab、lines、pipe、html、html-gbk、docx、pdf。",
+    help="排版样式：md、tab、lines、pipe、html、html-gbk、docx、docx-lo、pdf。",
 )
 def write(
     figures: str,
@@ -176,7 +177,7 @@ def write(
         except OSError as exc:
             raise click.ClickException(f"无法写入 {output}：{exc.strerror or exc}") from exc
         click.echo(f"已生成：{output}", err=True)
-    elif style in ("docx", "pdf") or style == "html-gbk":
+    elif style in ("docx", "docx-lo", "pdf", "html-gbk"):
         raise click.UsageError("DOCX/PDF/GBK 输出请用 -o 指定输出文件。")
     else:
         click.echo(data.decode("utf-8"), nl=False)

@@ -14,6 +14,8 @@ view of that grid:
 * ``html`` / ``html-gbk`` — real ``rowspan``/``colspan``; UTF-8, or GBK bytes with
   ``<meta charset=gbk>``;
 * ``docx``     — real merged cells (``gridSpan``/``vMerge`` through python-docx ``merge``);
+* ``docx-lo``  — a DOCX made by LibreOffice from the HTML (another producer's merge
+  encoding and grid), when LibreOffice is installed;
 * ``pdf``      — the DOCX converted by LibreOffice; text is added before section 三 so that
   its table runs over a page break.
 
@@ -64,7 +66,17 @@ __all__ = [
     "soffice_path",
 ]
 
-STYLES: tuple[str, ...] = ("md", "tab", "lines", "pipe", "html", "html-gbk", "docx", "pdf")
+STYLES: tuple[str, ...] = (
+    "md",
+    "tab",
+    "lines",
+    "pipe",
+    "html",
+    "html-gbk",
+    "docx",
+    "docx-lo",
+    "pdf",
+)
 TEXT_STYLES: tuple[str, ...] = ("md", "tab", "lines", "pipe")
 
 NOTE_2021 = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
@@ -720,35 +732,40 @@ def soffice_path() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def _docx_to_pdf(docx_bytes: bytes) -> bytes:
+def _soffice_convert(data: bytes, src_suffix: str, target: str, out_suffix: str) -> bytes:
+    """Convert a document with LibreOffice in a private profile and temporary folder."""
     soffice = soffice_path()
     if soffice is None:
         raise ConverterMissing(
-            "未找到 LibreOffice（soffice），无法生成 PDF。请先安装："
+            "未找到 LibreOffice（soffice），无法转换文档。请先安装："
             "apt-get install libreoffice-writer-nogui fonts-noto-cjk"
         )
-    with tempfile.TemporaryDirectory(prefix="nianbao-pdf-") as tmp:
-        src = Path(tmp) / "report.docx"
-        src.write_bytes(docx_bytes)
-        profile = Path(tmp) / "profile"
+    with tempfile.TemporaryDirectory(prefix="nianbao-soffice-") as tmp:
+        src = Path(tmp) / f"report{src_suffix}"
+        src.write_bytes(data)
+        outdir = Path(tmp) / "out"
         cmd = [
             soffice,
-            f"-env:UserInstallation={profile.as_uri()}",
+            f"-env:UserInstallation={(Path(tmp) / 'profile').as_uri()}",
             "--headless",
             "--convert-to",
-            "pdf",
+            target,
             "--outdir",
-            tmp,
+            str(outdir),
             str(src),
         ]
         try:
             subprocess.run(cmd, check=True, capture_output=True, timeout=180)
         except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
-            raise ConverterMissing(f"LibreOffice 转换 PDF 失败：{exc}") from exc
-        out = Path(tmp) / "report.pdf"
+            raise ConverterMissing(f"LibreOffice 转换失败：{exc}") from exc
+        out = outdir / f"report{out_suffix}"
         if not out.exists():
-            raise ConverterMissing("LibreOffice 未生成 PDF 文件。")
+            raise ConverterMissing("LibreOffice 未生成输出文件。")
         return out.read_bytes()
+
+
+def _docx_to_pdf(docx_bytes: bytes) -> bytes:
+    return _soffice_convert(docx_bytes, ".docx", "pdf", ".pdf")
 
 
 def _s3_splits_pages(pdf_bytes: bytes) -> bool:
@@ -785,6 +802,9 @@ def render(report: Report, style: str = "tab", texts: dict[str, str] | None = No
         raise ValueError(f"unknown style {style!r}; choose one of {', '.join(STYLES)}")
     if style == "pdf":
         return _render_pdf(report, texts)
+    if style == "docx-lo":
+        html = _render_html(_blocks(report, texts), "utf-8").encode("utf-8")
+        return _soffice_convert(html, ".html", "docx:MS Word 2007 XML", ".docx")
     blocks = _blocks(report, texts)
     if style == "md":
         return _render_md(blocks).encode("utf-8")
