@@ -398,3 +398,52 @@ def test_six_topics_would_fire_on_every_seed():
         rep = hybrid_seed(prefix)
         if rep.meta.get("format") == "2021":
             assert rules_of(run_checks(rep, rules=["R-SIX-TOPICS"])) == {"R-SIX-TOPICS"}
+
+
+# ------------------------------------------------------------------ run summary, robustness
+def test_skipped_says_why_rules_did_not_run():
+    from nianbao.checks import skipped
+
+    rep = Report.from_flat(seed_gold("002"))
+    reasons = skipped(rep)
+    assert reasons["R-SIX-TOPICS"] == "默认不启用"
+    assert "正文" in skipped(rep, include_off=True)["R-SIX-TOPICS"]
+    assert "正文" in reasons["R-TEXT-TABLE"]
+    assert "解析器" in reasons["R-CELL-COUNT"]
+    assert "R-SUM-ROW" not in reasons
+    rep.meta["format"] = "legacy"
+    assert "legacy" in skipped(rep)["R-SUM-ROW"]
+    assert "R-SUM-ROW" not in skipped(gold_report("002"))
+
+
+def test_year_given_as_text_is_read():
+    rep = gold_report("002")
+    rep.meta["year"] = str(rep.meta["year"])
+    rep.meta["period_start"] = f"{int(rep.meta['year']) - 1}-01-01"
+    assert rules_of(run_checks(rep, rules=["R-PERIOD-YEAR"])) == {"R-PERIOD-YEAR"}
+
+
+def test_random_values_never_break_the_checks():
+    """Any mix of blanks, zeros, negatives and fractions gives findings, not exceptions,
+    and every arithmetic finding's numbers are the ones the report holds."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    base = seed_gold("003")
+    ids = [k for k in base if k.startswith(("requests.", "reviews.", "active."))]
+    cell = st.one_of(st.none(), st.integers(-3, 500), st.floats(0, 50, allow_nan=False))
+
+    @settings(max_examples=60, deadline=None)
+    @given(st.dictionaries(st.sampled_from(ids), cell, max_size=25))
+    def prop(changes):
+        flat = {**base, **changes}
+        flat["blank"] = [k for k in base.get("blank", []) if k not in changes]
+        rep = with_sections(Report.from_flat(flat))
+        for f in run_checks(rep, include_off=True):
+            assert f.message and re.search(r"[\u4e00-\u9fff]", f.message)
+            assert f.severity in ("error", "warning", "info")
+            if f.rule in ("R-SUM-ROW", "R-SUM-RESULTS", "R-REVIEW-TOTAL"):
+                assert f.expected == sum(rep.get(c) or 0 for c in f.cells[:-1])
+                assert f.expected != (rep.get(f.cells[-1]) or 0)
+
+    prop()

@@ -16,8 +16,11 @@ Chinese title, the group letter (A–I of rules.md) and the function. Options:
 
 * ``tables=True`` — run only when ``meta.format`` is one of 2021/2019/mixed (groups B–E);
 * ``default=False`` — off unless asked for (``run_checks(..., include_off=True)`` or by id);
+* ``text=True`` — needs the document text; skipped for a report built from values only;
 * ``extraction=True`` — metadata only: the finding is emitted by the extractor, which sees
   the document; the registered function returns ``[]``.
+
+:func:`skipped` lists, for the run summary, the rules that did not run on a report and why.
 
 A rule function receives the report and returns findings; it must not modify the report.
 Build findings with :func:`finding`, which fills the registered default severity (a rule
@@ -25,7 +28,7 @@ may pass another severity, e.g. info for a known variant). Sub-checks use ``id.s
 ids (``R-SUM-ROW.org_subtotal``); they share the parent's registration.
 Compile regular expressions at module level: checks must stay well under a millisecond per
 report. Rules that need the text return ``[]`` when the report has none (built from values
-only), and table rules treat a blank cell as 0 and list it in ``assumed_zero``.
+only — declare ``text=True``), and table rules treat a blank cell as 0 and list it in ``assumed_zero``.
 
 The rule modules are imported at the bottom of this module; rules run (and findings of
 equal severity sort) by group letter, then in the order they are defined — the evaluation
@@ -40,6 +43,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .report import Finding, Report
+from .rules_common import has_text
 
 __all__ = [
     "Rule",
@@ -53,6 +57,7 @@ __all__ = [
     "check",
     "base_id",
     "ordered_rules",
+    "skipped",
 ]
 
 RuleFunc = Callable[[Report], list[Finding]]
@@ -87,11 +92,20 @@ class Rule:
     tables: bool = False  # runs only for meta.format in TABLE_FORMATS
     default: bool = True  # on by default
     extraction: bool = False  # emitted by the extractor
+    text: bool = False  # needs the document text (skipped for a report built from values)
+
+    def skip_reason(self, report: Report) -> str | None:
+        """Why this rule does not run on ``report`` (Chinese), or None when it runs."""
+        if self.extraction:
+            return "由解析器在读取文档时报告"
+        if self.tables and report.meta.get("format") not in TABLE_FORMATS:
+            return f"表格格式为 {report.meta.get('format')}，不适用表格规则"
+        if self.text and not has_text(report):
+            return "报告只有表格数值，没有正文"
+        return None
 
     def run(self, report: Report) -> list[Finding]:
-        if self.extraction:
-            return []
-        if self.tables and report.meta.get("format") not in TABLE_FORMATS:
+        if self.skip_reason(report) is not None:
             return []
         return self.func(report)
 
@@ -110,6 +124,7 @@ def rule(
     tables: bool = False,
     default: bool = True,
     extraction: bool = False,
+    text: bool = False,
 ) -> Callable[[RuleFunc], RuleFunc]:
     """Register a rule function under ``rule_id`` (see the module docstring)."""
     if severity not in SEVERITY_RANK:
@@ -128,6 +143,7 @@ def rule(
             tables=tables,
             default=default,
             extraction=extraction,
+            text=text,
         )
         _ORDERED[:] = sorted(RULES.values(), key=lambda r: (r.group, r.order))
         _RANK.clear()
@@ -184,6 +200,19 @@ def run_checks(
     out: list[Finding] = []
     for r in _selected(rules, include_off):
         out.extend(r.run(report))
+    return out
+
+
+def skipped(report: Report, include_off: bool = False) -> dict[str, str]:
+    """The rules that do not run on ``report`` and why (Chinese), for the run summary."""
+    out: dict[str, str] = {}
+    for r in _ORDERED:
+        if not r.default and not include_off:
+            out[r.id] = "默认不启用"
+            continue
+        reason = r.skip_reason(report)
+        if reason is not None:
+            out[r.id] = reason
     return out
 
 

@@ -42,6 +42,7 @@ __all__ = [
     "is_unmapped",
     "parse_date",
     "year_of",
+    "meta_year",
     "simplified",
     "CJK_CHAR",
 ]
@@ -305,6 +306,18 @@ def parse_date(value: Any) -> date | None:
 
 
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+
+
+def meta_year(report: Report) -> int | None:
+    """``meta.year`` as an int (a string '2022' is accepted), or None."""
+    y = report.meta.get("year")
+    if isinstance(y, bool):
+        return None
+    if isinstance(y, int):
+        return y
+    if isinstance(y, str) and y.strip().isdigit():
+        return int(y.strip())
+    return None
 
 
 def year_of(text: str | None) -> int | None:

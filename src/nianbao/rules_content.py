@@ -7,12 +7,20 @@ import re
 
 from .checks import finding, rule
 from .report import Finding, Report
-from .rules_common import CJK_CHAR, body_text, has_text, is_unmapped, parse_date, section_text
+from .rules_common import (
+    CJK_CHAR,
+    body_text,
+    has_text,
+    is_unmapped,
+    meta_year,
+    parse_date,
+    section_text,
+)
 from .rules_text import report_fees
 from .schema import SECTION_HEADINGS
 
 
-@rule("R-FEE-INFO", "warning", "未报告信息处理费情况", "G")
+@rule("R-FEE-INFO", "warning", "未报告信息处理费情况", "G", text=True)
 def fee_info(report: Report) -> list[Finding]:
     if report.meta.get("format") not in ("2021", "mixed") or not has_text(report):
         return []
@@ -36,7 +44,7 @@ def fee_info(report: Report) -> list[Finding]:
 _ASSESSMENT = re.compile(r"考核|评议|责任追究")
 
 
-@rule("R-GOV-ASSESSMENT", "warning", "政府年报缺考核评议追究情况", "G")
+@rule("R-GOV-ASSESSMENT", "warning", "政府年报缺考核评议追究情况", "G", text=True)
 def gov_assessment(report: Report) -> list[Finding]:
     if report.meta.get("agency_kind") != "government" or not has_text(report):
         return []
@@ -63,7 +71,7 @@ _ONLY_NONE = re.compile(r"^[\s。.、，,]*(?:无|暂无|没有|无其他需要�
 _MIN_CJK = 50
 
 
-@rule("R-SECTION-EMPTY", "warning", "章节内容空泛", "G")
+@rule("R-SECTION-EMPTY", "warning", "章节内容空泛", "G", text=True)
 def section_empty(report: Report) -> list[Finding]:
     out = []
     for key in ("s1", "s5"):
@@ -109,7 +117,7 @@ def section_empty(report: Report) -> list[Finding]:
     return out
 
 
-@rule("R-PERIOD-STATEMENT", "info", "未说明统计期限", "G")
+@rule("R-PERIOD-STATEMENT", "info", "未说明统计期限", "G", text=True)
 def period_statement(report: Report) -> list[Finding]:
     if not has_text(report):
         return []
@@ -127,7 +135,7 @@ def period_statement(report: Report) -> list[Finding]:
 
 @rule("R-PERIOD-YEAR", "error", "统计期限错误", "G")
 def period_year(report: Report) -> list[Finding]:
-    year = report.meta.get("year")
+    year = meta_year(report)
     if not isinstance(year, int):
         return []
     start = parse_date(report.meta.get("period_start"))
@@ -158,7 +166,7 @@ def period_year(report: Report) -> list[Finding]:
 _SIX_TOPICS = re.compile(r"工作要点|建议|提案|创新")
 
 
-@rule("R-SIX-TOPICS", "info", "其他需要报告事项不完整", "G", default=False)
+@rule("R-SIX-TOPICS", "info", "其他需要报告事项不完整", "G", default=False, text=True)
 def six_topics(report: Report) -> list[Finding]:
     if report.meta.get("format") != "2021" or not has_text(report):
         return []
@@ -199,7 +207,7 @@ def _has_contact(text: str) -> bool:
     return False
 
 
-@rule("R-CONTACT", "info", "缺少联系方式", "G")
+@rule("R-CONTACT", "info", "缺少联系方式", "G", text=True)
 def contact(report: Report) -> list[Finding]:
     if not has_text(report):
         return []

@@ -6,7 +6,7 @@ from datetime import date
 
 from .checks import finding, rule
 from .report import Finding, Report
-from .rules_common import parse_date, year_of
+from .rules_common import meta_year, parse_date, year_of
 
 # 条例第四十九条: departments by 1月31日, the people's governments by 3月31日.
 _DEADLINES = {
@@ -17,7 +17,7 @@ _DEADLINES = {
 
 @rule("R-DEADLINE", "error", "未按时发布", "H")
 def deadline(report: Report) -> list[Finding]:
-    year = report.meta.get("year")
+    year = meta_year(report)
     kind = report.meta.get("agency_kind")
     published = parse_date(report.meta.get("published"))
     if not isinstance(year, int) or published is None or kind not in _DEADLINES:
@@ -58,7 +58,7 @@ def date_missing(report: Report) -> list[Finding]:
 
 @rule("R-DATE-ORDER", "error", "发布日期早于统计期末", "H")
 def date_order(report: Report) -> list[Finding]:
-    year = report.meta.get("year")
+    year = meta_year(report)
     published = parse_date(report.meta.get("published"))
     if not isinstance(year, int) or published is None:
         return []

@@ -7,7 +7,7 @@ import re
 
 from .checks import finding, rule
 from .report import Finding, Report
-from .rules_common import body_text, has_text, section_text
+from .rules_common import body_text, has_text, meta_year, section_text
 from .rules_text import quote
 from .textfacts import sentences, unwrap
 
@@ -25,9 +25,9 @@ _PLANNED_YEAR = re.compile(
 )
 
 
-@rule("R-TEXT-STALE-YEAR", "warning", "下一步计划年份陈旧", "I")
+@rule("R-TEXT-STALE-YEAR", "warning", "下一步计划年份陈旧", "I", text=True)
 def text_stale_year(report: Report) -> list[Finding]:
-    year = report.meta.get("year")
+    year = meta_year(report)
     if not isinstance(year, int) or not has_text(report):
         return []
     text = unwrap(section_text(report, "s5"))
@@ -109,7 +109,7 @@ def _level(t: str, admin_level: str | None) -> int:
     return _LEVEL.get(t, 0)
 
 
-@rule("R-TEXT-FOREIGN-DIVISION", "info", "行政区划自称不符", "I")
+@rule("R-TEXT-FOREIGN-DIVISION", "info", "行政区划自称不符", "I", text=True)
 def text_foreign_division(report: Report) -> list[Finding]:
     if not has_text(report):
         return []
@@ -179,7 +179,7 @@ def _distance(a: str, b: str, limit: int = 3) -> int:
     return prev[-1]
 
 
-@rule("R-TEXT-LAW-NAME", "info", "法规名称引用错误", "I")
+@rule("R-TEXT-LAW-NAME", "info", "法规名称引用错误", "I", text=True)
 def text_law_name(report: Report) -> list[Finding]:
     if not has_text(report):
         return []
@@ -219,7 +219,7 @@ _OFFICE = re.compile(r"(?:政府办公室|政府办公厅|政府办|办公室|�
 _GOVERNMENT = re.compile(r"政府$")
 
 
-@rule("R-TEXT-AGENCY-MISMATCH", "info", "报告主体前后不一", "I")
+@rule("R-TEXT-AGENCY-MISMATCH", "info", "报告主体前后不一", "I", text=True)
 def text_agency_mismatch(report: Report) -> list[Finding]:
     kind = report.meta.get("agency_kind")
     agency = report.meta.get("agency") or ""

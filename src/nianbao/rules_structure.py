@@ -10,6 +10,7 @@ from .rules_common import (
     COLUMN_CELLS,
     has_text,
     is_unmapped,
+    meta_year,
     request_rows,
     row_present,
     row_title,
@@ -54,9 +55,9 @@ def _clean_heading(heading: str) -> str:
 
 
 # ------------------------------------------------------------------ sections
-@rule("R-SECTIONS", "error", "缺少章节", "A")
+@rule("R-SECTIONS", "error", "缺少章节", "A", text=True)
 def sections_missing(report: Report) -> list[Finding]:
-    year = report.meta.get("year")
+    year = meta_year(report)
     if not has_text(report) or not isinstance(year, int) or year < 2019:
         return []
     out = []
@@ -76,7 +77,7 @@ def sections_missing(report: Report) -> list[Finding]:
     return out
 
 
-@rule("R-SECTION-ORDER", "warning", "章节顺序", "A")
+@rule("R-SECTION-ORDER", "warning", "章节顺序", "A", text=True)
 def section_order(report: Report) -> list[Finding]:
     present = [
         (k, s.order)
@@ -99,7 +100,7 @@ def section_order(report: Report) -> list[Finding]:
     ]
 
 
-@rule("R-SECTION-TITLE", "warning", "章节标题不规范", "A")
+@rule("R-SECTION-TITLE", "warning", "章节标题不规范", "A", text=True)
 def section_title(report: Report) -> list[Finding]:
     out = []
     for i, k in enumerate(SECTION_KEYS):
@@ -309,7 +310,7 @@ def col_missing(report: Report) -> list[Finding]:
 # ------------------------------------------------------------------ layout version
 @rule("R-FORMAT-OLD", "error", "使用旧版格式", "A")
 def format_old(report: Report) -> list[Finding]:
-    year = report.meta.get("year")
+    year = meta_year(report)
     if report.meta.get("format") == "2019" and isinstance(year, int) and year >= 2021:
         return [
             finding(
@@ -344,7 +345,7 @@ def format_mixed(report: Report) -> list[Finding]:
 
 @rule("R-FORMAT-EARLY", "warning", "年度与格式不符", "A")
 def format_early(report: Report) -> list[Finding]:
-    year = report.meta.get("year")
+    year = meta_year(report)
     if report.meta.get("format") == "2021" and year in (2019, 2020):
         return [
             finding(

@@ -72,7 +72,7 @@ def _table_sum(report: Report, cells: tuple[str, ...]) -> tuple[int | float, Sum
     return s.total, s
 
 
-@rule("R-TEXT-TABLE", "warning", "正文与表格数据不一致", "F")
+@rule("R-TEXT-TABLE", "warning", "正文与表格数据不一致", "F", text=True)
 def text_table(report: Report) -> list[Finding]:
     if not has_text(report):
         return []
@@ -154,7 +154,7 @@ _PART = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(万)?\s*(?:余|多)?\s*" + _UN
 _APPROX_BEFORE = re.compile(r"(?:近|约|超过|逾|达)$")
 
 
-@rule("R-TEXT-PARTS", "info", "正文分项之和超过总数", "F")
+@rule("R-TEXT-PARTS", "info", "正文分项之和超过总数", "F", text=True)
 def text_parts(report: Report) -> list[Finding]:
     if not has_text(report):
         return []
@@ -201,7 +201,7 @@ def report_fees(report: Report) -> dict[str, object]:
     return fees_info(section_text(report, "s6") + "\n" + section_text(report, "closing"))
 
 
-@rule("R-FEE-NOTICE", "warning", "逾期未缴费与收费情况矛盾", "F")
+@rule("R-FEE-NOTICE", "warning", "逾期未缴费与收费情况矛盾", "F", text=True)
 def fee_notice(report: Report) -> list[Finding]:
     if not has_text(report):
         return []
