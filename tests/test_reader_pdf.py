@@ -333,3 +333,39 @@ def test_running_heads_repeated_header_rows_and_an_image_page(tmp_path: Path) ->
     paras = [b.text for b in doc.blocks if isinstance(b, Paragraph)]
     assert paras[:3] == ["某区人民政府", "2023年政府信息公开工作年度报告", "一、总体情况"]
     assert paras[-1] == "六、其他需要报告的事项"
+
+
+def test_table_without_rules_found_by_text_alignment(tmp_path: Path) -> None:
+    import docx
+    from docx.shared import Cm
+
+    d = docx.Document()
+    d.add_paragraph("三、收到和处理政府信息公开申请情况")
+    rows = [
+        ("", "自然人", "商业企业", "总计"),
+        ("一、本年新收政府信息公开申请数量", "95", "3", "98"),
+        ("二、上年结转政府信息公开申请数量", "0", "0", "0"),
+        ("（二）部分公开（区分处理的，只计这一情形，不计其他情形）", "9", "10", "19"),
+        ("四、结转下年度继续办理", "1", "", "1"),
+    ]
+    table = d.add_table(rows=len(rows), cols=4)  # no style: no borders at all
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            table.cell(r, c).text = text
+    for cell in table.columns[0].cells:
+        cell.width = Cm(5)  # narrow enough that the long label wraps
+    d.add_paragraph("四、政府信息公开行政复议、行政诉讼情况")
+    buf = io.BytesIO()
+    d.save(buf)
+    doc = read_pdf(_soffice_pdf(buf.getvalue(), tmp_path))
+
+    assert len(doc.tables) == 1
+    grid = [[c.text for c in row] for row in doc.tables[0].rows]
+    values = [[_number(t) for t in row[-3:]] for row in grid if _number(row[-1]) is not None]
+    assert values == [[95, 3, 98], [0, 0, 0], [9, 10, 19], [1, None, 1]]
+    labels = [_squash("".join(row[:-3])) for row in grid if _number(row[-1]) is not None]
+    assert labels[0] == "一、本年新收政府信息公开申请数量"
+    assert labels[2] == "（二）部分公开（区分处理的，只计这一情形，不计其他情形）"
+    assert all(c.page == 1 and c.bbox is not None for row in doc.tables[0].rows for c in row)
+    paras = [b.text for b in doc.blocks if isinstance(b, Paragraph)]
+    assert paras == ["三、收到和处理政府信息公开申请情况", "四、政府信息公开行政复议、行政诉讼情况"]

@@ -9,7 +9,10 @@ reads each page:
 2. ``_find_fragments``: ruled tables, with horizontal lines added at the vertical rules'
    extent (a table cut by a page break has no closing rule), turned into cell records on
    their own column/row boundaries; characters are assigned to cells by position;
-3. ``_lines_outside``: the text lines outside tables, page numbers dropped;
+3. ``_lines_outside``: the text lines outside tables, page numbers dropped; on a page
+   without any ruled table, ``_aligned_tables`` looks for tables by text alignment (runs
+   of lines ending in numbers set apart by wide gaps; value columns from the numbers'
+   x-ranges, wrapped label lines joined to the row on the side of the smaller gap);
 4. ``_stitch``: table fragments that continue on the next page are joined (column
    boundaries merged, repeated header rows dropped, a row split by the page break glued
    back, merged label cells continued);
@@ -77,6 +80,7 @@ class _Frag:
     xs: list[float]
     n_rows: int
     recs: list[_Rec]
+    ruled: bool = True  # False: found by text alignment (never stitched across pages)
 
     @property
     def top(self) -> float:
@@ -93,6 +97,7 @@ class _Line:
     bottom: float
     size: float
     in_margin: bool = False  # in the top/bottom band where running heads and feet sit
+    chars: list[dict[str, Any]] = field(default_factory=list, repr=False)
 
 
 @dataclass
@@ -256,7 +261,9 @@ def _is_number(text: str) -> bool:
 def _continues(a: _Frag, b: _Frag) -> bool:
     """Is ``b`` (first block on its page) the rest of ``a`` (last block on the page before)?"""
     return (
-        b.page == a.last_page + 1
+        a.ruled
+        and b.ruled
+        and b.page == a.last_page + 1
         and abs(a.bbox[0] - b.bbox[0]) <= STITCH_EXTENT
         and abs(a.bbox[2] - b.bbox[2]) <= STITCH_EXTENT
     )
@@ -403,8 +410,236 @@ def _lines_outside(
             continue
         sizes = [c.get("size", 0.0) for c in ln["chars"] if c["text"].strip()]
         size = statistics.median(sizes) if sizes else 0.0
-        lines.append(_Line(text, pno, ln["x0"], ln["x1"], ln["top"], ln["bottom"], size, in_margin))
+        lines.append(
+            _Line(
+                text, pno, ln["x0"], ln["x1"], ln["top"], ln["bottom"], size, in_margin, ln["chars"]
+            )
+        )
     return lines
+
+
+# --------------------------------------------------------------------------- unruled tables
+
+
+@dataclass
+class _Seg:
+    """A run of characters on one line, separated from the next run by a wide gap."""
+
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+
+
+def _segments(line: _Line) -> list[_Seg]:
+    from pdfplumber.utils import extract_text
+
+    chars = sorted((c for c in line.chars if c["text"].strip()), key=lambda c: c["x0"])
+    gap = max(line.size, 6.0)
+    runs: list[list[dict[str, Any]]] = []
+    for ch in chars:
+        if runs and ch["x0"] - runs[-1][-1]["x1"] <= gap:
+            runs[-1].append(ch)
+        else:
+            runs.append([ch])
+    return [
+        _Seg(
+            strip_invisible(extract_text(run)).strip(),
+            min(c["x0"] for c in run),
+            max(c["x1"] for c in run),
+            min(c["top"] for c in run),
+            max(c["bottom"] for c in run),
+        )
+        for run in runs
+    ]
+
+
+def _trailing_numbers(segs: list[_Seg], size: float) -> int:
+    """How many segments at the end of a line are numbers (0 unless it looks like a table
+    row: two numbers, or one number set well apart from a label)."""
+    n = 0
+    while n < len(segs) and _is_number(segs[len(segs) - 1 - n].text):
+        n += 1
+    if n >= 2 or (n == 1 and len(segs) >= 2 and segs[-1].x0 - segs[-2].x1 >= 2 * size):
+        return n
+    return 0
+
+
+def _aligned_tables(lines: list[_Line], pno: int) -> tuple[list[_Line], list[_Frag]]:
+    """Tables without rules, found by text alignment on a page that has no ruled table:
+    runs of lines ending in column-aligned numbers. Returns the lines left for paragraphs
+    and the tables found."""
+    if not lines:
+        return lines, []
+    segs = [_segments(ln) for ln in lines]
+    nums = [_trailing_numbers(sg, ln.size or 10.0) for sg, ln in zip(segs, lines)]
+    left = min(ln.x0 for ln in lines)
+    right = max(ln.x1 for ln in lines)
+    used: set[int] = set()
+    frags: list[_Frag] = []
+    i = 0
+    while i < len(lines):
+        if not nums[i]:
+            i += 1
+            continue
+        # a run of value lines; other lines inside it must look like wrapped labels
+        j = last = i
+        while j + 1 < len(lines):
+            nxt = lines[j + 1]
+            size = nxt.size or 10.0
+            if nxt.top - lines[j].bottom > 3 * size:
+                break
+            if not nums[j + 1]:
+                prose = len(segs[j + 1]) == 1 and nxt.x1 - nxt.x0 > 0.7 * (right - left)
+                if prose or _HEADING.match(nxt.text) and len(segs[j + 1]) == 1:
+                    break
+            j += 1
+            if nums[j]:
+                last = j
+        value_rows = [k for k in range(i, last + 1) if nums[k]]
+        if len(value_rows) < 2 and nums[i] < 4:  # one row of many numbers is a table too
+            i = last + 1
+            continue
+        end = last
+        # wrapped label lines just below the last value line
+        while (
+            end + 1 < len(lines)
+            and not nums[end + 1]
+            and len(segs[end + 1]) == 1
+            and lines[end + 1].top - lines[end].bottom < (lines[end].size or 10.0)
+            and lines[end + 1].x1 < min(s.x0 for s in segs[last][-nums[last] :])
+        ):
+            end += 1
+        # header lines just above the first value line
+        start = i
+        while (
+            start - 1 >= 0
+            and start - 1 not in used
+            and not nums[start - 1]
+            and not lines[start - 1].in_margin
+            and lines[start].top - lines[start - 1].bottom < 2 * (lines[start].size or 10.0)
+            and not (_HEADING.match(lines[start - 1].text) and len(segs[start - 1]) == 1)
+            and not (
+                len(segs[start - 1]) == 1
+                and lines[start - 1].x1 - lines[start - 1].x0 > 0.7 * (right - left)
+            )
+            and i - start < 8
+        ):
+            start -= 1
+        frag = _aligned_frag(lines, segs, nums, start, i, end, pno)
+        if frag is not None:
+            frags.append(frag)
+            used.update(range(start, end + 1))
+        i = end + 1
+    return [ln for k, ln in enumerate(lines) if k not in used], frags
+
+
+def _aligned_frag(
+    lines: list[_Line],
+    segs: list[list[_Seg]],
+    nums: list[int],
+    start: int,
+    first: int,
+    end: int,
+    pno: int,
+) -> _Frag | None:
+    size = statistics.median(ln.size or 10.0 for ln in lines[start : end + 1])
+    body = range(first, end + 1)
+    # value columns: unions of the overlapping x-ranges of the numbers
+    spans = sorted(
+        (s.x0 - 0.2 * size, s.x1 + 0.2 * size) for k in body if nums[k] for s in segs[k][-nums[k] :]
+    )
+    bands: list[list[float]] = []
+    for x0, x1 in spans:
+        if bands and x0 <= bands[-1][1]:
+            bands[-1][1] = max(bands[-1][1], x1)
+        else:
+            bands.append([x0, x1])
+    label_end = bands[0][0]
+    # label columns: where the labels of the value lines start
+    starts = _cluster(
+        [s.x0 for k in body if nums[k] for s in segs[k][: -nums[k]] if s.x1 <= label_end],
+        1.5 * size,
+    ) or [min(ln.x0 for ln in lines[start : end + 1])]
+    col_x = starts + [b[0] for b in bands]
+    n_cols = len(col_x)
+
+    def column(seg: _Seg) -> int:
+        if seg.x1 > label_end:  # a number or a header over the value columns
+            mid = (seg.x0 + seg.x1) / 2
+            best = max(range(len(bands)), key=lambda b: _overlap(seg, bands[b], mid))
+            return len(starts) + best
+        k = bisect_right(starts, seg.x0 + 1.5 * size) - 1
+        return max(0, k)
+
+    def wrapped_label(k: int) -> bool:  # a label line of the body without numbers
+        return not nums[k] and all(sg.x1 <= label_end + 0.5 * size for sg in segs[k])
+
+    # every line is a row, except wrapped label lines, which join the nearest value line
+    row_lines = [k for k in range(start, end + 1) if k < first or not wrapped_label(k)]
+    row_of = {k: n for n, k in enumerate(row_lines)}
+    # a wrapped line belongs to the cell on the side of the smaller vertical gap: lines of
+    # one cell sit closer together than lines of two rows (cell padding between them)
+    up: dict[int, bool] = {}
+    for k in body:
+        if k in row_of:
+            continue
+        gap_up = lines[k].top - lines[k - 1].bottom
+        gap_down = lines[k + 1].top - lines[k].bottom if k < end else float("inf")
+        up[k] = gap_up <= gap_down + 1.0
+    for _ in range(len(up) + 1):
+        pending = [k for k in up if k not in row_of]
+        if not pending:
+            break
+        for k in pending:
+            near = k - 1 if up[k] else k + 1
+            if near in row_of:
+                row_of[k] = row_of[near]
+    for k in up:  # chains that point at each other: fall back to the nearer value line
+        if k not in row_of:
+            mid = (lines[k].top + lines[k].bottom) / 2
+            near = min(
+                (v for v in body if nums[v]),
+                key=lambda v: abs((lines[v].top + lines[v].bottom) / 2 - mid),
+            )
+            row_of[k] = row_of[near]
+    n_rows = len(row_lines)
+    texts: dict[tuple[int, int], list[_Seg]] = {}
+    for k in range(start, end + 1):
+        for seg in segs[k]:
+            texts.setdefault((row_of[k], column(seg)), []).append(seg)
+    recs: list[_Rec] = []
+    for (r, c), cell in texts.items():
+        cell.sort(key=lambda s: (s.top, s.x0))
+        text = _cell_text("\n".join(s.text for s in cell))
+        box = (
+            min(s.x0 for s in cell),
+            min(s.top for s in cell),
+            max(s.x1 for s in cell),
+            max(s.bottom for s in cell),
+        )
+        recs.append(_Rec(r, r + 1, c, c + 1, text, pno, box))
+    for r in range(n_rows):  # empty slots are blank cells with the row's box
+        have = {x.c0 for x in recs if x.r0 == r}
+        ys = [x.bbox for x in recs if x.r0 == r]
+        top = min(b[1] for b in ys) if ys else 0.0
+        bottom = max(b[3] for b in ys) if ys else 0.0
+        for c in range(n_cols):
+            if c not in have:
+                x1 = col_x[c + 1] if c + 1 < n_cols else bands[-1][1]
+                recs.append(_Rec(r, r + 1, c, c + 1, "", pno, (col_x[c], top, x1, bottom)))
+    x0 = min(x.bbox[0] for x in recs)
+    x1 = max(x.bbox[2] for x in recs)
+    top = min(ln.top for ln in lines[start : end + 1])
+    bottom = max(ln.bottom for ln in lines[start : end + 1])
+    xs = col_x + [max(bands[-1][1], x1)]
+    return _Frag(pno, pno, (x0, top, x1, bottom), xs, n_rows, recs, ruled=False)
+
+
+def _overlap(seg: _Seg, band: list[float], mid: float) -> float:
+    inter = min(seg.x1, band[1]) - max(seg.x0, band[0])
+    return inter if inter > 0 else -abs(mid - (band[0] + band[1]) / 2)
 
 
 # --------------------------------------------------------------------------- reading
@@ -441,6 +676,8 @@ def _read_pages(data: bytes, n_pages: int) -> tuple[list[list[_Line | _Frag]], l
                 view = page.filter(_visible)
                 frags = _find_fragments(view, pno)
                 lines = _lines_outside(view, pno, [f.bbox for f in frags])
+                if not frags:
+                    lines, frags = _aligned_tables(lines, pno)
                 if not frags and _image_only(page, lines):
                     image_pages.append(pno)
             finally:
