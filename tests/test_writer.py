@@ -251,7 +251,7 @@ def test_docx_opens_in_libreoffice_and_section3_splits(invented_pdf: bytes) -> N
 
 
 # ---------------------------------------------------------------------- round trips
-TEXT_ROUND_TRIP = ("tab", "lines", "pipe", "md")
+TEXT_ROUND_TRIP = ("tab", "lines", "pipe", "pipe-split", "md")
 
 
 @pytest.mark.parametrize("style", TEXT_ROUND_TRIP)
@@ -397,7 +397,7 @@ def test_write_command_refuses_unbalanced_figures(tmp_path: Path) -> None:
 
 
 # ---------------------------------------------------------------------- invented reports
-NON_PDF_STYLES = ("tab", "lines", "pipe", "md", "html", "html-gbk", "docx")
+NON_PDF_STYLES = ("tab", "lines", "pipe", "pipe-split", "md", "html", "html-gbk", "docx")
 
 
 def _numbered(
@@ -528,3 +528,14 @@ def test_docx_made_by_libreoffice_round_trips() -> None:
     if not _reader_available("reader_docx"):
         pytest.skip("nianbao.reader_docx not available yet")
     assert _mismatches(expected, _parse()(data)) == []  # type: ignore[misc]
+
+
+def test_pipe_split_rows() -> None:
+    text = render(_invented(), "pipe-split").decode("utf-8")
+    block = text.split("三、收到和处理政府信息公开申请情况", 1)[1]
+    rows = block.split("\n|\n")
+    new = next(r for r in rows if r.startswith("一、本年新收"))
+    assert new.split("\n") == ["一、本年新收政府信息公开申请数量 |"] + ["1 |"] * 6 + ["1 | |||"]
+    assert rows[1].startswith("（本列数据的勾稽关系为") and rows[1].endswith(
+        "申请人情况 | " + "|" * 9
+    )

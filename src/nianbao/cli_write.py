@@ -25,6 +25,7 @@ _STYLE_FORMAT = {
     "tab": "txt",
     "lines": "txt",
     "pipe": "txt",
+    "pipe-split": "txt",
     "html": "html",
     "html-gbk": "html",
     "docx": "docx",
@@ -124,7 +125,7 @@ def _fail(exc: NianbaoError) -> None:
     "--style",
     type=click.Choice(STYLES),
     default=None,
-    help="排版样式：md、tab、lines、pipe、html、html-gbk、docx、docx-lo、pdf。",
+    help="排版样式：md、tab、lines、pipe、pipe-split、html、html-gbk、docx、docx-lo、pdf。",
 )
 def write(
     figures: str,

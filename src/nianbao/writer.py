@@ -11,6 +11,8 @@ view of that grid:
 * ``lines``    — plain text, one cell per line starting with a tab, a blank line ends a
   row; long labels wrap over several lines (continuation lines carry no tab);
 * ``pipe``     — plain text, ``| a | b |`` rows over the full grid (covered slots empty);
+* ``pipe-split`` — pipe rows broken over lines (``|``, then ``text |`` per anchor cell,
+  covered slots left out, the last cell padded with ``|``), as some converters print;
 * ``html`` / ``html-gbk`` — real ``rowspan``/``colspan``; UTF-8, or GBK bytes with
   ``<meta charset=gbk>``;
 * ``docx``     — real merged cells (``gridSpan``/``vMerge`` through python-docx ``merge``);
@@ -71,13 +73,14 @@ STYLES: tuple[str, ...] = (
     "tab",
     "lines",
     "pipe",
+    "pipe-split",
     "html",
     "html-gbk",
     "docx",
     "docx-lo",
     "pdf",
 )
-TEXT_STYLES: tuple[str, ...] = ("md", "tab", "lines", "pipe")
+TEXT_STYLES: tuple[str, ...] = ("md", "tab", "lines", "pipe", "pipe-split")
 
 NOTE_2021 = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
 
@@ -555,6 +558,27 @@ def _render_pipe(blocks: list[_Block]) -> str:
     return "\n".join(lines)
 
 
+def _render_pipe_split(blocks: list[_Block]) -> str:
+    """Pipe rows broken over lines, as some converters print Word tables: a line ``|``
+    opens a row, every anchor cell follows as ``text |`` on its own line, covered slots
+    are left out, and the row's last line is padded with ``|``."""
+    lines: list[str] = []
+    for b in blocks:
+        if b.kind == "table" and b.table is not None:
+            for r in range(b.table.n_rows):
+                anchors = b.table.anchors(r)
+                lines.append("|")
+                for i, c in enumerate(anchors):
+                    text = _md_cell(c.text)
+                    if i == len(anchors) - 1:
+                        lines.append(f"{text} | " + "|" * (b.table.n_cols - len(anchors) + 1))
+                    else:
+                        lines.append(f"{text} |")
+        else:
+            lines.append(_plain(b.text))
+    return "\n".join(lines) + "\n"
+
+
 def _render_tab(blocks: list[_Block]) -> str:
     lines: list[str] = []
     for b in blocks:
@@ -814,6 +838,8 @@ def render(report: Report, style: str = "tab", texts: dict[str, str] | None = No
         return _render_lines(blocks).encode("utf-8")
     if style == "pipe":
         return _render_pipe(blocks).encode("utf-8")
+    if style == "pipe-split":
+        return _render_pipe_split(blocks).encode("utf-8")
     if style == "html":
         return _render_html(blocks, "utf-8").encode("utf-8")
     if style == "html-gbk":
