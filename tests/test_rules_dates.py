@@ -71,3 +71,11 @@ def test_year_consistency():
     (f,) = run(rep, "R-YEAR-CONSISTENCY")
     assert f.expected == y and f.actual == y - 1
     assert f.cells == ["meta.title", "meta.period_start"]
+
+
+def test_deadline_uses_a_configured_local_date():
+    rep = gold_report("002", agency_kind="township", published_source="page")
+    y = rep.meta["year"]
+    rep.meta.update(published=f"{y + 1}-02-20", deadline=f"{y + 1}-02-15")
+    (f,) = run(rep, "R-DEADLINE")
+    assert f.expected == f"{y + 1}-02-15" and "本地规定" in f.message

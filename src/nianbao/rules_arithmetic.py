@@ -22,6 +22,7 @@ from .rules_common import (
     row_short,
     row_title,
     value0,
+    where,
 )
 from .schema import (
     APPLICANT_COLUMNS,
@@ -87,7 +88,8 @@ def sum_row(report: Report) -> list[Finding]:
                     expected=s.total,
                     actual=vals[total_id].value,
                     assumed_zero=s.assumed_zero + total.assumed_zero,
-                    message=f"表三「{row_title(row)}」：{s.expression()} = {fmt(s.total)}，"
+                    evidence={**s.evidence(), **total.evidence()},
+                    message=f"表三「{row_title(row)}」{where(report, total_id)}：{s.expression()} = {fmt(s.total)}，"
                     f"但{_printed(vals[total_id].value, '总计')}"
                     f"{_tail(s.total - total.total, s, total)}。",
                 )
@@ -152,7 +154,8 @@ def sum_results(report: Report) -> list[Finding]:
                     expected=s.total,
                     actual=vals[total_id].value,
                     assumed_zero=s.assumed_zero + total.assumed_zero,
-                    message=f"表三「（七）总计」{col_label(c)}列：{s.expression(only_nonzero=True)}"
+                    evidence={**s.evidence(), **total.evidence()},
+                    message=f"表三「（七）总计」{col_label(c)}列{where(report, total_id)}：{s.expression(only_nonzero=True)}"
                     f" = {fmt(s.total)}（其余办理结果为 0），"
                     f"但{_printed(vals[total_id].value, '（七）总计')}"
                     f"{_tail(s.total - total.total, s, total)}。",
@@ -191,8 +194,9 @@ def balance(report: Report) -> list[Finding]:
                     expected=left.total,
                     actual=right.total,
                     assumed_zero=left.assumed_zero + right.assumed_zero,
-                    message=f"表三{col_label(c)}列勾稽关系不成立：{left.expression()} = {fmt(left.total)}，"
-                    f"但 {right.expression()} = {fmt(right.total)}"
+                    evidence={**left.evidence(), **right.evidence()},
+                    message=f"表三{col_label(c)}列勾稽关系不成立{where(report, ids[2])}：{left.expression()} = {fmt(left.total)}，"
+                    f"但{right.expression()} = {fmt(right.total)}"
                     f"{_tail(left.total - right.total, left, right)}。"
                     "表中注明：第一项加第二项之和，等于第三项加第四项之和。",
                 )
@@ -335,7 +339,8 @@ def review_total(report: Report) -> list[Finding]:
                     expected=s.total,
                     actual=vals[total_id].value,
                     assumed_zero=s.assumed_zero + total.assumed_zero,
-                    message=f"表四「{review_label(g)}」：{s.expression()} = {fmt(s.total)}，"
+                    evidence={**s.evidence(), **total.evidence()},
+                    message=f"表四「{review_label(g)}」{where(report, total_id)}：{s.expression()} = {fmt(s.total)}，"
                     f"但{_printed(vals[total_id].value, '总计')}"
                     f"{_tail(s.total - total.total, s, total)}。",
                 )

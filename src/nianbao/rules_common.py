@@ -36,6 +36,7 @@ __all__ = [
     "row_short",
     "col_label",
     "fmt",
+    "where",
     "has_text",
     "body_text",
     "section_text",
@@ -86,6 +87,11 @@ class Sum:
         self.total += v.value
         return v.value
 
+    def evidence(self) -> dict[str, str | None]:
+        """raw.* text of the cells taken, as evidence for a finding."""
+        vals = self.report.values
+        return {c: (vals[c].raw if c in vals else None) for c in self.cells}
+
     @property
     def assumed_zero(self) -> list[str]:
         return self.blank + self.absent
@@ -119,6 +125,19 @@ class Sum:
         if bare:
             return "；".join(notes)
         return f"（{'；'.join(notes)}）" if notes else ""
+
+
+def where(report: Report, field_id: str) -> str:
+    """'（原文第 79 行）' / '（原文第 3 页）' for a cell with provenance, else ''."""
+    v = report.values.get(field_id)
+    src = v.source if v is not None else None
+    if src is None:
+        return ""
+    if src.page is not None:
+        return f"（原文第 {src.page} 页）"
+    if src.line:
+        return f"（原文第 {src.line} 行）"
+    return ""
 
 
 def fmt(value: Any) -> str:

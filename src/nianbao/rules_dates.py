@@ -20,10 +20,16 @@ def deadline(report: Report) -> list[Finding]:
     year = meta_year(report)
     kind = report.meta.get("agency_kind")
     published = parse_date(report.meta.get("published"))
-    if not isinstance(year, int) or published is None or kind not in _DEADLINES:
+    configured = parse_date(report.meta.get("deadline"))  # a local rule, when configured
+    if not isinstance(year, int) or published is None:
         return []
-    (month, day), basis = _DEADLINES[kind]
-    due = date(year + 1, month, day)
+    if configured is not None:
+        due, basis = configured, "按本地规定的发布期限"
+    elif kind in _DEADLINES:
+        (month, day), basis = _DEADLINES[kind]
+        due = date(year + 1, month, day)
+    else:
+        return []
     if published <= due:
         return []
     source = report.meta.get("published_source")
@@ -37,8 +43,8 @@ def deadline(report: Report) -> list[Finding]:
             cells=["meta.published"],
             expected=due.isoformat(),
             actual=published.isoformat(),
-            message=f"报告{what} {published.isoformat()} 晚于法定期限 {due.isoformat()}"
-            f"（{basis}，《条例》第四十九条）{note}。",
+            message=f"报告{what} {published.isoformat()} 晚于发布期限 {due.isoformat()}"
+            f"（{basis}{'' if configured else '，《条例》第四十九条'}）{note}。",
         )
     ]
 
