@@ -539,3 +539,35 @@ def test_pipe_split_rows() -> None:
     assert rows[1].startswith("（本列数据的勾稽关系为") and rows[1].endswith(
         "申请人情况 | " + "|" * 9
     )
+
+
+# ---------------------------------------------------------------------- property
+try:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+except ImportError:  # pragma: no cover - hypothesis is a dev dependency
+    given = None
+
+
+if given is not None:
+    _COUNT = st.one_of(st.just(0), st.integers(0, 30), st.integers(0, 999_999))
+
+    @settings(max_examples=12, deadline=None, derandomize=True)
+    @given(
+        layout=st.sampled_from(["2021", "mixed", "2019"]),
+        style=st.sampled_from(["tab", "lines", "pipe-split", "html", "docx"]),
+        counts=st.lists(_COUNT, min_size=230, max_size=230),
+        fee=st.decimals(min_value=0, max_value=99999, places=2),
+    )
+    def test_round_trip_any_numbers(
+        layout: str, style: str, counts: list[int], fee: object
+    ) -> None:
+        parse = _parse()
+        if parse is None:
+            pytest.skip("nianbao.parse not available yet")
+        rep = _numbered(layout)
+        for fid, value in zip(table_ids(layout), counts):
+            rep.values[fid] = Value(value, None)
+        fee_id = "active2019.procurement.amount" if layout == "2019" else "active.fees"
+        rep.values[fee_id] = Value(float(fee), None)  # type: ignore[arg-type]
+        assert _mismatches(rep, parse(render(rep, style))) == []
