@@ -140,7 +140,9 @@ def write(
     FIGURES 是填报的数据文件（YAML、JSON 或 nianbao template 生成的 Excel 模板）。
     生成前先做表格数据检查；有错误时不生成（退出码 1），加 --force 仍然生成。
 
-    示例：nianbao write figures-2024.yaml --text 正文/ --format docx -o 年报.docx
+    Example:
+
+        nianbao write examples/figures-2024.yaml --text examples/qinglan-text --format docx -o 年报.docx
     """
     if fmt is None and style is None and output:
         suffix = Path(output).suffix.lower().lstrip(".")
@@ -221,7 +223,9 @@ def template(
 ) -> None:
     """生成填报数据用的模板（YAML 或 Excel），填好后用 nianbao write 生成报告。
 
-    示例：nianbao template --format xlsx -o 填报模板.xlsx --agency 某某县人民政府 --year 2024
+    Example:
+
+        nianbao template --format xlsx -o 填报模板.xlsx --agency 青岚县人民政府 --year 2024
     """
     from .template import blank_report, xlsx_template, yaml_template
 
