@@ -142,6 +142,7 @@ def write(
 
     Example:
 
+    \b
         nianbao write examples/figures-2024.yaml --text examples/qinglan-text --format docx -o 年报.docx
     """
     if fmt is None and style is None and output:
@@ -225,6 +226,7 @@ def template(
 
     Example:
 
+    \b
         nianbao template --format xlsx -o 填报模板.xlsx --agency 青岚县人民政府 --year 2024
     """
     from .template import blank_report, xlsx_template, yaml_template
