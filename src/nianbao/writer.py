@@ -43,6 +43,7 @@ from .report import Report
 from .schema import (
     ACTIVE2019_IDS,
     COLUMN_LABELS,
+    COLUMNS,
     REQUEST_GROUPS,
     REQUEST_ROW_LABELS,
     REQUEST_ROWS_2019,
@@ -384,9 +385,7 @@ def _requests_table(report: Report, layout: str) -> GridTable:
             table.add(label, r, 2)
         else:  # granted, partial, other (2019 single row), processed_total
             table.add(label, r, 1, colspan=2)
-        for k, col in enumerate(COLUMN_LABELS):
-            if col == "org_subtotal":
-                continue
+        for k, col in enumerate(COLUMNS):  # the optional org_subtotal is not printed
             fid = f"requests.{row}.{col}"
             table.add(_cell_text(report, fid), r, 3 + k, kind="value", field_id=fid)
     return table
