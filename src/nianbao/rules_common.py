@@ -271,8 +271,8 @@ def is_unmapped(report: Report, table: str) -> bool:
     layout = report.layout if isinstance(report.layout, dict) else {}
     if layout.get(f"{table}_unmapped"):
         return True
-    unmapped = layout.get("unmapped")
-    return bool(unmapped) and table in unmapped
+    unmapped = layout.get("unmapped") or ()
+    return table in unmapped
 
 
 # ------------------------------------------------------------------ text

@@ -121,7 +121,7 @@ def text_table(report: Report) -> list[Finding]:
             bad.setdefault(sub, []).append((f, cells, words, got[0]))
     out = []
     for sub, items in bad.items():
-        cells = list(dict.fromkeys(c for _, cs, _, _ in items for c in cs))
+        cell_ids = list(dict.fromkeys(c for _, cs, _, _ in items for c in cs))
         parts = []
         for f, _, words, table_value in items:
             if f.kind == "no_reviews":
@@ -137,7 +137,7 @@ def text_table(report: Report) -> list[Finding]:
         out.append(
             finding(
                 f"R-TEXT-TABLE.{sub}",
-                cells=cells,
+                cells=cell_ids,
                 expected=items[0][3],
                 actual=items[0][0].value,
                 evidence=[f.sentence for f, _, _, _ in items],

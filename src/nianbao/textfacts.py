@@ -317,9 +317,9 @@ def _reviews(clause: str, sent: str, facts: list[NarrativeFact]) -> None:
         else:
             facts.append(NarrativeFact("litigation", n, sent))
     if not re.search(r"\d", clause):
-        m = _NO_REVIEWS.search(clause)
-        if m and not _QUALIFIED.search(sent[sent.find(clause) + m.end() :][:12]):
-            tail = clause[m.start() :]
+        deny = _NO_REVIEWS.search(clause)
+        if deny and not _QUALIFIED.search(sent[sent.find(clause) + deny.end() :][:12]):
+            tail = clause[deny.start() :]
             has_recon = "复议" in tail
             has_litig = "诉讼" in tail
             scope = "all" if has_recon and has_litig else ("recon" if has_recon else "litig")
