@@ -192,3 +192,35 @@ def test_corrupt_document_xml() -> None:
             zf.writestr(copy.copy(info), data)
     with pytest.raises(BrokenFile):
         read_docx(buf.getvalue())
+
+
+def _set_prop(tc, name: str, val: str) -> None:
+    el = OxmlElement(name)
+    el.set(qn("w:val"), val)
+    tc.get_or_add_tcPr().append(el)
+
+
+def test_junk_merge_values_are_read_leniently() -> None:
+    d = docx.Document()
+    t = d.add_table(rows=2, cols=3)
+    for r in range(2):
+        for c in range(3):
+            t.cell(r, c).text = f"{r}{c}"
+    tr0 = t._tbl.tr_lst[0]
+    tr0.remove(tr0.tc_lst[2])
+    _set_prop(tr0.tc_lst[1], "w:gridSpan", "2px")  # junk after the number
+    _set_prop(t._tbl.tr_lst[0].tc_lst[0], "w:vMerge", "restart")
+    _set_prop(t._tbl.tr_lst[1].tc_lst[0], "w:vMerge", "weird")  # unknown value = continue
+    table = read_docx(_save(d)).tables[0]
+    assert _grid(table) == [["00", "01", "^01"], ["^00", "11", "12"]]
+
+
+def test_huge_spans_are_skipped_with_a_note() -> None:
+    d = docx.Document()
+    d.add_paragraph("一、总体情况")
+    t = d.add_table(rows=400, cols=1)
+    for row in t._tbl.tr_lst:
+        _set_prop(row.tc_lst[0], "w:gridSpan", "99999")
+    doc = read_docx(_save(d))
+    assert doc.tables == [] and doc.artifacts
+    assert doc.blocks[0].text == "一、总体情况"

@@ -11,12 +11,13 @@ ones, and ``w:gridBefore`` for rows that start to the right.
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from typing import Any
 
 from .document import Document
 from .errors import BrokenFile
-from .grid import DocumentBuilder, GridTooLarge, place_cells, strip_invisible
+from .grid import MAX_COLSPAN, DocumentBuilder, GridTooLarge, place_cells, strip_invisible
 
 __all__ = ["read_docx", "DOCX_MEDIA_TYPE", "MAX_UNZIPPED_BYTES", "MAX_RATIO"]
 
@@ -76,6 +77,29 @@ def _cell_text(tc: Any) -> str:
     return "\n".join(ln.strip() for ln in lines)
 
 
+def _int_prop(el: Any, props: str, name: str, default: int) -> int:
+    """An integer property read leniently (junk -> ``default``, capped by the span limit)."""
+    from docx.oxml.ns import qn
+
+    pr = el.find(qn(props))
+    node = pr.find(qn(name)) if pr is not None else None
+    if node is None:
+        return default
+    m = re.match(r"\s*(\d{1,4})", node.get(qn("w:val")) or "")
+    return min(int(m.group(1)), MAX_COLSPAN) if m else default
+
+
+def _vmerge(tc: Any) -> str | None:
+    """ "restart", "continue" (also a bare <w:vMerge/> or an unknown value) or None."""
+    from docx.oxml.ns import qn
+
+    pr = tc.find(qn("w:tcPr"))
+    node = pr.find(qn("w:vMerge")) if pr is not None else None
+    if node is None:
+        return None
+    return "restart" if node.get(qn("w:val")) == "restart" else "continue"
+
+
 def _table_grid(tbl: Any) -> Any:
     """The expanded grid of a ``w:tbl`` (see the module docstring for the merge rules)."""
     from docx.oxml.ns import qn
@@ -84,11 +108,11 @@ def _table_grid(tbl: Any) -> Any:
     rows: list[list[list[Any]]] = []
     n_cols = 0
     for tr in tbl.iterchildren(qn("w:tr")):
-        col = max(0, int(getattr(tr, "grid_before", 0) or 0))
+        col = _int_prop(tr, "w:trPr", "w:gridBefore", 0)
         cells: list[list[Any]] = []
         for tc in tr.iterchildren(qn("w:tc")):
-            span = max(1, int(tc.grid_span or 1))
-            cells.append([col, _cell_text(tc), span, tc.vMerge, 1])
+            span = max(1, _int_prop(tc, "w:tcPr", "w:gridSpan", 1))
+            cells.append([col, _cell_text(tc), span, _vmerge(tc), 1])
             col += span
         n_cols = max(n_cols, col)
         rows.append(cells)
@@ -145,16 +169,19 @@ def read_docx(data: bytes, source: str = "") -> Document:
 
     builder = DocumentBuilder()
     artifacts: list[str] = []
-    for el in items:
-        if el.tag == qn("w:p"):
-            builder.add_paragraph(_paragraph_text(el))
-            continue
-        try:
-            grid = _table_grid(el)
-        except GridTooLarge:
-            artifacts.append("文档中有一个表格过大（可能是异常内容），已跳过。")
-            continue
-        builder.add_table(grid, "docx")
+    try:
+        for el in items:
+            if el.tag == qn("w:p"):
+                builder.add_paragraph(_paragraph_text(el))
+                continue
+            try:
+                grid = _table_grid(el)
+            except GridTooLarge:
+                artifacts.append("文档中有一个表格过大（可能是异常内容），已跳过。")
+                continue
+            builder.add_table(grid, "docx")
+    except Exception:  # malformed XML values deep inside a part
+        raise BrokenFile("DOCX 文件内容有损坏，无法读取其中的段落或表格。") from None
     text = builder.text
     return Document(
         text=text,
