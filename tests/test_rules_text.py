@@ -42,6 +42,7 @@ def _facts(text: str) -> list[tuple[str, int | None]]:
             [("regulations.in_force", 12), ("normative.repealed", 3)],
         ),
         ("申请中同意公开答复 9 件，部分公开答复 0 件。", []),
+        ("所有办结的信息公开申请中同意公开答复 9 件，部分公开答复 0 件。", []),
         ("受理群众咨询申请300件。", []),
         ("全年受理行政许可申请5000件。", []),
     ],
@@ -214,3 +215,31 @@ def test_fee_notice_collected_without_notice():
     rep = gold_report("002", {"s6": "收取信息处理费300元。未发出收费通知。"})
     (f,) = run(rep, "R-FEE-NOTICE")
     assert f.actual == 300 and "前后矛盾" in f.message
+
+
+# ------------------------------------------------------------------ peer documents
+def _parsed_peer(name: str):
+    import nianbao
+
+    from .test_checks import PEER
+
+    path = next(p for p in PEER.iterdir() if p.stem == name and not p.name.endswith(".json"))
+    return nianbao.parse(path)
+
+
+@needs_samples
+def test_text_table_reports_the_documented_mismatch_of_hongze_2024():
+    """Gold notes: section 一 gives the applications received by the office, the table
+    those of the whole district."""
+    rep = _parsed_peer("hongze-2024")
+    (f,) = only(rep.findings, "R-TEXT-TABLE")
+    assert f.rule == "R-TEXT-TABLE.new" and f.cells == ["requests.new.total"]
+    assert f"为 {rep.get('requests.new.total')}" in f.message
+
+
+@needs_samples
+@pytest.mark.parametrize(
+    "name", ["huaian-2024", "shanghai-kewei-2024", "shanghai-office-2025", "shuyang-2025-ocr"]
+)
+def test_text_table_silent_where_the_gold_notes_say_prose_and_tables_agree(name):
+    assert only(_parsed_peer(name).findings, "R-TEXT-TABLE") == []

@@ -285,6 +285,7 @@ def _applications(clause: str, sent: str, facts: list[NarrativeFact]) -> None:
         and _PUBLIC.search(clause)
         and "复议" not in clause
         and "诉讼" not in clause
+        and not _BREAKDOWN.search(clause)
     ):
         n = _single(_NEW, clause)
         if n is not None:
