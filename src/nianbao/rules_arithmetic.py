@@ -56,6 +56,12 @@ def _tail(diff: int | float, *sums: Sum) -> str:
     return f"（相差 {fmt(abs(diff))}{'；' + note if note else ''}）"
 
 
+def _rest_note(s: Sum) -> str:
+    """'（其余 15 项为 0 或空白）' when expression(only_nonzero=True) left terms out."""
+    rest = sum(1 for _, v in s.terms if not v)
+    return f"（其余 {rest} 项为 0 或空白）" if rest else ""
+
+
 def _requests_ok(report: Report) -> bool:
     return not is_unmapped(report, "requests")
 
@@ -156,7 +162,7 @@ def sum_results(report: Report) -> list[Finding]:
                     assumed_zero=s.assumed_zero + total.assumed_zero,
                     evidence={**s.evidence(), **total.evidence()},
                     message=f"表三「（七）总计」{col_label(c)}列{where(report, total_id)}：{s.expression(only_nonzero=True)}"
-                    f" = {fmt(s.total)}（其余办理结果为 0），"
+                    f" = {fmt(s.total)}{_rest_note(s)}，"
                     f"但{_printed(vals[total_id].value, '（七）总计')}"
                     f"{_tail(s.total - total.total, s, total)}。",
                 )

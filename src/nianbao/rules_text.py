@@ -158,7 +158,7 @@ _APPROX_BEFORE = re.compile(r"(?:近|约|超过|逾|达)$")
 def text_parts(report: Report) -> list[Finding]:
     if not has_text(report):
         return []
-    out = []
+    hits: list[tuple[str, int | float, int | float, str]] = []
     for sent in sentences(body_text(report)):
         if "共" not in sent or "其中" not in sent:
             continue
@@ -178,17 +178,23 @@ def text_parts(report: Report) -> list[Finding]:
             if len(parts) < 2 or sum(parts) <= whole:
                 continue
             expr = " + ".join(fmt(p) for p in parts)
-            out.append(
-                finding(
-                    "R-TEXT-PARTS",
-                    expected=whole,
-                    actual=sum(parts),
-                    evidence=sent,
-                    message=f"正文「{quote(sent)}」中分项之和 {expr} = {fmt(sum(parts))}，"
-                    f"超过所称总数 {fmt(whole)}。",
-                )
-            )
-    return out
+            hits.append((sent, whole, sum(parts), expr))
+    if not hits:
+        return []
+    # one finding per report (its fingerprint is the rule alone), every sentence quoted
+    shown = "；".join(
+        f"「{quote(sent)}」中分项之和 {expr} = {fmt(total)}，超过所称总数 {fmt(whole)}"
+        for sent, whole, total, expr in hits
+    )
+    return [
+        finding(
+            "R-TEXT-PARTS",
+            expected=[h[1] for h in hits] if len(hits) > 1 else hits[0][1],
+            actual=[h[2] for h in hits] if len(hits) > 1 else hits[0][2],
+            evidence=[h[0] for h in hits],
+            message=f"正文{shown}。",
+        )
+    ]
 
 
 # ------------------------------------------------------------------ fees
