@@ -148,6 +148,26 @@ def test_rules_run_in_group_order_and_extraction_rules_are_metadata_only():
         assert RULES[rid].func(rep) == []
 
 
+def test_adding_a_rule_is_one_decorated_function():
+    from nianbao.checks import rule, unregister
+
+    @rule("R-DEMO", "warning", "演示", "B", tables=True)
+    def demo(report: Report) -> list[Finding]:
+        return [finding("R-DEMO", cells=["requests.new.total"], message="演示")]
+
+    try:
+        rep = gold_report("002")
+        found = run_checks(rep)
+        assert [f.severity for f in found if f.rule == "R-DEMO"] == ["warning"]
+        ids = [r.id for r in ordered_rules()]
+        assert ids.index("R-BLANK-ROW") < ids.index("R-DEMO") < ids.index("R-SUM-ROW")
+        rep.meta["format"] = "legacy"
+        assert not [f for f in run_checks(rep) if f.rule == "R-DEMO"]
+    finally:
+        unregister("R-DEMO")
+    assert "R-DEMO" not in RULES
+
+
 def test_six_topics_is_off_by_default_but_runs_when_asked():
     rep = gold_report("002", {"s6": "无。"}, published="2024-01-20")
     rep.meta["format"] = "2021"

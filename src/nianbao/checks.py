@@ -58,6 +58,7 @@ __all__ = [
     "base_id",
     "ordered_rules",
     "skipped",
+    "unregister",
 ]
 
 RuleFunc = Callable[[Report], list[Finding]]
@@ -139,18 +140,28 @@ def rule(
             title,
             group,
             func,
-            len(RULES),
+            max((r.order for r in RULES.values()), default=-1) + 1,
             tables=tables,
             default=default,
             extraction=extraction,
             text=text,
         )
-        _ORDERED[:] = sorted(RULES.values(), key=lambda r: (r.group, r.order))
-        _RANK.clear()
-        _RANK.update({r.id: i for i, r in enumerate(_ORDERED)})
+        _reorder()
         return func
 
     return deco
+
+
+def _reorder() -> None:
+    _ORDERED[:] = sorted(RULES.values(), key=lambda r: (r.group, r.order))
+    _RANK.clear()
+    _RANK.update({r.id: i for i, r in enumerate(_ORDERED)})
+
+
+def unregister(rule_id: str) -> None:
+    """Remove a rule from the registry (for plugins and tests)."""
+    RULES.pop(rule_id, None)
+    _reorder()
 
 
 def base_id(rule_id: str) -> str:
