@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from nianbao.document import Document, Paragraph, Table
-from nianbao.errors import EmptyInput, InputTooLarge
+from nianbao.errors import EmptyInput, InputTooLarge, NotAReport
 from nianbao.reader_html import MAX_HTML_BYTES, read_html
 
 PAGE = """<!DOCTYPE html>
@@ -215,3 +215,10 @@ def test_article_and_title_on_a_portal_page(title_div: str, page_title: str) -> 
     assert "一、总体情况" in paras and "2023年，本市……" in paras
     assert "2022年" not in doc.text and "门户网站" not in doc.text and "指南" not in doc.text
     assert _grid(doc.tables[0]) == [["信息内容", "本年制发件数"], ["规章", "2"]]
+
+
+def test_control_characters_dropped_and_empty_framesets_refused() -> None:
+    doc = read_html("<html><body><p>一、总\x00体\x07情况</p></body></html>".encode())
+    assert doc.blocks[0].text == "一、总体情况"
+    with pytest.raises(NotAReport, match="框架页"):
+        read_html(b'<html><frameset><frame src="a.html"></frameset></html>')

@@ -60,6 +60,7 @@ _META_CHARSET = re.compile(
     rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""", re.IGNORECASE
 )
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _SPACES = re.compile(r"[ \t\r\n\f\v]+")
 _SECTION_HEADING = re.compile(r"^\s*[一二三四五六七八九十]+\s*[、．.]")
 _HEADING = re.compile(
@@ -309,7 +310,7 @@ def read_html(data: bytes, source: str = "") -> Document:
             "不像一份年度报告。"
         )
     text, encoding = _decode(data)
-    text = _XML_DECL.sub("", text, count=1)
+    text = _CONTROL.sub("", _XML_DECL.sub("", text, count=1))
     if not text.strip():
         raise EmptyInput("网页文件是空的。")
     parser = lxml.html.HTMLParser(
@@ -341,6 +342,10 @@ def read_html(data: bytes, source: str = "") -> Document:
     walker = _Walker(builder, artifacts)
     walker.walk(article)
     walker.flush()
+    if not builder.blocks:
+        raise NotAReport(
+            "网页中没有找到正文文字：可能是框架页，或正文由脚本加载。请保存正文所在的页面再读取。"
+        )
     out = builder.text
     return Document(
         text=out,

@@ -114,40 +114,49 @@ def _probe(data: bytes) -> int:
 
     try:
         pdf = pdfium.PdfDocument(data)
-    except pdfium.PdfiumError as e:
+    except Exception as e:  # PdfiumError, or anything else the binding raises
         if getattr(e, "err_code", None) == 4 or "password" in str(e).lower():
             raise EncryptedPdf(
                 "PDF 文件已加密（需要密码），无法读取。请提供未加密的文件。"
             ) from None
         raise BrokenFile("PDF 文件已损坏或不完整，无法打开。请重新下载或导出该文件。") from None
     try:
-        n = len(pdf)
-        if n == 0:
-            raise BrokenFile("PDF 文件没有页面，可能已损坏。")
-        if n > MAX_PAGES:
-            raise InputTooLarge(
-                f"PDF 共 {n} 页，超过上限 {MAX_PAGES} 页；年度报告通常只有几页，请检查文件。"
-            )
-        chars = 0
-        for i in range(n):
-            page = pdf[i]
-            try:
-                tp = page.get_textpage()
-                try:
-                    chars += len("".join(tp.get_text_range().split()))
-                finally:
-                    tp.close()
-            finally:
-                page.close()
-            if chars >= MIN_TEXT_CHARS:
-                break
-        if chars < MIN_TEXT_CHARS:
-            raise ScannedPdf(
-                "PDF 是扫描件，无文字层：页面只有图像，没有可提取的文字。请先做文字识别（OCR）再读取。"
-            )
-        return n
+        return _count_pages_and_text(pdf)
+    except (InputTooLarge, ScannedPdf, BrokenFile):
+        raise
+    except Exception:
+        raise BrokenFile("PDF 文件已损坏或不完整，页面无法读取。") from None
     finally:
         pdf.close()
+
+
+def _count_pages_and_text(pdf: Any) -> int:
+    """Page count (refusing too many) and a scan check: some text on some page."""
+    n = len(pdf)
+    if n == 0:
+        raise BrokenFile("PDF 文件没有页面，可能已损坏。")
+    if n > MAX_PAGES:
+        raise InputTooLarge(
+            f"PDF 共 {n} 页，超过上限 {MAX_PAGES} 页；年度报告通常只有几页，请检查文件。"
+        )
+    chars = 0
+    for i in range(n):
+        page = pdf[i]
+        try:
+            tp = page.get_textpage()
+            try:
+                chars += len("".join(tp.get_text_range().split()))
+            finally:
+                tp.close()
+        finally:
+            page.close()
+        if chars >= MIN_TEXT_CHARS:
+            break
+    if chars < MIN_TEXT_CHARS:
+        raise ScannedPdf(
+            "PDF 是扫描件，无文字层：页面只有图像，没有可提取的文字。请先做文字识别（OCR）再读取。"
+        )
+    return n
 
 
 def _visible(obj: dict[str, Any]) -> bool:
@@ -691,6 +700,10 @@ def _read_pages(data: bytes, n_pages: int) -> tuple[list[list[_Line | _Frag]], l
         raise BrokenFile("PDF 文件已损坏或不完整，页面内容无法解析。") from None
     finally:
         pdf.close()
+    if image_pages and len(image_pages) == len(pages):
+        raise ScannedPdf(
+            "PDF 是扫描件，无文字层：每一页都是图像，没有可提取的正文。请先做文字识别（OCR）再读取。"
+        )
     notes = []
     if image_pages:
         listed = "、".join(str(p) for p in image_pages[:20])
