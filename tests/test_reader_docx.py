@@ -224,3 +224,31 @@ def test_huge_spans_are_skipped_with_a_note() -> None:
     doc = read_docx(_save(d))
     assert doc.tables == [] and doc.artifacts
     assert doc.blocks[0].text == "一、总体情况"
+
+
+def test_paragraph_text_with_insertions_hyperlinks_and_a_text_box() -> None:
+    d = docx.Document()
+    p = d.add_paragraph("一、")
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    p._p.append(
+        docx.oxml.parse_xml(
+            f'<w:ins xmlns:w="{w}" w:id="1" w:author="a"><w:r><w:t>总体</w:t></w:r></w:ins>'
+        )
+    )
+    p._p.append(
+        docx.oxml.parse_xml(
+            f'<w:del xmlns:w="{w}" w:id="2" w:author="a"><w:r><w:delText>删掉</w:delText></w:r></w:del>'
+        )
+    )
+    p._p.append(
+        docx.oxml.parse_xml(f'<w:hyperlink xmlns:w="{w}"><w:r><w:t>情况</w:t></w:r></w:hyperlink>')
+    )
+    p._p.append(
+        docx.oxml.parse_xml(
+            f'<w:r xmlns:w="{w}"><w:pict><w:txbxContent><w:p><w:r><w:t>文本框</w:t></w:r></w:p>'
+            "</w:txbxContent></w:pict></w:r>"
+        )
+    )
+    doc = read_docx(_save(d))
+    assert doc.blocks[0].text == "一、总体情况"
+    assert "文本框" not in doc.text and "删掉" not in doc.text

@@ -49,10 +49,43 @@ def _check_zip(data: bytes) -> None:
             raise BrokenFile("文件是 zip 压缩包，但不是 Word 文档（缺少 word/document.xml）。")
 
 
-def _paragraph_text(p: Any) -> str:
-    from docx.text.paragraph import Paragraph
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+# subtrees whose text is not the paragraph's own: text boxes and drawings, deleted text,
+# the fallback copy of alternate content, field instructions
+_SKIP = frozenset(
+    (
+        f"{_W}txbxContent",
+        f"{_W}drawing",
+        f"{_W}pict",
+        f"{_W}object",
+        f"{_W}del",
+        f"{_W}instrText",
+        f"{_MC}Fallback",
+        f"{_MC}AlternateContent",
+    )
+)
+_TEXT: dict[str, str | None] = {f"{_W}t": None, f"{_W}tab": "\t", f"{_W}br": "\n", f"{_W}cr": "\n"}
 
-    return strip_invisible(Paragraph(p, None).text)  # type: ignore[arg-type]
+
+def _paragraph_text(p: Any) -> str:
+    """The text of a ``w:p``: runs, hyperlinks, tracked insertions, smart tags and inline
+    content controls in order; <w:br/> -> "\n", <w:tab/> -> "\t"; text boxes ignored."""
+    out: list[str] = []
+
+    def walk(el: Any) -> None:
+        for child in el:
+            tag = child.tag
+            if not isinstance(tag, str) or tag in _SKIP:
+                continue
+            if tag in _TEXT:
+                mark = _TEXT[tag]
+                out.append(mark if mark is not None else child.text or "")
+            elif tag != f"{_W}p":  # a nested paragraph belongs to something else
+                walk(child)
+
+    walk(p)
+    return strip_invisible("".join(out))
 
 
 def _cell_text(tc: Any) -> str:
