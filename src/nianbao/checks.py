@@ -26,9 +26,13 @@ A rule function receives the report and returns findings; it must not modify the
 Build findings with :func:`finding`, which fills the registered default severity (a rule
 may pass another severity, e.g. info for a known variant). Sub-checks use ``id.sub`` rule
 ids (``R-SUM-ROW.org_subtotal``); they share the parent's registration.
-Compile regular expressions at module level: checks must stay well under a millisecond per
-report. Rules that need the text return ``[]`` when the report has none (built from values
-only — declare ``text=True``), and table rules treat a blank cell as 0 and list it in ``assumed_zero``.
+Compile regular expressions at module level: all checks together must stay well under a
+millisecond per report (``bench/check_speed.py``). Table rules treat a blank cell as 0 and
+list it in ``assumed_zero`` — :class:`nianbao.rules_common.Sum` does that and writes the
+arithmetic for the message (``自然人 7 + 商业企业 空白 + … = 12``); name cells with
+``schema.label_of``. Numbers read from prose come from :mod:`nianbao.textfacts`. Put the
+rule's tests (a violating variant and a consistent report) in ``tests/test_rules_*.py``;
+a new ``rules_*`` module is also added to the import list at the bottom of this file.
 
 The rule modules are imported at the bottom of this module; rules run (and findings of
 equal severity sort) by group letter, then in the order they are defined — the evaluation
