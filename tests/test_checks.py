@@ -467,3 +467,19 @@ def test_random_values_never_break_the_checks():
                 assert f.expected != (rep.get(f.cells[-1]) or 0)
 
     prop()
+
+
+@needs_samples
+@pytest.mark.parametrize("prefix", SEEDS)
+def test_findings_name_real_cells_and_speak_chinese(prefix):
+    from nianbao.schema import table_ids
+
+    known = set(table_ids("2021")) | set(table_ids("2019")) | set(table_ids("mixed"))
+    rep = hybrid_seed(prefix)
+    rep.findings = []
+    check(rep)
+    for f in rep.findings:
+        assert re.search(r"[\u4e00-\u9fff]", f.message), f.rule
+        for c in f.cells:
+            assert c in known or c.startswith(("meta.", "sections.", "fees_info.")), (f.rule, c)
+        assert len(f.fingerprint) == 16
