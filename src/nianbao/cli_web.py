@@ -1,0 +1,139 @@
+"""Click commands of the web app: ``serve`` and the ``users`` group (``users add NAME``,
+``users list``). Standalone; the lead adds them to the main group with ``cli.add_command``.
+"""
+
+from __future__ import annotations
+
+import click
+
+__all__ = ["serve", "users", "WEB_COMMANDS"]
+
+db_option = click.option(
+    "--db",
+    "db",
+    metavar="URL",
+    default=None,
+    help="数据库：SQLite 文件路径或 URL（postgresql+psycopg://…）；默认读环境变量 NIANBAO_DB，再默认 ./nianbao.db。",
+)
+users_file_option = click.option(
+    "--users-file",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="用户文件（JSON）；不指定时用户保存在数据库中。",
+)
+
+
+def _missing_web(exc: ImportError) -> click.ClickException:
+    return click.ClickException(
+        f"网页功能需要额外的软件包（{exc.name}）：pip install 'nianbao[web]'"
+    )
+
+
+@click.command("serve")
+@db_option
+@users_file_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="监听地址。")
+@click.option("--port", default=8000, show_default=True, type=int, help="端口。")
+@click.option(
+    "--max-file-mb",
+    default=50,
+    show_default=True,
+    type=click.IntRange(1, 1024),
+    help="单个上传文件的大小上限（MB）。",
+)
+@click.option(
+    "--max-files",
+    default=200,
+    show_default=True,
+    type=click.IntRange(1, 10000),
+    help="每次上传的文件数上限。",
+)
+def serve(
+    db: str | None,
+    users_file: str | None,
+    host: str,
+    port: int,
+    max_file_mb: int,
+    max_files: int,
+) -> None:
+    """启动网页版：浏览、审核、对比和统计库中的报告，上传新报告。
+
+    用 nianbao users add 创建账号后，审核、重新检查和上传需要登录；浏览不需要。
+
+    Example: nianbao serve --db corpus.db --port 8000
+    """
+    try:
+        import uvicorn
+
+        from .web.app import create_app
+    except ImportError as exc:
+        raise _missing_web(exc) from exc
+    from .errors import NianbaoError
+
+    try:
+        app = create_app(
+            db, users_file, max_file_bytes=max_file_mb * 1024 * 1024, max_files=max_files
+        )
+    except NianbaoError as exc:
+        raise click.ClickException(str(exc)) from exc
+    login = (
+        "需要登录才能审核" if app.state.web.users.any_users() else "未设置用户，任何人都可以审核"
+    )
+    click.echo(f"年报审核网页：http://{host}:{port}/ （{login}；按 Ctrl+C 停止）")
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+@click.group("users")
+def users() -> None:
+    """管理网页版的用户（审核人员）。"""
+
+
+@users.command("add")
+@click.argument("name")
+@click.option("--password", default=None, help="密码（不指定时提示输入；至少 8 个字符）。")
+@db_option
+@users_file_option
+def users_add(name: str, password: str | None, db: str | None, users_file: str | None) -> None:
+    """添加用户，或重设已有用户的密码。
+
+    Example: nianbao users add 张三 --db corpus.db
+    """
+    try:
+        from .store.db import open_store
+        from .web.auth import UserStore
+    except ImportError as exc:
+        raise _missing_web(exc) from exc
+    if password is None:
+        password = click.prompt("密码", hide_input=True, confirmation_prompt="再次输入密码")
+    engine = None if users_file else open_store(db)
+    try:
+        UserStore(engine, users_file).add(name, password)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        if engine is not None:
+            engine.dispose()
+    click.echo(f"已保存用户“{name}”。")
+
+
+@users.command("list")
+@db_option
+@users_file_option
+def users_list(db: str | None, users_file: str | None) -> None:
+    """列出用户。"""
+    from .store.db import open_store
+    from .web.auth import UserStore
+
+    engine = None if users_file else open_store(db)
+    try:
+        names = UserStore(engine, users_file).names()
+    finally:
+        if engine is not None:
+            engine.dispose()
+    if not names:
+        click.echo("还没有用户（网页版任何人都可以审核）。")
+    for n in names:
+        click.echo(n)
+
+
+WEB_COMMANDS = (serve, users)

@@ -1,0 +1,18 @@
+"""The web app of nianbao (``nianbao serve``): review, compare and chart stored reports.
+
+``create_app(db_url=None, users_file=None, ...)`` in :mod:`nianbao.web.app` builds the FastAPI
+application: server-rendered pages (Jinja2, htmx, ECharts vendored under ``static/vendor``)
+and a REST API under ``/api/v1``. This package is a front end: the work is in
+``nianbao.store`` and the parser; :mod:`nianbao.web.services` holds the queries the store
+does not have yet.
+"""
+
+from __future__ import annotations
+
+__all__ = ["create_app"]
+
+
+def create_app(*args, **kwargs):  # type: ignore[no-untyped-def]
+    from .app import create_app as _create
+
+    return _create(*args, **kwargs)

@@ -1,0 +1,805 @@
+# ruff: noqa: B008  (FastAPI declares parameters with Depends/Query/Form defaults)
+"""REST API under ``/api/v1`` (OpenAPI at ``/api/v1/openapi.json``, docs at ``/api/docs``).
+
+Every error has one JSON body: ``{"ok": false, "error": "<Chinese message>", "errors": [...],
+"status": <HTTP status>}`` (see ``app.py``). Changing actions (upload, review, re-check) need
+a login when the server has users: a session cookie (``/api/v1/login``) or HTTP Basic.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from typing import Any, Literal
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+from pydantic import BaseModel, Field
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from starlette.datastructures import UploadFile
+
+from ..schema import label_of
+from ..store.db import session_scope, write_engine
+from ..store.models import SourceFile, StoredFinding, StoredReport
+from ..store.queries import report_findings, report_values
+from . import services as sv
+from .auth import COOKIE_NAME, SESSION_SECONDS
+from .state import WebError, current_user, db_session, login_required, require_writer, state_of
+
+__all__ = ["router", "accept_upload", "export_response"]
+
+router = APIRouter(prefix="/api/v1", tags=["nianbao"])
+
+
+# ------------------------------------------------------------------ models
+class ErrorOut(BaseModel):
+    ok: bool = False
+    error: str
+    errors: list[Any] = []
+    status: int
+
+
+class ReportOut(BaseModel):
+    id: int
+    agency: str | None
+    agency_id: int | None
+    year: int | None
+    layout: str
+    title: str | None
+    published: str | None
+    file_name: str
+    sha256: str
+    n_errors: int
+    n_warnings: int
+    n_infos: int
+    parser_version: str
+    updated_at: datetime
+
+
+class ReportListOut(BaseModel):
+    ok: bool = True
+    total: int
+    offset: int
+    items: list[ReportOut]
+
+
+class ValueOut(BaseModel):
+    field_id: str
+    label: str
+    value: int | float | None
+    raw: str | None
+    blank: bool
+    provenance: dict[str, Any] | None = None
+
+
+class FindingOut(BaseModel):
+    id: int
+    report_id: int
+    origin: str
+    rule: str
+    severity: str
+    cells: list[str]
+    cell_labels: list[str]
+    message: str
+    expected: Any = None
+    actual: Any = None
+    fingerprint: str
+    status: str
+    note: str | None
+    decided_at: datetime | None
+
+
+class ReportDetailOut(BaseModel):
+    ok: bool = True
+    report: ReportOut
+    meta: dict[str, Any]
+    values: list[ValueOut]
+    findings: list[FindingOut]
+
+
+class SourceOut(BaseModel):
+    ok: bool = True
+    report_id: int
+    field_id: str
+    label: str
+    present: bool
+    raw: str | None
+    blank: bool | None
+    provenance: dict[str, Any]
+    media_type: str | None
+    line: int | None
+    before: str
+    mark: str
+    after: str
+    context: list[tuple[int, str]]
+    pdf_image: bool
+    note: str | None
+
+
+class ReviewIn(BaseModel):
+    status: Literal["open", "confirmed", "dismissed"] = Field(
+        description="open 待审核 / confirmed 已确认 / dismissed 已排除"
+    )
+    note: str | None = Field(default=None, max_length=4000)
+
+
+class ReviewOut(BaseModel):
+    ok: bool = True
+    finding: FindingOut
+
+
+class RecheckOut(BaseModel):
+    ok: bool = True
+    status: str
+    report: ReportOut | None
+
+
+class JobFileOut(BaseModel):
+    name: str
+    size: int
+    status: str
+    status_zh: str
+    message: str | None
+    report_id: int | None
+
+
+class UploadOut(BaseModel):
+    ok: bool = True
+    id: str
+    total: int
+    finished: int
+    done: bool
+    percent: int
+    files: list[JobFileOut]
+
+
+class ProblemFileOut(BaseModel):
+    name: str
+    sha256: str
+    size: int
+    status: str
+    error_kind: str | None
+    error: str | None
+
+
+class ProblemListOut(BaseModel):
+    ok: bool = True
+    items: list[ProblemFileOut]
+
+
+class AgencyOut(BaseModel):
+    id: int
+    name: str
+    kind: str
+    level: str
+    years: list[int]
+    with_errors: int
+
+
+class AgencyListOut(BaseModel):
+    ok: bool = True
+    items: list[AgencyOut]
+
+
+class SeriesOut(BaseModel):
+    name: str
+    data: list[int | float | None]
+
+
+class ChartOut(BaseModel):
+    series: list[SeriesOut]
+    lines: list[SeriesOut] = []
+    formula: str
+
+
+class AgencyDetailOut(BaseModel):
+    ok: bool = True
+    agency: AgencyOut
+    years: list[int]
+    report_ids: list[int]
+    reports: list[ReportOut]
+    charts: dict[str, ChartOut]
+
+
+class CoverageRowOut(BaseModel):
+    agency_id: int
+    agency: str
+    kind: str
+    level: str
+    reports: list[int | None]
+    errors: list[int | None]
+
+
+class CoverageOut(BaseModel):
+    ok: bool = True
+    years: list[int]
+    total: int
+    missing: dict[int, int]
+    present: dict[int, int]
+    rows: list[CoverageRowOut]
+
+
+class CompareRowOut(BaseModel):
+    field_id: str
+    label: str
+    first: int | float | None
+    second: int | float | None
+    first_present: bool
+    second_present: bool
+    changed: bool
+    delta: int | float | None
+
+
+class CompareOut(BaseModel):
+    ok: bool = True
+    first: ReportOut
+    second: ReportOut
+    same_agency: bool
+    rows: list[CompareRowOut]
+    cross_findings: list[FindingOut]
+
+
+class RankEntryOut(BaseModel):
+    rank: int | None
+    agency_id: int
+    agency: str
+    report_id: int
+    value: float | int | None
+    numerator: float | int | None
+    denominator: float | int | None
+
+
+class RankingOut(BaseModel):
+    ok: bool = True
+    year: int | None
+    indicator: str
+    name: str
+    formula: str
+    guard: str
+    min_denominator: int
+    ranked: list[RankEntryOut]
+    unranked: list[RankEntryOut]
+
+
+class LoginIn(BaseModel):
+    name: str = Field(max_length=100)
+    password: str = Field(max_length=1000)
+
+
+class OkOut(BaseModel):
+    ok: bool = True
+    user: str | None = None
+    login_required: bool = False
+
+
+class HealthOut(BaseModel):
+    ok: bool = True
+    reports: int
+    files: int
+    login_required: bool
+
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorOut},
+    401: {"model": ErrorOut},
+    404: {"model": ErrorOut},
+    413: {"model": ErrorOut},
+    422: {"model": ErrorOut},
+}
+
+
+# ------------------------------------------------------------------ converters
+def report_out(rep: StoredReport, sf: SourceFile) -> ReportOut:
+    return ReportOut(
+        id=rep.id,
+        agency=rep.agency_name,
+        agency_id=rep.agency_id,
+        year=rep.year,
+        layout=rep.layout,
+        title=rep.title,
+        published=rep.published,
+        file_name=sf.name,
+        sha256=sf.sha256,
+        n_errors=rep.n_errors,
+        n_warnings=rep.n_warnings,
+        n_infos=rep.n_infos,
+        parser_version=rep.parser_version,
+        updated_at=rep.updated_at,
+    )
+
+
+def finding_out(f: StoredFinding) -> FindingOut:
+    cells = list(f.cells or [])
+    return FindingOut(
+        id=f.id,
+        report_id=f.report_id,
+        origin=f.origin,
+        rule=f.rule,
+        severity=f.severity,
+        cells=cells,
+        cell_labels=[label_of(c) for c in cells],
+        message=f.message,
+        expected=f.expected,
+        actual=f.actual,
+        fingerprint=f.fingerprint,
+        status=f.status,
+        note=f.note,
+        decided_at=f.decided_at,
+    )
+
+
+def _not_found(exc: sv.NotFound) -> WebError:
+    return WebError(404, str(exc))
+
+
+# ------------------------------------------------------------------ health / auth
+@router.get("/health", response_model=HealthOut)
+def health(request: Request, s: Session = Depends(db_session)) -> HealthOut:
+    return HealthOut(
+        reports=s.scalar(select(func.count()).select_from(StoredReport)) or 0,
+        files=s.scalar(select(func.count()).select_from(SourceFile)) or 0,
+        login_required=login_required(request),
+    )
+
+
+@router.post("/login", response_model=OkOut, responses=ERRORS)
+def login(body: LoginIn, request: Request, response: Response) -> OkOut:
+    st = state_of(request)
+    if not st.users.check(body.name, body.password):
+        raise WebError(401, "用户名或密码不正确。")
+    response.set_cookie(
+        COOKIE_NAME,
+        st.signer.sign(body.name),
+        max_age=SESSION_SECONDS,
+        httponly=True,
+        samesite="strict",
+    )
+    return OkOut(user=body.name, login_required=True)
+
+
+@router.post("/logout", response_model=OkOut)
+def logout(response: Response) -> OkOut:
+    response.delete_cookie(COOKIE_NAME)
+    return OkOut()
+
+
+@router.get("/me", response_model=OkOut)
+def me(request: Request) -> OkOut:
+    return OkOut(user=current_user(request), login_required=login_required(request))
+
+
+# ------------------------------------------------------------------ reports
+@router.get("/reports", response_model=ReportListOut, responses=ERRORS)
+def list_reports(
+    s: Session = Depends(db_session),
+    agency: str | None = Query(None, max_length=200, description="机关名称（或其一部分）"),
+    year: int | None = Query(None, ge=1900, le=2200),
+    has_errors: bool = False,
+    offset: int = Query(0, ge=0),
+    limit: int = Query(100, ge=1, le=1000),
+) -> ReportListOut:
+    rows, total = sv.list_report_page(s, agency, year, has_errors, offset, limit)
+    return ReportListOut(total=total, offset=offset, items=[report_out(r, f) for r, f in rows])
+
+
+@router.get("/reports/{report_id}", response_model=ReportDetailOut, responses=ERRORS)
+def get_report(report_id: int, s: Session = Depends(db_session)) -> ReportDetailOut:
+    try:
+        rep, sf = sv.report_header(s, report_id)
+    except sv.NotFound as exc:
+        raise _not_found(exc) from exc
+    return ReportDetailOut(
+        report=report_out(rep, sf),
+        meta=rep.meta or {},
+        values=[ValueOut(**v.__dict__) for v in report_values(s, report_id)],
+        findings=[finding_out(f) for f in report_findings(s, report_id)],
+    )
+
+
+@router.get("/reports/{report_id}/source/{field_id}", response_model=SourceOut, responses=ERRORS)
+def get_source(report_id: int, field_id: str, s: Session = Depends(db_session)) -> SourceOut:
+    try:
+        return SourceOut(**sv.source_snippet(s, report_id, field_id))
+    except sv.NotFound as exc:
+        raise _not_found(exc) from exc
+
+
+@router.post("/reports/{report_id}/recheck", response_model=RecheckOut, responses=ERRORS)
+def recheck(report_id: int, request: Request) -> RecheckOut:
+    require_writer(request)
+    st = state_of(request)
+    try:
+        status = sv.recheck_report(st.engine, report_id)
+    except sv.NotFound as exc:
+        raise _not_found(exc) from exc
+    with Session(st.engine) as s:
+        try:
+            rep, sf = sv.report_header(s, report_id)
+            out = report_out(rep, sf)
+        except sv.NotFound:
+            out = None
+    return RecheckOut(status=status, report=out)
+
+
+@router.post("/findings/{finding_id}/review", response_model=ReviewOut, responses=ERRORS)
+def review(finding_id: int, body: ReviewIn, request: Request) -> ReviewOut:
+    user = require_writer(request)
+    st = state_of(request)
+    try:
+        with session_scope(write_engine(st.engine)) as s:
+            row = sv.review_finding(s, finding_id, body.status, body.note, user)
+            s.flush()
+            out = finding_out(row)
+    except sv.NotFound as exc:
+        raise _not_found(exc) from exc
+    return ReviewOut(finding=out)
+
+
+# ------------------------------------------------------------------ uploads
+async def accept_upload(request: Request) -> sv.UploadJob:
+    """Read a multipart upload (field ``files``, one or many), refuse what the CLI would
+    refuse, and queue the rest for parsing in the background."""
+    require_writer(request)
+    st = state_of(request)
+    limits = st.limits
+    length = request.headers.get("content-length")
+    ceiling = limits.max_files * limits.max_file_bytes + 1024 * 1024
+    if length and length.isdigit() and int(length) > ceiling:
+        raise WebError(413, f"上传内容过大：{limits.describe()}。")
+    try:
+        form = await request.form(max_files=limits.max_files * 4 + 16, max_fields=100)
+    except Exception as exc:  # noqa: BLE001 - malformed multipart bodies
+        raise WebError(400, f"上传内容无法读取：{exc}") from exc
+    files = [f for f in form.getlist("files") if isinstance(f, UploadFile)]
+    if not files:
+        raise WebError(400, "没有收到文件：请选择一个或多个报告文件（字段名 files）。")
+    if len(files) > limits.max_files:
+        raise WebError(
+            413,
+            f"一次上传了 {len(files)} 个文件，超过上限：{limits.describe()}。",
+            [
+                {"name": sv.safe_name(f.filename), "error": "超过文件数上限"}
+                for f in files[limits.max_files :]
+            ],
+        )
+    job = st.jobs.new()
+    accepted: list[tuple[sv.JobFile, bytes]] = []
+    for f in files:
+        name = sv.safe_name(f.filename)
+        data = await f.read(limits.max_file_bytes + 1)
+        size = len(data)
+        if size > limits.max_file_bytes:
+            size = f.size or size
+        await f.close()
+        jf = sv.JobFile(name=name, size=size)
+        problem = sv.check_upload(data, limits)
+        if problem is not None:
+            jf.status, jf.message = "rejected", str(problem)
+        else:
+            jf.sha256 = hashlib.sha256(data).hexdigest()
+            accepted.append((jf, data))
+        job.files.append(jf)
+    if accepted:
+        st.jobs.submit(st.engine, job, accepted)
+    return job
+
+
+def _upload_out(job: sv.UploadJob) -> UploadOut:
+    d = job.to_dict()
+    return UploadOut(**d)
+
+
+@router.post("/uploads", response_model=UploadOut, status_code=202, responses=ERRORS)
+async def upload(request: Request) -> UploadOut:
+    """上传一个或多个报告文件（multipart 字段 files），后台解析入库；返回任务进度。"""
+    return _upload_out(await accept_upload(request))
+
+
+@router.get("/uploads/{job_id}", response_model=UploadOut, responses=ERRORS)
+def upload_status(job_id: str, request: Request) -> UploadOut:
+    job = state_of(request).jobs.get(job_id)
+    if job is None:
+        raise WebError(404, "没有这个上传任务（服务重启后任务记录会清空，已入库的报告不受影响）。")
+    return _upload_out(job)
+
+
+@router.get("/files/problems", response_model=ProblemListOut)
+def problems(s: Session = Depends(db_session)) -> ProblemListOut:
+    return ProblemListOut(
+        items=[
+            ProblemFileOut(
+                name=f.name,
+                sha256=f.sha256,
+                size=f.size,
+                status=f.status,
+                error_kind=f.error_kind,
+                error=f.error,
+            )
+            for f in sv.problem_files(s)
+        ]
+    )
+
+
+# ------------------------------------------------------------------ corpus
+@router.get("/agencies", response_model=AgencyListOut)
+def agencies(
+    s: Session = Depends(db_session), q: str | None = Query(None, max_length=200)
+) -> AgencyListOut:
+    return AgencyListOut(
+        items=[
+            AgencyOut(
+                id=a["agency"].id,
+                name=a["agency"].name,
+                kind=a["agency"].kind,
+                level=a["agency"].level,
+                years=a["years"],
+                with_errors=a["with_errors"],
+            )
+            for a in sv.search_agencies(s, q)
+        ]
+    )
+
+
+@router.get("/agencies/{agency_id}", response_model=AgencyDetailOut, responses=ERRORS)
+def agency(agency_id: int, s: Session = Depends(db_session)) -> AgencyDetailOut:
+    try:
+        d = sv.agency_series(s, agency_id)
+    except sv.NotFound as exc:
+        raise _not_found(exc) from exc
+    ag = d["agency"]
+    charts = {}
+    for key, c in d["charts"].items():
+        lines = c.get("lines") or ([c["line"]] if c.get("line") else [])
+        charts[key] = ChartOut(
+            series=[SeriesOut(**x) for x in c["series"]],
+            lines=[SeriesOut(**x) for x in lines],
+            formula=c["formula"],
+        )
+    return AgencyDetailOut(
+        agency=AgencyOut(
+            id=ag.id,
+            name=ag.name,
+            kind=ag.kind,
+            level=ag.level,
+            years=d["years"],
+            with_errors=sum(1 for r, _ in d["reports"] if r.n_errors),
+        ),
+        years=d["years"],
+        report_ids=d["report_ids"],
+        reports=[report_out(r, f) for r, f in d["reports"]],
+        charts=charts,
+    )
+
+
+def _years(year: list[int] | None) -> list[int] | None:
+    return [y for y in year if 1900 <= y <= 2200] if year else None
+
+
+@router.get("/coverage", response_model=CoverageOut)
+def coverage(
+    s: Session = Depends(db_session),
+    year: list[int] | None = Query(None),
+    q: str | None = Query(None, max_length=200),
+    only_missing: bool = False,
+    offset: int = Query(0, ge=0),
+    limit: int = Query(500, ge=1, le=5000),
+) -> CoverageOut:
+    g = sv.coverage_grid(s, _years(year), q, only_missing, offset, limit)
+    return CoverageOut(
+        years=g["years"],
+        total=g["total"],
+        missing=g["missing"],
+        present=g["present"],
+        rows=[
+            CoverageRowOut(
+                agency_id=r["agency_id"],
+                agency=r["agency"],
+                kind=r["kind"],
+                level=r["level"],
+                reports=[None if c is None else c[0] for c in r["cells"]],
+                errors=[None if c is None else c[1] for c in r["cells"]],
+            )
+            for r in g["rows"]
+        ],
+    )
+
+
+@router.get("/compare", response_model=CompareOut, responses=ERRORS)
+def compare(
+    a: int, b: int, changed_only: bool = False, s: Session = Depends(db_session)
+) -> CompareOut:
+    try:
+        c = sv.compare_by_ids(s, a, b, changed_only)
+    except sv.NotFound as exc:
+        raise _not_found(exc) from exc
+    return CompareOut(
+        first=report_out(*c.first),
+        second=report_out(*c.second),
+        same_agency=c.same_agency,
+        rows=[
+            CompareRowOut(
+                field_id=r.field_id,
+                label=r.label,
+                first=r.first,
+                second=r.second,
+                first_present=r.first_present,
+                second_present=r.second_present,
+                changed=r.changed,
+                delta=r.delta,
+            )
+            for r in c.rows
+        ],
+        cross_findings=[finding_out(f) for f in c.cross_findings],
+    )
+
+
+def _rank_entry(e: dict[str, Any], key: str) -> RankEntryOut:
+    ind = e["indicators"][key]
+    return RankEntryOut(
+        rank=e["rank"],
+        agency_id=e["agency_id"],
+        agency=e["agency"],
+        report_id=e["report_id"],
+        value=ind["value"],
+        numerator=ind["num"],
+        denominator=ind["den"],
+    )
+
+
+@router.get("/ranking", response_model=RankingOut, responses=ERRORS)
+def ranking(
+    s: Session = Depends(db_session),
+    year: int | None = Query(None, ge=1900, le=2200),
+    indicator: str = Query("open_rate", max_length=64),
+    q: str | None = Query(None, max_length=200),
+    level: str | None = Query(None, max_length=16),
+    kind: str | None = Query(None, max_length=16),
+    order: Literal["desc", "asc"] = "desc",
+) -> RankingOut:
+    try:
+        r = sv.ranking(s, year, indicator, q, level, kind, order == "desc")
+    except ValueError as exc:
+        raise WebError(400, str(exc)) from exc
+    ind = r["indicator"]
+    return RankingOut(
+        year=r["year"],
+        indicator=ind.key,
+        name=ind.name,
+        formula=ind.formula,
+        guard=r["guard"],
+        min_denominator=sv.MIN_DENOMINATOR,
+        ranked=[_rank_entry(e, ind.key) for e in r["ranked"]],
+        unranked=[_rank_entry(e, ind.key) for e in r["unranked"]],
+    )
+
+
+# ------------------------------------------------------------------ exports
+EXPORTS = ("reports", "values", "findings", "coverage", "ranking", "agencies")
+
+
+def export_response(
+    request: Request,
+    what: str,
+    fmt: str,
+    params: dict[str, Any],
+) -> Response:
+    """The file of an export, built by the store's exporters (reports, values, findings)
+    or from the list a page shows (coverage, ranking, agencies)."""
+    if what not in EXPORTS:
+        raise WebError(404, f"不能导出 {what}，可选：{'、'.join(EXPORTS)}。")
+    if fmt not in sv.EXPORT_MEDIA:
+        raise WebError(400, f"不支持的导出格式 {fmt}，可选：csv、xlsx。")
+    st = state_of(request)
+    agency_q = params.get("agency") or params.get("q")
+    year = params.get("year")
+    if what in ("reports", "values", "findings"):
+        data = sv.export_store(
+            st.engine, what, fmt, agency_q or None, year, bool(params.get("has_errors"))
+        )
+    else:
+        with Session(st.engine) as s:
+            headers, rows = _list_rows(s, what, params)
+        data = sv.table_bytes(headers, rows, fmt, _SHEETS[what])
+    filename = f"nianbao-{what}.{fmt}"
+    return Response(
+        data,
+        media_type=sv.EXPORT_MEDIA[fmt],
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+_SHEETS = {"coverage": "覆盖情况", "ranking": "排名", "agencies": "机关"}
+
+
+def _list_rows(s: Session, what: str, params: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
+    q = params.get("q") or params.get("agency")
+    if what == "agencies":
+        items = sv.search_agencies(s, q, limit=100_000)
+        return ["机关编号", "机关", "类别", "层级", "有报告的年度", "有错误的报告数"], [
+            [
+                a["agency"].id,
+                a["agency"].name,
+                a["agency"].kind,
+                a["agency"].level,
+                "、".join(map(str, a["years"])),
+                a["with_errors"],
+            ]
+            for a in items
+        ]
+    if what == "coverage":
+        years = params.get("years") or None
+        g = sv.coverage_grid(s, years, q, bool(params.get("only_missing")), 0, 10**9)
+        headers = ["机关编号", "机关", *[f"{y}年" for y in g["years"]]]
+        rows = []
+        for r in g["rows"]:
+            cells = []
+            for c in r["cells"]:
+                if c is None:
+                    cells.append("未发布")
+                else:
+                    cells.append(f"有错误（{c[1]}）" if c[1] else "已发布")
+            rows.append([r["agency_id"], r["agency"], *cells])
+        return headers, rows
+    try:
+        r = sv.ranking(
+            s,
+            params.get("year"),
+            params.get("indicator") or "open_rate",
+            q,
+            params.get("level"),
+            params.get("kind"),
+            params.get("order", "desc") != "asc",
+        )
+    except ValueError as exc:
+        raise WebError(400, str(exc)) from exc
+    ind = r["indicator"]
+    headers = ["名次", "机关", "报告编号", ind.name, "分子", "分母", "说明"]
+    rows = []
+    for e in [*r["ranked"], *r["unranked"]]:
+        x = e["indicators"][ind.key]
+        value = x["value"]
+        if value is not None and ind.percent:
+            value = round(100 * value, 2)
+        note = (
+            ""
+            if e["rank"]
+            else (f"分母不足 {sv.MIN_DENOMINATOR}，不排名" if value is not None else "无法计算")
+        )
+        rows.append([e["rank"], e["agency"], e["report_id"], value, x["num"], x["den"], note])
+    return headers, rows
+
+
+@router.get(
+    "/export/{what}",
+    responses={200: {"content": {"text/csv": {}, sv.EXPORT_MEDIA["xlsx"]: {}}}, **ERRORS},
+)
+def export(
+    what: str,
+    request: Request,
+    format: Literal["csv", "xlsx"] = "csv",  # noqa: A002 - the query parameter's name
+    agency: str | None = Query(None, max_length=200),
+    q: str | None = Query(None, max_length=200),
+    year: int | None = Query(None, ge=1900, le=2200),
+    years: list[int] | None = Query(None),
+    has_errors: bool = False,
+    only_missing: bool = False,
+    indicator: str | None = Query(None, max_length=64),
+    level: str | None = Query(None, max_length=16),
+    kind: str | None = Query(None, max_length=16),
+    order: Literal["desc", "asc"] = "desc",
+) -> Response:
+    """导出列表：reports（宽表）、values（长表）、findings（问题清单）用库的导出功能；
+    coverage、ranking、agencies 导出页面上的列表。format=csv 或 xlsx。"""
+    params = {
+        "agency": agency,
+        "q": q,
+        "year": year,
+        "years": _years(years),
+        "has_errors": has_errors,
+        "only_missing": only_missing,
+        "indicator": indicator,
+        "level": level,
+        "kind": kind,
+        "order": order,
+    }
+    return export_response(request, what, format, params)

@@ -1,0 +1,146 @@
+"""The FastAPI application factory of ``nianbao serve``."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from ..errors import NianbaoError
+from ..store.db import open_store, resolve_url
+from . import api, views
+from .auth import SessionSigner, UserStore
+from .services import JobRegistry, UploadLimits, ensure_web_tables
+from .state import WebError, WebState
+
+__all__ = ["create_app", "STATIC_DIR"]
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+
+_HTTP_ZH = {
+    400: "请求有误。",
+    401: "需要登录。",
+    403: "没有权限。",
+    404: "找不到这个页面或数据。",
+    405: "不支持这种请求方式。",
+    413: "上传内容过大。",
+    422: "请求参数不正确。",
+    500: "服务器内部错误。",
+}
+
+
+def _error_body(status: int, message: str, errors: list[Any] | None = None) -> dict[str, Any]:
+    return {"ok": False, "error": message, "errors": errors or [], "status": status}
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
+    out = []
+    for e in exc.errors():
+        loc = ".".join(str(x) for x in e.get("loc", ()) if x not in ("body", "query", "path"))
+        out.append({"field": loc, "type": e.get("type"), "message": e.get("msg")})
+    return out
+
+
+def create_app(
+    db_url: str | None = None,
+    users_file: str | os.PathLike[str] | None = None,
+    *,
+    max_file_bytes: int = 50 * 1024 * 1024,
+    max_files: int = 200,
+    secret: str | None = None,
+) -> FastAPI:
+    """The web app over the store at ``db_url`` (a SQLite path or URL; default env
+    NIANBAO_DB, else ./nianbao.db). With users (in ``users_file`` or the store's
+    ``web_users`` table) review, re-check and upload need a login."""
+    engine = open_store(db_url)
+    ensure_web_tables(engine)
+    state = WebState(
+        engine=engine,
+        users=UserStore(engine, users_file),
+        signer=SessionSigner(secret),
+        jobs=JobRegistry(),
+        limits=UploadLimits(max_file_bytes=max_file_bytes, max_files=max_files),
+        db_label=_db_label(resolve_url(db_url)),
+    )
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        engine.dispose()
+
+    app = FastAPI(
+        lifespan=lifespan,
+        title="nianbao 年报审核",
+        description="政府信息公开工作年度报告的审核、比较与统计接口。",
+        version=_version(),
+        openapi_url="/api/v1/openapi.json",
+        docs_url="/api/docs",
+        redoc_url=None,
+    )
+    app.state.web = state
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.include_router(api.router)
+    app.include_router(views.router)
+
+    @app.exception_handler(WebError)
+    async def _web_error(request: Request, exc: WebError) -> Response:
+        if _wants_json(request):
+            return JSONResponse(_error_body(exc.status, exc.message, exc.errors), exc.status)
+        return views.error_page(request, exc.status, exc.message, exc.errors)
+
+    @app.exception_handler(NianbaoError)
+    async def _nianbao_error(request: Request, exc: NianbaoError) -> Response:
+        return await _web_error(request, WebError(400, str(exc)))
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
+        errors = _validation_errors(exc)
+        return await _web_error(request, WebError(422, "请求参数不正确。", errors))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        message = _HTTP_ZH.get(exc.status_code, "请求无法处理。")
+        return await _web_error(request, WebError(exc.status_code, message))
+
+    @app.exception_handler(Exception)
+    async def _crash(request: Request, exc: Exception) -> Response:
+        return await _web_error(
+            request, WebError(500, f"服务器内部错误（{type(exc).__name__}），请联系管理员。")
+        )
+
+    @app.middleware("http")
+    async def _headers(request: Request, call_next: Any) -> Response:
+        response: Response = await call_next(request)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        return response
+
+    return app
+
+
+def _db_label(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001
+        return "（数据库）"
+
+
+def _version() -> str:
+    import nianbao
+
+    return str(nianbao.__version__)

@@ -1,0 +1,532 @@
+# ruff: noqa: B008  (FastAPI declares parameters with Depends/Query/Form defaults)
+"""Server-rendered pages (Jinja2, autoescaped; htmx for the small interactive parts).
+
+Every word a page shows is Chinese. Pages that change the store (upload, review,
+re-check) need a login when the server has users; reading stays open.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ..schema import SECTION_HEADINGS, label_of
+from ..store.db import session_scope, write_engine
+from ..store.models import Agency, SourceFile, StoredReport
+from . import services as sv
+from . import tables
+from .api import accept_upload, export_response
+from .auth import COOKIE_NAME, SESSION_SECONDS
+from .state import WebError, current_user, db_session, login_required, require_writer, state_of
+
+__all__ = ["router", "templates", "error_page"]
+
+TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
+router = APIRouter(include_in_schema=False)
+
+KIND_ZH = {
+    "government": "人民政府",
+    "department": "部门",
+    "township": "乡镇街道",
+    "unknown": "未分类",
+}
+LEVEL_ZH = {
+    "national": "国家级",
+    "provincial": "省级",
+    "prefecture": "市级",
+    "county": "县级",
+    "township": "乡级",
+    "unknown": "未知",
+}
+_META_LABELS = {
+    "meta.published": "发布日期",
+    "meta.format": "报告格式",
+    "meta.period_start": "统计期限起",
+    "meta.period_end": "统计期限止",
+    "meta.year": "年度",
+    "meta.agency": "机关名称",
+    "meta.title": "标题",
+}
+
+
+def cell_label(cid: str) -> str:
+    if cid.startswith("prev."):
+        return "上年" + cell_label(cid[5:])
+    if cid.startswith("sections."):
+        return SECTION_HEADINGS.get(cid[9:], "正文" if cid[9:] == "closing" else cid[9:])
+    if cid in _META_LABELS:
+        return _META_LABELS[cid]
+    return label_of(cid)
+
+
+def fmt_value(v: Any) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float):
+        return f"{v:,.4f}".rstrip("0").rstrip(".") if not v.is_integer() else f"{int(v)}"
+    return str(v)
+
+
+def fmt_rate(v: Any) -> str:
+    return "—" if v is None else f"{100 * v:.1f}%"
+
+
+templates.env.filters["cell_label"] = cell_label
+templates.env.filters["fmt_value"] = fmt_value
+templates.env.filters["fmt_rate"] = fmt_rate
+templates.env.globals.update(
+    SEVERITY_ZH=sv.SEVERITY_ZH,
+    STATUS_ZH=sv.STATUS_ZH,
+    LAYOUT_ZH=sv.LAYOUT_ZH,
+    KIND_ZH=KIND_ZH,
+    LEVEL_ZH=LEVEL_ZH,
+    ECHARTS="vendor/echarts-6.1.0.min.js",
+    HTMX="vendor/htmx-4.0.1.min.js",
+)
+
+
+def render(
+    request: Request, name: str, ctx: dict[str, Any] | None = None, status: int = 200
+) -> HTMLResponse:
+    base = {
+        "user": current_user(request),
+        "login_required": login_required(request),
+        "path": request.url.path,
+    }
+    base.update(ctx or {})
+    return templates.TemplateResponse(request, name, base, status_code=status)
+
+
+def error_page(
+    request: Request, status: int, message: str, errors: list[Any] | None = None
+) -> HTMLResponse:
+    if request.headers.get("hx-request"):
+        return templates.TemplateResponse(
+            request, "_error.html", {"message": message, "errors": errors or []}, status_code=status
+        )
+    return render(
+        request,
+        "error.html",
+        {"status": status, "message": message, "errors": errors or []},
+        status,
+    )
+
+
+def _same_origin(request: Request) -> None:
+    """Refuse a form post sent from another site (the session cookie is SameSite=Strict
+    too)."""
+    origin = request.headers.get("origin") or request.headers.get("referer")
+    if origin and origin != "null":
+        host = urlsplit(origin).netloc
+        if host and host != request.headers.get("host"):
+            raise WebError(403, "请求来源不是本站，已拒绝。")
+
+
+def _is_htmx(request: Request) -> bool:
+    return bool(request.headers.get("hx-request"))
+
+
+def _qs(**params: Any) -> str:
+    return urlencode({k: v for k, v in params.items() if v not in (None, "", False)}, doseq=True)
+
+
+# ------------------------------------------------------------------ home / login
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request, s: Session = Depends(db_session)) -> HTMLResponse:
+    n_reports = s.scalar(select(func.count()).select_from(StoredReport)) or 0
+    n_agencies = s.scalar(select(func.count()).select_from(Agency)) or 0
+    n_errors = (
+        s.scalar(select(func.count()).select_from(StoredReport).where(StoredReport.n_errors > 0))
+        or 0
+    )
+    n_problems = (
+        s.scalar(
+            select(func.count())
+            .select_from(SourceFile)
+            .where(SourceFile.status.in_(("unusable", "failed")))
+        )
+        or 0
+    )
+    recent = list(
+        s.execute(
+            select(StoredReport, SourceFile)
+            .join(SourceFile, SourceFile.id == StoredReport.source_file_id)
+            .order_by(StoredReport.updated_at.desc(), StoredReport.id.desc())
+            .limit(15)
+        )
+    )
+    return render(
+        request,
+        "index.html",
+        {
+            "n_reports": n_reports,
+            "n_agencies": n_agencies,
+            "n_errors": n_errors,
+            "n_problems": n_problems,
+            "recent": recent,
+            "db_label": state_of(request).db_label,
+        },
+    )
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(request: Request, next: str = "/") -> HTMLResponse:  # noqa: A002
+    return render(request, "login.html", {"next": _safe_next(next), "failed": False})
+
+
+def _safe_next(target: str) -> str:
+    return target if target.startswith("/") and not target.startswith("//") else "/"
+
+
+@router.post("/login", response_model=None)
+def login(
+    request: Request,
+    name: str = Form(..., max_length=100),
+    password: str = Form(..., max_length=1000),
+    next: str = Form("/"),  # noqa: A002
+) -> Response:
+    _same_origin(request)
+    st = state_of(request)
+    if not st.users.check(name, password):
+        return render(request, "login.html", {"next": _safe_next(next), "failed": True}, 401)
+    resp = RedirectResponse(_safe_next(next), status_code=303)
+    resp.set_cookie(
+        COOKIE_NAME, st.signer.sign(name), max_age=SESSION_SECONDS, httponly=True, samesite="strict"
+    )
+    return resp
+
+
+@router.post("/logout")
+def logout(request: Request) -> RedirectResponse:
+    _same_origin(request)
+    resp = RedirectResponse("/", status_code=303)
+    resp.delete_cookie(COOKIE_NAME)
+    return resp
+
+
+# ------------------------------------------------------------------ upload
+@router.get("/upload", response_class=HTMLResponse)
+def upload_page(request: Request) -> HTMLResponse:
+    st = state_of(request)
+    return render(request, "upload.html", {"limits": st.limits})
+
+
+@router.post("/upload", response_model=None)
+async def upload_post(request: Request) -> Response:
+    _same_origin(request)
+    job = await accept_upload(request)
+    return RedirectResponse(f"/upload/jobs/{job.id}", status_code=303)
+
+
+@router.get("/upload/jobs/{job_id}", response_class=HTMLResponse)
+def upload_job(request: Request, job_id: str) -> HTMLResponse:
+    if not re.fullmatch(r"[0-9a-f]{1,32}", job_id):
+        raise WebError(404, "没有这个上传任务。")
+    job = state_of(request).jobs.get(job_id)
+    if job is None:
+        raise WebError(404, "没有这个上传任务（服务重启后任务记录会清空，已入库的报告不受影响）。")
+    if _is_htmx(request):
+        return templates.TemplateResponse(request, "_job.html", {"job": job})
+    return render(request, "job.html", {"job": job})
+
+
+@router.get("/files", response_class=HTMLResponse)
+def files_page(request: Request, s: Session = Depends(db_session)) -> HTMLResponse:
+    return render(request, "files.html", {"files": sv.problem_files(s)})
+
+
+# ------------------------------------------------------------------ reports
+@router.get("/reports", response_class=HTMLResponse)
+def reports_page(
+    request: Request,
+    s: Session = Depends(db_session),
+    agency: str | None = Query(None, max_length=200),
+    year: str | None = Query(None, max_length=8),
+    has_errors: bool = False,
+    page: int = Query(1, ge=1, le=100000),
+) -> HTMLResponse:
+    y = int(year) if year and year.isdigit() else None
+    per = 100
+    rows, total = sv.list_report_page(s, agency or None, y, has_errors, (page - 1) * per, per)
+    filters = {"agency": agency, "year": y, "has_errors": has_errors}
+    return render(
+        request,
+        "reports.html",
+        {
+            "rows": rows,
+            "total": total,
+            "page": page,
+            "pages": max(1, -(-total // per)),
+            "filters": filters,
+            "qs": _qs(**filters),
+        },
+    )
+
+
+@router.get("/reports/{report_id}", response_class=HTMLResponse)
+def report_page(
+    request: Request,
+    report_id: int,
+    s: Session = Depends(db_session),
+    msg: str | None = Query(None, max_length=40),
+) -> HTMLResponse:
+    try:
+        data = sv.report_page_data(s, report_id)
+    except sv.NotFound as exc:
+        raise WebError(404, str(exc)) from exc
+    layout = data["report"].layout
+    messages = {"rechecked": "已重新解析并检查；数值未变的问题保留原审核结论。"}
+    data.update(
+        {
+            "active_rows": tables.active_table(layout),
+            "request_rows": tables.request_table(layout),
+            "review_rows": tables.review_table(),
+            "has_tables": layout not in ("legacy", "unknown"),
+            "section_headings": SECTION_HEADINGS,
+            "flash": messages.get(msg or ""),
+            "can_write": not login_required(request) or current_user(request) is not None,
+        }
+    )
+    return render(request, "report.html", data)
+
+
+@router.get("/reports/{report_id}/source/{field_id}", response_class=HTMLResponse)
+def source_partial(
+    request: Request, report_id: int, field_id: str, s: Session = Depends(db_session)
+) -> HTMLResponse:
+    if not re.fullmatch(r"[a-z0-9_.]{1,80}", field_id):
+        raise WebError(404, "没有这个单元格。")
+    try:
+        snip = sv.source_snippet(s, report_id, field_id)
+    except sv.NotFound as exc:
+        raise WebError(404, str(exc)) from exc
+    findings = [f for f in sv.report_findings(s, report_id) if field_id in (f.cells or [])]
+    ctx = {"snip": snip, "findings": findings, "report_id": report_id}
+    if _is_htmx(request):
+        return templates.TemplateResponse(request, "_source.html", ctx)
+    return render(request, "source.html", ctx)
+
+
+@router.get("/reports/{report_id}/pdf/{field_id}.png", response_model=None)
+def source_image(report_id: int, field_id: str, s: Session = Depends(db_session)) -> Response:
+    if not re.fullmatch(r"[a-z0-9_.]{1,80}", field_id):
+        raise WebError(404, "没有这个单元格。")
+    try:
+        png = sv.pdf_region_png(s, report_id, field_id)
+    except sv.NotFound as exc:
+        raise WebError(404, str(exc)) from exc
+    if png is None:
+        raise WebError(404, "这个数值没有可显示的 PDF 页面位置。")
+    return Response(png, media_type="image/png", headers={"Cache-Control": "private, max-age=600"})
+
+
+@router.post("/reports/{report_id}/recheck", response_model=None)
+def recheck(request: Request, report_id: int) -> Response:
+    _same_origin(request)
+    require_writer(request)
+    try:
+        sv.recheck_report(state_of(request).engine, report_id)
+    except sv.NotFound as exc:
+        raise WebError(404, str(exc)) from exc
+    with Session(state_of(request).engine) as s:
+        exists = s.get(StoredReport, report_id) is not None
+    if not exists:
+        return RedirectResponse("/files", status_code=303)
+    return RedirectResponse(f"/reports/{report_id}?msg=rechecked", status_code=303)
+
+
+@router.post("/findings/{finding_id}/review", response_model=None)
+def review(
+    request: Request,
+    finding_id: int,
+    status: str = Form(..., max_length=12),
+    note: str = Form("", max_length=4000),
+) -> Response:
+    _same_origin(request)
+    user = require_writer(request)
+    if status not in sv.STATUS_ZH:
+        raise WebError(422, "审核结论只能是待审核、已确认或已排除。")
+    with session_scope(write_engine(state_of(request).engine)) as s:
+        try:
+            row = sv.review_finding(s, finding_id, status, note, user)
+        except sv.NotFound as exc:
+            raise WebError(404, str(exc)) from exc
+        s.flush()
+        report_id = row.report_id
+        if _is_htmx(request):
+            return templates.TemplateResponse(
+                request, "_finding.html", {"f": row, "report_id": report_id, "can_write": True}
+            )
+    return RedirectResponse(f"/reports/{report_id}#f-{finding_id}", status_code=303)
+
+
+# ------------------------------------------------------------------ corpus
+@router.get("/agencies", response_class=HTMLResponse)
+def agencies_page(
+    request: Request, s: Session = Depends(db_session), q: str | None = Query(None, max_length=200)
+) -> HTMLResponse:
+    items = sv.search_agencies(s, q, limit=500)
+    ctx = {"items": items, "q": q or "", "qs": _qs(q=q)}
+    if _is_htmx(request):
+        return templates.TemplateResponse(request, "_agency_rows.html", ctx)
+    return render(request, "agencies.html", ctx)
+
+
+@router.get("/agencies/{agency_id}", response_class=HTMLResponse)
+def agency_page(request: Request, agency_id: int, s: Session = Depends(db_session)) -> HTMLResponse:
+    try:
+        d = sv.agency_series(s, agency_id)
+    except sv.NotFound as exc:
+        raise WebError(404, str(exc)) from exc
+    return render(request, "agency.html", {"d": d, "years": d["years"], "charts": d["charts"]})
+
+
+def _parse_years(text: str | None) -> list[int]:
+    """'2021-2024', '2022,2024' or '2023' -> years (at most 30)."""
+    out: set[int] = set()
+    for part in re.split(r"[,，\s]+", text or ""):
+        m = re.fullmatch(r"(\d{4})(?:[-–~至](\d{4}))?", part)
+        if not m:
+            continue
+        a = int(m.group(1))
+        b = int(m.group(2) or a)
+        if 1900 <= a <= b <= 2200 and b - a < 30:
+            out.update(range(a, b + 1))
+    return sorted(out)[:30]
+
+
+@router.get("/coverage", response_class=HTMLResponse)
+def coverage_page(
+    request: Request,
+    s: Session = Depends(db_session),
+    years: str | None = Query(None, max_length=100),
+    q: str | None = Query(None, max_length=200),
+    only_missing: bool = False,
+    page: int = Query(1, ge=1, le=100000),
+) -> HTMLResponse:
+    ys = _parse_years(years)
+    per = 200
+    g = sv.coverage_grid(s, ys or None, q, only_missing, (page - 1) * per, per)
+    qs_export = _qs(years=g["years"], q=q, only_missing=only_missing)
+    return render(
+        request,
+        "coverage.html",
+        {
+            "g": g,
+            "years_text": years or "",
+            "q": q or "",
+            "only_missing": only_missing,
+            "page": page,
+            "pages": max(1, -(-g["total"] // per)),
+            "qs": _qs(years=years, q=q, only_missing=only_missing),
+            "qs_export": qs_export,
+        },
+    )
+
+
+@router.get("/compare", response_class=HTMLResponse)
+def compare_page(
+    request: Request,
+    s: Session = Depends(db_session),
+    a: str | None = Query(None, max_length=12),
+    b: str | None = Query(None, max_length=12),
+    changed_only: bool = False,
+) -> HTMLResponse:
+    if not (a and b and a.isdigit() and b.isdigit()):
+        return render(
+            request,
+            "compare.html",
+            {"c": None, "a": a or "", "b": b or "", "changed_only": changed_only},
+        )
+    try:
+        c = sv.compare_by_ids(s, int(a), int(b), changed_only)
+    except sv.NotFound as exc:
+        raise WebError(404, str(exc)) from exc
+    n_changed = sum(1 for r in c.rows if r.changed)
+    return render(
+        request,
+        "compare.html",
+        {"c": c, "a": a, "b": b, "changed_only": changed_only, "n_changed": n_changed},
+    )
+
+
+@router.get("/ranking", response_class=HTMLResponse)
+def ranking_page(
+    request: Request,
+    s: Session = Depends(db_session),
+    year: str | None = Query(None, max_length=8),
+    indicator: str = Query("open_rate", max_length=64),
+    q: str | None = Query(None, max_length=200),
+    level: str | None = Query(None, max_length=16),
+    kind: str | None = Query(None, max_length=16),
+    order: str = Query("desc", max_length=4),
+) -> HTMLResponse:
+    y = int(year) if year and year.isdigit() else None
+    try:
+        r = sv.ranking(s, y, indicator, q, level or None, kind or None, order != "asc")
+    except ValueError as exc:
+        raise WebError(400, str(exc)) from exc
+    all_years = sorted(
+        y
+        for y in s.scalars(
+            select(StoredReport.year).where(StoredReport.year.is_not(None)).distinct()
+        )
+    )
+    return render(
+        request,
+        "ranking.html",
+        {
+            "r": r,
+            "indicators": sv.INDICATORS,
+            "all_years": all_years,
+            "q": q or "",
+            "level": level or "",
+            "kind": kind or "",
+            "order": order,
+            "min_den": sv.MIN_DENOMINATOR,
+            "blank_note": sv.BLANK_NOTE,
+            "qs": _qs(
+                year=r["year"], indicator=indicator, q=q, level=level, kind=kind, order=order
+            ),
+        },
+    )
+
+
+@router.get("/export/{what}.{fmt}", response_model=None)
+def export_file(
+    request: Request,
+    what: str,
+    fmt: str,
+    agency: str | None = Query(None, max_length=200),
+    q: str | None = Query(None, max_length=200),
+    year: str | None = Query(None, max_length=8),
+    years: list[int] | None = Query(None),
+    has_errors: bool = False,
+    only_missing: bool = False,
+    indicator: str | None = Query(None, max_length=64),
+    level: str | None = Query(None, max_length=16),
+    kind: str | None = Query(None, max_length=16),
+    order: str = Query("desc", max_length=4),
+) -> Response:
+    params = {
+        "agency": agency,
+        "q": q,
+        "year": int(year) if year and year.isdigit() else None,
+        "years": [y for y in years or [] if 1900 <= y <= 2200] or None,
+        "has_errors": has_errors,
+        "only_missing": only_missing,
+        "indicator": indicator,
+        "level": level or None,
+        "kind": kind or None,
+        "order": order,
+    }
+    return export_response(request, what, fmt, params)
