@@ -335,8 +335,10 @@ def test_running_heads_repeated_header_rows_and_an_image_page(tmp_path: Path) ->
     assert paras[-1] == "六、其他需要报告的事项"
 
 
-def test_table_without_rules_found_by_text_alignment(tmp_path: Path) -> None:
+@pytest.mark.parametrize("valign", ["top", "center"])
+def test_table_without_rules_found_by_text_alignment(tmp_path: Path, valign: str) -> None:
     import docx
+    from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
     from docx.shared import Cm
 
     d = docx.Document()
@@ -352,6 +354,8 @@ def test_table_without_rules_found_by_text_alignment(tmp_path: Path) -> None:
     for r, row in enumerate(rows):
         for c, text in enumerate(row):
             table.cell(r, c).text = text
+            if valign == "center":  # numbers beside the middle line of a wrapped label
+                table.cell(r, c).vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
     for cell in table.columns[0].cells:
         cell.width = Cm(5)  # narrow enough that the long label wraps
     d.add_paragraph("四、政府信息公开行政复议、行政诉讼情况")

@@ -51,6 +51,10 @@ _ENUMERATOR = re.compile(
 _HEADING = re.compile(
     r"^\s*(?:[一二三四五六七八九十]+\s*[、．.]|[（(][一二三四五六七八九十]+[）)]|第[一二三四五六七八九十]+[章节部分])"
 )
+# a section heading on its own line (not a row label such as （一）予以公开 or 一、本年新收…)
+_SECTION_LINE = re.compile(
+    r"^\s*[一二三四五六七八九十]+\s*[、．.].{0,40}(?:情况|事项|问题|工作|报告)\s*$"
+)
 _PAGE_NUMBER = re.compile(
     r"^[\s\-—–－_·•]*(?:第\s*)?[\d０-９]{1,4}(?:\s*页)?(?:\s*[/／]\s*(?:共\s*)?\d{1,4}\s*页?)?[\s\-—–－_·•]*$"
 )
@@ -501,7 +505,7 @@ def _aligned_tables(lines: list[_Line], pno: int) -> tuple[list[_Line], list[_Fr
                 break
             if not nums[j + 1]:
                 prose = len(segs[j + 1]) == 1 and nxt.x1 - nxt.x0 > 0.7 * (right - left)
-                if prose or _HEADING.match(nxt.text) and len(segs[j + 1]) == 1:
+                if prose or _SECTION_LINE.match(nxt.text):
                     break
             j += 1
             if nums[j]:
@@ -528,7 +532,7 @@ def _aligned_tables(lines: list[_Line], pno: int) -> tuple[list[_Line], list[_Fr
             and not nums[start - 1]
             and not lines[start - 1].in_margin
             and lines[start].top - lines[start - 1].bottom < 2 * (lines[start].size or 10.0)
-            and not (_HEADING.match(lines[start - 1].text) and len(segs[start - 1]) == 1)
+            and not _SECTION_LINE.match(lines[start - 1].text)
             and not (
                 len(segs[start - 1]) == 1
                 and lines[start - 1].x1 - lines[start - 1].x0 > 0.7 * (right - left)
@@ -566,6 +570,22 @@ def _aligned_frag(
         else:
             bands.append([x0, x1])
     label_end = bands[0][0]
+
+    def label_only(k: int) -> bool:
+        return not nums[k] and all(sg.x1 <= label_end + 0.5 * size for sg in segs[k])
+
+    def gap(a: int, b: int) -> float:
+        return lines[b].top - lines[a].bottom
+
+    # label lines just above the first value line that sit closer to it than to the line
+    # above them are the top of a wrapped label (numbers centred beside it), not headers
+    while (
+        first - 1 >= start
+        and label_only(first - 1)
+        and (first - 1 == start or gap(first - 2, first - 1) > gap(first - 1, first))
+    ):
+        first -= 1
+    body = range(first, end + 1)
     # label columns: where the labels of the value lines start
     starts = _cluster(
         [s.x0 for k in body if nums[k] for s in segs[k][: -nums[k]] if s.x1 <= label_end],
@@ -582,11 +602,8 @@ def _aligned_frag(
         k = bisect_right(starts, seg.x0 + 1.5 * size) - 1
         return max(0, k)
 
-    def wrapped_label(k: int) -> bool:  # a label line of the body without numbers
-        return not nums[k] and all(sg.x1 <= label_end + 0.5 * size for sg in segs[k])
-
     # every line is a row, except wrapped label lines, which join the nearest value line
-    row_lines = [k for k in range(start, end + 1) if k < first or not wrapped_label(k)]
+    row_lines = [k for k in range(start, end + 1) if k < first or not label_only(k)]
     row_of = {k: n for n, k in enumerate(row_lines)}
     # a wrapped line belongs to the cell on the side of the smaller vertical gap: lines of
     # one cell sit closer together than lines of two rows (cell padding between them)
