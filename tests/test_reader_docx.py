@@ -252,3 +252,19 @@ def test_paragraph_text_with_insertions_hyperlinks_and_a_text_box() -> None:
     doc = read_docx(_save(d))
     assert doc.blocks[0].text == "一、总体情况"
     assert "文本框" not in doc.text and "删掉" not in doc.text
+
+
+def test_layout_table_around_the_report_is_walked_as_a_container() -> None:
+    inner = docx.Document(io.BytesIO(_report_docx()))
+    d = docx.Document()
+    frame = d.add_table(rows=1, cols=1)
+    cell = frame.cell(0, 0)
+    cell._tc.remove(cell.paragraphs[0]._p)
+    for el in list(inner.element.body.iterchildren()):
+        if el.tag != qn("w:sectPr"):
+            cell._tc.append(copy.deepcopy(el))
+    doc = read_docx(_save(d))
+    assert len(doc.tables) == 1
+    assert _grid(doc.tables[0])[2] == ["三、本年度办理结果", "（一）予以公开\n续", "5", "5"]
+    paras = [b.text for b in doc.blocks if isinstance(b, Paragraph)]
+    assert paras[:3] == ["某区人民政府", "2023年政府信息公开工作年度报告", "一、总体情况"]

@@ -170,18 +170,34 @@ def _table_grid(tbl: Any) -> Any:
     return place_cells(anchors, len(rows), n_cols)
 
 
-def _body_items(parent: Any) -> list[Any]:
-    """The body's paragraphs and tables in order, looking into content controls."""
+def _is_layout_table(tbl: Any) -> bool:
+    """A table used as a frame: one cell only, or cells that hold tables themselves."""
+    from docx.oxml.ns import qn
+
+    cells = list(tbl.iter(qn("w:tc")))
+    return len(cells) == 1 or tbl.find(f".//{qn('w:tc')}//{qn('w:tbl')}") is not None
+
+
+def _body_items(parent: Any, depth: int = 0) -> list[Any]:
+    """The body's paragraphs and tables in order, looking into content controls and into
+    layout tables (whose cells' paragraphs and tables are the document's own)."""
     from docx.oxml.ns import qn
 
     out: list[Any] = []
     for child in parent.iterchildren():
-        if child.tag in (qn("w:p"), qn("w:tbl")):
+        if child.tag == qn("w:p"):
             out.append(child)
+        elif child.tag == qn("w:tbl"):
+            if depth < 20 and _is_layout_table(child):
+                for tr in child.iterchildren(qn("w:tr")):
+                    for tc in tr.iterchildren(qn("w:tc")):
+                        out.extend(_body_items(tc, depth + 1))
+            else:
+                out.append(child)
         elif child.tag == qn("w:sdt"):
             content = child.find(qn("w:sdtContent"))
             if content is not None:
-                out.extend(_body_items(content))
+                out.extend(_body_items(content, depth))
     return out
 
 
