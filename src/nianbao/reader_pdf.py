@@ -211,7 +211,8 @@ def _cell_text(raw: str) -> str:
     return "\n".join(lines)
 
 
-def _find_fragments(page: Any, pno: int) -> list[_Frag]:
+def _find_fragments(page: Any, pno: int, taken: set[int]) -> list[_Frag]:
+    """Ruled tables of a page; the ids of the characters put into cells go into ``taken``."""
     from pdfplumber.utils import extract_text
 
     vert = [e for e in page.edges if e["orientation"] == "v"]
@@ -252,6 +253,7 @@ def _find_fragments(page: Any, pno: int) -> list[_Frag]:
             k = slot.get((r, c), -1)
             if k >= 0:
                 chars[k].append(ch)
+                taken.add(id(ch))
         for rec, cs in zip(recs, chars):
             if cs:
                 rec.text = _cell_text(extract_text(cs))
@@ -401,17 +403,9 @@ def _frag_grid(frag: _Frag) -> SpanGrid:
 # --------------------------------------------------------------------------- text lines
 
 
-def _lines_outside(
-    page: Any, pno: int, boxes: list[tuple[float, float, float, float]]
-) -> list[_Line]:
-    def outside(obj: dict[str, Any]) -> bool:
-        if obj.get("object_type") != "char":
-            return True
-        cx = (obj["x0"] + obj["x1"]) / 2
-        cy = (obj["top"] + obj["bottom"]) / 2
-        return not any(b[0] <= cx <= b[2] and b[1] <= cy <= b[3] for b in boxes)
-
-    src = page.filter(outside) if boxes else page
+def _lines_outside(page: Any, pno: int, taken: set[int]) -> list[_Line]:
+    """Text lines of the characters that no table cell took."""
+    src = page.filter(lambda o: id(o) not in taken) if taken else page
     lines: list[_Line] = []
     height = float(page.height)
     for ln in src.extract_text_lines(strip=True, return_chars=True):
@@ -700,8 +694,9 @@ def _read_pages(data: bytes, n_pages: int) -> tuple[list[list[_Line | _Frag]], l
         for pno, page in enumerate(pdf.pages[:n_pages], start=1):
             try:
                 view = page.filter(_visible)
-                frags = _find_fragments(view, pno)
-                lines = _lines_outside(view, pno, [f.bbox for f in frags])
+                taken: set[int] = set()
+                frags = _find_fragments(view, pno, taken)
+                lines = _lines_outside(view, pno, taken)
                 if not frags:
                     lines, frags = _aligned_tables(lines, pno)
                 if not frags and _image_only(page, lines):
