@@ -68,6 +68,25 @@ def cell_label(cid: str) -> str:
     return label_of(cid)
 
 
+def cell_groups(cells: list[str]) -> list[tuple[str, list[str]]]:
+    """A finding's cells grouped by table row, for a short list: (row label with the
+    columns named, the cells)."""
+    groups: list[tuple[str, list[str], list[str]]] = []
+    for cid in cells:
+        label = cell_label(cid)
+        head, sep, col = label.rpartition("」")
+        if sep and col and cid.startswith(("requests.", "reviews.", "prev.requests.")):
+            key = head + sep
+            if groups and groups[-1][0] == key:
+                groups[-1][1].append(cid)
+                groups[-1][2].append(col)
+                continue
+            groups.append((key, [cid], [col]))
+        else:
+            groups.append((label, [cid], []))
+    return [(key + "、".join(cols), ids) for key, ids, cols in groups]
+
+
 def fmt_value(v: Any) -> str:
     if v is None:
         return ""
@@ -82,6 +101,7 @@ def fmt_rate(v: Any) -> str:
 
 templates.env.filters["cell_label"] = cell_label
 templates.env.filters["fmt_value"] = fmt_value
+templates.env.filters["cell_groups"] = cell_groups
 templates.env.filters["fmt_rate"] = fmt_rate
 templates.env.globals.update(
     SEVERITY_ZH=sv.SEVERITY_ZH,
