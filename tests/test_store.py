@@ -319,20 +319,21 @@ def test_reparse_keeps_decisions_on_unchanged_findings(engine, tmp_path):
 def test_a_failure_inside_the_transaction_leaves_nothing_half_stored(engine, tmp_path, monkeypatch):
     from nianbao.store import ingest as ingest_mod
 
-    real = ingest_mod._cross_for
+    real = ingest_mod._insert_findings
 
-    def explode(session, row, *args, **kwargs):
-        real(session, row, *args, **kwargs)  # values and findings are written by now
-        raise RuntimeError("killed midway")
+    def explode(session, report_id, origin, *args, **kwargs):
+        real(session, report_id, origin, *args, **kwargs)
+        if origin == "cross":  # the report row, its values and findings are written by now
+            raise RuntimeError("killed midway")
 
-    monkeypatch.setattr(ingest_mod, "_cross_for", explode)
+    monkeypatch.setattr(ingest_mod, "_insert_findings", explode)
     path = write_json(tmp_path, "a.txt", gold("hongze-2024.gold.json"))
     with pytest.raises(RuntimeError):
         ingest(engine, [path])
     with Session(engine) as s:
         for table in (SourceFile, StoredReport, StoredValue, StoredFinding, Agency):
             assert s.scalar(select(func.count()).select_from(table)) == 0
-    monkeypatch.setattr(ingest_mod, "_cross_for", real)
+    monkeypatch.setattr(ingest_mod, "_insert_findings", real)
     assert ingest(engine, [path]).stored == 1
 
 
@@ -485,5 +486,5 @@ def test_cli_ingest_summary(db_url, tmp_path):
     (folder / "empty.txt").write_bytes(b"")
     (folder / "notes.json").write_text("{}")  # not a report file type: skipped in a walk
     out = CliRunner().invoke(cli_store.ingest, [str(folder), "--db", db_url, "--workers", "0"])
-    assert out.exit_code == 0, out.output
+    assert out.exit_code == 2, out.output  # stored what it could, says why, exits 2
     assert "共处理 1 个文件" in out.output and "无法使用 1 个" in out.output

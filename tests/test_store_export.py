@@ -144,8 +144,18 @@ def test_xlsx_for_reviewers(corpus, tmp_path):
     assert row_2024[col].value == 6
     assert row_2024[col].fill.fgColor.rgb.endswith("FFC7CE")  # the error's cell is red
     issues = wb["问题"]
-    assert [c.value for c in issues[1]][:6] == ["问题编号", "报告编号", "机关", "年度", "规则", "严重程度"]
-    assert any(r[4].value == "R-CROSS-YEAR-CARRY" and r[5].value == "错误" for r in issues.iter_rows(min_row=2))
+    assert [c.value for c in issues[1]][:6] == [
+        "问题编号",
+        "报告编号",
+        "机关",
+        "年度",
+        "规则",
+        "严重程度",
+    ]
+    assert any(
+        r[4].value == "R-CROSS-YEAR-CARRY" and r[5].value == "错误"
+        for r in issues.iter_rows(min_row=2)
+    )
 
 
 def test_findings_export_with_filters(corpus, tmp_path):
@@ -165,7 +175,8 @@ def test_cli_export_and_atomic_write(db_url, corpus, tmp_path, monkeypatch):
 
     out = tmp_path / "e.csv"
     res = CliRunner().invoke(
-        cli_store.export, ["--format", "csv", "--long", "--headers", "zh", "-o", str(out), "--db", db_url]
+        cli_store.export,
+        ["--format", "csv", "--long", "--headers", "zh", "-o", str(out), "--db", db_url],
     )
     assert res.exit_code == 0, res.output
     assert "已导出" in res.output and read_csv(out)[0]["字段"]
@@ -184,7 +195,9 @@ def test_cli_export_and_atomic_write(db_url, corpus, tmp_path, monkeypatch):
 
 # ------------------------------------------------------------------ group J alone
 def _pair() -> tuple[Report, Report]:
-    return Report.from_flat(gold("hongze-2023.gold.json")), Report.from_flat(gold("hongze-2024.gold.json"))
+    return Report.from_flat(gold("hongze-2023.gold.json")), Report.from_flat(
+        gold("hongze-2024.gold.json")
+    )
 
 
 def test_cross_year_rules_on_the_gold_pair():
@@ -192,7 +205,12 @@ def test_cross_year_rules_on_the_gold_pair():
     assert check_cross_year(cur, prev) == []
     cur.values["requests.carried_over.total"].value = 3
     (f,) = check_cross_year(cur, prev)
-    assert (f.rule, f.severity, f.expected, f.actual) == ("R-CROSS-YEAR-CARRY", "error", {"total": 0}, {"total": 3})
+    assert (f.rule, f.severity, f.expected, f.actual) == (
+        "R-CROSS-YEAR-CARRY",
+        "error",
+        {"total": 0},
+        {"total": 3},
+    )
     # only an applicant column differs: a warning
     cur.values["requests.carried_over.total"].value = 0
     cur.values["requests.carried_over.natural"].value = 1
@@ -217,8 +235,12 @@ def test_cross_year_inforce_shows_the_arithmetic():
 def test_cross_year_copy_and_same_data():
     prev, cur = _pair()
     body = "本机关坚持以习近平新时代中国特色社会主义思想为指导，认真贯彻落实政府信息公开条例，持续深化政务公开工作。"
-    prev.sections["s1"] = Section(True, "一、总体情况", 1, "2023年" + body + "全年主动公开信息1234条。")
-    cur.sections["s1"] = Section(True, "一、总体情况", 1, "2024年" + body + "全年主动公开信息5678条。")
+    prev.sections["s1"] = Section(
+        True, "一、总体情况", 1, "2023年" + body + "全年主动公开信息1234条。"
+    )
+    cur.sections["s1"] = Section(
+        True, "一、总体情况", 1, "2024年" + body + "全年主动公开信息5678条。"
+    )
     for fid, v in prev.values.items():
         if fid.startswith(("requests.", "reviews.")):
             cur.values[fid].value = v.value
@@ -226,5 +248,10 @@ def test_cross_year_copy_and_same_data():
     assert rules["R-CROSS-YEAR-COPY"].actual == 1.0 and "100%" in rules["R-CROSS-YEAR-COPY"].message
     assert "逐一相同" in rules["R-CROSS-YEAR-SAME-DATA"].message
     assert text_similarity("短文本", "短文本") is None
-    cur.sections["s1"] = Section(True, "一、总体情况", 1, "完全不同的内容，讲的是另外一件事情，与上年没有重复的段落和表述，篇幅也相当。")
+    cur.sections["s1"] = Section(
+        True,
+        "一、总体情况",
+        1,
+        "完全不同的内容，讲的是另外一件事情，与上年没有重复的段落和表述，篇幅也相当。",
+    )
     assert "R-CROSS-YEAR-COPY" not in {f.rule for f in check_cross_year(cur, prev)}

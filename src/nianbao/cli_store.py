@@ -13,13 +13,16 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.console import Console
 from rich.table import Table
 
 from .errors import NianbaoError
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 __all__ = [
     "ingest",
@@ -78,7 +81,7 @@ def _errors() -> Iterator[None]:
         raise click.ClickException(str(exc)) from exc
 
 
-def _open(db: str | None):  # type: ignore[no-untyped-def]
+def _open(db: str | None) -> Engine:
     from .store import open_store
 
     return open_store(db)
@@ -167,8 +170,8 @@ def ingest(paths: tuple[str, ...], db: str | None, workers: int | None) -> None:
     out = _console()
     for line in summary.lines():
         out.print(line)
-    if summary.failed:
-        sys.exit(1)
+    if summary.failed or summary.unusable:
+        sys.exit(2)  # as every command that reads files: the rest went on, exit 2 at the end
 
 
 # ------------------------------------------------------------------ list / show

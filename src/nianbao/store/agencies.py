@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import lru_cache
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -49,7 +51,7 @@ _KEEP = re.compile(rf"[^{_CJK}0-9A-Za-z]")
 
 
 @lru_cache(maxsize=1)
-def _t2s():  # type: ignore[no-untyped-def]
+def _t2s() -> Callable[[str], str]:
     try:
         import opencc
 
@@ -232,14 +234,12 @@ def add_alias(session: Session, alias: str, target: str) -> tuple[Agency, int]:
     moved = 0
     old = find_agency(session, alias)
     if old is not None and old.id != target_agency.id:
-        moved = (
-            session.execute(
-                update(StoredReport)
-                .where(StoredReport.agency_id == old.id)
-                .values(agency_id=target_agency.id)
-            ).rowcount
-            or 0
+        result: Any = session.execute(
+            update(StoredReport)
+            .where(StoredReport.agency_id == old.id)
+            .values(agency_id=target_agency.id)
         )
+        moved = result.rowcount or 0
         session.execute(
             update(AgencyAlias)
             .where(AgencyAlias.agency_id == old.id)

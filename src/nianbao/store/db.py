@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
@@ -123,14 +124,23 @@ def open_store(db: str | None = None, *, migrate_now: bool = True) -> Engine:
     return engine
 
 
+_WRITE_ENGINES: WeakKeyDictionary[Engine, Engine] = WeakKeyDictionary()
+_FACTORIES: WeakKeyDictionary[Engine, sessionmaker[Session]] = WeakKeyDictionary()
+
+
 def write_engine(engine: Engine) -> Engine:
     """The same engine whose transactions start as writers (BEGIN IMMEDIATE on SQLite)."""
-    return engine.execution_options(sqlite_immediate=True)
+    found = _WRITE_ENGINES.get(engine)
+    if found is None:
+        found = _WRITE_ENGINES[engine] = engine.execution_options(sqlite_immediate=True)
+    return found
 
 
 @contextmanager
 def session_scope(engine: Engine) -> Iterator[Session]:
     """A session in one transaction: committed on success, rolled back on any error."""
-    factory = sessionmaker(bind=engine, expire_on_commit=False)
+    factory = _FACTORIES.get(engine)
+    if factory is None:
+        factory = _FACTORIES[engine] = sessionmaker(bind=engine, expire_on_commit=False)
     with factory() as session, session.begin():
         yield session

@@ -283,7 +283,7 @@ def _severity_cells(session: Session, report_ids: list[int]) -> dict[int, dict[s
 def _filtered_reports(
     session: Session, agency: str | None, year: Any, has_errors: bool
 ) -> list[tuple[StoredReport, Any]]:
-    return [tuple(r) for r in session.execute(report_query(session, agency, year, has_errors))]  # type: ignore[misc]
+    return [(r, sf) for r, sf in session.execute(report_query(session, agency, year, has_errors))]
 
 
 def _values_by_report(
@@ -355,7 +355,7 @@ def export_reports(
                 rep, sf = by_id[rid]
                 vals = values.get(rid, {})
                 rows.append(_report_cells(rep, sf) + [vals.get(fid) for fid in field_ids])
-            marks = None
+            marks: Callable[[list[Any]], dict[int, str]] | None = None
             extra = None
             if fmt == "xlsx":
                 sev = _severity_cells(session, ids)
@@ -394,15 +394,13 @@ def export_reports(
             )
         position = {rid: i for i, rid in enumerate(ids)}
         rows.sort(key=lambda r: (position[r[0]], field_order(r[3])))
-        marks = None
-        if fmt == "xlsx":
-            sev = _severity_cells(session, ids)
+        long_sev = _severity_cells(session, ids) if fmt == "xlsx" else {}
 
-            def marks(row: list[Any]) -> dict[int, str]:
-                s = sev.get(row[0], {}).get(row[3])
-                return {5: s, 4: s} if s else {}
+        def long_marks(row: list[Any]) -> dict[int, str]:
+            s = long_sev.get(row[0], {}).get(row[3])
+            return {5: s, 4: s} if s else {}
 
-        _write(target, fmt, cols, [c.header(headers) for c in cols], rows, "数据", marks)
+        _write(target, fmt, cols, [c.header(headers) for c in cols], rows, "数据", long_marks)
         return len(rows)
 
 

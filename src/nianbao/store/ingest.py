@@ -21,9 +21,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Engine, delete, func, insert, select
+from sqlalchemy import Engine, Table, bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -54,6 +54,31 @@ REPORT_SUFFIXES = frozenset(
     {".txt", ".text", ".md", ".pdf", ".html", ".htm", ".shtml", ".xhtml", ".docx", ".doc", ".wps"}
 )
 ParseFn = Callable[..., Report]
+# Core tables for the write path (cheaper to build statements on than ORM attributes)
+T_SF = cast(Table, SourceFile.__table__)
+T_REP = cast(Table, StoredReport.__table__)
+T_VAL = cast(Table, StoredValue.__table__)
+T_FIND = cast(Table, StoredFinding.__table__)
+# Statements built once: building and keying a statement per report costs more than
+# running it.
+_REPORT_ROW = select(T_REP.c.meta, T_REP.c.sections, T_REP.c.fees_info, T_REP.c.updated_at).where(
+    T_REP.c.id == bindparam("rid")
+)
+_REPORT_VALUES = select(T_VAL.c.field_id, T_VAL.c.value_int, T_VAL.c.value_dec, T_VAL.c.raw).where(
+    T_VAL.c.report_id == bindparam("rid")
+)
+_LATEST = select(func.max(T_REP.c.id)).where(
+    T_REP.c.agency_id == bindparam("aid"), T_REP.c.year == bindparam("year")
+)
+_REPORT_OF_FILE = select(T_REP.c.id, T_REP.c.agency_id, T_REP.c.year).where(
+    T_REP.c.source_file_id == bindparam("sfid")
+)
+_FILE_BY_HASH = select(T_SF.c.id, T_SF.c.parsed_with, T_SF.c.status).where(
+    T_SF.c.sha256 == bindparam("sha")
+)
+_INSERT_FILE = insert(T_SF).returning(T_SF.c.id)
+_INSERT_REPORT = insert(T_REP).returning(T_REP.c.id)
+_INSERT_FINDINGS = insert(T_FIND)
 
 
 # ------------------------------------------------------------------ files
@@ -271,12 +296,14 @@ def _remember(report_id: int, updated_at: datetime, report: Report) -> None:
 
 def load_report(session: Session, report_id: int) -> Report:
     """A stored report as a ``Report`` (values, meta, sections; provenance dropped)."""
-    row = session.get(StoredReport, report_id)
+    conn = session.connection()
+    row = conn.execute(_REPORT_ROW, {"rid": report_id}).first()
     if row is None:
         raise KeyError(report_id)
-    rep = Report(source=str(row.meta.get("source") or ""))
-    rep.meta.update(row.meta or {})
-    for key, sec in (row.sections or {}).items():
+    meta, sections, fees_info, updated_at = row
+    rep = Report(source=str((meta or {}).get("source") or ""))
+    rep.meta.update(meta or {})
+    for key, sec in (sections or {}).items():
         if isinstance(sec, dict):
             rep.sections[key] = Section(
                 bool(sec.get("present")),
@@ -284,21 +311,14 @@ def load_report(session: Session, report_id: int) -> Report:
                 sec.get("order"),
                 sec.get("text") or "",
             )
-    rep.fees_info.update(row.fees_info or {})
+    rep.fees_info.update(fees_info or {})
     # values of a stored report change only with its updated_at: cache them by both
-    cache_key = _cache_key(report_id, row.updated_at)
+    cache_key = _cache_key(report_id, updated_at)
     values = _VALUES_CACHE.get(cache_key)
     if values is None:
         values = {
             fid: (value_of(vi, vd), raw)
-            for fid, vi, vd, raw in session.execute(
-                select(
-                    StoredValue.field_id,
-                    StoredValue.value_int,
-                    StoredValue.value_dec,
-                    StoredValue.raw,
-                ).where(StoredValue.report_id == report_id)
-            )
+            for fid, vi, vd, raw in conn.execute(_REPORT_VALUES, {"rid": report_id})
         }
         _VALUES_CACHE[cache_key] = values
         if len(_VALUES_CACHE) > _CACHE_SIZE:
@@ -309,18 +329,23 @@ def load_report(session: Session, report_id: int) -> Report:
 
 
 # ------------------------------------------------------------------ findings
-def _decisions(session: Session, report_id: int, origin: str) -> dict[tuple[str, str], tuple]:
-    rows = session.execute(
+# The write path below uses Core statements on the session's connection (same
+# transaction): the ORM unit of work costs more than the rest of an ingest together.
+Decisions = dict[tuple[str, str], tuple[Any, Any, Any]]
+
+
+def _decisions(session: Session, report_id: int, origin: str) -> Decisions:
+    rows = session.connection().execute(
         select(
-            StoredFinding.fingerprint,
-            StoredFinding.values_digest,
-            StoredFinding.status,
-            StoredFinding.note,
-            StoredFinding.decided_at,
+            T_FIND.c.fingerprint,
+            T_FIND.c.values_digest,
+            T_FIND.c.status,
+            T_FIND.c.note,
+            T_FIND.c.decided_at,
         ).where(
-            StoredFinding.report_id == report_id,
-            StoredFinding.origin == origin,
-            (StoredFinding.status != "open") | StoredFinding.note.is_not(None),
+            T_FIND.c.report_id == report_id,
+            T_FIND.c.origin == origin,
+            (T_FIND.c.status != "open") | T_FIND.c.note.is_not(None),
         )
     )
     return {(fp, dg): (st, note, at) for fp, dg, st, note, at in rows}
@@ -338,12 +363,8 @@ def _replace_findings(
     """Replace a report's findings of one origin, keeping decisions that still apply."""
     kept = _decisions(session, report_id, origin)
     session.connection().execute(
-        delete(StoredFinding.__table__).where(
-            StoredFinding.report_id == report_id, StoredFinding.origin == origin
-        )
+        delete(T_FIND).where(T_FIND.c.report_id == report_id, T_FIND.c.origin == origin)
     )
-    if not findings:
-        return
     _insert_findings(session, report_id, origin, findings, report, prev, prev_report_id, kept)
 
 
@@ -355,7 +376,7 @@ def _insert_findings(
     report: Report,
     prev: Report | None,
     prev_report_id: int | None,
-    kept: dict[tuple[str, str], tuple],
+    kept: Decisions,
 ) -> None:
     if not findings:
         return
@@ -385,66 +406,68 @@ def _insert_findings(
                 "created_at": now,
             }
         )
-    session.connection().execute(insert(StoredFinding.__table__), rows)
+    session.connection().execute(_INSERT_FINDINGS, rows)
 
 
-def _set_counts(row: StoredReport, findings: Sequence[Finding]) -> None:
-    row.n_errors = sum(1 for f in findings if f.severity == "error")
-    row.n_warnings = sum(1 for f in findings if f.severity == "warning")
-    row.n_infos = sum(1 for f in findings if f.severity == "info")
+def _counts(findings: Iterable[Finding]) -> dict[str, int]:
+    sev = [f.severity for f in findings]
+    return {
+        "n_errors": sev.count("error"),
+        "n_warnings": sev.count("warning"),
+        "n_infos": sev.count("info"),
+    }
 
 
-def _recount(session: Session, row: StoredReport) -> None:
-    counts = dict(
-        session.execute(
-            select(StoredFinding.severity, func.count())
-            .where(StoredFinding.report_id == row.id)
-            .group_by(StoredFinding.severity)
+def _recount(session: Session, report_id: int) -> None:
+    conn = session.connection()
+    counts: dict[str, int] = dict(
+        conn.execute(
+            select(T_FIND.c.severity, func.count())
+            .where(T_FIND.c.report_id == report_id)
+            .group_by(T_FIND.c.severity)
         ).all()
     )
-    row.n_errors = counts.get("error", 0)
-    row.n_warnings = counts.get("warning", 0)
-    row.n_infos = counts.get("info", 0)
-
-
-def _latest_report_id(session: Session, agency_id: int, year: int) -> int | None:
-    return session.scalar(
-        select(func.max(StoredReport.id)).where(
-            StoredReport.agency_id == agency_id, StoredReport.year == year
+    conn.execute(
+        update(T_REP)
+        .where(T_REP.c.id == report_id)
+        .values(
+            n_errors=counts.get("error", 0),
+            n_warnings=counts.get("warning", 0),
+            n_infos=counts.get("info", 0),
         )
     )
 
 
-def _cross_for(
-    session: Session, row: StoredReport, report: Report | None = None, fresh: bool = False
-) -> list[Finding]:
-    """(Re)compute the group J findings of one stored report against its year − 1.
-    ``fresh``: the report was just inserted and has no stored findings yet."""
-    prev_id = None
-    if row.agency_id is not None and row.year is not None:
-        prev_id = _latest_report_id(session, row.agency_id, row.year - 1)
+def _latest_report_id(session: Session, agency_id: int | None, year: int | None) -> int | None:
+    if agency_id is None or year is None:
+        return None
+    return session.connection().scalar(_LATEST, {"aid": agency_id, "year": year})
+
+
+def _cross_findings(
+    session: Session, agency_id: int | None, year: int | None, report: Report
+) -> tuple[list[Finding], Report | None, int | None]:
+    """Group J findings of ``report`` against the stored year − 1 report of its agency."""
+    prev_id = _latest_report_id(session, agency_id, None if year is None else year - 1)
     if prev_id is None:
-        if not fresh:
-            _replace_findings(session, row.id, "cross", [], Report())
-        return []
-    rep = report if report is not None else load_report(session, row.id)
+        return [], None, None
     prev = load_report(session, prev_id)
-    found = check_cross_year(rep, prev)
-    if fresh:
-        _insert_findings(session, row.id, "cross", found, rep, prev, prev_id, {})
-    else:
-        _replace_findings(session, row.id, "cross", found, rep, prev, prev_report_id=prev_id)
-    return found
+    return check_cross_year(report, prev), prev, prev_id
 
 
 def recheck_cross_year(session: Session, report_id: int) -> None:
     """Recompute group J for a stored report (and its counts)."""
-    row = session.get(StoredReport, report_id)
+    row = (
+        session.connection()
+        .execute(select(T_REP.c.agency_id, T_REP.c.year).where(T_REP.c.id == report_id))
+        .first()
+    )
     if row is None:
         return
-    _cross_for(session, row)
-    session.flush()
-    _recount(session, row)
+    rep = load_report(session, report_id)
+    found, prev, prev_id = _cross_findings(session, row.agency_id, row.year, rep)
+    _replace_findings(session, report_id, "cross", found, rep, prev, prev_id)
+    _recount(session, report_id)
 
 
 # ------------------------------------------------------------------ storing
@@ -457,64 +480,68 @@ def _meta_year(report: Report) -> int | None:
 
 
 def _write_report(
-    session: Session, sf: SourceFile, report: Report, version: str, now: datetime
-) -> StoredReport:
+    session: Session, source_file_id: int, report: Report, version: str, now: datetime
+) -> int:
+    conn = session.connection()
     meta = report.meta
     agency = resolve_agency(
         session, meta.get("agency"), meta.get("agency_kind"), meta.get("admin_level")
     )
-    row = session.scalar(select(StoredReport).where(StoredReport.source_file_id == sf.id))
-    fields = {
-        "agency_id": None if agency is None else agency.id,
+    session.flush()  # new agency aliases, before the Core statements below
+    agency_id = None if agency is None else agency.id
+    year = _meta_year(report)
+    fields: dict[str, Any] = {
+        "agency_id": agency_id,
         "agency_name": meta.get("agency"),
         "agency_key": (name_keys(meta["agency"]) or (None,))[0] if meta.get("agency") else None,
-        "year": _meta_year(report),
+        "year": year,
         "layout": str(meta.get("format") or "unknown"),
         "parser_version": version,
         "title": meta.get("title"),
         "published": str(meta["published"])[:10] if meta.get("published") else None,
         "meta": _jsonable(dict(meta)),
-        "sections": {k: _jsonable(s.to_dict()) for k, s in report.sections.items()},
+        "sections": {k: _jsonable(sec.to_dict()) for k, sec in report.sections.items()},
         "fees_info": _jsonable(dict(report.fees_info)),
         "updated_at": now,
     }
-    old_neighbours: set[int] = set()
-    fresh = row is None
-    if row is None:
-        row = StoredReport(source_file_id=sf.id, ingested_at=now, **fields)
-        session.add(row)
-        session.flush()
+    old = conn.execute(_REPORT_OF_FILE, {"sfid": source_file_id}).first()
+    recheck: set[int] = set()
+    cross, prev, prev_id = _cross_findings(session, agency_id, year, report)
+    if old is None:
+        report_id = conn.execute(
+            _INSERT_REPORT,
+            {
+                "source_file_id": source_file_id,
+                "ingested_at": now,
+                **fields,
+                **_counts([*report.findings, *cross]),
+            },
+        ).scalar_one()
+        _insert_values(session, _value_rows(report_id, report))
+        _insert_findings(session, report_id, "report", report.findings, report, None, None, {})
+        _insert_findings(session, report_id, "cross", cross, report, prev, prev_id, {})
     else:
-        # re-parse: the year or agency may have changed; the old next-year report must
-        # then be re-checked too
-        if row.agency_id is not None and row.year is not None:
-            nxt = _latest_report_id(session, row.agency_id, row.year + 1)
-            if nxt is not None:
-                old_neighbours.add(nxt)
-        for k, v in fields.items():
-            setattr(row, k, v)
-        session.connection().execute(
-            delete(StoredValue.__table__).where(StoredValue.report_id == row.id)
-        )
-        session.flush()
-    _insert_values(session, _value_rows(row.id, report))
-    _remember(row.id, now, report)
-    if fresh:
-        _insert_findings(session, row.id, "report", report.findings, report, None, None, {})
-        cross = _cross_for(session, row, report, fresh=True)
-        _set_counts(row, [*report.findings, *cross])
-    else:
-        _replace_findings(session, row.id, "report", report.findings, report)
-        _cross_for(session, row, report)
-        session.flush()
-        _recount(session, row)
-    if row.agency_id is not None and row.year is not None:
-        nxt = _latest_report_id(session, row.agency_id, row.year + 1)
+        # a re-parse: if the year or agency changed, the old next year needs a re-check too
+        report_id = old.id
+        nxt = _latest_report_id(session, old.agency_id, None if old.year is None else old.year + 1)
         if nxt is not None:
-            old_neighbours.add(nxt)
-    for rid in sorted(old_neighbours - {row.id}):
+            recheck.add(nxt)
+        conn.execute(
+            update(T_REP)
+            .where(T_REP.c.id == report_id)
+            .values(**fields, **_counts([*report.findings, *cross]))
+        )
+        conn.execute(delete(T_VAL).where(T_VAL.c.report_id == report_id))
+        _insert_values(session, _value_rows(report_id, report))
+        _replace_findings(session, report_id, "report", report.findings, report)
+        _replace_findings(session, report_id, "cross", cross, report, prev, prev_id)
+    _remember(report_id, now, report)
+    nxt = _latest_report_id(session, agency_id, None if year is None else year + 1)
+    if nxt is not None:
+        recheck.add(nxt)
+    for rid in sorted(recheck - {report_id}):
         recheck_cross_year(session, rid)
-    return row
+    return report_id
 
 
 def store_outcome(engine: Engine, outcome: ParseOutcome, version: str) -> str:
@@ -541,40 +568,50 @@ def store_outcome(engine: Engine, outcome: ParseOutcome, version: str) -> str:
 
 
 def _store(session: Session, outcome: ParseOutcome, version: str) -> str:
+    conn = session.connection()
     now = datetime.now(UTC)
-    sf = session.scalar(select(SourceFile).where(SourceFile.sha256 == outcome.sha256))
+    sf = conn.execute(_FILE_BY_HASH, {"sha": outcome.sha256}).first()
     if sf is not None and sf.parsed_with == version:
         return "unchanged"
     existed = sf is not None and sf.status == "stored"
+    parsed = outcome.status == "parsed" and outcome.report is not None
+    state = {
+        "status": "stored"
+        if parsed
+        else (outcome.status if outcome.status != "parsed" else "failed"),
+        "error_kind": None if parsed else outcome.error_kind,
+        "error": None if parsed else outcome.error,
+        "parsed_with": version,
+        "parsed_at": now,
+    }
     if sf is None:
-        sf = SourceFile(
-            sha256=outcome.sha256,
-            size=outcome.size,
-            name=outcome.name[:512],
-            path=outcome.path,
-            media_type=outcome.media_type,
-            first_seen=now,
-            status="new",
-        )
-        session.add(sf)
-    sf.parsed_with, sf.parsed_at = version, now
-    if outcome.status != "parsed" or outcome.report is None:
-        sf.status = outcome.status if outcome.status != "parsed" else "failed"
-        sf.error_kind, sf.error = outcome.error_kind, outcome.error
-        session.flush()
-        old = session.scalar(select(StoredReport).where(StoredReport.source_file_id == sf.id))
+        sf_id = conn.execute(
+            _INSERT_FILE,
+            {
+                "sha256": outcome.sha256,
+                "size": outcome.size,
+                "name": outcome.name[:512],
+                "path": outcome.path,
+                "media_type": outcome.media_type,
+                "first_seen": now,
+                **state,
+            },
+        ).scalar_one()
+    else:
+        sf_id = sf.id
+        conn.execute(update(T_SF).where(T_SF.c.id == sf_id).values(**state))
+    if not parsed:
+        old = conn.execute(_REPORT_OF_FILE, {"sfid": sf_id}).first()
         if old is not None:  # the current parser cannot read it: drop the old reading
-            agency_id, year = old.agency_id, old.year
-            session.delete(old)
-            session.flush()
-            if agency_id is not None and year is not None:
-                nxt = _latest_report_id(session, agency_id, year + 1)
-                if nxt is not None:
-                    recheck_cross_year(session, nxt)
-        return sf.status
-    sf.status, sf.error_kind, sf.error = "stored", None, None
-    session.flush()
-    _write_report(session, sf, outcome.report, version, now)
+            conn.execute(delete(T_REP).where(T_REP.c.id == old.id))
+            nxt = _latest_report_id(
+                session, old.agency_id, None if old.year is None else old.year + 1
+            )
+            if nxt is not None:
+                recheck_cross_year(session, nxt)
+        return str(state["status"])
+    assert outcome.report is not None
+    _write_report(session, sf_id, outcome.report, version, now)
     return "updated" if existed else "stored"
 
 

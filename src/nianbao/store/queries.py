@@ -146,7 +146,7 @@ def report_query(
     agency: str | None = None,
     year: int | tuple[int, ...] | list[int] | None = None,
     has_errors: bool = False,
-) -> Select[tuple[StoredReport, SourceFile]]:
+) -> Select[StoredReport, SourceFile]:
     """The reports matching the common filters, ordered by agency and year."""
     q = select(StoredReport, SourceFile).join(
         SourceFile, SourceFile.id == StoredReport.source_file_id
@@ -273,7 +273,8 @@ def coverage(session: Session, year: int) -> tuple[list[CoverageRow], int]:
         .where(StoredReport.agency_id.is_not(None))
         .distinct()
     ):
-        years.setdefault(agency_id, set()).add(y)
+        if agency_id is not None and y is not None:
+            years.setdefault(agency_id, set()).add(y)
     missing: list[CoverageRow] = []
     present = 0
     for ag in session.scalars(select(Agency).order_by(Agency.key)):

@@ -1,0 +1,242 @@
+"""Benchmark of the corpus store: ingest generated reports into SQLite with 1 and 2
+worker processes, then time ``export --format parquet --wide``.
+
+Two modes:
+
+* ``synth`` (default, 10,000 reports): each input file holds a seed; the parse function
+  (run in the workers) synthesises a full Report from it — varied values, blanks, decimal
+  fees, the 2021/2019/mixed layouts, 2,000 agencies written with and without their city
+  over 5 years — and runs the rule engine. This measures the store: hashing, the
+  parent's writes (one transaction per report), agency resolution, cross-year checks.
+* ``render`` (``--render N``, default 200): real text reports rendered by
+  ``nianbao.writer.render`` in its text styles and read by the real ``nianbao.parse``;
+  this measures the whole pipeline, bound by the parser.
+
+Usage: .venv/bin/python bench/ingest.py [--n 10000] [--workers 1,2] [--render 200]
+Prints figures; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from nianbao.report import Report, Value
+from nianbao.schema import (
+    ACTIVE2019_IDS,
+    APPLICANT_COLUMNS,
+    DECIMAL_IDS,
+    RESULT_ROWS_2019,
+    RESULT_ROWS_2021,
+    REVIEW_FIELDS,
+    REVIEW_GROUPS,
+    table_ids,
+)
+from nianbao.store import open_store
+from nianbao.store.export import export_reports
+from nianbao.store.ingest import ingest_files
+
+LAYOUTS = ("2021", "2021", "2021", "mixed", "2019")
+PLACE_CHARS = "东西南北安宁平和清河山江湖海阳春秋华兴长泰丰永新城乐德明"
+BODIES = ("人民政府", "人民政府办公室", "发展和改革局", "教育局", "公安局", "自然资源局")
+
+
+def agency_name(i: int) -> tuple[str, str]:
+    """(full name, name without the city) of the i-th generated agency."""
+    r = random.Random(i)
+    city = "".join(r.choice(PLACE_CHARS) for _ in range(2)) + "市"
+    k = len(PLACE_CHARS)  # a distinct three-character place name per agency
+    county = PLACE_CHARS[i % k] + PLACE_CHARS[i // k % k] + PLACE_CHARS[i // k // k % k]
+    county += r.choice("区县")
+    body = BODIES[i % len(BODIES)]
+    return city + county + body, county + body
+
+
+def _carry(agency: int, year: int, col: str) -> int:
+    """Applications of one agency left open at the end of a year (the same number the
+    next year's report carries over)."""
+    return random.Random(f"{agency}-{year}-{col}").choice((0, 0, 0, 0, 1, 2))
+
+
+def _stock(agency: int, year: int, kind: str) -> tuple[int, int, int]:
+    """(issued, repealed, in force) of one agency's documents, consistent across years."""
+    in_force = random.Random(f"{agency}-{kind}").randint(0, 80)
+    issued = repealed = 0
+    for y in range(2019, year + 1):
+        r = random.Random(f"{agency}-{y}-{kind}")
+        issued, repealed = r.randint(0, 5), r.randint(0, 3)
+        repealed = min(repealed, in_force)
+        in_force += issued - repealed
+    return issued, repealed, in_force
+
+
+def synth_report(spec: dict) -> Report:
+    """A report whose tables add up (as most real ones do); one in twenty has a broken
+    total and one in thirty a blank row, so the rules find something."""
+    r = random.Random(spec["seed"])
+    rep = Report(source=spec["name"])
+    layout = spec["layout"]
+    rep.meta.update(
+        title=f"{spec['agency']}{spec['year']}年政府信息公开工作年度报告",
+        agency=spec["agency"],
+        year=spec["year"],
+        format=layout,
+        published=f"{spec['year'] + 1}-01-{r.randint(10, 28)}",
+    )
+    vals: dict[str, int | float | None] = {}
+    small = lambda: r.choice((0, 0, 0, 0, 1, 2, 3, r.randint(0, 60)))  # noqa: E731
+    results = RESULT_ROWS_2021 if layout == "2021" else RESULT_ROWS_2019
+    for row in results:
+        for c in APPLICANT_COLUMNS:
+            vals[f"requests.{row}.{c}"] = small()
+    a, year = spec.get("a", spec["seed"]), spec["year"]
+    for c in APPLICANT_COLUMNS:
+        processed = sum(vals[f"requests.{row}.{c}"] or 0 for row in results)
+        forward = _carry(a, year, c)
+        over = min(_carry(a, year - 1, c), processed + forward)  # what last year left open
+        vals[f"requests.processed_total.{c}"] = processed
+        vals[f"requests.carried_forward.{c}"] = forward
+        vals[f"requests.carried_over.{c}"] = over
+        vals[f"requests.new.{c}"] = processed + forward - over
+    for row in ("new", "carried_over", *results, "processed_total", "carried_forward"):
+        vals[f"requests.{row}.total"] = sum(
+            vals[f"requests.{row}.{c}"] or 0 for c in APPLICANT_COLUMNS
+        )
+    for g in REVIEW_GROUPS:
+        parts = [small() for _ in REVIEW_FIELDS[:-1]]
+        for f, v in zip(REVIEW_FIELDS[:-1], parts):
+            vals[f"reviews.{g}.{f}"] = v
+        vals[f"reviews.{g}.total"] = sum(parts)
+    if layout == "2019":
+        for fid in ACTIVE2019_IDS:
+            vals[fid] = round(r.uniform(0, 999), 2) if fid in DECIMAL_IDS else r.randint(0, 300)
+    else:
+        for kind in ("regulations", "normative"):
+            issued, repealed, in_force = _stock(a, year, kind)
+            vals[f"active.{kind}.issued"] = issued
+            vals[f"active.{kind}.repealed"] = repealed
+            vals[f"active.{kind}.in_force"] = in_force
+        for fid in ("active.licensing", "active.penalty", "active.coercion"):
+            vals[fid] = r.randint(0, 9000)
+        vals["active.fees"] = round(r.uniform(0, 9999), 2)
+    if spec["seed"] % 20 == 7:
+        vals["requests.new.total"] = (vals["requests.new.total"] or 0) + 1
+    blank_row = spec["seed"] % 30 == 11
+    for fid in table_ids(layout):
+        v = vals.get(fid, 0)
+        if blank_row and fid.startswith("requests.carried_over."):
+            rep.values[fid] = Value(None, "")
+        else:
+            rep.values[fid] = Value(v, str(v))
+    return rep
+
+
+def synth_parse(data: bytes, source: str = "") -> Report:
+    """The parse fake of ``synth`` mode: the file's JSON spec -> a Report, then the rules."""
+    from nianbao import checks
+
+    return checks.check(synth_report(json.loads(data)))
+
+
+def write_specs(folder: Path, n: int) -> list[str]:
+    folder.mkdir(parents=True, exist_ok=True)
+    files = []
+    n_agencies = max(1, n // 5)
+    for i in range(n):
+        a, year = i % n_agencies, 2020 + i // n_agencies % 5
+        full, short = agency_name(a)
+        spec = {
+            "seed": i,
+            "a": a,
+            "name": f"r{i:05d}.txt",
+            "agency": full if (i // n_agencies) % 2 == 0 else short,
+            "year": year,
+            "layout": LAYOUTS[i % len(LAYOUTS)] if year > 2020 else "2019",
+        }
+        p = folder / spec["name"]
+        p.write_text(json.dumps(spec, ensure_ascii=False), encoding="utf-8")
+        files.append(str(p))
+    return files
+
+
+def write_rendered(folder: Path, n: int) -> list[str]:
+    from nianbao.writer import TEXT_STYLES, render
+
+    folder.mkdir(parents=True, exist_ok=True)
+    files = []
+    for i in range(n):
+        a, year = i % max(1, n // 5), 2021 + i // max(1, n // 5) % 4
+        full, short = agency_name(a)
+        spec = {
+            "seed": i,
+            "a": a,
+            "name": f"t{i:05d}.txt",
+            "agency": full if i % 2 else short,
+            "year": year,
+            "layout": "2021",
+        }
+        data = render(synth_report(spec), TEXT_STYLES[i % len(TEXT_STYLES)])
+        p = folder / spec["name"]
+        p.write_bytes(data)
+        files.append(str(p))
+    return files
+
+
+def run(files: list[str], workers: int, tmp: Path, parse, label: str) -> Path:  # type: ignore[no-untyped-def]
+    db = tmp / f"bench-{label}-{workers}.db"
+    engine = open_store(str(db))
+    start = time.perf_counter()
+    summary = ingest_files(files, engine, workers=workers, parse=parse)
+    seconds = time.perf_counter() - start
+    engine.dispose()
+    print(
+        f"{label}: {len(files)} reports, {workers} worker(s): {seconds:.1f} s, "
+        f"{len(files) / seconds:.0f} reports/s (stored {summary.stored}, failed {len(summary.failed)}, "
+        f"unusable {len(summary.unusable)}; database {db.stat().st_size / 1e6:.0f} MB)"
+    )
+    return db
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--n", type=int, default=10_000)
+    ap.add_argument("--workers", default="1,2")
+    ap.add_argument("--render", type=int, default=200, help="rendered text reports (0: skip)")
+    ap.add_argument("--keep", action="store_true", help="keep the temporary directory")
+    args = ap.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="nianbao-bench-"))
+    try:
+        workers = [int(w) for w in args.workers.split(",")]
+        files = write_specs(tmp / "synth", args.n)
+        dbs = [run(files, w, tmp, synth_parse, "synth") for w in workers]
+        engine = open_store(str(dbs[-1]))
+        for fmt, shape in (("parquet", "wide"), ("csv", "wide")):
+            start = time.perf_counter()
+            n = export_reports(engine, tmp / f"out.{fmt}", fmt, shape)
+            print(
+                f"export --format {fmt} --{shape}: {n} rows in {time.perf_counter() - start:.1f} s"
+            )
+        engine.dispose()
+        if args.render:
+            try:
+                rendered = write_rendered(tmp / "text", args.render)
+            except ImportError:
+                print("render: nianbao.writer not available, skipped")
+            else:
+                for w in workers:
+                    run(rendered, w, tmp, None, "render+parse")
+    finally:
+        if args.keep:
+            print(f"kept {tmp}", file=sys.stderr)
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
