@@ -316,7 +316,7 @@ def test_agencies_coverage_compare_ranking(client: TestClient) -> None:
 
 
 def test_exports(client: TestClient) -> None:
-    for what in ("reports", "values", "findings", "coverage", "ranking", "agencies"):
+    for what in ("reports", "values", "findings", "coverage", "ranking", "agencies", "files"):
         csv = client.get(f"/api/v1/export/{what}", params={"format": "csv"})
         assert csv.status_code == 200, (what, csv.text[:200])
         assert csv.content.startswith(b"\xef\xbb\xbf") and b"\n" in csv.content
@@ -324,6 +324,13 @@ def test_exports(client: TestClient) -> None:
         assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
     head = client.get("/api/v1/export/findings", params={"format": "csv", "agency": "洪泽"}).content
     assert "审核状态".encode() in head and "洪泽".encode() in head
+    rid = _report_id(client, "002_")
+    cmp_csv = client.get("/api/v1/export/compare", params={"a": rid, "b": rid}).content.decode(
+        "utf-8-sig"
+    )
+    assert cmp_csv.startswith("字段,项目") and "requests.new.total" in cmp_csv
+    assert client.get(f"/export/compare.xlsx?a={rid}&b={rid}").content[:2] == b"PK"
+    _error_shape(client.get("/api/v1/export/compare"), 400)
     _error_shape(client.get("/api/v1/export/secrets"), 404)
     _error_shape(client.get("/api/v1/export/reports", params={"format": "exe"}), 422)
 

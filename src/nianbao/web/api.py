@@ -674,7 +674,7 @@ def ranking(
 
 
 # ------------------------------------------------------------------ exports
-EXPORTS = ("reports", "values", "findings", "coverage", "ranking", "agencies")
+EXPORTS = ("reports", "values", "findings", "coverage", "ranking", "agencies", "compare", "files")
 
 
 def export_response(
@@ -708,11 +708,48 @@ def export_response(
     )
 
 
-_SHEETS = {"coverage": "覆盖情况", "ranking": "排名", "agencies": "机关"}
+_SHEETS = {
+    "coverage": "覆盖情况",
+    "ranking": "排名",
+    "agencies": "机关",
+    "compare": "对比",
+    "files": "无法使用的文件",
+}
 
 
 def _list_rows(s: Session, what: str, params: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
     q = params.get("q") or params.get("agency")
+    if what == "files":
+        return ["文件", "SHA-256", "大小（字节）", "状态", "原因"], [
+            [
+                f.name,
+                f.sha256,
+                f.size,
+                "无法使用" if f.status == "unusable" else "解析出错",
+                f.error,
+            ]
+            for f in sv.problem_files(s, limit=100_000)
+        ]
+    if what == "compare":
+        if not (params.get("a") and params.get("b")):
+            raise WebError(400, "导出对比需要两份报告的编号（a 和 b）。")
+        try:
+            c = sv.compare_by_ids(
+                s, int(params["a"]), int(params["b"]), bool(params.get("changed_only"))
+            )
+        except sv.NotFound as exc:
+            raise WebError(404, str(exc)) from exc
+        ya, yb = c.first[0].year or "第一份", c.second[0].year or "第二份"
+        return ["字段", "项目", str(ya), str(yb), "变化"], [
+            [
+                r.field_id,
+                r.label,
+                r.first,
+                r.second,
+                r.delta if r.delta is not None else ("有变化" if r.changed else None),
+            ]
+            for r in c.rows
+        ]
     if what == "agencies":
         items = sv.search_agencies(s, q, limit=100_000)
         return ["机关编号", "机关", "类别", "层级", "有报告的年度", "有错误的报告数"], [
@@ -787,6 +824,9 @@ def export(
     level: str | None = Query(None, max_length=16),
     kind: str | None = Query(None, max_length=16),
     order: Literal["desc", "asc"] = "desc",
+    a: int | None = Query(None, ge=1),
+    b: int | None = Query(None, ge=1),
+    changed_only: bool = False,
 ) -> Response:
     """导出列表：reports（宽表）、values（长表）、findings（问题清单）用库的导出功能；
     coverage、ranking、agencies 导出页面上的列表。format=csv 或 xlsx。"""
@@ -801,5 +841,8 @@ def export(
         "level": level,
         "kind": kind,
         "order": order,
+        "a": a,
+        "b": b,
+        "changed_only": changed_only,
     }
     return export_response(request, what, format, params)

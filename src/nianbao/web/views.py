@@ -536,6 +536,9 @@ def export_file(
     level: str | None = Query(None, max_length=16),
     kind: str | None = Query(None, max_length=16),
     order: str = Query("desc", max_length=4),
+    a: str | None = Query(None, max_length=12),
+    b: str | None = Query(None, max_length=12),
+    changed_only: bool = False,
 ) -> Response:
     params = {
         "agency": agency,
@@ -548,5 +551,8 @@ def export_file(
         "level": level or None,
         "kind": kind or None,
         "order": order,
+        "a": int(a) if a and a.isdigit() else None,
+        "b": int(b) if b and b.isdigit() else None,
+        "changed_only": changed_only,
     }
     return export_response(request, what, fmt, params)
