@@ -278,10 +278,7 @@ SEEDS = tuple(ORACLE)
 TITLE_CELLS = {"003": ["sections.s5"], "004": ["sections.s5"]}
 
 # Parser gaps found while writing these tests (reported to the lead).
-PARSER_XFAIL = {
-    "001": "parser: 001 requests.carried_forward.* (row 四、结转下年度继续办理, all blank) is absent "
-    "instead of 7 blank cells, so R-ROW-MISSING fires instead of R-BLANK-ROW",
-}
+PARSER_XFAIL: dict[str, str] = {}
 EXTRACTION_XFAIL: dict[str, str] = {}
 
 

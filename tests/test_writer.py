@@ -441,15 +441,6 @@ _BLANK_CASES = {
     "carried-forward-total": frozenset({"requests.carried_forward.total"}),
     "fees": frozenset({"active.fees"}),
 }
-# Parser gaps found with these cases and reported to the lead; strict=False so that a fix
-# shows up as XPASS.
-_KNOWN_GAPS = {
-    ("last-review-cell", "lines"),
-    ("carried-forward-total", "lines"),
-    *(("all-review-cells", s) for s in NON_PDF_STYLES),
-}
-
-
 @pytest.mark.parametrize("style", NON_PDF_STYLES)
 @pytest.mark.parametrize("case", sorted(_BLANK_CASES))
 def test_round_trip_blank_cells(case: str, style: str, request: pytest.FixtureRequest) -> None:
@@ -457,10 +448,6 @@ def test_round_trip_blank_cells(case: str, style: str, request: pytest.FixtureRe
     reader = {"html": "reader_html", "html-gbk": "reader_html", "docx": "reader_docx"}.get(style)
     if parse is None or (reader and not _reader_available(reader)):
         pytest.skip("parser or reader not available yet")
-    if (case, style) in _KNOWN_GAPS:
-        request.applymarker(
-            pytest.mark.xfail(reason="parser gap reported to the lead", strict=False)
-        )
     expected = _numbered("2021", _BLANK_CASES[case])
     got = parse(render(expected, style))
     assert _mismatches(expected, got) == []
@@ -472,7 +459,6 @@ def test_round_trip_sparse_row(style: str, request: pytest.FixtureRequest) -> No
     parse = _parse()
     if parse is None:
         pytest.skip("nianbao.parse not available yet")
-    request.applymarker(pytest.mark.xfail(reason="parser gap reported to the lead", strict=False))
     blanks = frozenset(f for f in table_ids("2021") if f.startswith("requests.")) - {
         "requests.new.other_org"
     }

@@ -248,6 +248,8 @@ def extract(doc: Document) -> Report:
                 elif row.labels:
                     headers[sec].append(row)
                     rows[sec].append(row)
+                elif sec == "s4" and len(row.values) >= NREVIEW:
+                    rows[sec].append(row)  # a value row left wholly blank
         else:
             pr = _paragraph_row(b, sec)
             if pr is not None:
@@ -680,7 +682,14 @@ def _choose_window(
         nonblank = [c for c in vals[s : s + NCOL] if c.text.strip()]
         return list(vals[s : s + NCOL]), (vals[s].col if nonblank else None), False
 
-    # several placements give different values: arithmetic first, then the header
+    # several placements give different values: the header's column first, then the column
+    # the sibling rows start at, then the arithmetic (six applicant columns = 总计)
+    for pref in (anchor, majority):
+        hits = [o for o in options if pref is not None and vals[o].col == pref]
+        if len(hits) == 1:
+            s = hits[0]
+            return list(vals[s : s + NCOL]), vals[s].col, False
+
     def balanced(s: int) -> bool:
         w = [L.parse_value(c.text)[0] for c in vals[s : s + NCOL]]
         if w[-1] is None:
@@ -690,11 +699,7 @@ def _choose_window(
     good = [s for s in options if balanced(s)]
     pool = good or options
     s = pool[0]
-    for pref in (anchor, majority):
-        if pref is not None and any(vals[o].col == pref for o in pool):
-            s = next(o for o in pool if vals[o].col == pref)
-            break
-    return list(vals[s : s + NCOL]), vals[s].col, len(pool) > 1
+    return list(vals[s : s + NCOL]), vals[s].col, True
 
 
 def _requests(ctx: _Ctx, rows: list[Row], headers: list[Row]) -> str | None:
@@ -935,6 +940,9 @@ def _reviews(ctx: _Ctx, rows: list[Row], headers: list[Row], paras: list[str]) -
     if not value_rows:
         # rows that carry a group label in the first cell (行政复议 | 0 | 0 …)
         value_rows = [r for r in rows if r.numeric]
+    if not value_rows:
+        # a value row left wholly blank: 15 empty cells under the header
+        value_rows = [r for r in rows if not r.labels and len(r.values) == NREVIEW][:1]
     cells: list[Cell] = []
     if any(len(r.values) >= NREVIEW for r in value_rows):
         row = next(r for r in value_rows if len(r.values) >= NREVIEW)

@@ -78,7 +78,7 @@ def _is_markdown_row(s: str) -> bool:
 
 def _is_md_separator(s: str) -> bool:
     t = s.strip()
-    return bool(t) and t.startswith("|") and set(t) <= set("|-: ")
+    return bool(t) and t.startswith("|") and "-" in t and set(t) <= set("|-: ")
 
 
 def text_to_blocks(text: str) -> list[Paragraph | Table]:
@@ -214,9 +214,10 @@ def _tabbed(lines: list[_Line], i: int, blocks: list[Paragraph | Table]) -> int:
             j += 1
             continue
         break
-    # trailing blank lines are not part of the region
+    # trailing empty lines are not part of the region (a line holding only tabs is: it is a
+    # row of empty cells, or an empty cell)
     k = j
-    while k > i and _is_blank(lines[k - 1].text):
+    while k > i and not lines[k - 1].text.strip(" \r"):
         k -= 1
     region = lines[i:k]
     tab_lines = [ln for ln in region if "\t" in ln.text]
@@ -264,7 +265,7 @@ def _tab_rows(region: list[_Line], blocks: list[Paragraph | Table]) -> None:
     rows: list[list[Cell]] = []
     for ln in region:
         s = ln.text
-        if _is_blank(s):
+        if _is_blank(s) and "\t" not in s:
             continue
         if "\t" not in s:  # a row of one cell (a sub-table heading written without tabs)
             lead = len(s) - len(s.lstrip())
