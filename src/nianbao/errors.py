@@ -16,6 +16,8 @@ __all__ = [
     "ScannedPdf",
     "BrokenFile",
     "NoTables",
+    "InvalidFigures",
+    "ConverterMissing",
 ]
 
 
@@ -67,3 +69,11 @@ class BrokenFile(UnusableInput):
 
 class NoTables(UnusableInput):
     """A report in which none of the three tables could be read."""
+
+
+class InvalidFigures(UnusableInput):
+    """A figures file holds an unknown id or a value that is not a number."""
+
+
+class ConverterMissing(NianbaoError):
+    """A PDF was asked for but LibreOffice (soffice) is not installed."""

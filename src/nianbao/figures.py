@@ -23,7 +23,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from .errors import BrokenFile, UnsupportedFormat, UnusableInput
+from .errors import BrokenFile, InvalidFigures, UnsupportedFormat, UnusableInput
 from .report import Report, Section, Value
 from .schema import (
     DECIMAL_IDS,
@@ -58,10 +58,6 @@ KNOWN_IDS: frozenset[str] = frozenset(
         }
     }
 )
-
-
-class InvalidFigures(UnusableInput):
-    """A figures file holds an unknown id or a value that is not a number."""
 
 
 # ---------------------------------------------------------------------- values

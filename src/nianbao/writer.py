@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
 
-from .errors import NianbaoError
+from .errors import ConverterMissing
 from .report import Report
 from .schema import (
     ACTIVE2019_IDS,
@@ -84,10 +84,6 @@ STYLES: tuple[str, ...] = (
 TEXT_STYLES: tuple[str, ...] = ("md", "tab", "lines", "pipe", "pipe-split")
 
 NOTE_2021 = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
-
-
-class ConverterMissing(NianbaoError):
-    """A PDF was asked for but LibreOffice (soffice) is not installed."""
 
 
 # ---------------------------------------------------------------------- grid model
