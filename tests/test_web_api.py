@@ -434,3 +434,53 @@ def test_cli_users_and_serve_help(tmp_path: Path) -> None:
     store = UserStore(open_store(db))
     assert store.check("王五", "pass-word-2") and not store.check("王五", "nope")
     assert "--port" in runner.invoke(serve, ["--help"]).output
+
+
+# ------------------------------------------------------------------ PostgreSQL
+PG_URL = __import__("os").environ.get("NIANBAO_TEST_PG")
+
+
+@pytest.mark.skipif(not PG_URL, reason="NIANBAO_TEST_PG not set")
+def test_same_flow_on_postgresql() -> None:
+    import uuid
+
+    from sqlalchemy import create_engine, text
+
+    from nianbao.store.db import resolve_url
+
+    schema = "nianbao_web_" + uuid.uuid4().hex[:10]
+    admin = create_engine(resolve_url(PG_URL))
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    sep = "&" if "?" in PG_URL else "?"  # type: ignore[operator]
+    url = f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
+    try:
+        app = create_app(url)
+        with TestClient(app) as client:
+            paths = sorted(PEER.glob("hongze-*.pdf"))
+            r = client.post("/api/v1/uploads", files=_files(paths))
+            job = _wait(client, r.json()["id"])
+            assert [f["status"] for f in job["files"]] == ["stored"] * len(paths)
+            rid = job["files"][0]["report_id"]
+            f = client.get(f"/api/v1/reports/{rid}").json()["findings"][0]
+            client.post(
+                f"/api/v1/findings/{f['id']}/review", json={"status": "dismissed", "note": "PG"}
+            )
+            assert client.post(f"/api/v1/reports/{rid}/recheck").json()["status"] == "updated"
+            again = client.get(f"/api/v1/reports/{rid}").json()["findings"]
+            assert (
+                next(x for x in again if x["fingerprint"] == f["fingerprint"])["status"]
+                == "dismissed"
+            )
+            for path in ("/coverage", "/ranking", "/agencies?q=洪泽", f"/reports/{rid}"):
+                assert client.get(path).status_code == 200, path
+            img = client.get(f"/reports/{rid}/pdf/reviews.reconsideration.total.png")
+            assert img.status_code in (200, 404)
+            assert (
+                client.get("/api/v1/export/findings", params={"format": "xlsx"}).status_code == 200
+            )
+        app.state.web.engine.dispose()
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
