@@ -14,10 +14,13 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
-# The main job on the embedded default: the bundled example reports.
+# The main job on the embedded default: the bundled example reports (invented agencies) read,
+# checked and stored in the SQLite file ./nianbao.db, then listed and compared across years.
 demo: setup
-	$(BIN)/nianbao parse examples/qinglan-2024.txt
-	-$(BIN)/nianbao check examples/
+	$(BIN)/nianbao ingest examples/reports
+	$(BIN)/nianbao list
+	-$(BIN)/nianbao check examples/reports/qinglan-caizheng-2024.txt
+	$(BIN)/nianbao compare 青岚县人民政府 2023 2024
 
 test: setup
 	$(BIN)/pytest

@@ -27,7 +27,7 @@ def main() -> None:
     files += sorted(glob.glob(str(ROOT / "peer" / "*.txt")))
     files = [f for f in files if os.path.exists(os.path.splitext(f)[0] + ".gold.json")]
     examples = Path(__file__).resolve().parents[1] / "examples"
-    files += sorted(str(p) for p in examples.glob("*.txt"))
+    files += sorted(str(p) for p in (examples / "reports").glob("*.txt"))
     blobs = [(f, Path(f).read_bytes()) for f in files]
     size = sum(len(b) for _, b in blobs)
     # warm up (imports, OpenCC dictionary, regex compilation)

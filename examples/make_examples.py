@@ -5,10 +5,13 @@
 Everything here is invented: the agencies (青岚县人民政府, 青岚县财政局) and every number.
 
 * ``figures-2024.yaml``         — a figures file (the input of ``nianbao write``);
-* ``qinglan-2024.txt``          — the report written from it, 2021 layout, tab style, with the
-  narrative of ``qinglan-text/`` (s1.md, s5.md, s6.md, closing.md);
-* ``qinglan-caizheng-2024.txt`` — a second report with one deliberate error: the 总计 of
-  row 一、本年新收 is one more than the sum of its applicant columns, for ``nianbao check``.
+* ``reports/qinglan-2024.txt``          — the report written from it, 2021 layout, tab style,
+  with the narrative of ``qinglan-text/`` (s1.md, s5.md, s6.md, closing.md);
+* ``reports/qinglan-2023.html``         — the same agency's report of the year before, as a web
+  page with merged cells; its 结转下年度 (3) differs from the 2024 report's 上年结转 (4), which
+  the store's cross-year check reports;
+* ``reports/qinglan-caizheng-2024.txt`` — a second agency's report with one deliberate error: the
+  总计 of row 一、本年新收 is one more than the sum of its applicant columns, for ``nianbao check``.
 """
 
 from __future__ import annotations
@@ -130,6 +133,33 @@ def build_report(
     return rep
 
 
+# The 2023 report of the same agency: fewer applications, and 3 (not 4) carried forward.
+QINGLAN_2023_REQUESTS: dict[str, tuple[int, int, int, int, int, int]] = {
+    "new": (30, 4, 0, 0, 2, 1),
+    "carried_over": (1, 0, 0, 0, 0, 0),
+    "granted": (15, 2, 0, 0, 1, 1),
+    "partial": (3, 1, 0, 0, 0, 0),
+    "denied.third_party": (1, 0, 0, 0, 0, 0),
+    "unable.not_held": (6, 1, 0, 0, 1, 0),
+    "rejected.petition": (2, 0, 0, 0, 0, 0),
+    "other.misc": (1, 0, 0, 0, 0, 0),
+    "carried_forward": (3, 0, 0, 0, 0, 0),
+}
+QINGLAN_2023_ACTIVE: dict[str, int | float] = {
+    **QINGLAN_ACTIVE,
+    "active.normative.issued": 4,
+    "active.normative.repealed": 1,
+    "active.normative.in_force": 35,
+    "active.licensing": 2071,
+    "active.penalty": 164,
+    "active.fees": 118.2,
+}
+QINGLAN_2023_REVIEWS: dict[str, tuple[int, int, int, int]] = {
+    "reconsideration": (1, 0, 0, 0),
+    "litigation_direct": (1, 0, 0, 0),
+}
+
+
 def read_texts(folder: Path) -> dict[str, str]:
     return {p.stem: p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.md"))}
 
@@ -143,7 +173,27 @@ def main() -> None:
     # Write the report from the figures file, as `nianbao write` does.
     report = load_figures(figures)
     texts = read_texts(HERE / "qinglan-text")
-    write_report(render(report, "tab", texts), HERE / "qinglan-2024.txt")
+    reports = HERE / "reports"
+    reports.mkdir(exist_ok=True)
+    write_report(render(report, "tab", texts), reports / "qinglan-2024.txt")
+
+    q2023 = build_report(
+        "青岚县人民政府",
+        2023,
+        "2024-01-22",
+        QINGLAN_2023_ACTIVE,
+        QINGLAN_2023_REQUESTS,
+        QINGLAN_2023_REVIEWS,
+    )
+    texts_2023 = {k: v.replace("2024", "2023").replace("2025", "2024") for k, v in texts.items()}
+    # the 2023 figures differ: state them, as a careful agency would
+    texts_2023["s1"] = texts_2023["s1"].replace(
+        "全年新收政府信息公开申请53件，上年结转4件，均在法定期限内答复，结转下年度继续办理3件。"
+        "全年因政府信息公开引起行政复议4件，行政诉讼3件。",
+        "全年新收政府信息公开申请37件，上年结转1件，均在法定期限内答复，结转下年度继续办理3件。"
+        "全年因政府信息公开引起行政复议1件，行政诉讼1件。",
+    )
+    write_report(render(q2023, "html", texts_2023), reports / "qinglan-2023.html")
 
     caizheng = build_report(
         "青岚县财政局", 2024, "2025-01-15", CAIZHENG_ACTIVE, CAIZHENG_REQUESTS, CAIZHENG_REVIEWS
@@ -151,10 +201,17 @@ def main() -> None:
     # The deliberate error: 一、本年新收 总计 one more than 自然人 + 商业企业.
     wrong = caizheng.values["requests.new.total"].value + 1  # type: ignore[operator]
     caizheng.values["requests.new.total"] = Value(wrong, str(wrong))
-    write_report(render(caizheng, "tab", CAIZHENG_TEXTS), HERE / "qinglan-caizheng-2024.txt")
-    for name in ("figures-2024.yaml", "qinglan-2024.txt", "qinglan-caizheng-2024.txt"):
+    write_report(render(caizheng, "tab", CAIZHENG_TEXTS), reports / "qinglan-caizheng-2024.txt")
+    for name in OUTPUTS:
         print(HERE / name)
 
+
+OUTPUTS = (
+    "figures-2024.yaml",
+    "reports/qinglan-2024.txt",
+    "reports/qinglan-2023.html",
+    "reports/qinglan-caizheng-2024.txt",
+)
 
 if __name__ == "__main__":
     main()

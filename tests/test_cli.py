@@ -14,7 +14,7 @@ def run(*args):
 
 
 def test_parse_table_shows_the_three_tables():
-    res = run("parse", str(EXAMPLES / "qinglan-2024.txt"))
+    res = run("parse", str(EXAMPLES / "reports" / "qinglan-2024.txt"))
     assert res.exit_code == 0, res.output
     for title in (
         "二、主动公开政府信息情况",
@@ -33,10 +33,10 @@ def test_parse_table_shows_blank_cells_visibly(samples_dir):
 def test_bad_file_does_not_stop_the_others(tmp_path):
     bad = tmp_path / "bad.txt"
     bad.write_bytes(b"")
-    res = run("parse", "--format", "jsonl", str(bad), str(EXAMPLES / "qinglan-2024.txt"))
+    res = run("parse", "--format", "jsonl", str(bad), str(EXAMPLES / "reports" / "qinglan-2024.txt"))
     assert res.exit_code == 2
     objs = [json.loads(x) for x in res.stdout.splitlines() if x.startswith("{")]
-    assert [o["source"] for o in objs] == [str(EXAMPLES / "qinglan-2024.txt")]
+    assert [o["source"] for o in objs] == [str(EXAMPLES / "reports" / "qinglan-2024.txt")]
     assert "错误" in res.stderr and "文件为空" in res.stderr
     assert "Traceback" not in res.output
 
@@ -52,7 +52,7 @@ def test_missing_file_and_binary(tmp_path):
 
 def test_parse_directory_recurses(tmp_path):
     (tmp_path / "a" / "b").mkdir(parents=True)
-    (tmp_path / "a" / "b" / "r.txt").write_bytes((EXAMPLES / "qinglan-2024.txt").read_bytes())
+    (tmp_path / "a" / "b" / "r.txt").write_bytes((EXAMPLES / "reports" / "qinglan-2024.txt").read_bytes())
     (tmp_path / "a" / "notes.json").write_text("{}")
     res = run("parse", "--format", "jsonl", str(tmp_path))
     assert res.exit_code == 0, res.output
@@ -61,7 +61,7 @@ def test_parse_directory_recurses(tmp_path):
 
 
 def test_json_nests_to_schema_ids():
-    res = run("parse", "--format", "json", str(EXAMPLES / "qinglan-2024.txt"))
+    res = run("parse", "--format", "json", str(EXAMPLES / "reports" / "qinglan-2024.txt"))
     obj = json.loads(res.stdout)
     assert set(obj["requests"]["other"]) == {"no_correction", "no_fee", "misc"}
     assert "total" in obj["requests"]["other"]["misc"]

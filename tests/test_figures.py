@@ -222,7 +222,12 @@ def test_xlsx_without_template_sheet_is_refused(tmp_path: Path) -> None:
 # ---------------------------------------------------------------------- examples
 def test_examples_are_up_to_date(tmp_path: Path) -> None:
     """make_examples.py regenerates exactly the committed files."""
-    names = ("figures-2024.yaml", "qinglan-2024.txt", "qinglan-caizheng-2024.txt")
+    names = (
+        "figures-2024.yaml",
+        "reports/qinglan-2024.txt",
+        "reports/qinglan-2023.html",
+        "reports/qinglan-caizheng-2024.txt",
+    )
     before = {n: (EXAMPLES / n).read_bytes() for n in names}
     copy = tmp_path / "examples"
     copy.mkdir()
@@ -260,10 +265,10 @@ def test_example_reports_parse() -> None:
     except (ImportError, AttributeError):
         pytest.skip("nianbao.parse not available yet")
     figures = load_figures(EXAMPLES / "figures-2024.yaml")
-    good = parse(str(EXAMPLES / "qinglan-2024.txt"))
+    good = parse(str(EXAMPLES / "reports" / "qinglan-2024.txt"))
     assert [f for f in figures.values if good.get(f) != figures.get(f)] == []
     assert good.meta["agency"] == "青岚县人民政府" and good.meta["year"] == 2024
-    bad = parse(str(EXAMPLES / "qinglan-caizheng-2024.txt"))
+    bad = parse(str(EXAMPLES / "reports" / "qinglan-caizheng-2024.txt"))
     try:
         from nianbao import check
     except (ImportError, AttributeError):

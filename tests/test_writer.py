@@ -484,7 +484,7 @@ def test_write_command_reproduces_the_example(tmp_path: Path) -> None:
         ],
     )
     assert result.exit_code == 0, result.output
-    assert out.read_bytes() == (examples / "qinglan-2024.txt").read_bytes()
+    assert out.read_bytes() == (examples / "reports" / "qinglan-2024.txt").read_bytes()
 
 
 def test_template_command(tmp_path: Path) -> None:
