@@ -275,6 +275,10 @@ def test_agencies_coverage_compare_ranking(client: TestClient) -> None:
     items = client.get("/api/v1/agencies", params={"q": "洪泽"}).json()["items"]
     assert len(items) == 1 and items[0]["years"] == [2023, 2024]
     aid = items[0]["id"]
+    region = {
+        a["name"] for a in client.get("/api/v1/agencies", params={"q": "淮安市"}).json()["items"]
+    }
+    assert items[0]["name"] in region  # found by a name one of its reports used
     d = client.get(f"/api/v1/agencies/{aid}").json()
     assert d["years"] == [2023, 2024] and set(d["charts"]) == {
         "received",

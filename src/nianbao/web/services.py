@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import DateTime as SADateTime
-from sqlalchemy import Engine, LargeBinary, String, Text, func, select
+from sqlalchemy import Engine, LargeBinary, String, Text, func, or_, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from ..errors import BinaryInput, InputTooLarge, NianbaoError, UnsupportedFormat
@@ -60,6 +60,7 @@ __all__ = [
     "agency_series",
     "INDICATORS",
     "MIN_DENOMINATOR",
+    "indicator_of",
     "indicators_of",
     "coverage_grid",
     "compare_by_ids",
@@ -639,19 +640,33 @@ def problem_files(session: Session, limit: int = 500) -> list[SourceFile]:
     )
 
 
-def search_agencies(session: Session, q: str | None, limit: int = 200) -> list[dict[str, Any]]:
-    """Agencies whose name (or a name a report used) contains ``q``, with their years and
-    how many of their reports have errors."""
+def agency_where(q: str | None) -> Any:
+    """The agencies a search text names: the text in the agency's name, in its normalised
+    key, or in a name one of its reports used; None for an empty search."""
     from ..store.agencies import normalize_name
     from ..store.models import AgencyAlias
 
+    text = "".join((q or "").split())
+    if not text:
+        return None
+    keys = {text, normalize_name(text) or text}
+    alias_ids = select(AgencyAlias.agency_id).where(
+        or_(*[AgencyAlias.alias_key.contains(k) for k in keys])
+    )
+    return or_(
+        Agency.name.contains(text),
+        *[Agency.key.contains(k) for k in keys],
+        Agency.id.in_(alias_ids),
+    )
+
+
+def search_agencies(session: Session, q: str | None, limit: int = 200) -> list[dict[str, Any]]:
+    """Agencies whose name (or a name a report used) contains ``q``, with their years and
+    how many of their reports have errors."""
     stmt = select(Agency).order_by(Agency.key)
-    if q and q.strip():
-        key = normalize_name(q) or q.strip()
-        alias_ids = select(AgencyAlias.agency_id).where(AgencyAlias.alias_key.contains(key))
-        stmt = stmt.where(
-            Agency.name.contains(q.strip()) | Agency.key.contains(key) | Agency.id.in_(alias_ids)
-        )
+    where = agency_where(q)
+    if where is not None:
+        stmt = stmt.where(where)
     agencies = list(session.scalars(stmt.limit(limit)))
     ids = [a.id for a in agencies]
     years: dict[int, list[int]] = {}
@@ -789,24 +804,25 @@ def _sum(values: dict[str, Any], ids: Iterable[str]) -> int | float | None:
     return sum(v for v in got if v is not None)
 
 
+def indicator_of(ind: Indicator, values: dict[str, Any]) -> dict[str, Any]:
+    """One indicator of one report: value, numerator, denominator, and whether it may be
+    ranked (the denominator passes the sample-size guard)."""
+    num = _sum(values, ind.numerator)
+    if not ind.denominator:
+        return {"value": num, "num": num, "den": None, "guarded": num is not None}
+    den = _sum(values, ind.denominator)
+    value = None if not den else (num or 0) / den
+    return {
+        "value": value,
+        "num": num,
+        "den": den,
+        "guarded": value is not None and den >= MIN_DENOMINATOR,
+    }
+
+
 def indicators_of(values: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """Each indicator of one report: value, numerator, denominator, and whether the
-    denominator passes the sample-size guard."""
-    out: dict[str, dict[str, Any]] = {}
-    for ind in INDICATORS:
-        num = _sum(values, ind.numerator)
-        if not ind.denominator:
-            out[ind.key] = {"value": num, "num": num, "den": None, "guarded": num is not None}
-            continue
-        den = _sum(values, ind.denominator)
-        value = None if not den else (num or 0) / den
-        out[ind.key] = {
-            "value": value,
-            "num": num,
-            "den": den,
-            "guarded": value is not None and den >= MIN_DENOMINATOR,
-        }
-    return out
+    """Every indicator of one report (see ``indicator_of``)."""
+    return {ind.key: indicator_of(ind, values) for ind in INDICATORS}
 
 
 def _values_for(
@@ -945,62 +961,73 @@ def coverage_grid(
     limit: int = 200,
 ) -> dict[str, Any]:
     """Agencies × years: for each cell the latest report (id, error and warning counts)
-    or None when the agency has not published (no report stored) that year."""
-    all_years = [
-        y
-        for y in session.scalars(
-            select(StoredReport.year).where(StoredReport.year.is_not(None)).distinct()
+    or None when the agency has not published (no report stored) that year. Counting and
+    paging happen in SQL; only the page's agencies have their reports read."""
+    if years:
+        shown = sorted(set(years))
+    else:
+        shown = sorted(
+            session.scalars(
+                select(StoredReport.year).where(StoredReport.year.is_not(None)).distinct()
+            )
         )
-    ]
-    shown = sorted(set(years) if years else set(all_years))
     if not shown:
         return {"years": [], "rows": [], "total": 0, "missing": {}, "present": {}}
-    agencies = search_agencies(session, q, limit=100_000) if q else None
-    stmt = select(Agency.id, Agency.name, Agency.kind, Agency.level).order_by(Agency.key)
-    if agencies is not None:
-        stmt = stmt.where(Agency.id.in_([a["agency"].id for a in agencies]))
-    ag_rows = list(session.execute(stmt))
-    cells: dict[int, dict[int, tuple[int, int, int]]] = {}
-    for aid, y, rid, ne, nw in session.execute(
-        select(
-            StoredReport.agency_id,
-            StoredReport.year,
-            StoredReport.id,
-            StoredReport.n_errors,
-            StoredReport.n_warnings,
-        )
-        .where(StoredReport.agency_id.is_not(None), StoredReport.year.in_(shown))
-        .order_by(StoredReport.id)
-    ):
-        cells.setdefault(aid, {})[y] = (rid, ne, nw)
-    missing = {y: 0 for y in shown}
+    where = agency_where(q)
+    agencies = select(Agency.id)
+    if where is not None:
+        agencies = agencies.where(where)
+    in_scope = (StoredReport.agency_id.in_(agencies),) if where is not None else ()
+    n_agencies = session.scalar(select(func.count()).select_from(agencies.subquery())) or 0
     present = {y: 0 for y in shown}
-    rows = []
-    for aid, name, kind, level in ag_rows:
-        have = cells.get(aid, {})
-        for y in shown:
-            if y in have:
-                present[y] += 1
-            else:
-                missing[y] += 1
-        if only_missing and len(have) == len(shown):
-            continue
-        rows.append(
-            {
-                "agency_id": aid,
-                "agency": name,
-                "kind": kind,
-                "level": level,
-                "cells": [have.get(y) for y in shown],
-            }
+    for y, n in session.execute(
+        select(StoredReport.year, func.count(func.distinct(StoredReport.agency_id)))
+        .where(StoredReport.agency_id.is_not(None), StoredReport.year.in_(shown), *in_scope)
+        .group_by(StoredReport.year)
+    ):
+        present[y] = n
+    missing = {y: n_agencies - present[y] for y in shown}
+    page = select(Agency.id, Agency.name, Agency.kind, Agency.level).order_by(Agency.key)
+    if where is not None:
+        page = page.where(where)
+    if only_missing:
+        complete = (
+            select(StoredReport.agency_id)
+            .where(StoredReport.agency_id.is_not(None), StoredReport.year.in_(shown))
+            .group_by(StoredReport.agency_id)
+            .having(func.count(func.distinct(StoredReport.year)) == len(shown))
         )
-    return {
-        "years": shown,
-        "rows": rows[offset : offset + limit],
-        "total": len(rows),
-        "missing": missing,
-        "present": present,
-    }
+        page = page.where(Agency.id.not_in(complete))
+    total = session.scalar(select(func.count()).select_from(page.order_by(None).subquery())) or 0
+    ag_rows = list(session.execute(page.offset(offset).limit(limit)))
+    cells: dict[int, dict[int, tuple[int, int, int]]] = {}
+    if ag_rows:
+        for aid, y, rid, ne, nw in session.execute(
+            select(
+                StoredReport.agency_id,
+                StoredReport.year,
+                StoredReport.id,
+                StoredReport.n_errors,
+                StoredReport.n_warnings,
+            )
+            .where(
+                StoredReport.agency_id.in_([r[0] for r in ag_rows]),
+                StoredReport.year.in_(shown),
+            )
+            .order_by(StoredReport.id)
+        ):
+            cells.setdefault(aid, {})[y] = (rid, ne, nw)
+    rows = [
+        {
+            "agency_id": aid,
+            "agency": name,
+            "kind": kind,
+            "level": level,
+            "cells": [cells.get(aid, {}).get(y) for y in shown],
+        }
+        for aid, name, kind, level in ag_rows
+    ]
+    return {"years": shown, "rows": rows, "total": total, "missing": missing, "present": present}
 
 
 # ------------------------------------------------------------------ compare
@@ -1077,17 +1104,17 @@ def ranking(
         stmt = stmt.where(Agency.level == level)
     if kind:
         stmt = stmt.where(Agency.kind == kind)
-    if q and q.strip():
-        ids = [a["agency"].id for a in search_agencies(session, q, limit=100_000)]
-        stmt = stmt.where(Agency.id.in_(ids))
+    where = agency_where(q)
+    if where is not None:
+        stmt = stmt.where(where)
     latest: dict[int, tuple[int, str, str, str, int]] = {}
     for rid, aid, name, lvl, knd, ne in session.execute(stmt):
         latest[aid] = (rid, name, lvl, knd, ne)
     rids = [v[0] for v in latest.values()]
-    vals = _values_for(session, rids, INDICATOR_FIELDS)
+    vals = _values_for(session, rids, sorted({*ind.numerator, *ind.denominator}))
     ranked, unranked = [], []
     for aid, (rid, name, lvl, knd, ne) in latest.items():
-        inds = indicators_of(vals.get(rid, {}))
+        inds = {ind.key: indicator_of(ind, vals.get(rid, {}))}
         entry = {
             "agency_id": aid,
             "agency": name,
