@@ -111,11 +111,22 @@ def test_upload_review_recheck_and_charts(page: object, server: str) -> None:
     # upload every sample through the page (the file input the drop zone feeds)
     pg.goto(server + "/upload")
     pg.set_input_files("#files", [str(f) for f in files])
+    # and one more file dropped on the drop zone: a text that is not a report
+    pg.evaluate(
+        """() => {
+        const dt = new DataTransfer();
+        dt.items.add(new File(["今天天气很好，我们去公园散步。\\n".repeat(20)], "随笔.txt", {type: "text/plain"}));
+        document.getElementById("drop").dispatchEvent(new DragEvent("drop", {dataTransfer: dt, bubbles: true}));
+    }"""
+    )
+    assert "随笔.txt" in pg.locator("#chosen").inner_text()
     pg.click("#upload-button")
     pg.wait_for_selector('#job[data-done="true"]', timeout=90_000)
     rows = pg.locator("#job tbody tr")
-    assert rows.count() == len(files)
+    assert rows.count() == len(files) + 1
     assert pg.locator("#job tbody tr.st-stored").count() == len(files)
+    unusable = pg.locator("#job tbody tr.st-unusable")
+    assert unusable.count() == 1 and "不像是" in unusable.inner_text()
     pg.screenshot(path=str(shots / "upload.png"), full_page=True)
 
     # sample 002: the 表三 layout shift is highlighted on its cells
