@@ -64,7 +64,7 @@ class OffsetMap:
     normalisation step can record its own map cheaply.
     """
 
-    __slots__ = ("_new", "_old", "_parent")
+    __slots__ = ("_levels",)
 
     def __init__(
         self,
@@ -72,20 +72,22 @@ class OffsetMap:
         parent: OffsetMap | None = None,
     ) -> None:
         anchors = anchors or [(0, 0)]
-        self._new = [a for a, _ in anchors]
-        self._old = [b for _, b in anchors]
-        self._parent = parent
+        level = ([a for a, _ in anchors], [b for _, b in anchors])
+        # the chain, outermost rewrite first, kept flat so a lookup is a plain loop
+        self._levels: list[tuple[list[int], list[int]]] = [level] + (
+            parent._levels if parent is not None else []
+        )
 
     def __call__(self, pos: int) -> int:
-        i = bisect_right(self._new, pos) - 1
-        if i < 0:
-            out = pos
-        else:
-            out = self._old[i] + (pos - self._new[i])
-            # never run past the next anchor's old offset (inside a shrunk replacement)
-            if i + 1 < len(self._old) and out > self._old[i + 1]:
-                out = self._old[i + 1]
-        return self._parent(out) if self._parent is not None else out
+        for new, old in self._levels:
+            i = bisect_right(new, pos) - 1
+            if i >= 0:
+                out = old[i] + (pos - new[i])
+                # never run past the next anchor's old offset (inside a shrunk replacement)
+                if i + 1 < len(old) and out > old[i + 1]:
+                    out = old[i + 1]
+                pos = out
+        return pos
 
 
 @dataclass

@@ -45,14 +45,14 @@ class Row:
     section: str | None
     labels: list[Cell] = field(default_factory=list)
     values: list[Cell] = field(default_factory=list)
+    numeric: bool = False  # any value cell holds a number (set from the cells)
 
     @property
     def label_text(self) -> str:
         return " ".join(c.text.replace("\n", "") for c in self.labels if c.text)
 
-    @property
-    def numeric(self) -> bool:
-        return any(L.has_number(c.text) for c in self.values)
+    def __post_init__(self) -> None:
+        self.numeric = any(L.has_number(c.text) for c in self.values)
 
 
 def _split_row(cells: list[Cell], table: Table | None, section: str | None) -> Row:
@@ -123,26 +123,31 @@ class _Ctx:
             v = Value(None, None, Provenance(section=section, label=label))
             self.report.values[fid] = v
             return v
-        val, _note = L.parse_value(cell.text)
         doc = self.doc
-        st = doc.to_original(cell.start) if cell.start >= 0 else None
-        en = doc.to_original(cell.end) if cell.end >= 0 else None
+        original = doc.original
+        st = en = None
         raw = cell.text
-        if st is not None and en is not None and en > st and doc.original:
-            raw = doc.original[st:en]
+        line = None
+        if cell.start >= 0:
+            st = doc.to_original(cell.start)
+            en = doc.to_original(cell.end) if cell.end != cell.start else st
+            if original:
+                if en > st:
+                    raw = original[st:en]
+                line = doc.line_of_original(st)
         prov = Provenance(
-            section=section,
-            table=self.cell_table.get(id(cell)),
-            row=cell.row,
-            col=cell.col,
-            line=doc.line_of_original(st) if st is not None and doc.original else None,
-            start=st,
-            end=en,
-            page=cell.page,
-            bbox=cell.bbox,
-            label=label,
+            section,
+            self.cell_table.get(id(cell)),
+            cell.row,
+            cell.col,
+            line,
+            st,
+            en,
+            cell.page,
+            cell.bbox,
+            label,
         )
-        v = Value(val, raw, prov)
+        v = Value(L.parse_value(cell.text)[0], raw, prov)
         self.report.values[fid] = v
         return v
 
