@@ -9,10 +9,12 @@ does not have yet.
 
 from __future__ import annotations
 
+from typing import Any
+
 __all__ = ["create_app"]
 
 
-def create_app(*args, **kwargs):  # type: ignore[no-untyped-def]
+def create_app(*args: Any, **kwargs: Any) -> Any:
     from .app import create_app as _create
 
     return _create(*args, **kwargs)

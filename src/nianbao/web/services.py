@@ -677,6 +677,8 @@ def search_agencies(session: Session, q: str | None, limit: int = 200) -> list[d
                 StoredReport.agency_id.in_(ids)
             )
         ):
+            if aid is None:
+                continue
             if y is not None and y not in years.setdefault(aid, []):
                 years[aid].append(y)
             errors[aid] = errors.get(aid, 0) + (1 if ne else 0)
@@ -816,7 +818,7 @@ def indicator_of(ind: Indicator, values: dict[str, Any]) -> dict[str, Any]:
         "value": value,
         "num": num,
         "den": den,
-        "guarded": value is not None and den >= MIN_DENOMINATOR,
+        "guarded": value is not None and den is not None and den >= MIN_DENOMINATOR,
     }
 
 
@@ -985,7 +987,8 @@ def coverage_grid(
         .where(StoredReport.agency_id.is_not(None), StoredReport.year.in_(shown), *in_scope)
         .group_by(StoredReport.year)
     ):
-        present[y] = n
+        if y is not None:
+            present[y] = n
     missing = {y: n_agencies - present[y] for y in shown}
     page = select(Agency.id, Agency.name, Agency.kind, Agency.level).order_by(Agency.key)
     if where is not None:
@@ -1016,7 +1019,8 @@ def coverage_grid(
             )
             .order_by(StoredReport.id)
         ):
-            cells.setdefault(aid, {})[y] = (rid, ne, nw)
+            if aid is not None and y is not None:
+                cells.setdefault(aid, {})[y] = (rid, ne, nw)
     rows = [
         {
             "agency_id": aid,
@@ -1109,10 +1113,12 @@ def ranking(
         stmt = stmt.where(where)
     latest: dict[int, tuple[int, str, str, str, int]] = {}
     for rid, aid, name, lvl, knd, ne in session.execute(stmt):
-        latest[aid] = (rid, name, lvl, knd, ne)
+        if aid is not None:
+            latest[aid] = (rid, name, lvl, knd, ne)
     rids = [v[0] for v in latest.values()]
     vals = _values_for(session, rids, sorted({*ind.numerator, *ind.denominator}))
-    ranked, unranked = [], []
+    ranked: list[dict[str, Any]] = []
+    unranked: list[dict[str, Any]] = []
     for aid, (rid, name, lvl, knd, ne) in latest.items():
         inds = {ind.key: indicator_of(ind, vals.get(rid, {}))}
         entry = {

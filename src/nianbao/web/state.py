@@ -40,7 +40,8 @@ class WebError(Exception):
 
 
 def state_of(request: Request) -> WebState:
-    return request.app.state.web  # type: ignore[no-any-return]
+    state: WebState = request.app.state.web
+    return state
 
 
 def _basic_user(request: Request, st: WebState) -> str | None:

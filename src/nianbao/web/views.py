@@ -500,6 +500,7 @@ def ranking_page(
         for y in s.scalars(
             select(StoredReport.year).where(StoredReport.year.is_not(None)).distinct()
         )
+        if y is not None
     )
     return render(
         request,
