@@ -86,3 +86,33 @@ def test_python_m_nianbao_version():
 
 def test_samples_dir_is_beside_the_checkout():
     assert SAMPLES.is_dir()
+
+
+def test_check_exit_codes_and_json_contract(tmp_path):
+    good = str(EXAMPLES / "reports" / "qinglan-2024.txt")
+    bad = str(EXAMPLES / "reports" / "qinglan-caizheng-2024.txt")
+    assert run("check", good).exit_code == 0
+    res = run("check", "--format", "jsonl", good, bad)
+    assert res.exit_code == 1
+    objs = [json.loads(x) for x in res.stdout.splitlines()]
+    assert [o["source"] for o in objs] == [good, bad]
+    f = next(f for f in objs[1]["findings"] if f["rule"] == "R-SUM-ROW")
+    assert set(f) >= {"rule", "severity", "cells", "expected", "actual", "assumed_zero", "evidence", "message", "fingerprint"}
+    assert f["cells"][-1] == "requests.new.total" or "requests.new.total" in f["cells"]
+    assert "相差 1" in f["message"]
+    empty = tmp_path / "e.txt"
+    empty.write_bytes(b"")
+    assert run("check", good, str(empty)).exit_code == 2
+
+
+def test_check_min_severity_filters(samples_dir):
+    doc = str(samples_dir / "003_d51677336c3a457a.txt")
+    all_ = json.loads(run("check", "--format", "json", doc).stdout)[0]["findings"]
+    warn = json.loads(run("check", "--format", "json", "--min-severity", "warning", doc).stdout)[0]["findings"]
+    assert {f["severity"] for f in all_} >= {"info", "warning"}
+    assert {f["severity"] for f in warn} <= {"warning", "error"} and len(warn) < len(all_)
+
+
+def test_check_needs_files_or_db():
+    res = run("check")
+    assert res.exit_code == 2 and "--db" in res.output

@@ -57,7 +57,7 @@ def parse(files: tuple[str, ...], fmt: str, no_provenance: bool) -> None:
 
     Example:
 
-        nianbao parse examples/qinglan-2024.txt
+        nianbao parse examples/reports/qinglan-2024.txt
 
         nianbao parse --format jsonl reports/
     """
@@ -102,7 +102,7 @@ def parse(files: tuple[str, ...], fmt: str, no_provenance: bool) -> None:
 
 # ----------------------------------------------------------------------------- check
 @cli.command()
-@click.argument("files", nargs=-1, required=True)
+@click.argument("files", nargs=-1)
 @click.option(
     "--format",
     "fmt",
@@ -117,15 +117,39 @@ def parse(files: tuple[str, ...], fmt: str, no_provenance: bool) -> None:
     show_default=True,
     help="只显示不低于此级别的问题。",
 )
-def check(files: tuple[str, ...], fmt: str, min_severity: str) -> None:
+@click.option(
+    "--db",
+    default=None,
+    help="不给文件时：对数据库（如 sqlite:///nianbao.db；默认 NIANBAO_DB 或 ./nianbao.db）"
+    "中的报告重新做跨年度检查。",
+)
+@click.option("--agency", default=None, help="与 --db 一起用：只检查此机关。")
+@click.option("--year", type=int, multiple=True, help="与 --db 一起用：只检查这些年度。")
+def check(
+    files: tuple[str, ...],
+    fmt: str,
+    min_severity: str,
+    db: str | None,
+    agency: str | None,
+    year: tuple[int, ...],
+) -> None:
     """检查年度报告：勾稽关系、缺项、格式、正文与表格是否一致、发布日期等。
 
     退出码：0 无错误；1 有报告存在错误；2 有文件无法读取。
 
     Example:
 
-        nianbao check examples/qinglan-caizheng-2024.txt
+        nianbao check examples/reports/qinglan-caizheng-2024.txt
+
+        nianbao check --db sqlite:///nianbao.db --year 2024
     """
+    if not files:
+        if db is None and agency is None and not year:
+            raise click.UsageError("请给出要检查的文件或目录，或用 --db 检查数据库中的报告。")
+        from .cli_store import check_store
+
+        click.get_current_context().invoke(check_store, agency=agency, year=year, db=db)
+        return
     from .api import parse as parse_report
 
     floor = SEVERITIES.index(min_severity)
@@ -143,7 +167,13 @@ def check(files: tuple[str, ...], fmt: str, min_severity: str) -> None:
         findings = [f for f in rep.findings if SEVERITIES.index(f.severity) >= floor]
         if any(f.severity == "error" for f in rep.findings):
             any_error = True
-        obj = {"source": src, "meta": rep.meta, "findings": [f.to_dict() for f in findings]}
+        skipped = _skipped(rep)
+        obj = {
+            "source": src,
+            "meta": rep.meta,
+            "findings": [f.to_dict() for f in findings],
+            "skipped": skipped,
+        }
         if fmt == "jsonl":
             click.echo(json.dumps(obj, ensure_ascii=False))
         elif fmt == "json":
@@ -151,13 +181,22 @@ def check(files: tuple[str, ...], fmt: str, min_severity: str) -> None:
         else:
             from .render import print_findings
 
-            print_findings(rep, findings)
+            print_findings(rep, findings, skipped=skipped)
     if fmt == "json":
         click.echo(json.dumps(docs, ensure_ascii=False, indent=1))
     if bad:
         sys.exit(2)
     if any_error:
         sys.exit(1)
+
+
+def _skipped(rep) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """Rules that did not run on this report and why (the extraction rules always "run")."""
+    try:
+        from .checks import EXTRACTION_RULES, skipped
+    except ImportError:
+        return {}
+    return {k: v for k, v in skipped(rep).items() if k not in EXTRACTION_RULES}
 
 
 def _add_optional_commands() -> None:

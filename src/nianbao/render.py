@@ -157,7 +157,11 @@ def _review_table(c: Console, rep: Report, flagged: set[str]) -> None:
 
 
 def print_findings(
-    rep: Report, findings: list[Finding], console: Console | None = None, header: bool = True
+    rep: Report,
+    findings: list[Finding],
+    console: Console | None = None,
+    header: bool = True,
+    skipped: dict[str, str] | None = None,
 ) -> None:
     c = console or _console()
     if header:
@@ -186,4 +190,7 @@ def print_findings(
         line.append(f"{f.rule} ", style="dim")
         line.append(f.message)
         c.print(line, soft_wrap=True)
+    if skipped:
+        notes = "；".join(f"{rid}（{why}）" for rid, why in skipped.items())
+        c.print(Text(f"未执行的检查：{notes}", style="dim"), soft_wrap=True)
     c.print()
