@@ -33,7 +33,9 @@ def test_parse_table_shows_blank_cells_visibly(samples_dir):
 def test_bad_file_does_not_stop_the_others(tmp_path):
     bad = tmp_path / "bad.txt"
     bad.write_bytes(b"")
-    res = run("parse", "--format", "jsonl", str(bad), str(EXAMPLES / "reports" / "qinglan-2024.txt"))
+    res = run(
+        "parse", "--format", "jsonl", str(bad), str(EXAMPLES / "reports" / "qinglan-2024.txt")
+    )
     assert res.exit_code == 2
     objs = [json.loads(x) for x in res.stdout.splitlines() if x.startswith("{")]
     assert [o["source"] for o in objs] == [str(EXAMPLES / "reports" / "qinglan-2024.txt")]
@@ -52,7 +54,9 @@ def test_missing_file_and_binary(tmp_path):
 
 def test_parse_directory_recurses(tmp_path):
     (tmp_path / "a" / "b").mkdir(parents=True)
-    (tmp_path / "a" / "b" / "r.txt").write_bytes((EXAMPLES / "reports" / "qinglan-2024.txt").read_bytes())
+    (tmp_path / "a" / "b" / "r.txt").write_bytes(
+        (EXAMPLES / "reports" / "qinglan-2024.txt").read_bytes()
+    )
     (tmp_path / "a" / "notes.json").write_text("{}")
     res = run("parse", "--format", "jsonl", str(tmp_path))
     assert res.exit_code == 0, res.output
@@ -97,7 +101,17 @@ def test_check_exit_codes_and_json_contract(tmp_path):
     objs = [json.loads(x) for x in res.stdout.splitlines()]
     assert [o["source"] for o in objs] == [good, bad]
     f = next(f for f in objs[1]["findings"] if f["rule"] == "R-SUM-ROW")
-    assert set(f) >= {"rule", "severity", "cells", "expected", "actual", "assumed_zero", "evidence", "message", "fingerprint"}
+    assert set(f) >= {
+        "rule",
+        "severity",
+        "cells",
+        "expected",
+        "actual",
+        "assumed_zero",
+        "evidence",
+        "message",
+        "fingerprint",
+    }
     assert f["cells"][-1] == "requests.new.total" or "requests.new.total" in f["cells"]
     assert "相差 1" in f["message"]
     empty = tmp_path / "e.txt"
@@ -108,7 +122,9 @@ def test_check_exit_codes_and_json_contract(tmp_path):
 def test_check_min_severity_filters(samples_dir):
     doc = str(samples_dir / "003_d51677336c3a457a.txt")
     all_ = json.loads(run("check", "--format", "json", doc).stdout)[0]["findings"]
-    warn = json.loads(run("check", "--format", "json", "--min-severity", "warning", doc).stdout)[0]["findings"]
+    warn = json.loads(run("check", "--format", "json", "--min-severity", "warning", doc).stdout)[0][
+        "findings"
+    ]
     assert {f["severity"] for f in all_} >= {"info", "warning"}
     assert {f["severity"] for f in warn} <= {"warning", "error"} and len(warn) < len(all_)
 

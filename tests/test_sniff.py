@@ -1,0 +1,40 @@
+"""Input detection by content (magic bytes), never by file name."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+from click.testing import CliRunner
+
+import nianbao
+from nianbao.cli import cli
+from nianbao.sniff import sniff
+from nianbao.writer import render
+
+from .conftest import EXAMPLES, PEER
+
+
+def test_kinds_by_content():
+    assert sniff(b"%PDF-1.7\n...") == "pdf"
+    assert sniff(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100) == "ole"
+    assert sniff(b"<html><body><table><tr><td>1</td></tr></table></body></html>") == "html"
+    assert sniff("一、总体情况\n".encode("gb18030")) == "text"
+    assert sniff(bytes(range(256))) == "binary"
+
+
+def test_names_do_not_decide(tmp_path):
+    report = nianbao.parse(EXAMPLES / "reports" / "qinglan-2024.txt")
+    pdf_named_txt = tmp_path / "report.txt"
+    shutil.copy(PEER / "hongze-2024.pdf", pdf_named_txt)
+    docx_named_pdf = tmp_path / "report.pdf"
+    docx_named_pdf.write_bytes(render(report, "docx"))
+    html_named_doc = tmp_path / "report.doc"
+    html_named_doc.write_bytes(render(report, "html-gbk"))
+    res = CliRunner().invoke(cli, ["parse", "--format", "jsonl", str(tmp_path)])
+    assert res.exit_code == 0, res.output
+    objs = {json.loads(x)["source"]: json.loads(x) for x in res.stdout.splitlines()}
+    assert objs[str(pdf_named_txt)]["meta"]["year"] == 2024
+    assert objs[str(pdf_named_txt)]["provenance"]["requests.new.total"]["page"] >= 1
+    for p in (docx_named_pdf, html_named_doc):
+        assert objs[str(p)]["requests"]["new"]["total"] == report.get("requests.new.total")
