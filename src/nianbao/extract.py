@@ -281,7 +281,11 @@ _CLOSING = re.compile(
     r"^(本年度报告由|本报告由|本年报由|本年度报告中所列|本年报中所列|报告中所列数据|如对本)"
 )
 _DATE_LINE = re.compile(
-    r"^[（(]?(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日[)）]?$"
+    r"^[（(]?(?P<y>\d{4})\s*(?:年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日"
+    r"|[-./](?P<m2>\d{1,2})[-./](?P<d2>\d{1,2}))[)）]?$"
+)
+_PAGE_DATE = re.compile(
+    r"(?:发布日期|发布时间|公开日期|发布于)\s*[:：]?\s*(?P<y>\d{4})\s*[-./年]\s*(?P<m>\d{1,2})\s*[-./月]\s*(?P<d>\d{1,2})"
 )
 _CN_DATE_LINE = re.compile(
     r"^[（(]?(?P<y>[〇○零一二三四五六七八九]{4})年(?P<m>[一二三四五六七八九十]{1,2})月(?P<d>[一二三四五六七八九十]{1,3})日[)）]?$"
@@ -367,9 +371,12 @@ _TITLE_TAIL = re.compile(r"(政府信息公开|政务公开|信息公开).*$")
 
 
 def _agency_from_title(title_key: str) -> str | None:
+    """The publishing body named by a title: the words around the year, e.g.
+    '青岚县人民政府2023年政府信息公开工作年度报告' and '2024年上海市科委政府信息公开…'."""
     t = _TITLE_TAIL.sub("", title_key)
     t = re.sub(r"((19|20)\d{2})年度?", "|", t)
-    parts = [p for p in t.split("|") if p]
+    parts = [re.sub(r"(关于|的)$", "", p) for p in t.split("|")]
+    parts = [p for p in parts if p]
     return parts[0] if parts else None
 
 
@@ -434,7 +441,11 @@ def _meta(ctx: _Ctx, heads: list[_Heading]) -> None:
         t = re.sub(r"\s+", "", b.text)
         m = _DATE_LINE.match(t)
         if m:
-            published = (int(m.group("y")), int(m.group("m")), int(m.group("d")))
+            published = (
+                int(m.group("y")),
+                int(m.group("m") or m.group("m2")),
+                int(m.group("d") or m.group("d2")),
+            )
             continue
         m = _CN_DATE_LINE.match(t)
         if m:
@@ -442,9 +453,18 @@ def _meta(ctx: _Ctx, heads: list[_Heading]) -> None:
                 published = (_cn_int(m.group("y")), _cn_int(m.group("m")), _cn_int(m.group("d")))
             except (KeyError, ValueError):
                 pass
+    source = "footer"
+    # a date the page itself gives for the publication (发布日期：2023-01-20) beats the 落款
+    for b in doc.blocks[:60]:
+        if isinstance(b, Paragraph):
+            m = _PAGE_DATE.search(b.text)
+            if m:
+                published = (int(m.group("y")), int(m.group("m")), int(m.group("d")))
+                source = "page"
+                break
     if published and 1 <= published[1] <= 12 and 1 <= published[2] <= 31:
         meta["published"] = f"{published[0]:04d}-{published[1]:02d}-{published[2]:02d}"
-        meta["published_source"] = "footer"
+        meta["published_source"] = source
     agency = meta.get("agency")
     meta["agency_kind"] = agency_kind(agency)
     meta["admin_level"] = admin_level(agency)

@@ -251,6 +251,7 @@ _SECTION_VARIANTS: dict[str, tuple[str, ...]] = {
 }
 _HEADING_PREFIX = re.compile(
     r"^\s*(?:(?P<cn>[一二三四五六七八九十]{1,2})|(?P<ar>\d{1,2}))\s*[、.．]\s*"
+    r"|^\s*第(?P<part>[一二三四五六七八九十]{1,2})部分\s*[、:：.．]?\s*"
 )
 _CN_NUM = {c: i for i, c in enumerate("一二三四五六七八九十", 1)}
 
@@ -273,8 +274,9 @@ def match_section_heading(line: str) -> HeadingMatch | None:
     ordinal = None
     style = ""
     if m:
-        style = "cn" if m.group("cn") else "arabic"
-        ordinal = _CN_NUM.get(m.group("cn"), None) if m.group("cn") else int(m.group("ar"))
+        cn = m.group("cn") or m.group("part")
+        style = "cn" if m.group("cn") else ("part" if cn else "arabic")
+        ordinal = _CN_NUM.get(cn) if cn else int(m.group("ar"))
         body = s[m.end() :]
     else:
         body = s

@@ -1,0 +1,80 @@
+"""meta: title, agency, kind, level, year, period and the publication date."""
+
+from __future__ import annotations
+
+import pytest
+
+import nianbao
+from nianbao.extract import admin_level, agency_kind
+
+from .conftest import EXAMPLES
+
+BASE = (EXAMPLES / "reports" / "qinglan-2024.txt").read_text(encoding="utf-8")
+TITLE = "青岚县人民政府2024年政府信息公开工作年度报告"
+
+
+def _parse(text: str):
+    return nianbao.parse(text.encode("utf-8"))
+
+
+def test_example_meta():
+    m = _parse(BASE).meta
+    assert m["title"] == TITLE and m["agency"] == "青岚县人民政府" and m["year"] == 2024
+    assert (m["period_start"], m["period_end"]) == ("2024-01-01", "2024-12-31")
+    assert (m["published"], m["published_source"]) == ("2025-01-20", "footer")
+    assert (m["agency_kind"], m["admin_level"], m["format"]) == ("government", "county", "2021")
+
+
+@pytest.mark.parametrize(
+    "title, agency",
+    [
+        ("青岚县人民政府关于2024年政府信息公开工作年度报告", "青岚县人民政府"),
+        ("2024年青岚县财政局政府信息公开工作年度报告", "青岚县财政局"),
+        ("青岚县2024年政府信息公开工作年度报告", "青岚县人民政府"),
+        ("青岚县人民政府办公室\n2024年政府信息公开工作年度报告", "青岚县人民政府办公室"),
+    ],
+)
+def test_agency_from_title(title, agency):
+    assert _parse(BASE.replace(TITLE, title)).meta["agency"] == agency
+
+
+def test_page_date_beats_the_footer():
+    m = _parse(BASE.replace(TITLE, TITLE + "\n发布日期：2025-04-02 09:30")).meta
+    assert (m["published"], m["published_source"]) == ("2025-04-02", "page")
+    rules = {
+        f.rule: f.severity
+        for f in _parse(BASE.replace(TITLE, TITLE + "\n发布日期：2025-04-02")).findings
+    }
+    assert rules.get("R-DEADLINE") == "error"  # a government's deadline is 31 March
+
+
+@pytest.mark.parametrize(
+    "line", ["二〇二五年一月二十日", "2025-01-20", "2025.1.20", "（2025年1月20日）"]
+)
+def test_footer_date_forms(line):
+    m = _parse(BASE.replace("2025年1月20日", line)).meta
+    assert m["published"] == "2025-01-20"
+
+
+@pytest.mark.parametrize(
+    "agency, kind, level",
+    [
+        ("青岚县人民政府", "government", "county"),
+        ("青岚县人民政府办公室", "department", "county"),
+        ("青岚市财政局", "department", "prefecture"),
+        ("上海市科委", "department", "province"),
+        ("青岚县城关镇人民政府", "township", "township"),
+        ("青岚区东湖街道办事处", "township", "township"),
+        ("某某省人民政府办公厅", "department", "province"),
+        ("国家统计局", "department", "central"),
+        (None, "unknown", "unknown"),
+    ],
+)
+def test_agency_kind_and_level(agency, kind, level):
+    assert agency_kind(agency) == kind
+    assert admin_level(agency) == level
+
+
+def test_part_headings():
+    rep = _parse(BASE.replace("一、总体情况", "第一部分 总体情况"))
+    assert rep.sections["s1"].present and rep.sections["s1"].heading == "第一部分 总体情况"
