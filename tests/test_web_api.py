@@ -111,7 +111,10 @@ def test_health_and_openapi(client: TestClient) -> None:
     ):
         assert p in paths, p
     assert "ErrorOut" in spec["components"]["schemas"]
-    assert client.get("/api/docs").status_code == 200
+    docs = client.get("/api/docs")
+    assert docs.status_code == 200 and "/api/v1/uploads" in docs.text
+    assert "cdn" not in docs.text.lower() and "https://" not in docs.text
+    assert "script-src 'self'" in docs.headers["content-security-policy"]
 
 
 def test_reports_list_detail_and_errors(client: TestClient) -> None:

@@ -90,6 +90,8 @@ def page(browser: object, server: str) -> Iterator[object]:
     ctx = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")  # type: ignore[attr-defined]
     pg = ctx.new_page()
     pg.set_default_timeout(30_000)
+    pg.console_errors = []  # type: ignore[attr-defined]
+    pg.on("console", lambda m: pg.console_errors.append(m.text) if m.type == "error" else None)
     yield pg
     ctx.close()
 
@@ -167,7 +169,7 @@ def test_upload_review_recheck_and_charts(page: object, server: str) -> None:
     pg.fill("input[name=q]", "洪泽")
     pg.press("input[name=q]", "Enter")
     pg.click("#agency-rows a:has-text('洪泽区')")
-    pg.wait_for_function("window.chartReady === true")
+    pg.wait_for_function("() => window.chartReady === true")
     assert pg.locator("#chart-outcomes svg path").count() > 0
     assert pg.locator("#chart-reviews svg").count() == 1
     assert "纠错率" in pg.locator("p.formula").last.inner_text()
@@ -178,7 +180,7 @@ def test_upload_review_recheck_and_charts(page: object, server: str) -> None:
     assert "sev-error" in (total.get_attribute("class") or "")
     total.click()
     img = pg.wait_for_selector("#source img.pdfregion")
-    pg.wait_for_function("document.querySelector('#source img.pdfregion').naturalWidth > 0")
+    pg.wait_for_function("() => document.querySelector('#source img.pdfregion').naturalWidth > 0")
     assert img.is_visible()
     pg.screenshot(path=str(shots / "report-pdf-region.png"), full_page=False)
 
@@ -189,3 +191,6 @@ def test_upload_review_recheck_and_charts(page: object, server: str) -> None:
         pg.locator("table.coverage td.cov.miss").count() > 0
     )  # hongze has 2023 and 2024, others not
     pg.screenshot(path=str(shots / "coverage.png"), full_page=True)
+
+    # nothing the pages do needs more than the Content-Security-Policy allows
+    assert not [e for e in pg.console_errors if "Content Security Policy" in e], pg.console_errors

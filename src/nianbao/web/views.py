@@ -557,3 +557,38 @@ def export_file(
         "changed_only": changed_only,
     }
     return export_response(request, what, fmt, params)
+
+
+# ------------------------------------------------------------------ API docs
+@router.get("/api/docs", response_class=HTMLResponse)
+def api_docs(request: Request) -> HTMLResponse:
+    """The REST API described from its OpenAPI schema (served here, no CDN)."""
+    spec = request.app.openapi()
+    endpoints = []
+    for path, ops in spec.get("paths", {}).items():
+        for method, op in ops.items():
+            params = [
+                {
+                    "name": p.get("name"),
+                    "where": {"query": "查询参数", "path": "路径参数"}.get(
+                        p.get("in"), p.get("in")
+                    ),
+                    "required": bool(p.get("required")),
+                    "description": p.get("description") or "",
+                }
+                for p in op.get("parameters", [])
+            ]
+            body = op.get("requestBody", {}).get("content", {})
+            endpoints.append(
+                {
+                    "method": method.upper(),
+                    "path": path,
+                    "summary": op.get("description") or op.get("summary") or "",
+                    "params": params,
+                    "body": ", ".join(body),
+                    "responses": sorted(op.get("responses", {})),
+                }
+            )
+    return render(
+        request, "api_docs.html", {"endpoints": endpoints, "spec_url": "/api/v1/openapi.json"}
+    )

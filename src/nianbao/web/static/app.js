@@ -20,6 +20,16 @@
     }
   });
 
+  // ---- keyboard: Enter on a value cell opens its source; print buttons
+  document.addEventListener("keydown", function (ev) {
+    if (ev.key === "Enter" && ev.target.matches && ev.target.matches("td.v[data-fid]")) {
+      ev.target.click();
+    }
+  });
+  document.addEventListener("click", function (ev) {
+    if (ev.target.closest && ev.target.closest("[data-print]")) { window.print(); }
+  });
+
   // ---- upload: drag and drop, many files, progress via the job partial
   function setupUpload() {
     var form = document.getElementById("upload-form");
