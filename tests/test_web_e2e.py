@@ -192,5 +192,12 @@ def test_upload_review_recheck_and_charts(page: object, server: str) -> None:
     )  # hongze has 2023 and 2024, others not
     pg.screenshot(path=str(shots / "coverage.png"), full_page=True)
 
+    # the ranking dashboard: formula, sample-size guard, chart of the ranked agencies
+    pg.goto(server + "/ranking")
+    assert "样本量保护" in pg.locator("p.guard").inner_text()
+    pg.wait_for_function("() => window.chartReady === true")
+    assert pg.locator("#chart-ranking svg path").count() > 0
+    pg.screenshot(path=str(shots / "ranking.png"), full_page=True)
+
     # nothing the pages do needs more than the Content-Security-Policy allows
     assert not [e for e in pg.console_errors if "Content Security Policy" in e], pg.console_errors

@@ -117,6 +117,25 @@
     window.chartReady = true;
   }
 
-  function ready() { setupUpload(); setupCharts(); }
+  function setupRankingChart() {
+    var el = document.querySelector("div.chart[data-kind=hbar]");
+    if (!el || !window.echarts) { return; }
+    var pct = el.getAttribute("data-unit") === "%";
+    var names = JSON.parse(el.getAttribute("data-names")).reverse();
+    var values = JSON.parse(el.getAttribute("data-values")).map(function (v) {
+      return pct ? Math.round(v * 1000) / 10 : v;
+    }).reverse();
+    var chart = echarts.init(el, null, { renderer: "svg" });
+    chart.setOption({
+      animation: false,
+      grid: { left: 260, right: 60, top: 10, bottom: 30 },
+      xAxis: { type: "value", name: pct ? "%" : "件", max: pct ? 100 : null },
+      yAxis: { type: "category", data: names, axisLabel: { width: 240, overflow: "truncate" } },
+      series: [{ type: "bar", data: values, label: { show: true, position: "right", formatter: pct ? "{c}%" : "{c}" } }]
+    });
+    window.chartReady = true;
+  }
+
+  function ready() { setupUpload(); setupCharts(); setupRankingChart(); }
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", ready); } else { ready(); }
 })();
