@@ -170,6 +170,7 @@ def test_review_kept_across_recheck_and_reopen(client: TestClient) -> None:
     # live finding names them; the finding itself is listed as dismissed
     page = client.get(f"/reports/{rid}").text
     assert f'id="f-{kept["id"]}" class="finding sev-warning status-dismissed"' in page
+    assert "审核记录" in page and shift["fingerprint"] in page  # the audit trail
     r = client.post(f"/api/v1/findings/{kept['id']}/review", json={"status": "open"})
     assert r.json()["finding"]["status"] == "open"
     _error_shape(

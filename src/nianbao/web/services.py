@@ -471,9 +471,18 @@ def report_page_data(session: Session, report_id: int) -> dict[str, Any]:
                 StoredReport.agency_id == rep.agency_id, StoredReport.year == rep.year - 1
             )
         )
+    log = list(
+        session.scalars(
+            select(ReviewLog)
+            .where(ReviewLog.report_id == report_id)
+            .order_by(ReviewLog.at.desc(), ReviewLog.id.desc())
+            .limit(100)
+        )
+    )
     return {
         "report": rep,
         "file": sf,
+        "review_log": log,
         "values": values,
         "findings": findings,
         "groups": groups,
