@@ -27,10 +27,12 @@ BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
 SRC = Path(__file__).resolve().parents[1] / "src"
 
 FAKE = """
-import json
+import json, os, time
 from nianbao.report import Report
 
 def json_parse(data, source=""):
+    if os.environ.get("SLOW_PARSE"):
+        time.sleep(0.01)  # so that the kill surely lands mid-run
     return Report.from_flat(json.loads(data), source=source)
 """
 
@@ -78,10 +80,15 @@ def make_corpus(folder: Path, n: int) -> int:
     return len([k for k in base if k.startswith(("active", "requests", "reviews"))])
 
 
-def start(tmp_path: Path, folder: Path, db_url: str, go: Path) -> subprocess.Popen[str]:
+def start(
+    tmp_path: Path, folder: Path, db_url: str, go: Path, slow: bool = False
+) -> subprocess.Popen[str]:
     (tmp_path / "fakeparse.py").write_text(FAKE)
     (tmp_path / "runner.py").write_text(textwrap.dedent(RUNNER))
     env = dict(os.environ, PYTHONPATH=f"{tmp_path}{os.pathsep}{SRC}")
+    env.pop("SLOW_PARSE", None)
+    if slow:
+        env["SLOW_PARSE"] = "1"
     return subprocess.Popen(
         [sys.executable, str(tmp_path / "runner.py"), str(folder), db_url, str(go)],
         stdout=subprocess.PIPE,
@@ -125,14 +132,14 @@ def test_killing_an_ingest_midway_leaves_no_half_stored_report(db_url, tmp_path)
     engine = open_store(db_url)
     go = tmp_path / "go"
     go.touch()
-    proc = start(tmp_path, tmp_path / "in", db_url, go)
+    proc = start(tmp_path, tmp_path / "in", db_url, go, slow=True)
     deadline = time.monotonic() + 60
     while counts(engine)[1] < 20 and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.02)
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=30)
     files, reports, values = counts(engine)
-    assert 0 < reports
+    assert 0 < reports < n  # killed mid-run
     assert files == reports and values == reports * per_report  # whole reports only
     with Session(engine) as s:
         partial = s.execute(

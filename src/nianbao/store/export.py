@@ -299,7 +299,7 @@ def _values_by_report(
         cols += [StoredValue.blank, StoredValue.raw, StoredValue.provenance]
     for start in range(0, len(report_ids), 500):
         chunk = report_ids[start : start + 500]
-        yield from session.execute(
+        yield from session.connection().execute(
             select(*cols).where(StoredValue.report_id.in_(chunk)).order_by(StoredValue.report_id)
         )
 
