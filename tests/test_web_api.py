@@ -241,6 +241,21 @@ def test_upload_limits_and_no_files(client: TestClient) -> None:
     _error_shape(client.get("/api/v1/uploads/doesnotexist"), 404)
 
 
+def test_upload_total_size_limit(tmp_path: Path) -> None:
+    app = create_app(str(tmp_path / "total.db"), max_total_bytes=12_000)
+    first, second = sorted(SAMPLES.glob("*.txt"))[:2]
+    assert first.stat().st_size < 12_000 < first.stat().st_size + second.stat().st_size
+    with TestClient(app) as client:
+        r = client.post("/api/v1/uploads", files=_files([first, second]))
+        job = _wait(client, r.json()["id"])
+        assert [f["status"] for f in job["files"]] == ["stored", "rejected"]
+        assert "合计" in job["files"][1]["message"]
+        big = [("files", ("a.txt", b"x" * 1_100_000)), ("files", ("b.txt", b"x" * 100_000))]
+        body = _error_shape(client.post("/api/v1/uploads", files=big), 413)
+        assert "合计" in body["error"]
+    app.state.web.engine.dispose()
+
+
 def test_upload_never_uses_the_client_path(app_and_client, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     app, client = app_and_client
     data = _hostile_report().replace(HOSTILE.encode(), "（路径测试）".encode())

@@ -42,6 +42,13 @@ def _missing_web(exc: ImportError) -> click.ClickException:
     help="单个上传文件的大小上限（MB）。",
 )
 @click.option(
+    "--max-total-mb",
+    default=500,
+    show_default=True,
+    type=click.IntRange(1, 100_000),
+    help="每次上传的文件合计大小上限（MB）。",
+)
+@click.option(
     "--max-files",
     default=200,
     show_default=True,
@@ -54,6 +61,7 @@ def serve(
     host: str,
     port: int,
     max_file_mb: int,
+    max_total_mb: int,
     max_files: int,
 ) -> None:
     """启动网页版：浏览、审核、对比和统计库中的报告，上传新报告。
@@ -72,7 +80,11 @@ def serve(
 
     try:
         app = create_app(
-            db, users_file, max_file_bytes=max_file_mb * 1024 * 1024, max_files=max_files
+            db,
+            users_file,
+            max_file_bytes=max_file_mb * 1024 * 1024,
+            max_files=max_files,
+            max_total_bytes=max_total_mb * 1024 * 1024,
         )
     except NianbaoError as exc:
         raise click.ClickException(str(exc)) from exc

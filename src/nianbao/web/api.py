@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
+from ..errors import InputTooLarge
 from ..schema import label_of
 from ..store.db import session_scope, write_engine
 from ..store.models import SourceFile, StoredFinding, StoredReport
@@ -443,7 +444,7 @@ async def accept_upload(request: Request) -> sv.UploadJob:
     st = state_of(request)
     limits = st.limits
     length = request.headers.get("content-length")
-    ceiling = limits.max_files * limits.max_file_bytes + 1024 * 1024
+    ceiling = min(limits.max_files * limits.max_file_bytes, limits.max_total_bytes) + 1024 * 1024
     if length and length.isdigit() and int(length) > ceiling:
         raise WebError(413, f"上传内容过大：{limits.describe()}。")
     try:
@@ -464,6 +465,7 @@ async def accept_upload(request: Request) -> sv.UploadJob:
         )
     job = st.jobs.new()
     accepted: list[tuple[sv.JobFile, bytes]] = []
+    total = 0
     for f in files:
         name = sv.safe_name(f.filename)
         data = await f.read(limits.max_file_bytes + 1)
@@ -473,6 +475,11 @@ async def accept_upload(request: Request) -> sv.UploadJob:
         await f.close()
         jf = sv.JobFile(name=name, size=size)
         problem = sv.check_upload(data, limits)
+        total += len(data)
+        if problem is None and total > limits.max_total_bytes:
+            problem = InputTooLarge(
+                f"本次上传的文件合计超过 {sv.size_text(limits.max_total_bytes)}，这个文件未处理：请分批上传。"
+            )
         if problem is not None:
             jf.status, jf.message = "rejected", str(problem)
         else:

@@ -67,6 +67,7 @@ def create_app(
     *,
     max_file_bytes: int = 50 * 1024 * 1024,
     max_files: int = 200,
+    max_total_bytes: int = 500 * 1024 * 1024,
     secret: str | None = None,
 ) -> FastAPI:
     """The web app over the store at ``db_url`` (a SQLite path or URL; default env
@@ -79,7 +80,9 @@ def create_app(
         users=UserStore(engine, users_file),
         signer=SessionSigner(secret),
         jobs=JobRegistry(),
-        limits=UploadLimits(max_file_bytes=max_file_bytes, max_files=max_files),
+        limits=UploadLimits(
+            max_file_bytes=max_file_bytes, max_files=max_files, max_total_bytes=max_total_bytes
+        ),
         db_label=_db_label(resolve_url(db_url)),
     )
 

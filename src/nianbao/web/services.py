@@ -134,12 +134,16 @@ def ensure_web_tables(engine: Engine) -> None:
 class UploadLimits:
     max_file_bytes: int = 50 * 1024 * 1024
     max_files: int = 200
+    max_total_bytes: int = 500 * 1024 * 1024
 
     def describe(self) -> str:
-        return f"每次最多 {self.max_files} 个文件，每个文件不超过 {_size_text(self.max_file_bytes)}"
+        return (
+            f"每次最多 {self.max_files} 个文件、合计不超过 {size_text(self.max_total_bytes)}，"
+            f"每个文件不超过 {size_text(self.max_file_bytes)}"
+        )
 
 
-def _size_text(n: int) -> str:
+def size_text(n: int) -> str:
     if n >= 1024 * 1024:
         return f"{n / (1024 * 1024):.0f} MB"
     if n >= 1024:
@@ -160,7 +164,7 @@ def check_upload(data: bytes, limits: UploadLimits) -> NianbaoError | None:
     unsupported container, too large), or None."""
     if len(data) > limits.max_file_bytes:
         return InputTooLarge(
-            f"文件过大（{_size_text(len(data))}），上限为 {_size_text(limits.max_file_bytes)}。"
+            f"文件过大（{size_text(len(data))}），上限为 {size_text(limits.max_file_bytes)}。"
         )
     try:
         kind = sniff(data)
@@ -597,8 +601,11 @@ def pdf_region_png(session: Session, report_id: int, field_id: str) -> bytes | N
     data = source_bytes(session, sf)
     if data is None or not data.startswith(b"%PDF"):
         return None
-    import pypdfium2 as pdfium
-    from PIL import ImageDraw
+    try:
+        import pypdfium2 as pdfium
+        from PIL import ImageDraw
+    except ImportError:  # pragma: no cover - both come with pdfplumber
+        return None
 
     pdf = pdfium.PdfDocument(data)
     try:
