@@ -439,6 +439,9 @@ def test_queries(engine, tmp_path):
         assert present == 1 and [(m.agency, m.years) for m in missing] == [
             ("淮安市人民政府", [2023])
         ]
+        assert coverage(s, 2024, region="淮安市") == (missing, 1)
+        assert coverage(s, 2024, region="洪泽区") == ([], 1)
+        assert coverage(s, 2024, region="石家庄市") == ([], 0)
 
 
 def test_cli_queries(db_url, tmp_path):

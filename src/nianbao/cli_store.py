@@ -41,6 +41,12 @@ __all__ = [
 SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 STATUS_ZH = {"open": "待审核", "confirmed": "已确认", "dismissed": "已排除"}
+KIND_ZH = {
+    "government": "人民政府",
+    "department": "部门",
+    "township": "乡镇街道",
+    "unknown": "未知",
+}
 LAYOUT_ZH = {
     "2021": "2021版",
     "2019": "2019版",
@@ -336,11 +342,12 @@ def compare(agency: str, year1: int, year2: int, changed_only: bool, db: str | N
 
 @click.command("coverage")
 @click.option("--year", "-y", type=int, required=True, help="要查看的年度。")
+@click.option("--region", "-r", default=None, help="只看名称含此地区的机关，如 淮安市。")
 @db_option
-def coverage_cmd(year: int, db: str | None) -> None:
+def coverage_cmd(year: int, region: str | None, db: str | None) -> None:
     """列出库中已知、但该年度没有报告的机关。
 
-    Example: nianbao coverage --year 2024
+    Example: nianbao coverage --year 2024 --region 淮安市
     """
     from sqlalchemy.orm import Session
 
@@ -350,20 +357,14 @@ def coverage_cmd(year: int, db: str | None) -> None:
     with _errors():
         engine = _open(db)
         with Session(engine) as s:
-            missing, present = coverage(s, year)
+            missing, present = coverage(s, year, region)
     console.print(f"{year}年度：已有报告的机关 {present} 个，缺少报告的机关 {len(missing)} 个。")
     if missing:
         t = Table(title=f"{year}年度缺少报告的机关")
         for h in ("机关", "类型", "已有报告的年度"):
             t.add_column(h)
-        kinds = {
-            "government": "人民政府",
-            "department": "部门",
-            "township": "乡镇街道",
-            "unknown": "未知",
-        }
         for m in missing:
-            t.add_row(m.agency, kinds.get(m.kind, m.kind), "、".join(str(y) for y in m.years))
+            t.add_row(m.agency, KIND_ZH.get(m.kind, m.kind), "、".join(str(y) for y in m.years))
         console.print(t)
 
 
@@ -460,10 +461,12 @@ def agencies_list(db: str | None) -> None:
         with Session(engine) as s:
             rows = list_agencies(s)
             t = Table(title=f"机关（{len(rows)} 个）")
-            for h in ("编号", "名称", "标准化名称与别名", "类型", "报告数"):
+            for h in ("编号", "名称", "报告中的写法与别名", "类型", "报告数"):
                 t.add_column(h, overflow="fold")
             for ag, names, n in rows:
-                t.add_row(str(ag.id), ag.name, "、".join(names), ag.kind, str(n))
+                t.add_row(
+                    str(ag.id), ag.name, "、".join(names), KIND_ZH.get(ag.kind, ag.kind), str(n)
+                )
     _console().print(t)
 
 

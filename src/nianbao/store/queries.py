@@ -264,9 +264,25 @@ def compare_reports(
     return Comparison(a, b, rows, cross)
 
 
-def coverage(session: Session, year: int) -> tuple[list[CoverageRow], int]:
+def coverage(
+    session: Session, year: int, region: str | None = None
+) -> tuple[list[CoverageRow], int]:
     """Agencies known in the store with no report for ``year`` (with the years they do
-    have), and the number of agencies that have one."""
+    have), and the number of agencies that have one. ``region`` (e.g. 淮安市) keeps the
+    agencies one of whose names contains it."""
+    from .agencies import normalize_name
+    from .models import AgencyAlias
+
+    wanted: set[int] | None = None
+    if region:
+        needle = normalize_name(region).removesuffix("人民政府") or region
+        wanted = {
+            agency_id
+            for agency_id, key, name in session.execute(
+                select(AgencyAlias.agency_id, AgencyAlias.alias_key, AgencyAlias.name)
+            )
+            if needle in key or region in name
+        }
     years: dict[int, set[int]] = {}
     for agency_id, y in session.execute(
         select(StoredReport.agency_id, StoredReport.year)
@@ -278,6 +294,8 @@ def coverage(session: Session, year: int) -> tuple[list[CoverageRow], int]:
     missing: list[CoverageRow] = []
     present = 0
     for ag in session.scalars(select(Agency).order_by(Agency.key)):
+        if wanted is not None and ag.id not in wanted:
+            continue
         have = years.get(ag.id, set())
         if year in have:
             present += 1
