@@ -581,6 +581,10 @@ def check_store(agency: str | None, year: tuple[int, ...], db: str | None) -> No
         sys.exit(1)
 
 
+# The subcommands live in their group only: a loader that adds every click command found
+# in this module must not make ``list``/``alias`` top-level commands.
+del agencies_list, agencies_alias
+
 STORE_COMMANDS = (
     ingest,
     list_cmd,
