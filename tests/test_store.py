@@ -328,13 +328,21 @@ def test_a_failure_inside_the_transaction_leaves_nothing_half_stored(engine, tmp
 
     monkeypatch.setattr(ingest_mod, "_insert_findings", explode)
     path = write_json(tmp_path, "a.txt", gold("hongze-2024.gold.json"))
-    with pytest.raises(RuntimeError):
-        ingest(engine, [path])
+    other = write_json(tmp_path, "b.txt", gold("hongze-2023.gold.json"))
+    summary = ingest(engine, [path, other])
+    # both failed inside their transactions: recorded with the reason, nothing half-stored
+    assert [why for _, why in summary.failed] == [
+        "写入数据库时出错（RuntimeError）：killed midway"
+    ] * 2
     with Session(engine) as s:
-        for table in (SourceFile, StoredReport, StoredValue, StoredFinding, Agency):
+        for table in (StoredReport, StoredValue, StoredFinding, Agency):
             assert s.scalar(select(func.count()).select_from(table)) == 0
+        assert [(f.status, f.parsed_with) for f in s.scalars(select(SourceFile))] == [
+            ("failed", None)
+        ] * 2
     monkeypatch.setattr(ingest_mod, "_insert_findings", real)
-    assert ingest(engine, [path]).stored == 1
+    # a failed write is tried again by the next run
+    assert ingest(engine, [path, other]).stored == 2
 
 
 # ------------------------------------------------------------------ agencies

@@ -471,6 +471,10 @@ def recheck_cross_year(session: Session, report_id: int) -> None:
 
 
 # ------------------------------------------------------------------ storing
+def _clip(value: Any, size: int) -> str | None:
+    return None if value is None else str(value)[:size]
+
+
 def _meta_year(report: Report) -> int | None:
     y = report.meta.get("year")
     try:
@@ -484,20 +488,22 @@ def _write_report(
 ) -> int:
     conn = session.connection()
     meta = report.meta
+    # clip to the columns' sizes: a parser's odd reading must not fail the write
+    agency_name = _clip(meta.get("agency"), 120)
     agency = resolve_agency(
-        session, meta.get("agency"), meta.get("agency_kind"), meta.get("admin_level")
+        session, agency_name, _clip(meta.get("agency_kind"), 16), _clip(meta.get("admin_level"), 16)
     )
     session.flush()  # new agency aliases, before the Core statements below
     agency_id = None if agency is None else agency.id
     year = _meta_year(report)
     fields: dict[str, Any] = {
         "agency_id": agency_id,
-        "agency_name": meta.get("agency"),
-        "agency_key": (name_keys(meta["agency"]) or (None,))[0] if meta.get("agency") else None,
+        "agency_name": agency_name,
+        "agency_key": (name_keys(agency_name) or (None,))[0] if agency_name else None,
         "year": year,
-        "layout": str(meta.get("format") or "unknown"),
-        "parser_version": version,
-        "title": meta.get("title"),
+        "layout": _clip(meta.get("format"), 16) or "unknown",
+        "parser_version": version[:32],
+        "title": _clip(meta.get("title"), 2000),
         "published": str(meta["published"])[:10] if meta.get("published") else None,
         "meta": _jsonable(dict(meta)),
         "sections": {k: _jsonable(sec.to_dict()) for k, sec in report.sections.items()},
@@ -544,7 +550,7 @@ def _write_report(
     return report_id
 
 
-def store_outcome(engine: Engine, outcome: ParseOutcome, version: str) -> str:
+def store_outcome(engine: Engine, outcome: ParseOutcome, version: str | None) -> str:
     """Write one parsed file in one transaction. Returns stored / updated / unchanged /
     unusable / failed. Safe against a concurrent ingest of the same bytes."""
     wengine = write_engine(engine)
@@ -567,19 +573,19 @@ def store_outcome(engine: Engine, outcome: ParseOutcome, version: str) -> str:
     raise last_exc
 
 
-def _store(session: Session, outcome: ParseOutcome, version: str) -> str:
+def _store(session: Session, outcome: ParseOutcome, version: str | None) -> str:
     conn = session.connection()
     now = datetime.now(UTC)
     sf = conn.execute(_FILE_BY_HASH, {"sha": outcome.sha256}).first()
-    if sf is not None and sf.parsed_with == version:
+    if sf is not None and version is not None and sf.parsed_with == version:
         return "unchanged"
     existed = sf is not None and sf.status == "stored"
-    parsed = outcome.status == "parsed" and outcome.report is not None
+    parsed = outcome.status == "parsed" and outcome.report is not None and version is not None
     state = {
         "status": "stored"
         if parsed
         else (outcome.status if outcome.status != "parsed" else "failed"),
-        "error_kind": None if parsed else outcome.error_kind,
+        "error_kind": None if parsed else _clip(outcome.error_kind, 64),
         "error": None if parsed else outcome.error,
         "parsed_with": version,
         "parsed_at": now,
@@ -602,7 +608,7 @@ def _store(session: Session, outcome: ParseOutcome, version: str) -> str:
         conn.execute(update(T_SF).where(T_SF.c.id == sf_id).values(**state))
     if not parsed:
         old = conn.execute(_REPORT_OF_FILE, {"sfid": sf_id}).first()
-        if old is not None:  # the current parser cannot read it: drop the old reading
+        if old is not None and version is not None:  # the parser cannot read it: drop the old
             conn.execute(delete(T_REP).where(T_REP.c.id == old.id))
             nxt = _latest_report_id(
                 session, old.agency_id, None if old.year is None else old.year + 1
@@ -610,7 +616,7 @@ def _store(session: Session, outcome: ParseOutcome, version: str) -> str:
             if nxt is not None:
                 recheck_cross_year(session, nxt)
         return str(state["status"])
-    assert outcome.report is not None
+    assert outcome.report is not None and version is not None
     _write_report(session, sf_id, outcome.report, version, now)
     return "updated" if existed else "stored"
 
@@ -682,7 +688,26 @@ def ingest_files(
     seen: set[str] = set()
 
     def record(outcome: ParseOutcome) -> None:
-        status = store_outcome(engine, outcome, version)
+        try:
+            status = store_outcome(engine, outcome, version)
+        except Exception as exc:
+            # the report could not be written (its transaction rolled back): record why
+            # and go on; parsed_with stays empty so that the next run tries again. If even
+            # that cannot be written, the database itself is unusable: stop.
+            reason = f"写入数据库时出错（{type(exc).__name__}）：{str(exc).splitlines()[0][:300]}"
+            failed = ParseOutcome(
+                outcome.path,
+                outcome.name,
+                outcome.sha256,
+                outcome.size,
+                outcome.media_type,
+                "failed",
+                None,
+                type(exc).__name__,
+                reason,
+            )
+            store_outcome(engine, failed, None)
+            outcome, status = failed, "failed"
         if status in ("stored", "updated"):
             setattr(summary, status, getattr(summary, status) + 1)
             if outcome.report is not None and any(
