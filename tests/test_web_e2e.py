@@ -175,6 +175,14 @@ def test_upload_review_recheck_and_charts(page: object, server: str) -> None:
     assert "纠错率" in pg.locator("p.formula").last.inner_text()
     pg.screenshot(path=str(shots / "agency-charts.png"), full_page=True)
 
+    # compare the two years side by side: cross-year findings first, then the changes
+    pg.click("a:text-is('与上一份对比')")
+    pg.wait_for_selector("table.compare")
+    assert pg.locator("table.compare tr.changed").count() > 0
+    assert "跨年度检查" in pg.locator("h2").first.inner_text()
+    pg.screenshot(path=str(shots / "compare.png"), full_page=True)
+    pg.go_back()
+
     pg.click("table.list a:has-text('2023')")
     total = _cell(pg, "reviews.reconsideration.total")
     assert "sev-error" in (total.get_attribute("class") or "")

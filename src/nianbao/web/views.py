@@ -91,7 +91,7 @@ def fmt_value(v: Any) -> str:
     if v is None:
         return ""
     if isinstance(v, float):
-        return f"{v:,.4f}".rstrip("0").rstrip(".") if not v.is_integer() else f"{int(v)}"
+        return f"{v:.4f}".rstrip("0").rstrip(".") if not v.is_integer() else f"{int(v)}"
     return str(v)
 
 
