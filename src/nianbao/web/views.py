@@ -91,7 +91,10 @@ def fmt_value(v: Any) -> str:
     if v is None:
         return ""
     if isinstance(v, float):
-        return f"{v:.4f}".rstrip("0").rstrip(".") if not v.is_integer() else f"{int(v)}"
+        if v.is_integer():
+            return str(int(v))
+        text = repr(v)  # the shortest form that reads back exactly (1515.2592)
+        return text if "e" not in text else f"{v:.10f}".rstrip("0").rstrip(".")
     return str(v)
 
 
