@@ -492,6 +492,7 @@ def ranking_page(
     level: str | None = Query(None, max_length=16),
     kind: str | None = Query(None, max_length=16),
     order: str = Query("desc", max_length=4),
+    all: bool = False,  # noqa: A002 - the query parameter's name
 ) -> HTMLResponse:
     y = int(year) if year and year.isdigit() else None
     try:
@@ -517,6 +518,7 @@ def ranking_page(
             "kind": kind or "",
             "order": order,
             "min_den": sv.MIN_DENOMINATOR,
+            "show": 100_000 if all else 200,
             "blank_note": sv.BLANK_NOTE,
             "qs": _qs(
                 year=r["year"], indicator=indicator, q=q, level=level, kind=kind, order=order
