@@ -203,12 +203,43 @@ def run(files: list[str], workers: int, tmp: Path, parse, label: str) -> Path:  
     return db
 
 
+def run_pg(files: list[str], workers: int, url: str) -> None:
+    import uuid
+
+    from sqlalchemy import create_engine, text
+
+    from nianbao.store.db import resolve_url
+
+    base = resolve_url(url)
+    schema = "nianbao_bench_" + uuid.uuid4().hex[:8]
+    admin = create_engine(base)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        engine = open_store(f"{base}{'&' if '?' in base else '?'}options=-csearch_path%3D{schema}")
+        start = time.perf_counter()
+        summary = ingest_files(files, engine, workers=workers, parse=synth_parse)
+        seconds = time.perf_counter() - start
+        engine.dispose()
+        print(
+            f"synth on PostgreSQL: {len(files)} reports, {workers} worker(s): {seconds:.1f} s, "
+            f"{len(files) / seconds:.0f} reports/s (stored {summary.stored})"
+        )
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=10_000)
     ap.add_argument("--workers", default="1,2")
     ap.add_argument("--render", type=int, default=200, help="rendered text reports (0: skip)")
     ap.add_argument("--keep", action="store_true", help="keep the temporary directory")
+    ap.add_argument(
+        "--pg", default=None, help="also ingest into PostgreSQL at this URL (a scratch schema)"
+    )
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="nianbao-bench-"))
     try:
@@ -223,6 +254,8 @@ def main() -> None:
                 f"export --format {fmt} --{shape}: {n} rows in {time.perf_counter() - start:.1f} s"
             )
         engine.dispose()
+        if args.pg:
+            run_pg(files, max(workers), args.pg)
         if args.render:
             try:
                 rendered = write_rendered(tmp / "text", args.render)

@@ -208,6 +208,19 @@ def test_worker_processes_store_the_same_as_in_process(engine, tmp_path):
         )
 
 
+def test_real_parser_in_worker_processes(engine):
+    """The default parse (nianbao.parse, checks included) runs in the worker processes."""
+    files = sorted(str(p) for p in SAMPLES.glob("00[0-1]_*.txt"))
+    summary = ingest_files(files, engine, workers=2)
+    assert summary.stored == 2, summary.lines()
+    with Session(engine) as s:
+        rows = list_reports(s)
+        assert {r.year for r in rows} == {2022}
+        assert all(r.n_warnings + r.n_errors + r.n_infos > 0 for r in rows)
+        prov = s.scalar(select(StoredValue.provenance).where(StoredValue.provenance.is_not(None)))
+        assert prov and "row" in prov
+
+
 # ------------------------------------------------------------------ cross-year
 def test_real_hongze_pdfs_pair_up_across_years(engine):
     """The real pair, read by the real parser: two titles, one agency, carry 0 = 0."""
