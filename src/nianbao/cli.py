@@ -209,8 +209,12 @@ def _add_optional_commands() -> None:
             m = importlib.import_module(mod)
         except ImportError:
             continue
-        for obj in list(vars(m).values()):
-            if isinstance(obj, click.Command) and obj.name and obj.name not in cli.commands:
+        commands = [o for o in vars(m).values() if isinstance(o, click.Command)]
+        nested = {
+            id(sub) for g in commands if isinstance(g, click.Group) for sub in g.commands.values()
+        }
+        for obj in commands:
+            if id(obj) not in nested and obj.name and obj.name not in cli.commands:
                 cli.add_command(obj)
 
 
