@@ -1,0 +1,28 @@
+"""Every command is reachable from `nianbao`, has Chinese help and an example."""
+
+from __future__ import annotations
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from nianbao.cli import cli
+
+EXPECTED = {
+    "parse", "check", "write", "template", "ingest", "list", "show", "compare", "coverage",
+    "export", "agencies", "review", "check-store", "serve", "users",
+}  # fmt: skip
+
+
+def test_top_level_commands():
+    assert set(cli.commands) == EXPECTED
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_help_is_chinese_with_an_example(name):
+    cmd = cli.commands[name]
+    res = CliRunner().invoke(cli, [name, "--help"])
+    assert res.exit_code == 0
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in (cmd.help or ""))
+    if not isinstance(cmd, click.Group):
+        assert "Example" in (cmd.help or ""), name
