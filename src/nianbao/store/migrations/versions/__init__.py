@@ -1,0 +1,1 @@
+"""Migration revisions; the same ones run on SQLite and PostgreSQL."""
