@@ -475,7 +475,7 @@ def _find_runs(items: list[_Item], unit: float, wide: float) -> list[_Item]:
         ):
             start -= 1
         header = [x for x in items[start:i] if isinstance(x, _TLine)]
-        body = _attach_tall(list(items[i : end + 1]), unit)
+        body = _arrange_body(list(items[i : end + 1]), unit)
         used.update(range(start, end + 1))
         spans[start] = (end, _Run(header, body))
         i = end + 1
@@ -495,25 +495,88 @@ def _find_runs(items: list[_Item], unit: float, wide: float) -> list[_Item]:
     return result
 
 
-def _attach_tall(body: list[_VRow | _TLine], unit: float) -> list[_VRow | _TLine]:
-    """Lines inside a table that span two value rows or more (merged group cells, vertical
-    text) join the value row nearest to their centre."""
+def _gap(a: _Box, b: _Box) -> float:
+    """Vertical distance between two boxes (negative when they overlap)."""
+    return max(a.top - b.bottom, b.top - a.bottom)
+
+
+def _same_column(a: _Box, b: _Box) -> bool:
+    return _overlap(a.x0, a.x1, b.x0, b.x1) > 0.3 * min(a.w, b.w)
+
+
+def _arrange_body(body: list[_VRow | _TLine], unit: float) -> list[_VRow | _TLine]:
+    """Label lines inside a table that are not beside any numbers:
+
+    1. a wrapped label line (the numbers sit beside another line of the same cell) joins
+       the value row whose label it continues: the nearer one, lines of one cell being
+       closer together than the lines of two rows;
+    2. the lines of one label cell left over (a group label printed on two lines) are
+       joined to each other;
+    3. a group label (in a column left of the rows' own labels) or a box spanning several
+       rows joins the value row nearest to its centre, as the anchor of a merged cell.
+
+    Other lines stay label-only rows."""
     vrows = [x for x in body if isinstance(x, _VRow)]
+    if not vrows:
+        return body
+    value_x0 = min(b.x0 for r in vrows for b in r.values)
+    tight = 0.6 * unit
+
+    def labelish(it: _VRow | _TLine) -> bool:
+        return isinstance(it, _TLine) and it.x1 <= value_x0
+
+    changed = True
+    while changed:  # 1. wrapped label lines
+        changed = False
+        for idx, it in enumerate(body):
+            if not labelish(it):
+                continue
+            above = next((x for x in reversed(body[:idx]) if isinstance(x, _VRow)), None)
+            below = next((x for x in body[idx + 1 :] if isinstance(x, _VRow)), None)
+            best: _VRow | None = None
+            best_gap = float("inf")
+            for row in (above, below):
+                if row is None:
+                    continue
+                for lb in row.labels:
+                    for b in it.boxes:
+                        if _same_column(b, lb) and _gap(b, lb) < best_gap:
+                            best, best_gap = row, _gap(b, lb)
+            if best is not None and best_gap <= tight:
+                best.labels.extend(it.boxes)  # type: ignore[union-attr]
+                del body[idx]
+                changed = True
+                break
+    lines = [it for it in body if labelish(it)]
+    for ln in lines:  # 2. the lines of one leftover label cell
+        if ln not in body:
+            continue
+        for other in lines:
+            if other is ln or other not in body:
+                continue
+            if any(
+                _same_column(a, b) and _gap(a, b) <= tight for a in ln.boxes for b in other.boxes
+            ):
+                ln.boxes.extend(other.boxes)  # type: ignore[union-attr]
+                body.remove(other)
     out: list[_VRow | _TLine] = []
-    for it in body:
-        if isinstance(it, _TLine):
+    for it in body:  # 3. group labels and boxes spanning rows
+        if labelish(it):
+            cy = (it.top + it.bottom) / 2
             spans = [
                 r
                 for r in vrows
                 if _overlap(it.top, it.bottom, *r.band) > 0.2 * (r.band[1] - r.band[0])
             ]
-            if len(spans) >= 2 and it.x1 <= min(b.x0 for b in spans[0].values):
-                cy = (it.top + it.bottom) / 2
-                near = min(spans, key=lambda r: abs(r.cy - cy))
+            near = min(vrows, key=lambda r: abs(r.cy - cy))
+            own = [lb.x0 for lb in near.labels]
+            outer = bool(own) and it.x1 <= max(own) + 0.5 * unit and it.x0 < max(own) - unit
+            if len(spans) >= 2 or outer:
                 near.labels.extend(it.boxes)
-                near.labels.sort(key=lambda b: (b.x0, b.top))
                 continue
         out.append(it)
+    for r in vrows:
+        r.labels.sort(key=lambda b: (b.x0, b.top))
     return out
 
 
@@ -591,6 +654,10 @@ def _run_grid(run: _Run, unit: float) -> SpanGrid:
             return n_label + max(range(len(bands)), key=score)
         return max(0, bisect_right(starts, b.x0 + 0.75 * unit) - 1)
 
+    def covers(b: _Box) -> int:
+        """How many value columns a box stretches over (by their centres)."""
+        return sum(b.x0 <= (lo + hi) / 2 <= b.x1 for lo, hi in bands)
+
     def split_header(b: _Box, line: _TLine) -> list[_Box]:
         """One box read over two narrow value columns (结果其他) holds the words of both:
         cut it where each piece sits centred on its column and is as long as the other
@@ -629,23 +696,34 @@ def _run_grid(run: _Run, unit: float) -> SpanGrid:
         c = column(b)
         for col, pieces in merged:
             last = pieces[-1]
+            gap = b.top - last.bottom
             if (
                 col == c
-                and -0.5 * unit <= b.top - last.bottom <= 0.4 * unit
                 and _overlap(b.x0, b.x1, last.x0, last.x1) > 0
+                and (
+                    -0.5 * unit <= gap <= 0.4 * unit
+                    or (0 < gap <= 1.5 * unit and covers(b) <= 1 and covers(last) <= 1)
+                )
             ):
                 pieces.append(b)
                 break
         else:
             merged.append((c, [b]))
+    # header rows: cells that overlap vertically (a one-line cell sits centred beside a
+    # two-line one)
     merged.sort(key=lambda m: m[1][0].top)
     rows: list[dict[int, list[_Box]]] = []
-    row_top: float | None = None
+    span: tuple[float, float] | None = None
     for col, pieces in merged:
-        top = pieces[0].top
-        if row_top is None or top - row_top > 0.6 * unit:
+        top = min(p.top for p in pieces)
+        bottom = max(p.bottom for p in pieces)
+        if span is None or _overlap(top, bottom, *span) < 0.5 * min(
+            bottom - top, span[1] - span[0]
+        ):
             rows.append({})
-            row_top = top
+            span = (top, bottom)
+        else:
+            span = (min(span[0], top), max(span[1], bottom))
         rows[-1].setdefault(col, []).extend(pieces)
     for it in run.body:
         row: dict[int, list[_Box]] = {}
