@@ -137,6 +137,8 @@ class ParseOutcome:
     report: Report | None = None
     error_kind: str | None = None
     error: str | None = None
+    # the value rows, prepared in the worker (report id 0) so that the parent only writes
+    rows: list[tuple[Any, ...]] | None = None
 
 
 def _default_parse(data: bytes, source: str = "") -> Report:
@@ -156,8 +158,11 @@ def parse_file(
     data: bytes | None = None,
     parse: ParseFn | None = None,
     check: Callable[[Report], Report] | None | bool = None,
+    lean: bool = False,
 ) -> ParseOutcome:
-    """Read, hash and parse one file; never raises for a bad file."""
+    """Read, hash and parse one file; never raises for a bad file. ``lean``: also prepare
+    the value rows, then drop the provenance from the report (less to send back from a
+    worker process; the rows carry it)."""
     p = Path(path)
     if data is None:
         data = p.read_bytes()
@@ -178,6 +183,10 @@ def parse_file(
         elif callable(check):
             report = check(report)
         outcome.report = report
+        if lean:
+            outcome.rows = _value_rows(0, report)
+            for v in report.values.values():
+                v.source = None
     except UnusableInput as exc:
         outcome.status, outcome.error_kind, outcome.error = "unusable", type(exc).__name__, str(exc)
     except Exception as exc:  # a parser bug must not stop the batch; it is recorded
@@ -231,7 +240,8 @@ def _value_rows(report_id: int, report: Report) -> list[tuple[Any, ...]]:
     for fid, v in report.values.items():
         vi, vd = _split_value(fid, v.value)
         prov = v.source.to_dict() if v.source is not None else None
-        rows.append((report_id, fid, vi, vd, v.value is None, v.raw, prov or None))
+        prov_json = json.dumps(_jsonable(prov), ensure_ascii=False) if prov else None
+        rows.append((report_id, fid, vi, vd, v.value is None, v.raw, prov_json))
     return rows
 
 
@@ -256,7 +266,7 @@ def _insert_values(session: Session, rows: list[tuple[Any, ...]]) -> None:
             (format(vd, "f") if sqlite else vd) if vd is not None else None,
             int(blank) if sqlite else blank,
             raw,
-            None if prov is None else json.dumps(_jsonable(prov), ensure_ascii=False),
+            prov,
         )
         for rid, fid, vi, vd, blank, raw, prov in rows
     ]
@@ -269,18 +279,8 @@ def _copy_values(conn: Any, rows: list[tuple[Any, ...]]) -> None:
     raw = conn.connection.driver_connection
     with raw.cursor() as cur:
         with cur.copy(f"COPY report_values ({', '.join(_VALUE_COLUMNS)}) FROM STDIN") as copy:
-            for rid, fid, vi, vd, blank, text, prov in rows:
-                copy.write_row(
-                    (
-                        rid,
-                        fid,
-                        vi,
-                        vd,
-                        blank,
-                        text,
-                        None if prov is None else json.dumps(_jsonable(prov), ensure_ascii=False),
-                    )
-                )
+            for row in rows:
+                copy.write_row(row)
 
 
 def finding_digest(f: Finding, report: Report, prev: Report | None = None) -> str:
@@ -506,8 +506,21 @@ def _meta_year(report: Report) -> int | None:
         return None
 
 
+def _rows_for(
+    report_id: int, report: Report, rows: list[tuple[Any, ...]] | None
+) -> list[tuple[Any, ...]]:
+    if rows is None:
+        return _value_rows(report_id, report)
+    return [(report_id, *r[1:]) for r in rows]
+
+
 def _write_report(
-    session: Session, source_file_id: int, report: Report, version: str, now: datetime
+    session: Session,
+    source_file_id: int,
+    report: Report,
+    version: str,
+    now: datetime,
+    rows: list[tuple[Any, ...]] | None = None,
 ) -> int:
     conn = session.connection()
     meta = report.meta
@@ -546,7 +559,7 @@ def _write_report(
                 **_counts([*report.findings, *cross]),
             },
         ).scalar_one()
-        _insert_values(session, _value_rows(report_id, report))
+        _insert_values(session, _rows_for(report_id, report, rows))
         _insert_findings(session, report_id, "report", report.findings, report, None, None, {})
         _insert_findings(session, report_id, "cross", cross, report, prev, prev_id, {})
     else:
@@ -561,7 +574,7 @@ def _write_report(
             .values(**fields, **_counts([*report.findings, *cross]))
         )
         conn.execute(delete(T_VAL).where(T_VAL.c.report_id == report_id))
-        _insert_values(session, _value_rows(report_id, report))
+        _insert_values(session, _rows_for(report_id, report, rows))
         _replace_findings(session, report_id, "report", report.findings, report)
         _replace_findings(session, report_id, "cross", cross, report, prev, prev_id)
     _remember(report_id, now, report)
@@ -640,7 +653,7 @@ def _store(session: Session, outcome: ParseOutcome, version: str | None) -> str:
                 recheck_cross_year(session, nxt)
         return str(state["status"])
     assert outcome.report is not None and version is not None
-    _write_report(session, sf_id, outcome.report, version, now)
+    _write_report(session, sf_id, outcome.report, version, now, outcome.rows)
     return "updated" if existed else "stored"
 
 
@@ -773,7 +786,7 @@ def ingest_files(
             pending: set[Future[ParseOutcome]] = set()
             window = max(4, workers * 8)
             for path, data in todo():
-                pending.add(pool.submit(parse_file, path, data, parse, check))
+                pending.add(pool.submit(parse_file, path, data, parse, check, True))
                 if len(pending) >= window:
                     done, pending = wait(pending, return_when=FIRST_COMPLETED)
                     for fut in done:
