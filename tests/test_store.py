@@ -191,6 +191,31 @@ def test_failures_are_recorded_and_the_batch_goes_on(engine, tmp_path):
     assert rows["good.txt"] == ("stored", None)
 
 
+def crash_parse(data: bytes, source: str = "") -> Report:
+    """A parse fake whose worker process dies on one file (as a native crash would)."""
+    if data.startswith(b"DIE"):
+        os._exit(3)
+    return json_parse(data, source)
+
+
+def test_a_worker_that_dies_fails_its_file_and_the_batch_goes_on(engine, tmp_path):
+    dead = tmp_path / "dead.txt"
+    dead.write_bytes(b"DIE now")
+    good = [
+        write_json(tmp_path, f"g{i}.txt", _flat(f"第{i}测试县人民政府", 2024)) for i in range(6)
+    ]
+    summary = ingest(engine, [dead, *good], workers=2, parse=crash_parse)
+    assert str(dead) in {p for p, _ in summary.failed}
+    assert all("解析进程异常退出" in why for _, why in summary.failed)
+    # files that shared the broken pool may fail too; none is half-stored, and a second
+    # run stores them all
+    assert summary.stored + len(summary.failed) == 7
+    again = ingest(engine, good, workers=2, parse=crash_parse)
+    with Session(engine) as s:
+        assert s.scalar(select(func.count()).select_from(StoredReport)) == 6
+    assert again.stored + again.unchanged == 6
+
+
 def test_worker_processes_store_the_same_as_in_process(engine, tmp_path):
     folder = gold_folder(tmp_path)
     summary = ingest(engine, collect_files([folder]), workers=2)

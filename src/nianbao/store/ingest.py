@@ -17,6 +17,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -139,6 +140,8 @@ class ParseOutcome:
     error: str | None = None
     # the value rows, prepared in the worker (report id 0) so that the parent only writes
     rows: list[tuple[Any, ...]] | None = None
+    # a failure that says nothing about the file (its worker died): try again next run
+    retry: bool = False
 
 
 def _default_parse(data: bytes, source: str = "") -> Report:
@@ -725,7 +728,7 @@ def ingest_files(
 
     def record(outcome: ParseOutcome) -> None:
         try:
-            status = store_outcome(engine, outcome, version)
+            status = store_outcome(engine, outcome, None if outcome.retry else version)
         except Exception as exc:
             # the report could not be written (its transaction rolled back): record why
             # and go on; parsed_with stays empty so that the next run tries again. If even
@@ -782,21 +785,76 @@ def ingest_files(
         for path, data in todo():
             record(parse_file(path, data, parse, check))
     else:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            pending: set[Future[ParseOutcome]] = set()
-            window = max(4, workers * 8)
-            for path, data in todo():
-                pending.add(pool.submit(parse_file, path, data, parse, check, True))
-                if len(pending) >= window:
-                    done, pending = wait(pending, return_when=FIRST_COMPLETED)
-                    for fut in done:
-                        record(fut.result())
-            while pending:
-                done, pending = wait(pending, return_when=FIRST_COMPLETED)
-                for fut in done:
-                    record(fut.result())
+        _run_pool(todo(), workers, parse, check, record)
     summary.seconds = time.perf_counter() - start
     return summary
+
+
+def _crashed(path: str, data: bytes, exc: BaseException) -> ParseOutcome:
+    return ParseOutcome(
+        path,
+        Path(path).name,
+        hashlib.sha256(data).hexdigest(),
+        len(data),
+        media_type_of(path, data[:1024]),
+        "failed",
+        None,
+        type(exc).__name__,
+        f"解析进程异常退出（{type(exc).__name__}），该文件未能解析，下次入库时会重试",
+        retry=True,
+    )
+
+
+def _run_pool(
+    jobs: Iterable[tuple[str, bytes]],
+    workers: int,
+    parse: ParseFn | None,
+    check: Callable[[Report], Report] | None | bool,
+    record: Callable[[ParseOutcome], None],
+) -> None:
+    """Parse in worker processes, at most a window of files in flight; results are
+    recorded (written) here as they come. A worker that dies (a crash in a native
+    library, out of memory) fails its files, and a new pool takes over."""
+    window = max(4, workers * 8)
+    pool = ProcessPoolExecutor(max_workers=workers)
+    pending: dict[Future[ParseOutcome], tuple[str, bytes]] = {}
+
+    def drain(until: int) -> None:
+        nonlocal pool
+        while len(pending) > until:
+            done, _ = wait(list(pending), return_when=FIRST_COMPLETED)
+            broken = False
+            for fut in done:
+                path, data = pending.pop(fut)
+                try:
+                    outcome = fut.result()
+                except BrokenProcessPool as exc:
+                    broken = True
+                    outcome = _crashed(path, data, exc)
+                record(outcome)
+            if broken:
+                pool.shutdown(wait=False, cancel_futures=True)
+                pool = ProcessPoolExecutor(max_workers=workers)
+
+    def submit(path: str, data: bytes) -> None:
+        nonlocal pool
+        try:
+            fut = pool.submit(parse_file, path, data, parse, check, True)
+        except BrokenProcessPool:  # a worker died before its future told us: settle, renew
+            drain(0)
+            if getattr(pool, "_broken", False):
+                pool.shutdown(wait=False, cancel_futures=True)
+                pool = ProcessPoolExecutor(max_workers=workers)
+            fut = pool.submit(parse_file, path, data, parse, check, True)
+        pending[fut] = (path, data)
+
+    try:
+        for path, data in jobs:
+            submit(path, data)
+            drain(window - 1)
+        drain(0)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def ingest_paths(
