@@ -35,7 +35,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from . import labels as L
 from .document import Cell, Document
@@ -396,7 +396,7 @@ def _page_items(boxes: list[_Box], width: float, height: float) -> tuple[list[_I
         else:
             rest.append(b)
     # a value row is two numbers or more, or one number set well apart from its label
-    items: list[_Item] = []
+    items: list[_VRow | _TLine] = []
     for r in rows:
         nums = [b for b in r.values if b.number]
         first = r.values[0]
@@ -427,7 +427,7 @@ def _prose(ln: _TLine, unit: float, wide: float) -> bool:
     return (len(ln.boxes) == 1 and ln.x1 - ln.x0 > wide) or bool(_SECTION_LINE.match(text))
 
 
-def _find_runs(items: list[_Item], unit: float, wide: float) -> list[_Item]:
+def _find_runs(items: list[_VRow | _TLine], unit: float, wide: float) -> list[_Item]:
     """Runs of value rows (with the lines between them and a header above) become tables;
     a run too small to be a table gives its value rows back as text lines."""
     spans: dict[int, tuple[int, _Run]] = {}
@@ -455,24 +455,26 @@ def _find_runs(items: list[_Item], unit: float, wide: float) -> list[_Item]:
             continue
         value_x0 = min(b.x0 for r in vrows for b in r.values)
         end = last
-        while (
-            end + 1 < len(items)
-            and isinstance(items[end + 1], _TLine)
-            and items[end + 1].x1 <= value_x0
-            and items[end + 1].top - items[end].bottom <= unit
-            and not _prose(items[end + 1], unit, wide)  # type: ignore[arg-type]
-        ):
+        while end + 1 < len(items):  # wrapped label lines just below the last row
+            nxt = items[end + 1]
+            if not (
+                isinstance(nxt, _TLine)
+                and nxt.x1 <= value_x0
+                and nxt.top - items[end].bottom <= unit
+                and not _prose(nxt, unit, wide)
+            ):
+                break
             end += 1
         start = i
-        while (
-            start - 1 >= 0
-            and start - 1 not in used
-            and isinstance(items[start - 1], _TLine)
-            and not items[start - 1].in_margin  # type: ignore[union-attr]
-            and not _prose(items[start - 1], unit, wide)  # type: ignore[arg-type]
-            and items[start].top - items[start - 1].bottom <= 5 * unit
-            and i - start < 10
-        ):
+        while start - 1 >= 0 and start - 1 not in used and i - start < 10:  # the header
+            prev = items[start - 1]
+            if not (
+                isinstance(prev, _TLine)
+                and not prev.in_margin
+                and not _prose(prev, unit, wide)
+                and items[start].top - prev.bottom <= 5 * unit
+            ):
+                break
             start -= 1
         header = [x for x in items[start:i] if isinstance(x, _TLine)]
         body = _arrange_body(list(items[i : end + 1]), unit)
@@ -522,7 +524,7 @@ def _arrange_body(body: list[_VRow | _TLine], unit: float) -> list[_VRow | _TLin
     value_x0 = min(b.x0 for r in vrows for b in r.values)
     tight = 0.6 * unit
 
-    def labelish(it: _VRow | _TLine) -> bool:
+    def labelish(it: _VRow | _TLine) -> TypeGuard[_TLine]:
         return isinstance(it, _TLine) and it.x1 <= value_x0
 
     changed = True
@@ -543,7 +545,7 @@ def _arrange_body(body: list[_VRow | _TLine], unit: float) -> list[_VRow | _TLin
                         if _same_column(b, lb) and _gap(b, lb) < best_gap:
                             best, best_gap = row, _gap(b, lb)
             if best is not None and best_gap <= tight:
-                best.labels.extend(it.boxes)  # type: ignore[union-attr]
+                best.labels.extend(it.boxes)
                 del body[idx]
                 changed = True
                 break
@@ -557,7 +559,7 @@ def _arrange_body(body: list[_VRow | _TLine], unit: float) -> list[_VRow | _TLin
             if any(
                 _same_column(a, b) and _gap(a, b) <= tight for a in ln.boxes for b in other.boxes
             ):
-                ln.boxes.extend(other.boxes)  # type: ignore[union-attr]
+                ln.boxes.extend(other.boxes)
                 body.remove(other)
     out: list[_VRow | _TLine] = []
     for it in body:  # 3. group labels and boxes spanning rows
