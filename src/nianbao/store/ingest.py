@@ -37,7 +37,7 @@ from .db import open_store, session_scope, write_engine
 from .models import SourceFile, StoredFinding, StoredReport, StoredValue
 
 __all__ = [
-    "REPORT_SUFFIXES",
+    "SKIP_SUFFIXES",
     "ParseOutcome",
     "IngestSummary",
     "collect_files",
@@ -50,10 +50,15 @@ __all__ = [
     "finding_digest",
 ]
 
-# Files taken when walking a directory (files named explicitly are always taken).
-REPORT_SUFFIXES = frozenset(
-    {".txt", ".text", ".md", ".pdf", ".html", ".htm", ".shtml", ".xhtml", ".docx", ".doc", ".wps"}
-)
+# Files passed over when walking a directory (files named explicitly are always taken);
+# the same list as the command line's directory walk, plus the store's own files.
+SKIP_SUFFIXES = frozenset(
+    {
+        ".json", ".yaml", ".yml", ".py", ".pyc", ".db", ".sqlite", ".png", ".jpg", ".jpeg",
+        ".gif", ".zip", ".gz", ".tar", ".csv", ".xlsx", ".parquet", ".js", ".css", ".toml",
+        ".lock", ".db-wal", ".db-shm", ".db-journal", ".tmp", ".jsonl", ".log",
+    }
+)  # fmt: skip
 ParseFn = Callable[..., Report]
 # Core tables for the write path (cheaper to build statements on than ORM attributes)
 T_SF = cast(Table, SourceFile.__table__)
@@ -94,7 +99,7 @@ def collect_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
                 f
                 for f in p.rglob("*")
                 if f.is_file()
-                and f.suffix.lower() in REPORT_SUFFIXES
+                and f.suffix.lower() not in SKIP_SUFFIXES
                 and not any(part.startswith(".") for part in f.relative_to(p).parts)
             )
         elif p.is_file():
