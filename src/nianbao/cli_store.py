@@ -85,6 +85,13 @@ def _errors() -> Iterator[None]:
         raise click.ClickException(f"数据库出错：{detail}") from exc
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc
+    except ImportError as exc:
+        missing = getattr(exc, "name", None) or str(exc)
+        hint = {
+            "psycopg": "连接 PostgreSQL 需要安装 psycopg：pip install 'psycopg[binary]'",
+            "pyarrow": "导出 Parquet 需要安装 pyarrow：pip install pyarrow",
+        }.get(str(missing).split(".")[0], f"缺少依赖包 {missing}，请先安装。")
+        raise click.ClickException(hint) from exc
 
 
 def _open(db: str | None) -> Engine:

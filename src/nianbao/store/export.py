@@ -158,11 +158,9 @@ def _arrow_type(col: Column, values: list[Any]) -> Any:
 def _write_parquet(
     path: Path, cols: list[Column], headers: list[str], rows: list[list[Any]]
 ) -> None:
-    try:
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-    except ImportError as exc:  # pragma: no cover - optional dependency
-        raise RuntimeError("导出 Parquet 需要安装 pyarrow：pip install pyarrow") from exc
+    import pyarrow as pa  # optional: the CLI turns its absence into a Chinese hint
+    import pyarrow.parquet as pq
+
     arrays = []
     for i, col in enumerate(cols):
         values = [r[i] for r in rows]
