@@ -37,7 +37,7 @@ from .db import open_store, session_scope, write_engine
 from .models import SourceFile, StoredFinding, StoredReport, StoredValue
 
 __all__ = [
-    "SKIP_SUFFIXES",
+    "STORE_SUFFIXES",
     "ParseOutcome",
     "IngestSummary",
     "collect_files",
@@ -50,15 +50,9 @@ __all__ = [
     "finding_digest",
 ]
 
-# Files passed over when walking a directory (files named explicitly are always taken);
-# the same list as the command line's directory walk, plus the store's own files.
-SKIP_SUFFIXES = frozenset(
-    {
-        ".json", ".yaml", ".yml", ".py", ".pyc", ".db", ".sqlite", ".png", ".jpg", ".jpeg",
-        ".gif", ".zip", ".gz", ".tar", ".csv", ".xlsx", ".parquet", ".js", ".css", ".toml",
-        ".lock", ".db-wal", ".db-shm", ".db-journal", ".tmp", ".jsonl", ".log",
-    }
-)  # fmt: skip
+# Besides the files every directory walk passes over (``reader.SKIP_SUFFIXES``), the
+# store's own files.
+STORE_SUFFIXES = frozenset({".db-wal", ".db-shm", ".db-journal", ".tmp", ".jsonl", ".log"})
 ParseFn = Callable[..., Report]
 # Core tables for the write path (cheaper to build statements on than ORM attributes)
 T_SF = cast(Table, SourceFile.__table__)
@@ -89,26 +83,20 @@ _INSERT_FINDINGS = insert(T_FIND)
 
 # ------------------------------------------------------------------ files
 def collect_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
-    """Files named, and report files under directories named (recursively, sorted,
-    hidden entries skipped). A path that does not exist raises FileNotFoundError."""
+    """Files named, and the report files under directories named (``iter_report_files``:
+    recursive, sorted, hidden entries and non-report files skipped), each once. A path that
+    does not exist raises FileNotFoundError."""
+    from ..reader import iter_report_files
+
     out: list[Path] = []
     seen: set[Path] = set()
     for p in map(Path, paths):
-        if p.is_dir():
-            found = sorted(
-                f
-                for f in p.rglob("*")
-                if f.is_file()
-                and f.suffix.lower() not in SKIP_SUFFIXES
-                and not any(part.startswith(".") for part in f.relative_to(p).parts)
-            )
-        elif p.is_file():
-            found = [p]
-        else:
+        if not p.exists():
             raise FileNotFoundError(str(p))
-        for f in found:
+        for name in iter_report_files([p]):
+            f = Path(name)
             key = f.resolve()
-            if key not in seen:
+            if key not in seen and (f == p or f.suffix.lower() not in STORE_SUFFIXES):
                 seen.add(key)
                 out.append(f)
     return out
