@@ -1,13 +1,14 @@
 """OCR reader: seconds per page and numbers right, on scans made from the peer PDFs.
 
-    .venv/bin/python bench/ocr_speed.py [--dpi 150 200] [--names hongze-2024 ...]
+    .venv/bin/python bench/ocr_speed.py [--dpi 150 200] [--names hongze-2024 ...] [--skew 1.5]
 
 For each peer PDF (shared/samples/peer, text PDFs with gold answers), the pages that hold
 table values (found by reading the text layer) are rendered to images and wrapped into an
 image-only PDF: a scan. The scan is read by ``reader_ocr.ocr_pdf`` and extracted; the value
 ids that sit on those pages are compared with the gold file. Prints seconds per page (the
 engine is warmed up first), ids right / ids on the pages, and the process's max RSS.
-Needs the ``[ocr]`` extra.
+With ``--skew DEG`` the scan is made the way a paper scanner makes one: grey, turned by DEG
+degrees, with noise, a little blur and JPEG compression. Needs the ``[ocr]`` extra.
 """
 
 from __future__ import annotations
@@ -32,13 +33,27 @@ PDFS = ["hongze-2023", "hongze-2024", "huaian-2024"]
 TABLE_PREFIXES = ("active", "requests", "reviews")
 
 
-def scan_of(data: bytes, pages: list[int], dpi: int) -> bytes:
-    """An image-only PDF of ``pages`` (1-based) of a text PDF, rendered at ``dpi``."""
+def scan_of(data: bytes, pages: list[int], dpi: int, skew: float | None = None) -> bytes:
+    """An image-only PDF of ``pages`` (1-based) of a text PDF, rendered at ``dpi``; with
+    ``skew``, degraded like a paper scan (turned, noisy, blurred, JPEG-compressed)."""
+    import numpy as np
     import pypdfium2 as pdfium
+    from PIL import Image, ImageFilter
 
+    rng = np.random.default_rng(0)
     pdf = pdfium.PdfDocument(data)
+    images = []
     try:
-        images = [pdf[p - 1].render(scale=dpi / 72).to_pil().convert("RGB") for p in pages]
+        for p in pages:
+            im = pdf[p - 1].render(scale=dpi / 72).to_pil()
+            if skew is not None:
+                im = im.convert("L").rotate(skew, resample=Image.BICUBIC, fillcolor=255)
+                noisy = np.asarray(im, dtype=np.float32) + rng.normal(0, 18, (im.height, im.width))
+                im = Image.fromarray(np.clip(noisy, 0, 255).astype(np.uint8))
+                buf = io.BytesIO()
+                im.filter(ImageFilter.GaussianBlur(0.6)).save(buf, "JPEG", quality=55)
+                im = Image.open(io.BytesIO(buf.getvalue()))
+            images.append(im.convert("RGB"))
     finally:
         pdf.close()
     buf = io.BytesIO()
@@ -61,6 +76,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--dpi", type=int, nargs="+", default=[150, 200])
     ap.add_argument("--names", nargs="+", default=PDFS)
+    ap.add_argument("--skew", type=float, default=None, help="degrade the scan, turned by DEG")
     args = ap.parse_args()
     if not ocr_available():
         sys.exit("rapidocr/onnxruntime (the [ocr] extra) is not installed")
@@ -74,7 +90,7 @@ def main() -> None:
         pages, where = table_pages(data, name)
         ids = [fid for fid in where if fid in gold]
         for dpi in args.dpi:
-            scan = scan_of(data, pages, dpi)
+            scan = scan_of(data, pages, dpi, args.skew)
             t0 = time.perf_counter()
             doc = ocr_pdf(scan, f"{name}-scan.pdf", dpi=dpi)
             secs = time.perf_counter() - t0
@@ -89,7 +105,7 @@ def main() -> None:
             tot[2] += secs
             tot[3] += len(pages)
             print(
-                f"{name} @ {dpi} dpi: pages {pages}, {secs / len(pages):.2f} s/page, "
+                f"{name} @ {dpi} dpi{'' if args.skew is None else f', skew {args.skew}°'}: pages {pages}, {secs / len(pages):.2f} s/page, "
                 f"ids right {len(right)}/{len(ids)}"
                 + (f"; wrong: {', '.join(wrong[:8])}" if wrong else "")
             )

@@ -68,6 +68,28 @@ def _scanned(data: bytes, pages: list[int], dpi: int = DPI) -> bytes:
     return buf.getvalue()
 
 
+def _paper_scan(data: bytes, page: int, skew: float, dpi: int = DPI) -> bytes:
+    """One page as a paper scanner gives it: grey, turned by ``skew`` degrees, noisy,
+    JPEG-compressed."""
+    import numpy as np
+    import pypdfium2 as pdfium
+    from PIL import Image
+
+    pdf = pdfium.PdfDocument(data)
+    try:
+        im = pdf[page - 1].render(scale=dpi / 72).to_pil().convert("L")
+    finally:
+        pdf.close()
+    im = im.rotate(skew, resample=Image.BICUBIC, fillcolor=255)
+    noise = np.random.default_rng(0).normal(0, 18, (im.height, im.width))
+    im = Image.fromarray(np.clip(np.asarray(im, dtype=np.float32) + noise, 0, 255).astype("uint8"))
+    jpeg = io.BytesIO()
+    im.save(jpeg, "JPEG", quality=55)
+    buf = io.BytesIO()
+    Image.open(io.BytesIO(jpeg.getvalue())).convert("RGB").save(buf, "PDF", resolution=float(dpi))
+    return buf.getvalue()
+
+
 def _scan_error(data: bytes) -> ScannedPdf:
     with pytest.raises(ScannedPdf) as info:
         read_pdf(data)
@@ -245,6 +267,20 @@ def test_ocr_document_shape(text_pdf: Any, scan: Any) -> None:
         )
         checked += 1
     assert checked > 150
+
+
+@needs_ocr
+@needs_samples
+def test_a_crooked_noisy_scan_is_straightened(text_pdf: Any, offline: Any) -> None:
+    data, gold, where = text_pdf
+    page = where["reviews.reconsideration.total"]  # the page of table 4 (and rows of table 3)
+    doc = ocr_pdf(_paper_scan(data, page, skew=-1.5))
+    report = extract(doc)
+    ids = sorted(f for f, p in where.items() if p == page)
+    right = [f for f in ids if f in report.values and report.values[f].value == gold[f]]
+    print(f"OCR accuracy, crooked scan: {len(right)}/{len(ids)}")
+    assert len(ids) > 50
+    assert len(right) >= 0.98 * len(ids), sorted(set(ids) - set(right))
 
 
 @needs_ocr

@@ -8,6 +8,8 @@ a missing model file raises :class:`OcrUnavailable` before the engine starts.
 rapidocr returns one box per text line. The boxes are laid out the way ``reader_pdf`` lays
 out a text PDF, so that the extractor sees the same shapes:
 
+0. a scan fed in askew (up to 5°) is straightened: the boxes are turned back by the median
+   slope of the long text lines;
 1. boxes that hold a label and numbers (``行政许可 9487``) or several numbers are split;
 2. value rows: value boxes (numbers, placeholders) clustered by their vertical centres; the
    label boxes beside them (wrapped label lines, merged group cells) join the row they
@@ -27,6 +29,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import importlib.util
+import math
 import os
 import re
 import statistics
@@ -58,6 +61,7 @@ __all__ = [
 
 MAX_OCR_PAGES = 12  # OCR is slow (~5 s a page); the three tables sit in the first pages
 OCR_DPI = 150
+MAX_SKEW_DEG = 5.0  # a scan turned by less than this is straightened (box coordinates)
 MAX_SIDE_PX = 3000  # a rendered page never exceeds this (bounded memory for odd page sizes)
 MAX_PDF_PAGES = 300  # as reader_pdf.MAX_PAGES
 MODEL_FILES = (
@@ -837,12 +841,30 @@ def _render_boxes(engine: Any, page: Any, pno: int, dpi: int) -> tuple[list[_Box
     boxes: list[_Box] = []
     if result.boxes is None or result.txts is None:
         return boxes, width, height
-    for quad, text, score in zip(result.boxes, result.txts, result.scores):
+    quads = [[(float(pt[0]), float(pt[1])) for pt in quad] for quad in result.boxes]
+    # a scan fed in askew: undo the page's skew (the median slope of the long text lines)
+    # so that the cells of one row share their height
+    slopes = [
+        math.atan2(q[1][1] - q[0][1], q[1][0] - q[0][0])
+        for q in quads
+        if len(q) == 4 and q[1][0] - q[0][0] > 2 * abs(q[3][1] - q[0][1])
+    ]
+    angle = statistics.median(slopes) if slopes else 0.0
+    if abs(angle) > math.radians(MAX_SKEW_DEG):
+        angle = 0.0  # not a skew: a page set sideways is left as it is
+    cos, sin = math.cos(-angle), math.sin(-angle)
+    cx, cy = img.shape[1] / 2, img.shape[0] / 2
+    for quad, text, score in zip(quads, result.txts, result.scores):
         text = strip_invisible(str(text)).strip()
         if not text:
             continue
-        xs = [float(pt[0]) for pt in quad]
-        ys = [float(pt[1]) for pt in quad]
+        if angle:
+            quad = [
+                (cx + (x - cx) * cos - (y - cy) * sin, cy + (x - cx) * sin + (y - cy) * cos)
+                for x, y in quad
+            ]
+        xs = [x for x, _ in quad]
+        ys = [y for _, y in quad]
         boxes.append(
             _Box(text, min(xs) * sx, min(ys) * sy, max(xs) * sx, max(ys) * sy, pno, float(score))
         )
