@@ -871,6 +871,19 @@ def _render_boxes(engine: Any, page: Any, pno: int, dpi: int) -> tuple[list[_Box
     return boxes, width, height
 
 
+def _page_list(pages: list[int]) -> str:
+    """1、3–5、9: sorted page numbers with runs shortened."""
+    parts: list[str] = []
+    i = 0
+    while i < len(pages):
+        j = i
+        while j + 1 < len(pages) and pages[j + 1] == pages[j] + 1:
+            j += 1
+        parts.append(str(pages[i]) if i == j else f"{pages[i]}–{pages[j]}")
+        i = j + 1
+    return "、".join(parts)
+
+
 def _open(data: bytes) -> Any:
     import pypdfium2 as pdfium
 
@@ -977,13 +990,16 @@ def ocr_pdf(
     flush()
 
     notes = [OCR_NOTE]
-    if len(chosen) < len(wanted) or (not pages and len(chosen) < n):
+    listed = _page_list(chosen)
+    if not chosen:
+        notes.append(f"扫描件共 {n} 页，所给页码都不在 1–{n} 之内，未识别任何页面。")
+    elif len(chosen) < len(wanted):
         notes.append(
-            f"扫描件共 {n} 页，只识别了其中 {len(chosen)} 页（第 {chosen[0]}–{chosen[-1]} 页；"
-            f"文字识别较慢，每份最多 {max(1, max_pages)} 页，统计表通常在前几页），其余页面未读取。"
+            f"扫描件共 {n} 页，只识别了其中 {len(chosen)} 页（第 {listed} 页；文字识别较慢，"
+            f"每份最多识别 {max(1, max_pages)} 页，统计表通常在前几页），其余页面未读取。"
         )
-    elif pages and len(chosen) < n:
-        notes.append(f"扫描件共 {n} 页，只识别了第 {'、'.join(map(str, chosen))} 页。")
+    elif len(chosen) < n:
+        notes.append(f"扫描件共 {n} 页，只识别了第 {listed} 页，其余页面未读取。")
     for pno, texts in low.items():
         if texts:
             shown = "、".join(texts[:10]) + ("等" if len(texts) > 10 else "")
