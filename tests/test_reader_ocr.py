@@ -148,6 +148,118 @@ def test_ocr_can_be_switched_off(monkeypatch: pytest.MonkeyPatch) -> None:
     assert calls == [data]
 
 
+def _word_boxes(data: bytes) -> dict[int, tuple[list[Any], float, float]]:
+    """Stand-in OCR output from a text PDF: its words (runs of characters without a gap) in
+    PDF points, page by page, as the OCR engine's line boxes would come."""
+    import pdfplumber
+
+    out: dict[int, tuple[list[Any], float, float]] = {}
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        for pno, page in enumerate(pdf.pages, start=1):
+            words = page.extract_words(x_tolerance=1.5, y_tolerance=2)
+            boxes = [
+                reader_ocr._Box(w["text"], w["x0"], w["top"], w["x1"], w["bottom"], pno)
+                for w in words
+            ]
+            out[pno] = (boxes, float(page.width), float(page.height))
+    return out
+
+
+@needs_samples
+def test_layout_of_line_boxes_without_the_engine(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The layout half of the OCR reader (rows, columns, headers, stitching) on the word
+    boxes of the real PDF, with no OCR engine: runs where the extra is not installed."""
+    data = (PEER / f"{SAMPLE}.pdf").read_bytes()
+    gold = json.loads((PEER / f"{SAMPLE}.gold.json").read_text("utf-8"))
+    words = _word_boxes(data)
+    monkeypatch.setattr(reader_ocr, "_get_engine", lambda: None)
+    monkeypatch.setattr(reader_ocr, "_render_boxes", lambda _e, _page, pno, _dpi: words[pno])
+    doc = ocr_pdf(data, "words.pdf")
+    assert doc.tables and all(t.kind == "ocr" for t in doc.tables)
+    report = extract(doc)
+    ids = [f for f in gold if f.startswith(TABLE_PREFIXES)]
+    right = [f for f in ids if f in report.values and report.values[f].value == gold[f]]
+    assert len(ids) > 150
+    assert len(right) >= 0.99 * len(ids), sorted(set(ids) - set(right))
+    assert report.meta["year"] == gold["meta.year"]
+
+
+def test_skewed_boxes_are_straightened() -> None:
+    """Quadrilaterals of a table scanned 2° askew come back as upright boxes whose rows line
+    up: one table, every row with its label and seven numbers."""
+    import math
+
+    angle = math.radians(2.0)
+    cx, cy = 620.0, 877.0
+
+    def turned(x0: float, y0: float, x1: float, y1: float) -> list[tuple[float, float]]:
+        pts = [(x0, y0), (x1, y0), (x1, y1), (x0, y1)]
+        return [
+            (
+                cx + (x - cx) * math.cos(angle) - (y - cy) * math.sin(angle),
+                cy + (x - cx) * math.sin(angle) + (y - cy) * math.cos(angle),
+            )
+            for x, y in pts
+        ]
+
+    quads, texts = [], []
+    labels = ["1.属于国家秘密", "2.重复申请", "3.要求提供公开出版物", "4.无正当理由大量反复申请"]
+    for r, label in enumerate(labels):
+        y = 400 + 42 * r
+        quads.append(turned(150, y, 150 + 26 * len(label), y + 28))
+        texts.append(label)
+        for c in range(7):
+            quads.append(turned(660 + 62 * c, y, 684 + 62 * c, y + 28))
+            texts.append(str(r + c))
+    boxes = reader_ocr._boxes_of(quads, texts, [1.0] * len(texts), (1240, 1754), (595, 842), 1)
+    items, unit = reader_ocr._page_items(boxes, 595, 842)
+    runs = [it for it in items if isinstance(it, reader_ocr._Run)]
+    assert len(runs) == 1 and len(items) == 1
+    grid = reader_ocr._run_grid(runs[0], unit)
+    assert [[c.text for c in row if c.text and not c.covered] for row in grid.rows] == [
+        [label] + [str(r + c) for c in range(7)] for r, label in enumerate(labels)
+    ]
+
+
+def test_a_blank_row_keeps_its_label_and_wrapped_labels_join() -> None:
+    """Dense rows: a row whose cells are all blank stays a row of its own (its label is not
+    glued to a neighbour's); a label wrapped over three lines beside centred numbers is one
+    cell of its row."""
+    B = reader_ocr._Box  # noqa: N806
+
+    def row(label: str, top: float, values: list[str] | None) -> list[Any]:
+        out = [B(label, 70, top, 70 + 12 * len(label), top + 12, 1)]
+        for c, v in enumerate(values or []):
+            out.append(B(v, 320 + 30 * c, top, 326 + 30 * c, top + 12, 1))
+        return out
+
+    seven = ["1", "0", "0", "0", "0", "0", "1"]
+    boxes = (
+        row("1.信访举报投诉类申请", 300, seven)
+        + row("2.重复申请", 317, None)  # 5 pt below the row above: a dense table
+        + row("3.要求提供公开出版物", 334, seven)
+        + [
+            B("1、申请人无正当理由逾期不补", 70, 360, 230, 372, 1),
+            B("正、行政机关不再处理其政府信", 70, 376, 230, 388, 1),
+            B("息公开申请", 70, 392, 130, 404, 1),
+        ]
+        + row("", 376, seven)[1:]
+        + row("2、申请人逾期未按收费通知要求", 420, seven)
+    )
+    items, unit = reader_ocr._page_items(boxes, 595, 842)
+    (run,) = [it for it in items if isinstance(it, reader_ocr._Run)]
+    grid = reader_ocr._run_grid(run, unit)
+    labels = [row[0].text for row in grid.rows]
+    assert labels == [
+        "1.信访举报投诉类申请",
+        "2.重复申请",
+        "3.要求提供公开出版物",
+        "1、申请人无正当理由逾期不补\n正、行政机关不再处理其政府信\n息公开申请",
+        "2、申请人逾期未按收费通知要求",
+    ]
+    assert [c.text for c in grid.rows[1][1:]] == [""] * 7
+
+
 # --------------------------------------------------------------------------- with the extra
 
 

@@ -83,6 +83,9 @@ _SECTION_LINE = re.compile(
 _HEADING = re.compile(
     r"^\s*(?:[一二三四五六七八九十]+\s*[、．.]|[（(][一二三四五六七八九十]+[）)]|第[一二三四五六七八九十]+[章节部分])"
 )
+_ENUMERATOR = re.compile(
+    r"^\s*(?:[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+\s*[、．.]|\d+\s*[.、．,，])"
+)
 _CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
 
 _enabled: contextvars.ContextVar[bool] = contextvars.ContextVar("nianbao_ocr", default=True)
@@ -359,7 +362,10 @@ def _page_items(boxes: list[_Box], width: float, height: float) -> tuple[list[_I
     """Value rows, text lines and tables of one page, top to bottom; and the text unit."""
     if not boxes:
         return [], 10.0
-    unit = statistics.median(min(b.h, b.w) for b in boxes) or 10.0
+    # the text unit: the height of the horizontal text lines (a digit's box is narrow, a
+    # vertical text's box tall)
+    flat = [b.h for b in boxes if b.w >= b.h]
+    unit = statistics.median(flat or [min(b.h, b.w) for b in boxes]) or 10.0
     kept: list[_Box] = []
     for b in boxes:
         # a page number: alone on its line in the top or bottom band of the page
@@ -510,6 +516,13 @@ def _same_column(a: _Box, b: _Box) -> bool:
     return _overlap(a.x0, a.x1, b.x0, b.x1) > 0.3 * min(a.w, b.w)
 
 
+def _continues(a: _Box, b: _Box) -> bool:
+    """Can the lower of two label boxes continue the upper one? Not when it starts with an
+    enumerator (2.、（三）、一、): that is the label of a row of its own."""
+    lower = a if a.top > b.top else b
+    return not _ENUMERATOR.match(lower.text)
+
+
 def _arrange_body(body: list[_VRow | _TLine], unit: float) -> list[_VRow | _TLine]:
     """Label lines inside a table that are not beside any numbers:
 
@@ -546,7 +559,7 @@ def _arrange_body(body: list[_VRow | _TLine], unit: float) -> list[_VRow | _TLin
                     continue
                 for lb in row.labels:
                     for b in it.boxes:
-                        if _same_column(b, lb) and _gap(b, lb) < best_gap:
+                        if _same_column(b, lb) and _continues(b, lb) and _gap(b, lb) < best_gap:
                             best, best_gap = row, _gap(b, lb)
             if best is not None and best_gap <= tight:
                 best.labels.extend(it.boxes)
@@ -561,7 +574,9 @@ def _arrange_body(body: list[_VRow | _TLine], unit: float) -> list[_VRow | _TLin
             if other is ln or other not in body:
                 continue
             if any(
-                _same_column(a, b) and _gap(a, b) <= tight for a in ln.boxes for b in other.boxes
+                _same_column(a, b) and _continues(a, b) and _gap(a, b) <= tight
+                for a in ln.boxes
+                for b in other.boxes
             ):
                 ln.boxes.extend(other.boxes)
                 body.remove(other)
@@ -650,7 +665,11 @@ def _run_grid(run: _Run, unit: float) -> SpanGrid:
     n_cols = n_label + len(bands)
 
     def column(b: _Box) -> int:
-        if b.x1 > label_end + 0.5 * unit:
+        if (
+            (b.value and b.x1 >= label_end)  # a value, however narrow
+            or b.x1 > label_end + 0.5 * unit
+            or b.x0 >= label_end - 0.25 * unit
+        ):
             mid = (b.x0 + b.x1) / 2
 
             def score(k: int) -> float:
@@ -834,14 +853,29 @@ def _render_boxes(engine: Any, page: Any, pno: int, dpi: int) -> tuple[list[_Box
     bitmap = page.render(scale=scale)
     try:
         img = bitmap.to_numpy()
-        sy, sx = height / img.shape[0], width / img.shape[1]
+        img_h, img_w = img.shape[:2]
         result = engine(img)
     finally:
         bitmap.close()
-    boxes: list[_Box] = []
     if result.boxes is None or result.txts is None:
-        return boxes, width, height
+        return [], width, height
     quads = [[(float(pt[0]), float(pt[1])) for pt in quad] for quad in result.boxes]
+    scores = [float(x) for x in result.scores]
+    texts = [str(t) for t in result.txts]
+    return _boxes_of(quads, texts, scores, (img_w, img_h), (width, height), pno), width, height
+
+
+def _boxes_of(
+    quads: list[list[tuple[float, float]]],
+    texts: list[str],
+    scores: list[float],
+    image_size: tuple[float, float],
+    page_size: tuple[float, float],
+    pno: int,
+) -> list[_Box]:
+    """OCR line boxes (quadrilaterals in pixels) as upright boxes in PDF points."""
+    img_w, img_h = image_size
+    sx, sy = page_size[0] / img_w, page_size[1] / img_h
     # a scan fed in askew: undo the page's skew (the median slope of the long text lines)
     # so that the cells of one row share their height
     slopes = [
@@ -853,9 +887,10 @@ def _render_boxes(engine: Any, page: Any, pno: int, dpi: int) -> tuple[list[_Box
     if abs(angle) > math.radians(MAX_SKEW_DEG):
         angle = 0.0  # not a skew: a page set sideways is left as it is
     cos, sin = math.cos(-angle), math.sin(-angle)
-    cx, cy = img.shape[1] / 2, img.shape[0] / 2
-    for quad, text, score in zip(quads, result.txts, result.scores):
-        text = strip_invisible(str(text)).strip()
+    cx, cy = img_w / 2, img_h / 2
+    boxes: list[_Box] = []
+    for quad, raw, score in zip(quads, texts, scores):
+        text = strip_invisible(raw).strip()
         if not text:
             continue
         if angle:
@@ -865,10 +900,8 @@ def _render_boxes(engine: Any, page: Any, pno: int, dpi: int) -> tuple[list[_Box
             ]
         xs = [x for x, _ in quad]
         ys = [y for _, y in quad]
-        boxes.append(
-            _Box(text, min(xs) * sx, min(ys) * sy, max(xs) * sx, max(ys) * sy, pno, float(score))
-        )
-    return boxes, width, height
+        boxes.append(_Box(text, min(xs) * sx, min(ys) * sy, max(xs) * sx, max(ys) * sy, pno, score))
+    return boxes
 
 
 def _page_list(pages: list[int]) -> str:
