@@ -122,7 +122,12 @@ class Document:
         """1-based line number of an offset in ``original``."""
         starts = self._line_starts
         if starts is None:
-            starts = [i for i, ch in enumerate(self.original) if ch == "\n"]
+            starts = []
+            find = self.original.find
+            i = find("\n")
+            while i >= 0:
+                starts.append(i)
+                i = find("\n", i + 1)
             self._line_starts = starts
         return bisect_right(starts, opos - 1) + 1
 
