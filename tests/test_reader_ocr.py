@@ -396,6 +396,15 @@ def test_a_crooked_noisy_scan_is_straightened(text_pdf: Any, offline: Any) -> No
 
 
 @needs_ocr
+def test_a_damaged_model_is_said(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    for name in reader_ocr.MODEL_FILES:
+        (tmp_path / name).write_bytes(b"not a model")
+    monkeypatch.setattr(reader_ocr, "model_dir", lambda: tmp_path)
+    with pytest.raises(OcrUnavailable, match="文字识别引擎无法启动"):
+        ocr_pdf(_blank_pdf(1))
+
+
+@needs_ocr
 def test_page_cap_is_kept_and_said(offline: Any) -> None:
     data = _blank_pdf(4)
     doc = maybe_ocr(data, "blank.pdf", _scan_error(data))

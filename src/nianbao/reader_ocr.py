@@ -154,15 +154,27 @@ def _engine(where: str) -> Any:
         ) from None
     root = Path(where)
     det, rec, cls = (str(root / name) for name in MODEL_FILES)
-    return RapidOCR(
-        params={
-            "Global.log_level": "error",
-            "Global.model_root_dir": where,
-            "Det.model_path": det,
-            "Rec.model_path": rec,
-            "Cls.model_path": cls,
-        }
-    )
+    try:
+        engine = RapidOCR(
+            params={
+                "Global.log_level": "error",
+                "Global.model_root_dir": where,
+                "Det.model_path": det,
+                "Rec.model_path": rec,
+                "Cls.model_path": cls,
+            }
+        )
+        # rapidocr loads its models on first use: load them now, so that a damaged model
+        # is told apart from a page that cannot be read
+        for load in ("_load_det_model", "_load_cls_model", "_load_rec_model"):
+            if hasattr(engine, load):
+                getattr(engine, load)()
+        return engine
+    except Exception as e:  # a damaged model file, an onnxruntime that will not start
+        raise OcrUnavailable(
+            f"PDF 是扫描件，无文字层；文字识别引擎无法启动（{type(e).__name__}）。"
+            "请重新安装 nianbao[ocr]，或先用其他工具做文字识别（OCR）。"
+        ) from None
 
 
 def _get_engine() -> Any:
