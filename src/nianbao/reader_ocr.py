@@ -43,7 +43,7 @@ from typing import Any, TypeGuard
 from . import labels as L
 from .document import Cell, Document
 from .errors import BrokenFile, EncryptedPdf, InputTooLarge, ScannedPdf
-from .grid import DocumentBuilder, SpanGrid, strip_invisible
+from .grid import MAX_SLOTS, DocumentBuilder, GridTooLarge, SpanGrid, strip_invisible
 
 __all__ = [
     "MAX_OCR_PAGES",
@@ -346,7 +346,7 @@ class _Run:
         return (self.header or self.body)[0].page
 
 
-_Item = _VRow | _TLine | _Run
+_Item = _TLine | _Run  # what a page is made of once its tables are found
 
 
 def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:
@@ -774,6 +774,8 @@ def _run_grid(run: _Run, unit: float) -> SpanGrid:
         band = bands[c - n_label]
         return band[0], band[1]
 
+    if len(rows) * n_cols > MAX_SLOTS:
+        raise GridTooLarge(f"table grid exceeds {MAX_SLOTS} slots")
     grid: list[list[Cell]] = []
     anchor_of: dict[tuple[int, int], tuple[int, int]] = {}
     for r, row in enumerate(rows):
@@ -1013,6 +1015,7 @@ def ocr_pdf(
 
     builder = DocumentBuilder()
     para: list[_TLine] = []
+    skipped: list[int] = []
 
     def flush() -> None:
         if para:
@@ -1023,10 +1026,13 @@ def ocr_pdf(
         for it in items:
             if isinstance(it, _Run):
                 flush()
-                builder.add_table(_run_grid(it, unit), "ocr", it.page)
+                try:
+                    builder.add_table(_run_grid(it, unit), "ocr", it.page)
+                except GridTooLarge:  # not a report table: keep its rows as text
+                    for row in it.header + it.body:
+                        builder.add_paragraph(_TLine(row.boxes).text(unit), row.page)
+                    skipped.append(it.page)
                 continue
-            if isinstance(it, _VRow):  # not reached: value rows are in runs or lines
-                it = _TLine(it.boxes)
             if para and not _starts_paragraph(para[-1], it, left, right, unit):
                 para.append(it)
             else:
@@ -1045,6 +1051,8 @@ def ocr_pdf(
         )
     elif len(chosen) < n:
         notes.append(f"扫描件共 {n} 页，只识别了第 {listed} 页，其余页面未读取。")
+    if skipped:
+        notes.append(f"第 {_page_list(sorted(set(skipped)))} 页有表格过大，已按文字读取。")
     for pno, texts in low.items():
         if texts:
             shown = "、".join(texts[:10]) + ("等" if len(texts) > 10 else "")
