@@ -15,6 +15,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     Numeric,
     String,
@@ -33,6 +34,9 @@ __all__ = [
     "StoredReport",
     "StoredValue",
     "StoredFinding",
+    "SourceBlob",
+    "WebUser",
+    "ReviewLog",
     "REVIEW_STATUSES",
 ]
 
@@ -219,3 +223,46 @@ class StoredFinding(Base):
         Index("ix_findings_fingerprint", "fingerprint"),
         Index("ix_findings_prev_report_id", "prev_report_id"),
     )
+
+
+# ------------------------------------------------------------------ the web app's tables
+class SourceBlob(Base):
+    """The bytes of an uploaded file, by SHA-256 (``SourceFile.sha256``), so that the web
+    app can show where a value stood and parse the file again."""
+
+    __tablename__ = "web_source_blobs"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(512))
+    size: Mapped[int] = mapped_column(Integer)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    stored_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class WebUser(Base):
+    """A login of the web app (password as a salted scrypt hash)."""
+
+    __tablename__ = "web_users"
+
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    password_hash: Mapped[str] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ReviewLog(Base):
+    """Audit trail of review decisions made in the web app (who, when, what). Kept apart
+    from ``findings``: it holds every decision, not only the last, and outlives the finding
+    rows a re-check replaces."""
+
+    __tablename__ = "web_review_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    finding_id: Mapped[int] = mapped_column(Integer)
+    report_id: Mapped[int] = mapped_column(Integer)
+    fingerprint: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(12))
+    note: Mapped[str | None] = mapped_column(Text)
+    user: Mapped[str | None] = mapped_column(String(100))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (Index("ix_web_review_log_report_id", "report_id"),)

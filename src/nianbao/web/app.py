@@ -18,7 +18,7 @@ from ..errors import NianbaoError
 from ..store.db import open_store, resolve_url
 from . import api, views
 from .auth import SessionSigner, UserStore
-from .services import JobRegistry, UploadLimits, ensure_web_tables
+from .services import JobRegistry, UploadLimits
 from .state import WebError, WebState
 
 __all__ = ["create_app", "STATIC_DIR"]
@@ -74,7 +74,6 @@ def create_app(
     NIANBAO_DB, else ./nianbao.db). With users (in ``users_file`` or the store's
     ``web_users`` table) review, re-check and upload need a login."""
     engine = open_store(db_url)
-    ensure_web_tables(engine)
     state = WebState(
         engine=engine,
         users=UserStore(engine, users_file),

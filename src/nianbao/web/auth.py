@@ -22,7 +22,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from ..store.db import session_scope, write_engine
-from .services import WebUser, ensure_web_tables
+from ..store.models import WebUser
 
 __all__ = [
     "hash_password",
@@ -71,8 +71,6 @@ class UserStore:
     ):
         self.engine = engine
         self.users_file = Path(users_file) if users_file else None
-        if self.users_file is None and engine is not None:
-            ensure_web_tables(engine)
 
     def _file_users(self) -> dict[str, str]:
         assert self.users_file is not None
