@@ -1,5 +1,6 @@
 """Export the store: reports wide (one row per report, one column per schema id) or long
-(one row per value), and findings, as CSV, XLSX, Parquet or JSON Lines.
+(one row per value), and findings, as CSV, XLSX, Parquet or JSON Lines; and any list
+(coverage, ranking, agencies) as CSV or XLSX bytes (``table_bytes``).
 
 Files are written atomically (a temporary file beside the target, then ``os.replace``).
 Blank cells stay empty, never 0; decimals stay exact. XLSX is meant for a reviewer:
@@ -9,10 +10,11 @@ Chinese headers, a frozen header row, and the cells of error findings highlighte
 from __future__ import annotations
 
 import csv
+import io
 import json
 import os
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
@@ -26,7 +28,16 @@ from ..schema import DECIMAL_IDS, label_of
 from .models import StoredFinding, StoredReport, StoredValue
 from .queries import ALL_IDS, field_order, report_query
 
-__all__ = ["FORMATS", "SHAPES", "Column", "export_reports", "export_findings", "atomic_path"]
+__all__ = [
+    "FORMATS",
+    "SHAPES",
+    "LIST_FORMATS",
+    "Column",
+    "export_reports",
+    "export_findings",
+    "table_bytes",
+    "atomic_path",
+]
 
 FORMATS: tuple[str, ...] = ("csv", "xlsx", "parquet", "jsonl")
 SHAPES: tuple[str, ...] = ("wide", "long")
@@ -256,6 +267,38 @@ def _write(
             _write_parquet(tmp, cols, headers, rows)
         else:
             _write_xlsx(tmp, [(sheet, cols, headers, rows, marks), *(extra_sheets or [])])
+
+
+LIST_FORMATS: tuple[str, ...] = ("csv", "xlsx")
+
+
+def table_bytes(headers: list[str], rows: Iterable[Sequence[Any]], fmt: str, sheet: str) -> bytes:
+    """Any list (a page of coverage, ranking, agencies) as CSV (UTF-8 with BOM, for Excel)
+    or XLSX (bold frozen header row, sheet named ``sheet``); blank stays empty."""
+    if fmt == "csv":
+        buf = io.StringIO()
+        w = csv.writer(buf)
+        w.writerow(headers)
+        for r in rows:
+            w.writerow(["" if v is None else v for v in r])
+        return ("\ufeff" + buf.getvalue()).encode("utf-8")
+    if fmt == "xlsx":
+        from openpyxl import Workbook
+        from openpyxl.styles import Font
+
+        wb = Workbook()
+        ws = wb.active
+        ws.title = sheet[:31]
+        ws.append(headers)
+        for c in ws[1]:
+            c.font = Font(bold=True)
+        ws.freeze_panes = "A2"
+        for r in rows:
+            ws.append(list(r))
+        out = io.BytesIO()
+        wb.save(out)
+        return out.getvalue()
+    raise ValueError(f"不支持的导出格式 {fmt}，可选：{'、'.join(LIST_FORMATS)}")
 
 
 # ------------------------------------------------------------------ data

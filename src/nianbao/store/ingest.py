@@ -582,15 +582,18 @@ def _write_report(
     return report_id
 
 
-def store_outcome(engine: Engine, outcome: ParseOutcome, version: str | None) -> str:
+def store_outcome(
+    engine: Engine, outcome: ParseOutcome, version: str | None, *, force: bool = False
+) -> str:
     """Write one parsed file in one transaction. Returns stored / updated / unchanged /
-    unusable / failed. Safe against a concurrent ingest of the same bytes."""
+    unusable / failed. Safe against a concurrent ingest of the same bytes. ``force`` (a
+    re-check) takes the new reading even when the same parser version read the file."""
     wengine = write_engine(engine)
     last_exc: Exception | None = None
     for attempt in range(6):
         try:
             with session_scope(wengine) as session:
-                return _store(session, outcome, version)
+                return _store(session, outcome, version, force)
         except (IntegrityError, OperationalError) as exc:
             # another ingest stored the same content (or an agency) first, or a lock
             # timed out: start the transaction again and look once more
@@ -605,11 +608,13 @@ def store_outcome(engine: Engine, outcome: ParseOutcome, version: str | None) ->
     raise last_exc
 
 
-def _store(session: Session, outcome: ParseOutcome, version: str | None) -> str:
+def _store(
+    session: Session, outcome: ParseOutcome, version: str | None, force: bool = False
+) -> str:
     conn = session.connection()
     now = datetime.now(UTC)
     sf = conn.execute(_FILE_BY_HASH, {"sha": outcome.sha256}).first()
-    if sf is not None and version is not None and sf.parsed_with == version:
+    if sf is not None and version is not None and sf.parsed_with == version and not force:
         return "unchanged"
     existed = sf is not None and sf.status == "stored"
     parsed = outcome.status == "parsed" and outcome.report is not None and version is not None

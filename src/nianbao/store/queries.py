@@ -1,15 +1,17 @@
-"""Read the store: list, show, compare, coverage, findings, review decisions.
+"""Read the store: list, show, compare, coverage, findings, review decisions, agency
+search, problem files.
 
-Functions return plain data (dataclasses, dicts); the CLI renders them.
+Functions return plain data (dataclasses, dicts, rows); the CLI and the web app render them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from ..schema import (
@@ -20,11 +22,12 @@ from ..schema import (
     label_of,
     request_ids,
 )
-from .agencies import find_agency, name_keys
+from .agencies import find_agency, name_keys, normalize_name
 from .ingest import value_of
 from .models import (
     REVIEW_STATUSES,
     Agency,
+    AgencyAlias,
     SourceFile,
     StoredFinding,
     StoredReport,
@@ -33,20 +36,31 @@ from .models import (
 
 __all__ = [
     "ALL_IDS",
+    "NotFound",
     "ReportRow",
     "ValueRow",
     "CompareRow",
     "Comparison",
+    "IdComparison",
     "CoverageRow",
     "field_order",
     "report_query",
+    "report_row",
     "list_reports",
+    "list_report_page",
     "find_report",
+    "report_header",
     "report_values",
     "report_findings",
+    "compare_values",
     "compare_reports",
+    "compare_by_ids",
     "coverage",
+    "coverage_grid",
     "list_agencies",
+    "agency_where",
+    "search_agencies",
+    "problem_files",
     "decide_finding",
 ]
 
@@ -58,6 +72,10 @@ ALL_IDS: tuple[str, ...] = (
     *REVIEW_IDS,
 )
 _ORDER = {fid: i for i, fid in enumerate(ALL_IDS)}
+
+
+class NotFound(LookupError):
+    """A report, finding or agency that does not exist (message in Chinese)."""
 
 
 def field_order(fid: str) -> tuple[int, str]:
@@ -162,7 +180,8 @@ def report_query(
     return q.order_by(StoredReport.agency_key, StoredReport.year, StoredReport.id)
 
 
-def _row(rep: StoredReport, sf: SourceFile) -> ReportRow:
+def report_row(rep: StoredReport, sf: SourceFile) -> ReportRow:
+    """The plain row of a report and its file (what lists and the API show)."""
     return ReportRow(
         id=rep.id,
         agency=rep.agency_name,
@@ -189,8 +208,36 @@ def list_reports(
     has_errors: bool = False,
 ) -> list[ReportRow]:
     return [
-        _row(r, sf) for r, sf in session.execute(report_query(session, agency, year, has_errors))
+        report_row(r, sf)
+        for r, sf in session.execute(report_query(session, agency, year, has_errors))
     ]
+
+
+def list_report_page(
+    session: Session,
+    agency: str | None = None,
+    year: int | tuple[int, ...] | list[int] | None = None,
+    has_errors: bool = False,
+    offset: int = 0,
+    limit: int = 100,
+) -> tuple[list[tuple[StoredReport, SourceFile]], int]:
+    """One page of ``report_query`` and the number of all its matches."""
+    q = report_query(session, agency, year, has_errors)
+    total = session.scalar(select(func.count()).select_from(q.order_by(None).subquery())) or 0
+    rows = [(r, sf) for r, sf in session.execute(q.offset(offset).limit(limit))]
+    return rows, int(total)
+
+
+def report_header(session: Session, report_id: int) -> tuple[StoredReport, SourceFile]:
+    """A report with its source file; ``NotFound`` when there is no such report."""
+    row = session.execute(
+        select(StoredReport, SourceFile)
+        .join(SourceFile, SourceFile.id == StoredReport.source_file_id)
+        .where(StoredReport.id == report_id)
+    ).first()
+    if row is None:
+        raise NotFound(f"没有编号为 {report_id} 的报告。")
+    return row[0], row[1]
 
 
 def find_report(session: Session, agency: str, year: int) -> ReportRow | None:
@@ -232,16 +279,13 @@ def report_findings(
     return sorted(found, key=lambda f: (_SEVERITY_RANK.get(f.severity, 3), f.id))
 
 
-def compare_reports(
-    session: Session, agency: str, year1: int, year2: int, changed_only: bool = False
-) -> Comparison | None:
-    """Two years of one agency side by side, with the later year's cross-year findings
-    (group J is defined against the year before, so they show for consecutive years)."""
-    a, b = find_report(session, agency, year1), find_report(session, agency, year2)
-    if a is None or b is None:
-        return None
-    va = {v.field_id: v for v in report_values(session, a.id)}
-    vb = {v.field_id: v for v in report_values(session, b.id)}
+def compare_values(
+    session: Session, first_id: int, second_id: int, changed_only: bool = False
+) -> list[CompareRow]:
+    """The values of two reports side by side in schema order (every cell either has;
+    with ``changed_only`` the ones that differ)."""
+    va = {v.field_id: v for v in report_values(session, first_id)}
+    vb = {v.field_id: v for v in report_values(session, second_id)}
     rows = []
     for fid in sorted(set(va) | set(vb), key=field_order):
         x, y = va.get(fid), vb.get(fid)
@@ -255,6 +299,18 @@ def compare_reports(
         )
         if not changed_only or row.changed:
             rows.append(row)
+    return rows
+
+
+def compare_reports(
+    session: Session, agency: str, year1: int, year2: int, changed_only: bool = False
+) -> Comparison | None:
+    """Two years of one agency side by side, with the later year's cross-year findings
+    (group J is defined against the year before, so they show for consecutive years)."""
+    a, b = find_report(session, agency, year1), find_report(session, agency, year2)
+    if a is None or b is None:
+        return None
+    rows = compare_values(session, a.id, b.id, changed_only)
     later = b if (b.year or 0) >= (a.year or 0) else a
     cross = [
         f
@@ -264,15 +320,37 @@ def compare_reports(
     return Comparison(a, b, rows, cross)
 
 
+@dataclass
+class IdComparison:
+    first: tuple[StoredReport, SourceFile]
+    second: tuple[StoredReport, SourceFile]
+    rows: list[CompareRow]
+    cross_findings: list[StoredFinding]
+    same_agency: bool
+
+
+def compare_by_ids(
+    session: Session, first_id: int, second_id: int, changed_only: bool = False
+) -> IdComparison:
+    """Any two stored reports side by side (``NotFound`` for an unknown id); the
+    cross-year findings of the later one when the two are consecutive years of one
+    agency."""
+    a, b = report_header(session, first_id), report_header(session, second_id)
+    rows = compare_values(session, first_id, second_id, changed_only)
+    same = a[0].agency_id is not None and a[0].agency_id == b[0].agency_id
+    cross: list[StoredFinding] = []
+    if same and a[0].year is not None and b[0].year is not None and abs(a[0].year - b[0].year) == 1:
+        later = a[0] if a[0].year > b[0].year else b[0]
+        cross = report_findings(session, later.id, origin="cross")
+    return IdComparison(a, b, rows, cross, same)
+
+
 def coverage(
     session: Session, year: int, region: str | None = None
 ) -> tuple[list[CoverageRow], int]:
     """Agencies known in the store with no report for ``year`` (with the years they do
     have), and the number of agencies that have one. ``region`` (e.g. 淮安市) keeps the
     agencies one of whose names contains it."""
-    from .agencies import normalize_name
-    from .models import AgencyAlias
-
     wanted: set[int] | None = None
     if region:
         needle = normalize_name(region).removesuffix("人民政府") or region
@@ -308,10 +386,150 @@ def coverage(
     return missing, present
 
 
+def coverage_grid(
+    session: Session,
+    years: Sequence[int] | None = None,
+    q: str | None = None,
+    only_missing: bool = False,
+    offset: int = 0,
+    limit: int = 200,
+) -> dict[str, Any]:
+    """Agencies × years: for each cell the latest report (id, error and warning counts)
+    or None when the agency has not published (no report stored) that year; ``q`` as in
+    ``agency_where``; ``only_missing`` keeps the agencies lacking one of the years.
+    Counting and paging happen in SQL; only the page's agencies have their reports read."""
+    if years:
+        shown = sorted(set(years))
+    else:
+        shown = sorted(
+            session.scalars(
+                select(StoredReport.year).where(StoredReport.year.is_not(None)).distinct()
+            )
+        )
+    if not shown:
+        return {"years": [], "rows": [], "total": 0, "missing": {}, "present": {}}
+    where = agency_where(q)
+    agencies = select(Agency.id)
+    if where is not None:
+        agencies = agencies.where(where)
+    in_scope = (StoredReport.agency_id.in_(agencies),) if where is not None else ()
+    n_agencies = session.scalar(select(func.count()).select_from(agencies.subquery())) or 0
+    present = {y: 0 for y in shown}
+    for y, n in session.execute(
+        select(StoredReport.year, func.count(func.distinct(StoredReport.agency_id)))
+        .where(StoredReport.agency_id.is_not(None), StoredReport.year.in_(shown), *in_scope)
+        .group_by(StoredReport.year)
+    ):
+        if y is not None:
+            present[y] = n
+    missing = {y: n_agencies - present[y] for y in shown}
+    page = select(Agency.id, Agency.name, Agency.kind, Agency.level).order_by(Agency.key)
+    if where is not None:
+        page = page.where(where)
+    if only_missing:
+        complete = (
+            select(StoredReport.agency_id)
+            .where(StoredReport.agency_id.is_not(None), StoredReport.year.in_(shown))
+            .group_by(StoredReport.agency_id)
+            .having(func.count(func.distinct(StoredReport.year)) == len(shown))
+        )
+        page = page.where(Agency.id.not_in(complete))
+    total = session.scalar(select(func.count()).select_from(page.order_by(None).subquery())) or 0
+    ag_rows = list(session.execute(page.offset(offset).limit(limit)))
+    cells: dict[int, dict[int, tuple[int, int, int]]] = {}
+    if ag_rows:
+        for aid, y, rid, ne, nw in session.execute(
+            select(
+                StoredReport.agency_id,
+                StoredReport.year,
+                StoredReport.id,
+                StoredReport.n_errors,
+                StoredReport.n_warnings,
+            )
+            .where(
+                StoredReport.agency_id.in_([r[0] for r in ag_rows]),
+                StoredReport.year.in_(shown),
+            )
+            .order_by(StoredReport.id)
+        ):
+            if aid is not None and y is not None:
+                cells.setdefault(aid, {})[y] = (rid, ne, nw)
+    rows = [
+        {
+            "agency_id": aid,
+            "agency": name,
+            "kind": kind,
+            "level": level,
+            "cells": [cells.get(aid, {}).get(y) for y in shown],
+        }
+        for aid, name, kind, level in ag_rows
+    ]
+    return {"years": shown, "rows": rows, "total": total, "missing": missing, "present": present}
+
+
+def agency_where(q: str | None) -> Any:
+    """The agencies a search text names: the text in the agency's name, in its normalised
+    key, or in a name one of its reports used; None for an empty search."""
+    text = "".join((q or "").split())
+    if not text:
+        return None
+    keys = {text, normalize_name(text) or text}
+    alias_ids = select(AgencyAlias.agency_id).where(
+        or_(*[AgencyAlias.alias_key.contains(k) for k in keys])
+    )
+    return or_(
+        Agency.name.contains(text),
+        *[Agency.key.contains(k) for k in keys],
+        Agency.id.in_(alias_ids),
+    )
+
+
+def search_agencies(session: Session, q: str | None, limit: int = 200) -> list[dict[str, Any]]:
+    """Agencies whose name (or a name a report used) contains ``q``, with their years and
+    how many of their reports have errors."""
+    stmt = select(Agency).order_by(Agency.key)
+    where = agency_where(q)
+    if where is not None:
+        stmt = stmt.where(where)
+    agencies = list(session.scalars(stmt.limit(limit)))
+    ids = [a.id for a in agencies]
+    years: dict[int, list[int]] = {}
+    errors: dict[int, int] = {}
+    if ids:
+        for aid, y, ne in session.execute(
+            select(StoredReport.agency_id, StoredReport.year, StoredReport.n_errors).where(
+                StoredReport.agency_id.in_(ids)
+            )
+        ):
+            if aid is None:
+                continue
+            if y is not None and y not in years.setdefault(aid, []):
+                years[aid].append(y)
+            errors[aid] = errors.get(aid, 0) + (1 if ne else 0)
+    return [
+        {
+            "agency": a,
+            "years": sorted(years.get(a.id, [])),
+            "with_errors": errors.get(a.id, 0),
+        }
+        for a in agencies
+    ]
+
+
+def problem_files(session: Session, limit: int = 500) -> list[SourceFile]:
+    """Files the store could not use (unusable or failed), the newest first."""
+    return list(
+        session.scalars(
+            select(SourceFile)
+            .where(SourceFile.status.in_(("unusable", "failed")))
+            .order_by(SourceFile.first_seen.desc())
+            .limit(limit)
+        )
+    )
+
+
 def list_agencies(session: Session) -> list[tuple[Agency, list[str], int]]:
     """Agencies with their names/aliases and report counts."""
-    from .models import AgencyAlias
-
     counts = dict(
         session.execute(
             select(StoredReport.agency_id, func.count()).group_by(StoredReport.agency_id)

@@ -1,0 +1,362 @@
+"""Indicators over stored reports: rates with their formulas and a sample-size guard,
+an agency's series across years (for charts), and rankings of agencies by an indicator.
+
+A rate's numerator and denominator are sums of total-column cells; blank cells count as 0
+and a rate whose denominator is 0 or wholly blank is not computed (``BLANK_NOTE``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ..schema import RESULT_ROWS_2021, REVIEW_FIELDS, REVIEW_GROUPS
+from .ingest import value_of
+from .models import Agency, SourceFile, StoredReport, StoredValue
+from .queries import NotFound, agency_where
+
+__all__ = [
+    "MIN_DENOMINATOR",
+    "Indicator",
+    "INDICATORS",
+    "INDICATOR_BY_KEY",
+    "INDICATOR_FIELDS",
+    "BLANK_NOTE",
+    "GUARD_NOTE",
+    "DENIED_ROWS",
+    "UNABLE_ROWS",
+    "indicator_of",
+    "indicators_of",
+    "values_for",
+    "agency_series",
+    "ranking",
+]
+
+MIN_DENOMINATOR = 10
+"""Sample-size guard: a rate whose denominator is below this is shown but not ranked."""
+
+
+@dataclass(frozen=True)
+class Indicator:
+    key: str
+    name: str
+    formula: str
+    numerator: tuple[str, ...]
+    denominator: tuple[str, ...] = ()
+    percent: bool = True
+
+
+def _tot(row: str) -> str:
+    return f"requests.{row}.total"
+
+
+DENIED_ROWS: tuple[str, ...] = tuple(r for r in RESULT_ROWS_2021 if r.startswith("denied."))
+UNABLE_ROWS: tuple[str, ...] = tuple(r for r in RESULT_ROWS_2021 if r.startswith("unable."))
+# Short names of the rows for chart legends, in the order of the rows.
+DENIED_SHORT: dict[str, str] = dict(
+    zip(
+        DENIED_ROWS,
+        (
+            "国家秘密",
+            "法律法规禁止",
+            "三安全一稳定",
+            "第三方权益",
+            "内部事务",
+            "过程性信息",
+            "行政执法案卷",
+            "行政查询事项",
+        ),
+        strict=True,
+    )
+)
+UNABLE_SHORT: dict[str, str] = dict(
+    zip(UNABLE_ROWS, ("本机关不掌握", "需另行制作", "补正后仍不明确"), strict=True)
+)
+_DENIED = tuple(_tot(r) for r in DENIED_ROWS)
+_UNABLE = tuple(_tot(r) for r in UNABLE_ROWS)
+_LIT = tuple(g for g in REVIEW_GROUPS if g.startswith("litigation"))
+
+INDICATORS: tuple[Indicator, ...] = (
+    Indicator(
+        "received",
+        "收到申请数",
+        "收到申请数 = 表三「一、本年新收政府信息公开申请数量」总计",
+        (_tot("new"),),
+        percent=False,
+    ),
+    Indicator(
+        "open_rate",
+        "公开率",
+        "公开率 =（「（一）予以公开」+「（二）部分公开」）÷「（七）总计」（均取总计列）",
+        (_tot("granted"), _tot("partial")),
+        (_tot("processed_total"),),
+    ),
+    Indicator(
+        "denied_rate",
+        "不予公开占比",
+        "不予公开占比 =「（三）不予公开」1～8 项之和 ÷「（七）总计」",
+        _DENIED,
+        (_tot("processed_total"),),
+    ),
+    Indicator(
+        "unable_rate",
+        "无法提供占比",
+        "无法提供占比 =「（四）无法提供」1～3 项之和 ÷「（七）总计」",
+        _UNABLE,
+        (_tot("processed_total"),),
+    ),
+    Indicator(
+        "not_held_rate",
+        "不掌握占比",
+        "不掌握占比 =「（四）无法提供 1.本机关不掌握相关政府信息」÷「（七）总计」",
+        (_tot("unable.not_held"),),
+        (_tot("processed_total"),),
+    ),
+    Indicator(
+        "carry_rate",
+        "结转率",
+        "结转率 =「四、结转下年度继续办理」÷（「一、本年新收」+「二、上年结转」）",
+        (_tot("carried_forward"),),
+        (_tot("new"), _tot("carried_over")),
+    ),
+    Indicator(
+        "reconsideration_correction",
+        "复议纠错率",
+        "复议纠错率 = 表四行政复议「结果纠正」÷（「结果维持」+「结果纠正」+「其他结果」），即已审结复议案件中被纠正的比例",
+        ("reviews.reconsideration.corrected",),
+        tuple(f"reviews.reconsideration.{f}" for f in ("upheld", "corrected", "other")),
+    ),
+    Indicator(
+        "litigation_correction",
+        "诉讼纠错率",
+        "诉讼纠错率 = 表四行政诉讼（未经复议直接起诉 + 复议后起诉）「结果纠正」÷（「结果维持」+「结果纠正」+「其他结果」）",
+        tuple(f"reviews.{g}.corrected" for g in _LIT),
+        tuple(f"reviews.{g}.{f}" for g in _LIT for f in ("upheld", "corrected", "other")),
+    ),
+)
+INDICATOR_BY_KEY = {i.key: i for i in INDICATORS}
+BLANK_NOTE = "空白单元格按 0 计；分母为 0 或全部空白时不计算。"
+GUARD_NOTE = f"样本量保护：比率的分母少于 {MIN_DENOMINATOR} 件时只显示、不参与排名。"
+INDICATOR_FIELDS: tuple[str, ...] = tuple(
+    sorted(
+        {f for i in INDICATORS for f in (*i.numerator, *i.denominator)}
+        | set(_DENIED)
+        | set(_UNABLE)
+        | {_tot("carried_over"), _tot("processed_total")}
+        | {f"reviews.{g}.total" for g in REVIEW_GROUPS}
+    )
+)
+
+
+def _sum(values: dict[str, Any], ids: Iterable[str]) -> int | float | None:
+    got = [values.get(i) for i in ids]
+    if all(v is None for v in got):
+        return None
+    return sum(v for v in got if v is not None)
+
+
+def indicator_of(ind: Indicator, values: dict[str, Any]) -> dict[str, Any]:
+    """One indicator of one report: value, numerator, denominator, and whether it may be
+    ranked (the denominator passes the sample-size guard)."""
+    num = _sum(values, ind.numerator)
+    if not ind.denominator:
+        return {"value": num, "num": num, "den": None, "guarded": num is not None}
+    den = _sum(values, ind.denominator)
+    value = None if not den else (num or 0) / den
+    return {
+        "value": value,
+        "num": num,
+        "den": den,
+        "guarded": value is not None and den is not None and den >= MIN_DENOMINATOR,
+    }
+
+
+def indicators_of(values: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Every indicator of one report (see ``indicator_of``)."""
+    return {ind.key: indicator_of(ind, values) for ind in INDICATORS}
+
+
+def values_for(
+    session: Session, report_ids: list[int], fields: Sequence[str]
+) -> dict[int, dict[str, Any]]:
+    """The given fields' values of the given reports (absent and blank cells left out)."""
+    out: dict[int, dict[str, Any]] = {rid: {} for rid in report_ids}
+    for start in range(0, len(report_ids), 500):
+        chunk = report_ids[start : start + 500]
+        for rid, fid, vi, vd in session.execute(
+            select(
+                StoredValue.report_id,
+                StoredValue.field_id,
+                StoredValue.value_int,
+                StoredValue.value_dec,
+            ).where(StoredValue.report_id.in_(chunk), StoredValue.field_id.in_(list(fields)))
+        ):
+            out[rid][fid] = value_of(vi, vd)
+    return out
+
+
+def agency_series(session: Session, agency_id: int) -> dict[str, Any]:
+    """An agency's reports by year and the series its charts draw (the latest report of
+    each year)."""
+    agency = session.get(Agency, agency_id)
+    if agency is None:
+        raise NotFound(f"没有编号为 {agency_id} 的机关。")
+    rows = list(
+        session.execute(
+            select(StoredReport, SourceFile)
+            .join(SourceFile, SourceFile.id == StoredReport.source_file_id)
+            .where(StoredReport.agency_id == agency_id)
+            .order_by(StoredReport.year, StoredReport.id)
+        )
+    )
+    by_year: dict[int, StoredReport] = {}
+    for rep, _ in rows:
+        if rep.year is not None:
+            by_year[rep.year] = rep
+    years = sorted(by_year)
+    fields = sorted(
+        set(INDICATOR_FIELDS)
+        | {_tot(r) for r in ("granted", "partial")}
+        | {f"reviews.{g}.{f}" for g in REVIEW_GROUPS for f in REVIEW_FIELDS}
+    )
+    vals = values_for(session, [by_year[y].id for y in years], fields)
+    per_year = [vals[by_year[y].id] for y in years]
+    inds = [indicators_of(v) for v in per_year]
+
+    def col(fid: str) -> list[Any]:
+        return [v.get(fid) for v in per_year]
+
+    def rate(key: str) -> list[Any]:
+        return [None if i[key]["value"] is None else round(100 * i[key]["value"], 1) for i in inds]
+
+    litig = [_sum(v, [f"reviews.{g}.total" for g in _LIT]) for v in per_year]
+    return {
+        "agency": agency,
+        "reports": rows,
+        "years": years,
+        "report_ids": [by_year[y].id for y in years],
+        "charts": {
+            "received": {
+                "series": [
+                    {"name": "本年新收", "data": col(_tot("new"))},
+                    {"name": "上年结转", "data": col(_tot("carried_over"))},
+                ],
+                "formula": INDICATOR_BY_KEY["received"].formula
+                + "；上年结转 = 表三「二、上年结转政府信息公开申请数量」总计。",
+            },
+            "outcomes": {
+                "series": [
+                    {"name": "予以公开", "data": col(_tot("granted"))},
+                    {"name": "部分公开", "data": col(_tot("partial"))},
+                    {"name": "不予公开", "data": [_sum(v, _DENIED) for v in per_year]},
+                    {"name": "无法提供", "data": [_sum(v, _UNABLE) for v in per_year]},
+                ],
+                "line": {"name": "公开率（%）", "data": rate("open_rate")},
+                "formula": INDICATOR_BY_KEY["open_rate"].formula + "。" + BLANK_NOTE,
+            },
+            "denied": {
+                "series": [{"name": n, "data": col(_tot(r))} for r, n in DENIED_SHORT.items()],
+                "formula": "各年「（三）不予公开」1～8 项理由的件数（总计列）。",
+            },
+            "unable": {
+                "series": [{"name": n, "data": col(_tot(r))} for r, n in UNABLE_SHORT.items()],
+                "line": {"name": "无法提供占比（%）", "data": rate("unable_rate")},
+                "formula": INDICATOR_BY_KEY["unable_rate"].formula + "。",
+            },
+            "reviews": {
+                "series": [
+                    {"name": "行政复议", "data": col("reviews.reconsideration.total")},
+                    {"name": "行政诉讼", "data": litig},
+                ],
+                "lines": [
+                    {"name": "复议纠错率（%）", "data": rate("reconsideration_correction")},
+                    {"name": "诉讼纠错率（%）", "data": rate("litigation_correction")},
+                ],
+                "formula": INDICATOR_BY_KEY["reconsideration_correction"].formula
+                + "；"
+                + INDICATOR_BY_KEY["litigation_correction"].formula
+                + "。行政诉讼件数 = 未经复议直接起诉总计 + 复议后起诉总计。",
+            },
+        },
+        "indicators": inds,
+    }
+
+
+def ranking(
+    session: Session,
+    year: int | None,
+    indicator: str = "open_rate",
+    q: str | None = None,
+    level: str | None = None,
+    kind: str | None = None,
+    descending: bool = True,
+) -> dict[str, Any]:
+    """Agencies of one year ranked by an indicator; a rate whose denominator is below
+    MIN_DENOMINATOR is listed after the ranked ones, unranked (the guard)."""
+    ind = INDICATOR_BY_KEY.get(indicator)
+    if ind is None:
+        raise ValueError(f"没有名为 {indicator} 的指标。")
+    if year is None:
+        year = session.scalar(select(func.max(StoredReport.year)))
+    stmt = (
+        select(
+            StoredReport.id,
+            StoredReport.agency_id,
+            Agency.name,
+            Agency.level,
+            Agency.kind,
+            StoredReport.n_errors,
+        )
+        .join(Agency, Agency.id == StoredReport.agency_id)
+        .where(StoredReport.year == year)
+        .order_by(StoredReport.id)
+    )
+    if level:
+        stmt = stmt.where(Agency.level == level)
+    if kind:
+        stmt = stmt.where(Agency.kind == kind)
+    where = agency_where(q)
+    if where is not None:
+        stmt = stmt.where(where)
+    latest: dict[int, tuple[int, str, str, str, int]] = {}
+    for rid, aid, name, lvl, knd, ne in session.execute(stmt):
+        if aid is not None:
+            latest[aid] = (rid, name, lvl, knd, ne)
+    rids = [v[0] for v in latest.values()]
+    vals = values_for(session, rids, sorted({*ind.numerator, *ind.denominator}))
+    ranked: list[dict[str, Any]] = []
+    unranked: list[dict[str, Any]] = []
+    for aid, (rid, name, lvl, knd, ne) in latest.items():
+        inds = {ind.key: indicator_of(ind, vals.get(rid, {}))}
+        entry = {
+            "agency_id": aid,
+            "agency": name,
+            "level": lvl,
+            "kind": knd,
+            "report_id": rid,
+            "n_errors": ne,
+            "indicators": inds,
+            "value": inds[ind.key]["value"],
+            "rank": None,
+        }
+        (ranked if inds[ind.key]["guarded"] else unranked).append(entry)
+    ranked.sort(
+        key=lambda e: (-(e["value"] or 0) if descending else (e["value"] or 0), e["agency"])
+    )
+    prev_value, prev_rank = None, 0
+    for i, e in enumerate(ranked, start=1):
+        if e["value"] != prev_value:
+            prev_rank, prev_value = i, e["value"]
+        e["rank"] = prev_rank
+    unranked.sort(key=lambda e: e["agency"])
+    return {
+        "year": year,
+        "indicator": ind,
+        "ranked": ranked,
+        "unranked": unranked,
+        "guard": GUARD_NOTE if ind.denominator else "",
+    }
