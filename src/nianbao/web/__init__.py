@@ -2,9 +2,9 @@
 
 ``create_app(db_url=None, users_file=None, ...)`` in :mod:`nianbao.web.app` builds the FastAPI
 application: server-rendered pages (Jinja2, htmx, ECharts vendored under ``static/vendor``)
-and a REST API under ``/api/v1``. This package is a front end: the work is in
-``nianbao.store`` and the parser; :mod:`nianbao.web.services` holds the queries the store
-does not have yet.
+and a REST API under ``/api/v1``. This package is a front end: the queries, indicators and
+exports are in ``nianbao.store``; :mod:`nianbao.web.services` holds what only the web app
+does (uploads and their jobs, re-checks, the review log, source snippets).
 """
 
 from __future__ import annotations

@@ -20,6 +20,9 @@ from starlette.datastructures import UploadFile
 
 from ..errors import InputTooLarge
 from ..schema import label_of
+from ..store import export as sx
+from ..store import indicators as si
+from ..store import queries as sq
 from ..store.db import session_scope, write_engine
 from ..store.models import SourceFile, StoredFinding, StoredReport
 from ..store.queries import report_findings, report_values
@@ -40,21 +43,9 @@ class ErrorOut(BaseModel):
     status: int
 
 
-class ReportOut(BaseModel):
-    id: int
-    agency: str | None
-    agency_id: int | None
-    year: int | None
-    layout: str
-    title: str | None
-    published: str | None
-    file_name: str
-    sha256: str
-    n_errors: int
-    n_warnings: int
-    n_infos: int
-    parser_version: str
-    updated_at: datetime
+# A report (or a value) is the store's own row: one definition of its fields.
+ReportOut = sq.ReportRow
+ValueOut = sq.ValueRow
 
 
 class ReportListOut(BaseModel):
@@ -62,15 +53,6 @@ class ReportListOut(BaseModel):
     total: int
     offset: int
     items: list[ReportOut]
-
-
-class ValueOut(BaseModel):
-    field_id: str
-    label: str
-    value: int | float | None
-    raw: str | None
-    blank: bool
-    provenance: dict[str, Any] | None = None
 
 
 class FindingOut(BaseModel):
@@ -290,23 +272,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 
 
 # ------------------------------------------------------------------ converters
-def report_out(rep: StoredReport, sf: SourceFile) -> ReportOut:
-    return ReportOut(
-        id=rep.id,
-        agency=rep.agency_name,
-        agency_id=rep.agency_id,
-        year=rep.year,
-        layout=rep.layout,
-        title=rep.title,
-        published=rep.published,
-        file_name=sf.name,
-        sha256=sf.sha256,
-        n_errors=rep.n_errors,
-        n_warnings=rep.n_warnings,
-        n_infos=rep.n_infos,
-        parser_version=rep.parser_version,
-        updated_at=rep.updated_at,
-    )
+report_out = sq.report_row
 
 
 def finding_out(f: StoredFinding) -> FindingOut:
@@ -329,7 +295,7 @@ def finding_out(f: StoredFinding) -> FindingOut:
     )
 
 
-def _not_found(exc: sv.NotFound) -> WebError:
+def _not_found(exc: sq.NotFound) -> WebError:
     return WebError(404, str(exc))
 
 
@@ -379,20 +345,20 @@ def list_reports(
     offset: int = Query(0, ge=0),
     limit: int = Query(100, ge=1, le=1000),
 ) -> ReportListOut:
-    rows, total = sv.list_report_page(s, agency, year, has_errors, offset, limit)
+    rows, total = sq.list_report_page(s, agency, year, has_errors, offset, limit)
     return ReportListOut(total=total, offset=offset, items=[report_out(r, f) for r, f in rows])
 
 
 @router.get("/reports/{report_id}", response_model=ReportDetailOut, responses=ERRORS)
 def get_report(report_id: int, s: Session = Depends(db_session)) -> ReportDetailOut:
     try:
-        rep, sf = sv.report_header(s, report_id)
-    except sv.NotFound as exc:
+        rep, sf = sq.report_header(s, report_id)
+    except sq.NotFound as exc:
         raise _not_found(exc) from exc
     return ReportDetailOut(
         report=report_out(rep, sf),
         meta=rep.meta or {},
-        values=[ValueOut(**v.__dict__) for v in report_values(s, report_id)],
+        values=report_values(s, report_id),
         findings=[finding_out(f) for f in report_findings(s, report_id)],
     )
 
@@ -401,7 +367,7 @@ def get_report(report_id: int, s: Session = Depends(db_session)) -> ReportDetail
 def get_source(report_id: int, field_id: str, s: Session = Depends(db_session)) -> SourceOut:
     try:
         return SourceOut(**sv.source_snippet(s, report_id, field_id))
-    except sv.NotFound as exc:
+    except sq.NotFound as exc:
         raise _not_found(exc) from exc
 
 
@@ -411,13 +377,13 @@ def recheck(report_id: int, request: Request) -> RecheckOut:
     st = state_of(request)
     try:
         status = sv.recheck_report(st.engine, report_id)
-    except sv.NotFound as exc:
+    except sq.NotFound as exc:
         raise _not_found(exc) from exc
     with Session(st.engine) as s:
         try:
-            rep, sf = sv.report_header(s, report_id)
+            rep, sf = sq.report_header(s, report_id)
             out = report_out(rep, sf)
-        except sv.NotFound:
+        except sq.NotFound:
             out = None
     return RecheckOut(status=status, report=out)
 
@@ -431,7 +397,7 @@ def review(finding_id: int, body: ReviewIn, request: Request) -> ReviewOut:
             row = sv.review_finding(s, finding_id, body.status, body.note, user)
             s.flush()
             out = finding_out(row)
-    except sv.NotFound as exc:
+    except sq.NotFound as exc:
         raise _not_found(exc) from exc
     return ReviewOut(finding=out)
 
@@ -522,7 +488,7 @@ def problems(s: Session = Depends(db_session)) -> ProblemListOut:
                 error_kind=f.error_kind,
                 error=f.error,
             )
-            for f in sv.problem_files(s)
+            for f in sq.problem_files(s)
         ]
     )
 
@@ -542,7 +508,7 @@ def agencies(
                 years=a["years"],
                 with_errors=a["with_errors"],
             )
-            for a in sv.search_agencies(s, q)
+            for a in sq.search_agencies(s, q)
         ]
     )
 
@@ -550,8 +516,8 @@ def agencies(
 @router.get("/agencies/{agency_id}", response_model=AgencyDetailOut, responses=ERRORS)
 def agency(agency_id: int, s: Session = Depends(db_session)) -> AgencyDetailOut:
     try:
-        d = sv.agency_series(s, agency_id)
-    except sv.NotFound as exc:
+        d = si.agency_series(s, agency_id)
+    except sq.NotFound as exc:
         raise _not_found(exc) from exc
     ag = d["agency"]
     charts = {}
@@ -591,7 +557,7 @@ def coverage(
     offset: int = Query(0, ge=0),
     limit: int = Query(500, ge=1, le=5000),
 ) -> CoverageOut:
-    g = sv.coverage_grid(s, _years(year), q, only_missing, offset, limit)
+    g = sq.coverage_grid(s, _years(year), q, only_missing, offset, limit)
     return CoverageOut(
         years=g["years"],
         total=g["total"],
@@ -616,8 +582,8 @@ def compare(
     a: int, b: int, changed_only: bool = False, s: Session = Depends(db_session)
 ) -> CompareOut:
     try:
-        c = sv.compare_by_ids(s, a, b, changed_only)
-    except sv.NotFound as exc:
+        c = sq.compare_by_ids(s, a, b, changed_only)
+    except sq.NotFound as exc:
         raise _not_found(exc) from exc
     return CompareOut(
         first=report_out(*c.first),
@@ -664,7 +630,7 @@ def ranking(
     order: Literal["desc", "asc"] = "desc",
 ) -> RankingOut:
     try:
-        r = sv.ranking(s, year, indicator, q, level, kind, order == "desc")
+        r = si.ranking(s, year, indicator, q, level, kind, order == "desc")
     except ValueError as exc:
         raise WebError(400, str(exc)) from exc
     ind = r["indicator"]
@@ -674,7 +640,7 @@ def ranking(
         name=ind.name,
         formula=ind.formula,
         guard=r["guard"],
-        min_denominator=sv.MIN_DENOMINATOR,
+        min_denominator=si.MIN_DENOMINATOR,
         ranked=[_rank_entry(e, ind.key) for e in r["ranked"]],
         unranked=[_rank_entry(e, ind.key) for e in r["unranked"]],
     )
@@ -706,7 +672,7 @@ def export_response(
     else:
         with Session(st.engine) as s:
             headers, rows = _list_rows(s, what, params)
-        data = sv.table_bytes(headers, rows, fmt, _SHEETS[what])
+        data = sx.table_bytes(headers, rows, fmt, _SHEETS[what])
     filename = f"nianbao-{what}.{fmt}"
     return Response(
         data,
@@ -735,16 +701,16 @@ def _list_rows(s: Session, what: str, params: dict[str, Any]) -> tuple[list[str]
                 "无法使用" if f.status == "unusable" else "解析出错",
                 f.error,
             ]
-            for f in sv.problem_files(s, limit=100_000)
+            for f in sq.problem_files(s, limit=100_000)
         ]
     if what == "compare":
         if not (params.get("a") and params.get("b")):
             raise WebError(400, "导出对比需要两份报告的编号（a 和 b）。")
         try:
-            c = sv.compare_by_ids(
+            c = sq.compare_by_ids(
                 s, int(params["a"]), int(params["b"]), bool(params.get("changed_only"))
             )
-        except sv.NotFound as exc:
+        except sq.NotFound as exc:
             raise WebError(404, str(exc)) from exc
         ya, yb = c.first[0].year or "第一份", c.second[0].year or "第二份"
         return ["字段", "项目", str(ya), str(yb), "变化"], [
@@ -758,7 +724,7 @@ def _list_rows(s: Session, what: str, params: dict[str, Any]) -> tuple[list[str]
             for r in c.rows
         ]
     if what == "agencies":
-        items = sv.search_agencies(s, q, limit=100_000)
+        items = sq.search_agencies(s, q, limit=100_000)
         return ["机关编号", "机关", "类别", "层级", "有报告的年度", "有错误的报告数"], [
             [
                 a["agency"].id,
@@ -772,7 +738,7 @@ def _list_rows(s: Session, what: str, params: dict[str, Any]) -> tuple[list[str]
         ]
     if what == "coverage":
         years = params.get("years") or None
-        g = sv.coverage_grid(s, years, q, bool(params.get("only_missing")), 0, 10**9)
+        g = sq.coverage_grid(s, years, q, bool(params.get("only_missing")), 0, 10**9)
         headers = ["机关编号", "机关", *[f"{y}年" for y in g["years"]]]
         rows = []
         for r in g["rows"]:
@@ -785,7 +751,7 @@ def _list_rows(s: Session, what: str, params: dict[str, Any]) -> tuple[list[str]
             rows.append([r["agency_id"], r["agency"], *cells])
         return headers, rows
     try:
-        r = sv.ranking(
+        r = si.ranking(
             s,
             params.get("year"),
             params.get("indicator") or "open_rate",
@@ -807,7 +773,7 @@ def _list_rows(s: Session, what: str, params: dict[str, Any]) -> tuple[list[str]
         note = (
             ""
             if e["rank"]
-            else (f"分母不足 {sv.MIN_DENOMINATOR}，不排名" if value is not None else "无法计算")
+            else (f"分母不足 {si.MIN_DENOMINATOR}，不排名" if value is not None else "无法计算")
         )
         rows.append([e["rank"], e["agency"], e["report_id"], value, x["num"], x["den"], note])
     return headers, rows

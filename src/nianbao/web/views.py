@@ -19,6 +19,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..schema import SECTION_HEADINGS, label_of
+from ..store import display as sd
+from ..store import indicators as si
+from ..store import queries as sq
 from ..store.db import session_scope, write_engine
 from ..store.models import Agency, SourceFile, StoredReport
 from . import services as sv
@@ -107,9 +110,9 @@ templates.env.filters["fmt_value"] = fmt_value
 templates.env.filters["cell_groups"] = cell_groups
 templates.env.filters["fmt_rate"] = fmt_rate
 templates.env.globals.update(
-    SEVERITY_ZH=sv.SEVERITY_ZH,
-    STATUS_ZH=sv.STATUS_ZH,
-    LAYOUT_ZH=sv.LAYOUT_ZH,
+    SEVERITY_ZH=sd.SEVERITY_ZH,
+    STATUS_ZH=sd.STATUS_ZH,
+    LAYOUT_ZH=sd.LAYOUT_ZH,
     KIND_ZH=KIND_ZH,
     LEVEL_ZH=LEVEL_ZH,
     ECHARTS="vendor/echarts-6.1.0.min.js",
@@ -264,7 +267,7 @@ def upload_job(request: Request, job_id: str) -> HTMLResponse:
 
 @router.get("/files", response_class=HTMLResponse)
 def files_page(request: Request, s: Session = Depends(db_session)) -> HTMLResponse:
-    return render(request, "files.html", {"files": sv.problem_files(s)})
+    return render(request, "files.html", {"files": sq.problem_files(s)})
 
 
 # ------------------------------------------------------------------ reports
@@ -279,7 +282,7 @@ def reports_page(
 ) -> HTMLResponse:
     y = int(year) if year and year.isdigit() else None
     per = 100
-    rows, total = sv.list_report_page(s, agency or None, y, has_errors, (page - 1) * per, per)
+    rows, total = sq.list_report_page(s, agency or None, y, has_errors, (page - 1) * per, per)
     filters = {"agency": agency, "year": y, "has_errors": has_errors}
     return render(
         request,
@@ -304,7 +307,7 @@ def report_page(
 ) -> HTMLResponse:
     try:
         data = sv.report_page_data(s, report_id)
-    except sv.NotFound as exc:
+    except sq.NotFound as exc:
         raise WebError(404, str(exc)) from exc
     layout = data["report"].layout
     messages = {"rechecked": "已重新解析并检查；数值未变的问题保留原审核结论。"}
@@ -330,9 +333,9 @@ def source_partial(
         raise WebError(404, "没有这个单元格。")
     try:
         snip = sv.source_snippet(s, report_id, field_id)
-    except sv.NotFound as exc:
+    except sq.NotFound as exc:
         raise WebError(404, str(exc)) from exc
-    findings = [f for f in sv.report_findings(s, report_id) if field_id in (f.cells or [])]
+    findings = [f for f in sq.report_findings(s, report_id) if field_id in (f.cells or [])]
     ctx = {"snip": snip, "findings": findings, "report_id": report_id}
     if _is_htmx(request):
         return templates.TemplateResponse(request, "_source.html", ctx)
@@ -345,7 +348,7 @@ def source_image(report_id: int, field_id: str, s: Session = Depends(db_session)
         raise WebError(404, "没有这个单元格。")
     try:
         png = sv.pdf_region_png(s, report_id, field_id)
-    except sv.NotFound as exc:
+    except sq.NotFound as exc:
         raise WebError(404, str(exc)) from exc
     if png is None:
         raise WebError(404, "这个数值没有可显示的 PDF 页面位置。")
@@ -358,7 +361,7 @@ def recheck(request: Request, report_id: int) -> Response:
     require_writer(request)
     try:
         sv.recheck_report(state_of(request).engine, report_id)
-    except sv.NotFound as exc:
+    except sq.NotFound as exc:
         raise WebError(404, str(exc)) from exc
     with Session(state_of(request).engine) as s:
         exists = s.get(StoredReport, report_id) is not None
@@ -376,12 +379,12 @@ def review(
 ) -> Response:
     _same_origin(request)
     user = require_writer(request)
-    if status not in sv.STATUS_ZH:
+    if status not in sd.STATUS_ZH:
         raise WebError(422, "审核结论只能是待审核、已确认或已排除。")
     with session_scope(write_engine(state_of(request).engine)) as s:
         try:
             row = sv.review_finding(s, finding_id, status, note, user)
-        except sv.NotFound as exc:
+        except sq.NotFound as exc:
             raise WebError(404, str(exc)) from exc
         s.flush()
         report_id = row.report_id
@@ -397,7 +400,7 @@ def review(
 def agencies_page(
     request: Request, s: Session = Depends(db_session), q: str | None = Query(None, max_length=200)
 ) -> HTMLResponse:
-    items = sv.search_agencies(s, q, limit=500)
+    items = sq.search_agencies(s, q, limit=500)
     ctx = {"items": items, "q": q or "", "qs": _qs(q=q)}
     if _is_htmx(request):
         return templates.TemplateResponse(request, "_agency_rows.html", ctx)
@@ -407,8 +410,8 @@ def agencies_page(
 @router.get("/agencies/{agency_id}", response_class=HTMLResponse)
 def agency_page(request: Request, agency_id: int, s: Session = Depends(db_session)) -> HTMLResponse:
     try:
-        d = sv.agency_series(s, agency_id)
-    except sv.NotFound as exc:
+        d = si.agency_series(s, agency_id)
+    except sq.NotFound as exc:
         raise WebError(404, str(exc)) from exc
     return render(request, "agency.html", {"d": d, "years": d["years"], "charts": d["charts"]})
 
@@ -438,7 +441,7 @@ def coverage_page(
 ) -> HTMLResponse:
     ys = _parse_years(years)
     per = 200
-    g = sv.coverage_grid(s, ys or None, q, only_missing, (page - 1) * per, per)
+    g = sq.coverage_grid(s, ys or None, q, only_missing, (page - 1) * per, per)
     qs_export = _qs(years=g["years"], q=q, only_missing=only_missing)
     return render(
         request,
@@ -471,8 +474,8 @@ def compare_page(
             {"c": None, "a": a or "", "b": b or "", "changed_only": changed_only},
         )
     try:
-        c = sv.compare_by_ids(s, int(a), int(b), changed_only)
-    except sv.NotFound as exc:
+        c = sq.compare_by_ids(s, int(a), int(b), changed_only)
+    except sq.NotFound as exc:
         raise WebError(404, str(exc)) from exc
     n_changed = sum(1 for r in c.rows if r.changed)
     return render(
@@ -496,7 +499,7 @@ def ranking_page(
 ) -> HTMLResponse:
     y = int(year) if year and year.isdigit() else None
     try:
-        r = sv.ranking(s, y, indicator, q, level or None, kind or None, order != "asc")
+        r = si.ranking(s, y, indicator, q, level or None, kind or None, order != "asc")
     except ValueError as exc:
         raise WebError(400, str(exc)) from exc
     all_years = sorted(
@@ -511,15 +514,15 @@ def ranking_page(
         "ranking.html",
         {
             "r": r,
-            "indicators": sv.INDICATORS,
+            "indicators": si.INDICATORS,
             "all_years": all_years,
             "q": q or "",
             "level": level or "",
             "kind": kind or "",
             "order": order,
-            "min_den": sv.MIN_DENOMINATOR,
+            "min_den": si.MIN_DENOMINATOR,
             "show": 100_000 if all else 200,
-            "blank_note": sv.BLANK_NOTE,
+            "blank_note": si.BLANK_NOTE,
             "qs": _qs(
                 year=r["year"], indicator=indicator, q=q, level=level, kind=kind, order=order
             ),
