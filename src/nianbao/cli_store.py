@@ -20,6 +20,7 @@ from rich.console import Console
 from rich.table import Table
 
 from .errors import NianbaoError
+from .store.display import LAYOUT_ZH, SEVERITY_ZH, STATUS_ZH
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -38,21 +39,12 @@ __all__ = [
     "STORE_COMMANDS",
 ]
 
-SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
-STATUS_ZH = {"open": "待审核", "confirmed": "已确认", "dismissed": "已排除"}
 KIND_ZH = {
     "government": "人民政府",
     "department": "部门",
     "township": "乡镇街道",
     "unknown": "未知",
-}
-LAYOUT_ZH = {
-    "2021": "2021版",
-    "2019": "2019版",
-    "mixed": "新旧混用",
-    "legacy": "旧式",
-    "unknown": "未识别",
 }
 
 db_option = click.option(

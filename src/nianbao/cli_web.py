@@ -6,15 +6,10 @@ from __future__ import annotations
 
 import click
 
+from .cli_store import db_option
+
 __all__ = ["serve", "users", "WEB_COMMANDS"]
 
-db_option = click.option(
-    "--db",
-    "db",
-    metavar="URL",
-    default=None,
-    help="数据库：SQLite 文件路径或 URL（postgresql+psycopg://…）；默认读环境变量 NIANBAO_DB，再默认 ./nianbao.db。",
-)
 users_file_option = click.option(
     "--users-file",
     type=click.Path(dir_okay=False),
