@@ -1,3 +1,4 @@
+# ruff: noqa: F811  (db_url is a pytest fixture imported from test_store)
 """Two ingests at once, and an ingest killed midway (SQLite, and PostgreSQL when
 NIANBAO_TEST_PG is set). Ingests run in subprocesses with a parse fake."""
 
@@ -10,20 +11,18 @@ import subprocess
 import sys
 import textwrap
 import time
-import uuid
 from pathlib import Path
 
-import pytest
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from nianbao.store import open_store
-from nianbao.store.db import resolve_url
 from nianbao.store.models import SourceFile, StoredReport, StoredValue
 
+# the store fixture of test_store: a fresh SQLite file, or a PostgreSQL schema
+from .test_store import db_url  # noqa: F401
+
 SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"
-PG_URL = os.environ.get("NIANBAO_TEST_PG")
-BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
 SRC = Path(__file__).resolve().parents[1] / "src"
 
 FAKE = """
@@ -47,24 +46,6 @@ from nianbao.store.ingest import ingest_paths
 s = ingest_paths([sys.argv[1]], sys.argv[2], workers=0, parse=json_parse)
 print(json.dumps({"stored": s.stored, "unchanged": s.unchanged, "failed": s.failed}))
 """
-
-
-@pytest.fixture(params=BACKENDS)
-def db_url(request, tmp_path):
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'store.db'}"
-        return
-    schema = "nianbao_test_" + uuid.uuid4().hex[:10]
-    admin = create_engine(resolve_url(PG_URL))
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        base = resolve_url(PG_URL)
-        yield f"{base}{'&' if '?' in base else '?'}options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 def make_corpus(folder: Path, n: int) -> int:

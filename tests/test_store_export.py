@@ -1,3 +1,4 @@
+# ruff: noqa: F811  (db_url is a pytest fixture imported from test_store)
 """Exports of the store and the cross-year rules on their own (SQLite, and PostgreSQL when
 NIANBAO_TEST_PG is set)."""
 
@@ -5,45 +6,24 @@ from __future__ import annotations
 
 import csv
 import json
-import os
-import uuid
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import create_engine, text
 
 from nianbao.report import Report, Section
 from nianbao.store import open_store
 from nianbao.store.crossyear import check_cross_year, text_similarity
-from nianbao.store.db import resolve_url
 from nianbao.store.export import export_findings, export_reports
 from nianbao.store.ingest import ingest_files
 
+# the store fixture of test_store: a fresh SQLite file, or a PostgreSQL schema
+from .test_store import db_url  # noqa: F401
+
 SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"
 PEER = SAMPLES / "peer"
-PG_URL = os.environ.get("NIANBAO_TEST_PG")
-BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
 FEE_ZH = "表二「行政事业性收费」本年收费金额（单位：万元）"
-
-
-@pytest.fixture(params=BACKENDS)
-def db_url(request, tmp_path):
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'store.db'}"
-        return
-    schema = "nianbao_test_" + uuid.uuid4().hex[:10]
-    admin = create_engine(resolve_url(PG_URL))
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        base = resolve_url(PG_URL)
-        yield f"{base}{'&' if '?' in base else '?'}options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 def json_parse(data: bytes, source: str = "") -> Report:
