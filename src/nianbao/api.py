@@ -18,14 +18,23 @@ def parse(
     *,
     name: str | None = None,
     check: bool = True,
+    ocr: bool = True,
 ) -> Report:
     """Read a report (path or bytes; text, HTML, DOCX or PDF) into a :class:`Report`.
 
-    With ``check=True`` (default) the rules of ``rules.md`` run and their findings join the
+    A PDF without a text layer is read by OCR when the ``[ocr]`` extra is installed and
+    ``ocr`` is true (the values are then marked for manual review); otherwise it raises
+    :class:`nianbao.errors.ScannedPdf`. With ``check=True`` (default) the rules of ``rules.md`` run and their findings join the
     extraction findings in ``report.findings``. Raises a subclass of
     :class:`nianbao.errors.UnusableInput` for input that cannot be read as a report.
     """
-    doc = read(source, name=name)
+    if ocr:  # on unless switched off here or by NIANBAO_OCR=0
+        doc = read(source, name=name)
+    else:
+        from .reader_ocr import use_ocr
+
+        with use_ocr(False):
+            doc = read(source, name=name)
     return parse_document(doc, check=check)
 
 

@@ -36,8 +36,21 @@ def _fail(source: str, exc: BaseException) -> None:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="nianbao")
-def cli() -> None:
-    """nianbao（年报）：读取、检查、撰写和比较政府信息公开工作年度报告。"""
+@click.option(
+    "--no-ocr",
+    is_flag=True,
+    help="扫描件（无文字层的 PDF）不做文字识别，直接报告无法读取。",
+)
+@click.pass_context
+def cli(ctx: click.Context, no_ocr: bool) -> None:
+    """nianbao（年报）：读取、检查、撰写和比较政府信息公开工作年度报告。
+
+    扫描件在安装了 [ocr] 扩展时自动做文字识别（离线），识别出的数值需人工核对。
+    """
+    if no_ocr:
+        from .reader_ocr import use_ocr
+
+        ctx.with_resource(use_ocr(False))
 
 
 # ----------------------------------------------------------------------------- parse

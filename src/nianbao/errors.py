@@ -16,6 +16,7 @@ __all__ = [
     "ScannedPdf",
     "BrokenFile",
     "NoTables",
+    "OcrUnavailable",
     "InvalidFigures",
     "ConverterMissing",
 ]
@@ -69,6 +70,11 @@ class BrokenFile(UnusableInput):
 
 class NoTables(UnusableInput):
     """A report in which none of the three tables could be read."""
+
+
+class OcrUnavailable(ScannedPdf):
+    """A scan that OCR could not read here: the ``[ocr]`` extra is not installed or a model
+    file is missing. A ScannedPdf, so callers handle it the same way (exit code 2)."""
 
 
 class InvalidFigures(UnusableInput):

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from .document import Document
-from .errors import BinaryInput, InputTooLarge, NotAReport, UnsupportedFormat
+from .errors import BinaryInput, InputTooLarge, NotAReport, ScannedPdf, UnsupportedFormat
 from .sniff import decode_bytes, sniff
 
 __all__ = ["read", "read_bytes", "iter_report_files", "MAX_BYTES"]
@@ -96,7 +96,12 @@ def read_bytes(data: bytes, source: str = "") -> Document:
     if kind == "pdf":
         from .reader_pdf import read_pdf
 
-        return read_pdf(data, source)
+        try:
+            return read_pdf(data, source)
+        except ScannedPdf as exc:  # no text layer: OCR when the [ocr] extra is there
+            from .reader_ocr import maybe_ocr
+
+            return maybe_ocr(data, source, exc)
     if kind == "docx":
         from .reader_docx import read_docx
 

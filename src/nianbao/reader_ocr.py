@@ -42,7 +42,7 @@ from typing import Any, TypeGuard
 
 from . import labels as L
 from .document import Cell, Document
-from .errors import BrokenFile, EncryptedPdf, InputTooLarge, ScannedPdf
+from .errors import BrokenFile, EncryptedPdf, InputTooLarge, OcrUnavailable, ScannedPdf
 from .grid import MAX_SLOTS, DocumentBuilder, GridTooLarge, SpanGrid, strip_invisible
 
 __all__ = [
@@ -89,11 +89,6 @@ _ENUMERATOR = re.compile(
 _CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
 
 _enabled: contextvars.ContextVar[bool] = contextvars.ContextVar("nianbao_ocr", default=True)
-
-
-class OcrUnavailable(ScannedPdf):
-    """A scan that OCR could not read here: the extra is not installed or a model file is
-    missing. A :class:`ScannedPdf`, so callers handle it the same way (exit code 2)."""
 
 
 # --------------------------------------------------------------------------- switch
