@@ -131,7 +131,10 @@ def _spec_rules() -> dict[str, tuple[str, str, str]]:
 @pytest.mark.skipif(not SPEC.exists(), reason="rules.md missing")
 def test_registry_holds_every_rule_of_groups_a_to_i_with_title_and_group():
     spec = _spec_rules()
-    assert set(RULES) == set(spec)
+    assert set(spec) <= set(RULES)
+    # beyond rules.md A–I: the OCR mark of a scanned report, and group J's metadata
+    extra = set(RULES) - set(spec)
+    assert all(r == "R-OCR" or r.startswith("R-CROSS-YEAR-") for r in extra), extra
     for rid, (title, group, severity_line) in spec.items():
         r = RULES[rid]
         assert r.title == title, rid

@@ -80,6 +80,7 @@ EXTRACTION_RULES: frozenset[str] = frozenset(
         "R-LABEL-VARIANT",
         "R-LABEL-TYPO",
         "R-INGEST-ARTIFACT",
+        "R-OCR",
     }
 )
 

@@ -1140,7 +1140,17 @@ def _cells_for(wheres: list[str], rows: list[str]) -> list[str]:
 
 
 def _artifacts(ctx: _Ctx) -> None:
-    arts = list(ctx.doc.artifacts)
+    arts = [a for a in ctx.doc.artifacts if not a.startswith("OCR")]
+    ocr = [a for a in ctx.doc.artifacts if a.startswith("OCR")]
+    if ocr or any(t.kind == "ocr" for t in ctx.doc.tables):
+        ctx.finding(
+            "R-OCR",
+            "warning",
+            [],
+            "本报告为扫描件（无文字层），文字和数值由离线文字识别（OCR）得到，"
+            "可能有识别错误，请对照原件人工核对数值。",
+            evidence=ocr,
+        )
     if "dup_title" in ctx.signals:
         arts.append("标题行重复")
     if arts:
