@@ -414,3 +414,18 @@ def test_page_cap_is_kept_and_said(offline: Any) -> None:
     assert any("共 4 页" in a and "2 页" in a for a in capped.artifacts), capped.artifacts
     only = ocr_pdf(data, pages=[3])
     assert any("第 3 页" in a for a in only.artifacts), only.artifacts
+
+
+def test_a_report_read_by_ocr_is_marked_for_review() -> None:
+    """The extractor turns the OCR note into one R-OCR warning (not a conversion artefact)."""
+    from nianbao.api import parse_document
+    from nianbao.reader import read_bytes
+    from nianbao.reader_ocr import OCR_NOTE
+
+    repo = Path(__file__).resolve().parents[1]
+    doc = read_bytes((repo / "examples" / "reports" / "qinglan-2024.txt").read_bytes())
+    doc.artifacts.insert(0, OCR_NOTE)
+    rep = parse_document(doc)
+    rules = [f.rule for f in rep.findings]
+    assert rules.count("R-OCR") == 1
+    assert not any(f.rule == "R-INGEST-ARTIFACT" and "OCR" in f.message for f in rep.findings)
