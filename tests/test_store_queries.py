@@ -293,3 +293,22 @@ def test_table_bytes_csv_and_xlsx():
     ]
     with pytest.raises(ValueError, match="不支持的导出格式"):
         table_bytes(headers, rows, "pdf", "x")
+
+
+def test_export_bytes_gives_the_exporters_files(engine, tmp_path):
+    from openpyxl import load_workbook
+
+    from nianbao.store.export import export_bytes, export_findings
+
+    _small_corpus(engine, tmp_path)
+    data = export_bytes(engine, "findings", "csv")
+    export_findings(engine, tmp_path / "f.csv", "csv", "zh")
+    assert data == (tmp_path / "f.csv").read_bytes() and "R-CROSS-YEAR-CARRY" in data.decode()
+    wide = load_workbook(io.BytesIO(export_bytes(engine, "reports", "xlsx", year=2023)))
+    assert wide.worksheets[0].max_row == 3  # header + two reports of 2023
+    long = export_bytes(engine, "values", "csv", agency="淮安市人民政府")
+    assert long.decode("utf-8-sig").count("\n") > 10
+    with pytest.raises(ValueError, match="不能导出"):
+        export_bytes(engine, "nothing", "csv")
+    with pytest.raises(ValueError, match="不支持的导出格式"):
+        export_bytes(engine, "reports", "parquet")

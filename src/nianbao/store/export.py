@@ -36,6 +36,7 @@ __all__ = [
     "export_reports",
     "export_findings",
     "table_bytes",
+    "export_bytes",
     "atomic_path",
 ]
 
@@ -515,3 +516,28 @@ def export_findings(
             rows_out = [[_text(v) if isinstance(v, dict | list) else v for v in r] for r in rows]
         _write(target, fmt, cols, heads, rows_out, "问题", _finding_marks(cols))
         return len(rows)
+
+
+def export_bytes(
+    engine: Engine,
+    what: str,
+    fmt: str,
+    agency: str | None = None,
+    year: int | None = None,
+    has_errors: bool = False,
+) -> bytes:
+    """``export_reports`` (``what`` = reports: wide; values: long) or ``export_findings``
+    (findings) in Chinese, as the bytes of the file (for a download)."""
+    if fmt not in LIST_FORMATS:
+        raise ValueError(f"不支持的导出格式 {fmt}，可选：{'、'.join(LIST_FORMATS)}")
+    with tempfile.TemporaryDirectory(prefix="nianbao-export-") as tmp:
+        target = Path(tmp) / f"export.{fmt}"
+        if what == "findings":
+            export_findings(engine, target, fmt, "zh", agency, year, has_errors)
+        elif what == "reports":
+            export_reports(engine, target, fmt, "wide", "zh", agency, year, has_errors)
+        elif what == "values":
+            export_reports(engine, target, fmt, "long", "zh", agency, year, has_errors)
+        else:
+            raise ValueError(f"不能导出 {what}，可选：reports、values、findings")
+        return target.read_bytes()

@@ -666,7 +666,7 @@ def export_response(
     agency_q = params.get("agency") or params.get("q")
     year = params.get("year")
     if what in ("reports", "values", "findings"):
-        data = sv.export_store(
+        data = sx.export_bytes(
             st.engine, what, fmt, agency_q or None, year, bool(params.get("has_errors"))
         )
     else:

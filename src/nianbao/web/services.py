@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import tempfile
 import threading
 import time
 import uuid
@@ -62,7 +61,6 @@ __all__ = [
     "source_snippet",
     "pdf_region_png",
     "EXPORT_MEDIA",
-    "export_store",
     "column_labels",
 ]
 
@@ -552,32 +550,6 @@ EXPORT_MEDIA = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-
-
-def export_store(
-    engine: Engine,
-    what: str,
-    fmt: str,
-    agency: str | None = None,
-    year: int | None = None,
-    has_errors: bool = False,
-) -> bytes:
-    """Reports (wide) or findings through the store's exporters, as bytes."""
-    from ..store.export import export_findings, export_reports
-
-    if fmt not in EXPORT_MEDIA:
-        raise ValueError(f"不支持的导出格式 {fmt}，可选：csv、xlsx")
-    with tempfile.TemporaryDirectory(prefix="nianbao-export-") as tmp:
-        target = Path(tmp) / f"export.{fmt}"
-        if what == "findings":
-            export_findings(engine, target, fmt, "zh", agency, year, has_errors)
-        elif what == "reports":
-            export_reports(engine, target, fmt, "wide", "zh", agency, year, has_errors)
-        elif what == "values":
-            export_reports(engine, target, fmt, "long", "zh", agency, year, has_errors)
-        else:
-            raise ValueError(f"不能导出 {what}，可选：reports、values、findings")
-        return target.read_bytes()
 
 
 def column_labels() -> dict[str, str]:
