@@ -235,3 +235,17 @@ def test_cross_year_copy_and_same_data():
         "完全不同的内容，讲的是另外一件事情，与上年没有重复的段落和表述，篇幅也相当。",
     )
     assert "R-CROSS-YEAR-COPY" not in {f.rule for f in check_cross_year(cur, prev)}
+
+
+def test_cross_year_rules_are_registered_for_their_metadata_and_checked_in_the_store():
+    from nianbao.checks import CROSS_YEAR_SKIP, RULES, run_checks, skipped
+    from nianbao.store.crossyear import CROSS_RULES
+
+    rep = Report.from_flat(gold("hongze-2024.gold.json"))
+    assert [RULES[r].group for r in CROSS_RULES] == ["J"] * 4
+    assert [RULES[r].severity for r in CROSS_RULES] == ["error", "info", "warning", "warning"]
+    assert RULES["R-CROSS-YEAR-COPY"].title == "内容与上年雷同"
+    assert run_checks(rep, rules=list(CROSS_RULES)) == []
+    reasons = skipped(rep)
+    assert all(reasons[r] == CROSS_YEAR_SKIP for r in CROSS_RULES)
+    assert CROSS_YEAR_SKIP == "需要同一机关上一年度的报告（在数据库中检查）"

@@ -18,7 +18,10 @@ Chinese title, the group letter (A–I of rules.md) and the function. Options:
 * ``default=False`` — off unless asked for (``run_checks(..., include_off=True)`` or by id);
 * ``text=True`` — needs the document text; skipped for a report built from values only;
 * ``extraction=True`` — metadata only: the finding is emitted by the extractor, which sees
-  the document; the registered function returns ``[]``.
+  the document; the registered function returns ``[]``;
+* ``cross_year=True`` — metadata only: group J compares a report with the same agency's
+  report of the year before, which only the store has (``nianbao.store.crossyear``); the
+  registered function returns ``[]``.
 
 :func:`skipped` lists, for the run summary, the rules that did not run on a report and why.
 
@@ -53,6 +56,8 @@ __all__ = [
     "Rule",
     "RULES",
     "EXTRACTION_RULES",
+    "CROSS_YEAR_RULES",
+    "CROSS_YEAR_SKIP",
     "TABLE_FORMATS",
     "SEVERITY_RANK",
     "rule",
@@ -84,6 +89,16 @@ EXTRACTION_RULES: frozenset[str] = frozenset(
     }
 )
 
+# Group J: checked by the store against the same agency's report of the year before;
+# registered here for their metadata (listings, docs, severities).
+CROSS_YEAR_RULES: tuple[tuple[str, str, str], ...] = (
+    ("R-CROSS-YEAR-CARRY", "error", "上年结转与上年度结转下年度不一致"),
+    ("R-CROSS-YEAR-INFORCE", "info", "现行有效件数衔接"),
+    ("R-CROSS-YEAR-COPY", "warning", "内容与上年雷同"),
+    ("R-CROSS-YEAR-SAME-DATA", "warning", "数据与上年完全相同"),
+)
+CROSS_YEAR_SKIP = "需要同一机关上一年度的报告（在数据库中检查）"
+
 
 @dataclass(frozen=True, slots=True)
 class Rule:
@@ -99,11 +114,14 @@ class Rule:
     default: bool = True  # on by default
     extraction: bool = False  # emitted by the extractor
     text: bool = False  # needs the document text (skipped for a report built from values)
+    cross_year: bool = False  # group J: checked by the store against the year before
 
     def skip_reason(self, report: Report) -> str | None:
         """Why this rule does not run on ``report`` (Chinese), or None when it runs."""
         if self.extraction:
             return "由解析器在读取文档时报告"
+        if self.cross_year:
+            return CROSS_YEAR_SKIP
         if self.tables and report.meta.get("format") not in TABLE_FORMATS:
             return f"表格格式为 {report.meta.get('format')}，不适用表格规则"
         if self.text and not has_text(report):
@@ -131,6 +149,7 @@ def rule(
     default: bool = True,
     extraction: bool = False,
     text: bool = False,
+    cross_year: bool = False,
 ) -> Callable[[RuleFunc], RuleFunc]:
     """Register a rule function under ``rule_id`` (see the module docstring)."""
     if severity not in SEVERITY_RANK:
@@ -150,6 +169,7 @@ def rule(
             default=default,
             extraction=extraction,
             text=text,
+            cross_year=cross_year,
         )
         _reorder()
         return func
@@ -260,3 +280,12 @@ from . import (  # noqa: E402,F401
     rules_text,
     rules_values,
 )
+
+
+def _checked_in_store(report: Report) -> list[Finding]:
+    """Group J needs the year before: the store runs it (``nianbao.store.crossyear``)."""
+    return []
+
+
+for _rule_id, _severity, _title in CROSS_YEAR_RULES:
+    rule(_rule_id, _severity, _title, "J", cross_year=True)(_checked_in_store)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ..checks import CROSS_YEAR_RULES
 from ..report import Finding, Report
 from ..schema import COLUMN_LABELS, COLUMNS, label_of
 
@@ -22,12 +23,7 @@ __all__ = [
     "text_similarity",
 ]
 
-CROSS_RULES: tuple[str, ...] = (
-    "R-CROSS-YEAR-CARRY",
-    "R-CROSS-YEAR-INFORCE",
-    "R-CROSS-YEAR-COPY",
-    "R-CROSS-YEAR-SAME-DATA",
-)
+CROSS_RULES: tuple[str, ...] = tuple(rule_id for rule_id, _, _ in CROSS_YEAR_RULES)
 TABLE_FORMATS = ("2019", "2021", "mixed")
 COPY_THRESHOLD = 0.90
 COPY_MIN_GRAMS = 20  # texts shorter than this say too little to call them copies
