@@ -78,6 +78,11 @@ class OffsetMap:
             parent._levels if parent is not None else []
         )
 
+    @property
+    def identity(self) -> bool:
+        """True when no rewrite moved any offset."""
+        return all(new == old for new, old in self._levels)
+
     def __call__(self, pos: int) -> int:
         for new, old in self._levels:
             i = bisect_right(new, pos) - 1

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from . import labels as L
-from .document import Cell, Document, Paragraph, Table
+from .document import Cell, Document, OffsetMap, Paragraph, Table
 from .normalize import key
 from .report import Finding, Provenance, Report, Section, Value
 from .schema import (
@@ -113,6 +114,12 @@ class _Ctx:
     findings: list[Finding] = field(default_factory=list)
     signals: set[str] = field(default_factory=set)
     cell_table: dict[int, int] = field(default_factory=dict)  # id(cell) -> table index
+    offset_map: Callable[[int], int] | None = None  # None when offsets need no mapping
+
+    def __post_init__(self) -> None:
+        omap = self.doc.offset_map
+        if omap is not None and not (isinstance(omap, OffsetMap) and omap.identity):
+            self.offset_map = omap
 
     def finding(self, rule: str, severity: str, cells: list[str], message: str, **kw: Any) -> None:
         self.findings.append(Finding(rule, severity, cells, message, **kw))
@@ -129,8 +136,9 @@ class _Ctx:
         raw = cell.text
         line = None
         if cell.start >= 0:
-            st = doc.to_original(cell.start)
-            en = doc.to_original(cell.end) if cell.end != cell.start else st
+            omap = self.offset_map
+            st = omap(cell.start) if omap else cell.start
+            en = (omap(cell.end) if omap else cell.end) if cell.end != cell.start else st
             if original:
                 if en > st:
                     raw = original[st:en]

@@ -113,7 +113,11 @@ def text_to_blocks(text: str) -> list[Paragraph | Table]:
 # ----------------------------------------------------------------------------- markdown
 def _split_pipes(line: _Line) -> list[Cell]:
     s = line.text
-    idx = [k for k, ch in enumerate(s) if ch == "|"]
+    idx = []
+    k = s.find("|")
+    while k >= 0:
+        idx.append(k)
+        k = s.find("|", k + 1)
     cells = []
     # cells between consecutive pipes; text before the first / after the last pipe counts
     # only when non-blank (a row written without the outer pipes)
