@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .document import Block, Cell, Paragraph, Table
+from .document import Block, Cell, Document, Paragraph, Table
 
 __all__ = [
     "MAX_COLSPAN",
@@ -185,6 +185,25 @@ class DocumentBuilder:
     @property
     def text(self) -> str:
         return "".join(self._parts)
+
+    def build(
+        self,
+        source: str,
+        media_type: str,
+        artifacts: list[str] | None = None,
+        pages: int | None = None,
+    ) -> Document:
+        """The Document of everything added (its text is also its original)."""
+        text = self.text
+        return Document(
+            text=text,
+            blocks=self.blocks,
+            original=text,
+            source=source,
+            media_type=media_type,
+            pages=pages,
+            artifacts=list(artifacts or []),
+        )
 
 
 def place_cells(

@@ -231,12 +231,4 @@ def read_docx(data: bytes, source: str = "") -> Document:
             builder.add_table(grid, "docx")
     except Exception:  # malformed XML values deep inside a part
         raise BrokenFile("DOCX 文件内容有损坏，无法读取其中的段落或表格。") from None
-    text = builder.text
-    return Document(
-        text=text,
-        blocks=builder.blocks,
-        original=text,
-        source=source,
-        media_type=DOCX_MEDIA_TYPE,
-        artifacts=artifacts,
-    )
+    return builder.build(source, DOCX_MEDIA_TYPE, artifacts)

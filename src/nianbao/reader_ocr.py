@@ -44,6 +44,7 @@ from . import labels as L
 from .document import Cell, Document
 from .errors import BrokenFile, EncryptedPdf, InputTooLarge, OcrUnavailable, ScannedPdf
 from .grid import MAX_SLOTS, DocumentBuilder, GridTooLarge, SpanGrid, strip_invisible
+from .reader_pdf import _HEADING, _MARGIN, _PAGE_NUMBER  # the same page conventions
 
 __all__ = [
     "MAX_OCR_PAGES",
@@ -72,16 +73,9 @@ MODEL_FILES = (
 OCR_NOTE = "OCR 识别，数值请人工核对（扫描件无文字层，文字和数值由文字识别得到）"
 PDF_MEDIA_TYPE = "application/pdf"
 
-_MARGIN = 0.09  # top/bottom share of the page where running heads and page numbers sit
 _LOW_SCORE = 0.8  # a value box recognised with less confidence than this is listed
-_PAGE_NUMBER = re.compile(
-    r"^[\s\-—–－_·•]*(?:第\s*)?[\d０-９]{1,4}(?:\s*页)?(?:\s*[/／]\s*(?:共\s*)?\d{1,4}\s*页?)?[\s\-—–－_·•]*$"
-)
 _SECTION_LINE = re.compile(
     r"^\s*[一二三四五六七八九十]+\s*[、．.,，].{0,40}(?:情况|事项|问题|工作|报告)\s*$"
-)
-_HEADING = re.compile(
-    r"^\s*(?:[一二三四五六七八九十]+\s*[、．.]|[（(][一二三四五六七八九十]+[）)]|第[一二三四五六七八九十]+[章节部分])"
 )
 _ENUMERATOR = re.compile(
     r"^\s*(?:[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+\s*[、．.]|\d+\s*[.、．,，])"
@@ -1054,13 +1048,4 @@ def ocr_pdf(
             notes.append(
                 f"第 {pno} 页有 {len(texts)} 个数值识别置信度较低（{shown}），请重点核对。"
             )
-    text = builder.text
-    return Document(
-        text=text,
-        blocks=builder.blocks,
-        original=text,
-        source=source,
-        media_type=PDF_MEDIA_TYPE,
-        pages=n,
-        artifacts=notes,
-    )
+    return builder.build(source, PDF_MEDIA_TYPE, notes, pages=n)

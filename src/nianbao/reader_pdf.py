@@ -813,13 +813,4 @@ def read_pdf(data: bytes, source: str = "") -> Document:
             builder.add_paragraph("\n".join(ln.text for ln in block.lines), block.lines[0].page)
         else:
             builder.add_table(_frag_grid(block), "pdf", block.page)
-    text = builder.text
-    return Document(
-        text=text,
-        blocks=builder.blocks,
-        original=text,
-        source=source,
-        media_type=PDF_MEDIA_TYPE,
-        pages=n_pages,
-        artifacts=notes,
-    )
+    return builder.build(source, PDF_MEDIA_TYPE, notes, pages=n_pages)
