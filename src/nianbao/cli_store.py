@@ -190,7 +190,7 @@ def ingest(paths: tuple[str, ...], db: str | None, workers: int | None) -> None:
 def list_cmd(agency: str | None, year: tuple[int, ...], has_errors: bool, db: str | None) -> None:
     """列出库中的报告。
 
-    Example: nianbao list --agency 洪泽区人民政府 --has-errors
+    Example: nianbao list --agency 青岚县人民政府 --has-errors
     """
     from sqlalchemy.orm import Session
 
@@ -246,7 +246,7 @@ def _findings_table(findings: list[Any], title: str) -> Table:
 def show(agency: str, year: int, values: bool, db: str | None) -> None:
     """显示某机关某年度的报告：数值与问题。
 
-    Example: nianbao show 洪泽区人民政府 2024
+    Example: nianbao show 青岚县人民政府 2024
     """
     from sqlalchemy.orm import Session
 
@@ -290,7 +290,7 @@ def show(agency: str, year: int, values: bool, db: str | None) -> None:
 def compare(agency: str, year1: int, year2: int, changed_only: bool, db: str | None) -> None:
     """并排比较同一机关两个年度的数值，并列出跨年度检查的问题。
 
-    Example: nianbao compare 洪泽区人民政府 2023 2024
+    Example: nianbao compare 青岚县人民政府 2023 2024
     """
     from sqlalchemy.orm import Session
 
@@ -341,12 +341,12 @@ def compare(agency: str, year1: int, year2: int, changed_only: bool, db: str | N
 
 @click.command("coverage")
 @click.option("--year", "-y", type=int, required=True, help="要查看的年度。")
-@click.option("--region", "-r", default=None, help="只看名称含此地区的机关，如 淮安市。")
+@click.option("--region", "-r", default=None, help="只看名称含此地区的机关，如 青岚县。")
 @db_option
 def coverage_cmd(year: int, region: str | None, db: str | None) -> None:
     """列出库中已知、但该年度没有报告的机关。
 
-    Example: nianbao coverage --year 2024 --region 淮安市
+    Example: nianbao coverage --year 2024 --region 青岚县
     """
     from sqlalchemy.orm import Session
 
@@ -476,7 +476,7 @@ def agencies_list(db: str | None) -> None:
 def agencies_alias(alias: str, target: str, db: str | None) -> None:
     """把名称 ALIAS 记为机关 TARGET 的别名（两者的报告合并为同一机关）。
 
-    Example: nianbao agencies alias 洪泽区政府办 洪泽区人民政府办公室
+    Example: nianbao agencies alias 青岚县政府办 青岚县人民政府办公室
     """
     from sqlalchemy import select
 
