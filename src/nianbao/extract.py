@@ -238,6 +238,22 @@ def extract(doc: Document) -> Report:
     _sections(ctx, heads, sec_of)
     _meta(ctx, heads)
 
+    rows, headers, s4_paras = _collect_rows(ctx, sec_of)
+    active_layout = _active(ctx, rows["s2"])
+    req_layout = _requests(ctx, rows["s3"], headers["s3"])
+    _reviews(ctx, rows["s4"], headers["s4"], s4_paras)
+    _layout(ctx, active_layout, req_layout)
+    _artifacts(ctx)
+    rep.findings = ctx.findings
+    return rep
+
+
+def _collect_rows(
+    ctx: _Ctx, sec_of: list[str | None]
+) -> tuple[dict[str, list[Row]], dict[str, list[Row]], list[str]]:
+    """The rows of sections 二/三/四 in document order (table rows, and text lines that are
+    rows), the header rows among them, and the text lines above section 四's values."""
+    doc = ctx.doc
     rows: dict[str, list[Row]] = {"s2": [], "s3": [], "s4": []}
     headers: dict[str, list[Row]] = {"s2": [], "s3": [], "s4": []}
     s4_paras: list[str] = []
@@ -275,13 +291,7 @@ def extract(doc: Document) -> Report:
                 if sec == "s2":
                     rows[sec].append(hdr)
 
-    active_layout = _active(ctx, rows["s2"])
-    req_layout = _requests(ctx, rows["s3"], headers["s3"])
-    _reviews(ctx, rows["s4"], headers["s4"], s4_paras)
-    _layout(ctx, active_layout, req_layout)
-    _artifacts(ctx)
-    rep.findings = ctx.findings
-    return rep
+    return rows, headers, s4_paras
 
 
 # ============================================================================ sections & meta
