@@ -776,15 +776,13 @@ def _requests(ctx: _Ctx, rows: list[Row], headers: list[Row]) -> str | None:
             match = None
         if match is None and not row.numeric:
             continue
-        vals = [c for c in row.values]
-        # drop label-like blanks at the far end beyond the 7 columns later (windows)
         candidates.append(
             _ReqRow(
                 match.id if match else None,
                 match.how if match else "",
                 match.note if match else "",
                 row,
-                vals,
+                list(row.values),  # windowed to the table's columns below
                 None,
             )
         )
@@ -816,15 +814,13 @@ def _requests(ctx: _Ctx, rows: list[Row], headers: list[Row]) -> str | None:
                 r.rid = None
     elif has_single:
         ctx.signals.add("s3:2019")
-    expected = list(REQUEST_ROWS_2021 if has_sub or not has_single else REQUEST_ROWS_2019)
+    layout = "2021" if has_sub or not has_single else "2019"
+    expected = list(REQUEST_ROWS_2021 if layout == "2021" else REQUEST_ROWS_2019)
 
-    # keep rows that are labelled, or unlabelled with exactly 7 value cells
+    # keep rows that are labelled, or unlabelled with exactly one value cell per column
     seq = [r for r in candidates if r.rid is not None or (len(r.values) == width and r.row.numeric)]
     assigned = _align(seq, expected)
 
-    layout = (
-        "2021" if expected is REQUEST_ROWS_2021 or expected == list(REQUEST_ROWS_2021) else "2019"
-    )
     label_cells: dict[str, Row] = {}
     for rid in expected:
         found = assigned.get(rid)
