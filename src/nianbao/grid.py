@@ -240,3 +240,14 @@ def place_cells(
                 anchor_of[(r, c)] = a
         rows.append(row)
     return SpanGrid(rows, anchor_of)
+
+
+def cluster_values(values: list[float], tol: float) -> list[float]:
+    """Sorted representative values (row tops, column edges): a value within ``tol`` of the
+    previous representative joins it."""
+    out: list[float] = []
+    for v in sorted(values):
+        if out and v - out[-1] <= tol:
+            continue
+        out.append(v)
+    return out

@@ -43,7 +43,14 @@ from typing import Any, TypeGuard
 from . import labels as L
 from .document import Cell, Document
 from .errors import BrokenFile, EncryptedPdf, InputTooLarge, OcrUnavailable, ScannedPdf
-from .grid import MAX_SLOTS, DocumentBuilder, GridTooLarge, SpanGrid, strip_invisible
+from .grid import (
+    MAX_SLOTS,
+    DocumentBuilder,
+    GridTooLarge,
+    SpanGrid,
+    cluster_values,
+    strip_invisible,
+)
 from .reader_pdf import _HEADING, _MARGIN, _PAGE_NUMBER  # the same page conventions
 
 __all__ = [
@@ -605,16 +612,6 @@ def _arrange_body(body: list[_VRow | _TLine], unit: float) -> list[_VRow | _TLin
 # --------------------------------------------------------------------------- grids
 
 
-def _cluster(values: list[float], tol: float) -> list[float]:
-    """Sorted representatives; a value within ``tol`` of the previous representative joins it."""
-    out: list[float] = []
-    for v in sorted(values):
-        if out and v - out[-1] <= tol:
-            continue
-        out.append(v)
-    return out
-
-
 def _cell_text(boxes: list[_Box], unit: float) -> str:
     """Boxes of one cell: pieces of one line joined by a space, lines by a line break; a
     number split over two lines is one number again."""
@@ -659,7 +656,7 @@ def _run_grid(run: _Run, unit: float) -> SpanGrid:
     everything = [b for ln in run.header for b in ln.boxes] + [
         b for it in run.body for b in it.boxes
     ]
-    starts = _cluster(
+    starts = cluster_values(
         [b.x0 for r in vrows for b in r.labels if b.x1 <= label_end + 0.5 * unit], 1.5 * unit
     ) or [min(b.x0 for b in everything)]
     n_label = len(starts)

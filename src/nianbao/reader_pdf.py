@@ -30,7 +30,7 @@ from typing import Any
 
 from .document import Cell, Document
 from .errors import BrokenFile, EncryptedPdf, InputTooLarge, ScannedPdf
-from .grid import DocumentBuilder, SpanGrid, strip_invisible
+from .grid import DocumentBuilder, SpanGrid, cluster_values, strip_invisible
 
 __all__ = ["read_pdf", "MAX_PAGES", "PDF_MEDIA_TYPE"]
 
@@ -181,16 +181,6 @@ def _visible(obj: dict[str, Any]) -> bool:
 # --------------------------------------------------------------------------- tables
 
 
-def _cluster(values: list[float], tol: float) -> list[float]:
-    """Sorted representative values; values within ``tol`` of the previous one join it."""
-    out: list[float] = []
-    for v in sorted(values):
-        if out and v - out[-1] <= tol:
-            continue
-        out.append(v)
-    return out
-
-
 def _index(bounds: list[float], v: float) -> int:
     """Index of the boundary nearest to ``v``."""
     i = bisect_right(bounds, v)
@@ -225,8 +215,8 @@ def _find_fragments(page: Any, pno: int, taken: set[int]) -> list[_Frag]:
     frags: list[_Frag] = []
     for table in page.find_tables(settings):
         cells = [tuple(c) for c in table.cells]
-        xs = _cluster([c[0] for c in cells] + [c[2] for c in cells], SNAP)
-        ys = _cluster([c[1] for c in cells] + [c[3] for c in cells], SNAP)
+        xs = cluster_values([c[0] for c in cells] + [c[2] for c in cells], SNAP)
+        ys = cluster_values([c[1] for c in cells] + [c[3] for c in cells], SNAP)
         if len(xs) < 3 or len(ys) < 2:  # one column: a framed box, not a table
             continue
         recs: list[_Rec] = []
@@ -286,7 +276,7 @@ def _continues(a: _Frag, b: _Frag) -> bool:
 
 def _stitch(a: _Frag, b: _Frag) -> _Frag:
     """Append fragment ``b`` to ``a`` on a common set of column boundaries."""
-    xs = _cluster(a.xs + b.xs, STITCH_SNAP)
+    xs = cluster_values(a.xs + b.xs, STITCH_SNAP)
     for frag in (a, b):
         for rec in frag.recs:
             rec.c0 = _index(xs, frag.xs[rec.c0])
@@ -581,7 +571,7 @@ def _aligned_frag(
         first -= 1
     body = range(first, end + 1)
     # label columns: where the labels of the value lines start
-    starts = _cluster(
+    starts = cluster_values(
         [s.x0 for k in body if nums[k] for s in segs[k][: -nums[k]] if s.x1 <= label_end],
         1.5 * size,
     ) or [min(ln.x0 for ln in lines[start : end + 1])]
