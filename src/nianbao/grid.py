@@ -89,21 +89,7 @@ def expand_spans(rows: list[list[tuple[str, int, int]]]) -> SpanGrid:
             n_cols = max(n_cols, c)
     if n_rows * n_cols > MAX_SLOTS:
         raise GridTooLarge(f"table grid exceeds {MAX_SLOTS} slots")
-    grid: list[list[Cell]] = []
-    anchor_of: dict[tuple[int, int], tuple[int, int]] = {}
-    for r in range(n_rows):
-        out: list[Cell] = []
-        for c in range(n_cols):
-            a = taken.get((r, c))
-            if a is None:
-                out.append(Cell("", row=r, col=c))
-            elif a == (r, c):
-                out.append(Cell(anchors[a], row=r, col=c))
-            else:
-                out.append(Cell(anchors[a], row=r, col=c, covered=True))
-                anchor_of[(r, c)] = a
-        grid.append(out)
-    return SpanGrid(grid, anchor_of)
+    return _slots_to_grid(n_rows, n_cols, taken, anchors)
 
 
 def lay_out_table(grid: SpanGrid, offset: int) -> tuple[str, Table]:
@@ -225,6 +211,27 @@ def place_cells(
         for rr in range(r, min(r + max(1, rs), n_rows)):
             for cc in range(c, min(c + max(1, cs), n_cols)):
                 owner.setdefault((rr, cc), (r, c))
+    return _slots_to_grid(n_rows, n_cols, owner, texts)
+
+
+def cluster_values(values: list[float], tol: float) -> list[float]:
+    """Sorted representative values (row tops, column edges): a value within ``tol`` of the
+    previous representative joins it."""
+    out: list[float] = []
+    for v in sorted(values):
+        if out and v - out[-1] <= tol:
+            continue
+        out.append(v)
+    return out
+
+
+def _slots_to_grid(
+    n_rows: int,
+    n_cols: int,
+    owner: dict[tuple[int, int], tuple[int, int]],
+    texts: dict[tuple[int, int], str],
+) -> SpanGrid:
+    """The dense grid: each slot empty, an anchor with its text, or covered by an anchor."""
     rows: list[list[Cell]] = []
     anchor_of: dict[tuple[int, int], tuple[int, int]] = {}
     for r in range(n_rows):
@@ -242,12 +249,13 @@ def place_cells(
     return SpanGrid(rows, anchor_of)
 
 
-def cluster_values(values: list[float], tol: float) -> list[float]:
-    """Sorted representative values (row tops, column edges): a value within ``tol`` of the
-    previous representative joins it."""
-    out: list[float] = []
-    for v in sorted(values):
-        if out and v - out[-1] <= tol:
-            continue
-        out.append(v)
-    return out
+def merge_ranges(spans: list[tuple[float, float]]) -> list[list[float]]:
+    """Unions of overlapping (x0, x1) ranges, left to right (the value columns of a table
+    set without rules)."""
+    bands: list[list[float]] = []
+    for x0, x1 in sorted(spans):
+        if bands and x0 <= bands[-1][1]:
+            bands[-1][1] = max(bands[-1][1], x1)
+        else:
+            bands.append([x0, x1])
+    return bands

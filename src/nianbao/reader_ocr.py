@@ -49,6 +49,7 @@ from .grid import (
     GridTooLarge,
     SpanGrid,
     cluster_values,
+    merge_ranges,
     strip_invisible,
 )
 from .reader_pdf import _HEADING, _MARGIN, _PAGE_NUMBER  # the same page conventions
@@ -646,12 +647,7 @@ def _run_grid(run: _Run, unit: float) -> SpanGrid:
     the numbers stand."""
     vrows = [x for x in run.body if isinstance(x, _VRow)]
     spans = sorted((b.x0 - 0.1 * unit, b.x1 + 0.1 * unit) for r in vrows for b in r.values)
-    bands: list[list[float]] = []
-    for x0, x1 in spans:
-        if bands and x0 <= bands[-1][1]:
-            bands[-1][1] = max(bands[-1][1], x1)
-        else:
-            bands.append([x0, x1])
+    bands = merge_ranges(spans)
     label_end = bands[0][0]
     everything = [b for ln in run.header for b in ln.boxes] + [
         b for it in run.body for b in it.boxes

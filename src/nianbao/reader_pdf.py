@@ -30,7 +30,7 @@ from typing import Any
 
 from .document import Cell, Document
 from .errors import BrokenFile, EncryptedPdf, InputTooLarge, ScannedPdf
-from .grid import DocumentBuilder, SpanGrid, cluster_values, strip_invisible
+from .grid import DocumentBuilder, SpanGrid, cluster_values, merge_ranges, strip_invisible
 
 __all__ = ["read_pdf", "MAX_PAGES", "PDF_MEDIA_TYPE"]
 
@@ -547,12 +547,7 @@ def _aligned_frag(
     spans = sorted(
         (s.x0 - 0.2 * size, s.x1 + 0.2 * size) for k in body if nums[k] for s in segs[k][-nums[k] :]
     )
-    bands: list[list[float]] = []
-    for x0, x1 in spans:
-        if bands and x0 <= bands[-1][1]:
-            bands[-1][1] = max(bands[-1][1], x1)
-        else:
-            bands.append([x0, x1])
+    bands = merge_ranges(spans)
     label_end = bands[0][0]
 
     def label_only(k: int) -> bool:
