@@ -19,6 +19,7 @@ __all__ = [
     "OcrUnavailable",
     "InvalidFigures",
     "ConverterMissing",
+    "CollectUnavailable",
 ]
 
 
@@ -83,3 +84,7 @@ class InvalidFigures(UnusableInput):
 
 class ConverterMissing(NianbaoError):
     """A PDF was asked for but LibreOffice (soffice) is not installed."""
+
+
+class CollectUnavailable(NianbaoError):
+    """``nianbao collect`` needs httpx (the ``[collect]`` extra), which is not installed."""
