@@ -217,7 +217,12 @@ def _add_optional_commands() -> None:
     module imports (their dependencies are extras)."""
     import importlib
 
-    for mod in ("nianbao.cli_write", "nianbao.cli_store", "nianbao.cli_web", "nianbao.cli_collect"):
+    for mod in (
+        "nianbao.cli_write",
+        "nianbao.cli_store",
+        "nianbao.cli_web",
+        "nianbao.cli_collect",
+    ):
         try:
             m = importlib.import_module(mod)
         except ImportError:
