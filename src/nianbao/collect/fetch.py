@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urljoin, urlsplit
 from urllib.robotparser import RobotFileParser
 
@@ -107,6 +107,12 @@ class _Host:
     not_modified: int = 0
 
 
+class Memory(Protocol):
+    def get(self, url: str) -> dict[str, Any] | None: ...
+
+    def update(self, url: str, **fields: Any) -> dict[str, Any]: ...
+
+
 def _httpx() -> Any:
     try:
         import httpx
@@ -135,9 +141,13 @@ class Fetcher:
         self._sleep = sleep
         self._on_request = on_request
         self._hosts: dict[str, _Host] = {}
+        # where robots.txt copies are remembered between runs (the collector's state)
+        self.memory: Memory | None = None
         self._lock = threading.Lock()
         self.client = httpx.Client(
-            headers={"User-Agent": self.options.user_agent, "Accept": "*/*"},
+            # UTF-8 bytes: the agreed User-Agent names the purpose in Chinese (RFC 9110
+            # lets recipients treat such octets as opaque)
+            headers={"User-Agent": self.options.user_agent.encode("utf-8"), "Accept": "*/*"},
             timeout=httpx.Timeout(self.options.timeout),
             follow_redirects=False,
             transport=transport,
@@ -186,10 +196,28 @@ class Fetcher:
         return h.robots.can_fetch(ROBOTS_AGENT, url)
 
     def _read_robots(self, url: str, h: _Host) -> None:
+        """Read the host's robots.txt (conditionally, when ``memory`` keeps the last
+        copy); redirects followed as for any fetch; a 4xx means no rules."""
+        from .pages import decode_page
+
         robots_url = urljoin(host_of(url) + "/", "/robots.txt")
+        prev = self.memory.get(robots_url) if self.memory is not None else None
+        headers: dict[str, str] = {}
+        if prev and prev.get("text") is not None:
+            if prev.get("etag"):
+                headers["If-None-Match"] = str(prev["etag"])
+            if prev.get("last_modified"):
+                headers["If-Modified-Since"] = str(prev["last_modified"])
         parser = RobotFileParser(robots_url)
+        current, host = robots_url, h
         try:
-            res = self._request(robots_url, {}, h, limit=512 * 1024)
+            for _hop in range(self.options.max_redirects + 1):
+                res = self._request(current, headers, host, limit=512 * 1024)
+                target = res.headers.get("location")
+                if res.status not in (301, 302, 303, 307, 308) or not target:
+                    break
+                current = urljoin(current, target)
+                host, headers = self.host(current), {}
         except HostStopped:
             raise
         except FetchFailed as exc:
@@ -199,12 +227,22 @@ class Fetcher:
                 h.robots_error = f"无法读取 robots.txt（{exc.reason}），按规定不访问该网站"
                 return
         else:
-            if res.status == 200 and res.content is not None:
-                from .pages import decode_page
-
-                parser.parse(decode_page(res.content).splitlines())
-            else:
-                parser.parse([])
+            text = ""
+            if res.status == 304 and prev is not None:
+                text = str(prev.get("text") or "")
+            elif res.status == 200 and res.content is not None:
+                text = decode_page(res.content)
+                if self.memory is not None:
+                    self.memory.update(
+                        robots_url,
+                        role="robots",
+                        text=text,
+                        etag=res.headers.get("etag"),
+                        last_modified=res.headers.get("last-modified"),
+                        fetched_at=res.fetched_at,
+                        checked_at=res.fetched_at,
+                    )
+            parser.parse(text.splitlines())
         parser.modified()
         h.robots = parser
 

@@ -219,6 +219,8 @@ class Collector:
         self.state = CollectState(self.out)
         self.fetcher = fetcher or Fetcher(options.fetch)
         self._own_fetcher = fetcher is None
+        if self.fetcher.memory is None:
+            self.fetcher.memory = self.state
         self._on_event = on_event
         self._lock = threading.Lock()
         self._seen_entries: set[str] = set()
