@@ -683,8 +683,23 @@ def test_ingest_carries_url_and_page_date(runs: Runs, tmp_path: Path) -> None:
                 key=lambda r: r.id,
             )
             assert newest.meta["source"] == a.url(CHANGED_PATH)
+            docx_id = docx.id
     finally:
         engine.dispose()
+    # the web app shows where a collected report came from
+    if importlib.util.find_spec("fastapi") is None:
+        return
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from fastapi.testclient import TestClient
+
+    from nianbao.web.app import create_app
+
+    with TestClient(create_app(str(tmp_path / "collect.db"))) as client:
+        html = client.get(f"/reports/{docx_id}").text
+    assert "来源网址" in html and f'href="{a.url("/files/" + quote(DOCX_NAME))}"' in html
 
 
 # ---------------------------------------------------------------------- pure helpers
