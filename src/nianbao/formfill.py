@@ -1,0 +1,284 @@
+"""Merge the form-driven reading (:mod:`form`) into an extraction, and say what it could not
+read.
+
+The layout-specific extraction in :mod:`extract` stays the first, exact path; the form reading
+fills what it left empty: rows it did not find, cells it left null while the text shows a
+value there, sections whose headings stand in mid-line. A row is taken from the form reading
+when that reading has more cells with a value. Every cell the product could not read gets an
+R-UNREAD finding (the tool's limit, never the document's); values split by arithmetic get
+R-DIGITS-SPLIT; a text that stops inside a table or section gets one R-TEXT-TRUNCATED, and the
+rows beyond the end are recorded so that no "missing" finding is raised for them.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from typing import Any
+
+from .document import Cell, Document
+from .form import FormReading, FormRow, FormTable, find_headings, read_form
+from .normalize import key
+from .report import Report
+from .schema import COLUMNS, REVIEW_IDS, SECTION_KEYS, label_of
+
+__all__ = ["fill_from_form", "inline_sections"]
+
+_YUAN = re.compile(r"(?<!万)元")
+_SECTION_NAMES = {"s2": "二", "s3": "三", "s4": "四"}
+_TABLE_NAMES = {"s2": "表二", "s3": "表三", "s4": "表四"}
+_TABLE_PREFIX = {"s2": ("active.", "active2019."), "s3": ("requests.",), "s4": ("reviews.",)}
+
+
+def inline_sections(doc: Document, report: Report, reading: FormReading) -> list[str]:
+    """Sections whose heading the block reader did not see (a heading in mid-line): marked
+    present, with the text up to the next heading. Returns the sections added."""
+    heads = reading.headings
+    added: list[str] = []
+    present = {k for k in SECTION_KEYS if report.sections[k].present}
+    if len(present) == len(SECTION_KEYS):
+        return added
+    ordered = sorted(heads.values(), key=lambda h: h.start)
+    for i, h in enumerate(ordered):
+        if h.section in present:
+            continue
+        end = ordered[i + 1].start if i + 1 < len(ordered) else len(doc.text)
+        sec = report.sections[h.section]
+        sec.present = True
+        sec.heading = h.text
+        sec.start = h.start
+        body = doc.text[h.end : end].strip()
+        if not sec.text:
+            sec.text = body
+        added.append(h.section)
+    # order: by position in the text among all present sections
+    starts: dict[str, int] = {
+        k: (report.sections[k].start or 0)
+        for k in SECTION_KEYS
+        if report.sections[k].present
+    }
+    for n, k in enumerate(sorted(starts, key=lambda x: starts[x]), 1):
+        report.sections[k].order = n
+    return added
+
+
+class _CellIndex:
+    """Grid cells of the document by their offsets in the text, to give a value read from
+    the text its cell (table, row, column, page, box)."""
+
+    def __init__(self, doc: Document) -> None:
+        cells = [
+            c for t in doc.tables for row in t.rows for c in row if not c.covered and c.start >= 0
+        ]
+        cells.sort(key=lambda c: c.start)
+        self.cells = cells
+        self.starts = [c.start for c in cells]
+
+    def at(self, start: int, end: int) -> Cell | None:
+        i = bisect_right(self.starts, start) - 1
+        if i >= 0:
+            c = self.cells[i]
+            if c.start <= start and end <= c.end:
+                return c
+        return None
+
+
+def _row_values(report: Report, ids: tuple[str, ...] | list[str]) -> int:
+    return sum(1 for i in ids if i in report.values and report.values[i].value is not None)
+
+
+def fill_from_form(ctx: Any, heads_found: int) -> dict[str, str | None]:
+    """Read the document by the form and merge it into ``ctx.report``. Returns the layouts
+    read for section 二 and 三 ({"s2": "2021"|"2019"|None, "s3": …})."""
+    doc: Document = ctx.doc
+    report: Report = ctx.report
+    reading = read_form(doc.text, find_headings(doc.text))
+    added = inline_sections(doc, report, reading)
+    if added:
+        report.layout["inline_headings"] = added
+    index = _CellIndex(doc)
+    unread: list[str] = []
+    layouts: dict[str, str | None] = {"s2": None, "s3": None}
+    labels_seen: dict[str, list[str]] = {}
+    for key_, table in reading.tables.items():
+        labels_seen[key_] = table.labels_found
+        if key_ in layouts:
+            layouts[key_] = table.layout
+        for row in table.rows:
+            ids = [c.id for c in row.cells]
+            have = _row_values(report, ids)
+            got = sum(1 for c in row.cells if c.status not in ("blank", "unread"))
+            present = any(i in report.values for i in ids)
+            take = got > have or (not present and row.how in ("blank", "read"))
+            if take:
+                _put_row(ctx, index, key_, row, table.rows.index(row))
+                _say(ctx, key_, row)
+            if row.how == "unread" and have < len(ids):
+                if not present or have == 0:
+                    unread += ids
+                    _unread(ctx, key_, row, ids)
+    _truncation(ctx, reading)
+    if unread:
+        report.layout["unread"] = sorted(set(report.layout.get("unread", [])) | set(unread))
+    report.layout["labels_seen"] = labels_seen
+    return layouts
+
+
+def _put_row(ctx: Any, index: _CellIndex, key_: str, row: FormRow, row_no: int) -> None:
+    for n, c in enumerate(row.cells):
+        if c.status == "unread":
+            continue
+        if c.status == "blank" or c.start < 0:
+            cell = Cell("", -1, -1, row=row_no, col=n)
+        else:
+            grid = index.at(c.start, c.end)
+            if grid is not None and (grid.start, grid.end) == (c.start, c.end):
+                cell = grid
+            else:
+                cell = Cell(
+                    c.text,
+                    c.start,
+                    c.end,
+                    row=grid.row if grid else row_no,
+                    col=grid.col if grid else n,
+                    page=grid.page if grid else None,
+                    bbox=grid.bbox if grid else None,
+                )
+                if grid is not None:
+                    ctx.cell_table[id(cell)] = ctx.cell_table.get(id(grid))
+        ctx.put(c.id, cell, key_, row.label.strip() or None)
+    if key_ == "s2":
+        fee = ctx.report.values.get("active.fees")
+        if fee is not None and any(c.id == "active.fees" for c in row.cells):
+            if fee.raw and isinstance(fee.value, (int, float)) and _YUAN.search(fee.raw):
+                fee.value = fee.value / 10000
+                ctx.report.layout["fee_unit"] = "元"
+    if key_ == "s4":
+        ctx.report.layout.pop("reviews_unmapped", None)
+        ctx.findings[:] = [
+            f
+            for f in ctx.findings
+            if not (f.rule == "R-CELL-COUNT" and set(f.cells) == set(REVIEW_IDS))
+        ]
+    elif row.cells:
+        ids = {c.id for c in row.cells}
+        ctx.findings[:] = [
+            f for f in ctx.findings if not (f.rule == "R-CELL-COUNT" and set(f.cells) <= ids)
+        ]
+
+
+def _row_name(key_: str, row: FormRow) -> str:
+    if key_ == "s4":
+        return "表四数据行"
+    label = key(row.label) if row.label else ""
+    return f"{_TABLE_NAMES[key_]}「{label or row.rid}」行"
+
+
+def _say(ctx: Any, key_: str, row: FormRow) -> None:
+    ids = [c.id for c in row.cells]
+    reading = "、".join(
+        f"{label_of(c.id).split('」')[-1] or c.id}={c.text or '（空）'}" for c in row.cells
+    )
+    if row.how == "split":
+        ctx.finding(
+            "R-DIGITS-SPLIT",
+            "warning",
+            [c.id for c in row.cells if c.status == "split"] or ids,
+            f"{_row_name(key_, row)}的数字连在一起（「{row.shown}」），没有分隔符；"
+            f"已按表格的勾稽关系拆分为：{reading}。这是推断出的读法，请对照原件核对。",
+            actual=row.shown,
+            evidence=[c.text for c in row.cells],
+        )
+    elif row.how == "placed":
+        ctx.finding(
+            "R-CELL-COUNT",
+            "warning",
+            ids,
+            f"{_row_name(key_, row)}只显示 {sum(1 for c in row.cells if c.text)} 个数值"
+            f"（「{row.shown}」，应有 {len(ids)} 个单元格），分隔符无法确定空白单元格的位置；"
+            f"已按合计关系确定各数值所在列：{reading}。这是推断出的读法，请对照原件核对。",
+            expected=len(ids),
+            actual=row.shown,
+        )
+
+
+def _unread(ctx: Any, key_: str, row: FormRow, ids: list[str]) -> None:
+    line = ctx.doc.line_of(row.label_start) if row.label_start >= 0 else None
+    where = f"（第 {line} 行附近）" if line else ""
+    if row.candidates:
+        shown = "；".join(
+            " ".join(x if x is not None else "空" for x, _, _ in cand)
+            for cand in row.candidates[:5]
+        )
+        more = (
+            f"等 {len(row.candidates)} 种"
+            if len(row.candidates) > 5
+            else f"{len(row.candidates)} 种"
+        )
+        ctx.finding(
+            "R-DIGITS-SPLIT",
+            "warning",
+            ids,
+            f"{_row_name(key_, row)}{where}的数值「{row.shown}」无法唯一地对应到各单元格："
+            f"符合表格勾稽关系的读法有{more}（{shown}）。本工具未能读取该行，未作猜测，请对照原件。",
+            actual=row.shown,
+            evidence=[[x for x, _, _ in cand] for cand in row.candidates[:20]],
+        )
+    ctx.finding(
+        "R-UNREAD",
+        "warning",
+        ids,
+        f"未能读取{_row_name(key_, row)}{where}的数值"
+        + (f"（文本中为「{row.shown}」）" if row.shown else "")
+        + "。这是本工具的读取局限，不代表报告缺少该行，请对照原件核对。",
+        actual=row.shown or None,
+    )
+
+
+def _truncation(ctx: Any, reading: FormReading) -> None:
+    """The text stops inside a table (or a section before 六): say so once, and record what
+    lies beyond the end so that nothing there is called missing."""
+    report: Report = ctx.report
+    doc: Document = ctx.doc
+    inside: FormTable | None = None
+    for k in ("s2", "s3", "s4"):
+        t = reading.tables.get(k)
+        if t is not None and t.ends_inside:
+            inside = t
+    present = [k for k in SECTION_KEYS if report.sections[k].present]
+    last = present[-1] if present else None
+    tail = doc.text.rstrip()[-200:]
+    ends_mid = bool(tail) and not tail.endswith(("。", "！", "？", "”", "日", "）", ")", "!", "?"))
+    if inside is None and not (
+        last and last != "s6" and ends_mid and last in ("s1", "s2", "s3", "s4", "s5")
+    ):
+        return
+    sec = inside.key if inside is not None else last
+    assert sec is not None
+    cells: list[str] = []
+    if inside is not None:
+        if inside.key == "s3":
+            cells += [f"requests.{r}.{c}" for r in inside.missing_after for c in COLUMNS]
+            cells += [c.id for row in inside.rows for c in row.cells if c.status == "unread"]
+        elif inside.key == "s2":
+            cells += [f"active.{r}" for r in inside.missing_after]
+        else:
+            cells += list(REVIEW_IDS)
+    order = list(SECTION_KEYS)
+    after = order[order.index(sec) + 1 :] if sec in order else []
+    for s in after:
+        if not report.sections[s].present:
+            cells.append(f"sections.{s}")
+    cut_line = doc.line_of(len(doc.text.rstrip()))
+    name = _SECTION_NAMES.get(sec, {"s1": "一", "s5": "五", "s6": "六"}.get(sec, ""))
+    ctx.finding(
+        "R-TEXT-TRUNCATED",
+        "warning",
+        cells,
+        f"文本在第{name}部分"
+        + (f"的{_TABLE_NAMES[inside.key]}中" if inside is not None else "中")
+        + f"（第 {cut_line} 行）中断，之后的内容不在本文本中（可能是摘录或复制不完整）。"
+        "本工具只读取了已有部分，对中断之后的表格、行和章节不作“缺少”判断。",
+        evidence=tail[-80:],
+    )
+    report.layout["truncated"] = {"section": sec, "cells": cells}
