@@ -7,6 +7,10 @@
 Formats: text reports (.txt/.md), PDFs, and column-aligned text made from the PDFs with
 `pdftotext -layout` when poppler is installed. Every gold id counts once; a blank id must
 come back as null.
+
+A second section reports the layout fuzzer (tests/shapes.py, issue 10): per shape, the table
+cells right / total over every gold rendered once (seed 0). It has no floors yet; the full
+measurement is `python -m tests.shapes_eval`.
 """
 
 from __future__ import annotations
@@ -70,6 +74,24 @@ def evaluate() -> dict[str, dict[str, float | int]]:
     return report
 
 
+def evaluate_shapes(seed: int = 0, n: int = 1) -> dict[str, dict[str, float | int]]:
+    """Per shape of the layout fuzzer: table cells right / total (no floors)."""
+    from .shapes_eval import evaluate as evaluate_fuzzer
+
+    out: dict[str, dict[str, float | int]] = {}
+    for shape, t in evaluate_fuzzer(seed, n).items():
+        out[shape] = {
+            "renderings": t.runs,
+            "cells": t.cells,
+            "right": t.right,
+            "silent": t.silent,
+            "false_missing": t.false_missing,
+            "refused": t.refused,
+            "accuracy": round(t.right / t.cells, 6) if t.cells else 0.0,
+        }
+    return out
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--update", action="store_true")
@@ -81,6 +103,19 @@ def main() -> int:
         print(
             f"{fmt:<12} {r['documents']:>5} {r['fully_right']:>12} {r['matched']:>7}/{r['ids']:<6} {100 * r['accuracy']:>8.2f}%"
         )
+    shapes = evaluate_shapes()
+    if shapes:
+        print()
+        print(
+            f"{'shape':<14} {'docs':>5} {'cells right':>16} {'accuracy':>9} {'silent':>7} "
+            f"{'false-miss':>10} {'refused':>8}"
+        )
+        for shape, r in shapes.items():
+            print(
+                f"{shape:<14} {r['renderings']:>5} {r['right']:>8}/{r['cells']:<7} "
+                f"{100 * r['accuracy']:>8.2f}% {r['silent']:>7} {r['false_missing']:>10} "
+                f"{r['refused']:>8}"
+            )
     if a.update:
         old = json.loads(BASELINE.read_text()) if BASELINE.exists() else {"floors": {}}
         floors = {fmt: r["accuracy"] for fmt, r in rep.items()}

@@ -1,0 +1,812 @@
+"""Layout fuzzer (issue 10): every gold file rendered in the shapes real copies take.
+
+Each gold is turned into a :class:`~nianbao.report.Report` (``Report.from_flat``), laid out
+by the writer (``writer._blocks``: title / heading / para / table / right blocks, tables as
+``GridTable`` s) and printed here in one of ``SHAPES``, with seeded random variation:
+
+* ``pipe-bare``     — pipe rows without a leading pipe (``规章 | 0 | 0 | 0 |``), section 三's
+  group and row label in one line, blank cells ``|  |``, random spaces around pipes, the
+  trailing pipe dropped on some rows (never when the last cell is blank);
+* ``cell-pipe``     — one cell per line ending in `` |``, rows separated by lines of pipes;
+* ``cell-blank``    — one cell per line, cells separated by a blank line, values indented; a
+  blank cell is an empty line;
+* ``cell-bar``      — one cell per line with a line ``|`` between cells;
+* ``broken-labels`` — one of the three cell shapes with labels broken over lines in a cell;
+* ``flat``          — the page on one line: labels followed at once by their digits, values
+  run together, blank cells vanish (``flat-spaced``: values separated by single spaces);
+* ``chrome``        — any base shape with web-page chrome before it (and a 发布时间);
+* ``no-title``      — no title line; agency and year only in the opening sentence or the
+  contact line;
+* ``truncated``     — any base shape cut at a random point after section 二 starts;
+* ``units``         — units and signs in cells (``3件``, ``812.5万元``, ``52300元``, ``+5``),
+  ``/`` and ``—`` for blanks, and one table printed with every value cell empty.
+
+:func:`render_shape` returns a :class:`Rendering`: the text, the expected flat gold (updated
+for the chrome date, the removed title and the blanked table), the ids that cannot be
+recovered from the text by construction, and for ``truncated`` the cut offset and the ids that
+stand after it. Nothing here touches the parser; ``tests/shapes_eval.py`` scores it.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import lru_cache
+from itertools import product
+from pathlib import Path
+from typing import Any
+
+from nianbao.report import Report
+from nianbao.schema import REQUEST_ROWS_2021, RESULT_ROWS_2019
+from nianbao.writer import GridCell, GridTable, _blocks, layout_of, title_of
+
+SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"
+TABLES: tuple[str, ...] = ("active.", "active2019.", "requests.", "reviews.")
+META_KEYS: tuple[str, ...] = ("meta.agency", "meta.year", "meta.format", "meta.published")
+
+CELL_SHAPES: tuple[str, ...] = ("cell-pipe", "cell-blank", "cell-bar")
+BASE_SHAPES: tuple[str, ...] = ("pipe-bare",) + CELL_SHAPES + ("flat", "flat-spaced")
+SHAPES: tuple[str, ...] = (
+    "pipe-bare",
+    "cell-pipe",
+    "cell-blank",
+    "cell-bar",
+    "broken-labels",
+    "flat",
+    "flat-spaced",
+    "chrome",
+    "no-title",
+    "truncated",
+    "units",
+)
+
+
+# ---------------------------------------------------------------------- golds
+def gold_files() -> list[Path]:
+    """Every gold file of the shared samples (top level, then peer)."""
+    if not SAMPLES.is_dir():
+        return []
+    return sorted(SAMPLES.glob("*.gold.json")) + sorted((SAMPLES / "peer").glob("*.gold.json"))
+
+
+def gold_stem(path: Path) -> str:
+    return path.name[: -len(".gold.json")]
+
+
+def load_gold(path: Path) -> dict[str, Any]:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+# ---------------------------------------------------------------------- result
+@dataclass
+class Rendering:
+    """One gold printed in one shape."""
+
+    gold: str  # gold stem
+    shape: str
+    seed: int
+    base: str  # the base layout used (pipe-bare, cell-*, flat, flat-spaced)
+    text: str
+    expected: dict[str, Any]  # flat gold: meta.* and table ids, "blank" lists blank ids
+    unrecoverable: set[str] = field(default_factory=set)  # ids the text cannot give back
+    after_cut: set[str] = field(default_factory=set)  # table ids after the truncation cut
+    cut: int | None = None  # char offset of the cut in the untruncated text
+    variants: list[str] = field(default_factory=list)  # what was applied, for messages
+
+    @property
+    def data(self) -> bytes:
+        return self.text.encode("utf-8")
+
+    @property
+    def name(self) -> str:
+        return f"{self.gold}-{self.shape}-{self.seed}.txt"
+
+    def expected_value(self, key: str) -> Any:
+        """The expected value of an id (blank ids are None)."""
+        if key in set(self.expected.get("blank", [])):
+            return None
+        return self.expected.get(key)
+
+    def table_ids(self) -> list[str]:
+        return [k for k in self.expected if k.startswith(TABLES)]
+
+    def meta_ids(self) -> list[str]:
+        return [k for k in META_KEYS if k in self.expected and k not in self.unrecoverable]
+
+
+# ---------------------------------------------------------------------- text builder
+class _Out:
+    """Text under construction that remembers where every value cell stands."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.n = 0
+        self.pos: dict[str, tuple[int, int]] = {}  # id -> (start, end) of its printed text
+        self.marks: dict[str, int] = {}
+        self.sources: list[tuple[str, int, int]] = []  # (meta key, start, end)
+
+    def add(self, s: str) -> None:
+        self.parts.append(s)
+        self.n += len(s)
+
+    def value(self, fid: str | None, s: str) -> None:
+        start = self.n
+        self.add(s)
+        if fid is not None:
+            self.pos[fid] = (start, self.n)
+
+    def source(self, keys: tuple[str, ...], s: str) -> None:
+        start = self.n
+        self.add(s)
+        for k in keys:
+            self.sources.append((k, start, self.n))
+
+    def mark(self, key: str) -> None:
+        self.marks.setdefault(key, self.n)
+
+    def text(self) -> str:
+        return "".join(self.parts)
+
+
+@dataclass
+class _Ctx:
+    rng: random.Random
+    shape: str
+    base: str
+    break_labels: bool = False
+    units: bool = False
+    blanked: set[str] = field(default_factory=set)  # ids of the table printed empty
+    flat_rows: list[tuple[str, list[tuple[str, str]]]] = field(default_factory=list)
+    variants: list[str] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------------- cell texts
+_ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]）|\d+[.、．])")
+
+
+def _break_label(text: str, rng: random.Random) -> str:
+    """A label broken over lines inside its cell (``本年新`` / ``制作数量``); the ordinal
+    prefix (一、 （三） 1.) is never split."""
+    m = _ORDINAL.match(text)
+    lo = (m.end() if m else 0) + 2  # every piece holds at least two characters
+    if len(text) - lo < 2:
+        return text
+    if len(text) >= 4 and rng.random() < 0.08 and len(text) <= 12:
+        return "\n".join(text)  # stacked, one character per line
+    n_breaks = 1 if len(text) < 14 else rng.choice((1, 2, 3))
+    cuts = sorted(rng.sample(range(lo, len(text) - 1), min(n_breaks, len(text) - 1 - lo)))
+    if any(b - a < 2 for a, b in zip(cuts, cuts[1:])):
+        cuts = cuts[:1]
+    pieces = [text[a:b] for a, b in zip([0] + cuts, cuts + [len(text)])]
+    if any(p.strip() == "" or re.fullmatch(r"[\d.．、]+", p) for p in pieces):
+        return text
+    return "\n".join(pieces)
+
+
+def _label_text(cell: GridCell, ctx: _Ctx) -> str:
+    text = cell.text
+    if ctx.break_labels and text and ctx.rng.random() < 0.5:
+        return _break_label(text, ctx.rng)
+    return text
+
+
+def _fee_text(raw: str, rng: random.Random) -> str:
+    """The fee cell with a unit: ``812.5万元``, or ``52300元`` when it is a whole number of 元."""
+    yuan = Decimal(raw) * 10000
+    if yuan == yuan.to_integral_value() and rng.random() < 0.5:
+        return f"{int(yuan)}元"
+    return f"{raw}万元"
+
+
+def _value_text(cell: GridCell, ctx: _Ctx) -> str:
+    fid = cell.field_id or ""
+    raw = "" if fid in ctx.blanked else cell.text
+    if not ctx.units or fid in ctx.blanked:
+        return raw
+    rng = ctx.rng
+    if raw == "":
+        return rng.choice(("/", "—", "/", "—", ""))
+    if fid in ("active.fees", "active2019.procurement.amount"):
+        return _fee_text(raw, rng) if fid == "active.fees" and rng.random() < 0.7 else raw
+    if fid.endswith(".items_delta"):
+        return f"+{raw}" if not raw.startswith("-") and raw != "0" and rng.random() < 0.7 else raw
+    if rng.random() < 0.3:
+        return f"{raw}件"
+    return raw
+
+
+def _write_cell(out: _Out, cell: GridCell | None, ctx: _Ctx, indent: str = "") -> str:
+    """Write one cell's text; returns it (for callers that decide separators after it)."""
+    if cell is None:
+        out.add("")
+        return ""
+    if cell.kind == "value":
+        text = _value_text(cell, ctx)
+        out.value(cell.field_id, (indent + text) if text else "")
+        return text
+    text = _label_text(cell, ctx)
+    out.add(text)
+    return text
+
+
+# ---------------------------------------------------------------------- row views
+def _rows(table: GridTable, mode: str) -> list[list[GridCell | None]]:
+    """Rows of a table: ``anchors`` (covered slots left out, as HTML prints them), ``word``
+    (one entry per Word cell, vertically covered slots empty) or ``tab`` (every slot; a
+    horizontal span leaves empty cells, except section 三's label columns)."""
+    if mode == "anchors":
+        return [list(table.anchors(r)) for r in range(table.n_rows)]
+    if mode == "word":
+        return table.word_rows()
+    grid = table.owner_grid()
+    out: list[list[GridCell | None]] = []
+    for r, row in enumerate(grid):
+        cells: list[GridCell | None] = []
+        k = 0
+        while k < table.n_cols:
+            owner = row[k]
+            first: GridCell | None = owner if owner.row == r else None
+            collapse = table.key == "s3" and owner.col < 3
+            cells += [first] if collapse else [first] + [None] * (owner.colspan - 1)
+            k += owner.colspan
+        out.append(cells)
+    return out
+
+
+# ---------------------------------------------------------------------- base shapes
+def _pipe(rng: random.Random) -> str:
+    return " " * rng.choice((0, 1, 1, 1, 2)) + "|" + " " * rng.choice((0, 1, 1, 1, 2))
+
+
+def _table_pipe_bare(out: _Out, table: GridTable, ctx: _Ctx) -> None:
+    rng = ctx.rng
+    mode = rng.choice(("tab", "word", "anchors"))
+    ctx.variants.append(f"{table.key}:{mode}")
+    for row in _rows(table, mode):
+        if not row:
+            continue
+        last_blank = False
+        for i, cell in enumerate(row):
+            if i:
+                out.add(_pipe(rng))
+            text = _write_cell(out, cell, ctx)
+            if text == "":
+                out.add(rng.choice((" ", "  ")))  # a blank cell: |  |
+            last_blank = text == ""
+            if "\n" in text:
+                raise AssertionError("pipe rows hold no line breaks")
+        if last_blank or rng.random() < 0.7:
+            out.add(" |" if rng.random() < 0.8 else "|")
+        out.add("\n")
+
+
+def _table_cell_pipe(out: _Out, table: GridTable, ctx: _Ctx) -> None:
+    rng = ctx.rng
+    mode = rng.choice(("anchors", "word"))
+    ctx.variants.append(f"{table.key}:{mode}")
+    for row in _rows(table, mode):
+        out.add("|" * rng.randint(2, 9) + "\n")
+        for cell in row:
+            _write_cell(out, cell, ctx)
+            out.add(" |\n")
+    out.add("|" * rng.randint(2, 9) + "\n")
+
+
+def _table_cell_blank(out: _Out, table: GridTable, ctx: _Ctx) -> None:
+    rng = ctx.rng
+    indent = rng.choice(("  ", "  ", "    ", " ", "\u3000"))
+    first = True
+    for row in _rows(table, "anchors"):
+        for cell in row:
+            if not first:
+                out.add("\n")  # the blank line between two cells
+            first = False
+            _write_cell(out, cell, ctx, indent=indent)
+            out.add("\n")
+
+
+def _table_cell_bar(out: _Out, table: GridTable, ctx: _Ctx) -> None:
+    rng = ctx.rng
+    if rng.random() < 0.5:
+        out.add("|\n")
+    first = True
+    for row in _rows(table, "anchors"):
+        for cell in row:
+            if not first:
+                out.add("|\n")
+            first = False
+            _write_cell(out, cell, ctx)
+            out.add("\n")
+    if rng.random() < 0.5:
+        out.add("|\n")
+
+
+def _table_flat(out: _Out, table: GridTable, ctx: _Ctx, spaced: bool) -> None:
+    """A table whose cells ran together: labels followed at once by their digits."""
+    rng = ctx.rng
+    label_join = rng.choice(("", " "))
+    after_label = rng.choice(("", " ")) if spaced else ""
+    value_join = " " if spaced else ""
+    after_values = rng.choice(("", " "))
+    prev: str | None = None  # kind of the previous printed cell
+    for row in _rows(table, "anchors"):
+        printed: list[tuple[str, str]] = []
+        for cell in row:
+            if cell.kind == "value":
+                text = _value_text(cell, ctx)
+                if text == "":  # a blank cell vanishes; it stands where it would be
+                    out.value(cell.field_id, "")
+                    printed.append((cell.field_id or "", ""))
+                    continue
+                sep = {"label": after_label, "value": value_join, None: ""}[prev]
+                out.add(sep)
+                out.value(cell.field_id, text)
+                printed.append((cell.field_id or "", text))
+                prev = "value"
+            else:
+                sep = {"label": label_join, "value": after_values, None: ""}[prev]
+                out.add(sep)
+                out.add(cell.text)
+                prev = "label"
+        if printed:
+            ctx.flat_rows.append((table.key, printed))
+
+
+# ---------------------------------------------------------------------- chrome
+_TOWNS = ("石门镇", "青岚镇", "云溪乡", "白沙街道", "柳塘镇")
+_SOURCES = ("来源：县政府办公室", "来源：本网", "信息来源：政务公开办", "来源：区政务服务中心")
+
+
+def _chrome_lines(rng: random.Random, title: str, year: int | None) -> tuple[list, str | None]:
+    """Page chrome before a report: ([(kind, line)], published date or None)."""
+    y = (year or 2023) + 1
+    month, day = rng.randint(1, 3), rng.randint(1, 28)
+    published = f"{y:04d}-{month:02d}-{day:02d}" if rng.random() < 0.75 else None
+    crawler: list[str] = []
+    if rng.random() < 0.7:
+        crawler.append(rng.choice(("标题: ", "标题：", "文章标题：")) + title)
+    if published:
+        hh, mm = rng.randint(8, 18), rng.randint(0, 59)
+        crawler.append(
+            rng.choice(
+                (
+                    f"发布时间: {published} {hh:02d}:{mm:02d}",
+                    f"发布时间：{published}",
+                    f"发布日期：{y}年{month:02d}月{day:02d}日",
+                    f"发布时间：{y}-{month}-{day} {hh:02d}:{mm:02d}:00",
+                )
+            )
+        )
+    if rng.random() < 0.6:
+        crawler.append(
+            f"原文链接: https://www.qinglan.gov.cn/art/{y}/{month}/{day}/art_{rng.randint(1000, 99999)}.html"
+        )
+    if rng.random() < 0.5:
+        crawler.append(rng.choice(_SOURCES))
+    nav: list[str] = []
+    if rng.random() < 0.6:
+        nav.append(
+            rng.choice(("关怀版", "无障碍", "长者模式", "关怀版 | 无障碍", "无障碍浏览 长者模式"))
+        )
+    if rng.random() < 0.8:
+        town = rng.choice(_TOWNS)
+        nav.append(
+            rng.choice(
+                (
+                    f"您当前所在位置：首页>乡镇>{town}>政府信息公开>年度报告",
+                    "当前位置：首页>政府信息公开>年报",
+                    "当前位置：首页 > 政务公开 > 政府信息公开年报",
+                    f"您现在的位置：首页>>信息公开>>{town}",
+                )
+            )
+        )
+    share: list[str] = []
+    for line in (
+        "分享到：微信 微博",
+        "【字体：大 中 小】",
+        "打印本页 关闭窗口",
+        f"浏览次数：{rng.randint(12, 9999)}",
+    ):
+        if rng.random() < 0.45:
+            share.append(line)
+    lines = [("crawler", s) for s in crawler] + [("nav", s) for s in nav + share]
+    head = [x for x in lines if x[0] == "crawler"]
+    rest = [x for x in lines if x[0] != "crawler"]
+    rng.shuffle(rest)
+    return head + rest, published
+
+
+# ---------------------------------------------------------------------- no title
+def _no_title_blocks(blocks: list, report: Report, rng: random.Random) -> tuple[list, str]:
+    """Blocks without the title; agency and year only in an opening sentence or the contact
+    line. Returns (blocks, variant)."""
+    from nianbao.writer import _Block
+
+    agency = report.meta.get("agency") or ""
+    year = report.meta.get("year")
+    variant = rng.choice(("opening", "compiled", "contact")) if agency else "opening"
+    out: list = []
+    for b in blocks:
+        if b.kind == "title":
+            continue
+        if b.kind == "para" and b.text.startswith("本报告根据"):
+            if variant == "opening":
+                who = agency or ""
+                out.append(
+                    _Block(
+                        "para",
+                        "根据《中华人民共和国政府信息公开条例》和上级有关工作要求，"
+                        f"{who}特此编制{year}年度政府信息公开工作年度报告。",
+                    )
+                )
+                continue
+            if variant == "compiled":
+                out.append(
+                    _Block(
+                        "para",
+                        f"本报告由{agency}根据《中华人民共和国政府信息公开条例》要求编制。",
+                    )
+                )
+                continue
+        if b.kind == "para" and agency and agency in b.text:
+            b = _Block("para", b.text.replace(agency, "本机关"))
+        if b.kind == "right" and variant == "contact" and b.text == agency:
+            continue
+        out.append(b)
+    if variant == "contact":
+        contact = _Block(
+            "para",
+            f"如对本报告有任何疑问，请与{agency}联系（地址：青岚路1号，电话：0951-5550123）。",
+        )
+        i = next((i for i, b in enumerate(out) if b.kind == "right"), len(out))
+        out.insert(i, contact)
+    return out, variant
+
+
+# ---------------------------------------------------------------------- document
+def _meta_sources(b: Any, report: Report) -> tuple[str, ...]:
+    """Which meta fields a block states (for truncation: is it still in the text?)."""
+    agency = report.meta.get("agency") or ""
+    year = report.meta.get("year")
+    keys: list[str] = []
+    text = b.text or ""
+    if agency and agency in text and b.kind in ("title", "para", "right"):
+        keys.append("meta.agency")
+    if year and f"{year}年" in text and b.kind in ("title", "para"):
+        keys.append("meta.year")
+    pub = report.meta.get("published")
+    if b.kind == "right" and pub and re.match(r"\d{4}年\d{1,2}月\d{1,2}日", text):
+        keys.append("meta.published")
+    return tuple(keys)
+
+
+def _write_doc(out: _Out, blocks: list, report: Report, ctx: _Ctx) -> None:
+    base = ctx.base
+    rng = ctx.rng
+    flat = base in ("flat", "flat-spaced")
+    first = True
+    for b in blocks:
+        if flat:
+            if not first:
+                out.add(rng.choice(("", " ", " ")))
+        elif not first:
+            if base == "cell-blank":
+                out.add("\n")
+            elif rng.random() < 0.4:
+                out.add("\n")
+        first = False
+        if b.kind == "heading":
+            key = next((k for k, v in _HEADINGS.items() if v == b.text), None)
+            if key:
+                out.mark(key)
+        if b.kind == "table" and b.table is not None:
+            table = b.table
+            out.mark(f"table.{table.key}")
+            if base == "pipe-bare":
+                _table_pipe_bare(out, table, ctx)
+            elif base == "cell-pipe":
+                _table_cell_pipe(out, table, ctx)
+            elif base == "cell-blank":
+                _table_cell_blank(out, table, ctx)
+            elif base == "cell-bar":
+                _table_cell_bar(out, table, ctx)
+            else:
+                _table_flat(out, table, ctx, spaced=base == "flat-spaced")
+            out.mark(f"end.{table.key}")
+            continue
+        text = re.sub(r"^#+\s*", "", b.text).replace("**", "")
+        if b.kind == "right" and not flat:
+            text = "\u3000" * rng.randint(0, 8) + text
+        out.source(_meta_sources(b, report), text)
+        if not flat:
+            out.add("\n")
+    if not flat:
+        return
+    out.add("\n")
+
+
+def _heading_map() -> dict[str, str]:
+    from nianbao.schema import SECTION_HEADINGS
+
+    return dict(SECTION_HEADINGS)
+
+
+_HEADINGS = _heading_map()
+
+
+# ---------------------------------------------------------------------- recoverability
+_TOKEN = re.compile(r"[+-]?(?:0|[1-9]\d*)(?:\.\d+)?(?:件|万元|元)?|/|—")
+
+
+def _num(token: str) -> Decimal:
+    m = re.match(r"[+-]?\d+(?:\.\d+)?", token)
+    return Decimal(m.group(0)) if m else Decimal(0)
+
+
+@lru_cache(maxsize=200_000)
+def _splits(s: str, k: int, target: Decimal | None = None, cap: int = 40) -> tuple:
+    """Ways to cut ``s`` into ``k`` tokens (numbers, optionally with a unit), summing to
+    ``target`` when given; at most ``cap`` of them."""
+    if k == 0:
+        return ((),) if s == "" and (target is None or target == 0) else ()
+    out: list[tuple[str, ...]] = []
+    for end in range(1, len(s) - k + 2):
+        head = s[:end]
+        if not _TOKEN.fullmatch(head):
+            continue
+        rest_target = None if target is None else target - _num(head)
+        if rest_target is not None and rest_target < 0:
+            continue
+        for tail in _splits(s[end:], k - 1, rest_target, cap):
+            out.append((head,) + tail)
+            if len(out) >= cap:
+                return tuple(out)
+    return tuple(out)
+
+
+def _row_candidates(key: str, s: str, k: int) -> list[tuple[str, ...]]:
+    """Splits of a row's run-together digits, kept when they satisfy the row's own
+    arithmetic (section 三: total = the six applicant columns; section 四: each group's
+    总计 = the four results)."""
+    if key == "s3" and k == 7:
+        out = []
+        for j in range(len(s) - 1, 0, -1):
+            tot = s[j:]
+            if not _TOKEN.fullmatch(tot):
+                continue
+            for six in _splits(s[:j], 6, _num(tot)):
+                out.append(six + (tot,))
+        return out[:40]
+    if key == "s4" and k == 15:
+        return _s4_candidates(s, 3)[:40]
+    return list(_splits(s, k))
+
+
+@lru_cache(maxsize=20_000)
+def _s4_candidates(s: str, groups: int) -> list[tuple[str, ...]]:
+    if groups == 0:
+        return [()] if s == "" else []
+    out: list[tuple[str, ...]] = []
+    for j in range(4, len(s)):
+        for t in range(j + 1, min(len(s), j + 12) + 1):
+            tot = s[j:t]
+            if not _TOKEN.fullmatch(tot):
+                continue
+            for four in _splits(s[:j], 4, _num(tot)):
+                for rest in _s4_candidates(s[t:], groups - 1):
+                    out.append(four + (tot,) + rest)
+                    if len(out) >= 40:
+                        return out
+    return out
+
+
+def _flat_unrecoverable(ctx: _Ctx, layout: str) -> set[str]:
+    """Ids of a flattened text whose values cannot be placed by construction: rows where
+    some (not all) blank cells vanished, and run-together digits that neither count nor the
+    form's arithmetic split in exactly one way."""
+    spaced = ctx.base == "flat-spaced"
+    bad: set[str] = set()
+    cands: dict[str, list[tuple[str, ...]]] = {}  # s3 row name -> candidates
+    truth: dict[str, tuple[str, ...]] = {}
+    ids_of: dict[str, list[str]] = {}
+    for key, printed in ctx.flat_rows:
+        ids = [fid for fid, _ in printed]
+        texts = [t for _, t in printed]
+        shown = [t for t in texts if t != ""]
+        row = ids[0].rsplit(".", 1)[0] if key == "s3" else ids[0]
+        if not shown:  # every cell blank: nothing printed, all null
+            if key == "s3":
+                cands[row], truth[row], ids_of[row] = [tuple(texts)], tuple(texts), ids
+            continue
+        if len(shown) < len(texts):
+            bad.update(ids)
+            if key == "s3":
+                ids_of[row] = ids
+            continue
+        if spaced:
+            if key == "s3":
+                cands[row], truth[row], ids_of[row] = [tuple(texts)], tuple(texts), ids
+            continue
+        c = _row_candidates(key, "".join(texts), len(texts))
+        if key == "s3":
+            cands[row], truth[row], ids_of[row] = c, tuple(texts), ids
+        elif c != [tuple(texts)]:
+            bad.update(ids)
+    if not spaced:
+        _propagate_s3(cands, layout)
+        for row, c in cands.items():
+            if c != [truth[row]]:
+                bad.update(ids_of[row])
+    return bad
+
+
+def _propagate_s3(cands: dict[str, list[tuple[str, ...]]], layout: str) -> None:
+    """Filter section 三 row candidates by the column arithmetic (一 + 二 = （七） + 四;
+    （七） = the sum of the result rows), while the combinations stay few."""
+    results = [
+        f"requests.{r}" for r in (RESULT_ROWS_2019 if layout != "2021" else REQUEST_ROWS_2021[2:-2])
+    ]
+    pt, cf = "requests.processed_total", "requests.carried_forward"
+    new, co = "requests.new", "requests.carried_over"
+
+    def vec(row: tuple[str, ...]) -> list[Decimal]:
+        return [_num(t) for t in row]
+
+    def check_balance(combo: dict[str, tuple[str, ...]]) -> bool:
+        a, b, c, d = (vec(combo[r]) for r in (new, co, pt, cf))
+        return all(a[i] + b[i] == c[i] + d[i] for i in range(7))
+
+    def check_sum(combo: dict[str, tuple[str, ...]]) -> bool:
+        total = [Decimal(0)] * 7
+        for r in results:
+            for i, v in enumerate(vec(combo[r])):
+                total[i] += v
+        return total == vec(combo[pt])
+
+    constraints = ((new, co, pt, cf), check_balance), (tuple(results) + (pt,), check_sum)
+    changed = True
+    while changed:
+        changed = False
+        for rows, ok in constraints:
+            if any(r not in cands for r in rows):
+                continue
+            sizes = 1
+            for r in rows:
+                sizes *= max(1, len(cands[r]))
+            if sizes > 4000 or any(not cands[r] for r in rows):
+                continue
+            if sizes == 1:
+                continue
+            keep: dict[str, set[tuple[str, ...]]] = {r: set() for r in rows}
+            for combo in product(*(cands[r] for r in rows)):
+                d = dict(zip(rows, combo))
+                if ok(d):
+                    for r in rows:
+                        keep[r].add(d[r])
+            for r in rows:
+                new_c = [c for c in cands[r] if c in keep[r]]
+                if len(new_c) != len(cands[r]):
+                    cands[r] = new_c
+                    changed = True
+
+
+# ---------------------------------------------------------------------- entry point
+def render_shape(
+    gold: dict[str, Any] | Path, shape: str, seed: int = 0, stem: str | None = None
+) -> Rendering:
+    """Render a gold (flat dict or path) in ``shape`` with a seeded variation."""
+    if shape not in SHAPES:
+        raise ValueError(f"unknown shape {shape!r}; choose one of {', '.join(SHAPES)}")
+    if isinstance(gold, Path):
+        stem = stem or gold_stem(gold)
+        gold = load_gold(gold)
+    stem = stem or "gold"
+    rng = random.Random(f"{seed}|{stem}|{shape}")
+    expected: dict[str, Any] = {k: v for k, v in gold.items() if k != "notes"}
+    expected["blank"] = list(gold.get("blank", []) or [])
+
+    if shape in BASE_SHAPES:
+        base = shape
+    elif shape == "broken-labels":
+        base = rng.choice(CELL_SHAPES)
+    elif shape == "units":
+        base = rng.choice(("pipe-bare",) + CELL_SHAPES + ("flat-spaced",))
+    else:
+        base = rng.choice(BASE_SHAPES)
+    ctx = _Ctx(rng=rng, shape=shape, base=base)
+    ctx.break_labels = shape == "broken-labels" or (
+        shape in ("chrome", "truncated") and base in CELL_SHAPES and rng.random() < 0.3
+    )
+    if ctx.break_labels:
+        ctx.variants.append("broken-labels")
+
+    report = Report.from_flat(gold)
+    layout = layout_of(report)
+    if shape == "units":
+        ctx.units = True
+        which = rng.choice(("s2", "s3", "s4", None))
+        if which:
+            prefix = {"s2": ("active.", "active2019."), "s3": ("requests.",), "s4": ("reviews.",)}[
+                which
+            ]
+            ctx.blanked = {k for k in expected if k.startswith(prefix)}
+            for k in sorted(ctx.blanked):
+                expected[k] = None
+                if k not in expected["blank"]:
+                    expected["blank"].append(k)
+            ctx.variants.append(f"blank-table:{which}")
+
+    blocks = list(_blocks(report, None))
+    if shape == "no-title":
+        blocks, variant = _no_title_blocks(blocks, report, rng)
+        ctx.variants.append(f"no-title:{variant}")
+        expected.pop("meta.title", None)
+    else:
+        expected["meta.title"] = title_of(report)
+
+    out = _Out()
+    if shape == "chrome":
+        lines, published = _chrome_lines(rng, title_of(report), report.meta.get("year"))
+        flat = base in ("flat", "flat-spaced")
+        joined_nav = flat and rng.random() < 0.5
+        for kind, line in lines:
+            if kind == "crawler" or not joined_nav:
+                out.add(line + "\n")
+            else:
+                out.add(line + rng.choice(("", " ")))
+        if published:
+            expected["meta.published"] = published
+            out.sources.append(("meta.published", 0, 0))
+        ctx.variants.append("chrome" + (":published" if published else ""))
+
+    _write_doc(out, blocks, report, ctx)
+    text = out.text()
+    r = Rendering(
+        gold=stem,
+        shape=shape,
+        seed=seed,
+        base=base,
+        text=text,
+        expected=expected,
+        variants=ctx.variants,
+    )
+    if base in ("flat", "flat-spaced"):
+        r.unrecoverable |= _flat_unrecoverable(ctx, layout)
+    if shape == "truncated":
+        start = out.marks.get("s2", 0) + 1
+        cut = rng.randint(start, max(start, len(text) - 1))
+        r.cut = cut
+        r.text = text[:cut]
+        r.after_cut = {fid for fid, (_, end) in out.pos.items() if end > cut}
+        r.after_cut &= set(r.table_ids())
+        r.unrecoverable |= r.after_cut
+        where = next(
+            (k for k in ("s6", "s5", "s4", "s3", "s2") if out.marks.get(k, 1 << 30) < cut), "s2"
+        )
+        r.variants.append(f"cut@{cut}/{len(text)} in {where}")
+    # meta fields whose only statements stand after the cut (or nowhere)
+    end_of_text = len(r.text)
+    for key in ("meta.agency", "meta.year", "meta.published"):
+        stated = [s for k, s, e in out.sources if k == key and e <= end_of_text]
+        if expected.get(key) is not None and not stated:
+            r.unrecoverable.add(key)
+    if shape == "truncated" and expected.get("meta.format") == "mixed":
+        other_row = "requests.other.total"
+        if other_row in r.after_cut:
+            r.unrecoverable.add("meta.format")
+    return r
+
+
+def all_renderings(
+    seed: int = 0, shapes: tuple[str, ...] = SHAPES, golds: list[Path] | None = None
+) -> list[Rendering]:
+    """Every gold in every shape, for one seed."""
+    out = []
+    for path in golds if golds is not None else gold_files():
+        gold = load_gold(path)
+        for shape in shapes:
+            out.append(render_shape(gold, shape, seed, stem=gold_stem(path)))
+    return out
