@@ -138,7 +138,8 @@ class Site:
         self.modified[path] = formatdate(time.time(), usegmt=True)
 
     def serve(self, h: BaseHTTPRequestHandler) -> None:
-        path = unquote(urlsplit(h.path).path)
+        raw = urlsplit(h.path).path
+        path = raw if raw in self.routes else unquote(raw)
         route = self.routes.get(path)
         if self.delay or (route and route.delay):
             time.sleep(self.delay + (route.delay if route else 0.0))
@@ -242,6 +243,7 @@ A_NAME, B_NAME, C_NAME, D_NAME = (
     "青岚县自然资源局",
 )
 DOCX_NAME = "青岚县人民政府2023年政府信息公开工作年度报告.docx"
+B_DOCX_NAME = "财政局2023年报.docx"
 CHANGED_PATH = "/zwgk/ndbg/202501/t20250120_1.html"
 
 
@@ -398,12 +400,24 @@ def _site_b(world_reports: dict[str, Report]) -> Site:
         ),
         ctype=gbk,
     )
+    # the list links straight to a DOCX whose name is percent-encoded GBK
+    r2023 = report(
+        B_NAME, 2023, "2024-01-12", EX.CAIZHENG_ACTIVE, EX.CAIZHENG_REQUESTS, EX.CAIZHENG_REVIEWS
+    )
+    docx = "/xxgk/nb/files/" + quote(B_DOCX_NAME, encoding="gbk")
+    b.add(docx, render(r2023, "docx"), ctype="application/octet-stream")
     script = '<script>createPageHTML(2, 0, "index", "html");</script>'
     b.add(
         "/xxgk/nb/index.html",
-        listing([], script, site_name=B_NAME, charset=None).encode("gbk"),
+        listing(
+            [(docx, "青岚县财政局2023年政府信息公开工作年度报告", "2024-01-30")],
+            script,
+            site_name=B_NAME,
+            charset=None,
+        ).encode("gbk"),
         ctype=gbk,
     )
+    world_reports[b.url(docx)] = r2023
     b.add(
         "/xxgk/nb/index_1.html",
         listing(
@@ -592,6 +606,11 @@ def test_original_bytes_kept_with_url_time_headers_and_date(runs: Runs) -> None:
     assert found[a.url(CHANGED_PATH)].published == "2025-01-20"  # 发布时间 on the page
     assert found[a.url("/zwgk/ndbg/202401/t20240118_7.html")].published_from == "meta"
     assert found[runs.world.b.url("/xxgk/nb/2025/0210/c101.html")].published == "2025-02-10"
+    # a list entry that is the file itself: the date beside the link; the GBK name decoded
+    direct = found[runs.world.b.url("/xxgk/nb/files/" + quote(B_DOCX_NAME, encoding="gbk"))]
+    assert (direct.published, direct.published_from) == ("2024-01-30", "list")
+    assert [d.kind for d in direct.documents] == ["docx"]
+    assert B_DOCX_NAME.removesuffix(".docx") in direct.documents[0].path.name
 
 
 def test_doc_images_404_robots_and_slow_host(runs: Runs) -> None:
@@ -713,6 +732,7 @@ def test_titles_dates_links_and_names() -> None:
     assert report_title("首页") is None
     # names: percent-encoded UTF-8, and RFC 5987 in Content-Disposition
     assert filename_of("http://h/a/%E9%9D%92%E5%B2%9A.pdf") == "青岚.pdf"
+    assert filename_of("http://h/a/" + quote("青岚.pdf", encoding="gbk")) == "青岚.pdf"
     assert (
         filename_of("http://h/d?id=1", "attachment; filename*=UTF-8''%E5%B9%B4%E6%8A%A5.docx")
         == "年报.docx"
@@ -791,8 +811,8 @@ def test_cli_collect_and_ingest(tmp_path: Path) -> None:
             ],
         )
         assert res.exit_code == 0, res.output
-        assert "找到报告 1 份" in res.output and "青岚县财政局" in res.output
-        assert "新入库 1 份" in res.output
+        assert "找到报告 2 份" in res.output and "青岚县财政局" in res.output
+        assert "新入库 2 份" in res.output
         res = CliRunner().invoke(cli, ["collect", "ftp://x", "--no-ingest"])
         assert res.exit_code == 2 and "不是网址" in res.output
     finally:

@@ -32,6 +32,7 @@ __all__ = [
 ]
 
 ROBOTS_AGENT = "nianbao-collect"
+MAX_CRAWL_DELAY = 60.0  # a longer Crawl-delay is capped (a run must end)
 KEPT_HEADERS = (
     "etag",
     "last-modified",
@@ -99,6 +100,7 @@ class _Host:
     lock: threading.Lock = field(default_factory=threading.Lock)
     robots_lock: threading.Lock = field(default_factory=threading.Lock)
     last: float = 0.0  # monotonic time the last request ended
+    delay: float = 0.0  # a longer delay the host's robots.txt asks for (Crawl-delay)
     robots: RobotFileParser | None = None
     robots_error: str | None = None
     stopped: str | None = None
@@ -225,6 +227,7 @@ class Fetcher:
                 parser.parse([])  # no robots.txt: everything allowed
             else:
                 h.robots_error = f"无法读取 robots.txt（{exc.reason}），按规定不访问该网站"
+                h.stopped = h.robots_error
                 return
         else:
             text = ""
@@ -245,6 +248,9 @@ class Fetcher:
             parser.parse(text.splitlines())
         parser.modified()
         h.robots = parser
+        crawl_delay = parser.crawl_delay(ROBOTS_AGENT)
+        if crawl_delay is not None:  # the site asks for more time between requests
+            h.delay = min(max(float(crawl_delay), self.options.delay), MAX_CRAWL_DELAY)
 
     # ------------------------------------------------------------------ fetching
     def fetch(
@@ -297,7 +303,7 @@ class Fetcher:
             with h.lock:  # one request at a time per host, ``delay`` apart
                 if h.stopped:
                     raise HostStopped(url, h.stopped)
-                wait = h.last + opts.delay - time.monotonic()
+                wait = h.last + max(opts.delay, h.delay) - time.monotonic()
                 if h.last and wait > 0:
                     self._sleep(wait)
                 try:

@@ -332,13 +332,10 @@ def filename_of(url: str, disposition: str | None = None) -> str:
             return name
     path = urlsplit(url).path
     seg = path.rsplit("/", 1)[-1]
-    name = unquote(seg, encoding="utf-8", errors="strict") if seg else ""
-    if "\ufffd" in name or not name:
-        try:
-            name = unquote(seg, encoding="gb18030")
-        except UnicodeDecodeError:
-            pass
-    return name
+    try:
+        return unquote(seg, encoding="utf-8", errors="strict")
+    except UnicodeDecodeError:  # percent-encoded GBK, as older Chinese servers make them
+        return unquote(seg, encoding="gb18030", errors="replace")
 
 
 def attachment_kind(name: str) -> str | None:

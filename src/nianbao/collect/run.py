@@ -252,6 +252,8 @@ class Collector:
                 ),
                 kept,
             )
+        if res.not_modified:  # a 304 to a request that was not conditional
+            raise FetchFailed(url, "服务器答复“未修改”（HTTP 304），但本地没有保存过该文件")
         data = res.content or b""
         sha = hashlib.sha256(data).hexdigest()
         kind = _kind_of(data, declared)
