@@ -5,14 +5,23 @@
 Files are written atomically (a temporary file beside the target, then ``os.replace``).
 Blank cells stay empty, never 0; decimals stay exact. XLSX is meant for a reviewer:
 Chinese headers, a frozen header row, and the cells of error findings highlighted.
+
+Rows are produced a few hundred reports at a time and written as they come (CSV through a
+buffer, XLSX in openpyxl's write-only mode), so memory does not grow with the store;
+``export_chunks`` / ``table_chunks`` give a download piece by piece and stop when their
+``cancel`` callback says so. No text cell is ever written as a live formula: a text
+starting with ``=``, ``+``, ``-``, ``@``, tab or CR gets a leading apostrophe
+(``escape_formula``); numbers stay numbers.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
 import os
+import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -36,7 +45,11 @@ __all__ = [
     "export_reports",
     "export_findings",
     "table_bytes",
+    "table_chunks",
     "export_bytes",
+    "export_chunks",
+    "escape_formula",
+    "ExportCancelled",
     "atomic_path",
 ]
 
@@ -120,6 +133,73 @@ def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
 
 
 # ------------------------------------------------------------------ writers
+class ExportCancelled(Exception):
+    """The consumer of an export went away (its ``cancel`` callback returned True)."""
+
+
+Cancel = Callable[[], bool] | None
+Sheet = tuple[
+    str, list[Column], list[str], Iterable[list[Any]], Callable[[list[Any]], dict[int, str]] | None
+]
+_CHUNK_REPORTS = 200
+_NUMBER_TEXT = re.compile(r"[+-]?\d+(?:[.,]\d+)*%?")
+
+
+def escape_formula(text: str) -> str:
+    """A text a spreadsheet would run as a formula (first character ``=``, ``+``, ``-``,
+    ``@``, tab or CR) with a leading apostrophe, per OWASP's CSV-injection advice. A plain
+    signed number (``-5``) and a lone sign cannot be a formula and stay as they are."""
+    if (
+        text
+        and text[0] in "=+-@\t\r"
+        and text not in ("-", "+")
+        and not _NUMBER_TEXT.fullmatch(text)
+    ):
+        return "'" + text
+    return text
+
+
+def _checked(rows: Iterable[Any], cancel: Cancel) -> Iterator[Any]:
+    for i, row in enumerate(rows):
+        if cancel is not None and i % 100 == 0 and cancel():
+            raise ExportCancelled
+        yield row
+
+
+class _Counted:
+    """Rows passed through, counted."""
+
+    def __init__(self, rows: Iterable[list[Any]]) -> None:
+        self.rows = rows
+        self.n = 0
+
+    def __iter__(self) -> Iterator[list[Any]]:
+        for row in self.rows:
+            self.n += 1
+            yield row
+
+
+def _csv_cell(v: Any) -> str:
+    return escape_formula(v) if isinstance(v, str) else _text(v)
+
+
+def csv_chunks(
+    headers: list[str], rows: Iterable[Sequence[Any]], cancel: Cancel = None, size: int = 64 * 1024
+) -> Iterator[bytes]:
+    """A CSV file (UTF-8 with BOM, for Excel) piece by piece."""
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    buf.write("\ufeff")
+    w.writerow([escape_formula(h) for h in headers])
+    for row in _checked(rows, cancel):
+        w.writerow([_csv_cell(v) for v in row])
+        if buf.tell() >= size:
+            yield buf.getvalue().encode("utf-8")
+            buf.seek(0)
+            buf.truncate()
+    yield buf.getvalue().encode("utf-8")
+
+
 def _text(v: Any) -> str:
     if v is None:
         return ""
@@ -141,11 +221,9 @@ def _json_value(v: Any) -> Any:
 
 
 def _write_csv(path: Path, headers: list[str], rows: Iterable[list[Any]]) -> None:
-    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
-        w = csv.writer(fh)
-        w.writerow(headers)
-        for row in rows:
-            w.writerow([_text(v) for v in row])
+    with open(path, "wb") as fh:
+        for chunk in csv_chunks(headers, rows):
+            fh.write(chunk)
 
 
 def _write_jsonl(path: Path, keys: list[str], rows: Iterable[list[Any]]) -> None:
@@ -189,18 +267,7 @@ def _write_parquet(
 _FILLS = {"error": "FFC7CE", "warning": "FFEB9C"}
 
 
-def _write_xlsx(
-    path: Path,
-    sheets: list[
-        tuple[
-            str,
-            list[Column],
-            list[str],
-            Iterable[list[Any]],
-            Callable[[list[Any]], dict[int, str]] | None,
-        ]
-    ],
-) -> None:
+def _write_xlsx(path: Path, sheets: list[Sheet], cancel: Cancel = None) -> None:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font, PatternFill
@@ -211,114 +278,140 @@ def _write_xlsx(
     head_fill = PatternFill("solid", fgColor="DDEBF7")
     bold = Font(bold=True)
     wrap = Alignment(wrap_text=True, vertical="top")
-    for title, cols, headers, rows, marks in sheets:
-        ws = wb.create_sheet(title)
-        ws.freeze_panes = "C2" if cols and cols[0].key == "report_id" and len(cols) > 20 else "A2"
-        for i, col in enumerate(cols, start=1):
-            width = 14 if col.kind != "str" else 24
-            if col.key in ("message", "title", "cell_labels"):
-                width = 60
-            ws.column_dimensions[get_column_letter(i)].width = width
-        head = []
-        for h in headers:
-            c = WriteOnlyCell(ws, value=h)
-            c.font, c.fill, c.alignment = bold, head_fill, wrap
-            head.append(c)
-        ws.append(head)
-        for row in rows:
-            marked = marks(row) if marks else {}
-            out = []
-            for i, (col, v) in enumerate(zip(cols, row)):
-                if isinstance(v, Decimal):
-                    v = int(v) if v == v.to_integral() else float(v)
-                elif isinstance(v, dict | list):
-                    v = json.dumps(v, ensure_ascii=False)
-                elif isinstance(v, bool):
-                    v = "是" if v else "否"
-                elif hasattr(v, "tzinfo") and v is not None and getattr(v, "tzinfo", None):
-                    v = v.replace(tzinfo=None)
-                c = WriteOnlyCell(ws, value=v)
-                if i in marked:
-                    c.fill = fills[marked[i]]
-                if col.key == "message":
-                    c.alignment = wrap
-                out.append(c)
-            ws.append(out)
+    try:
+        for title, cols, headers, rows, marks in sheets:
+            ws = wb.create_sheet(title[:31])
+            ws.freeze_panes = (
+                "C2" if cols and cols[0].key == "report_id" and len(cols) > 20 else "A2"
+            )
+            for i, col in enumerate(cols, start=1):
+                width = 14 if col.kind != "str" else 24
+                if col.key in ("message", "title", "cell_labels"):
+                    width = 60
+                ws.column_dimensions[get_column_letter(i)].width = width
+            head = []
+            for h in headers:
+                c = WriteOnlyCell(ws, value=escape_formula(h))
+                c.font, c.fill, c.alignment = bold, head_fill, wrap
+                head.append(c)
+            ws.append(head)
+            for row in _checked(rows, cancel):
+                marked = marks(row) if marks else {}
+                out = []
+                for i, (col, v) in enumerate(zip(cols, row)):
+                    if isinstance(v, str):
+                        v = escape_formula(v)
+                    elif isinstance(v, Decimal):
+                        v = int(v) if v == v.to_integral() else float(v)
+                    elif isinstance(v, dict | list):
+                        v = escape_formula(json.dumps(v, ensure_ascii=False))
+                    elif isinstance(v, bool):
+                        v = "是" if v else "否"
+                    elif hasattr(v, "tzinfo") and v is not None and getattr(v, "tzinfo", None):
+                        v = v.replace(tzinfo=None)
+                    c = WriteOnlyCell(ws, value=v)
+                    if c.data_type == "f":  # never a live formula, whatever the value was
+                        c.data_type = "s"
+                    if i in marked:
+                        c.fill = fills[marked[i]]
+                    if col.key == "message":
+                        c.alignment = wrap
+                    out.append(c)
+                ws.append(out)
+    except BaseException:
+        # close the sheets' writers in order (else openpyxl complains when they are
+        # collected half-written), then let the error go on
+        for ws in wb.worksheets:
+            with contextlib.suppress(Exception):
+                ws.close()
+        raise
     wb.save(path)
 
 
-def _write(
-    target: str | os.PathLike[str],
-    fmt: str,
-    cols: list[Column],
-    headers: list[str],
-    rows: list[list[Any]],
-    sheet: str,
-    marks: Callable[[list[Any]], dict[int, str]] | None = None,
-    extra_sheets: list[tuple[str, list[Column], list[str], list[list[Any]], Any]] | None = None,
-) -> None:
+def _write(target: str | os.PathLike[str], fmt: str, sheets: list[Sheet]) -> int:
+    """Write ``sheets`` (only the first for CSV, JSON Lines and Parquet) atomically;
+    returns the number of rows of the first sheet."""
     if fmt not in FORMATS:
         raise ValueError(f"不支持的导出格式 {fmt}，可选：{'、'.join(FORMATS)}")
+    title, cols, headers, rows, marks = sheets[0]
+    counted = _Counted(rows)
     with atomic_path(target) as tmp:
         if fmt == "csv":
-            _write_csv(tmp, headers, rows)
+            _write_csv(tmp, headers, counted)
         elif fmt == "jsonl":
-            _write_jsonl(tmp, headers, rows)
+            _write_jsonl(tmp, headers, counted)
         elif fmt == "parquet":
-            _write_parquet(tmp, cols, headers, rows)
+            _write_parquet(tmp, cols, headers, list(counted))
         else:
-            _write_xlsx(tmp, [(sheet, cols, headers, rows, marks), *(extra_sheets or [])])
+            _write_xlsx(tmp, [(title, cols, headers, counted, marks), *sheets[1:]])
+    return counted.n
+
+
+def xlsx_chunks(
+    sheets: list[Sheet], cancel: Cancel = None, size: int = 256 * 1024
+) -> Iterator[bytes]:
+    """An XLSX file piece by piece: written (write-only mode) to a temporary file that is
+    then read back and deleted."""
+    fd, tmp = tempfile.mkstemp(prefix="nianbao-export-", suffix=".xlsx")
+    os.close(fd)
+    try:
+        _write_xlsx(Path(tmp), sheets, cancel)
+        with open(tmp, "rb") as fh:
+            while chunk := fh.read(size):
+                if cancel is not None and cancel():
+                    raise ExportCancelled
+                yield chunk
+    finally:
+        Path(tmp).unlink(missing_ok=True)
 
 
 LIST_FORMATS: tuple[str, ...] = ("csv", "xlsx")
 
 
-def table_bytes(headers: list[str], rows: Iterable[Sequence[Any]], fmt: str, sheet: str) -> bytes:
-    """Any list (a page of coverage, ranking, agencies) as CSV (UTF-8 with BOM, for Excel)
-    or XLSX (bold frozen header row, sheet named ``sheet``); blank stays empty."""
+def table_chunks(
+    headers: list[str],
+    rows: Iterable[Sequence[Any]],
+    fmt: str,
+    sheet: str,
+    cancel: Cancel = None,
+) -> Iterator[bytes]:
+    """Any list (coverage, ranking, agencies) as CSV (UTF-8 with BOM, for Excel) or XLSX
+    (bold frozen header row, sheet named ``sheet``), piece by piece; blank stays empty."""
     if fmt == "csv":
-        buf = io.StringIO()
-        w = csv.writer(buf)
-        w.writerow(headers)
-        for r in rows:
-            w.writerow(["" if v is None else v for v in r])
-        return ("\ufeff" + buf.getvalue()).encode("utf-8")
+        return csv_chunks(headers, rows, cancel)
     if fmt == "xlsx":
-        from openpyxl import Workbook
-        from openpyxl.styles import Font
-
-        wb = Workbook()
-        ws = wb.active
-        ws.title = sheet[:31]
-        ws.append(headers)
-        for c in ws[1]:
-            c.font = Font(bold=True)
-        ws.freeze_panes = "A2"
-        for r in rows:
-            ws.append(list(r))
-        out = io.BytesIO()
-        wb.save(out)
-        return out.getvalue()
+        cols = [Column(h, h) for h in headers]
+        return xlsx_chunks([(sheet, cols, list(headers), (list(r) for r in rows), None)], cancel)
     raise ValueError(f"不支持的导出格式 {fmt}，可选：{'、'.join(LIST_FORMATS)}")
 
 
+def table_bytes(headers: list[str], rows: Iterable[Sequence[Any]], fmt: str, sheet: str) -> bytes:
+    """``table_chunks`` as one piece of bytes."""
+    return b"".join(table_chunks(headers, rows, fmt, sheet))
+
+
 # ------------------------------------------------------------------ data
+def _chunks(ids: list[int], size: int = _CHUNK_REPORTS) -> Iterator[list[int]]:
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
 def _severity_cells(session: Session, report_ids: list[int]) -> dict[int, dict[str, str]]:
     """report id -> cell id -> the worst severity of a finding naming it."""
     out: dict[int, dict[str, str]] = {}
     rank = {"error": 0, "warning": 1, "info": 2}
-    ids = set(report_ids)
-    for rid, sev, cells in session.execute(
-        select(StoredFinding.report_id, StoredFinding.severity, StoredFinding.cells).where(
-            StoredFinding.severity.in_(("error", "warning")), StoredFinding.status != "dismissed"
-        )
-    ):
-        if rid not in ids:
-            continue
-        m = out.setdefault(rid, {})
-        for c in cells or []:
-            if c not in m or rank[sev] < rank[m[c]]:
-                m[c] = sev
+    for chunk in _chunks(report_ids, 500):
+        for rid, sev, cells in session.execute(
+            select(StoredFinding.report_id, StoredFinding.severity, StoredFinding.cells).where(
+                StoredFinding.report_id.in_(chunk),
+                StoredFinding.severity.in_(("error", "warning")),
+                StoredFinding.status != "dismissed",
+            )
+        ):
+            m = out.setdefault(rid, {})
+            for c in cells or []:
+                if c not in m or rank[sev] < rank[m[c]]:
+                    m[c] = sev
     return out
 
 
@@ -328,9 +421,8 @@ def _filtered_reports(
     return [(r, sf) for r, sf in session.execute(report_query(session, agency, year, has_errors))]
 
 
-def _values_by_report(
-    session: Session, report_ids: list[int], long: bool = False
-) -> Iterator[tuple]:
+def _values_of(session: Session, chunk: list[int], long: bool = False) -> list[Any]:
+    """The value rows of a few reports (fetched at once: the caller yields as it goes)."""
     cols = [
         StoredValue.report_id,
         StoredValue.field_id,
@@ -339,11 +431,22 @@ def _values_by_report(
     ]
     if long:
         cols += [StoredValue.blank, StoredValue.raw, StoredValue.provenance]
-    for start in range(0, len(report_ids), 500):
-        chunk = report_ids[start : start + 500]
-        yield from session.connection().execute(
+    return list(
+        session.connection().execute(
             select(*cols).where(StoredValue.report_id.in_(chunk)).order_by(StoredValue.report_id)
         )
+    )
+
+
+def _field_ids(session: Session, ids: list[int]) -> list[str]:
+    seen: set[str] = set()
+    for chunk in _chunks(ids, 500):
+        seen.update(
+            session.scalars(
+                select(StoredValue.field_id).where(StoredValue.report_id.in_(chunk)).distinct()
+            )
+        )
+    return list(ALL_IDS) + sorted(seen - set(ALL_IDS), key=field_order)
 
 
 def _report_cells(rep: StoredReport, sf: Any) -> list[Any]:
@@ -364,6 +467,96 @@ def _report_cells(rep: StoredReport, sf: Any) -> list[Any]:
     ]
 
 
+def _report_sheets(
+    session: Session,
+    fmt: str,
+    shape: str,
+    headers: str,
+    agency: str | None,
+    year: Any,
+    has_errors: bool,
+) -> list[Sheet]:
+    """The sheets of a reports export; their rows are produced lazily, a few hundred
+    reports at a time, while ``session`` stays open."""
+    if shape not in SHAPES:
+        raise ValueError(f"不支持的导出形式 {shape}，可选：wide、long")
+    reports = _filtered_reports(session, agency, year, has_errors)
+    ids = [r.id for r, _ in reports]
+    by_id = {r.id: (r, sf) for r, sf in reports}
+    xlsx = fmt == "xlsx"
+    sev: dict[int, dict[str, str]] = {}  # of the chunk being written
+    if shape == "wide":
+        field_ids = _field_ids(session, ids)
+        cols = list(REPORT_COLUMNS) + [
+            Column(fid, label_of(fid), "dec" if fid in DECIMAL_IDS else "int") for fid in field_ids
+        ]
+
+        def wide_rows() -> Iterator[list[Any]]:
+            for chunk in _chunks(ids):
+                values: dict[int, dict[str, Any]] = {}
+                for rid, fid, vi, vd in _values_of(session, chunk):
+                    values.setdefault(rid, {})[fid] = vi if vi is not None else vd
+                if xlsx:
+                    sev.clear()
+                    sev.update(_severity_cells(session, chunk))
+                for rid in chunk:
+                    rep, sf = by_id[rid]
+                    vals = values.get(rid, {})
+                    yield _report_cells(rep, sf) + [vals.get(fid) for fid in field_ids]
+
+        index = {fid: len(REPORT_COLUMNS) + i for i, fid in enumerate(field_ids)}
+        n_err_col = [c.key for c in REPORT_COLUMNS].index("n_errors")
+
+        def marks(row: list[Any]) -> dict[int, str]:
+            m = {index[c]: s for c, s in sev.get(row[0], {}).items() if c in index}
+            if row[n_err_col]:
+                m[n_err_col] = "error"
+                m[1] = "error"
+            return m
+
+        sheets: list[Sheet] = [
+            ("报告", cols, [c.header(headers) for c in cols], wide_rows(), marks if xlsx else None)
+        ]
+        if xlsx:
+            fcols, fheads, frows = _finding_table(
+                session, ids, by_id, "zh" if headers == "zh" else headers
+            )
+            sheets.append(("问题", fcols, fheads, frows, _finding_marks(fcols)))
+        return sheets
+    cols = list(LONG_COLUMNS)
+
+    def long_rows() -> Iterator[list[Any]]:
+        for chunk in _chunks(ids):
+            position = {rid: i for i, rid in enumerate(chunk)}
+            rows = []
+            for rid, fid, vi, vd, blank, raw, prov in _values_of(session, chunk, long=True):
+                rep, _ = by_id[rid]
+                rows.append(
+                    [
+                        rid,
+                        rep.agency_name,
+                        rep.year,
+                        fid,
+                        label_of(fid),
+                        vi if vi is not None else vd,
+                        bool(blank),
+                        raw,
+                        prov,
+                    ]
+                )
+            rows.sort(key=lambda r: (position[r[0]], field_order(r[3])))
+            if xlsx:
+                sev.clear()
+                sev.update(_severity_cells(session, chunk))
+            yield from rows
+
+    def long_marks(row: list[Any]) -> dict[int, str]:
+        s = sev.get(row[0], {}).get(row[3])
+        return {5: s, 4: s} if s else {}
+
+    return [("数据", cols, [c.header(headers) for c in cols], long_rows(), long_marks)]
+
+
 def export_reports(
     engine: Engine,
     target: str | os.PathLike[str],
@@ -375,94 +568,31 @@ def export_reports(
     has_errors: bool = False,
 ) -> int:
     """Write the reports matching the filters; returns the number of rows written."""
-    if shape not in SHAPES:
-        raise ValueError(f"不支持的导出形式 {shape}，可选：wide、long")
     with Session(engine) as session:
-        reports = _filtered_reports(session, agency, year, has_errors)
-        ids = [r.id for r, _ in reports]
-        by_id = {r.id: (r, sf) for r, sf in reports}
-        if shape == "wide":
-            values: dict[int, dict[str, Any]] = {}
-            seen_ids: set[str] = set()
-            for rid, fid, vi, vd in _values_by_report(session, ids):
-                values.setdefault(rid, {})[fid] = vi if vi is not None else vd
-                seen_ids.add(fid)
-            field_ids = list(ALL_IDS) + sorted(seen_ids - set(ALL_IDS), key=field_order)
-            cols = list(REPORT_COLUMNS) + [
-                Column(fid, label_of(fid), "dec" if fid in DECIMAL_IDS else "int")
-                for fid in field_ids
-            ]
-            rows = []
-            for rid in ids:
-                rep, sf = by_id[rid]
-                vals = values.get(rid, {})
-                rows.append(_report_cells(rep, sf) + [vals.get(fid) for fid in field_ids])
-            marks: Callable[[list[Any]], dict[int, str]] | None = None
-            extra = None
-            if fmt == "xlsx":
-                sev = _severity_cells(session, ids)
-                index = {fid: len(REPORT_COLUMNS) + i for i, fid in enumerate(field_ids)}
-                n_err_col = [c.key for c in REPORT_COLUMNS].index("n_errors")
-
-                def marks(row: list[Any]) -> dict[int, str]:
-                    m = {index[c]: s for c, s in sev.get(row[0], {}).items() if c in index}
-                    if row[n_err_col]:
-                        m[n_err_col] = "error"
-                        m[1] = "error"
-                    return m
-
-                fcols, fheads, frows = _finding_table(
-                    session, ids, by_id, "zh" if headers == "zh" else headers
-                )
-                extra = [("问题", fcols, fheads, frows, _finding_marks(fcols))]
-            _write(target, fmt, cols, [c.header(headers) for c in cols], rows, "报告", marks, extra)
-            return len(rows)
-        cols = list(LONG_COLUMNS)
-        rows = []
-        for rid, fid, vi, vd, blank, raw, prov in _values_by_report(session, ids, long=True):
-            rep, _ = by_id[rid]
-            rows.append(
-                [
-                    rid,
-                    rep.agency_name,
-                    rep.year,
-                    fid,
-                    label_of(fid),
-                    vi if vi is not None else vd,
-                    bool(blank),
-                    raw,
-                    prov,
-                ]
-            )
-        position = {rid: i for i, rid in enumerate(ids)}
-        rows.sort(key=lambda r: (position[r[0]], field_order(r[3])))
-        long_sev = _severity_cells(session, ids) if fmt == "xlsx" else {}
-
-        def long_marks(row: list[Any]) -> dict[int, str]:
-            s = long_sev.get(row[0], {}).get(row[3])
-            return {5: s, 4: s} if s else {}
-
-        _write(target, fmt, cols, [c.header(headers) for c in cols], rows, "数据", long_marks)
-        return len(rows)
+        sheets = _report_sheets(session, fmt, shape, headers, agency, year, has_errors)
+        return _write(target, fmt, sheets)
 
 
 def _finding_table(
     session: Session, ids: list[int], by_id: dict[int, tuple[StoredReport, Any]], headers: str
-) -> tuple[list[Column], list[str], list[list[Any]]]:
+) -> tuple[list[Column], list[str], Iterator[list[Any]]]:
+    """The findings' columns, headers and rows (produced lazily, by chunks of reports)."""
     cols = list(FINDING_COLUMNS)
-    rows: list[list[Any]] = []
     zh = headers == "zh"
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        for f in session.scalars(
-            select(StoredFinding)
-            .where(StoredFinding.report_id.in_(chunk))
-            .order_by(StoredFinding.report_id, StoredFinding.id)
-        ):
-            rep, _ = by_id[f.report_id]
-            cells = list(f.cells or [])
-            rows.append(
-                [
+
+    def rows() -> Iterator[list[Any]]:
+        for chunk in _chunks(ids):
+            found = list(
+                session.scalars(
+                    select(StoredFinding)
+                    .where(StoredFinding.report_id.in_(chunk))
+                    .order_by(StoredFinding.report_id, StoredFinding.id)
+                )
+            )
+            for f in found:
+                rep, _ = by_id[f.report_id]
+                cells = list(f.cells or [])
+                yield [
                     f.id,
                     f.report_id,
                     rep.agency_name,
@@ -480,8 +610,9 @@ def _finding_table(
                     f.note,
                     f.decided_at,
                 ]
-            )
-    return cols, [c.header(headers) for c in cols], rows
+            session.expunge_all()  # the chunk's rows are written: let them go
+
+    return cols, [c.header(headers) for c in cols], rows()
 
 
 def _finding_marks(cols: list[Column]) -> Callable[[list[Any]], dict[int, str]]:
@@ -497,6 +628,17 @@ def _finding_marks(cols: list[Column]) -> Callable[[list[Any]], dict[int, str]]:
     return marks
 
 
+def _finding_sheets(
+    session: Session, fmt: str, headers: str, agency: str | None, year: Any, has_errors: bool
+) -> list[Sheet]:
+    reports = _filtered_reports(session, agency, year, has_errors)
+    by_id = {r.id: (r, sf) for r, sf in reports}
+    cols, heads, rows = _finding_table(session, [r.id for r, _ in reports], by_id, headers)
+    if fmt == "parquet":
+        rows = ([_text(v) if isinstance(v, dict | list) else v for v in r] for r in rows)
+    return [("问题", cols, heads, rows, _finding_marks(cols))]
+
+
 def export_findings(
     engine: Engine,
     target: str | os.PathLike[str],
@@ -508,14 +650,52 @@ def export_findings(
 ) -> int:
     """Write the findings of the reports matching the filters; returns the row count."""
     with Session(engine) as session:
-        reports = _filtered_reports(session, agency, year, has_errors)
-        by_id = {r.id: (r, sf) for r, sf in reports}
-        cols, heads, rows = _finding_table(session, [r.id for r, _ in reports], by_id, headers)
-        rows_out = rows
-        if fmt == "parquet":
-            rows_out = [[_text(v) if isinstance(v, dict | list) else v for v in r] for r in rows]
-        _write(target, fmt, cols, heads, rows_out, "问题", _finding_marks(cols))
-        return len(rows)
+        return _write(target, fmt, _finding_sheets(session, fmt, headers, agency, year, has_errors))
+
+
+EXPORTS: tuple[str, ...] = ("reports", "values", "findings")
+
+
+def export_chunks(
+    engine: Engine,
+    what: str,
+    fmt: str,
+    agency: str | None = None,
+    year: int | None = None,
+    has_errors: bool = False,
+    cancel: Cancel = None,
+) -> Iterator[bytes]:
+    """``export_reports`` (``what`` = reports: wide; values: long) or ``export_findings``
+    (findings) in Chinese, as the bytes of the file piece by piece (for a download); stops
+    with :class:`ExportCancelled` once ``cancel()`` is true. The arguments are checked
+    before the first piece is asked for."""
+    if fmt not in LIST_FORMATS:
+        raise ValueError(f"不支持的导出格式 {fmt}，可选：{'、'.join(LIST_FORMATS)}")
+    if what not in EXPORTS:
+        raise ValueError(f"不能导出 {what}，可选：{'、'.join(EXPORTS)}")
+    return _export_chunks(engine, what, fmt, agency, year, has_errors, cancel)
+
+
+def _export_chunks(
+    engine: Engine,
+    what: str,
+    fmt: str,
+    agency: str | None,
+    year: int | None,
+    has_errors: bool,
+    cancel: Cancel,
+) -> Iterator[bytes]:
+    with Session(engine) as session:
+        if what == "findings":
+            sheets = _finding_sheets(session, fmt, "zh", agency, year, has_errors)
+        else:
+            shape = "wide" if what == "reports" else "long"
+            sheets = _report_sheets(session, fmt, shape, "zh", agency, year, has_errors)
+        if fmt == "csv":
+            _, _, headers, rows, _ = sheets[0]
+            yield from csv_chunks(headers, rows, cancel)
+        else:
+            yield from xlsx_chunks(sheets, cancel)
 
 
 def export_bytes(
@@ -526,18 +706,5 @@ def export_bytes(
     year: int | None = None,
     has_errors: bool = False,
 ) -> bytes:
-    """``export_reports`` (``what`` = reports: wide; values: long) or ``export_findings``
-    (findings) in Chinese, as the bytes of the file (for a download)."""
-    if fmt not in LIST_FORMATS:
-        raise ValueError(f"不支持的导出格式 {fmt}，可选：{'、'.join(LIST_FORMATS)}")
-    with tempfile.TemporaryDirectory(prefix="nianbao-export-") as tmp:
-        target = Path(tmp) / f"export.{fmt}"
-        if what == "findings":
-            export_findings(engine, target, fmt, "zh", agency, year, has_errors)
-        elif what == "reports":
-            export_reports(engine, target, fmt, "wide", "zh", agency, year, has_errors)
-        elif what == "values":
-            export_reports(engine, target, fmt, "long", "zh", agency, year, has_errors)
-        else:
-            raise ValueError(f"不能导出 {what}，可选：reports、values、findings")
-        return target.read_bytes()
+    """``export_chunks`` as one piece of bytes."""
+    return b"".join(export_chunks(engine, what, fmt, agency, year, has_errors))
