@@ -27,6 +27,17 @@ PEER = SAMPLES / "peer"
 pytestmark = pytest.mark.skipif(not SAMPLES.is_dir(), reason="shared samples not found")
 
 HOSTILE = '<script>alert("年报")</script>'
+USER, PASSWORD = "审核员", "correct horse"
+
+
+def _log_in(app: object, client: TestClient) -> None:
+    """Writing needs a login, a same-origin request and the CSRF token: a user, then the
+    token (GET /api/v1/me) and Origin sent with every request, then the login."""
+    app.state.web.users.add(USER, PASSWORD)  # type: ignore[attr-defined]
+    token = client.get("/api/v1/me").json()["csrf_token"]
+    client.headers.update({"Origin": "http://testserver", "X-CSRF-Token": token})
+    r = client.post("/api/v1/login", json={"name": USER, "password": PASSWORD})
+    assert r.status_code == 200, r.text
 
 
 def _files(paths: list[Path]) -> list[tuple[str, tuple[str, bytes]]]:
@@ -68,6 +79,7 @@ def app_and_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[o
     db = tmp_path_factory.mktemp("web-api") / "api.db"
     app = create_app(str(db), max_file_bytes=2 * 1024 * 1024, max_files=20)
     with TestClient(app) as client:
+        _log_in(app, client)
         paths = sorted(SAMPLES.glob("*.txt")) + sorted(PEER.glob("hongze-*.pdf"))
         r = client.post("/api/v1/uploads", files=_files(paths))
         assert r.status_code == 202, r.text
@@ -89,7 +101,7 @@ def _report_id(client: TestClient, prefix: str) -> int:
 # ------------------------------------------------------------------ basics
 def test_health_and_openapi(client: TestClient) -> None:
     h = client.get("/api/v1/health").json()
-    assert h["ok"] is True and h["reports"] >= 7 and h["login_required"] is False
+    assert h["ok"] is True and h["reports"] >= 7 and h["login_required"] is True
     spec = client.get("/api/v1/openapi.json").json()
     paths = set(spec["paths"])
     for p in (
@@ -246,6 +258,7 @@ def test_upload_total_size_limit(tmp_path: Path) -> None:
     first, second = sorted(SAMPLES.glob("*.txt"))[:2]
     assert first.stat().st_size < 12_000 < first.stat().st_size + second.stat().st_size
     with TestClient(app) as client:
+        _log_in(app, client)
         r = client.post("/api/v1/uploads", files=_files([first, second]))
         job = _wait(client, r.json()["id"])
         assert [f["status"] for f in job["files"]] == ["stored", "rejected"]
@@ -408,6 +421,8 @@ def test_login_required_when_users_exist(tmp_path: Path) -> None:
     assert stored["审核员"].startswith("scrypt$") and "correct horse" not in users.read_text()
     with TestClient(app) as client:
         assert client.get("/api/v1/health").json()["login_required"] is True
+        token = client.get("/api/v1/me").json()["csrf_token"]
+        client.headers.update({"Origin": "http://testserver", "X-CSRF-Token": token})
         _error_shape(client.post("/api/v1/findings/1/review", json={"status": "open"}), 401)
         _error_shape(client.post("/api/v1/uploads", files=[("files", ("a.txt", b"x"))]), 401)
         assert client.post("/findings/1/review", data={"status": "open"}).status_code == 401
@@ -427,7 +442,6 @@ def test_login_required_when_users_exist(tmp_path: Path) -> None:
         assert client.get("/api/v1/me").json()["user"] == "审核员"
         assert client.post("/findings/1/review", data={"status": "open"}).status_code == 404
         client.post("/api/v1/logout")
-        client.cookies.clear()
         assert client.get("/api/v1/me").json()["user"] is None
         r = client.post(
             "/login",
@@ -480,6 +494,7 @@ def test_same_flow_on_postgresql() -> None:
     try:
         app = create_app(url)
         with TestClient(app) as client:
+            _log_in(app, client)
             paths = sorted(PEER.glob("hongze-*.pdf"))
             r = client.post("/api/v1/uploads", files=_files(paths))
             job = _wait(client, r.json()["id"])

@@ -31,6 +31,7 @@ SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"
 if not SAMPLES.is_dir():
     pytest.skip("shared samples not found", allow_module_level=True)
 
+USER, PASSWORD = "审核员", "correct horse"
 ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -64,6 +65,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
     db = tmp_path_factory.mktemp("web-e2e") / "e2e.db"
     app = create_app(str(db))
+    app.state.web.users.add(USER, PASSWORD)  # uploads and reviews need a login
     port = _free_port()
     srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=srv.run, daemon=True)
@@ -110,8 +112,16 @@ def test_upload_review_recheck_and_charts(page: object, server: str) -> None:
     files = _sample_files()
     assert files
 
-    # upload every sample through the page (the file input the drop zone feeds)
+    # log in through the page (the form carries the CSRF token), back to the upload page
     pg.goto(server + "/upload")
+    pg.click("header a:text-is('登录')")
+    pg.fill("input[name=name]", USER)
+    pg.fill("input[name=password]", PASSWORD)
+    pg.click("form.stack button[type=submit]")
+    pg.wait_for_url(server + "/upload")
+    assert USER in pg.locator("header .who").inner_text()
+
+    # upload every sample through the page (the file input the drop zone feeds)
     pg.set_input_files("#files", [str(f) for f in files])
     # and one more file dropped on the drop zone: a text that is not a report
     pg.evaluate(

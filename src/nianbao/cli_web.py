@@ -50,6 +50,32 @@ def _missing_web(exc: ImportError) -> click.ClickException:
     type=click.IntRange(1, 10000),
     help="每次上传的文件数上限。",
 )
+@click.option(
+    "--max-queue",
+    default=1000,
+    show_default=True,
+    type=click.IntRange(1, 1_000_000),
+    help="等待解析的上传文件数上限（队列满时拒绝新的上传）。",
+)
+@click.option(
+    "--file-seconds",
+    default=300,
+    show_default=True,
+    type=click.IntRange(5, 86_400),
+    help="上传的每个文件解析时间上限（秒），超时的文件停止处理并记为解析出错。",
+)
+@click.option(
+    "--private",
+    is_flag=True,
+    default=False,
+    help="不允许匿名访问：除登录页外，所有页面、接口和导出都要先登录。",
+)
+@click.option(
+    "--trust-proxy",
+    is_flag=True,
+    default=False,
+    help="运行在反向代理之后：采信 X-Forwarded-Proto/Host/For（判断 HTTPS、来源和客户端地址）。",
+)
 def serve(
     db: str | None,
     users_file: str | None,
@@ -58,12 +84,17 @@ def serve(
     max_file_mb: int,
     max_total_mb: int,
     max_files: int,
+    max_queue: int,
+    file_seconds: int,
+    private: bool,
+    trust_proxy: bool,
 ) -> None:
     """启动网页版：浏览、审核、对比和统计库中的报告，上传新报告。
 
-    用 nianbao users add 创建账号后，审核、重新检查和上传需要登录；浏览不需要。
+    审核、重新检查和上传需要登录（账号用 nianbao users add 创建）；未登录只能浏览和导出。
+    加 --private 后未登录什么都看不到。
 
-    Example: nianbao serve --db corpus.db --port 8000
+    Example: nianbao serve --db corpus.db --port 8000 --private
     """
     try:
         import uvicorn
@@ -80,14 +111,28 @@ def serve(
             max_file_bytes=max_file_mb * 1024 * 1024,
             max_files=max_files,
             max_total_bytes=max_total_mb * 1024 * 1024,
+            max_queued_files=max_queue,
+            file_seconds=float(file_seconds),
+            private=private,
+            trust_proxy=trust_proxy,
         )
     except NianbaoError as exc:
         raise click.ClickException(str(exc)) from exc
-    login = (
-        "需要登录才能审核" if app.state.web.users.any_users() else "未设置用户，任何人都可以审核"
-    )
+    if not app.state.web.users.any_users():
+        login = "还没有用户：网页只能浏览，用 nianbao users add 创建账号后才能审核和上传"
+    elif private:
+        login = "仅限登录用户访问"
+    else:
+        login = "登录后才能审核和上传，未登录只能浏览"
     click.echo(f"年报审核网页：http://{host}:{port}/ （{login}；按 Ctrl+C 停止）")
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    # uvicorn believes X-Forwarded-* from 127.0.0.1 by default; --trust-proxy: from any peer
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        log_level="warning",
+        forwarded_allow_ips="*" if trust_proxy else None,
+    )
 
 
 @click.group("users")
@@ -138,7 +183,7 @@ def users_list(db: str | None, users_file: str | None) -> None:
         if engine is not None:
             engine.dispose()
     if not names:
-        click.echo("还没有用户（网页版任何人都可以审核）。")
+        click.echo("还没有用户（网页版只能浏览，不能审核和上传）。")
     for n in names:
         click.echo(n)
 

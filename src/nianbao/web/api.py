@@ -3,20 +3,31 @@
 
 Every error has one JSON body: ``{"ok": false, "error": "<Chinese message>", "errors": [...],
 "status": <HTTP status>}`` (see ``app.py``). Changing actions (upload, review, re-check) need
-a login when the server has users: a session cookie (``/api/v1/login``) or HTTP Basic.
+a login: a session cookie (``/api/v1/login``) or HTTP Basic. With a session cookie every
+POST also needs an ``Origin`` (or ``Referer``) naming this server and the header
+``X-CSRF-Token`` equal to the ``nianbao_csrf`` cookie (``GET /api/v1/me`` returns it);
+a request with an HTTP Basic header needs neither.
 """
 
 from __future__ import annotations
 
-import hashlib
+import asyncio
+import os
+import queue
+import tempfile
+import threading
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterator
 from datetime import datetime
+from pathlib import Path
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from starlette.datastructures import UploadFile
+from starlette.datastructures import FormData, UploadFile
+from starlette.formparsers import MultiPartException, MultiPartParser
 
 from ..errors import InputTooLarge
 from ..schema import label_of
@@ -27,8 +38,23 @@ from ..store.db import session_scope, write_engine
 from ..store.models import SourceFile, StoredFinding, StoredReport
 from ..store.queries import report_findings, report_values
 from . import services as sv
-from .auth import COOKIE_NAME, SESSION_SECONDS
-from .state import WebError, current_user, db_session, login_required, require_writer, state_of
+from .auth import COOKIE_NAME, CSRF_FIELD, CSRF_HEADER
+from .state import (
+    WebError,
+    _basic_credentials,
+    api_protect,
+    check_same_origin,
+    clear_session_cookie,
+    csrf_token,
+    current_user,
+    db_session,
+    login_or_throttle,
+    login_required,
+    protect,
+    require_writer,
+    set_session_cookie,
+    state_of,
+)
 
 __all__ = ["router", "accept_upload", "export_response"]
 
@@ -252,7 +278,10 @@ class LoginIn(BaseModel):
 class OkOut(BaseModel):
     ok: bool = True
     user: str | None = None
-    login_required: bool = False
+    login_required: bool = True
+    csrf_token: str = Field(
+        default="", description="送回 X-CSRF-Token 请求头的安全令牌（与 nianbao_csrf cookie 相同）"
+    )
 
 
 class HealthOut(BaseModel):
@@ -260,14 +289,18 @@ class HealthOut(BaseModel):
     reports: int
     files: int
     login_required: bool
+    private: bool = False
 
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorOut},
     401: {"model": ErrorOut},
+    403: {"model": ErrorOut},
     404: {"model": ErrorOut},
     413: {"model": ErrorOut},
     422: {"model": ErrorOut},
+    429: {"model": ErrorOut},
+    503: {"model": ErrorOut},
 }
 
 
@@ -306,33 +339,38 @@ def health(request: Request, s: Session = Depends(db_session)) -> HealthOut:
         reports=s.scalar(select(func.count()).select_from(StoredReport)) or 0,
         files=s.scalar(select(func.count()).select_from(SourceFile)) or 0,
         login_required=login_required(request),
+        private=state_of(request).private,
     )
 
 
 @router.post("/login", response_model=OkOut, responses=ERRORS)
 def login(body: LoginIn, request: Request, response: Response) -> OkOut:
+    """登录：设置会话 cookie。同一账号或同一地址 15 分钟内失败 5 次后暂停登录（429）。"""
+    protect(request)
     st = state_of(request)
-    if not st.users.check(body.name, body.password):
+    if not login_or_throttle(request, body.name, body.password):
         raise WebError(401, "用户名或密码不正确。")
-    response.set_cookie(
-        COOKIE_NAME,
-        st.signer.sign(body.name),
-        max_age=SESSION_SECONDS,
-        httponly=True,
-        samesite="strict",
-    )
-    return OkOut(user=body.name, login_required=True)
+    set_session_cookie(response, request, st.sessions.create(body.name))
+    return OkOut(user=body.name, csrf_token=csrf_token(request))
 
 
-@router.post("/logout", response_model=OkOut)
-def logout(response: Response) -> OkOut:
-    response.delete_cookie(COOKIE_NAME)
-    return OkOut()
+@router.post("/logout", response_model=OkOut, responses=ERRORS)
+def logout(request: Request, response: Response) -> OkOut:
+    """退出：结束服务器上的会话（旧 cookie 随即失效）。"""
+    protect(request)
+    state_of(request).sessions.end(request.cookies.get(COOKIE_NAME))
+    clear_session_cookie(response, request)
+    return OkOut(csrf_token=csrf_token(request))
 
 
 @router.get("/me", response_model=OkOut)
 def me(request: Request) -> OkOut:
-    return OkOut(user=current_user(request), login_required=login_required(request))
+    """当前用户和本客户端的安全令牌（CSRF）。"""
+    return OkOut(
+        user=current_user(request),
+        login_required=login_required(request),
+        csrf_token=csrf_token(request),
+    )
 
 
 # ------------------------------------------------------------------ reports
@@ -371,12 +409,17 @@ def get_source(report_id: int, field_id: str, s: Session = Depends(db_session)) 
         raise _not_found(exc) from exc
 
 
-@router.post("/reports/{report_id}/recheck", response_model=RecheckOut, responses=ERRORS)
+@router.post(
+    "/reports/{report_id}/recheck",
+    response_model=RecheckOut,
+    responses=ERRORS,
+    dependencies=[Depends(api_protect)],
+)
 def recheck(report_id: int, request: Request) -> RecheckOut:
     require_writer(request)
     st = state_of(request)
     try:
-        status = sv.recheck_report(st.engine, report_id)
+        status = sv.recheck_report(st.engine, report_id, st.limits)
     except sq.NotFound as exc:
         raise _not_found(exc) from exc
     with Session(st.engine) as s:
@@ -388,7 +431,12 @@ def recheck(report_id: int, request: Request) -> RecheckOut:
     return RecheckOut(status=status, report=out)
 
 
-@router.post("/findings/{finding_id}/review", response_model=ReviewOut, responses=ERRORS)
+@router.post(
+    "/findings/{finding_id}/review",
+    response_model=ReviewOut,
+    responses=ERRORS,
+    dependencies=[Depends(api_protect)],
+)
 def review(finding_id: int, body: ReviewIn, request: Request) -> ReviewOut:
     user = require_writer(request)
     st = state_of(request)
@@ -403,57 +451,138 @@ def review(finding_id: int, body: ReviewIn, request: Request) -> ReviewOut:
 
 
 # ------------------------------------------------------------------ uploads
+def _too_large(limits: sv.UploadLimits) -> WebError:
+    return WebError(
+        413,
+        f"上传内容过大：本次上传超过了 {sv.size_text(limits.max_total_bytes)} 的合计上限"
+        f"（{limits.describe()}），已停止接收：请分批上传。",
+    )
+
+
+async def _read_form(request: Request, limits: sv.UploadLimits) -> FormData:
+    """The multipart body, counted on the bytes actually received (a chunked body has
+    no Content-Length): past ``limits.body_bytes`` the upload stops with 413. Files are
+    spooled to disk by Starlette's parser beyond 1 MB each."""
+    if "multipart/form-data" not in request.headers.get("content-type", ""):
+        raise WebError(400, "没有收到文件：请以 multipart/form-data 上传（字段名 files）。")
+    length = request.headers.get("content-length")
+    if length and length.isdigit() and int(length) > limits.body_bytes:
+        raise _too_large(limits)
+
+    async def counted() -> AsyncGenerator[bytes, None]:
+        received = 0
+        async for chunk in request.stream():
+            received += len(chunk)
+            if received > limits.body_bytes:
+                raise _too_large(limits)
+            yield chunk
+
+    parser = MultiPartParser(
+        request.headers,
+        counted(),
+        max_files=limits.max_files * 4 + 16,
+        max_fields=100,
+        max_part_size=64 * 1024,
+    )
+    try:
+        return await parser.parse()
+    except MultiPartException as exc:
+        raise WebError(
+            400, "上传内容无法读取：不是有效的 multipart 数据，或文件、字段过多。"
+        ) from exc
+
+
 async def accept_upload(request: Request) -> sv.UploadJob:
     """Read a multipart upload (field ``files``, one or many), refuse what the CLI would
-    refuse, and queue the rest for parsing in the background."""
-    require_writer(request)
+    refuse, and queue the rest (on disk) for parsing in the background. The upload queue
+    is bounded: when it is full the request is refused with 503."""
     st = state_of(request)
     limits = st.limits
-    length = request.headers.get("content-length")
-    ceiling = min(limits.max_files * limits.max_file_bytes, limits.max_total_bytes) + 1024 * 1024
-    if length and length.isdigit() and int(length) > ceiling:
-        raise WebError(413, f"上传内容过大：{limits.describe()}。")
+    basic = _basic_credentials(request) is not None
+    if basic or request.headers.get(CSRF_HEADER):
+        protect(request)
+    else:
+        check_same_origin(request)  # the token comes in the form, checked below
+    require_writer(request)
+    if st.jobs.full():
+        raise WebError(503, "上传队列已满，服务器正在处理之前上传的文件，请稍后再上传。")
+    form = await _read_form(request, limits)
     try:
-        form = await request.form(max_files=limits.max_files * 4 + 16, max_fields=100)
-    except Exception as exc:  # noqa: BLE001 - malformed multipart bodies
-        raise WebError(400, f"上传内容无法读取：{exc}") from exc
-    files = [f for f in form.getlist("files") if isinstance(f, UploadFile)]
-    if not files:
-        raise WebError(400, "没有收到文件：请选择一个或多个报告文件（字段名 files）。")
-    if len(files) > limits.max_files:
-        raise WebError(
-            413,
-            f"一次上传了 {len(files)} 个文件，超过上限：{limits.describe()}。",
-            [
-                {"name": sv.safe_name(f.filename), "error": "超过文件数上限"}
-                for f in files[limits.max_files :]
-            ],
-        )
-    job = st.jobs.new()
-    accepted: list[tuple[sv.JobFile, bytes]] = []
-    total = 0
-    for f in files:
-        name = sv.safe_name(f.filename)
-        data = await f.read(limits.max_file_bytes + 1)
-        size = len(data)
-        if size > limits.max_file_bytes:
-            size = f.size or size
-        await f.close()
-        jf = sv.JobFile(name=name, size=size)
-        problem = sv.check_upload(data, limits)
-        total += len(data)
-        if problem is None and total > limits.max_total_bytes:
-            problem = InputTooLarge(
-                f"本次上传的文件合计超过 {sv.size_text(limits.max_total_bytes)}，这个文件未处理：请分批上传。"
+        if not basic and not request.headers.get(CSRF_HEADER):
+            token = form.get(CSRF_FIELD)
+            protect(request, token if isinstance(token, str) else None)
+        files = [f for f in form.getlist("files") if isinstance(f, UploadFile)]
+        if not files:
+            raise WebError(400, "没有收到文件：请选择一个或多个报告文件（字段名 files）。")
+        if len(files) > limits.max_files:
+            raise WebError(
+                413,
+                f"一次上传了 {len(files)} 个文件，超过上限：{limits.describe()}。",
+                [
+                    {"name": sv.safe_name(f.filename), "error": "超过文件数上限"}
+                    for f in files[limits.max_files :]
+                ],
             )
-        if problem is not None:
-            jf.status, jf.message = "rejected", str(problem)
-        else:
-            jf.sha256 = hashlib.sha256(data).hexdigest()
-            accepted.append((jf, data))
-        job.files.append(jf)
-    if accepted:
-        st.jobs.submit(st.engine, job, accepted)
+        return await asyncio.to_thread(_queue_files, st, files)
+    finally:
+        await form.close()
+
+
+def _file_size(f: UploadFile) -> int:
+    """The bytes actually received for one file."""
+    if f.size is not None:
+        return f.size
+    f.file.seek(0, os.SEEK_END)
+    size = f.file.tell()
+    f.file.seek(0)
+    return size
+
+
+def _queue_files(st: Any, files: list[UploadFile]) -> sv.UploadJob:
+    limits: sv.UploadLimits = st.limits
+    folder = st.jobs.spool_dir()
+    job = st.jobs.new()
+    accepted: list[tuple[sv.JobFile, Path]] = []
+    total = 0
+    try:
+        for f in files:
+            jf = sv.JobFile(name=sv.safe_name(f.filename), size=_file_size(f))
+            job.files.append(jf)
+            problem: Exception | None
+            if jf.size > limits.max_file_bytes:
+                problem = InputTooLarge(
+                    f"文件过大（{sv.size_text(jf.size)}），"
+                    f"每个文件的上限为 {sv.size_text(limits.max_file_bytes)}。"
+                )
+            else:
+                f.file.seek(0)
+                data = f.file.read(limits.max_file_bytes + 1)
+                problem = sv.check_upload(data, limits)
+                if problem is None and total + len(data) > limits.max_total_bytes:
+                    problem = InputTooLarge(
+                        f"本次上传的文件合计超过 {sv.size_text(limits.max_total_bytes)}，"
+                        "这个文件未处理：请分批上传。"
+                    )
+            if problem is not None:
+                jf.status, jf.message = "rejected", str(problem)
+                continue
+            total += len(data)
+            fd, name = tempfile.mkstemp(dir=folder, prefix="upload-")
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            del data
+            accepted.append((jf, Path(name)))
+        if accepted:
+            st.jobs.submit(st.engine, job, accepted)
+    except BaseException as exc:
+        for jf, path in accepted:
+            path.unlink(missing_ok=True)
+            if jf.status == "queued":
+                jf.status = "rejected"
+                jf.message = str(exc) if isinstance(exc, sv.QueueFull) else "未处理。"
+        if isinstance(exc, sv.QueueFull):
+            raise WebError(503, str(exc)) from exc
+        raise
     return job
 
 
@@ -650,14 +779,75 @@ def ranking(
 EXPORTS = ("reports", "values", "findings", "coverage", "ranking", "agencies", "compare", "files")
 
 
+_END = object()
+
+
+async def pump(
+    request: Request,
+    produce: Callable[[Callable[[], bool]], Iterator[bytes]],
+    slot: threading.Semaphore | None = None,
+    poll: float = 0.05,
+) -> AsyncIterator[bytes]:
+    """The pieces of ``produce(cancelled)`` run in a thread of its own, passed on as they
+    come (at most a few held at once). When the client goes away (the disconnect seen
+    here, or this generator cancelled or closed) the producer is told through
+    ``cancelled()`` and stops at its next row; ``slot`` is released when it has ended."""
+    cancel = threading.Event()
+    pieces: queue.Queue[Any] = queue.Queue(maxsize=4)
+
+    def put(item: Any) -> bool:
+        while not cancel.is_set():
+            try:
+                pieces.put(item, timeout=0.2)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def run() -> None:
+        try:
+            for piece in produce(cancel.is_set):
+                if not put(piece):
+                    return
+            put(_END)
+        except sx.ExportCancelled:
+            pass
+        except BaseException as exc:  # noqa: BLE001 - handed to the response
+            put(exc)
+        finally:
+            if slot is not None:
+                slot.release()
+
+    thread = threading.Thread(target=run, name="nianbao-export", daemon=True)
+    thread.start()
+    try:
+        while True:
+            try:
+                item = pieces.get_nowait()
+            except queue.Empty:
+                if await request.is_disconnected():
+                    return
+                await asyncio.sleep(poll)
+                continue
+            if item is _END:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        cancel.set()
+
+
 def export_response(
     request: Request,
     what: str,
     fmt: str,
     params: dict[str, Any],
 ) -> Response:
-    """The file of an export, built by the store's exporters (reports, values, findings)
-    or from the list a page shows (coverage, ranking, agencies)."""
+    """The file of an export, streamed as it is written: the store's exporters (reports,
+    values, findings) or the list a page shows (coverage, ranking, agencies, compare,
+    files). At most ``export_slots`` exports run at once (503 beyond); an export stops
+    when its client goes away."""
     if what not in EXPORTS:
         raise WebError(404, f"不能导出 {what}，可选：{'、'.join(EXPORTS)}。")
     if fmt not in sv.EXPORT_MEDIA:
@@ -665,17 +855,34 @@ def export_response(
     st = state_of(request)
     agency_q = params.get("agency") or params.get("q")
     year = params.get("year")
+    produce: Callable[[Callable[[], bool]], Iterator[bytes]]
     if what in ("reports", "values", "findings"):
-        data = sx.export_bytes(
-            st.engine, what, fmt, agency_q or None, year, bool(params.get("has_errors"))
-        )
+
+        def produce(cancel: Callable[[], bool]) -> Iterator[bytes]:
+            return sx.export_chunks(
+                st.engine,
+                what,
+                fmt,
+                agency_q or None,
+                year,
+                bool(params.get("has_errors")),
+                cancel,
+            )
+
     else:
+        # a page's list (at most one row per agency or per value): built here, so that a
+        # bad parameter is a 400/404 and not a broken download; then written as it streams
         with Session(st.engine) as s:
             headers, rows = _list_rows(s, what, params)
-        data = sx.table_bytes(headers, rows, fmt, _SHEETS[what])
+
+        def produce(cancel: Callable[[], bool]) -> Iterator[bytes]:
+            return sx.table_chunks(headers, rows, fmt, _SHEETS[what], cancel)
+
+    if not st.export_slots.acquire(blocking=False):
+        raise WebError(503, "同时进行的导出过多，请等当前的导出完成后再试。")
     filename = f"nianbao-{what}.{fmt}"
-    return Response(
-        data,
+    return StreamingResponse(
+        pump(request, produce, st.export_slots),
         media_type=sv.EXPORT_MEDIA[fmt],
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )

@@ -10,16 +10,16 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..errors import NianbaoError
 from ..store.db import open_store, resolve_url
 from . import api, views
-from .auth import SessionSigner, UserStore
+from .auth import CSRF_COOKIE, CsrfTokens, LoginThrottle, SessionStore, UserStore
 from .services import JobRegistry, UploadLimits
-from .state import WebError, WebState
+from .state import WebError, WebState, current_user, is_https, state_of
 
 __all__ = ["create_app", "STATIC_DIR"]
 
@@ -41,7 +41,9 @@ _HTTP_ZH = {
     405: "不支持这种请求方式。",
     413: "上传内容过大。",
     422: "请求参数不正确。",
+    429: "请求过于频繁，请稍后再试。",
     500: "服务器内部错误。",
+    503: "服务器正忙，请稍后再试。",
 }
 
 
@@ -68,26 +70,45 @@ def create_app(
     max_file_bytes: int = 50 * 1024 * 1024,
     max_files: int = 200,
     max_total_bytes: int = 500 * 1024 * 1024,
+    max_queued_files: int = 1000,
+    max_queued_bytes: int = 2 * 1024 * 1024 * 1024,
+    file_seconds: float = 300.0,
     secret: str | None = None,
+    private: bool = False,
+    trust_proxy: bool = False,
 ) -> FastAPI:
     """The web app over the store at ``db_url`` (a SQLite path or URL; default env
-    NIANBAO_DB, else ./nianbao.db). With users (in ``users_file`` or the store's
-    ``web_users`` table) review, re-check and upload need a login."""
+    NIANBAO_DB, else ./nianbao.db). Users are in ``users_file`` or the store's
+    ``web_users`` table; review, re-check and upload need a login, reading does not unless
+    ``private``. ``trust_proxy``: behind a reverse proxy whose X-Forwarded-* headers are
+    to be believed."""
     engine = open_store(db_url)
+    users = UserStore(engine, users_file)
+    limits = UploadLimits(
+        max_file_bytes=max_file_bytes,
+        max_files=max_files,
+        max_total_bytes=max_total_bytes,
+        max_queued_files=max_queued_files,
+        max_queued_bytes=max_queued_bytes,
+        file_seconds=file_seconds,
+    )
     state = WebState(
         engine=engine,
-        users=UserStore(engine, users_file),
-        signer=SessionSigner(secret),
-        jobs=JobRegistry(),
-        limits=UploadLimits(
-            max_file_bytes=max_file_bytes, max_files=max_files, max_total_bytes=max_total_bytes
-        ),
+        users=users,
+        sessions=SessionStore(users, secret),
+        csrf=CsrfTokens(secret),
+        throttle=LoginThrottle(),
+        jobs=JobRegistry(limits),
+        limits=limits,
         db_label=_db_label(resolve_url(db_url)),
+        private=private,
+        trust_proxy=trust_proxy,
     )
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
+        state.jobs.close()
         engine.dispose()
 
     app = FastAPI(
@@ -106,9 +127,13 @@ def create_app(
 
     @app.exception_handler(WebError)
     async def _web_error(request: Request, exc: WebError) -> Response:
+        response: Response
         if _wants_json(request):
-            return JSONResponse(_error_body(exc.status, exc.message, exc.errors), exc.status)
-        return views.error_page(request, exc.status, exc.message, exc.errors)
+            response = JSONResponse(_error_body(exc.status, exc.message, exc.errors), exc.status)
+        else:
+            response = views.error_page(request, exc.status, exc.message, exc.errors)
+        response.headers.update(exc.headers)
+        return response
 
     @app.exception_handler(NianbaoError)
     async def _nianbao_error(request: Request, exc: NianbaoError) -> Response:
@@ -131,6 +156,39 @@ def create_app(
         )
 
     @app.middleware("http")
+    async def _guard(request: Request, call_next: Any) -> Response:
+        # the CSRF cookie every page's forms and scripts echo back
+        st = state_of(request)
+        cookie = request.cookies.get(CSRF_COOKIE)
+        fresh = None if st.csrf.valid(cookie) else st.csrf.new()
+        request.state.csrf_token = fresh or cookie
+        if st.private and not _public_path(request.url.path):
+            try:
+                user = current_user(request)
+            except WebError as exc:
+                user, refused = None, exc
+            else:
+                refused = WebError(401, "本站需要登录后才能访问。")
+            if user is None:
+                if _wants_json(request):
+                    response: Response = JSONResponse(
+                        _error_body(refused.status, refused.message), refused.status
+                    )
+                    response.headers.update(refused.headers)
+                else:
+                    target = request.url.path + (
+                        f"?{request.url.query}" if request.url.query else ""
+                    )
+                    from urllib.parse import quote
+
+                    response = RedirectResponse(f"/login?next={quote(target)}", status_code=303)
+                _set_csrf_cookie(response, request, fresh)
+                return response
+        response = await call_next(request)
+        _set_csrf_cookie(response, request, fresh)
+        return response
+
+    @app.middleware("http")
     async def _headers(request: Request, call_next: Any) -> Response:
         response: Response = await call_next(request)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
@@ -140,6 +198,26 @@ def create_app(
         return response
 
     return app
+
+
+# Paths open without a login under ``serve --private``.
+_PUBLIC_PATHS = frozenset({"/login", "/logout", "/api/v1/login", "/api/v1/logout", "/api/v1/me"})
+
+
+def _public_path(path: str) -> bool:
+    return path in _PUBLIC_PATHS or path.startswith("/static/")
+
+
+def _set_csrf_cookie(response: Response, request: Request, token: str | None) -> None:
+    if token:
+        response.set_cookie(
+            CSRF_COOKIE,
+            token,
+            httponly=True,
+            samesite="strict",
+            secure=is_https(request),
+            path="/",
+        )
 
 
 def _db_label(url: str) -> str:

@@ -1,9 +1,18 @@
-"""Users of the web app and their sessions.
+"""Users of the web app, their sessions, login throttling and CSRF tokens.
 
 Passwords are hashed with ``hashlib.scrypt`` (n=2**14, r=8, p=1, 16-byte salt). Users live
 in the store's database (table ``web_users``) or in a JSON users file (``{"name": "hash"}``).
-A session is an HMAC-signed cookie ``name|expiry|signature``; the key comes from env
-NIANBAO_SECRET or is random per process (logins then end when the server restarts).
+
+A session lives on the server (:class:`SessionStore`, in the memory of the one ``serve``
+process): the cookie carries only a random session id with an HMAC signature. Logging out
+deletes the session; changing a user's password (``nianbao users add`` again, from any
+process) ends all of that user's sessions, because each session remembers a tag of the
+password hash it was opened with. A restart of the server ends every session.
+
+Login failures are counted per account and per client address (:class:`LoginThrottle`);
+state-changing requests carry a CSRF token (:class:`CsrfTokens`, a signed double-submit
+cookie) besides the same-origin check in ``state.py``. The HMAC key comes from env
+NIANBAO_SECRET or is random per process.
 """
 
 from __future__ import annotations
@@ -14,7 +23,11 @@ import hmac
 import json
 import os
 import secrets
+import threading
 import time
+from collections import OrderedDict, deque
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -29,11 +42,21 @@ __all__ = [
     "verify_password",
     "UserStore",
     "SessionSigner",
+    "SessionStore",
+    "LoginThrottle",
+    "CsrfTokens",
     "COOKIE_NAME",
+    "CSRF_COOKIE",
+    "CSRF_HEADER",
+    "CSRF_FIELD",
+    "SESSION_SECONDS",
     "valid_user_name",
 ]
 
 COOKIE_NAME = "nianbao_session"
+CSRF_COOKIE = "nianbao_csrf"
+CSRF_HEADER = "x-csrf-token"
+CSRF_FIELD = "csrf_token"
 SESSION_SECONDS = 12 * 3600
 _N, _R, _P = 2**14, 8, 1
 
@@ -118,15 +141,25 @@ class UserStore:
             else:
                 row.password_hash = hashed
 
-    def check(self, name: str, password: str) -> bool:
+    def _stored(self, name: str) -> str | None:
         if self.users_file is not None:
-            stored = self._file_users().get(name)
-        elif self.engine is not None:
+            return self._file_users().get(name)
+        if self.engine is not None:
             with Session(self.engine) as s:
                 row = s.get(WebUser, name)
-                stored = None if row is None else row.password_hash
-        else:
-            stored = None
+                return None if row is None else row.password_hash
+        return None
+
+    def tag(self, name: str) -> str | None:
+        """A short digest of the user's password hash (None for no such user): a session
+        opened under one password ends when the password changes."""
+        stored = self._stored(name)
+        if stored is None:
+            return None
+        return hashlib.sha256(stored.encode("utf-8")).hexdigest()[:24]
+
+    def check(self, name: str, password: str) -> bool:
+        stored = self._stored(name)
         if stored is None:
             hash_password(password)  # same work for unknown names
             return False
@@ -159,3 +192,166 @@ class SessionSigner:
         if not expiry.isdigit() or int(expiry) < time.time():
             return None
         return user
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).decode("ascii").rstrip("=")
+
+
+@dataclass
+class _Session:
+    user: str
+    expiry: float
+    tag: str
+
+
+class SessionStore:
+    """Server-side sessions of this process. The cookie is ``<id>.<hmac>``; the store maps
+    the id to (user, expiry, password tag). At most ``max_sessions`` are kept (the oldest
+    go first)."""
+
+    def __init__(
+        self,
+        users: UserStore,
+        secret: str | bytes | None = None,
+        seconds: int = SESSION_SECONDS,
+        max_sessions: int = 20_000,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.users = users
+        self.signer = SessionSigner(secret)
+        self.seconds = seconds
+        self.max_sessions = max_sessions
+        self.clock = clock
+        self._lock = threading.Lock()
+        self._sessions: OrderedDict[str, _Session] = OrderedDict()
+
+    def _sig(self, sid: str) -> str:
+        return self.signer._sig("session|" + sid)[:32]
+
+    def _sid(self, cookie: str | None) -> str | None:
+        if not cookie or len(cookie) > 200:
+            return None
+        sid, _, sig = cookie.partition(".")
+        if not sid or not hmac.compare_digest(sig.encode(), self._sig(sid).encode()):
+            return None
+        return sid
+
+    def create(self, user: str) -> str:
+        tag = self.users.tag(user) or ""
+        sid = _b64(secrets.token_bytes(24))
+        with self._lock:
+            self._sessions[sid] = _Session(user, self.clock() + self.seconds, tag)
+            while len(self._sessions) > self.max_sessions:
+                self._sessions.popitem(last=False)
+        return f"{sid}.{self._sig(sid)}"
+
+    def user_of(self, cookie: str | None) -> str | None:
+        sid = self._sid(cookie)
+        if sid is None:
+            return None
+        with self._lock:
+            sess = self._sessions.get(sid)
+        if sess is None:
+            return None
+        if sess.expiry < self.clock() or self.users.tag(sess.user) != sess.tag:
+            with self._lock:
+                self._sessions.pop(sid, None)
+            return None
+        return sess.user
+
+    def end(self, cookie: str | None) -> None:
+        sid = self._sid(cookie)
+        if sid is not None:
+            with self._lock:
+                self._sessions.pop(sid, None)
+
+    def end_user(self, user: str) -> int:
+        """End every session of ``user``; returns how many were open."""
+        with self._lock:
+            ids = [k for k, v in self._sessions.items() if v.user == user]
+            for k in ids:
+                del self._sessions[k]
+        return len(ids)
+
+
+class LoginThrottle:
+    """Failed logins counted per key (an account, a client address) over ``window``
+    seconds. From the ``max_failures``-th failure on, the key is locked for a delay that
+    doubles with each further failure (``base_delay`` .. ``max_delay``), during which even
+    the right password is refused."""
+
+    def __init__(
+        self,
+        max_failures: int = 5,
+        window: float = 15 * 60,
+        base_delay: float = 30,
+        max_delay: float = 15 * 60,
+        max_keys: int = 50_000,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.max_failures = max_failures
+        self.window = window
+        self.base_delay = base_delay
+        self.max_delay = max_delay
+        self.max_keys = max_keys
+        self.clock = clock
+        self._lock = threading.Lock()
+        self._fails: OrderedDict[str, deque[float]] = OrderedDict()
+        self._locked: dict[str, float] = {}
+
+    def retry_after(self, keys: Iterable[str]) -> int:
+        """Seconds until a login for these keys may be tried again (0: now)."""
+        now = self.clock()
+        with self._lock:
+            wait = max((self._locked.get(k, 0.0) - now for k in keys), default=0.0)
+        return max(0, int(wait + 0.999))
+
+    def failed(self, keys: Iterable[str]) -> None:
+        now = self.clock()
+        with self._lock:
+            for k in keys:
+                times = self._fails.pop(k, None) or deque()
+                while times and times[0] < now - self.window:
+                    times.popleft()
+                times.append(now)
+                self._fails[k] = times
+                over = len(times) - self.max_failures
+                if over >= 0:
+                    delay = min(self.max_delay, self.base_delay * 2 ** min(over, 30))
+                    self._locked[k] = now + delay
+            while len(self._fails) > self.max_keys:
+                old, _ = self._fails.popitem(last=False)
+                self._locked.pop(old, None)
+
+    def succeeded(self, keys: Iterable[str]) -> None:
+        with self._lock:
+            for k in keys:
+                self._fails.pop(k, None)
+                self._locked.pop(k, None)
+
+
+class CsrfTokens:
+    """Signed double-submit tokens: the cookie and the form field (or the
+    ``X-CSRF-Token`` header) carry the same ``<nonce>.<hmac>``."""
+
+    def __init__(self, secret: str | bytes | None = None) -> None:
+        self.signer = SessionSigner(secret)
+
+    def new(self) -> str:
+        nonce = _b64(secrets.token_bytes(18))
+        return f"{nonce}.{self.signer._sig('csrf|' + nonce)[:32]}"
+
+    def valid(self, token: str | None) -> bool:
+        if not token or len(token) > 200:
+            return False
+        nonce, _, sig = token.partition(".")
+        expected = self.signer._sig("csrf|" + nonce)[:32]
+        return bool(nonce) and hmac.compare_digest(sig.encode(), expected.encode())
+
+    def matches(self, cookie: str | None, sent: str | None) -> bool:
+        return (
+            self.valid(cookie)
+            and sent is not None
+            and hmac.compare_digest(str(cookie).encode(), sent.encode())
+        )

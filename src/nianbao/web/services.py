@@ -8,15 +8,20 @@ from __future__ import annotations
 
 import hashlib
 import io
+import math
+import multiprocessing
+import os
+import shutil
+import tempfile
 import threading
 import time
 import uuid
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
@@ -26,7 +31,7 @@ from ..schema import COLUMNS, label_of
 from ..sniff import sniff
 from ..store.db import session_scope, write_engine
 from ..store.display import SEVERITY_ZH
-from ..store.ingest import parse_file, store_outcome
+from ..store.ingest import ParseOutcome, media_type_of, parse_file, store_outcome
 from ..store.models import (
     ReviewLog,
     SourceBlob,
@@ -46,6 +51,10 @@ from ..store.queries import (
 __all__ = [
     "UPLOAD_PREFIX",
     "UploadLimits",
+    "QueueFull",
+    "BudgetExceeded",
+    "run_with_budget",
+    "parse_with_budget",
     "size_text",
     "check_upload",
     "safe_name",
@@ -73,6 +82,12 @@ class UploadLimits:
     max_file_bytes: int = 50 * 1024 * 1024
     max_files: int = 200
     max_total_bytes: int = 500 * 1024 * 1024
+    # files waiting for the upload worker (kept on disk) and their bytes
+    max_queued_files: int = 1000
+    max_queued_bytes: int = 2 * 1024 * 1024 * 1024
+    # per uploaded file: seconds and memory (bytes of address space) of its parse
+    file_seconds: float = 300.0
+    file_memory_bytes: int | None = 3 * 1024 * 1024 * 1024
 
     def describe(self) -> str:
         return (
@@ -80,13 +95,136 @@ class UploadLimits:
             f"每个文件不超过 {size_text(self.max_file_bytes)}"
         )
 
+    @property
+    def body_bytes(self) -> int:
+        """The most bytes one upload request may send: the files' total plus room for
+        the multipart framing."""
+        return self.max_total_bytes + 64 * 1024 + 2048 * self.max_files
+
 
 def size_text(n: int) -> str:
     if n >= 1024 * 1024:
-        return f"{n / (1024 * 1024):.0f} MB"
+        mb = n / (1024 * 1024)
+        return f"{mb:.0f} MB" if mb >= 10 or mb.is_integer() else f"{mb:.1f} MB"
     if n >= 1024:
         return f"{n / 1024:.0f} KB"
     return f"{n} 字节"
+
+
+# ------------------------------------------------------------------ time/memory budget
+class BudgetExceeded(Exception):
+    """A task ran past its time budget or died (memory budget, crash) and was stopped."""
+
+
+T = TypeVar("T")
+_MP_LOCK = threading.Lock()
+_MP_CONTEXT: Any = None
+
+
+def _mp_context() -> Any:
+    global _MP_CONTEXT
+    with _MP_LOCK:
+        if _MP_CONTEXT is None:
+            if "forkserver" in multiprocessing.get_all_start_methods():
+                server = multiprocessing.get_context("forkserver")
+                server.set_forkserver_preload(["nianbao", "nianbao.store.ingest"])
+                _MP_CONTEXT = server
+            else:  # pragma: no cover - platforms without forkserver
+                _MP_CONTEXT = multiprocessing.get_context("spawn")
+        return _MP_CONTEXT
+
+
+def _watch_parent(ppid: int) -> None:
+    while True:
+        time.sleep(0.5)
+        if os.getppid() != ppid:
+            os._exit(3)
+
+
+def _budget_child(
+    conn: Any, fn: Callable[..., Any], args: tuple[Any, ...], memory: int | None
+) -> None:
+    threading.Thread(target=_watch_parent, args=(os.getppid(),), daemon=True).start()
+    if memory:
+        try:
+            import resource
+
+            resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+        except (ImportError, ValueError, OSError):  # pragma: no cover - not on this platform
+            pass
+    try:
+        result: tuple[str, Any] = ("ok", fn(*args))
+    except MemoryError:
+        result = ("memory", None)
+    except BaseException as exc:  # noqa: BLE001 - reported to the parent
+        result = ("error", f"{type(exc).__name__}: {exc}")
+    try:
+        conn.send(result)
+    finally:
+        conn.close()
+
+
+def run_with_budget(
+    fn: Callable[..., T], args: tuple[Any, ...], seconds: float, memory_bytes: int | None = None
+) -> T:
+    """Run ``fn(*args)`` (a module-level function; arguments and result picklable) in a
+    child process limited to ``seconds`` of wall time and ``memory_bytes`` of address
+    space; the child is killed when it runs over, and ends by itself if this process
+    dies. Raises :class:`BudgetExceeded` with a Chinese message when stopped."""
+    ctx = _mp_context()
+    parent_conn, child_conn = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_budget_child, args=(child_conn, fn, args, memory_bytes), daemon=True)
+    proc.start()
+    child_conn.close()
+    try:
+        if not parent_conn.poll(seconds):
+            raise BudgetExceeded(f"处理超时：{seconds:g} 秒内没有完成，已停止处理。")
+        try:
+            kind, value = parent_conn.recv()
+        except (EOFError, OSError) as exc:
+            raise BudgetExceeded("处理时进程意外退出（可能超出内存上限），已停止处理。") from exc
+    finally:
+        parent_conn.close()
+        if proc.is_alive():
+            proc.kill()
+        proc.join(5)
+    if kind == "memory":
+        raise BudgetExceeded("处理时超出内存上限，已停止处理。")
+    if kind == "error":
+        raise BudgetExceeded(f"处理时出错（{value}）。")
+    result: T = value
+    return result
+
+
+def _parse_path(label: str, data_path: str) -> ParseOutcome:
+    return parse_file(label, Path(data_path).read_bytes())
+
+
+def parse_with_budget(label: str, data: bytes, limits: UploadLimits) -> ParseOutcome:
+    """``parse_file`` of one uploaded file within the limits' time and memory budget; a
+    file that runs over becomes a failed outcome naming the reason (it is stored as such
+    and listed among the unusable files)."""
+    fd, tmp = tempfile.mkstemp(prefix="nianbao-parse-")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        return run_with_budget(
+            _parse_path, (label, tmp), limits.file_seconds, limits.file_memory_bytes
+        )
+    except BudgetExceeded as exc:
+        name = label.rsplit("/", 1)[-1]
+        return ParseOutcome(
+            path=label,
+            name=name,
+            sha256=hashlib.sha256(data).hexdigest(),
+            size=len(data),
+            media_type=media_type_of(name, data[:1024]),
+            status="failed",
+            error_kind="BudgetExceeded",
+            error=f"{exc}（每个文件的处理时间上限为 {limits.file_seconds:g} 秒）",
+        )
+    finally:
+        Path(tmp).unlink(missing_ok=True)
 
 
 def safe_name(filename: str | None) -> str:
@@ -193,17 +331,26 @@ class UploadJob:
         }
 
 
+class QueueFull(Exception):
+    """The upload queue has no room for these files (the caller answers 503)."""
+
+
 class JobRegistry:
     """Upload jobs of this process (kept in memory; the results themselves are in the
-    store). Jobs run one at a time on one background thread."""
+    store). Accepted files wait on disk, in a bounded queue, for the one background
+    thread that parses them one at a time, each within its time and memory budget."""
 
-    def __init__(self, keep: int = 200) -> None:
+    def __init__(self, limits: UploadLimits | None = None, keep: int = 200) -> None:
+        self.limits = limits or UploadLimits()
         self._jobs: OrderedDict[str, UploadJob] = OrderedDict()
         self._lock = threading.Lock()
         self._keep = keep
-        self._queue: list[tuple[UploadJob, list[tuple[JobFile, bytes]], Engine]] = []
+        self._queue: list[tuple[UploadJob, list[tuple[JobFile, Path]], Engine]] = []
         self._cond = threading.Condition(self._lock)
         self._worker: threading.Thread | None = None
+        self._dir: Path | None = None
+        self.queued_files = 0
+        self.queued_bytes = 0
 
     def new(self) -> UploadJob:
         job = UploadJob(id=uuid.uuid4().hex[:16], created=datetime.now(UTC))
@@ -217,8 +364,34 @@ class JobRegistry:
         with self._lock:
             return self._jobs.get(job_id)
 
-    def submit(self, engine: Engine, job: UploadJob, items: list[tuple[JobFile, bytes]]) -> None:
+    def full(self) -> bool:
+        with self._lock:
+            return (
+                self.queued_files >= self.limits.max_queued_files
+                or self.queued_bytes >= self.limits.max_queued_bytes
+            )
+
+    def spool_dir(self) -> Path:
+        with self._lock:
+            if self._dir is None or not self._dir.is_dir():
+                self._dir = Path(tempfile.mkdtemp(prefix="nianbao-uploads-"))
+            return self._dir
+
+    def submit(self, engine: Engine, job: UploadJob, items: list[tuple[JobFile, Path]]) -> None:
+        """Queue the accepted files (their bytes in files under ``spool_dir()``, which
+        the worker deletes); :class:`QueueFull` when they do not fit."""
+        size = sum(jf.size for jf, _ in items)
         with self._cond:
+            if (
+                self.queued_files + len(items) > self.limits.max_queued_files
+                or self.queued_bytes + size > self.limits.max_queued_bytes
+            ):
+                raise QueueFull(
+                    f"上传队列已满（{self.queued_files} 个文件、{size_text(self.queued_bytes)}"
+                    "正在等待处理），请稍后再上传。"
+                )
+            self.queued_files += len(items)
+            self.queued_bytes += size
             self._queue.append((job, items, engine))
             if self._worker is None or not self._worker.is_alive():
                 self._worker = threading.Thread(
@@ -236,7 +409,24 @@ class JobRegistry:
                         self._worker = None
                         return
                 job, items, engine = self._queue.pop(0)
-            run_upload_job(engine, items)
+            for jf, path in items:
+                try:
+                    data = path.read_bytes()
+                    run_upload_job(engine, [(jf, data)], self.limits)
+                except OSError as exc:
+                    jf.status, jf.message = "failed", f"上传的文件已丢失，无法处理（{exc}）。"
+                finally:
+                    path.unlink(missing_ok=True)
+                    with self._lock:
+                        self.queued_files -= 1
+                        self.queued_bytes -= jf.size
+
+    def close(self) -> None:
+        """Drop the files still waiting (on shutdown)."""
+        with self._lock:
+            folder, self._dir = self._dir, None
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)
 
     def wait_idle(self, timeout: float = 60.0) -> bool:
         """For tests and the CLI: wait until every submitted job is done."""
@@ -256,15 +446,22 @@ def _parser_version() -> str:
     return str(nianbao.__version__)
 
 
-def run_upload_job(engine: Engine, items: Sequence[tuple[JobFile, bytes]]) -> None:
+def run_upload_job(
+    engine: Engine, items: Sequence[tuple[JobFile, bytes]], limits: UploadLimits | None = None
+) -> None:
     """Parse and store the accepted files of an upload, one after the other; each file's
-    status is updated as it goes (the progress the page shows)."""
+    status is updated as it goes (the progress the page shows). With ``limits`` each
+    parse runs in a child process within the limits' time and memory budget."""
     version = _parser_version()
     for jf, data in items:
         jf.status = "working"
         try:
             jf.sha256 = hashlib.sha256(data).hexdigest()
-            outcome = parse_file(UPLOAD_PREFIX + jf.name, data)
+            label = UPLOAD_PREFIX + jf.name
+            if limits is not None:
+                outcome = parse_with_budget(label, data, limits)
+            else:
+                outcome = parse_file(label, data)
             status = store_outcome(engine, outcome, version)
             save_blob(engine, jf.sha256, jf.name, data)
             jf.message = outcome.error
@@ -277,7 +474,7 @@ def run_upload_job(engine: Engine, items: Sequence[tuple[JobFile, bytes]]) -> No
             jf.status = status
         except Exception as exc:  # noqa: BLE001 - one bad file must not stop the job
             jf.status = "failed"
-            jf.message = f"处理时出错（{type(exc).__name__}）：{exc}"
+            jf.message = f"处理时出错（{type(exc).__name__}），这个文件未入库。"
 
 
 def _report_id_of(engine: Engine, sha: str) -> int | None:
@@ -320,7 +517,7 @@ def source_bytes(session: Session, sf: SourceFile) -> bytes | None:
 
 
 # ------------------------------------------------------------------ re-check / review
-def recheck_report(engine: Engine, report_id: int) -> str:
+def recheck_report(engine: Engine, report_id: int, limits: UploadLimits | None = None) -> str:
     """Parse a stored report's file again with the current parser and checks; decisions
     on findings whose fingerprint and values are unchanged are kept by the store.
     Returns the store's status (updated / unusable / failed)."""
@@ -334,7 +531,10 @@ def recheck_report(engine: Engine, report_id: int) -> str:
         name = sf.name
     if data is None:
         raise NotFound("库中没有这份报告的原始文件，无法重新检查：请重新上传。")
-    outcome = parse_file(UPLOAD_PREFIX + name, data)
+    if limits is not None:
+        outcome = parse_with_budget(UPLOAD_PREFIX + name, data, limits)
+    else:
+        outcome = parse_file(UPLOAD_PREFIX + name, data)
     return store_outcome(engine, outcome, _parser_version(), force=True)
 
 
@@ -504,9 +704,51 @@ def source_snippet(session: Session, report_id: int, field_id: str) -> dict[str,
     return out
 
 
+# A crop is at most this many pixels (about 2000 x 1500) and this many points each way.
+CROP_MAX_PIXELS = 3_000_000
+CROP_MAX_POINTS = 1200.0
+CROP_SCALE = 2.0
+CROP_MARGIN = 70.0  # points above and below the value's box
+
+
+def crop_window(
+    page_w: float, page_h: float, bbox: Sequence[Any]
+) -> tuple[float, float, float, float, float] | None:
+    """The region of a page to render around a value's box (pdfplumber's x0, top, x1,
+    bottom in points from the top left) and the scale to render it at: (left, top, right,
+    bottom, scale), at most ``CROP_MAX_POINTS`` each way and ``CROP_MAX_PIXELS`` in all.
+    None for a box that is not four finite numbers inside the page."""
+    try:
+        x0, top, x1, bottom = (float(v) for v in bbox)
+    except (TypeError, ValueError):
+        return None
+    if not all(math.isfinite(v) for v in (x0, top, x1, bottom, page_w, page_h)):
+        return None
+    if page_w <= 0 or page_h <= 0 or x1 < x0 or bottom < top:
+        return None
+    if x1 < 0 or x0 > page_w or bottom < 0 or top > page_h:
+        return None
+    half = CROP_MAX_POINTS / 2
+    # horizontally: the whole width when it fits, else a window centred on the box
+    if page_w <= CROP_MAX_POINTS:
+        left, right = 0.0, page_w
+    else:
+        mid = (max(x0, 0.0) + min(x1, page_w)) / 2
+        left = min(max(0.0, mid - half), page_w - CROP_MAX_POINTS)
+        right = left + CROP_MAX_POINTS
+    upper = max(0.0, top - CROP_MARGIN)
+    lower = min(page_h, bottom + CROP_MARGIN, upper + CROP_MAX_POINTS)
+    width, height = right - left, lower - upper
+    if width <= 0 or height <= 0:
+        return None
+    scale = min(CROP_SCALE, math.sqrt(CROP_MAX_PIXELS / (width * height)))
+    return left, upper, right, lower, scale
+
+
 def pdf_region_png(session: Session, report_id: int, field_id: str) -> bytes | None:
-    """The PDF page band around a value's box, rendered with pypdfium2, the box outlined
-    in red; None when the report is not a PDF or the box is unknown."""
+    """The PDF page band around a value's box, rendered with pypdfium2 (only that band,
+    bounded by ``crop_window``), the box outlined in red; None when the report is not a
+    PDF or the box is unknown."""
     _, sf = report_header(session, report_id)
     prov = session.scalar(
         select(StoredValue.provenance).where(
@@ -524,20 +766,37 @@ def pdf_region_png(session: Session, report_id: int, field_id: str) -> bytes | N
     except ImportError:  # pragma: no cover - both come with pdfplumber
         return None
 
-    pdf = pdfium.PdfDocument(data)
     try:
-        index = int(prov["page"]) - 1
+        pdf = pdfium.PdfDocument(data)
+    except Exception:  # noqa: BLE001 - a PDF pdfium cannot open has no picture
+        return None
+    try:
+        try:
+            index = int(prov["page"]) - 1
+        except (TypeError, ValueError):
+            return None
         if not 0 <= index < len(pdf):
             return None
         page = pdf[index]
-        scale = 2.0
-        image = page.render(scale=scale).to_pil().convert("RGB")
-        x0, top, x1, bottom = (float(v) * scale for v in prov["bbox"])
-        draw = ImageDraw.Draw(image)
-        draw.rectangle((x0 - 3, top - 3, x1 + 3, bottom + 3), outline=(220, 0, 0), width=4)
-        band_top = max(0, int(top - 140 * scale / 2))
-        band_bottom = min(image.height, int(bottom + 140 * scale / 2))
-        image = image.crop((0, band_top, image.width, band_bottom))
+        page_w, page_h = page.get_size()
+        window = crop_window(page_w, page_h, prov["bbox"])
+        if window is None:
+            return None
+        left, upper, right, lower, scale = window
+        # pdfium's crop: points to cut from the left, bottom, right and top edges
+        bitmap = page.render(
+            scale=scale, crop=(left, page_h - lower, page_w - right, upper), may_draw_forms=False
+        )
+        image = bitmap.to_pil().convert("RGB")
+        bitmap.close()
+        x0, top, x1, bottom = (float(v) for v in prov["bbox"])
+        box = (
+            (x0 - left) * scale - 3,
+            (top - upper) * scale - 3,
+            (x1 - left) * scale + 3,
+            (bottom - upper) * scale + 3,
+        )
+        ImageDraw.Draw(image).rectangle(box, outline=(220, 0, 0), width=4)
         buf = io.BytesIO()
         image.save(buf, format="PNG", optimize=False)
         return buf.getvalue()

@@ -2,7 +2,9 @@
 """Server-rendered pages (Jinja2, autoescaped; htmx for the small interactive parts).
 
 Every word a page shows is Chinese. Pages that change the store (upload, review,
-re-check) need a login when the server has users; reading stays open.
+re-check) need a login; reading stays open unless the server is private. Every form posts
+the CSRF token (hidden field ``csrf_token``; htmx and the upload script send the header
+``X-CSRF-Token`` from ``<meta name="csrf-token">``) and must come from this site's pages.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -27,8 +29,19 @@ from ..store.models import Agency, SourceFile, StoredReport
 from . import services as sv
 from . import tables
 from .api import accept_upload, export_response
-from .auth import COOKIE_NAME, SESSION_SECONDS
-from .state import WebError, current_user, db_session, login_required, require_writer, state_of
+from .auth import COOKIE_NAME
+from .state import csrf_token as csrf_of
+from .state import (
+    WebError,
+    clear_session_cookie,
+    current_user,
+    db_session,
+    login_or_throttle,
+    protect,
+    require_writer,
+    set_session_cookie,
+    state_of,
+)
 
 __all__ = ["router", "templates", "error_page"]
 
@@ -125,7 +138,9 @@ def render(
 ) -> HTMLResponse:
     base = {
         "user": current_user(request),
-        "login_required": login_required(request),
+        "login_required": True,
+        "private": state_of(request).private,
+        "csrf_token": csrf_of(request),
         "path": request.url.path,
     }
     base.update(ctx or {})
@@ -139,22 +154,16 @@ def error_page(
         return templates.TemplateResponse(
             request, "_error.html", {"message": message, "errors": errors or []}, status_code=status
         )
+    try:
+        current_user(request)
+    except WebError:  # a throttled HTTP Basic login: the page shows no user
+        request.state.nianbao_user = None
     return render(
         request,
         "error.html",
         {"status": status, "message": message, "errors": errors or []},
         status,
     )
-
-
-def _same_origin(request: Request) -> None:
-    """Refuse a form post sent from another site (the session cookie is SameSite=Strict
-    too)."""
-    origin = request.headers.get("origin") or request.headers.get("referer")
-    if origin and origin != "null":
-        host = urlsplit(origin).netloc
-        if host and host != request.headers.get("host"):
-            raise WebError(403, "请求来源不是本站，已拒绝。")
 
 
 def _is_htmx(request: Request) -> bool:
@@ -219,23 +228,30 @@ def login(
     name: str = Form(..., max_length=100),
     password: str = Form(..., max_length=1000),
     next: str = Form("/"),  # noqa: A002
+    csrf_token: str = Form("", max_length=200),
 ) -> Response:
-    _same_origin(request)
+    protect(request, csrf_token)
     st = state_of(request)
-    if not st.users.check(name, password):
+    try:
+        ok = login_or_throttle(request, name, password)
+    except WebError as exc:
+        ctx = {"next": _safe_next(next), "failed": False, "refused": exc.message}
+        resp: Response = render(request, "login.html", ctx, exc.status)
+        resp.headers.update(exc.headers)
+        return resp
+    if not ok:
         return render(request, "login.html", {"next": _safe_next(next), "failed": True}, 401)
     resp = RedirectResponse(_safe_next(next), status_code=303)
-    resp.set_cookie(
-        COOKIE_NAME, st.signer.sign(name), max_age=SESSION_SECONDS, httponly=True, samesite="strict"
-    )
+    set_session_cookie(resp, request, st.sessions.create(name))
     return resp
 
 
 @router.post("/logout")
-def logout(request: Request) -> RedirectResponse:
-    _same_origin(request)
-    resp = RedirectResponse("/", status_code=303)
-    resp.delete_cookie(COOKIE_NAME)
+def logout(request: Request, csrf_token: str = Form("", max_length=200)) -> RedirectResponse:
+    protect(request, csrf_token)
+    state_of(request).sessions.end(request.cookies.get(COOKIE_NAME))
+    resp = RedirectResponse("/login" if state_of(request).private else "/", status_code=303)
+    clear_session_cookie(resp, request)
     return resp
 
 
@@ -248,8 +264,7 @@ def upload_page(request: Request) -> HTMLResponse:
 
 @router.post("/upload", response_model=None)
 async def upload_post(request: Request) -> Response:
-    _same_origin(request)
-    job = await accept_upload(request)
+    job = await accept_upload(request)  # same origin, CSRF token, login, limits
     return RedirectResponse(f"/upload/jobs/{job.id}", status_code=303)
 
 
@@ -319,7 +334,7 @@ def report_page(
             "has_tables": layout not in ("legacy", "unknown"),
             "section_headings": SECTION_HEADINGS,
             "flash": messages.get(msg or ""),
-            "can_write": not login_required(request) or current_user(request) is not None,
+            "can_write": current_user(request) is not None,
         }
     )
     return render(request, "report.html", data)
@@ -343,24 +358,37 @@ def source_partial(
 
 
 @router.get("/reports/{report_id}/pdf/{field_id}.png", response_model=None)
-def source_image(report_id: int, field_id: str, s: Session = Depends(db_session)) -> Response:
+def source_image(
+    request: Request, report_id: int, field_id: str, s: Session = Depends(db_session)
+) -> Response:
     if not re.fullmatch(r"[a-z0-9_.]{1,80}", field_id):
         raise WebError(404, "没有这个单元格。")
+    st = state_of(request)
+    # a few renders at a time: each is bounded (sv.crop_window), but not free
+    if not st.pdf_slots.acquire(timeout=st.pdf_wait):
+        raise WebError(
+            503, "服务器正忙：同时生成的 PDF 图片过多，请稍后再试。", headers={"Retry-After": "5"}
+        )
     try:
         png = sv.pdf_region_png(s, report_id, field_id)
     except sq.NotFound as exc:
         raise WebError(404, str(exc)) from exc
+    finally:
+        st.pdf_slots.release()
     if png is None:
         raise WebError(404, "这个数值没有可显示的 PDF 页面位置。")
     return Response(png, media_type="image/png", headers={"Cache-Control": "private, max-age=600"})
 
 
 @router.post("/reports/{report_id}/recheck", response_model=None)
-def recheck(request: Request, report_id: int) -> Response:
-    _same_origin(request)
+def recheck(
+    request: Request, report_id: int, csrf_token: str = Form("", max_length=200)
+) -> Response:
+    protect(request, csrf_token)
     require_writer(request)
+    st = state_of(request)
     try:
-        sv.recheck_report(state_of(request).engine, report_id)
+        sv.recheck_report(st.engine, report_id, st.limits)
     except sq.NotFound as exc:
         raise WebError(404, str(exc)) from exc
     with Session(state_of(request).engine) as s:
@@ -376,8 +404,9 @@ def review(
     finding_id: int,
     status: str = Form(..., max_length=12),
     note: str = Form("", max_length=4000),
+    csrf_token: str = Form("", max_length=200),
 ) -> Response:
-    _same_origin(request)
+    protect(request, csrf_token)
     user = require_writer(request)
     if status not in sd.STATUS_ZH:
         raise WebError(422, "审核结论只能是待审核、已确认或已排除。")
@@ -390,7 +419,14 @@ def review(
         report_id = row.report_id
         if _is_htmx(request):
             return templates.TemplateResponse(
-                request, "_finding.html", {"f": row, "report_id": report_id, "can_write": True}
+                request,
+                "_finding.html",
+                {
+                    "f": row,
+                    "report_id": report_id,
+                    "can_write": True,
+                    "csrf_token": csrf_of(request),
+                },
             )
     return RedirectResponse(f"/reports/{report_id}#f-{finding_id}", status_code=303)
 

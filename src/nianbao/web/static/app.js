@@ -63,7 +63,11 @@
       var data = new FormData();
       files.forEach(function (f) { data.append("files", f, f.name); });
       status.textContent = "正在上传……";
-      fetch("/api/v1/uploads", { method: "POST", body: data, credentials: "same-origin" })
+      var meta = document.querySelector("meta[name=csrf-token]");
+      fetch("/api/v1/uploads", {
+        method: "POST", body: data, credentials: "same-origin",
+        headers: { "X-CSRF-Token": meta ? meta.getAttribute("content") : "" }
+      })
         .then(function (r) { return r.json().then(function (j) { return [r, j]; }); })
         .then(function (rj) {
           var r = rj[0], j = rj[1];
