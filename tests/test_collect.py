@@ -730,6 +730,9 @@ def test_titles_dates_links_and_names() -> None:
     assert report_title("关于做好2024年政府信息公开工作年度报告编制工作的通知") is None
     assert report_title("2024年统计年报") is None
     assert report_title("首页") is None
+    assert report_title("政府信息公开年报") is None  # the column's own name: no year
+    t = report_title("2024年度青岚县财政局政府信息公开工作年度报告")
+    assert t is not None and (t.agency, t.year) == ("青岚县财政局", 2024)
     # names: percent-encoded UTF-8, and RFC 5987 in Content-Disposition
     assert filename_of("http://h/a/%E9%9D%92%E5%B2%9A.pdf") == "青岚.pdf"
     assert filename_of("http://h/a/" + quote("青岚.pdf", encoding="gbk")) == "青岚.pdf"
@@ -744,6 +747,8 @@ def test_titles_dates_links_and_names() -> None:
     assert rp.published == "2025-01-20" and rp.published_from == "text"
     meta = b'<html><head><meta name="firstpublishedtime" content="2024-01-18-10:00:00"></head><body>x</body></html>'
     assert parse_report_page(meta, "http://h/x.html").published == "2024-01-18"
+    dated = "<html><body><p>成文日期：2025-01-02</p><p>日期：2025-01-06</p></body></html>"
+    assert parse_report_page(dated.encode(), "http://h/x.html").published == "2025-01-06"
     # relative and absolute links, <base href>, script pagination
     lp = parse_list_page(
         (

@@ -318,7 +318,7 @@ class Fetcher:
                     last_reason = "请求超时"
                 except httpx.TransportError as exc:
                     res = None
-                    last_reason = f"连接失败（{type(exc).__name__}）"
+                    last_reason = _transport_reason(exc)
                 finally:
                     h.last = time.monotonic()
                 if res is not None:
@@ -388,3 +388,12 @@ def _status_reason(status: int) -> str:
         410: "页面已删除（HTTP 410）",
         401: "需要登录（HTTP 401）",
     }.get(status, f"服务器返回错误（HTTP {status}）")
+
+
+def _transport_reason(exc: Exception) -> str:
+    text = str(exc)
+    if "CERTIFICATE" in text.upper() or "SSL" in text.upper():
+        return f"HTTPS 证书校验失败（{text[:120]}）"
+    if "Name or service not known" in text or "getaddrinfo" in text or "nodename" in text:
+        return "域名无法解析"
+    return f"连接失败（{type(exc).__name__}）"

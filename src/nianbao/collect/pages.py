@@ -140,15 +140,18 @@ def report_title(text: str) -> TitleInfo | None:
         return None
     m = _YEAR.search(t)
     year = _year_value(m.group("y")) if m else None
-    if year is not None and not 2000 <= year <= 2100:
-        year = None
-    agency = None
-    if m:
-        agency = t[: m.start()].strip(" 　:：-—_|【】[]()（）《》“”\"'")
-        agency = re.sub(r"^(?:关于)?", "", agency) or None
-        if agency is not None and len(agency) < 2:
-            agency = None
-    return TitleInfo(t, year, agency)
+    if m is None or year is None or not 2000 <= year <= 2100:
+        return None  # a column's own name (政府信息公开年报) and the like: no year, no entry
+    agency: str | None = _strip_name(t[: m.start()])
+    if not agency:  # 2024年度青岚县财政局政府信息公开工作年度报告: the name after the year
+        after = re.match(r"度?(.*?)(?:政府信息公开|政务公开|信息公开)", t[m.end() :])
+        agency = _strip_name(after.group(1)) if after else None
+    return TitleInfo(t, year, agency if agency and len(agency) >= 2 else None)
+
+
+def _strip_name(text: str) -> str:
+    name = text.strip(" 　:：-—_|【】[]()（）《》“”\"'")
+    return re.sub(r"^关于|关于$", "", name)
 
 
 # ------------------------------------------------------------------ list pages
@@ -272,7 +275,12 @@ _DOC_EXT = {
     ".webp": "image",
 }
 _PAGE_DATE = re.compile(
-    r"(?:发布时间|发布日期|公开日期|发文日期|发布于|信息时间|时间)\s*[:：]?\s*"
+    r"(?:发布时间|发布日期|公开日期|发布于|信息时间)\s*[:：]?\s*"
+    r"((?:19|20)\d{2})\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})"
+)
+# a bare 时间：/日期： is taken only near the top of the page (the article's info line)
+_BARE_DATE = re.compile(
+    r"(?<!成文)(?<!印发)(?<!办理)(?<!受理)(?<!生效)(?<!有效)(?:时间|日期)\s*[:：]\s*"
     r"((?:19|20)\d{2})\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})"
 )
 _META_DATE_NAMES = (
@@ -347,11 +355,12 @@ def page_date(root: Any) -> tuple[str | None, str | None]:
     """(YYYY-MM-DD, "text" | "meta") of a page's publication date, or (None, None)."""
     body = root.find("body")
     words = _text(body if body is not None else root)
-    m = _PAGE_DATE.search(words[:20000])
-    if m:
-        iso = _iso(*m.groups())
-        if iso:
-            return iso, "text"
+    for pattern, span in ((_PAGE_DATE, 20000), (_BARE_DATE, 1500)):
+        m = pattern.search(words[:span])
+        if m:
+            iso = _iso(*m.groups())
+            if iso:
+                return iso, "text"
     for meta in root.iter("meta"):
         name = (meta.get("name") or meta.get("property") or meta.get("itemprop") or "").lower()
         if name in _META_DATE_NAMES:
