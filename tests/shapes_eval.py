@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .shapes import SHAPES, Rendering, gold_files, gold_stem, load_gold, render_shape
+from .shapes import BASE_SHAPES, SHAPES, Rendering, all_renderings, gold_files, sources
 
 TABLE_ROOTS = ("active", "active2019", "requests", "reviews")
 MISSING_RULES = frozenset({"R-TABLE-MISSING", "R-ROW-MISSING"})
@@ -168,14 +168,7 @@ def run_one(r: Rendering) -> Score:
 def renderings(
     seed: int = 0, n: int = 1, shapes: Iterable[str] = SHAPES, gold_filter: str = ""
 ) -> list[Rendering]:
-    out = []
-    golds = [p for p in gold_files() if gold_filter in p.name]
-    for path in golds:
-        gold = load_gold(path)
-        for shape in shapes:
-            for k in range(n):
-                out.append(render_shape(gold, shape, seed + k, stem=gold_stem(path)))
-    return out
+    return all_renderings(seed, n, tuple(shapes), gold_filter)
 
 
 @dataclass
@@ -229,9 +222,12 @@ def _quad(q: list[int]) -> str:
     return f"{q[0]:>5} ({q[1]}/{q[2]}/{q[3]})" if q[0] else "    0"
 
 
-def report(totals: dict[str, ShapeTotals], show: int = 3, seed: int = 0, n: int = 1) -> str:
+def report(
+    totals: dict[str, ShapeTotals], show: int = 3, seed: int = 0, n: int = 1, by_base: bool = True
+) -> str:
     lines = [
-        f"layout fuzzer: {len(gold_files())} golds, seeds {seed}..{seed + n - 1}",
+        f"layout fuzzer: {len(gold_files())} gold files + {len(sources()) - len(gold_files())} "
+        f"invented reports, seeds {seed}..{seed + n - 1}",
         "",
         f"{'shape':<14}{'runs':>5} {'cells right/total':>20} {'':>8} {'meta r/t':>10} "
         f"{'named':>6} {'silent':>7} {'false-miss':>10} {'refused':>8}   "
@@ -255,6 +251,33 @@ def report(totals: dict[str, ShapeTotals], show: int = 3, seed: int = 0, n: int 
         f"{grand.named:>6} {grand.silent:>7} {grand.false_missing:>10} {grand.refused:>8}   "
         f"{_quad(grand.cut):<33} {_quad(grand.unrec)}"
     )
+    meta_keys: dict[str, list[int]] = {}
+    for sc in grand.scores:
+        wrong = {m.split(":")[0] for m in sc.meta_wrong}
+        for k in sc.r.meta_ids():
+            acc = meta_keys.setdefault(k, [0, 0])
+            acc[1] += 1
+            acc[0] += k not in wrong
+    lines.append(
+        "meta right/total by field: "
+        + ", ".join(f"{k[5:]} {a}/{b}" for k, (a, b) in sorted(meta_keys.items()))
+    )
+    if by_base:
+        lines += ["", "composite shapes by base layout (cells right/total, silent, false-miss):"]
+        for shape in SHAPES:
+            t = totals.get(shape)
+            if t is None or shape in BASE_SHAPES:
+                continue
+            parts = []
+            for base in BASE_SHAPES:
+                sub = [sc for sc in t.scores if sc.r.base == base]
+                if sub:
+                    right = sum(sc.right for sc in sub)
+                    cells = sum(sc.cells for sc in sub)
+                    silent = sum(sc.silent for sc in sub)
+                    false = sum(len(sc.false_missing) for sc in sub)
+                    parts.append(f"{base} {right}/{cells} ({silent}, {false})")
+            lines.append(f"  {shape:<14}" + "; ".join(parts))
     if grand.false_beyond_cut:
         lines.append(
             f"(of the false-miss findings, {grand.false_beyond_cut} name only what stands after "
