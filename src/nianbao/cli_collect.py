@@ -165,7 +165,7 @@ def collect_cmd(
                 fetcher.close()
     echo = _console()
     for line in summary.lines():
-        echo.print(line, markup=False)
+        echo.print(line, markup=False, soft_wrap=True)
 
     ingest_failed = False
     if do_ingest and summary.documents():
@@ -214,5 +214,5 @@ def _ingest(
             result = ingest_collected(summary, engine, workers=workers, on_file=on_file)
         engine.dispose()
     for line in result.lines():
-        echo.print(line, markup=False)
+        echo.print(line, markup=False, soft_wrap=True)
     return bool(result.failed or result.unusable)

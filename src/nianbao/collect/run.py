@@ -387,7 +387,11 @@ class Collector:
                 f"页面中有 {len(rp.images)} 张图片"
                 + ("（报告可能以图片发布），未下载、未识别" if not found.documents else "，未下载")
             )
-        if not found.documents and not any(f.kind in ("doc", "wps") for f in found.kept):
+        if (
+            not found.documents
+            and not rp.images
+            and not any(f.kind in ("doc", "wps") for f in found.kept)
+        ):
             found.notes.append("页面中没有找到报告的表格，也没有 PDF/DOCX 附件")
 
     def _attachment_found(self, found: FoundReport, got: CollectedFile, name: str = "") -> None:
