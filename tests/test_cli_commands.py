@@ -10,7 +10,7 @@ from nianbao.cli import cli
 
 EXPECTED = {
     "parse", "check", "write", "template", "ingest", "list", "show", "compare", "coverage",
-    "export", "agencies", "review", "check-store", "serve", "users",
+    "export", "agencies", "review", "check-store", "serve", "users", "collect",
 }  # fmt: skip
 
 
