@@ -576,6 +576,26 @@ def _no_title_blocks(blocks: list, report: Report, rng: random.Random) -> tuple[
     return out, variant
 
 
+# ---------------------------------------------------------------------- narrative
+def _narrative(gold: dict[str, Any], rng: random.Random) -> dict[str, str]:
+    """Prose with figures before the tables of sections 二–四, as real reports have."""
+
+    def g(key: str) -> int:
+        v = gold.get(key)
+        return int(v) if isinstance(v, (int, float)) and v is not None else 0
+
+    new = g("requests.new.total")
+    carried = g("requests.carried_over.total")
+    recon = g("reviews.reconsideration.total")
+    lit = g("reviews.litigation_direct.total") + g("reviews.litigation_after.total")
+    return {
+        "s2": f"本年度，本机关通过政府门户网站主动公开政府信息{rng.randint(80, 4000)}条，"
+        f"发布政策解读{rng.randint(3, 60)}篇，回应社会关切{rng.randint(1, 30)}次。",
+        "s3": f"本年度共收到政府信息公开申请{new}件，上年结转{carried}件，均在法定期限内予以答复。",
+        "s4": f"本年度发生政府信息公开行政复议案件{recon}件、行政诉讼案件{lit}件。",
+    }
+
+
 # ---------------------------------------------------------------------- document
 def _meta_sources(b: Any, report: Report) -> tuple[str, ...]:
     """Which meta fields a block states (for truncation: is it still in the text?)."""
@@ -849,7 +869,10 @@ def render_shape(
                     expected["blank"].append(k)
             ctx.variants.append(f"blank-table:{which}")
 
-    blocks = list(_blocks(report, None))
+    texts = _narrative(expected, rng) if rng.random() < 0.4 else None
+    if texts:
+        ctx.variants.append("prose")
+    blocks = list(_blocks(report, texts))
     if shape == "no-title":
         blocks, variant = _no_title_blocks(blocks, report, rng)
         ctx.variants.append(f"no-title:{variant}")
@@ -858,7 +881,7 @@ def render_shape(
         expected["meta.title"] = title_of(report)
 
     out = _Out()
-    if shape == "chrome":
+    if shape == "chrome" or (shape == "truncated" and rng.random() < 0.3):
         lines, published = _chrome_lines(rng, title_of(report), report.meta.get("year"))
         flat = base in ("flat", "flat-spaced")
         joined_nav = flat and rng.random() < 0.5

@@ -19,6 +19,7 @@ row or table that the expected gold holds.
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import re
 import sys
@@ -320,7 +321,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--shape", default="", help="comma-separated shapes (default: all)")
     ap.add_argument("--gold", default="", help="only golds whose file name contains this")
     ap.add_argument("--show", type=int, default=3, help="worst renderings shown per shape")
-    ap.add_argument("--dump", default="", help="write every rendering (and its cut) here")
+    ap.add_argument("--dump", default="", help="write every rendering (text) into this folder")
+    ap.add_argument("--json", default="", help="also write the per-shape totals to this file")
     a = ap.parse_args(argv)
     shapes = [s for s in a.shape.split(",") if s] or list(SHAPES)
     unknown = [s for s in shapes if s not in SHAPES]
@@ -336,6 +338,24 @@ def main(argv: list[str] | None = None) -> int:
             (folder / r.name).write_bytes(r.data)
     totals = evaluate(a.seed, a.n, shapes, a.gold)
     print(report(totals, a.show, a.seed, a.n))
+    if a.json:
+        summary = {
+            shape: {
+                "renderings": t.runs,
+                "cells": t.cells,
+                "right": t.right,
+                "named": t.named,
+                "silent": t.silent,
+                "false_missing": t.false_missing,
+                "refused": t.refused,
+                "meta_right": t.meta_right,
+                "meta_total": t.meta_total,
+                "after_cut": dict(zip(("cells", "right", "named", "silent"), t.cut)),
+                "unrecoverable": dict(zip(("cells", "right", "named", "silent"), t.unrec)),
+            }
+            for shape, t in totals.items()
+        }
+        Path(a.json).write_text(json.dumps(summary, indent=1, sort_keys=True) + "\n")
     return 0
 
 
