@@ -86,6 +86,10 @@ EXTRACTION_RULES: frozenset[str] = frozenset(
         "R-LABEL-TYPO",
         "R-INGEST-ARTIFACT",
         "R-OCR",
+        "R-VALUE-RANGE",
+        "R-UNREAD",
+        "R-TEXT-TRUNCATED",
+        "R-DIGITS-SPLIT",
     }
 )
 

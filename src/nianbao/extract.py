@@ -18,6 +18,7 @@ from typing import Any
 
 from . import labels as L
 from .document import Cell, Document, OffsetMap, Paragraph, Table
+from .formfill import fill_from_form
 from .normalize import key
 from .report import Finding, Provenance, Report, Section, Value
 from .schema import (
@@ -106,6 +107,10 @@ def _paragraph_header(p: Paragraph, section: str | None) -> Row:
     return Row(cells, None, section, cells, [])
 
 
+def _clip(text: str, size: int) -> str:
+    return text if len(text) <= size else text[:size] + "…"
+
+
 # ============================================================================ context
 @dataclass
 class _Ctx:
@@ -155,8 +160,20 @@ class _Ctx:
             cell.bbox,
             label,
         )
-        v = Value(L.parse_value(cell.text)[0], raw, prov)
+        number, note = L.parse_value(cell.text)
+        v = Value(number, raw, prov)
         self.report.values[fid] = v
+        if note == "range" and not any(  # too many digits for a count or a fee: raw kept
+            f.rule == "R-VALUE-RANGE" and f.cells == [fid] for f in self.findings
+        ):
+            self.finding(
+                "R-VALUE-RANGE",
+                "warning",
+                [fid],
+                f"{label_of(fid)}的数值「{_clip(cell.text.strip(), 40)}」位数过多（超过 "
+                f"{L.MAX_VALUE_DIGITS} 位），不是合理的件数或金额，已按空值处理，原文保留。",
+                actual=cell.text.strip()[:100],
+            )
         return v
 
 
@@ -242,10 +259,23 @@ def extract(doc: Document) -> Report:
     active_layout = _active(ctx, rows["s2"])
     req_layout = _requests(ctx, rows["s3"], headers["s3"])
     _reviews(ctx, rows["s4"], headers["s4"], s4_paras)
+    # the form-driven reading fills what the layout-specific reading left empty
+    form_layouts = fill_from_form(ctx, len(heads))
+    if active_layout is None and form_layouts["s2"] and _any_value(rep, ("active", "active2019")):
+        active_layout = form_layouts["s2"]
+        ctx.signals.add(f"s2:{active_layout}")
+    if req_layout is None and form_layouts["s3"] and _any_value(rep, ("requests",)):
+        req_layout = form_layouts["s3"]
+        ctx.signals.add(f"s3:{req_layout}")
     _layout(ctx, active_layout, req_layout)
     _artifacts(ctx)
     rep.findings = ctx.findings
     return rep
+
+
+def _any_value(rep: Report, tables: tuple[str, ...]) -> bool:
+    prefixes = tuple(t + "." for t in tables)
+    return any(fid.startswith(prefixes) for fid in rep.values)
 
 
 def _collect_rows(
@@ -353,7 +383,14 @@ def _title_lines(doc: Document, heads: list[_Heading]) -> tuple[str | None, list
     first_head = heads[0].block if heads else len(doc.blocks)
     paras = [b for b in doc.blocks[: min(first_head, 40)] if isinstance(b, Paragraph)]
     lines = [p.text.strip() for p in paras if p.text.strip()]
-    for i, ln in enumerate(lines[:12]):
+    # page chrome before the report: breadcrumbs are never the title; a crawler's
+    # 标题：… line gives the title after its label
+    lines = [
+        re.sub(r"^[^：:]{0,8}[：:]\s*", "", ln) if re.match(r"^[^：:]{0,6}标题\s*[：:]", ln) else ln
+        for ln in lines
+        if not re.search(r"[>＞›»]|当前位置|所在位置", ln)
+    ]
+    for i, ln in enumerate(lines[:24]):
         k = key(ln)
         if "年度报告" not in k and not k.endswith("年报"):
             continue
@@ -439,6 +476,10 @@ def _meta(ctx: _Ctx, heads: list[_Heading]) -> None:
                 # a title naming only a place (汉阴县…) titles the 本级政府 report
                 agency += "人民政府"
             meta["agency"] = agency
+    if not meta.get("agency"):
+        _meta_inline(doc, meta)
+    elif meta["agency"].startswith(_CHROME_WORDS):
+        meta["agency"] = _strip_chrome(meta["agency"])
     pm = _PERIOD.search(doc.text)
     if pm:
         y1 = int(pm.group("y1"))
@@ -486,6 +527,76 @@ def _meta(ctx: _Ctx, heads: list[_Heading]) -> None:
     agency = meta.get("agency")
     meta["agency_kind"] = agency_kind(agency)
     meta["admin_level"] = admin_level(agency)
+
+
+# Words of a web page's chrome that a crawler puts before the report (never the agency).
+_CHROME_WORDS = (
+    "标题",
+    "关怀版",
+    "无障碍",
+    "长者模式",
+    "适老版",
+    "首页",
+    "当前位置",
+    "您当前所在位置",
+    "字体",
+    "打印本页",
+    "关闭窗口",
+    "分享到",
+)
+_INLINE_TITLE = re.compile(
+    r"([\u4e00-\u9fff（）()]{2,40}?)((?:19|20)\d{2})\s*年度?\s*政府信息公开工作年度报告"
+)
+_AGENCY_SENTENCES = (
+    re.compile(r"([\u4e00-\u9fff（）()]{2,30}?)特此(?:编制|发布)"),
+    re.compile(r"本(?:年度)?报告由([\u4e00-\u9fff（）()]{2,30}?)(?:负责)?编制"),
+    re.compile(r"请与([\u4e00-\u9fff（）()]{2,30}?)联系"),
+)
+
+
+def _strip_chrome(text: str) -> str:
+    changed = True
+    while changed:
+        changed = False
+        for w in _CHROME_WORDS:
+            if text.startswith(w) and len(text) > len(w) + 1:
+                text = text[len(w) :]
+                changed = True
+    return text
+
+
+def _meta_inline(doc: Document, meta: dict[str, Any]) -> None:
+    """Agency and year of a copy without a title line of its own: a title standing in
+    mid-line (a flattened page), else the opening sentence (…特此编制2024年度…年度报告),
+    the 本报告由…编制 sentence or the contact line (请与…联系)."""
+    head = re.sub(r"\s+", " ", doc.text[:4000])
+    m = _INLINE_TITLE.search(head)
+    if m:
+        agency = _strip_chrome(m.group(1))
+        agency = re.sub(r"^(?:关于|的)", "", agency)
+        for pat in _AGENCY_SENTENCES:
+            s = pat.search(head)
+            if s and s.group(1) and agency.endswith(_strip_chrome(s.group(1))):
+                agency = _strip_chrome(s.group(1))  # the sentence bounds the name
+                break
+        if agency and not agency.startswith(("年", "度")):
+            meta["agency"] = agency
+            meta["title"] = f"{agency}{m.group(2)}年政府信息公开工作年度报告"
+        meta["year"] = meta.get("year") or int(m.group(2))
+        if meta.get("agency"):
+            return
+    for pat in _AGENCY_SENTENCES:
+        for s in pat.finditer(doc.text):
+            agency = _strip_chrome(s.group(1))
+            agency = re.sub(r"^.*?(?:[，。、；：:]|由|是|为)", "", agency)
+            if agency and re.search(r"(政府|局|委|办|厅|室|中心|委员会|院|署|街道|办事处)$", agency):
+                meta["agency"] = agency
+                break
+        if meta.get("agency"):
+            break
+    ym = re.search(r"((?:19|20)\d{2})\s*年度?\s*政府信息公开工作年度报告", head)
+    if ym and not meta.get("year"):
+        meta["year"] = int(ym.group(1))
 
 
 def agency_kind(agency: str | None) -> str:
@@ -706,11 +817,10 @@ def _choose_window(
         return list(vals), vals[0].col, False
     if n < NCOL:
         return [], None, True
-    options = []
-    for s in range(n - NCOL + 1):
-        outside = vals[:s] + vals[s + NCOL :]
-        if all(not c.text.strip() for c in outside):
-            options.append(s)
+    # windows with only blank cells outside them, in linear time (a row may hold thousands)
+    filled = [i for i, c in enumerate(vals) if c.text.strip()]
+    lo, hi = (max(0, filled[-1] - NCOL + 1), min(filled[0], n - NCOL)) if filled else (0, n - NCOL)
+    options = list(range(lo, hi + 1))
     if not options:
         return [], None, True
     distinct = {tuple(c.text.strip() for c in vals[s : s + NCOL]) for s in options}

@@ -31,10 +31,12 @@ from __future__ import annotations
 
 import itertools
 import re
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from .labels import parse_value
 from .schema import COLUMNS, REVIEW_FIELDS, REVIEW_GROUPS
 
 __all__ = [
@@ -54,18 +56,35 @@ _DROP = re.compile(
 )
 
 
+_KEEP = re.compile(
+    r"[^\s\u00a0\u3000\"'“”‘’「」『』()（）\[\]【】<>《》、，,。.．·:：;；!！?？\-—–_~*#|｜¦/\\+]+"
+)
+
+
 def fold(text: str) -> tuple[str, list[int]]:
     """The text without whitespace, punctuation and pipes, and for each kept character its
     offset in ``text``."""
     keep: list[str] = []
     idx: list[int] = []
-    match = _DROP.match
-    for i, ch in enumerate(text):
-        if match(ch):
-            continue
-        keep.append(ch)
-        idx.append(i)
+    for m in _KEEP.finditer(text):
+        keep.append(m.group())
+        idx.extend(range(m.start(), m.end()))
     return "".join(keep), idx
+
+
+_last_fold: list[tuple[str, str, list[int]]] = []  # the last whole text folded (one entry)
+
+
+def fold_region(text: str, a: int, b: int) -> tuple[str, list[int]]:
+    """``fold(text[a:b])``, cut from one fold of the whole text (offsets relative to ``a``)."""
+    if _last_fold and _last_fold[0][0] is text:
+        _, k, idx = _last_fold[0]
+    else:
+        k, idx = fold(text)
+        _last_fold[:] = [(text, k, idx)]
+    i0 = bisect_left(idx, a)
+    i1 = bisect_left(idx, b)
+    return k[i0:i1], [x - a for x in idx[i0:i1]]
 
 
 # ----------------------------------------------------------------------------- the form
@@ -248,7 +267,7 @@ def find_headings(text: str) -> dict[str, HeadingHit]:
     """Section headings anywhere in ``text``, in mid-line too (a page flattened to one line):
     the Chinese ordinal, then the heading's wording. The first hit of each section after the
     previous section's wins."""
-    k, idx = fold(text)
+    k, idx = fold_region(text, 0, len(text))
     out: dict[str, HeadingHit] = {}
     pos = 0
     for sec in ("s1", "s2", "s3", "s4", "s5", "s6"):
@@ -274,6 +293,7 @@ _TOKEN = re.compile(
     r"|(?P<ph>—+|－+|–|/|／|\\|×|无|-{1,2})"
 )
 _CJK = re.compile(r"[\u3400-\u9fff]")
+_TEXT_RUN = re.compile(r"[^ \t\n\r\f\v\u3000\u00a0|｜¦0-9—－–/／]+")
 
 
 @dataclass(slots=True)
@@ -315,13 +335,14 @@ def tokenize(text: str, a: int, b: int) -> list[Tok]:
         if m is not None:
             j = m.end()
             tok = text[i:j]
-            plain = m.group("num") is not None and tok.isdigit()
+            # a digit run that may be cut into cells (a row of 表三 has at most 7 numbers,
+            # 表四 15: a longer run is no table row and is kept whole)
+            plain = m.group("num") is not None and tok.isdigit() and len(tok) <= 60
             out.append(Tok("v", i, j, tok, plain))
             i = j
             continue
-        j = i + 1
-        while j < b and text[j] not in _SEP and not text[j].isdigit() and text[j] not in "—－–/／":
-            j += 1
+        t = _TEXT_RUN.match(text, i + 1, b)
+        j = t.end() if t is not None else i + 1
         if out and out[-1].kind == "t":
             out[-1].end = j
             out[-1].text = text[out[-1].start : j]
@@ -554,13 +575,9 @@ def _splits(s: str, parts: int, limit: int = 20000) -> list[list[str]]:
 
 
 def _num(t: str | None) -> int | float | None:
-    if t is None or t == "":
+    if not t:
         return None
-    m = re.match(r"^[-+－]?\d+(?:\.\d+)?", t.replace(",", "").replace("，", ""))
-    if not m:
-        return None
-    v = m.group(0).replace("－", "-")
-    return float(v) if "." in v else int(v)
+    return parse_value(t)[0]
 
 
 # A candidate row: for each cell, the token text (None = blank) and, for split digits, the
@@ -681,8 +698,8 @@ def _candidates(run: _Run, n: int, max_cands: int = 5000) -> list[_Cand]:
         else:
             for slots in itertools.combinations(range(n), m):
                 cand: _Cand = [_NONE] * n
-                for slot, piece in zip(slots, flat):
-                    cand[slot] = piece
+                for slot, item in zip(slots, flat):
+                    cand[slot] = item
                 out.append(list(cand))
                 if len(out) > max_cands:
                     return out
@@ -720,7 +737,7 @@ def read_form(text: str, headings: dict[str, HeadingHit] | None = None) -> FormR
         elif key == "s3":
             t = _read_rows(text, a, b, "s3", REQUEST_FORM, None)
         else:
-            seg = fold(text[a:b])[0]
+            seg = fold_region(text, a, b)[0]
             layout = (
                 "2019"
                 if any(
@@ -757,7 +774,7 @@ def _regions(text: str, heads: dict[str, HeadingHit]) -> dict[str, tuple[int, in
         prev_end = a
     # without headings the regions overlap: cut them at the other tables' first labels
     if "s3" not in heads:
-        k, idx = fold(text[out["s2"][0] : out["s2"][1]])
+        k, idx = fold_region(text, out["s2"][0], out["s2"][1])
         for w in ("申请人情况", "本年新收"):
             i = k.find(w)
             if i >= 0:
@@ -767,7 +784,7 @@ def _regions(text: str, heads: dict[str, HeadingHit]) -> dict[str, tuple[int, in
                 break
     if "s4" not in heads:
         a, b = out["s3"]
-        k, idx = fold(text[a:b])
+        k, idx = fold_region(text, a, b)
         i = k.find("结转下")
         j = k.find("行政复议", i if i >= 0 else 0)
         if j >= 0:
@@ -779,8 +796,8 @@ def _regions(text: str, heads: dict[str, HeadingHit]) -> dict[str, tuple[int, in
 def _read_rows(
     text: str, a: int, b: int, key: str, form: tuple[RowSpec, ...], layout: str | None
 ) -> FormTable | None:
-    k, idx = fold(text[a:b])
-    hits = _chain(_occurrences(k, form))
+    k, idx = fold_region(text, a, b)
+    hits = _chain([h for h in _occurrences(k, form) if _plausible(h, form, k)])
     if not hits:
         return None
     spans: list[tuple[int, int, int]] = []  # (row, text start, text end)
@@ -823,6 +840,17 @@ def _read_rows(
         table.rows.append(row)
     if key == "s3":
         _solve_requests(table)
+    last_row = table.rows[-1] if table.rows else None
+    if (
+        last_row is not None
+        and last_row.how == "blank"
+        and b >= len(text.rstrip())
+        and not re.search(r"\d(?![.．、])", text[last_row.label_end :])
+    ):
+        # the text ends with this label: its values are cut off, not blank
+        last_row.how = "cut"
+        last_row.cells = [FormCell(c.id, status="unread") for c in last_row.cells]
+        table.ends_inside = True
     # does the text end inside this table?
     last = runs[-1]
     last_i = form.index(last[0])
@@ -834,6 +862,17 @@ def _read_rows(
         table.ends_inside = True
         table.missing_after = rest
     return table
+
+
+_COLUMN_WORDS = ("自然人", "商业企业", "科研机构", "社会公益", "法律服务", "法人或其他组织")
+
+
+def _plausible(h: _Hit, form: tuple[RowSpec, ...], k: str) -> bool:
+    """总计 of the column header (… 其他 | 总计 | 商业企业 …) is not the row （七）总计."""
+    if form[h.row].rid != "processed_total" or k[h.a] == "七":
+        return True
+    near = k[max(0, h.a - 12) : h.b + 12]
+    return not any(w in near for w in _COLUMN_WORDS)
 
 
 def _fill_unlabelled(
@@ -927,8 +966,7 @@ def _place_row(
             return row
         # the separators do not say where the blanks stand: the arithmetic decides
         options: list[_Cand] = [
-            [_NONE] * ld + as_cand + [_NONE] * (edge - ld)
-            for ld in range(edge + 1)
+            [_NONE] * ld + as_cand + [_NONE] * (edge - ld) for ld in range(edge + 1)
         ]
         return _by_arithmetic(row, spec, options, key, "placed")
     if edge < 0 and unit != "space":
@@ -1050,7 +1088,7 @@ def _solve_requests(table: FormTable) -> None:
 
 
 def _read_reviews(text: str, a: int, b: int) -> FormTable | None:
-    k, idx = fold(text[a:b])
+    k, idx = fold_region(text, a, b)
     if not k:
         return None
     # the header's last word before the first run of values
@@ -1070,8 +1108,8 @@ def _read_reviews(text: str, a: int, b: int) -> FormTable | None:
         if not has_header:
             return None
         # header present but no value right after its words: the first values after it
-        i = max(k.rfind(w) + len(w) for w in _REVIEW_HEADER_KEYS if w in k)
-        end = i if i < len(k) else -1
+        i = max((k.rfind(w) + len(w) for w in _REVIEW_HEADER_KEYS if w in k), default=-1)
+        end = i if 0 <= i < len(k) else -1
     spec = RowSpec("reviews", (), "", None, REVIEW_IDS_ORDER)
     table = FormTable("s4", None, [], (a, b), ["header"] if has_header else [])
     if end < 0:

@@ -17,7 +17,7 @@ from bisect import bisect_right
 from typing import Any
 
 from .document import Cell, Document
-from .form import FormReading, FormRow, FormTable, find_headings, read_form
+from .form import FormReading, FormRow, FormTable, _num, find_headings, read_form
 from .normalize import key
 from .report import Report
 from .schema import COLUMNS, REVIEW_IDS, SECTION_KEYS, label_of
@@ -53,9 +53,7 @@ def inline_sections(doc: Document, report: Report, reading: FormReading) -> list
         added.append(h.section)
     # order: by position in the text among all present sections
     starts: dict[str, int] = {
-        k: (report.sections[k].start or 0)
-        for k in SECTION_KEYS
-        if report.sections[k].present
+        k: (report.sections[k].start or 0) for k in SECTION_KEYS if report.sections[k].present
     }
     for n, k in enumerate(sorted(starts, key=lambda x: starts[x]), 1):
         report.sections[k].order = n
@@ -110,9 +108,26 @@ def fill_from_form(ctx: Any, heads_found: int) -> dict[str, str | None]:
             got = sum(1 for c in row.cells if c.status not in ("blank", "unread"))
             present = any(i in report.values for i in ids)
             take = got > have or (not present and row.how in ("blank", "read"))
+            if not take and got == have and got and key_ in ("s3", "s4"):
+                # both readings hold as many numbers but disagree: the one whose own
+                # arithmetic holds (row total, 表四 group totals) is the one the text supports
+                mine = [
+                    _num(c.text) if c.status not in ("blank", "unread") else None for c in row.cells
+                ]
+                theirs = [report.values[i].value if i in report.values else None for i in ids]
+                if mine != theirs and _adds_up(key_, mine) and not _adds_up(key_, theirs):
+                    take = True
             if take:
                 _put_row(ctx, index, key_, row, table.rows.index(row))
                 _say(ctx, key_, row)
+            if row.how == "cut":
+                # the text ends with this label: R-TEXT-TRUNCATED says so; a blank row the
+                # layout reading made of it is no reading
+                for i in ids:
+                    v = report.values.get(i)
+                    if v is not None and v.value is None and not (v.raw or "").strip():
+                        del report.values[i]
+                continue
             if row.how == "unread" and have < len(ids):
                 if not present or have == 0:
                     unread += ids
@@ -122,6 +137,16 @@ def fill_from_form(ctx: Any, heads_found: int) -> dict[str, str | None]:
         report.layout["unread"] = sorted(set(report.layout.get("unread", [])) | set(unread))
     report.layout["labels_seen"] = labels_seen
     return layouts
+
+
+def _adds_up(key_: str, vals: list[Any]) -> bool:
+    if key_ == "s3":
+        return vals[-1] is not None and sum(v or 0 for v in vals[:-1]) == vals[-1]
+    return all(
+        vals[g * 5 + 4] is not None
+        and sum(v or 0 for v in vals[g * 5 : g * 5 + 4]) == vals[g * 5 + 4]
+        for g in range(3)
+    )
 
 
 def _put_row(ctx: Any, index: _CellIndex, key_: str, row: FormRow, row_no: int) -> None:
@@ -240,45 +265,72 @@ def _truncation(ctx: Any, reading: FormReading) -> None:
     lies beyond the end so that nothing there is called missing."""
     report: Report = ctx.report
     doc: Document = ctx.doc
-    inside: FormTable | None = None
-    for k in ("s2", "s3", "s4"):
-        t = reading.tables.get(k)
-        if t is not None and t.ends_inside:
-            inside = t
-    present = [k for k in SECTION_KEYS if report.sections[k].present]
+    present = sorted(
+        (k for k in SECTION_KEYS if report.sections[k].present),
+        key=lambda k: report.sections[k].start or 0,
+    )
     last = present[-1] if present else None
+    if last is None or last == "s6":
+        return
     tail = doc.text.rstrip()[-200:]
     ends_mid = bool(tail) and not tail.endswith(("。", "！", "？", "”", "日", "）", ")", "!", "?"))
-    if inside is None and not (
-        last and last != "s6" and ends_mid and last in ("s1", "s2", "s3", "s4", "s5")
-    ):
-        return
-    sec = inside.key if inside is not None else last
-    assert sec is not None
+    table = reading.tables.get(last)
     cells: list[str] = []
-    if inside is not None:
-        if inside.key == "s3":
-            cells += [f"requests.{r}.{c}" for r in inside.missing_after for c in COLUMNS]
-            cells += [c.id for row in inside.rows for c in row.cells if c.status == "unread"]
-        elif inside.key == "s2":
-            cells += [f"active.{r}" for r in inside.missing_after]
+    inside = False
+    if last in ("s2", "s3", "s4"):
+        if table is None or not table.rows:
+            inside = True
+            cells.append(f"sections.{last}")
         else:
-            cells += list(REVIEW_IDS)
+            rest = _rows_after(table)
+            unread = [c.id for row in table.rows for c in row.cells if c.status == "unread"]
+            if rest or unread or table.ends_inside:
+                inside = True
+                cells += rest + unread
+    if not (inside or ends_mid):
+        return
     order = list(SECTION_KEYS)
-    after = order[order.index(sec) + 1 :] if sec in order else []
-    for s in after:
+    for s in order[order.index(last) + 1 :]:
         if not report.sections[s].present:
             cells.append(f"sections.{s}")
     cut_line = doc.line_of(len(doc.text.rstrip()))
-    name = _SECTION_NAMES.get(sec, {"s1": "一", "s5": "五", "s6": "六"}.get(sec, ""))
+    name = {"s1": "一", "s2": "二", "s3": "三", "s4": "四", "s5": "五"}[last]
     ctx.finding(
         "R-TEXT-TRUNCATED",
         "warning",
         cells,
         f"文本在第{name}部分"
-        + (f"的{_TABLE_NAMES[inside.key]}中" if inside is not None else "中")
-        + f"（第 {cut_line} 行）中断，之后的内容不在本文本中（可能是摘录或复制不完整）。"
+        + (f"的{_TABLE_NAMES[last]}" if inside else "")
+        + f"中（第 {cut_line} 行）中断，之后的内容不在本文本中（可能是摘录或复制不完整）。"
         "本工具只读取了已有部分，对中断之后的表格、行和章节不作“缺少”判断。",
         evidence=tail[-80:],
     )
-    report.layout["truncated"] = {"section": sec, "cells": cells}
+    report.layout["truncated"] = {"section": last, "cells": cells}
+
+
+def _rows_after(table: FormTable) -> list[str]:
+    """Cell ids of the form's rows after the last row found (the text ends before them)."""
+    from .form import ACTIVE_FORM_2019, ACTIVE_FORM_2021, REQUEST_FORM
+
+    if table.key == "s4":
+        return [] if table.rows and table.rows[0].how != "unread" else list(REVIEW_IDS)
+    form = (
+        REQUEST_FORM
+        if table.key == "s3"
+        else (ACTIVE_FORM_2019 if table.layout == "2019" else ACTIVE_FORM_2021)
+    )
+    found = {r.rid for r in table.rows}
+    idx = max((i for i, spec in enumerate(form) if spec.rid in found), default=-1)
+    out: list[str] = []
+    if table.rows and table.rows[-1].how == "cut" and table.rows[-1].rid == "other":
+        # （六）其他处理 and then the end: the three sub-rows of 2021 or the 2019 single row
+        out += [
+            f"requests.other.{r}.{c}" for r in ("no_correction", "no_fee", "misc") for c in COLUMNS
+        ]
+    for spec in form[idx + 1 :]:
+        if spec.rid == "other" and table.layout != "2019":
+            continue
+        if spec.rid.startswith("other.") and table.layout == "2019":
+            continue
+        out += list(spec.ids)
+    return out

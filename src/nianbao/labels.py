@@ -356,11 +356,18 @@ def has_number(text: str) -> bool:
     return bool(t) and bool(_NUM.match(t) or _DELTA.match(t))
 
 
+# a cell value (a count or a fee) has at most this many integer digits: beyond it, the cell
+# is no value (note "range", the raw text is kept) rather than an int too long to print, an
+# infinite float, or a number no database column holds
+MAX_VALUE_DIGITS = 12  # leading zeros aside
+
+
 @lru_cache(maxsize=8192)
 def parse_value(text: str) -> tuple[int | float | None, str]:
     """Parse a cell: (value, note). note is "" for a plain number, "blank" for an empty cell,
     "placeholder" for —, /, 无 …, "unit" when a unit was stripped (3件), "unit:元" for 元,
-    "delta" for 增加3, "text" for anything else (value None)."""
+    "delta" for 增加3, "range" for a number of more than MAX_VALUE_DIGITS digits (value
+    None), "text" for anything else (value None)."""
     t = text.strip().replace(" ", "").replace("\u00a0", "")
     if not t:
         return None, "blank"
@@ -368,7 +375,9 @@ def parse_value(text: str) -> tuple[int | float | None, str]:
         return None, "placeholder"
     m = _NUM.match(t)
     if m:
-        digits = m.group("num").replace(",", "").replace("，", "")
+        digits = m.group("num").replace(",", "").replace("，", "").lstrip("0") or "0"
+        if len(digits) > MAX_VALUE_DIGITS:
+            return None, "range"
         neg = m.group("sign") in ("-", "－")
         if m.group("frac"):
             val: int | float = float(digits + m.group("frac"))
@@ -387,6 +396,9 @@ def parse_value(text: str) -> tuple[int | float | None, str]:
         return val, note
     m = _DELTA.match(t)
     if m:
-        n = int(m.group("num"))
+        digits = m.group("num").lstrip("0") or "0"
+        if len(digits) > MAX_VALUE_DIGITS:
+            return None, "range"
+        n = int(digits)
         return (-n if m.group("word").startswith("减") else n), "delta"
     return None, "text"

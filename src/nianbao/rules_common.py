@@ -345,3 +345,31 @@ def year_of(text: str | None) -> int | None:
         return None
     m = _YEAR.search(text)
     return int(m.group(1)) if m else None
+
+
+# ------------------------------------------------------------------ what was not read
+def not_read(report: Report) -> set[str]:
+    """Cells, rows, tables and sections (ids or id prefixes) that the tool could not read
+    (R-UNREAD) or that stand beyond the end of a truncated text (R-TEXT-TRUNCATED): no
+    "missing" finding may be raised for them."""
+    layout = report.layout if isinstance(report.layout, dict) else {}
+    out = set(layout.get("unread") or ())
+    trunc = layout.get("truncated") or {}
+    out |= set(trunc.get("cells") or ())
+    return out
+
+
+def is_not_read(refs: set[str], fid: str) -> bool:
+    """True when ``fid`` is one of ``refs`` or lies under one of them (a row, a table)."""
+    if not refs:
+        return False
+    if fid in refs:
+        return True
+    parts = fid.split(".")
+    return any(".".join(parts[:i]) in refs for i in range(1, len(parts)))
+
+
+def labels_seen(report: Report, section: str) -> bool:
+    """True when the form-driven reading found row labels of ``section``'s table."""
+    layout = report.layout if isinstance(report.layout, dict) else {}
+    return bool((layout.get("labels_seen") or {}).get(section))

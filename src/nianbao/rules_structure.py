@@ -9,8 +9,11 @@ from .report import Finding, Report
 from .rules_common import (
     COLUMN_CELLS,
     has_text,
+    is_not_read,
     is_unmapped,
+    labels_seen,
     meta_year,
+    not_read,
     request_rows,
     row_present,
     row_title,
@@ -61,9 +64,10 @@ def sections_missing(report: Report) -> list[Finding]:
     if not has_text(report) or not isinstance(year, int) or year < 2019:
         return []
     out = []
+    unread = not_read(report)
     for k in SECTION_KEYS:
         sec = report.sections.get(k)
-        if sec is None or not sec.present:
+        if (sec is None or not sec.present) and not is_not_read(unread, f"sections.{k}"):
             out.append(
                 finding(
                     "R-SECTIONS",
@@ -196,6 +200,8 @@ def table_missing(report: Report) -> list[Finding]:
             continue
         if is_unmapped(report, table):
             continue  # a table was found but could not be mapped: R-CELL-COUNT
+        if labels_seen(report, key) or is_not_read(not_read(report), f"sections.{key}"):
+            continue  # its labels are there but unread (R-UNREAD), or the text ends before
         out.append(
             finding(
                 "R-TABLE-MISSING",
@@ -233,13 +239,18 @@ def row_missing(report: Report) -> list[Finding]:
     out = []
     fmt_ = report.meta.get("format")
     vals = report.values
+    unread = not_read(report)
     # section 二
     if fmt_ == "2019":
         rows, table = _ACTIVE_ROWS_2019, ("active2019.",)
     else:
         rows, table = _ACTIVE_ROWS_2021, ("active.",)
     if _has_table(report, table):
-        missing = [(label, ids) for label, ids in rows if not any(i in vals for i in ids)]
+        missing = [
+            (label, ids)
+            for label, ids in rows
+            if not any(i in vals for i in ids) and not any(is_not_read(unread, i) for i in ids)
+        ]
         if missing:
             out.append(
                 finding(
@@ -253,7 +264,12 @@ def row_missing(report: Report) -> list[Finding]:
             )
     # section 三
     if _has_table(report, ("requests.",)):
-        missing_rows = [r for r in request_rows(report) if not row_present(report, r)]
+        missing_rows = [
+            r
+            for r in request_rows(report)
+            if not row_present(report, r)
+            and not any(is_not_read(unread, f"requests.{r}.{c}") for c in COLUMNS)
+        ]
         if missing_rows:
             out.append(
                 finding(
@@ -288,7 +304,8 @@ def col_missing(report: Report) -> list[Finding]:
                 )
             )
     if _has_table(report, ("reviews.",)):
-        missing_ids = [i for i in REVIEW_IDS if i not in vals]
+        unread = not_read(report)
+        missing_ids = [i for i in REVIEW_IDS if i not in vals and not is_not_read(unread, i)]
         if missing_ids:
             from .schema import label_of
 
@@ -409,4 +426,28 @@ def ingest_artifact(report: Report) -> list[Finding]:
 # recognition, so a reviewer must compare them with the scan.
 @rule("R-OCR", "warning", "扫描件文字识别", "A", extraction=True)
 def ocr_values(report: Report) -> list[Finding]:
+    return []
+
+
+# Not in rules.md: a cell whose number has too many digits to be a count or a fee (a hostile
+# or garbled file); the extractor keeps its raw text and leaves the value empty.
+@rule("R-VALUE-RANGE", "warning", "数值超出合理范围", "A", extraction=True)
+def value_range(report: Report) -> list[Finding]:
+    return []
+
+
+# Extraction findings of the form-driven reading (rules.md: R-UNREAD, R-TEXT-TRUNCATED,
+# R-DIGITS-SPLIT); they say what the tool could not read or had to infer.
+@rule("R-UNREAD", "warning", "未能读取（工具局限，非报告缺陷）", "A", extraction=True)
+def unread(report: Report) -> list[Finding]:
+    return []
+
+
+@rule("R-TEXT-TRUNCATED", "warning", "文本不完整", "A", extraction=True)
+def text_truncated(report: Report) -> list[Finding]:
+    return []
+
+
+@rule("R-DIGITS-SPLIT", "warning", "数字粘连（按勾稽关系拆分）", "A", extraction=True)
+def digits_split(report: Report) -> list[Finding]:
     return []
