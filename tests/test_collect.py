@@ -94,6 +94,7 @@ class Route:
     status: int = 200
     delay: float = 0.0
     headers: dict[str, str] = field(default_factory=dict)
+    statuses: list[int] = field(default_factory=list)  # answered first, one per request
 
 
 class Site:
@@ -144,8 +145,9 @@ class Site:
         if self.delay or (route and route.delay):
             time.sleep(self.delay + (route.delay if route else 0.0))
         ua = h.headers.get("User-Agent", "").encode("latin-1").decode("utf-8")
-        if route is None or route.status != 200:
-            status = 404 if route is None else route.status
+        first = route.statuses.pop(0) if route and route.statuses else None
+        if route is None or route.status != 200 or first:
+            status = 404 if route is None else (first or route.status)
             self.log.append((path, status, ua))
             h.send_response(status)
             h.send_header("Content-Type", "text/html; charset=utf-8")
@@ -740,6 +742,13 @@ def test_titles_dates_links_and_names() -> None:
         filename_of("http://h/d?id=1", "attachment; filename*=UTF-8''%E5%B9%B4%E6%8A%A5.docx")
         == "年报.docx"
     )
+    raw_gbk = "年报.pdf".encode("gbk").decode("latin-1")  # as the HTTP client reads it
+    assert filename_of("http://h/d.jsp", f'attachment; filename="{raw_gbk}"') == "年报.pdf"
+    dl = parse_report_page(
+        b'<html><body><a href="/down.jsp?id=3&filename=nb2024.pdf">x</a></body></html>',
+        "http://h/a/b.html",
+    )
+    assert [(x.kind, x.name) for x in dl.attachments] == [("pdf", "nb2024.pdf")]
     # GBK without any declaration decodes by content
     html = "<html><body><p>发布时间：2025-01-20</p></body></html>".encode("gbk")
     assert "发布时间" in decode_page(html, "text/html; charset=utf-8")
@@ -762,6 +771,19 @@ def test_titles_dates_links_and_names() -> None:
     )
     assert [e.url for e in lp.entries] == ["http://h/art/1.html"]
     assert lp.pages == ["http://h/col/index_1.html"]
+    # the records a Hanweb (JCMS) page keeps in a script for the browser to show
+    jcms = (
+        '<html><body><script type="text/xml"><datastore><recordset><record><![CDATA[<li>'
+        '<a href="/art/2025/1/20/art_1_9.html" title="青岚县人民政府2024年政府信息公开工作年度报告">'
+        "青岚县人民政府2024年…</a><span>2025-01-20</span></li>]]></record></recordset>"
+        "</datastore></script></body></html>"
+    )
+    lp = parse_list_page(
+        jcms.encode(), "http://h/col/col1/index.html", "http://h/col/col1/index.html"
+    )
+    assert [(e.url, e.info.year, e.list_date) for e in lp.entries] == [
+        ("http://h/art/2025/1/20/art_1_9.html", 2024, "2025-01-20")
+    ]
 
 
 def test_fetcher_limits_redirects_and_size(tmp_path: Path) -> None:
@@ -782,6 +804,18 @@ def test_fetcher_limits_redirects_and_size(tmp_path: Path) -> None:
         with Fetcher(FetchOptions(delay=0.0, retries=0)) as f:
             res = f.fetch(site.url("/moved"))
             assert res.status == 200 and res.url.endswith("/big.pdf")
+        # 5xx: retried with backoff; 403: the host is left alone
+        site.add("/flaky.html", b"<html>ok</html>", statuses=[503, 502])
+        site.add("/closed.html", b"", status=403)
+        waits: list[float] = []
+        with Fetcher(FetchOptions(delay=0.0, retries=2, backoff=1.0), sleep=waits.append) as f:
+            assert f.fetch(site.url("/flaky.html")).content == b"<html>ok</html>"
+            assert waits == [1.0, 2.0]
+            with pytest.raises(FetchFailed, match="403"):
+                f.fetch(site.url("/closed.html"))
+            with pytest.raises(FetchFailed, match="403"):
+                f.fetch(site.url("/big.pdf"))  # not asked: the host said no
+        assert site.paths().count("/flaky.html") == 3 and site.paths()[-1] == "/closed.html"
     finally:
         site.close()
 

@@ -213,6 +213,29 @@ def _entry_date(a: Any) -> str | None:
     return None
 
 
+_CDATA = re.compile(r"<!\[CDATA\[(.*?)\]\]>", re.DOTALL)
+
+
+def _datastore_links(root: Any) -> list[Any]:
+    """Links in the ``<script type="text/xml"><datastore><record><![CDATA[<li>…]]>``
+    records of Hanweb-made sites (JCMS), which a browser's script turns into the list."""
+    import lxml.etree
+    import lxml.html
+
+    out: list[Any] = []
+    for script in root.iter("script"):
+        body = script.text or ""
+        if "<record" not in body:
+            continue
+        for fragment in _CDATA.findall(body):
+            try:
+                holder = lxml.html.fragment_fromstring(fragment, create_parent="div")
+            except (lxml.etree.ParserError, ValueError):
+                continue
+            out.extend(holder.iter("a"))
+    return out
+
+
 def parse_list_page(
     data: bytes, url: str, column: str, content_type: str | None = None
 ) -> ListPage:
@@ -226,7 +249,7 @@ def parse_list_page(
     base = _base_url(root, url)
     seen: set[str] = set()
     pages: list[str] = []
-    for a in root.iter("a"):
+    for a in [*root.iter("a"), *_datastore_links(root)]:
         href = _absolute(base, a.get("href"))
         if href is None:
             continue
@@ -330,13 +353,8 @@ def filename_of(url: str, disposition: str | None = None) -> str:
         if m:
             raw = m.group(1).strip()
             name = unquote(raw)
-            if name == raw:  # raw bytes sent as latin-1 by the server: re-decode by content
-                try:
-                    from ..sniff import decode_bytes
-
-                    name = decode_bytes(raw.encode("latin-1"))[0]
-                except (UnicodeEncodeError, Exception):
-                    name = raw
+            if name == raw:  # raw bytes the HTTP client read as latin-1: UTF-8 or GBK
+                name = _name_from_bytes(raw)
             return name
     path = urlsplit(url).path
     seg = path.rsplit("/", 1)[-1]
@@ -344,6 +362,32 @@ def filename_of(url: str, disposition: str | None = None) -> str:
         return unquote(seg, encoding="utf-8", errors="strict")
     except UnicodeDecodeError:  # percent-encoded GBK, as older Chinese servers make them
         return unquote(seg, encoding="gb18030", errors="replace")
+
+
+def _name_from_bytes(raw: str) -> str:
+    """A header's file name sent as raw bytes: UTF-8, else GBK (the names of Chinese
+    servers are never Big5 in practice, and a short name is too little to tell)."""
+    try:
+        data = raw.encode("latin-1")
+    except UnicodeEncodeError:
+        return raw  # already decoded
+    for enc in ("utf-8", "gb18030"):
+        try:
+            return data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    return raw
+
+
+def _name_in_query(url: str) -> str | None:
+    """A file name carried in the query (``downfile.jsp?filename=年报.pdf``)."""
+    from urllib.parse import parse_qsl
+
+    for _key, value in parse_qsl(urlsplit(url).query, keep_blank_values=False):
+        leaf = value.replace("\\", "/").rsplit("/", 1)[-1]
+        if attachment_kind(leaf):
+            return leaf
+    return None
 
 
 def attachment_kind(name: str) -> str | None:
@@ -404,6 +448,8 @@ def parse_report_page(data: bytes, url: str, content_type: str | None = None) ->
         if full is None or full in seen:
             continue
         name = filename_of(full)
+        if not attachment_kind(name):
+            name = _name_in_query(full) or name
         kind = attachment_kind(name) or attachment_kind(words)
         if kind is None:
             # a download link without an extension whose words name the file

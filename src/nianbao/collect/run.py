@@ -237,7 +237,9 @@ class Collector:
         self._event("failure", url)
 
     # ------------------------------------------------------------------ fetching
-    def _get(self, url: str, declared: str | None, kind_hint: str) -> tuple[CollectedFile, bytes]:
+    def _get(
+        self, url: str, declared: str | None, kind_hint: str, name_hint: str = ""
+    ) -> tuple[CollectedFile, bytes]:
         """Fetch ``url`` (conditionally when a copy is kept), keep new bytes on disk, and
         return the file and its bytes."""
         prev = self.state.get(url)
@@ -259,7 +261,10 @@ class Collector:
         kind = _kind_of(data, declared)
         if kind == "unknown" and kind_hint == "html" and data.strip():
             kind = "html"
-        name = filename_of(res.url, res.headers.get("content-disposition")) or "page"
+        name = filename_of(res.url, res.headers.get("content-disposition"))
+        if name_hint and (not name or not attachment_kind(name)):
+            name = name_hint  # downfile.jsp?filename=…: the name the page gave
+        name = name or "page"
         rel = storage_name(url, name, sha, SUFFIX.get(kind, ".bin"))
         target = self.out / rel
         if not target.exists():
@@ -372,7 +377,7 @@ class Collector:
                 )
             else:
                 try:
-                    got, _ = self._get(att.url, att.kind, att.kind)
+                    got, _ = self._get(att.url, att.kind, att.kind, att.name)
                 except HostStopped:
                     raise
                 except FetchFailed as exc:
