@@ -543,6 +543,11 @@ _CHROME_WORDS = (
     "打印本页",
     "关闭窗口",
     "分享到",
+    "微信",
+    "微博",
+    "分享",
+    "打印",
+    "关闭",
 )
 _INLINE_TITLE = re.compile(
     r"([\u4e00-\u9fff（）()]{2,40}?)((?:19|20)\d{2})\s*年度?\s*政府信息公开工作年度报告"
@@ -574,6 +579,7 @@ def _meta_inline(doc: Document, meta: dict[str, Any]) -> None:
     if m:
         agency = _strip_chrome(m.group(1))
         agency = re.sub(r"^(?:关于|的)", "", agency)
+        agency = re.sub(r"(?:特此(?:编制|发布|公布)|编制了?|发布了?|现将)$", "", agency)
         for pat in _AGENCY_SENTENCES:
             s = pat.search(head)
             if s and s.group(1) and agency.endswith(_strip_chrome(s.group(1))):
