@@ -602,6 +602,7 @@ def test_original_bytes_kept_with_url_time_headers_and_date(runs: Runs) -> None:
     kept = runs.out / rec["path"]
     assert kept.read_bytes() == a.routes["/files/" + DOCX_NAME].body
     assert DOCX_NAME.removesuffix(".docx") in kept.name  # the percent-encoded name, decoded
+    assert "404" in state[a.url("/zwgk/ndbg/gone.html")]["error"]  # failures are recorded
     side = json.loads(kept.with_name(kept.name + ".json").read_text(encoding="utf-8"))
     assert side["url"] == docx_url and side["published"] == "2024-01-18"
     found = _reports_by_url(runs.first)
@@ -856,6 +857,18 @@ def test_cli_collect_and_ingest(tmp_path: Path) -> None:
         assert res.exit_code == 2 and "不是网址" in res.output
     finally:
         b.close()
+
+
+def test_without_httpx_a_chinese_hint(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from click.testing import CliRunner
+
+    from nianbao.cli import cli
+
+    monkeypatch.setitem(sys.modules, "httpx", None)  # as if not installed
+    res = CliRunner().invoke(cli, ["collect", "http://127.0.0.1:9/nb/", "--no-ingest"])
+    assert res.exit_code == 1 and "pip install" in res.output and "httpx" in res.output
 
 
 def test_pdf_attachment(tmp_path: Path) -> None:

@@ -234,6 +234,7 @@ class Collector:
     def _fail(self, url: str, reason: str) -> None:
         with self._lock:
             self.summary.failures.append((url, reason))
+        self.state.update(url, error=reason, failed_at=_now())
         self._event("failure", url)
 
     # ------------------------------------------------------------------ fetching

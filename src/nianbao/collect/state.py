@@ -1,9 +1,10 @@
 """The collector's memory between runs: ``collect-state.json`` in the output folder.
 
-One record per URL fetched: what it was (list page, report page, attachment), the
-validators the server gave (ETag, Last-Modified) for conditional requests next time, the
-Content-Type, the SHA-256 and the path (relative to the output folder) of the bytes kept,
-when they were fetched and when they were last confirmed current, and the last failure.
+One record per URL fetched: what it was (list page, report page, attachment, robots.txt),
+the validators the server gave (ETag, Last-Modified) for conditional requests next time,
+the Content-Type, the SHA-256 and the path (relative to the output folder) of the bytes
+kept, when they were fetched (``fetched_at``) and last confirmed current (``checked_at``),
+and the last failure (``error``, ``failed_at``; cleared by the next success).
 The file is rewritten atomically (at most once a second, and at the end), so an
 interrupted run resumes about where it stopped.
 """
@@ -38,7 +39,7 @@ def storage_name(url: str, name: str, sha256: str, suffix: str) -> str:
     stem = _UNSAFE.sub("_", name).strip(" ._") or "page"
     if stem.lower().endswith(suffix.lower()):
         stem = stem[: -len(suffix)] or "page"
-    stem = stem[:80]
+    stem = stem[:60]  # 60 CJK characters are 180 bytes: the name stays under 255
     return f"{host}/{stem}-{sha256[:10]}{suffix}"
 
 
