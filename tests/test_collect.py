@@ -121,7 +121,9 @@ class Site:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread = threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
         self.thread.start()
 
     @property
@@ -444,7 +446,7 @@ def _site_c(world_reports: dict[str, Report]) -> Site:
             info="发布时间：2025-01-25",
         ).encode("utf-8"),
     )
-    c.add("/nb/2023.html", b"<html>late</html>", delay=1.5)
+    c.add("/nb/2023.html", b"<html>late</html>", delay=3.0)
     c.add(
         "/nb/",
         listing(
@@ -479,7 +481,8 @@ def _site_d() -> Site:
 
 
 def _options() -> FetchOptions:
-    return FetchOptions(delay=0.0, timeout=0.6, retries=1, backoff=0.0, max_seconds=10)
+    # the timeout is far from both the slow host's answers (0.05 s) and its late page (3 s)
+    return FetchOptions(delay=0.0, timeout=1.0, retries=1, backoff=0.0, max_seconds=10)
 
 
 @dataclass
