@@ -862,6 +862,24 @@ def test_cli_collect_and_ingest(tmp_path: Path) -> None:
         b.close()
 
 
+def test_years_filter_and_cancel(tmp_path: Path) -> None:
+    from nianbao.collect.fetch import Cancelled
+
+    b = _site_b({})
+    try:
+        summary = collect(
+            [b.url("/xxgk/nb/index.html")], tmp_path / "out", fetch=_options(), years=(2023,)
+        )
+        assert [r.year for r in summary.reports] == [2023]
+        assert "/xxgk/nb/2025/0210/c101.html" not in b.paths()
+        with Fetcher(_options()) as f:
+            f.cancel()
+            with pytest.raises(Cancelled):
+                f.fetch(b.url("/xxgk/nb/index.html"))
+    finally:
+        b.close()
+
+
 def test_without_httpx_a_chinese_hint(monkeypatch: pytest.MonkeyPatch) -> None:
     import sys
 

@@ -73,6 +73,13 @@ __all__ = ["collect_cmd"]
     help="同时收集的网站数（同一网站始终逐个请求）。",
 )
 @click.option(
+    "--year",
+    "years",
+    type=int,
+    multiple=True,
+    help="只收集这些年度的报告（可重复；默认全部年度）。",
+)
+@click.option(
     "--ingest/--no-ingest",
     "do_ingest",
     default=True,
@@ -96,6 +103,7 @@ def collect_cmd(
     max_mb: int,
     max_pages: int,
     parallel: int,
+    years: tuple[int, ...],
     do_ingest: bool,
     db: str | None,
     workers: int | None,
@@ -160,6 +168,7 @@ def collect_cmd(
                     on_event=on_event,
                     max_list_pages=max_pages,
                     parallel_hosts=parallel,
+                    years=years,
                 )
             finally:
                 fetcher.close()

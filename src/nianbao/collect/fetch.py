@@ -22,6 +22,7 @@ from urllib.robotparser import RobotFileParser
 from ..errors import CollectUnavailable
 
 __all__ = [
+    "Cancelled",
     "FetchOptions",
     "FetchResult",
     "FetchFailed",
@@ -91,6 +92,10 @@ class FetchFailed(Exception):
         self.status = status
 
 
+class Cancelled(Exception):
+    """The run was interrupted (``Fetcher.cancel``): no more requests go out."""
+
+
 class HostStopped(FetchFailed):
     """The host told us to stop (403/429), or its robots.txt could not be read."""
 
@@ -143,6 +148,7 @@ class Fetcher:
         self._sleep = sleep
         self._on_request = on_request
         self._hosts: dict[str, _Host] = {}
+        self._cancelled = threading.Event()
         # where robots.txt copies are remembered between runs (the collector's state)
         self.memory: Memory | None = None
         self._lock = threading.Lock()
@@ -171,6 +177,10 @@ class Fetcher:
 
     def stopped(self, url: str) -> str | None:
         return self.host(url).stopped
+
+    def cancel(self) -> None:
+        """Let no further request go out (the ones under way finish)."""
+        self._cancelled.set()
 
     def close(self) -> None:
         self.client.close()
@@ -301,11 +311,15 @@ class Fetcher:
         while True:
             last_reason: str
             with h.lock:  # one request at a time per host, ``delay`` apart
+                if self._cancelled.is_set():
+                    raise Cancelled(url)
                 if h.stopped:
                     raise HostStopped(url, h.stopped)
                 wait = h.last + max(opts.delay, h.delay) - time.monotonic()
                 if h.last and wait > 0:
                     self._sleep(wait)
+                    if self._cancelled.is_set():
+                        raise Cancelled(url)
                 try:
                     if self._on_request is not None:
                         self._on_request(url)

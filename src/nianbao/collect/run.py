@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from .fetch import Fetcher, FetchFailed, FetchOptions, HostStopped, host_of
+from .fetch import Cancelled, Fetcher, FetchFailed, FetchOptions, HostStopped, host_of
 from .pages import (
     Entry,
     TitleInfo,
@@ -62,6 +62,7 @@ class CollectOptions:
     fetch: FetchOptions = field(default_factory=FetchOptions)
     max_list_pages: int = 50  # per column
     parallel_hosts: int = 4  # columns of different hosts fetched at the same time
+    years: tuple[int, ...] = ()  # only the entries of these years (all when empty)
 
 
 @dataclass
@@ -313,6 +314,8 @@ class Collector:
             ctype = (self.state.get(url) or {}).get("content_type")
             listing = parse_list_page(data, url, column, ctype)
             for entry in listing.entries:
+                if self.options.years and entry.info.year not in self.options.years:
+                    continue
                 with self._lock:
                     if entry.url in self._seen_entries:
                         continue
@@ -431,6 +434,8 @@ class Collector:
             for c in cols:
                 try:
                     self._column(c)
+                except Cancelled:
+                    return
                 except Exception as exc:  # a bug on one site must not stop the others
                     self._fail(c, f"收集时发生内部错误（{type(exc).__name__}）：{exc}")
                 self._event("column", c)
@@ -441,8 +446,16 @@ class Collector:
                 for cols in by_host.values():
                     host_job(cols)
             else:
-                with ThreadPoolExecutor(max_workers=workers) as pool:
-                    list(pool.map(host_job, by_host.values()))
+                pool = ThreadPoolExecutor(max_workers=workers)
+                futures = [pool.submit(host_job, cols) for cols in by_host.values()]
+                try:
+                    for fut in futures:
+                        fut.result()
+                except BaseException:  # Ctrl-C: the threads stop at their next request
+                    self.fetcher.cancel()
+                    raise
+                finally:
+                    pool.shutdown(wait=True, cancel_futures=True)
         finally:
             self.state.flush()
             if self._own_fetcher:
