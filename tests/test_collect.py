@@ -760,6 +760,14 @@ def test_titles_dates_links_and_names() -> None:
     assert rp.published == "2025-01-20" and rp.published_from == "text"
     meta = b'<html><head><meta name="firstpublishedtime" content="2024-01-18-10:00:00"></head><body>x</body></html>'
     assert parse_report_page(meta, "http://h/x.html").published == "2024-01-18"
+    # a directory table in the page is not the report's tables: the attachment is the report
+    side = (
+        "<html><body><table><tr><td>主动公开目录</td><td>2025-01-06</td></tr>"
+        "<tr><td>政府信息公开年报</td><td>2025-01-02</td></tr></table>"
+        '<a href="nb.pdf">年报</a></body></html>'
+    )
+    rp = parse_report_page(side.encode(), "http://h/a/b.html")
+    assert not rp.has_tables and [x.kind for x in rp.attachments] == ["pdf"]
     dated = "<html><body><p>成文日期：2025-01-02</p><p>日期：2025-01-06</p></body></html>"
     assert parse_report_page(dated.encode(), "http://h/x.html").published == "2025-01-06"
     # relative and absolute links, <base href>, script pagination

@@ -317,7 +317,21 @@ _META_DATE_NAMES = (
     "dcterms.issued",
 )
 _ICON = re.compile(r"logo|icon|banner|btn|button|ewm|qrcode|erweima|bg[_-]|arrow|spacer", re.I)
-_TABLE_WORDS = ("本年新收", "主动公开", "行政复议", "予以公开")
+# Words of the report's own tables; each of the three holds at least two of them, a page's
+# navigation or directory table (主动公开目录 with dates) hardly any
+_TABLE_WORDS = (
+    "本年新收",
+    "上年结转",
+    "予以公开",
+    "不予公开",
+    "本年制发",
+    "本年新制作",
+    "处理决定",
+    "行政复议",
+    "行政诉讼",
+    "维持",
+    "纠正",
+)
 
 
 @dataclass
@@ -432,7 +446,7 @@ def parse_report_page(data: bytes, url: str, content_type: str | None = None) ->
     out.info = report_title(_text(heading)) if heading is not None else report_title(out.title)
     tables = list(root.iter("table"))
     out.has_tables = any(
-        sum(w in _text(t) for w in _TABLE_WORDS) >= 1 and re.search(r"\d", _text(t))
+        sum(w in _text(t) for w in _TABLE_WORDS) >= 2 and re.search(r"\d", _text(t))
         for t in tables
         if not t.xpath(".//table")
     )
