@@ -870,6 +870,44 @@ def test_cli_collect_and_ingest(tmp_path: Path) -> None:
         b.close()
 
 
+def test_report_in_a_frame(tmp_path: Path) -> None:
+    import nianbao
+
+    site = Site("青岚县统计局")
+    try:
+        rep = report(
+            "青岚县统计局",
+            2024,
+            "2025-01-15",
+            EX.CAIZHENG_ACTIVE,
+            EX.CAIZHENG_REQUESTS,
+            EX.CAIZHENG_REVIEWS,
+        )
+        title = "青岚县统计局2024年政府信息公开工作年度报告"
+        site.add("/content/nb2024", render(rep, "html"))
+        site.add(
+            "/nb/1.html",
+            page(
+                title,
+                '<iframe src="/content/nb2024" width="100%"></iframe>'
+                '<iframe src="http://www.gov.cn/widget.html"></iframe>',
+                site_name="青岚县统计局",
+                info="发布时间：2025-01-21",
+            ).encode(),
+        )
+        site.add(
+            "/nb/",
+            listing([("1.html", title, "2025-01-21")], "", site_name="青岚县统计局").encode(),
+        )
+        summary = collect([site.url("/nb/")], tmp_path / "out", fetch=_options())
+        (found,) = summary.reports
+        (doc,) = found.documents
+        assert doc.url == site.url("/content/nb2024") and found.published == "2025-01-21"
+        assert _mismatches(rep, nianbao.parse(doc.path.read_bytes(), name=doc.path.name)) == []
+    finally:
+        site.close()
+
+
 def test_years_filter_and_cancel(tmp_path: Path) -> None:
     from nianbao.collect.fetch import Cancelled
 

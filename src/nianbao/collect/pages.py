@@ -316,6 +316,7 @@ _META_DATE_NAMES = (
     "dc.date",
     "dcterms.issued",
 )
+_FRAME_PAGE = re.compile(r"(?:\.s?html?|\.jhtml|/[^./]*)$", re.IGNORECASE)
 _ICON = re.compile(r"logo|icon|banner|btn|button|ewm|qrcode|erweima|bg[_-]|arrow|spacer", re.I)
 # Words of the report's own tables; each of the three holds at least two of them, a page's
 # navigation or directory table (主动公开目录 with dates) hardly any
@@ -350,6 +351,7 @@ class ReportPage:
     has_tables: bool = False
     title: str = ""
     info: TitleInfo | None = None
+    frames: list[str] = field(default_factory=list)  # pages shown inside (iframe src)
 
 
 def filename_of(url: str, disposition: str | None = None) -> str:
@@ -455,8 +457,12 @@ def parse_report_page(data: bytes, url: str, content_type: str | None = None) ->
     links: list[tuple[str, str]] = []
     for a in root.iter("a"):
         links.append((a.get("href") or "", _text(a)))
-    for el in root.iter("iframe", "embed", "object"):
-        links.append((el.get("src") or el.get("data") or "", ""))
+    for el in root.iter("iframe", "frame", "embed", "object"):
+        src = el.get("src") or el.get("data") or ""
+        links.append((src, ""))
+        frame = _absolute(base, src) if el.tag in ("iframe", "frame") else None
+        if frame and _FRAME_PAGE.search(urlsplit(frame).path) and frame not in out.frames:
+            out.frames.append(frame)
     for href, words in links:
         full = _absolute(base, href)
         if full is None or full in seen:

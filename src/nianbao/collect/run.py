@@ -53,6 +53,7 @@ SUFFIX = {
     "image": ".img",
     "unknown": ".bin",
 }
+MAX_FRAMES = 3  # frames of one report page read in its place
 KIND_ZH = {"html": "网页", "pdf": "PDF", "docx": "DOCX", "doc": "DOC", "wps": "WPS"}
 
 
@@ -356,10 +357,12 @@ class Collector:
             self.summary.reports.append(found)
         self._event("report", entry.url)
 
-    def _report_page(self, found: FoundReport, page: CollectedFile, data: bytes) -> None:
+    def _report_page(
+        self, found: FoundReport, page: CollectedFile, data: bytes, depth: int = 0
+    ) -> None:
         ctype = (self.state.get(page.url) or {}).get("content_type")
         rp = parse_report_page(data, page.url, ctype)
-        if rp.published:
+        if rp.published and not (depth and found.published_from in ("text", "meta")):
             found.published, found.published_from = rp.published, rp.published_from
         if rp.info is not None:
             found.agency = found.agency or rp.info.agency
@@ -391,14 +394,32 @@ class Collector:
             found.kept.append(got)
             if not rp.has_tables:
                 self._attachment_found(found, got, att.name)
+        if depth == 0 and not rp.has_tables and not rp.attachments:
+            # the report shown in a frame of the page: read that page instead (one level)
+            own = [f for f in rp.frames if host_of(f) == host_of(page.url)]
+            for frame in own[:MAX_FRAMES]:
+                try:
+                    got, fdata = self._get(frame, None, "html")
+                except HostStopped:
+                    raise
+                except FetchFailed as exc:
+                    self._fail(frame, f"页面内嵌的网页：{exc.reason}")
+                    continue
+                self.state.update(frame, role="frame", page=page.url)
+                found.kept.append(got)
+                if got.kind == "html":
+                    self._report_page(found, got, fdata, depth + 1)
+                else:
+                    self._attachment_found(found, got)
         if rp.images:
             found.notes.append(
                 f"页面中有 {len(rp.images)} 张图片"
                 + ("（报告可能以图片发布），未下载、未识别" if not found.documents else "，未下载")
             )
         if (
-            not found.documents
-            and not rp.images
+            depth == 0
+            and not found.documents
+            and not any(n.startswith("页面中有") for n in found.notes)
             and not any(f.kind in ("doc", "wps") for f in found.kept)
         ):
             found.notes.append("页面中没有找到报告的表格，也没有 PDF/DOCX 附件")
