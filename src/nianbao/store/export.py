@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from ..schema import DECIMAL_IDS, label_of
 from .models import StoredFinding, StoredReport, StoredValue
@@ -141,7 +141,7 @@ Cancel = Callable[[], bool] | None
 Sheet = tuple[
     str, list[Column], list[str], Iterable[list[Any]], Callable[[list[Any]], dict[int, str]] | None
 ]
-_CHUNK_REPORTS = 200
+_CHUNK_REPORTS = 50
 _NUMBER_TEXT = re.compile(r"[+-]?\d+(?:[.,]\d+)*%?")
 
 
@@ -418,7 +418,11 @@ def _severity_cells(session: Session, report_ids: list[int]) -> dict[int, dict[s
 def _filtered_reports(
     session: Session, agency: str | None, year: Any, has_errors: bool
 ) -> list[tuple[StoredReport, Any]]:
-    return [(r, sf) for r, sf in session.execute(report_query(session, agency, year, has_errors))]
+    # the header columns only: a report's sections (its whole text) stay in the database
+    q = report_query(session, agency, year, has_errors).options(
+        defer(StoredReport.sections), defer(StoredReport.meta), defer(StoredReport.fees_info)
+    )
+    return [(r, sf) for r, sf in session.execute(q)]
 
 
 def _values_of(session: Session, chunk: list[int], long: bool = False) -> list[Any]:
