@@ -26,6 +26,7 @@ __all__ = [
     "parse_span",
     "place_cells",
     "strip_invisible",
+    "trim_blank_tail",
 ]
 
 MAX_COLSPAN = 1000  # the HTML standard's clamp
@@ -55,6 +56,8 @@ class SpanGrid:
 
     rows: list[list[Cell]]
     anchor_of: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)
+    # slots that no cell of the source fills (a row shorter than the table): blank cells here
+    unfilled: set[tuple[int, int]] = field(default_factory=set)
 
     @property
     def n_cols(self) -> int:
@@ -179,17 +182,43 @@ class DocumentBuilder:
         artifacts: list[str] | None = None,
         pages: int | None = None,
     ) -> Document:
-        """The Document of everything added (its text is also its original)."""
-        text = self.text
+        """The Document of everything added. Traditional script is read as simplified (the
+        text reader's rule): ``text`` and every block and cell are converted character for
+        character, ``original`` keeps the text as the source wrote it, at the same offsets,
+        and ``script`` says which script that was."""
+        from .normalize import simplify
+
+        original = self.text
+        text, script = simplify(original)
+        if text != original:
+            _simplify_blocks(self.blocks, original, text)
         return Document(
             text=text,
             blocks=self.blocks,
-            original=text,
+            original=original,
             source=source,
             media_type=media_type,
             pages=pages,
+            script=script,
             artifacts=list(artifacts or []),
         )
+
+
+def _simplify_blocks(blocks: list[Block], old: str, new: str) -> None:
+    """Give blocks and cells their text from ``new``, a rewrite of ``old`` that keeps every
+    offset (a text that no longer matches its offsets is left as it is)."""
+
+    def convert(text: str, start: int, end: int) -> str:
+        return new[start:end] if 0 <= start and old[start:end] == text else text
+
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            block.text = convert(block.text, block.start, block.end)
+            continue
+        for row in block.rows:
+            for cell in row:
+                if cell.text:
+                    cell.text = convert(cell.text, cell.start, cell.end)
 
 
 def place_cells(
@@ -234,19 +263,21 @@ def _slots_to_grid(
     """The dense grid: each slot empty, an anchor with its text, or covered by an anchor."""
     rows: list[list[Cell]] = []
     anchor_of: dict[tuple[int, int], tuple[int, int]] = {}
+    unfilled: set[tuple[int, int]] = set()
     for r in range(n_rows):
         row: list[Cell] = []
         for c in range(n_cols):
             a = owner.get((r, c))
             if a is None:
                 row.append(Cell("", row=r, col=c))
+                unfilled.add((r, c))
             elif a == (r, c):
                 row.append(Cell(texts[a], row=r, col=c))
             else:
                 row.append(Cell(texts[a], row=r, col=c, covered=True))
                 anchor_of[(r, c)] = a
         rows.append(row)
-    return SpanGrid(rows, anchor_of)
+    return SpanGrid(rows, anchor_of, unfilled)
 
 
 def merge_ranges(spans: list[tuple[float, float]]) -> list[list[float]]:
@@ -259,3 +290,18 @@ def merge_ranges(spans: list[tuple[float, float]]) -> list[list[float]]:
         else:
             bands.append([x0, x1])
     return bands
+
+
+MAX_BLANK_TAIL = 64  # blank cells kept after a row's last filled one
+
+
+def trim_blank_tail(row: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+    """A row of ``(text, rowspan, colspan)`` anchors without the blank cells (no text, no
+    rowspan) beyond the first :data:`MAX_BLANK_TAIL` after its last filled one: a row of
+    thousands of empty cells (trailing tabs, empty ``<td>``s) is not a report row, and would
+    make its table too large to read or slow to place. (Wide spans are left to
+    :data:`MAX_SLOTS`.)"""
+    end = len(row)
+    while end and not row[end - 1][0].strip() and row[end - 1][1] <= 1:
+        end -= 1
+    return row[: end + MAX_BLANK_TAIL]

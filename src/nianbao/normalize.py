@@ -19,7 +19,15 @@ from functools import lru_cache
 
 from .document import OffsetMap
 
-__all__ = ["NormalizedText", "normalize_text", "key", "to_simplified", "strip_glosses", "CJK"]
+__all__ = [
+    "NormalizedText",
+    "normalize_text",
+    "key",
+    "simplify",
+    "to_simplified",
+    "strip_glosses",
+    "CJK",
+]
 
 CJK = "\u3400-\u9fff"
 _TONES = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
@@ -39,8 +47,13 @@ def _opencc():  # lazily: building the converter costs a few ms
     return _converter
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def to_simplified(text: str) -> str:
-    return _opencc().convert(text)
+    # a lone surrogate (from &#55296; or a broken decoder) cannot be encoded for OpenCC:
+    # it becomes U+FFFD, one character for one, so that offsets do not move
+    return _opencc().convert(_SURROGATE.sub("\ufffd", text))
 
 
 def strip_glosses(text: str) -> str:
@@ -122,28 +135,8 @@ def normalize_text(original: str) -> NormalizedText:
 
     text, omap, n = _sub(PINYIN_GLOSS, lambda m: "", text, omap)
     glosses = n
-    simplified = to_simplified(text)
-    changed = 0
-    if simplified != text:
-        if len(simplified) == len(text):
-            changed = sum(1 for a, b in zip(text, simplified) if a != b)
-            text = simplified
-        else:  # phrase conversions changed lengths: convert line by line where safe
-            lines = text.split("\n")
-            out = []
-            for line in lines:
-                conv = to_simplified(line)
-                if len(conv) == len(line):
-                    changed += sum(1 for a, b in zip(line, conv) if a != b)
-                    out.append(conv)
-                else:
-                    out.append(line)
-            text = "\n".join(out)
-    script = "simplified"
-    if changed >= _TRADITIONAL_MIN_CHANGED or glosses > 20:
-        cjk = len(_CJK_RE.findall(text)) or 1
-        if changed / cjk > 0.02 or glosses > 20:
-            script = "traditional"
+    text, changed = _simplify_in_place(text)
+    script = _script(text, changed, glosses)
 
     for src, dst in _FOLD_PAIRS:
         if src in text:
@@ -172,12 +165,53 @@ def normalize_text(original: str) -> NormalizedText:
     return NormalizedText(text, omap or OffsetMap(), script, artifacts)
 
 
+def _simplify_in_place(text: str) -> tuple[str, int]:
+    """Traditional → simplified without moving any offset: the whole text when the
+    conversion keeps its length, else line by line where it does. Returns (text, number of
+    characters changed)."""
+    simplified = to_simplified(text)
+    if simplified == text:
+        return text, 0
+    if len(simplified) == len(text):
+        return simplified, sum(1 for a, b in zip(text, simplified) if a != b)
+    changed = 0
+    out = []
+    for line in text.split("\n"):  # phrase conversions changed lengths
+        conv = to_simplified(line)
+        if len(conv) == len(line):
+            changed += sum(1 for a, b in zip(line, conv) if a != b)
+            out.append(conv)
+        else:
+            out.append(line)
+    return "\n".join(out), changed
+
+
+def _script(text: str, changed: int, glosses: int = 0) -> str:
+    if changed >= _TRADITIONAL_MIN_CHANGED or glosses > 20:
+        cjk = len(_CJK_RE.findall(text)) or 1
+        if changed / cjk > 0.02 or glosses > 20:
+            return "traditional"
+    return "simplified"
+
+
+def simplify(text: str) -> tuple[str, str]:
+    """``text`` in simplified script, each character at its offset (conversions that would
+    change a line's length leave that line as it is), and the script the text was written
+    in ("traditional" or "simplified"). The readers of HTML, DOCX and PDF use it so that
+    every format reads traditional script as the text reader does."""
+    out, changed = _simplify_in_place(text)
+    return out, _script(out, changed)
+
+
 def _entity(name: str) -> str:
     if name.startswith("#"):
         try:
-            return chr(int(name[1:]))
+            code = int(name[1:])
         except ValueError:
             return "&" + name + ";"
+        if not 0 < code < 0x110000 or 0xD800 <= code <= 0xDFFF:
+            return "\ufffd"  # no character (a surrogate, zero or out of range)
+        return chr(code)
     return _ENTITIES.get(name, "&" + name + ";")
 
 

@@ -14,9 +14,17 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .document import Document
+from .document import Cell, Document
 from .errors import EmptyInput, EncodingError, InputTooLarge, NotAReport
-from .grid import DocumentBuilder, GridTooLarge, expand_spans, parse_span, strip_invisible
+from .grid import (
+    DocumentBuilder,
+    GridTooLarge,
+    SpanGrid,
+    expand_spans,
+    parse_span,
+    strip_invisible,
+    trim_blank_tail,
+)
 
 __all__ = ["read_html", "MAX_HTML_BYTES", "HTML_MEDIA_TYPE"]
 
@@ -71,6 +79,7 @@ _TITLE = re.compile(
     r"(?:\d{4}|[〇一二三四五六七八九零○]{4})\s*年.{0,20}(?:信息公开|政务公开).{0,10}年度报告"
 )
 _TABLE_PARTS = frozenset(("tr", "td", "th", "tbody", "thead", "tfoot", "caption"))
+_DIGIT = re.compile(r"\d")
 _BR = "\x00"  # a <br> inside collected text, turned into "\n" after whitespace collapsing
 
 
@@ -79,16 +88,41 @@ def _declared_charset(data: bytes) -> str | None:
     return m.group(1).decode("ascii", "replace") if m else None
 
 
-def _decode(data: bytes) -> tuple[str, str]:
+def _decode(data: bytes, artifacts: list[str]) -> tuple[str, str]:
+    """The page's text and the encoding actually used. The bytes decide (see
+    ``sniff.decode_bytes``); a declared charset the content contradicts is noted."""
     from .sniff import decode_bytes
 
     declared = _declared_charset(data)
     try:
-        return decode_bytes(data, declared)
+        text, encoding = decode_bytes(data, declared)
     except EncodingError:
         raise
     except Exception as e:  # pragma: no cover - decode_bytes should only raise EncodingError
         raise EncodingError(f"无法识别网页的文字编码：{e}") from None
+    family = _charset_family(declared) if declared and not text.isascii() else None
+    if family is not None and family != _charset_family(encoding):
+        used = encoding.replace("(lossy)", "").upper()
+        artifacts.append(f"网页声明的文字编码（{declared}）与内容不符，已按内容识别为 {used} 读取")
+    return text, encoding
+
+
+def _charset_family(name: str) -> str | None:
+    """A codec's family for comparing a declaration with the encoding used (GB2312, GBK and
+    GB18030 are one family; UTF-8 with or without BOM one); None for an unknown name."""
+    import codecs
+
+    try:
+        codec = codecs.lookup(name.replace("(lossy)", "").strip()).name
+    except LookupError:
+        return None
+    if codec in ("gb2312", "gbk", "gb18030", "hz"):
+        return "gb"
+    if codec in ("utf-8", "utf-8-sig"):
+        return "utf-8"
+    if codec in ("big5", "cp950", "big5hkscs"):
+        return "big5"
+    return codec
 
 
 # --------------------------------------------------------------------------- text collection
@@ -156,15 +190,44 @@ def _is_data_table(table: Any) -> bool:
     return width >= 2
 
 
+def _cover_missing_cells(grid: SpanGrid) -> None:
+    """Slots at the end of a row that no cell of the page fills. Where a row holding
+    numbers reaches that column they are blank cells (a row whose trailing empty cells were
+    left out); where only rows without numbers reach it (a header written wider than the
+    value rows, e.g. its label cell spanning three columns over rows with two label cells)
+    there is no cell: the slot is covered by its left neighbour, so that neither the grid
+    nor the text shows a blank value that is not in the page."""
+    if not grid.unfilled:
+        return
+    reached = -1  # the last column that a row holding numbers fills
+    for r, row in enumerate(grid.rows):
+        if any(_DIGIT.search(c.text) for c in row if not c.covered):
+            filled = [c for c in range(len(row)) if (r, c) not in grid.unfilled]
+            reached = max(reached, *filled) if filled else reached
+    for r, row in enumerate(grid.rows):
+        first = len(row)
+        while first > 0 and (r, first - 1) in grid.unfilled:
+            first -= 1
+        if first == 0:  # an empty <tr>
+            continue
+        for c in range(max(first, reached + 1, 1), len(row)):
+            ar, ac = grid.anchor_of.get((r, c - 1), (r, c - 1))
+            row[c] = Cell(grid.rows[ar][ac].text, row=r, col=c, covered=True)
+            grid.anchor_of[(r, c)] = (ar, ac)
+            grid.unfilled.discard((r, c))
+
+
 def _table_rows(table: Any) -> list[list[tuple[str, int, int]]]:
     rows = []
     for tr in _own_rows(table):
         rows.append(
-            [
-                (_cell_text(td), parse_span(td.get("rowspan")), parse_span(td.get("colspan")))
-                for td in tr
-                if td.tag in ("td", "th")
-            ]
+            trim_blank_tail(
+                [
+                    (_cell_text(td), parse_span(td.get("rowspan")), parse_span(td.get("colspan")))
+                    for td in tr
+                    if td.tag in ("td", "th")
+                ]
+            )
         )
     return rows
 
@@ -240,6 +303,121 @@ def _title_from_page_title(page_title: str) -> str | None:
     return None
 
 
+# --------------------------------------------------------------------------- scripts
+# A page whose report is written by a script (``var content = "<table>…"``,
+# ``document.write('…')``, JSON with ``"content":"\u003cp\u003e…"``): the string literals are
+# read as text, unescaped by the rules of JavaScript string literals, and never run.
+
+_JS_STRING = re.compile(
+    r'"(?:[^"\\\n]|\\[\s\S])*"|\'(?:[^\'\\\n]|\\[\s\S])*\'|`(?:[^`\\]|\\[\s\S])*`'
+)
+_JS_PLUS = re.compile(r"\s*\+\s*")
+_JS_ESCAPE = re.compile(r"\\(u\{[0-9a-fA-F]{1,6}\}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|\r\n|[\s\S])")
+_JS_SIMPLE = {"n": "\n", "r": "\n", "t": "\t", "b": "", "f": " ", "v": " ", "0": ""}
+_JS_SIMPLE.update({"\n": "", "\r\n": "", "\r": "", "\u2028": "", "\u2029": ""})  # continuations
+_SCRIPT_TAG = re.compile(r"<\s*/?\s*(?:table|tr|td|p|div|span|h[1-6]|br)\b|\\u003c|\\x3c", re.I)
+_MARKUP = re.compile(r"<\s*/?\s*(?:table|tr|td|p|div|span|h[1-6]|br)\b", re.I)
+_CJK_RUN = re.compile(r"[\u3400-\u9fff]{2}")
+_SCRIPT_MIN = 200  # a script shorter than this holds no report
+_REPORT_MARKS = ("政府信息公开", "年度报告", "主动公开", "申请", "行政复议", "行政诉讼")
+_SECTION_MARKS = ("主动公开政府信息情况", "收到和处理政府信息公开申请")
+
+
+def _js_unescape(body: str) -> str:
+    """The value of a JavaScript string literal's body (quotes removed)."""
+
+    def one(m: re.Match[str]) -> str:
+        e = m.group(1)
+        if e[0] == "u" and len(e) > 1:
+            code = int(e[2:-1] if e[1] == "{" else e[1:], 16)
+            return chr(code) if code < 0x110000 else "\ufffd"
+        if e[0] == "x" and len(e) == 3:
+            return chr(int(e[1:], 16))
+        return _JS_SIMPLE.get(e, e)
+
+    out = _JS_ESCAPE.sub(one, body) if "\\" in body else body
+    # \ud83d\ude00 pairs become one character; a lone surrogate becomes U+FFFD
+    return out.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+
+
+def _script_html(code: str) -> str:
+    """The HTML held by a script's string literals: literals joined by ``+`` make one
+    string; the strings that hold markup or Chinese text, in order, one per line."""
+    groups: list[list[str]] = []
+    end = -1
+    for m in _JS_STRING.finditer(code):
+        value = _js_unescape(m.group(0)[1:-1])
+        if groups and _JS_PLUS.fullmatch(code, end, m.start()):
+            groups[-1].append(value)
+        else:
+            groups.append([value])
+        end = m.end()
+    strings = ("".join(g) for g in groups)
+    return "\n".join(x for x in strings if _MARKUP.search(x) or _CJK_RUN.search(x))
+
+
+def _report_marks(text: str) -> int:
+    from .normalize import to_simplified
+
+    text = to_simplified(text)
+    return sum(1 for w in _REPORT_MARKS if w in text)
+
+
+def _embedded_report(root: Any) -> tuple[Any, str] | None:
+    """The script whose HTML strings most look like a report, and that HTML."""
+    best: tuple[int, Any, str] | None = None
+    for el in root.iter("script"):
+        code = el.text or ""
+        if len(code) < _SCRIPT_MIN or not _SCRIPT_TAG.search(code):
+            continue
+        html = _script_html(code)
+        if len(html) < _SCRIPT_MIN:
+            continue
+        score = _report_marks(html)
+        if score >= 3 and (best is None or (score, len(html)) > (best[0], len(best[2]))):
+            best = (score, el, html)
+    return (best[1], best[2]) if best else None
+
+
+def _holds_report(body: Any) -> bool:
+    """Whether the visible page holds a report: a report table or the section headings."""
+    from .normalize import to_simplified
+
+    if any(_is_report_table(t) for t in body.iter("table")):
+        return True
+    text = to_simplified(_SPACES.sub("", body.text_content()))
+    return any(w in text for w in _SECTION_MARKS)
+
+
+def _graft(body: Any, holder: Any, html: str, parser: Any) -> None:
+    """Parse a script's HTML and put its content where the script stood (at the end of the
+    body when the script stood outside it)."""
+    import lxml.etree
+    import lxml.html
+
+    html = _CONTROL.sub("", html).replace("\x0c", " ")
+    try:
+        frag = lxml.html.document_fromstring(html, parser=parser)
+    except (lxml.etree.ParserError, ValueError):
+        return
+    _drop_non_content(frag)
+    content = frag.find("body")
+    if content is None:
+        content = frag
+    if not any(a is body for a in holder.iterancestors()):
+        holder = lxml.html.Element("div")
+        body.append(holder)
+    holder.text = content.text
+    for child in list(content):
+        holder.append(child)
+
+
+def _drop_non_content(root: Any) -> None:
+    for el in list(root.iter(*_DROP_TAGS)):
+        if el.getparent() is not None:
+            el.drop_tree()
+
+
 # --------------------------------------------------------------------------- walking
 
 
@@ -283,6 +461,7 @@ class _Walker:
             except GridTooLarge:
                 self.artifacts.append("网页中有一个表格过大（可能是异常或恶意内容），已跳过。")
                 return
+            _cover_missing_cells(grid)
             self.b.add_table(grid, "html")
             return
         block = tag in _BLOCK_TAGS
@@ -309,8 +488,12 @@ def read_html(data: bytes, source: str = "") -> Document:
             f"网页文件过大（{len(data) // (1024 * 1024)} MB，上限 {MAX_HTML_BYTES // (1024 * 1024)} MB），"
             "不像一份年度报告。"
         )
-    text, encoding = _decode(data)
+    artifacts: list[str] = []
+    text, encoding = _decode(data, artifacts)
     text = _CONTROL.sub("", _XML_DECL.sub("", text, count=1))
+    # a form feed is HTML white space, but lxml refuses it in text it sets (drop_tree joining
+    # the tail of a dropped <script> to the text before it)
+    text = text.replace("\x0c", " ")
     if not text.strip():
         raise EmptyInput("网页文件是空的。")
     parser = lxml.html.HTMLParser(
@@ -323,17 +506,20 @@ def read_html(data: bytes, source: str = "") -> Document:
     if root is None:
         raise NotAReport("网页没有可读的内容。")
     page_title = root.findtext(".//title") or ""
-    for el in list(root.iter(*_DROP_TAGS)):
-        parent = el.getparent()
-        if parent is not None:
-            el.drop_tree()
+    embedded = _embedded_report(root)
+    holder = lxml.html.Element("div")  # keeps the place of a script that holds the report
+    if embedded is not None:
+        embedded[0].addnext(holder)
+    _drop_non_content(root)
     body = root.find("body")
     if body is None:
         body = root
+    if embedded is not None and not _holds_report(body):
+        _graft(body, holder, embedded[1], parser)
+        artifacts.append("网页正文由脚本写入，已从脚本中的 HTML 字符串读取")
     article = _find_article(body)
 
     builder = DocumentBuilder()
-    artifacts: list[str] = []
     title = None
     if not _TITLE.search(_clean_lines(article.text_content())[:400]):
         title = _title_outside(body, article) or _title_from_page_title(page_title)
@@ -346,13 +532,6 @@ def read_html(data: bytes, source: str = "") -> Document:
         raise NotAReport(
             "网页中没有找到正文文字：可能是框架页，或正文由脚本加载。请保存正文所在的页面再读取。"
         )
-    out = builder.text
-    return Document(
-        text=out,
-        blocks=builder.blocks,
-        original=out,
-        source=source,
-        media_type=HTML_MEDIA_TYPE,
-        encoding=encoding,
-        artifacts=artifacts,
-    )
+    doc = builder.build(source, HTML_MEDIA_TYPE, artifacts)
+    doc.encoding = encoding
+    return doc

@@ -88,8 +88,11 @@ def _text_or_html(data: bytes, utf16: bool = False) -> str:
 
 
 def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str]:
-    """Decode text bytes: BOM → strict UTF-8 → UTF-16 (no BOM) → declared GB charset as
-    gb18030 → Big5 (told apart by charset-normalizer) → gb18030. Returns (text, encoding)."""
+    """Decode text bytes by their content: BOM → strict UTF-8 → UTF-16 (no BOM) → GB18030
+    unless the bytes are Big5 (told apart by charset-normalizer) → the declared charset →
+    lossy GB18030. A declaration (``<meta charset>``) only settles what the content leaves
+    open: bytes that are not clean in the declared charset are decoded as what they are.
+    Returns (text, encoding)."""
     if data.startswith(codecs.BOM_UTF8):
         return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -103,13 +106,18 @@ def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str]:
     enc16 = _utf16_endianness(data[:4096])
     if enc16:
         return data.decode(enc16, errors="replace"), enc16
-    if declared and declared.lower().strip() in _GB_ALIASES:
-        return data.decode("gb18030", errors="replace"), "gb18030"
     try:
         text = data.decode("gb18030")
         gb_ok = True
     except UnicodeDecodeError:
         text, gb_ok = "", False
+    declared_gb = bool(declared) and str(declared).lower().strip() in _GB_ALIASES
+    if declared_gb and not gb_ok:
+        # declared GB but not clean GB: a stray byte in a GB page, or another encoding
+        # (Big5) under a wrong declaration, told apart by the content
+        if _maybe_big5(data):
+            return data.decode("big5"), "big5"
+        return data.decode("gb18030", errors="replace"), "gb18030"
     if _maybe_big5(data):
         try:
             return data.decode("big5"), "big5"
