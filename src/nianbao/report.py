@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 from .schema import SECTION_KEYS, table_ids
@@ -36,7 +36,29 @@ class Provenance:
     label: str | None = None  # the row label as written
 
     def to_dict(self) -> dict[str, Any]:
-        return {k: v for k, v in asdict(self).items() if v is not None}
+        """The fields that are set, in field order (built directly: no deep copy)."""
+        out: dict[str, Any] = {}
+        if self.section is not None:
+            out["section"] = self.section
+        if self.table is not None:
+            out["table"] = self.table
+        if self.row is not None:
+            out["row"] = self.row
+        if self.col is not None:
+            out["col"] = self.col
+        if self.line is not None:
+            out["line"] = self.line
+        if self.start is not None:
+            out["start"] = self.start
+        if self.end is not None:
+            out["end"] = self.end
+        if self.page is not None:
+            out["page"] = self.page
+        if self.bbox is not None:
+            out["bbox"] = tuple(self.bbox)
+        if self.label is not None:
+            out["label"] = self.label
+        return out
 
 
 @dataclass(slots=True)
@@ -176,15 +198,25 @@ class Report:
         out: dict[str, Any] = {"source": self.source, "meta": dict(self.meta)}
         out["sections"] = {k: s.to_dict() for k, s in self.sections.items()}
         out["fees_info"] = dict(self.fees_info)
+        values = self.values
         ids = self.ids()
-        seen = set(ids)
-        ids += [i for i in self.values if i not in seen]
+        if values:
+            seen = set(ids)
+            ids += [i for i in values if i not in seen]
+        nodes: dict[str, dict[str, Any]] = {}  # "a.b" -> the dict at out["a"]["b"]
         for fid in ids:
-            _put(out, fid, self.get(fid))
+            head, _, leaf = fid.rpartition(".")
+            node = nodes.get(head)
+            if node is None:
+                node = _node(out, head, nodes)
+            v = values.get(fid)
+            node[leaf] = None if v is None else v.value
+            if fid in nodes:  # a value where a table node was: later ids make it anew
+                nodes.clear()
         if provenance:
             prov: dict[str, Any] = {}
             for fid in ids:
-                v = self.values.get(fid)
+                v = values.get(fid)
                 if v is None:
                     continue
                 entry = v.source.to_dict() if v.source else {}
@@ -247,16 +279,19 @@ def _raw(val: Any) -> str:
     return str(val)
 
 
-def _put(out: dict[str, Any], fid: str, value: Any) -> None:
-    parts = fid.split(".")
+def _node(out: dict[str, Any], path: str, nodes: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """The dict at ``path`` ("a.b") under ``out``, made where missing (a non-dict in the
+    way is replaced); remembered in ``nodes``."""
     node = out
-    for p in parts[:-1]:
-        nxt = node.get(p)
-        if not isinstance(nxt, dict):
-            nxt = {}
-            node[p] = nxt
-        node = nxt
-    node[parts[-1]] = value
+    if path:
+        for p in path.split("."):
+            nxt = node.get(p)
+            if not isinstance(nxt, dict):
+                nxt = {}
+                node[p] = nxt
+            node = nxt
+    nodes[path] = node
+    return node
 
 
 def _flatten(obj: Any, prefix: str, out: dict[str, Any]) -> None:
