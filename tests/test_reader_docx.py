@@ -14,7 +14,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
 from nianbao.document import Paragraph, Table
-from nianbao.errors import BrokenFile
+from nianbao.errors import BrokenFile, InputTooLarge
 from nianbao.reader_docx import DOCX_MEDIA_TYPE, read_docx
 
 TEMPLATE = (
@@ -177,7 +177,7 @@ def test_zip_bomb_refused_from_the_directory() -> None:
             chunk = b"\0" * (1 << 20)
             for _ in range(24):
                 fh.write(chunk)
-    with pytest.raises(BrokenFile, match="压缩炸弹"):
+    with pytest.raises(InputTooLarge, match="压缩炸弹"):
         read_docx(buf.getvalue())
 
 

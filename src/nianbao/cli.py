@@ -8,6 +8,7 @@ end.
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,7 +18,7 @@ import click
 from . import __version__
 from .errors import NianbaoError, NoTables
 from .reader import iter_report_files
-from .report import SEVERITIES
+from .report import SEVERITIES, Report
 
 
 def iter_inputs(paths: tuple[str, ...]) -> Iterator[str]:
@@ -25,13 +26,30 @@ def iter_inputs(paths: tuple[str, ...]) -> Iterator[str]:
     return iter_report_files(paths)
 
 
+log = logging.getLogger("nianbao.cli")
+
+INTERNAL_ERROR = (
+    "本工具读取此文件时出错（内部错误，已记录）：这是本工具的局限，不一定是文件的问题。"
+    "可换用其他格式（如 PDF、DOCX 或文本）再试，或把文件反馈给维护者；加 --debug 可查看详情。"
+)
+
+
 def _fail(source: str, exc: BaseException) -> None:
-    msg = (
-        str(exc)
-        if isinstance(exc, NianbaoError)
-        else f"读取时发生内部错误（{type(exc).__name__}）：{exc}"
-    )
+    if isinstance(exc, NianbaoError):
+        msg = str(exc)
+    else:  # a bug of ours: a plain Chinese message; the details go to the debug log
+        log.debug("internal error on %s", source, exc_info=exc)
+        msg = INTERNAL_ERROR
     click.echo(f"错误：{source}：{msg}", err=True)
+
+
+def _parse_one(src: str) -> Report:
+    """Parse one file within the per-file budget (NIANBAO_FILE_SECONDS/_MEMORY_MB)."""
+    from .api import parse as parse_report
+    from .budget import file_budget
+
+    with file_budget():
+        return parse_report(src, name=src)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -41,12 +59,15 @@ def _fail(source: str, exc: BaseException) -> None:
     is_flag=True,
     help="扫描件（无文字层的 PDF）不做文字识别，直接报告无法读取。",
 )
+@click.option("--debug", is_flag=True, help="出错时输出调试信息（内部错误的详细情况）。")
 @click.pass_context
-def cli(ctx: click.Context, no_ocr: bool) -> None:
+def cli(ctx: click.Context, no_ocr: bool, debug: bool) -> None:
     """nianbao（年报）：读取、检查、撰写和比较政府信息公开工作年度报告。
 
     扫描件在安装了 [ocr] 扩展时自动做文字识别（离线），识别出的数值需人工核对。
     """
+    if debug:
+        logging.basicConfig(level=logging.DEBUG, format="%(levelname)s %(name)s: %(message)s")
     if no_ocr:
         from .reader_ocr import use_ocr
 
@@ -74,13 +95,11 @@ def parse(files: tuple[str, ...], fmt: str, no_provenance: bool) -> None:
 
         nianbao parse --format jsonl reports/
     """
-    from .api import parse as parse_report
-
     bad = 0
     docs = []
     for src in iter_inputs(files):
         try:
-            rep = parse_report(src, name=src)
+            rep = _parse_one(src)
         except Exception as e:  # noqa: BLE001 — one bad file does not stop the others
             _fail(src, e)
             bad += 1
@@ -163,15 +182,13 @@ def check(
 
         click.get_current_context().invoke(check_store, agency=agency, year=year, db=db)
         return
-    from .api import parse as parse_report
-
     floor = SEVERITIES.index(min_severity)
     bad = 0
     any_error = False
     docs = []
     for src in iter_inputs(files):
         try:
-            rep = parse_report(src, name=src)
+            rep = _parse_one(src)
         except Exception as e:  # noqa: BLE001
             _fail(src, e)
             bad += 1

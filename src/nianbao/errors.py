@@ -12,6 +12,7 @@ __all__ = [
     "EncodingError",
     "UnsupportedFormat",
     "InputTooLarge",
+    "FileBudgetExceeded",
     "EncryptedPdf",
     "ScannedPdf",
     "BrokenFile",
@@ -55,6 +56,11 @@ class UnsupportedFormat(UnusableInput):
 
 class InputTooLarge(UnusableInput):
     pass
+
+
+class FileBudgetExceeded(UnusableInput):
+    """Reading one file took more time or memory than its budget (see nianbao.budget): the
+    file is stopped and reported, not waited for."""
 
 
 class EncryptedPdf(UnusableInput):

@@ -1,11 +1,13 @@
 """DOCX -> Document.
 
 The zip directory is checked before anything is decompressed (a zip bomb is refused by its
-declared sizes). python-docx then gives the body's paragraphs and tables in document order
-(content controls are looked into; text boxes, headers and footers are ignored). Merged
-cells come from the ``w:tc`` elements themselves: ``w:gridSpan`` for horizontal merges,
-``w:vMerge`` (``restart``, or ``continue``, which a bare ``<w:vMerge/>`` means) for vertical
-ones, and ``w:gridBefore`` for rows that start to the right.
+declared sizes), then every member is inflated in chunks with a running count of the bytes
+actually produced (an archive may lie about its sizes). python-docx then gives the body's
+paragraphs and tables in document order (content controls are looked into; text boxes,
+headers and footers are ignored). Merged cells come from the ``w:tc`` elements themselves:
+``w:gridSpan`` for horizontal merges, ``w:vMerge`` (``restart``, or ``continue``, which a
+bare ``<w:vMerge/>`` means) for vertical ones, and ``w:gridBefore`` for rows that start to
+the right.
 """
 
 from __future__ import annotations
@@ -13,24 +15,41 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from typing import Any
 
 from .document import Document
-from .errors import BrokenFile
-from .grid import MAX_COLSPAN, DocumentBuilder, GridTooLarge, place_cells, strip_invisible
+from .errors import BrokenFile, InputTooLarge
+from .grid import (
+    MAX_BLANK_TAIL,
+    MAX_COLSPAN,
+    DocumentBuilder,
+    GridTooLarge,
+    place_cells,
+    strip_invisible,
+)
 
-__all__ = ["read_docx", "DOCX_MEDIA_TYPE", "MAX_UNZIPPED_BYTES", "MAX_RATIO"]
+__all__ = ["read_docx", "DOCX_MEDIA_TYPE", "MAX_UNZIPPED_BYTES", "MAX_XML_BYTES", "MAX_RATIO"]
 
 DOCX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
+MAX_XML_BYTES = 32 * 1024 * 1024  # inflated XML parts: a report's document.xml is a few MB
 MAX_RATIO = 100  # whole-archive uncompressed/compressed ratio above which it is a bomb
+_CHUNK = 1 << 16
 _RATIO_FLOOR = 10 * 1024 * 1024  # small archives may compress well; only big ones are judged
 
 
 def _check_zip(data: bytes) -> None:
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError):
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        NotImplementedError,  # "zip file version 6.9"
+        ValueError,
+        OSError,
+        EOFError,
+    ):
         raise BrokenFile(
             "文件不是有效的 DOCX（Word 2007 及以上）文档：不是 zip 压缩包，或已损坏。"
             "旧版 .doc 文件请先另存为 .docx。"
@@ -42,11 +61,47 @@ def _check_zip(data: bytes) -> None:
         if total > MAX_UNZIPPED_BYTES or (
             total > _RATIO_FLOOR and total > MAX_RATIO * max(packed, 1)
         ):
-            raise BrokenFile(
+            raise InputTooLarge(
                 f"DOCX 文件解压后过大（{total // (1024 * 1024)} MB），疑似压缩炸弹，已拒绝读取。"
             )
         if "word/document.xml" not in {i.filename for i in infos}:
             raise BrokenFile("文件是 zip 压缩包，但不是 Word 文档（缺少 word/document.xml）。")
+        _inflate_within_limits(zf, infos)
+
+
+def _inflate_within_limits(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> None:
+    """Inflate every member in chunks, counting the bytes actually produced (an archive can
+    declare any size): over MAX_UNZIPPED_BYTES in all, or MAX_XML_BYTES of XML (which the
+    parser turns into a tree several times that size), the file is refused."""
+    inflated = xml = 0
+    for info in infos:
+        if info.is_dir():
+            continue
+        is_xml = info.filename.lower().endswith((".xml", ".rels"))
+        try:
+            with zf.open(info) as member:
+                while chunk := member.read(_CHUNK):
+                    inflated += len(chunk)
+                    xml += len(chunk) if is_xml else 0
+                    if inflated > MAX_UNZIPPED_BYTES or xml > MAX_XML_BYTES:
+                        cap = MAX_XML_BYTES if xml > MAX_XML_BYTES else MAX_UNZIPPED_BYTES
+                        raise InputTooLarge(
+                            f"DOCX 文件解压后过大（文档内容超过 {cap // (1024 * 1024)} MB），"
+                            "疑似压缩炸弹，已停止读取。"
+                        )
+        except InputTooLarge:
+            raise
+        except (
+            zipfile.BadZipFile,
+            NotImplementedError,
+            RuntimeError,
+            ValueError,
+            OSError,
+            EOFError,
+            zlib.error,
+        ):
+            # a damaged member, an unsupported zip version or method, an encrypted member
+            raise BrokenFile("DOCX 文件已损坏或使用了不支持的压缩方式，无法解压。") from None
 
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -147,7 +202,8 @@ def _table_grid(tbl: Any) -> Any:
             span = max(1, _int_prop(tc, "w:tcPr", "w:gridSpan", 1))
             cells.append([col, _cell_text(tc), span, _vmerge(tc), 1])
             col += span
-        n_cols = max(n_cols, col)
+        cells = _trim_blank_tail(cells)
+        n_cols = max(n_cols, cells[-1][0] + cells[-1][2] if cells else 0)
         rows.append(cells)
     for r, cells in enumerate(rows):
         for cell in cells:
@@ -168,6 +224,15 @@ def _table_grid(tbl: Any) -> Any:
         if c[3] != "merged"
     ]
     return place_cells(anchors, len(rows), n_cols)
+
+
+def _trim_blank_tail(cells: list[list[Any]]) -> list[list[Any]]:
+    """A row without the blank cells beyond the first MAX_BLANK_TAIL after its last filled
+    one (thousands of empty ``w:tc`` are not a report row; see grid.trim_blank_tail)."""
+    end = len(cells)
+    while end and not cells[end - 1][1].strip() and cells[end - 1][3] is None:
+        end -= 1
+    return cells[: end + MAX_BLANK_TAIL]
 
 
 def _is_layout_table(tbl: Any) -> bool:

@@ -21,10 +21,14 @@ reads each page:
 
 from __future__ import annotations
 
+import contextlib
 import io
+import logging
 import re
 import statistics
+import warnings
 from bisect import bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -131,7 +135,30 @@ def _probe(data: bytes) -> int:
     except Exception:
         raise BrokenFile("PDF 文件已损坏或不完整，页面无法读取。") from None
     finally:
-        pdf.close()
+        _close(pdf)
+
+
+def _close(obj: Any) -> None:
+    """Close a PDF or page; a broken file may fail even here (pdfminer, pypdfium2), and that
+    must neither escape nor hide the error that is on its way."""
+    try:
+        obj.close()
+    except Exception:  # noqa: BLE001, S110
+        pass
+
+
+@contextlib.contextmanager
+def _quiet() -> Iterator[None]:
+    """pdfminer's English warnings (logging and ``warnings``) do not reach the user."""
+    logger = logging.getLogger("pdfminer")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL + 1)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        logger.setLevel(level)
 
 
 def _count_pages_and_text(pdf: Any) -> int:
@@ -687,7 +714,7 @@ def _read_pages(data: bytes, n_pages: int) -> tuple[list[list[_Line | _Frag]], l
                 if not frags and _image_only(page, lines):
                     image_pages.append(pno)
             finally:
-                page.close()
+                _close(page)
             items: list[_Line | _Frag] = [*lines, *frags]
             items.sort(key=lambda it: it.top)
             pages.append(items)
@@ -696,7 +723,7 @@ def _read_pages(data: bytes, n_pages: int) -> tuple[list[list[_Line | _Frag]], l
     except Exception:
         raise BrokenFile("PDF 文件已损坏或不完整，页面内容无法解析。") from None
     finally:
-        pdf.close()
+        _close(pdf)
     if image_pages and len(image_pages) == len(pages):
         raise ScannedPdf(
             "PDF 是扫描件，无文字层：每一页都是图像，没有可提取的正文。请先做文字识别（OCR）再读取。"
@@ -766,6 +793,11 @@ def _starts_paragraph(
 def read_pdf(data: bytes, source: str = "") -> Document:
     """Read a text PDF into a :class:`Document` (paragraphs and table grids with pages and
     boxes). Raises EncryptedPdf, ScannedPdf, BrokenFile or InputTooLarge."""
+    with _quiet():
+        return _read_pdf(data, source)
+
+
+def _read_pdf(data: bytes, source: str) -> Document:
     if not data:
         raise BrokenFile("PDF 文件为空。")
     if b"%PDF-" not in data[:1024]:

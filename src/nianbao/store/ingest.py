@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import time
 from collections import OrderedDict
@@ -28,6 +29,7 @@ from sqlalchemy import Engine, Table, bindparam, delete, func, insert, select, u
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
+from ..budget import file_budget, init_worker
 from ..errors import UnusableInput
 from ..report import Finding, Report, Section, Value
 from ..schema import DECIMAL_IDS
@@ -35,6 +37,8 @@ from .agencies import name_keys, resolve_agency
 from .crossyear import check_cross_year
 from .db import open_store, session_scope, write_engine
 from .models import SourceFile, StoredFinding, StoredReport, StoredValue
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "STORE_SUFFIXES",
@@ -171,7 +175,8 @@ def parse_file(
         status="parsed",
     )
     try:
-        report = (parse or _default_parse)(data, source=p.name)
+        with file_budget():  # time (main thread) and memory; a runaway file is stopped
+            report = (parse or _default_parse)(data, source=p.name)
         if not isinstance(report, Report):
             raise TypeError(f"parse returned {type(report).__name__}, not Report")
         if check is True:
@@ -187,7 +192,10 @@ def parse_file(
         outcome.status, outcome.error_kind, outcome.error = "unusable", type(exc).__name__, str(exc)
     except Exception as exc:  # a parser bug must not stop the batch; it is recorded
         outcome.status, outcome.error_kind = "failed", type(exc).__name__
-        outcome.error = f"解析程序出错（{type(exc).__name__}）：{exc}"
+        log.debug("internal error on %s", path, exc_info=exc)
+        outcome.error = (
+            "本工具解析此文件时出错（内部错误，已记录）：这是本工具的局限，不一定是文件的问题。"
+        )
     return outcome
 
 
@@ -814,7 +822,7 @@ def _run_pool(
     recorded (written) here as they come. A worker that dies (a crash in a native
     library, out of memory) fails its files, and a new pool takes over."""
     window = max(4, workers * 8)
-    pool = ProcessPoolExecutor(max_workers=workers)
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=init_worker)
     pending: dict[Future[ParseOutcome], tuple[str, bytes]] = {}
 
     def drain(until: int) -> None:
@@ -832,7 +840,7 @@ def _run_pool(
                 record(outcome)
             if broken:
                 pool.shutdown(wait=False, cancel_futures=True)
-                pool = ProcessPoolExecutor(max_workers=workers)
+                pool = ProcessPoolExecutor(max_workers=workers, initializer=init_worker)
 
     def submit(path: str, data: bytes) -> None:
         nonlocal pool
@@ -842,7 +850,7 @@ def _run_pool(
             drain(0)
             if getattr(pool, "_broken", False):
                 pool.shutdown(wait=False, cancel_futures=True)
-                pool = ProcessPoolExecutor(max_workers=workers)
+                pool = ProcessPoolExecutor(max_workers=workers, initializer=init_worker)
             fut = pool.submit(parse_file, path, data, parse, check, True)
         pending[fut] = (path, data)
 

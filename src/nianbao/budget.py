@@ -1,0 +1,262 @@
+"""Bounded work per file: a time and a memory budget for reading one report.
+
+Every path that reads files runs each file inside a budget:
+
+- :func:`file_budget` (in-process): a ``SIGALRM`` timer (main thread only) and an address-space
+  limit (``RLIMIT_AS``) of the current size plus the memory budget; the CLI and the ingest
+  workers use it around each file;
+- :func:`run_isolated`: runs a function in a child process with the same limits, and kills
+  the child if it does not finish in time (a runaway inside native code cannot hold it up);
+  meant for server-side workers (the web upload worker);
+- :func:`init_worker`: a pool initializer that makes a worker process end when its parent
+  dies (``PR_SET_PDEATHSIG`` on Linux, plus a thread that watches ``os.getppid()``).
+
+The budget comes from ``NIANBAO_FILE_SECONDS`` (default 60 s) and ``NIANBAO_FILE_MEMORY_MB``
+(default 1536 MB); ``0`` turns a limit off. A file over budget raises
+:class:`~nianbao.errors.FileBudgetExceeded`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import signal
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from .errors import FileBudgetExceeded
+
+__all__ = [
+    "Budget",
+    "DEFAULT_SECONDS",
+    "DEFAULT_MEMORY_MB",
+    "ENV_SECONDS",
+    "ENV_MEMORY_MB",
+    "file_budget",
+    "run_isolated",
+    "init_worker",
+    "die_with_parent",
+]
+
+log = logging.getLogger(__name__)
+
+DEFAULT_SECONDS = 60.0
+DEFAULT_MEMORY_MB = 1536
+ENV_SECONDS = "NIANBAO_FILE_SECONDS"
+ENV_MEMORY_MB = "NIANBAO_FILE_MEMORY_MB"
+
+T = TypeVar("T")
+
+
+def _env_number(name: str, default: float) -> float:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        log.warning("ignoring %s=%r (not a number)", name, raw)
+        return default
+    return value if value >= 0 and value == value else default
+
+
+@dataclass(frozen=True)
+class Budget:
+    """Limits for one file; 0 (or less) means no limit."""
+
+    seconds: float = DEFAULT_SECONDS
+    memory_mb: float = DEFAULT_MEMORY_MB
+
+    @classmethod
+    def from_env(cls) -> Budget:
+        return cls(
+            _env_number(ENV_SECONDS, DEFAULT_SECONDS),
+            _env_number(ENV_MEMORY_MB, DEFAULT_MEMORY_MB),
+        )
+
+
+def time_exceeded(seconds: float) -> FileBudgetExceeded:
+    return FileBudgetExceeded(
+        f"读取此文件超过了时间上限（{seconds:g} 秒），已停止处理：文件可能异常（如畸形或超大的表格）。"
+        f"如确需处理，可用环境变量 {ENV_SECONDS} 调高上限。"
+    )
+
+
+def memory_exceeded(memory_mb: float) -> FileBudgetExceeded:
+    return FileBudgetExceeded(
+        f"读取此文件所需内存超过了上限（{memory_mb:g} MB），已停止处理：文件可能异常。"
+        f"如确需处理，可用环境变量 {ENV_MEMORY_MB} 调高上限。"
+    )
+
+
+class _OutOfTime(BaseException):
+    """Raised by the timer inside the work; a BaseException so that the readers' broad
+    ``except Exception`` clauses do not turn it into another error."""
+
+
+def _vm_size() -> int:
+    """The address space of this process in bytes (0 when unknown)."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as f:
+            return int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+@contextlib.contextmanager
+def _memory_limit(memory_mb: float) -> Iterator[None]:
+    try:
+        import resource
+    except ImportError:  # not on this platform
+        yield
+        return
+    base = _vm_size()
+    # the limit is process-wide: never set from a thread of a server (run_isolated there)
+    if memory_mb <= 0 or not base or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    limit = base + int(memory_mb * 1024 * 1024)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    if soft != resource.RLIM_INFINITY and soft <= limit:
+        yield  # a tighter limit is already in force
+        return
+    try:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    except (ValueError, OSError):
+        yield
+        return
+    try:
+        yield
+    finally:
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    usable = (
+        seconds > 0
+        and hasattr(signal, "setitimer")
+        and threading.current_thread() is threading.main_thread()
+    )
+    if not usable:
+        yield
+        return
+
+    def on_alarm(signum: int, frame: Any) -> None:
+        raise _OutOfTime
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    # the timer repeats, so that work which swallowed the first alarm is stopped by the next
+    signal.setitimer(signal.ITIMER_REAL, seconds, 0.25)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@contextlib.contextmanager
+def file_budget(budget: Budget | None = None) -> Iterator[Budget]:
+    """Run the body within ``budget`` (default :meth:`Budget.from_env`). Raises
+    FileBudgetExceeded when the time runs out (main thread only) or memory runs out."""
+    b = budget or Budget.from_env()
+    try:
+        with _memory_limit(b.memory_mb), _time_limit(b.seconds):
+            yield b
+    except _OutOfTime:
+        raise time_exceeded(b.seconds) from None
+    except MemoryError:
+        raise memory_exceeded(b.memory_mb) from None
+
+
+# ------------------------------------------------------------------ worker processes
+
+
+def die_with_parent() -> None:
+    """Make this process end when its parent dies: ``PR_SET_PDEATHSIG`` (Linux) and, as a
+    fallback elsewhere or if the signal is lost, a daemon thread watching ``os.getppid()``."""
+    parent = os.getppid()
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            pr_set_pdeathsig = 1
+            libc.prctl(pr_set_pdeathsig, int(signal.SIGKILL), 0, 0, 0)
+        except (OSError, AttributeError):  # pragma: no cover - no libc/prctl
+            pass
+    if os.getppid() != parent:  # the parent died before the line above
+        os._exit(1)
+
+    def watch() -> None:
+        while True:
+            time.sleep(1.0)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="nianbao-parent-watch", daemon=True).start()
+
+
+def init_worker() -> None:
+    """Initializer of parser worker processes."""
+    die_with_parent()
+
+
+def _isolated_child(conn: Any, fn: Callable[..., Any], args: tuple[Any, ...], b: Budget) -> None:
+    die_with_parent()
+    try:
+        with file_budget(b):
+            result: tuple[str, Any] = ("ok", fn(*args))
+    except BaseException as exc:  # noqa: BLE001 - everything goes back to the parent
+        result = ("error", exc)
+    try:
+        conn.send(result)
+    except Exception as exc:  # noqa: BLE001 - an unpicklable result or exception
+        conn.send(("error", RuntimeError(f"{type(exc).__name__}: {exc}")))
+    finally:
+        conn.close()
+
+
+def run_isolated(
+    fn: Callable[..., T], *args: Any, budget: Budget | None = None, grace: float = 5.0
+) -> T:
+    """Run ``fn(*args)`` in a child process within ``budget``; return its result or raise its
+    exception. A child that has not answered ``grace`` seconds after its time budget (stuck in
+    native code) is killed and FileBudgetExceeded raised; a child that dies (out of memory)
+    raises FileBudgetExceeded too. ``fn`` and its arguments must pickle."""
+    import multiprocessing
+
+    b = budget or Budget.from_env()
+    # forkserver: safe in a threaded server (no fork of this process's threads and locks)
+    method = "forkserver" if sys.platform.startswith("linux") else "spawn"
+    ctx: Any = multiprocessing.get_context(method)
+    recv, send = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_isolated_child, args=(send, fn, args, b), daemon=True)
+    proc.start()
+    send.close()
+    deadline = b.seconds + grace if b.seconds > 0 else None
+    try:
+        if not recv.poll(deadline):
+            raise time_exceeded(b.seconds)
+        try:
+            status, payload = recv.recv()
+        except (EOFError, OSError):  # the child died without answering
+            raise memory_exceeded(b.memory_mb) from None
+    finally:
+        if proc.is_alive():
+            proc.join(0.5)
+        if proc.is_alive():
+            proc.kill()
+        proc.join()
+        recv.close()
+    if status == "ok":
+        return payload
+    raise payload

@@ -1,0 +1,591 @@
+"""Hostile files (issue 11, reader / CLI / ingest side): every reproducer found by hand or by
+the fuzzer (``fuzz/``) as a regression fixture. Large files are generated here; a slow path
+is tested by running it within a small budget (the named error would be raised), never by
+measuring time."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import random
+import signal
+import struct
+import subprocess
+import sys
+import textwrap
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import nianbao
+from nianbao import labels as L
+from nianbao.budget import Budget, file_budget, run_isolated
+from nianbao.cli import cli
+from nianbao.errors import (
+    BrokenFile,
+    FileBudgetExceeded,
+    InputTooLarge,
+    UnusableInput,
+)
+from nianbao.report import Report, Value
+from nianbao.writer import render
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLES = REPO.parent / "shared" / "samples"
+
+# a budget far above what a sound file needs, far below what the quadratic paths took
+SMALL = Budget(seconds=20, memory_mb=1024)
+
+
+def _report() -> Report:
+    """An invented report: every cell of the 2021 layout holds a small number."""
+    from nianbao.schema import table_ids
+
+    rep = Report()
+    rep.meta.update({"agency": "青岚县人民政府", "year": 2024, "format": "2021"})
+    for i, fid in enumerate(table_ids("2021")):
+        rep.values[fid] = Value(i % 7, str(i % 7))
+    return rep
+
+
+@pytest.fixture(scope="module")
+def rep() -> Report:
+    return _report()
+
+
+@pytest.fixture(scope="module")
+def tab(rep: Report) -> str:
+    return render(rep, "tab").decode()
+
+
+@pytest.fixture(scope="module")
+def html(rep: Report) -> str:
+    return render(rep, "html").decode()
+
+
+@pytest.fixture(scope="module")
+def docx(rep: Report) -> bytes:
+    return render(rep, "docx")
+
+
+def _parse(data: bytes, name: str = "hostile") -> Report:
+    with file_budget(SMALL):
+        return nianbao.parse(data, name=name, ocr=False)
+
+
+def _strict_json(rep: Report) -> object:
+    def refuse(name: str) -> object:
+        raise AssertionError(f"{name} in JSON output")
+
+    return json.loads(rep.to_json(), parse_constant=refuse)
+
+
+# ------------------------------------------------------------ rows of thousands of cells
+
+
+def _granted_line(lines: list[str]) -> int:
+    return [i for i, ln in enumerate(lines) if "予以公开" in ln and "\t" in ln][-1]
+
+
+@pytest.mark.parametrize("where", ["trailing", "leading", "both"])
+def test_requests_row_with_thousands_of_empty_tab_cells(tab: str, rep: Report, where: str):
+    lines = tab.split("\n")
+    i = _granted_line(lines)
+    label, _, values = lines[i].partition("（一）予以公开")
+    pad = "\t" * 50_000
+    if where == "trailing":
+        lines[i] = lines[i] + pad
+    elif where == "leading":
+        lines[i] = f"{label}（一）予以公开{pad}{values}"
+    else:
+        lines[i] = f"{label}（一）予以公开{pad}{values}{pad}"
+    got = _parse("\n".join(lines).encode())
+    assert got.values["requests.granted.total"].value == rep.values["requests.granted.total"].value
+
+
+def test_requests_row_with_thousands_of_empty_td(html: str, rep: Report):
+    j = html.index("予以公开")
+    k = html.index("</tr>", j)
+    got = _parse((html[:k] + "<td></td>" * 20_000 + html[k:]).encode())
+    # the table is still read (before: the grid grew too large and the table was dropped)
+    assert got.values["requests.granted.total"].value == rep.values["requests.granted.total"].value
+
+
+def test_requests_row_with_thousands_of_empty_docx_cells(docx: bytes, rep: Report):
+    src = zipfile.ZipFile(io.BytesIO(docx))
+    xml = src.read("word/document.xml").decode()
+    j = xml.index("予以公开")
+    k = xml.index("</w:tr>", j)
+    xml = xml[:k] + "<w:tc><w:p/></w:tc>" * 20_000 + xml[k:]
+    got = _parse(_rezip(src, {"word/document.xml": xml.encode()}))
+    assert got.values["requests.granted.total"].value == rep.values["requests.granted.total"].value
+
+
+def test_window_choice_is_linear_in_the_cells():
+    """``_choose_window`` on a row of 200,000 blank cells around seven values."""
+    from nianbao.document import Cell
+    from nianbao.extract import _choose_window
+
+    texts = [""] * 100_000 + [str(i) for i in range(1, 8)] + [""] * 100_000
+    vals = [Cell(t, col=i) for i, t in enumerate(texts)]
+    with file_budget(Budget(seconds=10, memory_mb=0)):
+        cells, first, unsure = _choose_window(vals, None, None, 7)
+    assert [c.text for c in cells] == [str(i) for i in range(1, 8)]
+    assert first == 100_000 and not unsure
+    with file_budget(Budget(seconds=10, memory_mb=0)):
+        cells, first, _ = _choose_window([Cell("", col=i) for i in range(200_000)], 3, None, 7)
+    assert len(cells) == 7 and first is None
+
+
+def test_trim_blank_tail():
+    from nianbao.grid import MAX_BLANK_TAIL, trim_blank_tail
+
+    row = [("a", 1, 1), ("1", 1, 1)] + [("", 1, 1)] * 5000
+    assert len(trim_blank_tail(row)) == 2 + MAX_BLANK_TAIL
+    short = [("a", 1, 1), ("", 1, 1), ("", 1, 1)]
+    assert trim_blank_tail(short) == short
+    # a rowspan anchor is kept (it covers rows below)
+    assert trim_blank_tail([("a", 1, 1)] + [("", 1, 1)] * 100 + [("", 3, 1)])[-1] == ("", 3, 1)
+    wide = [("", 1, 99999)]  # a wide span is left to the grid's size limit
+    assert trim_blank_tail(wide) == wide
+
+
+# ------------------------------------------------------------------------------ PDF
+
+
+_HELVETICA = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"
+
+
+def _pdf(
+    media_box: str = "[0 0 595 842]", text: str = "Annual report 2024", font: bytes = _HELVETICA
+) -> bytes:
+    """A minimal one-page PDF with a line of text, offsets computed."""
+    content = f"BT /F1 12 Tf 72 760 Td ({text}) Tj ET".encode()
+    objs = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        (
+            f"<< /Type /Page /Parent 2 0 R /MediaBox {media_box} /Resources << /Font"
+            " << /F1 5 0 R >> >> /Contents 4 0 R >>"
+        ).encode(),
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        font,
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for n, body in enumerate(objs, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % n + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
+    return bytes(out)
+
+
+@pytest.mark.parametrize("box", ["[]", "[0 0]", "[0 0 0 0]", "[a b c d]", "null"])
+def test_pdf_with_a_broken_media_box_is_a_named_error(box: str):
+    with pytest.raises(UnusableInput):
+        _parse(_pdf(box))
+
+
+def test_pdf_errors_in_close_do_not_escape(monkeypatch):
+    """An exception raised by ``pdf.close()`` (IndexError for a page with /MediaBox [],
+    pdfminer's own errors) neither escapes nor replaces the named error on its way."""
+    import pdfplumber.pdf
+    from pdfminer.pdfparser import PDFSyntaxError
+
+    def broken_close(self):  # noqa: ANN001
+        raise IndexError("list index out of range")
+
+    monkeypatch.setattr(pdfplumber.pdf.PDF, "close", broken_close)
+    monkeypatch.setattr(pdfplumber.page.Page, "close", broken_close)
+    with pytest.raises(UnusableInput):  # no report in it, but no IndexError either
+        _parse(_pdf())
+
+    def broken_filter(self, fn):  # noqa: ANN001
+        raise PDFSyntaxError("malformed")
+
+    monkeypatch.setattr(pdfplumber.page.Page, "filter", broken_filter)
+    with pytest.raises(BrokenFile):
+        _parse(_pdf())
+
+
+def test_pdfium_close_error_does_not_escape(monkeypatch):
+    import pypdfium2 as pdfium
+
+    def broken_close(self):  # noqa: ANN001
+        raise RuntimeError("close failed")
+
+    monkeypatch.setattr(pdfium.PdfDocument, "close", broken_close)
+    with pytest.raises(UnusableInput):
+        _parse(_pdf())
+
+
+def test_pdfminer_warnings_do_not_reach_stderr(tmp_path: Path):
+    """pdfminer logs "Could not get FontBBox from font descriptor ..." for this font; the
+    command line prints only its own Chinese message (a subprocess: pytest captures logs)."""
+    font = (
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Foo /FontDescriptor << /Type"
+        b" /FontDescriptor /FontName /Foo /FontBBox [1 2] /Flags 32 >> >>"
+    )
+    f = tmp_path / "warns.pdf"
+    f.write_bytes(_pdf(font=font, text="2024 annual report of the open government information"))
+    res = subprocess.run(
+        [sys.executable, "-m", "nianbao", "--no-ocr", "parse", str(f)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert res.returncode == 2
+    assert "FontBBox" not in res.stderr and "Could not" not in res.stderr, res.stderr
+    assert res.stderr.startswith("错误：") and res.stderr.count("\n") == 1, res.stderr
+
+
+# ----------------------------------------------------------------------------- HTML
+
+
+@pytest.mark.parametrize("tag", ["script", "style"])
+def test_form_feed_after_a_dropped_script_or_style(html: str, rep: Report, tag: str):
+    page = html.replace("<body>", f"<body><p>x<{tag}>x</{tag}>\x0c</p>", 1)
+    assert "<body>" in html
+    got = _parse(page.encode())
+    assert got.values["requests.granted.total"].value == rep.values["requests.granted.total"].value
+
+
+# ------------------------------------------------------------------ lone surrogates
+
+
+@pytest.mark.parametrize("entity", ["&#55296;", "&#57343;", "&#0;", "&#1114112;"])
+def test_entity_of_a_lone_surrogate_in_text(tab: str, entity: str):
+    got = _parse(tab.replace("予以公开", f"予以公开{entity}", 1).encode())
+    _strict_json(got)
+    got.to_json().encode("utf-8")  # no surrogate left in the output
+
+
+@pytest.mark.parametrize("entity", ["&#55296;", "&#xD800;", "&#1114112;"])
+def test_entity_of_a_lone_surrogate_in_html(html: str, entity: str):
+    got = _parse(html.replace("予以公开", f"予以公开{entity}", 1).encode())
+    got.to_json().encode("utf-8")
+
+
+def test_to_simplified_takes_a_lone_surrogate():
+    from nianbao.normalize import key, to_simplified
+
+    assert to_simplified("予以公開\ud800") == "予以公开\ufffd"
+    assert key("（一）予以公開\udfff")
+
+
+# --------------------------------------------------------------------------- numbers
+
+
+def _with_value(tab: str, value: str) -> bytes:
+    lines = tab.split("\n")
+    i = _granted_line(lines)
+    cells = lines[i].split("\t")
+    cells[-1] = value  # the row's 总计
+    lines[i] = "\t".join(cells)
+    return "\n".join(lines).encode()
+
+
+@pytest.mark.parametrize("digits", [13, 30, 310, 4301, 5000])
+def test_a_number_with_too_many_digits_is_kept_as_text(tab: str, digits: int):
+    raw = "9" * digits
+    got = _parse(_with_value(tab, raw))
+    v = got.values["requests.granted.total"]
+    assert v.value is None and v.raw == raw
+    hits = [f for f in got.findings if f.rule == "R-VALUE-RANGE"]
+    assert len(hits) == 1 and hits[0].severity == "warning"
+    assert hits[0].cells == ["requests.granted.total"]
+    assert "表三" in hits[0].message and "予以公开" in hits[0].message and "总计" in hits[0].message
+    assert got.values["requests.granted.natural"].value is not None  # the rest is there
+    _strict_json(got)
+
+
+@pytest.mark.parametrize(
+    "text,value",
+    [
+        ("9" * 400 + ".5", None),  # was float inf
+        ("1" + "0" * 12, None),
+        ("999999999999", 999999999999),
+        ("0" * 5000 + "12", 12),  # leading zeros: fuzz crash (int() over 4300 digits)
+        ("增加" + "9" * 5000, None),
+        ("1,234,567,890,123,456", None),
+    ],
+)
+def test_parse_value_range(text: str, value: object):
+    got, note = L.parse_value(text)
+    assert got == value
+    assert note == ("range" if value is None else note)
+
+
+def test_a_310_digit_fee_gives_valid_json_from_the_cli(tab: str, tmp_path: Path):
+    f = tmp_path / "fee.txt"
+    f.write_bytes(_with_value(tab, "9" * 310 + ".5"))
+    res = CliRunner().invoke(cli, ["parse", "--format", "json", str(f)])
+    assert res.exit_code == 0, res.output
+    assert "Infinity" not in res.output and "NaN" not in res.output
+    json.loads(res.output, parse_constant=lambda c: pytest.fail(c))
+
+
+def test_a_30_digit_count_stores(tab: str, tmp_path: Path):
+    sa = pytest.importorskip("sqlalchemy")
+    from nianbao.store.db import open_store
+    from nianbao.store.ingest import ingest_files
+
+    f = tmp_path / "count.txt"
+    f.write_bytes(_with_value(tab, "9" * 30))
+    engine = open_store(f"sqlite:///{tmp_path / 'n.db'}")
+    try:
+        summary = ingest_files([f], engine, workers=0)
+        assert summary.stored == 1 and not summary.failed, summary
+        with engine.connect() as conn:
+            n = conn.execute(sa.text("select count(*) from reports")).scalar()
+            rule = conn.execute(
+                sa.text("select count(*) from findings where rule = 'R-VALUE-RANGE'")
+            ).scalar()
+        assert n == 1 and rule == 1
+    finally:
+        engine.dispose()
+
+
+# ------------------------------------------------------------------------------ DOCX
+
+
+def _rezip(src: zipfile.ZipFile, replace: dict[str, bytes]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for info in src.infolist():
+            zf.writestr(info.filename, replace.get(info.filename, src.read(info.filename)))
+    return buf.getvalue()
+
+
+def test_docx_zip_version_69_is_a_broken_file(docx: bytes):
+    b = bytearray(docx)
+    for sig, off in ((b"PK\x03\x04", 4), (b"PK\x01\x02", 6)):
+        i = b.find(sig)
+        while i >= 0:
+            b[i + off : i + off + 2] = struct.pack("<H", 69)
+            i = b.find(sig, i + 4)
+    with pytest.raises(BrokenFile):
+        _parse(bytes(b))
+
+
+def test_docx_bomb_is_refused_on_inflated_bytes(docx: bytes, monkeypatch):
+    """A document.xml padded with random text: its ratio is far under the cap and its
+    declared size small enough, so only the bytes actually inflated refuse it."""
+    from nianbao import reader_docx
+
+    monkeypatch.setattr(reader_docx, "MAX_XML_BYTES", 1 << 20)
+    src = zipfile.ZipFile(io.BytesIO(docx))
+    xml = src.read("word/document.xml")
+    rng = random.Random(3)
+    pad = "".join(rng.choice("abcdefghij") for _ in range(3 << 19)).encode()  # 1.5 MB
+    i = xml.index(b"<w:body>")
+    xml = xml[:i] + b"<!--" + pad + b"-->" + xml[i:]
+    data = _rezip(src, {"word/document.xml": xml})
+    assert sum(x.file_size for x in zipfile.ZipFile(io.BytesIO(data)).infolist()) < (
+        10 * sum(x.compress_size for x in zipfile.ZipFile(io.BytesIO(data)).infolist())
+    )
+    with pytest.raises(InputTooLarge, match="压缩炸弹"):
+        _parse(data)
+
+
+def test_docx_member_lying_about_its_size(docx: bytes):
+    """A central directory that declares a small size for document.xml: inflation stops at
+    the declared size and the CRC fails (BrokenFile), nothing more is inflated."""
+    b = bytearray(docx)
+    name = b"word/document.xml"
+    i = b.find(b"PK\x01\x02")
+    while i >= 0:
+        n = struct.unpack("<H", b[i + 28 : i + 30])[0]
+        if b[i + 46 : i + 46 + n] == name:
+            b[i + 24 : i + 28] = struct.pack("<I", 100)  # uncompressed size
+        i = b.find(b"PK\x01\x02", i + 4)
+    with pytest.raises(BrokenFile):
+        _parse(bytes(b))
+
+
+# --------------------------------------------------------------- internal errors, CLI
+
+
+def _boom(*args, **kwargs):  # noqa: ANN002, ANN003
+    return [][1]  # IndexError: list index out of range
+
+
+def test_internal_error_is_reported_in_chinese_without_jargon(monkeypatch, tmp_path: Path):
+    import nianbao.api
+
+    monkeypatch.setattr(nianbao.api, "parse", _boom)
+    f = tmp_path / "a.txt"
+    f.write_text("x", encoding="utf-8")
+    for cmd in ("parse", "check"):
+        res = CliRunner().invoke(cli, [cmd, str(f)])
+        assert res.exit_code == 2
+        assert "本工具读取此文件时出错" in res.output
+        assert "IndexError" not in res.output and "list index" not in res.output
+        assert "Traceback" not in res.output
+        assert res.exception is None or isinstance(res.exception, SystemExit)
+
+
+def test_debug_shows_the_internal_error(monkeypatch, tmp_path: Path, caplog):
+    import nianbao.api
+
+    monkeypatch.setattr(nianbao.api, "parse", _boom)
+    f = tmp_path / "a.txt"
+    f.write_text("x", encoding="utf-8")
+    with caplog.at_level("DEBUG", logger="nianbao.cli"):
+        res = CliRunner().invoke(cli, ["--debug", "parse", str(f)])
+    assert res.exit_code == 2
+    assert "IndexError" in caplog.text
+
+
+# ---------------------------------------------------------------------------- budgets
+
+
+def _spin(*args, **kwargs):  # noqa: ANN002, ANN003
+    while True:
+        try:
+            while True:
+                pass
+        except Exception:  # noqa: BLE001, S112 - swallowing code does not escape the budget
+            continue
+
+
+def _eat_memory(*args, **kwargs):  # noqa: ANN002, ANN003
+    hoard = []
+    while True:
+        hoard.append(bytearray(16 << 20))
+
+
+def test_time_budget_stops_a_runaway():
+    with pytest.raises(FileBudgetExceeded, match="时间上限"):
+        with file_budget(Budget(seconds=0.3, memory_mb=0)):
+            _spin()
+
+
+def test_memory_budget_stops_a_runaway():
+    with pytest.raises(FileBudgetExceeded, match="内存"):
+        with file_budget(Budget(seconds=0, memory_mb=200)):
+            _eat_memory()
+    bytearray(300 << 20)  # the limit is lifted afterwards
+
+
+def test_cli_parse_within_the_budget(monkeypatch, tmp_path: Path):
+    import nianbao.api
+
+    monkeypatch.setattr(nianbao.api, "parse", _spin)
+    monkeypatch.setenv("NIANBAO_FILE_SECONDS", "0.3")
+    f = tmp_path / "slow.txt"
+    f.write_text("x", encoding="utf-8")
+    res = CliRunner().invoke(cli, ["parse", str(f)])
+    assert res.exit_code == 2
+    assert "时间上限" in res.output and "NIANBAO_FILE_SECONDS" in res.output
+
+
+def test_ingest_worker_budget(monkeypatch, tmp_path: Path):
+    from nianbao.store.ingest import parse_file
+
+    monkeypatch.setenv("NIANBAO_FILE_SECONDS", "0.3")
+    out = parse_file(str(tmp_path / "x.txt"), b"x", parse=_spin)
+    assert out.status == "unusable" and out.error_kind == "FileBudgetExceeded"
+    out = parse_file(str(tmp_path / "x.txt"), b"x", parse=_boom)
+    assert out.status == "failed" and "IndexError" not in (out.error or "")
+
+
+def _stuck(seconds: float) -> None:
+    signal.signal(signal.SIGALRM, signal.SIG_IGN)  # deaf to the in-process timer
+    time.sleep(seconds)
+
+
+def _answer(x: int) -> int:
+    return x * 2
+
+
+def _named(x: int) -> int:
+    raise BrokenFile("坏文件")
+
+
+def test_run_isolated():
+    assert run_isolated(_answer, 21, budget=Budget(30, 512)) == 42
+    with pytest.raises(BrokenFile):
+        run_isolated(_named, 1, budget=Budget(30, 512))
+    with pytest.raises(FileBudgetExceeded):
+        run_isolated(_spin, budget=Budget(0.5, 512), grace=1)
+    with pytest.raises(FileBudgetExceeded):  # stuck where no timer reaches: killed
+        run_isolated(_stuck, 600.0, budget=Budget(0.5, 512), grace=1)
+    with pytest.raises(FileBudgetExceeded):
+        run_isolated(_eat_memory, budget=Budget(30, 200))
+
+
+# ------------------------------------------------------------ workers die with ingest
+
+_DRIVER = textwrap.dedent(
+    """
+    import sys, time
+    from pathlib import Path
+    from nianbao.store.db import open_store
+    from nianbao.store.ingest import ingest_files
+
+    def slow(data, source=""):
+        time.sleep(600)
+
+    folder = Path(sys.argv[1])
+    engine = open_store("sqlite:///" + str(folder / "n.db"))
+    ingest_files(sorted(folder.glob("*.txt")), engine, workers=2, parse=slow)
+    """
+)
+
+
+def _children(pid: int) -> set[int]:
+    out: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            out |= {int(x) for x in (task / "children").read_text().split()}
+        except OSError:
+            continue
+    return out
+
+
+def _alive(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux /proc")
+def test_workers_end_when_ingest_is_killed(tmp_path: Path):
+    for i in range(4):
+        (tmp_path / f"r{i}.txt").write_text(f"report {i}", encoding="utf-8")
+    driver = tmp_path / "driver.py"
+    driver.write_text(_DRIVER, encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, str(driver), str(tmp_path)])
+    workers: set[int] = set()
+    try:
+        for _ in range(600):  # until both workers are up (they sleep in `slow`)
+            workers = {c for c in _children(proc.pid) if _alive(c)}
+            if len(workers) >= 2 or proc.poll() is not None:
+                break
+            time.sleep(0.05)
+        assert len(workers) >= 2, "the workers did not start"
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        for _ in range(200):
+            if not any(_alive(w) for w in workers):
+                break
+            time.sleep(0.05)
+        assert not any(_alive(w) for w in workers), "workers outlived their parent"
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        for w in workers | _children(proc.pid):
+            try:
+                os.kill(w, signal.SIGKILL)
+            except OSError:
+                pass
