@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import os
 import queue
+import shutil
 import tempfile
 import threading
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterator
@@ -459,6 +460,13 @@ def _too_large(limits: sv.UploadLimits) -> WebError:
     )
 
 
+class _SpoolingParser(MultiPartParser):
+    """Starlette's parser with files kept in memory only up to 64 KB each (then on disk):
+    a request of many small files does not hold them all in memory."""
+
+    spool_max_size = 64 * 1024
+
+
 async def _read_form(request: Request, limits: sv.UploadLimits) -> FormData:
     """The multipart body, counted on the bytes actually received (a chunked body has
     no Content-Length): past ``limits.body_bytes`` the upload stops with 413. Files are
@@ -477,7 +485,7 @@ async def _read_form(request: Request, limits: sv.UploadLimits) -> FormData:
                 raise _too_large(limits)
             yield chunk
 
-    parser = MultiPartParser(
+    parser = _SpoolingParser(
         request.headers,
         counted(),
         max_files=limits.max_files * 4 + 16,
@@ -538,7 +546,12 @@ def _file_size(f: UploadFile) -> int:
     return size
 
 
+_HEAD_BYTES = 128 * 1024
+
+
 def _queue_files(st: Any, files: list[UploadFile]) -> sv.UploadJob:
+    """Check each received file on its first bytes and copy the accepted ones to the
+    upload queue's folder (no file is read whole into memory here)."""
     limits: sv.UploadLimits = st.limits
     folder = st.jobs.spool_dir()
     job = st.jobs.new()
@@ -556,9 +569,9 @@ def _queue_files(st: Any, files: list[UploadFile]) -> sv.UploadJob:
                 )
             else:
                 f.file.seek(0)
-                data = f.file.read(limits.max_file_bytes + 1)
-                problem = sv.check_upload(data, limits)
-                if problem is None and total + len(data) > limits.max_total_bytes:
+                head = f.file.read(_HEAD_BYTES)  # enough for the checks (sniff reads 64 KB)
+                problem = sv.check_upload(head, limits)
+                if problem is None and total + jf.size > limits.max_total_bytes:
                     problem = InputTooLarge(
                         f"本次上传的文件合计超过 {sv.size_text(limits.max_total_bytes)}，"
                         "这个文件未处理：请分批上传。"
@@ -566,11 +579,11 @@ def _queue_files(st: Any, files: list[UploadFile]) -> sv.UploadJob:
             if problem is not None:
                 jf.status, jf.message = "rejected", str(problem)
                 continue
-            total += len(data)
+            total += jf.size
             fd, name = tempfile.mkstemp(dir=folder, prefix="upload-")
             with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            del data
+                f.file.seek(0)
+                shutil.copyfileobj(f.file, fh, 1024 * 1024)
             accepted.append((jf, Path(name)))
         if accepted:
             st.jobs.submit(st.engine, job, accepted)

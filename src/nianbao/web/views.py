@@ -30,7 +30,6 @@ from . import services as sv
 from . import tables
 from .api import accept_upload, export_response
 from .auth import COOKIE_NAME
-from .state import csrf_token as csrf_of
 from .state import (
     WebError,
     clear_session_cookie,
@@ -42,6 +41,7 @@ from .state import (
     set_session_cookie,
     state_of,
 )
+from .state import csrf_token as csrf_of
 
 __all__ = ["router", "templates", "error_page"]
 
