@@ -737,6 +737,10 @@ def test_titles_dates_links_and_names() -> None:
     assert report_title("2024年统计年报") is None
     assert report_title("首页") is None
     assert report_title("政府信息公开年报") is None  # the column's own name: no year
+    t = report_title("青岚县人民政府2024年政府信息公开工...")  # shortened by the list
+    assert t is not None and (t.agency, t.year) == ("青岚县人民政府", 2024)
+    assert report_title("青岚县2024年政务公开工作要点") is None
+    assert report_title("青岚县2024年政务服务…") is None
     t = report_title("2024年度青岚县财政局政府信息公开工作年度报告")
     assert t is not None and (t.agency, t.year) == ("青岚县财政局", 2024)
     # names: percent-encoded UTF-8, and RFC 5987 in Content-Disposition
@@ -896,11 +900,22 @@ def test_report_in_a_frame(tmp_path: Path) -> None:
             ).encode(),
         )
         site.add(
-            "/nb/",
-            listing([("1.html", title, "2025-01-21")], "", site_name="青岚县统计局").encode(),
+            "/nb/2.html",
+            page(
+                "青岚县统计局2024年政务公开工作要点", "<p>要点</p>", site_name="青岚县统计局"
+            ).encode(),
         )
+        # titles shortened by the list (and no title attribute): the pages' own decide
+        entries = [
+            ("1.html", title[:18] + "...", "2025-01-21"),
+            ("2.html", "青岚县统计局2024年政务公开工作…", ""),
+        ]
+        items = "".join(f'<li><a href="{h}">{t}</a><span>{d}</span></li>' for h, t, d in entries)
+        site.add("/nb/", page("年报", f"<ul>{items}</ul>", site_name="青岚县统计局").encode())
         summary = collect([site.url("/nb/")], tmp_path / "out", fetch=_options())
+        assert "/nb/2.html" in site.paths()
         (found,) = summary.reports
+        assert found.title == title
         (doc,) = found.documents
         assert doc.url == site.url("/content/nb2024") and found.published == "2025-01-21"
         assert _mismatches(rep, nianbao.parse(doc.path.read_bytes(), name=doc.path.name)) == []

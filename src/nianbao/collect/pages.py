@@ -116,6 +116,7 @@ class TitleInfo:
     title: str
     year: int | None
     agency: str | None
+    shortened: bool = False  # the list cut the title (…): the page's own title decides
 
 
 def _year_value(text: str) -> int | None:
@@ -134,7 +135,12 @@ def report_title(text: str) -> TitleInfo | None:
     t = re.sub(r"\s+", "", text or "")
     if not t or len(t) > 120:
         return None
-    if not _REPORT_WORDS.search(t) or not any(w in t for w in _OPEN_WORDS):
+    cut = re.search(r"(?:\.{2,}|…+)$", t)  # a list's shortened title: 青岚县…信息公开工...
+    if cut:
+        t = t[: cut.start()]
+        if not re.search(r"(?:政府信息|政务)公开", t):
+            return None
+    elif not _REPORT_WORDS.search(t) or not any(w in t for w in _OPEN_WORDS):
         return None
     if _NOT_REPORT.search(t) and "年度报告" not in t[-6:]:
         return None
@@ -146,7 +152,7 @@ def report_title(text: str) -> TitleInfo | None:
     if not agency:  # 2024年度青岚县财政局政府信息公开工作年度报告: the name after the year
         after = re.match(r"度?(.*?)(?:政府信息公开|政务公开|信息公开)", t[m.end() :])
         agency = _strip_name(after.group(1)) if after else None
-    return TitleInfo(t, year, agency if agency and len(agency) >= 2 else None)
+    return TitleInfo(t, year, agency if agency and len(agency) >= 2 else None, bool(cut))
 
 
 def _strip_name(text: str) -> str:

@@ -24,6 +24,7 @@ from typing import Any
 from .fetch import Cancelled, Fetcher, FetchFailed, FetchOptions, HostStopped, host_of
 from .pages import (
     Entry,
+    ReportPage,
     TitleInfo,
     attachment_kind,
     filename_of,
@@ -350,7 +351,11 @@ class Collector:
         self.state.update(entry.url, role="report", column=column, title=info.title)
         found.kept.append(got)
         if got.kind == "html":
-            self._report_page(found, got, data)
+            rp = self._report_page(found, got, data)
+            if info.shortened:  # the list cut the title: the page's own says what it is
+                if rp.info is None and not found.documents:
+                    return  # not a report after all (a shortened 工作要点…)
+                found.title = rp.info.title if rp.info is not None else found.title
         else:
             self._attachment_found(found, got)
         with self._lock:
@@ -359,7 +364,7 @@ class Collector:
 
     def _report_page(
         self, found: FoundReport, page: CollectedFile, data: bytes, depth: int = 0
-    ) -> None:
+    ) -> ReportPage:
         ctype = (self.state.get(page.url) or {}).get("content_type")
         rp = parse_report_page(data, page.url, ctype)
         if rp.published and not (depth and found.published_from in ("text", "meta")):
@@ -423,6 +428,7 @@ class Collector:
             and not any(f.kind in ("doc", "wps") for f in found.kept)
         ):
             found.notes.append("页面中没有找到报告的表格，也没有 PDF/DOCX 附件")
+        return rp
 
     def _attachment_found(self, found: FoundReport, got: CollectedFile, name: str = "") -> None:
         label = f"附件「{name}」" if name else "文件"
