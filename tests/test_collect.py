@@ -107,6 +107,8 @@ class Site:
         self.routes: dict[str, Route] = {}
         self.log: list[tuple[str, int, str]] = []
         self.modified: dict[str, str] = {}
+        self.inflight = self.max_inflight = 0  # requests being answered at once
+        self._count = threading.Lock()
         site = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -114,10 +116,16 @@ class Site:
                 pass
 
             def do_GET(self) -> None:  # noqa: N802
+                with site._count:
+                    site.inflight += 1
+                    site.max_inflight = max(site.max_inflight, site.inflight)
                 try:
                     site.serve(self)
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the client gave up (the slow host's timeout)
+                finally:
+                    with site._count:
+                        site.inflight -= 1
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
@@ -572,6 +580,10 @@ def test_column_walk_finds_the_reports_on_every_list_page(runs: Runs) -> None:
     assert (r.agency, r.year) == (A_NAME, 2024)
     per = {(ag, y): n for ag, y, n in runs.first.by_agency_year()}
     assert per[(A_NAME, 2023)] == 1 and per[(B_NAME, 2024)] == 1
+    # hosts in parallel, but one request at a time per host (the slow host's abandoned
+    # answer finishes while the retry waits its turn: not counted there)
+    for site in (a, runs.world.b, runs.world.d):
+        assert site.max_inflight == 1, site.name
     # a clear user agent on every request
     uas = {ua for log in runs.log1.values() for _, _, ua in log}
     assert uas and all(
@@ -800,6 +812,21 @@ def test_titles_dates_links_and_names() -> None:
     assert [(e.url, e.info.year, e.list_date) for e in lp.entries] == [
         ("http://h/art/2025/1/20/art_1_9.html", 2024, "2025-01-20")
     ]
+
+
+def test_delay_between_requests_to_one_host() -> None:
+    site = Site("青岚县测试站")
+    try:
+        for i in range(3):
+            site.add(f"/{i}.html", b"<html>x</html>")
+        waits: list[float] = []
+        with Fetcher(FetchOptions(delay=2.0), sleep=waits.append) as f:
+            for i in range(3):
+                f.fetch(site.url(f"/{i}.html"))
+        # robots.txt, then three pages: each after a wait of (nearly) the whole delay
+        assert len(waits) == 3 and all(0 < w <= 2.0 for w in waits)
+    finally:
+        site.close()
 
 
 def test_fetcher_limits_redirects_and_size(tmp_path: Path) -> None:
