@@ -558,7 +558,7 @@ def test_upload_queue_is_bounded(tmp_path: Path) -> None:
 
 
 def test_run_with_budget_stops_a_runaway_task() -> None:
-    with pytest.raises(sv.BudgetExceeded, match="超时"):
+    with pytest.raises(sv.BudgetExceeded, match="时间上限"):
         sv.run_with_budget(time.sleep, (60,), seconds=0.5)
     assert sv.run_with_budget(divmod, (7, 2), seconds=60) == (3, 1)
 
@@ -572,10 +572,12 @@ def test_upload_worker_reports_a_file_over_its_time_budget(tmp_path: Path) -> No
         r = c.post("/api/v1/uploads", files=[("files", ("slow.txt", data))])
         job = _wait(c, r.json()["id"])
         f = job["files"][0]
-        assert f["status"] == "failed" and "超时" in f["message"]
+        # stopped by the readers' own timer (unusable) or killed by the worker (failed)
+        assert f["status"] in ("failed", "unusable") and "时间上限" in f["message"], f
         problems = c.get("/api/v1/files/problems").json()["items"]
         assert any(
-            p["name"] == "slow.txt" and p["error_kind"] == "BudgetExceeded" for p in problems
+            p["name"] == "slow.txt" and "BudgetExceeded" in (p["error_kind"] or "")
+            for p in problems
         )
     app.state.web.engine.dispose()
 

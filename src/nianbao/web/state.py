@@ -63,7 +63,7 @@ class WebState:
     pdf_slots: threading.BoundedSemaphore = field(
         default_factory=lambda: threading.BoundedSemaphore(2)
     )
-    pdf_wait: float = 20.0
+    pdf_wait: float = 5.0
     # exports produced at once (a further one is refused with 503)
     export_slots: threading.BoundedSemaphore = field(
         default_factory=lambda: threading.BoundedSemaphore(2)
