@@ -27,8 +27,10 @@ from .schema import (
     REQUEST_ROWS_2021,
     REVIEW_FIELDS,
     REVIEW_GROUPS,
+    REVIEW_IDS,
     SECTION_KEYS,
     label_of,
+    table_ids,
 )
 
 __all__ = ["extract"]
@@ -260,17 +262,61 @@ def extract(doc: Document) -> Report:
     req_layout = _requests(ctx, rows["s3"], headers["s3"])
     _reviews(ctx, rows["s4"], headers["s4"], s4_paras)
     # the form-driven reading fills what the layout-specific reading left empty
-    form_layouts = fill_from_form(ctx, len(heads))
-    if active_layout is None and form_layouts["s2"] and _any_value(rep, ("active", "active2019")):
+    form_layouts: dict[str, str | None] = {"s2": None, "s3": None}
+    if not _read_whole(ctx, heads, active_layout, req_layout):
+        form_layouts = fill_from_form(ctx, len(heads))
+    if (
+        form_layouts["s2"]
+        and not {"s2:2021", "s2:2019"} & ctx.signals
+        and _any_value(rep, ("active", "active2019"))
+    ):
         active_layout = form_layouts["s2"]
         ctx.signals.add(f"s2:{active_layout}")
-    if req_layout is None and form_layouts["s3"] and _any_value(rep, ("requests",)):
-        req_layout = form_layouts["s3"]
-        ctx.signals.add(f"s3:{req_layout}")
+    if form_layouts["s3"] and _any_value(rep, ("requests",)):
+        # the rows now read decide 表三's layout: the three （六） sub-rows, or the single row
+        sub = any(k.startswith(_OTHER_SUB) for k in rep.values)
+        single = any(f"requests.other.{c}" in rep.values for c in COLUMNS)
+        if sub != single:
+            req_layout = "2021" if sub else "2019"
+            ctx.signals.discard("s3:2019" if sub else "s3:2021")
+            ctx.signals.add(f"s3:{req_layout}")
+        elif req_layout is None:
+            req_layout = form_layouts["s3"]
+            ctx.signals.add(f"s3:{req_layout}")
     _layout(ctx, active_layout, req_layout)
     _artifacts(ctx)
     rep.findings = ctx.findings
     return rep
+
+
+def _read_whole(
+    ctx: _Ctx, heads: list[_Heading], active_layout: str | None, req_layout: str | None
+) -> bool:
+    """The fast exact path: the layout reading found all six headings and a number in every
+    cell of the three tables (no blank whose place a separator had to decide), placed nothing
+    it was unsure of, and every row of 表三 and group of 表四 adds up. The form reading would
+    only read the same again."""
+    if len(heads) < len(SECTION_KEYS) or active_layout is None or req_layout is None:
+        return False
+    if any(f.rule in ("R-CELL-COUNT", "R-HEADER-GARBLED", "R-LAYOUT-SHIFT") for f in ctx.findings):
+        return False
+    vals = ctx.report.values
+    layout = "2019" if active_layout == "2019" else req_layout
+    for fid in table_ids(layout):
+        v = vals.get(fid)
+        if v is None or v.value is None:
+            return False
+    rows: dict[str, list[Any]] = {}
+    for fid, v in vals.items():
+        if fid.startswith("requests."):
+            rows.setdefault(fid.rsplit(".", 1)[0], []).append(v.value)
+    if any(len(r) == NCOL and sum(r[:-1]) != r[-1] for r in rows.values()):
+        return False
+    rv = [vals[i].value for i in REVIEW_IDS]
+    return all(sum(rv[g * 5 : g * 5 + 4]) == rv[g * 5 + 4] for g in range(3))
+
+
+_OTHER_SUB = ("requests.other.no_correction.", "requests.other.no_fee.", "requests.other.misc.")
 
 
 def _any_value(rep: Report, tables: tuple[str, ...]) -> bool:
@@ -335,6 +381,7 @@ _DATE_LINE = re.compile(
 _PAGE_DATE = re.compile(
     r"(?:发布日期|发布时间|公开日期|发布于)\s*[:：]?\s*(?P<y>\d{4})\s*[-./年]\s*(?P<m>\d{1,2})\s*[-./月]\s*(?P<d>\d{1,2})"
 )
+_END_DATE = re.compile(r"(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日[)）]?$")
 _CN_DATE_LINE = re.compile(
     r"^[（(]?(?P<y>[〇○零一二三四五六七八九]{4})年(?P<m>[一二三四五六七八九十]{1,2})月(?P<d>[一二三四五六七八九十]{1,3})日[)）]?$"
 )
@@ -394,6 +441,8 @@ def _title_lines(doc: Document, heads: list[_Heading]) -> tuple[str | None, list
         k = key(ln)
         if "年度报告" not in k and not k.endswith("年报"):
             continue
+        if ln.rstrip().endswith(("。", "；")) or re.search(r"特此|根据|依据|按照", ln):
+            continue  # a sentence naming the report (the opening sentence), not its title
         if len(k) > 60:
             continue
         parts = [ln]
@@ -521,6 +570,11 @@ def _meta(ctx: _Ctx, heads: list[_Heading]) -> None:
                 published = (int(m.group("y")), int(m.group("m")), int(m.group("d")))
                 source = "page"
                 break
+    if published is None:
+        # a copy flattened to one line: the 落款 date ends the text
+        m = _END_DATE.search(doc.text.rstrip()[-80:])
+        if m:
+            published = (int(m.group("y")), int(m.group("m")), int(m.group("d")))
     if published and 1 <= published[1] <= 12 and 1 <= published[2] <= 31:
         meta["published"] = f"{published[0]:04d}-{published[1]:02d}-{published[2]:02d}"
         meta["published_source"] = source
@@ -554,7 +608,7 @@ _INLINE_TITLE = re.compile(
 )
 _AGENCY_SENTENCES = (
     re.compile(r"([\u4e00-\u9fff（）()]{2,30}?)特此(?:编制|发布)"),
-    re.compile(r"本(?:年度)?报告由([\u4e00-\u9fff（）()]{2,30}?)(?:负责)?编制"),
+    re.compile(r"本(?:年度)?报告由([\u4e00-\u9fff（）()]{2,30}?)(?:根据|依据|按照|负责|编制)"),
     re.compile(r"请与([\u4e00-\u9fff（）()]{2,30}?)联系"),
 )
 

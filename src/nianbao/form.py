@@ -305,50 +305,51 @@ class Tok:
     digits: bool = False  # a plain run of digits (may be split)
 
 
+_SEPS = " \t\n\r\f\v\u3000\u00a0|｜¦"
+_MASTER = re.compile(
+    rf"(?P<s>[{_SEPS}]+)"
+    r"|(?P<delta>(?:增加|减少|新增)\s*\d+)"
+    r"|(?P<num>[-+－]?\d+(?:[,，]\d{3})*(?:\.\d+)?)(?P<unit>\s*(?:万元|元|件|个|条|项|次|家|份))?"
+    r"|(?P<ph>—+|－+|–|/|／|\\|×|无|-{1,2})"
+    rf"|(?P<t>[^{_SEPS}0-9—－–/／]+|.)",
+    re.S,
+)
+
+
 def tokenize(text: str, a: int, b: int) -> list[Tok]:
+    """The text between two labels as separator runs, values and other text."""
     out: list[Tok] = []
-    i = a
-    while i < b:
-        ch = text[i]
-        if ch in _SEP:
-            j = i
-            while j < b and text[j] in _SEP:
-                j += 1
-            out.append(Tok("s", i, j, text[i:j]))
-            i = j
-            continue
-        m = _TOKEN.match(text, i, b)
-        if m is not None:
-            j = m.end()
-            if m.group("ph") is not None:
-                # a placeholder stands alone: not 无 of 无法提供, not the dash of a range
-                before = text[i - 1] if i > a else " "
-                after = text[j] if j < b else " "
-                if (before not in _SEP and not before.isdigit()) or (
-                    after not in _SEP and not after.isdigit()
-                ):
-                    m = None
-            elif m.group("num") is not None:
-                after = text[j] if j < b else " "
-                if after in ".．、" and m.group("unit") is None:
-                    m = None  # an ordinal (1.属于…) left of a label not found
-        if m is not None:
-            j = m.end()
-            tok = text[i:j]
+    for m in _MASTER.finditer(text, a, b):
+        i, j = m.span()
+        kind = m.lastgroup
+        if kind == "unit":
+            kind = "num"
+        if kind == "ph":
+            # a placeholder stands alone: not 无 of 无法提供, not the dash of a range
+            before = text[i - 1] if i > a else " "
+            after = text[j] if j < b else " "
+            if (before not in _SEP and not before.isdigit()) or (
+                after not in _SEP and not after.isdigit()
+            ):
+                kind = "t"
+        elif kind == "num" and m.group("unit") is None:
+            after = text[j] if j < b else " "
+            if after in ".．、":
+                kind = "t"  # an ordinal (1.属于…) left of a label not found
+        if kind == "s":
+            out.append(Tok("s", i, j, m.group()))
+        elif kind == "t":
+            if out and out[-1].kind == "t":
+                out[-1].end = j
+                out[-1].text = text[out[-1].start : j]
+            else:
+                out.append(Tok("t", i, j, m.group()))
+        else:
+            tok = m.group()
             # a digit run that may be cut into cells (a row of 表三 has at most 7 numbers,
             # 表四 15: a longer run is no table row and is kept whole)
-            plain = m.group("num") is not None and tok.isdigit() and len(tok) <= 60
+            plain = kind == "num" and tok.isdigit() and len(tok) <= 60
             out.append(Tok("v", i, j, tok, plain))
-            i = j
-            continue
-        t = _TEXT_RUN.match(text, i + 1, b)
-        j = t.end() if t is not None else i + 1
-        if out and out[-1].kind == "t":
-            out[-1].end = j
-            out[-1].text = text[out[-1].start : j]
-        else:
-            out.append(Tok("t", i, j, text[i:j]))
-        i = j
     return out
 
 
@@ -724,6 +725,10 @@ def _review_ok(vals: list[int | float | None]) -> bool:
 
 
 # ----------------------------------------------------------------------------- the reading
+_S2_WORDS_2019 = ("本年新制作", "本年新公开", "上一年项目", "对外管理服务", "政府集中采购")
+_S2_WORDS_2021 = ("本年制发", "本年废止", "现行有效件数", "本年收费金额")
+
+
 def read_form(text: str, headings: dict[str, HeadingHit] | None = None) -> FormReading:
     """Read the three tables of a report's (normalised) text by the form."""
     heads = headings if headings is not None else find_headings(text)
@@ -738,16 +743,13 @@ def read_form(text: str, headings: dict[str, HeadingHit] | None = None) -> FormR
             t = _read_rows(text, a, b, "s3", REQUEST_FORM, None)
         else:
             seg = fold_region(text, a, b)[0]
-            layout = (
-                "2019"
-                if any(
-                    w in seg for w in ("本年新制作", "上一年项目", "对外管理服务", "政府集中采购")
-                )
-                and not any(w in seg for w in ("本年制发", "现行有效件数", "本年收费金额"))
-                else "2021"
-            )
+            says19 = any(w in seg for w in _S2_WORDS_2019)
+            says21 = any(w in seg for w in _S2_WORDS_2021)
+            layout = "2019" if says19 and not says21 else "2021"
             form = ACTIVE_FORM_2019 if layout == "2019" else ACTIVE_FORM_2021
             t = _read_rows(text, a, b, "s2", form, layout)
+            if t is not None and not (says19 or says21):
+                t.layout = None  # no column header says which layout: no signal
         if t is not None:
             tables[key] = t
     return FormReading(tables, heads)
