@@ -271,7 +271,7 @@ def _widen(rows: list[list[tuple[str, int, int]]], col: int) -> list[list[tuple[
 @pytest.mark.parametrize("labels", ["three", "one-two", "two"])
 @pytest.mark.parametrize("layout", ["2021", "2019"])
 def test_header_spans_differ_from_the_data_rows(layout: str, labels: str) -> None:
-    rep = _report(layout, seed=7)
+    rep = _report(layout, seed=7, blank_p=0.3)
     page = _with_tables(rep, s3=_s3_rows(rep, labels), s4=_s4_rows(rep, "flat"))
     _assert_every_id(rep, nianbao.parse(page.encode("utf-8")))
 
@@ -280,7 +280,7 @@ def test_header_spans_differ_from_the_data_rows(layout: str, labels: str) -> Non
 def test_finer_word_grid_and_blank_cells(seed: int) -> None:
     rnd = random.Random(seed)
     rep = _report(rnd.choice(["2021", "2019", "mixed"]), seed=seed, blank_p=0.3)
-    s3 = _s3_rows(rep, rnd.choice(["one-two", "two"]))
+    s3 = _s3_rows(rep, rnd.choice(["three", "one-two", "two"]))
     s4 = _s4_rows(rep, rnd.choice(["flat", "rowspans"]))
     for _ in range(2):
         s3 = _widen(s3, rnd.randrange(9))
@@ -305,6 +305,23 @@ def test_a_row_shorter_than_its_header_has_no_cells_beyond_its_end() -> None:
     page = page.replace("<td>3</td><td>4</td>", "<td>3</td><td>4</td><td>5</td>")
     rows = read_html(page.encode("utf-8")).tables[0].rows
     assert [(c.text, c.covered) for c in rows[1][3:]] == [("2", False), ("", False)]
+
+
+def test_empty_cells_beside_row_labels_are_not_blank_values() -> None:
+    page = (
+        '<html><head><meta charset="utf-8"></head><body><table>'
+        '<tr><td colspan="3">项目</td><td>甲</td><td>乙</td></tr>'
+        "<tr><td>一、新收</td><td></td><td></td><td></td><td>2</td></tr>"
+        "<tr><td>三、结果</td><td>（三）不予公开</td><td>1.国家秘密</td><td>1</td><td></td></tr>"
+        "<tr><td>三、结果</td><td>（一）予以公开</td><td>&nbsp;</td><td>3</td><td>4</td></tr>"
+        "</table></body></html>"
+    )
+    rows = read_html(page.encode("utf-8")).tables[0].rows
+    assert [[("^" if c.covered else "") + c.text for c in row] for row in rows[1:]] == [
+        ["一、新收", "^一、新收", "^一、新收", "", "2"],
+        ["三、结果", "（三）不予公开", "1.国家秘密", "1", ""],
+        ["三、结果", "（一）予以公开", "^（一）予以公开", "3", "4"],
+    ]
 
 
 # ------------------------------------------------------------------ item 11: in a script

@@ -217,6 +217,42 @@ def _cover_missing_cells(grid: SpanGrid) -> None:
             grid.unfilled.discard((r, c))
 
 
+def _cover_empty_label_cells(grid: SpanGrid) -> None:
+    """Empty cells among the label columns of rows holding numbers: a row label written in
+    separate cells without merging them (``三、本年度办理结果 | （一）予以公开 | (empty) | 5
+    …``, ``一、本年新收… | (empty) | (empty) | 5 …``). The label columns are those left of
+    the first value, where every cell with text holds a label; an empty cell there is part
+    of the label beside it, not a blank value, and is covered by its left neighbour."""
+    from .labels import has_number, is_value_text
+
+    value_rows = [
+        r
+        for r, row in enumerate(grid.rows)
+        if any(has_number(c.text) for c in row if not c.covered)
+    ]
+    first_value = min(
+        (
+            c
+            for r in value_rows
+            for c, cell in enumerate(grid.rows[r])
+            if not cell.covered and has_number(cell.text)
+        ),
+        default=0,
+    )
+    for c in range(1, first_value):
+        cells = [grid.rows[r][c] for r in value_rows]
+        texts = [x.text for x in cells if not x.covered and x.text.strip()]
+        if not texts or any(is_value_text(t) for t in texts):
+            continue
+        for r in value_rows:
+            if grid.rows[r][c].covered or grid.rows[r][c].text.strip():
+                continue
+            ar, ac = grid.anchor_of.get((r, c - 1), (r, c - 1))
+            grid.rows[r][c] = Cell(grid.rows[ar][ac].text, row=r, col=c, covered=True)
+            grid.anchor_of[(r, c)] = (ar, ac)
+            grid.unfilled.discard((r, c))
+
+
 def _table_rows(table: Any) -> list[list[tuple[str, int, int]]]:
     rows = []
     for tr in _own_rows(table):
@@ -462,6 +498,7 @@ class _Walker:
                 self.artifacts.append("网页中有一个表格过大（可能是异常或恶意内容），已跳过。")
                 return
             _cover_missing_cells(grid)
+            _cover_empty_label_cells(grid)
             self.b.add_table(grid, "html")
             return
         block = tag in _BLOCK_TAGS
