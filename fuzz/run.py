@@ -82,7 +82,9 @@ def run_one(data: bytes, reader: str, seconds: float, memory_mb: float) -> tuple
         return ("memory" if "内存" in str(exc) else "hang"), type(exc).__name__
     except NianbaoError as exc:
         kind: tuple[str, Any] = ("named", type(exc).__name__)
-    except Exception as exc:  # noqa: BLE001 - the point of fuzzing
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # noqa: BLE001 - the point of fuzzing
         return "crash", exc
     else:
         kind = ("report", len(rep.values))
@@ -112,12 +114,13 @@ def fuzz(
     per_input_seconds: float = 2.0,
     memory_mb: float = 2048.0,
     progress: bool = False,
+    seed_limit: int | None = None,
 ) -> Stats:
     """Fuzz one reader until ``minutes`` or ``max_inputs`` run out (at least one is needed)."""
     if minutes is None and max_inputs is None:
         raise ValueError("give minutes or max_inputs")
     rng = random.Random(seed)
-    corpus = seeds(reader)
+    corpus = _cached_seeds(reader, out / reader / "seeds" if out else None, seed_limit)
     if reader == "pdf":
         corpus += [inflate_streams(s) for s in corpus]
     if not corpus:
@@ -176,6 +179,21 @@ def fuzz(
     return stats
 
 
+def _cached_seeds(reader: str, folder: Path | None, limit: int | None = None) -> list[bytes]:
+    """The seeds, rendered once and kept in ``folder`` (rendering PDFs through LibreOffice
+    takes minutes); delete the folder to render them again."""
+    if folder and folder.is_dir():
+        found = [p.read_bytes() for p in sorted(folder.glob("seed-*"))]
+        if found:
+            return found
+    corpus = seeds(reader, limit)
+    if folder:
+        folder.mkdir(parents=True, exist_ok=True)
+        for i, data in enumerate(corpus):
+            (folder / f"seed-{i:03d}").write_bytes(data)
+    return corpus
+
+
 def _write_stats(folder: Path, stats: Stats) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     tmp = folder / "stats.json.tmp"
@@ -192,6 +210,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
     ap.add_argument("--per-input-seconds", type=float, default=2.0, help="CPU seconds")
     ap.add_argument("--memory-mb", type=float, default=2048.0)
+    ap.add_argument("--seed-limit", type=int, default=None, help="seeds from this many reports")
     args = ap.parse_args(argv)
     if args.minutes is None and args.max_inputs is None:
         args.minutes = 10.0
@@ -204,6 +223,7 @@ def main(argv: list[str] | None = None) -> int:
         per_input_seconds=args.per_input_seconds,
         memory_mb=args.memory_mb,
         progress=True,
+        seed_limit=args.seed_limit,
     )
     print(stats.line())
     for sig, n in sorted(stats.signatures.items(), key=lambda kv: -kv[1]):

@@ -24,11 +24,11 @@ def _golds() -> list[Path]:
     return out
 
 
-def _reports() -> list[object]:
+def _reports(limit: int | None = None) -> list[object]:
     from nianbao.report import Report
 
     reps: list[object] = []
-    for g in _golds():
+    for g in _golds()[:limit]:
         try:
             reps.append(Report.from_flat(json.loads(g.read_text(encoding="utf-8"))))
         except Exception:  # noqa: BLE001 - a gold the writer cannot take is no seed
@@ -36,7 +36,7 @@ def _reports() -> list[object]:
     if not reps:  # no samples beside the checkout: the bundled examples, parsed
         import nianbao
 
-        for p in sorted(EXAMPLES.glob("*")):
+        for p in sorted(EXAMPLES.glob("*"))[:limit]:
             try:
                 reps.append(nianbao.parse(p, check=False))
             except Exception:  # noqa: BLE001
@@ -71,10 +71,10 @@ def _first_pages(data: bytes, n: int) -> bytes:
 
 
 def seeds(reader: str, limit: int | None = None) -> list[bytes]:
-    """Seed files for ``reader`` (at most ``limit`` renderings per style)."""
+    """Seed files for ``reader`` (from at most ``limit`` reports)."""
     if reader not in READERS:
         raise ValueError(f"unknown reader {reader!r}; choose one of {', '.join(READERS)}")
-    reps = _reports()[:limit] if limit else _reports()
+    reps = _reports(limit)
     out: list[bytes] = []
     if reader == "text":
         for rep in reps:
@@ -88,6 +88,7 @@ def seeds(reader: str, limit: int | None = None) -> list[bytes]:
     else:
         out += [d for rep in reps if (d := _render(rep, "pdf"))]
         if not out:  # the writer needs LibreOffice for PDF: the real PDFs of the samples
-            for p in sorted((SAMPLES / "peer").glob("*.pdf")) + sorted(SAMPLES.glob("*.pdf")):
+            pdfs = sorted((SAMPLES / "peer").glob("*.pdf")) + sorted(SAMPLES.glob("*.pdf"))
+            for p in pdfs[:limit]:
                 out.append(_first_pages(p.read_bytes(), PDF_SEED_PAGES))
     return out

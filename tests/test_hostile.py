@@ -468,6 +468,28 @@ def test_time_budget_stops_a_runaway():
             _spin()
 
 
+def _spin_with_slow_cleanup(*args, **kwargs):  # noqa: ANN002, ANN003
+    try:
+        while True:
+            pass
+    finally:
+        end = time.monotonic() + 0.7  # unwinding outlasts the timer's next tick
+        while time.monotonic() < end:
+            pass
+
+
+def test_time_budget_never_lets_its_own_signal_escape():
+    """The timer repeats (work that swallows the first alarm is stopped by the next); a tick
+    during the unwinding must still end as FileBudgetExceeded (the fuzzer found one escape)."""
+    for _ in range(5):
+        with pytest.raises(FileBudgetExceeded):
+            with file_budget(Budget(seconds=0.05, memory_mb=0)):
+                _spin_with_slow_cleanup()
+    with file_budget(Budget(seconds=0.05, memory_mb=0)):
+        pass
+    time.sleep(0.7)  # no alarm left over after the budget
+
+
 def test_memory_budget_stops_a_runaway():
     with pytest.raises(FileBudgetExceeded, match="内存"):
         with file_budget(Budget(seconds=0, memory_mb=200)):
@@ -510,8 +532,11 @@ def _named(x: int) -> int:
     raise BrokenFile("坏文件")
 
 
-def test_run_isolated():
+def test_run_isolated(tab: str, rep: Report):
     assert run_isolated(_answer, 21, budget=Budget(30, 512)) == 42
+    # what the web upload worker does: parse the bytes in a child within the budget
+    got = run_isolated(nianbao.parse, tab.encode(), budget=Budget(60, 1024))
+    assert got.values["requests.granted.total"].value == rep.values["requests.granted.total"].value
     with pytest.raises(BrokenFile):
         run_isolated(_named, 1, budget=Budget(30, 512))
     with pytest.raises(FileBudgetExceeded):

@@ -9,7 +9,8 @@ Every path that reads files runs each file inside a budget:
   the child if it does not finish in time (a runaway inside native code cannot hold it up);
   meant for server-side workers (the web upload worker);
 - :func:`init_worker`: a pool initializer that makes a worker process end when its parent
-  dies (``PR_SET_PDEATHSIG`` on Linux, plus a thread that watches ``os.getppid()``).
+  dies (``PR_SET_PDEATHSIG`` on Linux, plus a thread that watches ``os.getppid()``), and
+  gives it a CPU-time backstop (``RLIMIT_CPU``) for work the timer cannot interrupt.
 
 The budget comes from ``NIANBAO_FILE_SECONDS`` (default 60 s) and ``NIANBAO_FILE_MEMORY_MB``
 (default 1536 MB); ``0`` turns a limit off. A file over budget raises
@@ -94,6 +95,9 @@ def memory_exceeded(memory_mb: float) -> FileBudgetExceeded:
     )
 
 
+_QUIET_FILES = frozenset({__file__, contextlib.__file__})
+
+
 class _OutOfTime(BaseException):
     """Raised by the timer inside the work; a BaseException so that the readers' broad
     ``except Exception`` clauses do not turn it into another error."""
@@ -150,17 +154,56 @@ def _time_limit(seconds: float) -> Iterator[None]:
         yield
         return
 
+    armed = True
+
     def on_alarm(signum: int, frame: Any) -> None:
-        raise _OutOfTime
+        # not while leaving the budget (this module, contextlib): the next tick will do
+        where = frame.f_code.co_filename if frame is not None else ""
+        if armed and where not in _QUIET_FILES:
+            raise _OutOfTime
 
     previous = signal.signal(signal.SIGALRM, on_alarm)
     # the timer repeats, so that work which swallowed the first alarm is stopped by the next
-    signal.setitimer(signal.ITIMER_REAL, seconds, 0.25)
+    signal.setitimer(signal.ITIMER_REAL, seconds, 0.5)
     try:
         yield
     finally:
+        armed = False
         signal.setitimer(signal.ITIMER_REAL, 0, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+_in_worker = False  # set by init_worker: a parser process that may be killed as a last resort
+
+
+@contextlib.contextmanager
+def _cpu_backstop(seconds: float) -> Iterator[None]:
+    """In a worker process: a CPU-time limit well beyond the budget, whose signal (SIGXCPU)
+    ends the process when the timer cannot stop the work (stuck inside native code). The
+    pool then reports the file as failed and carries on with a new worker."""
+    if not _in_worker or seconds <= 0:
+        yield
+        return
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - not on this platform
+        yield
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    limit = int(usage.ru_utime + usage.ru_stime + 2 * seconds + 10)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    try:
+        resource.setrlimit(resource.RLIMIT_CPU, (limit, hard))
+    except (ValueError, OSError):  # pragma: no cover
+        yield
+        return
+    try:
+        yield
+    finally:
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
 
 
 @contextlib.contextmanager
@@ -169,7 +212,7 @@ def file_budget(budget: Budget | None = None) -> Iterator[Budget]:
     FileBudgetExceeded when the time runs out (main thread only) or memory runs out."""
     b = budget or Budget.from_env()
     try:
-        with _memory_limit(b.memory_mb), _time_limit(b.seconds):
+        with _memory_limit(b.memory_mb), _cpu_backstop(b.seconds), _time_limit(b.seconds):
             yield b
     except _OutOfTime:
         raise time_exceeded(b.seconds) from None
@@ -206,12 +249,15 @@ def die_with_parent() -> None:
 
 
 def init_worker() -> None:
-    """Initializer of parser worker processes."""
+    """Initializer of parser worker processes: they end with their parent, and a file whose
+    work the timer cannot stop ends the worker (see ``_cpu_backstop``)."""
+    global _in_worker
+    _in_worker = True
     die_with_parent()
 
 
 def _isolated_child(conn: Any, fn: Callable[..., Any], args: tuple[Any, ...], b: Budget) -> None:
-    die_with_parent()
+    init_worker()
     try:
         with file_budget(b):
             result: tuple[str, Any] = ("ok", fn(*args))
