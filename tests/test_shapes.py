@@ -64,24 +64,7 @@ def test_run_together_digits_split_by_the_arithmetic() -> None:
     assert all(sum(Decimal(t) for t in c[:4]) == Decimal(c[4]) for c in cands)
 
 
-# Measured gaps, said rather than hidden (python -m tests.shapes_eval): a copy without a title
-# line does not always give its agency back, and a copy cut inside a table can leave a few
-# cells of the cut row neither read nor named.
-_KNOWN_GAPS = {
-    "no-title": "agency from the opening sentence or contact line not always found",
-    "truncated": "a row cut in the middle of its values is not always named",
-}
-
-
-@pytest.mark.parametrize(
-    "shape",
-    [
-        pytest.param(s, marks=pytest.mark.xfail(reason=_KNOWN_GAPS[s], strict=False))
-        if s in _KNOWN_GAPS
-        else s
-        for s in SHAPES
-    ],
-)
+@pytest.mark.parametrize("shape", SHAPES)
 def test_every_gold_in_shape(shape: str) -> None:
     if len(SOURCES) < 3:
         pytest.skip("../shared/samples is not beside the checkout")

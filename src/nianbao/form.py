@@ -814,6 +814,10 @@ def _read_rows(
         nxt = spans[i + 1][1] if i + 1 < len(spans) else b
         toks = tokenize(text, en, nxt)
         runs.append((form[ri], st, en, _row_run(toks), toks))
+    # a sentence is no table row: 上年结转申请3件，… in the prose before a table
+    runs = [r for r in runs if not _in_sentence(r[3], r[4])]
+    if not runs:
+        return None
     # a 2019 single （六）其他处理 row, or the group label of the 2021 sub-rows
     rids = {spec.rid for spec, *_ in runs}
     if any(r.startswith("other.") for r in rids):
@@ -867,6 +871,22 @@ def _read_rows(
 
 
 _COLUMN_WORDS = ("自然人", "商业企业", "科研机构", "社会公益", "法律服务", "法人或其他组织")
+
+
+def _in_sentence(run: _Run, toks: list[Tok]) -> bool:
+    """The values after a label continue a sentence (…3件，…), as in prose, not a table."""
+    if not run.vals:
+        return False
+    last = run.vals[-1]
+    for t in toks:
+        if t.start < last.end:
+            continue
+        if t.kind == "s":
+            if "\n" in t.text or "\t" in t.text or "|" in t.text:
+                return False
+            continue
+        return t.kind == "t" and t.text[:1] in "，。；,;"
+    return False
 
 
 def _plausible(h: _Hit, form: tuple[RowSpec, ...], k: str) -> bool:

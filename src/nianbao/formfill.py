@@ -328,9 +328,6 @@ def _rows_after(table: FormTable) -> list[str]:
             f"requests.other.{r}.{c}" for r in ("no_correction", "no_fee", "misc") for c in COLUMNS
         ]
     for spec in form[idx + 1 :]:
-        if spec.rid == "other" and table.layout != "2019":
-            continue
-        if spec.rid.startswith("other.") and table.layout == "2019":
-            continue
+        # beyond the cut the layout is unknown: the single （六） row and its three sub-rows
         out += list(spec.ids)
     return out
