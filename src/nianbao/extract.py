@@ -312,7 +312,7 @@ def _read_whole(
             rows.setdefault(fid.rsplit(".", 1)[0], []).append(v.value)
     if any(len(r) == NCOL and sum(r[:-1]) != r[-1] for r in rows.values()):
         return False
-    rv = [vals[i].value for i in REVIEW_IDS]
+    rv = [vals[i].value or 0 for i in REVIEW_IDS]  # none is None here (checked above)
     return all(sum(rv[g * 5 : g * 5 + 4]) == rv[g * 5 + 4] for g in range(3))
 
 
