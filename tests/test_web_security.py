@@ -892,3 +892,49 @@ def test_exports_at_once_are_limited(site: tuple[Any, TestClient, dict]) -> None
         for _ in range(taken):
             st.export_slots.release()
     assert client.get("/api/v1/export/values?format=csv").status_code == 200
+
+
+_ORPHAN_SCRIPT = """
+import multiprocessing, sys, threading, time
+from nianbao.web import services as sv
+threading.Thread(target=sv.run_with_budget, args=(time.sleep, (600,), 900), daemon=True).start()
+while not multiprocessing.active_children():
+    time.sleep(0.05)
+print(multiprocessing.active_children()[0].pid, flush=True)
+time.sleep(600)
+"""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc")
+def test_parse_child_ends_when_the_server_dies() -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _ORPHAN_SCRIPT], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert proc.stdout is not None
+        child = int(proc.stdout.readline())
+        assert _alive(child)
+        os.kill(proc.pid, signal.SIGKILL)  # the server is killed with -9
+        proc.wait()
+        for _ in range(600):
+            if not _alive(child):
+                break
+            time.sleep(0.05)
+        assert not _alive(child), "the parse child outlived the server"
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()

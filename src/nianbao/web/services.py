@@ -134,17 +134,25 @@ def _mp_context() -> Any:
         return _MP_CONTEXT
 
 
-def _watch_parent(ppid: int) -> None:
+def _watch_owner(fd: int) -> None:
+    """End this child when the process waiting for its result is gone: the read end of
+    the result pipe closes (the owner died, or stopped waiting), which poll reports as an
+    error on the write end. (The direct parent is the forkserver, which outlives the
+    server while children of its own are alive, so ``os.getppid`` would not tell.)"""
+    import select
+
+    watcher = select.poll()
+    watcher.register(fd, select.POLLERR)
     while True:
-        time.sleep(0.5)
-        if os.getppid() != ppid:
-            os._exit(3)
+        for _, events in watcher.poll(1000):
+            if events & (select.POLLERR | select.POLLHUP | select.POLLNVAL):
+                os._exit(3)
 
 
 def _budget_child(
     conn: Any, fn: Callable[..., Any], args: tuple[Any, ...], memory: int | None
 ) -> None:
-    threading.Thread(target=_watch_parent, args=(os.getppid(),), daemon=True).start()
+    threading.Thread(target=_watch_owner, args=(conn.fileno(),), daemon=True).start()
     if memory:
         try:
             import resource
@@ -160,6 +168,10 @@ def _budget_child(
         result = ("error", f"{type(exc).__name__}: {exc}")
     try:
         conn.send(result)
+    except (OSError, EOFError):  # the parent is gone (it stopped waiting, or died)
+        os._exit(1)
+    except Exception as exc:  # noqa: BLE001 - a result that does not pickle
+        conn.send(("error", f"{type(exc).__name__}: {exc}"))
     finally:
         conn.close()
 
