@@ -687,34 +687,68 @@ def _image_only(page: Any, lines: list[_Line]) -> bool:
     )
 
 
-def _read_pages(data: bytes, n_pages: int) -> tuple[list[list[_Line | _Frag]], list[str]]:
-    """Lines and table fragments of every page, sorted top to bottom; and notes on pages
-    that are images without text."""
+def _open_plumber(data: bytes) -> Any:
     import pdfplumber
 
-    pages: list[list[_Line | _Frag]] = []
-    image_pages: list[int] = []
     try:
-        pdf = pdfplumber.open(io.BytesIO(data))
+        return pdfplumber.open(io.BytesIO(data))
     except Exception as e:  # pdfminer raises many kinds of errors on broken files
         if "password" in type(e).__name__.lower() or "encrypt" in str(e).lower():
             raise EncryptedPdf(
                 "PDF 文件已加密（需要密码），无法读取。请提供未加密的文件。"
             ) from None
         raise BrokenFile("PDF 文件已损坏或不完整，无法解析。请重新下载或导出该文件。") from None
+
+
+def _plumber_page(page: Any, pno: int) -> tuple[list[_Line], list[_Frag], bool]:
+    """Lines, table fragments and whether the page is an image, read through pdfplumber."""
     try:
-        for pno, page in enumerate(pdf.pages[:n_pages], start=1):
-            try:
-                view = page.filter(_visible)
-                taken: set[int] = set()
-                frags = _find_fragments(view, pno, taken)
-                lines = _lines_outside(view, pno, taken)
-                if not frags:
-                    lines, frags = _aligned_tables(lines, pno)
-                if not frags and _image_only(page, lines):
-                    image_pages.append(pno)
-            finally:
-                _close(page)
+        view = page.filter(_visible)
+        taken: set[int] = set()
+        frags = _find_fragments(view, pno, taken)
+        lines = _lines_outside(view, pno, taken)
+        if not frags:
+            lines, frags = _aligned_tables(lines, pno)
+        image = not frags and _image_only(page, lines)
+    finally:
+        _close(page)
+    return lines, frags, image
+
+
+def _read_pages(data: bytes, n_pages: int) -> tuple[list[list[_Line | _Frag]], list[str]]:
+    """Lines and table fragments of every page, sorted top to bottom; and notes on pages
+    that are images without text.
+
+    Pages are read through pypdfium2 and our table finder (``pdf_tables``); a page that
+    reader leaves (rotated, rotated or unmapped text, curves among the rules…) is read
+    through pdfplumber."""
+    from .pdf_tables import FastPages, page_items
+
+    pages: list[list[_Line | _Frag]] = []
+    image_pages: list[int] = []
+    fast: FastPages | None
+    try:
+        fast = FastPages(data)
+    except Exception:  # noqa: BLE001 - pdfplumber reads every page then
+        fast = None
+    plumber: Any = None
+    try:
+        for index in range(n_pages):
+            pno = index + 1
+            res = None
+            if fast is not None:
+                try:
+                    res = fast.page(index)
+                except Exception:  # noqa: BLE001 - pdfplumber reads the page, or says why not
+                    res = None
+            if res is not None:
+                lines, frags, image = page_items(res, pno)
+            else:
+                if plumber is None:
+                    plumber = _open_plumber(data)
+                lines, frags, image = _plumber_page(plumber.pages[index], pno)
+            if image:
+                image_pages.append(pno)
             items: list[_Line | _Frag] = [*lines, *frags]
             items.sort(key=lambda it: it.top)
             pages.append(items)
@@ -723,7 +757,10 @@ def _read_pages(data: bytes, n_pages: int) -> tuple[list[list[_Line | _Frag]], l
     except Exception:
         raise BrokenFile("PDF 文件已损坏或不完整，页面内容无法解析。") from None
     finally:
-        _close(pdf)
+        if plumber is not None:
+            _close(plumber)
+        if fast is not None:
+            fast.close()
     if image_pages and len(image_pages) == len(pages):
         raise ScannedPdf(
             "PDF 是扫描件，无文字层：每一页都是图像，没有可提取的正文。请先做文字识别（OCR）再读取。"
