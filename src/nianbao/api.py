@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 
 from .document import Document
 from .errors import NotAReport
@@ -60,7 +61,13 @@ def check(report: Report) -> Report:
 def _looks_like_report(report: Report) -> bool:
     present = sum(1 for k in ("s1", "s2", "s3", "s4", "s5", "s6") if report.sections[k].present)
     title = report.meta.get("title") or ""
-    return bool(report.values) or present >= 2 or ("年度报告" in title and "公开" in title)
+    if bool(report.values) or present >= 2 or ("年度报告" in title and "公开" in title):
+        return True
+    # an excerpt or a copy without its title: the form's labels, or the wording of the
+    # standard title / opening sentence, make it recognisably a report
+    seen = (report.layout.get("labels_seen") or {}) if isinstance(report.layout, dict) else {}
+    head = re.sub(r"\s+", "", (report.text or "")[:4000])
+    return any(seen.values()) or "政府信息公开工作年度报告" in head
 
 
 def _fill_text_facts(report: Report) -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .errors import NianbaoError, NoTables
+from .errors import NianbaoError
 from .reader import iter_report_files
 from .report import SEVERITIES, Report
 
@@ -106,15 +106,13 @@ def parse(files: tuple[str, ...], fmt: str, no_provenance: bool) -> None:
             continue
         rep.source = src
         if not rep.values and rep.meta.get("format") != "legacy":
-            _fail(
-                src,
-                NoTables(
-                    "这份报告中没有找到任何统计表（主动公开、依申请公开、行政复议诉讼三张表都没有读到）。"
-                    "如果是扫描件或图片，请先进行文字识别；用 nianbao check 可查看其他检查结果。"
-                ),
+            # a report is never refused for lacking tables: it is emitted with its findings,
+            # and the user is told on stderr
+            click.echo(
+                f"注意：{src}：没有读到任何统计表（主动公开、依申请公开、行政复议诉讼），"
+                "已输出报告的其他内容和检查结果。如果是扫描件或图片，请先进行文字识别。",
+                err=True,
             )
-            bad += 1
-            continue
         if fmt == "jsonl":
             click.echo(rep.to_json(provenance=not no_provenance))
         elif fmt == "json":

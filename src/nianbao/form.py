@@ -710,8 +710,9 @@ def _candidates(run: _Run, n: int, max_cands: int = 5000) -> list[_Cand]:
 
 
 def _row_sum_ok(vals: list[int | float | None]) -> bool:
-    """Section 三: the six applicant columns add up to 总计 (blanks count as 0)."""
-    if vals[-1] is None:
+    """Section 三: the six applicant columns add up to 总计 (blanks count as 0). A 总计 with
+    every applicant cell blank proves nothing about where the numbers stand."""
+    if vals[-1] is None or all(v is None for v in vals[:-1]):
         return False
     return sum(v or 0 for v in vals[:-1]) == vals[-1]
 
@@ -720,6 +721,8 @@ def _review_ok(vals: list[int | float | None]) -> bool:
     for g in range(3):
         w = vals[g * 5 : g * 5 + 5]
         if w[4] is None or sum(v or 0 for v in w[:4]) != w[4]:
+            return False
+        if w[4] != 0 and all(v is None for v in w[:4]):
             return False
     return True
 

@@ -100,6 +100,8 @@ def fill_from_form(ctx: Any, heads_found: int) -> dict[str, str | None]:
     labels_seen: dict[str, list[str]] = {}
     for key_, table in reading.tables.items():
         labels_seen[key_] = table.labels_found
+        if key_ == "s3" and report.layout.get("requests_columns"):
+            continue  # a matrix of other columns (小计, or 自然人/法人或其他组织/总计): not the form's
         if key_ in layouts:
             layouts[key_] = table.layout
         for row in table.rows:
@@ -141,7 +143,9 @@ def fill_from_form(ctx: Any, heads_found: int) -> dict[str, str | None]:
 
 def _adds_up(key_: str, vals: list[Any]) -> bool:
     if key_ == "s3":
-        return vals[-1] is not None and sum(v or 0 for v in vals[:-1]) == vals[-1]
+        if vals[-1] is None or all(v is None for v in vals[:-1]):
+            return False
+        return bool(sum(v or 0 for v in vals[:-1]) == vals[-1])
     return all(
         vals[g * 5 + 4] is not None
         and sum(v or 0 for v in vals[g * 5 : g * 5 + 4]) == vals[g * 5 + 4]
