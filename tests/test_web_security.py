@@ -938,3 +938,38 @@ def test_parse_child_ends_when_the_server_dies() -> None:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+def test_source_snippet_rereads_a_file_within_a_budget(site: tuple[Any, TestClient, dict]) -> None:
+    import dataclasses
+
+    app, client, ids = site
+    st = app.state.web
+    url = f"/api/v1/reports/{ids['txt']}/source/requests.new.total"
+    saved = st.limits
+    with sv._DOC_LOCK:
+        sv._DOC_CACHE.clear()
+    st.limits = dataclasses.replace(saved, file_seconds=0.0001)
+    try:
+        body = client.get(url).json()
+        assert body["present"] and "无法重新读取" in (body["note"] or "")
+        assert body["raw"] is not None  # the stored reading is still shown
+        page = client.get(
+            f"/reports/{ids['txt']}/source/requests.new.total", headers={"HX-Request": "true"}
+        )
+        assert page.status_code == 200 and "无法重新读取" in page.text
+    finally:
+        st.limits = saved
+    body = client.get(url).json()
+    assert body["note"] is None and body["mark"] == body["raw"]  # read in time: marked
+    # a few re-reads at once; beyond, 503
+    taken = 0
+    wait, st.pdf_wait = st.pdf_wait, 0.01
+    try:
+        while st.read_slots.acquire(blocking=False):
+            taken += 1
+        assert client.get(url).status_code == 503
+    finally:
+        for _ in range(taken):
+            st.read_slots.release()
+        st.pdf_wait = wait

@@ -403,11 +403,18 @@ def get_report(report_id: int, s: Session = Depends(db_session)) -> ReportDetail
 
 
 @router.get("/reports/{report_id}/source/{field_id}", response_model=SourceOut, responses=ERRORS)
-def get_source(report_id: int, field_id: str, s: Session = Depends(db_session)) -> SourceOut:
+def get_source(
+    request: Request, report_id: int, field_id: str, s: Session = Depends(db_session)
+) -> SourceOut:
+    st = state_of(request)
+    if not st.read_slots.acquire(timeout=st.pdf_wait):
+        raise WebError(503, "服务器正忙：同时读取原文的请求过多，请稍后再试。")
     try:
-        return SourceOut(**sv.source_snippet(s, report_id, field_id))
+        return SourceOut(**sv.source_snippet(s, report_id, field_id, st.limits))
     except sq.NotFound as exc:
         raise _not_found(exc) from exc
+    finally:
+        st.read_slots.release()
 
 
 @router.post(

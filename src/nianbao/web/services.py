@@ -640,27 +640,59 @@ def report_page_data(session: Session, report_id: int) -> dict[str, Any]:
 
 
 # ------------------------------------------------------------------ source snippets
-_DOC_CACHE: OrderedDict[str, Any] = OrderedDict()
+_DOC_CACHE: OrderedDict[str, str] = OrderedDict()
 _DOC_LOCK = threading.Lock()
 
 
-def _document(sha: str, name: str, data: bytes) -> Any:
+def _read_text(name: str, data_path: str) -> str:
+    from ..reader import read
+
+    doc = read(Path(data_path).read_bytes(), name=name)
+    return str(doc.original or doc.text)
+
+
+def _document_text(
+    sha: str, name: str, data: bytes, seconds: float | None, memory: int | None = None
+) -> str:
+    """The original text of a stored file (cached for the last 16 files). With
+    ``seconds`` the file is read in a child process within that time and ``memory``
+    (:class:`BudgetExceeded` beyond): a hostile stored file cannot hold a page request."""
     with _DOC_LOCK:
-        doc = _DOC_CACHE.get(sha)
-        if doc is not None:
+        text = _DOC_CACHE.get(sha)
+        if text is not None:
             _DOC_CACHE.move_to_end(sha)
-            return doc
+            return text
+    if seconds is None:
+        text = _read_text_bytes(name, data)
+    else:
+        fd, tmp = tempfile.mkstemp(prefix="nianbao-read-")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            text = run_with_budget(_read_text, (name, tmp), seconds, memory)
+        finally:
+            Path(tmp).unlink(missing_ok=True)
+    with _DOC_LOCK:
+        _DOC_CACHE[sha] = text
+        while len(_DOC_CACHE) > 16:
+            _DOC_CACHE.popitem(last=False)
+    return text
+
+
+def _read_text_bytes(name: str, data: bytes) -> str:
     from ..reader import read
 
     doc = read(data, name=name)
-    with _DOC_LOCK:
-        _DOC_CACHE[sha] = doc
-        while len(_DOC_CACHE) > 16:
-            _DOC_CACHE.popitem(last=False)
-    return doc
+    return str(doc.original or doc.text)
 
 
-def source_snippet(session: Session, report_id: int, field_id: str) -> dict[str, Any]:
+# Seconds a page request may spend re-reading a stored file for its source snippet.
+SNIPPET_SECONDS = 30.0
+
+
+def source_snippet(
+    session: Session, report_id: int, field_id: str, limits: UploadLimits | None = None
+) -> dict[str, Any]:
     """Where a value stood: its provenance (section, table, row, column, page, box), the
     raw text, and the line of the original text around it with the value's characters
     marked (``before``/``mark``/``after``), plus neighbouring lines."""
@@ -697,12 +729,13 @@ def source_snippet(session: Session, report_id: int, field_id: str) -> dict[str,
         return out
     if sf.media_type == "application/pdf" and prov.get("page") and prov.get("bbox"):
         out["pdf_image"] = True
+    seconds = None if limits is None else min(limits.file_seconds, SNIPPET_SECONDS)
+    memory = None if limits is None else limits.file_memory_bytes
     try:
-        doc = _document(sf.sha256, sf.name, data)
+        original = _document_text(sf.sha256, sf.name, data, seconds, memory)
     except Exception:  # noqa: BLE001 - the stored reading stays usable
         out["note"] = "原始文件无法重新读取，只能显示记录的位置。"
         return out
-    original = doc.original or doc.text
     start, end = prov.get("start"), prov.get("end")
     if isinstance(start, int) and isinstance(end, int) and 0 <= start <= end <= len(original):
         ls = original.rfind("\n", 0, start) + 1

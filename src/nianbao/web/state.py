@@ -64,6 +64,10 @@ class WebState:
         default_factory=lambda: threading.BoundedSemaphore(2)
     )
     pdf_wait: float = 5.0
+    # source snippets re-reading a stored file at once (each in a budgeted child process)
+    read_slots: threading.BoundedSemaphore = field(
+        default_factory=lambda: threading.BoundedSemaphore(2)
+    )
     # exports produced at once (a further one is refused with 503)
     export_slots: threading.BoundedSemaphore = field(
         default_factory=lambda: threading.BoundedSemaphore(2)

@@ -346,10 +346,16 @@ def source_partial(
 ) -> HTMLResponse:
     if not re.fullmatch(r"[a-z0-9_.]{1,80}", field_id):
         raise WebError(404, "没有这个单元格。")
+    st = state_of(request)
+    # re-reading a stored file runs in a child process within a time budget; a few at once
+    if not st.read_slots.acquire(timeout=st.pdf_wait):
+        raise WebError(503, "服务器正忙：同时读取原文的请求过多，请稍后再试。")
     try:
-        snip = sv.source_snippet(s, report_id, field_id)
+        snip = sv.source_snippet(s, report_id, field_id, st.limits)
     except sq.NotFound as exc:
         raise WebError(404, str(exc)) from exc
+    finally:
+        st.read_slots.release()
     findings = [f for f in sq.report_findings(s, report_id) if field_id in (f.cells or [])]
     ctx = {"snip": snip, "findings": findings, "report_id": report_id}
     if _is_htmx(request):
