@@ -973,3 +973,32 @@ def test_source_snippet_rereads_a_file_within_a_budget(site: tuple[Any, TestClie
         for _ in range(taken):
             st.read_slots.release()
         st.pdf_wait = wait
+
+
+def test_export_producer_stops_when_the_client_stops_reading() -> None:
+    from nianbao.web.api import pump
+
+    stopped = threading.Event()
+    slot = threading.BoundedSemaphore(1)
+    slot.acquire()
+
+    def produce(cancelled: Any) -> Iterator[bytes]:
+        try:
+            while not cancelled():
+                yield b"x" * 1024
+        finally:
+            stopped.set()
+
+    class _Reading:
+        async def is_disconnected(self) -> bool:
+            return False
+
+    async def take_one_then_stall() -> None:
+        gen = pump(_Reading(), produce, slot, poll=0.001, stall=0.5)  # type: ignore[arg-type]
+        await gen.__anext__()
+        # the client reads nothing more (and keeps the connection open)
+        assert stopped.wait(60), "the producer waited for a client that reads nothing"
+        await gen.aclose()
+
+    asyncio.run(take_one_then_stall())
+    assert slot.acquire(timeout=30)

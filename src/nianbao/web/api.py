@@ -807,21 +807,27 @@ async def pump(
     produce: Callable[[Callable[[], bool]], Iterator[bytes]],
     slot: threading.Semaphore | None = None,
     poll: float = 0.05,
+    stall: float = 120.0,
 ) -> AsyncIterator[bytes]:
     """The pieces of ``produce(cancelled)`` run in a thread of its own, passed on as they
     come (at most a few held at once). When the client goes away (the disconnect seen
     here, or this generator cancelled or closed) the producer is told through
-    ``cancelled()`` and stops at its next row; ``slot`` is released when it has ended."""
+    ``cancelled()`` and stops at its next row; so it does when the client takes nothing
+    for ``stall`` seconds (a client reading slowly on purpose cannot hold ``slot``, which
+    is released when the producer has ended)."""
     cancel = threading.Event()
     pieces: queue.Queue[Any] = queue.Queue(maxsize=4)
 
     def put(item: Any) -> bool:
+        waited = 0.0
         while not cancel.is_set():
             try:
                 pieces.put(item, timeout=0.2)
                 return True
             except queue.Full:
-                continue
+                waited += 0.2
+                if waited >= stall:
+                    cancel.set()
         return False
 
     def run() -> None:
