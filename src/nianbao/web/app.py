@@ -7,11 +7,13 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..errors import NianbaoError
@@ -164,7 +166,8 @@ def create_app(
         request.state.csrf_token = fresh or cookie
         if st.private and not _public_path(request.url.path):
             try:
-                user = current_user(request)
+                # a session lookup, or an HTTP Basic password hash: not on the event loop
+                user = await run_in_threadpool(current_user, request)
             except WebError as exc:
                 user, refused = None, exc
             else:
@@ -179,8 +182,6 @@ def create_app(
                     target = request.url.path + (
                         f"?{request.url.query}" if request.url.query else ""
                     )
-                    from urllib.parse import quote
-
                     response = RedirectResponse(f"/login?next={quote(target)}", status_code=303)
                 _set_csrf_cookie(response, request, fresh)
                 return response
