@@ -2,9 +2,11 @@
 
 Every path that reads files runs each file inside a budget:
 
-- :func:`file_budget` (in-process): a ``SIGALRM`` timer (main thread only) and an address-space
-  limit (``RLIMIT_AS``) of the current size plus the memory budget; the CLI and the ingest
-  workers use it around each file;
+- :func:`file_budget` (in-process, main thread): a repeating ``SIGALRM`` timer, and a
+  thread watching the resident size that signals the main thread when the file has used
+  more than its memory budget (plus an address-space limit far beyond it, ``RLIMIT_AS``,
+  for a single huge allocation in native code); the CLI and the ingest workers use it
+  around each file;
 - :func:`run_isolated`: runs a function in a child process with the same limits, and kills
   the child if it does not finish in time (a runaway inside native code cannot hold it up);
   meant for server-side workers (the web upload worker);
@@ -103,29 +105,43 @@ class _OutOfTime(BaseException):
     ``except Exception`` clauses do not turn it into another error."""
 
 
-def _vm_size() -> int:
-    """The address space of this process in bytes (0 when unknown)."""
+class _OutOfMemory(BaseException):
+    """Raised inside the work when the memory watch saw it use more than its budget."""
+
+
+_MB = 1024 * 1024
+# address space allowed beyond the memory budget before the kernel refuses allocations:
+# native libraries reserve much more than they use (onnxruntime for OCR: ~1.8 GB reserved
+# for ~0.8 GB resident), so the budget itself is watched on resident memory
+_AS_SLACK = 4096 * _MB
+_WATCH_INTERVAL = 0.05  # seconds between two looks at the resident size
+
+
+def _statm(field: int) -> int:
+    """A field of /proc/self/statm in bytes (0: size, 1: resident); 0 when unknown."""
     try:
         with open("/proc/self/statm", encoding="ascii") as f:
-            return int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+            return int(f.read().split()[field]) * os.sysconf("SC_PAGE_SIZE")
     except (OSError, ValueError, IndexError):
         return 0
 
 
 @contextlib.contextmanager
-def _memory_limit(memory_mb: float) -> Iterator[None]:
+def _address_space_backstop(memory_mb: float) -> Iterator[None]:
+    """RLIMIT_AS far beyond the budget: catches a single huge allocation in native code,
+    which the resident-size watch could only see too late."""
     try:
         import resource
     except ImportError:  # not on this platform
         yield
         return
-    base = _vm_size()
+    base = _statm(0)
     # the limit is process-wide: never set from a thread of a server (run_isolated there)
     if memory_mb <= 0 or not base or threading.current_thread() is not threading.main_thread():
         yield
         return
     soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-    limit = base + int(memory_mb * 1024 * 1024)
+    limit = base + int(memory_mb * _MB) + _AS_SLACK
     if hard != resource.RLIM_INFINITY:
         limit = min(limit, hard)
     if soft != resource.RLIM_INFINITY and soft <= limit:
@@ -144,32 +160,58 @@ def _memory_limit(memory_mb: float) -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def _time_limit(seconds: float) -> Iterator[None]:
-    usable = (
-        seconds > 0
-        and hasattr(signal, "setitimer")
-        and threading.current_thread() is threading.main_thread()
-    )
-    if not usable:
+def _limits(seconds: float, memory_mb: float) -> Iterator[None]:
+    """The time limit (a repeating SIGALRM timer) and the memory limit (a thread watching
+    the resident size, which signals the main thread); both raise inside the work. Signals
+    reach the main thread only: elsewhere (a server's thread) nothing is limited here, use
+    run_isolated there."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(
+        signal, "setitimer"
+    ):
+        yield
+        return
+    watch_memory = memory_mb > 0 and _statm(1) > 0
+    if seconds <= 0 and not watch_memory:
         yield
         return
 
-    armed = True
+    state = {"armed": True, "memory": False}
 
     def on_alarm(signum: int, frame: Any) -> None:
         # not while leaving the budget (this module, contextlib): the next tick will do
         where = frame.f_code.co_filename if frame is not None else ""
-        if armed and where not in _QUIET_FILES:
-            raise _OutOfTime
+        if state["armed"] and where not in _QUIET_FILES:
+            raise _OutOfMemory if state["memory"] else _OutOfTime
+
+    stop = threading.Event()
+
+    def watch(limit: int, main: int) -> None:
+        while not stop.wait(_WATCH_INTERVAL):
+            if _statm(1) > limit:
+                state["memory"] = True
+                signal.pthread_kill(main, signal.SIGALRM)
+                stop.wait(0.5)  # again if the first was swallowed
 
     previous = signal.signal(signal.SIGALRM, on_alarm)
-    # the timer repeats, so that work which swallowed the first alarm is stopped by the next
-    signal.setitimer(signal.ITIMER_REAL, seconds, 0.5)
+    watcher = None
+    if watch_memory:
+        limit = _statm(1) + int(memory_mb * _MB)
+        main = threading.main_thread().ident or 0
+        watcher = threading.Thread(
+            target=watch, args=(limit, main), name="nianbao-memory-watch", daemon=True
+        )
+        watcher.start()
+    if seconds > 0:
+        # the timer repeats, so that work which swallowed the first alarm is stopped by the next
+        signal.setitimer(signal.ITIMER_REAL, seconds, 0.5)
     try:
         yield
     finally:
-        armed = False
+        state["armed"] = False
+        stop.set()
         signal.setitimer(signal.ITIMER_REAL, 0, 0)
+        if watcher is not None:
+            watcher.join()
         signal.signal(signal.SIGALRM, previous)
 
 
@@ -212,11 +254,15 @@ def file_budget(budget: Budget | None = None) -> Iterator[Budget]:
     FileBudgetExceeded when the time runs out (main thread only) or memory runs out."""
     b = budget or Budget.from_env()
     try:
-        with _memory_limit(b.memory_mb), _cpu_backstop(b.seconds), _time_limit(b.seconds):
+        with (
+            _address_space_backstop(b.memory_mb),
+            _cpu_backstop(b.seconds),
+            _limits(b.seconds, b.memory_mb),
+        ):
             yield b
     except _OutOfTime:
         raise time_exceeded(b.seconds) from None
-    except MemoryError:
+    except (_OutOfMemory, MemoryError):
         raise memory_exceeded(b.memory_mb) from None
 
 
