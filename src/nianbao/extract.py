@@ -18,6 +18,7 @@ from typing import Any
 
 from . import labels as L
 from .document import Cell, Document, OffsetMap, Paragraph, Table
+from .form import HeadingHit
 from .formfill import fill_from_form
 from .normalize import key
 from .report import Finding, Provenance, Report, Section, Value
@@ -263,8 +264,15 @@ def extract(doc: Document) -> Report:
     _reviews(ctx, rows["s4"], headers["s4"], s4_paras)
     # the form-driven reading fills what the layout-specific reading left empty
     form_layouts: dict[str, str | None] = {"s2": None, "s3": None}
-    if not _read_whole(ctx, heads, active_layout, req_layout):
-        form_layouts = fill_from_form(ctx, len(heads))
+    whole = _whole_tables(ctx, active_layout, req_layout)
+    if not (len(heads) == len(SECTION_KEYS) and whole == {"s2", "s3", "s4"}):
+        hits = {
+            h.section: HeadingHit(
+                h.section, doc.blocks[h.block].start, doc.blocks[h.block].end, h.text
+            )
+            for h in heads
+        }
+        form_layouts = fill_from_form(ctx, hits, frozenset(whole))
     if (
         form_layouts["s2"]
         and not {"s2:2021", "s2:2019"} & ctx.signals
@@ -289,31 +297,60 @@ def extract(doc: Document) -> Report:
     return rep
 
 
-def _read_whole(
-    ctx: _Ctx, heads: list[_Heading], active_layout: str | None, req_layout: str | None
-) -> bool:
-    """The fast exact path: the layout reading found all six headings and a number in every
-    cell of the three tables (no blank whose place a separator had to decide), placed nothing
-    it was unsure of, and every row of 表三 and group of 表四 adds up. The form reading would
-    only read the same again."""
-    if len(heads) < len(SECTION_KEYS) or active_layout is None or req_layout is None:
-        return False
-    if any(f.rule in ("R-CELL-COUNT", "R-HEADER-GARBLED", "R-LAYOUT-SHIFT") for f in ctx.findings):
-        return False
+# Grids whose cells have explicit boundaries, so that a blank cell is a cell of its own.
+_GRID_KINDS = frozenset({"tab", "html", "docx", "pdf", "markdown"})
+
+
+def _whole_tables(
+    ctx: _Ctx, active_layout: str | None, req_layout: str | None
+) -> set[str]:
+    """The tables the layout reading read whole — every cell of the layout read (a blank
+    only where the grid has an explicit empty cell), nothing placed unsure, 表三's rows and
+    表四's groups adding up: the fast exact path, which the form reading does not read
+    again."""
     vals = ctx.report.values
-    layout = "2019" if active_layout == "2019" else req_layout
-    for fid in table_ids(layout):
-        v = vals.get(fid)
-        if v is None or v.value is None:
+    tables = ctx.doc.tables
+    unsure = {
+        c
+        for f in ctx.findings
+        if f.rule in ("R-CELL-COUNT", "R-HEADER-GARBLED", "R-LAYOUT-SHIFT")
+        for c in f.cells
+    }
+
+    def whole(ids: list[str]) -> bool:
+        if not ids:
             return False
-    rows: dict[str, list[Any]] = {}
-    for fid, v in vals.items():
-        if fid.startswith("requests."):
-            rows.setdefault(fid.rsplit(".", 1)[0], []).append(v.value)
-    if any(len(r) == NCOL and sum(r[:-1]) != r[-1] for r in rows.values()):
-        return False
-    rv = [vals[i].value or 0 for i in REVIEW_IDS]  # none is None here (checked above)
-    return all(sum(rv[g * 5 : g * 5 + 4]) == rv[g * 5 + 4] for g in range(3))
+        for i in ids:
+            v = vals.get(i)
+            if v is None or i in unsure:
+                return False
+            if v.value is None:
+                t = v.source.table if v.source is not None else None
+                if t is None or t >= len(tables) or tables[t].kind not in _GRID_KINDS:
+                    return False
+        return True
+
+    def num(i: str) -> Any:
+        return vals[i].value or 0
+
+    out: set[str] = set()
+    if active_layout is not None:
+        lay = "2019" if active_layout == "2019" else "2021"
+        if whole([i for i in table_ids(lay) if i.startswith(("active.", "active2019."))]):
+            out.add("s2")
+    if req_layout is not None:
+        ids = [i for i in table_ids(req_layout) if i.startswith("requests.")]
+        if whole(ids):
+            rows: dict[str, list[Any]] = {}
+            for fid in ids:
+                rows.setdefault(fid.rsplit(".", 1)[0], []).append(num(fid))
+            if all(sum(r[:-1]) == r[-1] for r in rows.values()):
+                out.add("s3")
+    if whole(list(REVIEW_IDS)):
+        rv = [num(i) for i in REVIEW_IDS]
+        if all(sum(rv[g * 5 : g * 5 + 4]) == rv[g * 5 + 4] for g in range(3)):
+            out.add("s4")
+    return out
 
 
 _OTHER_SUB = ("requests.other.no_correction.", "requests.other.no_fee.", "requests.other.misc.")
@@ -650,7 +687,9 @@ def _meta_inline(doc: Document, meta: dict[str, Any]) -> None:
         for s in pat.finditer(doc.text):
             agency = _strip_chrome(s.group(1))
             agency = re.sub(r"^.*?(?:[，。、；：:]|由|是|为)", "", agency)
-            if agency and re.search(r"(政府|局|委|办|厅|室|中心|委员会|院|署|街道|办事处)$", agency):
+            if agency and re.search(
+                r"(政府|局|委|办|厅|室|中心|委员会|院|署|街道|办事处)$", agency
+            ):
                 meta["agency"] = agency
                 break
         if meta.get("agency"):

@@ -79,6 +79,8 @@ def fold_region(text: str, a: int, b: int) -> tuple[str, list[int]]:
     """``fold(text[a:b])``, cut from one fold of the whole text (offsets relative to ``a``)."""
     if _last_fold and _last_fold[0][0] is text:
         _, k, idx = _last_fold[0]
+    elif a > 0 or b < len(text):
+        return fold(text[a:b])  # a region alone: no need to fold the whole text
     else:
         k, idx = fold(text)
         _last_fold[:] = [(text, k, idx)]
@@ -732,13 +734,18 @@ _S2_WORDS_2019 = ("本年新制作", "本年新公开", "上一年项目", "对�
 _S2_WORDS_2021 = ("本年制发", "本年废止", "现行有效件数", "本年收费金额")
 
 
-def read_form(text: str, headings: dict[str, HeadingHit] | None = None) -> FormReading:
-    """Read the three tables of a report's (normalised) text by the form."""
+def read_form(
+    text: str,
+    headings: dict[str, HeadingHit] | None = None,
+    skip: frozenset[str] = frozenset(),
+) -> FormReading:
+    """Read the three tables of a report's (normalised) text by the form (all but the
+    tables in ``skip``: "s2", "s3", "s4")."""
     heads = headings if headings is not None else find_headings(text)
     regions = _regions(text, heads)
     tables: dict[str, FormTable] = {}
     for key, (a, b) in regions.items():
-        if a >= b:
+        if a >= b or key in skip:
             continue
         if key == "s4":
             t = _read_reviews(text, a, b)

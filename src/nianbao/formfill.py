@@ -17,7 +17,15 @@ from bisect import bisect_right
 from typing import Any
 
 from .document import Cell, Document
-from .form import FormReading, FormRow, FormTable, _num, find_headings, read_form
+from .form import (
+    FormReading,
+    FormRow,
+    FormTable,
+    HeadingHit,
+    _num,
+    find_headings,
+    read_form,
+)
 from .normalize import key
 from .report import Report
 from .schema import COLUMNS, REVIEW_IDS, SECTION_KEYS, label_of
@@ -85,12 +93,19 @@ def _row_values(report: Report, ids: tuple[str, ...] | list[str]) -> int:
     return sum(1 for i in ids if i in report.values and report.values[i].value is not None)
 
 
-def fill_from_form(ctx: Any, heads_found: int) -> dict[str, str | None]:
-    """Read the document by the form and merge it into ``ctx.report``. Returns the layouts
-    read for section 二 and 三 ({"s2": "2021"|"2019"|None, "s3": …})."""
+def fill_from_form(
+    ctx: Any, heads: dict[str, HeadingHit] | None, skip: frozenset[str] = frozenset()
+) -> dict[str, str | None]:
+    """Read the document by the form and merge it into ``ctx.report``. ``heads`` are the
+    section headings already found (all six: the text is not searched again); the tables in
+    ``skip`` were read whole by the layout reading. Returns the layouts read for section 二
+    and 三 ({"s2": "2021"|"2019"|None, "s3": …})."""
     doc: Document = ctx.doc
     report: Report = ctx.report
-    reading = read_form(doc.text, find_headings(doc.text))
+    if heads is None or len(heads) < len(SECTION_KEYS):
+        found = find_headings(doc.text)
+        heads = {**found, **(heads or {})}
+    reading = read_form(doc.text, heads, skip)
     added = inline_sections(doc, report, reading)
     if added:
         report.layout["inline_headings"] = added
