@@ -268,10 +268,11 @@ def _widen(rows: list[list[tuple[str, int, int]]], col: int) -> list[list[tuple[
     return out
 
 
+@pytest.mark.parametrize("seed", [1, 17])  # seeds whose blank cells need the grid's help
 @pytest.mark.parametrize("labels", ["three", "one-two", "two"])
 @pytest.mark.parametrize("layout", ["2021", "2019"])
-def test_header_spans_differ_from_the_data_rows(layout: str, labels: str) -> None:
-    rep = _report(layout, seed=7, blank_p=0.3)
+def test_header_spans_differ_from_the_data_rows(layout: str, labels: str, seed: int) -> None:
+    rep = _report(layout, seed=seed, blank_p=0.3)
     page = _with_tables(rep, s3=_s3_rows(rep, labels), s4=_s4_rows(rep, "flat"))
     _assert_every_id(rep, nianbao.parse(page.encode("utf-8")))
 
@@ -324,6 +325,36 @@ def test_empty_cells_beside_row_labels_are_not_blank_values() -> None:
     ]
 
 
+@pytest.mark.parametrize("seed", [9, 19])
+def test_docx_label_in_separate_cells(seed: int) -> None:
+    """The same label shape in a Word table (no merges at all below the header)."""
+    import docx
+    from docx.oxml.ns import qn
+
+    rep = _report("2021", seed=seed, blank_p=0.3)
+    rows = _s3_rows(rep, "three")
+    document = docx.Document(io.BytesIO(render(rep, "docx")))
+    table = document.add_table(rows=len(rows), cols=10)
+    taken: set[tuple[int, int]] = set()
+    for r, row in enumerate(rows):
+        c = 0
+        for text, rs, cs in row:
+            while (r, c) in taken:
+                c += 1
+            cell = table.cell(r, c)
+            if rs > 1 or cs > 1:
+                cell = cell.merge(table.cell(r + rs - 1, c + cs - 1))
+            cell.text = text
+            taken.update((r + i, c + k) for i in range(rs) for k in range(cs))
+            c += cs
+    old = [t for t in document.element.body.iterchildren() if t.tag == qn("w:tbl")][1]
+    old.addprevious(table._tbl)
+    old.getparent().remove(old)
+    buf = io.BytesIO()
+    document.save(buf)
+    _assert_every_id(rep, nianbao.parse(buf.getvalue()))
+
+
 # ------------------------------------------------------------------ item 11: in a script
 def _js_double(s: str) -> str:
     return (
@@ -372,6 +403,16 @@ def _script_pages(rep: Report) -> dict[str, str]:
             + ";\n$('#content').html(s);</script>",
         ),
         "json-u003c": ("", f'<script type="application/json">{escaped}</script>'),
+        "json-entities": (
+            "",
+            "<script>var data = "
+            + json.dumps({"content": htmllib.escape(body)}, ensure_ascii=False)
+            + ";</script>",
+        ),
+        "hidden-textarea": (
+            "",
+            f'<textarea id="txt" style="display:none">{htmllib.escape(body)}</textarea>',
+        ),
         "json-ascii": (
             "",
             "<script>window.__STATE__ = "
@@ -383,7 +424,17 @@ def _script_pages(rep: Report) -> dict[str, str]:
 
 
 @pytest.mark.parametrize(
-    "shape", ["var", "var-in-head", "document.write", "concatenated", "json-u003c", "json-ascii"]
+    "shape",
+    [
+        "var",
+        "var-in-head",
+        "document.write",
+        "concatenated",
+        "json-u003c",
+        "json-ascii",
+        "json-entities",
+        "hidden-textarea",
+    ],
 )
 def test_report_written_by_a_script(shape: str) -> None:
     rep = _report("2021", seed=5, blank_p=0.2)
@@ -391,7 +442,7 @@ def test_report_written_by_a_script(shape: str) -> None:
     doc = read_html(data)
     assert len(doc.tables) == 3
     assert any("脚本" in a for a in doc.artifacts)
-    assert "版权所有" not in doc.text and "首页" not in doc.text
+    assert "&lt;" not in doc.text and "版权所有" not in doc.text and "首页" not in doc.text
     got = nianbao.parse(data)
     _assert_every_id(rep, got)
     assert got.meta["agency"] == AGENCY

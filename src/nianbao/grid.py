@@ -21,6 +21,7 @@ __all__ = [
     "DocumentBuilder",
     "GridTooLarge",
     "SpanGrid",
+    "cover_empty_label_cells",
     "expand_spans",
     "lay_out_table",
     "parse_span",
@@ -241,6 +242,43 @@ def place_cells(
             for cc in range(c, min(c + max(1, cs), n_cols)):
                 owner.setdefault((rr, cc), (r, c))
     return _slots_to_grid(n_rows, n_cols, owner, texts)
+
+
+def cover_empty_label_cells(grid: SpanGrid) -> None:
+    """Empty cells among the label columns of rows holding numbers: a row label written in
+    separate cells without merging them (``三、本年度办理结果 | （一）予以公开 | (empty) | 5
+    …``, ``一、本年新收… | (empty) | (empty) | 5 …``). The label columns are those left of
+    the first value, where every cell with text holds a label; an empty cell there is part
+    of the label beside it, not a blank value, and is covered by its left neighbour.
+    Used by the HTML and DOCX readers."""
+    from .labels import has_number, is_value_text
+
+    value_rows = [
+        r
+        for r, row in enumerate(grid.rows)
+        if any(has_number(c.text) for c in row if not c.covered)
+    ]
+    first_value = min(
+        (
+            c
+            for r in value_rows
+            for c, cell in enumerate(grid.rows[r])
+            if not cell.covered and has_number(cell.text)
+        ),
+        default=0,
+    )
+    for c in range(1, first_value):
+        cells = [grid.rows[r][c] for r in value_rows]
+        texts = [x.text for x in cells if not x.covered and x.text.strip()]
+        if not texts or any(is_value_text(t) for t in texts):
+            continue
+        for r in value_rows:
+            if grid.rows[r][c].covered or grid.rows[r][c].text.strip():
+                continue
+            ar, ac = grid.anchor_of.get((r, c - 1), (r, c - 1))
+            grid.rows[r][c] = Cell(grid.rows[ar][ac].text, row=r, col=c, covered=True)
+            grid.anchor_of[(r, c)] = (ar, ac)
+            grid.unfilled.discard((r, c))
 
 
 def cluster_values(values: list[float], tol: float) -> list[float]:

@@ -25,6 +25,7 @@ from .grid import (
     MAX_COLSPAN,
     DocumentBuilder,
     GridTooLarge,
+    cover_empty_label_cells,
     place_cells,
     strip_invisible,
 )
@@ -223,7 +224,9 @@ def _table_grid(tbl: Any) -> Any:
         for c in cells
         if c[3] != "merged"
     ]
-    return place_cells(anchors, len(rows), n_cols)
+    grid = place_cells(anchors, len(rows), n_cols)
+    cover_empty_label_cells(grid)  # a label written in separate, unmerged cells
+    return grid
 
 
 def _trim_blank_tail(cells: list[list[Any]]) -> list[list[Any]]:

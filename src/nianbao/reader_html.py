@@ -20,6 +20,7 @@ from .grid import (
     DocumentBuilder,
     GridTooLarge,
     SpanGrid,
+    cover_empty_label_cells,
     expand_spans,
     parse_span,
     strip_invisible,
@@ -217,42 +218,6 @@ def _cover_missing_cells(grid: SpanGrid) -> None:
             grid.unfilled.discard((r, c))
 
 
-def _cover_empty_label_cells(grid: SpanGrid) -> None:
-    """Empty cells among the label columns of rows holding numbers: a row label written in
-    separate cells without merging them (``三、本年度办理结果 | （一）予以公开 | (empty) | 5
-    …``, ``一、本年新收… | (empty) | (empty) | 5 …``). The label columns are those left of
-    the first value, where every cell with text holds a label; an empty cell there is part
-    of the label beside it, not a blank value, and is covered by its left neighbour."""
-    from .labels import has_number, is_value_text
-
-    value_rows = [
-        r
-        for r, row in enumerate(grid.rows)
-        if any(has_number(c.text) for c in row if not c.covered)
-    ]
-    first_value = min(
-        (
-            c
-            for r in value_rows
-            for c, cell in enumerate(grid.rows[r])
-            if not cell.covered and has_number(cell.text)
-        ),
-        default=0,
-    )
-    for c in range(1, first_value):
-        cells = [grid.rows[r][c] for r in value_rows]
-        texts = [x.text for x in cells if not x.covered and x.text.strip()]
-        if not texts or any(is_value_text(t) for t in texts):
-            continue
-        for r in value_rows:
-            if grid.rows[r][c].covered or grid.rows[r][c].text.strip():
-                continue
-            ar, ac = grid.anchor_of.get((r, c - 1), (r, c - 1))
-            grid.rows[r][c] = Cell(grid.rows[ar][ac].text, row=r, col=c, covered=True)
-            grid.anchor_of[(r, c)] = (ar, ac)
-            grid.unfilled.discard((r, c))
-
-
 def _table_rows(table: Any) -> list[list[tuple[str, int, int]]]:
     rows = []
     for tr in _own_rows(table):
@@ -351,7 +316,9 @@ _JS_PLUS = re.compile(r"\s*\+\s*")
 _JS_ESCAPE = re.compile(r"\\(u\{[0-9a-fA-F]{1,6}\}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|\r\n|[\s\S])")
 _JS_SIMPLE = {"n": "\n", "r": "\n", "t": "\t", "b": "", "f": " ", "v": " ", "0": ""}
 _JS_SIMPLE.update({"\n": "", "\r\n": "", "\r": "", "\u2028": "", "\u2029": ""})  # continuations
-_SCRIPT_TAG = re.compile(r"<\s*/?\s*(?:table|tr|td|p|div|span|h[1-6]|br)\b|\\u003c|\\x3c", re.I)
+_SCRIPT_TAG = re.compile(
+    r"(?:<|&lt;)\s*/?\s*(?:table|tr|td|p|div|span|h[1-6]|br)\b|\\u003c|\\x3c", re.I
+)
 _MARKUP = re.compile(r"<\s*/?\s*(?:table|tr|td|p|div|span|h[1-6]|br)\b", re.I)
 _CJK_RUN = re.compile(r"[\u3400-\u9fff]{2}")
 _SCRIPT_MIN = 200  # a script shorter than this holds no report
@@ -388,8 +355,20 @@ def _script_html(code: str) -> str:
         else:
             groups.append([value])
         end = m.end()
-    strings = ("".join(g) for g in groups)
+    strings = (_entity_markup("".join(g)) for g in groups)
     return "\n".join(x for x in strings if _MARKUP.search(x) or _CJK_RUN.search(x))
+
+
+def _entity_markup(text: str) -> str:
+    """Markup written with entities (``&lt;p&gt;…``, as some pages keep their content in
+    JSON or a hidden <textarea>) as markup; anything else as it is."""
+    if "&lt;" in text and not _MARKUP.search(text):
+        import html
+
+        unescaped = html.unescape(text)
+        if _MARKUP.search(unescaped):
+            return unescaped
+    return text
 
 
 def _report_marks(text: str) -> int:
@@ -400,13 +379,14 @@ def _report_marks(text: str) -> int:
 
 
 def _embedded_report(root: Any) -> tuple[Any, str] | None:
-    """The script whose HTML strings most look like a report, and that HTML."""
+    """The script (or hidden <textarea>) whose HTML strings most look like a report, and
+    that HTML."""
     best: tuple[int, Any, str] | None = None
-    for el in root.iter("script"):
+    for el in root.iter("script", "textarea"):
         code = el.text or ""
         if len(code) < _SCRIPT_MIN or not _SCRIPT_TAG.search(code):
             continue
-        html = _script_html(code)
+        html = _script_html(code) if el.tag == "script" else _entity_markup(code)
         if len(html) < _SCRIPT_MIN:
             continue
         score = _report_marks(html)
@@ -498,7 +478,7 @@ class _Walker:
                 self.artifacts.append("网页中有一个表格过大（可能是异常或恶意内容），已跳过。")
                 return
             _cover_missing_cells(grid)
-            _cover_empty_label_cells(grid)
+            cover_empty_label_cells(grid)
             self.b.add_table(grid, "html")
             return
         block = tag in _BLOCK_TAGS
@@ -553,7 +533,7 @@ def read_html(data: bytes, source: str = "") -> Document:
         body = root
     if embedded is not None and not _holds_report(body):
         _graft(body, holder, embedded[1], parser)
-        artifacts.append("网页正文由脚本写入，已从脚本中的 HTML 字符串读取")
+        artifacts.append("网页正文由脚本写入，已从页面脚本（或隐藏文本框）中的 HTML 字符串读取")
     article = _find_article(body)
 
     builder = DocumentBuilder()
