@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import ctypes
 import itertools
+import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Any
@@ -62,6 +63,13 @@ class FastPages:
         import pypdfium2 as pdfium
 
         self._pdf = pdfium.PdfDocument(data)
+        self._data = data
+        self._descents: dict[bytes, float] | None = None  # read when first needed
+
+    def _descriptor_descent(self, name: bytes) -> float | None:
+        if self._descents is None:
+            self._descents = descriptor_descents(self._data)
+        return self._descents.get(name)
 
     def close(self) -> None:
         try:
@@ -73,7 +81,7 @@ class FastPages:
         """Page ``index`` (0-based)."""
         page = self._pdf[index]
         try:
-            return _read_page(page)
+            return _read_page(page, self._descriptor_descent)
         except _Odd:
             return None
         finally:
@@ -83,7 +91,7 @@ class FastPages:
                 pass
 
 
-def _read_page(page: Any) -> PageResult:
+def _read_page(page: Any, descriptor: Any) -> PageResult:
     import pypdfium2.raw as c
 
     if c.FPDFPage_GetRotation(page.raw) != 0:
@@ -101,7 +109,7 @@ def _read_page(page: Any) -> PageResult:
     h_edges, v_edges, images = _paths(page, height)
     textpage = page.get_textpage()
     try:
-        chars = _chars(textpage, height)
+        chars = _chars(textpage, height, descriptor)
     finally:
         textpage.close()
     return PageResult(width, height, chars, h_edges, v_edges, images)
@@ -110,39 +118,126 @@ def _read_page(page: Any) -> PageResult:
 # --------------------------------------------------------------------------- characters
 
 
-def _chars(textpage: Any, height: float) -> list[dict[str, Any]]:
+_OBJ = re.compile(rb"(\d+)\s+\d+\s+obj\b")
+_FONT_NAME = re.compile(rb"/FontName\s*/([^\s/<>\[\]()]+)")
+_DESCENT = re.compile(rb"/Descent\s+(-?[\d.]+)")
+_SUBSET = re.compile(rb"^[A-Z]{6}\+")
+_NAME_ESCAPE = re.compile(rb"#([0-9a-fA-F]{2})")
+_OBJSTM_HEAD = re.compile(rb"/First\s+(\d+)")
+_STREAM = re.compile(rb"stream\r?\n")
+
+
+def descriptor_descents(data: bytes) -> dict[bytes, float]:
+    """Font name -> the ``/Descent`` of its font descriptor (0 when the descriptor has
+    none), from the file's objects and object streams: pdfminer places character boxes by
+    it, where pdfium falls back to the font file's metrics when it is 0."""
+    out: dict[bytes, float] = {}
+
+    def scan(obj: bytes) -> None:
+        if b"/FontDescriptor" not in obj:
+            return
+        name = _FONT_NAME.search(obj)
+        if name is None:
+            return
+        m = _DESCENT.search(obj)
+        key = _NAME_ESCAPE.sub(lambda e: bytes([int(e.group(1), 16)]), name.group(1))
+        try:
+            value = float(m.group(1)) if m else 0.0
+        except ValueError:
+            return
+        out[key] = value
+        out.setdefault(_SUBSET.sub(b"", key), value)  # pdfium names fonts without the tag
+
+    if b"/FontDescriptor" not in data and b"/ObjStm" not in data:
+        return out
+    starts = [m.start() for m in _OBJ.finditer(data)] + [len(data)]
+    for a, b in itertools.pairwise(starts):
+        chunk = data[a:b]
+        if b"/ObjStm" in chunk[:2000]:
+            for obj in _object_stream(chunk):
+                scan(obj)
+        else:
+            scan(chunk[: chunk.find(b"stream")] if b"stream" in chunk else chunk)
+    return out
+
+
+def _object_stream(chunk: bytes) -> list[bytes]:
+    """The objects of an object stream (FlateDecode or none); [] if it cannot be read."""
+    import zlib
+
+    m = _STREAM.search(chunk)
+    first = _OBJSTM_HEAD.search(chunk)
+    if m is None or first is None:
+        return []
+    body = chunk[m.end() : chunk.rfind(b"endstream")]
+    if b"/FlateDecode" in chunk[: m.start()]:
+        try:
+            body = zlib.decompressobj().decompress(body, 50_000_000)
+        except zlib.error:
+            return []
+    elif b"/Filter" in chunk[: m.start()]:
+        return []
+    head = body[: int(first.group(1))].split()
+    offsets = [int(x) for x in head[1::2] if x.isdigit()]
+    base = int(first.group(1))
+    ends = offsets[1:] + [len(body) - base]
+    return [body[base + o : base + e] for o, e in zip(offsets, ends)]
+
+
+def _page_text(tp: Any, n: int) -> str | None:
+    """The page's characters in one call (one per index), or None where UTF-16 pairs make
+    the text longer than the character count."""
+    import pypdfium2.raw as c
+
+    buf = (ctypes.c_ushort * (n + 1))()
+    got = c.FPDFText_GetText(tp, 0, n, buf)
+    text = bytes(buf)[: max(0, got - 1) * 2].decode("utf-16-le", errors="replace")
+    return text if len(text) == n else None
+
+
+_SPACES = frozenset(" \r\n\t\x00\x02\ufffe\uffff")
+
+
+def _chars(textpage: Any, height: float, descriptor: Any) -> list[dict[str, Any]]:
     import pypdfium2.raw as c
 
     tp = textpage.raw
     n = c.FPDFText_CountChars(tp)
     out: list[dict[str, Any]] = []
+    if n <= 0:
+        return out
     box = c.FS_RECTF()
-    matrix = c.FS_MATRIX()
-    fsize = ctypes.c_float()
-    sizes: dict[int, tuple[float, float, bool]] = {}  # text object -> its metrics
-    desc = ctypes.c_float()
+    of_object = _Metrics(descriptor).of
     ox, oy = ctypes.c_double(), ctypes.c_double()
+    metrics: dict[int, tuple[float, float, bool]] = {}  # text object -> its metrics
+    text = _page_text(tp, n)
     get_origin = c.FPDFText_GetCharOrigin
     get_unicode = c.FPDFText_GetUnicode
     is_generated = c.FPDFText_IsGenerated
-    get_object = c.FPDFText_GetTextObject
+    get_object = ctypes.cast(c.FPDFText_GetTextObject, _TEXT_OBJECT)
     get_box = c.FPDFText_GetLooseCharBox
-    map_error = c.FPDFText_HasUnicodeMapError
+    append = out.append
     for i in range(n):
-        if is_generated(tp, i):
-            continue
-        code = get_unicode(tp, i)
-        if code in (0xFFFE, 0xFFFF) or map_error(tp, i) == 1:
+        if text is not None:
+            ch = text[i]
+            # pdfium adds spaces and line breaks of its own; nothing else is generated
+            if ch in _SPACES and is_generated(tp, i):
+                continue
+        else:
+            if is_generated(tp, i):
+                continue
+            code = get_unicode(tp, i)
+            ch = chr(code) if code < 0xD800 or code > 0xDFFF else "\ufffd"
+        if ch in ("\ufffe", "\uffff", "\x00"):
             raise _Odd("unmapped character")
-        obj = get_object(tp, i)
-        if not obj:
+        key = get_object(tp, i)
+        if not key:
             raise _Odd("character without a text object")
-        key = ctypes.cast(obj, ctypes.c_void_p).value or 0
         get_origin(tp, i, ox, oy)
-        known = sizes.get(key)
+        known = metrics.get(key)
         if known is None:
-            known = _object_metrics(obj, ox.value, matrix, fsize, desc)
-            sizes[key] = known
+            known = of_object(key, ox.value)
+            metrics[key] = known
         size, descent, vertical = known
         bottom = height - (oy.value + descent)
         if vertical:  # vertical writing: pdfminer's box is the em square at the origin
@@ -154,10 +249,9 @@ def _chars(textpage: Any, height: float) -> list[dict[str, Any]]:
             if x1 < x0 - 0.01:
                 raise _Odd("character box before its origin")
         top = bottom - size
-        text = chr(code) if code < 0xD800 or code > 0xDFFF else "\ufffd"
-        out.append(
+        append(
             {
-                "text": text,
+                "text": ch,
                 "x0": x0,
                 "x1": x1,
                 "top": top,
@@ -173,36 +267,82 @@ def _chars(textpage: Any, height: float) -> list[dict[str, Any]]:
     return out
 
 
-def _object_metrics(
-    obj: Any, origin_x: float, matrix: Any, fsize: Any, desc: Any
-) -> tuple[float, float, bool]:
-    """(font size, descent below the baseline, vertical writing) of a text object, from
-    its first character's origin."""
-    import pypdfium2.raw as c
+# FPDFText_GetTextObject returning the object's address as an int (a dict key, no cast)
+_TEXT_OBJECT = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)
 
-    if not c.FPDFPageObj_GetMatrix(obj, matrix) or not c.FPDFTextObj_GetFontSize(obj, fsize):
-        raise _Odd("text object without a matrix")
-    if abs(matrix.b) > 1e-6 or abs(matrix.c) > 1e-6 or matrix.a <= 0 or matrix.d <= 0:
-        raise _Odd("rotated or mirrored text")
-    if abs(matrix.a - matrix.d) > 1e-6:
-        raise _Odd("scaled text")
-    size = fsize.value * matrix.d
-    if size <= 0:
-        raise _Odd("text without a size")
-    if abs(origin_x - matrix.e) < 0.01:
-        vertical = False
-    elif abs(origin_x - (matrix.e - size / 2)) < 0.05:
-        return size, 0.0, True
-    else:
-        raise _Odd("text object whose first character is not at its origin")
-    font = c.FPDFTextObj_GetFont(obj)
-    if not font or not c.FPDFFont_GetDescent(font, size, desc):
-        raise _Odd("text without font metrics")
-    # pdfminer puts the box's bottom at the font descriptor's descent below the baseline;
-    # pdfium gives that descent, or the font file's where the descriptor has none (pdfminer:
-    # 0), which can be positive: kept within [-0.35, 0] em
-    ratio = min(0.0, max(-0.35, desc.value / size))
-    return size, ratio * size, vertical
+
+class _Metrics:
+    """Font size, descent and writing direction of text objects, through entry points
+    that take and return addresses (no pointer casts per call)."""
+
+    def __init__(self, descriptor: Any) -> None:
+        import pypdfium2.raw as c
+
+        self.descriptor = descriptor  # font name -> its descriptor's descent, or None
+        self.name_buf = ctypes.create_string_buffer(256)
+        vp = ctypes.c_void_p
+        self.get_name = ctypes.cast(
+            c.FPDFFont_GetBaseFontName,
+            ctypes.CFUNCTYPE(ctypes.c_size_t, vp, ctypes.c_char_p, ctypes.c_size_t),
+        )
+        self.matrix = c.FS_MATRIX()
+        self.fsize = ctypes.c_float()
+        self.desc = ctypes.c_float()
+        self.get_matrix = ctypes.cast(
+            c.FPDFPageObj_GetMatrix,
+            ctypes.CFUNCTYPE(ctypes.c_int, vp, ctypes.POINTER(c.FS_MATRIX)),
+        )
+        self.get_size = ctypes.cast(
+            c.FPDFTextObj_GetFontSize,
+            ctypes.CFUNCTYPE(ctypes.c_int, vp, ctypes.POINTER(ctypes.c_float)),
+        )
+        self.get_font = ctypes.cast(c.FPDFTextObj_GetFont, ctypes.CFUNCTYPE(vp, vp))
+        self.get_descent = ctypes.cast(
+            c.FPDFFont_GetDescent,
+            ctypes.CFUNCTYPE(ctypes.c_int, vp, ctypes.c_float, ctypes.POINTER(ctypes.c_float)),
+        )
+        self.descents: dict[tuple[int, float], float] = {}
+
+    def of(self, address: int, origin_x: float) -> tuple[float, float, bool]:
+        """(font size, descent below the baseline, vertical writing) of a text object,
+        from its first character's origin."""
+        matrix = self.matrix
+        if not self.get_matrix(address, matrix) or not self.get_size(address, self.fsize):
+            raise _Odd("text object without a matrix")
+        if abs(matrix.b) > 1e-6 or abs(matrix.c) > 1e-6 or matrix.a <= 0 or matrix.d <= 0:
+            raise _Odd("rotated or mirrored text")
+        if abs(matrix.a - matrix.d) > 1e-6:
+            raise _Odd("scaled text")
+        size = self.fsize.value * matrix.d
+        if size <= 0:
+            raise _Odd("text without a size")
+        if abs(origin_x - matrix.e) >= 0.01:
+            if abs(origin_x - (matrix.e - size / 2)) < 0.05:
+                return size, 0.0, True
+            raise _Odd("text object whose first character is not at its origin")
+        font = self.get_font(address)
+        if not font:
+            raise _Odd("text without a font")
+        key = (font, size)
+        descent = self.descents.get(key)
+        if descent is None:
+            if not self.get_descent(font, size, self.desc):
+                raise _Odd("text without font metrics")
+            # pdfminer puts the box's bottom at the font descriptor's descent below the
+            # baseline; pdfium gives that descent, or the font file's where the descriptor
+            # has none (pdfminer: 0), which can even be positive
+            given = None
+            if self.get_name(font, self.name_buf, 256):
+                name = self.name_buf.value
+                given = self.descriptor(name)
+                if given is None and b"-" in name:  # a Type0 font: "Name-Identity-H"
+                    given = self.descriptor(name.rsplit(b"-", 1)[0])
+            if given is not None:
+                descent = -abs(given) / 1000 * size
+            else:
+                descent = min(0.0, max(-0.35, self.desc.value / size)) * size
+            self.descents[key] = descent
+        return size, descent, False
 
 
 # --------------------------------------------------------------------------- ruling lines
@@ -468,7 +608,6 @@ def slot_index(bounds: list[float], v: float) -> int:
 def page_items(res: PageResult, pno: int) -> tuple[list[Any], list[Any], bool]:
     """Text lines, table fragments and whether the page is an image, in the shapes of
     ``reader_pdf`` (``_Line``, ``_Frag``), as its pdfplumber path makes them."""
-    from pdfplumber.utils import extract_text
 
     from . import reader_pdf as rp
 
@@ -505,7 +644,7 @@ def page_items(res: PageResult, pno: int) -> tuple[list[Any], list[Any], bool]:
                 taken.add(id(ch))
         for rec, cs in zip(recs, into):
             if cs:
-                rec.text = rp._cell_text(extract_text(cs))
+                rec.text = rp._cell_text(plain_text(cs))
         frags.append(rp._Frag(pno, pno, (x_lo, top_lo, x_hi, bottom_hi), xs, len(ys) - 1, recs))
     rest = [ch for ch in chars if id(ch) not in taken] if taken else chars
     lines = _lines(rest, res, pno)
@@ -557,3 +696,66 @@ def _image_only(res: PageResult, lines: list[Any]) -> bool:
         return False
     area = res.width * res.height
     return any((x1 - x0) * (bottom - top) >= 0.25 * area for x0, top, x1, bottom in res.images)
+
+
+# --------------------------------------------------------------------------- cell text
+
+_LIGATURES = {"ﬀ": "ff", "ﬃ": "ffi", "ﬄ": "ffl", "ﬁ": "fi", "ﬂ": "fl", "ﬆ": "st", "ﬅ": "st"}
+
+
+def _clusters(items: list[Any], key: Any, tol: float) -> list[list[Any]]:
+    """pdfplumber's ``cluster_objects``: sorted distinct key values chained within ``tol``;
+    items grouped by their cluster, in cluster order, stable within one."""
+    values = sorted({key(x) for x in items})
+    index: dict[float, int] = {}
+    n = -1
+    last = None
+    for v in values:
+        if last is None or v > last + tol:
+            n += 1
+        index[v] = n
+        last = v
+    groups: list[list[Any]] = [[] for _ in range(n + 1)]
+    for x in items:
+        groups[index[key(x)]].append(x)
+    return [g for g in groups if g]
+
+
+def _top(x: Any) -> float:
+    return float(x["top"])
+
+
+def plain_text(chars: list[dict[str, Any]], tol: float = 3.0) -> str:
+    """``pdfplumber.utils.extract_text(chars)`` with its defaults, for upright characters:
+    characters into lines by their top, into words by gaps wider than ``tol``, words into
+    lines again by the words' tops; words joined by spaces, lines by line breaks."""
+    words: list[tuple[str, float]] = []  # (text, top)
+    for line in _clusters(chars, _top, tol):
+        line.sort(key=lambda ch: ch["x0"])
+        word: list[dict[str, Any]] = []
+        for ch in line:
+            text = ch["text"]
+            if text.isspace():
+                if word:
+                    words.append(_word(word))
+                word = []
+                continue
+            if word:
+                prev = word[-1]
+                if (
+                    ch["x0"] < prev["x0"]
+                    or ch["x0"] > prev["x1"] + tol
+                    or abs(ch["top"] - prev["top"]) > tol
+                ):
+                    words.append(_word(word))
+                    word = []
+            word.append(ch)
+        if word:
+            words.append(_word(word))
+    lines = _clusters(words, lambda w: w[1], tol)
+    return "\n".join(" ".join(w[0] for w in line) for line in lines)
+
+
+def _word(chars: list[dict[str, Any]]) -> tuple[str, float]:
+    text = "".join(_LIGATURES.get(c["text"], c["text"]) for c in chars)
+    return text, min(c["top"] for c in chars)

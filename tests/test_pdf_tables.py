@@ -1,0 +1,182 @@
+"""The fast PDF page reader (pypdfium2 + our table finder) reads what the pdfplumber path
+reads: the same Document on the real PDFs, on the writer's PDF renderings and on a page it
+leaves to pdfplumber; plus the table finder and the cell text on their own."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from nianbao import pdf_tables
+from nianbao.document import Document, Table
+from nianbao.pdf_tables import FastPages, find_table_cells, plain_text
+from nianbao.reader_pdf import read_pdf
+
+from .conftest import PEER, SAMPLES
+
+PDFS = sorted(SAMPLES.glob("*.pdf")) + sorted(PEER.glob("*.pdf")) if PEER.is_dir() else []
+
+pytestmark = pytest.mark.skipif(not PDFS, reason="shared sample PDFs not available")
+
+
+def _plumber_only(data: bytes, monkeypatch: pytest.MonkeyPatch) -> Document:
+    """The Document as pdfplumber reads every page (the reader before the fast path)."""
+    with monkeypatch.context() as m:
+        m.setattr(pdf_tables.FastPages, "page", lambda self, index: None)
+        return read_pdf(data)
+
+
+def _cells(t: Table) -> list[list[tuple[Any, ...]]]:
+    return [[(c.text, c.row, c.col, c.covered, c.page) for c in row] for row in t.rows]
+
+
+def _same(fast: Document, slow: Document) -> None:
+    assert fast.text == slow.text
+    assert fast.pages == slow.pages
+    assert fast.artifacts == slow.artifacts
+    assert [type(b).__name__ for b in fast.blocks] == [type(b).__name__ for b in slow.blocks]
+    assert [getattr(b, "page", None) for b in fast.blocks] == [
+        getattr(b, "page", None) for b in slow.blocks
+    ]
+    for a, b in zip(fast.tables, slow.tables):
+        assert _cells(a) == _cells(b)
+        for ra, rb in zip(a.rows, b.rows):
+            for ca, cb in zip(ra, rb):
+                assert (ca.bbox is None) == (cb.bbox is None)
+                if ca.bbox is not None and cb.bbox is not None:
+                    assert all(abs(x - y) < 0.5 for x, y in zip(ca.bbox, cb.bbox))
+
+
+def _all_fast(data: bytes) -> bool:
+    fp = FastPages(data)
+    try:
+        return all(fp.page(i) is not None for i in range(len(fp._pdf)))
+    finally:
+        fp.close()
+
+
+@pytest.mark.parametrize("path", PDFS, ids=lambda p: p.name)
+def test_real_pdfs(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    data = path.read_bytes()
+    assert _all_fast(data)  # no page of the samples needs pdfplumber
+    _same(read_pdf(data), _plumber_only(data, monkeypatch))
+
+
+@pytest.fixture(scope="module")
+def renderings() -> list[bytes]:
+    from nianbao import writer
+    from nianbao.api import parse
+
+    if writer.soffice_path() is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    srcs = [PEER / "huaian-2024.pdf", PEER / "shanghai-office-2025.md"]
+    return [writer.render(parse(p, check=False), "pdf") for p in srcs if p.exists()]
+
+
+def test_writer_renderings(renderings: list[bytes], monkeypatch: pytest.MonkeyPatch) -> None:
+    assert renderings
+    for data in renderings:
+        assert _all_fast(data)
+        _same(read_pdf(data), _plumber_only(data, monkeypatch))
+
+
+def test_a_rotated_page_goes_to_pdfplumber(monkeypatch: pytest.MonkeyPatch) -> None:
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument((PEER / "hongze-2023.pdf").read_bytes())
+    pdf[2].set_rotation(90)
+    buf = io.BytesIO()
+    pdf.save(buf)
+    pdf.close()
+    data = buf.getvalue()
+    fp = FastPages(data)
+    try:
+        assert [fp.page(i) is None for i in range(5)] == [False, False, True, False, False]
+    finally:
+        fp.close()
+    _same(read_pdf(data), _plumber_only(data, monkeypatch))
+
+
+def test_plain_text_is_pdfplumbers_extract_text() -> None:
+    """Our cell text equals pdfplumber's ``extract_text`` on the characters of every cell
+    and of every line band of the real PDFs."""
+    from pdfplumber.utils import extract_text
+
+    n = 0
+    for path in PDFS:
+        fp = FastPages(path.read_bytes())
+        try:
+            for i in range(len(fp._pdf)):
+                res = fp.page(i)
+                assert res is not None
+                chars = res.chars
+                groups = [chars]
+                for cells in find_table_cells(res.h_edges, res.v_edges, res.width):
+                    for x0, top, x1, bottom in cells:
+                        groups.append(
+                            [
+                                c
+                                for c in chars
+                                if x0 <= (c["x0"] + c["x1"]) / 2 <= x1
+                                and top <= (c["top"] + c["bottom"]) / 2 <= bottom
+                            ]
+                        )
+                for k in range(0, len(chars), 37):  # arbitrary runs of the stream
+                    groups.append(chars[k : k + 60])
+                for g in groups:
+                    if g:
+                        assert plain_text(g) == extract_text(g)
+                        n += 1
+        finally:
+            fp.close()
+    assert n > 100
+
+
+def _h(y: float, x0: float, x1: float) -> tuple[float, float, float]:
+    return (y, x0, x1)
+
+
+def _v(x: float, top: float, bottom: float) -> tuple[float, float, float]:
+    return (x, top, bottom)
+
+
+def test_table_finder_merged_cells() -> None:
+    """A 3x3 grid whose first column's two lower slots are one cell (no rule between
+    them) and whose top row is one cell across columns 2-3."""
+    h = [
+        _h(100, 50, 350),
+        _h(130, 150, 350),  # no rule under the top right cell's... only right of x=150
+        _h(130, 50, 150),
+        _h(160, 150, 350),  # column 1 has no rule at 160: a merged cell
+        _h(190, 50, 350),
+    ]
+    v = [_v(50, 100, 190), _v(150, 100, 190), _v(250, 130, 190), _v(350, 100, 190)]
+    (cells,) = find_table_cells(h, v, 600.0)
+    assert sorted(cells) == sorted(
+        [
+            (50, 100, 150, 130),
+            (150, 100, 350, 130),  # top right: no rule at x=250 above y=130
+            (50, 130, 150, 190),  # merged down
+            (150, 130, 250, 160),
+            (250, 130, 350, 160),
+            (150, 160, 250, 190),
+            (250, 160, 350, 190),
+        ]
+    )
+
+
+def test_table_finder_snaps_and_joins() -> None:
+    """Rules drawn as two thin parallel edges, in pieces, a little off: one grid."""
+    h = [_h(100, 50, 151), _h(100.6, 149, 250), _h(140, 50, 250), _h(139.4, 50, 250)]
+    v = [_v(50, 100, 140), _v(50.5, 100, 140), _v(150, 99, 141), _v(250, 100, 140)]
+    tables = find_table_cells(h, v, 600.0)
+    assert len(tables) == 1
+    assert len(tables[0]) == 2
+
+
+def test_no_rules_no_tables() -> None:
+    assert find_table_cells([], [], 600.0) == []
+    assert find_table_cells([_h(100, 50, 250)], [], 600.0) == []
