@@ -291,6 +291,12 @@ def extract(doc: Document) -> Report:
         elif req_layout is None:
             req_layout = form_layouts["s3"]
             ctx.signals.add(f"s3:{req_layout}")
+    cut = set((rep.layout.get("truncated") or {}).get("cells") or ())
+    if "requests.other.natural" in cut and not any(
+        k.startswith("requests.other.") for k in rep.values
+    ):
+        # the text ends before （六）: whether 表三 has the single row or the sub-rows is unknown
+        ctx.signals -= {"s3:2021", "s3:2019"}
     _layout(ctx, active_layout, req_layout)
     _artifacts(ctx)
     rep.findings = ctx.findings
