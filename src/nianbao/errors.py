@@ -21,6 +21,9 @@ __all__ = [
     "InvalidFigures",
     "ConverterMissing",
     "CollectUnavailable",
+    "UnknownAgency",
+    "StoreNotFound",
+    "RosterError",
 ]
 
 
@@ -94,3 +97,18 @@ class ConverterMissing(NianbaoError):
 
 class CollectUnavailable(NianbaoError):
     """``nianbao collect`` needs httpx (the ``[collect]`` extra), which is not installed."""
+
+
+class UnknownAgency(NianbaoError):
+    """A name that no agency of the store resolves to, where one must exist (aliasing,
+    renaming, letters); the message names the closest known agencies."""
+
+
+class StoreNotFound(NianbaoError):
+    """A ``--db`` path that does not exist: refused rather than creating an empty store
+    (``ingest`` and ``roster import`` create it, as does ``--create``)."""
+
+
+class RosterError(NianbaoError):
+    """A roster file that cannot be imported (missing columns, unreadable); the message
+    says which line and column."""

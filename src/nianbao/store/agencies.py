@@ -18,9 +18,11 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from ..errors import UnknownAgency
+from .display import canon_level
 from .models import Agency, AgencyAlias, StoredReport
 
 __all__ = [
@@ -30,6 +32,10 @@ __all__ = [
     "resolve_agency",
     "find_agency",
     "add_alias",
+    "require_agency",
+    "suggest_agencies",
+    "refresh_name",
+    "current_report",
 ]
 
 _CJK = "\u3400-\u9fff"
@@ -200,6 +206,7 @@ def resolve_agency(
     agency_id = _lookup(session, keys, aliases)
     agency = None if agency_id is None else session.get(Agency, agency_id)
     now = datetime.now(UTC)
+    level = canon_level(level)
     if agency is None:
         agency = Agency(
             key=keys[0],
@@ -224,13 +231,87 @@ def resolve_agency(
     return agency
 
 
+def suggest_agencies(session: Session, name: str, limit: int = 5) -> list[str]:
+    """Names of known agencies close to ``name`` (for a "did you mean" line)."""
+    import difflib
+
+    key = normalize_name(name)
+    names = {a.key: a.name for a in session.scalars(select(Agency))}
+    close = difflib.get_close_matches(key, list(names), n=limit, cutoff=0.6)
+    return [names[k] for k in close]
+
+
+def require_agency(session: Session, name: str) -> Agency:
+    """The agency ``name`` (or an agency id given as digits) resolves to; never creates
+    one: an unknown name raises :class:`UnknownAgency` with the closest known names."""
+    text = (name or "").strip()
+    if text.isdigit():
+        found = session.get(Agency, int(text))
+        if found is not None:
+            return found
+    found = find_agency(session, text)
+    if found is not None:
+        return found
+    near = suggest_agencies(session, text)
+    hint = (
+        f"是否是：{'、'.join(near)}？"
+        if near
+        else "请先用 nianbao roster import 导入名单，或检查名称。"
+    )
+    raise UnknownAgency(f"库中没有机关“{text}”。{hint}")
+
+
+def refresh_name(session: Session, agency_id: int | None) -> None:
+    """The agency's canonical name from its reports, whatever order they came in: the name
+    most of its current reports use (ties: the longer, then the first in code order).
+    A name set by the roster or a rename stays."""
+    if agency_id is None:
+        return
+    agency = session.get(Agency, agency_id)
+    if agency is None or agency.name_fixed:
+        return
+    counts = session.execute(
+        select(StoredReport.agency_name, func.count())
+        .where(
+            StoredReport.agency_id == agency_id,
+            StoredReport.agency_name.is_not(None),
+            StoredReport.deleted_at.is_(None),
+        )
+        .group_by(StoredReport.agency_name)
+    ).all()
+    named = [(n, c) for n, c in counts if n and n.strip()]
+    if not named:
+        return
+    best = min(named, key=lambda nc: (-nc[1], -len(nc[0].strip()), nc[0].strip()))[0].strip()
+    if agency.name != best[:200]:
+        agency.name = best[:200]
+
+
+def current_report(session: Session, agency_id: int, year: int) -> StoredReport | None:
+    """The current version (neither superseded nor deleted) of an agency's year."""
+    return session.scalar(
+        select(StoredReport)
+        .where(
+            StoredReport.agency_id == agency_id,
+            StoredReport.year == year,
+            StoredReport.superseded_by.is_(None),
+            StoredReport.deleted_at.is_(None),
+        )
+        .order_by(StoredReport.id.desc())
+        .limit(1)
+    )
+
+
 def add_alias(session: Session, alias: str, target: str) -> tuple[Agency, int]:
-    """Make ``alias`` a name of the agency ``target`` resolves to (created if new). The
-    agency ``alias`` resolved to before is merged into it. Returns the agency and the number
-    of reports moved."""
-    target_agency = resolve_agency(session, target)
-    if target_agency is None:
-        raise ValueError("目标机关名称为空")
+    """Make ``alias`` a name of the agency ``target`` resolves to, which must exist (a
+    mistyped target raises :class:`UnknownAgency`, it never creates an agency). The agency
+    ``alias`` resolved to before is merged into it. Returns the agency and the number of
+    reports moved."""
+    if not (target or "").strip():
+        raise UnknownAgency("目标机关名称为空。")
+    target_agency = require_agency(session, target)
+    if not name_keys(alias):
+        raise UnknownAgency("别名为空。")
     moved = 0
     old = find_agency(session, alias)
     if old is not None and old.id != target_agency.id:
@@ -251,6 +332,16 @@ def add_alias(session: Session, alias: str, target: str) -> tuple[Agency, int]:
         session.flush()
         session.delete(old)
         session.flush()
+        from .versions import rechain
+
+        years = set(
+            session.scalars(
+                select(StoredReport.year).where(StoredReport.agency_id == target_agency.id)
+            )
+        )
+        for y in sorted(y for y in years if y is not None):
+            rechain(session, target_agency.id, y)
+        refresh_name(session, target_agency.id)
     for i, key in enumerate(name_keys(alias)):
         row = session.scalar(select(AgencyAlias).where(AgencyAlias.alias_key == key))
         if row is None:

@@ -33,10 +33,11 @@ from ..budget import file_budget, init_worker
 from ..errors import UnusableInput
 from ..report import Finding, Report, Section, Value
 from ..schema import DECIMAL_IDS
-from .agencies import name_keys, resolve_agency
+from .agencies import name_keys, refresh_name, resolve_agency
 from .crossyear import check_cross_year
 from .db import open_store, session_scope, write_engine
 from .models import SourceFile, StoredFinding, StoredReport, StoredValue
+from .versions import log_event, rechain
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +73,10 @@ _REPORT_VALUES = select(T_VAL.c.field_id, T_VAL.c.value_int, T_VAL.c.value_dec, 
     T_VAL.c.report_id == bindparam("rid")
 )
 _LATEST = select(func.max(T_REP.c.id)).where(
-    T_REP.c.agency_id == bindparam("aid"), T_REP.c.year == bindparam("year")
+    T_REP.c.agency_id == bindparam("aid"),
+    T_REP.c.year == bindparam("year"),
+    T_REP.c.superseded_by.is_(None),
+    T_REP.c.deleted_at.is_(None),
 )
 _REPORT_OF_FILE = select(T_REP.c.id, T_REP.c.agency_id, T_REP.c.year).where(
     T_REP.c.source_file_id == bindparam("sfid")
@@ -387,12 +391,56 @@ def _replace_findings(
     prev: Report | None = None,
     prev_report_id: int | None = None,
 ) -> None:
-    """Replace a report's findings of one origin, keeping decisions that still apply."""
-    kept = _decisions(session, report_id, origin)
-    session.connection().execute(
-        delete(T_FIND).where(T_FIND.c.report_id == report_id, T_FIND.c.origin == origin)
-    )
-    _insert_findings(session, report_id, origin, findings, report, prev, prev_report_id, kept)
+    """Replace a report's findings of one origin, keeping decisions that still apply.
+    A finding found again (same fingerprint) keeps its row and so its id: review links
+    stay valid across re-checks; only findings that are gone are deleted."""
+    conn = session.connection()
+    existing: dict[str, list[Any]] = {}
+    for row in conn.execute(
+        select(
+            T_FIND.c.id,
+            T_FIND.c.fingerprint,
+            T_FIND.c.values_digest,
+            T_FIND.c.status,
+            T_FIND.c.note,
+            T_FIND.c.decided_at,
+        )
+        .where(T_FIND.c.report_id == report_id, T_FIND.c.origin == origin)
+        .order_by(T_FIND.c.id)
+    ):
+        existing.setdefault(row.fingerprint, []).append(row)
+    fresh: list[Finding] = []
+    for f in findings:
+        rows = existing.get(f.fingerprint)
+        if not rows:
+            fresh.append(f)
+            continue
+        row = rows.pop(0)
+        digest = finding_digest(f, report, prev)
+        same = row.values_digest == digest
+        conn.execute(
+            update(T_FIND)
+            .where(T_FIND.c.id == row.id)
+            .values(
+                prev_report_id=prev_report_id,
+                rule=f.rule,
+                severity=f.severity,
+                cells=list(f.cells),
+                message=f.message,
+                expected=_jsonable(f.expected),
+                actual=_jsonable(f.actual),
+                assumed_zero=list(f.assumed_zero),
+                evidence=_jsonable(f.evidence),
+                values_digest=digest,
+                status=row.status if same else "open",
+                note=row.note if same else None,
+                decided_at=row.decided_at if same else None,
+            )
+        )
+    gone = [r.id for rows in existing.values() for r in rows]
+    if gone:
+        conn.execute(delete(T_FIND).where(T_FIND.c.id.in_(gone)))
+    _insert_findings(session, report_id, origin, fresh, report, prev, prev_report_id, {})
 
 
 def _insert_findings(
@@ -404,14 +452,21 @@ def _insert_findings(
     prev: Report | None,
     prev_report_id: int | None,
     kept: Decisions,
-) -> None:
+    carried: dict[str, tuple[Any, Any, Any]] | None = None,
+) -> int:
+    """Insert findings; decisions from ``kept`` (same fingerprint and values) or else
+    ``carried`` (the previous version's, by fingerprint). Returns how many carried."""
     if not findings:
-        return
+        return 0
     now = datetime.now(UTC)
     rows = []
+    n_carried = 0
     for f in findings:
         digest = finding_digest(f, report, prev)
         status, note, decided_at = kept.get((f.fingerprint, digest), ("open", None, None))
+        if status == "open" and note is None and carried and f.fingerprint in carried:
+            status, note, decided_at = carried[f.fingerprint]
+            n_carried += 1
         rows.append(
             {
                 "report_id": report_id,
@@ -434,6 +489,20 @@ def _insert_findings(
             }
         )
     session.connection().execute(_INSERT_FINDINGS, rows)
+    return n_carried
+
+
+def _version_decisions(session: Session, report_id: int) -> dict[str, tuple[Any, Any, Any]]:
+    """The decisions on a report's findings by fingerprint (for its next version)."""
+    rows = session.connection().execute(
+        select(T_FIND.c.fingerprint, T_FIND.c.status, T_FIND.c.note, T_FIND.c.decided_at)
+        .where(
+            T_FIND.c.report_id == report_id,
+            (T_FIND.c.status != "open") | T_FIND.c.note.is_not(None),
+        )
+        .order_by(T_FIND.c.id)
+    )
+    return {fp: (st, note, at) for fp, st, note, at in rows}
 
 
 def _counts(findings: Iterable[Finding]) -> dict[str, int]:
@@ -498,6 +567,40 @@ def recheck_cross_year(session: Session, report_id: int) -> None:
 
 
 # ------------------------------------------------------------------ storing
+def _abs_path(path: str | None) -> str | None:
+    """The absolute form of a file's path: the web app re-reads the file from any working
+    directory."""
+    if not path:
+        return path
+    try:
+        return str(Path(path).expanduser().resolve())
+    except (OSError, RuntimeError):
+        return path
+
+
+def mend_paths(engine: Engine, paths: dict[str, str]) -> int:
+    """Point stored files (sha256 -> a path where the same bytes are now) whose recorded
+    path is relative or gone to that absolute path; returns how many were mended."""
+    if not paths:
+        return 0
+    mended = 0
+    with session_scope(write_engine(engine)) as session:
+        conn = session.connection()
+        rows = conn.execute(
+            select(T_SF.c.id, T_SF.c.sha256, T_SF.c.path).where(T_SF.c.sha256.in_(list(paths)))
+        ).all()
+        for sfid, sha, old in rows:
+            new = _abs_path(paths[sha])
+            if (
+                new
+                and old != new
+                and (not old or not Path(old).is_absolute() or not Path(old).exists())
+            ):
+                conn.execute(update(T_SF).where(T_SF.c.id == sfid).values(path=new))
+                mended += 1
+    return mended
+
+
 def _clip(value: Any, size: int) -> str | None:
     return None if value is None else str(value)[:size]
 
@@ -554,6 +657,7 @@ def _write_report(
     recheck: set[int] = set()
     cross, prev, prev_id = _cross_findings(session, agency_id, year, report)
     if old is None:
+        before = _latest_report_id(session, agency_id, year)  # the version this one follows
         report_id = conn.execute(
             _INSERT_REPORT,
             {
@@ -564,8 +668,32 @@ def _write_report(
             },
         ).scalar_one()
         _insert_values(session, _rows_for(report_id, report, rows))
-        _insert_findings(session, report_id, "report", report.findings, report, None, None, {})
-        _insert_findings(session, report_id, "cross", cross, report, prev, prev_id, {})
+        carried = {} if before is None else _version_decisions(session, before)
+        n_carried = _insert_findings(
+            session, report_id, "report", report.findings, report, None, None, {}, carried
+        )
+        n_carried += _insert_findings(
+            session, report_id, "cross", cross, report, prev, prev_id, {}, carried
+        )
+        if before is not None:
+            rechain(session, agency_id, year)
+            log_event(
+                session,
+                report_id,
+                "supersede",
+                f"替代报告 {before}",
+                agency_id=agency_id,
+                year=year,
+            )
+            if n_carried:
+                log_event(
+                    session,
+                    report_id,
+                    "carry",
+                    f"沿用报告 {before} 的审核意见 {n_carried} 条",
+                    agency_id=agency_id,
+                    year=year,
+                )
     else:
         # a re-parse: if the year or agency changed, the old next year needs a re-check too
         report_id = old.id
@@ -581,6 +709,11 @@ def _write_report(
         _insert_values(session, _rows_for(report_id, report, rows))
         _replace_findings(session, report_id, "report", report.findings, report)
         _replace_findings(session, report_id, "cross", cross, report, prev, prev_id)
+        if (old.agency_id, old.year) != (agency_id, year):
+            rechain(session, old.agency_id, old.year)
+            rechain(session, agency_id, year)
+            refresh_name(session, old.agency_id)
+    refresh_name(session, agency_id)
     _remember(report_id, now, report)
     nxt = _latest_report_id(session, agency_id, None if year is None else year + 1)
     if nxt is not None:
@@ -642,7 +775,7 @@ def _store(
                 "sha256": outcome.sha256,
                 "size": outcome.size,
                 "name": outcome.name[:512],
-                "path": outcome.path,
+                "path": _abs_path(outcome.path),
                 "media_type": outcome.media_type,
                 "first_seen": now,
                 **state,
@@ -650,7 +783,11 @@ def _store(
         ).scalar_one()
     else:
         sf_id = sf.id
-        conn.execute(update(T_SF).where(T_SF.c.id == sf_id).values(**state))
+        conn.execute(
+            update(T_SF)
+            .where(T_SF.c.id == sf_id)
+            .values(**state, **({"path": _abs_path(outcome.path)} if outcome.path else {}))
+        )
     if not parsed:
         old = conn.execute(_REPORT_OF_FILE, {"sfid": sf_id}).first()
         if old is not None and version is not None:  # the parser cannot read it: drop the old
@@ -692,11 +829,10 @@ class IngestSummary:
             f"入库报告中有错误级问题的 {self.with_errors} 份。",
             f"无法使用 {len(self.unusable)} 个，解析出错 {len(self.failed)} 个。",
         ]
-        reasons: dict[str, int] = {}
-        for _, why in self.unusable:
-            reasons[why] = reasons.get(why, 0) + 1
-        for why, n in sorted(reasons.items(), key=lambda kv: -kv[1]):
-            out.append(f"  无法使用（{n} 个）：{why}")
+        for path, why in self.unusable[:50]:
+            out.append(f"  无法使用：{path}：{why}")
+        if len(self.unusable) > 50:
+            out.append(f"  ……另有 {len(self.unusable) - 50} 个无法使用的文件")
         for path, why in self.failed[:20]:
             out.append(f"  解析出错：{path}：{why}")
         if len(self.failed) > 20:
@@ -731,6 +867,7 @@ def ingest_files(
     with engine.connect() as conn:
         known = dict(conn.execute(select(SourceFile.sha256, SourceFile.parsed_with)).all())
     seen: set[str] = set()
+    unchanged_paths: dict[str, str] = {}  # sha256 -> where those bytes are now
 
     def record(outcome: ParseOutcome) -> None:
         try:
@@ -780,6 +917,7 @@ def ingest_files(
                 continue
             sha = hashlib.sha256(data).hexdigest()
             if known.get(sha) == version or sha in seen:
+                unchanged_paths.setdefault(sha, path)
                 summary.unchanged += 1
                 if on_file:
                     on_file(path, "unchanged")
@@ -792,6 +930,7 @@ def ingest_files(
             record(parse_file(path, data, parse, check))
     else:
         _run_pool(todo(), workers, parse, check, record)
+    mend_paths(engine, unchanged_paths)
     summary.seconds = time.perf_counter() - start
     return summary
 

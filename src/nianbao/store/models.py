@@ -21,6 +21,7 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
+    UniqueConstraint,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -37,6 +38,9 @@ __all__ = [
     "SourceBlob",
     "WebUser",
     "ReviewLog",
+    "RosterEntry",
+    "AgencyYearStatus",
+    "ReportEvent",
     "REVIEW_STATUSES",
 ]
 
@@ -116,6 +120,8 @@ class Agency(Base):
         ForeignKey("agencies.id", ondelete="SET NULL"), nullable=True
     )
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # the name was set by the roster or a rename: reports no longer choose it
+    name_fixed: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
 
 class AgencyAlias(Base):
@@ -160,8 +166,14 @@ class StoredReport(Base):
     n_infos: Mapped[int] = mapped_column(Integer, default=0)
     ingested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # versions of one agency's report for one year: 1, 2, … in the order received; the
+    # current one has neither ``superseded_by`` nor ``deleted_at``
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    superseded_by: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
     __table_args__ = (
+        Index("ix_reports_superseded_by", "superseded_by"),
         Index("ix_reports_agency_year", "agency_id", "year"),
         Index("ix_reports_year", "year"),
         Index("ix_reports_agency_key", "agency_key"),
@@ -266,3 +278,61 @@ class ReviewLog(Base):
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
     __table_args__ = (Index("ix_web_review_log_report_id", "report_id"),)
+
+
+# ------------------------------------------------------------------ the spring review
+class RosterEntry(Base):
+    """An agency that must report (imported from the roster file): its region, level,
+    kind and the address of its 年报 column."""
+
+    __tablename__ = "roster_entries"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    agency_id: Mapped[int] = mapped_column(
+        ForeignKey("agencies.id", ondelete="CASCADE"), unique=True
+    )
+    name: Mapped[str] = mapped_column(String(200))
+    parent_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    level: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[str] = mapped_column(String(16))
+    region: Mapped[str] = mapped_column(String(100))
+    site_url: Mapped[str | None] = mapped_column(Text, nullable=True)
+    imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (Index("ix_roster_entries_region", "region"),)
+
+
+class AgencyYearStatus(Base):
+    """What is known of an agency's year without a report: ``unpublished`` (checked on its
+    site: it did not publish), so that coverage can tell 未发布 from 未收录."""
+
+    __tablename__ = "agency_year_status"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id", ondelete="CASCADE"))
+    year: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (
+        UniqueConstraint("agency_id", "year", name="uq_agency_year_status_agency_id"),
+    )
+
+
+class ReportEvent(Base):
+    """The log of what happened to reports: a new version superseding an older one
+    (``supersede``), decisions carried over (``carry``), ``delete`` and ``restore``."""
+
+    __tablename__ = "report_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[int] = mapped_column(Integer)
+    agency_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    year: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    action: Mapped[str] = mapped_column(String(16))
+    detail: Mapped[str | None] = mapped_column(Text, nullable=True)
+    user: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (Index("ix_report_events_report_id", "report_id"),)
