@@ -402,6 +402,28 @@ def test_docx_bomb_is_refused_on_inflated_bytes(docx: bytes, monkeypatch):
         _parse(data)
 
 
+def test_docx_bomb_under_the_ratio_cap(docx: bytes):
+    """The issue's bomb in small: 40 MB of XML at a ratio under the cap (noise in the
+    padding), under the declared-size cap; refused on the XML actually inflated, before
+    python-docx builds a tree of it."""
+    from nianbao import reader_docx
+
+    src = zipfile.ZipFile(io.BytesIO(docx))
+    xml = src.read("word/document.xml")
+    rng = random.Random(5)
+    block = bytearray(b" " * (1 << 20))
+    for _ in range(12_000):  # noise keeps the ratio under MAX_RATIO
+        block[rng.randrange(len(block))] = rng.choice(b"abcdefghij")
+    i = xml.index(b"<w:body>")
+    xml = xml[:i] + b"<!--" + bytes(block) * 40 + b"-->" + xml[i:]
+    data = _rezip(src, {"word/document.xml": xml})
+    infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    total, packed = sum(x.file_size for x in infos), sum(x.compress_size for x in infos)
+    assert total < reader_docx.MAX_UNZIPPED_BYTES and total < reader_docx.MAX_RATIO * packed
+    with pytest.raises(InputTooLarge, match="压缩炸弹"):
+        _parse(data)
+
+
 def test_docx_member_lying_about_its_size(docx: bytes):
     """A central directory that declares a small size for document.xml: inflation stops at
     the declared size and the CRC fails (BrokenFile), nothing more is inflated."""
