@@ -1059,8 +1059,65 @@ def _by_arithmetic(
     return row
 
 
+def _fix(r: FormRow, cand: _Cand) -> None:
+    r.how = "split"
+    r.cells = [
+        FormCell(fid, a, b, x or "", "split" if x is not None else "blank")
+        for fid, (x, a, b) in zip((f"requests.{r.rid}.{c}" for c in COLUMNS), cand)
+    ]
+    r.note = "columns"
+
+
+def _propagate(table: FormTable, results: list[str]) -> None:
+    """Column equations with one row left open fix that row: （七） = Σ results and
+    一 + 二 = （七） + 四, per column, when the other rows are read. Only a complete list of
+    candidates is filtered, and only when exactly one candidate fits."""
+    by_id = {r.rid: r for r in table.rows}
+    # (row, sign) terms of each equation: Σ sign·row = 0 per column
+    eqs = [[("processed_total", 1)] + [(r, -1) for r in results]]
+    eqs.append([("new", 1), ("carried_over", 1), ("processed_total", -1), ("carried_forward", -1)])
+    changed = True
+    while changed:
+        changed = False
+        for eq in eqs:
+            if any(rid not in by_id for rid, _ in eq):
+                continue
+            open_ = [(rid, sg) for rid, sg in eq if by_id[rid].how == "unread"]
+            if len(open_) != 1:
+                continue
+            rid, sg = open_[0]
+            row = by_id[rid]
+            if not (1 < len(row.candidates) < 200):
+                continue
+            need = []
+            for c in range(len(COLUMNS)):
+                rest = sum(
+                    o_sg * (_num(by_id[o].cells[c].text) or 0)
+                    for o, o_sg in eq
+                    if o != rid and by_id[o].cells[c].status != "blank"
+                )
+                need.append(-rest * sg)
+            fits = [
+                cand for cand in row.candidates if [(_num(x) or 0) for x, _, _ in cand] == need
+            ]
+            if len(fits) == 1:
+                _fix(row, fits[0])
+                changed = True
+
+
 def _solve_requests(table: FormTable) -> None:
     """Rows left with several readings: the table's column arithmetic picks among them."""
+    if not any(r.how == "unread" and len(r.candidates) > 1 for r in table.rows):
+        return
+    results0 = [
+        rid
+        for rid in (s.rid for s in REQUEST_FORM)
+        if rid not in ("new", "carried_over", "processed_total", "carried_forward")
+        and rid in {r.rid for r in table.rows}
+    ]
+    if table.layout == "2021":
+        results0 = [r for r in results0 if r != "other"]
+    _propagate(table, results0)
     open_rows = [r for r in table.rows if r.how == "unread" and 1 < len(r.candidates) <= 500]
     if not open_rows:
         return
@@ -1110,13 +1167,7 @@ def _solve_requests(table: FormTable) -> None:
     if len(ok) != 1:
         return
     for r, i in zip(open_rows, ok[0]):
-        chosen = r.candidates[i]
-        r.how = "split"
-        r.cells = [
-            FormCell(fid, a, b, x or "", "split" if x is not None else "blank")
-            for fid, (x, a, b) in zip((f"requests.{r.rid}.{c}" for c in COLUMNS), chosen)
-        ]
-        r.note = "columns"
+        _fix(r, r.candidates[i])
 
 
 def _read_reviews(text: str, a: int, b: int) -> FormTable | None:
