@@ -180,3 +180,29 @@ def test_table_finder_snaps_and_joins() -> None:
 def test_no_rules_no_tables() -> None:
     assert find_table_cells([], [], 600.0) == []
     assert find_table_cells([_h(100, 50, 250)], [], 600.0) == []
+
+
+def test_font_descriptors_in_objects_and_object_streams() -> None:
+    """The descents pdfminer places characters by, from plain objects and from a
+    compressed object stream; names unescaped, and also without the subset tag."""
+    import zlib
+
+    from nianbao.pdf_tables import descriptor_descents
+
+    o1 = b"<</Type/FontDescriptor/FontName/ABCDEF+SimSun/Descent -141/Ascent 859>>"
+    o2 = b"<</Type/FontDescriptor/Flags 4/FontName/Noto#20Sans>>"
+    head = b"11 0 12 %d " % (len(o1) + 1)
+    packed = zlib.compress(head + o1 + b" " + o2)
+    plain = b"%PDF-1.7\n3 0 obj\n<</Type/FontDescriptor/FontName/XYZABC+DejaVuSerif"
+    plain += b"/Ascent 0/Descent 0>>\nendobj\n"
+    stream = b"10 0 obj\n<</Type/ObjStm/N 2/First %d/Filter/FlateDecode/Length %d>>\nstream\n"
+    stream %= (len(head), len(packed))
+    data = plain + stream + packed + b"\nendstream\nendobj\n"
+    assert descriptor_descents(data) == {
+        b"XYZABC+DejaVuSerif": 0.0,
+        b"DejaVuSerif": 0.0,
+        b"ABCDEF+SimSun": -141.0,
+        b"SimSun": -141.0,
+        b"Noto Sans": 0.0,
+    }
+    assert descriptor_descents(b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n") == {}

@@ -37,6 +37,8 @@ __all__ = ["FastPages", "PageResult", "find_table_cells"]
 
 TOL = 3.0  # pdfplumber's snap, join and intersection tolerances and minimum edge length
 _WHITE = (255, 255, 255)
+MAX_EDGES = 4000  # more rule pieces on a page than this: no report table (pdfplumber reads it)
+MAX_INFLATE = 20_000_000  # bytes of object streams inflated to find font descriptors
 
 
 @dataclass
@@ -107,6 +109,8 @@ def _read_page(page: Any, descriptor: Any) -> PageResult:
         raise _Odd("crop box")
     width, height = float(x1), float(y1)
     h_edges, v_edges, images = _paths(page, height)
+    if len(h_edges) + len(v_edges) > MAX_EDGES:
+        raise _Odd("too many rules for a report table")
     textpage = page.get_textpage()
     try:
         chars = _chars(textpage, height, descriptor)
@@ -151,17 +155,22 @@ def descriptor_descents(data: bytes) -> dict[bytes, float]:
     if b"/FontDescriptor" not in data and b"/ObjStm" not in data:
         return out
     starts = [m.start() for m in _OBJ.finditer(data)] + [len(data)]
+    budget = MAX_INFLATE
     for a, b in itertools.pairwise(starts):
         chunk = data[a:b]
         if b"/ObjStm" in chunk[:2000]:
-            for obj in _object_stream(chunk):
+            if budget <= 0:
+                continue
+            objs = _object_stream(chunk, budget)
+            budget -= sum(len(o) for o in objs) + 1
+            for obj in objs:
                 scan(obj)
         else:
             scan(chunk[: chunk.find(b"stream")] if b"stream" in chunk else chunk)
     return out
 
 
-def _object_stream(chunk: bytes) -> list[bytes]:
+def _object_stream(chunk: bytes, limit: int) -> list[bytes]:
     """The objects of an object stream (FlateDecode or none); [] if it cannot be read."""
     import zlib
 
@@ -172,7 +181,7 @@ def _object_stream(chunk: bytes) -> list[bytes]:
     body = chunk[m.end() : chunk.rfind(b"endstream")]
     if b"/FlateDecode" in chunk[: m.start()]:
         try:
-            body = zlib.decompressobj().decompress(body, 50_000_000)
+            body = zlib.decompressobj().decompress(body, limit)
         except zlib.error:
             return []
     elif b"/Filter" in chunk[: m.start()]:
