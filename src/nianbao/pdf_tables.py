@@ -414,22 +414,25 @@ def _paths(
                 subpaths[-1].append(pt)
             if c.FPDFPathSegment_GetClose(seg) and subpaths[-1][0] != pt:
                 subpaths[-1].append(subpaths[-1][0])
-        rect = _as_rect(subpaths)
-        if rect is not None and not stroked:
-            # reader_pdf._visible: an unstroked rect is a rule only when thin and not white
-            c.FPDFPageObj_GetFillColor(obj, r, g, b, a)
-            if (r.value, g.value, b.value) == _WHITE:
+        fill_white: bool | None = None
+        for sub in subpaths:  # pdfminer makes one shape of each subpath
+            rect = _as_rect(sub)
+            if rect is not None and not stroked:
+                # reader_pdf._visible: an unstroked rect is a rule only when thin, not white
+                if min(rect[2] - rect[0], rect[3] - rect[1]) >= 3.0:
+                    continue
+                if fill_white is None:
+                    c.FPDFPageObj_GetFillColor(obj, r, g, b, a)
+                    fill_white = (r.value, g.value, b.value) == _WHITE
+                if fill_white:
+                    continue
+            if rect is not None:
+                rx0, rtop, rx1, rbottom = rect
+                h_edges.append((rtop, rx0, rx1))
+                h_edges.append((rbottom, rx0, rx1))
+                v_edges.append((rx0, rtop, rbottom))
+                v_edges.append((rx1, rtop, rbottom))
                 continue
-            if min(rect[2] - rect[0], rect[3] - rect[1]) >= 3.0:
-                continue
-        if rect is not None:
-            rx0, rtop, rx1, rbottom = rect
-            h_edges.append((rtop, rx0, rx1))
-            h_edges.append((rbottom, rx0, rx1))
-            v_edges.append((rx0, rtop, rbottom))
-            v_edges.append((rx1, rtop, rbottom))
-            continue
-        for sub in subpaths:
             for (xa, ya), (xb, yb) in itertools.pairwise(sub):
                 if abs(ya - yb) < 0.01:
                     h_edges.append((ya, min(xa, xb), max(xa, xb)))
@@ -438,16 +441,12 @@ def _paths(
     return h_edges, v_edges, images
 
 
-def _as_rect(subpaths: list[list[tuple[float, float]]]) -> tuple[float, float, float, float] | None:
-    """The box of a path that is one axis-aligned rectangle (pdfminer's LTRect)."""
-    if len(subpaths) != 1:
+def _as_rect(pts: list[tuple[float, float]]) -> tuple[float, float, float, float] | None:
+    """The box of a subpath that is an axis-aligned rectangle (pdfminer's LTRect: four
+    sides, closed)."""
+    if len(pts) != 5 or pts[0] != pts[4]:
         return None
-    pts = subpaths[0]
-    if len(pts) == 5 and pts[0] == pts[4]:
-        pts = pts[:4]
-    if len(pts) != 4:
-        return None
-    (xa, ya), (xb, yb), (xc, yc), (xd, yd) = pts
+    (xa, ya), (xb, yb), (xc, yc), (xd, yd) = pts[:4]
     horizontal_first = ya == yb and xb == xc and yc == yd and xd == xa
     vertical_first = xa == xb and yb == yc and xc == xd and yd == ya
     if not (horizontal_first or vertical_first):
