@@ -10,11 +10,13 @@ id of the rendered report comes back.
 
 from __future__ import annotations
 
+import functools
 import html as htmllib
 import io
 import json
 import random
 import re
+from typing import Any
 
 import pytest
 
@@ -80,10 +82,15 @@ def _html(rep: Report) -> str:
     return render(rep, "html").decode("utf-8")
 
 
-def _s2t(text: str) -> str:
+@functools.lru_cache(maxsize=1)
+def _s2t_converter() -> Any:
     import opencc
 
-    return str(opencc.OpenCC("s2t").convert(text))
+    return opencc.OpenCC("s2t")  # building it takes a while: once per run
+
+
+def _s2t(text: str) -> str:
+    return str(_s2t_converter().convert(text))
 
 
 # ------------------------------------------------------------------ item 11: saved from Word
@@ -325,7 +332,7 @@ def test_empty_cells_beside_row_labels_are_not_blank_values() -> None:
     ]
 
 
-@pytest.mark.parametrize("seed", [9, 19])
+@pytest.mark.parametrize("seed", [9])  # a seed whose blank cells need the grid
 def test_docx_label_in_separate_cells(seed: int) -> None:
     """The same label shape in a Word table (no merges at all below the header)."""
     import docx
