@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from nianbao.report import Report, Section
+from nianbao.schema import label_of
 from nianbao.store import open_store
 from nianbao.store.crossyear import check_cross_year, text_similarity
 from nianbao.store.export import export_findings, export_reports
@@ -116,26 +117,82 @@ def test_xlsx_for_reviewers(corpus, tmp_path):
     out = _export(engine, tmp_path / "wide.xlsx", "xlsx", "wide", "zh")
     wb = openpyxl.load_workbook(out)
     ws = wb["报告"]
-    assert ws.freeze_panes == "C2"
+    assert ws.freeze_panes == "D2"
     header = [c.value for c in ws[1]]
-    assert header[:4] == ["报告编号", "机关", "机关标准名", "年度"] and FEE_ZH in header
+    assert (
+        header[:6]
+        == [
+            "报告编号",
+            "机关编号",
+            "机关规范名称",
+            "报告中的机关名称",
+            "机关标准名",
+            "年度",
+        ]
+        and FEE_ZH in header
+    )
     col = header.index("表三「二、上年结转政府信息公开申请数量」总计")
-    row_2024 = next(r for r in ws.iter_rows(min_row=2) if r[3].value == 2024)
+    row_2024 = next(r for r in ws.iter_rows(min_row=2) if r[5].value == 2024)
     assert row_2024[col].value == 6
     assert row_2024[col].fill.fgColor.rgb.endswith("FFC7CE")  # the error's cell is red
     issues = wb["问题"]
-    assert [c.value for c in issues[1]][:6] == [
+    assert [c.value for c in issues[1]][:7] == [
         "问题编号",
         "报告编号",
-        "机关",
+        "机关编号",
+        "机关规范名称",
         "年度",
         "规则",
-        "严重程度",
+        "问题类型",
     ]
     assert any(
-        r[4].value == "R-CROSS-YEAR-CARRY" and r[5].value == "错误"
+        r[5].value == "R-CROSS-YEAR-CARRY" and r[7].value == "错误"
         for r in issues.iter_rows(min_row=2)
     )
+
+
+def test_xlsx_opens_ready_to_use(corpus, tmp_path):
+    """Filters, number formats, real dates, one agency id across years, no empty 2019
+    columns, no schema ids or JSON in the findings sheet, a file the group can read."""
+    import datetime as dt
+    import stat
+
+    openpyxl = pytest.importorskip("openpyxl")
+    engine, _ = corpus
+    out = _export(engine, tmp_path / "wide.xlsx", "xlsx", "wide", "zh")
+    assert stat.S_IMODE(out.stat().st_mode) & 0o044 == 0o044  # not mkstemp's 0600
+    wb = openpyxl.load_workbook(out)
+    ws = wb["报告"]
+    header = [c.value for c in ws[1]]
+    assert ws.auto_filter.ref and ws.auto_filter.ref.startswith("A1:")
+    from nianbao.schema import ACTIVE2019_IDS
+    from nianbao.store.queries import ALL_IDS
+
+    only2019 = {label_of(f) for f in ACTIVE2019_IDS} - {
+        label_of(f) for f in ALL_IDS if f not in ACTIVE2019_IDS
+    }
+    assert only2019 and not only2019 & set(header)  # no 2019 report here: no empty columns
+    rows = list(ws.iter_rows(min_row=2))
+    years = header.index("年度")
+    hongze = [r for r in rows if r[years].value in (2023, 2024)]
+    assert len(hongze) == 2 and len({r[1].value for r in hongze}) == 1  # one agency id
+    pub = rows[0][header.index("发布日期")]
+    assert pub.value is None or isinstance(pub.value, dt.datetime | dt.date)
+    n = rows[0][header.index("表三「二、上年结转政府信息公开申请数量」总计")]
+    assert n.number_format == "0"
+    fee = next(r[header.index(FEE_ZH)] for r in rows if r[header.index(FEE_ZH)].value)
+    assert fee.number_format == "0.00##"
+    issues = wb["问题"]
+    fh = [c.value for c in issues[1]]
+    assert "单元格" not in fh and issues.auto_filter.ref
+    for r in issues.iter_rows(min_row=2):
+        for c in r:
+            if isinstance(c.value, str):
+                assert "requests." not in c.value and not c.value.startswith(("{", "["))
+    full = tmp_path / "all.xlsx"
+    export_reports(engine, full, "xlsx", "wide", "zh", all_columns=True)
+    header = [c.value for c in openpyxl.load_workbook(full)["报告"][1]]
+    assert only2019 <= set(header)
 
 
 def test_findings_export_with_filters(corpus, tmp_path):

@@ -33,8 +33,9 @@ from typing import Any
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, defer
 
-from ..schema import DECIMAL_IDS, label_of
-from .models import StoredFinding, StoredReport, StoredValue
+from ..schema import ACTIVE2019_IDS, DECIMAL_IDS, label_of
+from .display import LAYOUT_ZH, ORIGIN_ZH, SEVERITY_ZH, STATUS_ZH
+from .models import Agency, StoredFinding, StoredReport, StoredValue
 from .queries import ALL_IDS, field_order, report_query
 
 __all__ = [
@@ -51,20 +52,18 @@ __all__ = [
     "escape_formula",
     "ExportCancelled",
     "atomic_path",
+    "group_readable",
 ]
 
 FORMATS: tuple[str, ...] = ("csv", "xlsx", "parquet", "jsonl")
 SHAPES: tuple[str, ...] = ("wide", "long")
-SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
-STATUS_ZH = {"open": "待审核", "confirmed": "已确认", "dismissed": "已排除"}
-ORIGIN_ZH = {"report": "本报告", "cross": "跨年度"}
 
 
 @dataclass(frozen=True)
 class Column:
     key: str
     zh: str
-    kind: str = "str"  # str / int / dec / bool
+    kind: str = "str"  # str / int / dec / bool / date / datetime
 
     def header(self, headers: str) -> str:
         return self.zh if headers == "zh" else self.key
@@ -72,12 +71,15 @@ class Column:
 
 REPORT_COLUMNS: tuple[Column, ...] = (
     Column("report_id", "报告编号", "int"),
-    Column("agency", "机关"),
+    Column("agency_id", "机关编号", "int"),
+    Column("agency_canonical", "机关规范名称"),
+    Column("agency", "报告中的机关名称"),
     Column("agency_key", "机关标准名"),
     Column("year", "年度", "int"),
+    Column("version", "版本", "int"),
     Column("layout", "格式"),
     Column("title", "标题"),
-    Column("published", "发布日期"),
+    Column("published", "发布日期", "date"),
     Column("file_name", "文件名"),
     Column("sha256", "文件SHA-256"),
     Column("parser_version", "解析程序版本"),
@@ -87,7 +89,8 @@ REPORT_COLUMNS: tuple[Column, ...] = (
 )
 LONG_COLUMNS: tuple[Column, ...] = (
     Column("report_id", "报告编号", "int"),
-    Column("agency", "机关"),
+    Column("agency_id", "机关编号", "int"),
+    Column("agency_canonical", "机关规范名称"),
     Column("year", "年度", "int"),
     Column("field_id", "字段"),
     Column("label", "项目"),
@@ -99,9 +102,11 @@ LONG_COLUMNS: tuple[Column, ...] = (
 FINDING_COLUMNS: tuple[Column, ...] = (
     Column("finding_id", "问题编号", "int"),
     Column("report_id", "报告编号", "int"),
-    Column("agency", "机关"),
+    Column("agency_id", "机关编号", "int"),
+    Column("agency_canonical", "机关规范名称"),
     Column("year", "年度", "int"),
     Column("rule", "规则"),
+    Column("rule_title", "问题类型"),
     Column("severity", "严重程度"),
     Column("origin", "来源"),
     Column("cells", "单元格"),
@@ -112,20 +117,33 @@ FINDING_COLUMNS: tuple[Column, ...] = (
     Column("fingerprint", "指纹"),
     Column("status", "审核状态"),
     Column("note", "审核意见"),
-    Column("decided_at", "审核时间"),
+    Column("decided_at", "审核时间", "datetime"),
 )
+# In a spreadsheet for people (Chinese headers) the findings show labels, not schema ids
+_ZH_HIDDEN = frozenset({"cells"})
 
 
 # ------------------------------------------------------------------ atomic files
+def group_readable(path: Path) -> None:
+    """Give a written file the mode a new file gets under the user's umask (0644 with the
+    usual 022), not mkstemp's 0600: exports are shared with colleagues."""
+    mask = os.umask(0)
+    os.umask(mask)
+    with contextlib.suppress(OSError):
+        os.chmod(path, 0o666 & ~mask)
+
+
 @contextmanager
 def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
-    """A temporary path beside ``target``; moved onto it only when the block succeeds."""
+    """A temporary path beside ``target``; moved onto it only when the block succeeds.
+    The file gets the umask's mode (readable by the group), not mkstemp's 0600."""
     dest = Path(target)
     dest.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent)
     os.close(fd)
     try:
         yield Path(tmp)
+        group_readable(Path(tmp))
         os.replace(tmp, dest)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -265,6 +283,13 @@ def _write_parquet(
 
 
 _FILLS = {"error": "FFC7CE", "warning": "FFEB9C"}
+# Counts show as integers, fees with their decimals, dates as dates (not General)
+_NUMBER_FORMATS = {
+    "int": "0",
+    "dec": "0.00##",
+    "date": "yyyy-mm-dd",
+    "datetime": "yyyy-mm-dd hh:mm",
+}
 
 
 def _write_xlsx(path: Path, sheets: list[Sheet], cancel: Cancel = None) -> None:
@@ -282,7 +307,7 @@ def _write_xlsx(path: Path, sheets: list[Sheet], cancel: Cancel = None) -> None:
         for title, cols, headers, rows, marks in sheets:
             ws = wb.create_sheet(title[:31])
             ws.freeze_panes = (
-                "C2" if cols and cols[0].key == "report_id" and len(cols) > 20 else "A2"
+                "D2" if cols and cols[0].key == "report_id" and len(cols) > 20 else "A2"
             )
             for i, col in enumerate(cols, start=1):
                 width = 14 if col.kind != "str" else 24
@@ -295,7 +320,9 @@ def _write_xlsx(path: Path, sheets: list[Sheet], cancel: Cancel = None) -> None:
                 c.font, c.fill, c.alignment = bold, head_fill, wrap
                 head.append(c)
             ws.append(head)
+            n_rows = 0
             for row in _checked(rows, cancel):
+                n_rows += 1
                 marked = marks(row) if marks else {}
                 out = []
                 for i, (col, v) in enumerate(zip(cols, row)):
@@ -312,12 +339,17 @@ def _write_xlsx(path: Path, sheets: list[Sheet], cancel: Cancel = None) -> None:
                     c = WriteOnlyCell(ws, value=v)
                     if c.data_type == "f":  # never a live formula, whatever the value was
                         c.data_type = "s"
+                    fmt_code = _NUMBER_FORMATS.get(col.kind)
+                    if fmt_code and not isinstance(v, str) and v is not None:
+                        c.number_format = fmt_code
                     if i in marked:
                         c.fill = fills[marked[i]]
                     if col.key == "message":
                         c.alignment = wrap
                     out.append(c)
                 ws.append(out)
+            if cols:  # filters on the header row over every row written
+                ws.auto_filter.ref = f"A1:{get_column_letter(len(cols))}{n_rows + 1}"
     except BaseException:
         # close the sheets' writers in order (else openpyxl complains when they are
         # collected half-written), then let the error go on
@@ -442,7 +474,9 @@ def _values_of(session: Session, chunk: list[int], long: bool = False) -> list[A
     )
 
 
-def _field_ids(session: Session, ids: list[int]) -> list[str]:
+def _field_ids(session: Session, ids: list[int], all_columns: bool = False) -> list[str]:
+    """The value columns: every id of the 2021 form, the 2019 layout's only when a report
+    holds one (or ``all_columns``), then any other id the reports hold."""
     seen: set[str] = set()
     for chunk in _chunks(ids, 500):
         seen.update(
@@ -450,18 +484,46 @@ def _field_ids(session: Session, ids: list[int]) -> list[str]:
                 select(StoredValue.field_id).where(StoredValue.report_id.in_(chunk)).distinct()
             )
         )
-    return list(ALL_IDS) + sorted(seen - set(ALL_IDS), key=field_order)
+    old = set(ACTIVE2019_IDS)
+    shown = [f for f in ALL_IDS if all_columns or f not in old or f in seen]
+    return shown + sorted(seen - set(ALL_IDS), key=field_order)
 
 
-def _report_cells(rep: StoredReport, sf: Any) -> list[Any]:
+def _agency_names(session: Session, reports: list[tuple[StoredReport, Any]]) -> dict[int, str]:
+    """Canonical names of the reports' agencies (the roster's, or the most used)."""
+    ids = sorted({r.agency_id for r, _ in reports if r.agency_id is not None})
+    out: dict[int, str] = {}
+    for chunk in _chunks(ids, 500):
+        out.update(
+            session.execute(select(Agency.id, Agency.name).where(Agency.id.in_(chunk))).all()
+        )
+    return out
+
+
+def _date(text: str | None) -> Any:
+    """A stored ISO date as a date (a real date in a spreadsheet), else the text."""
+    if not text:
+        return None
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text[:10])
+    except ValueError:
+        return text
+
+
+def _report_cells(rep: StoredReport, sf: Any, names: dict[int, str], zh: bool = False) -> list[Any]:
     return [
         rep.id,
+        rep.agency_id,
+        names.get(rep.agency_id) if rep.agency_id is not None else None,
         rep.agency_name,
         rep.agency_key,
         rep.year,
-        rep.layout,
+        rep.version,
+        LAYOUT_ZH.get(rep.layout, rep.layout) if zh else rep.layout,
         rep.title,
-        rep.published,
+        _date(rep.published) if zh else rep.published,
         sf.name,
         sf.sha256,
         rep.parser_version,
@@ -479,6 +541,7 @@ def _report_sheets(
     agency: str | None,
     year: Any,
     has_errors: bool,
+    all_columns: bool = False,
 ) -> list[Sheet]:
     """The sheets of a reports export; their rows are produced lazily, a few hundred
     reports at a time, while ``session`` stays open."""
@@ -487,10 +550,12 @@ def _report_sheets(
     reports = _filtered_reports(session, agency, year, has_errors)
     ids = [r.id for r, _ in reports]
     by_id = {r.id: (r, sf) for r, sf in reports}
+    names = _agency_names(session, reports)
     xlsx = fmt == "xlsx"
+    zh = headers == "zh"
     sev: dict[int, dict[str, str]] = {}  # of the chunk being written
     if shape == "wide":
-        field_ids = _field_ids(session, ids)
+        field_ids = _field_ids(session, ids, all_columns)
         cols = list(REPORT_COLUMNS) + [
             Column(fid, label_of(fid), "dec" if fid in DECIMAL_IDS else "int") for fid in field_ids
         ]
@@ -506,7 +571,7 @@ def _report_sheets(
                 for rid in chunk:
                     rep, sf = by_id[rid]
                     vals = values.get(rid, {})
-                    yield _report_cells(rep, sf) + [vals.get(fid) for fid in field_ids]
+                    yield _report_cells(rep, sf, names, zh) + [vals.get(fid) for fid in field_ids]
 
         index = {fid: len(REPORT_COLUMNS) + i for i, fid in enumerate(field_ids)}
         n_err_col = [c.key for c in REPORT_COLUMNS].index("n_errors")
@@ -515,7 +580,7 @@ def _report_sheets(
             m = {index[c]: s for c, s in sev.get(row[0], {}).items() if c in index}
             if row[n_err_col]:
                 m[n_err_col] = "error"
-                m[1] = "error"
+                m[2] = "error"
             return m
 
         sheets: list[Sheet] = [
@@ -523,7 +588,7 @@ def _report_sheets(
         ]
         if xlsx:
             fcols, fheads, frows = _finding_table(
-                session, ids, by_id, "zh" if headers == "zh" else headers
+                session, ids, by_id, "zh" if headers == "zh" else headers, names
             )
             sheets.append(("问题", fcols, fheads, frows, _finding_marks(fcols)))
         return sheets
@@ -538,25 +603,26 @@ def _report_sheets(
                 rows.append(
                     [
                         rid,
-                        rep.agency_name,
+                        rep.agency_id,
+                        names.get(rep.agency_id) if rep.agency_id is not None else None,
                         rep.year,
                         fid,
                         label_of(fid),
                         vi if vi is not None else vd,
                         bool(blank),
                         raw,
-                        prov,
+                        _provenance_text(prov) if zh else prov,
                     ]
                 )
-            rows.sort(key=lambda r: (position[r[0]], field_order(r[3])))
+            rows.sort(key=lambda r: (position[r[0]], field_order(r[4])))
             if xlsx:
                 sev.clear()
                 sev.update(_severity_cells(session, chunk))
             yield from rows
 
     def long_marks(row: list[Any]) -> dict[int, str]:
-        s = sev.get(row[0], {}).get(row[3])
-        return {5: s, 4: s} if s else {}
+        s = sev.get(row[0], {}).get(row[4])
+        return {6: s, 5: s} if s else {}
 
     return [("数据", cols, [c.header(headers) for c in cols], long_rows(), long_marks)]
 
@@ -570,19 +636,65 @@ def export_reports(
     agency: str | None = None,
     year: Any = None,
     has_errors: bool = False,
+    all_columns: bool = False,
 ) -> int:
-    """Write the reports matching the filters; returns the number of rows written."""
+    """Write the reports matching the filters; returns the number of rows written.
+    ``all_columns`` keeps the 2019 layout's columns even when no report fills them."""
     with Session(engine) as session:
-        sheets = _report_sheets(session, fmt, shape, headers, agency, year, has_errors)
+        sheets = _report_sheets(session, fmt, shape, headers, agency, year, has_errors, all_columns)
         return _write(target, fmt, sheets)
 
 
+def _provenance_text(prov: Any) -> str | None:
+    """Where a value stood, in words (表、行、列、原文第几行、第几页)."""
+    if not isinstance(prov, dict):
+        if isinstance(prov, str) and prov.startswith("{"):
+            try:
+                prov = json.loads(prov)
+            except ValueError:
+                return prov
+        else:
+            return None if prov is None else str(prov)
+    parts = []
+    if prov.get("page"):
+        parts.append(f"第{prov['page']}页")
+    if prov.get("line"):
+        parts.append(f"原文第{prov['line']}行")
+    if prov.get("label"):
+        parts.append(f"行：{prov['label']}")
+    return "，".join(parts) or None
+
+
+def _plain(v: Any) -> Any:
+    """An expected/actual value for people: numbers stay numbers, lists are joined."""
+    if v is None or isinstance(v, int | float | Decimal) and not isinstance(v, bool):
+        return v
+    if isinstance(v, list | tuple):
+        return "、".join(str(_plain(x)) for x in v)
+    if isinstance(v, dict):
+        return "；".join(
+            f"{label_of(str(k)) if '.' in str(k) else k}：{_plain(x)}" for k, x in v.items()
+        )
+    return str(v)
+
+
 def _finding_table(
-    session: Session, ids: list[int], by_id: dict[int, tuple[StoredReport, Any]], headers: str
+    session: Session,
+    ids: list[int],
+    by_id: dict[int, tuple[StoredReport, Any]],
+    headers: str,
+    names: dict[int, str] | None = None,
 ) -> tuple[list[Column], list[str], Iterator[list[Any]]]:
-    """The findings' columns, headers and rows (produced lazily, by chunks of reports)."""
-    cols = list(FINDING_COLUMNS)
+    """The findings' columns, headers and rows (produced lazily, by chunks of reports).
+    With Chinese headers: labels instead of cell ids, values in words, no JSON."""
+    from .letters import rule_title
+
     zh = headers == "zh"
+    all_cols = list(FINDING_COLUMNS)
+    keep = [i for i, c in enumerate(all_cols) if not (zh and c.key in _ZH_HIDDEN)]
+    cols = [all_cols[i] for i in keep]
+    if names is None:
+        names = _agency_names(session, list(by_id.values()))
 
     def rows() -> Iterator[list[Any]]:
         for chunk in _chunks(ids):
@@ -596,24 +708,29 @@ def _finding_table(
             for f in found:
                 rep, _ = by_id[f.report_id]
                 cells = list(f.cells or [])
-                yield [
+                full = [
                     f.id,
                     f.report_id,
-                    rep.agency_name,
+                    rep.agency_id,
+                    names.get(rep.agency_id) if rep.agency_id is not None else rep.agency_name,
                     rep.year,
                     f.rule,
+                    rule_title(f.rule),
                     SEVERITY_ZH.get(f.severity, f.severity) if zh else f.severity,
                     ORIGIN_ZH.get(f.origin, f.origin) if zh else f.origin,
                     "; ".join(cells),
                     "; ".join(label_of(c) for c in cells),
                     f.message,
-                    _text(f.expected) if f.expected is not None else None,
-                    _text(f.actual) if f.actual is not None else None,
+                    (_plain(f.expected) if zh else _text(f.expected))
+                    if f.expected is not None
+                    else None,
+                    (_plain(f.actual) if zh else _text(f.actual)) if f.actual is not None else None,
                     f.fingerprint,
                     STATUS_ZH.get(f.status, f.status) if zh else f.status,
                     f.note,
                     f.decided_at,
                 ]
+                yield [full[i] for i in keep]
             session.expunge_all()  # the chunk's rows are written: let them go
 
     return cols, [c.header(headers) for c in cols], rows()

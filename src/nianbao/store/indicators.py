@@ -18,6 +18,7 @@ from ..schema import RESULT_ROWS_2021, REVIEW_FIELDS, REVIEW_GROUPS
 from .ingest import value_of
 from .models import Agency, SourceFile, StoredReport, StoredValue
 from .queries import NotFound, agency_where
+from .versions import current_filter
 
 __all__ = [
     "MIN_DENOMINATOR",
@@ -209,7 +210,7 @@ def agency_series(session: Session, agency_id: int) -> dict[str, Any]:
         session.execute(
             select(StoredReport, SourceFile)
             .join(SourceFile, SourceFile.id == StoredReport.source_file_id)
-            .where(StoredReport.agency_id == agency_id)
+            .where(StoredReport.agency_id == agency_id, current_filter())
             .order_by(StoredReport.year, StoredReport.id)
         )
     )
@@ -301,7 +302,7 @@ def ranking(
     if ind is None:
         raise ValueError(f"没有名为 {indicator} 的指标。")
     if year is None:
-        year = session.scalar(select(func.max(StoredReport.year)))
+        year = session.scalar(select(func.max(StoredReport.year)).where(current_filter()))
     stmt = (
         select(
             StoredReport.id,
@@ -312,7 +313,7 @@ def ranking(
             StoredReport.n_errors,
         )
         .join(Agency, Agency.id == StoredReport.agency_id)
-        .where(StoredReport.year == year)
+        .where(StoredReport.year == year, current_filter())
         .order_by(StoredReport.id)
     )
     if level:

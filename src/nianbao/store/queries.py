@@ -33,6 +33,7 @@ from .models import (
     StoredReport,
     StoredValue,
 )
+from .versions import current_filter
 
 __all__ = [
     "ALL_IDS",
@@ -72,6 +73,7 @@ ALL_IDS: tuple[str, ...] = (
     *REVIEW_IDS,
 )
 _ORDER = {fid: i for i, fid in enumerate(ALL_IDS)}
+CURRENT = current_filter()
 
 
 class NotFound(LookupError):
@@ -164,11 +166,15 @@ def report_query(
     agency: str | None = None,
     year: int | tuple[int, ...] | list[int] | None = None,
     has_errors: bool = False,
+    current_only: bool = True,
 ) -> Select[StoredReport, SourceFile]:
-    """The reports matching the common filters, ordered by agency and year."""
+    """The reports matching the common filters, ordered by agency and year; only the
+    current versions (not superseded, not deleted) unless ``current_only`` is false."""
     q = select(StoredReport, SourceFile).join(
         SourceFile, SourceFile.id == StoredReport.source_file_id
     )
+    if current_only:
+        q = q.where(CURRENT)
     if agency:
         q = q.where(_agency_filter(session, agency))
     if isinstance(year, int):
@@ -364,7 +370,7 @@ def coverage(
     years: dict[int, set[int]] = {}
     for agency_id, y in session.execute(
         select(StoredReport.agency_id, StoredReport.year)
-        .where(StoredReport.agency_id.is_not(None))
+        .where(StoredReport.agency_id.is_not(None), CURRENT)
         .distinct()
     ):
         if agency_id is not None and y is not None:
@@ -403,7 +409,7 @@ def coverage_grid(
     else:
         shown = sorted(
             session.scalars(
-                select(StoredReport.year).where(StoredReport.year.is_not(None)).distinct()
+                select(StoredReport.year).where(StoredReport.year.is_not(None), CURRENT).distinct()
             )
         )
     if not shown:
@@ -417,7 +423,9 @@ def coverage_grid(
     present = {y: 0 for y in shown}
     for y, n in session.execute(
         select(StoredReport.year, func.count(func.distinct(StoredReport.agency_id)))
-        .where(StoredReport.agency_id.is_not(None), StoredReport.year.in_(shown), *in_scope)
+        .where(
+            StoredReport.agency_id.is_not(None), StoredReport.year.in_(shown), CURRENT, *in_scope
+        )
         .group_by(StoredReport.year)
     ):
         if y is not None:
@@ -429,7 +437,7 @@ def coverage_grid(
     if only_missing:
         complete = (
             select(StoredReport.agency_id)
-            .where(StoredReport.agency_id.is_not(None), StoredReport.year.in_(shown))
+            .where(StoredReport.agency_id.is_not(None), StoredReport.year.in_(shown), CURRENT)
             .group_by(StoredReport.agency_id)
             .having(func.count(func.distinct(StoredReport.year)) == len(shown))
         )
@@ -449,6 +457,7 @@ def coverage_grid(
             .where(
                 StoredReport.agency_id.in_([r[0] for r in ag_rows]),
                 StoredReport.year.in_(shown),
+                CURRENT,
             )
             .order_by(StoredReport.id)
         ):
@@ -498,7 +507,7 @@ def search_agencies(session: Session, q: str | None, limit: int = 200) -> list[d
     if ids:
         for aid, y, ne in session.execute(
             select(StoredReport.agency_id, StoredReport.year, StoredReport.n_errors).where(
-                StoredReport.agency_id.in_(ids)
+                StoredReport.agency_id.in_(ids), CURRENT
             )
         ):
             if aid is None:
@@ -532,7 +541,9 @@ def list_agencies(session: Session) -> list[tuple[Agency, list[str], int]]:
     """Agencies with their names/aliases and report counts."""
     counts = dict(
         session.execute(
-            select(StoredReport.agency_id, func.count()).group_by(StoredReport.agency_id)
+            select(StoredReport.agency_id, func.count())
+            .where(CURRENT)
+            .group_by(StoredReport.agency_id)
         ).all()
     )
     aliases: dict[int, list[str]] = {}
