@@ -47,6 +47,7 @@ __all__ = [
     "read_form",
     "find_headings",
     "HeadingHit",
+    "cell_number",
 ]
 
 # ----------------------------------------------------------------------------- folding
@@ -577,10 +578,14 @@ def _splits(s: str, parts: int, limit: int = 20000) -> list[list[str]]:
     return out
 
 
-def _num(t: str | None) -> int | float | None:
+def cell_number(t: str | None) -> int | float | None:
+    """The number a value token stands for (None for a blank or a placeholder)."""
     if not t:
         return None
     return parse_value(t)[0]
+
+
+_num = cell_number
 
 
 # A candidate row: for each cell, the token text (None = blank) and, for split digits, the
@@ -1097,9 +1102,7 @@ def _propagate(table: FormTable, results: list[str]) -> None:
                     if o != rid and by_id[o].cells[c].status != "blank"
                 )
                 need.append(-rest * sg)
-            fits = [
-                cand for cand in row.candidates if [(_num(x) or 0) for x, _, _ in cand] == need
-            ]
+            fits = [cand for cand in row.candidates if [(_num(x) or 0) for x, _, _ in cand] == need]
             if len(fits) == 1:
                 _fix(row, fits[0])
                 changed = True

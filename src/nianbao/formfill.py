@@ -22,20 +22,17 @@ from .form import (
     FormRow,
     FormTable,
     HeadingHit,
-    _num,
+    cell_number,
     find_headings,
     read_form,
 )
-from .normalize import key
 from .report import Report
 from .schema import COLUMNS, REVIEW_IDS, SECTION_KEYS, label_of
 
 __all__ = ["fill_from_form", "inline_sections"]
 
 _YUAN = re.compile(r"(?<!万)元")
-_SECTION_NAMES = {"s2": "二", "s3": "三", "s4": "四"}
 _TABLE_NAMES = {"s2": "表二", "s3": "表三", "s4": "表四"}
-_TABLE_PREFIX = {"s2": ("active.", "active2019."), "s3": ("requests.",), "s4": ("reviews.",)}
 
 
 def inline_sections(doc: Document, report: Report, reading: FormReading) -> list[str]:
@@ -113,6 +110,7 @@ def fill_from_form(
     unread: list[str] = []
     layouts: dict[str, str | None] = {"s2": None, "s3": None}
     labels_seen: dict[str, list[str]] = {}
+    splits: dict[str, list[FormRow]] = {}
     for key_, table in reading.tables.items():
         labels_seen[key_] = table.labels_found
         if key_ == "s3" and report.layout.get("requests_columns"):
@@ -129,14 +127,18 @@ def fill_from_form(
                 # both readings hold as many numbers but disagree: the one whose own
                 # arithmetic holds (row total, 表四 group totals) is the one the text supports
                 mine = [
-                    _num(c.text) if c.status not in ("blank", "unread") else None for c in row.cells
+                    cell_number(c.text) if c.status not in ("blank", "unread") else None
+                    for c in row.cells
                 ]
                 theirs = [report.values[i].value if i in report.values else None for i in ids]
                 if mine != theirs and _adds_up(key_, mine) and not _adds_up(key_, theirs):
                     take = True
             if take:
                 _put_row(ctx, index, key_, row, table.rows.index(row))
-                _say(ctx, key_, row)
+                if row.how == "split":
+                    splits.setdefault(key_, []).append(row)
+                else:
+                    _say(ctx, key_, row)
             if row.how == "cut":
                 # the text ends with this label: R-TEXT-TRUNCATED says so; a blank row the
                 # layout reading made of it is no reading
@@ -149,6 +151,8 @@ def fill_from_form(
                 if not present or have == 0:
                     unread += ids
                     _unread(ctx, key_, row, ids)
+    for key_, rows in splits.items():
+        _say_splits(ctx, key_, rows)
     _truncation(ctx, reading)
     if unread:
         report.layout["unread"] = sorted(set(report.layout.get("unread", [])) | set(unread))
@@ -211,11 +215,45 @@ def _put_row(ctx: Any, index: _CellIndex, key_: str, row: FormRow, row_no: int) 
         ]
 
 
+def _label(row: FormRow) -> str:
+    """A row's label as written, spaces and line breaks dropped."""
+    if row.rid == "reviews":
+        return "数据行"
+    return re.sub(r"[\s|｜¦]+", "", row.label) or row.rid
+
+
 def _row_name(key_: str, row: FormRow) -> str:
     if key_ == "s4":
         return "表四数据行"
-    label = key(row.label) if row.label else ""
-    return f"{_TABLE_NAMES[key_]}「{label or row.rid}」行"
+    return f"{_TABLE_NAMES[key_]}「{_label(row)}」行"
+
+
+def _say_splits(ctx: Any, key_: str, rows: list[FormRow]) -> None:
+    """One finding per table for the rows whose digits ran together and were cut into
+    cells: each row's text and the reading taken."""
+    cells = [c.id for r in rows for c in r.cells if c.status == "split"]
+    by_count = all(len(r.shown.replace(" ", "")) == len(r.cells) for r in rows)
+    # rows the arithmetic had to decide first, then those with one digit a cell
+    ordered = sorted(rows, key=lambda r: len(r.shown.replace(" ", "")) == len(r.cells))
+    parts = [
+        f"「{_label(r)}」{r.shown} → " + "、".join(c.text if c.text else "空" for c in r.cells)
+        for r in ordered
+    ]
+    shown = "；".join(parts[:8]) + (f"；等 {len(parts)} 行" if len(parts) > 8 else "")
+    how = (
+        "每个数字各占一格"
+        if by_count
+        else "按位数和表格的勾稽关系（合计、各组总计、一＋二＝（七）＋四）"
+    )
+    ctx.finding(
+        "R-DIGITS-SPLIT",
+        "warning",
+        cells,
+        f"{_TABLE_NAMES[key_]}有 {len(rows)} 行的数字连在一起，没有分隔符（复制或抓取时丢失），"
+        f"已{how}拆分为唯一可能的读法：{shown}。这是推断出的读法，请对照原件核对。",
+        actual={r.rid: r.shown for r in rows},
+        evidence={r.rid: [c.text for c in r.cells] for r in rows},
+    )
 
 
 def _say(ctx: Any, key_: str, row: FormRow) -> None:
@@ -223,17 +261,7 @@ def _say(ctx: Any, key_: str, row: FormRow) -> None:
     reading = "、".join(
         f"{label_of(c.id).split('」')[-1] or c.id}={c.text or '（空）'}" for c in row.cells
     )
-    if row.how == "split":
-        ctx.finding(
-            "R-DIGITS-SPLIT",
-            "warning",
-            [c.id for c in row.cells if c.status == "split"] or ids,
-            f"{_row_name(key_, row)}的数字连在一起（「{row.shown}」），没有分隔符；"
-            f"已按表格的勾稽关系拆分为：{reading}。这是推断出的读法，请对照原件核对。",
-            actual=row.shown,
-            evidence=[c.text for c in row.cells],
-        )
-    elif row.how == "placed":
+    if row.how == "placed":
         ctx.finding(
             "R-CELL-COUNT",
             "warning",
@@ -264,7 +292,12 @@ def _unread(ctx: Any, key_: str, row: FormRow, ids: list[str]) -> None:
             "warning",
             ids,
             f"{_row_name(key_, row)}{where}的数值「{row.shown}」无法唯一地对应到各单元格："
-            f"符合表格勾稽关系的读法有{more}（{shown}）。本工具未能读取该行，未作猜测，请对照原件。",
+            + (
+                f"可能的读法有{more}（{shown}；表二没有勾稽关系可据以判断）。"
+                if key_ == "s2"
+                else f"符合表格勾稽关系的读法有{more}（{shown}）。"
+            )
+            + "本工具未能读取该行，未作猜测，请对照原件。",
             actual=row.shown,
             evidence=[[x for x, _, _ in cand] for cand in row.candidates[:20]],
         )
