@@ -513,6 +513,20 @@ def test_big5_bytes_declared_gbk_are_read_as_big5_and_simplified() -> None:
     assert got.meta["agency"] == AGENCY
 
 
+@pytest.mark.parametrize("stray", [b"\xff", b"\xe4\xb8"])  # a stray byte, a cut character
+def test_utf8_page_with_a_bad_byte_stays_utf8(stray: bytes) -> None:
+    rep = _report("2021", seed=8)
+    data = _html(rep).encode("utf-8")
+    cut = data.index("二、主动公开".encode())  # just before a section heading
+    data = data[:cut] + stray + data[cut:]
+    doc = read_html(data)
+    assert doc.encoding == "utf-8(lossy)"
+    assert any("1 处字节" in a for a in doc.artifacts)
+    got = nianbao.parse(data)
+    _assert_every_id(rep, got)
+    assert got.meta["agency"] == AGENCY
+
+
 def test_a_right_declaration_is_not_reported() -> None:
     rep = _report("2021", seed=8)
     for page, enc in ((_html(rep), "utf-8"), (render(rep, "html-gbk").decode("gbk"), "gbk")):

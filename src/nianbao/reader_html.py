@@ -105,6 +105,10 @@ def _decode(data: bytes, artifacts: list[str]) -> tuple[str, str]:
     if family is not None and family != _charset_family(encoding):
         used = encoding.replace("(lossy)", "").upper()
         artifacts.append(f"网页声明的文字编码（{declared}）与内容不符，已按内容识别为 {used} 读取")
+    if encoding.endswith("(lossy)"):
+        used = encoding.replace("(lossy)", "").upper()
+        bad = text.count("\ufffd")
+        artifacts.append(f"网页中有 {bad} 处字节不是有效的 {used} 编码，已以“\ufffd”代替")
     return text, encoding
 
 

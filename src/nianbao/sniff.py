@@ -88,11 +88,11 @@ def _text_or_html(data: bytes, utf16: bool = False) -> str:
 
 
 def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str]:
-    """Decode text bytes by their content: BOM → strict UTF-8 → UTF-16 (no BOM) → GB18030
-    unless the bytes are Big5 (told apart by charset-normalizer) → the declared charset →
-    lossy GB18030. A declaration (``<meta charset>``) only settles what the content leaves
-    open: bytes that are not clean in the declared charset are decoded as what they are.
-    Returns (text, encoding)."""
+    """Decode text bytes by their content: BOM → strict UTF-8 → UTF-8 with a few bad bytes
+    (replaced) → UTF-16 (no BOM) → GB18030 unless the bytes are Big5 (told apart by
+    charset-normalizer) → the declared charset → lossy GB18030. A declaration (``<meta
+    charset>``) only settles what the content leaves open: bytes that are not clean in the
+    declared charset are decoded as what they are. Returns (text, encoding)."""
     if data.startswith(codecs.BOM_UTF8):
         return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -103,6 +103,9 @@ def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str]:
         # a file cut in the middle of a character is still UTF-8
         if e.start >= len(data) - 3 and e.reason == "unexpected end of data":
             return data[: e.start].decode("utf-8"), "utf-8"
+    mostly = _mostly_utf8(data)
+    if mostly is not None:
+        return mostly, "utf-8(lossy)"
     enc16 = _utf16_endianness(data[:4096])
     if enc16:
         return data.decode(enc16, errors="replace"), enc16
@@ -136,6 +139,23 @@ def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str]:
             "无法识别文件编码：既不是 UTF-8，也不是 GB18030/GBK 或 Big5 编码的文本。"
         )
     return text, "gb18030(lossy)"
+
+
+_CJK_CHAR = re.compile("[\u3400-\u9fff]")
+
+
+def _mostly_utf8(data: bytes) -> str | None:
+    """UTF-8 text with a few bad bytes (a stray byte, a character cut where two pieces were
+    joined): the text with U+FFFD for them, when the Chinese text that decodes cleanly
+    outweighs them a hundred to one. GB or Big5 bytes read as UTF-8 give almost no Chinese
+    and a replacement character for nearly every one of theirs."""
+    sample = data[:65536].decode("utf-8", errors="replace")
+    cjk = len(_CJK_CHAR.findall(sample))
+    if cjk < 20 or sample.count("\ufffd") > max(2, cjk // 100):
+        return None
+    text = data.decode("utf-8", errors="replace")
+    cjk_all = cjk * len(text) // max(1, len(sample))  # estimated from the sample
+    return text if text.count("\ufffd") <= max(2, cjk_all // 100) else None
 
 
 def _maybe_big5(data: bytes) -> bool:
