@@ -319,9 +319,11 @@ _MASTER = re.compile(
 )
 
 
-def tokenize(text: str, a: int, b: int) -> list[Tok]:
-    """The text between two labels as separator runs, values and other text."""
+def tokenize(text: str, a: int, b: int, first_run: bool = False) -> list[Tok]:
+    """The text between two labels as separator runs, values and other text; with
+    ``first_run`` only up to the text that ends the first run of values."""
     out: list[Tok] = []
+    seen_value = False
     for m in _MASTER.finditer(text, a, b):
         i, j = m.span()
         kind = m.lastgroup
@@ -347,7 +349,10 @@ def tokenize(text: str, a: int, b: int) -> list[Tok]:
                 out[-1].text = text[out[-1].start : j]
             else:
                 out.append(Tok("t", i, j, m.group()))
+                if first_run and seen_value:
+                    return out
         else:
+            seen_value = True
             tok = m.group()
             # a digit run that may be cut into cells (a row of 表三 has at most 7 numbers,
             # 表四 15: a longer run is no table row and is kept whole)
@@ -827,7 +832,7 @@ def _read_rows(
     runs: list[tuple[RowSpec, int, int, _Run, list[Tok]]] = []
     for i, (ri, st, en) in enumerate(spans):
         nxt = spans[i + 1][1] if i + 1 < len(spans) else b
-        toks = tokenize(text, en, nxt)
+        toks = tokenize(text, en, nxt, first_run=True)
         runs.append((form[ri], st, en, _row_run(toks), toks))
     # a sentence is no table row: 上年结转申请3件，… in the prose before a table
     runs = [r for r in runs if not _in_sentence(r[3], r[4])]
@@ -841,7 +846,7 @@ def _read_rows(
     elif key == "s3":
         layout = "2019" if "other" in rids else "2021"
     # rows whose label was not recognised: their values stand in the previous row's gap
-    runs = _fill_unlabelled(runs, form)
+    runs = _fill_unlabelled(runs, form, text)
     # the table's separator, learnt from its rows
     inner = [s for *_, run, _t in runs for s in run.seps[1:-1]]
     unit, nl_mode = _unit_of(inner, [run.seps[0] for *_, run, _t in runs if run.vals])
@@ -913,17 +918,22 @@ def _plausible(h: _Hit, form: tuple[RowSpec, ...], k: str) -> bool:
 
 
 def _fill_unlabelled(
-    runs: list[tuple[RowSpec, int, int, _Run, list[Tok]]], form: tuple[RowSpec, ...]
+    runs: list[tuple[RowSpec, int, int, _Run, list[Tok]]], form: tuple[RowSpec, ...], text: str
 ) -> list[tuple[RowSpec, int, int, _Run, list[Tok]]]:
+    """A row whose label was not recognised, between two rows that were: its values stand
+    in the gap after the first row's own values (taken when exactly one row is missing)."""
     out = list(runs)
-    for i, (spec, _st, _en, run, toks) in enumerate(runs):
-        if not run.extra or i + 1 >= len(runs):
+    for i, (spec, _st, en, _run, _toks) in enumerate(runs):
+        if i + 1 >= len(runs):
             continue
         gap = [
             s for s in form[form.index(spec) + 1 : form.index(runs[i + 1][0])] if s.rid != "other"
         ]
         if len(gap) == 1:
-            ex = run.extra
+            toks = tokenize(text, en, runs[i + 1][1])
+            ex = _row_run(toks).extra
+            if not ex:
+                continue
             seps = [""] + [""] * (len(ex) - 1) + [""]
             # keep the separators between the stray values
             sub = [t for t in toks if ex[0].start <= t.start <= ex[-1].end]
