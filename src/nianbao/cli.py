@@ -235,6 +235,7 @@ def _add_optional_commands() -> None:
     for mod in (
         "nianbao.cli_write",
         "nianbao.cli_store",
+        "nianbao.cli_campaign",
         "nianbao.cli_web",
         "nianbao.cli_collect",
     ):

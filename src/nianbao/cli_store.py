@@ -20,7 +20,7 @@ from rich.console import Console
 from rich.table import Table
 
 from .errors import NianbaoError
-from .store.display import LAYOUT_ZH, SEVERITY_ZH, STATUS_ZH
+from .store.display import KIND_ZH, LAYOUT_ZH, SEVERITY_ZH, STATUS_ZH
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -40,12 +40,6 @@ __all__ = [
 ]
 
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
-KIND_ZH = {
-    "government": "人民政府",
-    "department": "部门",
-    "township": "乡镇街道",
-    "unknown": "未知",
-}
 
 db_option = click.option(
     "--db",
@@ -86,10 +80,12 @@ def _errors() -> Iterator[None]:
         raise click.ClickException(hint) from exc
 
 
-def _open(db: str | None) -> Engine:
-    from .store import open_store
+def _open(db: str | None, create: bool = False) -> Engine:
+    """The store at ``db``; a SQLite file that does not exist is refused (a mistyped
+    ``--db``) unless ``create`` (ingest, roster import)."""
+    from .store.db import open_store
 
-    return open_store(db)
+    return open_store(db, create=create)
 
 
 def _fmt(v: Any) -> str:
@@ -140,7 +136,7 @@ def ingest(paths: tuple[str, ...], db: str | None, workers: int | None) -> None:
     console = _console(err=True)
     with _errors():
         files = collect_files(paths)
-        engine = _open(db)
+        engine = _open(db, create=True)
         counts = {"stored": 0, "updated": 0, "unchanged": 0, "unusable": 0, "failed": 0}
         start = time.perf_counter()
         with Progress(
@@ -341,30 +337,83 @@ def compare(agency: str, year1: int, year2: int, changed_only: bool, db: str | N
 
 @click.command("coverage")
 @click.option("--year", "-y", type=int, required=True, help="要查看的年度。")
-@click.option("--region", "-r", default=None, help="只看名称含此地区的机关，如 青岚县。")
+@click.option("--region", "-r", default=None, help="只看此地区（名单的“地区”列，或名称含此地区）。")
+@click.option(
+    "--township-deadline",
+    default=None,
+    metavar="月-日",
+    help="乡镇街道报告的发布时限（各地规定不同），如 03-31；默认读环境变量 "
+    "NIANBAO_TOWNSHIP_DEADLINE，未设置则不判断乡镇街道是否逾期。",
+)
 @db_option
-def coverage_cmd(year: int, region: str | None, db: str | None) -> None:
-    """列出库中已知、但该年度没有报告的机关。
+def coverage_cmd(
+    year: int, region: str | None, township_deadline: str | None, db: str | None
+) -> None:
+    """该年度应报、已收录、按时、逾期、未收录、未发布的机关。
+
+    导入了名单（nianbao roster import）时按名单逐个列出：部门应于次年1月31日前、
+    人民政府应于次年3月31日前发布（条例第四十九条），以报告或其网页的发布日期为准，
+    没有日期的以收到日期为准。库中没有该机关该年度的报告为“未收录”；
+    已核实未发布的（nianbao roster unpublished）为“未发布”。
+    没有名单时，列出库中已知、但该年度没有报告的机关。
 
     Example: nianbao coverage --year 2024 --region 青岚县
     """
+    from sqlalchemy import func, select
     from sqlalchemy.orm import Session
 
+    from .store.display import COVERAGE_ZH
+    from .store.models import RosterEntry
     from .store.queries import coverage
+    from .store.roster import expected_coverage, parse_month_day
 
     console = _console()
     with _errors():
+        township = parse_month_day(township_deadline)
         engine = _open(db)
         with Session(engine) as s:
-            missing, present = coverage(s, year, region)
-    console.print(f"{year}年度：已有报告的机关 {present} 个，缺少报告的机关 {len(missing)} 个。")
-    if missing:
-        t = Table(title=f"{year}年度缺少报告的机关")
-        for h in ("机关", "类型", "已有报告的年度"):
-            t.add_column(h)
-        for m in missing:
-            t.add_row(m.agency, KIND_ZH.get(m.kind, m.kind), "、".join(str(y) for y in m.years))
-        console.print(t)
+            has_roster = bool(s.scalar(select(func.count()).select_from(RosterEntry)))
+            if has_roster:
+                cov = expected_coverage(s, year, region, township)
+            else:
+                missing, present = coverage(s, year, region)
+    if not has_roster:
+        console.print(
+            f"{year}年度：已有报告的机关 {present} 个，库中未收录该年度报告的机关 {len(missing)} 个。"
+            "（未导入名单：只能列出库中已知的机关；nianbao roster import 导入名单后按名单统计。）"
+        )
+        if missing:
+            t = Table(title=f"{year}年度未收录报告的机关")
+            for h in ("机关", "类型", "已有报告的年度"):
+                t.add_column(h)
+            for m in missing:
+                t.add_row(m.agency, KIND_ZH.get(m.kind, m.kind), "、".join(str(y) for y in m.years))
+            console.print(t)
+        return
+    console.print(
+        f"{year}年度{('（' + region + '）') if region else ''}：应报 {cov.expected} 个，"
+        f"已收录 {cov.received} 个（按时 {cov.count('on_time')}，逾期 {cov.count('late')}，"
+        f"无法定时限 {cov.count('no_deadline')}），未收录 {cov.count('missing')} 个，"
+        f"未发布 {cov.count('unpublished')} 个。"
+    )
+    t = Table(title=f"{year}年度报告收录情况")
+    for h in ("机关", "地区", "类型", "时限", "状态", "发布日期", "日期来源", "错误", "报告编号"):
+        t.add_column(h, overflow="fold")
+    order = {"missing": 0, "unpublished": 1, "late": 2, "no_deadline": 3, "on_time": 4}
+    for ln in sorted(cov.lines, key=lambda x: (order[x.status], x.region, x.agency)):
+        status = COVERAGE_ZH[ln.status] + (f"（逾期 {ln.days_late} 天）" if ln.days_late else "")
+        t.add_row(
+            ln.agency,
+            ln.region,
+            KIND_ZH.get(ln.kind, ln.kind),
+            ln.deadline.isoformat() if ln.deadline else "—",
+            status,
+            ln.published.isoformat() if ln.published else "—",
+            ln.date_source_zh or "—",
+            str(ln.n_errors) if ln.report_id else "—",
+            str(ln.report_id or "—"),
+        )
+    console.print(t)
 
 
 # ------------------------------------------------------------------ export

@@ -118,9 +118,30 @@ def migrate(engine: Engine, revision: str = "head") -> None:
         command.upgrade(cfg, revision)
 
 
-def open_store(db: str | None = None, *, migrate_now: bool = True) -> Engine:
-    """An engine for ``db`` (see ``resolve_url``), migrated to the current schema."""
-    engine = _make_engine(resolve_url(db))
+def sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite URL (None for another database or an in-memory one)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return None
+    database = parsed.database or ""
+    return None if not database or database == ":memory:" else Path(database)
+
+
+def open_store(db: str | None = None, *, migrate_now: bool = True, create: bool = True) -> Engine:
+    """An engine for ``db`` (see ``resolve_url``), migrated to the current schema. With
+    ``create=False`` a SQLite file that does not exist is refused (:class:`StoreNotFound`)
+    instead of being created empty: a mistyped ``--db`` must not look like an empty store."""
+    url = resolve_url(db)
+    if not create:
+        path = sqlite_file(url)
+        if path is not None and not path.exists():
+            from ..errors import StoreNotFound
+
+            raise StoreNotFound(
+                f"数据库文件 {path} 不存在（请检查 --db 或环境变量 {ENV_VAR}）。"
+                "新建数据库请先用 nianbao ingest 入库报告，或用 nianbao roster import 导入名单。"
+            )
+    engine = _make_engine(url)
     if migrate_now and current_revision(engine) != HEAD_REVISION:
         for attempt in range(5):
             try:

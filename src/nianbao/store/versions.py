@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import Table, select, update
 from sqlalchemy.orm import Session
 
 from .models import ReportEvent, StoredReport
@@ -64,7 +64,7 @@ def rechain(session: Session, agency_id: int | None, year: int | None) -> int | 
     )
     live = [r.id for r in rows if r.deleted_at is None]
     conn = session.connection()
-    t = StoredReport.__table__
+    t = cast(Table, StoredReport.__table__)
     for i, r in enumerate(rows, start=1):
         if r.deleted_at is None:
             k = live.index(r.id)
