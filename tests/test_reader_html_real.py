@@ -565,6 +565,22 @@ def test_traditional_html() -> None:
     _assert_simplified_meta(rep, nianbao.parse(page.encode("utf-8")))
 
 
+def test_traditional_page_with_its_title_outside_the_article() -> None:
+    rep = _report("2021", seed=4)
+    body = _html(rep).split("</h1>", 1)[1].split("</body>")[0]
+    title = f"{AGENCY}2024年政府信息公开工作年度报告"
+    page = _s2t(
+        f'<html><head><meta charset="utf-8"><title>{title}_青岚县人民政府</title></head><body>'
+        '<div class="top">青岚县人民政府 | 政务公开</div><div class="main"><div class="side">'
+        '<ul><li><a href="/a">青岚县人民政府2023年政府信息公开工作年度报告</a></li></ul></div>'
+        f'<div class="con"><h1 class="tit">{title}</h1><div class="article">{body}</div></div>'
+        '</div><div class="foot">版权所有</div></body></html>'
+    )
+    doc = read_html(page.encode("utf-8"))
+    assert doc.blocks[0].text == title  # found outside the article, read as simplified
+    _assert_simplified_meta(rep, nianbao.parse(page.encode("utf-8")))
+
+
 def test_traditional_word_html() -> None:
     rep = _report("2019", seed=4, blank_p=0.3)
     data = _s2t(_word_html(_html(rep))).encode("utf-8")

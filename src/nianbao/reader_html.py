@@ -26,6 +26,7 @@ from .grid import (
     strip_invisible,
     trim_blank_tail,
 )
+from .normalize import to_simplified
 
 __all__ = ["read_html", "MAX_HTML_BYTES", "HTML_MEDIA_TYPE"]
 
@@ -243,7 +244,7 @@ def _table_rows(table: Any) -> list[list[tuple[str, int, int]]]:
 def _is_report_table(table: Any) -> bool:
     if not _is_data_table(table):
         return False
-    text = table.text_content()
+    text = to_simplified(table.text_content())  # the words of a traditional page too
     return any(w in text for w in _REPORT_WORDS) and bool(re.search(r"\d", text))
 
 
@@ -294,7 +295,7 @@ def _title_outside(body: Any, article: Any) -> str | None:
         ):
             continue
         text = _clean_lines(el.text or "")
-        if text and _TITLE.search(text) and len(text) <= 80 and "\n" not in text:
+        if text and len(text) <= 80 and "\n" not in text and _TITLE.search(to_simplified(text)):
             best = text
     return best
 
@@ -303,7 +304,7 @@ def _title_from_page_title(page_title: str) -> str | None:
     """The part of <title> that is the report title ("…年度报告_某某网" -> "…年度报告")."""
     for part in re.split(r"[_|｜]|\s[-—–]+\s|--", page_title):
         part = _clean_lines(part)
-        if _TITLE.search(part):
+        if _TITLE.search(to_simplified(part)):
             return part
     return None
 
@@ -376,8 +377,6 @@ def _entity_markup(text: str) -> str:
 
 
 def _report_marks(text: str) -> int:
-    from .normalize import to_simplified
-
     text = to_simplified(text)
     return sum(1 for w in _REPORT_MARKS if w in text)
 
@@ -401,8 +400,6 @@ def _embedded_report(root: Any) -> tuple[Any, str] | None:
 
 def _holds_report(body: Any) -> bool:
     """Whether the visible page holds a report: a report table or the section headings."""
-    from .normalize import to_simplified
-
     if any(_is_report_table(t) for t in body.iter("table")):
         return True
     text = to_simplified(_SPACES.sub("", body.text_content()))
@@ -542,7 +539,7 @@ def read_html(data: bytes, source: str = "") -> Document:
 
     builder = DocumentBuilder()
     title = None
-    if not _TITLE.search(_clean_lines(article.text_content())[:400]):
+    if not _TITLE.search(to_simplified(_clean_lines(article.text_content())[:400])):
         title = _title_outside(body, article) or _title_from_page_title(page_title)
     if title:
         builder.add_paragraph(title)
