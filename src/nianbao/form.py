@@ -51,12 +51,9 @@ __all__ = [
 ]
 
 # ----------------------------------------------------------------------------- folding
-_SEP = frozenset(" \t\n\r\f\v\u3000\u00a0|｜¦")
-_DROP = re.compile(
-    r"[\s\u00a0\u3000\"'“”‘’「」『』()（）\[\]【】<>《》、，,。.．·:：;；!！?？\-—–_~*#|｜¦/\\+]"
-)
-
-
+_SEPS = " \t\n\r\f\v\u3000\u00a0|｜¦"  # what stands between two cells
+_SEP = frozenset(_SEPS)
+# what folding keeps: everything but whitespace, punctuation and pipes
 _KEEP = re.compile(
     r"[^\s\u00a0\u3000\"'“”‘’「」『』()（）\[\]【】<>《》、，,。.．·:：;；!！?？\-—–_~*#|｜¦/\\+]+"
 )
@@ -290,13 +287,7 @@ def find_headings(text: str) -> dict[str, HeadingHit]:
 
 
 # ----------------------------------------------------------------------------- tokens
-_TOKEN = re.compile(
-    r"(?P<delta>(?:增加|减少|新增)\s*\d+)"
-    r"|(?P<num>[-+－]?\d+(?:[,，]\d{3})*(?:\.\d+)?)(?P<unit>\s*(?:万元|元|件|个|条|项|次|家|份))?"
-    r"|(?P<ph>—+|－+|–|/|／|\\|×|无|-{1,2})"
-)
 _CJK = re.compile(r"[\u3400-\u9fff]")
-_TEXT_RUN = re.compile(r"[^ \t\n\r\f\v\u3000\u00a0|｜¦0-9—－–/／]+")
 
 
 @dataclass(slots=True)
@@ -308,7 +299,6 @@ class Tok:
     digits: bool = False  # a plain run of digits (may be split)
 
 
-_SEPS = " \t\n\r\f\v\u3000\u00a0|｜¦"
 _MASTER = re.compile(
     rf"(?P<s>[{_SEPS}]+)"
     r"|(?P<delta>(?:增加|减少|新增)\s*\d+)"
