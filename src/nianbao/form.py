@@ -287,7 +287,6 @@ def find_headings(text: str) -> dict[str, HeadingHit]:
 
 
 # ----------------------------------------------------------------------------- tokens
-_CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 @dataclass(slots=True)
@@ -382,7 +381,6 @@ class FormTable:
     region: tuple[int, int]
     labels_found: list[str]
     ends_inside: bool = False  # the text ends inside this table
-    missing_after: list[str] = field(default_factory=list)  # row ids after the text's end
 
 
 @dataclass
@@ -867,16 +865,6 @@ def _read_rows(
         last_row.how = "cut"
         last_row.cells = [FormCell(c.id, status="unread") for c in last_row.cells]
         table.ends_inside = True
-    # does the text end inside this table?
-    last = runs[-1]
-    last_i = form.index(last[0])
-    rest = [s.rid for s in form[last_i + 1 :] if s.rid != "other" or layout == "2019"]
-    if layout == "2021":
-        rest = [r for r in rest if r != "other"]
-    tail = text[last[2] : b]
-    if rest and b >= len(text.rstrip()) and not _CJK.search(tail[len(last[3].text) + 40 :]):
-        table.ends_inside = True
-        table.missing_after = rest
     return table
 
 
