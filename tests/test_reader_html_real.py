@@ -611,3 +611,50 @@ def test_simplified_stays_simplified(style: str) -> None:
     got = nianbao.parse(render(rep, style))
     assert got.meta["script"] == "simplified" and got.meta["agency"] == AGENCY
     _assert_every_id(rep, got)
+
+
+# ------------------------------------------------------------------------- all at once
+def _real_page(seed: int) -> tuple[Report, bytes]:
+    """A page mixing the shapes above at random: label and header shapes, a finer grid,
+    saved from Word, page chrome or a script around it, traditional script, GBK or Big5
+    bytes under a right or wrong declaration."""
+    rnd = random.Random(seed)
+    rep = _report(rnd.choice(["2021", "2019", "mixed"]), seed=seed, blank_p=rnd.choice([0, 0.3]))
+    s3 = _s3_rows(rep, rnd.choice(["three", "one-two", "two"])) if rnd.random() < 0.7 else None
+    s4 = _s4_rows(rep, rnd.choice(["flat", "rowspans"])) if rnd.random() < 0.5 else None
+    if s3 is not None:
+        for _ in range(rnd.randint(0, 2)):
+            s3 = _widen(s3, rnd.randrange(9))
+    page = _with_tables(rep, s3, s4)
+    if rnd.random() < 0.4:
+        page = _word_html(page)
+    shape = rnd.choice(["as is", "chrome", "script"])
+    if shape != "as is":
+        body = page.split("<body", 1)[1].split(">", 1)[1].rsplit("</body>", 1)[0]
+        title = f"{AGENCY}2024年政府信息公开工作年度报告"
+        if shape == "chrome":
+            body = (
+                '<div class="top">首页 | 无障碍 | 关怀版</div><div>当前位置：首页 &gt; 年报</div>'
+                f'<div class="article">{body}</div>'
+            )
+        else:
+            body = f"<script>var content = {_js_double(body)};</script>"
+        page = _SHELL.format(title=title, head="", body=body)
+    traditional = rnd.random() < 0.3
+    if traditional:
+        page = _s2t(page)
+    encoding = rnd.choice(["utf-8", "declared", "undeclared"])
+    if encoding == "utf-8":
+        return rep, page.encode("utf-8")
+    codec = "big5" if traditional else "gbk"
+    if encoding == "declared":
+        page = re.sub(r"charset=\"?utf-8", f"charset={codec}", page, flags=re.I)
+    return rep, page.encode(codec, errors="xmlcharrefreplace")
+
+
+@pytest.mark.parametrize("seed", range(24))
+def test_real_pages_all_at_once(seed: int) -> None:
+    rep, data = _real_page(seed)
+    got = nianbao.parse(data)
+    _assert_every_id(rep, got)
+    assert got.meta["agency"] == AGENCY
