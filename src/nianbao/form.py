@@ -370,7 +370,6 @@ class FormRow:
     how: str = "read"  # read | separators | split | placed | unread | blank
     candidates: list[list[tuple[str | None, int, int]]] = field(default_factory=list)
     shown: str = ""  # the values as they stand in the text (for findings)
-    note: str = ""
 
 
 @dataclass
@@ -536,16 +535,6 @@ def _row_run(toks: list[Tok]) -> _Run:
     extra = [t for t in toks[i:] if t.kind == "v"]
     shown = " ".join(t.text for t in vals)
     return _Run(vals, seps, shown, extra)
-
-
-def _blank_run(toks: list[Tok]) -> str:
-    """The separators right after a label whose row shows no value (pipes of empty cells)."""
-    for t in toks:
-        if t.kind == "s":
-            return t.text
-        if t.kind == "v":
-            return ""
-    return ""
 
 
 def _splits(s: str, parts: int, limit: int = 20000) -> list[list[str]]:
@@ -849,8 +838,8 @@ def _read_rows(
             tail_modes[_bounds(run.seps[-1], unit, nl_mode)] += 1
     lead_mode = lead_modes.most_common(1)[0][0] if lead_modes else None
     tail_mode = tail_modes.most_common(1)[0][0] if tail_modes else None
-    for spec, st, en, run, toks in runs:
-        row = _place_row(spec, text, st, en, run, toks, unit, nl_mode, lead_mode, tail_mode, key)
+    for spec, st, en, run, _toks in runs:
+        row = _place_row(spec, text, st, en, run, unit, nl_mode, lead_mode, tail_mode, key)
         table.rows.append(row)
     if key == "s3":
         _solve_requests(table)
@@ -935,7 +924,6 @@ def _place_row(
     st: int,
     en: int,
     run: _Run,
-    toks: list[Tok],
     unit: str,
     nl_mode: int,
     lead_mode: int | None,
@@ -952,11 +940,9 @@ def _place_row(
         ]
 
     if not run.vals:
-        # no value: empty cells (pipes/tabs of an empty row) or nothing shown at all
-        sep = _blank_run(toks)
+        # no value: empty cells (pipes or tabs of an empty row), or nothing shown at all
         row.how = "blank"
         row.cells = [FormCell(fid, status="blank") for fid in spec.ids]
-        row.note = "empty" if sep.strip(" \u3000") else "none"
         return row
     vals = run.vals
     # blanks inside the run, by the separators
@@ -1058,7 +1044,6 @@ def _fix(r: FormRow, cand: _Cand) -> None:
         FormCell(fid, a, b, x or "", "split" if x is not None else "blank")
         for fid, (x, a, b) in zip((f"requests.{r.rid}.{c}" for c in COLUMNS), cand)
     ]
-    r.note = "columns"
 
 
 def _propagate(table: FormTable, results: list[str]) -> None:
@@ -1203,7 +1188,7 @@ def _read_reviews(text: str, a: int, b: int) -> FormTable | None:
     toks = tokenize(text, st, b)
     run = _row_run(toks)
     unit, nl_mode = _unit_of(run.seps[1:-1])
-    row = _place_row(spec, text, st, st, run, toks, unit, nl_mode, None, None, "s4")
+    row = _place_row(spec, text, st, st, run, unit, nl_mode, None, None, "s4")
     row.label = "表四"
     table.rows.append(row)
     if len(run.vals) < 15 and b >= len(text.rstrip()) and row.how == "unread":
