@@ -605,6 +605,29 @@ def test_traditional_pdf() -> None:
     _assert_simplified_meta(rep, nianbao.parse(_docx_to_pdf(_traditional_docx(rep))))
 
 
+@pytest.mark.parametrize("style", ["html", "tab", "docx"])
+def test_kangxi_radicals_read_as_characters(style: str) -> None:
+    """PDFs and pages made on some systems write ⼀ (U+2F00) for 一 and ⼈ (U+2F08) for 人."""
+    rep = _report("2021", seed=4)
+    data = render(rep, style)
+    radicals = str.maketrans({"一": "\u2f00", "人": "\u2f08", "行": "\u2f8f"})
+    if style == "docx":
+        import docx
+
+        document = docx.Document(io.BytesIO(data))
+        for t in document.element.body.iter(W_T):
+            t.text = (t.text or "").translate(radicals)
+        buf = io.BytesIO()
+        document.save(buf)
+        data = buf.getvalue()
+    else:
+        data = data.decode("utf-8").translate(radicals).encode("utf-8")
+    assert "\u2f08".encode() in data or style == "docx"
+    got = nianbao.parse(data)
+    _assert_every_id(rep, got)
+    assert got.meta["agency"] == AGENCY and got.sections["s1"].present
+
+
 @pytest.mark.parametrize("style", ["html", "docx"])
 def test_simplified_stays_simplified(style: str) -> None:
     rep = _report("2021", seed=2)

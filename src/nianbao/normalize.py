@@ -21,6 +21,7 @@ from .document import OffsetMap
 
 __all__ = [
     "NormalizedText",
+    "fold_radicals",
     "normalize_text",
     "key",
     "simplify",
@@ -135,7 +136,7 @@ def normalize_text(original: str) -> NormalizedText:
 
     text, omap, n = _sub(PINYIN_GLOSS, lambda m: "", text, omap)
     glosses = n
-    text, changed = _simplify_in_place(text)
+    text, changed = _simplify_in_place(fold_radicals(text))
     script = _script(text, changed, glosses)
 
     for src, dst in _FOLD_PAIRS:
@@ -194,12 +195,32 @@ def _script(text: str, changed: int, glosses: int = 0) -> str:
     return "simplified"
 
 
+def _radical_table() -> dict[int, str]:
+    table = {}
+    for cp in [*range(0x2E80, 0x2EF4), *range(0x2F00, 0x2FD6), *range(0xF900, 0xFADA)]:
+        folded = unicodedata.normalize("NFKC", chr(cp))
+        if len(folded) == 1 and folded != chr(cp):
+            table[cp] = folded
+    return table
+
+
+# Kangxi radicals and CJK compatibility ideographs that stand for ordinary characters (PDFs
+# made on some systems write ⼀ U+2F00 for 一, ⼈ U+2F08 for 人): one character for one
+_RADICALS = _radical_table()
+
+
+def fold_radicals(text: str) -> str:
+    """Kangxi radicals and compatibility ideographs as the characters they stand for."""
+    return text.translate(_RADICALS)
+
+
 def simplify(text: str) -> tuple[str, str]:
     """``text`` in simplified script, each character at its offset (conversions that would
-    change a line's length leave that line as it is), and the script the text was written
-    in ("traditional" or "simplified"). The readers of HTML, DOCX and PDF use it so that
-    every format reads traditional script as the text reader does."""
-    out, changed = _simplify_in_place(text)
+    change a line's length leave that line as it is; radicals standing for characters are
+    folded), and the script the text was written in ("traditional" or "simplified"). The
+    readers of HTML, DOCX and PDF use it so that every format reads traditional script as
+    the text reader does."""
+    out, changed = _simplify_in_place(fold_radicals(text))
     return out, _script(out, changed)
 
 
