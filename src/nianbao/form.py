@@ -804,7 +804,13 @@ def _read_rows(
         lo = hits[i - 1].b if i else 0
         hi = hits[i + 1].a if i + 1 < len(hits) else len(k)
         fa, fb = _extend(h, form[h.row], k, text[a:b], idx, lo, hi)
-        spans.append((h.row, a + idx[fa], a + idx[fb - 1] + 1))
+        st, en = a + idx[fa], a + idx[fb - 1] + 1
+        # the brackets and quotes that folding dropped around the label's ends
+        if st > a and text[st - 1] in "（(":
+            st -= 1
+        while en < b and text[en] in "）)”」\"'":
+            en += 1
+        spans.append((h.row, st, en))
     # the runs of values after each label
     runs: list[tuple[RowSpec, int, int, _Run, list[Tok]]] = []
     for i, (ri, st, en) in enumerate(spans):

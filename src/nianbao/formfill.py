@@ -281,11 +281,11 @@ def _unread(ctx: Any, key_: str, row: FormRow, ids: list[str]) -> None:
         shown = "；".join(
             " ".join(x if x is not None else "空" for x, _, _ in cand)
             for cand in row.candidates[:5]
-        )
+        ) + ("……" if len(row.candidates) > 5 else "")
         more = (
-            f"等 {len(row.candidates)} 种"
-            if len(row.candidates) > 5
-            else f"{len(row.candidates)} 种"
+            f" {len(row.candidates)} 种以上"
+            if len(row.candidates) >= 200
+            else f" {len(row.candidates)} 种"
         )
         ctx.finding(
             "R-DIGITS-SPLIT",
