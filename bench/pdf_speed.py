@@ -80,7 +80,7 @@ def fast_share(blobs: list[bytes]) -> tuple[int, int]:
     for b in blobs:
         fp = FastPages(b)
         try:
-            for i in range(len(fp._pdf)):
+            for i in range(len(fp)):
                 if fp.page(i) is None:
                     slow += 1
                 else:

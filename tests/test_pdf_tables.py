@@ -53,7 +53,7 @@ def _same(fast: Document, slow: Document) -> None:
 def _all_fast(data: bytes) -> bool:
     fp = FastPages(data)
     try:
-        return all(fp.page(i) is not None for i in range(len(fp._pdf)))
+        return all(fp.page(i) is not None for i in range(len(fp)))
     finally:
         fp.close()
 
@@ -109,7 +109,7 @@ def test_plain_text_is_pdfplumbers_extract_text() -> None:
     for path in PDFS:
         fp = FastPages(path.read_bytes())
         try:
-            for i in range(len(fp._pdf)):
+            for i in range(len(fp)):
                 res = fp.page(i)
                 assert res is not None
                 chars = res.chars

@@ -68,6 +68,9 @@ class FastPages:
         self._data = data
         self._descents: dict[bytes, float] | None = None  # read when first needed
 
+    def __len__(self) -> int:
+        return len(self._pdf)
+
     def _descriptor_descent(self, name: bytes) -> float | None:
         if self._descents is None:
             self._descents = descriptor_descents(self._data)
