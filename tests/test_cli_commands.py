@@ -11,6 +11,7 @@ from nianbao.cli import cli
 EXPECTED = {
     "parse", "check", "write", "template", "ingest", "list", "show", "compare", "coverage",
     "export", "agencies", "review", "check-store", "serve", "users", "collect",
+    "roster", "versions", "letter", "summary",
 }  # fmt: skip
 
 
@@ -26,3 +27,15 @@ def test_help_is_chinese_with_an_example(name):
     assert any("\u4e00" <= ch <= "\u9fff" for ch in (cmd.help or ""))
     if not isinstance(cmd, click.Group):
         assert "Example" in (cmd.help or ""), name
+
+
+def test_click_words_are_chinese():
+    """Usage, Options and usage errors of click itself are Chinese (issue 13)."""
+    res = CliRunner().invoke(cli, ["list", "--help"])
+    assert "用法" in res.output and "选项" in res.output
+    assert "Usage" not in res.output and "Options" not in res.output
+    assert "Show this message" not in res.output
+    res = CliRunner().invoke(cli, ["list", "--bogus"])
+    assert res.exit_code == 2 and "错误：没有选项" in res.output and "Error" not in res.output
+    res = CliRunner().invoke(cli, ["show"])
+    assert "缺少参数" in res.output and "Missing" not in res.output

@@ -6,12 +6,16 @@ from .report import Finding, Report, Value
 
 __version__ = "0.1.0"
 
-__all__ = ["Report", "Value", "Finding", "parse", "check", "__version__"]
+__all__ = ["Report", "Value", "Finding", "parse", "parse_text", "check", "frame", "__version__"]
 
 
 def __getattr__(name: str):  # lazy: keep `import nianbao` cheap
-    if name in ("parse", "check", "read"):
+    if name in ("parse", "parse_text", "check", "read"):
         from . import api
 
         return getattr(api, name)
+    if name == "frame":
+        from .frames import frame
+
+        return frame
     raise AttributeError(name)

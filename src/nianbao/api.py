@@ -11,7 +11,7 @@ from .extract import extract
 from .reader import read
 from .report import Report
 
-__all__ = ["parse", "check", "read", "parse_document"]
+__all__ = ["parse", "parse_text", "check", "read", "parse_document"]
 
 
 def parse(
@@ -21,7 +21,9 @@ def parse(
     check: bool = True,
     ocr: bool = True,
 ) -> Report:
-    """Read a report (path or bytes; text, HTML, DOCX or PDF) into a :class:`Report`.
+    """Read a report (a path, bytes, or the report's text itself; text, HTML, DOCX or PDF)
+    into a :class:`Report`. A ``str`` is a path when it names an existing file or looks like
+    one (one line, short); otherwise it is the report's text (see :func:`parse_text`).
 
     A PDF without a text layer is read by OCR when the ``[ocr]`` extra is installed and
     ``ocr`` is true (the values are then marked for manual review); otherwise it raises
@@ -29,6 +31,8 @@ def parse(
     extraction findings in ``report.findings``. Raises a subclass of
     :class:`nianbao.errors.UnusableInput` for input that cannot be read as a report.
     """
+    if isinstance(source, str) and _is_text(source):
+        return parse_text(source, name=name, check=check)
     if ocr:  # on unless switched off here or by NIANBAO_OCR=0
         doc = read(source, name=name)
     else:
@@ -37,6 +41,26 @@ def parse(
         with use_ocr(False):
             doc = read(source, name=name)
     return parse_document(doc, check=check)
+
+
+def _is_text(source: str) -> bool:
+    """A string that is a report's text rather than a path: several lines, or too long
+    for a path, and not the name of an existing file."""
+    if "\n" not in source and len(source) < 1024:
+        return False
+    try:
+        return not os.path.exists(source)
+    except (OSError, ValueError):
+        return True
+
+
+def parse_text(text: str, *, name: str | None = None, check: bool = True) -> Report:
+    """Read a report from its text (a plain-text or HTML report already decoded)."""
+    if not text.strip():
+        from .errors import EmptyInput
+
+        raise EmptyInput("文本为空：没有可读取的内容。")
+    return parse_document(read(text.encode("utf-8"), name=name), check=check)
 
 
 def parse_document(doc: Document, *, check: bool = True) -> Report:

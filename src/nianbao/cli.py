@@ -16,6 +16,7 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .cli_zh import install as _install_zh
 from .errors import NianbaoError
 from .reader import iter_report_files
 from .report import SEVERITIES, Report
@@ -27,6 +28,7 @@ def iter_inputs(paths: tuple[str, ...]) -> Iterator[str]:
 
 
 log = logging.getLogger("nianbao.cli")
+_install_zh()  # click's Usage/Options/Error words in Chinese
 
 INTERNAL_ERROR = (
     "本工具读取此文件时出错（内部错误，已记录）：这是本工具的局限，不一定是文件的问题。"
@@ -184,6 +186,9 @@ def check(
     bad = 0
     any_error = False
     docs = []
+    n_files = n_with_errors = 0
+    totals = {s: 0 for s in SEVERITIES}
+    skipped_all: dict[tuple[str, str], int] = {}  # (rule, why) -> files
     for src in iter_inputs(files):
         try:
             rep = _parse_one(src)
@@ -193,9 +198,15 @@ def check(
             continue
         rep.source = src
         findings = [f for f in rep.findings if SEVERITIES.index(f.severity) >= floor]
+        n_files += 1
+        for f in rep.findings:
+            totals[f.severity] = totals.get(f.severity, 0) + 1
         if any(f.severity == "error" for f in rep.findings):
             any_error = True
+            n_with_errors += 1
         skipped = _skipped(rep)
+        for item in skipped.items():
+            skipped_all[item] = skipped_all.get(item, 0) + 1
         obj = {
             "source": src,
             "meta": rep.meta,
@@ -209,13 +220,37 @@ def check(
         else:
             from .render import print_findings
 
-            print_findings(rep, findings, skipped=skipped)
+            print_findings(rep, findings, skipped=None)  # the skipped rules: once, below
     if fmt == "json":
         click.echo(json.dumps(docs, ensure_ascii=False, indent=1))
+    if fmt == "text":
+        _check_summary(n_files, n_with_errors, bad, totals, skipped_all)
     if bad:
         sys.exit(2)
     if any_error:
         sys.exit(1)
+
+
+def _check_summary(
+    n_files: int,
+    n_with_errors: int,
+    bad: int,
+    totals: dict[str, int],
+    skipped: dict[tuple[str, str], int],
+) -> None:
+    """The end of ``check``'s text output: the rules that did not run (once), and a
+    summary of the files checked."""
+    if skipped:
+        notes = "；".join(
+            f"{rid}（{why}{'' if n == n_files else f'，{n} 个文件'}）"
+            for (rid, why), n in skipped.items()
+        )
+        click.echo(f"未执行的检查：{notes}")
+    click.echo(
+        f"共检查 {n_files + bad} 个文件：可读取 {n_files} 个，其中有错误的 {n_with_errors} 个；"
+        f"无法读取 {bad} 个。问题合计：错误 {totals.get('error', 0)}，"
+        f"警告 {totals.get('warning', 0)}，提示 {totals.get('info', 0)}。"
+    )
 
 
 def _skipped(rep) -> dict[str, str]:  # type: ignore[no-untyped-def]

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from .errors import NianbaoError
+from .errors import InvalidFigures, NianbaoError
 from .figures import load_figures
 from .report import Finding, Report
 from .writer import STYLES, render, write_report
@@ -93,6 +93,39 @@ def _print_findings(report: Report, findings: list[Finding]) -> None:
     print_findings(report, findings, console=console)
 
 
+_PROSE_NAMES = {
+    "s1": "一、总体情况",
+    "s5": "五、存在的主要问题及改进情况",
+    "s6": "六、其他需要报告的事项",
+}
+
+
+def _require_identity(report: Report) -> None:
+    """A report names its agency and year: the figures must say them."""
+    lacking = []
+    if not str(report.meta.get("agency") or "").strip():
+        lacking.append("机关名称（meta.agency）")
+    if not report.meta.get("year"):
+        lacking.append("年度（meta.year）")
+    if lacking:
+        raise InvalidFigures(
+            f"数据文件缺少{'和'.join(lacking)}，不能生成报告：请在数据文件中填写。"
+        )
+
+
+def _missing_prose(report: Report, texts: dict[str, str]) -> list[str]:
+    """The narrative sections the writer would fill with placeholder text."""
+    out = []
+    for key in _PROSE_NAMES:
+        if texts.get(key, "").strip():
+            continue
+        section = report.sections.get(key)
+        if section is not None and section.text.strip():
+            continue
+        out.append(key)
+    return out
+
+
 def _fail(exc: NianbaoError) -> None:
     click.echo(f"错误：{exc}", err=True)
     sys.exit(exc.exit_code)
@@ -122,6 +155,11 @@ def _fail(exc: NianbaoError) -> None:
 )
 @click.option("--force", is_flag=True, help="数据有错误时仍然生成报告（并列出错误）。")
 @click.option(
+    "--strict",
+    is_flag=True,
+    help="缺少正文（一、五、六部分）时不生成报告（退出码 1），而不是用占位文字并提示。",
+)
+@click.option(
     "--style",
     type=click.Choice(STYLES),
     default=None,
@@ -134,11 +172,14 @@ def write(
     output: str | None,
     force: bool,
     style: str | None,
+    strict: bool = False,
 ) -> None:
     """按国家规定格式（国办公开办函〔2021〕30号）生成政府信息公开工作年度报告。
 
     FIGURES 是填报的数据文件（YAML、JSON 或 nianbao template 生成的 Excel 模板）。
     生成前先做表格数据检查；有错误时不生成（退出码 1），加 --force 仍然生成。
+    数据文件必须写明机关名称和年度。没有用 --text 提供的正文用占位文字并在屏幕上提示
+    （nianbao check 会指出这些部分过于简略）；加 --strict 则不生成。
 
     Example:
 
@@ -155,6 +196,23 @@ def write(
     try:
         report = load_figures(figures)
         texts = _read_texts(text_dir)
+        _require_identity(report)
+        missing = _missing_prose(report, texts)
+        if missing:
+            names = "、".join(_PROSE_NAMES[k] for k in missing)
+            if strict:
+                click.echo(
+                    f"错误：缺少正文：{names}。请用 --text 目录提供 "
+                    f"{'、'.join(k + '.md' for k in missing)}，未生成报告。",
+                    err=True,
+                )
+                sys.exit(1)
+            click.echo(
+                f"注意：缺少正文：{names}，已用占位文字代替；发布前请补写"
+                f"（--text 目录中的 {'、'.join(k + '.md' for k in missing)}），"
+                "否则 nianbao check 会指出这些部分内容过于简略。",
+                err=True,
+            )
         findings = figure_findings(report)
         if findings is None:
             click.echo("注意：检查模块不可用，未检查表格数据。", err=True)

@@ -3,7 +3,9 @@ never by file name."""
 
 from __future__ import annotations
 
+import json
 import os
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -11,7 +13,7 @@ from .document import Document
 from .errors import BinaryInput, InputTooLarge, NotAReport, ScannedPdf, UnsupportedFormat
 from .sniff import decode_bytes, sniff
 
-__all__ = ["read", "read_bytes", "iter_report_files", "MAX_BYTES"]
+__all__ = ["read", "read_bytes", "iter_report_files", "ole_kind", "MAX_BYTES"]
 
 # files that a directory walk passes over (they are never reports)
 SKIP_SUFFIXES = frozenset(
@@ -87,12 +89,66 @@ def read(source: str | os.PathLike[str] | bytes, name: str | None = None) -> Doc
     return read_bytes(data, label)
 
 
+_EXCEL = (
+    "这是 Excel 表格（.xlsx），不是年度报告：报告请用 PDF、DOCX、HTML 或文本；"
+    "填好的填报模板请用 nianbao write 生成报告。"
+)
+_YAML_KEYS = re.compile(r"^(?:meta|active|requests|reviews):\s*(?:#.*)?$", re.M)
+
+
+def ole_kind(data: bytes) -> str | None:
+    """What an OLE compound file (the old Office format) holds, by its stream names:
+    ``doc``, ``xls``, ``ppt`` or None."""
+    head = data[: 4 * 1024 * 1024]
+    if "WordDocument".encode("utf-16-le") in head:
+        return "doc"
+    if "Workbook".encode("utf-16-le") in head or "Book".encode("utf-16-le") in head:
+        return "xls"
+    if "PowerPoint Document".encode("utf-16-le") in head:
+        return "ppt"
+    return None
+
+
+def _ole_message(data: bytes) -> str:
+    kind = ole_kind(data)
+    if kind == "xls":
+        return "这是旧版 Excel（.xls）表格，不是年度报告：报告请用 PDF、DOCX、HTML 或文本。"
+    if kind == "ppt":
+        return "这是 PowerPoint（.ppt）文件，不是年度报告：请另存为 PDF 再读取。"
+    if kind == "doc":
+        return "这是旧版 Word（.doc）文件：请先另存为 .docx 或 PDF 再读取。"
+    return "这是旧版 Office 格式（OLE）的文件：请先另存为 .docx 或 PDF 再读取。"
+
+
+def _refuse_data_file(text: str) -> None:
+    """A JSON document or a figures file (the template of ``nianbao template``) is data,
+    not a report: reading its labels as one would make up a report."""
+    head = text.lstrip("\ufeff \t\r\n")
+    if head[:1] in ("{", "["):
+        try:
+            json.loads(text.lstrip("\ufeff"))
+        except ValueError:
+            pass
+        else:
+            raise UnsupportedFormat(
+                "这是 JSON 数据文件，不是年度报告原文：nianbao parse 的结果可用 "
+                "nianbao.Report.from_dict 读回；填报数据请用 nianbao write 生成报告。"
+            )
+    if len(_YAML_KEYS.findall(text[:200_000])) >= 2:
+        raise UnsupportedFormat(
+            "这是填报数据文件（nianbao template 的格式），不是年度报告：请填好后用 "
+            "nianbao write 文件 --format docx 生成报告。"
+        )
+
+
 def read_bytes(data: bytes, source: str = "") -> Document:
     if len(data) > MAX_BYTES:
         raise InputTooLarge(
             f"文件过大（{len(data) / 1048576:.0f} MB，上限 {MAX_BYTES // 1048576} MB），不予读取。"
         )
     kind = sniff(data)
+    if kind in ("docx", "zip") and b"xl/" in data[:65536] and b"word/" not in data[:65536]:
+        raise UnsupportedFormat(_EXCEL)
     if kind == "pdf":
         from .reader_pdf import read_pdf
 
@@ -118,9 +174,10 @@ def read_bytes(data: bytes, source: str = "") -> Document:
         from .reader_text import read_text
 
         text, enc = decode_bytes(data)
+        _refuse_data_file(text)
         return read_text(text, source, enc)
     if kind == "ole":
-        raise UnsupportedFormat("这是旧版 Word（.doc）文件：请先另存为 .docx 或 PDF 再读取。")
+        raise UnsupportedFormat(_ole_message(data))
     if kind == "zip":
         raise UnsupportedFormat("这是 ZIP 压缩包而不是 DOCX 文档：请解压后分别读取其中的报告。")
     raise BinaryInput("文件不是文本、HTML、DOCX 或 PDF：看起来是二进制数据，无法作为年度报告读取。")

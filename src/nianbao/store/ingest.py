@@ -110,13 +110,26 @@ def collect_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
     return out
 
 
+_OLE_TYPES = {
+    "doc": "application/msword",
+    "xls": "application/vnd.ms-excel",
+    "ppt": "application/vnd.ms-powerpoint",
+}
+
+
 def media_type_of(name: str, head: bytes) -> str:
     if head.startswith(b"%PDF"):
         return "application/pdf"
     if head.startswith(b"PK\x03\x04"):
         return "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     if head.startswith(b"\xd0\xcf\x11\xe0"):
-        return "application/msword"
+        # the old Office format holds Word, Excel or PowerPoint: by its streams, else the name
+        from ..reader import ole_kind
+
+        kind = ole_kind(head) or {".doc": "doc", ".xls": "xls", ".ppt": "ppt"}.get(
+            Path(name).suffix.lower()
+        )
+        return _OLE_TYPES.get(kind or "", "application/x-ole-storage")
     lowered = head[:512].lower()
     if b"<html" in lowered or b"<!doctype html" in lowered or b"<table" in lowered:
         return "text/html"
