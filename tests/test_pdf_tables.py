@@ -206,3 +206,36 @@ def test_font_descriptors_in_objects_and_object_streams() -> None:
         b"Noto Sans": 0.0,
     }
     assert descriptor_descents(b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n") == {}
+
+
+def _chromium_pdf(html: bytes, tmp_path: Path) -> bytes:
+    import shutil
+    import subprocess
+
+    exe = shutil.which("chromium") or shutil.which("chromium-browser")
+    if exe is None:
+        pytest.skip("Chromium is not installed")
+    src = tmp_path / "r.html"
+    src.write_bytes(html)
+    out = tmp_path / "r.pdf"
+    cmd = [exe, "--headless", "--no-sandbox", "--disable-gpu", f"--user-data-dir={tmp_path}/p"]
+    subprocess.run(
+        [*cmd, f"--print-to-pdf={out}", src.as_uri()], check=True, timeout=180, capture_output=True
+    )
+    return out.read_bytes()
+
+
+def test_chromium_pdf_of_a_report(tmp_path: Path) -> None:
+    """A third producer (Chromium printing the writer's HTML): every page through the fast
+    path and every table value of the report read back."""
+    from nianbao.api import parse, parse_document
+    from nianbao.writer import render
+
+    report = parse(PEER / "huaian-2024.pdf", check=False)
+    data = _chromium_pdf(render(report, "html"), tmp_path)
+    assert _all_fast(data)
+    back = parse_document(read_pdf(data), check=False).flat()
+    want = report.flat()
+    ids = [k for k in want if not k.startswith("meta.")]
+    assert {k: back.get(k) for k in ids} == {k: want[k] for k in ids}
+    assert (back["meta.agency"], back["meta.year"]) == (want["meta.agency"], want["meta.year"])
