@@ -349,3 +349,36 @@ def test_mistyped_db_is_refused(tmp_path):
     assert res.exit_code != 0 and "不存在" in res.output
     assert not missing.exists()
     os.environ.pop("NIANBAO_DB", None)
+
+
+def test_review_queue_bulk_decisions_log_and_stable_links(campaign):
+    from nianbao.store.review import decide_findings, resolve_finding, review_log, review_queue
+
+    engine, work = campaign
+    with Session(engine) as s:
+        region, n_region = review_queue(s, region="青岚县", severity="error")
+        everyone, n_all = review_queue(s, severity="error")
+        assert "青岚县水利局" not in {r.agency for r in region}  # off the roster
+        assert "青岚县水利局" in {r.agency for r in everyone} and n_all > n_region
+        rows, total = review_queue(s, agency="青岚县财政局", severity="error")
+        assert total == len(rows) == 2 and {r.agency for r in rows} == {"青岚县财政局"}
+        by_rule, _ = review_queue(s, rule="R-BALANCE")
+        assert {r.finding.rule for r in by_rule} == {"R-BALANCE"}
+        ids = [r.finding.id for r in rows]
+        rid = rows[0].report_id
+        fp = rows[0].finding.fingerprint
+    with session_scope(write_engine(engine)) as s:
+        decide_findings(s, ids, "confirmed", "批量确认", user="审核员乙")
+    with Session(engine) as s:
+        assert review_queue(s, agency="青岚县财政局")[1] == 0
+        log = review_log(s, report_id=rid)
+        assert len(log) == 2 and {e["log"].user for e in log} == {"审核员乙"}
+        assert all(e["rule"] and e["agency"] == "青岚县财政局" for e in log)
+    with session_scope(write_engine(engine)) as s, pytest.raises(Exception, match="没有编号"):
+        decide_findings(s, [999999], "dismissed")
+    v2_file = work / "cz-v2.txt"
+    v2_file.write_text(_caizheng().replace("联系地址", "通讯地址"), encoding="utf-8")
+    ingest_files([str(v2_file)], engine, workers=0)
+    with Session(engine) as s:
+        f = resolve_finding(s, rid, fp)  # an old link leads to the current version's finding
+        assert f is not None and f.report_id != rid and f.status == "confirmed"
