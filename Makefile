@@ -15,12 +15,16 @@ $(STAMP): pyproject.toml
 setup: $(STAMP)
 
 # The main job on the embedded default: the bundled example reports (invented agencies) read,
-# checked and stored in the SQLite file ./nianbao.db, then listed and compared across years.
+# checked and stored in the SQLite file ./nianbao.db, then listed and compared across years;
+# the roster of agencies that must report, their coverage for 2024 and the 通报.
 demo: setup
 	$(BIN)/nianbao ingest examples/reports
 	$(BIN)/nianbao list
 	-$(BIN)/nianbao check examples/reports/qinglan-caizheng-2024.txt
 	$(BIN)/nianbao compare 青岚县人民政府 2023 2024
+	$(BIN)/nianbao roster import examples/roster.csv
+	$(BIN)/nianbao coverage --year 2024
+	$(BIN)/nianbao summary --year 2024 --region 青岚县 -o 青岚县2024年度年报审核情况通报.docx
 
 test: setup
 	$(BIN)/pytest

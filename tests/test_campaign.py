@@ -382,3 +382,63 @@ def test_review_queue_bulk_decisions_log_and_stable_links(campaign):
     with Session(engine) as s:
         f = resolve_finding(s, rid, fp)  # an old link leads to the current version's finding
         assert f is not None and f.report_id != rid and f.status == "confirmed"
+
+
+def test_one_vocabulary_of_levels(db_url, tmp_path):
+    """The parser says province/central; the store (and the web app) provincial/national,
+    with Chinese names in store.display; ranking by 省级 finds the provincial agencies."""
+
+    from nianbao.store.display import LEVEL_ZH, canon_level
+    from nianbao.store.indicators import ranking
+
+    from .test_store import _flat, ingest, write_json
+
+    assert canon_level("province") == "provincial" and canon_level("central") == "national"
+    assert canon_level("省级") == "provincial" and LEVEL_ZH[canon_level("province")] == "省级"
+    engine = open_store(db_url)
+    flat = _flat("江苏省人民政府", 2024)
+    flat["meta.admin_level"] = "province"
+    ingest(engine, [write_json(tmp_path, "js.txt", flat)])
+    with Session(engine) as s:
+        assert find_agency(s, "江苏省人民政府").level == "provincial"
+        r = ranking(s, 2024, "received", level="provincial")
+        assert [e["agency"] for e in r["ranked"] + r["unranked"]] == ["江苏省人民政府"]
+    engine.dispose()
+
+
+def test_migration_renames_old_levels(tmp_path):
+    from datetime import UTC, datetime
+
+    from sqlalchemy import text
+
+    from nianbao.store.db import _make_engine, migrate
+
+    eng = _make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    migrate(eng, "0002_web_tables")
+    with eng.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO agencies (key, name, kind, level, created_at) "
+                "VALUES ('a', '某省人民政府', 'government', 'province', :t)"
+            ),
+            {"t": datetime.now(UTC)},
+        )
+    migrate(eng, "0003_campaign")
+    with eng.connect() as conn:
+        assert conn.execute(text("SELECT level FROM agencies")).scalar() == "provincial"
+    eng.dispose()
+
+
+def test_agency_chart_marks_a_total_the_checks_call_wrong(campaign):
+    """财政局's published 新收 total (7) disagrees with its parts: the chart of received
+    requests carries the finding's words for 2024 instead of showing the total unmarked."""
+    from nianbao.store.indicators import agency_series
+
+    engine, _ = campaign
+    with Session(engine) as s:
+        series = agency_series(s, find_agency(s, "青岚县财政局").id)
+        problems = series["charts"]["received"]["problems"]
+        assert series["years"] == [2024] and problems[0]
+        assert any("总计填报为 7" in m for m in problems[0])
+        gov = agency_series(s, find_agency(s, "青岚县人民政府").id)
+        assert gov["charts"]["denied"]["problems"] == [[]]

@@ -438,6 +438,11 @@ def coverage_cmd(
     help="列名：字段编号或中文（xlsx 默认中文）。",
 )
 @click.option("--findings", is_flag=True, help="导出问题清单，而不是数值。")
+@click.option(
+    "--all-columns",
+    is_flag=True,
+    help="宽表保留 2019 年格式的列，即使没有报告填写（默认只在有数值时列出）。",
+)
 @click.option("--agency", "-a", default=None)
 @click.option("--year", "-y", type=int, multiple=True)
 @click.option("--has-errors", is_flag=True)
@@ -454,6 +459,7 @@ def export(
     wide: bool,
     headers: str | None,
     findings: bool,
+    all_columns: bool,
     agency: str | None,
     year: tuple[int, ...],
     has_errors: bool,
@@ -484,6 +490,7 @@ def export(
                 agency,
                 year or None,
                 has_errors,
+                all_columns,
             )
         engine.dispose()
     what = {"findings": "条问题", "wide": "份报告", "long": "个数值"}[kind]
@@ -523,7 +530,10 @@ def agencies_list(db: str | None) -> None:
 @click.argument("target")
 @db_option
 def agencies_alias(alias: str, target: str, db: str | None) -> None:
-    """把名称 ALIAS 记为机关 TARGET 的别名（两者的报告合并为同一机关）。
+    """把名称 ALIAS 记为已有机关 TARGET 的别名（两者的报告合并为同一机关）。
+
+    TARGET 必须是库中已有的机关（名称、别名或编号）：写错的名称会被拒绝并提示相近的机关，
+    不会新建机关。
 
     Example: nianbao agencies alias 青岚县政府办 青岚县人民政府办公室
     """

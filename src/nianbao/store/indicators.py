@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from ..schema import RESULT_ROWS_2021, REVIEW_FIELDS, REVIEW_GROUPS
 from .ingest import value_of
-from .models import Agency, SourceFile, StoredReport, StoredValue
+from .models import Agency, SourceFile, StoredFinding, StoredReport, StoredValue
 from .queries import NotFound, agency_where
 from .versions import current_filter
 
@@ -235,7 +235,8 @@ def agency_series(session: Session, agency_id: int) -> dict[str, Any]:
         return [None if i[key]["value"] is None else round(100 * i[key]["value"], 1) for i in inds]
 
     litig = [_sum(v, [f"reviews.{g}.total" for g in _LIT]) for v in per_year]
-    return {
+    problems = _cell_problems(session, [by_year[y].id for y in years])
+    result: dict[str, Any] = {
         "agency": agency,
         "reports": rows,
         "years": years,
@@ -285,6 +286,41 @@ def agency_series(session: Session, agency_id: int) -> dict[str, Any]:
         },
         "indicators": inds,
     }
+    # A chart drawn from a cell that a finding says is wrong (a published total of 0 next to
+    # parts that add up to more) carries the finding's words, year by year.
+    charts: dict[str, Any] = result["charts"]
+    for key, cells in _CHART_CELLS.items():
+        charts[key]["problems"] = [
+            sorted({m for c in cells for m in problems.get(rid, {}).get(c, ())})
+            for rid in result["report_ids"]
+        ]
+    return result
+
+
+_CHART_CELLS: dict[str, tuple[str, ...]] = {
+    "received": (_tot("new"), _tot("carried_over")),
+    "outcomes": (_tot("granted"), _tot("partial"), *_DENIED, *_UNABLE, _tot("processed_total")),
+    "denied": _DENIED,
+    "unable": (*_UNABLE, _tot("processed_total")),
+    "reviews": tuple(f"reviews.{g}.{f}" for g in REVIEW_GROUPS for f in REVIEW_FIELDS),
+}
+
+
+def _cell_problems(session: Session, report_ids: list[int]) -> dict[int, dict[str, list[str]]]:
+    """report id -> cell id -> the messages of the error findings (not dismissed) naming it."""
+    out: dict[int, dict[str, list[str]]] = {}
+    if not report_ids:
+        return out
+    for rid, cells, msg in session.execute(
+        select(StoredFinding.report_id, StoredFinding.cells, StoredFinding.message).where(
+            StoredFinding.report_id.in_(report_ids),
+            StoredFinding.severity == "error",
+            StoredFinding.status != "dismissed",
+        )
+    ):
+        for c in cells or []:
+            out.setdefault(rid, {}).setdefault(c, []).append(msg)
+    return out
 
 
 def ranking(

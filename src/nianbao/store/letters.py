@@ -301,6 +301,7 @@ def summary_data(
     by_agency: list[dict[str, Any]] = []
     for ln in cov.lines:
         c = counts.get(ln.report_id or -1, {})
+        got = ln.report_id is not None
         by_agency.append(
             {
                 "agency": ln.agency,
@@ -309,11 +310,12 @@ def summary_data(
                 "kind": KIND_ZH.get(ln.kind, ln.kind),
                 "status": COVERAGE_ZH[ln.status],
                 "report_id": ln.report_id,
-                "errors": c.get("error", 0),
-                "warnings": c.get("warning", 0),
-                "confirmed": c.get("confirmed", 0),
-                "dismissed": c.get("dismissed", 0),
-                "received": ln.report_id is not None,
+                # no report, no counts (blank, not 0)
+                "errors": c.get("error", 0) if got else None,
+                "warnings": c.get("warning", 0) if got else None,
+                "confirmed": c.get("confirmed", 0) if got else None,
+                "dismissed": c.get("dismissed", 0) if got else None,
+                "received": got,
             }
         )
     top = sorted(
@@ -343,9 +345,9 @@ def summary_data(
             }
         )
     totals = {
-        "errors": sum(a["errors"] for a in by_agency),
-        "warnings": sum(a["warnings"] for a in by_agency),
-        "confirmed": sum(a["confirmed"] for a in by_agency),
+        "errors": sum(a["errors"] or 0 for a in by_agency),
+        "warnings": sum(a["warnings"] or 0 for a in by_agency),
+        "confirmed": sum(a["confirmed"] or 0 for a in by_agency),
         "with_errors": sum(1 for a in by_agency if a["errors"]),
     }
     return SummaryData(
@@ -396,7 +398,7 @@ def _table(doc: Any, headers: list[str], rows: list[list[Any]]) -> None:
     for row in rows:
         cells = t.add_row().cells
         for i, v in enumerate(row):
-            cells[i].text = "" if v is None else str(v)
+            cells[i].text = "—" if v is None else str(v)
 
 
 def _late_rows(d: SummaryData) -> list[list[Any]]:
@@ -425,7 +427,7 @@ def _missing_rows(d: SummaryData) -> list[list[Any]]:
 def _fmt_ind(i: dict[str, Any]) -> str:
     if i["value"] is None:
         return "不计算（分母为0或空白）"
-    return f"{i['value']}%" if i["percent"] else str(i["value"])
+    return f"{i['value']}%" if i["percent"] else f"{i['value']}件"
 
 
 def _summary_docx(d: SummaryData, target: str | os.PathLike[str]) -> None:
