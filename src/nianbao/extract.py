@@ -304,7 +304,7 @@ def extract(doc: Document) -> Report:
 
 
 # Grids whose cells have explicit boundaries, so that a blank cell is a cell of its own.
-_GRID_KINDS = frozenset({"tab", "html", "docx", "pdf", "markdown"})
+_GRID_KINDS = frozenset({"tab", "lines", "html", "docx", "pdf", "markdown"})
 
 
 def _whole_tables(
