@@ -70,14 +70,22 @@ class _CellIndex:
     the text its cell (table, row, column, page, box)."""
 
     def __init__(self, doc: Document) -> None:
-        cells = [
-            c for t in doc.tables for row in t.rows for c in row if not c.covered and c.start >= 0
-        ]
-        cells.sort(key=lambda c: c.start)
-        self.cells = cells
-        self.starts = [c.start for c in cells]
+        self.doc = doc
+        self.cells: list[Cell] = []
+        self.starts: list[int] | None = None  # built on first use
 
     def at(self, start: int, end: int) -> Cell | None:
+        if self.starts is None:
+            cells = [
+                c
+                for t in self.doc.tables
+                for row in t.rows
+                for c in row
+                if not c.covered and c.start >= 0
+            ]
+            cells.sort(key=lambda c: c.start)
+            self.cells = cells
+            self.starts = [c.start for c in cells]
         i = bisect_right(self.starts, start) - 1
         if i >= 0:
             c = self.cells[i]
