@@ -362,6 +362,45 @@ def test_docx_label_in_separate_cells(seed: int) -> None:
     _assert_every_id(rep, nianbao.parse(buf.getvalue()))
 
 
+@pytest.mark.parametrize(
+    "split",
+    [
+        "（三）不予公开",  # inside the rowspans of 三、本年度办理结果 and （三）
+        "3.补正后申请内容仍不明确",  # inside （四）
+        "四、结转下年度继续办理",  # the last row alone: a one-row table
+    ],
+)
+@pytest.mark.parametrize("word", [False, True])
+def test_a_table_split_in_two(split: str, word: bool) -> None:
+    rep = _report("2021", seed=17, blank_p=0.3)
+    page = _html(rep)
+    rows = re.findall(r'<table border="1">.*?</table>', page, re.S)[1].split("\n")
+    k = next(i for i, row in enumerate(rows) if split in row and i > 3)
+    if split == "（三）不予公开":
+        k += 2  # the third row of the group
+    parts = "\n".join(rows[:k]) + '\n</table>\n<p>&nbsp;</p>\n<table border="1">\n'
+    page = page.replace("\n".join(rows), parts + "\n".join(rows[k:]))
+    if word:
+        page = _word_html(page)
+    doc = read_html(page.encode("utf-8"))
+    assert len(doc.tables) == 3
+    _assert_every_id(rep, nianbao.parse(page.encode("utf-8")))
+
+
+def test_a_one_row_table_after_a_table_that_is_not_its_rest() -> None:
+    page = (
+        '<html><head><meta charset="utf-8"></head><body><table>'
+        "<tr><td>行政复议</td><td>结果维持</td><td>总计</td></tr>"
+        "<tr><td></td><td>1</td><td>1</td></tr></table>"
+        "<table><tr><td>青岚县人民政府办公室</td></tr><tr><td>2025年1月20日</td></tr></table>"
+        "<table><tr><td>签发：青岚县人民政府办公室 2025年1月20日</td></tr></table>"
+        "</body></html>"
+    )
+    doc = read_html(page.encode("utf-8"))
+    assert len(doc.tables) == 1
+    assert doc.blocks[-1].text.endswith("2025年1月20日")
+
+
 # ------------------------------------------------------------------ item 11: in a script
 def _js_double(s: str) -> str:
     return (

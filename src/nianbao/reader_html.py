@@ -438,17 +438,38 @@ def _drop_non_content(root: Any) -> None:
 # --------------------------------------------------------------------------- walking
 
 
+def _without_empty_tail(rows: list[list[tuple[str, int, int]]]) -> list[list[tuple[str, int, int]]]:
+    """The rows without the empty rows at their end (Word's spacer row)."""
+    body = list(rows)
+    while body and all(not t.strip() and rs <= 1 for t, rs, _ in body[-1]):
+        body.pop()
+    return body
+
+
+def _same_columns(
+    first: list[list[tuple[str, int, int]]], joined: list[list[tuple[str, int, int]]]
+) -> bool:
+    try:
+        return expand_spans(joined).n_cols == expand_spans(first).n_cols
+    except GridTooLarge:
+        return False
+
+
 class _Walker:
     def __init__(self, builder: DocumentBuilder, artifacts: list[str]) -> None:
         self.b = builder
         self.buf: list[str] = []
         self.artifacts = artifacts
+        # the rows of the last table, held back until what follows it is known (the next
+        # table may be the rest of it, see table())
+        self.pending: list[list[tuple[str, int, int]]] | None = None
 
     def flush(self) -> None:
         text = _clean_lines("".join(self.buf))
         self.buf = []
-        if not text:
+        if not text.strip():
             return
+        self.emit_pending()
         para: list[str] = []
         for line in text.split("\n"):
             if para and _HEADING.match(line):
@@ -471,17 +492,17 @@ class _Walker:
             return
         if tag == "table" and _is_data_table(el):
             self.flush()
-            for cap in el.findall("caption"):
-                self.b.add_paragraph(_cell_text(cap))
-            try:
-                grid = expand_spans(_table_rows(el))
-            except GridTooLarge:
-                self.artifacts.append("网页中有一个表格过大（可能是异常或恶意内容），已跳过。")
-                return
-            _cover_missing_cells(grid)
-            cover_empty_label_cells(grid)
-            self.b.add_table(grid, "html")
+            captions = [_cell_text(cap) for cap in el.findall("caption")]
+            if any(c.strip() for c in captions):
+                self.emit_pending()
+                for caption in captions:
+                    self.b.add_paragraph(caption)
+            self.table(_table_rows(el))
             return
+        if tag == "table" and self._continues(el):
+            self.flush()
+            if self.join(_table_rows(el)):
+                return  # the last row of the table before; else walked as a container
         block = tag in _BLOCK_TAGS
         if block:
             self.flush()
@@ -493,6 +514,55 @@ class _Walker:
                 self.buf.append(child.tail)
         if block:
             self.flush()
+
+    def table(self, rows: list[list[tuple[str, int, int]]]) -> None:
+        """Add a table's grid once what follows it is known: a table right after it
+        (nothing in between) is the rest of it when it fits the same columns and either the
+        first one's rowspans reach past its end or it is a single row (a table split in
+        two, e.g. at a page break of its source)."""
+        if not self.join(rows):
+            self.emit_pending()
+            self.pending = rows
+
+    def join(self, rows: list[list[tuple[str, int, int]]]) -> bool:
+        """Join ``rows`` to the held-back table when they are the rest of it."""
+        if self.pending is None:
+            return False
+        body = _without_empty_tail(self.pending)
+        overflows = any(r + rs > len(body) for r, row in enumerate(body) for _, rs, _ in row)
+        single = len(_without_empty_tail(rows)) == 1
+        if (overflows or single) and _same_columns(body, body + rows):
+            self.pending = body + rows
+            return True
+        return False
+
+    def _continues(self, el: Any) -> bool:
+        """A table of one row may be the rest of a held-back table (its last row)."""
+        return (
+            self.pending is not None
+            and not "".join(self.buf).strip()
+            and not el.xpath(".//table|./caption")
+            and bool(_own_rows(el))
+        )
+
+    def emit_pending(self) -> None:
+        if self.pending is not None:
+            rows, self.pending = self.pending, None
+            self.add_grid(rows)
+
+    def add_grid(self, rows: list[list[tuple[str, int, int]]]) -> None:
+        try:
+            grid = expand_spans(rows)
+        except GridTooLarge:
+            self.artifacts.append("网页中有一个表格过大（可能是异常或恶意内容），已跳过。")
+            return
+        _cover_missing_cells(grid)
+        cover_empty_label_cells(grid)
+        self.b.add_table(grid, "html")
+
+    def finish(self) -> None:
+        self.flush()
+        self.emit_pending()
 
 
 def read_html(data: bytes, source: str = "") -> Document:
@@ -545,7 +615,7 @@ def read_html(data: bytes, source: str = "") -> Document:
         builder.add_paragraph(title)
     walker = _Walker(builder, artifacts)
     walker.walk(article)
-    walker.flush()
+    walker.finish()
     if not builder.blocks:
         raise NotAReport(
             "网页中没有找到正文文字：可能是框架页，或正文由脚本加载。请保存正文所在的页面再读取。"
