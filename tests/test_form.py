@@ -164,3 +164,14 @@ def test_not_a_report_is_refused_with_exit_2(tmp_path) -> None:  # noqa: ANN001
     result = CliRunner().invoke(cli, ["parse", str(p)])
     assert result.exit_code == 2
     assert "不像是一份政府信息公开工作年度报告" in result.output
+
+
+def test_a_missing_heading_over_a_table_that_is_there_is_no_missing_section() -> None:
+    text = (
+        render(_report(), "tab").decode("utf-8").replace("三、收到和处理政府信息公开申请情况\n", "")
+    )
+    rep = nianbao.parse(text.encode("utf-8"), name="noheading.txt")
+    assert rep.get("requests.new.natural") == 53
+    assert not _rules(rep) & MISSING
+    titles = [f for f in rep.findings if f.rule == "R-SECTION-TITLE" and f.cells == ["sections.s3"]]
+    assert titles and "统计表在文中" in titles[0].message

@@ -65,9 +65,23 @@ def sections_missing(report: Report) -> list[Finding]:
         return []
     out = []
     unread = not_read(report)
+    prefixes = {key: pre for key, _, pre, _ in _TABLES}
     for k in SECTION_KEYS:
         sec = report.sections.get(k)
         if (sec is None or not sec.present) and not is_not_read(unread, f"sections.{k}"):
+            if k in prefixes and (_has_table(report, prefixes[k]) or labels_seen(report, k)):
+                # the section's table is there: its heading is what is missing (or unread)
+                out.append(
+                    finding(
+                        "R-SECTION-TITLE",
+                        cells=[f"sections.{k}"],
+                        expected=SECTION_HEADINGS[k],
+                        actual=None,
+                        message=f"未找到第{_NUMERALS[int(k[1]) - 1]}部分的标题「{SECTION_HEADINGS[k]}」，"
+                        "但该部分的统计表在文中：标题缺失，或写法未能识别，请核对。",
+                    )
+                )
+                continue
             out.append(
                 finding(
                     "R-SECTIONS",
