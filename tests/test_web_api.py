@@ -177,7 +177,7 @@ def test_review_kept_across_recheck_and_reopen(client: TestClient) -> None:
     after = client.get(f"/api/v1/reports/{rid}").json()["findings"]
     kept = next(f for f in after if f["fingerprint"] == shift["fingerprint"])
     assert kept["status"] == "dismissed" and kept["note"] == "已核实"
-    assert kept["id"] != shift["id"]  # a new row: the findings were replaced by the re-check
+    assert kept["id"] == shift["id"]  # stable ids (issue 13): a re-check keeps the row
     # the report page draws the dismissed finding's cells as dismissed only when no other
     # live finding names them; the finding itself is listed as dismissed
     page = client.get(f"/reports/{rid}").text

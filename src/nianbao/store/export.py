@@ -69,14 +69,12 @@ class Column:
         return self.zh if headers == "zh" else self.key
 
 
+# New columns go at the end of each group: scripts read the older ones by position.
 REPORT_COLUMNS: tuple[Column, ...] = (
     Column("report_id", "报告编号", "int"),
-    Column("agency_id", "机关编号", "int"),
-    Column("agency_canonical", "机关规范名称"),
-    Column("agency", "报告中的机关名称"),
+    Column("agency", "机关（报告中的写法）"),
     Column("agency_key", "机关标准名"),
     Column("year", "年度", "int"),
-    Column("version", "版本", "int"),
     Column("layout", "格式"),
     Column("title", "标题"),
     Column("published", "发布日期", "date"),
@@ -86,11 +84,13 @@ REPORT_COLUMNS: tuple[Column, ...] = (
     Column("n_errors", "错误数", "int"),
     Column("n_warnings", "警告数", "int"),
     Column("n_infos", "提示数", "int"),
+    Column("agency_id", "机关编号", "int"),
+    Column("agency_canonical", "机关规范名称"),
+    Column("version", "版本", "int"),
 )
 LONG_COLUMNS: tuple[Column, ...] = (
     Column("report_id", "报告编号", "int"),
-    Column("agency_id", "机关编号", "int"),
-    Column("agency_canonical", "机关规范名称"),
+    Column("agency", "机关（报告中的写法）"),
     Column("year", "年度", "int"),
     Column("field_id", "字段"),
     Column("label", "项目"),
@@ -98,15 +98,15 @@ LONG_COLUMNS: tuple[Column, ...] = (
     Column("blank", "空白", "bool"),
     Column("raw", "原文"),
     Column("provenance", "出处"),
+    Column("agency_id", "机关编号", "int"),
+    Column("agency_canonical", "机关规范名称"),
 )
 FINDING_COLUMNS: tuple[Column, ...] = (
     Column("finding_id", "问题编号", "int"),
     Column("report_id", "报告编号", "int"),
-    Column("agency_id", "机关编号", "int"),
-    Column("agency_canonical", "机关规范名称"),
+    Column("agency", "机关（报告中的写法）"),
     Column("year", "年度", "int"),
     Column("rule", "规则"),
-    Column("rule_title", "问题类型"),
     Column("severity", "严重程度"),
     Column("origin", "来源"),
     Column("cells", "单元格"),
@@ -118,6 +118,9 @@ FINDING_COLUMNS: tuple[Column, ...] = (
     Column("status", "审核状态"),
     Column("note", "审核意见"),
     Column("decided_at", "审核时间", "datetime"),
+    Column("rule_title", "问题类型"),
+    Column("agency_id", "机关编号", "int"),
+    Column("agency_canonical", "机关规范名称"),
 )
 # In a spreadsheet for people (Chinese headers) the findings show labels, not schema ids
 _ZH_HIDDEN = frozenset({"cells"})
@@ -307,7 +310,7 @@ def _write_xlsx(path: Path, sheets: list[Sheet], cancel: Cancel = None) -> None:
         for title, cols, headers, rows, marks in sheets:
             ws = wb.create_sheet(title[:31])
             ws.freeze_panes = (
-                "D2" if cols and cols[0].key == "report_id" and len(cols) > 20 else "A2"
+                "C2" if cols and cols[0].key == "report_id" and len(cols) > 20 else "A2"
             )
             for i, col in enumerate(cols, start=1):
                 width = 14 if col.kind != "str" else 24
@@ -515,12 +518,9 @@ def _date(text: str | None) -> Any:
 def _report_cells(rep: StoredReport, sf: Any, names: dict[int, str], zh: bool = False) -> list[Any]:
     return [
         rep.id,
-        rep.agency_id,
-        names.get(rep.agency_id) if rep.agency_id is not None else None,
         rep.agency_name,
         rep.agency_key,
         rep.year,
-        rep.version,
         LAYOUT_ZH.get(rep.layout, rep.layout) if zh else rep.layout,
         rep.title,
         _date(rep.published) if zh else rep.published,
@@ -530,6 +530,9 @@ def _report_cells(rep: StoredReport, sf: Any, names: dict[int, str], zh: bool = 
         rep.n_errors,
         rep.n_warnings,
         rep.n_infos,
+        rep.agency_id,
+        names.get(rep.agency_id) if rep.agency_id is not None else None,
+        rep.version,
     ]
 
 
@@ -580,7 +583,7 @@ def _report_sheets(
             m = {index[c]: s for c, s in sev.get(row[0], {}).items() if c in index}
             if row[n_err_col]:
                 m[n_err_col] = "error"
-                m[2] = "error"
+                m[1] = "error"
             return m
 
         sheets: list[Sheet] = [
@@ -603,8 +606,7 @@ def _report_sheets(
                 rows.append(
                     [
                         rid,
-                        rep.agency_id,
-                        names.get(rep.agency_id) if rep.agency_id is not None else None,
+                        rep.agency_name,
                         rep.year,
                         fid,
                         label_of(fid),
@@ -612,17 +614,19 @@ def _report_sheets(
                         bool(blank),
                         raw,
                         _provenance_text(prov) if zh else prov,
+                        rep.agency_id,
+                        names.get(rep.agency_id) if rep.agency_id is not None else None,
                     ]
                 )
-            rows.sort(key=lambda r: (position[r[0]], field_order(r[4])))
+            rows.sort(key=lambda r: (position[r[0]], field_order(r[3])))
             if xlsx:
                 sev.clear()
                 sev.update(_severity_cells(session, chunk))
             yield from rows
 
     def long_marks(row: list[Any]) -> dict[int, str]:
-        s = sev.get(row[0], {}).get(row[4])
-        return {6: s, 5: s} if s else {}
+        s = sev.get(row[0], {}).get(row[3])
+        return {5: s, 4: s} if s else {}
 
     return [("数据", cols, [c.header(headers) for c in cols], long_rows(), long_marks)]
 
@@ -711,11 +715,9 @@ def _finding_table(
                 full = [
                     f.id,
                     f.report_id,
-                    rep.agency_id,
-                    names.get(rep.agency_id) if rep.agency_id is not None else rep.agency_name,
+                    rep.agency_name,
                     rep.year,
                     f.rule,
-                    rule_title(f.rule),
                     SEVERITY_ZH.get(f.severity, f.severity) if zh else f.severity,
                     ORIGIN_ZH.get(f.origin, f.origin) if zh else f.origin,
                     "; ".join(cells),
@@ -729,6 +731,9 @@ def _finding_table(
                     STATUS_ZH.get(f.status, f.status) if zh else f.status,
                     f.note,
                     f.decided_at,
+                    rule_title(f.rule),
+                    rep.agency_id,
+                    names.get(rep.agency_id) if rep.agency_id is not None else None,
                 ]
                 yield [full[i] for i in keep]
             session.expunge_all()  # the chunk's rows are written: let them go

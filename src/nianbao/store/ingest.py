@@ -581,12 +581,14 @@ def recheck_cross_year(session: Session, report_id: int) -> None:
 
 # ------------------------------------------------------------------ storing
 def _abs_path(path: str | None) -> str | None:
-    """The absolute form of a file's path: the web app re-reads the file from any working
-    directory."""
+    """The absolute form of a relative path to an existing file: the web app re-reads the
+    file from any working directory."""
     if not path:
         return path
     try:
-        return str(Path(path).expanduser().resolve())
+        p = Path(path).expanduser()
+        # only a file that is there: a label such as the web app's ``upload/name`` stays
+        return str(p.resolve()) if not p.is_absolute() and p.exists() else path
     except (OSError, RuntimeError):
         return path
 
