@@ -514,7 +514,7 @@ def test_cli_queries(db_url, tmp_path):
     out = run(cli_store.coverage_cmd, ["--year", "2024", "--db", db_url])
     assert (
         out.exit_code == 0
-        and "缺少报告的机关 1 个" in out.output
+        and "未收录该年度报告的机关 1 个" in out.output
         and "淮安市人民政府" in out.output
     )
     out = run(cli_store.show, ["不存在的机关", "2024", "--db", db_url])
