@@ -241,9 +241,12 @@ def _check_summary(
     """The end of ``check``'s text output: the rules that did not run (once), and a
     summary of the files checked."""
     if skipped:
+        by_reason: dict[tuple[str, int], list[str]] = {}
+        for (rid, why), n in skipped.items():
+            by_reason.setdefault((why, n), []).append(rid)
         notes = "；".join(
-            f"{rid}（{why}{'' if n == n_files else f'，{n} 个文件'}）"
-            for (rid, why), n in skipped.items()
+            f"{'、'.join(rids)}（{why}{'' if n == n_files else f'，{n} 个文件'}）"
+            for (why, n), rids in by_reason.items()
         )
         click.echo(f"未执行的检查：{notes}")
     click.echo(

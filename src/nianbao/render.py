@@ -31,6 +31,13 @@ BLANK = Text("·", style="dim")
 ABSENT = Text("缺", style="dim red")
 
 
+def _layout(fmt: object) -> str:
+    """The table layout in Chinese (2021版, 新旧混用…), as the store and the web app say it."""
+    from .store.display import LAYOUT_ZH
+
+    return LAYOUT_ZH.get(str(fmt), str(fmt)) if fmt else "未识别"
+
+
 def _console() -> Console:
     c = Console(highlight=False, soft_wrap=False)
     if not c.is_terminal:
@@ -70,7 +77,7 @@ def print_report(rep: Report, console: Console | None = None) -> None:
     m = rep.meta
     c.print(Text(m.get("title") or rep.source or "（无标题）", style="bold"))
     c.print(
-        f"机关：{m.get('agency') or '—'}　年度：{m.get('year') or '—'}　格式：{m.get('format')}　"
+        f"机关：{m.get('agency') or '—'}　年度：{m.get('year') or '—'}　格式：{_layout(m.get('format'))}　"
         f"发布日期：{m.get('published') or '—'}　来源：{rep.source}"
     )
     flagged = {cell for f in rep.findings if f.severity != "info" for cell in f.cells}
@@ -167,7 +174,9 @@ def print_findings(
     if header:
         m = rep.meta
         c.print(Text(f"{rep.source}", style="bold"))
-        c.print(f"{m.get('agency') or '—'} {m.get('year') or ''}年　格式：{m.get('format')}")
+        c.print(
+            f"{m.get('agency') or '—'} {m.get('year') or ''}年　格式：{_layout(m.get('format'))}"
+        )
     counts = {s: sum(1 for f in findings if f.severity == s) for s in ("error", "warning", "info")}
     c.print(
         Text.assemble(
