@@ -442,3 +442,28 @@ def test_agency_chart_marks_a_total_the_checks_call_wrong(campaign):
         assert any("总计填报为 7" in m for m in problems[0])
         gov = agency_series(s, find_agency(s, "青岚县人民政府").id)
         assert gov["charts"]["denied"]["problems"] == [[]]
+
+
+def test_roster_from_xlsx_and_a_missing_column(tmp_path):
+    from openpyxl import Workbook
+
+    from nianbao.errors import RosterError
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["机关名称", "上级机关", "层级", "类别", "地区"])
+    ws.append(["青岚县人民政府", None, "县级", "人民政府", "青岚县"])
+    ws.append(["青岚县财政局", "青岚县人民政府", "县级", "部门", "青岚县"])
+    wb.save(tmp_path / "r.xlsx")
+    rows = read_roster(tmp_path / "r.xlsx")
+    assert [r["机关名称"] for r in rows] == ["青岚县人民政府", "青岚县财政局"]
+    (tmp_path / "bad.csv").write_text("机关名称,地区\n青岚县财政局,青岚县\n", encoding="gbk")
+    with pytest.raises(RosterError, match="缺少列 上级机关、层级、类别"):
+        read_roster(tmp_path / "bad.csv")
+    engine = open_store(str(tmp_path / "s.db"))
+    with session_scope(write_engine(engine)) as s:
+        result = import_roster(s, rows + [{"机关名称": "青岚县某局", "类别": "事业单位"}])
+    assert result.created == 3 and any("类别“事业单位”无法识别" in w for w in result.warnings)
+    engine.dispose()
+    res = CliRunner().invoke(cli, ["roster", "list", "--db", str(tmp_path / "s.db")])
+    assert res.exit_code == 0 and "县级" in res.output and "青岚县人民政府" in res.output

@@ -21,6 +21,7 @@ def test_check_prints_skipped_rules_once_and_a_summary():
     res = CliRunner().invoke(cli, ["check", str(REPORTS)])
     assert res.exit_code == 1
     assert res.output.count("未执行的检查") == 1
+    assert "格式：2021版" in res.output and "格式：2021\n" not in res.output
     last = res.output.strip().splitlines()[-1]
     assert last.startswith("共检查 3 个文件") and "有错误的 1 个" in last and "错误 2" in last
 
