@@ -239,3 +239,18 @@ def test_chromium_pdf_of_a_report(tmp_path: Path) -> None:
     ids = [k for k in want if not k.startswith("meta.")]
     assert {k: back.get(k) for k in ids} == {k: want[k] for k in ids}
     assert (back["meta.agency"], back["meta.year"]) == (want["meta.agency"], want["meta.year"])
+
+
+@pytest.mark.parametrize(
+    "junk",
+    [
+        b"/FontDescriptor /FontName/A " * 20000,
+        b"1 0 obj /ObjStm " * 20000,
+        b"1 0 obj <</Type/ObjStm/First 9/Filter/FlateDecode>>\nstream\nxx\nendstream\nendobj\n",
+        b"1 0 obj <</Type/FontDescriptor/FontName/A/Descent x>> endobj " * 100,
+    ],
+)
+def test_font_descriptors_in_broken_files(junk: bytes) -> None:
+    from nianbao.pdf_tables import descriptor_descents
+
+    assert isinstance(descriptor_descents(b"%PDF-1.7\n" + junk), dict)

@@ -38,6 +38,7 @@ __all__ = ["FastPages", "PageResult", "find_table_cells"]
 TOL = 3.0  # pdfplumber's snap, join and intersection tolerances and minimum edge length
 _WHITE = (255, 255, 255)
 MAX_EDGES = 4000  # more rule pieces on a page than this: no report table (pdfplumber reads it)
+MAX_FONT_OBJECTS = 2000  # font descriptors (and object streams) looked at per file
 MAX_INFLATE = 20_000_000  # bytes of object streams inflated to find font descriptors
 
 
@@ -125,7 +126,6 @@ def _read_page(page: Any, descriptor: Any) -> PageResult:
 # --------------------------------------------------------------------------- characters
 
 
-_OBJ = re.compile(rb"(\d+)\s+\d+\s+obj\b")
 _FONT_NAME = re.compile(rb"/FontName\s*/([^\s/<>\[\]()]+)")
 _DESCENT = re.compile(rb"/Descent\s+(-?[\d.]+)")
 _SUBSET = re.compile(rb"^[A-Z]{6}\+")
@@ -155,21 +155,37 @@ def descriptor_descents(data: bytes) -> dict[bytes, float]:
         out[key] = value
         out.setdefault(_SUBSET.sub(b"", key), value)  # pdfium names fonts without the tag
 
-    if b"/FontDescriptor" not in data and b"/ObjStm" not in data:
-        return out
-    starts = [m.start() for m in _OBJ.finditer(data)] + [len(data)]
     budget = MAX_INFLATE
-    for a, b in itertools.pairwise(starts):
-        chunk = data[a:b]
-        if b"/ObjStm" in chunk[:2000]:
-            if budget <= 0:
+    for marker in (b"/FontDescriptor", b"/ObjStm"):
+        seen: set[int] = set()
+        pos = data.find(marker)
+        visits = 0
+        next_end = -1  # the first "endobj" at or after the last position searched from
+        while pos >= 0 and visits < MAX_FONT_OBJECTS:
+            visits += 1
+            # the object around the marker (a descriptor is small; an object stream's
+            # header is near its start, its end may be far)
+            if next_end < pos:  # each stretch of the file is searched once
+                next_end = data.find(b"endobj", pos)
+                if next_end < 0:
+                    break
+            end = next_end
+            start = data.rfind(b" obj", max(0, pos - 4096), pos)
+            if start < 0 or end - pos > (MAX_INFLATE if marker == b"/ObjStm" else 65536):
+                pos = data.find(marker, pos + len(marker))
                 continue
-            objs = _object_stream(chunk, budget)
-            budget -= sum(len(o) for o in objs) + 1
-            for obj in objs:
-                scan(obj)
-        else:
-            scan(chunk[: chunk.find(b"stream")] if b"stream" in chunk else chunk)
+            if start not in seen:
+                seen.add(start)
+                chunk = data[start:end]
+                if marker == b"/FontDescriptor":
+                    cut = chunk.find(b"stream")
+                    scan(chunk if cut < 0 else chunk[:cut])
+                elif budget > 0 and b"/ObjStm" in chunk[:2000]:
+                    objs = _object_stream(chunk, budget)
+                    budget -= sum(len(o) for o in objs) + 1
+                    for obj in objs:
+                        scan(obj)
+            pos = data.find(marker, pos + len(marker))
     return out
 
 
