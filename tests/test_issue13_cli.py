@@ -142,3 +142,13 @@ def test_ingest_summary_names_the_unusable_files(tmp_path):
     engine.dispose()
     text = "\n".join(summary.lines())
     assert "empty.txt：" in text and "notes.txt：" in text and "文件为空" in text
+
+
+def test_serve_refuses_a_mistyped_db(tmp_path):
+    pytest.importorskip("fastapi")
+    missing = tmp_path / "typo.db"
+    res = CliRunner().invoke(cli, ["serve", "--db", str(missing)])
+    assert res.exit_code != 0 and "不存在" in res.output and "--create" in res.output
+    assert not missing.exists()
+    res = CliRunner().invoke(cli, ["check", "--db", str(missing)])
+    assert res.exit_code != 0 and "不存在" in res.output and not missing.exists()

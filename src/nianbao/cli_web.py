@@ -27,6 +27,11 @@ def _missing_web(exc: ImportError) -> click.ClickException:
 @click.command("serve")
 @db_option
 @users_file_option
+@click.option(
+    "--create",
+    is_flag=True,
+    help="数据库文件不存在时新建（否则拒绝，以免写错的 --db 变成一个空库）。",
+)
 @click.option("--host", default="127.0.0.1", show_default=True, help="监听地址。")
 @click.option("--port", default=8000, show_default=True, type=int, help="端口。")
 @click.option(
@@ -79,6 +84,7 @@ def _missing_web(exc: ImportError) -> click.ClickException:
 def serve(
     db: str | None,
     users_file: str | None,
+    create: bool,
     host: str,
     port: int,
     max_file_mb: int,
@@ -105,6 +111,14 @@ def serve(
     from .errors import NianbaoError
 
     try:
+        if not create:  # a mistyped --db is refused here, not served as an empty store
+            from .errors import StoreNotFound
+            from .store.db import open_store
+
+            try:
+                open_store(db, create=False).dispose()
+            except StoreNotFound as exc:
+                raise click.ClickException(f"{exc}要新建空库并启动网页版，请加 --create。") from exc
         app = create_app(
             db,
             users_file,
