@@ -467,3 +467,15 @@ def test_roster_from_xlsx_and_a_missing_column(tmp_path):
     engine.dispose()
     res = CliRunner().invoke(cli, ["roster", "list", "--db", str(tmp_path / "s.db")])
     assert res.exit_code == 0 and "县级" in res.output and "青岚县人民政府" in res.output
+
+
+def test_coverage_matrix_for_the_web_grid(campaign):
+    from nianbao.store.roster import coverage_matrix
+
+    engine, _ = campaign
+    with Session(engine) as s:
+        m = coverage_matrix(s, [2023, 2024], "青岚县")
+    assert m["years"] == [2023, 2024] and len(m["rows"]) == 5
+    assert m["counts"][2023]["missing"] == 5 and m["counts"][2024]["late"] == 1
+    edu = next(r for r in m["rows"] if r["agency"] == "青岚县教育体育局")
+    assert [c.status for c in edu["cells"]] == ["missing", "late"]

@@ -60,6 +60,7 @@ __all__ = [
     "parse_month_day",
     "publication_of",
     "expected_coverage",
+    "coverage_matrix",
     "regions",
 ]
 
@@ -534,3 +535,42 @@ def expected_coverage(
             line.status, line.note = "unpublished", unpublished[ag.id]
         lines.append(line)
     return ExpectedCoverage(year, region, lines)
+
+
+def coverage_matrix(
+    session: Session,
+    years: list[int],
+    region: str | None = None,
+    township: tuple[int, int] | None = None,
+) -> dict[str, Any]:
+    """The roster × years (for a coverage grid): per agency one ``CoverageLine`` per year,
+    and per year the count of each status (on_time, late, no_deadline, missing,
+    unpublished) and of expected reports."""
+    shown = sorted(set(years))
+    per_year = {y: expected_coverage(session, y, region, township) for y in shown}
+    rows: dict[int, dict[str, Any]] = {}
+    for y in shown:
+        for ln in per_year[y].lines:
+            row = rows.setdefault(
+                ln.agency_id,
+                {
+                    "agency_id": ln.agency_id,
+                    "agency": ln.agency,
+                    "region": ln.region,
+                    "kind": ln.kind,
+                    "level": ln.level,
+                    "cells": [],
+                },
+            )
+            row["cells"].append(ln)
+    counts = {
+        y: {
+            "expected": cov.expected,
+            **{
+                st: cov.count(st)
+                for st in ("on_time", "late", "no_deadline", "missing", "unpublished")
+            },
+        }
+        for y, cov in per_year.items()
+    }
+    return {"years": shown, "rows": list(rows.values()), "counts": counts}
