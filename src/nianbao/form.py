@@ -835,17 +835,22 @@ def _read_rows(
     unit, nl_mode = _unit_of(inner, [run.seps[0] for *_, run, _t in runs if run.vals])
     table = FormTable(key, layout, [], (a, b), [spec.rid for spec, *_ in runs])
     width = {spec.rid: len(spec.ids) for spec, *_ in runs}
-    # sibling statistics: leading boundaries of rows that fill their cells exactly
-    lead_modes: Counter[int] = Counter()
-    tail_modes: Counter[int] = Counter()
+    # sibling statistics: the leading and trailing boundaries of the rows that fill their
+    # cells exactly, per class of rows that share a label structure (a label spanning the
+    # three label columns, two, or one: a grid written slot by slot shows those spans as
+    # empty cells after the label)
+    lead_modes: dict[str, Counter[int]] = {}
+    tail_modes: dict[str, Counter[int]] = {}
     for spec, _st, _en, run, _t in runs:
         if run.vals and _inner_count(run, unit, nl_mode) == width[spec.rid]:
-            lead_modes[_bounds(run.seps[0], unit, nl_mode)] += 1
-            tail_modes[_bounds(run.seps[-1], unit, nl_mode)] += 1
-    lead_mode = lead_modes.most_common(1)[0][0] if lead_modes else None
-    tail_mode = tail_modes.most_common(1)[0][0] if tail_modes else None
+            cls = _row_class(spec.rid)
+            lead_modes.setdefault(cls, Counter())[_bounds(run.seps[0], unit, nl_mode)] += 1
+            tail_modes.setdefault(cls, Counter())[_bounds(run.seps[-1], unit, nl_mode)] += 1
     for spec, st, en, run, _toks in runs:
-        row = _place_row(spec, text, st, en, run, unit, nl_mode, lead_mode, tail_mode, key)
+        cls = _row_class(spec.rid)
+        lm = lead_modes[cls].most_common(1)[0][0] if cls in lead_modes else None
+        tm = tail_modes[cls].most_common(1)[0][0] if cls in tail_modes else None
+        row = _place_row(spec, text, st, en, run, unit, nl_mode, lm, tm, key)
         table.rows.append(row)
     if key == "s3":
         _solve_requests(table)
@@ -861,6 +866,15 @@ def _read_rows(
         last_row.cells = [FormCell(c.id, status="unread") for c in last_row.cells]
         table.ends_inside = True
     return table
+
+
+def _row_class(rid: str) -> str:
+    """Rows of 表三 that share a label structure in the official grid."""
+    if rid in ("new", "carried_over", "carried_forward"):
+        return "outer"  # label over the three label columns
+    if rid in ("granted", "partial", "processed_total", "other"):
+        return "result"  # label over two
+    return "sub"  # numbered reasons (one label column), and every row of 表二
 
 
 _COLUMN_WORDS = ("自然人", "商业企业", "科研机构", "社会公益", "法律服务", "法人或其他组织")
@@ -972,7 +986,9 @@ def _place_row(
             t = _bounds(run.seps[-1], unit, nl_mode) - tail_mode
             if 0 <= t <= edge:
                 tb = t
-        if lead is not None and (tb is None or tb == edge - lead):
+        # the label side first: what follows a row's last value (spacer lines of pipes, the
+        # next row's merged cells) varies more than what follows its label
+        if lead is not None:
             fill([_NONE] * lead + as_cand + [_NONE] * (edge - lead), "read")
             row.how = "separators"
             return row
@@ -1193,7 +1209,20 @@ def _read_reviews(text: str, a: int, b: int) -> FormTable | None:
     st = a + idx[end - 1] + 1
     toks = tokenize(text, st, b)
     run = _row_run(toks)
-    unit, nl_mode = _unit_of(run.seps[1:-1])
+    # the header's cells stand apart as the values do: the breaks between its words are
+    # samples of one cell boundary too (the values alone may all have blanks between them)
+    head = tokenize(text, a, st)
+    words = set(_REVIEW_HEADER_KEYS) | {"行政复议", "行政诉讼", "未经复议直接起诉"}
+    between = [
+        t.text
+        for i, t in enumerate(head[1:-1], 1)
+        if t.kind == "s"
+        and head[i - 1].kind == "t"
+        and head[i + 1].kind == "t"
+        and fold(head[i - 1].text)[0] in words
+        and fold(head[i + 1].text)[0] in words
+    ]
+    unit, nl_mode = _unit_of(run.seps[1:-1], between)
     row = _place_row(spec, text, st, st, run, unit, nl_mode, None, None, "s4")
     row.label = "表四"
     table.rows.append(row)
