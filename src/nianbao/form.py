@@ -369,6 +369,7 @@ class FormRow:
     cells: list[FormCell]
     how: str = "read"  # read | separators | split | placed | unread | blank
     candidates: list[list[tuple[str | None, int, int]]] = field(default_factory=list)
+    checked: bool = False  # the candidates satisfy the table's arithmetic (else merely possible)
     shown: str = ""  # the values as they stand in the text (for findings)
 
 
@@ -1027,6 +1028,7 @@ def _place_row(
             return row
         row.how = "unread"
         row.candidates = full[:200]
+        row.checked = check is not None
         row.cells = [FormCell(fid, status="unread") for fid in spec.ids]
         return row
     cands = _candidates(run, n)
@@ -1056,6 +1058,7 @@ def _by_arithmetic(
         return row
     row.how = "unread"
     row.candidates = pool[:200]
+    row.checked = bool(good)
     row.cells = [FormCell(fid, status="unread") for fid in spec.ids]
     return row
 

@@ -304,6 +304,8 @@ def _unread(ctx: Any, key_: str, row: FormRow, ids: list[str]) -> None:
                 f"可能的读法有{more}（{shown}；表二没有勾稽关系可据以判断）。"
                 if key_ == "s2"
                 else f"符合表格勾稽关系的读法有{more}（{shown}）。"
+                if row.checked
+                else f"可能的读法有{more}（{shown}），表格的勾稽关系无法在其中判断。"
             )
             + "本工具未能读取该行，未作猜测，请对照原件。",
             actual=row.shown,
