@@ -479,3 +479,44 @@ def test_coverage_matrix_for_the_web_grid(campaign):
     assert m["counts"][2023]["missing"] == 5 and m["counts"][2024]["late"] == 1
     edu = next(r for r in m["rows"] if r["agency"] == "青岚县教育体育局")
     assert [c.status for c in edu["cells"]] == ["missing", "late"]
+
+
+def test_cli_review_in_bulk_records_the_reviewer(campaign, db_url, tmp_path):
+    from nianbao.store.review import review_log
+
+    engine, work = campaign
+    with Session(engine) as s:
+        ids = [
+            str(f.id)
+            for f in s.scalars(
+                select(StoredFinding).where(
+                    StoredFinding.report_id == _report(s, "青岚县财政局").id
+                )
+            )
+        ]
+    res = CliRunner().invoke(
+        cli,
+        [
+            "review",
+            *ids,
+            "--status",
+            "confirmed",
+            "--note",
+            "核实",
+            "--user",
+            "张三",
+            "--db",
+            db_url,
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    with Session(engine) as s:
+        log = review_log(s)
+        assert len(log) == len(ids) and {e["log"].user for e in log} == {"张三"}
+    res = CliRunner().invoke(cli, ["review", "999999", "--status", "open", "--db", db_url])
+    assert res.exit_code != 0 and "没有编号为 999999 的问题" in res.output
+    # ingest tells about agencies off the roster
+    extra = work / "extra.txt"
+    extra.write_text(_caizheng().replace("青岚县财政局", "青岚县林业局"), encoding="utf-8")
+    res = CliRunner().invoke(cli, ["ingest", str(extra), "--db", db_url, "--workers", "0"])
+    assert "不在应报机关名单中的机关 2 个" in res.output, res.output

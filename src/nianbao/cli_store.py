@@ -115,7 +115,19 @@ def _value_text(value: Any, raw: str | None, present: bool = True) -> str:
     default=None,
     help="解析进程数（默认为 CPU 核数；0 表示在本进程内解析）。",
 )
-def ingest(paths: tuple[str, ...], db: str | None, workers: int | None) -> None:
+@click.option(
+    "--dask",
+    "dask_address",
+    default=None,
+    metavar="ADDRESS",
+    help=(
+        "在 Dask 集群上解析并入库（需安装 dask 扩展，数据库须为 PostgreSQL）："
+        "调度器地址如 tcp://scheduler:8786，或 local 表示在本机启动集群（进程数为 --workers）。"
+    ),
+)
+def ingest(
+    paths: tuple[str, ...], db: str | None, workers: int | None, dask_address: str | None
+) -> None:
     """把报告文件（或目录，递归）解析后存入数据库。
 
     同一内容不会重复入库；解析程序升级后会重新解析，并保留审核人员对未变化问题的处理意见。
@@ -166,13 +178,54 @@ def ingest(paths: tuple[str, ...], db: str | None, workers: int | None) -> None:
                     rate=f"{rate:.1f} 份/秒",
                 )
 
-            summary = ingest_files(files, engine, workers=workers, on_file=on_file)
+            if dask_address:
+                summary = _ingest_dask(files, engine, dask_address, workers, on_file)
+            else:
+                summary = ingest_files(files, engine, workers=workers, on_file=on_file)
+        unknown = _unknown_count(engine)
         engine.dispose()
     out = _console()
     for line in summary.lines():
         out.print(line)
+    if unknown:
+        out.print(
+            f"库中有报告、但不在应报机关名单中的机关 {unknown} 个：用 nianbao roster unknown 查看，"
+            "用 nianbao roster alias 归入名单中的机关。"
+        )
     if summary.failed or summary.unusable:
         sys.exit(2)  # as every command that reads files: the rest went on, exit 2 at the end
+
+
+def _ingest_dask(
+    files: list[Any], engine: Any, address: str, workers: int | None, on_file: Any
+) -> Any:
+    """``ingest --dask``: the files parsed and stored by the cluster's workers."""
+    if engine.dialect.name != "postgresql":
+        raise click.UsageError(
+            "--dask 需要各节点共用的 PostgreSQL 数据库（--db postgresql://…），不支持 SQLite 文件。"
+        )
+    try:
+        import dask.distributed  # noqa: F401
+    except ImportError as exc:  # pragma: no cover - depends on the installed extras
+        raise click.UsageError("--dask 需要 dask 扩展：pip install 'nianbao[dask]'") from exc
+    from .store.distributed import ingest_dask
+
+    url = engine.url.render_as_string(hide_password=False)
+    return ingest_dask(files, url, address, workers=workers, on_file=on_file)
+
+
+def _unknown_count(engine: Engine) -> int:
+    """Agencies with reports that are off the roster (0 when there is no roster)."""
+    from sqlalchemy import func, select
+    from sqlalchemy.orm import Session
+
+    from .store.models import RosterEntry
+    from .store.roster import unknown_agencies
+
+    with Session(engine) as s:
+        if not s.scalar(select(func.count()).select_from(RosterEntry)):
+            return 0
+        return len(unknown_agencies(s))
 
 
 # ------------------------------------------------------------------ list / show
@@ -561,7 +614,7 @@ def agencies_alias(alias: str, target: str, db: str | None) -> None:
 
 # ------------------------------------------------------------------ review / check
 @click.command("review")
-@click.argument("finding_id", type=int)
+@click.argument("finding_ids", type=int, nargs=-1, required=True)
 @click.option(
     "--status",
     type=click.Choice(["open", "confirmed", "dismissed"]),
@@ -569,23 +622,37 @@ def agencies_alias(alias: str, target: str, db: str | None) -> None:
     help="open 待审核 / confirmed 已确认 / dismissed 已排除。",
 )
 @click.option("--note", default=None, help="审核意见。")
+@click.option("--user", default=None, help="审核人（记入审核记录；默认为当前系统用户名）。")
 @db_option
-def review(finding_id: int, status: str, note: str | None, db: str | None) -> None:
-    """记录审核人员对某个问题的处理（重新解析后，问题及其数值未变时保留）。
+def review(
+    finding_ids: tuple[int, ...], status: str, note: str | None, user: str | None, db: str | None
+) -> None:
+    """记录审核人员对问题的处理，可一次处理多个问题；每项处理连同审核人记入审核记录。
 
-    Example: nianbao review 12 --status dismissed --note "已与单位核实"
+    重新检查后，问题及其数值未变时保留处理意见；报告的新版本沿用同一问题的处理意见。
+
+    Example: nianbao review 12 13 --status dismissed --note "已与单位核实" --user 张三
     """
-    from .store.db import session_scope, write_engine
-    from .store.queries import decide_finding
+    import getpass
 
+    from .store.db import session_scope, write_engine
+    from .store.queries import NotFound
+    from .store.review import decide_findings
+
+    if user is None:
+        try:
+            user = getpass.getuser()
+        except Exception:  # noqa: BLE001 - no user name in this environment
+            user = None
     with _errors():
         engine = _open(db)
         try:
             with session_scope(write_engine(engine)) as s:
-                decide_finding(s, finding_id, status, note)
-        except KeyError as exc:
-            raise click.ClickException(f"没有编号为 {finding_id} 的问题。") from exc
-    _console().print(f"问题 {finding_id} 已标记为“{STATUS_ZH[status]}”。")
+                decide_findings(s, list(finding_ids), status, note, user)
+        except NotFound as exc:
+            raise click.ClickException(str(exc)) from exc
+    ids = "、".join(map(str, dict.fromkeys(finding_ids)))
+    _console().print(f"问题 {ids} 已标记为“{STATUS_ZH[status]}”。")
 
 
 def run_store_check(
