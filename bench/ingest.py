@@ -138,10 +138,14 @@ def synth_report(spec: dict) -> Report:
 
 
 def synth_parse(data: bytes, source: str = "") -> Report:
-    """The parse fake of ``synth`` mode: the file's JSON spec -> a Report, then the rules."""
+    """The parse fake of ``synth`` mode: the file's flat report (generated beforehand by
+    ``synth_report``) -> a Report, then the rules; a file holding a spec is generated here."""
     from nianbao import checks
 
-    return checks.check(synth_report(json.loads(data)))
+    flat = json.loads(data)
+    if "seed" in flat:
+        return checks.check(synth_report(flat))
+    return checks.check(Report.from_flat(flat, source=source))
 
 
 def write_specs(folder: Path, n: int) -> list[str]:
@@ -160,7 +164,10 @@ def write_specs(folder: Path, n: int) -> list[str]:
             "layout": LAYOUTS[i % len(LAYOUTS)] if year > 2020 else "2019",
         }
         p = folder / spec["name"]
-        p.write_text(json.dumps(spec, ensure_ascii=False), encoding="utf-8")
+        rep = synth_report(spec)
+        flat = {k: v for k, v in rep.flat().items() if v is not None}
+        flat["blank"] = [fid for fid, v in rep.values.items() if v.value is None]
+        p.write_text(json.dumps(flat, ensure_ascii=False), encoding="utf-8")
         files.append(str(p))
     return files
 
@@ -188,22 +195,68 @@ def write_rendered(folder: Path, n: int) -> list[str]:
     return files
 
 
-def run(files: list[str], workers: int, tmp: Path, parse, label: str) -> Path:  # type: ignore[no-untyped-def]
-    db = tmp / f"bench-{label}-{workers}.db"
+def db_bytes(db: Path) -> int:
+    """The database's size after a checkpoint (WAL folded in)."""
+    import sqlite3
+
+    con = sqlite3.connect(db)
+    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    con.close()
+    return db.stat().st_size
+
+
+def run(files: list[str], workers: int, tmp: Path, parse, label: str, batch: int = 200):  # type: ignore[no-untyped-def]
+    """One ingest into a fresh SQLite file; returns (database, reports/s, bytes per report)."""
+    db = tmp / f"bench-{label}-{workers}-{batch}.db"
     engine = open_store(str(db))
     start = time.perf_counter()
-    summary = ingest_files(files, engine, workers=workers, parse=parse)
+    summary = ingest_files(files, engine, workers=workers, parse=parse, batch=batch)
     seconds = time.perf_counter() - start
     engine.dispose()
+    rate = len(files) / seconds
+    per = db_bytes(db) / max(1, summary.stored)
     print(
-        f"{label}: {len(files)} reports, {workers} worker(s): {seconds:.1f} s, "
-        f"{len(files) / seconds:.0f} reports/s (stored {summary.stored}, failed {len(summary.failed)}, "
-        f"unusable {len(summary.unusable)}; database {db.stat().st_size / 1e6:.0f} MB)"
+        f"{label}: {len(files)} reports, {workers} worker(s), "
+        f"{'one transaction per report' if batch <= 1 else f'batches of {batch}'}: "
+        f"{seconds:.1f} s, {rate:.0f} reports/s (stored {summary.stored}, failed "
+        f"{len(summary.failed)}, unusable {len(summary.unusable)}; {per / 1e3:.1f} KB/report)",
+        flush=True,
     )
-    return db
+    return db, rate, per
 
 
-def run_pg(files: list[str], workers: int, url: str) -> None:
+def anchor_store(files: list[str], tmp: Path, workers: int) -> tuple[float, float]:
+    """Today's ingest path, measured in this run: one transaction per report through
+    ``store_outcome``, cells in the layout before migration 0004 (a rowid table plus
+    its primary key's index, provenance as objects)."""
+    import nianbao.store.ingest as ing
+    from nianbao.store.db import migrate
+
+    db = tmp / "anchor.db"
+    engine = open_store(str(db), migrate_now=False)
+    migrate(engine, "0003_campaign")
+    engine.dispose()
+    engine = open_store(str(db), migrate_now=False)
+    encode = ing.encode_provenance
+    ing.encode_provenance = lambda p: None if p is None else p.to_dict()  # type: ignore[assignment,return-value]
+    try:
+        start = time.perf_counter()
+        summary = ingest_files(files, engine, workers=workers, parse=synth_parse, batch=0)
+        seconds = time.perf_counter() - start
+    finally:
+        ing.encode_provenance = encode
+    engine.dispose()
+    rate, per = len(files) / seconds, db_bytes(db) / max(1, summary.stored)
+    print(
+        f"anchor (today's path: one transaction per report, schema 0003): {len(files)} "
+        f"reports, {workers} worker(s): {seconds:.1f} s, {rate:.0f} reports/s; "
+        f"{per / 1e3:.1f} KB/report",
+        flush=True,
+    )
+    return rate, per
+
+
+def run_pg(files: list[str], workers: int, url: str, batch: int = 200) -> float:
     import uuid
 
     from sqlalchemy import create_engine, text
@@ -218,17 +271,31 @@ def run_pg(files: list[str], workers: int, url: str) -> None:
     try:
         engine = open_store(f"{base}{'&' if '?' in base else '?'}options=-csearch_path%3D{schema}")
         start = time.perf_counter()
-        summary = ingest_files(files, engine, workers=workers, parse=synth_parse)
+        summary = ingest_files(files, engine, workers=workers, parse=synth_parse, batch=batch)
         seconds = time.perf_counter() - start
+        with engine.connect() as conn:
+            size = conn.execute(
+                text(
+                    "SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c "
+                    "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                    "WHERE n.nspname = :s AND c.relkind = 'r'"
+                ),
+                {"s": schema},
+            ).scalar_one()
         engine.dispose()
         print(
-            f"synth on PostgreSQL: {len(files)} reports, {workers} worker(s): {seconds:.1f} s, "
-            f"{len(files) / seconds:.0f} reports/s (stored {summary.stored})"
+            f"synth on PostgreSQL: {len(files)} reports, {workers} worker(s), "
+            f"{'one transaction per report' if batch <= 1 else f'batches of {batch}'}: "
+            f"{seconds:.1f} s, {len(files) / seconds:.0f} reports/s (stored {summary.stored}; "
+            f"{int(size) / max(1, summary.stored) / 1e3:.1f} KB/report)",
+            flush=True,
         )
+        rate = len(files) / seconds
     finally:
         with admin.begin() as conn:
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+    return rate
 
 
 def main() -> None:
@@ -245,7 +312,15 @@ def main() -> None:
     try:
         workers = [int(w) for w in args.workers.split(",")]
         files = write_specs(tmp / "synth", args.n)
-        dbs = [run(files, w, tmp, synth_parse, "synth") for w in workers]
+        anchor_rate, anchor_per = anchor_store(files, tmp, max(workers))
+        dbs = []
+        for w in workers:
+            db, rate, per = run(files, w, tmp, synth_parse, "synth")
+            dbs.append(db)
+            print(
+                f"  -> {rate / anchor_rate:.1f}x today's reports/s, "
+                f"{per / anchor_per:.2f}x today's bytes per report"
+            )
         engine = open_store(str(dbs[-1]))
         for fmt, shape in (("parquet", "wide"), ("csv", "wide")):
             start = time.perf_counter()
@@ -255,7 +330,12 @@ def main() -> None:
             )
         engine.dispose()
         if args.pg:
-            run_pg(files, max(workers), args.pg)
+            pg_anchor = run_pg(files, max(workers), args.pg, batch=0)
+            pg_rate = run_pg(files, max(workers), args.pg)
+            print(
+                f"  -> PostgreSQL: {pg_rate / pg_anchor:.1f}x its one-transaction-per-report "
+                f"rate, {pg_rate / anchor_rate:.1f}x today's SQLite rate"
+            )
         if args.render:
             try:
                 rendered = write_rendered(tmp / "text", args.render)

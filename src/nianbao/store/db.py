@@ -30,7 +30,7 @@ DEFAULT_DB = "nianbao.db"
 ENV_VAR = "NIANBAO_DB"
 # The newest revision in migrations/versions; checked first so that a migrated database
 # opens without loading Alembic at all.
-HEAD_REVISION = "0003_campaign"
+HEAD_REVISION = "0004_compact_values"
 VERSION_TABLE = "alembic_version"
 MIGRATION_LOCK = 7_318_004_211  # pg_advisory_xact_lock key of the store's migrations
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"

@@ -26,6 +26,8 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from .compact import PROVENANCE_KEYS, provenance_dict
+
 __all__ = [
     "Base",
     "ExactDecimal",
@@ -83,6 +85,22 @@ class ExactDecimal(TypeDecorator[Decimal]):
         dec = Decimal(str(value))
         # PostgreSQL pads to the column's scale; drop the padding, never the digits
         return dec.quantize(Decimal(1)) if dec == dec.to_integral() else dec.normalize()
+
+
+class CompactProvenance(TypeDecorator[Any]):
+    """A cell's provenance: written as a JSON array, read as the dict of the keys that are
+    set (rows written before migration 0004 hold the dict itself)."""
+
+    impl = JSON(none_as_null=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
+        if isinstance(value, dict):
+            return [value.get(k) for k in PROVENANCE_KEYS]
+        return value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Any:
+        return provenance_dict(value)
 
 
 class SourceFile(Base):
@@ -195,7 +213,10 @@ class StoredValue(Base):
     value_dec: Mapped[Decimal | None] = mapped_column(ExactDecimal)
     blank: Mapped[bool] = mapped_column(Boolean)
     raw: Mapped[str | None] = mapped_column(Text)
-    provenance: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
+    # stored as a compact array (``compact.encode_provenance``), read back as a dict
+    provenance: Mapped[dict[str, Any] | None] = mapped_column(CompactProvenance)
+    # On SQLite the primary key is the table (WITHOUT ROWID): the field id is written once.
+    __table_args__ = {"sqlite_with_rowid": False}
     # No index on field_id alone: it would touch a page per cell on every insert (the
     # primary key serves every per-report read; a scan serves the rare per-field query).
 

@@ -1,0 +1,233 @@
+"""Ingest on a Dask cluster (the optional ``dask`` extra): ``nianbao ingest --dask ADDRESS``.
+
+The parent lists the files and sends them, in chunks, to the cluster's workers; each worker
+reads its files, hashes them, skips the contents the store already holds (same SHA-256,
+same parser version), parses and checks the rest and writes them to the shared
+PostgreSQL store itself, in batches (``store.batch``: one transaction per batch, each
+report all-or-nothing). The parent only counts and shows progress, so it is no bottleneck.
+
+Work is keyed by the content hash in the store: a rerun after a crash, or the chunks of a
+worker that died (Dask gives them to another worker), do only what is missing, and a
+content stored twice is impossible (``source_files.sha256`` is unique; a batch that meets
+a concurrent writer's row is rolled back and written report by report). A chunk that
+fails three times is split into one task per file; a file that fails three times is
+recorded with its reason (status ``failed``) and the batch goes on.
+
+Files must be readable by the workers under the same path (a shared filesystem).
+Imported lazily: the core never imports dask.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, select
+
+from ..report import Report
+from . import ingest as ing
+
+__all__ = ["ingest_dask", "parse_chunk"]
+
+ATTEMPTS = 3  # tries of a chunk, then of each of its files
+CHUNK = 32  # files per task
+_ENGINES: dict[str, Engine] = {}
+# per worker process: wall time of its committed batches and how many reports they held
+STATS: dict[str, float] = {"write_seconds": 0.0, "locked_seconds": 0.0, "written": 0}
+# The scheduler's settings this module expects (set for ``--dask local``; a cluster
+# started by hand takes them from the environment, see the README): a worker that dies
+# fails only the task it was running (no task waits on a worker beside the running one),
+# and fails it at once, so that the task's own retries count every attempt.
+CLUSTER_CONFIG = {
+    "distributed.scheduler.allowed-failures": 0,
+    "distributed.scheduler.worker-saturation": 1.0,
+}
+
+
+def _engine(url: str) -> Engine:
+    engine = _ENGINES.get(url)
+    if engine is None:
+        from .db import open_store
+
+        engine = _ENGINES[url] = open_store(url)
+    return engine
+
+
+def parse_chunk(
+    paths: Sequence[str],
+    url: str,
+    version: str,
+    parse: ing.ParseFn | None = None,
+    check: Callable[[Report], Report] | None | bool = None,
+) -> list[tuple[str, str, str | None, bool]]:
+    """Run on a worker: read, hash, parse and check ``paths`` and write them to the store
+    at ``url``. Returns (path, status, reason, has error findings) per file."""
+    from .batch import BatchWriter
+
+    engine = _engine(url)
+    results: dict[str, tuple[str, str, str | None, bool]] = {}
+    datas: dict[str, bytes] = {}
+    for path in paths:
+        try:
+            datas[path] = Path(path).read_bytes()
+        except OSError as exc:
+            results[path] = (path, "failed", f"无法读取文件：{exc.strerror or exc}", False)
+    shas = {p: hashlib.sha256(d).hexdigest() for p, d in datas.items()}
+    with engine.connect() as conn:
+        known = dict(
+            conn.execute(
+                select(ing.T_SF.c.sha256, ing.T_SF.c.parsed_with).where(
+                    ing.T_SF.c.sha256.in_(list(set(shas.values())))
+                )
+            ).all()
+        )
+
+    def settle(outcome: ing.ParseOutcome, status: str) -> None:
+        errors = outcome.report is not None and any(
+            f.severity == "error" for f in outcome.report.findings
+        )
+        reason = outcome.error if status in ("failed", "unusable") else None
+        results[outcome.path] = (outcome.path, status, reason, errors and status != "unchanged")
+
+    def fallback(outcome: ing.ParseOutcome) -> None:
+        settle(outcome, ing.store_outcome(engine, outcome, version))
+
+    writer = BatchWriter(engine, version, settle, fallback, size=len(paths) + 1, seconds=1e9)
+    seen: set[str] = set()
+    for path, data in datas.items():
+        sha = shas[path]
+        if known.get(sha) == version or sha in seen:
+            results[path] = (path, "unchanged", None, False)
+            continue
+        seen.add(sha)
+        writer.add(ing.parse_file(path, data, parse, check))
+    writer.flush()
+    STATS["write_seconds"] += writer.seconds_writing
+    STATS["written"] += writer.reports_written
+    STATS["locked_seconds"] += writer.seconds_locked
+    return [results[p] for p in paths if p in results]
+
+
+def _record_failure(engine: Engine, path: str, version: str, reason: str) -> None:
+    """A file that failed ``ATTEMPTS`` times on the cluster: recorded with its reason."""
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except OSError:
+        return  # unreadable here too: nothing to key it by; the summary lists it
+    outcome = ing.ParseOutcome(
+        path,
+        p.name,
+        hashlib.sha256(data).hexdigest(),
+        len(data),
+        ing.media_type_of(p.name, data[:1024]),
+        "failed",
+        None,
+        "ClusterFailure",
+        reason,
+    )
+    ing.store_outcome(engine, outcome, version)
+
+
+def _client(address: str, workers: int | None) -> tuple[Any, Any]:
+    import dask
+    from dask.distributed import Client, LocalCluster
+
+    if address == "local":
+        # a worker that dies fails its task at once; the task's own retries (ATTEMPTS)
+        # then decide, as for any other failure
+        dask.config.set(CLUSTER_CONFIG)
+        cluster = LocalCluster(
+            n_workers=workers or os.cpu_count() or 1,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+        )
+        return Client(cluster), cluster
+    return Client(address), None
+
+
+def ingest_dask(
+    files: Sequence[str | os.PathLike[str]],
+    url: str,
+    address: str,
+    *,
+    workers: int | None = None,
+    parse: ing.ParseFn | None = None,
+    check: Callable[[Report], Report] | None | bool = None,
+    version: str | None = None,
+    on_file: Callable[[str, str], None] | None = None,
+    client: Any = None,
+    chunk: int = CHUNK,
+) -> ing.IngestSummary:
+    """Ingest ``files`` into the store at ``url`` (PostgreSQL) on the Dask cluster at
+    ``address`` (``local``: a LocalCluster of ``workers`` processes). ``client``: an
+    existing ``dask.distributed.Client`` to use instead."""
+    from dask.distributed import as_completed
+
+    from .db import open_store
+
+    version = version or ing._parser_version()
+    engine = open_store(url)  # migrated once here, not by every worker at once
+    summary = ing.IngestSummary(files=len(files))
+    start = time.perf_counter()
+    own = None
+    if client is None:
+        client, own = _client(address, workers)
+    paths = [ing._abs_path(str(f)) or str(f) for f in files]
+    chunks = [paths[i : i + chunk] for i in range(0, len(paths), chunk)]
+
+    def tally(path: str, status: str, reason: str | None, errors: bool) -> None:
+        if status in ("stored", "updated"):
+            setattr(summary, status, getattr(summary, status) + 1)
+            summary.with_errors += int(errors)
+        elif status == "unusable":
+            summary.unusable.append((path, reason or ""))
+        elif status == "failed":
+            summary.failed.append((path, reason or ""))
+        else:
+            summary.unchanged += 1
+        if on_file:
+            on_file(path, status)
+
+    try:
+        futures = {
+            client.submit(
+                parse_chunk, c, url, version, parse, check, retries=ATTEMPTS - 1, pure=False
+            ): c
+            for c in chunks
+        }
+        pending = as_completed(list(futures), with_results=False)
+        for fut in pending:
+            part = futures.pop(fut)
+            try:
+                rows = fut.result()
+            except Exception as exc:
+                if len(part) > 1:  # split the chunk: one task per file
+                    for p in part:
+                        single = client.submit(
+                            parse_chunk, [p], url, version, parse, check,
+                            retries=ATTEMPTS - 1, pure=False,
+                        )  # fmt: skip
+                        futures[single] = [p]
+                        pending.add(single)
+                    continue
+                reason = (
+                    f"在集群上处理 {ATTEMPTS} 次均失败（{type(exc).__name__}），"
+                    "该文件已记录为解析出错"
+                )
+                _record_failure(engine, part[0], version, reason)
+                rows = [(part[0], "failed", reason, False)]
+            for row in rows:
+                tally(*row)
+    finally:
+        if own is not None:
+            client.close()
+            own.close()
+        engine.dispose()
+    summary.seconds = time.perf_counter() - start
+    return summary
