@@ -7,8 +7,12 @@ ruling lines) in a few milliseconds. :class:`FastPages` turns them into what
 ``reader_pdf`` reads pages from:
 
 1. characters as pdfplumber-shaped dicts (``text``, ``x0``, ``x1``, ``top``, ``bottom``,
-   ``size``, ``upright``, ``doctop``), with pdfminer's box (the loose box's bottom, the
-   font size as its height);
+   ``size``, ``upright``, ``doctop``) with pdfminer's box: from the origin, the bottom at
+   the font descriptor's descent below the baseline (read from the file, as pdfminer does:
+   pdfium would take the font file's when the descriptor says 0), the font size high, the
+   right edge from pdfium's loose box; vertical writing as pdfminer places it. pdfium's own
+   spaces and line breaks are skipped (it also marks real space glyphs so: a space then
+   comes from the gap, as pdfplumber reads gaps);
 2. ruling lines: the straight segments of the visible path objects (the same visibility
    rule as ``reader_pdf._visible``: an unstroked rect is a rule only when thin and not
    white), as horizontal and vertical edges;
@@ -33,7 +37,14 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["FastPages", "PageResult", "find_table_cells"]
+__all__ = [
+    "FastPages",
+    "PageResult",
+    "descriptor_descents",
+    "find_table_cells",
+    "page_items",
+    "plain_text",
+]
 
 TOL = 3.0  # pdfplumber's snap, join and intersection tolerances and minimum edge length
 _WHITE = (255, 255, 255)
@@ -127,7 +138,7 @@ def _read_page(page: Any, descriptor: Any) -> PageResult:
 
 
 _FONT_NAME = re.compile(rb"/FontName\s*/([^\s/<>\[\]()]+)")
-_DESCENT = re.compile(rb"/Descent\s+(-?[\d.]+)")
+_DESCENT = re.compile(rb"/Descent\s+(-?[\d.]+)(?!\s+\d+\s+R)")
 _SUBSET = re.compile(rb"^[A-Z]{6}\+")
 _NAME_ESCAPE = re.compile(rb"#([0-9a-fA-F]{2})")
 _OBJSTM_HEAD = re.compile(rb"/First\s+(\d+)")
@@ -147,6 +158,8 @@ def descriptor_descents(data: bytes) -> dict[bytes, float]:
         if name is None:
             return
         m = _DESCENT.search(obj)
+        if m is None and b"/Descent" in obj:  # not a plain number (a reference): pdfium's
+            return
         key = _NAME_ESCAPE.sub(lambda e: bytes([int(e.group(1), 16)]), name.group(1))
         try:
             value = float(m.group(1)) if m else 0.0
