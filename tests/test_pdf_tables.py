@@ -206,6 +206,8 @@ def test_font_descriptors_in_objects_and_object_streams() -> None:
         b"Noto Sans": 0.0,
     }
     assert descriptor_descents(b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n") == {}
+    by_reference = b"1 0 obj <</Type/FontDescriptor/FontName/X/Descent 12 0 R>> endobj"
+    assert descriptor_descents(b"%PDF-1.7\n" + by_reference) == {}  # left to pdfium
 
 
 def _chromium_pdf(html: bytes, tmp_path: Path) -> bytes:

@@ -138,7 +138,7 @@ def _read_page(page: Any, descriptor: Any) -> PageResult:
 
 
 _FONT_NAME = re.compile(rb"/FontName\s*/([^\s/<>\[\]()]+)")
-_DESCENT = re.compile(rb"/Descent\s+(-?[\d.]+)(?!\s+\d+\s+R)")
+_DESCENT = re.compile(rb"/Descent\s+(-?[\d.]+)(?![\d.])(?!\s+\d+\s+R)")
 _SUBSET = re.compile(rb"^[A-Z]{6}\+")
 _NAME_ESCAPE = re.compile(rb"#([0-9a-fA-F]{2})")
 _OBJSTM_HEAD = re.compile(rb"/First\s+(\d+)")
