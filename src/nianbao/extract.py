@@ -307,13 +307,11 @@ def extract(doc: Document) -> Report:
 _GRID_KINDS = frozenset({"tab", "lines", "html", "docx", "pdf", "markdown"})
 
 
-def _whole_tables(
-    ctx: _Ctx, active_layout: str | None, req_layout: str | None
-) -> set[str]:
+def _whole_tables(ctx: _Ctx, active_layout: str | None, req_layout: str | None) -> set[str]:
     """The tables the layout reading read whole — every cell of the layout read (a blank
-    only where the grid has an explicit empty cell), nothing placed unsure, 表三's rows and
-    表四's groups adding up: the fast exact path, which the form reading does not read
-    again."""
+    only where the grid has an explicit empty cell), nothing placed unsure, and either every
+    value from a grid cell of its own or 表三's rows and 表四's groups adding up: the fast
+    exact path, which the form reading does not read again."""
     vals = ctx.report.values
     tables = ctx.doc.tables
     unsure = {
@@ -339,6 +337,16 @@ def _whole_tables(
     def num(i: str) -> Any:
         return vals[i].value or 0
 
+    def grid(ids: list[str]) -> bool:
+        """Every value stood in a grid cell of its own: what the arithmetic could change is
+        only the document's own error, not where the reading put a number."""
+        for i in ids:
+            src = vals[i].source
+            t = src.table if src is not None else None
+            if t is None or t >= len(tables) or tables[t].kind not in _GRID_KINDS:
+                return False
+        return True
+
     out: set[str] = set()
     if active_layout is not None:
         lay = "2019" if active_layout == "2019" else "2021"
@@ -350,11 +358,13 @@ def _whole_tables(
             rows: dict[str, list[Any]] = {}
             for fid in ids:
                 rows.setdefault(fid.rsplit(".", 1)[0], []).append(num(fid))
-            if all(sum(r[:-1]) == r[-1] for r in rows.values()):
+            if grid(ids) or all(sum(r[:-1]) == r[-1] for r in rows.values()):
                 out.add("s3")
     if whole(list(REVIEW_IDS)):
         rv = [num(i) for i in REVIEW_IDS]
-        if all(sum(rv[g * 5 : g * 5 + 4]) == rv[g * 5 + 4] for g in range(3)):
+        if grid(list(REVIEW_IDS)) or all(
+            sum(rv[g * 5 : g * 5 + 4]) == rv[g * 5 + 4] for g in range(3)
+        ):
             out.add("s4")
     return out
 
