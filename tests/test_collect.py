@@ -1020,3 +1020,31 @@ def test_pdf_attachment(tmp_path: Path) -> None:
         assert _mismatches(rep, nianbao.parse(doc.path.read_bytes(), name=doc.path.name)) == []
     finally:
         site.close()
+
+
+def test_cli_collect_takes_the_column_addresses_from_the_roster(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from nianbao.cli import cli
+
+    reports: dict[str, Report] = {}
+    b = _site_b(reports)
+    try:
+        db = tmp_path / "r.db"
+        roster = tmp_path / "名单.csv"
+        roster.write_text(
+            "机关名称,上级机关,层级,类别,地区,年报栏目网址\n"
+            f"青岚县财政局,青岚县人民政府,县级,部门,青岚县,{b.url('/xxgk/nb/index.html')}\n"
+            "青岚县教育体育局,青岚县人民政府,县级,部门,青岚县,\n",
+            "utf-8",
+        )
+        res = CliRunner().invoke(cli, ["roster", "import", str(roster), "--db", str(db)])
+        assert res.exit_code == 0, res.output
+        args = ["collect", "--roster", "--region", "青岚县", "--out", str(tmp_path / "out")]
+        res = CliRunner().invoke(cli, [*args, "--delay", "0", "--db", str(db), "-j", "0"])
+        assert res.exit_code == 0, res.output
+        assert "找到报告 2 份" in res.output and "新入库 2 份" in res.output
+        res = CliRunner().invoke(cli, ["collect", "--region", "青岚县", "--no-ingest"])
+        assert res.exit_code == 2 and "--roster" in res.output
+    finally:
+        b.close()

@@ -30,6 +30,13 @@ __all__ = ["collect_cmd"]
     help="从文件读取栏目地址（每行一个，# 开头为注释；可重复）。",
 )
 @click.option(
+    "--roster",
+    "from_roster",
+    is_flag=True,
+    help="从数据库中的名单（nianbao roster import 导入，含“年报栏目网址”列）读取各机关的栏目地址。",
+)
+@click.option("--region", default=None, help="与 --roster 一起用：只收集此地区的机关。")
+@click.option(
     "--out",
     "out",
     default="collected",
@@ -97,6 +104,8 @@ __all__ = ["collect_cmd"]
 def collect_cmd(
     urls: tuple[str, ...],
     from_files: tuple[str, ...],
+    from_roster: bool,
+    region: str | None,
     out: str,
     delay: float,
     timeout: float,
@@ -126,11 +135,18 @@ def collect_cmd(
     with _errors():
         for f in from_files:
             columns.extend(read_url_file(f))
+        if from_roster:
+            columns.extend(_roster_urls(db, region))
+    if region and not from_roster:
+        raise click.UsageError("--region 只能与 --roster 一起使用。")
     bad = [u for u in columns if not u.lower().startswith(("http://", "https://"))]
     if bad:
         raise click.UsageError(f"不是网址（应以 http:// 或 https:// 开头）：{bad[0]}")
     if not columns:
-        raise click.UsageError("请给出至少一个栏目网址，或用 --from-file 指定网址文件。")
+        raise click.UsageError(
+            "请给出至少一个栏目网址，或用 --from-file 指定网址文件，或用 --roster 从名单读取"
+            "（名单中需有“年报栏目网址”）。"
+        )
 
     console = _console(err=True)
     counts = {"request": 0, "report": 0, "failure": 0}
@@ -180,6 +196,19 @@ def collect_cmd(
     if do_ingest and summary.documents():
         ingest_failed = _ingest(summary, db, workers, console, echo)
     sys.exit(2 if summary.failures or ingest_failed else 0)
+
+
+def _roster_urls(db: str | None, region: str | None) -> list[str]:
+    """The 年报 column addresses of the roster's agencies (of ``region`` when given)."""
+    from sqlalchemy.orm import Session
+
+    from .store import open_store
+    from .store.roster import roster_rows
+
+    engine = open_store(db, create=False)
+    with Session(engine) as s:
+        rows = roster_rows(s, region)
+    return [entry.site_url for entry, _agency in rows if entry.site_url]
 
 
 def _ingest(
