@@ -520,3 +520,22 @@ def test_cli_review_in_bulk_records_the_reviewer(campaign, db_url, tmp_path):
     extra.write_text(_caizheng().replace("青岚县财政局", "青岚县林业局"), encoding="utf-8")
     res = CliRunner().invoke(cli, ["ingest", str(extra), "--db", db_url, "--workers", "0"])
     assert "不在应报机关名单中的机关 2 个" in res.output, res.output
+
+
+def test_a_report_after_a_deleted_one_is_numbered_after_it(campaign):
+    engine, work = campaign
+    with Session(engine) as s:
+        v1 = _report(s, "青岚县教育体育局").id
+    with session_scope(write_engine(engine)) as s:
+        delete_report(s, v1, "审核员甲", "发错了")
+    with Session(engine) as s:
+        assert list_reports(s, "青岚县教育体育局", 2024) == []
+        assert {ln.agency: ln.status for ln in expected_coverage(s, 2024).lines}[
+            "青岚县教育体育局"
+        ] == "missing"
+    again = work / "edu-again.txt"
+    again.write_text((work / "in" / "edu.txt").read_text("utf-8") + "\n", encoding="utf-8")
+    ingest_files([str(again)], engine, workers=0)
+    with Session(engine) as s:
+        cur = _report(s, "青岚县教育体育局")
+        assert cur.version == 2 and [v.version for v in report_versions(s, cur.id)] == [1, 2]

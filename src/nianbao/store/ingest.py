@@ -731,6 +731,20 @@ def _write_report(
                     agency_id=agency_id,
                     year=year,
                 )
+        elif (
+            agency_id is not None
+            and year is not None
+            and (
+                conn.scalar(
+                    select(func.count())
+                    .select_from(T_REP)
+                    .where(T_REP.c.agency_id == agency_id, T_REP.c.year == year)
+                )
+                or 0
+            )
+            > 1
+        ):
+            rechain(session, agency_id, year)  # only deleted versions before: number after them
     else:
         # a re-parse: if the year or agency changed, the old next year needs a re-check too
         report_id = old.id
