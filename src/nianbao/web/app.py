@@ -18,7 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..errors import NianbaoError
 from ..store.db import open_store, resolve_url
-from . import api, views
+from . import api, views, views_campaign
 from .auth import CSRF_COOKIE, CsrfTokens, LoginThrottle, SessionStore, UserStore
 from .services import JobRegistry, UploadLimits
 from .state import WebError, WebState, current_user, is_https, state_of
@@ -126,6 +126,7 @@ def create_app(
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(api.router)
     app.include_router(views.router)
+    app.include_router(views_campaign.router)
 
     @app.exception_handler(WebError)
     async def _web_error(request: Request, exc: WebError) -> Response:

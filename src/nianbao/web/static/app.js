@@ -20,6 +20,15 @@
     }
   });
 
+  // ---- review queue: a header checkbox selects every finding of its form
+  document.addEventListener("change", function (ev) {
+    var all = ev.target.closest && ev.target.closest("input[data-check-all]");
+    if (!all || !all.form) { return; }
+    all.form.querySelectorAll("input[type=checkbox][name=ids]").forEach(function (box) {
+      if (!box.disabled) { box.checked = all.checked; }
+    });
+  });
+
   // ---- keyboard: Enter on a value cell opens its source; print buttons
   document.addEventListener("keydown", function (ev) {
     if (ev.key === "Enter" && ev.target.matches && ev.target.matches("td.v[data-fid]")) {
