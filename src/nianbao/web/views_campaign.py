@@ -31,11 +31,12 @@ from ..store.db import session_scope, write_engine
 from ..store.models import Agency, StoredReport
 from ..store.queries import NotFound
 from .state import WebError, current_user, db_session, protect, require_writer, state_of
-from .views import _qs, render
+from .views import _qs, render, templates
 
 __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
+templates.env.filters["rule_title"] = sl.rule_title
 
 ROSTER_MAX_BYTES = 5 * 1024 * 1024
 _FLASH = {

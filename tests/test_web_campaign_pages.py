@@ -1,0 +1,205 @@
+"""The spring review's pages (issue 13) through FastAPI's TestClient, without a browser:
+anonymous visitors read them but change nothing; every POST needs a login, the same
+origin and the CSRF token; bulk decisions record the reviewer; the 整改通知 and the 通报
+download as DOCX/XLSX; mistakes are refused in Chinese. Invented reports only."""
+
+from __future__ import annotations
+
+import io
+import warnings
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytest.importorskip("fastapi")
+pytest.importorskip("httpx")
+docx = pytest.importorskip("docx")
+openpyxl = pytest.importorskip("openpyxl")
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    from fastapi.testclient import TestClient
+
+from sqlalchemy import select  # noqa: E402
+from sqlalchemy.orm import Session  # noqa: E402
+
+from nianbao.store.db import session_scope, write_engine  # noqa: E402
+from nianbao.store.ingest import ingest_files  # noqa: E402
+from nianbao.store.models import Agency, ReviewLog, StoredFinding, StoredReport  # noqa: E402
+from nianbao.store.roster import import_roster, read_roster  # noqa: E402
+from nianbao.web.app import create_app  # noqa: E402
+
+from .campaign_data import ROSTER, _examples, _report  # noqa: E402
+
+USER, PASSWORD = "审核员丙", "correct horse"
+
+
+@pytest.fixture(scope="module")
+def setup(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, TestClient]]:
+    tmp = tmp_path_factory.mktemp("campaign-pages")
+    mk = _examples()
+    paths = []
+    for name, day, error in (
+        ("青岚县人民政府", date(2025, 3, 20), False),
+        ("青岚县财政局", date(2025, 1, 15), True),
+        ("青岚县教育体育局", date(2025, 2, 18), False),
+    ):
+        p = tmp / f"{name}.txt"
+        p.write_bytes(_report(mk, name, day, error=error))
+        paths.append(str(p))
+    (tmp / "roster.csv").write_text(ROSTER, encoding="utf-8")
+    app = create_app(str(tmp / "c.db"))
+    engine = app.state.web.engine
+    with session_scope(write_engine(engine)) as s:
+        import_roster(s, read_roster(tmp / "roster.csv"))
+    summary = ingest_files(paths, engine, workers=0)
+    assert summary.stored == 3, summary.lines()
+    app.state.web.users.add(USER, PASSWORD)
+    with TestClient(app) as client:
+        yield app, client
+
+
+def _log_in(client: TestClient) -> dict[str, str]:
+    token = client.get("/api/v1/me").json()["csrf_token"]
+    headers = {"Origin": "http://testserver", "X-CSRF-Token": token}
+    r = client.post("/api/v1/login", json={"name": USER, "password": PASSWORD}, headers=headers)
+    assert r.status_code == 200, r.text
+    return headers
+
+
+def _ids(app: Any, agency: str) -> tuple[int, int, list[int]]:
+    with Session(app.state.web.engine) as s:
+        ag = s.scalar(select(Agency).where(Agency.name == agency))
+        assert ag is not None
+        rep = s.scalar(select(StoredReport).where(StoredReport.agency_id == ag.id))
+        assert rep is not None
+        fids = list(s.scalars(select(StoredFinding.id).where(StoredFinding.report_id == rep.id)))
+        return ag.id, rep.id, fids
+
+
+def test_pages_read_anonymously_and_writes_are_guarded(setup: tuple[Any, TestClient]) -> None:
+    app, client = setup
+    aid, rid, fids = _ids(app, "青岚县财政局")
+    assert len(fids) == 2
+    for path, words in (
+        ("/review", ["审核队列", "青岚县财政局", "勾稽关系"]),
+        ("/review?severity=error&region=青岚县&year=2024", ['共 <b id="queue-total">2</b>']),
+        ("/review/log", ["审核记录"]),
+        ("/roster", ["应报机关名单", "青岚县卫生健康局", "不在名单中的机关"]),
+        (f"/roster/{aid}", ["青岚县财政局", "青岚财政局"]),
+        ("/coverage?years=2024", ["按时发布", "逾期发布", "未收录", "逾期 18 天"]),
+        ("/coverage?view=all&years=2024", ["未收录", "不等于未发布"]),
+        (f"/reports/{rid}/versions", ["第 1 版", "当前版本"]),
+        (f"/reports/{rid}", ["第 1 版", "下载整改通知"]),
+    ):
+        r = client.get(path)
+        assert r.status_code == 200, (path, r.text[:300])
+        for w in words:
+            assert w in r.text, (path, w)
+    # anonymous: no forms that change anything
+    assert 'id="bulk-confirm"' not in client.get("/review").text
+    assert 'id="roster-import"' not in client.get("/roster").text
+    assert 'id="agency-edit"' not in client.get(f"/roster/{aid}").text
+    # anonymous POSTs with the token and the origin: 401
+    token = client.get("/api/v1/me").json()["csrf_token"]
+    same = {"Origin": "http://testserver", "X-CSRF-Token": token}
+    for path, data in (
+        ("/review/bulk", {"ids": fids, "status": "confirmed"}),
+        ("/roster/alias", {"alias": "青岚县统计局", "target": "青岚县财政局"}),
+        (f"/roster/{aid}", {"name": "改名"}),
+        ("/coverage/unpublished", {"agency_id": aid, "year": 2024}),
+        (f"/reports/{rid}/delete", {"note": "x"}),
+    ):
+        r = client.post(path, data=data, headers=same, follow_redirects=False)
+        assert r.status_code == 401, (path, r.status_code)
+    with Session(app.state.web.engine) as s:
+        assert s.scalar(select(ReviewLog.id)) is None
+
+
+def test_bulk_review_letter_and_summary(setup: tuple[Any, TestClient]) -> None:
+    app, client = setup
+    aid, rid, fids = _ids(app, "青岚县财政局")
+    headers = _log_in(client)
+    # no letter before anything is confirmed
+    r = client.get(f"/letters/{aid}/2024.docx")
+    assert r.status_code == 404 and "没有已确认的问题" in r.text
+    # a cross-site form, a missing token: refused
+    form = {"ids": fids, "status": "confirmed", "note": "与台账核对"}
+    evil = {"Origin": "http://evil.example", "X-CSRF-Token": headers["X-CSRF-Token"]}
+    assert client.post("/review/bulk", data=form, headers=evil).status_code == 403
+    no_token = {"Origin": "http://testserver", "X-CSRF-Token": ""}
+    assert client.post("/review/bulk", data=form, headers=no_token).status_code == 403
+    # an unknown id: nothing is decided
+    r = client.post("/review/bulk", data={**form, "ids": [*fids, 999999]}, headers=headers)
+    assert r.status_code == 404 and "999999" in r.text
+    with Session(app.state.web.engine) as s:
+        assert s.scalar(select(ReviewLog.id)) is None
+    r = client.post("/review/bulk", data=form, headers=headers, follow_redirects=False)
+    assert r.status_code == 303 and "msg=decided" in r.headers["location"]
+    with Session(app.state.web.engine) as s:
+        logs = list(s.scalars(select(ReviewLog)))
+        assert sorted(x.finding_id for x in logs) == sorted(fids)
+        assert {x.user for x in logs} == {USER} and {x.note for x in logs} == {"与台账核对"}
+    log_page = client.get("/review/log").text
+    assert USER in log_page and "与台账核对" in log_page and "已确认" in log_page
+
+    r = client.get(f"/letters/{aid}/2024.docx?issuer=青岚县人民政府办公室")
+    assert r.status_code == 200
+    assert "filename*=UTF-8''" in r.headers["content-disposition"]
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(r.content)).paragraphs)
+    assert "青岚县财政局：" in text and "青岚县人民政府办公室" in text and "相差 1" in text
+
+    r = client.get("/summary/2024.xlsx?region=青岚县")
+    assert r.status_code == 200
+    wb = openpyxl.load_workbook(io.BytesIO(r.content))
+    assert "收录情况" in wb.sheetnames
+    r = client.get("/summary/2024.docx")
+    body = "\n".join(p.text for p in docx.Document(io.BytesIO(r.content)).paragraphs)
+    assert "按时发布2份" in body and "逾期发布1份" in body and "未收录2个" in body
+    assert client.get("/summary/2024.pdf").status_code == 404
+    assert client.get("/summary/1999.docx").status_code == 200  # nobody reported: all 未收录
+
+
+def test_roster_edits_are_checked(setup: tuple[Any, TestClient], tmp_path: Path) -> None:
+    app, client = setup
+    headers = _log_in(client)
+    aid, _, _ = _ids(app, "青岚县教育体育局")
+    with Session(app.state.web.engine) as s:
+        n_agencies = len(list(s.scalars(select(Agency.id))))
+    # a mistyped alias target creates nothing
+    r = client.post(
+        "/roster/alias", data={"alias": "青岚县体育局", "target": "青岚县教育局局"}, headers=headers
+    )
+    assert r.status_code == 422 and "库中没有机关" in r.text
+    # a parent that does not exist, a level that is not one
+    r = client.post(f"/roster/{aid}", data={"parent": "999999"}, headers=headers)
+    assert r.status_code == 422
+    r = client.post(f"/roster/{aid}", data={"level": "宇宙级"}, headers=headers)
+    assert r.status_code == 422 and "层级" in r.text
+    with Session(app.state.web.engine) as s:
+        assert len(list(s.scalars(select(Agency.id)))) == n_agencies
+    # a good edit: level, parent, alias
+    gov, _, _ = _ids(app, "青岚县人民政府")
+    r = client.post(
+        f"/roster/{aid}",
+        data={
+            "level": "county",
+            "kind": "department",
+            "parent": str(gov),
+            "aliases": "青岚县教体局",
+        },
+        headers=headers,
+        follow_redirects=False,
+    )
+    assert r.status_code == 303, r.text
+    page = client.get(f"/roster/{aid}").text
+    assert "青岚县教体局" in page and "县级" in page
+    # a roster file with a missing column is refused, naming the column
+    bad = "机关名称,地区\n青岚县审计局,青岚县\n".encode()
+    r = client.post(
+        "/roster/import", files={"file": ("名单.csv", bad, "text/csv")}, headers=headers
+    )
+    assert r.status_code == 422 and "上级机关" in r.text and "名单.csv" in r.text
