@@ -539,3 +539,55 @@ def test_a_report_after_a_deleted_one_is_numbered_after_it(campaign):
     with Session(engine) as s:
         cur = _report(s, "青岚县教育体育局")
         assert cur.version == 2 and [v.version for v in report_versions(s, cur.id)] == [1, 2]
+
+
+def test_migration_numbers_existing_duplicates_as_versions(tmp_path):
+    from datetime import UTC, datetime
+
+    from sqlalchemy import text
+
+    from nianbao.store.db import _make_engine, migrate
+
+    eng = _make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    migrate(eng, "0002_web_tables")
+    now = datetime.now(UTC)
+    with eng.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO agencies (id, key, name, kind, level, created_at) "
+                "VALUES (1, 'a', '某县财政局', 'department', 'county', :t)"
+            ),
+            {"t": now},
+        )
+        for i in (1, 2):
+            conn.execute(
+                text(
+                    "INSERT INTO source_files (id, sha256, size, name, first_seen, status) "
+                    "VALUES (:i, :s, 1, 'f', :t, 'stored')"
+                ),
+                {"i": i, "s": str(i) * 64, "t": now},
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO reports (id, source_file_id, agency_id, year, layout, "
+                    "parser_version, meta, sections, fees_info, n_errors, n_warnings, n_infos, "
+                    "ingested_at, updated_at) "
+                    "VALUES (:i, :i, 1, 2024, '2021', 'x', '{}', '{}', '{}', 0, 0, 0, :t, :t)"
+                ),
+                {"i": i, "t": now},
+            )
+        conn.execute(
+            text(
+                "INSERT INTO agency_aliases (alias_key, agency_id, name, source, ambiguous) "
+                "VALUES ('a', 1, '某县财政局', 'name', 0)"
+            )
+        )
+    migrate(eng, "0003_campaign")
+    with eng.connect() as conn:
+        rows = conn.execute(
+            text("SELECT id, version, superseded_by, agency_id FROM reports ORDER BY id")
+        ).all()
+        aliases = conn.execute(text("SELECT count(*) FROM agency_aliases")).scalar()
+    # the reports keep their agency and the aliases stay (no table rebuilt under them)
+    assert [tuple(r) for r in rows] == [(1, 1, 2, 1), (2, 2, None, 1)] and aliases == 1
+    eng.dispose()

@@ -19,15 +19,17 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("reports") as batch:
-        batch.add_column(sa.Column("version", sa.Integer(), nullable=False, server_default="1"))
-        batch.add_column(sa.Column("superseded_by", sa.Integer(), nullable=True))
-        batch.add_column(sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True))
+    # Plain ALTER TABLE … ADD COLUMN on both databases. Never a batch "move and copy" here:
+    # on SQLite, dropping the old ``agencies`` table would run its foreign keys' ON DELETE
+    # actions (reports lose their agency, aliases are deleted).
+    op.add_column("reports", sa.Column("version", sa.Integer(), nullable=False, server_default="1"))
+    op.add_column("reports", sa.Column("superseded_by", sa.Integer(), nullable=True))
+    op.add_column("reports", sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True))
     op.create_index("ix_reports_superseded_by", "reports", ["superseded_by"])
-    with op.batch_alter_table("agencies") as batch:
-        batch.add_column(
-            sa.Column("name_fixed", sa.Boolean(), nullable=False, server_default=sa.false())
-        )
+    op.add_column(
+        "agencies",
+        sa.Column("name_fixed", sa.Boolean(), nullable=False, server_default=sa.false()),
+    )
     # the parser's words for levels become the store's (the web app's) words
     op.execute("UPDATE agencies SET level = 'national' WHERE level = 'central'")
     op.execute("UPDATE agencies SET level = 'provincial' WHERE level = 'province'")
@@ -83,6 +85,31 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name="pk_report_events"),
     )
     op.create_index("ix_report_events_report_id", "report_events", ["report_id"])
+    _number_existing_versions()
+
+
+def _number_existing_versions() -> None:
+    """Reports of one agency and year stored before this revision become its versions, in
+    the order received (the newest current)."""
+    conn = op.get_bind()
+    rows = conn.execute(
+        sa.text(
+            "SELECT id, agency_id, year FROM reports "
+            "WHERE agency_id IS NOT NULL AND year IS NOT NULL ORDER BY agency_id, year, id"
+        )
+    ).all()
+    groups: dict[tuple[int, int], list[int]] = {}
+    for rid, aid, year in rows:
+        groups.setdefault((aid, year), []).append(rid)
+    for ids in groups.values():
+        if len(ids) < 2:
+            continue
+        for i, rid in enumerate(ids):
+            nxt = ids[i + 1] if i + 1 < len(ids) else None
+            conn.execute(
+                sa.text("UPDATE reports SET version = :v, superseded_by = :n WHERE id = :id"),
+                {"v": i + 1, "n": nxt, "id": rid},
+            )
 
 
 def downgrade() -> None:
