@@ -515,7 +515,11 @@ def _date(text: str | None) -> Any:
         return text
 
 
-def _report_cells(rep: StoredReport, sf: Any, names: dict[int, str], zh: bool = False) -> list[Any]:
+def _report_cells(
+    rep: StoredReport, sf: Any, names: dict[int, str], zh: bool = False, dates: bool = False
+) -> list[Any]:
+    """A report's own columns; ``zh``: labels in Chinese; ``dates``: the publication date as
+    a date (a spreadsheet's real date), not its ISO text."""
     return [
         rep.id,
         rep.agency_name,
@@ -523,7 +527,7 @@ def _report_cells(rep: StoredReport, sf: Any, names: dict[int, str], zh: bool = 
         rep.year,
         LAYOUT_ZH.get(rep.layout, rep.layout) if zh else rep.layout,
         rep.title,
-        _date(rep.published) if zh else rep.published,
+        _date(rep.published) if zh or dates else rep.published,
         sf.name,
         sf.sha256,
         rep.parser_version,
@@ -574,7 +578,8 @@ def _report_sheets(
                 for rid in chunk:
                     rep, sf = by_id[rid]
                     vals = values.get(rid, {})
-                    yield _report_cells(rep, sf, names, zh) + [vals.get(fid) for fid in field_ids]
+                    cells = _report_cells(rep, sf, names, zh, xlsx)
+                    yield cells + [vals.get(fid) for fid in field_ids]
 
         index = {fid: len(REPORT_COLUMNS) + i for i, fid in enumerate(field_ids)}
         n_err_col = [c.key for c in REPORT_COLUMNS].index("n_errors")
