@@ -272,6 +272,16 @@ def test_spring_review_campaign(page: Any, server: str, tmp_path: Path) -> None:
     assert "删除" in events and "恢复" in events and USER in events and "误传" in events
     pg.screenshot(path=str(shots / "campaign-versions-restored.png"), full_page=True)
 
+    # ---- the review log's links follow a finding to the current version
+    pg.goto(server + "/review/log")
+    pg.locator("#review-log tbody tr", has_text="青岚县财政局").first.locator("a").click()
+    pg.wait_for_url(f"**/reports/{v2_id}#f-*")
+    # the old version says it is one
+    pg.goto(pg.url.split("#")[0] + "/versions")
+    pg.locator("#versions tbody tr").first.locator("a").click()
+    pg.wait_for_selector("#old-version")
+    pg.screenshot(path=str(shots / "campaign-report-v1-old.png"), full_page=False)
+
     # ---- the 整改通知 from the report page, read back
     pg.goto(f"{server}/reports/{v2_id}")
     letter = _download(pg, "#letter-link", tmp_path / "整改通知.docx")

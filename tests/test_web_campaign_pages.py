@@ -203,3 +203,45 @@ def test_roster_edits_are_checked(setup: tuple[Any, TestClient], tmp_path: Path)
         "/roster/import", files={"file": ("名单.csv", bad, "text/csv")}, headers=headers
     )
     assert r.status_code == 422 and "上级机关" in r.text and "名单.csv" in r.text
+
+
+def test_new_version_links_and_delete(setup: tuple[Any, TestClient], tmp_path: Path) -> None:
+    app, client = setup
+    headers = _log_in(client)
+    aid, v1, fids = _ids(app, "青岚县财政局")
+    with Session(app.state.web.engine) as s:
+        if not s.scalar(select(ReviewLog.id).where(ReviewLog.report_id == v1)):
+            pytest.skip("needs the decisions of test_bulk_review_letter_and_summary")
+        fp = s.scalar(select(StoredFinding.fingerprint).where(StoredFinding.id == fids[0]))
+    v2_file = tmp_path / "青岚县财政局-v2.txt"
+    v2_file.write_bytes(
+        _report(_examples(), "青岚县财政局", date(2025, 1, 15), error=True, penalty=5)
+    )
+    assert ingest_files([str(v2_file)], app.state.web.engine, workers=0).stored == 1
+    with Session(app.state.web.engine) as s:
+        v2 = s.scalar(
+            select(StoredReport.id).where(
+                StoredReport.agency_id == aid, StoredReport.superseded_by.is_(None)
+            )
+        )
+        assert v2 is not None and v2 != v1
+        carried = list(s.scalars(select(StoredFinding).where(StoredFinding.report_id == v2)))
+        assert {f.status for f in carried} == {"confirmed"}
+    # the review log's link leads to the finding of the current version
+    r = client.get(f"/review/link/{v1}/{fp}", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].startswith(f"/reports/{v2}#f-")
+    assert client.get(f"/review/link/{v1}/nosuchprint", follow_redirects=False).status_code == 303
+    # the old version says so; the versions page shows the diff
+    assert 'id="old-version"' in client.get(f"/reports/{v1}").text
+    page = client.get(f"/reports/{v2}/versions").text
+    assert "第 2 版" in page and "行政处罚" in page and 'id="version-diff"' in page
+    # delete version 2 (logged with the user), version 1 is current again; restore
+    r = client.post(f"/reports/{v2}/delete", data={"note": "误传"}, headers=headers)
+    assert r.status_code == 200 and "已删除这一版本" in r.text
+    assert 'id="old-version"' not in client.get(f"/reports/{v1}").text
+    r = client.post(f"/reports/{v2}/delete", data={"note": "again"}, headers=headers)
+    assert r.status_code == 409 and "已经删除" in r.text
+    r = client.post(f"/reports/{v2}/delete", data={"restore": "true"}, headers=headers)
+    assert r.status_code == 200 and "已恢复" in r.text
+    log = client.get("/review/log").text
+    assert "删除" in log and "恢复" in log and USER in log

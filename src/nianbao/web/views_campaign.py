@@ -176,6 +176,22 @@ def review_log_page(
     )
 
 
+@router.get("/review/link/{report_id}/{fingerprint}", response_model=None)
+def finding_link(
+    request: Request, report_id: int, fingerprint: str, s: Session = Depends(db_session)
+) -> Response:
+    """A link to a finding that survives re-checks and new versions: the finding with this
+    fingerprint on the report, or on the current version of its agency's year."""
+    if not fingerprint.isalnum() or len(fingerprint) > 64:
+        raise WebError(404, "没有这个问题。")
+    f = sr.resolve_finding(s, report_id, fingerprint)
+    if f is None:
+        if s.get(StoredReport, report_id) is None:
+            raise WebError(404, f"没有编号为 {report_id} 的报告。")
+        return RedirectResponse(f"/reports/{report_id}", status_code=303)
+    return RedirectResponse(f"/reports/{f.report_id}#f-{f.id}", status_code=303)
+
+
 # ------------------------------------------------------------------ roster
 @router.get("/roster", response_class=HTMLResponse)
 def roster_page(
