@@ -256,7 +256,7 @@ def _check_summary(
     )
 
 
-def _skipped(rep) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def _skipped(rep: Report) -> dict[str, str]:
     """Rules that did not run on this report and why (the extraction rules always "run")."""
     try:
         from .checks import EXTRACTION_RULES, skipped
