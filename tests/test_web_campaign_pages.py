@@ -245,3 +245,30 @@ def test_new_version_links_and_delete(setup: tuple[Any, TestClient], tmp_path: P
     assert r.status_code == 200 and "已恢复" in r.text
     log = client.get("/review/log").text
     assert "删除" in log and "恢复" in log and USER in log
+
+
+def test_roster_import_checks_before_reading(setup: tuple[Any, TestClient]) -> None:
+    app, client = setup
+    token = client.get("/api/v1/me").json()["csrf_token"]
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["机关名称", "上级机关", "层级", "类别", "地区"])
+    ws.append(["青岚县审计局", "青岚县人民政府", "县级", "部门", "青岚县"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    files = {"file": ("名单.xlsx", buf.getvalue(), "application/octet-stream")}
+    origin = {"Origin": "http://testserver"}
+    client.post("/api/v1/logout", headers={**origin, "X-CSRF-Token": token})
+    # anonymous: refused (before the body is read)
+    r = client.post("/roster/import", files=files, data={"csrf_token": token}, headers=origin)
+    assert r.status_code == 401
+    headers = _log_in(client)
+    # the token in the form (as the page sends it), none in a header; a wrong one refused
+    r = client.post("/roster/import", files=files, data={"csrf_token": "x.y"}, headers=origin)
+    assert r.status_code == 403
+    r = client.post("/roster/import", files=files, data={"csrf_token": token}, headers=origin)
+    assert r.status_code == 200, r.text
+    assert "新增 1 个" in r.text and "青岚县审计局" in r.text
+    # a body over the limit is refused with 413
+    big = {"file": ("名单.csv", b"x" * (6 * 1024 * 1024), "text/csv")}
+    assert client.post("/roster/import", files=big, headers=headers).status_code == 413

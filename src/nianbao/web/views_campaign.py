@@ -15,10 +15,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from starlette.datastructures import UploadFile
 
 from ..errors import NianbaoError
 from ..store import display as sd
@@ -30,7 +31,19 @@ from ..store import webviews as sw
 from ..store.db import session_scope, write_engine
 from ..store.models import Agency, StoredReport
 from ..store.queries import NotFound
-from .state import WebError, current_user, db_session, protect, require_writer, state_of
+from . import services as sv
+from .api import _read_form
+from .auth import CSRF_FIELD, CSRF_HEADER
+from .state import (
+    WebError,
+    _basic_credentials,
+    check_same_origin,
+    current_user,
+    db_session,
+    protect,
+    require_writer,
+    state_of,
+)
 from .views import _qs, render, templates
 
 __all__ = ["router"]
@@ -39,6 +52,7 @@ router = APIRouter(include_in_schema=False)
 templates.env.filters["rule_title"] = sl.rule_title
 
 ROSTER_MAX_BYTES = 5 * 1024 * 1024
+_ROSTER_LIMITS = sv.UploadLimits(max_files=1, max_total_bytes=ROSTER_MAX_BYTES)
 _FLASH = {
     "decided": "已记录审核结论。",
     "imported": "名单已导入。",
@@ -217,19 +231,31 @@ def roster_page(
 
 
 @router.post("/roster/import", response_model=None)
-async def roster_import(
-    request: Request,
-    file: UploadFile = File(...),
-    csrf_token: str = Form("", max_length=200),
-) -> Response:
-    protect(request, csrf_token)
+async def roster_import(request: Request) -> Response:
+    """Import a roster file (field ``file``). Who may write and where the request comes
+    from are checked before the body is read; the body is counted as it arrives."""
+    basic = _basic_credentials(request) is not None
+    if basic or request.headers.get(CSRF_HEADER):
+        protect(request)
+    else:
+        check_same_origin(request)  # the token comes in the form, checked below
     require_writer(request)
-    data = await file.read(ROSTER_MAX_BYTES + 1)
+    form = await _read_form(request, _ROSTER_LIMITS)
+    try:
+        if not basic and not request.headers.get(CSRF_HEADER):
+            token = form.get(CSRF_FIELD)
+            protect(request, token if isinstance(token, str) else None)
+        upload = form.get("file")
+        if not isinstance(upload, UploadFile):
+            raise WebError(422, "没有收到名单文件：请选择一个 CSV 或 XLSX 文件。")
+        data = await upload.read(ROSTER_MAX_BYTES + 1)
+        name = sv.safe_name(upload.filename)
+    finally:
+        await form.close()
     if len(data) > ROSTER_MAX_BYTES:
         raise WebError(413, "名单文件过大（上限 5 MB）。")
     if not data.strip():
         raise WebError(422, "名单文件是空的。")
-    name = (file.filename or "roster.csv").rsplit("/", 1)[-1]
     suffix = ".xlsx" if data.startswith(b"PK\x03\x04") else ".csv"
     fd, tmp = tempfile.mkstemp(prefix="nianbao-roster-", suffix=suffix)
     try:
