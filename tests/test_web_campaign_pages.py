@@ -88,6 +88,7 @@ def test_pages_read_anonymously_and_writes_are_guarded(setup: tuple[Any, TestCli
         ("/review", ["审核队列", "青岚县财政局", "勾稽关系"]),
         ("/review?severity=error&region=青岚县&year=2024", ['共 <b id="queue-total">2</b>']),
         ("/review/log", ["审核记录"]),
+        ("/", ["<b>3</b> 份报告", "<b>4</b> 个问题待审核", "<b>5</b> 个应报机关"]),
         ("/roster", ["应报机关名单", "青岚县卫生健康局", "不在名单中的机关"]),
         (f"/roster/{aid}", ["青岚县财政局", "青岚财政局"]),
         ("/coverage?years=2024", ["按时发布", "逾期发布", "未收录", "逾期 18 天"]),

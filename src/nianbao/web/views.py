@@ -177,12 +177,28 @@ def _qs(**params: Any) -> str:
 # ------------------------------------------------------------------ home / login
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, s: Session = Depends(db_session)) -> HTMLResponse:
-    n_reports = s.scalar(select(func.count()).select_from(StoredReport)) or 0
+    from ..store.models import RosterEntry, StoredFinding
+    from ..store.versions import current_filter
+
+    current = current_filter()
+    n_reports = s.scalar(select(func.count()).select_from(StoredReport).where(current)) or 0
     n_agencies = s.scalar(select(func.count()).select_from(Agency)) or 0
     n_errors = (
-        s.scalar(select(func.count()).select_from(StoredReport).where(StoredReport.n_errors > 0))
+        s.scalar(
+            select(func.count()).select_from(StoredReport).where(StoredReport.n_errors > 0, current)
+        )
         or 0
     )
+    n_open = (
+        s.scalar(
+            select(func.count())
+            .select_from(StoredFinding)
+            .join(StoredReport, StoredReport.id == StoredFinding.report_id)
+            .where(StoredFinding.status == "open", current)
+        )
+        or 0
+    )
+    n_roster = s.scalar(select(func.count()).select_from(RosterEntry)) or 0
     n_problems = (
         s.scalar(
             select(func.count())
@@ -207,6 +223,8 @@ def home(request: Request, s: Session = Depends(db_session)) -> HTMLResponse:
             "n_agencies": n_agencies,
             "n_errors": n_errors,
             "n_problems": n_problems,
+            "n_open": n_open,
+            "n_roster": n_roster,
             "recent": recent,
             "db_label": state_of(request).db_label,
         },

@@ -9,6 +9,7 @@ versions, letters, webviews)."""
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from datetime import date
 from pathlib import Path
@@ -501,15 +502,22 @@ _DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document
 _XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _written(write: Any, data: Any, suffix: str) -> bytes:
+def _written(request: Request, write: Any, data: Any, suffix: str) -> bytes:
+    """The file ``write(data, path)`` makes, as bytes; a few at a time (the exports'
+    slots: 503 when they are all busy)."""
+    st = state_of(request)
+    if not st.export_slots.acquire(timeout=5):
+        raise WebError(
+            503, "服务器正忙：同时生成的文件过多，请稍后再试。", headers={"Retry-After": "5"}
+        )
     folder = tempfile.mkdtemp(prefix="nianbao-letter-")
     target = Path(folder) / ("out" + suffix)
     try:
         write(data, target)
         return target.read_bytes()
     finally:
-        target.unlink(missing_ok=True)
-        os.rmdir(folder)
+        st.export_slots.release()
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @router.get("/letters/{agency_id}/{year}.docx", response_model=None)
@@ -536,7 +544,7 @@ def letter_download(
         )
     except NianbaoError as exc:
         raise WebError(404, str(exc)) from exc
-    body = _written(sl.write_letter, data, ".docx")
+    body = _written(request, sl.write_letter, data, ".docx")
     return _file_response(body, f"整改通知-{data.agency}-{year}.docx", _DOCX)
 
 
@@ -560,6 +568,6 @@ def summary_download(
         )
     except NianbaoError as exc:
         raise WebError(404, str(exc)) from exc
-    body = _written(sl.write_summary, data, "." + fmt)
+    body = _written(request, sl.write_summary, data, "." + fmt)
     name = f"通报-{region or '全部'}-{year}.{fmt}"
     return _file_response(body, name, _DOCX if fmt == "docx" else _XLSX)
