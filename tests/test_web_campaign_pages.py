@@ -273,3 +273,11 @@ def test_roster_import_checks_before_reading(setup: tuple[Any, TestClient]) -> N
     # a body over the limit is refused with 413
     big = {"file": ("名单.csv", b"x" * (6 * 1024 * 1024), "text/csv")}
     assert client.post("/roster/import", files=big, headers=headers).status_code == 413
+
+
+def test_api_page_speaks_chinese(setup: tuple[Any, TestClient]) -> None:
+    _, client = setup
+    page = client.get("/api/docs").text
+    for english in ("List Reports", "Get Report", "Upload Status", "Problems", "Ranking"):
+        assert english not in page, english
+    assert "报告列表" in page and "上传任务的进度" in page and "报告编号" in page

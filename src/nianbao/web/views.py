@@ -637,9 +637,61 @@ def export_file(
 
 
 # ------------------------------------------------------------------ API docs
+# What the API page says of an endpoint whose schema has no Chinese description (FastAPI's
+# own summary is the function's name in English) and of its parameters.
+_API_ZH: dict[tuple[str, str], str] = {
+    ("GET", "/api/v1/health"): "服务状态：库中报告数、是否需要登录。",
+    (
+        "GET",
+        "/api/v1/reports",
+    ): "报告列表（各机关各年度的当前版本），可按机关、年度、有无错误筛选，分页。",
+    ("GET", "/api/v1/reports/{report_id}"): "一份报告：基本信息、全部数值（含出处）和发现的问题。",
+    ("GET", "/api/v1/reports/{report_id}/source/{field_id}"): "一个数值在原文中的位置和上下文。",
+    ("POST", "/api/v1/reports/{report_id}/recheck"): (
+        "用当前程序重新解析和检查这份报告（需登录）；数值未变的问题保留审核结论。"
+    ),
+    ("POST", "/api/v1/findings/{finding_id}/review"): (
+        "审核一个问题：确认、排除或撤销结论，可附审核意见（需登录，记入审核记录）。"
+    ),
+    ("GET", "/api/v1/uploads/{job_id}"): "上传任务的进度和每个文件的结果。",
+    ("GET", "/api/v1/files/problems"): "无法使用或解析出错的文件及原因。",
+    ("GET", "/api/v1/agencies"): "机关列表，可按名称搜索。",
+    ("GET", "/api/v1/agencies/{agency_id}"): "一个机关的历年报告和指标。",
+    ("GET", "/api/v1/coverage"): "各机关各年度是否已收录报告（库中全部机关）。",
+    ("GET", "/api/v1/compare"): "比较两份报告的数值。",
+    ("GET", "/api/v1/ranking"): "按指标给机关排名（含计算方法和样本量保护）。",
+}
+_PARAM_ZH: dict[str, str] = {
+    "report_id": "报告编号",
+    "field_id": "数值项目的编号（如 requests.new.total）",
+    "finding_id": "问题编号",
+    "job_id": "上传任务编号",
+    "agency_id": "机关编号",
+    "agency": "机关名称（或其一部分）",
+    "q": "机关名称（或其一部分）",
+    "year": "年度",
+    "years": "年度（可多个）",
+    "has_errors": "只要有错误的报告",
+    "only_missing": "只要有缺漏的机关",
+    "offset": "跳过的条数（分页）",
+    "limit": "最多返回的条数",
+    "a": "第一份报告的编号",
+    "b": "第二份报告的编号",
+    "changed_only": "只列出变化的数值",
+    "indicator": "指标",
+    "level": "层级（national、provincial、prefecture、county、township）",
+    "kind": "类别（government、department、township）",
+    "order": "排序：desc 从高到低，asc 从低到高",
+    "what": "导出的内容（reports、values、findings、coverage、ranking、agencies、compare、files）",
+    "format": "文件格式：csv 或 xlsx",
+}
+
+
 @router.get("/api/docs", response_class=HTMLResponse)
 def api_docs(request: Request) -> HTMLResponse:
-    """The REST API described from its OpenAPI schema (served here, no CDN)."""
+    """The REST API described from its OpenAPI schema (served here, no CDN), in Chinese:
+    the schema's own descriptions, else the words above (never FastAPI's English
+    summaries)."""
     spec = request.app.openapi()
     endpoints = []
     for path, ops in spec.get("paths", {}).items():
@@ -651,7 +703,7 @@ def api_docs(request: Request) -> HTMLResponse:
                         p.get("in"), p.get("in")
                     ),
                     "required": bool(p.get("required")),
-                    "description": p.get("description") or "",
+                    "description": p.get("description") or _PARAM_ZH.get(p.get("name") or "", ""),
                 }
                 for p in op.get("parameters", [])
             ]
@@ -660,7 +712,7 @@ def api_docs(request: Request) -> HTMLResponse:
                 {
                     "method": method.upper(),
                     "path": path,
-                    "summary": op.get("description") or op.get("summary") or "",
+                    "summary": op.get("description") or _API_ZH.get((method.upper(), path), ""),
                     "params": params,
                     "body": ", ".join(body),
                     "responses": sorted(op.get("responses", {})),
