@@ -281,3 +281,40 @@ def test_api_page_speaks_chinese(setup: tuple[Any, TestClient]) -> None:
     for english in ("List Reports", "Get Report", "Upload Status", "Problems", "Ranking"):
         assert english not in page, english
     assert "报告列表" in page and "上传任务的进度" in page and "报告编号" in page
+
+
+def test_campaign_api(setup: tuple[Any, TestClient]) -> None:
+    app, client = setup
+    q = client.get("/api/v1/review/queue", params={"status": "all", "region": "青岚县"}).json()
+    assert q["total"] >= 4 and {i["region"] for i in q["items"]} == {"青岚县"}
+    edu = client.get(
+        "/api/v1/review/queue", params={"agency": "青岚县教育体育局", "status": "open"}
+    ).json()
+    ids = [i["finding"]["id"] for i in edu["items"]]
+    assert ids and all(i["year"] == 2024 for i in edu["items"])
+    body = {"ids": ids, "status": "dismissed", "note": "已提醒"}
+    # anonymous: 401; with a login but from another site: 403
+    token = client.get("/api/v1/me").json()["csrf_token"]
+    client.post("/api/v1/logout", headers={"Origin": "http://testserver", "X-CSRF-Token": token})
+    same = {"Origin": "http://testserver", "X-CSRF-Token": token}
+    assert client.post("/api/v1/review/decisions", json=body, headers=same).status_code == 401
+    headers = _log_in(client)
+    evil = {**headers, "Origin": "http://evil.example"}
+    assert client.post("/api/v1/review/decisions", json=body, headers=evil).status_code == 403
+    r = client.post("/api/v1/review/decisions", json=body, headers=headers)
+    assert r.status_code == 200 and r.json() == {"ok": True, "decided": len(ids), "user": USER}
+    r = client.post("/api/v1/review/decisions", json={**body, "ids": []}, headers=headers)
+    assert r.status_code == 422
+    log = client.get("/api/v1/review/log", params={"user": USER}).json()
+    assert {e["finding_id"] for e in log} >= set(ids) and log[0]["note"] == "已提醒"
+    cov = client.get("/api/v1/roster/coverage", params={"year": 2024}).json()
+    assert cov["expected"] in (5, 6)  # 6 once the import test added 青岚县审计局
+    by = {ln["agency"]: ln for ln in cov["lines"]}
+    assert by["青岚县教育体育局"]["status"] == "late" and by["青岚县教育体育局"]["days_late"] == 18
+    assert by["青岚县卫生健康局"]["status_zh"] == "未收录"
+    _, rid, _ = _ids(app, "青岚县人民政府")
+    v = client.get(f"/api/v1/reports/{rid}/versions").json()["versions"]
+    assert [x["version"] for x in v] == [1] and v[0]["current"] is True
+    assert client.get("/api/v1/reports/999999/versions").status_code == 404
+    docs = client.get("/api/docs").text
+    assert "审核队列" in docs and "批量审核" in docs

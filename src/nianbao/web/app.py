@@ -18,7 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..errors import NianbaoError
 from ..store.db import open_store, resolve_url
-from . import api, views, views_campaign
+from . import api, api_campaign, views, views_campaign
 from .auth import CSRF_COOKIE, CsrfTokens, LoginThrottle, SessionStore, UserStore
 from .services import JobRegistry, UploadLimits
 from .state import WebError, WebState, current_user, is_https, state_of
@@ -125,6 +125,7 @@ def create_app(
     app.state.web = state
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(api.router)
+    app.include_router(api_campaign.router)
     app.include_router(views.router)
     app.include_router(views_campaign.router)
 
