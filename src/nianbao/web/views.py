@@ -10,6 +10,7 @@ the CSRF token (hidden field ``csrf_token``; htmx and the upload script send the
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -118,10 +119,20 @@ def fmt_rate(v: Any) -> str:
     return "—" if v is None else f"{100 * v:.1f}%"
 
 
+def local_time(v: datetime | None, seconds: bool = False) -> str:
+    """A stored time (UTC; SQLite gives it back without a zone) in the server's local time."""
+    if v is None:
+        return ""
+    if v.tzinfo is None:
+        v = v.replace(tzinfo=UTC)
+    return v.astimezone().strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
+
+
 templates.env.filters["cell_label"] = cell_label
 templates.env.filters["fmt_value"] = fmt_value
 templates.env.filters["cell_groups"] = cell_groups
 templates.env.filters["fmt_rate"] = fmt_rate
+templates.env.filters["local_time"] = local_time
 templates.env.globals.update(
     SEVERITY_ZH=sd.SEVERITY_ZH,
     STATUS_ZH=sd.STATUS_ZH,
