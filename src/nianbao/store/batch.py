@@ -37,7 +37,7 @@ from .models import Agency
 __all__ = ["BatchWriter"]
 
 Settle = Callable[[ing.ParseOutcome, str], None]
-WRITE_LOCK = 7_318_004_212  # pg_advisory_xact_lock key of batch writes
+AGENCY_LOCK = 73_180  # pg_advisory_xact_lock(AGENCY_LOCK, agency id): one agency's writes
 
 
 class BatchWriter:
@@ -106,11 +106,6 @@ class BatchWriter:
     # ------------------------------------------------------------------ one batch
     def _write(self, session: Session, batch: list[ing.ParseOutcome]) -> list[str]:
         conn = session.connection()
-        if conn.dialect.name == "postgresql":
-            # batches of several writers (Dask workers, two ingests) one after another, as
-            # SQLite's write lock does: a report's group J must see its year − 1 report
-            # whichever writer stored it (READ COMMITTED would hide a concurrent batch)
-            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
         self._locked_at = time.perf_counter()
         shas = list({o.sha256 for o in batch})
         known = {
@@ -137,7 +132,19 @@ class BatchWriter:
         agencies = {
             i: self._agency(session, cast(Report, o.report)) for i, o in enumerate(batch) if fast(o)
         }
-        w.prefetch({a for a in agencies.values() if a is not None})
+        ids = {a for a in agencies.values() if a is not None}
+        if conn.dialect.name == "postgresql":
+            # Batches of several writers (Dask workers, two ingests) that touch one agency
+            # run one after another, as SQLite's write lock makes every batch do: a
+            # report's group J must see its year − 1 report whichever writer stored it
+            # (READ COMMITTED would hide a concurrent batch). Locks are taken in id order.
+            conn.exec_driver_sql(
+                f"SELECT pg_advisory_xact_lock({AGENCY_LOCK}, x) FROM "
+                "(SELECT unnest(%(ids)s::int[]) AS x ORDER BY 1) AS locked",
+                {"ids": sorted(ids)},
+            )
+            self._locked_at = time.perf_counter()
+        w.prefetch(ids)
         for i, outcome in enumerate(batch):
             version = None if outcome.retry else self.version
             seen = known.get(outcome.sha256)
