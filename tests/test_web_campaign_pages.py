@@ -318,3 +318,15 @@ def test_campaign_api(setup: tuple[Any, TestClient]) -> None:
     assert client.get("/api/v1/reports/999999/versions").status_code == 404
     docs = client.get("/api/docs").text
     assert "审核队列" in docs and "批量审核" in docs
+
+
+def test_township_deadline_on_the_page(setup: tuple[Any, TestClient]) -> None:
+    _, client = setup
+    page = client.get("/coverage", params={"years": "2024"}).text
+    assert "乡镇街道未设时限" in page
+    page = client.get("/coverage", params={"years": "2024", "township": "03-31"}).text
+    assert "乡镇街道 次年03-31前" in page and "截止 2025-03-31" in page
+    assert "township=03-31" in page  # the 通报 links keep it
+    r = client.get("/coverage", params={"years": "2024", "township": "13-45"})
+    assert r.status_code == 422 and "日期" in r.text
+    assert client.get("/summary/2024.xlsx", params={"township": "02-30"}).status_code == 422

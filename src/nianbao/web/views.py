@@ -512,6 +512,7 @@ def coverage_page(
     region: str | None = Query(None, max_length=100),
     view: str | None = Query(None, max_length=8),
     msg: str | None = Query(None, max_length=40),
+    township: str | None = Query(None, max_length=10),
 ) -> HTMLResponse:
     ys = _parse_years(years)
     from ..store.webviews import has_roster
@@ -519,7 +520,7 @@ def coverage_page(
     if view != "all" and has_roster(s):  # against the roster and the deadlines
         from .views_campaign import roster_coverage
 
-        return roster_coverage(request, s, ys, region, msg)
+        return roster_coverage(request, s, ys, region, msg, township)
     per = 200
     g = sq.coverage_grid(s, ys or None, q, only_missing, (page - 1) * per, per)
     qs_export = _qs(years=g["years"], q=q, only_missing=only_missing)

@@ -390,8 +390,22 @@ def coverage_unpublished(
     )
 
 
+def _township(text: str | None) -> tuple[int, int] | None:
+    """The townships' deadline typed on the page (``03-31``), else the server's default
+    (env NIANBAO_TOWNSHIP_DEADLINE); 422 for a date that is not one."""
+    try:
+        return sroster.parse_month_day(text) if text else sroster.township_deadline_default()
+    except NianbaoError as exc:
+        raise WebError(422, str(exc)) from exc
+
+
 def roster_coverage(
-    request: Request, s: Session, ys: list[int], region: str | None, msg: str | None
+    request: Request,
+    s: Session,
+    ys: list[int],
+    region: str | None,
+    msg: str | None,
+    township: str | None = None,
 ) -> HTMLResponse:
     """The coverage page when a roster exists: per region and year the expected reports
     on time / late / 未收录 / 未发布, and per agency its status by year."""
@@ -399,8 +413,11 @@ def roster_coverage(
         years = sw.report_years(s)
         ys = [years[0]] if years else [date.today().year - 1]
     ys = ys[-6:]
-    m = sroster.coverage_matrix(s, ys, region or None)
-    by_region = {y: sroster.expected_coverage(s, y, region or None).by_region() for y in m["years"]}
+    town = _township(township)
+    m = sroster.coverage_matrix(s, ys, region or None, town)
+    by_region = {
+        y: sroster.expected_coverage(s, y, region or None, town).by_region() for y in m["years"]
+    }
     return render(
         request,
         "coverage_roster.html",
@@ -410,6 +427,7 @@ def roster_coverage(
             "regions": sroster.regions(s),
             "region": region or "",
             "years_text": ",".join(str(y) for y in m["years"]),
+            "township": f"{town[0]:02d}-{town[1]:02d}" if town else "",
             "COVERAGE_ZH": sd.COVERAGE_ZH,
             "flash": _FLASH.get(msg or ""),
             "can_write": current_user(request) is not None,
@@ -556,6 +574,7 @@ def summary_download(
     s: Session = Depends(db_session),
     region: str | None = Query(None, max_length=100),
     issuer: str | None = Query(None, max_length=200),
+    township: str | None = Query(None, max_length=10),
 ) -> Response:
     """The 通报 of a year (and region) as DOCX or XLSX."""
     if fmt not in ("docx", "xlsx"):
@@ -564,7 +583,11 @@ def summary_download(
         raise WebError(404, "年度不正确。")
     try:
         data = sl.summary_data(
-            s, year, region or None, issuer=(issuer or "").strip() or sl.DEFAULT_ISSUER
+            s,
+            year,
+            region or None,
+            township=_township(township),
+            issuer=(issuer or "").strip() or sl.DEFAULT_ISSUER,
         )
     except NianbaoError as exc:
         raise WebError(404, str(exc)) from exc
