@@ -23,7 +23,7 @@ from nianbao.store.db import resolve_url
 from nianbao.store.models import SourceFile, StoredReport, StoredValue
 
 PG_URL = os.environ.get("NIANBAO_TEST_PG")
-pytestmark = pytest.mark.skipif(not PG_URL, reason="NIANBAO_TEST_PG is not set")
+needs_pg = pytest.mark.skipif(not PG_URL, reason="NIANBAO_TEST_PG is not set")
 distributed = pytest.importorskip("dask.distributed")
 
 SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"
@@ -48,6 +48,38 @@ def make_corpus(folder: Path, n: int) -> int:
         (folder / f"r{i:04d}.txt").write_text(json.dumps(flat, ensure_ascii=False), "utf-8")
     (folder / "poison.txt").write_bytes(b"DIE")
     return len([k for k in base if k.startswith(("active", "requests", "reviews"))])
+
+
+def endless_parse(data: bytes, source: str = "") -> Report:
+    while True:
+        pass
+
+
+def test_a_file_over_its_time_is_stopped_in_a_worker_thread(monkeypatch, tmp_path):
+    """Dask runs tasks in threads (no SIGALRM there): the watchdog stops the file."""
+    from nianbao.store.distributed import _parse_in_thread
+
+    monkeypatch.setenv("NIANBAO_FILE_SECONDS", "0.5")
+    out: list = []
+    worker = threading.Thread(
+        target=lambda: out.append(_parse_in_thread("x.txt", b"loop", endless_parse, None))
+    )
+    worker.start()
+    worker.join(timeout=30)
+    assert not worker.is_alive()
+    assert out[0].status == "unusable" and out[0].error_kind == "FileBudgetExceeded"
+    assert "时间上限" in out[0].error
+    # a file within its time is read as usual, and nothing fires later
+    good = []
+    worker = threading.Thread(
+        target=lambda: good.append(
+            _parse_in_thread("y.txt", b'{"meta.year": 2024}', slow_parse, None)
+        )
+    )
+    worker.start()
+    worker.join(timeout=30)
+    time.sleep(0.8)
+    assert good[0].status == "parsed"
 
 
 @pytest.fixture
@@ -75,6 +107,7 @@ def counts(engine) -> tuple[int, int, int, int]:
         )
 
 
+@needs_pg
 def test_dask_ingest_survives_a_killed_worker_and_stores_each_report_once(pg_url, tmp_path):
     import dask
 

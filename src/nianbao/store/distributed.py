@@ -13,14 +13,18 @@ a concurrent writer's row is rolled back and written report by report). A chunk 
 fails three times is split into one task per file; a file that fails three times is
 recorded with its reason (status ``failed``) and the batch goes on.
 
-Files must be readable by the workers under the same path (a shared filesystem).
+Files must be readable by the workers under the same path (a shared filesystem). Dask runs
+tasks in threads, where the budget's timer cannot reach: a watchdog interrupts a file that
+runs over its time (``_parse_in_thread``).
 Imported lazily: the core never imports dask.
 """
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import os
+import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -104,12 +108,70 @@ def parse_chunk(
             results[path] = (path, "unchanged", None, False)
             continue
         seen.add(sha)
-        writer.add(ing.parse_file(path, data, parse, check))
+        writer.add(_parse_in_thread(path, data, parse, check))
     writer.flush()
     STATS["write_seconds"] += writer.seconds_writing
     STATS["written"] += writer.reports_written
     STATS["locked_seconds"] += writer.seconds_locked
     return [results[p] for p in paths if p in results]
+
+
+class _OutOfTime(BaseException):
+    """Raised asynchronously in a task's thread when its file runs over the time budget
+    (a BaseException: the parser's own ``except Exception`` must not swallow it)."""
+
+
+def _parse_in_thread(
+    path: str,
+    data: bytes,
+    parse: ing.ParseFn | None,
+    check: Callable[[Report], Report] | None | bool,
+) -> ing.ParseOutcome:
+    """``parse_file`` within the file's time budget in a worker thread, where the budget's
+    timer (a signal to the main thread) cannot reach: a watchdog raises in this thread
+    instead (Python code is interrupted; native code at its next bytecode)."""
+    from ..budget import Budget, time_exceeded
+
+    seconds = Budget.from_env().seconds
+    if seconds <= 0:
+        return ing.parse_file(path, data, parse, check)
+    ident = threading.get_ident()
+    lock = threading.Lock()
+    armed = [True]
+
+    def fire() -> None:
+        with lock:
+            if armed[0]:
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(
+                    ctypes.c_ulong(ident), ctypes.py_object(_OutOfTime)
+                )
+
+    timer = threading.Timer(seconds, fire)
+    timer.daemon = True
+    timer.start()
+    try:
+        try:
+            return ing.parse_file(path, data, parse, check)
+        finally:
+            with lock:
+                armed[0] = False
+                timer.cancel()
+                # an exception set but not raised yet must not land elsewhere
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(ident), None)
+    except _OutOfTime:
+        p = Path(path)
+        exc = time_exceeded(seconds)
+        return ing.ParseOutcome(
+            path,
+            p.name,
+            hashlib.sha256(data).hexdigest(),
+            len(data),
+            ing.media_type_of(p.name, data[:1024]),
+            "unusable",
+            None,
+            type(exc).__name__,
+            str(exc),
+        )
 
 
 def _record_failure(engine: Engine, path: str, version: str, reason: str) -> None:
