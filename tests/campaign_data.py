@@ -34,13 +34,19 @@ def _examples() -> Any:
 
 
 def _report(
-    mk: Any, agency: str, day: date_t, *, error: bool = False, penalty: int | None = None
+    mk: Any,
+    agency: str,
+    day: date_t,
+    *,
+    error: bool = False,
+    penalty: int | None = None,
+    year: int = 2024,
 ) -> bytes:
-    """A 2024 report of ``agency`` published on ``day`` (signed with that date); with
+    """A ``year`` report of ``agency`` published on ``day`` (signed with that date); with
     ``error`` the 总计 of 一、本年新收 is one more than its parts."""
     rep: Report = mk.build_report(
         agency,
-        2024,
+        year,
         day.isoformat(),
         mk.CAIZHENG_ACTIVE,
         mk.CAIZHENG_REQUESTS,

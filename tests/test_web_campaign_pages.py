@@ -330,3 +330,37 @@ def test_township_deadline_on_the_page(setup: tuple[Any, TestClient]) -> None:
     r = client.get("/coverage", params={"years": "2024", "township": "13-45"})
     assert r.status_code == 422 and "日期" in r.text
     assert client.get("/summary/2024.xlsx", params={"township": "02-30"}).status_code == 422
+
+
+def test_previous_year_link_goes_to_its_current_version(
+    setup: tuple[Any, TestClient], tmp_path: Path
+) -> None:
+    app, client = setup
+    mk = _examples()
+    paths = []
+    for i, penalty in enumerate((4, 6)):  # 2023, then a corrected 2023
+        p = tmp_path / f"gov-2023-v{i + 1}.txt"
+        p.write_bytes(_report(mk, "青岚县人民政府", date(2024, 3, 1), penalty=penalty, year=2023))
+        paths.append(str(p))
+    for p in paths:
+        assert ingest_files([p], app.state.web.engine, workers=0).stored == 1
+    aid, _, _ = _ids(app, "青岚县人民政府")
+    with Session(app.state.web.engine) as s:
+        rows = list(
+            s.execute(
+                select(StoredReport.id, StoredReport.year, StoredReport.superseded_by)
+                .where(StoredReport.agency_id == aid)
+                .order_by(StoredReport.id)
+            )
+        )
+    cur_2024 = next(r.id for r in rows if r.year == 2024 and r.superseded_by is None)
+    old_2023, new_2023 = (r.id for r in rows if r.year == 2023)
+    page = client.get(f"/reports/{cur_2024}").text
+    assert f"/compare?a={new_2023}&b={cur_2024}" in page
+    assert f"/compare?a={old_2023}&" not in page
+    # the corrected 2023 deleted: the link goes back to the first 2023 version
+    headers = _log_in(client)
+    r = client.post(f"/reports/{new_2023}/delete", data={"note": "错传"}, headers=headers)
+    assert r.status_code == 200
+    page = client.get(f"/reports/{cur_2024}").text
+    assert f"/compare?a={old_2023}&b={cur_2024}" in page

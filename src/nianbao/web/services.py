@@ -47,6 +47,7 @@ from ..store.queries import (
     report_header,
     report_values,
 )
+from ..store.versions import current_filter
 
 __all__ = [
     "UPLOAD_PREFIX",
@@ -613,7 +614,9 @@ def report_page_data(session: Session, report_id: int) -> dict[str, Any]:
     if rep.agency_id is not None and rep.year is not None:
         prev = session.scalar(
             select(func.max(StoredReport.id)).where(
-                StoredReport.agency_id == rep.agency_id, StoredReport.year == rep.year - 1
+                StoredReport.agency_id == rep.agency_id,
+                StoredReport.year == rep.year - 1,
+                current_filter(),  # the previous year's current version
             )
         )
     log = list(
