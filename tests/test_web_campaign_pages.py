@@ -364,3 +364,13 @@ def test_previous_year_link_goes_to_its_current_version(
     assert r.status_code == 200
     page = client.get(f"/reports/{cur_2024}").text
     assert f"/compare?a={old_2023}&b={cur_2024}" in page
+
+
+def test_private_server_hides_the_campaign_pages(tmp_path: Path) -> None:
+    app = create_app(str(tmp_path / "p.db"), private=True)
+    with TestClient(app) as client:
+        for path in ("/review", "/review/log", "/roster", "/coverage", "/summary/2024.docx"):
+            r = client.get(path, follow_redirects=False)
+            assert r.status_code == 303 and r.headers["location"].startswith("/login"), path
+        for path in ("/api/v1/review/queue", "/api/v1/roster/coverage?year=2024"):
+            assert client.get(path).status_code == 401, path
