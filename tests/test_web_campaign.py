@@ -239,6 +239,7 @@ def test_spring_review_campaign(page: Any, server: str, tmp_path: Path) -> None:
     cz2.write_bytes(_report(mk, "青岚县财政局", date_t(2025, 1, 15), error=True, penalty=5))
     classes = _upload(pg, server, [cz2])
     assert "st-stored" in classes[0], classes
+    assert "第 2 版" in pg.locator("#job tbody tr").first.inner_text()
     pg.click(f"#job a:text-is('{cz2.name}')")
     pg.wait_for_selector("li.finding")
     assert "第 2 版" in pg.locator("#versions-link").inner_text()

@@ -496,10 +496,24 @@ def run_upload_job(
                     if sf is not None and sf.status != "stored":
                         status, jf.message = sf.status, sf.error
             jf.report_id = _report_id_of(engine, jf.sha256)
+            if status == "stored" and jf.report_id is not None and not jf.message:
+                jf.message = _version_note(engine, jf.report_id)
             jf.status = status
         except Exception as exc:  # noqa: BLE001 - one bad file must not stop the job
             jf.status = "failed"
             jf.message = f"处理时出错（{type(exc).__name__}），这个文件未入库。"
+
+
+def _version_note(engine: Engine, report_id: int) -> str | None:
+    """What an upload that became a new version of an agency's year should say."""
+    with Session(engine) as s:
+        rep = s.get(StoredReport, report_id)
+        if rep is None or (rep.version or 1) < 2:
+            return None
+        return (
+            f"{rep.agency_name or ''}{rep.year or ''}年度报告的第 {rep.version} 版："
+            "替代了上一版本（旧版本保留，可在版本记录中查看），审核结论按问题沿用。"
+        )
 
 
 def _report_id_of(engine: Engine, sha: str) -> int | None:
