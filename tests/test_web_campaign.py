@@ -17,6 +17,7 @@ import shutil
 import socket
 import threading
 import time
+import zipfile
 from collections.abc import Iterator
 from datetime import date as date_t
 from pathlib import Path
@@ -314,6 +315,9 @@ def test_spring_review_campaign(page: Any, server: str, tmp_path: Path) -> None:
     assert "未发布" in rows["青岚县云溪镇人民政府"]
     top = [r[1].value for r in wb["问题较多的单位"].iter_rows(min_row=2)]
     assert top[0] == "青岚县财政局"
+    letters = _download(pg, "#letters-zip-2024", tmp_path / "整改通知.zip")
+    with zipfile.ZipFile(letters) as zf:
+        assert zf.namelist() == ["整改通知-青岚县财政局-2024.docx"]
     pg.screenshot(path=str(shots / "campaign-coverage-after.png"), full_page=True)
 
     # nothing the pages do needs more than the Content-Security-Policy allows

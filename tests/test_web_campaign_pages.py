@@ -162,6 +162,17 @@ def test_bulk_review_letter_and_summary(setup: tuple[Any, TestClient]) -> None:
     assert "按时发布2份" in body and "逾期发布1份" in body and "未收录2个" in body
     assert client.get("/summary/2024.pdf").status_code == 404
     assert client.get("/summary/1999.docx").status_code == 200  # nobody reported: all 未收录
+    # every letter of the year in one ZIP
+    import zipfile
+
+    r = client.get("/letters/2024.zip", params={"region": "青岚县"})
+    assert r.status_code == 200 and r.headers["content-type"] == "application/zip"
+    with zipfile.ZipFile(io.BytesIO(r.content)) as zf:
+        assert zf.namelist() == ["整改通知-青岚县财政局-2024.docx"]
+        inner = docx.Document(io.BytesIO(zf.read(zf.namelist()[0])))
+    assert any("青岚县财政局：" in p.text for p in inner.paragraphs)
+    r = client.get("/letters/2023.zip")
+    assert r.status_code == 404 and "不需要整改通知" in r.text
 
 
 def test_roster_edits_are_checked(setup: tuple[Any, TestClient], tmp_path: Path) -> None:

@@ -538,6 +538,59 @@ def _written(request: Request, write: Any, data: Any, suffix: str) -> bytes:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+@router.get("/letters/{year}.zip", response_model=None)
+def letters_zip(
+    request: Request,
+    year: int,
+    s: Session = Depends(db_session),
+    region: str | None = Query(None, max_length=100),
+    issuer: str | None = Query(None, max_length=200),
+    days: int = Query(15, ge=1, le=365),
+) -> Response:
+    """Every 整改通知 of ``year`` (of a region): one DOCX per roster agency whose current
+    report has confirmed findings, in one ZIP."""
+    import zipfile
+
+    if not 1900 <= year <= 2200:
+        raise WebError(404, "年度不正确。")
+    lines = [
+        ln
+        for ln in sroster.expected_coverage(s, year, region or None).lines
+        if ln.report_id is not None and ln.n_confirmed
+    ]
+    if not lines:
+        raise WebError(
+            404,
+            f"{region or ''}{year}年度没有已确认问题的报告，不需要整改通知（先在审核队列中确认问题）。",
+        )
+    st = state_of(request)
+    if not st.export_slots.acquire(timeout=5):
+        raise WebError(
+            503, "服务器正忙：同时生成的文件过多，请稍后再试。", headers={"Retry-After": "5"}
+        )
+    folder = tempfile.mkdtemp(prefix="nianbao-letters-")
+    try:
+        buf = Path(folder) / "letters.zip"
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+            for ln in lines:
+                data = sl.letter_data(
+                    s,
+                    str(ln.agency_id),
+                    year,
+                    issuer=(issuer or "").strip() or sl.DEFAULT_ISSUER,
+                    days=days,
+                )
+                one = Path(folder) / f"{ln.agency_id}.docx"
+                sl.write_letter(data, one)
+                zf.write(one, f"整改通知-{data.agency}-{year}.docx")
+                one.unlink()
+        body = buf.read_bytes()
+    finally:
+        st.export_slots.release()
+        shutil.rmtree(folder, ignore_errors=True)
+    return _file_response(body, f"整改通知-{region or '全部'}-{year}.zip", "application/zip")
+
+
 @router.get("/letters/{agency_id}/{year}.docx", response_model=None)
 def letter_download(
     request: Request,
