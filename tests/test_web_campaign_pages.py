@@ -385,3 +385,26 @@ def test_private_server_hides_the_campaign_pages(tmp_path: Path) -> None:
             assert r.status_code == 303 and r.headers["location"].startswith("/login"), path
         for path in ("/api/v1/review/queue", "/api/v1/roster/coverage?year=2024"):
             assert client.get(path).status_code == 401, path
+
+
+def test_unknown_agency_attached_to_a_roster_agency(
+    setup: tuple[Any, TestClient], tmp_path: Path
+) -> None:
+    app, client = setup
+    headers = _log_in(client)
+    p = tmp_path / "weijian.txt"  # the agency under a name the roster does not know
+    p.write_bytes(_report(_examples(), "青岚县卫健局办公室", date(2025, 1, 20)))
+    assert ingest_files([str(p)], app.state.web.engine, workers=0).stored == 1
+    assert "青岚县卫健局办公室" in client.get("/roster").text.split('id="unknown-table"')[1]
+    with Session(app.state.web.engine) as s:
+        target = s.scalar(select(Agency.id).where(Agency.name == "青岚县卫生健康局"))
+    r = client.post(
+        "/roster/alias",
+        data={"alias": "青岚县卫健局办公室", "target": str(target)},
+        headers=headers,
+    )
+    assert r.status_code == 200 and "归入报告 1 份" in r.text
+    assert 'id="unknown-table"' not in r.text  # none left
+    cov = client.get("/api/v1/roster/coverage", params={"year": 2024}).json()
+    line = next(ln for ln in cov["lines"] if ln["agency"] == "青岚县卫生健康局")
+    assert line["status"] == "on_time" and line["report_id"] is not None
