@@ -20,8 +20,11 @@ caller's ``fallback`` (``store_outcome`` with its retries and its failure record
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import os
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any, cast
 
@@ -86,7 +89,7 @@ class BatchWriter:
             return
         start = time.perf_counter()
         try:
-            with session_scope(self.engine) as session:
+            with _file_lock(self.engine), session_scope(self.engine) as session:
                 statuses = self._write(session, batch)
         except Exception:
             # nothing of the batch was written: each report alone, with the retries and
@@ -188,6 +191,32 @@ class BatchWriter:
         agency_id = None if agency is None else agency.id
         self.agencies[key] = agency_id
         return agency_id
+
+
+_LOCK_FDS: dict[str, int] = {}
+
+
+@contextlib.contextmanager
+def _file_lock(engine: Engine) -> Iterator[None]:
+    """SQLite: batch writers of several processes queue on an flock of the database file
+    (woken at once when it is released) rather than on SQLite's busy handler, which sleeps
+    in steps of up to 100 ms. flock and SQLite's own (fcntl) locks do not interact."""
+    database = engine.url.database if engine.dialect.name == "sqlite" else None
+    if not database or database == ":memory:":
+        yield
+        return
+    fd = _LOCK_FDS.get(database)
+    if fd is None:
+        try:
+            fd = _LOCK_FDS[database] = os.open(database, os.O_RDONLY)
+        except OSError:
+            yield
+            return
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    try:
+        yield
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
 
 
 def _refresh_names(session: Session, agency_ids: Iterable[int]) -> None:
@@ -436,3 +465,119 @@ class _Writer:
             "decided_at": None,
             "created_at": self.now,
         }
+
+
+# ------------------------------------------------------------------ writes in the workers
+_ENGINES: dict[str, Engine] = {}
+# per worker process and store: agency ids by (name, kind, level), kept across chunks
+_AGENCIES: dict[str, dict[tuple[str | None, str | None, str | None], int | None]] = {}
+Row = tuple[str, str, str | None, bool]  # path, status, reason, has error findings
+
+
+def _worker_engine(url: str) -> Engine:
+    engine = _ENGINES.get(url)
+    if engine is None:
+        from .db import open_store
+
+        engine = _ENGINES[url] = open_store(url, migrate_now=False)
+    return engine
+
+
+def store_chunk(
+    items: list[tuple[str, bytes]],
+    url: str,
+    version: str,
+    parse: ing.ParseFn | None,
+    check: Callable[[Report], Report] | None | bool,
+) -> list[Row]:
+    """Run in a worker process: parse ``items`` (each within the file budget, in this
+    process's main thread) and write them to the store at ``url`` as one batch."""
+    engine = _worker_engine(url)
+    results: dict[str, Row] = {}
+
+    def settle(outcome: ing.ParseOutcome, status: str) -> None:
+        errors = outcome.report is not None and any(
+            f.severity == "error" for f in outcome.report.findings
+        )
+        reason = outcome.error if status in ("failed", "unusable") else None
+        results[outcome.path] = (outcome.path, status, reason, errors and status != "unchanged")
+
+    def fallback(outcome: ing.ParseOutcome) -> None:
+        settle(outcome, ing.store_outcome(engine, outcome, version))
+
+    writer = BatchWriter(engine, version, settle, fallback, size=len(items) + 1, seconds=1e9)
+    writer.agencies = _AGENCIES.setdefault(url, {})
+    for path, data in items:
+        writer.add(ing.parse_file(path, data, parse, check))
+    writer.flush()
+    return [results[p] for p, _ in items if p in results]
+
+
+def run_pool_writing(
+    jobs: Iterable[tuple[str, bytes]],
+    workers: int,
+    url: str,
+    version: str,
+    parse: ing.ParseFn | None,
+    check: Callable[[Report], Report] | None | bool,
+    done: Callable[[Row], None],
+    redo: Callable[[list[tuple[str, bytes]]], None],
+    chunk: int = 64,
+) -> None:
+    """Worker processes that parse and also write (``store_chunk``, ``chunk`` files per
+    task), their batches taking the store's write lock in turn: the parent only reads the
+    files and counts. A chunk whose worker died goes to ``redo`` (one file per task, which
+    tells which file it was)."""
+    from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+    from concurrent.futures.process import BrokenProcessPool
+
+    from ..budget import init_worker
+
+    window = max(2, workers * 2)
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=init_worker)
+    pending: dict[Future[list[Row]], list[tuple[str, bytes]]] = {}
+
+    def renew() -> None:
+        nonlocal pool
+        pool.shutdown(wait=False, cancel_futures=True)
+        pool = ProcessPoolExecutor(max_workers=workers, initializer=init_worker)
+
+    def drain(until: int) -> None:
+        while len(pending) > until:
+            finished, _ = wait(list(pending), return_when=FIRST_COMPLETED)
+            broken = False
+            for fut in finished:
+                items = pending.pop(fut)
+                try:
+                    rows = fut.result()
+                except BrokenProcessPool:
+                    broken = True
+                    redo(items)
+                    continue
+                for row in rows:
+                    done(row)
+            if broken:
+                renew()
+
+    def submit(items: list[tuple[str, bytes]]) -> None:
+        try:
+            fut = pool.submit(store_chunk, items, url, version, parse, check)
+        except BrokenProcessPool:
+            drain(0)
+            renew()
+            fut = pool.submit(store_chunk, items, url, version, parse, check)
+        pending[fut] = items
+
+    try:
+        items: list[tuple[str, bytes]] = []
+        for job in jobs:
+            items.append(job)
+            if len(items) >= chunk:
+                submit(items)
+                items = []
+                drain(window - 1)
+        if items:
+            submit(items)
+        drain(0)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)

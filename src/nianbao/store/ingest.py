@@ -992,6 +992,35 @@ def ingest_files(
     if workers <= 0:
         for path, data in todo():
             record(parse_file(path, data, parse, check))
+    elif writer is not None and engine.url.database not in (None, "", ":memory:"):
+        # the workers write their own batches: the parent only reads files and counts
+        from .batch import run_pool_writing
+
+        def done(row: tuple[str, str, str | None, bool]) -> None:
+            path, status, reason, errors = row
+            if status in ("stored", "updated"):
+                setattr(summary, status, getattr(summary, status) + 1)
+                summary.with_errors += int(errors)
+            elif status == "unusable":
+                summary.unusable.append((path, reason or ""))
+            elif status == "failed":
+                summary.failed.append((path, reason or ""))
+            else:
+                summary.unchanged += 1
+            if on_file:
+                on_file(path, status)
+
+        url = engine.url.render_as_string(hide_password=False)
+        run_pool_writing(
+            todo(),
+            workers,
+            url,
+            version,
+            parse,
+            check,
+            done,
+            lambda items: _run_pool(items, workers, parse, check, store_one),
+        )
     else:
         _run_pool(todo(), workers, parse, check, record)
     if writer is not None:
