@@ -140,6 +140,21 @@ def test_thousands_of_repeated_row_labels(tab: str):
         nianbao.parse("\n".join(lines).encode(), ocr=False)
 
 
+def test_a_long_run_of_tabs_in_prose(tab: str):
+    """Found by the fuzzer: a heading broken by 100,000 tabs. Joining hard-wrapped lines
+    (textfacts.unwrap, run by the checks) took time quadratic in the run, inside one
+    re.sub where no timer reaches (128,000 tabs: minutes)."""
+    from nianbao.textfacts import unwrap
+
+    line = "三、收" + "\t" * 100_000 + "到和处理政府信息公开申请情况\n本年度"
+    with file_budget(Budget(seconds=5, memory_mb=0)):
+        assert unwrap(line).endswith("政府信息公开申请情况本年度")
+    lines = tab.split("\n")
+    i = next(k for k, ln in enumerate(lines) if ln.startswith("三、收到和处理"))
+    lines[i] = "三、收" + "\t" * 100_000 + lines[i][3:]
+    _parse("\n".join(lines).encode())
+
+
 def test_window_choice_is_linear_in_the_cells():
     """``_choose_window`` on a row of 200,000 blank cells around seven values."""
     from nianbao.document import Cell
