@@ -88,7 +88,7 @@ def fold_region(text: str, a: int, b: int) -> tuple[str, list[int]]:
 
 
 # ----------------------------------------------------------------------------- the form
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class RowSpec:
     rid: str  # row id inside the table: "new", "denied.state_secret", "regulations", …
     keys: tuple[str, ...]  # folded keywords
@@ -471,7 +471,7 @@ def _extend(
 # ----------------------------------------------------------------------------- placing
 def _bounds(sep: str, unit: str, nl_mode: int) -> int:
     if unit == "pipe":
-        return sum(sep.count(p) for p in "|｜¦")
+        return sep.count("|") + sep.count("｜") + sep.count("¦")
     if unit == "tab":
         return sep.count("\t")
     if unit == "nl":
@@ -911,12 +911,11 @@ def _fill_unlabelled(
     """A row whose label was not recognised, between two rows that were: its values stand
     in the gap after the first row's own values (taken when exactly one row is missing)."""
     out = list(runs)
+    pos = {s.rid: i for i, s in enumerate(form)}
     for i, (spec, _st, en, _run, _toks) in enumerate(runs):
         if i + 1 >= len(runs):
             continue
-        gap = [
-            s for s in form[form.index(spec) + 1 : form.index(runs[i + 1][0])] if s.rid != "other"
-        ]
+        gap = [s for s in form[pos[spec.rid] + 1 : pos[runs[i + 1][0].rid]] if s.rid != "other"]
         if len(gap) == 1:
             toks = tokenize(text, en, runs[i + 1][1])
             ex = _row_run(toks).extra
@@ -928,7 +927,7 @@ def _fill_unlabelled(
             r2 = _row_run(sub)
             r2.seps = seps if len(r2.seps) != len(ex) + 1 else r2.seps
             out.append((gap[0], ex[0].start, ex[0].start, r2, sub))
-    out.sort(key=lambda r: form.index(r[0]))
+    out.sort(key=lambda r: pos[r[0].rid])
     return out
 
 

@@ -125,7 +125,7 @@ def fill_from_form(
             continue  # a matrix of other columns (小计, or 自然人/法人或其他组织/总计): not the form's
         if key_ in layouts:
             layouts[key_] = table.layout
-        for row in table.rows:
+        for row_no, row in enumerate(table.rows):
             ids = [c.id for c in row.cells]
             have = _row_values(report, ids)
             got = sum(1 for c in row.cells if c.status not in ("blank", "unread"))
@@ -142,7 +142,7 @@ def fill_from_form(
                 if mine != theirs and _adds_up(key_, mine) and not _adds_up(key_, theirs):
                     take = True
             if take:
-                _put_row(ctx, index, key_, row, table.rows.index(row))
+                _put_row(ctx, index, key_, row, row_no)
                 if row.how == "split":
                     splits.setdefault(key_, []).append(row)
                 else:
