@@ -14,6 +14,7 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from . import labels as L
@@ -307,6 +308,12 @@ def extract(doc: Document) -> Report:
 _GRID_KINDS = frozenset({"tab", "lines", "html", "docx", "pdf", "markdown"})
 
 
+@lru_cache(maxsize=16)
+def _ids_of(layout: str, table: str) -> list[str]:
+    """The cell ids of one table of a layout ("active" covers active2019 too)."""
+    return [i for i in table_ids(layout) if i.split(".", 1)[0].startswith(table)]
+
+
 def _whole_tables(ctx: _Ctx, active_layout: str | None, req_layout: str | None) -> set[str]:
     """The tables the layout reading read whole — every cell of the layout read (a blank
     only where the grid has an explicit empty cell), nothing placed unsure, and either every
@@ -349,11 +356,10 @@ def _whole_tables(ctx: _Ctx, active_layout: str | None, req_layout: str | None) 
 
     out: set[str] = set()
     if active_layout is not None:
-        lay = "2019" if active_layout == "2019" else "2021"
-        if whole([i for i in table_ids(lay) if i.startswith(("active.", "active2019."))]):
+        if whole(_ids_of("2019" if active_layout == "2019" else "2021", "active")):
             out.add("s2")
     if req_layout is not None:
-        ids = [i for i in table_ids(req_layout) if i.startswith("requests.")]
+        ids = _ids_of(req_layout, "requests")
         if whole(ids):
             rows: dict[str, list[Any]] = {}
             for fid in ids:
