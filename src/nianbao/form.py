@@ -29,6 +29,7 @@ Report and words the findings.
 
 from __future__ import annotations
 
+import heapq
 import itertools
 import re
 from bisect import bisect_left
@@ -410,36 +411,42 @@ def _occurrences(k: str, form: tuple[RowSpec, ...]) -> list[_Hit]:
 
 def _chain(hits: list[_Hit]) -> list[_Hit]:
     """The longest chain of hits in the form's row order and in text order (ties: the chain
-    spanning the least text, so that prose before a table does not lend it a label)."""
+    spanning the least text, so that prose before a table does not lend it a label).
+
+    A dynamic programme over the form's rows, linear in the hits: for each row the best chain
+    ending in a hit of it whose label is already behind the current position — longest,
+    then starting latest (which, whatever hit extends it, spans the least text)."""
     if not hits:
         return []
     hits = sorted(hits, key=lambda h: (h.a, h.row))
-    n = len(hits)
-    best: list[tuple[int, int, int]] = []  # (length, -span, prev)
+    n_rows = max(h.row for h in hits) + 1
+    score: list[tuple[int, int]] = []  # (length, position where the chain starts)
+    prev: list[int] = []
+    best_by_row: list[tuple[int, int, int] | None] = [None] * n_rows  # (length, start, hit)
+    pending: list[tuple[int, int]] = []  # (end of the hit's label, hit) not yet behind us
     for i, h in enumerate(hits):
-        cur = (1, 0, -1)
-        for j in range(i):
-            p = hits[j]
-            if p.row < h.row and p.b <= h.a:
-                ln, nspan, _ = best[j]
-                cand = (ln + 1, nspan - (h.a - p.a), j)
-                if cand[:2] > cur[:2]:
-                    cur = cand
-        best.append(cur)
-    end = max(range(n), key=lambda i: best[i][:2])
+        while pending and pending[0][0] <= h.a:
+            _, j = heapq.heappop(pending)
+            r = hits[j].row
+            cand = (score[j][0], score[j][1], j)
+            cur_best = best_by_row[r]
+            if cur_best is None or cand[:2] > cur_best[:2]:
+                best_by_row[r] = cand
+        cur = (1, h.a, -1)
+        for r in range(h.row):
+            b = best_by_row[r]
+            if b is not None and (b[0] + 1, b[1]) > cur[:2]:
+                cur = (b[0] + 1, b[1], b[2])
+        score.append((cur[0], cur[1]))
+        prev.append(cur[2])
+        heapq.heappush(pending, (h.b, i))
+    end = max(range(len(hits)), key=lambda i: (score[i][0], score[i][1] - hits[i].a))
     out = []
     while end >= 0:
         out.append(hits[end])
-        end = best[end][2]
+        end = prev[end]
     out.reverse()
-    # one hit per row
-    seen: set[int] = set()
-    uniq = []
-    for h in out:
-        if h.row not in seen:
-            seen.add(h.row)
-            uniq.append(h)
-    return uniq
+    return out
 
 
 def _extend(
@@ -665,6 +672,8 @@ _CHECKS: dict[str, Callable[[list[int | float | None], bool], bool]] = {
 def _candidates(run: _Run, n: int, max_cands: int = 5000) -> list[_Cand]:
     """Every way the row's values could fill its ``n`` cells when separators say nothing:
     digit runs cut into numbers, then the numbers placed in order with blanks between."""
+    if len(run.vals) > n:
+        return []  # more numbers than cells: nothing to place them by
     pieces_per_tok: list[list[list[tuple[str, int, int]]]] = []
     for t in run.vals:
         opts: list[list[tuple[str, int, int]]] = [[(t.text, t.start, t.end)]]
@@ -679,7 +688,9 @@ def _candidates(run: _Run, n: int, max_cands: int = 5000) -> list[_Cand]:
                     opts.append(seq)
         pieces_per_tok.append(opts)
     out: list[_Cand] = []
-    for combo in itertools.product(*pieces_per_tok):
+    for tried, combo in enumerate(itertools.product(*pieces_per_tok)):
+        if tried >= 50_000:
+            break  # the row is left unread rather than searched without end
         flat = [p for seq in combo for p in seq]
         m = len(flat)
         if m > n:
