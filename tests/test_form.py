@@ -175,3 +175,15 @@ def test_a_missing_heading_over_a_table_that_is_there_is_no_missing_section() ->
     assert not _rules(rep) & MISSING
     titles = [f for f in rep.findings if f.rule == "R-SECTION-TITLE" and f.cells == ["sections.s3"]]
     assert titles and "统计表在文中" in titles[0].message
+
+
+def test_a_row_of_thousands_of_numbers_is_read_in_linear_time() -> None:
+    """A fuzz finding: a row holding thousands of values made the window choice quadratic."""
+    from nianbao.budget import Budget, file_budget
+
+    text = render(_report(), "tab").decode("utf-8")
+    i = text.index("二、上年结转")
+    row = "一、本年新收政府信息公开申请数量 | " + " | ".join(["1"] * 30_000) + " |\n"
+    with file_budget(Budget(seconds=20, memory_mb=0)):
+        rep = nianbao.parse((text[:i] + row + text[i:]).encode("utf-8"), name="long.txt")
+    assert rep.meta["agency"] == "青岚县石门镇人民政府"

@@ -1243,7 +1243,8 @@ def _reviews(ctx: _Ctx, rows: list[Row], headers: list[Row], paras: list[str]) -
         good = [w for w in windows if ok(w)]
         chosen = (good or windows)[0]
         distinct = {tuple(c.text.strip() for c in w) for w in (good or windows)}
-        extra = [c.text for c in cells if c not in chosen]
+        kept = {id(c) for c in chosen}  # by identity: a Cell compares by its fields
+        extra = [c.text for c in cells if id(c) not in kept]
         ctx.finding(
             "R-CELL-COUNT",
             "warning",

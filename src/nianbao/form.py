@@ -1015,16 +1015,19 @@ def _place_row(
         return _by_arithmetic(row, spec, options, key, "placed")
     if edge < 0 and unit != "space":
         # more cells than the form: keep a window whose outside is empty, else arithmetic
-        options = []
-        for s0 in range(len(cells) - n + 1):
-            outside = cells[:s0] + cells[s0 + n :]
-            if all(c is None for c in outside):
-                options.append(as_cand[s0 : s0 + n])
+        # (in linear time: the windows that hold every filled cell)
+        filled = [i for i, c in enumerate(cells) if c is not None]
+        lo, hi = max(0, filled[-1] - n + 1), min(filled[0], len(cells) - n)
+        options = [as_cand[s0 : s0 + n] for s0 in range(lo, hi + 1)]
         if len(options) == 1:
             fill(options[0], "read")
             return row
-        if not options:
+        if not options and len(cells) - n <= 64:
             options = [as_cand[s0 : s0 + n] for s0 in range(len(cells) - n + 1)]
+        if not options:
+            row.how = "unread"  # far more numbers than the row has cells
+            row.cells = [FormCell(fid, status="unread") for fid in spec.ids]
+            return row
         return _by_arithmetic(row, spec, options, key, "placed")
     # no separator tells the cells apart (a flattened copy): the digits are cut by the
     # arithmetic, first with every cell holding a number, then with blanks that vanished
