@@ -9,7 +9,7 @@ wrong cells no finding names (silent), false "missing" findings, refusals (excep
 the cells after a truncation cut and the cells the text cannot give back by construction
 (both already inside the totals), and the worst renderings with the line that reproduces them.
 
-The definitions are those of ../shared/hooks/silent.py, written again here (no import): a
+The definitions are those of ../shared/hooks/silent.py (not imported; scoring from tests.gold): a
 wrong cell is *named* when a finding lists it or a prefix of it (its row, its table, or
 ``sections.sN`` for the section holding it) under a rule that is not R-TABLE-MISSING,
 R-ROW-MISSING or R-SECTIONS; a *false missing* finding is one of those rules naming a cell,
@@ -20,8 +20,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
-import re
 import sys
 import time
 from collections.abc import Iterable
@@ -29,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .gold import flatten, same
 from .shapes import BASE_SHAPES, SHAPES, Rendering, all_renderings, gold_files, sources
 
 TABLE_ROOTS = ("active", "active2019", "requests", "reviews")
@@ -41,24 +40,6 @@ SECTION_OF = {
 
 
 # ---------------------------------------------------------------------- scoring (silent.py)
-def flatten(obj: Any, prefix: str = "") -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    if isinstance(obj, dict):
-        for k, v in obj.items():
-            out.update(flatten(v, f"{prefix}{k}."))
-    else:
-        out[prefix[:-1]] = obj
-    return out
-
-
-def same(g: Any, o: Any) -> bool:
-    if g is None or o is None:
-        return g is None and o is None
-    if isinstance(g, (int, float)) and isinstance(o, (int, float)) and not isinstance(o, bool):
-        return math.isclose(float(g), float(o), rel_tol=0, abs_tol=1e-6)
-    return re.sub(r"\s+", "", str(g)) == re.sub(r"\s+", "", str(o))
-
-
 def covers(cell_ref: str, key: str) -> bool:
     if cell_ref == key or key.startswith(cell_ref + "."):
         return True
