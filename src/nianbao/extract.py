@@ -708,7 +708,7 @@ def _meta_inline(doc: Document, meta: dict[str, Any]) -> None:
     for pat in _AGENCY_SENTENCES:
         for s in pat.finditer(doc.text):
             agency = _strip_chrome(s.group(1))
-            agency = re.sub(r"^.*?(?:[，。、；：:]|由|是|为)", "", agency)
+            agency = re.sub(r"^.*[，。、；：:]", "", agency).removeprefix("由")
             if agency and re.search(
                 r"(政府|局|委|办|厅|室|中心|委员会|院|署|街道|办事处)$", agency
             ):
