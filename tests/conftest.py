@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 from pathlib import Path
 
 import pytest
@@ -42,3 +43,18 @@ def samples_dir() -> Path:
 
 def pytest_report_header(config):  # noqa: ARG001
     return f"samples: {SAMPLES} ({'present' if SAMPLES.is_dir() else 'MISSING'}); NIANBAO_TEST_PG={os.environ.get('NIANBAO_TEST_PG', '')}"
+
+
+def artifacts_dir() -> Path:
+    """Where browser tests leave their screenshots (``$NIANBAO_ARTIFACTS/web``)."""
+    root = Path(os.environ.get("NIANBAO_ARTIFACTS") or REPO / "artifacts")
+    out = root / "web"
+    out.mkdir(parents=True, exist_ok=True)
+    return out
+
+
+def free_port() -> int:
+    """A port on 127.0.0.1 nobody listens on (for a server a test starts)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])

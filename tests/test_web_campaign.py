@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import threading
 import time
 import zipfile
@@ -24,6 +23,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from .conftest import artifacts_dir, free_port
 
 pytest.importorskip("fastapi")
 pytest.importorskip("uvicorn")
@@ -38,7 +39,7 @@ if not (os.path.exists(CHROMIUM) or shutil.which(CHROMIUM)):
         allow_module_level=True,
     )
 
-from .campaign_data import ROOT, ROSTER, _examples, _report  # noqa: E402
+from .campaign_data import ROSTER, _examples, _report  # noqa: E402
 
 USER, PASSWORD = "审核员乙", "correct horse"
 ARGS = [
@@ -52,19 +53,6 @@ ARGS = [
 NOTE = "与台账核对，总计有误"
 
 
-def _artifacts() -> Path:
-    root = Path(os.environ.get("NIANBAO_ARTIFACTS") or ROOT / "artifacts")
-    out = root / "web"
-    out.mkdir(parents=True, exist_ok=True)
-    return out
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     import uvicorn
@@ -74,7 +62,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     db = tmp_path_factory.mktemp("web-campaign") / "campaign.db"
     app = create_app(str(db))
     app.state.web.users.add(USER, PASSWORD)
-    port = _free_port()
+    port = free_port()
     srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=srv.run, daemon=True)
     thread.start()
@@ -125,7 +113,7 @@ def _status_of(pg: Any, agency: str) -> str:
 
 def test_spring_review_campaign(page: Any, server: str, tmp_path: Path) -> None:
     pg = page
-    shots = _artifacts()
+    shots = artifacts_dir()
     mk = _examples()
     files = tmp_path / "in"
     files.mkdir()

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from .conftest import artifacts_dir, free_port
 
 pytest.importorskip("fastapi")
 pytest.importorskip("uvicorn")
@@ -42,21 +43,6 @@ ARGS = [
 ]
 
 
-def _artifacts() -> Path:
-    root = Path(
-        os.environ.get("NIANBAO_ARTIFACTS") or Path(__file__).resolve().parents[1] / "artifacts"
-    )
-    out = root / "web"
-    out.mkdir(parents=True, exist_ok=True)
-    return out
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     import uvicorn
@@ -66,7 +52,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     db = tmp_path_factory.mktemp("web-e2e") / "e2e.db"
     app = create_app(str(db))
     app.state.web.users.add(USER, PASSWORD)  # uploads and reviews need a login
-    port = _free_port()
+    port = free_port()
     srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=srv.run, daemon=True)
     thread.start()
@@ -108,7 +94,7 @@ def _cell(pg: object, fid: str) -> object:
 
 def test_upload_review_recheck_and_charts(page: object, server: str) -> None:
     pg = page
-    shots = _artifacts()
+    shots = artifacts_dir()
     files = _sample_files()
     assert files
 
