@@ -17,7 +17,7 @@ from pathlib import Path
 import nianbao
 from nianbao.api import parse_document
 from nianbao.checks import ordered_rules, run_checks
-from nianbao.reader import read_bytes
+from nianbao.readers.dispatch import read_bytes
 
 SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"
 

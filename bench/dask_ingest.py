@@ -1,7 +1,7 @@
 """Benchmark of ``nianbao ingest --dask`` on a LocalCluster into PostgreSQL: reports/s
 with 1, 2 and 4 worker processes (generated reports, as ``bench/ingest.py``'s synth mode),
 the per-report CPU cost (workers' CPU, PostgreSQL's CPU, time holding the store's write
-locks), the CPU cost of reading real text reports (rendered by ``nianbao.writer``), and from
+locks), the CPU cost of reading real text reports (rendered by ``nianbao.writing.writer``), and from
 these the cost model of 10^6 reports on a 32-core cluster.
 
 Usage: .venv/bin/python bench/dask_ingest.py --pg postgresql://postgres@127.0.0.1:5432/test

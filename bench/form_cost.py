@@ -14,9 +14,9 @@ import os
 import time
 from pathlib import Path
 
-import nianbao.extract as extract
+import nianbao.extraction.extract as extract
 from nianbao.api import parse_document
-from nianbao.reader import read_bytes
+from nianbao.readers.dispatch import read_bytes
 
 ROOT = Path(__file__).resolve().parents[2] / "shared" / "samples"
 

@@ -9,7 +9,7 @@ Two modes:
   over 5 years — and runs the rule engine. This measures the store: hashing, the
   parent's writes (one transaction per report), agency resolution, cross-year checks.
 * ``render`` (``--render N``, default 200): real text reports rendered by
-  ``nianbao.writer.render`` in its text styles and read by the real ``nianbao.parse``;
+  ``nianbao.writing.writer.render`` in its text styles and read by the real ``nianbao.parse``;
   this measures the whole pipeline, bound by the parser.
 
 Usage: .venv/bin/python bench/ingest.py [--n 10000] [--workers 1,2] [--render 200]
@@ -173,7 +173,7 @@ def write_specs(folder: Path, n: int) -> list[str]:
 
 
 def write_rendered(folder: Path, n: int) -> list[str]:
-    from nianbao.writer import TEXT_STYLES, render
+    from nianbao.writing.writer import TEXT_STYLES, render
 
     folder.mkdir(parents=True, exist_ok=True)
     files = []
@@ -342,7 +342,7 @@ def main() -> None:
             try:
                 rendered = write_rendered(tmp / "text", args.render)
             except ImportError:
-                print("render: nianbao.writer not available, skipped")
+                print("render: nianbao.writing.writer not available, skipped")
             else:
                 r_rate, r_per = anchor_store(rendered, tmp, max(workers), None, "render+parse")
                 for w in workers:

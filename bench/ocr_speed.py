@@ -24,9 +24,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from nianbao.extract import extract  # noqa: E402
-from nianbao.reader_ocr import _get_engine, ocr_available, ocr_pdf  # noqa: E402
-from nianbao.reader_pdf import read_pdf  # noqa: E402
+from nianbao.extraction.extract import extract  # noqa: E402
+from nianbao.readers.ocr import _get_engine, ocr_available, ocr_pdf  # noqa: E402
+from nianbao.readers.pdf import read_pdf  # noqa: E402
 
 PEER = ROOT.parent / "shared" / "samples" / "peer"
 PDFS = ["hongze-2023", "hongze-2024", "huaian-2024"]

@@ -25,10 +25,10 @@ from pathlib import Path
 
 import nianbao
 from nianbao.api import parse_document
-from nianbao.normalize import normalize_text
-from nianbao.reader import read_bytes
-from nianbao.reader_text import text_to_blocks
-from nianbao.sniff import decode_bytes
+from nianbao.readers.dispatch import read_bytes
+from nianbao.readers.normalize import normalize_text
+from nianbao.readers.sniff import decode_bytes
+from nianbao.readers.text import text_to_blocks
 
 REPO = Path(__file__).resolve().parents[1]
 ROOT = REPO.parent / "shared" / "samples"

@@ -54,7 +54,7 @@ def pdfium_text(data: bytes) -> int:
 
 
 def ours(data: bytes) -> int:
-    from nianbao.reader_pdf import read_pdf
+    from nianbao.readers.pdf import read_pdf
 
     return read_pdf(data).pages or 0
 
@@ -74,7 +74,7 @@ def best(fn: Callable[[bytes], int], blobs: list[bytes], rounds: int) -> tuple[f
 
 def fast_share(blobs: list[bytes]) -> tuple[int, int]:
     """Pages our table finder read, pages left to pdfplumber."""
-    from nianbao.pdf_tables import FastPages
+    from nianbao.readers.pdf_tables import FastPages
 
     fast = slow = 0
     for b in blobs:
@@ -92,7 +92,7 @@ def fast_share(blobs: list[bytes]) -> tuple[int, int]:
 
 def writer_pdfs(files: list[Path]) -> list[bytes]:
     from nianbao.api import parse
-    from nianbao.writer import render, soffice_path
+    from nianbao.writing.writer import render, soffice_path
 
     if soffice_path() is None:
         print("writer renderings skipped: LibreOffice (soffice) is not installed")

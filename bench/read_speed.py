@@ -21,9 +21,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from nianbao.reader_docx import read_docx  # noqa: E402
-from nianbao.reader_html import read_html  # noqa: E402
-from nianbao.reader_pdf import read_pdf  # noqa: E402
+from nianbao.readers.docx import read_docx  # noqa: E402
+from nianbao.readers.html import read_html  # noqa: E402
+from nianbao.readers.pdf import read_pdf  # noqa: E402
 
 PEER = ROOT.parent / "shared" / "samples" / "peer"
 PDFS = ["hongze-2023", "hongze-2024", "huaian-2024"]
@@ -62,9 +62,9 @@ def main() -> None:
 
     try:
         from nianbao.api import parse_document
-        from nianbao.writer import render
+        from nianbao.writing.writer import render
     except ImportError as e:  # the writer or extractor is not there yet
-        print(f"HTML/DOCX fixtures need nianbao.writer and nianbao.api: {e}")
+        print(f"HTML/DOCX fixtures need nianbao.writing.writer and nianbao.api: {e}")
         return
     reports = [parse_document(d, check=False) for d in docs]
     for style, reader in (("html", read_html), ("html-gbk", read_html), ("docx", read_docx)):

@@ -18,11 +18,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from nianbao.figures import load_figures
 from nianbao.report import Report, Value
 from nianbao.schema import APPLICANT_COLUMNS, REQUEST_ROWS_2021, REVIEW_GROUPS
-from nianbao.template import yaml_template
-from nianbao.writer import render, write_report
+from nianbao.writing.figures import load_figures
+from nianbao.writing.template import yaml_template
+from nianbao.writing.writer import render, write_report
 
 HERE = Path(__file__).resolve().parent
 

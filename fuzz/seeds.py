@@ -45,7 +45,7 @@ def _reports(limit: int | None = None) -> list[object]:
 
 
 def _render(rep: object, style: str) -> bytes | None:
-    from nianbao.writer import render
+    from nianbao.writing.writer import render
 
     try:
         return render(rep, style)  # type: ignore[arg-type]

@@ -1,5 +1,5 @@
 """Invented reports and roster of the spring-review web tests (issue 13), written with
-``nianbao.writer.render`` from the figures of ``examples/make_examples.py``."""
+``nianbao.writing.writer.render`` from the figures of ``examples/make_examples.py``."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from nianbao.report import Report, Value
-from nianbao.writer import render
+from nianbao.writing.writer import render
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -49,7 +49,7 @@ from nianbao.collect.pages import (  # noqa: E402
 )
 from nianbao.collect.state import STATE_NAME  # noqa: E402
 from nianbao.report import Report, Value  # noqa: E402
-from nianbao.writer import render, soffice_path  # noqa: E402
+from nianbao.writing.writer import render, soffice_path  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 

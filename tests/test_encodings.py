@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import nianbao
-from nianbao.sniff import decode_bytes
+from nianbao.readers.sniff import decode_bytes
 
 from .conftest import documents_with_gold, load_gold
 from .gold import misses
@@ -38,7 +38,7 @@ def test_big5_traditional_report():
     doc = next(d for d in DOCS if d.name.startswith("003"))
     text = doc.read_text(encoding="utf-8")
     # Big5 cannot hold the pinyin glosses' tone marks or a few simplified forms: drop them
-    from nianbao.normalize import strip_glosses
+    from nianbao.readers.normalize import strip_glosses
 
     data = strip_glosses(text).encode("big5", errors="ignore")
     decoded, enc = decode_bytes(data)

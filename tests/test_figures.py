@@ -12,10 +12,10 @@ import pytest
 import yaml
 
 from nianbao.errors import BrokenFile, NianbaoError, UnsupportedFormat
-from nianbao.figures import InvalidFigures, load_figures
 from nianbao.report import Report, Value
 from nianbao.schema import table_ids
-from nianbao.template import xlsx_template, yaml_template
+from nianbao.writing.figures import InvalidFigures, load_figures
+from nianbao.writing.template import xlsx_template, yaml_template
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO / "examples"
@@ -251,7 +251,7 @@ def test_example_figures_are_consistent() -> None:
         from nianbao.checks import run_checks
     except ImportError:
         pytest.skip("nianbao.checks not available")
-    from nianbao.cli_write import figure_findings
+    from nianbao.cli.write import figure_findings
 
     assert [f for f in (figure_findings(rep) or []) if f.severity == "error"] == []
     assert run_checks  # imported for the skip above

@@ -8,10 +8,10 @@ from click.testing import CliRunner
 
 import nianbao
 from nianbao.cli import cli
-from nianbao.form import _full_splits, fold, read_form, tokenize
+from nianbao.extraction.form import _full_splits, fold, read_form, tokenize
 from nianbao.report import Report, Value
 from nianbao.schema import table_ids
-from nianbao.writer import render
+from nianbao.writing.writer import render
 
 MISSING = {"R-TABLE-MISSING", "R-ROW-MISSING", "R-SECTIONS"}
 
@@ -54,7 +54,7 @@ def test_tokenize_tells_values_from_ordinals_and_words() -> None:
 def test_digits_split_by_the_row_total() -> None:
     text = "531000054"
     toks = [t for t in tokenize(text, 0, len(text)) if t.kind == "v"]
-    from nianbao.form import _CHECKS
+    from nianbao.extraction.form import _CHECKS
 
     cands = _full_splits(toks, 7, _CHECKS["s3"])
     assert [[x for x, _, _ in c] for c in cands] == [["53", "1", "0", "0", "0", "0", "54"]]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from nianbao.grid import (
+from nianbao.readers.grid import (
     MAX_SLOTS,
     DocumentBuilder,
     GridTooLarge,

@@ -22,7 +22,6 @@ import pytest
 from click.testing import CliRunner
 
 import nianbao
-from nianbao import labels as L
 from nianbao.budget import Budget, file_budget, run_isolated
 from nianbao.cli import cli
 from nianbao.errors import (
@@ -31,8 +30,9 @@ from nianbao.errors import (
     InputTooLarge,
     UnusableInput,
 )
+from nianbao.readers import labels as L
 from nianbao.report import Report, Value
-from nianbao.writer import render
+from nianbao.writing.writer import render
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO.parent / "shared" / "samples"
@@ -140,7 +140,7 @@ def test_a_long_run_of_tabs_in_prose(tab: str):
     """Found by the fuzzer: a heading broken by 100,000 tabs. Joining hard-wrapped lines
     (textfacts.unwrap, run by the checks) took time quadratic in the run, inside one
     re.sub where no timer reaches (128,000 tabs: minutes)."""
-    from nianbao.textfacts import unwrap
+    from nianbao.extraction.textfacts import unwrap
 
     line = "三、收" + "\t" * 100_000 + "到和处理政府信息公开申请情况\n本年度"
     with file_budget(Budget(seconds=5, memory_mb=0)):
@@ -153,8 +153,8 @@ def test_a_long_run_of_tabs_in_prose(tab: str):
 
 def test_window_choice_is_linear_in_the_cells():
     """``_choose_window`` on a row of 200,000 blank cells around seven values."""
-    from nianbao.document import Cell
-    from nianbao.extract import _choose_window
+    from nianbao.extraction.extract import _choose_window
+    from nianbao.readers.document import Cell
 
     texts = [""] * 100_000 + [str(i) for i in range(1, 8)] + [""] * 100_000
     vals = [Cell(t, col=i) for i, t in enumerate(texts)]
@@ -168,7 +168,7 @@ def test_window_choice_is_linear_in_the_cells():
 
 
 def test_trim_blank_tail():
-    from nianbao.grid import MAX_BLANK_TAIL, trim_blank_tail
+    from nianbao.readers.grid import MAX_BLANK_TAIL, trim_blank_tail
 
     row = [("a", 1, 1), ("1", 1, 1)] + [("", 1, 1)] * 5000
     assert len(trim_blank_tail(row)) == 2 + MAX_BLANK_TAIL
@@ -225,7 +225,7 @@ def test_pdf_errors_in_close_do_not_escape(monkeypatch):
     import pdfplumber.pdf
     from pdfminer.pdfparser import PDFSyntaxError
 
-    from nianbao import pdf_tables
+    from nianbao.readers import pdf_tables
 
     def no_fast_path(data: bytes) -> None:
         raise RuntimeError("read every page through pdfplumber")
@@ -307,7 +307,7 @@ def test_entity_of_a_lone_surrogate_in_html(html: str, entity: str):
 
 
 def test_to_simplified_takes_a_lone_surrogate():
-    from nianbao.normalize import key, to_simplified
+    from nianbao.readers.normalize import key, to_simplified
 
     assert to_simplified("予以公開\ud800") == "予以公开\ufffd"
     assert key("（一）予以公開\udfff")
@@ -411,7 +411,7 @@ def test_docx_zip_version_69_is_a_broken_file(docx: bytes):
 def test_docx_bomb_is_refused_on_inflated_bytes(docx: bytes, monkeypatch):
     """A document.xml padded with random text: its ratio is far under the cap and its
     declared size small enough, so only the bytes actually inflated refuse it."""
-    from nianbao import reader_docx
+    from nianbao.readers import docx as reader_docx
 
     monkeypatch.setattr(reader_docx, "MAX_XML_BYTES", 1 << 20)
     src = zipfile.ZipFile(io.BytesIO(docx))
@@ -432,7 +432,7 @@ def test_docx_bomb_under_the_ratio_cap(docx: bytes):
     """The issue's bomb in small: 40 MB of XML at a ratio under the cap (noise in the
     padding), under the declared-size cap; refused on the XML actually inflated, before
     python-docx builds a tree of it."""
-    from nianbao import reader_docx
+    from nianbao.readers import docx as reader_docx
 
     src = zipfile.ZipFile(io.BytesIO(docx))
     xml = src.read("word/document.xml")

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from nianbao.normalize import key, normalize_text
-from nianbao.reader_text import read_text
+from nianbao.readers.normalize import key, normalize_text
+from nianbao.readers.text import read_text
 
 
 def test_offsets_map_back_to_the_original():

@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from nianbao import pdf_tables
-from nianbao.document import Document, Table
-from nianbao.pdf_tables import FastPages, find_table_cells, plain_text
-from nianbao.reader_pdf import read_pdf
+from nianbao.readers import pdf_tables
+from nianbao.readers.document import Document, Table
+from nianbao.readers.pdf import read_pdf
+from nianbao.readers.pdf_tables import FastPages, find_table_cells, plain_text
 
 from .conftest import PEER, SAMPLES
 
@@ -67,8 +67,8 @@ def test_real_pdfs(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture(scope="module")
 def renderings() -> list[bytes]:
-    from nianbao import writer
     from nianbao.api import parse
+    from nianbao.writing import writer
 
     if writer.soffice_path() is None:
         pytest.skip("LibreOffice (soffice) is not installed")
@@ -187,7 +187,7 @@ def test_font_descriptors_in_objects_and_object_streams() -> None:
     compressed object stream; names unescaped, and also without the subset tag."""
     import zlib
 
-    from nianbao.pdf_tables import descriptor_descents
+    from nianbao.readers.pdf_tables import descriptor_descents
 
     o1 = b"<</Type/FontDescriptor/FontName/ABCDEF+SimSun/Descent -141/Ascent 859>>"
     o2 = b"<</Type/FontDescriptor/Flags 4/FontName/Noto#20Sans>>"
@@ -231,7 +231,7 @@ def test_chromium_pdf_of_a_report(tmp_path: Path) -> None:
     """A third producer (Chromium printing the writer's HTML): every page through the fast
     path and every table value of the report read back."""
     from nianbao.api import parse, parse_document
-    from nianbao.writer import render
+    from nianbao.writing.writer import render
 
     report = parse(PEER / "huaian-2024.pdf", check=False)
     data = _chromium_pdf(render(report, "html"), tmp_path)
@@ -253,6 +253,6 @@ def test_chromium_pdf_of_a_report(tmp_path: Path) -> None:
     ],
 )
 def test_font_descriptors_in_broken_files(junk: bytes) -> None:
-    from nianbao.pdf_tables import descriptor_descents
+    from nianbao.readers.pdf_tables import descriptor_descents
 
     assert isinstance(descriptor_descents(b"%PDF-1.7\n" + junk), dict)

@@ -13,9 +13,9 @@ import pytest
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
-from nianbao.document import Paragraph, Table
 from nianbao.errors import BrokenFile, InputTooLarge
-from nianbao.reader_docx import DOCX_MEDIA_TYPE, read_docx
+from nianbao.readers.document import Paragraph, Table
+from nianbao.readers.docx import DOCX_MEDIA_TYPE, read_docx
 
 TEMPLATE = (
     Path(__file__).resolve().parents[2]

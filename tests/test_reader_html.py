@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from nianbao.document import Document, Paragraph, Table
 from nianbao.errors import EmptyInput, InputTooLarge, NotAReport
-from nianbao.reader_html import MAX_HTML_BYTES, read_html
+from nianbao.readers.document import Document, Paragraph, Table
+from nianbao.readers.html import MAX_HTML_BYTES, read_html
 
 PAGE = """<!DOCTYPE html>
 <html><head>{meta}<title>某区人民政府2023年政府信息公开工作年度报告_某区人民政府</title>

@@ -21,11 +21,11 @@ from typing import Any
 import pytest
 
 import nianbao
-from nianbao.reader import read
-from nianbao.reader_html import _js_unescape, read_html
+from nianbao.readers.dispatch import read
+from nianbao.readers.html import _js_unescape, read_html
 from nianbao.report import Report, Value
 from nianbao.schema import table_ids
-from nianbao.writer import build_tables, render, soffice_path
+from nianbao.writing.writer import build_tables, render, soffice_path
 
 AGENCY = "青岚县人民政府办公室"
 AGENCY_TRADITIONAL = "青嵐縣人民政府辦公室"
@@ -638,7 +638,7 @@ def test_traditional_docx() -> None:
 
 @pytest.mark.skipif(soffice_path() is None, reason="LibreOffice (soffice) is not installed")
 def test_traditional_pdf() -> None:
-    from nianbao.writer import _docx_to_pdf
+    from nianbao.writing.writer import _docx_to_pdf
 
     rep = _report("2021", seed=4)
     _assert_simplified_meta(rep, nianbao.parse(_docx_to_pdf(_traditional_docx(rep))))

@@ -16,11 +16,11 @@ from typing import Any
 
 import pytest
 
-from nianbao import reader_ocr
-from nianbao.document import Document, Paragraph
 from nianbao.errors import ScannedPdf, UnusableInput
-from nianbao.extract import extract
-from nianbao.reader_ocr import (
+from nianbao.extraction.extract import extract
+from nianbao.readers import ocr as reader_ocr
+from nianbao.readers.document import Document, Paragraph
+from nianbao.readers.ocr import (
     OCR_NOTE,
     OcrUnavailable,
     maybe_ocr,
@@ -28,7 +28,7 @@ from nianbao.reader_ocr import (
     ocr_pdf,
     use_ocr,
 )
-from nianbao.reader_pdf import read_pdf
+from nianbao.readers.pdf import read_pdf
 
 PEER = Path(__file__).resolve().parents[2] / "shared" / "samples" / "peer"
 SAMPLE = "hongze-2024"
@@ -419,8 +419,8 @@ def test_page_cap_is_kept_and_said(offline: Any) -> None:
 def test_a_report_read_by_ocr_is_marked_for_review() -> None:
     """The extractor turns the OCR note into one R-OCR warning (not a conversion artefact)."""
     from nianbao.api import parse_document
-    from nianbao.reader import read_bytes
-    from nianbao.reader_ocr import OCR_NOTE
+    from nianbao.readers.dispatch import read_bytes
+    from nianbao.readers.ocr import OCR_NOTE
 
     repo = Path(__file__).resolve().parents[1]
     doc = read_bytes((repo / "examples" / "reports" / "qinglan-2024.txt").read_bytes())

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from nianbao.document import Document, Paragraph, Table
 from nianbao.errors import BrokenFile, EncryptedPdf, InputTooLarge, ScannedPdf
-from nianbao.reader_pdf import MAX_PAGES, read_pdf
+from nianbao.readers.document import Document, Paragraph, Table
+from nianbao.readers.pdf import MAX_PAGES, read_pdf
 from nianbao.schema import (
     ACTIVE_IDS,
     COLUMNS,
@@ -153,7 +153,7 @@ def test_wrapped_label_keeps_its_line_break(docs: dict[str, Document]) -> None:
 @pytest.mark.parametrize("name", NAMES)
 def test_gold_ids_through_the_parser(golds: dict[str, dict], name: str) -> None:
     nianbao = pytest.importorskip("nianbao")
-    pytest.importorskip("nianbao.extract")
+    pytest.importorskip("nianbao.extraction.extract")
     report = nianbao.parse(str(PEER / f"{name}.pdf"))
     flat = report.flat()
     gold = golds[name]
@@ -245,7 +245,7 @@ def test_not_a_pdf(data: bytes) -> None:
 def test_libreoffice_pdf_of_the_same_report(docs: dict[str, Document], name: str) -> None:
     """A second PDF producer: the writer's DOCX converted by LibreOffice, where table 三
     crosses a page break, a row is split by it and narrow cells wrap numbers."""
-    writer = pytest.importorskip("nianbao.writer")
+    writer = pytest.importorskip("nianbao.writing.writer")
     api = pytest.importorskip("nianbao.api")
     if writer.soffice_path() is None:
         pytest.skip("LibreOffice (soffice) is not installed")

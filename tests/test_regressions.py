@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import nianbao
-from nianbao.reader_text import text_to_blocks
-from nianbao.sniff import decode_bytes
+from nianbao.readers.sniff import decode_bytes
+from nianbao.readers.text import text_to_blocks
 
 from .conftest import EXAMPLES
 

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from nianbao.api import parse, parse_document
-from nianbao.reader import read_bytes
+from nianbao.readers.dispatch import read_bytes
 from nianbao.report import Provenance, Report, Value
 
 from .conftest import EXAMPLES, documents_with_gold
@@ -80,7 +80,7 @@ STYLES = ("tab", "lines", "md", "pipe", "html", "docx")
 @pytest.mark.parametrize("path", documents_with_gold((".pdf",)), ids=lambda p: p.name)
 def test_writer_renderings(path: Path) -> None:
     """The writer's renderings of a real report, the PDF one (pages and boxes) included."""
-    from nianbao import writer
+    from nianbao.writing import writer
 
     rep = parse(path, name=str(path))
     styles = STYLES + (("pdf",) if writer.soffice_path() else ())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from nianbao.rules_quality import own_division
+from nianbao.checks.rules.quality import own_division
 
 from .test_checks import gold_report, run
 

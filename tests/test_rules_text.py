@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from nianbao.textfacts import fees_info, narrative_facts, sentences, unwrap
+from nianbao.extraction.textfacts import fees_info, narrative_facts, sentences, unwrap
 
 from .test_checks import gold_report, needs_samples, only, parse_text, run, seed_path
 

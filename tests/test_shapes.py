@@ -17,7 +17,7 @@ from decimal import Decimal
 import pytest
 
 from nianbao.report import Report
-from nianbao.writer import title_of
+from nianbao.writing.writer import title_of
 
 from .shapes import SHAPES, TABLES, _row_candidates, render_shape, sources
 from .shapes_eval import run_one

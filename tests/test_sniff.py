@@ -9,8 +9,8 @@ from click.testing import CliRunner
 
 import nianbao
 from nianbao.cli import cli
-from nianbao.sniff import sniff
-from nianbao.writer import render
+from nianbao.readers.sniff import sniff
+from nianbao.writing.writer import render
 
 from .conftest import EXAMPLES, PEER
 

@@ -302,7 +302,7 @@ def test_cross_year_carry_and_recheck_when_prev_arrives_later(engine, tmp_path):
 
 
 def test_store_check_recomputes_cross_year(db_url, tmp_path):
-    from nianbao.cli_store import run_store_check
+    from nianbao.cli.store import run_store_check
 
     engine = open_store(db_url)
     prev, cur = gold("hongze-2023.gold.json"), gold("hongze-2024.gold.json")
@@ -433,7 +433,7 @@ def test_agency_identity(engine, tmp_path):
 
 
 def test_alias_command_merges_agencies_and_rechecks(db_url, tmp_path):
-    from nianbao.cli_store import agencies
+    from nianbao.cli.store import agencies
 
     engine = open_store(db_url)
     prev = _flat("洪泽区政府办", 2023)
@@ -493,7 +493,7 @@ def test_queries(engine, tmp_path):
 
 
 def test_cli_queries(db_url, tmp_path):
-    from nianbao import cli_store
+    from nianbao.cli import store as cli_store
 
     engine = open_store(db_url)
     _small_corpus(engine, tmp_path)
@@ -530,7 +530,7 @@ def test_cli_queries(db_url, tmp_path):
 
 
 def test_cli_ingest_summary(db_url, tmp_path):
-    from nianbao import cli_store
+    from nianbao.cli import store as cli_store
 
     folder = tmp_path / "in"
     folder.mkdir()

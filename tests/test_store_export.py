@@ -191,7 +191,7 @@ def test_findings_export_with_filters(corpus, tmp_path):
 
 
 def test_cli_export_and_atomic_write(db_url, corpus, tmp_path, monkeypatch):
-    from nianbao import cli_store
+    from nianbao.cli import store as cli_store
     from nianbao.store import export as export_mod
 
     out = tmp_path / "e.csv"

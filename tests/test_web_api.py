@@ -469,7 +469,7 @@ def test_login_required_when_users_exist(tmp_path: Path) -> None:
 def test_cli_users_and_serve_help(tmp_path: Path) -> None:
     from click.testing import CliRunner
 
-    from nianbao.cli_web import serve, users
+    from nianbao.cli.web import serve, users
 
     runner = CliRunner()
     db = str(tmp_path / "cli.db")

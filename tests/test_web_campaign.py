@@ -5,7 +5,7 @@ corrected version and see the decisions carried over, delete and restore it, dow
 
 Playwright's Python package drives Debian's /usr/bin/chromium (never ``playwright
 install``); the server runs with uvicorn on a free 127.0.0.1 port in a thread. Every report
-is invented here and written with ``nianbao.writer.render``. Screenshots of each page go to
+is invented here and written with ``nianbao.writing.writer.render``. Screenshots of each page go to
 ``$NIANBAO_ARTIFACTS/web/campaign-*.png`` (default ``artifacts/``). Skipped when Playwright,
 Chromium or the web extra is missing.
 """

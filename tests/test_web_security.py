@@ -323,7 +323,7 @@ def test_private_server_shows_nothing_without_a_login(tmp_path: Path) -> None:
 def test_serve_options() -> None:
     from click.testing import CliRunner
 
-    from nianbao.cli_web import serve
+    from nianbao.cli.web import serve
 
     out = CliRunner().invoke(serve, ["--help"]).output
     for option in ("--private", "--trust-proxy", "--max-queue", "--file-seconds"):

@@ -18,7 +18,7 @@ from click.testing import CliRunner
 
 from nianbao.report import Report, Value
 from nianbao.schema import table_ids
-from nianbao.writer import build_tables, render, soffice_path, write_report
+from nianbao.writing.writer import build_tables, render, soffice_path, write_report
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"
@@ -277,7 +277,7 @@ def test_round_trip_text_styles(gold: Path, style: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "style,reader", [("html", "reader_html"), ("html-gbk", "reader_html"), ("docx", "reader_docx")]
+    "style,reader", [("html", "readers.html"), ("html-gbk", "readers.html"), ("docx", "readers.docx")]
 )
 @pytest.mark.parametrize("gold", GOLDS, ids=lambda p: p.stem)
 def test_round_trip_html_docx(gold: Path, style: str, reader: str) -> None:
@@ -301,8 +301,8 @@ def _pdf_golds() -> list[Path]:
 def test_round_trip_pdf(gold: Path) -> None:
     if soffice_path() is None:
         pytest.skip("LibreOffice (soffice) not installed")
-    if not _reader_available("reader_pdf"):
-        pytest.skip("nianbao.reader_pdf not available yet")
+    if not _reader_available("readers.pdf"):
+        pytest.skip("nianbao.readers.pdf not available yet")
     expected = _gold(gold)
     got = _parse()(render(expected, "pdf"))  # type: ignore[misc]
     assert _mismatches(expected, got) == []
@@ -327,7 +327,7 @@ def _cli() -> None:
 
 
 def _runner_cli() -> click.Group:
-    from nianbao.cli_write import template, write
+    from nianbao.cli.write import template, write
 
     if "write" not in _cli.commands:
         _cli.add_command(write)
@@ -377,7 +377,7 @@ def test_write_command_refuses_unbalanced_figures(tmp_path: Path) -> None:
     if not _checks_available():
         pytest.skip("nianbao.checks arithmetic rules not available yet")
     from nianbao.checks import run_checks
-    from nianbao.figures import load_figures
+    from nianbao.writing.figures import load_figures
 
     figures = _figures(
         tmp_path, **{"requests.carried_forward.natural": 1, "requests.carried_forward.total": 1}
@@ -423,7 +423,7 @@ def _numbered(
 @pytest.mark.parametrize("layout", ["2021", "2019", "mixed"])
 def test_round_trip_invented_layouts(layout: str, style: str) -> None:
     parse = _parse()
-    reader = {"html": "reader_html", "html-gbk": "reader_html", "docx": "reader_docx"}.get(style)
+    reader = {"html": "readers.html", "html-gbk": "readers.html", "docx": "readers.docx"}.get(style)
     if parse is None or (reader and not _reader_available(reader)):
         pytest.skip("parser or reader not available yet")
     expected = _numbered(layout)
@@ -445,7 +445,7 @@ _BLANK_CASES = {
 @pytest.mark.parametrize("case", sorted(_BLANK_CASES))
 def test_round_trip_blank_cells(case: str, style: str, request: pytest.FixtureRequest) -> None:
     parse = _parse()
-    reader = {"html": "reader_html", "html-gbk": "reader_html", "docx": "reader_docx"}.get(style)
+    reader = {"html": "readers.html", "html-gbk": "readers.html", "docx": "readers.docx"}.get(style)
     if parse is None or (reader and not _reader_available(reader)):
         pytest.skip("parser or reader not available yet")
     expected = _numbered("2021", _BLANK_CASES[case])
@@ -493,7 +493,7 @@ def test_template_command(tmp_path: Path) -> None:
         _runner_cli(), ["template", "-o", str(out), "--agency", "青岚县人民政府", "--year", "2024"]
     )
     assert result.exit_code == 0, result.output
-    from nianbao.figures import load_figures
+    from nianbao.writing.figures import load_figures
 
     rep = load_figures(out)
     assert rep.meta["agency"] == "青岚县人民政府" and rep.meta["year"] == 2024
@@ -511,8 +511,8 @@ def test_docx_made_by_libreoffice_round_trips() -> None:
     data = render(expected, "docx-lo")
     xml = docx.Document(io.BytesIO(data)).element.xml
     assert "w:gridSpan" in xml and "w:vMerge" in xml
-    if not _reader_available("reader_docx"):
-        pytest.skip("nianbao.reader_docx not available yet")
+    if not _reader_available("readers.docx"):
+        pytest.skip("nianbao.readers.docx not available yet")
     assert _mismatches(expected, _parse()(data)) == []  # type: ignore[misc]
 
 

@@ -15,7 +15,7 @@ def __getattr__(name: str):  # lazy: keep `import nianbao` cheap
 
         return getattr(api, name)
     if name == "frame":
-        from .frames import frame
+        from .store.frames import frame
 
         return frame
     raise AttributeError(name)

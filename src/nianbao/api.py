@@ -5,10 +5,10 @@ from __future__ import annotations
 import os
 import re
 
-from .document import Document
 from .errors import NotAReport
-from .extract import extract
-from .reader import read
+from .extraction.extract import extract
+from .readers.dispatch import read
+from .readers.document import Document
 from .report import Report
 
 __all__ = ["parse", "parse_text", "check", "read", "parse_document"]
@@ -36,7 +36,7 @@ def parse(
     if ocr:  # on unless switched off here or by NIANBAO_OCR=0
         doc = read(source, name=name)
     else:
-        from .reader_ocr import use_ocr
+        from .readers.ocr import use_ocr
 
         with use_ocr(False):
             doc = read(source, name=name)
@@ -96,7 +96,7 @@ def _looks_like_report(report: Report) -> bool:
 
 def _fill_text_facts(report: Report) -> None:
     try:
-        from .textfacts import fees_info
+        from .extraction.textfacts import fees_info
     except ImportError:
         return
     text = "\n".join(t for t in (report.sections["s6"].text, report.sections["closing"].text) if t)
@@ -105,7 +105,7 @@ def _fill_text_facts(report: Report) -> None:
 
 def _run_checks(report: Report) -> None:
     try:
-        from .checks import check as run
+        from .checks.engine import check as run
     except ImportError:
         return
     run(report)

@@ -42,12 +42,12 @@ _HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_\-:.]+)", re.IGNO
 
 
 def decode_page(data: bytes, content_type: str | None = None) -> str:
-    """Decode an HTML page by its content (``nianbao.sniff.decode_bytes``: strict UTF-8
+    """Decode an HTML page by its content (``nianbao.readers.sniff.decode_bytes``: strict UTF-8
     first, then the declared GB charsets, Big5, GB18030). The page's own ``<meta charset>``
     is the declaration; the HTTP header's charset only when the page declares none — it is
     the one most often wrong. Never raises: undecodable bytes become U+FFFD."""
     from ..errors import EncodingError
-    from ..sniff import decode_bytes
+    from ..readers.sniff import decode_bytes
 
     m = _META_CHARSET.search(data[:8192])
     declared = m.group(1).decode("ascii", "replace") if m else None

@@ -172,7 +172,7 @@ class CollectSummary:
 def read_url_file(path: str | os.PathLike[str]) -> list[str]:
     """Column URLs from a file: one a line; blank lines and ``#`` comments skipped; a
     line may carry words after the URL (a name), separated by white space."""
-    from ..sniff import decode_bytes
+    from ..readers.sniff import decode_bytes
 
     text = decode_bytes(Path(path).read_bytes())[0]
     urls = []
@@ -272,7 +272,7 @@ class Collector:
         rel = storage_name(url, name, sha, SUFFIX.get(kind, ".bin"))
         target = self.out / rel
         if not target.exists():
-            from ..writer import write_report
+            from ..writing.writer import write_report
 
             write_report(data, target)
         changed = prev is None or prev.get("sha256") != sha
@@ -521,7 +521,7 @@ class Collector:
             body = json.dumps(side, ensure_ascii=False, indent=1).encode("utf-8")
             try:
                 if not path.exists() or path.read_bytes() != body:
-                    from ..writer import write_report
+                    from ..writing.writer import write_report
 
                     write_report(body, path)
             except OSError as exc:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..checks import CROSS_YEAR_RULES
+from ..checks.engine import CROSS_YEAR_RULES
 from ..report import Finding, Report
 from ..schema import COLUMN_LABELS, COLUMNS, label_of
 

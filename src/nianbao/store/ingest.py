@@ -96,7 +96,7 @@ def collect_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
     """Files named, and the report files under directories named (``iter_report_files``:
     recursive, sorted, hidden entries and non-report files skipped), each once. A path that
     does not exist raises FileNotFoundError."""
-    from ..reader import iter_report_files
+    from ..readers.dispatch import iter_report_files
 
     out: list[Path] = []
     seen: set[Path] = set()
@@ -126,7 +126,7 @@ def media_type_of(name: str, head: bytes) -> str:
         return "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         # the old Office format holds Word, Excel or PowerPoint: by its streams, else the name
-        from ..reader import ole_kind
+        from ..readers.dispatch import ole_kind
 
         kind = ole_kind(head) or {".doc": "doc", ".xls": "xls", ".ppt": "ppt"}.get(
             Path(name).suffix.lower()
@@ -184,7 +184,7 @@ def _default_parse(data: bytes, source: str = "") -> Report:
 
 
 def _default_check(report: Report) -> Report:
-    from .. import checks
+    from ..checks import engine as checks
 
     return checks.check(report)
 

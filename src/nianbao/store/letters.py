@@ -48,7 +48,7 @@ _NUM = "一二三四五六七八九十"
 def rule_title(rule_id: str) -> str:
     """The Chinese title of a rule (勾稽关系 …), or the id when unknown."""
     try:
-        from ..checks import RULES
+        from ..checks.engine import RULES
     except ImportError:  # pragma: no cover
         return rule_id
     r = RULES.get(rule_id)

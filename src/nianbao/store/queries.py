@@ -14,14 +14,7 @@ from typing import Any
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
-from ..schema import (
-    ACTIVE2019_IDS,
-    ACTIVE_IDS,
-    COLUMNS,
-    REVIEW_IDS,
-    label_of,
-    request_ids,
-)
+from ..schema import ACTIVE2019_IDS, ACTIVE_IDS, COLUMNS, REVIEW_IDS, label_of, request_ids
 from .agencies import find_agency, name_keys, normalize_name
 from .ingest import value_of
 from .models import (

@@ -16,14 +16,7 @@ from typing import Any
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from .models import (
-    REVIEW_STATUSES,
-    Agency,
-    ReviewLog,
-    RosterEntry,
-    StoredFinding,
-    StoredReport,
-)
+from .models import REVIEW_STATUSES, Agency, ReviewLog, RosterEntry, StoredFinding, StoredReport
 from .queries import NotFound, agency_where, decide_finding
 from .versions import current_filter
 

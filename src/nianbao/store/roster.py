@@ -36,7 +36,6 @@ from .agencies import (
     name_keys,
     require_agency,
     resolve_agency,
-    suggest_agencies,  # noqa: F401 - the web app's "did you mean"
 )
 from .display import KIND_ZH, LEVEL_ZH, canon_level, kind_from_zh
 from .models import Agency, AgencyYearStatus, RosterEntry, StoredFinding, StoredReport

@@ -27,8 +27,8 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from ..errors import BinaryInput, InputTooLarge, NianbaoError, UnsupportedFormat
+from ..readers.sniff import sniff
 from ..schema import COLUMNS, label_of
-from ..sniff import sniff
 from ..store.db import session_scope, write_engine
 from ..store.display import SEVERITY_ZH
 from ..store.ingest import ParseOutcome, media_type_of, parse_file, store_outcome
@@ -40,13 +40,7 @@ from ..store.models import (
     StoredReport,
     StoredValue,
 )
-from ..store.queries import (
-    NotFound,
-    decide_finding,
-    report_findings,
-    report_header,
-    report_values,
-)
+from ..store.queries import NotFound, decide_finding, report_findings, report_header, report_values
 from ..store.versions import current_filter
 
 __all__ = [
@@ -662,7 +656,7 @@ _DOC_LOCK = threading.Lock()
 
 
 def _read_text(name: str, data_path: str) -> str:
-    from ..reader import read
+    from ..readers.dispatch import read
 
     doc = read(Path(data_path).read_bytes(), name=name)
     return str(doc.original or doc.text)
@@ -697,7 +691,7 @@ def _document_text(
 
 
 def _read_text_bytes(name: str, data: bytes) -> str:
-    from ..reader import read
+    from ..readers.dispatch import read
 
     doc = read(data, name=name)
     return str(doc.original or doc.text)

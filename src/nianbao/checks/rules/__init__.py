@@ -1,0 +1,1 @@
+"""The rules of rules.md by group; importing a module registers its rules."""

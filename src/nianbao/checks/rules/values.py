@@ -1,0 +1,264 @@
+"""Group B of rules.md: cell values (blanks, non-numbers, signs, fractions, fee unit)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from ...report import Finding, Report
+from ...schema import DECIMAL_IDS, REQUEST_GROUPS, REVIEW_IDS, SIGNED_IDS, label_of
+from ..engine import finding, rule
+from .common import col_label, fmt, row_cells, row_title, rows_present
+
+_TABLE_ROOTS = ("active.", "active2019.", "requests.", "reviews.")
+
+
+def _request_rows_present(report: Report) -> list[str]:
+    return rows_present(report)
+
+
+def _row_name(row: str) -> str:
+    if row in REQUEST_GROUPS and row != "other":
+        return f"{REQUEST_GROUPS[row]}（小计）"
+    return row_title(row)
+
+
+# ------------------------------------------------------------------ blanks
+@rule("R-BLANK-ROW", "warning", "整行空白", "B", tables=True)
+def blank_row(report: Report) -> list[Finding]:
+    out = []
+    vals = report.values
+    blank_rows = []
+    for row in _request_rows_present(report):
+        cells = [c for c in row_cells(row) if c in vals]
+        if cells and all(vals[c].value is None for c in cells):
+            blank_rows.append((row, cells))
+    if blank_rows:
+        names = "、".join(f"「{_row_name(r)}」" for r, _ in blank_rows)
+        out.append(
+            finding(
+                "R-BLANK-ROW",
+                cells=[c for _, cells in blank_rows for c in cells],
+                actual=[r for r, _ in blank_rows],
+                message=f"表三有 {len(blank_rows)} 行整行空白：{names}。格式要求每格填数"
+                "（无数据填 0），空白行无法与漏填区分；计算时按 0 计。",
+            )
+        )
+    rv = [i for i in REVIEW_IDS if i in vals]
+    if rv and all(vals[i].value is None for i in rv):
+        out.append(
+            finding(
+                "R-BLANK-ROW",
+                cells=rv,
+                message="表四数据行整行空白（应填写 15 个数字，无案件填 0）；计算时按 0 计。",
+            )
+        )
+    return out
+
+
+def _group_by_row(cells: list[str]) -> str:
+    groups: dict[str, list[str]] = {}
+    for fid in cells:
+        row, col = fid[9:].rsplit(".", 1)
+        groups.setdefault(row, []).append(col_label(col))
+    parts = [f"「{_row_name(r)}」{'、'.join(cols)}" for r, cols in groups.items()]
+    if len(parts) > 12:
+        parts = parts[:12] + [f"等 {len(groups)} 行"]
+    return "；".join(parts)
+
+
+@rule("R-BLANK-CELL", "warning", "单元格空白", "B", tables=True)
+def blank_cell(report: Report) -> list[Finding]:
+    out = []
+    vals = report.values
+    blanks: list[str] = []
+    for row in _request_rows_present(report):
+        cells = [c for c in row_cells(row) if c in vals]
+        if any(vals[c].value is not None for c in cells):
+            blanks.extend(c for c in cells if vals[c].value is None)
+    if blanks:
+        out.append(
+            finding(
+                "R-BLANK-CELL",
+                cells=blanks,
+                actual=len(blanks),
+                evidence={c: vals[c].raw for c in blanks},
+                message=f"表三有 {len(blanks)} 个单元格空白（所在行其他单元格有数）："
+                f"{_group_by_row(blanks)}。无数据应填 0；计算时空白按 0 计。",
+            )
+        )
+    rv = [i for i in REVIEW_IDS if i in vals]
+    if rv and any(vals[i].value is not None for i in rv):
+        rblanks = [i for i in rv if vals[i].value is None]
+        if rblanks:
+            names = "、".join(label_of(i).removeprefix("表四") for i in rblanks)
+            out.append(
+                finding(
+                    "R-BLANK-CELL",
+                    cells=rblanks,
+                    actual=len(rblanks),
+                    evidence={c: vals[c].raw for c in rblanks},
+                    message=f"表四有 {len(rblanks)} 个单元格空白：{names}。"
+                    "无案件应填 0；计算时空白按 0 计。",
+                )
+            )
+    return out
+
+
+# ------------------------------------------------------------------ non-numeric
+_SPACES = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+_PLAIN = re.compile(r"[+\-]?\d+(?:\.\d+)?")
+_SIGNED_WORD = re.compile(r"(?:增加|减少|增|减)\d+")
+
+
+def _plain(raw: str, field_id: str) -> bool:
+    if raw.isascii() and raw.strip().isdigit():
+        return True
+    s = unicodedata.normalize("NFKC", _SPACES.sub("", raw))
+    s = _THOUSANDS.sub("", s)
+    if _PLAIN.fullmatch(s):
+        return True
+    return field_id in SIGNED_IDS and bool(_SIGNED_WORD.fullmatch(s))
+
+
+_TABLE_NAMES = (
+    ("active.", "表二"),
+    ("active2019.", "表二"),
+    ("requests.", "表三"),
+    ("reviews.", "表四"),
+)
+
+
+@rule("R-NON-NUMERIC", "info", "非数字内容", "B", tables=True)
+def non_numeric(report: Report) -> list[Finding]:
+    by_table: dict[str, list[str]] = {}
+    for fid, v in report.values.items():
+        raw = v.raw
+        if raw is None or not fid.startswith(_TABLE_ROOTS):
+            continue
+        if raw.isascii() and raw.strip().isdigit():
+            continue
+        if not _SPACES.sub("", raw):
+            continue  # whitespace only: a blank, reported by R-BLANK-*
+        if not _plain(raw, fid):
+            table = next(name for prefix, name in _TABLE_NAMES if fid.startswith(prefix))
+            by_table.setdefault(table, []).append(fid)
+    out = []
+    for table, cells in by_table.items():
+        vals = report.values
+        items = "；".join(
+            f"{label_of(c)}「{vals[c].raw}」→ {'空白' if vals[c].value is None else fmt(vals[c].value)}"
+            for c in cells[:10]
+        )
+        more = f" 等 {len(cells)} 处" if len(cells) > 10 else ""
+        out.append(
+            finding(
+                "R-NON-NUMERIC",
+                cells=cells,
+                evidence={c: vals[c].raw for c in cells},
+                message=f"{table}有单元格填写的不是纯数字：{items}{more}。"
+                "计算时使用识别出的数值（无法识别的按空白处理）。",
+            )
+        )
+    return out
+
+
+@rule("R-NEGATIVE", "error", "负数", "B", tables=True)
+def negative(report: Report) -> list[Finding]:
+    out = []
+    for fid, v in report.values.items():
+        if (
+            v.value is not None
+            and v.value < 0
+            and fid.startswith(_TABLE_ROOTS)
+            and fid not in SIGNED_IDS
+        ):
+            out.append(
+                finding(
+                    "R-NEGATIVE",
+                    cells=[fid],
+                    expected=">= 0",
+                    actual=v.value,
+                    evidence=v.raw,
+                    message=f"{label_of(fid)}填报为负数 {fmt(v.value)}，件数不能小于 0。",
+                )
+            )
+    return out
+
+
+@rule("R-NON-INTEGER", "error", "非整数件数", "B", tables=True)
+def non_integer(report: Report) -> list[Finding]:
+    out = []
+    for fid, v in report.values.items():
+        val = v.value
+        if (
+            isinstance(val, float)
+            and not val.is_integer()
+            and fid not in DECIMAL_IDS
+            and fid.startswith(_TABLE_ROOTS)
+        ):
+            out.append(
+                finding(
+                    "R-NON-INTEGER",
+                    cells=[fid],
+                    expected="整数",
+                    actual=val,
+                    evidence=v.raw,
+                    message=f"{label_of(fid)}填报为 {fmt(val)}，件数应为整数。",
+                )
+            )
+    return out
+
+
+_FEE_HEADER_UNIT = re.compile(
+    r"收费金额\s*[（(]\s*(?:单位\s*[:：]\s*)?(元|千元|百万元|亿元)\s*[）)]"
+)
+_RAW_YUAN = re.compile(r"(?<![万亿千])元")
+_FEE_LIMIT_WAN = 1_000_000  # 万元: more than 100亿元 in a county is almost surely 元
+
+
+@rule("R-FEE-UNIT", "warning", "收费金额单位", "B", tables=True)
+def fee_unit(report: Report) -> list[Finding]:
+    out = []
+    m = _FEE_HEADER_UNIT.search(report.text) if report.text else None
+    raw = report.raw("active.fees")
+    if m:
+        out.append(
+            finding(
+                "R-FEE-UNIT",
+                cells=["active.fees"],
+                expected="万元",
+                actual=m.group(1),
+                evidence=m.group(0),
+                message=f"表二「行政事业性收费」收费金额的表头单位为「{m.group(1)}」（{m.group(0)}），"
+                "格式规定单位为万元；已换算为万元。",
+            )
+        )
+    elif (raw and _RAW_YUAN.search(raw)) or report.layout.get("fee_unit") == "元":
+        out.append(
+            finding(
+                "R-FEE-UNIT",
+                cells=["active.fees"],
+                expected="万元",
+                actual=raw,
+                evidence=raw,
+                message=f"表二「行政事业性收费」本年收费金额以「元」填写（{(raw or '').strip()}），"
+                "格式规定单位为万元；已换算为万元。",
+            )
+        )
+    fees = report.get("active.fees")
+    level = report.meta.get("admin_level")
+    if not out and level in ("county", "township") and fees is not None and fees > _FEE_LIMIT_WAN:
+        out.append(
+            finding(
+                "R-FEE-UNIT",
+                cells=["active.fees"],
+                expected=f"<= {_FEE_LIMIT_WAN}",
+                actual=fees,
+                evidence=raw,
+                message=f"表二「行政事业性收费」本年收费金额为 {fmt(fees)} 万元（超过 100 亿元），"
+                "对县级、乡级机关而言很可能是按「元」填写的。",
+            )
+        )
+    return out

@@ -1,0 +1,395 @@
+"""Merge the form-driven reading (:mod:`form`) into an extraction, and say what it could not
+read.
+
+The layout-specific extraction in :mod:`extract` stays the first, exact path; the form reading
+fills what it left empty: rows it did not find, cells it left null while the text shows a
+value there, sections whose headings stand in mid-line. A row is taken from the form reading
+when that reading has more cells with a value. Every cell the product could not read gets an
+R-UNREAD finding (the tool's limit, never the document's); values split by arithmetic get
+R-DIGITS-SPLIT; a text that stops inside a table or section gets one R-TEXT-TRUNCATED, and the
+rows beyond the end are recorded so that no "missing" finding is raised for them.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from typing import Any
+
+from ..readers.document import Cell, Document
+from ..report import Report
+from ..schema import COLUMNS, REVIEW_IDS, SECTION_KEYS, label_of
+from .form import (
+    FormReading,
+    FormRow,
+    FormTable,
+    HeadingHit,
+    cell_number,
+    find_headings,
+    read_form,
+)
+
+__all__ = ["fill_from_form", "inline_sections"]
+
+_YUAN = re.compile(r"(?<!万)元")
+_TABLE_NAMES = {"s2": "表二", "s3": "表三", "s4": "表四"}
+
+
+def inline_sections(doc: Document, report: Report, reading: FormReading) -> list[str]:
+    """Sections whose heading the block reader did not see (a heading in mid-line): marked
+    present, with the text up to the next heading. Returns the sections added."""
+    heads = reading.headings
+    added: list[str] = []
+    present = {k for k in SECTION_KEYS if report.sections[k].present}
+    if len(present) == len(SECTION_KEYS):
+        return added
+    ordered = sorted(heads.values(), key=lambda h: h.start)
+    for i, h in enumerate(ordered):
+        if h.section in present:
+            continue
+        end = ordered[i + 1].start if i + 1 < len(ordered) else len(doc.text)
+        sec = report.sections[h.section]
+        sec.present = True
+        sec.heading = h.text
+        sec.start = h.start
+        body = doc.text[h.end : end].strip()
+        if not sec.text:
+            sec.text = body
+        added.append(h.section)
+    # order: by position in the text among all present sections
+    starts: dict[str, int] = {
+        k: (report.sections[k].start or 0) for k in SECTION_KEYS if report.sections[k].present
+    }
+    for n, k in enumerate(sorted(starts, key=lambda x: starts[x]), 1):
+        report.sections[k].order = n
+    return added
+
+
+class _CellIndex:
+    """Grid cells of the document by their offsets in the text, to give a value read from
+    the text its cell (table, row, column, page, box)."""
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.cells: list[Cell] = []
+        self.starts: list[int] | None = None  # built on first use
+
+    def at(self, start: int, end: int) -> Cell | None:
+        if self.starts is None:
+            cells = [
+                c
+                for t in self.doc.tables
+                for row in t.rows
+                for c in row
+                if not c.covered and c.start >= 0
+            ]
+            cells.sort(key=lambda c: c.start)
+            self.cells = cells
+            self.starts = [c.start for c in cells]
+        i = bisect_right(self.starts, start) - 1
+        if i >= 0:
+            c = self.cells[i]
+            if c.start <= start and end <= c.end:
+                return c
+        return None
+
+
+def _row_values(report: Report, ids: tuple[str, ...] | list[str]) -> int:
+    return sum(1 for i in ids if i in report.values and report.values[i].value is not None)
+
+
+def fill_from_form(
+    ctx: Any, heads: dict[str, HeadingHit] | None, skip: frozenset[str] = frozenset()
+) -> dict[str, str | None]:
+    """Read the document by the form and merge it into ``ctx.report``. ``heads`` are the
+    section headings already found (all six: the text is not searched again); the tables in
+    ``skip`` were read whole by the layout reading. Returns the layouts read for section 二
+    and 三 ({"s2": "2021"|"2019"|None, "s3": …})."""
+    doc: Document = ctx.doc
+    report: Report = ctx.report
+    if heads is None or len(heads) < len(SECTION_KEYS):
+        found = find_headings(doc.text)
+        heads = {**found, **(heads or {})}
+    reading = read_form(doc.text, heads, skip)
+    added = inline_sections(doc, report, reading)
+    if added:
+        report.layout["inline_headings"] = added
+    index = _CellIndex(doc)
+    unread: list[str] = []
+    layouts: dict[str, str | None] = {"s2": None, "s3": None}
+    labels_seen: dict[str, list[str]] = {}
+    splits: dict[str, list[FormRow]] = {}
+    for key_, table in reading.tables.items():
+        labels_seen[key_] = table.labels_found
+        if key_ == "s3" and report.layout.get("requests_columns"):
+            continue  # a matrix of other columns (小计, or 自然人/法人或其他组织/总计): not the form's
+        if key_ in layouts:
+            layouts[key_] = table.layout
+        for row_no, row in enumerate(table.rows):
+            ids = [c.id for c in row.cells]
+            have = _row_values(report, ids)
+            got = sum(1 for c in row.cells if c.status not in ("blank", "unread"))
+            present = any(i in report.values for i in ids)
+            take = got > have or (not present and row.how in ("blank", "read"))
+            if not take and got == have and got and key_ in ("s3", "s4"):
+                # both readings hold as many numbers but disagree: the one whose own
+                # arithmetic holds (row total, 表四 group totals) is the one the text supports
+                mine = [
+                    cell_number(c.text) if c.status not in ("blank", "unread") else None
+                    for c in row.cells
+                ]
+                theirs = [report.values[i].value if i in report.values else None for i in ids]
+                if mine != theirs and _adds_up(key_, mine) and not _adds_up(key_, theirs):
+                    take = True
+            if take:
+                _put_row(ctx, index, key_, row, row_no)
+                if row.how == "split":
+                    splits.setdefault(key_, []).append(row)
+                else:
+                    _say(ctx, key_, row)
+            if row.how == "cut":
+                # the text ends with this label: R-TEXT-TRUNCATED says so; a blank row the
+                # layout reading made of it is no reading
+                for i in ids:
+                    v = report.values.get(i)
+                    if v is not None and v.value is None and not (v.raw or "").strip():
+                        del report.values[i]
+                continue
+            if row.how == "unread" and have < len(ids):
+                if not present or have == 0:
+                    unread += ids
+                    _unread(ctx, key_, row, ids)
+    for key_, rows in splits.items():
+        _say_splits(ctx, key_, rows)
+    _truncation(ctx, reading)
+    if unread:
+        report.layout["unread"] = sorted(set(report.layout.get("unread", [])) | set(unread))
+    report.layout["labels_seen"] = labels_seen
+    return layouts
+
+
+def _adds_up(key_: str, vals: list[Any]) -> bool:
+    if key_ == "s3":
+        if vals[-1] is None or all(v is None for v in vals[:-1]):
+            return False
+        return bool(sum(v or 0 for v in vals[:-1]) == vals[-1])
+    return all(
+        vals[g * 5 + 4] is not None
+        and sum(v or 0 for v in vals[g * 5 : g * 5 + 4]) == vals[g * 5 + 4]
+        for g in range(3)
+    )
+
+
+def _put_row(ctx: Any, index: _CellIndex, key_: str, row: FormRow, row_no: int) -> None:
+    for n, c in enumerate(row.cells):
+        if c.status == "unread":
+            continue
+        if c.status == "blank" or c.start < 0:
+            cell = Cell("", -1, -1, row=row_no, col=n)
+        else:
+            grid = index.at(c.start, c.end)
+            if grid is not None and (grid.start, grid.end) == (c.start, c.end):
+                cell = grid
+            else:
+                cell = Cell(
+                    c.text,
+                    c.start,
+                    c.end,
+                    row=grid.row if grid else row_no,
+                    col=grid.col if grid else n,
+                    page=grid.page if grid else None,
+                    bbox=grid.bbox if grid else None,
+                )
+                if grid is not None:
+                    ctx.cell_table[id(cell)] = ctx.cell_table.get(id(grid))
+        ctx.put(c.id, cell, key_, row.label.strip() or None)
+    if key_ == "s2":
+        fee = ctx.report.values.get("active.fees")
+        if fee is not None and any(c.id == "active.fees" for c in row.cells):
+            if fee.raw and isinstance(fee.value, (int, float)) and _YUAN.search(fee.raw):
+                fee.value = fee.value / 10000
+                ctx.report.layout["fee_unit"] = "元"
+    if key_ == "s4":
+        ctx.report.layout.pop("reviews_unmapped", None)
+        ctx.findings[:] = [
+            f
+            for f in ctx.findings
+            if not (f.rule == "R-CELL-COUNT" and set(f.cells) == set(REVIEW_IDS))
+        ]
+    elif row.cells:
+        ids = {c.id for c in row.cells}
+        ctx.findings[:] = [
+            f for f in ctx.findings if not (f.rule == "R-CELL-COUNT" and set(f.cells) <= ids)
+        ]
+
+
+def _label(row: FormRow) -> str:
+    """A row's label as written, spaces and line breaks dropped."""
+    if row.rid == "reviews":
+        return "数据行"
+    return re.sub(r"[\s|｜¦]+", "", row.label) or row.rid
+
+
+def _row_name(key_: str, row: FormRow) -> str:
+    if key_ == "s4":
+        return "表四数据行"
+    return f"{_TABLE_NAMES[key_]}「{_label(row)}」行"
+
+
+def _say_splits(ctx: Any, key_: str, rows: list[FormRow]) -> None:
+    """One finding per table for the rows whose digits ran together and were cut into
+    cells: each row's text and the reading taken."""
+    cells = [c.id for r in rows for c in r.cells if c.status == "split"]
+    by_count = all(len(r.shown.replace(" ", "")) == len(r.cells) for r in rows)
+    # rows the arithmetic had to decide first, then those with one digit a cell
+    ordered = sorted(rows, key=lambda r: len(r.shown.replace(" ", "")) == len(r.cells))
+    parts = [
+        f"「{_label(r)}」{r.shown} → " + "、".join(c.text if c.text else "空" for c in r.cells)
+        for r in ordered
+    ]
+    shown = "；".join(parts[:8]) + (f"；等 {len(parts)} 行" if len(parts) > 8 else "")
+    how = (
+        "每个数字各占一格"
+        if by_count
+        else "按位数和表格的勾稽关系（合计、各组总计、一＋二＝（七）＋四）"
+    )
+    ctx.finding(
+        "R-DIGITS-SPLIT",
+        "warning",
+        cells,
+        f"{_TABLE_NAMES[key_]}有 {len(rows)} 行的数字连在一起，没有分隔符（复制或抓取时丢失），"
+        f"已{how}拆分为唯一可能的读法：{shown}。这是推断出的读法，请对照原件核对。",
+        actual={r.rid: r.shown for r in rows},
+        evidence={r.rid: [c.text for c in r.cells] for r in rows},
+    )
+
+
+def _say(ctx: Any, key_: str, row: FormRow) -> None:
+    ids = [c.id for c in row.cells]
+    reading = "、".join(
+        f"{label_of(c.id).split('」')[-1] or c.id}={c.text or '（空）'}" for c in row.cells
+    )
+    if row.how == "placed":
+        ctx.finding(
+            "R-CELL-COUNT",
+            "warning",
+            ids,
+            f"{_row_name(key_, row)}只显示 {sum(1 for c in row.cells if c.text)} 个数值"
+            f"（「{row.shown}」，应有 {len(ids)} 个单元格），分隔符无法确定空白单元格的位置；"
+            f"已按合计关系确定各数值所在列：{reading}。这是推断出的读法，请对照原件核对。",
+            expected=len(ids),
+            actual=row.shown,
+        )
+
+
+def _unread(ctx: Any, key_: str, row: FormRow, ids: list[str]) -> None:
+    line = ctx.doc.line_of(row.label_start) if row.label_start >= 0 else None
+    where = f"（第 {line} 行附近）" if line else ""
+    if row.candidates:
+        shown = "；".join(
+            " ".join(x if x is not None else "空" for x, _, _ in cand)
+            for cand in row.candidates[:5]
+        ) + ("……" if len(row.candidates) > 5 else "")
+        more = (
+            f" {len(row.candidates)} 种以上"
+            if len(row.candidates) >= 200
+            else f" {len(row.candidates)} 种"
+        )
+        ctx.finding(
+            "R-DIGITS-SPLIT",
+            "warning",
+            ids,
+            f"{_row_name(key_, row)}{where}的数值「{row.shown}」无法唯一地对应到各单元格："
+            + (
+                f"可能的读法有{more}（{shown}；表二没有勾稽关系可据以判断）。"
+                if key_ == "s2"
+                else f"符合表格勾稽关系的读法有{more}（{shown}）。"
+                if row.checked
+                else f"可能的读法有{more}（{shown}），表格的勾稽关系无法在其中判断。"
+            )
+            + "本工具未能读取该行，未作猜测，请对照原件。",
+            actual=row.shown,
+            evidence=[[x for x, _, _ in cand] for cand in row.candidates[:20]],
+        )
+    ctx.finding(
+        "R-UNREAD",
+        "warning",
+        ids,
+        f"未能读取{_row_name(key_, row)}{where}的数值"
+        + (f"（文本中为「{row.shown}」）" if row.shown else "")
+        + "。这是本工具的读取局限，不代表报告缺少该行，请对照原件核对。",
+        actual=row.shown or None,
+    )
+
+
+def _truncation(ctx: Any, reading: FormReading) -> None:
+    """The text stops inside a table (or a section before 六): say so once, and record what
+    lies beyond the end so that nothing there is called missing."""
+    report: Report = ctx.report
+    doc: Document = ctx.doc
+    present = sorted(
+        (k for k in SECTION_KEYS if report.sections[k].present),
+        key=lambda k: report.sections[k].start or 0,
+    )
+    last = present[-1] if present else None
+    if last is None or last == "s6":
+        return
+    tail = doc.text.rstrip()[-200:]
+    ends_mid = bool(tail) and not tail.endswith(("。", "！", "？", "”", "日", "）", ")", "!", "?"))
+    table = reading.tables.get(last)
+    cells: list[str] = []
+    inside = False
+    if last in ("s2", "s3", "s4"):
+        if table is None or not table.rows:
+            inside = True
+            cells.append(f"sections.{last}")
+        else:
+            rest = _rows_after(table)
+            unread = [c.id for row in table.rows for c in row.cells if c.status == "unread"]
+            if rest or unread or table.ends_inside:
+                inside = True
+                cells += rest + unread
+    if not (inside or ends_mid):
+        return
+    order = list(SECTION_KEYS)
+    for s in order[order.index(last) + 1 :]:
+        if not report.sections[s].present:
+            cells.append(f"sections.{s}")
+    cut_line = doc.line_of(len(doc.text.rstrip()))
+    name = {"s1": "一", "s2": "二", "s3": "三", "s4": "四", "s5": "五"}[last]
+    ctx.finding(
+        "R-TEXT-TRUNCATED",
+        "warning",
+        cells,
+        f"文本在第{name}部分"
+        + (f"的{_TABLE_NAMES[last]}" if inside else "")
+        + f"中（第 {cut_line} 行）中断，之后的内容不在本文本中（可能是摘录或复制不完整）。"
+        "本工具只读取了已有部分，对中断之后的表格、行和章节不作“缺少”判断。",
+        evidence=tail[-80:],
+    )
+    report.layout["truncated"] = {"section": last, "cells": cells}
+
+
+def _rows_after(table: FormTable) -> list[str]:
+    """Cell ids of the form's rows after the last row found (the text ends before them)."""
+    from .form import ACTIVE_FORM_2019, ACTIVE_FORM_2021, REQUEST_FORM
+
+    if table.key == "s4":
+        return [] if table.rows and table.rows[0].how != "unread" else list(REVIEW_IDS)
+    form = (
+        REQUEST_FORM
+        if table.key == "s3"
+        else (ACTIVE_FORM_2019 if table.layout == "2019" else ACTIVE_FORM_2021)
+    )
+    found = {r.rid for r in table.rows}
+    idx = max((i for i, spec in enumerate(form) if spec.rid in found), default=-1)
+    out: list[str] = []
+    if table.rows and table.rows[-1].how == "cut" and table.rows[-1].rid == "other":
+        # （六）其他处理 and then the end: the three sub-rows of 2021 or the 2019 single row
+        out += [
+            f"requests.other.{r}.{c}" for r in ("no_correction", "no_fee", "misc") for c in COLUMNS
+        ]
+    for spec in form[idx + 1 :]:
+        # beyond the cut the layout is unknown: the single （六） row and its three sub-rows
+        out += list(spec.ids)
+    return out

@@ -1,0 +1,183 @@
+"""Read any supported input into a Document, choosing the reader by content (magic bytes),
+never by file name."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from ..errors import BinaryInput, InputTooLarge, NotAReport, ScannedPdf, UnsupportedFormat
+from .document import Document
+from .sniff import decode_bytes, sniff
+
+__all__ = ["read", "read_bytes", "iter_report_files", "ole_kind", "MAX_BYTES"]
+
+# files that a directory walk passes over (they are never reports)
+SKIP_SUFFIXES = frozenset(
+    {
+        ".json",
+        ".yaml",
+        ".yml",
+        ".py",
+        ".pyc",
+        ".db",
+        ".sqlite",
+        ".png",
+        ".jpg",
+        ".jpeg",
+        ".gif",
+        ".zip",
+        ".gz",
+        ".tar",
+        ".csv",
+        ".xlsx",
+        ".parquet",
+        ".js",
+        ".css",
+        ".toml",
+        ".lock",
+    }
+)
+
+
+def iter_report_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[str]:
+    """Files as given; directories walked recursively in sorted order, passing over hidden
+    entries and files that are never reports (data, code, images, archives)."""
+    for p in paths:
+        path = Path(p)
+        if path.is_dir():
+            for f in sorted(path.rglob("*")):
+                rel = f.relative_to(path).parts
+                if (
+                    f.is_file()
+                    and not any(part.startswith(".") for part in rel)
+                    and f.suffix.lower() not in SKIP_SUFFIXES
+                ):
+                    yield str(f)
+        else:
+            yield str(p)
+
+
+MAX_BYTES = 60 * 1024 * 1024  # refuse anything larger before reading it
+MAX_TEXT_BYTES = 20 * 1024 * 1024
+
+
+def read(source: str | os.PathLike[str] | bytes, name: str | None = None) -> Document:
+    """Read a path or raw bytes into a Document."""
+    if isinstance(source, (bytes, bytearray)):
+        data = bytes(source)
+        label = name or ""
+    else:
+        p = Path(source)
+        label = name or str(source)
+        try:
+            size = p.stat().st_size
+        except FileNotFoundError:
+            raise NotAReport(f"找不到文件：{label}") from None
+        except OSError as e:
+            raise NotAReport(f"无法读取文件 {label}：{e.strerror or e}") from None
+        if p.is_dir():
+            raise NotAReport(f"{label} 是目录，不是文件。")
+        if size > MAX_BYTES:
+            raise InputTooLarge(
+                f"文件过大（{size / 1048576:.0f} MB，上限 {MAX_BYTES // 1048576} MB），不予读取。"
+            )
+        data = p.read_bytes()
+    return read_bytes(data, label)
+
+
+_EXCEL = (
+    "这是 Excel 表格（.xlsx），不是年度报告：报告请用 PDF、DOCX、HTML 或文本；"
+    "填好的填报模板请用 nianbao write 生成报告。"
+)
+_YAML_KEYS = re.compile(r"^(?:meta|active|requests|reviews):\s*(?:#.*)?$", re.M)
+
+
+def ole_kind(data: bytes) -> str | None:
+    """What an OLE compound file (the old Office format) holds, by its stream names:
+    ``doc``, ``xls``, ``ppt`` or None."""
+    head = data[: 4 * 1024 * 1024]
+    if "WordDocument".encode("utf-16-le") in head:
+        return "doc"
+    if "Workbook".encode("utf-16-le") in head or "Book".encode("utf-16-le") in head:
+        return "xls"
+    if "PowerPoint Document".encode("utf-16-le") in head:
+        return "ppt"
+    return None
+
+
+def _ole_message(data: bytes) -> str:
+    kind = ole_kind(data)
+    if kind == "xls":
+        return "这是旧版 Excel（.xls）表格，不是年度报告：报告请用 PDF、DOCX、HTML 或文本。"
+    if kind == "ppt":
+        return "这是 PowerPoint（.ppt）文件，不是年度报告：请另存为 PDF 再读取。"
+    if kind == "doc":
+        return "这是旧版 Word（.doc）文件：请先另存为 .docx 或 PDF 再读取。"
+    return "这是旧版 Office 格式（OLE）的文件：请先另存为 .docx 或 PDF 再读取。"
+
+
+def _refuse_data_file(text: str) -> None:
+    """A JSON document or a figures file (the template of ``nianbao template``) is data,
+    not a report: reading its labels as one would make up a report."""
+    head = text.lstrip("\ufeff \t\r\n")
+    if head[:1] in ("{", "["):
+        try:
+            json.loads(text.lstrip("\ufeff"))
+        except ValueError:
+            pass
+        else:
+            raise UnsupportedFormat(
+                "这是 JSON 数据文件，不是年度报告原文：nianbao parse 的结果可用 "
+                "nianbao.Report.from_dict 读回；填报数据请用 nianbao write 生成报告。"
+            )
+    if len(_YAML_KEYS.findall(text[:200_000])) >= 2:
+        raise UnsupportedFormat(
+            "这是填报数据文件（nianbao template 的格式），不是年度报告：请填好后用 "
+            "nianbao write 文件 --format docx 生成报告。"
+        )
+
+
+def read_bytes(data: bytes, source: str = "") -> Document:
+    if len(data) > MAX_BYTES:
+        raise InputTooLarge(
+            f"文件过大（{len(data) / 1048576:.0f} MB，上限 {MAX_BYTES // 1048576} MB），不予读取。"
+        )
+    kind = sniff(data)
+    if kind in ("docx", "zip") and b"xl/" in data[:65536] and b"word/" not in data[:65536]:
+        raise UnsupportedFormat(_EXCEL)
+    if kind == "pdf":
+        from .pdf import read_pdf
+
+        try:
+            return read_pdf(data, source)
+        except ScannedPdf as exc:  # no text layer: OCR when the [ocr] extra is there
+            from .ocr import maybe_ocr
+
+            return maybe_ocr(data, source, exc)
+    if kind == "docx":
+        from .docx import read_docx
+
+        return read_docx(data, source)
+    if kind == "html":
+        from .html import read_html
+
+        return read_html(data, source)
+    if kind == "text":
+        if len(data) > MAX_TEXT_BYTES:
+            raise InputTooLarge(
+                f"文本文件过大（{len(data) / 1048576:.0f} MB），不像是一份年度报告。"
+            )
+        from .text import read_text
+
+        text, enc = decode_bytes(data)
+        _refuse_data_file(text)
+        return read_text(text, source, enc)
+    if kind == "ole":
+        raise UnsupportedFormat(_ole_message(data))
+    if kind == "zip":
+        raise UnsupportedFormat("这是 ZIP 压缩包而不是 DOCX 文档：请解压后分别读取其中的报告。")
+    raise BinaryInput("文件不是文本、HTML、DOCX 或 PDF：看起来是二进制数据，无法作为年度报告读取。")

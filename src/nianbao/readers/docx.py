@@ -1,0 +1,302 @@
+"""DOCX -> Document.
+
+The zip directory is checked before anything is decompressed (a zip bomb is refused by its
+declared sizes), then every member is inflated in chunks with a running count of the bytes
+actually produced (an archive may lie about its sizes). python-docx then gives the body's
+paragraphs and tables in document order (content controls are looked into; text boxes,
+headers and footers are ignored). Merged cells come from the ``w:tc`` elements themselves:
+``w:gridSpan`` for horizontal merges, ``w:vMerge`` (``restart``, or ``continue``, which a
+bare ``<w:vMerge/>`` means) for vertical ones, and ``w:gridBefore`` for rows that start to
+the right.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+import zlib
+from typing import Any
+
+from ..errors import BrokenFile, InputTooLarge
+from .document import Document
+from .grid import (
+    MAX_BLANK_TAIL,
+    MAX_COLSPAN,
+    DocumentBuilder,
+    GridTooLarge,
+    cover_empty_label_cells,
+    place_cells,
+    strip_invisible,
+)
+
+__all__ = ["read_docx", "DOCX_MEDIA_TYPE", "MAX_UNZIPPED_BYTES", "MAX_XML_BYTES", "MAX_RATIO"]
+
+DOCX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
+MAX_XML_BYTES = 32 * 1024 * 1024  # inflated XML parts: a report's document.xml is a few MB
+MAX_RATIO = 100  # whole-archive uncompressed/compressed ratio above which it is a bomb
+_CHUNK = 1 << 16
+_RATIO_FLOOR = 10 * 1024 * 1024  # small archives may compress well; only big ones are judged
+
+
+def _check_zip(data: bytes) -> None:
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        NotImplementedError,  # "zip file version 6.9"
+        ValueError,
+        OSError,
+        EOFError,
+    ):
+        raise BrokenFile(
+            "文件不是有效的 DOCX（Word 2007 及以上）文档：不是 zip 压缩包，或已损坏。"
+            "旧版 .doc 文件请先另存为 .docx。"
+        ) from None
+    with zf:
+        infos = zf.infolist()
+        total = sum(i.file_size for i in infos)
+        packed = sum(i.compress_size for i in infos)
+        if total > MAX_UNZIPPED_BYTES or (
+            total > _RATIO_FLOOR and total > MAX_RATIO * max(packed, 1)
+        ):
+            raise InputTooLarge(
+                f"DOCX 文件解压后过大（{total // (1024 * 1024)} MB），疑似压缩炸弹，已拒绝读取。"
+            )
+        if "word/document.xml" not in {i.filename for i in infos}:
+            raise BrokenFile("文件是 zip 压缩包，但不是 Word 文档（缺少 word/document.xml）。")
+        _inflate_within_limits(zf, infos)
+
+
+def _inflate_within_limits(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> None:
+    """Inflate every member in chunks, counting the bytes actually produced (an archive can
+    declare any size): over MAX_UNZIPPED_BYTES in all, or MAX_XML_BYTES of XML (which the
+    parser turns into a tree several times that size), the file is refused."""
+    inflated = xml = 0
+    for info in infos:
+        if info.is_dir():
+            continue
+        is_xml = info.filename.lower().endswith((".xml", ".rels"))
+        try:
+            with zf.open(info) as member:
+                while chunk := member.read(_CHUNK):
+                    inflated += len(chunk)
+                    xml += len(chunk) if is_xml else 0
+                    if inflated > MAX_UNZIPPED_BYTES or xml > MAX_XML_BYTES:
+                        cap = MAX_XML_BYTES if xml > MAX_XML_BYTES else MAX_UNZIPPED_BYTES
+                        raise InputTooLarge(
+                            f"DOCX 文件解压后过大（文档内容超过 {cap // (1024 * 1024)} MB），"
+                            "疑似压缩炸弹，已停止读取。"
+                        )
+        except InputTooLarge:
+            raise
+        except (
+            zipfile.BadZipFile,
+            NotImplementedError,
+            RuntimeError,
+            ValueError,
+            OSError,
+            EOFError,
+            zlib.error,
+        ):
+            # a damaged member, an unsupported zip version or method, an encrypted member
+            raise BrokenFile("DOCX 文件已损坏或使用了不支持的压缩方式，无法解压。") from None
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+# subtrees whose text is not the paragraph's own: text boxes and drawings, deleted text,
+# the fallback copy of alternate content, field instructions
+_SKIP = frozenset(
+    (
+        f"{_W}txbxContent",
+        f"{_W}drawing",
+        f"{_W}pict",
+        f"{_W}object",
+        f"{_W}del",
+        f"{_W}instrText",
+        f"{_MC}Fallback",
+        f"{_MC}AlternateContent",
+    )
+)
+_TEXT: dict[str, str | None] = {f"{_W}t": None, f"{_W}tab": "\t", f"{_W}br": "\n", f"{_W}cr": "\n"}
+
+
+def _paragraph_text(p: Any) -> str:
+    """The text of a ``w:p``: runs, hyperlinks, tracked insertions, smart tags and inline
+    content controls in order; <w:br/> -> "\n", <w:tab/> -> "\t"; text boxes ignored."""
+    out: list[str] = []
+
+    def walk(el: Any) -> None:
+        for child in el:
+            tag = child.tag
+            if not isinstance(tag, str) or tag in _SKIP:
+                continue
+            if tag in _TEXT:
+                mark = _TEXT[tag]
+                out.append(mark if mark is not None else child.text or "")
+            elif tag != f"{_W}p":  # a nested paragraph belongs to something else
+                walk(child)
+
+    walk(p)
+    return strip_invisible("".join(out))
+
+
+def _cell_text(tc: Any) -> str:
+    from docx.oxml.ns import qn
+
+    lines: list[str] = []
+    for child in tc.iterchildren():
+        if child.tag == qn("w:p"):
+            lines.append(_paragraph_text(child))
+        elif child.tag == qn("w:tbl"):  # a nested table: its rows as lines
+            for tr in child.iter(qn("w:tr")):
+                cells = [_cell_text(t) for t in tr.iterchildren(qn("w:tc"))]
+                lines.append("\t".join(c.replace("\n", " ") for c in cells))
+        elif child.tag == qn("w:sdt"):
+            content = child.find(qn("w:sdtContent"))
+            if content is not None:
+                lines.append(_cell_text(content))
+    while lines and not lines[-1].strip():
+        lines.pop()
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    return "\n".join(ln.strip() for ln in lines)
+
+
+def _int_prop(el: Any, props: str, name: str, default: int) -> int:
+    """An integer property read leniently (junk -> ``default``, capped by the span limit)."""
+    from docx.oxml.ns import qn
+
+    pr = el.find(qn(props))
+    node = pr.find(qn(name)) if pr is not None else None
+    if node is None:
+        return default
+    m = re.match(r"\s*(\d{1,4})", node.get(qn("w:val")) or "")
+    return min(int(m.group(1)), MAX_COLSPAN) if m else default
+
+
+def _vmerge(tc: Any) -> str | None:
+    """ "restart", "continue" (also a bare <w:vMerge/> or an unknown value) or None."""
+    from docx.oxml.ns import qn
+
+    pr = tc.find(qn("w:tcPr"))
+    node = pr.find(qn("w:vMerge")) if pr is not None else None
+    if node is None:
+        return None
+    return "restart" if node.get(qn("w:val")) == "restart" else "continue"
+
+
+def _table_grid(tbl: Any) -> Any:
+    """The expanded grid of a ``w:tbl`` (see the module docstring for the merge rules)."""
+    from docx.oxml.ns import qn
+
+    # per row: [col, text, colspan, vmerge, rowspan] (+ [True] once absorbed by a merge)
+    rows: list[list[list[Any]]] = []
+    n_cols = 0
+    for tr in tbl.iterchildren(qn("w:tr")):
+        col = _int_prop(tr, "w:trPr", "w:gridBefore", 0)
+        cells: list[list[Any]] = []
+        for tc in tr.iterchildren(qn("w:tc")):
+            span = max(1, _int_prop(tc, "w:tcPr", "w:gridSpan", 1))
+            cells.append([col, _cell_text(tc), span, _vmerge(tc), 1])
+            col += span
+        cells = _trim_blank_tail(cells)
+        n_cols = max(n_cols, cells[-1][0] + cells[-1][2] if cells else 0)
+        rows.append(cells)
+    for r, cells in enumerate(rows):
+        for cell in cells:
+            if cell[3] != "continue":
+                continue
+            for ar in range(r - 1, -1, -1):
+                hit = [c for c in rows[ar] if c[0] == cell[0]]
+                if not hit:
+                    break
+                if hit[0][3] != "continue":
+                    hit[0][4] = r - ar + 1
+                    cell.append(True)  # absorbed into the cell above
+                    break
+    anchors = [
+        (r, c[0], c[4], c[2], c[1])
+        for r, cells in enumerate(rows)
+        for c in cells
+        if c[3] != "merged"
+    ]
+    grid = place_cells(anchors, len(rows), n_cols)
+    cover_empty_label_cells(grid)  # a label written in separate, unmerged cells
+    return grid
+
+
+def _trim_blank_tail(cells: list[list[Any]]) -> list[list[Any]]:
+    """A row without the blank cells beyond the first MAX_BLANK_TAIL after its last filled
+    one (thousands of empty ``w:tc`` are not a report row; see grid.trim_blank_tail)."""
+    end = len(cells)
+    while end and not cells[end - 1][1].strip() and cells[end - 1][3] is None:
+        end -= 1
+    return cells[: end + MAX_BLANK_TAIL]
+
+
+def _is_layout_table(tbl: Any) -> bool:
+    """A table used as a frame: one cell only, or cells that hold tables themselves."""
+    from docx.oxml.ns import qn
+
+    cells = list(tbl.iter(qn("w:tc")))
+    return len(cells) == 1 or tbl.find(f".//{qn('w:tc')}//{qn('w:tbl')}") is not None
+
+
+def _body_items(parent: Any, depth: int = 0) -> list[Any]:
+    """The body's paragraphs and tables in order, looking into content controls and into
+    layout tables (whose cells' paragraphs and tables are the document's own)."""
+    from docx.oxml.ns import qn
+
+    out: list[Any] = []
+    for child in parent.iterchildren():
+        if child.tag == qn("w:p"):
+            out.append(child)
+        elif child.tag == qn("w:tbl"):
+            if depth < 20 and _is_layout_table(child):
+                for tr in child.iterchildren(qn("w:tr")):
+                    for tc in tr.iterchildren(qn("w:tc")):
+                        out.extend(_body_items(tc, depth + 1))
+            else:
+                out.append(child)
+        elif child.tag == qn("w:sdt"):
+            content = child.find(qn("w:sdtContent"))
+            if content is not None:
+                out.extend(_body_items(content, depth))
+    return out
+
+
+def read_docx(data: bytes, source: str = "") -> Document:
+    """Read a DOCX file into a :class:`Document`. Raises BrokenFile for anything that is
+    not a readable Word document (not a zip, a zip bomb, corrupt XML)."""
+    import docx
+    from docx.oxml.ns import qn
+
+    _check_zip(data)
+    try:
+        wd = docx.Document(io.BytesIO(data))
+        items = _body_items(wd.element.body)
+    except BrokenFile:
+        raise
+    except Exception:  # python-docx/lxml raise many kinds of errors on corrupt parts
+        raise BrokenFile("DOCX 文件已损坏，无法解析其中的文档内容。") from None
+
+    builder = DocumentBuilder()
+    artifacts: list[str] = []
+    try:
+        for el in items:
+            if el.tag == qn("w:p"):
+                builder.add_paragraph(_paragraph_text(el))
+                continue
+            try:
+                grid = _table_grid(el)
+            except GridTooLarge:
+                artifacts.append("文档中有一个表格过大（可能是异常内容），已跳过。")
+                continue
+            builder.add_table(grid, "docx")
+    except Exception:  # malformed XML values deep inside a part
+        raise BrokenFile("DOCX 文件内容有损坏，无法读取其中的段落或表格。") from None
+    return builder.build(source, DOCX_MEDIA_TYPE, artifacts)

@@ -1,0 +1,876 @@
+"""PDF -> Document.
+
+pypdfium2 opens the file first: it finds encryption, counts pages (refusing huge files
+before any page is parsed) and detects scans (pages without a text layer). Each page is then
+read through pypdfium2's characters and path objects and our own table finder
+(``pdf_tables``), which gives what pdfplumber would give at a fraction of its cost; a page
+that path leaves (rotation, rotated or unmapped text, curves among the rules…) is read by
+pdfplumber. Either way:
+
+1. ``_visible``: drop invisible drawing objects (white filled boxes that word processors
+   draw behind text lines), so that only real rules make table borders;
+2. ``_find_fragments``: ruled tables, with horizontal lines added at the vertical rules'
+   extent (a table cut by a page break has no closing rule), turned into cell records on
+   their own column/row boundaries; characters are assigned to cells by position;
+3. ``_lines_outside``: the text lines outside tables, page numbers dropped; on a page
+   without any ruled table, ``_aligned_tables`` looks for tables by text alignment (runs
+   of lines ending in numbers set apart by wide gaps; value columns from the numbers'
+   x-ranges, wrapped label lines joined to the row on the side of the smaller gap);
+4. ``_stitch``: table fragments that continue on the next page are joined (column
+   boundaries merged, repeated header rows dropped, a row split by the page break glued
+   back, merged label cells continued);
+5. paragraphs are cut from the lines by indentation, short lines, headings and font size.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import logging
+import re
+import statistics
+import warnings
+from bisect import bisect_right
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..errors import BrokenFile, EncryptedPdf, InputTooLarge, ScannedPdf, UnusableInput
+from .document import Cell, Document
+from .grid import DocumentBuilder, SpanGrid, cluster_values, merge_ranges, strip_invisible
+
+__all__ = ["read_pdf", "MAX_PAGES", "PDF_MEDIA_TYPE"]
+
+MAX_PAGES = 300
+PDF_MEDIA_TYPE = "application/pdf"
+
+SNAP = 2.0  # points: boundaries closer than this inside one table are the same rule
+STITCH_SNAP = 4.5  # points: column boundaries of two fragments of one table
+STITCH_EXTENT = 8.0  # points: left/right edges of two fragments of one table
+MIN_TEXT_CHARS = 10  # fewer non-blank characters than this in the whole file = a scan
+
+_WHITE = {(1.0,), (1.0, 1.0, 1.0), (0.0, 0.0, 0.0, 0.0)}
+_NUMBER = re.compile(r"^[\s\d.,，．%％+\-－]*\d[\s\d.,，．%％]*$")
+_DIGITS = re.compile(r"[\d.,，]+")
+_ENUMERATOR = re.compile(
+    r"^\s*(?:[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+[、．.]|\d+\s*[.、．])"
+)
+_HEADING = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]+\s*[、．.]|[（(][一二三四五六七八九十]+[）)]|第[一二三四五六七八九十]+[章节部分])"
+)
+# a section heading on its own line (not a row label such as （一）予以公开 or 一、本年新收…)
+_SECTION_LINE = re.compile(
+    r"^\s*[一二三四五六七八九十]+\s*[、．.].{0,40}(?:情况|事项|问题|工作|报告)\s*$"
+)
+_PAGE_NUMBER = re.compile(
+    r"^[\s\-—–－_·•]*(?:第\s*)?[\d０-９]{1,4}(?:\s*页)?(?:\s*[/／]\s*(?:共\s*)?\d{1,4}\s*页?)?[\s\-—–－_·•]*$"
+)
+_MARGIN = 0.09  # top/bottom share of the page where running heads and page numbers sit
+
+
+@dataclass
+class _Rec:
+    """A cell of a table fragment: its slot range on the fragment's grid."""
+
+    r0: int
+    r1: int
+    c0: int
+    c1: int
+    text: str
+    page: int
+    bbox: tuple[float, float, float, float]
+
+
+@dataclass
+class _Frag:
+    """A ruled table (or the part of one that sits on one page)."""
+
+    page: int
+    last_page: int
+    bbox: tuple[float, float, float, float]
+    xs: list[float]
+    n_rows: int
+    recs: list[_Rec]
+    ruled: bool = True  # False: found by text alignment (never stitched across pages)
+
+    @property
+    def top(self) -> float:
+        return self.bbox[1]
+
+
+@dataclass
+class _Line:
+    text: str
+    page: int
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+    in_margin: bool = False  # in the top/bottom band where running heads and feet sit
+    chars: list[dict[str, Any]] = field(default_factory=list, repr=False)
+
+
+@dataclass
+class _Para:
+    lines: list[_Line] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- opening
+
+
+def _probe(data: bytes) -> int:
+    """Open with pypdfium2: page count, encryption and scan detection. Returns the count."""
+    import pypdfium2 as pdfium
+
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except Exception as e:  # PdfiumError, or anything else the binding raises
+        if getattr(e, "err_code", None) == 4 or "password" in str(e).lower():
+            raise EncryptedPdf(
+                "PDF 文件已加密（需要密码），无法读取。请提供未加密的文件。"
+            ) from None
+        raise BrokenFile("PDF 文件已损坏或不完整，无法打开。请重新下载或导出该文件。") from None
+    try:
+        return _count_pages_and_text(pdf)
+    except (InputTooLarge, ScannedPdf, BrokenFile):
+        raise
+    except Exception:
+        raise BrokenFile("PDF 文件已损坏或不完整，页面无法读取。") from None
+    finally:
+        _close(pdf)
+
+
+def _close(obj: Any) -> None:
+    """Close a PDF or page; a broken file may fail even here (pdfminer, pypdfium2), and that
+    must neither escape nor hide the error that is on its way."""
+    try:
+        obj.close()
+    except Exception:  # noqa: BLE001, S110
+        pass
+
+
+@contextlib.contextmanager
+def _quiet() -> Iterator[None]:
+    """pdfminer's English warnings (logging and ``warnings``) do not reach the user."""
+    logger = logging.getLogger("pdfminer")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL + 1)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        logger.setLevel(level)
+
+
+def _count_pages_and_text(pdf: Any) -> int:
+    """Page count (refusing too many) and a scan check: some text on some page."""
+    n = len(pdf)
+    if n == 0:
+        raise BrokenFile("PDF 文件没有页面，可能已损坏。")
+    if n > MAX_PAGES:
+        raise InputTooLarge(
+            f"PDF 共 {n} 页，超过上限 {MAX_PAGES} 页；年度报告通常只有几页，请检查文件。"
+        )
+    chars = 0
+    for i in range(n):
+        page = pdf[i]
+        try:
+            tp = page.get_textpage()
+            try:
+                chars += len("".join(tp.get_text_range().split()))
+            finally:
+                tp.close()
+        finally:
+            page.close()
+        if chars >= MIN_TEXT_CHARS:
+            break
+    if chars < MIN_TEXT_CHARS:
+        raise ScannedPdf(
+            "PDF 是扫描件，无文字层：页面只有图像，没有可提取的文字。请先做文字识别（OCR）再读取。"
+        )
+    return n
+
+
+def _visible(obj: dict[str, Any]) -> bool:
+    """Keep every object except rects that draw nothing a reader would see as a rule:
+    unstroked rects are only rules when thin and not white."""
+    if obj.get("object_type") != "rect" or obj.get("stroke"):
+        return True
+    if not obj.get("fill"):
+        return False
+    color = obj.get("non_stroking_color")
+    if isinstance(color, list):
+        color = tuple(color)
+    if color in _WHITE or color == 1 or color == 1.0:
+        return False
+    return min(obj.get("width", 0.0), obj.get("height", 0.0)) < 3.0
+
+
+# --------------------------------------------------------------------------- tables
+
+
+def _index(bounds: list[float], v: float) -> int:
+    """Index of the boundary nearest to ``v``."""
+    i = bisect_right(bounds, v)
+    if i == 0:
+        return 0
+    if i == len(bounds):
+        return len(bounds) - 1
+    return i if bounds[i] - v < v - bounds[i - 1] else i - 1
+
+
+def _cell_text(raw: str) -> str:
+    """A cell's lines joined with "\n"; a number wrapped in a narrow cell (300 / 1) is
+    joined back into one (a cell holds one value)."""
+    lines = [ln.strip() for ln in strip_invisible(raw).split("\n")]
+    lines = [ln for ln in lines if ln]
+    if len(lines) > 1 and all(_DIGITS.fullmatch(ln) for ln in lines):
+        return "".join(lines)
+    return "\n".join(lines)
+
+
+def _find_fragments(page: Any, pno: int, taken: set[int]) -> list[_Frag]:
+    """Ruled tables of a page; the ids of the characters put into cells go into ``taken``."""
+    from pdfplumber.utils import extract_text
+
+    vert = [e for e in page.edges if e["orientation"] == "v"]
+    settings: dict[str, Any] = {}
+    if vert:
+        settings["explicit_horizontal_lines"] = [
+            min(e["top"] for e in vert),
+            max(e["bottom"] for e in vert),
+        ]
+    frags: list[_Frag] = []
+    for table in page.find_tables(settings):
+        cells = [tuple(c) for c in table.cells]
+        xs = cluster_values([c[0] for c in cells] + [c[2] for c in cells], SNAP)
+        ys = cluster_values([c[1] for c in cells] + [c[3] for c in cells], SNAP)
+        if len(xs) < 3 or len(ys) < 2:  # one column: a framed box, not a table
+            continue
+        recs: list[_Rec] = []
+        slot: dict[tuple[int, int], int] = {}
+        for x0, top, x1, bottom in cells:
+            r0, r1 = _index(ys, top), _index(ys, bottom)
+            c0, c1 = _index(xs, x0), _index(xs, x1)
+            if r1 <= r0 or c1 <= c0:
+                continue
+            k = len(recs)
+            recs.append(_Rec(r0, r1, c0, c1, "", pno, (x0, top, x1, bottom)))
+            for r in range(r0, r1):
+                for c in range(c0, c1):
+                    slot.setdefault((r, c), k)
+        chars: list[list[dict[str, Any]]] = [[] for _ in recs]
+        x_lo, top_lo, x_hi, bottom_hi = table.bbox
+        for ch in page.chars:
+            cx = (ch["x0"] + ch["x1"]) / 2
+            cy = (ch["top"] + ch["bottom"]) / 2
+            if not (x_lo <= cx <= x_hi and top_lo <= cy <= bottom_hi):
+                continue
+            c = bisect_right(xs, cx) - 1
+            r = bisect_right(ys, cy) - 1
+            k = slot.get((r, c), -1)
+            if k >= 0:
+                chars[k].append(ch)
+                taken.add(id(ch))
+        for rec, cs in zip(recs, chars):
+            if cs:
+                rec.text = _cell_text(extract_text(cs))
+        frags.append(_Frag(pno, pno, (x_lo, top_lo, x_hi, bottom_hi), xs, len(ys) - 1, recs))
+    return frags
+
+
+def _row_recs(frag: _Frag, r: int) -> list[_Rec]:
+    return sorted((x for x in frag.recs if x.r0 == r), key=lambda x: x.c0)
+
+
+def _row_signature(frag: _Frag, r: int) -> tuple[tuple[int, int, str], ...]:
+    return tuple((x.c0, x.c1, re.sub(r"\s+", "", x.text)) for x in _row_recs(frag, r))
+
+
+def _is_number(text: str) -> bool:
+    return bool(_NUMBER.match(text))
+
+
+def _continues(a: _Frag, b: _Frag) -> bool:
+    """Is ``b`` (first block on its page) the rest of ``a`` (last block on the page before)?"""
+    return (
+        a.ruled
+        and b.ruled
+        and b.page == a.last_page + 1
+        and abs(a.bbox[0] - b.bbox[0]) <= STITCH_EXTENT
+        and abs(a.bbox[2] - b.bbox[2]) <= STITCH_EXTENT
+    )
+
+
+def _stitch(a: _Frag, b: _Frag) -> _Frag:
+    """Append fragment ``b`` to ``a`` on a common set of column boundaries."""
+    xs = cluster_values(a.xs + b.xs, STITCH_SNAP)
+    for frag in (a, b):
+        for rec in frag.recs:
+            rec.c0 = _index(xs, frag.xs[rec.c0])
+            rec.c1 = _index(xs, frag.xs[rec.c1])
+    a.xs = b.xs = xs
+    n = a.n_rows
+
+    # 1. header rows repeated at the top of the new page
+    drop = 0
+    while (
+        drop < min(a.n_rows, b.n_rows)
+        and _row_signature(b, drop)
+        and _row_signature(b, drop) == _row_signature(a, drop)
+        and all(x.r1 <= drop + 1 for x in b.recs if x.r0 == drop)
+    ):
+        drop += 1
+    b.recs = [x for x in b.recs if x.r0 >= drop]
+    for x in b.recs:
+        x.r0 -= drop
+        x.r1 -= drop
+    b_rows = b.n_rows - drop
+
+    def above(rec: _Rec) -> _Rec | None:
+        for x in a.recs:
+            if x.r0 <= n - 1 < x.r1 and x.c0 == rec.c0 and x.c1 == rec.c1:
+                return x
+        return None
+
+    first = _row_recs(b, 0) if b_rows else []
+    last_has_numbers = any(_is_number(x.text) for x in a.recs if x.r0 <= n - 1 < x.r1)
+    glued: set[int] = set()
+    shift = n
+    if (
+        first
+        and last_has_numbers
+        and not any(_is_number(x.text) for x in first)
+        and any(x.text.strip() for x in first)
+        and all(above(x) is not None for x in first)
+    ):
+        # 2. a row split by the page break: glue its label text onto the row above
+        for x in first:
+            ab = above(x)
+            assert ab is not None
+            if x.text.strip():
+                ab.text = f"{ab.text}\n{x.text}" if ab.text else x.text
+            ab.r1 = max(ab.r1, n + x.r1 - 1)
+            glued.add(id(x))
+        shift = n - 1  # b's row 0 is gone: its row k becomes row n - 1 + k
+    elif first:
+        # 3. merged label cells (row groups) that the page break cut in two
+        for x in first:
+            if _is_number(x.text):
+                continue
+            has_label_right = any(
+                y.c0 >= x.c1 and y.text.strip() and not _is_number(y.text) for y in first
+            )
+            if not has_label_right:
+                continue
+            ab = above(x)
+            if ab is None or ab.r1 != n or _is_number(ab.text):
+                continue
+            if x.text.strip() and _ENUMERATOR.match(x.text):
+                continue
+            if x.text.strip():
+                ab.text = f"{ab.text}\n{x.text}" if ab.text else x.text
+            ab.r1 = n + x.r1
+            glued.add(id(x))
+    for x in b.recs:
+        if id(x) in glued:
+            continue
+        x.r0 += shift
+        x.r1 += shift
+        a.recs.append(x)
+    a.n_rows = shift + b_rows
+    a.last_page = b.page
+    return a
+
+
+def _frag_grid(frag: _Frag) -> SpanGrid:
+    """The dense grid of a (stitched) fragment; slots no cell covers count as covered by
+    their left (else upper) neighbour, as pdfplumber's ``None``."""
+    n_cols = len(frag.xs) - 1
+    owner: dict[tuple[int, int], _Rec] = {}
+    for x in frag.recs:
+        for r in range(x.r0, min(x.r1, frag.n_rows)):
+            for c in range(x.c0, min(x.c1, n_cols)):
+                owner.setdefault((r, c), x)
+    rows: list[list[Cell]] = []
+    anchor_of: dict[tuple[int, int], tuple[int, int]] = {}
+    for r in range(frag.n_rows):
+        row: list[Cell] = []
+        for c in range(n_cols):
+            rec = owner.get((r, c))
+            if rec is not None and (rec.r0, rec.c0) == (r, c):
+                row.append(Cell(rec.text, row=r, col=c, page=rec.page, bbox=rec.bbox))
+                continue
+            if rec is not None:
+                anchor = (rec.r0, rec.c0)
+            elif c > 0:
+                anchor = anchor_of.get((r, c - 1), (r, c - 1))
+            elif r > 0:
+                anchor = anchor_of.get((r - 1, c), (r - 1, c))
+            else:
+                row.append(Cell("", row=r, col=c, page=frag.page))
+                continue
+            ar, ac = anchor
+            src = row[ac] if ar == r else rows[ar][ac]
+            row.append(Cell(src.text, row=r, col=c, covered=True, page=src.page, bbox=src.bbox))
+            anchor_of[(r, c)] = anchor
+        rows.append(row)
+    return SpanGrid(rows, anchor_of)
+
+
+# --------------------------------------------------------------------------- text lines
+
+
+def _lines_outside(page: Any, pno: int, taken: set[int]) -> list[_Line]:
+    """Text lines of the characters that no table cell took."""
+    src = page.filter(lambda o: id(o) not in taken) if taken else page
+    lines: list[_Line] = []
+    height = float(page.height)
+    for ln in src.extract_text_lines(strip=True, return_chars=True):
+        text = strip_invisible(ln["text"]).strip()
+        if not text:
+            continue
+        in_margin = ln["bottom"] > height * (1 - _MARGIN) or ln["top"] < height * _MARGIN
+        if in_margin and _PAGE_NUMBER.match(text):
+            continue
+        sizes = [c.get("size", 0.0) for c in ln["chars"] if c["text"].strip()]
+        size = statistics.median(sizes) if sizes else 0.0
+        lines.append(
+            _Line(
+                text, pno, ln["x0"], ln["x1"], ln["top"], ln["bottom"], size, in_margin, ln["chars"]
+            )
+        )
+    return lines
+
+
+# --------------------------------------------------------------------------- unruled tables
+
+
+@dataclass
+class _Seg:
+    """A run of characters on one line, separated from the next run by a wide gap."""
+
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+
+
+def _segments(line: _Line) -> list[_Seg]:
+    from pdfplumber.utils import extract_text
+
+    chars = sorted((c for c in line.chars if c["text"].strip()), key=lambda c: c["x0"])
+    gap = max(line.size, 6.0)
+    runs: list[list[dict[str, Any]]] = []
+    for ch in chars:
+        if runs and ch["x0"] - runs[-1][-1]["x1"] <= gap:
+            runs[-1].append(ch)
+        else:
+            runs.append([ch])
+    return [
+        _Seg(
+            strip_invisible(extract_text(run)).strip(),
+            min(c["x0"] for c in run),
+            max(c["x1"] for c in run),
+            min(c["top"] for c in run),
+            max(c["bottom"] for c in run),
+        )
+        for run in runs
+    ]
+
+
+def _trailing_numbers(segs: list[_Seg], size: float) -> int:
+    """How many segments at the end of a line are numbers (0 unless it looks like a table
+    row: two numbers, or one number set well apart from a label)."""
+    n = 0
+    while n < len(segs) and _is_number(segs[len(segs) - 1 - n].text):
+        n += 1
+    if n >= 2 or (n == 1 and len(segs) >= 2 and segs[-1].x0 - segs[-2].x1 >= 2 * size):
+        return n
+    return 0
+
+
+def _aligned_tables(lines: list[_Line], pno: int) -> tuple[list[_Line], list[_Frag]]:
+    """Tables without rules, found by text alignment on a page that has no ruled table:
+    runs of lines ending in column-aligned numbers. Returns the lines left for paragraphs
+    and the tables found."""
+    if not lines:
+        return lines, []
+    segs = [_segments(ln) for ln in lines]
+    nums = [_trailing_numbers(sg, ln.size or 10.0) for sg, ln in zip(segs, lines)]
+    left = min(ln.x0 for ln in lines)
+    right = max(ln.x1 for ln in lines)
+    used: set[int] = set()
+    frags: list[_Frag] = []
+    i = 0
+    while i < len(lines):
+        if not nums[i]:
+            i += 1
+            continue
+        # a run of value lines; other lines inside it must look like wrapped labels
+        j = last = i
+        while j + 1 < len(lines):
+            nxt = lines[j + 1]
+            size = nxt.size or 10.0
+            if nxt.top - lines[j].bottom > 3 * size:
+                break
+            if not nums[j + 1]:
+                prose = len(segs[j + 1]) == 1 and nxt.x1 - nxt.x0 > 0.7 * (right - left)
+                if prose or _SECTION_LINE.match(nxt.text):
+                    break
+            j += 1
+            if nums[j]:
+                last = j
+        value_rows = [k for k in range(i, last + 1) if nums[k]]
+        if len(value_rows) < 2 and nums[i] < 4:  # one row of many numbers is a table too
+            i = last + 1
+            continue
+        end = last
+        # wrapped label lines just below the last value line
+        while (
+            end + 1 < len(lines)
+            and not nums[end + 1]
+            and len(segs[end + 1]) == 1
+            and lines[end + 1].top - lines[end].bottom < (lines[end].size or 10.0)
+            and lines[end + 1].x1 < min(s.x0 for s in segs[last][-nums[last] :])
+        ):
+            end += 1
+        # header lines just above the first value line
+        start = i
+        while (
+            start - 1 >= 0
+            and start - 1 not in used
+            and not nums[start - 1]
+            and not lines[start - 1].in_margin
+            and lines[start].top - lines[start - 1].bottom < 2 * (lines[start].size or 10.0)
+            and not _SECTION_LINE.match(lines[start - 1].text)
+            and not (
+                len(segs[start - 1]) == 1
+                and lines[start - 1].x1 - lines[start - 1].x0 > 0.7 * (right - left)
+            )
+            and i - start < 8
+        ):
+            start -= 1
+        frag = _aligned_frag(lines, segs, nums, start, i, end, pno)
+        if frag is not None:
+            frags.append(frag)
+            used.update(range(start, end + 1))
+        i = end + 1
+    return [ln for k, ln in enumerate(lines) if k not in used], frags
+
+
+def _aligned_frag(
+    lines: list[_Line],
+    segs: list[list[_Seg]],
+    nums: list[int],
+    start: int,
+    first: int,
+    end: int,
+    pno: int,
+) -> _Frag | None:
+    size = statistics.median(ln.size or 10.0 for ln in lines[start : end + 1])
+    body = range(first, end + 1)
+    # value columns: unions of the overlapping x-ranges of the numbers
+    spans = sorted(
+        (s.x0 - 0.2 * size, s.x1 + 0.2 * size) for k in body if nums[k] for s in segs[k][-nums[k] :]
+    )
+    bands = merge_ranges(spans)
+    label_end = bands[0][0]
+
+    def label_only(k: int) -> bool:
+        return not nums[k] and all(sg.x1 <= label_end + 0.5 * size for sg in segs[k])
+
+    def gap(a: int, b: int) -> float:
+        return lines[b].top - lines[a].bottom
+
+    # label lines just above the first value line that sit closer to it than to the line
+    # above them are the top of a wrapped label (numbers centred beside it), not headers
+    while (
+        first - 1 >= start
+        and label_only(first - 1)
+        and (first - 1 == start or gap(first - 2, first - 1) > gap(first - 1, first))
+    ):
+        first -= 1
+    body = range(first, end + 1)
+    # label columns: where the labels of the value lines start
+    starts = cluster_values(
+        [s.x0 for k in body if nums[k] for s in segs[k][: -nums[k]] if s.x1 <= label_end],
+        1.5 * size,
+    ) or [min(ln.x0 for ln in lines[start : end + 1])]
+    col_x = starts + [b[0] for b in bands]
+    n_cols = len(col_x)
+
+    def column(seg: _Seg) -> int:
+        if seg.x1 > label_end:  # a number or a header over the value columns
+            mid = (seg.x0 + seg.x1) / 2
+            best = max(range(len(bands)), key=lambda b: _overlap(seg, bands[b], mid))
+            return len(starts) + best
+        k = bisect_right(starts, seg.x0 + 1.5 * size) - 1
+        return max(0, k)
+
+    # every line is a row, except wrapped label lines, which join the nearest value line
+    row_lines = [k for k in range(start, end + 1) if k < first or not label_only(k)]
+    row_of = {k: n for n, k in enumerate(row_lines)}
+    # a wrapped line belongs to the cell on the side of the smaller vertical gap: lines of
+    # one cell sit closer together than lines of two rows (cell padding between them)
+    up: dict[int, bool] = {}
+    for k in body:
+        if k in row_of:
+            continue
+        gap_up = lines[k].top - lines[k - 1].bottom
+        gap_down = lines[k + 1].top - lines[k].bottom if k < end else float("inf")
+        up[k] = gap_up <= gap_down + 1.0
+    for _ in range(len(up) + 1):
+        pending = [k for k in up if k not in row_of]
+        if not pending:
+            break
+        for k in pending:
+            near = k - 1 if up[k] else k + 1
+            if near in row_of:
+                row_of[k] = row_of[near]
+    for k in up:  # chains that point at each other: fall back to the nearer value line
+        if k not in row_of:
+            mid = (lines[k].top + lines[k].bottom) / 2
+            near = min(
+                (v for v in body if nums[v]),
+                key=lambda v: abs((lines[v].top + lines[v].bottom) / 2 - mid),
+            )
+            row_of[k] = row_of[near]
+    n_rows = len(row_lines)
+    texts: dict[tuple[int, int], list[_Seg]] = {}
+    for k in range(start, end + 1):
+        for seg in segs[k]:
+            texts.setdefault((row_of[k], column(seg)), []).append(seg)
+    recs: list[_Rec] = []
+    for (r, c), cell in texts.items():
+        cell.sort(key=lambda s: (s.top, s.x0))
+        text = _cell_text("\n".join(s.text for s in cell))
+        box = (
+            min(s.x0 for s in cell),
+            min(s.top for s in cell),
+            max(s.x1 for s in cell),
+            max(s.bottom for s in cell),
+        )
+        recs.append(_Rec(r, r + 1, c, c + 1, text, pno, box))
+    for r in range(n_rows):  # empty slots are blank cells with the row's box
+        have = {x.c0 for x in recs if x.r0 == r}
+        ys = [x.bbox for x in recs if x.r0 == r]
+        top = min(b[1] for b in ys) if ys else 0.0
+        bottom = max(b[3] for b in ys) if ys else 0.0
+        for c in range(n_cols):
+            if c not in have:
+                x1 = col_x[c + 1] if c + 1 < n_cols else bands[-1][1]
+                recs.append(_Rec(r, r + 1, c, c + 1, "", pno, (col_x[c], top, x1, bottom)))
+    x0 = min(x.bbox[0] for x in recs)
+    x1 = max(x.bbox[2] for x in recs)
+    top = min(ln.top for ln in lines[start : end + 1])
+    bottom = max(ln.bottom for ln in lines[start : end + 1])
+    xs = col_x + [max(bands[-1][1], x1)]
+    return _Frag(pno, pno, (x0, top, x1, bottom), xs, n_rows, recs, ruled=False)
+
+
+def _overlap(seg: _Seg, band: list[float], mid: float) -> float:
+    inter = min(seg.x1, band[1]) - max(seg.x0, band[0])
+    return inter if inter > 0 else -abs(mid - (band[0] + band[1]) / 2)
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _image_only(page: Any, lines: list[_Line]) -> bool:
+    """A page that is a picture (a scan) with at most a running head or a page number."""
+    if sum(len(ln.text) for ln in lines if not ln.in_margin) >= 20:
+        return False
+    area = float(page.width) * float(page.height)
+    return any(
+        (img["x1"] - img["x0"]) * (img["bottom"] - img["top"]) >= 0.25 * area for img in page.images
+    )
+
+
+def _open_plumber(data: bytes) -> Any:
+    import pdfplumber
+
+    try:
+        return pdfplumber.open(io.BytesIO(data))
+    except Exception as e:  # pdfminer raises many kinds of errors on broken files
+        if "password" in type(e).__name__.lower() or "encrypt" in str(e).lower():
+            raise EncryptedPdf(
+                "PDF 文件已加密（需要密码），无法读取。请提供未加密的文件。"
+            ) from None
+        raise BrokenFile("PDF 文件已损坏或不完整，无法解析。请重新下载或导出该文件。") from None
+
+
+def _plumber_page(page: Any, pno: int) -> tuple[list[_Line], list[_Frag], bool]:
+    """Lines, table fragments and whether the page is an image, read through pdfplumber."""
+    try:
+        view = page.filter(_visible)
+        taken: set[int] = set()
+        frags = _find_fragments(view, pno, taken)
+        lines = _lines_outside(view, pno, taken)
+        if not frags:
+            lines, frags = _aligned_tables(lines, pno)
+        image = not frags and _image_only(page, lines)
+    finally:
+        _close(page)
+    return lines, frags, image
+
+
+def _read_pages(data: bytes, n_pages: int) -> tuple[list[list[_Line | _Frag]], list[str]]:
+    """Lines and table fragments of every page, sorted top to bottom; and notes on pages
+    that are images without text.
+
+    Pages are read through pypdfium2 and our table finder (``pdf_tables``); a page that
+    reader leaves (rotated, rotated or unmapped text, curves among the rules…) is read
+    through pdfplumber."""
+    from .pdf_tables import FastPages, page_items
+
+    pages: list[list[_Line | _Frag]] = []
+    image_pages: list[int] = []
+    fast: FastPages | None
+    try:
+        fast = FastPages(data)
+    except Exception:  # noqa: BLE001 - pdfplumber reads every page then
+        fast = None
+    plumber: Any = None
+    try:
+        for index in range(n_pages):
+            pno = index + 1
+            got = None
+            if fast is not None:
+                try:
+                    res = fast.page(index)
+                    got = page_items(res, pno) if res is not None else None
+                except (UnusableInput, MemoryError):  # a budget ran out: no second try
+                    raise
+                except Exception:  # noqa: BLE001 - pdfplumber reads the page, or says why not
+                    got = None
+            if got is not None:
+                lines, frags, image = got
+            else:
+                if plumber is None:
+                    plumber = _open_plumber(data)
+                lines, frags, image = _plumber_page(plumber.pages[index], pno)
+            if image:
+                image_pages.append(pno)
+            items: list[_Line | _Frag] = [*lines, *frags]
+            items.sort(key=lambda it: it.top)
+            pages.append(items)
+    except (EncryptedPdf, BrokenFile, ScannedPdf, InputTooLarge):
+        raise
+    except Exception:
+        raise BrokenFile("PDF 文件已损坏或不完整，页面内容无法解析。") from None
+    finally:
+        if plumber is not None:
+            _close(plumber)
+        if fast is not None:
+            fast.close()
+    if image_pages and len(image_pages) == len(pages):
+        raise ScannedPdf(
+            "PDF 是扫描件，无文字层：每一页都是图像，没有可提取的正文。请先做文字识别（OCR）再读取。"
+        )
+    notes = []
+    if image_pages:
+        listed = "、".join(str(p) for p in image_pages[:20])
+        notes.append(f"第 {listed} 页是扫描图像，无文字层，其内容未能读取。")
+    return _drop_running_lines(pages), notes
+
+
+def _drop_running_lines(pages: list[list[_Line | _Frag]]) -> list[list[_Line | _Frag]]:
+    """Drop running heads and feet: margin lines whose text (digits aside) recurs on
+    several pages."""
+    if len(pages) < 3:
+        return pages
+    seen: dict[str, set[int]] = {}
+    for items in pages:
+        for it in items:
+            if isinstance(it, _Line) and it.in_margin:
+                seen.setdefault(re.sub(r"\d+", "#", it.text), set()).add(it.page)
+    running = {k for k, v in seen.items() if len(v) >= max(2, len(pages) // 2)}
+    if not running:
+        return pages
+    return [
+        [
+            it
+            for it in items
+            if not (
+                isinstance(it, _Line) and it.in_margin and re.sub(r"\d+", "#", it.text) in running
+            )
+        ]
+        for items in pages
+    ]
+
+
+def _layout_metrics(pages: list[list[_Line | _Frag]]) -> tuple[float, float, float]:
+    """Body left margin, right margin and font size of the whole document."""
+    lines = [it for items in pages for it in items if isinstance(it, _Line)]
+    if not lines:
+        return 0.0, 0.0, 10.0
+    x0s = sorted(ln.x0 for ln in lines)
+    x1s = sorted(ln.x1 for ln in lines)
+    left = x0s[len(x0s) // 10]
+    right = x1s[(len(x1s) * 9) // 10]
+    size = statistics.median(ln.size for ln in lines if ln.size > 0) if lines else 10.0
+    return left, right, size or 10.0
+
+
+def _starts_paragraph(
+    prev: _Line, line: _Line, left: float, right: float, size: float, same_page: bool
+) -> bool:
+    unit = line.size or size
+    if line.x0 > left + 0.8 * unit:  # indented first line, or a centred line
+        return True
+    if prev.x1 < right - 1.5 * unit:  # the line before ended short
+        return True
+    if _HEADING.match(line.text):
+        return True
+    if prev.size and line.size and abs(prev.size - line.size) > 1.0:
+        return True
+    if same_page and line.top - prev.bottom > 1.2 * unit:
+        return True
+    return False
+
+
+def read_pdf(data: bytes, source: str = "") -> Document:
+    """Read a text PDF into a :class:`Document` (paragraphs and table grids with pages and
+    boxes). Raises EncryptedPdf, ScannedPdf, BrokenFile or InputTooLarge."""
+    with _quiet():
+        return _read_pdf(data, source)
+
+
+def _read_pdf(data: bytes, source: str) -> Document:
+    if not data:
+        raise BrokenFile("PDF 文件为空。")
+    if b"%PDF-" not in data[:1024]:
+        raise BrokenFile("文件不是 PDF（缺少 %PDF 文件头），或已损坏。")
+    n_pages = _probe(data)
+    pages, notes = _read_pages(data, n_pages)
+    left, right, size = _layout_metrics(pages)
+
+    # one sequence of paragraphs and (stitched) tables in reading order
+    blocks: list[_Para | _Frag] = []
+    for items in pages:
+        for it in items:
+            last = blocks[-1] if blocks else None
+            if isinstance(it, _Frag):
+                if isinstance(last, _Frag) and _continues(last, it):
+                    _stitch(last, it)
+                else:
+                    blocks.append(it)
+                continue
+            if isinstance(last, _Para):
+                prev = last.lines[-1]
+                if not _starts_paragraph(prev, it, left, right, size, prev.page == it.page):
+                    last.lines.append(it)
+                    continue
+            blocks.append(_Para([it]))
+
+    builder = DocumentBuilder()
+    for block in blocks:
+        if isinstance(block, _Para):
+            builder.add_paragraph("\n".join(ln.text for ln in block.lines), block.lines[0].page)
+        else:
+            builder.add_table(_frag_grid(block), "pdf", block.page)
+    return builder.build(source, PDF_MEDIA_TYPE, notes, pages=n_pages)

@@ -1,0 +1,1 @@
+"""Writing: Report → documents (md, HTML, DOCX, PDF, text layouts), figures and templates."""
