@@ -32,6 +32,7 @@ test: setup
 lint: setup
 	$(BIN)/ruff check src tests bench fuzz
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 bench: setup
 	$(BIN)/python bench/parse_speed.py

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from .report import Finding, Report, Value
-
-__version__ = "0.1.0"
+from .version import __version__
 
 __all__ = ["Report", "Value", "Finding", "parse", "parse_text", "check", "frame", "__version__"]
 

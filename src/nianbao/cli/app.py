@@ -15,10 +15,10 @@ from pathlib import Path
 
 import click
 
-from .. import __version__
 from ..errors import NianbaoError
 from ..readers.dispatch import iter_report_files
 from ..report import SEVERITIES, Report
+from ..version import __version__
 from .zh import install as _install_zh
 
 

@@ -45,7 +45,7 @@ KEPT_HEADERS = (
 
 
 def user_agent() -> str:
-    from .. import __version__
+    from ..version import __version__
 
     return f"{ROBOTS_AGENT}/{__version__} (+政府信息公开年报收集)"
 

@@ -19,7 +19,7 @@ from ...schema import (
     REVIEW_GROUPS,
     label_of,
 )
-from ..engine import finding, rule
+from ..registry import finding, rule
 from .common import (
     OTHER_SUBROWS,
     Sum,

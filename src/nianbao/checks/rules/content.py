@@ -7,7 +7,7 @@ import re
 
 from ...report import Finding, Report
 from ...schema import SECTION_HEADINGS
-from ..engine import finding, rule
+from ..registry import finding, rule
 from .common import CJK_CHAR, body_text, has_text, is_unmapped, meta_year, parse_date, section_text
 from .text import report_fees
 

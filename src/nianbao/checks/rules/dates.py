@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from ...report import Finding, Report
-from ..engine import finding, rule
+from ..registry import finding, rule
 from .common import meta_year, parse_date, year_of
 
 # 条例第四十九条: departments by 1月31日, the people's governments by 3月31日.

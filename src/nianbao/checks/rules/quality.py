@@ -7,7 +7,7 @@ import re
 
 from ...extraction.textfacts import sentences, unwrap
 from ...report import Finding, Report
-from ..engine import finding, rule
+from ..registry import finding, rule
 from .common import body_text, has_text, meta_year, section_text
 from .text import quote
 

@@ -13,7 +13,7 @@ from ...schema import (
     SECTION_HEADINGS,
     SECTION_KEYS,
 )
-from ..engine import finding, rule
+from ..registry import finding, rule
 from .common import (
     COLUMN_CELLS,
     has_text,

@@ -14,7 +14,7 @@ from ...extraction.textfacts import (
 )
 from ...report import Finding, Report
 from ...schema import label_of
-from ..engine import finding, rule
+from ..registry import finding, rule
 from .common import Sum, body_text, fmt, has_text, section_text
 
 _QUOTE_MAX = 120

@@ -7,7 +7,7 @@ import unicodedata
 
 from ...report import Finding, Report
 from ...schema import DECIMAL_IDS, REQUEST_GROUPS, REVIEW_IDS, SIGNED_IDS, label_of
-from ..engine import finding, rule
+from ..registry import finding, rule
 from .common import col_label, fmt, row_cells, row_title, rows_present
 
 _TABLE_ROOTS = ("active.", "active2019.", "requests.", "reviews.")
