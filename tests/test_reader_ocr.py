@@ -18,7 +18,6 @@ import pytest
 
 from nianbao.errors import ScannedPdf, UnusableInput
 from nianbao.extraction.extract import extract
-from nianbao.readers import ocr as reader_ocr
 from nianbao.readers.document import Document, Paragraph
 from nianbao.readers.ocr import (
     OCR_NOTE,
@@ -28,6 +27,7 @@ from nianbao.readers.ocr import (
     ocr_pdf,
     use_ocr,
 )
+from nianbao.readers.ocr import layout as reader_ocr
 from nianbao.readers.pdf import read_pdf
 
 PEER = Path(__file__).resolve().parents[2] / "shared" / "samples" / "peer"

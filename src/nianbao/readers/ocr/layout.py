@@ -40,10 +40,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeGuard
 
-from ..errors import BrokenFile, EncryptedPdf, InputTooLarge, OcrUnavailable, ScannedPdf
-from . import labels as L
-from .document import Cell, Document
-from .grid import (
+from ...errors import BrokenFile, EncryptedPdf, InputTooLarge, OcrUnavailable, ScannedPdf
+from .. import labels as L
+from ..document import Cell, Document
+from ..grid import (
     MAX_SLOTS,
     DocumentBuilder,
     GridTooLarge,
@@ -52,7 +52,7 @@ from .grid import (
     merge_ranges,
     strip_invisible,
 )
-from .pdf import _HEADING, _MARGIN, _PAGE_NUMBER  # the same page conventions
+from ..pdf import _HEADING, _MARGIN, _PAGE_NUMBER  # the same page conventions
 
 __all__ = [
     "MAX_OCR_PAGES",
