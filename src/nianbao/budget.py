@@ -2,9 +2,9 @@
 
 Every path that reads files runs each file inside a budget:
 
-- :func:`file_budget` (in-process, main thread): a repeating ``SIGALRM`` timer, and a
-  thread watching the resident size that signals the main thread when the file has used
-  more than its memory budget (plus an address-space limit far beyond it, ``RLIMIT_AS``,
+- :func:`file_budget` (in-process, main thread): a repeating ``SIGALRM`` timer, and one
+  thread per process watching the resident size (armed per file) that signals the main
+  thread when the file has used more than its memory budget (plus an address-space limit far beyond it, ``RLIMIT_AS``,
   for a single huge allocation in native code); the CLI and the ingest workers use it
   around each file;
 - :func:`run_isolated`: runs a function in a child process with the same limits, and kills
@@ -117,13 +117,28 @@ _AS_SLACK = 4096 * _MB
 _WATCH_INTERVAL = 0.05  # seconds between two looks at the resident size
 
 
+_PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+_statm_fd: tuple[int, int] | None = None  # (pid, fd of /proc/<pid>/statm), kept open
+
+
+def _statm_pages() -> tuple[int, int]:
+    """Total and resident size from /proc/self/statm in bytes; (0, 0) when unknown. The file
+    stays open and is re-read with pread (a fraction of opening it each time); a forked child
+    opens its own (the kept descriptor names its parent)."""
+    global _statm_fd
+    pid = os.getpid()
+    try:
+        if _statm_fd is None or _statm_fd[0] != pid:
+            _statm_fd = (pid, os.open(f"/proc/{pid}/statm", os.O_RDONLY | os.O_CLOEXEC))
+        fields = os.pread(_statm_fd[1], 128, 0).split()
+        return int(fields[0]) * _PAGE, int(fields[1]) * _PAGE
+    except (OSError, ValueError, IndexError):
+        return 0, 0
+
+
 def _statm(field: int) -> int:
     """A field of /proc/self/statm in bytes (0: size, 1: resident); 0 when unknown."""
-    try:
-        with open("/proc/self/statm", encoding="ascii") as f:
-            return int(f.read().split()[field]) * os.sysconf("SC_PAGE_SIZE")
-    except (OSError, ValueError, IndexError):
-        return 0
+    return _statm_pages()[field]
 
 
 @contextlib.contextmanager
@@ -159,6 +174,55 @@ def _address_space_backstop(memory_mb: float) -> Iterator[None]:
             resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
 
 
+class _MemoryWatch:
+    """One thread per process watching the resident size while a file is read (armed per
+    file): starting and joining a thread for every file cost more than reading a small
+    one. It signals the main thread (SIGALRM) when the armed limit is passed; the lock
+    makes disarming wait for a signal being sent, so none arrives after the handler left."""
+
+    def __init__(self) -> None:
+        self.pid = os.getpid()
+        self.lock = threading.Lock()
+        self.armed = threading.Event()
+        self.state: dict[str, bool] | None = None
+        self.limit = 0
+        self.main = threading.main_thread().ident or 0
+        threading.Thread(target=self._run, name="nianbao-memory-watch", daemon=True).start()
+
+    def _run(self) -> None:
+        while True:
+            self.armed.wait()
+            time.sleep(_WATCH_INTERVAL)
+            with self.lock:
+                state = self.state
+                if state is None or not state["armed"] or _statm(1) <= self.limit:
+                    continue
+                state["memory"] = True
+                signal.pthread_kill(self.main, signal.SIGALRM)
+            time.sleep(0.5)  # again, if the first was swallowed, while still armed
+
+    def arm(self, state: dict[str, bool], limit: int) -> None:
+        with self.lock:
+            self.state, self.limit = state, limit
+            self.armed.set()
+
+    def disarm(self) -> None:
+        with self.lock:
+            self.state = None
+            self.armed.clear()
+
+
+_watch: _MemoryWatch | None = None
+
+
+def _memory_watch() -> _MemoryWatch:
+    """This process's watcher (a forked child starts its own: threads do not survive)."""
+    global _watch
+    if _watch is None or _watch.pid != os.getpid():
+        _watch = _MemoryWatch()
+    return _watch
+
+
 @contextlib.contextmanager
 def _limits(seconds: float, memory_mb: float) -> Iterator[None]:
     """The time limit (a repeating SIGALRM timer) and the memory limit (a thread watching
@@ -170,7 +234,8 @@ def _limits(seconds: float, memory_mb: float) -> Iterator[None]:
     ):
         yield
         return
-    watch_memory = memory_mb > 0 and _statm(1) > 0
+    resident = _statm(1) if memory_mb > 0 else 0
+    watch_memory = resident > 0
     if seconds <= 0 and not watch_memory:
         yield
         return
@@ -183,24 +248,11 @@ def _limits(seconds: float, memory_mb: float) -> Iterator[None]:
         if state["armed"] and where not in _QUIET_FILES:
             raise _OutOfMemory if state["memory"] else _OutOfTime
 
-    stop = threading.Event()
-
-    def watch(limit: int, main: int) -> None:
-        while not stop.wait(_WATCH_INTERVAL):
-            if _statm(1) > limit:
-                state["memory"] = True
-                signal.pthread_kill(main, signal.SIGALRM)
-                stop.wait(0.5)  # again if the first was swallowed
-
     previous = signal.signal(signal.SIGALRM, on_alarm)
     watcher = None
     if watch_memory:
-        limit = _statm(1) + int(memory_mb * _MB)
-        main = threading.main_thread().ident or 0
-        watcher = threading.Thread(
-            target=watch, args=(limit, main), name="nianbao-memory-watch", daemon=True
-        )
-        watcher.start()
+        watcher = _memory_watch()
+        watcher.arm(state, resident + int(memory_mb * _MB))
     if seconds > 0:
         # the timer repeats, so that work which swallowed the first alarm is stopped by the next
         signal.setitimer(signal.ITIMER_REAL, seconds, 0.5)
@@ -208,10 +260,9 @@ def _limits(seconds: float, memory_mb: float) -> Iterator[None]:
         yield
     finally:
         state["armed"] = False
-        stop.set()
-        signal.setitimer(signal.ITIMER_REAL, 0, 0)
         if watcher is not None:
-            watcher.join()
+            watcher.disarm()
+        signal.setitimer(signal.ITIMER_REAL, 0, 0)
         signal.signal(signal.SIGALRM, previous)
 
 
