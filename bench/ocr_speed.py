@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from nianbao.extraction.extract import extract  # noqa: E402
 from nianbao.readers.ocr import ocr_available, ocr_pdf  # noqa: E402
-from nianbao.readers.ocr.layout import _get_engine  # noqa: E402
+from nianbao.readers.ocr.engine import _get_engine  # noqa: E402
 from nianbao.readers.pdf import read_pdf  # noqa: E402
 
 PEER = ROOT.parent / "shared" / "samples" / "peer"

@@ -27,7 +27,11 @@ from nianbao.readers.ocr import (
     ocr_pdf,
     use_ocr,
 )
-from nianbao.readers.ocr import layout as reader_ocr
+from nianbao.readers.ocr import boxes as ocr_boxes
+from nianbao.readers.ocr import engine as ocr_engine
+from nianbao.readers.ocr import layout as ocr_layout
+from nianbao.readers.ocr import reader as ocr_reader
+from nianbao.readers.ocr import tables as ocr_tables
 from nianbao.readers.pdf import read_pdf
 
 PEER = Path(__file__).resolve().parents[2] / "shared" / "samples" / "peer"
@@ -116,13 +120,13 @@ def test_without_the_extra_a_scan_is_still_refused(monkeypatch: pytest.MonkeyPat
 def test_a_missing_model_raises_instead_of_downloading(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    (tmp_path / reader_ocr.MODEL_FILES[0]).write_bytes(b"")  # one of three models present
-    monkeypatch.setattr(reader_ocr, "model_dir", lambda: tmp_path)
+    (tmp_path / ocr_engine.MODEL_FILES[0]).write_bytes(b"")  # one of three models present
+    monkeypatch.setattr(ocr_engine, "model_dir", lambda: tmp_path)
     assert not ocr_available()
     with pytest.raises(OcrUnavailable, match="模型文件缺失") as err:
         ocr_pdf(_blank_pdf(1))
     assert "不会联网下载" in str(err.value)
-    assert reader_ocr.MODEL_FILES[1] in str(err.value)
+    assert ocr_engine.MODEL_FILES[1] in str(err.value)
     exc = _scan_error(_blank_pdf(1))
     with pytest.raises(ScannedPdf) as info:
         maybe_ocr(_blank_pdf(1), "", exc)
@@ -133,18 +137,18 @@ def test_ocr_can_be_switched_off(monkeypatch: pytest.MonkeyPatch) -> None:
     data = _blank_pdf(1)
     exc = _scan_error(data)
     calls: list[bytes] = []
-    monkeypatch.setattr(reader_ocr, "ocr_available", lambda: True)
-    monkeypatch.setattr(reader_ocr, "ocr_pdf", lambda d, s="": calls.append(d) or Document(""))
+    monkeypatch.setattr(ocr_reader, "ocr_available", lambda: True)
+    monkeypatch.setattr(ocr_reader, "ocr_pdf", lambda d, s="": calls.append(d) or Document(""))
     with use_ocr(False):
-        assert not reader_ocr.ocr_enabled()
+        assert not ocr_engine.ocr_enabled()
         with pytest.raises(ScannedPdf):
-            reader_ocr.maybe_ocr(data, "", exc)
-    assert reader_ocr.ocr_enabled()
+            ocr_reader.maybe_ocr(data, "", exc)
+    assert ocr_engine.ocr_enabled()
     monkeypatch.setenv("NIANBAO_OCR", "0")
     with pytest.raises(ScannedPdf):
-        reader_ocr.maybe_ocr(data, "", exc)
+        ocr_reader.maybe_ocr(data, "", exc)
     monkeypatch.delenv("NIANBAO_OCR")
-    reader_ocr.maybe_ocr(data, "", exc)
+    ocr_reader.maybe_ocr(data, "", exc)
     assert calls == [data]
 
 
@@ -158,7 +162,7 @@ def _word_boxes(data: bytes) -> dict[int, tuple[list[Any], float, float]]:
         for pno, page in enumerate(pdf.pages, start=1):
             words = page.extract_words(x_tolerance=1.5, y_tolerance=2)
             boxes = [
-                reader_ocr._Box(w["text"], w["x0"], w["top"], w["x1"], w["bottom"], pno)
+                ocr_boxes._Box(w["text"], w["x0"], w["top"], w["x1"], w["bottom"], pno)
                 for w in words
             ]
             out[pno] = (boxes, float(page.width), float(page.height))
@@ -172,8 +176,8 @@ def test_layout_of_line_boxes_without_the_engine(monkeypatch: pytest.MonkeyPatch
     data = (PEER / f"{SAMPLE}.pdf").read_bytes()
     gold = json.loads((PEER / f"{SAMPLE}.gold.json").read_text("utf-8"))
     words = _word_boxes(data)
-    monkeypatch.setattr(reader_ocr, "_get_engine", lambda: None)
-    monkeypatch.setattr(reader_ocr, "_render_boxes", lambda _e, _page, pno, _dpi: words[pno])
+    monkeypatch.setattr(ocr_reader, "_get_engine", lambda: None)
+    monkeypatch.setattr(ocr_reader, "_render_boxes", lambda _e, _page, pno, _dpi: words[pno])
     doc = ocr_pdf(data, "words.pdf")
     assert doc.tables and all(t.kind == "ocr" for t in doc.tables)
     report = extract(doc)
@@ -211,11 +215,11 @@ def test_skewed_boxes_are_straightened() -> None:
         for c in range(7):
             quads.append(turned(660 + 62 * c, y, 684 + 62 * c, y + 28))
             texts.append(str(r + c))
-    boxes = reader_ocr._boxes_of(quads, texts, [1.0] * len(texts), (1240, 1754), (595, 842), 1)
-    items, unit = reader_ocr._page_items(boxes, 595, 842)
-    runs = [it for it in items if isinstance(it, reader_ocr._Run)]
+    boxes = ocr_boxes._boxes_of(quads, texts, [1.0] * len(texts), (1240, 1754), (595, 842), 1)
+    items, unit = ocr_layout._page_items(boxes, 595, 842)
+    runs = [it for it in items if isinstance(it, ocr_layout._Run)]
     assert len(runs) == 1 and len(items) == 1
-    grid = reader_ocr._run_grid(runs[0], unit)
+    grid = ocr_tables._run_grid(runs[0], unit)
     assert [[c.text for c in row if c.text and not c.covered] for row in grid.rows] == [
         [label] + [str(r + c) for c in range(7)] for r, label in enumerate(labels)
     ]
@@ -225,7 +229,7 @@ def test_a_blank_row_keeps_its_label_and_wrapped_labels_join() -> None:
     """Dense rows: a row whose cells are all blank stays a row of its own (its label is not
     glued to a neighbour's); a label wrapped over three lines beside centred numbers is one
     cell of its row."""
-    B = reader_ocr._Box  # noqa: N806
+    B = ocr_boxes._Box  # noqa: N806
 
     def row(label: str, top: float, values: list[str] | None) -> list[Any]:
         out = [B(label, 70, top, 70 + 12 * len(label), top + 12, 1)]
@@ -246,9 +250,9 @@ def test_a_blank_row_keeps_its_label_and_wrapped_labels_join() -> None:
         + row("", 376, seven)[1:]
         + row("2、申请人逾期未按收费通知要求", 420, seven)
     )
-    items, unit = reader_ocr._page_items(boxes, 595, 842)
-    (run,) = [it for it in items if isinstance(it, reader_ocr._Run)]
-    grid = reader_ocr._run_grid(run, unit)
+    items, unit = ocr_layout._page_items(boxes, 595, 842)
+    (run,) = [it for it in items if isinstance(it, ocr_layout._Run)]
+    grid = ocr_tables._run_grid(run, unit)
     labels = [row[0].text for row in grid.rows]
     assert labels == [
         "1.信访举报投诉类申请",
@@ -277,7 +281,7 @@ def offline() -> Any:
             from rapidocr.utils.download_file import DownloadFile
 
             mp.setattr(DownloadFile, "run", refuse)
-        reader_ocr._engine.cache_clear()  # the engine is built under the block
+        ocr_engine._engine.cache_clear()  # the engine is built under the block
         yield
 
 
@@ -397,9 +401,9 @@ def test_a_crooked_noisy_scan_is_straightened(text_pdf: Any, offline: Any) -> No
 
 @needs_ocr
 def test_a_damaged_model_is_said(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for name in reader_ocr.MODEL_FILES:
+    for name in ocr_engine.MODEL_FILES:
         (tmp_path / name).write_bytes(b"not a model")
-    monkeypatch.setattr(reader_ocr, "model_dir", lambda: tmp_path)
+    monkeypatch.setattr(ocr_engine, "model_dir", lambda: tmp_path)
     with pytest.raises(OcrUnavailable, match="文字识别引擎无法启动"):
         ocr_pdf(_blank_pdf(1))
 
