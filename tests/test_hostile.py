@@ -153,7 +153,7 @@ def test_a_long_run_of_tabs_in_prose(tab: str):
 
 def test_window_choice_is_linear_in_the_cells():
     """``_choose_window`` on a row of 200,000 blank cells around seven values."""
-    from nianbao.extraction.extract import _choose_window
+    from nianbao.extraction.applications import _choose_window
     from nianbao.readers.document import Cell
 
     texts = [""] * 100_000 + [str(i) for i in range(1, 8)] + [""] * 100_000

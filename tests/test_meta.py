@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import nianbao
-from nianbao.extraction.extract import admin_level, agency_kind
+from nianbao.extraction.meta import admin_level, agency_kind
 
 from .conftest import EXAMPLES
 

@@ -1,0 +1,162 @@
+"""The extraction's working state: a grid row split into label and value cells
+(:class:`Row`), rows read from plain lines of text, and :class:`Ctx` — the document, the
+Report being filled, its findings and the layout facts gathered on the way.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..readers import labels as L
+from ..readers.document import Cell, Document, OffsetMap, Paragraph, Table
+from ..report import Finding, Provenance, Report, Value
+from ..schema import (
+    COLUMNS,
+    label_of,
+)
+
+NCOL = len(COLUMNS)  # 7 value columns in section 三
+NREVIEW = 15
+
+
+# ============================================================================ rows
+@dataclass
+class Row:
+    """A physical row: label cells, then value cells (with their cells for provenance)."""
+
+    cells: list[Cell]
+    table: Table | None
+    section: str | None
+    labels: list[Cell] = field(default_factory=list)
+    values: list[Cell] = field(default_factory=list)
+    numeric: bool = False  # any value cell holds a number (set from the cells)
+
+    @property
+    def label_text(self) -> str:
+        return " ".join(c.text.replace("\n", "") for c in self.labels if c.text)
+
+    def __post_init__(self) -> None:
+        self.numeric = any(L.has_number(c.text) for c in self.values)
+
+
+def split_row(cells: list[Cell], table: Table | None, section: str | None) -> Row:
+    real = [c for c in cells if not c.covered]
+    last_label = -1
+    for i, c in enumerate(real):
+        if not L.is_value_text(c.text):
+            last_label = i
+    return Row(real, table, section, real[: last_label + 1], real[last_label + 1 :])
+
+
+_TRAILING_NUMS = re.compile(r"(?:\s+[-+]?\d[\d,]*(?:\.\d+)?)+\s*$")
+_HAS_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def paragraph_row(p: Paragraph, section: str | None) -> Row | None:
+    """A text line such as '行政许可 97' or '3.补正后申请内容仍不明确   1   0 …' (a table row
+    flattened by a PDF-to-text tool): a label that names a row, then numbers."""
+    m = _TRAILING_NUMS.search(p.text)
+    if not m or m.start() == 0:
+        return None
+    label = p.text[: m.start()].strip()
+    if not _HAS_CJK.search(label) or label.endswith(("。", "，", "；")):
+        return None
+    if section == "s2":
+        if L.match_active_row(label) is None:
+            return None
+    elif section == "s3":
+        if L.match_request_row(re.split(r"\s{2,}", label)[-1]) is None:
+            return None
+    else:
+        return None
+    lead = len(p.text) - len(p.text.lstrip())
+    cells = [Cell(label, p.start + lead, p.start + lead + len(label), page=p.page)]
+    pos = m.start()
+    for num in m.group(0).split():
+        st = p.text.index(num, pos)
+        cells.append(Cell(num, p.start + st, p.start + st + len(num), col=len(cells), page=p.page))
+        pos = st + len(num)
+    return Row(cells, None, section, cells[:1], cells[1:])
+
+
+def paragraph_header(p: Paragraph, section: str | None) -> Row:
+    """A text line kept as a label-only row (column headers printed as plain lines)."""
+    cells: list[Cell] = []
+    for m in re.finditer(r"\S+(?: \S+)*", p.text):
+        cells.append(
+            Cell(m.group(0), p.start + m.start(), p.start + m.end(), col=len(cells), page=p.page)
+        )
+    return Row(cells, None, section, cells, [])
+
+
+def _clip(text: str, size: int) -> str:
+    return text if len(text) <= size else text[:size] + "…"
+
+
+# ============================================================================ context
+@dataclass
+class Ctx:
+    doc: Document
+    report: Report
+    findings: list[Finding] = field(default_factory=list)
+    signals: set[str] = field(default_factory=set)
+    cell_table: dict[int, int] = field(default_factory=dict)  # id(cell) -> table index
+    offset_map: Callable[[int], int] | None = None  # None when offsets need no mapping
+
+    def __post_init__(self) -> None:
+        omap = self.doc.offset_map
+        if omap is not None and not (isinstance(omap, OffsetMap) and omap.identity):
+            self.offset_map = omap
+
+    def finding(self, rule: str, severity: str, cells: list[str], message: str, **kw: Any) -> None:
+        self.findings.append(Finding(rule, severity, cells, message, **kw))
+
+    def put(self, fid: str, cell: Cell | None, section: str, label: str | None = None) -> Value:
+        """Store the value of ``cell`` (None = the row printed no such cell) under ``fid``."""
+        if cell is None:
+            v = Value(None, None, Provenance(section=section, label=label))
+            self.report.values[fid] = v
+            return v
+        doc = self.doc
+        original = doc.original
+        st = en = None
+        raw = cell.text
+        line = None
+        if cell.start >= 0:
+            omap = self.offset_map
+            st = omap(cell.start) if omap else cell.start
+            en = (omap(cell.end) if omap else cell.end) if cell.end != cell.start else st
+            if original:
+                if en > st:
+                    raw = original[st:en]
+                line = doc.line_of_original(st)
+        prov = Provenance(
+            section,
+            self.cell_table.get(id(cell)),
+            cell.row,
+            cell.col,
+            line,
+            st,
+            en,
+            cell.page,
+            cell.bbox,
+            label,
+        )
+        number, note = L.parse_value(cell.text)
+        v = Value(number, raw, prov)
+        self.report.values[fid] = v
+        if note == "range" and not any(  # too many digits for a count or a fee: raw kept
+            f.rule == "R-VALUE-RANGE" and f.cells == [fid] for f in self.findings
+        ):
+            self.finding(
+                "R-VALUE-RANGE",
+                "warning",
+                [fid],
+                f"{label_of(fid)}的数值「{_clip(cell.text.strip(), 40)}」位数过多（超过 "
+                f"{L.MAX_VALUE_DIGITS} 位），不是合理的件数或金额，已按空值处理，原文保留。",
+                actual=cell.text.strip()[:100],
+            )
+        return v

@@ -1,0 +1,293 @@
+"""The report's meta: title, agency, year, period, dates and admin level — from the title
+lines, or, when there is none, from the opening sentence, 本报告由…编制, 请与…联系 or an
+inline title; page chrome (breadcrumbs, share buttons) is never the agency.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ..readers.document import Document, Paragraph
+from ..readers.normalize import key
+from .context import Ctx
+from .sections import CN_DATE_LINE, DATE_LINE, END_DATE, PAGE_DATE, Heading
+
+_YEAR = re.compile(r"(19|20)\d{2}(?=\s*年)")
+_TITLE_END = re.compile(r"(年度报告|年报)\s*$")
+
+
+def _title_lines(doc: Document, heads: list[Heading]) -> tuple[str | None, list[str]]:
+    first_head = heads[0].block if heads else len(doc.blocks)
+    paras = [b for b in doc.blocks[: min(first_head, 40)] if isinstance(b, Paragraph)]
+    lines = [p.text.strip() for p in paras if p.text.strip()]
+    # page chrome before the report: breadcrumbs are never the title; a crawler's
+    # 标题：… line gives the title after its label
+    lines = [
+        re.sub(r"^[^：:]{0,8}[：:]\s*", "", ln) if re.match(r"^[^：:]{0,6}标题\s*[：:]", ln) else ln
+        for ln in lines
+        if not re.search(r"[>＞›»]|当前位置|所在位置", ln)
+    ]
+    for i, ln in enumerate(lines[:24]):
+        k = key(ln)
+        if "年度报告" not in k and not k.endswith("年报"):
+            continue
+        if ln.rstrip().endswith(("。", "；")) or re.search(r"特此|根据|依据|按照", ln):
+            continue  # a sentence naming the report (the opening sentence), not its title
+        if len(k) > 60:
+            continue
+        parts = [ln]
+        j = i
+        # a title split over lines: pull in short lines above (agency, year) until the
+        # title names both a year and 政府信息公开
+        while j > 0:
+            joined = key("".join(parts))
+            if (
+                _YEAR.search("".join(parts))
+                and "政府信息公开" in joined
+                and _agency_from_title(joined)
+            ):
+                break
+            prev = lines[j - 1]
+            if (
+                len(key(prev)) > 30
+                or prev.endswith(("。", "，", "；"))
+                or key(prev) in ("正文", "目录")
+            ):
+                break
+            parts.insert(0, prev)
+            j -= 1
+        dups = [x for x in lines[i + 1 : i + 3] if key(x) == k]
+        return "".join(parts), dups
+    return None, []
+
+
+_TITLE_TAIL = re.compile(r"(政府信息公开|政务公开|信息公开).*$")
+
+
+def _agency_from_title(title_key: str) -> str | None:
+    """The publishing body named by a title: the words around the year, e.g.
+    '青岚县人民政府2023年政府信息公开工作年度报告' and '2024年上海市科委政府信息公开…'."""
+    t = _TITLE_TAIL.sub("", title_key)
+    t = re.sub(r"((19|20)\d{2})年度?", "|", t)
+    parts = [re.sub(r"(关于|的)$", "", p) for p in t.split("|")]
+    parts = [p for p in parts if p]
+    return parts[0] if parts else None
+
+
+_PLACE_ONLY = re.compile(r"^.{1,12}(省|市|县|区|旗|州|盟|自治区|自治州|自治县)$")
+_PERIOD = re.compile(
+    r"(?:统计期限|统计周期|统计时间|统计时限|统计区间|统计时段|统计期间)[^。]{0,12}?"
+    r"(?P<y1>\d{4})\s*年\s*(?P<m1>\d{1,2})\s*月\s*(?P<d1>\d{1,2})\s*日\s*(?:至|到|—|－|-|～|~)\s*"
+    r"(?:(?P<y2>\d{4})\s*年\s*)?(?P<m2>\d{1,2})\s*月\s*(?P<d2>\d{1,2})\s*日"
+)
+_CN_DIGIT = {c: i for i, c in enumerate("〇一二三四五六七八九")}
+_CN_DIGIT.update({"○": 0, "零": 0})
+
+
+def _cn_int(s: str) -> int:
+    if len(s) == 4:
+        return int("".join(str(_CN_DIGIT[c]) for c in s))
+    if s == "十":
+        return 10
+    if s.startswith("十"):
+        return 10 + _CN_DIGIT[s[1]]
+    if "十" in s:
+        a, _, b = s.partition("十")
+        return _CN_DIGIT[a] * 10 + (_CN_DIGIT[b] if b else 0)
+    return _CN_DIGIT[s]
+
+
+def read_meta(ctx: Ctx, heads: list[Heading]) -> None:
+    doc, rep = ctx.doc, ctx.report
+    meta = rep.meta
+    title, dups = _title_lines(doc, heads)
+    if dups:
+        ctx.signals.add("dup_title")
+    if title:
+        meta["title"] = re.sub(r"\s+", "", title)
+        tk = meta["title"]
+        agency = _agency_from_title(tk)
+        ym = _YEAR.search(tk)
+        if ym:
+            meta["year"] = int(ym.group(0))
+        if agency:
+            if _PLACE_ONLY.match(agency):
+                # a title naming only a place (汉阴县…) titles the 本级政府 report
+                agency += "人民政府"
+            meta["agency"] = agency
+    if not meta.get("agency"):
+        _meta_inline(doc, meta)
+    elif meta["agency"].startswith(_CHROME_WORDS):
+        meta["agency"] = _strip_chrome(meta["agency"])
+    pm = _PERIOD.search(doc.text)
+    if pm:
+        y1 = int(pm.group("y1"))
+        y2 = int(pm.group("y2") or y1)
+        meta["period_start"] = f"{y1:04d}-{int(pm.group('m1')):02d}-{int(pm.group('d1')):02d}"
+        meta["period_end"] = f"{y2:04d}-{int(pm.group('m2')):02d}-{int(pm.group('d2')):02d}"
+        if meta["year"] is None:
+            meta["year"] = y1
+    if meta["year"] is None:
+        ym = _YEAR.search(doc.text[:2000])
+        if ym:
+            meta["year"] = int(ym.group(0))
+    # the publication date: the last line that holds only a date
+    published = None
+    for b in doc.blocks:
+        if not isinstance(b, Paragraph):
+            continue
+        t = re.sub(r"\s+", "", b.text)
+        m = DATE_LINE.match(t)
+        if m:
+            published = (
+                int(m.group("y")),
+                int(m.group("m") or m.group("m2")),
+                int(m.group("d") or m.group("d2")),
+            )
+            continue
+        m = CN_DATE_LINE.match(t)
+        if m:
+            try:
+                published = (_cn_int(m.group("y")), _cn_int(m.group("m")), _cn_int(m.group("d")))
+            except (KeyError, ValueError):
+                pass
+    source = "footer"
+    # a date the page itself gives for the publication (发布日期：2023-01-20) beats the 落款
+    for b in doc.blocks[:60]:
+        if isinstance(b, Paragraph):
+            m = PAGE_DATE.search(b.text)
+            if m:
+                published = (int(m.group("y")), int(m.group("m")), int(m.group("d")))
+                source = "page"
+                break
+    if published is None:
+        # a copy flattened to one line: the 落款 date ends the text
+        m = END_DATE.search(doc.text.rstrip()[-80:])
+        if m:
+            published = (int(m.group("y")), int(m.group("m")), int(m.group("d")))
+    if published and 1 <= published[1] <= 12 and 1 <= published[2] <= 31:
+        meta["published"] = f"{published[0]:04d}-{published[1]:02d}-{published[2]:02d}"
+        meta["published_source"] = source
+    agency = meta.get("agency")
+    meta["agency_kind"] = agency_kind(agency)
+    meta["admin_level"] = admin_level(agency)
+
+
+# Words of a web page's chrome that a crawler puts before the report (never the agency).
+_CHROME_WORDS = (
+    "标题",
+    "关怀版",
+    "无障碍",
+    "长者模式",
+    "适老版",
+    "首页",
+    "当前位置",
+    "您当前所在位置",
+    "字体",
+    "打印本页",
+    "关闭窗口",
+    "分享到",
+    "微信",
+    "微博",
+    "分享",
+    "打印",
+    "关闭",
+)
+_INLINE_TITLE = re.compile(
+    r"([\u4e00-\u9fff（）()]{2,40}?)((?:19|20)\d{2})\s*年度?\s*政府信息公开工作年度报告"
+)
+_AGENCY_SENTENCES = (
+    re.compile(r"([\u4e00-\u9fff（）()]{2,30}?)特此(?:编制|发布)"),
+    re.compile(r"本(?:年度)?报告由([\u4e00-\u9fff（）()]{2,30}?)(?:根据|依据|按照|负责|编制)"),
+    re.compile(r"请与([\u4e00-\u9fff（）()]{2,30}?)联系"),
+    re.compile(r"(?:^|[。\n])\s*([\u4e00-\u9fff（）()]{2,30}?)(?:根据|依据|按照)《"),
+)
+
+
+def _strip_chrome(text: str) -> str:
+    changed = True
+    while changed:
+        changed = False
+        for w in _CHROME_WORDS:
+            if text.startswith(w) and len(text) > len(w) + 1:
+                text = text[len(w) :]
+                changed = True
+    return text
+
+
+def _meta_inline(doc: Document, meta: dict[str, Any]) -> None:
+    """Agency and year of a copy without a title line of its own: a title standing in
+    mid-line (a flattened page), else the opening sentence (…特此编制2024年度…年度报告),
+    the 本报告由…编制 sentence or the contact line (请与…联系)."""
+    head = re.sub(r"\s+", " ", doc.text[:4000])
+    m = _INLINE_TITLE.search(head)
+    if m:
+        agency = _strip_chrome(m.group(1))
+        agency = re.sub(r"^(?:关于|的)", "", agency)
+        agency = re.sub(r"(?:特此(?:编制|发布|公布)|编制了?|发布了?|现将)$", "", agency)
+        for pat in _AGENCY_SENTENCES:
+            s = pat.search(head)
+            if s and s.group(1) and agency.endswith(_strip_chrome(s.group(1))):
+                agency = _strip_chrome(s.group(1))  # the sentence bounds the name
+                break
+        if agency and not agency.startswith(("年", "度")):
+            meta["agency"] = agency
+            meta["title"] = f"{agency}{m.group(2)}年政府信息公开工作年度报告"
+        meta["year"] = meta.get("year") or int(m.group(2))
+        if meta.get("agency"):
+            return
+    for pat in _AGENCY_SENTENCES:
+        for s in pat.finditer(doc.text):
+            agency = _strip_chrome(s.group(1))
+            agency = re.sub(r"^.*[，。、；：:]", "", agency).removeprefix("由")
+            if agency and re.search(
+                r"(政府|局|委|办|厅|室|中心|委员会|院|署|街道|办事处)$", agency
+            ):
+                meta["agency"] = agency
+                break
+        if meta.get("agency"):
+            break
+    ym = re.search(r"((?:19|20)\d{2})\s*年度?\s*政府信息公开工作年度报告", head)
+    if ym and not meta.get("year"):
+        meta["year"] = int(ym.group(1))
+
+
+def agency_kind(agency: str | None) -> str:
+    if not agency:
+        return "unknown"
+    a = agency
+    if re.search(r"(街道办事处|街道)$", a) or re.search(r"[乡镇]人民政府$", a):
+        return "township"
+    if a.endswith(
+        ("人民政府办公室", "人民政府办公厅", "政府办公室", "政府办公厅", "办公厅", "办公室")
+    ):
+        return "department"
+    if a.endswith("人民政府") or _PLACE_ONLY.match(a):
+        return "government"
+    if re.search(r"(局|委|委员会|办|厅|中心|署|部|院|所|站|队|会)$", a):
+        return "department"
+    return "unknown"
+
+
+_MUNICIPALITIES = ("北京市", "上海市", "天津市", "重庆市")
+
+
+def admin_level(agency: str | None) -> str:
+    if not agency:
+        return "unknown"
+    a = agency
+    if a.startswith(("国务院", "国家", "中华人民共和国")):
+        return "central"
+    if re.search(r"[乡镇](人民政府|党委|$)|街道", a):
+        return "township"
+    body = re.sub(r"(人民政府办公室|人民政府办公厅|人民政府|办公厅|办公室)$", "", a)
+    if re.search(r"(县|旗|区|县级市)", body):
+        return "county"
+    if a.startswith(_MUNICIPALITIES):
+        return "province"
+    if re.search(r"(省|自治区)", body) and not re.search(r"(市|州|盟)", body):
+        return "province"
+    if re.search(r"(市|州|盟)", body):
+        return "prefecture"
+    return "unknown"

@@ -1,0 +1,111 @@
+"""表四 政府信息公开行政复议、行政诉讼情况 (section 四): 15 figures in five groups, read from
+grid rows or from runs of numbers, placed by the header's group words where present.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from ..readers import labels as L
+from ..readers.document import Cell
+from ..readers.normalize import key
+from ..schema import (
+    REVIEW_FIELDS,
+    REVIEW_GROUPS,
+)
+from .context import NREVIEW, Ctx, Row
+
+
+# ============================================================================ section 四
+def read_reviews(ctx: Ctx, rows: list[Row], headers: list[Row], paras: list[str]) -> None:
+    value_rows = [r for r in rows if r.numeric and not r.labels]
+    if not value_rows:
+        # rows that carry a group label in the first cell (行政复议 | 0 | 0 …)
+        value_rows = [r for r in rows if r.numeric]
+    if not value_rows:
+        # a value row left wholly blank: 15 empty cells under the header
+        value_rows = [r for r in rows if not r.labels and len(r.values) == NREVIEW][:1]
+    cells: list[Cell] = []
+    if any(len(r.values) >= NREVIEW for r in value_rows):
+        row = next(r for r in value_rows if len(r.values) >= NREVIEW)
+        cells = list(row.values)
+    else:
+        for r in value_rows:
+            cells.extend(r.values)
+            if len(cells) >= NREVIEW:
+                break
+    if not cells:
+        return
+    while len(cells) > NREVIEW and not cells[-1].text.strip():
+        cells.pop()
+    while len(cells) > NREVIEW and not cells[0].text.strip():
+        cells.pop(0)
+    ids = [f"reviews.{g}.{f}" for g in REVIEW_GROUPS for f in REVIEW_FIELDS]
+    n = len(cells)
+    if n == NREVIEW:
+        chosen = cells
+    elif n > NREVIEW:
+
+        def ok(w: list[Cell]) -> bool:
+            v = [L.parse_value(c.text)[0] or 0 for c in w]
+            return all(sum(v[g * 5 : g * 5 + 4]) == v[g * 5 + 4] for g in range(3))
+
+        windows = [cells[s : s + NREVIEW] for s in range(n - NREVIEW + 1)]
+        good = [w for w in windows if ok(w)]
+        chosen = (good or windows)[0]
+        distinct = {tuple(c.text.strip() for c in w) for w in (good or windows)}
+        kept = {id(c) for c in chosen}  # by identity: a Cell compares by its fields
+        extra = [c.text for c in cells if id(c) not in kept]
+        ctx.finding(
+            "R-CELL-COUNT",
+            "warning",
+            ids,
+            f"表四数据行有 {n} 个单元格（应为 15 个）。"
+            + (
+                "多出的单元格无论如何对齐数值都相同，已读取前 15 个。"
+                if len(distinct) == 1
+                else "按各组合计能对上的位置读取，请人工核对。"
+            )
+            + f"多出的内容：{'、'.join(x or '（空）' for x in extra)}。",
+            expected=NREVIEW,
+            actual=n,
+            evidence=[c.text for c in cells],
+        )
+    else:
+        ctx.finding(
+            "R-CELL-COUNT",
+            "warning",
+            ids,
+            f"表四数据行只有 {n} 个单元格（应为 15 个）：{'、'.join(c.text or '（空）' for c in cells)}。无法确定缺少哪一格，表四未读取。",
+            expected=NREVIEW,
+            actual=n,
+            evidence=[c.text for c in cells],
+        )
+        ctx.report.layout["reviews_unmapped"] = True
+        return
+    for fid, c in zip(ids, chosen):
+        ctx.put(fid, c, "s4")
+    # is the header readable label for label?
+    header_cells = [c.text for h in headers for c in h.cells] + paras
+    counts: Counter[str] = Counter()
+    for t in header_cells:
+        k = key(t)
+        for tok in L.REVIEW_HEADER_TOKENS:
+            if tok == "总计":
+                counts[tok] += k.count("总计")
+            elif k == tok or (tok in k and len(k) <= len(tok) + 8):
+                counts[tok] += k.count(tok)
+    groups_ok = any("复议" in key(t) for t in header_cells) and any(
+        "诉讼" in key(t) or "起诉" in key(t) for t in header_cells
+    )
+    if not groups_ok or any(counts[t] < 3 for t in L.REVIEW_HEADER_TOKENS):
+        lost = [t for t in L.REVIEW_HEADER_TOKENS if counts[t] < 3]
+        ctx.finding(
+            "R-HEADER-GARBLED",
+            "warning",
+            ids,
+            "表四表头无法逐项对应官方表头"
+            + (f"（未能完整识别：{'、'.join(lost)}）" if lost else "")
+            + "；15 个数值已按官方顺序（行政复议、未经复议直接起诉、复议后起诉，各为结果维持、结果纠正、其他结果、尚未审结、总计）依次读取。",
+            evidence=" ".join(t.replace("\n", "") for t in header_cells if t.strip())[:300],
+        )
