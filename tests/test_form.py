@@ -8,7 +8,8 @@ from click.testing import CliRunner
 
 import nianbao
 from nianbao.cli import cli
-from nianbao.extraction.form import _full_splits, fold, read_form, tokenize
+from nianbao.extraction.form import fold, read_form, tokenize
+from nianbao.extraction.form.read import _full_splits
 from nianbao.report import Report, Value
 from nianbao.schema import table_ids
 from nianbao.writing.writer import render
@@ -54,7 +55,7 @@ def test_tokenize_tells_values_from_ordinals_and_words() -> None:
 def test_digits_split_by_the_row_total() -> None:
     text = "531000054"
     toks = [t for t in tokenize(text, 0, len(text)) if t.kind == "v"]
-    from nianbao.extraction.form import _CHECKS
+    from nianbao.extraction.form.read import _CHECKS
 
     cands = _full_splits(toks, 7, _CHECKS["s3"])
     assert [[x for x, _, _ in c] for c in cands] == [["53", "1", "0", "0", "0", "0", "54"]]

@@ -37,8 +37,8 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from ..readers.labels import parse_value
-from ..schema import COLUMNS, REVIEW_FIELDS, REVIEW_GROUPS
+from ...readers.labels import parse_value
+from ...schema import COLUMNS, REVIEW_FIELDS, REVIEW_GROUPS
 
 __all__ = [
     "FormCell",

@@ -1,0 +1,35 @@
+"""Reading the three tables by the national form, whatever the layout of the copy.
+
+``spec`` holds the form as data (rows, keywords, counts, headings; the folding of text),
+``model`` what a reading returns, ``tokens`` the labels found in the form's order and each
+row's values and separators, ``solve`` the tables' arithmetic as a judge (digit splits,
+column equations), ``read`` the reading itself (regions, rows, placement). The method is
+described at the top of ``read``. The package is pure: :mod:`nianbao.extraction.formfill`
+merges a :class:`FormReading` into the Report and words the findings.
+"""
+
+from .read import (
+    FormCell,
+    FormReading,
+    FormRow,
+    FormTable,
+    HeadingHit,
+    cell_number,
+    find_headings,
+    fold,
+    read_form,
+    tokenize,
+)
+
+__all__ = [
+    "FormCell",
+    "FormRow",
+    "FormTable",
+    "FormReading",
+    "read_form",
+    "find_headings",
+    "HeadingHit",
+    "cell_number",
+    "fold",
+    "tokenize",
+]
