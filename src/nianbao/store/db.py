@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from collections.abc import Iterator
@@ -28,12 +29,20 @@ __all__ = [
 
 DEFAULT_DB = "nianbao.db"
 ENV_VAR = "NIANBAO_DB"
-# The newest revision in migrations/versions; checked first so that a migrated database
-# opens without loading Alembic at all.
-HEAD_REVISION = "0004_compact_values"
 VERSION_TABLE = "alembic_version"
 MIGRATION_LOCK = 7_318_004_211  # pg_advisory_xact_lock key of the store's migrations
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+def _head_revision() -> str:
+    """The newest revision in migrations/versions, by file name (each revision's id is its
+    file's stem, ``NNNN_what``, chained in number order); checked first so that a migrated
+    database opens without loading Alembic at all."""
+    stems = [p.stem for p in (MIGRATIONS_DIR / "versions").glob("[0-9][0-9][0-9][0-9]_*.py")]
+    return max(stems)
+
+
+HEAD_REVISION = _head_revision()
 
 
 def resolve_url(db: str | None = None) -> str:
@@ -78,17 +87,23 @@ def _pg_begin(conn: Any) -> None:
         conn.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
 
 
+def _json_dumps(value: Any) -> str:
+    """JSON columns without escapes of Chinese text and without spaces (a third of the
+    bytes of a report's meta and sections went to ``\\uXXXX`` escapes)."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
 def _make_engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database or ""
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 60})
+        engine = create_engine(url, connect_args={"timeout": 60}, json_serializer=_json_dumps)
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    engine = create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, pool_pre_ping=True, json_serializer=_json_dumps)
     event.listen(engine, "begin", _pg_begin)
     return engine
 

@@ -35,7 +35,7 @@ from ..errors import UnusableInput
 from ..report import Finding, Report, Section, Value
 from ..schema import DECIMAL_IDS
 from .agencies import name_keys, refresh_name, resolve_agency
-from .compact import encode_provenance
+from .compact import decode_field, encode_field, encode_provenance
 from .crossyear import check_cross_year
 from .db import open_store, session_scope, write_engine
 from .models import SourceFile, StoredFinding, StoredReport, StoredValue
@@ -174,7 +174,7 @@ class ParseOutcome:
         self.__dict__.update(state)
         rep = self.report
         if rep is not None and self.rows is not None and not rep.values:
-            rep.values = {r[1]: Value(value_of(r[2], r[3]), r[5]) for r in self.rows}
+            rep.values = {decode_field(r[1]): Value(value_of(r[2], r[3]), r[5]) for r in self.rows}
 
 
 def _default_parse(data: bytes, source: str = "") -> Report:
@@ -276,15 +276,26 @@ _VALUE_COLUMNS = ("report_id", "field_id", "value_int", "value_dec", "blank", "r
 
 
 def _value_rows(report_id: int, report: Report) -> list[tuple[Any, ...]]:
-    """The cells' rows in key order (pages of the key's b-tree fill up); provenance in its
-    compact array form (``compact.encode_provenance``)."""
+    """The cells' rows in key order (pages of the key's b-tree fill up): the field id as
+    its code (``compact.encode_field``), provenance in its compact array form
+    (``compact.encode_provenance``)."""
     rows = []
-    for fid in sorted(report.values):
-        v = report.values[fid]
+    dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    for fid, v in report.values.items():
         vi, vd = _split_value(fid, v.value)
         prov = encode_provenance(v.source)
-        prov_json = json.dumps(prov, ensure_ascii=False, separators=(",", ":")) if prov else None
-        rows.append((report_id, fid, vi, vd, v.value is None, v.raw, prov_json))
+        rows.append(
+            (
+                report_id,
+                encode_field(fid),
+                vi,
+                vd,
+                v.value is None,
+                v.raw,
+                dumps(prov) if prov else None,
+            )
+        )
+    rows.sort(key=lambda r: r[1])
     return rows
 
 

@@ -26,7 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from .compact import PROVENANCE_KEYS, provenance_dict
+from .compact import PROVENANCE_KEYS, decode_field, encode_field, provenance_dict
 
 __all__ = [
     "Base",
@@ -101,6 +101,20 @@ class CompactProvenance(TypeDecorator[Any]):
 
     def process_result_value(self, value: Any, dialect: Dialect) -> Any:
         return provenance_dict(value)
+
+
+class FieldId(TypeDecorator[str]):
+    """A cell's field id, stored as its two-character code (``compact.encode_field``):
+    statements on ``StoredValue`` compare and return schema ids."""
+
+    impl = String(80)
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
+        return encode_field(value) if isinstance(value, str) else value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Any:
+        return decode_field(value) if isinstance(value, str) else value
 
 
 class SourceFile(Base):
@@ -208,7 +222,8 @@ class StoredValue(Base):
     report_id: Mapped[int] = mapped_column(
         ForeignKey("reports.id", ondelete="CASCADE"), primary_key=True
     )
-    field_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    # stored as a two-character code (``FieldId``); statements see the schema id
+    field_id: Mapped[str] = mapped_column(FieldId, primary_key=True)
     value_int: Mapped[int | None] = mapped_column(BigInteger)
     value_dec: Mapped[Decimal | None] = mapped_column(ExactDecimal)
     blank: Mapped[bool] = mapped_column(Boolean)

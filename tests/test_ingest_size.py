@@ -1,0 +1,158 @@
+"""Cells stored compactly (migration 0005): field ids as two-character codes, read back as
+schema ids by every statement on ``StoredValue``; rows stored before are recoded and the
+provenance of every cell survives. SQLite, and PostgreSQL when NIANBAO_TEST_PG is set."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+
+from nianbao.report import Provenance
+from nianbao.schema import table_ids
+from nianbao.store import open_store
+from nianbao.store.compact import FIELD_CODES, decode_field, encode_field
+from nianbao.store.db import HEAD_REVISION, MIGRATIONS_DIR, current_revision, migrate
+from nianbao.store.ingest import ingest_files, parse_file
+from nianbao.store.models import StoredValue
+from nianbao.store.queries import report_values
+
+from .test_store import db_url  # noqa: F401  (fixture: SQLite, and PostgreSQL if set)
+
+SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"
+
+
+def test_every_schema_id_has_a_short_code_and_codes_round_trip() -> None:
+    ids = {fid for layout in ("2021", "2019", "mixed") for fid in table_ids(layout)}
+    assert ids <= set(FIELD_CODES)
+    assert len(set(FIELD_CODES.values())) == len(FIELD_CODES)
+    for fid in ids:
+        code = encode_field(fid)
+        assert len(code) == 2 and "." not in code and decode_field(code) == fid
+    # an id outside the frozen list is kept whole, and never taken for a code
+    for odd in ("x.custom", "AB", "=", "requests"):
+        assert decode_field(encode_field(odd)) == odd
+
+
+def test_head_revision_is_alembic_head() -> None:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    assert ScriptDirectory.from_config(cfg).get_heads() == [HEAD_REVISION]
+
+
+def _downgrade(engine, revision: str) -> None:  # type: ignore[no-untyped-def]
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, revision)
+
+
+def _old_rows(engine) -> None:  # type: ignore[no-untyped-def]
+    """A report stored at revision 0004: field ids written whole."""
+    now = datetime.now(UTC)
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO source_files (id, sha256, size, name, first_seen, status) "
+                "VALUES (1, 'x', 1, 'a.txt', :now, 'stored')"
+            ),
+            {"now": now},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO reports (id, source_file_id, layout, parser_version, meta, sections,"
+                " fees_info, n_errors, n_warnings, n_infos, ingested_at, updated_at, version) "
+                "VALUES (1, 1, '2021', 'old', '{}', '{}', '{}', 0, 0, 0, :now, :now, 1)"
+            ),
+            {"now": now},
+        )
+        for fid, vi, blank, raw, prov in (
+            ("requests.new.total", 12, False, "12", '["s5","t2",0,6]'),
+            ("active.fees", None, True, "", None),
+            ("x.custom", 3, False, "3", '{"section":"s2"}'),
+        ):
+            conn.execute(
+                text(
+                    "INSERT INTO report_values (report_id, field_id, value_int, blank, raw, "
+                    "provenance) VALUES (1, :f, :v, :b, :r, :p)"
+                ),
+                {"f": fid, "v": vi, "b": blank, "r": raw, "p": prov},
+            )
+
+
+def test_migration_0005_recodes_stored_cells_and_back(db_url) -> None:  # noqa: F811
+    engine = open_store(db_url, migrate_now=False)
+    try:
+        migrate(engine, "0004_compact_values")
+        _old_rows(engine)
+        migrate(engine, "0005_field_codes")
+        with engine.connect() as conn:
+            stored = sorted(r[0] for r in conn.execute(text("SELECT field_id FROM report_values")))
+        assert stored == sorted(
+            [FIELD_CODES["requests.new.total"], FIELD_CODES["active.fees"], "=x.custom"]
+        )
+        with Session(engine) as s:
+            rows = {v.field_id: v for v in report_values(s, 1)}
+            assert set(rows) == {"requests.new.total", "active.fees", "x.custom"}
+            assert rows["requests.new.total"].value == 12
+            assert rows["active.fees"].value is None and rows["active.fees"].raw == ""
+            assert rows["requests.new.total"].provenance == {
+                "section": "s5",
+                "table": "t2",
+                "row": 0,
+                "col": 6,
+            }
+            one = s.scalars(
+                select(StoredValue).where(
+                    StoredValue.report_id == 1,
+                    StoredValue.field_id.in_(["x.custom", "active.fees"]),
+                )
+            ).all()
+            assert sorted(v.field_id for v in one) == ["active.fees", "x.custom"]
+        _downgrade(engine, "0004_compact_values")
+        with engine.connect() as conn:
+            back = sorted(r[0] for r in conn.execute(text("SELECT field_id FROM report_values")))
+        assert back == ["active.fees", "requests.new.total", "x.custom"]
+        migrate(engine)
+        assert current_revision(engine) == HEAD_REVISION
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize("name", ["000_b0ac92113a5e779e.txt", "003_d51677336c3a457a.txt"])
+def test_ingest_keeps_every_cells_provenance(db_url, name: str) -> None:  # noqa: F811
+    path = SAMPLES / name
+    parsed = parse_file(str(path))
+    assert parsed.report is not None
+    engine = open_store(db_url)
+    try:
+        summary = ingest_files([str(path)], engine, workers=0)
+        assert summary.stored == 1
+        with Session(engine) as s:
+            rid = s.execute(text("SELECT id FROM reports")).scalar_one()
+            stored = {v.field_id: v for v in report_values(s, rid)}
+        assert set(stored) == set(parsed.report.values)
+        for fid, v in parsed.report.values.items():
+            row = stored[fid]
+            assert (row.value, row.raw) == (v.value, v.raw)
+            want = v.source.to_dict() if isinstance(v.source, Provenance) else None
+            got = row.provenance
+            if want is None:
+                assert got is None
+                continue
+            want = {k: x for k, x in want.items() if x is not None}
+            if "bbox" in want:
+                want["bbox"] = [round(float(x), 2) for x in want["bbox"]]
+            assert {k: (list(x) if isinstance(x, tuple) else x) for k, x in got.items()} == want
+    finally:
+        engine.dispose()
