@@ -9,7 +9,7 @@ from click.testing import CliRunner
 import nianbao
 from nianbao.cli import cli
 from nianbao.extraction.form import fold, read_form, tokenize
-from nianbao.extraction.form.read import _full_splits
+from nianbao.extraction.form.solve import full_splits
 from nianbao.report import Report, Value
 from nianbao.schema import table_ids
 from nianbao.writing.writer import render
@@ -55,9 +55,9 @@ def test_tokenize_tells_values_from_ordinals_and_words() -> None:
 def test_digits_split_by_the_row_total() -> None:
     text = "531000054"
     toks = [t for t in tokenize(text, 0, len(text)) if t.kind == "v"]
-    from nianbao.extraction.form.read import _CHECKS
+    from nianbao.extraction.form.solve import CHECKS
 
-    cands = _full_splits(toks, 7, _CHECKS["s3"])
+    cands = full_splits(toks, 7, CHECKS["s3"])
     assert [[x for x, _, _ in c] for c in cands] == [["53", "1", "0", "0", "0", "0", "54"]]
 
 

@@ -372,7 +372,7 @@ def _truncation(ctx: Any, reading: FormReading) -> None:
 
 def _rows_after(table: FormTable) -> list[str]:
     """Cell ids of the form's rows after the last row found (the text ends before them)."""
-    from .form.read import ACTIVE_FORM_2019, ACTIVE_FORM_2021, REQUEST_FORM
+    from .form.spec import ACTIVE_FORM_2019, ACTIVE_FORM_2021, REQUEST_FORM
 
     if table.key == "s4":
         return [] if table.rows and table.rows[0].how != "unread" else list(REVIEW_IDS)

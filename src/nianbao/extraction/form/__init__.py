@@ -8,18 +8,10 @@ described at the top of ``read``. The package is pure: :mod:`nianbao.extraction.
 merges a :class:`FormReading` into the Report and words the findings.
 """
 
-from .read import (
-    FormCell,
-    FormReading,
-    FormRow,
-    FormTable,
-    HeadingHit,
-    cell_number,
-    find_headings,
-    fold,
-    read_form,
-    tokenize,
-)
+from .model import FormCell, FormReading, FormRow, FormTable
+from .read import read_form
+from .spec import HeadingHit, find_headings, fold
+from .tokens import cell_number, tokenize
 
 __all__ = [
     "FormCell",

@@ -1,0 +1,58 @@
+"""What the form reading returns: tokens, cells, rows, tables and the whole reading.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .spec import HeadingHit
+
+# ----------------------------------------------------------------------------- tokens
+
+
+@dataclass(slots=True)
+class Tok:
+    kind: str  # v (value) | s (separator run) | t (other text)
+    start: int
+    end: int
+    text: str
+    digits: bool = False  # a plain run of digits (may be split)
+
+
+# ----------------------------------------------------------------------------- results
+@dataclass
+class FormCell:
+    id: str
+    start: int = -1  # offsets in the document text (normalised); -1 when blank/unread
+    end: int = -1
+    text: str = ""  # the token as written ("" for a blank)
+    status: str = "read"  # read | blank | split | placed | unread
+
+
+@dataclass
+class FormRow:
+    rid: str
+    label: str  # the label as written
+    label_start: int
+    label_end: int
+    cells: list[FormCell]
+    how: str = "read"  # read | separators | split | placed | unread | blank
+    candidates: list[list[tuple[str | None, int, int]]] = field(default_factory=list)
+    checked: bool = False  # the candidates satisfy the table's arithmetic (else merely possible)
+    shown: str = ""  # the values as they stand in the text (for findings)
+
+
+@dataclass
+class FormTable:
+    key: str  # s2 | s3 | s4
+    layout: str | None
+    rows: list[FormRow]
+    region: tuple[int, int]
+    labels_found: list[str]
+    ends_inside: bool = False  # the text ends inside this table
+
+
+@dataclass
+class FormReading:
+    tables: dict[str, FormTable]
+    headings: dict[str, HeadingHit]

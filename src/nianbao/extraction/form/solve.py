@@ -1,0 +1,295 @@
+"""The tables' arithmetic as a judge: digits that ran together split so that the row's own
+checks hold (a unique split is taken, several are kept as candidates), and blanks or unread
+cells of 表三 decided by the column equations (一 + 二 = （七） + 四, （七） = Σ results).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+
+from ...schema import COLUMNS
+from .model import FormCell, FormRow, FormTable, Tok
+from .spec import REQUEST_FORM, RowSpec
+from .tokens import NUM, ValueRun, splits
+
+# A candidate row: for each cell, the token text (None = blank) and, for split digits, the
+# offsets of the piece.
+Cand = list[tuple[str | None, int, int]]
+NO_CELL: tuple[str | None, int, int] = (None, -1, -1)
+
+
+def full_splits(
+    toks: list[Tok],
+    n: int,
+    check: Callable[[list[int | float | None], bool], bool] | None,
+    limit: int = 201,
+    budget: int = 200_000,
+) -> list[Cand]:
+    """Every way to cut the row's tokens into exactly ``n`` numbers (plain digit runs cut
+    without leading zeros; other tokens whole) that the table's arithmetic accepts.
+    ``check(values, complete)`` may reject a prefix early."""
+    out: list[Cand] = []
+    steps = 0
+    # the fewest cells the remaining tokens need / the most they can give
+    need = [0] * (len(toks) + 1)
+    give = [0] * (len(toks) + 1)
+    for i in range(len(toks) - 1, -1, -1):
+        t = toks[i]
+        need[i] = need[i + 1] + 1
+        give[i] = give[i + 1] + (len(t.text) if t.digits else 1)
+
+    def rec(ti: int, pos: int, acc: Cand, vals: list[int | float | None]) -> None:
+        nonlocal steps
+        steps += 1
+        if len(out) >= limit or steps > budget:
+            return
+        if ti == len(toks):
+            if len(acc) == n and (check is None or check(vals, True)):
+                out.append(list(acc))
+            return
+        t = toks[ti]
+        left = n - len(acc)
+        if not t.digits:
+            if check is None or check(vals + [NUM(t.text)], False):
+                rec(ti + 1, 0, acc + [(t.text, t.start, t.end)], vals + [NUM(t.text)])
+            return
+        s = t.text[pos:]
+        # this piece ends the token, or leaves digits for more pieces of it
+        for j in range(1, len(s) + 1):
+            piece = s[:j]
+            if piece != "0" and piece[0] == "0":
+                break
+            rest = len(s) - j
+            cells_after = left - 1
+            if rest:
+                lo, hi = need[ti + 1] + 1, give[ti + 1] + rest
+            else:
+                lo, hi = need[ti + 1], give[ti + 1]
+            if not lo <= cells_after <= hi:
+                continue
+            v = int(piece)
+            if check is not None and not check(vals + [v], False):
+                continue
+            a = t.start + pos
+            item = (piece, a, a + j)
+            if rest:
+                rec(ti, pos + j, acc + [item], vals + [v])
+            else:
+                rec(ti + 1, 0, acc + [item], vals + [v])
+
+    if toks and give[0] >= n >= need[0]:
+        rec(0, 0, [], [])
+    return out
+
+
+def _check_row(vals: list[int | float | None], complete: bool) -> bool:
+    if not complete:
+        return True
+    return _row_sum_ok(vals)
+
+
+def _check_review(vals: list[int | float | None], complete: bool) -> bool:
+    k = len(vals)
+    if k % 5 == 0 and k:
+        w = vals[k - 5 : k]
+        if w[4] is None or sum(v or 0 for v in w[:4]) != w[4]:
+            return False
+    return True
+
+
+CHECKS: dict[str, Callable[[list[int | float | None], bool], bool]] = {
+    "s3": _check_row,
+    "s4": _check_review,
+}
+
+
+def candidates(run: ValueRun, n: int, max_cands: int = 5000) -> list[Cand]:
+    """Every way the row's values could fill its ``n`` cells when separators say nothing:
+    digit runs cut into numbers, then the numbers placed in order with blanks between."""
+    if len(run.vals) > n:
+        return []  # more numbers than cells: nothing to place them by
+    pieces_per_tok: list[list[list[tuple[str, int, int]]]] = []
+    for t in run.vals:
+        opts: list[list[tuple[str, int, int]]] = [[(t.text, t.start, t.end)]]
+        if t.digits and len(t.text) > 1:
+            for p in range(2, min(len(t.text), n) + 1):
+                for cut in splits(t.text, p, 2000):
+                    pos = t.start
+                    seq = []
+                    for piece in cut:
+                        seq.append((piece, pos, pos + len(piece)))
+                        pos += len(piece)
+                    opts.append(seq)
+        pieces_per_tok.append(opts)
+    out: list[Cand] = []
+    for tried, combo in enumerate(itertools.product(*pieces_per_tok)):
+        if tried >= 50_000:
+            break  # the row is left unread rather than searched without end
+        flat = [p for seq in combo for p in seq]
+        m = len(flat)
+        if m > n:
+            continue
+        if m == n:
+            out.append([(x, a, b) for x, a, b in flat])
+        else:
+            for slots in itertools.combinations(range(n), m):
+                cand: Cand = [NO_CELL] * n
+                for slot, item in zip(slots, flat):
+                    cand[slot] = item
+                out.append(list(cand))
+                if len(out) > max_cands:
+                    return out
+        if len(out) > max_cands:
+            return out
+    return out
+
+
+def _row_sum_ok(vals: list[int | float | None]) -> bool:
+    """Section 三: the six applicant columns add up to 总计 (blanks count as 0). A 总计 with
+    every applicant cell blank proves nothing about where the numbers stand."""
+    if vals[-1] is None or all(v is None for v in vals[:-1]):
+        return False
+    return sum(v or 0 for v in vals[:-1]) == vals[-1]
+
+
+def _review_ok(vals: list[int | float | None]) -> bool:
+    for g in range(3):
+        w = vals[g * 5 : g * 5 + 5]
+        if w[4] is None or sum(v or 0 for v in w[:4]) != w[4]:
+            return False
+        if w[4] != 0 and all(v is None for v in w[:4]):
+            return False
+    return True
+
+
+def by_arithmetic(
+    row: FormRow, spec: RowSpec, options: list[Cand], key: str, how: str
+) -> FormRow:
+    if key == "s3":
+        good = [o for o in options if _row_sum_ok([NUM(x) for x, _, _ in o])]
+    elif key == "s4":
+        good = [o for o in options if _review_ok([NUM(x) for x, _, _ in o])]
+    else:
+        good = []
+    pool = good if good else options
+    if len(pool) == 1 and (good or key == "s2"):
+        row.cells = [
+            FormCell(fid, a, b, x or "", how if x is not None else "blank")
+            for fid, (x, a, b) in zip(spec.ids, pool[0])
+        ]
+        row.how = how
+        return row
+    row.how = "unread"
+    row.candidates = pool[:200]
+    row.checked = bool(good)
+    row.cells = [FormCell(fid, status="unread") for fid in spec.ids]
+    return row
+
+
+def _fix(r: FormRow, cand: Cand) -> None:
+    r.how = "split"
+    r.cells = [
+        FormCell(fid, a, b, x or "", "split" if x is not None else "blank")
+        for fid, (x, a, b) in zip((f"requests.{r.rid}.{c}" for c in COLUMNS), cand)
+    ]
+
+
+def _propagate(table: FormTable, results: list[str]) -> None:
+    """Column equations with one row left open fix that row: （七） = Σ results and
+    一 + 二 = （七） + 四, per column, when the other rows are read. Only a complete list of
+    candidates is filtered, and only when exactly one candidate fits."""
+    by_id = {r.rid: r for r in table.rows}
+    # (row, sign) terms of each equation: Σ sign·row = 0 per column
+    eqs = [[("processed_total", 1)] + [(r, -1) for r in results]]
+    eqs.append([("new", 1), ("carried_over", 1), ("processed_total", -1), ("carried_forward", -1)])
+    changed = True
+    while changed:
+        changed = False
+        for eq in eqs:
+            if any(rid not in by_id for rid, _ in eq):
+                continue
+            open_ = [(rid, sg) for rid, sg in eq if by_id[rid].how == "unread"]
+            if len(open_) != 1:
+                continue
+            rid, sg = open_[0]
+            row = by_id[rid]
+            if not (1 < len(row.candidates) < 200):
+                continue
+            need = []
+            for c in range(len(COLUMNS)):
+                rest = sum(
+                    o_sg * (NUM(by_id[o].cells[c].text) or 0)
+                    for o, o_sg in eq
+                    if o != rid and by_id[o].cells[c].status != "blank"
+                )
+                need.append(-rest * sg)
+            fits = [cand for cand in row.candidates if [(NUM(x) or 0) for x, _, _ in cand] == need]
+            if len(fits) == 1:
+                _fix(row, fits[0])
+                changed = True
+
+
+def solve_requests(table: FormTable) -> None:
+    """Rows left with several readings: the table's column arithmetic picks among them."""
+    if not any(r.how == "unread" and len(r.candidates) > 1 for r in table.rows):
+        return
+    results0 = [
+        rid
+        for rid in (s.rid for s in REQUEST_FORM)
+        if rid not in ("new", "carried_over", "processed_total", "carried_forward")
+        and rid in {r.rid for r in table.rows}
+    ]
+    if table.layout == "2021":
+        results0 = [r for r in results0 if r != "other"]
+    _propagate(table, results0)
+    open_rows = [r for r in table.rows if r.how == "unread" and 1 < len(r.candidates) <= 500]
+    if not open_rows:
+        return
+    fixed: dict[str, list[int | float | None]] = {}
+    for r in table.rows:
+        if r.how != "unread":
+            fixed[r.rid] = [NUM(c.text) if c.status != "blank" else None for c in r.cells]
+    results = [
+        rid
+        for rid in (s.rid for s in REQUEST_FORM)
+        if rid not in ("new", "carried_over", "processed_total", "carried_forward")
+        and rid in {r.rid for r in table.rows}
+    ]
+    if table.layout == "2021":
+        results = [r for r in results if r != "other"]
+
+    def holds(vals: dict[str, list[int | float | None]]) -> bool:
+        def g(rid: str, c: int) -> int | float:
+            return vals[rid][c] or 0
+
+        need = ("new", "carried_over", "processed_total", "carried_forward")
+        for c in range(len(COLUMNS)):
+            if all(x in vals for x in need):
+                if g("new", c) + g("carried_over", c) != g("processed_total", c) + g(
+                    "carried_forward", c
+                ):
+                    return False
+            if "processed_total" in vals and all(r in vals for r in results):
+                if sum(g(r, c) for r in results) != g("processed_total", c):
+                    return False
+        return True
+
+    combos = 1
+    for r in open_rows:
+        combos *= len(r.candidates)
+    if combos > 20000:
+        return
+    ok: list[tuple[int, ...]] = []
+    for pick in itertools.product(*(range(len(r.candidates)) for r in open_rows)):
+        vals = dict(fixed)
+        for r, i in zip(open_rows, pick):
+            vals[r.rid] = [NUM(x) for x, _, _ in r.candidates[i]]
+        if holds(vals):
+            ok.append(pick)
+            if len(ok) > 1:
+                break
+    if len(ok) != 1:
+        return
+    for r, i in zip(open_rows, ok[0]):
+        _fix(r, r.candidates[i])

@@ -1,0 +1,247 @@
+"""The national form as data: the rows of 表二 (2021 and 2019) and 表三 with their keywords and
+value counts, 表四's order, the section headings' words, and the folding of text (whitespace,
+punctuation and pipes dropped, with a map back) on which labels are found.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from dataclasses import dataclass
+
+from ...schema import COLUMNS, REVIEW_FIELDS, REVIEW_GROUPS
+
+# ----------------------------------------------------------------------------- folding
+SEPS = " \t\n\r\f\v\u3000\u00a0|｜¦"  # what stands between two cells
+SEP = frozenset(SEPS)
+# what folding keeps: everything but whitespace, punctuation and pipes
+_KEEP = re.compile(
+    r"[^\s\u00a0\u3000\"'“”‘’「」『』()（）\[\]【】<>《》、，,。.．·:：;；!！?？\-—–_~*#|｜¦/\\+]+"
+)
+
+
+def fold(text: str) -> tuple[str, list[int]]:
+    """The text without whitespace, punctuation and pipes, and for each kept character its
+    offset in ``text``."""
+    keep: list[str] = []
+    idx: list[int] = []
+    for m in _KEEP.finditer(text):
+        keep.append(m.group())
+        idx.extend(range(m.start(), m.end()))
+    return "".join(keep), idx
+
+
+_last_fold: list[tuple[str, str, list[int]]] = []  # the last whole text folded (one entry)
+
+
+def fold_region(text: str, a: int, b: int) -> tuple[str, list[int]]:
+    """``fold(text[a:b])``, cut from one fold of the whole text (offsets relative to ``a``)."""
+    if _last_fold and _last_fold[0][0] is text:
+        _, k, idx = _last_fold[0]
+    elif a > 0 or b < len(text):
+        return fold(text[a:b])  # a region alone: no need to fold the whole text
+    else:
+        k, idx = fold(text)
+        _last_fold[:] = [(text, k, idx)]
+    i0 = bisect_left(idx, a)
+    i1 = bisect_left(idx, b)
+    return k[i0:i1], [x - a for x in idx[i0:i1]]
+
+
+# ----------------------------------------------------------------------------- the form
+@dataclass(frozen=True, eq=False)
+class RowSpec:
+    rid: str  # row id inside the table: "new", "denied.state_secret", "regulations", …
+    keys: tuple[str, ...]  # folded keywords
+    label: str  # the canonical label, folded (for extending a found keyword)
+    ordinal: str | None = None  # the Arabic ordinal printed before a sub-row's label
+    ids: tuple[str, ...] = ()  # cell ids in order
+
+
+def _req(rid: str, label: str, keys: tuple[str, ...], ordinal: str | None = None) -> RowSpec:
+    return RowSpec(
+        rid, keys, fold(label)[0], ordinal, tuple(f"requests.{rid}.{c}" for c in COLUMNS)
+    )
+
+
+REQUEST_FORM: tuple[RowSpec, ...] = (
+    _req(
+        "new",
+        "一、本年新收政府信息公开申请数量",
+        ("本年新收", "新收政府信息公开申请", "本年度新收"),
+    ),
+    _req(
+        "carried_over",
+        "二、上年结转政府信息公开申请数量",
+        ("上年结转", "上年度结转", "上一年结转", "上一年度结转"),
+    ),
+    _req("granted", "三、本年度办理结果（一）予以公开", ("予以公开", "予已公开", "同意公开")),
+    _req("partial", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）", ("部分公开",)),
+    _req("denied.state_secret", "（三）不予公开1.属于国家秘密", ("国家秘密",), "1"),
+    _req(
+        "denied.law_forbidden",
+        "2.其他法律行政法规禁止公开",
+        ("法规禁止公开", "法律行政法规", "行政止公开"),
+        "2",
+    ),
+    _req("denied.safety_stability", "3.危及“三安全一稳定”", ("三安全一稳定", "危及"), "3"),
+    _req("denied.third_party", "4.保护第三方合法权益", ("第三方",), "4"),
+    _req("denied.internal_affairs", "5.属于三类内部事务信息", ("内部事务",), "5"),
+    _req("denied.process_info", "6.属于四类过程性信息", ("过程性",), "6"),
+    _req("denied.enforcement_file", "7.属于行政执法案卷", ("执法案卷",), "7"),
+    _req("denied.admin_query", "8.属于行政查询事项", ("行政查询", "查询事项"), "8"),
+    _req("unable.not_held", "（四）无法提供1.本机关不掌握相关政府信息", ("不掌握",), "1"),
+    _req("unable.needs_creation", "2.没有现成信息需要另行制作", ("另行制作", "没有现成"), "2"),
+    _req("unable.unclear", "3.补正后申请内容仍不明确", ("仍不明确", "补正后申请"), "3"),
+    _req("rejected.petition", "（五）不予处理1.信访举报投诉类申请", ("信访", "举报投诉"), "1"),
+    _req("rejected.duplicate", "2.重复申请", ("重复申请",), "2"),
+    _req("rejected.publication", "3.要求提供公开出版物", ("出版物",), "3"),
+    _req("rejected.excessive", "4.无正当理由大量反复申请", ("大量反复", "反复申请"), "4"),
+    _req(
+        "rejected.confirm",
+        "5.要求行政机关确认或重新出具已获取信息",
+        ("重新出具", "确认或重新", "已获取信息"),
+        "5",
+    ),
+    _req("other", "（六）其他处理", ("其他处理",)),
+    _req(
+        "other.no_correction",
+        "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+        ("逾期不补正", "无正当理由逾期"),
+        "1",
+    ),
+    _req(
+        "other.no_fee",
+        "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
+        ("收费通知", "缴纳费用", "未按收费"),
+        "2",
+    ),
+    _req("other.misc", "3.其他", ("3其他", "三其他"), "3"),
+    _req("processed_total", "（七）总计", ("七总计", "总计", "七合计", "合计")),
+    _req(
+        "carried_forward",
+        "四、结转下年度继续办理",
+        ("结转下年度", "结转下一年度", "转下一年度", "结转下年", "转入下年度"),
+    ),
+)
+
+
+def _act(rid: str, label: str, keys: tuple[str, ...], ids: tuple[str, ...]) -> RowSpec:
+    return RowSpec(rid, keys, fold(label)[0], None, ids)
+
+
+def _a21(row: str) -> tuple[str, ...]:
+    if row in ("regulations", "normative"):
+        return tuple(f"active.{row}.{f}" for f in ("issued", "repealed", "in_force"))
+    return (f"active.{row}",)
+
+
+ACTIVE_FORM_2021: tuple[RowSpec, ...] = (
+    _act("regulations", "规章", ("规章",), _a21("regulations")),
+    _act("normative", "行政规范性文件", ("行政规范性文件", "规范性文件"), _a21("normative")),
+    _act("licensing", "行政许可", ("行政许可",), _a21("licensing")),
+    _act("penalty", "行政处罚", ("行政处罚",), _a21("penalty")),
+    _act("coercion", "行政强制", ("行政强制",), _a21("coercion")),
+    _act("fees", "行政事业性收费", ("行政事业性收费",), _a21("fees")),
+)
+_F19 = {
+    "regulations": ("made", "published", "total_public"),
+    "normative": ("made", "published", "total_public"),
+    "licensing": ("items_prev", "items_delta", "decisions"),
+    "other_services": ("items_prev", "items_delta", "decisions"),
+    "penalty": ("items_prev", "items_delta", "decisions"),
+    "coercion": ("items_prev", "items_delta", "decisions"),
+    "fees": ("items_prev", "items_delta"),
+    "procurement": ("items", "amount"),
+}
+
+
+def _a19(row: str) -> tuple[str, ...]:
+    return tuple(f"active2019.{row}.{f}" for f in _F19[row])
+
+
+ACTIVE_FORM_2019: tuple[RowSpec, ...] = (
+    _act("regulations", "规章", ("规章",), _a19("regulations")),
+    _act("normative", "规范性文件", ("规范性文件",), _a19("normative")),
+    _act("licensing", "行政许可", ("行政许可",), _a19("licensing")),
+    _act(
+        "other_services",
+        "其他对外管理服务事项",
+        ("其他对外管理服务事项", "对外管理服务"),
+        _a19("other_services"),
+    ),
+    _act("penalty", "行政处罚", ("行政处罚",), _a19("penalty")),
+    _act("coercion", "行政强制", ("行政强制",), _a19("coercion")),
+    _act("fees", "行政事业性收费", ("行政事业性收费",), _a19("fees")),
+    _act("procurement", "政府集中采购", ("政府集中采购",), _a19("procurement")),
+)
+REVIEW_IDS_ORDER: tuple[str, ...] = tuple(
+    f"reviews.{g}.{f}" for g in REVIEW_GROUPS for f in REVIEW_FIELDS
+)
+REVIEW_HEADER_KEYS = (
+    "复议后起诉",
+    "直接起诉",
+    "尚未审结",
+    "其他结果",
+    "结果纠正",
+    "结果维持",
+    "总计",
+)
+
+
+# ----------------------------------------------------------------------------- headings
+_SECTION_WORDS: dict[str, tuple[str, ...]] = {
+    "s1": ("总体情况", "基本情况", "总体概况"),
+    "s2": ("主动公开政府信息情况", "主动公开情况", "主动公开政府信息"),
+    "s3": (
+        "收到和处理政府信息公开申请情况",
+        "收到和处理政府信息公开申请",
+        "收到和处理申请情况",
+    ),
+    "s4": (
+        "政府信息公开行政复议行政诉讼情况",
+        "行政复议行政诉讼情况",
+        "被申请行政复议提起行政诉讼情况",
+        "行政复议和行政诉讼情况",
+    ),
+    "s5": (
+        "存在的主要问题及改进情况",
+        "存在的问题及改进情况",
+        "存在问题及改进情况",
+        "存在的主要问题",
+        "存在的问题",
+    ),
+    "s6": ("其他需要报告的事项", "其他需要报告事项", "其他需要报告的情况"),
+}
+_NUMERAL = {"s1": "一", "s2": "二", "s3": "三", "s4": "四", "s5": "五", "s6": "六"}
+
+
+@dataclass(frozen=True)
+class HeadingHit:
+    section: str
+    start: int  # offsets in the text searched
+    end: int
+    text: str
+
+
+def find_headings(text: str) -> dict[str, HeadingHit]:
+    """Section headings anywhere in ``text``, in mid-line too (a page flattened to one line):
+    the Chinese ordinal, then the heading's wording. The first hit of each section after the
+    previous section's wins."""
+    k, idx = fold_region(text, 0, len(text))
+    out: dict[str, HeadingHit] = {}
+    pos = 0
+    for sec in ("s1", "s2", "s3", "s4", "s5", "s6"):
+        best: tuple[int, int] | None = None
+        for w in _SECTION_WORDS[sec]:
+            probe = _NUMERAL[sec] + w
+            i = k.find(probe, pos)
+            if i >= 0 and (best is None or i < best[0]):
+                best = (i, i + len(probe))
+        if best is None:
+            continue
+        a, b = best
+        st, en = idx[a], idx[b - 1] + 1
+        out[sec] = HeadingHit(sec, st, en, text[st:en])
+        pos = b
+    return out

@@ -1,0 +1,253 @@
+"""From folded text to rows: the tokens of a table region (numbers, placeholders,
+separators), the row labels found in the form's order (the longest chain wins, linear), each
+row's run of values, and the separators that tell a row's cells apart.
+"""
+
+from __future__ import annotations
+
+import heapq
+import re
+from dataclasses import dataclass, field
+
+from ...readers.labels import parse_value
+from .model import Tok
+from .spec import SEP, SEPS, RowSpec
+
+MASTER = re.compile(
+    rf"(?P<s>[{SEPS}]+)"
+    r"|(?P<delta>(?:增加|减少|新增)\s*\d+)"
+    r"|(?P<num>[-+－]?\d+(?:[,，]\d{3})*(?:\.\d+)?)(?P<unit>\s*(?:万元|元|件|个|条|项|次|家|份))?"
+    r"|(?P<ph>—+|－+|–|/|／|\\|×|无|-{1,2})"
+    rf"|(?P<t>[^{SEPS}0-9—－–/／]+|.)",
+    re.S,
+)
+
+
+def tokenize(text: str, a: int, b: int, first_run: bool = False) -> list[Tok]:
+    """The text between two labels as separator runs, values and other text; with
+    ``first_run`` only up to the text that ends the first run of values."""
+    out: list[Tok] = []
+    seen_value = False
+    for m in MASTER.finditer(text, a, b):
+        i, j = m.span()
+        kind = m.lastgroup
+        if kind == "unit":
+            kind = "num"
+        if kind == "ph":
+            # a placeholder stands alone: not 无 of 无法提供, not the dash of a range
+            before = text[i - 1] if i > a else " "
+            after = text[j] if j < b else " "
+            if (before not in SEP and not before.isdigit()) or (
+                after not in SEP and not after.isdigit()
+            ):
+                kind = "t"
+        elif kind == "num" and m.group("unit") is None:
+            after = text[j] if j < b else " "
+            if after in ".．、":
+                kind = "t"  # an ordinal (1.属于…) left of a label not found
+        if kind == "s":
+            out.append(Tok("s", i, j, m.group()))
+        elif kind == "t":
+            if out and out[-1].kind == "t":
+                out[-1].end = j
+                out[-1].text = text[out[-1].start : j]
+            else:
+                out.append(Tok("t", i, j, m.group()))
+                if first_run and seen_value:
+                    return out
+        else:
+            seen_value = True
+            tok = m.group()
+            # a digit run that may be cut into cells (a row of 表三 has at most 7 numbers,
+            # 表四 15: a longer run is no table row and is kept whole)
+            plain = kind == "num" and tok.isdigit() and len(tok) <= 60
+            out.append(Tok("v", i, j, tok, plain))
+    return out
+
+
+# ----------------------------------------------------------------------------- label chain
+@dataclass(slots=True)
+class LabelHit:
+    row: int
+    a: int  # folded offsets of the label
+    b: int
+
+
+def occurrences(k: str, form: tuple[RowSpec, ...]) -> list[LabelHit]:
+    hits: list[LabelHit] = []
+    for ri, spec in enumerate(form):
+        for key in spec.keys:
+            i = k.find(key)
+            while i >= 0:
+                hits.append(LabelHit(ri, i, i + len(key)))
+                i = k.find(key, i + 1)
+    return hits
+
+
+def chain(hits: list[LabelHit]) -> list[LabelHit]:
+    """The longest chain of hits in the form's row order and in text order (ties: the chain
+    spanning the least text, so that prose before a table does not lend it a label).
+
+    A dynamic programme over the form's rows, linear in the hits: for each row the best chain
+    ending in a hit of it whose label is already behind the current position — longest,
+    then starting latest (which, whatever hit extends it, spans the least text)."""
+    if not hits:
+        return []
+    hits = sorted(hits, key=lambda h: (h.a, h.row))
+    n_rows = max(h.row for h in hits) + 1
+    score: list[tuple[int, int]] = []  # (length, position where the chain starts)
+    prev: list[int] = []
+    best_by_row: list[tuple[int, int, int] | None] = [None] * n_rows  # (length, start, hit)
+    pending: list[tuple[int, int]] = []  # (end of the hit's label, hit) not yet behind us
+    for i, h in enumerate(hits):
+        while pending and pending[0][0] <= h.a:
+            _, j = heapq.heappop(pending)
+            r = hits[j].row
+            cand = (score[j][0], score[j][1], j)
+            cur_best = best_by_row[r]
+            if cur_best is None or cand[:2] > cur_best[:2]:
+                best_by_row[r] = cand
+        cur = (1, h.a, -1)
+        for r in range(h.row):
+            b = best_by_row[r]
+            if b is not None and (b[0] + 1, b[1]) > cur[:2]:
+                cur = (b[0] + 1, b[1], b[2])
+        score.append((cur[0], cur[1]))
+        prev.append(cur[2])
+        heapq.heappush(pending, (h.b, i))
+    end = max(range(len(hits)), key=lambda i: (score[i][0], score[i][1] - hits[i].a))
+    out = []
+    while end >= 0:
+        out.append(hits[end])
+        end = prev[end]
+    out.reverse()
+    return out
+
+
+def extend(
+    hit: LabelHit, spec: RowSpec, k: str, text: str, idx: list[int], lo: int, hi: int
+) -> tuple[int, int]:
+    """Grow a keyword hit to the whole label (folded offsets): backwards over the label's own
+    words and its ordinal, forwards over the rest of its words."""
+    label = spec.label
+    key = k[hit.a : hit.b]
+    pos = label.find(key)
+    head = set(label[:pos]) if pos >= 0 else set(label)
+    tail = set(label[pos + len(key) :]) if pos >= 0 else set(label)
+    a = hit.a
+    while a > lo and k[a - 1] in head and not k[a - 1].isdigit():
+        a -= 1
+    if spec.ordinal and a > lo and k[a - 1] == spec.ordinal:
+        # the ordinal (2.其他…) belongs to the label when it stands apart from a value
+        o = idx[a - 1]
+        after = text[o + 1] if o + 1 < len(text) else ""
+        before = text[o - 1] if o > 0 else ""
+        if after in ".．、" or not before.isdigit():
+            a -= 1
+    b = hit.b
+    while b < hi and k[b] in tail and not k[b].isdigit():
+        b += 1
+    return a, b
+
+
+# ----------------------------------------------------------------------------- placing
+def bounds(sep: str, unit: str, nl_mode: int) -> int:
+    if unit == "pipe":
+        return sep.count("|") + sep.count("｜") + sep.count("¦")
+    if unit == "tab":
+        return sep.count("\t")
+    if unit == "nl":
+        n = sep.count("\n")
+        return (n + nl_mode // 2) // max(nl_mode, 1)
+    return 1 if sep else 0
+
+
+def unit_of(inner: list[str], lead: list[str] | None = None) -> tuple[str, int]:
+    """The table's cell separator (pipe, tab, line break, or only spaces/nothing), from the
+    separators between neighbouring values; for line breaks also how many make one cell
+    boundary (1, or 2 when cells stand apart by blank lines)."""
+    if not inner:
+        return "space", 1
+    n = len(inner)
+    if sum(1 for s in inner if any(p in s for p in "|｜¦")) >= 0.6 * n:
+        return "pipe", 1
+    if sum(1 for s in inner if "\t" in s) >= 0.6 * n:
+        return "tab", 1
+    if sum(1 for s in inner if "\n" in s) >= 0.6 * n:
+        # the smallest break between two neighbouring cells is one cell boundary
+        breaks = [s.count("\n") for s in inner + (lead or []) if "\n" in s]
+        return "nl", min(breaks)
+    return "space", 1
+
+
+@dataclass
+class ValueRun:
+    """The values of one row as they stand: value tokens and the separators around them."""
+
+    vals: list[Tok]
+    seps: list[str]  # len(vals) + 1: before the first, between, after the last
+    text: str  # what stands there, for findings
+    extra: list[Tok] = field(default_factory=list)  # values in a second run (unassigned)
+
+
+def row_run(toks: list[Tok]) -> ValueRun:
+    vals: list[Tok] = []
+    seps: list[str] = []
+    i = 0
+    n = len(toks)
+    lead = ""
+    # skip the rest of the label (text) before the values
+    while i < n and toks[i].kind != "v":
+        lead = toks[i].text if toks[i].kind == "s" else ""
+        i += 1
+    seps.append(lead)
+    cur = ""
+    while i < n and toks[i].kind != "t":
+        t = toks[i]
+        if t.kind == "v":
+            if vals:
+                seps.append(cur)
+            vals.append(t)
+            cur = ""
+        else:
+            cur = t.text
+        i += 1
+    seps.append(cur) if vals else None
+    if not vals:
+        seps = [lead]
+    extra = [t for t in toks[i:] if t.kind == "v"]
+    shown = " ".join(t.text for t in vals)
+    return ValueRun(vals, seps, shown, extra)
+
+
+def splits(s: str, parts: int, limit: int = 20000) -> list[list[str]]:
+    """Ways to cut a digit string into ``parts`` numbers without leading zeros."""
+    out: list[list[str]] = []
+
+    def rec(i: int, left: int, acc: list[str]) -> None:
+        if len(out) >= limit:
+            return
+        if left == 1:
+            rest = s[i:]
+            if rest and (rest == "0" or rest[0] != "0"):
+                out.append(acc + [rest])
+            return
+        for j in range(i + 1, len(s) - left + 2):
+            piece = s[i:j]
+            if piece != "0" and piece[0] == "0":
+                break
+            rec(j, left - 1, acc + [piece])
+
+    if 1 <= parts <= len(s):
+        rec(0, parts, [])
+    return out
+
+
+def cell_number(t: str | None) -> int | float | None:
+    """The number a value token stands for (None for a blank or a placeholder)."""
+    if not t:
+        return None
+    return parse_value(t)[0]
+
+
+NUM = cell_number
