@@ -41,7 +41,8 @@ from typing import Any
 
 from nianbao.report import Report
 from nianbao.schema import REQUEST_ROWS_2019, REQUEST_ROWS_2021, RESULT_ROWS_2019
-from nianbao.writing.writer import GridCell, GridTable, _blocks, layout_of, title_of
+from nianbao.writing.blocks import _blocks
+from nianbao.writing.writer import GridCell, GridTable, layout_of, title_of
 
 SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"
 TABLES: tuple[str, ...] = ("active.", "active2019.", "requests.", "reviews.")
@@ -533,7 +534,7 @@ def _chrome_lines(rng: random.Random, title: str, year: int | None) -> tuple[lis
 def _no_title_blocks(blocks: list, report: Report, rng: random.Random) -> tuple[list, str]:
     """Blocks without the title; agency and year only in an opening sentence or the contact
     line. Returns (blocks, variant)."""
-    from nianbao.writing.writer import _Block
+    from nianbao.writing.blocks import _Block
 
     agency = report.meta.get("agency") or ""
     year = report.meta.get("year")

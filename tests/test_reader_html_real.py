@@ -638,7 +638,7 @@ def test_traditional_docx() -> None:
 
 @pytest.mark.skipif(soffice_path() is None, reason="LibreOffice (soffice) is not installed")
 def test_traditional_pdf() -> None:
-    from nianbao.writing.writer import _docx_to_pdf
+    from nianbao.writing.office import _docx_to_pdf
 
     rep = _report("2021", seed=4)
     _assert_simplified_meta(rep, nianbao.parse(_docx_to_pdf(_traditional_docx(rep))))

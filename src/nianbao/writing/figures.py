@@ -26,7 +26,7 @@ from typing import Any
 from ..errors import BrokenFile, InvalidFigures, UnsupportedFormat, UnusableInput
 from ..report import Report, Section, Value
 from ..schema import DECIMAL_IDS, SECTION_KEYS, label_of, table_ids
-from .writer import layout_of
+from .tables import layout_of
 
 __all__ = [
     "InvalidFigures",
@@ -157,7 +157,7 @@ def figures_from_data(data: Any, source: str = "", fill: bool = True) -> Report:
     if rep.meta.get("format") not in ("2021", "2019", "mixed"):
         rep.meta["format"] = layout_of(rep)
     if not rep.meta.get("title") and rep.meta.get("year"):
-        from .writer import title_of
+        from .blocks import title_of
 
         rep.meta["title"] = title_of(rep)
     return fill_missing(rep) if fill else rep

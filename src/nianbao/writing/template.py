@@ -27,7 +27,7 @@ from ..schema import (
     REVIEW_GROUPS,
     SIGNED_IDS,
 )
-from .writer import GridTable, build_tables, layout_of
+from .tables import GridTable, build_tables, layout_of
 
 __all__ = ["yaml_template", "xlsx_template", "blank_report", "SHEET_NAMES"]
 
