@@ -15,7 +15,7 @@ import click
 from rich.table import Table
 
 from ..store.display import KIND_ZH, LEVEL_ZH
-from .store import _console, _errors, _open, db_option
+from .common import _console, _errors, _open, db_option
 
 __all__ = ["roster", "versions", "letter", "summary", "CAMPAIGN_COMMANDS"]
 
@@ -303,7 +303,7 @@ def versions_diff(older: int, newer: int, db: str | None) -> None:
 
     from ..store.queries import report_header
     from ..store.versions import version_diff
-    from .store import _value_text
+    from .common import _value_text
 
     with _errors():
         engine = _open(db)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from .store import _console, _errors, db_option
+from .common import _console, _errors, db_option
 
 if TYPE_CHECKING:
     from rich.console import Console
