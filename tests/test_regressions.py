@@ -53,3 +53,17 @@ def test_a_wholly_blank_review_row_is_fifteen_blank_cells():
         rep.has("reviews.litigation_after.total")
         and rep.get("reviews.litigation_after.total") is None
     )
+
+
+def test_a_readers_note_is_not_called_a_cleaned_residue():
+    """An HTML page whose declared charset does not fit its bytes is read by content; the
+    R-INGEST-ARTIFACT finding says so as a note on the reading, not as 已清除转换残留."""
+    page = (EXAMPLES / "reports" / "qinglan-2023.html").read_text(encoding="utf-8")
+    page = page.replace('<meta charset="utf-8">', '<meta charset="big5">', 1)
+    report = nianbao.parse(page.encode("utf-8"), name="page.html")
+    found = [f for f in report.findings if f.rule == "R-INGEST-ARTIFACT"]
+    assert found, [f.rule for f in report.findings]
+    message = found[0].message
+    assert "读取说明：" in message and "编码" in message
+    assert "已清除转换残留：网页" not in message
+    assert report.values  # the report itself is read

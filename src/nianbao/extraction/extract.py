@@ -331,11 +331,15 @@ def _artifacts(ctx: Ctx) -> None:
         )
     if "dup_title" in ctx.signals:
         arts.append("标题行重复")
-    if arts:
-        ctx.finding(
-            "R-INGEST-ARTIFACT",
-            "info",
-            [],
-            f"已清除转换残留：{'；'.join(arts)}。",
-            evidence=arts,
-        )
+    # Readers give two kinds of entries: residues they cleaned (short names such as 页码页脚)
+    # and notes on how they read (sentences such as 网页声明的文字编码…已按内容识别); a note
+    # is not a residue and is not worded as one.
+    notes = [a for a in arts if "，" in a or a.endswith("。")]
+    residues = [a for a in arts if a not in notes]
+    parts = []
+    if residues:
+        parts.append(f"已清除转换残留：{'；'.join(residues)}。")
+    if notes:
+        parts.append("读取说明：" + "；".join(n.rstrip("。") for n in notes) + "。")
+    if parts:
+        ctx.finding("R-INGEST-ARTIFACT", "info", [], "".join(parts), evidence=arts)
