@@ -61,8 +61,25 @@ def iter_report_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[str]:
             yield str(p)
 
 
-MAX_BYTES = 60 * 1024 * 1024  # refuse anything larger before reading it
+MAX_BYTES = 60 * 1024 * 1024  # refuse anything larger before reading it (HTML: see html)
 MAX_TEXT_BYTES = 20 * 1024 * 1024
+_HEAD = 65536  # bytes enough to tell what a file is
+
+
+def _too_large(size: int, head: bytes) -> InputTooLarge | None:
+    """The refusal of a file of ``size`` bytes starting with ``head``, or None when it may
+    be read: an HTML page has its own, larger limit (its reader parses a bounded part of
+    it), anything else :data:`MAX_BYTES`."""
+    if size <= MAX_BYTES:
+        return None
+    limit = MAX_BYTES
+    if head and sniff(head) == "html":
+        from .html import html_limits
+
+        limit = max(MAX_BYTES, html_limits()[0])
+        if size <= limit:
+            return None
+    return InputTooLarge(f"文件过大（{size / 1048576:.0f} MB，上限 {limit // 1048576} MB），不予读取。")
 
 
 def read(source: str | os.PathLike[str] | bytes, name: str | None = None) -> Document:
@@ -82,9 +99,14 @@ def read(source: str | os.PathLike[str] | bytes, name: str | None = None) -> Doc
         if p.is_dir():
             raise NotAReport(f"{label} 是目录，不是文件。")
         if size > MAX_BYTES:
-            raise InputTooLarge(
-                f"文件过大（{size / 1048576:.0f} MB，上限 {MAX_BYTES // 1048576} MB），不予读取。"
-            )
+            try:
+                with p.open("rb") as f:
+                    head = f.read(_HEAD)
+            except OSError as e:
+                raise NotAReport(f"无法读取文件 {label}：{e.strerror or e}") from None
+            refusal = _too_large(size, head)
+            if refusal is not None:
+                raise refusal
         data = p.read_bytes()
     return read_bytes(data, label)
 
@@ -143,9 +165,9 @@ def _refuse_data_file(text: str) -> None:
 
 def read_bytes(data: bytes, source: str = "") -> Document:
     if len(data) > MAX_BYTES:
-        raise InputTooLarge(
-            f"文件过大（{len(data) / 1048576:.0f} MB，上限 {MAX_BYTES // 1048576} MB），不予读取。"
-        )
+        refusal = _too_large(len(data), data[:_HEAD])
+        if refusal is not None:
+            raise refusal
     kind = sniff(data)
     if kind in ("docx", "zip") and b"xl/" in data[:65536] and b"word/" not in data[:65536]:
         raise UnsupportedFormat(_EXCEL)

@@ -7,16 +7,28 @@ smallest element holding the report tables and section headings); walk it in doc
 order, turning block elements into paragraphs and data tables into span-expanded grids.
 Layout tables (a table holding other tables, or a single cell) are walked as containers.
 Nothing in the page is executed or fetched.
+
+Over 500 lines because a real page's report can sit in a script, a split table or a
+layout table, and each of those readings needs the page's tree as a whole.
+
+Memory is bounded by :data:`READ_HTML_BYTES` (``NIANBAO_HTML_READ_MB``): lxml's tree and
+the walk cost up to about 30 bytes for each byte of markup, so of a larger page (after its
+inline ``data:`` images are dropped) only the first part is parsed, cut at a tag, and the
+document says so. A page over :data:`MAX_HTML_BYTES` (``NIANBAO_HTML_MAX_MB``) is refused
+before anything is decoded. A table of more than ``grid.MAX_SLOTS`` cells is skipped
+while its rows are collected, not after.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from typing import Any
 
 from ..errors import EmptyInput, EncodingError, InputTooLarge, NotAReport
 from .document import Cell, Document
 from .grid import (
+    MAX_SLOTS,
     DocumentBuilder,
     GridTooLarge,
     SpanGrid,
@@ -28,9 +40,21 @@ from .grid import (
 )
 from .normalize import to_simplified
 
-__all__ = ["read_html", "MAX_HTML_BYTES", "HTML_MEDIA_TYPE"]
+__all__ = [
+    "read_html",
+    "html_limits",
+    "MAX_HTML_BYTES",
+    "READ_HTML_BYTES",
+    "ENV_HTML_MAX_MB",
+    "ENV_HTML_READ_MB",
+    "HTML_MEDIA_TYPE",
+]
 
-MAX_HTML_BYTES = 50 * 1024 * 1024
+_MB = 1024 * 1024
+MAX_HTML_BYTES = 128 * _MB  # a larger page is refused unread
+READ_HTML_BYTES = 16 * _MB  # of a larger page only this much markup is parsed
+ENV_HTML_MAX_MB = "NIANBAO_HTML_MAX_MB"
+ENV_HTML_READ_MB = "NIANBAO_HTML_READ_MB"
 HTML_MEDIA_TYPE = "text/html"
 MAX_DEPTH = 200  # element nesting below this is read as plain text
 
@@ -83,6 +107,51 @@ _TITLE = re.compile(
 _TABLE_PARTS = frozenset(("tr", "td", "th", "tbody", "thead", "tfoot", "caption"))
 _DIGIT = re.compile(r"\d")
 _BR = "\x00"  # a <br> inside collected text, turned into "\n" after whitespace collapsing
+
+
+def _env_mb(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    try:
+        value = float(raw)
+    except ValueError:
+        return default
+    return int(value * _MB) if value > 0 else default
+
+
+def html_limits() -> tuple[int, int]:
+    """(bytes refused beyond, bytes of markup parsed): :data:`MAX_HTML_BYTES` and
+    :data:`READ_HTML_BYTES`, or ``NIANBAO_HTML_MAX_MB`` and ``NIANBAO_HTML_READ_MB``."""
+    return _env_mb(ENV_HTML_MAX_MB, MAX_HTML_BYTES), _env_mb(ENV_HTML_READ_MB, READ_HTML_BYTES)
+
+
+# an inline image: kilobytes of base64 that are never read
+_DATA_URI = re.compile(rb"data:[\w.+/-]{0,80}(?:;[\w=.-]{0,40}){0,4};base64,[A-Za-z0-9+/=\s]{1024,}")
+
+
+def _bounded(data: bytes, limit: int, artifacts: list[str]) -> bytes:
+    """The page's markup to parse: all of it when it is under ``limit`` bytes; else, with
+    its inline images dropped, its first ``limit`` bytes cut before a tag (a note says so)."""
+    if len(data) <= limit:
+        return data
+    total = len(data)
+    if b"base64," in data:
+        data = _DATA_URI.sub(b"data:,", data)
+        if len(data) <= limit:
+            return data
+    from .sniff import _looks_utf16
+
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or _looks_utf16(data[:4096]):
+        cut = limit - limit % 2  # '<' is two bytes there: cut on a character
+    else:
+        # '<' is never part of a multi-byte character in UTF-8, GB18030 or Big5
+        cut = data.rfind(b"<", limit // 2, limit)
+        if cut < 0:
+            cut = limit
+    artifacts.append(
+        f"网页文件很大（{total / _MB:.0f} MB），只读取了开头的 {limit / _MB:.0f} MB；"
+        f"报告若在其后，请另存正文所在部分再读取（或用环境变量 {ENV_HTML_READ_MB} 调高读取量）"
+    )
+    return data[:cut]
 
 
 def _declared_charset(data: bytes) -> str | None:
@@ -224,14 +293,20 @@ def _cover_missing_cells(grid: SpanGrid) -> None:
 
 
 def _table_rows(table: Any) -> list[list[tuple[str, int, int]]]:
+    """The rows of a table as (text, rowspan, colspan) cells. Raises GridTooLarge as soon
+    as the cells outnumber what a grid may hold (their text is not collected first)."""
     rows = []
+    n_cells = 0
     for tr in _own_rows(table):
+        cells = [td for td in tr if td.tag in ("td", "th")]
+        n_cells += len(cells)
+        if n_cells > MAX_SLOTS:
+            raise GridTooLarge(f"a table of more than {MAX_SLOTS} cells")
         rows.append(
             trim_blank_tail(
                 [
                     (_cell_text(td), parse_span(td.get("rowspan")), parse_span(td.get("colspan")))
-                    for td in tr
-                    if td.tag in ("td", "th")
+                    for td in cells
                 ]
             )
         )
@@ -497,11 +572,21 @@ class _Walker:
                 self.emit_pending()
                 for caption in captions:
                     self.b.add_paragraph(caption)
-            self.table(_table_rows(el))
+            try:
+                rows = _table_rows(el)
+            except GridTooLarge:
+                self.emit_pending()
+                self.too_large()
+                return
+            self.table(rows)
             return
         if tag == "table" and self._continues(el):
             self.flush()
-            if self.join(_table_rows(el)):
+            try:
+                rows = _table_rows(el)
+            except GridTooLarge:
+                rows = []
+            if rows and self.join(rows):
                 return  # the last row of the table before; else walked as a container
         block = tag in _BLOCK_TAGS
         if block:
@@ -554,11 +639,14 @@ class _Walker:
         try:
             grid = expand_spans(rows)
         except GridTooLarge:
-            self.artifacts.append("网页中有一个表格过大（可能是异常或恶意内容），已跳过。")
+            self.too_large()
             return
         _cover_missing_cells(grid)
         cover_empty_label_cells(grid)
         self.b.add_table(grid, "html")
+
+    def too_large(self) -> None:
+        self.artifacts.append("网页中有一个表格过大（可能是异常或恶意内容），已跳过。")
 
     def finish(self) -> None:
         self.flush()
@@ -566,18 +654,22 @@ class _Walker:
 
 
 def read_html(data: bytes, source: str = "") -> Document:
-    """Read an HTML page into a :class:`Document`. Raises InputTooLarge (over 50 MB),
-    EncodingError, or NotAReport when the page has no text at all."""
+    """Read an HTML page into a :class:`Document`. Raises InputTooLarge (over
+    :data:`MAX_HTML_BYTES`), EncodingError, or NotAReport when the page has no text at all.
+    Of a page over :data:`READ_HTML_BYTES` only the first part is read (a note says so)."""
     import lxml.etree
     import lxml.html
 
-    if len(data) > MAX_HTML_BYTES:
+    max_bytes, read_bytes = html_limits()
+    if len(data) > max_bytes:
         raise InputTooLarge(
-            f"网页文件过大（{len(data) // (1024 * 1024)} MB，上限 {MAX_HTML_BYTES // (1024 * 1024)} MB），"
-            "不像一份年度报告。"
+            f"网页文件过大（{len(data) / _MB:.0f} MB，上限 {max_bytes / _MB:.0f} MB），"
+            f"不像一份年度报告（如确需读取，可用环境变量 {ENV_HTML_MAX_MB} 调高上限）。"
         )
     artifacts: list[str] = []
+    data = _bounded(data, read_bytes, artifacts)
     text, encoding = _decode(data, artifacts)
+    del data  # the bytes are not needed once decoded
     text = _CONTROL.sub("", _XML_DECL.sub("", text, count=1))
     # a form feed is HTML white space, but lxml refuses it in text it sets (drop_tree joining
     # the tail of a dropped <script> to the text before it)

@@ -1,5 +1,8 @@
 """PDF -> Document.
 
+Over 500 lines because page reading, table stitching and paragraph cutting share the
+private records ``_Line``, ``_Frag`` and ``_Rec``, and ``pdf_tables`` builds them too.
+
 pypdfium2 opens the file first: it finds encryption, counts pages (refusing huge files
 before any page is parsed) and detects scans (pages without a text layer). Each page is then
 read through pypdfium2's characters and path objects and our own table finder
@@ -20,6 +23,13 @@ pdfplumber. Either way:
    boundaries merged, repeated header rows dropped, a row split by the page break glued
    back, merged label cells continued);
 5. paragraphs are cut from the lines by indentation, short lines, headings and font size.
+
+Memory stays bounded by the page, not the file: a page's characters are dropped once its
+lines and tables are made (only their text and boxes are kept), pypdfium2's document is
+reopened every ``pdf_tables.REOPEN_PAGES`` pages (PDFium keeps every font and image it has
+loaded until the document is closed) and pdfplumber's every ``PLUMBER_REOPEN_PAGES``. A
+file with more than ``MAX_PAGES`` pages (``NIANBAO_PDF_MAX_PAGES``) is refused from its
+page count, before any page is read. Every pypdfium2 call holds ``PDFIUM_LOCK``.
 """
 
 from __future__ import annotations
@@ -27,6 +37,7 @@ from __future__ import annotations
 import contextlib
 import io
 import logging
+import os
 import re
 import statistics
 import warnings
@@ -38,10 +49,13 @@ from typing import Any
 from ..errors import BrokenFile, EncryptedPdf, InputTooLarge, ScannedPdf, UnusableInput
 from .document import Cell, Document
 from .grid import DocumentBuilder, SpanGrid, cluster_values, merge_ranges, strip_invisible
+from .pdfium_lock import PDFIUM_LOCK
 
-__all__ = ["read_pdf", "MAX_PAGES", "PDF_MEDIA_TYPE"]
+__all__ = ["read_pdf", "max_pages", "MAX_PAGES", "ENV_MAX_PAGES", "PDF_MEDIA_TYPE"]
 
-MAX_PAGES = 300
+MAX_PAGES = 2000  # default page limit; a 1,000-page file is read in about 0.2 GB
+ENV_MAX_PAGES = "NIANBAO_PDF_MAX_PAGES"
+PLUMBER_REOPEN_PAGES = 32  # pdfminer caches what it parsed until the file is closed
 PDF_MEDIA_TYPE = "application/pdf"
 
 SNAP = 2.0  # points: boundaries closer than this inside one table are the same rule
@@ -119,8 +133,22 @@ class _Para:
 # --------------------------------------------------------------------------- opening
 
 
+def max_pages() -> int:
+    """The page limit: ``NIANBAO_PDF_MAX_PAGES`` when set to a positive whole number, else
+    :data:`MAX_PAGES`."""
+    raw = os.environ.get(ENV_MAX_PAGES, "").strip()
+    if raw.isdigit() and int(raw) > 0:
+        return int(raw)
+    return MAX_PAGES
+
+
 def _probe(data: bytes) -> int:
     """Open with pypdfium2: page count, encryption and scan detection. Returns the count."""
+    with PDFIUM_LOCK:
+        return _probe_locked(data)
+
+
+def _probe_locked(data: bytes) -> int:
     import pypdfium2 as pdfium
 
     try:
@@ -169,9 +197,11 @@ def _count_pages_and_text(pdf: Any) -> int:
     n = len(pdf)
     if n == 0:
         raise BrokenFile("PDF 文件没有页面，可能已损坏。")
-    if n > MAX_PAGES:
+    limit = max_pages()
+    if n > limit:
         raise InputTooLarge(
-            f"PDF 共 {n} 页，超过上限 {MAX_PAGES} 页；年度报告通常只有几页，请检查文件。"
+            f"PDF 共 {n} 页，超过上限 {limit} 页；年度报告通常只有几页，请检查文件"
+            f"（如确需读取，可用环境变量 {ENV_MAX_PAGES} 调高上限）。"
         )
     chars = 0
     for i in range(n):
@@ -735,6 +765,7 @@ def _read_pages(data: bytes, n_pages: int) -> tuple[list[list[_Line | _Frag]], l
     except Exception:  # noqa: BLE001 - pdfplumber reads every page then
         fast = None
     plumber: Any = None
+    plumber_pages = 0
     try:
         for index in range(n_pages):
             pno = index + 1
@@ -750,9 +781,15 @@ def _read_pages(data: bytes, n_pages: int) -> tuple[list[list[_Line | _Frag]], l
             if got is not None:
                 lines, frags, image = got
             else:
+                if plumber is not None and plumber_pages >= PLUMBER_REOPEN_PAGES:
+                    _close(plumber)  # drops pdfminer's caches of the pages read so far
+                    plumber, plumber_pages = None, 0
                 if plumber is None:
                     plumber = _open_plumber(data)
                 lines, frags, image = _plumber_page(plumber.pages[index], pno)
+                plumber_pages += 1
+            for line in lines:  # the characters were only needed on their own page
+                line.chars = []
             if image:
                 image_pages.append(pno)
             items: list[_Line | _Frag] = [*lines, *frags]

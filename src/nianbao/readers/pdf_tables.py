@@ -1,6 +1,10 @@
 """A fast page reader for text PDFs: pypdfium2's characters and path objects, and a table
 finder of our own.
 
+Over 500 lines because the character boxes (pdfminer's placement rebuilt from PDFium), the
+ruling lines, the table finder and the cell text are one reader that mirrors pdfplumber's
+and is tested against it as a whole.
+
 pdfplumber reads a page through pdfminer's layout analysis (about 150 ms a page here);
 pypdfium2 gives the same characters with their boxes and the page's path objects (the
 ruling lines) in a few milliseconds. :class:`FastPages` turns them into what
@@ -37,6 +41,8 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Any
 
+from .pdfium_lock import PDFIUM_LOCK
+
 __all__ = [
     "FastPages",
     "PageResult",
@@ -51,6 +57,7 @@ _WHITE = (255, 255, 255)
 MAX_EDGES = 4000  # more rule pieces on a page than this: no report table (pdfplumber reads it)
 MAX_FONT_OBJECTS = 2000  # font descriptors (and object streams) looked at per file
 MAX_INFLATE = 20_000_000  # bytes of object streams inflated to find font descriptors
+REOPEN_PAGES = 64  # pages read before the document is reopened (PDFium's caches dropped)
 
 
 @dataclass
@@ -71,17 +78,30 @@ class _Odd(Exception):
 
 class FastPages:
     """The pages of one PDF read through pypdfium2. ``page(pno)`` returns a
-    :class:`PageResult`, or ``None`` for a page to read with pdfplumber."""
+    :class:`PageResult`, or ``None`` for a page to read with pdfplumber.
+
+    PDFium keeps every font and image a page loaded until its document is closed (half a
+    megabyte a page for a file whose pages each carry their own fonts), so the document is
+    reopened every :data:`REOPEN_PAGES` pages. Every call into PDFium holds
+    :data:`~nianbao.readers.pdfium_lock.PDFIUM_LOCK` (PDFium is not thread-safe)."""
 
     def __init__(self, data: bytes) -> None:
+        self._data = data
+        self._pdf: Any = None
+        self._read = 0  # pages read since the document was opened
+        self._descents: dict[bytes, float] | None = None  # read when first needed
+        with PDFIUM_LOCK:
+            self._open()
+
+    def _open(self) -> None:
         import pypdfium2 as pdfium
 
-        self._pdf = pdfium.PdfDocument(data)
-        self._data = data
-        self._descents: dict[bytes, float] | None = None  # read when first needed
+        self._pdf = pdfium.PdfDocument(self._data)
+        self._read = 0
 
     def __len__(self) -> int:
-        return len(self._pdf)
+        with PDFIUM_LOCK:
+            return len(self._pdf)
 
     def _descriptor_descent(self, name: bytes) -> float | None:
         if self._descents is None:
@@ -89,6 +109,10 @@ class FastPages:
         return self._descents.get(name)
 
     def close(self) -> None:
+        with PDFIUM_LOCK:
+            self._close()
+
+    def _close(self) -> None:
         try:
             self._pdf.close()
         except Exception:  # noqa: BLE001, S110 - closing never hides the error on its way
@@ -96,16 +120,21 @@ class FastPages:
 
     def page(self, index: int) -> PageResult | None:
         """Page ``index`` (0-based)."""
-        page = self._pdf[index]
-        try:
-            return _read_page(page, self._descriptor_descent)
-        except _Odd:
-            return None
-        finally:
+        with PDFIUM_LOCK:
+            if self._read >= REOPEN_PAGES:
+                self._close()
+                self._open()
+            self._read += 1
+            page = self._pdf[index]
             try:
-                page.close()
-            except Exception:  # noqa: BLE001, S110
-                pass
+                return _read_page(page, self._descriptor_descent)
+            except _Odd:
+                return None
+            finally:
+                try:
+                    page.close()
+                except Exception:  # noqa: BLE001, S110
+                    pass
 
 
 def _read_page(page: Any, descriptor: Any) -> PageResult:
