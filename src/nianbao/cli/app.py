@@ -7,6 +7,7 @@ end.
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import sys
@@ -19,6 +20,7 @@ from ..errors import NianbaoError
 from ..readers.dispatch import iter_report_files
 from ..report import SEVERITIES, Report
 from ..version import __version__
+from .parallel import Outcome, parallel_outcomes, parse_outcome, worker_count
 from .zh import install as _install_zh
 
 
@@ -88,7 +90,15 @@ def cli(ctx: click.Context, no_ocr: bool, debug: bool) -> None:
     help="table：按报告原样显示三张表；json/jsonl：每个文件一个对象。",
 )
 @click.option("--no-provenance", is_flag=True, help="JSON 中不输出每个数值的出处。")
-def parse(files: tuple[str, ...], fmt: str, no_provenance: bool) -> None:
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=0),
+    default=0,
+    help="json/jsonl 输出时同时读取文件的进程数；0（默认）：本机可用的处理器核数。"
+    "文件较少时只用一个进程。输出顺序不变。",
+)
+def parse(files: tuple[str, ...], fmt: str, no_provenance: bool, jobs: int) -> None:
     """读取年度报告（文本、HTML、DOCX、PDF 或目录），输出标准结构。
 
     Example:
@@ -97,8 +107,75 @@ def parse(files: tuple[str, ...], fmt: str, no_provenance: bool) -> None:
 
         nianbao parse --format jsonl reports/
     """
+    provenance = not no_provenance
+    if fmt == "table":
+        bad = _parse_table(files)
+    else:
+        bad = 0
+        docs = []
+        for out in _outcomes(files, fmt, provenance, jobs):
+            if out.error is not None:
+                _fail_outcome(out)
+                bad += 1
+                continue
+            if out.no_tables:
+                _no_tables(out.source)
+            if out.text is not None:
+                click.echo(out.text)
+            else:
+                docs.append(out.data)
+        if fmt == "json":
+            single = len(docs) == 1 and len(files) == 1 and not Path(files[0]).is_dir()
+            click.echo(json.dumps(docs[0] if single else docs, ensure_ascii=False, indent=1))
+    if bad:
+        sys.exit(2)
+
+
+_PARALLEL_FROM = 16  # files: fewer are read in this process (starting workers costs more)
+
+
+def _outcomes(files: tuple[str, ...], fmt: str, provenance: bool, jobs: int) -> Iterator[Outcome]:
+    """Every input's Outcome in order: in worker processes when there are enough files
+    and more than one core (or ``--jobs``), else here."""
+    srcs = iter_inputs(files)
+    head = list(itertools.islice(srcs, _PARALLEL_FROM))
+    workers = worker_count(jobs)
+    if workers > 1 and len(head) >= _PARALLEL_FROM:
+        ocr = not click.get_current_context().find_root().params.get("no_ocr")
+        yield from parallel_outcomes(
+            itertools.chain(head, srcs), fmt, provenance, workers=workers, ocr=ocr
+        )
+        return
+    for src in itertools.chain(head, srcs):
+        yield parse_outcome(src, fmt, provenance, _parse_one)
+
+
+def _fail_outcome(out: Outcome) -> None:
+    """``_fail`` for an Outcome (an error from a worker process: its traceback is text)."""
+    if out.internal:
+        log.debug("internal error on %s\n%s", out.source, out.detail)
+        msg = INTERNAL_ERROR
+    else:
+        msg = out.error or ""
+    click.echo(f"错误：{out.source}：{msg}", err=True)
+
+
+def _no_tables(src: str) -> None:
+    # a report is never refused for lacking tables: it is emitted with its findings, and
+    # the user is told on stderr
+    click.echo(
+        f"注意：{src}：没有读到任何统计表（主动公开、依申请公开、行政复议诉讼），"
+        "已输出报告的其他内容和检查结果。如果是扫描件或图片，请先进行文字识别。",
+        err=True,
+    )
+
+
+def _parse_table(files: tuple[str, ...]) -> int:
+    """``parse --format table``: the three tables of each report on the terminal; returns
+    the number of unusable files."""
+    from .render import print_report
+
     bad = 0
-    docs = []
     for src in iter_inputs(files):
         try:
             rep = _parse_one(src)
@@ -108,28 +185,9 @@ def parse(files: tuple[str, ...], fmt: str, no_provenance: bool) -> None:
             continue
         rep.source = src
         if not rep.values and rep.meta.get("format") != "legacy":
-            # a report is never refused for lacking tables: it is emitted with its findings,
-            # and the user is told on stderr
-            click.echo(
-                f"注意：{src}：没有读到任何统计表（主动公开、依申请公开、行政复议诉讼），"
-                "已输出报告的其他内容和检查结果。如果是扫描件或图片，请先进行文字识别。",
-                err=True,
-            )
-        if fmt == "jsonl":
-            click.echo(rep.to_json(provenance=not no_provenance))
-        elif fmt == "json":
-            docs.append(rep.to_dict(provenance=not no_provenance))
-        else:
-            from .render import print_report
-
-            print_report(rep)
-    if fmt == "json":
-        out = (
-            docs[0] if len(docs) == 1 and len(files) == 1 and not Path(files[0]).is_dir() else docs
-        )
-        click.echo(json.dumps(out, ensure_ascii=False, indent=1))
-    if bad:
-        sys.exit(2)
+            _no_tables(src)
+        print_report(rep)
+    return bad
 
 
 # ----------------------------------------------------------------------------- check
