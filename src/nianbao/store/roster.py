@@ -6,7 +6,7 @@ reports they are expected to publish and by when.
 (or updates) an agency whose name is then fixed; reports attach to it by its name and
 aliases, at ingest and, for reports already stored, through the alias table.
 
-``expected_coverage`` sets the roster against the reports of a year: on time, late,
+``expected_coverage`` (in ``store.coverage``, re-exported here) sets the roster against the reports of a year: on time, late,
 missing (未收录: the store has nothing) or unpublished (未发布: known not published), by the
 statutory dates of 条例第四十九条 — departments by 1月31日, governments by 3月31日 of the next
 year; townships by a configured date (local rules vary) — judged on the publication date
@@ -21,7 +21,7 @@ import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -37,8 +37,19 @@ from .agencies import (
     require_agency,
     resolve_agency,
 )
+from .coverage import (
+    ENV_TOWNSHIP_DEADLINE,
+    CoverageLine,
+    ExpectedCoverage,
+    coverage_matrix,
+    deadline_for,
+    expected_coverage,
+    parse_month_day,
+    publication_of,
+    township_deadline_default,
+)
 from .display import KIND_ZH, LEVEL_ZH, canon_level, kind_from_zh
-from .models import Agency, AgencyYearStatus, RosterEntry, StoredFinding, StoredReport
+from .models import Agency, AgencyYearStatus, RosterEntry, StoredReport
 from .versions import current_filter
 
 __all__ = [
@@ -61,11 +72,11 @@ __all__ = [
     "expected_coverage",
     "coverage_matrix",
     "regions",
+    "township_deadline_default",
 ]
 
 REQUIRED_COLUMNS: tuple[str, ...] = ("机关名称", "上级机关", "层级", "类别", "地区")
 OPTIONAL_COLUMNS: tuple[str, ...] = ("年报栏目网址", "别名")
-ENV_TOWNSHIP_DEADLINE = "NIANBAO_TOWNSHIP_DEADLINE"
 _SPLIT = re.compile(r"[、;；,，\n]+")
 
 
@@ -357,219 +368,3 @@ def mark_unpublished(
         )
     session.flush()
     return ag
-
-
-# ------------------------------------------------------------------ deadlines
-def parse_month_day(text: str | None) -> tuple[int, int] | None:
-    """``03-31``, ``3月31日`` or ``0331`` -> (3, 31); None for empty."""
-    if not text or not text.strip():
-        return None
-    m = re.fullmatch(r"\s*(\d{1,2})\s*(?:[-/.月])?\s*(\d{1,2})\s*日?\s*", text)
-    if not m:
-        raise RosterError(f"日期“{text}”应写作 月-日，如 03-31。")
-    month, day = int(m.group(1)), int(m.group(2))
-    try:
-        date(2001, month, day)
-    except ValueError as exc:
-        raise RosterError(f"日期“{text}”不存在。") from exc
-    return month, day
-
-
-def deadline_for(kind: str, year: int, township: tuple[int, int] | None = None) -> date | None:
-    """The statutory date by which the ``year`` report must be published: departments
-    1月31日, governments 3月31日 of the next year; townships the configured date; else
-    None (no statutory date)."""
-    if kind == "department":
-        return date(year + 1, 1, 31)
-    if kind == "government":
-        return date(year + 1, 3, 31)
-    if kind == "township" and township is not None:
-        return date(year + 1, township[0], township[1])
-    return None
-
-
-_SOURCE_ZH = {"page": "网页发布日期", "footer": "报告落款日期", "upload": "收到日期"}
-
-
-def publication_of(rep: StoredReport) -> tuple[date | None, str]:
-    """The report's publication date and where it comes from: its page's date (a
-    collected report), else the date on the report, else the day the store received it."""
-    meta = rep.meta or {}
-    text = rep.published or meta.get("published")
-    if text:
-        try:
-            d = date.fromisoformat(str(text)[:10])
-            src = "page" if meta.get("published_source") == "page" else "footer"
-            return d, src
-        except ValueError:
-            pass
-    at = rep.ingested_at
-    return (at.date() if at is not None else None), "upload"
-
-
-@dataclass
-class CoverageLine:
-    agency_id: int
-    agency: str
-    region: str
-    kind: str
-    level: str
-    deadline: date | None
-    status: str  # on_time / late / no_deadline / missing / unpublished
-    report_id: int | None = None
-    published: date | None = None
-    date_source: str | None = None
-    days_late: int | None = None
-    n_errors: int = 0
-    n_warnings: int = 0
-    n_confirmed: int = 0
-    note: str | None = None
-
-    @property
-    def date_source_zh(self) -> str:
-        return _SOURCE_ZH.get(self.date_source or "", "")
-
-
-@dataclass
-class ExpectedCoverage:
-    year: int
-    region: str | None
-    lines: list[CoverageLine]
-
-    def count(self, status: str) -> int:
-        return sum(1 for ln in self.lines if ln.status == status)
-
-    @property
-    def expected(self) -> int:
-        return len(self.lines)
-
-    @property
-    def received(self) -> int:
-        return sum(1 for ln in self.lines if ln.report_id is not None)
-
-    def by_region(self) -> list[dict[str, Any]]:
-        out: dict[str, dict[str, Any]] = {}
-        for ln in self.lines:
-            d = out.setdefault(
-                ln.region or "（未填地区）",
-                {
-                    "region": ln.region or "（未填地区）",
-                    "expected": 0,
-                    "received": 0,
-                    "on_time": 0,
-                    "late": 0,
-                    "no_deadline": 0,
-                    "missing": 0,
-                    "unpublished": 0,
-                },
-            )
-            d["expected"] += 1
-            d["received"] += ln.report_id is not None
-            d[ln.status] += 1
-        return sorted(out.values(), key=lambda d: d["region"])
-
-
-def township_deadline_default() -> tuple[int, int] | None:
-    return parse_month_day(os.environ.get(ENV_TOWNSHIP_DEADLINE))
-
-
-def expected_coverage(
-    session: Session,
-    year: int,
-    region: str | None = None,
-    township: tuple[int, int] | None = None,
-) -> ExpectedCoverage:
-    """Every roster agency (of ``region``) for ``year``: its current report, if any, and
-    whether it was published on time. ``township``: the configured (month, day) for
-    townships (else env NIANBAO_TOWNSHIP_DEADLINE, else none: not judged)."""
-    if township is None:
-        township = township_deadline_default()
-    entries = roster_rows(session, region)
-    ids = [a.id for _, a in entries]
-    reports: dict[int, StoredReport] = {}
-    confirmed: dict[int, int] = {}
-    unpublished: dict[int, str | None] = {}
-    if ids:
-        for rep in session.scalars(
-            select(StoredReport).where(
-                StoredReport.agency_id.in_(ids), StoredReport.year == year, current_filter()
-            )
-        ):
-            assert rep.agency_id is not None
-            if rep.agency_id not in reports or rep.id > reports[rep.agency_id].id:
-                reports[rep.agency_id] = rep
-        rids = [r.id for r in reports.values()]
-        if rids:
-            confirmed = dict(
-                session.execute(
-                    select(StoredFinding.report_id, func.count())
-                    .where(StoredFinding.report_id.in_(rids), StoredFinding.status == "confirmed")
-                    .group_by(StoredFinding.report_id)
-                ).all()
-            )
-        for st in session.scalars(
-            select(AgencyYearStatus).where(
-                AgencyYearStatus.agency_id.in_(ids), AgencyYearStatus.year == year
-            )
-        ):
-            unpublished[st.agency_id] = st.note
-    lines = []
-    for entry, ag in entries:
-        dl = deadline_for(ag.kind, year, township)
-        line = CoverageLine(ag.id, ag.name, entry.region, ag.kind, ag.level, dl, "missing")
-        got = reports.get(ag.id)
-        if got is not None:
-            rep = got
-            pub, src = publication_of(rep)
-            line.report_id, line.published, line.date_source = rep.id, pub, src
-            line.n_errors, line.n_warnings = rep.n_errors, rep.n_warnings
-            line.n_confirmed = confirmed.get(rep.id, 0)
-            if dl is None or pub is None:
-                line.status = "no_deadline"
-            elif pub > dl:
-                line.status, line.days_late = "late", (pub - dl).days
-            else:
-                line.status = "on_time"
-        elif ag.id in unpublished:
-            line.status, line.note = "unpublished", unpublished[ag.id]
-        lines.append(line)
-    return ExpectedCoverage(year, region, lines)
-
-
-def coverage_matrix(
-    session: Session,
-    years: list[int],
-    region: str | None = None,
-    township: tuple[int, int] | None = None,
-) -> dict[str, Any]:
-    """The roster × years (for a coverage grid): per agency one ``CoverageLine`` per year,
-    and per year the count of each status (on_time, late, no_deadline, missing,
-    unpublished) and of expected reports."""
-    shown = sorted(set(years))
-    per_year = {y: expected_coverage(session, y, region, township) for y in shown}
-    rows: dict[int, dict[str, Any]] = {}
-    for y in shown:
-        for ln in per_year[y].lines:
-            row = rows.setdefault(
-                ln.agency_id,
-                {
-                    "agency_id": ln.agency_id,
-                    "agency": ln.agency,
-                    "region": ln.region,
-                    "kind": ln.kind,
-                    "level": ln.level,
-                    "cells": [],
-                },
-            )
-            row["cells"].append(ln)
-    counts = {
-        y: {
-            "expected": cov.expected,
-            **{
-                st: cov.count(st)
-                for st in ("on_time", "late", "no_deadline", "missing", "unpublished")
-            },
-        }
-        for y, cov in per_year.items()
-    }
-    return {"years": shown, "rows": list(rows.values()), "counts": counts}
