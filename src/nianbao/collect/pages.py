@@ -1,5 +1,8 @@
 """What a collector reads in a web page: pure functions over bytes, no network.
 
+Over 500 lines (just) because the list-page and report-page parsers share the tree and URL
+helpers, the date patterns and ``report_title``; each of the four parts below is short.
+
 * ``decode_page``: bytes -> text, by content (a wrong or missing charset header is
   common on government sites: a GBK page served as ``text/html; charset=utf-8``);
 * ``parse_list_page``: the report entries of a 年报 column page and the links to its other
