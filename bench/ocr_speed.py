@@ -4,8 +4,8 @@
 
 For each peer PDF (shared/samples/peer, text PDFs with gold answers), the pages that hold
 table values (found by reading the text layer) are rendered to images and wrapped into an
-image-only PDF: a scan. The scan is read by ``nianbao.readers.ocr.ocr_pdf`` and extracted; the value
-ids that sit on those pages are compared with the gold file. Prints seconds per page (the
+image-only PDF: a scan. The scan is read by ``nianbao.readers.ocr.ocr_pdf`` and extracted;
+the value ids that sit on those pages are compared with the gold file. Prints seconds per page (the
 engine is warmed up first), ids right / ids on the pages, and the process's max RSS.
 With ``--skew DEG`` the scan is made the way a paper scanner makes one: grey, turned by DEG
 degrees, with noise, a little blur and JPEG compression. Needs the ``[ocr]`` extra.
