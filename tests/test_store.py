@@ -357,7 +357,7 @@ def test_reparse_keeps_decisions_on_unchanged_findings(engine, tmp_path):
 
 
 def test_a_failure_inside_the_transaction_leaves_nothing_half_stored(engine, tmp_path, monkeypatch):
-    from nianbao.store import ingest as ingest_mod
+    from nianbao.store import findings as ingest_mod
 
     real = ingest_mod._insert_findings
 

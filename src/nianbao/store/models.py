@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
     JSON,
@@ -19,6 +19,7 @@ from sqlalchemy import (
     MetaData,
     Numeric,
     String,
+    Table,
     Text,
     TypeDecorator,
     UniqueConstraint,
@@ -372,3 +373,10 @@ class ReportEvent(Base):
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
     __table_args__ = (Index("ix_report_events_report_id", "report_id"),)
+
+
+# Core tables of the write path (cheaper to build statements on than ORM attributes)
+T_SF = cast(Table, SourceFile.__table__)
+T_REP = cast(Table, StoredReport.__table__)
+T_VAL = cast(Table, StoredValue.__table__)
+T_FIND = cast(Table, StoredFinding.__table__)
