@@ -62,6 +62,17 @@ def test_workers_print_what_one_process_prints(tmp_path: Path, fmt: str) -> None
         )
 
 
+@pytest.mark.parametrize("fmt", ["text", "jsonl"])
+def test_check_in_workers_prints_what_one_process_prints(tmp_path: Path, fmt: str) -> None:
+    folder = _folder(tmp_path)
+    one = _run("check", "--format", fmt, "-j", "1", str(folder))
+    two = _run("check", "--format", fmt, "-j", "2", str(folder))
+    assert one == two
+    assert two[0] == 2 and two[2].count("错误：") == 2
+    if fmt == "text":
+        assert "共检查 22 个文件：可读取 20 个" in two[1]
+
+
 def _spin_on_seven(src, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003
     if str(src).endswith("r007.txt"):
         while True:

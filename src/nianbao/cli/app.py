@@ -215,6 +215,14 @@ def _parse_table(files: tuple[str, ...]) -> int:
 )
 @click.option("--agency", default=None, help="与 --db 一起用：只检查此机关。")
 @click.option("--year", type=int, multiple=True, help="与 --db 一起用：只检查这些年度。")
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=0),
+    default=0,
+    help="同时读取文件的进程数；0（默认）：本机可用的处理器核数。文件较少时只用一个进程。"
+    "输出顺序不变。",
+)
 def check(
     files: tuple[str, ...],
     fmt: str,
@@ -222,6 +230,7 @@ def check(
     db: str | None,
     agency: str | None,
     year: tuple[int, ...],
+    jobs: int,
 ) -> None:
     """检查年度报告：勾稽关系、缺项、格式、正文与表格是否一致、发布日期等。
 
@@ -247,14 +256,12 @@ def check(
     n_files = n_with_errors = 0
     totals = {s: 0 for s in SEVERITIES}
     skipped_all: dict[tuple[str, str], int] = {}  # (rule, why) -> files
-    for src in iter_inputs(files):
-        try:
-            rep = _parse_one(src)
-        except Exception as e:  # noqa: BLE001
-            _fail(src, e)
+    for out in _outcomes(files, "check", False, jobs):
+        if out.error is not None or out.report is None:
+            _fail_outcome(out)
             bad += 1
             continue
-        rep.source = src
+        rep, src = out.report, out.source
         findings = [f for f in rep.findings if SEVERITIES.index(f.severity) >= floor]
         n_files += 1
         for f in rep.findings:
@@ -262,7 +269,7 @@ def check(
         if any(f.severity == "error" for f in rep.findings):
             any_error = True
             n_with_errors += 1
-        skipped = _skipped(rep)
+        skipped = out.skipped or {}
         for item in skipped.items():
             skipped_all[item] = skipped_all.get(item, 0) + 1
         obj = {

@@ -1,4 +1,4 @@
-"""Reading many files on every core for ``nianbao parse``: worker processes, output in order.
+"""Reading many files on every core for ``nianbao parse`` and ``check``: worker processes, output in order.
 
 The files are cut into chunks; each chunk is read by a worker process (each file within its
 own budget, as in one process), and the results come back in the order of the files, so the
@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import NianbaoError
+from ..report import Report
 
 __all__ = ["Outcome", "parse_outcome", "parallel_outcomes", "worker_count", "WORKER_DIED"]
 
@@ -38,13 +39,15 @@ WORKER_DIED = (
 
 @dataclass(slots=True)
 class Outcome:
-    """One file's result: ``text`` (a JSON line) or ``data`` (a JSON object) when it was
-    read, else ``error`` (the Chinese message) and, for an internal error, ``detail`` (the
+    """One file's result: ``text`` (a JSON line), ``data`` (a JSON object) or ``report`` and
+    ``skipped`` (for ``check``) when it was read, else ``error`` (the Chinese message) and, for an internal error, ``detail`` (the
     traceback, for the debug log). ``no_tables``: read, but without any statistical table."""
 
     source: str
     text: str | None = None
     data: dict[str, Any] | None = None
+    report: Report | None = None  # for check: the report's source, meta and findings only
+    skipped: dict[str, str] | None = None  # for check: rules that did not run, and why
     no_tables: bool = False
     error: str | None = None
     detail: str | None = None
@@ -52,7 +55,8 @@ class Outcome:
 
 
 def parse_outcome(src: str, fmt: str, provenance: bool, parse_one: Callable[[str], Any]) -> Outcome:
-    """Read one file with ``parse_one`` (the CLI's budgeted parse) into an Outcome."""
+    """Read one file with ``parse_one`` (the CLI's budgeted parse) into an Outcome for
+    ``fmt``: ``jsonl``, ``json`` (parse) or ``check``."""
     try:
         rep = parse_one(src)
     except Exception as exc:  # noqa: BLE001 - one bad file does not stop the others
@@ -64,6 +68,11 @@ def parse_outcome(src: str, fmt: str, provenance: bool, parse_one: Callable[[str
     out = Outcome(src, no_tables=not rep.values and rep.meta.get("format") != "legacy")
     if fmt == "jsonl":
         out.text = rep.to_json(provenance=provenance)
+    elif fmt == "check":
+        from .app import _skipped
+
+        out.report = Report(source=src, meta=rep.meta, findings=rep.findings)
+        out.skipped = _skipped(rep)
     else:
         out.data = rep.to_dict(provenance=provenance)
     return out
