@@ -8,7 +8,9 @@ Anchor: decoding and tokenising the same bytes (``sniff.decode_bytes`` +
 read + extract, + checks, + JSON (``Report.to_json`` with provenance, as ``nianbao parse
 --format jsonl`` prints it). Last, the whole process: ``nianbao parse --format jsonl DIR``
 on a folder of ``--files`` text reports rendered by the writer into a temporary folder
-(the anchor measured again on that folder's bytes).
+(the anchor measured again on that folder's bytes; worker processes on every core, as a user
+runs it). ``bench/parse_process.py`` compares that run with the code as it was when issue 12
+was filed, in the same run.
 """
 
 from __future__ import annotations
