@@ -79,7 +79,9 @@ def _too_large(size: int, head: bytes) -> InputTooLarge | None:
         limit = max(MAX_BYTES, html_limits()[0])
         if size <= limit:
             return None
-    return InputTooLarge(f"文件过大（{size / 1048576:.0f} MB，上限 {limit // 1048576} MB），不予读取。")
+    return InputTooLarge(
+        f"文件过大（{size / 1048576:.0f} MB，上限 {limit // 1048576} MB），不予读取。"
+    )
 
 
 def read(source: str | os.PathLike[str] | bytes, name: str | None = None) -> Document:

@@ -125,7 +125,9 @@ def html_limits() -> tuple[int, int]:
 
 
 # an inline image: kilobytes of base64 that are never read
-_DATA_URI = re.compile(rb"data:[\w.+/-]{0,80}(?:;[\w=.-]{0,40}){0,4};base64,[A-Za-z0-9+/=\s]{1024,}")
+_DATA_URI = re.compile(
+    rb"data:[\w.+/-]{0,80}(?:;[\w=.-]{0,40}){0,4};base64,[A-Za-z0-9+/=\s]{1024,}"
+)
 
 
 def _bounded(data: bytes, limit: int, artifacts: list[str]) -> bytes:

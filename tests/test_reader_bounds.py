@@ -1,0 +1,317 @@
+"""The PDF and HTML readers' bounds (issues 11 and 12): a long PDF or a huge HTML page is read
+within a memory bound, or refused with a Chinese message naming the limit, never killed; no
+two threads call into PDFium at once. Inputs are generated at test time from the samples (a
+smaller size than bench/memory_bound.py's 1,000 pages and 100 MB, through the same code
+paths: the limits are lowered so that the bounded paths run)."""
+
+from __future__ import annotations
+
+import ctypes
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from nianbao.api import parse_document
+from nianbao.errors import InputTooLarge
+from nianbao.readers import dispatch, pdf_tables
+from nianbao.readers import html as reader_html
+from nianbao.readers import pdf as reader_pdf
+from nianbao.readers.dispatch import read, read_bytes
+from nianbao.readers.pdfium_lock import PDFIUM_LOCK
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLES = REPO.parent / "shared" / "samples"
+SAMPLE_PDF = SAMPLES / "peer" / "hongze-2024.pdf"
+MB = 1024 * 1024
+
+pytestmark = pytest.mark.skipif(not SAMPLE_PDF.is_file(), reason="../shared/samples missing")
+
+
+def _bench() -> Any:
+    """bench/memory_bound.py's generators (one copy of them)."""
+    spec = importlib.util.spec_from_file_location(
+        "memory_bound", REPO / "bench" / "memory_bound.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def bench() -> Any:
+    return _bench()
+
+
+@pytest.fixture(scope="module")
+def report_page(bench: Any) -> str:
+    return str(bench.report_html())
+
+
+def _values(doc: Any) -> dict[str, Any]:
+    report = parse_document(doc, check=False)
+    return {k: v.value for k, v in report.values.items()}
+
+
+def _peak(path: Path, env: dict[str, str] | None = None) -> dict[str, Any]:
+    """Read and parse ``path`` in a child process (as ``nianbao parse`` does, within the
+    file budget); its outcome and peak resident MB."""
+    code = (
+        "import json, sys\n"
+        "def peak_mb():\n"
+        "    for line in open('/proc/self/status'):\n"
+        "        if line.startswith('VmHWM:'):\n"
+        "            return int(line.split()[1]) / 1024\n"
+        "from nianbao.api import parse_document\n"
+        "from nianbao.budget import file_budget\n"
+        "from nianbao.errors import NianbaoError\n"
+        "from nianbao.readers.dispatch import read\n"
+        "out = {}\n"
+        "try:\n"
+        "    with file_budget():\n"
+        "        doc = read(sys.argv[1])\n"
+        "        report = parse_document(doc)\n"
+        "    out['pages'] = doc.pages\n"
+        "    out['agency'] = report.meta.get('agency')\n"
+        "    out['values'] = sum(1 for v in report.values.values() if v.value is not None)\n"
+        "    out['artifacts'] = doc.artifacts\n"
+        "except NianbaoError as e:\n"
+        "    out['refused'] = [type(e).__name__, str(e)]\n"
+        "out['peak_mb'] = peak_mb()\n"
+        "print(json.dumps(out, ensure_ascii=False))\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", code, str(path)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NIANBAO_FILE_SECONDS": "600", **(env or {})},
+        check=False,
+        timeout=900,
+    )
+    assert run.returncode == 0, run.stderr[-2000:]  # never killed, never a traceback
+    return dict(json.loads(run.stdout.strip().splitlines()[-1]))
+
+
+# --------------------------------------------------------------------------- PDF
+
+
+@pytest.fixture(scope="module")
+def long_pdf(bench: Any, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """120 pages, every five with their own copy of the fonts (the costly kind for PDFium)."""
+    out = tmp_path_factory.mktemp("bounds") / "long.pdf"
+    return Path(bench.make_pdf(SAMPLE_PDF, 120, out, shared=False))
+
+
+def test_long_pdf_gives_the_report_of_its_first_pages(long_pdf: Path) -> None:
+    doc = read(long_pdf)
+    assert doc.pages == 120
+    one = read(SAMPLE_PDF)
+    # the report of the first pages, with its page provenance
+    assert _values(doc) == _values(one)
+    n = len(one.tables)
+
+    def boxes(d: Any) -> list[Any]:
+        return [(c.page, c.bbox, c.text) for t in d.tables[:n] for row in t.rows for c in row]
+
+    assert boxes(doc) == boxes(one)
+
+
+def test_pdf_reopened_every_few_pages_reads_the_same(
+    long_pdf: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = long_pdf.read_bytes()[:]
+    whole = reader_pdf.read_pdf(data)
+    monkeypatch.setattr(pdf_tables, "REOPEN_PAGES", 7)
+    opened = []
+    real_open = pdf_tables.FastPages._open
+
+    def counting_open(self: Any) -> None:
+        opened.append(1)
+        real_open(self)
+
+    monkeypatch.setattr(pdf_tables.FastPages, "_open", counting_open)
+    again = reader_pdf.read_pdf(data)
+    assert len(opened) == -(-120 // 7)
+    assert again.text == whole.text
+    assert [t.rows for t in again.tables] == [t.rows for t in whole.tables]
+
+
+def test_pdf_page_characters_not_kept(long_pdf: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    kept: list[int] = []
+    real = reader_pdf._read_pages
+
+    def spy(data: bytes, n: int) -> Any:
+        pages, notes = real(data, n)
+        kept.append(sum(len(it.chars) for items in pages for it in items if hasattr(it, "chars")))
+        return pages, notes
+
+    monkeypatch.setattr(reader_pdf, "_read_pages", spy)
+    reader_pdf.read_pdf(long_pdf.read_bytes())
+    assert kept == [0]
+
+
+def test_long_pdf_within_bound_in_a_child(long_pdf: Path) -> None:
+    """The memory a page adds, measured in children: 120 pages against 5. Before pages and
+    PDFium's caches were released this file took 0.8 MB a page (1,000 pages: 0.87 GB, close
+    to the budget); 0.5 MB a page keeps a 1,000-page file well within 1 GB."""
+    one = _peak(SAMPLE_PDF)
+    out = _peak(long_pdf)
+    assert out.get("pages") == 120 and out.get("values") == one.get("values"), out
+    per_page = (out["peak_mb"] - one["peak_mb"]) / 115
+    assert per_page < 0.5, (one, out)
+
+
+def test_pdf_over_the_page_limit_refused_early(
+    long_pdf: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(reader_pdf.ENV_MAX_PAGES, "100")
+    called: list[int] = []
+    monkeypatch.setattr(reader_pdf, "_read_pages", lambda *a: called.append(1))
+    with pytest.raises(InputTooLarge, match=r"共 120 页，超过上限 100 页.*NIANBAO_PDF_MAX_PAGES"):
+        read(long_pdf)
+    assert not called  # refused from the page count, before any page is read
+    monkeypatch.setenv(reader_pdf.ENV_MAX_PAGES, "not a number")
+    assert reader_pdf.max_pages() == reader_pdf.MAX_PAGES
+
+
+# --------------------------------------------------------------------------- PDFium and threads
+
+
+def test_no_two_threads_in_pdfium(long_pdf: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every call into PDFium made while reading holds PDFIUM_LOCK, and so never runs
+    beside another thread's: three threads read PDFs at once and get what one thread gets."""
+    import pypdfium2.raw as raw
+
+    data = SAMPLE_PDF.read_bytes()
+    expected = reader_pdf.read_pdf(data).text
+    state = {"inside": 0, "most": 0, "unlocked": 0, "calls": 0}
+    guard = threading.Lock()
+
+    def wrap(fn: Any) -> Any:
+        def call(*args: Any, **kwargs: Any) -> Any:
+            owned = PDFIUM_LOCK._is_owned()  # type: ignore[attr-defined]
+            with guard:
+                state["calls"] += 1
+                state["inside"] += 1
+                state["most"] = max(state["most"], state["inside"])
+                if not owned:
+                    state["unlocked"] += 1
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                with guard:
+                    state["inside"] -= 1
+
+        return call
+
+    for name in dir(raw):
+        fn = getattr(raw, name)
+        if name.startswith("FPDF") and isinstance(fn, ctypes._CFuncPtr):  # not the types
+            monkeypatch.setattr(raw, name, wrap(fn))
+
+    results: list[str] = []
+    errors: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            for _ in range(2):
+                results.append(reader_pdf.read_pdf(data).text)
+        except BaseException as e:  # noqa: BLE001 - reported below
+            errors.append(e)
+
+    threads = [threading.Thread(target=work) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert results == [expected] * 6
+    assert state["calls"] > 100
+    assert state["unlocked"] == 0 and state["most"] == 1, state
+
+
+# --------------------------------------------------------------------------- HTML
+
+
+def test_html_over_the_read_limit_reads_its_first_part(
+    bench: Any, report_page: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    base = read_bytes(report_page.encode("utf-8"))
+    monkeypatch.setenv(reader_html.ENV_HTML_READ_MB, "1")
+    for giant in (False, True):
+        page = bench.make_html(3 * MB, giant, report_page)
+        doc = read_bytes(page)
+        assert _values(doc) == _values(base)
+        assert any("只读取了开头的 1 MB" in a for a in doc.artifacts)
+        assert len(doc.text) < 1.2 * MB
+
+
+def test_html_inline_images_dropped_before_the_cut(
+    report_page: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(reader_html.ENV_HTML_READ_MB, "1")
+    image = '<p><img src="data:image/png;base64,' + "iVBORw0KGgo" * 200_000 + '"></p>'
+    page = report_page.replace("<body>", "<body>" + image, 1).encode("utf-8")
+    assert len(page) > 2 * MB
+    doc = read_bytes(page)
+    assert not any("只读取了" in a for a in doc.artifacts)
+    assert _values(doc) == _values(read_bytes(report_page.encode("utf-8")))
+
+
+def test_html_table_over_the_grid_limit_skipped_while_collected(
+    bench: Any, report_page: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(reader_html, "MAX_SLOTS", 3000)
+    texts: list[int] = []
+    real = reader_html._cell_text
+    monkeypatch.setattr(reader_html, "_cell_text", lambda td: texts.append(1) or real(td))
+    page = bench.make_html(2 * MB, True, report_page)
+    doc = read_bytes(page)
+    assert any("表格过大" in a for a in doc.artifacts)
+    assert _values(doc) == _values(read_bytes(report_page.encode("utf-8")))
+    assert len(texts) < 10_000  # the giant table's cells were not all collected first
+
+
+def test_html_over_the_byte_limit_refused(
+    bench: Any, report_page: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(reader_html.ENV_HTML_MAX_MB, "1")
+    with pytest.raises(
+        InputTooLarge, match=r"网页文件过大（2 MB，上限 1 MB）.*NIANBAO_HTML_MAX_MB"
+    ):
+        read_bytes(bench.make_html(2 * MB, False, report_page))
+
+
+def test_dispatch_lets_html_past_the_general_limit(
+    bench: Any, report_page: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(dispatch, "MAX_BYTES", 1 * MB)
+    monkeypatch.setenv(reader_html.ENV_HTML_READ_MB, "1")
+    page = tmp_path / "page.html"
+    page.write_bytes(bench.make_html(2 * MB, False, report_page))
+    assert read(page).tables
+    assert read_bytes(page.read_bytes()).tables
+    text = tmp_path / "page.txt"
+    text.write_bytes("政府信息公开工作年度报告\n".encode() * 100_000)
+    with pytest.raises(InputTooLarge, match="上限 1 MB"):
+        read(text)
+    with pytest.raises(InputTooLarge, match="上限 1 MB"):
+        read_bytes(text.read_bytes())
+
+
+def test_large_html_within_bound_in_a_child(bench: Any, report_page: str, tmp_path: Path) -> None:
+    """A 12 MB page of one giant table, 3 MB of it read: within a few hundred MB (the
+    whole page took 0.37 GB, about 26 bytes a byte of markup, before the read was bounded)."""
+    page = tmp_path / "giant.html"
+    page.write_bytes(bench.make_html(12 * MB, True, report_page))
+    out = _peak(page, {reader_html.ENV_HTML_READ_MB: "3"})
+    assert out.get("values", 0) > 50, out
+    assert any("只读取了开头的 3 MB" in a for a in out["artifacts"])
+    assert out["peak_mb"] < 250, out
