@@ -26,6 +26,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from nianbao.report import Report, Value
 from nianbao.schema import (
@@ -39,9 +40,10 @@ from nianbao.schema import (
     table_ids,
 )
 from nianbao.store import open_store
-from nianbao.store.export import export_reports
 from nianbao.store.ingest import ingest_files
 
+# the last commit before issue 12's ingest work (batched writes, compact cells)
+OLD_COMMIT = "7c857ea"
 LAYOUTS = ("2021", "2021", "2021", "mixed", "2019")
 PLACE_CHARS = "东西南北安宁平和清河山江湖海阳春秋华兴长泰丰永新城乐德明"
 BODIES = ("人民政府", "人民政府办公室", "发展和改革局", "教育局", "公安局", "自然资源局")
@@ -205,19 +207,18 @@ def db_bytes(db: Path) -> int:
     return db.stat().st_size
 
 
-def run(files: list[str], workers: int, tmp: Path, parse, label: str, batch: int = 200):  # type: ignore[no-untyped-def]
+def run(files: list[str], workers: int, tmp: Path, parse, label: str):  # type: ignore[no-untyped-def]
     """One ingest into a fresh SQLite file; returns (database, reports/s, bytes per report)."""
-    db = tmp / f"bench-{label}-{workers}-{batch}.db"
+    db = tmp / f"bench-{label}-{workers}.db"
     engine = open_store(str(db))
     start = time.perf_counter()
-    summary = ingest_files(files, engine, workers=workers, parse=parse, batch=batch)
+    summary = ingest_files(files, engine, workers=workers, parse=parse)
     seconds = time.perf_counter() - start
     engine.dispose()
     rate = len(files) / seconds
     per = db_bytes(db) / max(1, summary.stored)
     print(
-        f"{label}: {len(files)} reports, {workers} worker(s), "
-        f"{'one transaction per report' if batch <= 1 else f'batches of {batch}'}: "
+        f"{label} now: {len(files)} reports, {workers} worker(s): "
         f"{seconds:.1f} s, {rate:.0f} reports/s (stored {summary.stored}, failed "
         f"{len(summary.failed)}, unusable {len(summary.unusable)}; {per / 1e3:.1f} KB/report)",
         flush=True,
@@ -225,32 +226,45 @@ def run(files: list[str], workers: int, tmp: Path, parse, label: str, batch: int
     return db, rate, per
 
 
-def anchor_store(  # type: ignore[no-untyped-def]
-    files: list[str], tmp: Path, workers: int, parse=synth_parse, label: str = "synth"
-) -> tuple[float, float]:
-    """Today's ingest path, measured in this run: one transaction per report through
-    ``store_outcome``, cells in the layout before migration 0004 (a rowid table plus
-    its primary key's index, provenance as objects)."""
-    import nianbao.store.ingest as ing
-    from nianbao.store.db import migrate
+def old_tree(tmp: Path, commit: str) -> Path:
+    """The sources of today's path (``commit``, the last commit before issue 12's ingest
+    work) unpacked from git into ``tmp`` (the repository is not touched)."""
+    import subprocess
 
-    db = tmp / f"anchor-{label}.db"
-    engine = open_store(str(db), migrate_now=False)
-    migrate(engine, "0003_campaign")
-    engine.dispose()
-    engine = open_store(str(db), migrate_now=False)
-    encode = ing.encode_provenance
-    ing.encode_provenance = lambda p: None if p is None else p.to_dict()  # type: ignore[assignment,return-value]
-    try:
-        start = time.perf_counter()
-        summary = ingest_files(files, engine, workers=workers, parse=parse, batch=0)
-        seconds = time.perf_counter() - start
-    finally:
-        ing.encode_provenance = encode
-    engine.dispose()
-    rate, per = len(files) / seconds, db_bytes(db) / max(1, summary.stored)
+    root = Path(__file__).resolve().parent.parent
+    dest = tmp / f"old-{commit}"
+    dest.mkdir(parents=True, exist_ok=True)
+    archive = subprocess.run(
+        ["git", "-C", str(root), "archive", commit, "src"], check=True, capture_output=True
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", str(dest)], input=archive, check=True)
+    return dest / "src"
+
+
+def anchor_store(  # type: ignore[no-untyped-def]
+    files: list[str], tmp: Path, workers: int, old_src: Path, label: str = "synth"
+) -> tuple[float, float]:
+    """Today's ingest path, measured in this run: this script run by the same Python on
+    the sources of the commit before issue 12's ingest work (``--old``), into a fresh
+    SQLite file of that commit's schema."""
+    import os
+    import subprocess
+
+    db = tmp / f"anchor-{label}-{workers}.db"
+    listing = tmp / f"anchor-{label}.txt"
+    listing.write_text("\n".join(files), encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(old_src)}
+    out = subprocess.run(
+        [sys.executable, __file__, "--anchor-run", str(db), str(listing), str(workers), label],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    seconds, stored = (float(x) for x in out.split()[-2:])
+    rate, per = len(files) / seconds, db_bytes(db) / max(1, stored)
     print(
-        f"{label} anchor (today's path: one transaction per report, schema 0003): {len(files)} "
+        f"{label} anchor (today's path, the sources of {old_src.parent.name[4:]}): {len(files)} "
         f"reports, {workers} worker(s): {seconds:.1f} s, {rate:.0f} reports/s; "
         f"{per / 1e3:.1f} KB/report",
         flush=True,
@@ -258,7 +272,26 @@ def anchor_store(  # type: ignore[no-untyped-def]
     return rate, per
 
 
-def run_pg(files: list[str], workers: int, url: str, batch: int = 200) -> float:
+def anchor_run(db: str, listing: str, workers: int, label: str) -> None:
+    """In the child of ``anchor_store`` (PYTHONPATH: the old sources): one ingest, then
+    "seconds stored" on the last line."""
+    import nianbao
+    from nianbao.store.ingest import ingest_files as old_ingest
+
+    assert "old-" in str(nianbao.__file__), nianbao.__file__
+    files = Path(listing).read_text(encoding="utf-8").split("\n")
+    engine = open_store(db)
+    start = time.perf_counter()
+    summary = old_ingest(
+        files, engine, workers=workers, parse=synth_parse if label == "synth" else None
+    )
+    seconds = time.perf_counter() - start
+    engine.dispose()
+    print(seconds, summary.stored)
+
+
+def pg_schema(url: str) -> tuple[str, str, Any]:
+    """A scratch schema on the PostgreSQL at ``url``: (its URL, its name, an admin engine)."""
     import uuid
 
     from sqlalchemy import create_engine, text
@@ -270,34 +303,69 @@ def run_pg(files: list[str], workers: int, url: str, batch: int = 200) -> float:
     admin = create_engine(base)
     with admin.begin() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        engine = open_store(f"{base}{'&' if '?' in base else '?'}options=-csearch_path%3D{schema}")
-        start = time.perf_counter()
-        summary = ingest_files(files, engine, workers=workers, parse=synth_parse, batch=batch)
-        seconds = time.perf_counter() - start
-        with engine.connect() as conn:
-            size = conn.execute(
+    return f"{base}{'&' if '?' in base else '?'}options=-csearch_path%3D{schema}", schema, admin
+
+
+def pg_bytes(admin: Any, schema: str) -> int:
+    from sqlalchemy import text
+
+    with admin.connect() as conn:
+        return int(
+            conn.execute(
                 text(
-                    "SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c "
+                    "SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) FROM pg_class c "
                     "JOIN pg_namespace n ON n.oid = c.relnamespace "
                     "WHERE n.nspname = :s AND c.relkind = 'r'"
                 ),
                 {"s": schema},
             ).scalar_one()
-        engine.dispose()
-        print(
-            f"synth on PostgreSQL: {len(files)} reports, {workers} worker(s), "
-            f"{'one transaction per report' if batch <= 1 else f'batches of {batch}'}: "
-            f"{seconds:.1f} s, {len(files) / seconds:.0f} reports/s (stored {summary.stored}; "
-            f"{int(size) / max(1, summary.stored) / 1e3:.1f} KB/report)",
-            flush=True,
         )
-        rate = len(files) / seconds
+
+
+def drop_schema(admin: Any, schema: str) -> None:
+    from sqlalchemy import text
+
+    with admin.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+def run_pg(files: list[str], workers: int, url: str, old_src: Path | None) -> tuple[float, float]:
+    """One ingest into a scratch schema (today's path when ``old_src``): (reports/s, bytes
+    per report)."""
+    import os
+    import subprocess
+
+    db, schema, admin = pg_schema(url)
+    try:
+        if old_src is not None:
+            listing = Path(files[0]).parent.parent / "anchor-pg.txt"
+            listing.write_text("\n".join(files), encoding="utf-8")
+            out = subprocess.run(
+                [sys.executable, __file__, "--anchor-run", db, str(listing), str(workers), "synth"],
+                env={**os.environ, "PYTHONPATH": str(old_src)},
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout
+            seconds, stored = (float(x) for x in out.split()[-2:])
+        else:
+            engine = open_store(db)
+            start = time.perf_counter()
+            summary = ingest_files(files, engine, workers=workers, parse=synth_parse)
+            seconds = time.perf_counter() - start
+            stored = summary.stored
+            engine.dispose()
+        per = pg_bytes(admin, schema) / max(1, stored)
     finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
-    return rate
+        drop_schema(admin, schema)
+    rate = len(files) / seconds
+    print(
+        f"synth on PostgreSQL, {'today' if old_src else 'now'}: {len(files)} reports, "
+        f"{workers} worker(s): {seconds:.1f} s, {rate:.0f} reports/s; {per / 1e3:.1f} KB/report",
+        flush=True,
+    )
+    return rate, per
 
 
 def main() -> None:
@@ -307,36 +375,59 @@ def main() -> None:
     ap.add_argument("--render", type=int, default=200, help="rendered text reports (0: skip)")
     ap.add_argument("--keep", action="store_true", help="keep the temporary directory")
     ap.add_argument(
+        "--old",
+        default=OLD_COMMIT,
+        help="commit of today's path (the last before issue 12's ingest work)",
+    )
+    ap.add_argument(
         "--pg", default=None, help="also ingest into PostgreSQL at this URL (a scratch schema)"
     )
+    ap.add_argument("--export", action="store_true", help="also time export --format parquet")
+    ap.add_argument("--anchor-run", nargs=4, help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.anchor_run:
+        db, listing, w, label = args.anchor_run
+        anchor_run(db, listing, int(w), label)
+        return
     tmp = Path(tempfile.mkdtemp(prefix="nianbao-bench-"))
     try:
         workers = [int(w) for w in args.workers.split(",")]
+        old_src = old_tree(tmp, args.old)
         files = write_specs(tmp / "synth", args.n)
-        anchor_rate, anchor_per = anchor_store(files, tmp, max(workers))
+        anchors: dict[int, tuple[float, float]] = {}
         dbs = []
         for w in workers:
+            anchors[w] = anchor_store(files, tmp, w, old_src)
             db, rate, per = run(files, w, tmp, synth_parse, "synth")
             dbs.append(db)
+            a_rate, a_per = anchors[w]
             print(
-                f"  -> {rate / anchor_rate:.1f}x today's reports/s, "
-                f"{per / anchor_per:.2f}x today's bytes per report"
+                f"  -> {w} worker(s): {rate / a_rate:.1f}x today's reports/s with {w} worker(s), "
+                f"{rate / anchors[workers[0]][0]:.1f}x today's with {workers[0]}; "
+                f"{per / a_per:.2f}x today's bytes per report",
+                flush=True,
             )
-        engine = open_store(str(dbs[-1]))
-        for fmt, shape in (("parquet", "wide"), ("csv", "wide")):
-            start = time.perf_counter()
-            n = export_reports(engine, tmp / f"out.{fmt}", fmt, shape)
-            print(
-                f"export --format {fmt} --{shape}: {n} rows in {time.perf_counter() - start:.1f} s"
-            )
-        engine.dispose()
+        if args.export:
+            from nianbao.store.export import export_reports
+
+            engine = open_store(str(dbs[-1]))
+            for fmt, shape in (("parquet", "wide"), ("csv", "wide")):
+                start = time.perf_counter()
+                n = export_reports(engine, tmp / f"out.{fmt}", fmt, shape)
+                print(
+                    f"export --format {fmt} --{shape}: {n} rows in "
+                    f"{time.perf_counter() - start:.1f} s"
+                )
+            engine.dispose()
         if args.pg:
-            pg_anchor = run_pg(files, max(workers), args.pg, batch=0)
-            pg_rate = run_pg(files, max(workers), args.pg)
+            w = max(workers)
+            pg_old, pg_old_per = run_pg(files, w, args.pg, old_src)
+            pg_rate, pg_per = run_pg(files, w, args.pg, None)
             print(
-                f"  -> PostgreSQL: {pg_rate / pg_anchor:.1f}x its one-transaction-per-report "
-                f"rate, {pg_rate / anchor_rate:.1f}x today's SQLite rate"
+                f"  -> PostgreSQL (COPY), {w} worker(s): {pg_rate / pg_old:.1f}x today's "
+                f"PostgreSQL rate, {pg_rate / anchors[w][0]:.1f}x today's SQLite rate; "
+                f"{pg_per / pg_old_per:.2f}x today's PostgreSQL bytes per report",
+                flush=True,
             )
         if args.render:
             try:
@@ -344,13 +435,13 @@ def main() -> None:
             except ImportError:
                 print("render: nianbao.writing.writer not available, skipped")
             else:
-                r_rate, r_per = anchor_store(rendered, tmp, max(workers), None, "render+parse")
-                for w in workers:
-                    _, rate, per = run(rendered, w, tmp, None, "render+parse")
-                    print(
-                        f"  -> {rate / r_rate:.1f}x today's reports/s, "
-                        f"{per / r_per:.2f}x today's bytes per report (provenance kept)"
-                    )
+                w = max(workers)
+                r_rate, r_per = anchor_store(rendered, tmp, w, old_src, "render+parse")
+                _, rate, per = run(rendered, w, tmp, None, "render+parse")
+                print(
+                    f"  -> {rate / r_rate:.1f}x today's reports/s (today's parser too), "
+                    f"{per / r_per:.2f}x today's bytes per report (provenance kept)"
+                )
     finally:
         if args.keep:
             print(f"kept {tmp}", file=sys.stderr)

@@ -87,6 +87,10 @@ class BatchWriter:
         batch, self.pending = self.pending, []
         if not batch:
             return
+        for outcome in batch:
+            # the cells' rows before the store's write lock: the lock is for writing only
+            if outcome.rows is None and outcome.report is not None and outcome.status == "parsed":
+                outcome.rows = ing._value_rows(0, outcome.report)
         start = time.perf_counter()
         try:
             with _file_lock(self.engine), session_scope(self.engine) as session:

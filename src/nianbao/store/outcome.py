@@ -18,7 +18,7 @@ from ..budget import file_budget
 from ..errors import UnusableInput
 from ..report import Report, Value
 from ..schema import DECIMAL_IDS
-from .compact import decode_field, encode_field, encode_provenance
+from .compact import FIELD_CODES, decode_field, encode_field, encode_provenance
 from .files import media_type_of
 
 log = logging.getLogger("nianbao.store.ingest")
@@ -165,22 +165,39 @@ _VALUE_COLUMNS = ("report_id", "field_id", "value_int", "value_dec", "blank", "r
 def _value_rows(report_id: int, report: Report) -> list[tuple[Any, ...]]:
     """The cells' rows in key order (pages of the key's b-tree fill up): the field id as
     its code (``compact.encode_field``), provenance in its compact array form
-    (``compact.encode_provenance``)."""
+    (``compact.encode_provenance``). The common cell (an integer count, no provenance)
+    takes the short way: this runs for every cell of every report."""
     rows = []
-    dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    dumps = _DUMPS
+    codes = FIELD_CODES
+    decimal_ids = DECIMAL_IDS
     for fid, v in report.values.items():
-        vi, vd = _split_value(fid, v.value)
-        prov = encode_provenance(v.source)
+        value = v.value
+        vi: int | None
+        vd: Decimal | None
+        if type(value) is int and fid not in decimal_ids:
+            vi, vd = value, None
+        else:
+            vi, vd = _split_value(fid, value)
+        src = v.source
+        prov = None if src is None else encode_provenance(src)
         rows.append(
             (
                 report_id,
-                encode_field(fid),
+                codes.get(fid) or encode_field(fid),
                 vi,
                 vd,
-                v.value is None,
+                value is None,
                 v.raw,
                 dumps(prov) if prov else None,
             )
         )
-    rows.sort(key=lambda r: r[1])
+    rows.sort(key=_row_key)
     return rows
+
+
+def _row_key(row: tuple[Any, ...]) -> str:
+    return str(row[1])
+
+
+_DUMPS = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode

@@ -65,17 +65,10 @@ def _insert_values(session: Session, rows: list[tuple[Any, ...]]) -> None:
     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
     cols = ", ".join(_VALUE_COLUMNS)
     sql = f"INSERT INTO report_values ({cols}) VALUES ({', '.join([mark] * len(_VALUE_COLUMNS))})"
+    # the driver takes the rows as they are (a bool is an int to sqlite3), except a
+    # decimal, which SQLite keeps as exact text (``models.ExactDecimal``)
     params = [
-        (
-            rid,
-            fid,
-            vi,
-            (format(vd, "f") if sqlite else vd) if vd is not None else None,
-            int(blank) if sqlite else blank,
-            raw,
-            prov,
-        )
-        for rid, fid, vi, vd, blank, raw, prov in rows
+        r if r[3] is None or not sqlite else (*r[:3], format(r[3], "f"), *r[4:]) for r in rows
     ]
     conn.exec_driver_sql(sql, params)
 
@@ -91,7 +84,7 @@ def _copy_values(conn: Any, rows: list[tuple[Any, ...]]) -> None:
 
 
 # ------------------------------------------------------------------ loading
-_VALUES_CACHE: OrderedDict[tuple[int, Any], dict[str, tuple[Any, str | None]]] = OrderedDict()
+_VALUES_CACHE: OrderedDict[tuple[int, Any], dict[str, Value]] = OrderedDict()
 _CACHE_SIZE = 4096
 
 
@@ -102,9 +95,9 @@ def _cache_key(report_id: int, updated_at: datetime) -> tuple[int, Any]:
 
 
 def _remember(report_id: int, updated_at: datetime, report: Report) -> None:
-    _VALUES_CACHE[_cache_key(report_id, updated_at)] = {
-        fid: (v.value, v.raw) for fid, v in report.values.items()
-    }
+    # the report's own cells, not a copy: a stored report is not changed afterwards (a
+    # re-parse stores a new Report under a new updated_at)
+    _VALUES_CACHE[_cache_key(report_id, updated_at)] = report.values
     if len(_VALUES_CACHE) > _CACHE_SIZE:
         _VALUES_CACHE.popitem(last=False)
 
@@ -132,14 +125,14 @@ def load_report(session: Session, report_id: int) -> Report:
     values = _VALUES_CACHE.get(cache_key)
     if values is None:
         values = {
-            fid: (value_of(vi, vd), raw)
+            fid: Value(value_of(vi, vd), raw)
             for fid, vi, vd, raw in conn.execute(_REPORT_VALUES, {"rid": report_id})
         }
         _VALUES_CACHE[cache_key] = values
         if len(_VALUES_CACHE) > _CACHE_SIZE:
             _VALUES_CACHE.popitem(last=False)
-    for fid, (val, raw) in values.items():
-        rep.values[fid] = Value(val, raw)
+    for fid, v in values.items():
+        rep.values[fid] = Value(v.value, v.raw)
     return rep
 
 
