@@ -315,3 +315,84 @@ def test_large_html_within_bound_in_a_child(bench: Any, report_page: str, tmp_pa
     assert out.get("values", 0) > 50, out
     assert any("只读取了开头的 3 MB" in a for a in out["artifacts"])
     assert out["peak_mb"] < 250, out
+
+
+# --------------------------------------------------------------------------- fuzz findings
+
+
+def _flate_pdf(content: bytes, checksum_ok: bool) -> bytes:
+    """A one-page PDF (rotated, so pdfplumber reads it) whose content stream is Flate data;
+    with ``checksum_ok`` false its zlib checksum is wrong (zlib refuses it)."""
+    import zlib
+
+    z = bytearray(zlib.compress(content))
+    if not checksum_ok:
+        z[-1] ^= 0xFF
+    objs = [
+        b"<</Type/Catalog/Pages 2 0 R>>",
+        b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
+        b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Rotate 90"
+        b"/Resources<</Font<</F1 5 0 R>>>>/Contents 4 0 R>>",
+        b"<</Length %d/Filter/FlateDecode>>stream\n" % len(z) + bytes(z) + b"\nendstream",
+        b"<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for i, body in enumerate(objs, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
+    for off in offsets:
+        out += b"%010d 00000 n \n" % off
+    out += b"trailer\n<</Size %d/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
+    return bytes(out)
+
+
+def test_corrupt_flate_stream_read_in_linear_time() -> None:
+    """Fuzz finding (/tmp/fuzz/handoff/pdf): a Flate stream with a bad checksum on a page
+    that pdfplumber reads sent pdfminer's ``decompress_corrupted`` through the stream one
+    byte at a time, its output joined with ``+=``: quadratic, 10 s and more a megabyte.
+    Half a megabyte of such a stream is now read well within the budget, and the page's
+    text is the same as with a good checksum."""
+    import random
+
+    from nianbao.budget import Budget, file_budget
+
+    rnd = random.Random(1)
+    noise = b"".join(b"%" + rnd.randbytes(40).hex().encode() + b"\n" for _ in range(12_000))
+    content = b"BT /F1 12 Tf 72 700 Td (Annual report text here) Tj ET\n" + noise
+    good = reader_pdf.read_pdf(_flate_pdf(content, True))
+    with file_budget(Budget(seconds=60, memory_mb=0)):
+        bad = reader_pdf.read_pdf(_flate_pdf(content, False))
+    assert bad.text == good.text and "Annual" in bad.text
+
+
+def test_decompress_corrupted_same_as_pdfminers() -> None:
+    import random
+    import zlib
+
+    from pdfminer.pdftypes import decompress_corrupted as pdfminers
+
+    rnd = random.Random(7)
+    payload = rnd.randbytes(30_000).hex().encode()
+    z = zlib.compress(payload)
+    cases = {
+        "good": z,
+        "bad checksum": z[:-1] + bytes([z[-1] ^ 0xFF]),
+        "corrupt middle": z[:500] + b"\xff\xff\xff\xff" + z[504:],
+        "cut short": z[: len(z) // 2],
+        "checksum cut": z[:-2],
+        "empty": b"",
+    }
+    for name, data in cases.items():
+        want: bytes | type[Exception]
+        try:
+            want = pdfminers(data)
+        except zlib.error:
+            want = zlib.error
+        if want is zlib.error:
+            with pytest.raises(zlib.error):
+                reader_pdf._decompress_corrupted(data)
+        else:
+            assert reader_pdf._decompress_corrupted(data) == want, name

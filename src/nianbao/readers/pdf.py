@@ -720,9 +720,48 @@ def _image_only(page: Any, lines: list[_Line]) -> bool:
     )
 
 
+_INFLATE_CHUNK = 4096
+
+
+def _decompress_corrupted(data: bytes) -> bytes:
+    """pdfminer's ``pdftypes.decompress_corrupted`` in linear time, with the same result.
+
+    pdfminer calls it for a Flate stream that zlib refuses (most often a bad checksum at its
+    end): it feeds the stream to zlib one byte at a time, joining the output with ``+=``, to
+    keep what decodes before the error: 10 s and more a megabyte (a fuzz finding). Here the
+    stream is fed in chunks; only the chunk where zlib fails is fed again byte by byte, from
+    a copy of the decompressor taken before it. As pdfminer's: the error propagates unless
+    it is in the last three bytes (the checksum), where the output so far is returned."""
+    import zlib
+
+    d = zlib.decompressobj()
+    out: list[bytes] = []
+    n = len(data)
+    pos = 0
+    while pos < n:
+        chunk = data[pos : pos + _INFLATE_CHUNK]
+        before = d.copy()
+        try:
+            out.append(d.decompress(chunk))
+        except zlib.error:
+            d = before
+            for k in range(len(chunk)):
+                try:
+                    out.append(d.decompress(chunk[k : k + 1]))
+                except zlib.error:
+                    if pos + k < n - 3:
+                        raise
+                    return b"".join(out)
+        pos += len(chunk)
+    return b"".join(out)
+
+
 def _open_plumber(data: bytes) -> Any:
+    import pdfminer.pdftypes
     import pdfplumber
 
+    # pdfminer's own is quadratic in the stream's length (see _decompress_corrupted)
+    pdfminer.pdftypes.decompress_corrupted = _decompress_corrupted
     try:
         return pdfplumber.open(io.BytesIO(data))
     except Exception as e:  # pdfminer raises many kinds of errors on broken files
