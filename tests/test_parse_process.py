@@ -176,3 +176,15 @@ def test_a_forked_child_watches_its_own_memory() -> None:
             os._exit(code)
     _, status = os.waitpid(pid, 0)
     assert os.waitstatus_to_exitcode(status) == 0
+
+
+def test_the_watch_goes_back_to_the_outer_budget() -> None:
+    """A budget inside a budget: when the inner one ends, the outer file is watched again."""
+    with pytest.raises(FileBudgetExceeded, match="内存"):
+        with file_budget(Budget(seconds=0, memory_mb=150)):
+            with file_budget(Budget(seconds=0, memory_mb=1000)):
+                pass
+            hoard = []
+            while True:
+                hoard.append(bytearray(16 << 20))
+    del hoard

@@ -201,15 +201,20 @@ class _MemoryWatch:
                 signal.pthread_kill(self.main, signal.SIGALRM)
             time.sleep(0.5)  # again, if the first was swallowed, while still armed
 
-    def arm(self, state: dict[str, bool], limit: int) -> None:
+    def arm(self, state: dict[str, bool], limit: int) -> tuple[dict[str, bool] | None, int]:
+        """Watch for ``state``'s file; returns what was watched before (a budget inside a
+        budget), for :meth:`disarm`."""
         with self.lock:
+            before = self.state, self.limit
             self.state, self.limit = state, limit
             self.armed.set()
+            return before
 
-    def disarm(self) -> None:
+    def disarm(self, before: tuple[dict[str, bool] | None, int] = (None, 0)) -> None:
         with self.lock:
-            self.state = None
-            self.armed.clear()
+            self.state, self.limit = before
+            if before[0] is None:
+                self.armed.clear()
 
 
 _watch: _MemoryWatch | None = None
@@ -252,7 +257,7 @@ def _limits(seconds: float, memory_mb: float) -> Iterator[None]:
     watcher = None
     if watch_memory:
         watcher = _memory_watch()
-        watcher.arm(state, resident + int(memory_mb * _MB))
+        outer = watcher.arm(state, resident + int(memory_mb * _MB))
     if seconds > 0:
         # the timer repeats, so that work which swallowed the first alarm is stopped by the next
         signal.setitimer(signal.ITIMER_REAL, seconds, 0.5)
@@ -261,7 +266,7 @@ def _limits(seconds: float, memory_mb: float) -> Iterator[None]:
     finally:
         state["armed"] = False
         if watcher is not None:
-            watcher.disarm()
+            watcher.disarm(outer)
         signal.setitimer(signal.ITIMER_REAL, 0, 0)
         signal.signal(signal.SIGALRM, previous)
 
