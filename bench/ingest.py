@@ -207,23 +207,39 @@ def db_bytes(db: Path) -> int:
     return db.stat().st_size
 
 
+def cpu_seconds() -> float:
+    """CPU time of this process and its ended children (the worker processes): the cost
+    of an ingest whatever else runs on the machine."""
+    import resource
+
+    me, kids = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def run(files: list[str], workers: int, tmp: Path, parse, label: str):  # type: ignore[no-untyped-def]
-    """One ingest into a fresh SQLite file; returns (database, reports/s, bytes per report)."""
+    """One ingest into a fresh SQLite file; returns (database, reports/s, bytes per report,
+    CPU ms per report)."""
     db = tmp / f"bench-{label}-{workers}.db"
     engine = open_store(str(db))
+    cpu = cpu_seconds()
     start = time.perf_counter()
     summary = ingest_files(files, engine, workers=workers, parse=parse)
     seconds = time.perf_counter() - start
+    cpu = (cpu_seconds() - cpu) * 1e3 / len(files)
     engine.dispose()
     rate = len(files) / seconds
     per = db_bytes(db) / max(1, summary.stored)
     print(
         f"{label} now: {len(files)} reports, {workers} worker(s): "
-        f"{seconds:.1f} s, {rate:.0f} reports/s (stored {summary.stored}, failed "
-        f"{len(summary.failed)}, unusable {len(summary.unusable)}; {per / 1e3:.1f} KB/report)",
+        f"{seconds:.1f} s, {rate:.0f} reports/s, {cpu:.1f} ms CPU/report (stored "
+        f"{summary.stored}, failed {len(summary.failed)}, unusable {len(summary.unusable)}; "
+        f"{per / 1e3:.1f} KB/report)",
         flush=True,
     )
-    return db, rate, per
+    return db, rate, per, cpu
 
 
 def old_tree(tmp: Path, commit: str) -> Path:
@@ -261,33 +277,35 @@ def anchor_store(  # type: ignore[no-untyped-def]
         capture_output=True,
         text=True,
     ).stdout
-    seconds, stored = (float(x) for x in out.split()[-2:])
-    rate, per = len(files) / seconds, db_bytes(db) / max(1, stored)
+    seconds, stored, cpu = (float(x) for x in out.split()[-3:])
+    rate, per, cpu = len(files) / seconds, db_bytes(db) / max(1, stored), cpu / len(files)
     print(
         f"{label} anchor (today's path, the sources of {old_src.parent.name[4:]}): {len(files)} "
-        f"reports, {workers} worker(s): {seconds:.1f} s, {rate:.0f} reports/s; "
-        f"{per / 1e3:.1f} KB/report",
+        f"reports, {workers} worker(s): {seconds:.1f} s, {rate:.0f} reports/s, "
+        f"{cpu:.1f} ms CPU/report; {per / 1e3:.1f} KB/report",
         flush=True,
     )
-    return rate, per
+    return rate, per, cpu
 
 
 def anchor_run(db: str, listing: str, workers: int, label: str) -> None:
     """In the child of ``anchor_store`` (PYTHONPATH: the old sources): one ingest, then
-    "seconds stored" on the last line."""
+    "seconds stored CPU-ms" on the last line."""
     import nianbao
     from nianbao.store.ingest import ingest_files as old_ingest
 
     assert "old-" in str(nianbao.__file__), nianbao.__file__
     files = Path(listing).read_text(encoding="utf-8").split("\n")
     engine = open_store(db)
+    cpu = cpu_seconds()
     start = time.perf_counter()
     summary = old_ingest(
         files, engine, workers=workers, parse=synth_parse if label == "synth" else None
     )
     seconds = time.perf_counter() - start
+    cpu = cpu_seconds() - cpu
     engine.dispose()
-    print(seconds, summary.stored)
+    print(seconds, summary.stored, cpu * 1e3)
 
 
 def pg_schema(url: str) -> tuple[str, str, Any]:
@@ -330,9 +348,11 @@ def drop_schema(admin: Any, schema: str) -> None:
     admin.dispose()
 
 
-def run_pg(files: list[str], workers: int, url: str, old_src: Path | None) -> tuple[float, float]:
+def run_pg(
+    files: list[str], workers: int, url: str, old_src: Path | None
+) -> tuple[float, float, float]:
     """One ingest into a scratch schema (today's path when ``old_src``): (reports/s, bytes
-    per report)."""
+    per report, CPU ms per report of the ingest's processes; the server's not counted)."""
     import os
     import subprocess
 
@@ -348,24 +368,27 @@ def run_pg(files: list[str], workers: int, url: str, old_src: Path | None) -> tu
                 capture_output=True,
                 text=True,
             ).stdout
-            seconds, stored = (float(x) for x in out.split()[-2:])
+            seconds, stored, cpu = (float(x) for x in out.split()[-3:])
         else:
             engine = open_store(db)
+            cpu = cpu_seconds()
             start = time.perf_counter()
             summary = ingest_files(files, engine, workers=workers, parse=synth_parse)
             seconds = time.perf_counter() - start
+            cpu = (cpu_seconds() - cpu) * 1e3
             stored = summary.stored
             engine.dispose()
         per = pg_bytes(admin, schema) / max(1, stored)
     finally:
         drop_schema(admin, schema)
-    rate = len(files) / seconds
+    rate, cpu = len(files) / seconds, cpu / len(files)
     print(
         f"synth on PostgreSQL, {'today' if old_src else 'now'}: {len(files)} reports, "
-        f"{workers} worker(s): {seconds:.1f} s, {rate:.0f} reports/s; {per / 1e3:.1f} KB/report",
+        f"{workers} worker(s): {seconds:.1f} s, {rate:.0f} reports/s, {cpu:.1f} ms CPU/report; "
+        f"{per / 1e3:.1f} KB/report",
         flush=True,
     )
-    return rate, per
+    return rate, per, cpu
 
 
 def main() -> None:
@@ -394,16 +417,17 @@ def main() -> None:
         workers = [int(w) for w in args.workers.split(",")]
         old_src = old_tree(tmp, args.old)
         files = write_specs(tmp / "synth", args.n)
-        anchors: dict[int, tuple[float, float]] = {}
+        anchors: dict[int, tuple[float, float, float]] = {}
         dbs = []
         for w in workers:
             anchors[w] = anchor_store(files, tmp, w, old_src)
-            db, rate, per = run(files, w, tmp, synth_parse, "synth")
+            db, rate, per, cpu = run(files, w, tmp, synth_parse, "synth")
             dbs.append(db)
-            a_rate, a_per = anchors[w]
+            a_rate, a_per, a_cpu = anchors[w]
             print(
                 f"  -> {w} worker(s): {rate / a_rate:.1f}x today's reports/s with {w} worker(s), "
                 f"{rate / anchors[workers[0]][0]:.1f}x today's with {workers[0]}; "
+                f"{a_cpu / cpu:.1f}x fewer CPU ms per report; "
                 f"{per / a_per:.2f}x today's bytes per report",
                 flush=True,
             )
@@ -421,11 +445,12 @@ def main() -> None:
             engine.dispose()
         if args.pg:
             w = max(workers)
-            pg_old, pg_old_per = run_pg(files, w, args.pg, old_src)
-            pg_rate, pg_per = run_pg(files, w, args.pg, None)
+            pg_old, pg_old_per, pg_old_cpu = run_pg(files, w, args.pg, old_src)
+            pg_rate, pg_per, pg_cpu = run_pg(files, w, args.pg, None)
             print(
                 f"  -> PostgreSQL (COPY), {w} worker(s): {pg_rate / pg_old:.1f}x today's "
                 f"PostgreSQL rate, {pg_rate / anchors[w][0]:.1f}x today's SQLite rate; "
+                f"{pg_old_cpu / pg_cpu:.1f}x fewer CPU ms per report; "
                 f"{pg_per / pg_old_per:.2f}x today's PostgreSQL bytes per report",
                 flush=True,
             )
@@ -436,10 +461,11 @@ def main() -> None:
                 print("render: nianbao.writing.writer not available, skipped")
             else:
                 w = max(workers)
-                r_rate, r_per = anchor_store(rendered, tmp, w, old_src, "render+parse")
-                _, rate, per = run(rendered, w, tmp, None, "render+parse")
+                r_rate, r_per, r_cpu = anchor_store(rendered, tmp, w, old_src, "render+parse")
+                _, rate, per, cpu = run(rendered, w, tmp, None, "render+parse")
                 print(
                     f"  -> {rate / r_rate:.1f}x today's reports/s (today's parser too), "
+                    f"{r_cpu / cpu:.1f}x fewer CPU ms per report, "
                     f"{per / r_per:.2f}x today's bytes per report (provenance kept)"
                 )
     finally:

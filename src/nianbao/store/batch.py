@@ -32,14 +32,29 @@ from sqlalchemy import Engine, Table, func, select, update
 from sqlalchemy.orm import Session
 
 from ..report import Report
-from . import ingest as ing
 from .agencies import name_keys, resolve_agency
+from .crossyear import check_cross_year
 from .db import session_scope, write_engine
-from .models import Agency
+from .findings import _counts, finding_digest
+from .models import T_FIND, T_REP, T_SF, Agency
+from .outcome import ParseFn, ParseOutcome, _jsonable, _value_rows, parse_file
+from .write import (
+    _FILE_BY_HASH,
+    _abs_path,
+    _clip,
+    _insert_values,
+    _meta_year,
+    _remember,
+    _rows_for,
+    _store,
+    load_report,
+    recheck_cross_year,
+    store_outcome,
+)
 
 __all__ = ["BatchWriter"]
 
-Settle = Callable[[ing.ParseOutcome, str], None]
+Settle = Callable[[ParseOutcome, str], None]
 AGENCY_LOCK = 73_180  # pg_advisory_xact_lock(AGENCY_LOCK, agency id): one agency's writes
 
 
@@ -53,7 +68,7 @@ class BatchWriter:
         engine: Engine,
         version: str,
         settle: Settle,
-        fallback: Callable[[ing.ParseOutcome], None],
+        fallback: Callable[[ParseOutcome], None],
         *,
         size: int = 200,
         seconds: float = 0.5,
@@ -64,7 +79,7 @@ class BatchWriter:
         self.fallback = fallback
         self.size = size
         self.seconds = seconds
-        self.pending: list[ing.ParseOutcome] = []
+        self.pending: list[ParseOutcome] = []
         self.since = 0.0
         # (name, kind, level) -> agency id; a name resolves to the same agency every time
         # (its full key is claimed by it), so one lookup per name and run is enough
@@ -76,7 +91,7 @@ class BatchWriter:
         self.seconds_locked = 0.0  # of which holding the store's write lock
         self._locked_at = 0.0
 
-    def add(self, outcome: ing.ParseOutcome) -> None:
+    def add(self, outcome: ParseOutcome) -> None:
         if not self.pending:
             self.since = time.perf_counter()
         self.pending.append(outcome)
@@ -90,7 +105,7 @@ class BatchWriter:
         for outcome in batch:
             # the cells' rows before the store's write lock: the lock is for writing only
             if outcome.rows is None and outcome.report is not None and outcome.status == "parsed":
-                outcome.rows = ing._value_rows(0, outcome.report)
+                outcome.rows = _value_rows(0, outcome.report)
         start = time.perf_counter()
         try:
             with _file_lock(self.engine), session_scope(self.engine) as session:
@@ -111,23 +126,21 @@ class BatchWriter:
             self.settle(outcome, status)
 
     # ------------------------------------------------------------------ one batch
-    def _write(self, session: Session, batch: list[ing.ParseOutcome]) -> list[str]:
+    def _write(self, session: Session, batch: list[ParseOutcome]) -> list[str]:
         conn = session.connection()
         self._locked_at = time.perf_counter()
         shas = list({o.sha256 for o in batch})
         known = {
             sha: (sfid, parsed_with)
             for sfid, sha, parsed_with in conn.execute(
-                select(ing.T_SF.c.id, ing.T_SF.c.sha256, ing.T_SF.c.parsed_with).where(
-                    ing.T_SF.c.sha256.in_(shas)
-                )
+                select(T_SF.c.id, T_SF.c.sha256, T_SF.c.parsed_with).where(T_SF.c.sha256.in_(shas))
             )
         }
         w = _Writer(session, self.version)
         statuses: list[str] = []
         touched: set[int] = set()
 
-        def fast(outcome: ing.ParseOutcome) -> bool:
+        def fast(outcome: ParseOutcome) -> bool:
             return (
                 outcome.sha256 not in known
                 and not outcome.retry
@@ -161,7 +174,7 @@ class BatchWriter:
             rep = outcome.report
             if i in agencies and seen is None and rep is not None:
                 agency_id = agencies[i]
-                year = ing._meta_year(rep)
+                year = _meta_year(rep)
                 if w.latest(agency_id, year) is None:
                     sfid = w.report(outcome, rep, agency_id, year)
                     known[outcome.sha256] = (sfid, version)
@@ -172,9 +185,9 @@ class BatchWriter:
             # anything else: the one-report path, in this transaction
             w.write_pending()
             w.forget()
-            status = ing._store(session, outcome, version)
+            status = _store(session, outcome, version)
             statuses.append(status)
-            sf = conn.execute(ing._FILE_BY_HASH, {"sha": outcome.sha256}).first()
+            sf = conn.execute(_FILE_BY_HASH, {"sha": outcome.sha256}).first()
             if sf is not None:
                 known[outcome.sha256] = (sf.id, sf.parsed_with)
         w.write_pending()
@@ -184,9 +197,9 @@ class BatchWriter:
     def _agency(self, session: Session, rep: Report) -> int | None:
         meta = rep.meta
         key = (
-            ing._clip(meta.get("agency"), 120),
-            ing._clip(meta.get("agency_kind"), 16),
-            ing._clip(meta.get("admin_level"), 16),
+            _clip(meta.get("agency"), 120),
+            _clip(meta.get("agency_kind"), 16),
+            _clip(meta.get("admin_level"), 16),
         )
         if key in self.agencies:
             return self.agencies[key]
@@ -232,7 +245,7 @@ def _refresh_names(session: Session, agency_ids: Iterable[int]) -> None:
         return
     session.flush()
     conn = session.connection()
-    rep = ing.T_REP
+    rep = T_REP
     ag = cast(Table, Agency.__table__)
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
@@ -315,7 +328,7 @@ class _Writer:
         """The latest report of each year of these agencies, in one query."""
         self.latest_ids = {}
         self.prefetched = set(agency_ids)
-        rep = ing.T_REP
+        rep = T_REP
         ids = sorted(agency_ids)
         for start in range(0, len(ids), 500):
             for aid, year, rid in self.conn.execute(
@@ -370,18 +383,18 @@ class _Writer:
             cur.close()
 
     def report(
-        self, outcome: ing.ParseOutcome, rep: Report, agency_id: int | None, year: int | None
+        self, outcome: ParseOutcome, rep: Report, agency_id: int | None, year: int | None
     ) -> int:
         """A new file's report whose agency has no report of that year: insert the file,
         the report, its cells and findings. Returns the file's id."""
         session, now, meta = self.session, self.now, rep.meta
         sfid = self._insert_one(
-            ing.T_SF,
+            T_SF,
             {
                 "sha256": outcome.sha256,
                 "size": outcome.size,
                 "name": outcome.name[:512],
-                "path": ing._abs_path(outcome.path),
+                "path": _abs_path(outcome.path),
                 "media_type": outcome.media_type,
                 "first_seen": now,
                 "status": "stored",
@@ -395,51 +408,51 @@ class _Writer:
         prev: Report | None = None
         prev_id = self.latest(agency_id, None if year is None else year - 1)
         if prev_id is not None:
-            prev = ing.load_report(session, prev_id)
-            cross = ing.check_cross_year(rep, prev)
-        agency_name = ing._clip(meta.get("agency"), 120)
+            prev = load_report(session, prev_id)
+            cross = check_cross_year(rep, prev)
+        agency_name = _clip(meta.get("agency"), 120)
         report_id = self._insert_one(
-            ing.T_REP,
+            T_REP,
             {
                 "source_file_id": sfid,
                 "agency_id": agency_id,
                 "agency_name": agency_name,
                 "agency_key": (name_keys(agency_name) or (None,))[0] if agency_name else None,
                 "year": year,
-                "layout": ing._clip(meta.get("format"), 16) or "unknown",
+                "layout": _clip(meta.get("format"), 16) or "unknown",
                 "parser_version": self.version[:32],
-                "title": ing._clip(meta.get("title"), 2000),
+                "title": _clip(meta.get("title"), 2000),
                 "published": str(meta["published"])[:10] if meta.get("published") else None,
-                "meta": ing._jsonable(dict(meta)),
-                "sections": {k: ing._jsonable(s.to_dict()) for k, s in rep.sections.items()},
-                "fees_info": ing._jsonable(dict(rep.fees_info)),
+                "meta": _jsonable(dict(meta)),
+                "sections": {k: _jsonable(s.to_dict()) for k, s in rep.sections.items()},
+                "fees_info": _jsonable(dict(rep.fees_info)),
                 "ingested_at": now,
                 "updated_at": now,
                 "version": 1,
-                **ing._counts([*rep.findings, *cross]),
+                **_counts([*rep.findings, *cross]),
             },
         )
         if agency_id is not None and year is not None and agency_id in self.prefetched:
             self.latest_ids[(agency_id, year)] = report_id
         # cells and findings are written together at the end of the batch (one COPY or
         # executemany); whatever reads them earlier calls ``write_pending`` first
-        self.values.extend(ing._rows_for(report_id, rep, outcome.rows))
+        self.values.extend(_rows_for(report_id, rep, outcome.rows))
         self.findings.extend(
             [self._finding(report_id, "report", f, rep, None, None) for f in rep.findings]
             + [self._finding(report_id, "cross", f, rep, prev, prev_id) for f in cross]
         )
-        ing._remember(report_id, now, rep)
+        _remember(report_id, now, rep)
         nxt = self.latest(agency_id, None if year is None else year + 1)
         if nxt is not None:  # the next year arrived first: its group J against this one
             self.write_pending()
-            ing.recheck_cross_year(session, nxt)
+            recheck_cross_year(session, nxt)
         return sfid
 
     def write_pending(self) -> None:
         values, self.values = self.values, []
         findings, self.findings = self.findings, []
-        ing._insert_values(self.session, values)
-        self._insert_many(ing.T_FIND, findings)
+        _insert_values(self.session, values)
+        self._insert_many(T_FIND, findings)
 
     def _finding(
         self,
@@ -458,12 +471,12 @@ class _Writer:
             "severity": f.severity,
             "cells": list(f.cells),
             "message": f.message,
-            "expected": ing._jsonable(f.expected),
-            "actual": ing._jsonable(f.actual),
+            "expected": _jsonable(f.expected),
+            "actual": _jsonable(f.actual),
             "assumed_zero": list(f.assumed_zero),
-            "evidence": ing._jsonable(f.evidence),
+            "evidence": _jsonable(f.evidence),
             "fingerprint": f.fingerprint,
-            "values_digest": ing.finding_digest(f, rep, prev),
+            "values_digest": finding_digest(f, rep, prev),
             "status": "open",
             "note": None,
             "decided_at": None,
@@ -491,7 +504,7 @@ def store_chunk(
     items: list[tuple[str, bytes]],
     url: str,
     version: str,
-    parse: ing.ParseFn | None,
+    parse: ParseFn | None,
     check: Callable[[Report], Report] | None | bool,
 ) -> list[Row]:
     """Run in a worker process: parse ``items`` (each within the file budget, in this
@@ -499,20 +512,20 @@ def store_chunk(
     engine = _worker_engine(url)
     results: dict[str, Row] = {}
 
-    def settle(outcome: ing.ParseOutcome, status: str) -> None:
+    def settle(outcome: ParseOutcome, status: str) -> None:
         errors = outcome.report is not None and any(
             f.severity == "error" for f in outcome.report.findings
         )
         reason = outcome.error if status in ("failed", "unusable") else None
         results[outcome.path] = (outcome.path, status, reason, errors and status != "unchanged")
 
-    def fallback(outcome: ing.ParseOutcome) -> None:
-        settle(outcome, ing.store_outcome(engine, outcome, version))
+    def fallback(outcome: ParseOutcome) -> None:
+        settle(outcome, store_outcome(engine, outcome, version))
 
     writer = BatchWriter(engine, version, settle, fallback, size=len(items) + 1, seconds=1e9)
     writer.agencies = _AGENCIES.setdefault(url, {})
     for path, data in items:
-        writer.add(ing.parse_file(path, data, parse, check))
+        writer.add(parse_file(path, data, parse, check))
     writer.flush()
     return [results[p] for p, _ in items if p in results]
 
@@ -522,7 +535,7 @@ def run_pool_writing(
     workers: int,
     url: str,
     version: str,
-    parse: ing.ParseFn | None,
+    parse: ParseFn | None,
     check: Callable[[Report], Report] | None | bool,
     done: Callable[[Row], None],
     redo: Callable[[list[tuple[str, bytes]]], None],

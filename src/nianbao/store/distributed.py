@@ -34,6 +34,11 @@ from sqlalchemy import Engine, select
 
 from ..report import Report
 from . import ingest as ing
+from .files import media_type_of
+from .models import T_SF
+from .outcome import ParseFn, ParseOutcome, parse_file
+from .summary import IngestSummary
+from .write import _abs_path, store_outcome
 
 __all__ = ["ingest_dask", "parse_chunk"]
 
@@ -65,7 +70,7 @@ def parse_chunk(
     paths: Sequence[str],
     url: str,
     version: str,
-    parse: ing.ParseFn | None = None,
+    parse: ParseFn | None = None,
     check: Callable[[Report], Report] | None | bool = None,
 ) -> list[tuple[str, str, str | None, bool]]:
     """Run on a worker: read, hash, parse and check ``paths`` and write them to the store
@@ -84,21 +89,21 @@ def parse_chunk(
     with engine.connect() as conn:
         known = dict(
             conn.execute(
-                select(ing.T_SF.c.sha256, ing.T_SF.c.parsed_with).where(
-                    ing.T_SF.c.sha256.in_(list(set(shas.values())))
+                select(T_SF.c.sha256, T_SF.c.parsed_with).where(
+                    T_SF.c.sha256.in_(list(set(shas.values())))
                 )
             ).all()
         )
 
-    def settle(outcome: ing.ParseOutcome, status: str) -> None:
+    def settle(outcome: ParseOutcome, status: str) -> None:
         errors = outcome.report is not None and any(
             f.severity == "error" for f in outcome.report.findings
         )
         reason = outcome.error if status in ("failed", "unusable") else None
         results[outcome.path] = (outcome.path, status, reason, errors and status != "unchanged")
 
-    def fallback(outcome: ing.ParseOutcome) -> None:
-        settle(outcome, ing.store_outcome(engine, outcome, version))
+    def fallback(outcome: ParseOutcome) -> None:
+        settle(outcome, store_outcome(engine, outcome, version))
 
     writer = BatchWriter(engine, version, settle, fallback, size=len(paths) + 1, seconds=1e9)
     seen: set[str] = set()
@@ -124,9 +129,9 @@ class _OutOfTime(BaseException):
 def _parse_in_thread(
     path: str,
     data: bytes,
-    parse: ing.ParseFn | None,
+    parse: ParseFn | None,
     check: Callable[[Report], Report] | None | bool,
-) -> ing.ParseOutcome:
+) -> ParseOutcome:
     """``parse_file`` within the file's time budget in a worker thread, where the budget's
     timer (a signal to the main thread) cannot reach: a watchdog raises in this thread
     instead (Python code is interrupted; native code at its next bytecode)."""
@@ -134,7 +139,7 @@ def _parse_in_thread(
 
     seconds = Budget.from_env().seconds
     if seconds <= 0:
-        return ing.parse_file(path, data, parse, check)
+        return parse_file(path, data, parse, check)
     ident = threading.get_ident()
     lock = threading.Lock()
     armed = [True]
@@ -151,7 +156,7 @@ def _parse_in_thread(
     timer.start()
     try:
         try:
-            return ing.parse_file(path, data, parse, check)
+            return parse_file(path, data, parse, check)
         finally:
             with lock:
                 armed[0] = False
@@ -161,12 +166,12 @@ def _parse_in_thread(
     except _OutOfTime:
         p = Path(path)
         exc = time_exceeded(seconds)
-        return ing.ParseOutcome(
+        return ParseOutcome(
             path,
             p.name,
             hashlib.sha256(data).hexdigest(),
             len(data),
-            ing.media_type_of(p.name, data[:1024]),
+            media_type_of(p.name, data[:1024]),
             "unusable",
             None,
             type(exc).__name__,
@@ -181,18 +186,18 @@ def _record_failure(engine: Engine, path: str, version: str, reason: str) -> Non
         data = p.read_bytes()
     except OSError:
         return  # unreadable here too: nothing to key it by; the summary lists it
-    outcome = ing.ParseOutcome(
+    outcome = ParseOutcome(
         path,
         p.name,
         hashlib.sha256(data).hexdigest(),
         len(data),
-        ing.media_type_of(p.name, data[:1024]),
+        media_type_of(p.name, data[:1024]),
         "failed",
         None,
         "ClusterFailure",
         reason,
     )
-    ing.store_outcome(engine, outcome, version)
+    store_outcome(engine, outcome, version)
 
 
 def _client(address: str, workers: int | None) -> tuple[Any, Any]:
@@ -219,13 +224,13 @@ def ingest_dask(
     address: str,
     *,
     workers: int | None = None,
-    parse: ing.ParseFn | None = None,
+    parse: ParseFn | None = None,
     check: Callable[[Report], Report] | None | bool = None,
     version: str | None = None,
     on_file: Callable[[str, str], None] | None = None,
     client: Any = None,
     chunk: int = CHUNK,
-) -> ing.IngestSummary:
+) -> IngestSummary:
     """Ingest ``files`` into the store at ``url`` (PostgreSQL) on the Dask cluster at
     ``address`` (``local``: a LocalCluster of ``workers`` processes). ``client``: an
     existing ``dask.distributed.Client`` to use instead."""
@@ -235,12 +240,12 @@ def ingest_dask(
 
     version = version or ing._parser_version()
     engine = open_store(url)  # migrated once here, not by every worker at once
-    summary = ing.IngestSummary(files=len(files))
+    summary = IngestSummary(files=len(files))
     start = time.perf_counter()
     own = None
     if client is None:
         client, own = _client(address, workers)
-    paths = [ing._abs_path(str(f)) or str(f) for f in files]
+    paths = [_abs_path(str(f)) or str(f) for f in files]
     chunks = [paths[i : i + chunk] for i in range(0, len(paths), chunk)]
 
     def tally(path: str, status: str, reason: str | None, errors: bool) -> None:
