@@ -1,152 +1,214 @@
-"""Latency of the web app's pages with a large store (not a test: prints figures).
+"""Latency of the web app's pages under concurrent clients (not a test: prints figures).
 
-Builds a SQLite store of N synthetic reports (default 5,000: 1,000 agencies x 5 years)
-through the store's own writer (``store_outcome``), from the real samples parsed once and
-renamed/perturbed, then times pages in-process with FastAPI's TestClient (templating
-included, no network) and prints p50/p95/max per page. Target: p95 < 150 ms.
+Serves a store with uvicorn exactly as ``nianbao serve`` does (the CLI in a child
+process, on 127.0.0.1), then runs ``--clients`` threads, each with its own httpx client,
+that request one page after another; per page it prints p50/p95 in ms and the same as a
+ratio to the anchor — a static file (``/static/app.css``) requested under the same load
+in the same run, so that figures of runs on a noisy machine can be compared. The
+whole-corpus pages (coverage, ranking, exports) are timed the same way, exports to
+their first byte (they stream) with two clients (the server runs two exports at once).
 
-    .venv/bin/python bench/web_latency.py [--reports 5000] [--requests 200] [--db PATH]
+Build the store first (``bench/web_store.py``; 10⁵ reports take a few minutes):
+
+    .venv/bin/python bench/web_store.py --db /tmp/web/store.db --reports 100000
+    .venv/bin/python bench/web_latency.py --db /tmp/web/store.db [--clients 8] [--requests 400]
 """
 
 from __future__ import annotations
 
 import argparse
-import copy
-import hashlib
+import os
 import random
-import statistics
+import socket
+import subprocess
 import sys
-import tempfile
+import threading
 import time
-import warnings
+from collections.abc import Callable
 from pathlib import Path
 
-SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
-def _base_reports() -> list:  # type: ignore[type-arg]
-    import nianbao
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
 
-    out = []
-    for p in sorted(SAMPLES.glob("*.txt")):
+
+def start_server(db: str) -> tuple[subprocess.Popen[bytes], str]:
+    port = _free_port()
+    exe = Path(sys.executable).with_name("nianbao")
+    cmd = [str(exe), "serve", "--db", db, "--host", "127.0.0.1", "--port", str(port)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(600):
         try:
-            rep = nianbao.parse(p.read_bytes(), name=p.name)
-        except Exception:  # noqa: BLE001
-            continue
-        if rep.meta.get("format") in ("2021", "2019", "mixed"):
-            out.append(rep)
-    if not out:
-        sys.exit(f"no usable samples under {SAMPLES}")
-    return out
+            if httpx.get(base + "/static/app.css", timeout=1).status_code == 200:
+                return proc, base
+        except httpx.HTTPError:
+            pass
+        if proc.poll() is not None:
+            err = proc.stderr.read().decode() if proc.stderr else ""
+            sys.exit(f"the server did not start:\n{err}")
+        time.sleep(0.2)
+    proc.kill()
+    sys.exit("the server did not answer within 120 s")
 
 
-def build_store(db: str, n_reports: int, years: int = 5) -> float:
-    from nianbao.store.db import open_store
-    from nianbao.store.ingest import ParseOutcome, store_outcome
-
-    engine = open_store(db)
-    bases = _base_reports()
-    rng = random.Random(7)
-    n_agencies = max(1, n_reports // years)
-    start = time.perf_counter()
-    done = 0
-    for a in range(n_agencies):
-        name = f"第{a + 1}号测试县人民政府办公室"
-        for y in range(years):
-            if done >= n_reports:
-                break
-            rep = copy.deepcopy(bases[(a + y) % len(bases)])
-            rep.meta["agency"] = name
-            rep.meta["year"] = 2020 + y
-            rep.meta["title"] = f"{name}{2020 + y}年政府信息公开工作年度报告"
-            for v in rep.values.values():
-                if isinstance(v.value, int) and v.value and rng.random() < 0.3:
-                    v.value = max(0, v.value + rng.randint(-3, 3))
-                    v.raw = str(v.value)
-            key = f"{name}|{2020 + y}|{done}".encode()
-            outcome = ParseOutcome(
-                path=f"bench/{done}.txt",
-                name=f"{done}.txt",
-                sha256=hashlib.sha256(key).hexdigest(),
-                size=len(key),
-                media_type="text/plain",
-                status="parsed",
-                report=rep,
-            )
-            store_outcome(engine, outcome, "bench")
-            done += 1
-    engine.dispose()
-    return time.perf_counter() - start
+Url = str | Callable[[random.Random], str]
 
 
-def _time(client, url: str, n: int) -> list[float]:  # type: ignore[no-untyped-def]
-    out = []
-    for _ in range(n):
-        t = time.perf_counter()
-        r = client.get(url() if callable(url) else url)
-        out.append((time.perf_counter() - t) * 1000)
-        assert r.status_code == 200, (url, r.status_code)
-    return out
+def load(base: str, url: Url, clients: int, requests: int, first_byte: bool = False) -> list[float]:
+    """``requests`` GETs spread over ``clients`` threads; their latencies in ms."""
+    per = max(1, requests // clients)
+    out: list[float] = []
+    lock = threading.Lock()
+    errors: list[str] = []
+
+    def run(k: int) -> None:
+        rng = random.Random(k)
+        got = []
+        with httpx.Client(base_url=base, timeout=120) as c:
+            for _ in range(per):
+                u = url(rng) if callable(url) else url
+                t = time.perf_counter()
+                if first_byte:
+                    with c.stream("GET", u) as r:
+                        next(r.iter_raw(), b"")
+                        ms = (time.perf_counter() - t) * 1000
+                else:
+                    r = c.get(u)
+                    ms = (time.perf_counter() - t) * 1000
+                if r.status_code != 200:
+                    errors.append(f"{u}: {r.status_code}")
+                got.append(ms)
+        with lock:
+            out.extend(got)
+
+    threads = [threading.Thread(target=run, args=(k,)) for k in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    if errors:
+        print(f"  ! {len(errors)} failed requests, e.g. {errors[0]}")
+    return sorted(out)
+
+
+def pct(times: list[float], p: float) -> float:
+    return times[min(len(times) - 1, max(0, int(round(p * len(times))) - 1))]
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--reports", type=int, default=5000)
-    ap.add_argument("--requests", type=int, default=200)
-    ap.add_argument("--db", default=None, help="reuse/keep this SQLite file")
+    ap.add_argument("--db", required=True, help="the store (bench/web_store.py builds one)")
+    ap.add_argument("--clients", type=int, default=8)
+    ap.add_argument("--requests", type=int, default=400, help="per page, over all clients")
+    ap.add_argument("--corpus-requests", type=int, default=40, help="per whole-corpus page")
+    ap.add_argument("--only", default="", help="time only the pages whose name contains this")
     args = ap.parse_args()
 
-    tmp = None
-    db = args.db
-    if db is None:
-        tmp = tempfile.TemporaryDirectory(prefix="nianbao-bench-")
-        db = str(Path(tmp.name) / "bench.db")
     from sqlalchemy import func, select
     from sqlalchemy.orm import Session
 
     from nianbao.store.db import open_store
     from nianbao.store.models import Agency, StoredReport
 
-    engine = open_store(db)
+    engine = open_store(args.db)
     with Session(engine) as s:
-        have = s.scalar(select(func.count()).select_from(StoredReport)) or 0
-    engine.dispose()
-    if have < args.reports:
-        secs = build_store(db, args.reports - have)
-        print(
-            f"store: {args.reports - have} reports written in {secs:.1f} s ({(args.reports - have) / secs:.0f}/s)"
-        )
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        from fastapi.testclient import TestClient
-
-    from nianbao.web.app import create_app
-
-    app = create_app(db)
-    with Session(app.state.web.engine) as s:
+        n = s.scalar(select(func.count()).select_from(StoredReport)) or 0
         ids = list(s.scalars(select(StoredReport.id)))
         agency_ids = list(s.scalars(select(Agency.id)))
-        n = len(ids)
-    rng = random.Random(1)
-    pages = {
-        "report page /reports/{id}": lambda: f"/reports/{rng.choice(ids)}",
-        "report JSON /api/v1/reports/{id}": lambda: f"/api/v1/reports/{rng.choice(ids)}",
-        "coverage grid /coverage (200 agencies x all years)": "/coverage",
-        "coverage grid, missing only": "/coverage?only_missing=true&years=2020-2024",
-        "agency page with charts /agencies/{id}": lambda: f"/agencies/{rng.choice(agency_ids)}",
-        "ranking /ranking (1 year, all agencies)": "/ranking",
-        "report list /reports": "/reports",
+        names = list(s.scalars(select(Agency.name).limit(2000)))
+        years = sorted({y for y in s.scalars(select(StoredReport.year).distinct()) if y})
+    engine.dispose()
+    if not ids:
+        sys.exit("the store is empty: build one with bench/web_store.py")
+    last = years[-1] if years else 2024
+
+    def rid(r: random.Random) -> str:
+        return str(r.choice(ids))
+
+    def aid(r: random.Random) -> str:
+        return str(r.choice(agency_ids))
+
+    def county(r: random.Random) -> str:
+        return httpx.QueryParams({"agency": r.choice(names)[:-3]}).get("agency") or ""
+
+    pages: dict[str, Url] = {
+        "home /": "/",
+        "report list /reports (first page)": "/reports",
+        "report list, a year and errors only": f"/reports?year={last}&has_errors=true",
+        "report list, an agency's name": lambda r: f"/reports?agency={county(r)}",
+        "report list, page 400 (rows 39,901-40,000)": "/reports?page=400",
+        "report list, sorted by errors": "/reports?sort=errors",
+        "report page /reports/{id}": lambda r: f"/reports/{rid(r)}",
+        "agency page /agencies/{id}": lambda r: f"/agencies/{aid(r)}",
+        "API list /api/v1/reports": "/api/v1/reports",
+        "API list, a year, offset 5000": f"/api/v1/reports?year={last}&offset=5000",
+        "API report JSON /api/v1/reports/{id}": lambda r: f"/api/v1/reports/{rid(r)}",
+        "API agency /api/v1/agencies/{id}": lambda r: f"/api/v1/agencies/{aid(r)}",
+        "API health /api/v1/health": "/api/v1/health",
     }
-    print(f"reports in store: {n}; agencies: {len(agency_ids)}; {args.requests} requests per page")
-    print(f"{'page':55s} {'p50 ms':>8s} {'p95 ms':>8s} {'max ms':>8s}")
-    with TestClient(app) as client:
+    corpus: dict[str, tuple[Url, bool]] = {
+        "coverage (roster, deadlines)": ("/coverage", False),
+        "coverage, store-wide grid": ("/coverage?view=all", False),
+        "coverage grid, missing only": (
+            f"/coverage?view=all&only_missing=true&years=2020-{last}",
+            False,
+        ),
+        "API coverage (500 agencies)": ("/api/v1/coverage", False),
+        "ranking /ranking (a year, first 200)": ("/ranking", False),
+        "API ranking (a year, all agencies)": ("/api/v1/ranking", False),
+        "agencies /agencies (search)": (lambda r: f"/agencies?q={county(r)}", False),
+        "export reports.csv, first byte": ("/export/reports.csv", True),
+        "export values.csv, first byte": ("/export/values.csv", True),
+        "export ranking.csv, first byte": ("/export/ranking.csv", True),
+    }
+    only = args.only
+    proc, base = start_server(args.db)
+    try:
+        load(base, "/static/app.css", args.clients, 2 * args.clients)  # warm-up
+        anchor = load(base, "/static/app.css", args.clients, args.requests)
+        a50, a95 = pct(anchor, 0.5), pct(anchor, 0.95)
+        print(
+            f"reports in store: {n}; agencies: {len(agency_ids)}; {args.clients} clients; "
+            f"server: nianbao serve (uvicorn, one process); pid {os.getpid()}"
+        )
+        print(
+            f"anchor: GET /static/app.css under the same load: p50 {a50:.1f} ms, p95 {a95:.1f} ms"
+        )
+        head = f"{'page':46s} {'p50 ms':>8s} {'p95 ms':>8s} {'p50/anc':>8s} {'p95/anc':>8s}"
+        print(head)
         for name, url in pages.items():
-            _time(client, url, 5)  # warm-up
-            times = sorted(_time(client, url, args.requests))
-            p95 = times[max(0, int(round(0.95 * len(times))) - 1)]
-            print(f"{name:55s} {statistics.median(times):8.1f} {p95:8.1f} {times[-1]:8.1f}")
-    if tmp is not None:
-        tmp.cleanup()
+            if only and only not in name:
+                continue
+            load(base, url, args.clients, args.clients)  # warm-up
+            t = load(base, url, args.clients, args.requests)
+            p50, p95 = pct(t, 0.5), pct(t, 0.95)
+            print(f"{name:46s} {p50:8.1f} {p95:8.1f} {p50 / a50:8.1f} {p95 / a95:8.1f}")
+        print(f"whole corpus ({args.corpus_requests} requests each, {args.clients} clients):")
+        for name, (url, fb) in corpus.items():
+            if only and only not in name:
+                continue
+            # an export holds one of the server's two export slots while it streams
+            clients = min(2, args.clients) if fb else args.clients
+            t = load(base, url, clients, args.corpus_requests, first_byte=fb)
+            p50, p95 = pct(t, 0.5), pct(t, 0.95)
+            print(f"{name:46s} {p50:8.1f} {p95:8.1f} {p50 / a50:8.1f} {p95 / a95:8.1f}")
+        anchor = load(base, "/static/app.css", args.clients, args.requests)
+        print(
+            f"anchor again at the end: p50 {pct(anchor, 0.5):.1f} ms, p95 {pct(anchor, 0.95):.1f} ms"
+        )
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
 
 
 if __name__ == "__main__":

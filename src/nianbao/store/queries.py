@@ -9,10 +9,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from ..schema import ACTIVE2019_IDS, ACTIVE_IDS, COLUMNS, REVIEW_IDS, label_of, request_ids
 from .agencies import find_agency, name_keys, normalize_name
@@ -21,6 +22,7 @@ from .models import (
     REVIEW_STATUSES,
     Agency,
     AgencyAlias,
+    ReportEvent,
     SourceFile,
     StoredFinding,
     StoredReport,
@@ -38,7 +40,12 @@ __all__ = [
     "IdComparison",
     "CoverageRow",
     "field_order",
+    "REPORT_SORTS",
+    "report_conditions",
     "report_query",
+    "count_reports",
+    "count_open_findings",
+    "store_stamp",
     "report_row",
     "list_reports",
     "list_report_page",
@@ -66,6 +73,7 @@ ALL_IDS: tuple[str, ...] = (
     *REVIEW_IDS,
 )
 _ORDER = {fid: i for i, fid in enumerate(ALL_IDS)}
+_label = lru_cache(maxsize=8192)(label_of)  # a report page labels some 200 cells
 CURRENT = current_filter()
 
 
@@ -151,7 +159,36 @@ def _agency_filter(session: Session, agency: str) -> Any:
         return StoredReport.agency_id == found.id
     keys = name_keys(agency) or (agency,)
     like = f"%{keys[-1]}%"
-    return StoredReport.agency_key.like(like) | StoredReport.agency_name.like(f"%{agency}%")
+    # The names are searched among the agencies and the names their reports used (the
+    # aliases; tens of thousands of short rows), not in the reports themselves: the report
+    # rows are kilobytes each, and a scan of 10⁵ of them takes a second.
+    named = select(AgencyAlias.agency_id).where(
+        AgencyAlias.alias_key.like(like) | AgencyAlias.name.like(f"%{agency}%")
+    )
+    agencies = select(Agency.id).where(Agency.key.like(like) | Agency.name.like(f"%{agency}%"))
+    return StoredReport.agency_id.in_(named) | StoredReport.agency_id.in_(agencies)
+
+
+def report_conditions(
+    session: Session,
+    agency: str | None = None,
+    year: int | tuple[int, ...] | list[int] | None = None,
+    has_errors: bool = False,
+    current_only: bool = True,
+) -> list[Any]:
+    """The WHERE terms of the common filters on ``reports`` (see ``report_query``)."""
+    conds: list[Any] = []
+    if current_only:
+        conds.append(CURRENT)
+    if agency:
+        conds.append(_agency_filter(session, agency))
+    if isinstance(year, int):
+        conds.append(StoredReport.year == year)
+    elif year:
+        conds.append(StoredReport.year.in_(list(year)))
+    if has_errors:
+        conds.append(StoredReport.n_errors > 0)
+    return conds
 
 
 def report_query(
@@ -166,17 +203,8 @@ def report_query(
     q = select(StoredReport, SourceFile).join(
         SourceFile, SourceFile.id == StoredReport.source_file_id
     )
-    if current_only:
-        q = q.where(CURRENT)
-    if agency:
-        q = q.where(_agency_filter(session, agency))
-    if isinstance(year, int):
-        q = q.where(StoredReport.year == year)
-    elif year:
-        q = q.where(StoredReport.year.in_(list(year)))
-    if has_errors:
-        q = q.where(StoredReport.n_errors > 0)
-    return q.order_by(StoredReport.agency_key, StoredReport.year, StoredReport.id)
+    q = q.where(*report_conditions(session, agency, year, has_errors, current_only))
+    return q.order_by(*REPORT_SORTS["agency"])
 
 
 def report_row(rep: StoredReport, sf: SourceFile) -> ReportRow:
@@ -212,6 +240,79 @@ def list_reports(
     ]
 
 
+# Orders of the report list. Each is served by one of migration 0006's partial indexes
+# over the current versions, which also carry the columns the filters test, so a page is
+# found (and counted) in an index without touching the report rows.
+REPORT_SORTS: dict[str, tuple[Any, ...]] = {
+    "agency": (StoredReport.agency_key, StoredReport.year, StoredReport.id),
+    "errors": (StoredReport.n_errors.desc(), StoredReport.id.desc()),
+    "newest": (StoredReport.id.desc(),),
+}
+# What a list row shows; the meta, sections and fees (kilobytes of JSON) stay unread.
+_LIST_ONLY = (
+    defer(StoredReport.meta),
+    defer(StoredReport.sections),
+    defer(StoredReport.fees_info),
+)
+
+
+# Counts of the report list without an agency filter (the whole store, or a year): each
+# is a walk over up to every current report's index entry, tens of ms at 10⁵ reports, so
+# they are remembered per store until its stamp changes. The stamp is four reads of an
+# index's end: the newest report (a new report or version), the latest update (a
+# re-parse, a re-check), the latest event (delete, restore, supersede) and how many
+# versions are superseded (a rechain).
+_COUNTS: dict[tuple[str, str, bool], tuple[tuple[Any, ...], int]] = {}
+_STAMP = select(
+    select(func.max(StoredReport.id)).scalar_subquery(),
+    select(func.max(StoredReport.updated_at)).scalar_subquery(),
+    select(func.max(ReportEvent.id)).scalar_subquery(),
+    select(func.count(StoredReport.id))
+    .where(StoredReport.superseded_by.is_not(None))
+    .scalar_subquery(),
+)
+
+
+def store_stamp(session: Session) -> tuple[Any, ...]:
+    """What changes whenever the set of current reports or their counts may have."""
+    return tuple(session.execute(_STAMP).one())
+
+
+def count_reports(
+    session: Session,
+    agency: str | None = None,
+    year: int | tuple[int, ...] | list[int] | None = None,
+    has_errors: bool = False,
+) -> int:
+    """How many current reports match the filters (counted in an index; without an agency
+    remembered until the store's stamp changes)."""
+    return _count(
+        session, report_conditions(session, agency, year, has_errors), agency, year, has_errors
+    )
+
+
+def _count(
+    session: Session,
+    conds: list[Any],
+    agency: str | None,
+    year: int | tuple[int, ...] | list[int] | None,
+    has_errors: bool,
+) -> int:
+    stmt = select(func.count(StoredReport.id)).where(*conds)
+    if agency:
+        return int(session.scalar(stmt) or 0)
+    key = (session.get_bind().engine.url.render_as_string(), repr(year), has_errors)
+    stamp = store_stamp(session)
+    hit = _COUNTS.get(key)
+    if hit is not None and hit[0] == stamp:
+        return hit[1]
+    n = int(session.scalar(stmt) or 0)
+    if len(_COUNTS) > 1000:
+        _COUNTS.clear()
+    _COUNTS[key] = (stamp, n)
+    return n
+
+
 def list_report_page(
     session: Session,
     agency: str | None = None,
@@ -219,12 +320,54 @@ def list_report_page(
     has_errors: bool = False,
     offset: int = 0,
     limit: int = 100,
+    sort: str = "agency",
 ) -> tuple[list[tuple[StoredReport, SourceFile]], int]:
-    """One page of ``report_query`` and the number of all its matches."""
-    q = report_query(session, agency, year, has_errors)
-    total = session.scalar(select(func.count()).select_from(q.order_by(None).subquery())) or 0
-    rows = [(r, sf) for r, sf in session.execute(q.offset(offset).limit(limit))]
+    """One page of ``report_query`` (in the order ``sort`` names, see ``REPORT_SORTS``)
+    and the number of all its matches. The page's ids come from an index first; only
+    those reports are read, without their meta and sections."""
+    conds = report_conditions(session, agency, year, has_errors)
+    order = REPORT_SORTS.get(sort, REPORT_SORTS["agency"])
+    ids = list(
+        session.scalars(
+            select(StoredReport.id).where(*conds).order_by(*order).offset(offset).limit(limit)
+        )
+    )
+    rows: list[tuple[StoredReport, SourceFile]] = []
+    if ids:
+        found = {
+            r.id: (r, sf)
+            for r, sf in session.execute(
+                select(StoredReport, SourceFile)
+                .join(SourceFile, SourceFile.id == StoredReport.source_file_id)
+                .where(StoredReport.id.in_(ids))
+                .options(*_LIST_ONLY)
+            )
+        }
+        rows = [found[i] for i in ids if i in found]
+    if offset == 0 and len(ids) < limit:
+        total = len(ids)  # the whole list is on this page
+    else:
+        total = _count(session, conds, agency, year, has_errors)
     return rows, int(total)
+
+
+def count_open_findings(session: Session) -> int:
+    """Open findings of current reports: all open findings (an index's range) less those of
+    the few versions that are not current (superseded or deleted, each found in a small
+    partial index of migration 0006), so that no report row is read."""
+    from .models import StoredFinding as F
+
+    total = session.scalar(select(func.count(F.id)).where(F.status == "open")) or 0
+    stale = (
+        select(StoredReport.id)
+        .where(StoredReport.superseded_by.is_not(None))
+        .union(select(StoredReport.id).where(StoredReport.deleted_at.is_not(None)))
+    )
+    gone = (
+        session.scalar(select(func.count(F.id)).where(F.status == "open", F.report_id.in_(stale)))
+        or 0
+    )
+    return int(total) - int(gone)
 
 
 def report_header(session: Session, report_id: int) -> tuple[StoredReport, SourceFile]:
@@ -259,7 +402,7 @@ def report_values(session: Session, report_id: int) -> list[ValueRow]:
         ).where(StoredValue.report_id == report_id)
     ).all()
     out = [
-        ValueRow(fid, label_of(fid), value_of(vi, vd), raw, bool(blank), prov)
+        ValueRow(fid, _label(fid), value_of(vi, vd), raw, bool(blank), prov)
         for fid, vi, vd, raw, blank, prov in rows
     ]
     return sorted(out, key=lambda v: field_order(v.field_id))

@@ -383,8 +383,9 @@ def list_reports(
     has_errors: bool = False,
     offset: int = Query(0, ge=0),
     limit: int = Query(100, ge=1, le=1000),
+    sort: Literal["agency", "errors", "newest"] = "agency",
 ) -> ReportListOut:
-    rows, total = sq.list_report_page(s, agency, year, has_errors, offset, limit)
+    rows, total = sq.list_report_page(s, agency, year, has_errors, offset, limit, sort)
     return ReportListOut(total=total, offset=offset, items=[report_out(r, f) for r, f in rows])
 
 

@@ -645,8 +645,10 @@ def report_page_data(session: Session, report_id: int) -> dict[str, Any]:
         "by_cell": by_cell,
         "cell_class": cell_class,
         "prev_id": prev,
-        "has_source": session.get(SourceBlob, sf.sha256) is not None
-        or (sf.path is not None and Path(sf.path).is_absolute()),
+        # whether the bytes are kept, without reading them (an upload is up to 50 MB)
+        "has_source": (sf.path is not None and Path(sf.path).is_absolute())
+        or session.scalar(select(SourceBlob.sha256).where(SourceBlob.sha256 == sf.sha256))
+        is not None,
     }
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -31,6 +32,7 @@ from . import services as sv
 from . import tables
 from .api import accept_upload, export_response
 from .auth import COOKIE_NAME
+from .grid import grid_html
 from .state import (
     WebError,
     clear_session_cookie,
@@ -134,6 +136,7 @@ templates.env.filters["cell_groups"] = cell_groups
 templates.env.filters["fmt_rate"] = fmt_rate
 templates.env.filters["local_time"] = local_time
 templates.env.globals.update(
+    grid_html=partial(grid_html, label=cell_label, fmt=fmt_value),
     SEVERITY_ZH=sd.SEVERITY_ZH,
     STATUS_ZH=sd.STATUS_ZH,
     LAYOUT_ZH=sd.LAYOUT_ZH,
@@ -188,27 +191,12 @@ def _qs(**params: Any) -> str:
 # ------------------------------------------------------------------ home / login
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, s: Session = Depends(db_session)) -> HTMLResponse:
-    from ..store.models import RosterEntry, StoredFinding
-    from ..store.versions import current_filter
+    from ..store.models import RosterEntry
 
-    current = current_filter()
-    n_reports = s.scalar(select(func.count()).select_from(StoredReport).where(current)) or 0
+    n_reports = sq.count_reports(s)
     n_agencies = s.scalar(select(func.count()).select_from(Agency)) or 0
-    n_errors = (
-        s.scalar(
-            select(func.count()).select_from(StoredReport).where(StoredReport.n_errors > 0, current)
-        )
-        or 0
-    )
-    n_open = (
-        s.scalar(
-            select(func.count())
-            .select_from(StoredFinding)
-            .join(StoredReport, StoredReport.id == StoredFinding.report_id)
-            .where(StoredFinding.status == "open", current)
-        )
-        or 0
-    )
+    n_errors = sq.count_reports(s, has_errors=True)
+    n_open = sq.count_open_findings(s)
     n_roster = s.scalar(select(func.count()).select_from(RosterEntry)) or 0
     n_problems = (
         s.scalar(
@@ -323,11 +311,13 @@ def reports_page(
     year: str | None = Query(None, max_length=8),
     has_errors: bool = False,
     page: int = Query(1, ge=1, le=100000),
+    sort: str = Query("agency", max_length=8),
 ) -> HTMLResponse:
     y = int(year) if year and year.isdigit() else None
     per = 100
-    rows, total = sq.list_report_page(s, agency or None, y, has_errors, (page - 1) * per, per)
-    filters = {"agency": agency, "year": y, "has_errors": has_errors}
+    sort = sort if sort in sq.REPORT_SORTS else "agency"
+    rows, total = sq.list_report_page(s, agency or None, y, has_errors, (page - 1) * per, per, sort)
+    filters = {"agency": agency, "year": y, "has_errors": has_errors, "sort": sort}
     return render(
         request,
         "reports.html",
@@ -686,6 +676,7 @@ _PARAM_ZH: dict[str, str] = {
     "has_errors": "只要有错误的报告",
     "only_missing": "只要有缺漏的机关",
     "offset": "跳过的条数（分页）",
+    "sort": "排序：agency 按机关和年度，errors 错误多的在前，newest 新收录的在前",
     "limit": "最多返回的条数",
     "a": "第一份报告的编号",
     "b": "第二份报告的编号",
