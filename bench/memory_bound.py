@@ -13,7 +13,8 @@ never committed:
   their own copy of the fonts (PDFium caches each font it loads until the file is closed);
 - ``html-pad``: a writer-rendered report followed by ``--html-mb`` MB of paragraphs and
   small tables;
-- ``html-giant``: the same report followed by one table of ``--html-mb`` MB.
+- ``html-giant``: the same report followed by one table of ``--html-mb`` MB;
+- ``html-dense``: the same report followed by ``<p>x`` repeated to ``--html-mb`` MB.
 
 Each measurement runs in a child process (``nianbao parse`` as a whole: read, extract,
 check) and reports its peak resident size (``VmHWM``) and seconds. Anchors, in the same
@@ -89,14 +90,17 @@ _TABLE = (
 )
 
 
-def make_html(size: int, giant: bool, base: str | None = None) -> bytes:
+def make_html(size: int, giant: bool, base: str | None = None, dense: bool = False) -> bytes:
     """A report page padded to ``size`` bytes after the report: paragraphs and small tables,
-    or (``giant``) one table of three columns."""
+    (``giant``) one table of three columns, or (``dense``) ``<p>x`` repeated (the most
+    elements a byte)."""
     html = base if base is not None else report_html()
     head, tail = html.rsplit("</body>", 1)
     parts = [head]
     used = len(html.encode("utf-8"))
-    if giant:
+    if dense:
+        parts.append("<p>x" * (max(0, size - used) // 4))
+    elif giant:
         parts.append('<table border="1">')
         i = 0
         while used < size:
@@ -113,10 +117,10 @@ def make_html(size: int, giant: bool, base: str | None = None) -> bytes:
     return "".join(parts).encode("utf-8")
 
 
-def make_html_file(out: Path, size: int, giant: bool, base: str) -> Path:
+def make_html_file(out: Path, size: int, giant: bool, base: str, dense: bool = False) -> Path:
     if not out.exists():
         tmp = out.with_suffix(".tmp")
-        tmp.write_bytes(make_html(size, giant, base))
+        tmp.write_bytes(make_html(size, giant, base, dense))
         tmp.replace(out)
     return out
 
@@ -218,6 +222,11 @@ def main() -> None:
         ),
         ("html-pad", make_html_file(cache / f"pad-{size}.html", size, False, base), "lxml"),
         ("html-giant", make_html_file(cache / f"giant-{size}.html", size, True, base), "lxml"),
+        (
+            "html-dense",
+            make_html_file(cache / f"dense-{size}.html", size, False, base, True),
+            "lxml",
+        ),
     ]
     print(
         f"{'input':<13} {'MB':>6}  {'anchor':<8} {'peak MB':>8} {'s':>6}  "

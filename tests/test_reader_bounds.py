@@ -253,6 +253,19 @@ def test_html_over_the_read_limit_reads_its_first_part(
         assert len(doc.text) < 1.2 * MB
 
 
+def test_html_with_too_many_tags_reads_its_first_part(
+    bench: Any, report_page: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """16 MB of ``<p>x`` took 1.9 GB: the tags read are bounded as well as the bytes."""
+    page = bench.make_html(400_000, False, report_page, dense=True)
+    assert len(page) < reader_html.READ_HTML_BYTES
+    monkeypatch.setenv(reader_html.ENV_HTML_READ_TAGS, "20000")
+    doc = read_bytes(page)
+    assert any("超过 20000 个标签" in a for a in doc.artifacts)
+    assert _values(doc) == _values(read_bytes(report_page.encode("utf-8")))
+    assert doc.text.count("x\n") < 20000
+
+
 def test_html_inline_images_dropped_before_the_cut(
     report_page: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -11,10 +11,11 @@ Nothing in the page is executed or fetched.
 Over 500 lines because a real page's report can sit in a script, a split table or a
 layout table, and each of those readings needs the page's tree as a whole.
 
-Memory is bounded by :data:`READ_HTML_BYTES` (``NIANBAO_HTML_READ_MB``): lxml's tree and
-the walk cost up to about 30 bytes for each byte of markup, so of a larger page (after its
-inline ``data:`` images are dropped) only the first part is parsed, cut at a tag, and the
-document says so. A page over :data:`MAX_HTML_BYTES` (``NIANBAO_HTML_MAX_MB``) is refused
+Memory is bounded by :data:`READ_HTML_BYTES` (``NIANBAO_HTML_READ_MB``) and
+:data:`READ_HTML_TAGS` (``NIANBAO_HTML_READ_TAGS``): lxml's tree and the walk cost about
+26 bytes for each byte of a table's markup and about 450 bytes for each element (``<p>x``
+repeated: 16 MB of it took 1.9 GB), so of a larger page (after its inline ``data:`` images
+are dropped) only the first part is parsed, cut at a tag, and the document says so. A page over :data:`MAX_HTML_BYTES` (``NIANBAO_HTML_MAX_MB``) is refused
 before anything is decoded. A table of more than ``grid.MAX_SLOTS`` cells is skipped
 while its rows are collected, not after.
 """
@@ -45,16 +46,21 @@ __all__ = [
     "html_limits",
     "MAX_HTML_BYTES",
     "READ_HTML_BYTES",
+    "READ_HTML_TAGS",
     "ENV_HTML_MAX_MB",
     "ENV_HTML_READ_MB",
+    "ENV_HTML_READ_TAGS",
+    "read_tags",
     "HTML_MEDIA_TYPE",
 ]
 
 _MB = 1024 * 1024
 MAX_HTML_BYTES = 128 * _MB  # a larger page is refused unread
 READ_HTML_BYTES = 16 * _MB  # of a larger page only this much markup is parsed
+READ_HTML_TAGS = 500_000  # and only this many tags (a report page has a few thousand)
 ENV_HTML_MAX_MB = "NIANBAO_HTML_MAX_MB"
 ENV_HTML_READ_MB = "NIANBAO_HTML_READ_MB"
+ENV_HTML_READ_TAGS = "NIANBAO_HTML_READ_TAGS"
 HTML_MEDIA_TYPE = "text/html"
 MAX_DEPTH = 200  # element nesting below this is read as plain text
 
@@ -118,6 +124,13 @@ def _env_mb(name: str, default: int) -> int:
     return int(value * _MB) if value > 0 else default
 
 
+def read_tags() -> int:
+    """The number of tags parsed of a page: ``NIANBAO_HTML_READ_TAGS`` when set to a
+    positive whole number, else :data:`READ_HTML_TAGS`."""
+    raw = os.environ.get(ENV_HTML_READ_TAGS, "").strip()
+    return int(raw) if raw.isdigit() and int(raw) > 0 else READ_HTML_TAGS
+
+
 def html_limits() -> tuple[int, int]:
     """(bytes refused beyond, bytes of markup parsed): :data:`MAX_HTML_BYTES` and
     :data:`READ_HTML_BYTES`, or ``NIANBAO_HTML_MAX_MB`` and ``NIANBAO_HTML_READ_MB``."""
@@ -130,29 +143,59 @@ _DATA_URI = re.compile(
 )
 
 
+def _nth_tag(data: bytes, n: int) -> int:
+    """The offset of the ``n``-th ``<`` of ``data`` (counted from 1), or -1 when it has
+    fewer."""
+    pos = seen = 0
+    step = 1 << 20
+    while pos < len(data):
+        here = data.count(b"<", pos, pos + step)
+        if seen + here >= n:
+            i = pos - 1
+            while seen < n:
+                i = data.find(b"<", i + 1)
+                seen += 1
+            return i
+        seen += here
+        pos += step
+    return -1
+
+
 def _bounded(data: bytes, limit: int, artifacts: list[str]) -> bytes:
-    """The page's markup to parse: all of it when it is under ``limit`` bytes; else, with
-    its inline images dropped, its first ``limit`` bytes cut before a tag (a note says so)."""
-    if len(data) <= limit:
-        return data
+    """The page's markup to parse: all of it when it is under ``limit`` bytes and
+    :func:`read_tags` tags; else (its inline images dropped first) its first part, cut
+    before a tag, with a note saying so."""
     total = len(data)
-    if b"base64," in data:
+    if total > limit and b"base64," in data:
         data = _DATA_URI.sub(b"data:,", data)
-        if len(data) <= limit:
-            return data
+    max_tags = read_tags()
+    nth = _nth_tag(data[: limit + 1], max_tags + 1)  # the first tag beyond the limit
+    if len(data) <= limit and nth < 0:
+        return data
     from .sniff import _looks_utf16
 
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or _looks_utf16(data[:4096]):
-        cut = limit - limit % 2  # '<' is two bytes there: cut on a character
-    else:
+    utf16 = data[:2] in (b"\xff\xfe", b"\xfe\xff") or _looks_utf16(data[:4096])
+    cut = len(data)
+    if len(data) > limit:
         # '<' is never part of a multi-byte character in UTF-8, GB18030 or Big5
-        cut = data.rfind(b"<", limit // 2, limit)
-        if cut < 0:
-            cut = limit
-    artifacts.append(
-        f"网页文件很大（{total / _MB:.0f} MB），只读取了开头的 {limit / _MB:.0f} MB；"
-        f"报告若在其后，请另存正文所在部分再读取（或用环境变量 {ENV_HTML_READ_MB} 调高读取量）"
-    )
+        cut = limit if utf16 else data.rfind(b"<", limit // 2, limit)
+        cut = cut if cut >= 0 else limit
+    by_tags = 0 <= nth < cut
+    if by_tags:
+        cut = nth
+    if utf16:
+        cut -= cut % 2  # '<' is two bytes there: cut on a character
+    where = "请另存正文所在部分再读取"
+    if by_tags:
+        artifacts.append(
+            f"网页中的元素过多（超过 {max_tags} 个标签），只读取了开头的 {cut / _MB:.1f} MB；"
+            f"报告若在其后，{where}（或用环境变量 {ENV_HTML_READ_TAGS} 调高读取量）"
+        )
+    else:
+        artifacts.append(
+            f"网页文件很大（{total / _MB:.0f} MB），只读取了开头的 {limit / _MB:.0f} MB；"
+            f"报告若在其后，{where}（或用环境变量 {ENV_HTML_READ_MB} 调高读取量）"
+        )
     return data[:cut]
 
 
