@@ -37,7 +37,7 @@ from .crossyear import check_cross_year
 from .db import session_scope, write_engine
 from .findings import _counts, finding_digest
 from .models import T_FIND, T_REP, T_SF, Agency
-from .outcome import ParseFn, ParseOutcome, _jsonable, _value_rows, parse_file
+from .outcome import ParseOutcome, _jsonable, _value_rows
 from .write import (
     _FILE_BY_HASH,
     _abs_path,
@@ -49,7 +49,6 @@ from .write import (
     _store,
     load_report,
     recheck_cross_year,
-    store_outcome,
 )
 
 __all__ = ["BatchWriter"]
@@ -482,119 +481,3 @@ class _Writer:
             "decided_at": None,
             "created_at": self.now,
         }
-
-
-# ------------------------------------------------------------------ writes in the workers
-_ENGINES: dict[str, Engine] = {}
-# per worker process and store: agency ids by (name, kind, level), kept across chunks
-_AGENCIES: dict[str, dict[tuple[str | None, str | None, str | None], int | None]] = {}
-Row = tuple[str, str, str | None, bool]  # path, status, reason, has error findings
-
-
-def _worker_engine(url: str) -> Engine:
-    engine = _ENGINES.get(url)
-    if engine is None:
-        from .db import open_store
-
-        engine = _ENGINES[url] = open_store(url, migrate_now=False)
-    return engine
-
-
-def store_chunk(
-    items: list[tuple[str, bytes]],
-    url: str,
-    version: str,
-    parse: ParseFn | None,
-    check: Callable[[Report], Report] | None | bool,
-) -> list[Row]:
-    """Run in a worker process: parse ``items`` (each within the file budget, in this
-    process's main thread) and write them to the store at ``url`` as one batch."""
-    engine = _worker_engine(url)
-    results: dict[str, Row] = {}
-
-    def settle(outcome: ParseOutcome, status: str) -> None:
-        errors = outcome.report is not None and any(
-            f.severity == "error" for f in outcome.report.findings
-        )
-        reason = outcome.error if status in ("failed", "unusable") else None
-        results[outcome.path] = (outcome.path, status, reason, errors and status != "unchanged")
-
-    def fallback(outcome: ParseOutcome) -> None:
-        settle(outcome, store_outcome(engine, outcome, version))
-
-    writer = BatchWriter(engine, version, settle, fallback, size=len(items) + 1, seconds=1e9)
-    writer.agencies = _AGENCIES.setdefault(url, {})
-    for path, data in items:
-        writer.add(parse_file(path, data, parse, check))
-    writer.flush()
-    return [results[p] for p, _ in items if p in results]
-
-
-def run_pool_writing(
-    jobs: Iterable[tuple[str, bytes]],
-    workers: int,
-    url: str,
-    version: str,
-    parse: ParseFn | None,
-    check: Callable[[Report], Report] | None | bool,
-    done: Callable[[Row], None],
-    redo: Callable[[list[tuple[str, bytes]]], None],
-    chunk: int = 64,
-) -> None:
-    """Worker processes that parse and also write (``store_chunk``, ``chunk`` files per
-    task), their batches taking the store's write lock in turn: the parent only reads the
-    files and counts. A chunk whose worker died goes to ``redo`` (one file per task, which
-    tells which file it was)."""
-    from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-    from concurrent.futures.process import BrokenProcessPool
-
-    from ..budget import init_worker
-
-    window = max(2, workers * 2)
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=init_worker)
-    pending: dict[Future[list[Row]], list[tuple[str, bytes]]] = {}
-
-    def renew() -> None:
-        nonlocal pool
-        pool.shutdown(wait=False, cancel_futures=True)
-        pool = ProcessPoolExecutor(max_workers=workers, initializer=init_worker)
-
-    def drain(until: int) -> None:
-        while len(pending) > until:
-            finished, _ = wait(list(pending), return_when=FIRST_COMPLETED)
-            broken = False
-            for fut in finished:
-                items = pending.pop(fut)
-                try:
-                    rows = fut.result()
-                except BrokenProcessPool:
-                    broken = True
-                    redo(items)
-                    continue
-                for row in rows:
-                    done(row)
-            if broken:
-                renew()
-
-    def submit(items: list[tuple[str, bytes]]) -> None:
-        try:
-            fut = pool.submit(store_chunk, items, url, version, parse, check)
-        except BrokenProcessPool:
-            drain(0)
-            renew()
-            fut = pool.submit(store_chunk, items, url, version, parse, check)
-        pending[fut] = items
-
-    try:
-        items: list[tuple[str, bytes]] = []
-        for job in jobs:
-            items.append(job)
-            if len(items) >= chunk:
-                submit(items)
-                items = []
-                drain(window - 1)
-        if items:
-            submit(items)
-        drain(0)
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)

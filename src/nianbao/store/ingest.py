@@ -204,7 +204,7 @@ def ingest_files(
             record(parse_file(path, data, parse, check))
     elif writer is not None and engine.url.database not in (None, "", ":memory:"):
         # the workers write their own batches: the parent only reads files and counts
-        from .batch import run_pool_writing
+        from .pool import run_pool_writing
 
         def done(row: tuple[str, str, str | None, bool]) -> None:
             path, status, reason, errors = row
