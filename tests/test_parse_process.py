@@ -188,3 +188,23 @@ def test_the_watch_goes_back_to_the_outer_budget() -> None:
             while True:
                 hoard.append(bytearray(16 << 20))
     del hoard
+
+
+def test_an_error_of_ours_in_the_output_is_a_chinese_message(monkeypatch, tmp_path: Path) -> None:
+    from nianbao.report import Report
+
+    def broken(self, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003
+        raise TypeError("not serialisable")
+
+    monkeypatch.setattr(Report, "to_json", broken)
+    for jobs in ("1", "2"):
+        code, out, err = _run(
+            "parse", "--format", "jsonl", "-j", jobs, str(_folder(_mkdir(tmp_path / jobs)))
+        )
+        assert code == 2 and out == ""
+        assert err.count("本工具读取此文件时出错") == 20 and "TypeError" not in err
+
+
+def _mkdir(path: Path) -> Path:
+    path.mkdir()
+    return path

@@ -56,26 +56,27 @@ class Outcome:
 
 def parse_outcome(src: str, fmt: str, provenance: bool, parse_one: Callable[[str], Any]) -> Outcome:
     """Read one file with ``parse_one`` (the CLI's budgeted parse) into an Outcome for
-    ``fmt``: ``jsonl``, ``json`` (parse) or ``check``."""
+    ``fmt``: ``jsonl``, ``json`` (parse) or ``check``. An error of ours while turning the
+    report into its output is an internal error of that file too, never a traceback."""
     try:
         rep = parse_one(src)
+        rep.source = src
+        out = Outcome(src, no_tables=not rep.values and rep.meta.get("format") != "legacy")
+        if fmt == "jsonl":
+            out.text = rep.to_json(provenance=provenance)
+        elif fmt == "check":
+            from .app import _skipped
+
+            out.report = Report(source=src, meta=rep.meta, findings=rep.findings)
+            out.skipped = _skipped(rep)
+        else:
+            out.data = rep.to_dict(provenance=provenance)
+        return out
     except Exception as exc:  # noqa: BLE001 - one bad file does not stop the others
         if isinstance(exc, NianbaoError):
             return Outcome(src, error=str(exc))
         detail = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
         return Outcome(src, error="", detail=detail, internal=True)
-    rep.source = src
-    out = Outcome(src, no_tables=not rep.values and rep.meta.get("format") != "legacy")
-    if fmt == "jsonl":
-        out.text = rep.to_json(provenance=provenance)
-    elif fmt == "check":
-        from .app import _skipped
-
-        out.report = Report(source=src, meta=rep.meta, findings=rep.findings)
-        out.skipped = _skipped(rep)
-    else:
-        out.data = rep.to_dict(provenance=provenance)
-    return out
 
 
 def _read_chunk(srcs: list[str], fmt: str, provenance: bool, ocr: bool) -> list[Outcome]:
