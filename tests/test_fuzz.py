@@ -4,6 +4,7 @@ without a crash. Long runs: ``python -m fuzz.run --reader html --minutes 120``."
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -99,3 +100,45 @@ def test_fuzz_findings_read_without_a_crash(path: Path):
     """Every crash the fuzzer found, kept as a fixture (from the bundled invented examples)."""
     kind, detail = fuzz_run.run_one(path.read_bytes(), path.parent.name, 20.0, 2048.0)
     assert kind in ("report", "named"), detail
+
+
+def test_supervisor_records_a_dead_worker_and_starts_it_again(monkeypatch, tmp_path: Path):
+    """A worker killed by a signal (native code crashing, the OOM killer): the input it was
+    running is kept as a crash, and a new worker carries on with the figures."""
+    seeds = tmp_path / "text" / "seeds"
+    seeds.mkdir(parents=True)
+    (seeds / "seed-000").write_bytes(("DIE" * 400 + "\n").encode())
+    monkeypatch.setenv(fuzz_run.DIE_ON_ENV, "DIE")
+    rc = fuzz_run.main(["--reader", "text", "--max-inputs", "2", "--out", str(tmp_path)])
+    stats = json.loads((tmp_path / "text" / "stats.json").read_text(encoding="utf-8"))
+    assert rc == 1
+    assert stats["restarts"] >= 1 and stats["crashes"] >= 1 and stats["inputs"] == 2
+    assert "signal-SIGKILL@worker" in stats["signatures"]
+    saved = list((tmp_path / "text").glob("crash-signal-SIGKILL*.bin"))
+    assert len(saved) == 1 and b"DIE" in saved[0].read_bytes()
+
+
+def test_hang_budget_grows_with_the_input():
+    assert fuzz_run.cpu_budget(0, 2.0, 2.0) == 2.0
+    assert fuzz_run.cpu_budget(4 * 1024 * 1024, 2.0, 2.0) == 10.0
+
+
+def test_a_hang_is_judged_on_cpu_time(monkeypatch):
+    """The per-input timer counts CPU time (a starved process is not a hang); a busy loop
+    over its budget is stopped and reported as a hang."""
+    import time as _time
+
+    def nap(data: bytes, **kwargs: object) -> object:
+        _time.sleep(0.6)  # wall-clock time without CPU
+        raise nianbao.errors.NotAReport("不是报告")
+
+    monkeypatch.setattr(nianbao, "parse", nap)
+    assert fuzz_run.run_one(b"x", "text", 0.3, 0)[0] == "named"
+
+    def spin(data: bytes, **kwargs: object) -> object:
+        while True:
+            pass
+
+    monkeypatch.setattr(nianbao, "parse", spin)
+    kind, detail = fuzz_run.run_one(b"x", "text", 0.3, 0)
+    assert kind == "hang" and "CPU" in detail
