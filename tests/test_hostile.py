@@ -180,6 +180,141 @@ def test_trim_blank_tail():
     assert trim_blank_tail(wide) == wide
 
 
+# ------------------------------------------------- fuzz run of this session: bounded grids
+
+
+def test_a_row_of_a_million_tabs_keeps_a_bounded_row(tab: str, rep: Report):
+    """Found by the fuzzer: megabytes of tabs in a tab-separated row made a cell per tab
+    (4 MB: 25 s in the reading and the extraction). A run of empty cells keeps its first
+    MAX_BLANK_RUN cells; the cells kept still point at their text."""
+    from nianbao.readers.text import MAX_BLANK_RUN, read_text
+
+    lines = tab.split("\n")
+    i = _granted_line(lines)
+    label, _, values = lines[i].partition("（一）予以公开")
+    pad = "\t" * 1_000_000
+    lines[i] = f"{label}（一）予以公开{pad}{values}{pad}"
+    text = "\n".join(lines)
+    doc = read_text(text)
+    row = next(r for t in doc.tables for r in t.rows if any("予以公开" in c.text for c in r))
+    assert len(row) <= 2 * MAX_BLANK_RUN + 20
+    assert all(doc.text[c.start : c.end] == c.text for c in row)
+    got = _parse(text.encode())
+    assert got.values["requests.granted.total"].value == rep.values["requests.granted.total"].value
+
+
+def test_a_cell_per_line_row_of_a_million_empty_cells(rep: Report):
+    """The same in the one-cell-per-line style: 500,000 lines holding a tab only."""
+    from nianbao.readers.text import MAX_BLANK_RUN, read_text
+
+    lines = render(rep, "lines").decode().split("\n")
+    i = next(k for k, ln in enumerate(lines) if ln.strip() == "（一）予以公开")
+    lines[i + 1 : i + 1] = ["\t"] * 500_000
+    doc = read_text("\n".join(lines))
+    assert max(len(r) for t in doc.tables for r in t.rows) <= 2 * MAX_BLANK_RUN + 40
+    got = _parse("\n".join(lines).encode())
+    assert got.values["requests.granted.total"].value == rep.values["requests.granted.total"].value
+
+
+def _wide_tables(n: int, fmt: str) -> str:
+    """``n`` tables of 240 rows whose one cell spans 1000 columns (240,000 slots each)."""
+    if fmt == "html":
+        return ("<table>" + '<tr><td colspan="1000">x</td></tr>' * 240 + "</table>") * n
+    span = '<w:tcPr><w:gridSpan w:val="1000"/></w:tcPr>'
+    row = f"<w:tr><w:tc>{span}<w:p><w:r><w:t>x</w:t></w:r></w:p></w:tc></w:tr>"
+    return ("<w:tbl>" + row * 240 + "</w:tbl>") * n
+
+
+@pytest.mark.parametrize("fmt", ["html", "docx"])
+def test_many_wide_tables_share_the_document_slot_budget(
+    fmt: str, html: str, docx: bytes, rep: Report
+):
+    """Found by the fuzzer: ten tables of one cell spanning 1000 columns on 240 rows (41 KB
+    of DOCX, 88 KB of HTML) made 2.4 million grid slots: 9 s. The grids of a document hold
+    MAX_DOCUMENT_SLOTS together (a table beyond is skipped with a note, refused before it
+    is placed); the report's own tables after them are still read."""
+    from nianbao.readers.dispatch import read_bytes
+    from nianbao.readers.grid import MAX_DOCUMENT_SLOTS
+
+    if fmt == "html":
+        k = html.index("<body>") + len("<body>")
+        data = (html[:k] + _wide_tables(20, fmt) + html[k:]).encode()
+    else:
+        src = zipfile.ZipFile(io.BytesIO(docx))
+        xml = src.read("word/document.xml").decode()
+        k = xml.index("<w:body>") + len("<w:body>")
+        data = _rezip(
+            src, {"word/document.xml": (xml[:k] + _wide_tables(20, fmt) + xml[k:]).encode()}
+        )
+    with file_budget(SMALL):
+        doc = read_bytes(data, f"wide.{fmt}")
+    assert sum(len(t.rows) * max(len(r) for r in t.rows) for t in doc.tables) <= MAX_DOCUMENT_SLOTS
+    assert any("表格过大" in a for a in doc.artifacts)
+    got = _parse(data, name=f"wide.{fmt}")
+    assert got.values["requests.granted.total"].value == rep.values["requests.granted.total"].value
+
+
+def test_grid_refused_before_placement_when_too_wide():
+    from nianbao.readers.grid import MAX_SLOTS, GridTooLarge, expand_spans
+
+    rows = [[("x", 1, 1000)] * 1000 for _ in range(MAX_SLOTS // 1000)]  # 250 million slots
+    with file_budget(Budget(seconds=10, memory_mb=0)), pytest.raises(GridTooLarge):
+        expand_spans(rows)
+
+
+def _docx_table(rows: str) -> str:
+    return f"<w:tbl>{rows}</w:tbl>"
+
+
+def test_docx_long_vertical_merge_is_linear(docx: bytes):
+    """A vertical merge continued over 20,000 rows: each continuing cell looked for its
+    anchor by walking up the rows and scanning each (quadratic); now one pass."""
+    from nianbao.readers.dispatch import read_bytes
+
+    src = zipfile.ZipFile(io.BytesIO(docx))
+    xml = src.read("word/document.xml").decode()
+    cell = "<w:tc><w:p><w:r><w:t>1</w:t></w:r></w:p></w:tc>"
+    first = f'<w:tr><w:tc><w:tcPr><w:vMerge w:val="restart"/></w:tcPr><w:p><w:r><w:t>合并</w:t></w:r></w:p></w:tc>{cell}</w:tr>'
+    more = f"<w:tr><w:tc><w:tcPr><w:vMerge/></w:tcPr><w:p/></w:tc>{cell}</w:tr>" * 20_000
+    k = xml.index("<w:body>") + len("<w:body>")
+    data = _rezip(
+        src, {"word/document.xml": (xml[:k] + _docx_table(first + more) + xml[k:]).encode()}
+    )
+    with file_budget(SMALL):
+        doc = read_bytes(data, "merge.docx")
+    merged = next(t for t in doc.tables if t.rows[0][0].text == "合并")
+    assert len(merged.rows) == 20_001
+    assert all(r[0].covered and r[0].text == "合并" for r in merged.rows[1:])
+
+
+def test_docx_deeply_nested_tables_are_read_once(docx: bytes, monkeypatch):
+    """Tables nested 50 deep: a cell's text went through every descendant row of a nested
+    table, and each of those again (work doubling with each level beyond the 20 that are
+    read as layout frames). Now each cell's text is made once per enclosing cell."""
+    from nianbao.readers import docx as reader_docx
+    from nianbao.readers.dispatch import read_bytes
+
+    calls = [0]
+    cell_text = reader_docx._cell_text
+
+    def counting(tc):  # noqa: ANN001, ANN202
+        calls[0] += 1
+        return cell_text(tc)
+
+    monkeypatch.setattr(reader_docx, "_cell_text", counting)
+    inner = "<w:p><w:r><w:t>最里层</w:t></w:r></w:p>"
+    for _ in range(50):
+        inner = f"<w:tbl><w:tr><w:tc>{inner}<w:p/></w:tc><w:tc><w:p/></w:tc></w:tr></w:tbl>"
+    src = zipfile.ZipFile(io.BytesIO(docx))
+    xml = src.read("word/document.xml").decode()
+    k = xml.index("<w:body>") + len("<w:body>")
+    data = _rezip(src, {"word/document.xml": (xml[:k] + inner + xml[k:]).encode()})
+    with file_budget(SMALL):
+        doc = read_bytes(data, "nested.docx")
+    assert "最里层" in doc.text
+    assert calls[0] < 10_000
+
+
 # ------------------------------------------------------------------------------ PDF
 
 

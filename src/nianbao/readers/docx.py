@@ -152,7 +152,9 @@ def _cell_text(tc: Any) -> str:
         if child.tag == qn("w:p"):
             lines.append(_paragraph_text(child))
         elif child.tag == qn("w:tbl"):  # a nested table: its rows as lines
-            for tr in child.iter(qn("w:tr")):
+            # its own rows only (a table nested in it is in its cells' text): iterating every
+            # descendant row made the work exponential in the nesting depth
+            for tr in child.iterchildren(qn("w:tr")):
                 cells = [_cell_text(t) for t in tr.iterchildren(qn("w:tc"))]
                 lines.append("\t".join(c.replace("\n", " ") for c in cells))
         elif child.tag == qn("w:sdt"):
@@ -206,24 +208,22 @@ def _table_grid(tbl: Any) -> Any:
         cells = _trim_blank_tail(cells)
         n_cols = max(n_cols, cells[-1][0] + cells[-1][2] if cells else 0)
         rows.append(cells)
+    # a "continue" cell is absorbed into the nearest cell above it at the same grid column
+    # that is not a "continue" one, through an unbroken run of cells at that column: one
+    # pass down the rows, keeping per column the row and cell that a run hangs from
+    above: dict[int, tuple[int, list[Any]]] = {}
     for r, cells in enumerate(rows):
+        here: dict[int, tuple[int, list[Any]]] = {}
         for cell in cells:
             if cell[3] != "continue":
-                continue
-            for ar in range(r - 1, -1, -1):
-                hit = [c for c in rows[ar] if c[0] == cell[0]]
-                if not hit:
-                    break
-                if hit[0][3] != "continue":
-                    hit[0][4] = r - ar + 1
-                    cell.append(True)  # absorbed into the cell above
-                    break
-    anchors = [
-        (r, c[0], c[4], c[2], c[1])
-        for r, cells in enumerate(rows)
-        for c in cells
-        if c[3] != "merged"
-    ]
+                here[cell[0]] = (r, cell)
+            elif cell[0] in above:
+                ar, anchor = above[cell[0]]
+                anchor[4] = r - ar + 1
+                cell.append(True)  # absorbed into the cell above
+                here[cell[0]] = (ar, anchor)
+        above = here
+    anchors = [(r, c[0], c[4], c[2], c[1]) for r, cells in enumerate(rows) for c in cells]
     grid = place_cells(anchors, len(rows), n_cols)
     cover_empty_label_cells(grid)  # a label written in separate, unmerged cells
     return grid

@@ -6,17 +6,23 @@ anchor becomes a :class:`~nianbao.readers.document.Cell`, every other slot it sp
 ``covered`` cell repeating the anchor's text, and slots nobody fills are blank cells.
 :func:`lay_out_table` then writes the grid into the document text and gives every cell its
 ``start``/``end`` offsets (covered slots point at their anchor).
+
+Grids are bounded per table (:data:`MAX_SLOTS`) and per document
+(:data:`MAX_DOCUMENT_SLOTS`): a :class:`DocumentBuilder` opens the document's slot account,
+which :func:`expand_spans` and :func:`place_cells` charge before they build a dense grid.
 """
 
 from __future__ import annotations
 
 import re
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from .document import Block, Cell, Document, Paragraph, Table
 
 __all__ = [
     "MAX_COLSPAN",
+    "MAX_DOCUMENT_SLOTS",
     "MAX_SLOTS",
     "DocumentBuilder",
     "GridTooLarge",
@@ -32,12 +38,33 @@ __all__ = [
 
 MAX_COLSPAN = 1000  # the HTML standard's clamp
 MAX_SLOTS = 250_000  # a grid larger than this is not a report table (hostile or broken input)
+# all the grids of one document together: a report's tables hold a few thousand slots; a few
+# hundred bytes of spans (colspan="1000" on each of 240 rows) make a table of MAX_SLOTS, and
+# ten such tables took 9 s in a 41 KB file (a fuzz finding)
+MAX_DOCUMENT_SLOTS = 150_000
+
+# the slots charged to the document being built (opened by DocumentBuilder; None: no account)
+_DOCUMENT_SLOTS: ContextVar[list[int] | None] = ContextVar("document_slots", default=None)
 
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 
 
 class GridTooLarge(ValueError):
     """Raised by :func:`expand_spans` when the grid would exceed :data:`MAX_SLOTS`."""
+
+
+def _slot_limit() -> int:
+    """The slots one more grid may hold: :data:`MAX_SLOTS`, or less when the document
+    being built has used up most of its :data:`MAX_DOCUMENT_SLOTS`."""
+    account = _DOCUMENT_SLOTS.get()
+    return MAX_SLOTS if account is None else min(MAX_SLOTS, MAX_DOCUMENT_SLOTS - account[0])
+
+
+def _charge_slots(n: int) -> None:
+    """Charge ``n`` grid slots to the document being built (see :func:`_slot_limit`)."""
+    account = _DOCUMENT_SLOTS.get()
+    if account is not None:
+        account[0] += n
 
 
 def strip_invisible(text: str) -> str:
@@ -70,9 +97,16 @@ def expand_spans(rows: list[list[tuple[str, int, int]]]) -> SpanGrid:
 
     Spans are clamped: a rowspan never reaches past the last row, a colspan never exceeds
     :data:`MAX_COLSPAN`. Slots that no cell fills become blank (not covered) cells.
-    Raises :class:`GridTooLarge` when the grid would hold more than :data:`MAX_SLOTS` slots.
+    Raises :class:`GridTooLarge` when the grid would hold more than :data:`MAX_SLOTS` slots,
+    or the document's grids more than :data:`MAX_DOCUMENT_SLOTS`.
     """
     n_rows = len(rows)
+    limit = _slot_limit()
+    # the grid is at least as wide as its widest row: refused before any placement (linear
+    # in the cells, however wide their spans)
+    widest = max((sum(max(1, min(cs, MAX_COLSPAN)) for _, _, cs in row) for row in rows), default=0)
+    if n_rows * widest > limit:
+        raise GridTooLarge(f"table grid exceeds {limit} slots")
     taken: dict[tuple[int, int], tuple[int, int]] = {}  # slot -> anchor slot
     anchors: dict[tuple[int, int], str] = {}
     n_cols = 0
@@ -83,16 +117,17 @@ def expand_spans(rows: list[list[tuple[str, int, int]]]) -> SpanGrid:
                 c += 1
             rs = max(1, min(rowspan, n_rows - r))
             cs = max(1, min(colspan, MAX_COLSPAN))
-            if len(taken) + rs * cs > MAX_SLOTS:
-                raise GridTooLarge(f"table grid exceeds {MAX_SLOTS} slots")
+            if len(taken) + rs * cs > limit:
+                raise GridTooLarge(f"table grid exceeds {limit} slots")
             anchors[(r, c)] = text
             for dr in range(rs):
                 for dc in range(cs):
                     taken.setdefault((r + dr, c + dc), (r, c))
             c += cs
             n_cols = max(n_cols, c)
-    if n_rows * n_cols > MAX_SLOTS:
-        raise GridTooLarge(f"table grid exceeds {MAX_SLOTS} slots")
+    if n_rows * n_cols > limit:
+        raise GridTooLarge(f"table grid exceeds {limit} slots")
+    _charge_slots(n_rows * n_cols)
     return _slots_to_grid(n_rows, n_cols, taken, anchors)
 
 
@@ -134,9 +169,12 @@ class DocumentBuilder:
     """Collects paragraphs and tables in reading order and builds the document text.
 
     Blocks are separated by one line break; every block and cell gets its offsets.
+    Creating a builder opens the document's grid slot account (see
+    :data:`MAX_DOCUMENT_SLOTS`): the grids expanded from then on are charged to it.
     """
 
     def __init__(self) -> None:
+        _DOCUMENT_SLOTS.set([0])
         self._parts: list[str] = []
         self._pos = 0
         self.blocks: list[Block] = []
@@ -230,8 +268,10 @@ def place_cells(
     Used when the source says where every cell sits (DOCX grid columns). Spans are clipped
     to the grid; a slot claimed twice keeps its first owner; unclaimed slots are blank.
     """
-    if n_rows * n_cols > MAX_SLOTS:
-        raise GridTooLarge(f"table grid exceeds {MAX_SLOTS} slots")
+    limit = _slot_limit()
+    if n_rows * n_cols > limit:
+        raise GridTooLarge(f"table grid exceeds {limit} slots")
+    _charge_slots(n_rows * n_cols)
     owner: dict[tuple[int, int], tuple[int, int]] = {}
     texts: dict[tuple[int, int], str] = {}
     for r, c, rs, cs, text in anchors:

@@ -28,6 +28,10 @@ _HEADING_LINE = re.compile(
 )
 _NUMERIC = re.compile(r"^[\s]*[-+]?\d[\d,，]*(?:\.\d+)?\s*(?:件|个|条|项|元|万元|%)?[\s]*$")
 _LAYOUT_SPLIT = re.compile(r"\S+(?: \S+)*")
+# empty cells kept in a run of them inside a tab-separated row (the rest are dropped): a
+# row of thousands of tabs is not a report row, and a cell for each tab made the reading
+# and the extraction slow (4 MB of tabs: 25 s); see grid.MAX_BLANK_TAIL for HTML and DOCX
+MAX_BLANK_RUN = 64
 
 
 class _Line:
@@ -236,21 +240,24 @@ def _tabbed(lines: list[_Line], i: int, blocks: list[Paragraph | Table]) -> int:
 def _cell_per_line(region: list[_Line], blocks: list[Paragraph | Table]) -> None:
     rows: list[list[Cell]] = []
     row: list[Cell] = []
+    blank = 0  # empty cells at the end of ``row``
     for ln in region:
         s = ln.text
         if _is_blank(s) and "\t" not in s:
             if row:
                 rows.append(row)
                 row = []
+            blank = 0
             continue
         if "\t" in s:
-            off = ln.start
-            for k, part in enumerate(s.split("\t")):
-                if k or part.strip():
-                    lead = len(part) - len(part.lstrip())
-                    txt = part.strip()
-                    row.append(Cell(txt, off + lead, off + lead + len(txt)))
-                off += len(part) + 1
+            first, *rest = s.split("\t")
+            if first.strip():
+                lead = len(first) - len(first.lstrip())
+                txt = first.strip()
+                row.append(Cell(txt, ln.start + lead, ln.start + lead + len(txt)))
+                blank = 0
+            cells, blank = _tab_cells(rest, ln.start + len(first) + 1, blank)
+            row += cells
         elif row:  # continuation of the cell above
             c = row[-1]
             txt = s.strip()
@@ -258,6 +265,7 @@ def _cell_per_line(region: list[_Line], blocks: list[Paragraph | Table]) -> None
                 c.start = ln.start + len(s) - len(s.lstrip())
             c.text = f"{c.text}\n{txt}" if c.text else txt
             c.end = ln.start + len(s.rstrip())
+            blank = 0 if c.text else blank
         else:
             blocks.append(Paragraph(s.strip(), ln.start, ln.end))
     if row:
@@ -275,15 +283,30 @@ def _tab_rows(region: list[_Line], blocks: list[Paragraph | Table]) -> None:
             lead = len(s) - len(s.lstrip())
             rows.append([Cell(s.strip(), ln.start + lead, ln.start + len(s.rstrip()))])
             continue
-        row = []
-        off = ln.start
-        for part in s.split("\t"):
-            lead = len(part) - len(part.lstrip())
-            txt = part.strip()
-            row.append(Cell(txt, off + lead, off + lead + len(txt)))
-            off += len(part) + 1
-        rows.append(row)
+        rows.append(_tab_cells(s.split("\t"), ln.start)[0])
     _add_table(blocks, rows, region[0].start, region[-1].end, "tab")
+
+
+def _tab_cells(parts: list[str], off: int, blank: int = 0) -> tuple[list[Cell], int]:
+    """The cells of the tab-separated ``parts`` of a line (the first at document offset
+    ``off``), each empty cell after the first :data:`MAX_BLANK_RUN` of a run of them
+    dropped; ``blank`` is the length of the run the line continues. Returns the cells and
+    the length of the run at their end (linear in the parts; the cells kept are bounded by
+    the parts that hold text)."""
+    row: list[Cell] = []
+    for part in parts:
+        if not part or part.isspace():
+            blank += 1
+            if blank > MAX_BLANK_RUN:
+                off += len(part) + 1
+                continue
+        else:
+            blank = 0
+        lead = len(part) - len(part.lstrip())
+        txt = part.strip()
+        row.append(Cell(txt, off + lead, off + lead + len(txt)))
+        off += len(part) + 1
+    return row, blank
 
 
 # ----------------------------------------------------------------------------- layout
