@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from nianbao.store import queries as sq
 from nianbao.store.agencies import find_agency, name_keys
 from nianbao.store.db import open_store, session_scope
+from nianbao.store.indicators import ranking
 from nianbao.store.models import Agency, StoredReport
 from nianbao.store.versions import current_filter, delete_report, restore_report
 
@@ -106,7 +107,15 @@ def test_the_agency_filter_finds_what_it_found_before(store300: str) -> None:
     engine = open_store(store300)
     with Session(engine) as s:
         names = list(s.scalars(select(Agency.name).order_by(Agency.id)))
-        texts = [names[0], names[7][:-3], names[12][3:8], "人民政府", "财政局", "江苏省", "无此机关"]
+        texts = [
+            names[0],
+            names[7][:-3],
+            names[12][3:8],
+            "人民政府",
+            "财政局",
+            "江苏省",
+            "无此机关",
+        ]
         for t in texts:
             rows, total = sq.list_report_page(s, t, None, False, 0, 1000)
             assert {r.id for r, _ in rows} == _old_agency_filter(s, t), t
@@ -132,6 +141,38 @@ def test_remembered_counts_follow_deletes_restores_and_new_reports(store300: str
     with Session(engine) as s:
         assert sq.count_reports(s) == before
         assert sq.count_reports(s, year=2021) == in_2021
+    engine.dispose()
+
+
+def _ranked(s: Session, year: int) -> list[tuple[Any, ...]]:
+    r = ranking(s, year)
+    return [(e["agency_id"], e["report_id"], e["value"], e["rank"]) for e in r["ranked"]] + [
+        (e["agency_id"], e["report_id"], e["value"], None) for e in r["unranked"]
+    ]
+
+
+def test_remembered_coverage_and_ranking_agree_with_a_recomputation(store300: str) -> None:
+    engine = open_store(store300)
+    with Session(engine) as s:
+        g1, r1 = sq.coverage_grid(s), _ranked(s, 2022)
+        rid = r1[0][1]
+    with session_scope(engine) as s:
+        delete_report(s, rid)
+    try:
+        with Session(engine) as s:
+            g2, r2 = sq.coverage_grid(s), _ranked(s, 2022)
+            sq._COUNTS.clear()  # nothing remembered: computed afresh
+            assert sq.coverage_grid(s) == g2
+            assert _ranked(s, 2022) == r2
+        assert g2["present"][2022] == g1["present"][2022] - 1
+        assert rid not in {x[1] for x in r2}
+        assert len(r2) == len(r1) - 1
+    finally:
+        with session_scope(engine) as s:
+            restore_report(s, rid)
+    with Session(engine) as s:
+        assert sq.coverage_grid(s) == g1
+        assert _ranked(s, 2022) == r1
     engine.dispose()
 
 

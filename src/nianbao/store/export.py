@@ -1,4 +1,6 @@
-"""Export the store: reports wide (one row per report, one column per schema id) or long
+"""Over 500 lines because the four formats share one row producer, the cancel protocol and the formula guard.
+
+Export the store: reports wide (one row per report, one column per schema id) or long
 (one row per value), and findings, as CSV, XLSX, Parquet or JSON Lines; and any list
 (coverage, ranking, agencies) as CSV or XLSX bytes (``table_bytes``).
 

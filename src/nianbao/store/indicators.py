@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from ..schema import RESULT_ROWS_2021, REVIEW_FIELDS, REVIEW_GROUPS
 from .ingest import value_of
 from .models import Agency, SourceFile, StoredFinding, StoredReport, StoredValue
-from .queries import NotFound, agency_where
+from .queries import NotFound, agency_where, remembered
 from .versions import current_filter
 
 __all__ = [
@@ -350,7 +350,6 @@ def ranking(
         )
         .join(Agency, Agency.id == StoredReport.agency_id)
         .where(StoredReport.year == year, current_filter())
-        .order_by(StoredReport.id)
     )
     if level:
         stmt = stmt.where(Agency.level == level)
@@ -360,11 +359,24 @@ def ranking(
     if where is not None:
         stmt = stmt.where(where)
     latest: dict[int, tuple[int, str, str, str, int]] = {}
-    for rid, aid, name, lvl, knd, ne in session.execute(stmt):
+    # in the order received (sorted here: ORDER BY id would send SQLite to the report rows
+    # instead of the covering index of the year's current reports)
+    for rid, aid, name, lvl, knd, ne in sorted(session.execute(stmt), key=lambda r: r[0]):
         if aid is not None:
             latest[aid] = (rid, name, lvl, knd, ne)
-    rids = [v[0] for v in latest.values()]
-    vals = values_for(session, rids, sorted({*ind.numerator, *ind.denominator}))
+    fields = sorted({*ind.numerator, *ind.denominator})
+
+    def year_values() -> dict[int, dict[str, Any]]:
+        ids = list(
+            session.scalars(
+                select(StoredReport.id).where(StoredReport.year == year, current_filter())
+            )
+        )
+        return values_for(session, ids, fields)
+
+    # the cells of every current report of the year, remembered until the store changes
+    # (a ranking reads tens of thousands of reports' cells; filters only pick among them)
+    vals = remembered(session, ("ranking-values", year, tuple(fields)), year_values)
     ranked: list[dict[str, Any]] = []
     unranked: list[dict[str, Any]] = []
     for aid, (rid, name, lvl, knd, ne) in latest.items():

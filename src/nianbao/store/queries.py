@@ -1,4 +1,6 @@
-"""Read the store: list, show, compare, coverage, findings, review decisions, agency
+"""Over 500 lines because the list, coverage and agency queries share the report filters (``report_conditions``) and the remembered counts.
+
+Read the store: list, show, compare, coverage, findings, review decisions, agency
 search, problem files.
 
 Functions return plain data (dataclasses, dicts, rows); the CLI and the web app render them.
@@ -6,11 +8,12 @@ Functions return plain data (dataclasses, dicts, rows); the CLI and the web app 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, defer
@@ -46,6 +49,7 @@ __all__ = [
     "count_reports",
     "count_open_findings",
     "store_stamp",
+    "remembered",
     "report_row",
     "list_reports",
     "list_report_page",
@@ -166,6 +170,9 @@ def _agency_filter(session: Session, agency: str) -> Any:
         AgencyAlias.alias_key.like(like) | AgencyAlias.name.like(f"%{agency}%")
     )
     agencies = select(Agency.id).where(Agency.key.like(like) | Agency.name.like(f"%{agency}%"))
+    ids = sorted(set(session.scalars(named.union(agencies))))
+    if len(ids) <= 2000:  # their reports found by agency in an index, then sorted
+        return StoredReport.agency_id.in_(ids)
     return StoredReport.agency_id.in_(named) | StoredReport.agency_id.in_(agencies)
 
 
@@ -262,7 +269,9 @@ _LIST_ONLY = (
 # index's end: the newest report (a new report or version), the latest update (a
 # re-parse, a re-check), the latest event (delete, restore, supersede) and how many
 # versions are superseded (a rechain).
-_COUNTS: dict[tuple[str, str, bool], tuple[tuple[Any, ...], int]] = {}
+_COUNTS: dict[tuple[Any, ...], tuple[tuple[Any, ...], Any]] = {}
+_LOCK = threading.Lock()
+T = TypeVar("T")
 _STAMP = select(
     select(func.max(StoredReport.id)).scalar_subquery(),
     select(func.max(StoredReport.updated_at)).scalar_subquery(),
@@ -301,16 +310,26 @@ def _count(
     stmt = select(func.count(StoredReport.id)).where(*conds)
     if agency:
         return int(session.scalar(stmt) or 0)
-    key = (session.get_bind().engine.url.render_as_string(), repr(year), has_errors)
+    return int(
+        remembered(session, ("reports", repr(year), has_errors), lambda: session.scalar(stmt) or 0)
+    )
+
+
+def remembered(session: Session, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
+    """``compute()``, remembered per store and ``key`` until the store's stamp changes
+    (``store_stamp``): for what depends only on the current reports and their values."""
+    full = (session.get_bind().engine.url.render_as_string(), *key)
     stamp = store_stamp(session)
-    hit = _COUNTS.get(key)
+    with _LOCK:
+        hit = _COUNTS.get(full)
     if hit is not None and hit[0] == stamp:
-        return hit[1]
-    n = int(session.scalar(stmt) or 0)
-    if len(_COUNTS) > 1000:
-        _COUNTS.clear()
-    _COUNTS[key] = (stamp, n)
-    return n
+        return cast(T, hit[1])
+    value = compute()
+    with _LOCK:
+        if len(_COUNTS) > 200:
+            _COUNTS.clear()
+        _COUNTS[full] = (stamp, value)
+    return value
 
 
 def list_report_page(
@@ -543,10 +562,16 @@ def coverage_grid(
     if years:
         shown = sorted(set(years))
     else:
-        shown = sorted(
-            session.scalars(
-                select(StoredReport.year).where(StoredReport.year.is_not(None), CURRENT).distinct()
-            )
+        shown = remembered(
+            session,
+            ("years",),
+            lambda: sorted(
+                session.scalars(
+                    select(StoredReport.year)
+                    .where(StoredReport.year.is_not(None), CURRENT)
+                    .distinct()
+                )
+            ),
         )
     if not shown:
         return {"years": [], "rows": [], "total": 0, "missing": {}, "present": {}}
@@ -556,16 +581,29 @@ def coverage_grid(
         agencies = agencies.where(where)
     in_scope = (StoredReport.agency_id.in_(agencies),) if where is not None else ()
     n_agencies = session.scalar(select(func.count()).select_from(agencies.subquery())) or 0
-    present = {y: 0 for y in shown}
-    for y, n in session.execute(
-        select(StoredReport.year, func.count(func.distinct(StoredReport.agency_id)))
-        .where(
-            StoredReport.agency_id.is_not(None), StoredReport.year.in_(shown), CURRENT, *in_scope
-        )
-        .group_by(StoredReport.year)
-    ):
-        if y is not None:
-            present[y] = n
+
+    def count_present() -> dict[int, int]:
+        present = {y: 0 for y in shown}
+        for y, n in session.execute(
+            select(StoredReport.year, func.count(func.distinct(StoredReport.agency_id)))
+            .where(
+                StoredReport.agency_id.is_not(None),
+                StoredReport.year.in_(shown),
+                CURRENT,
+                *in_scope,
+            )
+            .group_by(StoredReport.year)
+        ):
+            if y is not None:
+                present[y] = n
+        return present
+
+    # the whole store's counts per year are remembered; a search's are counted
+    present = (
+        count_present()
+        if where is not None
+        else dict(remembered(session, ("present", tuple(shown)), count_present))
+    )
     missing = {y: n_agencies - present[y] for y in shown}
     page = select(Agency.id, Agency.name, Agency.kind, Agency.level).order_by(Agency.key)
     if where is not None:

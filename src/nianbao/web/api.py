@@ -1,5 +1,7 @@
 # ruff: noqa: B008  (FastAPI declares parameters with Depends/Query/Form defaults)
-"""REST API under ``/api/v1`` (OpenAPI at ``/api/v1/openapi.json``, docs at ``/api/docs``).
+"""Over 500 lines because the API's pydantic response models sit beside the endpoints that return them (one OpenAPI surface; a models module is the split to make).
+
+REST API under ``/api/v1`` (OpenAPI at ``/api/v1/openapi.json``, docs at ``/api/docs``).
 
 Every error has one JSON body: ``{"ok": false, "error": "<Chinese message>", "errors": [...],
 "status": <HTTP status>}`` (see ``app.py``). Changing actions (upload, review, re-check) need

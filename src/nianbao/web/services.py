@@ -1,4 +1,6 @@
-"""What only the web app does with the store: uploaded bytes kept in the database, upload
+"""Over 500 lines because uploads, re-checks and source snippets share the budgeted child-process reading (splitting uploads from snippets is the next step).
+
+What only the web app does with the store: uploaded bytes kept in the database, upload
 checks and background jobs, re-checks of a stored file, review decisions with their log,
 the report page with its findings per cell, source snippets (text and PDF regions), and
 exports as bytes. Queries, indicators and writers live in ``nianbao.store``.

@@ -1,5 +1,7 @@
 # ruff: noqa: B008  (FastAPI declares parameters with Depends/Query/Form defaults)
-"""Server-rendered pages (Jinja2, autoescaped; htmx for the small interactive parts).
+"""Over 500 lines because it holds the routes of every corpus page (the spring review's are in views_campaign).
+
+Server-rendered pages (Jinja2, autoescaped; htmx for the small interactive parts).
 
 Every word a page shows is Chinese. Pages that change the store (upload, review,
 re-check) need a login; reading stays open unless the server is private. Every form posts

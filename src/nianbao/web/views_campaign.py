@@ -1,5 +1,7 @@
 # ruff: noqa: B008  (FastAPI declares parameters with Depends/Query/Form defaults)
-"""The spring review's pages (issue 13): the review queue with bulk decisions, the review
+"""Over 500 lines because the spring review's pages share the roster and coverage helpers and their forms.
+
+The spring review's pages (issue 13): the review queue with bulk decisions, the review
 log, the roster (import, unknown agencies, edit), coverage against the roster and the
 statutory deadlines, a report's versions (history, diff, delete/restore), and the 整改通知 /
 通报 downloads. Every POST is same-origin with the CSRF token and needs a login; the

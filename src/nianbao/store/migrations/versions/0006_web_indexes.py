@@ -28,7 +28,7 @@ INDEXES: dict[str, list[str]] = {
     # the report list in its default order (agency, year), with the errors filter
     "ix_reports_current_list": ["agency_key", "year", "id", "n_errors"],
     # the list of one year; counts per year; the ranking's reports of a year
-    "ix_reports_current_year": ["year", "agency_key", "id", "n_errors"],
+    "ix_reports_current_year": ["year", "agency_key", "id", "n_errors", "agency_id"],
     # the list sorted by errors (most first)
     "ix_reports_current_errors": ["n_errors", "id"],
     # an agency's years (agency page, coverage grid cells, agency search)
