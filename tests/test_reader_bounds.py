@@ -420,3 +420,18 @@ def test_decompress_corrupted_same_as_pdfminers() -> None:
                 reader_pdf._decompress_corrupted(data)
         else:
             assert reader_pdf._decompress_corrupted(data) == want, name
+
+
+def test_html_tables_over_the_document_limit_one_note(
+    bench: Any, report_page: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past the document's grid slots every further table is skipped: one note says how
+    many, not one note each (a padded 100 MB page had 310)."""
+    from nianbao.readers import grid
+
+    monkeypatch.setattr(grid, "MAX_DOCUMENT_SLOTS", 5000)
+    page = bench.make_html(1 * MB, False, report_page)
+    doc = read_bytes(page)
+    notes = [a for a in doc.artifacts if "表格" in a]
+    assert len(notes) == 1 and "个表格过大" in notes[0], notes
+    assert _values(doc) == _values(read_bytes(report_page.encode("utf-8")))

@@ -583,6 +583,7 @@ class _Walker:
         # the rows of the last table, held back until what follows it is known (the next
         # table may be the rest of it, see table())
         self.pending: list[list[tuple[str, int, int]]] | None = None
+        self.skipped = 0  # tables skipped as too large (one note for all of them)
 
     def flush(self) -> None:
         text = _clean_lines("".join(self.buf))
@@ -691,11 +692,17 @@ class _Walker:
         self.b.add_table(grid, "html")
 
     def too_large(self) -> None:
-        self.artifacts.append("网页中有一个表格过大（可能是异常或恶意内容），已跳过。")
+        self.skipped += 1
 
     def finish(self) -> None:
         self.flush()
         self.emit_pending()
+        if self.skipped == 1:
+            self.artifacts.append("网页中有一个表格过大（可能是异常或恶意内容），已跳过。")
+        elif self.skipped:
+            self.artifacts.append(
+                f"网页中有 {self.skipped} 个表格过大，或表格总量超出上限（可能是异常或恶意内容），已跳过。"
+            )
 
 
 def read_html(data: bytes, source: str = "") -> Document:
