@@ -35,8 +35,9 @@ from ..report import Report
 from .agencies import name_keys, resolve_agency
 from .crossyear import check_cross_year
 from .db import session_scope, write_engine
+from .display import canon_level
 from .findings import _counts, finding_digest
-from .models import T_FIND, T_REP, T_SF, Agency
+from .models import T_FIND, T_REP, T_SF, Agency, AgencyAlias
 from .outcome import ParseOutcome, _jsonable, _value_rows
 from .write import (
     _FILE_BY_HASH,
@@ -147,7 +148,9 @@ class BatchWriter:
                 and outcome.report is not None
             )
 
-        # the agencies first, then their latest report of each year in one query
+        # the agencies first (those the store knows by their names in two queries), then
+        # their latest report of each year in one query
+        self._known_agencies(session, [cast(Report, o.report) for o in batch if fast(o)])
         agencies = {
             i: self._agency(session, cast(Report, o.report)) for i, o in enumerate(batch) if fast(o)
         }
@@ -193,13 +196,71 @@ class BatchWriter:
         _refresh_names(session, touched)
         return statuses
 
-    def _agency(self, session: Session, rep: Report) -> int | None:
+    @staticmethod
+    def _agency_key(rep: Report) -> tuple[str | None, str | None, str | None]:
         meta = rep.meta
-        key = (
+        return (
             _clip(meta.get("agency"), 120),
             _clip(meta.get("agency_kind"), 16),
             _clip(meta.get("admin_level"), 16),
         )
+
+    def _known_agencies(self, session: Session, reports: list[Report]) -> None:
+        """Cache the agencies of names ``resolve_agency`` would only look up: every key of
+        the name already claimed (its full key by this agency's name or a user's alias, no
+        key left to claim or to make ambiguous) and no kind or level to fill in. Two queries
+        for a batch instead of a lookup per name; any other name goes through
+        ``resolve_agency``."""
+        wanted: dict[tuple[str | None, str | None, str | None], tuple[str, ...]] = {}
+        for rep in reports:
+            key = self._agency_key(rep)
+            if key not in self.agencies and key[0] and key not in wanted:
+                keys = name_keys(key[0])
+                if keys:
+                    wanted[key] = keys
+        if not wanted:
+            return
+        conn = session.connection()
+        al = cast(Table, AgencyAlias.__table__)
+        ag = cast(Table, Agency.__table__)
+        all_keys = sorted({k for keys in wanted.values() for k in keys})
+        aliases: dict[str, tuple[int, str, bool]] = {}
+        for start in range(0, len(all_keys), 500):
+            for alias_key, agency_id, source, ambiguous in conn.execute(
+                select(al.c.alias_key, al.c.agency_id, al.c.source, al.c.ambiguous).where(
+                    al.c.alias_key.in_(all_keys[start : start + 500])
+                )
+            ):
+                aliases[alias_key] = (agency_id, source, bool(ambiguous))
+        found: dict[tuple[str | None, str | None, str | None], int] = {}
+        for key, keys in wanted.items():
+            full = aliases.get(keys[0])
+            if full is None or full[2] or full[1] not in ("name", "user"):
+                continue
+            if all(
+                k in aliases
+                and (aliases[k][0] == full[0] or aliases[k][1] in ("name", "user") or aliases[k][2])
+                for k in keys[1:]
+            ):
+                found[key] = full[0]
+        ids = sorted(set(found.values()))
+        kinds: dict[int, tuple[str, str]] = {}
+        for start in range(0, len(ids), 500):
+            for aid, kind, level in conn.execute(
+                select(ag.c.id, ag.c.kind, ag.c.level).where(ag.c.id.in_(ids[start : start + 500]))
+            ):
+                kinds[aid] = (kind, level)
+        for key, aid in found.items():
+            kind, level = kinds.get(aid, ("unknown", "unknown"))
+            new_kind, new_level = key[1], canon_level(key[2])
+            if (kind == "unknown" and new_kind and new_kind != "unknown") or (
+                level == "unknown" and new_level != "unknown"
+            ):
+                continue  # resolve_agency fills it in
+            self.agencies[key] = aid
+
+    def _agency(self, session: Session, rep: Report) -> int | None:
+        key = self._agency_key(rep)
         if key in self.agencies:
             return self.agencies[key]
         agency = resolve_agency(session, *key)

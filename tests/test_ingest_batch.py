@@ -1,0 +1,61 @@
+"""Batched ingest: agencies the store knows by their names are taken from one lookup per
+batch, and give the same agencies as resolving each name; a name that still has something
+to fill in (a level, a short key to claim) goes through ``resolve_agency``. SQLite, and
+PostgreSQL when NIANBAO_TEST_PG is set."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from nianbao.store import open_store
+from nianbao.store.models import Agency, AgencyAlias, StoredReport
+
+from .test_store import db_url, gold, ingest, write_json  # noqa: F401
+
+
+def _flat(name: str, year: int, level: str | None = None) -> dict:
+    flat = gold("hongze-2024.gold.json")
+    flat["meta.agency"], flat["meta.year"] = name, year
+    flat["meta.title"] = f"{name}{year}年政府信息公开工作年度报告"
+    if level:
+        flat["meta.admin_level"] = level
+    return flat
+
+
+def test_known_agencies_batched_match_resolving_each_name(db_url, tmp_path) -> None:  # noqa: F811
+    engine = open_store(db_url)
+    try:
+        first = [
+            write_json(tmp_path / "a", f"{i}.txt", _flat(name, 2022))
+            for i, name in enumerate(["淮安市洪泽区人民政府", "淮安市洪泽区财政局"])
+        ]
+        assert ingest(engine, first, batch=50).stored == 2
+        with Session(engine) as s:
+            before = {a.key: a.id for a in s.scalars(select(Agency))}
+            aliases = s.scalar(select(AgencyAlias.id).order_by(AgencyAlias.id.desc()).limit(1))
+        # the next year: the same names (taken from the batch's lookup), one with a level
+        # to fill in, and the short name of one (resolved as before)
+        second = [
+            write_json(tmp_path / "b", "0.txt", _flat("淮安市洪泽区人民政府", 2023)),
+            write_json(tmp_path / "b", "1.txt", _flat("淮安市洪泽区财政局", 2023, "county")),
+            write_json(tmp_path / "b", "2.txt", _flat("洪泽区人民政府", 2024)),
+        ]
+        assert ingest(engine, second, batch=50).stored == 3
+        with Session(engine) as s:
+            after = {a.key: a for a in s.scalars(select(Agency))}
+            assert {k: a.id for k, a in after.items()} == before  # no agency made twice
+            reports = s.execute(
+                select(StoredReport.agency_name, StoredReport.year, StoredReport.agency_id)
+            ).all()
+            by = {(n, y): aid for n, y, aid in reports}
+            gov = by[("淮安市洪泽区人民政府", 2022)]
+            assert by[("淮安市洪泽区人民政府", 2023)] == gov
+            assert by[("洪泽区人民政府", 2024)] == gov
+            fin = by[("淮安市洪泽区财政局", 2022)]
+            assert by[("淮安市洪泽区财政局", 2023)] == fin
+            assert s.get(Agency, fin).level == "county"  # filled in by resolve_agency
+            new_aliases = s.scalars(select(AgencyAlias).where(AgencyAlias.id > aliases)).all()
+            assert all(a.agency_id in (gov, fin) for a in new_aliases)
+    finally:
+        engine.dispose()
