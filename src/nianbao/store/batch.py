@@ -1,5 +1,8 @@
 """Batched writes of an ingest: many reports per transaction.
 
+Over 500 lines because the batch and its fast path's driver-level writer (``_Writer``) share
+one transaction and one agency cache; cutting them apart would pass both through every call.
+
 ``store_outcome`` writes one report per transaction through SQLAlchemy; at a few hundred
 reports a second its statement layer, the ORM agency lookups and one commit per report
 are the whole cost of an ingest. ``BatchWriter`` collects the outcomes the workers send
