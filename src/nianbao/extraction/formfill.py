@@ -1,7 +1,7 @@
-"""Merge the form-driven reading (:mod:`form`) into an extraction, and say what it could not
+"""Merge the form-driven reading (:mod:`.form`) into an extraction, and say what it could not
 read.
 
-The layout-specific extraction in :mod:`extract` stays the first, exact path; the form reading
+The layout-specific extraction in :mod:`.extract` stays the first, exact path; the form reading
 fills what it left empty: rows it did not find, cells it left null while the text shows a
 value there, sections whose headings stand in mid-line. A row is taken from the form reading
 when that reading has more cells with a value. Every cell the product could not read gets an

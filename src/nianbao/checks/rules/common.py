@@ -1,4 +1,4 @@
-"""Helpers shared by the ``rules_*`` modules: reading values with blanks counted as 0,
+"""Helpers shared by the rule modules of ``checks/rules/``: reading values with blanks counted as 0,
 the result-row set of a report, short Chinese labels and the wording of arithmetic."""
 
 from __future__ import annotations
