@@ -8,6 +8,7 @@ from __future__ import annotations
 import ast
 import contextlib
 import io
+import logging
 import re
 from pathlib import Path
 
@@ -30,8 +31,15 @@ def _modules() -> list[Path]:
 
 def test_stages_import_only_earlier_stages() -> None:
     out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        code = lint_imports(config_filename=str(REPO / "pyproject.toml"), no_cache=True)
+    # import-linter's dictConfig disables every logger that exists (later tests read them)
+    loggers = logging.root.manager.loggerDict.values()
+    disabled = {lg: lg.disabled for lg in loggers if isinstance(lg, logging.Logger)}
+    try:
+        with contextlib.redirect_stdout(out):
+            code = lint_imports(config_filename=str(REPO / "pyproject.toml"), no_cache=True)
+    finally:
+        for lg, was in disabled.items():
+            lg.disabled = was
     assert code == 0, out.getvalue()[-4000:]
 
 
