@@ -10,8 +10,9 @@ Work is keyed by the content hash in the store: a rerun after a crash, or the ch
 worker that died (Dask gives them to another worker), do only what is missing, and a
 content stored twice is impossible (``source_files.sha256`` is unique; a batch that meets
 a concurrent writer's row is rolled back and written report by report). A chunk that
-fails three times is split into one task per file; a file that fails three times is
-recorded with its reason (status ``failed``) and the batch goes on.
+fails three times is split into one task per file, run one after another (a worker's death
+fails every task placed on it: a file must not be charged with its neighbour's); a file that
+fails three times is recorded with its reason (status ``failed``) and the batch goes on.
 
 Files must be readable by the workers under the same path (a shared filesystem). Dask runs
 tasks in threads, where the budget's timer cannot reach: a watchdog interrupts a file that
@@ -261,6 +262,22 @@ def ingest_dask(
         if on_file:
             on_file(path, status)
 
+    # The files of a chunk that failed are tried one task at a time, one after another: a
+    # worker's death fails every task the scheduler had placed on it, so a file running
+    # beside the one that kills its worker must not be charged with that death.
+    singles: list[str] = []
+    single: list[Any] = []  # the one-file task in flight, if any
+
+    def next_single(pending: Any) -> None:
+        if singles and not single:
+            p = singles.pop(0)
+            fut = client.submit(
+                parse_chunk, [p], url, version, parse, check, retries=ATTEMPTS - 1, pure=False
+            )
+            futures[fut] = [p]
+            single.append(fut)
+            pending.add(fut)
+
     try:
         futures = {
             client.submit(
@@ -271,17 +288,14 @@ def ingest_dask(
         pending = as_completed(list(futures), with_results=False)
         for fut in pending:
             part = futures.pop(fut)
+            if single and fut is single[0]:
+                single.clear()
             try:
                 rows = fut.result()
             except Exception as exc:
-                if len(part) > 1:  # split the chunk: one task per file
-                    for p in part:
-                        single = client.submit(
-                            parse_chunk, [p], url, version, parse, check,
-                            retries=ATTEMPTS - 1, pure=False,
-                        )  # fmt: skip
-                        futures[single] = [p]
-                        pending.add(single)
+                if len(part) > 1:  # split the chunk: one task per file, in turn
+                    singles.extend(part)
+                    next_single(pending)
                     continue
                 reason = (
                     f"在集群上处理 {ATTEMPTS} 次均失败（{type(exc).__name__}），"
@@ -291,6 +305,7 @@ def ingest_dask(
                 rows = [(part[0], "failed", reason, False)]
             for row in rows:
                 tally(*row)
+            next_single(pending)
     finally:
         if own is not None:
             client.close()
