@@ -29,6 +29,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from ..errors import BinaryInput, InputTooLarge, NianbaoError, UnsupportedFormat
+from ..readers.pdfium_lock import PDFIUM_LOCK
 from ..readers.sniff import sniff
 from ..schema import COLUMNS, label_of
 from ..store.db import session_scope, write_engine
@@ -838,6 +839,12 @@ def pdf_region_png(session: Session, report_id: int, field_id: str) -> bytes | N
     except ImportError:  # pragma: no cover - both come with pdfplumber
         return None
 
+    with PDFIUM_LOCK:  # PDFium is not thread-safe, and pages are served by threads
+        return _render_band(pdfium, ImageDraw, data, prov)
+
+
+def _render_band(pdfium: Any, ImageDraw: Any, data: bytes, prov: dict[str, Any]) -> bytes | None:
+    """The band of ``pdf_region_png``, rendered (the caller holds PDFIUM_LOCK)."""
     try:
         pdf = pdfium.PdfDocument(data)
     except Exception:  # noqa: BLE001 - a PDF pdfium cannot open has no picture

@@ -12,6 +12,7 @@ from typing import Any
 
 from .. import labels as L
 from ..grid import strip_invisible
+from ..pdfium_lock import PDFIUM_LOCK
 
 MAX_SKEW_DEG = 5.0  # a scan turned by less than this is straightened (box coordinates)
 MAX_SIDE_PX = 3000  # a rendered page never exceeds this (bounded memory for odd page sizes)
@@ -82,15 +83,17 @@ def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:
 
 def _render_boxes(engine: Any, page: Any, pno: int, dpi: int) -> tuple[list[_Box], float, float]:
     """OCR one page: its boxes in PDF points, and the page's width and height."""
-    width, height = page.get_size()
-    scale = min(dpi / 72.0, MAX_SIDE_PX / max(width, height, 1.0))
-    bitmap = page.render(scale=scale)
+    with PDFIUM_LOCK:  # PDFium is not thread-safe; the OCR itself runs outside the lock
+        width, height = page.get_size()
+        scale = min(dpi / 72.0, MAX_SIDE_PX / max(width, height, 1.0))
+        bitmap = page.render(scale=scale)
     try:
-        img = bitmap.to_numpy()
+        img = bitmap.to_numpy()  # a view on the bitmap's buffer, no PDFium call
         img_h, img_w = img.shape[:2]
         result = engine(img)
     finally:
-        bitmap.close()
+        with PDFIUM_LOCK:
+            bitmap.close()
     if result.boxes is None or result.txts is None:
         return [], width, height
     quads = [[(float(pt[0]), float(pt[1])) for pt in quad] for quad in result.boxes]

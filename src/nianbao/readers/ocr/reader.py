@@ -12,6 +12,7 @@ from ...errors import BrokenFile, EncryptedPdf, InputTooLarge, OcrUnavailable, S
 from ..document import Document
 from ..grid import DocumentBuilder, GridTooLarge
 from ..pdf import _HEADING
+from ..pdfium_lock import PDFIUM_LOCK
 from .boxes import _render_boxes
 from .engine import _get_engine, ocr_available, ocr_enabled
 from .layout import _Item, _page_items, _Run, _TLine, _VRow
@@ -109,7 +110,8 @@ def _open(data: bytes) -> Any:
     if b"%PDF-" not in data[:1024]:
         raise BrokenFile("文件不是 PDF（缺少 %PDF 文件头），或已损坏。")
     try:
-        return pdfium.PdfDocument(data)
+        with PDFIUM_LOCK:
+            return pdfium.PdfDocument(data)
     except Exception as e:  # PdfiumError, or anything else the binding raises
         if getattr(e, "err_code", None) == 4 or "password" in str(e).lower():
             raise EncryptedPdf(
@@ -137,7 +139,8 @@ def ocr_pdf(
     engine = _get_engine()
     pdf = _open(data)
     try:
-        n = len(pdf)
+        with PDFIUM_LOCK:
+            n = len(pdf)
         if n == 0:
             raise BrokenFile("PDF 文件没有页面，可能已损坏。")
         if n > MAX_PDF_PAGES:
@@ -150,7 +153,8 @@ def ocr_pdf(
         units: list[float] = []
         low: dict[int, list[str]] = {}
         for pno in chosen:
-            page = pdf[pno - 1]
+            with PDFIUM_LOCK:
+                page = pdf[pno - 1]
             try:
                 boxes, width, height = _render_boxes(engine, page, pno, dpi)
             except (BrokenFile, OcrUnavailable):
@@ -160,7 +164,8 @@ def ocr_pdf(
                     f"PDF 第 {pno} 页的图像无法识别（OCR 出错），文件可能已损坏。"
                 ) from None
             finally:
-                page.close()
+                with PDFIUM_LOCK:
+                    page.close()
             items, unit = _page_items(boxes, width, height)
             if boxes:
                 units.append(unit)
@@ -173,7 +178,8 @@ def ocr_pdf(
                                 b.text for b in row.values if b.score < _LOW_SCORE
                             )
     finally:
-        pdf.close()
+        with PDFIUM_LOCK:
+            pdf.close()
 
     unit = statistics.median(units) if units else 10.0
     page_items = _drop_running_lines(page_items, unit)
