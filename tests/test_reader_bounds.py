@@ -435,3 +435,11 @@ def test_html_tables_over_the_document_limit_one_note(
     notes = [a for a in doc.artifacts if "表格" in a]
     assert len(notes) == 1 and "个表格过大" in notes[0], notes
     assert _values(doc) == _values(read_bytes(report_page.encode("utf-8")))
+
+
+def test_every_module_importing_pypdfium2_takes_the_lock() -> None:
+    src = REPO / "src" / "nianbao"
+    users = [p for p in src.rglob("*.py") if "import pypdfium2" in p.read_text(encoding="utf-8")]
+    assert users
+    silent = [str(p.relative_to(src)) for p in users if "PDFIUM_LOCK" not in p.read_text("utf-8")]
+    assert not silent, f"pypdfium2 used without PDFIUM_LOCK: {silent}"
