@@ -201,7 +201,9 @@ _AGENCY_SENTENCES = (
     re.compile(r"([\u4e00-\u9fff（）()]{2,30}?)特此(?:编制|发布)"),
     re.compile(r"本(?:年度)?报告由([\u4e00-\u9fff（）()]{2,30}?)(?:根据|依据|按照|负责|编制)"),
     re.compile(r"请与([\u4e00-\u9fff（）()]{2,30}?)联系"),
-    re.compile(r"(?:^|[。\n])\s*([\u4e00-\u9fff（）()]{2,30}?)(?:根据|依据|按照)《"),
+    # [^\S\n]*, not \s*: a newline starts its own attempt, and \s* made a run of blank lines
+    # quadratic (each newline of the run scanned the rest of it)
+    re.compile(r"(?:^|[。\n])[^\S\n]*([\u4e00-\u9fff（）()]{2,30}?)(?:根据|依据|按照)《"),
 )
 
 
