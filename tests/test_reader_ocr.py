@@ -433,3 +433,20 @@ def test_a_report_read_by_ocr_is_marked_for_review() -> None:
     rules = [f.rule for f in rep.findings]
     assert rules.count("R-OCR") == 1
     assert not any(f.rule == "R-INGEST-ARTIFACT" and "OCR" in f.message for f in rep.findings)
+
+
+@needs_ocr
+def test_the_ocr_reader_takes_the_pdf_readers_page_limit(
+    offline: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A scan over the PDF reader's page limit (NIANBAO_PDF_MAX_PAGES) is refused by the OCR
+    reader too, with the variable named; under it, it is read (only its first pages are
+    recognised)."""
+    from nianbao.errors import InputTooLarge
+
+    data = _blank_pdf(4)
+    monkeypatch.setenv("NIANBAO_PDF_MAX_PAGES", "3")
+    with pytest.raises(InputTooLarge, match="NIANBAO_PDF_MAX_PAGES"):
+        ocr_pdf(data, "blank.pdf")
+    monkeypatch.setenv("NIANBAO_PDF_MAX_PAGES", "4")
+    assert ocr_pdf(data, "blank.pdf").pages == 4

@@ -11,7 +11,8 @@ from typing import Any
 from ...errors import BrokenFile, EncryptedPdf, InputTooLarge, OcrUnavailable, ScannedPdf
 from ..document import Document
 from ..grid import DocumentBuilder, GridTooLarge
-from ..pdf import _HEADING
+from ..pdf import _HEADING, ENV_MAX_PAGES
+from ..pdf import max_pages as pdf_max_pages
 from ..pdfium_lock import PDFIUM_LOCK
 from .boxes import _render_boxes
 from .engine import _get_engine, ocr_available, ocr_enabled
@@ -22,7 +23,6 @@ __all__ = ["MAX_OCR_PAGES", "OCR_DPI", "OCR_NOTE", "maybe_ocr", "ocr_pdf"]
 
 MAX_OCR_PAGES = 12  # OCR is slow (~5 s a page); the three tables sit in the first pages
 OCR_DPI = 150
-MAX_PDF_PAGES = 300  # as reader_pdf.MAX_PAGES
 OCR_NOTE = "OCR 识别，数值请人工核对（扫描件无文字层，文字和数值由文字识别得到）"
 PDF_MEDIA_TYPE = "application/pdf"
 
@@ -143,9 +143,11 @@ def ocr_pdf(
             n = len(pdf)
         if n == 0:
             raise BrokenFile("PDF 文件没有页面，可能已损坏。")
-        if n > MAX_PDF_PAGES:
+        limit = pdf_max_pages()  # the PDF reader's limit: only the first pages are recognised
+        if n > limit:
             raise InputTooLarge(
-                f"PDF 共 {n} 页，超过上限 {MAX_PDF_PAGES} 页；年度报告通常只有几页，请检查文件。"
+                f"PDF 共 {n} 页，超过上限 {limit} 页；年度报告通常只有几页，请检查文件"
+                f"（如确需读取，可用环境变量 {ENV_MAX_PAGES} 调高上限）。"
             )
         wanted = sorted({p for p in pages if 1 <= p <= n}) if pages else list(range(1, n + 1))
         chosen = wanted[: max(1, max_pages)]
