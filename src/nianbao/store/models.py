@@ -23,6 +23,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -206,7 +207,14 @@ class StoredReport(Base):
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
     __table_args__ = (
-        Index("ix_reports_superseded_by", "superseded_by"),
+        # as migration 0006 makes it: over the superseded versions only (the migrations, not
+        # these declarations, create the store; 0006 also adds the list's covering indexes)
+        Index(
+            "ix_reports_superseded_by",
+            "superseded_by",
+            sqlite_where=text("superseded_by IS NOT NULL"),
+            postgresql_where=text("superseded_by IS NOT NULL"),
+        ),
         Index("ix_reports_agency_year", "agency_id", "year"),
         Index("ix_reports_year", "year"),
         Index("ix_reports_agency_key", "agency_key"),
