@@ -51,11 +51,11 @@ from collections.abc import Iterable
 
 from ..report import Finding, Report
 from .registry import (
-    _ORDERED,
-    _RANK,
     CROSS_YEAR_RULES,
     CROSS_YEAR_SKIP,
     EXTRACTION_RULES,
+    ORDERED,
+    RULE_RANK,
     RULES,
     SEVERITY_RANK,
     TABLE_FORMATS,
@@ -93,12 +93,12 @@ __all__ = [
 
 def _selected(rules: Iterable[str] | None, include_off: bool) -> list[Rule]:
     if rules is None:
-        return [r for r in _ORDERED if r.default or include_off]
+        return [r for r in ORDERED if r.default or include_off]
     wanted = {base_id(r) for r in rules}
     unknown = wanted - RULES.keys()
     if unknown:
         raise ValueError("unknown rule id(s): " + ", ".join(sorted(unknown)))
-    return [r for r in _ORDERED if r.id in wanted]
+    return [r for r in ORDERED if r.id in wanted]
 
 
 def run_checks(
@@ -115,7 +115,7 @@ def run_checks(
 def skipped(report: Report, include_off: bool = False) -> dict[str, str]:
     """The rules that do not run on ``report`` and why (Chinese), for the run summary."""
     out: dict[str, str] = {}
-    for r in _ORDERED:
+    for r in ORDERED:
         if not r.default and not include_off:
             out[r.id] = "默认不启用"
             continue
@@ -126,7 +126,7 @@ def skipped(report: Report, include_off: bool = False) -> dict[str, str]:
 
 
 def _sort_key(f: Finding) -> tuple[int, int]:
-    return (SEVERITY_RANK.get(f.severity, 3), _RANK.get(base_id(f.rule), len(_RANK)))
+    return (SEVERITY_RANK.get(f.severity, 3), RULE_RANK.get(base_id(f.rule), len(RULE_RANK)))
 
 
 def check(report: Report) -> Report:

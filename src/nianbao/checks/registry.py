@@ -97,8 +97,8 @@ class Rule:
 
 
 RULES: dict[str, Rule] = {}
-_ORDERED: list[Rule] = []  # RULES sorted by (group, registration), rebuilt on registration
-_RANK: dict[str, int] = {}
+ORDERED: list[Rule] = []  # RULES sorted by (group, registration), rebuilt on registration
+RULE_RANK: dict[str, int] = {}
 
 
 def rule(
@@ -140,9 +140,9 @@ def rule(
 
 
 def _reorder() -> None:
-    _ORDERED[:] = sorted(RULES.values(), key=lambda r: (r.group, r.order))
-    _RANK.clear()
-    _RANK.update({r.id: i for i, r in enumerate(_ORDERED)})
+    ORDERED[:] = sorted(RULES.values(), key=lambda r: (r.group, r.order))
+    RULE_RANK.clear()
+    RULE_RANK.update({r.id: i for i, r in enumerate(ORDERED)})
 
 
 def unregister(rule_id: str) -> None:
@@ -182,7 +182,7 @@ def finding(
 
 def ordered_rules() -> list[Rule]:
     """The registered rules in evaluation order (group letter, then registration)."""
-    return list(_ORDERED)
+    return list(ORDERED)
 
 
 
