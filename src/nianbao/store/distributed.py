@@ -250,15 +250,7 @@ def ingest_dask(
     chunks = [paths[i : i + chunk] for i in range(0, len(paths), chunk)]
 
     def tally(path: str, status: str, reason: str | None, errors: bool) -> None:
-        if status in ("stored", "updated"):
-            setattr(summary, status, getattr(summary, status) + 1)
-            summary.with_errors += int(errors)
-        elif status == "unusable":
-            summary.unusable.append((path, reason or ""))
-        elif status == "failed":
-            summary.failed.append((path, reason or ""))
-        else:
-            summary.unchanged += 1
+        summary.count(path, status, reason, errors)
         if on_file:
             on_file(path, status)
 

@@ -208,15 +208,7 @@ def ingest_files(
 
         def done(row: tuple[str, str, str | None, bool]) -> None:
             path, status, reason, errors = row
-            if status in ("stored", "updated"):
-                setattr(summary, status, getattr(summary, status) + 1)
-                summary.with_errors += int(errors)
-            elif status == "unusable":
-                summary.unusable.append((path, reason or ""))
-            elif status == "failed":
-                summary.failed.append((path, reason or ""))
-            else:
-                summary.unchanged += 1
+            summary.count(path, status, reason, errors)
             if on_file:
                 on_file(path, status)
 

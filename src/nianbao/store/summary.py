@@ -20,6 +20,18 @@ class IngestSummary:
     failed: list[tuple[str, str]] = field(default_factory=list)
     seconds: float = 0.0
 
+    def count(self, path: str, status: str, reason: str | None, errors: bool) -> None:
+        """Count one file's outcome (stored, updated, unusable, failed or unchanged)."""
+        if status in ("stored", "updated"):
+            setattr(self, status, getattr(self, status) + 1)
+            self.with_errors += int(errors)
+        elif status == "unusable":
+            self.unusable.append((path, reason or ""))
+        elif status == "failed":
+            self.failed.append((path, reason or ""))
+        else:
+            self.unchanged += 1
+
     @property
     def rate(self) -> float:
         return self.files / self.seconds if self.seconds > 0 else 0.0
