@@ -4,6 +4,11 @@
 
 from __future__ import annotations
 
+import json
+import os
+import secrets
+from typing import Any
+
 import click
 
 from .store import db_option
@@ -81,6 +86,13 @@ def _missing_web(exc: ImportError) -> click.ClickException:
     default=False,
     help="运行在反向代理之后：采信 X-Forwarded-Proto/Host/For（判断 HTTPS、来源和客户端地址）。",
 )
+@click.option(
+    "--workers",
+    default=None,
+    type=click.IntRange(1, 64),
+    help="服务进程数（默认等于 CPU 核数）。多个进程时登录会话、登录失败计数和上传进度保存在数据库中，"
+    "各进程共用；上传队列上限按进程平分。",
+)
 def serve(
     db: str | None,
     users_file: str | None,
@@ -94,6 +106,7 @@ def serve(
     file_seconds: int,
     private: bool,
     trust_proxy: bool,
+    workers: int | None,
 ) -> None:
     """启动网页版：浏览、审核、对比和统计库中的报告，上传新报告。
 
@@ -105,11 +118,24 @@ def serve(
     try:
         import uvicorn
 
-        from ..web.app import create_app
+        from ..web.app import SERVE_ENV, create_app
+        from ..web.auth import UserStore
     except ImportError as exc:
         raise _missing_web(exc) from exc
     from ..errors import NianbaoError
 
+    n_workers = workers or _cores()
+    args: dict[str, Any] = {
+        "db_url": db,
+        "users_file": os.path.abspath(users_file) if users_file else None,
+        "max_file_bytes": max_file_mb * 1024 * 1024,
+        "max_files": max_files,
+        "max_total_bytes": max_total_mb * 1024 * 1024,
+        "max_queued_files": max_queue,
+        "file_seconds": float(file_seconds),
+        "private": private,
+        "trust_proxy": trust_proxy,
+    }
     try:
         if not create:  # a mistyped --db is refused here, not served as an empty store
             from ..errors import StoreNotFound
@@ -119,34 +145,60 @@ def serve(
                 open_store(db, create=False).dispose()
             except StoreNotFound as exc:
                 raise click.ClickException(f"{exc}要新建空库并启动网页版，请加 --create。") from exc
-        app = create_app(
-            db,
-            users_file,
-            max_file_bytes=max_file_mb * 1024 * 1024,
-            max_files=max_files,
-            max_total_bytes=max_total_mb * 1024 * 1024,
-            max_queued_files=max_queue,
-            file_seconds=float(file_seconds),
-            private=private,
-            trust_proxy=trust_proxy,
-        )
+        if n_workers == 1:
+            app = create_app(**args)
+            any_users = app.state.web.users.any_users()
+        else:
+            from ..store.db import open_store
+
+            engine = open_store(db)  # migrated once here, not by each worker at once
+            try:
+                any_users = UserStore(engine, users_file).any_users()
+            finally:
+                engine.dispose()
     except NianbaoError as exc:
         raise click.ClickException(str(exc)) from exc
-    if not app.state.web.users.any_users():
+    if not any_users:
         login = "还没有用户：网页只能浏览，用 nianbao users add 创建账号后才能审核和上传"
     elif private:
         login = "仅限登录用户访问"
     else:
         login = "登录后才能审核和上传，未登录只能浏览"
-    click.echo(f"年报审核网页：http://{host}:{port}/ （{login}；按 Ctrl+C 停止）")
+    procs = f"{n_workers} 个进程" if n_workers > 1 else "1 个进程"
+    click.echo(f"年报审核网页：http://{host}:{port}/ （{login}；{procs}；按 Ctrl+C 停止）")
     # uvicorn believes X-Forwarded-* from 127.0.0.1 by default; --trust-proxy: from any peer
+    forwarded = "*" if trust_proxy else None
+    if n_workers == 1:
+        uvicorn.run(app, host=host, port=port, log_level="warning", forwarded_allow_ips=forwarded)
+        return
+    # Several processes: each builds its app from the environment (uvicorn's app factory)
+    # with the sessions, login failures and upload progress in the store, and one HMAC key
+    # for all (cookies signed by one worker are read by another). The upload queue's
+    # bounds are split between them (one whole upload still fits in each).
+    os.environ.setdefault("NIANBAO_SECRET", secrets.token_hex(32))
+    args["max_queued_files"] = max(max_files, -(-max_queue // n_workers))
+    args["max_queued_bytes"] = max(max_total_mb * 1024 * 1024, -(-QUEUED_BYTES // n_workers))
+    os.environ[SERVE_ENV] = json.dumps(args)
     uvicorn.run(
-        app,
+        "nianbao.web.app:app_from_env",
+        factory=True,
+        workers=n_workers,
         host=host,
         port=port,
         log_level="warning",
-        forwarded_allow_ips="*" if trust_proxy else None,
+        forwarded_allow_ips=forwarded,
     )
+
+
+QUEUED_BYTES = 2 * 1024 * 1024 * 1024  # create_app's default bound of the upload queue
+
+
+def _cores() -> int:
+    """The CPUs this process may run on (the default number of ``serve`` workers)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
 
 
 @click.group("users")

@@ -12,6 +12,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -42,6 +43,9 @@ __all__ = [
     "SourceBlob",
     "WebUser",
     "ReviewLog",
+    "WebSession",
+    "WebLoginFailure",
+    "WebUploadJob",
     "RosterEntry",
     "AgencyYearStatus",
     "ReportEvent",
@@ -323,6 +327,52 @@ class ReviewLog(Base):
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
     __table_args__ = (Index("ix_web_review_log_report_id", "report_id"),)
+
+
+# What ``nianbao serve --workers N`` keeps in the store so that every worker process sees
+# it (migration 0007): sessions, login failures, the progress of upload jobs. Times are
+# seconds since the epoch.
+class WebSession(Base):
+    """A login session (the cookie carries its id; the row keeps the id's SHA-256)."""
+
+    __tablename__ = "web_sessions"
+
+    sid_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user: Mapped[str] = mapped_column(String(100))
+    expires_at: Mapped[float] = mapped_column(Float)
+    tag: Mapped[str] = mapped_column(String(64))
+
+    __table_args__ = (
+        Index("ix_web_sessions_user", "user"),
+        Index("ix_web_sessions_expires_at", "expires_at"),
+    )
+
+
+class WebLoginFailure(Base):
+    """Recent failed logins of one key (an account, a client address) and its lock."""
+
+    __tablename__ = "web_login_failures"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    failures: Mapped[str] = mapped_column(Text)  # JSON list of times
+    locked_until: Mapped[float] = mapped_column(Float)
+    updated_at: Mapped[float] = mapped_column(Float)
+
+    __table_args__ = (Index("ix_web_login_failures_updated_at", "updated_at"),)
+
+
+class WebUploadJob(Base):
+    """An upload job's progress as its page shows it (JSON), written by the worker that
+    parses it."""
+
+    __tablename__ = "web_upload_jobs"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[float] = mapped_column(Float)
+    state: Mapped[str] = mapped_column(Text)
+
+    __table_args__ = (Index("ix_web_upload_jobs_updated_at", "updated_at"),)
 
 
 # ------------------------------------------------------------------ the spring review

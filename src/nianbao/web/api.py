@@ -595,6 +595,7 @@ def _queue_files(st: Any, files: list[UploadFile]) -> sv.UploadJob:
                 f.file.seek(0)
                 shutil.copyfileobj(f.file, fh, 1024 * 1024)
             accepted.append((jf, Path(name)))
+        st.jobs.publish(job)  # with several workers: the job's page may be served by another
         if accepted:
             st.jobs.submit(st.engine, job, accepted)
     except BaseException as exc:

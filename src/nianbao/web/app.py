@@ -19,11 +19,18 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from ..errors import NianbaoError
 from ..store.db import open_store, resolve_url
 from . import api, api_campaign, views, views_campaign
-from .auth import CSRF_COOKIE, CsrfTokens, LoginThrottle, SessionStore, UserStore
+from .auth import (
+    CSRF_COOKIE,
+    CsrfTokens,
+    LoginThrottle,
+    SessionStore,
+    StoreLoginThrottle,
+    UserStore,
+)
 from .services import JobRegistry, UploadLimits
 from .state import WebError, WebState, current_user, is_https, state_of
 
-__all__ = ["create_app", "STATIC_DIR"]
+__all__ = ["create_app", "app_from_env", "SERVE_ENV", "STATIC_DIR"]
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
@@ -78,12 +85,15 @@ def create_app(
     secret: str | None = None,
     private: bool = False,
     trust_proxy: bool = False,
+    shared_state: bool = False,
 ) -> FastAPI:
     """The web app over the store at ``db_url`` (a SQLite path or URL; default env
     NIANBAO_DB, else ./nianbao.db). Users are in ``users_file`` or the store's
     ``web_users`` table; review, re-check and upload need a login, reading does not unless
     ``private``. ``trust_proxy``: behind a reverse proxy whose X-Forwarded-* headers are
-    to be believed."""
+    to be believed. ``shared_state``: one of several processes serving the same store
+    (``serve --workers N``): sessions, login failures and upload progress are kept in the
+    store, and ``secret`` (or env NIANBAO_SECRET) must be the same in all of them."""
     engine = open_store(db_url)
     users = UserStore(engine, users_file)
     limits = UploadLimits(
@@ -97,10 +107,10 @@ def create_app(
     state = WebState(
         engine=engine,
         users=users,
-        sessions=SessionStore(users, secret),
+        sessions=SessionStore(users, secret, engine=engine if shared_state else None),
         csrf=CsrfTokens(secret),
-        throttle=LoginThrottle(),
-        jobs=JobRegistry(limits),
+        throttle=StoreLoginThrottle(engine) if shared_state else LoginThrottle(),
+        jobs=JobRegistry(limits, engine=engine if shared_state else None),
         limits=limits,
         db_label=_db_label(resolve_url(db_url)),
         private=private,
@@ -201,6 +211,23 @@ def create_app(
         return response
 
     return app
+
+
+# ``serve --workers N``: the worker processes build their app from this variable (JSON of
+# ``create_app``'s arguments), set by the parent process.
+SERVE_ENV = "NIANBAO_SERVE_APP"
+
+
+def app_from_env() -> FastAPI:
+    """The app of one worker of ``serve --workers N`` (uvicorn's app factory): the
+    arguments of ``create_app`` from env NIANBAO_SERVE_APP, with the state shared."""
+    import json
+
+    args = json.loads(os.environ[SERVE_ENV])
+    if not isinstance(args, dict):
+        raise ValueError(f"{SERVE_ENV} is not a JSON object")
+    args["shared_state"] = True
+    return create_app(**args)
 
 
 # Paths open without a login under ``serve --private``.

@@ -3,16 +3,21 @@
 Passwords are hashed with ``hashlib.scrypt`` (n=2**14, r=8, p=1, 16-byte salt). Users live
 in the store's database (table ``web_users``) or in a JSON users file (``{"name": "hash"}``).
 
-A session lives on the server (:class:`SessionStore`, in the memory of the one ``serve``
-process): the cookie carries only a random session id with an HMAC signature. Logging out
+A session lives on the server (:class:`SessionStore`): the cookie carries only a random
+session id with an HMAC signature. With one ``serve`` process the sessions are in its
+memory; with several (``serve --workers N``) they are rows of the store's ``web_sessions``
+table (the id's SHA-256, never the id), so that every worker knows them. Logging out
 deletes the session; changing a user's password (``nianbao users add`` again, from any
 process) ends all of that user's sessions, because each session remembers a tag of the
-password hash it was opened with. A restart of the server ends every session.
+password hash it was opened with. A restart of the server ends every session (unless
+NIANBAO_SECRET is set and the sessions are in the store).
 
-Login failures are counted per account and per client address (:class:`LoginThrottle`);
-state-changing requests carry a CSRF token (:class:`CsrfTokens`, a signed double-submit
-cookie) besides the same-origin check in ``state.py``. The HMAC key comes from env
-NIANBAO_SECRET or is random per process.
+Login failures are counted per account and per client address (:class:`LoginThrottle`,
+in memory, or :class:`StoreLoginThrottle` in the store's ``web_login_failures`` table
+when several workers share the count); state-changing requests carry a CSRF token
+(:class:`CsrfTokens`, a signed double-submit cookie) besides the same-origin check in
+``state.py``. The HMAC key comes from env NIANBAO_SECRET or is random per process
+(``serve --workers N`` makes one random key for all its workers).
 """
 
 from __future__ import annotations
@@ -31,11 +36,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.orm import Session
 
 from ..store.db import session_scope, write_engine
-from ..store.models import WebUser
+from ..store.models import WebLoginFailure, WebSession, WebUser
 
 __all__ = [
     "hash_password",
@@ -44,6 +49,7 @@ __all__ = [
     "SessionSigner",
     "SessionStore",
     "LoginThrottle",
+    "StoreLoginThrottle",
     "CsrfTokens",
     "COOKIE_NAME",
     "CSRF_COOKIE",
@@ -206,9 +212,10 @@ class _Session:
 
 
 class SessionStore:
-    """Server-side sessions of this process. The cookie is ``<id>.<hmac>``; the store maps
-    the id to (user, expiry, password tag). At most ``max_sessions`` are kept (the oldest
-    go first)."""
+    """Server-side sessions. The cookie is ``<id>.<hmac>``; the store maps the id to
+    (user, expiry, password tag). At most ``max_sessions`` are kept (the oldest go first).
+    With ``engine`` the sessions are rows of ``web_sessions`` (shared by every process on
+    the store), else in this process's memory."""
 
     def __init__(
         self,
@@ -217,14 +224,50 @@ class SessionStore:
         seconds: int = SESSION_SECONDS,
         max_sessions: int = 20_000,
         clock: Callable[[], float] = time.time,
+        engine: Engine | None = None,
     ) -> None:
         self.users = users
         self.signer = SessionSigner(secret)
         self.seconds = seconds
         self.max_sessions = max_sessions
         self.clock = clock
+        self.engine = engine
         self._lock = threading.Lock()
         self._sessions: OrderedDict[str, _Session] = OrderedDict()
+
+    @staticmethod
+    def _hash(sid: str) -> str:
+        return hashlib.sha256(sid.encode("ascii", "replace")).hexdigest()
+
+    def _db_put(self, sid: str, sess: _Session) -> None:
+        assert self.engine is not None
+        now = self.clock()
+        with session_scope(write_engine(self.engine)) as s:
+            s.execute(delete(WebSession).where(WebSession.expires_at < now))
+            s.add(
+                WebSession(
+                    sid_hash=self._hash(sid), user=sess.user, expires_at=sess.expiry, tag=sess.tag
+                )
+            )
+            s.flush()
+            extra = (
+                s.scalar(select(func.count()).select_from(WebSession)) or 0
+            ) - self.max_sessions
+            if extra > 0:
+                oldest = select(WebSession.sid_hash).order_by(WebSession.expires_at).limit(extra)
+                s.execute(delete(WebSession).where(WebSession.sid_hash.in_(oldest)))
+
+    def _db_get(self, sid: str) -> _Session | None:
+        assert self.engine is not None
+        with Session(self.engine) as s:
+            row = s.get(WebSession, self._hash(sid))
+            return None if row is None else _Session(row.user, row.expires_at, row.tag)
+
+    def _db_drop(self, *conds: object) -> int:
+        assert self.engine is not None
+        with session_scope(write_engine(self.engine)) as s:
+            result = s.execute(delete(WebSession).where(*conds))  # type: ignore[arg-type]
+            return int(getattr(result, "rowcount", 0) or 0)
 
     def _sig(self, sid: str) -> str:
         return self.signer._sig("session|" + sid)[:32]
@@ -240,8 +283,12 @@ class SessionStore:
     def create(self, user: str) -> str:
         tag = self.users.tag(user) or ""
         sid = _b64(secrets.token_bytes(24))
+        sess = _Session(user, self.clock() + self.seconds, tag)
+        if self.engine is not None:
+            self._db_put(sid, sess)
+            return f"{sid}.{self._sig(sid)}"
         with self._lock:
-            self._sessions[sid] = _Session(user, self.clock() + self.seconds, tag)
+            self._sessions[sid] = sess
             while len(self._sessions) > self.max_sessions:
                 self._sessions.popitem(last=False)
         return f"{sid}.{self._sig(sid)}"
@@ -250,24 +297,34 @@ class SessionStore:
         sid = self._sid(cookie)
         if sid is None:
             return None
-        with self._lock:
-            sess = self._sessions.get(sid)
+        if self.engine is not None:
+            sess = self._db_get(sid)
+        else:
+            with self._lock:
+                sess = self._sessions.get(sid)
         if sess is None:
             return None
         if sess.expiry < self.clock() or self.users.tag(sess.user) != sess.tag:
-            with self._lock:
-                self._sessions.pop(sid, None)
+            self._drop(sid)
             return None
         return sess.user
+
+    def _drop(self, sid: str) -> None:
+        if self.engine is not None:
+            self._db_drop(WebSession.sid_hash == self._hash(sid))
+            return
+        with self._lock:
+            self._sessions.pop(sid, None)
 
     def end(self, cookie: str | None) -> None:
         sid = self._sid(cookie)
         if sid is not None:
-            with self._lock:
-                self._sessions.pop(sid, None)
+            self._drop(sid)
 
     def end_user(self, user: str) -> int:
         """End every session of ``user``; returns how many were open."""
+        if self.engine is not None:
+            return self._db_drop(WebSession.user == user)
         with self._lock:
             ids = [k for k, v in self._sessions.items() if v.user == user]
             for k in ids:
@@ -329,6 +386,67 @@ class LoginThrottle:
             for k in keys:
                 self._fails.pop(k, None)
                 self._locked.pop(k, None)
+
+
+class StoreLoginThrottle(LoginThrottle):
+    """:class:`LoginThrottle` over the store's ``web_login_failures`` table: the failures
+    every process on the store sees (``serve --workers N``), on the wall clock. Keys not
+    failed for longer than the window and the longest delay are forgotten."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        max_failures: int = 5,
+        window: float = 15 * 60,
+        base_delay: float = 30,
+        max_delay: float = 15 * 60,
+        max_keys: int = 50_000,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        super().__init__(max_failures, window, base_delay, max_delay, max_keys, clock)
+        self.engine = engine
+
+    def retry_after(self, keys: Iterable[str]) -> int:
+        now = self.clock()
+        with Session(self.engine) as s:
+            until = s.scalars(
+                select(WebLoginFailure.locked_until).where(WebLoginFailure.key.in_(list(keys)))
+            ).all()
+        wait = max((u - now for u in until), default=0.0)
+        return max(0, int(wait + 0.999))
+
+    def failed(self, keys: Iterable[str]) -> None:
+        now = self.clock()
+        with session_scope(write_engine(self.engine)) as s:
+            s.execute(
+                delete(WebLoginFailure).where(
+                    WebLoginFailure.updated_at < now - max(self.window, self.max_delay)
+                )
+            )
+            for k in dict.fromkeys(keys):
+                row = s.get(WebLoginFailure, k)
+                times = (
+                    [t for t in json.loads(row.failures) if t >= now - self.window] if row else []
+                )
+                times.append(now)
+                locked = row.locked_until if row is not None else 0.0
+                over = len(times) - self.max_failures
+                if over >= 0:
+                    locked = now + min(self.max_delay, self.base_delay * 2 ** min(over, 30))
+                times = times[-(self.max_failures + 31) :]
+                if row is None:
+                    s.add(
+                        WebLoginFailure(
+                            key=k, failures=json.dumps(times), locked_until=locked, updated_at=now
+                        )
+                    )
+                else:
+                    row.failures, row.locked_until, row.updated_at = json.dumps(times), locked, now
+                s.flush()
+
+    def succeeded(self, keys: Iterable[str]) -> None:
+        with session_scope(write_engine(self.engine)) as s:
+            s.execute(delete(WebLoginFailure).where(WebLoginFailure.key.in_(list(keys))))
 
 
 class CsrfTokens:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import math
 import multiprocessing
 import os
@@ -25,7 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.orm import Session
 
 from ..errors import BinaryInput, InputTooLarge, NianbaoError, UnsupportedFormat
@@ -42,6 +43,7 @@ from ..store.models import (
     StoredFinding,
     StoredReport,
     StoredValue,
+    WebUploadJob,
 )
 from ..store.queries import NotFound, decide_finding, report_findings, report_header, report_values
 from ..store.versions import current_filter
@@ -360,10 +362,18 @@ class QueueFull(Exception):
 class JobRegistry:
     """Upload jobs of this process (kept in memory; the results themselves are in the
     store). Accepted files wait on disk, in a bounded queue, for the one background
-    thread that parses them one at a time, each within its time and memory budget."""
+    thread that parses them one at a time, each within its time and memory budget.
 
-    def __init__(self, limits: UploadLimits | None = None, keep: int = 200) -> None:
+    With ``engine`` (``serve --workers N``) each job's progress is also written to the
+    store's ``web_upload_jobs`` table as it changes, so that its page, served by any
+    worker, shows it; the queue and its bounds stay this process's."""
+
+    def __init__(
+        self, limits: UploadLimits | None = None, keep: int = 200, engine: Engine | None = None
+    ) -> None:
         self.limits = limits or UploadLimits()
+        self.engine = engine
+        self._publishing = threading.Lock()
         self._jobs: OrderedDict[str, UploadJob] = OrderedDict()
         self._lock = threading.Lock()
         self._keep = keep
@@ -384,7 +394,42 @@ class JobRegistry:
 
     def get(self, job_id: str) -> UploadJob | None:
         with self._lock:
-            return self._jobs.get(job_id)
+            job = self._jobs.get(job_id)
+        if job is not None or self.engine is None or len(job_id) > 32:
+            return job
+        with Session(self.engine) as s:
+            row = s.get(WebUploadJob, job_id)
+            if row is None:
+                return None
+            state = json.loads(row.state)
+            files = [
+                JobFile(
+                    name=str(f["name"]),
+                    size=int(f["size"]),
+                    status=str(f["status"]),
+                    message=f.get("message"),
+                    report_id=f.get("report_id"),
+                )
+                for f in state.get("files", [])
+            ]
+            return UploadJob(id=row.id, created=row.created_at, files=files)
+
+    def publish(self, job: UploadJob) -> None:
+        """Write the job's progress to the store (when shared; jobs older than a week go)."""
+        if self.engine is None:
+            return
+        with self._publishing:
+            state = json.dumps(job.to_dict(), ensure_ascii=False)
+            now = time.time()
+            with session_scope(write_engine(self.engine)) as s:
+                row = s.get(WebUploadJob, job.id)
+                if row is None:
+                    s.execute(delete(WebUploadJob).where(WebUploadJob.updated_at < now - 7 * 86400))
+                    s.add(
+                        WebUploadJob(id=job.id, created_at=job.created, updated_at=now, state=state)
+                    )
+                else:
+                    row.state, row.updated_at = state, now
 
     def full(self) -> bool:
         with self._lock:
@@ -433,6 +478,8 @@ class JobRegistry:
                 job, items, engine = self._queue.pop(0)
             for jf, path in items:
                 try:
+                    jf.status = "working"
+                    self._publish_quietly(job)
                     data = path.read_bytes()
                     run_upload_job(engine, [(jf, data)], self.limits)
                 except OSError as exc:
@@ -442,6 +489,13 @@ class JobRegistry:
                     with self._lock:
                         self.queued_files -= 1
                         self.queued_bytes -= jf.size
+                    self._publish_quietly(job)
+
+    def _publish_quietly(self, job: UploadJob) -> None:
+        try:
+            self.publish(job)
+        except Exception:  # noqa: BLE001 - a busy store must not stop the parsing
+            pass
 
     def close(self) -> None:
         """Drop the files still waiting (on shutdown)."""
