@@ -680,6 +680,20 @@ def test_time_budget_never_lets_its_own_signal_escape():
     time.sleep(0.7)  # no alarm left over after the budget
 
 
+def test_a_budget_inside_a_budget_keeps_the_outer_time_limit():
+    """An inner budget neither cancels the outer timer when it ends nor outlasts it."""
+    with pytest.raises(FileBudgetExceeded, match="时间上限"):
+        with file_budget(Budget(seconds=0.4, memory_mb=0)):
+            with file_budget(Budget(seconds=30, memory_mb=0)):
+                time.sleep(0.1)
+            _spin()  # still bounded by the outer budget once the inner one ended
+    with pytest.raises(FileBudgetExceeded):
+        with file_budget(Budget(seconds=0.3, memory_mb=0)):
+            with file_budget(Budget(seconds=30, memory_mb=0)):
+                _spin()  # the inner budget's longer limit does not lift the outer one
+    time.sleep(0.7)  # no alarm left over after the budgets
+
+
 def test_memory_budget_stops_a_runaway():
     with pytest.raises(FileBudgetExceeded, match="内存"):
         with file_budget(Budget(seconds=0, memory_mb=200)):

@@ -258,9 +258,14 @@ def _limits(seconds: float, memory_mb: float) -> Iterator[None]:
     if watch_memory:
         watcher = _memory_watch()
         outer = watcher.arm(state, resident + int(memory_mb * _MB))
+    # a budget inside a budget: the outer timer keeps running (the inner one never outlasts
+    # it) and is set again, less the time spent inside, when the inner one ends
+    outer_left, outer_every = signal.getitimer(signal.ITIMER_REAL)
+    entered = time.monotonic()
     if seconds > 0:
+        first = min(seconds, outer_left) if outer_left > 0 else seconds
         # the timer repeats, so that work which swallowed the first alarm is stopped by the next
-        signal.setitimer(signal.ITIMER_REAL, seconds, 0.5)
+        signal.setitimer(signal.ITIMER_REAL, first, 0.5)
     try:
         yield
     finally:
@@ -269,6 +274,9 @@ def _limits(seconds: float, memory_mb: float) -> Iterator[None]:
             watcher.disarm(outer)
         signal.setitimer(signal.ITIMER_REAL, 0, 0)
         signal.signal(signal.SIGALRM, previous)
+        if outer_left > 0:
+            left = outer_left - (time.monotonic() - entered)
+            signal.setitimer(signal.ITIMER_REAL, max(left, 0.001), outer_every)
 
 
 _in_worker = False  # set by init_worker: a parser process that may be killed as a last resort
