@@ -2,9 +2,12 @@
 issue 12 was filed, measured in the same run.
 
 usage: .venv/bin/python bench/parse_process.py [--files N] [--rounds N] [--old COMMIT]
+                                              [--corpus rendered|samples]
 
-A folder of ``--files`` text reports rendered by the writer (bench/ingest.py's generator) is
-parsed by:
+A folder of ``--files`` text reports is parsed: rendered by the writer (bench/ingest.py's
+generator; ``--corpus rendered``, the default), or the real text reports of
+``../shared/samples`` (and ``peer/``) copied round-robin into the folder (``--corpus samples``: prose, page
+chrome and the shapes of copies from the web, each file a real report). It is parsed by:
 
 - ``old``: the tree of ``--old`` (default 977087e, the commit before issue 12's first one),
   taken with ``git archive`` into a temporary folder and run with this venv's Python
@@ -35,6 +38,29 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 OLD_COMMIT = "977087e"  # the commit before 19df28d, issue 12's first
+SAMPLES = REPO.parent / "shared" / "samples"
+
+
+def write_samples(folder: Path, n: int) -> list[str]:
+    """``n`` files copied round-robin from the real text reports of the shared samples (those
+    with a gold file beside them: the rest are notes, not reports)."""
+    texts = sorted(
+        p
+        for d in (SAMPLES, SAMPLES / "peer")
+        if d.is_dir()
+        for p in d.iterdir()
+        if p.suffix in (".txt", ".md") and p.with_suffix(".gold.json").exists()
+    )
+    if not texts:
+        sys.exit(f"no text reports in {SAMPLES}")
+    folder.mkdir(parents=True, exist_ok=True)
+    files = []
+    for i in range(n):
+        src = texts[i % len(texts)]
+        p = folder / f"r{i:05d}{src.suffix}"
+        p.write_bytes(src.read_bytes())
+        files.append(str(p))
+    return files
 
 
 def tokenise_cost(files: list[str]) -> float:
@@ -82,6 +108,7 @@ def main() -> None:
     ap.add_argument("--files", type=int, default=1000)
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--old", default=OLD_COMMIT, help="the commit to compare with")
+    ap.add_argument("--corpus", choices=("rendered", "samples"), default="rendered")
     a = ap.parse_args()
 
     sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -89,7 +116,10 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory(prefix="parse-process-") as tmp:
         folder = Path(tmp) / "reports"
-        files = write_rendered(folder, a.files)
+        if a.corpus == "samples":
+            files = write_samples(folder, a.files)
+        else:
+            files = write_rendered(folder, a.files)
         old_src = old_tree(a.old, Path(tmp) / "old")
         anchor = tokenise_cost(files)
 
@@ -113,7 +143,7 @@ def main() -> None:
                     best[name] = got
         cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
         print(
-            f"{a.files} rendered text reports, whole process, best of {a.rounds} alternating "
+            f"{a.files} {a.corpus} text reports, whole process, best of {a.rounds} alternating "
             f"runs; {cores} cores, load {os.getloadavg()[0]:.1f}; anchor (decode + tokenise, "
             f"in-process) {1000 * anchor:.3f} ms/report"
         )
