@@ -13,6 +13,7 @@ Build the store first (``bench/web_store.py``; 10⁵ reports take a few minutes)
 
     .venv/bin/python bench/web_store.py --db /tmp/web/store.db --reports 100000
     .venv/bin/python bench/web_latency.py --db /tmp/web/store.db [--clients 8] [--requests 400]
+        [--workers N] [--corpus-requests 0]
 """
 
 from __future__ import annotations
@@ -39,10 +40,12 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(db: str) -> tuple[subprocess.Popen[bytes], str]:
+def start_server(db: str, workers: int | None = None) -> tuple[subprocess.Popen[bytes], str]:
     port = _free_port()
     exe = Path(sys.executable).with_name("nianbao")
     cmd = [str(exe), "serve", "--db", db, "--host", "127.0.0.1", "--port", str(port)]
+    if workers:
+        cmd += ["--workers", str(workers)]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"
     for _ in range(600):
@@ -113,7 +116,12 @@ def main() -> None:
     ap.add_argument("--db", required=True, help="the store (bench/web_store.py builds one)")
     ap.add_argument("--clients", type=int, default=8)
     ap.add_argument("--requests", type=int, default=400, help="per page, over all clients")
-    ap.add_argument("--corpus-requests", type=int, default=40, help="per whole-corpus page")
+    ap.add_argument(
+        "--corpus-requests", type=int, default=40, help="per whole-corpus page (0: none)"
+    )
+    ap.add_argument(
+        "--workers", type=int, default=None, help="serve --workers (default: serve's, the CPUs)"
+    )
     ap.add_argument("--only", default="", help="time only the pages whose name contains this")
     args = ap.parse_args()
 
@@ -175,14 +183,15 @@ def main() -> None:
         "export ranking.csv, first byte": ("/export/ranking.csv", True),
     }
     only = args.only
-    proc, base = start_server(args.db)
+    proc, base = start_server(args.db, args.workers)
     try:
         load(base, "/static/app.css", args.clients, 2 * args.clients)  # warm-up
         anchor = load(base, "/static/app.css", args.clients, args.requests)
         a50, a95 = pct(anchor, 0.5), pct(anchor, 0.95)
         print(
             f"reports in store: {n}; agencies: {len(agency_ids)}; {args.clients} clients; "
-            f"server: nianbao serve (uvicorn, one process); pid {os.getpid()}"
+            f"server: nianbao serve --workers {args.workers or 'default'} ({os.cpu_count()} CPUs); "
+            f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}"
         )
         print(
             f"anchor: GET /static/app.css under the same load: p50 {a50:.1f} ms, p95 {a95:.1f} ms"
@@ -196,9 +205,10 @@ def main() -> None:
             t = load(base, url, args.clients, args.requests)
             p50, p95 = pct(t, 0.5), pct(t, 0.95)
             print(f"{name:46s} {p50:8.1f} {p95:8.1f} {p50 / a50:8.1f} {p95 / a95:8.1f}")
-        print(f"whole corpus ({args.corpus_requests} requests each, {args.clients} clients):")
+        if args.corpus_requests:
+            print(f"whole corpus ({args.corpus_requests} requests each, {args.clients} clients):")
         for name, (url, fb) in corpus.items():
-            if only and only not in name:
+            if (only and only not in name) or not args.corpus_requests:
                 continue
             # an export holds one of the server's two export slots while it streams
             clients = min(2, args.clients) if fb else args.clients
@@ -208,6 +218,7 @@ def main() -> None:
         anchor = load(base, "/static/app.css", args.clients, args.requests)
         print(
             f"anchor again at the end: p50 {pct(anchor, 0.5):.1f} ms, p95 {pct(anchor, 0.95):.1f} ms"
+            f"; load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}"
         )
     finally:
         proc.terminate()

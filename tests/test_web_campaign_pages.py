@@ -408,3 +408,36 @@ def test_unknown_agency_attached_to_a_roster_agency(
     cov = client.get("/api/v1/roster/coverage", params={"year": 2024}).json()
     line = next(ln for ln in cov["lines"] if ln["agency"] == "青岚县卫生健康局")
     assert line["status"] == "on_time" and line["report_id"] is not None
+
+
+def test_roster_coverage_is_paged(
+    setup: tuple[Any, TestClient], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The per-agency table shows a page of the roster at a time; the pages together show
+    every agency once, and the per-region counts stay those of the whole roster."""
+    import re
+
+    from nianbao.web import views_campaign
+
+    _, client = setup
+    whole = client.get("/coverage", params={"years": "2024"}).text
+    agencies = re.findall(r'<tr data-agency="([^"]+)"', whole)
+    assert len(agencies) >= 3 and "pager" not in whole.split("各机关")[1]
+    monkeypatch.setattr(views_campaign, "ROSTER_PER_PAGE", 2)
+    seen: list[str] = []
+    page = 1
+    while True:
+        text = client.get("/coverage", params={"years": "2024", "page": page}).text
+        rows = re.findall(r'<tr data-agency="([^"]+)"', text)
+        assert 0 < len(rows) <= 2
+        assert f"共 {len(agencies)} 个机关" in text
+        assert (
+            text.split('id="covsum-2024"')[1].split("</table>")[0]
+            == whole.split('id="covsum-2024"')[1].split("</table>")[0]
+        )
+        seen += rows
+        if "下一页" not in text:
+            break
+        assert f"page={page + 1}" in text
+        page += 1
+    assert seen == agencies

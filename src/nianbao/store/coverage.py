@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -71,16 +71,33 @@ def publication_of(rep: StoredReport) -> tuple[date | None, str]:
     """The report's publication date and where it comes from: its page's date (a
     collected report), else the date on the report, else the day the store received it."""
     meta = rep.meta or {}
-    text = rep.published or meta.get("published")
+    return _publication(
+        rep.published or meta.get("published"), meta.get("published_source"), rep.ingested_at
+    )
+
+
+def _publication(text: Any, source: Any, at: datetime | None) -> tuple[date | None, str]:
     if text:
         try:
             d = date.fromisoformat(str(text)[:10])
-            src = "page" if meta.get("published_source") == "page" else "footer"
-            return d, src
+            return d, "page" if source == "page" else "footer"
         except ValueError:
             pass
-    at = rep.ingested_at
     return (at.date() if at is not None else None), "upload"
+
+
+# A report's columns the coverage reads: its meta's two keys read in SQL, not its meta
+# (kilobytes of JSON) loaded for each of tens of thousands of reports.
+_COVERAGE_COLUMNS = (
+    StoredReport.id,
+    StoredReport.agency_id,
+    StoredReport.published,
+    StoredReport.meta["published"].as_string(),
+    StoredReport.meta["published_source"].as_string(),
+    StoredReport.ingested_at,
+    StoredReport.n_errors,
+    StoredReport.n_warnings,
+)
 
 
 @dataclass
@@ -160,23 +177,30 @@ def expected_coverage(
     townships (else env NIANBAO_TOWNSHIP_DEADLINE, else none: not judged)."""
     if township is None:
         township = township_deadline_default()
-    from .roster import roster_rows  # the roster module re-exports this one
+    from .models import Agency, RosterEntry
 
-    entries = roster_rows(session, region)
-    ids = [a.id for _, a in entries]
-    reports: dict[int, StoredReport] = {}
+    q = select(RosterEntry.region, Agency.id, Agency.name, Agency.kind, Agency.level).join(
+        Agency, Agency.id == RosterEntry.agency_id
+    )
+    if region:
+        q = q.where(RosterEntry.region.contains(region))
+    # plain rows, not entities: tens of thousands of roster agencies
+    entries = list(session.execute(q.order_by(RosterEntry.region, RosterEntry.id)))
+    ids = [e[1] for e in entries]
+    reports: dict[int, Any] = {}
     confirmed: dict[int, int] = {}
     unpublished: dict[int, str | None] = {}
     if ids:
-        for rep in session.scalars(
-            select(StoredReport).where(
-                StoredReport.agency_id.in_(ids), StoredReport.year == year, current_filter()
-            )
-        ):
-            assert rep.agency_id is not None
-            if rep.agency_id not in reports or rep.id > reports[rep.agency_id].id:
-                reports[rep.agency_id] = rep
-        rids = [r.id for r in reports.values()]
+        wanted = set(ids)
+        stmt = select(*_COVERAGE_COLUMNS).where(StoredReport.year == year, current_filter())
+        if region:  # a region's agencies; the whole roster: the year's reports, then picked
+            stmt = stmt.where(StoredReport.agency_id.in_(ids))
+        for rep in session.execute(stmt):
+            if rep[1] not in wanted:
+                continue
+            if rep[1] not in reports or rep[0] > reports[rep[1]][0]:
+                reports[rep[1]] = rep
+        rids = [r[0] for r in reports.values()]
         if rids:
             confirmed = dict(
                 session.execute(
@@ -185,31 +209,35 @@ def expected_coverage(
                     .group_by(StoredFinding.report_id)
                 ).all()
             )
-        for st in session.scalars(
-            select(AgencyYearStatus).where(
-                AgencyYearStatus.agency_id.in_(ids), AgencyYearStatus.year == year
+        for aid, note in session.execute(
+            select(AgencyYearStatus.agency_id, AgencyYearStatus.note).where(
+                AgencyYearStatus.year == year
             )
         ):
-            unpublished[st.agency_id] = st.note
+            if aid in wanted:
+                unpublished[aid] = note
     lines = []
-    for entry, ag in entries:
-        dl = deadline_for(ag.kind, year, township)
-        line = CoverageLine(ag.id, ag.name, entry.region, ag.kind, ag.level, dl, "missing")
-        got = reports.get(ag.id)
+    deadlines: dict[str, date | None] = {}
+    for entry_region, ag_id, ag_name, ag_kind, ag_level in entries:
+        if ag_kind not in deadlines:
+            deadlines[ag_kind] = deadline_for(ag_kind, year, township)
+        dl = deadlines[ag_kind]
+        line = CoverageLine(ag_id, ag_name, entry_region, ag_kind, ag_level, dl, "missing")
+        got = reports.get(ag_id)
         if got is not None:
-            rep = got
-            pub, src = publication_of(rep)
-            line.report_id, line.published, line.date_source = rep.id, pub, src
-            line.n_errors, line.n_warnings = rep.n_errors, rep.n_warnings
-            line.n_confirmed = confirmed.get(rep.id, 0)
+            rid, _, published, meta_published, meta_source, at, n_errors, n_warnings = got
+            pub, src = _publication(published or meta_published, meta_source, at)
+            line.report_id, line.published, line.date_source = rid, pub, src
+            line.n_errors, line.n_warnings = n_errors, n_warnings
+            line.n_confirmed = confirmed.get(rid, 0)
             if dl is None or pub is None:
                 line.status = "no_deadline"
             elif pub > dl:
                 line.status, line.days_late = "late", (pub - dl).days
             else:
                 line.status = "on_time"
-        elif ag.id in unpublished:
-            line.status, line.note = "unpublished", unpublished[ag.id]
+        elif ag_id in unpublished:
+            line.status, line.note = "unpublished", unpublished[ag_id]
         lines.append(line)
     return ExpectedCoverage(year, region, lines)
 
@@ -250,4 +278,4 @@ def coverage_matrix(
         }
         for y, cov in per_year.items()
     }
-    return {"years": shown, "rows": list(rows.values()), "counts": counts}
+    return {"years": shown, "rows": list(rows.values()), "counts": counts, "per_year": per_year}

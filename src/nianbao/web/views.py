@@ -213,6 +213,7 @@ def home(request: Request, s: Session = Depends(db_session)) -> HTMLResponse:
             select(StoredReport, SourceFile)
             .join(SourceFile, SourceFile.id == StoredReport.source_file_id)
             .order_by(StoredReport.updated_at.desc(), StoredReport.id.desc())
+            .options(*sq.LIST_ONLY)  # the meta and sections (kilobytes each) stay unread
             .limit(15)
         )
     )
@@ -512,7 +513,7 @@ def coverage_page(
     if view != "all" and has_roster(s):  # against the roster and the deadlines
         from .views_campaign import roster_coverage
 
-        return roster_coverage(request, s, ys, region, msg, township)
+        return roster_coverage(request, s, ys, region, msg, township, page)
     per = 200
     g = sq.coverage_grid(s, ys or None, q, only_missing, (page - 1) * per, per)
     qs_export = _qs(years=g["years"], q=q, only_missing=only_missing)

@@ -16,7 +16,7 @@ import tempfile
 from datetime import date
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -401,6 +401,9 @@ def _township(text: str | None) -> tuple[int, int] | None:
         raise WebError(422, str(exc)) from exc
 
 
+ROSTER_PER_PAGE = 500  # agencies per page of the roster coverage
+
+
 def roster_coverage(
     request: Request,
     s: Session,
@@ -408,23 +411,42 @@ def roster_coverage(
     region: str | None,
     msg: str | None,
     township: str | None = None,
+    page: int = 1,
 ) -> HTMLResponse:
     """The coverage page when a roster exists: per region and year the expected reports
-    on time / late / 未收录 / 未发布, and per agency its status by year."""
+    on time / late / 未收录 / 未发布, and per agency its status by year (a page of
+    ``ROSTER_PER_PAGE`` agencies: a roster of tens of thousands is not one page of HTML)."""
     if not ys:
         years = sw.report_years(s)
         ys = [years[0]] if years else [date.today().year - 1]
     ys = ys[-6:]
     town = _township(township)
     m = sroster.coverage_matrix(s, ys, region or None, town)
-    by_region = {
-        y: sroster.expected_coverage(s, y, region or None, town).by_region() for y in m["years"]
-    }
+    by_region = {y: m["per_year"][y].by_region() for y in m["years"]}
+    n_rows = len(m["rows"])
+    pages = max(1, -(-n_rows // ROSTER_PER_PAGE))
+    page = min(page, pages)
+    start = (page - 1) * ROSTER_PER_PAGE
     return render(
         request,
         "coverage_roster.html",
         {
             "m": m,
+            "rows": m["rows"][start : start + ROSTER_PER_PAGE],
+            "n_rows": n_rows,
+            "page": page,
+            "pages": pages,
+            "qs": urlencode(
+                {
+                    k: v
+                    for k, v in {
+                        "years": ",".join(str(y) for y in m["years"]),
+                        "region": region or "",
+                        "township": township or "",
+                    }.items()
+                    if v
+                }
+            ),
             "by_region": by_region,
             "regions": sroster.regions(s),
             "region": region or "",
