@@ -59,3 +59,65 @@ def test_known_agencies_batched_match_resolving_each_name(db_url, tmp_path) -> N
             assert all(a.agency_id in (gov, fin) for a in new_aliases)
     finally:
         engine.dispose()
+
+
+def _agencies_of(engine) -> tuple[set[tuple], set[tuple]]:
+    """(agencies, aliases) by their keys, not their ids."""
+    with Session(engine) as s:
+        ags = {a.id: a for a in s.scalars(select(Agency))}
+        key = {i: a.key for i, a in ags.items()}
+        agencies = {(a.key, a.name, a.kind, a.level, key.get(a.parent_id)) for a in ags.values()}
+        aliases = {
+            (al.alias_key, key[al.agency_id], al.name, al.source, bool(al.ambiguous))
+            for al in s.scalars(select(AgencyAlias))
+        }
+        reports = {
+            (r.agency_name, r.year, key.get(r.agency_id)) for r in s.scalars(select(StoredReport))
+        }
+    return agencies, aliases | {("report", *r) for r in reports}
+
+
+def test_new_agencies_in_a_batch_match_resolving_each_name(db_url, tmp_path) -> None:  # noqa: F811
+    """Agencies the batch creates in Core statements (no key of the name taken), and a
+    short name later used as a full name, come out as resolve_agency makes them one
+    report at a time: the same agencies, parents, kinds, levels and alias keys."""
+    names = [
+        ("淮安市人民政府", 2022, None),
+        ("淮安市洪泽区人民政府", 2022, "county"),
+        ("淮安市洪泽区财政局", 2022, None),
+        ("洪泽区财政局", 2023, None),  # a short key of the one before, now a full name
+        ("淮安市清江浦区财政局", 2022, None),
+        ("清江浦区财政局", 2023, None),
+        ("淮安市洪泽区人民政府", 2023, None),
+    ]
+    files = [
+        write_json(tmp_path / "in", f"{i}.txt", _flat(n, y, level))
+        for i, (n, y, level) in enumerate(names)
+    ]
+    one = open_store(db_url)
+    try:
+        assert ingest(one, files, batch=1).stored == len(names)
+        expected = _agencies_of(one)
+    finally:
+        one.dispose()
+    if db_url.startswith("sqlite"):
+        other_url = db_url.replace("store.db", "batched.db")
+    else:
+        other_url = None
+    if other_url is None:  # PostgreSQL: the same schema emptied of what the first run made
+        from sqlalchemy import text
+
+        eng = open_store(db_url)
+        with eng.begin() as conn:
+            for t in ("findings", "report_values", "reports", "source_files"):
+                conn.execute(text(f"DELETE FROM {t}"))
+            conn.execute(text("DELETE FROM agency_aliases"))
+            conn.execute(text("DELETE FROM agencies"))
+        eng.dispose()
+        other_url = db_url
+    batched = open_store(other_url)
+    try:
+        assert ingest(batched, files, batch=50).stored == len(names)
+        assert _agencies_of(batched) == expected
+    finally:
+        batched.dispose()

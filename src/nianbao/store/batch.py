@@ -31,11 +31,11 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any, cast
 
-from sqlalchemy import Engine, Table, func, select, update
+from sqlalchemy import Engine, Table, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from ..report import Report
-from .agencies import name_keys, resolve_agency
+from .agencies import guess_kind, name_keys, normalize_name, resolve_agency
 from .crossyear import check_cross_year
 from .db import session_scope, write_engine
 from .display import canon_level
@@ -212,7 +212,8 @@ class BatchWriter:
         """Cache the agencies of names ``resolve_agency`` would only look up: every key of
         the name already claimed (its full key by this agency's name or a user's alias, no
         key left to claim or to make ambiguous) and no kind or level to fill in. Two queries
-        for a batch instead of a lookup per name; any other name goes through
+        for a batch instead of a lookup per name. A name none of whose keys is taken is a
+        new agency, created here (``_new_agency``); any other name goes through
         ``resolve_agency``."""
         wanted: dict[tuple[str | None, str | None, str | None], tuple[str, ...]] = {}
         for rep in reports:
@@ -237,14 +238,27 @@ class BatchWriter:
                 aliases[alias_key] = (agency_id, source, bool(ambiguous))
         found: dict[tuple[str | None, str | None, str | None], int] = {}
         for key, keys in wanted.items():
+            if not any(k in aliases for k in keys):
+                # a name none of whose keys the store knows: a new agency, created here as
+                # resolve_agency would (its keys claimed, the parent by its key)
+                aid = self._new_agency(conn, key, keys)
+                for i, k in enumerate(keys):
+                    aliases[k] = (aid, "name" if i == 0 else "short", False)
+                self.agencies[key] = aid
+                continue
             full = aliases.get(keys[0])
-            if full is None or full[2] or full[1] not in ("name", "user"):
+            if full is None or full[2] or full[1] not in ("name", "user", "short"):
                 continue
             if all(
                 k in aliases
                 and (aliases[k][0] == full[0] or aliases[k][1] in ("name", "user") or aliases[k][2])
                 for k in keys[1:]
             ):
+                if full[1] == "short":
+                    # an agency's short name now used as a report's full name: resolve_agency
+                    # would only mark that key as a name
+                    conn.execute(update(al).where(al.c.alias_key == keys[0]).values(source="name"))
+                    aliases[keys[0]] = (full[0], "name", False)
                 found[key] = full[0]
         ids = sorted(set(found.values()))
         kinds: dict[int, tuple[str, str]] = {}
@@ -261,6 +275,48 @@ class BatchWriter:
             ):
                 continue  # resolve_agency fills it in
             self.agencies[key] = aid
+
+    @staticmethod
+    def _new_agency(
+        conn: Any, key: tuple[str | None, str | None, str | None], keys: tuple[str, ...]
+    ) -> int:
+        """``resolve_agency`` of a name none of whose keys is taken: the agency and its
+        keys (the full one as its name, the shorter ones as short names) in Core
+        statements. Returns its id."""
+        name, kind, level = cast(str, key[0]), key[1], canon_level(key[2])
+        ag = cast(Table, Agency.__table__)
+        al = cast(Table, AgencyAlias.__table__)
+        parent_id = None
+        if len(keys) > 1:
+            parent_key = normalize_name(keys[0][: len(keys[0]) - len(keys[1])])
+            parent_id = conn.scalar(select(ag.c.id).where(ag.c.key == parent_key))
+        aid = int(
+            conn.execute(
+                insert(ag).returning(ag.c.id),
+                {
+                    "key": keys[0],
+                    "name": name.strip()[:200],
+                    "kind": kind if kind and kind != "unknown" else guess_kind(keys[0]),
+                    "level": level or "unknown",
+                    "parent_id": parent_id,
+                    "created_at": datetime.now(UTC),
+                },
+            ).scalar_one()
+        )
+        conn.execute(
+            insert(al),
+            [
+                {
+                    "alias_key": k,
+                    "agency_id": aid,
+                    "name": name[:200],
+                    "source": "name" if i == 0 else "short",
+                    "ambiguous": False,
+                }
+                for i, k in enumerate(keys)
+            ],
+        )
+        return aid
 
     def _agency(self, session: Session, rep: Report) -> int | None:
         key = self._agency_key(rep)
