@@ -176,6 +176,30 @@ def test_remembered_coverage_and_ranking_agree_with_a_recomputation(store300: st
     engine.dispose()
 
 
+def test_a_remembered_ranking_follows_an_agency_renamed(store300: str) -> None:
+    """The ranking without a search is remembered; a new name (or level, kind) of an
+    agency, which does not change the store's stamp, is still shown at once."""
+    engine = open_store(store300)
+    with Session(engine) as s:
+        first = ranking(s, 2022)["ranked"][0]
+        aid, old = first["agency_id"], first["agency"]
+        assert ranking(s, 2022)["ranked"][0]["agency"] == old  # remembered: the same
+    with session_scope(engine) as s:
+        ag = s.get(Agency, aid)
+        assert ag is not None
+        ag.name = old + "（更名）"
+    try:
+        with Session(engine) as s:
+            names = {e["agency_id"]: e["agency"] for e in ranking(s, 2022)["ranked"]}
+            assert names[aid] == old + "（更名）"
+    finally:
+        with session_scope(engine) as s:
+            ag = s.get(Agency, aid)
+            assert ag is not None
+            ag.name = old
+    engine.dispose()
+
+
 def test_the_list_is_read_from_a_covering_index(store300: str) -> None:
     engine = open_store(store300)
     with Session(engine) as s:

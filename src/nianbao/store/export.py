@@ -25,7 +25,7 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
@@ -37,8 +37,15 @@ from sqlalchemy.orm import Session, defer
 
 from ..schema import ACTIVE2019_IDS, DECIMAL_IDS, label_of
 from .display import LAYOUT_ZH, ORIGIN_ZH, SEVERITY_ZH, STATUS_ZH
-from .models import Agency, StoredFinding, StoredReport, StoredValue
-from .queries import ALL_IDS, field_order, report_query
+from .models import Agency, SourceFile, StoredFinding, StoredReport, StoredValue
+from .queries import (
+    ALL_IDS,
+    REPORT_SORTS,
+    field_order,
+    remembered,
+    report_conditions,
+    report_query,
+)
 
 __all__ = [
     "FORMATS",
@@ -452,6 +459,53 @@ def _severity_cells(session: Session, report_ids: list[int]) -> dict[int, dict[s
     return out
 
 
+class _ReportsByChunk(Mapping[int, tuple[StoredReport, Any]]):
+    """The reports (and files) of ``ids`` by id, read a chunk of ``ids`` at a time when
+    one of its reports is asked for (only the last chunk is kept): an export of 10⁵
+    reports starts writing before it has read them all. The names of their agencies
+    are added to ``names`` as each chunk is read."""
+
+    def __init__(self, session: Session, ids: list[int], names: dict[int, str]) -> None:
+        self.session = session
+        self.ids = ids
+        self.names = names
+        self._chunk_of = {rid: i // _CHUNK_REPORTS for i, rid in enumerate(ids)}
+        self._loaded = -1
+        self._rows: dict[int, tuple[StoredReport, Any]] = {}
+
+    def __getitem__(self, rid: int) -> tuple[StoredReport, Any]:
+        k = self._chunk_of[rid]
+        if k != self._loaded:
+            chunk = self.ids[k * _CHUNK_REPORTS : (k + 1) * _CHUNK_REPORTS]
+            q = (
+                select(StoredReport, SourceFile)
+                .join(SourceFile, SourceFile.id == StoredReport.source_file_id)
+                .where(StoredReport.id.in_(chunk))
+                .options(
+                    defer(StoredReport.sections),
+                    defer(StoredReport.meta),
+                    defer(StoredReport.fees_info),
+                )
+            )
+            self._rows = {r.id: (r, sf) for r, sf in self.session.execute(q)}
+            self._loaded = k
+            wanted = list(self._rows.values())
+            self.names.update(_agency_names(self.session, wanted))
+        return self._rows[rid]
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self.ids)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+def _filtered_ids(session: Session, agency: str | None, year: Any, has_errors: bool) -> list[int]:
+    """The ids of the matching reports in the export's order (from an index)."""
+    q = select(StoredReport.id).where(*report_conditions(session, agency, year, has_errors))
+    return list(session.scalars(q.order_by(*REPORT_SORTS["agency"])))
+
+
 def _filtered_reports(
     session: Session, agency: str | None, year: Any, has_errors: bool
 ) -> list[tuple[StoredReport, Any]]:
@@ -479,16 +533,31 @@ def _values_of(session: Session, chunk: list[int], long: bool = False) -> list[A
     )
 
 
-def _field_ids(session: Session, ids: list[int], all_columns: bool = False) -> list[str]:
+def _field_ids(
+    session: Session,
+    agency: str | None,
+    year: Any,
+    has_errors: bool,
+    all_columns: bool = False,
+) -> list[str]:
     """The value columns: every id of the 2021 form, the 2019 layout's only when a report
-    holds one (or ``all_columns``), then any other id the reports hold."""
-    seen: set[str] = set()
-    for chunk in _chunks(ids, 500):
-        seen.update(
-            session.scalars(
-                select(StoredValue.field_id).where(StoredValue.report_id.in_(chunk)).distinct()
-            )
-        )
+    holds one (or ``all_columns``), then any other id the reports hold. The ids the
+    matching reports hold are one DISTINCT over their cells in the database (seconds at
+    10⁵ reports), remembered until the store changes when no agency is named."""
+    conds = report_conditions(session, agency, year, has_errors)
+    stmt = (
+        select(StoredValue.field_id)
+        .where(StoredValue.report_id.in_(select(StoredReport.id).where(*conds)))
+        .distinct()
+    )
+
+    def held() -> frozenset[str]:
+        return frozenset(session.scalars(stmt))
+
+    if agency:
+        seen: frozenset[str] = held()
+    else:
+        seen = remembered(session, ("export field ids", repr(year), has_errors), held)
     old = set(ACTIVE2019_IDS)
     shown = [f for f in ALL_IDS if all_columns or f not in old or f in seen]
     return shown + sorted(seen - set(ALL_IDS), key=field_order)
@@ -556,15 +625,14 @@ def _report_sheets(
     reports at a time, while ``session`` stays open."""
     if shape not in SHAPES:
         raise ValueError(f"不支持的导出形式 {shape}，可选：wide、long")
-    reports = _filtered_reports(session, agency, year, has_errors)
-    ids = [r.id for r, _ in reports]
-    by_id = {r.id: (r, sf) for r, sf in reports}
-    names = _agency_names(session, reports)
+    ids = _filtered_ids(session, agency, year, has_errors)
+    names: dict[int, str] = {}
+    by_id = _ReportsByChunk(session, ids, names)  # read as the rows are written
     xlsx = fmt == "xlsx"
     zh = headers == "zh"
     sev: dict[int, dict[str, str]] = {}  # of the chunk being written
     if shape == "wide":
-        field_ids = _field_ids(session, ids, all_columns)
+        field_ids = _field_ids(session, agency, year, has_errors, all_columns)
         cols = list(REPORT_COLUMNS) + [
             Column(fid, label_of(fid), "dec" if fid in DECIMAL_IDS else "int") for fid in field_ids
         ]
@@ -692,7 +760,7 @@ def _plain(v: Any) -> Any:
 def _finding_table(
     session: Session,
     ids: list[int],
-    by_id: dict[int, tuple[StoredReport, Any]],
+    by_id: Mapping[int, tuple[StoredReport, Any]],
     headers: str,
     names: dict[int, str] | None = None,
 ) -> tuple[list[Column], list[str], Iterator[list[Any]]]:

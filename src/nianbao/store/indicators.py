@@ -7,6 +7,7 @@ and a rate whose denominator is 0 or wholly blank is not computed (``BLANK_NOTE`
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -333,12 +334,36 @@ def ranking(
     descending: bool = True,
 ) -> dict[str, Any]:
     """Agencies of one year ranked by an indicator; a rate whose denominator is below
-    MIN_DENOMINATOR is listed after the ranked ones, unranked (the guard)."""
+    MIN_DENOMINATOR is listed after the ranked ones, unranked (the guard). Without a
+    name search the result is remembered until the store or an agency's name, level or
+    kind changes (the caller must not change it)."""
     ind = INDICATOR_BY_KEY.get(indicator)
     if ind is None:
         raise ValueError(f"没有名为 {indicator} 的指标。")
     if year is None:
         year = session.scalar(select(func.max(StoredReport.year)).where(current_filter()))
+    if q:
+        return _ranking(session, year, ind, q, level, kind, descending)
+    digest = hashlib.sha256()
+    for row in session.execute(
+        select(Agency.id, Agency.name, Agency.level, Agency.kind).order_by(Agency.id)
+    ):
+        digest.update(repr(tuple(row)).encode("utf-8"))
+    key = ("ranking", year, ind.key, level, kind, descending, digest.hexdigest())
+    return remembered(
+        session, key, lambda: _ranking(session, year, ind, None, level, kind, descending)
+    )
+
+
+def _ranking(
+    session: Session,
+    year: int | None,
+    ind: Indicator,
+    q: str | None,
+    level: str | None,
+    kind: str | None,
+    descending: bool,
+) -> dict[str, Any]:
     stmt = (
         select(
             StoredReport.id,
@@ -377,10 +402,17 @@ def ranking(
     # the cells of every current report of the year, remembered until the store changes
     # (a ranking reads tens of thousands of reports' cells; filters only pick among them)
     vals = remembered(session, ("ranking-values", year, tuple(fields)), year_values)
+    # and the indicator of each of them (the same until the store changes)
+    of_report = remembered(
+        session,
+        ("ranking-indicator", year, ind.key),
+        lambda: {rid: indicator_of(ind, v) for rid, v in vals.items()},
+    )
+    empty = indicator_of(ind, {})
     ranked: list[dict[str, Any]] = []
     unranked: list[dict[str, Any]] = []
     for aid, (rid, name, lvl, knd, ne) in latest.items():
-        inds = {ind.key: indicator_of(ind, vals.get(rid, {}))}
+        inds = {ind.key: dict(of_report.get(rid, empty))}
         entry = {
             "agency_id": aid,
             "agency": name,
