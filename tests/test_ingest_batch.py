@@ -121,3 +121,95 @@ def test_new_agencies_in_a_batch_match_resolving_each_name(db_url, tmp_path) -> 
         assert _agencies_of(batched) == expected
     finally:
         batched.dispose()
+
+
+def _stored(engine) -> set[tuple]:
+    """Each stored report and its findings, by file name rather than by id."""
+    from nianbao.store.models import SourceFile, StoredFinding
+
+    with Session(engine) as s:
+        files = {f.id: f.name for f in s.scalars(select(SourceFile))}
+        reps = {r.id: r for r in s.scalars(select(StoredReport))}
+        name = {rid: files[r.source_file_id] for rid, r in reps.items()}
+        out: set[tuple] = {
+            (
+                name[r.id],
+                r.agency_name,
+                r.year,
+                r.version,
+                name.get(r.superseded_by) if r.superseded_by else None,
+                r.n_errors,
+                r.n_warnings,
+                r.n_infos,
+            )
+            for r in reps.values()
+        }
+        for f in s.scalars(select(StoredFinding)):
+            prev = name.get(f.prev_report_id) if f.prev_report_id else None
+            out.add(("finding", name[f.report_id], f.origin, f.rule, prev, f.values_digest))
+    return out
+
+
+def test_a_mixed_batch_stores_what_one_report_at_a_time_stores(
+    db_url,  # noqa: F811
+    tmp_path,
+    monkeypatch,
+) -> None:
+    """One batch mixing the fast path (ids assigned in the batch on SQLite, rows written
+    at its end) with what it hands to the one-report path: a year whose predecessor is
+    earlier in the same batch, a next year arriving first, a second version of a year,
+    then more reports of that agency. Same reports, versions and findings as one report
+    per transaction."""
+    carry = _flat("淮安市洪泽区人民政府", 2022)
+    carry["requests.carried_forward.total"] = 7  # so group J has something to say
+    later = _flat("淮安市洪泽区人民政府", 2023)
+    later["requests.carried_over.total"] = 5
+    again = dict(later, **{"meta.title": "淮安市洪泽区人民政府2023年报告（更正）"})
+    flats = [
+        _flat("淮安市洪泽区财政局", 2024),  # the next year first
+        carry,
+        later,  # its predecessor earlier in this batch
+        _flat("淮安市洪泽区财政局", 2023),  # re-checks 2024
+        again,  # a second version of 2023: the one-report path
+        _flat("淮安市洪泽区人民政府", 2024),  # after it, the fast path again
+        _flat("淮安市洪泽区人民政府", 2025),  # its predecessor not yet written
+        _flat("淮安市洪泽区财政局", 2022),
+    ]
+    files = [write_json(tmp_path / "in", f"{i}.txt", f) for i, f in enumerate(flats)]
+    one = open_store(db_url)
+    try:
+        assert ingest(one, files, batch=1).stored == len(flats)
+        expected = _stored(one)
+    finally:
+        one.dispose()
+    if db_url.startswith("sqlite"):
+        other = db_url.replace("store.db", "batched.db")
+    else:
+        from sqlalchemy import text
+
+        eng = open_store(db_url)
+        with eng.begin() as conn:
+            for t in ("findings", "report_values", "report_events", "reports", "source_files"):
+                conn.execute(text(f"DELETE FROM {t}"))
+        eng.dispose()
+        other = db_url
+    from nianbao.store import batch as batch_module
+
+    writers: list = []
+    real_init = batch_module.BatchWriter.__init__
+
+    def init(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        real_init(self, *args, **kwargs)
+        writers.append(self)
+
+    monkeypatch.setattr(batch_module.BatchWriter, "__init__", init)
+    batched = open_store(other)
+    try:
+        assert ingest(batched, files, batch=50).stored == len(flats)
+        assert _stored(batched) == expected
+        # written as one batch, not report by report after a failed batch
+        assert [(w.batches, w.fallbacks) for w in writers] == [(1, 0)]
+    finally:
+        batched.dispose()
+    assert any(x[0] == "finding" and x[2] == "cross" for x in expected)
+    assert any(x[0] != "finding" and x[4] is not None for x in expected)  # a superseded one

@@ -415,6 +415,14 @@ class _Writer:
         self.findings: list[dict[str, Any]] = []
         self.latest_ids: dict[tuple[int, int], int] = {}
         self.prefetched: set[int] = set()
+        # SQLite: files' and reports' ids assigned here (the next after the largest, as
+        # SQLite would; the batch holds the write lock) and their rows written together
+        # with the cells; PostgreSQL takes them from its sequences one INSERT at a time
+        self.assign = self.dialect.name == "sqlite"
+        self.next_ids: dict[str, int] = {}
+        self.files: list[dict[str, Any]] = []
+        self.reports: list[dict[str, Any]] = []
+        self.unwritten: set[int] = set()  # ids of reports whose rows are not written yet
 
     def _bind(self, table: Table, row: dict[str, Any]) -> list[Any]:
         out = []
@@ -462,6 +470,19 @@ class _Writer:
         """After a write of the one-report path: ask the database again."""
         self.prefetched = set()
         self.latest_ids = {}
+        self.next_ids = {}
+
+    def _add(self, table: Table, row: dict[str, Any], pending: list[dict[str, Any]]) -> int:
+        """Insert ``row``: its id assigned here and the row kept for ``write_pending``
+        (SQLite), or one INSERT … RETURNING id."""
+        if not self.assign:
+            return self._insert_one(table, row)
+        nid = self.next_ids.get(table.name)
+        if nid is None:
+            nid = int(self.conn.scalar(select(func.max(table.c.id))) or 0) + 1
+        self.next_ids[table.name] = nid + 1
+        pending.append({"id": nid, **row})
+        return nid
 
     def latest(self, agency_id: int | None, year: int | None) -> int | None:
         """``ingest._latest_report_id``: from the prefetched map, or one driver statement."""
@@ -469,6 +490,8 @@ class _Writer:
             return None
         if agency_id in self.prefetched:
             return self.latest_ids.get((agency_id, year))
+        if self.unwritten:
+            self.write_pending()  # the database's answer must count this batch's reports
         cur = self._cursor()
         try:
             cur.execute(
@@ -507,7 +530,7 @@ class _Writer:
         """A new file's report whose agency has no report of that year: insert the file,
         the report, its cells and findings. Returns the file's id."""
         session, now, meta = self.session, self.now, rep.meta
-        sfid = self._insert_one(
+        sfid = self._add(
             T_SF,
             {
                 "sha256": outcome.sha256,
@@ -522,15 +545,18 @@ class _Writer:
                 "parsed_with": self.version,
                 "parsed_at": now,
             },
+            self.files,
         )
         cross: list[Any] = []
         prev: Report | None = None
         prev_id = self.latest(agency_id, None if year is None else year - 1)
         if prev_id is not None:
+            if prev_id in self.unwritten:
+                self.write_pending()
             prev = load_report(session, prev_id)
             cross = check_cross_year(rep, prev)
         agency_name = _clip(meta.get("agency"), 120)
-        report_id = self._insert_one(
+        report_id = self._add(
             T_REP,
             {
                 "source_file_id": sfid,
@@ -550,11 +576,15 @@ class _Writer:
                 "version": 1,
                 **_counts([*rep.findings, *cross]),
             },
+            self.reports,
         )
+        if self.assign:
+            self.unwritten.add(report_id)
         if agency_id is not None and year is not None and agency_id in self.prefetched:
             self.latest_ids[(agency_id, year)] = report_id
-        # cells and findings are written together at the end of the batch (one COPY or
-        # executemany); whatever reads them earlier calls ``write_pending`` first
+        # cells and findings (and on SQLite the file and report rows) are written together
+        # at the end of the batch (one COPY or executemany each); whatever reads them
+        # earlier calls ``write_pending`` first
         self.values.extend(_rows_for(report_id, rep, outcome.rows))
         self.findings.extend(
             [self._finding(report_id, "report", f, rep, None, None) for f in rep.findings]
@@ -568,8 +598,13 @@ class _Writer:
         return sfid
 
     def write_pending(self) -> None:
+        files, self.files = self.files, []
+        reports, self.reports = self.reports, []
         values, self.values = self.values, []
         findings, self.findings = self.findings, []
+        self.unwritten = set()
+        self._insert_many(T_SF, files)
+        self._insert_many(T_REP, reports)
         _insert_values(self.session, values)
         self._insert_many(T_FIND, findings)
 
