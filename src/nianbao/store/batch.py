@@ -49,7 +49,6 @@ from .write import (
     _insert_values,
     _meta_year,
     _remember,
-    _rows_for,
     _store,
     load_report,
     recheck_cross_year,
@@ -105,14 +104,20 @@ class BatchWriter:
         batch, self.pending = self.pending, []
         if not batch:
             return
+        # the cells' rows before the store's write lock (the lock is for writing only), and
+        # their form for the driver without the report id: a decimal as SQLite's exact text
+        sqlite = self.engine.dialect.name == "sqlite"
+        tails: dict[int, list[tuple[Any, ...]]] = {}
         for outcome in batch:
-            # the cells' rows before the store's write lock: the lock is for writing only
-            if outcome.rows is None and outcome.report is not None and outcome.status == "parsed":
+            if outcome.report is None or outcome.status != "parsed":
+                continue
+            if outcome.rows is None:
                 outcome.rows = _value_rows(0, outcome.report)
+            tails[id(outcome)] = _tail(outcome.rows, sqlite)
         start = time.perf_counter()
         try:
             with _file_lock(self.engine), session_scope(self.engine) as session:
-                statuses = self._write(session, batch)
+                statuses = self._write(session, batch, tails)
         except Exception:
             # nothing of the batch was written: each report alone, with the retries and
             # the failure record of the one-report path
@@ -129,7 +134,9 @@ class BatchWriter:
             self.settle(outcome, status)
 
     # ------------------------------------------------------------------ one batch
-    def _write(self, session: Session, batch: list[ParseOutcome]) -> list[str]:
+    def _write(
+        self, session: Session, batch: list[ParseOutcome], tails: dict[int, list[tuple[Any, ...]]]
+    ) -> list[str]:
         conn = session.connection()
         self._locked_at = time.perf_counter()
         shas = list({o.sha256 for o in batch})
@@ -181,7 +188,7 @@ class BatchWriter:
                 agency_id = agencies[i]
                 year = _meta_year(rep)
                 if w.latest(agency_id, year) is None:
-                    sfid = w.report(outcome, rep, agency_id, year)
+                    sfid = w.report(outcome, rep, agency_id, year, tails.get(id(outcome)))
                     known[outcome.sha256] = (sfid, version)
                     if agency_id is not None:
                         touched.add(agency_id)
@@ -327,6 +334,17 @@ class BatchWriter:
         agency_id = None if agency is None else agency.id
         self.agencies[key] = agency_id
         return agency_id
+
+
+def _tail(rows: list[tuple[Any, ...]], sqlite: bool) -> list[tuple[Any, ...]]:
+    """Cells' rows for the driver without their report id (``_insert_values(ready=True)``):
+    on SQLite a decimal as its exact text (``models.ExactDecimal``)."""
+    if not sqlite:
+        return [r[1:] for r in rows]
+    return [
+        (c, vi, vd if vd is None else format(vd, "f"), b, raw, prov)
+        for _, c, vi, vd, b, raw, prov in rows
+    ]
 
 
 _LOCK_FDS: dict[str, int] = {}
@@ -525,10 +543,16 @@ class _Writer:
             cur.close()
 
     def report(
-        self, outcome: ParseOutcome, rep: Report, agency_id: int | None, year: int | None
+        self,
+        outcome: ParseOutcome,
+        rep: Report,
+        agency_id: int | None,
+        year: int | None,
+        tail: list[tuple[Any, ...]] | None = None,
     ) -> int:
         """A new file's report whose agency has no report of that year: insert the file,
-        the report, its cells and findings. Returns the file's id."""
+        the report, its cells (``tail``: their rows for the driver without the report id,
+        from ``BatchWriter.flush``) and findings. Returns the file's id."""
         session, now, meta = self.session, self.now, rep.meta
         sfid = self._add(
             T_SF,
@@ -585,7 +609,10 @@ class _Writer:
         # cells and findings (and on SQLite the file and report rows) are written together
         # at the end of the batch (one COPY or executemany each); whatever reads them
         # earlier calls ``write_pending`` first
-        self.values.extend(_rows_for(report_id, rep, outcome.rows))
+        if tail is None:
+            tail = _tail(outcome.rows or _value_rows(0, rep), self.assign)
+        first = (report_id,)
+        self.values.extend([first + t for t in tail])
         self.findings.extend(
             [self._finding(report_id, "report", f, rep, None, None) for f in rep.findings]
             + [self._finding(report_id, "cross", f, rep, prev, prev_id) for f in cross]
@@ -605,7 +632,7 @@ class _Writer:
         self.unwritten = set()
         self._insert_many(T_SF, files)
         self._insert_many(T_REP, reports)
-        _insert_values(self.session, values)
+        _insert_values(self.session, values, ready=True)
         self._insert_many(T_FIND, findings)
 
     def _finding(

@@ -52,9 +52,10 @@ _INSERT_FILE = insert(T_SF).returning(T_SF.c.id)
 _INSERT_REPORT = insert(T_REP).returning(T_REP.c.id)
 
 
-def _insert_values(session: Session, rows: list[tuple[Any, ...]]) -> None:
+def _insert_values(session: Session, rows: list[tuple[Any, ...]], ready: bool = False) -> None:
     """One executemany straight to the driver: the per-row work of the SQLAlchemy
-    statement layer is most of the cost of an ingest otherwise."""
+    statement layer is most of the cost of an ingest otherwise. ``ready``: the rows'
+    decimals are already in the form the driver takes (SQLite: exact text)."""
     if not rows:
         return
     conn = session.connection()
@@ -67,9 +68,11 @@ def _insert_values(session: Session, rows: list[tuple[Any, ...]]) -> None:
     sql = f"INSERT INTO report_values ({cols}) VALUES ({', '.join([mark] * len(_VALUE_COLUMNS))})"
     # the driver takes the rows as they are (a bool is an int to sqlite3), except a
     # decimal, which SQLite keeps as exact text (``models.ExactDecimal``)
-    params = [
-        r if r[3] is None or not sqlite else (*r[:3], format(r[3], "f"), *r[4:]) for r in rows
-    ]
+    params = (
+        rows
+        if ready or not sqlite
+        else [r if r[3] is None else (*r[:3], format(r[3], "f"), *r[4:]) for r in rows]
+    )
     conn.exec_driver_sql(sql, params)
 
 
