@@ -162,6 +162,7 @@ def test_remembered_coverage_and_ranking_agree_with_a_recomputation(store300: st
         with Session(engine) as s:
             g2, r2 = sq.coverage_grid(s), _ranked(s, 2022)
             sq._COUNTS.clear()  # nothing remembered: computed afresh
+            sq._BIG.clear()
             assert sq.coverage_grid(s) == g2
             assert _ranked(s, 2022) == r2
         assert g2["present"][2022] == g1["present"][2022] - 1
@@ -197,6 +198,50 @@ def test_a_remembered_ranking_follows_an_agency_renamed(store300: str) -> None:
             ag = s.get(Agency, aid)
             assert ag is not None
             ag.name = old
+    engine.dispose()
+
+
+def test_remembered_roster_coverage_follows_marks_regions_and_deletes(store300: str) -> None:
+    """The roster coverage of a year is remembered; a 未发布 mark, a roster agency moved to
+    another region and a deleted report (none of which but the last changes the store's
+    stamp) are shown at once, and it equals a recomputation."""
+    from nianbao.store.models import RosterEntry
+    from nianbao.store.roster import expected_coverage, mark_unpublished
+
+    engine = open_store(store300)
+
+    def lines() -> dict[int, tuple[Any, ...]]:
+        with Session(engine) as s:
+            cov = expected_coverage(s, 2022)
+            return {ln.agency_id: (ln.status, ln.region, ln.report_id, ln.note) for ln in cov.lines}
+
+    first = lines()
+    assert lines() == first
+    moved, gone = [a for a, v in first.items() if v[2] is not None][:2]
+    with session_scope(engine) as s:
+        entry = s.scalar(select(RosterEntry).where(RosterEntry.agency_id == moved))
+        assert entry is not None
+        old_region, entry.region = entry.region, "另一地区"
+    with session_scope(engine) as s:
+        delete_report(s, first[gone][2])
+    with session_scope(engine) as s:
+        mark_unpublished(s, str(gone), 2022, "核实未发布")
+    try:
+        now = lines()
+        assert now[moved][1] == "另一地区"
+        assert now[gone][0] == "unpublished" and now[gone][3] == "核实未发布"
+        with session_scope(engine) as s:
+            mark_unpublished(s, str(gone), 2022, None, True)
+        assert lines()[gone][0] == "missing"
+        sq._BIG.clear()
+        assert lines()[gone][0] == "missing"
+    finally:
+        with session_scope(engine) as s:
+            entry = s.scalar(select(RosterEntry).where(RosterEntry.agency_id == moved))
+            assert entry is not None
+            entry.region = old_region
+            restore_report(s, first[gone][2])
+    assert lines() == first
     engine.dispose()
 
 

@@ -7,6 +7,7 @@ page's, else the day it was received). Re-exported by ``nianbao.store.roster``.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from dataclasses import dataclass
@@ -174,10 +175,16 @@ def expected_coverage(
 ) -> ExpectedCoverage:
     """Every roster agency (of ``region``) for ``year``: its current report, if any, and
     whether it was published on time. ``township``: the configured (month, day) for
-    townships (else env NIANBAO_TOWNSHIP_DEADLINE, else none: not judged)."""
+    townships (else env NIANBAO_TOWNSHIP_DEADLINE, else none: not judged).
+
+    Remembered (the caller must not change it) until the store's stamp changes, or the
+    roster, its agencies, the year's 未发布 marks or a review decision (the confirmed
+    counts): those are read and digested on every call (plain rows, tens of ms at 20,000
+    roster agencies), the reports' dates and counts are not."""
     if township is None:
         township = township_deadline_default()
-    from .models import Agency, RosterEntry
+    from .models import Agency, ReviewLog, RosterEntry
+    from .queries import remembered
 
     q = select(RosterEntry.region, Agency.id, Agency.name, Agency.kind, Agency.level).join(
         Agency, Agency.id == RosterEntry.agency_id
@@ -186,6 +193,31 @@ def expected_coverage(
         q = q.where(RosterEntry.region.contains(region))
     # plain rows, not entities: tens of thousands of roster agencies
     entries = list(session.execute(q.order_by(RosterEntry.region, RosterEntry.id)))
+    marks = sorted(
+        session.execute(
+            select(AgencyYearStatus.agency_id, AgencyYearStatus.note).where(
+                AgencyYearStatus.year == year
+            )
+        ),
+        key=lambda r: (r[0], r[1] or ""),
+    )
+    digest = hashlib.sha256(repr([tuple(e) for e in entries]).encode("utf-8"))
+    digest.update(repr([tuple(m) for m in marks]).encode("utf-8"))
+    decided = session.scalar(select(func.max(ReviewLog.id)))
+    key = ("expected coverage", year, region, township, decided, digest.hexdigest())
+    return remembered(
+        session, key, lambda: _expected(session, year, region, township, entries, marks), True
+    )
+
+
+def _expected(
+    session: Session,
+    year: int,
+    region: str | None,
+    township: tuple[int, int] | None,
+    entries: list[Any],
+    marks: list[Any],
+) -> ExpectedCoverage:
     ids = [e[1] for e in entries]
     reports: dict[int, Any] = {}
     confirmed: dict[int, int] = {}
@@ -209,11 +241,7 @@ def expected_coverage(
                     .group_by(StoredFinding.report_id)
                 ).all()
             )
-        for aid, note in session.execute(
-            select(AgencyYearStatus.agency_id, AgencyYearStatus.note).where(
-                AgencyYearStatus.year == year
-            )
-        ):
+        for aid, note in marks:
             if aid in wanted:
                 unpublished[aid] = note
     lines = []

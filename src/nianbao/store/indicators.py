@@ -351,7 +351,7 @@ def ranking(
         digest.update(repr(tuple(row)).encode("utf-8"))
     key = ("ranking", year, ind.key, level, kind, descending, digest.hexdigest())
     return remembered(
-        session, key, lambda: _ranking(session, year, ind, None, level, kind, descending)
+        session, key, lambda: _ranking(session, year, ind, None, level, kind, descending), True
     )
 
 
@@ -401,12 +401,13 @@ def _ranking(
 
     # the cells of every current report of the year, remembered until the store changes
     # (a ranking reads tens of thousands of reports' cells; filters only pick among them)
-    vals = remembered(session, ("ranking-values", year, tuple(fields)), year_values)
+    vals = remembered(session, ("ranking-values", year, tuple(fields)), year_values, big=True)
     # and the indicator of each of them (the same until the store changes)
     of_report = remembered(
         session,
         ("ranking-indicator", year, ind.key),
         lambda: {rid: indicator_of(ind, v) for rid, v in vals.items()},
+        big=True,
     )
     empty = indicator_of(ind, {})
     ranked: list[dict[str, Any]] = []

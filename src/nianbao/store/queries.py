@@ -9,6 +9,7 @@ Functions return plain data (dataclasses, dicts, rows); the CLI and the web app 
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -317,20 +318,38 @@ def _count(
     )
 
 
-def remembered(session: Session, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
+# Large remembered values (a year's ranking, coverage of a roster: megabytes each at 10⁴
+# agencies) are kept apart, the last few only.
+_BIG: OrderedDict[tuple[Any, ...], tuple[tuple[Any, ...], Any]] = OrderedDict()
+_BIG_KEEP = 12
+
+
+def remembered(
+    session: Session, key: tuple[Any, ...], compute: Callable[[], T], big: bool = False
+) -> T:
     """``compute()``, remembered per store and ``key`` until the store's stamp changes
-    (``store_stamp``): for what depends only on the current reports and their values."""
+    (``store_stamp``): for what depends only on the current reports and their values
+    (anything else it depends on goes into ``key``). ``big``: a large value, of which
+    only the last ``_BIG_KEEP`` are kept."""
     full = (session.get_bind().engine.url.render_as_string(), *key)
     stamp = store_stamp(session)
+    table: dict[tuple[Any, ...], tuple[tuple[Any, ...], Any]] = _BIG if big else _COUNTS
     with _LOCK:
-        hit = _COUNTS.get(full)
+        hit = table.get(full)
+        if hit is not None and big:
+            _BIG.move_to_end(full)
     if hit is not None and hit[0] == stamp:
         return cast(T, hit[1])
     value = compute()
     with _LOCK:
-        if len(_COUNTS) > 200:
-            _COUNTS.clear()
-        _COUNTS[full] = (stamp, value)
+        if big:
+            _BIG[full] = (stamp, value)
+            while len(_BIG) > _BIG_KEEP:
+                _BIG.popitem(last=False)
+        else:
+            if len(_COUNTS) > 200:
+                _COUNTS.clear()
+            _COUNTS[full] = (stamp, value)
     return value
 
 
