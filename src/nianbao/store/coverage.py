@@ -10,7 +10,9 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from dataclasses import dataclass
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -129,6 +131,7 @@ class ExpectedCoverage:
     year: int
     region: str | None
     lines: list[CoverageLine]
+    _by_region: list[dict[str, Any]] | None = field(default=None, repr=False, compare=False)
 
     def count(self, status: str) -> int:
         return sum(1 for ln in self.lines if ln.status == status)
@@ -142,6 +145,12 @@ class ExpectedCoverage:
         return sum(1 for ln in self.lines if ln.report_id is not None)
 
     def by_region(self) -> list[dict[str, Any]]:
+        """Per region the counts of each status (computed once per object)."""
+        if self._by_region is None:
+            self._by_region = self._count_by_region()
+        return self._by_region
+
+    def _count_by_region(self) -> list[dict[str, Any]]:
         out: dict[str, dict[str, Any]] = {}
         for ln in self.lines:
             d = out.setdefault(
@@ -192,7 +201,8 @@ def expected_coverage(
     if region:
         q = q.where(RosterEntry.region.contains(region))
     # plain rows, not entities: tens of thousands of roster agencies
-    entries = list(session.execute(q.order_by(RosterEntry.region, RosterEntry.id)))
+    result = session.connection().execute(q.order_by(RosterEntry.region, RosterEntry.id))
+    entries = [tuple(e) for e in result.all()]
     marks = sorted(
         session.execute(
             select(AgencyYearStatus.agency_id, AgencyYearStatus.note).where(
@@ -201,7 +211,7 @@ def expected_coverage(
         ),
         key=lambda r: (r[0], r[1] or ""),
     )
-    digest = hashlib.sha256(repr([tuple(e) for e in entries]).encode("utf-8"))
+    digest = hashlib.sha256(repr(entries).encode("utf-8"))
     digest.update(repr([tuple(m) for m in marks]).encode("utf-8"))
     decided = session.scalar(select(func.max(ReviewLog.id)))
     key = ("expected coverage", year, region, township, decided, digest.hexdigest())
@@ -281,6 +291,28 @@ def coverage_matrix(
     unpublished) and of expected reports."""
     shown = sorted(set(years))
     per_year = {y: expected_coverage(session, y, region, township) for y in shown}
+    # the same remembered coverages as last time: the same matrix
+    key = (tuple(shown), region, township)
+    with _MATRIX_LOCK:
+        hit = _MATRIX.get(key)
+    if hit is not None and len(hit[0]) == len(per_year):
+        if all(a is b for a, b in zip(hit[0], per_year.values(), strict=True)):
+            return hit[1]
+    result = _matrix(shown, per_year)
+    with _MATRIX_LOCK:
+        _MATRIX[key] = (tuple(per_year.values()), result)
+        while len(_MATRIX) > 8:
+            _MATRIX.popitem(last=False)
+    return result
+
+
+_MATRIX: OrderedDict[tuple[Any, ...], tuple[tuple[ExpectedCoverage, ...], dict[str, Any]]] = (
+    OrderedDict()
+)
+_MATRIX_LOCK = threading.Lock()
+
+
+def _matrix(shown: list[int], per_year: dict[int, ExpectedCoverage]) -> dict[str, Any]:
     rows: dict[int, dict[str, Any]] = {}
     for y in shown:
         for ln in per_year[y].lines:

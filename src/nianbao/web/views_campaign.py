@@ -401,7 +401,7 @@ def _township(text: str | None) -> tuple[int, int] | None:
         raise WebError(422, str(exc)) from exc
 
 
-ROSTER_PER_PAGE = 500  # agencies per page of the roster coverage
+ROSTER_PER_PAGE = 200  # agencies per page of the roster coverage (as the store-wide grid)
 
 
 def roster_coverage(
