@@ -107,17 +107,17 @@ class BatchWriter:
         # the cells' rows before the store's write lock (the lock is for writing only), and
         # their form for the driver without the report id: a decimal as SQLite's exact text
         sqlite = self.engine.dialect.name == "sqlite"
-        tails: dict[int, list[tuple[Any, ...]]] = {}
+        ready: dict[int, Ready] = {}
         for outcome in batch:
             if outcome.report is None or outcome.status != "parsed":
                 continue
             if outcome.rows is None:
                 outcome.rows = _value_rows(0, outcome.report)
-            tails[id(outcome)] = _tail(outcome.rows, sqlite)
+            ready[id(outcome)] = (_tail(outcome.rows, sqlite), _json_columns(outcome.report))
         start = time.perf_counter()
         try:
             with _file_lock(self.engine), session_scope(self.engine) as session:
-                statuses = self._write(session, batch, tails)
+                statuses = self._write(session, batch, ready)
         except Exception:
             # nothing of the batch was written: each report alone, with the retries and
             # the failure record of the one-report path
@@ -135,7 +135,7 @@ class BatchWriter:
 
     # ------------------------------------------------------------------ one batch
     def _write(
-        self, session: Session, batch: list[ParseOutcome], tails: dict[int, list[tuple[Any, ...]]]
+        self, session: Session, batch: list[ParseOutcome], ready: dict[int, Ready]
     ) -> list[str]:
         conn = session.connection()
         self._locked_at = time.perf_counter()
@@ -188,7 +188,7 @@ class BatchWriter:
                 agency_id = agencies[i]
                 year = _meta_year(rep)
                 if w.latest(agency_id, year) is None:
-                    sfid = w.report(outcome, rep, agency_id, year, tails.get(id(outcome)))
+                    sfid = w.report(outcome, rep, agency_id, year, ready.get(id(outcome)))
                     known[outcome.sha256] = (sfid, version)
                     if agency_id is not None:
                         touched.add(agency_id)
@@ -334,6 +334,20 @@ class BatchWriter:
         agency_id = None if agency is None else agency.id
         self.agencies[key] = agency_id
         return agency_id
+
+
+# what a batch makes of a parsed report before the write lock: its cells' rows for the
+# driver without the report id (``_tail``) and its JSON columns (``_json_columns``)
+Ready = tuple[list[tuple[Any, ...]], dict[str, Any]]
+
+
+def _json_columns(rep: Report) -> dict[str, Any]:
+    """The report row's JSON columns (meta, sections, fees_info) in their stored form."""
+    return {
+        "meta": _jsonable(dict(rep.meta)),
+        "sections": {k: _jsonable(s.to_dict()) for k, s in rep.sections.items()},
+        "fees_info": _jsonable(dict(rep.fees_info)),
+    }
 
 
 def _tail(rows: list[tuple[Any, ...]], sqlite: bool) -> list[tuple[Any, ...]]:
@@ -548,11 +562,14 @@ class _Writer:
         rep: Report,
         agency_id: int | None,
         year: int | None,
-        tail: list[tuple[Any, ...]] | None = None,
+        ready: Ready | None = None,
     ) -> int:
         """A new file's report whose agency has no report of that year: insert the file,
-        the report, its cells (``tail``: their rows for the driver without the report id,
-        from ``BatchWriter.flush``) and findings. Returns the file's id."""
+        the report, its cells and findings. ``ready``: what ``BatchWriter.flush`` made of
+        it before the write lock (``Ready``). Returns the file's id."""
+        if ready is None:
+            ready = (_tail(outcome.rows or _value_rows(0, rep), self.assign), _json_columns(rep))
+        tail, json_columns = ready
         session, now, meta = self.session, self.now, rep.meta
         sfid = self._add(
             T_SF,
@@ -577,7 +594,7 @@ class _Writer:
         if prev_id is not None:
             if prev_id in self.unwritten:
                 self.write_pending()
-            prev = load_report(session, prev_id)
+            prev = load_report(session, prev_id, shared=True)  # only read
             cross = check_cross_year(rep, prev)
         agency_name = _clip(meta.get("agency"), 120)
         report_id = self._add(
@@ -592,9 +609,7 @@ class _Writer:
                 "parser_version": self.version[:32],
                 "title": _clip(meta.get("title"), 2000),
                 "published": str(meta["published"])[:10] if meta.get("published") else None,
-                "meta": _jsonable(dict(meta)),
-                "sections": {k: _jsonable(s.to_dict()) for k, s in rep.sections.items()},
-                "fees_info": _jsonable(dict(rep.fees_info)),
+                **json_columns,
                 "ingested_at": now,
                 "updated_at": now,
                 "version": 1,
@@ -609,8 +624,6 @@ class _Writer:
         # cells and findings (and on SQLite the file and report rows) are written together
         # at the end of the batch (one COPY or executemany each); whatever reads them
         # earlier calls ``write_pending`` first
-        if tail is None:
-            tail = _tail(outcome.rows or _value_rows(0, rep), self.assign)
         first = (report_id,)
         self.values.extend([first + t for t in tail])
         self.findings.extend(

@@ -105,8 +105,10 @@ def _remember(report_id: int, updated_at: datetime, report: Report) -> None:
         _VALUES_CACHE.popitem(last=False)
 
 
-def load_report(session: Session, report_id: int) -> Report:
-    """A stored report as a ``Report`` (values, meta, sections; provenance dropped)."""
+def load_report(session: Session, report_id: int, *, shared: bool = False) -> Report:
+    """A stored report as a ``Report`` (values, meta, sections; provenance dropped).
+    ``shared``: its values are the cache's own (the caller only reads them, as the
+    cross-year checks do), not copies."""
     conn = session.connection()
     row = conn.execute(_REPORT_ROW, {"rid": report_id}).first()
     if row is None:
@@ -134,6 +136,9 @@ def load_report(session: Session, report_id: int) -> Report:
         _VALUES_CACHE[cache_key] = values
         if len(_VALUES_CACHE) > _CACHE_SIZE:
             _VALUES_CACHE.popitem(last=False)
+    if shared:
+        rep.values = values
+        return rep
     for fid, v in values.items():
         rep.values[fid] = Value(v.value, v.raw)
     return rep
