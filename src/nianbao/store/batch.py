@@ -177,6 +177,7 @@ class BatchWriter:
             )
             self._locked_at = time.perf_counter()
         w.prefetch(ids)
+        w.block = max(1, len(agencies))  # ids to draw at once: the batch's new reports
         for i, outcome in enumerate(batch):
             version = None if outcome.retry else self.version
             seen = known.get(outcome.sha256)
@@ -447,11 +448,15 @@ class _Writer:
         self.findings: list[dict[str, Any]] = []
         self.latest_ids: dict[tuple[int, int], int] = {}
         self.prefetched: set[int] = set()
-        # SQLite: files' and reports' ids assigned here (the next after the largest, as
-        # SQLite would; the batch holds the write lock) and their rows written together
-        # with the cells; PostgreSQL takes them from its sequences one INSERT at a time
-        self.assign = self.dialect.name == "sqlite"
+        # files' and reports' ids assigned here and their rows written together with the
+        # cells: on SQLite the next after the largest, as SQLite would (the batch holds the
+        # write lock); on PostgreSQL drawn from the table's sequence a block at a time (an
+        # id left over is a gap, as after a rollback). Other drivers: one INSERT each.
+        self.sqlite = self.dialect.name == "sqlite"
+        self.assign = self.sqlite or self.dialect.name == "postgresql"
         self.next_ids: dict[str, int] = {}
+        self.drawn: dict[str, list[int]] = {}  # PostgreSQL: ids drawn, not yet used
+        self.block = 64
         self.files: list[dict[str, Any]] = []
         self.reports: list[dict[str, Any]] = []
         self.unwritten: set[int] = set()  # ids of reports whose rows are not written yet
@@ -502,17 +507,28 @@ class _Writer:
         """After a write of the one-report path: ask the database again."""
         self.prefetched = set()
         self.latest_ids = {}
-        self.next_ids = {}
+        self.next_ids = {}  # (ids drawn from a sequence stay ours)
 
     def _add(self, table: Table, row: dict[str, Any], pending: list[dict[str, Any]]) -> int:
-        """Insert ``row``: its id assigned here and the row kept for ``write_pending``
-        (SQLite), or one INSERT … RETURNING id."""
+        """Insert ``row``: its id assigned here and the row kept for ``write_pending``, or
+        (another driver) one INSERT … RETURNING id."""
         if not self.assign:
             return self._insert_one(table, row)
-        nid = self.next_ids.get(table.name)
-        if nid is None:
-            nid = int(self.conn.scalar(select(func.max(table.c.id))) or 0) + 1
-        self.next_ids[table.name] = nid + 1
+        if self.sqlite:
+            nid = self.next_ids.get(table.name)
+            if nid is None:
+                nid = int(self.conn.scalar(select(func.max(table.c.id))) or 0) + 1
+            self.next_ids[table.name] = nid + 1
+        else:
+            drawn = self.drawn.setdefault(table.name, [])
+            if not drawn:
+                found = self.conn.exec_driver_sql(
+                    "SELECT nextval(pg_get_serial_sequence(%(t)s, 'id')) "
+                    "FROM generate_series(1, %(n)s)",
+                    {"t": table.name, "n": self.block},
+                ).scalars()
+                drawn.extend(sorted((int(x) for x in found), reverse=True))
+            nid = drawn.pop()
         pending.append({"id": nid, **row})
         return nid
 
@@ -568,7 +584,7 @@ class _Writer:
         the report, its cells and findings. ``ready``: what ``BatchWriter.flush`` made of
         it before the write lock (``Ready``). Returns the file's id."""
         if ready is None:
-            ready = (_tail(outcome.rows or _value_rows(0, rep), self.assign), _json_columns(rep))
+            ready = (_tail(outcome.rows or _value_rows(0, rep), self.sqlite), _json_columns(rep))
         tail, json_columns = ready
         session, now, meta = self.session, self.now, rep.meta
         sfid = self._add(
@@ -621,7 +637,7 @@ class _Writer:
             self.unwritten.add(report_id)
         if agency_id is not None and year is not None and agency_id in self.prefetched:
             self.latest_ids[(agency_id, year)] = report_id
-        # cells and findings (and on SQLite the file and report rows) are written together
+        # cells and findings (and the file and report rows) are written together
         # at the end of the batch (one COPY or executemany each); whatever reads them
         # earlier calls ``write_pending`` first
         first = (report_id,)
