@@ -234,7 +234,8 @@ def run(files: list[str], workers: int, tmp: Path, parse, label: str):  # type: 
     per = db_bytes(db) / max(1, summary.stored)
     print(
         f"{label} now: {len(files)} reports, {workers} worker(s): "
-        f"{seconds:.1f} s, {rate:.0f} reports/s, {cpu:.1f} ms CPU/report (stored "
+        f"{seconds:.1f} s, {rate:.0f} reports/s, {cpu:.1f} ms CPU/report, "
+        f"{cpu * rate / 1e3:.2f} cores busy (stored "
         f"{summary.stored}, failed {len(summary.failed)}, unusable {len(summary.unusable)}; "
         f"{per / 1e3:.1f} KB/report)",
         flush=True,
@@ -282,10 +283,50 @@ def anchor_store(  # type: ignore[no-untyped-def]
     print(
         f"{label} anchor (today's path, the sources of {old_src.parent.name[4:]}): {len(files)} "
         f"reports, {workers} worker(s): {seconds:.1f} s, {rate:.0f} reports/s, "
-        f"{cpu:.1f} ms CPU/report; {per / 1e3:.1f} KB/report",
+        f"{cpu:.1f} ms CPU/report, {cpu * rate / 1e3:.2f} cores busy; {per / 1e3:.1f} KB/report",
         flush=True,
     )
     return rate, per, cpu
+
+
+def lock_split(files: list[str], tmp: Path) -> tuple[float, float]:
+    """One worker's work done in this process (``pool.store_chunk``, chunks of 64 files):
+    (CPU ms per report, of which under the store's write lock). The lock's share bounds
+    what more workers can add on SQLite (one batch writes at a time): at most
+    total / locked times one worker's rate, and only with a free core for each."""
+    import contextlib
+
+    import nianbao
+    from nianbao.store import batch, pool
+
+    db = tmp / "lock-split.db"
+    open_store(str(db)).dispose()
+    items = [(f, Path(f).read_bytes()) for f in files]
+    held = 0.0
+    real = batch._file_lock
+
+    @contextlib.contextmanager
+    def timed(engine):  # type: ignore[no-untyped-def]
+        nonlocal held
+        start = time.process_time()
+        try:
+            with real(engine):
+                yield
+        finally:
+            held += time.process_time() - start
+
+    batch._file_lock = timed  # type: ignore[assignment]
+    try:
+        start = time.process_time()
+        for i in range(0, len(items), 64):
+            pool.store_chunk(
+                items[i : i + 64], f"sqlite:///{db}", nianbao.__version__, synth_parse, None
+            )
+        total = time.process_time() - start
+    finally:
+        batch._file_lock = real
+        pool._ENGINES.pop(f"sqlite:///{db}").dispose()
+    return total * 1e3 / len(files), held * 1e3 / len(files)
 
 
 def anchor_run(db: str, listing: str, workers: int, label: str) -> None:
@@ -412,7 +453,10 @@ def main() -> None:
         db, listing, w, label = args.anchor_run
         anchor_run(db, listing, int(w), label)
         return
+    import os
+
     tmp = Path(tempfile.mkdtemp(prefix="nianbao-bench-"))
+    print("load average at the start: {:.1f} {:.1f} {:.1f}".format(*os.getloadavg()), flush=True)
     try:
         workers = [int(w) for w in args.workers.split(",")]
         old_src = old_tree(tmp, args.old)
@@ -424,6 +468,13 @@ def main() -> None:
             synth_parse(Path(f).read_bytes(), Path(f).name)
         parse_cpu = (time.process_time() - start) * 1e3 / len(files)
         print(f"synth parse + checks alone: {parse_cpu:.1f} ms CPU/report", flush=True)
+        total, locked = lock_split(files, tmp)
+        print(
+            f"one worker's work in one process: {total:.2f} ms CPU/report, {locked:.2f} ms of it "
+            f"under the write lock ({locked / total:.0%}): on SQLite more workers add at most "
+            f"{total / locked:.1f}x one worker's rate, with a free core each",
+            flush=True,
+        )
         anchors: dict[int, tuple[float, float, float]] = {}
         dbs = []
         for w in workers:
@@ -477,6 +528,7 @@ def main() -> None:
                     f"{r_cpu / cpu:.1f}x fewer CPU ms per report, "
                     f"{per / r_per:.2f}x today's bytes per report (provenance kept)"
                 )
+        print("load average at the end: {:.1f} {:.1f} {:.1f}".format(*os.getloadavg()))
     finally:
         if args.keep:
             print(f"kept {tmp}", file=sys.stderr)
