@@ -19,13 +19,14 @@ import queue
 import shutil
 import tempfile
 import threading
+from collections import OrderedDict
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response
-from fastapi.responses import StreamingResponse
+from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, Field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -781,13 +782,19 @@ def ranking(
     level: str | None = Query(None, max_length=16),
     kind: str | None = Query(None, max_length=16),
     order: Literal["desc", "asc"] = "desc",
-) -> RankingOut:
+) -> Response:
     try:
         r = si.ranking(s, year, indicator, q, level, kind, order == "desc")
     except ValueError as exc:
         raise WebError(400, str(exc)) from exc
+    # a remembered ranking (no search) is the same object until the store changes: its
+    # JSON (megabytes for 20,000 agencies) is made once for it
+    with _RANKING_LOCK:
+        hit = _RANKING_JSON.get(id(r))
+    if hit is not None and hit[0] is r:
+        return Response(hit[1], media_type="application/json")
     ind = r["indicator"]
-    return RankingOut(
+    out = RankingOut(
         year=r["year"],
         indicator=ind.key,
         name=ind.name,
@@ -797,6 +804,18 @@ def ranking(
         ranked=[_rank_entry(e, ind.key) for e in r["ranked"]],
         unranked=[_rank_entry(e, ind.key) for e in r["unranked"]],
     )
+    body = JSONResponse(out.model_dump(mode="json", by_alias=True)).body
+    if not q:
+        with _RANKING_LOCK:
+            _RANKING_JSON[id(r)] = (r, bytes(body))
+            while len(_RANKING_JSON) > 8:
+                _RANKING_JSON.popitem(last=False)
+    return Response(body, media_type="application/json")
+
+
+# JSON of remembered rankings, by the ranking object (kept alive with it)
+_RANKING_JSON: OrderedDict[int, tuple[dict[str, Any], bytes]] = OrderedDict()
+_RANKING_LOCK = threading.Lock()
 
 
 # ------------------------------------------------------------------ exports
