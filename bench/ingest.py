@@ -476,10 +476,12 @@ def main() -> None:
             flush=True,
         )
         anchors: dict[int, tuple[float, float, float]] = {}
+        rates: dict[int, float] = {}  # now's SQLite rate by worker count
         dbs = []
         for w in workers:
             anchors[w] = anchor_store(files, tmp, w, old_src)
             db, rate, per, cpu = run(files, w, tmp, synth_parse, "synth")
+            rates[w] = rate
             dbs.append(db)
             a_rate, a_per, a_cpu = anchors[w]
             print(
@@ -509,7 +511,8 @@ def main() -> None:
             pg_rate, pg_per, pg_cpu = run_pg(files, w, args.pg, None)
             print(
                 f"  -> PostgreSQL (COPY), {w} worker(s): {pg_rate / pg_old:.1f}x today's "
-                f"PostgreSQL rate, {pg_rate / anchors[w][0]:.1f}x today's SQLite rate; "
+                f"PostgreSQL rate, {pg_rate / anchors[w][0]:.1f}x today's SQLite rate, "
+                f"{pg_rate / rates[w]:.2f}x now's SQLite rate; "
                 f"{pg_old_cpu / pg_cpu:.1f}x fewer CPU ms per report; "
                 f"{pg_per / pg_old_per:.2f}x today's PostgreSQL bytes per report",
                 flush=True,
