@@ -32,7 +32,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, delete, insert, or_, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, defer
 
 from ..schema import ACTIVE2019_IDS, DECIMAL_IDS, label_of
@@ -42,7 +43,6 @@ from .queries import (
     ALL_IDS,
     REPORT_SORTS,
     field_order,
-    remembered,
     report_conditions,
     report_query,
 )
@@ -459,6 +459,65 @@ def _severity_cells(session: Session, report_ids: list[int]) -> dict[int, dict[s
     return out
 
 
+# The columns of every wide export; which others a report holds is kept per report.
+_ALWAYS = tuple(f for f in ALL_IDS if f not in set(ACTIVE2019_IDS))
+
+
+def _held_ids(session: Session, conds: list[Any]) -> set[str]:
+    """The field ids outside ``_ALWAYS`` that the reports matching ``conds`` hold: the
+    union of their rows in ``report_columns`` that are as new as the report, and for the
+    reports without one their cells read now (and their rows written, in a transaction
+    of their own: best effort, a store that cannot be written is only read)."""
+    from .db import session_scope, write_engine
+    from .models import ReportColumns as K
+
+    fresh = K.updated_at == StoredReport.updated_at
+    todo = session.execute(
+        select(StoredReport.id, StoredReport.updated_at)
+        .outerjoin(K, K.report_id == StoredReport.id)
+        .where(
+            *conds,
+            or_(
+                K.report_id.is_(None),
+                K.updated_at != StoredReport.updated_at,
+                StoredReport.updated_at.is_(None),
+            ),
+        )
+    ).all()
+    seen: set[str] = set()
+    for extra in session.scalars(
+        select(K.extra)
+        .join(StoredReport, StoredReport.id == K.report_id)
+        .where(*conds, fresh, K.extra != "[]")
+        .distinct()
+    ):
+        seen.update(json.loads(extra))
+    for start in range(0, len(todo), 500):
+        chunk = todo[start : start + 500]
+        held: dict[int, set[str]] = {rid: set() for rid, _ in chunk}
+        for rid, fid in session.execute(
+            select(StoredValue.report_id, StoredValue.field_id).where(
+                StoredValue.report_id.in_(list(held)), StoredValue.field_id.not_in(_ALWAYS)
+            )
+        ):
+            held[rid].add(fid)
+        for ids in held.values():
+            seen.update(ids)
+        try:
+            with session_scope(write_engine(session.get_bind().engine)) as w:
+                w.execute(delete(K).where(K.report_id.in_(list(held))))
+                w.execute(
+                    insert(K),
+                    [
+                        {"report_id": rid, "updated_at": at, "extra": json.dumps(sorted(held[rid]))}
+                        for rid, at in chunk
+                    ],
+                )
+        except SQLAlchemyError:  # read-only, or busy for longer than the timeout
+            pass
+    return seen
+
+
 class _ReportsByChunk(Mapping[int, tuple[StoredReport, Any]]):
     """The reports (and files) of ``ids`` by id, read a chunk of ``ids`` at a time when
     one of its reports is asked for (only the last chunk is kept): an export of 10⁵
@@ -541,23 +600,11 @@ def _field_ids(
     all_columns: bool = False,
 ) -> list[str]:
     """The value columns: every id of the 2021 form, the 2019 layout's only when a report
-    holds one (or ``all_columns``), then any other id the reports hold. The ids the
-    matching reports hold are one DISTINCT over their cells in the database (seconds at
-    10⁵ reports), remembered until the store changes when no agency is named."""
+    holds one (or ``all_columns``), then any other id the reports hold. Which of those
+    the matching reports hold comes from the kept summary (``report_columns``), brought
+    up to date first for the reports it lacks."""
     conds = report_conditions(session, agency, year, has_errors)
-    stmt = (
-        select(StoredValue.field_id)
-        .where(StoredValue.report_id.in_(select(StoredReport.id).where(*conds)))
-        .distinct()
-    )
-
-    def held() -> frozenset[str]:
-        return frozenset(session.scalars(stmt))
-
-    if agency:
-        seen: frozenset[str] = held()
-    else:
-        seen = remembered(session, ("export field ids", repr(year), has_errors), held)
+    seen = _held_ids(session, conds)
     old = set(ACTIVE2019_IDS)
     shown = [f for f in ALL_IDS if all_columns or f not in old or f in seen]
     return shown + sorted(seen - set(ALL_IDS), key=field_order)

@@ -46,6 +46,7 @@ __all__ = [
     "WebSession",
     "WebLoginFailure",
     "WebUploadJob",
+    "ReportColumns",
     "RosterEntry",
     "AgencyYearStatus",
     "ReportEvent",
@@ -374,6 +375,22 @@ class WebUploadJob(Base):
 
     __table_args__ = (Index("ix_web_upload_jobs_updated_at", "updated_at"),)
 
+
+
+class ReportColumns(Base):
+    """A kept summary for the wide export (migration 0008): the field ids a report holds
+    that are not among every export's columns (the 2019 layout's, ids outside the schema),
+    as a sorted JSON list ("[]" for most), as of the report's ``updated_at``. Written by
+    the export for the reports it finds without an up-to-date row, so that the columns of
+    an export of 10⁵ reports do not need every cell read again."""
+
+    __tablename__ = "report_columns"
+
+    report_id: Mapped[int] = mapped_column(
+        ForeignKey("reports.id", ondelete="CASCADE"), primary_key=True
+    )
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    extra: Mapped[str] = mapped_column(Text)
 
 # ------------------------------------------------------------------ the spring review
 class RosterEntry(Base):
