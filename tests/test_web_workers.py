@@ -125,6 +125,12 @@ def test_store_throttle_delay_grows_and_expires(tmp_path: Path) -> None:
     now[0] += 1000  # failures older than the window are forgotten
     t.failed(keys)
     assert t.retry_after(keys) == 0
+    small = StoreLoginThrottle(engine, max_failures=1, max_keys=3, clock=lambda: now[0])
+    for i in range(5):  # at most three keys kept: the oldest go
+        now[0] += 1
+        small.failed([f"addr:{i}"])
+    assert small.retry_after(["addr:0"]) == 0 and small.retry_after(["addr:1"]) == 0
+    assert all(small.retry_after([f"addr:{i}"]) > 0 for i in (2, 3, 4))
     engine.dispose()
 
 

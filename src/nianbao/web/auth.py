@@ -443,6 +443,15 @@ class StoreLoginThrottle(LoginThrottle):
                 else:
                     row.failures, row.locked_until, row.updated_at = json.dumps(times), locked, now
                 s.flush()
+            # at most ``max_keys`` (the longest unfailed go first), as in memory
+            extra = (s.scalar(select(func.count()).select_from(WebLoginFailure)) or 0) - (
+                self.max_keys
+            )
+            if extra > 0:
+                oldest = (
+                    select(WebLoginFailure.key).order_by(WebLoginFailure.updated_at).limit(extra)
+                )
+                s.execute(delete(WebLoginFailure).where(WebLoginFailure.key.in_(oldest)))
 
     def succeeded(self, keys: Iterable[str]) -> None:
         with session_scope(write_engine(self.engine)) as s:
