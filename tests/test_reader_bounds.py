@@ -462,8 +462,17 @@ def test_dropping_scripts_keeps_the_text_around_them_as_drop_tree_did():
     import lxml.html
 
     rng = random.Random(7)
-    parts = ["甲", "乙 ", "\n", "<p>丙</p>", "<b>丁</b>尾", "<script>x</script>", "<style>y</style>",
-             "<noscript><script>z</script>内</noscript>", "<div><script>s</script>后</div>"]
+    parts = [
+        "甲",
+        "乙 ",
+        "\n",
+        "<p>丙</p>",
+        "<b>丁</b>尾",
+        "<script>x</script>",
+        "<style>y</style>",
+        "<noscript><script>z</script>内</noscript>",
+        "<div><script>s</script>后</div>",
+    ]
     for _ in range(300):
         body = "".join(rng.choice(parts) for _ in range(rng.randint(0, 25)))
         page = f"<html><body><div>{body}</div>{body}</body></html>"
@@ -487,3 +496,44 @@ def test_two_hundred_thousand_scripts_are_dropped_in_linear_time():
         doc = read_bytes(page.encode("utf-8"), "page.html")
     report = parse_document(doc)
     assert report.values["requests.new.total"].value is not None
+
+
+def _dense_content(lines: int, width: int = 50) -> bytes:
+    body = b" T* ".join(
+        b"(%s) Tj" % (b"line %05d " % i + b"x" * (width - 11)) for i in range(lines)
+    )
+    return b"BT /F1 6 Tf 7 TL 20 820 Td " + body + b" ET"
+
+
+def test_a_page_too_dense_for_pdfplumber_is_read_as_text_with_a_note() -> None:
+    """Fuzz finding: a page our table finder leaves (here: rotated) and that holds 55,000
+    characters took pdfplumber 2.8 s of CPU (about 40 µs a character; a report page holds
+    1,000–5,000). Over ``PLUMBER_MAX_CHARS`` such a page is read as lines of text through
+    PDFium, in order and with their boxes, and a note says its tables were not looked for."""
+    lines = reader_pdf.PLUMBER_MAX_CHARS // 50 + 100
+    doc = reader_pdf.read_pdf(_flate_pdf(_dense_content(lines), True))
+    text = doc.text
+    assert "line 00000" in text and f"line {lines - 1:05d}" in text
+    assert text.index("line 00001") < text.index("line 00002") < text.index(f"line {lines - 1:05d}")
+    notes = [a for a in doc.artifacts if "字符过多" in a]
+    assert len(notes) == 1 and "未在其中识别表格" in notes[0] and "第 1" in notes[0]
+
+
+def test_dense_page_lines_carry_their_boxes() -> None:
+    from nianbao.readers.pdf_tables import FastPages
+
+    fast = FastPages(_flate_pdf(_dense_content(500), True))
+    try:
+        assert fast.dense_lines(0, 100_000) is None  # under the limit: pdfplumber reads it
+        count, lines = fast.dense_lines(0, 1000) or (0, [])
+    finally:
+        fast.close()
+    assert count >= 500 * 50 and len(lines) == 500
+    for text, x0, top, x1, bottom in lines[:20]:
+        assert text.startswith("line ") and x1 > x0 and bottom > top
+
+
+def test_a_page_under_the_dense_limit_still_goes_to_pdfplumber() -> None:
+    doc = reader_pdf.read_pdf(_flate_pdf(_dense_content(20), True))
+    assert "line" in doc.text  # pdfplumber's reading of the rotated page
+    assert not [a for a in doc.artifacts if "字符过多" in a]

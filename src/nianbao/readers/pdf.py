@@ -56,6 +56,10 @@ __all__ = ["read_pdf", "max_pages", "MAX_PAGES", "ENV_MAX_PAGES", "PDF_MEDIA_TYP
 MAX_PAGES = 2000  # default page limit; a 1,000-page file is read in about 0.2 GB
 ENV_MAX_PAGES = "NIANBAO_PDF_MAX_PAGES"
 PLUMBER_REOPEN_PAGES = 32  # pdfminer caches what it parsed until the file is closed
+# pdfplumber reads a page at about 40 µs a character: a page our table finder leaves and
+# that holds more characters than this (a report page holds 1,000–5,000) is read as lines of
+# text through PDFium, without looking for tables in it, and a note says so
+PLUMBER_MAX_CHARS = 20_000
 PDF_MEDIA_TYPE = "application/pdf"
 
 SNAP = 2.0  # points: boundaries closer than this inside one table are the same rule
@@ -475,6 +479,16 @@ def _lines_outside(page: Any, pno: int, taken: set[int]) -> list[_Line]:
     return lines
 
 
+def _dense_page_lines(runs: list[tuple[str, float, float, float, float]], pno: int) -> list[_Line]:
+    """Lines of a page read as text only (``FastPages.dense_lines``), with their boxes."""
+    lines = []
+    for text, x0, top, x1, bottom in runs:
+        text = strip_invisible(text).strip()
+        if text:
+            lines.append(_Line(text, pno, x0, x1, top, bottom, max(bottom - top, 0.0)))
+    return lines
+
+
 # --------------------------------------------------------------------------- unruled tables
 
 
@@ -805,6 +819,7 @@ def _read_pages(data: bytes, n_pages: int) -> tuple[list[list[_Line | _Frag]], l
         fast = None
     plumber: Any = None
     plumber_pages = 0
+    dense_pages: list[tuple[int, int]] = []  # (page, characters) read as text only
     try:
         for index in range(n_pages):
             pno = index + 1
@@ -817,8 +832,14 @@ def _read_pages(data: bytes, n_pages: int) -> tuple[list[list[_Line | _Frag]], l
                     raise
                 except Exception:  # noqa: BLE001 - pdfplumber reads the page, or says why not
                     got = None
+            dense = None
+            if got is None and fast is not None:
+                dense = fast.dense_lines(index, PLUMBER_MAX_CHARS)
             if got is not None:
                 lines, frags, image = got
+            elif dense is not None:
+                dense_pages.append((pno, dense[0]))
+                lines, frags, image = _dense_page_lines(dense[1], pno), [], False
             else:
                 if plumber is not None and plumber_pages >= PLUMBER_REOPEN_PAGES:
                     _close(plumber)  # drops pdfminer's caches of the pages read so far
@@ -851,6 +872,12 @@ def _read_pages(data: bytes, n_pages: int) -> tuple[list[list[_Line | _Frag]], l
     if image_pages:
         listed = "、".join(str(p) for p in image_pages[:20])
         notes.append(f"第 {listed} 页是扫描图像，无文字层，其内容未能读取。")
+    if dense_pages:
+        listed = "、".join(f"{p}（{n:,} 个字符）" for p, n in dense_pages[:20])
+        notes.append(
+            f"第 {listed} 页字符过多（超过 {PLUMBER_MAX_CHARS:,} 个），"
+            "本工具只读取了其中的文字，未在其中识别表格；如该页有统计表，其数值可能未读到。"
+        )
     return _drop_running_lines(pages), notes
 
 
