@@ -37,6 +37,7 @@ from nianbao.store.queries import (
     compare_values,
     coverage_grid,
     list_report_page,
+    list_reports,
     problem_files,
     report_header,
     search_agencies,
@@ -183,6 +184,17 @@ def test_agency_search_by_any_name_a_report_used(engine, tmp_path):
         assert [x["agency"].id for x in again] == [found[0]["agency"].id]
         assert len(search_agencies(s, None)) == 2
         assert search_agencies(s, "石家庄") == []
+
+
+def test_agency_filter_takes_percent_and_underscore_as_characters(engine, tmp_path):
+    """A % or _ typed into the agency filter is part of a name, not a LIKE wildcard (it
+    matched every agency)."""
+    _small_corpus(engine, tmp_path)
+    with Session(engine) as s:
+        assert len(list_reports(s)) == 3
+        assert list_reports(s, agency="%") == [] and list_reports(s, agency="_") == []
+        assert list_reports(s, agency="洪%区") == []
+        assert len(list_reports(s, agency="洪泽")) == 2
 
 
 def test_coverage_grid_counts_and_pages_in_sql(engine, tmp_path):

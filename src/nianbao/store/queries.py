@@ -163,15 +163,18 @@ def _agency_filter(session: Session, agency: str) -> Any:
     found = find_agency(session, agency)
     if found is not None:
         return StoredReport.agency_id == found.id
-    keys = name_keys(agency) or (agency,)
-    like = f"%{keys[-1]}%"
+    key = (name_keys(agency) or (agency,))[-1]
     # The names are searched among the agencies and the names their reports used (the
     # aliases; tens of thousands of short rows), not in the reports themselves: the report
-    # rows are kilobytes each, and a scan of 10⁵ of them takes a second.
+    # rows are kilobytes each, and a scan of 10⁵ of them takes a second. A % or _ typed by
+    # the user is a character of the name, not a LIKE wildcard (autoescape).
     named = select(AgencyAlias.agency_id).where(
-        AgencyAlias.alias_key.like(like) | AgencyAlias.name.like(f"%{agency}%")
+        AgencyAlias.alias_key.contains(key, autoescape=True)
+        | AgencyAlias.name.contains(agency, autoescape=True)
     )
-    agencies = select(Agency.id).where(Agency.key.like(like) | Agency.name.like(f"%{agency}%"))
+    agencies = select(Agency.id).where(
+        Agency.key.contains(key, autoescape=True) | Agency.name.contains(agency, autoescape=True)
+    )
     ids = sorted(set(session.scalars(named.union(agencies))))
     if len(ids) <= 2000:  # their reports found by agency in an index, then sorted
         return StoredReport.agency_id.in_(ids)
