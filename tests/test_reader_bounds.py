@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ctypes
 import importlib.util
+import io
 import json
 import os
 import re
@@ -524,8 +525,9 @@ def test_dense_page_lines_carry_their_boxes() -> None:
 
     fast = FastPages(_flate_pdf(_dense_content(500), True))
     try:
-        assert fast.dense_lines(0, 100_000) is None  # under the limit: pdfplumber reads it
-        count, lines = fast.dense_lines(0, 1000) or (0, [])
+        assert fast.dense_lines(0, 100_000)[1] is None  # under the limit: pdfplumber reads it
+        count, lines = fast.dense_lines(0, 1000)
+        assert lines is not None
     finally:
         fast.close()
     assert count >= 500 * 50 and len(lines) == 500
@@ -537,3 +539,62 @@ def test_a_page_under_the_dense_limit_still_goes_to_pdfplumber() -> None:
     doc = reader_pdf.read_pdf(_flate_pdf(_dense_content(20), True))
     assert "line" in doc.text  # pdfplumber's reading of the rotated page
     assert not [a for a in doc.artifacts if "字符过多" in a]
+
+
+def test_pages_for_pdfplumber_share_a_document_budget_of_characters(monkeypatch) -> None:
+    """Pages under the page limit still add up: past ``PLUMBER_MAX_DOC_CHARS`` in all, the
+    rest of the pages pdfplumber would read are read as text, named in the note."""
+    monkeypatch.setattr(reader_pdf, "PLUMBER_MAX_DOC_CHARS", 3000)
+    data = _flate_pdf(_dense_content(40), True)  # one page of 2,000 characters
+    import pypdfium2 as pdfium
+
+    src = pdfium.PdfDocument(data)
+    out = pdfium.PdfDocument.new()
+    out.import_pages(src, [0, 0, 0])
+    buf = io.BytesIO()
+    out.save(buf)
+    doc = reader_pdf.read_pdf(buf.getvalue())
+    notes = [a for a in doc.artifacts if "字符过多" in a]
+    assert len(notes) == 1 and "第 2" in notes[0] and "3（" in notes[0]
+    assert "1（" not in notes[0]
+
+
+def test_pdfminer_operand_stack_pop_same_as_its_own() -> None:
+    """``_pop`` replaces pdfminer's ``pop`` (which copied the rest of the stack for every
+    operator): the same values returned and left, for every n."""
+    import random
+
+    from pdfminer.pdfinterp import PDFPageInterpreter
+
+    own = PDFPageInterpreter.__dict__["pop"]
+    if getattr(own, "__name__", "") == "_pop":  # already patched in this process
+        own = None
+    rnd = random.Random(3)
+    for _ in range(300):
+        stack = [rnd.randint(0, 9) for _ in range(rnd.randint(0, 12))]
+        n = rnd.randint(0, 15)
+
+        class A:
+            argstack = list(stack)
+
+        a = A()
+        got = reader_pdf._pop(a, n)
+        want_left = stack[:-n] if n else stack
+        assert got == (stack[-n:] if n else []) and a.argstack == want_left
+    assert own is None or callable(own)
+
+
+def test_pdf_page_of_operands_and_unknown_fonts_read_in_linear_time() -> None:
+    """Fuzz findings on pages pdfplumber reads: a long run of operands that the following
+    operators never take made pdfminer's ``pop`` copy the stack for every operator
+    (quadratic), and every ``Tf`` naming a font the page lacks made a new default font
+    (about a millisecond each). Both pages now read well within the budget."""
+    from nianbao.budget import Budget, file_budget
+
+    operands = b"0 " * 60_000 + b"1 0 0 1 0 0 cm " * 12_000
+    fonts = b"BT " + b"/Nope 12 Tf " * 12_000 + b"/F1 12 Tf 72 700 Td (Annual report) Tj ET"
+    text = b"BT /F1 12 Tf 72 700 Td (Annual report) Tj ET "
+    for content in (text + operands, fonts):
+        with file_budget(Budget(seconds=30, memory_mb=0)):
+            doc = reader_pdf.read_pdf(_flate_pdf(content, True))
+        assert "Annual" in doc.text.replace("\n", "")

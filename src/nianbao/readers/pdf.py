@@ -60,6 +60,13 @@ PLUMBER_REOPEN_PAGES = 32  # pdfminer caches what it parsed until the file is cl
 # that holds more characters than this (a report page holds 1,000–5,000) is read as lines of
 # text through PDFium, without looking for tables in it, and a note says so
 PLUMBER_MAX_CHARS = 20_000
+# and once the pages pdfplumber read hold this many characters in all, plus as many again
+# per MiB of the file (about 1.6 s + 1.6 s a MiB; a whole report holds 15,000–60,000), the
+# rest of the pages it would read are read so too
+PLUMBER_MAX_DOC_CHARS = 40_000
+# the same for the characters our own reader takes one by one (about 8 µs each): beyond
+# this many, plus as many again per MiB, pages are read as lines of text through PDFium
+FAST_MAX_DOC_CHARS = 200_000
 PDF_MEDIA_TYPE = "application/pdf"
 
 SNAP = 2.0  # points: boundaries closer than this inside one table are the same rule
@@ -770,12 +777,50 @@ def _decompress_corrupted(data: bytes) -> bytes:
     return b"".join(out)
 
 
+def _patch_pdfminer() -> None:
+    """Two of pdfminer's costs made linear. It makes a new default font (its standard metrics resolved again, about a
+    millisecond) for every ``Tf`` that names a font the page does not have: a content
+    stream of such operators took minutes (a fuzz finding). The font made for an unknown
+    name never differs, so each resource manager makes it once. And its operand stack
+    (:func:`_pop`)."""
+    from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
+
+    make = PDFResourceManager.get_font
+    if getattr(make, "_nianbao", False):
+        return
+
+    def get_font(self: Any, objid: object, spec: Any) -> Any:
+        if objid is None and not spec:
+            font = self.__dict__.get("_nianbao_default_font")
+            if font is None:
+                font = self._nianbao_default_font = make(self, objid, spec)
+            return font
+        return make(self, objid, spec)
+
+    get_font._nianbao = True  # type: ignore[attr-defined]
+    PDFResourceManager.get_font = get_font  # type: ignore[method-assign]
+    PDFPageInterpreter.pop = _pop  # type: ignore[method-assign]
+
+
+def _pop(self: Any, n: int) -> list[Any]:
+    """pdfminer's operand stack ``pop`` without copying the stack: its own builds the rest
+    of the stack anew for every operator (``argstack[:-n]``), quadratic in a run of
+    operands that no operator takes (a fuzz finding: minutes for a 1.7 MB page)."""
+    if n == 0:
+        return []
+    stack = self.argstack
+    x = stack[-n:]
+    del stack[-n:]
+    return x
+
+
 def _open_plumber(data: bytes) -> Any:
     import pdfminer.pdftypes
     import pdfplumber
 
     # pdfminer's own is quadratic in the stream's length (see _decompress_corrupted)
     pdfminer.pdftypes.decompress_corrupted = _decompress_corrupted
+    _patch_pdfminer()
     try:
         return pdfplumber.open(io.BytesIO(data))
     except Exception as e:  # pdfminer raises many kinds of errors on broken files
@@ -820,13 +865,18 @@ def _read_pages(data: bytes, n_pages: int) -> tuple[list[list[_Line | _Frag]], l
     plumber: Any = None
     plumber_pages = 0
     dense_pages: list[tuple[int, int]] = []  # (page, characters) read as text only
+    mib = len(data) / (1 << 20)
+    plumber_left = int(PLUMBER_MAX_DOC_CHARS * (1 + mib))  # characters pdfplumber may read
+    fast_left = int(FAST_MAX_DOC_CHARS * (1 + mib))  # characters our reader may read
     try:
         for index in range(n_pages):
             pno = index + 1
             got = None
             if fast is not None:
                 try:
-                    res = fast.page(index)
+                    res = fast.page(index, max(fast_left, 0))
+                    if res is not None:
+                        fast_left -= len(res.chars)
                     got = page_items(res, pno) if res is not None else None
                 except (UnusableInput, MemoryError):  # a budget ran out: no second try
                     raise
@@ -834,12 +884,15 @@ def _read_pages(data: bytes, n_pages: int) -> tuple[list[list[_Line | _Frag]], l
                     got = None
             dense = None
             if got is None and fast is not None:
-                dense = fast.dense_lines(index, PLUMBER_MAX_CHARS)
+                count, dense = fast.dense_lines(index, min(PLUMBER_MAX_CHARS, max(plumber_left, 0)))
+                if dense is None:
+                    plumber_left -= count
+                else:
+                    dense_pages.append((pno, count))
             if got is not None:
                 lines, frags, image = got
             elif dense is not None:
-                dense_pages.append((pno, dense[0]))
-                lines, frags, image = _dense_page_lines(dense[1], pno), [], False
+                lines, frags, image = _dense_page_lines(dense, pno), [], False
             else:
                 if plumber is not None and plumber_pages >= PLUMBER_REOPEN_PAGES:
                     _close(plumber)  # drops pdfminer's caches of the pages read so far
@@ -875,8 +928,8 @@ def _read_pages(data: bytes, n_pages: int) -> tuple[list[list[_Line | _Frag]], l
     if dense_pages:
         listed = "、".join(f"{p}（{n:,} 个字符）" for p, n in dense_pages[:20])
         notes.append(
-            f"第 {listed} 页字符过多（超过 {PLUMBER_MAX_CHARS:,} 个），"
-            "本工具只读取了其中的文字，未在其中识别表格；如该页有统计表，其数值可能未读到。"
+            f"第 {listed} 页字符过多（超出本工具逐字读取的上限），本工具只读取了其中的文字，"
+            "未在其中识别表格；如这些页有统计表，其数值可能未读到。"
         )
     return _drop_running_lines(pages), notes
 

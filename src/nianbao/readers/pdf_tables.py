@@ -118,8 +118,9 @@ class FastPages:
         except Exception:  # noqa: BLE001, S110 - closing never hides the error on its way
             pass
 
-    def page(self, index: int) -> PageResult | None:
-        """Page ``index`` (0-based)."""
+    def page(self, index: int, max_chars: int | None = None) -> PageResult | None:
+        """Page ``index`` (0-based); ``None`` too when it holds more than ``max_chars``
+        characters (the caller's budget of characters read one by one)."""
         with PDFIUM_LOCK:
             if self._read >= REOPEN_PAGES:
                 self._close()
@@ -127,7 +128,7 @@ class FastPages:
             self._read += 1
             page = self._pdf[index]
             try:
-                return _read_page(page, self._descriptor_descent)
+                return _read_page(page, self._descriptor_descent, max_chars)
             except _Odd:
                 return None
             finally:
@@ -138,12 +139,12 @@ class FastPages:
 
     def dense_lines(
         self, index: int, limit: int
-    ) -> tuple[int, list[tuple[str, float, float, float, float]]] | None:
-        """For a page this reader left: when it holds more than ``limit`` characters, their
-        count and the page's text as lines ``(text, x0, top, x1, bottom)`` (top-down
+    ) -> tuple[int, list[tuple[str, float, float, float, float]] | None]:
+        """For a page this reader left: its number of characters and, when it holds more
+        than ``limit``, the page's text as lines ``(text, x0, top, x1, bottom)`` (top-down
         coordinates) as PDFium breaks them, each line's box from its first and last
-        character; else ``None`` (pdfplumber reads the page). Linear in the characters:
-        PDFium's text is taken once, and two character boxes per line."""
+        character; else ``None`` for the lines (pdfplumber reads the page). Linear in the
+        characters: PDFium's text is taken once, and two character boxes per line."""
         with PDFIUM_LOCK:
             page = self._pdf[index]
             try:
@@ -151,7 +152,7 @@ class FastPages:
                 try:
                     count = textpage.count_chars()
                     if count <= limit:
-                        return None
+                        return count, None
                     height = float(page.get_height())
                     text = textpage.get_text_range(0, count)
                     boxed = len(text) == count  # one index a character: boxes can be found
@@ -182,7 +183,7 @@ class FastPages:
         return count, lines
 
 
-def _read_page(page: Any, descriptor: Any) -> PageResult:
+def _read_page(page: Any, descriptor: Any, max_chars: int | None = None) -> PageResult:
     import pypdfium2.raw as c
 
     if c.FPDFPage_GetRotation(page.raw) != 0:
@@ -202,6 +203,8 @@ def _read_page(page: Any, descriptor: Any) -> PageResult:
         raise _Odd("too many rules for a report table")
     textpage = page.get_textpage()
     try:
+        if max_chars is not None and textpage.count_chars() > max_chars:
+            raise _Odd("more characters than the budget")
         chars = _chars(textpage, height, descriptor)
     finally:
         textpage.close()
