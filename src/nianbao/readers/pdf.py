@@ -778,11 +778,12 @@ def _decompress_corrupted(data: bytes) -> bytes:
 
 
 def _patch_pdfminer() -> None:
-    """Two of pdfminer's costs made linear. It makes a new default font (its standard metrics resolved again, about a
-    millisecond) for every ``Tf`` that names a font the page does not have: a content
-    stream of such operators took minutes (a fuzz finding). The font made for an unknown
-    name never differs, so each resource manager makes it once. And its operand stack
-    (:func:`_pop`)."""
+    """Two of pdfminer's costs made linear (fuzz findings: minutes for a 1.7 MB page).
+
+    pdfminer makes a new default font (its standard metrics resolved again, about a
+    millisecond) for every ``Tf`` naming a font the page does not have; the font made for
+    an unknown name never differs, so each resource manager now makes it once. And its
+    operand stack's ``pop`` copies the stack (:func:`_pop`)."""
     from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
 
     make = PDFResourceManager.get_font
@@ -884,7 +885,13 @@ def _read_pages(data: bytes, n_pages: int) -> tuple[list[list[_Line | _Frag]], l
                     got = None
             dense = None
             if got is None and fast is not None:
-                count, dense = fast.dense_lines(index, min(PLUMBER_MAX_CHARS, max(plumber_left, 0)))
+                limit = min(PLUMBER_MAX_CHARS, max(plumber_left, 0))
+                try:
+                    count, dense = fast.dense_lines(index, limit)
+                except (UnusableInput, MemoryError):
+                    raise
+                except Exception:  # noqa: BLE001 - pdfplumber reads the page, or says why not
+                    count, dense = 0, None
                 if dense is None:
                     plumber_left -= count
                 else:
