@@ -347,12 +347,13 @@ def test_large_html_within_bound_in_a_child(bench: Any, report_page: str, tmp_pa
 # --------------------------------------------------------------------------- fuzz findings
 
 
-def _flate_pdf(content: bytes, checksum_ok: bool) -> bytes:
+def _flate_pdf(content: bytes, checksum_ok: bool, flate: bool = True) -> bytes:
     """A one-page PDF (rotated, so pdfplumber reads it) whose content stream is Flate data;
-    with ``checksum_ok`` false its zlib checksum is wrong (zlib refuses it)."""
+    with ``checksum_ok`` false its zlib checksum is wrong (zlib refuses it); with ``flate``
+    false the stream is stored as it is."""
     import zlib
 
-    z = bytearray(zlib.compress(content))
+    z = bytearray(zlib.compress(content) if flate else content)
     if not checksum_ok:
         z[-1] ^= 0xFF
     objs = [
@@ -360,7 +361,9 @@ def _flate_pdf(content: bytes, checksum_ok: bool) -> bytes:
         b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
         b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Rotate 90"
         b"/Resources<</Font<</F1 5 0 R>>>>/Contents 4 0 R>>",
-        b"<</Length %d/Filter/FlateDecode>>stream\n" % len(z) + bytes(z) + b"\nendstream",
+        b"<</Length %d%s>>stream\n" % (len(z), b"/Filter/FlateDecode" if flate else b"")
+        + bytes(z)
+        + b"\nendstream",
         b"<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>",
     ]
     out = bytearray(b"%PDF-1.4\n")
@@ -555,8 +558,8 @@ def test_pages_for_pdfplumber_share_a_document_budget_of_characters(monkeypatch)
     out.save(buf)
     doc = reader_pdf.read_pdf(buf.getvalue())
     notes = [a for a in doc.artifacts if "字符过多" in a]
-    assert len(notes) == 1 and "第 2" in notes[0] and "3（" in notes[0]
-    assert "1（" not in notes[0]
+    assert len(notes) == 1 and "第 2 页（" in notes[0] and "第 3 页（" in notes[0]
+    assert "第 1 页" not in notes[0]
 
 
 def test_pdfminer_operand_stack_pop_same_as_its_own() -> None:
@@ -584,12 +587,15 @@ def test_pdfminer_operand_stack_pop_same_as_its_own() -> None:
     assert own is None or callable(own)
 
 
-def test_pdf_page_of_operands_and_unknown_fonts_read_in_linear_time() -> None:
+def test_pdf_page_of_operands_and_unknown_fonts_read_in_linear_time(monkeypatch) -> None:
     """Fuzz findings on pages pdfplumber reads: a long run of operands that the following
     operators never take made pdfminer's ``pop`` copy the stack for every operator
     (quadratic), and every ``Tf`` naming a font the page lacks made a new default font
-    (about a millisecond each). Both pages now read well within the budget."""
+    (about a millisecond each). Both pages now read well within the budget, by pdfminer
+    (the bound on the content it parses lifted)."""
     from nianbao.budget import Budget, file_budget
+
+    monkeypatch.setattr(reader_pdf, "PLUMBER_MAX_DOC_CONTENT", 1 << 30)
 
     operands = b"0 " * 60_000 + b"1 0 0 1 0 0 cm " * 12_000
     fonts = b"BT " + b"/Nope 12 Tf " * 12_000 + b"/F1 12 Tf 72 700 Td (Annual report) Tj ET"
@@ -598,3 +604,42 @@ def test_pdf_page_of_operands_and_unknown_fonts_read_in_linear_time() -> None:
         with file_budget(Budget(seconds=30, memory_mb=0)):
             doc = reader_pdf.read_pdf(_flate_pdf(content, True))
         assert "Annual" in doc.text.replace("\n", "")
+        assert not [a for a in doc.artifacts if "过大" in a]
+
+
+def test_a_page_of_heavy_content_for_pdfplumber_is_read_as_text_with_a_note() -> None:
+    """Fuzz finding: a page pdfplumber reads (here: rotated) whose content stream is 1.7 MB
+    of operands that draw nothing took 6.4 s of CPU in pdfminer's own parse of the stream
+    (about 4 µs a byte; a report page holds 10–50 KB). Past the document's budget of
+    content (``PLUMBER_MAX_DOC_CONTENT`` plus as much a MiB) the page is read as lines of
+    text through PDFium, with a note that names it; stored uncompressed or as Flate."""
+    from nianbao.budget import Budget, file_budget
+
+    text = b"BT /F1 12 Tf 72 700 Td (Annual report) Tj ET "
+    content = text + b"0 1 " * 200_000 + b"/Nope 12 Tf " * 60_000 + b"q Q " * 50_000
+    for data in (_flate_pdf(content, True), _flate_pdf(content, True, flate=False)):
+        with file_budget(Budget(seconds=30, memory_mb=0)):
+            doc = reader_pdf.read_pdf(data)
+        assert "Annual" in doc.text.replace("\n", "")
+        notes = [a for a in doc.artifacts if "页面内容过大" in a]
+        assert len(notes) == 1 and f"第 1 页（{len(content):,} 字节）" in notes[0]
+
+
+def test_pages_for_pdfplumber_share_a_document_budget_of_content(monkeypatch) -> None:
+    """A page under the budget still goes to pdfplumber; the pages it reads add up, and a
+    page that would take them past the budget is read as text, named in the note."""
+    import pypdfium2 as pdfium
+
+    page = b"BT /F1 12 Tf 72 700 Td (Annual report) Tj ET " + b"q Q " * 2_000  # 8 KB
+    assert not [a for a in reader_pdf.read_pdf(_flate_pdf(page, True)).artifacts if "过大" in a]
+    monkeypatch.setattr(reader_pdf, "PLUMBER_MAX_DOC_CONTENT", 20_000)
+    src = pdfium.PdfDocument(_flate_pdf(page, True))
+    out = pdfium.PdfDocument.new()
+    out.import_pages(src, [0, 0, 0])
+    buf = io.BytesIO()
+    out.save(buf)
+    doc = reader_pdf.read_pdf(buf.getvalue())
+    notes = [a for a in doc.artifacts if "页面内容过大" in a]
+    assert len(notes) == 1 and "第 3 页（" in notes[0]
+    assert "第 1 页" not in notes[0] and "第 2 页" not in notes[0]
+    assert doc.text.count("Annual") == 3

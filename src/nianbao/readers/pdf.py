@@ -67,6 +67,11 @@ PLUMBER_MAX_DOC_CHARS = 40_000
 # the same for the characters our own reader takes one by one (about 8 µs each): beyond
 # this many, plus as many again per MiB, pages are read as lines of text through PDFium
 FAST_MAX_DOC_CHARS = 200_000
+# pdfminer parses a page's content stream at about 4 µs a decoded byte whatever it draws (a
+# report page holds 10–50 KB; a whole report 100–150 KB): a page that would take the content
+# pdfplumber parses in one file past this many bytes, plus as many again per MiB of the file
+# (about 1 s + 1 s a MiB), is read as lines of text through PDFium instead, with a note
+PLUMBER_MAX_DOC_CONTENT = 256 * 1024
 PDF_MEDIA_TYPE = "application/pdf"
 
 SNAP = 2.0  # points: boundaries closer than this inside one table are the same rule
@@ -832,6 +837,26 @@ def _open_plumber(data: bytes) -> Any:
         raise BrokenFile("PDF 文件已损坏或不完整，无法解析。请重新下载或导出该文件。") from None
 
 
+def _content_bytes(page: Any) -> int:
+    """Decoded bytes of a pdfplumber page's content streams, which pdfminer parses when the
+    page is read. The streams are decoded as pdfminer would (it keeps the decoded data, so
+    this costs nothing more when the page is then read); 0 when they cannot be, and
+    pdfplumber then reads the page or says why not."""
+    from pdfminer.pdftypes import resolve1
+
+    try:
+        total = 0
+        for ref in page.page_obj.contents:
+            stream = resolve1(ref)
+            data = stream.get_data() if hasattr(stream, "get_data") else b""
+            total += len(data or b"")
+        return total
+    except (UnusableInput, MemoryError):
+        raise
+    except Exception:  # noqa: BLE001 - pdfplumber reads the page, or says why not
+        return 0
+
+
 def _plumber_page(page: Any, pno: int) -> tuple[list[_Line], list[_Frag], bool]:
     """Lines, table fragments and whether the page is an image, read through pdfplumber."""
     try:
@@ -866,9 +891,11 @@ def _read_pages(data: bytes, n_pages: int) -> tuple[list[list[_Line | _Frag]], l
     plumber: Any = None
     plumber_pages = 0
     dense_pages: list[tuple[int, int]] = []  # (page, characters) read as text only
+    heavy_pages: list[tuple[int, int]] = []  # (page, content bytes) read as text only
     mib = len(data) / (1 << 20)
     plumber_left = int(PLUMBER_MAX_DOC_CHARS * (1 + mib))  # characters pdfplumber may read
     fast_left = int(FAST_MAX_DOC_CHARS * (1 + mib))  # characters our reader may read
+    content_left = int(PLUMBER_MAX_DOC_CONTENT * (1 + mib))  # content pdfminer may parse
     try:
         for index in range(n_pages):
             pno = index + 1
@@ -906,7 +933,21 @@ def _read_pages(data: bytes, n_pages: int) -> tuple[list[list[_Line | _Frag]], l
                     plumber, plumber_pages = None, 0
                 if plumber is None:
                     plumber = _open_plumber(data)
-                lines, frags, image = _plumber_page(plumber.pages[index], pno)
+                page = plumber.pages[index]
+                size = _content_bytes(page) if fast is not None else 0
+                if fast is not None and size > content_left:
+                    _close(page)
+                    try:
+                        dense = fast.dense_lines(index, -1)[1]
+                    except (UnusableInput, MemoryError):
+                        raise
+                    except Exception:  # noqa: BLE001 - the page's text could not be read
+                        dense = None
+                    lines, frags, image = _dense_page_lines(dense or [], pno), [], False
+                    heavy_pages.append((pno, size))
+                else:
+                    content_left -= size
+                    lines, frags, image = _plumber_page(page, pno)
                 plumber_pages += 1
             for line in lines:  # the characters were only needed on their own page
                 line.chars = []
@@ -933,9 +974,15 @@ def _read_pages(data: bytes, n_pages: int) -> tuple[list[list[_Line | _Frag]], l
         listed = "、".join(str(p) for p in image_pages[:20])
         notes.append(f"第 {listed} 页是扫描图像，无文字层，其内容未能读取。")
     if dense_pages:
-        listed = "、".join(f"{p}（{n:,} 个字符）" for p, n in dense_pages[:20])
+        listed = "、".join(f"第 {p} 页（{n:,} 个字符）" for p, n in dense_pages[:20])
         notes.append(
-            f"第 {listed} 页字符过多（超出本工具逐字读取的上限），本工具只读取了其中的文字，"
+            f"{listed}字符过多（超出本工具逐字读取的上限），本工具只读取了其中的文字，"
+            "未在其中识别表格；如这些页有统计表，其数值可能未读到。"
+        )
+    if heavy_pages:
+        listed = "、".join(f"第 {p} 页（{n:,} 字节）" for p, n in heavy_pages[:20])
+        notes.append(
+            f"{listed}的页面内容过大（超出本工具逐项解析的上限），本工具只读取了其中的文字，"
             "未在其中识别表格；如这些页有统计表，其数值可能未读到。"
         )
     return _drop_running_lines(pages), notes
