@@ -876,3 +876,16 @@ def test_a_line_of_many_blanks_read_in_linear_time():
         assert trailing_numbers("五、存在的主要问题及改" + "\t" * 200_000 + "进情况") is None
         line = "行政许可" + " \t" * 100_000 + "97"
         assert trailing_numbers(line) == len("行政许可")
+
+
+def test_a_long_run_of_digits_in_the_prose_read_in_linear_time():
+    """Found by the fuzzer (HTML, 132 KB): a clause holding 113,000 digits and no 件 took
+    seconds, as the pattern of a carried-over count (``N 件结转下年度``) was tried from every
+    digit, each try scanning the rest of the run. A number now starts only where a run of
+    digits starts; the figures of a normal clause are still read."""
+    from nianbao.extraction.textfacts import narrative_facts
+
+    with file_budget(Budget(seconds=5, memory_mb=0)):
+        assert narrative_facts("现行有效件数规章0" + "9" * 200_000 + "。") == []
+    facts = narrative_facts("本年度新收政府信息公开申请1234件，12件结转下年度继续办理。")
+    assert {(f.kind, f.value) for f in facts} >= {("new", 1234), ("carried_forward", 12)}
