@@ -889,3 +889,58 @@ def test_a_long_run_of_digits_in_the_prose_read_in_linear_time():
         assert narrative_facts("现行有效件数规章0" + "9" * 200_000 + "。") == []
     facts = narrative_facts("本年度新收政府信息公开申请1234件，12件结转下年度继续办理。")
     assert {(f.kind, f.value) for f in facts} >= {("new", 1234), ("carried_forward", 12)}
+
+
+def test_patterns_made_linear_find_what_they_found():
+    """Patterns that a long run of one character made quadratic (found by trying every
+    pattern of the core on such runs), each rewritten to be tried once per run: on random
+    texts made of the characters that matter they find what the old ones found."""
+    import re
+
+    from nianbao.checks.rules import content, quality
+    from nianbao.readers import pdf as reader_pdf
+
+    old_number = re.compile(r"^[\s\d.,，．%％+\-－]*\d[\s\d.,，．%％]*$")
+    old_email = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+    old_subject = re.compile(quality._SUBJECT.pattern.replace(r"(?![^\S\n]*\n)", ""))
+    assert old_subject.pattern != quality._SUBJECT.pattern
+    rnd = random.Random(12)
+    number_chars = [" ", "\n", "1", "٣", "²", ".", ",", "，", "%", "+", "-", "－", "a", "件"]
+    email_chars = ["a", "Z", "0", ".", "_", "%", "+", "-", "@", " ", "。", "b.c"]
+    subject_parts = [
+        "\n",
+        " ",
+        "\u3000",
+        "，",
+        "。",
+        "2023年",
+        "本县",
+        "区政府办公室",
+        "x",
+        "在政府信息公开工作中存在",
+        "将采取以下措施",
+        "：",
+        "\n\n",
+    ]
+    for _ in range(20_000):
+        t = "".join(rnd.choice(number_chars) for _ in range(rnd.randint(0, 8)))
+        assert reader_pdf._is_number(t) == bool(old_number.match(t)), repr(t)
+        t = "".join(rnd.choice(email_chars) for _ in range(rnd.randint(0, 10)))
+        assert bool(content._EMAIL.search(t)) == bool(old_email.search(t)), repr(t)
+        t = "".join(rnd.choice(subject_parts) for _ in range(rnd.randint(0, 8)))
+        got = [(m.group(1), m.start(1), m.end()) for m in quality._SUBJECT.finditer(t)]
+        want = [(m.group(1), m.start(1), m.end()) for m in old_subject.finditer(t)]
+        assert got == want, repr(t)
+
+
+def test_patterns_made_linear_take_long_runs_at_once():
+    from nianbao.checks.rules import content, quality
+    from nianbao.readers import pdf as reader_pdf
+
+    with file_budget(Budget(seconds=5, memory_mb=0)):
+        assert not reader_pdf._is_number("1" * 200_000 + "x")
+        assert reader_pdf._is_number("- 1,2" + " " * 200_000)
+        assert not content._EMAIL.search("a" * 200_000 + " 。")
+        assert not list(quality._SUBJECT.finditer("\n" * 200_000 + "x"))
+        text = "\n" * 200_000 + "区政府办公室在政府信息公开工作中存在"
+        assert [m.group(1) for m in quality._SUBJECT.finditer(text)] == ["区政府办公室"]

@@ -80,7 +80,8 @@ STITCH_EXTENT = 8.0  # points: left/right edges of two fragments of one table
 MIN_TEXT_CHARS = 10  # fewer non-blank characters than this in the whole file = a scan
 
 _WHITE = {(1.0,), (1.0, 1.0, 1.0), (0.0, 0.0, 0.0, 0.0)}
-_NUMBER = re.compile(r"^[\s\d.,，．%％+\-－]*\d[\s\d.,，．%％]*$")
+# a number cell: digits, blanks, separators, % and signs, with a digit after the last sign
+_NUMBER_CHARS = re.compile(r"[\s\d.,，．%％+\-－]*+")
 _DIGITS = re.compile(r"[\d.,，]+")
 _ENUMERATOR = re.compile(
     r"^\s*(?:[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+[、．.]|\d+\s*[.、．])"
@@ -336,7 +337,12 @@ def _row_signature(frag: _Frag, r: int) -> tuple[tuple[int, int, str], ...]:
 
 
 def _is_number(text: str) -> bool:
-    return bool(_NUMBER.match(text))
+    """What ``^[\\s\\d.,，．%％+\\-－]*\\d[\\s\\d.,，．%％]*$`` matches, in linear time (the
+    pattern backtracked over every digit of a long run that ends in another character)."""
+    if not _NUMBER_CHARS.fullmatch(text):
+        return False
+    last = max(text.rfind("+"), text.rfind("-"), text.rfind("－"))
+    return any(ch.isdecimal() for ch in text[last + 1 :])
 
 
 def _continues(a: _Frag, b: _Frag) -> bool:

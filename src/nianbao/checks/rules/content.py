@@ -179,7 +179,9 @@ def six_topics(report: Report) -> list[Finding]:
 _PHONE_DASH = re.compile(r"0\d{2,3} ?[-—－–]{1,2} ?\d{7,8}(?!\d)")
 _MOBILE = re.compile(r"1[3-9]\d{9}(?!\d)")
 _PHONE_LABEL = re.compile(r"(?:电话|热线|传真) ?[:：]? ?[（(]?0?\d{2,4}[)）]? ?[-—－–]? ?\d{7,8}")
-_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+# (tried only where a run of such characters starts: from every character of a long run
+# without "@", each try scanned the rest of it)
+_EMAIL = re.compile(r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 _ADDRESS = re.compile(r"地址[ ]?[:：为]|邮政编码|邮编[ ]?[:：]?[ ]?\d{6}")
 
 
