@@ -43,6 +43,7 @@ import statistics
 import warnings
 from bisect import bisect_right
 from collections.abc import Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -67,10 +68,11 @@ PLUMBER_MAX_DOC_CHARS = 40_000
 # the same for the characters our own reader takes one by one (about 8 µs each): beyond
 # this many, plus as many again per MiB, pages are read as lines of text through PDFium
 FAST_MAX_DOC_CHARS = 200_000
-# pdfminer parses a page's content stream at about 4 µs a decoded byte whatever it draws (a
-# report page holds 10–50 KB; a whole report 100–150 KB): a page that would take the content
-# pdfplumber parses in one file past this many bytes, plus as many again per MiB of the file
-# (about 1 s + 1 s a MiB), is read as lines of text through PDFium instead, with a note
+# pdfminer parses content streams at about 4 µs a decoded byte whatever they draw (the pages
+# of the sample PDFs hold up to 44 KB each, 120–140 KB in all): the content pdfminer parses
+# in one file is bounded to this many bytes, plus as many again per MiB of the file (about
+# 1 s + 1 s a MiB), counted as it parses them (a page's streams, and a form's each time a
+# page draws it); a page that would go past it is read as lines of text through PDFium
 PLUMBER_MAX_DOC_CONTENT = 256 * 1024
 PDF_MEDIA_TYPE = "application/pdf"
 
@@ -789,13 +791,14 @@ def _decompress_corrupted(data: bytes) -> bytes:
 
 
 def _patch_pdfminer() -> None:
-    """Two of pdfminer's costs made linear (fuzz findings: minutes for a 1.7 MB page).
+    """Two of pdfminer's costs made linear (fuzz findings: minutes for a 1.7 MB page), and
+    the content it parses counted (:func:`_counted_fillfp`).
 
     pdfminer makes a new default font (its standard metrics resolved again, about a
     millisecond) for every ``Tf`` naming a font the page does not have; the font made for
     an unknown name never differs, so each resource manager now makes it once. And its
     operand stack's ``pop`` copies the stack (:func:`_pop`)."""
-    from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
+    from pdfminer.pdfinterp import PDFContentParser, PDFPageInterpreter, PDFResourceManager
 
     make = PDFResourceManager.get_font
     if getattr(make, "_nianbao", False):
@@ -812,6 +815,8 @@ def _patch_pdfminer() -> None:
     get_font._nianbao = True  # type: ignore[attr-defined]
     PDFResourceManager.get_font = get_font  # type: ignore[method-assign]
     PDFPageInterpreter.pop = _pop  # type: ignore[method-assign]
+    _FILLFP.append(PDFContentParser.fillfp)
+    PDFContentParser.fillfp = _counted_fillfp  # type: ignore[method-assign]
 
 
 def _pop(self: Any, n: int) -> list[Any]:
@@ -844,23 +849,61 @@ def _open_plumber(data: bytes) -> Any:
 
 
 def _content_bytes(page: Any) -> int:
-    """Decoded bytes of a pdfplumber page's content streams, which pdfminer parses when the
-    page is read. The streams are decoded as pdfminer would (it keeps the decoded data, so
-    this costs nothing more when the page is then read); 0 when they cannot be, and
-    pdfplumber then reads the page or says why not."""
+    """Decoded bytes of a pdfplumber page's own content streams (its forms not counted; see
+    :func:`_counted_fillfp`), decoded as pdfminer would (it keeps the decoded data, so this
+    costs nothing more when the page is then read); a stream that cannot be decoded counts
+    nothing (pdfplumber then reads the page or says why not)."""
     from pdfminer.pdftypes import resolve1
 
+    total = 0
     try:
-        total = 0
-        for ref in page.page_obj.contents:
-            stream = resolve1(ref)
-            data = stream.get_data() if hasattr(stream, "get_data") else b""
-            total += len(data or b"")
-        return total
-    except (UnusableInput, MemoryError):
-        raise
+        refs = list(page.page_obj.contents)
     except Exception:  # noqa: BLE001 - pdfplumber reads the page, or says why not
         return 0
+    for ref in refs:
+        try:
+            stream = resolve1(ref)
+            data = stream.get_data() if hasattr(stream, "get_data") else b""
+        except (UnusableInput, MemoryError):
+            raise
+        except Exception:  # noqa: BLE001 - pdfplumber reads the page, or says why not
+            continue
+        total += len(data or b"")
+    return total
+
+
+class _ContentOver(Exception):
+    """Raised inside pdfminer when the content it parses would exceed the document's
+    ``PLUMBER_MAX_DOC_CONTENT``."""
+
+
+def _content_over(exc: BaseException) -> bool:
+    """Whether ``exc`` is :class:`_ContentOver`, as raised or as pdfplumber wraps it."""
+    seen = [exc, exc.__cause__, exc.__context__, *getattr(exc, "args", ())]
+    return any(isinstance(e, _ContentOver) for e in seen)
+
+
+# the content bytes pdfminer may still parse for the document being read (None: unbounded)
+_CONTENT_LEFT: ContextVar[list[int] | None] = ContextVar("pdf_content_left", default=None)
+
+
+def _counted_fillfp(self: Any) -> bool:
+    """pdfminer's ``PDFContentParser.fillfp``, charging each content stream it is about to
+    parse (a page's own, a form's each time it is drawn) to ``_CONTENT_LEFT``: a page that
+    draws a 16 KB form 160 times took 5 s in a file of 800 bytes (found in review)."""
+    if not self.fp and self.istream < len(self.streams):
+        left = _CONTENT_LEFT.get()
+        if left is not None:
+            from pdfminer.pdftypes import stream_value
+
+            stream = stream_value(self.streams[self.istream])
+            left[0] -= len(stream.get_data() or b"")
+            if left[0] < 0:
+                raise _ContentOver
+    return bool(_FILLFP[0](self))
+
+
+_FILLFP: list[Any] = []  # pdfminer's own fillfp, kept by _patch_pdfminer
 
 
 def _plumber_page(page: Any, pno: int) -> tuple[list[_Line], list[_Frag], bool]:
@@ -897,15 +940,18 @@ def _read_pages(data: bytes, n_pages: int) -> tuple[list[list[_Line | _Frag]], l
     plumber: Any = None
     plumber_pages = 0
     dense_pages: list[tuple[int, int]] = []  # (page, characters) read as text only
-    heavy_pages: list[tuple[int, int]] = []  # (page, content bytes) read as text only
+    heavy_pages: list[int] = []  # pages over the content bound, read as text only
+    unread_pages: list[int] = []  # pages over the content bound whose text PDFium lacks
     mib = len(data) / (1 << 20)
     plumber_left = int(PLUMBER_MAX_DOC_CHARS * (1 + mib))  # characters pdfplumber may read
     fast_left = int(FAST_MAX_DOC_CHARS * (1 + mib))  # characters our reader may read
-    content_left = int(PLUMBER_MAX_DOC_CONTENT * (1 + mib))  # content pdfminer may parse
+    content_left = [int(PLUMBER_MAX_DOC_CONTENT * (1 + mib))]  # content pdfminer may parse
+    bound = _CONTENT_LEFT.set(content_left)
     try:
         for index in range(n_pages):
             pno = index + 1
             got = None
+            count = 0  # the page's characters, when PDFium counted them
             if fast is not None:
                 try:
                     res = fast.page(index, max(fast_left, 0))
@@ -940,20 +986,29 @@ def _read_pages(data: bytes, n_pages: int) -> tuple[list[list[_Line | _Frag]], l
                 if plumber is None:
                     plumber = _open_plumber(data)
                 page = plumber.pages[index]
-                size = _content_bytes(page) if fast is not None else 0
-                if fast is not None and size > content_left:
-                    _close(page)
+                read = None
+                if _content_bytes(page) <= content_left[0]:  # else not begun: nothing spent
                     try:
-                        dense = fast.dense_lines(index, -1)[1]
-                    except (UnusableInput, MemoryError):
-                        raise
-                    except Exception:  # noqa: BLE001 - the page's text could not be read
-                        dense = None
-                    lines, frags, image = _dense_page_lines(dense or [], pno), [], False
-                    heavy_pages.append((pno, size))
+                        read = _plumber_page(page, pno)
+                    except Exception as e:
+                        if not _content_over(e):
+                            raise
+                        read = None  # its forms went past the bound
+                if read is not None:
+                    lines, frags, image = read
                 else:
-                    content_left -= size
-                    lines, frags, image = _plumber_page(page, pno)
+                    _close(page)
+                    plumber_left += count  # pdfplumber did not read its characters
+                    dense = None
+                    if fast is not None:
+                        try:
+                            dense = fast.dense_lines(index, -1)[1]
+                        except (UnusableInput, MemoryError):
+                            raise
+                        except Exception:  # noqa: BLE001 - the page's text could not be read
+                            dense = None
+                    (heavy_pages if dense is not None else unread_pages).append(pno)
+                    lines, frags, image = _dense_page_lines(dense or [], pno), [], False
                 plumber_pages += 1
             for line in lines:  # the characters were only needed on their own page
                 line.chars = []
@@ -967,6 +1022,7 @@ def _read_pages(data: bytes, n_pages: int) -> tuple[list[list[_Line | _Frag]], l
     except Exception:
         raise BrokenFile("PDF 文件已损坏或不完整，页面内容无法解析。") from None
     finally:
+        _CONTENT_LEFT.reset(bound)
         if plumber is not None:
             _close(plumber)
         if fast is not None:
@@ -986,10 +1042,16 @@ def _read_pages(data: bytes, n_pages: int) -> tuple[list[list[_Line | _Frag]], l
             "未在其中识别表格；如这些页有统计表，其数值可能未读到。"
         )
     if heavy_pages:
-        listed = "、".join(f"第 {p} 页（{n:,} 字节）" for p, n in heavy_pages[:20])
+        listed = "、".join(str(p) for p in heavy_pages[:20])
         notes.append(
-            f"{listed}的页面内容过大（超出本工具逐项解析的上限），本工具只读取了其中的文字，"
+            f"第 {listed} 页的页面内容过大（超出本工具逐项解析的上限），本工具只读取了其中的文字，"
             "未在其中识别表格；如这些页有统计表，其数值可能未读到。"
+        )
+    if unread_pages:
+        listed = "、".join(str(p) for p in unread_pages[:20])
+        notes.append(
+            f"第 {listed} 页的页面内容过大（超出本工具逐项解析的上限），本工具未能读取这些页的内容；"
+            "如这些页有正文或统计表，其内容未读到。"
         )
     return _drop_running_lines(pages), notes
 
