@@ -89,27 +89,30 @@ def cpu_budget(size: int, seconds: float, per_mb: float) -> float:
 
 def read_size(data: bytes, reader: str) -> int:
     """The bytes a reader parses: the input's size, and for DOCX the inflated size of the
-    archive's parts when larger (a compressed package carries up to ``MAX_RATIO`` times its
-    size of XML, which the reader parses; inflated here, within the reader's own limits)."""
+    archive's XML parts when larger (what python-docx parses; the reader refuses more than
+    ``MAX_XML_BYTES`` of it, and judges the archive's ratio once it inflates past 10 MB).
+    Inflated here, before the CPU timer starts."""
     if reader != "docx":
         return len(data)
     import io
     import zipfile
 
-    from nianbao.readers.docx import MAX_UNZIPPED_BYTES
+    from nianbao.readers.docx import MAX_XML_BYTES
 
-    total = 0
+    xml = 0
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             for info in zf.infolist():
+                if not info.filename.lower().endswith((".xml", ".rels")):
+                    continue
                 with zf.open(info) as part:
                     while chunk := part.read(1 << 20):
-                        total += len(chunk)
-                        if total > MAX_UNZIPPED_BYTES:
-                            return max(len(data), MAX_UNZIPPED_BYTES)
+                        xml += len(chunk)
+                        if xml > MAX_XML_BYTES:
+                            return max(len(data), MAX_XML_BYTES)
     except Exception:  # noqa: BLE001 - not a readable zip: the reader refuses it
         return len(data)
-    return max(len(data), total)
+    return max(len(data), xml)
 
 
 class _CpuOut(BaseException):

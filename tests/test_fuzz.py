@@ -136,6 +136,10 @@ def test_a_docx_budget_counts_the_bytes_inflated():
     data = buf.getvalue()
     assert len(data) < 100_000
     assert fuzz_run.read_size(data, "docx") == 7 * 300_000
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("word/media/image1.png", b"\0" * 3_000_000)  # not parsed: not counted
+    assert fuzz_run.read_size(buf.getvalue(), "docx") == len(buf.getvalue())
     assert fuzz_run.read_size(data, "html") == len(data)
     assert fuzz_run.read_size(b"not a zip", "docx") == 9
 
