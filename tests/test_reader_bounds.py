@@ -727,3 +727,41 @@ def test_pages_for_pdfplumber_share_a_document_budget_of_content(monkeypatch) ->
     notes = [a for a in doc.artifacts if "页面内容过大" in a]
     assert len(notes) == 1 and notes[0].startswith("第 3 页的")
     assert doc.text.count("Annual") == 3
+
+
+def test_a_page_of_very_many_paths_is_left_early(monkeypatch) -> None:
+    """Fuzz finding: a page of 150,000 path objects took our table finder 6 s (about 40 µs
+    a path through ctypes) before it counted the rules and left the page. It now leaves
+    the page after ``MAX_PATH_OBJECTS`` drawn objects, and the file still reads."""
+    import zlib
+
+    from nianbao.readers import pdf_tables
+
+    seen = [0]
+    as_rect = pdf_tables._as_rect
+
+    def counting(pts: Any) -> Any:
+        seen[0] += 1
+        return as_rect(pts)
+
+    monkeypatch.setattr(pdf_tables, "_as_rect", counting)
+    content = _TEXT + b"0 0 m 1 1 l S\n" * 60_000
+    z = zlib.compress(content)
+    objs = [
+        b"<</Type/Catalog/Pages 2 0 R>>",
+        b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
+        b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]"
+        b"/Resources<</Font<</F1 5 0 R>>>>/Contents 4 0 R>>",
+        _stream(z, b"/Filter/FlateDecode"),
+        b"<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>",
+    ]
+    doc = reader_pdf.read_pdf(_pdf_of(objs))
+    assert "Annual" in doc.text.replace("\n", "")
+    assert 0 < seen[0] <= pdf_tables.MAX_PATH_OBJECTS + 1
+
+
+def test_layout_of_lines_without_a_size() -> None:
+    """Fuzz finding: when every line of a file was read as text only without boxes (size
+    0), the document's font size was the median of nothing (``StatisticsError``, a crash)."""
+    lines = [reader_pdf._Line("x", 1, 0.0, 0.0, float(i), float(i), 0.0) for i in range(3)]
+    assert reader_pdf._layout_metrics([list(lines)])[2] == 10.0

@@ -1090,7 +1090,8 @@ def _layout_metrics(pages: list[list[_Line | _Frag]]) -> tuple[float, float, flo
     x1s = sorted(ln.x1 for ln in lines)
     left = x0s[len(x0s) // 10]
     right = x1s[(len(x1s) * 9) // 10]
-    size = statistics.median(ln.size for ln in lines if ln.size > 0) if lines else 10.0
+    sizes = [ln.size for ln in lines if ln.size > 0]  # lines read as text only may have none
+    size = statistics.median(sizes) if sizes else 10.0
     return left, right, size or 10.0
 
 

@@ -55,6 +55,9 @@ __all__ = [
 TOL = 3.0  # pdfplumber's snap, join and intersection tolerances and minimum edge length
 _WHITE = (255, 255, 255)
 MAX_EDGES = 4000  # more rule pieces on a page than this: no report table (pdfplumber reads it)
+# drawn objects looked at on a page: beyond, it is no report table either (a fuzz finding:
+# 150,000 paths took 6 s, about 40 µs each through ctypes, before the rules were counted)
+MAX_PATH_OBJECTS = 20_000
 MAX_FONT_OBJECTS = 2000  # font descriptors (and object streams) looked at per file
 MAX_INFLATE = 20_000_000  # bytes of object streams inflated to find font descriptors
 REOPEN_PAGES = 64  # pages read before the document is reopened (PDFium's caches dropped)
@@ -485,11 +488,16 @@ def _paths(
     r, g, b, a = ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint()
     px, py = ctypes.c_float(), ctypes.c_float()
     left, bot, right, top = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
+    paths = 0
     for k in range(c.FPDFPage_CountObjects(raw)):
         obj = c.FPDFPage_GetObject(raw, k)
         kind = c.FPDFPageObj_GetType(obj)
         if kind == c.FPDF_PAGEOBJ_FORM:
             raise _Odd("form XObject")
+        if kind in (c.FPDF_PAGEOBJ_PATH, c.FPDF_PAGEOBJ_IMAGE, c.FPDF_PAGEOBJ_SHADING):
+            paths += 1
+            if paths > MAX_PATH_OBJECTS or len(h_edges) + len(v_edges) > MAX_EDGES:
+                raise _Odd("too many rules for a report table")
         if kind == c.FPDF_PAGEOBJ_IMAGE:
             if c.FPDFPageObj_GetBounds(obj, left, bot, right, top):
                 images.append((left.value, height - top.value, right.value, height - bot.value))
