@@ -369,6 +369,18 @@ def _flate_pdf(content: bytes, checksum_ok: bool, flate: bool = True) -> bytes:
     return _pdf_of(objs)
 
 
+def _first_pages_of(*pdfs: bytes) -> bytes:
+    """One PDF of the first page of each of ``pdfs``, in order (through PDFium)."""
+    import pypdfium2 as pdfium
+
+    out = pdfium.PdfDocument.new()
+    for data in pdfs:
+        out.import_pages(pdfium.PdfDocument(data), [0])
+    buf = io.BytesIO()
+    out.save(buf)
+    return buf.getvalue()
+
+
 def _pdf_of(objs: list[bytes]) -> bytes:
     """A PDF of these objects (numbered from 1; the first is the catalog)."""
     out = bytearray(b"%PDF-1.4\n")
@@ -554,14 +566,7 @@ def test_pages_for_pdfplumber_share_a_document_budget_of_characters(monkeypatch)
     rest of the pages pdfplumber would read are read as text, named in the note."""
     monkeypatch.setattr(reader_pdf, "PLUMBER_MAX_DOC_CHARS", 3000)
     data = _flate_pdf(_dense_content(40), True)  # one page of 2,000 characters
-    import pypdfium2 as pdfium
-
-    src = pdfium.PdfDocument(data)
-    out = pdfium.PdfDocument.new()
-    out.import_pages(src, [0, 0, 0])
-    buf = io.BytesIO()
-    out.save(buf)
-    doc = reader_pdf.read_pdf(buf.getvalue())
+    doc = reader_pdf.read_pdf(_first_pages_of(data, data, data))
     notes = [a for a in doc.artifacts if "字符过多" in a]
     assert len(notes) == 1 and "第 2 页（" in notes[0] and "第 3 页（" in notes[0]
     assert "第 1 页" not in notes[0]
@@ -694,16 +699,11 @@ def test_over_the_content_bound_without_pdfium_the_page_is_named_unread(monkeypa
     def refuse(data: bytes) -> None:
         raise RuntimeError("no PDFium")
 
-    import pypdfium2 as pdfium
-
-    out = pdfium.PdfDocument.new()
-    for content in (_TEXT + b"(Second line of text) Tj", _TEXT + b"q Q " * 2_000):
-        out.import_pages(pdfium.PdfDocument(_flate_pdf(content, True)), [0])
-    buf = io.BytesIO()
-    out.save(buf)
+    parts = (_TEXT + b"(Second line of text) Tj", _TEXT + b"q Q " * 2_000)
+    data = _first_pages_of(*(_flate_pdf(content, True) for content in parts))
     monkeypatch.setattr(pdf_tables, "FastPages", refuse)
     monkeypatch.setattr(reader_pdf, "PLUMBER_MAX_DOC_CONTENT", 1_000)
-    doc = reader_pdf.read_pdf(buf.getvalue())
+    doc = reader_pdf.read_pdf(data)
     assert "Annual" in doc.text  # the first page, read by pdfplumber
     notes = [a for a in doc.artifacts if "页面内容过大" in a]
     assert len(notes) == 1 and notes[0].startswith("第 2 页的") and "未能读取" in notes[0]
@@ -713,17 +713,11 @@ def test_over_the_content_bound_without_pdfium_the_page_is_named_unread(monkeypa
 def test_pages_for_pdfplumber_share_a_document_budget_of_content(monkeypatch) -> None:
     """A page under the budget still goes to pdfplumber; the pages it reads add up, and a
     page that would take them past the budget is read as text, named in the note."""
-    import pypdfium2 as pdfium
-
     page = b"BT /F1 12 Tf 72 700 Td (Annual report) Tj ET " + b"q Q " * 2_000  # 8 KB
     assert not [a for a in reader_pdf.read_pdf(_flate_pdf(page, True)).artifacts if "过大" in a]
     monkeypatch.setattr(reader_pdf, "PLUMBER_MAX_DOC_CONTENT", 20_000)
-    src = pdfium.PdfDocument(_flate_pdf(page, True))
-    out = pdfium.PdfDocument.new()
-    out.import_pages(src, [0, 0, 0])
-    buf = io.BytesIO()
-    out.save(buf)
-    doc = reader_pdf.read_pdf(buf.getvalue())
+    data = _flate_pdf(page, True)
+    doc = reader_pdf.read_pdf(_first_pages_of(data, data, data))
     notes = [a for a in doc.artifacts if "页面内容过大" in a]
     assert len(notes) == 1 and notes[0].startswith("第 3 页的")
     assert doc.text.count("Annual") == 3
