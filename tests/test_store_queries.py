@@ -28,8 +28,10 @@ from nianbao.store.indicators import (
     ranking,
 )
 from nianbao.store.ingest import parse_file, store_outcome
-from nianbao.store.models import ReviewLog, SourceBlob, SourceFile, StoredReport, WebUser
+from nianbao.store.models import ReviewLog, SourceBlob, StoredReport, WebUser
 from nianbao.store.queries import (
+    ListedFile,
+    ListedReport,
     NotFound,
     agency_where,
     compare_by_ids,
@@ -135,7 +137,7 @@ def test_report_pages_and_headers(engine, tmp_path):
     with Session(engine) as s:
         rows, total = list_report_page(s, limit=2)
         assert total == 3 and len(rows) == 2
-        assert isinstance(rows[0][0], StoredReport) and isinstance(rows[0][1], SourceFile)
+        assert isinstance(rows[0][0], ListedReport) and isinstance(rows[0][1], ListedFile)
         rest, total = list_report_page(s, offset=2, limit=2)
         assert total == 3 and len(rest) == 1
         assert {r.id for r, _ in rows + rest} == set(_ids(engine).values())

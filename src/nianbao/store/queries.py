@@ -55,6 +55,8 @@ __all__ = [
     "report_row",
     "list_reports",
     "list_report_page",
+    "ListedReport",
+    "ListedFile",
     "find_report",
     "report_header",
     "report_values",
@@ -108,6 +110,55 @@ class ReportRow:
     n_infos: int
     ingested_at: datetime
     updated_at: datetime
+
+
+@dataclass(slots=True)
+class ListedReport:
+    """The columns of a stored report that a list row shows (attributes as on
+    ``StoredReport``; its meta, sections and fees stay unread)."""
+
+    id: int
+    source_file_id: int
+    agency_id: int | None
+    agency_name: str | None
+    year: int | None
+    layout: str
+    parser_version: str
+    title: str | None
+    published: str | None
+    n_errors: int
+    n_warnings: int
+    n_infos: int
+    ingested_at: datetime
+    updated_at: datetime
+
+
+@dataclass(slots=True)
+class ListedFile:
+    """The columns of a source file that a list row shows (attributes as on ``SourceFile``)."""
+
+    id: int
+    name: str
+    sha256: str
+
+
+_LISTED_REPORT = (
+    StoredReport.id,
+    StoredReport.source_file_id,
+    StoredReport.agency_id,
+    StoredReport.agency_name,
+    StoredReport.year,
+    StoredReport.layout,
+    StoredReport.parser_version,
+    StoredReport.title,
+    StoredReport.published,
+    StoredReport.n_errors,
+    StoredReport.n_warnings,
+    StoredReport.n_infos,
+    StoredReport.ingested_at,
+    StoredReport.updated_at,
+)
+_LISTED_FILE = (SourceFile.id, SourceFile.name, SourceFile.sha256)
 
 
 @dataclass
@@ -219,7 +270,7 @@ def report_query(
     return q.order_by(*REPORT_SORTS["agency"])
 
 
-def report_row(rep: StoredReport, sf: SourceFile) -> ReportRow:
+def report_row(rep: StoredReport | ListedReport, sf: SourceFile | ListedFile) -> ReportRow:
     """The plain row of a report and its file (what lists and the API show)."""
     return ReportRow(
         id=rep.id,
@@ -364,10 +415,10 @@ def list_report_page(
     offset: int = 0,
     limit: int = 100,
     sort: str = "agency",
-) -> tuple[list[tuple[StoredReport, SourceFile]], int]:
+) -> tuple[list[tuple[ListedReport, ListedFile]], int]:
     """One page of ``report_query`` (in the order ``sort`` names, see ``REPORT_SORTS``)
     and the number of all its matches. The page's ids come from an index first; only
-    those reports are read, without their meta and sections."""
+    those reports' list columns are read (``ListedReport``, ``ListedFile``)."""
     conds = report_conditions(session, agency, year, has_errors)
     order = REPORT_SORTS.get(sort, REPORT_SORTS["agency"])
     ids = list(
@@ -375,17 +426,19 @@ def list_report_page(
             select(StoredReport.id).where(*conds).order_by(*order).offset(offset).limit(limit)
         )
     )
-    rows: list[tuple[StoredReport, SourceFile]] = []
+    rows: list[tuple[ListedReport, ListedFile]] = []
     if ids:
-        found = {
-            r.id: (r, sf)
-            for r, sf in session.execute(
-                select(StoredReport, SourceFile)
-                .join(SourceFile, SourceFile.id == StoredReport.source_file_id)
-                .where(StoredReport.id.in_(ids))
-                .options(*_LIST_ONLY)
-            )
-        }
+        # plain columns, not ORM objects: building a hundred entities was a quarter of a
+        # list page's time
+        n = len(_LISTED_REPORT)
+        found: dict[int, tuple[ListedReport, ListedFile]] = {}
+        for row in session.execute(
+            select(*_LISTED_REPORT, *_LISTED_FILE)
+            .join(SourceFile, SourceFile.id == StoredReport.source_file_id)
+            .where(StoredReport.id.in_(ids))
+        ):
+            cols: tuple[Any, ...] = tuple(row)
+            found[cols[0]] = (ListedReport(*cols[:n]), ListedFile(*cols[n:]))
         rows = [found[i] for i in ids if i in found]
     if offset == 0 and len(ids) < limit:
         total = len(ids)  # the whole list is on this page
@@ -439,20 +492,24 @@ def find_report(session: Session, agency: str, year: int) -> ReportRow | None:
     return max(rows, key=lambda r: r.id)
 
 
-def report_values(session: Session, report_id: int) -> list[ValueRow]:
-    rows = session.execute(
-        select(
-            StoredValue.field_id,
-            StoredValue.value_int,
-            StoredValue.value_dec,
-            StoredValue.raw,
-            StoredValue.blank,
-            StoredValue.provenance,
-        ).where(StoredValue.report_id == report_id)
-    ).all()
+def report_values(session: Session, report_id: int, provenance: bool = True) -> list[ValueRow]:
+    """A report's values in schema order; without ``provenance`` their sources are not
+    read (a page of the tables does not show them: some two hundred JSON arrays less)."""
+    cols = [
+        StoredValue.field_id,
+        StoredValue.value_int,
+        StoredValue.value_dec,
+        StoredValue.raw,
+        StoredValue.blank,
+    ]
+    if provenance:
+        cols.append(StoredValue.provenance)
+    rows = session.execute(select(*cols).where(StoredValue.report_id == report_id)).all()
     out = [
-        ValueRow(fid, _label(fid), value_of(vi, vd), raw, bool(blank), prov)
-        for fid, vi, vd, raw, blank, prov in rows
+        ValueRow(
+            r[0], _label(r[0]), value_of(r[1], r[2]), r[3], bool(r[4]), r[5] if provenance else None
+        )
+        for r in rows
     ]
     return sorted(out, key=lambda v: field_order(v.field_id))
 
@@ -475,8 +532,8 @@ def compare_values(
 ) -> list[CompareRow]:
     """The values of two reports side by side in schema order (every cell either has;
     with ``changed_only`` the ones that differ)."""
-    va = {v.field_id: v for v in report_values(session, first_id)}
-    vb = {v.field_id: v for v in report_values(session, second_id)}
+    va = {v.field_id: v for v in report_values(session, first_id, provenance=False)}
+    vb = {v.field_id: v for v in report_values(session, second_id, provenance=False)}
     rows = []
     for fid in sorted(set(va) | set(vb), key=field_order):
         x, y = va.get(fid), vb.get(fid)

@@ -657,7 +657,7 @@ def report_page_data(session: Session, report_id: int) -> dict[str, Any]:
     """Everything the report page shows: header, values by id, findings grouped by
     severity, and per cell the findings that name it (dismissed ones apart)."""
     rep, sf = report_header(session, report_id)
-    values = {v.field_id: v for v in report_values(session, report_id)}
+    values = {v.field_id: v for v in report_values(session, report_id, provenance=False)}
     findings = report_findings(session, report_id)
     by_cell: dict[str, list[StoredFinding]] = {}
     for f in findings:
