@@ -537,3 +537,29 @@ def test_same_flow_on_postgresql() -> None:
         with admin.begin() as conn:
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+def test_cell_tooltips_are_bounded_and_findings_whole(client: TestClient) -> None:
+    """A finding that names many cells (blank rows) gives each cell a short tooltip; its
+    whole message is in the page's list of findings, once."""
+    import html
+    import re
+
+    from nianbao.web.grid import TITLE_CHARS
+
+    longest: tuple[int, int, str] = (0, 0, "")
+    for item in client.get("/api/v1/reports", params={"limit": 1000}).json()["items"]:
+        detail = client.get(f"/api/v1/reports/{item['id']}").json()
+        for f in detail["findings"]:
+            if f["cells"] and len(f["message"]) > longest[0]:
+                longest = (len(f["message"]), item["id"], f["message"])
+    size, rid, message = longest
+    assert size > TITLE_CHARS, "the samples give no finding long enough to test this"
+    page = client.get(f"/reports/{rid}").text
+    titles = [html.unescape(t) for t in re.findall(r'<td id="c-[^"]*"[^>]* title="([^"]*)"', page)]
+    assert titles
+    for t in titles:
+        for part in t.split("\n")[1:]:  # the label, then one line per finding
+            assert len(part.split("】", 1)[1]) <= TITLE_CHARS, part
+    assert any(message[: TITLE_CHARS - 1] + "…" in t for t in titles)
+    assert html.escape(message, quote=False) in page or message in html.unescape(page)

@@ -16,6 +16,16 @@ from .tables import Cell
 __all__ = ["grid_html"]
 
 
+# A finding's message in a cell's tooltip, cut after this many characters: a finding that
+# names a hundred cells (a dozen blank rows) repeated its whole message in each of them,
+# 120 KB of the page's 150 K characters; the whole text is in the list of findings.
+TITLE_CHARS = 80
+
+
+def _brief(message: str) -> str:
+    return message if len(message) <= TITLE_CHARS else message[: TITLE_CHARS - 1] + "…"
+
+
 def _span(name: str, n: int) -> str:
     return f' {name}="{n}"' if n > 1 else ""
 
@@ -47,7 +57,8 @@ def grid_html(
                 for f in by_cell.get(c.fid, ()):
                     sev = sd.SEVERITY_ZH[f.severity]
                     title.append(
-                        f"&#10;【{escape(sev)}·{escape(sd.STATUS_ZH[f.status])}】{escape(f.message)}"
+                        f"&#10;【{escape(sev)}·{escape(sd.STATUS_ZH[f.status])}】"
+                        f"{escape(_brief(f.message))}"
                     )
                 if v is None:
                     text = "缺"
