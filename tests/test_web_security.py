@@ -1002,3 +1002,52 @@ def test_export_producer_stops_when_the_client_stops_reading() -> None:
 
     asyncio.run(take_one_then_stall())
     assert slot.acquire(timeout=30)
+
+
+def test_security_headers_on_every_kind_of_response(tmp_path: Path) -> None:
+    """Pages, static files, API answers, errors, the private wall and a crash all carry the
+    security headers; the CSRF cookie comes once, to a client that has none."""
+    want = {
+        "x-content-type-options": "nosniff",
+        "referrer-policy": "same-origin",
+        "x-frame-options": "DENY",
+    }
+
+    def check(r: Any) -> None:
+        for k, v in want.items():
+            assert r.headers.get(k) == v, (r.request.url, k)
+        assert "frame-ancestors 'none'" in r.headers.get("content-security-policy", "")
+
+    app = create_app(str(tmp_path / "h.db"))
+
+    @app.get("/boom-for-test")
+    def boom() -> None:
+        raise RuntimeError("boom")
+
+    with TestClient(app, raise_server_exceptions=False) as client:
+        first = client.get("/")
+        check(first)
+        assert CSRF_COOKIE in first.headers.get("set-cookie", "")
+        again = client.get("/reports")
+        check(again)
+        assert "set-cookie" not in again.headers  # the cookie it has is valid
+        for path, status in (
+            ("/static/app.css", 200),
+            ("/api/v1/health", 200),
+            ("/no/such/page", 404),
+            ("/api/v1/reports?limit=0", 422),
+            ("/boom-for-test", 500),
+        ):
+            r = client.get(path)
+            assert r.status_code == status, path
+            check(r)
+        assert "RuntimeError" in client.get("/boom-for-test").text
+    private = create_app(str(tmp_path / "p.db"), private=True)
+    with TestClient(private, follow_redirects=False) as client:
+        wall = client.get("/reports")
+        assert wall.status_code == 303 and wall.headers["location"].startswith("/login")
+        check(wall)
+        assert CSRF_COOKIE in wall.headers.get("set-cookie", "")
+        api = client.get("/api/v1/reports")
+        assert api.status_code == 401
+        check(api)

@@ -166,9 +166,13 @@ def create_app(
 
     @app.exception_handler(Exception)
     async def _crash(request: Request, exc: Exception) -> Response:
-        return await _web_error(
+        response = await _web_error(
             request, WebError(500, f"服务器内部错误（{type(exc).__name__}），请联系管理员。")
         )
+        # Starlette answers an unhandled error outside every middleware: the headers here
+        for name, value in _SECURITY_HEADERS:
+            response.headers.setdefault(name.decode("latin-1"), value.decode("latin-1"))
+        return response
 
     # One plain ASGI middleware (not two ``@app.middleware("http")``, whose every request
     # runs through task groups and memory streams: about a millisecond of a 2-3 ms static
