@@ -209,6 +209,16 @@ class CoverageRow:
     years: list[int]
 
 
+def _contains(column: Any, text: str) -> Any:
+    """``column`` contains ``text`` as typed: a %, _ or / in it is a character of the name,
+    not a LIKE wildcard. The escape clause only when the text has one of them: SQLite's
+    LIKE with ESCAPE scans the 80,000 names of 10⁵ reports' agencies in about 1.5× the
+    time of a plain one."""
+    if any(ch in text for ch in "%_/"):
+        return column.contains(text, autoescape=True)
+    return column.contains(text)
+
+
 def _agency_filter(session: Session, agency: str) -> Any:
     """Reports of the agency a name resolves to, else those whose name contains it."""
     found = find_agency(session, agency)
@@ -220,12 +230,9 @@ def _agency_filter(session: Session, agency: str) -> Any:
     # rows are kilobytes each, and a scan of 10⁵ of them takes a second. A % or _ typed by
     # the user is a character of the name, not a LIKE wildcard (autoescape).
     named = select(AgencyAlias.agency_id).where(
-        AgencyAlias.alias_key.contains(key, autoescape=True)
-        | AgencyAlias.name.contains(agency, autoescape=True)
+        _contains(AgencyAlias.alias_key, key) | _contains(AgencyAlias.name, agency)
     )
-    agencies = select(Agency.id).where(
-        Agency.key.contains(key, autoescape=True) | Agency.name.contains(agency, autoescape=True)
-    )
+    agencies = select(Agency.id).where(_contains(Agency.key, key) | _contains(Agency.name, agency))
     ids = sorted(set(session.scalars(named.union(agencies))))
     if len(ids) <= 2000:  # their reports found by agency in an index, then sorted
         return StoredReport.agency_id.in_(ids)
@@ -745,11 +752,11 @@ def agency_where(q: str | None) -> Any:
         return None
     keys = {text, normalize_name(text) or text}
     alias_ids = select(AgencyAlias.agency_id).where(
-        or_(*[AgencyAlias.alias_key.contains(k) for k in keys])
+        or_(*[_contains(AgencyAlias.alias_key, k) for k in keys])
     )
     return or_(
-        Agency.name.contains(text),
-        *[Agency.key.contains(k) for k in keys],
+        _contains(Agency.name, text),
+        *[_contains(Agency.key, k) for k in keys],
         Agency.id.in_(alias_ids),
     )
 
