@@ -336,3 +336,61 @@ def test_wildcards_typed_in_a_search_are_characters(store300: str) -> None:
             assert sq.search_agencies(s, t) == [], t
         assert sq.search_agencies(s, "人民政府")
     engine.dispose()
+
+
+def test_the_search_by_name_from_the_kept_aliases_is_the_store_search(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The report list's search by name reads the aliases' names from a copy kept in the
+    process: on random pieces of every name (ASCII letters in either case too) it finds
+    what the search in the store finds, also after the copy was made and then an alias was
+    added, an agency merged into another and a report deleted."""
+    import random
+
+    from nianbao.store.agencies import add_alias
+
+    db = _store(tmp_path, 60)
+    engine = open_store(db)
+    rng = random.Random(5)
+    real = sq._alias_agencies
+    used: list[int] = []
+
+    def counted(*args: Any) -> Any:
+        out = real(*args)
+        used.append(out is not None)
+        return out
+
+    def ids(s: Session, text: str, copy: bool) -> set[int]:
+        monkeypatch.setattr(sq, "_alias_agencies", counted if copy else lambda *a: None)
+        rows, total = sq.list_report_page(s, text, None, False, 0, 100_000)
+        assert total == len(rows)
+        return {r.id for r, _ in rows}
+
+    def texts(s: Session) -> list[str]:
+        names = list(s.scalars(select(Agency.name))) + ["青山Abc局", "abc", "ABC", "c局"]
+        out = []
+        for _ in range(150):
+            n = rng.choice(names)
+            i = rng.randrange(len(n))
+            out.append(n[i : i + rng.randint(1, 6)])
+        return out
+
+    def same(s: Session) -> None:
+        for t in texts(s):
+            assert ids(s, t, True) == ids(s, t, False), t
+
+    with Session(engine) as s:
+        same(s)
+        assert sum(used) > 50  # the copy answered most searches
+        names = list(s.scalars(select(Agency.name).order_by(Agency.id)))
+        add_alias(s, "青山Abc局", names[0])  # an alias written after the copy
+        add_alias(s, names[1], names[2])  # an agency merged into another: aliases moved
+        s.commit()
+        assert ids(s, "abc", True) == ids(s, "abc", False) != set()
+        same(s)
+        rid = s.scalar(select(StoredReport.id).where(current_filter()))
+        assert rid is not None
+        delete_report(s, rid)
+        s.commit()
+        same(s)
+    engine.dispose()
