@@ -309,37 +309,33 @@ def _entries_with(blob: str, starts: array[int], text: str, into: set[int]) -> b
     return True
 
 
-def _alias_agencies(
-    session: Session, keys: Sequence[str], text: str | None = None
-) -> set[int] | None:
-    """The agencies of the aliases whose key contains one of ``keys`` or whose name
-    contains ``text`` (as LIKE finds them in the store), from the process's copy of the
-    alias names; None when there is no copy or the texts match too many aliases."""
-    texts = [*keys, *([text] if text is not None else [])]
-    if not keys or any(not t or "\0" in t for t in texts):
+def _alias_agencies(session: Session, key: str, text: str) -> set[int] | None:
+    """The agencies of the aliases whose key contains ``key`` or whose name contains
+    ``text`` (as the LIKE of ``_agency_filter``), from the process's copy of the alias
+    names; None when there is no copy or the texts match too many aliases."""
+    if not key or not text or "\0" in key or "\0" in text:
         return None
     copy = _alias_names(session)
     if copy is None:
         return None
     found: set[int] = set()
-    for i, t in enumerate(texts):
-        blob, starts = (
-            (copy.keys, copy.key_starts) if i < len(keys) else (copy.names, copy.name_starts)
-        )
-        if not _entries_with(blob, starts, t.translate(_ASCII_LOWER) if copy.fold else t, found):
-            return None
-    alias_ids = [copy.ids[i] for i in found]
+    k, t = (key.translate(_ASCII_LOWER), text.translate(_ASCII_LOWER)) if copy.fold else (key, text)
+    if not _entries_with(copy.keys, copy.key_starts, k, found):
+        return None
+    if not _entries_with(copy.names, copy.name_starts, t, found):
+        return None
+    alias_ids = [copy.ids[k] for k in found]
     out: set[int] = set()
     if alias_ids:
         out.update(
             session.scalars(select(AgencyAlias.agency_id).where(AgencyAlias.id.in_(alias_ids)))
         )
-    named = [_contains(AgencyAlias.alias_key, k) for k in keys]
-    if text is not None:
-        named.append(_contains(AgencyAlias.name, text))
     out.update(
         session.scalars(
-            select(AgencyAlias.agency_id).where(AgencyAlias.id > copy.upto, or_(*named))
+            select(AgencyAlias.agency_id).where(
+                AgencyAlias.id > copy.upto,
+                _contains(AgencyAlias.alias_key, key) | _contains(AgencyAlias.name, text),
+            )
         )
     )
     return out
@@ -359,7 +355,7 @@ def _agency_filter(session: Session, agency: str) -> Any:
         _contains(AgencyAlias.alias_key, key) | _contains(AgencyAlias.name, agency)
     )
     agencies = select(Agency.id).where(_contains(Agency.key, key) | _contains(Agency.name, agency))
-    from_names = _alias_agencies(session, [key], agency)
+    from_names = _alias_agencies(session, key, agency)
     if from_names is None:
         ids = sorted(set(session.scalars(named.union(agencies))))
     else:
@@ -876,22 +872,15 @@ def coverage_grid(
     return {"years": shown, "rows": rows, "total": total, "missing": missing, "present": present}
 
 
-def agency_where(q: str | None, session: Session | None = None) -> Any:
+def agency_where(q: str | None) -> Any:
     """The agencies a search text names: the text in the agency's name, in its normalised
-    key, or in a name one of its reports used; None for an empty search. With ``session``
-    the names its reports used are looked for in the process's copy of them (see
-    ``_alias_agencies``), not by a LIKE over all of them in the store."""
+    key, or in a name one of its reports used; None for an empty search."""
     text = "".join((q or "").split())
     if not text:
         return None
-    keys = sorted({text, normalize_name(text) or text})
-    from_names = _alias_agencies(session, keys) if session is not None else None
-    alias_ids: Any = (
-        sorted(from_names)
-        if from_names is not None
-        else select(AgencyAlias.agency_id).where(
-            or_(*[_contains(AgencyAlias.alias_key, k) for k in keys])
-        )
+    keys = {text, normalize_name(text) or text}
+    alias_ids = select(AgencyAlias.agency_id).where(
+        or_(*[_contains(AgencyAlias.alias_key, k) for k in keys])
     )
     return or_(
         _contains(Agency.name, text),
@@ -904,7 +893,7 @@ def search_agencies(session: Session, q: str | None, limit: int = 200) -> list[d
     """Agencies whose name (or a name a report used) contains ``q``, with their years and
     how many of their reports have errors."""
     stmt = select(Agency).order_by(Agency.key)
-    where = agency_where(q, session)
+    where = agency_where(q)
     if where is not None:
         stmt = stmt.where(where)
     agencies = list(session.scalars(stmt.limit(limit)))
