@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import string
 import threading
-from array import array
 from bisect import bisect_right
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
@@ -243,21 +242,18 @@ _ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 class _AliasNames:
     fold: bool  # ASCII letters lowered in the blobs (and so in what is looked for)
     upto: int  # the largest alias id in the copy
-    ids: array[int]  # alias ids, in the order of the blobs' entries
+    ids: list[int]  # alias ids, in the order of the blobs' entries
     keys: str  # the alias keys, each followed by "\0"
-    key_starts: array[int]
+    key_starts: list[int]
     names: str  # the alias names, each followed by "\0"
-    name_starts: array[int]
+    name_starts: list[int]
 
 
 _ALIAS_NAMES: dict[str, _AliasNames] = {}
 
 
-def _blob(texts: list[str]) -> tuple[str, array[int]]:
-    """The texts joined, each followed by a NUL, and where each starts. Starts and ids are
-    arrays of machine integers: for the ~600,000 aliases of 10⁶ reports the two blobs
-    take ~40 MB, the three arrays 14 MB (as lists of ints they would take ~70 MB)."""
-    starts, pos = array("q"), 0
+def _blob(texts: list[str]) -> tuple[str, list[int]]:
+    starts, pos = [], 0
     for t in texts:
         starts.append(pos)
         pos += len(t) + 1
@@ -284,7 +280,7 @@ def _alias_names(session: Session) -> _AliasNames | None:
     copy = _AliasNames(
         fold=fold,
         upto=max((r[0] for r in rows), default=0),
-        ids=array("q", (r[0] for r in rows)),
+        ids=[r[0] for r in rows],
         keys=keys,
         key_starts=key_starts,
         names=names,
@@ -295,7 +291,7 @@ def _alias_names(session: Session) -> _AliasNames | None:
     return copy
 
 
-def _entries_with(blob: str, starts: array[int], text: str, into: set[int]) -> bool:
+def _entries_with(blob: str, starts: list[int], text: str, into: set[int]) -> bool:
     """Adds to ``into`` the index of every entry of ``blob`` that contains ``text``; False
     when there are more than ``_NAMES_HITS``."""
     at = blob.find(text)
