@@ -8,9 +8,7 @@ Functions return plain data (dataclasses, dicts, rows); the CLI and the web app 
 
 from __future__ import annotations
 
-import string
 import threading
-from bisect import bisect_right
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -221,122 +219,6 @@ def _contains(column: Any, text: str) -> Any:
     return column.contains(text)
 
 
-# The aliases' names, kept per process and store for the report list's search by name: a
-# LIKE over the 60,000 aliases of 10⁵ reports' agencies took ~28 ms of every such search;
-# a search of this copy takes about a millisecond. An alias's key and name never change
-# once written (only its agency, its source and its ambiguity do), so the copy is never
-# wrong about which aliases contain a text: the agencies of those it finds are read again
-# by id (an alias moved to another agency, or deleted with its agency), and aliases
-# written since the copy was made are searched in the store by id range; the copy is made
-# again when more than ``_NAMES_STALE`` such aliases have come.
-_NAMES_MAX = 2_000_000  # aliases beyond which no copy is kept (the LIKE in the store)
-_NAMES_STALE = 5_000
-_NAMES_HITS = 2_000  # more matching aliases than this: the LIKE (a broad text)
-
-
-# SQLite's LIKE ignores the case of ASCII letters (and only theirs); PostgreSQL's does not
-_ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
-
-
-@dataclass
-class _AliasNames:
-    fold: bool  # ASCII letters lowered in the blobs (and so in what is looked for)
-    upto: int  # the largest alias id in the copy
-    ids: list[int]  # alias ids, in the order of the blobs' entries
-    keys: str  # the alias keys, each followed by "\0"
-    key_starts: list[int]
-    names: str  # the alias names, each followed by "\0"
-    name_starts: list[int]
-
-
-_ALIAS_NAMES: dict[str, _AliasNames] = {}
-
-
-def _blob(texts: list[str]) -> tuple[str, list[int]]:
-    starts, pos = [], 0
-    for t in texts:
-        starts.append(pos)
-        pos += len(t) + 1
-    return "".join(t + "\0" for t in texts), starts
-
-
-def _alias_names(session: Session) -> _AliasNames | None:
-    url = session.get_bind().engine.url.render_as_string()
-    newest = session.scalar(select(func.max(AgencyAlias.id))) or 0
-    with _LOCK:
-        copy = _ALIAS_NAMES.get(url)
-    if copy is not None and newest - copy.upto <= _NAMES_STALE:
-        return copy
-    if (session.scalar(select(func.count(AgencyAlias.id))) or 0) > _NAMES_MAX:
-        return None
-    rows = session.execute(
-        select(AgencyAlias.id, AgencyAlias.alias_key, AgencyAlias.name).order_by(AgencyAlias.id)
-    ).all()
-    fold = session.get_bind().dialect.name == "sqlite"
-    keys, key_starts = _blob([k.replace("\0", "") for _, k, _ in rows])
-    names, name_starts = _blob([(n or "").replace("\0", "") for _, _, n in rows])
-    if fold:
-        keys, names = keys.translate(_ASCII_LOWER), names.translate(_ASCII_LOWER)
-    copy = _AliasNames(
-        fold=fold,
-        upto=max((r[0] for r in rows), default=0),
-        ids=[r[0] for r in rows],
-        keys=keys,
-        key_starts=key_starts,
-        names=names,
-        name_starts=name_starts,
-    )
-    with _LOCK:
-        _ALIAS_NAMES[url] = copy
-    return copy
-
-
-def _entries_with(blob: str, starts: list[int], text: str, into: set[int]) -> bool:
-    """Adds to ``into`` the index of every entry of ``blob`` that contains ``text``; False
-    when there are more than ``_NAMES_HITS``."""
-    at = blob.find(text)
-    while at >= 0:
-        k = bisect_right(starts, at) - 1
-        into.add(k)
-        if len(into) > _NAMES_HITS:
-            return False
-        nxt = starts[k + 1] if k + 1 < len(starts) else len(blob)
-        at = blob.find(text, max(nxt, at + 1))
-    return True
-
-
-def _alias_agencies(session: Session, key: str, text: str) -> set[int] | None:
-    """The agencies of the aliases whose key contains ``key`` or whose name contains
-    ``text`` (as the LIKE of ``_agency_filter``), from the process's copy of the alias
-    names; None when there is no copy or the texts match too many aliases."""
-    if not key or not text or "\0" in key or "\0" in text:
-        return None
-    copy = _alias_names(session)
-    if copy is None:
-        return None
-    found: set[int] = set()
-    k, t = (key.translate(_ASCII_LOWER), text.translate(_ASCII_LOWER)) if copy.fold else (key, text)
-    if not _entries_with(copy.keys, copy.key_starts, k, found):
-        return None
-    if not _entries_with(copy.names, copy.name_starts, t, found):
-        return None
-    alias_ids = [copy.ids[k] for k in found]
-    out: set[int] = set()
-    if alias_ids:
-        out.update(
-            session.scalars(select(AgencyAlias.agency_id).where(AgencyAlias.id.in_(alias_ids)))
-        )
-    out.update(
-        session.scalars(
-            select(AgencyAlias.agency_id).where(
-                AgencyAlias.id > copy.upto,
-                _contains(AgencyAlias.alias_key, key) | _contains(AgencyAlias.name, text),
-            )
-        )
-    )
-    return out
-
-
 def _agency_filter(session: Session, agency: str) -> Any:
     """Reports of the agency a name resolves to, else those whose name contains it."""
     found = find_agency(session, agency)
@@ -351,11 +233,7 @@ def _agency_filter(session: Session, agency: str) -> Any:
         _contains(AgencyAlias.alias_key, key) | _contains(AgencyAlias.name, agency)
     )
     agencies = select(Agency.id).where(_contains(Agency.key, key) | _contains(Agency.name, agency))
-    from_names = _alias_agencies(session, key, agency)
-    if from_names is None:
-        ids = sorted(set(session.scalars(named.union(agencies))))
-    else:
-        ids = sorted(from_names | set(session.scalars(agencies)))
+    ids = sorted(set(session.scalars(named.union(agencies))))
     if len(ids) <= 2000:  # their reports found by agency in an index, then sorted
         return StoredReport.agency_id.in_(ids)
     return StoredReport.agency_id.in_(named) | StoredReport.agency_id.in_(agencies)
@@ -624,7 +502,7 @@ def find_report(session: Session, agency: str, year: int) -> ReportRow | None:
 def report_values(session: Session, report_id: int, provenance: bool = True) -> list[ValueRow]:
     """A report's values in schema order; without ``provenance`` their sources are not
     read (a page of the tables does not show them: some two hundred JSON arrays less)."""
-    cols: list[Any] = [
+    cols = [
         StoredValue.field_id,
         StoredValue.value_int,
         StoredValue.value_dec,
@@ -633,9 +511,7 @@ def report_values(session: Session, report_id: int, provenance: bool = True) -> 
     ]
     if provenance:
         cols.append(StoredValue.provenance)
-    rows: list[Any] = list(
-        session.execute(select(*cols).where(StoredValue.report_id == report_id)).all()
-    )
+    rows = session.execute(select(*cols).where(StoredValue.report_id == report_id)).all()
     out = [
         ValueRow(
             r[0], _label(r[0]), value_of(r[1], r[2]), r[3], bool(r[4]), r[5] if provenance else None
