@@ -325,12 +325,12 @@ def test_pages_issue_as_many_statements_for_600_reports_as_for_150(tmp_path: Pat
 
 
 def test_wildcards_typed_in_a_search_are_characters(store300: str) -> None:
-    """A %, _ or / typed into the report list's or the agency search's box is a character
+    """A %, _, / or \\ typed into the report list's or the agency search's box is a character
     of the name (no name here has one), not a LIKE wildcard (the normalised key drops
     them, so a text of nothing else matches no name)."""
     engine = open_store(store300)
     with Session(engine) as s:
-        for t in ("%", "_", "__", "/", "//%", "%_%"):
+        for t in ("%", "_", "__", "/", "//%", "%_%", "\\", "\\%"):
             rows, total = sq.list_report_page(s, t, None, False, 0, 1000)
             assert rows == [] and total == 0, t
             assert sq.search_agencies(s, t) == [], t

@@ -210,11 +210,11 @@ class CoverageRow:
 
 
 def _contains(column: Any, text: str) -> Any:
-    """``column`` contains ``text`` as typed: a %, _ or / in it is a character of the name,
-    not a LIKE wildcard. The escape clause only when the text has one of them: SQLite's
-    LIKE with ESCAPE scans the 80,000 names of 10⁵ reports' agencies in about 1.5× the
-    time of a plain one."""
-    if any(ch in text for ch in "%_/"):
+    """``column`` contains ``text`` as typed: a %, _, / or \\ in it is a character of the
+    name, not a LIKE wildcard (nor PostgreSQL's default escape). The escape clause only
+    when the text has one of them: SQLite's LIKE with ESCAPE scans the 80,000 names of
+    10⁵ reports' agencies in about 1.5× the time of a plain one."""
+    if any(ch in text for ch in "%_/\\"):
         return column.contains(text, autoescape=True)
     return column.contains(text)
 
@@ -502,7 +502,7 @@ def find_report(session: Session, agency: str, year: int) -> ReportRow | None:
 def report_values(session: Session, report_id: int, provenance: bool = True) -> list[ValueRow]:
     """A report's values in schema order; without ``provenance`` their sources are not
     read (a page of the tables does not show them: some two hundred JSON arrays less)."""
-    cols = [
+    cols: list[Any] = [
         StoredValue.field_id,
         StoredValue.value_int,
         StoredValue.value_dec,
@@ -511,7 +511,9 @@ def report_values(session: Session, report_id: int, provenance: bool = True) -> 
     ]
     if provenance:
         cols.append(StoredValue.provenance)
-    rows = session.execute(select(*cols).where(StoredValue.report_id == report_id)).all()
+    rows: list[Any] = list(
+        session.execute(select(*cols).where(StoredValue.report_id == report_id)).all()
+    )
     out = [
         ValueRow(
             r[0], _label(r[0]), value_of(r[1], r[2]), r[3], bool(r[4]), r[5] if provenance else None
