@@ -30,8 +30,6 @@ from nianbao.store.indicators import (
 from nianbao.store.ingest import parse_file, store_outcome
 from nianbao.store.models import ReviewLog, SourceBlob, StoredReport, WebUser
 from nianbao.store.queries import (
-    ListedFile,
-    ListedReport,
     NotFound,
     agency_where,
     compare_by_ids,
@@ -137,7 +135,17 @@ def test_report_pages_and_headers(engine, tmp_path):
     with Session(engine) as s:
         rows, total = list_report_page(s, limit=2)
         assert total == 3 and len(rows) == 2
-        assert isinstance(rows[0][0], ListedReport) and isinstance(rows[0][1], ListedFile)
+        head, file = report_header(s, rows[0][0].id)
+        assert (rows[0][0].agency_name, rows[0][0].year, rows[0][0].source_file_id) == (
+            head.agency_name,
+            head.year,
+            head.source_file_id,
+        )
+        assert (rows[0][1].id, rows[0][1].name, rows[0][1].sha256) == (
+            file.id,
+            file.name,
+            file.sha256,
+        )
         rest, total = list_report_page(s, offset=2, limit=2)
         assert total == 3 and len(rest) == 1
         assert {r.id for r, _ in rows + rest} == set(_ids(engine).values())

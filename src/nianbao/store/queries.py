@@ -16,8 +16,8 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import Session, defer
+from sqlalchemy import Row, Select, func, or_, select
+from sqlalchemy.orm import Bundle, Session, defer
 
 from ..schema import ACTIVE2019_IDS, ACTIVE_IDS, COLUMNS, REVIEW_IDS, label_of, request_ids
 from .agencies import find_agency, name_keys, normalize_name
@@ -55,8 +55,6 @@ __all__ = [
     "report_row",
     "list_reports",
     "list_report_page",
-    "ListedReport",
-    "ListedFile",
     "find_report",
     "report_header",
     "report_values",
@@ -112,37 +110,11 @@ class ReportRow:
     updated_at: datetime
 
 
-@dataclass(slots=True)
-class ListedReport:
-    """The columns of a stored report that a list row shows (attributes as on
-    ``StoredReport``; its meta, sections and fees stay unread)."""
-
-    id: int
-    source_file_id: int
-    agency_id: int | None
-    agency_name: str | None
-    year: int | None
-    layout: str
-    parser_version: str
-    title: str | None
-    published: str | None
-    n_errors: int
-    n_warnings: int
-    n_infos: int
-    ingested_at: datetime
-    updated_at: datetime
-
-
-@dataclass(slots=True)
-class ListedFile:
-    """The columns of a source file that a list row shows (attributes as on ``SourceFile``)."""
-
-    id: int
-    name: str
-    sha256: str
-
-
-_LISTED_REPORT = (
+# What a row of the report list shows: plain columns in two bundles whose attributes are
+# named as on ``StoredReport`` and ``SourceFile`` (building a hundred ORM objects was a
+# quarter of a list page's time; the meta, sections and fees stay unread).
+_LIST_REPORT: Bundle[Any] = Bundle(
+    "report",
     StoredReport.id,
     StoredReport.source_file_id,
     StoredReport.agency_id,
@@ -158,7 +130,7 @@ _LISTED_REPORT = (
     StoredReport.ingested_at,
     StoredReport.updated_at,
 )
-_LISTED_FILE = (SourceFile.id, SourceFile.name, SourceFile.sha256)
+_LIST_FILE: Bundle[Any] = Bundle("file", SourceFile.id, SourceFile.name, SourceFile.sha256)
 
 
 @dataclass
@@ -277,7 +249,7 @@ def report_query(
     return q.order_by(*REPORT_SORTS["agency"])
 
 
-def report_row(rep: StoredReport | ListedReport, sf: SourceFile | ListedFile) -> ReportRow:
+def report_row(rep: StoredReport | Row[Any], sf: SourceFile | Row[Any]) -> ReportRow:
     """The plain row of a report and its file (what lists and the API show)."""
     return ReportRow(
         id=rep.id,
@@ -422,10 +394,10 @@ def list_report_page(
     offset: int = 0,
     limit: int = 100,
     sort: str = "agency",
-) -> tuple[list[tuple[ListedReport, ListedFile]], int]:
+) -> tuple[list[tuple[Row[Any], Row[Any]]], int]:
     """One page of ``report_query`` (in the order ``sort`` names, see ``REPORT_SORTS``)
     and the number of all its matches. The page's ids come from an index first; only
-    those reports' list columns are read (``ListedReport``, ``ListedFile``)."""
+    those reports' list columns are read (``_LIST_REPORT``, ``_LIST_FILE``)."""
     conds = report_conditions(session, agency, year, has_errors)
     order = REPORT_SORTS.get(sort, REPORT_SORTS["agency"])
     ids = list(
@@ -433,19 +405,16 @@ def list_report_page(
             select(StoredReport.id).where(*conds).order_by(*order).offset(offset).limit(limit)
         )
     )
-    rows: list[tuple[ListedReport, ListedFile]] = []
+    rows: list[tuple[Row[Any], Row[Any]]] = []
     if ids:
-        # plain columns, not ORM objects: building a hundred entities was a quarter of a
-        # list page's time
-        n = len(_LISTED_REPORT)
-        found: dict[int, tuple[ListedReport, ListedFile]] = {}
-        for row in session.execute(
-            select(*_LISTED_REPORT, *_LISTED_FILE)
-            .join(SourceFile, SourceFile.id == StoredReport.source_file_id)
-            .where(StoredReport.id.in_(ids))
-        ):
-            cols: tuple[Any, ...] = tuple(row)
-            found[cols[0]] = (ListedReport(*cols[:n]), ListedFile(*cols[n:]))
+        found = {
+            r.id: (r, f)
+            for r, f in session.execute(
+                select(_LIST_REPORT, _LIST_FILE)
+                .join(SourceFile, SourceFile.id == StoredReport.source_file_id)
+                .where(StoredReport.id.in_(ids))
+            )
+        }
         rows = [found[i] for i in ids if i in found]
     if offset == 0 and len(ids) < limit:
         total = len(ids)  # the whole list is on this page
