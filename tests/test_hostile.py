@@ -833,6 +833,53 @@ def test_workers_end_when_ingest_is_killed(tmp_path: Path):
                 pass
 
 
+_LATE_DRIVER = textwrap.dedent(
+    """
+    import multiprocessing, os, sys, time
+    from nianbao.budget import die_with_parent
+
+    def child(ready):
+        ready.set()
+        time.sleep(1.5)  # the parent is killed meanwhile, before the worker's initializer
+        die_with_parent()
+        time.sleep(600)
+
+    if __name__ == "__main__":
+        ctx = multiprocessing.get_context("fork")
+        ready = ctx.Event()
+        p = ctx.Process(target=child, args=(ready,))
+        p.start()
+        ready.wait()
+        print(p.pid, flush=True)
+        time.sleep(600)
+    """
+)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux /proc, fork")
+def test_a_worker_whose_parent_died_before_its_initializer_ends(tmp_path: Path):
+    """Seen once in CI: ingest was killed between a worker's fork and its initializer, and the
+    worker lived on — it took the reaper for its parent and watched that instead."""
+    driver = tmp_path / "late.py"
+    driver.write_text(_LATE_DRIVER, encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, str(driver)], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout is not None
+    child = int(proc.stdout.readline())
+    try:
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        for _ in range(200):
+            if not _alive(child):
+                break
+            time.sleep(0.05)
+        assert not _alive(child), "the worker outlived its parent"
+    finally:
+        try:
+            os.kill(child, signal.SIGKILL)
+        except OSError:
+            pass
+
+
 def test_a_long_run_of_blank_lines_before_the_opening_sentence():
     """Found by the fuzzer: the agency pattern of an opening sentence (…根据《…) ran over the
     whole text with a leading \\s*, so each newline of a run of blank lines scanned the rest

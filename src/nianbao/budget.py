@@ -335,7 +335,15 @@ def file_budget(budget: Budget | None = None) -> Iterator[Budget]:
 
 def die_with_parent() -> None:
     """Make this process end when its parent dies: ``PR_SET_PDEATHSIG`` (Linux) and, as a
-    fallback elsewhere or if the signal is lost, a daemon thread watching ``os.getppid()``."""
+    fallback elsewhere or if the signal is lost, a daemon thread that watches the creator.
+
+    The creator is watched through multiprocessing's parent sentinel, a pipe made before the
+    fork: it reads end-of-file once the creator is gone, even when the creator died before
+    this function ran (``os.getppid()`` would already name the reaper then, and a check
+    against it would never fire)."""
+    import multiprocessing
+    from multiprocessing.connection import wait
+
     parent = os.getppid()
     if sys.platform.startswith("linux"):
         try:
@@ -346,13 +354,24 @@ def die_with_parent() -> None:
             libc.prctl(pr_set_pdeathsig, int(signal.SIGKILL), 0, 0, 0)
         except (OSError, AttributeError):  # pragma: no cover - no libc/prctl
             pass
-    if os.getppid() != parent:  # the parent died before the line above
+    creator = multiprocessing.parent_process()
+    sentinel = getattr(creator, "sentinel", None) if creator is not None else None
+
+    def gone() -> bool:
+        if os.getppid() != parent:
+            return True
+        return sentinel is not None and bool(wait([sentinel], timeout=0))
+
+    if gone():  # the creator died before the lines above
         os._exit(1)
 
     def watch() -> None:
         while True:
-            time.sleep(1.0)
-            if os.getppid() != parent:
+            if sentinel is not None:
+                wait([sentinel], timeout=1.0)
+            else:
+                time.sleep(1.0)
+            if gone():
                 os._exit(1)
 
     threading.Thread(target=watch, name="nianbao-parent-watch", daemon=True).start()
