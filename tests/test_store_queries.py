@@ -185,7 +185,7 @@ def test_compare_by_ids_uses_the_same_rows_as_compare_reports(engine, tmp_path):
 def test_agency_search_by_any_name_a_report_used(engine, tmp_path):
     _small_corpus(engine, tmp_path)
     with Session(engine) as s:
-        assert agency_where(None) is None and agency_where("  ") is None
+        assert agency_where(s, None) is None and agency_where(s, "  ") is None
         found = search_agencies(s, "洪泽")
         assert len(found) == 1
         assert found[0]["years"] == [2023, 2024] and found[0]["with_errors"] == 1

@@ -380,7 +380,7 @@ def _ranking(
         stmt = stmt.where(Agency.level == level)
     if kind:
         stmt = stmt.where(Agency.kind == kind)
-    where = agency_where(q)
+    where = agency_where(session, q)
     if where is not None:
         stmt = stmt.where(where)
     latest: dict[int, tuple[int, str, str, str, int]] = {}

@@ -16,7 +16,9 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import Row, Select, func, or_, select
+from sqlalchemy import Row, Select, and_, func, select, text, union
+from sqlalchemy import column as sa_column
+from sqlalchemy import table as sa_table
 from sqlalchemy.orm import Bundle, Session, defer
 
 from ..schema import ACTIVE2019_IDS, ACTIVE_IDS, COLUMNS, REVIEW_IDS, label_of, request_ids
@@ -191,20 +193,58 @@ def _contains(column: Any, text: str) -> Any:
     return column.contains(text)
 
 
+# the trigram search tables of migration 0009 (SQLite), by the table they copy
+_NAME_SEARCH = {"agencies": "agencies_fts", "agency_aliases": "agency_aliases_fts"}
+
+
+def name_search_ready(session: Session) -> bool:
+    """Whether this store has the trigram tables of agency names (SQLite with FTS5's
+    trigram tokenizer; see migration 0009). Asked of the schema every time (a lookup in
+    ``sqlite_master``, microseconds): nothing is kept that could go stale."""
+    if session.get_bind().dialect.name != "sqlite":
+        return False
+    return (
+        session.scalar(
+            text("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN (:a, :b)"),
+            {"a": "agencies_fts", "b": "agency_aliases_fts"},
+        )
+        == 2
+    )
+
+
+def _name_contains(indexed: bool, attr: Any, typed: str) -> Any:
+    """``_contains(column, typed)`` over a name column of ``agencies`` or
+    ``agency_aliases``. With the trigram tables (``indexed``) and three characters or more
+    without a wildcard, the rows are first narrowed to the ids the search table finds, and
+    each is still tested by the same LIKE: the index never decides what matches, it only
+    spares the scan (PostgreSQL's pg_trgm index is chosen by its planner by itself)."""
+    cond = _contains(attr, typed)
+    if not indexed or len(typed) < 3 or any(ch in typed for ch in "%_/\\"):
+        return cond
+    col = attr.property.columns[0]
+    fts = sa_table(_NAME_SEARCH[col.table.name], sa_column("rowid"), sa_column(col.name))
+    found = select(fts.c.rowid).where(fts.c[col.name].like(f"%{typed}%"))
+    return and_(col.table.c.id.in_(found), cond)
+
+
 def _agency_filter(session: Session, agency: str) -> Any:
     """Reports of the agency a name resolves to, else those whose name contains it."""
     found = find_agency(session, agency)
     if found is not None:
         return StoredReport.agency_id == found.id
     key = (name_keys(agency) or (agency,))[-1]
+    indexed = name_search_ready(session)
     # The names are searched among the agencies and the names their reports used (the
     # aliases; tens of thousands of short rows), not in the reports themselves: the report
     # rows are kilobytes each, and a scan of 10⁵ of them takes a second. A % or _ typed by
     # the user is a character of the name, not a LIKE wildcard (autoescape).
     named = select(AgencyAlias.agency_id).where(
-        _contains(AgencyAlias.alias_key, key) | _contains(AgencyAlias.name, agency)
+        _name_contains(indexed, AgencyAlias.alias_key, key)
+        | _name_contains(indexed, AgencyAlias.name, agency)
     )
-    agencies = select(Agency.id).where(_contains(Agency.key, key) | _contains(Agency.name, agency))
+    agencies = select(Agency.id).where(
+        _name_contains(indexed, Agency.key, key) | _name_contains(indexed, Agency.name, agency)
+    )
     ids = sorted(set(session.scalars(named.union(agencies))))
     if len(ids) <= 2000:  # their reports found by agency in an index, then sorted
         return StoredReport.agency_id.in_(ids)
@@ -640,7 +680,7 @@ def coverage_grid(
         )
     if not shown:
         return {"years": [], "rows": [], "total": 0, "missing": {}, "present": {}}
-    where = agency_where(q)
+    where = agency_where(session, q)
     agencies = select(Agency.id)
     if where is not None:
         agencies = agencies.where(where)
@@ -715,20 +755,27 @@ def coverage_grid(
     return {"years": shown, "rows": rows, "total": total, "missing": missing, "present": present}
 
 
-def agency_where(q: str | None) -> Any:
+def agency_where(session: Session, q: str | None) -> Any:
     """The agencies a search text names: the text in the agency's name, in its normalised
     key, or in a name one of its reports used; None for an empty search."""
-    text = "".join((q or "").split())
-    if not text:
+    text_ = "".join((q or "").split())
+    if not text_:
         return None
-    keys = {text, normalize_name(text) or text}
-    alias_ids = select(AgencyAlias.agency_id).where(
-        or_(*[_contains(AgencyAlias.alias_key, k) for k in keys])
-    )
-    return or_(
-        _contains(Agency.name, text),
-        *[_contains(Agency.key, k) for k in keys],
-        Agency.id.in_(alias_ids),
+    indexed = name_search_ready(session)
+    keys = sorted({text_, normalize_name(text_) or text_})
+    # one id list from a union of selects, each read from its own index (an OR of them in
+    # one WHERE is a scan of every agency on PostgreSQL)
+    return Agency.id.in_(
+        union(
+            select(Agency.id).where(_name_contains(indexed, Agency.name, text_)),
+            *[select(Agency.id).where(_name_contains(indexed, Agency.key, k)) for k in keys],
+            *[
+                select(AgencyAlias.agency_id).where(
+                    _name_contains(indexed, AgencyAlias.alias_key, k)
+                )
+                for k in keys
+            ],
+        )
     )
 
 
@@ -736,7 +783,7 @@ def search_agencies(session: Session, q: str | None, limit: int = 200) -> list[d
     """Agencies whose name (or a name a report used) contains ``q``, with their years and
     how many of their reports have errors."""
     stmt = select(Agency).order_by(Agency.key)
-    where = agency_where(q)
+    where = agency_where(session, q)
     if where is not None:
         stmt = stmt.where(where)
     agencies = list(session.scalars(stmt.limit(limit)))

@@ -40,6 +40,7 @@ class QueueRow:
 
 
 def _queue_query(
+    session: Session,
     status: str | None,
     rule: str | None,
     severity: str | None,
@@ -64,7 +65,7 @@ def _queue_query(
         q = q.where(StoredReport.year == year)
     if region:
         q = q.where(RosterEntry.region.contains(region))
-    where = agency_where(agency)
+    where = agency_where(session, agency)
     if where is not None:
         q = q.where(where)
     return q
@@ -85,7 +86,7 @@ def review_queue(
     """Findings of the current reports (default: those 待审核) matching the filters, errors
     first, and how many match in all. ``agency`` as in ``queries.agency_where``;
     ``region`` the roster's region."""
-    q = _queue_query(status, rule, severity, agency, region, year)
+    q = _queue_query(session, status, rule, severity, agency, region, year)
     total = session.scalar(select(func.count()).select_from(q.order_by(None).subquery())) or 0
     order = case({"error": 0, "warning": 1}, value=StoredFinding.severity, else_=2)
     rows = session.execute(
