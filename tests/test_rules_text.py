@@ -37,6 +37,11 @@ def _facts(text: str) -> list[tuple[str, int | None]]:
         ("全年未发生因依申请公开被行政复议纠错或诉讼败诉的情况。", []),
         ("行政复议、行政诉讼案件共30件。", [("litigation", 30)]),
         ("结转下年度继续办理2件。", [("carried_forward", 2)]),
+        (  # a thousands separator is part of the number, not the end of a clause
+            "全年共收到政府信息公开申请1,234件,结转下年度继续办理1,020件,其中网上申请12件。",
+            [("new", 1234), ("carried_forward", 1020)],
+        ),
+        ("共办理依申请公开12,3件。", []),
         (
             "集中公开现行有效规章 12件，废止行政规范性文件3件、失效8件。",
             [("regulations.in_force", 12), ("normative.repealed", 3)],

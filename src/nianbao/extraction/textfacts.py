@@ -16,7 +16,9 @@ __all__ = ["fees_info", "NarrativeFact", "narrative_facts", "sentences", "unwrap
 
 # ------------------------------------------------------------------ sentences
 _SENTENCE_END = re.compile(r"(?<=[。；;！？!?\n])")
-_CLAUSE_SPLIT = re.compile(r"[，,：:。；;！？!?\n]")
+# An ASCII comma ends a clause, except as a thousands separator (1,234件): _NUM reads
+# those, and a split there left the clause without its number.
+_CLAUSE_SPLIT = re.compile(r"[，：:。；;！？!?\n]|(?<!\d),|,(?!\d{3}(?!\d))")
 # A line break inside a sentence (hard-wrapped PDF text): not after a sentence end, not
 # before a numbered item or another line break. A match starts only where a run of blanks
 # starts (no tab or space before it): tried at every blank of a long run, the pattern took
