@@ -31,6 +31,7 @@ test: setup
 
 lint: setup
 	$(BIN)/ruff check src tests bench fuzz
+	$(BIN)/ruff format --check src tests bench fuzz
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 

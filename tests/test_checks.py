@@ -134,9 +134,9 @@ def test_registry_holds_every_rule_of_groups_a_to_i_with_title_and_group():
     assert set(spec) <= set(RULES)
     # beyond rules.md A–I: the OCR mark of a scanned report, and group J's metadata
     extra = set(RULES) - set(spec)
-    assert all(
-        r in ("R-OCR", "R-VALUE-RANGE") or r.startswith("R-CROSS-YEAR-") for r in extra
-    ), extra
+    assert all(r in ("R-OCR", "R-VALUE-RANGE") or r.startswith("R-CROSS-YEAR-") for r in extra), (
+        extra
+    )
     for rid, (title, group, severity_line) in spec.items():
         r = RULES[rid]
         assert r.title == title, rid

@@ -277,7 +277,8 @@ def test_round_trip_text_styles(gold: Path, style: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "style,reader", [("html", "readers.html"), ("html-gbk", "readers.html"), ("docx", "readers.docx")]
+    "style,reader",
+    [("html", "readers.html"), ("html-gbk", "readers.html"), ("docx", "readers.docx")],
 )
 @pytest.mark.parametrize("gold", GOLDS, ids=lambda p: p.stem)
 def test_round_trip_html_docx(gold: Path, style: str, reader: str) -> None:
@@ -441,6 +442,8 @@ _BLANK_CASES = {
     "carried-forward-total": frozenset({"requests.carried_forward.total"}),
     "fees": frozenset({"active.fees"}),
 }
+
+
 @pytest.mark.parametrize("style", NON_PDF_STYLES)
 @pytest.mark.parametrize("case", sorted(_BLANK_CASES))
 def test_round_trip_blank_cells(case: str, style: str, request: pytest.FixtureRequest) -> None:

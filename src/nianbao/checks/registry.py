@@ -185,7 +185,6 @@ def ordered_rules() -> list[Rule]:
     return list(ORDERED)
 
 
-
 def _checked_in_store(report: Report) -> list[Finding]:
     """Group J needs the year before: the store runs it (``nianbao.store.crossyear``)."""
     return []

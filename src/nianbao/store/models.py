@@ -376,7 +376,6 @@ class WebUploadJob(Base):
     __table_args__ = (Index("ix_web_upload_jobs_updated_at", "updated_at"),)
 
 
-
 class ReportColumns(Base):
     """A kept summary for the wide export (migration 0008): the field ids a report holds
     that are not among every export's columns (the 2019 layout's, ids outside the schema),
@@ -391,6 +390,7 @@ class ReportColumns(Base):
     )
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     extra: Mapped[str] = mapped_column(Text)
+
 
 # ------------------------------------------------------------------ the spring review
 class RosterEntry(Base):

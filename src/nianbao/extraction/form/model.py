@@ -1,5 +1,4 @@
-"""What the form reading returns: tokens, cells, rows, tables and the whole reading.
-"""
+"""What the form reading returns: tokens, cells, rows, tables and the whole reading."""
 
 from __future__ import annotations
 

@@ -163,9 +163,7 @@ def _review_ok(vals: list[int | float | None]) -> bool:
     return True
 
 
-def by_arithmetic(
-    row: FormRow, spec: RowSpec, options: list[Cand], key: str, how: str
-) -> FormRow:
+def by_arithmetic(row: FormRow, spec: RowSpec, options: list[Cand], key: str, how: str) -> FormRow:
     if key == "s3":
         good = [o for o in options if _row_sum_ok([NUM(x) for x, _, _ in o])]
     elif key == "s4":
