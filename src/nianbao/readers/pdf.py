@@ -92,6 +92,10 @@ _HEADING = re.compile(
     r"^\s*(?:[一二三四五六七八九十]+\s*[、．.]|[（(][一二三四五六七八九十]+[）)]|第[一二三四五六七八九十]+[章节部分])"
 )
 # a section heading on its own line (not a row label such as （一）予以公开 or 一、本年新收…)
+# the ordinal a row label of the national tables opens with: 二、 （一） 1.
+_ROW_ORDINAL = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]{1,2}\s*、|[（(]\s*[一二三四五六七八九十\d]{1,2}\s*[)）]|\d{1,2}\s*[.．、])"
+)
 _SECTION_LINE = re.compile(
     r"^\s*[一二三四五六七八九十]+\s*[、．.].{0,40}(?:情况|事项|问题|工作|报告)\s*$"
 )
@@ -125,6 +129,7 @@ class _Frag:
     n_rows: int
     recs: list[_Rec]
     ruled: bool = True  # False: found by text alignment (never stitched across pages)
+    bands: list[list[float]] | None = None  # unruled: the x-ranges of its value columns
 
     @property
     def top(self) -> float:
@@ -528,9 +533,17 @@ def _segments(line: _Line) -> list[_Seg]:
 
     chars = sorted((c for c in line.chars if c["text"].strip()), key=lambda c: c["x0"])
     gap = max(line.size, 6.0)
+    # two numbers in neighbouring columns set close together (4697 after 316): the digits
+    # of one number touch, so a visible gap between two digits parts two numbers
+    digit_gap = 0.3 * max(line.size, 6.0)
     runs: list[list[dict[str, Any]]] = []
     for ch in chars:
-        if runs and ch["x0"] - runs[-1][-1]["x1"] <= gap:
+        apart = ch["x0"] - runs[-1][-1]["x1"] if runs else 0.0
+        if (
+            runs
+            and apart <= gap
+            and not (apart > digit_gap and ch["text"].isdigit() and runs[-1][-1]["text"].isdigit())
+        ):
             runs[-1].append(ch)
         else:
             runs.append([ch])
@@ -589,7 +602,13 @@ def _aligned_tables(lines: list[_Line], pno: int) -> tuple[list[_Line], list[_Fr
             if nums[j]:
                 last = j
         value_rows = [k for k in range(i, last + 1) if nums[k]]
-        if len(value_rows) < 2 and nums[i] < 4:  # one row of many numbers is a table too
+        carried = _CARRY_BANDS.get() if not frags else None
+        # one row of many numbers is a table too; so is one row that goes on with the
+        # table that ended the page before (nothing but its blank rows' labels above it)
+        goes_on = carried is not None and all(
+            ln.in_margin or ln.x1 < carried[0][0] for ln in lines[:i]
+        )
+        if len(value_rows) < 2 and nums[i] < 4 and not goes_on:
             i = last + 1
             continue
         end = last
@@ -618,7 +637,7 @@ def _aligned_tables(lines: list[_Line], pno: int) -> tuple[list[_Line], list[_Fr
             and i - start < 8
         ):
             start -= 1
-        frag = _aligned_frag(lines, segs, nums, start, i, end, pno)
+        frag = _aligned_frag(lines, segs, nums, start, i, end, pno, carried if goes_on else None)
         if frag is not None:
             frags.append(frag)
             used.update(range(start, end + 1))
@@ -634,6 +653,7 @@ def _aligned_frag(
     first: int,
     end: int,
     pno: int,
+    carry: list[list[float]] | None = None,
 ) -> _Frag | None:
     size = statistics.median(ln.size or 10.0 for ln in lines[start : end + 1])
     body = range(first, end + 1)
@@ -641,11 +661,39 @@ def _aligned_frag(
     spans = sorted(
         (s.x0 - 0.2 * size, s.x1 + 0.2 * size) for k in body if nums[k] for s in segs[k][-nums[k] :]
     )
-    bands = merge_ranges(spans)
+    found = merge_ranges(spans)
+    bands = _header_bands(found, lines, segs, nums, start, first, end, size)
+    if carry and len(bands) == len(found) and all(any(_meets(b, c) for c in carry) for b in found):
+        # the rest of the table that ended the page before: its columns (the blank ones
+        # too), when every column found here is one of them
+        bands = sorted(bands + [list(c) for c in carry if not any(_meets(c, b) for b in bands)])
     label_end = bands[0][0]
 
     def label_only(k: int) -> bool:
         return not nums[k] and all(sg.x1 <= label_end + 0.5 * size for sg in segs[k])
+
+    # where the innermost row labels start (1.属于国家秘密 right of its group （三）): an
+    # ordinal left of it opens a group of rows, not a row
+    inner = max(
+        (segs[k][: -nums[k]][-1].x0 for k in body if nums[k] and len(segs[k]) > nums[k]),
+        default=label_end,
+    )
+
+    def opens_row(k: int) -> bool:
+        labels = segs[k][: -nums[k]] if nums[k] else segs[k]
+        return any(_ROW_ORDINAL.match(sg.text) and sg.x1 > inner for sg in labels)
+
+    def row_start(k: int) -> bool:
+        """A label-only line that opens with a row's ordinal (二、 （一） 1.), whose label
+        (with the lines that continue it) ends where the next row's ordinal or the table
+        does, is a row whose cells are all blank, not part of the label of a row with
+        values (a label wrapped round the values centred beside it ends on no ordinal)."""
+        if not opens_row(k):
+            return False
+        j = k + 1
+        while j <= end and label_only(j) and not opens_row(j):
+            j += 1
+        return j > end or opens_row(j)
 
     def gap(a: int, b: int) -> float:
         return lines[b].top - lines[a].bottom
@@ -676,7 +724,7 @@ def _aligned_frag(
         return max(0, k)
 
     # every line is a row, except wrapped label lines, which join the nearest value line
-    row_lines = [k for k in range(start, end + 1) if k < first or not label_only(k)]
+    row_lines = [k for k in range(start, end + 1) if k < first or not label_only(k) or row_start(k)]
     row_of = {k: n for n, k in enumerate(row_lines)}
     # a wrapped line belongs to the cell on the side of the smaller vertical gap: lines of
     # one cell sit closer together than lines of two rows (cell padding between them)
@@ -686,7 +734,8 @@ def _aligned_frag(
             continue
         gap_up = lines[k].top - lines[k - 1].bottom
         gap_down = lines[k + 1].top - lines[k].bottom if k < end else float("inf")
-        up[k] = gap_up <= gap_down + 1.0
+        # the first line of a row's label (its ordinal) never ends the label above
+        up[k] = gap_up <= gap_down + 1.0 and not (k < end and opens_row(k))
     for _ in range(len(up) + 1):
         pending = [k for k in up if k not in row_of]
         if not pending:
@@ -733,7 +782,45 @@ def _aligned_frag(
     top = min(ln.top for ln in lines[start : end + 1])
     bottom = max(ln.bottom for ln in lines[start : end + 1])
     xs = col_x + [max(bands[-1][1], x1)]
-    return _Frag(pno, pno, (x0, top, x1, bottom), xs, n_rows, recs, ruled=False)
+    return _Frag(pno, pno, (x0, top, x1, bottom), xs, n_rows, recs, ruled=False, bands=bands)
+
+
+def _header_bands(
+    bands: list[list[float]],
+    lines: list[_Line],
+    segs: list[list[_Seg]],
+    nums: list[int],
+    start: int,
+    first: int,
+    end: int,
+    size: float,
+) -> list[list[float]]:
+    """The value columns found by the numbers, and the columns no number stands in (every
+    cell of them blank): a heading over the value area that overlaps no column is one of
+    its own. Headings narrowest first, so that the column headings under a spanning one
+    (商业企业… under 法人或其他组织) are taken, and the spanning one then overlaps them.
+    Without these, a row's numbers were placed among too few columns."""
+    label_x1 = [sg.x1 for k in range(first, end + 1) if nums[k] for sg in segs[k][: -nums[k]]]
+    cut = min(bands[0][0] - 0.5 * size, max(label_x1, default=bands[0][0]))
+    heads = sorted(
+        (
+            (sg.x0, sg.x1)
+            for k in range(start, first)
+            for sg in segs[k]
+            if sg.x0 > cut and not _is_number(sg.text)
+        ),
+        key=lambda h: h[1] - h[0],
+    )
+    out = [list(b) for b in bands]
+    for x0, x1 in heads:
+        if not any(_meets([x0, x1], b) for b in out):
+            out.append([x0, x1])
+    return sorted(out)
+
+
+def _meets(a: list[float], b: list[float]) -> bool:
+    """Do two x-ranges overlap?"""
+    return a[0] <= b[1] and b[0] <= a[1]
 
 
 def _overlap(seg: _Seg, band: list[float], mid: float) -> float:
@@ -885,6 +972,9 @@ def _content_over(exc: BaseException) -> bool:
 
 # the content bytes pdfminer may still parse for the document being read (None: unbounded)
 _CONTENT_LEFT: ContextVar[list[int] | None] = ContextVar("pdf_content_left", default=None)
+# The value columns of an unruled table that ends a page, for its rows on the next page
+# (which repeat no heading): set by _read_pages, read by _aligned_tables.
+_CARRY_BANDS: ContextVar[list[list[float]] | None] = ContextVar("pdf_carry_bands", default=None)
 
 
 def _counted_fillfp(self: Any) -> bool:
@@ -947,6 +1037,7 @@ def _read_pages(data: bytes, n_pages: int) -> tuple[list[list[_Line | _Frag]], l
     fast_left = int(FAST_MAX_DOC_CHARS * (1 + mib))  # characters our reader may read
     content_left = [int(PLUMBER_MAX_DOC_CONTENT * (1 + mib))]  # content pdfminer may parse
     bound = _CONTENT_LEFT.set(content_left)
+    carried = _CARRY_BANDS.set(None)
     try:
         for index in range(n_pages):
             pno = index + 1
@@ -1017,12 +1108,16 @@ def _read_pages(data: bytes, n_pages: int) -> tuple[list[list[_Line | _Frag]], l
             items: list[_Line | _Frag] = [*lines, *frags]
             items.sort(key=lambda it: it.top)
             pages.append(items)
+            body = [it for it in items if not (isinstance(it, _Line) and it.in_margin)]
+            last = body[-1] if body else None
+            _CARRY_BANDS.set(last.bands if isinstance(last, _Frag) and not last.ruled else None)
     except (EncryptedPdf, BrokenFile, ScannedPdf, InputTooLarge):
         raise
     except Exception:
         raise BrokenFile("PDF 文件已损坏或不完整，页面内容无法解析。") from None
     finally:
         _CONTENT_LEFT.reset(bound)
+        _CARRY_BANDS.reset(carried)
         if plumber is not None:
             _close(plumber)
         if fast is not None:
