@@ -240,6 +240,11 @@ def test_paragraph_text_with_insertions_hyperlinks_and_a_text_box() -> None:
             f'<w:del xmlns:w="{w}" w:id="2" w:author="a"><w:r><w:delText>删掉</w:delText></w:r></w:del>'
         )
     )
+    p._p.append(  # a tracked move: the text is read where it went (moveTo), not twice
+        docx.oxml.parse_xml(
+            f'<w:moveFrom xmlns:w="{w}" w:id="3" w:author="a"><w:r><w:t>移走</w:t></w:r></w:moveFrom>'
+        )
+    )
     p._p.append(
         docx.oxml.parse_xml(f'<w:hyperlink xmlns:w="{w}"><w:r><w:t>情况</w:t></w:r></w:hyperlink>')
     )

@@ -107,8 +107,9 @@ def _inflate_within_limits(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) ->
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
-# subtrees whose text is not the paragraph's own: text boxes and drawings, deleted text,
-# the fallback copy of alternate content, field instructions
+# subtrees whose text is not the paragraph's own: text boxes and drawings, deleted text
+# and the old place of moved text, the fallback copy of alternate content, field
+# instructions
 _SKIP = frozenset(
     (
         f"{_W}txbxContent",
@@ -116,6 +117,7 @@ _SKIP = frozenset(
         f"{_W}pict",
         f"{_W}object",
         f"{_W}del",
+        f"{_W}moveFrom",  # a tracked move: the text stands where it was moved to (moveTo)
         f"{_W}instrText",
         f"{_MC}Fallback",
         f"{_MC}AlternateContent",

@@ -338,10 +338,15 @@ _PLACEHOLDERS = {
 }
 
 
+# the full-width decimal point and plus sign and the minus sign in a cell read from HTML,
+# DOCX or PDF (text is folded so by ``normalize``): １５１５．２５ is 1515.25
+_NUM_FOLD = str.maketrans({"\uff0e": ".", "\uff0b": "+", "\u2212": "-"})
+
+
 @lru_cache(maxsize=8192)
 def is_value_text(text: str) -> bool:
     """True for a cell that can stand in a value column: a number, a blank or a placeholder."""
-    t = text.strip()
+    t = text.translate(_NUM_FOLD).strip()
     if not t:
         return True
     if t in _PLACEHOLDERS:
@@ -352,7 +357,7 @@ def is_value_text(text: str) -> bool:
 
 @lru_cache(maxsize=8192)
 def has_number(text: str) -> bool:
-    t = text.strip().replace(" ", "")
+    t = text.translate(_NUM_FOLD).strip().replace(" ", "")
     return bool(t) and bool(_NUM.match(t) or _DELTA.match(t))
 
 
@@ -368,7 +373,7 @@ def parse_value(text: str) -> tuple[int | float | None, str]:
     "placeholder" for —, /, 无 …, "unit" when a unit was stripped (3件), "unit:元" for 元,
     "delta" for 增加3, "range" for a number of more than MAX_VALUE_DIGITS digits (value
     None), "text" for anything else (value None)."""
-    t = text.strip().replace(" ", "").replace("\u00a0", "")
+    t = text.translate(_NUM_FOLD).strip().replace(" ", "").replace("\u00a0", "")
     if not t:
         return None, "blank"
     if t in _PLACEHOLDERS:

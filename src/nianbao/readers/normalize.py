@@ -67,6 +67,10 @@ _FOLD.update({i: i - 0xFEE0 for i in range(0xFF21, 0xFF3B)})  # Ａ-Ｚ
 _FOLD.update({i: i - 0xFEE0 for i in range(0xFF41, 0xFF5B)})  # ａ-ｚ
 for _sp in ("\u00a0", "\u3000", "\u2002", "\u2003", "\u2009", "\u202f", "\u205f", "\u1680"):
     _FOLD[ord(_sp)] = ord(" ")
+# the full-width decimal point and plus sign, and the minus sign (１５１５．２５, ＋3, −2)
+_FOLD[ord("\uff0e")] = ord(".")
+_FOLD[ord("\uff0b")] = ord("+")
+_FOLD[ord("\u2212")] = ord("-")
 _FOLD[ord("\u2028")] = ord("\n")
 _FOLD[ord("\u2029")] = ord("\n")
 _FOLD[ord("\x0b")] = ord("\n")
@@ -80,6 +84,8 @@ _MD_BOLD = re.compile(r"\*\*|__(?=\S)|(?<=\S)__")
 _MD_LINK = re.compile(r"\[([^\]\n]{0,200})\]\((?:https?://|www\.)[^)\s]{0,300}\)")
 _ANGLE_URL = re.compile(r"<((?:https?://|www\.)[^>\s]{1,300})>")
 _PAGE_FOOTER = re.compile(r"^[ \t]*[—–\-－]{1,2}[ \t]*\d{1,3}[ \t]*[—–\-－]{1,2}[ \t]*$", re.M)
+# a line break tag left in text by a crawler or a Markdown converter (行政事<br>业性收费)
+_HTML_BR = re.compile(r"<br\s*/?>", re.I)
 _HTML_ENTITY = re.compile(r"&(nbsp|amp|lt|gt|quot|#\d{2,5});")
 _ENTITIES = {"nbsp": " ", "amp": "&", "lt": "<", "gt": ">", "quot": '"'}
 
@@ -150,6 +156,10 @@ def normalize_text(original: str) -> NormalizedText:
     text, omap, n = _sub(_HTML_ENTITY, lambda m: _entity(m.group(1)), text, omap)
     if n:
         artifacts.append("HTML 实体字符")
+    if "<" in text:
+        text, omap, n = _sub(_HTML_BR, lambda m: _br(text, m.start()), text, omap)
+        if n:
+            artifacts.append("HTML 换行标记 <br>")
     text, omap, n = _sub(_MD_LINK, lambda m: m.group(1), text, omap)
     text, omap, n2 = _sub(_ANGLE_URL, lambda m: m.group(1), text, omap)
     if n or n2:
@@ -164,6 +174,15 @@ def normalize_text(original: str) -> NormalizedText:
     if n:
         artifacts.append("页码页脚（— n —）")
     return NormalizedText(text, omap or OffsetMap(), script, artifacts)
+
+
+def _br(text: str, pos: int) -> str:
+    """A <br> inside a table row (a pipe or tab row) joins the two halves of its cell's
+    text, as a browser shows them in one cell; elsewhere it ends the line."""
+    start = text.rfind("\n", 0, pos) + 1
+    end = text.find("\n", pos)
+    line = text[start : end if end >= 0 else len(text)]
+    return "" if "|" in line or "\t" in line else "\n"
 
 
 def _simplify_in_place(text: str) -> tuple[str, int]:
@@ -251,4 +270,5 @@ def key(label: str) -> str:
     if any("\u3400" <= ch <= "\u9fff" for ch in s):
         s = to_simplified(s)
     s = unicodedata.normalize("NFKC", s)
-    return _KEY_DROP.sub("", s)
+    # 其它 is written for 其他 in many reports (（六）其它处理, 其它): one word in the form
+    return _KEY_DROP.sub("", s).replace("其它", "其他")

@@ -1,0 +1,98 @@
+"""Ways real copies write what the national form fixes, found by an adversarial probe
+(each failed before its fix): 其它 for 其他, full-width decimal points and signs in
+numbers, a <br> tag left inside a table row of crawled text."""
+
+from __future__ import annotations
+
+import pytest
+
+import nianbao
+
+
+def _mixed_2019_table(other_label: str) -> str:
+    """A section 三 whose （六） row is the single row of the 2019 form."""
+    rows = [
+        "三、收到和处理政府信息公开申请情况",
+        "\t申请人情况",
+        "\t自然人\t法人或其它组织\t\t\t\t\t总计",
+        "\t\t商业企业\t科研机构\t社会公益组织\t法律服务机构\t其它\t",
+        "一、本年新收政府信息公开申请数量\t5\t0\t0\t0\t0\t0\t5",
+        "二、上年结转政府信息公开申请数量\t0\t0\t0\t0\t0\t0\t0",
+        "三、本年度办理结果\t（一）予以公开\t2\t0\t0\t0\t0\t0\t2",
+        "\t（二）部分公开（区分处理的，只计这一情形，不计其它情形）\t0\t0\t0\t0\t0\t0\t0",
+        "\t（三）不予公开\t1.属于国家秘密\t0\t0\t0\t0\t0\t0\t0",
+        "\t\t2.其它法律行政法规禁止公开\t0\t0\t0\t0\t0\t0\t0",
+        "\t\t3.危及“三安全一稳定”\t0\t0\t0\t0\t0\t0\t0",
+        "\t\t4.保护第三方合法权益\t0\t0\t0\t0\t0\t0\t0",
+        "\t\t5.属于三类内部事务信息\t0\t0\t0\t0\t0\t0\t0",
+        "\t\t6.属于四类过程性信息\t0\t0\t0\t0\t0\t0\t0",
+        "\t\t7.属于行政执法案卷\t0\t0\t0\t0\t0\t0\t0",
+        "\t\t8.属于行政查询事项\t0\t0\t0\t0\t0\t0\t0",
+        "\t（四）无法提供\t1.本机关不掌握相关政府信息\t1\t0\t0\t0\t0\t0\t1",
+        "\t\t2.没有现成信息需要另行制作\t0\t0\t0\t0\t0\t0\t0",
+        "\t\t3.补正后申请内容仍不明确\t0\t0\t0\t0\t0\t0\t0",
+        "\t（五）不予处理\t1.信访举报投诉类申请\t0\t0\t0\t0\t0\t0\t0",
+        "\t\t2.重复申请\t0\t0\t0\t0\t0\t0\t0",
+        "\t\t3.要求提供公开出版物\t0\t0\t0\t0\t0\t0\t0",
+        "\t\t4.无正当理由大量反复申请\t0\t0\t0\t0\t0\t0\t0",
+        "\t\t5.要求行政机关确认或重新出具已获取信息\t0\t0\t0\t0\t0\t0\t0",
+        f"\t{other_label}\t2\t0\t0\t0\t0\t0\t2",
+        "\t（七）总计\t5\t0\t0\t0\t0\t0\t5",
+        "四、结转下年度继续办理\t0\t0\t0\t0\t0\t0\t0",
+        "四、政府信息公开行政复议、行政诉讼情况",
+    ]
+    return "某县人民政府2020年政府信息公开工作年度报告\n" + "\n".join(rows) + "\n"
+
+
+@pytest.mark.parametrize("label", ["（六）其他处理", "（六）其它处理"])
+def test_qita_is_qita(label: str) -> None:
+    rep = nianbao.parse(_mixed_2019_table(label).encode("utf-8"))
+    flat = rep.flat()
+    assert flat["requests.other.natural"] == 2 and flat["requests.other.total"] == 2
+    assert not any(f.rule == "R-ROW-MISSING" for f in rep.findings)
+
+
+FEE_TEXT = (
+    "某县人民政府2022年政府信息公开工作年度报告\n二、主动公开政府信息情况\n第二十条第（八）项\n"
+    "信息内容\t本年收费金额（单位：万元）\n行政事业性收费\t{fee}\n"
+    "三、收到和处理政府信息公开申请情况\n"
+)
+FEE_HTML = (
+    '<html><head><meta charset="utf-8"></head><body>'
+    "<h1>某县人民政府2022年政府信息公开工作年度报告</h1><p>二、主动公开政府信息情况</p>"
+    "<table border=1><tr><td colspan=4>第二十条第（八）项</td></tr>"
+    "<tr><td>信息内容</td><td colspan=3>本年收费金额（单位：万元）</td></tr>"
+    "<tr><td>行政事业性收费</td><td colspan=3>{fee}</td></tr></table>"
+    "<p>三、收到和处理政府信息公开申请情况</p></body></html>"
+)
+
+
+@pytest.mark.parametrize("fee", ["１５１５．２５９２", "1515．2592", "1515.2592"])
+@pytest.mark.parametrize("shape", [FEE_TEXT, FEE_HTML])
+def test_full_width_decimal_point(shape: str, fee: str) -> None:
+    rep = nianbao.parse(shape.format(fee=fee).encode("utf-8"))
+    assert rep.flat()["active.fees"] == pytest.approx(1515.2592)
+
+
+@pytest.mark.parametrize("sign, delta", [("＋3", 3), ("−3", -3), ("+3", 3), ("－3", -3)])
+def test_signs_of_the_2019_change_column(sign: str, delta: int) -> None:
+    text = (
+        "某县人民政府2019年政府信息公开工作年度报告\n二、主动公开政府信息情况\n第二十条第（五）项\n"
+        "信息内容\t上一年项目数量\t本年增/减\t处理决定数量\n"
+        f"行政许可\t214\t{sign}\t5821\n"
+        "三、收到和处理政府信息公开申请情况\n"
+    )
+    flat = nianbao.parse(text.encode("utf-8")).flat()
+    assert flat["active2019.licensing.items_prev"] == 214
+    assert flat["active2019.licensing.items_delta"] == delta
+    assert flat["active2019.licensing.decisions"] == 5821
+
+
+def test_a_br_tag_inside_a_markdown_table_row() -> None:
+    md = (
+        "# 某县人民政府2022年政府信息公开工作年度报告\n\n## 二、主动公开政府信息情况\n\n"
+        "| 第二十条第（八）项 | |\n| --- | --- |\n| 信息内容 | 本年收费金额（单位：万元） |\n"
+        "| 行政事<br>业性收费 | 1515.2592 |\n\n## 三、收到和处理政府信息公开申请情况\n"
+    )
+    rep = nianbao.parse(md.encode("utf-8"))
+    assert rep.flat()["active.fees"] == pytest.approx(1515.2592)
