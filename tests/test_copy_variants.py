@@ -96,3 +96,29 @@ def test_a_br_tag_inside_a_markdown_table_row() -> None:
     )
     rep = nianbao.parse(md.encode("utf-8"))
     assert rep.flat()["active.fees"] == pytest.approx(1515.2592)
+
+
+def _column_major(table_text: str) -> str:
+    """A table copied column by column (as some PDF text tools give it): every row's
+    labels first, then every row's numbers."""
+    labels, numbers = [], []
+    for line in table_text.splitlines():
+        cells = [c for c in line.split("\t") if c.strip()]
+        labels += [c for c in cells if not c.strip().isdigit()]
+        numbers += [c for c in cells if c.strip().isdigit()]
+    return "\n".join(labels + numbers) + "\n"
+
+
+def test_a_table_copied_column_by_column_is_unread_not_blank() -> None:
+    """Labels first, numbers after: no number can be placed, so none is guessed; the rows
+    are named as unread (the tool's limit), never as blank rows of the document, and the
+    report is not said to have had no applications."""
+    head, _, table = _mixed_2019_table("（六）其他处理").partition("\n")
+    table, _, tail = table.rstrip("\n").rpartition("\n")  # the heading of section 四 stays last
+    rep = nianbao.parse((head + "\n" + _column_major(table) + tail + "\n").encode("utf-8"))
+    rules = {f.rule for f in rep.findings}
+    assert "R-BLANK-ROW" not in rules and "R-ALL-ZERO" not in rules
+    named = {c for f in rep.findings if f.rule == "R-UNREAD" for c in f.cells}
+    flat = rep.flat()
+    for fid in ("requests.new.natural", "requests.granted.total", "requests.processed_total.total"):
+        assert flat.get(fid) is None and fid in named

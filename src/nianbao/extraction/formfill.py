@@ -159,6 +159,30 @@ def fill_from_form(
                 if not present or have == 0:
                     unread += ids
                     _unread(ctx, key_, row, ids)
+        if _orphans(table):
+            # numbers stand in this table that no row could take (more of them after one
+            # label than it has cells: a copy that put the labels first and the numbers
+            # after, column by column): a label with no number after it is then no sign
+            # of a blank row, so such rows are unread, not blank
+            lost = [
+                row
+                for row in table.rows
+                if row.how == "blank" and _row_values(report, [c.id for c in row.cells]) == 0
+            ]
+            if lost:
+                ids = [c.id for row in lost for c in row.cells]
+                unread += ids
+                names = "、".join(f"「{_label(r)}」" for r in lost[:12])
+                more = f"等 {len(lost)} 行" if len(lost) > 12 else f"共 {len(lost)} 行"
+                ctx.finding(
+                    "R-UNREAD",
+                    "warning",
+                    ids,
+                    f"未能读取{_TABLE_NAMES[key_]}{names}{more}的数值：这些行的标签后面没有数字，"
+                    "而表中另有数字不在任何一行之后（例如按列复制、标签与数字分开排列的文本），"
+                    "本工具无法确定它们属于哪一行，未作猜测。这是本工具的读取局限，"
+                    "不代表这些行空白，请对照原件核对。",
+                )
     for key_, rows in splits.items():
         _say_splits(ctx, key_, rows)
     _truncation(ctx, reading)
@@ -166,6 +190,18 @@ def fill_from_form(
         report.layout["unread"] = sorted(set(report.layout.get("unread", [])) | set(unread))
     report.layout["labels_seen"] = labels_seen
     return layouts
+
+
+def _cut(shown: str, limit: int = 60) -> str:
+    return shown if len(shown) <= limit else shown[:limit].rstrip() + "……"
+
+
+def _orphans(table: FormTable) -> bool:
+    """Does a row of ``table`` show more numbers than it has cells, unread?"""
+    return any(
+        row.how == "unread" and len(re.findall(r"\d+(?:\.\d+)?", row.shown)) > len(row.cells)
+        for row in table.rows
+    )
 
 
 def _adds_up(key_: str, vals: list[Any]) -> bool:
@@ -316,7 +352,7 @@ def _unread(ctx: Any, key_: str, row: FormRow, ids: list[str]) -> None:
         "warning",
         ids,
         f"未能读取{_row_name(key_, row)}{where}的数值"
-        + (f"（文本中为「{row.shown}」）" if row.shown else "")
+        + (f"（文本中为「{_cut(row.shown)}」）" if row.shown else "")
         + "。这是本工具的读取局限，不代表报告缺少该行，请对照原件核对。",
         actual=row.shown or None,
     )

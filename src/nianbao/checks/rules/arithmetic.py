@@ -25,7 +25,9 @@ from .common import (
     Sum,
     col_label,
     fmt,
+    is_not_read,
     is_unmapped,
+    not_read,
     request_rows,
     result_rows,
     review_label,
@@ -303,8 +305,11 @@ def subtotal(report: Report) -> list[Finding]:
 @rule("R-ALL-ZERO", "info", "无依申请与复议诉讼数据", "C", tables=True)
 def all_zero(report: Report) -> list[Finding]:
     seen = False
+    unread = not_read(report)
     for fid, v in report.values.items():
         if fid.startswith(("requests.", "reviews.")):
+            if is_not_read(unread, fid):
+                return []  # cells the tool could not read: nothing to say of the whole
             seen = True
             if v.value:
                 return []

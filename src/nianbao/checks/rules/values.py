@@ -8,7 +8,7 @@ import unicodedata
 from ...report import Finding, Report
 from ...schema import DECIMAL_IDS, REQUEST_GROUPS, REVIEW_IDS, SIGNED_IDS, label_of
 from ..registry import finding, rule
-from .common import col_label, fmt, row_cells, row_title, rows_present
+from .common import col_label, fmt, is_not_read, not_read, row_cells, row_title, rows_present
 
 _TABLE_ROOTS = ("active.", "active2019.", "requests.", "reviews.")
 
@@ -28,9 +28,10 @@ def _row_name(row: str) -> str:
 def blank_row(report: Report) -> list[Finding]:
     out = []
     vals = report.values
+    unread = not_read(report)  # cells the tool could not read are not the document's blanks
     blank_rows = []
     for row in _request_rows_present(report):
-        cells = [c for c in row_cells(row) if c in vals]
+        cells = [c for c in row_cells(row) if c in vals and not is_not_read(unread, c)]
         if cells and all(vals[c].value is None for c in cells):
             blank_rows.append((row, cells))
     if blank_rows:
@@ -44,7 +45,7 @@ def blank_row(report: Report) -> list[Finding]:
                 "（无数据填 0），空白行无法与漏填区分；计算时按 0 计。",
             )
         )
-    rv = [i for i in REVIEW_IDS if i in vals]
+    rv = [i for i in REVIEW_IDS if i in vals and not is_not_read(unread, i)]
     if rv and all(vals[i].value is None for i in rv):
         out.append(
             finding(
@@ -71,9 +72,10 @@ def _group_by_row(cells: list[str]) -> str:
 def blank_cell(report: Report) -> list[Finding]:
     out = []
     vals = report.values
+    unread = not_read(report)
     blanks: list[str] = []
     for row in _request_rows_present(report):
-        cells = [c for c in row_cells(row) if c in vals]
+        cells = [c for c in row_cells(row) if c in vals and not is_not_read(unread, c)]
         if any(vals[c].value is not None for c in cells):
             blanks.extend(c for c in cells if vals[c].value is None)
     if blanks:
@@ -87,7 +89,7 @@ def blank_cell(report: Report) -> list[Finding]:
                 f"{_group_by_row(blanks)}。无数据应填 0；计算时空白按 0 计。",
             )
         )
-    rv = [i for i in REVIEW_IDS if i in vals]
+    rv = [i for i in REVIEW_IDS if i in vals and not is_not_read(unread, i)]
     if rv and any(vals[i].value is not None for i in rv):
         rblanks = [i for i in rv if vals[i].value is None]
         if rblanks:
