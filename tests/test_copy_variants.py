@@ -122,3 +122,23 @@ def test_a_table_copied_column_by_column_is_unread_not_blank() -> None:
     flat = rep.flat()
     for fid in ("requests.new.natural", "requests.granted.total", "requests.processed_total.total"):
         assert flat.get(fid) is None and fid in named
+
+
+def test_a_wrapped_label_with_the_total_on_its_first_line() -> None:
+    """Text copied from a PDF (pdftotext -layout) whose label wrapped: the 总计 cell on the
+    label's first line, the other six on the next. Read in text order the row's own sum
+    fails; the lines the other way round satisfy it: that reading is taken and said to be
+    inferred, and no sum error is raised against the document."""
+    body = _mixed_2019_table("（六）其他处理").replace(
+        "\t（二）部分公开（区分处理的，只计这一情形，不计其它情形）\t0\t0\t0\t0\t0\t0\t0",
+        "\t（二）部分公开（区分处理的，只计这一情      3\n\t2\t1\t0\t0\t0\t0\n\t形，不计其他情形）",
+    )
+    rep = nianbao.parse(body.replace("\t", "    ").encode("utf-8"))
+    flat = rep.flat()
+    got = [flat[f"requests.partial.{c}"] for c in ("natural", "commercial", "research", "total")]
+    assert got == [2, 1, 0, 3]
+    said = [f for f in rep.findings if f.rule == "R-LAYOUT-SHIFT"]
+    assert said and "推断" in said[0].message and "requests.partial.total" in said[0].cells
+    assert not any(
+        f.rule == "R-SUM-ROW" and "requests.partial.total" in f.cells for f in rep.findings
+    )

@@ -316,6 +316,17 @@ def _say(ctx: Any, key_: str, row: FormRow) -> None:
             expected=len(ids),
             actual=row.shown,
         )
+    elif row.how == "reordered":
+        ctx.finding(
+            "R-LAYOUT-SHIFT",
+            "warning",
+            ids,
+            f"{_row_name(key_, row)}的 {len(ids)} 个数值分在几行文字中（「{_cut(row.shown)}」），"
+            "按文字顺序读取时本行合计不成立；换行前后的数值调换顺序后合计成立（常见于从 PDF "
+            f"复制的文本：标签换行时总计与其他数值不在同一行），已按此读取：{reading}。"
+            "这是推断出的读法，请对照原件核对。",
+            actual=row.shown,
+        )
 
 
 def _unread(ctx: Any, key_: str, row: FormRow, ids: list[str]) -> None:

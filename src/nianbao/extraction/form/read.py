@@ -35,7 +35,17 @@ import re
 from collections import Counter
 
 from .model import FormCell, FormReading, FormRow, FormTable, Tok
-from .solve import CHECKS, NO_CELL, Cand, by_arithmetic, candidates, full_splits, solve_requests
+from .solve import (
+    CHECKS,
+    NO_CELL,
+    NUM,
+    Cand,
+    _row_sum_ok,
+    by_arithmetic,
+    candidates,
+    full_splits,
+    solve_requests,
+)
 from .spec import (
     ACTIVE_FORM_2019,
     ACTIVE_FORM_2021,
@@ -316,6 +326,9 @@ def _place_row(
     edge = n - len(cells)
     as_cand: Cand = [(c.text, c.start, c.end) if c is not None else NO_CELL for c in cells]
     if edge == 0 and not (unit == "space" and len(vals) < n):
+        turned = _turned_lines(run, as_cand) if key == "s3" else []
+        if turned:
+            return by_arithmetic(row, spec, turned, key, "reordered")
         fill(as_cand, "read")
         return row
     if 0 < edge and unit != "space":
@@ -382,6 +395,18 @@ def _place_row(
         row.cells = [FormCell(fid, status="unread") for fid in spec.ids]
         return row
     return by_arithmetic(row, spec, cands, key, "placed")
+
+
+def _turned_lines(run: ValueRun, cand: Cand) -> list[Cand]:
+    """A row of section 三 whose numbers stand on two or more lines, in an order its own
+    arithmetic refutes, where the lines taken in another order satisfy it: the readings
+    that put a line's numbers after the next line's. (Text copied from a PDF whose label
+    wrapped: the 总计 cell on the label's first line, the six others on the next.)"""
+    if len(cand) != len(run.vals) or _row_sum_ok([NUM(x) for x, _, _ in cand]):
+        return []
+    starts = [i for i in range(1, len(run.vals)) if "\n" in run.seps[i]]
+    turned = [cand[i:] + cand[:i] for i in starts]
+    return [t for t in turned if _row_sum_ok([NUM(x) for x, _, _ in t])]
 
 
 def _read_reviews(text: str, a: int, b: int) -> FormTable | None:
