@@ -69,3 +69,100 @@ def test_unruled_tables_read_cell_by_cell(printed: list[tuple[str, dict[str, Any
                     wrong.append(f"{stem} {fid}: {want!r} read as {got.get(fid)!r}")
     assert cells > 2000
     assert not wrong, "\n".join(wrong[:40])
+
+
+# ---------------------------------------------------------------- the national template
+TEMPLATE = Path(__file__).resolve().parents[2] / "shared" / "samples" / "peer" / "templates"
+BLANK_FORM = TEMPLATE / "政府信息公开工作年度报告格式模板_空白.docx"
+# the official form's rows that take each gold's values (table, row, ids after the label)
+ACTIVE_ROWS = {
+    2: ("active.regulations.issued", "active.regulations.repealed", "active.regulations.in_force"),
+    3: ("active.normative.issued", "active.normative.repealed", "active.normative.in_force"),
+    6: ("active.licensing",),
+    9: ("active.penalty",),
+    10: ("active.coercion",),
+    13: ("active.fees",),
+}
+
+
+def _fill_form(gold: dict[str, Any]) -> bytes:
+    """The official blank form (DOCX) filled with a 2021 gold, every border removed."""
+    import io
+    import zipfile
+
+    import docx
+    from docx.oxml.ns import qn
+
+    from nianbao.schema import COLUMNS, REQUEST_ROWS_2021, REVIEW_FIELDS, REVIEW_GROUPS
+
+    def put(tc: Any, value: Any) -> None:
+        if value is None:
+            return
+        text = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+        p = tc.find(qn("w:p"))
+        r = p.makeelement(qn("w:r"), {})
+        t = r.makeelement(qn("w:t"), {})
+        t.text = text
+        r.append(t)
+        p.append(r)
+
+    d = docx.Document(str(BLANK_FORM))
+    t0, t1, t2 = d.tables
+    rows = t0._tbl.findall(qn("w:tr"))
+    for ri, ids in ACTIVE_ROWS.items():
+        for tc, fid in zip(rows[ri].findall(qn("w:tc"))[1:], ids):
+            put(tc, gold.get(fid))
+    rows = t1._tbl.findall(qn("w:tr"))
+    for i, row in enumerate(REQUEST_ROWS_2021):
+        for tc, col in zip(rows[3 + i].findall(qn("w:tc"))[-7:], COLUMNS):
+            put(tc, gold.get(f"requests.{row}.{col}"))
+    ids = [f"reviews.{g}.{f}" for g in REVIEW_GROUPS for f in REVIEW_FIELDS]
+    for tc, fid in zip(t2._tbl.findall(qn("w:tr"))[3].findall(qn("w:tc")), ids):
+        put(tc, gold.get(fid))
+    buf = io.BytesIO()
+    d.save(buf)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as zin, zipfile.ZipFile(out, "w") as z:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename in ("word/document.xml", "word/styles.xml"):
+                data = re.sub(
+                    rb'<w:(top|left|bottom|right|insideH|insideV|start|end) w:val="[^"]*"',
+                    rb'<w:\1 w:val="nil"',
+                    data,
+                )
+            z.writestr(item, data)
+    return out.getvalue()
+
+
+def test_the_national_form_without_borders(tmp_path: Path) -> None:
+    """The official form filled with every 2021 gold and printed without its borders: its
+    headings are centred over left-aligned numbers, its labels wrap, and a row's 总计 may
+    sit a line above its other numbers; every cell must come back as the gold says."""
+    soffice = soffice_path()
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    if not BLANK_FORM.exists():
+        pytest.skip("the national blank form is not in the shared samples")
+    golds = [(s, g) for s, g in sources() if "requests.other.no_fee.total" in g]
+    assert len(golds) >= 5
+    for stem, gold in golds:
+        (tmp_path / f"{stem}.docx").write_bytes(_fill_form(gold))
+    cmd = [
+        soffice,
+        f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+        "--headless",
+        "--convert-to",
+        "pdf",
+        "--outdir",
+        str(tmp_path / "pdf"),
+    ]
+    docs = [str(tmp_path / f"{stem}.docx") for stem, _ in golds]
+    subprocess.run([*cmd, *docs], check=True, capture_output=True, timeout=600)
+    wrong: list[str] = []
+    for stem, gold in golds:
+        got = nianbao.parse(tmp_path / "pdf" / f"{stem}.pdf").flat()
+        for fid, want in gold.items():
+            if fid.startswith(TABLES) and got.get(fid) != want:
+                wrong.append(f"{stem} {fid}: {want!r} read as {got.get(fid)!r}")
+    assert not wrong, "\n".join(wrong[:40])

@@ -42,7 +42,7 @@ import re
 import statistics
 import warnings
 from bisect import bisect_right
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
@@ -533,8 +533,9 @@ def _segments(line: _Line) -> list[_Seg]:
 
     chars = sorted((c for c in line.chars if c["text"].strip()), key=lambda c: c["x0"])
     gap = max(line.size, 6.0)
-    # two numbers in neighbouring columns set close together (4697 after 316): the digits
-    # of one number touch, so a visible gap between two digits parts two numbers
+    # two numbers in neighbouring columns set close together (4697 after 316), or a number
+    # set close after a label that fills its cell: the characters of one word or number
+    # touch, so a visible gap before a digit parts two cells
     digit_gap = 0.3 * max(line.size, 6.0)
     runs: list[list[dict[str, Any]]] = []
     for ch in chars:
@@ -542,7 +543,11 @@ def _segments(line: _Line) -> list[_Seg]:
         if (
             runs
             and apart <= gap
-            and not (apart > digit_gap and ch["text"].isdigit() and runs[-1][-1]["text"].isdigit())
+            and not (
+                apart > digit_gap
+                and ch["text"].isdigit()
+                and runs[-1][-1]["text"] not in "+-－.,，（("
+            )
         ):
             runs[-1].append(ch)
         else:
@@ -559,14 +564,18 @@ def _segments(line: _Line) -> list[_Seg]:
     ]
 
 
-def _trailing_numbers(segs: list[_Seg], size: float) -> int:
+def _trailing_numbers(segs: list[_Seg], size: float, left: float) -> int:
     """How many segments at the end of a line are numbers (0 unless it looks like a table
-    row: two numbers, or one number set well apart from a label)."""
+    row: two numbers, one number set well apart from a label, or one number alone far
+    right of where the page's lines start: a cell whose row's other numbers stand on
+    another line)."""
     n = 0
     while n < len(segs) and _is_number(segs[len(segs) - 1 - n].text):
         n += 1
     if n >= 2 or (n == 1 and len(segs) >= 2 and segs[-1].x0 - segs[-2].x1 >= 2 * size):
         return n
+    if n == 1 and len(segs) == 1 and segs[0].x0 - left >= 8 * size:
+        return 1
     return 0
 
 
@@ -577,8 +586,8 @@ def _aligned_tables(lines: list[_Line], pno: int) -> tuple[list[_Line], list[_Fr
     if not lines:
         return lines, []
     segs = [_segments(ln) for ln in lines]
-    nums = [_trailing_numbers(sg, ln.size or 10.0) for sg, ln in zip(segs, lines)]
     left = min(ln.x0 for ln in lines)
+    nums = [_trailing_numbers(sg, ln.size or 10.0, left) for sg, ln in zip(segs, lines)]
     right = max(ln.x1 for ln in lines)
     used: set[int] = set()
     frags: list[_Frag] = []
@@ -627,7 +636,8 @@ def _aligned_tables(lines: list[_Line], pno: int) -> tuple[list[_Line], list[_Fr
             start - 1 >= 0
             and start - 1 not in used
             and not nums[start - 1]
-            and not lines[start - 1].in_margin
+            # (a table's heading may stand in the page's top band, where running heads
+            # are looked for: the gap to the line below decides)
             and lines[start].top - lines[start - 1].bottom < 2 * (lines[start].size or 10.0)
             and not _SECTION_LINE.match(lines[start - 1].text)
             and not (
@@ -688,8 +698,8 @@ def _aligned_frag(
         (with the lines that continue it) ends where the next row's ordinal or the table
         does, is a row whose cells are all blank, not part of the label of a row with
         values (a label wrapped round the values centred beside it ends on no ordinal)."""
-        if not opens_row(k):
-            return False
+        if not opens_row(k) or (k > first and nums[k - 1] and lines[k].top < lines[k - 1].bottom):
+            return False  # (beside the numbers of the line above: their row's label)
         j = k + 1
         while j <= end and label_only(j) and not opens_row(j):
             j += 1
@@ -723,9 +733,17 @@ def _aligned_frag(
         k = bisect_right(starts, seg.x0 + 1.5 * size) - 1
         return max(0, k)
 
-    # every line is a row, except wrapped label lines, which join the nearest value line
-    row_lines = [k for k in range(start, end + 1) if k < first or not label_only(k) or row_start(k)]
+    # every line is a row, except wrapped label lines, which join the nearest value line,
+    # and a value line that holds the rest of the row above (``_same_row``)
+    joined = _same_row(lines, segs, nums, body, size, column, opens_row)
+    row_lines = [
+        k
+        for k in range(start, end + 1)
+        if (k < first or not label_only(k) or row_start(k)) and k not in joined
+    ]
     row_of = {k: n for n, k in enumerate(row_lines)}
+    for k, into in joined.items():
+        row_of[k] = row_of[into]
     # a wrapped line belongs to the cell on the side of the smaller vertical gap: lines of
     # one cell sit closer together than lines of two rows (cell padding between them)
     up: dict[int, bool] = {}
@@ -734,8 +752,11 @@ def _aligned_frag(
             continue
         gap_up = lines[k].top - lines[k - 1].bottom
         gap_down = lines[k + 1].top - lines[k].bottom if k < end else float("inf")
-        # the first line of a row's label (its ordinal) never ends the label above
-        up[k] = gap_up <= gap_down + 1.0 and not (k < end and opens_row(k))
+        # the first line of a row's label (its ordinal) never ends the label above, unless
+        # it stands beside the numbers above it (the lines overlap: one row)
+        up[k] = gap_up < 0 or (gap_up <= gap_down + 1.0 and not (k < end and opens_row(k)))
+        if k < end and opens_row(k + 1) and not opens_row(k):
+            up[k] = True  # the next row's label starts with its ordinal: this line ends one
     for _ in range(len(up) + 1):
         pending = [k for k in up if k not in row_of]
         if not pending:
@@ -773,7 +794,12 @@ def _aligned_frag(
         ys = [x.bbox for x in recs if x.r0 == r]
         top = min(b[1] for b in ys) if ys else 0.0
         bottom = max(b[3] for b in ys) if ys else 0.0
+        labelled = min((x.c0 for x in recs if x.r0 == r and x.text.strip()), default=n_cols)
         for c in range(n_cols):
+            if labelled < c < len(starts) and c not in have:
+                # a label column right of the row's label (labels centred in their cell start
+                # at different x): the label's cell spans it, no blank value cell
+                continue
             if c not in have:
                 x1 = col_x[c + 1] if c + 1 < n_cols else bands[-1][1]
                 recs.append(_Rec(r, r + 1, c, c + 1, "", pno, (col_x[c], top, x1, bottom)))
@@ -783,6 +809,46 @@ def _aligned_frag(
     bottom = max(ln.bottom for ln in lines[start : end + 1])
     xs = col_x + [max(bands[-1][1], x1)]
     return _Frag(pno, pno, (x0, top, x1, bottom), xs, n_rows, recs, ruled=False, bands=bands)
+
+
+def _same_row(
+    lines: list[_Line],
+    segs: list[list[_Seg]],
+    nums: list[int],
+    body: range,
+    size: float,
+    column: Callable[[_Seg], int],
+    opens_row: Callable[[int], bool],
+) -> dict[int, int]:
+    """Value lines that hold the rest of the row of the value line just above them: their
+    numbers stand in other columns than its numbers, their label (if any) opens no row,
+    and they overlap it vertically, or continue at once its label, which filled its
+    cell's width (a cell whose label wrapped, with some numbers set at its top and the
+    others lower). Maps each such line to the line whose row it joins."""
+    value_lines = [k for k in body if nums[k]]
+    widest = max(
+        (sg.x1 for k in value_lines for sg in segs[k][: -nums[k]]),
+        default=0.0,
+    )
+    out: dict[int, int] = {}
+    taken: dict[int, set[int]] = {}  # the columns of each row's numbers so far
+    for p_, k in zip(value_lines, value_lines[1:]):
+        head = out.get(p_, p_)
+        have = taken.setdefault(head, {column(sg) for sg in segs[p_][-nums[p_] :]})
+        mine = {column(sg) for sg in segs[k][-nums[k] :]}
+        if mine & have or any(opens_row(j) for j in range(p_ + 1, k + 1)):
+            continue
+        over = k == p_ + 1 and lines[k].top < lines[p_].bottom
+        labels = segs[p_][: -nums[p_]]
+        wrapped = (
+            bool(labels)
+            and labels[-1].x1 >= widest - 1.5 * size
+            and all(lines[j + 1].top - lines[j].bottom < 0.8 * size for j in range(p_, k))
+        )
+        if over or wrapped:
+            out[k] = head
+            have |= mine
+    return out
 
 
 def _header_bands(
@@ -811,9 +877,17 @@ def _header_bands(
         ),
         key=lambda h: h[1] - h[0],
     )
+    # only where the headings line up with the numbers (each column of numbers has a
+    # heading of its own over it): a heading centred over left-aligned numbers overlaps
+    # none of them and is no column of its own
+    own = [h for h in heads if sum(_meets(list(h), b) for b in bands) == 1]
+    if not all(any(_meets(list(h), b) for h in own) for b in bands):
+        return [list(b) for b in bands]
+    # a piece of a heading over a column of numbers (人 under 自然) is no column either
+    claimed = [list(h) for h in heads if any(_meets(list(h), b) for b in bands)]
     out = [list(b) for b in bands]
     for x0, x1 in heads:
-        if not any(_meets([x0, x1], b) for b in out):
+        if not any(_meets([x0, x1], b) for b in out + claimed):
             out.append([x0, x1])
     return sorted(out)
 
