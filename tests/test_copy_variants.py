@@ -142,3 +142,16 @@ def test_a_wrapped_label_with_the_total_on_its_first_line() -> None:
     assert not any(
         f.rule == "R-SUM-ROW" and "requests.partial.total" in f.cells for f in rep.findings
     )
+
+
+@pytest.mark.parametrize("mark", ["*", "①", "（注）", "注1", "※"])
+def test_a_footnote_mark_after_a_number(mark: str) -> None:
+    """A mark after a cell's number (12*, 3①) is a footnote's, not part of the value: the
+    cell and the rest of its row are read; the mark stays in the cell's raw text."""
+    text = _mixed_2019_table("（六）其他处理").replace(
+        "\t（一）予以公开\t2\t0\t0\t0\t0\t0\t2", f"\t（一）予以公开\t2{mark}\t0\t0\t0\t0\t0\t2"
+    )
+    rep = nianbao.parse(text.encode("utf-8"))
+    flat = rep.flat()
+    assert flat["requests.granted.natural"] == 2 and flat["requests.granted.total"] == 2
+    assert rep.values["requests.granted.natural"].raw.endswith(mark)

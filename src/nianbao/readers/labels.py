@@ -338,6 +338,10 @@ _PLACEHOLDERS = {
 }
 
 
+# a footnote mark after a cell's number (12*, 3①, 0（注）, 5注1): the number is the cell's
+_FOOTNOTE = re.compile(
+    r"(?<=\d)(?:[*＊※\u2460-\u2473\u2776-\u277f\u00b9\u00b2\u00b3]|[（(]?注\d{0,2}[）)]?)+$"
+)
 # the full-width decimal point and plus sign and the minus sign in a cell read from HTML,
 # DOCX or PDF (text is folded so by ``normalize``): １５１５．２５ is 1515.25
 _NUM_FOLD = str.maketrans({"\uff0e": ".", "\uff0b": "+", "\u2212": "-"})
@@ -351,13 +355,13 @@ def is_value_text(text: str) -> bool:
         return True
     if t in _PLACEHOLDERS:
         return True
-    t = t.replace(" ", "")
+    t = _FOOTNOTE.sub("", t.replace(" ", ""))
     return bool(_NUM.match(t) or _DELTA.match(t))
 
 
 @lru_cache(maxsize=8192)
 def has_number(text: str) -> bool:
-    t = text.translate(_NUM_FOLD).strip().replace(" ", "")
+    t = _FOOTNOTE.sub("", text.translate(_NUM_FOLD).strip().replace(" ", ""))
     return bool(t) and bool(_NUM.match(t) or _DELTA.match(t))
 
 
@@ -378,6 +382,7 @@ def parse_value(text: str) -> tuple[int | float | None, str]:
         return None, "blank"
     if t in _PLACEHOLDERS:
         return None, "placeholder"
+    t = _FOOTNOTE.sub("", t)
     m = _NUM.match(t)
     if m:
         digits = m.group("num").replace(",", "").replace("，", "").lstrip("0") or "0"
