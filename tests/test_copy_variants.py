@@ -122,6 +122,8 @@ def test_a_table_copied_column_by_column_is_unread_not_blank() -> None:
     flat = rep.flat()
     for fid in ("requests.new.natural", "requests.granted.total", "requests.processed_total.total"):
         assert flat.get(fid) is None and fid in named
+    # and no window of the numbers that happens to add up is taken for a row
+    assert [k for k, v in flat.items() if k.startswith("requests.") and v is not None] == []
 
 
 def test_a_wrapped_label_with_the_total_on_its_first_line() -> None:
@@ -155,3 +157,22 @@ def test_a_footnote_mark_after_a_number(mark: str) -> None:
     flat = rep.flat()
     assert flat["requests.granted.natural"] == 2 and flat["requests.granted.total"] == 2
     assert rep.values["requests.granted.natural"].raw.endswith(mark)
+
+
+def test_a_run_of_numbers_far_longer_than_its_row_is_not_windowed() -> None:
+    """After the last label, more numbers than the row has cells, in no window that holds
+    them all (the numbers of other rows, copied after the labels): a window that happens to
+    add up (3 1 1 → 5) is no reading of the row; it is unread and named."""
+    lines = []
+    for line in _mixed_2019_table("（六）其他处理").splitlines():
+        cells = line.split("\t")
+        if cells[0].startswith("四、结转下年度"):
+            lines += [cells[0], "9", "", "", "", "", "4", "", "", "3", "1", "1", "", "5"]
+        else:
+            lines += [c for c in cells if c.strip()]
+    rep = nianbao.parse(("\n".join(lines) + "\n").encode("utf-8"))
+    flat = rep.flat()
+    got = [flat.get(f"requests.carried_forward.{c}") for c in ("natural", "research", "total")]
+    assert got == [None, None, None]
+    named = {c for f in rep.findings if f.rule == "R-UNREAD" for c in f.cells}
+    assert "requests.carried_forward.total" in named

@@ -367,7 +367,10 @@ def _place_row(
         if len(options) == 1:
             fill(options[0], "read")
             return row
-        if not options and len(cells) - n <= 64:
+        if not options and len(cells) - n <= 3:
+            # a stray number or two beside the row: the arithmetic picks the window; with
+            # more, a window that adds up is as likely a coincidence (a run of 0s and a
+            # 1 1 2 of other rows' numbers) as the row
             options = [as_cand[s0 : s0 + n] for s0 in range(len(cells) - n + 1)]
         if not options:
             row.how = "unread"  # far more numbers than the row has cells
