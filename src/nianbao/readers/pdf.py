@@ -672,7 +672,7 @@ def _aligned_frag(
         (s.x0 - 0.2 * size, s.x1 + 0.2 * size) for k in body if nums[k] for s in segs[k][-nums[k] :]
     )
     found = merge_ranges(spans)
-    bands = _header_bands(found, lines, segs, nums, start, first, end, size)
+    bands = _header_bands(found, segs, nums, start, first, end, size)
     if carry and len(bands) == len(found) and all(any(_meets(b, c) for c in carry) for b in found):
         # the rest of the table that ended the page before: its columns (the blank ones
         # too), when every column found here is one of them
@@ -853,7 +853,6 @@ def _same_row(
 
 def _header_bands(
     bands: list[list[float]],
-    lines: list[_Line],
     segs: list[list[_Seg]],
     nums: list[int],
     start: int,
