@@ -176,3 +176,35 @@ def test_a_run_of_numbers_far_longer_than_its_row_is_not_windowed() -> None:
     assert got == [None, None, None]
     named = {c for f in rep.findings if f.rule == "R-UNREAD" for c in f.cells}
     assert "requests.carried_forward.total" in named
+
+
+def test_a_note_under_the_table_gives_no_cell_its_number() -> None:
+    """A last row left blank, then a note with a date under the table: the note's year is
+    no cell of the row (it was read as 四、结转下年度 总计 = 2024, and the sums then blamed
+    the document)."""
+    text = _mixed_2019_table("（六）其他处理").replace(
+        "四、结转下年度继续办理\t0\t0\t0\t0\t0\t0\t0\n",
+        "四、结转下年度继续办理\n注：本表数据统计截至 2024 年 12 月 31 日。\n",
+    )
+    flat = nianbao.parse(text.encode("utf-8")).flat()
+    assert [flat.get(f"requests.carried_forward.{c}") for c in ("natural", "total")] == [
+        None,
+        None,
+    ]
+
+
+def test_one_applicant_number_and_its_total_are_not_placed_by_the_sum() -> None:
+    """A row that shows one number and its total (19 19) where the text does not say which
+    applicant column holds it: the sum holds in any of them, so none is chosen (it was
+    always 其他, where most such rows have 自然人); the row is unread and named."""
+    text = _mixed_2019_table("（六）其他处理").replace(
+        "一、本年新收政府信息公开申请数量\t5\t0\t0\t0\t0\t0\t5",
+        "一、本年新收政府信息公开申请数量\t5\t5",
+    )
+    rep = nianbao.parse(text.encode("utf-8"))
+    flat = rep.flat()
+    assert flat.get("requests.new.other_org") is None
+    assert flat.get("requests.new.natural") in (None, 5)
+    if flat.get("requests.new.natural") is None:
+        named = {c for f in rep.findings for c in f.cells}
+        assert "requests.new.natural" in named

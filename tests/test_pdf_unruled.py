@@ -166,3 +166,95 @@ def test_the_national_form_without_borders(tmp_path: Path) -> None:
             if fid.startswith(TABLES) and got.get(fid) != want:
                 wrong.append(f"{stem} {fid}: {want!r} read as {got.get(fid)!r}")
     assert not wrong, "\n".join(wrong[:40])
+
+
+# ------------------------------------------------ page breaks, running heads, repeated heads
+_MISSING = {"R-TABLE-MISSING", "R-ROW-MISSING", "R-SECTIONS"}  # these name no unread cell
+
+
+def _page_variants(gold: dict[str, Any], stem: str, tmp: Path) -> list[Path]:
+    """The borderless form of ``gold`` with a paragraph of growing height before it (so
+    that the pages break at other rows), under each of: no running head, a running head
+    ending in a year, a page-number field in the head, and repeated heading rows."""
+    import io
+
+    import docx
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    out = []
+    for kind in ("none", "year", "pagenum", "repeat"):
+        for space in (0, 150, 300, 450, 600):
+            d = docx.Document(io.BytesIO(_fill_form(gold)))
+            p = d.add_paragraph("附：本机关本年度政府信息公开情况统计表如下。")
+            p.paragraph_format.space_before = Pt(space)
+            body = d.element.body
+            body.remove(p._p)
+            body[0].addprevious(p._p)
+            head = d.sections[0].header.paragraphs[0]
+            if kind == "year":
+                head.text = "云溪市人民政府政府信息公开工作年度报告\t\t2024"
+            elif kind == "pagenum":
+                head.text = "云溪市人民政府政府信息公开工作年度报告\t\t"
+                field = head._p.makeelement(qn("w:fldSimple"), {qn("w:instr"): "PAGE"})
+                run = field.makeelement(qn("w:r"), {})
+                t = run.makeelement(qn("w:t"), {})
+                t.text = "1"
+                run.append(t)
+                field.append(run)
+                head._p.append(field)
+            elif kind == "repeat":
+                for tr in d.tables[1]._tbl.findall(qn("w:tr"))[:3]:
+                    tr.get_or_add_trPr().append(tr.makeelement(qn("w:tblHeader"), {}))
+            path = tmp / f"{stem}_{kind}_{space:03d}.docx"
+            d.save(str(path))
+            out.append(path)
+    return out
+
+
+def test_the_borderless_form_broken_across_pages(tmp_path: Path) -> None:
+    """Found in review: a running head ending in a number was read as a row going on from
+    the page before; the columns of a table that ended a page leaked into the next table;
+    rows were joined across the headings between two sub-tables. The form of the sparsest
+    2021 gold and of the invented one with large numbers, the pages broken at five places,
+    with and without running heads and repeated heading rows: every cell as the gold says."""
+    soffice = soffice_path()
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    if not BLANK_FORM.exists():
+        pytest.skip("the national blank form is not in the shared samples")
+    golds = [(s, g) for s, g in sources() if "requests.other.no_fee.total" in g]
+    sparse = max(golds, key=lambda sg: sum(1 for k, v in sg[1].items() if v is None))
+    large = [sg for sg in golds if sg[0].startswith("invented")]
+    wanted = {stem: gold for stem, gold in [sparse, *large]}
+    docs = [p for stem, gold in wanted.items() for p in _page_variants(gold, stem, tmp_path)]
+    cmd = [
+        soffice,
+        f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+        "--headless",
+        "--convert-to",
+        "pdf",
+        "--outdir",
+        str(tmp_path / "pdf"),
+    ]
+    subprocess.run([*cmd, *map(str, docs)], check=True, capture_output=True, timeout=900)
+    wrong: list[str] = []
+    right = cells = 0
+    for path in docs:
+        stem = path.stem.rsplit("_", 2)[0]
+        rep = nianbao.parse(tmp_path / "pdf" / f"{path.stem}.pdf")
+        got = rep.flat()
+        named = {c for f in rep.findings if f.rule not in _MISSING for c in f.cells}
+        for fid, want in wanted[stem].items():
+            if not fid.startswith(TABLES):
+                continue
+            cells += 1
+            if got.get(fid) == want:
+                right += 1
+            elif got.get(fid) is not None or fid not in named:
+                wrong.append(f"{path.stem} {fid}: {want!r} read as {got.get(fid)!r}")
+    # no cell wrong and none silent: a table whose headings stand on the page before its
+    # rows has no column for a blank column of numbers (a row "19 19" is then unread, and
+    # named), the one shape here not read cell by cell
+    assert not wrong, "\n".join(wrong[:40])
+    assert right >= 0.98 * cells

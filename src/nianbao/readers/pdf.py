@@ -588,12 +588,16 @@ def _aligned_tables(lines: list[_Line], pno: int) -> tuple[list[_Line], list[_Fr
     segs = [_segments(ln) for ln in lines]
     left = min(ln.x0 for ln in lines)
     nums = [_trailing_numbers(sg, ln.size or 10.0, left) for sg, ln in zip(segs, lines)]
+
     right = max(ln.x1 for ln in lines)
     used: set[int] = set()
     frags: list[_Frag] = []
     i = 0
     while i < len(lines):
-        if not nums[i]:
+        if not nums[i] or (nums[i] == 1 and lines[i].in_margin and not _goes_on(segs[i], frags)):
+            # (a line in the page's top or bottom band with one number set apart from its
+            # text starts no table, unless it is a row of the table the page before ended
+            # with: else a running head ending in a page number or a year, …报告  2024)
             i += 1
             continue
         # a run of value lines; other lines inside it must look like wrapped labels
@@ -614,10 +618,17 @@ def _aligned_tables(lines: list[_Line], pno: int) -> tuple[list[_Line], list[_Fr
         carried = _CARRY_BANDS.get() if not frags else None
         # one row of many numbers is a table too; so is one row that goes on with the
         # table that ended the page before (nothing but its blank rows' labels above it)
-        goes_on = carried is not None and all(
-            ln.in_margin or ln.x1 < carried[0][0] for ln in lines[:i]
+        goes_on = (
+            carried is not None
+            and all(
+                ln.x1 < carried[0][0] or _running_head(ln, sg)
+                for ln, sg in zip(lines[:i], segs[:i])
+            )
+            and all(sg.x1 < carried[0][0] for sg in segs[i][: -nums[i]])
         )
-        if len(value_rows) < 2 and nums[i] < 4 and not goes_on:
+        # (a lone line in the page's top or bottom band is a running head that ends in a
+        # page number, not a row)
+        if len(value_rows) < 2 and nums[i] < 4 and not (goes_on and not lines[i].in_margin):
             i = last + 1
             continue
         end = last
@@ -653,6 +664,42 @@ def _aligned_tables(lines: list[_Line], pno: int) -> tuple[list[_Line], list[_Fr
             used.update(range(start, end + 1))
         i = end + 1
     return [ln for k, ln in enumerate(lines) if k not in used], frags
+
+
+def _goes_on(segs: list[_Seg], frags: list[_Frag]) -> bool:
+    """Is a line of one number a row of the table that ended the page before: its label
+    left of that table's columns, its number in one of them?"""
+    carried = _CARRY_BANDS.get() if not frags else None
+    if carried is None:
+        return False
+    label, number = segs[:-1], segs[-1]
+    if not label or not any(_is_row_label(sg.text) for sg in label):
+        return False  # (a row of the national tables, by its label: not a running head)
+    return all(sg.x1 < carried[0][0] for sg in label) and any(
+        _meets([number.x0, number.x1], c) for c in carried
+    )
+
+
+def _running_head(line: _Line, segs: list[_Seg]) -> bool:
+    """A line in the page's top or bottom band that is one long run of text (and perhaps a
+    page number or year set apart): a running head or foot, not a table's heading (which
+    has a run a column) nor one of its rows."""
+    text = [sg for sg in segs if not _is_number(sg.text)]
+    size = line.size or 10.0
+    return (
+        line.in_margin
+        and len(text) == 1
+        and len(segs) - len(text) <= 1
+        and text[0].x1 - text[0].x0 > 12 * size
+        and not _is_row_label(text[0].text)
+    )
+
+
+def _is_row_label(text: str) -> bool:
+    """Does ``text`` name (or open, by its ordinal) a row of the national tables?"""
+    from .labels import match_active_row, match_request_row
+
+    return bool(_ROW_ORDINAL.match(text) or match_request_row(text) or match_active_row(text))
 
 
 def _aligned_frag(
@@ -735,7 +782,7 @@ def _aligned_frag(
 
     # every line is a row, except wrapped label lines, which join the nearest value line,
     # and a value line that holds the rest of the row above (``_same_row``)
-    joined = _same_row(lines, segs, nums, body, size, column, opens_row)
+    joined = _same_row(lines, segs, nums, body, size, column, opens_row, label_only)
     row_lines = [
         k
         for k in range(start, end + 1)
@@ -819,6 +866,7 @@ def _same_row(
     size: float,
     column: Callable[[_Seg], int],
     opens_row: Callable[[int], bool],
+    label_only: Callable[[int], bool],
 ) -> dict[int, int]:
     """Value lines that hold the rest of the row of the value line just above them: their
     numbers stand in other columns than its numbers, their label (if any) opens no row,
@@ -840,10 +888,14 @@ def _same_row(
             continue
         over = k == p_ + 1 and lines[k].top < lines[p_].bottom
         labels = segs[p_][: -nums[p_]]
+        own = segs[k][: -nums[k]]
         wrapped = (
             bool(labels)
             and labels[-1].x1 >= widest - 1.5 * size
             and all(lines[j + 1].top - lines[j].bottom < 0.8 * size for j in range(p_, k))
+            # between them only lines of labels; its own label goes on in the same cell
+            and all(label_only(j) for j in range(p_ + 1, k))
+            and (not own or abs(own[-1].x0 - labels[-1].x0) <= 0.5 * size)
         )
         if over or wrapped:
             out[k] = head
@@ -1181,8 +1233,9 @@ def _read_pages(data: bytes, n_pages: int) -> tuple[list[list[_Line | _Frag]], l
             items: list[_Line | _Frag] = [*lines, *frags]
             items.sort(key=lambda it: it.top)
             pages.append(items)
-            body = [it for it in items if not (isinstance(it, _Line) and it.in_margin)]
-            last = body[-1] if body else None
+            # (nothing after it on the page, not even in the bottom band: the headings of
+            # another table there would take its columns)
+            last = items[-1] if items else None
             _CARRY_BANDS.set(last.bands if isinstance(last, _Frag) and not last.ruled else None)
     except (EncryptedPdf, BrokenFile, ScannedPdf, InputTooLarge):
         raise

@@ -354,6 +354,13 @@ def _place_row(
             row.how = "separators"
             return row
         # the separators do not say where the blanks stand: the arithmetic decides
+        if key == "s3" and len(vals) == 2 and NUM(vals[0].text) == NUM(vals[1].text):
+            # one applicant number and its total: the sum holds in whichever applicant
+            # column it stands (the readings given put it beside 总计, in 其他, where most
+            # such rows have it in 自然人): nothing to decide by
+            row.how = "unread"
+            row.cells = [FormCell(fid, status="unread") for fid in spec.ids]
+            return row
         options: list[Cand] = [
             [NO_CELL] * ld + as_cand + [NO_CELL] * (edge - ld) for ld in range(edge + 1)
         ]

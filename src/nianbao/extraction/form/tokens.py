@@ -190,14 +190,22 @@ class ValueRun:
     extra: list[Tok] = field(default_factory=list)  # values in a second run (unassigned)
 
 
+_NOTE = re.compile(r"(?:注|备注|说明)\s*[：:0-9一二三四五六七八九十]")
+_DATE_GOES_ON = re.compile(r"[年月日]")
+
+
 def row_run(toks: list[Tok]) -> ValueRun:
     vals: list[Tok] = []
     seps: list[str] = []
     i = 0
     n = len(toks)
     lead = ""
-    # skip the rest of the label (text) before the values
+    # skip the rest of the label (text) before the values; a note under the table (注：…)
+    # on a line of its own ends it: its numbers are no cell's
     while i < n and toks[i].kind != "v":
+        if toks[i].kind == "t" and _NOTE.match(toks[i].text) and "\n" in lead:
+            i = n
+            break
         lead = toks[i].text if toks[i].kind == "s" else ""
         i += 1
     seps.append(lead)
@@ -212,6 +220,10 @@ def row_run(toks: list[Tok]) -> ValueRun:
         else:
             cur = t.text
         i += 1
+    # a number that a date goes on from (2024年12月) is no cell
+    if vals and i < n and _DATE_GOES_ON.match(toks[i].text) and not cur.strip(" "):
+        vals.pop()
+        cur = seps.pop() if vals else ""
     seps.append(cur) if vals else None
     if not vals:
         seps = [lead]
