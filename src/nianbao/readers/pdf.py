@@ -588,7 +588,6 @@ def _aligned_tables(lines: list[_Line], pno: int) -> tuple[list[_Line], list[_Fr
     segs = [_segments(ln) for ln in lines]
     left = min(ln.x0 for ln in lines)
     nums = [_trailing_numbers(sg, ln.size or 10.0, left) for sg, ln in zip(segs, lines)]
-
     right = max(ln.x1 for ln in lines)
     used: set[int] = set()
     frags: list[_Frag] = []
