@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .normalize import key
+from .normalize import fold_chars, key
 
 __all__ = [
     "LabelMatch",
@@ -342,15 +342,12 @@ _PLACEHOLDERS = {
 _FOOTNOTE = re.compile(
     r"(?<=\d)(?:[*＊※\u2460-\u2473\u2776-\u277f\u00b9\u00b2\u00b3]|[（(]?注\d{0,2}[）)]?)+$"
 )
-# the full-width decimal point and plus sign and the minus sign in a cell read from HTML,
-# DOCX or PDF (text is folded so by ``normalize``): １５１５．２５ is 1515.25
-_NUM_FOLD = str.maketrans({"\uff0e": ".", "\uff0b": "+", "\u2212": "-"})
 
 
 @lru_cache(maxsize=8192)
 def is_value_text(text: str) -> bool:
     """True for a cell that can stand in a value column: a number, a blank or a placeholder."""
-    t = text.translate(_NUM_FOLD).strip()
+    t = fold_chars(text).strip()
     if not t:
         return True
     if t in _PLACEHOLDERS:
@@ -361,7 +358,7 @@ def is_value_text(text: str) -> bool:
 
 @lru_cache(maxsize=8192)
 def has_number(text: str) -> bool:
-    t = _FOOTNOTE.sub("", text.translate(_NUM_FOLD).strip().replace(" ", ""))
+    t = _FOOTNOTE.sub("", fold_chars(text).strip().replace(" ", ""))
     return bool(t) and bool(_NUM.match(t) or _DELTA.match(t))
 
 
@@ -377,7 +374,7 @@ def parse_value(text: str) -> tuple[int | float | None, str]:
     "placeholder" for —, /, 无 …, "unit" when a unit was stripped (3件), "unit:元" for 元,
     "delta" for 增加3, "range" for a number of more than MAX_VALUE_DIGITS digits (value
     None), "text" for anything else (value None)."""
-    t = text.translate(_NUM_FOLD).strip().replace(" ", "").replace("\u00a0", "")
+    t = fold_chars(text).strip().replace(" ", "").replace("\u00a0", "")
     if not t:
         return None, "blank"
     if t in _PLACEHOLDERS:

@@ -21,6 +21,7 @@ from .document import OffsetMap
 
 __all__ = [
     "NormalizedText",
+    "fold_chars",
     "fold_radicals",
     "normalize_text",
     "key",
@@ -77,6 +78,14 @@ _FOLD[ord("\x0b")] = ord("\n")
 _FOLD[ord("\x0c")] = ord("\n")
 
 _FOLD_PAIRS = [(chr(a), chr(b)) for a, b in _FOLD.items()]
+
+
+def fold_chars(text: str) -> str:
+    """The 1:1 folding ``normalize_text`` applies to a whole text (full-width digits,
+    letters, decimal point and signs, odd spaces), for a cell read from HTML, DOCX or PDF."""
+    return text.translate(_FOLD)
+
+
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _BOOKMARK = re.compile(r"\[bookmark:[^\]\n]{0,80}\]")
 _MD_HEADING = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]*", re.M)

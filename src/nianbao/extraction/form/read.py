@@ -40,10 +40,10 @@ from .solve import (
     NO_CELL,
     NUM,
     Cand,
-    _row_sum_ok,
     by_arithmetic,
     candidates,
     full_splits,
+    row_sum_ok,
     solve_requests,
 )
 from .spec import (
@@ -412,11 +412,11 @@ def _turned_lines(run: ValueRun, cand: Cand) -> list[Cand]:
     arithmetic refutes, where the lines taken in another order satisfy it: the readings
     that put a line's numbers after the next line's. (Text copied from a PDF whose label
     wrapped: the 总计 cell on the label's first line, the six others on the next.)"""
-    if len(cand) != len(run.vals) or _row_sum_ok([NUM(x) for x, _, _ in cand]):
+    if len(cand) != len(run.vals) or row_sum_ok([NUM(x) for x, _, _ in cand]):
         return []
     starts = [i for i in range(1, len(run.vals)) if "\n" in run.seps[i]]
     turned = [cand[i:] + cand[:i] for i in starts]
-    return [t for t in turned if _row_sum_ok([NUM(x) for x, _, _ in t])]
+    return [t for t in turned if row_sum_ok([NUM(x) for x, _, _ in t])]
 
 
 def _read_reviews(text: str, a: int, b: int) -> FormTable | None:

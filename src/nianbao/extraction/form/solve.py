@@ -86,7 +86,7 @@ def full_splits(
 def _check_row(vals: list[int | float | None], complete: bool) -> bool:
     if not complete:
         return True
-    return _row_sum_ok(vals)
+    return row_sum_ok(vals)
 
 
 def _check_review(vals: list[int | float | None], complete: bool) -> bool:
@@ -145,7 +145,7 @@ def candidates(run: ValueRun, n: int, max_cands: int = 5000) -> list[Cand]:
     return out
 
 
-def _row_sum_ok(vals: list[int | float | None]) -> bool:
+def row_sum_ok(vals: list[int | float | None]) -> bool:
     """Section 三: the six applicant columns add up to 总计 (blanks count as 0). A 总计 with
     every applicant cell blank proves nothing about where the numbers stand."""
     if vals[-1] is None or all(v is None for v in vals[:-1]):
@@ -165,7 +165,7 @@ def _review_ok(vals: list[int | float | None]) -> bool:
 
 def by_arithmetic(row: FormRow, spec: RowSpec, options: list[Cand], key: str, how: str) -> FormRow:
     if key == "s3":
-        good = [o for o in options if _row_sum_ok([NUM(x) for x, _, _ in o])]
+        good = [o for o in options if row_sum_ok([NUM(x) for x, _, _ in o])]
     elif key == "s4":
         good = [o for o in options if _review_ok([NUM(x) for x, _, _ in o])]
     else:
