@@ -26,11 +26,26 @@ from nianbao.writing.writer import render, soffice_path
 from .shapes import TABLES, sources
 
 
-@pytest.fixture(scope="module")
-def printed(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[str, dict[str, Any], Path]]:
+def _print_pdfs(docs: list[Path], outdir: Path, target: str = "pdf") -> None:
+    """Print ``docs`` (HTML or DOCX) to PDFs in ``outdir`` with LibreOffice, in one run and
+    a private profile; skips when LibreOffice is not installed."""
     soffice = soffice_path()
     if soffice is None:
         pytest.skip("LibreOffice (soffice) is not installed")
+    cmd = [
+        soffice,
+        f"-env:UserInstallation={(outdir.parent / 'profile').as_uri()}",
+        "--headless",
+        "--convert-to",
+        target,
+        "--outdir",
+        str(outdir),
+    ]
+    subprocess.run([*cmd, *map(str, docs)], check=True, capture_output=True, timeout=900)
+
+
+@pytest.fixture(scope="module")
+def printed(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[str, dict[str, Any], Path]]:
     found = sources()
     if len(found) < 3:
         pytest.skip("shared samples not available")
@@ -43,16 +58,7 @@ def printed(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[str, dict[st
         path = tmp / f"{stem}.html"
         path.write_text(html, encoding="utf-8")
         htmls.append(path)
-    cmd = [
-        soffice,
-        f"-env:UserInstallation={(tmp / 'profile').as_uri()}",
-        "--headless",
-        "--convert-to",
-        "pdf:writer_web_pdf_Export",
-        "--outdir",
-        str(tmp / "pdf"),
-    ]
-    subprocess.run([*cmd, *map(str, htmls)], check=True, capture_output=True, timeout=600)
+    _print_pdfs(htmls, tmp / "pdf", "pdf:writer_web_pdf_Export")
     return [(stem, gold, tmp / "pdf" / f"{stem}.pdf") for stem, gold in found]
 
 
@@ -139,26 +145,13 @@ def test_the_national_form_without_borders(tmp_path: Path) -> None:
     """The official form filled with every 2021 gold and printed without its borders: its
     headings are centred over left-aligned numbers, its labels wrap, and a row's 总计 may
     sit a line above its other numbers; every cell must come back as the gold says."""
-    soffice = soffice_path()
-    if soffice is None:
-        pytest.skip("LibreOffice (soffice) is not installed")
     if not BLANK_FORM.exists():
         pytest.skip("the national blank form is not in the shared samples")
     golds = [(s, g) for s, g in sources() if "requests.other.no_fee.total" in g]
     assert len(golds) >= 5
     for stem, gold in golds:
         (tmp_path / f"{stem}.docx").write_bytes(_fill_form(gold))
-    cmd = [
-        soffice,
-        f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
-        "--headless",
-        "--convert-to",
-        "pdf",
-        "--outdir",
-        str(tmp_path / "pdf"),
-    ]
-    docs = [str(tmp_path / f"{stem}.docx") for stem, _ in golds]
-    subprocess.run([*cmd, *docs], check=True, capture_output=True, timeout=600)
+    _print_pdfs([tmp_path / f"{stem}.docx" for stem, _ in golds], tmp_path / "pdf")
     wrong: list[str] = []
     for stem, gold in golds:
         got = nianbao.parse(tmp_path / "pdf" / f"{stem}.pdf").flat()
@@ -218,9 +211,6 @@ def test_the_borderless_form_broken_across_pages(tmp_path: Path) -> None:
     rows were joined across the headings between two sub-tables. The form of the sparsest
     2021 gold and of the invented one with large numbers, the pages broken at five places,
     with and without running heads and repeated heading rows: every cell as the gold says."""
-    soffice = soffice_path()
-    if soffice is None:
-        pytest.skip("LibreOffice (soffice) is not installed")
     if not BLANK_FORM.exists():
         pytest.skip("the national blank form is not in the shared samples")
     golds = [(s, g) for s, g in sources() if "requests.other.no_fee.total" in g]
@@ -228,16 +218,7 @@ def test_the_borderless_form_broken_across_pages(tmp_path: Path) -> None:
     large = [sg for sg in golds if sg[0].startswith("invented")]
     wanted = {stem: gold for stem, gold in [sparse, *large]}
     docs = [p for stem, gold in wanted.items() for p in _page_variants(gold, stem, tmp_path)]
-    cmd = [
-        soffice,
-        f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
-        "--headless",
-        "--convert-to",
-        "pdf",
-        "--outdir",
-        str(tmp_path / "pdf"),
-    ]
-    subprocess.run([*cmd, *map(str, docs)], check=True, capture_output=True, timeout=900)
+    _print_pdfs(docs, tmp_path / "pdf")
     wrong: list[str] = []
     right = cells = 0
     for path in docs:
