@@ -186,6 +186,12 @@ def fill_from_form(
     for key_, rows in splits.items():
         _say_splits(ctx, key_, rows)
     _truncation(ctx, reading)
+    # rows of 表三 whose label the layout reading found but whose cells neither reading
+    # could place (its R-CELL-COUNT names them): unread, never missing
+    for rid in report.layout.get("requests_rows_found") or ():
+        ids = [f"requests.{rid}.{c}" for c in COLUMNS]
+        if not any(i in report.values for i in ids):
+            unread += ids
     if unread:
         report.layout["unread"] = sorted(set(report.layout.get("unread", [])) | set(unread))
     report.layout["labels_seen"] = labels_seen

@@ -793,22 +793,32 @@ def _aligned_frag(
     # a wrapped line belongs to the cell on the side of the smaller vertical gap: lines of
     # one cell sit closer together than lines of two rows (cell padding between them)
     up: dict[int, bool] = {}
+
+    # a wrapped line's neighbours are the lines of its own label column (or of numbers):
+    # a group's label beside its rows' labels interleaves its lines with theirs
+    def beside(j: int, k: int) -> bool:
+        return bool(nums[j]) or (bool(segs[j]) and abs(segs[j][0].x0 - segs[k][0].x0) <= 1.5 * size)
+
+    above: dict[int, int] = {}
+    below: dict[int, int] = {}
     for k in body:
         if k in row_of:
             continue
-        gap_up = lines[k].top - lines[k - 1].bottom
-        gap_down = lines[k + 1].top - lines[k].bottom if k < end else float("inf")
+        above[k] = next((j for j in range(k - 1, start - 1, -1) if beside(j, k)), k - 1)
+        below[k] = next((j for j in range(k + 1, end + 1) if beside(j, k)), end + 1)
+        gap_up = lines[k].top - lines[above[k]].bottom
+        gap_down = lines[below[k]].top - lines[k].bottom if below[k] <= end else float("inf")
         # the first line of a row's label (its ordinal) never ends the label above, unless
         # it stands beside the numbers above it (the lines overlap: one row)
         up[k] = gap_up < 0 or (gap_up <= gap_down + 1.0 and not (k < end and opens_row(k)))
-        if k < end and opens_row(k + 1) and not opens_row(k):
+        if below[k] <= end and opens_row(below[k]) and not opens_row(k):
             up[k] = True  # the next row's label starts with its ordinal: this line ends one
     for _ in range(len(up) + 1):
         pending = [k for k in up if k not in row_of]
         if not pending:
             break
         for k in pending:
-            near = k - 1 if up[k] else k + 1
+            near = above[k] if up[k] else below[k]
             if near in row_of:
                 row_of[k] = row_of[near]
     for k in up:  # chains that point at each other: fall back to the nearer value line
@@ -826,7 +836,13 @@ def _aligned_frag(
             texts.setdefault((row_of[k], column(seg)), []).append(seg)
     recs: list[_Rec] = []
     for (r, c), cell in texts.items():
-        cell.sort(key=lambda s: (s.top, s.x0))
+        if c < len(starts):
+            # a label cell holding two columns of text (a group's label beside its rows'
+            # labels, their lines interleaved): each column's lines together, left first
+            cols = cluster_values([sg.x0 for sg in cell], 1.5 * size)
+            cell.sort(key=lambda sg: (bisect_right(cols, sg.x0), sg.top, sg.x0))
+        else:
+            cell.sort(key=lambda s: (s.top, s.x0))
         text = _cell_text("\n".join(s.text for s in cell))
         box = (
             min(s.x0 for s in cell),
@@ -932,12 +948,40 @@ def _header_bands(
     # none of them and is no column of its own
     own = [h for h in heads if sum(_meets(list(h), b) for b in bands) == 1]
     if not all(any(_meets(list(h), b) for h in own) for b in bands):
-        return [list(b) for b in bands]
+        return _centred_heading_bands(bands, segs, start, first, cut)
     # a piece of a heading over a column of numbers (人 under 自然) is no column either
     claimed = [list(h) for h in heads if any(_meets(list(h), b) for b in bands)]
     out = [list(b) for b in bands]
     for x0, x1 in heads:
         if not any(_meets([x0, x1], b) for b in out + claimed):
+            out.append([x0, x1])
+    return sorted(out)
+
+
+def _centred_heading_bands(
+    bands: list[list[float]], segs: list[list[_Seg]], start: int, first: int, cut: float
+) -> list[list[float]]:
+    """Headings that do not line up with the numbers (centred over left- or right-aligned
+    ones): on the heading line with the most headings over the value area, each column of
+    numbers takes the heading nearest it; when they take distinct headings in order, the
+    headings left over are columns of their own (本年废止件数 over a column blank in every
+    row). Else the columns of numbers alone."""
+    best: list[tuple[float, float]] = []
+    for k in range(start, first):
+        line = sorted((sg.x0, sg.x1) for sg in segs[k] if sg.x0 > cut and not _is_number(sg.text))
+        if len(line) > len(best):
+            best = line
+    if len(best) <= len(bands):
+        return [list(b) for b in bands]
+    mids = [(x0 + x1) / 2 for x0, x1 in best]
+    took = [min(range(len(best)), key=lambda h: abs(mids[h] - (b[0] + b[1]) / 2)) for b in bands]
+    if len(set(took)) != len(took) or took != sorted(took):
+        return [list(b) for b in bands]
+    out = [list(b) for b in bands]
+    for h, (x0, x1) in enumerate(best):
+        if h not in took:
+            if any(_meets([x0, x1], b) for b in out):
+                return [list(b) for b in bands]
             out.append([x0, x1])
     return sorted(out)
 

@@ -331,6 +331,14 @@ def _place_row(
             return by_arithmetic(row, spec, turned, key, "reordered")
         fill(as_cand, "read")
         return row
+    if 0 < edge and key == "s3" and len(vals) == 2 and NUM(vals[0].text) == NUM(vals[1].text):
+        # one applicant number and its total, the other cells not shown: the sum holds in
+        # whichever applicant column it stands, and siblings' separators do not say which
+        # (a grid that lost its blank columns prints "1<tab>1"; by the sum it always read
+        # 其他, by the siblings 自然人 and 商业企业): nothing to decide by
+        row.how = "unread"
+        row.cells = [FormCell(fid, status="unread") for fid in spec.ids]
+        return row
     if 0 < edge and unit != "space":
         lead = None
         if lead_mode is not None:
@@ -354,13 +362,6 @@ def _place_row(
             row.how = "separators"
             return row
         # the separators do not say where the blanks stand: the arithmetic decides
-        if key == "s3" and len(vals) == 2 and NUM(vals[0].text) == NUM(vals[1].text):
-            # one applicant number and its total: the sum holds in whichever applicant
-            # column it stands (the readings given put it beside 总计, in 其他, where most
-            # such rows have it in 自然人): nothing to decide by
-            row.how = "unread"
-            row.cells = [FormCell(fid, status="unread") for fid in spec.ids]
-            return row
         options: list[Cand] = [
             [NO_CELL] * ld + as_cand + [NO_CELL] * (edge - ld) for ld in range(edge + 1)
         ]
