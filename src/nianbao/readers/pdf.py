@@ -485,23 +485,46 @@ def _frag_grid(frag: _Frag) -> SpanGrid:
 def _lines_outside(page: Any, pno: int, taken: set[int]) -> list[_Line]:
     """Text lines of the characters that no table cell took."""
     src = page.filter(lambda o: id(o) not in taken) if taken else page
+    return _text_lines(src.extract_text_lines(strip=True, return_chars=True), pno, page.height)
+
+
+def _text_lines(extracted: list[dict[str, Any]], pno: int, height: float) -> list[_Line]:
+    """``_Line``s of pdfplumber's text lines, page numbers dropped: a number alone in the
+    page's top or bottom band, unless a line beside it, left of it, shares its height (the
+    value of a table row whose label wrapped around it, as in a cell printed without
+    borders, 行政事业性收 / 0 / 费: dropping it lost the cell silently)."""
+    height = float(height)
     lines: list[_Line] = []
-    height = float(page.height)
-    for ln in src.extract_text_lines(strip=True, return_chars=True):
+    numbers: list[_Line] = []
+    for ln in extracted:
         text = strip_invisible(ln["text"]).strip()
         if not text:
             continue
         in_margin = ln["bottom"] > height * (1 - _MARGIN) or ln["top"] < height * _MARGIN
-        if in_margin and _PAGE_NUMBER.match(text):
-            continue
         sizes = [c.get("size", 0.0) for c in ln["chars"] if c["text"].strip()]
         size = statistics.median(sizes) if sizes else 0.0
-        lines.append(
-            _Line(
-                text, pno, ln["x0"], ln["x1"], ln["top"], ln["bottom"], size, in_margin, ln["chars"]
-            )
+        line = _Line(
+            text, pno, ln["x0"], ln["x1"], ln["top"], ln["bottom"], size, in_margin, ln["chars"]
         )
-    return lines
+        (numbers if in_margin and _PAGE_NUMBER.match(text) else lines).append(line)
+    if not numbers:
+        return lines
+    kept = [n for n in numbers if any(_row_value_beside(n, ln) for ln in lines)]
+    return sorted(lines + kept, key=lambda ln: ln.top) if kept else lines
+
+
+def _row_value_beside(number: _Line, line: _Line) -> bool:
+    """Is ``line`` a short text left of ``number`` whose height overlaps it (or nearly):
+    the label of the table row ``number`` is the value of?"""
+    size = number.size or line.size or 10.0
+    near = line.top < number.bottom + 0.5 * size and number.top < line.bottom + 0.5 * size
+    return (
+        near
+        and line.x1 < number.x0
+        and number.x0 - line.x1 < 20 * size
+        and line.x1 - line.x0 < 12 * size
+        and not _PAGE_NUMBER.match(line.text)
+    )
 
 
 def _dense_page_lines(runs: list[tuple[str, float, float, float, float]], pno: int) -> list[_Line]:
@@ -593,7 +616,10 @@ def _aligned_tables(lines: list[_Line], pno: int) -> tuple[list[_Line], list[_Fr
     frags: list[_Frag] = []
     i = 0
     while i < len(lines):
-        if not nums[i] or (nums[i] == 1 and lines[i].in_margin and not _goes_on(segs[i], frags)):
+        lone = nums[i] == 1 and _wrapped_row(lines, segs, i)
+        if not nums[i] or (
+            nums[i] == 1 and lines[i].in_margin and not lone and not _goes_on(segs[i], frags)
+        ):
             # (a line in the page's top or bottom band with one number set apart from its
             # text starts no table, unless it is a row of the table the page before ended
             # with: else a running head ending in a page number or a year, …报告  2024)
@@ -627,7 +653,12 @@ def _aligned_tables(lines: list[_Line], pno: int) -> tuple[list[_Line], list[_Fr
         )
         # (a lone line in the page's top or bottom band is a running head that ends in a
         # page number, not a row)
-        if len(value_rows) < 2 and nums[i] < 4 and not (goes_on and not lines[i].in_margin):
+        if (
+            len(value_rows) < 2
+            and nums[i] < 4
+            and not (goes_on and not lines[i].in_margin)
+            and not lone
+        ):
             i = last + 1
             continue
         end = last
@@ -663,6 +694,26 @@ def _aligned_tables(lines: list[_Line], pno: int) -> tuple[list[_Line], list[_Fr
             used.update(range(start, end + 1))
         i = end + 1
     return [ln for k, ln in enumerate(lines) if k not in used], frags
+
+
+def _wrapped_row(lines: list[_Line], segs: list[list[_Seg]], i: int) -> bool:
+    """Is line ``i``, one number alone, the value of a row whose label wrapped around it:
+    the lines just above and below, left of the number, joined name a row of the national
+    tables (行政事业性收 / 0 / 费 at the top of a page, printed without borders)?"""
+    if len(segs[i]) != 1:
+        return False
+    line, size = lines[i], lines[i].size or 10.0
+    parts = []
+    for k in (i - 1, i + 1):
+        if 0 <= k < len(lines):
+            other = lines[k]
+            if (
+                len(segs[k]) == 1
+                and other.x1 < line.x0
+                and abs((other.top + other.bottom) / 2 - (line.top + line.bottom) / 2) < size
+            ):
+                parts.append(other.text)
+    return len(parts) == 2 and _is_row_label("".join(parts).replace(" ", ""))
 
 
 def _goes_on(segs: list[_Seg], frags: list[_Frag]) -> bool:

@@ -781,12 +781,9 @@ def page_items(res: PageResult, pno: int) -> tuple[list[Any], list[Any], bool]:
 
 def _lines(chars: list[dict[str, Any]], res: PageResult, pno: int) -> list[Any]:
     """``reader_pdf._lines_outside`` on our characters: pdfplumber's line grouping."""
-    import statistics
-
     from pdfplumber.utils.text import chars_to_textmap
 
     from . import pdf as rp
-    from .grid import strip_invisible
 
     if not chars:
         return []
@@ -796,23 +793,9 @@ def _lines(chars: list[dict[str, Any]], res: PageResult, pno: int) -> list[Any]:
         layout_width=res.width,
         layout_height=res.height,
     )
-    lines: list[Any] = []
-    height = res.height
-    for ln in textmap.extract_text_lines(strip=True, return_chars=True):
-        text = strip_invisible(ln["text"]).strip()
-        if not text:
-            continue
-        in_margin = ln["bottom"] > height * (1 - rp._MARGIN) or ln["top"] < height * rp._MARGIN
-        if in_margin and rp._PAGE_NUMBER.match(text):
-            continue
-        sizes = [c.get("size", 0.0) for c in ln["chars"] if c["text"].strip()]
-        size = statistics.median(sizes) if sizes else 0.0
-        lines.append(
-            rp._Line(
-                text, pno, ln["x0"], ln["x1"], ln["top"], ln["bottom"], size, in_margin, ln["chars"]
-            )
-        )
-    return lines
+    return rp._text_lines(
+        textmap.extract_text_lines(strip=True, return_chars=True), pno, res.height
+    )
 
 
 def _image_only(res: PageResult, lines: list[Any]) -> bool:
