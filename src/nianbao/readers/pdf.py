@@ -490,9 +490,9 @@ def _lines_outside(page: Any, pno: int, taken: set[int]) -> list[_Line]:
 
 def _text_lines(extracted: list[dict[str, Any]], pno: int, height: float) -> list[_Line]:
     """``_Line``s of pdfplumber's text lines, page numbers dropped: a number alone in the
-    page's top or bottom band, unless a line beside it, left of it, shares its height (the
-    value of a table row whose label wrapped around it, as in a cell printed without
-    borders, 行政事业性收 / 0 / 费: dropping it lost the cell silently)."""
+    page's top or bottom band, unless the label of a table row stands beside it (``_row_value``:
+    a cell printed without borders, 行政事业性收 / 0 / 费 at the top of a page, was dropped
+    as a page number and lost silently)."""
     height = float(height)
     lines: list[_Line] = []
     numbers: list[_Line] = []
@@ -509,22 +509,29 @@ def _text_lines(extracted: list[dict[str, Any]], pno: int, height: float) -> lis
         (numbers if in_margin and _PAGE_NUMBER.match(text) else lines).append(line)
     if not numbers:
         return lines
-    kept = [n for n in numbers if any(_row_value_beside(n, ln) for ln in lines)]
+    kept = [n for n in numbers if _row_value(n, lines)]
     return sorted(lines + kept, key=lambda ln: ln.top) if kept else lines
 
 
-def _row_value_beside(number: _Line, line: _Line) -> bool:
-    """Is ``line`` a short text left of ``number`` whose height overlaps it (or nearly):
-    the label of the table row ``number`` is the value of?"""
-    size = number.size or line.size or 10.0
-    near = line.top < number.bottom + 0.5 * size and number.top < line.bottom + 0.5 * size
-    return (
-        near
-        and line.x1 < number.x0
-        and number.x0 - line.x1 < 20 * size
-        and line.x1 - line.x0 < 12 * size
-        and not _PAGE_NUMBER.match(line.text)
+def _row_value(number: _Line, lines: list[_Line]) -> bool:
+    """Is ``number`` the value of a table row, its label beside it on the left: a line of
+    the same height that names a row of the national tables, or two (above and below)
+    that do when joined?"""
+    size = number.size or 10.0
+    beside = sorted(
+        (
+            ln
+            for ln in lines
+            if ln.x1 < number.x0
+            and number.x0 - ln.x1 < 20 * size
+            and ln.top < number.bottom + 0.5 * size
+            and number.top < ln.bottom + 0.5 * size
+        ),
+        key=lambda ln: ln.top,
     )
+    if any(_is_row_label(ln.text.replace(" ", "")) for ln in beside):
+        return True
+    return len(beside) == 2 and _is_row_label("".join(ln.text for ln in beside).replace(" ", ""))
 
 
 def _dense_page_lines(runs: list[tuple[str, float, float, float, float]], pno: int) -> list[_Line]:
