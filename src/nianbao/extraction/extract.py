@@ -34,7 +34,14 @@ from .form import HeadingHit
 from .formfill import fill_from_form
 from .meta import read_meta
 from .reviews import read_reviews
-from .sections import find_sections, read_sections, section_of_blocks, table_kind
+from .sections import (
+    find_sections,
+    read_sections,
+    section_of_blocks,
+    split_run_in_headings,
+    table_elsewhere,
+    table_kind,
+)
 
 __all__ = ["extract"]
 
@@ -45,16 +52,23 @@ def extract(doc: Document) -> Report:
     ``report.findings``; the checks add the rest."""
     rep = Report(source=doc.source)
     rep.text = doc.text
+    doc = split_run_in_headings(doc)
     ctx = Ctx(doc, rep)
     rep.meta["script"] = doc.script
     rep.meta["source"] = doc.source or None
 
     heads = find_sections(doc)
     sec_of = section_of_blocks(doc, heads)
-    # tables outside the recognised sections are placed by content
+    # tables outside the recognised sections are placed by content; so are tables whose
+    # labels clearly belong to another table's section (tables gathered after the prose, or
+    # under the wrong heading, by the copy)
     for i, b in enumerate(doc.blocks):
-        if isinstance(b, Table) and sec_of[i] not in ("s2", "s3", "s4"):
-            kind = table_kind(b)
+        if isinstance(b, Table):
+            kind = (
+                table_kind(b)
+                if sec_of[i] not in ("s2", "s3", "s4")
+                else table_elsewhere(b, sec_of[i])
+            )
             if kind:
                 sec_of[i] = kind
 

@@ -5,7 +5,7 @@ ordinal), each block's section, each table's kind, and the sections' texts.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..readers import labels as L
 from ..readers.document import Document, Paragraph, Table
@@ -26,6 +26,49 @@ class Heading:
     text: str
     ordinal: int | None
     style: str
+
+
+# a heading run into its section's first sentence: 五、存在的主要问题及改进情况 本年度…
+# (text extracted from a page whose headings and paragraphs share a line)
+_RUN_IN = re.compile(r"[ \t\u3000]+|[:：][ \t\u3000]*")
+
+
+def split_run_in_headings(doc: Document) -> Document:
+    """``doc`` with each paragraph that opens with a section heading (an ordinal and the
+    official wording or a known variant) followed by its text split in two, heading and
+    text; ``doc`` itself when there is none."""
+    blocks: list[Paragraph | Table] = []
+    for b in doc.blocks:
+        if isinstance(b, Paragraph) and L.match_section_heading(b.text) is None:
+            parts = _run_in(b)
+            if parts:
+                blocks.extend(parts)
+                continue
+        blocks.append(b)
+    if len(blocks) == len(doc.blocks):
+        return doc
+    return replace(doc, blocks=blocks)
+
+
+def _run_in(b: Paragraph) -> tuple[Paragraph, Paragraph] | None:
+    text = b.text
+    if "\n" in text[:60]:
+        return None
+    for sep in _RUN_IN.finditer(text, 0, 50):
+        head, body = text[: sep.start()], text[sep.end() :]
+        m = L.match_section_heading(head)
+        if m is None or m.ordinal is None or m.score < 2:
+            continue
+        if not body.strip():
+            return None
+        lead = len(b.text) - len(b.text.lstrip())
+        start = b.start + lead if b.start >= 0 else b.start
+        cut = start + sep.end() if start >= 0 else start
+        return (
+            Paragraph(head, start, start + len(head) if start >= 0 else b.end, b.page),
+            Paragraph(body.strip(), cut, b.end, b.page),
+        )
+    return None
 
 
 def find_sections(doc: Document) -> list[Heading]:
@@ -57,6 +100,22 @@ def section_of_blocks(doc: Document, heads: list[Heading]) -> list[str | None]:
 def table_kind(t: Table) -> str | None:
     """Guess which of the three tables a table holds from its labels (for tables standing
     outside any recognised section)."""
+    counts = _kind_counts(t)
+    best = max((n, k) for k, n in counts.items())
+    return best[1] if best[0] else None
+
+
+def table_elsewhere(t: Table, section: str | None) -> str | None:
+    """The section of another table whose labels ``t`` clearly holds (at least three, and
+    none of ``section``'s), when it stands in ``section``; else None."""
+    counts = _kind_counts(t)
+    best = max((n, k) for k, n in counts.items())
+    if best[1] != section and best[0] >= 3 and not counts.get(section or "", 0):
+        return best[1]
+    return None
+
+
+def _kind_counts(t: Table) -> dict[str, int]:
     req = act = rev = 0
     for row in t.rows:
         for c in row:
@@ -69,8 +128,7 @@ def table_kind(t: Table) -> str | None:
                 act += 1
             elif "行政复议" in k or "行政诉讼" in k or "复议后起诉" in k:
                 rev += 1
-    best = max((req, "s3"), (act, "s2"), (rev, "s4"))
-    return best[1] if best[0] else None
+    return {"s3": req, "s2": act, "s4": rev}
 
 
 # ============================================================================ sections & meta
