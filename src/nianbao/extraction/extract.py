@@ -13,11 +13,12 @@ placement that stays uncertain is reported. Published totals are never recompute
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Any
 
 from ..readers import labels as L
-from ..readers.document import Document, Table
+from ..readers.document import Document, Paragraph, Table
 from ..report import Report
 from ..schema import (
     COLUMNS,
@@ -115,6 +116,7 @@ def extract(doc: Document) -> Report:
         # the text ends before （六）: whether 表三 has the single row or the sub-rows is unknown
         ctx.signals -= {"s3:2021", "s3:2019"}
     _layout(ctx, active_layout, req_layout)
+    _placeholders(ctx, sec_of)
     _artifacts(ctx)
     rep.findings = ctx.findings
     return rep
@@ -329,6 +331,47 @@ def _cells_for(wheres: list[str], rows: list[str]) -> list[str]:
             else:
                 out.append(f"active.{row}")
     return out
+
+
+# what a copy leaves where a table was: a converter's placeholder, or a picture
+_PLACEHOLDER = re.compile(
+    r"^\s*(?:\[\s*(?:TABLE|Table|table|表格|表|图片|图像|image|Image|IMAGE|img|IMG)\s*\]"
+    r"|[（(](?:表格|图片|图表)[)）]|!\[[^\]]*\]\([^)]*\)|<img\b[^>]*>)"
+)
+_TABLE_OF = {"s2": ("表二", ("active", "active2019")), "s3": ("表三", ("requests",))}
+_TABLE_OF["s4"] = ("表四", ("reviews",))
+
+
+def _placeholders(ctx: Ctx, sec_of: list[str | None]) -> None:
+    """A section 二–四 whose table the text holds only as a placeholder or a picture
+    (pandoc's [TABLE], a Markdown image, an <img> tag) and no value of it was read: the
+    tool cannot read that table; say so as its limit, and record the section unread so
+    that no "missing table" finding blames the report."""
+    seen: dict[str, str] = {}
+    for i, b in enumerate(ctx.doc.blocks):
+        sec = sec_of[i]
+        if sec in _TABLE_OF and sec not in seen and isinstance(b, Paragraph):
+            m = _PLACEHOLDER.match(b.text)
+            if m:
+                seen[sec] = m.group(0).strip()
+    rep = ctx.report
+    unread = set(rep.layout.get("unread") or ())
+    for sec, shown in seen.items():
+        name, roots = _TABLE_OF[sec]
+        if _any_value(rep, roots):
+            continue
+        unread.add(f"sections.{sec}")
+        ctx.finding(
+            "R-UNREAD",
+            "warning",
+            [f"sections.{sec}"],
+            f"第{'二三四'[int(sec[1]) - 2]}部分的{name}在本文本中只是占位符或图片（「{shown[:40]}」），"
+            "表格内容不在文本中（转换或复制时被省略，或以图片发布），本工具无法读取其数值。"
+            "这是本工具的读取局限，不代表报告缺少该表，请对照原件（网页或PDF）核对。",
+            actual=shown[:80],
+        )
+    if unread:
+        rep.layout["unread"] = sorted(unread)
 
 
 def _artifacts(ctx: Ctx) -> None:

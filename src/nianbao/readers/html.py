@@ -606,6 +606,25 @@ def _same_columns(
         return False
 
 
+IMAGE_PLACEHOLDER = "[图片]"
+_SIZE = re.compile(r"^\s*(\d+)")
+
+
+def _is_picture(img: Any) -> bool:
+    """An ``<img>`` that may show content: not an icon or a spacer (drawn under 80 pixels
+    either way by its attributes), not a data: URI of a few bytes."""
+    for attr in ("width", "height"):
+        m = _SIZE.match(img.get(attr) or "")
+        if m and int(m.group(1)) < 80:
+            return False
+    style = img.get("style") or ""
+    for m in re.finditer(r"(?:width|height)\s*:\s*(\d+)\s*px", style):
+        if int(m.group(1)) < 80:
+            return False
+    src = img.get("src") or ""
+    return bool(src) and not (src.startswith("data:") and len(src) < 400)
+
+
 class _Walker:
     def __init__(self, builder: DocumentBuilder, artifacts: list[str]) -> None:
         self.b = builder
@@ -641,6 +660,13 @@ class _Walker:
             return
         if depth > MAX_DEPTH:
             self.buf.append(el.text_content())
+            return
+        if tag == "img" and _is_picture(el):
+            # a picture in the text (a table published as an image, often): a placeholder
+            # paragraph, so that extraction can say it could not read what it shows
+            self.flush()
+            self.emit_pending()
+            self.b.add_paragraph(IMAGE_PLACEHOLDER)
             return
         if tag == "table" and _is_data_table(el):
             self.flush()
