@@ -316,3 +316,36 @@ def test_icons_are_not_pictures_of_tables() -> None:
     plain = nianbao.parse(html.encode()).flat()
     with_icons = nianbao.parse(html.replace("<body>", "<body>" + logo, 1).encode()).flat()
     assert with_icons == plain
+
+
+def test_a_docx_whose_tables_are_pictures() -> None:
+    """A Word file whose tables were pasted as pictures: each table unread as the tool's
+    limit, not missing."""
+    import io
+
+    from docx import Document
+    from docx.shared import Inches
+    from PIL import Image
+
+    from .shapes import sources
+
+    found = sources()
+    if not found:
+        pytest.skip("shared samples not available")
+    md = _tables_replaced(found[0][1], "[[picture]]").decode("utf-8")
+    picture = io.BytesIO()
+    Image.new("RGB", (400, 300), "white").save(picture, "PNG")
+    doc = Document()
+    for block in md.split("\n\n"):
+        if block.strip() == "[[picture]]":
+            picture.seek(0)
+            doc.add_picture(picture, width=Inches(5))
+        else:
+            doc.add_paragraph(block.lstrip("# "))
+    out = io.BytesIO()
+    doc.save(out)
+    rep = nianbao.parse(out.getvalue())
+    rules = {(f.rule, tuple(f.cells)) for f in rep.findings}
+    for sec in ("s2", "s3", "s4"):
+        assert ("R-UNREAD", (f"sections.{sec}",)) in rules
+    assert not any(f.rule in ("R-TABLE-MISSING", "R-ROW-MISSING") for f in rep.findings)

@@ -55,6 +55,10 @@ class Paragraph:
 
 Block = Paragraph | Table
 
+# the paragraph a reader writes where the document shows a picture (a table published as
+# an image, often), so that extraction can say it could not read what the picture shows
+IMAGE_PLACEHOLDER = "[图片]"
+
 
 class OffsetMap:
     """A piecewise map from offsets in a rewritten text back to the text before rewriting.

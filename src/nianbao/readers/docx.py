@@ -19,7 +19,7 @@ import zlib
 from typing import Any
 
 from ..errors import BrokenFile, InputTooLarge
-from .document import Document
+from .document import IMAGE_PLACEHOLDER, Document
 from .grid import (
     MAX_BLANK_TAIL,
     MAX_COLSPAN,
@@ -144,6 +144,23 @@ def _paragraph_text(p: Any) -> str:
 
     walk(p)
     return strip_invisible("".join(out))
+
+
+_EMU_PER_INCH = 914400
+
+
+def _shows_picture(p: Any) -> bool:
+    """Does a paragraph without text hold a picture at least 1.5 inches wide (not an icon
+    or a rule): a table pasted as an image, often?"""
+    for extent in p.iter(
+        "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}extent"
+    ):
+        try:
+            if int(extent.get("cx") or 0) >= 1.5 * _EMU_PER_INCH:
+                return True
+        except ValueError:
+            continue
+    return any(True for _ in p.iter("{urn:schemas-microsoft-com:vml}imagedata"))
 
 
 def _cell_text(tc: Any) -> str:
@@ -291,7 +308,10 @@ def read_docx(data: bytes, source: str = "") -> Document:
     try:
         for el in items:
             if el.tag == qn("w:p"):
-                builder.add_paragraph(_paragraph_text(el))
+                text = _paragraph_text(el)
+                if not text.strip() and _shows_picture(el):
+                    text = IMAGE_PLACEHOLDER
+                builder.add_paragraph(text)
                 continue
             try:
                 grid = _table_grid(el)

@@ -27,7 +27,7 @@ import re
 from typing import Any
 
 from ..errors import EmptyInput, EncodingError, InputTooLarge, NotAReport
-from .document import Cell, Document
+from .document import IMAGE_PLACEHOLDER, Cell, Document
 from .grid import (
     MAX_SLOTS,
     DocumentBuilder,
@@ -606,7 +606,6 @@ def _same_columns(
         return False
 
 
-IMAGE_PLACEHOLDER = "[图片]"
 _SIZE = re.compile(r"^\s*(\d+)")
 
 
