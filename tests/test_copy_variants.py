@@ -349,3 +349,21 @@ def test_a_docx_whose_tables_are_pictures() -> None:
     for sec in ("s2", "s3", "s4"):
         assert ("R-UNREAD", (f"sections.{sec}",)) in rules
     assert not any(f.rule in ("R-TABLE-MISSING", "R-ROW-MISSING") for f in rep.findings)
+
+
+@pytest.mark.parametrize(
+    "row",
+    ["行政事业性\n    1816\n收费", "行政事业性收\n1816\n费", "行政事业性收\n1816\n\n费"],
+)
+def test_a_fee_label_wrapped_around_its_value(row: str) -> None:
+    """Text taken line by line from a table whose cells centre their text: the fee's value
+    stands between the two lines of its label (行政事业性 / 1816 / 收费); the row was called
+    missing and its value lost."""
+    text = (
+        "某县人民政府2022年政府信息公开工作年度报告\n二、主动公开政府信息情况\n"
+        "第二十条第（八）项\n信息内容 本年收费金额（单位：万元）\n"
+        f"{row}\n三、收到和处理政府信息公开申请情况\n"
+    )
+    rep = nianbao.parse(text.encode("utf-8"))
+    assert rep.flat()["active.fees"] == 1816
+    assert not any(f.rule == "R-ROW-MISSING" and "active.fees" in f.cells for f in rep.findings)

@@ -138,11 +138,11 @@ def _a21(row: str) -> tuple[str, ...]:
 
 ACTIVE_FORM_2021: tuple[RowSpec, ...] = (
     _act("regulations", "规章", ("规章",), _a21("regulations")),
-    _act("normative", "行政规范性文件", ("行政规范性文件", "规范性文件"), _a21("normative")),
+    _act("normative", "行政规范性文件", ("行政规范性文件", "规范性文件", "行政规范性"), _a21("normative")),
     _act("licensing", "行政许可", ("行政许可",), _a21("licensing")),
     _act("penalty", "行政处罚", ("行政处罚",), _a21("penalty")),
     _act("coercion", "行政强制", ("行政强制",), _a21("coercion")),
-    _act("fees", "行政事业性收费", ("行政事业性收费",), _a21("fees")),
+    _act("fees", "行政事业性收费", ("行政事业性收费", "行政事业性"), _a21("fees")),
 )
 _F19 = {
     "regulations": ("made", "published", "total_public"),
@@ -172,7 +172,7 @@ ACTIVE_FORM_2019: tuple[RowSpec, ...] = (
     ),
     _act("penalty", "行政处罚", ("行政处罚",), _a19("penalty")),
     _act("coercion", "行政强制", ("行政强制",), _a19("coercion")),
-    _act("fees", "行政事业性收费", ("行政事业性收费",), _a19("fees")),
+    _act("fees", "行政事业性收费", ("行政事业性收费", "行政事业性"), _a19("fees")),
     _act("procurement", "政府集中采购", ("政府集中采购",), _a19("procurement")),
 )
 REVIEW_IDS_ORDER: tuple[str, ...] = tuple(
