@@ -367,3 +367,32 @@ def test_a_fee_label_wrapped_around_its_value(row: str) -> None:
     rep = nianbao.parse(text.encode("utf-8"))
     assert rep.flat()["active.fees"] == 1816
     assert not any(f.rule == "R-ROW-MISSING" and "active.fees" in f.cells for f in rep.findings)
+
+
+def _s2(rows: str) -> bytes:
+    return (
+        "某县人民政府2022年政府信息公开工作年度报告\n二、主动公开政府信息情况\n"
+        f"{rows}\n三、收到和处理政府信息公开申请情况\n"
+    ).encode("utf-8")
+
+
+def test_a_decimal_cut_before_its_point_is_not_read_as_the_integer_part() -> None:
+    """「1515 .2592」 (a fee whose number the copy cut at its point) was read as 1515 and the
+    rest dropped, silently: the row is now unread and named."""
+    rep = nianbao.parse(
+        _s2("第二十条第（八）项\n信息内容 本年收费金额（单位：万元）\n行政事业性收费 1515 .2592")
+    )
+    value = rep.flat().get("active.fees")
+    named = {c for f in rep.findings for c in f.cells}
+    assert value == pytest.approx(1515.2592) or "active.fees" in named
+
+
+def test_digits_with_a_space_between_them_are_named() -> None:
+    """A cell 「606 12」 reads as 60612 (digits cut by spans are common), and a finding shows
+    that reading, since it may also be two numbers in one cell."""
+    rep = nianbao.parse(
+        _s2("第二十条第（六）项\n信息内容\t本年处理决定数量\n行政处罚\t606 12\n行政强制\t11")
+    )
+    assert rep.flat()["active.penalty"] == 60612
+    hit = [f for f in rep.findings if f.rule == "R-NON-NUMERIC" and "active.penalty" in f.cells]
+    assert hit and "606 12" in hit[0].message and "60612" in hit[0].message

@@ -114,9 +114,16 @@ _PLAIN = re.compile(r"[+\-]?\d+(?:\.\d+)?")
 _SIGNED_WORD = re.compile(r"(?:增加|减少|增|减)\d+")
 
 
+# digits with a space between them: one number cut by the copy (1 9) or two numbers in one
+# cell (606 12); either way the value read (the digits joined) is an inference to show
+_SPACED_DIGITS = re.compile(r"\d[\s\u00a0\u3000]+\d")
+
+
 def _plain(raw: str, field_id: str) -> bool:
     if raw.isascii() and raw.strip().isdigit():
         return True
+    if _SPACED_DIGITS.search(raw):
+        return False
     s = unicodedata.normalize("NFKC", _SPACES.sub("", raw))
     s = _THOUSANDS.sub("", s)
     if _PLAIN.fullmatch(s):
@@ -154,13 +161,20 @@ def non_numeric(report: Report) -> list[Finding]:
             for c in cells[:10]
         )
         more = f" 等 {len(cells)} 处" if len(cells) > 10 else ""
+        spaced = any(_SPACED_DIGITS.search(vals[c].raw or "") for c in cells)
         out.append(
             finding(
                 "R-NON-NUMERIC",
                 cells=cells,
                 evidence={c: vals[c].raw for c in cells},
                 message=f"{table}有单元格填写的不是纯数字：{items}{more}。"
-                "计算时使用识别出的数值（无法识别的按空白处理）。",
+                "计算时使用识别出的数值（无法识别的按空白处理）。"
+                + (
+                    "其中数字之间有空格的，本工具按连在一起的一个数读取；这可能是复制或转换时"
+                    "一个数被拆开，也可能是一格中有两个数，请对照原件核对。"
+                    if spaced
+                    else ""
+                ),
             )
         )
     return out
