@@ -212,9 +212,18 @@ def test_one_applicant_number_and_its_total_are_not_placed_by_the_sum() -> None:
         assert "requests.new.natural" in named
 
 
-def _tables_after_prose(md: str) -> str:
+def _tab_rows(table: str) -> str:
+    """A Markdown table's rows as tab-separated lines (its separator line dropped)."""
+    rows = [ln.strip().strip("|").split("|") for ln in table.splitlines() if ln.strip()]
+    return "\n".join(
+        "\t".join(c.strip() for c in r) for r in rows if not set("".join(r)) <= set("-: ")
+    )
+
+
+def _tables_after_prose(md: str, tabs: bool = False) -> str:
     """A page as main-content extractors give it: every table gathered after the prose,
-    and each heading run into the first paragraph of its section (## 五、… 本年度…)."""
+    and each heading run into the first paragraph of its section (## 五、… 本年度…); with
+    ``tabs``, the tables as tab-separated rows with nothing between them."""
     prose: list[str] = []
     tables: list[str] = []
     blocks = [b for b in md.split("\n\n") if b.strip()]
@@ -231,13 +240,17 @@ def _tables_after_prose(md: str) -> str:
             continue
         joined.append(b.lstrip("# "))
         k += 1
+    if tabs:
+        return "\n".join(joined) + "\n\n" + "\n".join(map(_tab_rows, tables)) + "\n"
     return "\n".join(joined) + "\n\n" + "\n\n".join(tables) + "\n"
 
 
-def test_tables_gathered_after_the_prose_and_run_in_headings() -> None:
+@pytest.mark.parametrize("tabs", [False, True])
+def test_tables_gathered_after_the_prose_and_run_in_headings(tabs: bool) -> None:
     """Each gold's tables after its prose, headings sharing a line with their text: every
     table cell comes back (表二 and 表三 standing after 六、 were dropped, silently, and
-    五、存在的主要问题… 本年度… was not a heading, so 四 ran to the end)."""
+    五、存在的主要问题… 本年度… was not a heading, so 四 ran to the end; as tab rows with
+    nothing between them, the three tables were one grid read as 表三)."""
     from nianbao.report import Report
     from nianbao.writing.writer import render
 
@@ -248,7 +261,7 @@ def test_tables_gathered_after_the_prose_and_run_in_headings() -> None:
         pytest.skip("shared samples not available")
     wrong: list[str] = []
     for stem, gold in found:
-        text = _tables_after_prose(render(Report.from_flat(gold), "md").decode("utf-8"))
+        text = _tables_after_prose(render(Report.from_flat(gold), "md").decode("utf-8"), tabs)
         rep = nianbao.parse(text.encode("utf-8"))
         got = rep.flat()
         wrong += [

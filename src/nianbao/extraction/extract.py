@@ -39,6 +39,7 @@ from .sections import (
     find_sections,
     read_sections,
     section_of_blocks,
+    split_mixed_tables,
     split_run_in_headings,
     table_elsewhere,
     table_kind,
@@ -53,7 +54,7 @@ def extract(doc: Document) -> Report:
     ``report.findings``; the checks add the rest."""
     rep = Report(source=doc.source)
     rep.text = doc.text
-    doc = split_run_in_headings(doc)
+    doc = split_mixed_tables(split_run_in_headings(doc))
     ctx = Ctx(doc, rep)
     rep.meta["script"] = doc.script
     rep.meta["source"] = doc.source or None

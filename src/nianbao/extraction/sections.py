@@ -8,13 +8,18 @@ import re
 from dataclasses import dataclass, replace
 
 from ..readers import labels as L
-from ..readers.document import Document, Paragraph, Table
+from ..readers.document import Cell, Document, Paragraph, Table
 from ..readers.normalize import key
 from ..report import Section
 from ..schema import (
     SECTION_KEYS,
 )
 from .context import Ctx
+
+_HAS_CJK = re.compile(r"[\u4e00-\u9fff]")
+_REVIEW_HEAD = re.compile(
+    r"结果\s*维持|结果\s*纠正|尚未\s*审结|行政\s*复议|行政\s*诉讼|复议后起诉|直接起诉"
+)
 
 
 # ============================================================================ sections
@@ -116,19 +121,86 @@ def table_elsewhere(t: Table, section: str | None) -> str | None:
 
 
 def _kind_counts(t: Table) -> dict[str, int]:
-    req = act = rev = 0
+    counts = {"s3": 0, "s2": 0, "s4": 0}
     for row in t.rows:
-        for c in row:
-            k = key(c.text)
-            if not k:
-                continue
-            if L.match_request_row(c.text) is not None or "申请人情况" in k:
-                req += 1
-            elif L.match_active_row(c.text) is not None or "第二十条" in k:
-                act += 1
-            elif "行政复议" in k or "行政诉讼" in k or "复议后起诉" in k:
-                rev += 1
-    return {"s3": req, "s2": act, "s4": rev}
+        for kind in _row_kinds(row):
+            counts[kind] += 1
+    return counts
+
+
+def _row_kinds(row: list[Cell]) -> list[str]:
+    """The table (s2, s3, s4) each labelled cell of a row belongs to, by its label (a row
+    of 表四's headings, 结果维持 … 总计, is 表四's whole: 总计 alone names no row of 表三)."""
+    out = []
+    if any(_REVIEW_HEAD.search(c.text) for c in row if not c.covered):
+        return ["s4"]
+    for c in row:
+        if c.covered:
+            continue
+        k = key(c.text)
+        if not k:
+            continue
+        if L.match_request_row(c.text) is not None or "申请人情况" in k:
+            out.append("s3")
+        elif L.match_active_row(c.text) is not None or "第二十条" in k:
+            out.append("s2")
+        elif "行政复议" in k or "行政诉讼" in k or "复议后起诉" in k:
+            out.append("s4")
+    return out
+
+
+def split_mixed_tables(doc: Document) -> Document:
+    """``doc`` with each table that holds two or three of the form's tables one after the
+    other (a copy that dropped the headings and blank lines between them: tab rows read as
+    one grid) split into one table each, at the rows where the labels change table; ``doc``
+    itself when there is none. A row without a label of its own goes with the table of the
+    labelled rows after it when it holds text (a heading), else with the rows before it
+    (a row of numbers)."""
+    blocks: list[Paragraph | Table] = []
+    changed = False
+    for b in doc.blocks:
+        parts = _split_table(b) if isinstance(b, Table) and len(b.rows) > 3 else None
+        if parts:
+            blocks.extend(parts)
+            changed = True
+        else:
+            blocks.append(b)
+    return replace(doc, blocks=blocks) if changed else doc
+
+
+def _split_table(t: Table) -> list[Table] | None:
+    kinds: list[str | None] = []
+    for row in t.rows:
+        ks = _row_kinds(row)
+        kinds.append(max(set(ks), key=ks.count) if ks else None)
+    # unlabelled rows: a heading goes with what follows, numbers with what precedes
+    n = len(kinds)
+    for i in range(n):
+        if kinds[i] is None:
+            texty = any(
+                _HAS_CJK.search(c.text) for c in t.rows[i] if not c.covered and c.text.strip()
+            )
+            after = next((k for k in kinds[i + 1 :] if k), None)
+            before = next((k for k in reversed(kinds[:i]) if k), None)
+            kinds[i] = (after or before) if texty else (before or after)
+    groups: list[tuple[str | None, list[list[Cell]]]] = []
+    for kind, row in zip(kinds, t.rows):
+        if groups and groups[-1][0] == kind:
+            groups[-1][1].append(row)
+        else:
+            groups.append((kind, [row]))
+    # a split only where each part is a table of its own (labelled rows of one kind, and
+    # each kind once): else a stray label is no reason to cut
+    labelled = [sum(1 for r in rows if _row_kinds(r)) for _, rows in groups]
+    if len(groups) < 2 or len({k for k, _ in groups}) != len(groups) or min(labelled) < 2:
+        return None
+    out = []
+    for _, rows in groups:
+        cells = [c for r in rows for c in r if c.start >= 0]
+        start = min((c.start for c in cells), default=t.start)
+        end = max((c.end for c in cells), default=t.end)
+        out.append(Table(rows, start, end, t.kind, t.page, t.index))
+    return out
 
 
 # ============================================================================ sections & meta
