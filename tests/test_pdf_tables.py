@@ -256,3 +256,45 @@ def test_font_descriptors_in_broken_files(junk: bytes) -> None:
     from nianbao.readers.pdf_tables import descriptor_descents
 
     assert isinstance(descriptor_descents(b"%PDF-1.7\n" + junk), dict)
+
+
+@pytest.mark.parametrize(
+    "row, label, blank",
+    [
+        ("carried_over", "二、上年结转", ""),
+        ("denied.law_forbidden", "2.其他法律行政法规禁止公开", ""),
+        ("coercion", "行政强制", ""),
+        ("coercion", "行政强制", "/"),
+    ],
+)
+def test_a_blank_row_at_the_top_of_a_page(row: str, label: str, blank: str, tmp_path: Path) -> None:
+    """A ruled table broken by the page just before a row with no numbers (blank, or /):
+    that row was glued to the row above as the rest of its label, and took its values,
+    silently."""
+    import re
+
+    from nianbao.api import parse
+    from nianbao.report import Report
+    from nianbao.schema import COLUMNS
+    from nianbao.writing.writer import render
+
+    gold = parse(PEER / "hongze-2024.pdf", check=False).flat()
+    ids = (
+        [f"requests.{row}.{c}" for c in COLUMNS]
+        if "." in row or row == "carried_over"
+        else [f"active.{row}"]
+    )
+    gold.update({fid: None for fid in ids})
+    html = render(Report.from_flat(gold), "html").decode("utf-8")
+    if blank:
+        html = re.sub(
+            rf"(<td[^>]*>{re.escape(label)}[^<]*</td>\s*<td[^>]*>)(</td>)", rf"\g<1>{blank}\2", html
+        )
+    html, n = re.subn(
+        rf"<tr>(\s*<td[^>]*>\s*{re.escape(label)})", r'<tr style="break-before:page">\1', html
+    )
+    assert n == 1
+    back = parse(_chromium_pdf(html.encode("utf-8"), tmp_path), check=False).flat()
+    assert {fid: back.get(fid) for fid in ids} == {fid: None for fid in ids}
+    row_above = {k: v for k, v in gold.items() if k.startswith(("active.", "requests."))}
+    assert {k: back.get(k) for k in row_above} == row_above

@@ -404,6 +404,16 @@ def _stitch(a: _Frag, b: _Frag) -> _Frag:
         and not any(_is_number(x.text) for x in first)
         and any(x.text.strip() for x in first)
         and all(above(x) is not None for x in first)
+        # (a row of its own: its label opens with an ordinal or names a row of the
+        # national tables, or a cell holds a placeholder such as /: a blank row at the top
+        # of the page took the values of the row above, silently)
+        and not any(
+            _ENUMERATOR.match(x.text.strip())
+            or _is_row_label(x.text.strip().replace("\n", ""))
+            or _is_placeholder(x.text)
+            for x in first
+            if x.text.strip()
+        )
     ):
         # 2. a row split by the page break: glue its label text onto the row above
         for x in first:
@@ -750,6 +760,13 @@ def _running_head(line: _Line, segs: list[_Seg]) -> bool:
         and text[0].x1 - text[0].x0 > 12 * size
         and not _is_row_label(text[0].text)
     )
+
+
+def _is_placeholder(text: str) -> bool:
+    """Is ``text`` a value cell's placeholder (—, /, 无 …)?"""
+    from .labels import parse_value
+
+    return parse_value(text)[1] == "placeholder"
 
 
 def _is_row_label(text: str) -> bool:
