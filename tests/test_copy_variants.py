@@ -409,3 +409,25 @@ def test_digits_with_a_space_between_them_are_named() -> None:
     assert rep.flat()["active.penalty"] == 60612
     hit = [f for f in rep.findings if f.rule == "R-NON-NUMERIC" and "active.penalty" in f.cells]
     assert hit and "606 12" in hit[0].message and "60612" in hit[0].message
+
+
+def test_characters_a_font_could_not_map_are_unread_not_blank() -> None:
+    """Digits of a PDF font with no ToUnicode map come out as glyph codes (\\x13…), which
+    the PDF reader shows as U+FFFD: such cells are unread (the tool's limit), never blank
+    cells of the report, and R-NON-NUMERIC / R-BLANK-ROW say nothing of them."""
+    g = "\ufffd"
+    rep = nianbao.parse(
+        _s2(
+            "第二十条第（一）项\n信息内容\t本年制发件数\t本年废止件数\t现行有效件数\n"
+            f"规章\t{g}\t{g}\t{g}\n行政规范性文件\t{g}\t{g}{g}\t{g}"
+        )
+    )
+    ids = [
+        f"active.{r}.{c}"
+        for r in ("regulations", "normative")
+        for c in ("issued", "repealed", "in_force")
+    ]
+    unread = [f for f in rep.findings if f.rule == "R-UNREAD"]
+    assert unread and set(ids) <= {c for f in unread for c in f.cells}
+    assert all(rep.flat().get(i) is None for i in ids)
+    assert not any(f.rule in ("R-NON-NUMERIC", "R-BLANK-ROW", "R-BLANK-CELL") for f in rep.findings)

@@ -118,6 +118,7 @@ def extract(doc: Document) -> Report:
         ctx.signals -= {"s3:2021", "s3:2019"}
     _layout(ctx, active_layout, req_layout)
     _placeholders(ctx, sec_of)
+    _unmapped(ctx)
     _artifacts(ctx)
     rep.findings = ctx.findings
     return rep
@@ -373,6 +374,40 @@ def _placeholders(ctx: Ctx, sec_of: list[str | None]) -> None:
         )
     if unread:
         rep.layout["unread"] = sorted(unread)
+
+
+def _unmapped(ctx: Ctx) -> None:
+    """Cells whose characters the PDF's font did not map (U+FFFD): unread, said as the
+    tool's limit, one finding per table; never blank cells of the report."""
+    rep = ctx.report
+    lost: dict[str, list[str]] = {}
+    for fid, v in rep.values.items():
+        if v.raw and "\ufffd" in v.raw and fid.startswith(_TABLE_ROOTS):
+            v.value = None
+            lost.setdefault(_table_name(fid), []).append(fid)
+    if not lost:
+        return
+    unread = set(rep.layout.get("unread") or ())
+    for name, ids in lost.items():
+        unread |= set(ids)
+        ctx.finding(
+            "R-UNREAD",
+            "warning",
+            ids,
+            f"{name}有 {len(ids)} 个单元格的字符在 PDF 中没有文字编码（字体缺少 ToUnicode 映射，"
+            "显示为「\ufffd」），本工具无法识别其数值，未作猜测。这是本工具的读取局限，"
+            "不代表这些单元格空白，请对照原件核对。",
+        )
+    rep.layout["unread"] = sorted(unread)
+
+
+_TABLE_ROOTS = ("active.", "active2019.", "requests.", "reviews.")
+
+
+def _table_name(fid: str) -> str:
+    return (
+        "表三" if fid.startswith("requests.") else "表四" if fid.startswith("reviews.") else "表二"
+    )
 
 
 def _artifacts(ctx: Ctx) -> None:

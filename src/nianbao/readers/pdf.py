@@ -1486,9 +1486,27 @@ def _read_pdf(data: bytes, source: str) -> Document:
             blocks.append(_Para([it]))
 
     builder = DocumentBuilder()
+    unmapped = 0
     for block in blocks:
         if isinstance(block, _Para):
-            builder.add_paragraph("\n".join(ln.text for ln in block.lines), block.lines[0].page)
+            text, k = _GLYPH_CODE.subn("\ufffd", "\n".join(ln.text for ln in block.lines))
+            unmapped += k
+            builder.add_paragraph(text, block.lines[0].page)
         else:
-            builder.add_table(_frag_grid(block), "pdf", block.page)
+            grid = _frag_grid(block)
+            for row in grid.rows:
+                for cell in row:
+                    cell.text, k = _GLYPH_CODE.subn("\ufffd", cell.text)
+                    unmapped += k
+            builder.add_table(grid, "pdf", block.page)
+    if unmapped:
+        notes.append(
+            f"PDF 文字层中有 {unmapped} 个字符没有文字编码（字体缺少 ToUnicode 映射，常见于数字），"
+            "本工具无法识别，已显示为「\ufffd」，含有这些字符的数值未读取"
+        )
     return builder.build(source, PDF_MEDIA_TYPE, notes, pages=n_pages)
+
+
+# control characters in a text layer: a font's glyph codes with no Unicode mapping (digits
+# of a subset TrueType font often come out as \x13…\x1c); shown as U+FFFD, never dropped
+_GLYPH_CODE = re.compile("[\x01-\x08\x0e-\x1f]")

@@ -182,6 +182,8 @@ def title(report: Report) -> list[Finding]:
             )
         ]
     t = _clean_heading(str(raw))
+    if "\ufffd" in t:
+        return []  # characters the tool could not read (a PDF font's unmapped glyphs): noted
     problems = []
     if year_of(t) is None:
         problems.append("缺少四位数年份")

@@ -142,9 +142,10 @@ _TABLE_NAMES = (
 @rule("R-NON-NUMERIC", "info", "非数字内容", "B", tables=True)
 def non_numeric(report: Report) -> list[Finding]:
     by_table: dict[str, list[str]] = {}
+    unread = not_read(report)
     for fid, v in report.values.items():
         raw = v.raw
-        if raw is None or not fid.startswith(_TABLE_ROOTS):
+        if raw is None or not fid.startswith(_TABLE_ROOTS) or is_not_read(unread, fid):
             continue
         if raw.isascii() and raw.strip().isdigit():
             continue

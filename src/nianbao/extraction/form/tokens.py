@@ -18,7 +18,9 @@ MASTER = re.compile(
     r"|(?P<delta>(?:增加|减少|新增)\s*\d+)"
     r"|(?P<num>[-+－]?\d+(?:[,，]\d{3})*(?:\.\d+)?|(?<![\d.．])\.\d+)(?P<unit>\s*(?:万元|元|件|个|条|项|次|家|份))?"
     r"|(?P<ph>—+|－+|–|/|／|\\|×|无|-{1,2})"
-    rf"|(?P<t>[^{SEPS}0-9—－–/／]+|.)",
+    # characters a PDF's font could not map (shown as U+FFFD, often digits): a value unread
+    r"|(?P<glyph>[\ufffd\d]*\ufffd[\ufffd\d]*)"
+    rf"|(?P<t>[^{SEPS}0-9—－–/／\ufffd]+|.)",
     re.S,
 )
 
@@ -31,7 +33,7 @@ def tokenize(text: str, a: int, b: int, first_run: bool = False) -> list[Tok]:
     for m in MASTER.finditer(text, a, b):
         i, j = m.span()
         kind = m.lastgroup
-        if kind == "unit":
+        if kind in ("unit", "glyph"):
             kind = "num"
         if kind == "ph":
             # a placeholder stands alone: not 无 of 无法提供, not the dash of a range
