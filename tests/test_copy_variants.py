@@ -431,3 +431,25 @@ def test_characters_a_font_could_not_map_are_unread_not_blank() -> None:
     assert unread and set(ids) <= {c for f in unread for c in f.cells}
     assert all(rep.flat().get(i) is None for i in ids)
     assert not any(f.rule in ("R-NON-NUMERIC", "R-BLANK-ROW", "R-BLANK-CELL") for f in rep.findings)
+
+
+@pytest.mark.parametrize(
+    "rows, ids",
+    [
+        ("第二十条第（五）项\n信息内容\t本年处理决定数量\n行政许可\t94B7", ["active.licensing"]),
+        (
+            "第二十条第（一）项\n信息内容\t本年制发件数\t本年废止件数\t现行有效件数\n规章\t3\tO\t8",
+            ["active.regulations.repealed"],
+        ),
+        ("第二十条第（五）项\n信息内容 本年处理决定数量\n行政许可 94B7", ["active.licensing"]),
+    ],
+)
+def test_letters_inside_numbers_are_unread_not_cut(rows: str, ids: list[str]) -> None:
+    """OCR writes B for 8 and O for 0: 「94B7」 was read as 94 and 「3 O 8」 lost its last two
+    cells, silently; such cells are unread and named."""
+    rep = nianbao.parse(_s2(rows))
+    flat = rep.flat()
+    named = {c for f in rep.findings if f.rule == "R-UNREAD" for c in f.cells}
+    for fid in ids:
+        assert flat.get(fid) is None and fid in named
+    assert flat.get("active.licensing") != 94

@@ -380,25 +380,45 @@ def _unmapped(ctx: Ctx) -> None:
     """Cells whose characters the PDF's font did not map (U+FFFD): unread, said as the
     tool's limit, one finding per table; never blank cells of the report."""
     rep = ctx.report
-    lost: dict[str, list[str]] = {}
+    lost: dict[tuple[str, str], list[str]] = {}
     for fid, v in rep.values.items():
-        if v.raw and "\ufffd" in v.raw and fid.startswith(_TABLE_ROOTS):
-            v.value = None
-            lost.setdefault(_table_name(fid), []).append(fid)
+        if not v.raw or not fid.startswith(_TABLE_ROOTS):
+            continue
+        if "\ufffd" in v.raw:
+            why = "glyph"
+        elif _LETTERED.fullmatch(v.raw.strip()):
+            why = "letters"
+        else:
+            continue
+        v.value = None
+        lost.setdefault((_table_name(fid), why), []).append(fid)
     if not lost:
         return
     unread = set(rep.layout.get("unread") or ())
-    for name, ids in lost.items():
+    for (name, why), ids in lost.items():
         unread |= set(ids)
+        shown = "、".join(f"「{rep.values[i].raw.strip()}」" for i in ids[:6])
         ctx.finding(
             "R-UNREAD",
             "warning",
             ids,
-            f"{name}有 {len(ids)} 个单元格的字符在 PDF 中没有文字编码（字体缺少 ToUnicode 映射，"
-            "显示为「\ufffd」），本工具无法识别其数值，未作猜测。这是本工具的读取局限，"
-            "不代表这些单元格空白，请对照原件核对。",
+            (
+                f"{name}有 {len(ids)} 个单元格的字符在 PDF 中没有文字编码（字体缺少 ToUnicode 映射，"
+                "显示为「\ufffd」），本工具无法识别其数值，未作猜测。"
+                if why == "glyph"
+                else f"{name}有 {len(ids)} 个单元格的数值中夹有字母（{shown}，"
+                "多为文字识别把数字认成了字母，如 8→B、0→O），本工具无法确定其数值，未作猜测。"
+            )
+            + "这是本工具的读取局限，不代表这些单元格空白，请对照原件核对。",
+            evidence={i: rep.values[i].raw for i in ids},
         )
     rep.layout["unread"] = sorted(unread)
+
+
+# a cell of digits and Latin letters mixed (94B7, 3O8), or a lone O / o / l / I: OCR's
+# confusions of digits (a unit of Latin letters after digits, 12pt, is left by markup, which
+# the readers strip)
+_LETTERED = re.compile(r"(?=[\dA-Za-z]*\d)(?=[\dA-Za-z]*[A-Za-z])[\dA-Za-z]+|[OolI]")
 
 
 _TABLE_ROOTS = ("active.", "active2019.", "requests.", "reviews.")

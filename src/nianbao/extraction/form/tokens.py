@@ -15,11 +15,14 @@ from .spec import SEP, SEPS, RowSpec
 
 MASTER = re.compile(
     rf"(?P<s>[{SEPS}]+)"
+    # digits with Latin letters in them (OCR: 94B7 for 9487), or a lone O / o / l / I between
+    # separators (OCR for 0 and 1): a value the tool cannot read, never its digits alone
+    r"|(?P<mixed>(?<![A-Za-z])(?:\d+[A-Za-z]+[\dA-Za-z]*|[A-Za-z]+\d[\dA-Za-z]*|[OolI])(?![A-Za-z]))"
+    # characters a PDF's font could not map (shown as U+FFFD, often digits): a value unread
+    r"|(?P<glyph>[\ufffd\d]*\ufffd[\ufffd\d]*)"
     r"|(?P<delta>(?:增加|减少|新增)\s*\d+)"
     r"|(?P<num>[-+－]?\d+(?:[,，]\d{3})*(?:\.\d+)?|(?<![\d.．])\.\d+)(?P<unit>\s*(?:万元|元|件|个|条|项|次|家|份))?"
     r"|(?P<ph>—+|－+|–|/|／|\\|×|无|-{1,2})"
-    # characters a PDF's font could not map (shown as U+FFFD, often digits): a value unread
-    r"|(?P<glyph>[\ufffd\d]*\ufffd[\ufffd\d]*)"
     rf"|(?P<t>[^{SEPS}0-9—－–/／\ufffd]+|.)",
     re.S,
 )
@@ -33,6 +36,11 @@ def tokenize(text: str, a: int, b: int, first_run: bool = False) -> list[Tok]:
     for m in MASTER.finditer(text, a, b):
         i, j = m.span()
         kind = m.lastgroup
+        if kind == "mixed":
+            before = text[i - 1] if i > a else " "
+            after = text[j] if j < b else " "
+            # only between separators (or digits): not a word, a unit (12pt) or a name
+            kind = "num" if before in SEP and after in SEP else "t"
         if kind in ("unit", "glyph"):
             kind = "num"
         if kind == "ph":
