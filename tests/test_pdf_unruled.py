@@ -302,3 +302,43 @@ def test_the_borderless_form_broken_across_pages(tmp_path: Path) -> None:
     # named), the one shape here not read cell by cell
     assert not wrong, "\n".join(wrong[:40])
     assert right >= 0.98 * cells
+
+
+def test_a_number_a_few_points_below_its_label_stands_on_its_line() -> None:
+    """A value set in another font than its label, or aligned to its cell's bottom beside
+    the label's last line, sits a few points lower than pdfplumber's line tolerance: it is
+    the label's row (行政事业性收费 … 7545 was read as two lines, the row called missing).
+    A value centred between a label's two lines stays apart (its row is read otherwise)."""
+    from nianbao.readers.pdf import _text_lines
+
+    def line(text: str, x0: float, x1: float, top: float, bottom: float) -> dict[str, Any]:
+        step = (x1 - x0) / len(text)
+        chars = [
+            {
+                "text": ch,
+                "x0": x0 + k * step,
+                "x1": x0 + (k + 1) * step,
+                "top": top,
+                "bottom": bottom,
+                "size": bottom - top,
+            }
+            for k, ch in enumerate(text)
+        ]
+        return {"text": text, "x0": x0, "x1": x1, "top": top, "bottom": bottom, "chars": chars}
+
+    got = _text_lines(
+        [line("行政事业性收费", 101, 175, 499.7, 510.2), line("7545", 370, 389, 503.4, 513.9)],
+        1,
+        842,
+    )
+    assert [ln.text for ln in got] == ["行政事业性收费 7545"]
+    centred = _text_lines(
+        [
+            line("行政事业性收", 58, 140, 31.6, 43.6),
+            line("0", 156, 162, 39.3, 51.3),
+            line("费", 58, 70, 48.8, 60.8),
+        ],
+        1,
+        842,
+    )
+    assert [ln.text for ln in centred] == ["行政事业性收", "0", "费"]

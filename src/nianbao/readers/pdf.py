@@ -517,10 +517,54 @@ def _text_lines(extracted: list[dict[str, Any]], pno: int, height: float) -> lis
             text, pno, ln["x0"], ln["x1"], ln["top"], ln["bottom"], size, in_margin, ln["chars"]
         )
         (numbers if in_margin and _PAGE_NUMBER.match(text) else lines).append(line)
+    lines = _join_level_lines(lines)
     if not numbers:
         return lines
     kept = [n for n in numbers if _row_value(n, lines)]
     return sorted(lines + kept, key=lambda ln: ln.top) if kept else lines
+
+
+_NUMBERS_ONLY = re.compile(r"[\d.,，\s]+")
+
+
+def _join_level_lines(lines: list[_Line]) -> list[_Line]:
+    """Lines side by side that share most of their height, one line: a number set in
+    another font than its label (its box a few points lower, more than pdfplumber's
+    tolerance) or aligned to its cell's bottom beside the label's last line stands on the
+    label's line (行政事业性收费 … 7545 read as two lines lost the row and called it
+    missing). Only numbers right of a text without digits are joined; lines above one
+    another, or overlapping by under 60 % of the lower one's height (a value centred
+    between a label's two lines), stay apart."""
+    out: list[_Line] = []
+    for ln in lines:
+        for k in range(len(out) - 1, max(-1, len(out) - 4), -1):
+            o = out[k]
+            overlap = min(o.bottom, ln.bottom) - max(o.top, ln.top)
+            height = min(o.bottom - o.top, ln.bottom - ln.top)
+            left, right = (o, ln) if o.x0 < ln.x0 else (ln, o)
+            if (
+                height > 0
+                and overlap >= 0.6 * height
+                and left.x1 <= right.x0
+                and o.in_margin == ln.in_margin
+                and _NUMBERS_ONLY.fullmatch(right.text)
+                and not any(ch.isdigit() for ch in left.text)
+            ):
+                out[k] = _Line(
+                    f"{left.text} {right.text}",
+                    o.page,
+                    left.x0,
+                    max(o.x1, ln.x1),
+                    min(o.top, ln.top),
+                    max(o.bottom, ln.bottom),
+                    max(o.size, ln.size),
+                    o.in_margin,
+                    sorted(left.chars + right.chars, key=lambda c: c["x0"]),
+                )
+                break
+        else:
+            out.append(ln)
+    return out
 
 
 def _row_value(number: _Line, lines: list[_Line]) -> bool:
