@@ -138,7 +138,12 @@ def _a21(row: str) -> tuple[str, ...]:
 
 ACTIVE_FORM_2021: tuple[RowSpec, ...] = (
     _act("regulations", "规章", ("规章",), _a21("regulations")),
-    _act("normative", "行政规范性文件", ("行政规范性文件", "规范性文件", "行政规范性"), _a21("normative")),
+    _act(
+        "normative",
+        "行政规范性文件",
+        ("行政规范性文件", "规范性文件", "行政规范性"),
+        _a21("normative"),
+    ),
     _act("licensing", "行政许可", ("行政许可",), _a21("licensing")),
     _act("penalty", "行政处罚", ("行政处罚",), _a21("penalty")),
     _act("coercion", "行政强制", ("行政强制",), _a21("coercion")),
