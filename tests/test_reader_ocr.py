@@ -450,3 +450,77 @@ def test_the_ocr_reader_takes_the_pdf_readers_page_limit(
         ocr_pdf(data, "blank.pdf")
     monkeypatch.setenv("NIANBAO_PDF_MAX_PAGES", "4")
     assert ocr_pdf(data, "blank.pdf").pages == 4
+
+
+def _mixed(data: bytes, image_pages: list[int]) -> bytes:
+    """The text PDF with ``image_pages`` (1-based) replaced by pictures of themselves: a
+    report whose table pages were scanned and put back among its text pages."""
+    import pypdfium2 as pdfium
+
+    scanned = pdfium.PdfDocument(_scanned(data, image_pages))
+    text = pdfium.PdfDocument(data)
+    out = pdfium.PdfDocument.new()
+    try:
+        for p in range(1, len(text) + 1):
+            if p in image_pages:
+                out.import_pages(scanned, [image_pages.index(p)])
+            else:
+                out.import_pages(text, [p - 1])
+        buf = io.BytesIO()
+        out.save(buf)
+        return buf.getvalue()
+    finally:
+        for doc in (out, text, scanned):
+            doc.close()
+
+
+@needs_samples
+def test_scanned_pages_in_a_text_pdf_without_ocr_are_unread_not_missing(
+    text_pdf: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pages that are images among text pages, OCR off: what they hold is unread, said as
+    the tool's limit; no section or table is called missing (every table cell of them was
+    lost and R-SECTIONS blamed the report)."""
+    import nianbao
+
+    data, _gold, where = text_pdf
+    monkeypatch.setenv("NIANBAO_OCR", "0")
+    rep = nianbao.parse(_mixed(data, sorted(set(where.values()))))
+    assert not any(
+        f.rule in ("R-SECTIONS", "R-TABLE-MISSING", "R-ROW-MISSING") for f in rep.findings
+    )
+    said = [f for f in rep.findings if f.rule == "R-UNREAD" and "扫描图像" in f.message]
+    assert said and {"sections.s2", "sections.s3", "sections.s4"} <= set(said[0].cells)
+
+
+@needs_ocr
+@needs_samples
+def test_scanned_pages_in_a_text_pdf_are_read_by_ocr(text_pdf: Any, offline: Any) -> None:
+    """The same PDF with OCR: the image pages are recognised and merged with the text pages
+    in page order, and the tables on them read as in a whole scan."""
+    import nianbao
+
+    data, gold, where = text_pdf
+    rep = nianbao.parse(_mixed(data, sorted(set(where.values()))))
+    flat = rep.flat()
+    ids = sorted(where)
+    right = [f for f in ids if flat.get(f) == gold[f]]
+    assert len(right) >= 0.99 * len(ids), {f: flat.get(f) for f in ids if f not in right}
+    assert flat["meta.agency"] == gold["meta.agency"]
+    assert any(f.rule == "R-OCR" for f in rep.findings)
+
+
+@needs_ocr
+@needs_samples
+def test_a_scan_over_the_time_limit_is_not_called_faulty(text_pdf: Any, offline: Any) -> None:
+    """OCR takes seconds a page: a scan that runs past the per-file limit is stopped with a
+    message that says so and how to raise the limit, not that the file may be malformed."""
+    import nianbao
+    from nianbao.budget import Budget, file_budget
+    from nianbao.errors import FileBudgetExceeded
+
+    data, _gold, _where = text_pdf
+    with pytest.raises(FileBudgetExceeded) as exc, file_budget(Budget(seconds=0.5)):
+        nianbao.parse(_scanned(data, [1, 2, 3]))
+    assert "文字识别" in str(exc.value) and "NIANBAO_FILE_SECONDS" in str(exc.value)
+    assert "异常" not in str(exc.value)

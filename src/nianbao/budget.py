@@ -41,6 +41,7 @@ __all__ = [
     "ENV_SECONDS",
     "ENV_MEMORY_MB",
     "file_budget",
+    "slow_work",
     "run_isolated",
     "init_worker",
     "die_with_parent",
@@ -83,7 +84,37 @@ class Budget:
         )
 
 
+# what the work is doing when it may rightly take long (``slow_work``): the message of a
+# time limit reached then names it instead of suspecting the file
+_SLOW_WORK: list[str] = []
+
+
+@contextlib.contextmanager
+def slow_work(what: str) -> Iterator[None]:
+    """Mark the body as work that is slow by nature (``"ocr"``: recognising scanned pages),
+    for the message of a time limit reached inside it."""
+    _SLOW_WORK.append(what)
+    try:
+        yield
+    except _OutOfTime:
+        _STOPPED_IN[:] = [what]  # read by time_exceeded once the budget has caught it
+        raise
+    finally:
+        _SLOW_WORK.pop()
+
+
+_STOPPED_IN: list[str] = []
+
+
 def time_exceeded(seconds: float) -> FileBudgetExceeded:
+    stopped_in = _STOPPED_IN[:] or _SLOW_WORK[-1:]
+    _STOPPED_IN.clear()
+    if stopped_in == ["ocr"]:
+        return FileBudgetExceeded(
+            f"扫描件的文字识别（OCR）超过了每个文件的时间上限（{seconds:g} 秒），已停止处理："
+            "文字识别每页需要数秒到十几秒，页数多或机器繁忙时会超时，这不代表文件有问题。"
+            f"请用环境变量 {ENV_SECONDS} 调高上限（如 600）后再读取。"
+        )
     return FileBudgetExceeded(
         f"读取此文件超过了时间上限（{seconds:g} 秒），已停止处理：文件可能异常（如畸形或超大的表格）。"
         f"如确需处理，可用环境变量 {ENV_SECONDS} 调高上限。"

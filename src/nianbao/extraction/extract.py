@@ -118,6 +118,7 @@ def extract(doc: Document) -> Report:
         ctx.signals -= {"s3:2021", "s3:2019"}
     _layout(ctx, active_layout, req_layout)
     _placeholders(ctx, sec_of)
+    _image_pages(ctx)
     _unmapped(ctx)
     _artifacts(ctx)
     rep.findings = ctx.findings
@@ -374,6 +375,41 @@ def _placeholders(ctx: Ctx, sec_of: list[str | None]) -> None:
         )
     if unread:
         rep.layout["unread"] = sorted(unread)
+
+
+def _image_pages(ctx: Ctx) -> None:
+    """Pages of a PDF that are images and could not be read (no OCR): whatever section or
+    table the report lacks may stand on them, so it is unread (the tool's limit, said once),
+    never missing from the report."""
+    pages = ctx.doc.image_pages
+    if not pages:
+        return
+    rep = ctx.report
+    lacking = []
+    for sec in SECTION_KEYS:
+        s = rep.sections.get(sec)
+        roots = _TABLE_OF.get(sec, ("", ()))[1]
+        if s is None or not s.present or (roots and not _any_value(rep, roots)):
+            lacking.append(sec)
+    if not lacking:
+        return
+    unread = set(rep.layout.get("unread") or ())
+    unread |= {f"sections.{sec}" for sec in lacking}
+    rep.layout["unread"] = sorted(unread)
+    listed = "、".join(str(p) for p in pages[:20])
+    names = "、".join(
+        f"第{'一二三四五六'[int(sec[1]) - 1]}部分"
+        + (f"（{_TABLE_OF[sec][0]}）" if sec in _TABLE_OF else "")
+        for sec in lacking
+    )
+    ctx.finding(
+        "R-UNREAD",
+        "warning",
+        [f"sections.{sec}" for sec in lacking],
+        f"PDF 第 {listed} 页是扫描图像（无文字层），本工具未能读取（文字识别未启用或未安装）；"
+        f"未读到的{names}可能就在这些页上。这是本工具的读取局限，不代表报告缺少这些内容，"
+        "请安装 OCR 扩展（pip install 'nianbao[ocr]'）后重新读取，或对照原件核对。",
+    )
 
 
 def _unmapped(ctx: Ctx) -> None:

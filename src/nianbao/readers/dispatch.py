@@ -177,11 +177,16 @@ def read_bytes(data: bytes, source: str = "") -> Document:
         from .pdf import read_pdf
 
         try:
-            return read_pdf(data, source)
+            doc = read_pdf(data, source)
         except ScannedPdf as exc:  # no text layer: OCR when the [ocr] extra is there
             from .ocr import maybe_ocr
 
             return maybe_ocr(data, source, exc)
+        if doc.image_pages:  # some pages are images: OCR them when the extra is there
+            from .ocr import ocr_image_pages
+
+            return ocr_image_pages(doc, data, source)
+        return doc
     if kind == "docx":
         from .docx import read_docx
 

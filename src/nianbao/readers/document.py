@@ -113,6 +113,8 @@ class Document:
     artifacts: list[str] = field(default_factory=list)
     pages: int | None = None
     offset_map: Callable[[int], int] | None = None
+    # pages of a PDF that are images without text, not read (no OCR of them was possible)
+    image_pages: list[int] = field(default_factory=list)
     _line_starts: list[int] | None = field(default=None, repr=False)
 
     def to_original(self, pos: int) -> int:

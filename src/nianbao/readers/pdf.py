@@ -1298,9 +1298,11 @@ def _plumber_page(page: Any, pno: int) -> tuple[list[_Line], list[_Frag], bool]:
     return lines, frags, image
 
 
-def _read_pages(data: bytes, n_pages: int) -> tuple[list[list[_Line | _Frag]], list[str]]:
-    """Lines and table fragments of every page, sorted top to bottom; and notes on pages
-    that are images without text.
+def _read_pages(
+    data: bytes, n_pages: int
+) -> tuple[list[list[_Line | _Frag]], list[str], list[int]]:
+    """Lines and table fragments of every page, sorted top to bottom; notes on how pages
+    were read; and the pages that are images without text.
 
     Pages are read through pypdfium2 and our table finder (``pdf_tables``); a page that
     reader leaves (rotated, rotated or unmapped text, curves among the rules…) is read
@@ -1417,7 +1419,7 @@ def _read_pages(data: bytes, n_pages: int) -> tuple[list[list[_Line | _Frag]], l
     notes = []
     if image_pages:
         listed = "、".join(str(p) for p in image_pages[:20])
-        notes.append(f"第 {listed} 页是扫描图像，无文字层，其内容未能读取。")
+        notes.append(f"{IMAGE_PAGES_NOTE.format(listed)}其内容未能读取。")
     if dense_pages:
         listed = "、".join(f"第 {p} 页（{n:,} 个字符）" for p, n in dense_pages[:20])
         notes.append(
@@ -1436,7 +1438,7 @@ def _read_pages(data: bytes, n_pages: int) -> tuple[list[list[_Line | _Frag]], l
             f"第 {listed} 页的页面内容过大（超出本工具逐项解析的上限），本工具未能读取这些页的内容；"
             "如这些页有正文或统计表，其内容未读到。"
         )
-    return _drop_running_lines(pages), notes
+    return _drop_running_lines(pages), notes, image_pages
 
 
 def _drop_running_lines(pages: list[list[_Line | _Frag]]) -> list[list[_Line | _Frag]]:
@@ -1508,7 +1510,7 @@ def _read_pdf(data: bytes, source: str) -> Document:
     if b"%PDF-" not in data[:1024]:
         raise BrokenFile("文件不是 PDF（缺少 %PDF 文件头），或已损坏。")
     n_pages = _probe(data)
-    pages, notes = _read_pages(data, n_pages)
+    pages, notes, image_pages = _read_pages(data, n_pages)
     left, right, size = _layout_metrics(pages)
 
     # one sequence of paragraphs and (stitched) tables in reading order
@@ -1548,7 +1550,13 @@ def _read_pdf(data: bytes, source: str) -> Document:
             f"PDF 文字层中有 {unmapped} 个字符没有文字编码（字体缺少 ToUnicode 映射，常见于数字），"
             "本工具无法识别，已显示为「\ufffd」，含有这些字符的数值未读取"
         )
-    return builder.build(source, PDF_MEDIA_TYPE, notes, pages=n_pages)
+    doc = builder.build(source, PDF_MEDIA_TYPE, notes, pages=n_pages)
+    doc.image_pages = image_pages
+    return doc
+
+
+# the note on pages that are images (the OCR of them replaces its end)
+IMAGE_PAGES_NOTE = "第 {} 页是扫描图像，无文字层，"
 
 
 # control characters in a text layer: a font's glyph codes with no Unicode mapping (digits

@@ -8,10 +8,11 @@ import re
 import statistics
 from typing import Any
 
+from ...budget import slow_work
 from ...errors import BrokenFile, EncryptedPdf, InputTooLarge, OcrUnavailable, ScannedPdf
-from ..document import Document
-from ..grid import DocumentBuilder, GridTooLarge
-from ..pdf import _HEADING, ENV_MAX_PAGES
+from ..document import Cell, Document, Paragraph, Table
+from ..grid import DocumentBuilder, GridTooLarge, SpanGrid
+from ..pdf import _HEADING, ENV_MAX_PAGES, IMAGE_PAGES_NOTE
 from ..pdf import max_pages as pdf_max_pages
 from ..pdfium_lock import PDFIUM_LOCK
 from .boxes import _render_boxes
@@ -19,7 +20,7 @@ from .engine import _get_engine, ocr_available, ocr_enabled
 from .layout import _Item, _page_items, _Run, _TLine, _VRow
 from .tables import _run_grid
 
-__all__ = ["MAX_OCR_PAGES", "OCR_DPI", "OCR_NOTE", "maybe_ocr", "ocr_pdf"]
+__all__ = ["MAX_OCR_PAGES", "OCR_DPI", "OCR_NOTE", "maybe_ocr", "ocr_image_pages", "ocr_pdf"]
 
 MAX_OCR_PAGES = 12  # OCR is slow (~5 s a page); the three tables sit in the first pages
 OCR_DPI = 150
@@ -35,6 +36,54 @@ def maybe_ocr(data: bytes, source: str, exc: ScannedPdf) -> Document:
     if not ocr_enabled() or not ocr_available():
         raise exc
     return ocr_pdf(data, source)
+
+
+def ocr_image_pages(doc: Document, data: bytes, source: str) -> Document:
+    """A text PDF some of whose pages are images (a table scanned and inserted, a signed
+    page): those pages read by OCR and merged with the text pages in page order. ``doc``
+    unchanged when it has no such page or OCR is off or missing (its note then says the
+    pages were not read, and extraction names what they may hold as unread)."""
+    if not doc.image_pages or not ocr_enabled() or not ocr_available():
+        return doc
+    try:
+        scan = ocr_pdf(data, source, pages=doc.image_pages)
+    except OcrUnavailable:
+        return doc
+    order = [(b.page or 0, 0, i, b) for i, b in enumerate(doc.blocks)]
+    order += [(b.page or 0, 1, i, b) for i, b in enumerate(scan.blocks)]
+    builder = DocumentBuilder()
+    for _, _, _, block in sorted(order, key=lambda t: t[:3]):
+        if isinstance(block, Paragraph):
+            builder.add_paragraph(block.text, block.page)
+        else:
+            builder.add_table(_grid_of(block), block.kind, block.page)
+    listed = _page_list(doc.image_pages)
+    notes = [n for n in doc.artifacts if "无文字层，其内容未能读取" not in n]
+    notes.append(f"{IMAGE_PAGES_NOTE.format(listed)}已用文字识别（OCR）读取")
+    notes += scan.artifacts
+    return builder.build(source, doc.media_type, notes, pages=doc.pages)
+
+
+def _grid_of(table: Table) -> SpanGrid:
+    """The span grid of a table already laid out (its covered slots share their anchor's
+    offsets), to lay it out again in another document."""
+    rows: list[list[Cell]] = []
+    anchor_at: dict[int, tuple[int, int]] = {}
+    for r, row in enumerate(table.rows):
+        for c, cell in enumerate(row):
+            if not cell.covered:
+                anchor_at.setdefault(cell.start, (r, c))
+    anchor_of: dict[tuple[int, int], tuple[int, int]] = {}
+    for r, row in enumerate(table.rows):
+        out: list[Cell] = []
+        for c, cell in enumerate(row):
+            out.append(
+                Cell(cell.text, row=r, col=c, covered=cell.covered, page=cell.page, bbox=cell.bbox)
+            )
+            if cell.covered and cell.start in anchor_at:
+                anchor_of[(r, c)] = anchor_at[cell.start]
+        rows.append(out)
+    return SpanGrid(rows, anchor_of)
 
 
 # --------------------------------------------------------------------------- document
@@ -136,6 +185,13 @@ def ocr_pdf(
     OcrUnavailable (the extra or a bundled model is missing: nothing is downloaded),
     EncryptedPdf, BrokenFile or InputTooLarge.
     """
+    with slow_work("ocr"):
+        return _ocr_pdf(data, source, pages, max_pages, dpi)
+
+
+def _ocr_pdf(
+    data: bytes, source: str, pages: list[int] | None, max_pages: int, dpi: int
+) -> Document:
     engine = _get_engine()
     pdf = _open(data)
     try:
