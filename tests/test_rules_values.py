@@ -115,3 +115,19 @@ def test_fee_unit_cell_in_yuan_and_implausible_county_amount():
     rep.meta["admin_level"] = "province"
     assert run(rep, "R-FEE-UNIT") == []
     assert run(gold_report("000", admin_level="county"), "R-FEE-UNIT") == []
+
+
+def test_a_blank_cell_beside_filled_cells_of_table_two_is_named() -> None:
+    """A digit lost from 表二 (by a copy or OCR) left its cell blank beside filled ones, and
+    no rule named it: R-BLANK-CELL now covers 表二's rows of several cells."""
+    import nianbao
+
+    text = (
+        "某县人民政府2022年政府信息公开工作年度报告\n二、主动公开政府信息情况\n"
+        "第二十条第（一）项\n信息内容\t本年制发件数\t本年废止件数\t现行有效件数\n"
+        "规章\t0\t0\t0\n行政规范性文件\t\t0\t8\n三、收到和处理政府信息公开申请情况\n"
+    )
+    rep = nianbao.parse(text.encode("utf-8"))
+    hits = [f for f in rep.findings if f.rule == "R-BLANK-CELL"]
+    assert [f.cells for f in hits] == [["active.normative.issued"]]
+    assert "表二" in hits[0].message

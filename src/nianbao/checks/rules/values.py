@@ -6,7 +6,15 @@ import re
 import unicodedata
 
 from ...report import Finding, Report
-from ...schema import DECIMAL_IDS, REQUEST_GROUPS, REVIEW_IDS, SIGNED_IDS, label_of
+from ...schema import (
+    ACTIVE2019_IDS,
+    ACTIVE_IDS,
+    DECIMAL_IDS,
+    REQUEST_GROUPS,
+    REVIEW_IDS,
+    SIGNED_IDS,
+    label_of,
+)
 from ..registry import finding, rule
 from .common import col_label, fmt, is_not_read, not_read, row_cells, row_title, rows_present
 
@@ -87,6 +95,33 @@ def blank_cell(report: Report) -> list[Finding]:
                 evidence={c: vals[c].raw for c in blanks},
                 message=f"表三有 {len(blanks)} 个单元格空白（所在行其他单元格有数）："
                 f"{_group_by_row(blanks)}。无数据应填 0；计算时空白按 0 计。",
+            )
+        )
+    # 表二: a row of several cells with some filled and some blank (a digit lost in a
+    # copy or by OCR leaves such a gap, which no other rule names)
+    rows2: dict[str, list[str]] = {}
+    for fid in (*ACTIVE_IDS, *ACTIVE2019_IDS):
+        parts = fid.split(".")
+        if len(parts) == 3 and fid in vals and not is_not_read(unread, fid):
+            rows2.setdefault(".".join(parts[:2]), []).append(fid)
+    ablanks = [
+        c
+        for cells in rows2.values()
+        if any(vals[c].value is not None for c in cells)
+        for c in cells
+        if vals[c].value is None
+    ]
+    if ablanks:
+        names = "、".join(label_of(i).removeprefix("表二") for i in ablanks[:10])
+        more = f" 等 {len(ablanks)} 处" if len(ablanks) > 10 else ""
+        out.append(
+            finding(
+                "R-BLANK-CELL",
+                cells=ablanks,
+                actual=len(ablanks),
+                evidence={c: vals[c].raw for c in ablanks},
+                message=f"表二有 {len(ablanks)} 个单元格空白（所在行其他单元格有数）：{names}{more}。"
+                "无数据应填 0；计算时空白按 0 计。",
             )
         )
     rv = [i for i in REVIEW_IDS if i in vals and not is_not_read(unread, i)]
