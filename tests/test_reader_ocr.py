@@ -524,3 +524,11 @@ def test_a_scan_over_the_time_limit_is_not_called_faulty(text_pdf: Any, offline:
         nianbao.parse(_scanned(data, [1, 2, 3]))
     assert "文字识别" in str(exc.value) and "NIANBAO_FILE_SECONDS" in str(exc.value)
     assert "异常" not in str(exc.value)
+
+
+def test_a_section_title_whose_comma_ocr_lost_still_ends_a_table() -> None:
+    """OCR on a pale page read 「四政府信息公开行政复议行政诉讼情况」 without its 、: the title
+    was taken for a row and 表四 joined 表三's grid (145 cells unread)."""
+    assert ocr_layout._SECTION_LINE.match("四政府信息公开行政复议行政诉讼情况")
+    assert ocr_layout._SECTION_LINE.match("四、政府信息公开行政复议、行政诉讼情况")
+    assert not ocr_layout._SECTION_LINE.match("一本年新收政府信息公开申请数量")

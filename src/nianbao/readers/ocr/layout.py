@@ -12,7 +12,7 @@ from ..pdf import _MARGIN, _PAGE_NUMBER  # the same page conventions
 from .boxes import _Box, _overlap, _split
 
 _SECTION_LINE = re.compile(
-    r"^\s*[一二三四五六七八九十]+\s*[、．.,，].{0,40}(?:情况|事项|问题|工作|报告)\s*$"
+    r"^\s*[一二三四五六七八九十]+\s*[、．.,，]?.{0,40}(?:情况|事项|问题|工作|报告)\s*$"
 )
 _ENUMERATOR = re.compile(
     r"^\s*(?:[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+\s*[、．.]|\d+\s*[.、．,，])"
