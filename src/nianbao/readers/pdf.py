@@ -832,10 +832,15 @@ def _aligned_frag(
 ) -> _Frag | None:
     size = statistics.median(ln.size or 10.0 for ln in lines[start : end + 1])
     body = range(first, end + 1)
-    # value columns: unions of the overlapping x-ranges of the numbers
-    spans = sorted(
-        (s.x0 - 0.2 * size, s.x1 + 0.2 * size) for k in body if nums[k] for s in segs[k][-nums[k] :]
-    )
+    # value columns: unions of the overlapping x-ranges of the numbers, widened a little,
+    # but never so far that two numbers of one line meet (narrow columns set close, as a
+    # browser prints a table without borders: 316 and 4697 in 其他 and 总计 made one column)
+    pad = 0.2 * size
+    for k in body:
+        row = segs[k][-nums[k] :] if nums[k] > 1 else []
+        for a, b in zip(row, row[1:]):
+            pad = min(pad, 0.45 * max(b.x0 - a.x1, 0.0))
+    spans = sorted((s.x0 - pad, s.x1 + pad) for k in body if nums[k] for s in segs[k][-nums[k] :])
     found = merge_ranges(spans)
     bands = _header_bands(found, segs, nums, start, first, end, size)
     if carry and len(bands) == len(found) and all(any(_meets(b, c) for c in carry) for b in found):
@@ -940,13 +945,20 @@ def _aligned_frag(
             near = above[k] if up[k] else below[k]
             if near in row_of:
                 row_of[k] = row_of[near]
-    for k in up:  # chains that point at each other: fall back to the nearer value line
-        if k not in row_of:
+    for k in up:  # chains that point at each other: fall back to the nearer value line,
+        if k not in row_of:  # or the one below when a row's ordinal opens between (a
+            # label's first line never ends the row above: bottom-aligned numbers stand on
+            # their label's last line, further from its first than the row above is)
             mid = (lines[k].top + lines[k].bottom) / 2
-            near = min(
-                (v for v in body if nums[v]),
-                key=lambda v: abs((lines[v].top + lines[v].bottom) / 2 - mid),
-            )
+            above_v = max((v for v in body if nums[v] and v < k), default=start - 1)
+            below_v = [v for v in body if nums[v] and v > k]
+            if below_v and any(opens_row(j) for j in range(above_v + 1, k + 1)):
+                near = below_v[0]
+            else:
+                near = min(
+                    (v for v in body if nums[v]),
+                    key=lambda v: abs((lines[v].top + lines[v].bottom) / 2 - mid),
+                )
             row_of[k] = row_of[near]
     n_rows = len(row_lines)
     texts: dict[tuple[int, int], list[_Seg]] = {}
