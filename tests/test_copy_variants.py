@@ -453,3 +453,34 @@ def test_letters_inside_numbers_are_unread_not_cut(rows: str, ids: list[str]) ->
     for fid in ids:
         assert flat.get(fid) is None and fid in named
     assert flat.get("active.licensing") != 94
+
+
+def test_rows_of_a_table_cut_in_two_are_not_called_shifted() -> None:
+    """表三 cut in two grids (a page break, an OCR'd scan): its last rows stand in a grid of
+    other columns, which says nothing of the report's layout (R-LAYOUT-SHIFT blamed a clean
+    scan for numbers under the wrong applicant heading)."""
+    from nianbao.report import Report
+    from nianbao.writing.writer import render
+
+    from .shapes import sources
+
+    found = sources()
+    if not found:
+        pytest.skip("shared samples not available")
+    md = render(Report.from_flat(found[0][1]), "md").decode("utf-8")
+    # the last row of 表三 as a table of its own, its label in one cell
+    row = next(ln for ln in md.splitlines() if ln.startswith("| 四、结转下年度继续办理"))
+    cells = [c.strip() for c in row.strip("|").split("|")]
+    alone = "| " + " | ".join([cells[0], *[c for c in cells[1:] if c]]) + " |"
+    alone_table = alone + "\n|" + " --- |" * (alone.count("|") - 1)
+    md = md.replace(row + "\n", "").replace(
+        "## 四、",
+        alone_table.splitlines()[0] + "\n" + alone_table.splitlines()[1] + "\n\n## 四、",
+        1,
+    )
+    rep = nianbao.parse(md.encode("utf-8"))
+    assert not any(f.rule == "R-LAYOUT-SHIFT" for f in rep.findings)
+    gold = found[0][1]
+    assert all(
+        rep.flat().get(k) == v for k, v in gold.items() if k.startswith("requests.carried_forward.")
+    )

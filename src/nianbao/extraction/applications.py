@@ -205,11 +205,17 @@ def read_requests(ctx: Ctx, rows: list[Row], headers: list[Row]) -> str | None:
                 evidence=[c.text for c in r.row.cells],
             )
     # R-LAYOUT-SHIFT: rows new / carried_over / carried_forward start at different columns
+    # (compared within one grid only: a table that a page break or the reading cut in two
+    # has other columns in each part, and says nothing of the report's layout)
     firsts: dict[str, int] = {}
+    grid: object = ...
     for rid in ("new", "carried_over", "carried_forward"):
         fc = assigned[rid].first_col if rid in assigned else None
         if fc is not None:
-            firsts[rid] = fc
+            table = label_cells[rid].table if rid in label_cells else None
+            grid = table if grid is ... else grid
+            if table is grid:
+                firsts[rid] = fc
     if len(set(firsts.values())) > 1:
         ref = firsts.get("new", next(iter(firsts.values())))
         shifted = [rid for rid, c in firsts.items() if c != ref]
