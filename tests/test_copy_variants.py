@@ -386,7 +386,7 @@ def _s2(rows: str) -> bytes:
     return (
         "某县人民政府2022年政府信息公开工作年度报告\n二、主动公开政府信息情况\n"
         f"{rows}\n三、收到和处理政府信息公开申请情况\n"
-    ).encode("utf-8")
+    ).encode()
 
 
 def test_a_decimal_cut_before_its_point_is_not_read_as_the_integer_part() -> None:
