@@ -532,3 +532,35 @@ def test_a_section_title_whose_comma_ocr_lost_still_ends_a_table() -> None:
     assert ocr_layout._SECTION_LINE.match("四政府信息公开行政复议行政诉讼情况")
     assert ocr_layout._SECTION_LINE.match("四、政府信息公开行政复议、行政诉讼情况")
     assert not ocr_layout._SECTION_LINE.match("一本年新收政府信息公开申请数量")
+
+
+def _turned_scan(data: bytes, page: int, degrees: int, dpi: int = DPI) -> bytes:
+    """One page scanned turned by ``degrees`` (counter-clockwise, as PIL turns)."""
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(data)
+    try:
+        im = pdf[page - 1].render(scale=dpi / 72).to_pil().convert("RGB")
+    finally:
+        pdf.close()
+    im = im.rotate(degrees, expand=True, fillcolor="white")
+    buf = io.BytesIO()
+    im.save(buf, "PDF", resolution=float(dpi))
+    return buf.getvalue()
+
+
+@needs_ocr
+@needs_samples
+@pytest.mark.parametrize("degrees", [180, 90, 270])
+def test_a_page_scanned_upside_down_or_sideways_is_turned(
+    text_pdf: Any, offline: Any, degrees: int
+) -> None:
+    """A page fed to the scanner upside down or on its side: the recognition reads each line
+    the right way up but leaves it where it stands, so rows came out mirrored (labels right
+    of their numbers) and the tables were called missing. The page is turned upright."""
+    data, gold, where = text_pdf
+    page = max(set(where.values()), key=lambda p: sum(1 for v in where.values() if v == p))
+    ids = [fid for fid, p in where.items() if p == page]
+    report = extract(ocr_pdf(_turned_scan(data, page, degrees), "turned.pdf"))
+    right = [f for f in ids if f in report.values and report.values[f].value == gold[f]]
+    assert len(right) >= 0.97 * len(ids), sorted(set(ids) - set(right))[:20]

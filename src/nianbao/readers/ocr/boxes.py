@@ -82,11 +82,29 @@ def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:
 
 
 def _render_boxes(engine: Any, page: Any, pno: int, dpi: int) -> tuple[list[_Box], float, float]:
-    """OCR one page: its boxes in PDF points, and the page's width and height."""
+    """OCR one page: its boxes in PDF points, and the page's width and height (as read: a
+    page scanned sideways or upside down is turned upright first, and its width and
+    height are then those of the upright page)."""
+    quads, texts, scores, size, (width, height) = _ocr_page(engine, page, dpi, 0)
+    turn = _turn_of(quads, texts)
+    if turn:
+        # recognised again, upright: the recognition turns each line the right way up but
+        # leaves the lines where they stand, so rows and columns come out mirrored; a page
+        # on its side is turned a quarter first, and half round more if it then stands on
+        # its head
+        quads, texts, scores, size, (width, height) = _ocr_page(engine, page, dpi, turn)
+        if turn == 90 and _turn_of(quads, texts) == 180:
+            quads, texts, scores, size, (width, height) = _ocr_page(engine, page, dpi, 270)
+    return _boxes_of(quads, texts, scores, size, (width, height), pno), width, height
+
+
+def _ocr_page(engine: Any, page: Any, dpi: int, rotation: int) -> tuple[Any, ...]:
     with PDFIUM_LOCK:  # PDFium is not thread-safe; the OCR itself runs outside the lock
         width, height = page.get_size()
         scale = min(dpi / 72.0, MAX_SIDE_PX / max(width, height, 1.0))
-        bitmap = page.render(scale=scale)
+        bitmap = page.render(scale=scale, rotation=rotation)
+    if rotation in (90, 270):
+        width, height = height, width
     try:
         img = bitmap.to_numpy()  # a view on the bitmap's buffer, no PDFium call
         img_h, img_w = img.shape[:2]
@@ -95,11 +113,49 @@ def _render_boxes(engine: Any, page: Any, pno: int, dpi: int) -> tuple[list[_Box
         with PDFIUM_LOCK:
             bitmap.close()
     if result.boxes is None or result.txts is None:
-        return [], width, height
+        return [], [], [], (img_w, img_h), (width, height)
     quads = [[(float(pt[0]), float(pt[1])) for pt in quad] for quad in result.boxes]
     scores = [float(x) for x in result.scores]
     texts = [str(t) for t in result.txts]
-    return _boxes_of(quads, texts, scores, (img_w, img_h), (width, height), pno), width, height
+    return quads, texts, scores, (img_w, img_h), (width, height)
+
+
+_DIGITS = re.compile(r"^[\d.,，]+$")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _turn_of(quads: list[list[tuple[float, float]]], texts: list[str]) -> int:
+    """How far (degrees clockwise, as PDFium renders) a page must be turned to stand
+    upright, judged from a recognition of it: 90 when most lines are taller than wide (a
+    page scanned sideways; 270 if it then stands on its head), 180 when numbers stand left of the labels of their rows
+    (a page scanned upside down: the lines read well, their order is mirrored); else 0."""
+    boxes = []
+    for q, t in zip(quads, texts):
+        if len(q) != 4:
+            continue
+        xs, ys = [x for x, _ in q], [y for _, y in q]
+        boxes.append((min(xs), min(ys), max(xs), max(ys), t.strip()))
+    long = [b for b in boxes if len(b[4]) >= 4]
+    if len(long) >= 8:
+        tall = sum(1 for b in long if b[3] - b[1] > 1.5 * (b[2] - b[0]))
+        if tall >= 0.6 * len(long):
+            return 90  # (which way is known once it is turned: see _render_boxes)
+    left = right = 0
+    nums = [b for b in boxes if _DIGITS.match(b[4])]
+    labels = [b for b in boxes if _HAN.search(b[4]) and len(b[4]) >= 3]
+    for n in nums:
+        row = [
+            b
+            for b in labels
+            if min(b[3], n[3]) - max(b[1], n[1]) > 0.5 * min(b[3] - b[1], n[3] - n[1])
+        ]
+        if not row:
+            continue
+        if all(n[2] <= b[0] for b in row):
+            left += 1
+        elif all(n[0] >= b[2] for b in row):
+            right += 1
+    return 180 if left >= 6 and left > 3 * right else 0
 
 
 def _boxes_of(
