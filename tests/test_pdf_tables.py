@@ -325,3 +325,36 @@ def test_a_borderless_table_printed_by_a_browser(tmp_path: Path) -> None:
             if k.startswith(TABLES) and back.get(k) != v
         }
         assert not wrong, (css, list(wrong.items())[:10])
+
+
+def test_a_borderless_table_of_blank_rows_printed_by_a_browser(tmp_path: Path) -> None:
+    """A report whose 表三 is mostly blank, printed borderless by Chromium: 「3.其他」 (blank)
+    and 「（七）总计 19 19」 were one row (an ordinal in the group column opened no row), the
+    total was lost silently and the row called missing. No cell may now be wrong unnamed,
+    and no row called missing."""
+    import re
+
+    from nianbao.api import parse
+    from nianbao.report import Report
+    from nianbao.writing.writer import render
+
+    from .shapes import TABLES, sources
+
+    found = dict(sources())
+    if "001_c0e16c883bf611ed" not in found:
+        pytest.skip("shared samples not available")
+    gold = found["001_c0e16c883bf611ed"]
+    html = (
+        render(Report.from_flat(gold), "html")
+        .decode("utf-8")
+        .replace('<table border="1">', "<table>")
+    )
+    html = re.sub(r"<style>.*?</style>", "<style>td{border:none}</style>", html, flags=re.S)
+    rep = parse(_chromium_pdf(html.encode("utf-8"), tmp_path))
+    back = rep.flat()
+    named = {c for f in rep.findings if not f.rule.endswith("MISSING") for c in f.cells}
+    silent = [
+        k for k, v in gold.items() if k.startswith(TABLES) and back.get(k) != v and k not in named
+    ]
+    assert not silent, silent[:10]
+    assert not any(f.rule in ("R-ROW-MISSING", "R-TABLE-MISSING") for f in rep.findings)

@@ -209,13 +209,19 @@ def read_requests(ctx: Ctx, rows: list[Row], headers: list[Row]) -> str | None:
     # has other columns in each part, and says nothing of the report's layout)
     firsts: dict[str, int] = {}
     grid: object = ...
+    every: set[int] = set()
     for rid in ("new", "carried_over", "carried_forward"):
         fc = assigned[rid].first_col if rid in assigned else None
         if fc is not None:
+            every.add(fc)
             table = label_cells[rid].table if rid in label_cells else None
             grid = table if grid is ... else grid
             if table is grid:
                 firsts[rid] = fc
+    if len(every) > 1:
+        # the rows stand at different columns across grids: no finding, but the layout
+        # reading is then no whole reading, and the form reading reads the table again
+        ctx.signals.add("s3:columns-differ")
     if len(set(firsts.values())) > 1:
         ref = firsts.get("new", next(iter(firsts.values())))
         shifted = [rid for rid, c in firsts.items() if c != ref]

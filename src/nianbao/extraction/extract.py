@@ -179,7 +179,7 @@ def _whole_tables(ctx: Ctx, active_layout: str | None, req_layout: str | None) -
     if active_layout is not None:
         if whole(_ids_of("2019" if active_layout == "2019" else "2021", "active")):
             out.add("s2")
-    if req_layout is not None:
+    if req_layout is not None and "s3:columns-differ" not in ctx.signals:
         ids = _ids_of(req_layout, "requests")
         if whole(ids):
             rows: dict[str, list[Any]] = {}

@@ -806,6 +806,14 @@ def _running_head(line: _Line, segs: list[_Seg]) -> bool:
     )
 
 
+def _spanning_row(text: str) -> bool:
+    """Does ``text`` name a row of 表三 whose label spans the label columns?"""
+    from .labels import match_request_row
+
+    m = match_request_row(text.replace(" ", ""))
+    return m is not None and m.id in ("new", "carried_over", "processed_total", "carried_forward")
+
+
 def _is_placeholder(text: str) -> bool:
     """Is ``text`` a value cell's placeholder (—, /, 无 …)?"""
     from .labels import parse_value
@@ -861,7 +869,12 @@ def _aligned_frag(
 
     def opens_row(k: int) -> bool:
         labels = segs[k][: -nums[k]] if nums[k] else segs[k]
-        return any(_ROW_ORDINAL.match(sg.text) and sg.x1 > inner for sg in labels)
+        # (an ordinal left of the innermost labels opens a group, except the label of a row
+        # that spans the label columns: （七）总计, 四、结转下年度继续办理)
+        return any(
+            _ROW_ORDINAL.match(sg.text) and (sg.x1 > inner or _spanning_row(sg.text))
+            for sg in labels
+        )
 
     def row_start(k: int) -> bool:
         """A label-only line that opens with a row's ordinal (二、 （一） 1.), whose label
