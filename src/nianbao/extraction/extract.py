@@ -433,7 +433,7 @@ def _unmapped(ctx: Ctx) -> None:
     unread = set(rep.layout.get("unread") or ())
     for (name, why), ids in lost.items():
         unread |= set(ids)
-        shown = "、".join(f"「{(rep.values[i].raw or "").strip()}」" for i in ids[:6])
+        shown = "、".join(f"「{(rep.values[i].raw or '').strip()}」" for i in ids[:6])
         ctx.finding(
             "R-UNREAD",
             "warning",
