@@ -1,4 +1,7 @@
-"""Plain text → Document: paragraphs and the cell grids of tables written as text.
+"""Over 500 lines because every text encoding of a table shares the line model and the offset
+rules here (the framed grids are the part to move to a module of their own).
+
+Plain text → Document: paragraphs and the cell grids of tables written as text.
 
 Table encodings recognised (each by its own shape, never by file name):
 
@@ -9,7 +12,17 @@ Table encodings recognised (each by its own shape, never by file name):
 * ``markdown``: ``| a | b |`` rows (separator rows dropped);
 * ``pipe``: the broken pipe style where each cell is ``text |`` on its own line(s), a bare
   ``|`` opens a row (or is an empty cell inside one) and extra pipes (``| ||``) close it;
-* ``layout``: columns aligned with runs of spaces, as ``pdftotext -layout`` prints them.
+* ``layout``: columns aligned with runs of spaces, as ``pdftotext -layout`` prints them;
+* framed grids (kind ``markdown``: explicit cell boundaries): rows separated by border lines
+  (``+----+----+``, ``|----+----|``, ``|=====|``, or box drawing ``├───┼───┤`` with ``│``
+  walls) as links, w3m, elinks, inscriptis and pandoc grid tables print an HTML table; a
+  cell may wrap over several lines and span rows and columns, and is read as one cell. A
+  page's layout grid printed around the whole report (a side bar column, a content column,
+  the report's grids inside) is read cell by cell, each cell's lines as a text of its own.
+
+Remnants of inline HTML markup (``<span style=…>1816</span>``) and pandoc attribute
+brackets (``[1816]{style="…"}``) are blanked out (replaced by spaces of the same length, so
+that every offset still points into the text) before the text is cut.
 
 Everything else is a paragraph, one per line.
 """
@@ -17,8 +30,11 @@ Everything else is a paragraph, one per line.
 from __future__ import annotations
 
 import re
+import unicodedata
+from bisect import bisect_left, bisect_right
 
 from .document import Cell, Document, Paragraph, Table
+from .grid import GridTooLarge, cover_empty_label_cells, place_cells
 from .normalize import normalize_text
 
 __all__ = ["read_text", "text_to_blocks"]
@@ -46,8 +62,11 @@ class _Line:
 def read_text(text: str, source: str = "", encoding: str | None = None) -> Document:
     """Normalise decoded text and cut it into paragraphs and tables."""
     norm = normalize_text(text)
+    # markup blanked in place (same length: the offset map still holds), for the form
+    # reading of the text as for the cells
+    masked = fold_spacing_lines(mask_markup(norm.text))
     doc = Document(
-        text=norm.text,
+        text=masked,
         original=text,
         source=source,
         media_type="text/plain",
@@ -56,7 +75,7 @@ def read_text(text: str, source: str = "", encoding: str | None = None) -> Docum
         artifacts=list(norm.artifacts),
         offset_map=norm.offset_map,
     )
-    doc.blocks = text_to_blocks(norm.text)
+    doc.blocks = text_to_blocks(masked)
     for i, t in enumerate(doc.tables):
         t.index = i
     return doc
@@ -85,16 +104,135 @@ def _is_md_separator(s: str) -> bool:
     return bool(t) and t.startswith("|") and "-" in t and set(t) <= set("|-: ")
 
 
+# ----------------------------------------------------------------------------- markup
+# well-formed inline HTML tags of a fixed set of names (with attributes), left in the text by a
+# copy of a web page: 行政事业性收费\t<span style="font-size:10.5pt">1816</span> is 1816, not
+# 10.5. Prose angle brackets (「<机关名称>」) are no such tag and stay.
+_HTML_TAG = re.compile(
+    r"</?(?:span|font|p|div|b|strong|i|em|u|br|td|th|tr|table|tbody|thead|a|img|sup|sub"
+    r"|o:p|w:[a-z]+)(?:\s[^<>\n]*)?/?>",
+    re.IGNORECASE,
+)
+# pandoc markdown's bracketed spans: [1816]{style="font-size:10.5pt"}, [text]{.class}
+_PANDOC_ATTR = r"(?:[.#][\w:-]+|[\w:-]+=(?:\"[^\"\n]*\"|'[^'\n]*'|[^\s{}]+))"
+_PANDOC_SPAN = re.compile(
+    r"\[([^\[\]\n]*)\]\{\s*" + _PANDOC_ATTR + r"(?:\s+" + _PANDOC_ATTR + r")*\s*\}"
+)
+
+
+def mask_markup(text: str) -> str:
+    """``text`` with the remnants of inline markup replaced by spaces of the same length
+    (line breaks kept): every offset still points at the same character."""
+    if "<" not in text and "]{" not in text:
+        return text
+
+    def blank(m: re.Match[str]) -> str:
+        return _blank(m.group(0))
+
+    def span(m: re.Match[str]) -> str:
+        return " " + m.group(1) + _blank(m.group(0)[len(m.group(1)) + 1 :])
+
+    text = _HTML_TAG.sub(blank, text)
+    for _ in range(4):  # nested spans: [[12]{.a}]{.b}
+        new = _PANDOC_SPAN.sub(span, text)
+        if new == text:
+            break
+        text = new
+    return text
+
+
+# ----------------------------------------------------------------------------- spacing lines
+# how many values a row of the national form holds (表二's rows 1 or 3, 表三's 7, 表四's
+# 15, or 5 per group when its header splits it)
+_FORM_ROW_SIZES = frozenset({1, 3, 5, 7, 15})
+
+
+def fold_spacing_lines(text: str) -> str:
+    """``text`` with the whitespace-only lines that are spacing, not cells, joined to the
+    value line above them (the line break before them becomes a space: same length).
+
+    A table copied one cell per line from a Word-made page (``<td><p>1816</p><p>&nbsp;</p>
+    </td>``) has lines of only spaces, NBSP or U+3000 after some values. Such a line may
+    also be an empty cell (``<td>&nbsp;</td>``). Decided by content, for the whole text:
+    the lines are spacing when, counting them out, every row (a label line, then its value
+    lines) holds as many values as a row of the form does, and counting them in, some row
+    does not. Otherwise (both readings fit, or neither) the text is left as it is."""
+    if "\n " not in text:
+        return text
+    from .labels import is_value_text
+
+    lines = text.split("\n")
+    rows: list[tuple[int, int]] = []  # (cells without, cells with the spacing lines)
+    spacing: list[int] = []  # lines that are spacing if the first reading wins
+    vals = empty = ws = 0  # in the row being read: value lines, empty lines, blank lines
+    prev_value = False
+
+    def close() -> None:
+        if vals or empty or ws:
+            rows.append((vals + empty, vals + empty + ws))
+
+    for k, ln in enumerate(lines):
+        t = ln.strip()
+        if "\t" in ln or (t and not is_value_text(t)):  # a label: a row starts
+            if vals or empty or ws:
+                close()
+            vals = empty = ws = 0
+            prev_value = False
+        elif not ln:
+            empty += 1
+            prev_value = False
+        elif not t:
+            if prev_value or (spacing and spacing[-1] == k - 1):
+                spacing.append(k)
+            ws += 1
+        else:
+            vals += 1
+            prev_value = True
+    close()
+    if not spacing or not rows:
+        return text
+    without_fits = all(a in _FORM_ROW_SIZES for a, _ in rows)
+    with_fits = all(b in _FORM_ROW_SIZES for _, b in rows)
+    if not without_fits or with_fits:
+        return text
+    starts = []
+    pos = 0
+    for ln in lines:
+        starts.append(pos)
+        pos += len(ln) + 1
+    out = list(text)
+    for k in spacing:
+        out[starts[k] - 1] = " "  # the line break before the spacing line
+    return "".join(out)
+
+
+def _blank(s: str) -> str:
+    return re.sub(r"[^\n]", " ", s)
+
+
 def text_to_blocks(text: str) -> list[Paragraph | Table]:
-    lines = _lines(text)
+    """The paragraphs and tables of ``text``, each with its offsets in ``text``."""
+    # the budget: the grid slots the framed grids of this text may still take
+    return _read_lines(_lines(mask_markup(text)), [MAX_FRAME_SLOTS], 0)
+
+
+def _read_lines(lines: list[_Line], budget: list[int], depth: int) -> list[Paragraph | Table]:
+    """The blocks of ``lines`` (the lines of a text, or the parts of lines inside a column
+    of a page's layout grid: ``depth`` is how deep such grids nest)."""
     blocks: list[Paragraph | Table] = []
     i = 0
     n = len(lines)
+    frame_checked = 0  # lines before this were tried as (part of) a framed grid
     while i < n:
         s = lines[i].text
         if _is_blank(s):
             i += 1
             continue
+        if i >= frame_checked and _frame_start(s):
+            j, frame_checked = _framed(lines, i, blocks, budget, depth)
+            if j > i:
+                i = j
+                continue
         if _is_markdown_row(s):
             i = _markdown(lines, i, blocks)
             continue
@@ -112,6 +250,281 @@ def text_to_blocks(text: str) -> list[Paragraph | Table]:
         blocks.append(Paragraph(s.strip(), lines[i].start, lines[i].end))
         i += 1
     return blocks
+
+
+# ----------------------------------------------------------------------------- framed grids
+_VBAR = frozenset("|│┃║╎╏┆┇┊┋")
+_HBAR = frozenset("-=─━═┄┅┈┉╌╍╴╶╸╺╼╾")
+_RULE = _HBAR | frozenset(":+")
+MAX_FRAME_COLS = 400  # column boundaries of a framed grid beyond which it is not read as one
+# grid slots all the framed grids of one text may take (as grid.MAX_DOCUMENT_SLOTS for HTML):
+# beyond, the lines are read as before
+MAX_FRAME_SLOTS = 150_000
+
+
+def _is_junction(ch: str) -> bool:
+    return "\u2500" <= ch <= "\u257f" and ch not in _VBAR and ch not in _HBAR
+
+
+def _walls(s: str, k: int) -> list[int]:
+    """Indices (from ``k`` on) of the characters of ``s`` that are cell walls: vertical
+    bars, box-drawing junctions, and ``+`` between or beside horizontal rules."""
+    out = []
+    n = len(s)
+    for m in range(k, n):
+        ch = s[m]
+        if ch in _VBAR or _is_junction(ch):
+            out.append(m)
+        elif ch == "+" and ((m + 1 < n and s[m + 1] in _HBAR) or (m > 0 and s[m - 1] in _HBAR)):
+            out.append(m)
+    return out
+
+
+def _frame_start(s: str) -> bool:
+    """A line that can open a framed grid: it starts with a wall and holds another."""
+    t = s.strip()
+    if len(t) < 2 or not (t[0] in _VBAR or t[0] == "+" or _is_junction(t[0])):
+        return False
+    lead = len(s) - len(s.lstrip())
+    w = _walls(s, lead)
+    return bool(w) and w[0] == lead and len(w) >= 2
+
+
+def _origin(s: str, col: int) -> int | None:
+    """Where a line of a framed grid starts: at the grid's first column ``col`` (counted in
+    characters or in display width) when a wall stands there (text left of it, a page's
+    side bar, is not the grid's), else at its first character when that is a wall; None
+    when the line is no line of the grid."""
+    cands = [col]
+    p = 0
+    for m, ch in enumerate(s[:col]):
+        if p >= col:
+            if p == col:
+                cands.append(m)
+            break
+        p += _width(ch)
+    lead = len(s) - len(s.lstrip())
+    cands.append(lead)
+    for k in cands:
+        if k < len(s) and (s[k] in _VBAR or _is_junction(s[k]) or s[k] == "+"):
+            w = _walls(s, k)
+            # the grid's first wall: no wall left of it
+            if w and w[0] == k and not _walls(s[:k], 0):
+                return k
+    return None
+
+
+def _width(ch: str) -> int:
+    return 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+
+
+class _Box:
+    __slots__ = ("c0", "c1", "top", "bottom", "frags", "at")
+
+    def __init__(self, c0: int, c1: int, top: int, at: int) -> None:
+        self.c0 = c0
+        self.c1 = c1
+        self.top = top
+        self.bottom = top
+        self.frags: list[tuple[str, int]] = []
+        self.at = at  # document offset of an empty cell (its first line's inside)
+
+
+def _framed(
+    lines: list[_Line], i: int, blocks: list[Paragraph | Table], budget: list[int], depth: int
+) -> tuple[int, int]:
+    """A grid drawn with walls and border lines, its rows separated by borders; the lines
+    between two borders make one row, each cell's fragments joined (a cell may also span
+    rows: its part of a border line is blank, and columns). Returns the index after the grid
+    (``i`` when the lines are no framed grid, to be read as before) and the index up to which
+    the lines were examined."""
+    first = lines[i].text
+    col = len(first) - len(first.lstrip())
+    block: list[tuple[_Line, int]] = []
+    j = i
+    while j < len(lines):
+        k = _origin(lines[j].text, col)
+        if k is None:
+            break
+        block.append((lines[j], k))
+        j += 1
+    walls = [_walls(ln.text, k) for ln, k in block]
+    rules = 0
+    for (ln, _), w in zip(block, walls):
+        if _has_rule(ln.text, w):
+            rules += 1
+    if rules < 2 or rules == len(block) or not _has_rule(block[-1][0].text, walls[-1]):
+        return i, j
+    # column positions: in display width (w3m, elinks) or in characters (links), whichever
+    # lines the walls up better
+    best: tuple[int, list[list[int]]] | None = None
+    for wide in (True, False):
+        pos_lines = []
+        for (ln, k), w in zip(block, walls):
+            s = ln.text
+            pos = []
+            p = 0
+            m = k
+            for wi in w:
+                while m < wi:
+                    p += _width(s[m]) if wide else 1
+                    m += 1
+                pos.append(p)
+            pos_lines.append(pos)
+        distinct = len({p for ps in pos_lines for p in ps})
+        if best is None or distinct < best[0]:
+            best = (distinct, pos_lines)
+    assert best is not None
+    n_bounds, pos_lines = best
+    if n_bounds > MAX_FRAME_COLS:
+        return i, j
+    bounds = sorted({p for ps in pos_lines for p in ps})
+    index = {p: n for n, p in enumerate(bounds)}
+    boxes: list[_Box] = []
+    # the cell open in each column (cells open at one time tile the columns they hold)
+    open_: list[_Box | None] = [None] * len(bounds)
+    side: list[Paragraph] = []
+    for li, ((ln, k), w, pos) in enumerate(zip(block, walls, pos_lines)):
+        s = ln.text
+        if s[:k].strip():  # text left of the grid (a side bar)
+            lead = len(s) - len(s.lstrip())
+            side.append(Paragraph(s[:k].strip(), ln.start + lead, ln.start + len(s[:k].rstrip())))
+        if s[w[-1] + 1 :].strip():  # text right of the grid's last wall: no framed grid
+            return i, j
+        for (wa, wb), (pa, pb) in zip(zip(w, w[1:]), zip(pos, pos[1:])):
+            seg = s[wa + 1 : wb]
+            a, b = index[pa], index[pb]
+            if _rule_seg(seg):  # a border under the cells open here: they end
+                for c in range(a, b):
+                    old = open_[c]
+                    if old is not None:
+                        open_[old.c0 : old.c1] = [None] * (old.c1 - old.c0)
+                continue
+            box = open_[a]
+            if box is None or box.c0 != a or box.c1 != b:
+                if any(x is not None for x in open_[a:b]):
+                    # walls that do not line up: a page's layout grid with grids inside its
+                    # cells, or else no grid: the lines are read as before
+                    if _layout_grid(block, walls, pos_lines, blocks, budget, depth):
+                        return j, j
+                    return i, j
+                box = _Box(a, b, li, ln.start + wa + 1)
+                open_[a:b] = [box] * (b - a)
+                boxes.append(box)
+            box.bottom = li
+            txt = seg.strip()
+            if txt:
+                box.frags.append((txt, ln.start + wa + 1 + len(seg) - len(seg.lstrip())))
+    tops = sorted({b.top for b in boxes})
+    if not tops:
+        return i, j
+    row_of = {t: r for r, t in enumerate(tops)}
+    anchors = []
+    for box in boxes:
+        r = row_of[box.top]
+        rs = bisect_right(tops, box.bottom) - bisect_left(tops, box.top)
+        text = "\n".join(t for t, _ in box.frags)
+        anchors.append((r, box.c0, rs, box.c1 - box.c0, text))
+    slots = len(tops) * (len(bounds) - 1)
+    if slots > budget[0]:
+        return i, j
+    budget[0] -= slots
+    try:
+        grid = place_cells(anchors, len(tops), len(bounds) - 1)
+    except GridTooLarge:
+        return i, j
+    where: dict[tuple[int, int], tuple[int, int]] = {}
+    for box in boxes:
+        if box.frags:
+            s0, (t1, s1) = box.frags[0][1], box.frags[-1]
+            where[(row_of[box.top], box.c0)] = (s0, s1 + len(t1))
+        else:
+            where[(row_of[box.top], box.c0)] = (box.at, box.at)
+    for r, row in enumerate(grid.rows):
+        line_start = block[tops[r]][0].start
+        for c, cell in enumerate(row):
+            anchor = grid.anchor_of.get((r, c), (r, c))
+            cell.start, cell.end = where.get(anchor, (line_start, line_start))
+    cover_empty_label_cells(grid)
+    for (r, c), (ar, ac) in grid.anchor_of.items():
+        grid.rows[r][c].start, grid.rows[r][c].end = grid.rows[ar][ac].start, grid.rows[ar][ac].end
+    rows = [row for row in grid.rows if any(not x.covered for x in row)]
+    blocks.append(Table(rows=rows, start=block[0][0].start, end=block[-1][0].end, kind="markdown"))
+    for r, row in enumerate(rows):
+        for c, cell in enumerate(row):
+            cell.row, cell.col = r, c
+    blocks.extend(side)
+    return j, j
+
+
+MAX_LAYOUT_DEPTH = 3  # layout grids inside layout grids read as such
+
+
+def _layout_grid(
+    block: list[tuple[_Line, int]],
+    walls: list[list[int]],
+    pos_lines: list[list[int]],
+    blocks: list[Paragraph | Table],
+    budget: list[int],
+    depth: int,
+) -> bool:
+    """A page's layout grid (a side bar column, a content column) printed around the
+    report, with the report's own grids inside its cells: the walls of its first line
+    stand on every line. Each of its cells is read as text of its own (the parts of the
+    lines between the cell's walls, offsets kept), in reading order. False when the lines
+    are no such grid."""
+    top = pos_lines[0]
+    if depth >= MAX_LAYOUT_DEPTH or len(top) < 3:
+        return False
+    outer: list[list[int]] = []  # per line, the indices of the layout grid's walls
+    for w, pos in zip(walls, pos_lines):
+        at = dict(zip(pos, w))
+        if any(p not in at for p in top):
+            return False
+        outer.append([at[p] for p in top])
+    out: list[Paragraph | Table] = []
+    band: list[int] = []
+
+    def flush() -> None:
+        for c in range(len(top) - 1):
+            sub = []
+            for li in band:
+                ln = block[li][0]
+                a, b = outer[li][c], outer[li][c + 1]
+                sub.append(_Line(ln.text[a + 1 : b], ln.start + a + 1))
+            out.extend(_read_lines(sub, budget, depth + 1))
+
+    for li, ((ln, _), cols) in enumerate(zip(block, outer)):
+        if all(_rule_seg(ln.text[a + 1 : b]) for a, b in zip(cols, cols[1:])):
+            flush()
+            band = []
+        else:
+            band.append(li)
+    flush()
+    for ln, k in block:  # text left of the grid (a side bar)
+        if ln.text[:k].strip():
+            lead = len(ln.text) - len(ln.text.lstrip())
+            out.append(
+                Paragraph(
+                    ln.text[:k].strip(), ln.start + lead, ln.start + len(ln.text[:k].rstrip())
+                )
+            )
+    blocks.extend(out)
+    return True
+
+
+def _rule_seg(seg: str) -> bool:
+    """A segment of a border line: horizontal rule characters (and junctions) only."""
+    return (
+        bool(seg)
+        and all(ch in _RULE or _is_junction(ch) for ch in seg)
+        and any(ch in _HBAR for ch in seg)
+    )
+
+
+def _has_rule(s: str, w: list[int]) -> bool:
+    """A (part of a) border line: a segment between its walls is a rule."""
+    return any(_rule_seg(s[a + 1 : b]) for a, b in zip(w, w[1:]))
 
 
 # ----------------------------------------------------------------------------- markdown
@@ -143,11 +556,34 @@ def _markdown(lines: list[_Line], i: int, blocks: list[Paragraph | Table]) -> in
     end = start
     while i < len(lines) and (_is_markdown_row(lines[i].text) or _is_md_separator(lines[i].text)):
         if not _is_md_separator(lines[i].text):
-            rows.append(_split_pipes(lines[i]))
+            row = _split_pipes(lines[i])
+            if any(_is_prose_cell(c.text) for c in row):
+                # a page's layout table row holding the report's prose (a converter that
+                # prints a whole page cell on one line): prose, not a row of the table
+                _add_table(blocks, rows, start, end, "markdown")
+                ln = lines[i]
+                lead = len(ln.text) - len(ln.text.lstrip())
+                blocks.append(
+                    Paragraph(ln.text.strip(), ln.start + lead, ln.start + len(ln.text.rstrip()))
+                )
+                rows = []
+                i += 1
+                start = end = lines[i].start if i < len(lines) else ln.end
+                continue
+            rows.append(row)
         end = lines[i].end
         i += 1
     _add_table(blocks, rows, start, end, "markdown")
     return i
+
+
+# a table cell of the form holds a label of at most ~40 characters or a number
+_PROSE_CELL = 200
+
+
+def _is_prose_cell(text: str) -> bool:
+    """Sentences far longer than any label of the form: prose, not a cell."""
+    return len(text) > _PROSE_CELL and text.count("。") >= 2
 
 
 # ----------------------------------------------------------------------------- broken pipes
