@@ -484,3 +484,17 @@ def test_rows_of_a_table_cut_in_two_are_not_called_shifted() -> None:
     assert all(
         rep.flat().get(k) == v for k, v in gold.items() if k.startswith("requests.carried_forward.")
     )
+
+
+def test_a_run_in_heading_of_an_indented_line_points_at_its_text() -> None:
+    """A run-in heading split from its sentence keeps offsets into the text even when the
+    line is indented (the split took the paragraph's start at the indentation)."""
+    text = (
+        "某某局2023年政府信息公开工作年度报告\n\u3000\u3000一、总体情况 本年度我局认真贯彻落实。\n"
+        "\u3000\u3000五、存在的主要问题及改进情况 本年度存在问题。\n"
+    )
+    rep = nianbao.parse(text.encode())
+    for sec in ("s1", "s5"):
+        s = rep.sections[sec]
+        assert s.present and s.start is not None
+        assert rep.text[s.start : s.start + len(s.heading)] == s.heading

@@ -564,3 +564,50 @@ def test_a_page_scanned_upside_down_or_sideways_is_turned(
     report = extract(ocr_pdf(_turned_scan(data, page, degrees), "turned.pdf"))
     right = [f for f in ids if f in report.values and report.values[f].value == gold[f]]
     assert len(right) >= 0.97 * len(ids), sorted(set(ids) - set(right))[:20]
+
+
+@needs_samples
+def test_image_pages_recognised_are_capped_and_the_rest_said(
+    text_pdf: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A text PDF with many image pages: at most MAX_IMAGE_PAGES of them are recognised
+    (OCR takes seconds a page); the others stay unread and the note names them (the note
+    said every page was read). When the text pages hold the three tables, no page is
+    recognised at all (the file read in 1 s took a minute and was refused)."""
+    import pypdfium2 as pdfium
+
+    from nianbao.readers.dispatch import read_bytes
+
+    data, _gold, where = text_pdf
+    monkeypatch.setattr(ocr_reader, "ocr_available", lambda: True)
+    calls: list[int] = []
+
+    def fake(engine: Any, page: Any, pno: int, dpi: int) -> Any:
+        calls.append(pno)
+        return [], 595.0, 842.0
+
+    monkeypatch.setattr(ocr_reader, "_render_boxes", fake)
+    monkeypatch.setattr(ocr_reader, "_get_engine", lambda: None)
+    table_pages = sorted(set(where.values()))
+    many = _mixed(data, table_pages)
+    doc = pdfium.PdfDocument(many)
+    extra = pdfium.PdfDocument(_scanned(data, [1] * 4))
+    doc.import_pages(extra)
+    buf = io.BytesIO()
+    doc.save(buf)
+    doc.close()
+    extra.close()
+    read = read_bytes(buf.getvalue(), "many.pdf")
+    assert len(calls) == ocr_reader.MAX_IMAGE_PAGES
+    assert read.image_pages and read.image_pages[0] not in calls
+    assert any("未能读取" in n and str(read.image_pages[-1]) in n for n in read.artifacts)
+    calls.clear()
+    whole = pdfium.PdfDocument(data)
+    extra = pdfium.PdfDocument(_scanned(data, [1] * 4))
+    whole.import_pages(extra)
+    buf = io.BytesIO()
+    whole.save(buf)
+    whole.close()
+    extra.close()
+    assert read_bytes(buf.getvalue(), "signed.pdf").image_pages
+    assert calls == []

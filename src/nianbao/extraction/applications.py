@@ -207,17 +207,16 @@ def read_requests(ctx: Ctx, rows: list[Row], headers: list[Row]) -> str | None:
     # R-LAYOUT-SHIFT: rows new / carried_over / carried_forward start at different columns
     # (compared within one grid only: a table that a page break or the reading cut in two
     # has other columns in each part, and says nothing of the report's layout)
-    firsts: dict[str, int] = {}
-    grid: object = ...
+    by_grid: dict[int, dict[str, int]] = {}
     every: set[int] = set()
     for rid in ("new", "carried_over", "carried_forward"):
         fc = assigned[rid].first_col if rid in assigned else None
         if fc is not None:
             every.add(fc)
             table = label_cells[rid].table if rid in label_cells else None
-            grid = table if grid is ... else grid
-            if table is grid:
-                firsts[rid] = fc
+            by_grid.setdefault(id(table), {})[rid] = fc
+    # the grid holding most of the three rows (the first such)
+    firsts: dict[str, int] = max(by_grid.values(), key=len, default={})
     if len(every) > 1:
         # the rows stand at different columns across grids: no finding, but the layout
         # reading is then no whole reading, and the form reading reads the table again

@@ -45,7 +45,7 @@ def split_run_in_headings(doc: Document) -> Document:
     blocks: list[Paragraph | Table] = []
     for b in doc.blocks:
         if isinstance(b, Paragraph) and L.match_section_heading(b.text) is None:
-            parts = _run_in(b)
+            parts = _run_in(b, doc.text)
             if parts:
                 blocks.extend(parts)
                 continue
@@ -55,7 +55,7 @@ def split_run_in_headings(doc: Document) -> Document:
     return replace(doc, blocks=blocks)
 
 
-def _run_in(b: Paragraph) -> tuple[Paragraph, Paragraph] | None:
+def _run_in(b: Paragraph, doc_text: str) -> tuple[Paragraph, Paragraph] | None:
     text = b.text
     if "\n" in text[:60]:
         return None
@@ -66,12 +66,17 @@ def _run_in(b: Paragraph) -> tuple[Paragraph, Paragraph] | None:
             continue
         if not body.strip():
             return None
-        lead = len(b.text) - len(b.text.lstrip())
-        start = b.start + lead if b.start >= 0 else b.start
-        cut = start + sep.end() if start >= 0 else start
+        if b.start < 0:
+            return Paragraph(head, -1, -1, b.page), Paragraph(body.strip(), -1, -1, b.page)
+        # (a reader's paragraph may start at its line's indentation, its text stripped)
+        start = doc_text.find(head, b.start, b.end) if doc_text else -1
+        if start < 0:
+            start = b.start
+        cut = start + sep.end()
+        body_start = cut + (len(body) - len(body.lstrip()))
         return (
-            Paragraph(head, start, start + len(head) if start >= 0 else b.end, b.page),
-            Paragraph(body.strip(), cut, b.end, b.page),
+            Paragraph(head, start, start + len(head), b.page),
+            Paragraph(body.strip(), body_start, b.end, b.page),
         )
     return None
 
@@ -172,17 +177,27 @@ def _split_table(t: Table) -> list[Table] | None:
     kinds: list[str | None] = []
     for row in t.rows:
         ks = _row_kinds(row)
-        kinds.append(max(set(ks), key=ks.count) if ks else None)
-    # unlabelled rows: a heading goes with what follows, numbers with what precedes
+        # (ties go to the first label's table: the same file reads the same every run)
+        kinds.append(max(ks, key=lambda k: (ks.count(k), -ks.index(k))) if ks else None)
+    # unlabelled rows: a heading goes with what follows, numbers with what precedes (the
+    # nearest labelled row each way, found in one pass each way)
     n = len(kinds)
+    before: list[str | None] = [None] * n
+    after: list[str | None] = [None] * n
+    last: str | None = None
+    for i in range(n):
+        before[i] = last
+        last = kinds[i] or last
+    last = None
+    for i in range(n - 1, -1, -1):
+        after[i] = last
+        last = kinds[i] or last
     for i in range(n):
         if kinds[i] is None:
             texty = any(
                 _HAS_CJK.search(c.text) for c in t.rows[i] if not c.covered and c.text.strip()
             )
-            after = next((k for k in kinds[i + 1 :] if k), None)
-            before = next((k for k in reversed(kinds[:i]) if k), None)
-            kinds[i] = (after or before) if texty else (before or after)
+            kinds[i] = (after[i] or before[i]) if texty else (before[i] or after[i])
     groups: list[tuple[str | None, list[list[Cell]]]] = []
     for kind, row in zip(kinds, t.rows):
         if groups and groups[-1][0] == kind:

@@ -38,16 +38,29 @@ def maybe_ocr(data: bytes, source: str, exc: ScannedPdf) -> Document:
     return ocr_pdf(data, source)
 
 
+# image pages of a text PDF recognised at most (the tables sit on a few pages; the rest of
+# such pages are signatures, seals, attachments) — OCR takes seconds a page
+MAX_IMAGE_PAGES = 3
+# the three tables' marks: when the text pages hold them all, the image pages hold none
+_TABLE_MARKS = (("第二十条", "主动公开"), ("申请人情况", "本年新收"), ("行政复议", "行政诉讼"))
+
+
 def ocr_image_pages(doc: Document, data: bytes, source: str) -> Document:
     """A text PDF some of whose pages are images (a table scanned and inserted, a signed
-    page): those pages read by OCR and merged with the text pages in page order. ``doc``
-    unchanged when it has no such page or OCR is off or missing (its note then says the
-    pages were not read, and extraction names what they may hold as unread)."""
+    page): the first of those pages (at most ``MAX_IMAGE_PAGES``) read by OCR and merged
+    with the text pages in page order, unless the text pages already hold the three tables.
+    ``doc`` unchanged when OCR is off or missing, or fails (the text pages are kept; the
+    note says which pages were not read, and extraction names what they may hold as
+    unread); pages not recognised stay in ``image_pages``."""
     if not doc.image_pages or not ocr_enabled() or not ocr_available():
         return doc
+    text = doc.text
+    if all(any(m in text for m in marks) for marks in _TABLE_MARKS):
+        return doc
+    chosen = doc.image_pages[:MAX_IMAGE_PAGES]
     try:
-        scan = ocr_pdf(data, source, pages=doc.image_pages)
-    except OcrUnavailable:
+        scan = ocr_pdf(data, source, pages=chosen, max_pages=MAX_IMAGE_PAGES)
+    except (OcrUnavailable, BrokenFile, InputTooLarge):
         return doc
     order = [(b.page or 0, 0, i, b) for i, b in enumerate(doc.blocks)]
     order += [(b.page or 0, 1, i, b) for i, b in enumerate(scan.blocks)]
@@ -57,11 +70,16 @@ def ocr_image_pages(doc: Document, data: bytes, source: str) -> Document:
             builder.add_paragraph(block.text, block.page)
         else:
             builder.add_table(_grid_of(block), block.kind, block.page)
-    listed = _page_list(doc.image_pages)
+    left = doc.image_pages[len(chosen) :]
     notes = [n for n in doc.artifacts if "无文字层，其内容未能读取" not in n]
-    notes.append(f"{IMAGE_PAGES_NOTE.format(listed)}已用文字识别（OCR）读取")
-    notes += scan.artifacts
-    return builder.build(source, doc.media_type, notes, pages=doc.pages)
+    notes.append(f"{IMAGE_PAGES_NOTE.format(_page_list(chosen))}已用文字识别（OCR）读取")
+    if left:
+        notes.append(f"{IMAGE_PAGES_NOTE.format(_page_list(left))}其内容未能读取")
+    # the OCR notes, less the page count of a whole scan (this file is not one)
+    notes += [OCR_NOTE] + [n for n in scan.artifacts if n != OCR_NOTE and "扫描件共" not in n]
+    merged = builder.build(source, doc.media_type, notes, pages=doc.pages)
+    merged.image_pages = left
+    return merged
 
 
 def _grid_of(table: Table) -> SpanGrid:
