@@ -76,6 +76,17 @@ def _group_by_row(cells: list[str]) -> str:
     return "；".join(parts)
 
 
+def _blank_cells(report: Report, cells: list[str], message: str) -> Finding:
+    vals = report.values
+    return finding(
+        "R-BLANK-CELL",
+        cells=cells,
+        actual=len(cells),
+        evidence={c: vals[c].raw for c in cells},
+        message=message,
+    )
+
+
 @rule("R-BLANK-CELL", "warning", "单元格空白", "B", tables=True)
 def blank_cell(report: Report) -> list[Finding]:
     out = []
@@ -88,12 +99,10 @@ def blank_cell(report: Report) -> list[Finding]:
             blanks.extend(c for c in cells if vals[c].value is None)
     if blanks:
         out.append(
-            finding(
-                "R-BLANK-CELL",
-                cells=blanks,
-                actual=len(blanks),
-                evidence={c: vals[c].raw for c in blanks},
-                message=f"表三有 {len(blanks)} 个单元格空白（所在行其他单元格有数）："
+            _blank_cells(
+                report,
+                blanks,
+                f"表三有 {len(blanks)} 个单元格空白（所在行其他单元格有数）："
                 f"{_group_by_row(blanks)}。无数据应填 0；计算时空白按 0 计。",
             )
         )
@@ -115,12 +124,10 @@ def blank_cell(report: Report) -> list[Finding]:
         names = "、".join(label_of(i).removeprefix("表二") for i in ablanks[:10])
         more = f" 等 {len(ablanks)} 处" if len(ablanks) > 10 else ""
         out.append(
-            finding(
-                "R-BLANK-CELL",
-                cells=ablanks,
-                actual=len(ablanks),
-                evidence={c: vals[c].raw for c in ablanks},
-                message=f"表二有 {len(ablanks)} 个单元格空白（所在行其他单元格有数）：{names}{more}。"
+            _blank_cells(
+                report,
+                ablanks,
+                f"表二有 {len(ablanks)} 个单元格空白（所在行其他单元格有数）：{names}{more}。"
                 "无数据应填 0；计算时空白按 0 计。",
             )
         )
@@ -130,13 +137,10 @@ def blank_cell(report: Report) -> list[Finding]:
         if rblanks:
             names = "、".join(label_of(i).removeprefix("表四") for i in rblanks)
             out.append(
-                finding(
-                    "R-BLANK-CELL",
-                    cells=rblanks,
-                    actual=len(rblanks),
-                    evidence={c: vals[c].raw for c in rblanks},
-                    message=f"表四有 {len(rblanks)} 个单元格空白：{names}。"
-                    "无案件应填 0；计算时空白按 0 计。",
+                _blank_cells(
+                    report,
+                    rblanks,
+                    f"表四有 {len(rblanks)} 个单元格空白：{names}。无案件应填 0；计算时空白按 0 计。",
                 )
             )
     return out
