@@ -41,8 +41,9 @@ def maybe_ocr(data: bytes, source: str, exc: ScannedPdf) -> Document:
 # image pages of a text PDF recognised at most (the tables sit on a few pages; the rest of
 # such pages are signatures, seals, attachments) — OCR takes seconds a page
 MAX_IMAGE_PAGES = 3
-# the three tables' marks: when the text pages hold them all, the image pages hold none
-_TABLE_MARKS = (("第二十条", "主动公开"), ("申请人情况", "本年新收"), ("行政复议", "行政诉讼"))
+# the three tables' marks (words of their headings that prose does not use): when the text
+# pages hold them all, the image pages hold none of the tables
+_TABLE_MARKS = (("第二十条第",), ("申请人情况", "商业企业"), ("尚未审结", "结果维持"))
 
 
 def ocr_image_pages(doc: Document, data: bytes, source: str) -> Document:
@@ -54,7 +55,7 @@ def ocr_image_pages(doc: Document, data: bytes, source: str) -> Document:
     unread); pages not recognised stay in ``image_pages``."""
     if not doc.image_pages or not ocr_enabled() or not ocr_available():
         return doc
-    text = doc.text
+    text = "".join(doc.text.split())  # (a heading word may wrap in its cell: 尚未\n审结)
     if all(any(m in text for m in marks) for marks in _TABLE_MARKS):
         return doc
     chosen = doc.image_pages[:MAX_IMAGE_PAGES]
