@@ -358,3 +358,29 @@ def test_a_borderless_table_of_blank_rows_printed_by_a_browser(tmp_path: Path) -
     ]
     assert not silent, silent[:10]
     assert not any(f.rule in ("R-ROW-MISSING", "R-TABLE-MISSING") for f in rep.findings)
+
+
+def test_a_slanted_watermark_does_not_join_the_cells(tmp_path: Path) -> None:
+    """A watermark drawn across every page at 45° (政务公开专用 in large grey letters): its
+    characters joined the cells under them (「0 0 开1」), rows went unread and two cells of a
+    2019 table were lost silently. Slanted characters are no table text."""
+    from nianbao.api import parse
+    from nianbao.report import Report
+    from nianbao.writing.writer import render
+
+    from .shapes import TABLES, invented_golds
+
+    mark = (
+        '<div style="position:fixed;top:35%;left:5%;transform:rotate(-45deg);'
+        'font-size:64pt;color:#d8d8d8;z-index:9">政务公开专用 政务公开专用</div>'
+    )
+    for stem, gold in invented_golds():
+        html = render(Report.from_flat(gold), "html").decode("utf-8")
+        html = html.replace("<body>", "<body>" + mark, 1)
+        back = parse(_chromium_pdf(html.encode("utf-8"), tmp_path), check=False).flat()
+        wrong = {
+            k: (v, back.get(k))
+            for k, v in gold.items()
+            if k.startswith(TABLES) and back.get(k) != v
+        }
+        assert not wrong, (stem, list(wrong.items())[:10])

@@ -248,8 +248,14 @@ def _count_pages_and_text(pdf: Any) -> int:
 
 
 def _visible(obj: dict[str, Any]) -> bool:
-    """Keep every object except rects that draw nothing a reader would see as a rule:
-    unstroked rects are only rules when thin and not white."""
+    """Keep every object except rects that draw nothing a reader would see as a rule
+    (unstroked rects are only rules when thin and not white) and characters set at a
+    slant (a watermark drawn across the page: its characters joined the cells under it)."""
+    if obj.get("object_type") == "char":
+        m = obj.get("matrix")
+        if m and len(m) >= 4 and abs(m[1]) > 1e-3 and abs(m[0]) > 1e-3:
+            return False  # neither upright nor turned a quarter: slanted
+        return True
     if obj.get("object_type") != "rect" or obj.get("stroke"):
         return True
     if not obj.get("fill"):
