@@ -470,12 +470,18 @@ def _artifacts(ctx: Ctx) -> None:
     arts = [a for a in ctx.doc.artifacts if not a.startswith("OCR")]
     ocr = [a for a in ctx.doc.artifacts if a.startswith("OCR")]
     if ocr or any(t.kind == "ocr" for t in ctx.doc.tables):
+        some = next((a for a in arts if "已用文字识别（OCR）读取" in a), None)
         ctx.finding(
             "R-OCR",
             "warning",
             [],
-            "本报告为扫描件（无文字层），文字和数值由离线文字识别（OCR）得到，"
-            "可能有识别错误，请对照原件人工核对数值。",
+            (
+                f"{some.split('，')[0]}（无文字层），其文字和数值由离线文字识别（OCR）得到，"
+                "可能有识别错误，请对照原件人工核对这些页的数值。"
+                if some
+                else "本报告为扫描件（无文字层），文字和数值由离线文字识别（OCR）得到，"
+                "可能有识别错误，请对照原件人工核对数值。"
+            ),
             evidence=ocr,
         )
     if "dup_title" in ctx.signals:
