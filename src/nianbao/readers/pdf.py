@@ -849,11 +849,14 @@ def _aligned_frag(
     # value columns: unions of the overlapping x-ranges of the numbers, widened a little,
     # but never so far that two numbers of one line meet (narrow columns set close, as a
     # browser prints a table without borders: 316 and 4697 in 其他 and 总计 made one column)
+    # (single digits set apart are left out: letter-spaced, 8 1 2 is one number whose
+    # digits the widening joins again)
     pad = 0.2 * size
     for k in body:
         row = segs[k][-nums[k] :] if nums[k] > 1 else []
         for a, b in zip(row, row[1:]):
-            pad = min(pad, 0.45 * max(b.x0 - a.x1, 0.0))
+            if len(a.text) > 1 or len(b.text) > 1:
+                pad = min(pad, 0.45 * max(b.x0 - a.x1, 0.0))
     spans = sorted((s.x0 - pad, s.x1 + pad) for k in body if nums[k] for s in segs[k][-nums[k] :])
     found = merge_ranges(spans)
     bands = _header_bands(found, segs, nums, start, first, end, size)
