@@ -134,6 +134,12 @@ class Ctx:
     def finding(self, rule: str, severity: str, cells: list[str], message: str, **kw: Any) -> None:
         self.findings.append(Finding(rule, severity, cells, message, **kw))
 
+    def mark_unread(self, refs: Any) -> None:
+        """Record cells, rows, tables or sections (ids or id prefixes) the tool could not
+        read: no check calls them missing or blank (``checks.rules.common.not_read``)."""
+        layout = self.report.layout
+        layout["unread"] = sorted(set(layout.get("unread") or ()) | set(refs))
+
     def put(self, fid: str, cell: Cell | None, section: str, label: str | None = None) -> Value:
         """Store the value of ``cell`` (None = the row printed no such cell) under ``fid``."""
         if cell is None:

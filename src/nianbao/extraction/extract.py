@@ -341,8 +341,17 @@ _PLACEHOLDER = re.compile(
     r"^\s*(?:\[\s*(?:TABLE|Table|table|表格|表|图片|图像|image|Image|IMAGE|img|IMG)\s*\]"
     r"|[（(](?:表格|图片|图表)[)）]|!\[[^\]]*\]\([^)]*\)|<img\b[^>]*>)"
 )
-_TABLE_OF = {"s2": ("表二", ("active", "active2019")), "s3": ("表三", ("requests",))}
-_TABLE_OF["s4"] = ("表四", ("reviews",))
+# each table's section: its name and the roots of its field ids
+_TABLE_OF: dict[str, tuple[str, tuple[str, ...]]] = {
+    "s2": ("表二", ("active", "active2019")),
+    "s3": ("表三", ("requests",)),
+    "s4": ("表四", ("reviews",)),
+}
+_TABLE_ROOTS = tuple(f"{root}." for _, roots in _TABLE_OF.values() for root in roots)
+
+
+def _table_name(fid: str) -> str:
+    return next(name for name, roots in _TABLE_OF.values() if fid.split(".", 1)[0] in roots)
 
 
 def _placeholders(ctx: Ctx, sec_of: list[str | None]) -> None:
@@ -358,12 +367,11 @@ def _placeholders(ctx: Ctx, sec_of: list[str | None]) -> None:
             if m:
                 seen[sec] = m.group(0).strip()
     rep = ctx.report
-    unread = set(rep.layout.get("unread") or ())
     for sec, shown in seen.items():
         name, roots = _TABLE_OF[sec]
         if _any_value(rep, roots):
             continue
-        unread.add(f"sections.{sec}")
+        ctx.mark_unread([f"sections.{sec}"])
         ctx.finding(
             "R-UNREAD",
             "warning",
@@ -373,8 +381,6 @@ def _placeholders(ctx: Ctx, sec_of: list[str | None]) -> None:
             "这是本工具的读取局限，不代表报告缺少该表，请对照原件（网页或PDF）核对。",
             actual=shown[:80],
         )
-    if unread:
-        rep.layout["unread"] = sorted(unread)
 
 
 def _image_pages(ctx: Ctx) -> None:
@@ -393,9 +399,7 @@ def _image_pages(ctx: Ctx) -> None:
             lacking.append(sec)
     if not lacking:
         return
-    unread = set(rep.layout.get("unread") or ())
-    unread |= {f"sections.{sec}" for sec in lacking}
-    rep.layout["unread"] = sorted(unread)
+    ctx.mark_unread(f"sections.{sec}" for sec in lacking)
     listed = "、".join(str(p) for p in pages[:20])
     names = "、".join(
         f"第{'一二三四五六'[int(sec[1]) - 1]}部分"
@@ -430,9 +434,8 @@ def _unmapped(ctx: Ctx) -> None:
         lost.setdefault((_table_name(fid), why), []).append(fid)
     if not lost:
         return
-    unread = set(rep.layout.get("unread") or ())
     for (name, why), ids in lost.items():
-        unread |= set(ids)
+        ctx.mark_unread(ids)
         shown = "、".join(f"「{(rep.values[i].raw or '').strip()}」" for i in ids[:6])
         ctx.finding(
             "R-UNREAD",
@@ -448,22 +451,12 @@ def _unmapped(ctx: Ctx) -> None:
             + "这是本工具的读取局限，不代表这些单元格空白，请对照原件核对。",
             evidence={i: rep.values[i].raw for i in ids},
         )
-    rep.layout["unread"] = sorted(unread)
 
 
 # a cell of digits and Latin letters mixed (94B7, 3O8), or a lone O / o / l / I: OCR's
 # confusions of digits (a unit of Latin letters after digits, 12pt, is left by markup, which
 # the readers strip)
 _LETTERED = re.compile(r"(?=[\dA-Za-z]*\d)(?=[\dA-Za-z]*[A-Za-z])[\dA-Za-z]+|[OolI]")
-
-
-_TABLE_ROOTS = ("active.", "active2019.", "requests.", "reviews.")
-
-
-def _table_name(fid: str) -> str:
-    return (
-        "表三" if fid.startswith("requests.") else "表四" if fid.startswith("reviews.") else "表二"
-    )
 
 
 def _artifacts(ctx: Ctx) -> None:

@@ -193,7 +193,7 @@ def fill_from_form(
         if not any(i in report.values for i in ids):
             unread += ids
     if unread:
-        report.layout["unread"] = sorted(set(report.layout.get("unread", [])) | set(unread))
+        ctx.mark_unread(unread)
     report.layout["labels_seen"] = labels_seen
     return layouts
 
