@@ -300,30 +300,41 @@ def test_a_blank_row_at_the_top_of_a_page(row: str, label: str, blank: str, tmp_
     assert {k: back.get(k) for k in row_above} == row_above
 
 
+def _borderless_html(gold: dict[str, Any], css: str) -> str:
+    """The writer's HTML of ``gold`` with its table borders off and ``css`` as its style."""
+    import re
+
+    from nianbao.report import Report
+    from nianbao.writing.writer import render
+
+    html = render(Report.from_flat(gold), "html").decode("utf-8")
+    html = html.replace('<table border="1">', "<table>")
+    return re.sub(r"<style>.*?</style>", f"<style>{css}</style>", html, flags=re.S)
+
+
+def _wrong_cells(gold: dict[str, Any], back: dict[str, Any]) -> dict[str, Any]:
+    """The table cells of ``gold`` that ``back`` does not give back: (gold, read)."""
+    from .shapes import TABLES
+
+    return {
+        k: (v, back.get(k)) for k, v in gold.items() if k.startswith(TABLES) and back.get(k) != v
+    }
+
+
 def test_a_borderless_table_printed_by_a_browser(tmp_path: Path) -> None:
     """A browser prints a table without borders with its narrow columns set close: two
     numbers of one line (316 in 其他, 4697 in 总计) made one column and the rows of 表三
     were unread; and a wrapped label's first line, between two rows, joined the row above.
     Every table cell of the large invented report comes back."""
-    import re
-
     from nianbao.api import parse
-    from nianbao.report import Report
-    from nianbao.writing.writer import render
 
-    from .shapes import TABLES, invented_golds
+    from .shapes import invented_golds
 
     gold = dict(invented_golds())["invented-2021-large"]
     for css in ("td{border:none}", "td{border:none;vertical-align:bottom}"):
-        html = render(Report.from_flat(gold), "html").decode("utf-8")
-        html = html.replace('<table border="1">', "<table>")
-        html = re.sub(r"<style>.*?</style>", f"<style>{css}</style>", html, flags=re.S)
+        html = _borderless_html(gold, css)
         back = parse(_chromium_pdf(html.encode("utf-8"), tmp_path), check=False).flat()
-        wrong = {
-            k: (v, back.get(k))
-            for k, v in gold.items()
-            if k.startswith(TABLES) and back.get(k) != v
-        }
+        wrong = _wrong_cells(gold, back)
         assert not wrong, (css, list(wrong.items())[:10])
 
 
@@ -332,30 +343,18 @@ def test_a_borderless_table_of_blank_rows_printed_by_a_browser(tmp_path: Path) -
     and 「（七）总计 19 19」 were one row (an ordinal in the group column opened no row), the
     total was lost silently and the row called missing. No cell may now be wrong unnamed,
     and no row called missing."""
-    import re
-
     from nianbao.api import parse
-    from nianbao.report import Report
-    from nianbao.writing.writer import render
 
-    from .shapes import TABLES, sources
+    from .shapes import sources
 
     found = dict(sources())
     if "001_c0e16c883bf611ed" not in found:
         pytest.skip("shared samples not available")
     gold = found["001_c0e16c883bf611ed"]
-    html = (
-        render(Report.from_flat(gold), "html")
-        .decode("utf-8")
-        .replace('<table border="1">', "<table>")
-    )
-    html = re.sub(r"<style>.*?</style>", "<style>td{border:none}</style>", html, flags=re.S)
+    html = _borderless_html(gold, "td{border:none}")
     rep = parse(_chromium_pdf(html.encode("utf-8"), tmp_path))
-    back = rep.flat()
     named = {c for f in rep.findings if not f.rule.endswith("MISSING") for c in f.cells}
-    silent = [
-        k for k, v in gold.items() if k.startswith(TABLES) and back.get(k) != v and k not in named
-    ]
+    silent = [k for k in _wrong_cells(gold, rep.flat()) if k not in named]
     assert not silent, silent[:10]
     assert not any(f.rule in ("R-ROW-MISSING", "R-TABLE-MISSING") for f in rep.findings)
 
@@ -368,7 +367,7 @@ def test_a_slanted_watermark_does_not_join_the_cells(tmp_path: Path) -> None:
     from nianbao.report import Report
     from nianbao.writing.writer import render
 
-    from .shapes import TABLES, invented_golds
+    from .shapes import invented_golds
 
     mark = (
         '<div style="position:fixed;top:35%;left:5%;transform:rotate(-45deg);'
@@ -378,9 +377,5 @@ def test_a_slanted_watermark_does_not_join_the_cells(tmp_path: Path) -> None:
         html = render(Report.from_flat(gold), "html").decode("utf-8")
         html = html.replace("<body>", "<body>" + mark, 1)
         back = parse(_chromium_pdf(html.encode("utf-8"), tmp_path), check=False).flat()
-        wrong = {
-            k: (v, back.get(k))
-            for k, v in gold.items()
-            if k.startswith(TABLES) and back.get(k) != v
-        }
+        wrong = _wrong_cells(gold, back)
         assert not wrong, (stem, list(wrong.items())[:10])

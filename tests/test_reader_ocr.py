@@ -588,26 +588,23 @@ def test_image_pages_recognised_are_capped_and_the_rest_said(
 
     monkeypatch.setattr(ocr_reader, "_render_boxes", fake)
     monkeypatch.setattr(ocr_reader, "_get_engine", lambda: None)
+
+    def with_scans(pdf: bytes, n: int) -> bytes:
+        """``pdf`` followed by ``n`` pages that are pictures."""
+        doc = pdfium.PdfDocument(pdf)
+        extra = pdfium.PdfDocument(_scanned(data, [1] * n))
+        doc.import_pages(extra)
+        buf = io.BytesIO()
+        doc.save(buf)
+        doc.close()
+        extra.close()
+        return buf.getvalue()
+
     table_pages = sorted(set(where.values()))
-    many = _mixed(data, table_pages)
-    doc = pdfium.PdfDocument(many)
-    extra = pdfium.PdfDocument(_scanned(data, [1] * 4))
-    doc.import_pages(extra)
-    buf = io.BytesIO()
-    doc.save(buf)
-    doc.close()
-    extra.close()
-    read = read_bytes(buf.getvalue(), "many.pdf")
+    read = read_bytes(with_scans(_mixed(data, table_pages), 4), "many.pdf")
     assert len(calls) == ocr_reader.MAX_IMAGE_PAGES
     assert read.image_pages and read.image_pages[0] not in calls
     assert any("未能读取" in n and str(read.image_pages[-1]) in n for n in read.artifacts)
     calls.clear()
-    whole = pdfium.PdfDocument(data)
-    extra = pdfium.PdfDocument(_scanned(data, [1] * 4))
-    whole.import_pages(extra)
-    buf = io.BytesIO()
-    whole.save(buf)
-    whole.close()
-    extra.close()
-    assert read_bytes(buf.getvalue(), "signed.pdf").image_pages
+    assert read_bytes(with_scans(data, 4), "signed.pdf").image_pages
     assert calls == []
