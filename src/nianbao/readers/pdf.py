@@ -764,23 +764,11 @@ def _aligned_tables(lines: list[_Line], pno: int) -> tuple[list[_Line], list[_Fr
 
 
 def _wrapped_row(lines: list[_Line], segs: list[list[_Seg]], i: int) -> bool:
-    """Is line ``i``, one number alone, the value of a row whose label wrapped around it:
-    the lines just above and below, left of the number, joined name a row of the national
-    tables (行政事业性收 / 0 / 费 at the top of a page, printed without borders)?"""
-    if len(segs[i]) != 1:
-        return False
-    line, size = lines[i], lines[i].size or 10.0
-    parts = []
-    for k in (i - 1, i + 1):
-        if 0 <= k < len(lines):
-            other = lines[k]
-            if (
-                len(segs[k]) == 1
-                and other.x1 < line.x0
-                and abs((other.top + other.bottom) / 2 - (line.top + line.bottom) / 2) < size
-            ):
-                parts.append(other.text)
-    return len(parts) == 2 and _is_row_label("".join(parts).replace(" ", ""))
+    """Is line ``i``, one number alone, the value of a row whose label stands beside it on
+    the lines just above and below (行政事业性收 / 0 / 费 at the top of a page, printed
+    without borders)? ``_row_value`` on those two lines."""
+    near = [lines[k] for k in (i - 1, i + 1) if 0 <= k < len(lines) and len(segs[k]) == 1]
+    return len(segs[i]) == 1 and _row_value(lines[i], near)
 
 
 def _goes_on(segs: list[_Seg], frags: list[_Frag]) -> bool:
