@@ -115,6 +115,12 @@ def time_exceeded(seconds: float) -> FileBudgetExceeded:
             "文字识别每页需要数秒到十几秒，页数多或机器繁忙时会超时，这不代表文件有问题。"
             f"请用环境变量 {ENV_SECONDS} 调高上限（如 600）后再读取。"
         )
+    if stopped_in == ["office"]:
+        return FileBudgetExceeded(
+            f"用 LibreOffice 转换旧版 Word / RTF 文件超过了每个文件的时间上限（{seconds:g} 秒），"
+            "已停止处理：转换每个文件需要数秒，机器繁忙时会超时，这不代表文件有问题。"
+            f"请用环境变量 {ENV_SECONDS} 调高上限后再读取，或先另存为 .docx 或 PDF。"
+        )
     return FileBudgetExceeded(
         f"读取此文件超过了时间上限（{seconds:g} 秒），已停止处理：文件可能异常（如畸形或超大的表格）。"
         f"如确需处理，可用环境变量 {ENV_SECONDS} 调高上限。"

@@ -327,10 +327,16 @@ class Collector:
         if got.kind in ("pdf", "docx"):
             found.documents.append(got)
         elif got.kind in ("doc", "wps"):
-            found.notes.append(
-                f"{label}是 {KIND_ZH[got.kind]} 格式，已保存原文件（{got.path.name}），暂不能读取，"
-                "请另存为 DOCX 或 PDF 后入库"
-            )
+            from ..readers.dispatch import office_refusal
+
+            reason = office_refusal(got.path.read_bytes(), "ole")
+            if reason is None:  # a Word file, and LibreOffice here to convert it
+                found.documents.append(got)
+            else:
+                found.notes.append(
+                    f"{label}是 {KIND_ZH[got.kind]} 格式，已保存原文件（{got.path.name}），"
+                    f"暂不能读取。{reason.rstrip('。')}"
+                )
         elif got.kind == "html" and name:
             self._fail(got.url, f"{label}不是 PDF/DOCX 文件：服务器返回了一个网页")
         elif got.kind == "image":

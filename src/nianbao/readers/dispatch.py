@@ -13,7 +13,7 @@ from ..errors import BinaryInput, InputTooLarge, NotAReport, ScannedPdf, Unsuppo
 from .document import Document
 from .sniff import decode_bytes, sniff
 
-__all__ = ["read", "read_bytes", "iter_report_files", "ole_kind", "MAX_BYTES"]
+__all__ = ["read", "read_bytes", "iter_report_files", "ole_kind", "office_refusal", "MAX_BYTES"]
 
 # files that a directory walk passes over (they are never reports)
 SKIP_SUFFIXES = frozenset(
@@ -140,8 +140,24 @@ def _ole_message(data: bytes) -> str:
     if kind == "ppt":
         return "这是 PowerPoint（.ppt）文件，不是年度报告：请另存为 PDF 再读取。"
     if kind == "doc":
-        return "这是旧版 Word（.doc）文件：请先另存为 .docx 或 PDF 再读取。"
+        from .office import missing_message
+
+        return missing_message("doc")
     return "这是旧版 Office 格式（OLE）的文件：请先另存为 .docx 或 PDF 再读取。"
+
+
+def office_refusal(data: bytes, kind: str) -> str | None:
+    """Why a file of the old Office format or RTF (``kind`` from :func:`sniff`) cannot be
+    read here, or None when it can (a Word file or RTF, and LibreOffice is installed)."""
+    from .office import missing_message, office_binary
+
+    if kind == "rtf":
+        return None if office_binary() else missing_message("rtf")
+    if kind == "ole":
+        if ole_kind(data) == "doc" and office_binary():
+            return None
+        return _ole_message(data)
+    return None
 
 
 def _refuse_data_file(text: str) -> None:
@@ -206,7 +222,15 @@ def read_bytes(data: bytes, source: str = "") -> Document:
         _refuse_data_file(text)
         return read_text(text, source, enc)
     if kind == "ole":
+        if ole_kind(data) == "doc":
+            from .office import read_via_office
+
+            return read_via_office(data, source, "doc")
         raise UnsupportedFormat(_ole_message(data))
+    if kind == "rtf":
+        from .office import read_via_office
+
+        return read_via_office(data, source, "rtf")
     if kind == "zip":
         raise UnsupportedFormat("这是 ZIP 压缩包而不是 DOCX 文档：请解压后分别读取其中的报告。")
     raise BinaryInput("文件不是文本、HTML、DOCX 或 PDF：看起来是二进制数据，无法作为年度报告读取。")

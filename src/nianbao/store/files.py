@@ -54,6 +54,8 @@ def media_type_of(name: str, head: bytes) -> str:
             Path(name).suffix.lower()
         )
         return _OLE_TYPES.get(kind or "", "application/x-ole-storage")
+    if head.lstrip()[:5] == b"{\\rtf":
+        return "application/rtf"
     lowered = head[:512].lower()
     if b"<html" in lowered or b"<!doctype html" in lowered or b"<table" in lowered:
         return "text/html"

@@ -274,10 +274,11 @@ def check_upload(data: bytes, limits: UploadLimits) -> NianbaoError | None:
         return BinaryInput("文件不是文本：看起来是二进制数据，无法作为年度报告读取。")
     if kind == "zip":
         return UnsupportedFormat("文件是 ZIP 压缩包而不是 Word 文档：请解压后分别上传其中的报告。")
-    if kind == "ole":
-        return UnsupportedFormat(
-            "文件是旧版 Word（.doc/.wps）格式，暂不支持：请另存为 .docx 或 PDF 后再上传。"
-        )
+    if kind in ("ole", "rtf"):
+        from ..readers.dispatch import office_refusal
+
+        reason = office_refusal(data, kind)
+        return UnsupportedFormat(reason) if reason else None
     return None
 
 

@@ -4,10 +4,7 @@
 from __future__ import annotations
 
 import io
-import shutil
 import subprocess
-import tempfile
-from pathlib import Path
 
 from ..errors import ConverterMissing
 from ..report import Report
@@ -99,39 +96,28 @@ def _docx_table(doc, grid: GridTable, table_align, para_align, pt, twips) -> Non
 # ---------------------------------------------------------------------- pdf
 def soffice_path() -> str | None:
     """The LibreOffice binary, or None when it is not installed."""
-    return shutil.which("soffice") or shutil.which("libreoffice")
+    from ..readers.office import office_binary
+
+    return office_binary()
 
 
 def _soffice_convert(data: bytes, src_suffix: str, target: str, out_suffix: str) -> bytes:
     """Convert a document with LibreOffice in a private profile and temporary folder."""
+    from ..readers.office import run_office
+
     soffice = soffice_path()
     if soffice is None:
         raise ConverterMissing(
             "未找到 LibreOffice（soffice），无法转换文档。请先安装："
             "apt-get install libreoffice-writer-nogui fonts-noto-cjk"
         )
-    with tempfile.TemporaryDirectory(prefix="nianbao-soffice-") as tmp:
-        src = Path(tmp) / f"report{src_suffix}"
-        src.write_bytes(data)
-        outdir = Path(tmp) / "out"
-        cmd = [
-            soffice,
-            f"-env:UserInstallation={(Path(tmp) / 'profile').as_uri()}",
-            "--headless",
-            "--convert-to",
-            target,
-            "--outdir",
-            str(outdir),
-            str(src),
-        ]
-        try:
-            subprocess.run(cmd, check=True, capture_output=True, timeout=180)
-        except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
-            raise ConverterMissing(f"LibreOffice 转换失败：{exc}") from exc
-        out = outdir / f"report{out_suffix}"
-        if not out.exists():
-            raise ConverterMissing("LibreOffice 未生成输出文件。")
-        return out.read_bytes()
+    try:
+        out = run_office(soffice, data, src_suffix, target, out_suffix, 180)
+    except subprocess.TimeoutExpired as exc:
+        raise ConverterMissing(f"LibreOffice 转换失败：{exc}") from exc
+    if out is None:
+        raise ConverterMissing("LibreOffice 未生成输出文件。")
+    return out
 
 
 def _docx_to_pdf(docx_bytes: bytes) -> bytes:

@@ -1,0 +1,134 @@
+"""Legacy Word (.doc) and RTF files, read through LibreOffice (``readers/office.py``):
+every gold is written as a DOCX by the writer, saved by LibreOffice as Word 97 and as RTF
+(as agencies' older tools save them), and read back cell by cell. Without LibreOffice, or
+when it fails or takes too long, the file is refused with a Chinese message, never a
+traceback or a partial reading."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import nianbao
+from nianbao.errors import BrokenFile, NianbaoError, UnsupportedFormat
+from nianbao.readers.office import office_binary
+from nianbao.readers.sniff import sniff
+from nianbao.report import Report
+from nianbao.writing.writer import render
+
+from .shapes import TABLES, sources
+
+
+def _save_as(docs: list[Path], outdir: Path, target: str) -> None:
+    soffice = office_binary()
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    cmd = [
+        soffice,
+        f"-env:UserInstallation={(outdir.parent / 'profile').as_uri()}",
+        "--headless",
+        "--convert-to",
+        target,
+        "--outdir",
+        str(outdir),
+    ]
+    subprocess.run([*cmd, *map(str, docs)], check=True, capture_output=True, timeout=900)
+
+
+@pytest.fixture(scope="module")
+def saved(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[str, dict[str, Any], Path, Path]]:
+    found = sources()
+    if len(found) < 3:
+        pytest.skip("shared samples not available")
+    tmp = tmp_path_factory.mktemp("office")
+    docxs = []
+    for stem, gold in found:
+        path = tmp / f"{stem}.docx"
+        path.write_bytes(render(Report.from_flat(gold), "docx"))
+        docxs.append(path)
+    _save_as(docxs, tmp / "doc", "doc:MS Word 97")
+    _save_as(docxs, tmp / "rtf", "rtf")
+    return [
+        (stem, gold, tmp / "doc" / f"{stem}.doc", tmp / "rtf" / f"{stem}.rtf")
+        for stem, gold in found
+    ]
+
+
+def _wrong(gold: dict[str, Any], path: Path) -> tuple[int, list[str]]:
+    got = nianbao.parse(path).flat()
+    cells, wrong = 0, []
+    for fid, want in gold.items():
+        if fid.startswith(TABLES):
+            cells += 1
+            if got.get(fid) != want:
+                wrong.append(f"{path.name} {fid}: {want!r} read as {got.get(fid)!r}")
+    return cells, wrong
+
+
+def test_word97_and_rtf_read_cell_by_cell(saved) -> None:
+    cells = 0
+    wrong: list[str] = []
+    for _stem, gold, doc, rtf in saved:
+        assert sniff(doc.read_bytes()) == "ole" and sniff(rtf.read_bytes()) == "rtf"
+        for path in (doc, rtf):
+            n, w = _wrong(gold, path)
+            cells += n
+            wrong += w
+    assert cells > 4000
+    assert not wrong, "\n".join(wrong[:40])
+
+
+def test_the_conversion_is_named_and_provenance_kept(saved) -> None:
+    stem, gold, doc, _ = saved[0]
+    assert nianbao.read(doc).media_type == "application/msword"
+    report = nianbao.parse(doc)
+    notes = [f for f in report.findings if f.rule == "R-INGEST-ARTIFACT"]
+    assert notes and "LibreOffice 转换为 DOCX" in notes[0].message
+    fid = next(k for k, v in gold.items() if k.startswith("requests.") and v not in (None, 0))
+    prov = report.values[fid].source
+    assert prov is not None and prov.table is not None and prov.row is not None
+    assert prov.start is not None and report.text  # offsets into the converted text
+
+
+def test_without_libreoffice_the_message_says_how(saved, monkeypatch, tmp_path) -> None:
+    _, _, doc, rtf = saved[0]
+    monkeypatch.setenv("NIANBAO_SOFFICE", str(tmp_path / "no-such-soffice"))
+    for path, word in ((doc, "旧版 Word（.doc）"), (rtf, "RTF")):
+        with pytest.raises(UnsupportedFormat) as e:
+            nianbao.parse(path)
+        assert word in str(e.value) and "LibreOffice" in str(e.value) and ".docx" in str(e.value)
+    r = subprocess.run(
+        [str(Path(os.sys.executable).parent / "nianbao"), "parse", str(doc)],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, NIANBAO_SOFFICE=str(tmp_path / "no-such-soffice")),
+    )
+    assert r.returncode == 2, r.stderr
+    assert "LibreOffice" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_a_word_file_libreoffice_cannot_open(saved, tmp_path) -> None:
+    _, _, doc, _ = saved[0]
+    data = bytearray(doc.read_bytes())
+    data[512:] = bytes(len(data) - 512)  # the header kept, every stream zeroed
+    bad = tmp_path / "bad.doc"
+    bad.write_bytes(bytes(data[:512]) + b"WordDocument".decode().encode("utf-16-le") + data[536:])
+    with pytest.raises(NianbaoError) as e:
+        nianbao.parse(bad)
+    assert "LibreOffice" in str(e.value) or "未找到" in str(e.value)
+
+
+def test_a_conversion_over_its_time_is_stopped_and_leaves_nothing(saved, monkeypatch) -> None:
+    _, _, doc, _ = saved[0]
+    monkeypatch.setenv("NIANBAO_OFFICE_SECONDS", "0.05")
+    with pytest.raises(BrokenFile) as e:
+        nianbao.parse(doc)
+    assert "超过了" in str(e.value) and "NIANBAO_OFFICE_SECONDS" in str(e.value)
+    time.sleep(0.5)
+    left = subprocess.run(["pgrep", "-f", "nianbao-office-"], capture_output=True, text=True)
+    assert left.stdout.strip() == "", "a LibreOffice process outlived its conversion"
