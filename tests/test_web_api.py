@@ -226,7 +226,7 @@ def test_bad_uploads_are_listed_with_reasons(client: TestClient) -> None:
         z.writestr("a.txt", "x")
     files = [
         ("files", ("empty.txt", b"")),
-        ("files", ("picture.txt", png)),  # named .txt, sniffed as binary
+        ("files", ("picture.txt", png)),  # named .txt, sniffed as an image
         ("files", ("archive.docx", zipped.getvalue())),
         ("files", ("big.txt", b"a" * (2 * 1024 * 1024 + 1))),
         ("files", ("notes.txt", "今天天气很好，我们去公园散步。\n".encode() * 20)),
@@ -236,7 +236,8 @@ def test_bad_uploads_are_listed_with_reasons(client: TestClient) -> None:
     job = _wait(client, r.json()["id"])
     by = {f["name"]: f for f in job["files"]}
     assert by["empty.txt"]["status"] == "rejected" and "为空" in by["empty.txt"]["message"]
-    assert by["picture.txt"]["status"] == "rejected" and "二进制" in by["picture.txt"]["message"]
+    # a PNG (named .txt) that does not decode: refused as such, or (no OCR here) as an image
+    assert by["picture.txt"]["status"] == "rejected" and "PNG 图片" in by["picture.txt"]["message"]
     assert by["archive.docx"]["status"] == "rejected" and "ZIP" in by["archive.docx"]["message"]
     assert by["big.txt"]["status"] == "rejected" and "过大" in by["big.txt"]["message"]
     assert by["notes.txt"]["status"] == "unusable" and "不像是" in by["notes.txt"]["message"]

@@ -231,6 +231,10 @@ def read_bytes(data: bytes, source: str = "") -> Document:
         from .office import read_via_office
 
         return read_via_office(data, source, "rtf")
+    if kind == "image":
+        from .image import image_kind, read_image
+
+        return read_image(data, source, image_kind(data[:32]) or "")
     if kind == "zip":
         raise UnsupportedFormat("这是 ZIP 压缩包而不是 DOCX 文档：请解压后分别读取其中的报告。")
     raise BinaryInput("文件不是文本、HTML、DOCX 或 PDF：看起来是二进制数据，无法作为年度报告读取。")

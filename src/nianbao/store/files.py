@@ -54,6 +54,11 @@ def media_type_of(name: str, head: bytes) -> str:
             Path(name).suffix.lower()
         )
         return _OLE_TYPES.get(kind or "", "application/x-ole-storage")
+    from ..readers.image import IMAGE_MEDIA_TYPES, image_kind
+
+    image = image_kind(head[:32])
+    if image is not None:
+        return IMAGE_MEDIA_TYPES[image]
     if head.lstrip()[:5] == b"{\\rtf":
         return "application/rtf"
     lowered = head[:512].lower()

@@ -279,6 +279,10 @@ def check_upload(data: bytes, limits: UploadLimits) -> NianbaoError | None:
 
         reason = office_refusal(data, kind)
         return UnsupportedFormat(reason) if reason else None
+    if kind == "image":
+        from ..readers.image import image_problem
+
+        return image_problem(data)
     return None
 
 

@@ -1,0 +1,188 @@
+"""An image file (a report page photographed or scanned and kept as PNG, JPEG, TIFF, BMP,
+GIF or WebP) read by OCR: Pillow decodes it (a TIFF's pages in turn, each photo turned
+upright by its EXIF orientation) and lays each frame on a PDF page sized so that the OCR's
+rendering sees its own pixels; the PDF is then read as any scan (``ocr/reader.py``), with
+pages and boxes in points of that page. Without the ``[ocr]`` extra, or with OCR switched
+off, an image is refused with a message that says how to read it.
+
+Pillow comes with pdfplumber. An image over ``MAX_PIXELS`` is refused before it is
+decoded (Pillow reads the size from the header)."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from ..errors import BrokenFile, InputTooLarge, NianbaoError, UnsupportedFormat
+from .document import Document
+
+__all__ = [
+    "image_kind",
+    "read_image",
+    "image_refusal",
+    "image_problem",
+    "IMAGE_MEDIA_TYPES",
+    "MAX_PIXELS",
+]
+
+MAX_PIXELS = 60_000_000  # a 600 dpi A3 scan is ~70 MP; a phone photo 12-50 MP
+IMAGE_MEDIA_TYPES = {
+    "png": "image/png",
+    "jpeg": "image/jpeg",
+    "tiff": "image/tiff",
+    "bmp": "image/bmp",
+    "gif": "image/gif",
+    "webp": "image/webp",
+}
+_NAMES = {"png": "PNG", "jpeg": "JPEG", "tiff": "TIFF", "bmp": "BMP", "gif": "GIF", "webp": "WebP"}
+
+
+def image_kind(head: bytes) -> str | None:
+    """The image format by its magic bytes, or None."""
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if head.startswith((b"II*\x00", b"MM\x00*")):
+        return "tiff"
+    if (
+        head.startswith(b"BM")
+        and len(head) >= 26
+        and head[14:15] in (b"\x0c", b"(", b"@", b"l", b"|")
+    ):
+        return "bmp"
+    if head.startswith((b"GIF87a", b"GIF89a")):
+        return "gif"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "webp"
+    return None
+
+
+def image_refusal(kind: str) -> str | None:
+    """Why an image cannot be read here (no OCR), or None when it can."""
+    from .ocr.engine import ocr_available, ocr_enabled
+
+    if ocr_enabled() and ocr_available():
+        return None
+    name = _NAMES.get(kind, "图片")
+    if not ocr_enabled():
+        return f"这是 {name} 图片：文字识别（OCR）已关闭（--no-ocr 或 NIANBAO_OCR=0），无法读取图片中的报告。"
+    return (
+        f"这是 {name} 图片：读取图片中的报告需要文字识别（OCR）扩展，本机未安装。"
+        "请安装：pip install 'nianbao[ocr]'（模型随包提供，不需联网）。"
+    )
+
+
+def image_problem(data: bytes) -> NianbaoError | None:
+    """Why an image file would be refused (no OCR here, not decodable, too large), read
+    from its header only; None when it can go to OCR."""
+    kind = image_kind(data[:32]) or ""
+    reason = image_refusal(kind)
+    if reason is not None:
+        return UnsupportedFormat(reason)
+    try:
+        _opened(data, kind)
+    except (BrokenFile, InputTooLarge) as exc:
+        return exc
+    return None
+
+
+def _opened(data: bytes, kind: str) -> Any:
+    """The image opened (its header read, nothing decoded), within ``MAX_PIXELS``."""
+    from PIL import Image, UnidentifiedImageError
+
+    name = _NAMES.get(kind, "图片")
+    too_large = (
+        f"图片过大，超过了 {MAX_PIXELS // 1_000_000} 百万像素的上限：请缩小到 300 dpi 左右再读取。"
+    )
+    try:
+        im = Image.open(io.BytesIO(data))
+        width, height = im.size
+    except Image.DecompressionBombError:  # Pillow's own bound, far above ours
+        raise InputTooLarge(too_large) from None
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
+        raise BrokenFile(f"文件开头是 {name} 图片的标记，但无法解码为图片，无法读取。") from None
+    if width * height > MAX_PIXELS:
+        raise InputTooLarge(too_large.replace("图片过大", f"图片过大（{width}×{height} 像素）"))
+    return im
+
+
+def _as_pdf(data: bytes, kind: str, dpi: int, max_pages: int) -> tuple[bytes, int, bool]:
+    """The frames of the image (a tall one cut into pages) as the pages of a PDF at
+    ``dpi``, at most ``max_pages``; with the number of pages laid and whether that is the
+    whole image."""
+    from PIL import Image, ImageOps
+
+    name = _NAMES.get(kind, "图片")
+    im = _opened(data, kind)
+    frames = getattr(im, "n_frames", 1)
+    pages: list[Any] = []
+    whole = True
+    try:
+        for i in range(frames):
+            if len(pages) >= max_pages:
+                whole = False
+                break
+            im.seek(i)
+            if im.size[0] * im.size[1] > MAX_PIXELS:  # a later page of a TIFF
+                raise InputTooLarge(
+                    f"图片的第 {i + 1} 页过大（{im.size[0]}×{im.size[1]} 像素），无法读取。"
+                )
+            frame = ImageOps.exif_transpose(im) if i == 0 else im.copy()
+            if frame.mode not in ("RGB", "L"):
+                frame = frame.convert("RGB")
+            sliced = _page_slices(frame, max_pages - len(pages))
+            whole = whole and len(pages) + len(sliced) <= max_pages
+            pages.extend(sliced[: max_pages - len(pages)])
+        if not pages:
+            raise BrokenFile(f"{name} 图片中没有可读取的图像。")
+        out = io.BytesIO()
+        pages[0].save(out, "PDF", resolution=float(dpi), save_all=True, append_images=pages[1:])
+    except (OSError, ValueError, SyntaxError, EOFError, Image.DecompressionBombError):
+        raise BrokenFile(f"{name} 图片已损坏或不完整，无法解码，无法读取。") from None
+    return out.getvalue(), len(pages), whole
+
+
+# a "long image" (a whole report as one picture, as shared on phones) is cut into pages of
+# about A4's proportions, each cut on the emptiest line near the page's foot
+_PAGE_RATIO = 1.414
+_TALL = 1.6 * _PAGE_RATIO
+
+
+def _page_slices(frame: Any, limit: int) -> list[Any]:
+    """``frame`` as pages: itself, or when it is far taller than a page, slices of about a
+    page's height cut where a line holds the least ink (between lines of text or table
+    rows, never through a line of characters when a blank line is near); at most ``limit``
+    + 1 slices (one more than asked tells the caller that some is left)."""
+    width, height = frame.size
+    if height <= _TALL * width:
+        return [frame]
+    import numpy as np
+
+    ink = (np.asarray(frame.convert("L")) < 160).sum(axis=1)
+    target = max(int(width * _PAGE_RATIO), 200)
+    cuts = [0]
+    while height - cuts[-1] > 1.2 * target and len(cuts) <= limit:
+        lo, hi = cuts[-1] + int(0.75 * target), cuts[-1] + target
+        window = ink[lo:hi]
+        # the least ink; of equals, the lowest (the fullest page)
+        best = int(window.min())
+        cut = lo + int(np.flatnonzero(window == best)[-1])
+        cuts.append(cut)
+    cuts.append(height)
+    return [frame.crop((0, a, width, b)) for a, b in zip(cuts, cuts[1:], strict=False) if b > a]
+
+
+def read_image(data: bytes, source: str, kind: str) -> Document:
+    """Read an image file of kind ``kind`` (see :func:`image_kind`) by OCR."""
+    reason = image_refusal(kind)
+    if reason is not None:
+        raise UnsupportedFormat(reason)
+    from .ocr.reader import MAX_OCR_PAGES, OCR_DPI, ocr_pdf
+
+    pdf, laid, whole = _as_pdf(data, kind, OCR_DPI, MAX_OCR_PAGES)
+    doc = ocr_pdf(pdf, source, max_pages=MAX_OCR_PAGES, dpi=OCR_DPI)
+    doc.media_type = IMAGE_MEDIA_TYPES[kind]
+    if not whole:
+        doc.artifacts.append(f"OCR 只识别了图片的前 {laid} 页（按页面大小计），其余部分未读取。")
+    return doc
