@@ -99,7 +99,7 @@ def cli(ctx: click.Context, no_ocr: bool, debug: bool) -> None:
     "文件较少时只用一个进程。输出顺序不变。",
 )
 def parse(files: tuple[str, ...], fmt: str, no_provenance: bool, jobs: int) -> None:
-    """读取年度报告（文本、HTML、DOCX、PDF 或目录），输出标准结构。
+    """读取年度报告（文本、HTML、DOCX、PDF、旧版 Word 与 RTF、扫描图片，或目录），输出标准结构。
 
     Example:
 
