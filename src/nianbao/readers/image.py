@@ -100,7 +100,7 @@ def _opened(data: bytes, kind: str) -> Any:
         width, height = im.size
     except Image.DecompressionBombError:  # Pillow's own bound, far above ours
         raise InputTooLarge(too_large) from None
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
+    except (UnidentifiedImageError, Exception):
         raise BrokenFile(f"文件开头是 {name} 图片的标记，但无法解码为图片，无法读取。") from None
     if width * height > MAX_PIXELS:
         raise InputTooLarge(too_large.replace("图片过大", f"图片过大（{width}×{height} 像素）"))
@@ -111,14 +111,14 @@ def _as_pdf(data: bytes, kind: str, dpi: int, max_pages: int) -> tuple[bytes, in
     """The frames of the image (a tall one cut into pages) as the pages of a PDF at
     ``dpi``, at most ``max_pages``; with the number of pages laid and whether that is the
     whole image."""
-    from PIL import Image, ImageOps
+    from PIL import ImageOps
 
     name = _NAMES.get(kind, "图片")
     im = _opened(data, kind)
-    frames = getattr(im, "n_frames", 1)
     pages: list[Any] = []
     whole = True
     try:
+        frames = getattr(im, "n_frames", 1)
         for i in range(frames):
             if len(pages) >= max_pages:
                 whole = False
@@ -138,7 +138,9 @@ def _as_pdf(data: bytes, kind: str, dpi: int, max_pages: int) -> tuple[bytes, in
             raise BrokenFile(f"{name} 图片中没有可读取的图像。")
         out = io.BytesIO()
         pages[0].save(out, "PDF", resolution=float(dpi), save_all=True, append_images=pages[1:])
-    except (OSError, ValueError, SyntaxError, EOFError, Image.DecompressionBombError):
+    except NianbaoError:
+        raise
+    except Exception:  # Pillow's decoders raise many kinds on damaged data
         raise BrokenFile(f"{name} 图片已损坏或不完整，无法解码，无法读取。") from None
     return out.getvalue(), len(pages), whole
 
