@@ -9,7 +9,14 @@ import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from ..errors import BinaryInput, InputTooLarge, NotAReport, ScannedPdf, UnsupportedFormat
+from ..errors import (
+    BinaryInput,
+    EncodingError,
+    InputTooLarge,
+    NotAReport,
+    ScannedPdf,
+    UnsupportedFormat,
+)
 from .document import Document
 from .sniff import decode_bytes, sniff
 
@@ -216,10 +223,19 @@ def read_bytes(data: bytes, source: str = "") -> Document:
             raise InputTooLarge(
                 f"文本文件过大（{len(data) / 1048576:.0f} MB），不像是一份年度报告。"
             )
+        from .mojibake import lost_message, unmangle
         from .text import read_text
 
         text, enc = decode_bytes(data)
         _refuse_data_file(text)
+        undone = unmangle(text)
+        if undone is not None:  # characters misread and saved by another tool before us
+            doc = read_text(undone[0], source, enc)
+            doc.artifacts.append(undone[1])
+            return doc
+        lost = lost_message(text)
+        if lost is not None:
+            raise EncodingError(lost)
         return read_text(text, source, enc)
     if kind == "ole":
         if ole_kind(data) == "doc":
