@@ -214,6 +214,10 @@ def read_bytes(data: bytes, source: str = "") -> Document:
         from .docx import read_docx
 
         return read_docx(data, source)
+    if kind == "mhtml":
+        from .mhtml import read_mhtml
+
+        return read_mhtml(data, source)
     if kind == "html":
         from .html import read_html
 

@@ -188,3 +188,99 @@ def read_image(data: bytes, source: str, kind: str) -> Document:
     if not whole:
         doc.artifacts.append(f"OCR 只识别了图片的前 {laid} 页（按页面大小计），其余部分未读取。")
     return doc
+
+
+# pictures of a page recognised at most, in pages of about A4 (the tables of a report
+# published as pictures fill three to five)
+MAX_PICTURE_PAGES = 6
+
+
+def ocr_pictures(doc: Document, pictures: list[bytes], source: str) -> Document:
+    """A web page whose tables were published as pictures (``doc`` holds a placeholder
+    paragraph where each picture stood; ``pictures`` are the pictures' bytes in the same
+    order): the pictures recognised by OCR and their paragraphs and tables put where the
+    placeholders were (all at the first one when the counts differ). ``doc`` unchanged
+    when OCR is off or missing, when the page's text holds the three tables already, or
+    when no picture can be decoded; pictures beyond ``MAX_PICTURE_PAGES`` pages are named
+    as not read."""
+    from .document import IMAGE_PLACEHOLDER, Paragraph
+    from .grid import DocumentBuilder
+    from .ocr.reader import _TABLE_MARKS, OCR_DPI, OCR_NOTE, _grid_of, ocr_pdf
+
+    if not pictures or image_refusal("png") is not None:
+        return doc
+    text = "".join(doc.text.split())
+    if all(any(m in text for m in marks) for marks in _TABLE_MARKS):
+        return doc
+    pages: list[Any] = []
+    owner: list[int] = []  # the picture each page is cut from
+    whole = True
+    for i, data in enumerate(pictures):
+        kind = image_kind(data[:32])
+        if kind is None:
+            continue
+        try:
+            im = _opened(data, kind)
+            frame = im.convert("RGB") if im.mode not in ("RGB", "L") else im.copy()
+        except NianbaoError:
+            continue
+        except Exception:  # a picture the decoder cannot read is passed over
+            continue
+        room = MAX_PICTURE_PAGES - len(pages)
+        sliced = _page_slices(frame, max(room, 0))
+        if len(sliced) > room:
+            whole = False
+        pages += sliced[:room]
+        owner += [i] * len(sliced[:room])
+    if not pages:
+        return doc
+    buf = io.BytesIO()
+    pages[0].save(buf, "PDF", resolution=float(OCR_DPI), save_all=True, append_images=pages[1:])
+    try:
+        scan = ocr_pdf(buf.getvalue(), source, max_pages=MAX_PICTURE_PAGES, dpi=OCR_DPI)
+    except NianbaoError:
+        return doc
+    by_picture: dict[int, list[Any]] = {}
+    for block in scan.blocks:
+        by_picture.setdefault(owner[(block.page or 1) - 1], []).append(block)
+    holders = [
+        i
+        for i, b in enumerate(doc.blocks)
+        if isinstance(b, Paragraph) and b.text.strip() == IMAGE_PLACEHOLDER
+    ]
+    at: dict[int, list[Any]] = {}
+    if len(holders) == len(pictures):
+        for n, i in enumerate(holders):
+            at[i] = by_picture.get(n, [])
+    else:
+        first = holders[0] if holders else len(doc.blocks)
+        at[first] = [b for n in sorted(by_picture) for b in by_picture[n]]
+    builder = DocumentBuilder()
+
+    def add(block: Any, page: int | None, recognised: bool = False) -> None:
+        if isinstance(block, Paragraph):
+            builder.add_paragraph(block.text, page)
+            return
+        grid = _grid_of(block)
+        if recognised:  # pages and boxes of the pictures laid out for OCR mean nothing here
+            for row in grid.rows:
+                for cell in row:
+                    cell.page = cell.bbox = None
+        builder.add_table(grid, block.kind, page)
+
+    for i, block in enumerate(doc.blocks):
+        if i in at:
+            for b in at[i]:
+                add(b, None, recognised=True)
+            continue
+        add(block, block.page)
+    for i in at:
+        if i >= len(doc.blocks):
+            for b in at[i]:
+                add(b, None, recognised=True)
+    notes = list(doc.artifacts)
+    notes.append(f"网页中的 {len(set(owner))} 张图片，已用文字识别（OCR）读取")
+    if not whole:
+        notes.append(f"网页中的图片超过 {MAX_PICTURE_PAGES} 页，其余部分未能读取")
+    notes += [OCR_NOTE] + [n for n in scan.artifacts if n != OCR_NOTE and "扫描件共" not in n]
+    return builder.build(source, doc.media_type, notes, pages=doc.pages)

@@ -22,7 +22,7 @@ _GB_ALIASES = {"gb2312", "gbk", "cp936", "gb18030", "x-gbk", "gb_2312-80", "euc-
 
 def sniff(data: bytes) -> str:
     """Return "pdf", "docx", "zip", "ole" (legacy .doc), "rtf", "image" (PNG, JPEG, TIFF,
-    BMP, GIF, WebP), "html", "text" or "binary"."""
+    BMP, GIF, WebP), "mhtml" (a web archive), "html", "text" or "binary"."""
     if not data:
         raise EmptyInput("文件为空：没有可读取的内容。")
     head = data[:1024]
@@ -35,11 +35,14 @@ def sniff(data: bytes) -> str:
     if head[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         return "ole"
     from .image import image_kind
+    from .mhtml import is_mhtml
 
     if image_kind(head) is not None:
         return "image"
     if head.lstrip()[:5] == b"{\\rtf":
         return "rtf"
+    if is_mhtml(data[:8192]):
+        return "mhtml"
     if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
         return _text_or_html(data, utf16=True)
     if b"\x00" in head and not _looks_utf16(head):

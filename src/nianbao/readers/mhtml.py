@@ -1,0 +1,106 @@
+"""Web archives (MHTML: ``.mhtml`` from a browser's "save as single file", ``.mht`` from
+Word's "single file web page", and the ``.doc`` files some office systems export that are
+really such an archive): a MIME ``multipart/related`` message whose root part is the page,
+quoted-printable or base64 encoded, beside its pictures. The page is taken out with the
+standard library's ``email`` parser and read as HTML. Provenance offsets are those of the
+page's text."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import re
+from email.message import Message
+from urllib.parse import urljoin
+
+from ..errors import BrokenFile, NotAReport
+from .document import IMAGE_PLACEHOLDER, Document
+
+__all__ = ["is_mhtml", "read_mhtml", "MHTML_MEDIA_TYPE"]
+
+MHTML_MEDIA_TYPE = "multipart/related"
+_HEADERS_END = re.compile(rb"\r?\n\r?\n")
+_RELATED = re.compile(rb"^content-type:[ \t]*multipart/related", re.I | re.M)
+
+
+def is_mhtml(head: bytes) -> bool:
+    """The first bytes are a MIME message's headers that say multipart/related."""
+    m = _HEADERS_END.search(head[:8192])
+    block = head[: m.start()] if m else b""
+    return bool(block) and _RELATED.search(block) is not None and b"<" not in block[:1]
+
+
+def _root(msg: Message) -> Message | None:
+    """The archived page: the part the message names as its start or snapshot location,
+    else its first HTML part."""
+    htmls = [p for p in msg.walk() if p.get_content_type() == "text/html"]
+    wanted = {
+        str(v).strip("<> ")
+        for v in (msg.get_param("start"), msg.get("Snapshot-Content-Location"))
+        if v
+    }
+    for part in htmls:
+        names = {str(part.get(h, "")).strip("<> ") for h in ("Content-Location", "Content-ID")}
+        if wanted & names:
+            return part
+    return htmls[0] if htmls else None
+
+
+def read_mhtml(data: bytes, source: str = "") -> Document:
+    from .html import read_html
+
+    msg = email.message_from_bytes(data, policy=email.policy.compat32)
+    root = _root(msg)
+    if root is None:
+        raise NotAReport("这是网页存档（MHTML）文件，但其中没有网页（text/html 部分），无法读取。")
+    payload = root.get_payload(decode=True)
+    if not isinstance(payload, bytes) or not payload.strip():
+        raise BrokenFile("网页存档（MHTML）文件中的网页部分是空的或已损坏，无法读取。")
+    # the page's bytes as they were: the HTML reader decodes them by their content and the
+    # page's own declaration, as for any saved page (the part's charset says the same)
+    doc = read_html(payload, source)
+    doc.media_type = MHTML_MEDIA_TYPE
+    doc.artifacts.append(
+        "网页存档（MHTML）文件：已读取其中的网页，数值的位置指该网页文字中的位置。"
+    )
+    if IMAGE_PLACEHOLDER in doc.text:  # tables published as pictures, perhaps
+        from .image import ocr_pictures
+
+        doc = ocr_pictures(doc, _pictures(msg, root, payload), source)
+    return doc
+
+
+def _pictures(msg: Message, root: Message, page: bytes) -> list[bytes]:
+    """The bytes of the pictures the page shows, in its order, as the HTML reader counts
+    them (``<img>`` that are not icons), from the archive's parts."""
+    import lxml.html
+
+    from .html import _is_picture
+
+    parts: dict[str, bytes] = {}
+    for part in msg.walk():
+        if part.get_content_maintype() != "image":
+            continue
+        body = part.get_payload(decode=True)
+        if not isinstance(body, bytes):
+            continue
+        if part.get("Content-Location"):
+            parts[str(part["Content-Location"]).strip()] = body
+        if part.get("Content-ID"):
+            parts["cid:" + str(part["Content-ID"]).strip("<> ")] = body
+    if not parts:
+        return []
+    base = str(root.get("Content-Location", "")).strip()
+    try:
+        tree = lxml.html.document_fromstring(page)
+    except Exception:  # lxml's many parse errors: no pictures then
+        return []
+    out = []
+    for img in tree.iter("img"):
+        if not _is_picture(img):
+            continue
+        src = (img.get("src") or "").strip()
+        body = parts.get(src) or parts.get(urljoin(base, src))
+        if body is not None:
+            out.append(body)
+    return out
