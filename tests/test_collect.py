@@ -48,6 +48,8 @@ from nianbao.collect.pages import (  # noqa: E402
     report_title,
 )
 from nianbao.collect.state import STATE_NAME  # noqa: E402
+from nianbao.readers.image import image_refusal  # noqa: E402
+from nianbao.readers.sniff import sniff  # noqa: E402
 from nianbao.report import Report, Value  # noqa: E402
 from nianbao.writing.writer import render, soffice_path  # noqa: E402
 
@@ -198,6 +200,16 @@ class Site:
 
 
 # ---------------------------------------------------------------------- pages
+def _white_jpeg() -> bytes:
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (400, 300), "white").save(buf, "JPEG")
+    return buf.getvalue()
+
+
 def _body(html: bytes, encoding: str = "utf-8") -> str:
     text = html.decode(encoding)
     return text[text.index("<body>") + 6 : text.index("</body>")]
@@ -337,6 +349,7 @@ def _site_a(world_reports: dict[str, Report]) -> tuple[Site, Report]:
             info="发布时间：2022-01-20",
         ).encode("utf-8"),
     )
+    a.add("/files/nb2021-1.jpg", _white_jpeg(), ctype="image/jpeg")  # nb2021-2.jpg is gone
     a.add("/robots.txt", b"User-agent: *\nDisallow: /private/\n", ctype="text/plain")
     nav0 = '<a href="index.html">首页</a> <span>1</span> <a href="index_1.html">下一页</a>'
     a.add(
@@ -660,8 +673,17 @@ def test_doc_images_404_robots_and_slow_host(runs: Runs) -> None:
     assert not doc.documents and any("DOC" in n for n in doc.notes)
     assert any(f.kind == "doc" and f.path.exists() for f in doc.kept)
     images = found[a.url("/zwgk/ndbg/202201/t20220120_2.html")]
-    assert any("2 张图片" in n for n in images.notes)
-    assert not any(p.endswith(".jpg") or p.endswith(".png") for p in a.paths())
+    if image_refusal("png") is None:
+        # OCR here: the pictures (not the logo) are fetched and kept with the page as one
+        # web archive, the report's document; the one that is gone is a failure
+        assert any("报告以图片发布" in n and "1 张图片" in n for n in images.notes), images.notes
+        [archive] = images.documents
+        assert archive.kind == "mhtml" and sniff(archive.path.read_bytes()) == "mhtml"
+        assert "/files/nb2021-1.jpg" in a.paths() and "/images/logo.png" not in a.paths()
+        assert "404" in failures[a.url("/files/nb2021-2.jpg")]
+    else:
+        assert any("2 张图片" in n for n in images.notes)
+        assert not any(p.endswith(".jpg") or p.endswith(".png") for p in a.paths())
     assert "404" in failures[a.url("/zwgk/ndbg/gone.html")]
     # robots.txt: the disallowed entry is never asked for
     assert not any(p.startswith("/private/") for p in a.paths())

@@ -26,7 +26,7 @@ class CollectOptions:
 class CollectedFile:
     url: str
     path: Path
-    kind: str  # html / pdf / docx / doc / wps
+    kind: str  # html / pdf / docx / doc / wps / image, or mhtml (a page kept with its pictures)
     sha256: str
     changed: bool  # new or different bytes in this run
 

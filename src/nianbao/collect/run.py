@@ -20,6 +20,7 @@ import threading
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
+from email import encoders
 from pathlib import Path
 from typing import Any
 
@@ -58,7 +59,15 @@ SUFFIX = {
     "unknown": ".bin",
 }
 MAX_FRAMES = 3  # frames of one report page read in its place
-KIND_ZH = {"html": "网页", "pdf": "PDF", "docx": "DOCX", "doc": "DOC", "wps": "WPS"}
+MAX_PICTURES = 8  # pictures of a report page published as pictures, fetched and kept
+KIND_ZH = {
+    "html": "网页",
+    "pdf": "PDF",
+    "docx": "DOCX",
+    "doc": "DOC",
+    "wps": "WPS",
+    "mhtml": "网页存档",
+}
 
 
 def read_url_file(path: str | os.PathLike[str]) -> list[str]:
@@ -308,7 +317,9 @@ class Collector:
                     self._report_page(found, got, fdata, depth + 1)
                 else:
                     self._attachment_found(found, got)
-        if rp.images:
+        if rp.images and depth == 0 and not found.documents and self._pictures_readable():
+            self._archive_pictures(found, page, data, rp.images)
+        elif rp.images:
             found.notes.append(
                 f"页面中有 {len(rp.images)} 张图片"
                 + ("（报告可能以图片发布），未下载、未识别" if not found.documents else "，未下载")
@@ -321,6 +332,80 @@ class Collector:
         ):
             found.notes.append("页面中没有找到报告的表格，也没有 PDF/DOCX 附件")
         return rp
+
+    @staticmethod
+    def _pictures_readable() -> bool:
+        from ..readers.image import image_refusal
+
+        return image_refusal("png") is None
+
+    def _archive_pictures(
+        self, found: FoundReport, page: CollectedFile, data: bytes, images: list[str]
+    ) -> None:
+        """A report page whose tables are pictures (no table, no attachment): its pictures
+        fetched (at most ``MAX_PICTURES``) and kept with the page as one web archive
+        (MHTML), which is the report's document: reading it recognises the pictures by OCR
+        and puts them where they stood on the page."""
+        from email.mime.image import MIMEImage
+        from email.mime.multipart import MIMEMultipart
+        from email.mime.nonmultipart import MIMENonMultipart
+
+        pictures: list[tuple[str, bytes]] = []
+        changed = page.changed
+        for url in images[:MAX_PICTURES]:
+            try:
+                got, body = self._get(url, "image", "image")
+            except HostStopped:
+                raise
+            except FetchFailed as exc:
+                self._fail(url, f"页面中的图片：{exc.reason}")
+                continue
+            self.state.update(url, role="picture", page=page.url)
+            found.kept.append(got)
+            if got.kind == "image":
+                pictures.append((url, body))
+                changed = changed or got.changed
+        if not pictures:
+            found.notes.append(f"页面中有 {len(images)} 张图片（报告可能以图片发布），未能下载")
+            return
+        # the same page and pictures make the same bytes (a rerun finds the archive unchanged)
+        digest = hashlib.sha256(data)
+        for url, body in pictures:
+            digest.update(url.encode("utf-8") + b"\0" + body)
+        msg = MIMEMultipart(
+            "related", type="text/html", boundary=f"nianbao-{digest.hexdigest()[:32]}"
+        )
+        msg["Snapshot-Content-Location"] = page.url
+        root = MIMENonMultipart("text", "html")
+        root.set_payload(data)
+        encoders.encode_base64(root)
+        root["Content-Location"] = page.url
+        msg.attach(root)
+        from ..readers.image import image_kind
+
+        for url, body in pictures:
+            pic = MIMEImage(body, image_kind(body[:32]) or "octet-stream")
+            pic["Content-Location"] = url
+            msg.attach(pic)
+        archive = msg.as_bytes()
+        sha = hashlib.sha256(archive).hexdigest()
+        rel = storage_name(page.url, page.path.stem.rsplit("-", 1)[0], sha, ".mhtml")
+        target = self.out / rel
+        if not target.exists():
+            from ..writing.writer import write_report
+
+            write_report(archive, target)
+        found.kept.append(CollectedFile(page.url, target, "mhtml", sha, changed))
+        found.documents.append(found.kept[-1])
+        more = (
+            f"（共 {len(images)} 张，只取前 {MAX_PICTURES} 张）"
+            if len(images) > MAX_PICTURES
+            else ""
+        )
+        found.notes.append(
+            f"报告以图片发布：页面和其中 {len(pictures)} 张图片{more}已存为网页存档"
+            f"（{target.name}），读取时用文字识别（OCR）识别图片"
+        )
 
     def _attachment_found(self, found: FoundReport, got: CollectedFile, name: str = "") -> None:
         label = f"附件「{name}」" if name else "文件"
