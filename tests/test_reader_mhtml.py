@@ -198,9 +198,10 @@ def _picture_of(html_table: str, style: str, tmp: Path, n: int) -> bytes:
     return buf.getvalue()
 
 
-@needs_ocr
-def test_tables_published_as_pictures_are_recognised(offline, tmp_path, monkeypatch) -> None:  # noqa: F811
-    monkeypatch.setenv("NIANBAO_FILE_SECONDS", "900")
+@pytest.fixture(scope="module")
+def pictured(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], str, list[bytes]]:
+    """A gold, its page with the tables replaced by pictures (images/t0.png …), and the
+    pictures."""
     gold_path = Path(__file__).resolve().parents[2] / "shared/samples/peer/hongze-2024.gold.json"
     if not gold_path.exists():
         pytest.skip("shared samples not available")
@@ -208,7 +209,8 @@ def test_tables_published_as_pictures_are_recognised(offline, tmp_path, monkeypa
     html = render(Report.from_flat(gold), "html").decode("utf-8")
     style = m.group(1) if (m := re.search(r"<style>(.*?)</style>", html, re.S)) else ""
     tables = re.findall(r"<table.*?</table>", html, flags=re.S)
-    pictures = [_picture_of(t, style, tmp_path, i) for i, t in enumerate(tables)]
+    tmp = tmp_path_factory.mktemp("pictures")
+    pictures = [_picture_of(t, style, tmp, i) for i, t in enumerate(tables)]
     n = iter(range(len(tables)))
     page = re.sub(
         r"<table.*?</table>",
@@ -216,16 +218,43 @@ def test_tables_published_as_pictures_are_recognised(offline, tmp_path, monkeypa
         html,
         flags=re.S,
     )
+    return gold, page, pictures
+
+
+@needs_ocr
+def test_tables_published_as_pictures_are_recognised(pictured, offline, monkeypatch) -> None:  # noqa: F811
+    monkeypatch.setenv("NIANBAO_FILE_SECONDS", "900")
+    gold, page, pictures = pictured
     report = nianbao.parse(_chrome(page, pictures))
     assert any(f.rule == "R-OCR" for f in report.findings)
     wrong = _wrong(gold, _chrome(page, pictures))
     assert len(wrong) <= 2, wrong  # OCR: a digit may be misread (and R-OCR says to check)
-    # without OCR the pictures are the tool's own limit, named per table, never "missing"
+    # without OCR the pictures are the tool's own limit, named, never "missing"
     monkeypatch.setenv("NIANBAO_OCR", "0")
     plain = nianbao.parse(_chrome(page, pictures))
-    assert not any(
-        f.rule in ("R-TABLE-MISSING", "R-SECTIONS")
-        for f in plain.findings
-        if "表" in f.message and "缺少" in f.message
-    )
+    assert not any("缺少" in f.message and "表" in f.message for f in plain.findings)
     assert any(f.rule == "R-UNREAD" for f in plain.findings)
+
+
+@needs_ocr
+def test_a_page_saved_with_its_pictures_beside_it(pictured, offline, monkeypatch, tmp_path) -> None:  # noqa: F811
+    """A page saved by a browser with its pictures in a folder beside it: the pictures under
+    the page's folder are read (表三's here), nothing outside it and nothing fetched."""
+    monkeypatch.setenv("NIANBAO_FILE_SECONDS", "900")
+    gold, page, pictures = pictured
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "images").mkdir()
+    (tmp_path / "site" / "images" / "t1.png").write_bytes(pictures[1])
+    (tmp_path / "t0.png").write_bytes(pictures[0])  # outside the page's folder: never read
+    page = page.replace("images/t0.png", "../t0.png").replace(
+        "images/t2.png", "http://www.example.gov.cn/images/t2.png"
+    )
+    saved = tmp_path / "site" / "report.html"
+    saved.write_text(page, encoding="utf-8")
+    report = nianbao.parse(saved)
+    got = report.flat()
+    s3 = [f for f in gold if f.startswith("requests.")]
+    assert sum(got.get(f) == gold[f] for f in s3) >= len(s3) - 2
+    assert got.get("active.regulations.issued") is None  # 表二's picture was not read
+    notes = " ".join(f.message for f in report.findings if f.rule == "R-INGEST-ARTIFACT")
+    assert "1 张图片" in notes

@@ -17,7 +17,7 @@ from ..errors import (
     ScannedPdf,
     UnsupportedFormat,
 )
-from .document import Document
+from .document import IMAGE_PLACEHOLDER, Document
 from .sniff import decode_bytes, sniff
 
 __all__ = ["read", "read_bytes", "iter_report_files", "ole_kind", "office_refusal", "MAX_BYTES"]
@@ -117,7 +117,44 @@ def read(source: str | os.PathLike[str] | bytes, name: str | None = None) -> Doc
             if refusal is not None:
                 raise refusal
         data = p.read_bytes()
+        doc = read_bytes(data, label)
+        if doc.media_type == "text/html" and IMAGE_PLACEHOLDER in doc.text:
+            # a page saved with its pictures beside it (page_files/…): tables published as
+            # pictures are recognised by OCR when the page lacks them as text
+            from .image import ocr_pictures
+            from .mhtml import page_pictures
+
+            pictures = page_pictures(data, lambda src: _local_picture(p, src))
+            if pictures:
+                doc = ocr_pictures(doc, pictures, label)
+        return doc
     return read_bytes(data, label)
+
+
+_MAX_PICTURE_BYTES = 20 * 1024 * 1024
+
+
+def _local_picture(page: Path, src: str) -> bytes | None:
+    """The bytes of a picture a saved page shows from a file beside it (a relative address
+    under the page's folder; nothing outside it, nothing fetched)."""
+    from urllib.parse import unquote, urlsplit
+
+    parts = urlsplit(src)
+    if parts.scheme not in ("", "file") or (parts.scheme == "" and parts.netloc):
+        return None
+    rel = unquote(parts.path)
+    if not rel:
+        return None
+    folder = page.parent.resolve()
+    try:
+        target = (Path(rel) if parts.scheme == "file" else folder / rel).resolve()
+        if not target.is_relative_to(folder) or not target.is_file():
+            return None
+        if target.stat().st_size > _MAX_PICTURE_BYTES:
+            return None
+        return target.read_bytes()
+    except OSError:
+        return None
 
 
 _EXCEL = (

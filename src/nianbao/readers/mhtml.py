@@ -10,13 +10,14 @@ from __future__ import annotations
 import email
 import email.policy
 import re
+from collections.abc import Callable
 from email.message import Message
 from urllib.parse import urljoin
 
 from ..errors import BrokenFile, NotAReport
 from .document import IMAGE_PLACEHOLDER, Document
 
-__all__ = ["is_mhtml", "read_mhtml", "MHTML_MEDIA_TYPE"]
+__all__ = ["is_mhtml", "read_mhtml", "page_pictures", "MHTML_MEDIA_TYPE"]
 
 MHTML_MEDIA_TYPE = "multipart/related"
 _HEADERS_END = re.compile(rb"\r?\n\r?\n")
@@ -71,12 +72,7 @@ def read_mhtml(data: bytes, source: str = "") -> Document:
 
 
 def _pictures(msg: Message, root: Message, page: bytes) -> list[bytes]:
-    """The bytes of the pictures the page shows, in its order, as the HTML reader counts
-    them (``<img>`` that are not icons), from the archive's parts."""
-    import lxml.html
-
-    from .html import _is_picture
-
+    """The bytes of the pictures the page shows, from the archive's parts."""
     parts: dict[str, bytes] = {}
     for part in msg.walk():
         if part.get_content_maintype() != "image":
@@ -91,6 +87,16 @@ def _pictures(msg: Message, root: Message, page: bytes) -> list[bytes]:
     if not parts:
         return []
     base = str(root.get("Content-Location", "")).strip()
+    return page_pictures(page, lambda src: parts.get(src) or parts.get(urljoin(base, src)))
+
+
+def page_pictures(page: bytes, fetch: Callable[[str], bytes | None]) -> list[bytes]:
+    """The bytes of the pictures an HTML page shows, in its order, as the HTML reader counts
+    them (``<img>`` that are not icons), each got by ``fetch(src)`` (None: not there)."""
+    import lxml.html
+
+    from .html import _is_picture
+
     try:
         tree = lxml.html.document_fromstring(page)
     except Exception:  # lxml's many parse errors: no pictures then
@@ -99,8 +105,7 @@ def _pictures(msg: Message, root: Message, page: bytes) -> list[bytes]:
     for img in tree.iter("img"):
         if not _is_picture(img):
             continue
-        src = (img.get("src") or "").strip()
-        body = parts.get(src) or parts.get(urljoin(base, src))
+        body = fetch((img.get("src") or "").strip())
         if body is not None:
             out.append(body)
     return out
