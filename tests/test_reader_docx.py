@@ -273,3 +273,54 @@ def test_layout_table_around_the_report_is_walked_as_a_container() -> None:
     assert _grid(doc.tables[0])[2] == ["三、本年度办理结果", "（一）予以公开\n续", "5", "5"]
     paras = [b.text for b in doc.blocks if isinstance(b, Paragraph)]
     assert paras[:3] == ["某区人民政府", "2023年政府信息公开工作年度报告", "一、总体情况"]
+
+
+def _alt_chunk_docx(blob: bytes, content_type: str, name: str) -> bytes:
+    """A DOCX whose whole body is one ``w:altChunk`` (as "export to Word" tools of web
+    systems write it: the page kept as HTML or as a web archive inside the package)."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+
+    d = docx.Document()
+    part = Part(PackURI(f"/word/{name}"), content_type, blob, d.part.package)
+    rid = d.part.relate_to(part, RT.A_F_CHUNK)
+    body = d.element.body
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    r = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    body.insert(0, docx.oxml.parse_xml(f'<w:altChunk xmlns:w="{w}" xmlns:r="{r}" r:id="{rid}"/>'))
+    return _save(d)
+
+
+def test_a_document_kept_as_an_alt_chunk_is_read() -> None:
+    from email.mime.multipart import MIMEMultipart
+    from email.mime.text import MIMEText
+
+    import nianbao
+    from nianbao.report import Report
+    from nianbao.writing.writer import render
+
+    from .shapes import TABLES, sources
+
+    found = sources()
+    if len(found) < 3:
+        pytest.skip("shared samples not available")
+    wrong = []
+    for stem, gold in found[:4]:
+        html = render(Report.from_flat(gold), "html")
+        msg = MIMEMultipart("related")
+        part = MIMEText(html.decode("utf-8"), "html", "utf-8")
+        part["Content-Location"] = "file:///C:/fake/afchunk.htm"
+        msg.attach(part)
+        mht = b"MIME-Version: 1.0\r\n" + msg.as_bytes().replace(b"MIME-Version: 1.0\n", b"", 1)
+        for blob, ctype, name in (
+            (html, "text/html", "afchunk.htm"),
+            (mht, "message/rfc822", "afchunk.mht"),
+        ):
+            got = nianbao.parse(_alt_chunk_docx(blob, ctype, name)).flat()
+            wrong += [
+                f"{stem} {name} {fid}: {want!r} read as {got.get(fid)!r}"
+                for fid, want in gold.items()
+                if fid.startswith(TABLES) and got.get(fid) != want
+            ]
+    assert not wrong, "\n".join(wrong[:20])

@@ -18,8 +18,8 @@ import zipfile
 import zlib
 from typing import Any
 
-from ..errors import BrokenFile, InputTooLarge
-from .document import IMAGE_PLACEHOLDER, Document
+from ..errors import BrokenFile, InputTooLarge, NianbaoError
+from .document import IMAGE_PLACEHOLDER, Document, Table
 from .grid import (
     MAX_BLANK_TAIL,
     MAX_COLSPAN,
@@ -285,6 +285,8 @@ def _body_items(parent: Any, depth: int = 0) -> list[Any]:
             content = child.find(qn("w:sdtContent"))
             if content is not None:
                 out.extend(_body_items(content, depth))
+        elif child.tag == qn("w:altChunk"):
+            out.append(child)
     return out
 
 
@@ -307,6 +309,9 @@ def read_docx(data: bytes, source: str = "") -> Document:
     artifacts: list[str] = []
     try:
         for el in items:
+            if el.tag == qn("w:altChunk"):
+                _add_chunk(builder, wd, el, source, artifacts)
+                continue
             if el.tag == qn("w:p"):
                 text = _paragraph_text(el)
                 if not text.strip() and _shows_picture(el):
@@ -319,6 +324,52 @@ def read_docx(data: bytes, source: str = "") -> Document:
                 artifacts.append("文档中有一个表格过大（可能是异常内容），已跳过。")
                 continue
             builder.add_table(grid, "docx")
+    except NianbaoError:
+        raise
     except Exception:  # malformed XML values deep inside a part
         raise BrokenFile("DOCX 文件内容有损坏，无法读取其中的段落或表格。") from None
     return builder.build(source, DOCX_MEDIA_TYPE, artifacts)
+
+
+def _add_chunk(
+    builder: DocumentBuilder, wd: Any, el: Any, source: str, artifacts: list[str]
+) -> None:
+    """An ``w:altChunk``: content kept in another format inside the package (a web page or
+    a web archive, as tools that export a page "to Word" write the whole document), read
+    by its own reader and laid into the document where it stands."""
+    from docx.oxml.ns import qn
+
+    from ..errors import UnusableInput
+    from .ocr.reader import _grid_of
+
+    part = wd.part.related_parts.get(el.get(qn("r:id")) or "")
+    if part is None:
+        return
+    blob, ctype = part.blob, (part.content_type or "").lower()
+    try:
+        if "html" in ctype or ctype == "message/rfc822" or ctype.startswith("multipart/"):
+            from .mhtml import is_mhtml, read_mhtml
+
+            if is_mhtml(blob[:8192]):
+                chunk = read_mhtml(blob, source)
+            else:
+                from .html import read_html
+
+                chunk = read_html(blob, source)
+        elif ctype.startswith("text/plain"):
+            from .sniff import decode_bytes
+            from .text import read_text
+
+            chunk = read_text(decode_bytes(blob)[0], source)
+        else:
+            artifacts.append(f"文档中有一段以其他格式（{ctype or '未知'}）嵌入的内容，未能读取。")
+            return
+    except UnusableInput:
+        artifacts.append("文档中有一段以网页格式嵌入的内容，未能读取。")
+        return
+    artifacts.extend(a for a in chunk.artifacts if a not in artifacts and "MHTML" not in a)
+    for block in chunk.blocks:
+        if isinstance(block, Table):
+            builder.add_table(_grid_of(block), "docx")
+        else:
+            builder.add_paragraph(block.text)
