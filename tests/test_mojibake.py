@@ -100,3 +100,24 @@ def test_good_text_and_other_text_are_left_alone(golds) -> None:
         assert unmangle(_text(gold)) is None
     assert unmangle("Le café coûte 3 € — été 2024, naïve façade.\n" * 20) is None
     assert unmangle("今天天气很好，我们去公园散步。\n" * 20) is None
+
+
+@pytest.mark.parametrize("how", ["utf8-as-latin1", "gbk-as-cp1252"])
+def test_a_web_page_saved_after_a_misreading_is_undone(golds, how: str) -> None:
+    from nianbao.report import Report
+    from nianbao.writing.writer import render
+
+    wrong: list[str] = []
+    for stem, gold in golds[:5]:
+        html = render(Report.from_flat(gold), "html").decode("utf-8")
+        if how.startswith("gbk"):
+            html = html.replace('charset="utf-8"', 'charset="gbk"')
+        report = nianbao.parse(LOSSLESS[how](html).encode("utf-8"))
+        assert any("文字编码错乱" in f.message for f in report.findings)
+        got = report.flat()
+        wrong += [
+            f"{stem} {fid}: {want!r} read as {got.get(fid)!r}"
+            for fid, want in gold.items()
+            if fid.startswith(TABLES) and got.get(fid) != want
+        ]
+    assert not wrong, "\n".join(wrong[:30])

@@ -13,6 +13,7 @@ from ..errors import (
     BinaryInput,
     EncodingError,
     InputTooLarge,
+    NianbaoError,
     NotAReport,
     ScannedPdf,
     UnsupportedFormat,
@@ -131,6 +132,29 @@ def read(source: str | os.PathLike[str] | bytes, name: str | None = None) -> Doc
     return read_bytes(data, label)
 
 
+def _unmangled_page(data: bytes) -> tuple[bytes, str] | None:
+    """An HTML page whose characters another tool misread and saved (see ``mojibake``):
+    the page as UTF-8 bytes of its characters as they were, and the note; None otherwise
+    (and for pages too large to decode whole here: the HTML reader bounds those)."""
+    from .mojibake import unmangle
+
+    if len(data) > 16 * 1024 * 1024:
+        return None
+    try:
+        text, _ = decode_bytes(data)
+    except NianbaoError:
+        return None
+    undone = unmangle(text)
+    if undone is None:
+        return None
+    # the page's own charset declaration named the misreading: it is dropped
+    page = _META_CHARSET.sub("", undone[0], count=2)
+    return page.encode("utf-8"), undone[1]
+
+
+_META_CHARSET = re.compile(
+    r"<meta\b[^>]*(?:charset\s*=|http-equiv\s*=\s*[\"']?content-type)[^>]*>", re.I
+)
 _MAX_PICTURE_BYTES = 20 * 1024 * 1024
 
 
@@ -258,6 +282,11 @@ def read_bytes(data: bytes, source: str = "") -> Document:
     if kind == "html":
         from .html import read_html
 
+        fixed = _unmangled_page(data)
+        if fixed is not None:  # characters misread and saved by another tool before us
+            doc = read_html(fixed[0], source)
+            doc.artifacts.append(fixed[1])
+            return doc
         return read_html(data, source)
     if kind == "text":
         if len(data) > MAX_TEXT_BYTES:

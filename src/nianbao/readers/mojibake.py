@@ -23,10 +23,9 @@ REPORT_WORDS = ("政府信息", "信息公开", "主动公开", "年度报告", 
 # (the encoding the bytes were wrongly read as, the encoding they were in), most common first
 _READINGS = (
     ("gb18030", "utf-8", "UTF-8 文字被按 GBK/GB18030 解读"),
-    ("cp1252", "utf-8", "UTF-8 文字被按 Windows-1252 解读"),
-    ("latin-1", "utf-8", "UTF-8 文字被按 Latin-1 解读"),
-    ("cp1252", "gb18030", "GBK 文字被按 Windows-1252 解读"),
-    ("latin-1", "gb18030", "GBK 文字被按 Latin-1 解读"),
+    # Windows-1252 with its five undefined bytes as C1 controls: Latin-1 as well
+    ("cp1252", "utf-8", "UTF-8 文字被按西文编码（Latin-1/Windows-1252）解读"),
+    ("cp1252", "gb18030", "GBK 文字被按西文编码（Latin-1/Windows-1252）解读"),
     ("big5", "utf-8", "UTF-8 文字被按 Big5 解读"),
 )
 _SAMPLE = 200_000  # characters scored (the head of a long text tells)
