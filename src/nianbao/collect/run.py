@@ -20,7 +20,6 @@ import threading
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
-from email import encoders
 from pathlib import Path
 from typing import Any
 
@@ -60,14 +59,7 @@ SUFFIX = {
 }
 MAX_FRAMES = 3  # frames of one report page read in its place
 MAX_PICTURES = 8  # pictures of a report page published as pictures, fetched and kept
-KIND_ZH = {
-    "html": "网页",
-    "pdf": "PDF",
-    "docx": "DOCX",
-    "doc": "DOC",
-    "wps": "WPS",
-    "mhtml": "网页存档",
-}
+KIND_ZH = dict(html="网页", pdf="PDF", docx="DOCX", doc="DOC", wps="WPS", mhtml="网页存档")
 
 
 def read_url_file(path: str | os.PathLike[str]) -> list[str]:
@@ -346,10 +338,6 @@ class Collector:
         fetched (at most ``MAX_PICTURES``) and kept with the page as one web archive
         (MHTML), which is the report's document: reading it recognises the pictures by OCR
         and puts them where they stood on the page."""
-        from email.mime.image import MIMEImage
-        from email.mime.multipart import MIMEMultipart
-        from email.mime.nonmultipart import MIMENonMultipart
-
         pictures: list[tuple[str, bytes]] = []
         changed = page.changed
         for url in images[:MAX_PICTURES]:
@@ -368,26 +356,9 @@ class Collector:
         if not pictures:
             found.notes.append(f"页面中有 {len(images)} 张图片（报告可能以图片发布），未能下载")
             return
-        # the same page and pictures make the same bytes (a rerun finds the archive unchanged)
-        digest = hashlib.sha256(data)
-        for url, body in pictures:
-            digest.update(url.encode("utf-8") + b"\0" + body)
-        msg = MIMEMultipart(
-            "related", type="text/html", boundary=f"nianbao-{digest.hexdigest()[:32]}"
-        )
-        msg["Snapshot-Content-Location"] = page.url
-        root = MIMENonMultipart("text", "html")
-        root.set_payload(data)
-        encoders.encode_base64(root)
-        root["Content-Location"] = page.url
-        msg.attach(root)
-        from ..readers.image import image_kind
+        from ..readers.mhtml import make_mhtml
 
-        for url, body in pictures:
-            pic = MIMEImage(body, image_kind(body[:32]) or "octet-stream")
-            pic["Content-Location"] = url
-            msg.attach(pic)
-        archive = msg.as_bytes()
+        archive = make_mhtml(page.url, data, pictures)
         sha = hashlib.sha256(archive).hexdigest()
         rel = storage_name(page.url, page.path.stem.rsplit("-", 1)[0], sha, ".mhtml")
         target = self.out / rel

@@ -17,7 +17,7 @@ from urllib.parse import urljoin
 from ..errors import BrokenFile, NotAReport
 from .document import IMAGE_PLACEHOLDER, Document
 
-__all__ = ["is_mhtml", "read_mhtml", "page_pictures", "MHTML_MEDIA_TYPE"]
+__all__ = ["is_mhtml", "read_mhtml", "make_mhtml", "page_pictures", "MHTML_MEDIA_TYPE"]
 
 MHTML_MEDIA_TYPE = "multipart/related"
 _HEADERS_END = re.compile(rb"\r?\n\r?\n")
@@ -109,3 +109,31 @@ def page_pictures(page: bytes, fetch: Callable[[str], bytes | None]) -> list[byt
         if body is not None:
             out.append(body)
     return out
+
+
+def make_mhtml(page_url: str, page: bytes, pictures: list[tuple[str, bytes]]) -> bytes:
+    """A web archive of a page (its bytes as fetched) and its pictures (address, bytes),
+    as browsers write one; the same page and pictures make the same bytes."""
+    import hashlib
+    from email import encoders
+    from email.mime.image import MIMEImage
+    from email.mime.multipart import MIMEMultipart
+    from email.mime.nonmultipart import MIMENonMultipart
+
+    from .image import image_kind
+
+    digest = hashlib.sha256(page)
+    for url, body in pictures:
+        digest.update(url.encode("utf-8") + b"\0" + body)
+    msg = MIMEMultipart("related", type="text/html", boundary=f"nianbao-{digest.hexdigest()[:32]}")
+    msg["Snapshot-Content-Location"] = page_url
+    root = MIMENonMultipart("text", "html")
+    root.set_payload(page)
+    encoders.encode_base64(root)
+    root["Content-Location"] = page_url
+    msg.attach(root)
+    for url, body in pictures:
+        pic = MIMEImage(body, image_kind(body[:32]) or "octet-stream")
+        pic["Content-Location"] = url
+        msg.attach(pic)
+    return msg.as_bytes()
