@@ -132,3 +132,11 @@ def test_a_conversion_over_its_time_is_stopped_and_leaves_nothing(saved, monkeyp
     time.sleep(0.5)
     left = subprocess.run(["pgrep", "-f", "nianbao-office-"], capture_output=True, text=True)
     assert left.stdout.strip() == "", "a LibreOffice process outlived its conversion"
+
+
+def test_a_document_with_a_password_is_said_to_be_encrypted() -> None:
+    """A DOCX saved with an opening password is an OLE file holding ``EncryptedPackage``."""
+    head = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 1000
+    data = head + "EncryptedPackage".encode("utf-16-le") + b"\0" * 64
+    with pytest.raises(UnsupportedFormat, match="密码"):
+        nianbao.parse(data)

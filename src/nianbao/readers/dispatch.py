@@ -190,8 +190,10 @@ _YAML_KEYS = re.compile(r"^(?:meta|active|requests|reviews):\s*(?:#.*)?$", re.M)
 
 def ole_kind(data: bytes) -> str | None:
     """What an OLE compound file (the old Office format) holds, by its stream names:
-    ``doc``, ``xls``, ``ppt`` or None."""
+    ``doc``, ``xls``, ``ppt``, ``encrypted`` (an Office document with a password) or None."""
     head = data[: 4 * 1024 * 1024]
+    if "EncryptedPackage".encode("utf-16-le") in head:
+        return "encrypted"  # a DOCX/XLSX saved with a password: its package is encrypted
     if "WordDocument".encode("utf-16-le") in head:
         return "doc"
     if "Workbook".encode("utf-16-le") in head or "Book".encode("utf-16-le") in head:
@@ -205,6 +207,8 @@ def _ole_message(data: bytes) -> str:
     kind = ole_kind(data)
     if kind == "xls":
         return "这是旧版 Excel（.xls）表格，不是年度报告：报告请用 PDF、DOCX、HTML 或文本。"
+    if kind == "encrypted":
+        return "这是设置了打开密码的 Office 文档（已加密），无法读取：请取消密码保护后另存再读取。"
     if kind == "ppt":
         return "这是 PowerPoint（.ppt）文件，不是年度报告：请另存为 PDF 再读取。"
     if kind == "doc":
