@@ -45,9 +45,9 @@ def image_kind(head: bytes) -> str | None:
         return "jpeg"
     if head.startswith((b"II*\x00", b"MM\x00*")):
         return "tiff"
-    if (
+    if (  # the reserved bytes are zero (a text has no NUL), then a known header size
         head.startswith(b"BM")
-        and len(head) >= 26
+        and head[6:10] == b"\0\0\0\0"
         and head[14:15] in (b"\x0c", b"(", b"@", b"l", b"|")
     ):
         return "bmp"
