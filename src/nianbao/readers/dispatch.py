@@ -53,18 +53,33 @@ SKIP_SUFFIXES = frozenset(
 
 def iter_report_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[str]:
     """Files as given; directories walked recursively in sorted order, passing over hidden
-    entries and files that are never reports (data, code, images, archives)."""
+    entries and files that are never reports (data, code, images, archives). A ZIP archive
+    (named, or met in a walk) stands for the report files inside it, each named
+    ``<archive>::<member>`` (``archive.py``)."""
+    from .archive import SEP, is_zip_path, zip_members
+
+    def expand(f: Path) -> Iterator[str]:
+        try:
+            members = zip_members(f, SKIP_SUFFIXES)
+        except NianbaoError:
+            members = []
+        # an archive that cannot be opened or holds no report file stands as ``<archive>::``
+        # (its reading says why), never silently nothing
+        yield from members or [f"{f}{SEP}"]
+
     for p in paths:
         path = Path(p)
         if path.is_dir():
             for f in sorted(path.rglob("*")):
                 rel = f.relative_to(path).parts
-                if (
-                    f.is_file()
-                    and not any(part.startswith(".") for part in rel)
-                    and f.suffix.lower() not in SKIP_SUFFIXES
-                ):
+                if not f.is_file() or any(part.startswith(".") for part in rel):
+                    continue
+                if is_zip_path(f):
+                    yield from expand(f)
+                elif f.suffix.lower() not in SKIP_SUFFIXES:
                     yield str(f)
+        elif is_zip_path(path):
+            yield from expand(path)
         else:
             yield str(p)
 
@@ -94,9 +109,17 @@ def _too_large(size: int, head: bytes) -> InputTooLarge | None:
 
 def read(source: str | os.PathLike[str] | bytes, name: str | None = None) -> Document:
     """Read a path or raw bytes into a Document."""
+    from .archive import SEP, read_path_bytes, split_member
+
     if isinstance(source, (bytes, bytearray)):
         data = bytes(source)
         label = name or ""
+    elif SEP in os.fspath(source) and split_member(os.fspath(source)) is not None:
+        label = name or os.fspath(source)  # a member of a ZIP archive
+        try:
+            data = read_path_bytes(source)
+        except OSError as e:
+            raise NotAReport(f"无法读取文件 {label}：{e.strerror or e}") from None
     else:
         p = Path(source)
         label = name or str(source)

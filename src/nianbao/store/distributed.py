@@ -33,6 +33,8 @@ from typing import Any
 
 from sqlalchemy import Engine, select
 
+from ..errors import NianbaoError
+from ..readers.archive import read_path_bytes
 from ..report import Report
 from . import ingest as ing
 from .files import media_type_of
@@ -83,7 +85,7 @@ def parse_chunk(
     datas: dict[str, bytes] = {}
     for path in paths:
         try:
-            datas[path] = Path(path).read_bytes()
+            datas[path] = read_path_bytes(path)
         except OSError as exc:
             results[path] = (path, "failed", f"无法读取文件：{exc.strerror or exc}", False)
     shas = {p: hashlib.sha256(d).hexdigest() for p, d in datas.items()}
@@ -184,8 +186,8 @@ def _record_failure(engine: Engine, path: str, version: str, reason: str) -> Non
     """A file that failed ``ATTEMPTS`` times on the cluster: recorded with its reason."""
     p = Path(path)
     try:
-        data = p.read_bytes()
-    except OSError:
+        data = read_path_bytes(path)
+    except (OSError, NianbaoError):
         return  # unreadable here too: nothing to key it by; the summary lists it
     outcome = ParseOutcome(
         path,

@@ -29,6 +29,7 @@ from typing import Any
 from sqlalchemy import Engine, select
 
 from ..budget import init_worker
+from ..readers.archive import read_path_bytes
 from ..report import Report
 from .crossyear import check_cross_year
 from .db import open_store
@@ -176,7 +177,7 @@ def ingest_files(
         for f in files:
             path = str(f)
             try:
-                data = Path(path).read_bytes()
+                data = read_path_bytes(path)
             except OSError as exc:
                 summary.failed.append((path, f"无法读取文件：{exc.strerror or exc}"))
                 if on_file:

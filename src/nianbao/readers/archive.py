@@ -1,0 +1,123 @@
+"""ZIP archives of reports (how subordinate agencies' reports arrive by mail): a ``.zip``
+named to the CLI or met in a directory walk stands for the report files inside it, each
+named ``<archive>::<member>``; reading such a name reads the member's bytes. Member names
+written by Chinese Windows tools are GBK bytes without ZIP's UTF-8 flag, and are decoded
+as such. Bounded like the DOCX reader: members over the reader's size limit, archives that
+would inflate beyond ``MAX_UNZIPPED_BYTES`` or by more than ``MAX_RATIO``, and archives
+inside archives are passed over."""
+
+from __future__ import annotations
+
+import os
+import zipfile
+from pathlib import Path
+
+from ..errors import BrokenFile, InputTooLarge, NotAReport
+
+__all__ = ["SEP", "is_zip_path", "zip_members", "split_member", "read_path_bytes"]
+
+SEP = "::"
+MAX_MEMBERS = 5000
+MAX_UNZIPPED_BYTES = 4 * 1024 * 1024 * 1024
+MAX_RATIO = 200
+
+
+def is_zip_path(path: Path) -> bool:
+    """A file named ``*.zip`` that is a ZIP archive."""
+    if path.suffix.lower() != ".zip" or not path.is_file():
+        return False
+    try:
+        with path.open("rb") as f:
+            return f.read(4) == b"PK\x03\x04"
+    except OSError:
+        return False
+
+
+def _name(info: zipfile.ZipInfo) -> str:
+    """A member's name as its writer meant it: UTF-8 when flagged (zipfile decodes it),
+    else the raw bytes (which zipfile read as CP437) as UTF-8 or GBK."""
+    if info.flag_bits & 0x800:
+        return info.filename
+    raw = info.filename.encode("cp437", errors="replace")
+    for enc in ("utf-8", "gb18030"):
+        try:
+            return raw.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    return info.filename
+
+
+def _infos(path: Path) -> list[tuple[str, zipfile.ZipInfo]]:
+    try:
+        with zipfile.ZipFile(path) as z:
+            infos = z.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise BrokenFile(f"ZIP 压缩包已损坏，无法读取其中的文件：{path.name}") from exc
+    return [(_name(i), i) for i in infos if not i.is_dir()]
+
+
+def zip_members(path: Path, skip: frozenset[str] = frozenset()) -> list[str]:
+    """The names ``<archive>::<member>`` of the report files in the archive, in the
+    archive's order: hidden entries, files with a suffix in ``skip`` and archives inside
+    it passed over; nothing when the archive would inflate past the bounds."""
+    from .dispatch import MAX_BYTES
+
+    infos = _infos(path)
+    total = sum(i.file_size for _, i in infos)
+    packed = sum(i.compress_size for _, i in infos) or 1
+    if total > MAX_UNZIPPED_BYTES or (total > 64 * 1024 * 1024 and total / packed > MAX_RATIO):
+        raise InputTooLarge(
+            f"ZIP 压缩包 {path.name} 解压后过大（{total / 1048576:.0f} MB），不予读取。"
+        )
+    out = []
+    for name, info in infos[:MAX_MEMBERS]:
+        parts = Path(name).parts
+        if any(p.startswith((".", "__MACOSX")) for p in parts):
+            continue
+        suffix = Path(name).suffix.lower()
+        if suffix in skip or suffix == ".zip" or info.file_size > MAX_BYTES:
+            continue
+        out.append(f"{path}{SEP}{name}")
+    return out
+
+
+def split_member(name: str) -> tuple[Path, str] | None:
+    """``(archive, member)`` of a name ``<archive>::<member>`` whose archive is a ZIP file,
+    or None (a plain path)."""
+    at = name.find(SEP)
+    while at >= 0:
+        archive = Path(name[:at])
+        if is_zip_path(archive):
+            return archive, name[at + len(SEP) :]
+        at = name.find(SEP, at + 1)
+    return None
+
+
+def read_path_bytes(name: str | os.PathLike[str]) -> bytes:
+    """The bytes of a file, or of an archive's member named ``<archive>::<member>``.
+    Raises OSError for a file that cannot be read, NotAReport for a member not there."""
+    text = os.fspath(name)
+    split = split_member(text) if SEP in text else None
+    if split is None:
+        return Path(text).read_bytes()
+    archive, member = split
+    if not member:  # the archive itself, when it yields no report file: say why
+        if zip_members(archive, _skipped()):
+            raise NotAReport(f"{archive.name} 是 ZIP 压缩包，请读取其中的报告文件。")
+        raise NotAReport(f"ZIP 压缩包 {archive.name} 中没有报告文件（PDF、DOCX、网页或文本）。")
+    for decoded, info in _infos(archive):
+        if decoded == member:
+            with zipfile.ZipFile(archive) as z, z.open(info) as f:
+                from .dispatch import MAX_BYTES
+
+                data = f.read(MAX_BYTES + 1)
+            if len(data) > MAX_BYTES:
+                raise InputTooLarge(f"压缩包中的文件 {member} 过大，不予读取。")
+            return data
+    raise NotAReport(f"压缩包 {archive.name} 中没有文件 {member}。")
+
+
+def _skipped() -> frozenset[str]:
+    from .dispatch import SKIP_SUFFIXES
+
+    return SKIP_SUFFIXES
