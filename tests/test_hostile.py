@@ -999,3 +999,30 @@ def test_patterns_made_linear_take_long_runs_at_once():
         assert not list(quality._SUBJECT.finditer("，2023年" + " " * 200_000 + "x"))
         text = "，2023年" + " " * 200_000 + "区政府办公室在政府信息公开工作中存在"
         assert [m.group(1) for m in quality._SUBJECT.finditer(text)] == ["区政府办公室"]
+
+
+def _slow_with_more(seconds: float) -> str:
+    """Work that learns it needs more time (as OCR of N pages does) and takes it."""
+    from nianbao.budget import allow_more
+
+    allow_more(seconds + 2)
+    time.sleep(seconds)
+    return "done"
+
+
+def test_time_allowed_more_is_given_in_process_and_in_a_child() -> None:
+    import time as _t
+
+    from nianbao.errors import FileBudgetExceeded
+
+    with pytest.raises(FileBudgetExceeded):
+        with file_budget(Budget(0.5, 0)):
+            _t.sleep(1.5)
+    with file_budget(Budget(0.5, 0)):
+        assert _slow_with_more(1.5) == "done"
+    # (the child's own start counts against its budget: a loaded machine takes seconds)
+    assert run_isolated(_slow_with_more, 5.0, budget=Budget(3, 512), grace=1.0) == "done"
+    with pytest.raises(FileBudgetExceeded, match="2.5 秒"):  # the message counts what was given
+        with file_budget(Budget(0.5, 0)):
+            _slow_with_more(0.0)
+            _t.sleep(5)

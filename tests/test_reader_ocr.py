@@ -512,18 +512,40 @@ def test_scanned_pages_in_a_text_pdf_are_read_by_ocr(text_pdf: Any, offline: Any
 
 @needs_ocr
 @needs_samples
-def test_a_scan_over_the_time_limit_is_not_called_faulty(text_pdf: Any, offline: Any) -> None:
+def test_a_scan_over_the_time_limit_is_not_called_faulty(
+    text_pdf: Any, offline: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """OCR takes seconds a page: a scan that runs past the per-file limit is stopped with a
     message that says so and how to raise the limit, not that the file may be malformed."""
     import nianbao
     from nianbao.budget import Budget, file_budget
     from nianbao.errors import FileBudgetExceeded
 
+    monkeypatch.setenv("NIANBAO_OCR_PAGE_SECONDS", "0")  # no time given a page beyond the budget
     data, _gold, _where = text_pdf
-    with pytest.raises(FileBudgetExceeded) as exc, file_budget(Budget(seconds=0.5)):
+    # (2 s: the reading before OCR fits on a loaded machine; OCR of 3 pages takes longer)
+    with pytest.raises(FileBudgetExceeded) as exc, file_budget(Budget(seconds=2)):
         nianbao.parse(_scanned(data, [1, 2, 3]))
     assert "文字识别" in str(exc.value) and "NIANBAO_FILE_SECONDS" in str(exc.value)
     assert "异常" not in str(exc.value)
+
+
+@needs_ocr
+@needs_samples
+def test_a_scan_is_given_time_for_its_pages(
+    text_pdf: Any, offline: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The time a scan's pages take is given beyond the file's budget (a page each
+    NIANBAO_OCR_PAGE_SECONDS): a budget that would stop OCR does not stop it."""
+    import nianbao
+    from nianbao.budget import Budget, file_budget
+
+    monkeypatch.setenv("NIANBAO_OCR_PAGE_SECONDS", "300")
+    data, gold, where = text_pdf
+    page = next(iter(sorted(set(where.values()))))
+    with file_budget(Budget(seconds=2)):
+        report = nianbao.parse(_scanned(data, [page]))
+    assert any(f.rule == "R-OCR" for f in report.findings)
 
 
 def test_a_section_title_whose_comma_ocr_lost_still_ends_a_table() -> None:

@@ -42,6 +42,8 @@ __all__ = [
     "ENV_MEMORY_MB",
     "file_budget",
     "slow_work",
+    "allow_more",
+    "uninterrupted",
     "run_isolated",
     "init_worker",
     "die_with_parent",
@@ -105,6 +107,54 @@ def slow_work(what: str) -> Iterator[None]:
 
 _STOPPED_IN: list[str] = []
 
+# seconds granted beyond the budget in the file being read (``allow_more``), and where to
+# tell them: the timer of this process (armed by _limits), and in a child of run_isolated
+# the parent, which keeps its own deadline
+_MORE: list[float] = [0.0]
+_TIMER_ARMED: list[bool] = [False]
+_TELL_PARENT: list[Any] = []
+
+
+_SHIELDED: list[int] = [0]
+
+
+@contextlib.contextmanager
+def uninterrupted() -> Iterator[None]:
+    """Run the body (short work that must not be cut in the middle: a library building its
+    state, whose cleanup breaks when interrupted) with the time limit held off; the
+    repeating timer stops the work at its next tick after the body."""
+    _SHIELDED[0] += 1
+    try:
+        yield
+    finally:
+        _SHIELDED[0] -= 1
+
+
+def allow_more(seconds: float) -> None:
+    """Give the file being read ``seconds`` more than its time budget, for work whose cost
+    is known once it starts (recognising N scanned pages by OCR). Extends this process's
+    timer and CPU backstop, and a run_isolated parent's deadline. Nothing outside a budget."""
+    if seconds <= 0:
+        return
+    _MORE[0] += seconds
+    if _TIMER_ARMED[0] and threading.current_thread() is threading.main_thread():
+        left, every = signal.getitimer(signal.ITIMER_REAL)
+        if left > 0:
+            signal.setitimer(signal.ITIMER_REAL, left + seconds, every)
+    if _in_worker:
+        with contextlib.suppress(ImportError, ValueError, OSError):
+            import resource
+
+            soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
+            if soft != resource.RLIM_INFINITY:
+                raised = int(soft + 2 * seconds)
+                if hard != resource.RLIM_INFINITY:
+                    raised = min(raised, hard)
+                resource.setrlimit(resource.RLIMIT_CPU, (raised, hard))
+    for conn in _TELL_PARENT:
+        with contextlib.suppress(Exception):
+            conn.send(("more", seconds))
+
 
 def time_exceeded(seconds: float) -> FileBudgetExceeded:
     stopped_in = _STOPPED_IN[:] or _SLOW_WORK[-1:]
@@ -113,7 +163,8 @@ def time_exceeded(seconds: float) -> FileBudgetExceeded:
         return FileBudgetExceeded(
             f"扫描件的文字识别（OCR）超过了每个文件的时间上限（{seconds:g} 秒），已停止处理："
             "文字识别每页需要数秒到十几秒，页数多或机器繁忙时会超时，这不代表文件有问题。"
-            f"请用环境变量 {ENV_SECONDS} 调高上限（如 600）后再读取。"
+            f"请用环境变量 {ENV_SECONDS} 调高上限（如 600），或用 NIANBAO_OCR_PAGE_SECONDS "
+            "调高每页另给的时间（默认 20 秒）后再读取。"
         )
     if stopped_in == ["office"]:
         return FileBudgetExceeded(
@@ -287,7 +338,7 @@ def _limits(seconds: float, memory_mb: float) -> Iterator[None]:
     def on_alarm(signum: int, frame: Any) -> None:
         # not while leaving the budget (this module, contextlib): the next tick will do
         where = frame.f_code.co_filename if frame is not None else ""
-        if state["armed"] and where not in _QUIET_FILES:
+        if state["armed"] and where not in _QUIET_FILES and not _SHIELDED[0]:
             raise _OutOfMemory if state["memory"] else _OutOfTime
 
     previous = signal.signal(signal.SIGALRM, on_alarm)
@@ -303,9 +354,11 @@ def _limits(seconds: float, memory_mb: float) -> Iterator[None]:
         first = min(seconds, outer_left) if outer_left > 0 else seconds
         # the timer repeats, so that work which swallowed the first alarm is stopped by the next
         signal.setitimer(signal.ITIMER_REAL, first, 0.5)
+        _TIMER_ARMED[0] = True
     try:
         yield
     finally:
+        _TIMER_ARMED[0] = False
         state["armed"] = False
         if watcher is not None:
             watcher.disarm(outer)
@@ -354,6 +407,7 @@ def file_budget(budget: Budget | None = None) -> Iterator[Budget]:
     """Run the body within ``budget`` (default :meth:`Budget.from_env`). Raises
     FileBudgetExceeded when the time runs out (main thread only) or memory runs out."""
     b = budget or Budget.from_env()
+    _MORE[0] = 0.0
     try:
         with (
             _address_space_backstop(b.memory_mb),
@@ -362,7 +416,7 @@ def file_budget(budget: Budget | None = None) -> Iterator[Budget]:
         ):
             yield b
     except _OutOfTime:
-        raise time_exceeded(b.seconds) from None
+        raise time_exceeded(b.seconds + _MORE[0]) from None
     except (_OutOfMemory, MemoryError):
         raise memory_exceeded(b.memory_mb) from None
 
@@ -424,6 +478,7 @@ def init_worker() -> None:
 
 def _isolated_child(conn: Any, fn: Callable[..., Any], args: tuple[Any, ...], b: Budget) -> None:
     init_worker()
+    _TELL_PARENT[:] = [conn]
     try:
         with file_budget(b):
             result: tuple[str, Any] = ("ok", fn(*args))
@@ -454,14 +509,22 @@ def run_isolated(
     proc = ctx.Process(target=_isolated_child, args=(send, fn, args, b), daemon=True)
     proc.start()
     send.close()
-    deadline = b.seconds + grace if b.seconds > 0 else None
+    limit = b.seconds
+    deadline = time.monotonic() + b.seconds + grace if b.seconds > 0 else None
     try:
-        if not recv.poll(deadline):
-            raise time_exceeded(b.seconds)
-        try:
-            status, payload = recv.recv()
-        except (EOFError, OSError):  # the child died without answering
-            raise memory_exceeded(b.memory_mb) from None
+        while True:
+            left = None if deadline is None else max(deadline - time.monotonic(), 0.0)
+            if not recv.poll(left):
+                raise time_exceeded(limit)
+            try:
+                status, payload = recv.recv()
+            except (EOFError, OSError):  # the child died without answering
+                raise memory_exceeded(b.memory_mb) from None
+            if status != "more":
+                break
+            limit += payload  # the child was allowed more (allow_more): so is its deadline
+            if deadline is not None:
+                deadline += payload
     finally:
         if proc.is_alive():
             proc.join(0.5)

@@ -155,6 +155,23 @@ def read(source: str | os.PathLike[str] | bytes, name: str | None = None) -> Doc
     return read_bytes(data, label)
 
 
+def _page_count(data: bytes) -> int:
+    """The number of pages of a PDF (0 when PDFium cannot open it)."""
+    import pypdfium2 as pdfium
+
+    from .pdfium_lock import PDFIUM_LOCK
+
+    with PDFIUM_LOCK:
+        try:
+            pdf = pdfium.PdfDocument(data)
+        except Exception:  # PDFium's errors: the OCR reader says what is wrong
+            return 0
+        try:
+            return len(pdf)
+        finally:
+            pdf.close()
+
+
 def _unmangled_page(data: bytes) -> tuple[bytes, str] | None:
     """An HTML page whose characters another tool misread and saved (see ``mojibake``):
     the page as UTF-8 bytes of its characters as they were, and the note; None otherwise
@@ -290,12 +307,18 @@ def read_bytes(data: bytes, source: str = "") -> Document:
         try:
             doc = read_pdf(data, source)
         except ScannedPdf as exc:  # no text layer: OCR when the [ocr] extra is there
+            from .image import allow_ocr_pages
             from .ocr import maybe_ocr
+            from .ocr.reader import MAX_OCR_PAGES
 
+            allow_ocr_pages(min(_page_count(data), MAX_OCR_PAGES))
             return maybe_ocr(data, source, exc)
         if doc.image_pages:  # some pages are images: OCR them when the extra is there
+            from .image import allow_ocr_pages
             from .ocr import ocr_image_pages
+            from .ocr.reader import MAX_IMAGE_PAGES
 
+            allow_ocr_pages(min(len(doc.image_pages), MAX_IMAGE_PAGES))
             return ocr_image_pages(doc, data, source)
         return doc
     if kind == "docx":

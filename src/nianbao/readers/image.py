@@ -37,6 +37,26 @@ IMAGE_MEDIA_TYPES = {
 _NAMES = {"png": "PNG", "jpeg": "JPEG", "tiff": "TIFF", "bmp": "BMP", "gif": "GIF", "webp": "WebP"}
 
 
+ENV_OCR_PAGE_SECONDS = "NIANBAO_OCR_PAGE_SECONDS"
+DEFAULT_OCR_PAGE_SECONDS = 20.0
+
+
+def allow_ocr_pages(pages: int) -> None:
+    """Grant the file being read time for recognising ``pages`` pages by OCR beyond its
+    budget (``NIANBAO_OCR_PAGE_SECONDS`` a page, default 20: a page takes 3 s on a quiet
+    machine and up to 17 s on a loaded one), so that a long scan is not stopped for the
+    time OCR needs."""
+    import os
+
+    from ..budget import allow_more
+
+    try:
+        each = float(os.environ.get(ENV_OCR_PAGE_SECONDS, "") or DEFAULT_OCR_PAGE_SECONDS)
+    except ValueError:
+        each = DEFAULT_OCR_PAGE_SECONDS
+    allow_more(max(each, 0.0) * max(pages, 0))
+
+
 def image_kind(head: bytes) -> str | None:
     """The image format by its magic bytes, or None."""
     if head.startswith(b"\x89PNG\r\n\x1a\n"):
@@ -183,6 +203,7 @@ def read_image(data: bytes, source: str, kind: str) -> Document:
     from .ocr.reader import MAX_OCR_PAGES, OCR_DPI, ocr_pdf
 
     pdf, laid, whole = _as_pdf(data, kind, OCR_DPI, MAX_OCR_PAGES)
+    allow_ocr_pages(laid)
     doc = ocr_pdf(pdf, source, max_pages=MAX_OCR_PAGES, dpi=OCR_DPI)
     doc.media_type = IMAGE_MEDIA_TYPES[kind]
     if not whole:
@@ -236,6 +257,7 @@ def ocr_pictures(doc: Document, pictures: list[bytes], source: str) -> Document:
         return doc
     buf = io.BytesIO()
     pages[0].save(buf, "PDF", resolution=float(OCR_DPI), save_all=True, append_images=pages[1:])
+    allow_ocr_pages(len(pages))
     try:
         scan = ocr_pdf(buf.getvalue(), source, max_pages=MAX_PICTURE_PAGES, dpi=OCR_DPI)
     except NianbaoError:

@@ -116,4 +116,9 @@ def _get_engine() -> Any:
             + "、".join(missing)
             + "），不会联网下载。请重新安装 rapidocr。"
         )
-    return _engine(str(where))
+    from ...budget import uninterrupted
+
+    # built whole or not at all: a time limit reached inside the engine's configuration
+    # (omegaconf) broke it and surfaced as an engine error; the limit applies right after
+    with uninterrupted():
+        return _engine(str(where))
