@@ -369,6 +369,23 @@ def _continues(a: _Frag, b: _Frag) -> bool:
     )
 
 
+def _split_rest(first: list[_Rec], above: Any) -> bool:
+    """Whether the numbers of ``first`` (the first row on the new page) let it be the rest
+    of the row above, split by the page break: none, or — the row's label all on the page
+    before, no label text here — only digits below a number (a number wrapped in a
+    narrow cell whose last digits went over the page: 300 / 1 was read 300)."""
+    numbers = [x for x in first if _is_number(x.text)]
+    if not numbers:
+        return True
+    if any(x.text.strip() for x in first if not _is_number(x.text)):
+        return False
+    for x in numbers:
+        ab = above(x)
+        if not x.text.strip().isdecimal() or ab is None or not _is_number(ab.text):
+            return False
+    return True
+
+
 def _stitch(a: _Frag, b: _Frag) -> _Frag:
     """Append fragment ``b`` to ``a`` on a common set of column boundaries."""
     xs = cluster_values(a.xs + b.xs, STITCH_SNAP)
@@ -407,7 +424,7 @@ def _stitch(a: _Frag, b: _Frag) -> _Frag:
     if (
         first
         and last_has_numbers
-        and not any(_is_number(x.text) for x in first)
+        and _split_rest(first, above)
         and any(x.text.strip() for x in first)
         and all(above(x) is not None for x in first)
         # (a row of its own: its label opens with an ordinal or names a row of the
@@ -425,7 +442,9 @@ def _stitch(a: _Frag, b: _Frag) -> _Frag:
         for x in first:
             ab = above(x)
             assert ab is not None
-            if x.text.strip():
+            if _is_number(x.text):  # the last digits of a number wrapped in its cell
+                ab.text = ab.text.rstrip() + x.text.strip()
+            elif x.text.strip():
                 ab.text = f"{ab.text}\n{x.text}" if ab.text else x.text
             ab.r1 = max(ab.r1, n + x.r1 - 1)
             glued.add(id(x))
@@ -654,6 +673,68 @@ def _segments(line: _Line) -> list[_Seg]:
     ]
 
 
+def _digits_off(line: _Line, seg: _Seg, label_end: float, size: float) -> list[_Seg]:
+    """``seg`` (text, then digits touching it) cut before its digits when they start in
+    the first value column (at ``label_end`` or right of it, less a quarter of the font
+    size) and its text left of it."""
+    m = re.search(r"\d+$", seg.text)
+    if m is None or m.start() == 0 or seg.x1 <= label_end:
+        return [seg]
+    chars = sorted(
+        (
+            c
+            for c in line.chars
+            if c["text"].strip() and seg.x0 - 0.5 <= c["x0"] and c["x1"] <= seg.x1 + 0.5
+        ),
+        key=lambda c: c["x0"],
+    )
+    n = len(m.group())
+    if len(chars) <= n or not all(c["text"].isdigit() for c in chars[-n:]):
+        return [seg]
+    if chars[-n]["x0"] < label_end - 0.25 * size or chars[-n - 1]["text"].isdigit():
+        return [seg]
+    return _split_at(line, seg, [chars[-n]["x0"]], size, gap=0.0)
+
+
+def _split_at(
+    line: _Line, seg: _Seg, starts: list[float], size: float, gap: float = 0.25
+) -> list[_Seg]:
+    """``seg`` cut where one of its characters starts within a point of a column start in
+    ``starts``, after a gap of ``gap`` times the font size (characters of one cell touch,
+    letter-spaced ones stand 2 pt apart at 12 pt)."""
+    from pdfplumber.utils import extract_text
+
+    chars = sorted(
+        (
+            c
+            for c in line.chars
+            if c["text"].strip() and seg.x0 - 0.5 <= c["x0"] and c["x1"] <= seg.x1 + 0.5
+        ),
+        key=lambda c: c["x0"],
+    )
+    cuts = [
+        m
+        for m in range(1, len(chars))
+        if chars[m]["x0"] - chars[m - 1]["x1"] >= gap * size
+        and any(abs(chars[m]["x0"] - x) <= 1.0 for x in starts)
+    ]
+    if not cuts:
+        return [seg]
+    out = []
+    for a, b in zip([0, *cuts], [*cuts, len(chars)]):
+        run = chars[a:b]
+        out.append(
+            _Seg(
+                strip_invisible(extract_text(run)).strip(),
+                min(c["x0"] for c in run),
+                max(c["x1"] for c in run),
+                min(c["top"] for c in run),
+                max(c["bottom"] for c in run),
+            )
+        )
+    return out
+
+
 def _trailing_numbers(segs: list[_Seg], size: float, left: float) -> int:
     """How many segments at the end of a line are numbers (0 unless it looks like a table
     row: two numbers, one number set well apart from a label, or one number alone far
@@ -685,7 +766,11 @@ def _aligned_tables(lines: list[_Line], pno: int) -> tuple[list[_Line], list[_Fr
     while i < len(lines):
         lone = nums[i] == 1 and _wrapped_row(lines, segs, i)
         if not nums[i] or (
-            nums[i] == 1 and lines[i].in_margin and not lone and not _goes_on(segs[i], frags)
+            nums[i] == 1
+            and lines[i].in_margin
+            and not lone
+            and not _goes_on(segs[i], frags)
+            and not _amid_labels(lines, segs, i, frags)
         ):
             # (a line in the page's top or bottom band with one number set apart from its
             # text starts no table, unless it is a row of the table the page before ended
@@ -729,15 +814,48 @@ def _aligned_tables(lines: list[_Line], pno: int) -> tuple[list[_Line], list[_Fr
             i = last + 1
             continue
         end = last
-        # wrapped label lines just below the last value line
+        # wrapped label lines just below the last value line (a row label's and its
+        # group's side by side too, 理 / 再处理其政府信息公开 at the foot of a page: left
+        # out, they ended the page after the table, and the page after lost its columns)
         while (
             end + 1 < len(lines)
             and not nums[end + 1]
-            and len(segs[end + 1]) == 1
+            and len(segs[end + 1]) <= 2
             and lines[end + 1].top - lines[end].bottom < (lines[end].size or 10.0)
             and lines[end + 1].x1 < min(s.x0 for s in segs[last][-nums[last] :])
         ):
             end += 1
+        # rows with no values after the last value line, to the end of the run (the foot of
+        # the page, when the table goes on): label lines left of the columns, one of them
+        # naming a row. Left out, they were prose, the rows were called missing, and the
+        # page after lost the table's columns
+        # (rows are told apart by an ordinal right of where the value lines' labels start,
+        # or the innermost ordinals, as ``_aligned_frag`` does)
+        value_x0 = min(s.x0 for s in segs[last][-nums[last] :])
+        inner = max(
+            (segs[k][: -nums[k]][-1].x0 for k in range(i, last + 1) if 0 < nums[k] < len(segs[k])),
+            default=max(
+                (
+                    sg.x0
+                    for k in range(i, j + 1)
+                    if not nums[k]
+                    for sg in segs[k]
+                    if sg.x1 < value_x0 and _ROW_ORDINAL.match(sg.text)
+                ),
+                default=None,
+            ),
+        )
+        if (
+            end < j
+            and inner is not None
+            and all(not nums[k] and lines[k].x1 < value_x0 for k in range(end + 1, j + 1))
+            and any(
+                _ROW_ORDINAL.match(sg.text) and sg.x1 > inner and _is_row_label(sg.text)
+                for k in range(end + 1, j + 1)
+                for sg in segs[k]
+            )
+        ):
+            end = j
         # header lines just above the first value line
         start = i
         while (
@@ -783,6 +901,49 @@ def _goes_on(segs: list[_Seg], frags: list[_Frag]) -> bool:
     return all(sg.x1 < carried[0][0] for sg in label) and any(
         _meets([number.x0, number.x1], c) for c in carried
     )
+
+
+def _amid_labels(lines: list[_Line], segs: list[list[_Seg]], i: int, frags: list[_Frag]) -> bool:
+    """Is line ``i`` (short text, then one number in a column of the table that ended the
+    page before) set among that table's wrapped labels: overlapping a line above or below
+    it that stands wholly left of the columns, or between two such lines as close as the
+    lines of one cell? A piece of a group's label beside its row's
+    value (无法提 … 0, between 2.没有现成信息需要另 and 行制作 at the top of a page) is
+    no running head, which stands apart; read as one, the table began below it without the
+    columns of the page before, and its values went into the wrong columns, silently."""
+    carried = _CARRY_BANDS.get() if not frags else None
+    if carried is None or len(segs[i]) < 2:
+        return False
+    label, number = segs[i][:-1], segs[i][-1]
+    if not all(sg.x1 < carried[0][0] for sg in label) or not any(
+        _meets([number.x0, number.x1], c) for c in carried
+    ):
+        return False
+    if _running_head(lines[i], segs[i]):
+        return False
+    line = lines[i]
+    size = line.size or 10.0
+
+    def label_line(k: int) -> bool:
+        return (
+            0 <= k < len(lines) and bool(segs[k]) and all(sg.x1 < carried[0][0] for sg in segs[k])
+        )
+
+    def close(a: _Line, b: _Line) -> bool:  # overlapping, or the gap of one cell's lines
+        return b.top - a.bottom < 0.6 * size
+
+    overlap = any(
+        label_line(k) and lines[k].top < line.bottom and line.top < lines[k].bottom
+        for k in (i - 1, i + 1)
+    )
+    # (or between two lines of the label, as close as a cell's lines are)
+    between = (
+        label_line(i - 1)
+        and label_line(i + 1)
+        and close(lines[i - 1], line)
+        and close(line, lines[i + 1])
+    )
+    return overlap or between
 
 
 def _running_head(line: _Line, segs: list[_Seg]) -> bool:
@@ -853,15 +1014,38 @@ def _aligned_frag(
         # too), when every column found here is one of them
         bands = sorted(bands + [list(c) for c in carry if not any(_meets(c, b) for b in bands)])
     label_end = bands[0][0]
+    # a label that fills its cell and runs into the number beside it (确认或重新出具478, a
+    # large font in a narrow label column): the digits in the first value column are a
+    # number of their own (else the row's numbers were one column off, silently)
+    cut_labels: set[int] = set()  # the labels cut so: label cells, though they reach in
+    for k in range(first, end + 1):
+        if nums[k] and len(segs[k]) > nums[k]:
+            parts = _digits_off(lines[k], segs[k][-nums[k] - 1], label_end, size)
+            if len(parts) == 2:
+                segs[k][-nums[k] - 1 : -nums[k]] = parts
+                nums[k] += 1
+                cut_labels.add(id(parts[0]))
 
     def label_only(k: int) -> bool:
         return not nums[k] and all(sg.x1 <= label_end + 0.5 * size for sg in segs[k])
 
     # where the innermost row labels start (1.属于国家秘密 right of its group （三）): an
     # ordinal left of it opens a group of rows, not a row
+    # (with no label beside any value, numbers centred between their label's lines: where
+    # the innermost labels opening with an ordinal start; else no ordinal opened a row,
+    # the blank rows ran into the rows above and gave them their labels, silently)
     inner = max(
         (segs[k][: -nums[k]][-1].x0 for k in body if nums[k] and len(segs[k]) > nums[k]),
-        default=label_end,
+        default=max(
+            (
+                sg.x0
+                for k in body
+                if not nums[k]
+                for sg in segs[k]
+                if sg.x1 <= label_end and _ROW_ORDINAL.match(sg.text)
+            ),
+            default=label_end,
+        ),
     )
 
     def opens_row(k: int) -> bool:
@@ -883,7 +1067,18 @@ def _aligned_frag(
         j = k + 1
         while j <= end and label_only(j) and not opens_row(j):
             j += 1
-        return j > end or opens_row(j)
+        # (or at numbers with no label, set a little above the label that opens their
+        # row: 3.其他 / 19 19 / （七）总计 — 3.其他 took the total's numbers, silently)
+        return j > end or opens_row(j) or opened_below(j)
+
+    def opened_below(j: int) -> bool:
+        return (
+            bool(nums[j])
+            and len(segs[j]) == nums[j]
+            and j + 1 <= end
+            and lines[j + 1].top < lines[j].bottom
+            and opens_row(j + 1)
+        )
 
     def gap(a: int, b: int) -> float:
         return lines[b].top - lines[a].bottom
@@ -902,11 +1097,20 @@ def _aligned_frag(
         [s.x0 for k in body if nums[k] for s in segs[k][: -nums[k]] if s.x1 <= label_end],
         1.5 * size,
     ) or [min(ln.x0 for ln in lines[start : end + 1])]
+    # a run that starts in one label column and goes on into the next across a visible
+    # gap at that column's start is two cells (其他处 期不补正、行政机关不: a group's label
+    # and its row's, set close; the row lost that line of its label and was called missing)
+    # (the innermost labels' start is one too, where no value line shows the columns)
+    cut_at = starts[1:] + ([inner] if starts[0] + 1.5 * size < inner < label_end else [])
+    for k in range(start, end + 1):
+        if any(sg.x0 < x - 1.5 * size and sg.x1 > x + size for sg in segs[k] for x in cut_at):
+            segs[k] = [part for sg in segs[k] for part in _split_at(lines[k], sg, cut_at, size)]
     col_x = starts + [b[0] for b in bands]
     n_cols = len(col_x)
 
     def column(seg: _Seg) -> int:
-        if seg.x1 > label_end:  # a number or a header over the value columns
+        # a number or a header over the value columns (not a label cut off its number)
+        if seg.x1 > label_end and id(seg) not in cut_labels:
             mid = (seg.x0 + seg.x1) / 2
             best = max(range(len(bands)), key=lambda b: _overlap(seg, bands[b], mid))
             return len(starts) + best
@@ -930,8 +1134,10 @@ def _aligned_frag(
 
     # a wrapped line's neighbours are the lines of its own label column (or of numbers):
     # a group's label beside its rows' labels interleaves its lines with theirs
+    # (any of the line's runs: a row's label line may open with a piece of its group's
+    # label, 理 4.无正当理由大量, and the label's next line 反复申请 then joined the row above)
     def beside(j: int, k: int) -> bool:
-        return bool(nums[j]) or (bool(segs[j]) and abs(segs[j][0].x0 - segs[k][0].x0) <= 1.5 * size)
+        return bool(nums[j]) or any(abs(sg.x0 - segs[k][0].x0) <= 1.5 * size for sg in segs[j])
 
     above: dict[int, int] = {}
     below: dict[int, int] = {}

@@ -20,7 +20,9 @@ ruling lines) in a few milliseconds. :class:`FastPages` turns them into what
 2. ruling lines: the straight segments of the visible path objects (the same visibility
    rule as ``reader_pdf._visible``: an unstroked rect is a rule only when thin and not
    white), as horizontal and vertical edges;
-3. the table finder: edges snapped and joined, their intersections, each intersection's
+3. the table finder: edges snapped and joined (a double rule, two thin lines up to
+   DOUBLE_GAP apart, made one; then table by table, the pairs of two tables a few points
+   apart not mixed), their intersections, each intersection's
    smallest enclosed cell (a cell spans several slots where inner lines are missing: a
    merged cell), cells touching at corners grouped into tables, as pdfplumber's "lines"
    strategy does (with the reader's extra horizontal lines at the vertical rules' extent);
@@ -53,6 +55,9 @@ __all__ = [
 ]
 
 TOL = 3.0  # pdfplumber's snap, join and intersection tolerances and minimum edge length
+# a double rule (Word's w:val="double" printed by LibreOffice: each cell framed by its own
+# pair of thin lines) has its two lines up to this far apart (6 pt at a 3 pt border)
+DOUBLE_GAP = 6.5
 _WHITE = (255, 255, 255)
 MAX_EDGES = 4000  # more rule pieces on a page than this: no report table (pdfplumber reads it)
 # drawn objects looked at on a page: beyond, it is no report table either (a fuzz finding:
@@ -600,13 +605,24 @@ def _snap(values: list[float]) -> dict[float, float]:
     return out
 
 
-def _merge(edges: list[tuple[float, float, float]]) -> list[tuple[float, float, float]]:
-    """Snap the edges' positions, join collinear pieces within TOL, drop short edges."""
+def _merge(
+    edges: list[tuple[float, float, float]],
+) -> tuple[list[tuple[float, float, float]], dict[float, float]]:
+    """Snap the edges' positions, join collinear pieces within TOL, drop short edges.
+    Also returns the spread of the snapped positions that are close double rules (the two
+    lines snapped into one, both sides running together; not the rules of two tables a
+    few points apart), their farthest edges apart."""
     edges = [e for e in edges if e[2] - e[1] >= 1.0]
     snap = _snap([e[0] for e in edges])
     by_pos: dict[float, list[tuple[float, float]]] = {}
+    ends: dict[float, tuple[float, float]] = {}
+    members: dict[float, list[tuple[float, float, float]]] = {}
     for pos, lo, hi in edges:
-        by_pos.setdefault(snap[pos], []).append((lo, hi))
+        at = snap[pos]
+        by_pos.setdefault(at, []).append((lo, hi))
+        members.setdefault(at, []).append((pos, lo, hi))
+        low, high = ends.get(at, (pos, pos))
+        ends[at] = (min(low, pos), max(high, pos))
     out: list[tuple[float, float, float]] = []
     for pos in sorted(by_pos):
         spans = sorted(by_pos[pos])
@@ -618,7 +634,178 @@ def _merge(edges: list[tuple[float, float, float]]) -> list[tuple[float, float, 
                 out.append((pos, cur_lo, cur_hi))
                 cur_lo, cur_hi = lo, hi
         out.append((pos, cur_lo, cur_hi))
-    return [e for e in out if e[2] - e[1] >= TOL]
+    spread: dict[float, float] = {}
+    for at, (low, high) in ends.items():
+        if high - low >= 2.0:  # a double rule when its two sides run together
+            cut = (low + high) / 2
+            near = _joined([(lo, hi) for pos, lo, hi in members[at] if pos < cut])
+            far = _joined([(lo, hi) for pos, lo, hi in members[at] if pos >= cut])
+            if near and far and _run_together(near, far):
+                spread[at] = high - low
+    return [e for e in out if e[2] - e[1] >= TOL], spread
+
+
+def _run_together(a: list[tuple[float, float]], b: list[tuple[float, float]]) -> bool:
+    """Whether two lists of sorted, disjoint spans have most (3/4) of the shorter list's
+    length in common (a two-pointer sweep)."""
+    common = 0.0
+    i = j = 0
+    while i < len(a) and j < len(b):
+        common += max(0.0, min(a[i][1], b[j][1]) - max(a[i][0], b[j][0]))
+        if a[i][1] < b[j][1]:
+            i += 1
+        else:
+            j += 1
+    return common >= 0.75 * min(sum(hi - lo for lo, hi in a), sum(hi - lo for lo, hi in b))
+
+
+def _joined(spans: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """Spans sorted and joined where they meet within TOL."""
+    out: list[tuple[float, float]] = []
+    for lo, hi in sorted(spans):
+        if out and lo <= out[-1][1] + TOL:
+            out[-1] = (out[-1][0], max(out[-1][1], hi))
+        else:
+            out.append((lo, hi))
+    return out
+
+
+def _doubles(
+    lines: list[tuple[float, float, float]], spread: dict[float, float]
+) -> tuple[list[tuple[float, float, float]], list[tuple[float, float, float, float]]]:
+    """Double rules as one. Word's double border printed by LibreOffice frames every cell
+    with its own pair of thin lines, up to DOUBLE_GAP apart; read as lines they made
+    slivers of cells between the pairs, the tables broke apart and were read by alignment
+    (hundreds of cells unread). A line (``_merge`` d, sorted by position) and the lines at
+    the nearest position within DOUBLE_GAP after it that run along it (3/4 of the shorter
+    in common) are one rule at their middle over their joined extent. Pairs are matched
+    line by line, not position by position: the pairs of two tables on one page, a few
+    points apart, are snapped to shared positions by ``_merge``.
+
+    Returns the lines and the double rules, ``(pos, lo, hi, reach)``: the lines across a
+    double rule stop short of its middle by up to ``reach`` (twice the pair's gap). A pair
+    within TOL, snapped into one line by ``_merge`` (its ``spread``), is such a rule too."""
+    ordered = sorted(lines)
+    used = [False] * len(ordered)
+    out: list[tuple[float, float, float]] = []
+    doubles = [(p, lo, hi, 2 * spread[p]) for p, lo, hi in lines if spread.get(p, 0.0) >= 2.0]
+    for i, (p, lo, hi) in enumerate(ordered):
+        if used[i]:
+            continue
+        partners: list[int] = []
+        q = None
+        for j in range(i + 1, min(len(ordered), i + _DOUBLE_WINDOW)):
+            pj, lo_j, hi_j = ordered[j]
+            if pj - p > DOUBLE_GAP or (q is not None and pj > q):
+                break
+            if used[j] or pj - p <= TOL:
+                continue
+            common = min(hi, hi_j) - max(lo, lo_j)
+            if common >= 0.75 * min(hi - lo, hi_j - lo_j):
+                partners.append(j)
+                q = pj
+        if q is None:
+            out.append((p, lo, hi))
+            continue
+        mid = (p + q) / 2
+        for j in partners:
+            used[j] = True
+            lo, hi = min(lo, ordered[j][1]), max(hi, ordered[j][2])
+        out.append((mid, lo, hi))
+        doubles.append((mid, lo, hi, 2 * (q - p)))
+    return out, doubles
+
+
+_DOUBLE_WINDOW = 256  # lines looked at after each for its pair (keeps the pass linear)
+
+
+def _rules(
+    h_edges: list[tuple[float, float, float]], v_edges: list[tuple[float, float, float]]
+) -> tuple[list[tuple[float, float, float]], list[tuple[float, float, float]], bool]:
+    """The ruling lines of edges: merged, double rules made one and the lines across
+    them drawn out to them; and whether there were double rules."""
+    hs, h_doubles = _doubles(*_merge(h_edges))
+    vs, v_doubles = _doubles(*_merge(v_edges))
+    if h_doubles or v_doubles:
+        return _reach(hs, v_doubles), _reach(vs, h_doubles), True
+    return hs, vs, False
+
+
+def _regions(
+    h_edges: list[tuple[float, float, float]], v_edges: list[tuple[float, float, float]]
+) -> list[tuple[list[tuple[float, float, float]], list[tuple[float, float, float]]]]:
+    """The edges split by the groups of merged lines that touch (within DOUBLE_GAP and
+    TOL): one group a table. Merged lines are few (not the edges), so the pairs of them
+    are looked at; each edge goes to the first group whose box holds its middle."""
+    hs, _ = _merge(h_edges)
+    vs, _ = _merge(v_edges)
+    near = DOUBLE_GAP + TOL
+    parent = list(range(len(hs) + len(vs)))
+
+    def root(k: int) -> int:
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    for i, (y, x0, x1) in enumerate(hs):
+        for j, (x, top, bottom) in enumerate(vs):
+            if x0 - near <= x <= x1 + near and top - near <= y <= bottom + near:
+                parent[root(i)] = root(len(hs) + j)
+    boxes: dict[int, list[float]] = {}
+    for k in range(len(parent)):
+        if k < len(hs):
+            y, x0, x1 = hs[k]
+            box = [x0, y, x1, y]
+        else:
+            x, top, bottom = vs[k - len(hs)]
+            box = [x, top, x, bottom]
+        got = boxes.setdefault(root(k), box)
+        got[:] = [
+            min(got[0], box[0]),
+            min(got[1], box[1]),
+            max(got[2], box[2]),
+            max(got[3], box[3]),
+        ]
+    regions = [b for b in boxes.values() if b[2] > b[0] and b[3] > b[1]]
+    parts: list[tuple[list[tuple[float, float, float]], list[tuple[float, float, float]]]] = [
+        ([], []) for _ in regions
+    ]
+
+    def place(cx: float, cy: float) -> int:
+        for n, (x0, top, x1, bottom) in enumerate(regions):
+            if x0 - near <= cx <= x1 + near and top - near <= cy <= bottom + near:
+                return n
+        return -1
+
+    for e in h_edges:
+        n = place((e[1] + e[2]) / 2, e[0])
+        if n >= 0:
+            parts[n][0].append(e)
+    for e in v_edges:
+        n = place(e[0], (e[1] + e[2]) / 2)
+        if n >= 0:
+            parts[n][1].append(e)
+    return parts
+
+
+def _reach(
+    lines: list[tuple[float, float, float]], doubles: list[tuple[float, float, float, float]]
+) -> list[tuple[float, float, float]]:
+    """Each line's ends drawn out to the nearest double rule across it that they stop
+    short of by at most its reach (a double border's inner lines end inside the cell's
+    frame, further from the frame's middle than TOL)."""
+    out = []
+    for pos, lo, hi in lines:
+        new_lo, new_hi = lo, hi
+        for d, d_lo, d_hi, reach in doubles:
+            if d_lo - TOL <= pos <= d_hi + TOL:
+                if d < lo and lo - d <= reach and (new_lo == lo or d > new_lo):
+                    new_lo = d
+                elif d > hi and d - hi <= reach and (new_hi == hi or d < new_hi):
+                    new_hi = d
+        out.append((pos, new_lo, new_hi))
+    return out
 
 
 def find_table_cells(
@@ -635,8 +822,15 @@ def find_table_cells(
         lo = min(e[1] for e in v_edges)
         hi = max(e[2] for e in v_edges)
         h_edges = [*h_edges, (lo, 0.0, width), (hi, 0.0, width)]
-    hs = _merge(h_edges)
-    vs = _merge(v_edges)
+    hs, vs, doubled = _rules(h_edges, v_edges)
+    if doubled:
+        # the pairs of two tables a few points apart were snapped to shared positions
+        # across the page: the rules again, table by table
+        hs, vs = [], []
+        for h_part, v_part in _regions(h_edges, v_edges):
+            h_got, v_got, _ = _rules(h_part, v_part)
+            hs += h_got
+            vs += v_got
     if not hs or not vs:
         return []
     # intersections: point -> the ids of the edges through it
