@@ -90,9 +90,8 @@ STYLES = {
     # (行政事业性收 / 0 / 费), was dropped as a page number, silently
     "spaced": "td{border:none;letter-spacing:2pt}",
 }
-# known, left: in the letter-spaced style one all-blank row (4.无正当理由大量 / 反复申请, its
-# lines interleaved with its group's) is called missing in one gold
-_KNOWN_FALSE_MISSING = {("spaced", "requests.rejected.excessive")}
+# known, left: none (the letter-spaced all-blank row once called missing is read)
+_KNOWN_FALSE_MISSING: set[tuple[str, str]] = set()
 
 
 def test_unruled_tables_in_other_cell_styles(tmp_path: Path) -> None:
