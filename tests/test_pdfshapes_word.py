@@ -170,6 +170,10 @@ def test_a_number_wrapped_over_the_page_break(tmp_path: Path) -> None:
     bad, right, cells = _run(tmp_path, [("invented-2021-large", gold, "padding", 0)])
     assert not bad, "\n".join(bad[:20])
     assert right == cells
+    # the digits joined over the break are an inference, shown as one (R-NON-NUMERIC)
+    report = nianbao.parse(tmp_path / "pdf" / "invented-2021-large__padding_0.pdf")
+    joined = [f for f in report.findings if f.rule == "R-NON-NUMERIC"]
+    assert joined and any(" " in str(raw) for f in joined for raw in f.evidence.values())
 
 
 def test_word_table_shapes(tmp_path: Path) -> None:

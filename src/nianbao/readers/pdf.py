@@ -443,7 +443,9 @@ def _stitch(a: _Frag, b: _Frag) -> _Frag:
             ab = above(x)
             assert ab is not None
             if _is_number(x.text):  # the last digits of a number wrapped in its cell
-                ab.text = ab.text.rstrip() + x.text.strip()
+                # joined with a space: the number is read whole, and the digits set apart
+                # show that reading as an inference (R-NON-NUMERIC names the cell)
+                ab.text = f"{ab.text.rstrip()} {x.text.strip()}"
             elif x.text.strip():
                 ab.text = f"{ab.text}\n{x.text}" if ab.text else x.text
             ab.r1 = max(ab.r1, n + x.r1 - 1)
