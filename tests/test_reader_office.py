@@ -16,28 +16,12 @@ import pytest
 
 import nianbao
 from nianbao.errors import BrokenFile, NianbaoError, UnsupportedFormat
-from nianbao.readers.office import office_binary
 from nianbao.readers.sniff import sniff
 from nianbao.report import Report
 from nianbao.writing.writer import render
 
 from .shapes import TABLES, sources
-
-
-def _save_as(docs: list[Path], outdir: Path, target: str) -> None:
-    soffice = office_binary()
-    if soffice is None:
-        pytest.skip("LibreOffice (soffice) is not installed")
-    cmd = [
-        soffice,
-        f"-env:UserInstallation={(outdir.parent / 'profile').as_uri()}",
-        "--headless",
-        "--convert-to",
-        target,
-        "--outdir",
-        str(outdir),
-    ]
-    subprocess.run([*cmd, *map(str, docs)], check=True, capture_output=True, timeout=900)
+from .test_pdf_unruled import _print_pdfs
 
 
 @pytest.fixture(scope="module")
@@ -51,8 +35,8 @@ def saved(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[str, dict[str,
         path = tmp / f"{stem}.docx"
         path.write_bytes(render(Report.from_flat(gold), "docx"))
         docxs.append(path)
-    _save_as(docxs, tmp / "doc", "doc:MS Word 97")
-    _save_as(docxs, tmp / "rtf", "rtf")
+    _print_pdfs(docxs, tmp / "doc", "doc:MS Word 97")  # (LibreOffice saving as Word 97)
+    _print_pdfs(docxs, tmp / "rtf", "rtf")
     return [
         (stem, gold, tmp / "doc" / f"{stem}.doc", tmp / "rtf" / f"{stem}.rtf")
         for stem, gold in found

@@ -640,7 +640,6 @@ class _Seg:
 
 
 def _segments(line: _Line) -> list[_Seg]:
-    from pdfplumber.utils import extract_text
 
     chars = sorted((c for c in line.chars if c["text"].strip()), key=lambda c: c["x0"])
     gap = max(line.size, 6.0)
@@ -663,16 +662,20 @@ def _segments(line: _Line) -> list[_Seg]:
             runs[-1].append(ch)
         else:
             runs.append([ch])
-    return [
-        _Seg(
-            strip_invisible(extract_text(run)).strip(),
-            min(c["x0"] for c in run),
-            max(c["x1"] for c in run),
-            min(c["top"] for c in run),
-            max(c["bottom"] for c in run),
-        )
-        for run in runs
-    ]
+    return [_seg_of(run) for run in runs]
+
+
+def _seg_of(run: list[dict[str, Any]]) -> _Seg:
+    """The segment of a run of characters: its text and the box around them."""
+    from pdfplumber.utils import extract_text
+
+    return _Seg(
+        strip_invisible(extract_text(run)).strip(),
+        min(c["x0"] for c in run),
+        max(c["x1"] for c in run),
+        min(c["top"] for c in run),
+        max(c["bottom"] for c in run),
+    )
 
 
 def _digits_off(line: _Line, seg: _Seg, label_end: float, size: float) -> list[_Seg]:
@@ -704,7 +707,6 @@ def _split_at(
     """``seg`` cut where one of its characters starts within a point of a column start in
     ``starts``, after a gap of ``gap`` times the font size (characters of one cell touch,
     letter-spaced ones stand 2 pt apart at 12 pt)."""
-    from pdfplumber.utils import extract_text
 
     chars = sorted(
         (
@@ -722,19 +724,7 @@ def _split_at(
     ]
     if not cuts:
         return [seg]
-    out = []
-    for a, b in zip([0, *cuts], [*cuts, len(chars)]):
-        run = chars[a:b]
-        out.append(
-            _Seg(
-                strip_invisible(extract_text(run)).strip(),
-                min(c["x0"] for c in run),
-                max(c["x1"] for c in run),
-                min(c["top"] for c in run),
-                max(c["bottom"] for c in run),
-            )
-        )
-    return out
+    return [_seg_of(chars[a:b]) for a, b in zip([0, *cuts], [*cuts, len(chars)])]
 
 
 def _trailing_numbers(segs: list[_Seg], size: float, left: float) -> int:
