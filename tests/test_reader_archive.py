@@ -110,3 +110,32 @@ def test_a_broken_empty_or_oversized_archive_says_so(tmp_path: Path) -> None:
         zip_members(bomb, SKIP_SUFFIXES)
     with pytest.raises(NianbaoError, match="过大"):
         nianbao.parse(f"{bomb}{SEP}")
+
+
+def test_damaged_members_fail_alone_and_a_renamed_docx_is_a_document(
+    mailed: Path, tmp_path: Path
+) -> None:
+    """A member whose data is damaged is a failed file of its own (the batch goes on); a
+    DOCX named .zip is read as the document it is; a name written twice is read twice."""
+    data = bytearray(mailed.read_bytes())
+    at = data.index(b"PK\3\4", 1)  # the second member's local header
+    data[at + 40 : at + 60] = b"\xff" * 20  # inside its compressed data
+    bad = tmp_path / "damaged.zip"
+    bad.write_bytes(bytes(data))
+    from nianbao.writing.writer import render
+
+    docx = tmp_path / "report.zip"
+    docx.write_bytes(render(nianbao.parse(REPORTS / "qinglan-2024.txt"), "docx"))
+    dup = _zip(tmp_path / "dup.zip", {"a.txt": b"x"}, gbk=False)
+    with zipfile.ZipFile(dup, "a") as z, pytest.warns(UserWarning, match="Duplicate"):
+        z.writestr("a.txt", (REPORTS / "qinglan-2024.txt").read_bytes())
+    names = list(iter_report_files([bad, docx, dup]))
+    assert str(docx) in names and f"{dup}{SEP}a.txt#2" in names
+    db = tmp_path / "s.db"
+    r = subprocess.run(
+        [NIANBAO, "ingest", "--db", str(db), *map(str, (bad, docx, dup))],
+        capture_output=True,
+        text=True,
+    )
+    assert "Traceback" not in r.stderr and "Traceback" not in r.stdout, r.stderr
+    assert "新入库" in r.stdout and "已损坏" in r.stdout, r.stdout

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import os
 import zipfile
+import zlib
+from functools import lru_cache
 from pathlib import Path
 
 from ..errors import BrokenFile, InputTooLarge, NotAReport
@@ -23,14 +25,18 @@ MAX_RATIO = 200
 
 
 def is_zip_path(path: Path) -> bool:
-    """A file named ``*.zip`` that is a ZIP archive."""
+    """A file named ``*.zip`` that is a ZIP archive, not an Office package renamed (a DOCX
+    named .zip is a document and is read as one)."""
     if path.suffix.lower() != ".zip" or not path.is_file():
         return False
     try:
         with path.open("rb") as f:
-            return f.read(4) == b"PK\x03\x04"
+            head = f.read(65536)
     except OSError:
         return False
+    from .sniff import sniff
+
+    return head[:4] == b"PK\x03\x04" and sniff(head) == "zip"
 
 
 def _name(info: zipfile.ZipInfo) -> str:
@@ -48,12 +54,32 @@ def _name(info: zipfile.ZipInfo) -> str:
 
 
 def _infos(path: Path) -> list[tuple[str, zipfile.ZipInfo]]:
+    """The archive's members with their names (cached while the file is unchanged: each
+    member read would otherwise read the whole directory again)."""
+    try:
+        st = path.stat()
+    except OSError as exc:
+        raise BrokenFile(f"无法读取 ZIP 压缩包：{path.name}") from exc
+    return _infos_of(str(path.resolve()), st.st_size, st.st_mtime_ns)
+
+
+@lru_cache(maxsize=8)
+def _infos_of(path: str, size: int, mtime: int) -> list[tuple[str, zipfile.ZipInfo]]:
     try:
         with zipfile.ZipFile(path) as z:
             infos = z.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise BrokenFile(f"ZIP 压缩包已损坏，无法读取其中的文件：{path.name}") from exc
-    return [(_name(i), i) for i in infos if not i.is_dir()]
+    except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, NotImplementedError) as exc:
+        raise BrokenFile(f"ZIP 压缩包已损坏，无法读取其中的文件：{Path(path).name}") from exc
+    out: list[tuple[str, zipfile.ZipInfo]] = []
+    seen: dict[str, int] = {}
+    for info in infos:
+        if info.is_dir():
+            continue
+        name = _name(info)
+        n = seen[name] = seen.get(name, 0) + 1
+        # a name written twice: the later entries are named apart (name#2 …) so each is read
+        out.append((name if n == 1 else f"{name}#{n}", info))
+    return out
 
 
 def zip_members(path: Path, skip: frozenset[str] = frozenset()) -> list[str]:
@@ -107,10 +133,22 @@ def read_path_bytes(name: str | os.PathLike[str]) -> bytes:
         raise NotAReport(f"ZIP 压缩包 {archive.name} 中没有报告文件（PDF、DOCX、网页或文本）。")
     for decoded, info in _infos(archive):
         if decoded == member:
-            with zipfile.ZipFile(archive) as z, z.open(info) as f:
-                from .dispatch import MAX_BYTES
+            from .dispatch import MAX_BYTES
 
-                data = f.read(MAX_BYTES + 1)
+            try:
+                with zipfile.ZipFile(archive) as z, z.open(info) as f:
+                    data = f.read(MAX_BYTES + 1)
+            except (
+                zipfile.BadZipFile,
+                zlib.error,
+                RuntimeError,
+                NotImplementedError,
+                ValueError,
+                EOFError,
+            ) as exc:
+                raise BrokenFile(
+                    f"压缩包 {archive.name} 中的文件 {member} 已损坏、已加密或压缩方式不受支持，无法读取。"
+                ) from exc
             if len(data) > MAX_BYTES:
                 raise InputTooLarge(f"压缩包中的文件 {member} 过大，不予读取。")
             return data

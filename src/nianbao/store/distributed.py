@@ -86,8 +86,9 @@ def parse_chunk(
     for path in paths:
         try:
             datas[path] = read_path_bytes(path)
-        except OSError as exc:
-            results[path] = (path, "failed", f"无法读取文件：{exc.strerror or exc}", False)
+        except (OSError, NianbaoError) as exc:
+            why = str(exc) if isinstance(exc, NianbaoError) else exc.strerror or exc
+            results[path] = (path, "failed", f"无法读取文件：{why}", False)
     shas = {p: hashlib.sha256(d).hexdigest() for p, d in datas.items()}
     with engine.connect() as conn:
         known = dict(

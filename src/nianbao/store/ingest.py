@@ -29,6 +29,7 @@ from typing import Any
 from sqlalchemy import Engine, select
 
 from ..budget import init_worker
+from ..errors import NianbaoError
 from ..readers.archive import read_path_bytes
 from ..report import Report
 from .crossyear import check_cross_year
@@ -178,8 +179,9 @@ def ingest_files(
             path = str(f)
             try:
                 data = read_path_bytes(path)
-            except OSError as exc:
-                summary.failed.append((path, f"无法读取文件：{exc.strerror or exc}"))
+            except (OSError, NianbaoError) as exc:
+                why = str(exc) if isinstance(exc, NianbaoError) else exc.strerror or exc
+                summary.failed.append((path, f"无法读取文件：{why}"))
                 if on_file:
                     on_file(path, "failed")
                 continue

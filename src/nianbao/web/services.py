@@ -604,9 +604,11 @@ def source_bytes(session: Session, sf: SourceFile) -> bytes | None:
     path = sf.path or ""
     if path.startswith(UPLOAD_PREFIX) or not Path(path).is_absolute():
         return None
+    from ..readers.archive import read_path_bytes
+
     try:
-        data = Path(path).read_bytes()
-    except OSError:
+        data = read_path_bytes(path)  # a file, or a member of a ZIP archive
+    except (OSError, NianbaoError):
         return None
     return data if hashlib.sha256(data).hexdigest() == sf.sha256 else None
 
