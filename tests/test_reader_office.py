@@ -6,6 +6,7 @@ traceback or a partial reading."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import time
@@ -16,6 +17,7 @@ import pytest
 
 import nianbao
 from nianbao.errors import BrokenFile, NianbaoError, UnsupportedFormat
+from nianbao.readers.office import office_binary
 from nianbao.readers.sniff import sniff
 from nianbao.report import Report
 from nianbao.writing.writer import render
@@ -124,3 +126,46 @@ def test_a_document_with_a_password_is_said_to_be_encrypted() -> None:
     data = head + "EncryptedPackage".encode("utf-16-le") + b"\0" * 64
     with pytest.raises(UnsupportedFormat, match="密码"):
         nianbao.parse(data)
+
+
+def test_a_document_naming_pictures_on_the_web_is_converted_offline(tmp_path) -> None:
+    """A .doc whose picture is a link to an address: LibreOffice would fetch it while
+    converting (any address, inside networks too); it runs without a network."""
+    import http.server
+    import socket
+    import threading
+
+    if office_binary() is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    page = tmp_path / "linked.html"
+    page.write_text(
+        "<html><body><p>某县人民政府2024年政府信息公开工作年度报告</p>"
+        f'<img src="http://127.0.0.1:{port}/p.png" width="300" height="200"></body></html>',
+        encoding="utf-8",
+    )
+    _print_pdfs([page], tmp_path / "doc", "doc:MS Word 97")  # (no server yet: nothing fetched)
+    asked: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+            asked.append(self.path)
+            self.send_response(404)
+            self.end_headers()
+
+        do_HEAD = do_OPTIONS = do_GET  # noqa: N815
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", port), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with contextlib.suppress(NianbaoError):
+            nianbao.parse(tmp_path / "doc" / "linked.doc")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert asked == [], f"LibreOffice fetched {asked}"

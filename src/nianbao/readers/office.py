@@ -5,7 +5,8 @@ is read as any other. Without LibreOffice the file is refused with a message tha
 to read it.
 
 LibreOffice is found as ``$NIANBAO_SOFFICE``, else ``soffice`` or ``libreoffice`` on the
-path. A conversion takes one to a few seconds (LibreOffice starts each time); it is
+path. It runs without a network where the system lets a process have a network namespace
+of its own (``unshare -n``): a document may name pictures on any address. A conversion takes one to a few seconds (LibreOffice starts each time); it is
 stopped after ``NIANBAO_OFFICE_SECONDS`` (default 120) and by the file budget.
 """
 
@@ -17,6 +18,7 @@ import shutil
 import signal
 import subprocess
 import tempfile
+from functools import lru_cache
 from pathlib import Path
 
 from ..budget import slow_work
@@ -77,6 +79,7 @@ def run_office(
         src.write_bytes(data)
         out = Path(tmp) / "out"
         cmd = [
+            *_offline(),
             program,
             f"-env:UserInstallation={(Path(tmp) / 'profile').as_uri()}",
             "--headless",
@@ -127,6 +130,26 @@ def _convert(program: str, data: bytes, kind: str) -> bytes:
             "可在 Word 或 WPS 中另存为 .docx 或 PDF 后再读取。"
         )
     return made
+
+
+@lru_cache(maxsize=1)
+def _offline() -> tuple[str, ...]:
+    """The prefix that runs LibreOffice without a network (a network namespace of its own:
+    a document can name pictures and links on any address, which LibreOffice would fetch
+    while converting it), or nothing where such a namespace cannot be made."""
+    unshare = shutil.which("unshare")
+    if unshare is None:
+        return ()
+    for prefix in ((unshare, "-n"), (unshare, "-rn")):
+        try:
+            ok = subprocess.run(
+                [*prefix, "true"], capture_output=True, timeout=10, check=False
+            ).returncode
+        except (OSError, subprocess.SubprocessError):
+            continue
+        if ok == 0:
+            return prefix
+    return ()
 
 
 def _kill(proc: subprocess.Popen[bytes]) -> None:
