@@ -149,3 +149,22 @@ def test_table_pages_as_a_tiff_and_as_one_long_jpeg(text_pdf, offline, monkeypat
     assert any(f.rule == "R-OCR" for f in report.findings)
     right, wrong = _right(gold, where, jpeg.getvalue())
     assert right >= 0.99 * len(where), wrong
+
+
+def test_pictures_are_flattened_as_paper() -> None:
+    """16-bit greys are scaled (clipped to white before); text on a transparent ground is
+    laid on white (it turned all black); icons, QR codes and banners are no tables."""
+    import numpy as np
+
+    from nianbao.readers.image import _flat, _may_be_table
+
+    grey = np.full((60, 200), 60000, dtype="uint16")
+    grey[20:40, 50:150] = 1000  # dark "text"
+    flat = np.asarray(_flat(PIL.fromarray(grey)))  # mode I;16
+    assert flat.max() > 200 and flat[30, 100] < 20
+    rgba = np.zeros((60, 200, 4), dtype="uint8")  # transparent black ground
+    rgba[20:40, 50:150] = (0, 0, 0, 255)  # opaque black text
+    flat = np.asarray(_flat(PIL.fromarray(rgba, "RGBA")))
+    assert flat[5, 5].tolist() == [255, 255, 255] and flat[30, 100].tolist() == [0, 0, 0]
+    assert _may_be_table((1200, 1700)) and _may_be_table((1200, 250))
+    assert not _may_be_table((150, 150)) and not _may_be_table((1000, 100))

@@ -259,3 +259,44 @@ def test_a_page_saved_with_its_pictures_beside_it(pictured, offline, monkeypatch
     assert got.get("active.regulations.issued") is None  # 表二's picture was not read
     notes = " ".join(f.message for f in report.findings if f.rule == "R-INGEST-ARTIFACT")
     assert "1 张图片" in notes
+
+
+@pytest.mark.parametrize(
+    ("page", "stored"),
+    [
+        (
+            b"<base href='http://gov.cn/upload/'><img src='a.png' width=500>",
+            "http://gov.cn/upload/a.png",
+        ),
+        (b"<img src='a.png#x' width=500>", "http://gov.cn/page/a.png"),
+        (b"<img src='\\upload\\a.png' width=500>", "http://gov.cn/upload/a.png"),
+        (b"<img src='a.png' width=500>", "http://gov.cn/page/a.png"),
+    ],
+)
+def test_an_archived_picture_is_found_as_the_collector_stored_it(page: bytes, stored: str) -> None:
+    """The collector keeps each picture under the address it resolved (the page's base,
+    \\ as /, no #fragment): the reader finds it under the same."""
+    import email
+    import email.policy
+
+    from nianbao.readers.mhtml import _pictures, _root, make_mhtml
+
+    html = b"<html><head></head><body>" + page + b"</body></html>"
+    archive = make_mhtml("http://gov.cn/page/index.html", html, [(stored, b"\x89PNG-bytes")])
+    msg = email.message_from_bytes(archive, policy=email.policy.compat32)
+    root = _root(msg)
+    assert root is not None
+    assert _pictures(msg, root, root.get_payload(decode=True)) == [b"\x89PNG-bytes"]
+
+
+def test_a_deeply_nested_archive_is_refused_plainly() -> None:
+    inner = b"<html><body>x</body></html>"
+    data = b""
+    for i in range(1200):
+        data = (
+            f'Content-Type: multipart/related; boundary="b{i}"\r\n\r\n--b{i}\r\n'.encode()
+            + (data or b"Content-Type: text/html\r\n\r\n" + inner)
+            + f"\r\n--b{i}--\r\n".encode()
+        )
+    with pytest.raises(nianbao.errors.UnusableInput):
+        nianbao.parse(b"MIME-Version: 1.0\r\n" + data)

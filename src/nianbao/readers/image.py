@@ -148,9 +148,7 @@ def _as_pdf(data: bytes, kind: str, dpi: int, max_pages: int) -> tuple[bytes, in
                 raise InputTooLarge(
                     f"图片的第 {i + 1} 页过大（{im.size[0]}×{im.size[1]} 像素），无法读取。"
                 )
-            frame = ImageOps.exif_transpose(im) if i == 0 else im.copy()
-            if frame.mode not in ("RGB", "L"):
-                frame = frame.convert("RGB")
+            frame = _flat(ImageOps.exif_transpose(im) if i == 0 else im.copy())
             sliced = _page_slices(frame, max_pages - len(pages))
             whole = whole and len(pages) + len(sliced) <= max_pages
             pages.extend(sliced[: max_pages - len(pages)])
@@ -163,6 +161,33 @@ def _as_pdf(data: bytes, kind: str, dpi: int, max_pages: int) -> tuple[bytes, in
     except Exception:  # Pillow's decoders raise many kinds on damaged data
         raise BrokenFile(f"{name} 图片已损坏或不完整，无法解码，无法读取。") from None
     return out.getvalue(), len(pages), whole
+
+
+def _flat(frame: Any) -> Any:
+    """A frame as OCR sees paper: RGB or greyscale, transparency laid on white (text drawn
+    on a transparent ground turned black), 16- and 32-bit greys scaled to 8 bits."""
+    from PIL import Image
+
+    if frame.mode in ("RGB", "L"):
+        return frame
+    if frame.mode in ("I;16", "I;16B", "I;16L", "I", "F"):
+        import numpy as np
+
+        a = np.asarray(frame, dtype="float64")
+        top = float(a.max()) or 1.0
+        return Image.fromarray((a * (255.0 / top)).clip(0, 255).astype("uint8"), "L")
+    if frame.mode in ("RGBA", "LA", "PA") or (frame.mode == "P" and "transparency" in frame.info):
+        rgba = frame.convert("RGBA")
+        ground = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        return Image.alpha_composite(ground, rgba).convert("RGB")
+    return frame.convert("RGB")
+
+
+def _may_be_table(size: tuple[int, int]) -> bool:
+    """A picture of a page's that may show a table: not an icon, a QR code or a banner
+    (under 300 pixels wide or 100 high, or more than eight times wider than high)."""
+    width, height = size
+    return width >= 300 and height >= 100 and width <= 8 * height
 
 
 # a "long image" (a whole report as one picture, as shared on phones) is cut into pages of
@@ -240,14 +265,19 @@ def ocr_pictures(doc: Document, pictures: list[bytes], source: str) -> Document:
         kind = image_kind(data[:32])
         if kind is None:
             continue
+        room = MAX_PICTURE_PAGES - len(pages)
+        if room <= 0:
+            whole = False
+            break
         try:
             im = _opened(data, kind)
-            frame = im.convert("RGB") if im.mode not in ("RGB", "L") else im.copy()
+            if not _may_be_table(im.size):
+                continue
+            frame = _flat(im)
         except NianbaoError:
             continue
         except Exception:  # a picture the decoder cannot read is passed over
             continue
-        room = MAX_PICTURE_PAGES - len(pages)
         sliced = _page_slices(frame, max(room, 0))
         if len(sliced) > room:
             whole = False

@@ -12,7 +12,7 @@ import email.policy
 import re
 from collections.abc import Callable
 from email.message import Message
-from urllib.parse import urljoin
+from urllib.parse import urldefrag, urljoin
 
 from ..errors import BrokenFile, NotAReport
 from .document import IMAGE_PLACEHOLDER, Document
@@ -50,8 +50,11 @@ def _root(msg: Message) -> Message | None:
 def read_mhtml(data: bytes, source: str = "") -> Document:
     from .html import read_html
 
-    msg = email.message_from_bytes(data, policy=email.policy.compat32)
-    root = _root(msg)
+    try:
+        msg = email.message_from_bytes(data, policy=email.policy.compat32)
+        root = _root(msg)
+    except RecursionError:  # parts nested beyond any archive's
+        raise BrokenFile("网页存档（MHTML）文件的结构嵌套过深，无法读取。") from None
     if root is None:
         raise NotAReport("这是网页存档（MHTML）文件，但其中没有网页（text/html 部分），无法读取。")
     payload = root.get_payload(decode=True)
@@ -87,7 +90,23 @@ def _pictures(msg: Message, root: Message, page: bytes) -> list[bytes]:
     if not parts:
         return []
     base = str(root.get("Content-Location", "")).strip()
-    return page_pictures(page, lambda src: parts.get(src) or parts.get(urljoin(base, src)))
+    m = _BASE_HREF.search(page[:65536])
+    if m is not None:  # <base href>: relative addresses are the page's base's
+        base = urljoin(base, m.group(1).decode("latin-1").strip())
+
+    def lookup(src: str) -> bytes | None:
+        # as a browser or our collector resolves it: against the base, \ as /, no #fragment
+        plain = src.replace("\\", "/")
+        for cand in (src, urljoin(base, src), urljoin(base, plain)):
+            for name in (cand, urldefrag(cand)[0]):
+                if name in parts:
+                    return parts[name]
+        return None
+
+    return page_pictures(page, lookup)
+
+
+_BASE_HREF = re.compile(rb"<base\b[^>]*\bhref\s*=\s*[\"']?([^\"'\s>]+)", re.I)
 
 
 def page_pictures(page: bytes, fetch: Callable[[str], bytes | None]) -> list[bytes]:
@@ -101,14 +120,23 @@ def page_pictures(page: bytes, fetch: Callable[[str], bytes | None]) -> list[byt
         tree = lxml.html.document_fromstring(page)
     except Exception:  # lxml's many parse errors: no pictures then
         return []
-    out = []
+    out: list[bytes] = []
+    got: dict[str, bytes | None] = {}  # a picture shown many times is got once
     for img in tree.iter("img"):
+        if len(out) >= MAX_PICTURES:
+            break
         if not _is_picture(img):
             continue
-        body = fetch((img.get("src") or "").strip())
+        src = (img.get("src") or "").strip()
+        if src not in got:
+            got[src] = fetch(src)
+        body = got[src]
         if body is not None:
             out.append(body)
     return out
+
+
+MAX_PICTURES = 24  # pictures of a page looked at (their first pages fill the OCR's six)
 
 
 def make_mhtml(page_url: str, page: bytes, pictures: list[tuple[str, bytes]]) -> bytes:

@@ -45,20 +45,25 @@ def _c1_bytes(exc: UnicodeError) -> tuple[bytes, int]:
     for ch in exc.object[exc.start : exc.end]:
         if ord(ch) < 256:
             out.append(ord(ch))
+        elif ch == _LOST:
+            out.append(0xFF)  # valid in neither UTF-8 nor GB18030: read back as U+FFFD
         else:
             raise exc
     return bytes(out), exc.end
 
 
 codecs.register_error("nianbao-c1", _c1_bytes)
+# a character the misreading lost (U+FFFD) goes back as a byte no encoding here reads, so
+# that it comes back as U+FFFD, not as a "?" joined to the label it broke
+_LOST = "\udcff"
 
 
 def _undo(text: str, wrong: str, right: str) -> str | None:
     """``text`` encoded back as ``wrong`` and decoded as ``right``; None when the text
     holds characters ``wrong`` cannot have produced. A U+FFFD (bytes the misreading lost)
-    goes back as one byte, which breaks the character it was part of."""
+    goes back as one unreadable byte, which breaks the character it was part of."""
     try:
-        data = text.replace("\ufffd", "?").encode(wrong, errors="nianbao-c1")
+        data = text.replace("\ufffd", _LOST).encode(wrong, errors="nianbao-c1")
     except UnicodeEncodeError:
         return None
     return data.decode(right, errors="replace")
@@ -86,7 +91,7 @@ def unmangle(text: str) -> tuple[str, str] | None:
     if fixed is None:  # a long text with lost characters past its head: line by line
         lines = text.split("\n")
         fixed = "\n".join(_undo(line, wrong, right) or line for line in lines)
-    lost = fixed.count("\ufffd") - text.count("\ufffd")
+    lost = fixed.count("\ufffd")
     note = f"文字编码错乱（{how}后保存），已还原后读取"
     if lost > 0:
         note += f"；有 {lost} 处字符在错乱时已丢失，显示为 �"
