@@ -1026,3 +1026,10 @@ def test_time_allowed_more_is_given_in_process_and_in_a_child() -> None:
         with file_budget(Budget(0.5, 0)):
             _slow_with_more(0.0)
             _t.sleep(5)
+
+
+def test_time_allowed_more_reaches_the_web_workers_deadline() -> None:
+    pytest.importorskip("fastapi")
+    from nianbao.web.services import run_with_budget
+
+    assert run_with_budget(_slow_with_more, (4.0,), 3.0) == "done"

@@ -43,6 +43,7 @@ __all__ = [
     "file_budget",
     "slow_work",
     "allow_more",
+    "report_more_to",
     "uninterrupted",
     "run_isolated",
     "init_worker",
@@ -128,6 +129,12 @@ def uninterrupted() -> Iterator[None]:
         yield
     finally:
         _SHIELDED[0] -= 1
+
+
+def report_more_to(conn: Any) -> None:
+    """In a child process whose parent keeps its own deadline: tell ``conn`` (a pipe to the
+    parent) of the time ``allow_more`` gives, as ``("more", seconds)``."""
+    _TELL_PARENT[:] = [conn]
 
 
 def allow_more(seconds: float) -> None:
@@ -478,7 +485,7 @@ def init_worker() -> None:
 
 def _isolated_child(conn: Any, fn: Callable[..., Any], args: tuple[Any, ...], b: Budget) -> None:
     init_worker()
-    _TELL_PARENT[:] = [conn]
+    report_more_to(conn)
     try:
         with file_budget(b):
             result: tuple[str, Any] = ("ok", fn(*args))

@@ -153,6 +153,9 @@ def _budget_child(
     conn: Any, fn: Callable[..., Any], args: tuple[Any, ...], memory: int | None
 ) -> None:
     threading.Thread(target=_watch_owner, args=(conn.fileno(),), daemon=True).start()
+    from ..budget import report_more_to
+
+    report_more_to(conn)  # the time OCR pages are given reaches the parent's deadline
     if memory:
         try:
             import resource
@@ -188,15 +191,23 @@ def run_with_budget(
     proc = ctx.Process(target=_budget_child, args=(child_conn, fn, args, memory_bytes), daemon=True)
     proc.start()
     child_conn.close()
+    deadline = time.monotonic() + seconds
     try:
-        if not parent_conn.poll(seconds):
-            raise BudgetExceeded(
-                f"处理此文件超过了时间上限（{seconds:g} 秒），已停止处理：文件可能异常。"
-            )
-        try:
-            kind, value = parent_conn.recv()
-        except (EOFError, OSError) as exc:
-            raise BudgetExceeded("处理时进程意外退出（可能超出内存上限），已停止处理。") from exc
+        while True:
+            if not parent_conn.poll(max(deadline - time.monotonic(), 0.0)):
+                raise BudgetExceeded(
+                    f"处理此文件超过了时间上限（{seconds:g} 秒），已停止处理：文件可能异常。"
+                )
+            try:
+                kind, value = parent_conn.recv()
+            except (EOFError, OSError) as exc:
+                raise BudgetExceeded(
+                    "处理时进程意外退出（可能超出内存上限），已停止处理。"
+                ) from exc
+            if kind != "more":
+                break
+            deadline += value  # the child was given more time (OCR of its pages)
+            seconds += value
     finally:
         parent_conn.close()
         if proc.is_alive():
