@@ -286,7 +286,27 @@ def _cell_text(td: Any) -> str:
         _collect(child, out, 1)
         if child.tail:
             out.append(child.tail)
-    return _clean_lines("".join(out))
+    return _join_decimal_break(_clean_lines("".join(out)))
+
+
+# a cell's number broken at its decimal point over two paragraphs: 1515 / ．2592
+_DECIMAL_BREAK = re.compile(
+    r"^([-+]?\d[\d,]*)\n([.．]?\d+[.．]\d+|[.．]\d+)$|^([-+]?\d{3}[\d,]*[.．])\n(\d+)$"
+)
+
+
+def _join_decimal_break(text: str) -> str:
+    """``text`` with a number broken at or before its decimal point over two lines made
+    whole (the whole cell is the number: ``1515`` / ``.2592``, ``961`` / ``71.6``); a point
+    after fewer than three digits is an ordinal's (``4.`` / ``2``), and two whole numbers on
+    two lines (``3`` / ``9``) stay two lines."""
+    if "\n" not in text or len(text) > 40:
+        return text
+    m = _DECIMAL_BREAK.match(text)
+    if m is None:
+        return text
+    # joined with a space: read as one number, and shown as that inference (R-NON-NUMERIC)
+    return (m.group(1) or m.group(3)) + " " + (m.group(2) or m.group(4))
 
 
 # --------------------------------------------------------------------------- tables

@@ -92,6 +92,9 @@ _MD_HEADING = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]*", re.M)
 _MD_BOLD = re.compile(r"\*\*|__(?=\S)|(?<=\S)__")
 _MD_LINK = re.compile(r"\[([^\]\n]{0,200})\]\((?:https?://|www\.)[^)\s]{0,300}\)")
 _ANGLE_URL = re.compile(r"<((?:https?://|www\.)[^>\s]{1,300})>")
+# a Markdown converter's escape inside a number (mammoth: 1515\.2592, \-3; 2\.其他): the
+# backslash goes, the number stays
+_MD_ESCAPE = re.compile(r"(?<=\d)\\(?=\.)|\\(?=[-+]\d)")
 _PAGE_FOOTER = re.compile(r"^[ \t]*[—–\-－]{1,2}[ \t]*\d{1,3}[ \t]*[—–\-－]{1,2}[ \t]*$", re.M)
 # a line break tag left in text by a crawler or a Markdown converter (行政事<br>业性收费)
 _HTML_BR = re.compile(r"<br\s*/?>", re.I)
@@ -179,6 +182,10 @@ def normalize_text(original: str) -> NormalizedText:
     text, omap, n = _sub(_MD_BOLD, lambda m: "", text, omap)
     if n:
         artifacts.append("Markdown 加粗符号 **")
+    if "\\" in text:
+        text, omap, n = _sub(_MD_ESCAPE, lambda m: "", text, omap)
+        if n:
+            artifacts.append("Markdown 转义符 \\")
     text, omap, n = _sub(_PAGE_FOOTER, lambda m: "", text, omap)
     if n:
         artifacts.append("页码页脚（— n —）")

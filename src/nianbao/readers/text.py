@@ -24,6 +24,12 @@ Remnants of inline HTML markup (``<span style=…>1816</span>``) and pandoc attr
 brackets (``[1816]{style="…"}``) are blanked out (replaced by spaces of the same length, so
 that every offset still points into the text) before the text is cut.
 
+Converters' leftovers mended before the cut (same length, offsets kept): a number broken at
+its decimal point (``1515`` / ``.2592``) is made whole; a framed grid's columns are measured in
+the display width of the characters the converter printed (full-width digits take two); a
+label printed around its value line (inscriptis centres a cell's paragraphs: ``行政事`` /
+``1515.2592`` / ``业性收费``) is joined into one row when the pieces name a row of the form.
+
 Everything else is a paragraph, one per line.
 """
 
@@ -32,8 +38,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 
-from .document import Cell, Document, Paragraph, Table
+from .document import Cell, Document, OffsetMap, Paragraph, Table
 from .grid import GridTooLarge, cover_empty_label_cells, place_cells
 from .normalize import normalize_text
 
@@ -42,7 +49,9 @@ __all__ = ["read_text", "text_to_blocks"]
 _HEADING_LINE = re.compile(
     r"^\s*(?:[一二三四五六七][、.．]|[1-7][、.．]\s*\D).{0,30}(情况|事项|问题|工作)\s*$"
 )
-_NUMERIC = re.compile(r"^[\s]*[-+]?\d[\d,，]*(?:\.\d+)?\s*(?:件|个|条|项|元|万元|%)?[\s]*$")
+_NUMERIC = re.compile(
+    r"^[\s]*[-+]?(?:\d[\d,，]*(?:\.\d+)?|\.\d+)\s*(?:件|个|条|项|元|万元|%)?[\s]*$"
+)
 _LAYOUT_SPLIT = re.compile(r"\S+(?: \S+)*")
 # empty cells kept in a run of them inside a tab-separated row (the rest are dropped): a
 # row of thousands of tabs is not a report row, and a cell for each tab made the reading
@@ -64,7 +73,7 @@ def read_text(text: str, source: str = "", encoding: str | None = None) -> Docum
     norm = normalize_text(text)
     # markup blanked in place (same length: the offset map still holds), for the form
     # reading of the text as for the cells
-    masked = fold_spacing_lines(mask_markup(norm.text))
+    masked = fold_decimal_breaks(fold_spacing_lines(mask_markup(norm.text)))
     doc = Document(
         text=masked,
         original=text,
@@ -75,7 +84,7 @@ def read_text(text: str, source: str = "", encoding: str | None = None) -> Docum
         artifacts=list(norm.artifacts),
         offset_map=norm.offset_map,
     )
-    doc.blocks = text_to_blocks(masked)
+    doc.blocks = text_to_blocks(masked, _widths_source(text, norm.offset_map))
     for i, t in enumerate(doc.tables):
         t.index = i
     return doc
@@ -206,17 +215,321 @@ def fold_spacing_lines(text: str) -> str:
     return "".join(out)
 
 
+# a number broken at its decimal point by a converter: 1515 / .2592 (two paragraphs of a
+# cell), 812. 5 or 812.<newline>5 (two spans of it with a separator between)
+_DECIMAL_BREAK = re.compile(
+    r"(?<![^\s|])(\d[\d,]*)(?:(\.)([ \t]*\n?[ \t]*)|([ \t]*\n?[ \t]*)\.)(\d+)(?=\s|\||$)"
+)
+
+
+def fold_decimal_breaks(text: str) -> str:
+    """``text`` with every number broken at its decimal point over blanks or one line
+    break made whole again: ``1515`` and ``.2592`` on two lines become ``1515.2592`` followed
+    by the blanks (same length: the number's start keeps its offset). Only a break right at
+    the point, with the whole number alone on both sides (a blank, a pipe or the line's end
+    around it) and one point in all; a point after fewer than three digits is an ordinal's
+    (``4.`` then its value ``2``), and ``2022.`` before ``12.31`` stays."""
+    if "." not in text:
+        return text
+
+    def join(m: re.Match[str]) -> str:
+        gap = m.group(3) if m.group(2) else m.group(4)
+        if not gap or m.group(2) and len(m.group(1)) < 3:
+            return m.group(0)  # (4. then 2: an ordinal before a value, not 4.2)
+        return m.group(1) + "." + m.group(5) + gap
+
+    return _DECIMAL_BREAK.sub(join, text)
+
+
 def _blank(s: str) -> str:
     return re.sub(r"[^\n]", " ", s)
 
 
-def text_to_blocks(text: str) -> list[Paragraph | Table]:
-    """The paragraphs and tables of ``text``, each with its offsets in ``text``."""
+def text_to_blocks(text: str, source: Source | None = None) -> list[Paragraph | Table]:
+    """The paragraphs and tables of ``text``, each with its offsets in ``text``; ``source``
+    gives the characters a stretch of ``text`` was normalised from (see
+    :func:`_widths_source`)."""
     # the budget: the grid slots the framed grids of this text may still take
-    return _read_lines(_lines(mask_markup(text)), [MAX_FRAME_SLOTS], 0)
+    blocks = _read_lines(_lines(mask_markup(text)), [MAX_FRAME_SLOTS], 0, source)
+    return _join_labels_around_values(blocks, text)
 
 
-def _read_lines(lines: list[_Line], budget: list[int], depth: int) -> list[Paragraph | Table]:
+# ----------------------------------------------------------------------------- wrapped labels
+# a label fragment: no digits but a leading ordinal (4. / 2.其 / （二）部), at most a short line
+_ORDINAL_HEAD = re.compile(
+    r"^\s*(?:\d{1,2}\s*[.、．]|[（(][一二三四五六七][)）]|[一二三四五六七][、.．])"
+)
+_MAX_FRAGMENT = 40
+
+
+def _fragment(text: str) -> bool:
+    """A piece of a label: a short line of one cell, no digits but a leading ordinal."""
+    t = _ORDINAL_HEAD.sub("", text).strip()
+    return (
+        bool(t or text.strip())
+        and len(text) <= _MAX_FRAGMENT
+        and "  " not in text.strip()
+        and not any(ch.isdigit() for ch in t)
+    )
+
+
+def _values_line(text: str) -> bool:
+    from .labels import has_number, is_value_text
+
+    parts = text.split()
+    return (
+        bool(parts) and all(is_value_text(p) for p in parts) and any(has_number(p) for p in parts)
+    )
+
+
+# the opening of a row label: its ordinal, maybe cut short (（七 / 四、 / 2.)
+_LABEL_START = re.compile(
+    r"^\s*(?:[（(][一二三四五六七八九十]|[一二三四五六七八九十]、|\d{1,2}[.、．])"
+)
+
+
+def _whole_label(text: str) -> bool:
+    """``text`` names a row of the form in its own words (not a variant, not a typo)."""
+    from .labels import match_active_row, match_request_row
+
+    m = match_active_row(text) or match_request_row(text)
+    return m is not None and m.how == "canonical"
+
+
+def _row_of(label: str) -> str | None:
+    """The form's row a label names (表二 or 表三), None for none or a group label alone."""
+    from .labels import match_active_row, match_request_row
+
+    m = match_active_row(label) or match_request_row(label)
+    return None if m is None else m.id
+
+
+def _join_labels_around_values(
+    blocks: list[Paragraph | Table], text: str
+) -> list[Paragraph | Table]:
+    """A label cell of several paragraphs printed with its value in the middle of its lines
+    (inscriptis centres a cell's content vertically; a crawler's text puts each paragraph on
+    a line of its own): ``行政事`` / ``1515.2592`` / ``业性收费``. The lines above the value
+    and the lines below it are one label when together they name a row of the form and the
+    lines above alone name none, and neither the lines below (a whole label of their own,
+    or opening with an ordinal) nor the line above them (the end of the label above:
+    行政 / 处罚 / 606 / 行政 / 强制) are another row's. The joined label and the value line's
+    numbers make a one-row table (each number keeps its offsets; the label spans its lines).
+    One or two lines on each side; when two readings name different rows the lines are left
+    as they are (read, or named unread, by the extraction). Paragraphs and the rows of a
+    column-aligned table alike."""
+    texts = [b.text if isinstance(b, Paragraph) else None for b in blocks]
+    out: list[Paragraph | Table] = []
+    i = 0
+    for at, above, below in _wraps(texts):
+        out += blocks[i:at]
+        parts = blocks[at : at + above] + blocks[at + above + 1 : at + above + 1 + below]
+        value = blocks[at + above]
+        assert isinstance(value, Paragraph)
+        label = Cell("".join(p.text for p in parts if isinstance(p, Paragraph)))
+        first, last = text[parts[0].start : parts[0].end], text[parts[-1].start : parts[-1].end]
+        label.start = parts[0].start + len(first) - len(first.lstrip())
+        label.end = parts[-1].start + len(last.rstrip())
+        cells = [label]
+        line = text[value.start : value.end]
+        for m in re.finditer(r"\S+", line):  # the value line's numbers, offsets kept
+            cells.append(Cell(m.group(0), value.start + m.start(), value.start + m.end()))
+        for c, cell in enumerate(cells):
+            cell.col = c
+        out.append(Table(rows=[cells], start=parts[0].start, end=parts[-1].end, kind="layout"))
+        i = at + above + 1 + below
+    out += blocks[i:]
+    for b in out:
+        if isinstance(b, Table) and b.kind == "layout":
+            _join_decimal_rows(b)
+            _join_layout_rows(b)
+    return out
+
+
+_POINT_TAIL = re.compile(r"\.\d+")
+_INTEGER = re.compile(r"[-+]?\d[\d,]*")
+
+
+def _join_decimal_rows(table: Table) -> None:
+    """Two rows of a column-aligned table that are one row whose label and number were
+    both broken over two lines at the same place (行政 1515 / 事业性收费 .2592: a cell of
+    two paragraphs each): the second row's only number starts with the decimal point and
+    stands in the column of the first row's last number."""
+    rows = table.rows
+    out: list[list[Cell]] = []
+    for row in rows:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and len(row) == 2
+            and len(prev) == 2
+            and _POINT_TAIL.fullmatch(row[1].text)
+            and _INTEGER.fullmatch(prev[1].text)
+            and _fragment(row[0].text)
+            and _fragment(prev[0].text)
+            and row[1].bbox is not None
+            and prev[1].bbox is not None
+            and row[1].bbox[0] <= prev[1].bbox[2]
+            and prev[1].bbox[0] <= row[1].bbox[2]
+        ):
+            label, value = prev
+            label.text += row[0].text
+            label.end = row[0].end
+            value.text += row[1].text  # the number's start keeps its offset
+            continue
+        out.append(row)
+    if len(out) < len(rows):
+        for r, row in enumerate(out):
+            for c, cell in enumerate(row):
+                cell.row, cell.col = r, c
+        table.rows = out
+
+
+def _join_layout_rows(table: Table) -> None:
+    """:func:`_join_labels_around_values` for the rows of a column-aligned table: a row of
+    one label fragment, a row of values only, a row of one label fragment."""
+    texts: list[str | None] = []
+    mids: list[str] = []
+    for row in table.rows:
+        t, mid = _row_text(row)
+        texts.append(t)
+        mids.append(mid)
+    wraps = _wraps(texts, mids)
+    if not wraps:
+        return
+    rows: list[list[Cell]] = []
+    i = 0
+    for at, above, below in wraps:
+        rows += table.rows[i:at]
+        parts = [
+            r[0]
+            for r in table.rows[at : at + above]
+            + table.rows[at + above + 1 : at + above + 1 + below]
+        ]
+        values = table.rows[at + above]
+        if mids[at + above]:  # the middle of the label on the value line
+            parts.insert(above, values[0])
+            values = values[1:]
+        label = Cell("".join(c.text for c in parts), parts[0].start, parts[-1].end)
+        label.bbox = parts[0].bbox
+        rows.append([label] + values)
+        i = at + above + 1 + below
+    rows += table.rows[i:]
+    for r, row in enumerate(rows):
+        for c, cell in enumerate(row):
+            cell.row, cell.col = r, c
+    table.rows = rows
+
+
+def _row_text(row: list[Cell]) -> tuple[str | None, str]:
+    """A row as one line for :func:`_wraps`: its one cell, or its values (and the label
+    fragment before them: 3.要求 / 提供公开 0 0 … / 出版物); None otherwise."""
+    if len(row) == 1:
+        return row[0].text, ""
+    t = " ".join(c.text for c in row)
+    if _values_line(t):
+        return t, ""
+    rest = " ".join(c.text for c in row[1:])
+    if _fragment(row[0].text) and _values_line(rest):
+        return rest, row[0].text
+    return None, ""
+
+
+def _wraps(texts: list[str | None], mids: list[str] | None = None) -> list[tuple[int, int, int]]:
+    """(index of the first line above, lines above, lines below) of every label printed
+    around its value line in ``texts`` (None: no line of text), in order, not overlapping;
+    ``mids``: the label text on each value line, if any."""
+    out: list[tuple[int, int, int]] = []
+    n = len(texts)
+    mids = mids or [""] * n
+    i = 0
+    while i < n:
+        got = _around(texts, mids, i)
+        if got is None or got[0] == 2 and _around(texts, mids, i + 1) is not None:
+            i += 1  # (a label that starts on the next line: this line is not of it)
+            continue
+        out.append((i, *got))
+        i += got[0] + 1 + got[1]
+    return out
+
+
+def _around(texts: list[str | None], mids: list[str], i: int) -> tuple[int, int] | None:
+    """(lines above, lines below) of a label whose lines above its value start at ``i``."""
+
+    def frag(k: int) -> str | None:
+        t = texts[k] if k < len(texts) else None
+        return t if t is not None and _fragment(t) else None
+
+    first = frag(i)
+    if first is None or _row_of(first) is not None:
+        return None
+    before = frag(i - 1) if i > 0 else None
+    if (
+        before is not None
+        and not _LABEL_START.match(first)
+        and _row_of(before) is None
+        and _row_of(before + first) is not None
+    ):
+        return None  # the line ends the label above (行政 / 处罚 / 606 / 行政 / 强制)
+    found: dict[str, tuple[int, int]] = {}
+    for above in (1, 2):
+        v = i + above
+        top = [frag(k) for k in range(i, v)]
+        val = texts[v] if v < len(texts) else None
+        if any(t is None for t in top) or val is None or not _values_line(val):
+            continue
+        head = "".join(t for t in top if t is not None)
+        if _row_of(head) is not None:
+            continue
+        head += mids[v]
+        for below in (1, 2):
+            if abs(above - below) > 1:
+                continue
+            tail = [frag(k) for k in range(v + 1, v + 1 + below)]
+            if any(t is None for t in tail) or _ORDINAL_HEAD.match(tail[0] or ""):
+                break  # (a line below that opens with an ordinal is the next row's label)
+            rest = "".join(t for t in tail if t is not None)
+            if _whole_label(rest) and not _LABEL_START.match(head):
+                # the lines below are a whole label of their own (行政处罚 / 606 / 行政强制):
+                # the next row's, unless the line above opens one (（七 / 7 … / ）总计)
+                break
+            rid = _row_of(head + rest)
+            if rid is not None:
+                found.setdefault(rid, (above, below))
+    if len(found) != 1:
+        return None
+    return next(iter(found.values()))
+
+
+# the text a line was normalised from, when it has as many characters (a 1:1 folding: full-width
+# digits and spaces made ASCII); None otherwise
+Source = Callable[[int, int], "str | None"]
+
+
+def _widths_source(original: str, offset_map: OffsetMap) -> Source | None:
+    """For the framed grids' columns: a converter laid a grid out in the display width of
+    the characters it printed (１３４７０ and U+3000 take two columns each), which the
+    normalised text folded to ASCII (one column): the original characters of a line give its
+    widths back. None when the text holds no such character."""
+    if not _FOLDED_WIDE.search(original):
+        return None
+
+    def source(start: int, end: int) -> str | None:
+        a, b = offset_map(start), offset_map(end)
+        if b - a != end - start or b > len(original):
+            return None
+        return original[a:b]
+
+    return source
+
+
+# the characters folding narrows: the ideographic space and the full-width forms
+_FOLDED_WIDE = re.compile("[\u3000\uff01-\uff60]")
+
+
+def _read_lines(
+    lines: list[_Line], budget: list[int], depth: int, source: Source | None = None
+) -> list[Paragraph | Table]:
     """The blocks of ``lines`` (the lines of a text, or the parts of lines inside a column
     of a page's layout grid: ``depth`` is how deep such grids nest)."""
     blocks: list[Paragraph | Table] = []
@@ -229,7 +542,7 @@ def _read_lines(lines: list[_Line], budget: list[int], depth: int) -> list[Parag
             i += 1
             continue
         if i >= frame_checked and _frame_start(s):
-            j, frame_checked = _framed(lines, i, blocks, budget, depth)
+            j, frame_checked = _framed(lines, i, blocks, budget, depth, source)
             if j > i:
                 i = j
                 continue
@@ -331,7 +644,12 @@ class _Box:
 
 
 def _framed(
-    lines: list[_Line], i: int, blocks: list[Paragraph | Table], budget: list[int], depth: int
+    lines: list[_Line],
+    i: int,
+    blocks: list[Paragraph | Table],
+    budget: list[int],
+    depth: int,
+    source: Source | None = None,
 ) -> tuple[int, int]:
     """A grid drawn with walls and border lines, its rows separated by borders; the lines
     between two borders make one row, each cell's fragments joined (a cell may also span
@@ -357,11 +675,16 @@ def _framed(
         return i, j
     # column positions: in display width (w3m, elinks) or in characters (links), whichever
     # lines the walls up better
-    best: tuple[int, list[list[int]]] | None = None
-    for wide in (True, False):
+    # (or in the display width of the characters the converter printed, before normalising)
+    best: tuple[int, list[list[int]], bool, bool] | None = None
+    for wide, printed in ((True, False), (False, False), (True, True)):
+        if printed and source is None:
+            continue
         pos_lines = []
         for (ln, k), w in zip(block, walls):
             s = ln.text
+            if printed and source is not None:
+                s = source(ln.start, ln.end) or s
             pos = []
             p = 0
             m = k
@@ -373,9 +696,9 @@ def _framed(
             pos_lines.append(pos)
         distinct = len({p for ps in pos_lines for p in ps})
         if best is None or distinct < best[0]:
-            best = (distinct, pos_lines)
+            best = (distinct, pos_lines, wide, printed)
     assert best is not None
-    n_bounds, pos_lines = best
+    n_bounds, pos_lines, wide, printed = best
     if n_bounds > MAX_FRAME_COLS:
         return i, j
     bounds = sorted({p for ps in pos_lines for p in ps})
@@ -405,7 +728,7 @@ def _framed(
                 if any(x is not None for x in open_[a:b]):
                     # walls that do not line up: a page's layout grid with grids inside its
                     # cells, or else no grid: the lines are read as before
-                    if _layout_grid(block, walls, pos_lines, blocks, budget, depth):
+                    if _layout_grid(block, walls, pos_lines, blocks, budget, depth, source):
                         return j, j
                     return i, j
                 box = _Box(a, b, li, ln.start + wa + 1)
@@ -423,7 +746,8 @@ def _framed(
     for box in boxes:
         r = row_of[box.top]
         rs = bisect_right(tops, box.bottom) - bisect_left(tops, box.top)
-        text = "\n".join(t for t, _ in box.frags)
+        inner = bounds[box.c1] - bounds[box.c0] - 1
+        text = _cell_text(box.frags, inner, wide, source if printed else None)
         anchors.append((r, box.c0, rs, box.c1 - box.c0, text))
     slots = len(tops) * (len(bounds) - 1)
     if slots > budget[0]:
@@ -457,6 +781,33 @@ def _framed(
     return j, j
 
 
+_DIGITS = re.compile(r"[-+]?\d[\d,]*(?:\.\d*)?")
+_DECIMALS = re.compile(r"\.?\d[\d,]*(?:\.\d*)?")
+
+
+def _cell_text(frags: list[tuple[str, int]], inner: int, wide: bool, source: Source | None) -> str:
+    """The text of a framed cell from its lines' fragments, one line each, except where a
+    number was broken over two lines: at or before its decimal point (１５１５ / ．２５９２
+    or ９６１ / ７１．６, two paragraphs of a cell), or where a run of digits filled the cell's width (w3m breaks
+    full-width digits like ideographs: １２５ / ９ in a cell seven columns wide). A cell of
+    the form holds one number, never two stacked."""
+    if not frags:
+        return ""
+    out = frags[0][0]
+    last = out
+    for (a, at), (b, _) in zip(frags, frags[1:]):
+        joined = False
+        if _DIGITS.fullmatch(last) and _DECIMALS.fullmatch(b) and not ("." in last and "." in b):
+            if last.endswith(".") or b.startswith(".") or "." in b and "." not in last:
+                joined = True  # a decimal point at the break, or after it (961 / 71.6)
+            else:
+                printed = source(at, at + len(a)) if source is not None else None
+                w = sum(_width(ch) for ch in (printed or a)) if wide else len(a)
+                joined = w + 2 >= inner > 2
+        out, last = (out + b, last + b) if joined else (out + "\n" + b, b)
+    return out
+
+
 MAX_LAYOUT_DEPTH = 3  # layout grids inside layout grids read as such
 
 
@@ -467,6 +818,7 @@ def _layout_grid(
     blocks: list[Paragraph | Table],
     budget: list[int],
     depth: int,
+    source: Source | None = None,
 ) -> bool:
     """A page's layout grid (a side bar column, a content column) printed around the
     report, with the report's own grids inside its cells: the walls of its first line
@@ -492,7 +844,7 @@ def _layout_grid(
                 ln = block[li][0]
                 a, b = outer[li][c], outer[li][c + 1]
                 sub.append(_Line(ln.text[a + 1 : b], ln.start + a + 1))
-            out.extend(_read_lines(sub, budget, depth + 1))
+            out.extend(_read_lines(sub, budget, depth + 1, source))
 
     for li, ((ln, _), cols) in enumerate(zip(block, outer)):
         if all(_rule_seg(ln.text[a + 1 : b]) for a, b in zip(cols, cols[1:])):
@@ -760,6 +1112,7 @@ def _layout(lines: list[_Line], i: int, blocks: list[Paragraph | Table]) -> int:
     """Column-aligned rows; label lines without numbers between them stay in the table as
     label-only rows so the extractor can join wrapped labels."""
     rows: list[list[Cell]] = []
+    row_lines: list[int] = []  # the line of each row
     j = i
     n = len(lines)
     gap = 0
@@ -780,6 +1133,7 @@ def _layout(lines: list[_Line], i: int, blocks: list[Paragraph | Table]) -> int:
         else:
             last_row_end = j + 1
         gap = 0
+        row_lines.append(j)
         row = []
         for col, txt in cells:
             st = lines[j].start + col
@@ -789,7 +1143,16 @@ def _layout(lines: list[_Line], i: int, blocks: list[Paragraph | Table]) -> int:
         rows.append(row)
         j += 1
     # keep only up to the last line that carried numbers
-    keep = last_row_end - i
+    keep = bisect_left(row_lines, last_row_end)
+    # the rest of a label printed around the last value line (行政规 / 2 1 11 / 范性文件)
+    plain = [_row_text(r) for r in rows]
+    texts, mids = [t for t, _ in plain], [m for _, m in plain]
+    for above in (1, 2):
+        got = _around(texts, mids, keep - 1 - above) if keep - 1 - above >= 0 else None
+        if got is not None and got[0] == above:
+            keep += got[1]
+            last_row_end = row_lines[keep - 1] + 1
+            break
     numeric_rows = [r for r in rows[:keep] if any(_NUMERIC.match(c.text) for c in r)]
     if (
         not numeric_rows

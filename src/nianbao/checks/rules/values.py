@@ -153,9 +153,10 @@ _PLAIN = re.compile(r"[+\-]?\d+(?:\.\d+)?")
 _SIGNED_WORD = re.compile(r"(?:增加|减少|增|减)\d+")
 
 
-# digits with a space between them: one number cut by the copy (1 9) or two numbers in one
-# cell (606 12); either way the value read (the digits joined) is an inference to show
-_SPACED_DIGITS = re.compile(r"\d[\s\u00a0\u3000]+\d")
+# digits with a space between them: one number cut by the copy (1 9, 1515. 2592 at its point)
+# or two numbers in one cell (606 12); either way the value read (the digits joined) is an
+# inference to show
+_SPACED_DIGITS = re.compile(r"\d[.．]?[\s\u00a0\u3000]+[.．]?\d")
 
 
 def _plain(raw: str, field_id: str) -> bool:
