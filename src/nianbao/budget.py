@@ -1,5 +1,9 @@
 """Bounded work per file: a time and a memory budget for reading one report.
 
+Over 500 lines because the timer, the memory watch, the worker backstops, the isolated
+child and the time given beyond the budget are one mechanism that must agree on every
+signal and deadline; split, each part would need the others' private state.
+
 Every path that reads files runs each file inside a budget:
 
 - :func:`file_budget` (in-process, main thread): a repeating ``SIGALRM`` timer, and one
