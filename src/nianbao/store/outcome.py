@@ -99,7 +99,14 @@ def parse_file(
     )
     try:
         with file_budget():  # time (main thread) and memory; a runaway file is stopped
-            report = (parse or _default_parse)(data, source=p.name)
+            if parse is None and outcome.media_type == "text/html" and p.is_file():
+                # read by its path, as ``nianbao parse`` reads it: a page saved with its
+                # pictures beside it has them read (tables published as pictures)
+                import nianbao
+
+                report = nianbao.parse(p, name=p.name)
+            else:
+                report = (parse or _default_parse)(data, source=p.name)
         if not isinstance(report, Report):
             raise TypeError(f"parse returned {type(report).__name__}, not Report")
         if check is True:
