@@ -359,4 +359,12 @@ _add_optional_commands()
 
 
 def main() -> None:
+    import signal
+
+    def stop(signum: int, frame: object) -> None:
+        # a stop (kill, timeout, a supervisor) ends the command as an exit does: what is
+        # running cleans up (a LibreOffice conversion is killed, temporary files removed)
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, stop)
     cli()
