@@ -60,7 +60,10 @@ def test_members_are_named_as_written_and_junk_passed_over(mailed: Path) -> None
         f"{mailed}{SEP}青岚县/县政府2024年报.txt",
         f"{mailed}{SEP}青岚县/县政府2023年报.html",
         f"{mailed}{SEP}财政局/财政局2024年报.txt",
+        f"{mailed}{SEP}inner.zip",  # named, so that reading it says why it is not read
     ]
+    with pytest.raises(NianbaoError, match="ZIP"):
+        nianbao.parse(names[3])
     assert read_path_bytes(names[2]) == (REPORTS / "qinglan-caizheng-2024.txt").read_bytes()
     report = nianbao.parse(names[0])
     assert report.source == names[0] and report.get("requests.new.total") == 53
@@ -72,7 +75,7 @@ def test_parse_and_ingest_read_the_reports_inside(mailed: Path, tmp_path: Path) 
         capture_output=True,
         text=True,
     )
-    assert out.returncode == 0, out.stderr
+    assert out.returncode == 2 and "inner.zip" in out.stderr, out.stderr  # the archive inside
     got = [json.loads(line) for line in out.stdout.splitlines()]
     assert [(r["meta"]["agency"], r["meta"]["year"]) for r in got] == [
         ("青岚县人民政府", 2024),
@@ -83,11 +86,11 @@ def test_parse_and_ingest_read_the_reports_inside(mailed: Path, tmp_path: Path) 
     first = subprocess.run(
         [NIANBAO, "ingest", "--db", str(db), str(mailed)], capture_output=True, text=True
     )
-    assert first.returncode == 0 and "新入库 3 份" in first.stdout, first.stdout + first.stderr
+    assert "新入库 3 份" in first.stdout and "无法使用 1 个" in first.stdout, first.stdout
     again = subprocess.run(
         [NIANBAO, "ingest", "--db", str(db), str(mailed)], capture_output=True, text=True
     )
-    assert "内容未变跳过 3 份" in again.stdout, again.stdout
+    assert "内容未变跳过 4 份" in again.stdout, again.stdout  # (the archive inside too)
 
 
 def test_a_broken_empty_or_oversized_archive_says_so(tmp_path: Path) -> None:

@@ -84,10 +84,8 @@ def _infos_of(path: str, size: int, mtime: int) -> list[tuple[str, zipfile.ZipIn
 
 def zip_members(path: Path, skip: frozenset[str] = frozenset()) -> list[str]:
     """The names ``<archive>::<member>`` of the report files in the archive, in the
-    archive's order: hidden entries, files with a suffix in ``skip`` and archives inside
-    it passed over; nothing when the archive would inflate past the bounds."""
-    from .dispatch import MAX_BYTES
-
+    archive's order: hidden entries and files with a suffix in ``skip`` passed over.
+    Raises InputTooLarge when the archive would inflate past the bounds."""
     infos = _infos(path)
     total = sum(i.file_size for _, i in infos)
     packed = sum(i.compress_size for _, i in infos) or 1
@@ -96,13 +94,15 @@ def zip_members(path: Path, skip: frozenset[str] = frozenset()) -> list[str]:
             f"ZIP 压缩包 {path.name} 解压后过大（{total / 1048576:.0f} MB），不予读取。"
         )
     out = []
-    for name, info in infos[:MAX_MEMBERS]:
+    for name, _info in infos[:MAX_MEMBERS]:
         parts = Path(name).parts
         if any(p.startswith((".", "__MACOSX")) for p in parts):
             continue
         suffix = Path(name).suffix.lower()
-        if suffix in skip or suffix == ".zip" or info.file_size > MAX_BYTES:
+        if suffix in skip and suffix != ".zip":
             continue
+        # (an archive inside, or a member over the size limit, is named too: reading it
+        # says why it is not read, rather than nothing at all)
         out.append(f"{path}{SEP}{name}")
     return out
 

@@ -376,5 +376,8 @@ def read_bytes(data: bytes, source: str = "") -> Document:
 
         return read_image(data, source, image_kind(data[:32]) or "")
     if kind == "zip":
-        raise UnsupportedFormat("这是 ZIP 压缩包而不是 DOCX 文档：请解压后分别读取其中的报告。")
+        raise UnsupportedFormat(
+            "这是 ZIP 压缩包，不是单份报告：请解压后分别读取其中的报告"
+            "（命令行读取或入库时给出的 .zip 会展开，压缩包中的压缩包不展开）。"
+        )
     raise BinaryInput("文件不是文本、HTML、DOCX 或 PDF：看起来是二进制数据，无法作为年度报告读取。")
