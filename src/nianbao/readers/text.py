@@ -218,7 +218,9 @@ def fold_spacing_lines(text: str) -> str:
 # a number broken at its decimal point by a converter: 1515 / .2592 (two paragraphs of a
 # cell), 812. 5 or 812.<newline>5 (two spans of it with a separator between)
 _DECIMAL_BREAK = re.compile(
-    r"(?<![^\s|])(\d[\d,]*)(?:(\.)([ \t]*\n?[ \t]*)|([ \t]*\n?[ \t]*)\.)(\d+)(?=\s|\||$)"
+    # (possessive blanks: a run of thousands of tabs after a digit is never backtracked)
+    r"(?<![^\s|])(\d[\d,]*)(?:(\.)([ \t]*+(?:\n[ \t]*+)?)|([ \t]*+(?:\n[ \t]*+)?)\.)(\d+)"
+    r"(?=\s|\||$)"
 )
 
 
