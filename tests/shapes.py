@@ -21,6 +21,13 @@ by the writer (``writer._blocks``: title / heading / para / table / right blocks
 * ``units``         — units and signs in cells (``3件``, ``812.5万元``, ``52300元``, ``+5``),
   ``/`` and ``—`` for blanks, and one table printed with every value cell empty.
 
+Opt-in (``EDITED_SHAPES``, not in ``SHAPES`` so that the default measurement stays comparable;
+``python -m tests.shapes_eval --shape columns``):
+
+* ``columns``       — a pipe-bare or one-cell-per-line base whose section 三 an agency edited:
+  总计 moved first, or 自然人 after the 法人或其他组织 columns, the header words sometimes
+  abbreviated (商业企业 → 企业, 社会公益组织 → 公益组织, 法律服务机构 → 法律服务).
+
 :func:`render_shape` returns a :class:`Rendering`: the text, the expected flat gold (updated
 for the chrome date, the removed title and the blanked table), the ids that cannot be
 recovered from the text by construction, and for ``truncated`` the cut offset and the ids that
@@ -63,6 +70,7 @@ SHAPES: tuple[str, ...] = (
     "truncated",
     "units",
 )
+EDITED_SHAPES: tuple[str, ...] = ("columns",)
 
 
 # ---------------------------------------------------------------------- golds
@@ -466,6 +474,38 @@ def _table_flat(out: _Out, table: GridTable, ctx: _Ctx, spaced: bool) -> None:
             ctx.flat_rows.append((table.key, printed))
 
 
+# ---------------------------------------------------------------------- edited columns
+_ORG_LABELS = ("商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他")
+_SHORT = {"商业企业": "企业", "社会公益组织": "公益组织", "法律服务机构": "法律服务"}
+
+
+def _edited_columns(table: GridTable, rng: random.Random) -> tuple[GridTable, str]:
+    """Section 三 with its value columns moved (the form's are grid columns 3–9: 自然人,
+    the five organisations, 总计) and the header redrawn to match."""
+    mode = rng.choice(("total-first", "natural-after-org"))
+    short = rng.random() < 0.4
+    orgs = [_SHORT.get(o, o) if short else o for o in _ORG_LABELS]
+    if mode == "total-first":
+        slot = {3: 4, 4: 5, 5: 6, 6: 7, 7: 8, 8: 9, 9: 3}
+        head = [("总计", 1, 3, 2, 1), ("自然人", 1, 4, 2, 1), ("法人或其他组织", 1, 5, 1, 5)]
+        head += [(o, 2, 5 + k, 1, 1) for k, o in enumerate(orgs)]
+    else:
+        slot = {3: 8, 4: 3, 5: 4, 6: 5, 7: 6, 8: 7, 9: 9}
+        head = [("法人或其他组织", 1, 3, 1, 5), ("自然人", 1, 8, 2, 1), ("总计", 1, 9, 2, 1)]
+        head += [(o, 2, 3 + k, 1, 1) for k, o in enumerate(orgs)]
+    out = GridTable(table.key, table.n_rows, table.n_cols)
+    for c in table.cells:
+        if c.row in (1, 2) and c.col >= 3:
+            continue  # the old column header
+        if c.kind == "value":
+            c = GridCell(c.text, c.row, slot[c.col], c.rowspan, c.colspan, c.kind, c.field_id)
+        out.cells.append(c)
+    for text, r, col, rs, cs in head:
+        out.cells.append(GridCell(text, r, col, rs, cs))
+    out.owner_grid()  # every slot covered once
+    return out, f"columns:{mode}" + (":short" if short else "")
+
+
 # ---------------------------------------------------------------------- chrome
 _TOWNS = ("石门镇", "青岚镇", "云溪乡", "白沙街道", "柳塘镇")
 _SOURCES = ("来源：县政府办公室", "来源：本网", "信息来源：政务公开办", "来源：区政务服务中心")
@@ -829,8 +869,9 @@ def render_shape(
     gold: dict[str, Any] | Path, shape: str, seed: int = 0, stem: str | None = None
 ) -> Rendering:
     """Render a gold (flat dict or path) in ``shape`` with a seeded variation."""
-    if shape not in SHAPES:
-        raise ValueError(f"unknown shape {shape!r}; choose one of {', '.join(SHAPES)}")
+    if shape not in SHAPES + EDITED_SHAPES:
+        choices = ", ".join(SHAPES + EDITED_SHAPES)
+        raise ValueError(f"unknown shape {shape!r}; choose one of {choices}")
     if isinstance(gold, Path):
         stem = stem or gold_stem(gold)
         gold = load_gold(gold)
@@ -845,6 +886,9 @@ def render_shape(
         base = rng.choice(CELL_SHAPES)
     elif shape == "units":
         base = rng.choice(("pipe-bare",) + CELL_SHAPES + ("flat-spaced",))
+    elif shape == "columns":
+        # (not flat: the digit-split bookkeeping assumes the form's column order)
+        base = rng.choice(("pipe-bare",) + CELL_SHAPES)
     else:
         base = rng.choice(BASE_SHAPES)
     ctx = _Ctx(rng=rng, shape=shape, base=base)
@@ -874,6 +918,11 @@ def render_shape(
     if texts:
         ctx.variants.append("prose")
     blocks = list(_blocks(report, texts))
+    if shape == "columns":
+        for b in blocks:
+            if b.kind == "table" and b.table is not None and b.table.key == "s3":
+                b.table, variant = _edited_columns(b.table, rng)
+                ctx.variants.append(variant)
     if shape == "no-title":
         blocks, variant = _no_title_blocks(blocks, report, rng)
         ctx.variants.append(f"no-title:{variant}")

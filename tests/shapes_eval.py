@@ -28,7 +28,15 @@ from pathlib import Path
 from typing import Any
 
 from .gold import flatten, same
-from .shapes import BASE_SHAPES, SHAPES, Rendering, all_renderings, gold_files, sources
+from .shapes import (
+    BASE_SHAPES,
+    EDITED_SHAPES,
+    SHAPES,
+    Rendering,
+    all_renderings,
+    gold_files,
+    sources,
+)
 
 TABLE_ROOTS = ("active", "active2019", "requests", "reviews")
 MISSING_RULES = frozenset({"R-TABLE-MISSING", "R-ROW-MISSING"})
@@ -216,7 +224,7 @@ def report(
         f"{'after cut n (right/named/silent)':<33} unrecoverable n (right/named/silent)",
     ]
     grand = ShapeTotals()
-    for shape in SHAPES:
+    for shape in SHAPES + EDITED_SHAPES:
         t = totals.get(shape)
         if t is None:
             continue
@@ -246,7 +254,7 @@ def report(
     )
     if by_base:
         lines += ["", "composite shapes by base layout (cells right/total, silent, false-miss):"]
-        for shape in SHAPES:
+        for shape in SHAPES + EDITED_SHAPES:
             t = totals.get(shape)
             if t is None or shape in BASE_SHAPES:
                 continue
@@ -272,7 +280,7 @@ def report(
             "worst renderings (reproduce: python -m tests.shapes_eval --shape S "
             "--seed N --n 1 --gold G --dump DIR):",
         ]
-        for shape in SHAPES:
+        for shape in SHAPES + EDITED_SHAPES:
             t = totals.get(shape)
             if t is None:
                 continue
@@ -306,9 +314,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", default="", help="also write the per-shape totals to this file")
     a = ap.parse_args(argv)
     shapes = [s for s in a.shape.split(",") if s] or list(SHAPES)
-    unknown = [s for s in shapes if s not in SHAPES]
+    unknown = [s for s in shapes if s not in SHAPES + EDITED_SHAPES]
     if unknown:
-        ap.error(f"unknown shape(s) {unknown}; choose from {', '.join(SHAPES)}")
+        ap.error(f"unknown shape(s) {unknown}; choose from {', '.join(SHAPES + EDITED_SHAPES)}")
     if not gold_files():
         print("no gold files (../shared/samples is not beside the checkout)")
         return 2

@@ -1,11 +1,18 @@
 """表三 收到和处理政府信息公开申请情况 (section 三): each row's label matched from its most
 specific cell, its value cells windowed to the table's 7 columns (8 with a 小计 column, 3
 for a 自然人/法人或其他组织/总计 matrix); ties decided by the header's column, then the
-sibling rows, then the arithmetic, and reported.
+sibling rows, then the arithmetic, and reported. The header's words decide which column a
+value belongs to: columns reordered, dropped or added by the copy are read under their
+headers, never by position alone.
+
+Over 500 lines because the column plan (the header's order, physical columns, the copy's
+own columns) and the row reading that uses it share the rows and their cells; apart, the
+plan would need the rows' internals anyway.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 
@@ -27,7 +34,7 @@ class _ReqRow:
     how: str
     note: str
     row: Row
-    values: list[Cell]
+    values: list[Cell | None]  # None: no cell under a header's column (a blank)
     first_col: int | None  # physical column of the first value
     uncertain: bool = False
 
@@ -42,7 +49,11 @@ def _column_anchor(headers: list[Row]) -> int | None:
 
 
 def _choose_window(
-    vals: list[Cell], anchor: int | None, majority: int | None, width: int = NCOL
+    vals: list[Cell],
+    anchor: int | None,
+    majority: int | None,
+    width: int = NCOL,
+    columns: list[str] | None = None,
 ) -> tuple[list[Cell], int | None, bool]:
     """Pick the ``width`` value cells of a row. Cells outside the window must be empty.
     Returns (cells, physical column of the first, uncertain)."""
@@ -78,11 +89,15 @@ def _choose_window(
             s = hits[0]
             return list(vals[s : s + NCOL]), vals[s].col, False
 
+    cols = columns if columns is not None and len(columns) == NCOL else list(COLUMNS)
+    at_total = cols.index("total") if "total" in cols else NCOL - 1
+    parts = [i for i, c in enumerate(cols) if c not in ("total", "org_subtotal")]
+
     def balanced(s: int) -> bool:
         w = [L.parse_value(c.text)[0] for c in vals[s : s + NCOL]]
-        if w[-1] is None:
+        if w[at_total] is None:
             return False
-        return sum(x or 0 for x in w[:-1]) == w[-1]
+        return sum(w[i] or 0 for i in parts) == w[at_total]
 
     good = [s for s in options if balanced(s)]
     pool = good or options
@@ -136,18 +151,37 @@ def read_requests(ctx: Ctx, rows: list[Row], headers: list[Row]) -> str | None:
 
     if not candidates:
         return None
-    columns = _column_plan(headers, candidates)
+    plan = _column_plan(headers, candidates)
+    if plan.defer:
+        return None
+    columns = plan.columns
+    if plan.first is not None or columns != list(COLUMNS):
+        anchor = plan.first  # the header's first value column, wherever its label stands
     width = len(columns)
     if columns != list(COLUMNS):
         ctx.report.layout["requests_columns"] = columns
+    if plan.extra:
+        # the form reading, which knows the form's columns only, does not read this matrix
+        ctx.report.layout["requests_extra_columns"] = sorted(plan.extra)
     # physical column most rows start at (sibling support)
-    starts = Counter(r.values[0].col for r in candidates if len(r.values) == width)
+    starts = Counter(r.row.values[0].col for r in candidates if len(r.row.values) == width)
     majority = starts.most_common(1)[0][0] if starts else None
     for r in candidates:
-        cells, first, unsure = _choose_window(r.values, anchor, majority, width)
+        if plan.extra and plan.at is not None:
+            # columns the form does not have stand among the values: each value is read
+            # under its header's column, never windowed into a form column
+            under = _under_header(r.values, [plan.at[c] for c in columns], plan.extra)
+            r.values = under or []
+            r.first_col = plan.at[columns[0]] if under else None
+            r.uncertain = False
+            continue
+        vals = [c for c in r.values if c is not None]
+        cells, first, unsure = _choose_window(vals, anchor, majority, width, columns)
         r.values = list(cells)
         r.first_col = first
         r.uncertain = unsure
+    if plan.extra:
+        _extra_columns(ctx, headers, candidates, plan.extra)
 
     has_sub = any(r.rid in ("other.no_correction", "other.no_fee") for r in candidates)
     has_single = any(r.rid == "other" for r in candidates)
@@ -242,10 +276,198 @@ def read_requests(ctx: Ctx, rows: list[Row], headers: list[Row]) -> str | None:
     return layout
 
 
-def _column_plan(headers: list[Row], candidates: list[_ReqRow]) -> list[str]:
+@dataclass
+class _Plan:
+    """The value columns of 表三 as a copy prints them."""
+
+    columns: list[str]
+    first: int | None = None  # physical column of the first, when the header says it
+    at: dict[str, int] | None = None  # physical column of each, when the header keeps them
+    extra: frozenset[int] = frozenset()  # physical columns under headers the form lacks
+    defer: bool = False  # the rows cannot be read under this header: left to the form reading
+    run_together: bool = False  # the header's rows ran into the line of 申请人情况
+
+
+def _column_plan(headers: list[Row], candidates: list[_ReqRow]) -> _Plan:
     """The value columns of the matrix, left to right. The official table has the seven of
-    COLUMNS; a report may add a 法人或其他组织 小计 column (→ org_subtotal) or print only
-    自然人 / 法人或其他组织 / 总计 (the five organisation columns then stay absent)."""
+    COLUMNS; a copy may add a 法人或其他组织 小计 column (→ org_subtotal), print only
+    自然人 / 法人或其他组织 / 总计 (the five organisation columns then stay absent), reorder or
+    drop columns, or add one the form does not have (备注, 其中：网上申请): the header's
+    labels then decide which column a value belongs to, never its position alone."""
+    counts = Counter(
+        len([c for c in r.row.values if c.text.strip()] if len(r.row.values) > 3 else r.row.values)
+        for r in candidates
+        if r.row.numeric
+    )
+    named = _header_order(headers)
+    if named is not None and not _complete(named, candidates):
+        named = None  # a header word this reading missed: no plan from this header
+    if named is not None:
+        plan = named
+        if plan.extra and plan.at is not None and not plan.run_together:
+            return plan
+        plan.extra = frozenset()
+        if plan.columns != list(COLUMNS):
+            if _fits(plan.columns, plan.first, candidates) and not (
+                plan.run_together and not _total_moved(plan.columns, candidates)
+            ):
+                return plan
+            # the header orders the columns otherwise than the form, and the rows' cells do
+            # not show which cell stands under which header: never read them by position
+            return _Plan(plan.columns, defer=True)
+    return _Plan(_official_plan(headers, counts))
+
+
+# tables whose cells keep their grid columns (a text line split at spaces does not)
+_GRID_KINDS = frozenset({"tab", "lines", "html", "docx", "pdf", "markdown"})
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_NOT_COLUMNS = ("法人或其他组织", "申请人情况", "勾稽", "申请人", "项目", "序号")
+
+
+def _header_order(headers: list[Row]) -> _Plan | None:
+    """The value columns the header rows name, in their order (``labels.column_order``:
+    the group cell 法人或其他组织 stands for the organisation columns, whatever the copy did
+    to the merged cells' slots), with their physical columns when the header is a grid's
+    and its cells give the same order. Header cells the form does not know, right of the
+    first value column, are columns of the copy's own."""
+    lines: list[list[str]] = []
+    cols: dict[str, int] = {}
+    unknown: list[int] = []
+    grid = True  # every header row is a row of a grid (a text line's cells have no columns)
+    for h in headers:
+        named = False
+        toks: list[str] = []
+        lines.append(toks)
+        for c in h.cells:
+            k = key(c.text)
+            if k == "法人或其他组织":
+                toks.append("ORG")
+                named = True
+                continue
+            if "申请人情况" in k:
+                toks.append("APPL")
+                named = True
+                continue
+            m = L.match_request_column(c.text)
+            if m is not None:
+                if m.id in cols:
+                    return None  # a label twice: no plan from this header
+                toks.append(m.id)
+                cols[m.id] = c.col
+                named = True
+            elif (
+                _CJK.search(k)
+                and not L.is_value_text(c.text)
+                and not c.covered
+                and not any(w in k for w in _NOT_COLUMNS)
+            ):
+                unknown.append(c.col)
+        if named:
+            grid = grid and h.table is not None and h.table.kind in _GRID_KINDS
+    seq = L.column_order(lines)
+    if seq is None:
+        return None
+    appl = next((t for t in lines if "APPL" in t), [])
+    # the three header rows ran into one line: 法人或其他组织 among the words after
+    # 申请人情况 (a header of one row names the organisation columns themselves)
+    run_together = "ORG" in appl and len([t for t in appl if t != "APPL"]) > 1
+    if not grid or len({cols[c] for c in seq}) != len(seq):
+        return _Plan(seq, run_together=run_together)
+    # a grid's header: its cells' columns say the order (a copy may have moved a merged
+    # label into another header row)
+    seq = sorted(seq, key=lambda c: cols[c])
+    lo, hi = cols[seq[0]], cols[seq[-1]]
+    extra = frozenset(x for x in unknown if x > lo and x not in cols.values() and x <= hi + 2)
+    return _Plan(seq, lo, {c: cols[c] for c in seq}, extra, run_together=run_together)
+
+
+def _extra_columns(
+    ctx: Ctx, headers: list[Row], candidates: list[_ReqRow], extra: frozenset[int]
+) -> None:
+    """Say which columns of the copy's own hold numbers that no form column took."""
+    used = {c.col for r in candidates for c in r.row.values if c.text.strip() and c.col in extra}
+    if not used:
+        return
+    names = [c.text.strip() for h in headers for c in h.cells if c.col in used and not c.covered]
+    ctx.finding(
+        "R-CELL-COUNT",
+        "info",
+        [],
+        f"表三有格式规定以外的列（表头「{'」「'.join(n for n in names if n)}」），"
+        "其数值不属于格式规定的任何一列，未读入；各数值按表头所示的列读取。",
+        expected=NCOL,
+        actual=NCOL + len(used),
+    )
+
+
+def _under_header(
+    vals: list[Cell | None], at: list[int], extra: frozenset[int]
+) -> list[Cell | None] | None:
+    """The cells of a row under the header's columns ``at`` (None where the row has no such
+    cell), when every number of the row stands under a header (a form column or one of
+    the copy's own); else None: the row's numbers do not line up with the header."""
+    cells = [c for c in vals if c is not None]
+    known = set(at) | extra
+    if any(c.col not in known for c in cells if c.text.strip()):
+        return None
+    by_col = {c.col: c for c in cells}
+    if not any(c in by_col for c in at):
+        return None
+    return [by_col.get(c) for c in at]
+
+
+def _fits(order: list[str], first: int | None, candidates: list[_ReqRow]) -> bool:
+    """The data rows stand under the header's columns: their numbers inside the header's
+    span of columns when the header's cells keep their grid columns, else as many value
+    cells as the header names columns (a header label the dictionary does not know would
+    otherwise shift every column after it)."""
+    numeric = [r for r in candidates if r.row.numeric]
+    if not numeric:
+        return False
+    n = len(order)
+    if first is not None:
+        inside = sum(
+            all(first <= c.col < first + n for c in r.row.values if c.text.strip()) for r in numeric
+        )
+        if inside * 5 >= len(numeric) * 4:
+            return True
+    exact = Counter(len(r.row.values) for r in numeric)
+    return any(k == n for k in exact) and max(exact) - n <= 2
+
+
+def _complete(plan: _Plan, candidates: list[_ReqRow]) -> bool:
+    """A header naming fewer than the form's columns names all the copy has: in a grid,
+    no column between its first and last value column is unnamed; in text, more rows show
+    as many values as it names than show the form's seven."""
+    if len(set(plan.columns) - {"org_subtotal"}) >= len(COLUMNS):
+        return True
+    if plan.at is not None:
+        named = set(plan.at.values()) | plan.extra
+        return all(c in named for c in range(min(named), max(named) + 1))
+    shown = Counter(len(r.row.values) for r in candidates if r.row.numeric)
+    return shown[len(plan.columns)] > shown[len(COLUMNS)]
+
+
+def _total_moved(order: list[str], candidates: list[_ReqRow]) -> bool:
+    """With 总计 elsewhere than last in ``order``: the rows' own sums put it there more often
+    than at the end (a header run into one line reads the same when the copy set 总计 at
+    the end of the 申请人情况 row). Always true when ``order`` keeps 总计 last."""
+    at = order.index("total")
+    if at == len(order) - 1:
+        return True
+    parts = [i for i, c in enumerate(order) if c not in ("total", "org_subtotal")]
+    new = old = 0
+    for r in candidates:
+        vals = [L.parse_value(c.text)[0] for c in r.row.values]
+        if len(vals) != len(order) or vals[at] is None:
+            continue
+        new += sum(vals[i] or 0 for i in parts) == vals[at]
+        rest = [v for i, v in enumerate(vals[:-1]) if order[i] != "org_subtotal"]
+        old += vals[-1] is not None and sum(v or 0 for v in rest) == vals[-1]
+    return new > old
+
+
+def _official_plan(headers: list[Row], counts: Counter[int]) -> list[str]:
     seen: set[str] = set()
     org_total = False
     for h in headers:
@@ -255,11 +477,6 @@ def _column_plan(headers: list[Row], candidates: list[_ReqRow]) -> list[str]:
                 seen.add(m.id)
             if key(c.text) == "法人或其他组织":
                 org_total = True
-    counts = Counter(
-        len([c for c in r.values if c.text.strip()] if len(r.values) > 3 else r.values)
-        for r in candidates
-        if r.row.numeric
-    )
     typical = counts.most_common(1)[0][0] if counts else NCOL
     if "org_subtotal" in seen:
         return list(COLUMNS[:6]) + ["org_subtotal", "total"]

@@ -78,6 +78,8 @@ def trailing_numbers(text: str) -> int | None:
 def paragraph_row(p: Paragraph, section: str | None) -> Row | None:
     """A text line such as '行政许可 97' or '3.补正后申请内容仍不明确   1   0 …' (a table row
     flattened by a PDF-to-text tool): a label that names a row, then numbers."""
+    if section == "s4":
+        return _review_line(p)
     at = trailing_numbers(p.text)
     if not at:
         return None
@@ -100,6 +102,32 @@ def paragraph_row(p: Paragraph, section: str | None) -> Row | None:
         cells.append(Cell(num, p.start + st, p.start + st + len(num), col=len(cells), page=p.page))
         pos = st + len(num)
     return Row(cells, None, section, cells[:1], cells[1:])
+
+
+# a line of 表四 written as a list: 行政复议结果维持：0 / 行政诉讼（复议后起诉）尚未审结：1件
+_REVIEW_LINE = re.compile(
+    r"^\s*(?P<label>[^\d：:。，；]{2,40}?)\s*[：:]\s*(?P<num>\d[\d,]*)?\s*件?\s*[。；;]?\s*$"
+)
+_REVIEW_FIELD = re.compile(r"维持|纠正|其他|未审结|总计|合计")
+
+
+def _review_line(p: Paragraph) -> Row | None:
+    """One cell of 表四 on a line of its own (a label naming its group and result, a
+    colon, the number)."""
+    m = _REVIEW_LINE.match(p.text)
+    if m is None:
+        return None
+    label = m.group("label")
+    if not re.search(r"复议|诉讼|起诉", label) or not _REVIEW_FIELD.search(label):
+        return None
+    lead = len(p.text) - len(p.text.lstrip())
+    cells = [Cell(label, p.start + lead, p.start + lead + len(label), page=p.page)]
+    if m.group("num") is None:
+        st = en = len(p.text.rstrip())  # label: and nothing: a blank cell
+    else:
+        st, en = m.span("num")
+    cells.append(Cell(m.group("num") or "", p.start + st, p.start + en, col=1, page=p.page))
+    return Row(cells, None, "s4", cells[:1], cells[1:])
 
 
 def paragraph_header(p: Paragraph, section: str | None) -> Row:

@@ -121,8 +121,27 @@ def fill_from_form(
     splits: dict[str, list[FormRow]] = {}
     for key_, table in reading.tables.items():
         labels_seen[key_] = table.labels_found
-        if key_ == "s3" and report.layout.get("requests_columns"):
-            continue  # a matrix of other columns (小计, or 自然人/法人或其他组织/总计): not the form's
+        if key_ == "s3" and (
+            report.layout.get("requests_extra_columns")
+            or report.layout.get("requests_columns") not in (None, table.columns)
+        ):
+            # a matrix of other columns (小计, 自然人/法人或其他组织/总计, or columns the
+            # form does not have) than the form reading read: not the form's; but a row
+            # that shows no value at all is blank in whatever columns it has (unread when
+            # numbers stand in the table that no row took and the matrix's own columns do
+            # not explain them)
+            cols = report.layout.get("requests_columns") or COLUMNS
+            orphans = _orphans(table) and len(cols) <= len(COLUMNS)
+            for row_no, row in enumerate(table.rows):
+                ids = [f"requests.{row.rid}.{c}" for c in cols]
+                if row.how != "blank" or any(i in report.values for i in ids):
+                    continue
+                if orphans:
+                    unread += ids
+                    continue
+                for fid in ids:
+                    ctx.put(fid, Cell("", -1, -1, row=row_no), key_, row.label.strip() or None)
+            continue
         if key_ in layouts:
             layouts[key_] = table.layout
         for row_no, row in enumerate(table.rows):

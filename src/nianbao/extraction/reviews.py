@@ -17,7 +17,116 @@ from .context import NREVIEW, Ctx, Row
 
 
 # ============================================================================ section 四
+def _group_of(k: str) -> str | None:
+    if "复议后" in k or "经复议" in k and "未经复议" not in k:
+        return "litigation_after"
+    if "直接起诉" in k or "未经复议" in k:
+        return "litigation_direct"
+    if "复议" in k:
+        return "reconsideration"
+    if "诉讼" in k or "起诉" in k:
+        return "litigation"
+    return None
+
+
+_FIELD_WORDS: tuple[tuple[str, str], ...] = (
+    ("维持", "upheld"),
+    ("纠正", "corrected"),
+    ("未审结", "pending"),
+    ("尚未", "pending"),
+    ("其他", "other"),
+    ("总计", "total"),
+    ("合计", "total"),
+    ("小计", "total"),
+)
+
+
+def _field_of(k: str) -> str | None:
+    for w in ("行政复议", "行政诉讼", "未经复议直接起诉", "复议后起诉", "直接起诉", "复议", "诉讼"):
+        k = k.replace(w, "")
+    hits = {f for w, f in _FIELD_WORDS if w in k}
+    return hits.pop() if len(hits) == 1 else None
+
+
+def _header_fields(headers: list[Row]) -> list[str] | None:
+    """The order of the five results under each group as the header prints it, when it is
+    not the form's (总计 first, …): the header's result words, five per group (or five for
+    all), each group's a permutation of the five."""
+    toks: list[str] = []
+    for h in headers:
+        for c in h.cells:
+            k = key(c.text)
+            if not k or len(k) > 6 or _group_of(k) is not None:
+                continue
+            f = _field_of(k)
+            if f is not None:
+                toks.append(f)
+    if len(toks) not in (5, 15):
+        return None
+    blocks = [toks[i : i + 5] for i in range(0, len(toks), 5)]
+    if any(sorted(b) != sorted(REVIEW_FIELDS) for b in blocks):
+        return None
+    if all(b == list(REVIEW_FIELDS) for b in blocks):
+        return None
+    if len(blocks) == 1:
+        blocks *= 3
+    return [f"reviews.{g}.{f}" for g, b in zip(REVIEW_GROUPS, blocks) for f in b]
+
+
+def _by_labels(rows: list[Row], order: list[str] | None = None) -> dict[str, Cell] | None:
+    """表四 written with a label on each value row — one row per group (行政复议 | 5 values,
+    three rows of five), one per cell (行政复议结果维持 | 0, fifteen rows of one), or a
+    litigation row of ten: the labels say where each value goes. Taken only when the
+    labels place all 15 cells, each once (else the positional reading stands)."""
+    out: dict[str, Cell] = {}
+    for r in rows:
+        if not r.values or not r.labels:
+            continue
+        k = key(r.label_text)
+        group = _group_of(k)
+        if group is None:
+            if r.numeric:
+                return None
+            continue  # a header row
+        vals = list(r.values)
+        field = _field_of(k)
+        if field is not None and group != "litigation":
+            shown = [c for c in vals if c.text.strip()]
+            if len(shown) > 1 or not shown and len(vals) != 1:
+                return None
+            ids = [f"reviews.{group}.{field}"]
+            vals = shown or vals
+        else:
+            groups = ["litigation_direct", "litigation_after"] if group == "litigation" else [group]
+            n = 5 * len(groups)
+            while len(vals) > n and not vals[0].text.strip():
+                vals.pop(0)
+            while len(vals) > n and not vals[-1].text.strip():
+                vals.pop()
+            if len(vals) != n:
+                return None
+            ids = [
+                i
+                for g in groups
+                for i in (order or [f"reviews.{g}.{f}" for f in REVIEW_FIELDS])
+                if i.split(".")[1] == g
+            ]
+        for fid, c in zip(ids, vals):
+            if fid in out:
+                return None
+            out[fid] = c
+    return out if len(out) == NREVIEW else None
+
+
 def read_reviews(ctx: Ctx, rows: list[Row], headers: list[Row], paras: list[str]) -> None:
+    order = _header_fields(headers)
+    labelled = _by_labels(rows, order)
+    if labelled is not None:
+        for g in REVIEW_GROUPS:
+            for f in REVIEW_FIELDS:
+                fid = f"reviews.{g}.{f}"
+                ctx.put(fid, labelled[fid], "s4")
+        return
     value_rows = [r for r in rows if r.numeric and not r.labels]
     if not value_rows:
         # rows that carry a group label in the first cell (行政复议 | 0 | 0 …)
@@ -31,7 +140,12 @@ def read_reviews(ctx: Ctx, rows: list[Row], headers: list[Row], paras: list[str]
         cells = list(row.values)
     else:
         for r in value_rows:
-            cells.extend(r.values)
+            vals = list(r.values)
+            if len(value_rows) > 1 and len(vals) % 5 == 1 and not vals[0].text.strip():
+                # a group's row under its own header, with an empty label slot before its
+                # values (行政复议 above five, 行政诉讼 above ten)
+                vals = vals[1:]
+            cells.extend(vals)
             if len(cells) >= NREVIEW:
                 break
     if not cells:
@@ -40,7 +154,7 @@ def read_reviews(ctx: Ctx, rows: list[Row], headers: list[Row], paras: list[str]
         cells.pop()
     while len(cells) > NREVIEW and not cells[0].text.strip():
         cells.pop(0)
-    ids = [f"reviews.{g}.{f}" for g in REVIEW_GROUPS for f in REVIEW_FIELDS]
+    ids = order or [f"reviews.{g}.{f}" for g in REVIEW_GROUPS for f in REVIEW_FIELDS]
     n = len(cells)
     if n == NREVIEW:
         chosen = cells

@@ -113,14 +113,18 @@ def is_group_label(label: str) -> bool:
 # ----------------------------------------------------------------------------- section 三 columns
 _REQUEST_COLUMNS: list[tuple[str, tuple[str, ...], dict[str, str]]] = [
     ("natural", ("自然人",), {}),
-    ("commercial", ("商业企业",), {}),
+    ("commercial", ("商业企业",), {"企业": "企业"}),
     ("research", ("科研机构",), {}),
     (
         "social",
         ("社会公益组织",),
         {"社会组织": "社会组织", "公益组织": "公益组织", "社会团体": "社会团体"},
     ),
-    ("legal", ("法律服务机构",), {"律师事务所": "律师事务所", "法律服务所": "法律服务所"}),
+    (
+        "legal",
+        ("法律服务机构",),
+        {"律师事务所": "律师事务所", "法律服务所": "法律服务所", "法律服务": "法律服务"},
+    ),
     ("org_subtotal", ("小计",), {}),
     ("total", ("总计",), {"合计": "合计"}),
     ("other_org", ("其他",), {}),
@@ -130,6 +134,8 @@ _REQUEST_COLUMNS: list[tuple[str, tuple[str, ...], dict[str, str]]] = [
 @lru_cache(maxsize=2048)
 def match_request_column(label: str) -> LabelMatch | None:
     k = key(label)
+    if k.startswith("法人或其他组织") and len(k) > len("法人或其他组织"):
+        k = k[len("法人或其他组织") :]  # a merged header: 法人或其他组织 商业企业 in one cell
     if not k or len(k) > 12:
         return None
     if k.endswith("小计") and len(k) <= 10:
@@ -142,6 +148,55 @@ def match_request_column(label: str) -> LabelMatch | None:
             if k == v:
                 return LabelMatch(cid, "variant", note)
     return None
+
+
+_ORG_COLUMNS = frozenset({"commercial", "research", "social", "legal", "other_org"})
+_ORG_LEAVES = _ORG_COLUMNS | {"org_leaf_subtotal"}
+_FORM_COLUMNS = ("natural", "commercial", "research", "social", "legal", "other_org", "total")
+
+
+def column_order(lines: list[list[str]]) -> list[str] | None:
+    """The value columns of 表三 in the order a header names them, from its column words
+    line by line (``"ORG"`` for 法人或其他组织, ``"APPL"`` for 申请人情况). The group word
+    stands for the organisation columns wherever they follow it (the header's rows may have
+    been run into one line, or printed one cell per line), so 自然人 法人或其他组织 总计
+    商业企业 … 其他 is the form's order. A column word on the line of 申请人情况 stands at the
+    end of the columns (or at the start, when it comes before it): 申请人情况 spans all of
+    them. None when a column is named twice or natural / total or most columns are missing."""
+    head: list[str] = []
+    body: list[str] = []
+    tail: list[str] = []
+    for line in lines:
+        cols = [t for t in line if t != "APPL"]
+        if "ORG" not in cols and "natural" in cols and "total" in cols and len(cols) >= 5:
+            # one line names the columns by itself (a header of one row, or the lower row
+            # of a grid whose 自然人 and 总计 sit beside the organisations): its order
+            lines = [cols]
+            break
+    for line in lines:
+        if any(t in _ORG_COLUMNS for t in line):
+            # a 小计 among the organisation columns is theirs (法人或其他组织 › 小计)
+            line = ["org_leaf_subtotal" if t == "org_subtotal" else t for t in line]
+        if "APPL" in line:
+            i = line.index("APPL")
+            head += line[:i]
+            tail += [t for t in line[i + 1 :] if t != "APPL"]
+        else:
+            body += line
+    tokens = head + body + tail
+    leaves = [t for t in tokens if t in _ORG_LEAVES]
+    top = [t for t in tokens if t not in _ORG_LEAVES]
+    if "ORG" in top:
+        i = top.index("ORG")
+        seq = [t for t in top[:i] if t != "ORG"] + leaves + [t for t in top[i + 1 :] if t != "ORG"]
+    else:
+        seq = list(tokens)
+    seq = ["org_subtotal" if t == "org_leaf_subtotal" else t for t in seq]
+    if len(set(seq)) != len(seq) or "natural" not in seq or "total" not in seq or len(seq) < 5:
+        return None
+    if not set(seq) <= set(_FORM_COLUMNS) | {"org_subtotal"}:
+        return None
+    return seq
 
 
 # ----------------------------------------------------------------------------- section 二

@@ -49,6 +49,7 @@ class FormTable:
     region: tuple[int, int]
     labels_found: list[str]
     ends_inside: bool = False  # the text ends inside this table
+    columns: list[str] | None = None  # 表三's columns as the copy's header orders them
 
 
 @dataclass

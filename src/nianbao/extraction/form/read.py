@@ -23,6 +23,11 @@ The grids of the HTML, DOCX and PDF readers are written into the document text o
 line, cells separated by tabs, so the same reading serves every format; a value's offsets then
 lead back to its grid cell (page and box).
 
+Over 550 lines because the regions, the rows, their placement and 表三's columns as the
+copy's header orders them are one reading over shared row state (the header's order decides
+each row's cells before they are placed, and a placement the header leaves in doubt is
+undone here); split, that state would travel between modules.
+
 This module reads the regions and places the values; the form's data is in :mod:`.spec`, the
 tokens and label chain in :mod:`.tokens`, the arithmetic in :mod:`.solve`. It is pure: it
 returns a :class:`FormReading`; :mod:`nianbao.extraction.formfill` merges it into the Report
@@ -32,8 +37,12 @@ and words the findings.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter
 
+from ...readers.labels import column_order
+from ...readers.normalize import key as label_key
+from ...schema import COLUMNS
 from .model import FormCell, FormReading, FormRow, FormTable, Tok
 from .solve import (
     CHECKS,
@@ -43,8 +52,10 @@ from .solve import (
     by_arithmetic,
     candidates,
     full_splits,
+    row_check,
     row_sum_ok,
     solve_requests,
+    total_at,
 )
 from .spec import (
     ACTIVE_FORM_2019,
@@ -153,6 +164,8 @@ def _read_rows(
     hits = chain([h for h in occurrences(k, form) if _plausible(h, form, k)])
     if not hits:
         return None
+    # the copy's header decides 表三's columns: reordered, or one the copy dropped
+    columns = header_columns(text[a : a + idx[hits[0].a]]) if key == "s3" else None
     spans: list[tuple[int, int, int]] = []  # (row, text start, text end)
     for i, h in enumerate(hits):
         lo = hits[i - 1].b if i else 0
@@ -184,10 +197,32 @@ def _read_rows(
         layout = "2019" if "other" in rids else "2021"
     # rows whose label was not recognised: their values stand in the previous row's gap
     runs = _fill_unlabelled(runs, form, text)
+    if columns is not None and len(columns) < len(COLUMNS):
+        # a column the header does not name: dropped only when the rows show as many
+        # values as the header names columns (else a header word this reading missed)
+        shown = Counter(len(run.vals) for *_, run, _t in runs if run.vals)
+        if shown[len(columns)] <= shown[len(COLUMNS)]:
+            columns = None
+    doubt: list[str] | None = None  # an order the header says and nothing confirms
+    if (
+        columns is not None
+        and columns.index("total") != len(columns) - 1
+        and _run_together(text[a : a + idx[hits[0].a]])
+    ):
+        # 总计 before the other columns in a header whose rows ran together: a 总计 the copy
+        # set at the end of the 申请人情况 row reads the same, so only the rows' sums may
+        # move it; where they say nothing, a row that reads otherwise in either order is
+        # not read
+        new, old = _sums_by_total(runs, columns)
+        if new <= old:
+            doubt = columns if new == old else None
+            columns = None
+    if columns is not None:
+        runs = [(_in_columns(spec, columns), st, en, run, t) for spec, st, en, run, t in runs]
     # the table's separator, learnt from its rows
     inner = [s for *_, run, _t in runs for s in run.seps[1:-1]]
     unit, nl_mode = unit_of(inner, [run.seps[0] for *_, run, _t in runs if run.vals])
-    table = FormTable(key, layout, [], (a, b), [spec.rid for spec, *_ in runs])
+    table = FormTable(key, layout, [], (a, b), [spec.rid for spec, *_ in runs], columns=columns)
     width = {spec.rid: len(spec.ids) for spec, *_ in runs}
     # sibling statistics: the leading and trailing boundaries of the rows that fill their
     # cells exactly, per class of rows that share a label structure (a label spanning the
@@ -208,6 +243,12 @@ def _read_rows(
         table.rows.append(row)
     if key == "s3":
         solve_requests(table)
+    if doubt is not None:
+        for row in table.rows:
+            if _reads_otherwise(row, doubt):
+                row.how = "unread"
+                row.candidates = []
+                row.cells = [FormCell(c.id, status="unread") for c in row.cells]
     last_row = table.rows[-1] if table.rows else None
     if (
         last_row is not None
@@ -220,6 +261,102 @@ def _read_rows(
         last_row.cells = [FormCell(c.id, status="unread") for c in last_row.cells]
         table.ends_inside = True
     return table
+
+
+# the column words of 表三's header, folded (longest first: 法人或其他组织 holds 其他)
+_HEADER_WORDS: tuple[tuple[str, str], ...] = (
+    ("申请人情况", "APPL"),
+    ("法人或其他组织", "ORG"),
+    ("社会公益组织", "social"),
+    ("法律服务机构", "legal"),
+    ("商业企业", "commercial"),
+    ("科研机构", "research"),
+    ("公益组织", "social"),
+    ("社会组织", "social"),
+    ("法律服务", "legal"),
+    ("自然人", "natural"),
+    ("企业", "commercial"),
+    ("其他", "other_org"),
+    ("总计", "total"),
+    ("合计", "total"),
+)
+
+
+def header_columns(head: str) -> list[str] | None:
+    """The columns of 表三 in the order the copy's header (the text before the first row
+    label) names them, when that is not the form's order: None for the form's seven in
+    order, or when the header is not read whole (``labels.column_order``). Words are found
+    across line breaks (a label broken in its cell); lines only tell which words share the
+    line of 申请人情况."""
+    head = head[max(head.rfind("。"), head.rfind("勾稽"), 0) :]
+    k, idx = fold(head)
+    folded = label_key(k)  # script and variant characters folded (其它, 總計)
+    k = folded if len(folded) == len(k) else k
+    breaks = [i for i, ch in enumerate(head) if ch == "\n"]
+    found: list[tuple[int, str]] = []
+    taken = [False] * len(k)
+    for word, col in _HEADER_WORDS:
+        i = k.find(word)
+        while i >= 0:
+            if not any(taken[i : i + len(word)]):
+                found.append((i, col))
+                for j in range(i, i + len(word)):
+                    taken[j] = True
+            i = k.find(word, i + len(word))
+    lines: dict[int, list[str]] = {}
+    for i, col in sorted(found):
+        lines.setdefault(bisect_left(breaks, idx[i]), []).append(col)
+    seq = column_order([lines[n] for n in sorted(lines)])
+    if seq is None or seq == list(COLUMNS) or not set(seq) <= set(COLUMNS):
+        return None
+    return seq
+
+
+def _run_together(head: str) -> bool:
+    """The header's rows ran into one line (申请人情况 followed on its line by 法人或其他组织
+    and other column words; a header of one row names the organisation columns
+    themselves): where a word stood in the grid no longer shows."""
+    for line in head[max(head.rfind("。"), 0) :].split("\n"):
+        k = label_key(line)
+        i = k.find("申请人情况")
+        if i >= 0:
+            rest = k[i:]
+            return (
+                "法人或其他组织" in rest and sum(1 for w, _ in _HEADER_WORDS[2:] if w in rest) > 1
+            )
+    return True
+
+
+def _sums_by_total(
+    runs: list[tuple[RowSpec, int, int, ValueRun, list[Tok]]], columns: list[str]
+) -> tuple[int, int]:
+    """How many rows add up with 总计 where ``columns`` says, and how many with it last."""
+    at = columns.index("total")
+    new = old = 0
+    for *_, run, _t in runs:
+        if len(run.vals) == len(columns):
+            vals = [NUM(v.text) for v in run.vals]
+            new += row_sum_ok(vals, at)
+            old += row_sum_ok(vals, -1)
+    return new, old
+
+
+def _reads_otherwise(row: FormRow, columns: list[str]) -> bool:
+    """A row of 表三 read in the form's order whose values would differ in ``columns``."""
+    if row.how in ("blank", "unread", "cut") or len(row.cells) != len(columns):
+        return False
+    form = {c.id.rsplit(".", 1)[1]: c.text if c.status != "blank" else "" for c in row.cells}
+    said = {
+        col: (row.cells[i].text if row.cells[i].status != "blank" else "")
+        for i, col in enumerate(columns)
+    }
+    return form != said
+
+
+def _in_columns(spec: RowSpec, columns: list[str]) -> RowSpec:
+    """A row of 表三 with its cells in the copy's columns."""
+    ids = tuple(f"requests.{spec.rid}.{c}" for c in columns)
+    return RowSpec(spec.rid, spec.keys, spec.label, spec.ordinal, ids)
 
 
 def _row_class(rid: str) -> str:
@@ -326,7 +463,7 @@ def _place_row(
     edge = n - len(cells)
     as_cand: Cand = [(c.text, c.start, c.end) if c is not None else NO_CELL for c in cells]
     if edge == 0 and not (unit == "space" and len(vals) < n):
-        turned = _turned_lines(run, as_cand) if key == "s3" else []
+        turned = _turned_lines(run, as_cand, total_at(spec.ids)) if key == "s3" else []
         if turned:
             return by_arithmetic(row, spec, turned, key, "reordered")
         fill(as_cand, "read")
@@ -387,7 +524,7 @@ def _place_row(
         return by_arithmetic(row, spec, options, key, "placed")
     # no separator tells the cells apart (a flattened copy): the digits are cut by the
     # arithmetic, first with every cell holding a number, then with blanks that vanished
-    check = CHECKS.get(key)
+    check = row_check(total_at(spec.ids)) if key == "s3" else CHECKS.get(key)
     full = full_splits(run.vals, n, check)
     if full:
         if len(full) == 1:
@@ -408,16 +545,16 @@ def _place_row(
     return by_arithmetic(row, spec, cands, key, "placed")
 
 
-def _turned_lines(run: ValueRun, cand: Cand) -> list[Cand]:
+def _turned_lines(run: ValueRun, cand: Cand, at: int = -1) -> list[Cand]:
     """A row of section 三 whose numbers stand on two or more lines, in an order its own
     arithmetic refutes, where the lines taken in another order satisfy it: the readings
     that put a line's numbers after the next line's. (Text copied from a PDF whose label
     wrapped: the 总计 cell on the label's first line, the six others on the next.)"""
-    if len(cand) != len(run.vals) or row_sum_ok([NUM(x) for x, _, _ in cand]):
+    if len(cand) != len(run.vals) or row_sum_ok([NUM(x) for x, _, _ in cand], at):
         return []
     starts = [i for i in range(1, len(run.vals)) if "\n" in run.seps[i]]
     turned = [cand[i:] + cand[:i] for i in starts]
-    return [t for t in turned if row_sum_ok([NUM(x) for x, _, _ in t])]
+    return [t for t in turned if row_sum_ok([NUM(x) for x, _, _ in t], at)]
 
 
 def _read_reviews(text: str, a: int, b: int) -> FormTable | None:
@@ -436,7 +573,7 @@ def _read_reviews(text: str, a: int, b: int) -> FormTable | None:
             if j >= len(k):
                 break
             i = k.rfind(w, 0, i)
-    has_header = "行政复议" in k and ("诉讼" in k or "起诉" in k)
+    has_header = "复议" in k and ("诉讼" in k or "起诉" in k)
     if end < 0:
         if not has_header:
             return None

@@ -8,7 +8,6 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable
 
-from ...schema import COLUMNS
 from .model import FormCell, FormRow, FormTable, Tok
 from .spec import REQUEST_FORM, RowSpec
 from .tokens import NUM, ValueRun, splits
@@ -145,12 +144,24 @@ def candidates(run: ValueRun, n: int, max_cands: int = 5000) -> list[Cand]:
     return out
 
 
-def row_sum_ok(vals: list[int | float | None]) -> bool:
-    """Section 三: the six applicant columns add up to 总计 (blanks count as 0). A 总计 with
-    every applicant cell blank proves nothing about where the numbers stand."""
-    if vals[-1] is None or all(v is None for v in vals[:-1]):
+def total_at(ids: tuple[str, ...] | list[str]) -> int:
+    """Where 总计 stands among a row's cells (last in the form; a copy may move it)."""
+    return next((i for i, f in enumerate(ids) if f.endswith(".total")), len(ids) - 1)
+
+
+def row_sum_ok(vals: list[int | float | None], at: int = -1) -> bool:
+    """Section 三: the applicant columns add up to 总计 (blanks count as 0), 总计 at ``at``. A
+    总计 with every applicant cell blank proves nothing about where the numbers stand."""
+    at %= len(vals)
+    parts = [v for i, v in enumerate(vals) if i != at]
+    if vals[at] is None or all(v is None for v in parts):
         return False
-    return sum(v or 0 for v in vals[:-1]) == vals[-1]
+    return sum(v or 0 for v in parts) == vals[at]
+
+
+def row_check(at: int) -> Callable[[list[int | float | None], bool], bool]:
+    """The row check of 表三 with 总计 at ``at``."""
+    return lambda vals, complete: not complete or row_sum_ok(vals, at)
 
 
 def _review_ok(vals: list[int | float | None]) -> bool:
@@ -165,7 +176,8 @@ def _review_ok(vals: list[int | float | None]) -> bool:
 
 def by_arithmetic(row: FormRow, spec: RowSpec, options: list[Cand], key: str, how: str) -> FormRow:
     if key == "s3":
-        good = [o for o in options if row_sum_ok([NUM(x) for x, _, _ in o])]
+        at = total_at(spec.ids)
+        good = [o for o in options if row_sum_ok([NUM(x) for x, _, _ in o], at)]
     elif key == "s4":
         good = [o for o in options if _review_ok([NUM(x) for x, _, _ in o])]
     else:
@@ -189,7 +201,7 @@ def _fix(r: FormRow, cand: Cand) -> None:
     r.how = "split"
     r.cells = [
         FormCell(fid, a, b, x or "", "split" if x is not None else "blank")
-        for fid, (x, a, b) in zip((f"requests.{r.rid}.{c}" for c in COLUMNS), cand)
+        for fid, (x, a, b) in zip([c.id for c in r.cells], cand)
     ]
 
 
@@ -215,7 +227,7 @@ def _propagate(table: FormTable, results: list[str]) -> None:
             if not (1 < len(row.candidates) < 200):
                 continue
             need = []
-            for c in range(len(COLUMNS)):
+            for c in range(len(row.cells)):
                 rest = sum(
                     o_sg * (NUM(by_id[o].cells[c].text) or 0)
                     for o, o_sg in eq
@@ -245,6 +257,7 @@ def solve_requests(table: FormTable) -> None:
     if not open_rows:
         return
     fixed: dict[str, list[int | float | None]] = {}
+    width = len(open_rows[0].cells)  # the copy's columns (the form's seven, or fewer)
     for r in table.rows:
         if r.how != "unread":
             fixed[r.rid] = [NUM(c.text) if c.status != "blank" else None for c in r.cells]
@@ -262,7 +275,7 @@ def solve_requests(table: FormTable) -> None:
             return vals[rid][c] or 0
 
         need = ("new", "carried_over", "processed_total", "carried_forward")
-        for c in range(len(COLUMNS)):
+        for c in range(width):
             if all(x in vals for x in need):
                 if g("new", c) + g("carried_over", c) != g("processed_total", c) + g(
                     "carried_forward", c
