@@ -178,7 +178,7 @@ def fill_from_form(
                 if not present or have == 0:
                     unread += ids
                     _unread(ctx, key_, row, ids)
-        if _orphans(table):
+        if _orphans(table) or table.stray:
             # numbers stand in this table that no row could take (more of them after one
             # label than it has cells: a copy that put the labels first and the numbers
             # after, column by column): a label with no number after it is then no sign

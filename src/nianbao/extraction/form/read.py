@@ -117,6 +117,10 @@ def read_form(
     return FormReading(tables, heads)
 
 
+_ITEM_HEAD = re.compile(r"第\s*[二2]\s*十\s*条\s*第")
+_ITEM_HEAD_LINE = re.compile(r"第\s*[二2]\s*十\s*条\s*第\s*[（(][^）)]*[）)]\s*项")
+
+
 def _regions(text: str, heads: dict[str, HeadingHit]) -> dict[str, tuple[int, int]]:
     """Where each table may stand: from its section's heading to the next heading found (or
     the end of the text); a table without a heading starts where the previous one ends."""
@@ -180,8 +184,19 @@ def _read_rows(
         spans.append((h.row, st, en))
     # the runs of values after each label
     runs: list[tuple[RowSpec, int, int, ValueRun, list[Tok]]] = []
+    stray = False
     for i, (ri, st, en) in enumerate(spans):
         nxt = spans[i + 1][1] if i + 1 < len(spans) else b
+        if key == "s2":
+            # a 第二十条第（X）项 line after a label opens the next item's block: numbers after
+            # it are that block's (a copy that put the labels first and the numbers after,
+            # column by column, gave 行政强制 the 行政许可 block's 3559, silently)
+            block = _ITEM_HEAD.search(text, en, nxt)
+            if block is not None:
+                stray = stray or bool(
+                    re.search(r"\d", _ITEM_HEAD_LINE.sub("", text[block.start() : nxt]))
+                )
+                nxt = block.start()
         toks = tokenize(text, en, nxt, first_run=True)
         runs.append((form[ri], st, en, row_run(toks), toks))
     # a sentence is no table row: 上年结转申请3件，… in the prose before a table
@@ -222,7 +237,9 @@ def _read_rows(
     # the table's separator, learnt from its rows
     inner = [s for *_, run, _t in runs for s in run.seps[1:-1]]
     unit, nl_mode = unit_of(inner, [run.seps[0] for *_, run, _t in runs if run.vals])
-    table = FormTable(key, layout, [], (a, b), [spec.rid for spec, *_ in runs], columns=columns)
+    table = FormTable(
+        key, layout, [], (a, b), [spec.rid for spec, *_ in runs], columns=columns, stray=stray
+    )
     width = {spec.rid: len(spec.ids) for spec, *_ in runs}
     # sibling statistics: the leading and trailing boundaries of the rows that fill their
     # cells exactly, per class of rows that share a label structure (a label spanning the
