@@ -187,7 +187,7 @@ def _read_rows(
     stray = False
     for i, (ri, st, en) in enumerate(spans):
         nxt = spans[i + 1][1] if i + 1 < len(spans) else b
-        if key == "s2":
+        if key == "s2" and layout == "2021":
             # a 第二十条第（X）项 line after a label opens the next item's block: numbers after
             # it are that block's (a copy that put the labels first and the numbers after,
             # column by column, gave 行政强制 the 行政许可 block's 3559, silently)
