@@ -26,6 +26,7 @@ from .grid import (
     DocumentBuilder,
     GridTooLarge,
     cover_empty_label_cells,
+    grid_of,
     place_cells,
     strip_invisible,
 )
@@ -340,7 +341,6 @@ def _add_chunk(
     from docx.oxml.ns import qn
 
     from ..errors import UnusableInput
-    from .ocr.reader import _grid_of
 
     part = wd.part.related_parts.get(el.get(qn("r:id")) or "")
     if part is None:
@@ -370,6 +370,6 @@ def _add_chunk(
     artifacts.extend(a for a in chunk.artifacts if a not in artifacts and "MHTML" not in a)
     for block in chunk.blocks:
         if isinstance(block, Table):
-            builder.add_table(_grid_of(block), "docx")
+            builder.add_table(grid_of(block), "docx")
         else:
             builder.add_paragraph(block.text)

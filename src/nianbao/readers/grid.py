@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from .document import Block, Cell, Document, Paragraph, Table
 
 __all__ = [
+    "grid_of",
     "MAX_COLSPAN",
     "MAX_DOCUMENT_SLOTS",
     "MAX_SLOTS",
@@ -383,3 +384,25 @@ def trim_blank_tail(row: list[tuple[str, int, int]]) -> list[tuple[str, int, int
     while end and not row[end - 1][0].strip() and row[end - 1][1] <= 1:
         end -= 1
     return row[: end + MAX_BLANK_TAIL]
+
+
+def grid_of(table: Table) -> SpanGrid:
+    """The span grid of a table already laid out (its covered slots share their anchor's
+    offsets), to lay it out again in another document."""
+    rows: list[list[Cell]] = []
+    anchor_at: dict[int, tuple[int, int]] = {}
+    for r, row in enumerate(table.rows):
+        for c, cell in enumerate(row):
+            if not cell.covered:
+                anchor_at.setdefault(cell.start, (r, c))
+    anchor_of: dict[tuple[int, int], tuple[int, int]] = {}
+    for r, row in enumerate(table.rows):
+        out: list[Cell] = []
+        for c, cell in enumerate(row):
+            out.append(
+                Cell(cell.text, row=r, col=c, covered=cell.covered, page=cell.page, bbox=cell.bbox)
+            )
+            if cell.covered and cell.start in anchor_at:
+                anchor_of[(r, c)] = anchor_at[cell.start]
+        rows.append(out)
+    return SpanGrid(rows, anchor_of)

@@ -250,8 +250,8 @@ def ocr_pictures(doc: Document, pictures: list[bytes], source: str) -> Document:
     when no picture can be decoded; pictures beyond ``MAX_PICTURE_PAGES`` pages are named
     as not read."""
     from .document import IMAGE_PLACEHOLDER, Paragraph
-    from .grid import DocumentBuilder
-    from .ocr.reader import _TABLE_MARKS, OCR_DPI, OCR_NOTE, _grid_of, ocr_pdf
+    from .grid import DocumentBuilder, grid_of
+    from .ocr.reader import _TABLE_MARKS, OCR_DPI, OCR_NOTE, ocr_pdf
 
     if not pictures or image_refusal("png") is not None:
         return doc
@@ -313,7 +313,7 @@ def ocr_pictures(doc: Document, pictures: list[bytes], source: str) -> Document:
         if isinstance(block, Paragraph):
             builder.add_paragraph(block.text, page)
             return
-        grid = _grid_of(block)
+        grid = grid_of(block)
         if recognised:  # pages and boxes of the pictures laid out for OCR mean nothing here
             for row in grid.rows:
                 for cell in row:

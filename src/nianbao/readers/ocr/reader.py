@@ -10,8 +10,8 @@ from typing import Any
 
 from ...budget import slow_work
 from ...errors import BrokenFile, EncryptedPdf, InputTooLarge, OcrUnavailable, ScannedPdf
-from ..document import Cell, Document, Paragraph, Table
-from ..grid import DocumentBuilder, GridTooLarge, SpanGrid
+from ..document import Document, Paragraph
+from ..grid import DocumentBuilder, GridTooLarge, grid_of
 from ..pdf import _HEADING, ENV_MAX_PAGES, IMAGE_PAGES_NOTE
 from ..pdf import max_pages as pdf_max_pages
 from ..pdfium_lock import PDFIUM_LOCK
@@ -70,7 +70,7 @@ def ocr_image_pages(doc: Document, data: bytes, source: str) -> Document:
         if isinstance(block, Paragraph):
             builder.add_paragraph(block.text, block.page)
         else:
-            builder.add_table(_grid_of(block), block.kind, block.page)
+            builder.add_table(grid_of(block), block.kind, block.page)
     left = doc.image_pages[len(chosen) :]
     notes = [n for n in doc.artifacts if "无文字层，其内容未能读取" not in n]
     notes.append(f"{IMAGE_PAGES_NOTE.format(_page_list(chosen))}已用文字识别（OCR）读取")
@@ -81,28 +81,6 @@ def ocr_image_pages(doc: Document, data: bytes, source: str) -> Document:
     merged = builder.build(source, doc.media_type, notes, pages=doc.pages)
     merged.image_pages = left
     return merged
-
-
-def _grid_of(table: Table) -> SpanGrid:
-    """The span grid of a table already laid out (its covered slots share their anchor's
-    offsets), to lay it out again in another document."""
-    rows: list[list[Cell]] = []
-    anchor_at: dict[int, tuple[int, int]] = {}
-    for r, row in enumerate(table.rows):
-        for c, cell in enumerate(row):
-            if not cell.covered:
-                anchor_at.setdefault(cell.start, (r, c))
-    anchor_of: dict[tuple[int, int], tuple[int, int]] = {}
-    for r, row in enumerate(table.rows):
-        out: list[Cell] = []
-        for c, cell in enumerate(row):
-            out.append(
-                Cell(cell.text, row=r, col=c, covered=cell.covered, page=cell.page, bbox=cell.bbox)
-            )
-            if cell.covered and cell.start in anchor_at:
-                anchor_of[(r, c)] = anchor_at[cell.start]
-        rows.append(out)
-    return SpanGrid(rows, anchor_of)
 
 
 # --------------------------------------------------------------------------- document
