@@ -88,6 +88,7 @@ class _Template:
 
     def __init__(self, rep: Any) -> None:
         from nianbao.store import ingest as ing
+        from nianbao.store.compact import pack_cells
 
         self.rep = rep
         self.layout = ing._clip(rep.meta.get("format"), 16) or "unknown"
@@ -96,7 +97,7 @@ class _Template:
             {k: ing._jsonable(s.to_dict()) for k, s in rep.sections.items()}, ensure_ascii=False
         )
         self.fees = json.dumps(ing._jsonable(dict(rep.fees_info)), ensure_ascii=False)
-        self.values = ing._value_rows(0, rep)
+        self.values = json.loads(pack_cells(rep))  # [code, value_int, value_dec, raw, prov]
         self.counts = ing._counts(rep.findings)
         self.findings = [
             (
@@ -171,7 +172,7 @@ def build(db: str, n_reports: int, seed: int = 7, chunk: int = 2000) -> dict[str
     rep_cols += ("layout", "parser_version", "title", "published", "meta", "sections")
     rep_cols += ("fees_info", "n_errors", "n_warnings", "n_infos", "ingested_at", "updated_at")
     rep_cols += ("version", "superseded_by")
-    val_cols = ("report_id", "field_id", "value_int", "value_dec", "blank", "raw", "provenance")
+    val_cols = ("report_id", "cells")
     find_cols = ("report_id", "origin", "rule", "severity", "cells", "message", "expected")
     find_cols += ("actual", "assumed_zero", "evidence", "fingerprint", "values_digest")
     find_cols += ("status", "created_at")
@@ -210,25 +211,28 @@ def build(db: str, n_reports: int, seed: int = 7, chunk: int = 2000) -> dict[str
                 + (tpl.counts["n_errors"], tpl.counts["n_warnings"], tpl.counts["n_infos"])
                 + (ts, ts, 1 if prev is None else 2, None)
             )
-            for _, fid, vi, vd, blank, raw, prov in tpl.values:
-                if vi is not None and factor != 1:
-                    vi = int(vi * factor)
-                    raw = str(vi)
-                dec = None if vd is None else (format(vd, "f") if sqlite else vd)
-                vals.append((rid, fid, vi, dec, int(blank) if sqlite else blank, raw, prov))
+            cells = []
+            for cell in tpl.values:
+                if len(cell) > 1 and cell[1] is not None and factor != 1:
+                    cell = list(cell)
+                    cell[1] = int(cell[1] * factor)
+                    if len(cell) > 3:
+                        cell[3] = str(cell[1])
+                cells.append(cell)
+            vals.append((rid, json.dumps(cells, ensure_ascii=False, separators=(",", ":"))))
+            n_values += len(cells)
             for f in tpl.findings:
                 finds.append((rid, "report", *f, "open", ts))
         with engine.begin() as conn:
             conn.exec_driver_sql(ins("source_files", sf_cols), files)
             conn.exec_driver_sql(ins("reports", rep_cols), reps)
-            conn.exec_driver_sql(ins("report_values", val_cols), vals)
+            conn.exec_driver_sql(ins("report_cells", val_cols), vals)
             if finds:
                 conn.exec_driver_sql(ins("findings", find_cols), finds)
             for new, old in supersede:
                 conn.exec_driver_sql(
                     f"UPDATE reports SET superseded_by = {mark} WHERE id = {mark}", (new, old)
                 )
-        n_values += len(vals)
         n_findings += len(finds)
         done = min(start + chunk, len(plan))
         print(f"  {done}/{len(plan)} reports ({time.perf_counter() - t0:.0f} s)", flush=True)

@@ -19,8 +19,9 @@ from sqlalchemy.orm import Session
 
 from nianbao.report import Report
 from nianbao.store import open_store
+from nianbao.store.compact import unpack_cells
 from nianbao.store.db import resolve_url
-from nianbao.store.models import SourceFile, StoredReport, StoredValue
+from nianbao.store.models import SourceFile, StoredCells, StoredReport
 
 PG_URL = os.environ.get("NIANBAO_TEST_PG")
 needs_pg = pytest.mark.skipif(not PG_URL, reason="NIANBAO_TEST_PG is not set")
@@ -103,7 +104,7 @@ def counts(engine) -> tuple[int, int, int, int]:
             s.scalar(select(func.count()).select_from(SourceFile)),
             s.scalar(select(func.count()).select_from(StoredReport)),
             s.scalar(select(func.count(func.distinct(StoredReport.source_file_id)))),
-            s.scalar(select(func.count()).select_from(StoredValue)),
+            sum(len(unpack_cells(c)) for c in s.scalars(select(StoredCells.cells))),
         )
 
 

@@ -109,7 +109,7 @@ def test_new_agencies_in_a_batch_match_resolving_each_name(db_url, tmp_path) -> 
 
         eng = open_store(db_url)
         with eng.begin() as conn:
-            for t in ("findings", "report_values", "reports", "source_files"):
+            for t in ("findings", "report_cells", "reports", "source_files"):
                 conn.execute(text(f"DELETE FROM {t}"))
             conn.execute(text("DELETE FROM agency_aliases"))
             conn.execute(text("DELETE FROM agencies"))
@@ -189,7 +189,7 @@ def test_a_mixed_batch_stores_what_one_report_at_a_time_stores(
 
         eng = open_store(db_url)
         with eng.begin() as conn:
-            for t in ("findings", "report_values", "report_events", "reports", "source_files"):
+            for t in ("findings", "report_cells", "report_events", "reports", "source_files"):
                 conn.execute(text(f"DELETE FROM {t}"))
         eng.dispose()
         other = db_url

@@ -1,6 +1,7 @@
-"""Cells stored compactly (migration 0005): field ids as two-character codes, read back as
-schema ids by every statement on ``StoredValue``; rows stored before are recoded and the
-provenance of every cell survives. SQLite, and PostgreSQL when NIANBAO_TEST_PG is set."""
+"""Cells stored compactly: field ids as two-character codes (migration 0005), a report's
+cells packed in one row (migration 0010), read back as schema ids; rows stored before are
+recoded and packed, and the provenance of every cell survives, both ways. SQLite, and
+PostgreSQL when NIANBAO_TEST_PG is set."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from nianbao.report import Provenance
@@ -17,8 +19,7 @@ from nianbao.store import open_store
 from nianbao.store.compact import FIELD_CODES, decode_field, encode_field
 from nianbao.store.db import HEAD_REVISION, MIGRATIONS_DIR, current_revision, migrate
 from nianbao.store.ingest import ingest_files, parse_file
-from nianbao.store.models import StoredValue
-from nianbao.store.queries import report_values
+from nianbao.store.queries import report_values, stored_cells
 
 from .test_store import db_url  # noqa: F401  (fixture: SQLite, and PostgreSQL if set)
 
@@ -90,39 +91,53 @@ def _old_rows(engine) -> None:  # type: ignore[no-untyped-def]
             )
 
 
-def test_migration_0005_recodes_stored_cells_and_back(db_url) -> None:  # noqa: F811
+def _codes(engine) -> list[str]:  # type: ignore[no-untyped-def]
+    with engine.connect() as conn:
+        return sorted(r[0] for r in conn.execute(text("SELECT field_id FROM report_values")))
+
+
+def test_migrations_0005_and_0010_recode_and_pack_stored_cells_and_back(db_url) -> None:  # noqa: F811
     engine = open_store(db_url, migrate_now=False)
     try:
         migrate(engine, "0004_compact_values")
         _old_rows(engine)
         migrate(engine, "0005_field_codes")
+        coded = sorted([FIELD_CODES["requests.new.total"], FIELD_CODES["active.fees"], "=x.custom"])
+        assert _codes(engine) == coded
+        migrate(engine)  # 0010: packed in one row
         with engine.connect() as conn:
-            stored = sorted(r[0] for r in conn.execute(text("SELECT field_id FROM report_values")))
-        assert stored == sorted(
-            [FIELD_CODES["requests.new.total"], FIELD_CODES["active.fees"], "=x.custom"]
-        )
+            tables = set(sa_inspect(conn).get_table_names())
+        assert "report_cells" in tables and "report_values" not in tables
         with Session(engine) as s:
             rows = {v.field_id: v for v in report_values(s, 1)}
             assert set(rows) == {"requests.new.total", "active.fees", "x.custom"}
             assert rows["requests.new.total"].value == 12
             assert rows["active.fees"].value is None and rows["active.fees"].raw == ""
+            assert rows["active.fees"].blank and not rows["x.custom"].blank
             assert rows["requests.new.total"].provenance == {
                 "section": "s5",
                 "table": "t2",
                 "row": 0,
                 "col": 6,
             }
-            one = s.scalars(
-                select(StoredValue).where(
-                    StoredValue.report_id == 1,
-                    StoredValue.field_id.in_(["x.custom", "active.fees"]),
-                )
+            assert rows["x.custom"].provenance == {"section": "s2"}  # the object form
+            # in the order of their codes
+            assert [encode_field(c[0]) for c in stored_cells(s, 1)] == coded
+        _downgrade(engine, "0009_name_search")
+        assert _codes(engine) == coded
+        with Session(engine) as s:
+            back = s.execute(
+                text("SELECT field_id, value_int, blank, raw FROM report_values ORDER BY 1")
             ).all()
-            assert sorted(v.field_id for v in one) == ["active.fees", "x.custom"]
+        assert [tuple(r) for r in back] == sorted(
+            [
+                (FIELD_CODES["requests.new.total"], 12, False, "12"),
+                (FIELD_CODES["active.fees"], None, True, ""),
+                ("=x.custom", 3, False, "3"),
+            ]
+        )
         _downgrade(engine, "0004_compact_values")
-        with engine.connect() as conn:
-            back = sorted(r[0] for r in conn.execute(text("SELECT field_id FROM report_values")))
-        assert back == ["active.fees", "requests.new.total", "x.custom"]
+        assert _codes(engine) == ["active.fees", "requests.new.total", "x.custom"]
         migrate(engine)
         assert current_revision(engine) == HEAD_REVISION
     finally:

@@ -6,6 +6,7 @@ a year, the reports with errors and an agency — and follow a re-parse (a repor
 from __future__ import annotations
 
 import importlib.util
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -16,8 +17,9 @@ from sqlalchemy.orm import Session
 
 from nianbao.schema import ACTIVE2019_IDS
 from nianbao.store import export as sx
+from nianbao.store.compact import encode_field, unpack_cells
 from nianbao.store.db import open_store, session_scope
-from nianbao.store.models import ReportColumns, StoredReport, StoredValue
+from nianbao.store.models import ReportColumns, StoredCells, StoredReport
 from nianbao.store.queries import ALL_IDS, field_order, report_conditions
 from nianbao.store.versions import delete_report, restore_report
 
@@ -44,8 +46,9 @@ def _plain(s: Session, agency: str | None, year: Any, has_errors: bool) -> list[
     )
     seen = {
         fid
-        for rid, fid in s.execute(select(StoredValue.report_id, StoredValue.field_id))
+        for rid, cells in s.execute(select(StoredCells.report_id, StoredCells.cells))
         if rid in ids
+        for fid, *_ in unpack_cells(cells)
     }
     old = set(ACTIVE2019_IDS)
     shown = [f for f in ALL_IDS if f not in old or f in seen]
@@ -85,7 +88,10 @@ def test_the_summary_follows_a_reparse_and_a_delete(store: str) -> None:
         assert rid is not None
     # a re-parse: the report's cells change with its updated_at
     with session_scope(engine) as s:
-        s.add(StoredValue(report_id=rid, field_id="extra.custom_total", value_int=7, blank=False))
+        row = s.get(StoredCells, rid)
+        assert row is not None
+        cells = json.loads(row.cells)
+        row.cells = json.dumps([*cells, [encode_field("extra.custom_total"), 7]])
         s.execute(
             update(StoredReport).where(StoredReport.id == rid).values(updated_at=datetime.now(UTC))
         )

@@ -10,6 +10,7 @@ import asyncio
 import base64
 import csv
 import io
+import json
 import threading
 import time
 import warnings
@@ -26,11 +27,13 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from fastapi.testclient import TestClient
 
-from sqlalchemy import select, update  # noqa: E402
+from sqlalchemy import update  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
 from nianbao.store import export as sx  # noqa: E402
-from nianbao.store.models import SourceBlob, SourceFile, StoredReport, StoredValue  # noqa: E402
+from nianbao.store.compact import decode_field, provenance_dict  # noqa: E402
+from nianbao.store.models import SourceBlob, SourceFile, StoredCells, StoredReport  # noqa: E402
+from nianbao.store.queries import stored_cells  # noqa: E402
 from nianbao.web import services as sv  # noqa: E402
 from nianbao.web.app import create_app  # noqa: E402
 from nianbao.web.auth import COOKIE_NAME, CSRF_COOKIE, LoginThrottle  # noqa: E402
@@ -626,24 +629,14 @@ def test_pdf_crop_of_a_huge_page_is_bounded(site: tuple[Any, TestClient, dict]) 
         blob = s.get(SourceBlob, sha)
         assert blob is not None
         original = blob.data
-        prov = dict(
-            s.scalar(
-                select(StoredValue.provenance).where(
-                    StoredValue.report_id == rid, StoredValue.field_id == fid
-                )
-            )
-            or {}
-        )
+        prov = dict(provenance_dict(_cell(s, rid, fid)[5]) or {})
+        saved_cells = _cells_text(s, rid)
     normal = client.get(f"/reports/{rid}/pdf/{fid}.png")
     assert normal.status_code == 200
     try:
         with Session(st.engine) as s, s.begin():
             s.execute(update(SourceBlob).where(SourceBlob.sha256 == sha).values(data=_huge_pdf()))
-            s.execute(
-                update(StoredValue)
-                .where(StoredValue.report_id == rid, StoredValue.field_id == fid)
-                .values(provenance={**prov, "page": 1, "bbox": [7000, 7000, 7100, 7020]})
-            )
+            _edit_cell(s, rid, fid, 4, {**prov, "page": 1, "bbox": [7000, 7000, 7100, 7020]})
         with _anon(app) as anon:  # anonymous reading stays open, and bounded
             r = anon.get(f"/reports/{rid}/pdf/{fid}.png")
         assert r.status_code == 200 and r.content.startswith(b"\x89PNG")
@@ -656,11 +649,7 @@ def test_pdf_crop_of_a_huge_page_is_bounded(site: tuple[Any, TestClient, dict]) 
     finally:
         with Session(st.engine) as s, s.begin():
             s.execute(update(SourceBlob).where(SourceBlob.sha256 == sha).values(data=original))
-            s.execute(
-                update(StoredValue)
-                .where(StoredValue.report_id == rid, StoredValue.field_id == fid)
-                .values(provenance=prov)
-            )
+            _set_cells_text(s, rid, saved_cells)
 
 
 def test_pdf_crops_are_limited_in_number_at_once(site: tuple[Any, TestClient, dict]) -> None:
@@ -695,13 +684,9 @@ def test_exports_never_write_a_live_formula(site: tuple[Any, TestClient, dict]) 
         old = s.get(StoredReport, rid)
         assert old is not None
         saved = (old.agency_name, old.title)
-        value = s.scalar(
-            select(StoredValue).where(
-                StoredValue.report_id == rid, StoredValue.value_int.is_not(None)
-            )
-        )
-        assert value is not None
-        saved_value = (value.field_id, value.value_int, value.raw)
+        value = next(c for c in stored_cells(s, rid) if c[1] is not None)
+        saved_value = (value[0], value[1], value[4])
+        saved_cells = _cells_text(s, rid)
     try:
         with Session(st.engine) as s, s.begin():
             s.execute(
@@ -709,11 +694,8 @@ def test_exports_never_write_a_live_formula(site: tuple[Any, TestClient, dict]) 
                 .where(StoredReport.id == rid)
                 .values(agency_name=evil, title="@SUM(1+1)*cmd|' /C calc'!A0")
             )
-            s.execute(
-                update(StoredValue)
-                .where(StoredValue.report_id == rid, StoredValue.field_id == saved_value[0])
-                .values(value_int=-5, raw="-2+3+cmd|' /C calc'!A0")
-            )
+            _edit_cell(s, rid, saved_value[0], 1, -5)
+            _edit_cell(s, rid, saved_value[0], 3, "-2+3+cmd|' /C calc'!A0")
         year = client.get(f"/api/v1/reports/{rid}").json()["report"]["year"]
         # CSV: the text cells escaped, the negative number a number
         text = client.get(f"/export/values.csv?year={year}").content.decode("utf-8-sig")
@@ -752,11 +734,31 @@ def test_exports_never_write_a_live_formula(site: tuple[Any, TestClient, dict]) 
                 .where(StoredReport.id == rid)
                 .values(agency_name=saved[0], title=saved[1])
             )
-            s.execute(
-                update(StoredValue)
-                .where(StoredValue.report_id == rid, StoredValue.field_id == saved_value[0])
-                .values(value_int=saved_value[1], raw=saved_value[2])
-            )
+            _set_cells_text(s, rid, saved_cells)
+
+
+def _cells_text(s: Session, rid: int) -> str:
+    row = s.get(StoredCells, rid)
+    assert row is not None
+    return row.cells
+
+
+def _set_cells_text(s: Session, rid: int, cells: str) -> None:
+    s.execute(update(StoredCells).where(StoredCells.report_id == rid).values(cells=cells))
+
+
+def _cell(s: Session, rid: int, fid: str) -> Any:
+    return next(c for c in stored_cells(s, rid) if c[0] == fid)
+
+
+def _edit_cell(s: Session, rid: int, fid: str, index: int, value: Any) -> None:
+    """Change one position of a stored cell (``[code, value_int, value_dec, raw, prov]``)."""
+    cells = json.loads(_cells_text(s, rid))
+    for cell in cells:
+        if decode_field(cell[0]) == fid:
+            cell.extend([None] * (5 - len(cell)))
+            cell[index] = value
+    _set_cells_text(s, rid, json.dumps(cells, ensure_ascii=False))
 
 
 def test_escape_formula() -> None:

@@ -36,17 +36,18 @@ from sqlalchemy.orm import Session
 
 from ..report import Report
 from .agencies import guess_kind, name_keys, normalize_name, resolve_agency
+from .compact import pack_cells
 from .crossyear import check_cross_year
 from .db import session_scope, write_engine
 from .display import canon_level
 from .findings import _counts, finding_digest
 from .models import T_FIND, T_REP, T_SF, Agency, AgencyAlias
-from .outcome import ParseOutcome, _jsonable, _value_rows
+from .outcome import ParseOutcome, _jsonable
 from .write import (
     _FILE_BY_HASH,
     _abs_path,
     _clip,
-    _insert_values,
+    _insert_cells,
     _meta_year,
     _remember,
     _store,
@@ -104,16 +105,15 @@ class BatchWriter:
         batch, self.pending = self.pending, []
         if not batch:
             return
-        # the cells' rows before the store's write lock (the lock is for writing only), and
-        # their form for the driver without the report id: a decimal as SQLite's exact text
-        sqlite = self.engine.dialect.name == "sqlite"
+        # the cells' stored form and the JSON columns before the store's write lock (the
+        # lock is for writing only)
         ready: dict[int, Ready] = {}
         for outcome in batch:
             if outcome.report is None or outcome.status != "parsed":
                 continue
-            if outcome.rows is None:
-                outcome.rows = _value_rows(0, outcome.report)
-            ready[id(outcome)] = (_tail(outcome.rows, sqlite), _json_columns(outcome.report))
+            if outcome.cells is None:
+                outcome.cells = pack_cells(outcome.report)
+            ready[id(outcome)] = (outcome.cells, _json_columns(outcome.report))
         start = time.perf_counter()
         try:
             with _file_lock(self.engine), session_scope(self.engine) as session:
@@ -337,9 +337,9 @@ class BatchWriter:
         return agency_id
 
 
-# what a batch makes of a parsed report before the write lock: its cells' rows for the
-# driver without the report id (``_tail``) and its JSON columns (``_json_columns``)
-Ready = tuple[list[tuple[Any, ...]], dict[str, Any]]
+# what a batch makes of a parsed report before the write lock: its cells' stored form
+# (``compact.pack_cells``) and its JSON columns (``_json_columns``)
+Ready = tuple[str, dict[str, Any]]
 
 
 def _json_columns(rep: Report) -> dict[str, Any]:
@@ -349,17 +349,6 @@ def _json_columns(rep: Report) -> dict[str, Any]:
         "sections": {k: _jsonable(s.to_dict()) for k, s in rep.sections.items()},
         "fees_info": _jsonable(dict(rep.fees_info)),
     }
-
-
-def _tail(rows: list[tuple[Any, ...]], sqlite: bool) -> list[tuple[Any, ...]]:
-    """Cells' rows for the driver without their report id (``_insert_values(ready=True)``):
-    on SQLite a decimal as its exact text (``models.ExactDecimal``)."""
-    if not sqlite:
-        return [r[1:] for r in rows]
-    return [
-        (c, vi, vd if vd is None else format(vd, "f"), b, raw, prov)
-        for _, c, vi, vd, b, raw, prov in rows
-    ]
 
 
 _LOCK_FDS: dict[str, int] = {}
@@ -584,8 +573,8 @@ class _Writer:
         the report, its cells and findings. ``ready``: what ``BatchWriter.flush`` made of
         it before the write lock (``Ready``). Returns the file's id."""
         if ready is None:
-            ready = (_tail(outcome.rows or _value_rows(0, rep), self.sqlite), _json_columns(rep))
-        tail, json_columns = ready
+            ready = (outcome.cells or pack_cells(rep), _json_columns(rep))
+        cells, json_columns = ready
         session, now, meta = self.session, self.now, rep.meta
         sfid = self._add(
             T_SF,
@@ -640,8 +629,7 @@ class _Writer:
         # cells and findings (and the file and report rows) are written together
         # at the end of the batch (one COPY or executemany each); whatever reads them
         # earlier calls ``write_pending`` first
-        first = (report_id,)
-        self.values.extend([first + t for t in tail])
+        self.values.append((report_id, cells))
         self.findings.extend(
             [self._finding(report_id, "report", f, rep, None, None) for f in rep.findings]
             + [self._finding(report_id, "cross", f, rep, prev, prev_id) for f in cross]
@@ -661,7 +649,7 @@ class _Writer:
         self.unwritten = set()
         self._insert_many(T_SF, files)
         self._insert_many(T_REP, reports)
-        _insert_values(self.session, values, ready=True)
+        _insert_cells(self.session, values)
         self._insert_many(T_FIND, findings)
 
     def _finding(

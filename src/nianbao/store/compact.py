@@ -1,31 +1,45 @@
 """Compact forms of what the store keeps per cell.
 
 A cell's field id is stored as a two-character code (``fieldcodes.FIELD_IDS``: the
-position in a frozen list; ids not in it as ``=`` + the id). ``models.FieldId`` encodes
-and decodes it on every statement built on ``StoredValue``, so queries keep comparing
-schema ids; migration 0005 recoded the rows stored before.
+position in a frozen list; ids not in it as ``=`` + the id); ``decode_field`` gives the
+schema id back (migration 0005 recoded the rows stored before).
 
 Provenance is written as a JSON array in the order of ``Provenance``'s fields
 (section, table, row, col, line, start, end, page, bbox, label) with trailing nulls
 dropped, instead of an object that repeats every key in every cell: the same facts in
 about a third of the bytes. Rows written before migration 0004 hold the object form;
 ``provenance_dict`` reads both.
+
+Since migration 0010 a report's cells are one row (``report_cells``): a JSON array with
+one array per cell, ``[code, value_int, value_dec, raw, provenance]`` with trailing nulls
+dropped, in code order (``pack_cells``, read by ``unpack_cells``). A decimal is its exact
+text; a cell is blank when it has neither value. Every read of a report's cells reads one
+row, and a report is written with one row instead of two hundred (the store's insertion
+of a cell row cost as much as the rest of a report's write).
 """
 
 from __future__ import annotations
 
+import json
+from decimal import Decimal
 from typing import Any
 
-from ..report import Provenance
+from ..report import Provenance, Report
+from ..schema import DECIMAL_IDS
 from .fieldcodes import FIELD_IDS
 
 __all__ = [
+    "Cell",
     "PROVENANCE_KEYS",
     "FIELD_CODES",
     "encode_field",
     "decode_field",
     "encode_provenance",
     "provenance_dict",
+    "split_value",
+    "value_of",
+    "pack_cells",
+    "unpack_cells",
 ]
 
 _ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"  # ASCII order
@@ -94,3 +108,94 @@ def provenance_dict(stored: Any) -> dict[str, Any] | None:
     if isinstance(stored, list | tuple):
         return {k: v for k, v in zip(PROVENANCE_KEYS, stored) if v is not None}
     return None
+
+
+# ------------------------------------------------------------------ values
+def split_value(field_id: str, value: Any) -> tuple[int | None, Decimal | None]:
+    """(value_int, value_dec): counts exact as integers; fees, and any non-integer a
+    count cell holds, as exact decimals (from the float's shortest repr)."""
+    if value is None or isinstance(value, bool):
+        return None, None
+    if isinstance(value, int) and field_id not in DECIMAL_IDS:
+        return value, None
+    if isinstance(value, float) and value.is_integer() and field_id not in DECIMAL_IDS:
+        return int(value), None
+    return None, Decimal(repr(value)) if isinstance(value, float) else Decimal(str(value))
+
+
+def value_of(value_int: int | None, value_dec: Decimal | None) -> int | float | None:
+    """A cell's value from its exact columns (``split_value`` reversed)."""
+    if value_int is not None:
+        return value_int
+    if value_dec is None:
+        return None
+    return int(value_dec) if value_dec == value_dec.to_integral() else float(value_dec)
+
+
+# ------------------------------------------------------------------ a report's cells
+# (field id, value_int, value_dec, blank, raw, provenance as stored: array, object or None)
+Cell = tuple[str, int | None, Decimal | None, bool, str | None, Any]
+
+_DUMPS = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+def _first(cell: list[Any]) -> str:
+    return str(cell[0])
+
+
+def pack_cells(report: Report) -> str:
+    """The stored form of a report's cells (see the module's docstring). The common cell
+    (an integer count, no raw text, no provenance) takes the short way: this runs for
+    every cell of every report."""
+    cells: list[list[Any]] = []
+    codes = FIELD_CODES
+    decimal_ids = DECIMAL_IDS
+    for fid, v in report.values.items():
+        value = v.value
+        code = codes.get(fid) or encode_field(fid)
+        src = v.source
+        if type(value) is int and fid not in decimal_ids and v.raw is None and src is None:
+            cells.append([code, value])
+            continue
+        vi, vd = split_value(fid, value)
+        cell: list[Any] = [
+            code,
+            vi,
+            None if vd is None else format(vd, "f"),
+            v.raw,
+            None if src is None else encode_provenance(src),
+        ]
+        while cell[-1] is None:
+            cell.pop()
+        cells.append(cell)
+    cells.sort(key=_first)
+    return _DUMPS(cells)
+
+
+def _decimal(stored: Any) -> Decimal:
+    dec = Decimal(str(stored))
+    # PostgreSQL's NUMERIC text (a migrated row) pads to the scale: drop it, never digits
+    return dec.quantize(Decimal(1)) if dec == dec.to_integral() else dec.normalize()
+
+
+def unpack_cells(stored: str | None) -> list[Cell]:
+    """A report's cells from their stored form, in code order."""
+    if not stored:
+        return []
+    out: list[Cell] = []
+    decode = decode_field
+    for cell in json.loads(stored):
+        n = len(cell)
+        vi = cell[1] if n > 1 else None
+        vd = None if n < 3 or cell[2] is None else _decimal(cell[2])
+        out.append(
+            (
+                decode(cell[0]),
+                vi,
+                vd,
+                vi is None and vd is None,
+                cell[3] if n > 3 else None,
+                cell[4] if n > 4 else None,
+            )
+        )
+    return out

@@ -37,11 +37,13 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, defer
 
 from ..schema import ACTIVE2019_IDS, DECIMAL_IDS, label_of
+from .compact import provenance_dict
 from .display import LAYOUT_ZH, ORIGIN_ZH, SEVERITY_ZH, STATUS_ZH
-from .models import Agency, SourceFile, StoredFinding, StoredReport, StoredValue
+from .models import Agency, SourceFile, StoredFinding, StoredReport
 from .queries import (
     ALL_IDS,
     REPORT_SORTS,
+    cells_of_reports,
     field_order,
     report_conditions,
     report_query,
@@ -460,7 +462,7 @@ def _severity_cells(session: Session, report_ids: list[int]) -> dict[int, dict[s
 
 
 # The columns of every wide export; which others a report holds is kept per report.
-_ALWAYS = tuple(f for f in ALL_IDS if f not in set(ACTIVE2019_IDS))
+_ALWAYS = frozenset(f for f in ALL_IDS if f not in set(ACTIVE2019_IDS))
 
 
 def _held_ids(session: Session, conds: list[Any]) -> set[str]:
@@ -495,12 +497,9 @@ def _held_ids(session: Session, conds: list[Any]) -> set[str]:
     for start in range(0, len(todo), 500):
         chunk = todo[start : start + 500]
         held: dict[int, set[str]] = {rid: set() for rid, _ in chunk}
-        for rid, fid in session.execute(
-            select(StoredValue.report_id, StoredValue.field_id).where(
-                StoredValue.report_id.in_(list(held)), StoredValue.field_id.not_in(_ALWAYS)
-            )
-        ):
-            held[rid].add(fid)
+        for rid, cell in cells_of_reports(session, list(held)):
+            if cell[0] not in _ALWAYS:
+                held[rid].add(cell[0])
         for ids in held.values():
             seen.update(ids)
         try:
@@ -576,20 +575,15 @@ def _filtered_reports(
 
 
 def _values_of(session: Session, chunk: list[int], long: bool = False) -> list[Any]:
-    """The value rows of a few reports (fetched at once: the caller yields as it goes)."""
-    cols = [
-        StoredValue.report_id,
-        StoredValue.field_id,
-        StoredValue.value_int,
-        StoredValue.value_dec,
-    ]
+    """The value rows of a few reports (fetched at once: the caller yields as it goes),
+    by report id: (report id, field id, value_int, value_dec), and with ``long`` also
+    blank, raw and the provenance's object form."""
     if long:
-        cols += [StoredValue.blank, StoredValue.raw, StoredValue.provenance]
-    return list(
-        session.connection().execute(
-            select(*cols).where(StoredValue.report_id.in_(chunk)).order_by(StoredValue.report_id)
-        )
-    )
+        return [
+            (rid, fid, vi, vd, blank, raw, provenance_dict(prov))
+            for rid, (fid, vi, vd, blank, raw, prov) in cells_of_reports(session, sorted(chunk))
+        ]
+    return [(rid, c[0], c[1], c[2]) for rid, c in cells_of_reports(session, sorted(chunk))]
 
 
 def _field_ids(

@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 
 from ..schema import RESULT_ROWS_2021, REVIEW_FIELDS, REVIEW_GROUPS
 from .ingest import value_of
-from .models import Agency, SourceFile, StoredFinding, StoredReport, StoredValue
-from .queries import NotFound, agency_where, remembered
+from .models import Agency, SourceFile, StoredFinding, StoredReport
+from .queries import NotFound, agency_where, cells_of_reports, remembered
 from .versions import current_filter
 
 __all__ = [
@@ -187,16 +187,9 @@ def values_for(
 ) -> dict[int, dict[str, Any]]:
     """The given fields' values of the given reports (absent and blank cells left out)."""
     out: dict[int, dict[str, Any]] = {rid: {} for rid in report_ids}
-    for start in range(0, len(report_ids), 500):
-        chunk = report_ids[start : start + 500]
-        for rid, fid, vi, vd in session.execute(
-            select(
-                StoredValue.report_id,
-                StoredValue.field_id,
-                StoredValue.value_int,
-                StoredValue.value_dec,
-            ).where(StoredValue.report_id.in_(chunk), StoredValue.field_id.in_(list(fields)))
-        ):
+    wanted = set(fields)
+    for rid, (fid, vi, vd, _, _, _) in cells_of_reports(session, report_ids):
+        if fid in wanted:
             out[rid][fid] = value_of(vi, vd)
     return out
 

@@ -36,13 +36,12 @@ from .crossyear import check_cross_year
 from .db import open_store
 from .files import STORE_SUFFIXES, collect_files, media_type_of
 from .findings import _counts, finding_digest
-from .models import T_FIND, T_REP, T_SF, T_VAL, SourceFile
+from .models import T_CELLS, T_FIND, T_REP, T_SF, SourceFile
 from .outcome import (
     ParseFn,
     ParseOutcome,
     _jsonable,
     _split_value,
-    _value_rows,
     parse_file,
     value_of,
 )
@@ -50,12 +49,12 @@ from .summary import IngestSummary
 from .write import (
     _FILE_BY_HASH,
     _abs_path,
+    _cells_for,
     _clip,
-    _insert_values,
+    _insert_cells,
     _latest_report_id,
     _meta_year,
     _remember,
-    _rows_for,
     _store,
     load_report,
     mend_paths,
@@ -82,22 +81,21 @@ _REEXPORTED = (
     T_FIND,
     T_REP,
     T_SF,
-    T_VAL,
+    T_CELLS,
     check_cross_year,
     media_type_of,
     _counts,
     _jsonable,
     _split_value,
-    _value_rows,
     value_of,
     _FILE_BY_HASH,
     _abs_path,
     _clip,
-    _insert_values,
+    _insert_cells,
     _latest_report_id,
     _meta_year,
     _remember,
-    _rows_for,
+    _cells_for,
     _store,
     ParseFn,
 )

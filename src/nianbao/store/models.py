@@ -29,8 +29,6 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from .compact import PROVENANCE_KEYS, decode_field, encode_field, provenance_dict
-
 __all__ = [
     "Base",
     "ExactDecimal",
@@ -38,7 +36,7 @@ __all__ = [
     "Agency",
     "AgencyAlias",
     "StoredReport",
-    "StoredValue",
+    "StoredCells",
     "StoredFinding",
     "SourceBlob",
     "WebUser",
@@ -92,36 +90,6 @@ class ExactDecimal(TypeDecorator[Decimal]):
         dec = Decimal(str(value))
         # PostgreSQL pads to the column's scale; drop the padding, never the digits
         return dec.quantize(Decimal(1)) if dec == dec.to_integral() else dec.normalize()
-
-
-class CompactProvenance(TypeDecorator[Any]):
-    """A cell's provenance: written as a JSON array, read as the dict of the keys that are
-    set (rows written before migration 0004 hold the dict itself)."""
-
-    impl = JSON(none_as_null=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
-        if isinstance(value, dict):
-            return [value.get(k) for k in PROVENANCE_KEYS]
-        return value
-
-    def process_result_value(self, value: Any, dialect: Dialect) -> Any:
-        return provenance_dict(value)
-
-
-class FieldId(TypeDecorator[str]):
-    """A cell's field id, stored as its two-character code (``compact.encode_field``):
-    statements on ``StoredValue`` compare and return schema ids."""
-
-    impl = String(80)
-    cache_ok = True
-
-    def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
-        return encode_field(value) if isinstance(value, str) else value
-
-    def process_result_value(self, value: Any, dialect: Dialect) -> Any:
-        return decode_field(value) if isinstance(value, str) else value
 
 
 class SourceFile(Base):
@@ -227,27 +195,19 @@ class StoredReport(Base):
     )
 
 
-class StoredValue(Base):
-    """One cell of a report by schema id: an exact integer, or a decimal for fees (and for
-    any non-integer a count cell holds); blank cells keep their raw text."""
+class StoredCells(Base):
+    """A report's cells in one row: the JSON text of ``compact.pack_cells`` (each cell by
+    its field id's code: an exact integer, or a decimal's exact text for fees and any
+    non-integer a count cell holds; blank cells keep their raw text; the provenance in
+    its compact array). ``compact.unpack_cells`` reads it. One row per report since
+    migration 0010 (before, one row per cell in ``report_values``)."""
 
-    __tablename__ = "report_values"
+    __tablename__ = "report_cells"
 
     report_id: Mapped[int] = mapped_column(
-        ForeignKey("reports.id", ondelete="CASCADE"), primary_key=True
+        ForeignKey("reports.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
     )
-    # stored as a two-character code (``FieldId``); statements see the schema id
-    field_id: Mapped[str] = mapped_column(FieldId, primary_key=True)
-    value_int: Mapped[int | None] = mapped_column(BigInteger)
-    value_dec: Mapped[Decimal | None] = mapped_column(ExactDecimal)
-    blank: Mapped[bool] = mapped_column(Boolean)
-    raw: Mapped[str | None] = mapped_column(Text)
-    # stored as a compact array (``compact.encode_provenance``), read back as a dict
-    provenance: Mapped[dict[str, Any] | None] = mapped_column(CompactProvenance)
-    # On SQLite the primary key is the table (WITHOUT ROWID): the field id is written once.
-    __table_args__ = {"sqlite_with_rowid": False}
-    # No index on field_id alone: it would touch a page per cell on every insert (the
-    # primary key serves every per-report read; a scan serves the rare per-field query).
+    cells: Mapped[str] = mapped_column(Text)
 
 
 class StoredFinding(Base):
@@ -453,5 +413,5 @@ class ReportEvent(Base):
 # Core tables of the write path (cheaper to build statements on than ORM attributes)
 T_SF = cast(Table, SourceFile.__table__)
 T_REP = cast(Table, StoredReport.__table__)
-T_VAL = cast(Table, StoredValue.__table__)
+T_CELLS = cast(Table, StoredCells.__table__)
 T_FIND = cast(Table, StoredFinding.__table__)

@@ -1,12 +1,11 @@
 """What a worker makes of one file: read, hash, parse and check it (within the file's
-budget), and prepare its cells' rows, so that the writer only writes. Also the JSON form
-of what the store keeps and the split of a value into its exact columns."""
+budget), and prepare its cells' stored form, so that the writer only writes. Also the JSON
+form of what the store keeps."""
 
 from __future__ import annotations
 
 import copy
 import hashlib
-import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,8 +16,7 @@ from typing import Any
 from ..budget import file_budget
 from ..errors import UnusableInput
 from ..report import Report, Value
-from ..schema import DECIMAL_IDS
-from .compact import FIELD_CODES, decode_field, encode_field, encode_provenance
+from .compact import pack_cells, split_value, unpack_cells, value_of
 from .files import media_type_of
 
 log = logging.getLogger("nianbao.store.ingest")
@@ -41,17 +39,18 @@ class ParseOutcome:
     report: Report | None = None
     error_kind: str | None = None
     error: str | None = None
-    # the value rows, prepared in the worker (report id 0) so that the parent only writes
-    rows: list[tuple[Any, ...]] | None = None
+    # the cells' stored form (``compact.pack_cells``), prepared where the file was parsed
+    # so that the writer only writes
+    cells: str | None = None
     # a failure that says nothing about the file (its worker died): try again next run
     retry: bool = False
 
     def __getstate__(self) -> dict[str, Any]:
-        # with its rows prepared, a report travels without its Value objects (the rows hold
-        # the same cells and are cheaper to pickle); they are rebuilt on arrival
+        # with its cells packed, a report travels without its Value objects (the packed
+        # text holds the same cells and is cheaper to pickle); they are rebuilt on arrival
         state = dict(self.__dict__)
         rep = self.report
-        if rep is not None and self.rows is not None and rep.values:
+        if rep is not None and self.cells is not None and rep.values:
             light = copy.copy(rep)
             light.values = {}
             state["report"] = light
@@ -60,8 +59,11 @@ class ParseOutcome:
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
         rep = self.report
-        if rep is not None and self.rows is not None and not rep.values:
-            rep.values = {decode_field(r[1]): Value(value_of(r[2], r[3]), r[5]) for r in self.rows}
+        if rep is not None and self.cells is not None and not rep.values:
+            rep.values = {
+                fid: Value(value_of(vi, vd), raw)
+                for fid, vi, vd, _, raw, _ in unpack_cells(self.cells)
+            }
 
 
 def _default_parse(data: bytes, source: str = "") -> Report:
@@ -83,9 +85,9 @@ def parse_file(
     check: Callable[[Report], Report] | None | bool = None,
     lean: bool = False,
 ) -> ParseOutcome:
-    """Read, hash and parse one file; never raises for a bad file. ``lean``: also prepare
-    the value rows, then drop the provenance from the report (less to send back from a
-    worker process; the rows carry it)."""
+    """Read, hash and parse one file; never raises for a bad file. ``lean``: also pack
+    its cells, then drop the provenance from the report (less to send back from a worker
+    process; the packed cells carry it)."""
     p = Path(path)
     if data is None:
         data = p.read_bytes()
@@ -115,7 +117,7 @@ def parse_file(
             report = check(report)
         outcome.report = report
         if lean:
-            outcome.rows = _value_rows(0, report)
+            outcome.cells = pack_cells(report)
             for v in report.values.values():
                 v.source = None
     except UnusableInput as exc:
@@ -146,65 +148,5 @@ def _jsonable(x: Any) -> Any:
     return str(x)
 
 
-def _split_value(field_id: str, value: Any) -> tuple[int | None, Decimal | None]:
-    """(value_int, value_dec): counts exact as integers; fees, and any non-integer a
-    count cell holds, as exact decimals (from the float's shortest repr)."""
-    if value is None or isinstance(value, bool):
-        return None, None
-    if isinstance(value, int) and field_id not in DECIMAL_IDS:
-        return value, None
-    if isinstance(value, float) and value.is_integer() and field_id not in DECIMAL_IDS:
-        return int(value), None
-    return None, Decimal(repr(value)) if isinstance(value, float) else Decimal(str(value))
-
-
-def value_of(value_int: int | None, value_dec: Decimal | None) -> int | float | None:
-    if value_int is not None:
-        return value_int
-    if value_dec is None:
-        return None
-    return int(value_dec) if value_dec == value_dec.to_integral() else float(value_dec)
-
-
-_VALUE_COLUMNS = ("report_id", "field_id", "value_int", "value_dec", "blank", "raw", "provenance")
-
-
-def _value_rows(report_id: int, report: Report) -> list[tuple[Any, ...]]:
-    """The cells' rows in key order (pages of the key's b-tree fill up): the field id as
-    its code (``compact.encode_field``), provenance in its compact array form
-    (``compact.encode_provenance``). The common cell (an integer count, no provenance)
-    takes the short way: this runs for every cell of every report."""
-    rows = []
-    dumps = _DUMPS
-    codes = FIELD_CODES
-    decimal_ids = DECIMAL_IDS
-    for fid, v in report.values.items():
-        value = v.value
-        vi: int | None
-        vd: Decimal | None
-        if type(value) is int and fid not in decimal_ids:
-            vi, vd = value, None
-        else:
-            vi, vd = _split_value(fid, value)
-        src = v.source
-        prov = None if src is None else encode_provenance(src)
-        rows.append(
-            (
-                report_id,
-                codes.get(fid) or encode_field(fid),
-                vi,
-                vd,
-                value is None,
-                v.raw,
-                dumps(prov) if prov else None,
-            )
-        )
-    rows.sort(key=_row_key)
-    return rows
-
-
-def _row_key(row: tuple[Any, ...]) -> str:
-    return str(row[1])
-
-
-_DUMPS = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+# names kept for the modules and scripts that import them from here
+_split_value = split_value

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -23,16 +23,16 @@ from sqlalchemy.orm import Bundle, Session, defer
 
 from ..schema import ACTIVE2019_IDS, ACTIVE_IDS, COLUMNS, REVIEW_IDS, label_of, request_ids
 from .agencies import find_agency, name_keys, normalize_name
-from .ingest import value_of
+from .compact import Cell, provenance_dict, unpack_cells, value_of
 from .models import (
     REVIEW_STATUSES,
     Agency,
     AgencyAlias,
     ReportEvent,
     SourceFile,
+    StoredCells,
     StoredFinding,
     StoredReport,
-    StoredValue,
 )
 from .versions import current_filter
 
@@ -60,6 +60,8 @@ __all__ = [
     "find_report",
     "report_header",
     "report_values",
+    "stored_cells",
+    "cells_of_reports",
     "report_findings",
     "compare_values",
     "compare_reports",
@@ -508,26 +510,39 @@ def find_report(session: Session, agency: str, year: int) -> ReportRow | None:
     return max(rows, key=lambda r: r.id)
 
 
-def report_values(session: Session, report_id: int, provenance: bool = True) -> list[ValueRow]:
-    """A report's values in schema order; without ``provenance`` their sources are not
-    read (a page of the tables does not show them: some two hundred JSON arrays less)."""
-    cols: list[Any] = [
-        StoredValue.field_id,
-        StoredValue.value_int,
-        StoredValue.value_dec,
-        StoredValue.raw,
-        StoredValue.blank,
-    ]
-    if provenance:
-        cols.append(StoredValue.provenance)
-    rows: list[Any] = list(
-        session.execute(select(*cols).where(StoredValue.report_id == report_id)).all()
+def stored_cells(session: Session, report_id: int) -> list[Cell]:
+    """A report's cells as stored (``compact.unpack_cells``; none for an unknown id)."""
+    return unpack_cells(
+        session.scalar(select(StoredCells.cells).where(StoredCells.report_id == report_id))
     )
+
+
+def cells_of_reports(session: Session, report_ids: Iterable[int]) -> Iterator[tuple[int, Cell]]:
+    """(report id, cell) of several reports, 500 reports a statement."""
+    ids = list(report_ids)
+    for start in range(0, len(ids), 500):
+        for rid, cells in session.execute(
+            select(StoredCells.report_id, StoredCells.cells).where(
+                StoredCells.report_id.in_(ids[start : start + 500])
+            )
+        ):
+            for cell in unpack_cells(cells):
+                yield rid, cell
+
+
+def report_values(session: Session, report_id: int, provenance: bool = True) -> list[ValueRow]:
+    """A report's values in schema order; without ``provenance`` their sources are left
+    out."""
     out = [
         ValueRow(
-            r[0], _label(r[0]), value_of(r[1], r[2]), r[3], bool(r[4]), r[5] if provenance else None
+            fid,
+            _label(fid),
+            value_of(vi, vd),
+            raw,
+            blank,
+            provenance_dict(prov) if provenance else None,
         )
-        for r in rows
+        for fid, vi, vd, blank, raw, prov in stored_cells(session, report_id)
     ]
     return sorted(out, key=lambda v: field_order(v.field_id))
 

@@ -20,10 +20,11 @@ from sqlalchemy.orm import Session
 from ..report import Finding, Report, Section, Value
 from . import findings  # called through the module: tests patch its functions there
 from .agencies import name_keys, refresh_name, resolve_agency
+from .compact import pack_cells, unpack_cells
 from .crossyear import check_cross_year
 from .db import session_scope, write_engine
-from .models import T_REP, T_SF, T_VAL
-from .outcome import _VALUE_COLUMNS, ParseOutcome, _jsonable, _value_rows, value_of
+from .models import T_CELLS, T_REP, T_SF
+from .outcome import ParseOutcome, _jsonable, value_of
 from .versions import log_event, rechain
 
 __all__ = ["store_outcome", "load_report", "recheck_cross_year", "mend_paths"]
@@ -33,9 +34,7 @@ __all__ = ["store_outcome", "load_report", "recheck_cross_year", "mend_paths"]
 _REPORT_ROW = select(T_REP.c.meta, T_REP.c.sections, T_REP.c.fees_info, T_REP.c.updated_at).where(
     T_REP.c.id == bindparam("rid")
 )
-_REPORT_VALUES = select(T_VAL.c.field_id, T_VAL.c.value_int, T_VAL.c.value_dec, T_VAL.c.raw).where(
-    T_VAL.c.report_id == bindparam("rid")
-)
+_REPORT_CELLS = select(T_CELLS.c.cells).where(T_CELLS.c.report_id == bindparam("rid"))
 _LATEST = select(func.max(T_REP.c.id)).where(
     T_REP.c.agency_id == bindparam("aid"),
     T_REP.c.year == bindparam("year"),
@@ -52,38 +51,24 @@ _INSERT_FILE = insert(T_SF).returning(T_SF.c.id)
 _INSERT_REPORT = insert(T_REP).returning(T_REP.c.id)
 
 
-def _insert_values(session: Session, rows: list[tuple[Any, ...]], ready: bool = False) -> None:
-    """One executemany straight to the driver: the per-row work of the SQLAlchemy
-    statement layer is most of the cost of an ingest otherwise. ``ready``: the rows'
-    decimals are already in the form the driver takes (SQLite: exact text)."""
+def _insert_cells(session: Session, rows: list[tuple[int, str]]) -> None:
+    """Reports' cells, (report id, ``compact.pack_cells`` text) each: one executemany
+    straight to the driver (the SQLAlchemy statement layer's per-row work would cost more
+    than the rows), or on PostgreSQL one COPY."""
     if not rows:
         return
     conn = session.connection()
-    sqlite = conn.dialect.name == "sqlite"
     if conn.dialect.name == "postgresql" and conn.dialect.driver == "psycopg":
-        _copy_values(conn, rows)
+        raw: Any = conn.connection.driver_connection
+        with raw.cursor() as cur:
+            with cur.copy("COPY report_cells (report_id, cells) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
         return
     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    cols = ", ".join(_VALUE_COLUMNS)
-    sql = f"INSERT INTO report_values ({cols}) VALUES ({', '.join([mark] * len(_VALUE_COLUMNS))})"
-    # the driver takes the rows as they are (a bool is an int to sqlite3), except a
-    # decimal, which SQLite keeps as exact text (``models.ExactDecimal``)
-    params = (
-        rows
-        if ready or not sqlite
-        else [r if r[3] is None else (*r[:3], format(r[3], "f"), *r[4:]) for r in rows]
+    conn.exec_driver_sql(
+        f"INSERT INTO report_cells (report_id, cells) VALUES ({mark}, {mark})", rows
     )
-    conn.exec_driver_sql(sql, params)
-
-
-def _copy_values(conn: Any, rows: list[tuple[Any, ...]]) -> None:
-    """PostgreSQL: COPY the cells in (psycopg's executemany costs a protocol round of
-    Python work per row)."""
-    raw = conn.connection.driver_connection
-    with raw.cursor() as cur:
-        with cur.copy(f"COPY report_values ({', '.join(_VALUE_COLUMNS)}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
 
 
 # ------------------------------------------------------------------ loading
@@ -131,7 +116,9 @@ def load_report(session: Session, report_id: int, *, shared: bool = False) -> Re
     if values is None:
         values = {
             fid: Value(value_of(vi, vd), raw)
-            for fid, vi, vd, raw in conn.execute(_REPORT_VALUES, {"rid": report_id})
+            for fid, vi, vd, _, raw, _ in unpack_cells(
+                conn.scalar(_REPORT_CELLS, {"rid": report_id})
+            )
         }
         _VALUES_CACHE[cache_key] = values
         if len(_VALUES_CACHE) > _CACHE_SIZE:
@@ -225,12 +212,10 @@ def _meta_year(report: Report) -> int | None:
         return None
 
 
-def _rows_for(
-    report_id: int, report: Report, rows: list[tuple[Any, ...]] | None
-) -> list[tuple[Any, ...]]:
-    if rows is None:
-        return _value_rows(report_id, report)
-    return [(report_id, *r[1:]) for r in rows]
+def _cells_for(report_id: int, report: Report, cells: str | None) -> list[tuple[int, str]]:
+    """The row of ``report_cells`` for a report (its cells packed where it was parsed,
+    else now)."""
+    return [(report_id, pack_cells(report) if cells is None else cells)]
 
 
 def _write_report(
@@ -239,7 +224,7 @@ def _write_report(
     report: Report,
     version: str,
     now: datetime,
-    rows: list[tuple[Any, ...]] | None = None,
+    cells: str | None = None,
 ) -> int:
     conn = session.connection()
     meta = report.meta
@@ -279,7 +264,7 @@ def _write_report(
                 **findings._counts([*report.findings, *cross]),
             },
         ).scalar_one()
-        _insert_values(session, _rows_for(report_id, report, rows))
+        _insert_cells(session, _cells_for(report_id, report, cells))
         carried = {} if before is None else findings._version_decisions(session, before)
         n_carried = findings._insert_findings(
             session, report_id, "report", report.findings, report, None, None, {}, carried
@@ -331,8 +316,8 @@ def _write_report(
             .where(T_REP.c.id == report_id)
             .values(**fields, **findings._counts([*report.findings, *cross]))
         )
-        conn.execute(delete(T_VAL).where(T_VAL.c.report_id == report_id))
-        _insert_values(session, _rows_for(report_id, report, rows))
+        conn.execute(delete(T_CELLS).where(T_CELLS.c.report_id == report_id))
+        _insert_cells(session, _cells_for(report_id, report, cells))
         findings._replace_findings(session, report_id, "report", report.findings, report)
         findings._replace_findings(session, report_id, "cross", cross, report, prev, prev_id)
         if (old.agency_id, old.year) != (agency_id, year):
@@ -425,5 +410,5 @@ def _store(
                 recheck_cross_year(session, nxt)
         return str(state["status"])
     assert outcome.report is not None and version is not None
-    _write_report(session, sf_id, outcome.report, version, now, outcome.rows)
+    _write_report(session, sf_id, outcome.report, version, now, outcome.cells)
     return "updated" if existed else "stored"

@@ -33,6 +33,7 @@ from ..errors import BinaryInput, InputTooLarge, NianbaoError, UnsupportedFormat
 from ..readers.pdfium_lock import PDFIUM_LOCK
 from ..readers.sniff import sniff
 from ..schema import COLUMNS, label_of
+from ..store.compact import Cell, provenance_dict
 from ..store.db import session_scope, write_engine
 from ..store.display import SEVERITY_ZH
 from ..store.ingest import ParseOutcome, media_type_of, parse_file, store_outcome
@@ -42,10 +43,16 @@ from ..store.models import (
     SourceFile,
     StoredFinding,
     StoredReport,
-    StoredValue,
     WebUploadJob,
 )
-from ..store.queries import NotFound, decide_finding, report_findings, report_header, report_values
+from ..store.queries import (
+    NotFound,
+    decide_finding,
+    report_findings,
+    report_header,
+    report_values,
+    stored_cells,
+)
 from ..store.versions import current_filter
 
 __all__ = [
@@ -778,6 +785,11 @@ def _read_text_bytes(name: str, data: bytes) -> str:
 SNIPPET_SECONDS = 30.0
 
 
+def _stored_cell(session: Session, report_id: int, field_id: str) -> Cell | None:
+    """One stored cell of a report (None when the report has no such cell)."""
+    return next((c for c in stored_cells(session, report_id) if c[0] == field_id), None)
+
+
 def source_snippet(
     session: Session, report_id: int, field_id: str, limits: UploadLimits | None = None
 ) -> dict[str, Any]:
@@ -785,19 +797,15 @@ def source_snippet(
     raw text, and the line of the original text around it with the value's characters
     marked (``before``/``mark``/``after``), plus neighbouring lines."""
     rep, sf = report_header(session, report_id)
-    row = session.execute(
-        select(StoredValue).where(
-            StoredValue.report_id == report_id, StoredValue.field_id == field_id
-        )
-    ).scalar_one_or_none()
+    row = _stored_cell(session, report_id, field_id)
     out: dict[str, Any] = {
         "report_id": report_id,
         "field_id": field_id,
         "label": label_of(field_id),
         "present": row is not None,
-        "raw": None if row is None else row.raw,
-        "blank": None if row is None else bool(row.blank),
-        "provenance": (row.provenance or {}) if row is not None else {},
+        "raw": None if row is None else row[4],
+        "blank": None if row is None else row[3],
+        "provenance": (provenance_dict(row[5]) or {}) if row is not None else {},
         "media_type": sf.media_type,
         "line": None,
         "before": "",
@@ -895,11 +903,8 @@ def pdf_region_png(session: Session, report_id: int, field_id: str) -> bytes | N
     bounded by ``crop_window``), the box outlined in red; None when the report is not a
     PDF or the box is unknown."""
     _, sf = report_header(session, report_id)
-    prov = session.scalar(
-        select(StoredValue.provenance).where(
-            StoredValue.report_id == report_id, StoredValue.field_id == field_id
-        )
-    )
+    cell = _stored_cell(session, report_id, field_id)
+    prov = None if cell is None else provenance_dict(cell[5])
     if not prov or not prov.get("page") or not prov.get("bbox"):
         return None
     data = source_bytes(session, sf)
