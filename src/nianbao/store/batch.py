@@ -443,6 +443,7 @@ class _Writer:
         # id left over is a gap, as after a rollback). Other drivers: one INSERT each.
         self.sqlite = self.dialect.name == "sqlite"
         self.assign = self.sqlite or self.dialect.name == "postgresql"
+        self.copy = self.dialect.name == "postgresql" and self.dialect.driver == "psycopg"
         self.next_ids: dict[str, int] = {}
         self.drawn: dict[str, list[int]] = {}  # PostgreSQL: ids drawn, not yet used
         self.block = 64
@@ -554,10 +555,19 @@ class _Writer:
     def _insert_many(self, table: Table, rows: list[dict[str, Any]]) -> None:
         if not rows:
             return
-        sql = self._insert_sql(table, tuple(rows[0]), False)
+        cols = tuple(rows[0])
         cur = self._cursor()
         try:
-            cur.executemany(sql, [self._bind(table, r) for r in rows])
+            if self.copy:
+                # PostgreSQL: one COPY (psycopg's executemany costs a protocol round of
+                # Python work per row); the batch's ids are assigned, nothing is returned
+                quoted = ", ".join(f'"{c}"' for c in cols)
+                with cur.copy(f"COPY {table.name} ({quoted}) FROM STDIN") as copy:
+                    for r in rows:
+                        copy.write_row(self._bind(table, r))
+            else:
+                sql = self._insert_sql(table, cols, False)
+                cur.executemany(sql, [self._bind(table, r) for r in rows])
         finally:
             cur.close()
 

@@ -139,36 +139,37 @@ Cell = tuple[str, int | None, Decimal | None, bool, str | None, Any]
 _DUMPS = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
-def _first(cell: list[Any]) -> str:
-    return str(cell[0])
-
-
 def pack_cells(report: Report) -> str:
-    """The stored form of a report's cells (see the module's docstring). The common cell
-    (an integer count, no raw text, no provenance) takes the short way: this runs for
-    every cell of every report."""
+    """The stored form of a report's cells (see the module's docstring). Counts and
+    blanks without provenance take the short ways: this runs for every cell of every
+    report."""
     cells: list[list[Any]] = []
+    append = cells.append
     codes = FIELD_CODES
     decimal_ids = DECIMAL_IDS
     for fid, v in report.values.items():
-        value = v.value
+        value, raw, src = v.value, v.raw, v.source
         code = codes.get(fid) or encode_field(fid)
-        src = v.source
-        if type(value) is int and fid not in decimal_ids and v.raw is None and src is None:
-            cells.append([code, value])
+        if src is None and (value is None or (type(value) is int and fid not in decimal_ids)):
+            if raw is not None:
+                append([code, value, None, raw])
+            elif value is not None:
+                append([code, value])
+            else:
+                append([code])
             continue
         vi, vd = split_value(fid, value)
         cell: list[Any] = [
             code,
             vi,
             None if vd is None else format(vd, "f"),
-            v.raw,
+            raw,
             None if src is None else encode_provenance(src),
         ]
         while cell[-1] is None:
             cell.pop()
-        cells.append(cell)
-    cells.sort(key=_first)
+        append(cell)
+    cells.sort()  # by code: a report's codes are distinct, so no cell compares further
     return _DUMPS(cells)
 
 
