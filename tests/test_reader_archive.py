@@ -142,3 +142,24 @@ def test_damaged_members_fail_alone_and_a_renamed_docx_is_a_document(
     )
     assert "Traceback" not in r.stderr and "Traceback" not in r.stdout, r.stderr
     assert "新入库" in r.stdout and "已损坏" in r.stdout, r.stdout
+
+
+def test_an_archive_of_docx_stored_uncompressed_is_an_archive(tmp_path: Path) -> None:
+    """Zipped without compression (``zip -0``, some mail clients), an archive of DOCX files
+    shows a DOCX's ``word/`` parts in its first bytes; its first entry's name tells it is
+    an archive, and each report inside is read."""
+    from nianbao.writing.writer import render
+
+    members = {
+        f"{stem}.docx": render(nianbao.parse(REPORTS / f"{stem}.txt"), "docx")
+        for stem in ("qinglan-2024", "qinglan-caizheng-2024")
+    }
+    path = tmp_path / "年报.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as z:
+        for name, data in members.items():
+            z.writestr(name, data)
+    names = list(iter_report_files([path]))
+    assert names == [f"{path}{SEP}{name}" for name in members]
+    for name in names:
+        rep = nianbao.parse(read_path_bytes(name), name=name)
+        assert rep.get("requests.new.total") is not None

@@ -16,7 +16,18 @@ from pathlib import Path
 
 from ..errors import BrokenFile, InputTooLarge, NotAReport
 
-__all__ = ["SEP", "is_zip_path", "zip_members", "split_member", "read_path_bytes"]
+__all__ = [
+    "SEP",
+    "is_zip_path",
+    "is_zip_head",
+    "is_archive_head",
+    "zip_members",
+    "zip_listing",
+    "zip_entry_count",
+    "split_member",
+    "read_path_bytes",
+    "read_member",
+]
 
 SEP = "::"
 MAX_MEMBERS = 5000
@@ -26,7 +37,8 @@ MAX_RATIO = 200
 
 def is_zip_path(path: Path) -> bool:
     """A file named ``*.zip`` that is a ZIP archive, not an Office package renamed (a DOCX
-    named .zip is a document and is read as one)."""
+    named .zip is a document and is read as one; an archive of DOCX files stored
+    uncompressed is an archive: ``is_archive_head``)."""
     if path.suffix.lower() != ".zip" or not path.is_file():
         return False
     try:
@@ -34,9 +46,35 @@ def is_zip_path(path: Path) -> bool:
             head = f.read(65536)
     except OSError:
         return False
+    return is_archive_head(head)
+
+
+def is_zip_head(head: bytes) -> bool:
+    """The first bytes (64 KB) of a ZIP archive, not of an Office package (DOCX, XLSX:
+    ``sniff`` tells them apart)."""
     from .sniff import sniff
 
     return head[:4] == b"PK\x03\x04" and sniff(head) == "zip"
+
+
+# the top-level parts an Office package (OOXML, OpenDocument) starts with
+_PACKAGE_PARTS = frozenset(
+    {"[content_types].xml", "_rels", "docprops", "word", "xl", "ppt", "customxml", "mimetype"}
+)
+
+
+def is_archive_head(head: bytes) -> bool:
+    """:func:`is_zip_head`, and also an archive whose files are stored uncompressed: a DOCX
+    stored whole shows ``word/`` in the archive's first bytes, which ``sniff`` takes for a
+    DOCX of its own. Told apart by the first entry's name (the local header at offset 0),
+    which in an Office package is one of its parts and in an archive of reports is not."""
+    if is_zip_head(head):
+        return True
+    if head[:4] != b"PK\x03\x04" or len(head) < 30:
+        return False
+    size = int.from_bytes(head[26:28], "little")
+    first = head[30 : 30 + size].decode("utf-8", errors="replace").replace("\\", "/")
+    return bool(first) and first.split("/", 1)[0].lower() not in _PACKAGE_PARTS
 
 
 def _name(info: zipfile.ZipInfo) -> str:
@@ -86,6 +124,14 @@ def zip_members(path: Path, skip: frozenset[str] = frozenset()) -> list[str]:
     """The names ``<archive>::<member>`` of the report files in the archive, in the
     archive's order: hidden entries and files with a suffix in ``skip`` passed over.
     Raises InputTooLarge when the archive would inflate past the bounds."""
+    return [f"{path}{SEP}{name}" for name, _size in zip_listing(path, skip)]
+
+
+def zip_listing(path: Path, skip: frozenset[str] = frozenset()) -> list[tuple[str, int]]:
+    """The members :func:`zip_members` names, as ``(member, uncompressed size)`` (the size
+    the archive's directory states; reading a member never yields more). Raises
+    InputTooLarge when the archive would inflate past the bounds, BrokenFile when it
+    cannot be opened."""
     infos = _infos(path)
     total = sum(i.file_size for _, i in infos)
     packed = sum(i.compress_size for _, i in infos) or 1
@@ -93,8 +139,8 @@ def zip_members(path: Path, skip: frozenset[str] = frozenset()) -> list[str]:
         raise InputTooLarge(
             f"ZIP 压缩包 {path.name} 解压后过大（{total / 1048576:.0f} MB），不予读取。"
         )
-    out = []
-    for name, _info in infos[:MAX_MEMBERS]:
+    out: list[tuple[str, int]] = []
+    for name, info in infos[:MAX_MEMBERS]:
         parts = Path(name).parts
         if any(p.startswith((".", "__MACOSX")) for p in parts):
             continue
@@ -103,8 +149,13 @@ def zip_members(path: Path, skip: frozenset[str] = frozenset()) -> list[str]:
             continue
         # (an archive inside, or a member over the size limit, is named too: reading it
         # says why it is not read, rather than nothing at all)
-        out.append(f"{path}{SEP}{name}")
+        out.append((name, info.file_size))
     return out
+
+
+def zip_entry_count(path: Path) -> int:
+    """How many files the archive holds, reports or not (hidden entries, pictures… too)."""
+    return len(_infos(path))
 
 
 def split_member(name: str) -> tuple[Path, str] | None:
@@ -131,6 +182,13 @@ def read_path_bytes(name: str | os.PathLike[str]) -> bytes:
         if zip_members(archive, _skipped()):
             raise NotAReport(f"{archive.name} 是 ZIP 压缩包，请读取其中的报告文件。")
         raise NotAReport(f"ZIP 压缩包 {archive.name} 中没有报告文件（PDF、DOCX、网页或文本）。")
+    return read_member(archive, member)
+
+
+def read_member(archive: Path, member: str) -> bytes:
+    """The bytes of the member named ``member`` (as :func:`zip_listing` names it) of a
+    ZIP archive. Raises BrokenFile for a damaged or encrypted member, InputTooLarge for
+    one over the reader's size limit, NotAReport for a member not there."""
     for decoded, info in _infos(archive):
         if decoded == member:
             from .dispatch import MAX_BYTES

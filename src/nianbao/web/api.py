@@ -562,7 +562,8 @@ _HEAD_BYTES = 128 * 1024
 
 def _queue_files(st: Any, files: list[UploadFile]) -> sv.UploadJob:
     """Check each received file on its first bytes and copy the accepted ones to the
-    upload queue's folder (no file is read whole into memory here)."""
+    upload queue's folder (no file is read whole into memory here). A ZIP archive
+    (``*.zip``) is queued as the files in it (``_queue_archive``)."""
     limits: sv.UploadLimits = st.limits
     folder = st.jobs.spool_dir()
     job = st.jobs.new()
@@ -570,7 +571,13 @@ def _queue_files(st: Any, files: list[UploadFile]) -> sv.UploadJob:
     total = 0
     try:
         for f in files:
-            jf = sv.JobFile(name=sv.safe_name(f.filename), size=_file_size(f))
+            name, size = sv.safe_name(f.filename), _file_size(f)
+            f.file.seek(0)
+            head = f.file.read(_HEAD_BYTES)  # enough for the checks (sniff reads 64 KB)
+            if sv.is_archive_upload(name, head):
+                total = _queue_archive(st, job, accepted, f, name, size, total)
+                continue
+            jf = sv.JobFile(name=name, size=size)
             job.files.append(jf)
             problem: Exception | None
             if jf.size > limits.max_file_bytes:
@@ -579,8 +586,6 @@ def _queue_files(st: Any, files: list[UploadFile]) -> sv.UploadJob:
                     f"每个文件的上限为 {sv.size_text(limits.max_file_bytes)}。"
                 )
             else:
-                f.file.seek(0)
-                head = f.file.read(_HEAD_BYTES)  # enough for the checks (sniff reads 64 KB)
                 problem = sv.check_upload(head, limits)
                 if problem is None and total + jf.size > limits.max_total_bytes:
                     problem = InputTooLarge(
@@ -601,7 +606,7 @@ def _queue_files(st: Any, files: list[UploadFile]) -> sv.UploadJob:
             st.jobs.submit(st.engine, job, accepted)
     except BaseException as exc:
         for jf, path in accepted:
-            path.unlink(missing_ok=True)
+            sv.drop_spooled(path)
             if jf.status == "queued":
                 jf.status = "rejected"
                 jf.message = str(exc) if isinstance(exc, sv.QueueFull) else "未处理。"
@@ -609,6 +614,64 @@ def _queue_files(st: Any, files: list[UploadFile]) -> sv.UploadJob:
             raise WebError(503, str(exc)) from exc
         raise
     return job
+
+
+def _queue_archive(
+    st: Any,
+    job: sv.UploadJob,
+    accepted: list[tuple[sv.JobFile, Path]],
+    f: UploadFile,
+    name: str,
+    size: int,
+    total: int,
+) -> int:
+    """Spool an uploaded ZIP archive (in a folder of its own, under its name) and add its
+    members to the job, each a file ``<archive>::<member>`` queued with the archive's
+    path; or one rejected file naming why the whole archive is refused (nothing of it is
+    queued). Returns the upload's bytes so far, members counted unpacked."""
+    limits: sv.UploadLimits = st.limits
+    holder = Path(tempfile.mkdtemp(dir=st.jobs.spool_dir(), prefix="zip-"))
+    archive = holder / sv.archive_spool_name(name)
+    queued = False
+    try:
+        with archive.open("wb") as fh:
+            f.file.seek(0)
+            shutil.copyfileobj(f.file, fh, 1024 * 1024)
+        members, problem = sv.archive_members(archive, limits)
+        unpacked = sum(s for _, s in members if s <= limits.max_file_bytes)
+        if problem is None and total + unpacked > limits.max_total_bytes:
+            problem = InputTooLarge(
+                f"本次上传的文件合计（压缩包按解压后计）超过 {sv.size_text(limits.max_total_bytes)}，"
+                "这个压缩包未处理：请分批上传。"
+            )
+        if problem is None and len(job.files) + len(members) > limits.max_files:
+            problem = InputTooLarge(
+                f"本次上传的文件（压缩包按其中的文件计）超过 {limits.max_files} 个，"
+                "这个压缩包未处理：请分批上传。"
+            )
+        if problem is not None:
+            job.files.append(
+                sv.JobFile(name=name, size=size, status="rejected", message=str(problem))
+            )
+            return total
+        for member, msize in members:
+            jf = sv.JobFile(
+                name=f"{name}{sv.ARCHIVE_SEP}{sv.member_label(member)}", size=msize, member=member
+            )
+            job.files.append(jf)
+            if msize > limits.max_file_bytes:
+                jf.status = "rejected"
+                jf.message = (
+                    f"文件过大（解压后 {sv.size_text(msize)}），"
+                    f"每个文件的上限为 {sv.size_text(limits.max_file_bytes)}。"
+                )
+                continue
+            accepted.append((jf, archive))
+            queued = True
+        return total + unpacked
+    finally:
+        if not queued:
+            shutil.rmtree(holder, ignore_errors=True)
 
 
 def _upload_out(job: sv.UploadJob) -> UploadOut:

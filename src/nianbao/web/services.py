@@ -29,7 +29,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.orm import Session
 
-from ..errors import BinaryInput, InputTooLarge, NianbaoError, UnsupportedFormat
+from ..errors import BinaryInput, InputTooLarge, NianbaoError, NotAReport, UnsupportedFormat
 from ..readers.pdfium_lock import PDFIUM_LOCK
 from ..readers.sniff import sniff
 from ..schema import COLUMNS, label_of
@@ -64,6 +64,12 @@ __all__ = [
     "parse_with_budget",
     "size_text",
     "check_upload",
+    "is_archive_upload",
+    "archive_spool_name",
+    "archive_members",
+    "member_label",
+    "member_bytes",
+    "drop_spooled",
     "safe_name",
     "UploadJob",
     "JobFile",
@@ -101,6 +107,22 @@ class UploadLimits:
             f"每次最多 {self.max_files} 个文件、合计不超过 {size_text(self.max_total_bytes)}，"
             f"每个文件不超过 {size_text(self.max_file_bytes)}"
         )
+
+    # a ZIP archive counts as the files in it: as many members as one upload may have
+    # files, as many bytes once unpacked as one upload may send, each member within the
+    # file limit (and the archive reader's own bounds: ``readers/archive.py``)
+    @property
+    def max_archive_members(self) -> int:
+        return self.max_files
+
+    @property
+    def max_archive_bytes(self) -> int:
+        return self.max_total_bytes
+
+    @property
+    def max_archive_entries(self) -> int:
+        """Entries of any kind (pictures, hidden files… which are passed over)."""
+        return 10 * self.max_files
 
     @property
     def body_bytes(self) -> int:
@@ -277,9 +299,11 @@ def safe_name(filename: str | None) -> str:
     return name[:200] or "未命名文件"
 
 
-def check_upload(data: bytes, limits: UploadLimits) -> NianbaoError | None:
+def check_upload(data: bytes, limits: UploadLimits, *, member: bool = False) -> NianbaoError | None:
     """The reason a file is refused before parsing (the CLI's checks: empty, binary,
-    unsupported container, too large), or None."""
+    unsupported container, too large), or None. A ZIP archive named ``*.zip`` is not a
+    file to parse but the files in it (``is_archive_upload``); ``member``: ``data`` is a
+    file inside such an archive (archives inside archives are not unpacked, as by the CLI)."""
     if len(data) > limits.max_file_bytes:
         return InputTooLarge(
             f"文件过大（{size_text(len(data))}），上限为 {size_text(limits.max_file_bytes)}。"
@@ -291,7 +315,14 @@ def check_upload(data: bytes, limits: UploadLimits) -> NianbaoError | None:
     if kind == "binary":
         return BinaryInput("文件不是文本：看起来是二进制数据，无法作为年度报告读取。")
     if kind == "zip":
-        return UnsupportedFormat("文件是 ZIP 压缩包而不是 Word 文档：请解压后分别上传其中的报告。")
+        if member:
+            return UnsupportedFormat(
+                "这是压缩包中的 ZIP 压缩包：压缩包中的压缩包不展开，请解压后单独上传其中的报告。"
+            )
+        return UnsupportedFormat(
+            "文件是 ZIP 压缩包而不是 Word 文档，但文件名不是 .zip：如果是报告的压缩包，"
+            "请把文件名改为 .zip 后上传（其中的报告会分别处理），或解压后分别上传。"
+        )
     if kind in ("ole", "rtf"):
         from ..readers.dispatch import office_refusal
 
@@ -302,6 +333,126 @@ def check_upload(data: bytes, limits: UploadLimits) -> NianbaoError | None:
 
         return image_problem(data)
     return None
+
+
+# ------------------------------------------------------------------ ZIP archives
+# An uploaded ``*.zip`` that is a ZIP archive (not a DOCX or XLSX, which are ZIP packages
+# too) becomes the files in it, as ``nianbao ingest`` reads it (``readers/archive.py``):
+# each member one file of the job, named ``<archive>::<member>``, read from the spooled
+# archive when its turn comes and parsed within the same budget as an uploaded file.
+ARCHIVE_SEP = "::"
+_LIST_SECONDS = 60.0
+
+
+def is_archive_upload(name: str, head: bytes) -> bool:
+    """An upload named ``*.zip`` whose first bytes are a ZIP archive of files, not an
+    Office package (the CLI's rule, ``readers.archive.is_zip_path``: a DOCX or XLSX named
+    .zip is a document; and an archive of DOCX files stored uncompressed is an archive)."""
+    from ..readers.archive import is_archive_head
+
+    return name.lower().endswith(".zip") and is_archive_head(head)
+
+
+def archive_spool_name(name: str) -> str:
+    """The file name the spooled archive gets (its own folder): the upload's name, so
+    that the archive reader's messages name it, when the file system takes it."""
+    if name.lower().endswith(".zip") and len(name.encode("utf-8")) <= 200:
+        return name
+    return "压缩包.zip"
+
+
+def member_label(member: str) -> str:
+    """A member's name as shown (no control characters, no ``.``/``..`` parts): the part
+    after ``<archive>::`` of its job file and of its stored path."""
+    parts = ("".join(ch for ch in p if ch.isprintable()).strip() for p in member.split("/"))
+    kept = [p for p in parts if p not in ("", ".", "..")]
+    return "/".join(kept)[-300:] or "未命名文件"
+
+
+def _archive_listing(path: str) -> tuple[list[tuple[str, int]], int, str | None]:
+    """(In a budgeted child process: a crafted directory may be large.) The archive's
+    report files with their sizes, as the CLI lists them, and its number of entries; or
+    the reason it is refused."""
+    from ..readers.archive import zip_entry_count, zip_listing
+    from ..readers.dispatch import SKIP_SUFFIXES
+
+    try:
+        return zip_listing(Path(path), SKIP_SUFFIXES), zip_entry_count(Path(path)), None
+    except NianbaoError as exc:
+        return [], 0, str(exc)
+
+
+def archive_members(
+    path: Path, limits: UploadLimits
+) -> tuple[list[tuple[str, int]], NianbaoError | None]:
+    """The members ``(name, size)`` to queue of a spooled archive, or the reason the whole
+    archive is refused: unreadable, empty of reports, too many members, or more bytes once
+    unpacked than an upload may send (a zip bomb)."""
+    try:
+        listing, entries, refusal = run_with_budget(
+            _archive_listing,
+            (str(path),),
+            min(limits.file_seconds, _LIST_SECONDS),
+            limits.file_memory_bytes,
+        )
+    except BudgetExceeded as exc:
+        return [], UnsupportedFormat(f"无法读取 ZIP 压缩包中的文件列表：{exc}")
+    if refusal is not None:
+        return [], UnsupportedFormat(refusal)
+    if entries > limits.max_archive_entries:  # (read again when its members are)
+        return [], InputTooLarge(
+            f"ZIP 压缩包中共有 {entries} 个条目，超过上限（{limits.max_archive_entries} 个），"
+            "已拒收：请只把报告文件放进压缩包。"
+        )
+    if not listing:
+        return [], NotAReport(
+            "ZIP 压缩包中没有报告文件（PDF、DOCX、网页或文本）：请检查压缩包的内容。"
+        )
+    if len(listing) > limits.max_archive_members:
+        return [], InputTooLarge(
+            f"ZIP 压缩包中有 {len(listing)} 个文件，超过上限（{limits.max_archive_members} 个）："
+            "请分成几个压缩包上传。"
+        )
+    unpacked = sum(size for _, size in listing)
+    if unpacked > limits.max_archive_bytes:
+        return [], InputTooLarge(
+            f"ZIP 压缩包解压后合计 {size_text(unpacked)}，超过上限"
+            f"（{size_text(limits.max_archive_bytes)}），已拒收（可能是“压缩炸弹”）："
+            "如确是报告，请分成几个压缩包上传。"
+        )
+    return listing, None
+
+
+def member_bytes(archive: Path, jf: JobFile, limits: UploadLimits) -> bytes | None:
+    """The bytes of the archive member of ``jf`` (read by the archive reader, bounded by
+    the size its directory states), or None with ``jf`` marked failed (a damaged,
+    encrypted member) or rejected (what the checks of an uploaded file refuse)."""
+    from ..readers.archive import read_member
+
+    try:
+        data = read_member(archive, jf.member or "")
+    except NianbaoError as exc:
+        jf.status, jf.message = "failed", f"{exc}这个文件未入库。"
+        return None
+    except OSError as exc:
+        jf.status, jf.message = "failed", f"上传的压缩包已丢失，无法处理（{exc}）。"
+        return None
+    # (the checks of an uploaded file, on its first bytes as for an upload)
+    problem = check_upload(data[: 128 * 1024], limits, member=True)
+    if problem is not None:
+        jf.status, jf.message = "rejected", str(problem)
+        return None
+    return data
+
+
+def drop_spooled(path: Path) -> None:
+    """Delete a spooled upload; an archive's own folder too."""
+    path.unlink(missing_ok=True)
+    if path.suffix.lower() == ".zip" and path.parent.name.startswith("zip-"):
+        try:
+            path.parent.rmdir()
+        except OSError:
+            pass
 
 
 # ------------------------------------------------------------------ jobs
@@ -325,6 +476,9 @@ class JobFile:
     message: str | None = None
     report_id: int | None = None
     sha256: str | None = None
+    # a member of an uploaded ZIP archive: its name in the archive (``name`` is the shown
+    # ``<archive>::<member>``); the spooled file queued with it is the archive
+    member: str | None = field(default=None, repr=False)
 
     @property
     def status_zh(self) -> str:
@@ -499,16 +653,23 @@ class JobRegistry:
                         self._worker = None
                         return
                 job, items, engine = self._queue.pop(0)
-            for jf, path in items:
+            # the members of an archive share its spooled file: deleted after the last
+            last = {path: i for i, (_, path) in enumerate(items)}
+            for i, (jf, path) in enumerate(items):
                 try:
                     jf.status = "working"
                     self._publish_quietly(job)
-                    data = path.read_bytes()
-                    run_upload_job(engine, [(jf, data)], self.limits)
+                    if jf.member is None:
+                        data: bytes | None = path.read_bytes()
+                    else:
+                        data = member_bytes(path, jf, self.limits)
+                    if data is not None:
+                        run_upload_job(engine, [(jf, data)], self.limits)
                 except OSError as exc:
                     jf.status, jf.message = "failed", f"上传的文件已丢失，无法处理（{exc}）。"
                 finally:
-                    path.unlink(missing_ok=True)
+                    if last[path] == i:
+                        drop_spooled(path)
                     with self._lock:
                         self.queued_files -= 1
                         self.queued_bytes -= jf.size
