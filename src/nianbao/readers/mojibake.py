@@ -103,8 +103,10 @@ def lost_message(text: str) -> str | None:
     """A message when most of the text's non-ASCII characters are U+FFFD (their bytes were
     lost before the file was saved); None otherwise."""
     head = text[:_SAMPLE]
-    wide = sum(1 for ch in head if ord(ch) > 127)
     lost = head.count("\ufffd")
+    if lost < 15:  # under 30 % of the 50 non-ASCII characters asked for below
+        return None
+    wide = len(head) - len(head.encode("ascii", "ignore"))
     if wide < 50 or lost < 0.3 * wide or _score(head) >= 3:
         return None
     return (

@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any, cast
 
-from sqlalchemy import Engine, Table, func, insert, select, update
+from sqlalchemy import Engine, Table, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from ..report import Report
@@ -52,6 +52,7 @@ from .write import (
     _remember,
     _store,
     load_report,
+    load_reports,
     recheck_cross_year,
 )
 
@@ -178,6 +179,14 @@ class BatchWriter:
             self._locked_at = time.perf_counter()
         w.prefetch(ids)
         w.block = max(1, len(agencies))  # ids to draw at once: the batch's new reports
+        # the year − 1 reports the batch's cross-year checks read, in two statements
+        prev_ids = {
+            p
+            for i, a in agencies.items()
+            if a is not None
+            and (p := w.latest(a, _prev_year(cast(Report, batch[i].report)))) is not None
+        }
+        w.prev = load_reports(session, prev_ids) if prev_ids else {}
         for i, outcome in enumerate(batch):
             version = None if outcome.retry else self.version
             seen = known.get(outcome.sha256)
@@ -245,11 +254,14 @@ class BatchWriter:
             ):
                 aliases[alias_key] = (agency_id, source, bool(ambiguous))
         found: dict[tuple[str | None, str | None, str | None], int] = {}
+        # names none of whose keys the store knows: new agencies, created together after
+        # the loop (``_new_agencies``) under ids standing in for theirs until then
+        new: list[tuple[tuple[str | None, str | None, str | None], tuple[str, ...]]] = []
+        named: list[str] = []
         for key, keys in wanted.items():
             if not any(k in aliases for k in keys):
-                # a name none of whose keys the store knows: a new agency, created here as
-                # resolve_agency would (its keys claimed, the parent by its key)
-                aid = self._new_agency(conn, key, keys)
+                aid = -1 - len(new)
+                new.append((key, keys))
                 for i, k in enumerate(keys):
                     aliases[k] = (aid, "name" if i == 0 else "short", False)
                 self.agencies[key] = aid
@@ -264,10 +276,21 @@ class BatchWriter:
             ):
                 if full[1] == "short":
                     # an agency's short name now used as a report's full name: resolve_agency
-                    # would only mark that key as a name
-                    conn.execute(update(al).where(al.c.alias_key == keys[0]).values(source="name"))
+                    # would only mark that key as a name (a new agency's, once it is made)
+                    named.append(keys[0])
                     aliases[keys[0]] = (full[0], "name", False)
                 found[key] = full[0]
+        if new:
+            real = self._new_agencies(conn, new)
+            for key, held in list(self.agencies.items()):
+                if held is not None and held < 0:
+                    self.agencies[key] = real[-1 - held]
+            found = {key: real[-1 - a] if a < 0 else a for key, a in found.items()}
+        if named:
+            conn.execute(
+                update(al).where(al.c.alias_key == bindparam("k")).values(source="name"),
+                [{"k": k} for k in named],
+            )
         ids = sorted(set(found.values()))
         kinds: dict[int, tuple[str, str]] = {}
         for start in range(0, len(ids), 500):
@@ -285,46 +308,77 @@ class BatchWriter:
             self.agencies[key] = aid
 
     @staticmethod
-    def _new_agency(
-        conn: Any, key: tuple[str | None, str | None, str | None], keys: tuple[str, ...]
-    ) -> int:
-        """``resolve_agency`` of a name none of whose keys is taken: the agency and its
-        keys (the full one as its name, the shorter ones as short names) in Core
-        statements. Returns its id."""
-        name, kind, level = cast(str, key[0]), key[1], canon_level(key[2])
+    def _new_agencies(
+        conn: Any, new: list[tuple[tuple[str | None, str | None, str | None], tuple[str, ...]]]
+    ) -> list[int]:
+        """``resolve_agency`` of names none of whose keys is taken, in their order: each
+        agency and its keys (the full one as its name, the shorter ones as short names),
+        its parent by its key as it stood when the agency was made (a parent made before
+        it in this list counts, one made after does not), in four Core statements for
+        all. Returns their ids."""
         ag = cast(Table, Agency.__table__)
         al = cast(Table, AgencyAlias.__table__)
-        parent_id = None
-        if len(keys) > 1:
-            parent_key = normalize_name(keys[0][: len(keys[0]) - len(keys[1])])
-            parent_id = conn.scalar(select(ag.c.id).where(ag.c.key == parent_key))
-        aid = int(
-            conn.execute(
-                insert(ag).returning(ag.c.id),
+        now = datetime.now(UTC)
+        parent_keys = [
+            normalize_name(keys[0][: len(keys[0]) - len(keys[1])]) if len(keys) > 1 else None
+            for _, keys in new
+        ]
+        wanted = sorted({k for k in parent_keys if k})
+        stored: dict[str, int] = {}
+        for start in range(0, len(wanted), 500):
+            for aid, k in conn.execute(
+                select(ag.c.id, ag.c.key).where(ag.c.key.in_(wanted[start : start + 500]))
+            ):
+                stored[k] = aid
+        position = {keys[0]: i for i, (_, keys) in enumerate(new)}
+        conn.execute(
+            insert(ag),
+            [
                 {
                     "key": keys[0],
-                    "name": name.strip()[:200],
-                    "kind": kind if kind and kind != "unknown" else guess_kind(keys[0]),
-                    "level": level or "unknown",
-                    "parent_id": parent_id,
-                    "created_at": datetime.now(UTC),
-                },
-            ).scalar_one()
+                    "name": cast(str, key[0]).strip()[:200],
+                    "kind": key[1] if key[1] and key[1] != "unknown" else guess_kind(keys[0]),
+                    "level": canon_level(key[2]) or "unknown",
+                    "parent_id": stored.get(pk) if pk else None,
+                    "created_at": now,
+                }
+                for (key, keys), pk in zip(new, parent_keys)
+            ],
         )
+        made: dict[str, int] = {}
+        firsts = sorted(position)
+        for start in range(0, len(firsts), 500):
+            for aid, k in conn.execute(
+                select(ag.c.id, ag.c.key).where(ag.c.key.in_(firsts[start : start + 500]))
+            ):
+                made[k] = aid
+        ids = [made[keys[0]] for _, keys in new]
+        # parents made in this list before their child
+        later = [
+            {"aid": ids[i], "pid": ids[position[pk]]}
+            for i, pk in enumerate(parent_keys)
+            if pk and pk not in stored and position.get(pk, len(new)) < i
+        ]
+        if later:
+            conn.execute(
+                update(ag).where(ag.c.id == bindparam("aid")).values(parent_id=bindparam("pid")),
+                later,
+            )
         conn.execute(
             insert(al),
             [
                 {
                     "alias_key": k,
                     "agency_id": aid,
-                    "name": name[:200],
-                    "source": "name" if i == 0 else "short",
+                    "name": cast(str, key[0])[:200],
+                    "source": "name" if j == 0 else "short",
                     "ambiguous": False,
                 }
-                for i, k in enumerate(keys)
+                for (key, keys), aid in zip(new, ids)
+                for j, k in enumerate(keys)
             ],
         )
-        return aid
+        return ids
 
     def _agency(self, session: Session, rep: Report) -> int | None:
         key = self._agency_key(rep)
@@ -349,6 +403,11 @@ def _json_columns(rep: Report) -> dict[str, Any]:
         "sections": {k: _jsonable(s.to_dict()) for k, s in rep.sections.items()},
         "fees_info": _jsonable(dict(rep.fees_info)),
     }
+
+
+def _prev_year(rep: Report) -> int | None:
+    year = _meta_year(rep)
+    return None if year is None else year - 1
 
 
 _LOCK_FDS: dict[str, int] = {}
@@ -450,6 +509,8 @@ class _Writer:
         self.files: list[dict[str, Any]] = []
         self.reports: list[dict[str, Any]] = []
         self.unwritten: set[int] = set()  # ids of reports whose rows are not written yet
+        # stored reports the batch's cross-year checks read (``write.load_reports``)
+        self.prev: dict[int, Report] = {}
 
     def _bind(self, table: Table, row: dict[str, Any]) -> list[Any]:
         out = []
@@ -498,6 +559,7 @@ class _Writer:
         self.prefetched = set()
         self.latest_ids = {}
         self.next_ids = {}  # (ids drawn from a sequence stay ours)
+        self.prev = {}  # (the one-report path may have re-parsed one of them)
 
     def _add(self, table: Table, row: dict[str, Any], pending: list[dict[str, Any]]) -> int:
         """Insert ``row``: its id assigned here and the row kept for ``write_pending``, or
@@ -607,9 +669,11 @@ class _Writer:
         prev: Report | None = None
         prev_id = self.latest(agency_id, None if year is None else year - 1)
         if prev_id is not None:
-            if prev_id in self.unwritten:
-                self.write_pending()
-            prev = load_report(session, prev_id, shared=True)  # only read
+            prev = self.prev.get(prev_id)
+            if prev is None:
+                if prev_id in self.unwritten:
+                    self.write_pending()
+                prev = load_report(session, prev_id, shared=True)  # only read
             cross = check_cross_year(rep, prev)
         agency_name = _clip(meta.get("agency"), 120)
         report_id = self._add(

@@ -27,7 +27,7 @@ from .models import T_CELLS, T_REP, T_SF
 from .outcome import ParseOutcome, _jsonable, value_of
 from .versions import log_event, rechain
 
-__all__ = ["store_outcome", "load_report", "recheck_cross_year", "mend_paths"]
+__all__ = ["store_outcome", "load_report", "load_reports", "recheck_cross_year", "mend_paths"]
 
 # Statements built once: building and keying a statement per report costs more than
 # running it.
@@ -35,6 +35,12 @@ _REPORT_ROW = select(T_REP.c.meta, T_REP.c.sections, T_REP.c.fees_info, T_REP.c.
     T_REP.c.id == bindparam("rid")
 )
 _REPORT_CELLS = select(T_CELLS.c.cells).where(T_CELLS.c.report_id == bindparam("rid"))
+_REPORT_ROWS = select(
+    T_REP.c.id, T_REP.c.meta, T_REP.c.sections, T_REP.c.fees_info, T_REP.c.updated_at
+).where(T_REP.c.id.in_(bindparam("ids", expanding=True)))
+_CELLS_OF = select(T_CELLS.c.report_id, T_CELLS.c.cells).where(
+    T_CELLS.c.report_id.in_(bindparam("ids", expanding=True))
+)
 _LATEST = select(func.max(T_REP.c.id)).where(
     T_REP.c.agency_id == bindparam("aid"),
     T_REP.c.year == bindparam("year"),
@@ -99,6 +105,48 @@ def load_report(session: Session, report_id: int, *, shared: bool = False) -> Re
     if row is None:
         raise KeyError(report_id)
     meta, sections, fees_info, updated_at = row
+    rep = _report_of(meta, sections, fees_info)
+    # values of a stored report change only with its updated_at: cache them by both
+    cache_key = _cache_key(report_id, updated_at)
+    values = _VALUES_CACHE.get(cache_key)
+    if values is None:
+        values = _cached_values(cache_key, conn.scalar(_REPORT_CELLS, {"rid": report_id}))
+    if shared:
+        rep.values = values
+        return rep
+    for fid, v in values.items():
+        rep.values[fid] = Value(v.value, v.raw)
+    return rep
+
+
+def load_reports(session: Session, report_ids: set[int]) -> dict[int, Report]:
+    """``load_report(shared=True)`` of several reports in two statements (their rows, then
+    the cells of those whose values are not cached): what a batch's cross-year checks
+    read. Ids not stored are left out."""
+    conn = session.connection()
+    out: dict[int, Report] = {}
+    missing: dict[int, tuple[int, Any]] = {}
+    ids = sorted(report_ids)
+    for start in range(0, len(ids), 500):
+        for rid, meta, sections, fees_info, updated_at in conn.execute(
+            _REPORT_ROWS, {"ids": ids[start : start + 500]}
+        ):
+            rep = out[rid] = _report_of(meta, sections, fees_info)
+            cache_key = _cache_key(rid, updated_at)
+            values = _VALUES_CACHE.get(cache_key)
+            if values is None:
+                missing[rid] = cache_key
+            else:
+                rep.values = values
+    todo = sorted(missing)
+    for start in range(0, len(todo), 500):
+        for rid, cells in conn.execute(_CELLS_OF, {"ids": todo[start : start + 500]}):
+            out[rid].values = _cached_values(missing[rid], cells)
+    return out
+
+
+def _report_of(meta: Any, sections: Any, fees_info: Any) -> Report:
+    """A stored report's Report without its values (from its row's JSON columns)."""
     rep = Report(source=str((meta or {}).get("source") or ""))
     rep.meta.update(meta or {})
     for key, sec in (sections or {}).items():
@@ -110,25 +158,15 @@ def load_report(session: Session, report_id: int, *, shared: bool = False) -> Re
                 sec.get("text") or "",
             )
     rep.fees_info.update(fees_info or {})
-    # values of a stored report change only with its updated_at: cache them by both
-    cache_key = _cache_key(report_id, updated_at)
-    values = _VALUES_CACHE.get(cache_key)
-    if values is None:
-        values = {
-            fid: Value(value_of(vi, vd), raw)
-            for fid, vi, vd, _, raw, _ in unpack_cells(
-                conn.scalar(_REPORT_CELLS, {"rid": report_id})
-            )
-        }
-        _VALUES_CACHE[cache_key] = values
-        if len(_VALUES_CACHE) > _CACHE_SIZE:
-            _VALUES_CACHE.popitem(last=False)
-    if shared:
-        rep.values = values
-        return rep
-    for fid, v in values.items():
-        rep.values[fid] = Value(v.value, v.raw)
     return rep
+
+
+def _cached_values(cache_key: tuple[int, Any], cells: str | None) -> dict[str, Value]:
+    values = {fid: Value(value_of(vi, vd), raw) for fid, vi, vd, _, raw, _ in unpack_cells(cells)}
+    _VALUES_CACHE[cache_key] = values
+    if len(_VALUES_CACHE) > _CACHE_SIZE:
+        _VALUES_CACHE.popitem(last=False)
+    return values
 
 
 def _latest_report_id(session: Session, agency_id: int | None, year: int | None) -> int | None:
