@@ -97,7 +97,8 @@ class _Template:
             {k: ing._jsonable(s.to_dict()) for k, s in rep.sections.items()}, ensure_ascii=False
         )
         self.fees = json.dumps(ing._jsonable(dict(rep.fees_info)), ensure_ascii=False)
-        self.values = json.loads(pack_cells(rep))  # [code, value_int, value_dec, raw, prov]
+        # [code, value_int, value_dec, raw, prov] each, under "c" when labels are under "l"
+        self.values = json.loads(pack_cells(rep))
         self.counts = ing._counts(rep.findings)
         self.findings = [
             (
@@ -211,15 +212,17 @@ def build(db: str, n_reports: int, seed: int = 7, chunk: int = 2000) -> dict[str
                 + (tpl.counts["n_errors"], tpl.counts["n_warnings"], tpl.counts["n_infos"])
                 + (ts, ts, 1 if prev is None else 2, None)
             )
+            packed = tpl.values
             cells = []
-            for cell in tpl.values:
+            for cell in packed["c"] if isinstance(packed, dict) else packed:
                 if len(cell) > 1 and cell[1] is not None and factor != 1:
                     cell = list(cell)
                     cell[1] = int(cell[1] * factor)
-                    if len(cell) > 3:
+                    if len(cell) > 3 and isinstance(cell[3], str):
                         cell[3] = str(cell[1])
                 cells.append(cell)
-            vals.append((rid, json.dumps(cells, ensure_ascii=False, separators=(",", ":"))))
+            out = {**packed, "c": cells} if isinstance(packed, dict) else cells
+            vals.append((rid, json.dumps(out, ensure_ascii=False, separators=(",", ":"))))
             n_values += len(cells)
             for f in tpl.findings:
                 finds.append((rid, "report", *f, "open", ts))

@@ -81,6 +81,7 @@ def _old_rows(engine) -> None:  # type: ignore[no-untyped-def]
             ("requests.new.total", 12, False, "12", '["s5","t2",0,6]'),
             ("active.fees", None, True, "", None),
             ("x.custom", 3, False, "3", '{"section":"s2"}'),
+            ("requests.new.natural", 5, False, None, None),  # a value without raw text
         ):
             conn.execute(
                 text(
@@ -102,7 +103,14 @@ def test_migrations_0005_and_0010_recode_and_pack_stored_cells_and_back(db_url) 
         migrate(engine, "0004_compact_values")
         _old_rows(engine)
         migrate(engine, "0005_field_codes")
-        coded = sorted([FIELD_CODES["requests.new.total"], FIELD_CODES["active.fees"], "=x.custom"])
+        coded = sorted(
+            [
+                FIELD_CODES["requests.new.total"],
+                FIELD_CODES["active.fees"],
+                FIELD_CODES["requests.new.natural"],
+                "=x.custom",
+            ]
+        )
         assert _codes(engine) == coded
         migrate(engine)  # 0010: packed in one row
         with engine.connect() as conn:
@@ -110,8 +118,16 @@ def test_migrations_0005_and_0010_recode_and_pack_stored_cells_and_back(db_url) 
         assert "report_cells" in tables and "report_values" not in tables
         with Session(engine) as s:
             rows = {v.field_id: v for v in report_values(s, 1)}
-            assert set(rows) == {"requests.new.total", "active.fees", "x.custom"}
+            assert set(rows) == {
+                "requests.new.total",
+                "active.fees",
+                "x.custom",
+                "requests.new.natural",
+            }
             assert rows["requests.new.total"].value == 12
+            assert rows["requests.new.total"].raw == "12"
+            assert rows["requests.new.natural"].value == 5
+            assert rows["requests.new.natural"].raw is None
             assert rows["active.fees"].value is None and rows["active.fees"].raw == ""
             assert rows["active.fees"].blank and not rows["x.custom"].blank
             assert rows["requests.new.total"].provenance == {
@@ -133,11 +149,17 @@ def test_migrations_0005_and_0010_recode_and_pack_stored_cells_and_back(db_url) 
             [
                 (FIELD_CODES["requests.new.total"], 12, False, "12"),
                 (FIELD_CODES["active.fees"], None, True, ""),
+                (FIELD_CODES["requests.new.natural"], 5, False, None),
                 ("=x.custom", 3, False, "3"),
             ]
         )
         _downgrade(engine, "0004_compact_values")
-        assert _codes(engine) == ["active.fees", "requests.new.total", "x.custom"]
+        assert _codes(engine) == [
+            "active.fees",
+            "requests.new.natural",
+            "requests.new.total",
+            "x.custom",
+        ]
         migrate(engine)
         assert current_revision(engine) == HEAD_REVISION
     finally:

@@ -753,12 +753,12 @@ def _cell(s: Session, rid: int, fid: str) -> Any:
 
 def _edit_cell(s: Session, rid: int, fid: str, index: int, value: Any) -> None:
     """Change one position of a stored cell (``[code, value_int, value_dec, raw, prov]``)."""
-    cells = json.loads(_cells_text(s, rid))
-    for cell in cells:
+    data = json.loads(_cells_text(s, rid))
+    for cell in data["c"] if isinstance(data, dict) else data:  # ({"l": labels, "c": cells})
         if decode_field(cell[0]) == fid:
             cell.extend([None] * (5 - len(cell)))
             cell[index] = value
-    _set_cells_text(s, rid, json.dumps(cells, ensure_ascii=False))
+    _set_cells_text(s, rid, json.dumps(data, ensure_ascii=False))
 
 
 def test_escape_formula() -> None:

@@ -5,8 +5,10 @@ time a writer held the store's write lock; every read of cells reads a whole rep
 cells anyway (a report's tables, its export row, its indicators, a cell's source).
 
 The rows stored before are packed by the database itself (SQLite's ``json_group_array``,
-PostgreSQL's ``json_agg``), in the same array form; the reader (``compact.unpack_cells``)
-takes the nulls this form keeps and PostgreSQL's padded decimals.
+PostgreSQL's ``json_agg``) in the plain array form, every raw text written out (``false``
+for none) and labels in place; the reader (``compact.unpack_cells``) takes the nulls this
+form keeps and PostgreSQL's padded decimals. The downgrade unpacks in Python (rows written
+since may hold the labelled form).
 
 Revision ID: 0010_report_cells
 Revises: 0009_name_search
@@ -41,27 +43,38 @@ def _create_cells() -> None:
     )
 
 
+# a value without raw text is written ``false`` (a raw left out means the value's own text)
+RAW = (
+    "CASE WHEN raw IS NULL AND (value_int IS NOT NULL OR value_dec IS NOT NULL) "
+    "THEN {false} ELSE {raw} END"
+)
+
+
+PG_RAW = RAW.format(false="'false'::json", raw="to_json(raw)")
+SQLITE_RAW = RAW.format(false="json('false')", raw="raw")
+
+
 def upgrade() -> None:
     _create_cells()
     if op.get_bind().dialect.name == "postgresql":
         op.execute(
             "INSERT INTO report_cells (report_id, cells) "
             "SELECT report_id, json_agg(json_build_array(field_id, value_int, "
-            "value_dec::text, raw, provenance) ORDER BY field_id)::text "
+            f"value_dec::text, {PG_RAW}, "
+            "provenance) ORDER BY field_id)::text "
             "FROM report_values GROUP BY report_id"
         )
     else:
         op.execute(
             "INSERT INTO report_cells (report_id, cells) "
             "SELECT report_id, json_group_array(json_array(field_id, value_int, value_dec, "
-            "raw, json(provenance))) FROM "
+            f"{SQLITE_RAW}, json(provenance))) FROM "
             "(SELECT * FROM report_values ORDER BY report_id, field_id) GROUP BY report_id"
         )
     op.drop_table("report_values")
 
 
 def downgrade() -> None:
-    sqlite = op.get_bind().dialect.name == "sqlite"
     op.create_table(
         "report_values",
         sa.Column("report_id", sa.Integer(), nullable=False),
@@ -80,20 +93,38 @@ def downgrade() -> None:
         ),
         sqlite_with_rowid=False,
     )
-    if sqlite:
-        op.execute(
-            "INSERT INTO report_values (report_id, field_id, value_int, value_dec, blank, raw, "
-            "provenance) SELECT c.report_id, json_extract(e.value, '$[0]'), "
-            "json_extract(e.value, '$[1]'), json_extract(e.value, '$[2]'), "
-            "json_extract(e.value, '$[1]') IS NULL AND json_extract(e.value, '$[2]') IS NULL, "
-            "json_extract(e.value, '$[3]'), json_extract(e.value, '$[4]') "
-            "FROM report_cells c, json_each(c.cells) e"
-        )
-    else:
-        op.execute(
-            "INSERT INTO report_values (report_id, field_id, value_int, value_dec, blank, raw, "
-            "provenance) SELECT c.report_id, e->>0, (e->>1)::bigint, (e->>2)::numeric, "
-            "(e->>1) IS NULL AND (e->>2) IS NULL, e->>3, e->4 "
-            "FROM report_cells c, json_array_elements(c.cells::json) e"
-        )
+    # rows written since: cells in an array or under "c" with their labels under "l"
+    # (a label as its index), a raw left out for the value's own text, false for none
+    conn = op.get_bind()
+    values = sa.table(
+        "report_values",
+        sa.column("report_id", sa.Integer()),
+        sa.column("field_id", sa.String()),
+        sa.column("value_int", sa.BigInteger()),
+        sa.column("value_dec", ExactDecimal()),
+        sa.column("blank", sa.Boolean()),
+        sa.column("raw", sa.Text()),
+        sa.column("provenance", sa.JSON()),
+    )
+    from nianbao.store.compact import encode_field, unpack_cells
+
+    rows = []
+    for report_id, cells in conn.execute(sa.text("SELECT report_id, cells FROM report_cells")):
+        for fid, vi, vd, blank, raw, prov in unpack_cells(cells):
+            rows.append(
+                {
+                    "report_id": report_id,
+                    "field_id": encode_field(fid),
+                    "value_int": vi,
+                    "value_dec": vd,
+                    "blank": blank,
+                    "raw": raw,
+                    "provenance": prov,
+                }
+            )
+            if len(rows) >= 5000:
+                conn.execute(values.insert(), rows)
+                rows = []
+    if rows:
+        conn.execute(values.insert(), rows)
     op.drop_table("report_cells")
