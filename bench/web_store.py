@@ -97,8 +97,8 @@ class _Template:
             {k: ing._jsonable(s.to_dict()) for k, s in rep.sections.items()}, ensure_ascii=False
         )
         self.fees = json.dumps(ing._jsonable(dict(rep.fees_info)), ensure_ascii=False)
-        # [code, value_int, value_dec, raw, prov] each, under "c" when labels are under "l"
-        self.values = json.loads(pack_cells(rep))
+        cells, self.sources = pack_cells(rep)
+        self.values = json.loads(cells)  # [code, value_int, value_dec, raw] each
         self.counts = ing._counts(rep.findings)
         self.findings = [
             (
@@ -173,7 +173,7 @@ def build(db: str, n_reports: int, seed: int = 7, chunk: int = 2000) -> dict[str
     rep_cols += ("layout", "parser_version", "title", "published", "meta", "sections")
     rep_cols += ("fees_info", "n_errors", "n_warnings", "n_infos", "ingested_at", "updated_at")
     rep_cols += ("version", "superseded_by")
-    val_cols = ("report_id", "cells")
+    val_cols = ("report_id", "cells", "sources")
     find_cols = ("report_id", "origin", "rule", "severity", "cells", "message", "expected")
     find_cols += ("actual", "assumed_zero", "evidence", "fingerprint", "values_digest")
     find_cols += ("status", "created_at")
@@ -212,17 +212,16 @@ def build(db: str, n_reports: int, seed: int = 7, chunk: int = 2000) -> dict[str
                 + (tpl.counts["n_errors"], tpl.counts["n_warnings"], tpl.counts["n_infos"])
                 + (ts, ts, 1 if prev is None else 2, None)
             )
-            packed = tpl.values
             cells = []
-            for cell in packed["c"] if isinstance(packed, dict) else packed:
+            for cell in tpl.values:
                 if len(cell) > 1 and cell[1] is not None and factor != 1:
                     cell = list(cell)
                     cell[1] = int(cell[1] * factor)
                     if len(cell) > 3 and isinstance(cell[3], str):
                         cell[3] = str(cell[1])
                 cells.append(cell)
-            out = {**packed, "c": cells} if isinstance(packed, dict) else cells
-            vals.append((rid, json.dumps(out, ensure_ascii=False, separators=(",", ":"))))
+            text = json.dumps(cells, ensure_ascii=False, separators=(",", ":"))
+            vals.append((rid, text, tpl.sources))
             n_values += len(cells)
             for f in tpl.findings:
                 finds.append((rid, "report", *f, "open", ts))

@@ -90,10 +90,9 @@ def test_the_summary_follows_a_reparse_and_a_delete(store: str) -> None:
     with session_scope(engine) as s:
         row = s.get(StoredCells, rid)
         assert row is not None
-        data = json.loads(row.cells)
-        cells = data["c"] if isinstance(data, dict) else data  # ({"l": labels, "c": cells})
+        cells = json.loads(row.cells)
         cells.append([encode_field("extra.custom_total"), 7])
-        row.cells = json.dumps(data, ensure_ascii=False)
+        row.cells = json.dumps(cells, ensure_ascii=False)
         s.execute(
             update(StoredReport).where(StoredReport.id == rid).values(updated_at=datetime.now(UTC))
         )

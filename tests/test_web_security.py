@@ -737,14 +737,18 @@ def test_exports_never_write_a_live_formula(site: tuple[Any, TestClient, dict]) 
             _set_cells_text(s, rid, saved_cells)
 
 
-def _cells_text(s: Session, rid: int) -> str:
+def _cells_text(s: Session, rid: int) -> tuple[str, str | None]:
     row = s.get(StoredCells, rid)
     assert row is not None
-    return row.cells
+    return row.cells, row.sources
 
 
-def _set_cells_text(s: Session, rid: int, cells: str) -> None:
-    s.execute(update(StoredCells).where(StoredCells.report_id == rid).values(cells=cells))
+def _set_cells_text(s: Session, rid: int, saved: tuple[str, str | None]) -> None:
+    s.execute(
+        update(StoredCells)
+        .where(StoredCells.report_id == rid)
+        .values(cells=saved[0], sources=saved[1])
+    )
 
 
 def _cell(s: Session, rid: int, fid: str) -> Any:
@@ -752,13 +756,21 @@ def _cell(s: Session, rid: int, fid: str) -> Any:
 
 
 def _edit_cell(s: Session, rid: int, fid: str, index: int, value: Any) -> None:
-    """Change one position of a stored cell (``[code, value_int, value_dec, raw, prov]``)."""
-    data = json.loads(_cells_text(s, rid))
-    for cell in data["c"] if isinstance(data, dict) else data:  # ({"l": labels, "c": cells})
-        if decode_field(cell[0]) == fid:
-            cell.extend([None] * (5 - len(cell)))
-            cell[index] = value
-    _set_cells_text(s, rid, json.dumps(data, ensure_ascii=False))
+    """Change one position of a stored cell (``[code, value_int, value_dec, raw]``, and 4:
+    its provenance, in the sources' list at the cell's place)."""
+    text, sources = _cells_text(s, rid)
+    cells = json.loads(text)
+    at = next(i for i, cell in enumerate(cells) if decode_field(cell[0]) == fid)
+    if index == 4:
+        data = json.loads(sources or "{}")
+        provs = data.setdefault("p", [])
+        provs.extend([None] * (len(cells) - len(provs)))
+        provs[at] = value
+        sources = json.dumps(data, ensure_ascii=False)
+    else:
+        cells[at].extend([None] * (4 - len(cells[at])))
+        cells[at][index] = value
+    _set_cells_text(s, rid, (json.dumps(cells, ensure_ascii=False), sources))
 
 
 def test_escape_formula() -> None:

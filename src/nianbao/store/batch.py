@@ -393,7 +393,7 @@ class BatchWriter:
 
 # what a batch makes of a parsed report before the write lock: its cells' stored form
 # (``compact.pack_cells``) and its JSON columns (``_json_columns``)
-Ready = tuple[str, dict[str, Any]]
+Ready = tuple[tuple[str, str | None], dict[str, Any]]
 
 
 def _json_columns(rep: Report) -> dict[str, Any]:
@@ -703,7 +703,7 @@ class _Writer:
         # cells and findings (and the file and report rows) are written together
         # at the end of the batch (one COPY or executemany each); whatever reads them
         # earlier calls ``write_pending`` first
-        self.values.append((report_id, cells))
+        self.values.append((report_id, *cells))
         self.findings.extend(
             [self._finding(report_id, "report", f, rep, None, None) for f in rep.findings]
             + [self._finding(report_id, "cross", f, rep, prev, prev_id) for f in cross]

@@ -11,15 +11,21 @@ about a third of the bytes. Rows written before migration 0004 hold the object f
 ``provenance_dict`` reads both.
 
 Since migration 0010 a report's cells are one row (``report_cells``), written by
-``pack_cells`` and read by ``unpack_cells``: a JSON array with one array per cell,
-``[code, value_int, value_dec, raw, provenance]`` with trailing nulls dropped, in code
-order — or, when provenance names row labels, ``{"l": [label, …], "c": [cell, …]}`` with
-each label written once and a cell's provenance giving its label's index. A decimal is its
-exact text; a cell is blank when it has neither value. ``raw`` is left out (null) when it
-is the value's own text (``3498`` read as 3498), ``false`` when a value has no raw text.
-Every read of a report's cells reads one row, and a report is written with one row
-instead of two hundred (the store's insertion of a cell row cost as much as the rest of a
-report's write); a parsed report's cells take about half the bytes of the rows they were.
+``pack_cells`` and read by ``unpack_cells``, in two columns:
+
+- ``cells``: a JSON array with one array per cell, ``[code, value_int, value_dec, raw]``
+  with trailing nulls dropped, in code order. A decimal is its exact text; a cell is
+  blank when it has neither value. ``raw`` is left out (null) when it is the value's own
+  text (``3498`` read as 3498), ``false`` when a value has no raw text.
+- ``sources``: the cells' provenance, ``{"p": [provenance or null, …], "l": [label, …]}``,
+  one entry per cell in the same order, each row label written once under ``"l"`` and
+  given by its index; null when no cell has any.
+
+Every read of a report's values reads one short text (what a ranking, an export row or a
+cross-year check needs), the provenance only where it is shown; a report is written with
+one row instead of two hundred (the store's insertion of a cell row cost as much as the
+rest of a report's write), and a parsed report's cells take about a third of the bytes of
+the rows they were.
 """
 
 from __future__ import annotations
@@ -44,6 +50,7 @@ __all__ = [
     "value_of",
     "pack_cells",
     "unpack_cells",
+    "cell_values",
 ]
 
 _ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"  # ASCII order
@@ -143,47 +150,56 @@ Cell = tuple[str, int | None, Decimal | None, bool, str | None, Any]
 _DUMPS = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
-def pack_cells(report: Report) -> str:
-    """The stored form of a report's cells (see the module's docstring). Counts and
-    blanks without provenance take the short ways: this runs for every cell of every
-    report."""
-    cells: list[list[Any]] = []
-    append = cells.append
+def pack_cells(report: Report) -> tuple[str, str | None]:
+    """The stored form of a report's cells, ``(cells, sources)`` (see the module's
+    docstring). Counts and blanks without provenance take the short ways: this runs for
+    every cell of every report."""
+    rows: list[tuple[str, list[Any], list[Any] | None]] = []
+    append = rows.append
     codes = FIELD_CODES
     decimal_ids = DECIMAL_IDS
     labels: dict[str, int] = {}
     for fid, v in report.values.items():
         value, raw, src = v.value, v.raw, v.source
         code = codes.get(fid) or encode_field(fid)
-        if src is None and (value is None or (type(value) is int and fid not in decimal_ids)):
-            if value is None:
-                append([code] if raw is None else [code, None, None, raw])
-            elif raw is None:
-                append([code, value, None, False])
+        prov = None
+        if src is not None:
+            prov = encode_provenance(src)
+            if prov is not None and len(prov) == 10 and isinstance(prov[9], str):
+                prov[9] = labels.setdefault(prov[9], len(labels))
+        if value is None:
+            append((code, [code] if raw is None else [code, None, None, raw], prov))
+            continue
+        if type(value) is int and fid not in decimal_ids:
+            if raw is None:
+                append((code, [code, value, None, False], prov))
             elif raw == str(value):
-                append([code, value])
+                append((code, [code, value], prov))
             else:
-                append([code, value, None, raw])
+                append((code, [code, value, None, raw], prov))
             continue
         vi, vd = split_value(fid, value)
         text = None if vd is None else format(vd, "f")
-        if value is None:
-            raw_slot: Any = raw
-        elif raw is None:
-            raw_slot = False
+        if raw is None:
+            raw_slot: Any = False
         else:
             raw_slot = None if raw == (str(vi) if vi is not None else text) else raw
-        prov = None if src is None else encode_provenance(src)
-        if prov is not None and len(prov) == 10 and isinstance(prov[9], str):
-            prov[9] = labels.setdefault(prov[9], len(labels))
-        cell: list[Any] = [code, vi, text, raw_slot, prov]
+        cell: list[Any] = [code, vi, text, raw_slot]
         while cell[-1] is None:
             cell.pop()
-        append(cell)
-    cells.sort()  # by code: a report's codes are distinct, so no cell compares further
+        append((code, cell, prov))
+    rows.sort(key=_first)  # by code (a report's codes are distinct)
+    cells = _DUMPS([r[1] for r in rows])
+    if not any(r[2] is not None for r in rows):
+        return cells, None
+    sources: dict[str, Any] = {"p": [r[2] for r in rows]}
     if labels:
-        return _DUMPS({"l": list(labels), "c": cells})
-    return _DUMPS(cells)
+        sources["l"] = list(labels)
+    return cells, _DUMPS(sources)
+
+
+def _first(row: tuple[str, list[Any], list[Any] | None]) -> str:
+    return row[0]
 
 
 def _decimal(stored: Any) -> Decimal:
@@ -192,20 +208,20 @@ def _decimal(stored: Any) -> Decimal:
     return dec.quantize(Decimal(1)) if dec == dec.to_integral() else dec.normalize()
 
 
-def unpack_cells(stored: str | None) -> list[Cell]:
-    """A report's cells from their stored form, in code order (provenance as its array,
-    the label in it)."""
-    if not stored:
+def unpack_cells(cells: str | None, sources: str | None = None) -> list[Cell]:
+    """A report's cells from their stored form, in code order: with ``sources``, each
+    cell's provenance as its array (the label in it), else None."""
+    if not cells:
         return []
-    data = json.loads(stored)
-    if isinstance(data, dict):
-        labels: list[Any] = data.get("l") or []
-        cells: list[list[Any]] = data.get("c") or []
-    else:
-        labels, cells = [], data
+    provs: list[Any] = []
+    labels: list[Any] = []
+    if sources:
+        data = json.loads(sources)
+        provs, labels = data.get("p") or [], data.get("l") or []
+    n_provs = len(provs)
     out: list[Cell] = []
     decode = decode_field
-    for cell in cells:
+    for i, cell in enumerate(json.loads(cells)):
         n = len(cell)
         vi = cell[1] if n > 1 else None
         text = cell[2] if n > 2 else None
@@ -215,8 +231,29 @@ def unpack_cells(stored: str | None) -> list[Cell]:
             raw = str(vi) if vi is not None else text
         elif raw is False:
             raw = None
-        prov = cell[4] if n > 4 else None
+        prov = provs[i] if i < n_provs else None
         if type(prov) is list and len(prov) == 10 and type(prov[9]) is int:
             prov[9] = labels[prov[9]]
         out.append((decode(cell[0]), vi, vd, vi is None and vd is None, raw, prov))
+    return out
+
+
+def cell_values(cells: str | None, wanted: frozenset[str] | None = None) -> dict[str, Any]:
+    """The values (``value_of``) of a report's cells by field id, of the ``wanted`` ids
+    only if given: what rankings and exports read, without raw texts or provenance."""
+    out: dict[str, Any] = {}
+    if not cells:
+        return out
+    decode = decode_field
+    for cell in json.loads(cells):
+        fid = decode(cell[0])
+        if wanted is not None and fid not in wanted:
+            continue
+        n = len(cell)
+        vi = cell[1] if n > 1 else None
+        if vi is not None:
+            out[fid] = vi
+        else:
+            text = cell[2] if n > 2 else None
+            out[fid] = None if text is None else value_of(None, _decimal(text))
     return out

@@ -47,6 +47,7 @@ from .queries import (
     field_order,
     report_conditions,
     report_query,
+    values_of_reports,
 )
 
 __all__ = [
@@ -497,9 +498,8 @@ def _held_ids(session: Session, conds: list[Any]) -> set[str]:
     for start in range(0, len(todo), 500):
         chunk = todo[start : start + 500]
         held: dict[int, set[str]] = {rid: set() for rid, _ in chunk}
-        for rid, cell in cells_of_reports(session, list(held)):
-            if cell[0] not in _ALWAYS:
-                held[rid].add(cell[0])
+        for rid, values in values_of_reports(session, list(held)):
+            held[rid].update(fid for fid in values if fid not in _ALWAYS)
         for ids in held.values():
             seen.update(ids)
         try:
@@ -581,7 +581,9 @@ def _values_of(session: Session, chunk: list[int], long: bool = False) -> list[A
     if long:
         return [
             (rid, fid, vi, vd, blank, raw, provenance_dict(prov))
-            for rid, (fid, vi, vd, blank, raw, prov) in cells_of_reports(session, sorted(chunk))
+            for rid, (fid, vi, vd, blank, raw, prov) in cells_of_reports(
+                session, sorted(chunk), provenance=True
+            )
         ]
     return [(rid, c[0], c[1], c[2]) for rid, c in cells_of_reports(session, sorted(chunk))]
 

@@ -16,9 +16,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..schema import RESULT_ROWS_2021, REVIEW_FIELDS, REVIEW_GROUPS
-from .ingest import value_of
 from .models import Agency, SourceFile, StoredFinding, StoredReport
-from .queries import NotFound, agency_where, cells_of_reports, remembered
+from .queries import NotFound, agency_where, remembered, values_of_reports
 from .versions import current_filter
 
 __all__ = [
@@ -187,10 +186,8 @@ def values_for(
 ) -> dict[int, dict[str, Any]]:
     """The given fields' values of the given reports (absent and blank cells left out)."""
     out: dict[int, dict[str, Any]] = {rid: {} for rid in report_ids}
-    wanted = set(fields)
-    for rid, (fid, vi, vd, _, _, _) in cells_of_reports(session, report_ids):
-        if fid in wanted:
-            out[rid][fid] = value_of(vi, vd)
+    for rid, values in values_of_reports(session, report_ids, frozenset(fields)):
+        out[rid] = values
     return out
 
 

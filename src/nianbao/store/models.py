@@ -196,11 +196,12 @@ class StoredReport(Base):
 
 
 class StoredCells(Base):
-    """A report's cells in one row: the JSON text of ``compact.pack_cells`` (each cell by
-    its field id's code: an exact integer, or a decimal's exact text for fees and any
-    non-integer a count cell holds; blank cells keep their raw text; the provenance in
-    its compact array). ``compact.unpack_cells`` reads it. One row per report since
-    migration 0010 (before, one row per cell in ``report_values``)."""
+    """A report's cells in one row, as ``compact.pack_cells`` writes them: ``cells`` (each
+    cell by its field id's code: an exact integer, or a decimal's exact text for fees and
+    any non-integer a count cell holds; blank cells keep their raw text) and ``sources``
+    (their provenance, read only where it is shown). ``compact.unpack_cells`` reads them.
+    One row per report since migration 0010 (before, one row per cell in
+    ``report_values``)."""
 
     __tablename__ = "report_cells"
 
@@ -208,6 +209,7 @@ class StoredCells(Base):
         ForeignKey("reports.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
     )
     cells: Mapped[str] = mapped_column(Text)
+    sources: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class StoredFinding(Base):

@@ -39,9 +39,9 @@ class ParseOutcome:
     report: Report | None = None
     error_kind: str | None = None
     error: str | None = None
-    # the cells' stored form (``compact.pack_cells``), prepared where the file was parsed
-    # so that the writer only writes
-    cells: str | None = None
+    # the cells' stored form (``compact.pack_cells``: cells, sources), prepared where the
+    # file was parsed so that the writer only writes
+    cells: tuple[str, str | None] | None = None
     # a failure that says nothing about the file (its worker died): try again next run
     retry: bool = False
 
@@ -62,7 +62,7 @@ class ParseOutcome:
         if rep is not None and self.cells is not None and not rep.values:
             rep.values = {
                 fid: Value(value_of(vi, vd), raw)
-                for fid, vi, vd, _, raw, _ in unpack_cells(self.cells)
+                for fid, vi, vd, _, raw, _ in unpack_cells(self.cells[0])
             }
 
 

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Bundle, Session, defer
 
 from ..schema import ACTIVE2019_IDS, ACTIVE_IDS, COLUMNS, REVIEW_IDS, label_of, request_ids
 from .agencies import find_agency, name_keys, normalize_name
-from .compact import Cell, provenance_dict, unpack_cells, value_of
+from .compact import Cell, cell_values, provenance_dict, unpack_cells, value_of
 from .models import (
     REVIEW_STATUSES,
     Agency,
@@ -62,6 +62,7 @@ __all__ = [
     "report_values",
     "stored_cells",
     "cells_of_reports",
+    "values_of_reports",
     "report_findings",
     "compare_values",
     "compare_reports",
@@ -510,15 +511,41 @@ def find_report(session: Session, agency: str, year: int) -> ReportRow | None:
     return max(rows, key=lambda r: r.id)
 
 
-def stored_cells(session: Session, report_id: int) -> list[Cell]:
-    """A report's cells as stored (``compact.unpack_cells``; none for an unknown id)."""
-    return unpack_cells(
-        session.scalar(select(StoredCells.cells).where(StoredCells.report_id == report_id))
-    )
+def stored_cells(session: Session, report_id: int, provenance: bool = True) -> list[Cell]:
+    """A report's cells as stored (``compact.unpack_cells``; none for an unknown id), with
+    their provenance unless ``provenance`` is false."""
+    if not provenance:
+        return unpack_cells(
+            session.scalar(select(StoredCells.cells).where(StoredCells.report_id == report_id))
+        )
+    row = session.execute(
+        select(StoredCells.cells, StoredCells.sources).where(StoredCells.report_id == report_id)
+    ).first()
+    return [] if row is None else unpack_cells(row[0], row[1])
 
 
-def cells_of_reports(session: Session, report_ids: Iterable[int]) -> Iterator[tuple[int, Cell]]:
-    """(report id, cell) of several reports, 500 reports a statement."""
+def cells_of_reports(
+    session: Session, report_ids: Iterable[int], provenance: bool = False
+) -> Iterator[tuple[int, Cell]]:
+    """(report id, cell) of several reports, 500 reports a statement; their provenance
+    only if asked."""
+    ids = list(report_ids)
+    cols: list[Any] = [StoredCells.report_id, StoredCells.cells]
+    if provenance:
+        cols.append(StoredCells.sources)
+    for start in range(0, len(ids), 500):
+        for row in session.execute(
+            select(*cols).where(StoredCells.report_id.in_(ids[start : start + 500]))
+        ):
+            for cell in unpack_cells(row[1], row[2] if provenance else None):
+                yield row[0], cell
+
+
+def values_of_reports(
+    session: Session, report_ids: Iterable[int], wanted: frozenset[str] | None = None
+) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(report id, its values by field id, of the ``wanted`` ids if given) of several
+    reports, 500 reports a statement: the cells' values only (``compact.cell_values``)."""
     ids = list(report_ids)
     for start in range(0, len(ids), 500):
         for rid, cells in session.execute(
@@ -526,8 +553,7 @@ def cells_of_reports(session: Session, report_ids: Iterable[int]) -> Iterator[tu
                 StoredCells.report_id.in_(ids[start : start + 500])
             )
         ):
-            for cell in unpack_cells(cells):
-                yield rid, cell
+            yield rid, cell_values(cells, wanted)
 
 
 def report_values(session: Session, report_id: int, provenance: bool = True) -> list[ValueRow]:
@@ -542,7 +568,7 @@ def report_values(session: Session, report_id: int, provenance: bool = True) -> 
             blank,
             provenance_dict(prov) if provenance else None,
         )
-        for fid, vi, vd, blank, raw, prov in stored_cells(session, report_id)
+        for fid, vi, vd, blank, raw, prov in stored_cells(session, report_id, provenance)
     ]
     return sorted(out, key=lambda v: field_order(v.field_id))
 

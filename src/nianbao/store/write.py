@@ -57,8 +57,8 @@ _INSERT_FILE = insert(T_SF).returning(T_SF.c.id)
 _INSERT_REPORT = insert(T_REP).returning(T_REP.c.id)
 
 
-def _insert_cells(session: Session, rows: list[tuple[int, str]]) -> None:
-    """Reports' cells, (report id, ``compact.pack_cells`` text) each: one executemany
+def _insert_cells(session: Session, rows: list[tuple[int, str, str | None]]) -> None:
+    """Reports' cells, (report id, cells, sources) each (``compact.pack_cells``): one executemany
     straight to the driver (the SQLAlchemy statement layer's per-row work would cost more
     than the rows), or on PostgreSQL one COPY."""
     if not rows:
@@ -67,13 +67,14 @@ def _insert_cells(session: Session, rows: list[tuple[int, str]]) -> None:
     if conn.dialect.name == "postgresql" and conn.dialect.driver == "psycopg":
         raw: Any = conn.connection.driver_connection
         with raw.cursor() as cur:
-            with cur.copy("COPY report_cells (report_id, cells) FROM STDIN") as copy:
+            with cur.copy("COPY report_cells (report_id, cells, sources) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
         return
     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
     conn.exec_driver_sql(
-        f"INSERT INTO report_cells (report_id, cells) VALUES ({mark}, {mark})", rows
+        f"INSERT INTO report_cells (report_id, cells, sources) VALUES ({mark}, {mark}, {mark})",
+        rows,
     )
 
 
@@ -250,10 +251,13 @@ def _meta_year(report: Report) -> int | None:
         return None
 
 
-def _cells_for(report_id: int, report: Report, cells: str | None) -> list[tuple[int, str]]:
+def _cells_for(
+    report_id: int, report: Report, cells: tuple[str, str | None] | None
+) -> list[tuple[int, str, str | None]]:
     """The row of ``report_cells`` for a report (its cells packed where it was parsed,
     else now)."""
-    return [(report_id, pack_cells(report) if cells is None else cells)]
+    packed = pack_cells(report) if cells is None else cells
+    return [(report_id, *packed)]
 
 
 def _write_report(
@@ -262,7 +266,7 @@ def _write_report(
     report: Report,
     version: str,
     now: datetime,
-    cells: str | None = None,
+    cells: tuple[str, str | None] | None = None,
 ) -> int:
     conn = session.connection()
     meta = report.meta

@@ -33,6 +33,7 @@ def _create_cells() -> None:
         "report_cells",
         sa.Column("report_id", sa.Integer(), autoincrement=False, nullable=False),
         sa.Column("cells", sa.Text(), nullable=False),
+        sa.Column("sources", sa.Text(), nullable=True),
         sa.ForeignKeyConstraint(
             ["report_id"],
             ["reports.id"],
@@ -58,17 +59,20 @@ def upgrade() -> None:
     _create_cells()
     if op.get_bind().dialect.name == "postgresql":
         op.execute(
-            "INSERT INTO report_cells (report_id, cells) "
+            "INSERT INTO report_cells (report_id, cells, sources) "
             "SELECT report_id, json_agg(json_build_array(field_id, value_int, "
-            f"value_dec::text, {PG_RAW}, "
-            "provenance) ORDER BY field_id)::text "
+            f"value_dec::text, {PG_RAW}) ORDER BY field_id)::text, "
+            "CASE WHEN count(provenance) > 0 THEN json_build_object('p', "
+            "json_agg(provenance ORDER BY field_id))::text END "
             "FROM report_values GROUP BY report_id"
         )
     else:
+        # (both aggregates read the rows of a report in the subquery's order)
         op.execute(
-            "INSERT INTO report_cells (report_id, cells) "
+            "INSERT INTO report_cells (report_id, cells, sources) "
             "SELECT report_id, json_group_array(json_array(field_id, value_int, value_dec, "
-            f"{SQLITE_RAW}, json(provenance))) FROM "
+            f"{SQLITE_RAW})), CASE WHEN count(provenance) > 0 THEN json_object('p', "
+            "json_group_array(json(provenance))) END FROM "
             "(SELECT * FROM report_values ORDER BY report_id, field_id) GROUP BY report_id"
         )
     op.drop_table("report_values")
@@ -109,8 +113,10 @@ def downgrade() -> None:
     from nianbao.store.compact import encode_field, unpack_cells
 
     rows = []
-    for report_id, cells in conn.execute(sa.text("SELECT report_id, cells FROM report_cells")):
-        for fid, vi, vd, blank, raw, prov in unpack_cells(cells):
+    for report_id, cells, sources in conn.execute(
+        sa.text("SELECT report_id, cells, sources FROM report_cells")
+    ):
+        for fid, vi, vd, blank, raw, prov in unpack_cells(cells, sources):
             rows.append(
                 {
                     "report_id": report_id,
