@@ -213,3 +213,77 @@ def test_a_mixed_batch_stores_what_one_report_at_a_time_stores(
         batched.dispose()
     assert any(x[0] == "finding" and x[2] == "cross" for x in expected)
     assert any(x[0] != "finding" and x[4] is not None for x in expected)  # a superseded one
+
+
+def _fresh(url: str, name: str) -> str:
+    """A second empty store beside the test's: a file on SQLite, the same schema emptied
+    on PostgreSQL."""
+    if url.startswith("sqlite"):
+        return url.replace("store.db", f"{name}.db")
+    from sqlalchemy import text
+
+    eng = open_store(url)
+    with eng.begin() as conn:
+        for t in ("findings", "report_cells", "reports", "source_files"):
+            conn.execute(text(f"DELETE FROM {t}"))
+        conn.execute(text("DELETE FROM agency_aliases"))
+        conn.execute(text("DELETE FROM agencies"))
+    eng.dispose()
+    return url
+
+
+def test_a_short_key_two_names_share_is_resolved_in_order_in_a_batch(
+    db_url,  # noqa: F811
+    tmp_path,
+) -> None:
+    """Two districts of the same name in two cities share their short key, which the
+    second makes ambiguous; the bare short name after them is an agency of its own. A
+    batch decides each name as resolving them one at a time does (it gave the second
+    city's bureau and the bare name the first city's agency, and cross-year findings
+    against its report)."""
+    names = [("南京市鼓楼区教育局", 2022), ("苏州市鼓楼区教育局", 2022), ("鼓楼区教育局", 2023)]
+    files = [write_json(tmp_path / "in", f"{i}.txt", _flat(n, y)) for i, (n, y) in enumerate(names)]
+    one = open_store(db_url)
+    try:
+        assert ingest(one, files, batch=1).stored == len(names)
+        expected, stored = _agencies_of(one), _stored(one)
+    finally:
+        one.dispose()
+    batched = open_store(_fresh(db_url, "batched"))
+    try:
+        assert ingest(batched, files, batch=50).stored == len(names)
+        assert _agencies_of(batched) == expected
+        assert _stored(batched) == stored
+        with Session(batched) as s:
+            by = dict(s.execute(select(StoredReport.agency_name, StoredReport.agency_id)).all())
+        assert len(set(by.values())) == 3
+    finally:
+        batched.dispose()
+
+
+def test_a_batch_checks_a_year_against_the_current_report_only(db_url, tmp_path) -> None:  # noqa: F811
+    """The year − 1 report of an agency was deleted: the next year's report has nothing to
+    be checked against (the batch checked it against the deleted one)."""
+    from nianbao.store.models import StoredFinding
+    from nianbao.store.versions import delete_report
+
+    engine = open_store(db_url)
+    try:
+        first = _flat("淮安市洪泽区水利局", 2022)
+        first["requests.carried_forward.total"] = 7
+        assert ingest(engine, [write_json(tmp_path, "a.txt", first)], batch=1).stored == 1
+        with Session(engine) as s:
+            delete_report(s, s.scalar(select(StoredReport.id)))
+            s.commit()
+        nxt = _flat("淮安市洪泽区水利局", 2023)
+        nxt["requests.carried_over.total"] = 5
+        files = [
+            write_json(tmp_path, "b.txt", nxt),
+            write_json(tmp_path, "c.txt", _flat("淮安市洪泽区财政局", 2023)),
+        ]
+        assert ingest(engine, files, batch=50).stored == 2
+        with Session(engine) as s:
+            cross = s.scalars(select(StoredFinding).where(StoredFinding.origin == "cross")).all()
+        assert cross == []
+    finally:
+        engine.dispose()

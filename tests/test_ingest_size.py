@@ -193,3 +193,23 @@ def test_ingest_keeps_every_cells_provenance(db_url, name: str) -> None:  # noqa
             assert {k: (list(x) if isinstance(x, tuple) else x) for k, x in got.items()} == want
     finally:
         engine.dispose()
+
+
+def test_huge_and_exact_decimals_come_back_from_packed_cells() -> None:
+    """A fee of thirty digits or more (a misreading, but stored as read) reads back, and
+    exactly; PostgreSQL's padded NUMERIC text loses its padding, never a digit."""
+    from nianbao.report import Report, Value
+    from nianbao.store.compact import cell_values, pack_cells, unpack_cells, value_of
+
+    rep = Report(source="x")
+    rep.values["active.fees"] = Value(10**29, "100000000000000000000000000000")
+    rep.values["active.licensing"] = Value(7730.28, "7730.28")
+    rep.values["requests.new.total"] = Value(2**70, str(2**70))
+    cells, sources = pack_cells(rep)
+    back = {c[0]: c for c in unpack_cells(cells, sources)}
+    assert value_of(back["active.fees"][1], back["active.fees"][2]) == 10**29
+    assert str(back["active.licensing"][2]) == "7730.28"
+    assert back["requests.new.total"][1] == 2**70
+    assert cell_values(cells) == {k: v.value for k, v in rep.values.items()}
+    padded = '[["01",null,"123456789012345678901234567890.12000000","x"]]'
+    assert str(unpack_cells(padded)[0][2]) == "123456789012345678901234567890.12"

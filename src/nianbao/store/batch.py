@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any, cast
 
-from sqlalchemy import Engine, Table, bindparam, func, insert, select, update
+from sqlalchemy import Engine, Table, and_, bindparam, case, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from ..report import Report
@@ -197,7 +197,7 @@ class BatchWriter:
             if i in agencies and seen is None and rep is not None:
                 agency_id = agencies[i]
                 year = _meta_year(rep)
-                if w.latest(agency_id, year) is None:
+                if not w.has_year(agency_id, year):
                     sfid = w.report(outcome, rep, agency_id, year, ready.get(id(outcome)))
                     known[outcome.sha256] = (sfid, version)
                     if agency_id is not None:
@@ -258,7 +258,14 @@ class BatchWriter:
         # the loop (``_new_agencies``) under ids standing in for theirs until then
         new: list[tuple[tuple[str | None, str | None, str | None], tuple[str, ...]]] = []
         named: list[str] = []
+        # keys of names left to resolve_agency, which runs in the batch's order after this:
+        # a later name sharing one of them (or whose parent's key is one) is left to it too,
+        # so that it sees what the earlier one made (a short key made ambiguous, a parent)
+        touched: set[str] = set()
         for key, keys in wanted.items():
+            if touched and (not touched.isdisjoint(keys) or _parent_key(keys) in touched):
+                touched.update(keys)
+                continue
             if not any(k in aliases for k in keys):
                 aid = -1 - len(new)
                 new.append((key, keys))
@@ -268,6 +275,7 @@ class BatchWriter:
                 continue
             full = aliases.get(keys[0])
             if full is None or full[2] or full[1] not in ("name", "user", "short"):
+                touched.update(keys)
                 continue
             if all(
                 k in aliases
@@ -280,6 +288,8 @@ class BatchWriter:
                     named.append(keys[0])
                     aliases[keys[0]] = (full[0], "name", False)
                 found[key] = full[0]
+            else:
+                touched.update(keys)
         if new:
             real = self._new_agencies(conn, new)
             for key, held in list(self.agencies.items()):
@@ -319,10 +329,7 @@ class BatchWriter:
         ag = cast(Table, Agency.__table__)
         al = cast(Table, AgencyAlias.__table__)
         now = datetime.now(UTC)
-        parent_keys = [
-            normalize_name(keys[0][: len(keys[0]) - len(keys[1])]) if len(keys) > 1 else None
-            for _, keys in new
-        ]
+        parent_keys = [_parent_key(keys) for _, keys in new]
         wanted = sorted({k for k in parent_keys if k})
         stored: dict[str, int] = {}
         for start in range(0, len(wanted), 500):
@@ -403,6 +410,12 @@ def _json_columns(rep: Report) -> dict[str, Any]:
         "sections": {k: _jsonable(s.to_dict()) for k, s in rep.sections.items()},
         "fees_info": _jsonable(dict(rep.fees_info)),
     }
+
+
+def _parent_key(keys: tuple[str, ...]) -> str | None:
+    """The key of a name's parent agency (its full key less its next key: 淮安市 of
+    淮安市洪泽区人民政府), as ``resolve_agency`` looks it up."""
+    return normalize_name(keys[0][: len(keys[0]) - len(keys[1])]) if len(keys) > 1 else None
 
 
 def _prev_year(rep: Report) -> int | None:
@@ -494,7 +507,8 @@ class _Writer:
         self._sql: dict[tuple[str, tuple[str, ...], bool], str] = {}
         self.values: list[tuple[Any, ...]] = []
         self.findings: list[dict[str, Any]] = []
-        self.latest_ids: dict[tuple[int, int], int] = {}
+        self.latest_ids: dict[tuple[int, int], int] = {}  # current reports
+        self.taken: set[tuple[int, int]] = set()  # years with any report
         self.prefetched: set[int] = set()
         # files' and reports' ids assigned here and their rows written together with the
         # cells: on SQLite the next after the largest, as SQLite would (the batch holds the
@@ -540,24 +554,30 @@ class _Writer:
         return raw.cursor()
 
     def prefetch(self, agency_ids: set[int]) -> None:
-        """The latest report of each year of these agencies, in one query."""
+        """The years these agencies have reports of (deleted or superseded ones too) and the
+        current report of each, in one query."""
         self.latest_ids = {}
+        self.taken = set()
         self.prefetched = set(agency_ids)
         rep = T_REP
+        current = and_(rep.c.superseded_by.is_(None), rep.c.deleted_at.is_(None))
         ids = sorted(agency_ids)
         for start in range(0, len(ids), 500):
             for aid, year, rid in self.conn.execute(
-                select(rep.c.agency_id, rep.c.year, func.max(rep.c.id))
+                select(rep.c.agency_id, rep.c.year, func.max(case((current, rep.c.id))))
                 .where(rep.c.agency_id.in_(ids[start : start + 500]))
                 .group_by(rep.c.agency_id, rep.c.year)
             ):
                 if year is not None:
-                    self.latest_ids[(aid, year)] = rid
+                    self.taken.add((aid, year))
+                    if rid is not None:
+                        self.latest_ids[(aid, year)] = rid
 
     def forget(self) -> None:
         """After a write of the one-report path: ask the database again."""
         self.prefetched = set()
         self.latest_ids = {}
+        self.taken = set()
         self.next_ids = {}  # (ids drawn from a sequence stay ours)
         self.prev = {}  # (the one-report path may have re-parsed one of them)
 
@@ -585,17 +605,31 @@ class _Writer:
         return nid
 
     def latest(self, agency_id: int | None, year: int | None) -> int | None:
-        """``ingest._latest_report_id``: from the prefetched map, or one driver statement."""
+        """``write._latest_report_id`` (the current report: neither superseded nor
+        deleted): from the prefetched map, or one driver statement."""
         if agency_id is None or year is None:
             return None
         if agency_id in self.prefetched:
             return self.latest_ids.get((agency_id, year))
+        return self._max_id(agency_id, year, " AND superseded_by IS NULL AND deleted_at IS NULL")
+
+    def has_year(self, agency_id: int | None, year: int | None) -> bool:
+        """Whether the agency has any report of that year, deleted or superseded ones too
+        (a new one is then a version: the one-report path numbers it)."""
+        if agency_id is None or year is None:
+            return False
+        if agency_id in self.prefetched:
+            return (agency_id, year) in self.taken
+        return self._max_id(agency_id, year, "") is not None
+
+    def _max_id(self, agency_id: int, year: int, where: str) -> int | None:
         if self.unwritten:
             self.write_pending()  # the database's answer must count this batch's reports
         cur = self._cursor()
         try:
             cur.execute(
-                f"SELECT max(id) FROM reports WHERE agency_id = {self.mark} AND year = {self.mark}",
+                f"SELECT max(id) FROM reports WHERE agency_id = {self.mark} "
+                f"AND year = {self.mark}{where}",
                 (agency_id, year),
             )
             found = cur.fetchone()
@@ -700,6 +734,7 @@ class _Writer:
             self.unwritten.add(report_id)
         if agency_id is not None and year is not None and agency_id in self.prefetched:
             self.latest_ids[(agency_id, year)] = report_id
+            self.taken.add((agency_id, year))
         # cells and findings (and the file and report rows) are written together
         # at the end of the batch (one COPY or executemany each); whatever reads them
         # earlier calls ``write_pending`` first

@@ -31,7 +31,7 @@ the rows they were.
 from __future__ import annotations
 
 import json
-from decimal import Decimal
+from decimal import Context, Decimal
 from typing import Any
 
 from ..report import Provenance, Report
@@ -140,7 +140,9 @@ def value_of(value_int: int | None, value_dec: Decimal | None) -> int | float | 
         return value_int
     if value_dec is None:
         return None
-    return int(value_dec) if value_dec == value_dec.to_integral() else float(value_dec)
+    if value_dec.is_finite() and value_dec == value_dec.to_integral_value():
+        return int(value_dec)
+    return float(value_dec)
 
 
 # ------------------------------------------------------------------ a report's cells
@@ -202,10 +204,18 @@ def _first(row: tuple[str, list[Any], list[Any] | None]) -> str:
     return row[0]
 
 
+# room for every digit a stored decimal has (the default context keeps 28)
+_EXACT = Context(prec=1000)
+
+
 def _decimal(stored: Any) -> Decimal:
     dec = Decimal(str(stored))
+    if not dec.is_finite():
+        return dec
     # PostgreSQL's NUMERIC text (a migrated row) pads to the scale: drop it, never digits
-    return dec.quantize(Decimal(1)) if dec == dec.to_integral() else dec.normalize()
+    if dec == dec.to_integral_value():
+        return dec.quantize(Decimal(1), context=_EXACT)
+    return dec.normalize(_EXACT)
 
 
 def unpack_cells(cells: str | None, sources: str | None = None) -> list[Cell]:

@@ -108,7 +108,7 @@ def downgrade() -> None:
         sa.column("value_dec", ExactDecimal()),
         sa.column("blank", sa.Boolean()),
         sa.column("raw", sa.Text()),
-        sa.column("provenance", sa.JSON()),
+        sa.column("provenance", sa.JSON(none_as_null=True)),
     )
     from nianbao.store.compact import encode_field, unpack_cells
 
