@@ -1,9 +1,11 @@
 """Cost of the checks next to the cost of parsing, on the text samples (one core).
 
-usage: .venv/bin/python bench/check_speed.py [--rounds N] [--top K]
+usage: .venv/bin/python bench/check_speed.py [--rounds N] [--top K] [--synth N]
 
 Prints: parse (read + extract, no checks) ms/report, run_checks ms/report, parse + check
-throughput, the ratio checks / parse (target: < 0.5), and the K slowest rules.
+throughput, the ratio checks / parse (target: < 0.5), and the K slowest rules; then
+run_checks on ``--synth`` full Reports made by the synthesiser of ``bench/ingest.py``
+(tables only, the 2021/2019/mixed layouts, as the store benchmark ingests them).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import argparse
 import glob
 import os
+import sys
 import time
 from pathlib import Path
 
@@ -33,6 +36,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--rounds", type=int, default=50)
     ap.add_argument("--top", type=int, default=8)
+    ap.add_argument("--synth", type=int, default=2000, help="synthetic reports (0: none)")
     a = ap.parse_args()
     blobs = [(f, Path(f).read_bytes()) for f in _files()]
     if not blobs:
@@ -75,6 +79,39 @@ def main() -> None:
     print(f"slowest {a.top} rules (ms/report):")
     for rid, ms in sorted(per_rule.items(), key=lambda kv: -kv[1])[: a.top]:
         print(f"  {rid:<26} {ms:7.4f}")
+    if a.synth:
+        synth_ms = _synth_checks(a.synth)
+        print(
+            f"run_checks, synthetic    {synth_ms:7.3f} ms/report  {1000 / synth_ms:7.0f} reports/s"
+            f"  ({a.synth} reports of bench/ingest.py, tables only)"
+        )
+
+
+def _synth_checks(n: int) -> float:
+    """run_checks ms/report over ``n`` reports of bench/ingest.py's synthesiser (best of 3)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from ingest import LAYOUTS, agency_name, synth_report
+
+    n_agencies = max(1, n // 5)
+    reports = []
+    for i in range(n):
+        a, year = i % n_agencies, 2020 + i // n_agencies % 5
+        spec = {
+            "seed": i,
+            "a": a,
+            "name": f"r{i:05d}.txt",
+            "agency": agency_name(a)[(i // n_agencies) % 2],
+            "year": year,
+            "layout": LAYOUTS[i % len(LAYOUTS)] if year > 2020 else "2019",
+        }
+        reports.append(synth_report(spec))
+    best = float("inf")
+    for _ in range(3):
+        t0 = time.perf_counter()
+        for rep in reports:
+            run_checks(rep)
+        best = min(best, time.perf_counter() - t0)
+    return 1000 * best / n
 
 
 if __name__ == "__main__":

@@ -32,7 +32,9 @@ Build findings with :func:`finding`, which fills the registered default severity
 may pass another severity, e.g. info for a known variant). Sub-checks use ``id.sub`` rule
 ids (``R-SUM-ROW.org_subtotal``); they share the parent's registration.
 Compile regular expressions at module level: all checks together must stay well under a
-millisecond per report (``bench/check_speed.py``). Table rules treat a blank cell as 0 and
+millisecond per report (``bench/check_speed.py``); a rule tests the common case cheaply
+(``sum0`` against the printed total, a set lookup of cell ids) and builds a Sum and its
+message only for a finding. Table rules treat a blank cell as 0 and
 list it in ``assumed_zero`` — :class:`nianbao.checks.rules.common.Sum` does that and writes
 the arithmetic for the message (``自然人 7 + 商业企业 空白 + … = 12``); name cells with
 ``schema.label_of``. Numbers read from prose come from :mod:`nianbao.extraction.textfacts`.
@@ -57,6 +59,7 @@ from .registry import (
     ORDERED,
     RULE_RANK,
     RULES,
+    RUNNABLE,
     SEVERITY_RANK,
     TABLE_FORMATS,
     Rule,
@@ -71,6 +74,7 @@ from .registry import (
 # H dates, I text quality); they run in group order whatever the import order.
 from .rules import arithmetic, content, dates, quality, structure, values  # noqa: F401
 from .rules import text as _text_rules  # noqa: F401
+from .rules.common import has_text
 
 __all__ = [
     "Rule",
@@ -106,9 +110,25 @@ def run_checks(
 ) -> list[Finding]:
     """Run the registered rules (all that are on by default, or the ids in ``rules``,
     which may name off-by-default rules) and return their findings in rule order."""
+    selected = None if rules is None else {r.id for r in _selected(rules, include_off)}
+    tables = report.meta.get("format") in TABLE_FORMATS
+    text: bool | None = None  # has_text(report), asked once, when a text rule comes
     out: list[Finding] = []
-    for r in _selected(rules, include_off):
-        out.extend(r.run(report))
+    # what Rule.run tests, once per report rather than once per rule
+    for r, default, needs_tables, needs_text in RUNNABLE:
+        if selected is None:
+            if not (default or include_off):
+                continue
+        elif r.id not in selected:
+            continue
+        if needs_tables and not tables:
+            continue
+        if needs_text:
+            if text is None:
+                text = has_text(report)
+            if not text:
+                continue
+        out.extend(r.func(report))
     return out
 
 

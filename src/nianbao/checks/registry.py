@@ -91,7 +91,12 @@ class Rule:
         return None
 
     def run(self, report: Report) -> list[Finding]:
-        if self.skip_reason(report) is not None:
+        # the tests of skip_reason, without building its message
+        if self.extraction or self.cross_year:
+            return []
+        if self.tables and report.meta.get("format") not in TABLE_FORMATS:
+            return []
+        if self.text and not has_text(report):
             return []
         return self.func(report)
 
@@ -99,6 +104,9 @@ class Rule:
 RULES: dict[str, Rule] = {}
 ORDERED: list[Rule] = []  # RULES sorted by (group, registration), rebuilt on registration
 RULE_RANK: dict[str, int] = {}
+# the rules of ORDERED that run on a report (not extraction, not cross-year), in order, as
+# (rule, on by default, needs tables, needs text); rebuilt with ORDERED
+RUNNABLE: list[tuple[Rule, bool, bool, bool]] = []
 
 
 def rule(
@@ -143,6 +151,9 @@ def _reorder() -> None:
     ORDERED[:] = sorted(RULES.values(), key=lambda r: (r.group, r.order))
     RULE_RANK.clear()
     RULE_RANK.update({r.id: i for i, r in enumerate(ORDERED)})
+    RUNNABLE[:] = [
+        (r, r.default, r.tables, r.text) for r in ORDERED if not (r.extraction or r.cross_year)
+    ]
 
 
 def unregister(rule_id: str) -> None:

@@ -6,6 +6,8 @@ never repaired — the finding shows the sum and the printed figure side by side
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from ...report import Finding, Report
 from ...schema import (
     APPLICANT_COLUMNS,
@@ -21,7 +23,9 @@ from ...schema import (
 )
 from ..registry import finding, rule
 from .common import (
+    ALL_REQUEST_ROWS,
     OTHER_SUBROWS,
+    ROW_CELLS,
     Sum,
     col_label,
     fmt,
@@ -35,12 +39,15 @@ from .common import (
     row_present,
     row_short,
     row_title,
+    sum0,
     value0,
     where,
 )
 
 _OUT_FIELDS = REVIEW_FIELDS[:4]  # upheld, corrected, other, pending
 _OUT_IDS = {g: tuple(f"reviews.{g}.{f}" for f in _OUT_FIELDS) for g in REVIEW_GROUPS}
+_REVIEW_TOTAL_IDS = tuple((g, f"reviews.{g}.total") for g in REVIEW_GROUPS)
+_COLS = tuple(enumerate(COLUMNS))  # (index in row_cells(row), column)
 
 
 def _cell_label(fid: str) -> str:
@@ -69,21 +76,28 @@ def _requests_ok(report: Report) -> bool:
 
 
 # ================================================================== C. section 三
+def _row_parts(row: str) -> tuple[tuple[str, ...], tuple[str, ...], str, tuple[str, ...], str]:
+    """A row's cells; its six applicant cells, total cell, five organisation cells and
+    法人或其他组织小计 cell (the subtotal column some reports print)."""
+    ids = row_cells(row)  # the six applicant columns, then total
+    return ids, ids[:6], ids[6], ids[1:6], f"requests.{row}.org_subtotal"
+
+
+_ROW_PARTS = {r: _row_parts(r) for r in ALL_REQUEST_ROWS}
+
+
 @rule("R-SUM-ROW", "error", "行合计（各类申请人之和等于总计）", "C", tables=True)
 def sum_row(report: Report) -> list[Finding]:
     if not _requests_ok(report):
         return []
     vals = report.values
+    keys = vals.keys()
     out = []
-    has_subtotal_col = any(fid.endswith(".org_subtotal") for fid in vals)
     for row in request_rows(report):
-        total_id = f"requests.{row}.total"
-        if total_id not in vals:
+        ids, applicants, total_id, org_ids, sub_id = _ROW_PARTS.get(row) or _row_parts(row)
+        if total_id not in vals or keys.isdisjoint(applicants):
             continue
-        if not any(f"requests.{row}.{c}" in vals for c in APPLICANT_COLUMNS):
-            continue
-        ids = row_cells(row)
-        if sum(value0(vals, i) for i in ids[:6]) != value0(vals, total_id):
+        if sum0(vals, applicants) != value0(vals, total_id):
             s = Sum(report)
             for c, i in zip(APPLICANT_COLUMNS, ids):
                 s.add(i, COLUMN_LABELS[c])
@@ -102,8 +116,8 @@ def sum_row(report: Report) -> list[Finding]:
                     f"{_tail(s.total - total.total, s, total)}。",
                 )
             )
-        sub_id = f"requests.{row}.org_subtotal"
-        if has_subtotal_col and sub_id in vals:
+        # (a report with this cell has the subtotal column)
+        if sub_id in vals and sum0(vals, org_ids) != value0(vals, sub_id):
             orgs = Sum(report)
             for c in ORG_COLUMNS:
                 orgs.add(f"requests.{row}.{c}", COLUMN_LABELS[c])
@@ -133,6 +147,13 @@ def _blank_note(*sums: Sum) -> str:
     return merged.blank_note(_cell_label, bare=True)
 
 
+@lru_cache(maxsize=64)  # a few row sets recur: the 19 or 21 result rows, most often all
+def _column_ids(rows: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
+    """The cell ids of ``rows`` in each column (in the order of COLUMNS)."""
+    cells = [row_cells(r) for r in rows]
+    return tuple(tuple(c[k] for c in cells) for k in range(len(COLUMNS)))
+
+
 @rule("R-SUM-RESULTS", "error", "办理结果合计等于（七）总计", "C", tables=True)
 def sum_results(report: Report) -> list[Finding]:
     if not _requests_ok(report):
@@ -142,12 +163,13 @@ def sum_results(report: Report) -> list[Finding]:
     if not res:
         return []
     out = []
-    for c in COLUMNS:
-        total_id = f"requests.processed_total.{c}"
+    by_col = _column_ids(tuple(res))
+    for k, c in _COLS:
+        total_id = ROW_CELLS["processed_total"][k]
         if total_id not in vals:
             continue
-        col_ids = [f"requests.{r}.{c}" for r in res]
-        if sum(value0(vals, i) for i in col_ids) == value0(vals, total_id):
+        col_ids = by_col[k]
+        if sum0(vals, col_ids) == value0(vals, total_id):
             continue
         s = Sum(report)
         for r, i in zip(res, col_ids):
@@ -172,19 +194,23 @@ def sum_results(report: Report) -> list[Finding]:
     return out
 
 
+_BALANCE_ROWS = ("new", "carried_over", "processed_total", "carried_forward")
+_BALANCE_CELLS = tuple((c, tuple(f"requests.{r}.{c}" for r in _BALANCE_ROWS)) for c in COLUMNS)
+
+
 @rule("R-BALANCE", "error", "勾稽关系", "C", tables=True)
 def balance(report: Report) -> list[Finding]:
     if not _requests_ok(report):
         return []
-    rows = ("new", "carried_over", "processed_total", "carried_forward")
-    if not all(row_present(report, r) for r in rows):
+    if not all(row_present(report, r) for r in _BALANCE_ROWS):
         return []
     vals = report.values
+    keys = vals.keys()
     out = []
-    for c in COLUMNS:
-        ids = [f"requests.{r}.{c}" for r in rows]
-        if not any(i in vals for i in ids):
+    for c, cells in _BALANCE_CELLS:
+        if keys.isdisjoint(cells):
             continue
+        ids = list(cells)
         v = [value0(vals, i) for i in ids]
         if v[0] + v[1] == v[2] + v[3]:
             continue
@@ -219,9 +245,12 @@ def _column_compare(
         return []
     vals = report.values
     out = []
-    for c in COLUMNS:
-        ia, ib = f"requests.{row_a}.{c}", f"requests.{row_b}.{c}"
+    cells_a, cells_b = row_cells(row_a), row_cells(row_b)
+    for k, c in _COLS:
+        ia, ib = cells_a[k], cells_b[k]
         if ia not in vals or ib not in vals:
+            continue
+        if not bad(value0(vals, ia), value0(vals, ib)):
             continue
         s = Sum(report)
         a, b = s.value(ia), s.value(ib)
@@ -265,21 +294,34 @@ def carry_forward_new(report: Report) -> list[Finding]:
     )
 
 
+# (group row, its label, its sub-rows) of section 三
+_GROUP_SUBROWS: tuple[tuple[str, str, tuple[str, ...]], ...] = tuple(
+    (
+        group,
+        glabel,
+        OTHER_SUBROWS
+        if group == "other"
+        else tuple(r for r in RESULT_ROWS_2021 if r.startswith(group + ".")),
+    )
+    for group, glabel in REQUEST_GROUPS.items()
+)
+
+
 @rule("R-SUBTOTAL", "error", "小计行/列", "C", tables=True)
 def subtotal(report: Report) -> list[Finding]:
     if not _requests_ok(report):
         return []
     vals = report.values
     out = []
-    for group, glabel in REQUEST_GROUPS.items():
-        subs = [r for r in RESULT_ROWS_2021 if r.startswith(group + ".")]
-        if group == "other":
-            subs = list(OTHER_SUBROWS)
+    for group, glabel, subs in _GROUP_SUBROWS:
         if not row_present(report, group) or not any(row_present(report, r) for r in subs):
             continue
-        for c in COLUMNS:
-            sid = f"requests.{group}.{c}"
+        sub_cells = [row_cells(r) for r in subs]
+        for k, c in _COLS:
+            sid = row_cells(group)[k]
             if sid not in vals:
+                continue
+            if sum0(vals, [cells[k] for cells in sub_cells]) == value0(vals, sid):
                 continue
             s = Sum(report)
             for r in subs:
@@ -308,7 +350,7 @@ def all_zero(report: Report) -> list[Finding]:
     unread = not_read(report)
     for fid, v in report.values.items():
         if fid.startswith(("requests.", "reviews.")):
-            if is_not_read(unread, fid):
+            if unread and is_not_read(unread, fid):
                 return []  # cells the tool could not read: nothing to say of the whole
             seen = True
             if v.value:
@@ -331,11 +373,10 @@ def review_total(report: Report) -> list[Finding]:
         return []
     vals = report.values
     out = []
-    for g in REVIEW_GROUPS:
-        total_id = f"reviews.{g}.total"
+    for g, total_id in _REVIEW_TOTAL_IDS:
         if total_id not in vals:
             continue
-        if sum(value0(vals, i) for i in _OUT_IDS[g]) == value0(vals, total_id):
+        if sum0(vals, _OUT_IDS[g]) == value0(vals, total_id):
             continue
         s = Sum(report)
         for f in _OUT_FIELDS:

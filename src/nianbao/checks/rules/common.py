@@ -4,11 +4,14 @@ the result-row set of a report, short Chinese labels and the wording of arithmet
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
 from ...report import Report
 from ...schema import (
+    ACTIVE2019_IDS,
+    ACTIVE_IDS,
     APPLICANT_COLUMNS,
     COLUMN_LABELS,
     COLUMNS,
@@ -18,6 +21,7 @@ from ...schema import (
     RESULT_ROWS_2021,
     REVIEW_FIELD_LABELS,
     REVIEW_GROUP_LABELS,
+    REVIEW_IDS,
 )
 
 __all__ = [
@@ -32,6 +36,9 @@ __all__ = [
     "COLUMN_CELLS",
     "ALL_REQUEST_ROWS",
     "value0",
+    "sum0",
+    "has_table",
+    "blank_cells",
     "row_title",
     "row_short",
     "col_label",
@@ -176,29 +183,34 @@ COLUMN_CELLS: dict[str, tuple[str, ...]] = {
 }
 
 
+# the cells of the three （六） sub-rows together (result_rows asks whether any is printed)
+_OTHER_SUB_CELLS: tuple[str, ...] = tuple(i for r in OTHER_SUBROWS for i in ROW_CELLS[r])
+
+
 def row_cells(row: str) -> tuple[str, ...]:
+    """The cell ids of ``requests.<row>`` in column order (the last is ``.total``)."""
     ids = ROW_CELLS.get(row)
     return ids if ids is not None else tuple(f"requests.{row}.{c}" for c in COLUMNS)
 
 
 def row_present(report: Report, row: str) -> bool:
     """True when the report printed at least one cell of ``requests.<row>``."""
-    vals = report.values
-    return any(i in vals for i in row_cells(row))
+    return not report.values.keys().isdisjoint(row_cells(row))
 
 
 def rows_present(report: Report) -> list[str]:
     """The section 三 rows the report printed, in print order."""
-    vals = report.values
-    return [r for r, ids in ROW_CELLS.items() if any(i in vals for i in ids)]
+    keys = report.values.keys()
+    return [r for r, ids in ROW_CELLS.items() if not keys.isdisjoint(ids)]
 
 
 def result_rows(report: Report) -> tuple[str, ...]:
     """RES of rules.md §0: the 21 result rows when the report has the three （六） sub-rows,
     else the 19 of the 2019 layout (single （六）其他处理 row)."""
-    if any(row_present(report, r) for r in OTHER_SUBROWS):
+    keys = report.values.keys()
+    if not keys.isdisjoint(_OTHER_SUB_CELLS):
         return RESULT_ROWS_2021
-    if report.meta.get("format") == "2021" and not row_present(report, "other"):
+    if report.meta.get("format") == "2021" and keys.isdisjoint(ROW_CELLS["other"]):
         return RESULT_ROWS_2021
     return RESULT_ROWS_2019
 
@@ -209,6 +221,49 @@ def value0(vals: dict, field_id: str) -> int | float:
     if v is None or v.value is None:
         return 0
     return v.value
+
+
+def sum0(vals: dict, field_ids: Iterable[str]) -> int | float:
+    """Σ v(x) over ``field_ids`` (blank and absent cells count as 0), added in order: the
+    same figure as ``Sum.total`` and as ``sum(value0(vals, i) for i in field_ids)``, without
+    building a Sum; rules compare it with the printed total and build the Sum (the terms
+    of the message) only when the two differ."""
+    total: int | float = 0
+    get = vals.get
+    for i in field_ids:
+        v = get(i)
+        if v is not None:
+            x = v.value
+            if x is not None:
+                total += x
+    return total
+
+
+def has_table(report: Report, prefixes: tuple[str, ...]) -> bool:
+    """True when the report has a cell under one of ``prefixes`` (``("requests.",)``). The
+    schema's ids under them are tried first, a set lookup each, before a scan of every id."""
+    known = _KNOWN_UNDER.get(prefixes)
+    if known is None:
+        known = frozenset(i for i in _SCHEMA_IDS if i.startswith(prefixes))
+        _KNOWN_UNDER[prefixes] = known
+    vals = report.values
+    if not vals.keys().isdisjoint(known):
+        return True
+    return any(fid.startswith(prefixes) for fid in vals)
+
+
+_SCHEMA_IDS: tuple[str, ...] = (
+    *ACTIVE_IDS,
+    *ACTIVE2019_IDS,
+    *(i for ids in ROW_CELLS.values() for i in ids),
+    *REVIEW_IDS,
+)
+_KNOWN_UNDER: dict[tuple[str, ...], frozenset[str]] = {}
+
+
+def blank_cells(report: Report) -> set[str]:
+    """The ids of the report's blank cells (value None)."""
+    return {fid for fid, v in report.values.items() if v.value is None}
 
 
 def request_rows(report: Report) -> tuple[str, ...]:

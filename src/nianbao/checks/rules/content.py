@@ -8,7 +8,16 @@ import re
 from ...report import Finding, Report
 from ...schema import SECTION_HEADINGS
 from ..registry import finding, rule
-from .common import CJK_CHAR, body_text, has_text, is_unmapped, meta_year, parse_date, section_text
+from .common import (
+    CJK_CHAR,
+    body_text,
+    has_table,
+    has_text,
+    is_unmapped,
+    meta_year,
+    parse_date,
+    section_text,
+)
 from .text import report_fees
 
 
@@ -53,7 +62,10 @@ def gov_assessment(report: Report) -> list[Finding]:
     ]
 
 
-def _count_cjk(text: str, enough: int = 400) -> int:
+_CJK_WINDOW = 400
+
+
+def _count_cjk(text: str, enough: int = _CJK_WINDOW) -> int:
     """Number of Chinese characters, counted in the first ``enough`` characters when the
     text is long (only "fewer than 50" matters)."""
     return len(CJK_CHAR.findall(text if len(text) <= enough else text[:enough]))
@@ -61,6 +73,8 @@ def _count_cjk(text: str, enough: int = 400) -> int:
 
 _ONLY_NONE = re.compile(r"^[\s。.、，,]*(?:无|暂无|没有|无其他需要报告的事项)[\s。.、，,]*$")
 _MIN_CJK = 50
+# matches when the first _CJK_WINDOW characters hold _MIN_CJK Chinese characters or more
+_ENOUGH_CJK = re.compile(rf"(?:[^\u3400-\u9fff]*+[\u3400-\u9fff]){{{_MIN_CJK}}}")
 
 
 @rule("R-SECTION-EMPTY", "warning", "章节内容空泛", "G", text=True)
@@ -71,6 +85,8 @@ def section_empty(report: Report) -> list[Finding]:
         if sec is None or not sec.present:
             continue
         text = sec.text or ""
+        if _ENOUGH_CJK.match(text, 0, _CJK_WINDOW) and not _ONLY_NONE.match(text):
+            continue  # _MIN_CJK Chinese characters or more: not empty (counted if not)
         n = _count_cjk(text)
         if n < _MIN_CJK or _ONLY_NONE.match(text):
             shown = text.strip()[:40]
@@ -93,11 +109,12 @@ def section_empty(report: Report) -> list[Finding]:
     }
     for key, (prefixes, table) in tables.items():
         sec = report.sections.get(key)
-        if sec is None or not sec.present or (sec.text or "").strip():
+        # (text not blank: what `.strip()` would leave, without the copy)
+        if sec is None or not sec.present or (sec.text and not sec.text.isspace()):
             continue
         if is_unmapped(report, table):
             continue
-        if any(fid.startswith(prefixes) for fid in report.values):
+        if has_table(report, prefixes):
             continue
         out.append(
             finding(
@@ -185,12 +202,48 @@ _EMAIL = re.compile(r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[
 _ADDRESS = re.compile(r"地址[ ]?[:：为]|邮政编码|邮编[ ]?[:：]?[ ]?\d{6}")
 
 
+# What the searches of _EMAIL, _ADDRESS and _PHONE_LABEL find, tried only where a match
+# can start: each pattern begins with a word (or, for an e-mail, ends its local part at an
+# "@"), so a match is tried at the word's occurrences, not at every character of the text
+# (the patterns open with a look-behind or an alternation, which the regex engine scans
+# the text for one position at a time). The occurrences are found by the word's last
+# character: str.find of one character is many times faster than of two.
+_EMAIL_LOCAL = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._%+-")
+_EMAIL_DOMAIN = re.compile(r"[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+
+
+def _has_email(text: str) -> bool:
+    """``_EMAIL.search(text)`` is not None: an "@" after a local-part character and
+    followed by a domain (the match starts where that run of local-part characters starts,
+    which is what its look-behind asks)."""
+    at = text.find("@")
+    while at >= 0:
+        if at and text[at - 1] in _EMAIL_LOCAL and _EMAIL_DOMAIN.match(text, at + 1):
+            return True
+        at = text.find("@", at + 1)
+    return False
+
+
+def _match_at_words(pattern: re.Pattern[str], text: str, words: tuple[str, ...]) -> bool:
+    """``pattern.search(text)`` is not None, for a pattern whose every match starts with
+    one of ``words``."""
+    for w in words:
+        k = len(w) - 1
+        last = w[-1]
+        i = text.find(last, k)
+        while i >= 0:
+            if text.startswith(w, i - k) and pattern.match(text, i - k):
+                return True
+            i = text.find(last, i + 1)
+    return False
+
+
 def _has_contact(text: str) -> bool:
-    if "@" in text and _EMAIL.search(text):
+    if "@" in text and _has_email(text):
         return True
-    if ("地址" in text or "邮" in text) and _ADDRESS.search(text):
+    if _match_at_words(_ADDRESS, text, ("地址", "邮")):
         return True
-    if any(w in text for w in ("电话", "热线", "传真")) and _PHONE_LABEL.search(text):
+    if _match_at_words(_PHONE_LABEL, text, ("电话", "热线", "传真")):
         return True
     for m in _PHONE_DASH.finditer(text):
         if m.start() == 0 or not text[m.start() - 1].isdigit():

@@ -4,6 +4,7 @@ self-reference, a misquoted law title)."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ...extraction.textfacts import sentences, unwrap
 from ...report import Finding, Report
@@ -40,6 +41,8 @@ def text_stale_year(report: Report) -> list[Finding]:
     for sent in sentences(text):
         start = text.find(sent, pos)
         pos = max(pos, start + len(sent)) if start >= 0 else pos
+        if "年" not in sent:  # every _PLANNED_YEAR match has one
+            continue
         if start < plan_from and not _PLAN_WORD.search(sent):
             continue
         for m in _PLANNED_YEAR.finditer(sent):
@@ -81,6 +84,8 @@ _PLACE_CUT = re.compile(r"人民政府|政府|委员会|办事处|局|厅|委|�
 _NOT_DIVISION = re.compile(r"市场|市政|市民|区域|城区|园区|社区|县域|市域|镇域")
 _DIVISION = re.compile(r"自治区|自治州|自治县|[省市州盟县区旗乡镇]")
 _SELF = re.compile(r"(?<![自])我(县|区|市|旗|州|乡|镇)")
+# _SELF without its look-behind (which made the engine try every position of the text)
+_SELF_WORD = re.compile(r"我(县|区|市|旗|州|乡|镇)")
 # 区政府 / 县政府 as a self-reference, not inside 地区政府, 辖区政府, 开发区政府, 各县区政府 …
 _GOV_REF = re.compile(r"(县|区|旗)(?:人民)?政府")
 _NOT_BEFORE_GOV = frozenset(
@@ -120,7 +125,10 @@ def text_foreign_division(report: Report) -> list[Finding]:
     own_level = _level(own, admin)
     text = unwrap(body_text(report))
     hits: dict[str, str] = {}
-    for m in _SELF.finditer(text):
+    for m in _SELF_WORD.finditer(text):  # _SELF, its look-behind tested here
+        start = m.start()
+        if start and text[start - 1] == "自":
+            continue
         t = m.group(1)
         if t != own and _level(t, None) <= own_level:
             hits.setdefault(m.group(0), _context(text, m.start(), m.end()))
@@ -162,6 +170,7 @@ _LAW_SHORT = "政府信息公开条例"
 _LOCAL = re.compile(r"[省市县区州]|实施|办法|规定|细则|规范|指南|格式|通知|意见|条例释义")
 
 
+@lru_cache(maxsize=1024)  # the titles a report cites recur from report to report
 def _distance(a: str, b: str, limit: int = 3) -> int:
     """Levenshtein distance, capped at ``limit`` + 1."""
     if abs(len(a) - len(b)) > limit:
@@ -221,6 +230,18 @@ _SUBJECT = re.compile(
 _SUBJECT_KEYS = ("在政府信息公开工作中", "在政务公开工作中", "将采取以下措施")
 _OFFICE = re.compile(r"(?:政府办公室|政府办公厅|政府办|办公室|办公厅)$")
 _GOVERNMENT = re.compile(r"政府$")
+_OFFICE_ENDS = ("办公室", "办公厅", "政府办")  # how a subject _OFFICE finds ends
+
+
+def _ends_before_key(text: str, ends: tuple[str, ...]) -> bool:
+    """True when one of _SUBJECT_KEYS stands in ``text`` right after one of ``ends``."""
+    for key in _SUBJECT_KEYS:
+        i = text.find(key)
+        while i >= 0:
+            if text.endswith(ends, 0, i):
+                return True
+            i = text.find(key, i + 1)
+    return False
 
 
 @rule("R-TEXT-AGENCY-MISMATCH", "info", "报告主体前后不一", "I", text=True)
@@ -233,7 +254,8 @@ def text_agency_mismatch(report: Report) -> list[Finding]:
     if kind == "department" and not office_agency:
         return []
     text = unwrap(body_text(report, ("s1", "s5", "s6")))
-    if not any(k in text for k in _SUBJECT_KEYS):
+    # a hit is a subject ending as _OFFICE (or 政府) right before one of _SUBJECT_KEYS
+    if not _ends_before_key(text, _OFFICE_ENDS if kind == "government" else ("政府",)):
         return []
     hits: dict[str, str] = {}
     for m in _SUBJECT.finditer(text):

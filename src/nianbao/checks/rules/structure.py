@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ...report import Finding, Report
 from ...schema import (
@@ -16,6 +17,7 @@ from ...schema import (
 from ..registry import finding, rule
 from .common import (
     COLUMN_CELLS,
+    has_table,
     has_text,
     is_not_read,
     is_unmapped,
@@ -23,6 +25,7 @@ from .common import (
     meta_year,
     not_read,
     request_rows,
+    row_cells,
     row_present,
     row_title,
     simplified,
@@ -57,6 +60,7 @@ _CANONICAL_BODIES = {k: _fold(h.split("、", 1)[1]) for k, h in SECTION_HEADINGS
 _VARIANT_BODIES = {k: {_fold(v) for v in vs} for k, vs in _HEADING_VARIANTS.items()}
 
 
+@lru_cache(maxsize=1024)  # headings repeat from report to report
 def _clean_heading(heading: str) -> str:
     h = _WS_MD.sub("", heading)
     if any("\u3400" <= ch <= "\u9fff" for ch in h):
@@ -211,7 +215,7 @@ _TABLES = (
 
 
 def _has_table(report: Report, prefixes: tuple[str, ...]) -> bool:
-    return any(fid.startswith(prefixes) for fid in report.values)
+    return has_table(report, prefixes)
 
 
 @rule("R-TABLE-MISSING", "error", "缺少统计表", "A")
@@ -268,11 +272,12 @@ def row_missing(report: Report) -> list[Finding]:
         rows, table = _ACTIVE_ROWS_2019, ("active2019.",)
     else:
         rows, table = _ACTIVE_ROWS_2021, ("active.",)
+    keys = vals.keys()
     if _has_table(report, table):
         missing = [
             (label, ids)
             for label, ids in rows
-            if not any(i in vals for i in ids) and not any(is_not_read(unread, i) for i in ids)
+            if keys.isdisjoint(ids) and not (unread and any(is_not_read(unread, i) for i in ids))
         ]
         if missing:
             out.append(
@@ -290,8 +295,8 @@ def row_missing(report: Report) -> list[Finding]:
         missing_rows = [
             r
             for r in request_rows(report)
-            if not row_present(report, r)
-            and not any(is_not_read(unread, f"requests.{r}.{c}") for c in COLUMNS)
+            if keys.isdisjoint(row_cells(r))
+            and not (unread and any(is_not_read(unread, i) for i in row_cells(r)))
         ]
         if missing_rows:
             out.append(
@@ -314,7 +319,7 @@ def col_missing(report: Report) -> list[Finding]:
     out = []
     vals = report.values
     if _has_table(report, ("requests.",)):
-        missing = [c for c in COLUMNS if not any(i in vals for i in COLUMN_CELLS[c])]
+        missing = [c for c in COLUMNS if vals.keys().isdisjoint(COLUMN_CELLS[c])]
         if missing:
             out.append(
                 finding(
@@ -328,7 +333,9 @@ def col_missing(report: Report) -> list[Finding]:
             )
     if _has_table(report, ("reviews.",)):
         unread = not_read(report)
-        missing_ids = [i for i in REVIEW_IDS if i not in vals and not is_not_read(unread, i)]
+        missing_ids = [
+            i for i in REVIEW_IDS if i not in vals and not (unread and is_not_read(unread, i))
+        ]
         if missing_ids:
             from ...schema import label_of
 

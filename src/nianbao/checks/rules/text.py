@@ -66,6 +66,18 @@ for _x, _name in (("regulations", "规章"), ("normative", "行政规范性文�
         _SIMPLE[f"{_x}.{_col}"] = (_x, (f"active.{_x}.{_col}",), label_of(f"active.{_x}.{_col}"))
 
 
+# every cell a figure of the prose is compared with (a fact about another is passed over)
+_COMPARED_CELLS: frozenset[str] = frozenset(
+    {
+        "requests.new.total",
+        "reviews.reconsideration.total",
+        "reviews.litigation_direct.total",
+        "reviews.litigation_after.total",
+        *(c for _, cells, _ in _SIMPLE.values() for c in cells),
+    }
+)
+
+
 def _table_sum(report: Report, cells: tuple[str, ...]) -> tuple[int | float, Sum] | None:
     """Σ of the cells, or None when the table does not state them (absent or all blank)."""
     if not all(c in report.values for c in cells):
@@ -82,6 +94,8 @@ def _table_sum(report: Report, cells: tuple[str, ...]) -> tuple[int | float, Sum
 def text_table(report: Report) -> list[Finding]:
     if not has_text(report):
         return []
+    if report.values.keys().isdisjoint(_COMPARED_CELLS):
+        return []  # no table figure to compare a figure of the prose with
     facts = narrative_facts(body_text(report, ("s1", "s2", "s3", "s4")))
     if not facts:
         return []

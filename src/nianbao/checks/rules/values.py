@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
+from itertools import filterfalse, islice
+from operator import attrgetter
 
 from ...report import Finding, Report
 from ...schema import (
@@ -16,13 +19,24 @@ from ...schema import (
     label_of,
 )
 from ..registry import finding, rule
-from .common import col_label, fmt, is_not_read, not_read, row_cells, row_title, rows_present
+from .common import (
+    ROW_CELLS,
+    blank_cells,
+    col_label,
+    fmt,
+    is_not_read,
+    not_read,
+    row_title,
+)
 
 _TABLE_ROOTS = ("active.", "active2019.", "requests.", "reviews.")
 
 
-def _request_rows_present(report: Report) -> list[str]:
-    return rows_present(report)
+def _read_cells(vals: dict, ids: Iterable[str], unread: set[str]) -> list[str]:
+    """The cells of ``ids`` the report has, less those the tool could not read."""
+    if not unread:
+        return [c for c in ids if c in vals]
+    return [c for c in ids if c in vals and not is_not_read(unread, c)]
 
 
 def _row_name(row: str) -> str:
@@ -34,12 +48,18 @@ def _row_name(row: str) -> str:
 # ------------------------------------------------------------------ blanks
 @rule("R-BLANK-ROW", "warning", "整行空白", "B", tables=True)
 def blank_row(report: Report) -> list[Finding]:
+    blank = blank_cells(report)
+    if not blank:
+        return []
     out = []
     vals = report.values
     unread = not_read(report)  # cells the tool could not read are not the document's blanks
+    filled = vals.keys() - blank
     blank_rows = []
-    for row in _request_rows_present(report):
-        cells = [c for c in row_cells(row) if c in vals and not is_not_read(unread, c)]
+    for row, ids in ROW_CELLS.items():  # print order
+        if blank.isdisjoint(ids) or (not unread and not filled.isdisjoint(ids)):
+            continue  # no blank cell, or (all read) a cell with a value: no blank row
+        cells = _read_cells(vals, ids, unread)
         if cells and all(vals[c].value is None for c in cells):
             blank_rows.append((row, cells))
     if blank_rows:
@@ -53,7 +73,7 @@ def blank_row(report: Report) -> list[Finding]:
                 "（无数据填 0），空白行无法与漏填区分；计算时按 0 计。",
             )
         )
-    rv = [i for i in REVIEW_IDS if i in vals and not is_not_read(unread, i)]
+    rv = [] if blank.isdisjoint(REVIEW_IDS) else _read_cells(vals, REVIEW_IDS, unread)
     if rv and all(vals[i].value is None for i in rv):
         out.append(
             finding(
@@ -65,14 +85,24 @@ def blank_row(report: Report) -> list[Finding]:
     return out
 
 
+# requests.<row>.<col> -> (row, the column's label), for the cells of ROW_CELLS
+_ROW_AND_LABEL: dict[str, tuple[str, str]] = {
+    fid: (row, col_label(fid.rsplit(".", 1)[1])) for row, ids in ROW_CELLS.items() for fid in ids
+}
+
+
 def _group_by_row(cells: list[str]) -> str:
     groups: dict[str, list[str]] = {}
     for fid in cells:
-        row, col = fid[9:].rsplit(".", 1)
-        groups.setdefault(row, []).append(col_label(col))
-    parts = [f"「{_row_name(r)}」{'、'.join(cols)}" for r, cols in groups.items()]
-    if len(parts) > 12:
-        parts = parts[:12] + [f"等 {len(groups)} 行"]
+        known = _ROW_AND_LABEL.get(fid)
+        if known is None:
+            row, col = fid[9:].rsplit(".", 1)
+            known = (row, col_label(col))
+        groups.setdefault(known[0], []).append(known[1])
+    # the first 12 rows are named, the others counted
+    parts = [f"「{_row_name(r)}」{'、'.join(cols)}" for r, cols in islice(groups.items(), 12)]
+    if len(groups) > 12:
+        parts.append(f"等 {len(groups)} 行")
     return "；".join(parts)
 
 
@@ -87,14 +117,33 @@ def _blank_cells(report: Report, cells: list[str], message: str) -> Finding:
     )
 
 
+# (cell, its row) of the 表二 cells in a row of several: active.regulations.issued ->
+# active.regulations
+_ACTIVE_ROW_OF: tuple[tuple[str, str], ...] = tuple(
+    (fid, fid.rsplit(".", 1)[0]) for fid in (*ACTIVE_IDS, *ACTIVE2019_IDS) if fid.count(".") == 2
+)
+
+_ACTIVE_CELLS = frozenset(fid for fid, _ in _ACTIVE_ROW_OF)
+
+
 @rule("R-BLANK-CELL", "warning", "单元格空白", "B", tables=True)
 def blank_cell(report: Report) -> list[Finding]:
+    blank = blank_cells(report)
+    if not blank:
+        return []
     out = []
     vals = report.values
     unread = not_read(report)
+    filled = vals.keys() - blank
     blanks: list[str] = []
-    for row in _request_rows_present(report):
-        cells = [c for c in row_cells(row) if c in vals and not is_not_read(unread, c)]
+    for ids in ROW_CELLS.values():  # print order; only a row with a blank cell has some
+        if blank.isdisjoint(ids):
+            continue
+        if not unread:  # the row's blanks when another of its cells has a value
+            if not filled.isdisjoint(ids):
+                blanks.extend([c for c in ids if c in blank])
+            continue
+        cells = _read_cells(vals, ids, unread)
         if any(vals[c].value is not None for c in cells):
             blanks.extend(c for c in cells if vals[c].value is None)
     if blanks:
@@ -109,10 +158,9 @@ def blank_cell(report: Report) -> list[Finding]:
     # 表二: a row of several cells with some filled and some blank (a digit lost in a
     # copy or by OCR leaves such a gap, which no other rule names)
     rows2: dict[str, list[str]] = {}
-    for fid in (*ACTIVE_IDS, *ACTIVE2019_IDS):
-        parts = fid.split(".")
-        if len(parts) == 3 and fid in vals and not is_not_read(unread, fid):
-            rows2.setdefault(".".join(parts[:2]), []).append(fid)
+    for fid, row2 in () if blank.isdisjoint(_ACTIVE_CELLS) else _ACTIVE_ROW_OF:
+        if fid in vals and not (unread and is_not_read(unread, fid)):
+            rows2.setdefault(row2, []).append(fid)
     ablanks = [
         c
         for cells in rows2.values()
@@ -131,7 +179,7 @@ def blank_cell(report: Report) -> list[Finding]:
                 "无数据应填 0；计算时空白按 0 计。",
             )
         )
-    rv = [i for i in REVIEW_IDS if i in vals and not is_not_read(unread, i)]
+    rv = [] if blank.isdisjoint(REVIEW_IDS) else _read_cells(vals, REVIEW_IDS, unread)
     if rv and any(vals[i].value is not None for i in rv):
         rblanks = [i for i in rv if vals[i].value is None]
         if rblanks:
@@ -179,15 +227,33 @@ _TABLE_NAMES = (
 )
 
 
+_RAW_OF = attrgetter("raw")
+# raw texts that are a plain number whatever the cell: the small counts most cells hold,
+# an empty cell (a blank), no raw text; and the form of any other plain number
+_PLAIN_RAWS: frozenset[str | None] = frozenset({None, "", *map(str, range(1000))})
+_PLAIN_ASCII = re.compile(r"[+\-]?[0-9]+(?:\.[0-9]+)?")
+
+
+def _all_plain(report: Report) -> bool:
+    """True when every cell's raw text is a plain ASCII number (or empty, or None): then
+    no cell is written otherwise. The common raw texts are passed over by one set lookup."""
+    for raw in filterfalse(_PLAIN_RAWS.__contains__, map(_RAW_OF, report.values.values())):
+        if _PLAIN_ASCII.fullmatch(raw) is None:
+            return False
+    return True
+
+
 @rule("R-NON-NUMERIC", "info", "非数字内容", "B", tables=True)
 def non_numeric(report: Report) -> list[Finding]:
+    if _all_plain(report):
+        return []
     by_table: dict[str, list[str]] = {}
     unread = not_read(report)
     for fid, v in report.values.items():
         raw = v.raw
-        if raw is None or not fid.startswith(_TABLE_ROOTS) or is_not_read(unread, fid):
+        if raw is None or (raw.isascii() and raw.strip().isdigit()):
             continue
-        if raw.isascii() and raw.strip().isdigit():
+        if not fid.startswith(_TABLE_ROOTS) or (unread and is_not_read(unread, fid)):
             continue
         if not _SPACES.sub("", raw):
             continue  # whitespace only: a blank, reported by R-BLANK-*
