@@ -30,6 +30,7 @@ the rows they were.
 
 from __future__ import annotations
 
+import functools
 import json
 from decimal import Context, Decimal
 from typing import Any
@@ -248,6 +249,11 @@ def unpack_cells(cells: str | None, sources: str | None = None) -> list[Cell]:
     return out
 
 
+@functools.lru_cache(maxsize=64)
+def _codes_of(ids: frozenset[str]) -> frozenset[str]:
+    return frozenset(encode_field(fid) for fid in ids)
+
+
 def cell_values(cells: str | None, wanted: frozenset[str] | None = None) -> dict[str, Any]:
     """The values (``value_of``) of a report's cells by field id, of the ``wanted`` ids
     only if given: what rankings and exports read, without raw texts or provenance."""
@@ -255,10 +261,11 @@ def cell_values(cells: str | None, wanted: frozenset[str] | None = None) -> dict
     if not cells:
         return out
     decode = decode_field
+    codes = None if wanted is None else _codes_of(wanted)
     for cell in json.loads(cells):
-        fid = decode(cell[0])
-        if wanted is not None and fid not in wanted:
+        if codes is not None and cell[0] not in codes:
             continue
+        fid = decode(cell[0])
         n = len(cell)
         vi = cell[1] if n > 1 else None
         if vi is not None:
