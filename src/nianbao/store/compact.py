@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from decimal import Context, Decimal
 from typing import Any
 
@@ -52,6 +53,7 @@ __all__ = [
     "pack_cells",
     "unpack_cells",
     "cell_values",
+    "cell_ids",
 ]
 
 _ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"  # ASCII order
@@ -247,6 +249,18 @@ def unpack_cells(cells: str | None, sources: str | None = None) -> list[Cell]:
             prov[9] = labels[prov[9]]
         out.append((decode(cell[0]), vi, vd, vi is None and vd is None, raw, prov))
     return out
+
+
+# a cell's code: the first string of each cell's array (a quote inside a JSON string is
+# escaped, so no raw text can hold this pattern)
+_CELL_CODE = re.compile(r'\["([^"\\]*)"')
+
+
+def cell_ids(cells: str | None, skip: frozenset[str] = frozenset()) -> list[str]:
+    """The field ids of a report's cells but those in ``skip``, without reading the rest
+    of the cells."""
+    codes = _codes_of(skip)
+    return [decode_field(c) for c in _CELL_CODE.findall(cells or "") if c not in codes]
 
 
 @functools.lru_cache(maxsize=64)

@@ -37,9 +37,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, defer
 
 from ..schema import ACTIVE2019_IDS, DECIMAL_IDS, label_of
-from .compact import provenance_dict
+from .compact import cell_ids, provenance_dict
 from .display import LAYOUT_ZH, ORIGIN_ZH, SEVERITY_ZH, STATUS_ZH
-from .models import Agency, SourceFile, StoredFinding, StoredReport
+from .models import Agency, SourceFile, StoredCells, StoredFinding, StoredReport
 from .queries import (
     ALL_IDS,
     REPORT_SORTS,
@@ -47,7 +47,6 @@ from .queries import (
     field_order,
     report_conditions,
     report_query,
-    values_of_reports,
 )
 
 __all__ = [
@@ -498,8 +497,12 @@ def _held_ids(session: Session, conds: list[Any]) -> set[str]:
     for start in range(0, len(todo), 500):
         chunk = todo[start : start + 500]
         held: dict[int, set[str]] = {rid: set() for rid, _ in chunk}
-        for rid, values in values_of_reports(session, list(held)):
-            held[rid].update(fid for fid in values if fid not in _ALWAYS)
+        for rid, cells in session.execute(
+            select(StoredCells.report_id, StoredCells.cells).where(
+                StoredCells.report_id.in_(list(held))
+            )
+        ):
+            held[rid].update(cell_ids(cells, _ALWAYS))
         for ids in held.values():
             seen.update(ids)
         try:
