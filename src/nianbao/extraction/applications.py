@@ -153,6 +153,12 @@ def read_requests(ctx: Ctx, rows: list[Row], headers: list[Row]) -> str | None:
         return None
     plan = _column_plan(headers, candidates)
     if plan.defer:
+        # the rows are left to the form reading; a row whose label stands here is in the
+        # report: whatever that reading cannot place is unread, never missing
+        sub = any(r.rid in ("other.no_correction", "other.no_fee") for r in candidates)
+        rows_of = REQUEST_ROWS_2021 if sub else REQUEST_ROWS_2019
+        labelled = {r.rid for r in candidates if r.rid is not None}
+        ctx.report.layout["requests_rows_found"] = [rid for rid in rows_of if rid in labelled]
         return None
     columns = plan.columns
     if plan.first is not None or columns != list(COLUMNS):

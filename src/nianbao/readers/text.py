@@ -29,6 +29,10 @@ its decimal point (``1515`` / ``.2592``) is made whole; a framed grid's columns 
 the display width of the characters the converter printed (full-width digits take two); a
 label printed around its value line (inscriptis centres a cell's paragraphs: ``行政事`` /
 ``1515.2592`` / ``业性收费``) is joined into one row when the pieces name a row of the form.
+inscriptis's 表三, whose rows hold one label cell more where a group opens (rowspans ignored:
+the columns of the two kinds of rows interleave, a label of several paragraphs stands around
+the values beside another column's label), is read by its columns: each column's lines cut
+into the form's labels, each value line given the label cells standing around it.
 
 Everything else is a paragraph, one per line.
 """
@@ -39,6 +43,7 @@ import re
 import unicodedata
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
+from functools import lru_cache
 
 from .document import Cell, Document, OffsetMap, Paragraph, Table
 from .grid import GridTooLarge, cover_empty_label_cells, place_cells
@@ -253,7 +258,484 @@ def text_to_blocks(text: str, source: Source | None = None) -> list[Paragraph | 
     :func:`_widths_source`)."""
     # the budget: the grid slots the framed grids of this text may still take
     blocks = _read_lines(_lines(mask_markup(text)), [MAX_FRAME_SLOTS], 0, source)
+    blocks = _join_column_labels(blocks, text)
     return _join_labels_around_values(blocks, text)
+
+
+# ----------------------------------------------------------------------------- rowspan labels
+# inscriptis prints an HTML table row by row, each row's cells in source order side by side,
+# ignoring rowspan and colspan: a column of the text is the n-th cell of every row, as wide as
+# the widest of them, two spaces between columns. In 表三 the rows that open a group hold one
+# label cell more (三、本年度办理结果 / （三）不予公开 span the rows below them) than the rest,
+# and a cell of several paragraphs is printed over several lines, centred on the row's height:
+#
+#                          1.本机关不掌
+#     （四）无法提供                                 240     5       0   1  0  0    246
+#                          握相关政府信息
+#     2.没有现成信
+#                          16                 0       0       0   0  0  16
+#     息需要另行制作
+#
+# A cell's lines stand in one column of the text (the columns: the runs of positions some
+# line has a character at); a column's label lines are cut into the labels of the form (its
+# own words, or a label that opens with its ordinal and names a row: one cut only, never a
+# guess between two); a value line is the row of the label cells whose lines stand around it,
+# the rightmost (the most specific) naming it. Where the rows whose values are all there show
+# that a row's values stand in the columns after its labels, a row with blank cells is read
+# by its values' columns too.
+_MAX_CELL_GAP = 2  # lines from one paragraph of a label cell to the next (a margin between)
+_MAX_REGION_LINES = 400
+_MAX_REGION_BLOCKS = 200
+_FORM_VALUES = 7  # the value columns of 表三: 自然人, five 法人或其他组织 columns, 总计
+
+
+def _join_column_labels(blocks: list[Paragraph | Table], text: str) -> list[Paragraph | Table]:
+    """The rows of a column-aligned table (and the label lines around it) whose label
+    cells were printed over several lines beside other columns' lines, read by columns:
+    each value line with the label cells standing around it. Only when every label cell of
+    the stretch names a row or a group of 表三 and every value line has exactly one label
+    naming its row; else the blocks are left as they are."""
+    out = list(blocks)
+    k = 0
+    while k < len(out):
+        t = out[k]
+        if not (isinstance(t, Table) and t.kind == "layout"):
+            k += 1
+            continue
+        first = k  # the label lines above the table (a row's label opening above its values)
+        while first > 0:
+            above = out[first - 1]
+            if not (
+                isinstance(above, Paragraph)
+                and _near(text, above.end, out[first].start)
+                and not _prose(above.text)
+                and not _HEADING_LINE.match(above.text)
+                and not _section_heading(above.text)
+            ):
+                break
+            first -= 1
+        # and below it: the end of the last row's label, and the rows after a stretch of
+        # label lines the table's reading stopped at (a short stretch first, then all)
+        reach = [k]
+        while len(reach) < _MAX_REGION_BLOCKS:
+            nxt = reach[-1] + 1
+            if nxt >= len(out) or not _near(text, out[reach[-1]].end, out[nxt].start):
+                break
+            b = out[nxt]
+            if isinstance(b, Table) and b.kind != "layout":
+                break
+            if isinstance(b, Paragraph) and (
+                _prose(b.text) or _HEADING_LINE.match(b.text) or _section_heading(b.text)
+            ):
+                break
+            reach.append(nxt)
+        short = k
+        while short + 1 <= reach[-1] and short - k < 3:
+            after = out[short + 1]
+            if not (
+                isinstance(after, Paragraph)
+                and _fragment(after.text)
+                and not _LABEL_START.match(after.text)
+            ):
+                break
+            short += 1
+        ends = len(reach) < _MAX_REGION_BLOCKS  # nothing near follows the last block
+        for last in dict.fromkeys((reach[-1], short)):
+            closed = ends and last == reach[-1]
+            got = _column_rows(text, out[first].start, out[last].end, closed)
+            if got is None:
+                continue
+            head, tables, tail = got
+            region = out[first : last + 1]
+            if any(  # a block the rows cut through is no block of them, nor one apart
+                bk.start < head < bk.end
+                and text[head : bk.end].strip()
+                or bk.start < tail < bk.end
+                and text[tail : bk.end].strip()
+                for bk in region
+            ):
+                continue
+            keep = [bk for bk in region if bk.end <= head]
+            at = len(keep) + len(tables) - 1
+            keep += tables + [bk for bk in region if bk.start >= tail]
+            out[first : last + 1] = keep
+            k = first + at
+            break
+        k += 1
+    return out
+
+
+def _prose(line: str) -> bool:
+    """A line with a piece longer than any label of the form (a sentence of the report)."""
+    return any(len(m.group(0)) > 60 for m in re.finditer(r"\S+(?: \S+)*", line))
+
+
+def _section_heading(line: str) -> bool:
+    from .labels import match_section_heading
+
+    return match_section_heading(line) is not None
+
+
+def _near(text: str, end: int, start: int) -> bool:
+    """At most one line between a block ending at ``end`` and one starting at ``start``."""
+    return text.count("\n", end, start) <= 2
+
+
+def _text_columns(spans: list[tuple[int, int]]) -> list[list[int]]:
+    """The columns of a column-aligned text: the runs of positions its pieces cover."""
+    cols: list[list[int]] = []
+    for x0, x1 in sorted(spans):
+        if cols and x0 <= cols[-1][1]:
+            cols[-1][1] = max(cols[-1][1], x1)
+        else:
+            cols.append([x0, x1])
+    return cols
+
+
+_MAX_CELL_LINES = 6  # paragraphs of one label cell
+
+
+@lru_cache(maxsize=1)
+def _form_label_keys() -> frozenset[str]:
+    """The labels of 表三's rows and groups, in the form's own words (folded)."""
+    from ..schema import REQUEST_GROUPS, REQUEST_ROW_LABELS
+    from .normalize import key
+
+    words = [*REQUEST_ROW_LABELS.values(), *REQUEST_GROUPS.values(), "三、本年度办理结果"]
+    return frozenset(key(w) for w in words)
+
+
+@lru_cache(maxsize=1)
+def _header_keys() -> frozenset[str]:
+    """The words of 表三's header cells in the form (folded)."""
+    from ..schema import COLUMN_LABELS
+    from .normalize import key
+
+    words = [*COLUMN_LABELS.values(), "申请人情况", "自然人", "法人或其他组织", "总计", _NOTE]
+    return frozenset(key(w) for w in words)
+
+
+_NOTE = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
+
+
+def _header_of_form(frags: list[tuple[int, int, str]]) -> int:
+    """2 when the lines make a header cell of 表三 in the form's words, 0 otherwise."""
+    from .normalize import key
+
+    return 2 if key("".join(t for _, _, t in frags)) in _header_keys() else 0
+
+
+def _label_of_form(frags: list[tuple[int, int, str]]) -> int:
+    """2 when the lines make one of 表三's labels in the form's words, 1 when they open
+    with an ordinal and name a row or a group of it, 0 otherwise."""
+    from .labels import is_group_label, match_request_row
+    from .normalize import key
+
+    name = "".join(t for _, _, t in frags)
+    if key(name) in _form_label_keys():
+        return 2
+    if _LABEL_START.match(frags[0][2]) and (match_request_row(name) or is_group_label(name)):
+        return 1
+    return 0
+
+
+def _cell_starts(frags: list[tuple[int, int, str]]) -> list[int]:
+    """The lines where a label cell of the form opens among one column's label lines."""
+    out = []
+    for i in range(len(frags)):
+        for j in range(i + 1, min(len(frags), i + _MAX_CELL_LINES) + 1):
+            if j > i + 1 and frags[j - 1][0] - frags[j - 2][0] > _MAX_CELL_GAP:
+                break
+            if _label_of_form(frags[i:j]):
+                out.append(frags[i][0])
+                break
+    return out
+
+
+def _label_cells(
+    frags: list[tuple[int, int, str]], judge: Callable[[list[tuple[int, int, str]]], int]
+) -> list[list[tuple[int, int, str]]] | None:
+    """One column's label lines cut into label cells of the form, every line in one: the cut
+    with the most cells in the form's own words, then the most that open with an ordinal
+    (a closing quote is the end of the label above: ``3.危及“三安全一稳定`` / ``”``);
+    None when there is none, or two such."""
+    n = len(frags)
+    # best[i]: (score, number of cuts that reach i with it, the last cell's start)
+    best: list[tuple[tuple[int, int], int, int] | None] = [None] * (n + 1)
+    best[0] = ((0, 0), 1, -1)
+    for j in range(1, n + 1):
+        for i in range(max(0, j - _MAX_CELL_LINES), j):
+            prev = best[i]
+            if prev is None:
+                continue
+            if any(frags[k][0] - frags[k - 1][0] > _MAX_CELL_GAP for k in range(i + 1, j)):
+                continue
+            how = judge(frags[i:j])
+            if not how:
+                continue
+            opens = bool(_LABEL_START.match(frags[i][2]))
+            score = (prev[0][0] + (how == 2), prev[0][1] + opens)
+            cur = best[j]
+            if cur is None or score > cur[0]:
+                best[j] = (score, prev[1], i)
+            elif score == cur[0]:
+                best[j] = (score, cur[1] + prev[1], cur[2])
+    last = best[n]
+    if last is None or last[1] != 1:
+        return None
+    out = []
+    j = n
+    while j > 0:
+        step = best[j]
+        assert step is not None
+        out.append(frags[step[2] : j])
+        j = step[2]
+    return out[::-1]
+
+
+def _column_rows(text: str, a: int, b: int, closed: bool) -> tuple[int, list[Table], int] | None:
+    """:func:`_join_column_labels` of the lines of ``text[a:b]``: (where the table's rows
+    start, the table, where they end), None when the lines are no such table. ``closed``:
+    no line of the table follows (else a label at the end may have its values below)."""
+    from .labels import is_group_label, is_value_text, match_request_row
+
+    lines = _lines(text[a:b])
+    if len(lines) > _MAX_REGION_LINES:
+        return None
+    toks: list[tuple[int, int, str]] = []  # line, position, text
+    for y, ln in enumerate(lines):
+        for m in re.finditer(r"\S+(?: \S+)*", ln.text):
+            toks.append((y, m.start(), m.group(0)))
+
+    def is_value(t: str) -> bool:
+        return is_value_text(t) and not _LABEL_START.match(t)
+
+    labels = [tk for tk in toks if not is_value(tk[2])]
+    # the columns: runs of positions some line has a character at (taken from the label
+    # lines and the value lines alike; the header lines above the rows are cut off below)
+    cols = _text_columns([(x, x + len(t)) for _, x, t in toks if t])
+    starts = [c[0] for c in cols]
+
+    def col_of(x: int) -> int:
+        return bisect_right(starts, x) - 1
+
+    # each column's label lines, cut into the cells that name rows and groups of the form
+    stream: dict[int, list[tuple[int, int, str]]] = {}
+    for tk in labels:
+        stream.setdefault(col_of(tk[1]), []).append(tk)
+    # the rows start at the first line that opens a label cell of the form
+    start_y = min((y for frags in stream.values() for y in _cell_starts(frags)), default=None)
+    if start_y is None or any(y < start_y for y, _, t in toks if is_value(t)):
+        return None
+    first_toks = toks
+    toks = [tk for tk in toks if tk[0] >= start_y]
+    cols = _text_columns([(x, x + len(t)) for _, x, t in toks])
+    starts = [c[0] for c in cols]
+    stream = {}
+    values: dict[int, list[tuple[int, str]]] = {}  # line -> its values
+    for y, x, t in toks:
+        if is_value(t):
+            values.setdefault(y, []).append((x, t))
+        else:
+            stream.setdefault(col_of(x), []).append((y, x, t))
+    cells: list[list[tuple[int, int, str]]] = []  # a cell: its lines (line, position, text)
+    for c in sorted(stream):
+        cut = _label_cells(stream[c], _label_of_form)
+        if cut is None:
+            return None
+        cells += cut
+    wrapped = any(len(cell) > 1 for cell in cells)
+    names = ["".join(t for _, _, t in cell) for cell in cells]
+    spans_y = [(cell[0][0], cell[-1][0]) for cell in cells]
+
+    # a value line stands among its label cells' lines (a row's cells centred on its height,
+    # or at its top); else, a row printed at its bottom, just below them: the label's last
+    # paragraph margin takes the row's last line, where its values stand
+    def col(i: int) -> int:
+        return col_of(cells[i][0][1])
+
+    taken: dict[int, list[int]] = {}
+    for y in sorted(values):
+        taken[y] = sorted((i for i, (y0, y1) in enumerate(spans_y) if y0 <= y <= y1), key=col)
+    gone = {i for v in taken.values() for i in v}
+    for y in sorted(values):
+        have = taken[y]
+        if have and not is_group_label(names[have[-1]]):
+            continue
+        right = col(have[-1]) if have else -1
+        more = [
+            i
+            for i, (_, y1) in enumerate(spans_y)
+            if y1 == y - 1 and i not in gone and col(i) > right
+        ]
+        taken[y] = have + sorted(more, key=col)
+        gone |= set(more)
+    rows: list[tuple[int, list[int], list[tuple[int, str]]]] = []  # line, cells, values
+    used: set[int] = set()
+    for y in sorted(values):
+        around = taken[y]
+        if not around or match_request_row(names[around[-1]]) is None:
+            return None
+        if used & set(around) or len({col(i) for i in around}) < len(around):
+            return None
+        used |= set(around)
+        rows.append((y, around, values[y]))
+    blank: list[int] = sorted(
+        (i for i in range(len(cells)) if i not in used), key=spans_y.__getitem__
+    )
+    last_value = max(values, default=-1)
+    while blank:  # rows whose values are all blank: the label cells whose lines overlap
+        group = [blank.pop(0)]
+        while blank and spans_y[blank[0]][0] <= max(spans_y[i][1] for i in group):
+            group.append(blank.pop(0))
+        if not closed and max(spans_y[i][1] for i in group) >= last_value:
+            return None  # the values of a label at the end may stand below it
+        group.sort(key=lambda i: col_of(cells[i][0][1]))
+        if len({col_of(cells[i][0][1]) for i in group}) < len(group):
+            return None
+        rows.append((spans_y[group[0]][0], group, []))
+    rows.sort(key=lambda r: r[0])
+    # a row's blank cells, where its values' columns show them: a row of L label cells
+    # (in the text's first L columns) has its values in the L columns after them, as every
+    # row of L label cells whose values are all there shows (printed otherwise, a PDF's
+    # row under a merged label: nothing is placed)
+    full: dict[int, bool] = {}  # label cells -> every full row's values in its columns
+    for _, around, vals in rows:
+        n = len(around)
+        if len(vals) == _FORM_VALUES:
+            fits = [col(i) for i in around] == list(range(n)) and [
+                col_of(x) for x, _ in vals
+            ] == list(range(n, n + _FORM_VALUES))
+            full[n] = full.get(n, True) and fits
+    placed: list[list[tuple[int, str] | None]] = []
+    n_placed = 0
+    for _, around, vals in rows:
+        n = len(around)
+        at = [col_of(x) - n for x, _ in vals]
+        if (
+            0 < len(vals) < _FORM_VALUES
+            and full.get(n)
+            and [col(i) for i in around] == list(range(n))
+            and all(0 <= c < _FORM_VALUES for c in at)
+            and len(set(at)) == len(at)
+        ):
+            slots: list[tuple[int, str] | None] = [None] * _FORM_VALUES
+            for c, v in zip(at, vals):
+                slots[c] = v
+            placed.append(slots)
+            n_placed += 1
+        else:
+            placed.append(list(vals))
+    if not wrapped and not n_placed:
+        return None  # every label on one line and no blank placed: read as it is
+    # as many values on every value line: the table's columns (a blank row's cells explicit)
+    widths = {len(slots) for slots in placed if slots}
+    n_values = max(widths | {_FORM_VALUES})
+    grid = widths == {n_values}
+    out_rows: list[list[Cell]] = []
+    for (y, around, _), slots in zip(rows, placed):
+        row: list[Cell] = []
+        for i in around:
+            (y0, x0, _), (y1, x1, t1) = cells[i][0], cells[i][-1]
+            end = a + lines[y1].start + x1 + len(t1)
+            row.append(Cell(names[i], a + lines[y0].start + x0, end))
+        for slot in slots:
+            if slot is None:  # a blank cell: empty, at the end of the cell before it
+                row.append(Cell("", row[-1].end, row[-1].end))
+                continue
+            x, t = slot
+            st = a + lines[y].start + x
+            cell = Cell(t, st, st + len(t))
+            cell.bbox = (float(x), float(y), float(x + len(t)), float(y))
+            row.append(cell)
+        if not slots:
+            row += [Cell("", end, end) for _ in range(n_values)]
+        out_rows.append(row)
+    for r, row in enumerate(out_rows):
+        for c, cell in enumerate(row):
+            cell.row, cell.col = r, c
+    head = a + lines[start_y].start
+    tail = max(c.end for row in out_rows for c in row)
+    kind = "markdown" if grid else "layout"  # every cell of the grid explicit, or not
+    tables = [Table(rows=out_rows, start=head, end=tail, kind=kind)]
+    # the header rows above, their cells of several paragraphs read by the same columns
+    # (社会公益组织 / 法律服务 机 / 构: its columns' order is the values' order)
+    # (the columns of the header and the rows together: a column whose values are all
+    # blank has its header's words)
+    every = [c[0] for c in _text_columns([(x, x + len(t)) for _, x, t in first_toks])]
+    header = _header_rows(
+        [tk for tk in first_toks if tk[0] < start_y],
+        lambda x: bisect_right(every, x) - 1,
+        lines,
+        a,
+    )
+    if header is not None:
+        tables.insert(0, header)
+        head = a + lines[min(y for y, _, _ in first_toks)].start
+    return head, tables, tail
+
+
+def _header_rows(
+    toks: list[tuple[int, int, str]],
+    col_of: Callable[[int], int],
+    lines: list[_Line],
+    a: int,
+) -> Table | None:
+    """The header rows of 表三 in the lines above its rows: each column's lines cut into
+    header cells in the form's words, which must be the form's cells of that column (its
+    n-th cell of each header row); None unless every piece of those lines is in them."""
+    from .normalize import key
+
+    if not toks:
+        return None
+    stream: dict[int, list[tuple[int, int, str]]] = {}
+    for tk in toks:
+        stream.setdefault(col_of(tk[1]), []).append(tk)
+    # the form's header, column by column (inscriptis's n-th cell of each header row):
+    # each column's cells, top to bottom, must be the form's, whatever their heights
+    form = _form_header()
+    if sorted(stream) != list(range(max(len(row) for row in form))):
+        return None
+    placed: dict[tuple[int, int], Cell] = {}
+    wrapped = False
+    for c, frags in stream.items():
+        cut = _label_cells(frags, _header_of_form)
+        want = [row[c] for row in form if len(row) > c]
+        if cut is None or [key("".join(t for _, _, t in cell)) for cell in cut] != want:
+            return None  # not the form's header (reordered, reworded, or not told apart)
+        wrapped = wrapped or any(len(cell) > 1 for cell in cut)
+        rows_with = [r for r, row in enumerate(form) if len(row) > c]
+        for r, cell in zip(rows_with, cut):
+            (y0, x0, _), (y1, x1, t1) = cell[0], cell[-1]
+            text = "".join(t for _, _, t in cell)
+            placed[(r, c)] = Cell(
+                text, a + lines[y0].start + x0, a + lines[y1].start + x1 + len(t1)
+            )
+    if not wrapped:
+        return None  # every header cell on one line: read as it is
+    out: list[list[Cell]] = []
+    for r, row in enumerate(form):
+        out.append([placed[(r, c)] for c in range(len(row))])
+        for c, got in enumerate(out[-1]):
+            got.row, got.col = r, c
+    start = min(c.start for row in out for c in row)
+    end = max(c.end for row in out for c in row)
+    return Table(rows=out, start=start, end=end, kind="layout")
+
+
+@lru_cache(maxsize=1)
+def _form_header() -> list[list[str]]:
+    """表三's header rows in the form (folded): the note and 申请人情况, then 自然人 /
+    法人或其他组织 / 总计, then the five columns of 法人或其他组织."""
+    from ..schema import COLUMN_LABELS, ORG_COLUMNS
+    from .normalize import key
+
+    rows = [
+        [_NOTE, "申请人情况"],
+        [COLUMN_LABELS["natural"], "法人或其他组织", COLUMN_LABELS["total"]],
+        [COLUMN_LABELS[c] for c in ORG_COLUMNS],
+    ]
+    return [[key(w) for w in row] for row in rows]
 
 
 # ----------------------------------------------------------------------------- wrapped labels
@@ -440,7 +922,8 @@ def _row_text(row: list[Cell]) -> tuple[str | None, str]:
 def _wraps(texts: list[str | None], mids: list[str] | None = None) -> list[tuple[int, int, int]]:
     """(index of the first line above, lines above, lines below) of every label printed
     around its value line in ``texts`` (None: no line of text), in order, not overlapping;
-    ``mids``: the label text on each value line, if any."""
+    ``mids``: the label text on each value line, if any (a label that opens there has no
+    line above: its index is the value line's)."""
     out: list[tuple[int, int, int]] = []
     n = len(texts)
     mids = mids or [""] * n
@@ -462,6 +945,8 @@ def _around(texts: list[str | None], mids: list[str], i: int) -> tuple[int, int]
         t = texts[k] if k < len(texts) else None
         return t if t is not None and _fragment(t) else None
 
+    if mids[i] and _row_of(mids[i]) is None and texts[i] is not None:
+        return _below(texts, mids, i, frag)  # a label opening on its value line (at its top)
     first = frag(i)
     if first is None or _row_of(first) is not None:
         return None
@@ -501,6 +986,26 @@ def _around(texts: list[str | None], mids: list[str], i: int) -> tuple[int, int]
     if len(found) != 1:
         return None
     return next(iter(found.values()))
+
+
+def _below(
+    texts: list[str | None], mids: list[str], i: int, frag: Callable[[int], str | None]
+) -> tuple[int, int] | None:
+    """(0, lines below) of a label that opens on its value line ``i`` (a row's cells at the
+    top of its height: 其他对外管 36 4 902 / 理服务事项), when the lines below end it and
+    name no row of their own."""
+    found: dict[str, tuple[int, int]] = {}
+    for below in (1, 2):
+        tail = [frag(k) for k in range(i + 1, i + 1 + below)]
+        if any(t is None for t in tail) or _ORDINAL_HEAD.match(tail[0] or ""):
+            break
+        rest = "".join(t for t in tail if t is not None)
+        if _whole_label(rest) or _row_of(rest) is not None:
+            break
+        rid = _row_of(mids[i] + rest)
+        if rid is not None:
+            found.setdefault(rid, (0, below))
+    return next(iter(found.values())) if len(found) == 1 else None
 
 
 # the text a line was normalised from, when it has as many characters (a 1:1 folding: full-width
