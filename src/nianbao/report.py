@@ -236,15 +236,22 @@ class Report:
         ``flat["blank"]`` are blank cells. Used by tests, the writer and the checks."""
         rep = cls(source=source)
         blanks = set(flat.get("blank", []) or [])
+        meta, values, roots = rep.meta, rep.values, _ROOT_SET
         for key, val in flat.items():
-            if key in ("blank", "notes"):
-                continue
-            if key.startswith("meta."):
-                rep.meta[key[5:]] = val
-            elif key.startswith(("active.", "active2019.", "requests.", "reviews.")):
+            root, dot, rest = key.partition(".")
+            if not dot:
+                continue  # "blank", "notes"
+            if root == "meta":
+                meta[rest] = val
+            elif root in roots:
                 if key in blanks:
                     val = None
-                rep.values[key] = Value(val, None if val is None else _raw(val))
+                if val is None:
+                    values[key] = Value(None, None)
+                elif type(val) is int:
+                    values[key] = Value(val, str(val))
+                else:
+                    values[key] = Value(val, _raw(val))
         return rep
 
     @classmethod
@@ -271,6 +278,7 @@ class Report:
 
 
 _TABLE_ROOTS = ("active", "active2019", "requests", "reviews")
+_ROOT_SET = frozenset(_TABLE_ROOTS)
 
 
 def _raw(val: Any) -> str:

@@ -164,12 +164,14 @@ def pack_cells(report: Report) -> tuple[str, str | None]:
     codes = FIELD_CODES
     decimal_ids = DECIMAL_IDS
     labels: dict[str, int] = {}
+    sourced = False
     for fid, v in report.values.items():
         value, raw, src = v.value, v.raw, v.source
         code = codes.get(fid) or encode_field(fid)
         prov = None
         if src is not None:
             prov = encode_provenance(src)
+            sourced = sourced or prov is not None
             if prov is not None and len(prov) == 10 and isinstance(prov[9], str):
                 prov[9] = labels.setdefault(prov[9], len(labels))
         if value is None:
@@ -195,7 +197,7 @@ def pack_cells(report: Report) -> tuple[str, str | None]:
         append((code, cell, prov))
     rows.sort(key=_first)  # by code (a report's codes are distinct)
     cells = _DUMPS([r[1] for r in rows])
-    if not any(r[2] is not None for r in rows):
+    if not sourced:
         return cells, None
     sources: dict[str, Any] = {"p": [r[2] for r in rows]}
     if labels:
