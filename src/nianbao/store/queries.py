@@ -398,6 +398,7 @@ def _count(
 # agencies) are kept apart, the last few only.
 _BIG: OrderedDict[tuple[Any, ...], tuple[tuple[Any, ...], Any]] = OrderedDict()
 _BIG_KEEP = 12
+_FLIGHTS: dict[tuple[Any, ...], threading.Lock] = {}  # keys being computed
 
 
 def remembered(
@@ -416,16 +417,26 @@ def remembered(
             _BIG.move_to_end(full)
     if hit is not None and hit[0] == stamp:
         return cast(T, hit[1])
-    value = compute()
+    # one computation of a key at a time: requests that ask for it meanwhile wait for
+    # its value (eight clients opening a ranking at once made eight computations of it)
     with _LOCK:
-        if big:
-            _BIG[full] = (stamp, value)
-            while len(_BIG) > _BIG_KEEP:
-                _BIG.popitem(last=False)
-        else:
-            if len(_COUNTS) > 200:
-                _COUNTS.clear()
-            _COUNTS[full] = (stamp, value)
+        flight = _FLIGHTS.setdefault(full, threading.Lock())
+    with flight:
+        with _LOCK:
+            hit = table.get(full)
+        if hit is not None and hit[0] == stamp:
+            return cast(T, hit[1])
+        value = compute()
+        with _LOCK:
+            if big:
+                _BIG[full] = (stamp, value)
+                while len(_BIG) > _BIG_KEEP:
+                    _BIG.popitem(last=False)
+            else:
+                if len(_COUNTS) > 200:
+                    _COUNTS.clear()
+                _COUNTS[full] = (stamp, value)
+            _FLIGHTS.pop(full, None)
     return value
 
 
