@@ -100,22 +100,7 @@ def test_new_agencies_in_a_batch_match_resolving_each_name(db_url, tmp_path) -> 
         expected = _agencies_of(one)
     finally:
         one.dispose()
-    if db_url.startswith("sqlite"):
-        other_url = db_url.replace("store.db", "batched.db")
-    else:
-        other_url = None
-    if other_url is None:  # PostgreSQL: the same schema emptied of what the first run made
-        from sqlalchemy import text
-
-        eng = open_store(db_url)
-        with eng.begin() as conn:
-            for t in ("findings", "report_cells", "reports", "source_files"):
-                conn.execute(text(f"DELETE FROM {t}"))
-            conn.execute(text("DELETE FROM agency_aliases"))
-            conn.execute(text("DELETE FROM agencies"))
-        eng.dispose()
-        other_url = db_url
-    batched = open_store(other_url)
+    batched = open_store(_fresh(db_url, "batched"))
     try:
         assert ingest(batched, files, batch=50).stored == len(names)
         assert _agencies_of(batched) == expected
