@@ -121,6 +121,54 @@ _ITEM_HEAD = re.compile(r"第\s*[二2]\s*十\s*条\s*第")
 _ITEM_HEAD_LINE = re.compile(r"第\s*[二2]\s*十\s*条\s*第\s*[（(][^）)]*[）)]\s*项")
 
 
+def _spaced(word: str) -> str:
+    return r"\s*".join(re.escape(c) for c in word)
+
+
+# the column headers of the 2019 layout's 表二 (格式（试行）): a sub-table's header row
+_HEAD_2019 = re.compile(
+    "|".join(
+        _spaced(w)
+        for w in (
+            "本年新制作数量",
+            "本年新公开数量",
+            "对外公开总数量",
+            "上一年项目数量",
+            "处理决定数量",
+            "采购项目数量",
+            "采购总金额",
+        )
+    )
+    + r"|本\s*年\s*增\s*[/／、]?\s*减"
+)
+
+
+_DIGIT = re.compile(r"\d")
+
+
+def _columnwise_2019(text: str, spans: list[tuple[int, int, int]], b: int) -> list[int] | None:
+    """Where to cut the 2019 layout's 表二 rows when the copy put the labels first and each
+    column's numbers after its header (as pdfminer prints the table): a label followed by
+    the next label with no number between, and a label after which a column header stands
+    before any number. The numbers after such a header are that column's, not the label's,
+    so each such row ends at the header; ``None`` when the copy is not of that kind."""
+    ends: list[int] = []
+    bare = False
+    headed = False
+    for i, (_ri, _st, en) in enumerate(spans):
+        nxt = spans[i + 1][1] if i + 1 < len(spans) else b
+        digit = _DIGIT.search(text, en, nxt)
+        head = _HEAD_2019.search(text, en, nxt)
+        if digit is None and i + 1 < len(spans):
+            bare = True
+        if head is not None and digit is not None and head.start() < digit.start():
+            headed = True
+            ends.append(head.start())
+        else:
+            ends.append(nxt)
+    return ends if bare and headed else None
+
+
 def _regions(text: str, heads: dict[str, HeadingHit]) -> dict[str, tuple[int, int]]:
     """Where each table may stand: from its section's heading to the next heading found (or
     the end of the text); a table without a heading starts where the previous one ends."""
@@ -185,8 +233,15 @@ def _read_rows(
     # the runs of values after each label
     runs: list[tuple[RowSpec, int, int, ValueRun, list[Tok]]] = []
     stray = False
+    cuts = _columnwise_2019(text, spans, b) if key == "s2" and layout == "2019" else None
     for i, (ri, st, en) in enumerate(spans):
         nxt = spans[i + 1][1] if i + 1 < len(spans) else b
+        if cuts is not None and cuts[i] < nxt:
+            # the 2019 layout's 表二 copied labels first, each column's numbers after its
+            # header: the numbers after the header are not this label's (规章 and 行政许可
+            # were read blank, silently); the table's label-only rows are then unread
+            stray = stray or bool(re.search(r"\d", text[cuts[i] : nxt]))
+            nxt = cuts[i]
         if key == "s2" and layout == "2021":
             # a 第二十条第（X）项 line after a label opens the next item's block: numbers after
             # it are that block's (a copy that put the labels first and the numbers after,
