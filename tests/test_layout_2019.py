@@ -109,3 +109,27 @@ def test_2019_layout_on_a_2022_report_is_reported_as_old_format():
     assert rep.meta["format"] == "2019"
     rules = {f.rule for f in rep.findings}
     assert "R-FORMAT-OLD" in rules
+
+
+def test_the_2019_label_of_normative_documents_is_a_variant_in_the_2021_layout_only():
+    """规范性文件 is the 2019 layout's own row label (format.md): read in that layout it is
+    no variant; in the 2021 layout (行政规范性文件) it still is one."""
+    from pathlib import Path
+
+    from nianbao.report import Report
+    from nianbao.writing.writer import render
+
+    from .shapes import _invented_2019
+
+    rep = Report.from_flat(_invented_2019())
+    for style in ("html", "md", "tab"):
+        data = render(rep, style)
+        got = nianbao.parse(data if isinstance(data, bytes) else data.encode(), name=f"r.{style}")
+        assert got.meta.get("format") == "2019"
+        assert not [f for f in got.findings if f.rule == "R-LABEL-VARIANT"], style
+    sample = Path(__file__).resolve().parents[2] / "shared" / "samples" / "003_d51677336c3a457a.txt"
+    old_label = nianbao.parse(sample)
+    assert any(
+        f.rule == "R-LABEL-VARIANT" and "active.normative.issued" in f.cells
+        for f in old_label.findings
+    )

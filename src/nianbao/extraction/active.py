@@ -52,6 +52,7 @@ def read_active(ctx: Ctx, rows: list[Row]) -> str | None:
     header: list[tuple[str, str]] = []
     seen_2021 = seen_2019 = False
     mapped: list[tuple[str, list[str], Row]] = []
+    variants: list[str] = []
     for row in rows:
         cols = [L.match_active_column(c.text) for c in row.cells]
         hits = [c for c in cols if c]
@@ -69,11 +70,14 @@ def read_active(ctx: Ctx, rows: list[Row]) -> str | None:
         if m.id in _ONLY_2019_ROWS:
             seen_2019 = True
         if m.how == "variant":
-            ctx.signals.add(f"variant:{m.note}:active.{m.id}")
+            variants.append(f"variant:{m.note}:active.{m.id}")
         mapped.append((m.id, [f for f, _ in header], row))
     if not mapped:
         return None
     layout = "2019" if seen_2019 and not seen_2021 else "2021"
+    if layout == "2021":
+        # 规范性文件 is the 2019 layout's own label: a variant only in the 2021 layout
+        ctx.signals.update(variants)
     if seen_2021:
         ctx.signals.add("s2:2021")
     if seen_2019:
