@@ -16,21 +16,20 @@ from typing import Any
 import pytest
 
 import nianbao
-from nianbao.schema import COLUMNS, REQUEST_ROW_LABELS, REQUEST_ROWS_2019, REQUEST_ROWS_2021
+from nianbao.schema import (
+    COLUMN_LABELS,
+    COLUMNS,
+    ORG_COLUMNS,
+    REQUEST_ROW_LABELS,
+    REQUEST_ROWS_2019,
+    REQUEST_ROWS_2021,
+)
 
 from .gold import flatten, same
 from .shapes import sources
 
-_LABELS = {
-    "natural": "自然人",
-    "commercial": "商业企业",
-    "research": "科研机构",
-    "social": "社会公益组织",
-    "legal": "法律服务机构",
-    "other_org": "其他",
-    "total": "总计",
-}
-_ORG = ("commercial", "research", "social", "legal", "other_org")
+_LABELS = COLUMN_LABELS
+_ORG = ORG_COLUMNS
 _GROUPS = (
     ("reconsideration", "行政复议"),
     ("litigation_direct", "未经复议直接起诉"),
