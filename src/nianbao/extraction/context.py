@@ -151,7 +151,9 @@ class Ctx:
     report: Report
     findings: list[Finding] = field(default_factory=list)
     signals: set[str] = field(default_factory=set)
-    cell_table: dict[int, int] = field(default_factory=dict)  # id(cell) -> table index
+    # id(cell) -> (the cell, its table's index): the cell is kept so that an id is never
+    # taken for another cell's after the first is freed (ids are reused)
+    cell_table: dict[int, tuple[Cell, int | None]] = field(default_factory=dict)
     offset_map: Callable[[int], int] | None = None  # None when offsets need no mapping
 
     def __post_init__(self) -> None:
@@ -167,6 +169,15 @@ class Ctx:
         read: no check calls them missing or blank (``checks.rules.common.not_read``)."""
         layout = self.report.layout
         layout["unread"] = sorted(set(layout.get("unread") or ()) | set(refs))
+
+    def set_table(self, cell: Cell, index: int | None) -> None:
+        """Record that ``cell`` stands in the document's table ``index``."""
+        self.cell_table[id(cell)] = (cell, index)
+
+    def table_of(self, cell: Cell) -> int | None:
+        """The index of the table ``cell`` stands in (None: not a table's cell)."""
+        got = self.cell_table.get(id(cell))
+        return got[1] if got is not None and got[0] is cell else None
 
     def put(self, fid: str, cell: Cell | None, section: str, label: str | None = None) -> Value:
         """Store the value of ``cell`` (None = the row printed no such cell) under ``fid``."""
@@ -189,7 +200,7 @@ class Ctx:
                 line = doc.line_of_original(st)
         prov = Provenance(
             section,
-            self.cell_table.get(id(cell)),
+            self.table_of(cell),
             cell.row,
             cell.col,
             line,

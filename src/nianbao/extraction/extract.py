@@ -220,7 +220,7 @@ def _collect_rows(
         if isinstance(b, Table):
             for r in b.rows:
                 for c in r:
-                    ctx.cell_table[id(c)] = b.index
+                    ctx.set_table(c, b.index)
                 row = split_row(r, b, sec)
                 is_header = sec == "s3" and not row.numeric and is_request_header(row)
                 if row.numeric or (

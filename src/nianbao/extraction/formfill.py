@@ -262,7 +262,7 @@ def _put_row(ctx: Any, index: _CellIndex, key_: str, row: FormRow, row_no: int) 
                     bbox=grid.bbox if grid else None,
                 )
                 if grid is not None:
-                    ctx.cell_table[id(cell)] = ctx.cell_table.get(id(grid))
+                    ctx.set_table(cell, ctx.table_of(grid))
         ctx.put(c.id, cell, key_, row.label.strip() or None)
     if key_ == "s2":
         fee = ctx.report.values.get("active.fees")
