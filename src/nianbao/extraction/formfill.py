@@ -18,7 +18,7 @@ from typing import Any
 
 from ..readers.document import Cell, Document
 from ..report import Report
-from ..schema import COLUMNS, REVIEW_IDS, SECTION_KEYS, label_of
+from ..schema import COLUMNS, REVIEW_IDS, SECTION_KEYS, label_of, table_ids
 from .form import (
     FormReading,
     FormRow,
@@ -178,6 +178,8 @@ def fill_from_form(
                 if not present or have == 0:
                     unread += ids
                     _unread(ctx, key_, row, ids)
+        if table.inferred:
+            _say_inferred(ctx, key_, table)
         if _orphans(table) or table.stray:
             # numbers stand in this table that no row could take (more of them after one
             # label than it has cells: a copy that put the labels first and the numbers
@@ -202,6 +204,29 @@ def fill_from_form(
                     "本工具无法确定它们属于哪一行，未作猜测。这是本工具的读取局限，"
                     "不代表这些行空白，请对照原件核对。",
                 )
+            # rows whose label this reading did not find in its place (printed away from
+            # the numbers, or not recognised): with numbers no row took, unread, never
+            # missing
+            taken = set(unread) | {c.id for row in table.rows for c in row.cells}
+            absent: dict[str, list[str]] = {}
+            for fid in _table_cells(key_, table):
+                if fid not in taken and fid not in report.values:
+                    absent.setdefault(fid.rsplit(".", 1)[0], []).append(fid)
+            if absent:
+                ids = [i for row_ids in absent.values() for i in row_ids]
+                unread += ids
+                titles = [_form_title(row_ids[-1]) for row_ids in absent.values()]
+                names = "、".join(f"「{t}」" for t in titles[:12])
+                more = f"等 {len(titles)} 行" if len(titles) > 12 else f"共 {len(titles)} 行"
+                ctx.finding(
+                    "R-UNREAD",
+                    "warning",
+                    ids,
+                    f"未能读取{_TABLE_NAMES[key_]}{names}{more}的数值：本工具未在这些行的位置"
+                    "找到其标签，而表中另有数字不在任何一行之后（例如标签与数字分开排列的文本），"
+                    "本工具无法确定它们属于哪一行，未作猜测。这是本工具的读取局限，"
+                    "不代表报告缺少这些行，请对照原件核对。",
+                )
     for key_, rows in splits.items():
         _say_splits(ctx, key_, rows)
     _truncation(ctx, reading)
@@ -215,6 +240,56 @@ def fill_from_form(
         ctx.mark_unread(unread)
     report.layout["labels_seen"] = labels_seen
     return layouts
+
+
+def _say_inferred(ctx: Any, key_: str, table: FormTable) -> None:
+    """Rows read from the numbers after another row's label (``form.read._split_runs``):
+    one finding per run, naming the rows, the run and the arithmetic that held."""
+    by_source: dict[str, list[FormRow]] = {}
+    for row in table.rows:
+        source = table.inferred.get(row.rid)
+        if source is None or row.how != "read":
+            continue
+        vals = [ctx.report.values.get(c.id) for c in row.cells]
+        if any(v is None or v.source is None or v.source.start is None for v in vals):
+            continue  # the layout reading's cells stand: not this reading's
+        by_source.setdefault(source, []).append(row)
+    for source, rows in by_source.items():
+        ids = [c.id for r in rows for c in r.cells]
+        names = "".join(f"「{_form_title(r.cells[-1].id)}」" for r in rows)
+        width = len(rows[0].cells)
+        shown = "；".join(r.shown or " ".join(c.text for c in r.cells) for r in rows)
+        where = re.sub(r"\s+", "", source)
+        ctx.finding(
+            "R-LAYOUT-SHIFT",
+            "warning",
+            ids,
+            f"{_TABLE_NAMES[key_]}{names}行的数值前没有其标签（文本中这些标签与数值分开排列，"
+            f"常见于从 PDF 提取的文本）。「{where}」之后共有 {width * (len(rows) + 1)} 个数值，"
+            f"恰为该行与上述 {len(rows)} 行共 {len(rows) + 1} 行的数值，每行的总计都等于其余"
+            f"各列之和，因此按格式的行序读作上述行的数值（{_cut(shown, 120)}）。"
+            "这是推断出的读法，请对照原件核对。",
+            actual=shown,
+        )
+
+
+def _table_cells(key_: str, table: FormTable) -> list[str]:
+    """The cell ids of table ``key_`` (s2 / s3) in the table's layout (None: the 2021
+    layout); for 表三 with no row of （六）其他处理 found, the 2019 layout's single row too
+    (no label says which the copy has)."""
+    prefix = {"s2": ("active.", "active2019."), "s3": ("requests.",)}.get(key_)
+    if prefix is None:
+        return []
+    ids = [i for i in table_ids(table.layout or "2021") if i.startswith(prefix)]
+    if key_ == "s3" and not any(r.rid.split(".")[0] == "other" for r in table.rows):
+        ids += [i for i in table_ids("2019") if i.startswith("requests.other.")]
+    return ids
+
+
+def _form_title(fid: str) -> str:
+    """The form's label of the row of cell ``fid`` (表三「（一）予以公开」总计 → （一）予以公开)."""
+    label = label_of(fid)
+    return label[label.find("「") + 1 : label.rfind("」")] if "「" in label else label
 
 
 def _cut(shown: str, limit: int = 60) -> str:

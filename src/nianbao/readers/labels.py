@@ -188,6 +188,20 @@ def column_order(lines: list[list[str]]) -> list[str] | None:
     top = [t for t in tokens if t not in _ORG_LEAVES]
     if "ORG" in top:
         i = top.index("ORG")
+        at = [n for n, t in enumerate(tokens) if t in _ORG_LEAVES]
+        if (
+            "natural" in top[i + 1 :]
+            and at
+            and any(tokens[n] not in _ORG_LEAVES for n in range(at[0], at[-1]))
+        ):
+            # the organisations' words are not printed together (总计 stands among them): the
+            # header was not printed row by row (pdftotext's reading order prints a cell by
+            # its height: 法人或其他组织 above 自然人, which spans two rows, and 总计 beside
+            # the organisations), so where 法人或其他组织 stands says nothing of the order
+            # of the columns: the form's, 自然人 first
+            top.remove("natural")
+            top.insert(i, "natural")
+            i += 1
         seq = [t for t in top[:i] if t != "ORG"] + leaves + [t for t in top[i + 1 :] if t != "ORG"]
     else:
         seq = list(tokens)

@@ -53,6 +53,9 @@ class FormTable:
     # numbers stand where no row took them (after a 第二十条 item heading that follows a
     # label: a copy that put the labels first and the numbers after)
     stray: bool = False
+    # rows read from the numbers after another row's (row id -> that row's label): their
+    # labels stand elsewhere, and the run held exactly their rows' numbers (``_split_runs``)
+    inferred: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass

@@ -73,6 +73,7 @@ from .tokens import (
     LabelHit,
     ValueRun,
     bounds,
+    cell_number,
     chain,
     extend,
     occurrences,
@@ -213,7 +214,8 @@ def _read_rows(
     text: str, a: int, b: int, key: str, form: tuple[RowSpec, ...], layout: str | None
 ) -> FormTable | None:
     k, idx = fold_region(text, a, b)
-    hits = chain([h for h in occurrences(k, form) if _plausible(h, form, k)])
+    found = [h for h in occurrences(k, form) if _plausible(h, form, k)]
+    hits = chain(found, _numbered(found, text, a, b, idx))
     if not hits:
         return None
     # the copy's header decides 表三's columns: reordered, or one the copy dropped
@@ -289,11 +291,21 @@ def _read_rows(
             columns = None
     if columns is not None:
         runs = [(_in_columns(spec, columns), st, en, run, t) for spec, st, en, run, t in runs]
+    inferred: dict[str, str] = {}
+    if key == "s3" and doubt is None:
+        runs = _split_runs(runs, form, layout, columns, text, inferred)
     # the table's separator, learnt from its rows
     inner = [s for *_, run, _t in runs for s in run.seps[1:-1]]
     unit, nl_mode = unit_of(inner, [run.seps[0] for *_, run, _t in runs if run.vals])
     table = FormTable(
-        key, layout, [], (a, b), [spec.rid for spec, *_ in runs], columns=columns, stray=stray
+        key,
+        layout,
+        [],
+        (a, b),
+        [spec.rid for spec, *_ in runs],
+        columns=columns,
+        stray=stray,
+        inferred=inferred,
     )
     width = {spec.rid: len(spec.ids) for spec, *_ in runs}
     # sibling statistics: the leading and trailing boundaries of the rows that fill their
@@ -315,6 +327,11 @@ def _read_rows(
         table.rows.append(row)
     if key == "s3":
         solve_requests(table)
+    for row in table.rows:
+        if row.rid in inferred and row.how != "read":
+            # a row read from another's run must read whole, as the run was split
+            row.how = "unread"
+            row.cells = [FormCell(c.id, status="unread") for c in row.cells]
     if doubt is not None:
         for row in table.rows:
             if _reads_otherwise(row, doubt):
@@ -459,6 +476,25 @@ def _in_sentence(run: ValueRun, toks: list[Tok]) -> bool:
     return False
 
 
+_NUMBER_END = re.compile(r"\d(?![\d.．、])")  # the end of a number, not of an ordinal (2.)
+
+
+def _numbered(
+    hits: list[LabelHit], text: str, a: int, b: int, idx: list[int]
+) -> set[tuple[int, int]]:
+    """The hits (start, row) with a number after them in the text before the next hit
+    (``tokens.chain``)."""
+    starts = sorted({h.a for h in hits})
+    out: set[tuple[int, int]] = set()
+    for h in hits:
+        j = bisect_left(starts, h.b)
+        lo = a + idx[h.b - 1] + 1
+        hi = a + idx[starts[j]] if j < len(starts) else b
+        if lo < hi and _NUMBER_END.search(text, lo, hi):
+            out.add((h.a, h.row))
+    return out
+
+
 def _plausible(h: LabelHit, form: tuple[RowSpec, ...], k: str) -> bool:
     """总计 of the column header (… 其他 | 总计 | 商业企业 …) is not the row （七）总计."""
     if form[h.row].rid != "processed_total" or k[h.a] == "七":
@@ -491,6 +527,65 @@ def _fill_unlabelled(
             out.append((gap[0], ex[0].start, ex[0].start, r2, sub))
     out.sort(key=lambda r: pos[r[0].rid])
     return out
+
+
+def _split_runs(
+    runs: list[tuple[RowSpec, int, int, ValueRun, list[Tok]]],
+    form: tuple[RowSpec, ...],
+    layout: str | None,
+    columns: list[str] | None,
+    text: str,
+    inferred: dict[str, str],
+) -> list[tuple[RowSpec, int, int, ValueRun, list[Tok]]]:
+    """表三 rows whose labels stand elsewhere (a copy in pdftotext's reading order prints a
+    label of two lines, or one beside the merged 三、本年度办理结果 cell, away from its
+    numbers): the numbers of the rows between two found labels then follow the first
+    label's own. They are read as those rows in the form's order only when the run holds
+    exactly that many rows' numbers, one after another, every row's 总计 is the sum of its
+    six columns (and one of the rows read so is not all zeros, which would add up wherever
+    it stood), and the next found label has numbers of its own after it; the rows are
+    recorded in ``inferred`` (a finding says so)."""
+    pos = {s.rid: i for i, s in enumerate(form)}
+    skip = ("other",) if layout != "2019" else ()
+    out = []
+    for i, item in enumerate(runs):
+        spec, st, en, run, toks = item
+        out.append(item)
+        width = len(spec.ids)
+        if len(run.vals) <= width or len(run.vals) % width:
+            continue
+        if i + 1 < len(runs) and not runs[i + 1][3].vals:
+            # the next label has no numbers after it: it may stand after its own numbers
+            # (a label of two lines printed below them), which are then not the gap's
+            continue
+        hi = pos[runs[i + 1][0].rid] if i + 1 < len(runs) else len(form)
+        gap = [
+            s
+            for s in form[pos[spec.rid] + 1 : hi]
+            if s.rid not in skip and not (layout == "2019" and s.rid.startswith("other."))
+        ]
+        if len(run.vals) != width * (len(gap) + 1) or any(len(s.ids) != width for s in gap):
+            continue
+        if columns is not None:
+            gap = [_in_columns(s, columns) for s in gap]
+            continue
+        chunks = [run.vals[j : j + width] for j in range(0, len(run.vals), width)]
+        at = total_at(spec.ids)
+        nums = [[cell_number(t.text) for t in c] for c in chunks]
+        if not all(row_sum_ok(v, at) for v in nums) or not any(v[at] for v in nums[1:]):
+            continue  # a row of zeros adds up whichever row it is: no proof of the count
+        seps = run.seps
+        out[-1] = (spec, st, en, _sub_run(chunks[0], seps, 0), toks)
+        for n, (g, chunk) in enumerate(zip(gap, chunks[1:]), start=1):
+            out.append((g, chunk[0].start, chunk[0].start, _sub_run(chunk, seps, n * width), chunk))
+            inferred[g.rid] = text[st:en]
+    out.sort(key=lambda r: pos[r[0].rid])
+    return out
+
+
+def _sub_run(vals: list[Tok], seps: list[str], at: int) -> ValueRun:
+    """The run of ``vals``, the values from ``at`` of a run whose separators are ``seps``."""
+    return ValueRun(list(vals), seps[at : at + len(vals) + 1], " ".join(t.text for t in vals))
 
 
 def _inner_count(run: ValueRun, unit: str, nl_mode: int) -> int:

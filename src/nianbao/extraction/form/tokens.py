@@ -94,9 +94,15 @@ def occurrences(k: str, form: tuple[RowSpec, ...]) -> list[LabelHit]:
     return hits
 
 
-def chain(hits: list[LabelHit]) -> list[LabelHit]:
+def chain(hits: list[LabelHit], numbered: set[tuple[int, int]] | None = None) -> list[LabelHit]:
     """The longest chain of hits in the form's row order and in text order (ties: the chain
     spanning the least text, so that prose before a table does not lend it a label).
+
+    A hit in ``numbered`` (its (start, row)) has a number after it before the next hit, and
+    counts double: where a copy printed some labels away from their numbers (pdftotext's
+    reading order moves a label of two lines, or one beside a merged cell, elsewhere), a
+    chain through the labels with numbers after them beats one as long through the displaced
+    labels, which would leave those numbers to no row.
 
     A dynamic programme over the form's rows, linear in the hits: for each row the best chain
     ending in a hit of it whose label is already behind the current position — longest,
@@ -104,6 +110,7 @@ def chain(hits: list[LabelHit]) -> list[LabelHit]:
     if not hits:
         return []
     hits = sorted(hits, key=lambda h: (h.a, h.row))
+    weight = [2 if numbered and (h.a, h.row) in numbered else 1 for h in hits]
     n_rows = max(h.row for h in hits) + 1
     score: list[tuple[int, int]] = []  # (length, position where the chain starts)
     prev: list[int] = []
@@ -117,11 +124,12 @@ def chain(hits: list[LabelHit]) -> list[LabelHit]:
             cur_best = best_by_row[r]
             if cur_best is None or cand[:2] > cur_best[:2]:
                 best_by_row[r] = cand
-        cur = (1, h.a, -1)
+        w = weight[i]
+        cur = (w, h.a, -1)
         for r in range(h.row):
             b = best_by_row[r]
-            if b is not None and (b[0] + 1, b[1]) > cur[:2]:
-                cur = (b[0] + 1, b[1], b[2])
+            if b is not None and (b[0] + w, b[1]) > cur[:2]:
+                cur = (b[0] + w, b[1], b[2])
         score.append((cur[0], cur[1]))
         prev.append(cur[2])
         heapq.heappush(pending, (h.b, i))
