@@ -290,7 +290,7 @@ def anchor_store(  # type: ignore[no-untyped-def]
 
 
 def lock_split(files: list[str], tmp: Path) -> tuple[float, float]:
-    """One worker's work done in this process (``pool.store_chunk``, chunks of 64 files):
+    """One worker's work done in this process (``pool.store_chunk``, chunks of 256 files):
     (CPU ms per report, of which under the store's write lock). The lock's share bounds
     what more workers can add on SQLite (one batch writes at a time): at most
     total / locked times one worker's rate, and only with a free core for each."""
@@ -318,9 +318,9 @@ def lock_split(files: list[str], tmp: Path) -> tuple[float, float]:
     batch._file_lock = timed  # type: ignore[assignment]
     try:
         start = time.process_time()
-        for i in range(0, len(items), 64):
+        for i in range(0, len(items), 256):
             pool.store_chunk(
-                items[i : i + 64], f"sqlite:///{db}", nianbao.__version__, synth_parse, None
+                items[i : i + 256], f"sqlite:///{db}", nianbao.__version__, synth_parse, None
             )
         total = time.process_time() - start
     finally:

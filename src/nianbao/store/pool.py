@@ -86,12 +86,15 @@ def run_pool_writing(
     check: Callable[[Report], Report] | None | bool,
     done: Callable[[Row], None],
     redo: Callable[[list[tuple[str, bytes]]], None],
-    chunk: int = 64,
+    chunk: int = 256,
+    chunk_bytes: int = 16 << 20,
 ) -> None:
-    """Worker processes that parse and also write (``store_chunk``, ``chunk`` files per
-    task), their batches taking the store's write lock in turn: the parent only reads the
-    files and counts. A chunk whose worker died goes to ``redo`` (one file per task, which
-    tells which file it was)."""
+    """Worker processes that parse and also write (``store_chunk``: up to ``chunk`` files
+    and ``chunk_bytes`` of them per task), their batches taking the store's write lock in
+    turn: the parent only reads the files and counts. A batch's statements cost about the
+    same whatever its size, so small files go many to a batch; large ones few, so that
+    the files in flight (two chunks per worker) stay within memory. A chunk whose worker
+    died goes to ``redo`` (one file per task, which tells which file it was)."""
     from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
     from concurrent.futures.process import BrokenProcessPool
 
@@ -134,11 +137,13 @@ def run_pool_writing(
 
     try:
         items: list[tuple[str, bytes]] = []
+        size = 0
         for job in jobs:
             items.append(job)
-            if len(items) >= chunk:
+            size += len(job[1])
+            if len(items) >= chunk or size >= chunk_bytes:
                 submit(items)
-                items = []
+                items, size = [], 0
                 drain(window - 1)
         if items:
             submit(items)
