@@ -18,7 +18,7 @@ from typing import Any
 
 from ..readers.document import Cell, Document
 from ..report import Report
-from ..schema import COLUMNS, REVIEW_IDS, SECTION_KEYS, label_of, table_ids
+from ..schema import COLUMNS, REVIEW_IDS, SECTION_KEYS, table_ids
 from .form import (
     FormReading,
     FormRow,
@@ -28,11 +28,19 @@ from .form import (
     find_headings,
     read_form,
 )
+from .formsay import (
+    TABLE_NAMES,
+    form_title,
+    row_label,
+    say_inferred,
+    say_row,
+    say_splits,
+    say_unread,
+)
 
 __all__ = ["fill_from_form", "inline_sections"]
 
 _YUAN = re.compile(r"(?<!万)元")
-_TABLE_NAMES = {"s2": "表二", "s3": "表三", "s4": "表四"}
 
 
 def inline_sections(doc: Document, report: Report, reading: FormReading) -> list[str]:
@@ -165,7 +173,7 @@ def fill_from_form(
                 if row.how == "split":
                     splits.setdefault(key_, []).append(row)
                 else:
-                    _say(ctx, key_, row)
+                    say_row(ctx, key_, row)
             if row.how == "cut":
                 # the text ends with this label: R-TEXT-TRUNCATED says so; a blank row the
                 # layout reading made of it is no reading
@@ -177,9 +185,9 @@ def fill_from_form(
             if row.how == "unread" and have < len(ids):
                 if not present or have == 0:
                     unread += ids
-                    _unread(ctx, key_, row, ids)
+                    say_unread(ctx, key_, row, ids)
         if table.inferred:
-            _say_inferred(ctx, key_, table)
+            say_inferred(ctx, key_, table)
         if _orphans(table) or table.stray:
             # numbers stand in this table that no row could take (more of them after one
             # label than it has cells: a copy that put the labels first and the numbers
@@ -193,13 +201,13 @@ def fill_from_form(
             if lost:
                 ids = [c.id for row in lost for c in row.cells]
                 unread += ids
-                names = "、".join(f"「{_label(r)}」" for r in lost[:12])
+                names = "、".join(f"「{row_label(r)}」" for r in lost[:12])
                 more = f"等 {len(lost)} 行" if len(lost) > 12 else f"共 {len(lost)} 行"
                 ctx.finding(
                     "R-UNREAD",
                     "warning",
                     ids,
-                    f"未能读取{_TABLE_NAMES[key_]}{names}{more}的数值：这些行的标签后面没有数字，"
+                    f"未能读取{TABLE_NAMES[key_]}{names}{more}的数值：这些行的标签后面没有数字，"
                     "而表中另有数字不在任何一行之后（例如按列复制、标签与数字分开排列的文本），"
                     "本工具无法确定它们属于哪一行，未作猜测。这是本工具的读取局限，"
                     "不代表这些行空白，请对照原件核对。",
@@ -215,20 +223,20 @@ def fill_from_form(
             if absent:
                 ids = [i for row_ids in absent.values() for i in row_ids]
                 unread += ids
-                titles = [_form_title(row_ids[-1]) for row_ids in absent.values()]
+                titles = [form_title(row_ids[-1]) for row_ids in absent.values()]
                 names = "、".join(f"「{t}」" for t in titles[:12])
                 more = f"等 {len(titles)} 行" if len(titles) > 12 else f"共 {len(titles)} 行"
                 ctx.finding(
                     "R-UNREAD",
                     "warning",
                     ids,
-                    f"未能读取{_TABLE_NAMES[key_]}{names}{more}的数值：本工具未在这些行的位置"
+                    f"未能读取{TABLE_NAMES[key_]}{names}{more}的数值：本工具未在这些行的位置"
                     "找到其标签，而表中另有数字不在任何一行之后（例如标签与数字分开排列的文本），"
                     "本工具无法确定它们属于哪一行，未作猜测。这是本工具的读取局限，"
                     "不代表报告缺少这些行，请对照原件核对。",
                 )
     for key_, rows in splits.items():
-        _say_splits(ctx, key_, rows)
+        say_splits(ctx, key_, rows)
     _truncation(ctx, reading)
     # rows of 表三 whose label the layout reading found but whose cells neither reading
     # could place (its R-CELL-COUNT names them): unread, never missing
@@ -242,37 +250,6 @@ def fill_from_form(
     return layouts
 
 
-def _say_inferred(ctx: Any, key_: str, table: FormTable) -> None:
-    """Rows read from the numbers after another row's label (``form.read._split_runs``):
-    one finding per run, naming the rows, the run and the arithmetic that held."""
-    by_source: dict[str, list[FormRow]] = {}
-    for row in table.rows:
-        source = table.inferred.get(row.rid)
-        if source is None or row.how != "read":
-            continue
-        vals = [ctx.report.values.get(c.id) for c in row.cells]
-        if any(v is None or v.source is None or v.source.start is None for v in vals):
-            continue  # the layout reading's cells stand: not this reading's
-        by_source.setdefault(source, []).append(row)
-    for source, rows in by_source.items():
-        ids = [c.id for r in rows for c in r.cells]
-        names = "".join(f"「{_form_title(r.cells[-1].id)}」" for r in rows)
-        width = len(rows[0].cells)
-        shown = "；".join(r.shown or " ".join(c.text for c in r.cells) for r in rows)
-        where = re.sub(r"\s+", "", source)
-        ctx.finding(
-            "R-LAYOUT-SHIFT",
-            "warning",
-            ids,
-            f"{_TABLE_NAMES[key_]}{names}行的数值前没有其标签（文本中这些标签与数值分开排列，"
-            f"常见于从 PDF 提取的文本）。「{where}」之后共有 {width * (len(rows) + 1)} 个数值，"
-            f"恰为该行与上述 {len(rows)} 行共 {len(rows) + 1} 行的数值，每行的总计都等于其余"
-            f"各列之和，因此按格式的行序读作上述行的数值（{_cut(shown, 120)}）。"
-            "这是推断出的读法，请对照原件核对。",
-            actual=shown,
-        )
-
-
 def _table_cells(key_: str, table: FormTable) -> list[str]:
     """The cell ids of table ``key_`` (s2 / s3) in the table's layout (None: the 2021
     layout); for 表三 with no row of （六）其他处理 found, the 2019 layout's single row too
@@ -284,16 +261,6 @@ def _table_cells(key_: str, table: FormTable) -> list[str]:
     if key_ == "s3" and not any(r.rid.split(".")[0] == "other" for r in table.rows):
         ids += [i for i in table_ids("2019") if i.startswith("requests.other.")]
     return ids
-
-
-def _form_title(fid: str) -> str:
-    """The form's label of the row of cell ``fid`` (表三「（一）予以公开」总计 → （一）予以公开)."""
-    label = label_of(fid)
-    return label[label.find("「") + 1 : label.rfind("」")] if "「" in label else label
-
-
-def _cut(shown: str, limit: int = 60) -> str:
-    return shown if len(shown) <= limit else shown[:limit].rstrip() + "……"
 
 
 def _orphans(table: FormTable) -> bool:
@@ -359,116 +326,6 @@ def _put_row(ctx: Any, index: _CellIndex, key_: str, row: FormRow, row_no: int) 
         ]
 
 
-def _label(row: FormRow) -> str:
-    """A row's label as written, spaces and line breaks dropped."""
-    if row.rid == "reviews":
-        return "数据行"
-    return re.sub(r"[\s|｜¦]+", "", row.label) or row.rid
-
-
-def _row_name(key_: str, row: FormRow) -> str:
-    if key_ == "s4":
-        return "表四数据行"
-    return f"{_TABLE_NAMES[key_]}「{_label(row)}」行"
-
-
-def _say_splits(ctx: Any, key_: str, rows: list[FormRow]) -> None:
-    """One finding per table for the rows whose digits ran together and were cut into
-    cells: each row's text and the reading taken."""
-    cells = [c.id for r in rows for c in r.cells if c.status == "split"]
-    by_count = all(len(r.shown.replace(" ", "")) == len(r.cells) for r in rows)
-    # rows the arithmetic had to decide first, then those with one digit a cell
-    ordered = sorted(rows, key=lambda r: len(r.shown.replace(" ", "")) == len(r.cells))
-    parts = [
-        f"「{_label(r)}」{r.shown} → " + "、".join(c.text if c.text else "空" for c in r.cells)
-        for r in ordered
-    ]
-    shown = "；".join(parts[:8]) + (f"；等 {len(parts)} 行" if len(parts) > 8 else "")
-    how = (
-        "每个数字各占一格"
-        if by_count
-        else "按位数和表格的勾稽关系（合计、各组总计、一＋二＝（七）＋四）"
-    )
-    ctx.finding(
-        "R-DIGITS-SPLIT",
-        "warning",
-        cells,
-        f"{_TABLE_NAMES[key_]}有 {len(rows)} 行的数字连在一起，没有分隔符（复制或抓取时丢失），"
-        f"已{how}拆分为唯一可能的读法：{shown}。这是推断出的读法，请对照原件核对。",
-        actual={r.rid: r.shown for r in rows},
-        evidence={r.rid: [c.text for c in r.cells] for r in rows},
-    )
-
-
-def _say(ctx: Any, key_: str, row: FormRow) -> None:
-    ids = [c.id for c in row.cells]
-    reading = "、".join(
-        f"{label_of(c.id).split('」')[-1] or c.id}={c.text or '（空）'}" for c in row.cells
-    )
-    if row.how == "placed":
-        ctx.finding(
-            "R-CELL-COUNT",
-            "warning",
-            ids,
-            f"{_row_name(key_, row)}只显示 {sum(1 for c in row.cells if c.text)} 个数值"
-            f"（「{row.shown}」，应有 {len(ids)} 个单元格），分隔符无法确定空白单元格的位置；"
-            f"已按合计关系确定各数值所在列：{reading}。这是推断出的读法，请对照原件核对。",
-            expected=len(ids),
-            actual=row.shown,
-        )
-    elif row.how == "reordered":
-        ctx.finding(
-            "R-LAYOUT-SHIFT",
-            "warning",
-            ids,
-            f"{_row_name(key_, row)}的 {len(ids)} 个数值分在几行文字中（「{_cut(row.shown)}」），"
-            "按文字顺序读取时本行合计不成立；换行前后的数值调换顺序后合计成立（常见于从 PDF "
-            f"复制的文本：标签换行时总计与其他数值不在同一行），已按此读取：{reading}。"
-            "这是推断出的读法，请对照原件核对。",
-            actual=row.shown,
-        )
-
-
-def _unread(ctx: Any, key_: str, row: FormRow, ids: list[str]) -> None:
-    line = ctx.doc.line_of(row.label_start) if row.label_start >= 0 else None
-    where = f"（第 {line} 行附近）" if line else ""
-    if row.candidates:
-        shown = "；".join(
-            " ".join(x if x is not None else "空" for x, _, _ in cand)
-            for cand in row.candidates[:5]
-        ) + ("……" if len(row.candidates) > 5 else "")
-        more = (
-            f" {len(row.candidates)} 种以上"
-            if len(row.candidates) >= 200
-            else f" {len(row.candidates)} 种"
-        )
-        ctx.finding(
-            "R-DIGITS-SPLIT",
-            "warning",
-            ids,
-            f"{_row_name(key_, row)}{where}的数值「{row.shown}」无法唯一地对应到各单元格："
-            + (
-                f"可能的读法有{more}（{shown}；表二没有勾稽关系可据以判断）。"
-                if key_ == "s2"
-                else f"符合表格勾稽关系的读法有{more}（{shown}）。"
-                if row.checked
-                else f"可能的读法有{more}（{shown}），表格的勾稽关系无法在其中判断。"
-            )
-            + "本工具未能读取该行，未作猜测，请对照原件。",
-            actual=row.shown,
-            evidence=[[x for x, _, _ in cand] for cand in row.candidates[:20]],
-        )
-    ctx.finding(
-        "R-UNREAD",
-        "warning",
-        ids,
-        f"未能读取{_row_name(key_, row)}{where}的数值"
-        + (f"（文本中为「{_cut(row.shown)}」）" if row.shown else "")
-        + "。这是本工具的读取局限，不代表报告缺少该行，请对照原件核对。",
-        actual=row.shown or None,
-    )
-
-
 def _truncation(ctx: Any, reading: FormReading) -> None:
     """The text stops inside a table (or a section before 六): say so once, and record what
     lies beyond the end so that nothing there is called missing."""
@@ -509,7 +366,7 @@ def _truncation(ctx: Any, reading: FormReading) -> None:
         "warning",
         cells,
         f"文本在第{name}部分"
-        + (f"的{_TABLE_NAMES[last]}" if inside else "")
+        + (f"的{TABLE_NAMES[last]}" if inside else "")
         + f"中（第 {cut_line} 行）中断，之后的内容不在本文本中（可能是摘录或复制不完整）。"
         "本工具只读取了已有部分，对中断之后的表格、行和章节不作“缺少”判断。",
         evidence=tail[-80:],

@@ -1,0 +1,166 @@
+"""The findings of the form reading (:mod:`.formfill`): how a row was read when it was not
+read plainly (placed by the totals, reordered, split by arithmetic, read from another row's
+numbers), and what could not be read. Every message names the table and row and shows the
+numbers as they stand in the text.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ..schema import label_of
+from .form import FormRow, FormTable
+
+TABLE_NAMES = {"s2": "表二", "s3": "表三", "s4": "表四"}
+
+
+def say_inferred(ctx: Any, key_: str, table: FormTable) -> None:
+    """Rows read from the numbers after another row's label (``form.read._split_runs``):
+    one finding per run, naming the rows, the run and the arithmetic that held."""
+    by_source: dict[str, list[FormRow]] = {}
+    for row in table.rows:
+        source = table.inferred.get(row.rid)
+        if source is None or row.how != "read":
+            continue
+        vals = [ctx.report.values.get(c.id) for c in row.cells]
+        if any(v is None or v.source is None or v.source.start is None for v in vals):
+            continue  # the layout reading's cells stand: not this reading's
+        by_source.setdefault(source, []).append(row)
+    for source, rows in by_source.items():
+        ids = [c.id for r in rows for c in r.cells]
+        names = "".join(f"「{form_title(r.cells[-1].id)}」" for r in rows)
+        width = len(rows[0].cells)
+        shown = "；".join(r.shown or " ".join(c.text for c in r.cells) for r in rows)
+        where = re.sub(r"\s+", "", source)
+        ctx.finding(
+            "R-LAYOUT-SHIFT",
+            "warning",
+            ids,
+            f"{TABLE_NAMES[key_]}{names}行的数值前没有其标签（文本中这些标签与数值分开排列，"
+            f"常见于从 PDF 提取的文本）。「{where}」之后共有 {width * (len(rows) + 1)} 个数值，"
+            f"恰为该行与上述 {len(rows)} 行共 {len(rows) + 1} 行的数值，每行的总计都等于其余"
+            f"各列之和，因此按格式的行序读作上述行的数值（{clip_shown(shown, 120)}）。"
+            "这是推断出的读法，请对照原件核对。",
+            actual=shown,
+        )
+
+
+def form_title(fid: str) -> str:
+    """The form's label of the row of cell ``fid`` (表三「（一）予以公开」总计 → （一）予以公开)."""
+    label = label_of(fid)
+    return label[label.find("「") + 1 : label.rfind("」")] if "「" in label else label
+
+
+def clip_shown(shown: str, limit: int = 60) -> str:
+    return shown if len(shown) <= limit else shown[:limit].rstrip() + "……"
+
+
+def row_label(row: FormRow) -> str:
+    """A row's label as written, spaces and line breaks dropped."""
+    if row.rid == "reviews":
+        return "数据行"
+    return re.sub(r"[\s|｜¦]+", "", row.label) or row.rid
+
+
+def row_name(key_: str, row: FormRow) -> str:
+    if key_ == "s4":
+        return "表四数据行"
+    return f"{TABLE_NAMES[key_]}「{row_label(row)}」行"
+
+
+def say_splits(ctx: Any, key_: str, rows: list[FormRow]) -> None:
+    """One finding per table for the rows whose digits ran together and were cut into
+    cells: each row's text and the reading taken."""
+    cells = [c.id for r in rows for c in r.cells if c.status == "split"]
+    by_count = all(len(r.shown.replace(" ", "")) == len(r.cells) for r in rows)
+    # rows the arithmetic had to decide first, then those with one digit a cell
+    ordered = sorted(rows, key=lambda r: len(r.shown.replace(" ", "")) == len(r.cells))
+    parts = [
+        f"「{row_label(r)}」{r.shown} → " + "、".join(c.text if c.text else "空" for c in r.cells)
+        for r in ordered
+    ]
+    shown = "；".join(parts[:8]) + (f"；等 {len(parts)} 行" if len(parts) > 8 else "")
+    how = (
+        "每个数字各占一格"
+        if by_count
+        else "按位数和表格的勾稽关系（合计、各组总计、一＋二＝（七）＋四）"
+    )
+    ctx.finding(
+        "R-DIGITS-SPLIT",
+        "warning",
+        cells,
+        f"{TABLE_NAMES[key_]}有 {len(rows)} 行的数字连在一起，没有分隔符（复制或抓取时丢失），"
+        f"已{how}拆分为唯一可能的读法：{shown}。这是推断出的读法，请对照原件核对。",
+        actual={r.rid: r.shown for r in rows},
+        evidence={r.rid: [c.text for c in r.cells] for r in rows},
+    )
+
+
+def say_row(ctx: Any, key_: str, row: FormRow) -> None:
+    ids = [c.id for c in row.cells]
+    reading = "、".join(
+        f"{label_of(c.id).split('」')[-1] or c.id}={c.text or '（空）'}" for c in row.cells
+    )
+    if row.how == "placed":
+        ctx.finding(
+            "R-CELL-COUNT",
+            "warning",
+            ids,
+            f"{row_name(key_, row)}只显示 {sum(1 for c in row.cells if c.text)} 个数值"
+            f"（「{row.shown}」，应有 {len(ids)} 个单元格），分隔符无法确定空白单元格的位置；"
+            f"已按合计关系确定各数值所在列：{reading}。这是推断出的读法，请对照原件核对。",
+            expected=len(ids),
+            actual=row.shown,
+        )
+    elif row.how == "reordered":
+        ctx.finding(
+            "R-LAYOUT-SHIFT",
+            "warning",
+            ids,
+            f"{row_name(key_, row)}的 {len(ids)} 个数值分在几行文字中（「{clip_shown(row.shown)}」），"
+            "按文字顺序读取时本行合计不成立；换行前后的数值调换顺序后合计成立（常见于从 PDF "
+            f"复制的文本：标签换行时总计与其他数值不在同一行），已按此读取：{reading}。"
+            "这是推断出的读法，请对照原件核对。",
+            actual=row.shown,
+        )
+
+
+def say_unread(ctx: Any, key_: str, row: FormRow, ids: list[str]) -> None:
+    line = ctx.doc.line_of(row.label_start) if row.label_start >= 0 else None
+    where = f"（第 {line} 行附近）" if line else ""
+    if row.candidates:
+        shown = "；".join(
+            " ".join(x if x is not None else "空" for x, _, _ in cand)
+            for cand in row.candidates[:5]
+        ) + ("……" if len(row.candidates) > 5 else "")
+        more = (
+            f" {len(row.candidates)} 种以上"
+            if len(row.candidates) >= 200
+            else f" {len(row.candidates)} 种"
+        )
+        ctx.finding(
+            "R-DIGITS-SPLIT",
+            "warning",
+            ids,
+            f"{row_name(key_, row)}{where}的数值「{row.shown}」无法唯一地对应到各单元格："
+            + (
+                f"可能的读法有{more}（{shown}；表二没有勾稽关系可据以判断）。"
+                if key_ == "s2"
+                else f"符合表格勾稽关系的读法有{more}（{shown}）。"
+                if row.checked
+                else f"可能的读法有{more}（{shown}），表格的勾稽关系无法在其中判断。"
+            )
+            + "本工具未能读取该行，未作猜测，请对照原件。",
+            actual=row.shown,
+            evidence=[[x for x, _, _ in cand] for cand in row.candidates[:20]],
+        )
+    ctx.finding(
+        "R-UNREAD",
+        "warning",
+        ids,
+        f"未能读取{row_name(key_, row)}{where}的数值"
+        + (f"（文本中为「{clip_shown(row.shown)}」）" if row.shown else "")
+        + "。这是本工具的读取局限，不代表报告缺少该行，请对照原件核对。",
+        actual=row.shown or None,
+    )
