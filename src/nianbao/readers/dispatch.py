@@ -229,6 +229,7 @@ _EXCEL = (
     "这是 Excel 表格（.xlsx），不是年度报告：报告请用 PDF、DOCX、HTML 或文本；"
     "填好的填报模板请用 nianbao write 生成报告。"
 )
+_YAML_WORDS = ("meta:", "active:", "requests:", "reviews:")
 _YAML_KEYS = re.compile(r"^(?:meta|active|requests|reviews):\s*(?:#.*)?$", re.M)
 
 
@@ -290,7 +291,8 @@ def _refuse_data_file(text: str) -> None:
                 "这是 JSON 数据文件，不是年度报告原文：nianbao parse 的结果可用 "
                 "nianbao.Report.from_dict 读回；填报数据请用 nianbao write 生成报告。"
             )
-    if len(_YAML_KEYS.findall(text[:200_000])) >= 2:
+    head = text[:200_000]
+    if any(word in head for word in _YAML_WORDS) and len(_YAML_KEYS.findall(head)) >= 2:
         raise UnsupportedFormat(
             "这是填报数据文件（nianbao template 的格式），不是年度报告：请填好后用 "
             "nianbao write 文件 --format docx 生成报告。"

@@ -12,6 +12,8 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import accumulate, count
+from operator import add
 
 __all__ = ["Cell", "Table", "Paragraph", "Block", "Document", "OffsetMap"]
 
@@ -133,12 +135,10 @@ class Document:
         """1-based line number of an offset in ``original``."""
         starts = self._line_starts
         if starts is None:
-            starts = []
-            find = self.original.find
-            i = find("\n")
-            while i >= 0:
-                starts.append(i)
-                i = find("\n", i + 1)
+            # the offsets of the line breaks: the k-th (from 0) follows k + 1 lines and k
+            # breaks before it
+            lines = self.original.split("\n")
+            starts = list(map(add, accumulate(map(len, lines[:-1])), count()))
             self._line_starts = starts
         return bisect_right(starts, opos - 1) + 1
 

@@ -339,6 +339,12 @@ def match_section_heading(line: str) -> HeadingMatch | None:
     s = line.strip()
     if not s or len(s) > 48 or s.endswith(("。", "；", ";", "，")):
         return None
+    return _match_heading(s)
+
+
+@lru_cache(maxsize=4096)  # (the extraction asks of the same lines many times; short ones)
+def _match_heading(s: str) -> HeadingMatch | None:
+    """:func:`match_section_heading` of a stripped line that may be a heading."""
     m = _HEADING_PREFIX.match(s)
     ordinal = None
     style = ""

@@ -31,8 +31,14 @@ _READINGS = (
 _SAMPLE = 200_000  # characters scored (the head of a long text tells)
 
 
-def _score(text: str) -> int:
-    return sum(text.count(w) for w in REPORT_WORDS)
+def _score(text: str, enough: int | None = None) -> int:
+    """Occurrences of the report's words in ``text``; counting stops at ``enough``."""
+    total = 0
+    for w in REPORT_WORDS:
+        total += text.count(w)
+        if enough is not None and total >= enough:
+            break
+    return total
 
 
 def _c1_bytes(exc: UnicodeError) -> tuple[bytes, int]:
@@ -73,8 +79,8 @@ def unmangle(text: str) -> tuple[str, str] | None:
     """The text as it was before a wrong reading, and a note naming that reading; None when
     the text reads as a report already or no reading undone makes it one."""
     head = text[:_SAMPLE]
-    before = _score(head)
-    if before >= 3:
+    before = _score(head, enough=3)
+    if before >= 3:  # (a report's words already)
         return None
     best: tuple[int, str, str, str] | None = None
     for wrong, right, how in _READINGS:
@@ -107,7 +113,7 @@ def lost_message(text: str) -> str | None:
     if lost < 15:  # under 30 % of the 50 non-ASCII characters asked for below
         return None
     wide = len(head) - len(head.encode("ascii", "ignore"))
-    if wide < 50 or lost < 0.3 * wide or _score(head) >= 3:
+    if wide < 50 or lost < 0.3 * wide or _score(head, enough=3) >= 3:
         return None
     return (
         f"文件中 {lost} 个字符已是替换符 �（文件保存之前文字编码已出错，原来的汉字已丢失），"

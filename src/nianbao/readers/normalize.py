@@ -34,8 +34,17 @@ __all__ = [
 CJK = "\u3400-\u9fff"
 _TONES = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
 # 發(fā)布: a tone-marked pinyin reading after a CJK character (a converter's gloss). Requiring
-# a tone mark keeps real brackets such as 第(一)项, (PDF), (单位:万元).
-PINYIN_GLOSS = re.compile(rf"(?<=[{CJK}])[(（](?=[^()（）]*[{_TONES}])[a-zü{_TONES}]{{1,7}}[)）]")
+# a tone mark keeps real brackets such as 第(一)项, (PDF), (单位:万元). (The CJK character
+# before the bracket is looked behind from the bracket: a search then tries the brackets
+# only, not every position.)
+PINYIN_GLOSS = re.compile(
+    rf"[(（](?<=[{CJK}][(（])(?=[^()（）]*[{_TONES}])[a-zü{_TONES}]{{1,7}}[)）]"
+)
+# the opening of such a gloss: a text without one holds none (found much faster than glosses)
+_GLOSS_OPENS = (
+    re.compile(rf"\((?=[a-zü{_TONES}])"),
+    re.compile(rf"（(?=[a-zü{_TONES}])"),
+)
 
 _converter = None
 
@@ -53,9 +62,12 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def to_simplified(text: str) -> str:
-    # a lone surrogate (from &#55296; or a broken decoder) cannot be encoded for OpenCC:
-    # it becomes U+FFFD, one character for one, so that offsets do not move
-    return _opencc().convert(_SURROGATE.sub("\ufffd", text))
+    try:
+        return _opencc().convert(text)
+    except UnicodeEncodeError:
+        # a lone surrogate (from &#55296; or a broken decoder) cannot be encoded for OpenCC:
+        # it becomes U+FFFD, one character for one, so that offsets do not move
+        return _opencc().convert(_SURROGATE.sub("\ufffd", text))
 
 
 def strip_glosses(text: str) -> str:
@@ -77,7 +89,9 @@ _FOLD[ord("\u2029")] = ord("\n")
 _FOLD[ord("\x0b")] = ord("\n")
 _FOLD[ord("\x0c")] = ord("\n")
 
-_FOLD_PAIRS = [(chr(a), chr(b)) for a, b in _FOLD.items()]
+_FOLD_CHARS = {chr(a): chr(b) for a, b in _FOLD.items()}
+# any character folding changes
+_FOLDED = re.compile("[" + "".join(re.escape(chr(a)) for a in sorted(_FOLD)) + "]")
 
 
 def fold_chars(text: str) -> str:
@@ -86,7 +100,8 @@ def fold_chars(text: str) -> str:
     return text.translate(_FOLD)
 
 
-_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_ZERO_WIDTH_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+_ZERO_WIDTH = re.compile(f"[{_ZERO_WIDTH_CHARS}]")
 _BOOKMARK = re.compile(r"\[bookmark:[^\]\n]{0,80}\]")
 _MD_HEADING = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]*", re.M)
 _MD_BOLD = re.compile(r"\*\*|__(?=\S)|(?<=\S)__")
@@ -95,6 +110,7 @@ _ANGLE_URL = re.compile(r"<((?:https?://|www\.)[^>\s]{1,300})>")
 # a Markdown converter's escape inside a number (mammoth: 1515\.2592, \-3; 2\.其他): the
 # backslash goes, the number stays
 _MD_ESCAPE = re.compile(r"(?<=\d)\\(?=\.)|\\(?=[-+]\d)")
+_DASHES = "—–-－"  # (a page footer's: without one of them, no footer)
 _PAGE_FOOTER = re.compile(r"^[ \t]*[—–\-－]{1,2}[ \t]*\d{1,3}[ \t]*[—–\-－]{1,2}[ \t]*$", re.M)
 # a line break tag left in text by a crawler or a Markdown converter (行政事<br>业性收费)
 _HTML_BR = re.compile(r"<br\s*/?>", re.I)
@@ -152,15 +168,21 @@ def normalize_text(original: str) -> NormalizedText:
     if "\r" in text:
         text, omap, _ = _sub(re.compile(r"\r\n?"), lambda m: "\n", text, omap)
 
-    text, omap, n = _sub(PINYIN_GLOSS, lambda m: "", text, omap)
-    glosses = n
+    glosses = 0
+    if any(opening.search(text) for opening in _GLOSS_OPENS):
+        text, omap, glosses = _sub(PINYIN_GLOSS, lambda m: "", text, omap)
     text, changed = _simplify_in_place(fold_radicals(text))
     script = _script(text, changed, glosses)
 
-    for src, dst in _FOLD_PAIRS:
-        if src in text:
-            text = text.replace(src, dst)
-    text, omap, _ = _sub(_ZERO_WIDTH, lambda m: "", text, omap)
+    # each character present replaced everywhere in turn (none folds into one that folds;
+    # one for one: the characters before the one found stay where they were)
+    m = _FOLDED.search(text)
+    while m is not None:
+        src = m.group()
+        text = text.replace(src, _FOLD_CHARS[src])
+        m = _FOLDED.search(text, m.start())
+    if any(ch in text for ch in _ZERO_WIDTH_CHARS):
+        text, omap, _ = _sub(_ZERO_WIDTH, lambda m: "", text, omap)
 
     text, omap, n = _sub(_BOOKMARK, lambda m: "", text, omap)
     if n:
@@ -176,19 +198,23 @@ def normalize_text(original: str) -> NormalizedText:
     text, omap, n2 = _sub(_ANGLE_URL, lambda m: m.group(1), text, omap)
     if n or n2:
         artifacts.append("Markdown 链接标记")
-    text, omap, n = _sub(_MD_HEADING, lambda m: "", text, omap)
-    if n:
-        artifacts.append("Markdown 标题符号 #")
-    text, omap, n = _sub(_MD_BOLD, lambda m: "", text, omap)
-    if n:
-        artifacts.append("Markdown 加粗符号 **")
+    # (the patterns below searched only in a text holding the marks they need)
+    if "#" in text:
+        text, omap, n = _sub(_MD_HEADING, lambda m: "", text, omap)
+        if n:
+            artifacts.append("Markdown 标题符号 #")
+    if "**" in text or "__" in text:
+        text, omap, n = _sub(_MD_BOLD, lambda m: "", text, omap)
+        if n:
+            artifacts.append("Markdown 加粗符号 **")
     if "\\" in text:
         text, omap, n = _sub(_MD_ESCAPE, lambda m: "", text, omap)
         if n:
             artifacts.append("Markdown 转义符 \\")
-    text, omap, n = _sub(_PAGE_FOOTER, lambda m: "", text, omap)
-    if n:
-        artifacts.append("页码页脚（— n —）")
+    if any(dash in text for dash in _DASHES):
+        text, omap, n = _sub(_PAGE_FOOTER, lambda m: "", text, omap)
+        if n:
+            artifacts.append("页码页脚（— n —）")
     return NormalizedText(text, omap or OffsetMap(), script, artifacts)
 
 
@@ -242,10 +268,13 @@ def _radical_table() -> dict[int, str]:
 # Kangxi radicals and CJK compatibility ideographs that stand for ordinary characters (PDFs
 # made on some systems write ⼀ U+2F00 for 一, ⼈ U+2F08 for 人): one character for one
 _RADICALS = _radical_table()
+_RADICAL_RE = re.compile("[" + "".join(map(chr, sorted(_RADICALS))) + "]")
 
 
 def fold_radicals(text: str) -> str:
     """Kangxi radicals and compatibility ideographs as the characters they stand for."""
+    if not _RADICAL_RE.search(text):  # (a search is much cheaper than a translation)
+        return text
     return text.translate(_RADICALS)
 
 
@@ -283,7 +312,7 @@ def key(label: str) -> str:
     """Fold a label for matching: glosses stripped, simplified script, NFKC, and no
     whitespace or punctuation. '（一）予以公開' → '一予以公开'."""
     s = PINYIN_GLOSS.sub("", label)
-    if any("\u3400" <= ch <= "\u9fff" for ch in s):
+    if _CJK_RE.search(s):
         s = to_simplified(s)
     s = unicodedata.normalize("NFKC", s)
     # 其它 is written for 其他 in many reports (（六）其它处理, 其它): one word in the form

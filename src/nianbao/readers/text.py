@@ -47,7 +47,15 @@ from functools import lru_cache
 
 from .document import Cell, Document, OffsetMap, Paragraph, Table
 from .grid import GridTooLarge, cover_empty_label_cells, place_cells
-from .normalize import normalize_text
+from .labels import (
+    has_number,
+    is_group_label,
+    is_value_text,
+    match_active_row,
+    match_request_row,
+    match_section_heading,
+)
+from .normalize import key, normalize_text
 
 __all__ = ["read_text", "text_to_blocks"]
 
@@ -113,9 +121,12 @@ def _is_markdown_row(s: str) -> bool:
     return len(t) > 1 and t.startswith("|") and t.count("|") >= 2
 
 
+_MD_SEPARATOR_CHARS = frozenset("|-: ")
+
+
 def _is_md_separator(s: str) -> bool:
     t = s.strip()
-    return bool(t) and t.startswith("|") and "-" in t and set(t) <= set("|-: ")
+    return bool(t) and t.startswith("|") and "-" in t and _MD_SEPARATOR_CHARS.issuperset(t)
 
 
 # ----------------------------------------------------------------------------- markup
@@ -159,6 +170,8 @@ def mask_markup(text: str) -> str:
 # how many values a row of the national form holds (表二's rows 1 or 3, 表三's 7, 表四's
 # 15, or 5 per group when its header splits it)
 _FORM_ROW_SIZES = frozenset({1, 3, 5, 7, 15})
+# a line after the first of only blanks but tabs (a line holding a tab is a label's)
+_BLANK_LINE = re.compile(r"\n[^\S\n\t]++$", re.M)
 
 
 def fold_spacing_lines(text: str) -> str:
@@ -171,10 +184,8 @@ def fold_spacing_lines(text: str) -> str:
     the lines are spacing when, counting them out, every row (a label line, then its value
     lines) holds as many values as a row of the form does, and counting them in, some row
     does not. Otherwise (both readings fit, or neither) the text is left as it is."""
-    if "\n " not in text:
+    if "\n " not in text or not _BLANK_LINE.search(text):
         return text
-    from .labels import is_value_text
-
     lines = text.split("\n")
     rows: list[tuple[int, int]] = []  # (cells without, cells with the spacing lines)
     spacing: list[int] = []  # lines that are spacing if the first reading wins
@@ -224,9 +235,13 @@ def fold_spacing_lines(text: str) -> str:
 # cell), 812. 5 or 812.<newline>5 (two spans of it with a separator between)
 _DECIMAL_BREAK = re.compile(
     # (possessive blanks: a run of thousands of tabs after a digit is never backtracked)
-    r"(?<![^\s|])(\d[\d,]*)(?:(\.)([ \t]*+(?:\n[ \t]*+)?)|([ \t]*+(?:\n[ \t]*+)?)\.)(\d+)"
+    # (the number's start, a blank, a pipe or the text's start before it, is looked behind
+    # from its first digit: a search then tries the digits only, not every position)
+    r"(\d(?<![^\s|]\d)[\d,]*)(?:(\.)([ \t]*+(?:\n[ \t]*+)?)|([ \t]*+(?:\n[ \t]*+)?)\.)(\d+)"
     r"(?=\s|\||$)"
 )
+# a decimal point beside a blank: without one, no number is broken at its point
+_POINT_GAP = re.compile(r"\.(?:(?<=[ \t\n]\.)|[ \t\n])")
 
 
 def fold_decimal_breaks(text: str) -> str:
@@ -236,7 +251,7 @@ def fold_decimal_breaks(text: str) -> str:
     the point, with the whole number alone on both sides (a blank, a pipe or the line's end
     around it) and one point in all; a point after fewer than three digits is an ordinal's
     (``4.`` then its value ``2``), and ``2022.`` before ``12.31`` stays."""
-    if "." not in text:
+    if not _POINT_GAP.search(text):
         return text
 
     def join(m: re.Match[str]) -> str:
@@ -371,8 +386,6 @@ def _prose(line: str) -> bool:
 
 
 def _section_heading(line: str) -> bool:
-    from .labels import match_section_heading
-
     return match_section_heading(line) is not None
 
 
@@ -399,7 +412,6 @@ _MAX_CELL_LINES = 6  # paragraphs of one label cell
 def _form_label_keys() -> frozenset[str]:
     """The labels of 表三's rows and groups, in the form's own words (folded)."""
     from ..schema import REQUEST_GROUPS, REQUEST_ROW_LABELS
-    from .normalize import key
 
     words = [*REQUEST_ROW_LABELS.values(), *REQUEST_GROUPS.values(), "三、本年度办理结果"]
     return frozenset(key(w) for w in words)
@@ -409,7 +421,6 @@ def _form_label_keys() -> frozenset[str]:
 def _header_keys() -> frozenset[str]:
     """The words of 表三's header cells in the form (folded)."""
     from ..schema import COLUMN_LABELS
-    from .normalize import key
 
     words = [*COLUMN_LABELS.values(), "申请人情况", "自然人", "法人或其他组织", "总计", _NOTE]
     return frozenset(key(w) for w in words)
@@ -420,17 +431,12 @@ _NOTE = "（本列数据的勾稽关系为：第一项加第二项之和，等�
 
 def _header_of_form(frags: list[tuple[int, int, str]]) -> int:
     """2 when the lines make a header cell of 表三 in the form's words, 0 otherwise."""
-    from .normalize import key
-
     return 2 if key("".join(t for _, _, t in frags)) in _header_keys() else 0
 
 
 def _label_of_form(frags: list[tuple[int, int, str]]) -> int:
     """2 when the lines make one of 表三's labels in the form's words, 1 when they open
     with an ordinal and name a row or a group of it, 0 otherwise."""
-    from .labels import is_group_label, match_request_row
-    from .normalize import key
-
     name = "".join(t for _, _, t in frags)
     if key(name) in _form_label_keys():
         return 2
@@ -439,17 +445,16 @@ def _label_of_form(frags: list[tuple[int, int, str]]) -> int:
     return 0
 
 
-def _cell_starts(frags: list[tuple[int, int, str]]) -> list[int]:
-    """The lines where a label cell of the form opens among one column's label lines."""
-    out = []
+def _first_cell_start(frags: list[tuple[int, int, str]]) -> int | None:
+    """The first line where a label cell of the form opens among one column's label lines
+    (in the order of the lines), None when no cell of the form opens there."""
     for i in range(len(frags)):
         for j in range(i + 1, min(len(frags), i + _MAX_CELL_LINES) + 1):
             if j > i + 1 and frags[j - 1][0] - frags[j - 2][0] > _MAX_CELL_GAP:
                 break
             if _label_of_form(frags[i:j]):
-                out.append(frags[i][0])
-                break
-    return out
+                return frags[i][0]
+    return None
 
 
 def _label_cells(
@@ -497,8 +502,6 @@ def _column_rows(text: str, a: int, b: int, closed: bool) -> tuple[int, list[Tab
     """:func:`_join_column_labels` of the lines of ``text[a:b]``: (where the table's rows
     start, the table, where they end), None when the lines are no such table. ``closed``:
     no line of the table follows (else a label at the end may have its values below)."""
-    from .labels import is_group_label, is_value_text, match_request_row
-
     lines = _lines(text[a:b])
     if len(lines) > _MAX_REGION_LINES:
         return None
@@ -523,8 +526,10 @@ def _column_rows(text: str, a: int, b: int, closed: bool) -> tuple[int, list[Tab
     stream: dict[int, list[tuple[int, int, str]]] = {}
     for tk in labels:
         stream.setdefault(col_of(tk[1]), []).append(tk)
-    # the rows start at the first line that opens a label cell of the form
-    start_y = min((y for frags in stream.values() for y in _cell_starts(frags)), default=None)
+    # the rows start at the first line that opens a label cell of the form (each column's
+    # label lines are in the order of the lines)
+    firsts = [_first_cell_start(frags) for frags in stream.values()]
+    start_y = min((y for y in firsts if y is not None), default=None)
     if start_y is None or any(y < start_y for y, _, t in toks if is_value(t)):
         return None
     first_toks = toks
@@ -684,8 +689,6 @@ def _header_rows(
     """The header rows of 表三 in the lines above its rows: each column's lines cut into
     header cells in the form's words, which must be the form's cells of that column (its
     n-th cell of each header row); None unless every piece of those lines is in them."""
-    from .normalize import key
-
     if not toks:
         return None
     stream: dict[int, list[tuple[int, int, str]]] = {}
@@ -728,7 +731,6 @@ def _form_header() -> list[list[str]]:
     """表三's header rows in the form (folded): the note and 申请人情况, then 自然人 /
     法人或其他组织 / 总计, then the five columns of 法人或其他组织."""
     from ..schema import COLUMN_LABELS, ORG_COLUMNS
-    from .normalize import key
 
     rows = [
         [_NOTE, "申请人情况"],
@@ -748,18 +750,16 @@ _MAX_FRAGMENT = 40
 
 def _fragment(text: str) -> bool:
     """A piece of a label: a short line of one cell, no digits but a leading ordinal."""
+    if len(text) > _MAX_FRAGMENT:
+        return False
+    whole = text.strip()
+    if "  " in whole:
+        return False
     t = _ORDINAL_HEAD.sub("", text).strip()
-    return (
-        bool(t or text.strip())
-        and len(text) <= _MAX_FRAGMENT
-        and "  " not in text.strip()
-        and not any(ch.isdigit() for ch in t)
-    )
+    return bool(t or whole) and not any(map(str.isdigit, t))
 
 
 def _values_line(text: str) -> bool:
-    from .labels import has_number, is_value_text
-
     parts = text.split()
     return (
         bool(parts) and all(is_value_text(p) for p in parts) and any(has_number(p) for p in parts)
@@ -774,16 +774,13 @@ _LABEL_START = re.compile(
 
 def _whole_label(text: str) -> bool:
     """``text`` names a row of the form in its own words (not a variant, not a typo)."""
-    from .labels import match_active_row, match_request_row
-
     m = match_active_row(text) or match_request_row(text)
     return m is not None and m.how == "canonical"
 
 
+@lru_cache(maxsize=8192)  # (asked of the same label fragments many times)
 def _row_of(label: str) -> str | None:
     """The form's row a label names (表二 or 表三), None for none or a group label alone."""
-    from .labels import match_active_row, match_request_row
-
     m = match_active_row(label) or match_request_row(label)
     return None if m is None else m.id
 
@@ -927,10 +924,20 @@ def _wraps(texts: list[str | None], mids: list[str] | None = None) -> list[tuple
     out: list[tuple[int, int, int]] = []
     n = len(texts)
     mids = mids or [""] * n
+    frags = _fragments(texts)
+    seen: dict[int, tuple[int, int] | None] = {}  # _around of each line, asked once
+
+    def around(k: int) -> tuple[int, int] | None:
+        if frags[k] is None and not mids[k]:
+            return None  # (no label opens on this line: no fragment, nor one on its values)
+        if k not in seen:
+            seen[k] = _around(texts, mids, k, frags)
+        return seen[k]
+
     i = 0
     while i < n:
-        got = _around(texts, mids, i)
-        if got is None or got[0] == 2 and _around(texts, mids, i + 1) is not None:
+        got = around(i)
+        if got is None or got[0] == 2 and around(i + 1) is not None:
             i += 1  # (a label that starts on the next line: this line is not of it)
             continue
         out.append((i, *got))
@@ -938,10 +945,20 @@ def _wraps(texts: list[str | None], mids: list[str] | None = None) -> list[tuple
     return out
 
 
-def _around(texts: list[str | None], mids: list[str], i: int) -> tuple[int, int] | None:
-    """(lines above, lines below) of a label whose lines above its value start at ``i``."""
+def _fragments(texts: list[str | None]) -> list[str | None]:
+    """Each line of ``texts`` that is a label fragment (:func:`_fragment`), None for others."""
+    return [t if t is not None and _fragment(t) else None for t in texts]
+
+
+def _around(
+    texts: list[str | None], mids: list[str], i: int, frags: list[str | None] | None = None
+) -> tuple[int, int] | None:
+    """(lines above, lines below) of a label whose lines above its value start at ``i``;
+    ``frags``: :func:`_fragments` of ``texts``, when the caller has them."""
 
     def frag(k: int) -> str | None:
+        if frags is not None:
+            return frags[k] if k < len(frags) else None
         t = texts[k] if k < len(texts) else None
         return t if t is not None and _fragment(t) else None
 
@@ -1082,32 +1099,40 @@ MAX_FRAME_COLS = 400  # column boundaries of a framed grid beyond which it is no
 MAX_FRAME_SLOTS = 150_000
 
 
-def _is_junction(ch: str) -> bool:
-    return "\u2500" <= ch <= "\u257f" and ch not in _VBAR and ch not in _HBAR
+# box-drawing junctions (┼ ├ ┬ …): the box-drawing block but its vertical and horizontal bars
+_JUNCTION = frozenset(map(chr, range(0x2500, 0x2580))) - _VBAR - _HBAR
+_RULE_CHARS = _RULE | _JUNCTION  # what a segment of a border line is made of
+
+
+def _char_class(chars: frozenset[str]) -> str:
+    return "[" + "".join(re.escape(ch) for ch in sorted(chars)) + "]"
+
+
+# a cell wall: a vertical bar, a junction, or ``+`` beside a horizontal rule character
+_WALL = re.compile(
+    _char_class(_VBAR | _JUNCTION)
+    + r"|\+(?="
+    + _char_class(_HBAR)
+    + r")|(?<="
+    + _char_class(_HBAR)
+    + r")\+"
+)
 
 
 def _walls(s: str, k: int) -> list[int]:
     """Indices (from ``k`` on) of the characters of ``s`` that are cell walls: vertical
-    bars, box-drawing junctions, and ``+`` between or beside horizontal rules."""
-    out = []
-    n = len(s)
-    for m in range(k, n):
-        ch = s[m]
-        if ch in _VBAR or _is_junction(ch):
-            out.append(m)
-        elif ch == "+" and ((m + 1 < n and s[m + 1] in _HBAR) or (m > 0 and s[m - 1] in _HBAR)):
-            out.append(m)
-    return out
+    bars, box-drawing junctions, and ``+`` between or beside horizontal rules (the
+    characters around ``s[k:]`` count as neighbours)."""
+    return [m.start() for m in _WALL.finditer(s, k)]
 
 
 def _frame_start(s: str) -> bool:
     """A line that can open a framed grid: it starts with a wall and holds another."""
     t = s.strip()
-    if len(t) < 2 or not (t[0] in _VBAR or t[0] == "+" or _is_junction(t[0])):
+    if len(t) < 2 or not (t[0] in _VBAR or t[0] == "+" or t[0] in _JUNCTION):
         return False
     lead = len(s) - len(s.lstrip())
-    w = _walls(s, lead)
-    return bool(w) and w[0] == lead and len(w) >= 2
+    return _WALL.match(s, lead) is not None and _WALL.search(s, lead + 1) is not None
 
 
 def _origin(s: str, col: int) -> int | None:
@@ -1126,11 +1151,9 @@ def _origin(s: str, col: int) -> int | None:
     lead = len(s) - len(s.lstrip())
     cands.append(lead)
     for k in cands:
-        if k < len(s) and (s[k] in _VBAR or _is_junction(s[k]) or s[k] == "+"):
-            w = _walls(s, k)
-            # the grid's first wall: no wall left of it
-            if w and w[0] == k and not _walls(s[:k], 0):
-                return k
+        # the grid's first wall: a wall at k, none left of it (in ``s[:k]`` alone)
+        if k < len(s) and _WALL.match(s, k) and not _WALL.search(s, 0, k):
+            return k
     return None
 
 
@@ -1173,12 +1196,16 @@ def _framed(
             break
         block.append((lines[j], k))
         j += 1
+    # a grid ends with a border line: else (a Markdown table, say) no need to look further
+    last, k_last = block[-1]
+    if not _has_rule(last.text, _walls(last.text, k_last)):
+        return i, j
     walls = [_walls(ln.text, k) for ln, k in block]
     rules = 0
     for (ln, _), w in zip(block, walls):
         if _has_rule(ln.text, w):
             rules += 1
-    if rules < 2 or rules == len(block) or not _has_rule(block[-1][0].text, walls[-1]):
+    if rules < 2 or rules == len(block):
         return i, j
     # column positions: in display width (w3m, elinks) or in characters (links), whichever
     # lines the walls up better
@@ -1374,38 +1401,30 @@ def _layout_grid(
 
 def _rule_seg(seg: str) -> bool:
     """A segment of a border line: horizontal rule characters (and junctions) only."""
-    return (
-        bool(seg)
-        and all(ch in _RULE or _is_junction(ch) for ch in seg)
-        and any(ch in _HBAR for ch in seg)
-    )
+    return bool(seg) and _RULE_CHARS.issuperset(seg) and not _HBAR.isdisjoint(seg)
 
 
 def _has_rule(s: str, w: list[int]) -> bool:
     """A (part of a) border line: a segment between its walls is a rule."""
+    if _HBAR.isdisjoint(s):  # no rule character at all (a row of cells)
+        return False
     return any(_rule_seg(s[a + 1 : b]) for a, b in zip(w, w[1:]))
 
 
 # ----------------------------------------------------------------------------- markdown
 def _split_pipes(line: _Line) -> list[Cell]:
-    s = line.text
-    idx = []
-    k = s.find("|")
-    while k >= 0:
-        idx.append(k)
-        k = s.find("|", k + 1)
+    segs = line.text.split("|")
+    last = len(segs) - 1
     cells = []
+    off = line.start  # document offset of the segment
     # cells between consecutive pipes; text before the first / after the last pipe counts
     # only when non-blank (a row written without the outer pipes)
-    bounds = [-1] + idx + [len(s)]
-    for a, b in zip(bounds, bounds[1:]):
-        seg = s[a + 1 : b]
-        if (a == -1 or b == len(s)) and not seg.strip():
-            continue
-        lead = len(seg) - len(seg.lstrip())
+    for n, seg in enumerate(segs):
         txt = seg.strip()
-        st = line.start + a + 1 + lead
-        cells.append(Cell(txt, st, st + len(txt)))
+        if txt or 0 < n < last:
+            st = off + len(seg) - len(seg.lstrip())
+            cells.append(Cell(txt, st, st + len(txt)))
+        off += len(seg) + 1
     return cells
 
 
@@ -1413,10 +1432,13 @@ def _markdown(lines: list[_Line], i: int, blocks: list[Paragraph | Table]) -> in
     rows: list[list[Cell]] = []
     start = lines[i].start
     end = start
-    while i < len(lines) and (_is_markdown_row(lines[i].text) or _is_md_separator(lines[i].text)):
-        if not _is_md_separator(lines[i].text):
+    while i < len(lines):
+        separator = _is_md_separator(lines[i].text)
+        if not separator and not _is_markdown_row(lines[i].text):
+            break
+        if not separator:
             row = _split_pipes(lines[i])
-            if any(_is_prose_cell(c.text) for c in row):
+            if len(lines[i].text) > _PROSE_CELL and any(_is_prose_cell(c.text) for c in row):
                 # a page's layout table row holding the report's prose (a converter that
                 # prints a whole page cell on one line): prose, not a row of the table
                 _add_table(blocks, rows, start, end, "markdown")
@@ -1473,18 +1495,9 @@ def _pipe(lines: list[_Line], i: int, blocks: list[Paragraph | Table]) -> int:
             continue
         if row is None:
             row = []
-        first = s.index("|")
-        before = s[:first]
-        parts = pending + ([_Line(before, ln.start)] if before.strip() or not pending else [])
-        text = "\n".join(p.text.strip() for p in parts if p.text.strip())
-        c_start = next(
-            (p.start + len(p.text) - len(p.text.lstrip()) for p in parts if p.text.strip()),
-            ln.start,
-        )
-        c_end = max(
-            (p.start + len(p.text.rstrip()) for p in parts if p.text.strip()), default=ln.start
-        )
-        row.append(Cell(text, c_start, c_end))
+        before = _Line(s[: s.index("|")], ln.start)
+        parts = pending + [before] if before.text.strip() or not pending else pending
+        row.append(_joined_cell(parts, ln.start))
         pending = []
         end = ln.end
         i += 1
@@ -1497,6 +1510,32 @@ def _pipe(lines: list[_Line], i: int, blocks: list[Paragraph | Table]) -> int:
     for p in pending:  # dangling text after the last cell is prose, not a cell
         blocks.append(Paragraph(p.text.strip(), p.start, p.end))
     return i
+
+
+def _joined_cell(parts: list[_Line], at: int) -> Cell:
+    """One cell of the text of ``parts`` (their non-blank lines joined by line breaks), from
+    the start of its first line's text to the end of its last's; empty at ``at`` when all
+    of them are blank."""
+    if len(parts) == 1:  # (most cells: one line's text)
+        s = parts[0].text
+        text = s.strip()
+        if not text:
+            return Cell("", at, at)
+        st = parts[0].start
+        return Cell(text, st + len(s) - len(s.lstrip()), st + len(s.rstrip()))
+    texts: list[str] = []
+    start = end = at
+    for p in parts:
+        t = p.text.strip()
+        if not t:
+            continue
+        e = p.start + len(p.text.rstrip())
+        if not texts:
+            start, end = p.start + len(p.text) - len(p.text.lstrip()), e
+        elif e > end:
+            end = e
+        texts.append(t)
+    return Cell("\n".join(texts), start, end)
 
 
 # ----------------------------------------------------------------------------- tabs
@@ -1524,7 +1563,8 @@ def _tabbed(lines: list[_Line], i: int, blocks: list[Paragraph | Table]) -> int:
         k -= 1
     region = lines[i:k]
     tab_lines = [ln for ln in region if "\t" in ln.text]
-    single = sum(1 for ln in tab_lines if ln.text.startswith("\t") and ln.text.count("\t") == 1)
+    # (one tab, at the start: no other tab after the first character)
+    single = sum(1 for ln in tab_lines if ln.text[:1] == "\t" and ln.text.find("\t", 1) < 0)
     if tab_lines and single >= 0.6 * len(tab_lines):
         _cell_per_line(region, blocks)
     else:
@@ -1545,14 +1585,21 @@ def _cell_per_line(region: list[_Line], blocks: list[Paragraph | Table]) -> None
             blank = 0
             continue
         if "\t" in s:
-            first, *rest = s.split("\t")
+            first, _, rest = s.partition("\t")
             if first.strip():
                 lead = len(first) - len(first.lstrip())
                 txt = first.strip()
                 row.append(Cell(txt, ln.start + lead, ln.start + lead + len(txt)))
                 blank = 0
-            cells, blank = _tab_cells(rest, ln.start + len(first) + 1, blank)
-            row += cells
+            off = ln.start + len(first) + 1
+            txt = rest.strip()
+            if txt and "\t" not in rest:  # (most lines: one cell after the tab)
+                st = off + len(rest) - len(rest.lstrip())
+                row.append(Cell(txt, st, st + len(txt)))
+                blank = 0
+            else:
+                cells, blank = _tab_cells(rest.split("\t"), off, blank)
+                row += cells
         elif row:  # continuation of the cell above
             c = row[-1]
             txt = s.strip()
@@ -1590,16 +1637,17 @@ def _tab_cells(parts: list[str], off: int, blank: int = 0) -> tuple[list[Cell], 
     the parts that hold text)."""
     row: list[Cell] = []
     for part in parts:
-        if not part or part.isspace():
+        txt = part.strip()
+        if not txt:
             blank += 1
             if blank > MAX_BLANK_RUN:
                 off += len(part) + 1
                 continue
+            st = off + len(part)  # (after the blanks, as for any cell)
         else:
             blank = 0
-        lead = len(part) - len(part.lstrip())
-        txt = part.strip()
-        row.append(Cell(txt, off + lead, off + lead + len(txt)))
+            st = off + len(part) - len(part.lstrip())
+        row.append(Cell(txt, st, st + len(txt)))
         off += len(part) + 1
     return row, blank
 
