@@ -3,10 +3,15 @@ same run, one core.
 
 usage: .venv/bin/python bench/parse_speed.py [--rounds N] [--files N] [--no-process]
 
-Anchor: decoding and tokenising the same bytes (``sniff.decode_bytes`` +
-``normalize.normalize_text`` + ``reader_text.text_to_blocks``). Then, on the same bytes:
-read + extract, + checks, + JSON (``Report.to_json`` with provenance, as ``nianbao parse
---format jsonl`` prints it). Last, the whole process: ``nianbao parse --format jsonl DIR``
+Anchor: decoding and tokenising the same bytes, as the issue measured it: ``sniff.decode_bytes``
+(the encoding found and the bytes decoded) and a plain tokeniser of our own making that knows
+nothing of reports (numbers, runs of CJK characters, Latin words, other characters). It
+does not depend on the reader, so a faster reader shows as a better ratio. (Until
+2026-12-04 the anchor was the reader's own first stage, ``normalize_text`` +
+``text_to_blocks``: a ratio to it said nothing of the reader's cost, and read as the issue's
+target met. That stage is printed below as a stage of its own.) Then, on the same bytes:
+the reader's blocks, read + extract, + checks, + JSON (``Report.to_json`` with provenance,
+as ``nianbao parse --format jsonl`` prints it). Last, the whole process: ``nianbao parse --format jsonl DIR``
 on a folder of ``--files`` text reports rendered by the writer into a temporary folder
 (the anchor measured again on that folder's bytes; worker processes on every core, as a user
 runs it). ``bench/parse_process.py`` compares that run with the code as it was when issue 12
@@ -18,6 +23,7 @@ from __future__ import annotations
 import argparse
 import glob
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -36,7 +42,17 @@ REPO = Path(__file__).resolve().parents[1]
 ROOT = REPO.parent / "shared" / "samples"
 
 
+_TOKEN = re.compile(r"\d+(?:\.\d+)?|[\u3400-\u9fff]+|[A-Za-z]+|\S")
+
+
 def tokenise(data: bytes) -> object:
+    """The anchor: decode, then split into tokens (no knowledge of reports)."""
+    text, _ = decode_bytes(data)
+    return _TOKEN.findall(text)
+
+
+def blocks(data: bytes) -> object:
+    """The reader's first stage: the text normalised and cut into paragraphs and tables."""
     text, _ = decode_bytes(data)
     return text_to_blocks(normalize_text(text).text)
 
@@ -119,6 +135,7 @@ def main() -> None:
     print(f"{'anchor: decode + tokenise':<34} {1000 * anchor:7.3f} ms/report     1.0x")
     prev = anchor
     for label, fn in (
+        ("decode + normalise + blocks", blocks),
         ("read + extract", extract),
         ("read + extract + checks", checked),
         ("read + extract + checks + JSON", as_json),
