@@ -34,6 +34,7 @@ from .formsay import (
     row_label,
     say_inferred,
     say_row,
+    say_rows_unread,
     say_splits,
     say_unread,
 )
@@ -201,16 +202,14 @@ def fill_from_form(
             if lost:
                 ids = [c.id for row in lost for c in row.cells]
                 unread += ids
-                names = "、".join(f"「{row_label(r)}」" for r in lost[:12])
-                more = f"等 {len(lost)} 行" if len(lost) > 12 else f"共 {len(lost)} 行"
-                ctx.finding(
-                    "R-UNREAD",
-                    "warning",
+                say_rows_unread(
+                    ctx,
+                    key_,
+                    [row_label(r) for r in lost],
                     ids,
-                    f"未能读取{TABLE_NAMES[key_]}{names}{more}的数值：这些行的标签后面没有数字，"
-                    "而表中另有数字不在任何一行之后（例如按列复制、标签与数字分开排列的文本），"
-                    "本工具无法确定它们属于哪一行，未作猜测。这是本工具的读取局限，"
-                    "不代表这些行空白，请对照原件核对。",
+                    "这些行的标签后面没有数字，而表中另有数字不在任何一行之后"
+                    "（例如按列复制、标签与数字分开排列的文本）",
+                    "不代表这些行空白",
                 )
             # rows whose label this reading did not find in its place (printed away from
             # the numbers, or not recognised): with numbers no row took, unread, never
@@ -223,17 +222,14 @@ def fill_from_form(
             if absent:
                 ids = [i for row_ids in absent.values() for i in row_ids]
                 unread += ids
-                titles = [form_title(row_ids[-1]) for row_ids in absent.values()]
-                names = "、".join(f"「{t}」" for t in titles[:12])
-                more = f"等 {len(titles)} 行" if len(titles) > 12 else f"共 {len(titles)} 行"
-                ctx.finding(
-                    "R-UNREAD",
-                    "warning",
+                say_rows_unread(
+                    ctx,
+                    key_,
+                    [form_title(row_ids[-1]) for row_ids in absent.values()],
                     ids,
-                    f"未能读取{TABLE_NAMES[key_]}{names}{more}的数值：本工具未在这些行的位置"
-                    "找到其标签，而表中另有数字不在任何一行之后（例如标签与数字分开排列的文本），"
-                    "本工具无法确定它们属于哪一行，未作猜测。这是本工具的读取局限，"
-                    "不代表报告缺少这些行，请对照原件核对。",
+                    "本工具未在这些行的位置找到其标签，而表中另有数字不在任何一行之后"
+                    "（例如标签与数字分开排列的文本）",
+                    "不代表报告缺少这些行",
                 )
     for key_, rows in splits.items():
         say_splits(ctx, key_, rows)

@@ -164,3 +164,19 @@ def say_unread(ctx: Any, key_: str, row: FormRow, ids: list[str]) -> None:
         + "。这是本工具的读取局限，不代表报告缺少该行，请对照原件核对。",
         actual=row.shown or None,
     )
+
+
+def say_rows_unread(
+    ctx: Any, key_: str, titles: list[str], ids: list[str], why: str, meaning: str
+) -> None:
+    """One R-UNREAD for several rows of a table: their titles, why their numbers could not
+    be placed, and what that does not mean of the document."""
+    names = "、".join(f"「{t}」" for t in titles[:12])
+    more = f"等 {len(titles)} 行" if len(titles) > 12 else f"共 {len(titles)} 行"
+    ctx.finding(
+        "R-UNREAD",
+        "warning",
+        ids,
+        f"未能读取{TABLE_NAMES[key_]}{names}{more}的数值：{why}，本工具无法确定它们属于哪一行，"
+        f"未作猜测。这是本工具的读取局限，{meaning}，请对照原件核对。",
+    )
