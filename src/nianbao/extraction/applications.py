@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..readers import labels as L
 from ..readers.document import Cell
@@ -231,8 +232,8 @@ def read_requests(ctx: Ctx, rows: list[Row], headers: list[Row]) -> str | None:
                 evidence=[c.text for c in r.row.cells],
             )
             continue
-        for col, cell in zip(columns, r.values):
-            ctx.put(f"requests.{rid}.{col}", cell, "s3", label)
+        for fid, cell in zip(_cell_ids(rid, tuple(columns)), r.values):
+            ctx.put(fid, cell, "s3", label)
         if r.uncertain:
             ctx.finding(
                 "R-CELL-COUNT",
@@ -280,6 +281,12 @@ def read_requests(ctx: Ctx, rows: list[Row], headers: list[Row]) -> str | None:
     _request_header(ctx, headers)
     ctx.report.layout["requests_rows_found"] = [rid for rid in expected if rid in assigned]
     return layout
+
+
+@lru_cache(maxsize=256)
+def _cell_ids(rid: str, columns: tuple[str, ...]) -> tuple[str, ...]:
+    """The cell ids of row ``rid`` under ``columns`` (made once, not once a report)."""
+    return tuple(f"requests.{rid}.{col}" for col in columns)
 
 
 @dataclass
@@ -498,14 +505,18 @@ def _official_plan(headers: list[Row], counts: Counter[int]) -> list[str]:
 
 def is_request_header(row: Row) -> bool:
     """A column-header row of the matrix (申请人情况 / 自然人 / 商业企业 …), not a data row."""
-    for c in row.labels:
-        k = key(c.text)
-        if "申请人情况" in k or "勾稽" in k or "法人或其他组织" in k:
-            return True
-        m = L.match_request_column(c.text)
-        if m is not None and m.id not in ("total", "other_org"):
-            return True
-    return False
+    return any(_header_label(c.text) for c in row.labels)
+
+
+@lru_cache(maxsize=4096)
+def _header_label(text: str) -> bool:
+    """A label cell that only the matrix's header holds (labels repeat across reports: each
+    is looked at once)."""
+    k = key(text)
+    if "申请人情况" in k or "勾稽" in k or "法人或其他组织" in k:
+        return True
+    m = L.match_request_column(text)
+    return m is not None and m.id not in ("total", "other_org")
 
 
 def _align(seq: list[_ReqRow], expected: list[str]) -> dict[str, _ReqRow]:

@@ -39,16 +39,22 @@ class Row:
         return " ".join(c.text.replace("\n", "") for c in self.labels if c.text)
 
     def __post_init__(self) -> None:
-        self.numeric = any(L.has_number(c.text) for c in self.values)
+        has_number = L.has_number
+        for c in self.values:
+            if has_number(c.text):
+                self.numeric = True
+                return
+        self.numeric = False
 
 
 def split_row(cells: list[Cell], table: Table | None, section: str | None) -> Row:
     real = [c for c in cells if not c.covered]
-    last_label = -1
-    for i, c in enumerate(real):
-        if not L.is_value_text(c.text):
-            last_label = i
-    return Row(real, table, section, real[: last_label + 1], real[last_label + 1 :])
+    # the values are the cells after the last that is not a value
+    is_value = L.is_value_text
+    first_value = len(real)
+    while first_value and is_value(real[first_value - 1].text):
+        first_value -= 1
+    return Row(real, table, section, real[:first_value], real[first_value:])
 
 
 _NUMBER_TOKEN = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?")
@@ -151,10 +157,12 @@ class Ctx:
     report: Report
     findings: list[Finding] = field(default_factory=list)
     signals: set[str] = field(default_factory=set)
-    # id(cell) -> (the cell, its table's index): the cell is kept so that an id is never
-    # taken for another cell's after the first is freed (ids are reused)
-    cell_table: dict[int, tuple[Cell, int | None]] = field(default_factory=dict)
+    # id(cell) -> its table's index, for the cells kept alive in ``table_cells``: while a
+    # cell lives no other object has its id (ids are reused only once an object is freed)
+    cell_table: dict[int, int | None] = field(default_factory=dict)
+    table_cells: list[Cell] = field(default_factory=list)
     offset_map: Callable[[int], int] | None = None  # None when offsets need no mapping
+    range_warned: set[str] = field(default_factory=set)  # cells given R-VALUE-RANGE
 
     def __post_init__(self) -> None:
         omap = self.doc.offset_map
@@ -172,12 +180,17 @@ class Ctx:
 
     def set_table(self, cell: Cell, index: int | None) -> None:
         """Record that ``cell`` stands in the document's table ``index``."""
-        self.cell_table[id(cell)] = (cell, index)
+        self.table_cells.append(cell)
+        self.cell_table[id(cell)] = index
+
+    def set_tables(self, cells: list[Cell], index: int | None) -> None:
+        """Record that each of ``cells`` stands in the document's table ``index``."""
+        self.table_cells.extend(cells)
+        self.cell_table.update(dict.fromkeys(map(id, cells), index))
 
     def table_of(self, cell: Cell) -> int | None:
         """The index of the table ``cell`` stands in (None: not a table's cell)."""
-        got = self.cell_table.get(id(cell))
-        return got[1] if got is not None and got[0] is cell else None
+        return self.cell_table.get(id(cell))
 
     def put(self, fid: str, cell: Cell | None, section: str, label: str | None = None) -> Value:
         """Store the value of ``cell`` (None = the row printed no such cell) under ``fid``."""
@@ -185,22 +198,24 @@ class Ctx:
             v = Value(None, None, Provenance(section=section, label=label))
             self.report.values[fid] = v
             return v
-        doc = self.doc
-        original = doc.original
-        st = en = None
-        raw = cell.text
-        line = None
-        if cell.start >= 0:
+        text = raw = cell.text
+        start, end = cell.start, cell.end
+        st = en = line = None
+        if start >= 0:
             omap = self.offset_map
-            st = omap(cell.start) if omap else cell.start
-            en = (omap(cell.end) if omap else cell.end) if cell.end != cell.start else st
+            if omap is None:
+                st, en = start, end
+            else:
+                st = omap(start)
+                en = omap(end) if end != start else st
+            original = self.doc.original
             if original:
                 if en > st:
                     raw = original[st:en]
-                line = doc.line_of_original(st)
+                line = self.doc.line_of_original(st)
         prov = Provenance(
             section,
-            self.table_of(cell),
+            self.cell_table.get(id(cell)),
             cell.row,
             cell.col,
             line,
@@ -210,18 +225,18 @@ class Ctx:
             cell.bbox,
             label,
         )
-        number, note = L.parse_value(cell.text)
+        number, note = L.parse_value(text)
         v = Value(number, raw, prov)
         self.report.values[fid] = v
-        if note == "range" and not any(  # too many digits for a count or a fee: raw kept
-            f.rule == "R-VALUE-RANGE" and f.cells == [fid] for f in self.findings
-        ):
+        if note == "range" and fid not in self.range_warned:
+            # too many digits for a count or a fee: raw kept, said once per cell
+            self.range_warned.add(fid)
             self.finding(
                 "R-VALUE-RANGE",
                 "warning",
                 [fid],
-                f"{label_of(fid)}的数值「{_clip(cell.text.strip(), 40)}」位数过多（超过 "
+                f"{label_of(fid)}的数值「{_clip(text.strip(), 40)}」位数过多（超过 "
                 f"{L.MAX_VALUE_DIGITS} 位），不是合理的件数或金额，已按空值处理，原文保留。",
-                actual=cell.text.strip()[:100],
+                actual=text.strip()[:100],
             )
         return v

@@ -37,12 +37,11 @@ from .meta import read_meta
 from .reviews import read_reviews
 from .sections import (
     find_sections,
+    place_tables,
     read_sections,
     section_of_blocks,
     split_mixed_tables,
     split_run_in_headings,
-    table_elsewhere,
-    table_kind,
 )
 
 __all__ = ["extract"]
@@ -54,25 +53,14 @@ def extract(doc: Document) -> Report:
     ``report.findings``; the checks add the rest."""
     rep = Report(source=doc.source)
     rep.text = doc.text
-    doc = split_mixed_tables(split_run_in_headings(doc))
+    doc, label_counts = split_mixed_tables(split_run_in_headings(doc))
     ctx = Ctx(doc, rep)
     rep.meta["script"] = doc.script
     rep.meta["source"] = doc.source or None
 
     heads = find_sections(doc)
     sec_of = section_of_blocks(doc, heads)
-    # tables outside the recognised sections are placed by content; so are tables whose
-    # labels clearly belong to another table's section (tables gathered after the prose, or
-    # under the wrong heading, by the copy)
-    for i, b in enumerate(doc.blocks):
-        if isinstance(b, Table):
-            kind = (
-                table_kind(b)
-                if sec_of[i] not in ("s2", "s3", "s4")
-                else table_elsewhere(b, sec_of[i])
-            )
-            if kind:
-                sec_of[i] = kind
+    place_tables(sec_of, label_counts)
 
     read_sections(ctx, heads, sec_of)
     read_meta(ctx, heads)
@@ -135,6 +123,15 @@ def _ids_of(layout: str, table: str) -> list[str]:
     return [i for i in table_ids(layout) if i.split(".", 1)[0].startswith(table)]
 
 
+@lru_cache(maxsize=4)
+def _rows_of(layout: str) -> list[list[str]]:
+    """The cell ids of 表三 of a layout, row by row."""
+    rows: dict[str, list[str]] = {}
+    for fid in _ids_of(layout, "requests"):
+        rows.setdefault(fid.rsplit(".", 1)[0], []).append(fid)
+    return list(rows.values())
+
+
 def _whole_tables(ctx: Ctx, active_layout: str | None, req_layout: str | None) -> set[str]:
     """The tables the layout reading read whole — every cell of the layout read (a blank
     only where the grid has an explicit empty cell), nothing placed unsure, and either every
@@ -181,12 +178,10 @@ def _whole_tables(ctx: Ctx, active_layout: str | None, req_layout: str | None) -
             out.add("s2")
     if req_layout is not None and "s3:columns-differ" not in ctx.signals:
         ids = _ids_of(req_layout, "requests")
-        if whole(ids):
-            rows: dict[str, list[Any]] = {}
-            for fid in ids:
-                rows.setdefault(fid.rsplit(".", 1)[0], []).append(num(fid))
-            if grid(ids) or all(sum(r[:-1]) == r[-1] for r in rows.values()):
-                out.add("s3")
+        if whole(ids) and (
+            grid(ids) or all(sum(map(num, r[:-1])) == num(r[-1]) for r in _rows_of(req_layout))
+        ):
+            out.add("s3")
     if whole(list(REVIEW_IDS)):
         rv = [num(i) for i in REVIEW_IDS]
         if grid(list(REVIEW_IDS)) or all(
@@ -219,8 +214,7 @@ def _collect_rows(
             continue
         if isinstance(b, Table):
             for r in b.rows:
-                for c in r:
-                    ctx.set_table(c, b.index)
+                ctx.set_tables(r, b.index)
                 row = split_row(r, b, sec)
                 is_header = sec == "s3" and not row.numeric and is_request_header(row)
                 if row.numeric or (
@@ -425,6 +419,8 @@ def _unmapped(ctx: Ctx) -> None:
     lost: dict[tuple[str, str], list[str]] = {}
     for fid, v in rep.values.items():
         if not v.raw or not fid.startswith(_TABLE_ROOTS):
+            continue
+        if v.raw.isdigit():  # (the common case: digits alone are neither of the two)
             continue
         if "\ufffd" in v.raw:
             why = "glyph"

@@ -5,6 +5,7 @@ grid rows or from runs of numbers, placed by the header's group words where pres
 from __future__ import annotations
 
 from collections import Counter
+from functools import lru_cache
 
 from ..readers import labels as L
 from ..readers.document import Cell
@@ -41,6 +42,7 @@ _FIELD_WORDS: tuple[tuple[str, str], ...] = (
 )
 
 
+@lru_cache(maxsize=1024)
 def _field_of(k: str) -> str | None:
     for w in ("行政复议", "行政诉讼", "未经复议直接起诉", "复议后起诉", "直接起诉", "复议", "诉讼"):
         k = k.replace(w, "")

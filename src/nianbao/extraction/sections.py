@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from ..readers import labels as L
 from ..readers.document import Cell, Document, Paragraph, Table
@@ -23,6 +24,17 @@ _REVIEW_HEAD = re.compile(
 
 
 # ============================================================================ sections
+# (a paragraph is looked at as a heading more than once: when run-in headings are split
+# off, then when the sections are found)
+_short_heading = lru_cache(maxsize=4096)(L.match_section_heading)
+
+
+def _heading(text: str) -> L.HeadingMatch | None:
+    """``labels.match_section_heading``, remembered for short texts (a long paragraph is
+    no heading, and is not kept)."""
+    return _short_heading(text) if len(text) <= 200 else L.match_section_heading(text)
+
+
 @dataclass
 class Heading:
     section: str
@@ -44,7 +56,7 @@ def split_run_in_headings(doc: Document) -> Document:
     text; ``doc`` itself when there is none."""
     blocks: list[Paragraph | Table] = []
     for b in doc.blocks:
-        if isinstance(b, Paragraph) and L.match_section_heading(b.text) is None:
+        if isinstance(b, Paragraph) and _heading(b.text) is None:
             parts = _run_in(b, doc.text)
             if parts:
                 blocks.extend(parts)
@@ -61,7 +73,7 @@ def _run_in(b: Paragraph, doc_text: str) -> tuple[Paragraph, Paragraph] | None:
         return None
     for sep in _RUN_IN.finditer(text, 0, 50):
         head, body = text[: sep.start()], text[sep.end() :]
-        m = L.match_section_heading(head)
+        m = _heading(head)
         if m is None or m.ordinal is None or m.score < 2:
             continue
         if not body.strip():
@@ -86,7 +98,7 @@ def find_sections(doc: Document) -> list[Heading]:
     for i, b in enumerate(doc.blocks):
         if not isinstance(b, Paragraph):
             continue
-        m = L.match_section_heading(b.text)
+        m = _heading(b.text)
         if m is None:
             continue
         h = Heading(m.section, i, m.score, b.text, m.ordinal, m.ordinal_style)
@@ -107,28 +119,45 @@ def section_of_blocks(doc: Document, heads: list[Heading]) -> list[str | None]:
     return out
 
 
-def table_kind(t: Table) -> str | None:
+def place_tables(sec_of: list[str | None], label_counts: list[dict[str, int] | None]) -> None:
+    """Move to another section in ``sec_of`` each table (its :func:`kind_counts` in
+    ``label_counts``, None for a paragraph) that stands outside the recognised sections,
+    by its labels; so also each table whose labels clearly belong to another table's
+    section (tables gathered after the prose, or under the wrong heading, by the copy)."""
+    for i, counts in enumerate(label_counts):
+        if counts is not None:
+            kind = (
+                table_kind(counts)
+                if sec_of[i] not in ("s2", "s3", "s4")
+                else table_elsewhere(counts, sec_of[i])
+            )
+            if kind:
+                sec_of[i] = kind
+
+
+def table_kind(counts: dict[str, int]) -> str | None:
     """Guess which of the three tables a table holds from its labels (for tables standing
-    outside any recognised section)."""
-    counts = _kind_counts(t)
+    outside any recognised section), given its :func:`kind_counts`."""
     best = max((n, k) for k, n in counts.items())
     return best[1] if best[0] else None
 
 
-def table_elsewhere(t: Table, section: str | None) -> str | None:
-    """The section of another table whose labels ``t`` clearly holds (at least three, and
-    none of ``section``'s), when it stands in ``section``; else None."""
-    counts = _kind_counts(t)
+def table_elsewhere(counts: dict[str, int], section: str | None) -> str | None:
+    """The section of another table whose labels a table clearly holds (at least three, and
+    none of ``section``'s), when it stands in ``section``; else None. ``counts``: the
+    table's :func:`kind_counts`."""
     best = max((n, k) for k, n in counts.items())
     if best[1] != section and best[0] >= 3 and not counts.get(section or "", 0):
         return best[1]
     return None
 
 
-def _kind_counts(t: Table) -> dict[str, int]:
+def kind_counts(row_kinds: list[list[str]]) -> dict[str, int]:
+    """How many labelled cells of a table's rows (their :func:`_row_kinds`) name each
+    table."""
     counts = {"s3": 0, "s2": 0, "s4": 0}
-    for row in t.rows:
-        for kind in _row_kinds(row):
+    for kinds in row_kinds:
+        for kind in kinds:
             counts[kind] += 1
     return counts
 
@@ -137,48 +166,80 @@ def _row_kinds(row: list[Cell]) -> list[str]:
     """The table (s2, s3, s4) each labelled cell of a row belongs to, by its label (a row
     of 表四's headings, 结果维持 … 总计, is 表四's whole: 总计 alone names no row of 表三)."""
     out = []
-    if any(_REVIEW_HEAD.search(c.text) for c in row if not c.covered):
-        return ["s4"]
     for c in row:
-        if c.covered:
-            continue
-        k = key(c.text)
-        if not k:
-            continue
-        if L.match_request_row(c.text) is not None or "申请人情况" in k:
-            out.append("s3")
-        elif L.match_active_row(c.text) is not None or "第二十条" in k:
-            out.append("s2")
-        elif "行政复议" in k or "行政诉讼" in k or "复议后起诉" in k:
-            out.append("s4")
+        text = c.text
+        if c.covered or (text.isdigit() and text.isascii()):
+            continue  # (a number names no table: the common cell, not kept in the cache)
+        review_head, kind = _cell_kind(text)
+        if review_head:
+            return ["s4"]
+        if kind is not None:
+            out.append(kind)
     return out
 
 
-def split_mixed_tables(doc: Document) -> Document:
+@lru_cache(maxsize=16384)
+def _cell_kind(text: str) -> tuple[bool, str | None]:
+    """What one cell's text says of its row's table: whether it is one of 表四's headings
+    (the row is then 表四's whole), and the table its label names (None: no label). Cell
+    texts repeat across rows and reports: each is classified once."""
+    if _REVIEW_HEAD.search(text):
+        return True, "s4"
+    k = key(text)
+    if not k:
+        return False, None
+    if L.match_request_row(text) is not None or "申请人情况" in k:
+        return False, "s3"
+    if L.match_active_row(text) is not None or "第二十条" in k:
+        return False, "s2"
+    if "行政复议" in k or "行政诉讼" in k or "复议后起诉" in k:
+        return False, "s4"
+    return False, None
+
+
+def split_mixed_tables(doc: Document) -> tuple[Document, list[dict[str, int] | None]]:
     """``doc`` with each table that holds two or three of the form's tables one after the
     other (a copy that dropped the headings and blank lines between them: tab rows read as
     one grid) split into one table each, at the rows where the labels change table; ``doc``
     itself when there is none. A row without a label of its own goes with the table of the
     labelled rows after it when it holds text (a heading), else with the rows before it
-    (a row of numbers)."""
+    (a row of numbers). Also each block's :func:`kind_counts` (None for a paragraph), the
+    rows' labels being classified once here."""
     blocks: list[Paragraph | Table] = []
+    counts: list[dict[str, int] | None] = []
     changed = False
     for b in doc.blocks:
-        parts = _split_table(b) if isinstance(b, Table) and len(b.rows) > 3 else None
+        if not isinstance(b, Table):
+            blocks.append(b)
+            counts.append(None)
+            continue
+        row_kinds = [_row_kinds(row) for row in b.rows]
+        parts = _split_table(b, row_kinds) if len(b.rows) > 3 else None
         if parts:
-            blocks.extend(parts)
+            at = 0
+            for part in parts:
+                blocks.append(part)
+                counts.append(kind_counts(row_kinds[at : at + len(part.rows)]))
+                at += len(part.rows)
             changed = True
         else:
             blocks.append(b)
-    return replace(doc, blocks=blocks) if changed else doc
+            counts.append(kind_counts(row_kinds))
+    return (replace(doc, blocks=blocks) if changed else doc), counts
 
 
-def _split_table(t: Table) -> list[Table] | None:
-    kinds: list[str | None] = []
-    for row in t.rows:
-        ks = _row_kinds(row)
-        # (ties go to the first label's table: the same file reads the same every run)
-        kinds.append(max(ks, key=lambda k: (ks.count(k), -ks.index(k))) if ks else None)
+def _main_kind(ks: list[str]) -> str | None:
+    """The table most of a row's labels name (ties go to the first label's table: the same
+    file reads the same every run); None for a row without labels."""
+    if len(ks) <= 1:
+        return ks[0] if ks else None
+    return max(ks, key=lambda k: (ks.count(k), -ks.index(k)))
+
+
+def _split_table(t: Table, row_kinds: list[list[str]]) -> list[Table] | None:
+    kinds = [_main_kind(ks) for ks in row_kinds]
+    if len(set(kinds) - {None}) < 2:
+        return None  # the labelled rows name one table or none: nothing to split at
     # unlabelled rows: a heading goes with what follows, numbers with what precedes (the
     # nearest labelled row each way, found in one pass each way)
     n = len(kinds)
@@ -199,14 +260,17 @@ def _split_table(t: Table) -> list[Table] | None:
             )
             kinds[i] = (after[i] or before[i]) if texty else (before[i] or after[i])
     groups: list[tuple[str | None, list[list[Cell]]]] = []
-    for kind, row in zip(kinds, t.rows):
+    labelled: list[int] = []  # each group's rows with a label of their own
+    for kind, row, ks in zip(kinds, t.rows, row_kinds):
         if groups and groups[-1][0] == kind:
             groups[-1][1].append(row)
         else:
             groups.append((kind, [row]))
+            labelled.append(0)
+        if ks:
+            labelled[-1] += 1
     # a split only where each part is a table of its own (labelled rows of one kind, and
     # each kind once): else a stray label is no reason to cut
-    labelled = [sum(1 for r in rows if _row_kinds(r)) for _, rows in groups]
     if len(groups) < 2 or len({k for k, _ in groups}) != len(groups) or min(labelled) < 2:
         return None
     out = []

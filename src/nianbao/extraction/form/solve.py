@@ -38,7 +38,24 @@ def full_splits(
         need[i] = need[i + 1] + 1
         give[i] = give[i + 1] + (len(t.text) if t.digits else 1)
 
-    def rec(ti: int, pos: int, acc: Cand, vals: list[int | float | None]) -> None:
+    # the check of a row's prefix (None: only a complete row is judged)
+    partial = None if isinstance(check, _RowCheck) or check is _check_row else check
+    # 表三's row of digit runs alone, 总计 last: a prefix no complete row can follow is cut
+    # off; the same rows come out in the same order, the search not cut short by the
+    # budget (the whole search is counted first)
+    feasible = None
+    if (
+        toks
+        and give[0] >= n >= need[0]
+        and isinstance(check, _RowCheck)
+        and check.at % n == n - 1
+        and 2 <= n <= 11
+        and all(t.digits for t in toks)
+        and _search_size(toks, n, need, give, budget) <= budget
+    ):
+        feasible = _total_last(n)
+
+    def rec(ti: int, pos: int, acc: Cand, vals: list[int | float | None], m: int = 0) -> None:
         nonlocal steps
         steps += 1
         if len(out) >= limit or steps > budget:
@@ -50,8 +67,9 @@ def full_splits(
         t = toks[ti]
         left = n - len(acc)
         if not t.digits:
-            if check is None or check(vals + [NUM(t.text)], False):
-                rec(ti + 1, 0, acc + [(t.text, t.start, t.end)], vals + [NUM(t.text)])
+            nv = vals + [NUM(t.text)]
+            if partial is None or partial(nv, False):
+                rec(ti + 1, 0, acc + [(t.text, t.start, t.end)], nv)
             return
         s = t.text[pos:]
         # this piece ends the token, or leaves digits for more pieces of it
@@ -67,19 +85,89 @@ def full_splits(
                 lo, hi = need[ti + 1], give[ti + 1]
             if not lo <= cells_after <= hi:
                 continue
-            v = int(piece)
-            if check is not None and not check(vals + [v], False):
+            nv = vals + [int(piece)]
+            if partial is not None and not partial(nv, False):
+                continue
+            if feasible is not None and not feasible(nv, max(m, j), rest + give[ti + 1]):
                 continue
             a = t.start + pos
             item = (piece, a, a + j)
             if rest:
-                rec(ti, pos + j, acc + [item], vals + [v])
+                rec(ti, pos + j, acc + [item], nv, max(m, j))
             else:
-                rec(ti + 1, 0, acc + [item], vals + [v])
+                rec(ti + 1, 0, acc + [item], nv, max(m, j))
 
     if toks and give[0] >= n >= need[0]:
         rec(0, 0, [], [])
     return out
+
+
+def _search_size(toks: list[Tok], n: int, need: list[int], give: list[int], budget: int) -> int:
+    """How many steps :func:`full_splits` takes when its check refuses no prefix (the search
+    then depends on the cut positions alone; each state is counted once), or more than
+    ``budget`` once counting has taken ``budget`` steps of its own (long runs of digits)."""
+    memo: dict[tuple[int, int, int], int] = {}
+    work = 0
+
+    def size(ti: int, pos: int, k: int) -> int:
+        nonlocal work
+        if ti == len(toks):
+            return 1
+        got = memo.get((ti, pos, k))
+        if got is not None:
+            return got
+        t = toks[ti]
+        total = 1
+        if not t.digits:
+            total += size(ti + 1, 0, k + 1)
+        else:
+            s = t.text[pos:]
+            for j in range(1, len(s) + 1):
+                work += 1
+                if work > budget:
+                    return budget + 1  # (not kept: the count is abandoned)
+                if j > 1 and s[0] == "0":
+                    break
+                rest = len(s) - j
+                if rest:
+                    lo, hi = need[ti + 1] + 1, give[ti + 1] + rest
+                else:
+                    lo, hi = need[ti + 1], give[ti + 1]
+                if lo <= n - k - 1 <= hi:
+                    total += size(ti, pos + j, k + 1) if rest else size(ti + 1, 0, k + 1)
+        memo[(ti, pos, k)] = total
+        return total
+
+    return size(0, 0, 0)
+
+
+def _total_last(n: int) -> Callable[[list[int | float | None], int, int], bool]:
+    """Whether a row of ``n`` cells cut from digit runs, 总计 last, can still add up after
+    the prefix ``vals`` (its longest piece ``m`` digits, ``digits`` digits left). Each part
+    is at most 总计, so has at most its digits; the n - 1 parts (n - 1 ≤ 10) add up to less
+    than 10 times the largest, so 总计 has at most one digit more than the longest part;
+    总计 is at least the parts' sum so far, and at most that sum and the largest numbers
+    the remaining parts' digits can make."""
+
+    def feasible(vals: list[int | float | None], m: int, digits: int) -> bool:
+        k = len(vals)
+        if k >= n:
+            return True  # a complete row: the check judges it
+        r = n - 1 - k  # parts still to cut before 总计
+        s = sum(v or 0 for v in vals)
+        for lt in range(max(m, 1), digits - r + 1):  # 总计's digits
+            rem = digits - lt  # the remaining parts' digits
+            if rem > r * lt or (r == 0 and lt > m + 1):
+                continue
+            longest = min(lt, rem - (r - 1)) if r else 0  # a remaining part's most digits
+            if r and lt > max(m, longest) + 1:
+                continue
+            least = 10 ** (lt - 1) if lt > 1 else 0  # (no leading zero)
+            if s < 10**lt and s + r * (10**longest - 1) >= least:
+                return True
+        return False
+
+    return feasible
 
 
 def _check_row(vals: list[int | float | None], complete: bool) -> bool:
@@ -153,15 +241,28 @@ def row_sum_ok(vals: list[int | float | None], at: int = -1) -> bool:
     """Section 三: the applicant columns add up to 总计 (blanks count as 0), 总计 at ``at``. A
     总计 with every applicant cell blank proves nothing about where the numbers stand."""
     at %= len(vals)
-    parts = [v for i, v in enumerate(vals) if i != at]
-    if vals[at] is None or all(v is None for v in parts):
+    total = vals[at]
+    if total is None:
         return False
-    return sum(v or 0 for v in parts) == vals[at]
+    parts = vals[:at] + vals[at + 1 :]
+    if parts.count(None) == len(parts):
+        return False
+    return sum(v or 0 for v in parts) == total
+
+
+class _RowCheck:
+    """The row check of 表三 with 总计 at ``at``: a complete row only (any prefix passes)."""
+
+    def __init__(self, at: int) -> None:
+        self.at = at
+
+    def __call__(self, vals: list[int | float | None], complete: bool) -> bool:
+        return not complete or row_sum_ok(vals, self.at)
 
 
 def row_check(at: int) -> Callable[[list[int | float | None], bool], bool]:
     """The row check of 表三 with 总计 at ``at``."""
-    return lambda vals, complete: not complete or row_sum_ok(vals, at)
+    return _RowCheck(at)
 
 
 def _review_ok(vals: list[int | float | None]) -> bool:
