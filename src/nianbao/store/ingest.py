@@ -214,6 +214,11 @@ def ingest_files(
                 on_file(path, status)
 
         url = engine.url.render_as_string(hide_password=False)
+        # SQLite writes one batch at a time whatever their size: large batches spend fewer
+        # statements per report. PostgreSQL writes batches side by side unless they share
+        # an agency (its advisory locks): small ones share fewer (256 files a batch halved
+        # its rate against 64, 1,800 -> 880 reports/s, two workers)
+        chunk = 256 if engine.dialect.name == "sqlite" else 64
         run_pool_writing(
             todo(),
             workers,
@@ -223,6 +228,7 @@ def ingest_files(
             check,
             done,
             lambda items: _run_pool(items, workers, parse, check, store_one),
+            chunk=chunk,
         )
     else:
         _run_pool(todo(), workers, parse, check, record)

@@ -92,8 +92,9 @@ def run_pool_writing(
     """Worker processes that parse and also write (``store_chunk``: up to ``chunk`` files
     and ``chunk_bytes`` of them per task), their batches taking the store's write lock in
     turn: the parent only reads the files and counts. A batch's statements cost about the
-    same whatever its size, so small files go many to a batch; large ones few, so that
-    the files in flight (two chunks per worker) stay within memory. A chunk whose worker
+    same whatever its size, so small files go many to a batch (the caller sets how many:
+    ``ingest.ingest_files`` by the database); large ones few, so that the files in flight
+    (two chunks per worker) stay within memory. A chunk whose worker
     died goes to ``redo`` (one file per task, which tells which file it was)."""
     from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
     from concurrent.futures.process import BrokenProcessPool
