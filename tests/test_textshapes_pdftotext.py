@@ -182,3 +182,38 @@ def test_real_pdftotext_of_the_writer_s_pdfs() -> None:
             for mode in ([], ["-raw"]):
                 bad = _check(_pdftotext(pdf, mode), gold, strict=False)
                 assert not bad, f"{stem} {mode}: " + "; ".join(bad[:5])
+
+
+def test_a_sentence_before_the_table_lends_it_no_label() -> None:
+    """本年度新收…申请19件，… in the prose under the heading: its labels have numbers after
+    them too, but a count a sentence goes on from does not make them the table's (the
+    table's rows were called missing, the first row's numbers dropped)."""
+    for stem, gold in _golds():
+        table = _dump(gold, set())
+        new, old = gold.get("requests.new.total"), gold.get("requests.carried_over.total")
+        prose = f"本年度新收政府信息公开申请{_cell(new) or 0}件，上年结转政府信息公开申请{_cell(old) or 0}件。\n"
+        head = "三、收到和处理政府信息公开申请情况\n"
+        bad = _check(_with_table(gold, table.replace(head, head + prose, 1)), gold, strict=False)
+        assert not bad, f"{stem}: " + "; ".join(bad[:5])
+
+
+def test_no_row_is_read_from_another_s_numbers_beside_a_label_only_row() -> None:
+    """A blank row whose label moved after the table, and labels printed below their own
+    numbers: every run is then a row off, and a run's surplus is no missing row's (the
+    blank row's zeros would hide the shift from the sums). The rows stay unread."""
+    stem, gold = next((s, g) for s, g in _golds() if s.startswith("invented-2021"))
+    gold = {k: (None if k.startswith("requests.partial.") else v) for k, v in gold.items()}
+    text = _dump(gold, {"partial"})
+    for rid in ("denied.state_secret", "denied.law_forbidden"):
+        label = REQUEST_ROW_LABELS[rid] + "\n\n"
+        at = text.index(label)
+        text = text[:at] + text[at + len(label) :]  # the label below its numbers
+        nxt = text.index(
+            REQUEST_ROW_LABELS["denied.safety_stability"]
+            if rid.endswith("forbidden")
+            else REQUEST_ROW_LABELS["denied.law_forbidden"].split("\n")[0]
+        )
+        text = text[:nxt] + label + text[nxt:]
+    rep = nianbao.parse(_with_table(gold, text).encode("utf-8"))
+    assert all(rep.get(f"requests.partial.{c}") is None for c in COLUMNS)
+    assert not any("行的数值前没有其标签" in f.message for f in rep.findings)

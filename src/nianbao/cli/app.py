@@ -113,10 +113,6 @@ def parse(files: tuple[str, ...], fmt: str, no_provenance: bool, jobs: int) -> N
     else:
         bad = 0
         docs = []
-        # a JSON line holds no terminal codes (json escapes control characters): written
-        # as it is, not through click.echo, which searches each line for codes to strip
-        # when the output is not a terminal (a sixth of the parent's time with workers)
-        write = sys.stdout.write
         for out in _outcomes(files, fmt, provenance, jobs):
             if out.error is not None:
                 _fail_outcome(out)
@@ -125,7 +121,10 @@ def parse(files: tuple[str, ...], fmt: str, no_provenance: bool, jobs: int) -> N
             if out.no_tables:
                 _no_tables(out.source)
             if out.text is not None:
-                write(out.text + "\n")
+                # a JSON line holds no terminal codes (json escapes control characters):
+                # color=True spares click searching each line for codes to strip when the
+                # output is not a terminal (a sixth of the parent's time with workers)
+                click.echo(out.text, color=True)
             else:
                 docs.append(out.data)
         if fmt == "json":

@@ -477,20 +477,23 @@ def _in_sentence(run: ValueRun, toks: list[Tok]) -> bool:
 
 
 _NUMBER_END = re.compile(r"\d(?![\d.．、])")  # the end of a number, not of an ordinal (2.)
+_PROSE_GOES_ON = re.compile(r"[ \t]*[件个条项次人户，。；,;]")  # a count in a sentence
 
 
 def _numbered(
     hits: list[LabelHit], text: str, a: int, b: int, idx: list[int]
 ) -> set[tuple[int, int]]:
     """The hits (start, row) with a number after them in the text before the next hit
-    (``tokens.chain``)."""
+    (``tokens.chain``); a number a sentence goes on from (申请19件，…: prose before the
+    table) does not count."""
     starts = sorted({h.a for h in hits})
     out: set[tuple[int, int]] = set()
     for h in hits:
         j = bisect_left(starts, h.b)
         lo = a + idx[h.b - 1] + 1
         hi = a + idx[starts[j]] if j < len(starts) else b
-        if lo < hi and _NUMBER_END.search(text, lo, hi):
+        m = _NUMBER_END.search(text, lo, hi) if lo < hi else None
+        if m is not None and not _PROSE_GOES_ON.match(text, m.end()):
             out.add((h.a, h.row))
     return out
 
@@ -543,20 +546,21 @@ def _split_runs(
     label's own. They are read as those rows in the form's order only when the run holds
     exactly that many rows' numbers, one after another, every row's 总计 is the sum of its
     six columns (and one of the rows read so is not all zeros, which would add up wherever
-    it stood), and the next found label has numbers of its own after it; the rows are
-    recorded in ``inferred`` (a finding says so)."""
+    it stood), and every found label has numbers of its own after it; the rows are recorded
+    in ``inferred`` (a finding says so)."""
     pos = {s.rid: i for i, s in enumerate(form)}
     skip = ("other",) if layout != "2019" else ()
+    if any(not run.vals and spec.rid not in skip for spec, _st, _en, run, _t in runs):
+        # a found label with no numbers after it: a blank row, or a label printed below
+        # its own numbers, which shifts every run by a row where a run's surplus would be
+        # read as the missing rows' (and a blank row's zeros hide the shift from the sums)
+        return runs
     out = []
     for i, item in enumerate(runs):
         spec, st, en, run, toks = item
         out.append(item)
         width = len(spec.ids)
         if len(run.vals) <= width or len(run.vals) % width:
-            continue
-        if i + 1 < len(runs) and not runs[i + 1][3].vals:
-            # the next label has no numbers after it: it may stand after its own numbers
-            # (a label of two lines printed below them), which are then not the gap's
             continue
         hi = pos[runs[i + 1][0].rid] if i + 1 < len(runs) else len(form)
         gap = [
