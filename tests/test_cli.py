@@ -132,3 +132,22 @@ def test_check_min_severity_filters(samples_dir):
 def test_check_needs_files_or_db():
     res = run("check")
     assert res.exit_code == 2 and "--db" in res.output
+
+
+def test_jsonl_to_a_stdout_that_is_not_utf8() -> None:
+    """A console or pipe in another encoding (PYTHONIOENCODING=ascii here): the JSON lines
+    still come out, never a UnicodeEncodeError."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONIOENCODING": "ascii"}
+    src = str(EXAMPLES / "reports" / "qinglan-2024.txt")
+    out = subprocess.run(
+        [sys.executable, "-m", "nianbao", "parse", "--format", "jsonl", src],
+        capture_output=True,
+        env=env,
+        check=False,
+    )
+    assert out.returncode == 0, out.stderr.decode("utf-8", "replace")[-500:]
+    assert json.loads(out.stdout.decode("utf-8", "replace"))["source"] == src
