@@ -546,8 +546,8 @@ def _split_runs(
     label's own. They are read as those rows in the form's order only when the run holds
     exactly that many rows' numbers, one after another, every row's 总计 is the sum of its
     six columns (and one of the rows read so is not all zeros, which would add up wherever
-    it stood), and every found label has numbers of its own after it; the rows are recorded
-    in ``inferred`` (a finding says so)."""
+    it stood), every found label has numbers of its own after it, and the columns are the
+    form's; the rows are recorded in ``inferred`` (a finding says so)."""
     pos = {s.rid: i for i, s in enumerate(form)}
     skip = ("other",) if layout != "2019" else ()
     if any(not run.vals and spec.rid not in skip for spec, _st, _en, run, _t in runs):
@@ -571,8 +571,7 @@ def _split_runs(
         if len(run.vals) != width * (len(gap) + 1) or any(len(s.ids) != width for s in gap):
             continue
         if columns is not None:
-            gap = [_in_columns(s, columns) for s in gap]
-            continue
+            continue  # a header that reorders the columns: no reading by position alone
         chunks = [run.vals[j : j + width] for j in range(0, len(run.vals), width)]
         at = total_at(spec.ids)
         nums = [[cell_number(t.text) for t in c] for c in chunks]
