@@ -361,7 +361,7 @@ def _slots_to_grid(
 
 def merge_ranges(spans: list[tuple[float, float]]) -> list[list[float]]:
     """Unions of overlapping (x0, x1) ranges, left to right (the value columns of a table
-    set without rules)."""
+    set without rules; the columns of a column-aligned text, in character positions)."""
     bands: list[list[float]] = []
     for x0, x1 in sorted(spans):
         if bands and x0 <= bands[-1][1]:

@@ -46,7 +46,7 @@ from collections.abc import Callable
 from functools import lru_cache
 
 from .document import Cell, Document, OffsetMap, Paragraph, Table
-from .grid import GridTooLarge, cover_empty_label_cells, place_cells
+from .grid import GridTooLarge, cover_empty_label_cells, merge_ranges, place_cells
 from .labels import (
     has_number,
     is_group_label,
@@ -394,17 +394,6 @@ def _near(text: str, end: int, start: int) -> bool:
     return text.count("\n", end, start) <= 2
 
 
-def _text_columns(spans: list[tuple[int, int]]) -> list[list[int]]:
-    """The columns of a column-aligned text: the runs of positions its pieces cover."""
-    cols: list[list[int]] = []
-    for x0, x1 in sorted(spans):
-        if cols and x0 <= cols[-1][1]:
-            cols[-1][1] = max(cols[-1][1], x1)
-        else:
-            cols.append([x0, x1])
-    return cols
-
-
 _MAX_CELL_LINES = 6  # paragraphs of one label cell
 
 
@@ -516,7 +505,7 @@ def _column_rows(text: str, a: int, b: int, closed: bool) -> tuple[int, list[Tab
     labels = [tk for tk in toks if not is_value(tk[2])]
     # the columns: runs of positions some line has a character at (taken from the label
     # lines and the value lines alike; the header lines above the rows are cut off below)
-    cols = _text_columns([(x, x + len(t)) for _, x, t in toks if t])
+    cols = merge_ranges([(x, x + len(t)) for _, x, t in toks if t])
     starts = [c[0] for c in cols]
 
     def col_of(x: int) -> int:
@@ -534,7 +523,7 @@ def _column_rows(text: str, a: int, b: int, closed: bool) -> tuple[int, list[Tab
         return None
     first_toks = toks
     toks = [tk for tk in toks if tk[0] >= start_y]
-    cols = _text_columns([(x, x + len(t)) for _, x, t in toks])
+    cols = merge_ranges([(x, x + len(t)) for _, x, t in toks])
     starts = [c[0] for c in cols]
     stream = {}
     values: dict[int, list[tuple[int, str]]] = {}  # line -> its values
@@ -667,7 +656,7 @@ def _column_rows(text: str, a: int, b: int, closed: bool) -> tuple[int, list[Tab
     # (社会公益组织 / 法律服务 机 / 构: its columns' order is the values' order)
     # (the columns of the header and the rows together: a column whose values are all
     # blank has its header's words)
-    every = [c[0] for c in _text_columns([(x, x + len(t)) for _, x, t in first_toks])]
+    every = [c[0] for c in merge_ranges([(x, x + len(t)) for _, x, t in first_toks])]
     header = _header_rows(
         [tk for tk in first_toks if tk[0] < start_y],
         lambda x: bisect_right(every, x) - 1,
