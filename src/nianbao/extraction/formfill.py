@@ -36,6 +36,7 @@ from .formsay import (
     say_row,
     say_rows_unread,
     say_splits,
+    say_streamed,
     say_unread,
 )
 
@@ -189,6 +190,8 @@ def fill_from_form(
                     say_unread(ctx, key_, row, ids)
         if table.inferred:
             say_inferred(ctx, key_, table)
+        if table.streamed:
+            say_streamed(ctx, key_, table)
         if _orphans(table) or table.stray:
             # numbers stand in this table that no row could take (more of them after one
             # label than it has cells: a copy that put the labels first and the numbers

@@ -46,6 +46,91 @@ def say_inferred(ctx: Any, key_: str, table: FormTable) -> None:
         )
 
 
+def say_streamed(ctx: Any, key_: str, table: FormTable) -> None:
+    """Rows read from the table's numbers as one stream in the form's order
+    (``form.stream``): one finding naming the rows and their numbers, and, for rows read
+    column by column, the arithmetic that decided it."""
+    rows = [r for r in table.rows if r.rid in table.streamed and r.how == "read"]
+    if key_ == "s2":
+        items = {r: h[5:] for r, h in table.streamed.items() if h.startswith("item:")}
+        say_before(ctx, key_, [r for r in rows if r.rid in items], items)
+        return
+    if key_ == "s4":
+        for r in rows:
+            if _taken(ctx, r):
+                ctx.finding(
+                    "R-LAYOUT-SHIFT",
+                    "warning",
+                    [c.id for c in r.cells],
+                    "表四的 15 个数值之间夹有表头文字（文本按 PDF 的阅读顺序排列，较高的表头"
+                    "单元格排在其旁边的数值之后），按文字顺序读取时各组的总计不等于其余各项之和。"
+                    "把被表头文字隔开的几段数值调换顺序后，只有一种读法使三组的总计都等于其余"
+                    f"各项之和，且每组的数值在文本中仍按格式的顺序出现，已按此读取：{r.shown}。"
+                    "这是按表格的勾稽关系推断出的读法，请对照原件核对。",
+                    actual=r.shown,
+                )
+        return
+    taken = [r for r in rows if _taken(ctx, r)]
+    if not taken:
+        return
+    ids = [c.id for r in taken for c in r.cells]
+    column = [r for r in taken if table.streamed[r.rid] == "column"]
+    shown = "；".join(f"「{form_title(r.cells[-1].id)}」{r.shown}" for r in taken)
+    why = (
+        f"其中 {len(column)} 行的数值按列排列（同一列中相邻几行的数值连在一起，各列依次排列），"
+        "按列读取时这些行的总计都等于其余各列之和，按行读取时不成立，因此按列读取"
+        if column
+        else "这些行的数值接在其他行的数值之后"
+    )
+    first = table.stream_from
+    whole = (
+        f"前 {first} 行的数值夹在表头文字之间，未能读取；其后的数值按段落恰好排成格式的最后 "
+        f"{len(table.rows) - first} 行，之前的数值个数也恰为前 {first} 行的数值个数，"
+        if first
+        else "表头之后的数值按段落恰好排成格式规定的全部行，"
+    )
+    ctx.finding(
+        "R-LAYOUT-SHIFT",
+        "warning",
+        ids,
+        f"{TABLE_NAMES[key_]}有 {len(taken)} 行的数值不在其标签之后（文本按 PDF 的阅读顺序排列，"
+        f"标签与数值分开）。{whole}有数值紧随其后的标签都与所在的行相符；{why}，按格式的行序读作："
+        f"{clip_shown(shown, 240)}。这是按表格的行数、列数和勾稽关系推断出的读法，请对照原件核对。",
+        actual={r.rid: r.shown for r in taken},
+    )
+
+
+def _taken(ctx: Any, row: FormRow) -> bool:
+    """Are the row's values in the report this reading's (not the layout reading's)?"""
+    for c in row.cells:
+        v = ctx.report.values.get(c.id)
+        if v is None or v.source is None or v.source.start is None or (v.raw or "") != c.text:
+            return False
+    return True
+
+
+def say_before(ctx: Any, key_: str, rows: list[FormRow], items: dict[str, str]) -> None:
+    """表二 rows whose number stood after their item's heading, not after their label
+    (``form.read._item_numbers``): one finding per item."""
+    by_item: dict[str, list[FormRow]] = {}
+    for r in rows:
+        if _taken(ctx, r):
+            by_item.setdefault(items[r.rid], []).append(r)
+    for head, got in by_item.items():
+        names = "".join(f"「{row_label(r)}」" for r in got)
+        shown = "；".join(f"{row_label(r)} {r.cells[0].text}" for r in got)
+        ctx.finding(
+            "R-LAYOUT-SHIFT",
+            "warning",
+            [c.id for r in got for c in r.cells],
+            f"{TABLE_NAMES[key_]}{names}行的标签之后没有数值（文本按 PDF 的阅读顺序排列，"
+            f"标签与数值分开）。「{head}」在格式中有 {len(got)} 行、每行一个数值，"
+            f"其后恰有 {len(got)} 个数值，因此按格式的行序读作：{shown}。"
+            "这是推断出的读法，请对照原件核对。",
+            actual=shown,
+        )
+
+
 def form_title(fid: str) -> str:
     """The form's label of the row of cell ``fid`` (表三「（一）予以公开」总计 → （一）予以公开)."""
     label = label_of(fid)

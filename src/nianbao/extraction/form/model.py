@@ -56,6 +56,11 @@ class FormTable:
     # rows read from the numbers after another row's (row id -> that row's label): their
     # labels stand elsewhere, and the run held exactly their rows' numbers (``_split_runs``)
     inferred: dict[str, str] = field(default_factory=dict)
+    # rows read from the table's numbers as one stream in the form's order (``stream``),
+    # their numbers not right after their own label: row id -> "column" (read from
+    # paragraphs column by column) or "row" (in text order, after another row's label)
+    streamed: dict[str, str] = field(default_factory=dict)
+    stream_from: int = 0  # the first row read from the stream (the rows before stay unread)
 
 
 @dataclass

@@ -23,10 +23,12 @@ The grids of the HTML, DOCX and PDF readers are written into the document text o
 line, cells separated by tabs, so the same reading serves every format; a value's offsets then
 lead back to its grid cell (page and box).
 
-Over 550 lines because the regions, the rows, their placement and 表三's columns as the
-copy's header orders them are one reading over shared row state (the header's order decides
-each row's cells before they are placed, and a placement the header leaves in doubt is
-undone here); split, that state would travel between modules.
+Over 900 lines because the regions, the rows, their placement, 表三's columns as the copy's
+header orders them and the checks of a reading against the numbers no row took (a shift by
+labels printed below their numbers) are one reading over shared row state (the header's
+order decides each row's cells before they are placed, and a placement the header leaves in
+doubt is undone here); split, that state would travel between modules. Text in a PDF's
+reading order, read as one stream of numbers, is in :mod:`.stream`.
 
 This module reads the regions and places the values; the form's data is in :mod:`.spec`, the
 tokens and label chain in :mod:`.tokens`, the arithmetic in :mod:`.solve`. It is pure: it
@@ -69,6 +71,7 @@ from .spec import (
     fold,
     fold_region,
 )
+from .stream import header_start, layout_rows, review_chunks, reviews_by_chunks, stream_table
 from .tokens import (
     LabelHit,
     ValueRun,
@@ -145,6 +148,48 @@ _HEAD_2019 = re.compile(
 
 
 _DIGIT = re.compile(r"\d")
+
+
+# the items of the 2021 layout's 表二 and their rows, by the item's ordinal
+_ITEM_ROWS: dict[str, tuple[str, ...]] = {
+    "五": ("licensing",),
+    "六": ("penalty", "coercion"),
+    "八": ("fees",),
+    "5": ("licensing",),
+    "6": ("penalty", "coercion"),
+    "8": ("fees",),
+}
+_ITEM_ORDINAL = re.compile(r"[（(]\s*([一二三四五六七八九十\d]+)\s*[）)]")
+
+
+def _item_numbers(
+    text: str, a: int, b: int, runs: list[tuple[RowSpec, int, int, ValueRun, list[Tok]]]
+) -> tuple[dict[str, str], set[int]]:
+    """表二 (2021) items whose rows' labels have no number after them, the numbers standing
+    after the item's heading instead (第二十条第（五）项 … 9487, the label before the heading
+    or after the number: a PDF's reading order): an item of rows of one cell each whose
+    heading is followed by exactly as many numbers as it has rows gives them to its rows in
+    the form's order. （一） (two rows of three cells, no arithmetic to order them) is left.
+    Returns the rows read so (row id -> the item's heading) and the numbers' offsets."""
+    heads = list(_ITEM_HEAD_LINE.finditer(text, a, b))
+    at = {spec.rid: n for n, (spec, *_rest) in enumerate(runs)}
+    out: dict[str, str] = {}
+    taken: set[int] = set()
+    for n, h in enumerate(heads):
+        m = _ITEM_ORDINAL.search(h.group())
+        rows = _ITEM_ROWS.get(m.group(1)) if m else None
+        if not rows or any(r not in at or runs[at[r]][3].vals for r in rows):
+            continue
+        end = heads[n + 1].start() if n + 1 < len(heads) else b
+        run = row_run(tokenize(text, h.end(), end, first_run=True))
+        if len(run.vals) != len(rows):
+            continue
+        for rid, v in zip(rows, run.vals):
+            spec, st, en, _run, toks = runs[at[rid]]
+            runs[at[rid]] = (spec, st, en, ValueRun([v], ["", ""], v.text), toks)
+            out[rid] = re.sub(r"\s+", "", h.group())
+            taken.add(v.start)
+    return out, taken
 
 
 def _columnwise_2019(text: str, spans: list[tuple[int, int, int]], b: int) -> list[int] | None:
@@ -235,7 +280,14 @@ def _read_rows(
     # the runs of values after each label
     runs: list[tuple[RowSpec, int, int, ValueRun, list[Tok]]] = []
     stray = False
+    if key == "s3":
+        # numbers between the header and the first label found: no row takes them (a
+        # PDF's reading order printed a row's label after its numbers), so a label with
+        # no number after it is no sign of a blank row
+        head = header_start(k, idx, a, [])
+        stray = head is not None and bool(_NUMBER_END.search(text, head, spans[0][1]))
     cuts = _columnwise_2019(text, spans, b) if key == "s2" and layout == "2019" else None
+    items: list[tuple[int, int, int]] = []  # (next label, start, end) of an item's numbers
     for i, (ri, st, en) in enumerate(spans):
         nxt = spans[i + 1][1] if i + 1 < len(spans) else b
         if cuts is not None and cuts[i] < nxt:
@@ -250,12 +302,18 @@ def _read_rows(
             # column by column, gave 行政强制 the 行政许可 block's 3559, silently)
             block = _ITEM_HEAD.search(text, en, nxt)
             if block is not None:
-                stray = stray or bool(
-                    re.search(r"\d", _ITEM_HEAD_LINE.sub("", text[block.start() : nxt]))
-                )
+                items.append((i + 1, block.start(), nxt))
                 nxt = block.start()
         toks = tokenize(text, en, nxt, first_run=True)
         runs.append((form[ri], st, en, row_run(toks), toks))
+    before: dict[str, str] = {}
+    taken: set[int] = set()
+    if items:
+        before, taken = _item_numbers(text, a, b, runs)
+    for _i, seg_a, seg_b in items:
+        seg = _ITEM_HEAD_LINE.sub(lambda m: " " * len(m.group()), text[seg_a:seg_b])
+        nums = [m.start() + seg_a for m in re.finditer(r"\d+(?:\.\d+)?", seg)]
+        stray = stray or any(n not in taken for n in nums)
     # a sentence is no table row: 上年结转申请3件，… in the prose before a table
     runs = [r for r in runs if not _in_sentence(r[3], r[4])]
     if not runs:
@@ -294,6 +352,10 @@ def _read_rows(
     inferred: dict[str, str] = {}
     if key == "s3" and doubt is None:
         runs = _split_runs(runs, form, layout, columns, text, inferred)
+    ahead = stray  # numbers stand before the first label
+    if key == "s3" and not stray:
+        stray = _untaken(text, k, idx, a, runs, form, layout)
+    shifted = _shifted(runs, ahead) if key == "s3" else set()
     # the table's separator, learnt from its rows
     inner = [s for *_, run, _t in runs for s in run.seps[1:-1]]
     unit, nl_mode = unit_of(inner, [run.seps[0] for *_, run, _t in runs if run.vals])
@@ -306,6 +368,7 @@ def _read_rows(
         columns=columns,
         stray=stray,
         inferred=inferred,
+        streamed={rid: "item:" + head for rid, head in before.items()},
     )
     width = {spec.rid: len(spec.ids) for spec, *_ in runs}
     # sibling statistics: the leading and trailing boundaries of the rows that fill their
@@ -328,10 +391,23 @@ def _read_rows(
     if key == "s3":
         solve_requests(table)
     for row in table.rows:
+        if row.rid in shifted and row.how != "blank":
+            # the numbers after its label may be the next row's (labels printed below
+            # their numbers): not read either way
+            row.how = "unread"
+            row.candidates = []
+            row.cells = [FormCell(c.id, status="unread") for c in row.cells]
         if row.rid in inferred and row.how != "read":
             # a row read from another's run must read whole, as the run was split
             row.how = "unread"
             row.cells = [FormCell(c.id, status="unread") for c in row.cells]
+    if (
+        key == "s3"
+        and columns is None
+        and doubt is None
+        and any(row.how in ("unread", "blank") for row in table.rows)
+    ):
+        stream_table(table, text, a, b, k, idx, runs, hits)
     if doubt is not None:
         for row in table.rows:
             if _reads_otherwise(row, doubt):
@@ -586,6 +662,65 @@ def _split_runs(
     return out
 
 
+def _untaken(
+    text: str,
+    k: str,
+    idx: list[int],
+    a: int,
+    runs: list[tuple[RowSpec, int, int, ValueRun, list[Tok]]],
+    form: tuple[RowSpec, ...],
+    layout: str | None,
+) -> bool:
+    """Numbers in 表三 that no row took, from its header to its last row's numbers (after a
+    label the chain of labels passed over, or before the first label), where a row shows no
+    number or no label was found for it: such a row's numbers may be those. Counted only
+    then (ordinary tables show every row's numbers)."""
+    sub = layout == "2019"
+    rows = len(layout_rows(form, "2019" if sub else "2021"))
+    if len(runs) >= rows and all(run.vals for *_, run, _t in runs):
+        return False
+    head = header_start(k, idx, a, [])
+    if head is None:
+        return False
+    last = runs[-1]
+    end = last[3].vals[-1].end if last[3].vals else last[2]
+    taken = {t.start for *_, run, _t in runs for t in run.vals}
+    return any(
+        t.kind == "v" and t.start not in taken and not _ORDINAL_AFTER.match(text, t.end)
+        for t in tokenize(text, head, end)
+    )
+
+
+# after a number: an ordinal broken over lines (8\n.\n属于…), or a date
+_ORDINAL_AFTER = re.compile(r"\s*[.．、年月日]")
+
+
+def _shifted(runs: list[tuple[RowSpec, int, int, ValueRun, list[Tok]]], ahead: bool) -> set[str]:
+    """Rows of 表三 whose numbers may be the next row's: labels printed below their numbers
+    leave a row's worth of numbers before the first of them (after the previous label's own,
+    or before the table's first label) and a label with nothing after it at the last; every
+    row between reads the next row's numbers, and each adds up all the same. From such a
+    surplus to the last label with no number after it, a row whose numbers differ from the
+    row's worth before its label is one of them or not: which, the text does not say."""
+    start = -1 if ahead else None
+    for i, (spec, _st, _en, run, _t) in enumerate(runs):
+        if start is None and len(run.vals) > len(spec.ids):
+            start = i
+    if start is None:
+        return set()
+    empty = [i for i, (*_x, run, _t) in enumerate(runs) if not run.vals and i > start]
+    if not empty:
+        return set()
+    out: set[str] = set()
+    for m in range(max(start, 0) + (start >= 0), empty[-1]):
+        spec, _st, _en, run, _t = runs[m]
+        width = len(spec.ids)
+        before = [t.text for t in runs[m - 1][3].vals[-width:]] if m else None
+        if before is None or before != [t.text for t in run.vals[:width]]:
+            out.add(spec.rid)
+    return out
+
+
 def _sub_run(vals: list[Tok], seps: list[str], at: int) -> ValueRun:
     """The run of ``vals``, the values from ``at`` of a run whose separators are ``seps``."""
     return ValueRun(list(vals), seps[at : at + len(vals) + 1], " ".join(t.text for t in vals))
@@ -673,6 +808,18 @@ def _place_row(
             [NO_CELL] * ld + as_cand + [NO_CELL] * (edge - ld) for ld in range(edge + 1)
         ]
         return by_arithmetic(row, spec, options, key, "placed")
+    if (
+        edge < 0
+        and unit == "nl"
+        and len(vals) == n
+        and len({s.count("\n") for s in run.seps[1:-1]}) == 1
+    ):
+        # as many values as cells, every two apart by the same blank lines, which the
+        # table's smallest break counts as blank cells: the row would overflow. Blank lines
+        # that part paragraphs (a PDF's text in reading order, where a value alone on its
+        # line is a paragraph and a blank cell prints nothing) part cells only
+        fill([(t.text, t.start, t.end) for t in vals], "read")
+        return row
     if edge < 0 and unit != "space":
         # more cells than the form: keep a window whose outside is empty, else arithmetic
         # (in linear time: the windows that hold every filled cell)
@@ -784,7 +931,27 @@ def _read_reviews(text: str, a: int, b: int) -> FormTable | None:
     unit, nl_mode = unit_of(run.seps[1:-1], between)
     row = _place_row(spec, text, st, st, run, unit, nl_mode, None, None, "s4")
     row.label = "表四"
+    chunks = review_chunks(text, a, b) if len(run.vals) < len(REVIEW_IDS_ORDER) else None
+    if chunks is not None and len(chunks) > 1:
+        # the header's words among the numbers (a PDF's reading order): the runs between
+        # them put back in the one order the groups' sums and the text's order allow; the
+        # run after the header's last word is then not the table (its blanks are no blanks)
+        got = reviews_by_chunks(chunks)
+        if got is None:
+            row.how = "unread"
+            row.candidates = []
+            row.cells = [FormCell(f, status="unread") for f in REVIEW_IDS_ORDER]
+            row.shown = " ".join(t.text for c in chunks for t in c)
+        else:
+            seq, moved = got
+            row.how = "read"
+            row.candidates = []
+            row.shown = " ".join(t.text for t in seq)
+            row.cells = [FormCell(f, t.start, t.end, t.text) for f, t in zip(REVIEW_IDS_ORDER, seq)]
+            if moved:
+                table.streamed["reviews"] = "moved"
     table.rows.append(row)
-    if len(run.vals) < 15 and b >= len(text.rstrip()) and row.how == "unread":
+    shown = sum(len(c) for c in chunks) if chunks else len(run.vals)
+    if shown < 15 and b >= len(text.rstrip()) and row.how == "unread":
         table.ends_inside = True
     return table
