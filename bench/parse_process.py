@@ -12,7 +12,7 @@ chrome and the shapes of copies from the web, each file a real report). It is pa
 - ``old``: the tree of ``--old`` (default 977087e, the commit before issue 12's first one),
   taken with ``git archive`` into a temporary folder and run with this venv's Python
   (``PYTHONPATH=<old>/src python -m nianbao``);
-- ``new -j 1``: today's code in one process;
+- ``new -j 1``: this tree's code (its ``src``) in one process;
 - ``new``: today's code as a user runs it (worker processes on every core this process may use).
 
 The runs alternate (old, new -j 1, new; ``--rounds`` times) and the best of each is kept: the
@@ -133,6 +133,8 @@ def main() -> None:
         }
         base["PYTHONPYCACHEPREFIX"] = str(Path(tmp) / "pycache")
         old_env = {**base, "PYTHONPATH": str(old_src)}
+        # this tree's code, not whatever the venv has installed (another worktree's)
+        new_env = {**base, "PYTHONPATH": str(REPO / "src")}
         py = sys.executable
         new = [py, "-m", "nianbao", "parse", "--format", "jsonl"]
         variants = {
@@ -140,8 +142,8 @@ def main() -> None:
                 [py, "-m", "nianbao", "parse", "--format", "jsonl", str(folder)],
                 old_env,
             ),
-            "new -j 1": ([*new, "-j", "1", str(folder)], base),
-            "new": ([*new, str(folder)], base),
+            "new -j 1": ([*new, "-j", "1", str(folder)], new_env),
+            "new": ([*new, str(folder)], new_env),
         }
         best: dict[str, tuple[float, float, str, int, int]] = {}
         for _ in range(a.rounds):

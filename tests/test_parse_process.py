@@ -62,6 +62,22 @@ def test_workers_print_what_one_process_prints(tmp_path: Path, fmt: str) -> None
         )
 
 
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_json_lines_in_the_output_encoding(tmp_path: Path, jobs: str) -> None:
+    """A JSON line comes from its worker as UTF-8 bytes and goes out as they are; to an
+    output in another encoding it goes as text, the same text."""
+    folder = _folder(tmp_path)
+    args = ["parse", "--format", "jsonl", "-j", jobs, str(folder)]
+    utf8 = CliRunner().invoke(cli, args)
+    gb = CliRunner(charset="gb18030").invoke(cli, args)
+    assert utf8.exit_code == gb.exit_code == 2
+    assert utf8.stdout_bytes.decode("utf-8") == gb.stdout_bytes.decode("gb18030") == utf8.stdout
+    first = sorted(p for p in folder.iterdir() if p.name != "r005a.txt")[0]
+    rep = nianbao.api.parse(str(first), name=str(first))
+    rep.source = str(first)
+    assert utf8.stdout.splitlines()[0] == rep.to_json()
+
+
 @pytest.mark.parametrize("fmt", ["text", "jsonl"])
 def test_check_in_workers_prints_what_one_process_prints(tmp_path: Path, fmt: str) -> None:
     folder = _folder(tmp_path)

@@ -101,3 +101,35 @@ def test_odd_values() -> None:
     rep.values["extra.d"] = Value(5, "5")
     rep.values["extra.d.f"] = Value(6, "6")
     _same(rep)
+
+
+@pytest.mark.parametrize("layout", ["2021", "2019", "mixed", "legacy", "unknown"])
+def test_layout_writer(layout: str) -> None:
+    """``to_json`` writes the value tables from its layout's JSON made once, and each cell's
+    provenance directly: the same text as the encoder's on every layout, for cells of every
+    kind (a text's cell, a page's cell, a blank, one without provenance, a float, text that
+    JSON escapes)."""
+    from nianbao.schema import table_ids
+
+    rep = Report(source='a "quoted" \\ path\n')
+    rep.meta["format"] = layout
+    ids = table_ids(layout)
+    kinds = [
+        lambda i: Value(i, str(i), Provenance("s3", 0, i, 1, 3, 10 * i, 10 * i + 1, label="标签")),
+        lambda i: Value(i + 0.5, f"{i}.5", Provenance("s2", 1, 2, 3, page=4, bbox=(1.5, 2, 3, 4))),
+        lambda i: Value(None, None, Provenance(section="s4", label="行政复议")),
+        lambda i: Value(None, "—", None),
+        lambda i: Value(
+            -i, '"\\\t\x01\U0001f600', Provenance("s3", None, 0, 0, 1, 0, 2, label="\u2028")
+        ),
+    ]
+    for n, fid in enumerate(ids[::2]):  # every other cell: the rest absent
+        rep.values[fid] = kinds[n % len(kinds)](n)
+    _same(rep)
+    assert json.loads(rep.to_json())["source"] == rep.source
+
+
+def test_to_json_indent() -> None:
+    """With an indent, the encoder's text as before."""
+    rep = parse(sorted((EXAMPLES / "reports").glob("*.txt"))[0])
+    assert rep.to_json(indent=1) == json.dumps(old_to_dict(rep), ensure_ascii=False, indent=1)

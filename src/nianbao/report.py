@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from .schema import SECTION_KEYS, table_ids
@@ -17,6 +18,11 @@ from .schema import SECTION_KEYS, table_ids
 __all__ = ["Provenance", "Value", "Finding", "Section", "Report", "SEVERITIES"]
 
 SEVERITIES: tuple[str, ...] = ("info", "warning", "error")
+
+# json.dumps(x, ensure_ascii=False) without making an encoder per call, and its writer of a
+# string (json's own, in C where available)
+_dumps = json.JSONEncoder(ensure_ascii=False).encode
+_string = json.encoder.encode_basestring
 
 
 @dataclass(slots=True)
@@ -59,6 +65,53 @@ class Provenance:
         if self.label is not None:
             out["label"] = self.label
         return out
+
+    def json_entry(self, raw: str | None) -> str:
+        """``to_dict()`` with ``raw`` added, as JSON: the text ``json.dumps`` writes for it,
+        written directly (the provenance of every cell is most of a report's JSON, and a
+        dict per cell handed to the encoder cost twice as much). The int fields are
+        written as Python writes an int, which is how json writes one."""
+        if (
+            self.line is not None
+            and self.table is not None
+            and self.label is not None
+            and self.page is None
+            and self.bbox is None
+            and self.section is not None
+            and self.row is not None
+            and self.col is not None
+            and self.start is not None
+            and self.end is not None
+        ):  # every field but a page's: a cell of a text, most entries, in one piece
+            return (
+                f'{{"section": {_string(self.section)}, "table": {self.table}, '
+                f'"row": {self.row}, "col": {self.col}, "line": {self.line}, '
+                f'"start": {self.start}, "end": {self.end}, "label": {_string(self.label)}, '
+                f'"raw": {"null" if raw is None else _string(raw)}}}'
+            )
+        parts = []
+        if self.section is not None:
+            parts.append('"section": ' + _string(self.section))
+        if self.table is not None:
+            parts.append(f'"table": {self.table}')
+        if self.row is not None:
+            parts.append(f'"row": {self.row}')
+        if self.col is not None:
+            parts.append(f'"col": {self.col}')
+        if self.line is not None:
+            parts.append(f'"line": {self.line}')
+        if self.start is not None:
+            parts.append(f'"start": {self.start}')
+        if self.end is not None:
+            parts.append(f'"end": {self.end}')
+        if self.page is not None:
+            parts.append(f'"page": {self.page}')
+        if self.bbox is not None:
+            parts.append('"bbox": ' + _dumps(tuple(self.bbox)))
+        if self.label is not None:
+            parts.append('"label": ' + _string(self.label))
+        parts.append('"raw": null' if raw is None else '"raw": ' + _string(raw))
+        return "{" + ", ".join(parts) + "}"
 
 
 @dataclass(slots=True)
@@ -195,9 +248,7 @@ class Report:
 
     def to_dict(self, provenance: bool = True) -> dict[str, Any]:
         """The JSON form: nested so that flattening with '.' yields schema ids."""
-        out: dict[str, Any] = {"source": self.source, "meta": dict(self.meta)}
-        out["sections"] = {k: s.to_dict() for k, s in self.sections.items()}
-        out["fees_info"] = dict(self.fees_info)
+        out = self._head()
         values = self.values
         ids = self.ids()
         if values:
@@ -226,8 +277,40 @@ class Report:
         out["findings"] = [f.to_dict() for f in self.findings]
         return out
 
+    def _head(self) -> dict[str, Any]:
+        """The JSON form's first keys, before the value tables."""
+        return {
+            "source": self.source,
+            "meta": dict(self.meta),
+            "sections": {k: s.to_dict() for k, s in self.sections.items()},
+            "fees_info": dict(self.fees_info),
+        }
+
     def to_json(self, indent: int | None = None, provenance: bool = True) -> str:
-        return json.dumps(self.to_dict(provenance), ensure_ascii=False, indent=indent)
+        """``json.dumps(self.to_dict(provenance), ensure_ascii=False, indent=indent)``: the
+        same text. On one line (``parse --format jsonl``) the value tables and the
+        provenance are written directly, from their layout's JSON made once
+        (:func:`_layout_json`): the ~200 cells of a report are most of its JSON, and built
+        as dicts for the encoder they cost twice as much."""
+        values = self.values
+        layout = self.meta.get("format") or "unknown"
+        if indent is not None or not isinstance(layout, str):
+            return json.dumps(self.to_dict(provenance), ensure_ascii=False, indent=indent)
+        ids, id_set, tables, keys = _layout_json(layout)
+        if not values.keys() <= id_set:  # values beyond the layout's ids, after them
+            return _dumps(self.to_dict(provenance))
+        parts = [_dumps(self._head())[:-1]]  # its object left open ("source" is in it)
+        if ids:
+            parts.append(", " + tables % tuple(map(_value_json, map(values.get, ids))))
+        if provenance:
+            entries = []
+            for key, fid in zip(keys, ids):
+                v = values.get(fid)
+                if v is not None:
+                    entries.append(key + (v.source or _NO_SOURCE).json_entry(v.raw))
+            parts.append(', "provenance": {' + ", ".join(entries) + "}")
+        parts.append(', "findings": ' + _dumps([f.to_dict() for f in self.findings]) + "}")
+        return "".join(parts)
 
     # ------------------------------------------------------------------ input
     @classmethod
@@ -275,6 +358,39 @@ class Report:
         if isinstance(data.get("fees_info"), dict):
             rep.fees_info.update(data["fees_info"])
         return rep
+
+
+_NO_SOURCE = Provenance()  # a value without provenance: its entry holds its raw text only
+
+
+@lru_cache(maxsize=8)
+def _layout_json(layout: str) -> tuple[tuple[str, ...], frozenset[str], str, list[str]]:
+    """For :meth:`Report.to_json`, a layout's ids, their set, its value tables as
+    ``to_dict`` nests them, in JSON with a ``%s`` where each id's value goes, and each id
+    as a JSON key (``"requests.new.natural": ``)."""
+    ids = tuple(table_ids(layout))
+    tree: dict[str, Any] = {}
+    nodes: dict[str, dict[str, Any]] = {}
+    for fid in ids:  # (the ids of a layout nest without clashes)
+        head, _, leaf = fid.rpartition(".")
+        node = nodes.get(head)
+        if node is None:
+            node = _node(tree, head, nodes)
+        node[leaf] = _SLOT
+    slot = _dumps(_SLOT)
+    tables = _dumps(tree)[1:-1].replace("%", "%%").replace(slot, "%s")
+    return ids, frozenset(ids), tables, [_string(fid) + ": " for fid in ids]
+
+
+_SLOT = "\x00"  # where a value goes, in the JSON of a layout's value tables (no id holds it)
+
+
+def _value_json(v: Value | None) -> str:
+    """A cell's value as ``json.dumps`` writes it (an absent cell: null)."""
+    if v is None or v.value is None:
+        return "null"
+    x = v.value
+    return int.__repr__(x) if type(x) is int else _dumps(x)
 
 
 _TABLE_ROOTS = ("active", "active2019", "requests", "reviews")

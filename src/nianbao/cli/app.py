@@ -7,6 +7,7 @@ end.
 
 from __future__ import annotations
 
+import codecs
 import itertools
 import json
 import logging
@@ -113,6 +114,7 @@ def parse(files: tuple[str, ...], fmt: str, no_provenance: bool, jobs: int) -> N
     else:
         bad = 0
         docs = []
+        utf8 = _utf8_stdout()
         for out in _outcomes(files, fmt, provenance, jobs):
             if out.error is not None:
                 _fail_outcome(out)
@@ -120,11 +122,11 @@ def parse(files: tuple[str, ...], fmt: str, no_provenance: bool, jobs: int) -> N
                 continue
             if out.no_tables:
                 _no_tables(out.source)
-            if out.text is not None:
+            if out.line is not None:
                 # a JSON line holds no terminal codes (json escapes control characters):
                 # color=True spares click searching each line for codes to strip when the
-                # output is not a terminal (a sixth of the parent's time with workers)
-                click.echo(out.text, color=True)
+                # output is not a terminal; its UTF-8 goes out as it is
+                click.echo(out.line if utf8 else out.line.decode("utf-8"), color=True)
             else:
                 docs.append(out.data)
         if fmt == "json":
@@ -132,6 +134,16 @@ def parse(files: tuple[str, ...], fmt: str, no_provenance: bool, jobs: int) -> N
             click.echo(json.dumps(docs[0] if single else docs, ensure_ascii=False, indent=1))
     if bad:
         sys.exit(2)
+
+
+def _utf8_stdout() -> bool:
+    """Whether standard output writes text as UTF-8 (a JSON line's bytes then go out as
+    they are; else as text, in the output's own encoding)."""
+    encoding = getattr(sys.stdout, "encoding", None) or ""
+    try:
+        return codecs.lookup(encoding).name == "utf-8"
+    except LookupError:
+        return False
 
 
 _PARALLEL_FROM = 16  # files: fewer are read in this process (starting workers costs more)

@@ -39,12 +39,14 @@ WORKER_DIED = (
 
 @dataclass(slots=True)
 class Outcome:
-    """One file's result: ``text`` (a JSON line), ``data`` (a JSON object) or ``report`` and
+    """One file's result: ``line`` (a JSON line, UTF-8), ``data`` (a JSON object) or ``report`` and
     ``skipped`` (for ``check``) when it was read, else ``error`` (the Chinese message) and, for an internal error, ``detail`` (the
-    traceback, for the debug log). ``no_tables``: read, but without any statistical table."""
+    traceback, for the debug log). ``no_tables``: read, but without any statistical table.
+    A line is bytes: it goes from a worker to the parent, and out, as it is (as text, the
+    parent would decode and encode again some 40 KB a report)."""
 
     source: str
-    text: str | None = None
+    line: bytes | None = None
     data: dict[str, Any] | None = None
     report: Report | None = None  # for check: the report's source, meta and findings only
     skipped: dict[str, str] | None = None  # for check: rules that did not run, and why
@@ -63,7 +65,7 @@ def parse_outcome(src: str, fmt: str, provenance: bool, parse_one: Callable[[str
         rep.source = src
         out = Outcome(src, no_tables=not rep.values and rep.meta.get("format") != "legacy")
         if fmt == "jsonl":
-            out.text = rep.to_json(provenance=provenance)
+            out.line = rep.to_json(provenance=provenance).encode("utf-8")
         elif fmt == "check":
             from .app import _skipped
 
@@ -107,8 +109,19 @@ def _new_pool(workers: int) -> ProcessPoolExecutor:
     from ..budget import init_worker
 
     fork = sys.platform.startswith("linux")
-    if fork:  # the workers start with the parent's imports: made once, here
-        for mod in ("nianbao.api", "nianbao.checks.engine", "nianbao.extraction.textfacts"):
+    if fork:  # the workers start with the parent's imports: made once, here (with those
+        # every worker would make on its first file: the text reader's, the backstops')
+        for mod in (
+            "nianbao.api",
+            "nianbao.checks.engine",
+            "nianbao.extraction.textfacts",
+            "nianbao.readers.text",
+            "nianbao.readers.mhtml",
+            "nianbao.readers.mojibake",
+            "nianbao.readers.image",
+            "ctypes",
+            "resource",
+        ):
             with contextlib.suppress(ImportError):
                 importlib.import_module(mod)
     ctx = multiprocessing.get_context("fork" if fork else "spawn")

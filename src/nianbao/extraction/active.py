@@ -104,8 +104,7 @@ def read_active(ctx: Ctx, rows: list[Row]) -> str | None:
         label = row.label_text
         ids = [_active_id(layout, rid, f) for f in fields]
         if len(vals) == len(fields):
-            for fid, c in zip(ids, vals):
-                ctx.put(fid, c, "s2", label)
+            ctx.put_row(ids, vals, "s2", label)
         elif len(vals) < len(fields) and len(vals) >= 2 and len(fields) == 3:
             # one cell lost: keep the outer columns (the first and the running total), leave the
             # middle blank and say so

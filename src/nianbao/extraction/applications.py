@@ -232,8 +232,7 @@ def read_requests(ctx: Ctx, rows: list[Row], headers: list[Row]) -> str | None:
                 evidence=[c.text for c in r.row.cells],
             )
             continue
-        for fid, cell in zip(_cell_ids(rid, tuple(columns)), r.values):
-            ctx.put(fid, cell, "s3", label)
+        ctx.put_row(_cell_ids(rid, tuple(columns)), r.values, "s3", label)
         if r.uncertain:
             ctx.finding(
                 "R-CELL-COUNT",

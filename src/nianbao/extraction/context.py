@@ -6,7 +6,7 @@ Report being filled, its findings and the layout facts gathered on the way.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -192,51 +192,68 @@ class Ctx:
         """The index of the table ``cell`` stands in (None: not a table's cell)."""
         return self.cell_table.get(id(cell))
 
-    def put(self, fid: str, cell: Cell | None, section: str, label: str | None = None) -> Value:
+    def put(self, fid: str, cell: Cell | None, section: str, label: str | None = None) -> None:
         """Store the value of ``cell`` (None = the row printed no such cell) under ``fid``."""
-        if cell is None:
-            v = Value(None, None, Provenance(section=section, label=label))
-            self.report.values[fid] = v
-            return v
-        text = raw = cell.text
-        start, end = cell.start, cell.end
-        st = en = line = None
-        if start >= 0:
-            omap = self.offset_map
-            if omap is None:
-                st, en = start, end
-            else:
-                st = omap(start)
-                en = omap(end) if end != start else st
-            original = self.doc.original
-            if original:
-                if en > st:
-                    raw = original[st:en]
-                line = self.doc.line_of_original(st)
-        prov = Provenance(
-            section,
-            self.cell_table.get(id(cell)),
-            cell.row,
-            cell.col,
-            line,
-            st,
-            en,
-            cell.page,
-            cell.bbox,
-            label,
-        )
-        number, note = L.parse_value(text)
-        v = Value(number, raw, prov)
-        self.report.values[fid] = v
-        if note == "range" and fid not in self.range_warned:
-            # too many digits for a count or a fee: raw kept, said once per cell
-            self.range_warned.add(fid)
-            self.finding(
-                "R-VALUE-RANGE",
-                "warning",
-                [fid],
-                f"{label_of(fid)}的数值「{_clip(text.strip(), 40)}」位数过多（超过 "
-                f"{L.MAX_VALUE_DIGITS} 位），不是合理的件数或金额，已按空值处理，原文保留。",
-                actual=text.strip()[:100],
+        self.put_row((fid,), (cell,), section, label)
+
+    def put_row(
+        self,
+        fids: Iterable[str],
+        cells: Iterable[Cell | None],
+        section: str,
+        label: str | None = None,
+    ) -> None:
+        """``put`` each of ``cells`` under the id beside it: a row's cells, with what they
+        share (the document, its offset map, the report's values) looked up once."""
+        values = self.report.values
+        cell_table = self.cell_table
+        omap = self.offset_map
+        original = self.doc.original
+        line_of = self.doc.line_of_original
+        parse_value = L.parse_value
+        for fid, cell in zip(fids, cells):
+            if cell is None:
+                values[fid] = Value(None, None, Provenance(section=section, label=label))
+                continue
+            text = raw = cell.text
+            start = cell.start
+            st = en = line = None
+            if start >= 0:
+                end = cell.end
+                if omap is None:
+                    st, en = start, end
+                else:
+                    st = omap(start)
+                    en = omap(end) if end != start else st
+                if original:
+                    if en > st:
+                        raw = original[st:en]
+                    line = line_of(st)
+            prov = Provenance(
+                section,
+                cell_table.get(id(cell)),
+                cell.row,
+                cell.col,
+                line,
+                st,
+                en,
+                cell.page,
+                cell.bbox,
+                label,
             )
-        return v
+            number, note = parse_value(text)
+            values[fid] = Value(number, raw, prov)
+            if note == "range" and fid not in self.range_warned:
+                self._too_many_digits(fid, text)
+
+    def _too_many_digits(self, fid: str, text: str) -> None:
+        # too many digits for a count or a fee: raw kept, said once per cell
+        self.range_warned.add(fid)
+        self.finding(
+            "R-VALUE-RANGE",
+            "warning",
+            [fid],
+            f"{label_of(fid)}的数值「{_clip(text.strip(), 40)}」位数过多（超过 "
+            f"{L.MAX_VALUE_DIGITS} 位），不是合理的件数或金额，已按空值处理，原文保留。",
+            actual=text.strip()[:100],
+        )

@@ -213,8 +213,8 @@ def _collect_rows(
         if sec not in rows:
             continue
         if isinstance(b, Table):
+            ctx.set_tables([c for r in b.rows for c in r], b.index)
             for r in b.rows:
-                ctx.set_tables(r, b.index)
                 row = split_row(r, b, sec)
                 is_header = sec == "s3" and not row.numeric and is_request_header(row)
                 if row.numeric or (

@@ -13,6 +13,7 @@ from ..readers.normalize import key
 from ..schema import (
     REVIEW_FIELDS,
     REVIEW_GROUPS,
+    REVIEW_IDS,
 )
 from .context import NREVIEW, Ctx, Row
 
@@ -124,10 +125,7 @@ def read_reviews(ctx: Ctx, rows: list[Row], headers: list[Row], paras: list[str]
     order = _header_fields(headers)
     labelled = _by_labels(rows, order)
     if labelled is not None:
-        for g in REVIEW_GROUPS:
-            for f in REVIEW_FIELDS:
-                fid = f"reviews.{g}.{f}"
-                ctx.put(fid, labelled[fid], "s4")
+        ctx.put_row(REVIEW_IDS, [labelled[fid] for fid in REVIEW_IDS], "s4")
         return
     value_rows = [r for r in rows if r.numeric and not r.labels]
     if not value_rows:
@@ -199,8 +197,7 @@ def read_reviews(ctx: Ctx, rows: list[Row], headers: list[Row], paras: list[str]
         )
         ctx.report.layout["reviews_unmapped"] = True
         return
-    for fid, c in zip(ids, chosen):
-        ctx.put(fid, c, "s4")
+    ctx.put_row(ids, chosen, "s4")
     # is the header readable label for label?
     header_cells = [c.text for h in headers for c in h.cells] + paras
     counts: Counter[str] = Counter()
