@@ -12,6 +12,11 @@ Two modes:
   ``nianbao.writing.writer.render`` in its text styles and read by the real ``nianbao.parse``;
   this measures the whole pipeline, bound by the parser.
 
+With ``--pg URL`` the same files go into PostgreSQL too (today's path and now's, scratch
+schemas); besides the ingest's own CPU per report it prints the CPU the machine's
+PostgreSQL processes spent meanwhile (``ServerCpu``): on a machine whose cores the server
+shares, the two add up.
+
 Usage: .venv/bin/python bench/ingest.py [--n 10000] [--workers 1,2] [--render 200]
 Prints figures; asserts nothing.
 """
@@ -389,6 +394,62 @@ def drop_schema(admin: Any, schema: str) -> None:
     admin.dispose()
 
 
+class ServerCpu:
+    """CPU seconds of this machine's PostgreSQL processes while the ``with`` block runs
+    (Linux: /proc, sampled every 100 ms so that backends that end are counted too; the
+    server's work for other databases at the same time counts as well). 0 elsewhere."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.seen: dict[str, list[int]] = {}
+        self.other: set[str] = set()  # processes that are not PostgreSQL's
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._watch, daemon=True)
+        self.seconds = 0.0
+
+    def _sample(self) -> None:
+        import os
+
+        for pid in os.listdir("/proc"):
+            if not pid.isdigit() or pid in self.other:
+                continue
+            try:
+                with open(f"/proc/{pid}/stat") as fh:
+                    raw = fh.read()
+            except OSError:
+                continue
+            if "(postgres)" not in raw:
+                self.other.add(pid)  # (read once: the sampler's own cost stays small)
+                continue
+            fields = raw.rsplit(")", 1)[1].split()
+            ticks = int(fields[11]) + int(fields[12])
+            self.seen.setdefault(pid, [ticks, ticks])[1] = ticks
+
+    def _watch(self) -> None:
+        while not self.stop.is_set():
+            self._sample()
+            self.stop.wait(0.1)
+
+    def __enter__(self) -> ServerCpu:
+        import os
+
+        if os.path.isdir("/proc"):
+            self._sample()
+            self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        import os
+
+        if self.thread.is_alive():
+            self.stop.set()
+            self.thread.join()
+            self._sample()
+        hz = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+        self.seconds = sum(b - a for a, b in self.seen.values()) / hz
+
+
 def run_pg(
     files: list[str], workers: int, url: str, old_src: Path | None
 ) -> tuple[float, float, float]:
@@ -398,23 +459,34 @@ def run_pg(
     import subprocess
 
     db, schema, admin = pg_schema(url)
+    server = ServerCpu()
     try:
         if old_src is not None:
             listing = Path(files[0]).parent.parent / "anchor-pg.txt"
             listing.write_text("\n".join(files), encoding="utf-8")
-            out = subprocess.run(
-                [sys.executable, __file__, "--anchor-run", db, str(listing), str(workers), "synth"],
-                env={**os.environ, "PYTHONPATH": str(old_src)},
-                check=True,
-                capture_output=True,
-                text=True,
-            ).stdout
+            with server:
+                out = subprocess.run(
+                    [
+                        sys.executable,
+                        __file__,
+                        "--anchor-run",
+                        db,
+                        str(listing),
+                        str(workers),
+                        "synth",
+                    ],
+                    env={**os.environ, "PYTHONPATH": str(old_src)},
+                    check=True,
+                    capture_output=True,
+                    text=True,
+                ).stdout
             seconds, stored, cpu = (float(x) for x in out.split()[-3:])
         else:
             engine = open_store(db)
             cpu = cpu_seconds()
             start = time.perf_counter()
-            summary = ingest_files(files, engine, workers=workers, parse=synth_parse)
+            with server:
+                summary = ingest_files(files, engine, workers=workers, parse=synth_parse)
             seconds = time.perf_counter() - start
             cpu = (cpu_seconds() - cpu) * 1e3
             stored = summary.stored
@@ -423,9 +495,12 @@ def run_pg(
     finally:
         drop_schema(admin, schema)
     rate, cpu = len(files) / seconds, cpu / len(files)
+    served = server.seconds * 1e3 / len(files)
     print(
         f"synth on PostgreSQL, {'today' if old_src else 'now'}: {len(files)} reports, "
-        f"{workers} worker(s): {seconds:.1f} s, {rate:.0f} reports/s, {cpu:.1f} ms CPU/report; "
+        f"{workers} worker(s): {seconds:.1f} s, {rate:.0f} reports/s, {cpu:.2f} ms CPU/report "
+        f"in the ingest's processes + {served:.2f} ms in the server's (every PostgreSQL process "
+        f"of this machine) = {cpu + served:.2f}, {(cpu + served) * rate / 1e3:.2f} cores busy; "
         f"{per / 1e3:.1f} KB/report",
         flush=True,
     )

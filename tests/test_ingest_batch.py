@@ -265,3 +265,61 @@ def test_a_batch_checks_a_year_against_the_current_report_only(db_url, tmp_path)
         assert cross == []
     finally:
         engine.dispose()
+
+
+def test_batches_commit_without_waiting_for_the_disk_and_the_ingest_ends_durable(
+    db_url,  # noqa: F811
+    tmp_path,
+    monkeypatch,
+) -> None:
+    """On PostgreSQL only an ingest's batches commit with synchronous_commit off; every
+    other write (a review, an account) waits for the disk. The ingest ends with
+    ``make_durable``, after its last batch."""
+    from sqlalchemy import func
+
+    import nianbao.store.ingest as ing
+    from nianbao.store.db import ingest_engine, make_durable, write_engine
+
+    engine = open_store(db_url)
+    try:
+        if engine.dialect.name == "postgresql":
+            for eng, expected in ((ingest_engine(engine), "off"), (write_engine(engine), "on")):
+                with eng.begin() as conn:
+                    assert conn.exec_driver_sql("SHOW synchronous_commit").scalar() == expected
+        stored_then: list[int] = []
+
+        def durable(eng) -> None:  # type: ignore[no-untyped-def]
+            with Session(eng) as s:
+                stored_then.append(s.scalar(select(func.count()).select_from(StoredReport)))
+            make_durable(eng)
+
+        monkeypatch.setattr(ing, "make_durable", durable)
+        files = [
+            write_json(tmp_path / "d", f"{i}.txt", _flat(f"淮安市洪泽区第{i}局", 2022))
+            for i in range(3)
+        ]
+        summary = ingest(engine, files)
+        assert summary.stored == 3
+        assert stored_then == [3]
+    finally:
+        engine.dispose()
+
+
+def test_an_agencys_years_in_order_in_one_batch_match_one_report_at_a_time(
+    db_url,  # noqa: F811
+    tmp_path,
+) -> None:
+    """Files in the order of their agency and year (a folder per agency): each year's
+    group J reads the year before from the same batch, as stored; the same reports and
+    findings (their values' digests too) as one report per transaction."""
+    flats = []
+    for name in ("淮安市洪泽区人民政府", "淮安市洪泽区财政局"):
+        for year in (2021, 2022, 2023, 2024):
+            flat = _flat(name, year)
+            flat["requests.carried_forward.total"] = year - 2020  # group J has a say
+            flat["requests.carried_over.total"] = year - 2019
+            flats.append(flat)
+    files = [write_json(tmp_path / "in", f"{i}.txt", f) for i, f in enumerate(flats)]
+    (agencies_one, one), (agencies_batched, batched) = _one_and_batched(db_url, files)
+    assert batched == one and agencies_batched == agencies_one
+    assert sum(x[0] == "finding" and x[2] == "cross" for x in one) >= 6

@@ -213,3 +213,40 @@ def test_huge_and_exact_decimals_come_back_from_packed_cells() -> None:
     assert cell_values(cells) == {k: v.value for k, v in rep.values.items()}
     padded = '[["01",null,"123456789012345678901234567890.12000000","x"]]'
     assert str(unpack_cells(padded)[0][2]) == "123456789012345678901234567890.12"
+
+
+def test_packed_cells_are_in_code_order_whatever_the_reports_order() -> None:
+    """A report's cells are packed in code order however its values are ordered, and every
+    kind of cell (a count as written, a count written otherwise, a blank with and without
+    its text, a fee, an id outside the schema with characters JSON escapes) reads back."""
+    import json
+
+    from nianbao.report import Report, Value
+    from nianbao.store.compact import pack_cells, unpack_cells
+
+    cells = {
+        "requests.new.total": Value(12, "12", Provenance(section="三", label='本年新收"申请"')),
+        "requests.new.natural": Value(7, "七"),
+        "requests.new.commercial": Value(None, "—"),
+        "requests.new.research": Value(None),
+        "requests.new.social": Value(3, None),
+        "active.fees": Value(12.5, "12.50"),
+        'x.外"\\id': Value(-4, "-4"),
+    }
+    forward, backward = Report(source="a"), Report(source="b")
+    forward.values.update(cells)
+    backward.values.update(reversed(list(cells.items())))
+    packed = pack_cells(forward)
+    assert pack_cells(backward) == packed
+    codes = [c[0] for c in json.loads(packed[0])]
+    assert codes == sorted(codes)
+    back = {fid: (vi, vd, blank, raw) for fid, vi, vd, blank, raw, _ in unpack_cells(*packed)}
+    assert back["requests.new.total"][:1] == (12,) and back["requests.new.total"][3] == "12"
+    assert back["requests.new.natural"][3] == "七"
+    assert back["requests.new.commercial"][2:] == (True, "—")
+    assert back["requests.new.research"][2:] == (True, None)
+    assert back["requests.new.social"] == (3, None, False, None)
+    assert str(back["active.fees"][1]) == "12.5" and back["active.fees"][3] == "12.50"
+    assert back['x.外"\\id'][0] == -4
+    provs = {fid: p for fid, *_, p in unpack_cells(*packed)}
+    assert provs["requests.new.total"][-1] == '本年新收"申请"'

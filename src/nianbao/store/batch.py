@@ -14,7 +14,11 @@ the content hash) does again.
 The common case — a file never seen, a report whose agency has no report of that year
 yet — goes through a fast path: direct driver statements (COPY for the cells on
 PostgreSQL), agencies resolved once per name per run, canonical agency names refreshed
-once per batch. Everything else (a re-parse, a new version of a report, a file that
+once per batch; a report whose year − 1 report is earlier in the same batch (files in the
+order of their agency and year) is checked against it as the batch made it, without the
+batch's rows written out and read back. On PostgreSQL a batch commits without waiting for
+the WAL flush (``db.ingest_engine``); the ingest ends with a commit that waits
+(``db.make_durable``). Everything else (a re-parse, a new version of a report, a file that
 failed) goes through ``ingest._store``, in the same transaction. When a batch cannot be
 written (a concurrent ingest stored the same content first, a lock timed out, a value
 the database refuses), it is rolled back and each of its reports is written alone by the
@@ -33,6 +37,7 @@ from typing import Any, cast
 
 from sqlalchemy import (
     ARRAY,
+    DateTime,
     Engine,
     Table,
     Text,
@@ -51,7 +56,7 @@ from ..report import Report
 from .agencies import guess_kind, name_keys, normalize_name, resolve_agency
 from .compact import pack_cells
 from .crossyear import check_cross_year
-from .db import session_scope, write_engine
+from .db import ingest_engine, session_scope
 from .display import canon_level
 from .findings import _counts, finding_digest
 from .models import T_FIND, T_REP, T_SF, Agency, AgencyAlias
@@ -63,6 +68,7 @@ from .write import (
     _insert_cells,
     _meta_year,
     _remember,
+    _report_of,
     _store,
     load_report,
     load_reports,
@@ -73,6 +79,7 @@ __all__ = ["BatchWriter"]
 
 Settle = Callable[[ParseOutcome, str], None]
 AGENCY_LOCK = 73_180  # pg_advisory_xact_lock(AGENCY_LOCK, agency id): one agency's writes
+NAME_LOCK = 73_181  # pg_advisory_xact_lock(NAME_LOCK, hashtext(key)): one name key's agency
 
 
 class BatchWriter:
@@ -90,7 +97,7 @@ class BatchWriter:
         size: int = 200,
         seconds: float = 0.5,
     ) -> None:
-        self.engine = write_engine(engine)
+        self.engine = ingest_engine(engine)
         self.version = version
         self.settle = settle
         self.fallback = fallback
@@ -127,7 +134,7 @@ class BatchWriter:
                 continue
             if outcome.cells is None:
                 outcome.cells = pack_cells(outcome.report)
-            ready[id(outcome)] = (outcome.cells, _json_columns(outcome.report))
+            ready[id(outcome)] = _ready(outcome.report, outcome.cells)
         start = time.perf_counter()
         try:
             with _file_lock(self.engine), session_scope(self.engine) as session:
@@ -174,7 +181,10 @@ class BatchWriter:
 
         # the agencies first (those the store knows by their names in two queries), then
         # their latest report of each year in one query
-        self._known_agencies(session, [cast(Report, o.report) for o in batch if fast(o)])
+        reports = [cast(Report, o.report) for o in batch if fast(o)]
+        if conn.dialect.name == "postgresql":
+            self._lock_names(conn, reports)
+        self._known_agencies(session, reports)
         agencies = {
             i: self._agency(session, cast(Report, o.report)) for i, o in enumerate(batch) if fast(o)
         }
@@ -228,6 +238,29 @@ class BatchWriter:
         w.write_pending()
         _refresh_names(session, touched)
         return statuses
+
+    def _lock_names(self, conn: Any, reports: list[Report]) -> None:
+        """PostgreSQL: lock the keys of the batch's names this writer has not resolved
+        yet (an advisory lock per key, in one order for every writer), so that batches of
+        several writers that would make or change the same agency run one after another:
+        the second then finds the agency the first made (READ COMMITTED reads what was
+        committed before each statement) instead of making it again, which broke its
+        unique key and sent the whole batch to the one-report path."""
+        keys = sorted(
+            {
+                k
+                for rep in reports
+                if (key := self._agency_key(rep)) not in self.agencies and key[0]
+                for k in name_keys(key[0])
+            }
+        )
+        if keys:
+            conn.exec_driver_sql(
+                f"SELECT pg_advisory_xact_lock({NAME_LOCK}, h) FROM "
+                "(SELECT DISTINCT hashtext(x) AS h FROM unnest(%(keys)s::text[]) AS x "
+                "ORDER BY 1) AS locked",
+                {"keys": keys},
+            )
 
     @staticmethod
     def _agency_key(rep: Report) -> tuple[str | None, str | None, str | None]:
@@ -309,10 +342,11 @@ class BatchWriter:
                 if held is not None and held < 0:
                     self.agencies[key] = real[-1 - held]
             found = {key: real[-1 - a] if a < 0 else a for key, a in found.items()}
-        if named:
+        for start in range(0, len(named), 500):
             conn.execute(
-                update(al).where(al.c.alias_key == bindparam("k")).values(source="name"),
-                [{"k": k} for k in named],
+                update(al)
+                .where(_among(conn, al.c.alias_key, named[start : start + 500]))
+                .values(source="name")
             )
         ids = sorted(set(found.values()))
         kinds: dict[int, tuple[str, str]] = {}
@@ -351,8 +385,9 @@ class BatchWriter:
             ):
                 stored[k] = aid
         position = {keys[0]: i for i, (_, keys) in enumerate(new)}
-        conn.execute(
-            insert(ag),
+        _insert_rows(
+            conn,
+            ag,
             [
                 {
                     "key": keys[0],
@@ -384,8 +419,9 @@ class BatchWriter:
                 update(ag).where(ag.c.id == bindparam("aid")).values(parent_id=bindparam("pid")),
                 later,
             )
-        conn.execute(
-            insert(al),
+        _insert_rows(
+            conn,
+            al,
             [
                 {
                     "alias_key": k,
@@ -412,8 +448,33 @@ class BatchWriter:
 
 
 # what a batch makes of a parsed report before the write lock: its cells' stored form
-# (``compact.pack_cells``) and its JSON columns (``_json_columns``)
-Ready = tuple[tuple[str, str | None], dict[str, Any]]
+# (``compact.pack_cells``), its JSON columns (``_json_columns``) and its own findings'
+# columns (``_finding_fields``)
+Ready = tuple[tuple[str, str | None], dict[str, Any], list[dict[str, Any]]]
+
+
+def _ready(rep: Report, cells: tuple[str, str | None] | None = None) -> Ready:
+    return (
+        cells or pack_cells(rep),
+        _json_columns(rep),
+        [_finding_fields(f, rep, None) for f in rep.findings],
+    )
+
+
+def _finding_fields(f: Any, rep: Report, prev: Report | None) -> dict[str, Any]:
+    """A finding's columns that do not depend on where it is stored."""
+    return {
+        "rule": f.rule,
+        "severity": f.severity,
+        "cells": list(f.cells),
+        "message": f.message,
+        "expected": _jsonable(f.expected),
+        "actual": _jsonable(f.actual),
+        "assumed_zero": list(f.assumed_zero),
+        "evidence": _jsonable(f.evidence),
+        "fingerprint": f.fingerprint,
+        "values_digest": finding_digest(f, rep, prev),
+    }
 
 
 def _json_columns(rep: Report) -> dict[str, Any]:
@@ -432,6 +493,19 @@ def _among(conn: Any, column: Any, keys: list[str]) -> Any:
     if conn.dialect.name != "postgresql":
         return column.in_(keys)
     return column.in_(select(func.unnest(literal(keys, ARRAY(Text)))))
+
+
+def _insert_rows(conn: Any, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Insert ``rows`` (all with the same keys). On PostgreSQL as multi-row INSERTs of up
+    to 1,000 rows (an executemany is one statement per row for the server to run); on
+    SQLite an executemany (one prepared statement, no round trips)."""
+    if not rows:
+        return
+    if conn.dialect.name != "postgresql":
+        conn.execute(insert(table), rows)
+        return
+    for start in range(0, len(rows), 1000):
+        conn.execute(insert(table).values(rows[start : start + 1000]))
 
 
 def _parent_key(keys: tuple[str, ...]) -> str | None:
@@ -525,7 +599,7 @@ class _Writer:
         self.version = version
         self.now = datetime.now(UTC)
         self.mark = "?" if self.dialect.paramstyle == "qmark" else "%s"
-        self._procs: dict[tuple[str, str], Any] = {}
+        self._procs: dict[tuple[str, tuple[str, ...]], list[Any]] = {}
         self._sql: dict[tuple[str, tuple[str, ...], bool], str] = {}
         self.values: list[tuple[Any, ...]] = []
         self.findings: list[dict[str, Any]] = []
@@ -547,16 +621,26 @@ class _Writer:
         self.unwritten: set[int] = set()  # ids of reports whose rows are not written yet
         # stored reports the batch's cross-year checks read (``write.load_reports``)
         self.prev: dict[int, Report] = {}
+        # reports this batch stored: their JSON columns as stored and their values (as
+        # ``write.load_report`` reads them back: its cache holds the same values)
+        self.made: dict[int, tuple[dict[str, Any], dict[str, Any]]] = {}
 
     def _bind(self, table: Table, row: dict[str, Any]) -> list[Any]:
-        out = []
-        for k, v in row.items():
-            key = (table.name, k)
-            if key not in self._procs:
-                self._procs[key] = table.c[k].type._cached_bind_processor(self.dialect)
-            proc = self._procs[key]
-            out.append(v if proc is None or v is None else proc(v))
-        return out
+        """The driver's parameters of ``row`` (its columns' bind processors: JSON text,
+        SQLite's datetime text), in the row's order. The batch's own time (``now``, in
+        every row) is processed once per column."""
+        cols = tuple(row)
+        procs = self._procs.get((table.name, cols))
+        if procs is None:
+            procs = self._procs[(table.name, cols)] = [self._proc(table, c) for c in cols]
+        return [v if proc is None or v is None else proc(v) for proc, v in zip(procs, row.values())]
+
+    def _proc(self, table: Table, col: str) -> Any:
+        proc = table.c[col].type._cached_bind_processor(self.dialect)
+        if proc is None or not isinstance(table.c[col].type, DateTime):
+            return proc
+        now, done = self.now, proc(self.now)
+        return lambda v: done if v is now else proc(v)
 
     def _insert_sql(self, table: Table, cols: tuple[str, ...], returning: bool) -> str:
         key = (table.name, cols, returning)
@@ -602,6 +686,7 @@ class _Writer:
         self.taken = set()
         self.next_ids = {}  # (ids drawn from a sequence stay ours)
         self.prev = {}  # (the one-report path may have re-parsed one of them)
+        self.made = {}
 
     def _add(self, table: Table, row: dict[str, Any], pending: list[dict[str, Any]]) -> int:
         """Insert ``row``: its id assigned here and the row kept for ``write_pending``, or
@@ -701,8 +786,8 @@ class _Writer:
         the report, its cells and findings. ``ready``: what ``BatchWriter.flush`` made of
         it before the write lock (``Ready``). Returns the file's id."""
         if ready is None:
-            ready = (outcome.cells or pack_cells(rep), _json_columns(rep))
-        cells, json_columns = ready
+            ready = _ready(rep, outcome.cells)
+        cells, json_columns, own_findings = ready
         session, now, meta = self.session, self.now, rep.meta
         sfid = self._add(
             T_SF,
@@ -726,6 +811,15 @@ class _Writer:
         prev_id = self.latest(agency_id, None if year is None else year - 1)
         if prev_id is not None:
             prev = self.prev.get(prev_id)
+            if prev is None and prev_id in self.made:
+                # stored by this batch (files in the order of their agency and year):
+                # what ``load_report`` would read back, without writing the batch's rows
+                # out first and reading them again
+                made_columns, made_values = self.made[prev_id]
+                prev = _report_of(
+                    made_columns["meta"], made_columns["sections"], made_columns["fees_info"]
+                )
+                prev.values = made_values
             if prev is None:
                 if prev_id in self.unwritten:
                     self.write_pending()
@@ -754,6 +848,7 @@ class _Writer:
         )
         if self.assign:
             self.unwritten.add(report_id)
+        self.made[report_id] = (json_columns, rep.values)
         if agency_id is not None and year is not None and agency_id in self.prefetched:
             self.latest_ids[(agency_id, year)] = report_id
             self.taken.add((agency_id, year))
@@ -762,8 +857,11 @@ class _Writer:
         # earlier calls ``write_pending`` first
         self.values.append((report_id, *cells))
         self.findings.extend(
-            [self._finding(report_id, "report", f, rep, None, None) for f in rep.findings]
-            + [self._finding(report_id, "cross", f, rep, prev, prev_id) for f in cross]
+            [self._finding(report_id, "report", fields, None) for fields in own_findings]
+            + [
+                self._finding(report_id, "cross", _finding_fields(f, rep, prev), prev_id)
+                for f in cross
+            ]
         )
         _remember(report_id, now, rep)
         nxt = self.latest(agency_id, None if year is None else year + 1)
@@ -784,28 +882,13 @@ class _Writer:
         self._insert_many(T_FIND, findings)
 
     def _finding(
-        self,
-        report_id: int,
-        origin: str,
-        f: Any,
-        rep: Report,
-        prev: Report | None,
-        prev_id: int | None,
+        self, report_id: int, origin: str, fields: dict[str, Any], prev_id: int | None
     ) -> dict[str, Any]:
         return {
             "report_id": report_id,
             "origin": origin,
             "prev_report_id": prev_id,
-            "rule": f.rule,
-            "severity": f.severity,
-            "cells": list(f.cells),
-            "message": f.message,
-            "expected": _jsonable(f.expected),
-            "actual": _jsonable(f.actual),
-            "assumed_zero": list(f.assumed_zero),
-            "evidence": _jsonable(f.evidence),
-            "fingerprint": f.fingerprint,
-            "values_digest": finding_digest(f, rep, prev),
+            **fields,
             "status": "open",
             "note": None,
             "decided_at": None,

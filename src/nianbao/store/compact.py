@@ -157,56 +157,76 @@ _DUMPS = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 def pack_cells(report: Report) -> tuple[str, str | None]:
     """The stored form of a report's cells, ``(cells, sources)`` (see the module's
-    docstring). Counts and blanks without provenance take the short ways: this runs for
+    docstring). Counts and blanks without provenance take the short ways, written as
+    text straight away (a code is letters and digits: nothing to escape): this runs for
     every cell of every report."""
-    rows: list[tuple[str, list[Any], list[Any] | None]] = []
-    append = rows.append
+    parts: list[str] = []  # each cell's JSON text
+    keys: list[str] = []  # its code
+    provs: list[list[Any] | None] = []
+    append, key, keep = parts.append, keys.append, provs.append
     codes = FIELD_CODES
     decimal_ids = DECIMAL_IDS
+    dumps = _DUMPS
     labels: dict[str, int] = {}
     sourced = False
+    ordered = True  # the cells come in code order (the schema's, as most reports do)
+    last = ""
     for fid, v in report.values.items():
         value, raw, src = v.value, v.raw, v.source
-        code = codes.get(fid) or encode_field(fid)
+        code = codes.get(fid)
+        if code is None:
+            code = encode_field(fid)
+            plain = False  # any text: written by the encoder
+        else:
+            plain = True
+        if code < last:
+            ordered = False
+        last = code
+        key(code)
         prov = None
         if src is not None:
             prov = encode_provenance(src)
-            sourced = sourced or prov is not None
-            if prov is not None and len(prov) == 10 and isinstance(prov[9], str):
-                prov[9] = labels.setdefault(prov[9], len(labels))
+            if prov is not None:
+                sourced = True
+                if len(prov) == 10 and isinstance(prov[9], str):
+                    prov[9] = labels.setdefault(prov[9], len(labels))
+        keep(prov)
         if value is None:
-            append((code, [code] if raw is None else [code, None, None, raw], prov))
-            continue
-        if type(value) is int and fid not in decimal_ids:
             if raw is None:
-                append((code, [code, value, None, False], prov))
-            elif raw == str(value):
-                append((code, [code, value], prov))
+                append(f'["{code}"]' if plain else dumps([code]))
             else:
-                append((code, [code, value, None, raw], prov))
-            continue
-        vi, vd = split_value(fid, value)
-        text = None if vd is None else format(vd, "f")
-        if raw is None:
-            raw_slot: Any = False
+                append(dumps([code, None, None, raw]))
+        elif type(value) is int and fid not in decimal_ids:
+            if raw is not None and plain and raw == str(value):
+                append(f'["{code}",{raw}]')
+            elif raw is None:
+                append(dumps([code, value, None, False]))
+            elif raw == str(value):
+                append(dumps([code, value]))
+            else:
+                append(dumps([code, value, None, raw]))
         else:
-            raw_slot = None if raw == (str(vi) if vi is not None else text) else raw
-        cell: list[Any] = [code, vi, text, raw_slot]
-        while cell[-1] is None:
-            cell.pop()
-        append((code, cell, prov))
-    rows.sort(key=_first)  # by code (a report's codes are distinct)
-    cells = _DUMPS([r[1] for r in rows])
+            vi, vd = split_value(fid, value)
+            text = None if vd is None else format(vd, "f")
+            if raw is None:
+                raw_slot: Any = False
+            else:
+                raw_slot = None if raw == (str(vi) if vi is not None else text) else raw
+            cell: list[Any] = [code, vi, text, raw_slot]
+            while cell[-1] is None:
+                cell.pop()
+            append(dumps(cell))
+    if not ordered:  # by code (a report's codes are distinct)
+        order = sorted(range(len(keys)), key=keys.__getitem__)
+        parts = [parts[i] for i in order]
+        provs = [provs[i] for i in order]
+    packed = "[" + ",".join(parts) + "]"
     if not sourced:
-        return cells, None
-    sources: dict[str, Any] = {"p": [r[2] for r in rows]}
+        return packed, None
+    sources: dict[str, Any] = {"p": provs}
     if labels:
         sources["l"] = list(labels)
-    return cells, _DUMPS(sources)
-
-
-def _first(row: tuple[str, list[Any], list[Any] | None]) -> str:
-    return row[0]
+    return packed, dumps(sources)
 
 
 # room for every digit a stored decimal has (the default context keeps 28)

@@ -189,16 +189,25 @@ def check_copy(rep: Report, prev: Report) -> list[Finding]:
     return out
 
 
+_DATA = ("requests.", "reviews.")
+
+
 def _data_ids(rep: Report) -> set[str]:
-    return {i for i in rep.values if i.startswith(("requests.", "reviews."))}
+    return {i for i in rep.values if i.startswith(_DATA)}
 
 
 def check_same_data(rep: Report, prev: Report) -> list[Finding]:
     """R-CROSS-YEAR-SAME-DATA: every requests/reviews cell equals last year's, not all 0."""
-    ids = _data_ids(rep)
+    # first the cells in turn, to the first that differs (most reports differ early)
+    values, before = rep.values, prev.values
+    ids: set[str] = set()
+    for i, v in values.items():
+        if i.startswith(_DATA):
+            p = before.get(i)
+            if p is None or v.value != p.value:
+                return []
+            ids.add(i)
     if not ids or ids != _data_ids(prev):
-        return []
-    if any(rep.get(i) != prev.get(i) for i in ids):
         return []
     nonzero = sorted(i for i in ids if rep.get(i))
     if not nonzero:

@@ -23,6 +23,8 @@ __all__ = [
     "resolve_url",
     "open_store",
     "write_engine",
+    "ingest_engine",
+    "make_durable",
     "session_scope",
     "migrate",
 ]
@@ -80,10 +82,13 @@ def _sqlite_begin(conn: Any) -> None:
 
 
 def _pg_begin(conn: Any) -> None:
-    # An ingest writes one small transaction per report and is idempotent (a report whose
-    # commit a server crash loses is simply ingested again), so its commits need not wait
-    # for the WAL flush; atomicity and consistency are unchanged.
-    if conn.get_execution_options().get("sqlite_immediate"):
+    # The batches of an ingest (``ingest_engine``) commit without waiting for the WAL
+    # flush: atomicity and consistency are unchanged, and the ingest ends with a commit
+    # that waits (``make_durable``), which flushes the WAL through every batch before it.
+    # A server crash during the ingest loses at most the last batches' commits, which the
+    # next run (keyed by content hash) writes again; none after the ingest said it is done.
+    # Every other write (reviews, accounts, uploads) commits synchronously.
+    if conn.get_execution_options().get("nianbao_async_commit"):
         conn.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
 
 
@@ -182,6 +187,36 @@ def write_engine(engine: Engine) -> Engine:
     if found is None:
         found = _WRITE_ENGINES[engine] = engine.execution_options(sqlite_immediate=True)
     return found
+
+
+_INGEST_ENGINES: WeakKeyDictionary[Engine, Engine] = WeakKeyDictionary()
+
+
+def ingest_engine(engine: Engine) -> Engine:
+    """``write_engine`` for the batches of an ingest: on PostgreSQL their commits do not
+    wait for the WAL flush (``synchronous_commit`` off for those transactions only); the
+    ingest calls ``make_durable`` when it is done."""
+    found = _INGEST_ENGINES.get(engine)
+    if found is None:
+        found = _INGEST_ENGINES[engine] = engine.execution_options(
+            sqlite_immediate=True, nianbao_async_commit=True
+        )
+    return found
+
+
+def make_durable(engine: Engine) -> None:
+    """Make every transaction committed so far survive a crash of the server or the
+    machine. PostgreSQL: a transaction that takes an id and commits synchronously (its
+    commit waits for the WAL flush through its commit record, so through the earlier
+    batches' too). SQLite (WAL, synchronous=NORMAL: commits are synced at checkpoints): a
+    passive checkpoint, which syncs the WAL first."""
+    name = engine.dialect.name
+    if name == "postgresql":
+        with engine.begin() as conn:
+            conn.exec_driver_sql("SELECT txid_current()")
+    elif name == "sqlite" and sqlite_file(engine.url.render_as_string()) is not None:
+        with engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
 
 
 @contextmanager

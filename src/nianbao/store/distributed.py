@@ -240,7 +240,7 @@ def ingest_dask(
     existing ``dask.distributed.Client`` to use instead."""
     from dask.distributed import as_completed
 
-    from .db import open_store
+    from .db import make_durable, open_store
 
     version = version or ing._parser_version()
     engine = open_store(url)  # migrated once here, not by every worker at once
@@ -301,6 +301,9 @@ def ingest_dask(
             for row in rows:
                 tally(*row)
             next_single(pending)
+        # the workers' batches committed without waiting for the disk; this commit waits
+        # for the server's WAL through all of them
+        make_durable(engine)
     finally:
         if own is not None:
             client.close()

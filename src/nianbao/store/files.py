@@ -61,11 +61,13 @@ def media_type_of(name: str, head: bytes) -> str:
         return IMAGE_MEDIA_TYPES[image]
     if head.lstrip()[:5] == b"{\\rtf":
         return "application/rtf"
-    from ..readers.mhtml import MHTML_MEDIA_TYPE, is_mhtml
+    lowered = head[:8192].lower()
+    if b"multipart/related" in lowered:  # (what ``is_mhtml`` looks for, first cheaply)
+        from ..readers.mhtml import MHTML_MEDIA_TYPE, is_mhtml
 
-    if is_mhtml(head):
-        return MHTML_MEDIA_TYPE
-    lowered = head[:512].lower()
+        if is_mhtml(head):
+            return MHTML_MEDIA_TYPE
+    lowered = lowered[:512]
     if b"<html" in lowered or b"<!doctype html" in lowered or b"<table" in lowered:
         return "text/html"
     if name.lower().endswith(".md"):

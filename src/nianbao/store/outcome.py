@@ -132,7 +132,25 @@ def parse_file(
 
 
 # ------------------------------------------------------------------ JSON / values
+_LEAVES = frozenset((str, int, bool, type(None)))  # exact types kept as they are
+
+
 def _jsonable(x: Any) -> Any:
+    """``x`` as plain JSON values: Decimal as int or float, NaN and infinities as text,
+    sets and tuples as lists, keys as text, objects by their ``to_dict``, else their text.
+    Strings, integers, booleans and None inside a dict or a list are taken as they are
+    without a call each (what most of a report's meta, sections and findings hold)."""
+    t = type(x)
+    if t in _LEAVES:
+        return x
+    leaves = _LEAVES
+    if t is dict:
+        return {
+            (k if type(k) is str else str(k)): (v if type(v) in leaves else _jsonable(v))
+            for k, v in x.items()
+        }
+    if t is list:
+        return [v if type(v) in leaves else _jsonable(v) for v in x]
     if x is None or isinstance(x, bool | int | str):
         return x
     if isinstance(x, float):
