@@ -107,6 +107,10 @@ def _parser_version() -> str:
     return str(nianbao.__version__)
 
 
+# files a worker parses and writes in one transaction when the workers write (``pool``)
+POOL_BATCH = 256
+
+
 def ingest_files(
     files: Sequence[str | os.PathLike[str]],
     engine: Engine,
@@ -218,7 +222,6 @@ def ingest_files(
         # fewer statements (and, on PostgreSQL, less of the server's CPU) per report. On
         # PostgreSQL 256 files a batch against 64: 0.16-0.19 against 0.30 ms of the
         # server's CPU per report, two workers (bench/ingest.py)
-        chunk = 256
         run_pool_writing(
             todo(),
             workers,
@@ -228,7 +231,7 @@ def ingest_files(
             check,
             done,
             lambda items: _run_pool(items, workers, parse, check, store_one),
-            chunk=chunk,
+            chunk=POOL_BATCH,
         )
     else:
         _run_pool(todo(), workers, parse, check, record)
