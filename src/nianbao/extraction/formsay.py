@@ -75,13 +75,20 @@ def say_streamed(ctx: Any, key_: str, table: FormTable) -> None:
         return
     ids = [c.id for r in taken for c in r.cells]
     column = [r for r in taken if table.streamed[r.rid] == "column"]
+    placed = [r for r in taken if table.streamed[r.rid] == "placed"]
     shown = "；".join(f"「{form_title(r.cells[-1].id)}」{r.shown}" for r in taken)
-    why = (
-        f"其中 {len(column)} 行的数值按列排列（同一列中相邻几行的数值连在一起，各列依次排列），"
-        "按列读取时这些行的总计都等于其余各列之和，按行读取时不成立，因此按列读取"
-        if column
-        else "这些行的数值接在其他行的数值之后"
-    )
+    whys = []
+    if column:
+        whys.append(
+            f"其中 {len(column)} 行的数值按列排列（同一列中相邻几行的数值连在一起，各列依次排列），"
+            "按列读取时这些行的总计都等于其余各列之和，按行读取时不成立，因此按列读取"
+        )
+    if placed:
+        whys.append(
+            f"其中 {len(placed)} 行的数值按列排列，且有的列比行数少（空白单元格在文本中不显示），"
+            "在各种放法中只有一种使这些行的总计都等于其余各列之和，空白单元格按此放置"
+        )
+    why = "；".join(whys) if whys else "这些行的数值接在其他行的数值之后"
     first = table.stream_from
     whole = (
         f"前 {first} 行的数值夹在表头文字之间，未能读取；其后的数值按段落恰好排成格式的最后 "

@@ -58,7 +58,9 @@ class FormTable:
     inferred: dict[str, str] = field(default_factory=dict)
     # rows read from the table's numbers as one stream in the form's order (``stream``),
     # their numbers not right after their own label: row id -> "column" (read from
-    # paragraphs column by column) or "row" (in text order, after another row's label)
+    # paragraphs column by column), "placed" (so, the blanks of columns short of them
+    # placed by the rows' sums) or "row" (in text order, after another row's label); 表二's
+    # rows "item:<heading>", 表四 "moved"
     streamed: dict[str, str] = field(default_factory=dict)
     stream_from: int = 0  # the first row read from the stream (the rows before stay unread)
 

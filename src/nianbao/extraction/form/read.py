@@ -38,6 +38,7 @@ and words the findings.
 
 from __future__ import annotations
 
+import itertools
 import re
 from bisect import bisect_left
 from collections import Counter
@@ -355,7 +356,9 @@ def _read_rows(
     ahead = stray  # numbers stand before the first label
     if key == "s3" and not stray:
         stray = _untaken(text, k, idx, a, runs, form, layout)
-    shifted = _shifted(runs, ahead) if key == "s3" else set()
+    # the text ends inside the table (a truncated copy): the labels after the cut, which
+    # may be those with nothing after them, are not in the text
+    shifted = _shifted(runs, ahead, b >= len(text.rstrip())) if key == "s3" else set()
     # the table's separator, learnt from its rows
     inner = [s for *_, run, _t in runs for s in run.seps[1:-1]]
     unit, nl_mode = unit_of(inner, [run.seps[0] for *_, run, _t in runs if run.vals])
@@ -695,13 +698,18 @@ def _untaken(
 _ORDINAL_AFTER = re.compile(r"\s*[.．、年月日]")
 
 
-def _shifted(runs: list[tuple[RowSpec, int, int, ValueRun, list[Tok]]], ahead: bool) -> set[str]:
+def _shifted(
+    runs: list[tuple[RowSpec, int, int, ValueRun, list[Tok]]], ahead: bool, cut: bool = False
+) -> set[str]:
     """Rows of 表三 whose numbers may be the next row's: labels printed below their numbers
     leave a row's worth of numbers before the first of them (after the previous label's own,
     or before the table's first label) and a label with nothing after it at the last; every
     row between reads the next row's numbers, and each adds up all the same. From such a
     surplus to the last label with no number after it, a row whose numbers differ from the
-    row's worth before its label is one of them or not: which, the text does not say."""
+    row's worth before its label is one of them or not: which, the text does not say. In a
+    copy ``cut`` inside the table with numbers before its first label, the label with
+    nothing after it may be past the cut: the rows from the first label to the last are in
+    doubt."""
     start = -1 if ahead else None
     for i, (spec, _st, _en, run, _t) in enumerate(runs):
         if start is None and len(run.vals) > len(spec.ids):
@@ -709,6 +717,8 @@ def _shifted(runs: list[tuple[RowSpec, int, int, ValueRun, list[Tok]]], ahead: b
     if start is None:
         return set()
     empty = [i for i, (*_x, run, _t) in enumerate(runs) if not run.vals and i > start]
+    if cut and ahead:
+        empty.append(len(runs))
     if not empty:
         return set()
     out: set[str] = set()
@@ -792,6 +802,22 @@ def _place_row(
             t = bounds(run.seps[-1], unit, nl_mode) - tail_mode
             if 0 <= t <= edge:
                 tb = t
+        if (
+            key == "s3"
+            and unit == "nl"
+            and lead == 0
+            and tb == 0
+            and len(cells) == len(vals)
+            and text[vals[-1].end :].strip()
+        ):
+            # short of cells, yet no blank shows before, between or after its values (and
+            # the text goes on: not a row cut by the copy's end): the blank cells printed
+            # nothing (a PDF's text in reading order), any of its cells may be the blanks
+            anywhere = [
+                [as_cand[at.index(c)] if c in at else NO_CELL for c in range(n)]
+                for at in itertools.combinations(range(n), len(vals))
+            ]
+            return by_arithmetic(row, spec, anywhere, key, "placed")
         # the label side first: what follows a row's last value (spacer lines of pipes, the
         # next row's merged cells) varies more than what follows its label
         if lead is not None:

@@ -23,6 +23,7 @@ order of the runs in which they do (``reviews_by_chunks``), else not at all.
 from __future__ import annotations
 
 import itertools
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -39,7 +40,8 @@ Row = list[Tok | None]  # a row's seven cells (None: a blank cell, which prints 
 @dataclass
 class Streamed:
     """A row read from the stream: its seven tokens, and how: "row" (in text order),
-    "column" (from seven paragraphs read column by column)."""
+    "column" (from seven paragraphs read column by column), "placed" (column by column,
+    some columns short of their blank cells, placed by the rows' sums)."""
 
     rid: str
     vals: Row
@@ -109,6 +111,7 @@ def _span_rows(blocks: list[tuple[list[Tok], bool]]) -> list[tuple[Row, str]] | 
             i = j
             continue
         group = blocks[i : i + WIDTH]
+        k = max(len(b[0]) for b in group)  # the first column may be the one short of a blank
         if len(group) == WIDTH and all(len(b[0]) == k for b in group):
             flat = [t for b in group for t in b[0]]
             got = _one_order(
@@ -127,7 +130,7 @@ def _span_rows(blocks: list[tuple[list[Tok], bool]]) -> list[tuple[Row, str]] | 
             rows = _blanks_placed([b[0] for b in group], k)
             if rows is None:
                 return None
-            out += [(r, "column") for r in rows]
+            out += [(r, "placed") for r in rows]
             i += WIDTH
             continue
         return None  # a paragraph of numbers that is no column of a run of rows
@@ -153,12 +156,12 @@ def _blanks_placed(cols: list[list[Tok]], k: int, limit: int = 5000) -> list[Row
     """The ``k`` rows of seven columns printed column by column, some columns short of
     their blank cells: the one placement of the blanks in which every row adds up (the
     same numbers whichever placement adds up), or None."""
-    options = [list(itertools.combinations(range(k), len(c))) for c in cols]
     count = 1
-    for o in options:
-        count *= len(o)
+    for col in cols:
+        count *= math.comb(k, len(col))  # counted before any is made (25 rows: millions)
     if count > limit:
         return None
+    options = [list(itertools.combinations(range(k), len(col))) for col in cols]
     found: dict[tuple[tuple[int | float | None, ...], ...], list[Row]] = {}
     for pick in itertools.product(*options):
         rows: list[Row] = [[None] * WIDTH for _ in range(k)]
@@ -405,6 +408,10 @@ def stream_table(
         if not item.own:
             table.streamed[item.rid] = item.how
     table.rows = rows
+    if b >= len(text.rstrip()) and any(spec.rid not in found for spec in form):
+        # the text ends in the table's labels printed after its numbers, some rows' labels
+        # not among them: a copy cut there (what follows is not judged missing)
+        table.ends_inside = True
     table.stream_from = len(form) - len(got)
     table.layout = layout
     table.inferred = {}
