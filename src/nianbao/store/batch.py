@@ -58,7 +58,7 @@ from .compact import pack_cells
 from .crossyear import check_cross_year
 from .db import ingest_engine, session_scope
 from .display import canon_level
-from .findings import _counts, finding_digest
+from .findings import _counts, finding_columns, finding_digest
 from .models import T_FIND, T_REP, T_SF, Agency, AgencyAlias
 from .outcome import ParseOutcome, _jsonable
 from .write import (
@@ -463,18 +463,7 @@ def _ready(rep: Report, cells: tuple[str, str | None] | None = None) -> Ready:
 
 def _finding_fields(f: Any, rep: Report, prev: Report | None) -> dict[str, Any]:
     """A finding's columns that do not depend on where it is stored."""
-    return {
-        "rule": f.rule,
-        "severity": f.severity,
-        "cells": list(f.cells),
-        "message": f.message,
-        "expected": _jsonable(f.expected),
-        "actual": _jsonable(f.actual),
-        "assumed_zero": list(f.assumed_zero),
-        "evidence": _jsonable(f.evidence),
-        "fingerprint": f.fingerprint,
-        "values_digest": finding_digest(f, rep, prev),
-    }
+    return finding_columns(f, finding_digest(f, rep, prev))
 
 
 def _json_columns(rep: Report) -> dict[str, Any]:

@@ -117,6 +117,23 @@ def _replace_findings(
     _insert_findings(session, report_id, origin, fresh, report, prev, prev_report_id, {})
 
 
+def finding_columns(f: Finding, digest: str) -> dict[str, Any]:
+    """A finding's columns that do not depend on where it is stored (``digest``: its
+    ``finding_digest``)."""
+    return {
+        "rule": f.rule,
+        "severity": f.severity,
+        "cells": list(f.cells),
+        "message": f.message,
+        "expected": _jsonable(f.expected),
+        "actual": _jsonable(f.actual),
+        "assumed_zero": list(f.assumed_zero),
+        "evidence": _jsonable(f.evidence),
+        "fingerprint": f.fingerprint,
+        "values_digest": digest,
+    }
+
+
 def _insert_findings(
     session: Session,
     report_id: int,
@@ -146,16 +163,7 @@ def _insert_findings(
                 "report_id": report_id,
                 "origin": origin,
                 "prev_report_id": prev_report_id,
-                "rule": f.rule,
-                "severity": f.severity,
-                "cells": list(f.cells),
-                "message": f.message,
-                "expected": _jsonable(f.expected),
-                "actual": _jsonable(f.actual),
-                "assumed_zero": list(f.assumed_zero),
-                "evidence": _jsonable(f.evidence),
-                "fingerprint": f.fingerprint,
-                "values_digest": digest,
+                **finding_columns(f, digest),
                 "status": status,
                 "note": note,
                 "decided_at": decided_at,
