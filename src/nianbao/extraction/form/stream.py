@@ -101,8 +101,8 @@ def _span_rows(blocks: list[tuple[list[Tok], bool]]) -> list[tuple[Row, str]] | 
                 return None
             m = len(flat) // WIDTH
             got = _one_order(
-                [_row(flat[n : n + WIDTH]) for n in range(0, len(flat), WIDTH)],
-                [_row([flat[c * m + r] for c in range(WIDTH)]) for r in range(m)],
+                [list(flat[n : n + WIDTH]) for n in range(0, len(flat), WIDTH)],
+                [[flat[c * m + r] for c in range(WIDTH)] for r in range(m)],
                 single=m == 1,
             )
             if got is None:
@@ -115,8 +115,8 @@ def _span_rows(blocks: list[tuple[list[Tok], bool]]) -> list[tuple[Row, str]] | 
         if len(group) == WIDTH and all(len(b[0]) == k for b in group):
             flat = [t for b in group for t in b[0]]
             got = _one_order(
-                [_row(flat[n : n + WIDTH]) for n in range(0, len(flat), WIDTH)],
-                [_row([group[c][0][r] for c in range(WIDTH)]) for r in range(k)],
+                [list(flat[n : n + WIDTH]) for n in range(0, len(flat), WIDTH)],
+                [[group[c][0][r] for c in range(WIDTH)] for r in range(k)],
                 single=False,
             )
             if got is None:
@@ -168,15 +168,11 @@ def _blanks_placed(cols: list[list[Tok]], k: int, limit: int = 5000) -> list[Row
         for c, (col, at) in enumerate(zip(cols, pick)):
             for r, t in zip(at, col):
                 rows[r][c] = t
-        if all(row_sum_ok([_num(t) for t in r]) for r in rows):
-            found.setdefault(tuple(tuple(_num(t) for t in r) for r in rows), rows)
+        if _sums(rows):
+            found.setdefault(tuple(map(tuple, _values(rows))), rows)
             if len(found) > 1:
                 return None
     return next(iter(found.values())) if found else None
-
-
-def _row(cells: Sequence[Tok | None]) -> Row:
-    return list(cells)
 
 
 def _num(t: Tok | None) -> int | float | None:
@@ -291,11 +287,10 @@ def reviews_by_chunks(chunks: list[list[Tok]]) -> tuple[list[Tok], bool] | None:
         for i in range(max(done, 1), len(seq)):
             if i % 5 and seq[i].start < seq[i - 1].start:
                 return False
-        for g in range(done // 5, len(seq) // 5):
-            w = [cell_number(t.text) for t in seq[g * 5 : g * 5 + 5]]
-            if w[4] is None or sum(v or 0 for v in w[:4]) != w[4]:
-                return False
-        return True
+        return all(
+            _group_adds_up([cell_number(t.text) for t in seq[g * 5 : g * 5 + 5]])
+            for g in range(done // 5, len(seq) // 5)
+        )
 
     def search(seq: list[Tok], used: list[bool], order: list[int]) -> bool:
         """False once two readings differ."""
@@ -322,11 +317,12 @@ def reviews_by_chunks(chunks: list[list[Tok]]) -> tuple[list[Tok], bool] | None:
 
 
 def _groups_add_up(vals: list[int | float | None]) -> bool:
-    for g in range(3):
-        w = vals[g * 5 : g * 5 + 5]
-        if w[4] is None or sum(v or 0 for v in w[:4]) != w[4]:
-            return False
-    return True
+    return all(_group_adds_up(vals[g * 5 : g * 5 + 5]) for g in range(3))
+
+
+def _group_adds_up(w: list[int | float | None]) -> bool:
+    """A group of 表四 (维持, 纠正, 其他, 尚未审结, 总计): its four items add up to its 总计."""
+    return w[4] is not None and sum(v or 0 for v in w[:4]) == w[4]
 
 
 # ----------------------------------------------------------------------------- 表三's rows
