@@ -1,6 +1,7 @@
 # ruff: noqa: F811  (db_url and engine are pytest fixtures imported from test_store)
-"""The index behind searching agencies by part of a name (migration 0009): on SQLite two
-FTS5 trigram tables kept by triggers, on PostgreSQL pg_trgm indexes. The index may only
+"""The index behind searching agencies by part of a name (migrations 0009 and 0011): on
+SQLite two FTS5 trigram tables kept by triggers, on PostgreSQL pg_trgm indexes over
+``lower(column)``. The index may only
 narrow a search, never change its answer: generated names (Chinese, ASCII in both cases,
 full-width letters, punctuation, wildcards) are searched by random parts of them, and
 every answer is compared with the same search by a plain scan, before and after renames,
@@ -22,6 +23,7 @@ from .test_store import db_url, engine  # noqa: F401 - fixtures
 
 ALPHABET = list("市县区局公安教育人民政府青岚石门镇委办") + list("aAbBzZ") + ["Ａ", "ａ", "１"]
 ALPHABET += ["（", "）", "·", "-", "%", "_", "/", "\\", " ", "😀"]
+READY = {"sqlite": "fts", "postgresql": "trgm"}
 COLUMNS = [Agency.name, Agency.key, AgencyAlias.alias_key, AgencyAlias.name]
 
 
@@ -97,8 +99,8 @@ def _check(session: Session, rng: random.Random, monkeypatch: pytest.MonkeyPatch
 def test_the_index_narrows_and_never_decides(engine, monkeypatch):
     rng = random.Random(20261203)
     with Session(engine) as s, s.begin():
-        if engine.dialect.name == "sqlite":
-            assert queries.name_search_ready(s)  # this machine's SQLite has FTS5 trigram
+        # this machine's SQLite has FTS5 trigram, its PostgreSQL pg_trgm
+        assert queries.name_search_ready(s) == READY[engine.dialect.name]
         _fill(s, rng, 300)
         assert _check(s, rng, monkeypatch) > 50  # the searches do find agencies
         # renames, alias changes and deletions (by cascade too) reach the index
@@ -158,6 +160,38 @@ def test_a_store_from_before_the_index_gets_it_filled(engine, monkeypatch):
     migrate(engine)
     assert current_revision(engine) == HEAD_REVISION
     with Session(engine) as s:
-        assert queries.name_search_ready(s) == (engine.dialect.name == "sqlite")
+        assert queries.name_search_ready(s) == READY[engine.dialect.name]
         assert _agency_where(s, searches) == before
         assert _check(s, rng, monkeypatch) > 20
+
+
+def test_postgresql_looks_names_up_by_btree_and_searches_by_trigram(engine):
+    """pg_trgm's GIN class serves ``=`` too, and PostgreSQL's planner took it for a batch's
+    ``alias_key IN (…)``: milliseconds a name, growing with the store (ingest on PostgreSQL
+    fell behind SQLite). Over ``lower(column)`` (migration 0011) the index cannot serve an
+    equality, so a lookup takes the unique B-tree, while a search inside names still reads
+    the trigram index. Plans asked with sequential scans off, so that a small table's scan
+    does not hide which index the planner would take."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL's planner")
+    rng = random.Random(11)
+    with Session(engine) as s, s.begin():
+        _fill(s, rng, 200)
+        s.execute(text("ANALYZE agencies"))
+        s.execute(text("ANALYZE agency_aliases"))
+        s.execute(text("SET LOCAL enable_seqscan = off"))
+        keys = list(s.scalars(select(AgencyAlias.alias_key).limit(50)))
+
+        def plan(stmt) -> str:  # type: ignore[no-untyped-def]
+            sql = stmt.compile(s.get_bind(), compile_kwargs={"literal_binds": True})
+            return "\n".join(r[0] for r in s.execute(text(f"EXPLAIN {sql}".replace("%%", "%"))))
+
+        for stmt in (
+            select(AgencyAlias.id).where(AgencyAlias.alias_key.in_(keys)),
+            select(AgencyAlias.id).where(AgencyAlias.alias_key == keys[0]),
+            select(Agency.id).where(Agency.key.in_(keys)),
+        ):
+            p = plan(stmt)
+            assert "trgm" not in p and "Index" in p, p
+        p = plan(select(Agency.id).where(queries._name_contains("trgm", Agency.name, "公安局")))
+        assert "ix_agencies_name_trgm" in p, p

@@ -139,14 +139,6 @@ def _agency_names(session: Session, agency_id: int) -> list[str]:
 
 
 def _aliases(session: Session, keys: tuple[str, ...]) -> dict[str, AgencyAlias]:
-    if session.get_bind().dialect.name == "postgresql":
-        # one equality a key: for an IN list, even of two or three keys, PostgreSQL's
-        # planner takes the column's trigram index (migration 0009): 7 ms against 0.05
-        found = (
-            session.scalars(select(AgencyAlias).where(AgencyAlias.alias_key == k)).first()
-            for k in dict.fromkeys(keys)
-        )
-        return {a.alias_key: a for a in found if a is not None}
     return {
         a.alias_key: a
         for a in session.scalars(select(AgencyAlias).where(AgencyAlias.alias_key.in_(keys)))

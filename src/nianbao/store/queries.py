@@ -200,31 +200,49 @@ def _contains(column: Any, text: str) -> Any:
 _NAME_SEARCH = {"agencies": "agencies_fts", "agency_aliases": "agency_aliases_fts"}
 
 
-def name_search_ready(session: Session) -> bool:
-    """Whether this store has the trigram tables of agency names (SQLite with FTS5's
-    trigram tokenizer; see migration 0009). Asked of the schema every time (a lookup in
-    ``sqlite_master``, microseconds): nothing is kept that could go stale."""
-    if session.get_bind().dialect.name != "sqlite":
-        return False
-    return (
-        session.scalar(
+def name_search_ready(session: Session) -> str:
+    """How this store narrows a search inside agency names: ``fts`` (SQLite with the FTS5
+    trigram tables of migration 0009), ``trgm`` (PostgreSQL with the pg_trgm indexes over
+    ``lower(column)`` of migration 0011), or ``""`` (a scan). Asked of the schema every
+    time (a catalogue lookup, microseconds): nothing is kept that could go stale."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "sqlite":
+        found = session.scalar(
             text("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN (:a, :b)"),
             {"a": "agencies_fts", "b": "agency_aliases_fts"},
         )
-        == 2
-    )
+        return "fts" if found == 2 else ""
+    if dialect == "postgresql":
+        found = session.scalar(
+            text(
+                "SELECT count(*) FROM pg_indexes WHERE schemaname = current_schema() "
+                "AND indexname IN (:a, :b, :c, :d) AND indexdef LIKE '%lower(%'"
+            ),
+            {
+                "a": "ix_agencies_key_trgm",
+                "b": "ix_agencies_name_trgm",
+                "c": "ix_agency_aliases_key_trgm",
+                "d": "ix_agency_aliases_name_trgm",
+            },
+        )
+        return "trgm" if found == 4 else ""
+    return ""
 
 
-def _name_contains(indexed: bool, attr: Any, typed: str) -> Any:
+def _name_contains(indexed: str | bool, attr: Any, typed: str) -> Any:
     """``_contains(column, typed)`` over a name column of ``agencies`` or
-    ``agency_aliases``. With the trigram tables (``indexed``) and three characters or more
-    without a wildcard, the rows are first narrowed to the ids the search table finds, and
-    each is still tested by the same LIKE: the index never decides what matches, it only
-    spares the scan (PostgreSQL's pg_trgm index is chosen by its planner by itself)."""
+    ``agency_aliases``. With an index (``indexed``, as ``name_search_ready`` says) and three
+    characters or more without a wildcard, the rows are first narrowed by it, and each is
+    still tested by the same LIKE: the index never decides what matches, it only spares
+    the scan. SQLite: the ids its search table finds. PostgreSQL: ``lower(column) LIKE
+    lower('%typed%')``, which its trigram index serves (a substring's lowered form is a
+    substring of the lowered name, so no row is lost)."""
     cond = _contains(attr, typed)
     if not indexed or len(typed) < 3 or any(ch in typed for ch in "%_/\\"):
         return cond
     col = attr.property.columns[0]
+    if indexed == "trgm":
+        return and_(func.lower(col).contains(func.lower(typed)), cond)
     fts = sa_table(_NAME_SEARCH[col.table.name], sa_column("rowid"), sa_column(col.name))
     found = select(fts.c.rowid).where(fts.c[col.name].like(f"%{typed}%"))
     return and_(col.table.c.id.in_(found), cond)
