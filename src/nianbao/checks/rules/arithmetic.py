@@ -40,6 +40,7 @@ from .common import (
     row_short,
     row_title,
     sum0,
+    touches_unread,
     value0,
     where,
 )
@@ -93,9 +94,12 @@ def sum_row(report: Report) -> list[Finding]:
     vals = report.values
     keys = vals.keys()
     out = []
+    unread = not_read(report)
     for row in request_rows(report):
         ids, applicants, total_id, org_ids, sub_id = _ROW_PARTS.get(row) or _row_parts(row)
         if total_id not in vals or keys.isdisjoint(applicants):
+            continue
+        if unread and touches_unread(unread, (*ids, sub_id)):
             continue
         if sum0(vals, applicants) != value0(vals, total_id):
             s = Sum(report)
@@ -164,6 +168,8 @@ def sum_results(report: Report) -> list[Finding]:
         return []
     out = []
     by_col = _column_ids(tuple(res))
+    unread = not_read(report)
+    every = _column_ids(result_rows(report)) if unread else ()
     for k, c in _COLS:
         total_id = ROW_CELLS["processed_total"][k]
         if total_id not in vals:
@@ -171,6 +177,8 @@ def sum_results(report: Report) -> list[Finding]:
         col_ids = by_col[k]
         if sum0(vals, col_ids) == value0(vals, total_id):
             continue
+        if unread and touches_unread(unread, (*every[k], total_id)):
+            continue  # a row of the column unread (absent or blank here): no sum to judge
         s = Sum(report)
         for r, i in zip(res, col_ids):
             s.add(i, row_short(r))
@@ -214,6 +222,8 @@ def balance(report: Report) -> list[Finding]:
         v = [value0(vals, i) for i in ids]
         if v[0] + v[1] == v[2] + v[3]:
             continue
+        if touches_unread(not_read(report), ids):
+            continue
         left = Sum(report)
         left.add(ids[0], "一、本年新收")
         left.add(ids[1], "二、上年结转")
@@ -251,6 +261,8 @@ def _column_compare(
         if ia not in vals or ib not in vals:
             continue
         if not bad(value0(vals, ia), value0(vals, ib)):
+            continue
+        if touches_unread(not_read(report), (ia, ib)):
             continue
         s = Sum(report)
         a, b = s.value(ia), s.value(ib)
@@ -323,6 +335,8 @@ def subtotal(report: Report) -> list[Finding]:
                 continue
             if sum0(vals, [cells[k] for cells in sub_cells]) == value0(vals, sid):
                 continue
+            if touches_unread(not_read(report), [*(cells[k] for cells in sub_cells), sid]):
+                continue
             s = Sum(report)
             for r in subs:
                 s.add(f"requests.{r}.{c}", row_short(r))
@@ -378,6 +392,8 @@ def review_total(report: Report) -> list[Finding]:
             continue
         if sum0(vals, _OUT_IDS[g]) == value0(vals, total_id):
             continue
+        if touches_unread(not_read(report), (*_OUT_IDS[g], total_id)):
+            continue
         s = Sum(report)
         for f in _OUT_FIELDS:
             s.add(f"reviews.{g}.{f}", REVIEW_FIELD_LABELS[f])
@@ -407,7 +423,7 @@ def review_after_gt_recon(report: Report) -> list[Finding]:
         return []
     s = Sum(report)
     after, recon = s.value(a), s.value(r)
-    if after <= recon:
+    if after <= recon or touches_unread(not_read(report), (a, r)):
         return []
     return [
         finding(

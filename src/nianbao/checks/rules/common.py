@@ -424,6 +424,13 @@ def is_not_read(refs: set[str], fid: str) -> bool:
     return any(".".join(parts[:i]) in refs for i in range(1, len(parts)))
 
 
+def touches_unread(refs: set[str], ids: Iterable[str]) -> bool:
+    """True when one of ``ids`` is a cell the tool could not read (``not_read``): a sum or
+    a comparison over it says nothing of the document, and no finding may blame it (the
+    R-UNREAD finding already names the cells)."""
+    return bool(refs) and any(is_not_read(refs, i) for i in ids)
+
+
 def labels_seen(report: Report, section: str) -> bool:
     """True when the form-driven reading found row labels of ``section``'s table."""
     layout = report.layout if isinstance(report.layout, dict) else {}
