@@ -57,6 +57,7 @@ from .solve import (
     full_splits,
     row_check,
     row_sum_ok,
+    sign_check,
     solve_requests,
     total_at,
 )
@@ -868,6 +869,9 @@ def _place_row(
     # no separator tells the cells apart (a flattened copy): the digits are cut by the
     # arithmetic, first with every cell holding a number, then with blanks that vanished
     check = row_check(total_at(spec.ids)) if key == "s3" else CHECKS.get(key)
+    checked = check is not None  # (the table's arithmetic, not the signs below)
+    if key == "s2":
+        check = sign_check(spec.ids, check)
     full = full_splits(run.vals, n, check)
     if full:
         if len(full) == 1:
@@ -877,7 +881,7 @@ def _place_row(
             return row
         row.how = "unread"
         row.candidates = full[:200]
-        row.checked = check is not None
+        row.checked = checked
         row.cells = [FormCell(fid, status="unread") for fid in spec.ids]
         return row
     cands = candidates(run, n)

@@ -6,11 +6,14 @@ cells of 表三 decided by the column equations (一 + 二 = （七） + 四, �
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Callable
 
 from .model import FormCell, FormRow, FormTable, Tok
 from .spec import REQUEST_FORM, RowSpec
 from .tokens import NUM, ValueRun, splits
+
+_SIGNED = re.compile(r"[-−－]\d{2,}")
 
 # A candidate row: for each cell, the token text (None = blank) and, for split digits, the
 # offsets of the piece.
@@ -26,17 +29,20 @@ def full_splits(
     budget: int = 200_000,
 ) -> list[Cand]:
     """Every way to cut the row's tokens into exactly ``n`` numbers (plain digit runs cut
-    without leading zeros; other tokens whole) that the table's arithmetic accepts.
-    ``check(values, complete)`` may reject a prefix early."""
+    without leading zeros, a signed run such as -127 too, its sign going with the first
+    piece: ``19-127`` is 19, -1, 27 as well as 1, 9, -127; other tokens whole) that the
+    table's arithmetic accepts. ``check(values, complete)`` may reject a prefix early."""
     out: list[Cand] = []
     steps = 0
+    # a signed digit run: its sign, then digits cut as a plain run's
+    signed = [not t.digits and _SIGNED.fullmatch(t.text) is not None for t in toks]
     # the fewest cells the remaining tokens need / the most they can give
     need = [0] * (len(toks) + 1)
     give = [0] * (len(toks) + 1)
     for i in range(len(toks) - 1, -1, -1):
         t = toks[i]
         need[i] = need[i + 1] + 1
-        give[i] = give[i + 1] + (len(t.text) if t.digits else 1)
+        give[i] = give[i + 1] + (len(t.text) if t.digits else len(t.text) - 1 if signed[i] else 1)
 
     # the check of a row's prefix (None: only a complete row is judged)
     partial = None if isinstance(check, _RowCheck) or check is _check_row else check
@@ -66,12 +72,13 @@ def full_splits(
             return
         t = toks[ti]
         left = n - len(acc)
-        if not t.digits:
+        if not t.digits and not signed[ti]:
             nv = vals + [NUM(t.text)]
             if partial is None or partial(nv, False):
                 rec(ti + 1, 0, acc + [(t.text, t.start, t.end)], nv)
             return
-        s = t.text[pos:]
+        sign = 1 if signed[ti] and pos == 0 else 0  # the first piece takes the sign
+        s = t.text[pos + sign :]
         # this piece ends the token, or leaves digits for more pieces of it
         for j in range(1, len(s) + 1):
             piece = s[:j]
@@ -85,15 +92,15 @@ def full_splits(
                 lo, hi = need[ti + 1], give[ti + 1]
             if not lo <= cells_after <= hi:
                 continue
-            nv = vals + [int(piece)]
+            nv = vals + [-int(piece) if sign else int(piece)]
             if partial is not None and not partial(nv, False):
                 continue
             if feasible is not None and not feasible(nv, max(m, j), rest + give[ti + 1]):
                 continue
             a = t.start + pos
-            item = (piece, a, a + j)
+            item = (t.text[pos : pos + sign + j], a, a + sign + j)
             if rest:
-                rec(ti, pos + j, acc + [item], nv, max(m, j))
+                rec(ti, pos + sign + j, acc + [item], nv, max(m, j))
             else:
                 rec(ti + 1, 0, acc + [item], nv, max(m, j))
 
@@ -183,6 +190,27 @@ def _check_review(vals: list[int | float | None], complete: bool) -> bool:
         if w[4] is None or sum(v or 0 for v in w[:4]) != w[4]:
             return False
     return True
+
+
+def sign_check(
+    ids: tuple[str, ...] | list[str],
+    then: Callable[[list[int | float | None], bool], bool] | None = None,
+) -> Callable[[list[int | float | None], bool], bool]:
+    """``then`` (the table's own check, if any) and, first, the form's signs: only a
+    本年增/减 cell may hold a negative number, so a cut of run-together digits that gives
+    another cell one (``19-127`` as 1, 9, -127: 处理决定数量 -127) is no reading of the
+    row."""
+    may = [f.endswith(".items_delta") for f in ids]
+
+    def check(vals: list[int | float | None], complete: bool) -> bool:
+        # a prefix is judged by its newest value (the ones before it were, as prefixes)
+        for k in range(0 if complete else max(0, len(vals) - 1), len(vals)):
+            v = vals[k]
+            if v is not None and v < 0 and not (k < len(may) and may[k]):
+                return False
+        return then is None or then(vals, complete)
+
+    return check
 
 
 CHECKS: dict[str, Callable[[list[int | float | None], bool], bool]] = {
