@@ -349,9 +349,14 @@ def _truncation(ctx: Any, reading: FormReading) -> None:
         else:
             rest = _rows_after(table)
             unread = [c.id for row in table.rows for c in row.cells if c.status == "unread"]
-            if rest or unread or table.ends_inside:
+            cut = _cut_row_tail(table, doc.text)
+            for i in cut:  # not printed blank: not in the text at all
+                v = report.values.get(i)
+                if v is not None and v.value is None and not (v.raw or "").strip():
+                    del report.values[i]
+            if rest or unread or cut or table.ends_inside:
                 inside = True
-                cells += rest + unread
+                cells += rest + unread + cut
     if not (inside or ends_mid):
         return
     order = list(SECTION_KEYS)
@@ -371,6 +376,35 @@ def _truncation(ctx: Any, reading: FormReading) -> None:
         evidence=tail[-80:],
     )
     report.layout["truncated"] = {"section": last, "cells": cells}
+
+
+def _cut_row_tail(table: FormTable, text: str) -> list[str]:
+    """The blank cells after the last number of the row the text ends in (``3.其他 108 2
+    0 0`` and nothing more but separators), or of the row a table the text ends in before
+    its first number ends with: they lie beyond the cut, not blank in the document."""
+    last: tuple[int, int, list[str]] | None = None
+    for row in table.rows:
+        filled = [i for i, c in enumerate(row.cells) if c.status != "blank" and c.end >= 0]
+        if filled and (last is None or row.cells[filled[-1]].end > last[0]):
+            k = filled[-1]
+            tail = [c.id for c in row.cells[k + 1 :] if c.status == "blank"]
+            last = (row.cells[k].end, k, tail)
+    if last is None:
+        # no number in the table at all, and the text ends inside it: 表四's one row of
+        # numbers (after its header), or the row whose label the text ends with, lies
+        # beyond the cut (rows whose labels other labels follow are in the text)
+        if text[table.region[1] :].strip(_CUT_SEPARATORS) or not table.rows:
+            return []
+        row = max(table.rows, key=lambda r: r.label_end)
+        if table.key != "s4" and text[max(0, row.label_end) :].strip(_CUT_SEPARATORS):
+            return []
+        return [c.id for c in row.cells if c.status == "blank"]
+    if text[last[0] :].strip(_CUT_SEPARATORS):
+        return []
+    return last[2]
+
+
+_CUT_SEPARATORS = " \t\r\n\u3000\u00a0|｜│┃"
 
 
 def _rows_after(table: FormTable) -> list[str]:
