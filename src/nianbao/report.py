@@ -19,6 +19,11 @@ __all__ = ["Provenance", "Value", "Finding", "Section", "Report", "SEVERITIES"]
 
 SEVERITIES: tuple[str, ...] = ("info", "warning", "error")
 
+# A text that lost this many characters or more before it reached the tool (U+FFFD; the
+# extraction sets ``layout["lost_chars"]``) is not judged by its words: the checks that
+# read the text do not run on it; with fewer, their findings say the text lost some.
+LOST_TEXT_MIN = 10
+
 # json.dumps(x, ensure_ascii=False) without making an encoder per call, and its writer of a
 # string (json's own, in C where available)
 _dumps = json.JSONEncoder(ensure_ascii=False).encode

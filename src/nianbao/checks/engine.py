@@ -56,6 +56,7 @@ from .registry import (
     CROSS_YEAR_RULES,
     CROSS_YEAR_SKIP,
     EXTRACTION_RULES,
+    LOST_TEXT_MIN,
     ORDERED,
     RULE_RANK,
     RULES,
@@ -65,6 +66,8 @@ from .registry import (
     Rule,
     base_id,
     finding,
+    lost_chars,
+    lost_note,
     ordered_rules,
     rule,
     unregister,
@@ -113,6 +116,7 @@ def run_checks(
     selected = None if rules is None else {r.id for r in _selected(rules, include_off)}
     tables = report.meta.get("format") in TABLE_FORMATS
     text: bool | None = None  # has_text(report), asked once, when a text rule comes
+    lost = 0  # characters the text lost (a few: text rules run, their findings say so)
     out: list[Finding] = []
     # what Rule.run tests, once per report rather than once per rule
     for r, default, needs_tables, needs_text in RUNNABLE:
@@ -125,8 +129,17 @@ def run_checks(
             continue
         if needs_text:
             if text is None:
-                text = has_text(report)
+                # no text, or a text that lost many characters (the words a rule looks for
+                # may be among them: Rule.skip_reason says so)
+                lost = lost_chars(report)
+                text = has_text(report) and lost < LOST_TEXT_MIN
             if not text:
+                continue
+            if lost:
+                found = r.func(report)
+                for f in found:
+                    f.message += lost_note(lost)
+                out.extend(found)
                 continue
         out.extend(r.func(report))
     return out

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from ..report import Finding, Report
+from ..report import LOST_TEXT_MIN, Finding, Report
 from .rules.common import has_text
 
 __all__ = [
@@ -88,6 +88,8 @@ class Rule:
             return f"表格格式为 {report.meta.get('format')}，不适用表格规则"
         if self.text and not has_text(report):
             return "报告只有表格数值，没有正文"
+        if self.text and lost_chars(report):
+            return f"正文有 {lost_chars(report)} 个字符在文件保存之前已因文字编码错误丢失，无法依据正文判断"
         return None
 
     def run(self, report: Report) -> list[Finding]:
@@ -96,9 +98,28 @@ class Rule:
             return []
         if self.tables and report.meta.get("format") not in TABLE_FORMATS:
             return []
-        if self.text and not has_text(report):
+        if self.text and (not has_text(report) or lost_chars(report) >= LOST_TEXT_MIN):
             return []
+        if self.text and lost_chars(report):
+            found = self.func(report)
+            for f in found:
+                f.message += lost_note(lost_chars(report))
+            return found
         return self.func(report)
+
+
+def lost_chars(report: Report) -> int:
+    """Characters the text lost before it reached the tool (set by the extraction): the
+    words a text rule looks for, or their absence, may be among them."""
+    layout = report.layout
+    return int(layout.get("lost_chars") or 0) if isinstance(layout, dict) else 0
+
+
+def lost_note(lost: int) -> str:
+    return (
+        f"（注意：文本中有 {lost} 个字符在文件保存之前已因文字编码错误丢失，显示为「\ufffd」，"
+        "本判断可能受其影响，请对照原件核对。）"
+    )
 
 
 RULES: dict[str, Rule] = {}

@@ -17,6 +17,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
+from ..checks.registry import LOST_TEXT_MIN
 from ..readers import labels as L
 from ..readers.document import Document, Paragraph, Table
 from ..report import Report
@@ -26,6 +27,7 @@ from ..schema import (
     REQUEST_ROWS_2021,
     REVIEW_IDS,
     SECTION_KEYS,
+    label_of,
     table_ids,
 )
 from .active import read_active
@@ -108,6 +110,7 @@ def extract(doc: Document) -> Report:
     _placeholders(ctx, sec_of)
     _image_pages(ctx)
     _unmapped(ctx)
+    _lost_characters(ctx)
     _artifacts(ctx)
     rep.findings = ctx.findings
     return rep
@@ -409,6 +412,81 @@ def _image_pages(ctx: Ctx) -> None:
         f"PDF 第 {listed} 页是扫描图像（无文字层），本工具未能读取（文字识别未启用或未安装）；"
         f"未读到的{names}可能就在这些页上。这是本工具的读取局限，不代表报告缺少这些内容，"
         "请安装 OCR 扩展（pip install 'nianbao[ocr]'）后重新读取，或对照原件核对。",
+    )
+
+
+def _lost_characters(ctx: Ctx) -> None:
+    """A text some of whose characters were lost before it reached the tool (U+FFFD: an
+    encoding error before the file was saved, a PDF font without a character map): a
+    heading or a row label may be among them, so what the reading did not find is unread,
+    never missing or blank (sections not found, and rows of a table found that got no
+    number), said once as the tool's limit. The checks that judge the words of the text
+    do not run on it (``checks.registry``: ``layout["lost_chars"]``)."""
+    lost = ctx.doc.text.count("\ufffd")
+    if not lost:
+        return
+    rep = ctx.report
+    rep.layout["lost_chars"] = lost
+    unread = set(rep.layout.get("unread") or ())
+    lacking = [
+        sec
+        for sec in SECTION_KEYS
+        if (rep.sections.get(sec) is None or not rep.sections[sec].present)
+        and f"sections.{sec}" not in unread
+    ]
+    fmt = rep.meta.get("format")
+    rows: dict[str, list[str]] = {}
+    for _, roots in _TABLE_OF.values():
+        if not _any_value(rep, roots):
+            continue
+        if roots[0] == "active":
+            layouts = ["2019" if _any_value(rep, ("active2019",)) else "2021"]
+        else:  # a mixed or unknown format: the rows of either
+            layouts = [fmt] if fmt in ("2021", "2019") else ["2021", "2019"]
+        for lay in layouts:
+            for fid in _ids_of(lay, roots[0]):
+                ids = rows.setdefault(fid.rsplit(".", 1)[0], [])
+                if fid not in ids:
+                    ids.append(fid)
+    empty = [
+        ids
+        for ids in rows.values()
+        if all(rep.values.get(i) is None or rep.values[i].value is None for i in ids)
+        and not all(i in unread for i in ids)
+    ]
+    if not lacking and not empty:
+        return
+    cells = [f"sections.{sec}" for sec in lacking] + [i for ids in empty for i in ids]
+    ctx.mark_unread(cells)
+    parts = []
+    if lacking:
+        parts.append(
+            "未读到的"
+            + "、".join(
+                f"第{'一二三四五六'[int(sec[1]) - 1]}部分"
+                + (
+                    f"（{_TABLE_OF[sec][0]}）"
+                    if sec in _TABLE_OF and not _any_value(rep, _TABLE_OF[sec][1])
+                    else ""
+                )
+                for sec in lacking
+            )
+        )
+    if empty:
+        names = [label_of(ids[0]) for ids in empty]
+        shown = "、".join(n[: n.rfind("」") + 1] for n in names[:8])
+        more = f"等 {len(empty)} 行" if len(empty) > 8 else ""
+        parts.append(f"没有读到数字的{shown}{more}")
+    ctx.finding(
+        "R-UNREAD",
+        "warning",
+        cells,
+        f"文本中有 {lost} 个字符在文件保存之前已因文字编码错误丢失（显示为「\ufffd」），"
+        f"{'，'.join(parts)}可能就在丢失的文字中。这是本工具的读取局限，不代表报告缺少这些内容或"
+        "这些行空白"
+        + ("；依据正文文字的检查未运行" if lost >= LOST_TEXT_MIN else "")
+        + "。请取得原始文件（网页原文、PDF 或 DOCX）核对。",
+        evidence={"lost_chars": lost},
     )
 
 
