@@ -1,0 +1,271 @@
+"""Where the tool could not read, it says so and never blames the document: generated
+copies in which a row's label is lost, a copy cut in the middle of a row, digits that ran
+together around a minus sign, and a text that lost characters in an encoding error. For
+each, no error finding may be raised that the document itself (its gold, checked as it is)
+does not raise, and what could not be read is named."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+import pytest
+
+import nianbao
+from nianbao.checks.engine import check, skipped
+from nianbao.report import LOST_TEXT_MIN, Report, Value
+from nianbao.schema import COLUMNS, REQUEST_ROW_LABELS, SECTION_KEYS
+
+from .shapes import render_shape, sources
+
+# findings that judge the document's numbers, sections and rows
+BLAMING = (
+    "R-SUM-ROW",
+    "R-SUM-RESULTS",
+    "R-BALANCE",
+    "R-SUBTOTAL",
+    "R-REVIEW-TOTAL",
+    "R-NEGATIVE",
+    "R-SECTIONS",
+    "R-TABLE-MISSING",
+    "R-ROW-MISSING",
+    "R-BLANK-ROW",
+    "R-BLANK-CELL",
+)
+
+
+@pytest.fixture(scope="module")
+def golds() -> list[tuple[str, dict[str, Any]]]:
+    found = sources()
+    if len(found) < 3:
+        pytest.skip("shared samples not available")
+    return found
+
+
+def _own(gold: dict[str, Any]) -> set[tuple[str, str]]:
+    """The document's own findings of those kinds (its gold checked as it is)."""
+    rep = Report.from_flat({k: v for k, v in gold.items() if k != "blank"})
+    for fid in gold.get("blank") or ():
+        rep.values[fid] = Value(None, "")  # printed blank
+    rep = check(rep)
+    return {(f.rule, f.cells[-1] if f.cells else "") for f in rep.findings}
+
+
+def _blamed(
+    rep: Report, own: set[tuple[str, str]], gold: dict[str, Any] | None = None
+) -> list[str]:
+    """Findings of those kinds the document does not earn. A blank finding (R-BLANK-CELL,
+    R-BLANK-ROW) is judged cell by cell against ``gold`` when given: every cell it names
+    must be blank in the document."""
+    out = []
+    for f in rep.findings:
+        if f.rule not in BLAMING or f.severity not in ("error", "warning"):
+            continue
+        if gold is not None and f.rule in ("R-BLANK-CELL", "R-BLANK-ROW"):
+            blank = set(gold.get("blank") or ())
+            if all(c in blank or gold.get(c, 0) is None for c in f.cells):
+                continue
+        elif (f.rule, f.cells[-1] if f.cells else "") in own:
+            continue
+        out.append(f"{f.rule}: {f.message[:160]}")
+    return out
+
+
+def _unread(rep: Report) -> set[str]:
+    layout = rep.layout if isinstance(rep.layout, dict) else {}
+    return set(layout.get("unread") or ()) | set((layout.get("truncated") or {}).get("cells") or ())
+
+
+def _covered(refs: set[str], fid: str) -> bool:
+    parts = fid.split(".")
+    return any(".".join(parts[:i]) in refs for i in range(1, len(parts) + 1))
+
+
+ARITHMETIC = ("R-SUM-ROW", "R-SUM-RESULTS", "R-BALANCE", "R-SUBTOTAL", "R-REVIEW-TOTAL")
+
+
+def _garbled(shape: str, golds) -> list[tuple[str, str, dict[str, Any], Report]]:  # type: ignore[no-untyped-def]
+    """Renderings in which one result row's label lost two characters (an OCR or typing
+    slip: 「重※※请」), parsed: (stem, row, gold, report)."""
+    rng = random.Random(20261204)
+    rows = [r for r in REQUEST_ROW_LABELS if r not in ("new", "carried_over", "processed_total")]
+    out = []
+    for stem, gold in golds:
+        text = render_shape(gold, shape, 0).text
+        for rid in rng.sample(rows, 4):
+            label = REQUEST_ROW_LABELS[rid]
+            if text.count(label) != 1 or not any(gold.get(f"requests.{rid}.{c}") for c in COLUMNS):
+                continue
+            a = len(label) // 3
+            garbled = text.replace(label, label[:a] + "※※" + label[a + 2 :])
+            out.append((stem, rid, gold, nianbao.parse(garbled.encode("utf-8"))))
+    return out
+
+
+def test_a_row_the_tool_could_not_read_is_not_summed_as_0(golds) -> None:
+    """A result row of 表三 the tool could not read (R-UNREAD: absent, or blank cells it
+    marks unread) is not summed as 0: the column sums and the balance that need it are
+    not judged. They were: the other rows added up short of （七）总计 and R-SUM-RESULTS
+    blamed the document (28 times in the generated copies of the samples)."""
+    rng = random.Random(3)
+    tried = 0
+    for stem, gold in golds:
+        flat = {k: v for k, v in gold.items() if k != "blank"}
+        rows = [
+            r
+            for r in REQUEST_ROW_LABELS
+            if r not in ("new", "carried_over", "processed_total", "carried_forward")
+            and any(flat.get(f"requests.{r}.{c}") for c in COLUMNS)
+        ]
+        if not rows:
+            continue
+        rid = rng.choice(rows)
+        own = _own(gold)
+        for how in ("absent", "blank"):
+            rep = Report.from_flat(flat)
+            ids = [f"requests.{rid}.{c}" for c in COLUMNS]
+            for fid in ids:
+                if how == "absent":
+                    rep.values.pop(fid, None)
+                else:
+                    rep.values[fid].value = None
+            plain = check(rep)
+            assert any(f.rule == "R-SUM-RESULTS" for f in plain.findings)  # summed as 0
+            rep.layout = {**(rep.layout or {}), "unread": ids}
+            rep = check(rep)
+            tried += 1
+            bad = [b for b in _blamed(rep, own) if b.startswith(ARITHMETIC)]
+            assert not bad, f"{stem} {rid} {how}: {bad[:3]}"
+    assert tried >= 10
+
+
+@pytest.mark.parametrize("shape", ["pipe-bare", "cell-blank", "flat-spaced"])
+def test_a_copy_whose_row_label_is_garbled_blames_no_sum_over_unread_rows(golds, shape) -> None:  # type: ignore[no-untyped-def]
+    """Copies whose result row's label lost two characters: where the tool said it could
+    not read the row, no sum over it blames the document."""
+    parsed = [
+        (stem, rid, gold, rep)
+        for stem, rid, gold, rep in _garbled(shape, golds)
+        if all(_covered(_unread(rep), f"requests.{rid}.{c}") for c in COLUMNS)
+    ]
+    bad = [
+        f"{stem} {shape} {rid}: {b}"
+        for stem, rid, gold, rep in parsed
+        for b in _blamed(rep, _own(gold))
+        if b.startswith(ARITHMETIC)
+    ]
+    assert not bad, "\n".join(bad[:10])
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="known gap: a row whose label is garbled is called missing (R-ROW-MISSING) "
+    "instead of unread, and its numbers can go silently to a neighbouring row",
+)
+def test_a_row_whose_label_is_unreadable_is_named_not_missing(golds) -> None:
+    bad = []
+    for shape in ("pipe-bare", "cell-blank", "flat-spaced"):
+        for stem, rid, gold, rep in _garbled(shape, golds):
+            bad += [f"{stem} {shape} {rid}: {b}" for b in _blamed(rep, _own(gold))]
+            refs = _unread(rep)
+            named = {c for f in rep.findings if f.severity != "info" for c in f.cells}
+            bad += [
+                f"{stem} {shape} {rid}: {fid} {want} read as {rep.get(fid)}, silently"
+                for fid, want in gold.items()
+                if fid.startswith("requests.")
+                and rep.get(fid) != want
+                and not _covered(refs, fid)
+                and fid not in named
+            ]
+    assert not bad, "\n".join(bad[:10])
+
+
+def test_a_copy_cut_inside_a_row_does_not_call_the_rest_of_the_row_blank(golds) -> None:
+    """Copies cut short (the generator's ``truncated`` shape, which cuts anywhere, inside
+    a row too: ``3.其他 108 2 0 0`` and nothing more): the cells after the cut are neither
+    blank nor summed as 0 (R-SUM-ROW and R-BLANK-CELL blamed two such copies)."""
+    bad: list[str] = []
+    for stem, gold in golds:
+        own = _own(gold)
+        for seed in range(5):
+            r = render_shape(gold, "truncated", seed)
+            rep = nianbao.parse(r.text.encode("utf-8"))
+            bad += [
+                f"{stem} seed {seed}: {b}"
+                for b in _blamed(rep, own, gold)
+                if b.startswith(ARITHMETIC + ("R-BLANK-CELL", "R-BLANK-ROW"))
+            ]
+    assert not bad, "\n".join(bad[:10])
+
+
+def test_digits_run_together_around_a_minus_sign_are_not_read_as_a_negative_count(
+    golds,
+) -> None:
+    """2019's 表二: 上一年项目数量, 本年增/减 (the one cell that may be negative),
+    处理决定数量. ``行政强制19-127`` reads as 19, -1, 27 or 19, -12, 7 — never as 1, 9,
+    -127 (a negative count, once read silently and then blamed by R-NEGATIVE)."""
+    bad: list[str] = []
+    seen = 0
+    for stem, gold in golds:
+        if gold.get("meta.format") != "2019" and not any(k.startswith("active2019.") for k in gold):
+            continue
+        for seed in range(3):
+            r = render_shape(gold, "flat", seed)
+            rep = nianbao.parse(r.text.encode("utf-8"))
+            own = _own(gold)
+            refs = _unread(rep)
+            bad += [f"{stem}: {b}" for b in _blamed(rep, own) if b.startswith("R-NEGATIVE")]
+            for fid, want in gold.items():
+                if not fid.startswith("active2019.") or not isinstance(want, int):
+                    continue
+                seen += 1
+                got = rep.get(fid)
+                if got != want and not _covered(refs, fid):
+                    named = any(fid in f.cells for f in rep.findings)
+                    if not named:
+                        bad.append(f"{stem} seed {seed}: {fid} {want} read as {got}, silently")
+    assert seen >= 20
+    assert not bad, "\n".join(bad[:10])
+
+
+@pytest.mark.parametrize("codec", ["gbk", "cp1252"])
+def test_a_text_that_lost_characters_is_not_blamed_for_what_was_lost(golds, codec: str) -> None:
+    """UTF-8 read as GBK or Windows-1252 with the bad bytes replaced, then saved: the tool
+    undoes the misreading, but a third of the characters are gone (U+FFFD), headings and
+    row labels among them. Sections and rows it did not find are unread (one R-UNREAD
+    names them), never missing; the checks that judge the words of the text do not run
+    (the run summary says why); nothing lost is summed as 0. (Known: on such a text a few
+    read values can still be wrong, unnamed: a lost label's numbers taken by a neighbour.)"""
+    bad: list[str] = []
+    for stem, gold in golds:
+        text = render_shape(gold, "cell-blank", 0).text
+        mangled = text.encode("utf-8").decode(codec, errors="replace")
+        rep = nianbao.parse(mangled.encode("utf-8"))
+        lost = rep.layout.get("lost_chars", 0)
+        assert lost >= LOST_TEXT_MIN, stem
+        bad += [
+            f"{stem}: {b}"
+            for b in _blamed(rep, _own(gold))
+            if b.startswith(ARITHMETIC + ("R-SECTIONS", "R-TABLE-MISSING", "R-ROW-MISSING"))
+        ]
+        missing_sections = [k for k in SECTION_KEYS if not rep.sections[k].present]
+        if missing_sections:
+            assert any(f.rule == "R-UNREAD" and "丢失" in f.message for f in rep.findings)
+            assert all(_covered(_unread(rep), f"sections.{k}") for k in missing_sections), stem
+        why = skipped(rep)
+        assert "R-FEE-INFO" in why and "丢失" in why["R-FEE-INFO"], stem
+        assert not any(f.rule in ("R-FEE-INFO", "R-CONTACT") for f in rep.findings), stem
+    assert not bad, "\n".join(bad[:10])
+
+
+def test_a_few_lost_characters_are_said_beside_the_text_findings() -> None:
+    """Fewer lost characters than ``LOST_TEXT_MIN``: the text rules run, and each of their
+    findings says the text lost some characters (a word it looks for may be among them)."""
+    gold = sources()[0][1]
+    text = render_shape(gold, "cell-blank", 0).text
+    i = text.index("六、")
+    text = text[:i] + "\ufffd" * 3 + text[i:]
+    rep = nianbao.parse(text.encode("utf-8"))
+    assert rep.layout.get("lost_chars") == 3
+    texty = [f for f in rep.findings if f.rule in ("R-FEE-INFO", "R-CONTACT", "R-GOV-ASSESSMENT")]
+    assert all("3 个字符" in f.message for f in texty)
