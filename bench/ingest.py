@@ -451,10 +451,16 @@ class ServerCpu:
 
 
 def run_pg(
-    files: list[str], workers: int, url: str, old_src: Path | None
+    files: list[str],
+    workers: int,
+    url: str,
+    old_src: Path | None,
+    parse: Any = synth_parse,
+    label: str = "synth",
 ) -> tuple[float, float, float]:
     """One ingest into a scratch schema (today's path when ``old_src``): (reports/s, bytes
-    per report, CPU ms per report of the ingest's processes; the server's not counted)."""
+    per report, CPU ms per report of the ingest's processes; the server's not counted).
+    ``parse`` None: the real parser (rendered files)."""
     import os
     import subprocess
 
@@ -486,7 +492,7 @@ def run_pg(
             cpu = cpu_seconds()
             start = time.perf_counter()
             with server:
-                summary = ingest_files(files, engine, workers=workers, parse=synth_parse)
+                summary = ingest_files(files, engine, workers=workers, parse=parse)
             seconds = time.perf_counter() - start
             cpu = (cpu_seconds() - cpu) * 1e3
             stored = summary.stored
@@ -497,7 +503,7 @@ def run_pg(
     rate, cpu = len(files) / seconds, cpu / len(files)
     served = server.seconds * 1e3 / len(files)
     print(
-        f"synth on PostgreSQL, {'today' if old_src else 'now'}: {len(files)} reports, "
+        f"{label} on PostgreSQL, {'today' if old_src else 'now'}: {len(files)} reports, "
         f"{workers} worker(s): {seconds:.1f} s, {rate:.0f} reports/s, {cpu:.2f} ms CPU/report "
         f"in the ingest's processes + {served:.2f} ms in the server's (every PostgreSQL process "
         f"of this machine) = {cpu + served:.2f}, {(cpu + served) * rate / 1e3:.2f} cores busy; "
@@ -606,6 +612,13 @@ def main() -> None:
                     f"{r_cpu / cpu:.1f}x fewer CPU ms per report, "
                     f"{per / r_per:.2f}x today's bytes per report (provenance kept)"
                 )
+                if args.pg:
+                    pg_rate, _, _ = run_pg(rendered, w, args.pg, None, None, "render+parse")
+                    print(
+                        f"  -> render+parse on PostgreSQL (COPY), {w} worker(s): "
+                        f"{pg_rate / rate:.2f}x now's SQLite rate on the same files",
+                        flush=True,
+                    )
         print("load average at the end: {:.1f} {:.1f} {:.1f}".format(*os.getloadavg()))
     finally:
         if args.keep:
