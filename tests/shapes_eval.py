@@ -80,6 +80,10 @@ class Score:
     meta_total: int = 0
     meta_right: int = 0
     false_missing: list[str] = field(default_factory=list)
+    # errors about the numbers the document itself does not earn (its gold, checked as it
+    # is, does not raise them): a sum over cells the tool could not read, a negative count
+    # made by a wrong split
+    false_sums: list[str] = field(default_factory=list)
     false_beyond_cut: int = 0  # false missing findings about what stands after the cut
     silent_ids: list[str] = field(default_factory=list)
     meta_wrong: list[str] = field(default_factory=list)
@@ -91,6 +95,26 @@ class Score:
     @property
     def badness(self) -> tuple[int, int, int]:
         return (1 if self.refused else 0, self.silent + len(self.false_missing), -self.right)
+
+
+SUM_RULES = frozenset(
+    {"R-SUM-ROW", "R-SUM-RESULTS", "R-BALANCE", "R-SUBTOTAL", "R-REVIEW-TOTAL", "R-NEGATIVE"}
+)
+_OWN: dict[str, set[tuple[str, str]]] = {}
+
+
+def _own_errors(stem: str, expected: dict[str, Any]) -> set[tuple[str, str]]:
+    """(rule, last cell) of the arithmetic errors the document itself raises: its gold
+    (blank cells printed blank) checked as it is."""
+    if stem not in _OWN:
+        from nianbao.checks.engine import check
+        from nianbao.report import Report, Value
+
+        rep = Report.from_flat({k: v for k, v in expected.items() if k != "blank"})
+        for fid in expected.get("blank") or ():
+            rep.values[fid] = Value(None, "")
+        _OWN[stem] = {(f.rule, f.cells[-1] if f.cells else "") for f in check(rep).findings}
+    return _OWN[stem]
 
 
 def score(r: Rendering, out: dict[str, Any] | None, error: str | None = None) -> Score:
@@ -131,6 +155,13 @@ def score(r: Rendering, out: dict[str, Any] | None, error: str | None = None) ->
                 s.false_missing.append(f"{rule} {hit[:3]}")
                 if r.after_cut and all(k in r.after_cut for c in hit for k in keys if covers(c, k)):
                     s.false_beyond_cut += 1
+    own = _own_errors(r.gold, r.expected)
+    for f in findings:
+        rule = f.get("rule", "")
+        if rule in SUM_RULES and f.get("severity") == "error":
+            cells = f.get("cells") or []
+            if (rule, cells[-1] if cells else "") not in own:
+                s.false_sums.append(f"{rule}: {str(f.get('message'))[:120]}")
     meta = flatten({"meta": out.get("meta") or {}})
     for k in r.meta_ids():
         if same(r.expected.get(k), meta.get(k)):

@@ -88,6 +88,10 @@ def test_every_gold_in_shape(shape: str) -> None:
                 problems.append(
                     f"{where}: false missing findings: " + "; ".join(s.false_missing[:3])
                 )
+            if s.false_sums:
+                problems.append(
+                    f"{where}: errors the document does not earn: " + "; ".join(s.false_sums[:3])
+                )
             wrong_meta = [m for m in s.meta_wrong if m.startswith(("meta.agency", "meta.year"))]
             if wrong_meta:
                 problems.append(f"{where}: " + "; ".join(wrong_meta))
