@@ -13,13 +13,11 @@ placement that stays uncertain is reported. Published totals are never recompute
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 from typing import Any
 
-from ..checks.registry import LOST_TEXT_MIN
 from ..readers import labels as L
-from ..readers.document import Document, Paragraph, Table
+from ..readers.document import Document, Table
 from ..report import Report
 from ..schema import (
     COLUMNS,
@@ -27,8 +25,6 @@ from ..schema import (
     REQUEST_ROWS_2021,
     REVIEW_IDS,
     SECTION_KEYS,
-    label_of,
-    table_ids,
 )
 from .active import read_active
 from .applications import is_request_header, read_requests
@@ -44,6 +40,14 @@ from .sections import (
     section_of_blocks,
     split_mixed_tables,
     split_run_in_headings,
+)
+from .unread import (
+    any_value,
+    ids_of,
+    image_pages,
+    lost_characters,
+    placeholders,
+    unmapped,
 )
 
 __all__ = ["extract"]
@@ -85,11 +89,11 @@ def extract(doc: Document) -> Report:
     if (
         form_layouts["s2"]
         and not {"s2:2021", "s2:2019"} & ctx.signals
-        and _any_value(rep, ("active", "active2019"))
+        and any_value(rep, ("active", "active2019"))
     ):
         active_layout = form_layouts["s2"]
         ctx.signals.add(f"s2:{active_layout}")
-    if form_layouts["s3"] and _any_value(rep, ("requests",)):
+    if form_layouts["s3"] and any_value(rep, ("requests",)):
         # the rows now read decide 表三's layout: the three （六） sub-rows, or the single row
         sub = any(k.startswith(_OTHER_SUB) for k in rep.values)
         single = any(f"requests.other.{c}" in rep.values for c in COLUMNS)
@@ -107,10 +111,10 @@ def extract(doc: Document) -> Report:
         # the text ends before （六）: whether 表三 has the single row or the sub-rows is unknown
         ctx.signals -= {"s3:2021", "s3:2019"}
     _layout(ctx, active_layout, req_layout)
-    _placeholders(ctx, sec_of)
-    _image_pages(ctx)
-    _unmapped(ctx)
-    _lost_characters(ctx)
+    placeholders(ctx, sec_of)
+    image_pages(ctx)
+    unmapped(ctx)
+    lost_characters(ctx)
     _artifacts(ctx)
     rep.findings = ctx.findings
     return rep
@@ -120,17 +124,11 @@ def extract(doc: Document) -> Report:
 _GRID_KINDS = frozenset({"tab", "lines", "html", "docx", "pdf", "markdown"})
 
 
-@lru_cache(maxsize=16)
-def _ids_of(layout: str, table: str) -> list[str]:
-    """The cell ids of one table of a layout ("active" covers active2019 too)."""
-    return [i for i in table_ids(layout) if i.split(".", 1)[0].startswith(table)]
-
-
 @lru_cache(maxsize=4)
 def _rows_of(layout: str) -> list[list[str]]:
     """The cell ids of 表三 of a layout, row by row."""
     rows: dict[str, list[str]] = {}
-    for fid in _ids_of(layout, "requests"):
+    for fid in ids_of(layout, "requests"):
         rows.setdefault(fid.rsplit(".", 1)[0], []).append(fid)
     return list(rows.values())
 
@@ -177,10 +175,10 @@ def _whole_tables(ctx: Ctx, active_layout: str | None, req_layout: str | None) -
 
     out: set[str] = set()
     if active_layout is not None:
-        if whole(_ids_of("2019" if active_layout == "2019" else "2021", "active")):
+        if whole(ids_of("2019" if active_layout == "2019" else "2021", "active")):
             out.add("s2")
     if req_layout is not None and "s3:columns-differ" not in ctx.signals:
-        ids = _ids_of(req_layout, "requests")
+        ids = ids_of(req_layout, "requests")
         if whole(ids) and (
             grid(ids) or all(sum(map(num, r[:-1])) == num(r[-1]) for r in _rows_of(req_layout))
         ):
@@ -195,11 +193,6 @@ def _whole_tables(ctx: Ctx, active_layout: str | None, req_layout: str | None) -
 
 
 _OTHER_SUB = ("requests.other.no_correction.", "requests.other.no_fee.", "requests.other.misc.")
-
-
-def _any_value(rep: Report, tables: tuple[str, ...]) -> bool:
-    prefixes = tuple(t + "." for t in tables)
-    return any(fid.startswith(prefixes) for fid in rep.values)
 
 
 def _collect_rows(
@@ -336,205 +329,6 @@ def _cells_for(wheres: list[str], rows: list[str]) -> list[str]:
 
 
 # what a copy leaves where a table was: a converter's placeholder, or a picture
-_PLACEHOLDER = re.compile(
-    r"^\s*(?:\[\s*(?:TABLE|Table|table|表格|表|图片|图像|image|Image|IMAGE|img|IMG)\s*\]"
-    r"|[（(](?:表格|图片|图表)[)）]|!\[[^\]]*\]\([^)]*\)|<img\b[^>]*>)"
-)
-# each table's section: its name and the roots of its field ids
-_TABLE_OF: dict[str, tuple[str, tuple[str, ...]]] = {
-    "s2": ("表二", ("active", "active2019")),
-    "s3": ("表三", ("requests",)),
-    "s4": ("表四", ("reviews",)),
-}
-_TABLE_ROOTS = tuple(f"{root}." for _, roots in _TABLE_OF.values() for root in roots)
-
-
-def _table_name(fid: str) -> str:
-    return next(name for name, roots in _TABLE_OF.values() if fid.split(".", 1)[0] in roots)
-
-
-def _placeholders(ctx: Ctx, sec_of: list[str | None]) -> None:
-    """A section 二–四 whose table the text holds only as a placeholder or a picture
-    (pandoc's [TABLE], a Markdown image, an <img> tag) and no value of it was read: the
-    tool cannot read that table; say so as its limit, and record the section unread so
-    that no "missing table" finding blames the report."""
-    seen: dict[str, str] = {}
-    for i, b in enumerate(ctx.doc.blocks):
-        sec = sec_of[i]
-        if sec in _TABLE_OF and sec not in seen and isinstance(b, Paragraph):
-            m = _PLACEHOLDER.match(b.text)
-            if m:
-                seen[sec] = m.group(0).strip()
-    rep = ctx.report
-    for sec, shown in seen.items():
-        name, roots = _TABLE_OF[sec]
-        if _any_value(rep, roots):
-            continue
-        ctx.mark_unread([f"sections.{sec}"])
-        ctx.finding(
-            "R-UNREAD",
-            "warning",
-            [f"sections.{sec}"],
-            f"第{'二三四'[int(sec[1]) - 2]}部分的{name}在本文本中只是占位符或图片（「{shown[:40]}」），"
-            "表格内容不在文本中（转换或复制时被省略，或以图片发布），本工具无法读取其数值。"
-            "这是本工具的读取局限，不代表报告缺少该表，请对照原件（网页或PDF）核对。",
-            actual=shown[:80],
-        )
-
-
-def _image_pages(ctx: Ctx) -> None:
-    """Pages of a PDF that are images and could not be read (no OCR): whatever section or
-    table the report lacks may stand on them, so it is unread (the tool's limit, said once),
-    never missing from the report."""
-    pages = ctx.doc.image_pages
-    if not pages:
-        return
-    rep = ctx.report
-    lacking = []
-    for sec in SECTION_KEYS:
-        s = rep.sections.get(sec)
-        roots = _TABLE_OF.get(sec, ("", ()))[1]
-        if s is None or not s.present or (roots and not _any_value(rep, roots)):
-            lacking.append(sec)
-    if not lacking:
-        return
-    ctx.mark_unread(f"sections.{sec}" for sec in lacking)
-    listed = "、".join(str(p) for p in pages[:20])
-    names = "、".join(
-        f"第{'一二三四五六'[int(sec[1]) - 1]}部分"
-        + (f"（{_TABLE_OF[sec][0]}）" if sec in _TABLE_OF else "")
-        for sec in lacking
-    )
-    ctx.finding(
-        "R-UNREAD",
-        "warning",
-        [f"sections.{sec}" for sec in lacking],
-        f"PDF 第 {listed} 页是扫描图像（无文字层），本工具未能读取（文字识别未启用或未安装）；"
-        f"未读到的{names}可能就在这些页上。这是本工具的读取局限，不代表报告缺少这些内容，"
-        "请安装 OCR 扩展（pip install 'nianbao[ocr]'）后重新读取，或对照原件核对。",
-    )
-
-
-def _lost_characters(ctx: Ctx) -> None:
-    """A text some of whose characters were lost before it reached the tool (U+FFFD: an
-    encoding error before the file was saved, a PDF font without a character map): a
-    heading or a row label may be among them, so what the reading did not find is unread,
-    never missing or blank (sections not found, and rows of a table found that got no
-    number), said once as the tool's limit. The checks that judge the words of the text
-    do not run on it (``checks.registry``: ``layout["lost_chars"]``)."""
-    lost = ctx.doc.text.count("\ufffd")
-    if not lost:
-        return
-    rep = ctx.report
-    rep.layout["lost_chars"] = lost
-    unread = set(rep.layout.get("unread") or ())
-    lacking = [
-        sec
-        for sec in SECTION_KEYS
-        if (rep.sections.get(sec) is None or not rep.sections[sec].present)
-        and f"sections.{sec}" not in unread
-    ]
-    fmt = rep.meta.get("format")
-    rows: dict[str, list[str]] = {}
-    for _, roots in _TABLE_OF.values():
-        if not _any_value(rep, roots):
-            continue
-        if roots[0] == "active":
-            layouts = ["2019" if _any_value(rep, ("active2019",)) else "2021"]
-        else:  # a mixed or unknown format: the rows of either
-            layouts = [fmt] if fmt in ("2021", "2019") else ["2021", "2019"]
-        for lay in layouts:
-            for fid in _ids_of(lay, roots[0]):
-                ids = rows.setdefault(fid.rsplit(".", 1)[0], [])
-                if fid not in ids:
-                    ids.append(fid)
-    empty = [
-        ids
-        for ids in rows.values()
-        if all(rep.values.get(i) is None or rep.values[i].value is None for i in ids)
-        and not all(i in unread for i in ids)
-    ]
-    if not lacking and not empty:
-        return
-    cells = [f"sections.{sec}" for sec in lacking] + [i for ids in empty for i in ids]
-    ctx.mark_unread(cells)
-    parts = []
-    if lacking:
-        parts.append(
-            "未读到的"
-            + "、".join(
-                f"第{'一二三四五六'[int(sec[1]) - 1]}部分"
-                + (
-                    f"（{_TABLE_OF[sec][0]}）"
-                    if sec in _TABLE_OF and not _any_value(rep, _TABLE_OF[sec][1])
-                    else ""
-                )
-                for sec in lacking
-            )
-        )
-    if empty:
-        names = [label_of(ids[0]) for ids in empty]
-        shown = "、".join(n[: n.rfind("」") + 1] for n in names[:8])
-        more = f"等 {len(empty)} 行" if len(empty) > 8 else ""
-        parts.append(f"没有读到数字的{shown}{more}")
-    ctx.finding(
-        "R-UNREAD",
-        "warning",
-        cells,
-        f"文本中有 {lost} 个字符在文件保存之前已因文字编码错误丢失（显示为「\ufffd」），"
-        f"{'，'.join(parts)}可能就在丢失的文字中。这是本工具的读取局限，不代表报告缺少这些内容或"
-        "这些行空白"
-        + ("；依据正文文字的检查未运行" if lost >= LOST_TEXT_MIN else "")
-        + "。请取得原始文件（网页原文、PDF 或 DOCX）核对。",
-        evidence={"lost_chars": lost},
-    )
-
-
-def _unmapped(ctx: Ctx) -> None:
-    """Cells whose characters the PDF's font did not map (U+FFFD): unread, said as the
-    tool's limit, one finding per table; never blank cells of the report."""
-    rep = ctx.report
-    lost: dict[tuple[str, str], list[str]] = {}
-    for fid, v in rep.values.items():
-        if not v.raw or not fid.startswith(_TABLE_ROOTS):
-            continue
-        if v.raw.isdigit():  # (the common case: digits alone are neither of the two)
-            continue
-        if "\ufffd" in v.raw:
-            why = "glyph"
-        elif _LETTERED.fullmatch(v.raw.strip()):
-            why = "letters"
-        else:
-            continue
-        v.value = None
-        lost.setdefault((_table_name(fid), why), []).append(fid)
-    if not lost:
-        return
-    for (name, why), ids in lost.items():
-        ctx.mark_unread(ids)
-        shown = "、".join(f"「{(rep.values[i].raw or '').strip()}」" for i in ids[:6])
-        ctx.finding(
-            "R-UNREAD",
-            "warning",
-            ids,
-            (
-                f"{name}有 {len(ids)} 个单元格的字符在 PDF 中没有文字编码（字体缺少 ToUnicode 映射，"
-                "显示为「\ufffd」），本工具无法识别其数值，未作猜测。"
-                if why == "glyph"
-                else f"{name}有 {len(ids)} 个单元格的数值中夹有字母（{shown}，"
-                "多为文字识别把数字认成了字母，如 8→B、0→O），本工具无法确定其数值，未作猜测。"
-            )
-            + "这是本工具的读取局限，不代表这些单元格空白，请对照原件核对。",
-            evidence={i: rep.values[i].raw for i in ids},
-        )
-
-
-# a cell of digits and Latin letters mixed (94B7, 3O8), or a lone O / o / l / I: OCR's
-# confusions of digits (a unit of Latin letters after digits, 12pt, is left by markup, which
-# the readers strip)
-_LETTERED = re.compile(r"(?=[\dA-Za-z]*\d)(?=[\dA-Za-z]*[A-Za-z])[\dA-Za-z]+|[OolI]")
-
-
 def _artifacts(ctx: Ctx) -> None:
     arts = [a for a in ctx.doc.artifacts if not a.startswith("OCR")]
     ocr = [a for a in ctx.doc.artifacts if a.startswith("OCR")]
