@@ -32,6 +32,7 @@ from .formsay import (
     TABLE_NAMES,
     form_title,
     row_label,
+    say_cells_unread,
     say_inferred,
     say_row,
     say_rows_unread,
@@ -176,6 +177,11 @@ def fill_from_form(
                     splits.setdefault(key_, []).append(row)
                 else:
                     say_row(ctx, key_, row)
+                open_ = [c.id for c in row.cells if c.status == "unread"]
+                if open_ and row.how != "unread":
+                    # cells of a row read otherwise whole that the text leaves open
+                    unread += open_
+                    say_cells_unread(ctx, key_, row, open_)
             if row.how == "cut":
                 # the text ends with this label: R-TEXT-TRUNCATED says so; a blank row the
                 # layout reading made of it is no reading

@@ -54,6 +54,26 @@ def say_streamed(ctx: Any, key_: str, table: FormTable) -> None:
     if key_ == "s2":
         items = {r: h[5:] for r, h in table.streamed.items() if h.startswith("item:")}
         say_before(ctx, key_, [r for r in rows if r.rid in items], items)
+        by_item: dict[str, list[FormRow]] = {}
+        for r in rows:
+            how = table.streamed[r.rid]
+            if how.startswith("columns:") and _taken(ctx, r):
+                by_item.setdefault(how[8:], []).append(r)
+        for item, got in by_item.items():
+            head, words = item.split(":", 1)
+            shown = "；".join(f"{row_label(r)} {r.shown}" for r in got)
+            ctx.finding(
+                "R-LAYOUT-SHIFT",
+                "warning",
+                [c.id for r in got for c in r.cells if c.status != "unread"],
+                f"{TABLE_NAMES[key_]}"
+                + "".join(f"「{row_label(r)}」" for r in got)
+                + f"行的标签之后没有数值（文本按 PDF 的阅读顺序排列，标签与数值分开）。「{head}」"
+                f"各列的数值排在列名（{words}）之后，每段数值恰为其前列名所列各列、各行的数值，"
+                f"因此按格式的行序读作（？为未能确定的单元格）：{shown}。"
+                "这是推断出的读法，请对照原件核对。",
+                actual=shown,
+            )
         return
     if key_ == "s4":
         for r in rows:
@@ -76,6 +96,7 @@ def say_streamed(ctx: Any, key_: str, table: FormTable) -> None:
     ids = [c.id for r in taken for c in r.cells]
     column = [r for r in taken if table.streamed[r.rid] == "column"]
     placed = [r for r in taken if table.streamed[r.rid] == "placed"]
+    header = [r for r in taken if table.streamed[r.rid] == "header"]
     shown = "；".join(f"「{form_title(r.cells[-1].id)}」{r.shown}" for r in taken)
     whys = []
     if column:
@@ -86,13 +107,21 @@ def say_streamed(ctx: Any, key_: str, table: FormTable) -> None:
     if placed:
         whys.append(
             f"其中 {len(placed)} 行的数值按列排列，且有的列比行数少（空白单元格在文本中不显示），"
-            "在各种放法中只有一种使这些行的总计都等于其余各列之和，空白单元格按此放置"
+            "空白单元格只放在使这些行的总计都等于其余各列之和的位置（总计空白的行无从核对），"
+            "空白单元格按此放置（各种这样的放法读数不同的单元格未读取，另有说明）"
         )
     why = "；".join(whys) if whys else "这些行的数值接在其他行的数值之后"
-    first = table.stream_from
+    first = table.stream_from or len(header)
     whole = (
-        f"前 {first} 行的数值夹在表头文字之间，未能读取；其后的数值按段落恰好排成格式的最后 "
-        f"{len(table.rows) - first} 行，之前的数值个数也恰为前 {first} 行的数值个数，"
+        f"前 {first} 行的数值夹在表头文字之间，"
+        + (
+            "每段数值之前的表头文字恰好指明它所在的列（各列按格式的列序，每列每行一个数值），"
+            "按此读取时这些行的总计都等于其余各列之和，因此按此读取"
+            if header
+            else "未能读取"
+        )
+        + f"；其后的数值按段落恰好排成格式的最后 {len(table.rows) - first} 行，"
+        f"之前的数值个数也恰为前 {first} 行的数值个数，"
         if first
         else "表头之后的数值按段落恰好排成格式规定的全部行，"
     )
@@ -110,6 +139,8 @@ def say_streamed(ctx: Any, key_: str, table: FormTable) -> None:
 def _taken(ctx: Any, row: FormRow) -> bool:
     """Are the row's values in the report this reading's (not the layout reading's)?"""
     for c in row.cells:
+        if c.status == "unread":
+            continue  # a cell the text leaves open (``say_cells_unread``)
         v = ctx.report.values.get(c.id)
         if v is None or v.source is None or v.source.start is None or (v.raw or "") != c.text:
             return False
@@ -254,6 +285,28 @@ def say_unread(ctx: Any, key_: str, row: FormRow, ids: list[str]) -> None:
         f"未能读取{row_name(key_, row)}{where}的数值"
         + (f"（文本中为「{clip_shown(row.shown)}」）" if row.shown else "")
         + "。这是本工具的读取局限，不代表报告缺少该行，请对照原件核对。",
+        actual=row.shown or None,
+    )
+
+
+def say_cells_unread(ctx: Any, key_: str, row: FormRow, ids: list[str]) -> None:
+    """Cells of a row read column by column that the text leaves open: their column's
+    blank cells (which print nothing) may stand in this row or in another, and the readings
+    in which every row adds up differ there."""
+    names = "、".join(label_of(i).split("」")[-1] or i for i in ids)
+    why = (
+        "这一项的数值排在列名之后，几列的数值连在一起，按行读与按列读在这些单元格上读数不同，"
+        "表二没有勾稽关系可据以判断"
+        if key_ == "s2"
+        else "这些列的数值按列排列，且比行数少（空白单元格在文本中不显示），使各行总计都等于其余"
+        "各列之和的放法不止一种，在这些单元格上读数不同（数值或空白）"
+    )
+    ctx.finding(
+        "R-UNREAD",
+        "warning",
+        ids,
+        f"未能读取{row_name(key_, row)}的{names}：{why}，本工具未作猜测。"
+        "这是本工具的读取局限，请对照原件核对。",
         actual=row.shown or None,
     )
 

@@ -3,7 +3,9 @@
 ``spec`` holds the form as data (rows, keywords, counts, headings; the folding of text),
 ``model`` what a reading returns, ``tokens`` the labels found in the form's order and each
 row's values and separators, ``solve`` the tables' arithmetic as a judge (digit splits,
-column equations), ``read`` the reading itself (regions, rows, placement). The method is
+column equations), ``read`` the reading itself (regions, rows, placement), ``stream``
+表三 as one stream of numbers (a PDF's reading order), ``columns`` numbers read by the
+column words printed before them. The method is
 described at the top of ``read``. The package is pure: :mod:`nianbao.extraction.formfill`
 merges a :class:`FormReading` into the Report and words the findings.
 """

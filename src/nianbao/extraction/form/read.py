@@ -46,6 +46,7 @@ from collections import Counter
 from ...readers.labels import column_order
 from ...readers.normalize import key as label_key
 from ...schema import COLUMNS
+from .columns import item_columns
 from .model import FormCell, FormReading, FormRow, FormTable, Tok
 from .solve import (
     CHECKS,
@@ -362,7 +363,9 @@ def _read_rows(
     shifted = _shifted(runs, ahead, b >= len(text.rstrip())) if key == "s3" else set()
     # the table's separator, learnt from its rows
     inner = [s for *_, run, _t in runs for s in run.seps[1:-1]]
-    unit, nl_mode = unit_of(inner, [run.seps[0] for *_, run, _t in runs if run.vals])
+    leads = [run.seps[0] for *_, run, _t in runs if run.vals]
+    unit, nl_mode = unit_of(inner, leads)
+    paragraphs = key == "s3" and unit == "nl" and _paragraphs(inner, leads, nl_mode)
     table = FormTable(
         key,
         layout,
@@ -390,10 +393,24 @@ def _read_rows(
         cls = _row_class(spec.rid)
         lm = lead_modes[cls].most_common(1)[0][0] if cls in lead_modes else None
         tm = tail_modes[cls].most_common(1)[0][0] if cls in tail_modes else None
-        row = _place_row(spec, text, st, en, run, unit, nl_mode, lm, tm, key)
+        if paragraphs and run.vals:
+            row = FormRow(spec.rid, text[st:en], st, en, [], shown=run.text)
+            if not _place_paragraphs(row, spec, run):
+                # a paragraph of several rows' numbers after a label: numbers no row takes
+                # here, so a label with nothing after it is no sign of a blank row
+                table.stray = True
+        else:
+            row = _place_row(spec, text, st, en, run, unit, nl_mode, lm, tm, key)
         table.rows.append(row)
     if key == "s3":
         solve_requests(table)
+    if key == "s2" and layout in ("2021", "2019") and stray:
+        heads = [
+            (m.group(1), h.start(), h.end())
+            for h in _ITEM_HEAD_LINE.finditer(text, a, b)
+            if (m := _ITEM_ORDINAL.search(h.group()))
+        ]
+        item_columns(text, a, b, table, layout, heads)
     for row in table.rows:
         if row.rid in shifted and row.how != "blank":
             # the numbers after its label may be the next row's (labels printed below
@@ -730,6 +747,45 @@ def _shifted(
         if before is None or before != [t.text for t in run.vals[:width]]:
             out.add(spec.rid)
     return out
+
+
+def _paragraphs(inner: list[str], leads: list[str], nl_mode: int) -> bool:
+    """表三 in pdftotext's default mode: every label a paragraph of its own (a blank line
+    between it and its numbers), numbers one to a line within a paragraph (cells standing
+    close one above the other: one column of several rows) and blank lines between
+    paragraphs. A blank line there parts paragraphs, not cells (a blank cell prints
+    nothing), where the table's smallest break (a line) would count it a blank cell."""
+    return (
+        nl_mode == 1
+        and bool(leads)
+        and all(s.count("\n") >= 2 for s in leads)
+        and any(s.count("\n") >= 2 for s in inner)
+    )
+
+
+def _place_paragraphs(row: FormRow, spec: RowSpec, run: ValueRun) -> bool:
+    """A row of 表三 in pdftotext's default mode (``_paragraphs``): its numbers, each a
+    paragraph, are its cells in order, its blank cells printed as nothing and so anywhere
+    among them; the placement in which the row adds up is taken when it is the only one.
+    A paragraph of several lines is a column of several rows (not this row's cells), and
+    more numbers than cells are more rows': the row is not read here (the stream may), and
+    False says that other rows' numbers stand after its label."""
+    n = len(spec.ids)
+    vals = run.vals
+    if len(vals) > n or any(s.count("\n") < 2 for s in run.seps[1:-1]):
+        row.how = "unread"
+        row.cells = [FormCell(fid, status="unread") for fid in spec.ids]
+        return False
+    cand: Cand = [(t.text, t.start, t.end) for t in vals]
+    if len(vals) == n:
+        row.cells = [FormCell(fid, a, b, x or "", "read") for fid, (x, a, b) in zip(spec.ids, cand)]
+        return True
+    anywhere = [
+        [cand[at.index(c)] if c in at else NO_CELL for c in range(n)]
+        for at in itertools.combinations(range(n), len(vals))
+    ]
+    by_arithmetic(row, spec, anywhere, "s3", "placed")
+    return True
 
 
 def _sub_run(vals: list[Tok], seps: list[str], at: int) -> ValueRun:

@@ -10,10 +10,12 @@ single numbers seven to a row, or seven paragraphs of k lines for k rows; each r
 by row or column by column, whichever order makes every one of its rows add up while the
 other does not, or both read the same; a paragraph of more numbers is no such run); every
 label that has numbers right after it stands before a run that holds its row. A column short of its blank cells (a blank cell prints nothing) is placed where
-every row adds up, when only one placement does. Where the first rows' numbers stand among
-the header's words, the runs after them are the form's last rows when the numbers before
-them are exactly the other rows' seven each. Otherwise nothing is read here (the rows stay
-as the label reading left them: unread and said).
+every row adds up: the cells every such placement reads alike are read, the others left
+open (``UNSURE``: named unread). Where the first rows' numbers stand among the header's
+words, the runs after them are the form's last rows when the numbers before them are
+exactly the other rows' seven each; those first rows are read too when the header's words
+before each run of their numbers name its columns (``columns.header_rows``). Otherwise nothing is
+read here (the rows stay as the label reading left them: unread and said).
 
 表四 in that order has its header's words among its numbers (``review_chunks``): the runs
 between them are read in the text's order when its three groups add up, else in the one
@@ -28,6 +30,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from .columns import header_rows
 from .model import FormCell, FormRow, FormTable, Tok
 from .solve import row_sum_ok
 from .spec import REQUEST_FORM, RowSpec
@@ -35,6 +38,8 @@ from .tokens import LabelHit, ValueRun, cell_number, tokenize
 
 WIDTH = 7
 Row = list[Tok | None]  # a row's seven cells (None: a blank cell, which prints nothing)
+# a cell the text leaves open (the blank cells of its column could stand in its row or not)
+UNSURE = Tok("u", -1, -1, "?")
 
 
 @dataclass
@@ -154,8 +159,10 @@ def _one_order(rm: list[Row], cm: list[Row], single: bool) -> list[tuple[Row, st
 
 def _blanks_placed(cols: list[list[Tok]], k: int, limit: int = 5000) -> list[Row] | None:
     """The ``k`` rows of seven columns printed column by column, some columns short of
-    their blank cells: the one placement of the blanks in which every row adds up (the
-    same numbers whichever placement adds up), or None."""
+    their blank cells: the placements of the blanks in which every row adds up (a row whose
+    总计 is blank, or which is blank whole, cannot be checked and does not refute one).
+    The cells every such placement reads alike are read; the others are ``UNSURE`` (the
+    text leaves them open). None when no placement fits, or too many to try."""
     count = 1
     for col in cols:
         count *= math.comb(k, len(col))  # counted before any is made (25 rows: millions)
@@ -168,11 +175,19 @@ def _blanks_placed(cols: list[list[Tok]], k: int, limit: int = 5000) -> list[Row
         for c, (col, at) in enumerate(zip(cols, pick)):
             for r, t in zip(at, col):
                 rows[r][c] = t
-        if _sums(rows):
+        if all(row_sum_ok(v) or v[-1] is None for v in _values(rows)):
             found.setdefault(tuple(map(tuple, _values(rows))), rows)
-            if len(found) > 1:
-                return None
-    return next(iter(found.values())) if found else None
+    if not found:
+        return None
+    keys = list(found)
+    first = found[keys[0]]
+    return [
+        [
+            t if all(key[r][c] == keys[0][r][c] for key in keys) else UNSURE
+            for c, t in enumerate(row)
+        ]
+        for r, row in enumerate(first)
+    ]
 
 
 def _num(t: Tok | None) -> int | float | None:
@@ -216,6 +231,8 @@ def read_stream(
     before = sum(n for _a, n, _g in parts[:cut])
     if not rows or before + WIDTH * len(rows) != WIDTH * len(form) or before % WIDTH:
         return None
+    head = header_rows(text, start, parts[cut][0], before // WIDTH) if before else None
+    lead = [Streamed(spec.rid, vals, "header", False) for spec, vals in zip(form, head or [])]
     form = form[len(form) - len(rows) :]
     bounds = [s[1] for s in spans] + [len(rows)]
     firsts = {s[0]: n for n, s in enumerate(spans)}
@@ -239,7 +256,7 @@ def read_stream(
         n = span_of_row[r]
         first = bounds[n] == r
         out.append(Streamed(rid, vals, how, first and how == "row" and own.get(n) == rid))
-    return out
+    return lead + out
 
 
 # ----------------------------------------------------------------------------- 表四
@@ -395,7 +412,11 @@ def stream_table(
             old.label_start if old else -1,
             old.label_end if old else -1,
             [
-                FormCell(fid, t.start, t.end, t.text) if t else FormCell(fid, status="blank")
+                FormCell(fid, status="unread")
+                if t is UNSURE
+                else FormCell(fid, t.start, t.end, t.text)
+                if t
+                else FormCell(fid, status="blank")
                 for fid, t in zip(spec.ids, item.vals)
             ],
             shown=" ".join(t.text if t else "空" for t in item.vals),
