@@ -20,9 +20,18 @@ __all__ = ["Provenance", "Value", "Finding", "Section", "Report", "SEVERITIES"]
 SEVERITIES: tuple[str, ...] = ("info", "warning", "error")
 
 # A text that lost this many characters or more before it reached the tool (U+FFFD; the
-# extraction sets ``layout["lost_chars"]``) is not judged by its words: the checks that
-# read the text do not run on it; with fewer, their findings say the text lost some.
+# extraction sets ``layout["lost_chars"]``), and at least one in LOST_TEXT_SHARE of its
+# characters, is not judged by its words: the checks that read the text do not run on it;
+# with fewer (a few bullets a PDF's font did not map), their findings say the text lost some.
 LOST_TEXT_MIN = 10
+LOST_TEXT_SHARE = 200
+
+
+def text_lost(lost: int, length: int) -> bool:
+    """Whether a text of ``length`` characters that lost ``lost`` of them is too damaged to
+    be judged by its words (``LOST_TEXT_MIN``)."""
+    return lost >= LOST_TEXT_MIN and lost * LOST_TEXT_SHARE >= length
+
 
 # json.dumps(x, ensure_ascii=False) without making an encoder per call, and its writer of a
 # string (json's own, in C where available)

@@ -56,7 +56,6 @@ from .registry import (
     CROSS_YEAR_RULES,
     CROSS_YEAR_SKIP,
     EXTRACTION_RULES,
-    LOST_TEXT_MIN,
     ORDERED,
     RULE_RANK,
     RULES,
@@ -68,6 +67,7 @@ from .registry import (
     finding,
     lost_chars,
     lost_note,
+    lost_text,
     ordered_rules,
     rule,
     unregister,
@@ -132,7 +132,7 @@ def run_checks(
                 # no text, or a text that lost many characters (the words a rule looks for
                 # may be among them: Rule.skip_reason says so)
                 lost = lost_chars(report)
-                text = has_text(report) and lost < LOST_TEXT_MIN
+                text = has_text(report) and not (lost and lost_text(report))
             if not text:
                 continue
             if lost:

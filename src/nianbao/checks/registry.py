@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from ..report import LOST_TEXT_MIN, Finding, Report
+from ..report import Finding, Report, text_lost
 from .rules.common import has_text
 
 __all__ = [
@@ -88,7 +88,7 @@ class Rule:
             return f"表格格式为 {report.meta.get('format')}，不适用表格规则"
         if self.text and not has_text(report):
             return "报告只有表格数值，没有正文"
-        if self.text and lost_chars(report):
+        if self.text and lost_text(report):
             return f"正文有 {lost_chars(report)} 个字符在文件保存之前已因文字编码错误丢失，无法依据正文判断"
         return None
 
@@ -98,7 +98,7 @@ class Rule:
             return []
         if self.tables and report.meta.get("format") not in TABLE_FORMATS:
             return []
-        if self.text and (not has_text(report) or lost_chars(report) >= LOST_TEXT_MIN):
+        if self.text and (not has_text(report) or lost_text(report)):
             return []
         if self.text and lost_chars(report):
             found = self.func(report)
@@ -113,6 +113,12 @@ def lost_chars(report: Report) -> int:
     words a text rule looks for, or their absence, may be among them."""
     layout = report.layout
     return int(layout.get("lost_chars") or 0) if isinstance(layout, dict) else 0
+
+
+def lost_text(report: Report) -> bool:
+    """The text lost too many characters to be judged by its words (``report.text_lost``)."""
+    lost = lost_chars(report)
+    return bool(lost) and text_lost(lost, len(report.text or ""))
 
 
 def lost_note(lost: int) -> str:

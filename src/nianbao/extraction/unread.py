@@ -10,7 +10,7 @@ import re
 from functools import lru_cache
 
 from ..readers.document import Paragraph
-from ..report import LOST_TEXT_MIN, Report
+from ..report import Report, text_lost
 from ..schema import SECTION_KEYS, label_of, table_ids
 from .context import Ctx
 
@@ -174,7 +174,7 @@ def lost_characters(ctx: Ctx) -> None:
         f"文本中有 {lost} 个字符在文件保存之前已因文字编码错误丢失（显示为「\ufffd」），"
         f"{'，'.join(parts)}可能就在丢失的文字中。这是本工具的读取局限，不代表报告缺少这些内容或"
         "这些行空白"
-        + ("；依据正文文字的检查未运行" if lost >= LOST_TEXT_MIN else "")
+        + ("；依据正文文字的检查未运行" if text_lost(lost, len(ctx.doc.text)) else "")
         + "。请取得原始文件（网页原文、PDF 或 DOCX）核对。",
         evidence={"lost_chars": lost},
     )
