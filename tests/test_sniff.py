@@ -38,3 +38,33 @@ def test_names_do_not_decide(tmp_path):
     assert objs[str(pdf_named_txt)]["provenance"]["requests.new.total"]["page"] >= 1
     for p in (docx_named_pdf, html_named_doc):
         assert objs[str(p)]["requests"]["new"]["total"] == report.get("requests.new.total")
+
+
+def test_a_zip_is_a_docx_only_when_it_holds_word_document_xml(tmp_path):
+    """A ZIP of reports whose first entry is a folder named ``word/`` is an archive, not a
+    DOCX (it was taken for one, and its reports were never read). An XLSX stays an Office
+    package (the DOCX reader names it a spreadsheet). A DOCX cut short (its directory lost)
+    is still judged by its first entries."""
+    import io
+    import zipfile
+
+    report = nianbao.parse(EXAMPLES / "reports" / "qinglan-2024.txt")
+    docx = render(report, "docx")
+    assert sniff(docx) == "docx"
+    assert sniff(docx[: len(docx) // 2]) == "docx"
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("word/", "")
+        z.writestr("word/readme.txt", "说明")
+        z.writestr("qinglan-2024.docx", docx)
+    assert sniff(buf.getvalue()) == "zip"
+    archive = tmp_path / "reports.zip"
+    archive.write_bytes(buf.getvalue())
+    res = CliRunner().invoke(cli, ["parse", "--format", "jsonl", str(archive)])
+    lines = [json.loads(x) for x in res.stdout.splitlines() if x.strip()]
+    assert any(o["requests"]["new"]["total"] == report.get("requests.new.total") for o in lines)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("xl/workbook.xml", "<workbook/>")
+    assert sniff(buf.getvalue()) == "docx"

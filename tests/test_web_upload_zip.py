@@ -327,12 +327,12 @@ def test_docx_and_xlsx_are_not_taken_for_archives(
     assert "Excel" in (f["message"] or ""), f
 
     # an archive of DOCX files stored uncompressed (``word/`` in its first bytes, which
-    # sniff alone takes for a DOCX): still an archive, by its first entry's name
+    # sniff once took for a DOCX): an archive, by its directory
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as z:
         z.writestr("青岚县人民政府办公室.docx", reports["docx_alone"])
         z.writestr("青岚县卫生健康局.docx", reports["weijian"])
-    assert sniff(buf.getvalue()) == "docx"
+    assert sniff(buf.getvalue()) == "zip"
     job = _upload(client, "未压缩.zip", buf.getvalue())
     assert [f["name"] for f in job["files"]] == [
         "未压缩.zip::青岚县人民政府办公室.docx",

@@ -20,6 +20,22 @@ _CTRL_BYTES = bytes([*range(0x00, 0x09), *range(0x0E, 0x20)])  # controls but wh
 _GB_ALIASES = {"gb2312", "gbk", "cp936", "gb18030", "x-gbk", "gb_2312-80", "euc-cn", "hz-gb-2312"}
 
 
+def _zip_kind(data: bytes) -> str:
+    """An Office package (a DOCX: ``word/document.xml``; an XLSX or PPTX, which the DOCX
+    reader names as such: ``[Content_Types].xml``) is "docx"; any other ZIP, an archive of
+    reports even with a folder named ``word/``, is "zip". A ZIP whose directory cannot be
+    read (cut short) is judged by its first entries' names."""
+    import io
+    import zipfile
+
+    try:
+        names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        head = data[:65536]
+        return "docx" if b"word/" in head or b"[Content_Types].xml" in head else "zip"
+    return "docx" if "word/document.xml" in names or "[Content_Types].xml" in names else "zip"
+
+
 def sniff(data: bytes) -> str:
     """Return "pdf", "docx", "zip", "ole" (legacy .doc), "rtf", "image" (PNG, JPEG, TIFF,
     BMP, GIF, WebP), "mhtml" (a web archive), "html", "text" or "binary"."""
@@ -29,9 +45,7 @@ def sniff(data: bytes) -> str:
     if head.lstrip()[:5] == b"%PDF-" or b"%PDF-" in head[:1024]:
         return "pdf"
     if head[:4] == b"PK\x03\x04":
-        return (
-            "docx" if b"word/" in data[:65536] or b"[Content_Types].xml" in data[:65536] else "zip"
-        )
+        return _zip_kind(data)
     if head[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         return "ole"
     from .image import image_kind
