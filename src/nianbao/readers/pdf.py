@@ -1338,6 +1338,40 @@ def _overlap(seg: _Seg, band: list[float], mid: float) -> float:
 # --------------------------------------------------------------------------- reading
 
 
+# A picture on a page with text that could hold a table (a table pasted as a screenshot):
+# at least this share of the page's width and of its height (a seal, a logo or a banner is
+# smaller), with little text over it (a scan's text layer lies over its picture).
+PICTURE_WIDTH = 0.4
+PICTURE_HEIGHT = 0.12
+PLACEHOLDER = "[图片]"
+
+
+def picture_lines(
+    boxes: list[tuple[float, float, float, float]],
+    width: float,
+    height: float,
+    lines: list[_Line],
+    pno: int,
+) -> list[_Line]:
+    """A placeholder line (``[图片]``) where a picture large enough to hold a table stands
+    on a page that has text: the extraction takes it as a table given as a picture
+    (``extraction.unread.placeholders``: its section unread, said as the tool's limit,
+    never a missing table). ``boxes``: the pictures as (x0, top, x1, bottom)."""
+    out: list[_Line] = []
+    for x0, top, x1, bottom in boxes:
+        if x1 - x0 < PICTURE_WIDTH * width or bottom - top < PICTURE_HEIGHT * height:
+            continue
+        over = sum(
+            len(ln.text)
+            for ln in lines
+            if ln.top >= top - 1 and ln.bottom <= bottom + 1 and ln.x0 >= x0 - 1 and ln.x1 <= x1 + 1
+        )
+        if over >= 20:
+            continue
+        out.append(_Line(PLACEHOLDER, pno, x0, x1, top, bottom, 0.0))
+    return out
+
+
 def _image_only(page: Any, lines: list[_Line]) -> bool:
     """A page that is a picture (a scan) with at most a running head or a page number."""
     if sum(len(ln.text) for ln in lines if not ln.in_margin) >= 20:
@@ -1513,6 +1547,11 @@ def _plumber_page(page: Any, pno: int) -> tuple[list[_Line], list[_Frag], bool]:
         if not frags:
             lines, frags = _aligned_tables(lines, pno)
         image = not frags and _image_only(page, lines)
+        if not image and page.images:
+            boxes = [(i["x0"], i["top"], i["x1"], i["bottom"]) for i in page.images]
+            found = picture_lines(boxes, float(page.width), float(page.height), lines, pno)
+            if found:
+                lines = sorted(lines + found, key=lambda ln: ln.top)
     finally:
         _close(page)
     return lines, frags, image

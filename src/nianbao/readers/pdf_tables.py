@@ -970,6 +970,10 @@ def page_items(res: PageResult, pno: int) -> tuple[list[Any], list[Any], bool]:
     if not frags:
         lines, frags = rp._aligned_tables(lines, pno)
     image = not frags and _image_only(res, lines)
+    if not image and res.images:
+        found = rp.picture_lines(res.images, res.width, res.height, lines, pno)
+        if found:
+            lines = sorted(lines + found, key=lambda ln: ln.top)
     return lines, frags, image
 
 
