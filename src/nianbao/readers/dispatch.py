@@ -17,6 +17,7 @@ from ..errors import (
     NotAReport,
     ScannedPdf,
     UnsupportedFormat,
+    UnusableInput,
 )
 from .document import IMAGE_PLACEHOLDER, Document
 from .sniff import decode_bytes, sniff
@@ -299,6 +300,25 @@ def _refuse_data_file(text: str) -> None:
         )
 
 
+def _ocr_pdf_pictures(doc: Document, data: bytes, source: str) -> Document:
+    """A text PDF with pictures that may be tables: recognised by OCR (``image.ocr_pictures``,
+    as a web page's) when the extra is there and the text does not hold the three tables;
+    else ``doc`` as it is (the placeholders make the tables unread, never missing)."""
+    from .image import ocr_pictures
+    from .ocr import ocr_available, ocr_enabled
+    from .pdf import PICTURE_DPI, picture_images
+
+    if not ocr_enabled() or not ocr_available():
+        return doc
+    try:
+        pictures = picture_images(data, doc.pictures, PICTURE_DPI)
+    except (UnusableInput, MemoryError):
+        raise
+    except Exception:  # noqa: BLE001 - the placeholders stay: the tables are unread
+        return doc
+    return ocr_pictures(doc, pictures, source, where="PDF")
+
+
 def read_bytes(data: bytes, source: str = "") -> Document:
     if len(data) > MAX_BYTES:
         refusal = _too_large(len(data), data[:_HEAD])
@@ -325,7 +345,9 @@ def read_bytes(data: bytes, source: str = "") -> Document:
             from .ocr.reader import MAX_IMAGE_PAGES
 
             allow_ocr_pages(min(len(doc.image_pages), MAX_IMAGE_PAGES))
-            return ocr_image_pages(doc, data, source)
+            doc = ocr_image_pages(doc, data, source)
+        if doc.pictures:  # tables pasted as pictures on text pages: OCR them with the extra
+            doc = _ocr_pdf_pictures(doc, data, source)
         return doc
     if kind == "docx":
         from .docx import read_docx

@@ -241,7 +241,9 @@ def read_image(data: bytes, source: str, kind: str) -> Document:
 MAX_PICTURE_PAGES = 6
 
 
-def ocr_pictures(doc: Document, pictures: list[bytes], source: str) -> Document:
+def ocr_pictures(
+    doc: Document, pictures: list[bytes], source: str, where: str = "网页"
+) -> Document:
     """A web page whose tables were published as pictures (``doc`` holds a placeholder
     paragraph where each picture stood; ``pictures`` are the pictures' bytes in the same
     order): the pictures recognised by OCR and their paragraphs and tables put where the
@@ -249,7 +251,7 @@ def ocr_pictures(doc: Document, pictures: list[bytes], source: str) -> Document:
     when OCR is off or missing, when the page's text holds the three tables already, or
     when no picture can be decoded; pictures beyond ``MAX_PICTURE_PAGES`` pages are named
     as not read."""
-    from .document import IMAGE_PLACEHOLDER, Paragraph
+    from .document import IMAGE_PLACEHOLDER, Paragraph, Table
     from .grid import DocumentBuilder, grid_of
     from .ocr.reader import _TABLE_MARKS, OCR_DPI, OCR_NOTE, ocr_pdf
 
@@ -324,6 +326,10 @@ def ocr_pictures(doc: Document, pictures: list[bytes], source: str) -> Document:
         if i in at:
             for b in at[i]:
                 add(b, None, recognised=True)
+            if not any(isinstance(b, Table) for b in at[i]):
+                # no table recognised in it: the placeholder stays (its table is unread,
+                # never missing)
+                add(block, block.page)
             continue
         add(block, block.page)
     for i in at:
@@ -331,8 +337,8 @@ def ocr_pictures(doc: Document, pictures: list[bytes], source: str) -> Document:
             for b in at[i]:
                 add(b, None, recognised=True)
     notes = list(doc.artifacts)
-    notes.append(f"网页中的 {len(set(owner))} 张图片，已用文字识别（OCR）读取")
+    notes.append(f"{where}中的 {len(set(owner))} 张图片，已用文字识别（OCR）读取")
     if not whole:
-        notes.append(f"网页中的图片超过 {MAX_PICTURE_PAGES} 页，其余部分未能读取")
+        notes.append(f"{where}中的图片超过 {MAX_PICTURE_PAGES} 页，其余部分未能读取")
     notes += [OCR_NOTE] + [n for n in scan.artifacts if n != OCR_NOTE and "扫描件共" not in n]
     return builder.build(source, doc.media_type, notes, pages=doc.pages)

@@ -1344,6 +1344,9 @@ def _overlap(seg: _Seg, band: list[float], mid: float) -> float:
 PICTURE_WIDTH = 0.4
 PICTURE_HEIGHT = 0.12
 PLACEHOLDER = "[图片]"
+# a picture whose image object is smaller than this resolution is rendered from the page
+# at it for OCR (its pixels alone would be too coarse)
+PICTURE_DPI = 216
 
 
 def picture_lines(
@@ -1747,8 +1750,8 @@ def _starts_paragraph(
         return True
     if prev.x1 < right - 1.5 * unit:  # the line before ended short
         return True
-    if _HEADING.match(line.text):
-        return True
+    if _HEADING.match(line.text) or PLACEHOLDER in (line.text, prev.text):
+        return True  # (a picture's placeholder is a paragraph of its own)
     if prev.size and line.size and abs(prev.size - line.size) > 1.0:
         return True
     if same_page and line.top - prev.bottom > 1.2 * unit:
@@ -1811,7 +1814,64 @@ def _read_pdf(data: bytes, source: str) -> Document:
         )
     doc = builder.build(source, PDF_MEDIA_TYPE, notes, pages=n_pages)
     doc.image_pages = image_pages
+    doc.pictures = [
+        (ln.page, (ln.x0, ln.top, ln.x1, ln.bottom))
+        for block in blocks
+        if isinstance(block, _Para)
+        for ln in block.lines
+        if ln.text == PLACEHOLDER
+    ]
     return doc
+
+
+def picture_images(
+    data: bytes, pictures: list[tuple[int, tuple[float, float, float, float]]], dpi: int
+) -> list[bytes]:
+    """The pictures of a text PDF (``Document.pictures``: page and box in points, from the
+    top) as PNGs: the image object standing there at its own resolution (a screenshot
+    pasted in keeps its pixels), else that part of the page rendered at ``dpi``."""
+    import io
+
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+
+    out: list[bytes] = []
+    with PDFIUM_LOCK:
+        pdf = pdfium.PdfDocument(data)
+        try:
+            for pno, (x0, top, x1, bottom) in pictures:
+                page = pdf[pno - 1]
+                try:
+                    width, height = page.get_size()
+                    im = None
+                    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE]):
+                        left, low, right, high = obj.get_bounds()
+                        if (
+                            abs(left - x0) < 2
+                            and abs(right - x1) < 2
+                            and abs((height - high) - top) < 2
+                            and abs((height - low) - bottom) < 2
+                        ):
+                            native = obj.get_bitmap(render=False).to_pil()
+                            if native.width >= (x1 - x0) * dpi / 72 * 0.9:
+                                im = native
+                            break
+                    if im is None:
+                        crop = (
+                            max(0.0, x0),
+                            max(0.0, height - bottom),
+                            max(0.0, width - x1),
+                            max(0.0, top),
+                        )
+                        im = page.render(scale=dpi / 72, crop=crop).to_pil()
+                    buf = io.BytesIO()
+                    im.save(buf, "PNG")
+                    out.append(buf.getvalue())
+                finally:
+                    _close(page)
+        finally:
+            _close(pdf)
+    return out
 
 
 # the note on pages that are images (the OCR of them replaces its end)
