@@ -365,7 +365,12 @@ def _read_rows(
     inner = [s for *_, run, _t in runs for s in run.seps[1:-1]]
     leads = [run.seps[0] for *_, run, _t in runs if run.vals]
     unit, nl_mode = unit_of(inner, leads)
-    paragraphs = key == "s3" and unit == "nl" and _paragraphs(inner, leads, nl_mode)
+    paragraphs = (
+        key == "s3"
+        and unit == "nl"
+        and _paragraphs(inner, leads, nl_mode)
+        and not _cell_lines(runs)
+    )
     table = FormTable(
         key,
         layout,
@@ -761,6 +766,22 @@ def _paragraphs(inner: list[str], leads: list[str], nl_mode: int) -> bool:
         and all(s.count("\n") >= 2 for s in leads)
         and any(s.count("\n") >= 2 for s in inner)
     )
+
+
+def _cell_lines(runs: list[tuple[RowSpec, int, int, ValueRun, list[Tok]]]) -> bool:
+    """A copy of a cell a line, a blank cell a blank line (a web page's), not pdftotext's
+    paragraphs: no row's numbers overrun its cells a line a cell (paragraphs, a blank line
+    between any two, do from five numbers on), and most rows, blank ones too, stand as many
+    lines from their label to the next, more than a row has cells (its blank cells' lines
+    among them; a paragraph's blank row is its label alone)."""
+    lines = []
+    for spec, *_, run, toks in runs:
+        if run.vals and _inner_count(run, "nl", 1) > len(spec.ids):
+            return False
+        lines.append(sum(t.text.count("\n") for t in toks))
+    # the last row's lines run to what follows the table
+    common = Counter(lines[:-1]).most_common(1)
+    return bool(common) and common[0][0] > len(COLUMNS) and common[0][1] >= 0.8 * (len(lines) - 1)
 
 
 def _place_paragraphs(row: FormRow, spec: RowSpec, run: ValueRun) -> bool:

@@ -161,33 +161,37 @@ def _blanks_placed(cols: list[list[Tok]], k: int, limit: int = 5000) -> list[Row
     """The ``k`` rows of seven columns printed column by column, some columns short of
     their blank cells: the placements of the blanks in which every row adds up (a row whose
     总计 is blank, or which is blank whole, cannot be checked and does not refute one).
-    The cells every such placement reads alike are read; the others are ``UNSURE`` (the
-    text leaves them open). None when no placement fits, or too many to try."""
+    The cells every such placement takes the same number for (or leaves blank) are read;
+    the others are ``UNSURE`` (the text leaves them open). None when no placement fits, or too many to try."""
     count = 1
     for col in cols:
         count *= math.comb(k, len(col))  # counted before any is made (25 rows: millions)
     if count > limit:
         return None
     options = [list(itertools.combinations(range(k), len(col))) for col in cols]
-    found: dict[tuple[tuple[int | float | None, ...], ...], list[Row]] = {}
+    found: list[list[Row]] = []
     for pick in itertools.product(*options):
         rows: list[Row] = [[None] * WIDTH for _ in range(k)]
         for c, (col, at) in enumerate(zip(cols, pick)):
             for r, t in zip(at, col):
                 rows[r][c] = t
-        if all(row_sum_ok(v) or v[-1] is None for v in _values(rows)):
-            found.setdefault(tuple(map(tuple, _values(rows))), rows)
+        if all(_not_refuted(v) for v in _values(rows)):
+            found.append(rows)
     if not found:
         return None
-    keys = list(found)
-    first = found[keys[0]]
+    # the same printed number in every placement (a cell whose placements read the same
+    # value from different numbers, 0 and 0 of two rows, would have no one source)
     return [
-        [
-            t if all(key[r][c] == keys[0][r][c] for key in keys) else UNSURE
-            for c, t in enumerate(row)
-        ]
-        for r, row in enumerate(first)
+        [t if all(p[r][c] is t for p in found) else UNSURE for c, t in enumerate(row)]
+        for r, row in enumerate(found[0])
     ]
+
+
+def _not_refuted(v: list[int | float | None]) -> bool:
+    """Can the row be so? It adds up, or its 总计 is blank (nothing to check), or its only
+    number is a 总计 of 0 (its blank applicant cells add up to it: a copy that printed 0 in
+    总计 alone; ``row_sum_ok`` takes no such row for proof of a placement)."""
+    return row_sum_ok(v) or v[-1] is None or (v[-1] == 0 and v[:-1].count(None) == len(v) - 1)
 
 
 def _num(t: Tok | None) -> int | float | None:
