@@ -157,12 +157,11 @@ def test_a_copy_whose_row_label_is_garbled_blames_no_sum_over_unread_rows(golds,
     assert not bad, "\n".join(bad[:10])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known gap: a row whose label is garbled is called missing (R-ROW-MISSING) "
-    "instead of unread, and its numbers can go silently to a neighbouring row",
-)
 def test_a_row_whose_label_is_unreadable_is_named_not_missing(golds) -> None:
+    """Copies whose result row's label lost two characters (「四、结※※年度继续办理」,
+    「（一※※以公开」): the row is read (where the form's order leaves no doubt) or named
+    unread, never called missing (R-ROW-MISSING was raised in 7 of 149 such copies) and
+    never read a cell off (（一）予以公开's 0 went to 其他 instead of 总计, silently)."""
     bad = []
     for shape in ("pipe-bare", "cell-blank", "flat-spaced"):
         for stem, rid, gold, rep in _garbled(shape, golds):
@@ -177,6 +176,166 @@ def test_a_row_whose_label_is_unreadable_is_named_not_missing(golds) -> None:
                 and not _covered(refs, fid)
                 and fid not in named
             ]
+    assert not bad, "\n".join(bad[:10])
+
+
+# what a garbled label may look like: characters replaced by a mark (an encoding error's
+# ※ or U+FFFD), by other characters (an OCR slip), or lost
+def _garble(label: str, n: int, how: str, at: int) -> str:
+    if how == "drop":
+        return label[:at] + label[at + n :]
+    if how == "ocr":
+        look = "口日目曰人入八几己已巳土士干千未末"
+        sub = "".join(
+            look[(ord(label[min(at + i, len(label) - 1)]) + i) % len(look)] for i in range(n)
+        )
+        return label[:at] + sub + label[at + n :]
+    return label[:at] + how * n + label[at + n :]
+
+
+def _misread(
+    rep: Report, gold: dict[str, Any], own: set[tuple[str, str]], prefixes: tuple[str, ...]
+) -> list[str]:
+    """Blame the document does not earn, and cells of ``prefixes`` read otherwise than the
+    gold without a finding or an unread mark naming them."""
+    bad = _blamed(rep, own, gold)
+    refs = _unread(rep)
+    named = {c for f in rep.findings if f.severity != "info" for c in f.cells}
+    bad += [
+        f"{fid} {want} read as {rep.get(fid)}, silently"
+        for fid, want in gold.items()
+        if fid.startswith(prefixes)
+        and rep.get(fid) != want
+        and not _covered(refs, fid)
+        and fid not in named
+    ]
+    return bad
+
+
+@pytest.mark.parametrize(
+    ("n", "how", "where"),
+    [
+        (1, "※", "third"),
+        (3, "※", "third"),
+        (2, "※", "start"),
+        (2, "※", "end"),
+        (2, "ocr", "third"),
+        (2, "drop", "third"),
+        (2, "\ufffd", "third"),
+        (3, "ocr", "end"),
+    ],
+)
+def test_a_garbled_row_label_of_table_3_is_read_and_said_or_named(golds, n, how, where) -> None:  # type: ignore[no-untyped-def]
+    """Every result row's label of 表三 with 1 to 3 characters replaced, lost or turned into
+    others, at its start, a third in or its end: no blame, no cell read otherwise silently,
+    and a row read whose label kept none of the form's keywords carries a finding saying
+    it was inferred (R-LABEL-TYPO / R-LAYOUT-SHIFT naming its cells)."""
+    from nianbao.extraction.form.spec import REQUEST_FORM, fold
+
+    keys = {spec.rid: spec.keys for spec in REQUEST_FORM}
+    rng = random.Random(f"{n}{how}{where}")
+    bad: list[str] = []
+    tried = 0
+    for stem, gold in golds:
+        own = _own(gold)
+        for shape in ("pipe-bare", "cell-blank", "flat-spaced"):
+            text = render_shape(gold, shape, 0).text
+            for rid in rng.sample(list(REQUEST_ROW_LABELS), 6):
+                label = REQUEST_ROW_LABELS[rid]
+                at = {"start": 0, "third": len(label) // 3, "end": len(label) - n}[where]
+                written = _garble(label, n, how, at)
+                if text.count(label) != 1 or fold(written)[0] in ("", "3"):
+                    continue  # (a label reduced to its ordinal is a number: not this test's)
+                rep = nianbao.parse(text.replace(label, written).encode("utf-8"))
+                tried += 1
+                bad += [
+                    f"{stem} {shape} {written}: {b}"
+                    for b in _misread(rep, gold, own, ("requests.",))
+                ]
+                ids = [f"requests.{rid}.{c}" for c in COLUMNS]
+                if any(k in fold(written)[0] for k in keys[rid]) or not any(
+                    gold.get(i) is not None for i in ids
+                ):
+                    continue
+                said = any(set(ids) & set(f.cells) for f in rep.findings if f.severity != "info")
+                if not said:
+                    bad.append(f"{stem} {shape} {written}: read by its place, not said")
+    assert tried >= 100
+    assert not bad, "\n".join(bad[:10])
+
+
+_ACTIVE_LABELS = (
+    "规章",
+    "规范性文件",
+    "行政许可",
+    "其他对外管理服务事项",
+    "行政处罚",
+    "行政强制",
+    "行政事业性收费",
+    "政府集中采购",
+)
+
+
+@pytest.mark.parametrize("n", [1, 2, 3])
+def test_a_garbled_row_label_of_table_2_is_read_or_named(golds, n: int) -> None:
+    """表二's row labels (行※※可) garbled: read by the form's order where it leaves no
+    doubt (said), else named; never missing, never a value given to another row."""
+    bad: list[str] = []
+    tried = 0
+    for stem, gold in golds:
+        own = _own(gold)
+        for shape in ("pipe-bare", "cell-blank", "flat-spaced"):
+            text = render_shape(gold, shape, 0).text
+            for label in _ACTIVE_LABELS:
+                if text.count(label) != 1:
+                    continue
+                written = _garble(label, n, "※", len(label) // 3)
+                rep = nianbao.parse(text.replace(label, written).encode("utf-8"))
+                tried += 1
+                bad += [
+                    f"{stem} {shape} {written}: {b}"
+                    for b in _misread(rep, gold, own, ("active.", "active2019."))
+                ]
+    assert tried >= 50
+    assert not bad, "\n".join(bad[:10])
+
+
+@pytest.mark.parametrize("n", [1, 2, 3])
+def test_garbled_words_of_table_4s_header_and_of_the_headings_around_it(golds, n: int) -> None:
+    """表四's header words (行政复议, 结果维持 …) garbled in the table, section 四's heading
+    garbled, and 四、结转下年度继续办理 garbled (which a reading might take for that
+    heading, or lose after （七）总计): no blame, nothing silent in 表三 or 表四."""
+    words = (
+        "行政复议",
+        "行政诉讼",
+        "结果维持",
+        "结果纠正",
+        "其他结果",
+        "尚未审结",
+        "复议后起诉",
+        "四、政府信息公开行政复议、行政诉讼情况",
+        "四、结转下年度继续办理",
+    )
+    bad: list[str] = []
+    tried = 0
+    for stem, gold in golds:
+        own = _own(gold)
+        for shape in ("pipe-bare", "cell-blank", "flat-spaced"):
+            text = render_shape(gold, shape, 0).text
+            lo = text.find("四、结转下年度继续办理")
+            hi = text.find("五、", lo)
+            if lo < 0 or hi < 0:
+                continue
+            for word in words:
+                for at in (len(word) // 3, len(word) - n):
+                    part = text[lo:hi].replace(word, _garble(word, n, "※", at))
+                    rep = nianbao.parse((text[:lo] + part + text[hi:]).encode("utf-8"))
+                    tried += 1
+                    bad += [
+                        f"{stem} {shape} {word}@{at}: {b}"
+                        for b in _misread(rep, gold, own, ("requests.", "reviews."))
+                    ]
+    assert tried >= 100
     assert not bad, "\n".join(bad[:10])
 
 

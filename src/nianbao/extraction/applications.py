@@ -215,6 +215,8 @@ def read_requests(ctx: Ctx, rows: list[Row], headers: list[Row]) -> str | None:
         r = found
         label_cells[rid] = r.row
         label = r.row.label_text or None
+        if r.how == "position" and r.row.label_text.strip():
+            _say_position(ctx, rid, r.row.label_text)
         if r.how == "typo":
             ctx.signals.add(f"typo:{r.note}:requests.{rid}")
         elif r.how == "variant":
@@ -516,6 +518,26 @@ def _header_label(text: str) -> bool:
         return True
     m = L.match_request_column(text)
     return m is not None and m.id not in ("total", "other_org")
+
+
+def _say_position(ctx: Ctx, rid: str, written: str) -> None:
+    """A row whose label cell no label of the form matches (garbled: 「2.※※申请」), read
+    as the row the form puts between its neighbours: an inference, said."""
+    from .formsay import form_title
+
+    ids = [f"requests.{rid}.{c}" for c in COLUMNS]
+    written = re.sub(r"[\s|｜¦]+", "", written)
+    ctx.finding(
+        "R-LABEL-TYPO",
+        "warning",
+        ids,
+        f"表三「{form_title(ids[-1])}」行的标签在文本中为「{written[:40]}」，未能按格式规定的"
+        "标签识别（可能是文字识别错误、错别字、字符丢失，或复制、排版时标签被拆开）。"
+        "该行位于格式规定的位置（前后两行之间，且两行之间只有这一行），因此按格式的行序读作"
+        "该行。这是推断出的读法，请对照原件核对。",
+        actual=written,
+        expected=form_title(ids[-1]),
+    )
 
 
 def _align(seq: list[_ReqRow], expected: list[str]) -> dict[str, _ReqRow]:

@@ -33,6 +33,7 @@ from .formsay import (
     form_title,
     row_label,
     say_cells_unread,
+    say_garbled,
     say_inferred,
     say_row,
     say_rows_unread,
@@ -177,6 +178,8 @@ def fill_from_form(
                     splits.setdefault(key_, []).append(row)
                 else:
                     say_row(ctx, key_, row)
+                if row.rid in table.garbled and row.how != "unread":
+                    say_garbled(ctx, key_, row, *table.garbled[row.rid])
                 open_ = [c.id for c in row.cells if c.status == "unread"]
                 if open_ and row.how != "unread":
                     # cells of a row read otherwise whole that the text leaves open
@@ -193,7 +196,10 @@ def fill_from_form(
             if row.how == "unread" and have < len(ids):
                 if not present or have == 0:
                     unread += ids
-                    say_unread(ctx, key_, row, ids)
+                    if table.garbled.get(row.rid, ("", ""))[1] == "unread":
+                        say_garbled(ctx, key_, row, *table.garbled[row.rid])
+                    else:
+                        say_unread(ctx, key_, row, ids)
         if table.inferred:
             say_inferred(ctx, key_, table)
         if table.streamed:

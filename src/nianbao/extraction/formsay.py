@@ -183,7 +183,11 @@ def row_label(row: FormRow) -> str:
     """A row's label as written, spaces and line breaks dropped."""
     if row.rid == "reviews":
         return "数据行"
-    return re.sub(r"[\s|｜¦]+", "", row.label) or row.rid
+    written = re.sub(r"[\s|｜¦]+", "", row.label)
+    if written:
+        return written
+    # no label in the text (a row read by its place): the form's
+    return form_title(row.cells[-1].id) if row.cells else row.rid
 
 
 def row_name(key_: str, row: FormRow) -> str:
@@ -324,4 +328,57 @@ def say_rows_unread(
         ids,
         f"未能读取{TABLE_NAMES[key_]}{names}{more}的数值：{why}，本工具无法确定它们属于哪一行，"
         f"未作猜测。这是本工具的读取局限，{meaning}，请对照原件核对。",
+    )
+
+
+def say_garbled(ctx: Any, key_: str, row: FormRow, written: str, how: str) -> None:
+    """A row found by its garbled label (``form.garbled``): read (R-LABEL-TYPO, saying what
+    was inferred) or, where the text leaves a doubt, unread (R-UNREAD, never missing)."""
+    ids = [c.id for c in row.cells]
+    title = form_title(ids[-1]) if ids else row.rid
+    name = f"{TABLE_NAMES[key_]}「{title}」行"
+    line = ctx.doc.line_of(row.label_start) if row.label_start >= 0 else None
+    where = f"（第 {line} 行附近）" if line else ""
+    if how == "unread":
+        ctx.finding(
+            "R-UNREAD",
+            "warning",
+            ids,
+            f"未能读取{name}的数值：本工具未找到该行的标签，其所在位置{where}有一段文字"
+            f"「{clip_shown(written, 40)}」与该标签部分相同（可能是字符有误的标签），"
+            "本工具无法确定，未作猜测"
+            + (f"（其后的数值为「{clip_shown(row.shown)}」）" if row.shown else "")
+            + "。这是本工具的读取局限，不代表报告缺少该行，请对照原件核对。",
+            actual=written,
+            expected=title,
+        )
+        return
+    shown = f"「{clip_shown(row.shown)}」" if row.shown else "空白"
+    if how == "gap":
+        ctx.finding(
+            "R-LAYOUT-SHIFT",
+            "warning",
+            ids,
+            f"未能在文本中识别{name}的标签{where}；上一行的数值之后、下一行的标签之前另有一组"
+            f"数值（{shown}"
+            + (f"，前面的文字为「{clip_shown(written, 40)}」" if written else "")
+            + "），格式在此只有这一行，因此按格式的行序读作该行。这是推断出的读法，请对照原件核对。",
+            actual=row.shown or None,
+            expected=title,
+        )
+        return
+    why = (
+        "与格式规定的标签只有少数字符不同"
+        if how == "label"
+        else "是前后两行标签之间唯一的文字，与该标签部分相同"
+    )
+    ctx.finding(
+        "R-LABEL-TYPO",
+        "warning",
+        ids,
+        f"{name}的标签在文本中{where}为「{clip_shown(written, 40)}」（可能是文字识别错误、错别字、"
+        f"字符丢失，或复制、排版时标签被拆开）。这段文字{why}，且位于格式规定该行所在的位置，因此按格式的行序读作该行"
+        f"（{shown}）。这是推断出的读法，请对照原件核对。",
+        actual=written,
+        expected=title,
     )

@@ -413,9 +413,10 @@ _PLACEHOLDERS = {
 }
 
 
-# a footnote mark after a cell's number (12*, 3①, 0（注）, 5注1): the number is the cell's
+# a footnote mark after a cell's number (12*, 3①, 0（注）, 5注1): the number is the cell's;
+# one or two marks (3※※※ is a label whose characters were lost, 3.其他, not a footnote)
 _FOOTNOTE = re.compile(
-    r"(?<=\d)(?:[*＊※\u2460-\u2473\u2776-\u277f\u00b9\u00b2\u00b3]|[（(]?注\d{0,2}[）)]?)+$"
+    r"(?<=\d)(?:[*＊※\u2460-\u2473\u2776-\u277f\u00b9\u00b2\u00b3]|[（(]?注\d{0,2}[）)]?){1,2}$"
 )
 
 

@@ -62,6 +62,9 @@ class FormTable:
     # placed by the rows' sums) or "row" (in text order, after another row's label); 表二's
     # rows "item:<heading>", 表四 "moved"
     streamed: dict[str, str] = field(default_factory=dict)
+    # rows found by a garbled label (``garbled``): row id -> (the label as written, how:
+    # "label" close to the form's, "place" the only text where the row stands, "unread")
+    garbled: dict[str, tuple[str, str]] = field(default_factory=dict)
     stream_from: int = 0  # the first row read from the stream (the rows before stay unread)
 
 

@@ -47,6 +47,7 @@ from ...readers.labels import column_order
 from ...readers.normalize import key as label_key
 from ...schema import COLUMNS
 from .columns import item_columns
+from .garbled import recover
 from .model import FormCell, FormReading, FormRow, FormTable, Tok
 from .solve import (
     CHECKS,
@@ -268,11 +269,29 @@ def _read_rows(
         return None
     # the copy's header decides 表三's columns: reordered, or one the copy dropped
     columns = header_columns(text[a : a + idx[hits[0].a]]) if key == "s3" else None
+    # rows the chain skipped whose label stands garbled where the row belongs
+    garbled = recover(
+        hits,
+        form,
+        k,
+        idx,
+        text,
+        a,
+        b,
+        _after_header(k, hits[0].a, key),
+        [_label_span(hits, i, form, k, text[a:b], idx) for i in range(len(hits))],
+        _passed_over(hits, form),
+        key == "s3",
+    )
+    exact = {(g.a, g.row): g for g in garbled}
+    if garbled:
+        hits = sorted(hits + [LabelHit(g.row, g.a, g.b) for g in garbled], key=lambda h: h.a)
     spans: list[tuple[int, int, int]] = []  # (row, text start, text end)
     for i, h in enumerate(hits):
-        lo = hits[i - 1].b if i else 0
-        hi = hits[i + 1].a if i + 1 < len(hits) else len(k)
-        fa, fb = extend(h, form[h.row], k, text[a:b], idx, lo, hi)
+        if (h.a, h.row) in exact:
+            fa, fb = h.a, h.b
+        else:
+            fa, fb = _label_span(hits, i, form, k, text[a:b], idx)
         st, en = a + idx[fa], a + idx[fb - 1] + 1
         # the brackets and quotes that folding dropped around the label's ends
         if st > a and text[st - 1] in "（(":
@@ -329,7 +348,8 @@ def _read_rows(
     elif key == "s3":
         layout = "2019" if "other" in rids else "2021"
     # rows whose label was not recognised: their values stand in the previous row's gap
-    runs = _fill_unlabelled(runs, form, text)
+    filled: dict[str, tuple[str, str]] = {}
+    runs = _fill_unlabelled(runs, form, text, filled)
     if columns is not None and len(columns) < len(COLUMNS):
         # a column the header does not name: dropped only when the rows show as many
         # values as the header names columns (else a header word this reading missed)
@@ -381,6 +401,16 @@ def _read_rows(
         stray=stray,
         inferred=inferred,
         streamed={rid: "item:" + head for rid, head in before.items()},
+        garbled={
+            **filled,
+            **{
+                form[g.row].rid: (
+                    re.sub(r"\s+", "", text[a + idx[g.a] : a + idx[g.b - 1] + 1]),
+                    g.how,
+                )
+                for g in garbled
+            },
+        },
     )
     width = {spec.rid: len(spec.ids) for spec, *_ in runs}
     # sibling statistics: the leading and trailing boundaries of the rows that fill their
@@ -417,13 +447,22 @@ def _read_rows(
         ]
         item_columns(text, a, b, table, layout, heads)
     for row in table.rows:
+        if table.garbled.get(row.rid, ("", ""))[1] == "unread":
+            # a text where the row stands may be its label, garbled: not read either way;
+            # its numbers are taken by no row (a label with nothing after it is no blank row)
+            table.stray = table.stray or bool(row.shown)
+            row.how = "unread"
+            row.candidates = []
+            row.cells = [FormCell(c.id, status="unread") for c in row.cells]
         if row.rid in shifted and row.how != "blank":
             # the numbers after its label may be the next row's (labels printed below
             # their numbers): not read either way
             row.how = "unread"
             row.candidates = []
             row.cells = [FormCell(c.id, status="unread") for c in row.cells]
-        if row.rid in inferred and row.how != "read":
+        if (row.rid in inferred or table.garbled.get(row.rid, ("", ""))[1] == "gap") and (
+            row.how != "read" or any(c.status == "blank" for c in row.cells)
+        ):
             # a row read from another's run must read whole, as the run was split
             row.how = "unread"
             row.cells = [FormCell(c.id, status="unread") for c in row.cells]
@@ -600,6 +639,51 @@ def _numbered(
     return out
 
 
+def _label_span(
+    hits: list[LabelHit], i: int, form: tuple[RowSpec, ...], k: str, seg: str, idx: list[int]
+) -> tuple[int, int]:
+    """The folded span of hit ``i``'s whole label (grown between its neighbours)."""
+    lo = hits[i - 1].b if i else 0
+    hi = hits[i + 1].a if i + 1 < len(hits) else len(k)
+    return extend(hits[i], form[hits[i].row], k, seg, idx, lo, hi)
+
+
+# the last words of a table's header, before its first row (folded)
+_HEADER_ENDS = {
+    "s3": (
+        "申请人情况",
+        "自然人",
+        "法人或其他组织",
+        "商业企业",
+        "科研机构",
+        "社会公益组织",
+        "法律服务机构",
+        "其他",
+        "总计",
+    ),
+    "s2": ("现行有效件数", "本年废止件数", "本年制发件数", "对外公开总数量", "本年新公开数量"),
+}
+
+
+def _after_header(k: str, first: int, key: str) -> int | None:
+    """The folded offset after the table's header words that stand before the first label
+    found (None: no header there, the rows before that label are not looked for)."""
+    ends = [k.rfind(w, 0, first) + len(w) for w in _HEADER_ENDS.get(key, ()) if w in k[:first]]
+    return max(ends) if ends else None
+
+
+def _passed_over(hits: list[LabelHit], form: tuple[RowSpec, ...]) -> set[str]:
+    """Rows of （六）其他处理 the chain passes over without a doubt: the 2019 layout's
+    single row where the 2021 sub-rows are found, and the sub-rows where the single row is
+    found with no sub-row."""
+    rids = {form[h.row].rid for h in hits}
+    if any(r.startswith("other.") for r in rids):
+        return {"other"}
+    if "other" in rids:
+        return {s.rid for s in form if s.rid.startswith("other.")}
+    return set()
+
+
 def _plausible(h: LabelHit, form: tuple[RowSpec, ...], k: str) -> bool:
     """总计 of the column header (… 其他 | 总计 | 商业企业 …) is not the row （七）总计."""
     if form[h.row].rid != "processed_total" or k[h.a] == "七":
@@ -609,10 +693,15 @@ def _plausible(h: LabelHit, form: tuple[RowSpec, ...], k: str) -> bool:
 
 
 def _fill_unlabelled(
-    runs: list[tuple[RowSpec, int, int, ValueRun, list[Tok]]], form: tuple[RowSpec, ...], text: str
+    runs: list[tuple[RowSpec, int, int, ValueRun, list[Tok]]],
+    form: tuple[RowSpec, ...],
+    text: str,
+    filled: dict[str, tuple[str, str]],
 ) -> list[tuple[RowSpec, int, int, ValueRun, list[Tok]]]:
     """A row whose label was not recognised, between two rows that were: its values stand
-    in the gap after the first row's own values (taken when exactly one row is missing)."""
+    in the gap after the first row's own values (taken when exactly one row is missing).
+    The rows read so are recorded in ``filled`` (row id -> (the text before the values,
+    "gap")): an inference, which a finding says."""
     out = list(runs)
     pos = {s.rid: i for i, s in enumerate(form)}
     for i, (spec, _st, en, _run, _toks) in enumerate(runs):
@@ -624,12 +713,16 @@ def _fill_unlabelled(
             ex = row_run(toks).extra
             if not ex:
                 continue
-            seps = [""] + [""] * (len(ex) - 1) + [""]
-            # keep the separators between the stray values
-            sub = [t for t in toks if ex[0].start <= t.start <= ex[-1].end]
+            # the values with the separators before, between and after them
+            first = next(j for j, t in enumerate(toks) if t.start == ex[0].start)
+            first -= first > 0 and toks[first - 1].kind == "s"
+            sub = [t for t in toks[first:] if t.start <= ex[-1].end]
             r2 = row_run(sub)
-            r2.seps = seps if len(r2.seps) != len(ex) + 1 else r2.seps
+            if len(r2.seps) != len(ex) + 1:
+                r2.seps = [""] * (len(ex) + 1)
             out.append((gap[0], ex[0].start, ex[0].start, r2, sub))
+            words = [t.text for t in toks[:first] if t.kind == "t"]
+            filled[gap[0].rid] = (re.sub(r"\s+", "", "".join(words[-1:])), "gap")
     out.sort(key=lambda r: pos[r[0].rid])
     return out
 

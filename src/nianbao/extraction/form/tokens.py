@@ -28,6 +28,10 @@ MASTER = re.compile(
 )
 
 
+def _cjk(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
+
+
 def tokenize(text: str, a: int, b: int, first_run: bool = False) -> list[Tok]:
     """The text between two labels as separator runs, values and other text; with
     ``first_run`` only up to the text that ends the first run of values."""
@@ -41,7 +45,13 @@ def tokenize(text: str, a: int, b: int, first_run: bool = False) -> list[Tok]:
             after = text[j] if j < b else " "
             # only between separators (or digits): not a word, a unit (12pt) or a name
             kind = "num" if before in SEP and after in SEP else "t"
-        if kind in ("unit", "glyph"):
+        if kind == "glyph":
+            # inside a word (新��府: characters of a label lost) or ending a label's line
+            # (继续办�), text; else a value unread
+            before = text[i - 1] if i > 0 else " "
+            after = text[j] if j < len(text) else " "
+            kind = "t" if _cjk(before) and (_cjk(after) or after in "\r\n") else "num"
+        if kind == "unit":
             kind = "num"
         if kind == "ph":
             # a placeholder stands alone: not 无 of 无法提供, not the dash of a range
