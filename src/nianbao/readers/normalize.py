@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -110,8 +111,14 @@ _ANGLE_URL = re.compile(r"<((?:https?://|www\.)[^>\s]{1,300})>")
 # a Markdown converter's escape inside a number (mammoth: 1515\.2592, \-3; 2\.其他): the
 # backslash goes, the number stays
 _MD_ESCAPE = re.compile(r"(?<=\d)\\(?=\.)|\\(?=[-+]\d)")
-_DASHES = "—–-－"  # (a page footer's: without one of them, no footer)
-_PAGE_FOOTER = re.compile(r"^[ \t]*[—–\-－]{1,2}[ \t]*\d{1,3}[ \t]*[—–\-－]{1,2}[ \t]*$", re.M)
+# a page number by its form alone: — 3 —, - 3 - (a footer), 第 3 页, 第3页 共8页
+_PAGE_DASHED = re.compile(r"[—–\-－]{1,2} *\d{1,3} *[—–\-－]{1,2}")
+_PAGE_WORDED = re.compile(r"第 *\d{1,3} *页(?: *[/，,]? *共 *\d{1,3} *页)?")
+_PAGE_BARE = re.compile(r"\d{1,3}")
+_PAGE_MARKS = re.compile("[—–\\-－页]")  # (without one of them, no page number by form)
+_LINE_BREAKS = "\n\f"
+_PAGE_BREAK = re.compile("(?<=\n)\f")
+_BLANKS = " \t\n\f"
 # a line break tag left in text by a crawler or a Markdown converter (行政事<br>业性收费)
 _HTML_BR = re.compile(r"<br\s*/?>", re.I)
 _HTML_ENTITY = re.compile(r"&(nbsp|amp|lt|gt|quot|#\d{2,5});")
@@ -174,6 +181,13 @@ def normalize_text(original: str) -> NormalizedText:
     text, changed = _simplify_in_place(fold_radicals(text))
     script = _script(text, changed, glosses)
 
+    if "\f" in text or _PAGE_MARKS.search(text):
+        text, omap, kinds = _drop_page_numbers(text, omap)
+        artifacts += kinds
+    if "\f" in text:
+        # a page break after a line's end (pdftotext's, between pages) is no line: as a
+        # line break it parted a row's cells by more than its other cells (a blank cell)
+        text, omap, _ = _sub(_PAGE_BREAK, lambda m: "", text, omap)
     # each character present replaced everywhere in turn (none folds into one that folds;
     # one for one: the characters before the one found stay where they were)
     m = _FOLDED.search(text)
@@ -211,11 +225,100 @@ def normalize_text(original: str) -> NormalizedText:
         text, omap, n = _sub(_MD_ESCAPE, lambda m: "", text, omap)
         if n:
             artifacts.append("Markdown 转义符 \\")
-    if any(dash in text for dash in _DASHES):
-        text, omap, n = _sub(_PAGE_FOOTER, lambda m: "", text, omap)
-        if n:
-            artifacts.append("页码页脚（— n —）")
     return NormalizedText(text, omap or OffsetMap(), script, artifacts)
+
+
+def _page_numbers(text: str) -> list[tuple[int, int, str]]:
+    """The lines of ``text`` that are page numbers: (start, end, kind). A line of a page
+    number's form (— 3 —, 第 3 页) anywhere; a bare number only at a page's head or foot
+    (next to a form feed, which ``pdftotext`` prints between pages) and in step with its
+    page: its number less its page's count the same for at least two pages (or the one
+    such line numbering its own page; all at the pages' feet or all at their heads), else
+    it may be a table's cell and stays."""
+    lines: list[tuple[int, int, int, str]] = []  # (start, end, page, folded text)
+    page = 1
+    start = 0
+    for m in re.finditer("[\n\f]|\\Z", text):
+        body = fold_chars(text[start : m.start()]).strip()
+        if body:
+            lines.append((start, m.start(), page, body))
+        if m.group() == "\f":
+            page += 1
+        start = m.end()
+        if m.end() >= len(text):
+            break
+    found: list[tuple[int, int, str]] = []
+    marked: set[int] = set()  # pages whose number a line of its form gives
+    bare: list[tuple[int, int, int, bool, int]] = []  # (start, end, page, at the foot, step)
+    for i, (a, b, pg, body) in enumerate(lines):
+        if len(body) > 16:
+            continue
+        if _PAGE_DASHED.fullmatch(body):
+            found.append((a, b, "页码页脚（— n —）"))
+            marked.add(pg)
+        elif _PAGE_WORDED.fullmatch(body):
+            found.append((a, b, "页码（第 n 页）"))
+            marked.add(pg)
+        elif _PAGE_BARE.fullmatch(body):
+            head = i == 0 and pg > 1 or i > 0 and lines[i - 1][2] < pg
+            foot = i + 1 < len(lines) and lines[i + 1][2] > pg or i + 1 == len(lines) and page > pg
+            if head != foot:
+                bare.append((a, b, pg, foot, int(body) - pg))
+    # one number a page, at the same place on every page and in step: the largest such set
+    # (a page numbered by its form takes none; a cell at a page's head equal to its page's
+    # number is no page number where the others stand at the feet)
+    groups = Counter((foot, d) for _a, _b, pg, foot, d in bare if pg not in marked)
+    if groups:
+        (where, step), n = groups.most_common(1)[0]
+        if n >= 2 or (len(bare) == 1 and step == 0):
+            for a, b, pg, foot, d in bare:
+                if pg not in marked and (foot, d) == (where, step):
+                    found.append((a, b, "分页处的页码"))
+    return sorted(found)
+
+
+def _drop_page_numbers(
+    text: str, parent: OffsetMap | None
+) -> tuple[str, OffsetMap | None, list[str]]:
+    """``text`` without its page-number lines (``_page_numbers``), each with the blank
+    lines around it: the larger of the breaks before and after it stands between the lines
+    it stood between (a row's cells a paragraph each stay a paragraph each, not parted by a
+    break that reads as a blank cell)."""
+    found = _page_numbers(text)
+    if not found:
+        return text, parent, []
+    parts: list[str] = []
+    anchors: list[tuple[int, int]] = [(0, 0)]
+    last = 0
+    new_len = 0
+    kinds: list[str] = []
+    for a, b, kind in found:
+        p = a
+        while p > last and text[p - 1] in _BLANKS:
+            p -= 1
+        first_break = min(
+            (i for i in (text.find(c, p, a) for c in _LINE_BREAKS) if i >= 0), default=a
+        )
+        q = b
+        while q < len(text) and text[q] in _BLANKS:
+            q += 1
+        last_break = max(text.rfind(c, b, q) for c in _LINE_BREAKS)
+        if first_break < last or last_break < b:
+            first_break, last_break = a, b - 1  # (not on a line of its own: the text only)
+        before, after = text[first_break:a], text[b : last_break + 1]
+        rep = max((before, after), key=lambda s: (s.count("\n") + s.count("\f"), "\f" in s))
+        seg = text[last:first_break]
+        parts.append(seg)
+        new_len += len(seg)
+        anchors.append((new_len, first_break))
+        parts.append(rep)
+        new_len += len(rep)
+        anchors.append((new_len, last_break + 1))
+        last = last_break + 1
+        if kind not in kinds:
+            kinds.append(kind)
+    parts.append(text[last:])
+    return "".join(parts), OffsetMap(anchors, parent), kinds
 
 
 def _br(text: str, pos: int) -> str:

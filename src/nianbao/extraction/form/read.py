@@ -126,6 +126,8 @@ def read_form(
 
 
 _ITEM_HEAD = re.compile(r"第\s*[二2]\s*十\s*条\s*第")
+# the column words of 表二's （一） item (the other items' are 本年处理决定数量, 本年收费金额)
+_ITEM_ONE_WORDS = re.compile("本年制发件数|本年废止件数|现行有效件数")
 _ITEM_HEAD_LINE = re.compile(r"第\s*[二2]\s*十\s*条\s*第\s*[（(][^）)]*[）)]\s*项")
 
 
@@ -168,32 +170,50 @@ _ITEM_ORDINAL = re.compile(r"[（(]\s*([一二三四五六七八九十\d]+)\s*[�
 
 def _item_numbers(
     text: str, a: int, b: int, runs: list[tuple[RowSpec, int, int, ValueRun, list[Tok]]]
-) -> tuple[dict[str, str], set[int]]:
+) -> tuple[dict[str, str], set[int], set[str]]:
     """表二 (2021) items whose rows' labels have no number after them, the numbers standing
     after the item's heading instead (第二十条第（五）项 … 9487, the label before the heading
     or after the number: a PDF's reading order): an item of rows of one cell each whose
     heading is followed by exactly as many numbers as it has rows gives them to its rows in
     the form's order. （一） (two rows of three cells, no arithmetic to order them) is left.
-    Returns the rows read so (row id -> the item's heading) and the numbers' offsets."""
+    A number after a row's label that stands before its item's (first) heading is not
+    the row's (the row emptied, read from its heading if it can be). Returns the rows read so (row id -> the item's
+    heading), the numbers' offsets and the rows emptied."""
     heads = list(_ITEM_HEAD_LINE.finditer(text, a, b))
     at = {spec.rid: n for n, (spec, *_rest) in enumerate(runs)}
     out: dict[str, str] = {}
     taken: set[int] = set()
+    torn: set[str] = set()
+    seen: list[tuple[str, ...]] = []
     for n, h in enumerate(heads):
         m = _ITEM_ORDINAL.search(h.group())
         rows = _ITEM_ROWS.get(m.group(1)) if m else None
-        if not rows or any(r not in at or runs[at[r]][3].vals for r in rows):
+        if not rows or any(r not in at for r in rows):
             continue
+        first = rows not in seen  # (an item's heading again, in a text copied twice)
+        seen.append(rows)
         end = heads[n + 1].start() if n + 1 < len(heads) else b
         run = row_run(tokenize(text, h.end(), end, first_run=True))
+        own = [runs[at[r]][3].vals for r in rows]
+        if first and any(o and o[0].start < h.start() for o in own):
+            # a number after a row's label before its item's heading is no number of its
+            # (the writer's PDF through pdftotext printed （一）'s 8 after 行政事业性收费,
+            # the fee 7545 after 第二十条第（八）项; the label's 8 was read, silently)
+            for rid in rows:
+                spec, st, en, old, toks = runs[at[rid]]
+                runs[at[rid]] = (spec, st, en, ValueRun([], old.seps[:1], ""), toks)
+                torn.add(rid)
+            own = []
         if len(run.vals) != len(rows):
+            continue
+        if any(own):
             continue
         for rid, v in zip(rows, run.vals):
             spec, st, en, _run, toks = runs[at[rid]]
             runs[at[rid]] = (spec, st, en, ValueRun([v], ["", ""], v.text), toks)
             out[rid] = re.sub(r"\s+", "", h.group())
             taken.add(v.start)
-    return out, taken
+    return out, taken, torn - set(out)
 
 
 def _columnwise_2019(text: str, spans: list[tuple[int, int, int]], b: int) -> list[int] | None:
@@ -327,11 +347,24 @@ def _read_rows(
                 items.append((i + 1, block.start(), nxt))
                 nxt = block.start()
         toks = tokenize(text, en, nxt, first_run=True)
-        runs.append((form[ri], st, en, row_run(toks), toks))
+        run = row_run(toks)
+        if (
+            key == "s2"
+            and len(form[ri].ids) == 1
+            and run.vals
+            and _ITEM_ONE_WORDS.search(re.sub(r"\s+", "", text[en : run.vals[0].start]))
+        ):
+            # an item of one cell whose number follows （一）'s column words (现行有效件数 1:
+            # a PDF's reading order printed the words after the label): that number is
+            # （一）'s, not this row's (行政事业性收费 read 1 for 1515.2592, silently)
+            run = ValueRun([], [run.seps[0]], "", [*run.vals, *run.extra])
+            stray = True
+        runs.append((form[ri], st, en, run, toks))
     before: dict[str, str] = {}
     taken: set[int] = set()
     if items:
-        before, taken = _item_numbers(text, a, b, runs)
+        before, taken, torn = _item_numbers(text, a, b, runs)
+        stray = stray or bool(torn)
     for _i, seg_a, seg_b in items:
         seg = _ITEM_HEAD_LINE.sub(lambda m: " " * len(m.group()), text[seg_a:seg_b])
         nums = [m.start() + seg_a for m in re.finditer(r"\d+(?:\.\d+)?", seg)]
@@ -413,6 +446,9 @@ def _read_rows(
         },
     )
     width = {spec.rid: len(spec.ids) for spec, *_ in runs}
+    # blank cells shown as line breaks between a row's numbers (a web page's copy, a cell a
+    # line): the last row's gap after its numbers shows its blank cells there too
+    gaps = any(_inner_count(run, unit, nl_mode) > len(run.vals) for *_, run, _t in runs)
     # sibling statistics: the leading and trailing boundaries of the rows that fill their
     # cells exactly, per class of rows that share a label structure (a label spanning the
     # three label columns, two, or one: a grid written slot by slot shows those spans as
@@ -435,7 +471,19 @@ def _read_rows(
                 # here, so a label with nothing after it is no sign of a blank row
                 table.stray = True
         else:
-            row = _place_row(spec, text, st, en, run, unit, nl_mode, lm, tm, key)
+            row = _place_row(
+                spec,
+                text,
+                st,
+                en,
+                run,
+                unit,
+                nl_mode,
+                lm,
+                tm,
+                key,
+                spec is runs[-1][0] and not gaps,
+            )
         table.rows.append(row)
     if key == "s3":
         solve_requests(table)
@@ -925,6 +973,7 @@ def _place_row(
     lead_mode: int | None,
     tail_mode: int | None,
     key: str,
+    last: bool = False,
 ) -> FormRow:
     n = len(spec.ids)
     row = FormRow(spec.rid, text[st:en], st, en, [], shown=run.text)
@@ -969,7 +1018,11 @@ def _place_row(
             if 0 <= lb <= edge:
                 lead = lb
         tb = None
-        if tail_mode is not None:
+        # the table's last row's numbers run to what follows the table: that gap tells its
+        # blank cells only in whole line breaks of the table's (a blank cell's lines), not
+        # one line more than a sibling's (3 newlines where a cell takes 2)
+        loose = last and unit == "nl" and run.seps[-1].count("\n") % max(nl_mode, 1) != 0
+        if tail_mode is not None and not loose:
             t = bounds(run.seps[-1], unit, nl_mode) - tail_mode
             if 0 <= t <= edge:
                 tb = t
@@ -977,12 +1030,13 @@ def _place_row(
             key == "s3"
             and unit == "nl"
             and lead == 0
-            and tb == 0
+            and (tb == 0 or (last and tb is None))
             and len(cells) == len(vals)
             and text[vals[-1].end :].strip()
         ):
-            # short of cells, yet no blank shows before, between or after its values (and
-            # the text goes on: not a row cut by the copy's end): the blank cells printed
+            # short of cells, yet no blank shows before, between or after its values (the
+            # last row's gap to what follows the table saying nothing), and the text goes
+            # on (not a row cut by the copy's end): the blank cells printed
             # nothing (a PDF's text in reading order), any of its cells may be the blanks
             anywhere = [
                 [as_cand[at.index(c)] if c in at else NO_CELL for c in range(n)]
