@@ -163,6 +163,45 @@ def _worded(seg: str) -> bool:
     return any("\u4e00" <= ch <= "\u9fff" or ch in _LOST for ch in seg)
 
 
+def _split_at_sentences(
+    segs: list[tuple[int, int, bool, bool]], k: str, idx: list[int], text: str, a: int
+) -> list[tuple[int, int, bool, bool]]:
+    """Texts cut after a sentence's end (。): a note between two rows (注：本表…。) is no
+    part of the next row's label, which follows it as a text of its own."""
+    out: list[tuple[int, int, bool, bool]] = []
+    for fs, fe, before, after in segs:
+        end = text.rfind("。", a + idx[fs], a + idx[fe - 1])
+        cut = bisect_left(idx, end - a) if end >= 0 else fe
+        if fs < cut < fe - 1 and _worded(k[cut:fe]):
+            out += [(fs, cut, before, False), (cut, fe, before, after)]
+        else:
+            out.append((fs, fe, before, after))
+    return out
+
+
+def _split_at_groups(
+    segs: list[tuple[int, int, bool, bool]], k: str
+) -> list[tuple[int, int, bool, bool]]:
+    """Texts that run across a group label (a blank row's label, then 三、本年度办理结果
+    （一）…: no value between them) cut before it: the blank row's label is a text of its
+    own, the group label starts the next (where the row's label follows it)."""
+    out: list[tuple[int, int, bool, bool]] = []
+    for fs, fe, before, after in segs:
+        cuts = sorted(
+            i
+            for grp in _GROUPS
+            if (i := k.find(grp, fs, fe)) - fs >= 2
+            and fe - (i + len(grp)) >= 2
+            and _worded(k[fs:i])
+        )
+        if not cuts:
+            out.append((fs, fe, before, after))
+            continue
+        i = cuts[0]
+        out += [(fs, i, before, False), (i, fe, before, after)]
+    return out
+
+
 def recover(
     hits: list[LabelHit],
     form: tuple[RowSpec, ...],
@@ -202,11 +241,12 @@ def recover(
         ordinals = {o for r in rows if (o := form[r].ordinal)}
         t_lo = a + (idx[lo - 1] + 1 if lo > 0 else 0)
         t_hi = a + idx[hi] if hi < len(idx) else b
-        segs = [
-            s
-            for s in _segments(text, t_lo, t_hi, a, idx, k, ordinals)
-            if s[1] - s[0] <= _MAX_SEGMENT and _worded(k[s[0] : s[1]])
-        ]
+        segs = _split_at_sentences(
+            _segments(text, t_lo, t_hi, a, idx, k, ordinals), k, idx, text, a
+        )
+        if groups:
+            segs = _split_at_groups(segs, k)
+        segs = [s for s in segs if s[1] - s[0] <= _MAX_SEGMENT and _worded(k[s[0] : s[1]])]
         if not segs or len(segs) > _MAX_SEGMENTS:
             continue  # (many texts between two rows: no table's gap, not looked into)
         rids = [form[r].rid for r in rows]
@@ -218,6 +258,7 @@ def recover(
         found: list[Garbled] = []
         doubt: dict[int, tuple[int, int]] = {}  # rows a text is like: the (last) text
         alike: list[tuple[int, int, bool, bool]] = []  # every such text
+        enough = False  # the (last) such text shares two of the label's characters, or half
         at = 0  # rows before this one are taken
         for fs, fe, before, after in segs:
             # run on from the previous label (a flat copy's blank row, or the rest of that
@@ -266,8 +307,11 @@ def recover(
                 if form[min(like)[1]].rid != "other":
                     doubt[min(like)[1]] = (fs0, fe)
                 alike.append((fs0, fe, before and not glued, after and not glued))
+                enough = any(x[3] + lost >= min(2, x[6] / 2) for x in like)
         left = [r for r in rows if r not in {g.row for g in found}]
-        if not found and len(rows) == 1 and len(alike) == 1:
+        # (a text sharing a single character with a longer label, 统计 with （七）总计, is
+        # too little to read the row by its place: a note where the row was deleted)
+        if not found and len(rows) == 1 and len(alike) == 1 and enough:
             # the one text where the one row skipped stands (others there, such as 表二's
             # item headings, have nothing of its label)
             fs, fe, before, after = alike[0]
