@@ -6,6 +6,7 @@ import json
 import os
 import socket
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -58,3 +59,16 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def golds() -> list[tuple[str, dict[str, Any]]]:
+    """(stem, flat gold) of every gold of ``../shared/samples`` and the invented reports
+    (``shapes.sources``); skips where the samples are not beside the checkout. A module's
+    own ``golds`` (another shape) overrides it."""
+    from .shapes import sources
+
+    found = sources()
+    if len(found) < 3:
+        pytest.skip("shared samples not available")
+    return found

@@ -6,14 +6,12 @@ may make the row missing (R-ROW-MISSING) or read a cell otherwise silently."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 import nianbao
 from nianbao.schema import COLUMNS, REQUEST_ROW_LABELS
 
-from .shapes import render_shape, sources
+from .shapes import render_shape
 from .test_no_false_accusation import _covered, _garble, _misread, _own, _unread
 
 # notes like another row's label (a note with that row's keywords, in a shape that wraps
@@ -22,14 +20,6 @@ NOTES = (
     "注：本机关不掌握相关政府信息的申请已告知申请人。",
     "注：本表数据由本机关办公室统计。",
 )
-
-
-@pytest.fixture(scope="module")
-def golds() -> list[tuple[str, dict[str, Any]]]:
-    found = sources()
-    if len(found) < 3:
-        pytest.skip("shared samples not available")
-    return found
 
 
 def _missing(rep: nianbao.Report, rid: str) -> bool:

@@ -17,7 +17,7 @@ import nianbao
 from nianbao.errors import EncodingError
 from nianbao.readers.mojibake import unmangle
 
-from .shapes import TABLES, render_shape, sources
+from .shapes import TABLES, render_shape
 
 
 def _cp1252_as_browsers(data: bytes) -> str:
@@ -34,14 +34,6 @@ LOSSLESS = {
     "gbk-as-latin1": lambda t: t.encode("gb18030").decode("latin-1"),
     "gbk-as-cp1252": lambda t: _cp1252_as_browsers(t.encode("gb18030")),
 }
-
-
-@pytest.fixture(scope="module")
-def golds() -> list[tuple[str, dict[str, Any]]]:
-    found = sources()
-    if len(found) < 3:
-        pytest.skip("shared samples not available")
-    return found
 
 
 def _text(gold: dict[str, Any]) -> str:

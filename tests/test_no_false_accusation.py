@@ -34,14 +34,6 @@ BLAMING = (
 )
 
 
-@pytest.fixture(scope="module")
-def golds() -> list[tuple[str, dict[str, Any]]]:
-    found = sources()
-    if len(found) < 3:
-        pytest.skip("shared samples not available")
-    return found
-
-
 def _own(gold: dict[str, Any]) -> set[tuple[str, str]]:
     """The document's own findings of those kinds (its gold checked as it is)."""
     rep = Report.from_flat({k: v for k, v in gold.items() if k != "blank"})

@@ -28,7 +28,7 @@ from nianbao.readers.sniff import sniff
 from nianbao.report import Report
 from nianbao.writing.writer import render
 
-from .shapes import TABLES, sources
+from .shapes import TABLES
 from .test_reader_ocr import needs_ocr, offline  # noqa: F401
 
 PAGE_URL = "http://www.example.gov.cn/zwgk/ndbg/2024.html"
@@ -61,14 +61,6 @@ def _word(html: str) -> bytes:
     part["Content-Location"] = "file:///C:/Users/x/report.htm"
     msg.attach(part)
     return b"MIME-Version: 1.0\r\n" + msg.as_bytes().replace(b"MIME-Version: 1.0\n", b"", 1)
-
-
-@pytest.fixture(scope="module")
-def golds() -> list[tuple[str, dict[str, Any]]]:
-    found = sources()
-    if len(found) < 3:
-        pytest.skip("shared samples not available")
-    return found
 
 
 def _wrong(gold: dict[str, Any], data: bytes) -> list[str]:
