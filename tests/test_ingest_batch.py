@@ -323,3 +323,98 @@ def test_an_agencys_years_in_order_in_one_batch_match_one_report_at_a_time(
     (agencies_one, one), (agencies_batched, batched) = _one_and_batched(db_url, files)
     assert batched == one and agencies_batched == agencies_one
     assert sum(x[0] == "finding" and x[2] == "cross" for x in one) >= 6
+
+
+def _versions_state(engine) -> set[tuple]:
+    """``_stored`` plus what a new version carries: each finding's decision, and the
+    events logged (report ids in their details written as file names)."""
+    import re
+
+    from nianbao.store.models import ReportEvent, SourceFile, StoredFinding
+
+    out = _stored(engine)
+    with Session(engine) as s:
+        files = {f.id: f.name for f in s.scalars(select(SourceFile))}
+        name = {r.id: files[r.source_file_id] for r in s.scalars(select(StoredReport))}
+        for f in s.scalars(select(StoredFinding)):
+            out.add(("decision", name[f.report_id], f.origin, f.rule, f.status, f.note))
+        for e in s.scalars(select(ReportEvent)):
+            detail = re.sub(r"报告 (\d+)", lambda m: f"报告 {name[int(m.group(1))]}", e.detail or "")
+            out.add(("event", name[e.report_id], e.action, detail, e.year))
+    return out
+
+
+def test_new_versions_in_a_batch_match_one_report_at_a_time(
+    db_url,  # noqa: F811
+    tmp_path,
+    monkeypatch,
+) -> None:
+    """New versions of an agency's year go through the batch (numbered, the current one
+    superseded, its decisions carried, both logged, the next year checked again against
+    them): the same store as one report per transaction. Among them a second new version
+    of one year in the same batch, and a year whose only report was deleted (both left to
+    the one-report path)."""
+    from nianbao.store import batch as batch_module
+    from nianbao.store.models import StoredFinding
+    from nianbao.store.review import decide_findings
+    from nianbao.store.versions import delete_report
+
+    alone: list[str] = []  # files the batch left to the one-report path
+    real_store = batch_module._store
+
+    def store(session, outcome, version):  # type: ignore[no-untyped-def]
+        alone.append(outcome.name)
+        return real_store(session, outcome, version)
+
+    monkeypatch.setattr(batch_module, "_store", store)
+
+    def flat(name: str, year: int, over: int, title: str = "") -> dict:
+        f = _flat(name, year)
+        f["requests.carried_forward.total"] = over  # group J has a say
+        f["requests.carried_over.total"] = over + 1
+        f["meta.title"] += title
+        return f
+
+    gov, fin = "淮安市洪泽区人民政府", "淮安市洪泽区财政局"
+    first = [flat(gov, 2022, 3), flat(gov, 2023, 4), flat(fin, 2023, 5), flat(fin, 2024, 6)]
+    first.append(flat(gov, 2024, 7))
+    second = [
+        flat(gov, 2023, 9, "（更正）"),  # a version: decisions carried, 2024 checked again
+        flat(fin, 2023, 5, "（更正）"),  # a version with the same findings
+        flat(gov, 2023, 9, "（再次更正）"),  # a second version in the same batch
+        flat(gov, 2022, 2, "（更正）"),  # a version whose next year is current
+        flat(fin, 2022, 1),  # a year before, as a first report
+        flat(gov, 2021, 1, "（删后重报）"),  # a year whose only report was deleted
+    ]
+    files1 = [write_json(tmp_path / "a", f"a{i}.txt", f) for i, f in enumerate(first)]
+    deleted = write_json(tmp_path / "a", "old2021.txt", flat(gov, 2021, 1))
+    files2 = [write_json(tmp_path / "b", f"b{i}.txt", f) for i, f in enumerate(second)]
+    states = []
+    for batch in (1, 50):
+        engine = open_store(db_url if batch == 1 else _fresh(db_url, "batched"))
+        try:
+            if batch == 50 and not db_url.startswith("sqlite"):
+                from sqlalchemy import text
+
+                with engine.begin() as conn:
+                    conn.execute(text("DELETE FROM report_events"))
+            assert ingest(engine, [*files1, deleted], batch=1).stored == len(first) + 1
+            with Session(engine) as s:
+                rid = s.scalar(select(StoredReport.id).where(StoredReport.year == 2021))
+                delete_report(s, rid)
+                found = s.scalars(select(StoredFinding).order_by(StoredFinding.id)).all()
+                assert len(found) >= 4
+                decide_findings(s, [f.id for f in found[::2]], "dismissed", "已核实")
+                s.commit()
+            alone.clear()
+            assert ingest(engine, files2, batch=batch).stored == len(second)
+            states.append(_versions_state(engine))
+        finally:
+            engine.dispose()
+    one, batched = states
+    assert batched == one
+    assert sorted(alone) == ["b2.txt", "b5.txt"]  # the rest went through the batch
+    events = {x[2] for x in one if x[0] == "event"}
+    assert {"supersede", "carry"} <= events
+    assert any(x[0] == "decision" and x[1].startswith("b") and x[4] == "dismissed" for x in one)
+    assert max(x[3] for x in one if x[0] not in ("finding", "decision", "event")) == 3

@@ -391,13 +391,19 @@ def test_a_failure_inside_the_transaction_leaves_nothing_half_stored(engine, tmp
     from nianbao.store import findings as ingest_mod
 
     real = ingest_mod._insert_findings
+    real_many = ingest_mod._replace_many
 
     def explode(session, report_id, origin, *args, **kwargs):
         real(session, report_id, origin, *args, **kwargs)
         if origin == "cross":  # the report row, its values and findings are written by now
             raise RuntimeError("killed midway")
 
+    def explode_many(session, origin, items):  # a batch's re-check of the next year
+        real_many(session, origin, items)
+        raise RuntimeError("killed midway")
+
     monkeypatch.setattr(ingest_mod, "_insert_findings", explode)
+    monkeypatch.setattr(ingest_mod, "_replace_many", explode_many)
     path = write_json(tmp_path, "a.txt", gold("hongze-2024.gold.json"))
     other = write_json(tmp_path, "b.txt", gold("hongze-2023.gold.json"))
     summary = ingest(engine, [path, other])
@@ -412,6 +418,7 @@ def test_a_failure_inside_the_transaction_leaves_nothing_half_stored(engine, tmp
             ("failed", None)
         ] * 2
     monkeypatch.setattr(ingest_mod, "_insert_findings", real)
+    monkeypatch.setattr(ingest_mod, "_replace_many", real_many)
     # a failed write is tried again by the next run
     assert ingest(engine, [path, other]).stored == 2
 

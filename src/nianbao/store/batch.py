@@ -33,7 +33,7 @@ import os
 import time
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
-from typing import Any, cast
+from typing import Any, Literal, cast
 
 from sqlalchemy import (
     DateTime,
@@ -56,7 +56,7 @@ from .crossyear import check_cross_year
 from .db import ingest_engine, session_scope
 from .display import canon_level
 from .findings import _counts, finding_columns, finding_digest
-from .models import T_FIND, T_REP, T_SF, Agency, AgencyAlias
+from .models import T_EVENTS, T_FIND, T_REP, T_SF, Agency, AgencyAlias
 from .outcome import ParseOutcome, _jsonable
 from .write import (
     _FILE_BY_HASH,
@@ -69,7 +69,7 @@ from .write import (
     _store,
     load_report,
     load_reports,
-    recheck_cross_year,
+    recheck_cross_years,
 )
 
 __all__ = ["BatchWriter"]
@@ -207,6 +207,14 @@ class BatchWriter:
             and (p := w.latest(a, _prev_year(cast(Report, batch[i].report)))) is not None
         }
         w.prev = load_reports(session, prev_ids) if prev_ids else {}
+        # the decisions on the findings of the reports the batch's new versions follow
+        w.load_decisions(
+            {
+                b
+                for i, a in agencies.items()
+                if (b := w.follows(a, _meta_year(cast(Report, batch[i].report))))
+            }
+        )
         for i, outcome in enumerate(batch):
             version = None if outcome.retry else self.version
             seen = known.get(outcome.sha256)
@@ -217,8 +225,13 @@ class BatchWriter:
             if i in agencies and seen is None and rep is not None:
                 agency_id = agencies[i]
                 year = _meta_year(rep)
-                if not w.has_year(agency_id, year):
-                    sfid = w.report(outcome, rep, agency_id, year, ready.get(id(outcome)))
+                # a year the agency has no report of, or a new version of its current one
+                # (not one this batch made: the one-report path numbers those)
+                follows = w.follows(agency_id, year)
+                if follows is not False:
+                    sfid = w.report(
+                        outcome, rep, agency_id, year, ready.get(id(outcome)), follows or None
+                    )
                     known[outcome.sha256] = (sfid, version)
                     if agency_id is not None:
                         touched.add(agency_id)
@@ -233,6 +246,7 @@ class BatchWriter:
             if sf is not None:
                 known[outcome.sha256] = (sf.id, sf.parsed_with)
         w.write_pending()
+        recheck_cross_years(session, w.rechecks)  # next years, against what the batch made
         _refresh_names(session, touched)
         return statuses
 
@@ -582,6 +596,7 @@ class _Writer:
         self.findings: list[dict[str, Any]] = []
         self.latest_ids: dict[tuple[int, int], int] = {}  # current reports
         self.taken: set[tuple[int, int]] = set()  # years with any report
+        self.counts: dict[tuple[int, int], int] = {}  # reports of a year, deleted ones too
         self.prefetched: set[int] = set()
         # files' and reports' ids assigned here and their rows written together with the
         # cells: on SQLite the next after the largest, as SQLite would (the batch holds the
@@ -601,6 +616,13 @@ class _Writer:
         # reports this batch stored: their JSON columns as stored and their values (as
         # ``write.load_report`` reads them back: its cache holds the same values)
         self.made: dict[int, tuple[dict[str, Any], dict[str, Any]]] = {}
+        # new versions: the decisions on the findings of the reports they follow (by
+        # report id, then fingerprint), the reports they supersede, the events to log
+        self.decided: dict[int, dict[str, tuple[Any, Any, Any]]] = {}
+        self.superseded: list[dict[str, int]] = []
+        self.events: list[dict[str, Any]] = []
+        # next years' reports to check again against this batch's, once it is written
+        self.rechecks: set[int] = set()
 
     def _bind(self, table: Table, row: dict[str, Any]) -> list[Any]:
         """The driver's parameters of ``row`` (its columns' bind processors: JSON text,
@@ -641,18 +663,22 @@ class _Writer:
         current report of each, in one query."""
         self.latest_ids = {}
         self.taken = set()
+        self.counts = {}
         self.prefetched = set(agency_ids)
         rep = T_REP
         current = and_(rep.c.superseded_by.is_(None), rep.c.deleted_at.is_(None))
         ids = sorted(agency_ids)
         for start in range(0, len(ids), 500):
-            for aid, year, rid in self.conn.execute(
-                select(rep.c.agency_id, rep.c.year, func.max(case((current, rep.c.id))))
+            for aid, year, rid, n in self.conn.execute(
+                select(
+                    rep.c.agency_id, rep.c.year, func.max(case((current, rep.c.id))), func.count()
+                )
                 .where(rep.c.agency_id.in_(ids[start : start + 500]))
                 .group_by(rep.c.agency_id, rep.c.year)
             ):
                 if year is not None:
                     self.taken.add((aid, year))
+                    self.counts[(aid, year)] = int(n)
                     if rid is not None:
                         self.latest_ids[(aid, year)] = rid
 
@@ -661,6 +687,7 @@ class _Writer:
         self.prefetched = set()
         self.latest_ids = {}
         self.taken = set()
+        self.counts = {}
         self.next_ids = {}  # (ids drawn from a sequence stay ours)
         self.prev = {}  # (the one-report path may have re-parsed one of them)
         self.made = {}
@@ -706,13 +733,58 @@ class _Writer:
             return (agency_id, year) in self.taken
         return self._max_id(agency_id, year, "") is not None
 
-    def _max_id(self, agency_id: int, year: int, where: str) -> int | None:
+    def follows(self, agency_id: int | None, year: int | None) -> int | None | Literal[False]:
+        """What a new report of the agency's year follows: None (the year has no report),
+        the id of its current report (the new one is its next version), or False (a
+        version the one-report path numbers: the year has only deleted reports, or its
+        current one is this batch's)."""
+        if agency_id is None or year is None or not self.has_year(agency_id, year):
+            return None
+        before = self.latest(agency_id, year)
+        if before is None or before in self.made:
+            return False
+        return before
+
+    def _count(self, agency_id: int, year: int) -> int:
+        """How many reports the agency's year has, deleted or superseded ones too."""
+        if agency_id in self.prefetched:
+            return self.counts.get((agency_id, year), 0)
+        return int(self._max_id(agency_id, year, "", "count(*)") or 0)
+
+    def load_decisions(self, before: set[int]) -> None:
+        """``findings._version_decisions`` of several reports in one statement."""
+        ids = sorted(before)
+        for start in range(0, len(ids), 500):
+            for rid, fp, status, note, at in self.conn.execute(
+                select(
+                    T_FIND.c.report_id,
+                    T_FIND.c.fingerprint,
+                    T_FIND.c.status,
+                    T_FIND.c.note,
+                    T_FIND.c.decided_at,
+                )
+                .where(
+                    T_FIND.c.report_id.in_(ids[start : start + 500]),
+                    (T_FIND.c.status != "open") | T_FIND.c.note.is_not(None),
+                )
+                .order_by(T_FIND.c.id)
+            ):
+                self.decided.setdefault(rid, {})[fp] = (status, note, at)
+        for rid in ids:
+            self.decided.setdefault(rid, {})
+
+    def _decisions(self, before: int) -> dict[str, tuple[Any, Any, Any]]:
+        if before not in self.decided:
+            self.load_decisions({before})
+        return self.decided[before]
+
+    def _max_id(self, agency_id: int, year: int, where: str, what: str = "max(id)") -> int | None:
         if self.unwritten:
             self.write_pending()  # the database's answer must count this batch's reports
         cur = self._cursor()
         try:
             cur.execute(
-                f"SELECT max(id) FROM reports WHERE agency_id = {self.mark} "
+                f"SELECT {what} FROM reports WHERE agency_id = {self.mark} "
                 f"AND year = {self.mark}{where}",
                 (agency_id, year),
             )
@@ -758,10 +830,14 @@ class _Writer:
         agency_id: int | None,
         year: int | None,
         ready: Ready | None = None,
+        before: int | None = None,
     ) -> int:
-        """A new file's report whose agency has no report of that year: insert the file,
-        the report, its cells and findings. ``ready``: what ``BatchWriter.flush`` made of
-        it before the write lock (``Ready``). Returns the file's id."""
+        """A new file's report whose agency has no report of that year, or (``before``:
+        the year's current report, ``follows``) its next version: insert the file, the
+        report, its cells and findings (with the decisions on ``before``'s findings, as
+        ``write._write_report`` carries them), mark ``before`` superseded and log it.
+        ``ready``: what ``BatchWriter.flush`` made of it before the write lock
+        (``Ready``). Returns the file's id."""
         if ready is None:
             ready = _ready(rep, outcome.cells)
         cells, json_columns, own_findings = ready
@@ -803,6 +879,9 @@ class _Writer:
                 prev = load_report(session, prev_id, shared=True)  # only read
             cross = check_cross_year(rep, prev)
         agency_name = _clip(meta.get("agency"), 120)
+        number = 1
+        if before is not None and agency_id is not None and year is not None:
+            number = self._count(agency_id, year) + 1
         report_id = self._add(
             T_REP,
             {
@@ -818,7 +897,7 @@ class _Writer:
                 **json_columns,
                 "ingested_at": now,
                 "updated_at": now,
-                "version": 1,
+                "version": number,
                 **_counts([*rep.findings, *cross]),
             },
             self.reports,
@@ -829,34 +908,70 @@ class _Writer:
         if agency_id is not None and year is not None and agency_id in self.prefetched:
             self.latest_ids[(agency_id, year)] = report_id
             self.taken.add((agency_id, year))
+            self.counts[(agency_id, year)] = number
         # cells and findings (and the file and report rows) are written together
         # at the end of the batch (one COPY or executemany each); whatever reads them
         # earlier calls ``write_pending`` first
         self.values.append((report_id, *cells))
-        self.findings.extend(
-            [self._finding(report_id, "report", fields, None) for fields in own_findings]
-            + [
-                self._finding(report_id, "cross", _finding_fields(f, rep, prev), prev_id)
-                for f in cross
-            ]
-        )
+        rows = [self._finding(report_id, "report", fields, None) for fields in own_findings] + [
+            self._finding(report_id, "cross", _finding_fields(f, rep, prev), prev_id) for f in cross
+        ]
+        if before is not None:
+            carried = self._decisions(before)
+            n_carried = 0
+            for row in rows:
+                decision = carried.get(row["fingerprint"])
+                if decision is not None:
+                    row["status"], row["note"], row["decided_at"] = decision
+                    n_carried += 1
+            self.superseded.append({"old": before, "new": report_id})
+            self._event(report_id, agency_id, year, "supersede", f"替代报告 {before}")
+            if n_carried:
+                detail = f"沿用报告 {before} 的审核意见 {n_carried} 条"
+                self._event(report_id, agency_id, year, "carry", detail)
+        self.findings.extend(rows)
         _remember(report_id, now, rep)
         nxt = self.latest(agency_id, None if year is None else year + 1)
-        if nxt is not None:  # the next year arrived first: its group J against this one
-            self.write_pending()
-            recheck_cross_year(session, nxt)
+        if nxt is not None:  # the next year arrived first: its group J against this one,
+            self.rechecks.add(nxt)  # once the batch is written
         return sfid
+
+    def _event(
+        self, report_id: int, agency_id: int | None, year: int | None, action: str, detail: str
+    ) -> None:
+        """``versions.log_event``, written with the batch's rows."""
+        self.events.append(
+            {
+                "report_id": report_id,
+                "agency_id": agency_id,
+                "year": year,
+                "action": action,
+                "detail": detail,
+                "user": None,
+                "at": self.now,
+            }
+        )
 
     def write_pending(self) -> None:
         files, self.files = self.files, []
         reports, self.reports = self.reports, []
         values, self.values = self.values, []
         findings, self.findings = self.findings, []
+        superseded, self.superseded = self.superseded, []
+        events, self.events = self.events, []
         self.unwritten = set()
         self._insert_many(T_SF, files)
         self._insert_many(T_REP, reports)
         _insert_cells(self.session, values)
         self._insert_many(T_FIND, findings)
+        if superseded:
+            self.conn.execute(
+                update(T_REP)
+                .where(T_REP.c.id == bindparam("old"))
+                .values(superseded_by=bindparam("new")),
+                superseded,
+            )
+        self._insert_many(T_EVENTS, events)
 
     def _finding(
         self, report_id: int, origin: str, fields: dict[str, Any], prev_id: int | None

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from ..report import Finding, Report
@@ -68,53 +68,114 @@ def _replace_findings(
     """Replace a report's findings of one origin, keeping decisions that still apply.
     A finding found again (same fingerprint) keeps its row and so its id: review links
     stay valid across re-checks; only findings that are gone are deleted."""
-    conn = session.connection()
-    existing: dict[str, list[Any]] = {}
-    for row in conn.execute(
-        select(
-            T_FIND.c.id,
-            T_FIND.c.fingerprint,
-            T_FIND.c.values_digest,
-            T_FIND.c.status,
-            T_FIND.c.note,
-            T_FIND.c.decided_at,
-        )
-        .where(T_FIND.c.report_id == report_id, T_FIND.c.origin == origin)
-        .order_by(T_FIND.c.id)
-    ):
-        existing.setdefault(row.fingerprint, []).append(row)
-    fresh: list[Finding] = []
-    for f in findings:
-        rows = existing.get(f.fingerprint)
-        if not rows:
-            fresh.append(f)
-            continue
-        row = rows.pop(0)
-        digest = finding_digest(f, report, prev)
-        same = row.values_digest == digest
-        conn.execute(
-            update(T_FIND)
-            .where(T_FIND.c.id == row.id)
-            .values(
-                prev_report_id=prev_report_id,
-                rule=f.rule,
-                severity=f.severity,
-                cells=list(f.cells),
-                message=f.message,
-                expected=_jsonable(f.expected),
-                actual=_jsonable(f.actual),
-                assumed_zero=list(f.assumed_zero),
-                evidence=_jsonable(f.evidence),
-                values_digest=digest,
-                status=row.status if same else "open",
-                note=row.note if same else None,
-                decided_at=row.decided_at if same else None,
+    _replace_many(session, origin, [(report_id, findings, report, prev, prev_report_id)])
+
+
+# (report id, its findings of the origin, the report, its year − 1 report and that one's id)
+Replacement = tuple[int, Sequence[Finding], Report, Report | None, int | None]
+_UPDATE_FOUND_AGAIN = (
+    update(T_FIND)
+    .where(T_FIND.c.id == bindparam("b_id"))
+    .values(
+        {
+            c: bindparam(f"b_{c}", type_=T_FIND.c[c].type)
+            for c in (
+                "prev_report_id",
+                "rule",
+                "severity",
+                "cells",
+                "message",
+                "expected",
+                "actual",
+                "assumed_zero",
+                "evidence",
+                "values_digest",
+                "status",
+                "note",
+                "decided_at",
             )
-        )
-    gone = [r.id for rows in existing.values() for r in rows]
-    if gone:
-        conn.execute(delete(T_FIND).where(T_FIND.c.id.in_(gone)))
-    _insert_findings(session, report_id, origin, fresh, report, prev, prev_report_id, {})
+        }
+    )
+)
+
+
+def _replace_many(session: Session, origin: str, items: Sequence[Replacement]) -> None:
+    """``_replace_findings`` of several reports: their findings read in one statement,
+    those found again updated in one executemany, those gone deleted in one, the new
+    ones inserted together."""
+    conn = session.connection()
+    existing: dict[int, dict[str, list[Any]]] = {}
+    ids = sorted({item[0] for item in items})
+    for start in range(0, len(ids), 500):
+        for row in conn.execute(
+            select(
+                T_FIND.c.id,
+                T_FIND.c.report_id,
+                T_FIND.c.fingerprint,
+                T_FIND.c.values_digest,
+                T_FIND.c.status,
+                T_FIND.c.note,
+                T_FIND.c.decided_at,
+            )
+            .where(T_FIND.c.report_id.in_(ids[start : start + 500]), T_FIND.c.origin == origin)
+            .order_by(T_FIND.c.id)
+        ):
+            existing.setdefault(row.report_id, {}).setdefault(row.fingerprint, []).append(row)
+    updates: list[dict[str, Any]] = []
+    gone: list[int] = []
+    rows: list[dict[str, Any]] = []
+    now = datetime.now(UTC)
+    for report_id, found, report, prev, prev_report_id in items:
+        mine = existing.pop(report_id, {})
+        for f in found:
+            digest = finding_digest(f, report, prev)
+            was = mine.get(f.fingerprint)
+            if not was:
+                rows.append(_row(report_id, origin, prev_report_id, f, digest, now))
+                continue
+            row = was.pop(0)
+            same = row.values_digest == digest
+            columns = finding_columns(f, digest)
+            updates.append(
+                {
+                    "b_id": row.id,
+                    "b_prev_report_id": prev_report_id,
+                    **{f"b_{k}": v for k, v in columns.items() if k != "fingerprint"},
+                    "b_status": row.status if same else "open",
+                    "b_note": row.note if same else None,
+                    "b_decided_at": row.decided_at if same else None,
+                }
+            )
+        gone.extend(r.id for was in mine.values() for r in was)
+    if updates:
+        conn.execute(_UPDATE_FOUND_AGAIN, updates)
+    for start in range(0, len(gone), 500):
+        conn.execute(delete(T_FIND).where(T_FIND.c.id.in_(gone[start : start + 500])))
+    if rows:
+        conn.execute(_INSERT_FINDINGS, rows)
+
+
+def _row(
+    report_id: int,
+    origin: str,
+    prev_report_id: int | None,
+    f: Finding,
+    digest: str,
+    now: datetime,
+    decision: tuple[Any, Any, Any] = ("open", None, None),
+) -> dict[str, Any]:
+    """A finding's row (``decision``: its status, note and when it was decided)."""
+    status, note, decided_at = decision
+    return {
+        "report_id": report_id,
+        "origin": origin,
+        "prev_report_id": prev_report_id,
+        **finding_columns(f, digest),
+        "status": status,
+        "note": note,
+        "decided_at": decided_at,
+        "created_at": now,
+    }
 
 
 def finding_columns(f: Finding, digest: str) -> dict[str, Any]:
@@ -159,16 +220,7 @@ def _insert_findings(
             status, note, decided_at = carried[f.fingerprint]
             n_carried += 1
         rows.append(
-            {
-                "report_id": report_id,
-                "origin": origin,
-                "prev_report_id": prev_report_id,
-                **finding_columns(f, digest),
-                "status": status,
-                "note": note,
-                "decided_at": decided_at,
-                "created_at": now,
-            }
+            _row(report_id, origin, prev_report_id, f, digest, now, (status, note, decided_at))
         )
     session.connection().execute(_INSERT_FINDINGS, rows)
     return n_carried
@@ -197,20 +249,42 @@ def _counts(findings: Iterable[Finding]) -> dict[str, int]:
 
 
 def _recount(session: Session, report_id: int) -> None:
+    _recount_many(session, [report_id])
+
+
+def _recount_many(session: Session, report_ids: Sequence[int]) -> None:
+    """Set the reports' counts of findings by severity from their stored findings."""
     conn = session.connection()
-    counts: dict[str, int] = dict(
+    ids = sorted(set(report_ids))
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        counts: dict[int, dict[str, int]] = {rid: {} for rid in chunk}
+        for rid, severity, n in conn.execute(
+            select(T_FIND.c.report_id, T_FIND.c.severity, func.count())
+            .where(T_FIND.c.report_id.in_(chunk))
+            .group_by(T_FIND.c.report_id, T_FIND.c.severity)
+        ):
+            counts[rid][severity] = n
         conn.execute(
-            select(T_FIND.c.severity, func.count())
-            .where(T_FIND.c.report_id == report_id)
-            .group_by(T_FIND.c.severity)
-        ).all()
-    )
-    conn.execute(
-        update(T_REP)
-        .where(T_REP.c.id == report_id)
-        .values(
-            n_errors=counts.get("error", 0),
-            n_warnings=counts.get("warning", 0),
-            n_infos=counts.get("info", 0),
+            _SET_COUNTS,
+            [
+                {
+                    "b_id": rid,
+                    "b_errors": c.get("error", 0),
+                    "b_warnings": c.get("warning", 0),
+                    "b_infos": c.get("info", 0),
+                }
+                for rid, c in counts.items()
+            ],
         )
+
+
+_SET_COUNTS = (
+    update(T_REP)
+    .where(T_REP.c.id == bindparam("b_id"))
+    .values(
+        n_errors=bindparam("b_errors"),
+        n_warnings=bindparam("b_warnings"),
+        n_infos=bindparam("b_infos"),
     )
+)

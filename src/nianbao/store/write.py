@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from collections import OrderedDict
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -27,7 +28,14 @@ from .models import T_CELLS, T_REP, T_SF
 from .outcome import ParseOutcome, _jsonable, value_of
 from .versions import log_event, rechain
 
-__all__ = ["store_outcome", "load_report", "load_reports", "recheck_cross_year", "mend_paths"]
+__all__ = [
+    "store_outcome",
+    "load_report",
+    "load_reports",
+    "recheck_cross_year",
+    "recheck_cross_years",
+    "mend_paths",
+]
 
 # Statements built once: building and keying a statement per report costs more than
 # running it.
@@ -189,17 +197,52 @@ def _cross_findings(
 
 def recheck_cross_year(session: Session, report_id: int) -> None:
     """Recompute group J for a stored report (and its counts)."""
-    row = (
-        session.connection()
-        .execute(select(T_REP.c.agency_id, T_REP.c.year).where(T_REP.c.id == report_id))
-        .first()
-    )
-    if row is None:
+    recheck_cross_years(session, [report_id])
+
+
+def recheck_cross_years(session: Session, report_ids: Iterable[int]) -> None:
+    """``recheck_cross_year`` of several reports: their rows, their year − 1 reports and
+    both kinds' values read in a few statements, their findings replaced together."""
+    conn = session.connection()
+    ids = sorted(set(report_ids))
+    where: dict[int, tuple[int, int]] = {}  # report id -> (agency id, year − 1)
+    stored: set[int] = set()
+    for start in range(0, len(ids), 500):
+        for rid, aid, year in conn.execute(
+            select(T_REP.c.id, T_REP.c.agency_id, T_REP.c.year).where(
+                T_REP.c.id.in_(ids[start : start + 500])
+            )
+        ):
+            stored.add(rid)
+            if aid is not None and year is not None:
+                where[rid] = (aid, year - 1)
+    ids = [rid for rid in ids if rid in stored]
+    if not ids:
         return
-    rep = load_report(session, report_id)
-    found, prev, prev_id = _cross_findings(session, row.agency_id, row.year, rep)
-    findings._replace_findings(session, report_id, "cross", found, rep, prev, prev_id)
-    findings._recount(session, report_id)
+    agencies = sorted({aid for aid, _ in where.values()})
+    latest: dict[tuple[int, int], int] = {}  # the current report of an agency's year
+    for start in range(0, len(agencies), 500):
+        for aid, year, rid in conn.execute(
+            select(T_REP.c.agency_id, T_REP.c.year, func.max(T_REP.c.id))
+            .where(
+                T_REP.c.agency_id.in_(agencies[start : start + 500]),
+                T_REP.c.superseded_by.is_(None),
+                T_REP.c.deleted_at.is_(None),
+            )
+            .group_by(T_REP.c.agency_id, T_REP.c.year)
+        ):
+            if year is not None:
+                latest[(aid, year)] = rid
+    prev_ids = {rid: latest.get(where[rid]) if rid in where else None for rid in ids}
+    loaded = load_reports(session, set(ids) | {p for p in prev_ids.values() if p is not None})
+    items: list[findings.Replacement] = []
+    for rid in ids:
+        rep, prev_id = loaded[rid], prev_ids[rid]
+        prev = None if prev_id is None else loaded[prev_id]
+        found = [] if prev is None else check_cross_year(rep, prev)
+        items.append((rid, found, rep, prev, None if prev is None else prev_id))
+    findings._replace_many(session, "cross", items)
+    findings._recount_many(session, ids)
 
 
 # ------------------------------------------------------------------ storing
