@@ -199,8 +199,10 @@ def pack_cells(report: Report) -> tuple[str, str | None]:
         elif type(value) is int and fid not in decimal_ids:
             if raw is not None and plain and raw == str(value):
                 append(f'["{code}",{raw}]')
-            elif raw is None:
-                append(dumps([code, value, None, False]))
+            elif raw is None:  # (a report built, not read: from_flat, the API)
+                append(
+                    f'["{code}",{value},null,false]' if plain else dumps([code, value, None, False])
+                )
             elif raw == str(value):
                 append(dumps([code, value]))
             else:
