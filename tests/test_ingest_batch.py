@@ -339,7 +339,9 @@ def _versions_state(engine) -> set[tuple]:
         for f in s.scalars(select(StoredFinding)):
             out.add(("decision", name[f.report_id], f.origin, f.rule, f.status, f.note))
         for e in s.scalars(select(ReportEvent)):
-            detail = re.sub(r"报告 (\d+)", lambda m: f"报告 {name[int(m.group(1))]}", e.detail or "")
+            detail = re.sub(
+                r"报告 (\d+)", lambda m: f"报告 {name[int(m.group(1))]}", e.detail or ""
+            )
             out.add(("event", name[e.report_id], e.action, detail, e.year))
     return out
 

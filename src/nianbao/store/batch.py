@@ -237,8 +237,10 @@ class BatchWriter:
                         touched.add(agency_id)
                     statuses.append("stored")
                     continue
-            # anything else: the one-report path, in this transaction
+            # anything else: the one-report path, in this transaction (after the next
+            # years' re-checks this batch owes: one report at a time did them already)
             w.write_pending()
+            w.recheck()
             w.forget()
             status = _store(session, outcome, version)
             statuses.append(status)
@@ -246,7 +248,7 @@ class BatchWriter:
             if sf is not None:
                 known[outcome.sha256] = (sf.id, sf.parsed_with)
         w.write_pending()
-        recheck_cross_years(session, w.rechecks)  # next years, against what the batch made
+        w.recheck()  # next years, against what the batch made
         _refresh_names(session, touched)
         return statuses
 
@@ -698,9 +700,17 @@ class _Writer:
         self.latest_ids = {}
         self.taken = set()
         self.counts = {}
-        self.next_ids = {}  # (ids drawn from a sequence stay ours)
+        self.next_ids = {}
+        # reports' ids in the order received, after those the one-report path just took:
+        # versions are numbered in id order (``versions.rechain``: after a merge, a
+        # re-parse that moves a report, a delete), so the ids drawn before are dropped
+        # (gaps, as after a rollback) and the next drawn a few at a time (files' ids
+        # drawn stay ours)
+        self.drawn.pop(T_REP.name, None)
+        self.block = min(self.block, 16)
         self.prev = {}  # (the one-report path may have re-parsed one of them)
         self.made = {}
+        self.decided = {}  # (and re-checked their findings: decisions reopened)
 
     def _add(self, table: Table, row: dict[str, Any], pending: list[dict[str, Any]]) -> int:
         """Insert ``row``: its id assigned here and the row kept for ``write_pending``, or
@@ -747,13 +757,21 @@ class _Writer:
         """What a new report of the agency's year follows: None (the year has no report),
         the id of its current report (the new one is its next version), or False (a
         version the one-report path numbers: the year has only deleted reports, or its
-        current one is this batch's)."""
+        current one is this batch's or still to be checked again against this batch's)."""
         if agency_id is None or year is None or not self.has_year(agency_id, year):
             return None
         before = self.latest(agency_id, year)
-        if before is None or before in self.made:
+        if before is None or before in self.made or before in self.rechecks:
+            # (a current report still to be checked again: its decisions may reopen
+            # before the new version carries them)
             return False
         return before
+
+    def recheck(self) -> None:
+        """Check the next years again against the reports the batch wrote
+        (``write.recheck_cross_years``); their rows must be written."""
+        rechecks, self.rechecks = self.rechecks, set()
+        recheck_cross_years(self.session, rechecks)
 
     def _count(self, agency_id: int, year: int) -> int:
         """How many reports the agency's year has, deleted or superseded ones too."""
