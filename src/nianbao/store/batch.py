@@ -60,6 +60,7 @@ from .models import T_EVENTS, T_FIND, T_REP, T_SF, Agency, AgencyAlias
 from .outcome import ParseOutcome, _jsonable
 from .write import (
     _FILE_BY_HASH,
+    AGENCY_LOCK,
     _abs_path,
     _clip,
     _insert_cells,
@@ -75,7 +76,6 @@ from .write import (
 __all__ = ["BatchWriter"]
 
 Settle = Callable[[ParseOutcome, str], None]
-AGENCY_LOCK = 73_180  # pg_advisory_xact_lock(AGENCY_LOCK, agency id): one agency's writes
 NAME_LOCK = 73_181  # pg_advisory_xact_lock(NAME_LOCK, hashtext(key)): one name key's agency
 
 

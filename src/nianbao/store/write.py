@@ -37,6 +37,8 @@ __all__ = [
     "mend_paths",
 ]
 
+AGENCY_LOCK = 73_180  # pg_advisory_xact_lock(AGENCY_LOCK, agency id): one agency's writes
+
 # Statements built once: building and keying a statement per report costs more than
 # running it.
 _REPORT_ROW = select(T_REP.c.meta, T_REP.c.sections, T_REP.c.fees_info, T_REP.c.updated_at).where(
@@ -320,6 +322,12 @@ def _write_report(
     )
     session.flush()  # new agency aliases, before the Core statements below
     agency_id = None if agency is None else agency.id
+    if agency_id is not None and conn.dialect.name == "postgresql":
+        # as a batch does (``batch.BatchWriter``): one agency's writes one after another,
+        # so that versions and the cross-year checks see what a concurrent writer stored
+        conn.exec_driver_sql(
+            f"SELECT pg_advisory_xact_lock({AGENCY_LOCK}, %(a)s)", {"a": agency_id}
+        )
     year = _meta_year(report)
     fields: dict[str, Any] = {
         "agency_id": agency_id,
