@@ -4,11 +4,15 @@ values placed by the layout's columns, and the fee unit (元 / 万元).
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from ..readers import labels as L
+from ..readers.document import Cell
 from ..readers.normalize import key
 from ..schema import (
+    DECIMAL_IDS,
+    SIGNED_IDS,
     label_of,
 )
 from .context import Ctx, Row
@@ -105,18 +109,40 @@ def read_active(ctx: Ctx, rows: list[Row]) -> str | None:
         ids = [_active_id(layout, rid, f) for f in fields]
         if len(vals) == len(fields):
             ctx.put_row(ids, vals, "s2", label)
-        elif len(vals) < len(fields) and len(vals) >= 2 and len(fields) == 3:
-            # one cell lost: keep the outer columns (the first and the running total), leave the
-            # middle blank and say so
-            ctx.put(ids[0], vals[0], "s2", label)
-            ctx.put(ids[2], vals[-1], "s2", label)
-            ctx.put(ids[1], None, "s2", label)
+        elif vals and len(vals) < len(fields):
+            # cells lost: the first values in the first columns, or with one of three lost
+            # the outer columns (the first and the running total); a number with a minus
+            # sign stands only in a column that takes a sign (本年增/减), one with decimals
+            # in an amount's: the placement in the columns' order that puts every such
+            # number there (the default first)
+            at = _placement(vals, ids)
+            if at is None:
+                ctx.mark_unread(ids)
+                ctx.finding(
+                    "R-UNREAD",
+                    "warning",
+                    ids,
+                    f"表二「{key(label)}」行只有 {len(vals)} 个数值单元格（应为 {len(fields)} 个）："
+                    f"{'、'.join(c.text for c in vals)}，带负号或小数的数值无法对应到能填它的列，"
+                    "本工具未能读取该行，未作猜测。这是本工具的读取局限，请对照原件核对。",
+                    expected=len(fields),
+                    actual=len(vals),
+                    evidence=[c.text for c in row.cells],
+                )
+                continue
+            for n, fid in enumerate(ids):
+                ctx.put(fid, vals[at.index(n)] if n in at else None, "s2", label)
+            names = "、".join(label_of(ids[n]).split("」")[-1] for n in at)
+            lost = "、".join(
+                label_of(ids[n]).split("」")[-1] for n in range(len(ids)) if n not in at
+            )
             ctx.finding(
                 "R-CELL-COUNT",
                 "warning",
                 ids,
                 f"表二「{key(label)}」行只有 {len(vals)} 个数值单元格（应为 {len(fields)} 个）："
-                f"{'、'.join(c.text for c in vals)}。已按首列和末列读取，中间一列（{label_of(ids[1]).split('」')[-1]}）无法确定，记为空。",
+                f"{'、'.join(c.text for c in vals)}。已按{names}读取，{lost}无法确定，记为空。"
+                "这是推断出的读法，请对照原件核对。",
                 expected=len(fields),
                 actual=len(vals),
                 evidence=[c.text for c in row.cells],
@@ -141,6 +167,35 @@ def read_active(ctx: Ctx, rows: list[Row]) -> str | None:
                 ctx.put(fid, vals[0] if vals else None, "s2", label)
     _fee_unit(ctx, rows)
     return layout
+
+
+_FRACTION = re.compile(r"\d[.．]\d")
+
+
+def _minus(text: str) -> bool:
+    return text.strip()[:1] in ("-", "－", "−")
+
+
+def _placement(vals: list[Cell], ids: list[str]) -> tuple[int, ...] | None:
+    """The columns (in order) of a 表二 row's ``vals``, fewer than its ``ids``: the outer
+    columns for two of three, else the first ones, unless a number with a minus sign, or
+    with decimals, would stand in a column that takes none (a count); then the one
+    order-keeping placement that puts every such number in a column that takes it (None:
+    none, or more than one)."""
+    k, n = len(vals), len(ids)
+    default = (0, n - 1) if (k, n) == (2, 3) else tuple(range(k))
+
+    def fits(at: tuple[int, ...]) -> bool:
+        return all(
+            (ids[c] in SIGNED_IDS or not _minus(v.text))
+            and (ids[c] in DECIMAL_IDS or not _FRACTION.search(v.text))
+            for v, c in zip(vals, at)
+        )
+
+    if fits(default):
+        return default
+    good = [at for at in itertools.combinations(range(n), k) if fits(at)]
+    return good[0] if len(good) == 1 else None
 
 
 _YUAN_CELL = re.compile(r"(?<!万)元")

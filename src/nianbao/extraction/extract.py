@@ -30,7 +30,7 @@ from .active import read_active
 from .applications import is_request_header, read_requests
 from .context import NREVIEW, Ctx, Row, paragraph_header, paragraph_row, split_row
 from .form import HeadingHit
-from .formfill import fill_from_form
+from .formfill import fill_from_form, one_number_one_cell
 from .meta import read_meta
 from .reviews import read_reviews
 from .sections import (
@@ -86,6 +86,7 @@ def extract(doc: Document) -> Report:
             for h in heads
         }
         form_layouts = fill_from_form(ctx, hits, frozenset(whole))
+        one_number_one_cell(ctx)
     if (
         form_layouts["s2"]
         and not {"s2:2021", "s2:2019"} & ctx.signals
@@ -97,6 +98,10 @@ def extract(doc: Document) -> Report:
         # the rows now read decide 表三's layout: the three （六） sub-rows, or the single row
         sub = any(k.startswith(_OTHER_SUB) for k in rep.values)
         single = any(f"requests.other.{c}" in rep.values for c in COLUMNS)
+        if not sub and not single and form_layouts["s3"] == "2019":
+            # no （六） row read either way, but the form reading found the single row's
+            # label (its cells unread): the report has the single row, not the sub-rows
+            sub, single = False, True
         if sub != single:
             req_layout = "2021" if sub else "2019"
             ctx.signals.discard("s3:2019" if sub else "s3:2021")

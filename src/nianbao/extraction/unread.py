@@ -211,15 +211,20 @@ def unmapped(ctx: Ctx) -> None:
                 f"{name}有 {len(ids)} 个单元格的字符在 PDF 中没有文字编码（字体缺少 ToUnicode 映射，"
                 "显示为「\ufffd」），本工具无法识别其数值，未作猜测。"
                 if why == "glyph"
-                else f"{name}有 {len(ids)} 个单元格的数值中夹有字母（{shown}，"
-                "多为文字识别把数字认成了字母，如 8→B、0→O），本工具无法确定其数值，未作猜测。"
+                else f"{name}有 {len(ids)} 个单元格的数值中夹有字母或竖线（{shown}，"
+                "多为文字识别把数字认成了字母或符号，如 8→B、0→O、1→l 或 |），"
+                "本工具无法确定其数值，未作猜测。"
             )
             + "这是本工具的读取局限，不代表这些单元格空白，请对照原件核对。",
             evidence={i: rep.values[i].raw for i in ids},
         )
 
 
-# a cell of digits and Latin letters mixed (94B7, 3O8), or a lone O / o / l / I: OCR's
-# confusions of digits (a unit of Latin letters after digits, 12pt, is left by markup, which
-# the readers strip)
-_LETTERED = re.compile(r"(?=[\dA-Za-z]*\d)(?=[\dA-Za-z]*[A-Za-z])[\dA-Za-z]+|[OolI]")
+# a cell of digits and Latin letters mixed (94B7, 3O8, l515.2592), or a lone O / o / l / I:
+# OCR's confusions of digits (a unit of Latin letters after digits, 12pt, is left by markup,
+# which the readers strip); a pipe touching digits (6| for 61) where the copy's pipes are no
+# separators (``form.tokens``)
+_LETTERED = re.compile(
+    r"(?=[\dA-Za-z|｜¦.,，]*\d)(?=[\d.,，]*[A-Za-z|｜¦])[\dA-Za-z|｜¦]+"
+    r"(?:[.,，][\dA-Za-z|｜¦]+)*|[OolI]"
+)

@@ -118,6 +118,7 @@ _PAGE_BARE = re.compile(r"\d{1,3}")
 _PAGE_MARKS = re.compile("[—–\\-－页]")  # (without one of them, no page number by form)
 _LINE_BREAKS = "\n\f"
 _PAGE_BREAK = re.compile("(?<=\n)\f")
+_BARE_LINE = re.compile(r"\n[ \t]*\d{1,3}[ \t]*\n")
 _BLANKS = " \t\n\f"
 # a line break tag left in text by a crawler or a Markdown converter (行政事<br>业性收费)
 _HTML_BR = re.compile(r"<br\s*/?>", re.I)
@@ -181,7 +182,7 @@ def normalize_text(original: str) -> NormalizedText:
     text, changed = _simplify_in_place(fold_radicals(text))
     script = _script(text, changed, glosses)
 
-    if "\f" in text or _PAGE_MARKS.search(text):
+    if "\f" in text or _PAGE_MARKS.search(text) or _BARE_LINE.search(text):
         text, omap, kinds = _drop_page_numbers(text, omap)
         artifacts += kinds
     if "\f" in text:
@@ -264,6 +265,8 @@ def _page_numbers(text: str) -> list[tuple[int, int, str]]:
             foot = i + 1 < len(lines) and lines[i + 1][2] > pg or i + 1 == len(lines) and page > pg
             if head != foot:
                 bare.append((a, b, pg, foot, int(body) - pg))
+    if page == 1 and not marked:
+        found += _pages_between(text, lines)
     # one number a page, at the same place on every page and in step: the largest such set
     # (a page numbered by its form takes none; a cell at a page's head equal to its page's
     # number is no page number where the others stand at the feet)
@@ -275,6 +278,37 @@ def _page_numbers(text: str) -> list[tuple[int, int, str]]:
                 if pg not in marked and (foot, d) == (where, step):
                     found.append((a, b, "分页处的页码"))
     return sorted(found)
+
+
+_TABLES_FROM = re.compile(r"二\s*、\s*主\s*动\s*公\s*开")
+_TABLES_TO = re.compile(r"五\s*、\s*(?:政府信息公开工作)?存在")
+
+
+def _pages_between(text: str, lines: list[tuple[int, int, int, str]]) -> list[tuple[int, int, str]]:
+    """A copy without form feeds (text copied out of a PDF): its page numbers are bare
+    lines like a table's cells. Those before the tables (sections 二 to 四) and after them
+    count the pages: where the last before is p and the first after is q, the pages between
+    are p + 1 … q − 1, and each such number that stands alone on a line exactly once
+    between them, in order, is that page's number (7 among 表三's cells as a paragraph of
+    its own is read as no cell); else nothing is dropped."""
+    a = _TABLES_FROM.search(text)
+    b = _TABLES_TO.search(text, a.end()) if a else None
+    if a is None or b is None:
+        return []
+    bare = [(s, e, int(body)) for s, e, _pg, body in lines if _PAGE_BARE.fullmatch(body)]
+    before = [n for s, _e, n in bare if s < a.start()]
+    after = [n for s, _e, n in bare if s >= b.start()]
+    if not before or not after or after[0] - before[-1] < 2:
+        return []
+    p, q = before[-1], after[0]
+    inside = [(s, e, n) for s, e, n in bare if a.start() <= s < b.start()]
+    picked: list[tuple[int, int]] = []
+    for n in range(p + 1, q):
+        at = [(s, e) for s, e, k in inside if k == n]
+        if len(at) != 1 or (picked and at[0][0] < picked[-1][0]):
+            return []
+        picked.append(at[0])
+    return [(s, e, "分页处的页码（前后页码连续）") for s, e in picked]
 
 
 def _drop_page_numbers(

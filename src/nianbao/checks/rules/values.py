@@ -124,6 +124,8 @@ _ACTIVE_ROW_OF: tuple[tuple[str, str], ...] = tuple(
 )
 
 _ACTIVE_CELLS = frozenset(fid for fid, _ in _ACTIVE_ROW_OF)
+# 表二's items of one cell (行政许可 …, 行政事业性收费): blank while the table has numbers
+_ACTIVE_ONE = tuple(fid for fid in (*ACTIVE_IDS, *ACTIVE2019_IDS) if fid.count(".") == 1)
 
 
 @rule("R-BLANK-CELL", "warning", "单元格空白", "B", tables=True)
@@ -168,6 +170,13 @@ def blank_cell(report: Report) -> list[Finding]:
         for c in cells
         if vals[c].value is None
     ]
+    # an item of one cell has no row to show its gap; the table's other numbers do (a
+    # number OCR or a copy lost from 行政许可 leaves it blank, and nothing else names it)
+    ones = [c for c in _ACTIVE_ONE if c in blank and not (unread and is_not_read(unread, c))]
+    if ones and any(
+        v.value is not None for fid, v in vals.items() if fid.startswith(("active.", "active2019."))
+    ):
+        ablanks += ones
     if ablanks:
         names = "、".join(label_of(i).removeprefix("表二") for i in ablanks[:10])
         more = f" 等 {len(ablanks)} 处" if len(ablanks) > 10 else ""
@@ -175,7 +184,7 @@ def blank_cell(report: Report) -> list[Finding]:
             _blank_cells(
                 report,
                 ablanks,
-                f"表二有 {len(ablanks)} 个单元格空白（所在行其他单元格有数）：{names}{more}。"
+                f"表二有 {len(ablanks)} 个单元格空白（所在行或表中其他单元格有数）：{names}{more}。"
                 "无数据应填 0；计算时空白按 0 计。",
             )
         )

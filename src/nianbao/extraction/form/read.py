@@ -56,6 +56,7 @@ from .solve import (
     Cand,
     by_arithmetic,
     candidates,
+    doubt_splits,
     full_splits,
     row_check,
     row_sum_ok,
@@ -129,6 +130,32 @@ _ITEM_HEAD = re.compile(r"第\s*[二2]\s*十\s*条\s*第")
 # the column words of 表二's （一） item (the other items' are 本年处理决定数量, 本年收费金额)
 _ITEM_ONE_WORDS = re.compile("本年制发件数|本年废止件数|现行有效件数")
 _ITEM_HEAD_LINE = re.compile(r"第\s*[二2]\s*十\s*条\s*第\s*[（(][^）)]*[）)]\s*项")
+
+
+# a row's ordinal opening a label (3.补正后…, （五）不予处理, 四、结转…): the text between
+# a row's label and its numbers holds none of another row's
+_OTHER_ROW_OPENS = re.compile(
+    r"(?:^|(?<=[\s|｜]))(?:(?:\d{1,2}[.．、]|[（(][一二三四五六七][）)])\s*[\u4e00-\u9fff]"
+    r"|[一二三四]、\s*[\u4e00-\u9fff（(])",
+    re.M,
+)
+
+
+# the form's group labels (no row of their own in the 2021 layout): a row's numbers may
+# follow its group's label (1.本机关不掌握… / （四）无法提供 / 3 0 0 0 0 0 3)
+_GROUP_OPENS = re.compile(
+    r"[（(]\s*[三四五六]\s*[）)]\s*(?:不\s*予\s*公\s*开|无\s*法\s*提\s*供|不\s*予\s*处\s*理"
+    r"|其\s*他\s*处\s*理)|三\s*、\s*本\s*年\s*度"
+)
+
+
+def _other_row_opens(text: str, start: int, end: int) -> bool:
+    """Whether another row's ordinal opens a label in ``text[start:end]`` (a group's label,
+    （四）无法提供, is no row's)."""
+    return any(
+        not _GROUP_OPENS.match(text, m.start(), end)
+        for m in _OTHER_ROW_OPENS.finditer(text, start, end)
+    )
 
 
 def _spaced(word: str) -> str:
@@ -359,6 +386,12 @@ def _read_rows(
             # （一）'s, not this row's (行政事业性收费 read 1 for 1515.2592, silently)
             run = ValueRun([], [run.seps[0]], "", [*run.vals, *run.extra])
             stray = True
+        if key == "s3" and run.vals and _other_row_opens(text, en, run.vals[0].start):
+            # the numbers follow another row's ordinal (3.补正后 0 2 0 2 2 0 6 after 2.没有
+            # 现成信息需要另行制作, whose own numbers stood before its label's second line):
+            # they are that row's, whose label this reading did not find, not this one's
+            run = ValueRun([], [run.seps[0]], "", [*run.vals, *run.extra])
+            stray = True
         runs.append((form[ri], st, en, run, toks))
     before: dict[str, str] = {}
     taken: set[int] = set()
@@ -486,6 +519,7 @@ def _read_rows(
             )
         table.rows.append(row)
     if key == "s3":
+        doubt_splits(table)
         solve_requests(table)
     if key == "s2" and layout in ("2021", "2019") and stray:
         heads = [
@@ -1038,6 +1072,25 @@ def _place_row(
             # last row's gap to what follows the table saying nothing), and the text goes
             # on (not a row cut by the copy's end): the blank cells printed
             # nothing (a PDF's text in reading order), any of its cells may be the blanks
+            anywhere = [
+                [as_cand[at.index(c)] if c in at else NO_CELL for c in range(n)]
+                for at in itertools.combinations(range(n), len(vals))
+            ]
+            return by_arithmetic(row, spec, anywhere, key, "placed")
+        if (
+            key == "s3"
+            and unit == "nl"
+            and lead == 0
+            and tb is None
+            and not last
+            and len(cells) == len(vals)
+            and text[vals[-1].end :].strip()
+        ):
+            # short of cells, no blank shown before or between its values, and no sibling
+            # row to say what follows a row's last value: whether its blanks print as
+            # lines (then at its end) or as nothing (then anywhere: a PDF's text in reading
+            # order) the text does not say; only the arithmetic may place them (a row of
+            # 6 0 0 0 0 6 was read 其他 6, 总计 blank, and blamed)
             anywhere = [
                 [as_cand[at.index(c)] if c in at else NO_CELL for c in range(n)]
                 for at in itertools.combinations(range(n), len(vals))

@@ -369,6 +369,51 @@ def _propagate(table: FormTable, results: list[str]) -> None:
                 changed = True
 
 
+def _equations(table: FormTable) -> list[list[tuple[str, int]]]:
+    """表三's column equations over the rows the table has: （七） = Σ results and
+    一 + 二 = （七） + 四, as (row, sign) terms that add up to 0 in every column."""
+    have = {r.rid for r in table.rows}
+    results = [
+        rid
+        for rid in (s.rid for s in REQUEST_FORM)
+        if rid not in ("new", "carried_over", "processed_total", "carried_forward") and rid in have
+    ]
+    if table.layout == "2021":
+        results = [r for r in results if r != "other"]
+    eqs = [[("processed_total", 1)] + [(r, -1) for r in results]]
+    eqs.append([("new", 1), ("carried_over", 1), ("processed_total", -1), ("carried_forward", -1)])
+    return [eq for eq in eqs if all(rid in have for rid, _ in eq)]
+
+
+def doubt_splits(table: FormTable) -> None:
+    """Rows whose digits were cut into cells by their own sum alone (``split``) where a
+    column equation they take part in then fails: the cut is no reading the table bears
+    out (a row of 0 0 0 0 0 11 that lost its first 11 adds up cut as 0 0 0 0 0 1 1, and
+    the column sums then fail in two columns), so the row is left unread, not read so."""
+    by_id = {r.rid: r for r in table.rows}
+    doubt: set[str] = set()
+    for eq in _equations(table):
+        rows = [(by_id[rid], sg) for rid, sg in eq]
+        if not any(r.how == "split" for r, _ in rows):
+            continue
+        if any(r.how == "unread" for r, _ in rows):
+            continue  # the equation says nothing with a row unknown
+        width = len(rows[0][0].cells)
+        if any(len(r.cells) != width for r, _ in rows):
+            continue
+        for c in range(width):
+            total = sum(sg * (NUM(r.cells[c].text) or 0) for r, sg in rows)
+            if total != 0:
+                doubt |= {r.rid for r, _ in rows if r.how == "split"}
+                break
+    for rid in doubt:
+        row = by_id[rid]
+        row.candidates = []
+        row.checked = False
+        row.how = "unread"
+        row.cells = [FormCell(c.id, status="unread") for c in row.cells]
+
+
 def solve_requests(table: FormTable) -> None:
     """Rows left with several readings: the table's column arithmetic picks among them."""
     if not any(r.how == "unread" and len(r.candidates) > 1 for r in table.rows):

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from ...schema import COLUMNS, REVIEW_FIELDS, REVIEW_GROUPS
 
 # ----------------------------------------------------------------------------- folding
-SEPS = " \t\n\r\f\v\u3000\u00a0|｜¦"  # what stands between two cells
+# what stands between two cells (an underscore: a ruling line OCR read as text)
+SEPS = " \t\n\r\f\v\u3000\u00a0|｜¦_＿"
 SEP = frozenset(SEPS)
 # what folding keeps: everything but whitespace, punctuation and pipes
 _KEEP = re.compile(

@@ -147,7 +147,10 @@ def _one_order(rm: list[Row], cm: list[Row], single: bool) -> list[tuple[Row, st
     which every row adds up, when the other's rows do not or read the same; a single row
     (no other order) as it stands; else None (neither adds up, or both do and differ)."""
     if single:
-        return [(r, "row") for r in rm]
+        # seven numbers alone in a row's place: read when they add up; else they may be
+        # no row at all (a number the copy lost, and the next row's first in its place):
+        # the row is left open, not read as the document's
+        return [(r if _sums([r]) else [UNSURE] * WIDTH, "row") for r in rm]
     ok_rm, ok_cm = _sums(rm), _sums(cm)
     same = _values(rm) == _values(cm)
     if ok_rm and (not ok_cm or same):
@@ -181,10 +184,18 @@ def _blanks_placed(cols: list[list[Tok]], k: int, limit: int = 5000) -> list[Row
         return None
     # the same printed number in every placement (a cell whose placements read the same
     # value from different numbers, 0 and 0 of two rows, would have no one source)
-    return [
+    rows = [
         [t if all(p[r][c] is t for p in found) else UNSURE for c, t in enumerate(row)]
         for r, row in enumerate(found[0])
     ]
+    for row in rows:
+        # a row with numbers whose 总计 is placed blank: such a row cannot be checked, so
+        # nothing says its blanks are blank rather than numbers the copy lost (OCR dropped
+        # a 1, or read it as a ruling line): they are left open, not read as blanks that
+        # the sums would then blame (a row blank whole is no such row)
+        if row[-1] is None and any(t is not None and t is not UNSURE for t in row[:-1]):
+            row[:] = [UNSURE if t is None else t for t in row]
+    return rows
 
 
 def _not_refuted(v: list[int | float | None]) -> bool:

@@ -13,19 +13,48 @@ from ...readers.labels import parse_value
 from .model import Tok
 from .spec import SEP, SEPS, RowSpec
 
-MASTER = re.compile(
-    rf"(?P<s>[{SEPS}]+)"
-    # digits with Latin letters in them (OCR: 94B7 for 9487), or a lone O / o / l / I between
-    # separators (OCR for 0 and 1): a value the tool cannot read, never its digits alone
-    r"|(?P<mixed>(?<![A-Za-z])(?:\d+[A-Za-z]+[\dA-Za-z]*|[A-Za-z]+\d[\dA-Za-z]*|[OolI])(?![A-Za-z]))"
-    # characters a PDF's font could not map (shown as U+FFFD, often digits): a value unread
-    r"|(?P<glyph>[\ufffd\d]*\ufffd[\ufffd\d]*)"
-    r"|(?P<delta>(?:增加|减少|新增)\s*\d+)"
-    r"|(?P<num>[-+－]?\d+(?:[,，]\d{3})*(?:\.\d+)?|(?<![\d.．])\.\d+)(?P<unit>\s*(?:万元|元|件|个|条|项|次|家|份))?"
-    r"|(?P<ph>—+|－+|–|/|／|\\|×|无|-{1,2})"
-    rf"|(?P<t>[^{SEPS}0-9—－–/／\ufffd]+|.)",
-    re.S,
-)
+
+def _master(pipes: bool) -> re.Pattern[str]:
+    """The tokens' pattern; ``pipes``: a pipe is a separator wherever it stands (a copy
+    whose tables are ruled by pipes), else one touching a digit is part of its value (OCR
+    reads a 1 as |: 6| for 61 is a value unread, never 6 and a separator)."""
+    word = "A-Za-z" if pipes else "A-Za-z|｜¦"
+    spaces = "".join(c for c in SEPS if c not in "|｜¦")
+    sep = rf"[{SEPS}]+" if pipes else rf"(?:[{spaces}]|(?<!\d)[|｜¦](?!\d))+"
+    return re.compile(
+        rf"(?P<s>{sep})"
+        # digits with Latin letters in them (OCR: 94B7 for 9487, l515.2592 for 1515.2592),
+        # or a lone O / o / l / I between separators (OCR for 0 and 1): a value the tool
+        # cannot read, never its digits alone
+        rf"|(?P<mixed>(?<![A-Za-z\d.,，])(?:(?=[\d.,，]*[{word}])(?=[{word}.,，]*\d)"
+        rf"[\d{word}]+(?:[.,，][\d{word}]+)*|[OolI])(?![A-Za-z\d]))"
+        # characters a PDF's font could not map (shown as U+FFFD, often digits): a value unread
+        r"|(?P<glyph>[\ufffd\d]*\ufffd[\ufffd\d]*)"
+        r"|(?P<delta>(?:增加|减少|新增)\s*\d+)"
+        r"|(?P<num>[-+－]?\d+(?:[,，]\d{3})*(?:\.\d+)?|(?<![\d.．])\.\d+)(?P<unit>\s*(?:万元|元|件|个|条|项|次|家|份))?"
+        r"|(?P<ph>—+|－+|–|/|／|\\|×|无|-{1,2})"
+        rf"|(?P<t>[^{SEPS}0-9—－–/／\ufffd]+|.)",
+        re.S,
+    )
+
+
+MASTER = _master(True)
+_MASTER_UNPIPED = _master(False)
+_PIPE = re.compile("[|｜¦]")
+_DIGITS = re.compile(r"\d+")
+_piped: list[tuple[str, bool]] = []  # the last text asked about (one entry)
+
+
+def pipes_separate(text: str) -> bool:
+    """Whether the copy rules its tables with pipes: a pipe for every four numbers or
+    more (a markdown or w3m table has one for each cell; an OCR text only the odd ruling
+    line read as |, or a 1 read so)."""
+    if _piped and _piped[0][0] is text:
+        return _piped[0][1]
+    pipes = len(_PIPE.findall(text))
+    out = pipes > 0 and pipes * 4 >= len(_DIGITS.findall(text))
+    _piped[:] = [(text, out)]
+    return out
 
 
 def _cjk(ch: str) -> bool:
@@ -37,7 +66,8 @@ def tokenize(text: str, a: int, b: int, first_run: bool = False) -> list[Tok]:
     ``first_run`` only up to the text that ends the first run of values."""
     out: list[Tok] = []
     seen_value = False
-    for m in MASTER.finditer(text, a, b):
+    master = MASTER if pipes_separate(text) else _MASTER_UNPIPED
+    for m in master.finditer(text, a, b):
         i, j = m.span()
         kind = m.lastgroup
         if kind == "mixed":
