@@ -246,6 +246,20 @@ def fill_from_form(
                     "（例如标签与数字分开排列的文本）",
                     "不代表报告缺少这些行",
                 )
+    for key_ in sorted(reading.scrambled - set(reading.tables)):
+        # no table read where the text, out of the form's order, puts the section: the
+        # table may stand elsewhere in it (never called missing)
+        if key_ in skip or any(i.startswith(_PREFIXES[key_]) for i in report.values):
+            continue
+        unread.append(f"sections.{key_}")
+        ctx.finding(
+            "R-UNREAD",
+            "warning",
+            [f"sections.{key_}"],
+            f"未能读取{TABLE_NAMES[key_]}：文本的顺序与格式不同（其他章节的标题出现在本部分之中，"
+            "例如 PDF 文本提取打乱了页面或文字块的顺序），本工具在本部分中未找到该表。"
+            "这是本工具的读取局限，不代表报告缺少该表，请对照原件核对。",
+        )
     for key_, rows in splits.items():
         say_splits(ctx, key_, rows)
     _truncation(ctx, reading)
@@ -259,6 +273,9 @@ def fill_from_form(
         ctx.mark_unread(unread)
     report.layout["labels_seen"] = labels_seen
     return layouts
+
+
+_PREFIXES = {"s2": ("active.", "active2019."), "s3": ("requests.",), "s4": ("reviews.",)}
 
 
 _ROOTS = ("active.", "active2019.", "requests.", "reviews.")

@@ -161,7 +161,7 @@ def say_before(ctx: Any, key_: str, rows: list[FormRow], items: dict[str, str]) 
             "R-LAYOUT-SHIFT",
             "warning",
             [c.id for r in got for c in r.cells],
-            f"{TABLE_NAMES[key_]}{names}行的标签之后没有数值（文本按 PDF 的阅读顺序排列，"
+            f"{TABLE_NAMES[key_]}{names}行的数值不在各自的标签之后（文本按 PDF 的阅读顺序排列，"
             f"标签与数值分开）。「{head}」在格式中有 {len(got)} 行、每行一个数值，"
             f"其后恰有 {len(got)} 个数值，因此按格式的行序读作：{shown}。"
             "这是推断出的读法，请对照原件核对。",

@@ -156,7 +156,9 @@ def item_columns(
                 parts.append((end, heads[n + 1][1] if n + 1 < len(heads) else b, ordinal, item))
     for lo, hi, ordinal, (rids, words) in parts:
         rows = [found.get(rid) for rid in rids]
-        if any(r is None or r.how != "blank" for r in rows):
+        # rows with no number after their labels, or more than their cells (labels first,
+        # then both rows' numbers: 规章 行政规范性文件 0 0 0 5 0 5 after the column words)
+        if any(r is None or r.how not in ("blank", "unread") for r in rows):
             continue
         cells = _by_column_words(text, lo, hi, len(rids), words)
         if cells is None:
@@ -183,10 +185,11 @@ def _by_column_words(
 ) -> dict[tuple[int, str], Tok | None] | None:
     """The cells of ``m`` rows from the numbers after their column ``words``: each run of
     numbers after words that name exactly as many of the columns as it holds ``m`` numbers
-    each, the columns named once each in the form's order. A run of one column (or of one
-    row) reads by itself; one of several columns and rows reads row by row or column by
-    column, and nothing in 表二 says which: the cells both orders read alike are read, the
-    others None (open). None when the text is not of that shape or nothing is read."""
+    each, the columns named once each (in any order: the words decide the column). A run
+    of one column (or of one row) reads by itself; one of several columns and rows reads
+    row by row or column by column, and nothing in 表二 says which: the cells both orders
+    read alike are read, the others None (open). None when the text is not of that shape
+    or nothing is read."""
     groups: list[tuple[list[str], list[Tok]]] = []
     said = ""
     nums: list[Tok] = []
@@ -200,7 +203,9 @@ def _by_column_words(
                     groups.append(([f for _i, f in hits], nums))
                 said, nums = "", []
             said += re.sub(r"[/／、]", "", t.text)
-    if [f for cols, _n in groups for f in cols] != [f for _w, f in words]:
+    # the words name the columns, each once (a copy's order of the columns may not be the
+    # form's: pdfminer printed 本年废止件数 and 现行有效件数 with their numbers before 本年制发件数)
+    if sorted(f for cols, _n in groups for f in cols) != sorted(f for _w, f in words):
         return None
     if any(len(n) != m * len(cols) for cols, n in groups):
         return None

@@ -72,3 +72,5 @@ class FormTable:
 class FormReading:
     tables: dict[str, FormTable]
     headings: dict[str, HeadingHit]
+    # tables whose region holds another section's heading (a text not in the form's order)
+    scrambled: set[str] = field(default_factory=set)

@@ -105,9 +105,16 @@ def read_form(
     heads = headings if headings is not None else find_headings(text)
     regions = _regions(text, heads)
     tables: dict[str, FormTable] = {}
+    scrambled: set[str] = set()
     for key, (a, b) in regions.items():
         if a >= b or key in skip:
             continue
+        if any(a < h.start < b for h in heads.values()):
+            # another section's heading inside the table's region: the text is not in the
+            # form's order (pdfminer printed 表三's page before section 一, the rest of its
+            # rows after 表四), so a row not found here or found without numbers is no
+            # sign of a missing or blank row
+            scrambled.add(key)
         if key == "s4":
             t = _read_reviews(text, a, b)
         elif key == "s3":
@@ -122,8 +129,9 @@ def read_form(
             if t is not None and not (says19 or says21):
                 t.layout = None  # no column header says which layout: no signal
         if t is not None:
+            t.stray = t.stray or key in scrambled
             tables[key] = t
-    return FormReading(tables, heads)
+    return FormReading(tables, heads, scrambled)
 
 
 _ITEM_HEAD = re.compile(r"第\s*[二2]\s*十\s*条\s*第")
@@ -180,7 +188,12 @@ _HEAD_2019 = re.compile(
 )
 
 
+# the column headers of the 2021 layout's 表二 （一） item (its other items have one column)
+_HEAD_2021 = re.compile(
+    "|".join(_spaced(w) for w in ("本年制发件数", "本年废止件数", "现行有效件数"))
+)
 _DIGIT = re.compile(r"\d")
+_PROSE_END = re.compile(r"[。！？]")
 
 
 # the items of the 2021 layout's 表二 and their rows, by the item's ordinal
@@ -201,10 +214,11 @@ def _item_numbers(
     """表二 (2021) items whose rows' labels have no number after them, the numbers standing
     after the item's heading instead (第二十条第（五）项 … 9487, the label before the heading
     or after the number: a PDF's reading order): an item of rows of one cell each whose
-    heading is followed by exactly as many numbers as it has rows gives them to its rows in
-    the form's order. （一） (two rows of three cells, no arithmetic to order them) is left.
-    A number after a row's label that stands before its item's (first) heading is not
-    the row's (the row emptied, read from its heading if it can be). Returns the rows read so (row id -> the item's
+    heading is followed by exactly as many numbers as it has rows (none after a label, or
+    all after the last of its labels) gives them to its rows in the form's order. （一） (two
+    rows of three cells, no arithmetic to order them) is left. A number after a row's label
+    that stands before its item's (first) heading is not the row's (the row emptied, read
+    from its heading if it can be). Returns the rows read so (row id -> the item's
     heading), the numbers' offsets and the rows emptied."""
     heads = list(_ITEM_HEAD_LINE.finditer(text, a, b))
     at = {spec.rid: n for n, (spec, *_rest) in enumerate(runs)}
@@ -233,7 +247,14 @@ def _item_numbers(
             own = []
         if len(run.vals) != len(rows):
             continue
-        if any(own):
+        if any(own) and not (
+            len(rows) > 1
+            and not any(own[:-1])
+            and [t.start for t in own[-1]] == [t.start for t in run.vals]
+        ):
+            # a number of its own after a row's label; but the numbers of all the item's
+            # rows after its last row's label, the others' labels bare (行政处罚 行政强制
+            # 4119 195, the heading before the labels), are the item's numbers
             continue
         for rid, v in zip(rows, run.vals):
             spec, st, en, _run, toks = runs[at[rid]]
@@ -243,19 +264,23 @@ def _item_numbers(
     return out, taken, torn - set(out)
 
 
-def _columnwise_2019(text: str, spans: list[tuple[int, int, int]], b: int) -> list[int] | None:
-    """Where to cut the 2019 layout's 表二 rows when the copy put the labels first and each
-    column's numbers after its header (as pdfminer prints the table): a label followed by
-    the next label with no number between, and a label after which a column header stands
-    before any number. The numbers after such a header are that column's, not the label's,
-    so each such row ends at the header; ``None`` when the copy is not of that kind."""
+def _columnwise(
+    text: str, spans: list[tuple[int, int, int]], b: int, layout: str
+) -> list[int] | None:
+    """Where to cut 表二's rows when the copy put the labels first and each column's numbers
+    after its header (as pdfminer prints the table): a label followed by the next label
+    with no number between, and a label after which a column header (of the ``layout``'s
+    items of several columns) stands before any number. The numbers after such a header are
+    that column's, not the label's, so each such row ends at the header; ``None`` when the
+    copy is not of that kind."""
+    heads = _HEAD_2019 if layout == "2019" else _HEAD_2021
     ends: list[int] = []
     bare = False
     headed = False
     for i, (_ri, _st, en) in enumerate(spans):
         nxt = spans[i + 1][1] if i + 1 < len(spans) else b
         digit = _DIGIT.search(text, en, nxt)
-        head = _HEAD_2019.search(text, en, nxt)
+        head = heads.search(text, en, nxt)
         if digit is None and i + 1 < len(spans):
             bare = True
         if head is not None and digit is not None and head.start() < digit.start():
@@ -355,14 +380,15 @@ def _read_rows(
         # no number after it is no sign of a blank row
         head = header_start(k, idx, a, [])
         stray = head is not None and bool(_NUMBER_END.search(text, head, spans[0][1]))
-    cuts = _columnwise_2019(text, spans, b) if key == "s2" and layout == "2019" else None
+    cuts = _columnwise(text, spans, b, layout) if key == "s2" and layout is not None else None
     items: list[tuple[int, int, int]] = []  # (next label, start, end) of an item's numbers
     for i, (ri, st, en) in enumerate(spans):
         nxt = spans[i + 1][1] if i + 1 < len(spans) else b
         if cuts is not None and cuts[i] < nxt:
-            # the 2019 layout's 表二 copied labels first, each column's numbers after its
-            # header: the numbers after the header are not this label's (规章 and 行政许可
-            # were read blank, silently); the table's label-only rows are then unread
+            # 表二 copied labels first, each column's numbers after its header: the numbers
+            # after the header are not this label's (2019: 规章 and 行政许可 were read
+            # blank; 2021: 规章 blank and 行政规范性文件 0 1 for 1 11, silently); the
+            # table's label-only rows are then unread
             stray = stray or bool(re.search(r"\d", text[cuts[i] : nxt]))
             nxt = cuts[i]
         if key == "s2" and layout == "2021":
@@ -386,10 +412,16 @@ def _read_rows(
             # （一）'s, not this row's (行政事业性收费 read 1 for 1515.2592, silently)
             run = ValueRun([], [run.seps[0]], "", [*run.vals, *run.extra])
             stray = True
-        if key == "s3" and run.vals and _other_row_opens(text, en, run.vals[0].start):
+        elif key == "s3" and run.vals and _other_row_opens(text, en, run.vals[0].start):
             # the numbers follow another row's ordinal (3.补正后 0 2 0 2 2 0 6 after 2.没有
             # 现成信息需要另行制作, whose own numbers stood before its label's second line):
             # they are that row's, whose label this reading did not find, not this one's
+            run = ValueRun([], [run.seps[0]], "", [*run.vals, *run.extra])
+            stray = True
+        elif key == "s2" and run.vals and _PROSE_END.search(text, en, run.vals[0].start):
+            # a sentence ends between the label and its first number: the number stands
+            # after the section's prose, no cell of this row (pdfminer printed 表三's first
+            # number before its heading: 行政事业性收费 read 3, silently)
             run = ValueRun([], [run.seps[0]], "", [*run.vals, *run.extra])
             stray = True
         runs.append((form[ri], st, en, run, toks))
@@ -521,7 +553,11 @@ def _read_rows(
     if key == "s3":
         doubt_splits(table)
         solve_requests(table)
-    if key == "s2" and layout in ("2021", "2019") and stray:
+    if (
+        key == "s2"
+        and layout in ("2021", "2019")
+        and (stray or any(r.how == "unread" for r in table.rows))
+    ):
         heads = [
             (m.group(1), h.start(), h.end())
             for h in _ITEM_HEAD_LINE.finditer(text, a, b)
@@ -555,6 +591,22 @@ def _read_rows(
         and any(row.how in ("unread", "blank") for row in table.rows)
     ):
         stream_table(table, text, a, b, k, idx, runs, hits)
+    elif (
+        key == "s3"
+        and columns is not None
+        and doubt is None
+        and all(c.status in ("blank", "unread") for row in table.rows for c in row.cells)
+    ):
+        # nothing read by a header that names the columns out of the form's order: its
+        # words may stand in the order a PDF's reading order printed them (pdfminer put
+        # 法人或其他组织 above 自然人, one word a line), not the columns'. The rows are read
+        # as one stream in the form's order, and a row that would read otherwise in the
+        # header's order is not read
+        rows_before = table.rows
+        stream_table(table, text, a, b, k, idx, runs, hits)
+        if table.rows is not rows_before:
+            doubt = columns
+            table.columns = None
     if doubt is not None:
         for row in table.rows:
             if _reads_otherwise(row, doubt):
@@ -1181,6 +1233,24 @@ def _turned_lines(run: ValueRun, cand: Cand, at: int = -1) -> list[Cand]:
     return [t for t in turned if row_sum_ok([NUM(x) for x, _, _ in t], at)]
 
 
+# the words of 表四's five columns (维持, 纠正, 其他, 尚未审结, 总计), folded
+_REVIEW_COLUMN = re.compile("维持|纠正|其他|审结|总计|合计")
+
+
+def _group_ahead(text: str, a: int, chunks: list[list[Tok]]) -> bool:
+    """Whether the column words before some run of 表四's numbers (the header's words among
+    the numbers) name a whole group's five columns more than the cells up to the run's end
+    in the text's order: a group's words printed with none of its numbers, which then
+    stand elsewhere, so the text's order of the groups says nothing."""
+    done = 0
+    for c in chunks:
+        said = len(_REVIEW_COLUMN.findall(fold(text[a : c[0].start])[0]))
+        if said >= done + len(c) + 5:
+            return True
+        done += len(c)
+    return False
+
+
 def _read_reviews(text: str, a: int, b: int) -> FormTable | None:
     k, idx = fold_region(text, a, b)
     if not k:
@@ -1244,6 +1314,11 @@ def _read_reviews(text: str, a: int, b: int) -> FormTable | None:
         # them put back in the one order the groups' sums and the text's order allow; the
         # run after the header's last word is then not the table (its blanks are no blanks)
         got = reviews_by_chunks(chunks)
+        if got is not None and _group_ahead(text, a, chunks):
+            # a whole group's column words stand before a run with no number among them:
+            # the run may be any group's (pdfminer printed 行政复议's numbers last, after
+            # 复议后起诉's; read in the text's order each group added up, silently wrong)
+            got = None
         if got is None:
             row.how = "unread"
             row.candidates = []

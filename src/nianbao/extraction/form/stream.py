@@ -142,6 +142,42 @@ def _span_rows(blocks: list[tuple[list[Tok], bool]]) -> list[tuple[Row, str]] | 
     return out
 
 
+def _whole_rows(blocks: list[tuple[list[Tok], bool]]) -> list[tuple[Row, str]] | None:
+    """The rows of a run of paragraphs no column or row shape fits (pdfminer prints each
+    column of a page's rows as boxes cut where a tall label cell parts the rows: 2, 7, 1, 6,
+    … lines, alike in every column): its numbers, seven to a row, read row by row when no
+    paragraph crosses a row, column by column when none crosses a column, in the one order
+    in which every row adds up (``_one_order``); else None. pdfminer orders boxes of one
+    height by its own flow, not always left to right (a copy's 总计 came before 其他), and
+    the sums do not tell the six applicant columns apart: only a row whose seven numbers
+    are one value reads the same in any order of the columns; the others' cells are left
+    open (``UNSURE``)."""
+    flat = [t for b in blocks for t in b[0]]
+    if len(flat) % WIDTH or len(flat) < 2 * WIDTH:
+        return None
+    m = len(flat) // WIDTH
+    spans, at = [], 0
+    for b in blocks:
+        spans.append((at, at + len(b[0]) - 1))
+        at += len(b[0])
+
+    def fits(unit: int) -> bool:
+        return all(s // unit == e // unit for s, e in spans)
+
+    rm: list[Row] = [list(flat[n : n + WIDTH]) for n in range(0, len(flat), WIDTH)]
+    cm: list[Row] = [[flat[c * m + r] for c in range(WIDTH)] for r in range(m)]
+    got: list[tuple[Row, str]] | None = None
+    if fits(WIDTH) and fits(m):
+        got = _one_order(rm, cm, single=False)
+    elif fits(m) and any(_sums([[*r[:c], *r[c + 1 :], r[c]] for r in cm]) for c in range(WIDTH)):
+        got = [(r, "column") for r in cm]  # 总计 among the columns: a row of one value
+    elif fits(WIDTH) and _sums(rm):
+        got = [(r, "row") for r in rm]
+    if got is None:
+        return None
+    return [(r if len(set(_values([r])[0])) == 1 else [UNSURE] * WIDTH, how) for r, how in got]
+
+
 def _one_order(rm: list[Row], cm: list[Row], single: bool) -> list[tuple[Row, str]] | None:
     """The rows of a run read row by row (``rm``) or column by column (``cm``): the order in
     which every row adds up, when the other's rows do not or read the same; a single row
@@ -232,7 +268,7 @@ def read_stream(
         while j < len(blocks) and not blocks[j][1]:
             j += 1
         span = blocks[i:j]
-        got = None if any(not b[0] for b in span) else _span_rows(span)
+        got = None if any(not b[0] for b in span) else _span_rows(span) or _whole_rows(span)
         parts.append((span[0][0][0].start if span[0][0] else -1, sum(len(b[0]) for b in span), got))
         i = j
     cut = len(parts)
