@@ -1116,33 +1116,18 @@ def _place_row(
             key == "s3"
             and unit == "nl"
             and lead == 0
-            and (tb == 0 or (last and tb is None))
+            and tb in (0, None)
             and len(cells) == len(vals)
             and text[vals[-1].end :].strip()
         ):
             # short of cells, yet no blank shows before, between or after its values (the
             # last row's gap to what follows the table saying nothing), and the text goes
-            # on (not a row cut by the copy's end): the blank cells printed
-            # nothing (a PDF's text in reading order), any of its cells may be the blanks
-            anywhere = [
-                [as_cand[at.index(c)] if c in at else NO_CELL for c in range(n)]
-                for at in itertools.combinations(range(n), len(vals))
-            ]
-            return by_arithmetic(row, spec, anywhere, key, "placed")
-        if (
-            key == "s3"
-            and unit == "nl"
-            and lead == 0
-            and tb is None
-            and not last
-            and len(cells) == len(vals)
-            and text[vals[-1].end :].strip()
-        ):
-            # short of cells, no blank shown before or between its values, and no sibling
-            # row to say what follows a row's last value: whether its blanks print as
-            # lines (then at its end) or as nothing (then anywhere: a PDF's text in reading
-            # order) the text does not say; only the arithmetic may place them (a row of
-            # 6 0 0 0 0 6 was read 其他 6, 总计 blank, and blamed)
+            # on (not a row cut by the copy's end): the blank cells printed nothing (a
+            # PDF's text in reading order), any of its cells may be the blanks. With no
+            # sibling row to say what follows a row's last value (``tb`` None), whether its
+            # blanks print as lines (then at its end) or as nothing (then anywhere) the text
+            # does not say either. Only the arithmetic may place them (a row of 6 0 0 0 0 6
+            # was read 其他 6, 总计 blank, and blamed)
             anywhere = [
                 [as_cand[at.index(c)] if c in at else NO_CELL for c in range(n)]
                 for at in itertools.combinations(range(n), len(vals))
