@@ -118,7 +118,9 @@ _PAGE_BARE = re.compile(r"\d{1,3}")
 _PAGE_MARKS = re.compile("[—–\\-－页]")  # (without one of them, no page number by form)
 _LINE_BREAKS = "\n\f"
 _PAGE_BREAK = re.compile("(?<=\n)\f")
-_BARE_LINE = re.compile(r"\n[ \t]*\d{1,3}[ \t]*\n")
+# a line of a bare number of up to three digits (the line break before it not taken: two
+# such lines in a row are both found)
+_BARE_LINE = re.compile(r"(?:(?<=\n)|\A)[ \t\u3000]*(\d{1,3})[ \t\u3000]*(?=\n|\Z)")
 _BLANKS = " \t\n\f"
 # a line break tag left in text by a crawler or a Markdown converter (行政事<br>业性收费)
 _HTML_BR = re.compile(r"<br\s*/?>", re.I)
@@ -237,6 +239,14 @@ def _page_numbers(text: str) -> list[tuple[int, int, str]]:
     such line numbering its own page; all at the pages' feet or all at their heads), else
     it may be a table's cell and stays."""
     lines: list[tuple[int, int, int, str]] = []  # (start, end, page, folded text)
+    if "\f" not in text and not _PAGE_MARKS.search(text):
+        # one page and no number of a page's form: only bare numbers between the tables
+        # may be page numbers (``_pages_between``), which needs no other line
+        for m in _BARE_LINE.finditer(text):
+            body = fold_chars(m.group(1))
+            if _PAGE_BARE.fullmatch(body):
+                lines.append((m.start(1), m.end(1), 1, body))
+        return sorted(_pages_between(text, lines))
     page = 1
     start = 0
     for m in re.finditer("[\n\f]|\\Z", text):
