@@ -14,8 +14,8 @@ from nianbao.schema import COLUMNS, REQUEST_ROW_LABELS
 from .shapes import render_shape
 from .test_no_false_accusation import _covered, _garble, _misread, _own, _unread
 
-# notes like another row's label (a note with that row's keywords, in a shape that wraps
-# cells onto lines of their own, is read as that row: a gap this review leaves)
+# notes like another row's label (notes holding a row's keywords, in every shape and above
+# every row: tests/test_row_edits.py)
 NOTES = (
     "注：本机关不掌握相关政府信息的申请已告知申请人。",
     "注：本表数据由本机关办公室统计。",
@@ -85,18 +85,21 @@ def test_a_note_where_a_row_was_deleted_is_not_read_as_the_row(golds, rid: str) 
     from the note. 统计 shares one character with （七）总计, and the note, the only text
     there, was read as that row by its place: a blank row (R-BLANK-ROW), blaming the copy."""
     label = REQUEST_ROW_LABELS[rid]
-    ids = [f"requests.{rid}.{c}" for c in COLUMNS]
     bad: list[str] = []
     tried = 0
     for stem, gold in golds:
-        g = {k: v for k, v in gold.items() if k not in ids}
-        g["blank"] = [c for c in gold.get("blank") or () if c not in ids]
-        own = _own(g)
         for shape in ("pipe-bare", "cell-blank"):
             lines = render_shape(gold, shape, 0).text.split("\n")
             at = [i for i, line in enumerate(lines) if label in line]
             if len(at) != 1 or not any(ch.isdigit() for ch in lines[at[0]].split(label)[1]):
                 continue
+            # the rows deleted with the line (（六）其他处理 stands on the line of 2021's
+            # first sub-row): the document has them no more
+            gone = [r for r, lab in REQUEST_ROW_LABELS.items() if lab in lines[at[0]]]
+            ids = [f"requests.{r}.{c}" for r in gone for c in COLUMNS]
+            g = {k: v for k, v in gold.items() if k not in ids}
+            g["blank"] = [c for c in gold.get("blank") or () if c not in ids]
+            own = _own(g)
             lines[at[0]] = "注：本表数据统计截至2022年12月31日。"
             rep = nianbao.parse("\n".join(lines).encode("utf-8"))
             tried += 1

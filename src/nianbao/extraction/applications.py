@@ -22,6 +22,7 @@ from ..readers.document import Cell
 from ..readers.normalize import key
 from ..schema import (
     COLUMNS,
+    REQUEST_ROW_LABELS,
     REQUEST_ROWS_2019,
     REQUEST_ROWS_2021,
 )
@@ -115,10 +116,15 @@ def read_requests(ctx: Ctx, rows: list[Row], headers: list[Row]) -> str | None:
         if is_request_header(row) or not row.values:
             continue
         match = None
-        for c in reversed(row.labels):
-            m = L.match_request_row(c.text)
+        for j in range(len(row.labels) - 1, -1, -1):
+            m = L.match_request_row(row.labels[j].text)
             if m is not None:
-                match = m
+                # numbers after the label, then another text (a row's label no label of
+                # the form matches: 四、结※年度继续办理): the row's last numbers are that
+                # text's, not the label's (a grid of one row for the whole table)
+                after = row.labels[j + 1 :]
+                if not any(L.is_value_text(c.text) and L.has_number(c.text) for c in after):
+                    match = m
                 break
         if row.labels and any("其他处理" in key(c.text) for c in row.labels):
             group = "other"
@@ -213,6 +219,11 @@ def read_requests(ctx: Ctx, rows: list[Row], headers: list[Row]) -> str | None:
         if found is None:
             continue
         r = found
+        if r.how == "position" and _ordinal_first(r.row, rid):
+            # no label, and the row's first number is its ordinal (3 for 3.其他: the words
+            # lost): that number may be its label, read as a value; left to the form
+            # reading, which names the row unread
+            continue
         label_cells[rid] = r.row
         label = r.row.label_text or None
         if r.how == "position" and r.row.label_text.strip():
@@ -538,6 +549,22 @@ def _say_position(ctx: Ctx, rid: str, written: str) -> None:
         actual=written,
         expected=form_title(ids[-1]),
     )
+
+
+_ORDINAL = re.compile(r"^\s*(\d)[.．]")
+
+
+def _ordinal_first(row: Row, rid: str) -> bool:
+    """Is the first number of an unlabelled row the ordinal of row ``rid`` (3 of 3.其他)?
+    Not when the row's numbers, that one among them, are a whole row that adds up (1 0 0 0
+    0 0 1 under 1.属于国家秘密 printed apart from its numbers)."""
+    m = _ORDINAL.match(REQUEST_ROW_LABELS.get(rid, ""))
+    texts = [c.text.strip() for c in row.values if c is not None and c.text.strip()]
+    if m is None or not texts or texts[0].rstrip(".．、") != m.group(1):
+        return False
+    nums = [v for t in texts if isinstance(v := L.parse_value(t)[0], int)]
+    whole = len(nums) == len(texts) == len(COLUMNS)
+    return not (whole and sum(nums[:-1]) == nums[-1])
 
 
 def _align(seq: list[_ReqRow], expected: list[str]) -> dict[str, _ReqRow]:

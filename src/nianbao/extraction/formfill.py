@@ -156,12 +156,22 @@ def fill_from_form(
             continue
         if key_ in layouts:
             layouts[key_] = table.layout
+        claimed = _claimed(ctx, key_) if key_ == "s3" else {}
         for row_no, row in enumerate(table.rows):
             ids = [c.id for c in row.cells]
             have = _row_values(report, ids)
             got = sum(1 for c in row.cells if c.status not in ("blank", "unread"))
             present = any(i in report.values for i in ids)
             take = got > have or (not present and row.how in ("blank", "read"))
+            if take and got and _taken_elsewhere(ctx, row, claimed):
+                # a number the layout reading gave another row (a row whose label is lost,
+                # read there by its place): one number is one cell, so neither reading of
+                # this row holds; not read (the other row's sums are then not judged)
+                take = False
+                if have == 0:
+                    unread += ids
+                    say_unread(ctx, key_, row, ids)
+                continue
             if not take and got == have and got and key_ in ("s3", "s4"):
                 # both readings hold as many numbers but disagree: the one whose own
                 # arithmetic holds (row total, 表四 group totals) is the one the text supports
@@ -196,7 +206,7 @@ def fill_from_form(
             if row.how == "unread" and have < len(ids):
                 if not present or have == 0:
                     unread += ids
-                    if table.garbled.get(row.rid, ("", ""))[1] == "unread":
+                    if table.garbled.get(row.rid, ("", ""))[1] in ("unread", "ordinal"):
                         say_garbled(ctx, key_, row, *table.garbled[row.rid])
                     else:
                         say_unread(ctx, key_, row, ids)
@@ -204,7 +214,13 @@ def fill_from_form(
             say_inferred(ctx, key_, table)
         if table.streamed:
             say_streamed(ctx, key_, table)
-        if _orphans(table) or table.stray:
+        # no row of the table read (each unread: digits run together, say): a row whose
+        # label was not found there either is unread with them, never passed over silently
+        none_read = bool(table.rows) and all(
+            row.how == "unread" and _row_values(report, [c.id for c in row.cells]) == 0
+            for row in table.rows
+        )
+        if _orphans(table) or table.stray or none_read:
             # numbers stand in this table that no row could take (more of them after one
             # label than it has cells: a copy that put the labels first and the numbers
             # after, column by column): a label with no number after it is then no sign
@@ -243,7 +259,9 @@ def fill_from_form(
                     [form_title(row_ids[-1]) for row_ids in absent.values()],
                     ids,
                     "本工具未在这些行的位置找到其标签，而表中另有数字不在任何一行之后"
-                    "（例如标签与数字分开排列的文本）",
+                    "（例如标签与数字分开排列的文本）"
+                    if _orphans(table) or table.stray
+                    else "本工具未在这些行的位置找到其标签，而该表其余各行的数值也均未能读取",
                     "不代表报告缺少这些行",
                 )
     for key_ in sorted(reading.scrambled - set(reading.tables)):
@@ -356,6 +374,34 @@ def _adds_up(key_: str, vals: list[Any]) -> bool:
         and sum(v or 0 for v in vals[g * 5 : g * 5 + 4]) == vals[g * 5 + 4]
         for g in range(3)
     )
+
+
+def _claimed(ctx: Any, key_: str) -> dict[int, str]:
+    """The values the layout reading placed in a table: original offset -> cell id."""
+    prefix = _PREFIXES[key_]
+    out: dict[int, str] = {}
+    for fid, v in ctx.report.values.items():
+        if fid.startswith(prefix) and v.value is not None and v.source is not None:
+            if v.source.start is not None:
+                out[v.source.start] = fid
+    return out
+
+
+def _taken_elsewhere(ctx: Any, row: FormRow, claimed: dict[int, str]) -> bool:
+    """Does a number this reading gives ``row`` stand where the layout reading read another
+    row's cell?"""
+    if not claimed:
+        return False
+    omap = ctx.offset_map
+    mine = {c.id for c in row.cells}
+    for c in row.cells:
+        if c.status in ("blank", "unread") or c.start < 0:
+            continue
+        at = c.start if omap is None else omap(c.start)
+        fid = claimed.get(at)
+        if fid is not None and fid not in mine:
+            return True
+    return False
 
 
 def _put_row(ctx: Any, index: _CellIndex, key_: str, row: FormRow, row_no: int) -> None:

@@ -340,6 +340,20 @@ def say_garbled(ctx: Any, key_: str, row: FormRow, written: str, how: str) -> No
     name = f"{TABLE_NAMES[key_]}「{title}」行"
     line = ctx.doc.line_of(row.label_start) if row.label_start >= 0 else None
     where = f"（第 {line} 行附近）" if line else ""
+    if how == "ordinal":
+        ctx.finding(
+            "R-UNREAD",
+            "warning",
+            ids,
+            f"未能读取{name}的数值：本工具未找到该行的标签，其所在位置{where}只有一个数字"
+            f"「{clip_shown(written, 40)}」，与该行的序号相同（可能是只剩序号的标签），也可能是"
+            "上一行的数值，本工具无法确定，该行与上一行均未作猜测"
+            + (f"（其后的数值为「{clip_shown(row.shown)}」）" if row.shown else "")
+            + "。这是本工具的读取局限，不代表报告缺少该行，请对照原件核对。",
+            actual=written,
+            expected=title,
+        )
+        return
     if how == "unread":
         ctx.finding(
             "R-UNREAD",

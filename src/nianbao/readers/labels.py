@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .normalize import fold_chars, key
+from .normalize import drop_notes, fold_chars, key
 
 __all__ = [
     "LabelMatch",
@@ -81,8 +81,9 @@ _MISC_KEYS = {"其他", "3其他", "三其他"}
 @lru_cache(maxsize=4096)
 def match_request_row(label: str) -> LabelMatch | None:
     """Map one label cell of the section 三 matrix to a row id (None when it names no row,
-    e.g. a group label such as （三）不予公开)."""
-    k = key(label)
+    e.g. a group label such as （三）不予公开). A note in the cell (注1：部分公开的申请已区分
+    处理。) names no row, whatever words of the form it holds."""
+    k = key(drop_notes(label))
     if not k:
         return None
     for rid, words, variants, typos in _REQUEST_ROWS:
@@ -229,8 +230,9 @@ _ACTIVE_ROWS: list[tuple[str, str]] = [
 
 @lru_cache(maxsize=2048)
 def match_active_row(label: str) -> LabelMatch | None:
-    """Map a section 二 row label to its row name (regulations, normative, licensing, …)."""
-    k = key(label)
+    """Map a section 二 row label to its row name (regulations, normative, licensing, …);
+    a note in the cell names no row."""
+    k = key(drop_notes(label))
     if not k or len(k) > 16:
         return None
     for word, row in _ACTIVE_ROWS:

@@ -30,6 +30,8 @@ __all__ = [
     "to_simplified",
     "strip_glosses",
     "CJK",
+    "NOTE",
+    "drop_notes",
 ]
 
 CJK = "\u3400-\u9fff"
@@ -46,6 +48,28 @@ _GLOSS_OPENS = (
     re.compile(rf"\((?=[a-zü{_TONES}])"),
     re.compile(rf"（(?=[a-zü{_TONES}])"),
 )
+
+# a note (注：…。, 注1：…, 说明：…, 备注：…, 附注：…): the compiler's remark, up to its
+# sentence's end (or its line's, when that is near: a flat copy's note without a 。 could
+# run over the table), never over a cell's bounds (| or a tab) or a label's ordinal (四、,
+# （一）, 1.: the next row or heading of a copy that lost its line breaks). Whatever words of
+# the form it holds (部分公开的申请已区分处理), it is no row's label. Not the end of another
+# word (关注：, 情况说明：, 予以说明：).
+_NOTE_CHAR = (
+    r"(?:(?![一二三四五六七八九十]、|[（(][一二三四五六七八九十][）)]|\d[.．](?!\d))[^。\n|｜\t])"
+)
+NOTE = re.compile(
+    r"(?<![关批标加脚旁评译校以出作况面行细补])(?:注|说明|备注|附注)[ \t\u3000]*[\d①-⑩]{0,2}"
+    rf"[ \t\u3000]*[：:](?:{_NOTE_CHAR}{{0,200}}。|{_NOTE_CHAR}{{0,60}}(?=[\n|｜\t]|$))"
+)
+
+
+def drop_notes(text: str) -> str:
+    """``text`` with its notes (:data:`NOTE`) blanked out (offsets kept)."""
+    if "注" not in text and "说明" not in text:
+        return text
+    return NOTE.sub(lambda m: " " * len(m.group()), text)
+
 
 _converter = None
 

@@ -55,7 +55,7 @@ from .labels import (
     match_request_row,
     match_section_heading,
 )
-from .normalize import key, normalize_text
+from .normalize import NOTE, key, normalize_text
 
 __all__ = ["read_text", "text_to_blocks"]
 
@@ -1462,6 +1462,7 @@ def _pipe(lines: list[_Line], i: int, blocks: list[Paragraph | Table]) -> int:
     rows: list[list[Cell]] = []
     row: list[Cell] | None = None
     pending: list[_Line] = []
+    notes: list[_Line] = []
     start = lines[i].start
     end = start
     n = len(lines)
@@ -1472,6 +1473,13 @@ def _pipe(lines: list[_Line], i: int, blocks: list[Paragraph | Table]) -> int:
         if "|" not in s:
             if _is_blank(s) or _HEADING_LINE.match(s) or len(pending) >= 8:
                 break
+            if row is None and NOTE.fullmatch(st) and i + 1 < n and "|" in lines[i + 1].text:
+                # a note on a line of its own between two rows (注1：…。) is no row and
+                # does not end the table (the rows after it, read as a table without its
+                # header, were read in other columns)
+                notes.append(ln)
+                i += 1
+                continue
             if row is None:  # text between rows: the table is over
                 break
             pending.append(ln)
@@ -1496,7 +1504,7 @@ def _pipe(lines: list[_Line], i: int, blocks: list[Paragraph | Table]) -> int:
     if row:
         rows.append(row)
     _add_table(blocks, rows, start, end, "pipe")
-    for p in pending:  # dangling text after the last cell is prose, not a cell
+    for p in [*notes, *pending]:  # dangling text after the last cell is prose, not a cell
         blocks.append(Paragraph(p.text.strip(), p.start, p.end))
     return i
 

@@ -13,7 +13,12 @@ of text followed by the row's own numbers. Such a text is taken for the skipped 
 
 A text that is only somewhat like a skipped row's label (a third of its characters), where
 the above leave a doubt, makes the row unread: its label may be there, garbled beyond
-recognition, so the row is never called missing and its numbers go to no other row.
+recognition, so the row is never called missing and its numbers go to no other row. So does
+the only text where the only skipped row stands when it shares no two characters with any
+other label (every character misread), and a label reduced to its ordinal (「3」 or 「3.」
+for 3.其他, 「四、」 for 四、结转下年度继续办理); a bare number there reads as a value, so the
+row before it is unread too (the number may be its). Notes (注1：…。) are blank here: the
+form reading drops them before (``normalize.drop_notes``).
 
 A text closer to another row's label or to a group label (（三）不予公开) is neither; one
 run on from the previous label with no separator (its rest, in words not the form's) is
@@ -42,6 +47,24 @@ _CORE: dict[str, tuple[str, ...]] = {
 # group labels printed before a group's first row: a text closest to one of them is no
 # row's label (（三）不予公开 is not （一）予以公开)
 _GROUPS = ("三本年度办理结果", "三不予公开", "四无法提供", "五不予处理", "六其他处理")
+# the column words of the tables' headers, folded: a text before the first row that is a
+# piece of one (法律服务 / 机构, a word broken over lines) is no row's label
+_HEADER_WORDS = (
+    "申请人情况",
+    "自然人",
+    "法人或其他组织",
+    "商业企业",
+    "科研机构",
+    "社会公益组织",
+    "法律服务机构",
+    "总计",
+    "信息内容",
+    "本年制发件数",
+    "本年废止件数",
+    "现行有效件数",
+    "本年处理决定数量",
+    "本年收费金额单位万元",
+)
 _MAX_SEGMENT = 80  # folded characters: a longer text is prose, no row label
 _MAX_SEGMENTS = 12  # texts in one gap: more is prose, not rows
 _MAX_TAIL = 3  # characters after the label before its values (the label ends the text)
@@ -223,9 +246,10 @@ def recover(
     out: list[Garbled] = []
     labels = [cores(s) for s in form] + ([(g,) for g in _GROUPS] if groups else [])
     cut = b >= len(text.rstrip())  # the text ends in the table: the rows after it are cut
-    bounds: list[tuple[int, int, int, int]] = []  # (first row, last row + 1, folded lo, hi)
+    # (first row, last row + 1, folded lo, hi, after a label found: not the header's end)
+    bounds: list[tuple[int, int, int, int, bool]] = []
     if hits and lead is not None and hits[0].row > 0 and lead < spans[0][0]:
-        bounds.append((0, hits[0].row, lead, spans[0][0]))
+        bounds.append((0, hits[0].row, lead, spans[0][0], False))
     for i, h in enumerate(hits):
         nxt = hits[i + 1] if i + 1 < len(hits) else None
         first, last = h.row + 1, nxt.row if nxt else len(form)
@@ -233,8 +257,8 @@ def recover(
         if nxt is None and cut:
             continue  # (the rows after the last label found: past the cut, said so)
         if first < last and spans[i][1] < hi:
-            bounds.append((first, last, spans[i][1], hi))
-    for first, last, lo, hi in bounds:
+            bounds.append((first, last, spans[i][1], hi, True))
+    for first, last, lo, hi, inner in bounds:
         rows = [r for r in range(first, last) if form[r].rid not in skipped]
         if not rows:
             continue
@@ -247,7 +271,11 @@ def recover(
         if groups:
             segs = _split_at_groups(segs, k)
         segs = [s for s in segs if s[1] - s[0] <= _MAX_SEGMENT and _worded(k[s[0] : s[1]])]
-        if not segs or len(segs) > _MAX_SEGMENTS:
+        if not segs:
+            # no text where the rows stand: a label reduced to its ordinal (3 for 3.其他)
+            out += _ordinals(text, t_lo, t_hi, rows, form, a, idx, k)
+            continue
+        if len(segs) > _MAX_SEGMENTS:
             continue  # (many texts between two rows: no table's gap, not looked into)
         rids = [form[r].rid for r in rows]
         if "other" in rids and any(r.startswith("other.") for r in rids):
@@ -308,6 +336,20 @@ def recover(
                     doubt[min(like)[1]] = (fs0, fe)
                 alike.append((fs0, fe, before and not glued, after and not glued))
                 enough = any(x[3] + lost >= min(2, x[6] / 2) for x in like)
+            elif (
+                (inner or not any(seg in w for w in _HEADER_WORDS))
+                and not glued
+                and len(rows) == 1
+                and len(segs) == 1
+                and max(x[3] for x in scores if x[1] not in rows) < 2
+            ):
+                # the only text where the only skipped row stands, sharing no two
+                # characters with another label of the form (「（干巳人千」 for （七）总计,
+                # every character misread): it may be
+                # that row's label; its numbers are not the row before's (3.其他, blank,
+                # took （七）总计's, silently)
+                if form[rows[0]].rid != "other":
+                    doubt[rows[0]] = (fs0, fe)
         left = [r for r in rows if r not in {g.row for g in found}]
         # (a text sharing a single character with a longer label, 统计 with （七）总计, is
         # too little to read the row by its place: a note where the row was deleted)
@@ -334,4 +376,78 @@ def recover(
             # after the text too)
             if r in doubt and r not in {g.row for g in out}:
                 out.append(Garbled(r, *doubt[r], "unread"))
+        rest = [r for r in left if r not in doubt and r not in {g.row for g in out}]
+        if rest:
+            out += _ordinals(text, t_lo, t_hi, rest, form, a, idx, k)
+    return out
+
+
+_CN_ORDINALS = "一二三四五六七八九十"
+
+
+def _ordinal_of(spec: RowSpec) -> str:
+    """The ordinal a row's label starts with (3 of 3.其他, 四 of 四、结转下年度继续办理,
+    一 of （一）予以公开), folded."""
+    if spec.ordinal:
+        return spec.ordinal
+    core = cores(spec)[0]
+    n = 0
+    while n < len(core) and core[n] in _CN_ORDINALS:
+        n += 1
+    return core[:n]
+
+
+def _ordinals(
+    text: str,
+    lo: int,
+    hi: int,
+    rows: list[int],
+    form: tuple[RowSpec, ...],
+    a: int,
+    idx: list[int],
+    k: str,
+) -> list[Garbled]:
+    """Rows the chain skipped whose label is reduced to its ordinal (「3.其他」 written 「3」
+    or 「3.」, 「四、结转下年度继续办理」 written 「四、」: the words lost to an OCR or a
+    copy), the ordinal standing apart in the gap, in the form's order. Such a row is unread
+    (its ordinal is no proof of the row); where the ordinal is a bare number, which reads as
+    a value, the row before it is unread too ("ordinal": the ordinal and that row's numbers
+    cannot be told apart), and the number is read as no cell."""
+    out: list[Garbled] = []
+    toks = tokenize(text, lo, hi)
+    # no more numbers in the gap than the row before and the row hold, and the ordinal (more:
+    # the labels stand elsewhere, a PDF's reading order, and the numbers are theirs)
+    room = 1 + sum(len(form[r].ids) for r in range(max(rows[0] - 1, 0), rows[-1] + 1))
+    few = sum(1 for t in toks if t.kind == "v") <= room
+    at = 0
+    for r in rows:
+        o = _ordinal_of(form[r])
+        if not o or form[r].rid == "other":
+            continue  # (never （六）'s single row: that would say the 2019 layout)
+        for n in range(at, len(toks)):
+            t = toks[n]
+            prev = toks[n - 1] if n else None
+            nxt = toks[n + 1] if n + 1 < len(toks) else None
+            fs = bisect_left(idx, t.start - a)
+            fe = bisect_left(idx, t.end - a)
+            if t.kind == "v" and len(rows) == 1 and few:
+                # (one row skipped: where several are, the labels may stand elsewhere, a
+                # PDF's reading order, and the numbers there are theirs)
+                bare = t.text == o and (nxt is None or nxt.kind == "s")
+                # the first number after a text, run into the ordinal (42 for 4 and 2: a
+                # flat copy's 4.保护第三方合法权益 2 with the words lost)
+                run = t.digits and len(t.text) > len(o) and t.text.startswith(o)
+                if (bare and (prev is None or prev.kind != "v")) or (
+                    run and (prev is None or prev.kind == "t")
+                ):
+                    out.append(Garbled(r, fs, fe, "ordinal"))
+                    at = n + 1
+                    break
+            elif t.kind == "t" and fe > fs:
+                seg = k[fs:fe]
+                head = seg[: len(seg) - len(o)]
+                if seg.endswith(o) and (not head or head in _GROUPS):
+                    out.append(Garbled(r, fe - len(o), fe, "unread"))
+                    at = n + 1
+                    break
     return out

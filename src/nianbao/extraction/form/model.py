@@ -63,7 +63,8 @@ class FormTable:
     # rows "item:<heading>", 表四 "moved"
     streamed: dict[str, str] = field(default_factory=dict)
     # rows found by a garbled label (``garbled``): row id -> (the label as written, how:
-    # "label" close to the form's, "place" the only text where the row stands, "unread")
+    # "label" close to the form's, "place" the only text where the row stands, "unread",
+    # "ordinal": only its ordinal, a bare number, stands there; the row before is unread too)
     garbled: dict[str, tuple[str, str]] = field(default_factory=dict)
     stream_from: int = 0  # the first row read from the stream (the rows before stay unread)
 

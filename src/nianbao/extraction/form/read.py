@@ -44,6 +44,7 @@ from bisect import bisect_left
 from collections import Counter
 
 from ...readers.labels import column_order
+from ...readers.normalize import drop_notes
 from ...readers.normalize import key as label_key
 from ...schema import COLUMNS
 from .columns import item_columns
@@ -101,8 +102,12 @@ def read_form(
     skip: frozenset[str] = frozenset(),
 ) -> FormReading:
     """Read the three tables of a report's (normalised) text by the form (all but the
-    tables in ``skip``: "s2", "s3", "s4")."""
+    tables in ``skip``: "s2", "s3", "s4"). Notes (注1：…。, 说明：…) are read as blank:
+    their words name no row (注1：部分公开的申请已区分处理。 above a garbled （一）予以公开
+    was read as （二）部分公开's label, and 予以公开's numbers went there, silently), their
+    numbers are no cell's (注1's 1 was read as the row above's 总计)."""
     heads = headings if headings is not None else find_headings(text)
+    text = drop_notes(text)
     regions = _regions(text, heads)
     tables: dict[str, FormTable] = {}
     scrambled: set[str] = set()
@@ -564,8 +569,16 @@ def _read_rows(
             if (m := _ITEM_ORDINAL.search(h.group()))
         ]
         item_columns(text, a, b, table, layout, heads)
-    for row in table.rows:
-        if table.garbled.get(row.rid, ("", ""))[1] == "unread":
+    for i, row in enumerate(table.rows):
+        how = table.garbled.get(row.rid, ("", ""))[1]
+        if how == "ordinal" and i > 0:
+            # a label reduced to its ordinal, a bare number: the row before it may have
+            # taken it for a value (or it is one of that row's): not read either way
+            prev = table.rows[i - 1]
+            prev.how = "unread"
+            prev.candidates = []
+            prev.cells = [FormCell(c.id, status="unread") for c in prev.cells]
+        if how in ("unread", "ordinal"):
             # a text where the row stands may be its label, garbled: not read either way;
             # its numbers are taken by no row (a label with nothing after it is no blank row)
             table.stray = table.stray or bool(row.shown)
@@ -582,6 +595,16 @@ def _read_rows(
             row.how != "read" or any(c.status == "blank" for c in row.cells)
         ):
             # a row read from another's run must read whole, as the run was split
+            row.how = "unread"
+            row.cells = [FormCell(c.id, status="unread") for c in row.cells]
+        elif (
+            key == "s3"
+            and table.garbled.get(row.rid, ("", ""))[1] == "gap"
+            and not row_sum_ok([cell_number(c.text) for c in row.cells])
+        ):
+            # numbers read as a row by its place alone that do not add up to their total:
+            # no proof they are the row's (its label reduced to an ordinal run into its
+            # first number: 10 for 1 and 0), not read rather than blamed
             row.how = "unread"
             row.cells = [FormCell(c.id, status="unread") for c in row.cells]
     if (
