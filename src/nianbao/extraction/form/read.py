@@ -389,6 +389,7 @@ def _read_rows(
     items: list[tuple[int, int, int]] = []  # (next label, start, end) of an item's numbers
     for i, (ri, st, en) in enumerate(spans):
         nxt = spans[i + 1][1] if i + 1 < len(spans) else b
+        full = nxt  # (the next label: an item's heading before it is read though cut)
         if cuts is not None and cuts[i] < nxt:
             # 表二 copied labels first, each column's numbers after its header: the numbers
             # after the header are not this label's (2019: 规章 and 行政许可 were read
@@ -400,10 +401,12 @@ def _read_rows(
             # a 第二十条第（X）项 line after a label opens the next item's block: numbers after
             # it are that block's (a copy that put the labels first and the numbers after,
             # column by column, gave 行政强制 the 行政许可 block's 3559, silently)
-            block = _ITEM_HEAD.search(text, en, nxt)
+            # (also past a column header's cut: the labels first, then （一）'s columns
+            # and the other items' headings with their numbers, as pdfminer printed it)
+            block = _ITEM_HEAD.search(text, en, full)
             if block is not None:
-                items.append((i + 1, block.start(), nxt))
-                nxt = block.start()
+                items.append((i + 1, block.start(), full))
+                nxt = min(nxt, block.start())
         toks = tokenize(text, en, nxt, first_run=True)
         run = row_run(toks)
         if (
@@ -1259,6 +1262,47 @@ def _group_ahead(text: str, a: int, chunks: list[list[Tok]]) -> bool:
     return False
 
 
+_REVIEW_ORDER = {"维持": 0, "纠正": 1, "其他": 2, "尚未": 3, "审结": 3, "总计": 4, "合计": 4}
+_REVIEW_WORD = re.compile("|".join(_REVIEW_ORDER))
+
+
+def _against_words(text: str, chunks: list[list[Tok]], seq: list[Tok]) -> bool:
+    """Whether a run of 表四's numbers after column words naming as many columns as it
+    holds numbers is read into other columns (``seq``: the 15 numbers in the form's
+    order). pdfminer printed 尚未审结 其他结果 结果纠正 0 44 0 结果维持 48 总计 92: read in
+    the text's order the group added up as 维持 0 纠正 44 其他 0 审结 48, silently wrong.
+    The words' order counts only where it is the form's reversed (cells printed right to
+    left); else the words of two-line header cells come out interleaved (pdftotext: 结果
+    其他 尚未 纠正 结果 审结 0 1 5, the numbers in the form's order)."""
+    col = {t.start: n % 5 for n, t in enumerate(seq)}
+    for prev, c in itertools.pairwise(chunks):
+        said = _REVIEW_COLUMN.findall(fold(text[prev[-1].end : c[0].start])[0])
+        if len(said) == len(c) and sorted(_REVIEW_ORDER[w] for w in said) != sorted(
+            col[t.start] for t in c
+        ):
+            return True
+        # words of one group's columns in the form's reverse order before as many numbers
+        # of that group: pdfminer printed the cells right to left (尚未审结 其他结果 结果纠正
+        # 4 6 6: 审结 4 其他 6 纠正 6, read 纠正 4 审结 6, silently); where the reverse
+        # reads otherwise, which order holds is not known (a column by its first word)
+        cols = list(
+            dict.fromkeys(
+                _REVIEW_ORDER[w]
+                for w in _REVIEW_WORD.findall(fold(text[prev[-1].end : c[0].start])[0])
+            )
+        )
+        k = len(cols)
+        at = [n for n, t in enumerate(seq) if t.start in {x.start for x in c[:k]}]
+        if 2 <= k <= len(c) and len({n // 5 for n in at}) == 1:
+            got = [col[t.start] for t in c[:k]]
+            if cols == sorted(cols, reverse=True) and got == cols[::-1]:
+                if [cell_number(t.text) for t in c[:k]] != [
+                    cell_number(t.text) for t in reversed(c[:k])
+                ]:
+                    return True
+    return False
+
+
 def _read_reviews(text: str, a: int, b: int) -> FormTable | None:
     k, idx = fold_region(text, a, b)
     if not k:
@@ -1322,7 +1366,9 @@ def _read_reviews(text: str, a: int, b: int) -> FormTable | None:
         # them put back in the one order the groups' sums and the text's order allow; the
         # run after the header's last word is then not the table (its blanks are no blanks)
         got = reviews_by_chunks(chunks)
-        if got is not None and _group_ahead(text, a, chunks):
+        if got is not None and (
+            _group_ahead(text, a, chunks) or _against_words(text, chunks, got[0])
+        ):
             # a whole group's column words stand before a run with no number among them:
             # the run may be any group's (pdfminer printed 行政复议's numbers last, after
             # 复议后起诉's; read in the text's order each group added up, silently wrong)
