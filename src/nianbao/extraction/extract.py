@@ -30,8 +30,9 @@ from .active import read_active
 from .applications import is_request_header, read_requests
 from .context import NREVIEW, Ctx, Row, paragraph_header, paragraph_row, split_row
 from .form import HeadingHit
-from .formfill import fill_from_form, one_number_one_cell
+from .formfill import fill_from_form
 from .meta import read_meta
+from .onecell import one_number_one_cell
 from .reviews import read_reviews
 from .sections import (
     find_sections,

@@ -3,7 +3,11 @@ row, its report (a new one, a new version of its agency's year, or a re-parse), 
 findings and the cross-year checks (group J) against the year − 1 report, re-checking the
 year + 1 report when its predecessor arrives later. Also reading a stored report back
 (``load_report``). ``store.batch`` writes the common case of many reports at once and
-falls back to this path for the rest."""
+falls back to this path for the rest.
+
+Over 500 lines because the transaction and the reading back it needs (``load_reports``, the
+values cache, the batched cross-year re-checks) share their prepared statements and cache;
+``crossyear`` holds the checks themselves."""
 
 from __future__ import annotations
 
