@@ -16,6 +16,7 @@ from nianbao.checks.engine import check, skipped
 from nianbao.report import Report, Value, text_lost
 from nianbao.schema import COLUMNS, REQUEST_ROW_LABELS, SECTION_KEYS
 
+from .rowedits import garble  # a label garbled: a mark (※, U+FFFD), an OCR slip, lost
 from .shapes import render_shape, sources
 
 # findings that judge the document's numbers, sections and rows
@@ -171,20 +172,6 @@ def test_a_row_whose_label_is_unreadable_is_named_not_missing(golds) -> None:
     assert not bad, "\n".join(bad[:10])
 
 
-# what a garbled label may look like: characters replaced by a mark (an encoding error's
-# ※ or U+FFFD), by other characters (an OCR slip), or lost
-def _garble(label: str, n: int, how: str, at: int) -> str:
-    if how == "drop":
-        return label[:at] + label[at + n :]
-    if how == "ocr":
-        look = "口日目曰人入八几己已巳土士干千未末"
-        sub = "".join(
-            look[(ord(label[min(at + i, len(label) - 1)]) + i) % len(look)] for i in range(n)
-        )
-        return label[:at] + sub + label[at + n :]
-    return label[:at] + how * n + label[at + n :]
-
-
 def _misread(
     rep: Report, gold: dict[str, Any], own: set[tuple[str, str]], prefixes: tuple[str, ...]
 ) -> list[str]:
@@ -235,7 +222,7 @@ def test_a_garbled_row_label_of_table_3_is_read_and_said_or_named(golds, n, how,
             for rid in rng.sample(list(REQUEST_ROW_LABELS), 6):
                 label = REQUEST_ROW_LABELS[rid]
                 at = {"start": 0, "third": len(label) // 3, "end": len(label) - n}[where]
-                written = _garble(label, n, how, at)
+                written = garble(label, n, how, at)
                 if text.count(label) != 1 or fold(written)[0] in ("", "3"):
                     continue  # (a label reduced to its ordinal is a number: not this test's)
                 rep = nianbao.parse(text.replace(label, written).encode("utf-8"))
@@ -281,7 +268,7 @@ def test_a_garbled_row_label_of_table_2_is_read_or_named(golds, n: int) -> None:
             for label in _ACTIVE_LABELS:
                 if text.count(label) != 1:
                     continue
-                written = _garble(label, n, "※", len(label) // 3)
+                written = garble(label, n, "※", len(label) // 3)
                 rep = nianbao.parse(text.replace(label, written).encode("utf-8"))
                 tried += 1
                 bad += [
@@ -320,7 +307,7 @@ def test_garbled_words_of_table_4s_header_and_of_the_headings_around_it(golds, n
                 continue
             for word in words:
                 for at in (len(word) // 3, len(word) - n):
-                    part = text[lo:hi].replace(word, _garble(word, n, "※", at))
+                    part = text[lo:hi].replace(word, garble(word, n, "※", at))
                     rep = nianbao.parse((text[:lo] + part + text[hi:]).encode("utf-8"))
                     tried += 1
                     bad += [
