@@ -11,8 +11,9 @@ import pytest
 import nianbao
 from nianbao.schema import COLUMNS, REQUEST_ROW_LABELS
 
+from .rowedits import garble as _garble
 from .shapes import render_shape
-from .test_no_false_accusation import _covered, _garble, _misread, _own, _unread
+from .test_no_false_accusation import _covered, _misread, _own, _unread
 
 # notes like another row's label (notes holding a row's keywords, in every shape and above
 # every row: tests/test_row_edits.py)
