@@ -106,6 +106,15 @@ def _group_by_row(cells: list[str]) -> str:
     return "；".join(parts)
 
 
+def _blank_tail(none: str) -> str:
+    """What a blank cell means: blank in the original, or lost when the copy was made (a
+    digit OCR or a conversion dropped). The tool sees only the copy, so it says both."""
+    return (
+        f"原件如确为空白，{none}应填 0；原件如有数，则是所读文本在转换或识别时丢失，"
+        "请对照原件核对。计算时空白按 0 计。"
+    )
+
+
 def _blank_cells(report: Report, cells: list[str], message: str) -> Finding:
     vals = report.values
     return finding(
@@ -154,7 +163,7 @@ def blank_cell(report: Report) -> list[Finding]:
                 report,
                 blanks,
                 f"表三有 {len(blanks)} 个单元格空白（所在行其他单元格有数）："
-                f"{_group_by_row(blanks)}。无数据应填 0；计算时空白按 0 计。",
+                f"{_group_by_row(blanks)}。{_blank_tail('无数据')}",
             )
         )
     # 表二: a row of several cells with some filled and some blank (a digit lost in a
@@ -185,7 +194,7 @@ def blank_cell(report: Report) -> list[Finding]:
                 report,
                 ablanks,
                 f"表二有 {len(ablanks)} 个单元格空白（所在行或表中其他单元格有数）：{names}{more}。"
-                "无数据应填 0；计算时空白按 0 计。",
+                + _blank_tail("无数据"),
             )
         )
     rv = [] if blank.isdisjoint(REVIEW_IDS) else _read_cells(vals, REVIEW_IDS, unread)
@@ -197,7 +206,7 @@ def blank_cell(report: Report) -> list[Finding]:
                 _blank_cells(
                     report,
                     rblanks,
-                    f"表四有 {len(rblanks)} 个单元格空白：{names}。无案件应填 0；计算时空白按 0 计。",
+                    f"表四有 {len(rblanks)} 个单元格空白：{names}。{_blank_tail('无案件')}",
                 )
             )
     return out
