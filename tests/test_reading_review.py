@@ -236,3 +236,39 @@ def test_pdfminer_parameters_beyond_the_crawlers_defaults(params: dict[str, Any]
                 if k in gold and not same(gold[k], flat.get(k))
             ]
     assert not bad, "\n".join(bad[:20])
+
+
+@pytest.mark.parametrize("stray", ["0", "1"])
+def test_reviews_row_with_a_stray_number_in_a_copy_spaced_by_spaces(stray: str) -> None:
+    """表四 of all 0s with one number too many in a copy whose tabs became spaces (a page's
+    extra empty column, printed 0): when every number is alike, each cell reads the same
+    whichever is the stray, so the row is read and the count named; a stray that differs
+    leaves the row unread and named, never guessed."""
+    from nianbao.report import Report
+    from nianbao.writing.writer import render
+
+    bad: list[str] = []
+    tried = 0
+    for stem, gold in _golds():
+        g = {k: (0 if k.startswith("reviews.") else v) for k, v in gold.items()}
+        t = render(Report.from_flat(g), "tab").decode("utf-8")
+        line = "\t".join(["0"] * 15)
+        if f"\n{line}\n" not in t:
+            continue  # a gold without 表四
+        t = t.replace(f"\n{line}\n", f"\n{line}\t{stray}\n").replace("\t", " ")
+        tried += 1
+        rep = nianbao.parse(t.encode("utf-8"))
+        flat = rep.flat()
+        counted = [f for f in rep.findings if f.rule == "R-CELL-COUNT"]
+        got = {k: flat.get(k) for k in g if k.startswith("reviews.")}
+        if stray == "0":
+            if any(v != 0 for v in got.values()) or not counted:
+                bad.append(f"{stem}: {got} {[f.rule for f in rep.findings]}")
+        else:
+            named = {c for f in rep.findings for c in f.cells}
+            if any(
+                v is not None and not any(k.startswith(str(c)) for c in named)
+                for k, v in got.items()
+            ):
+                bad.append(f"{stem}: read without a finding {got}")
+    assert tried >= 10 and not bad, (tried, bad[:3])

@@ -77,7 +77,27 @@ def say_streamed(ctx: Any, key_: str, table: FormTable) -> None:
         return
     if key_ == "s4":
         for r in rows:
-            if _taken(ctx, r):
+            if not _taken(ctx, r):
+                continue
+            how = table.streamed.get(r.rid, "")
+            if how.startswith("alike:"):
+                if any(
+                    f.rule == "R-CELL-COUNT" and any(str(c).startswith("reviews.") for c in f.cells)
+                    for f in ctx.findings
+                ):
+                    continue  # the table's grid said it already (``reviews.read_reviews``)
+                ctx.finding(
+                    "R-CELL-COUNT",
+                    "warning",
+                    [c.id for c in r.cells],
+                    f"表四数据行有 {how[6:]} 个数值（应为 15 个），且全部相同"
+                    f"（{clip_shown(r.shown, 80)}）。无法确定多出的是哪几个，但无论如何对齐，"
+                    "15 个单元格的读数都相同，已按此读取，请对照原件核对。",
+                    expected=15,
+                    actual=int(how[6:]),
+                    evidence=r.shown,
+                )
+            else:
                 ctx.finding(
                     "R-LAYOUT-SHIFT",
                     "warning",

@@ -1360,7 +1360,16 @@ def _read_reviews(text: str, a: int, b: int) -> FormTable | None:
     unit, nl_mode = unit_of(run.seps[1:-1], between)
     row = _place_row(spec, text, st, st, run, unit, nl_mode, None, None, "s4")
     row.label = "表四"
-    chunks = review_chunks(text, a, b) if len(run.vals) < len(REVIEW_IDS_ORDER) else None
+    n = len(REVIEW_IDS_ORDER)
+    if row.how == "unread" and len(run.vals) > n and len({v.text for v in run.vals}) == 1:
+        # more numbers than cells, all alike (a stray column of 0s beside an all-0 table):
+        # whichever of them are the table's, every cell reads the same; said so
+        row.how = "read"
+        row.cells = [
+            FormCell(f, t.start, t.end, t.text) for f, t in zip(REVIEW_IDS_ORDER, run.vals)
+        ]
+        table.streamed["reviews"] = f"alike:{len(run.vals)}"
+    chunks = review_chunks(text, a, b) if len(run.vals) < n else None
     if chunks is not None and len(chunks) > 1:
         # the header's words among the numbers (a PDF's reading order): the runs between
         # them put back in the one order the groups' sums and the text's order allow; the
