@@ -396,6 +396,11 @@ def _header_order(headers: list[Row]) -> _Plan | None:
     # the three header rows ran into one line: 法人或其他组织 among the words after
     # 申请人情况 (a header of one row names the organisation columns themselves)
     run_together = "ORG" in appl and len([t for t in appl if t != "APPL"]) > 1
+    if appl == ["APPL"]:
+        # 申请人情况 alone, then 总计 alone (a copy of one cell a line): 总计 may end the
+        # first header row (the form's order) or start the second; only the sums decide
+        after = [t for t in lines[lines.index(appl) + 1 :] if t]
+        run_together = run_together or (bool(after) and after[0] == ["total"])
     if not grid or len({cols[c] for c in seq}) != len(seq):
         return _Plan(seq, run_together=run_together)
     # a grid's header: its cells' columns say the order (a copy may have moved a merged

@@ -706,11 +706,19 @@ def _run_together(head: str) -> bool:
     """The header's rows ran into one line (申请人情况 followed on its line by 法人或其他组织
     and other column words; a header of one row names the organisation columns
     themselves): where a word stood in the grid no longer shows."""
-    for line in head[max(head.rfind("。"), 0) :].split("\n"):
+    lines = head[max(head.rfind("。"), 0) :].split("\n")
+    for n, line in enumerate(lines):
         k = label_key(line)
         i = k.find("申请人情况")
         if i >= 0:
-            rest = k[i:]
+            rest = k[i + 5 :]
+            if not any(w in rest for w, _ in _HEADER_WORDS[1:]):
+                # 申请人情况 alone on its line and 总计 alone on the next line with a column
+                # word (a copy of one cell a line): 总计 may end the first header row (the
+                # form's order) or start the second (总计 first)
+                nxt = (label_key(x) for x in lines[n + 1 :])
+                first = next((x for x in nxt if any(w in x for w, _ in _HEADER_WORDS[1:])), "")
+                return first in ("总计", "合计")
             return (
                 "法人或其他组织" in rest and sum(1 for w, _ in _HEADER_WORDS[2:] if w in rest) > 1
             )
