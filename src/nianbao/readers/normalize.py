@@ -146,6 +146,7 @@ _PAGE_BREAK = re.compile("(?<=\n)\f")
 # such lines in a row are both found)
 _BARE_LINE = re.compile(r"(?:(?<=\n)|\A)[ \t\u3000]*(\d{1,3})[ \t\u3000]*(?=\n|\Z)")
 _BLANKS = " \t\n\f"
+_AROUND_PAGE = " \n\f"  # what goes with a page number's line (``_drop_page_numbers``)
 # a line break tag left in text by a crawler or a Markdown converter (行政事<br>业性收费)
 _HTML_BR = re.compile(r"<br\s*/?>", re.I)
 _HTML_ENTITY = re.compile(r"&(nbsp|amp|lt|gt|quot|#\d{2,5});")
@@ -362,13 +363,14 @@ def _drop_page_numbers(
     kinds: list[str] = []
     for a, b, kind in found:
         p = a
-        while p > last and text[p - 1] in _BLANKS:
+        # (a line of a tab alone is a blank cell of a copy of one cell a line: it stays)
+        while p > last and text[p - 1] in _AROUND_PAGE:
             p -= 1
         first_break = min(
             (i for i in (text.find(c, p, a) for c in _LINE_BREAKS) if i >= 0), default=a
         )
         q = b
-        while q < len(text) and text[q] in _BLANKS:
+        while q < len(text) and text[q] in _AROUND_PAGE:
             q += 1
         last_break = max(text.rfind(c, b, q) for c in _LINE_BREAKS)
         if first_break < last or last_break < b:
