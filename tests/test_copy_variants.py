@@ -498,3 +498,29 @@ def test_a_run_in_heading_of_an_indented_line_points_at_its_text() -> None:
         s = rep.sections[sec]
         assert s.present and s.start is not None
         assert rep.text[s.start : s.start + len(s.heading)] == s.heading
+
+
+@pytest.mark.parametrize("zero", ["〇", "零", "○"])
+@pytest.mark.parametrize("style", ["tab", "lines", "pipe"])
+def test_a_cell_written_as_the_chinese_numeral_zero(zero: str, style: str) -> None:
+    """〇 / 零 (or the circle ○ typed for 〇) alone in a cell is 0, said by R-NON-NUMERIC;
+    before, the cell read blank with no finding. 二〇二三年 in the prose stays a date."""
+    from nianbao.report import Report
+    from nianbao.writing.writer import render
+
+    from .shapes import sources
+
+    found = sources()
+    if not found:
+        pytest.skip("shared samples not available")
+    _stem, gold = found[0]
+    sep = {"tab": "\t", "lines": "\n\t", "pipe": " | "}[style]
+    text = render(Report.from_flat(gold), style).decode("utf-8")
+    row = "规章" + sep + sep.join("000")
+    assert row in text
+    text = text.replace(row, "规章" + sep + sep.join([zero] * 3))
+    rep = nianbao.parse(text.encode("utf-8"))
+    ids = [f"active.regulations.{c}" for c in ("issued", "repealed", "in_force")]
+    assert [rep.values[i].value for i in ids] == [0, 0, 0]
+    said = [f for f in rep.findings if f.rule == "R-NON-NUMERIC"]
+    assert said and set(ids) <= set(said[0].cells)

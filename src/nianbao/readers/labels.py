@@ -414,6 +414,8 @@ _PLACEHOLDERS = {
     "…",
 }
 
+# a cell that holds the Chinese numeral zero (〇, 零, or the circle ○ typed for 〇)
+_ZEROS = frozenset({"〇", "零", "○"})
 
 # a footnote mark after a cell's number (12*, 3①, 0（注）, 5注1): the number is the cell's;
 # one or two marks (3※※※ is a label whose characters were lost, 3.其他, not a footnote)
@@ -457,6 +459,8 @@ def parse_value(text: str) -> tuple[int | float | None, str]:
         return None, "blank"
     if t in _PLACEHOLDERS:
         return None, "placeholder"
+    if t in _ZEROS:
+        return 0, "zero"  # the Chinese numeral for 0 (R-NON-NUMERIC shows it was so written)
     t = _FOOTNOTE.sub("", t)
     m = _NUM.match(t)
     if m:
