@@ -200,6 +200,7 @@ def unmapped(ctx: Ctx) -> None:
         lost.setdefault((_table_name(fid), why), []).append(fid)
     if not lost:
         return
+    pdf = ctx.doc.media_type == "application/pdf"
     for (name, why), ids in lost.items():
         ctx.mark_unread(ids)
         shown = "、".join(f"「{(rep.values[i].raw or '').strip()}」" for i in ids[:6])
@@ -208,8 +209,13 @@ def unmapped(ctx: Ctx) -> None:
             "warning",
             ids,
             (
-                f"{name}有 {len(ids)} 个单元格的字符在 PDF 中没有文字编码（字体缺少 ToUnicode 映射，"
-                "显示为「\ufffd」），本工具无法识别其数值，未作猜测。"
+                (
+                    f"{name}有 {len(ids)} 个单元格的字符在 PDF 中没有文字编码（字体缺少 ToUnicode 映射，"
+                    "显示为「\ufffd」），本工具无法识别其数值，未作猜测。"
+                    if pdf
+                    else f"{name}有 {len(ids)} 个单元格的字符在所读文本中已丢失（显示为「\ufffd」，"
+                    "多为文字编码转换或复制时丢失），本工具无法识别其数值，未作猜测。"
+                )
                 if why == "glyph"
                 else f"{name}有 {len(ids)} 个单元格的数值中夹有字母或竖线（{shown}，"
                 "多为文字识别把数字认成了字母或符号，如 8→B、0→O、1→l 或 |），"
