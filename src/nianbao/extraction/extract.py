@@ -46,6 +46,7 @@ from .unread import (
     any_value,
     ids_of,
     image_pages,
+    labels_without_values,
     lost_characters,
     placeholders,
     unmapped,
@@ -121,6 +122,7 @@ def extract(doc: Document) -> Report:
     image_pages(ctx)
     unmapped(ctx)
     lost_characters(ctx)
+    labels_without_values(ctx)
     _artifacts(ctx)
     rep.findings = ctx.findings
     return rep

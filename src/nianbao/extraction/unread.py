@@ -1,7 +1,8 @@
 """What the tool could not read, said as its own limit and recorded so that no check calls
 it missing or blank: a table the text holds only as a placeholder or a picture, PDF pages
-that are images, cells whose characters a PDF's font did not map, and a text that lost
-characters before it reached the tool (U+FFFD). Each pass marks what it could not read
+that are images, cells whose characters a PDF's font did not map, a text that lost
+characters before it reached the tool (U+FFFD), and rows whose label stands in the text
+while no cell of theirs was read. Each pass marks what it could not read
 (``Ctx.mark_unread``) and says so once (R-UNREAD)."""
 
 from __future__ import annotations
@@ -234,3 +235,79 @@ _LETTERED = re.compile(
     r"(?=[\dA-Za-z|｜¦.,，]*\d)(?=[\d.,，]*[A-Za-z|｜¦])[\dA-Za-z|｜¦]+"
     r"(?:[.,，][\dA-Za-z|｜¦]+)*|[OolI]"
 )
+
+
+def _row_name(fid: str) -> str:
+    """The row's label as ``label_of`` quotes it (表三「一、本年新收…」总计 -> 一、本年新收…)."""
+    m = re.search("「(.+)」", label_of(fid))
+    return m.group(1) if m else fid
+
+
+# column words of 表三's header, which are also the last words of row labels (3.其他, （七）总计)
+_COLUMN_WORDS = frozenset({"其他", "其它", "总计", "合计", "小计"})
+_PIECES = re.compile(r"\t|[|｜]|\s{2,}")
+
+
+def labels_without_values(ctx: Ctx) -> None:
+    """Rows of 表二 and 表三 with no cell read while their label stands in the text: the
+    tool could not read them (a label far from the table the reading found, headings
+    lost), so they are unread, said once, never "missing" (R-ROW-MISSING)."""
+    from ..readers import labels as L
+    from ..schema import ACTIVE_IDS, COLUMNS, REQUEST_ROWS_2019, REQUEST_ROWS_2021
+
+    rep = ctx.report
+    vals = rep.values
+    unread = set(rep.layout.get("unread") or ())
+    unread |= set((rep.layout.get("truncated") or {}).get("cells") or ())  # beyond a cut
+
+    def lacking(ids: list[str]) -> bool:
+        return vals.keys().isdisjoint(ids) and not any(
+            i in unread or i.rsplit(".", 1)[0] in unread for i in ids
+        )
+
+    wanted: dict[tuple[str, str], list[str]] = {}
+    if any_value(rep, ("requests",)):
+        rows = REQUEST_ROWS_2019 if rep.meta.get("format") == "2019" else REQUEST_ROWS_2021
+        for r in rows:
+            ids = [f"requests.{r}.{c}" for c in COLUMNS]
+            if lacking(ids):
+                wanted[("s3", r)] = ids
+    if any_value(rep, ("active",)) and rep.meta.get("format") != "2019":
+        by_row: dict[str, list[str]] = {}
+        for fid in ACTIVE_IDS:
+            by_row.setdefault(fid.split(".")[1], []).append(fid)
+        for r, ids in by_row.items():
+            if lacking(ids):
+                wanted[("s2", r)] = ids
+    if not wanted:
+        return
+    text = ctx.doc.text
+    seen: dict[tuple[str, str], int] = {}
+    pos = 0
+    for line in text.split("\n"):
+        for piece in _PIECES.split(line):
+            piece = piece.strip()
+            if not piece or len(piece) > 60 or re.sub(r"\s", "", piece) in _COLUMN_WORDS:
+                continue
+            for key_, match in (("s3", L.match_request_row), ("s2", L.match_active_row)):
+                m = match(piece)
+                if m is not None and (key_, m.id) in wanted:
+                    seen.setdefault((key_, m.id), pos + max(line.find(piece), 0))
+        pos += len(line) + 1
+    for key_ in ("s2", "s3"):
+        found = [(r, at) for (k, r), at in seen.items() if k == key_]
+        if not found:
+            continue
+        ids = [i for r, _ in found for i in wanted[(key_, r)]]
+        ctx.mark_unread(ids)
+        name = _TABLE_OF[key_][0]
+        names = "、".join(f"「{_row_name(wanted[(key_, r)][-1])}」" for r, _ in found[:8])
+        more = f"等 {len(found)} 行" if len(found) > 8 else f"共 {len(found)} 行"
+        ctx.finding(
+            "R-UNREAD",
+            "warning",
+            ids,
+            f"{name}{names}{more}的标签见于文本（原文第 {ctx.doc.line_of(found[0][1])} 行起），"
+            "但本工具未能读取这些行的数值。这是本工具的读取局限，不代表报告缺少这些行，"
+            "请对照原件核对。",
+        )

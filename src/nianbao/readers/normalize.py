@@ -146,7 +146,7 @@ _PAGE_BREAK = re.compile("(?<=\n)\f")
 # such lines in a row are both found)
 _BARE_LINE = re.compile(r"(?:(?<=\n)|\A)[ \t\u3000]*(\d{1,3})[ \t\u3000]*(?=\n|\Z)")
 _BLANKS = " \t\n\f"
-_AROUND_PAGE = " \n\f"  # what goes with a page number's line (``_drop_page_numbers``)
+_AROUND_PAGE = "\n\f"  # what goes with a page number's line (``_drop_page_numbers``)
 # a line break tag left in text by a crawler or a Markdown converter (行政事<br>业性收费)
 _HTML_BR = re.compile(r"<br\s*/?>", re.I)
 _HTML_ENTITY = re.compile(r"&(nbsp|amp|lt|gt|quot|#\d{2,5});")
