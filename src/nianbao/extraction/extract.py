@@ -13,11 +13,13 @@ placement that stays uncertain is reported. Published totals are never recompute
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Any
 
 from ..readers import labels as L
-from ..readers.document import Document, Table
+from ..readers.document import Cell, Document, Table
+from ..readers.normalize import key
 from ..report import Report
 from ..schema import (
     COLUMNS,
@@ -200,6 +202,72 @@ def _whole_tables(ctx: Ctx, active_layout: str | None, req_layout: str | None) -
     return out
 
 
+# the header of a column of remarks a copy added right of the form's columns
+_REMARKS = frozenset({"备注", "说明", "备注说明", "附注", "备考"})
+
+
+def _remark_cell(text: str) -> bool:
+    """A cell that can stand in a remarks column: blank, a placeholder (无, —) or words
+    that are no label of the form's rows."""
+    number, note = L.parse_value(text)
+    if number is not None or note not in ("blank", "placeholder", "text"):
+        return False
+    return note != "text" or (
+        L.match_active_row(text) is None
+        and L.match_request_row(text) is None
+        and not any(w in text for w in ("复议", "诉讼", "起诉", "维持", "纠正", "审结", "总计"))
+    )
+
+
+def _without_remarks(rows: list[list[Cell]]) -> list[list[Cell]]:
+    """A table's rows less the remarks column a copy added as its last column (a header
+    cell 备注 / 说明 ending its row): from that header row on, a row's last cell is the
+    remark when it holds no number (a blank, 无, words), and is left out; the form's cells
+    never stand right of it. A row whose last cell is a number keeps it (a row whose blank
+    remark was cut off with the line's trailing tabs)."""
+    at = None
+    for n, r in enumerate(rows):
+        real = [c for c in r if not c.covered and c.text.strip()]
+        if len(real) > 1 and key(real[-1].text) in _REMARKS:
+            at = n
+            break
+    if at is None:
+        return rows
+    out = rows[:at]
+    for r in rows[at:]:
+        idx = [k for k, c in enumerate(r) if not c.covered]
+        if idx and (
+            len(idx) > 1 and _remark_cell(r[idx[-1]].text) or key(r[idx[-1]].text) in _REMARKS
+        ):
+            r = r[: idx[-1]] + r[idx[-1] + 1 :]
+        out.append(r)
+    return out
+
+
+_SEQ = re.compile(r"\d{1,3}")
+
+
+def _without_numbering(rows: list[list[Cell]]) -> list[list[Cell]]:
+    """A table's rows less the numbering column a copy added as its first column (a header
+    cell 序号 opening its row): below it, a row's first cell holding a row number (1, 2 …)
+    is left out, so that 表四's value row is its fifteen values."""
+    at = None
+    for n, r in enumerate(rows):
+        real = [c for c in r if not c.covered and c.text.strip()]
+        if len(real) > 1 and key(real[0].text) == "序号":
+            at = n
+            break
+    if at is None:
+        return rows
+    out = rows[: at + 1]
+    for r in rows[at + 1 :]:
+        idx = [k for k, c in enumerate(r) if not c.covered]
+        if len(idx) > 1 and _SEQ.fullmatch(r[idx[0]].text.strip()):
+            r = r[: idx[0]] + r[idx[0] + 1 :]
+        out.append(r)
+    return out
+
+
 _OTHER_SUB = ("requests.other.no_correction.", "requests.other.no_fee.", "requests.other.misc.")
 
 
@@ -218,7 +286,7 @@ def _collect_rows(
             continue
         if isinstance(b, Table):
             ctx.set_tables([c for r in b.rows for c in r], b.index)
-            for r in b.rows:
+            for r in _without_numbering(_without_remarks(b.rows)):
                 row = split_row(r, b, sec)
                 is_header = sec == "s3" and not row.numeric and is_request_header(row)
                 if row.numeric or (

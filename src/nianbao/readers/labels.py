@@ -412,10 +412,16 @@ _PLACEHOLDERS = {
     "--",
     "...",
     "…",
+    # an empty cell as a data-frame library prints it (pandas' to_markdown, a scraper's
+    # str() of a missing value)
+    "nan",
+    "NaN",
+    "None",
 }
 
-# a cell that holds the Chinese numeral zero (〇, 零, or the circle ○ typed for 〇)
-_ZEROS = frozenset({"〇", "零", "○"})
+# zero written as a Chinese numeral (〇, 零; ○ typed for 〇), with a unit or not: a count of
+# naught, read as 0
+_ZERO = re.compile(r"^[〇零○](?:件|个|条|项|次|人次|家|份|万元|元)?$")
 
 # a footnote mark after a cell's number (12*, 3①, 0（注）, 5注1): the number is the cell's;
 # one or two marks (3※※※ is a label whose characters were lost, 3.其他, not a footnote)
@@ -433,13 +439,13 @@ def is_value_text(text: str) -> bool:
     if t in _PLACEHOLDERS:
         return True
     t = _FOOTNOTE.sub("", t.replace(" ", ""))
-    return bool(_NUM.match(t) or _DELTA.match(t))
+    return bool(_NUM.match(t) or _DELTA.match(t) or _ZERO.match(t))
 
 
 @lru_cache(maxsize=8192)
 def has_number(text: str) -> bool:
     t = _FOOTNOTE.sub("", fold_chars(text).strip().replace(" ", ""))
-    return bool(t) and bool(_NUM.match(t) or _DELTA.match(t))
+    return bool(t) and bool(_NUM.match(t) or _DELTA.match(t) or _ZERO.match(t))
 
 
 # a cell value (a count or a fee) has at most this many integer digits: beyond it, the cell
@@ -459,8 +465,6 @@ def parse_value(text: str) -> tuple[int | float | None, str]:
         return None, "blank"
     if t in _PLACEHOLDERS:
         return None, "placeholder"
-    if t in _ZEROS:
-        return 0, "zero"  # the Chinese numeral for 0 (R-NON-NUMERIC shows it was so written)
     t = _FOOTNOTE.sub("", t)
     m = _NUM.match(t)
     if m:
@@ -483,6 +487,9 @@ def parse_value(text: str) -> tuple[int | float | None, str]:
         if m.group("sign") == "+":
             note = note or "signed"
         return val, note
+    if _ZERO.match(t):
+        # the Chinese numeral for 0 (R-NON-NUMERIC shows the cell was so written)
+        return 0, "unit" if len(t) > 1 else "zero"
     m = _DELTA.match(t)
     if m:
         digits = m.group("num").lstrip("0") or "0"

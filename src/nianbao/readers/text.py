@@ -13,6 +13,10 @@ Table encodings recognised (each by its own shape, never by file name):
 * ``pipe``: the broken pipe style where each cell is ``text |`` on its own line(s), a bare
   ``|`` opens a row (or is an empty cell inside one) and extra pipes (``| ||``) close it;
 * ``layout``: columns aligned with runs of spaces, as ``pdftotext -layout`` prints them;
+* CSV (kind ``tab``): runs of comma-separated lines of the same number of fields, quoted
+  fields read as CSV quotes them (a table saved by a spreadsheet or a crawler's
+  ``DataFrame.to_csv``); a data frame's own row and column numbers (0, 1, 2 …) printed
+  with a tab, markdown, layout or CSV table are dropped;
 * framed grids (kind ``markdown``: explicit cell boundaries): rows separated by border lines
   (``+----+----+``, ``|----+----|``, ``|=====|``, or box drawing ``├───┼───┤`` with ``│``
   walls) as links, w3m, elinks, inscriptis and pandoc grid tables print an HTML table; a
@@ -1068,6 +1072,11 @@ def _read_lines(
         if "\t" in s:
             i = _tabbed(lines, i, blocks)
             continue
+        if "," in s:
+            j = _csv(lines, i, blocks)
+            if j > i:
+                i = j
+                continue
         if _layout_cells(s) is not None:
             j = _layout(lines, i, blocks)
             if j > i:
@@ -1649,6 +1658,77 @@ def _tab_cells(parts: list[str], off: int, blank: int = 0) -> tuple[list[Cell], 
     return row, blank
 
 
+# ----------------------------------------------------------------------------- CSV
+# a table saved as comma-separated values (a crawler's ``DataFrame.to_csv``, a spreadsheet
+# saved as CSV): every line of the run has the same number of fields, fields holding a
+# comma quoted ("1,234"), a doubled quote inside a quoted field
+_CSV_MAX_FIELD = 80  # a label of the form is at most ~40 characters
+_CSV_PROSE = frozenset("。；！？")
+
+
+def _csv_fields(s: str) -> list[tuple[int, int, str]] | None:
+    """The fields of a CSV line as (start, end, text) inside the line, or None when the
+    line is no CSV record (an unclosed quote, fewer than three fields, a field of prose)."""
+    out: list[tuple[int, int, str]] = []
+    i, n = 0, len(s)
+    while True:
+        if i < n and s[i] == '"':
+            j, buf = i + 1, []
+            while True:
+                k = s.find('"', j)
+                if k < 0:
+                    return None
+                buf.append(s[j:k])
+                if s[k + 1 : k + 2] == '"':
+                    buf.append('"')
+                    j = k + 2
+                    continue
+                break
+            text = "".join(buf)
+            st, en, i = i + 1, k, k + 1
+            if i < n and s[i] != ",":
+                return None
+        else:
+            k = s.find(",", i)
+            k = n if k < 0 else k
+            raw = s[i:k]
+            if '"' in raw:
+                return None
+            text = raw.strip()
+            st = i + len(raw) - len(raw.lstrip())
+            en, i = st + len(text), k
+        if len(text) > _CSV_MAX_FIELD or _CSV_PROSE & set(text) or "  " in text:
+            return None  # (two spaces: a column-aligned line whose numbers have commas)
+        out.append((st, en, text.strip()))
+        if i >= n:
+            break
+        i += 1  # the comma
+    return out if len(out) >= 3 else None
+
+
+def _csv(lines: list[_Line], i: int, blocks: list[Paragraph | Table]) -> int:
+    """A run of at least two CSV lines of the same number of fields, one of them with two
+    numbers: a table (kind ``tab``); else nothing is taken (``i`` returned)."""
+    first = _csv_fields(lines[i].text)
+    if first is None:
+        return i
+    rows: list[list[Cell]] = []
+    j = i
+    numbers = False
+    while j < len(lines):
+        fields = _csv_fields(lines[j].text) if j > i else first
+        if fields is None or len(fields) != len(first):
+            break
+        start = lines[j].start
+        rows.append([Cell(t, start + a, start + b) for a, b, t in fields])
+        numbers = numbers or sum(1 for _, _, t in fields if has_number(t)) >= 2
+        j += 1
+    if len(rows) < 2 or not numbers:
+        return i
+    _add_table(blocks, rows, lines[i].start, lines[j - 1].end, "tab", frame=True)
+    return j
+
+
 # ----------------------------------------------------------------------------- layout
 def _layout_cells(s: str) -> list[tuple[int, str]] | None:
     """Cells of a column-aligned line (runs of ≥2 spaces between cells) with ≥1 number."""
@@ -1718,9 +1798,16 @@ def _layout(lines: list[_Line], i: int, blocks: list[Paragraph | Table]) -> int:
 
 
 def _add_table(
-    blocks: list[Paragraph | Table], rows: list[list[Cell]], start: int, end: int, kind: str
+    blocks: list[Paragraph | Table],
+    rows: list[list[Cell]],
+    start: int,
+    end: int,
+    kind: str,
+    frame: bool = False,
 ) -> None:
     rows = [r for r in rows if r]
+    if rows and kind in ("tab", "markdown", "layout"):
+        rows = _drop_frame_index(rows, frame)
     if not rows:
         return
     for r, row in enumerate(rows):
@@ -1728,3 +1815,30 @@ def _add_table(
             cell.row = r
             cell.col = c
     blocks.append(Table(rows=rows, start=start, end=end, kind=kind))
+
+
+def _counts_from_zero(texts: list[str]) -> bool:
+    return all(t == str(k) for k, t in enumerate(texts))
+
+
+def _drop_frame_index(rows: list[list[Cell]], frame: bool = False) -> list[list[Cell]]:
+    """A table printed by a data-frame library (pandas' ``to_csv`` / ``to_markdown`` of
+    ``read_html``'s frame) carries the frame's own labels: a first line of column numbers
+    (``,0,1,2…`` or ``|    | 0 | 1 |``) and a first column of row numbers 0, 1, 2…; neither
+    is the report's. They are dropped when they count from 0 exactly (``frame``: the rows
+    of a CSV, whose header lines may have no row number)."""
+    head = [c.text for c in rows[0]]
+    numbered = len(head) >= 3 and _counts_from_zero(head[1:]) and not head[0]
+    if not numbered and len(head) >= 4 and _counts_from_zero(head):
+        rows = rows[1:]  # column numbers without a row-number column
+    elif numbered:
+        rows = rows[1:]
+    # (a frame whose columns are its header rows (``<th>``): those lines have no row
+    # number, the rows below count from 0 — in a CSV, where every line has its fields)
+    k = 0
+    while frame and k < len(rows) - 1 and not rows[k][0].text:
+        k += 1
+    firsts = [r[0].text for r in rows[k:]]
+    if (len(firsts) >= 3 or k and firsts) and _counts_from_zero(firsts) and min(map(len, rows)) > 1:
+        rows = [r[1:] for r in rows]
+    return rows

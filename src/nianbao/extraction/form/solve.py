@@ -312,6 +312,12 @@ def by_arithmetic(row: FormRow, spec: RowSpec, options: list[Cand], key: str, ho
     else:
         good = []
     pool = good if good else options
+    if len(pool) > 1 and len({tuple(x for x, _, _ in o) for o in pool}) == 1:
+        # every reading gives each cell the same text (a merged cell's value repeated in
+        # each column it spans: 行政许可 | 3559 | 3559 | 3559): the values are certain
+        pool, how = pool[:1], "read"
+        if not good and key != "s2":
+            good = pool
     if len(pool) == 1 and (good or key == "s2"):
         row.cells = [
             FormCell(fid, a, b, x or "", how if x is not None else "blank")
