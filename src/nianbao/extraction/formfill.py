@@ -207,7 +207,7 @@ def fill_from_form(
             if row.how == "unread" and have < len(ids):
                 if not present or have == 0:
                     unread += ids
-                    if table.garbled.get(row.rid, ("", ""))[1] in ("unread", "ordinal"):
+                    if table.garbled.get(row.rid, ("", ""))[1] in ("unread", "ordinal", "lost"):
                         say_garbled(ctx, key_, row, *table.garbled[row.rid])
                     else:
                         say_unread(ctx, key_, row, ids)

@@ -388,7 +388,31 @@ def say_garbled(ctx: Any, key_: str, row: FormRow, written: str, how: str) -> No
             expected=title,
         )
         return
+    if how == "lost":
+        ctx.finding(
+            "R-UNREAD",
+            "warning",
+            ids,
+            f"未能读取{name}的数值：本工具未在文本中找到该行的标签，但格式规定该行所在的位置"
+            f"{where}另有数值或空白单元格而没有标签（可能是标签丢失，如复制时漏掉了标签单元格或"
+            "标签为图片），无法确定其中哪些数值属于该行、哪些属于上一行，未作猜测。"
+            "这是本工具的读取局限，不代表报告缺少该行，请对照原件核对。",
+            expected=title,
+        )
+        return
     shown = f"「{clip_shown(row.shown)}」" if row.shown else "空白"
+    if how == "head":
+        ctx.finding(
+            "R-LAYOUT-SHIFT",
+            "warning",
+            ids,
+            f"未能在文本中识别{name}的标签{where}；表头之后、下一行的标签之前另有一组数值"
+            f"（{shown}），格式在此只有这一行，因此按格式的行序读作该行。"
+            "这是推断出的读法，请对照原件核对。",
+            actual=row.shown or None,
+            expected=title,
+        )
+        return
     if how == "gap":
         ctx.finding(
             "R-LAYOUT-SHIFT",

@@ -5,7 +5,8 @@
 row's values and separators, ``solve`` the tables' arithmetic as a judge (digit splits,
 column equations), ``read`` the reading itself (regions, rows, placement), ``stream``
 表三 as one stream of numbers (a PDF's reading order), ``columns`` numbers read by the
-column words printed before them. The method is
+column words printed before them, ``garbled`` rows found by a garbled label, ``lost``
+rows whose label is lost whole. The method is
 described at the top of ``read``. The package is pure: :mod:`nianbao.extraction.formfill`
 merges a :class:`FormReading` into the Report and words the findings.
 """

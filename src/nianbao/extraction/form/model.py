@@ -64,7 +64,9 @@ class FormTable:
     streamed: dict[str, str] = field(default_factory=dict)
     # rows found by a garbled label (``garbled``): row id -> (the label as written, how:
     # "label" close to the form's, "place" the only text where the row stands, "unread",
-    # "ordinal": only its ordinal, a bare number, stands there; the row before is unread too)
+    # "ordinal": only its ordinal, a bare number, stands there; the row before is unread too;
+    # "gap", "head": no label, numbers where the row stands after the row before's or the
+    # header, read by the form's order; "lost": no label where the row shows, unread)
     garbled: dict[str, tuple[str, str]] = field(default_factory=dict)
     stream_from: int = 0  # the first row read from the stream (the rows before stay unread)
 

@@ -49,6 +49,7 @@ from ...readers.normalize import key as label_key
 from ...schema import COLUMNS
 from .columns import item_columns
 from .garbled import recover
+from .lost import lost_rows, unread_lost
 from .model import FormCell, FormReading, FormRow, FormTable, Tok
 from .solve import (
     CHECKS,
@@ -456,6 +457,12 @@ def _read_rows(
     # rows whose label was not recognised: their values stand in the previous row's gap
     filled: dict[str, tuple[str, str]] = {}
     runs = _fill_unlabelled(runs, form, text, filled)
+    # rows whose label is lost whole, their numbers or blank cells standing there
+    # (表二's first row by its place after the header; 表三's, lost, is left to the reading
+    # of its grid: its header's words do not end where the first row starts)
+    head_end = _after_header(k, hits[0].a, key) if key == "s2" else None
+    lead = a + idx[head_end - 1] + 1 if head_end else None
+    runs, lost = lost_rows(runs, form, text, layout, lead, b, filled)
     if columns is not None and len(columns) < len(COLUMNS):
         # a column the header does not name: dropped only when the rows show as many
         # values as the header names columns (else a header word this reading missed)
@@ -529,6 +536,11 @@ def _read_rows(
     lead_modes: dict[str, Counter[int]] = {}
     tail_modes: dict[str, Counter[int]] = {}
     for spec, _st, _en, run, _t in runs:
+        # (not a row whose label was not found: what stands before its numbers is no
+        # label's; the empty cell of a lost label counted there put its siblings' blank
+        # cells one column off, silently)
+        if spec.rid in filled:
+            continue
         if run.vals and _inner_count(run, unit, nl_mode) == width[spec.rid]:
             cls = _row_class(spec.rid)
             lead_modes.setdefault(cls, Counter())[bounds(run.seps[0], unit, nl_mode)] += 1
@@ -558,6 +570,7 @@ def _read_rows(
                 spec is runs[-1][0] and not gaps,
             )
         table.rows.append(row)
+    unread_lost(table.rows, lost, form, table.garbled)
     if key == "s3":
         doubt_splits(table)
         solve_requests(table)
@@ -594,7 +607,7 @@ def _read_rows(
             row.how = "unread"
             row.candidates = []
             row.cells = [FormCell(c.id, status="unread") for c in row.cells]
-        if (row.rid in inferred or table.garbled.get(row.rid, ("", ""))[1] == "gap") and (
+        if (row.rid in inferred or table.garbled.get(row.rid, ("", ""))[1] in ("gap", "head")) and (
             row.how != "read" or any(c.status == "blank" for c in row.cells)
         ):
             # a row read from another's run must read whole, as the run was split
@@ -602,7 +615,7 @@ def _read_rows(
             row.cells = [FormCell(c.id, status="unread") for c in row.cells]
         elif (
             key == "s3"
-            and table.garbled.get(row.rid, ("", ""))[1] == "gap"
+            and table.garbled.get(row.rid, ("", ""))[1] in ("gap", "head")
             and not row_sum_ok([cell_number(c.text) for c in row.cells])
         ):
             # numbers read as a row by its place alone that do not add up to their total:
@@ -615,7 +628,11 @@ def _read_rows(
         and columns is None
         and doubt is None
         and any(row.how in ("unread", "blank") for row in table.rows)
+        and not any(how in ("gap", "head", "lost") for _w, how in table.garbled.values())
     ):
+        # (not where a row's label is lost where it stands: its numbers stand in the
+        # form's place, no sign of a PDF's reading order; a copy of a cell a line, blank
+        # lines between cells, read as paragraphs, put 0s in blank cells silently)
         stream_table(table, text, a, b, k, idx, runs, hits)
     elif (
         key == "s3"
