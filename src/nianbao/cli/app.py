@@ -21,7 +21,7 @@ from ..errors import NianbaoError
 from ..readers.dispatch import iter_report_files
 from ..report import SEVERITIES, Report
 from ..version import __version__
-from .parallel import Outcome, parallel_outcomes, parse_outcome, worker_count
+from .parallel import Outcome, collect_less, parallel_outcomes, parse_outcome, worker_count
 from .zh import install as _install_zh
 
 
@@ -161,7 +161,9 @@ def _outcomes(files: tuple[str, ...], fmt: str, provenance: bool, jobs: int) -> 
             itertools.chain(head, srcs), fmt, provenance, workers=workers, ocr=ocr
         )
         return
-    for src in itertools.chain(head, srcs):
+    for n, src in enumerate(itertools.chain(head, srcs)):
+        if n == 1 and _OWN_PROCESS[0]:  # the first file made the imports its format needs
+            collect_less()
         yield parse_outcome(src, fmt, provenance, _parse_one)
 
 
@@ -373,8 +375,15 @@ def _add_optional_commands() -> None:
 _add_optional_commands()
 
 
+# set by main(): the command runs in a process of its own (not inside a caller's, as a test's
+# CliRunner runs it), whose garbage collection it may tune (``collect_less``)
+_OWN_PROCESS = [False]
+
+
 def main() -> None:
     import signal
+
+    _OWN_PROCESS[0] = True
 
     def stop(signum: int, frame: object) -> None:
         # a stop (kill, timeout, a supervisor) ends the command as an exit does: what is

@@ -11,6 +11,7 @@ and the others are read as usual.
 from __future__ import annotations
 
 import contextlib
+import gc
 import importlib
 import logging
 import os
@@ -26,7 +27,14 @@ from typing import Any
 from ..errors import NianbaoError
 from ..report import Report
 
-__all__ = ["Outcome", "parse_outcome", "parallel_outcomes", "worker_count", "WORKER_DIED"]
+__all__ = [
+    "Outcome",
+    "parse_outcome",
+    "parallel_outcomes",
+    "worker_count",
+    "collect_less",
+    "WORKER_DIED",
+]
 
 log = logging.getLogger("nianbao.cli")
 
@@ -81,9 +89,34 @@ def parse_outcome(src: str, fmt: str, provenance: bool, parse_one: Callable[[str
         return Outcome(src, error="", detail=detail, internal=True)
 
 
+# the collector's thresholds while reading many files (``collect_less``)
+GC_THRESHOLDS = (20_000, 20, 50)
+_COLLECT_LESS = [0]  # the process (pid) that collect_less set up
+
+
+def collect_less() -> None:
+    """In a process of its own that reads many files (a worker; the command line's own
+    process, never a caller's that runs the CLI inside it): the objects made so far
+    (modules, functions, compiled patterns: what the imports made) are set aside from the
+    cyclic garbage collector (``gc.freeze``, once), and it runs less often. Each report
+    allocates tens of thousands of small objects (cells, values, provenance); at the default
+    thresholds the collector walked them, and every imported object, every few hundred
+    allocations (3 % of a text report's instructions). Reference counting still frees all
+    but cycles at once; what this changes is when cycles are freed, never the output."""
+    pid = os.getpid()
+    if _COLLECT_LESS[0] == pid:
+        return
+    _COLLECT_LESS[0] = pid
+    gc.freeze()
+    if gc.get_threshold() != GC_THRESHOLDS:
+        gc.set_threshold(*GC_THRESHOLDS)
+
+
 def _read_chunk(srcs: list[str], fmt: str, provenance: bool, ocr: bool) -> list[Outcome]:
     """A worker's task: the files of one chunk, each within its budget."""
     from . import app  # the budgeted parse (and whatever a test patched into the API)
+
+    collect_less()  # (a worker is a process of its own; once, on its first chunk)
 
     if ocr:
         return [parse_outcome(s, fmt, provenance, app._parse_one) for s in srcs]

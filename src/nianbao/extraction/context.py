@@ -6,6 +6,7 @@ Report being filled, its findings and the layout facts gathered on the way.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -209,7 +210,8 @@ class Ctx:
         cell_table = self.cell_table
         omap = self.offset_map
         original = self.doc.original
-        line_of = self.doc.line_of_original
+        # the line of an offset as Document.line_of_original gives it, without a call a cell
+        breaks = self.doc.line_breaks() if original else None
         parse_value = L.parse_value
         for fid, cell in zip(fids, cells):
             if cell is None:
@@ -225,24 +227,27 @@ class Ctx:
                 else:
                     st = omap(start)
                     en = omap(end) if end != start else st
-                if original:
+                if breaks is not None:
                     if en > st:
                         raw = original[st:en]
-                    line = line_of(st)
-            prov = Provenance(
-                section,
-                cell_table.get(id(cell)),
-                cell.row,
-                cell.col,
-                line,
-                st,
-                en,
-                cell.page,
-                cell.bbox,
-                label,
-            )
+                    line = bisect_right(breaks, st - 1) + 1
             number, note = parse_value(text)
-            values[fid] = Value(number, raw, prov)
+            values[fid] = Value(
+                number,
+                raw,
+                Provenance(
+                    section,
+                    cell_table.get(id(cell)),
+                    cell.row,
+                    cell.col,
+                    line,
+                    st,
+                    en,
+                    cell.page,
+                    cell.bbox,
+                    label,
+                ),
+            )
             if note == "range" and fid not in self.range_warned:
                 self._too_many_digits(fid, text)
 

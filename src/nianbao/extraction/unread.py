@@ -186,14 +186,14 @@ def unmapped(ctx: Ctx) -> None:
     tool's limit, one finding per table; never blank cells of the report."""
     rep = ctx.report
     lost: dict[tuple[str, str], list[str]] = {}
-    for fid, v in rep.values.items():
-        if not v.raw or not fid.startswith(_TABLE_ROOTS):
+    # (digits alone, the common raw text, are neither of the two: passed over in one pass)
+    texts = [(fid, v, r) for fid, v in rep.values.items() if (r := v.raw) and not r.isdigit()]
+    for fid, v, raw in texts:
+        if not fid.startswith(_TABLE_ROOTS):
             continue
-        if v.raw.isdigit():  # (the common case: digits alone are neither of the two)
-            continue
-        if "\ufffd" in v.raw:
+        if "\ufffd" in raw:
             why = "glyph"
-        elif _LETTERED.fullmatch(v.raw.strip()):
+        elif _LETTERED.fullmatch(raw.strip()):
             why = "letters"
         else:
             continue

@@ -136,14 +136,18 @@ class Document:
 
     def line_of_original(self, opos: int) -> int:
         """1-based line number of an offset in ``original``."""
+        return bisect_right(self.line_breaks(), opos - 1) + 1
+
+    def line_breaks(self) -> list[int]:
+        """The offsets of the line breaks of ``original``, in order (made once): the line of
+        offset ``opos`` is ``bisect_right(breaks, opos - 1) + 1``."""
         starts = self._line_starts
         if starts is None:
-            # the offsets of the line breaks: the k-th (from 0) follows k + 1 lines and k
-            # breaks before it
+            # the k-th break (from 0) follows k + 1 lines and k breaks before it
             lines = self.original.split("\n")
             starts = list(map(add, accumulate(map(len, lines[:-1])), count()))
             self._line_starts = starts
-        return bisect_right(starts, opos - 1) + 1
+        return starts
 
     @property
     def tables(self) -> list[Table]:

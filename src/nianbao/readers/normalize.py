@@ -275,7 +275,11 @@ def _page_numbers(text: str) -> list[tuple[int, int, str]]:
     page = 1
     start = 0
     for m in re.finditer("[\n\f]|\\Z", text):
-        body = fold_chars(text[start : m.start()]).strip()
+        body = text[start : m.start()].strip()
+        if len(body) <= 16:
+            # folded (the folding keeps blanks blank and the rest not: the same as folding,
+            # then stripping); a longer line is no page number and its text is not read
+            body = fold_chars(body)
         if body:
             lines.append((start, m.start(), page, body))
         if m.group() == "\f":

@@ -48,6 +48,7 @@ import unicodedata
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from functools import lru_cache
+from itertools import accumulate
 
 from .document import Cell, Document, OffsetMap, Paragraph, Table
 from .grid import GridTooLarge, cover_empty_label_cells, merge_ranges, place_cells
@@ -108,12 +109,10 @@ def read_text(text: str, source: str = "", encoding: str | None = None) -> Docum
 
 
 def _lines(text: str) -> list[_Line]:
-    out = []
-    pos = 0
-    for raw in text.split("\n"):
-        out.append(_Line(raw, pos))
-        pos += len(raw) + 1
-    return out
+    raws = text.split("\n")
+    # each line's offset: the lengths before it, and a break after each (made in C)
+    starts = accumulate(map((1).__add__, map(len, raws)), initial=0)
+    return list(map(_Line, raws, starts))
 
 
 def _is_blank(s: str) -> bool:
@@ -1419,10 +1418,14 @@ def _split_pipes(line: _Line) -> list[Cell]:
     # only when non-blank (a row written without the outer pipes)
     for n, seg in enumerate(segs):
         txt = seg.strip()
-        if txt or 0 < n < last:
-            st = off + len(seg) - len(seg.lstrip())
+        size = len(seg)
+        if txt:
+            st = off + size - len(seg.lstrip())
             cells.append(Cell(txt, st, st + len(txt)))
-        off += len(seg) + 1
+        elif 0 < n < last:  # a blank cell: after its blanks
+            st = off + size
+            cells.append(Cell(txt, st, st))
+        off += size + 1
     return cells
 
 
@@ -1553,7 +1556,7 @@ def _tabbed(lines: list[_Line], i: int, blocks: list[Paragraph | Table]) -> int:
     prev_blank = False
     while j < n:
         s = lines[j].text
-        if _is_blank(s):
+        if not s.strip():
             prev_blank = True
             j += 1
             continue
@@ -1584,7 +1587,7 @@ def _cell_per_line(region: list[_Line], blocks: list[Paragraph | Table]) -> None
     blank = 0  # empty cells at the end of ``row``
     for ln in region:
         s = ln.text
-        if _is_blank(s) and "\t" not in s:
+        if not s.strip() and "\t" not in s:
             if row:
                 rows.append(row)
                 row = []
@@ -1625,7 +1628,7 @@ def _tab_rows(region: list[_Line], blocks: list[Paragraph | Table]) -> None:
     rows: list[list[Cell]] = []
     for ln in region:
         s = ln.text
-        if _is_blank(s) and "\t" not in s:
+        if not s.strip() and "\t" not in s:
             continue
         if "\t" not in s:  # a row of one cell (a sub-table heading written without tabs)
             lead = len(s) - len(s.lstrip())

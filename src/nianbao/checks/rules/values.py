@@ -308,13 +308,10 @@ def non_numeric(report: Report) -> list[Finding]:
 @rule("R-NEGATIVE", "error", "负数", "B", tables=True)
 def negative(report: Report) -> list[Finding]:
     out = []
-    for fid, v in report.values.items():
-        if (
-            v.value is not None
-            and v.value < 0
-            and fid.startswith(_TABLE_ROOTS)
-            and fid not in SIGNED_IDS
-        ):
+    # (the cells below 0 picked first: a report's ~200 cells looked at in one comprehension)
+    below = [(fid, v) for fid, v in report.values.items() if (x := v.value) is not None and x < 0]
+    for fid, v in below:
+        if fid.startswith(_TABLE_ROOTS) and fid not in SIGNED_IDS:
             out.append(
                 finding(
                     "R-NEGATIVE",
@@ -331,14 +328,10 @@ def negative(report: Report) -> list[Finding]:
 @rule("R-NON-INTEGER", "error", "非整数件数", "B", tables=True)
 def non_integer(report: Report) -> list[Finding]:
     out = []
-    for fid, v in report.values.items():
-        val = v.value
-        if (
-            isinstance(val, float)
-            and not val.is_integer()
-            and fid not in DECIMAL_IDS
-            and fid.startswith(_TABLE_ROOTS)
-        ):
+    # (the float cells picked first: most cells hold an int or nothing)
+    floats = [(fid, v, x) for fid, v in report.values.items() if isinstance(x := v.value, float)]
+    for fid, v, val in floats:
+        if not val.is_integer() and fid not in DECIMAL_IDS and fid.startswith(_TABLE_ROOTS):
             out.append(
                 finding(
                     "R-NON-INTEGER",
