@@ -1071,7 +1071,7 @@ def _read_lines(
         if "\t" in s:
             i = _tabbed(lines, i, blocks)
             continue
-        if "," in s:
+        if "," in s or s.startswith('"'):  # (a quoted field may wrap before its comma)
             j = _csv(lines, i, blocks)
             if j > i:
                 i = j
@@ -1709,23 +1709,46 @@ def _csv_fields(s: str) -> list[tuple[int, int, str]] | None:
     return out if len(out) >= 3 else None
 
 
+_CSV_MAX_BREAKS = 3  # line breaks inside one quoted field (a wrapped label of a spreadsheet)
+
+
+def _csv_record(lines: list[_Line], j: int) -> tuple[list[tuple[int, int, str]], int] | None:
+    """The fields of the CSV record starting on line ``j`` (offsets from that line's start)
+    and the line after it: a quoted field may hold line breaks (a spreadsheet cell with a
+    wrapped label, saved as CSV), its lines joined, the breaks left out of its text."""
+    fields = _csv_fields(lines[j].text)
+    if fields is not None:
+        return fields, j + 1
+    text = lines[j].text
+    k = j + 1
+    while text.count('"') % 2 and k < len(lines) and k - j <= _CSV_MAX_BREAKS:
+        text += "\n" + lines[k].text
+        k += 1
+        if not text.count('"') % 2:
+            joined = _csv_fields(text)
+            if joined is None:
+                return None
+            return [(a, b, t.replace("\n", "")) for a, b, t in joined], k
+    return None
+
+
 def _csv(lines: list[_Line], i: int, blocks: list[Paragraph | Table]) -> int:
-    """A run of at least two CSV lines of the same number of fields, one of them with two
+    """A run of at least two CSV records of the same number of fields, one of them with two
     numbers: a table (kind ``tab``); else nothing is taken (``i`` returned)."""
-    first = _csv_fields(lines[i].text)
-    if first is None:
+    got = _csv_record(lines, i)
+    if got is None:
         return i
+    first = got[0]
     rows: list[list[Cell]] = []
     j = i
     numbers = False
-    while j < len(lines):
-        fields = _csv_fields(lines[j].text) if j > i else first
-        if fields is None or len(fields) != len(first):
-            break
+    while got is not None and len(got[0]) == len(first):
+        fields, after = got
         start = lines[j].start
         rows.append([Cell(t, start + a, start + b) for a, b, t in fields])
         numbers = numbers or sum(1 for _, _, t in fields if has_number(t)) >= 2
-        j += 1
+        j = after
+        got = _csv_record(lines, j) if j < len(lines) else None
     if len(rows) < 2 or not numbers:
         return i
     _add_table(blocks, rows, lines[i].start, lines[j - 1].end, "tab", frame=True)
@@ -1842,6 +1865,10 @@ def _drop_frame_index(rows: list[list[Cell]], frame: bool = False) -> list[list[
     while frame and k < len(rows) - 1 and not rows[k][0].text:
         k += 1
     firsts = [r[0].text for r in rows[k:]]
-    if (len(firsts) >= 3 or k and firsts) and _counts_from_zero(firsts) and min(map(len, rows)) > 1:
+    # (a header line with no row number still has its own first cell: a line that opens
+    # with two empty fields is a header whose first cells a merged cell covers, as Word's
+    # table-to-text writes it, and a single 0 below it is the table's own value)
+    headed = k and all(len(r) > 1 and r[1].text for r in rows[:k])
+    if (len(firsts) >= 3 or headed) and _counts_from_zero(firsts) and min(map(len, rows)) > 1:
         rows = [r[1:] for r in rows]
     return rows
