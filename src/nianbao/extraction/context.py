@@ -50,10 +50,13 @@ class Row:
 
 def split_row(cells: list[Cell], table: Table | None, section: str | None) -> Row:
     real = [c for c in cells if not c.covered]
-    # the values are the cells after the last that is not a value
-    is_value = L.is_value_text
+    # the values are the cells after the last that is not a value; residue (x, ?, 不详)
+    # stands for a value the tool cannot read, in its column (``unread.unmapped``)
+    is_value, is_debris = L.is_value_text, L.is_debris
     first_value = len(real)
-    while first_value and is_value(real[first_value - 1].text):
+    while first_value and (
+        is_value(real[first_value - 1].text) or is_debris(real[first_value - 1].text)
+    ):
         first_value -= 1
     return Row(real, table, section, real[:first_value], real[first_value:])
 

@@ -1,9 +1,9 @@
 """What the tool could not read, said as its own limit and recorded so that no check calls
 it missing or blank: a table the text holds only as a placeholder or a picture, PDF pages
-that are images, cells whose characters a PDF's font did not map, a text that lost
-characters before it reached the tool (U+FFFD), and rows whose label stands in the text
-while no cell of theirs was read. Each pass marks what it could not read
-(``Ctx.mark_unread``) and says so once (R-UNREAD)."""
+that are images, cells whose characters a PDF's font did not map or that hold residue
+instead of a number (x, ?, 不详), a text that lost characters before it reached the tool
+(U+FFFD), and rows whose label stands in the text while no cell of theirs was read. Each
+pass marks what it could not read (``Ctx.mark_unread``) and says so once (R-UNREAD)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import re
 from functools import lru_cache
 
 from ..readers.document import Paragraph
+from ..readers.labels import is_debris
 from ..report import Report, text_lost
 from ..schema import SECTION_KEYS, label_of, table_ids
 from .context import Ctx
@@ -182,8 +183,10 @@ def lost_characters(ctx: Ctx) -> None:
 
 
 def unmapped(ctx: Ctx) -> None:
-    """Cells whose characters the PDF's font did not map (U+FFFD): unread, said as the
-    tool's limit, one finding per table; never blank cells of the report."""
+    """Cells whose characters the PDF's font did not map (U+FFFD), digits misread as
+    letters (94B7), or residue where a number stands (x, ?, N/A, 不详: ``labels.is_debris``):
+    unread, said as the tool's limit, one finding per table and kind; never blank cells of
+    the report."""
     rep = ctx.report
     lost: dict[tuple[str, str], list[str]] = {}
     # (digits alone, the common raw text, are neither of the two: passed over in one pass)
@@ -195,6 +198,8 @@ def unmapped(ctx: Ctx) -> None:
             why = "glyph"
         elif _LETTERED.fullmatch(raw.strip()):
             why = "letters"
+        elif is_debris(v.raw):
+            why = "debris"
         else:
             continue
         v.value = None
@@ -218,6 +223,10 @@ def unmapped(ctx: Ctx) -> None:
                     "多为文字编码转换或复制时丢失），本工具无法识别其数值，未作猜测。"
                 )
                 if why == "glyph"
+                else f"{name}有 {len(ids)} 个单元格填写的既不是数字也不是“—”“无”之类的占位符"
+                f"（{shown}，多为文字识别或复制留下的残字、符号，或表示数值不详的文字），"
+                "本工具无法确定其数值，未作猜测；同行其他单元格仍按各自的列读取。"
+                if why == "debris"
                 else f"{name}有 {len(ids)} 个单元格的数值中夹有字母或竖线（{shown}，"
                 "多为文字识别把数字认成了字母或符号，如 8→B、0→O、1→l 或 |），"
                 "本工具无法确定其数值，未作猜测。"

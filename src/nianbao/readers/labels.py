@@ -4,6 +4,9 @@ Labels are compared by :func:`normalize.key` (script, width, spacing and punctua
 folded). Each matcher returns the schema id and how it matched: "canonical", "variant"
 (a known alternative wording, reported as R-LABEL-VARIANT) or "typo" (a known misspelling,
 reported as R-LABEL-TYPO). The lists come from ``shared/spec/format.md`` §5.
+
+Over 500 lines because the dictionary of every table's labels and the tests of a cell's
+text (value, placeholder, residue) that the readers and the extraction share stand together.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ __all__ = [
     "match_section_heading",
     "SECTION_BODIES",
     "is_value_text",
+    "is_debris",
     "parse_value",
     "REVIEW_HEADER_TOKENS",
 ]
@@ -440,6 +444,29 @@ def is_value_text(text: str) -> bool:
         return True
     t = _FOOTNOTE.sub("", t.replace(" ", ""))
     return bool(_NUM.match(t) or _DELTA.match(t) or _ZERO.match(t))
+
+
+# OCR or copy residue where a value stands: a short mark of Latin letters or symbols, with
+# neither a digit nor a CJK character (?, x, *, #, A, N/A), or a word that says the figure
+# is not known (punctuation alone, a colon after a label, is no value; ※, the mark of a
+# label's lost characters, is a label's: ``form.garbled``)
+DEBRIS = (
+    r"[A-Za-z?？*＊#＃~^@&%!！]{1,3}|[A-Za-z]{1,2}[/.][A-Za-z]{1,2}\.?"
+    r"|不详|暂无|未知|不清楚|不适用|待定|待统计|未统计|暂缺|无数据|未填|略|见附件|见附表"
+)
+_DEBRIS = re.compile(DEBRIS)
+
+
+@lru_cache(maxsize=8192)
+def is_debris(text: str) -> bool:
+    """True for a cell that is neither a value (:func:`is_value_text`) nor a label: OCR or
+    copy residue (``x``, ``?``, ``N/A``) or a word for an unknown figure (不详, 暂无). Where
+    it stands in a value column it is a value the tool cannot read, never a label cell (the
+    row's later numbers would move left into the wrong columns)."""
+    t = fold_chars(text).strip().replace(" ", "")
+    if not t or is_value_text(t):
+        return False
+    return bool(_DEBRIS.fullmatch(t))
 
 
 @lru_cache(maxsize=8192)

@@ -128,7 +128,8 @@ def fold_chars(text: str) -> str:
 _ZERO_WIDTH_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 _ZERO_WIDTH = re.compile(f"[{_ZERO_WIDTH_CHARS}]")
 _BOOKMARK = re.compile(r"\[bookmark:[^\]\n]{0,80}\]")
-_MD_HEADING = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]*", re.M)
+# (marks with words after them: a # alone on its line is a cell's residue, kept as it is)
+_MD_HEADING = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]*(?=[^\s#|｜])", re.M)
 _MD_BOLD = re.compile(r"\*\*|__(?=\S)|(?<=\S)__")
 _MD_LINK = re.compile(r"\[([^\]\n]{0,200})\]\((?:https?://|www\.)[^)\s]{0,300}\)")
 _ANGLE_URL = re.compile(r"<((?:https?://|www\.)[^>\s]{1,300})>")

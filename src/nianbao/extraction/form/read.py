@@ -43,7 +43,7 @@ import re
 from bisect import bisect_left
 from collections import Counter
 
-from ...readers.labels import column_order
+from ...readers.labels import column_order, is_debris
 from ...readers.normalize import drop_notes
 from ...readers.normalize import key as label_key
 from ...schema import COLUMNS
@@ -1127,6 +1127,8 @@ def _place_row(
         row.cells = [FormCell(fid, status="blank") for fid in spec.ids]
         return row
     vals = run.vals
+    # residue among the values (x, 不详): its number unknown, no sum may place the row
+    opaque = any(is_debris(v.text) for v in vals)
     # blanks inside the run, by the separators
     cells: list[Tok | None] = [vals[0]]
     for s, v in zip(run.seps[1:-1], vals[1:]):
@@ -1135,7 +1137,9 @@ def _place_row(
     edge = n - len(cells)
     as_cand: Cand = [(c.text, c.start, c.end) if c is not None else NO_CELL for c in cells]
     if edge == 0 and not (unit == "space" and len(vals) < n):
-        turned = _turned_lines(run, as_cand, total_at(spec.ids)) if key == "s3" else []
+        turned = (
+            _turned_lines(run, as_cand, total_at(spec.ids)) if key == "s3" and not opaque else []
+        )
         if turned:
             return by_arithmetic(row, spec, turned, key, "reordered")
         fill(as_cand, "read")
@@ -1183,6 +1187,8 @@ def _place_row(
                 [as_cand[at.index(c)] if c in at else NO_CELL for c in range(n)]
                 for at in itertools.combinations(range(n), len(vals))
             ]
+            if opaque:
+                return _unread_row(row, spec)
             return by_arithmetic(row, spec, anywhere, key, "placed")
         # the label side first: what follows a row's last value (spacer lines of pipes, the
         # next row's merged cells) varies more than what follows its label
@@ -1199,6 +1205,8 @@ def _place_row(
         options: list[Cand] = [
             [NO_CELL] * ld + as_cand + [NO_CELL] * (edge - ld) for ld in range(edge + 1)
         ]
+        if opaque:
+            return _unread_row(row, spec)
         return by_arithmetic(row, spec, options, key, "placed")
     if (
         edge < 0
@@ -1230,6 +1238,8 @@ def _place_row(
             row.how = "unread"  # far more numbers than the row has cells
             row.cells = [FormCell(fid, status="unread") for fid in spec.ids]
             return row
+        if opaque:
+            return _unread_row(row, spec)
         return by_arithmetic(row, spec, options, key, "placed")
     # no separator tells the cells apart (a flattened copy): the digits are cut by the
     # arithmetic, first with every cell holding a number, then with blanks that vanished
@@ -1237,6 +1247,8 @@ def _place_row(
     checked = check is not None  # (the table's arithmetic, not the signs below)
     if key == "s2":
         check = sign_check(spec.ids, check)
+    if opaque:
+        return _unread_row(row, spec)
     full = full_splits(run.vals, n, check)
     if full:
         if len(full) == 1:
@@ -1255,6 +1267,12 @@ def _place_row(
         row.cells = [FormCell(fid, status="unread") for fid in spec.ids]
         return row
     return by_arithmetic(row, spec, cands, key, "placed")
+
+
+def _unread_row(row: FormRow, spec: RowSpec) -> FormRow:
+    row.how = "unread"
+    row.cells = [FormCell(fid, status="unread") for fid in spec.ids]
+    return row
 
 
 def _turned_lines(run: ValueRun, cand: Cand, at: int = -1) -> list[Cand]:

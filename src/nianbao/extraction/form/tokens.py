@@ -9,7 +9,7 @@ import heapq
 import re
 from dataclasses import dataclass, field
 
-from ...readers.labels import parse_value
+from ...readers.labels import DEBRIS, parse_value
 from .model import Tok
 from .spec import SEP, SEPS, RowSpec
 
@@ -32,6 +32,8 @@ def _master(pipes: bool) -> re.Pattern[str]:
         r"|(?P<glyph>[\ufffd\d]*\ufffd[\ufffd\d]*)"
         r"|(?P<delta>(?:增加|减少|新增)\s*\d+)"
         r"|(?P<num>[-+－]?\d+(?:[,，]\d{3})*(?:\.\d+)?|(?<![\d.．])\.\d+)(?P<unit>\s*(?:万元|元|件|个|条|项|次|家|份))?"
+        # residue standing alone where a value stands (x, ?, N/A, 不详, 无数据): a value unread
+        rf"|(?<![^{SEPS}])(?P<debris>{DEBRIS})(?![^{SEPS}])"
         r"|(?P<ph>—+|－+|–|/|／|\\|×|无|-{1,2}|[〇零○])"
         rf"|(?P<t>[^{SEPS}0-9—－–/／\ufffd]+|.)",
         re.S,
@@ -83,6 +85,9 @@ def tokenize(text: str, a: int, b: int, first_run: bool = False) -> list[Tok]:
             kind = "t" if _cjk(before) and (_cjk(after) or after in "\r\n") else "num"
         if kind == "unit":
             kind = "num"
+        if kind == "debris" and not text[j:b].strip(SEPS) and "\n" not in text[j:b]:
+            # only spaces to the next label on its line: a mark before it (* 行政许可), no cell
+            kind = "t"
         if kind == "ph":
             # a placeholder stands alone: not 无 of 无法提供, not the dash of a range
             before = text[i - 1] if i > a else " "
@@ -203,9 +208,18 @@ def extend(
         if after in ".．、" or not before.isdigit():
             a -= 1
     b = hit.b
-    while b < hi and k[b] in tail and not k[b].isdigit():
+    while b < hi and k[b] in tail and not k[b].isdigit() and not _debris_at(text, idx[b]):
         b += 1
     return a, b
+
+
+_DEBRIS_CELL = re.compile(rf"(?:{DEBRIS})(?![^{SEPS}])")
+
+
+def _debris_at(text: str, o: int) -> bool:
+    """Does a cell of residue (不详 standing alone) start at ``o``? Then it is a value cell
+    after the label, not the rest of the label's words (不 of 不计其他情形)."""
+    return o > 0 and text[o - 1] in SEP and _DEBRIS_CELL.match(text, o) is not None
 
 
 # ----------------------------------------------------------------------------- placing
