@@ -22,14 +22,19 @@ from .debris import TOKENS, edits, judge
 def test_a_debris_cell_is_unread_in_its_column(golds, token: str) -> None:  # type: ignore[no-untyped-def]
     tried = 0
     bad: list[str] = []
-    for d in edits((token,), per=2):
+    # (one style a copy, and every other copy, the half each token takes differing: the
+    # whole set, ``python -m tests.debris``, takes minutes)
+    half = TOKENS.index(token) % 2
+    for n, d in enumerate(edits((token,), per=1)):
+        if n % 2 != half:
+            continue
         v = judge(d)
         tried += 1
         found = (
             v.wrong + v.false + v.blamed + (["debris cell not named unread"] if v.unnamed else [])
         )
         bad += [f"{d.edit.stem} {d.edit.shape} {d.edit.what}: {b}" for b in found[:2]]
-    assert tried >= 600
+    assert tried >= 140
     assert not bad, f"{len(bad)} bad:\n" + "\n".join(bad[:10])
 
 

@@ -628,11 +628,7 @@ def _read_rows(
         and columns is None
         and doubt is None
         and any(row.how in ("unread", "blank") for row in table.rows)
-        and not any(how in ("gap", "head", "lost") for _w, how in table.garbled.values())
     ):
-        # (not where a row's label is lost where it stands: its numbers stand in the
-        # form's place, no sign of a PDF's reading order; a copy of a cell a line, blank
-        # lines between cells, read as paragraphs, put 0s in blank cells silently)
         stream_table(table, text, a, b, k, idx, runs, hits)
     elif (
         key == "s3"
