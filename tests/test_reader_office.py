@@ -109,14 +109,23 @@ def test_a_word_file_libreoffice_cannot_open(saved, tmp_path) -> None:
     assert "LibreOffice" in str(e.value) or "未找到" in str(e.value)
 
 
-def test_a_conversion_over_its_time_is_stopped_and_leaves_nothing(saved, monkeypatch) -> None:
+def test_a_conversion_over_its_time_is_stopped_and_leaves_nothing(
+    saved, monkeypatch, tmp_path
+) -> None:
+    import tempfile
+
     _, _, doc, _ = saved[0]
     monkeypatch.setenv("NIANBAO_OFFICE_SECONDS", "0.05")
+    # this conversion's working directory under tmp_path: other runs' LibreOffice processes
+    # on the machine are not this test's
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     with pytest.raises(BrokenFile) as e:
         nianbao.parse(doc)
     assert "超过了" in str(e.value) and "NIANBAO_OFFICE_SECONDS" in str(e.value)
     time.sleep(0.5)
-    left = subprocess.run(["pgrep", "-f", "nianbao-office-"], capture_output=True, text=True)
+    left = subprocess.run(
+        ["pgrep", "-f", f"{tmp_path}/nianbao-office-"], capture_output=True, text=True
+    )
     assert left.stdout.strip() == "", "a LibreOffice process outlived its conversion"
 
 
