@@ -147,8 +147,10 @@ def test_writer_pdf_fees_do_not_take_the_first_item_s_numbers() -> None:
     """The writer's PDF of every gold with its 0s made blank (all, or some), through
     pdftotext: 表二 right or named (行政事业性收费 took （一）'s 55 / 8 / 2)."""
     rng = random.Random(3)
-    for stem, gold in _golds():
-        for every in (True, False):
+    # one PDF a gold (LibreOffice takes seconds a file): every 0 blank in half of them, some
+    # 0s in the other half
+    for i, (stem, gold) in enumerate(_golds()):
+        for every in (i % 2 == 0,):
             g = {
                 k: (None if v == 0 and (every or rng.random() < 0.5) else v)
                 for k, v in gold.items()
