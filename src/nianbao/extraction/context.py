@@ -114,6 +114,21 @@ def paragraph_row(p: Paragraph, section: str | None) -> Row | None:
     return Row(cells, None, section, cells[:1], cells[1:])
 
 
+def numbers_row(p: Paragraph, section: str | None) -> Row | None:
+    """A text line of numbers only, five or more (表四's value row whose header the copy
+    lost: 0 0 1 0 1 …): a row of values without a label."""
+    toks = p.text.split()
+    if len(toks) < 5 or not all(_NUMBER_TOKEN.fullmatch(t) for t in toks):
+        return None
+    cells: list[Cell] = []
+    pos = 0
+    for num in toks:
+        st = p.text.index(num, pos)
+        cells.append(Cell(num, p.start + st, p.start + st + len(num), col=len(cells), page=p.page))
+        pos = st + len(num)
+    return Row(cells, None, section, [], cells)
+
+
 # a line of 表四 written as a list: 行政复议结果维持：0 / 行政诉讼（复议后起诉）尚未审结：1件
 _REVIEW_LINE = re.compile(
     r"^\s*(?P<label>[^\d：:。，；]{2,40}?)\s*[：:]\s*(?P<num>\d[\d,]*)?\s*件?\s*[。；;]?\s*$"

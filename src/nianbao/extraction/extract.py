@@ -30,12 +30,21 @@ from ..schema import (
 )
 from .active import read_active
 from .applications import is_request_header, read_requests
-from .context import NREVIEW, Ctx, Row, paragraph_header, paragraph_row, split_row
+from .context import (
+    NREVIEW,
+    Ctx,
+    Row,
+    numbers_row,
+    paragraph_header,
+    paragraph_row,
+    split_row,
+)
 from .form import HeadingHit
 from .formfill import fill_from_form
 from .meta import read_meta
 from .onecell import one_number_one_cell
 from .reviews import read_reviews
+from .second import first_report
 from .sections import (
     find_sections,
     place_tables,
@@ -50,6 +59,7 @@ from .unread import (
     image_pages,
     labels_without_values,
     lost_characters,
+    numbers_without_table,
     placeholders,
     unmapped,
 )
@@ -57,11 +67,16 @@ from .unread import (
 __all__ = ["extract"]
 
 
+# a result word of 表四's header (the section's heading holds none)
+_REVIEW_WORDS = re.compile(r"维持|纠正|审结|总计|合计")
+
+
 # ============================================================================ main
 def extract(doc: Document) -> Report:
     """Map a Document to a Report. Extraction-level findings (how the text was read) are in
     ``report.findings``; the checks add the rest."""
     rep = Report(source=doc.source)
+    doc = first_report(doc)
     rep.text = doc.text
     doc, label_counts = split_mixed_tables(split_run_in_headings(doc))
     ctx = Ctx(doc, rep)
@@ -125,6 +140,7 @@ def extract(doc: Document) -> Report:
     unmapped(ctx)
     lost_characters(ctx)
     labels_without_values(ctx)
+    numbers_without_table(ctx, sec_of)
     _artifacts(ctx)
     rep.findings = ctx.findings
     return rep
@@ -305,6 +321,15 @@ def _collect_rows(
             pr = paragraph_row(b, sec)
             if pr is not None:
                 rows[sec].append(pr)
+            elif (
+                sec == "s4"
+                and not rows["s4"]
+                and not any(_REVIEW_WORDS.search(x) for x in s4_paras)
+                and (nums := numbers_row(b, sec)) is not None
+            ):
+                # numbers only, no header before them (the copy lost it): read in the
+                # form's order, the header said unreadable (read_reviews)
+                rows[sec].append(nums)
             elif sec == "s4" and not any(r.numeric for r in rows["s4"]):
                 s4_paras.append(b.text)
             elif sec in ("s2", "s3"):

@@ -74,6 +74,50 @@ def placeholders(ctx: Ctx, sec_of: list[str | None]) -> None:
         )
 
 
+_NUMBERS_LINE = re.compile(r"\s*(?:[-+]?\d[\d,]*(?:\.\d+)?\s*)+")
+
+
+def numbers_without_table(ctx: Ctx, sec_of: list[str | None]) -> None:
+    """Section 四 holding lines of numbers only (three numbers or more) while no cell of
+    表四 was read (its header lost in the copy, its numbers a cell a line): the tool could
+    not place them; say so as its limit, and record the section unread so that no
+    "missing table" finding blames the report."""
+    rep = ctx.report
+    unread = rep.layout.get("unread") or ()
+    if any_value(rep, ("reviews",)) or any(
+        u == "sections.s4" or u.startswith("reviews") for u in unread
+    ):
+        return  # read, or its unread cells already said
+    nums: list[str] = []
+    first = -1
+    for i, b in enumerate(ctx.doc.blocks):
+        if sec_of[i] != "s4":
+            continue
+        texts = (
+            [b.text]
+            if isinstance(b, Paragraph)
+            else [c.text for row in b.rows for c in row if not c.covered]
+        )
+        for t in texts:
+            for line in t.split("\n"):
+                if line.strip() and _NUMBERS_LINE.fullmatch(line):
+                    nums += line.split()
+                    first = b.start if first < 0 else first
+    if len(nums) < 3:
+        return
+    ctx.mark_unread(["sections.s4"])
+    shown = "、".join(nums[:15]) + ("……" if len(nums) > 15 else "")
+    ctx.finding(
+        "R-UNREAD",
+        "warning",
+        ["sections.s4"],
+        f"第四部分有 {len(nums)} 个数字（原文第 {ctx.doc.line_of(first)} 行起：{shown}），"
+        "但本工具未找到表四的表头，无法确定各数字属于哪一格，未作猜测。"
+        "这是本工具的读取局限，不代表报告缺少该表，请对照原件核对。",
+        evidence=nums[:30],
+    )
+
+
 def image_pages(ctx: Ctx) -> None:
     """Pages of a PDF that are images and could not be read (no OCR): whatever section or
     table the report lacks may stand on them, so it is unread (the tool's limit, said once),

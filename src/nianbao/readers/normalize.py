@@ -4,9 +4,14 @@ Two jobs:
 
 * :func:`normalize_text` rewrites a whole decoded report (pinyin glosses, traditional →
   simplified, full-width digits, odd spaces, zero-width characters, markdown marks, conversion
-  debris, page footers) and returns the new text, an :class:`OffsetMap` back to the original,
-  the script and the list of artefacts it stripped.
+  debris, page footers, the report's title repeated as a page's running header) and returns
+  the new text, an :class:`OffsetMap` back to the original, the script and the list of
+  artefacts it stripped.
 * :func:`key` folds a label for matching (script, width, punctuation and spacing removed).
+
+Over 500 lines because every rewrite must keep the offset map, and the page furniture a copy
+of a PDF leaves among the tables' cells (numbers, running titles) is told from cells here,
+with the text's pages and blank lines in view.
 """
 
 from __future__ import annotations
@@ -210,8 +215,11 @@ def normalize_text(original: str) -> NormalizedText:
     text, changed = _simplify_in_place(fold_radicals(text))
     script = _script(text, changed, glosses)
 
+    found = _running_titles(text)
     if "\f" in text or _PAGE_MARKS.search(text) or _BARE_LINE.search(text):
-        text, omap, kinds = _drop_page_numbers(text, omap)
+        found = sorted(found + _page_numbers(text))
+    if found:
+        text, omap, kinds = _drop_page_numbers(text, omap, found)
         artifacts += kinds
     if "\f" in text:
         # a page break after a line's end (pdftotext's, between pages) is no line: as a
@@ -352,15 +360,13 @@ def _pages_between(text: str, lines: list[tuple[int, int, int, str]]) -> list[tu
 
 
 def _drop_page_numbers(
-    text: str, parent: OffsetMap | None
+    text: str, parent: OffsetMap | None, found: list[tuple[int, int, str]]
 ) -> tuple[str, OffsetMap | None, list[str]]:
-    """``text`` without its page-number lines (``_page_numbers``), each with the blank
-    lines around it: the larger of the breaks before and after it stands between the lines
-    it stood between (a row's cells a paragraph each stay a paragraph each, not parted by a
+    """``text`` without the lines ``found`` (page numbers, ``_page_numbers``, and running
+    titles, ``_running_titles``: (start, end, kind) in order), each with the blank lines
+    around it: the larger of the breaks before and after it stands between the lines it
+    stood between (a row's cells a paragraph each stay a paragraph each, not parted by a
     break that reads as a blank cell)."""
-    found = _page_numbers(text)
-    if not found:
-        return text, parent, []
     parts: list[str] = []
     anchors: list[tuple[int, int]] = [(0, 0)]
     last = 0
@@ -382,6 +388,11 @@ def _drop_page_numbers(
             first_break, last_break = a, b - 1  # (not on a line of its own: the text only)
         before, after = text[first_break:a], text[b : last_break + 1]
         rep = max((before, after), key=lambda s: (s.count("\n") + s.count("\f"), "\f" in s))
+        if kind == _RUNNING_TITLE:
+            # the line and its line break only: a title line stands among a copy's lines
+            # (the empty lines around it may be blank cells of a copy of one cell a line)
+            first_break, last_break = a, b if text[b : b + 1] == "\n" else b - 1
+            rep = ""
         seg = text[last:first_break]
         parts.append(seg)
         new_len += len(seg)
@@ -394,6 +405,35 @@ def _drop_page_numbers(
             kinds.append(kind)
     parts.append(text[last:])
     return "".join(parts), OffsetMap(anchors, parent), kinds
+
+
+_RUNNING_TITLE = "页眉（报告标题）"
+_REPORT_TITLE = re.compile(
+    r"(?:19|20)\d{2}年度?.{0,12}?(?:政府信息公开|政务公开).{0,8}?(?:年度报告|年报)"
+)
+
+
+def _running_titles(text: str) -> list[tuple[int, int, str]]:
+    """The lines from the tables on (二、主动公开) that repeat the report's title (a line of
+    a year, 政府信息公开 and 年度报告, named before the tables): a page's running header in a
+    copy of a PDF, never a cell. (start, end, kind) of each."""
+    a = _TABLES_FROM.search(text)
+    if a is None or "报告" not in text[a.end() :]:
+        return []
+    before: str | None = None
+    found: list[tuple[int, int, str]] = []
+    for m in re.finditer(r"[^\n\f]+", text[a.end() :]):
+        line = m.group()
+        if "报告" not in line or len(line) > 80:
+            continue
+        k = key(line)
+        if len(k) > 60 or not _REPORT_TITLE.search(k):
+            continue
+        if before is None:
+            before = key(text[: a.start()])
+        if k in before:
+            found.append((a.end() + m.start(), a.end() + m.end(), _RUNNING_TITLE))
+    return found
 
 
 def _br(text: str, pos: int) -> str:

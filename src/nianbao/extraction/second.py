@@ -1,0 +1,95 @@
+"""A text that holds a second report after the first: the report is read alone.
+
+A portal's page prints the previous year's report under this year's, a county's page gathers
+its departments' reports one after the other, a crawl joins a page and its print version.
+Read as one document, the second report's rows filled what the first had not read (its
+other layout's rows, its 表四 when the first's was split in three), and its headings and
+tables competed with the first's: cells of another report came back with no word.
+
+The second report starts at a title line (a year, 政府信息公开 or 政务公开, and 年度报告 or
+年报, on a line of its own) that stands after the first report's whole 表三 (its first row,
+本年新收…, and its last, 结转下年度继续办理) and before another 表三's first row. The text is
+read up to that line; a note says where the other report starts and that it was not read.
+A running page header holding the title stands inside the report (before its 表三 ends, or
+with no second 表三 after it) and cuts nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from ..readers.document import Document, Paragraph, Table
+from ..readers.normalize import key
+
+__all__ = ["first_report"]
+
+_FIRST_ROW = "本年新收政府信息公开申请"
+_LAST_ROW = "结转下年度继续办理"
+_TITLE = re.compile(
+    r"((?:19|20)\d{2}|[〇○零一二三四五六七八九]{4})年度?.{0,12}?(政府信息公开|政务公开)"
+    r".{0,8}?(年度报告|年报)"
+)
+_SENTENCE = re.compile(r"[。；，]\s*$|特此|根据|依据|按照")
+
+
+def _is_title(line: str, k: str) -> bool:
+    return 8 <= len(k) <= 60 and bool(_TITLE.search(k)) and not _SENTENCE.search(line)
+
+
+def _cut_at(text: str) -> tuple[int, str] | None:
+    """The offset of the second report's title line and the title; None when the text
+    holds one report. A title may run over two lines (…政府信息公开 / 工作年度报告)."""
+    first_row = last_row = -1
+    pos = 0
+    prev, prev_start = "", 0
+    title: tuple[int, str] | None = None
+    for line in text.split("\n"):
+        start, pos = pos, pos + len(line) + 1
+        if len(line) > 400 or not any(ch in line for ch in "收转报告"):
+            prev, prev_start = line, start  # (a flattened page: no title line of its own)
+            continue
+        k = key(line)
+        if first_row < 0:
+            if _FIRST_ROW in k:
+                first_row = start
+        elif title is None:
+            if last_row < 0:
+                if _LAST_ROW in k:
+                    last_row = start
+            elif _is_title(line, k):
+                title = (start, line.strip())
+            elif len(prev) <= 60:
+                two = prev.strip() + line.strip()
+                if _is_title(two, key(two)):
+                    title = (prev_start, two)
+        elif _FIRST_ROW in k:
+            return title
+        prev, prev_start = line, start
+    return None
+
+
+def first_report(doc: Document) -> Document:
+    """``doc`` up to the title of a second report after the first, a note saying so in its
+    artifacts; ``doc`` itself when it holds one report (or its blocks have no offsets, or a
+    table runs over the cut)."""
+    found = _cut_at(doc.text)
+    if found is None:
+        return doc
+    cut, title = found
+    blocks: list[Paragraph | Table] = []
+    for b in doc.blocks:
+        if b.start < 0:
+            return doc
+        if b.start >= cut:
+            break
+        if b.end > cut:
+            if isinstance(b, Table):
+                return doc
+            head = doc.text[b.start : cut].strip()
+            if head:
+                blocks.append(Paragraph(head, b.start, b.start + len(head), b.page))
+            continue
+        blocks.append(b)
+    note = f"文本第 {doc.line_of(cut)} 行起是另一份年度报告（{title[:60]}），只读取了其前的第一份"
+    return replace(doc, text=doc.text[:cut], blocks=blocks, artifacts=[*doc.artifacts, note])
