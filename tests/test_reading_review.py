@@ -12,8 +12,8 @@ that broke them, built from every gold.
    wrong; with ``boxes_flow=None`` too, 尚未审结 其他结果 结果纠正 4 6 6 21 (the cells
    right to left: 审结 4 其他 6 纠正 6) read 纠正 4 审结 6. Such a copy is left unread and
    said so.
-3. (xfail) lone numbers around the tables of a copy of one cell a line taken for page
-   numbers.
+3. lone numbers around the tables of a copy of one cell a line taken for page numbers, and
+   the one cell equal to the page between them dropped as that page's number.
 """
 
 from __future__ import annotations
@@ -176,15 +176,13 @@ def test_permuted_review_words_case() -> None:
 
 
 # ------------------------------------------------------------------ 3. bare page numbers
-@pytest.mark.xfail(
-    strict=True,
-    reason="_pages_between drops a cell equal to the one page between two lone numbers",
-)
 def test_lone_numbers_around_the_tables_of_a_cell_per_line_copy_are_no_page_numbers() -> None:
     """A copy of one cell a line, no page numbers at all, with a lone number line in
     section 一 (k - 1, a cell of a table there) and one after section 五 (k + 1): the one
-    table cell equal to k is no page number (at 2d083db every cell read right; since
-    74b64ea the cell is dropped as page k's and its row reads short)."""
+    table cell equal to k is no page number (at 2d083db every cell read right; from
+    74b64ea the cell was dropped as page k's and its row read short, named: a number
+    indented as the copy's cells, a tab before it, where the numbers before and after the
+    tables stand at the line's start, is a cell)."""
     from nianbao.report import Report
     from nianbao.writing.writer import render
 

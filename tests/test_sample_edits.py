@@ -8,7 +8,9 @@ missing, and no arithmetic error the document's own gold does not raise may be m
 edits that lose nothing must read back whole. (Found by this probe, each failed before its
 fix: 表四 with one 0 too many in a copy spaced by spaces; 总计 alone after 申请人情况 in a copy
 of one cell a line read as the first column, silently; a page number's line taken away with
-the blank cells of a copy of one cell a line around it, silently.)
+the blank cells of a copy of one cell a line around it, silently; the OCR sample's Markdown,
+each row of 表三 headed 类别 | 数据1 | … | 总计, with 表三's heading reworded: the 1 of 数据1
+read as 上年结转's 总计, and R-SUM-ROW / R-BALANCE blamed the document.)
 """
 
 from __future__ import annotations
@@ -109,22 +111,7 @@ def _score(stem: str, edit: str, text: str, gold: dict[str, Any]) -> Score:
     return run_one(Rendering(stem, edit, 0, "sample", text, gold))
 
 
-_XFAIL = {
-    "heading-reworded": "in the OCR sample's Markdown (a header row 类别 | 数据1 | … | 总计 under each "
-    "row's heading), with 表三's heading reworded the 1 of 数据1 is read as 上年结转's 总计 and "
-    "R-SUM-ROW / R-BALANCE blame the document; with the form's heading the grid reading wins",
-}
-
-
-@pytest.mark.parametrize(
-    "edit",
-    [
-        pytest.param(e, marks=pytest.mark.xfail(strict=True, reason=_XFAIL[e]))
-        if e in _XFAIL
-        else e
-        for e in sorted(EDITS)
-    ],
-)
+@pytest.mark.parametrize("edit", sorted(EDITS))
 def test_edited_sample_texts(edit: str) -> None:
     found = _texts()
     if len(found) < 5:

@@ -120,6 +120,9 @@ class Document:
     # pictures large enough to hold a table on a PDF's text pages, each stood in for by an
     # IMAGE_PLACEHOLDER paragraph, in order: (page, (x0, top, x1, bottom) in points)
     pictures: list[tuple[int, tuple[float, float, float, float]]] = field(default_factory=list)
+    # line breaks kept where a page number's line was taken away from a text, how many of
+    # them were the text's own a guess: (start, end, the most they may stand for)
+    page_breaks: list[tuple[int, int, int]] = field(default_factory=list)
     _line_starts: list[int] | None = field(default=None, repr=False)
 
     def to_original(self, pos: int) -> int:

@@ -370,7 +370,9 @@ def _match_heading(s: str) -> HeadingMatch | None:
     for sec, bodies in _SECTION_VARIANTS.items():
         if k in bodies:
             return HeadingMatch(sec, 2, ordinal, style)
-    if not m:
+    if not m or match_request_row(body) is not None:
+        # (a row of 表三 is no heading, whatever its words: 1.申请人无正当理由逾期不补正、
+        # 行政机关不再处理其政府信息公开申请, a Markdown heading over its row, read as 三's)
         return None
     fuzzy = _fuzzy_section(k)
     return HeadingMatch(fuzzy, 1, ordinal, style) if fuzzy else None

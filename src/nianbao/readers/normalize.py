@@ -10,14 +10,17 @@ Two jobs:
 * :func:`key` folds a label for matching (script, width, punctuation and spacing removed).
 
 Over 500 lines because every rewrite must keep the offset map, and the page furniture a copy
-of a PDF leaves among the tables' cells (numbers, running titles) is told from cells here,
-with the text's pages and blank lines in view.
+of a PDF leaves among the tables' cells (page numbers counted by the pages before and after
+the tables, their indents compared; running titles) and the breaks left where it is taken
+away are told from cells here, in one pass over the text's lines with the text's pages and
+blank lines in view.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -168,6 +171,9 @@ class NormalizedText:
     offset_map: OffsetMap
     script: str = "simplified"
     artifacts: list[str] = field(default_factory=list)
+    # line breaks kept where a page number's line was taken away, how many of them were
+    # the text's own a guess: (start, end, the most they may stand for) in ``text``
+    page_breaks: list[tuple[int, int, int]] = field(default_factory=list)
 
 
 def _sub(
@@ -215,12 +221,14 @@ def normalize_text(original: str) -> NormalizedText:
     text, changed = _simplify_in_place(fold_radicals(text))
     script = _script(text, changed, glosses)
 
+    guessed: list[tuple[int, int, int]] = []  # (original offset, breaks kept, most)
     found = _running_titles(text)
     if "\f" in text or _PAGE_MARKS.search(text) or _BARE_LINE.search(text):
         found = sorted(found + _page_numbers(text))
     if found:
-        text, omap, kinds = _drop_page_numbers(text, omap, found)
+        text, omap, kinds, spots = _drop_page_numbers(text, omap, found)
         artifacts += kinds
+        guessed = [(omap(at) if omap else at, n, most) for at, n, most in spots]
     if "\f" in text:
         # a page break after a line's end (pdftotext's, between pages) is no line: as a
         # line break it parted a row's cells by more than its other cells (a blank cell)
@@ -262,7 +270,14 @@ def normalize_text(original: str) -> NormalizedText:
         text, omap, n = _sub(_MD_ESCAPE, lambda m: "", text, omap)
         if n:
             artifacts.append("Markdown 转义符 \\")
-    return NormalizedText(text, omap or OffsetMap(), script, artifacts)
+    final = omap or OffsetMap()
+    breaks = []
+    for at, n, most in guessed:
+        # (the offset map is monotone: the first offset of the text that maps to ``at``)
+        q = bisect_left(range(len(text)), at, key=final)
+        if text[q : q + n] == "\n" * n:
+            breaks.append((q, q + n, most))
+    return NormalizedText(text, final, script, artifacts, breaks)
 
 
 def _page_numbers(text: str) -> list[tuple[int, int, str]]:
@@ -337,8 +352,10 @@ def _pages_between(text: str, lines: list[tuple[int, int, int, str]]) -> list[tu
     lines like a table's cells. Those before the tables (sections 二 to 四) and after them
     count the pages: where the last before is p and the first after is q, the pages between
     are p + 1 … q − 1, and each such number that stands alone on a line exactly once
-    between them, in order, is that page's number (7 among 表三's cells as a paragraph of
-    its own is read as no cell); else nothing is dropped."""
+    between them, in order, indented as p and q are, is that page's number (7 among 表三's
+    cells as a paragraph of its own is read as no cell); else nothing is dropped. (A copy
+    prints its page numbers alike: a number indented as the cells of a copy of one cell a
+    line, a tab before each, where p and q stand at the line's start, is a cell.)"""
     a = _TABLES_FROM.search(text)
     b = _TABLES_TO.search(text, a.end()) if a else None
     if a is None or b is None:
@@ -349,24 +366,51 @@ def _pages_between(text: str, lines: list[tuple[int, int, int, str]]) -> list[tu
     if not before or not after or after[0] - before[-1] < 2:
         return []
     p, q = before[-1], after[0]
+    p_at = next(s for s, _e, n in reversed(bare) if s < a.start() and n == p)
+    q_at = next(s for s, _e, n in bare if s >= b.start() and n == q)
     inside = [(s, e, n) for s, e, n in bare if a.start() <= s < b.start()]
     picked: list[tuple[int, int]] = []
     for n in range(p + 1, q):
         at = [(s, e) for s, e, k in inside if k == n]
         if len(at) != 1 or (picked and at[0][0] < picked[-1][0]):
             return []
+        if not any(_alike(_indent(text, at[0][0]), _indent(text, o)) for o in (p_at, q_at)):
+            return []
         picked.append(at[0])
     return [(s, e, "分页处的页码（前后页码连续）") for s, e in picked]
 
 
+def _indent(text: str, at: int) -> str:
+    """The blanks that open the line of ``at``."""
+    start = text.rfind("\n", 0, at) + 1
+    end = start
+    while end < len(text) and text[end] in " \t\u3000":
+        end += 1
+    return text[start:end]
+
+
+def _alike(one: str, other: str) -> bool:
+    """Two lines' indents alike enough for two page numbers of one copy: the same tabs and
+    full-width spaces, spaces as many but for two (a centred number one digit longer)."""
+
+    def shape(s: str) -> tuple[int, int]:
+        return s.count("\t"), s.count("\u3000")
+
+    return shape(one) == shape(other) and abs(one.count(" ") - other.count(" ")) <= 2
+
+
 def _drop_page_numbers(
     text: str, parent: OffsetMap | None, found: list[tuple[int, int, str]]
-) -> tuple[str, OffsetMap | None, list[str]]:
+) -> tuple[str, OffsetMap | None, list[str], list[tuple[int, int, int]]]:
     """``text`` without the lines ``found`` (page numbers, ``_page_numbers``, and running
     titles, ``_running_titles``: (start, end, kind) in order), each with the blank lines
     around it: the larger of the breaks before and after it stands between the lines it
     stood between (a row's cells a paragraph each stay a paragraph each, not parted by a
-    break that reads as a blank cell)."""
+    break that reads as a blank cell), one line less where the number's line stood padded
+    by a blank line of its own (``_padded``). Also returns where a kept break's count is a
+    guess, the break of two lines or more on either side: (offset in the new text, the
+    line breaks kept, the most line breaks it may stand for)."""
+    spots: list[tuple[int, int, int]] = []
     parts: list[str] = []
     anchors: list[tuple[int, int]] = [(0, 0)]
     last = 0
@@ -393,10 +437,15 @@ def _drop_page_numbers(
             # (the empty lines around it may be blank cells of a copy of one cell a line)
             first_break, last_break = a, b if text[b : b + 1] == "\n" else b - 1
             rep = ""
+        elif _padded(text, first_break, last_break + 1, before, after):
+            rep = rep[1:]
         seg = text[last:first_break]
         parts.append(seg)
         new_len += len(seg)
         anchors.append((new_len, first_break))
+        most = max(before.count("\n"), after.count("\n"))
+        if most >= 2 and "\f" not in before + after and rep:
+            spots.append((new_len, len(rep), most))
         parts.append(rep)
         new_len += len(rep)
         anchors.append((new_len, last_break + 1))
@@ -404,7 +453,23 @@ def _drop_page_numbers(
         if kind not in kinds:
             kinds.append(kind)
     parts.append(text[last:])
-    return "".join(parts), OffsetMap(anchors, parent), kinds
+    return "".join(parts), OffsetMap(anchors, parent), kinds, spots
+
+
+def _padded(text: str, a: int, b: int, before: str, after: str) -> bool:
+    """Does the page number's line between ``a`` and ``b`` stand padded by a blank line of
+    its own on each side, where the lines around it follow each other without one (a copy
+    of one cell a line: ``（一）予以公开`` / (blank) / ``— 6 —`` / (blank) / a blank cell)?
+    Then one line break of the larger side's is the padding's: kept, it read as one blank
+    cell more, and the row's cells moved a column on, silently."""
+    if "\f" in before or "\f" in after or min(before.count("\n"), after.count("\n")) < 2:
+        return False
+    # the breaks that end the line before and start the line after
+    i = text.rfind("\n", 0, a)
+    j = text.find("\n", b)
+    if i <= 0 or j < 0 or text[i - 1] in _LINE_BREAKS or text[j + 1 : j + 2] in ("\n", "\f"):
+        return False
+    return True
 
 
 _RUNNING_TITLE = "页眉（报告标题）"

@@ -101,6 +101,7 @@ def read_text(text: str, source: str = "", encoding: str | None = None) -> Docum
         script=norm.script,
         artifacts=list(norm.artifacts),
         offset_map=norm.offset_map,
+        page_breaks=list(norm.page_breaks),
     )
     doc.blocks = text_to_blocks(masked, _widths_source(text, norm.offset_map))
     for i, t in enumerate(doc.tables):

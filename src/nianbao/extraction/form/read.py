@@ -42,6 +42,7 @@ import itertools
 import re
 from bisect import bisect_left
 from collections import Counter
+from collections.abc import Sequence
 
 from ...readers.labels import column_order, is_debris
 from ...readers.normalize import drop_notes
@@ -86,6 +87,7 @@ from .tokens import (
     cell_number,
     chain,
     extend,
+    header_number,
     occurrences,
     row_run,
     tokenize,
@@ -101,12 +103,15 @@ def read_form(
     text: str,
     headings: dict[str, HeadingHit] | None = None,
     skip: frozenset[str] = frozenset(),
+    page_breaks: Sequence[tuple[int, int, int]] = (),
 ) -> FormReading:
     """Read the three tables of a report's (normalised) text by the form (all but the
-    tables in ``skip``: "s2", "s3", "s4"). Notes (注1：…。, 说明：…) are read as blank:
-    their words name no row (注1：部分公开的申请已区分处理。 above a garbled （一）予以公开
-    was read as （二）部分公开's label, and 予以公开's numbers went there, silently), their
-    numbers are no cell's (注1's 1 was read as the row above's 总计)."""
+    tables in ``skip``: "s2", "s3", "s4"); ``page_breaks``: the line breaks left where a
+    page number's line was taken away, their count a guess (``Document.page_breaks``).
+    Notes (注1：…。, 说明：…) are read as blank: their words name no row (注1：部分公开的申请
+    已区分处理。 above a garbled （一）予以公开 was read as （二）部分公开's label, and 予以公开's
+    numbers went there, silently), their numbers are no cell's (注1's 1 was read as the row
+    above's 总计)."""
     heads = headings if headings is not None else find_headings(text)
     text = drop_notes(text)
     regions = _regions(text, heads)
@@ -124,14 +129,14 @@ def read_form(
         if key == "s4":
             t = _read_reviews(text, a, b)
         elif key == "s3":
-            t = _read_rows(text, a, b, "s3", REQUEST_FORM, None)
+            t = _read_rows(text, a, b, "s3", REQUEST_FORM, None, page_breaks)
         else:
             seg = fold_region(text, a, b)[0]
             says19 = any(w in seg for w in S2_WORDS_2019)
             says21 = any(w in seg for w in S2_WORDS_2021)
             layout = "2019" if says19 and not says21 else "2021"
             form = ACTIVE_FORM_2019 if layout == "2019" else ACTIVE_FORM_2021
-            t = _read_rows(text, a, b, "s2", form, layout)
+            t = _read_rows(text, a, b, "s2", form, layout, page_breaks)
             if t is not None and not (says19 or says21):
                 t.layout = None  # no column header says which layout: no signal
         if t is not None:
@@ -163,11 +168,14 @@ _GROUP_OPENS = re.compile(
 )
 
 
-def _other_row_opens(text: str, start: int, end: int) -> bool:
+def _other_row_opens(text: str, start: int, end: int, own: str = "") -> bool:
     """Whether another row's ordinal opens a label in ``text[start:end]`` (a group's label,
-    （四）无法提供, is no row's)."""
+    （四）无法提供, is no row's; nor the row's own label ``own`` printed again: a copy that
+    set each row under its label as a heading, the row's table repeating it)."""
+    mine = label_key(own) if own else ""
     return any(
         not _GROUP_OPENS.match(text, m.start(), end)
+        and not (mine and label_key(text[m.start() : end]).startswith(mine))
         for m in _OTHER_ROW_OPENS.finditer(text, start, end)
     )
 
@@ -338,7 +346,13 @@ def _regions(text: str, heads: dict[str, HeadingHit]) -> dict[str, tuple[int, in
 
 
 def _read_rows(
-    text: str, a: int, b: int, key: str, form: tuple[RowSpec, ...], layout: str | None
+    text: str,
+    a: int,
+    b: int,
+    key: str,
+    form: tuple[RowSpec, ...],
+    layout: str | None,
+    page_breaks: Sequence[tuple[int, int, int]] = (),
 ) -> FormTable | None:
     k, idx = fold_region(text, a, b)
     found = [h for h in occurrences(k, form) if _plausible(h, form, k)]
@@ -385,7 +399,7 @@ def _read_rows(
         # PDF's reading order printed a row's label after its numbers), so a label with
         # no number after it is no sign of a blank row
         head = header_start(k, idx, a, [])
-        stray = head is not None and bool(_NUMBER_END.search(text, head, spans[0][1]))
+        stray = head is not None and bool(_number_end(text, head, spans[0][1]))
     cuts = _columnwise(text, spans, b, layout) if key == "s2" and layout is not None else None
     items: list[tuple[int, int, int]] = []  # (next label, start, end) of an item's numbers
     for i, (ri, st, en) in enumerate(spans):
@@ -421,7 +435,9 @@ def _read_rows(
             # （一）'s, not this row's (行政事业性收费 read 1 for 1515.2592, silently)
             run = ValueRun([], [run.seps[0]], "", [*run.vals, *run.extra])
             stray = True
-        elif key == "s3" and run.vals and _other_row_opens(text, en, run.vals[0].start):
+        elif (
+            key == "s3" and run.vals and _other_row_opens(text, en, run.vals[0].start, text[st:en])
+        ):
             # the numbers follow another row's ordinal (3.补正后 0 2 0 2 2 0 6 after 2.没有
             # 现成信息需要另行制作, whose own numbers stood before its label's second line):
             # they are that row's, whose label this reading did not find, not this one's
@@ -556,19 +572,10 @@ def _read_rows(
                 # here, so a label with nothing after it is no sign of a blank row
                 table.stray = True
         else:
-            row = _place_row(
-                spec,
-                text,
-                st,
-                en,
-                run,
-                unit,
-                nl_mode,
-                lm,
-                tm,
-                key,
-                spec is runs[-1][0] and not gaps,
-            )
+            args = (unit, nl_mode, lm, tm, key, spec is runs[-1][0] and not gaps)
+            row = _place_row(spec, text, st, en, run, *args)
+            if unit == "nl" and run.vals:
+                row = _page_break_in_row(row, spec, text, st, en, run, args, page_breaks)
         table.rows.append(row)
     unread_lost(table.rows, lost, form, table.garbled)
     if key == "s3":
@@ -802,6 +809,18 @@ _NUMBER_END = re.compile(r"\d(?![\d.．、])")  # the end of a number, not of an
 _PROSE_GOES_ON = re.compile(r"[ \t]*[件个条项次人户，。；,;]")  # a count in a sentence
 
 
+def _number_end(text: str, lo: int, hi: int) -> re.Match[str] | None:
+    """The end of the first number in ``text[lo:hi]`` (``_NUMBER_END``) that is no column's
+    name (数据1 of a header ``类别 | 数据1 | … | 总计``: ``tokens.header_number``)."""
+    for m in _NUMBER_END.finditer(text, lo, hi):
+        i = m.end()
+        while i > lo and text[i - 1].isdigit():
+            i -= 1
+        if not header_number(text, i, m.end()):
+            return m
+    return None
+
+
 def _numbered(
     hits: list[LabelHit], text: str, a: int, b: int, idx: list[int]
 ) -> set[tuple[int, int]]:
@@ -814,7 +833,7 @@ def _numbered(
         j = bisect_left(starts, h.b)
         lo = a + idx[h.b - 1] + 1
         hi = a + idx[starts[j]] if j < len(starts) else b
-        m = _NUMBER_END.search(text, lo, hi) if lo < hi else None
+        m = _number_end(text, lo, hi) if lo < hi else None
         if m is not None and not _PROSE_GOES_ON.match(text, m.end()):
             out.add((h.a, h.row))
     return out
@@ -1150,16 +1169,21 @@ def _place_row(
         return row
     if 0 < edge and unit != "space":
         lead = None
+        # the label side shows more blank cells than the row has: one of its breaks is no
+        # cell's (a page number's line taken away with a blank line of its own), and the
+        # other side's count may be off by as many; only the arithmetic may place the row
+        over = False
         if lead_mode is not None:
             lb = bounds(run.seps[0], unit, nl_mode) - lead_mode
             if 0 <= lb <= edge:
                 lead = lb
+            over = lb > edge
         tb = None
         # the table's last row's numbers run to what follows the table: that gap tells its
         # blank cells only in whole line breaks of the table's (a blank cell's lines), not
         # one line more than a sibling's (3 newlines where a cell takes 2)
         loose = last and unit == "nl" and run.seps[-1].count("\n") % max(nl_mode, 1) != 0
-        if tail_mode is not None and not loose:
+        if tail_mode is not None and not loose and not over:
             t = bounds(run.seps[-1], unit, nl_mode) - tail_mode
             if 0 <= t <= edge:
                 tb = t
@@ -1263,6 +1287,58 @@ def _place_row(
         row.cells = [FormCell(fid, status="unread") for fid in spec.ids]
         return row
     return by_arithmetic(row, spec, cands, key, "placed")
+
+
+def _page_break_in_row(
+    row: FormRow,
+    spec: RowSpec,
+    text: str,
+    st: int,
+    en: int,
+    run: ValueRun,
+    args: tuple[str, int, int | None, int | None, str, bool],
+    page_breaks: Sequence[tuple[int, int, int]],
+) -> FormRow:
+    """``row`` placed again where a page number's line was taken away from between its
+    label and its last value, in a table whose cells a line break parts: how many of the
+    line breaks left there were the text's own is a guess (a blank line padding the number
+    or a blank cell's), so the row is placed with each count from one to the most; a count
+    by which the row's cells would run past its last (more blank cells than it has) is
+    refuted. The row as the other counts all place it, else not read (a page number between
+    予以公开's label and its cells left a blank line more, and its 0 landed in 其他, silently)."""
+    if not page_breaks:
+        return row
+    unit, nl_mode, lead_mode, *_rest = args
+    seps = list(run.seps)
+    # where each separator stands in the text: before the first value, between, after
+    spans = [(run.vals[0].start - len(seps[0]), run.vals[0].start)]
+    spans += [(p.end, v.start) for p, v in zip(run.vals, run.vals[1:])]
+    spans.append((run.vals[-1].end, run.vals[-1].end + len(seps[-1])))
+    hits = [
+        (k, a - s0, b - a, most)
+        for a, b, most in page_breaks
+        for k, (s0, s1) in enumerate(spans)
+        if s0 <= a and b <= s1 and seps[k][a - s0 : b - s0] == text[a:b]
+    ]
+    if len(hits) != 1:
+        # (none; two page numbers in one row: no count of either to trust)
+        return row if not hits else _unread_row(row, spec)
+    k, at, n, most = hits[0]
+    n_cells = len(spec.ids)
+    outcomes: dict[tuple[tuple[str, str], ...], FormRow] = {}
+    for count in range(1, most + 1):
+        alt = list(seps)
+        alt[k] = seps[k][:at] + "\n" * count + seps[k][at + n :]
+        trial = ValueRun(run.vals, alt, run.text, run.extra)
+        inner = _inner_count(trial, unit, nl_mode)
+        lead = bounds(alt[0], unit, nl_mode) - lead_mode if lead_mode is not None else 0
+        if inner > n_cells or lead + inner > n_cells:
+            continue  # more cells than the row has: not this count
+        placed = row if count == n else _place_row(spec, text, st, en, trial, *args)
+        outcomes.setdefault(tuple((c.text, c.status) for c in placed.cells), placed)
+    if len(outcomes) == 1:
+        return next(iter(outcomes.values()))
+    return _unread_row(row, spec)
 
 
 def _unread_row(row: FormRow, spec: RowSpec) -> FormRow:

@@ -63,6 +63,51 @@ def _cjk(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff"
 
 
+# a column's name carrying a number (数据1, 列2, 栏目3, 第1列, Col 4), a cell of its own: a
+# header's word, never a value (an OCR engine's Markdown headed each row of 表三 类别 | 数据1 |
+# … | 总计, and the 1 of 数据1 was read as the row's 总计, then blamed by the row's and the
+# table's sums)
+_COLUMN_WORD = re.compile(r"数据|数值|列|栏|栏目|字段|指标|col|column", re.I)
+_CELL_WORD = re.compile(r"[^\W\d_]{1,4}")  # a word of a series (甲1 | 甲2 | 甲3)
+
+
+def _cell_start(text: str, k: int) -> int:
+    while k > 0 and text[k - 1] not in SEP:
+        k -= 1
+    return k
+
+
+def header_number(text: str, i: int, j: int) -> bool:
+    """Is the number at ``text[i:j]`` part of a cell naming a column: the cell a column word
+    and the number (``_COLUMN_WORD``, a space or _ between at most; 第n列), or one of a
+    series of such cells on its line, the same word with 1, 2 … (甲1 | 甲2 | 甲3)?"""
+    num = text[i:j]
+    if not num.isdigit() or len(num) > 2:
+        return False
+    k = i - 1 if i > 0 and text[i - 1] in " _" else i
+    if k <= 0 or text[k - 1] in SEP:
+        return False  # (no word glued to the number)
+    word = text[_cell_start(text, k) : k]
+    end = j + 1 if word == "第" and text[j : j + 1] in ("列", "栏") else j
+    if end < len(text) and text[end] not in SEP:
+        return False  # (the number goes on: 数据1a, 第1项)
+    if word == "第":
+        return end > j
+    if _COLUMN_WORD.fullmatch(word):
+        return True
+    if k < i or not _CELL_WORD.fullmatch(word):
+        return False
+    a = text.rfind("\n", 0, i) + 1
+    b = text.find("\n", j)
+    line = text[a : b if b >= 0 else len(text)]
+    cells = re.findall(
+        rf"(?:^|(?<=[{re.escape(SEPS)}])){re.escape(word)}(\d{{1,2}})(?=[{re.escape(SEPS)}]|$)",
+        line,
+    )
+    ns = {int(n) for n in cells}
+    return {1, 2} <= ns and (int(num) - 1 in ns or int(num) + 1 in ns)
+
+
 def tokenize(text: str, a: int, b: int, first_run: bool = False) -> list[Tok]:
     """The text between two labels as separator runs, values and other text; with
     ``first_run`` only up to the text that ends the first run of values."""
@@ -100,6 +145,8 @@ def tokenize(text: str, a: int, b: int, first_run: bool = False) -> list[Tok]:
             after = text[j] if j < b else " "
             if after in ".．、":
                 kind = "t"  # an ordinal (1.属于…) left of a label not found
+            elif header_number(text, i, j):
+                kind = "t"  # a column's name (数据1)
         if kind == "s":
             out.append(Tok("s", i, j, m.group()))
         elif kind == "t":
