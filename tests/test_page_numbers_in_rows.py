@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from .shapes import Rendering, sources
+from .shapes import Rendering
 from .shapes_eval import Score, run_one
 
 FOOTERS = ("— {n} —", "- {n} -", "第 {n} 页", "第{n}页 共9页", "—{n}—")
@@ -27,13 +27,6 @@ FOOTERS = ("— {n} —", "- {n} -", "第 {n} 页", "第{n}页 共9页", "—{n}
 PADDINGS = ((0, 0), (1, 1), (1, 0), (0, 1), (2, 2))
 # what the copy made of the tabs that open each cell's line
 INDENTS = ("\t", " ", "  ", "    ", "\u3000")
-
-
-def _golds() -> list[tuple[str, dict[str, Any]]]:
-    found = sources()
-    if len(found) < 3:
-        pytest.skip("shared samples not available")
-    return found
 
 
 def _lines(gold: dict[str, Any]) -> str:
@@ -63,12 +56,12 @@ def _score(stem: str, gold: dict[str, Any], text: str, seed: int) -> Score:
 
 
 @pytest.mark.parametrize("seed", range(4))
-def test_page_number_between_cells_of_a_row(seed: int) -> None:
+def test_page_number_between_cells_of_a_row(golds, seed: int) -> None:  # type: ignore[no-untyped-def]
     rng = random.Random(seed)
     bad: list[str] = []
     tried = 0
     plain: dict[tuple[str, str], int] = {}  # cells right in the copy without a page number
-    for stem, gold in _golds():
+    for stem, gold in golds:
         text = _lines(gold)
         breaks = _breaks_in_rows(text)
         if not breaks:
