@@ -907,7 +907,9 @@ def render_shape(
             prefix = {"s2": ("active.", "active2019."), "s3": ("requests.",), "s4": ("reviews.",)}[
                 which
             ]
-            ctx.blanked = {k for k in expected if k.startswith(prefix)}
+            ctx.blanked = {
+                k for k in expected if k.startswith(prefix) and not k.endswith(".amount_unit")
+            }
             for k in sorted(ctx.blanked):
                 expected[k] = None
                 if k not in expected["blank"]:
@@ -964,6 +966,9 @@ def render_shape(
         r.cut = cut
         r.text = text[:cut]
         r.after_cut = {fid for fid, (_, end) in out.pos.items() if end > cut}
+        if "active2019.procurement.amount" in r.after_cut:
+            # the unit stands in the amount's column header, just before it
+            r.after_cut.add("active2019.procurement.amount_unit")
         r.after_cut &= set(r.table_ids())
         r.unrecoverable |= r.after_cut
         where = next(

@@ -258,7 +258,18 @@ class Report:
             out[fid] = self.get(fid)
         for fid, v in self.values.items():
             out.setdefault(fid, v.value)
+        unit = self.procurement_unit()
+        if unit:
+            out[AMOUNT_UNIT_ID] = unit
         return out
+
+    def procurement_unit(self) -> str | None:
+        """The unit of 政府集中采购's 采购总金额 as written (万元 / 元; the 2019 format fixes
+        none), when the report has the 2019 表二 and says the unit."""
+        unit = self.layout.get("procurement_unit")
+        if not isinstance(unit, str) or not any(k.startswith("active2019.") for k in self.values):
+            return None
+        return unit
 
     def to_dict(self, provenance: bool = True) -> dict[str, Any]:
         """The JSON form: nested so that flattening with '.' yields schema ids."""
@@ -278,6 +289,12 @@ class Report:
             node[leaf] = None if v is None else v.value
             if fid in nodes:  # a value where a table node was: later ids make it anew
                 nodes.clear()
+        unit = self.procurement_unit()
+        if unit:
+            node = nodes.get("active2019.procurement") or _node(
+                out, "active2019.procurement", nodes
+            )
+            node["amount_unit"] = unit
         if provenance:
             prov: dict[str, Any] = {}
             for fid in ids:
@@ -308,7 +325,7 @@ class Report:
         as dicts for the encoder they cost twice as much."""
         values = self.values
         layout = self.meta.get("format") or "unknown"
-        if indent is not None or not isinstance(layout, str):
+        if indent is not None or not isinstance(layout, str) or self.procurement_unit():
             return json.dumps(self.to_dict(provenance), ensure_ascii=False, indent=indent)
         ids, id_set, tables, keys = _layout_json(layout)
         if not values.keys() <= id_set:  # values beyond the layout's ids, after them
@@ -340,6 +357,9 @@ class Report:
                 continue  # "blank", "notes"
             if root == "meta":
                 meta[rest] = val
+            elif key == AMOUNT_UNIT_ID:
+                if isinstance(val, str) and val:
+                    rep.layout["procurement_unit"] = val
             elif root in roots:
                 if key in blanks:
                     val = None
@@ -408,6 +428,8 @@ def _value_json(v: Value | None) -> str:
 
 
 _TABLE_ROOTS = ("active", "active2019", "requests", "reviews")
+# not a cell: the unit written with 政府集中采购's 采购总金额 (kept in ``layout``)
+AMOUNT_UNIT_ID = "active2019.procurement.amount_unit"
 _ROOT_SET = frozenset(_TABLE_ROOTS)
 
 

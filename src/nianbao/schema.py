@@ -244,6 +244,12 @@ def request_ids(layout: str) -> list[str]:
     return [f"requests.{r}.{c}" for r in rows for c in COLUMNS]
 
 
+def default_layout(year: object) -> str:
+    """The table layout a report of ``year`` is under when its tables do not say: the 2019
+    格式（试行） for the years 2019 and 2020, else the 2021 format (format.md §1)."""
+    return "2019" if isinstance(year, int) and 2019 <= year <= 2020 else "2021"
+
+
 def table_ids(layout: str) -> list[str]:
     """Every table cell id a report of ``layout`` carries, in the order the report prints them."""
     active = list(ACTIVE2019_IDS) if layout == "2019" else list(ACTIVE_IDS)

@@ -13,6 +13,7 @@ from ..readers.normalize import key
 from ..schema import (
     DECIMAL_IDS,
     SIGNED_IDS,
+    default_layout,
     label_of,
 )
 from .context import Ctx, Row
@@ -78,7 +79,19 @@ def read_active(ctx: Ctx, rows: list[Row]) -> str | None:
         mapped.append((m.id, [f for f, _ in header], row))
     if not mapped:
         return None
-    layout = "2019" if seen_2019 and not seen_2021 else "2021"
+    if not seen_2019 and not seen_2021:
+        # no column header read: the rows' own shapes tell the layout (行政许可 / 行政处罚 /
+        # 行政强制 hold one number in the 2021 layout, three in the 2019 one; 行政事业性收费
+        # one amount or two counts)
+        by_rows = _layout_by_rows(mapped)
+        seen_2019 |= by_rows == "2019"
+        seen_2021 |= by_rows == "2021"
+    if seen_2019 or seen_2021:
+        layout = "2019" if seen_2019 and not seen_2021 else "2021"
+    else:
+        # nothing in the table says which layout: the one the report's year is under
+        # (format.md §1: reports for 2019 and 2020 use the 格式（试行）), no signal
+        layout = default_layout(ctx.report.meta.get("year"))
     if layout == "2021":
         # 规范性文件 is the 2019 layout's own label: a variant only in the 2021 layout
         ctx.signals.update(variants)
@@ -167,6 +180,35 @@ def read_active(ctx: Ctx, rows: list[Row]) -> str | None:
                 ctx.put(fid, vals[0] if vals else None, "s2", label)
     _fee_unit(ctx, rows)
     return layout
+
+
+_ONE_NUMBER_2021 = ("licensing", "penalty", "coercion", "fees")
+
+
+def _layout_by_rows(mapped: list[tuple[str, list[str], Row]]) -> str | None:
+    """The layout section 二's rows show without their column headers: 行政许可 / 行政处罚 /
+    行政强制 hold one cell in the 2021 layout, three in the 2019 one (two when the last is
+    blank), 行政事业性收费 one amount or two counts. At least two such rows, all saying the
+    same layout; else None."""
+    verdicts: list[str] = []
+    for rid, _, row in mapped:
+        if rid not in _ONE_NUMBER_2021:
+            continue
+        cells = list(row.values)
+        while cells and not cells[-1].text.strip():
+            cells.pop()
+        if not cells or not all(L.has_number(c.text) for c in cells if c.text.strip()):
+            return None
+        n = len(cells)
+        if n == 1:
+            verdicts.append("2021")
+        elif n == 2 or (n == 3 and rid != "fees"):
+            verdicts.append("2019")
+        else:
+            return None
+    if len(verdicts) >= 2 and len(set(verdicts)) == 1:
+        return verdicts[0]
+    return None
 
 
 _FRACTION = re.compile(r"\d[.．]\d")

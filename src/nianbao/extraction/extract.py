@@ -20,7 +20,7 @@ from typing import Any
 from ..readers import labels as L
 from ..readers.document import Cell, Document, Table
 from ..readers.normalize import key
-from ..report import Report
+from ..report import AMOUNT_UNIT_ID, Report
 from ..schema import (
     COLUMNS,
     REQUEST_ROWS_2019,
@@ -142,8 +142,39 @@ def extract(doc: Document) -> Report:
     labels_without_values(ctx)
     numbers_without_table(ctx, sec_of)
     _artifacts(ctx)
+    _procurement_unit(ctx)
     rep.findings = ctx.findings
     return rep
+
+
+_UNIT_IN_HEADER = re.compile(
+    r"采\s*购\s*总\s*金\s*额\s*[（(]\s*(?:单\s*位\s*[:：]?\s*)?(万\s*元|元)\s*[）)]"
+)
+_UNIT_IN_CELL = re.compile(r"\d\s*(万\s*元|元)")
+_UNIT_LINE = re.compile(r"(?:^|\n)[^\n]{0,12}单\s*位\s*[:：]\s*(万\s*元|元)\s*[）)]?\s*(?:\n|$)")
+
+
+def _procurement_unit(ctx: Ctx) -> None:
+    """The unit written with 采购总金额 (in its cell, ``251000元``, or its column header,
+    ``采购总金额（万元）``): ``layout["procurement_unit"]``, output as
+    ``active2019.procurement.amount_unit``; the number is kept as written. When no unit is
+    found, a finding that names the amount (unread, cut off) names its unit too."""
+    rep = ctx.report
+    m = None
+    if any(k.startswith("active2019.") for k in rep.values):
+        v = rep.values.get("active2019.procurement.amount")
+        m = _UNIT_IN_CELL.search(v.raw or "") if v is not None else None
+        if m is None:
+            m = _UNIT_IN_HEADER.search(rep.text or "")
+        if m is None:  # a line 单位：万元 over 表二 (its only amount is 采购总金额)
+            m = _UNIT_LINE.search(rep.sections["s2"].text or "")
+    if m is not None:
+        rep.layout["procurement_unit"] = re.sub(r"\s+", "", m.group(1))
+        return
+    amount, unit = "active2019.procurement.amount", AMOUNT_UNIT_ID
+    for f in ctx.findings:
+        if amount in f.cells and unit not in f.cells:
+            f.cells = [*f.cells, unit]
 
 
 # Grids whose cells have explicit boundaries, so that a blank cell is a cell of its own.
@@ -348,6 +379,12 @@ def _layout(ctx: Ctx, active_layout: str | None, req_layout: str | None) -> None
     s19 = "s2:2019" in ctx.signals or "s3:2019" in ctx.signals
     year = rep.meta.get("year")
     if s21 and s19:
+        fmt = "mixed"
+    elif (
+        s19 and not {"s2:2019", "s2:2021"} & ctx.signals and isinstance(year, int) and year >= 2021
+    ):
+        # only 表三's single （六） row seen (表二 not read) in a year the 2021 format
+        # governs: the old row is the one old part seen, not proof of a wholly old report
         fmt = "mixed"
     elif s21:
         fmt = "2021"

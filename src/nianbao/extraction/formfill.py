@@ -123,7 +123,7 @@ def fill_from_form(
     if heads is None or len(heads) < len(SECTION_KEYS):
         found = find_headings(doc.text)
         heads = {**found, **(heads or {})}
-    reading = read_form(doc.text, heads, skip, doc.page_breaks)
+    reading = read_form(doc.text, heads, skip, doc.page_breaks, report.meta.get("year"))
     added = inline_sections(doc, report, reading)
     if added:
         report.layout["inline_headings"] = added
@@ -295,13 +295,13 @@ def fill_from_form(
 
 
 def _table_cells(key_: str, table: FormTable) -> list[str]:
-    """The cell ids of table ``key_`` (s2 / s3) in the table's layout (None: the 2021
-    layout); for 表三 with no row of （六）其他处理 found, the 2019 layout's single row too
-    (no label says which the copy has)."""
+    """The cell ids of table ``key_`` (s2 / s3) in the table's layout (None: the one it was
+    read in, else the 2021 layout); for 表三 with no row of （六）其他处理 found, the 2019
+    layout's single row too (no label says which the copy has)."""
     prefix = {"s2": ("active.", "active2019."), "s3": ("requests.",)}.get(key_)
     if prefix is None:
         return []
-    ids = [i for i in table_ids(table.layout or "2021") if i.startswith(prefix)]
+    ids = [i for i in table_ids(table.layout or table.read_as or "2021") if i.startswith(prefix)]
     if key_ == "s3" and not any(r.rid.split(".")[0] == "other" for r in table.rows):
         ids += [i for i in table_ids("2019") if i.startswith("requests.other.")]
     return ids
@@ -404,6 +404,15 @@ def _truncation(ctx: Any, reading: FormReading) -> None:
                 cells += rest + unread + cut
     if not (inside or ends_mid):
         return
+    end = len(doc.text.rstrip())
+    if doc.text[:end][-1:].isdigit():
+        # the text stops right after a digit: the last number may be cut short (127 → 12);
+        # its cell lies at the cut, not judged
+        cells += [
+            fid
+            for fid, v in report.values.items()
+            if v.source is not None and v.source.end is not None and v.source.end >= end
+        ]
     order = list(SECTION_KEYS)
     for s in order[order.index(last) + 1 :]:
         if not report.sections[s].present:
@@ -461,7 +470,7 @@ def _rows_after(table: FormTable) -> list[str]:
     form = (
         REQUEST_FORM
         if table.key == "s3"
-        else (ACTIVE_FORM_2019 if table.layout == "2019" else ACTIVE_FORM_2021)
+        else (ACTIVE_FORM_2019 if (table.layout or table.read_as) == "2019" else ACTIVE_FORM_2021)
     )
     found = {r.rid for r in table.rows}
     idx = max((i for i, spec in enumerate(form) if spec.rid in found), default=-1)

@@ -273,7 +273,10 @@ def _active_table(report: Report, layout: str) -> GridTable:
         r += 1
         table.add("信息内容", r, 0)
         k = 1
+        unit = report.procurement_unit() if layout == "2019" else None
         for label, span in zip(columns, _spans(len(columns))):
+            if unit and label == "采购总金额":
+                label = f"采购总金额（{unit}）"  # the unit as the report wrote it
             table.add(label, r, k, colspan=span)
             k += span
         r += 1

@@ -50,6 +50,9 @@ class FormTable:
     labels_found: list[str]
     ends_inside: bool = False  # the text ends inside this table
     columns: list[str] | None = None  # 表三's columns as the copy's header orders them
+    # 表二: the layout its rows were read in (``layout`` is None when no column word said
+    # it: then the report's year chose, and the reading is no signal of the format)
+    read_as: str | None = None
     # numbers stand where no row took them (after a 第二十条 item heading that follows a
     # label: a copy that put the labels first and the numbers after)
     stray: bool = False

@@ -47,7 +47,7 @@ from collections.abc import Sequence
 from ...readers.labels import column_order, is_debris
 from ...readers.normalize import drop_notes
 from ...readers.normalize import key as label_key
-from ...schema import COLUMNS
+from ...schema import COLUMNS, default_layout
 from .columns import item_columns
 from .garbled import recover
 from .lost import lost_rows, unread_lost
@@ -104,10 +104,12 @@ def read_form(
     headings: dict[str, HeadingHit] | None = None,
     skip: frozenset[str] = frozenset(),
     page_breaks: Sequence[tuple[int, int, int]] = (),
+    year: object = None,
 ) -> FormReading:
     """Read the three tables of a report's (normalised) text by the form (all but the
     tables in ``skip``: "s2", "s3", "s4"); ``page_breaks``: the line breaks left where a
-    page number's line was taken away, their count a guess (``Document.page_breaks``).
+    page number's line was taken away, their count a guess (``Document.page_breaks``);
+    ``year``: the report's, for 表二's layout when no column word says it.
     Notes (注1：…。, 说明：…) are read as blank: their words name no row (注1：部分公开的申请
     已区分处理。 above a garbled （一）予以公开 was read as （二）部分公开's label, and 予以公开's
     numbers went there, silently), their numbers are no cell's (注1's 1 was read as the row
@@ -134,9 +136,14 @@ def read_form(
             seg = fold_region(text, a, b)[0]
             says19 = any(w in seg for w in S2_WORDS_2019)
             says21 = any(w in seg for w in S2_WORDS_2021)
-            layout = "2019" if says19 and not says21 else "2021"
+            if says19 or says21:
+                layout = "2019" if says19 and not says21 else "2021"
+            else:  # no column word: the layout of the report's year (2019, 2020: 格式（试行）)
+                layout = default_layout(year)
             form = ACTIVE_FORM_2019 if layout == "2019" else ACTIVE_FORM_2021
             t = _read_rows(text, a, b, "s2", form, layout, page_breaks)
+            if t is not None:
+                t.read_as = layout
             if t is not None and not (says19 or says21):
                 t.layout = None  # no column header says which layout: no signal
         if t is not None:
