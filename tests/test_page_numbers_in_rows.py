@@ -88,3 +88,37 @@ def test_page_number_between_cells_of_a_row(golds, seed: int) -> None:  # type: 
                     bad.append(f"{what}: {plain[stem, indent] - s.right} cells fewer read")
     assert tried >= 10
     assert not bad, bad[:6]
+
+
+def test_bare_page_numbers_of_a_layout_copy_without_page_breaks() -> None:
+    """The real PDFs through ``pdftotext -layout``, each page's number bare (-3- as 3) and
+    the page breaks lost (a copy of the whole text): the numbers between the tables are
+    still the pages' (1 before section 二, 4 and 5 after 五), though each stands at an indent
+    of its own (-layout centres a page's number by that page's widest line: 43, 5, 72, 6, 26
+    spaces); taken away, said, and every cell read as with the page breaks. Before, the
+    indent check kept them all, as cells, in the text."""
+    import shutil
+    import subprocess
+
+    import nianbao
+
+    from .shapes import SAMPLES, load_gold
+
+    pdfs = sorted((SAMPLES / "peer").glob("*.pdf"))
+    if not pdfs or shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext or the sample PDFs not available")
+    bad: list[str] = []
+    for pdf in pdfs:
+        gold = load_gold(pdf.with_name(pdf.stem + ".gold.json"))
+        run = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True)
+        paged = re.sub(r"(?m)^(\s*)-(\d{1,2})-[ \t]*$", r"\1\2", run.stdout.decode("utf-8"))
+        text = paged.replace("\f", "\n")
+        out = nianbao.parse(text, name=pdf.stem + ".txt").to_dict()
+        notes = " ".join(f["message"] for f in out["findings"] if f["rule"] == "R-INGEST-ARTIFACT")
+        if "分页处的页码" not in notes:
+            bad.append(f"{pdf.stem}: page numbers kept")
+        s = run_one(Rendering(pdf.stem, "layout", 0, "sample", text, gold))
+        alone = run_one(Rendering(pdf.stem, "layout", 0, "sample", paged, gold))
+        if s.silent or s.false_missing or s.false_sums or s.right < alone.right:
+            bad.append(f"{pdf.stem}: {s.right} right ({alone.right} paged), {s.silent_ids[:3]}")
+    assert not bad, bad

@@ -18,7 +18,7 @@ from functools import lru_cache
 from typing import Any
 
 from ..readers import labels as L
-from ..readers.document import Cell, Document, Table
+from ..readers.document import Cell, Document, Paragraph, Table
 from ..readers.normalize import key
 from ..report import AMOUNT_UNIT_ID, Report
 from ..schema import (
@@ -327,6 +327,19 @@ def _collect_rows(
     rows: dict[str, list[Row]] = {"s2": [], "s3": [], "s4": []}
     headers: dict[str, list[Row]] = {"s2": [], "s3": [], "s4": []}
     s4_paras: list[str] = []
+    # a result word of 表四's header anywhere in section 四 (before its numbers or after
+    # them, in a table or a line): its header is there, and a line of numbers alone is no
+    # value row read in the form's order (a date line 2023 1 1 2023 12 31 above the table
+    # was read as its first row, and the sums blamed the report)
+    s4_header = any(
+        sec_of[i] == "s4"
+        and _REVIEW_WORDS.search(
+            b.text
+            if isinstance(b, Paragraph)
+            else " ".join(c.text for r in b.rows for c in r if not c.covered)
+        )
+        for i, b in enumerate(doc.blocks)
+    )
     for i, b in enumerate(doc.blocks):
         sec = sec_of[i]
         if sec not in rows:
@@ -355,7 +368,7 @@ def _collect_rows(
             elif (
                 sec == "s4"
                 and not rows["s4"]
-                and not any(_REVIEW_WORDS.search(x) for x in s4_paras)
+                and not s4_header
                 and (nums := numbers_row(b, sec)) is not None
             ):
                 # numbers only, no header before them (the copy lost it): read in the

@@ -8,7 +8,10 @@ tables competed with the first's: cells of another report came back with no word
 
 The second report starts at a title line (a year, 政府信息公开 or 政务公开, and 年度报告 or
 年报, on a line of its own) that stands after the first report's whole 表三 (its first row,
-本年新收…, and its last, 结转下年度继续办理) and before another 表三's first row. The text is
+本年新收…, and its last, 结转下年度继续办理, after its section 二's heading) and before
+another section 二's heading and 表三's first row. (Section 一's prose naming 表三's rows,
+then the title as a page's running header, is no report's end: the whole report was cut
+there, its cells absent and its sections called missing.) The text is
 read up to that line; a note says where the other report starts and that it was not read.
 A running page header holding the title stands inside the report (before its 表三 ends, or
 with no second 表三 after it) and cuts nothing.
@@ -30,6 +33,9 @@ _TITLE = re.compile(
     r"((?:19|20)\d{2}|[〇○零一二三四五六七八九]{4})年度?.{0,12}?(政府信息公开|政务公开)"
     r".{0,8}?(年度报告|年报)"
 )
+# section 二's heading (二、主动公开政府信息情况, 一、 where 总体情况 has no number, 表二：…),
+# folded by ``key``
+_TABLES_HEADING = re.compile(r"(?:[一二三123]|第[一二三]部分|表[一二])?主动公开政府信息(?:情况)?$")
 _SENTENCE = re.compile(r"[。；，]\s*$|特此|根据|依据|按照")
 
 
@@ -44,14 +50,19 @@ def _cut_at(text: str) -> tuple[int, str] | None:
     pos = 0
     prev, prev_start = "", 0
     title: tuple[int, str] | None = None
+    tables = False  # the first report's section 二 begun (its 表三 comes after)
+    heading = False  # the second report's section 二 begun
     for line in text.split("\n"):
         start, pos = pos, pos + len(line) + 1
+        if len(line) <= 60 and _TABLES_HEADING.match(key(line).lstrip("#")):
+            # (a 表三 row's words before section 二, in 一's prose, are no table's)
+            tables, heading = True, title is not None
         if len(line) > 400 or not any(ch in line for ch in "收转报告"):
             prev, prev_start = line, start  # (a flattened page: no title line of its own)
             continue
         k = key(line)
         if first_row < 0:
-            if _FIRST_ROW in k:
+            if tables and _FIRST_ROW in k:
                 first_row = start
         elif title is None:
             if last_row < 0:
@@ -63,7 +74,7 @@ def _cut_at(text: str) -> tuple[int, str] | None:
                 two = prev.strip() + line.strip()
                 if _is_title(two, key(two)):
                     title = (prev_start, two)
-        elif _FIRST_ROW in k:
+        elif _FIRST_ROW in k and heading:
             return title
         prev, prev_start = line, start
     return None

@@ -369,12 +369,20 @@ def _pages_between(text: str, lines: list[tuple[int, int, int, str]]) -> list[tu
     p_at = next(s for s, _e, n in reversed(bare) if s < a.start() and n == p)
     q_at = next(s for s, _e, n in bare if s >= b.start() and n == q)
     inside = [(s, e, n) for s, e, n in bare if a.start() <= s < b.start()]
+    # the copy prints its page numbers at one indent (those before and after the tables
+    # alike): a number between them indented otherwise is a cell. Where they stand at
+    # indents of their own (pdftotext -layout centres each page's number by that page's
+    # widest line: 43, 5, 72, 6, 26 spaces), spaces tell nothing; tabs still do.
+    outside = [_indent(text, s) for s, _e, _n in bare if not a.start() <= s < b.start()]
+    steady = all(_alike(x, outside[0]) for x in outside)
     picked: list[tuple[int, int]] = []
     for n in range(p + 1, q):
         at = [(s, e) for s, e, k in inside if k == n]
         if len(at) != 1 or (picked and at[0][0] < picked[-1][0]):
             return []
-        if not any(_alike(_indent(text, at[0][0]), _indent(text, o)) for o in (p_at, q_at)):
+        if not any(
+            _alike(_indent(text, at[0][0]), _indent(text, o), spaces=steady) for o in (p_at, q_at)
+        ):
             return []
         picked.append(at[0])
     return [(s, e, "分页处的页码（前后页码连续）") for s, e in picked]
@@ -389,14 +397,16 @@ def _indent(text: str, at: int) -> str:
     return text[start:end]
 
 
-def _alike(one: str, other: str) -> bool:
+def _alike(one: str, other: str, spaces: bool = True) -> bool:
     """Two lines' indents alike enough for two page numbers of one copy: the same tabs and
-    full-width spaces, spaces as many but for two (a centred number one digit longer)."""
+    full-width spaces, spaces as many but for two (a centred number one digit longer; any
+    number of spaces where not ``spaces``)."""
 
     def shape(s: str) -> tuple[int, int]:
         return s.count("\t"), s.count("\u3000")
 
-    return shape(one) == shape(other) and abs(one.count(" ") - other.count(" ")) <= 2
+    near = abs(one.count(" ") - other.count(" ")) <= 2
+    return shape(one) == shape(other) and (near or not spaces)
 
 
 def _drop_page_numbers(
