@@ -36,6 +36,8 @@ _TITLE = re.compile(
 # section 二's heading (二、主动公开政府信息情况, 一、 where 总体情况 has no number, 表二：…),
 # folded by ``key``
 _TABLES_HEADING = re.compile(r"(?:[一二三123]|第[一二三]部分|表[一二])?主动公开政府信息(?:情况)?$")
+# 新收 of 表三's first row, as ``key`` would fold it (spacing and punctuation between)
+_NEW_CASES = re.compile(r"新\W{0,3}收")
 _SENTENCE = re.compile(r"[。；，]\s*$|特此|根据|依据|按照")
 
 
@@ -84,6 +86,8 @@ def first_report(doc: Document) -> Document:
     """``doc`` up to the title of a second report after the first, a note saying so in its
     artifacts; ``doc`` itself when it holds one report (or its blocks have no offsets, or a
     table runs over the cut)."""
+    if len(_NEW_CASES.findall(doc.text, 0)) < 2:
+        return doc  # (one 表三 first row at most: no second report; most texts stop here)
     found = _cut_at(doc.text)
     if found is None:
         return doc
