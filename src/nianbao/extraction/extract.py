@@ -20,7 +20,7 @@ from typing import Any
 from ..readers import labels as L
 from ..readers.document import Cell, Document, Paragraph, Table
 from ..readers.normalize import key
-from ..report import AMOUNT_UNIT_ID, Report
+from ..report import Report
 from ..schema import (
     COLUMNS,
     REQUEST_ROWS_2019,
@@ -28,7 +28,7 @@ from ..schema import (
     REVIEW_IDS,
     SECTION_KEYS,
 )
-from .active import read_active
+from .active import procurement_unit, read_active
 from .applications import is_request_header, read_requests
 from .context import (
     NREVIEW,
@@ -142,39 +142,9 @@ def extract(doc: Document) -> Report:
     labels_without_values(ctx)
     numbers_without_table(ctx, sec_of)
     _artifacts(ctx)
-    _procurement_unit(ctx)
+    procurement_unit(ctx)
     rep.findings = ctx.findings
     return rep
-
-
-_UNIT_IN_HEADER = re.compile(
-    r"采\s*购\s*总\s*金\s*额\s*[（(]\s*(?:单\s*位\s*[:：]?\s*)?(万\s*元|元)\s*[）)]"
-)
-_UNIT_IN_CELL = re.compile(r"\d\s*(万\s*元|元)")
-_UNIT_LINE = re.compile(r"(?:^|\n)[^\n]{0,12}单\s*位\s*[:：]\s*(万\s*元|元)\s*[）)]?\s*(?:\n|$)")
-
-
-def _procurement_unit(ctx: Ctx) -> None:
-    """The unit written with 采购总金额 (in its cell, ``251000元``, or its column header,
-    ``采购总金额（万元）``): ``layout["procurement_unit"]``, output as
-    ``active2019.procurement.amount_unit``; the number is kept as written. When no unit is
-    found, a finding that names the amount (unread, cut off) names its unit too."""
-    rep = ctx.report
-    m = None
-    if any(k.startswith("active2019.") for k in rep.values):
-        v = rep.values.get("active2019.procurement.amount")
-        m = _UNIT_IN_CELL.search(v.raw or "") if v is not None else None
-        if m is None:
-            m = _UNIT_IN_HEADER.search(rep.text or "")
-        if m is None:  # a line 单位：万元 over 表二 (its only amount is 采购总金额)
-            m = _UNIT_LINE.search(rep.sections["s2"].text or "")
-    if m is not None:
-        rep.layout["procurement_unit"] = re.sub(r"\s+", "", m.group(1))
-        return
-    amount, unit = "active2019.procurement.amount", AMOUNT_UNIT_ID
-    for f in ctx.findings:
-        if amount in f.cells and unit not in f.cells:
-            f.cells = [*f.cells, unit]
 
 
 # Grids whose cells have explicit boundaries, so that a blank cell is a cell of its own.
