@@ -5,7 +5,11 @@ tables, in every gold, in several of the writer's styles; :func:`judge` says whi
 were read wrong (silently or not), whether the debris cell was named as unread, and which
 errors blame the document for it.
 
-    python -m tests.debris [--tokens T[,T…]] [--styles S[,S…]] [--show N]
+    python -m tests.debris [--tokens T[,T…] | --tokens words] [--styles S[,S…]] [--show N]
+
+``--tokens words``: the words of ``WORDS``, which no dictionary of debris knows (见说明,
+无此项, 另行统计 …): the cell keeps its column by where it stands, after the row's label
+(``form.word_cell``), not by what it says.
 """
 
 from __future__ import annotations
@@ -23,6 +27,38 @@ from .rowedits import BLAMING, ERRORS, Edit, _covers, own
 from .shapes import SHAPES, render_shape, sources
 
 TOKENS = ("?", "x", "*", "#", "A", "N/A", "不详", "暂无", "？")
+# words no dictionary of debris knows, standing where a value stands (``form.word_cell``):
+# short and long, CJK, in brackets, mixed with Latin letters
+WORDS = (
+    "见说明",
+    "详见附件",
+    "无此项",
+    "另行统计",
+    "空白",
+    "见备注",
+    "(略)",
+    "附后",
+    "见下表",
+    "详见正文说明",
+    "统计中",
+    "未提供",
+    "数据缺失",
+    "尚未统计",
+    "参见附表二",
+    "保密",
+    "涉密不公开",
+    "无法统计",
+    "待核实",
+    "暂未公开",
+    "本年度未开展此项工作",
+    "见note",
+    "未录入",
+    "（空）",
+    "待补充",
+    "同上",
+    "另报",
+    "pending",
+)
 # the writer's styles, and the shapes of ``tests.shapes`` whose cells keep their places
 STYLES = (
     "tab",
@@ -62,14 +98,20 @@ def edits(
     styles: tuple[str, ...] = STYLES,
     every: bool = False,
     per: int = 0,
+    sample: tuple[int, int] = (1, 0),
 ) -> Iterator[DebrisEdit]:
     """A cell of every row of 表二/表三 of every gold replaced by each of ``tokens`` in each
     of ``styles``: the row's cells in turn, a different one for each token (``every``: each
-    cell by each token); ``per``: only that many styles for each copy, in turn."""
+    cell by each token); ``per``: only that many styles for each copy, in turn; ``sample``
+    (n, r): only the rows and tokens whose count (from 0) leaves r divided by n."""
+    count = -1
     for stem, gold in sources():
         blank = set(gold.get("blank") or ())
         for r, row in enumerate(rows(gold)):
             for tok in tokens:
+                count += 1
+                if count % sample[0] != sample[1]:
+                    continue
                 k = sum(map(ord, tok))
                 chosen = styles
                 if per:
@@ -152,13 +194,15 @@ def judge(d: DebrisEdit) -> Verdict:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--tokens", default=",".join(TOKENS))
+    ap.add_argument("--tokens", default=",".join(TOKENS), help="or 'words': WORDS")
     ap.add_argument("--styles", default=",".join(STYLES))
     ap.add_argument("--show", type=int, default=3)
     ap.add_argument("--every", action="store_true", help="each cell by each token")
     ap.add_argument("--per", type=int, default=0, help="styles per copy, in turn (0: all)")
     args = ap.parse_args()
-    for tok in args.tokens.split(","):
+    tokens = WORDS if args.tokens == "words" else tuple(args.tokens.split(","))
+    total = dict.fromkeys(("copies", "silent", "wrong", "unnamed", "false", "blamed"), 0)
+    for tok in tokens:
         n = silent = wrong = unnamed = false = blamed = 0
         shown: list[str] = []
         for d in edits((tok,), tuple(args.styles.split(",")), args.every, args.per):
@@ -178,6 +222,10 @@ def main() -> None:
         )
         for s in shown:
             print(s)
+        for name, x in zip(total, (n, silent, wrong, unnamed, false, blamed)):
+            total[name] += x
+    if len(tokens) > 1:
+        print("all     " + "  ".join(f"{k} {v}" for k, v in total.items()))
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ from ..schema import (
     COLUMNS,
     label_of,
 )
+from .form.spec import word_cell
 
 NCOL = len(COLUMNS)  # 7 value columns in section 三
 NREVIEW = 15
@@ -58,7 +59,36 @@ def split_row(cells: list[Cell], table: Table | None, section: str | None) -> Ro
         is_value(real[first_value - 1].text) or is_debris(real[first_value - 1].text)
     ):
         first_value -= 1
+    first_value = _after_label(real, first_value, section)
     return Row(real, table, section, real[:first_value], real[first_value:])
+
+
+# the most cells a row of 表二 (either layout) or 表三 has
+_WIDTH = {"s2": 3, "s3": NCOL}
+
+
+def _after_label(real: list[Cell], first_value: int, section: str | None) -> int:
+    """Where a row's values start when words the form does not have stand among them
+    (「规章 | 见说明 | 3 | 5」, 「（一）予以公开 | 0 | 无此项 | …」: ``form.word_cell``): right
+    after the last cell that names a row of the form, when every cell between it and the
+    values is a value, residue or such words, and the row then has no more values than the
+    form gives a row. Such a cell is a value the tool cannot read (``unread.unmapped``);
+    taken for a label cell, the row's later numbers moved left into the wrong columns."""
+    match = {"s2": L.match_active_row, "s3": L.match_request_row}.get(section or "")
+    if match is None or first_value < 2:
+        return first_value
+    at = next((i for i in range(first_value - 1, -1, -1) if match(real[i].text)), None)
+    if at is None or at == first_value - 1:
+        return first_value
+    # (the empty cells of a label spanning the label columns, written slot by slot, and
+    # those a line's closing pipe or trailing tabs make, aside)
+    shown = [i for i in range(at + 1, len(real)) if real[i].text.strip()]
+    if shown[-1] - shown[0] + 1 > _WIDTH[section or ""]:
+        return first_value
+    between = [c.text for c in real[at + 1 : first_value]]
+    if not all(L.is_value_text(t) or L.is_debris(t) or word_cell(t) for t in between):
+        return first_value
+    return at + 1
 
 
 _NUMBER_TOKEN = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?")

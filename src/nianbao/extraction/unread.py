@@ -15,6 +15,7 @@ from ..readers.labels import is_debris
 from ..report import Report, text_lost
 from ..schema import SECTION_KEYS, label_of, table_ids
 from .context import Ctx
+from .form.spec import word_cell
 
 
 @lru_cache(maxsize=16)
@@ -228,7 +229,8 @@ def lost_characters(ctx: Ctx) -> None:
 
 def unmapped(ctx: Ctx) -> None:
     """Cells whose characters the PDF's font did not map (U+FFFD), digits misread as
-    letters (94B7), or residue where a number stands (x, ?, N/A, 不详: ``labels.is_debris``):
+    letters (94B7), or residue where a number stands (x, ?, N/A, 不详: ``labels.is_debris``;
+    words the form does not have, 见说明, 无此项: ``form.word_cell``):
     unread, said as the tool's limit, one finding per table and kind; never blank cells of
     the report."""
     rep = ctx.report
@@ -242,7 +244,7 @@ def unmapped(ctx: Ctx) -> None:
             why = "glyph"
         elif _LETTERED.fullmatch(raw.strip()):
             why = "letters"
-        elif is_debris(v.raw):
+        elif is_debris(raw) or word_cell(raw):
             why = "debris"
         else:
             continue

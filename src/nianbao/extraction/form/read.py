@@ -78,6 +78,7 @@ from .spec import (
     find_headings,
     fold,
     fold_region,
+    word_cell,
 )
 from .stream import header_start, layout_rows, review_chunks, reviews_by_chunks, stream_table
 from .tokens import (
@@ -87,6 +88,7 @@ from .tokens import (
     cell_number,
     chain,
     extend,
+    first_run,
     header_number,
     occurrences,
     row_run,
@@ -429,7 +431,9 @@ def _read_rows(
             if block is not None:
                 items.append((i + 1, block.start(), full))
                 nxt = min(nxt, block.start())
-        toks = tokenize(text, en, nxt, first_run=True)
+        toks = first_run(
+            tokenize(text, en, nxt), len(form[ri].ids), _headless(spans, i, form, text)
+        )
         run = row_run(toks)
         if (
             key == "s2"
@@ -796,6 +800,19 @@ def _row_class(rid: str) -> str:
 _COLUMN_WORDS = ("自然人", "商业企业", "科研机构", "社会公益", "法律服务", "法人或其他组织")
 
 
+def _headless(
+    spans: list[tuple[int, int, int]], i: int, form: tuple[RowSpec, ...], text: str
+) -> bool:
+    """Was the label after row ``i``'s found without its first words (「总计」 for
+    「（七）总计」, a label garbled or not recognised whole)? What ends row ``i``'s gap may
+    be those words (``tokens.first_run``)."""
+    if i + 1 >= len(spans):
+        return False
+    ri, st, en = spans[i + 1]
+    found = fold(text[st:en])[0]
+    return not form[ri].label.startswith(found)
+
+
 def _in_sentence(run: ValueRun, toks: list[Tok]) -> bool:
     """The values after a label continue a sentence (…3件，…), as in prose, not a table."""
     if not run.vals:
@@ -1150,7 +1167,7 @@ def _place_row(
         return row
     vals = run.vals
     # residue among the values (x, 不详): its number unknown, no sum may place the row
-    opaque = any(is_debris(v.text) for v in vals)
+    opaque = any(is_debris(v.text) or word_cell(v.text) for v in vals)
     # blanks inside the run, by the separators
     cells: list[Tok | None] = [vals[0]]
     for s, v in zip(run.seps[1:-1], vals[1:]):

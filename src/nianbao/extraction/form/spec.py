@@ -8,7 +8,9 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
+from functools import lru_cache
 
+from ...readers.labels import is_debris, is_value_text
 from ...schema import COLUMNS, REVIEW_FIELDS, REVIEW_GROUPS
 
 # ----------------------------------------------------------------------------- folding
@@ -198,6 +200,87 @@ REVIEW_HEADER_KEYS = (
     "纠正",
     "合计",
 )
+
+
+# ----------------------------------------------------------------------------- words
+# the form's own words besides its row labels: the column headers of 表二 (both layouts) and
+# 表三, 表三's note on its arithmetic, 表二's item headings, 表四's header words
+_HEADER_TEXTS = (
+    "信息内容第二十条第项",
+    "本年制发件数本年废止件数现行有效件数本年处理决定数量本年收费金额单位万元",
+    "本年新制作数量本年新公开数量对外公开总数量上一年项目数量本年增减处理决定数量",
+    "采购项目数量采购总金额",
+    "本列数据的勾稽关系为第一项加第二项之和等于第三项加第四项之和",
+    "申请人情况自然人法人或其他组织商业企业科研机构社会公益组织法律服务机构其他总计合计小计",
+    "行政复议行政诉讼结果维持结果纠正其他结果尚未审结总计未经复议直接起诉复议后起诉",
+)
+_FORM_TEXT = "\n".join(
+    [s.label for s in (*REQUEST_FORM, *ACTIVE_FORM_2021, *ACTIVE_FORM_2019)]
+    + [k for s in (*REQUEST_FORM, *ACTIVE_FORM_2021, *ACTIVE_FORM_2019) for k in s.keys]
+    + list(_HEADER_TEXTS)
+)
+# a row's keywords, and the header's words however a copy words the rest of the header
+# (本年收费金额（万元）, 商业企业数量)
+_FORM_KEYS = frozenset(
+    k for s in (*REQUEST_FORM, *ACTIVE_FORM_2021, *ACTIVE_FORM_2019) for k in s.keys
+) | frozenset(
+    (
+        "信息内容",
+        "制发",
+        "废止",
+        "现行有效",
+        "处理决定",
+        "收费金额",
+        "新制作",
+        "新公开",
+        "公开总数",
+        "项目数量",
+        "采购",
+        "申请人",
+        "自然人",
+        "法人",
+        "商业企业",
+        "科研机构",
+        "公益组织",
+        "法律服务",
+        "勾稽",
+        "复议",
+        "诉讼",
+        "维持",
+        "纠正",
+        "审结",
+        "小计",
+    )
+)
+# what a cell beside a label may hold that is no value: a note's or a remark's head (注1,
+# 说明), a unit (件, 单位：万元), footnote marks (①, ※), 表二's item heading (第二十条第（一）项)
+_NO_VALUE = re.compile(
+    r"(?:注|备注|附注|说明)\d{0,2}|(?:单位)?(?:万元|元|件|个|条|项|次|家|份)"
+    r"|第[二2]十条第[一二三四五六七八九十\d]{1,3}项"
+    r"|[*＊※\u2460-\u2473\u2776-\u277f\u00b9\u00b2\u00b3]+"
+)
+_SENTENCE = re.compile("[。，；：:;,]")
+MAX_WORD_CELL = 16  # folded characters: a longer text is prose (a note), not a cell
+
+
+@lru_cache(maxsize=8192)
+def word_cell(text: str) -> bool:
+    """Words the form does not have, standing as a cell (见说明, 详见附件, 无此项, 另行统计):
+    where the form puts a value after a row's label, a value the tool cannot read, never a
+    label cell (the row's later numbers would move left into the wrong columns). False for a
+    value (a number, a blank, a placeholder: ``labels.is_value_text``), for the form's words
+    or a piece of them (a label wrapped over cells, a group label, a column header: the text
+    lies inside one of them, or holds a row's keyword), a note's head, a unit, a footnote
+    mark, and a sentence (a note between rows). Residue the dictionary knows (x, ?, 不详:
+    ``labels.is_debris``) is left to it."""
+    if is_value_text(text) or is_debris(text) or _SENTENCE.search(text):
+        return False
+    k = fold(text)[0]
+    if not k or len(k) > MAX_WORD_CELL or _NO_VALUE.fullmatch(k):
+        return False
+    if not any(c.isalpha() for c in k):
+        return False
+    return k not in _FORM_TEXT and not any(w in k for w in _FORM_KEYS)
 
 
 # ----------------------------------------------------------------------------- headings

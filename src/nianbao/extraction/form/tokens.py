@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from ...readers.labels import DEBRIS, parse_value
 from .model import Tok
-from .spec import SEP, SEPS, RowSpec
+from .spec import SEP, SEPS, RowSpec, word_cell
 
 
 def _master(pipes: bool) -> re.Pattern[str]:
@@ -167,6 +167,54 @@ def tokenize(text: str, a: int, b: int, first_run: bool = False) -> list[Tok]:
     return out
 
 
+def first_run(toks: list[Tok], width: int, headless: bool = False) -> list[Tok]:
+    """What ``tokenize(…, first_run=True)`` gives of a row's gap (``toks``: the whole gap
+    tokenized), but with words the form does not have that stand as cells of their own where
+    the row's values stand (「规章 | 见说明 | 3 | 5」: ``spec.word_cell``) made values, which
+    the tool cannot read (``unread.unmapped``): taken for the rest of the label, or for text
+    ending the run, they moved the row's later numbers left into the wrong columns. Made
+    values only where the row then has no more values than the form gives it (``width``):
+    else the words are another row's label, not recognised, before its numbers; and not the
+    words that end the gap where the next label was found without its first words
+    (``headless``): they may be those, garbled (「（干巳 总计」)."""
+    n = len(toks)
+
+    def word(i: int) -> bool:
+        t = toks[i]
+        return (
+            t.kind == "t"
+            and i > 0
+            and toks[i - 1].kind == "s"
+            # (text running into the next label is that label's, garbled: （干巳总计)
+            and i + 1 < n
+            and toks[i + 1].kind == "s"
+            and word_cell(t.text)
+        )
+
+    first = next((i for i, t in enumerate(toks) if t.kind == "v" or word(i)), n)
+    # the values' zone: from after the last other text before the first value (the rest of
+    # the label) to the first other text after it
+    lo = max((i for i in range(first) if toks[i].kind == "t"), default=-1) + 1
+    hi = next((i for i in range(first, n) if toks[i].kind == "t" and not word(i)), n)
+    taken = {i for i in range(lo, hi) if word(i)}
+    values = sum(1 for i in range(lo, hi) if toks[i].kind == "v")
+    if taken and values + len(taken) > width:
+        taken = set()
+    last = max((i for i in range(n) if toks[i].kind != "s"), default=-1)
+    if headless and last in taken:
+        taken.discard(last)
+    out: list[Tok] = []
+    seen = False
+    for i, t in enumerate(toks):
+        if i in taken:
+            t = Tok("v", t.start, t.end, t.text)
+        out.append(t)
+        if t.kind == "t" and seen:
+            break
+        seen = seen or t.kind == "v"
+    return out
+
+
 # ----------------------------------------------------------------------------- label chain
 @dataclass(slots=True)
 class LabelHit:
@@ -263,10 +311,19 @@ def extend(
 _DEBRIS_CELL = re.compile(rf"(?:{DEBRIS})(?![^{SEPS}])")
 
 
+_CELL = re.compile(rf"[^{SEPS}]+")
+
+
 def _debris_at(text: str, o: int) -> bool:
-    """Does a cell of residue (不详 standing alone) start at ``o``? Then it is a value cell
-    after the label, not the rest of the label's words (不 of 不计其他情形)."""
-    return o > 0 and text[o - 1] in SEP and _DEBRIS_CELL.match(text, o) is not None
+    """Does a cell of residue (不详 standing alone) or of words the form does not have
+    (数据缺失: ``spec.word_cell``) start at ``o``? Then it is a value cell after the label,
+    not the rest of the label's words (不 of 不计其他情形, 数 of 申请数量)."""
+    if o <= 0 or text[o - 1] not in SEP:
+        return False
+    if _DEBRIS_CELL.match(text, o) is not None:
+        return True
+    m = _CELL.match(text, o)
+    return m is not None and word_cell(m.group())
 
 
 # ----------------------------------------------------------------------------- placing
