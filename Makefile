@@ -26,8 +26,9 @@ demo: setup
 	$(BIN)/nianbao coverage --year 2024
 	$(BIN)/nianbao summary --year 2024 --region 青岚县 -o 青岚县2024年度年报审核情况通报.docx
 
+# the suite in two worker processes (pytest-xdist); `$(BIN)/pytest` alone runs it in one
 test: setup
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2
 
 lint: setup
 	$(BIN)/ruff check src tests bench fuzz

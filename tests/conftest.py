@@ -10,6 +10,10 @@ from typing import Any
 
 import pytest
 
+# the CLI's tables and messages are printed by rich at the terminal's width: one width for
+# every run (a pytest-xdist worker has no terminal and wrapped 「未收录 2 个」 at 80 columns)
+os.environ["COLUMNS"] = "200"
+
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO.parent / "shared" / "samples"
 PEER = SAMPLES / "peer"
