@@ -96,6 +96,15 @@ class Score:
     def badness(self) -> tuple[int, int, int]:
         return (1 if self.refused else 0, self.silent + len(self.false_missing), -self.right)
 
+    def problems(self, what: str, n: int = 3) -> list[str]:
+        """What a test must not see, each line opened by ``what``: a refusal, silent cells,
+        false "missing" findings, sum errors the document does not earn (``n`` of each)."""
+        out = [f"{what}: refused {self.refused}"] if self.refused else []
+        out += [f"{what}: silent {x}" for x in self.silent_ids[:n]]
+        out += [f"{what}: false missing {x}" for x in self.false_missing[:n]]
+        out += [f"{what}: false sum {x}" for x in self.false_sums[:n]]
+        return out
+
 
 SUM_RULES = frozenset(
     {"R-SUM-ROW", "R-SUM-RESULTS", "R-BALANCE", "R-SUBTOTAL", "R-REVIEW-TOTAL", "R-NEGATIVE"}

@@ -56,11 +56,7 @@ SHAPES: dict[str, Callable[[str], str]] = {
 
 
 def _judge(stem: str, s: Score) -> list[str]:
-    bad = [f"{stem}: refused {s.refused}"] if s.refused else []
-    bad += [f"{stem}: silent {x}" for x in s.silent_ids[:3]]
-    bad += [f"{stem}: false missing {x}" for x in s.false_missing[:3]]
-    bad += [f"{stem}: false sum {x}" for x in s.false_sums[:3]]
-    return bad
+    return s.problems(stem)
 
 
 @pytest.mark.parametrize("shape", sorted(SHAPES))

@@ -55,10 +55,7 @@ def _score(stem: str, edit: str, text: str, gold: dict[str, Any]) -> Score:
 
 
 def _judge(stem: str, s: Score, alone: Score) -> list[str]:
-    bad = [f"{stem}: refused {s.refused}"] if s.refused else []
-    bad += [f"{stem}: silent {x}" for x in s.silent_ids[:3]]
-    bad += [f"{stem}: false missing {x}" for x in s.false_missing[:3]]
-    bad += [f"{stem}: false sum {x}" for x in s.false_sums[:3]]
+    bad = s.problems(stem)
     if s.right < alone.right:
         bad.append(f"{stem}: {s.right} cells right, {alone.right} alone")
     return bad
