@@ -14,13 +14,13 @@ false "missing" over the samples, in each shape).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
 import pytest
 
 from .shapes import Rendering, sources
 from .shapes_eval import Score, run_one
-from .test_sample_edits import EDITS, _texts
+from .test_sample_edits import _texts
+from .test_second_report import SHAPES
 
 _S4 = re.compile(r"(?m)^.*政府信息公开行政复议、?\s*行政诉讼情况.*$")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -41,18 +41,6 @@ def _header_lost(text: str) -> str:
         if not _CJK.search(line):
             out.append(line)
     return text[: m.end()] + "\n".join(out)
-
-
-def _plain(t: str) -> str:
-    return t
-
-
-SHAPES: dict[str, Callable[[str], str]] = {
-    "as-is": _plain,
-    "tabs-as-spaces": EDITS["tabs-as-spaces"][0],
-    "cell-per-line": EDITS["cell-per-line"][0],
-    "stripped": EDITS["stripped"][0],
-}
 
 
 def _judge(stem: str, s: Score) -> list[str]:

@@ -23,16 +23,12 @@ import re
 from dataclasses import replace
 
 from ..readers.document import Document, Paragraph, Table
-from ..readers.normalize import key
+from ..readers.normalize import REPORT_TITLE, key
 
 __all__ = ["first_report"]
 
 _FIRST_ROW = "本年新收政府信息公开申请"
 _LAST_ROW = "结转下年度继续办理"
-_TITLE = re.compile(
-    r"((?:19|20)\d{2}|[〇○零一二三四五六七八九]{4})年度?.{0,12}?(政府信息公开|政务公开)"
-    r".{0,8}?(年度报告|年报)"
-)
 # section 二's heading (二、主动公开政府信息情况, 一、 where 总体情况 has no number, 表二：…),
 # folded by ``key``
 _TABLES_HEADING = re.compile(r"(?:[一二三123]|第[一二三]部分|表[一二])?主动公开政府信息(?:情况)?$")
@@ -42,7 +38,7 @@ _SENTENCE = re.compile(r"[。；，]\s*$|特此|根据|依据|按照")
 
 
 def _is_title(line: str, k: str) -> bool:
-    return 8 <= len(k) <= 60 and bool(_TITLE.search(k)) and not _SENTENCE.search(line)
+    return 8 <= len(k) <= 60 and bool(REPORT_TITLE.search(k)) and not _SENTENCE.search(line)
 
 
 def _cut_at(text: str) -> tuple[int, str] | None:

@@ -483,8 +483,11 @@ def _padded(text: str, a: int, b: int, before: str, after: str) -> bool:
 
 
 _RUNNING_TITLE = "页眉（报告标题）"
-_REPORT_TITLE = re.compile(
-    r"(?:19|20)\d{2}年度?.{0,12}?(?:政府信息公开|政务公开).{0,8}?(?:年度报告|年报)"
+# a report's title, folded by ``key``: a year (in digits or 二〇二三), 政府信息公开 or 政务公开,
+# 年度报告 or 年报 (also ``extraction.second``: where a second report starts)
+REPORT_TITLE = re.compile(
+    r"(?:(?:19|20)\d{2}|[〇○零一二三四五六七八九]{4})年度?.{0,12}?(?:政府信息公开|政务公开)"
+    r".{0,8}?(?:年度报告|年报)"
 )
 
 
@@ -502,7 +505,7 @@ def _running_titles(text: str) -> list[tuple[int, int, str]]:
         if "报告" not in line or len(line) > 80:
             continue
         k = key(line)
-        if len(k) > 60 or not _REPORT_TITLE.search(k):
+        if len(k) > 60 or not REPORT_TITLE.search(k):
             continue
         if before is None:
             before = key(text[: a.start()])
