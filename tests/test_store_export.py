@@ -290,3 +290,53 @@ def test_cross_year_rules_are_registered_for_their_metadata_and_checked_in_the_s
     reasons = skipped(rep)
     assert all(reasons[r] == CROSS_YEAR_SKIP for r in CROSS_RULES)
     assert CROSS_YEAR_SKIP == "需要同一机关上一年度的报告（在数据库中检查）"
+
+
+def test_procurement_unit_kept_by_the_store(db_url, tmp_path):
+    """The unit written with 采购总金额 (2019 表二) is kept beside the amount: a report read
+    back from the store has it, the API's meta names it, and the wide and long exports give
+    it after the amount (the parsed text of the writer's rendering, not only a flat gold)."""
+    from nianbao.report import AMOUNT_UNIT_ID
+    from nianbao.store.write import load_report
+
+    from .golds2019 import golds, writer_text
+
+    with_unit = [(s, g) for s, g in golds() if g.get(AMOUNT_UNIT_ID)]
+    assert with_unit
+    files, units = [], {}
+    for i, (stem, g) in enumerate(with_unit):
+        p = tmp_path / "in" / f"{i}.txt"
+        p.parent.mkdir(exist_ok=True)
+        p.write_bytes(writer_text(g, "tab"))
+        files.append(str(p))
+        units[(g["meta.agency"], g["meta.year"])] = g[AMOUNT_UNIT_ID]
+    engine = open_store(db_url)
+    try:
+        ingest_files(files, engine, workers=0)
+        from sqlalchemy.orm import Session
+
+        from nianbao.store.models import StoredReport
+
+        with Session(engine) as s:
+            stored = s.query(StoredReport).all()
+            assert len(stored) == len(files)
+            for row in stored:
+                rep = load_report(s, row.id)
+                want = units[(rep.meta["agency"], rep.meta["year"])]
+                assert rep.procurement_unit() == want
+                assert rep.flat()[AMOUNT_UNIT_ID] == want
+                assert "procurement_unit" not in rep.meta  # the store's key, not the report's
+        wide = tmp_path / "wide.csv"
+        export_reports(engine, wide, "csv", "wide", "id")
+        rows = list(csv.DictReader(wide.open(encoding="utf-8-sig")))
+        header = list(rows[0])
+        amount = header.index("active2019.procurement.amount")
+        assert header[amount + 1] == AMOUNT_UNIT_ID
+        assert sorted(r[AMOUNT_UNIT_ID] for r in rows) == sorted(units.values())
+        long = tmp_path / "long.csv"
+        export_reports(engine, long, "csv", "long", "id")
+        lrows = [r for r in csv.DictReader(long.open(encoding="utf-8-sig"))]
+        got = sorted(r["raw"] for r in lrows if r["field_id"] == AMOUNT_UNIT_ID)
+        assert got == sorted(units.values())
+    finally:
+        engine.dispose()

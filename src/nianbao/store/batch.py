@@ -57,13 +57,14 @@ from .db import ingest_engine, session_scope
 from .display import canon_level
 from .findings import _counts, finding_columns, finding_digest
 from .models import T_EVENTS, T_FIND, T_REP, T_SF, Agency, AgencyAlias
-from .outcome import ParseOutcome, _jsonable
+from .outcome import ParseOutcome
 from .write import (
     _FILE_BY_HASH,
     AGENCY_LOCK,
     _abs_path,
     _clip,
     _insert_cells,
+    _json_columns,
     _meta_year,
     _remember,
     _report_of,
@@ -477,15 +478,6 @@ def _ready(rep: Report, cells: tuple[str, str | None] | None = None) -> Ready:
 def _finding_fields(f: Any, rep: Report, prev: Report | None) -> dict[str, Any]:
     """A finding's columns that do not depend on where it is stored."""
     return finding_columns(f, finding_digest(f, rep, prev))
-
-
-def _json_columns(rep: Report) -> dict[str, Any]:
-    """The report row's JSON columns (meta, sections, fees_info) in their stored form."""
-    return {
-        "meta": _jsonable(dict(rep.meta)),
-        "sections": {k: _jsonable(s.to_dict()) for k, s in rep.sections.items()},
-        "fees_info": _jsonable(dict(rep.fees_info)),
-    }
 
 
 def _insert_rows(conn: Any, table: Table, rows: list[dict[str, Any]]) -> None:

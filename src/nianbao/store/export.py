@@ -36,6 +36,7 @@ from sqlalchemy import Engine, delete, insert, or_, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, defer
 
+from ..report import AMOUNT_UNIT_ID
 from ..schema import ACTIVE2019_IDS, DECIMAL_IDS, label_of
 from .compact import cell_ids, provenance_dict
 from .display import LAYOUT_ZH, ORIGIN_ZH, SEVERITY_ZH, STATUS_ZH
@@ -48,6 +49,7 @@ from .queries import (
     report_conditions,
     report_query,
 )
+from .write import UNIT_KEY
 
 __all__ = [
     "FORMATS",
@@ -591,6 +593,28 @@ def _values_of(session: Session, chunk: list[int], long: bool = False) -> list[A
     return [(rid, c[0], c[1], c[2]) for rid, c in cells_of_reports(session, sorted(chunk))]
 
 
+AMOUNT_ID = "active2019.procurement.amount"
+
+
+def _column_label(fid: str) -> str:
+    return "表二「政府集中采购」采购总金额单位" if fid == AMOUNT_UNIT_ID else label_of(fid)
+
+
+def _column_kind(fid: str) -> str:
+    if fid == AMOUNT_UNIT_ID:
+        return "str"
+    return "dec" if fid in DECIMAL_IDS else "int"
+
+
+def _units_of(session: Session, chunk: list[int]) -> list[tuple[int, str]]:
+    """The unit written with 采购总金额 of the reports in ``chunk`` that write one (kept in
+    the report row's meta column, ``write.UNIT_KEY``)."""
+    rows = session.execute(
+        select(StoredReport.id, StoredReport.meta).where(StoredReport.id.in_(chunk))
+    ).all()
+    return [(rid, m[UNIT_KEY]) for rid, m in rows if isinstance(m, dict) and m.get(UNIT_KEY)]
+
+
 def _field_ids(
     session: Session,
     agency: str | None,
@@ -679,8 +703,11 @@ def _report_sheets(
     sev: dict[int, dict[str, str]] = {}  # of the chunk being written
     if shape == "wide":
         field_ids = _field_ids(session, agency, year, has_errors, all_columns)
+        units = AMOUNT_ID in field_ids  # the unit's column stands after the amount's
+        if units:
+            field_ids.insert(field_ids.index(AMOUNT_ID) + 1, AMOUNT_UNIT_ID)
         cols = list(REPORT_COLUMNS) + [
-            Column(fid, label_of(fid), "dec" if fid in DECIMAL_IDS else "int") for fid in field_ids
+            Column(fid, _column_label(fid), _column_kind(fid)) for fid in field_ids
         ]
 
         def wide_rows() -> Iterator[list[Any]]:
@@ -688,6 +715,9 @@ def _report_sheets(
                 values: dict[int, dict[str, Any]] = {}
                 for rid, fid, vi, vd in _values_of(session, chunk):
                     values.setdefault(rid, {})[fid] = vi if vi is not None else vd
+                if units:
+                    for rid, unit in _units_of(session, chunk):
+                        values.setdefault(rid, {})[AMOUNT_UNIT_ID] = unit
                 if xlsx:
                     sev.clear()
                     sev.update(_severity_cells(session, chunk))
@@ -738,6 +768,13 @@ def _report_sheets(
                         rep.agency_id,
                         names.get(rep.agency_id) if rep.agency_id is not None else None,
                     ]
+                )
+            for rid, unit in _units_of(session, chunk):
+                rep, _ = by_id[rid]
+                rows.append(
+                    [rid, rep.agency_name, rep.year, AMOUNT_UNIT_ID, _column_label(AMOUNT_UNIT_ID)]
+                    + [None, False, unit, None, rep.agency_id]  # the text as raw
+                    + [names.get(rep.agency_id) if rep.agency_id is not None else None]
                 )
             rows.sort(key=lambda r: (position[r[0]], field_order(r[3])))
             if xlsx:

@@ -160,10 +160,33 @@ def load_reports(session: Session, report_ids: set[int]) -> dict[int, Report]:
     return out
 
 
+# the meta column's key for the unit written with 采购总金额 (``Report.procurement_unit``):
+# the cells keep the amount as written, the unit is text beside it
+UNIT_KEY = "procurement_unit"
+
+
+def _json_columns(rep: Report) -> dict[str, Any]:
+    """The report row's JSON columns (meta, sections, fees_info) in their stored form; the
+    meta column also holds the unit of 采购总金额 when the report writes one."""
+    meta = _jsonable(dict(rep.meta))
+    unit = rep.procurement_unit()
+    if unit:
+        meta[UNIT_KEY] = unit
+    return {
+        "meta": meta,
+        "sections": {k: _jsonable(s.to_dict()) for k, s in rep.sections.items()},
+        "fees_info": _jsonable(dict(rep.fees_info)),
+    }
+
+
 def _report_of(meta: Any, sections: Any, fees_info: Any) -> Report:
     """A stored report's Report without its values (from its row's JSON columns)."""
-    rep = Report(source=str((meta or {}).get("source") or ""))
-    rep.meta.update(meta or {})
+    meta = dict(meta or {})
+    unit = meta.pop(UNIT_KEY, None)
+    rep = Report(source=str(meta.get("source") or ""))
+    rep.meta.update(meta)
+    if isinstance(unit, str) and unit:
+        rep.layout["procurement_unit"] = unit
     for key, sec in (sections or {}).items():
         if isinstance(sec, dict):
             rep.sections[key] = Section(
@@ -342,9 +365,7 @@ def _write_report(
         "parser_version": version[:32],
         "title": _clip(meta.get("title"), 2000),
         "published": str(meta["published"])[:10] if meta.get("published") else None,
-        "meta": _jsonable(dict(meta)),
-        "sections": {k: _jsonable(sec.to_dict()) for k, sec in report.sections.items()},
-        "fees_info": _jsonable(dict(report.fees_info)),
+        **_json_columns(report),
         "updated_at": now,
     }
     old = conn.execute(_REPORT_OF_FILE, {"sfid": source_file_id}).first()
