@@ -38,6 +38,24 @@ def test_agency_from_title(title, agency):
     assert _parse(BASE.replace(TITLE, title)).meta["agency"] == agency
 
 
+@pytest.mark.parametrize(
+    "title",
+    [
+        "青岚县财政局二〇二四年政府信息公开工作年度报告",  # the year in Chinese numerals
+        "青岚县财政局二○二四年度政府信息公开工作年度报告",
+        "青岚县财政局二零二四年政府信息公开工作年度报告",
+        "青岚县财政局2024年度政府信息公开工作报告",  # no 年度报告 in the title
+        "《青岚县财政局2024年政府信息公开工作年度报告》",  # a portal's headline
+        "【青岚县财政局】2024年政府信息公开工作年度报告",
+        "关于印发《青岚县财政局2024年政府信息公开工作年度报告》的通知",
+        "“青岚县财政局2024年政府信息公开工作年度报告”",
+    ],
+)
+def test_title_shapes_give_agency_and_year(title):
+    m = _parse(BASE.replace(TITLE, title)).meta
+    assert (m["agency"], m["year"]) == ("青岚县财政局", 2024)
+
+
 def test_page_date_beats_the_footer():
     m = _parse(BASE.replace(TITLE, TITLE + "\n发布日期：2025-04-02 09:30")).meta
     assert (m["published"], m["published_source"]) == ("2025-04-02", "page")

@@ -14,6 +14,8 @@ from .context import Ctx
 from .sections import CN_DATE_LINE, DATE_LINE, END_DATE, PAGE_DATE, Heading
 
 _YEAR = re.compile(r"(19|20)\d{2}(?=\s*年)")
+# 「…2023年度政府信息公开工作报告」: a title without 年度报告
+_WORK_REPORT = re.compile(r"政府信息公开工作报告[》】」”\"]?(?:的通知)?$")
 _TITLE_END = re.compile(r"(年度报告|年报)\s*$")
 
 
@@ -30,7 +32,7 @@ def _title_lines(doc: Document, heads: list[Heading]) -> tuple[str | None, list[
     ]
     for i, ln in enumerate(lines[:24]):
         k = key(ln)
-        if "年度报告" not in k and not k.endswith("年报"):
+        if "年度报告" not in k and not k.endswith("年报") and not _WORK_REPORT.search(k):
             continue
         if ln.rstrip().endswith(("。", "；")) or re.search(r"特此|根据|依据|按照", ln):
             continue  # a sentence naming the report (the opening sentence), not its title
@@ -43,7 +45,7 @@ def _title_lines(doc: Document, heads: list[Heading]) -> tuple[str | None, list[
         while j > 0:
             joined = key("".join(parts))
             if (
-                _YEAR.search("".join(parts))
+                _title_year(joined) is not None
                 and "政府信息公开" in joined
                 and _agency_from_title(joined)
             ):
@@ -65,14 +67,34 @@ def _title_lines(doc: Document, heads: list[Heading]) -> tuple[str | None, list[
 _TITLE_TAIL = re.compile(r"(政府信息公开|政务公开|信息公开).*$")
 
 
+# a year written in Chinese numerals (二〇二三年, 二○二三年, 二零二三年)
+_CN_YEAR = re.compile(r"[一二][〇○零一二三四五六七八九]{3}(?=\s*年)")
+# what wraps a title quoted in a portal's headline or a cover letter: 关于印发《…》的通知,
+# 【机关】2023年…, 《…》
+_QUOTED_TITLE = re.compile(
+    r"^(?:关于)?(?:印发|发布|公布|公开)?[《【「“\"]|[》】」”\"](?:的通知|的公告)?$"
+)
+_WRAPS = '《》【】「」“”"[]'
+
+
 def _agency_from_title(title_key: str) -> str | None:
     """The publishing body named by a title: the words around the year, e.g.
     '青岚县人民政府2023年政府信息公开工作年度报告' and '2024年上海市科委政府信息公开…'."""
-    t = _TITLE_TAIL.sub("", title_key)
+    t = _TITLE_TAIL.sub("", _QUOTED_TITLE.sub("", title_key))
+    t = _CN_YEAR.sub("2000", t)
     t = re.sub(r"((19|20)\d{2})年度?", "|", t)
-    parts = [re.sub(r"(关于|的)$", "", p) for p in t.split("|")]
+    parts = [re.sub(r"(关于|的)$", "", p.strip(_WRAPS)).strip(_WRAPS) for p in t.split("|")]
     parts = [p for p in parts if p]
     return parts[0] if parts else None
+
+
+def _title_year(title_key: str) -> int | None:
+    """The year a title names, in digits or in Chinese numerals."""
+    ym = _YEAR.search(title_key)
+    if ym:
+        return int(ym.group(0))
+    cm = _CN_YEAR.search(title_key)
+    return _cn_int(cm.group(0)) if cm else None
 
 
 _PLACE_ONLY = re.compile(r"^.{1,12}(省|市|县|区|旗|州|盟|自治区|自治州|自治县)$")
@@ -108,9 +130,9 @@ def read_meta(ctx: Ctx, heads: list[Heading]) -> None:
         meta["title"] = re.sub(r"\s+", "", title)
         tk = meta["title"]
         agency = _agency_from_title(tk)
-        ym = _YEAR.search(tk)
-        if ym:
-            meta["year"] = int(ym.group(0))
+        year = _title_year(tk)
+        if year is not None:
+            meta["year"] = year
         if agency:
             if _PLACE_ONLY.match(agency):
                 # a title naming only a place (汉阴县…) titles the 本级政府 report
