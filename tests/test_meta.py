@@ -96,3 +96,32 @@ def test_agency_kind_and_level(agency, kind, level):
 def test_part_headings():
     rep = _parse(BASE.replace("一、总体情况", "第一部分 总体情况"))
     assert rep.sections["s1"].present and rep.sections["s1"].heading == "第一部分 总体情况"
+
+
+def _untitled(agency: str = "青岚县财政局") -> str:
+    """The example with a title naming no body, signed by ``agency``, its contact line
+    saying 我局 and its prose 本局."""
+    text = BASE.replace(TITLE, "2024年政府信息公开工作年度报告")
+    text = text.replace("请与青岚县人民政府办公室联系", "请与我局联系")
+    text = text.replace("2024年，青岚县人民政府深入", "2024年，本局深入")
+    return text.replace("青岚县人民政府\n\n2025年1月20日", f"{agency}\n\n2025年1月20日")
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        lambda t: t,  # signed above the date
+        lambda t: t.replace("青岚县财政局\n\n2025年1月20日", "青岚县财政局  2025年1月20日"),
+        lambda t: t.replace("青岚县财政局\n\n2025年1月20日", "青岚县财政局\n二〇二五年一月二十日"),
+        # a portal's fields above a title naming no body are not part of the title
+        lambda t: "来源：青岚县融媒体中心　发布时间：2025-01-20\n" + t,
+    ],
+)
+def test_agency_from_the_signature_not_a_pronoun(edit):
+    m = _parse(edit(_untitled())).meta
+    assert (m["agency"], m["year"]) == ("青岚县财政局", 2024)
+
+
+def test_a_contact_line_naming_itself_gives_no_agency():
+    text = _untitled().replace("青岚县财政局\n\n2025年1月20日", "2025年1月20日")
+    assert _parse(text).meta["agency"] is None  # 我局 is no name, and nothing else names it

@@ -55,6 +55,7 @@ def _title_lines(doc: Document, heads: list[Heading]) -> tuple[str | None, list[
                 len(key(prev)) > 30
                 or prev.endswith(("。", "，", "；"))
                 or key(prev) in ("正文", "目录")
+                or _PAGE_FIELD.search(prev)
             ):
                 break
             parts.insert(0, prev)
@@ -222,11 +223,47 @@ _INLINE_TITLE = re.compile(
 _AGENCY_SENTENCES = (
     re.compile(r"([\u4e00-\u9fff（）()]{2,30}?)特此(?:编制|发布)"),
     re.compile(r"本(?:年度)?报告由([\u4e00-\u9fff（）()]{2,30}?)(?:根据|依据|按照|负责|编制)"),
+    # the weak ones from here (``_WEAK_SENTENCES``): the 落款 comes before them
     re.compile(r"请与([\u4e00-\u9fff（）()]{2,30}?)联系"),
     # [^\S\n]*, not \s*: a newline starts its own attempt, and \s* made a run of blank lines
     # quadratic (each newline of the run scanned the rest of it)
     re.compile(r"(?:^|[。\n])[^\S\n]*([\u4e00-\u9fff（）()]{2,30}?)(?:根据|依据|按照)《"),
 )
+
+
+# a portal page's fields above the report (来源：…　发布时间：…): never part of a title
+_PAGE_FIELD = re.compile(
+    r"(?:来源|发布时间|发布日期|发布机构|发布单位|信息来源|浏览次数|访问量|字号|索引号)\s*[：:]"
+)
+# what an agency's name ends with (a 落款 or a sentence naming the body)
+_AGENCY_END = re.compile(
+    r"(政府|局|委|办|厅|室|中心|委员会|院|署|街道|办事处|会|站|所|队|馆|处|部)$"
+)
+# a body referring to itself (我局, 本机关): not a name
+_SELF = re.compile(r"^(?:我|本)[\u4e00-\u9fff]{1,3}$")
+
+
+def _signature(doc: Document) -> str | None:
+    """The body signing the report (its 落款): the short line above the last line that
+    holds only a date, or the name before that date on the same line."""
+    paras = [b.text.strip() for b in doc.blocks if isinstance(b, Paragraph) and b.text.strip()]
+    for i in range(len(paras) - 1, max(-1, len(paras) - 6), -1):
+        t = re.sub(r"\s+", "", paras[i])
+        if DATE_LINE.match(t) or CN_DATE_LINE.match(t):
+            name = re.sub(r"\s+", "", paras[i - 1]) if i else ""
+        else:
+            m = re.match(r"^([\u4e00-\u9fff（）()]{2,30}?)\s+(\d{4}\s*年.*日)$", paras[i])
+            if not (m and END_DATE.search(m.group(2))):
+                continue
+            name = m.group(1)
+        if 2 <= len(name) <= 30 and _AGENCY_END.search(name) and not _SELF.match(name):
+            if re.fullmatch(r"[\u4e00-\u9fff（）()]+", name):
+                return name
+        return None
+    return None
+
+
+_WEAK_SENTENCES = 2
 
 
 def _strip_chrome(text: str) -> str:
@@ -261,13 +298,15 @@ def _meta_inline(doc: Document, meta: dict[str, Any]) -> None:
         meta["year"] = meta.get("year") or int(m.group(2))
         if meta.get("agency"):
             return
-    for pat in _AGENCY_SENTENCES:
+    signature = _signature(doc)
+    for n, pat in enumerate(_AGENCY_SENTENCES):
+        if n == _WEAK_SENTENCES and signature:
+            meta["agency"] = signature  # the 落款 before a contact line or 根据《…》
+            break
         for s in pat.finditer(doc.text):
             agency = _strip_chrome(s.group(1))
             agency = re.sub(r"^.*[，。、；：:]", "", agency).removeprefix("由")
-            if agency and re.search(
-                r"(政府|局|委|办|厅|室|中心|委员会|院|署|街道|办事处)$", agency
-            ):
+            if agency and _AGENCY_END.search(agency) and not _SELF.match(agency):
                 meta["agency"] = agency
                 break
         if meta.get("agency"):
