@@ -125,3 +125,15 @@ def test_agency_from_the_signature_not_a_pronoun(edit):
 def test_a_contact_line_naming_itself_gives_no_agency():
     text = _untitled().replace("青岚县财政局\n\n2025年1月20日", "2025年1月20日")
     assert _parse(text).meta["agency"] is None  # 我局 is no name, and nothing else names it
+
+
+@pytest.mark.parametrize(
+    "place, full",
+    [("青岚县城关镇", "青岚县城关镇人民政府"), ("青岚县东街街道", "青岚县东街街道办事处")],
+)
+def test_a_town_title_takes_the_bodys_full_name(place, full):
+    text = BASE.replace(TITLE, f"{place}2024年政府信息公开工作年度报告")
+    text = text.replace("青岚县人民政府\n\n2025年1月20日", f"{full}\n\n2025年1月20日")
+    assert _parse(text).meta["agency"] == full
+    # without the full name anywhere, the title's words stand
+    assert _parse(text.replace(full, "本机关")).meta["agency"] == place

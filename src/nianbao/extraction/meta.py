@@ -99,6 +99,7 @@ def _title_year(title_key: str) -> int | None:
 
 
 _PLACE_ONLY = re.compile(r"^.{1,12}(省|市|县|区|旗|州|盟|自治区|自治州|自治县)$")
+_TOWN_ONLY = re.compile(r"^.{1,14}(镇|乡|街道|苏木)$")
 _PERIOD = re.compile(
     r"(?:统计期限|统计周期|统计时间|统计时限|统计区间|统计时段|统计期间)[^。]{0,12}?"
     r"(?P<y1>\d{4})\s*年\s*(?P<m1>\d{1,2})\s*月\s*(?P<d1>\d{1,2})\s*日\s*(?:至|到|—|－|-|～|~)\s*"
@@ -138,6 +139,11 @@ def read_meta(ctx: Ctx, heads: list[Heading]) -> None:
             if _PLACE_ONLY.match(agency):
                 # a title naming only a place (汉阴县…) titles the 本级政府 report
                 agency += "人民政府"
+            elif _TOWN_ONLY.match(agency):
+                # 青岚镇…, 城关街道…: the body's own full name of the town's government
+                full = re.search(re.escape(agency) + r"(?:人民政府|街道办事处|办事处)", doc.text)
+                if full:
+                    agency = full.group(0)
             meta["agency"] = agency
     if not meta.get("agency"):
         _meta_inline(doc, meta)
