@@ -359,12 +359,14 @@ def _header_order(headers: list[Row]) -> _Plan | None:
     cols: dict[str, int] = {}
     unknown: list[int] = []
     grid = True  # every header row is a row of a grid (a text line's cells have no columns)
-    for h in headers:
+    joined = _split_header_cells(headers)
+    for i, h in enumerate(headers):
         named = False
         toks: list[str] = []
         lines.append(toks)
         for c in h.cells:
-            k = key(c.text)
+            text = joined.get((i, c.col), c.text)
+            k = key(text)
             if k == "法人或其他组织":
                 toks.append("ORG")
                 named = True
@@ -373,7 +375,7 @@ def _header_order(headers: list[Row]) -> _Plan | None:
                 toks.append("APPL")
                 named = True
                 continue
-            m = L.match_request_column(c.text)
+            m = L.match_request_column(text)
             if m is not None:
                 if m.id in cols:
                     return None  # a label twice: no plan from this header
@@ -382,7 +384,7 @@ def _header_order(headers: list[Row]) -> _Plan | None:
                 named = True
             elif (
                 _CJK.search(k)
-                and not L.is_value_text(c.text)
+                and not L.is_value_text(text)
                 and not c.covered
                 and not any(w in k for w in _NOT_COLUMNS)
             ):
@@ -409,6 +411,29 @@ def _header_order(headers: list[Row]) -> _Plan | None:
     lo, hi = cols[seq[0]], cols[seq[-1]]
     extra = frozenset(x for x in unknown if x > lo and x not in cols.values() and x <= hi + 2)
     return _Plan(seq, lo, {c: cols[c] for c in seq}, extra, run_together=run_together)
+
+
+def _split_header_cells(headers: list[Row]) -> dict[tuple[int, int], str]:
+    """Header cells of a grid whose words the grid split over two rows (a vertical label
+    法律服 / 务机构, cut by a rule of the taller cells beside it): {(header row, column):
+    text}, the upper cell holding both parts and the lower none, where neither part names a
+    column of the form and the two together do."""
+    out: dict[tuple[int, int], str] = {}
+    match = L.match_request_column
+    for i in range(len(headers) - 1):
+        upper, lower = headers[i], headers[i + 1]
+        if upper.table is None or upper.table is not lower.table:
+            continue
+        below = {c.col: c for c in lower.cells if not c.covered and c.text.strip()}
+        for c in upper.cells:
+            d = below.get(c.col)
+            if d is None or c.covered or not c.text.strip() or (i, c.col) in out:
+                continue
+            both = c.text.strip() + d.text.strip()
+            if match(c.text) is None and match(d.text) is None and match(both) is not None:
+                out[(i, c.col)] = both
+                out[(i + 1, c.col)] = ""
+    return out
 
 
 def _extra_columns(

@@ -430,13 +430,7 @@ def _stitch(a: _Frag, b: _Frag) -> _Frag:
         # (a row of its own: its label opens with an ordinal or names a row of the
         # national tables, or a cell holds a placeholder such as /: a blank row at the top
         # of the page took the values of the row above, silently)
-        and not any(
-            _ENUMERATOR.match(x.text.strip())
-            or _is_row_label(x.text.strip().replace("\n", ""))
-            or _is_placeholder(x.text)
-            for x in first
-            if x.text.strip()
-        )
+        and not any(_own_row(x.text, above(x)) for x in first if x.text.strip())
     ):
         # 2. a row split by the page break: glue its label text onto the row above
         for x in first:
@@ -966,6 +960,32 @@ def _is_placeholder(text: str) -> bool:
     from .labels import parse_value
 
     return parse_value(text)[1] == "placeholder"
+
+
+def _own_row(text: str, above: _Rec | None) -> bool:
+    """Does ``text``, a cell of the first row on a new page, open a row of its own (an
+    ordinal, a placeholder, a row label), rather than go on with the cell ``above`` it? The
+    end of a long label printed on the new page (由逾期不补正、行政机关不再处理其政府信息公开
+    申请) names its row too; it goes on with the label above when the two together name that
+    row and the label above names no other."""
+    t = text.strip().replace("\n", "")
+    if _ENUMERATOR.match(t) or _is_placeholder(text):
+        return True
+    if not _is_row_label(t):
+        return False
+    if above is None or _ROW_ORDINAL.match(t):
+        return True
+    head = above.text.strip().replace("\n", "")
+    own, joined, before = _row_key(t), _row_key(head + t), _row_key(head)
+    return own is None or joined != own or before not in (None, own)
+
+
+def _row_key(text: str) -> str | None:
+    """The row of the national tables a label names (表三's row id or 表二's row name)."""
+    from .labels import match_active_row, match_request_row
+
+    m = match_request_row(text) or match_active_row(text)
+    return None if m is None else m.id
 
 
 def _is_row_label(text: str) -> bool:
