@@ -1063,6 +1063,9 @@ def _read_lines(
             if j > i:
                 i = j
                 continue
+        if _pipe_rule(s.strip()) and _cells_follow(lines, i + 1):
+            i = _pipe(lines, i, blocks)
+            continue
         if _is_markdown_row(s):
             i = _markdown(lines, i, blocks)
             continue
@@ -1470,8 +1473,33 @@ def _is_prose_cell(text: str) -> bool:
 
 
 # ----------------------------------------------------------------------------- broken pipes
+# lines of text a cell of the pipe style may span (a label printed one character a line
+# between rule lines of pipes: the form's longest such label holds 12 characters)
+_PIPE_CELL_LINES = 8
+_RULED_CELL_LINES = 16
+
+
+def _pipe_rule(st: str) -> bool:
+    """A line of pipes alone (``||||``): the boundary between two rows of a table whose cells
+    are written ``text |`` a line each."""
+    return len(st) > 1 and st == "|" * len(st)
+
+
+def _cells_follow(lines: list[_Line], j: int) -> bool:
+    """Do the lines from ``j`` on hold a cell written ``text |`` (its text may start on lines
+    without a pipe) before any other line with a pipe?"""
+    for ln in lines[j : j + _RULED_CELL_LINES + 1]:
+        st = ln.text.strip()
+        if not st:
+            return False
+        if "|" in st:
+            return st.endswith("|") and st.count("|") == 1
+    return False
+
+
 def _pipe(lines: list[_Line], i: int, blocks: list[Paragraph | Table]) -> int:
-    """Cells written as ``text |`` (text may span lines); a bare ``|`` opens a row."""
+    """Cells written as ``text |`` (text may span lines); a bare ``|`` opens a row, or, where
+    lines of pipes alone (``||||``) stand between the rows, is a blank cell."""
     rows: list[list[Cell]] = []
     row: list[Cell] | None = None
     pending: list[_Line] = []
@@ -1479,14 +1507,31 @@ def _pipe(lines: list[_Line], i: int, blocks: list[Paragraph | Table]) -> int:
     start = lines[i].start
     end = start
     n = len(lines)
+    ruled = False  # rows are bounded by lines of pipes alone
     while i < n:
         ln = lines[i]
         s = ln.text
         st = s.strip()
-        if "|" not in s:
-            if _is_blank(s) or _HEADING_LINE.match(s) or len(pending) >= 8:
+        if _pipe_rule(st) and (ruled or not rows and row is None):
+            # a rule between two rows: no cell of either (a blank cell is `` |``); text
+            # before it that no pipe closed is no cell: the table ends before that text
+            if pending:
+                i -= len(pending)
+                pending = []
                 break
-            if row is None and NOTE.fullmatch(st) and i + 1 < n and "|" in lines[i + 1].text:
+            if row:
+                rows.append(row)
+            row = []
+            ruled = True
+            end = ln.end
+            i += 1
+            continue
+        if "|" not in s:
+            limit = _RULED_CELL_LINES if ruled else _PIPE_CELL_LINES
+            if _is_blank(s) or _HEADING_LINE.match(s) or len(pending) >= limit:
+                break
+            between = row is None or (ruled and not row and not pending)
+            if between and NOTE.fullmatch(st) and i + 1 < n and "|" in lines[i + 1].text:
                 # a note on a line of its own between two rows (注1：…。) is no row and
                 # does not end the table (the rows after it, read as a table without its
                 # header, were read in other columns)
