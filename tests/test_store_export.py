@@ -304,7 +304,7 @@ def test_procurement_unit_kept_by_the_store(db_url, tmp_path):
     with_unit = [(s, g) for s, g in golds() if g.get(AMOUNT_UNIT_ID)]
     assert with_unit
     files, units = [], {}
-    for i, (stem, g) in enumerate(with_unit):
+    for i, (_stem, g) in enumerate(with_unit):
         p = tmp_path / "in" / f"{i}.txt"
         p.parent.mkdir(exist_ok=True)
         p.write_bytes(writer_text(g, "tab"))
