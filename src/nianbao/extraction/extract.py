@@ -30,6 +30,7 @@ from ..schema import (
 )
 from .active import procurement_unit, read_active
 from .applications import is_request_header, read_requests
+from .colblocks import join_column_blocks
 from .context import (
     NREVIEW,
     Ctx,
@@ -78,7 +79,7 @@ def extract(doc: Document) -> Report:
     rep = Report(source=doc.source)
     doc = first_report(doc)
     rep.text = doc.text
-    doc, label_counts = split_mixed_tables(split_run_in_headings(doc))
+    doc, label_counts = split_mixed_tables(split_run_in_headings(join_column_blocks(doc)))
     ctx = Ctx(doc, rep)
     rep.meta["script"] = doc.script
     rep.meta["source"] = doc.source or None

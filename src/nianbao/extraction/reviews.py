@@ -76,17 +76,52 @@ def _header_fields(headers: list[Row]) -> list[str] | None:
     return [f"reviews.{g}.{f}" for g, b in zip(REVIEW_GROUPS, blocks) for f in b]
 
 
-def _by_labels(rows: list[Row], order: list[str] | None = None) -> dict[str, Cell] | None:
+def _column_groups(headers: list[Row]) -> list[str] | None:
+    """The three groups as a header printed them across the columns of 表四 turned on its
+    side (行政复议 | 未经复议直接起诉 | 复议后起诉, 行政诉讼 above the last two): None unless
+    each stands once in a cell of its own."""
+    found: list[str] = []
+    for h in headers:
+        for c in h.cells:
+            g = _group_of(key(c.text))
+            if g is None or g == "litigation":
+                continue
+            if _field_of(key(c.text)) is not None or g in found:
+                return None
+            found.append(g)
+    return found if sorted(found) == sorted(REVIEW_GROUPS) else None
+
+
+def _by_labels(
+    rows: list[Row], order: list[str] | None = None, columns: list[str] | None = None
+) -> dict[str, Cell] | None:
     """表四 written with a label on each value row — one row per group (行政复议 | 5 values,
     three rows of five), one per cell (行政复议结果维持 | 0, fifteen rows of one), or a
-    litigation row of ten: the labels say where each value goes. Taken only when the
-    labels place all 15 cells, each once (else the positional reading stands)."""
+    litigation row of ten, or the table on its side (结果维持 | three values, a group a
+    column: ``columns``, the header's groups): the labels say where each value goes. Taken
+    only when the labels place all 15 cells, each once (else the positional reading
+    stands)."""
     out: dict[str, Cell] = {}
     for r in rows:
         if not r.values or not r.labels:
             continue
         k = key(r.label_text)
         group = _group_of(k)
+        if group is None and columns is not None and _field_of(k) is not None:
+            # 表四 on its side: a row per result, a column per group (the header's order)
+            shown = list(r.values)
+            while len(shown) > 3 and not shown[-1].text.strip():
+                shown.pop()
+            if len(shown) != 3:
+                return None
+            for g, c in zip(columns, shown):
+                fid = f"reviews.{g}.{_field_of(k)}"
+                if fid in out:
+                    return None
+                out[fid] = c
+            continue
+        if columns is not None and not r.numeric and len(r.values) not in (5, 10):
+            continue  # the header's rows of the table on its side (行政复议 | 行政诉讼)
         if group is None:
             if r.numeric:
                 return None
@@ -123,9 +158,31 @@ def _by_labels(rows: list[Row], order: list[str] | None = None) -> dict[str, Cel
 
 def read_reviews(ctx: Ctx, rows: list[Row], headers: list[Row], paras: list[str]) -> None:
     order = _header_fields(headers)
-    labelled = _by_labels(rows, order)
+    labelled = _by_labels(rows, order, _column_groups(headers))
     if labelled is not None:
         ctx.put_row(REVIEW_IDS, [labelled[fid] for fid in REVIEW_IDS], "s4")
+        return
+    sideways = [
+        r
+        for r in rows
+        if r.numeric and r.labels and _group_of(key(r.label_text)) is None
+        if _field_of(key(r.label_text)) is not None
+    ]
+    if len(sideways) >= 3:
+        # rows labelled by a result (结果维持 | …) the labels could not place: the table on
+        # its side in a shape not understood; read in the form's order its values would go
+        # to the wrong groups (and the groups' sums blame the document)
+        ctx.finding(
+            "R-CELL-COUNT",
+            "warning",
+            list(REVIEW_IDS),
+            "表四的数据行按结果（"
+            + "、".join(r.label_text.strip() for r in sideways)
+            + "）分行排列，无法逐项对应到行政复议、未经复议直接起诉、复议后起诉各组，表四未读取。"
+            "这是本工具的读取局限，请对照原件核对。",
+            evidence=[c.text for r in sideways for c in r.values],
+        )
+        ctx.report.layout["reviews_unmapped"] = True
         return
     value_rows = [r for r in rows if r.numeric and not r.labels]
     if not value_rows:

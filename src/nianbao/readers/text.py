@@ -91,7 +91,7 @@ def read_text(text: str, source: str = "", encoding: str | None = None) -> Docum
     norm = normalize_text(text)
     # markup blanked in place (same length: the offset map still holds), for the form
     # reading of the text as for the cells
-    masked = fold_decimal_breaks(fold_spacing_lines(mask_markup(norm.text)))
+    masked = blank_numbering(fold_decimal_breaks(fold_spacing_lines(mask_markup(norm.text))))
     doc = Document(
         text=masked,
         original=text,
@@ -265,6 +265,92 @@ def fold_decimal_breaks(text: str) -> str:
         return m.group(1) + "." + m.group(5) + gap
 
     return _DECIMAL_BREAK.sub(join, text)
+
+
+# a numbering column (序号) before a table's rows in a copy spaced by spaces: 「1 规章 0 0 0」,
+# 「12 8.属于行政查询事项 0 0 0 0 0 0 0」; the row number at a line's start, a space, the label
+_NUMBERED_LINE = re.compile(
+    r"(?m)^([ \t\u3000]*)(\d{1,2})([ \t\u3000]+)(?=[\u4e00-\u9fff（(]|\d{1,2}[.．、][\u4e00-\u9fff])(.*)$"
+)
+_SEQ_WORD = re.compile(r"(?m)^([ \t\u3000]*)序号(?=[ \t\u3000])")
+_LABEL_PART = re.compile(r"^(.*?)(?:[ \t\u3000]+[-+]?[\d.,]+)*[ \t\u3000]*$")
+
+
+def _numbered_row(rest: str) -> str | None:
+    """The form row a numbered line's label names (None: no row of the form)."""
+    m = _LABEL_PART.match(rest)
+    label = (m.group(1) if m else rest).strip()
+    hit = match_active_row(label) or match_request_row(label)
+    return hit.id if hit else None
+
+
+_NUMBERS_LINE = re.compile(r"[ \u3000]*1[ \u3000]+(?:[\d.]+[ \u3000]*){15}$")
+
+
+def _review_numbering(text: str) -> list[tuple[int, int]]:
+    """表四's one value row numbered 1 under a header opened by 序号 (a copy spaced by
+    spaces): sixteen numbers, the first a 1, within four lines of the 序号 line."""
+    out: list[tuple[int, int]] = []
+    for m in _SEQ_WORD.finditer(text):
+        line_end = text.find("\n", m.start())
+        pos = line_end
+        for _ in range(4):
+            if pos < 0:
+                break
+            nxt = text.find("\n", pos + 1)
+            line = text[pos + 1 : nxt if nxt >= 0 else len(text)]
+            if _NUMBERS_LINE.fullmatch(line):
+                one = pos + 1 + line.index("1")
+                out.append((one, one + 1))
+                break
+            pos = nxt
+    return out
+
+
+def blank_numbering(text: str) -> str:
+    """``text`` with a numbering column (序号) printed before a table's rows blanked out
+    (same length, offsets kept): the numbers at the start of lines whose label names a row
+    of the form, counting up one by one over at least three such lines (lines without a
+    number may stand between: an item's heading, a header), and the word 序号 heading them.
+    A run whose every number is its row's own ordinal (「1 属于国家秘密」: a label that lost
+    the point after its 1.) is left as it is. Read as a cell, the number was taken for the
+    previous row's last value or made the row one cell too long."""
+    if not _NUMBERED_LINE.search(text) and not _SEQ_WORD.search(text):
+        return text
+    from ..schema import REQUEST_ROW_LABELS
+
+    hits: list[tuple[int, int, int, bool]] = []  # (number, start, end, own ordinal)
+    for m in _NUMBERED_LINE.finditer(text):
+        if "\t" in m.group(0):
+            continue  # a tab row: its 序号 cell is a cell of the grid (``extract``)
+        row = _numbered_row(m.group(4))
+        if row is None:
+            continue
+        n = int(m.group(2))
+        own = REQUEST_ROW_LABELS.get(row, "").startswith((f"{n}.", f"{n}．"))
+        hits.append((n, m.start(2), m.end(2), own))
+    runs: list[list[tuple[int, int, int, bool]]] = []
+    for h in hits:
+        if runs and h[0] == runs[-1][-1][0] + 1:
+            runs[-1].append(h)
+        else:
+            runs.append([h])
+    spans = [
+        (h[1], h[2]) for run in runs if len(run) >= 3 and not all(h[3] for h in run) for h in run
+    ]
+    spans += _review_numbering(text)
+    if not spans:
+        return text
+    out = list(text)
+    for a, b in spans:
+        out[a:b] = " " * (b - a)
+    for m in _SEQ_WORD.finditer(text):
+        line_end = text.find("\n", m.start())
+        if "\t" in text[m.start() : line_end if line_end >= 0 else len(text)]:
+            continue
+        if any(0 < a - m.start() < 2000 for a, _ in spans):  # it heads numbered rows
+            out[m.end(1) : m.end()] = "  "
+    return "".join(out)
 
 
 def _blank(s: str) -> str:
@@ -1085,7 +1171,9 @@ def _read_lines(
             if j > i:
                 i = j
                 continue
-        blocks.append(Paragraph(s.strip(), lines[i].start, lines[i].end))
+        # the paragraph starts where its text does (an indented line's spaces left out)
+        lead = len(s) - len(s.lstrip())
+        blocks.append(Paragraph(s.strip(), lines[i].start + lead, lines[i].end))
         i += 1
     return blocks
 
@@ -1664,7 +1752,7 @@ def _cell_per_line(region: list[_Line], blocks: list[Paragraph | Table]) -> None
             c.end = ln.start + len(s.rstrip())
             blank = 0 if c.text else blank
         else:
-            blocks.append(Paragraph(s.strip(), ln.start, ln.end))
+            blocks.append(Paragraph(s.strip(), ln.start + len(s) - len(s.lstrip()), ln.end))
     if row:
         rows.append(row)
     _add_table(blocks, rows, region[0].start, region[-1].end, "lines")

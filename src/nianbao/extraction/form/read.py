@@ -1442,10 +1442,104 @@ def _against_words(text: str, chunks: list[list[Tok]], seq: list[Tok]) -> bool:
     return False
 
 
+# 表四 printed transposed into labelled lines: a group's name on a line of its own (行政复议,
+# 未经复议直接起诉, 复议后起诉; 行政诉讼 above the last two), then each figure after its word
+# (维持：27, 结果纠正: 3, 总计 30件), a line each or a group's five on one line
+_SP = r"[ \t\u3000]*"  # spaces inside a line (a word never runs over two lines here)
+_REVIEW_GROUP_WORD = re.compile(
+    r"(?P<after>(?:经\s*)?复\s*议\s*后\s*(?:起\s*诉|提\s*起\s*诉\s*讼))"
+    r"|(?P<direct>(?:未\s*经\s*复\s*议\s*)?直\s*接\s*(?:起\s*诉|提\s*起\s*诉\s*讼))"
+    r"|(?P<recon>行\s*政\s*复\s*议)".replace(r"\s*", _SP)
+)
+_REVIEW_FIELD_WORD = re.compile(
+    (
+        r"(?P<word>(?:结\s*果\s*)?维\s*持|(?:结\s*果\s*)?纠\s*正|其\s*他\s*(?:结\s*果)?"
+        r"|尚\s*未\s*审\s*结|未\s*审\s*结|总\s*计|合\s*计)"
+        r"\s*[：:]?\s*(?P<num>\d+)?(?:\s*件)?"
+    ).replace(r"\s*", _SP)
+)
+_REVIEW_GROUP_IDS = {
+    "recon": "reconsideration",
+    "direct": "litigation_direct",
+    "after": "litigation_after",
+}
+
+
+def _review_field(word: str) -> str:
+    w = re.sub(r"\s", "", word)
+    if "维持" in w:
+        return "upheld"
+    if "纠正" in w:
+        return "corrected"
+    if "其他" in w:
+        return "other"
+    if "审结" in w:
+        return "pending"
+    return "total"
+
+
+def _labelled_reviews(text: str, a: int, b: int) -> FormRow | None:
+    """表四 as labelled lines (``_REVIEW_GROUP_WORD`` / ``_REVIEW_FIELD_WORD``): taken only
+    when every one of the fifteen figures stands after its own word, under its own group,
+    once, and no other number stands among them; a word with nothing after it (before the
+    next word or the line's end) is a blank cell."""
+    seg = text[a:b]
+    marks: list[tuple[int, str, str, re.Match[str]]] = []
+    for m in _REVIEW_GROUP_WORD.finditer(seg):
+        g = next(n for n in ("after", "direct", "recon") if m.group(n))
+        marks.append((m.start(), "group", g, m))
+    for m in _REVIEW_FIELD_WORD.finditer(seg):
+        marks.append((m.start(), "field", _review_field(m.group("word")), m))
+    marks.sort(key=lambda x: x[0])
+    found: dict[str, FormCell] = {}
+    group: str | None = None
+    first = last = -1
+    for _, kind, what, m in marks:
+        if kind == "group":
+            group = _REVIEW_GROUP_IDS[what]
+            continue
+        if group is None:
+            continue
+        fid = f"reviews.{group}.{what}"
+        if fid in found:
+            return None
+        num = m.group("num")
+        if num is None:
+            rest = seg[m.end() : m.end() + 1]
+            after_word = m.group(0) != m.group("word") and (
+                _REVIEW_FIELD_WORD.match(seg, m.end()) or _REVIEW_GROUP_WORD.match(seg, m.end())
+            )
+            if rest and rest not in "\n，,；;、 \t\u3000" and not after_word:
+                return None
+            found[fid] = FormCell(fid, status="blank")
+        else:
+            found[fid] = FormCell(fid, a + m.start("num"), a + m.end("num"), num)
+        first = m.start() if first < 0 else first
+        last = m.end()
+    if len(found) != len(REVIEW_IDS_ORDER) or not any(c.text for c in found.values()):
+        return None
+    # no number in between but the figures' own (a table's run, a stray column)
+    used = {(c.start - a) for c in found.values() if c.text}
+    for m in re.finditer(r"\d+", seg[first:last]):
+        if first + m.start() not in used:
+            return None
+    return FormRow(
+        "reviews",
+        "表四",
+        a + first,
+        a + first,
+        [found[f] for f in REVIEW_IDS_ORDER],
+        shown=re.sub(r"\s+", " ", seg[first:last])[:200],
+    )
+
+
 def _read_reviews(text: str, a: int, b: int) -> FormTable | None:
     k, idx = fold_region(text, a, b)
     if not k:
         return None
+    labelled = _labelled_reviews(text, a, b)
+    if labelled is not None:
+        return FormTable("s4", None, [labelled], (a, b), ["header"])
     # the header's last word before the first run of values
     end = -1
     for w in REVIEW_HEADER_KEYS:
