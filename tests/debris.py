@@ -5,16 +5,22 @@ tables, in every gold, in several of the writer's styles; :func:`judge` says whi
 were read wrong (silently or not), whether the debris cell was named as unread, and which
 errors blame the document for it.
 
-    python -m tests.debris [--tokens T[,T…] | --tokens words] [--styles S[,S…]] [--show N]
+    python -m tests.debris [--tokens T[,T…] | words | digits] [--styles S[,S…]] [--show N]
 
 ``--tokens words``: the words of ``WORDS``, which no dictionary of debris knows (见说明,
 无此项, 另行统计 …): the cell keeps its column by where it stands, after the row's label
-(``form.word_cell``), not by what it says.
+(``form.word_cell``), not by what it says. ``--tokens digits``: the words of
+``DIGIT_WORDS``, which hold a digit (见表2, 附件1, 详见第3页): the digit is no value.
+``--styles pdftotext``: the stream shape (``STREAM``: pdftotext's default mode, 表三 read as
+one stream of numbers), not among the default styles: only the golds whose copy without the
+word reads right; where a run of rows reads alike row by row and column by column but for
+the word, both of its places are left open (one cell "wrong", named unread).
 """
 
 from __future__ import annotations
 
 import argparse
+import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -59,6 +65,22 @@ WORDS = (
     "另报",
     "pending",
 )
+# words holding a digit (见表2, 附件1, 详见第3页): split where the digit starts, the digit was
+# read as the cell's value and the row's later numbers moved; the cell is one word cell
+DIGIT_WORDS = (
+    "见表2",
+    "附件1",
+    "详见第3页",
+    "见附表1-2",
+    "详见附件3",
+    "参见表4",
+    "见第2部分",
+    "见注3",
+    "附表5",
+    "表2另列",
+    "第2项统计",
+    "见2023年报",
+)
 # the writer's styles, and the shapes of ``tests.shapes`` whose cells keep their places
 STYLES = (
     "tab",
@@ -71,6 +93,10 @@ STYLES = (
     "cell-blank",
     "cell-bar",
 )
+# the stream shape: the text ``pdftotext`` makes of a PDF in its default mode (each cell a
+# paragraph, 表三's rows in runs printed column by column, their labels elsewhere: read as
+# one stream of numbers, ``form.stream``), only where the copy without the word reads right
+STREAM = "pdftotext"
 _SENTINEL = 97531
 _TABLES = ("active.", "active2019.", "requests.")
 
@@ -124,15 +150,40 @@ def edits(
                     if fid in blank:
                         g["blank"] = [c for c in blank if c != fid]
                     for style in chosen:
-                        text = (
-                            render_shape(flat, style, 0).text
-                            if style in SHAPES
-                            else render(rep, style).decode("utf-8")
-                        )
+                        if style == STREAM:
+                            seed = (sum(map(ord, stem)) + r) % 3
+                            if not _stream_clean(stem, gold, seed):
+                                continue
+                            text = _stream_text(flat, seed)
+                        else:
+                            text = (
+                                render_shape(flat, style, 0).text
+                                if style in SHAPES
+                                else render(rep, style).decode("utf-8")
+                            )
                         if text.count(str(_SENTINEL)) != 1:
                             continue
                         t = text.replace(str(_SENTINEL), tok)
                         yield DebrisEdit(Edit(stem, style, f"{fid} -> {tok}", t, g, ()), fid, tok)
+
+
+def _stream_text(flat: dict[str, Any], seed: int) -> str:
+    from .test_textshapes_pdftotext import _default_text
+
+    return _default_text(flat, random.Random(seed))
+
+
+_clean: dict[tuple[str, int], bool] = {}
+
+
+def _stream_clean(stem: str, gold: dict[str, Any], seed: int) -> bool:
+    """Does the stream copy of ``gold`` (no cell replaced) read right, blaming nothing?"""
+    if (stem, seed) not in _clean:
+        flat = {k: v for k, v in gold.items() if k != "blank"}
+        e = Edit(stem, STREAM, "", _stream_text(flat, seed), gold, ())
+        v = judge(DebrisEdit(e, "-", ""))
+        _clean[(stem, seed)] = not (v.wrong or v.false or v.blamed)
+    return _clean[(stem, seed)]
 
 
 @dataclass
@@ -194,13 +245,16 @@ def judge(d: DebrisEdit) -> Verdict:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--tokens", default=",".join(TOKENS), help="or 'words': WORDS")
+    ap.add_argument(
+        "--tokens", default=",".join(TOKENS), help="or 'words': WORDS, 'digits': DIGIT_WORDS"
+    )
     ap.add_argument("--styles", default=",".join(STYLES))
     ap.add_argument("--show", type=int, default=3)
     ap.add_argument("--every", action="store_true", help="each cell by each token")
     ap.add_argument("--per", type=int, default=0, help="styles per copy, in turn (0: all)")
     args = ap.parse_args()
-    tokens = WORDS if args.tokens == "words" else tuple(args.tokens.split(","))
+    named = {"words": WORDS, "digits": DIGIT_WORDS}
+    tokens = named.get(args.tokens) or tuple(args.tokens.split(","))
     total = dict.fromkeys(("copies", "silent", "wrong", "unnamed", "false", "blamed"), 0)
     for tok in tokens:
         n = silent = wrong = unnamed = false = blamed = 0

@@ -20,6 +20,14 @@ read here (the rows stay as the label reading left them: unread and said).
 表四 in that order has its header's words among its numbers (``review_chunks``): the runs
 between them are read in the text's order when its three groups add up, else in the one
 order of the runs in which they do (``reviews_by_chunks``), else not at all.
+
+A cell the tool cannot read (x, 不详, or words the form does not have on a line of their own,
+见说明, 见表2: ``_opaque``) stands in the stream as a cell: rows holding one are not checked
+by their sums, and the cells that the two orders of a run read differently only because of
+it are left open (``_agreed``).
+
+Over 500 lines because the stream's shapes (rows, columns, columns short of their blanks,
+whole runs, 表四's chunks) and the sums that decide between them belong together.
 """
 
 from __future__ import annotations
@@ -30,10 +38,11 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ...readers.labels import is_debris
 from .columns import header_rows
 from .model import FormCell, FormRow, FormTable, Tok
 from .solve import row_sum_ok
-from .spec import REQUEST_FORM, RowSpec
+from .spec import REQUEST_FORM, RowSpec, word_cell
 from .tokens import LabelHit, ValueRun, cell_number, tokenize
 
 WIDTH = 7
@@ -61,10 +70,14 @@ def _blocks(toks: list[Tok]) -> list[tuple[list[Tok], bool]]:
     out: list[tuple[list[Tok], bool]] = []
     sep = ""
     texted = True
-    for t in toks:
+    for n, t in enumerate(toks):
         if t.kind == "s":
             sep += t.text
             continue
+        if t.kind == "t" and _word_line(toks, n, sep):
+            # words the form does not have on a line of their own where a cell stands
+            # (见说明, 见表2): a cell the tool cannot read, not text parting the runs
+            t = Tok("v", t.start, t.end, t.text)
         if t.kind == "t":
             texted = True
             sep = ""
@@ -83,8 +96,28 @@ def _blocks(toks: list[Tok]) -> list[tuple[list[Tok], bool]]:
     return out
 
 
+def _word_line(toks: list[Tok], n: int, sep: str) -> bool:
+    """Is text token ``n`` (``sep``: the separators before it) a line of its own that is a
+    word cell (``spec.word_cell``)?"""
+    after = toks[n + 1] if n + 1 < len(toks) else None
+    return (
+        "\n" in sep
+        and (after is None or (after.kind == "s" and "\n" in after.text))
+        and word_cell(toks[n].text.strip())
+    )
+
+
+def _opaque(t: Tok | None) -> bool:
+    """A cell whose number the tool cannot read (x, 不详, 见说明: ``labels.is_debris``,
+    ``spec.word_cell``): it holds a number, which no sum can check."""
+    return t is not None and t is not UNSURE and (is_debris(t.text) or word_cell(t.text))
+
+
 def _sums(rows: Sequence[Sequence[Tok | None]]) -> bool:
-    return all(row_sum_ok([_num(t) for t in r]) for r in rows)
+    """Every row adds up, but those with a cell unread (``_opaque``), which cannot be
+    checked; at least one row checked."""
+    checked = [r for r in rows if not any(_opaque(t) for t in r)]
+    return bool(checked) and all(row_sum_ok([_num(t) for t in r]) for r in checked)
 
 
 def _values(rows: Sequence[Sequence[Tok | None]]) -> list[list[int | float | None]]:
@@ -183,17 +216,54 @@ def _one_order(rm: list[Row], cm: list[Row], single: bool) -> list[tuple[Row, st
     which every row adds up, when the other's rows do not or read the same; a single row
     (no other order) as it stands; else None (neither adds up, or both do and differ)."""
     if single:
-        # seven numbers alone in a row's place: read when they add up; else they may be
-        # no row at all (a number the copy lost, and the next row's first in its place):
-        # the row is left open, not read as the document's
-        return [(r if _sums([r]) else [UNSURE] * WIDTH, "row") for r in rm]
+        # seven numbers alone in a row's place: read when they add up (or, a cell unread
+        # among them, when the others do not refute it); else they may be no row at all (a
+        # number the copy lost, and the next row's first in its place): the row is left
+        # open, not read as the document's
+        return [(r if _sums([r]) or _opaque_fits(r) else [UNSURE] * WIDTH, "row") for r in rm]
     ok_rm, ok_cm = _sums(rm), _sums(cm)
     same = _values(rm) == _values(cm)
     if ok_rm and (not ok_cm or same):
         return [(r, "row") for r in rm]
     if ok_cm and not ok_rm:
         return [(r, "column") for r in cm]
+    if ok_rm and ok_cm:
+        agreed = _agreed(rm, cm)
+        if agreed is not None:
+            return [(r, "row") for r in agreed]
     return None
+
+
+def _opaque_fits(row: Row) -> bool:
+    """A row with cells unread (``_opaque``) but its 总计: the applicant cells read add up
+    to no more than it."""
+    if not any(_opaque(t) for t in row) or _opaque(row[-1]):
+        return False
+    total = _num(row[-1])
+    parts = [_num(t) for t in row[:-1] if not _opaque(t)]
+    return (
+        total is not None
+        and all(v is None or v >= 0 for v in parts)
+        and sum(v or 0 for v in parts) <= total
+    )
+
+
+def _agreed(rm: list[Row], cm: list[Row]) -> list[Row] | None:
+    """The rows read alike in both orders but where either holds a cell unread
+    (``_opaque``: the two orders put it in different cells, which are both left open), or
+    None when any other cell differs."""
+    out: list[Row] = []
+    for a, b in zip(rm, cm):
+        row: Row = []
+        for x, y in zip(a, b):
+            if _opaque(x) or _opaque(y):
+                row.append(x if x is y else UNSURE)
+            elif _num(x) != _num(y) or (x is None) != (y is None):
+                return None
+            else:
+                row.append(x)
+        out.append(row)
+    return out
 
 
 def _blanks_placed(cols: list[list[Tok]], k: int, limit: int = 5000) -> list[Row] | None:
@@ -214,7 +284,7 @@ def _blanks_placed(cols: list[list[Tok]], k: int, limit: int = 5000) -> list[Row
         for c, (col, at) in enumerate(zip(cols, pick)):
             for r, t in zip(at, col):
                 rows[r][c] = t
-        if all(_not_refuted(v) for v in _values(rows)):
+        if all(_not_refuted(v) or any(_opaque(t) for t in r) for r, v in zip(rows, _values(rows))):
             found.append(rows)
     if not found:
         return None

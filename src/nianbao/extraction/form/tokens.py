@@ -108,15 +108,53 @@ def header_number(text: str, i: int, j: int) -> bool:
     return {1, 2} <= ns and (int(num) - 1 in ns or int(num) + 1 in ns)
 
 
+def _digit_word(text: str, i: int, b: int) -> int:
+    """The end of the cell starting at ``i`` when it is words holding a digit that the form
+    does not have (见表2, 附件1, 详见第3页, 表2另列: ``spec.word_cell``), else 0. Such a cell
+    read piece by piece gave its digit for a value (the row's later numbers then moved right
+    or were dropped). Not a cell starting with a digit or a sign (3件, 5注1, 1.属于国家秘密,
+    -3: a value, a value's note, a label's ordinal), a note's head (注1), a column's name
+    (数据1, 第1列: ``header_number``), nor one without CJK characters (l515, OCR's digits)."""
+    if i > 0 and text[i - 1] not in SEP:
+        return 0
+    e = i
+    while e < b and text[e] not in SEP:
+        e += 1
+    cell = text[i:e]
+    if not cell or cell[0].isdigit() or cell[0] in "-+－.．" or not any(_cjk(c) for c in cell):
+        return 0
+    d = _DIGITS.search(cell)
+    if d is None or not word_cell(cell):
+        return 0
+    if header_number(text, i + d.start(), i + d.end()):
+        return 0
+    return e
+
+
 def tokenize(text: str, a: int, b: int, first_run: bool = False) -> list[Tok]:
     """The text between two labels as separator runs, values and other text; with
     ``first_run`` only up to the text that ends the first run of values."""
     out: list[Tok] = []
     seen_value = False
     master = MASTER if pipes_separate(text) else _MASTER_UNPIPED
+    skip = a  # the end of a word cell taken whole: the matches inside it are its own
     for m in master.finditer(text, a, b):
         i, j = m.span()
+        if i < skip:
+            continue
         kind = m.lastgroup
+        e = _digit_word(text, i, b) if kind != "s" else 0
+        if e:
+            # a word cell holding a digit (见表2, 详见第3页): text, never its digit a value
+            skip = e
+            if out and out[-1].kind == "t":
+                out[-1].end = e
+                out[-1].text = text[out[-1].start : e]
+            else:
+                out.append(Tok("t", i, e, text[i:e]))
+                if first_run and seen_value:
+                    return out
+            continue
         if kind == "mixed":
             before = text[i - 1] if i > a else " "
             after = text[j] if j < b else " "
@@ -295,8 +333,9 @@ def extend(
     a = hit.a
     while a > lo and k[a - 1] in head and not k[a - 1].isdigit():
         a -= 1
-    if spec.ordinal and a > lo and k[a - 1] == spec.ordinal:
-        # the ordinal (2.其他…) belongs to the label when it stands apart from a value
+    if spec.ordinal and a > lo and k[a - 1] == spec.ordinal and pos != 0:
+        # the ordinal (2.其他…) belongs to the label when it stands apart from a value (and
+        # the key found holds none already: 3其他 after 见注3 is not 33其他)
         o = idx[a - 1]
         after = text[o + 1] if o + 1 < len(text) else ""
         before = text[o - 1] if o > 0 else ""
