@@ -26,7 +26,12 @@ Opt-in (``EDITED_SHAPES``, not in ``SHAPES`` so that the default measurement sta
 
 * ``columns``       — a pipe-bare or one-cell-per-line base whose section 三 an agency edited:
   总计 moved first, or 自然人 after the 法人或其他组织 columns, the header words sometimes
-  abbreviated (商业企业 → 企业, 社会公益组织 → 公益组织, 法律服务机构 → 法律服务).
+  abbreviated (商业企业 → 企业, 社会公益组织 → 公益组织, 法律服务机构 → 法律服务);
+* ``spaced``        — one row per line, cells separated by whitespace that is not uniform (a
+  page crawled or copied out of Word / PDF), one ``SPACINGS`` style per table: ``mixed`` (a
+  tab or a run of spaces, at random, between any two cells; a blank cell empty), ``runs``
+  (space runs of random width, a blank cell one space), ``single`` (one space between cells,
+  a blank cell one space or nothing), ``wide`` (runs of NBSP, U+3000 and spaces).
 
 :func:`render_shape` returns a :class:`Rendering`: the text, the expected flat gold (updated
 for the chrome date, the removed title and the blanked table), the ids that cannot be
@@ -70,7 +75,9 @@ SHAPES: tuple[str, ...] = (
     "truncated",
     "units",
 )
-EDITED_SHAPES: tuple[str, ...] = ("columns",)
+EDITED_SHAPES: tuple[str, ...] = ("columns", "spaced")
+# how a ``spaced`` copy separates its cells (one style per table, chosen by the seed)
+SPACINGS: tuple[str, ...] = ("mixed", "runs", "single", "wide")
 
 
 # ---------------------------------------------------------------------- golds
@@ -474,6 +481,49 @@ def _table_flat(out: _Out, table: GridTable, ctx: _Ctx, spaced: bool) -> None:
             ctx.flat_rows.append((table.key, printed))
 
 
+_SPACE_RUN = {
+    "runs": lambda rng: " " * rng.randint(2, 6),
+    "single": lambda rng: " ",
+    "wide": lambda rng: "".join(
+        rng.choice(("\u00a0", "\u3000", " ")) for _ in range(rng.randint(1, 3))
+    ),
+}
+
+
+def _mixed_separator(rng: random.Random) -> str:
+    return rng.choice(("\t", "\t", " " * rng.randint(1, 4), "\t ", " \t"))
+
+
+def _table_spaced(out: _Out, table: GridTable, ctx: _Ctx) -> None:
+    """One row per line, cells separated by whitespace of the table's ``SPACINGS`` style."""
+    rng = ctx.rng
+    style = rng.choice(SPACINGS)
+    mode = rng.choice(("tab", "word", "anchors"))
+    # a tab before or after every row (a crawler's cell-by-cell text) is the table's, never
+    # one row's: the spaces around a row vary from row to row
+    lead, trail = rng.choice(("", "", "", "\t")), rng.choice(("", "", "\t"))
+    ctx.variants.append(
+        f"{table.key}:{style}:{mode}"
+        + (":lead-tab" if lead else "")
+        + (":trail-tab" if trail else "")
+    )
+    for row in _rows(table, mode):
+        if not row:
+            continue
+        out.add(lead)
+        if rng.random() < 0.2:
+            out.add(rng.choice((" ", "  ", "\u3000")))
+        for i, cell in enumerate(row):
+            if i:
+                out.add(_mixed_separator(rng) if style == "mixed" else _SPACE_RUN[style](rng))
+            text = _write_cell(out, cell, ctx)
+            if text == "" and style != "mixed":
+                out.add(" " if style != "single" or rng.random() < 0.5 else "")
+        if rng.random() < 0.3:
+            out.add(rng.choice((" ", "  ", "\u3000")))
+        out.add(trail + "\n")
+
+
 # ---------------------------------------------------------------------- edited columns
 _ORG_LABELS = ("商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他")
 _SHORT = {"商业企业": "企业", "社会公益组织": "公益组织", "法律服务机构": "法律服务"}
@@ -684,6 +734,8 @@ def _write_doc(out: _Out, blocks: list, report: Report, ctx: _Ctx) -> None:
                 _table_cell_blank(out, table, ctx)
             elif base == "cell-bar":
                 _table_cell_bar(out, table, ctx)
+            elif base == "spaced":
+                _table_spaced(out, table, ctx)
             else:
                 _table_flat(out, table, ctx, spaced=base == "flat-spaced")
             out.mark(f"end.{table.key}")
@@ -886,6 +938,8 @@ def render_shape(
         base = rng.choice(CELL_SHAPES)
     elif shape == "units":
         base = rng.choice(("pipe-bare",) + CELL_SHAPES + ("flat-spaced",))
+    elif shape == "spaced":
+        base = "spaced"
     elif shape == "columns":
         # (not flat: the digit-split bookkeeping assumes the form's column order)
         base = rng.choice(("pipe-bare",) + CELL_SHAPES)

@@ -13,6 +13,7 @@ from typing import Any
 
 from ..readers import labels as L
 from ..readers.document import Cell, Document, OffsetMap, Paragraph, Table
+from ..readers.text import spaced_cells
 from ..report import Finding, Provenance, Report, Value
 from ..schema import (
     COLUMNS,
@@ -189,9 +190,10 @@ def paragraph_header(p: Paragraph, section: str | None) -> Row:
     """A text line kept as a label-only row (column headers printed as plain lines)."""
     cells: list[Cell] = []
     for m in re.finditer(r"\S+(?: \S+)*", p.text):
-        cells.append(
-            Cell(m.group(0), p.start + m.start(), p.start + m.end(), col=len(cells), page=p.page)
-        )
+        st = p.start + m.start()
+        for c in spaced_cells(m.group(0), st) or [Cell(m.group(0), st, p.start + m.end())]:
+            c.col, c.page = len(cells), p.page
+            cells.append(c)
     return Row(cells, None, section, cells, [])
 
 

@@ -62,7 +62,7 @@ from .labels import (
 )
 from .normalize import NOTE, key, normalize_text
 
-__all__ = ["read_text", "text_to_blocks"]
+__all__ = ["read_text", "spaced_cells", "text_to_blocks"]
 
 _HEADING_LINE = re.compile(
     r"^\s*(?:[一二三四五六七][、.．]|[1-7][、.．]\s*\D).{0,30}(情况|事项|问题|工作)\s*$"
@@ -1758,18 +1758,96 @@ def _cell_per_line(region: list[_Line], blocks: list[Paragraph | Table]) -> None
     _add_table(blocks, rows, region[0].start, region[-1].end, "lines")
 
 
+# a cell of a tab-separated or column-aligned row with whitespace inside that stands for a
+# separator the copy lost (tabs and spaces mixed, single spaces in a column-aligned row):
+# numbers only (「6   0」, read as 60, moved every later value of its row a column left,
+# silently), a row's label and its first numbers (「7.属于行政执法案卷 0」), or header words
+# of the form (「法人或其他组织 总计」: 总计's column read as 其他's). Each piece is a cell.
+_NUMBER = r"[-+]?\d[\d,]*(?:\.\d+)?"
+_SPACED_NUMBER = re.compile(_NUMBER)
+_TRAILING_NUMBERS = re.compile(rf"(?:\s+{_NUMBER})+$")
+_LABEL_ORDINAL = re.compile(r"(?:^|(?<=\s))\d{1,2}[.．、](?=\D)")
+_NOT_LABEL = re.compile(r"[\d|｜¦\t]")
+
+
+@lru_cache(maxsize=1)
+def _column_words() -> frozenset[str]:
+    """The header words of the form's three tables (folded), each a cell of its own."""
+    from ..schema import REVIEW_FIELD_LABELS
+    from .labels import _ACTIVE_COLUMNS
+
+    words = [w for w, _, _ in _ACTIVE_COLUMNS] + list(REVIEW_FIELD_LABELS.values())
+    words += ["信息内容", "行政复议", "行政诉讼", "未经复议直接起诉", "复议后起诉", "本年增/减"]
+    return _header_keys() | frozenset(key(w) for w in words)
+
+
+def spaced_cells(txt: str, st: int) -> list[Cell] | None:
+    """The cells of ``txt`` (at offset ``st``) when its whitespace stands for separators
+    (see above), else None."""
+    if " " not in txt:
+        return None
+    pieces = list(re.finditer(r"\S+", txt))
+    if all(_SPACED_NUMBER.fullmatch(m.group()) for m in pieces) or all(
+        key(m.group()) in _column_words() for m in pieces
+    ):
+        return [Cell(m.group(), st + m.start(), st + m.end()) for m in pieces]
+    tail = _TRAILING_NUMBERS.search(txt)
+    if tail is None:
+        return None
+    label = txt[: tail.start()]
+    if _NOT_LABEL.search(_LABEL_ORDINAL.sub("", label)) or not (
+        match_request_row(label) or match_active_row(label) or is_group_label(label)
+    ):
+        return None  # (other cells before the numbers: 行政处罚 |1288 | 0| 413)
+    cells = [Cell(label, st, st + len(label))]
+    return cells + [
+        Cell(m.group(), st + tail.start() + m.start(), st + tail.start() + m.end())
+        for m in _SPACED_NUMBER.finditer(tail.group())
+    ]
+
+
+# marks of ``_tab_cells`` for ``_tab_rows``: a cell cut from another by its whitespace
+# (``spaced_cells``), a cell of spaces alone
+_SPACE_CUT, _SPACES_ONLY = -1, -2
+
+
+# a cell's text with a run of spaces beside it inside its tabs (「\t3      \t」)
+_PADDED = re.compile(r"(?:^|\t)[^\S\t\n]{2,}[^\s]|[^\s][^\S\t\n]{2,}(?:\t|$)")
+
+
 def _tab_rows(region: list[_Line], blocks: list[Paragraph | Table]) -> None:
     rows: list[list[Cell]] = []
+    mixed = False  # some separator of the rows is whitespace, not a tab (``spaced_cells``)
     for ln in region:
         s = ln.text
         if not s.strip() and "\t" not in s:
             continue
         if "\t" not in s:  # a row of one cell (a sub-table heading written without tabs)
             lead = len(s) - len(s.lstrip())
-            rows.append([Cell(s.strip(), ln.start + lead, ln.start + len(s.rstrip()))])
+            txt = s.strip()
+            spaced = spaced_cells(txt, ln.start + lead)
+            mixed = mixed or spaced is not None
+            rows.append(spaced or [Cell(txt, ln.start + lead, ln.start + lead + len(txt))])
             continue
-        rows.append(_tab_cells(s.split("\t"), ln.start)[0])
-    _add_table(blocks, rows, region[0].start, region[-1].end, "tab")
+        row = _tab_cells(s.split("\t"), ln.start)[0]
+        # cells of spaces alone are blank cells padded (a page's &nbsp;), unless the row's
+        # other cells are padded by runs of spaces too: there a run may stand for a tab
+        mixed = mixed or any(c.col == _SPACE_CUT for c in row)
+        if any(c.col == _SPACES_ONLY for c in row) and _PADDED.search(s):
+            mixed = True
+        rows.append(row)
+    if not mixed:
+        for row in rows:
+            for c in row:
+                if c.col == _SPACES_ONLY:
+                    c.col = 0  # a blank cell (tabs alone separate these rows)
+    if mixed:
+        # tabs and spaces mixed: a run of spaces may stand for a tab, so an empty cell
+        # between two tabs (or a tab more at a row's end) places no blank: the cells are
+        # the texts, as in a column-aligned row (an empty cell taken for a blank had the
+        # row's later values read a column off, and the row's sum blamed)
+        rows = [[c for c in row if c.text] for row in rows]
+    _add_table(blocks, rows, region[0].start, region[-1].end, "layout" if mixed else "tab")
 
 
 def _tab_cells(parts: list[str], off: int, blank: int = 0) -> tuple[list[Cell], int]:
@@ -1787,9 +1865,22 @@ def _tab_cells(parts: list[str], off: int, blank: int = 0) -> tuple[list[Cell], 
                 off += len(part) + 1
                 continue
             st = off + len(part)  # (after the blanks, as for any cell)
+            if len(part) > 1:
+                # spaces where a cell stands: a blank cell padded (a page's &nbsp;), or, in a
+                # row whose other cells show spaces for separators, a separator (``_tab_rows``)
+                row.append(Cell(txt, st, st, col=_SPACES_ONLY))
+                off += len(part) + 1
+                continue
         else:
             blank = 0
             st = off + len(part) - len(part.lstrip())
+            spaced = spaced_cells(txt, st)
+            if spaced is not None:
+                for c in spaced:
+                    c.col = _SPACE_CUT  # (marks a cell the whitespace cut)
+                row += spaced
+                off += len(part) + 1
+                continue
         row.append(Cell(txt, st, st + len(txt)))
         off += len(part) + 1
     return row, blank
@@ -1929,9 +2020,10 @@ def _layout(lines: list[_Line], i: int, blocks: list[Paragraph | Table]) -> int:
         row = []
         for col, txt in cells:
             st = lines[j].start + col
-            c = Cell(txt, st, st + len(txt))
-            c.bbox = (float(col), float(j), float(col + len(txt)), float(j))
-            row.append(c)
+            for c in spaced_cells(txt, st) or [Cell(txt, st, st + len(txt))]:
+                x = c.start - lines[j].start
+                c.bbox = (float(x), float(j), float(x + len(c.text)), float(j))
+                row.append(c)
         rows.append(row)
         j += 1
     # keep only up to the last line that carried numbers

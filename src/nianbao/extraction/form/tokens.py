@@ -377,6 +377,10 @@ def bounds(sep: str, unit: str, nl_mode: int) -> int:
     return 1 if sep else 0
 
 
+# a line's indent inside a separator (「\n　　\t」: a copy indented line by line)
+_LINE_INDENT = re.compile(r"(?<=\n)[^\S\n\t]+")
+
+
 def unit_of(inner: list[str], lead: list[str] | None = None) -> tuple[str, int]:
     """The table's cell separator (pipe, tab, line break, or only spaces/nothing), from the
     separators between neighbouring values; for line breaks also how many make one cell
@@ -387,6 +391,14 @@ def unit_of(inner: list[str], lead: list[str] | None = None) -> tuple[str, int]:
     if sum(1 for s in inner if any(p in s for p in "|｜¦")) >= 0.6 * n:
         return "pipe", 1
     if sum(1 for s in inner if "\t" in s) >= 0.6 * n:
+        if any(s and not any(c in s for c in "\t\n|｜¦") for s in inner) or any(
+            "  " in _LINE_INDENT.sub("", s) for s in inner + (lead or [])
+        ):
+            # two values apart by spaces only: tabs and spaces mixed (a copy of a web page
+            # or out of Word), where a run of spaces may stand for a tab, so no count of
+            # tabs says where a blank cell stands (spaces between two tabs are a blank
+            # cell padded, as a page's &nbsp; gives it)
+            return "space", 1
         return "tab", 1
     if sum(1 for s in inner if "\n" in s) >= 0.6 * n:
         # the smallest break between two neighbouring cells is one cell boundary
