@@ -137,3 +137,15 @@ def test_a_town_title_takes_the_bodys_full_name(place, full):
     assert _parse(text).meta["agency"] == full
     # without the full name anywhere, the title's words stand
     assert _parse(text.replace(full, "本机关")).meta["agency"] == place
+
+
+@pytest.mark.parametrize("crumb", ["政府信息公开年报", "年度报告长者模式", "城关镇"])
+def test_a_flattened_page_whose_breadcrumbs_run_into_the_title(crumb):
+    """A page flattened to one line: 「当前位置：首页 > 政务公开 > 政府信息公开年报青岚县人民政府
+    2024年…」. The breadcrumb's last words ran into the agency (政府信息公开年报青岚县人民政府,
+    城关镇青岚县人民政府; with 年度报告 before it no agency at all); the name the body gives
+    bounds it."""
+    flat = " ".join(line for line in BASE.split("\n") if line.strip())
+    text = "发布时间：2025-01-20\n当前位置：首页 > 政务公开 > " + crumb + flat
+    m = _parse(text).meta
+    assert (m["agency"], m["year"]) == ("青岚县人民政府", 2024)

@@ -283,6 +283,24 @@ def _strip_chrome(text: str) -> str:
     return text
 
 
+_CRUMBS = re.compile(r"[>＞›»]")
+
+
+def _after_crumbs(agency: str, head: str, a: int, b: int) -> str:
+    """A name read from a title that a flattened page runs on from its breadcrumbs (首页 >
+    政务公开 > 政府信息公开年报青岚县人民政府2024年…): the breadcrumb's last words ran into it.
+    The longest end of it (five characters or more, an agency's ending) that the text names
+    elsewhere too; else as it is."""
+    rest = head[:a] + head[b:]
+    if agency in rest:
+        return agency
+    for i in range(1, len(agency) - 4):
+        tail = agency[i:]
+        if _AGENCY_END.search(tail) and tail in rest:
+            return tail
+    return agency
+
+
 def _meta_inline(doc: Document, meta: dict[str, Any]) -> None:
     """Agency and year of a copy without a title line of its own: a title standing in
     mid-line (a flattened page), else the opening sentence (…特此编制2024年度…年度报告),
@@ -298,6 +316,8 @@ def _meta_inline(doc: Document, meta: dict[str, Any]) -> None:
             if s and s.group(1) and agency.endswith(_strip_chrome(s.group(1))):
                 agency = _strip_chrome(s.group(1))  # the sentence bounds the name
                 break
+        if _CRUMBS.search(head[max(0, m.start(1) - 30) : m.start(1)]):
+            agency = _after_crumbs(agency, head, m.start(1), m.end())
         if agency and not agency.startswith(("年", "度")):
             meta["agency"] = agency
             meta["title"] = f"{agency}{m.group(2)}年政府信息公开工作年度报告"
