@@ -18,7 +18,9 @@ pdfplumber. Either way:
 3. ``_lines_outside``: the text lines outside tables, page numbers dropped; on a page
    without any ruled table, ``_aligned_tables`` looks for tables by text alignment (runs
    of lines ending in numbers set apart by wide gaps; value columns from the numbers'
-   x-ranges, wrapped label lines joined to the row on the side of the smaller gap);
+   x-ranges and the headings' words over columns no number stands in, the headings a page
+   ended with carried to the table that opens the next; wrapped label lines joined to the
+   row on the side of the smaller gap);
 4. ``_stitch``: table fragments that continue on the next page are joined (column
    boundaries merged, repeated header rows dropped, a row split by the page break glued
    back, merged label cells continued);
@@ -130,6 +132,9 @@ class _Frag:
     recs: list[_Rec]
     ruled: bool = True  # False: found by text alignment (never stitched across pages)
     bands: list[list[float]] | None = None  # unruled: the x-ranges of its value columns
+    # unruled, going on from the page before: its first row is the end of the label of the
+    # row that page ended with (label lines only, no ordinal), for ``_glue_lead``
+    lead: bool = False
 
     @property
     def top(self) -> float:
@@ -475,6 +480,34 @@ def _stitch(a: _Frag, b: _Frag) -> _Frag:
     return a
 
 
+def _glue_lead(a: _Frag, b: _Frag) -> None:
+    """The first row of ``b`` (an unruled table going on from the page before, its first
+    row the label lines that open the page) goes onto the label of the last row of ``a``
+    when ``_own_row`` says it is no row of its own (5.要求行政机 / 关确认或重新出具已获取
+    信息: read as a blank row of its own, it took the row's place, its values were lost and
+    the totals blamed)."""
+    first = [x for x in b.recs if x.r0 == 0]
+    if any(_is_number(x.text) for x in first) or not b.n_rows:
+        return
+    text = "".join(x.text.strip() for x in sorted(first, key=lambda x: x.c0))
+    labels = [
+        x
+        for x in a.recs
+        if x.r0 <= a.n_rows - 1 < x.r1 and x.text.strip() and not _is_number(x.text)
+    ]
+    if not text or not labels:
+        return
+    above = max(labels, key=lambda x: x.c0)
+    if _own_row(text, above):
+        return
+    above.text = f"{above.text}\n{text}"
+    b.recs = [x for x in b.recs if x.r0 > 0]
+    for x in b.recs:
+        x.r0 -= 1
+        x.r1 -= 1
+    b.n_rows -= 1
+
+
 def _frag_grid(frag: _Frag) -> SpanGrid:
     """The dense grid of a (stitched) fragment; slots no cell covers count as covered by
     their left (else upper) neighbour, as pdfplumber's ``None``."""
@@ -772,7 +805,17 @@ def _aligned_tables(lines: list[_Line], pno: int) -> tuple[list[_Line], list[_Fr
                 break
             if not nums[j + 1]:
                 prose = len(segs[j + 1]) == 1 and nxt.x1 - nxt.x0 > 0.7 * (right - left)
-                if prose or _SECTION_LINE.match(nxt.text):
+                # (a section heading wrapped in a narrow page, 三、收到和处理政府信息公开申请
+                # / 情况: read on, the next table joined this one, and their numbers made
+                # one column of two)
+                wrapped = (
+                    len(segs[j + 1]) == 1
+                    and j + 2 < len(lines)
+                    and len(segs[j + 2]) == 1
+                    and not nums[j + 2]
+                    and _SECTION_LINE.match(nxt.text + lines[j + 2].text)
+                )
+                if prose or _SECTION_LINE.match(nxt.text) or wrapped:
                     break
             j += 1
             if nums[j]:
@@ -791,11 +834,21 @@ def _aligned_tables(lines: list[_Line], pno: int) -> tuple[list[_Line], list[_Fr
         )
         # (a lone line in the page's top or bottom band is a running head that ends in a
         # page number, not a row)
+        # (nor is one row of numbers that a row of the national tables' label names, under
+        # the table's headings at the foot of a page: left out, the page after lost the
+        # table's columns, and its rows with blank cells were unread)
+        named = (
+            nums[i] >= 2
+            and nums[i] < len(segs[i])
+            and _row_key("".join(sg.text for sg in segs[i][: -nums[i]]).replace(" ", ""))
+            is not None
+        )
         if (
             len(value_rows) < 2
             and nums[i] < 4
             and not (goes_on and not lines[i].in_margin)
             and not lone
+            and not named
         ):
             i = last + 1
             continue
@@ -844,6 +897,7 @@ def _aligned_tables(lines: list[_Line], pno: int) -> tuple[list[_Line], list[_Fr
             end = j
         # header lines just above the first value line
         start = i
+        carried_x0 = carried[0][0] if carried else 0.0
         while (
             start - 1 >= 0
             and start - 1 not in used
@@ -856,15 +910,55 @@ def _aligned_tables(lines: list[_Line], pno: int) -> tuple[list[_Line], list[_Fr
                 len(segs[start - 1]) == 1
                 and lines[start - 1].x1 - lines[start - 1].x0 > 0.7 * (right - left)
             )
-            and i - start < 8
+            # (all of a long label the table that goes on from the page before wraps over
+            # the top of this page, left of its columns: cut off, the row kept the first
+            # words of its label, 1.申请人无正当理由逾, and was read as another row)
+            and (i - start < 8 or (goes_on and lines[start - 1].x1 < carried_x0))
         ):
             start -= 1
-        frag = _aligned_frag(lines, segs, nums, start, i, end, pno, carried if goes_on else None)
+        # (the headings a page before ended with, when this table opens the page)
+        heads = _CARRY_HEADS.get() if not frags and not goes_on else None
+        if heads and not all(lines[k].in_margin for k in range(start)):
+            heads = None
+        frag = _aligned_frag(
+            lines, segs, nums, start, i, end, pno, carried if goes_on else None, heads
+        )
         if frag is not None:
             frags.append(frag)
             used.update(range(start, end + 1))
         i = end + 1
+    _FOOT_HEADS.set(_foot_heads(lines, segs, nums, max(used, default=-1) + 1))
     return [ln for k, ln in enumerate(lines) if k not in used], frags
+
+
+def _foot_heads(
+    lines: list[_Line], segs: list[list[_Seg]], nums: list[int], after: int
+) -> list[_Seg] | None:
+    """The words of the lines that end the page below line ``after`` when they look like a
+    table's headings with none of its rows: a close block of short runs (a run a column,
+    headings printed down their narrow columns: 自 / 然 / 人), several of them on one line,
+    no number among them, under a section heading or a gap. None when the page ends
+    otherwise (prose, a table)."""
+    k = len(lines)
+    while k - 1 >= after and len(lines) - k < 8:
+        ln = lines[k - 1]
+        size = ln.size or 10.0
+        if nums[k - 1] or _SECTION_LINE.match(ln.text) or _PAGE_NUMBER.match(ln.text):
+            break
+        if k < len(lines) and lines[k].top - ln.bottom >= 2 * size:
+            break
+        k -= 1
+    block = range(k, len(lines))
+    if len(block) < 2 or max(len(segs[j]) for j in block) < 3:
+        return None
+    if any(_is_number(sg.text) for j in block for sg in segs[j]):
+        return None
+    return [
+        w
+        for j in block
+        for sg in segs[j]
+        for w in _heading_words(lines[j], sg, lines[j].size or 10.0)
+    ]
 
 
 def _wrapped_row(lines: list[_Line], segs: list[list[_Seg]], i: int) -> bool:
@@ -1004,6 +1098,7 @@ def _aligned_frag(
     end: int,
     pno: int,
     carry: list[list[float]] | None = None,
+    heads: list[_Seg] | None = None,
 ) -> _Frag | None:
     size = statistics.median(ln.size or 10.0 for ln in lines[start : end + 1])
     body = range(first, end + 1)
@@ -1020,7 +1115,7 @@ def _aligned_frag(
                 pad = min(pad, 0.45 * max(b.x0 - a.x1, 0.0))
     spans = sorted((s.x0 - pad, s.x1 + pad) for k in body if nums[k] for s in segs[k][-nums[k] :])
     found = merge_ranges(spans)
-    bands = _header_bands(found, segs, nums, start, first, end, size)
+    bands = _header_bands(found, lines, segs, nums, start, first, end, size, heads or [])
     if carry and len(bands) == len(found) and all(any(_meets(b, c) for c in carry) for b in found):
         # the rest of the table that ended the page before: its columns (the blank ones
         # too), when every column found here is one of them
@@ -1103,6 +1198,20 @@ def _aligned_frag(
         and (first - 1 == start or gap(first - 2, first - 1) > gap(first - 1, first))
     ):
         first -= 1
+    # a table that goes on from the page before (its columns carried, no headings here):
+    # the label lines that open the page before any row's ordinal end the label of the row
+    # the page before ended with, one row of their own (``_glue_lead`` glues it back), not
+    # header rows a line each; the lines after them are the table's body
+    lead = range(start, start)
+    if carry:
+        k = start
+        while k < end and label_only(k) and not opens_row(k):
+            k += 1
+        # (up to a row's ordinal: label lines just above a row's numbers with no ordinal
+        # after them are the top of that row's label, 其他对外管理 / 36 4 902 / 服务事项)
+        if k > start and opens_row(k):
+            lead = range(start, k)
+            first = min(first, k)
     body = range(first, end + 1)
     # label columns: where the labels of the value lines start
     starts = cluster_values(
@@ -1135,9 +1244,12 @@ def _aligned_frag(
     row_lines = [
         k
         for k in range(start, end + 1)
-        if (k < first or not label_only(k) or row_start(k)) and k not in joined
+        if (k == start and lead)
+        or ((k < first or not label_only(k) or row_start(k)) and k not in joined and k not in lead)
     ]
     row_of = {k: n for n, k in enumerate(row_lines)}
+    for k in lead:
+        row_of[k] = row_of[start]
     for k, into in joined.items():
         row_of[k] = row_of[into]
     # a wrapped line belongs to the cell on the side of the smaller vertical gap: lines of
@@ -1148,8 +1260,14 @@ def _aligned_frag(
     # a group's label beside its rows' labels interleaves its lines with theirs
     # (any of the line's runs: a row's label line may open with a piece of its group's
     # label, 理 4.无正当理由大量, and the label's next line 反复申请 then joined the row above)
+    # (or centred on the same middle: a label centred in its cell starts each line elsewhere,
+    # 3.补正后申请内容 / 仍不明确, and its last line joined the next row, silently)
     def beside(j: int, k: int) -> bool:
-        return bool(nums[j]) or any(abs(sg.x0 - segs[k][0].x0) <= 1.5 * size for sg in segs[j])
+        mid = (segs[k][0].x0 + segs[k][0].x1) / 2
+        return bool(nums[j]) or any(
+            abs(sg.x0 - segs[k][0].x0) <= 1.5 * size or abs((sg.x0 + sg.x1) / 2 - mid) <= 0.5 * size
+            for sg in segs[j]
+        )
 
     above: dict[int, int] = {}
     below: dict[int, int] = {}
@@ -1229,7 +1347,9 @@ def _aligned_frag(
     top = min(ln.top for ln in lines[start : end + 1])
     bottom = max(ln.bottom for ln in lines[start : end + 1])
     xs = col_x + [max(bands[-1][1], x1)]
-    return _Frag(pno, pno, (x0, top, x1, bottom), xs, n_rows, recs, ruled=False, bands=bands)
+    return _Frag(
+        pno, pno, (x0, top, x1, bottom), xs, n_rows, recs, ruled=False, bands=bands, lead=bool(lead)
+    )
 
 
 def _same_row(
@@ -1279,12 +1399,14 @@ def _same_row(
 
 def _header_bands(
     bands: list[list[float]],
+    lines: list[_Line],
     segs: list[list[_Seg]],
     nums: list[int],
     start: int,
     first: int,
     end: int,
     size: float,
+    carried: list[_Seg],
 ) -> list[list[float]]:
     """The value columns found by the numbers, and the columns no number stands in (every
     cell of them blank): a heading over the value area that overlaps no column is one of
@@ -1293,13 +1415,22 @@ def _header_bands(
     Without these, a row's numbers were placed among too few columns."""
     label_x1 = [sg.x1 for k in range(first, end + 1) if nums[k] for sg in segs[k][: -nums[k]]]
     cut = min(bands[0][0] - 0.5 * size, max(label_x1, default=bands[0][0]))
+    # (each word of a heading line: a browser prints the pieces of headings set close in
+    # narrow columns, 然 业 / 商业 科研 社会公, as one run when their gap is under the font
+    # size; read as one heading they met several columns and named none)
     heads = sorted(
         (
-            (sg.x0, sg.x1)
+            (w.x0, w.x1)
             for k in range(start, first)
             for sg in segs[k]
-            if sg.x0 > cut and not _is_number(sg.text)
+            for w in _heading_words(lines[k], sg, size)
+            if w.x0 > cut and not _is_number(w.text)
         ),
+        key=lambda h: h[1] - h[0],
+    )
+    # (and those of the headings the page before ended with, when this table opens its page)
+    heads = sorted(
+        heads + [(w.x0, w.x1) for w in carried if w.x0 > cut and not _is_number(w.text)],
         key=lambda h: h[1] - h[0],
     )
     # only where the headings line up with the numbers (each column of numbers has a
@@ -1315,6 +1446,24 @@ def _header_bands(
         if not any(_meets([x0, x1], b) for b in out + claimed):
             out.append([x0, x1])
     return sorted(out)
+
+
+def _heading_words(line: _Line, seg: _Seg, size: float) -> list[_Seg]:
+    """``seg`` cut at every gap between its characters of half the font size or more: wider
+    than a space between words (the characters of a word touch), as wide as the padding
+    between two cells."""
+    chars = sorted(
+        (
+            c
+            for c in line.chars
+            if c["text"].strip() and seg.x0 - 0.5 <= c["x0"] and c["x1"] <= seg.x1 + 0.5
+        ),
+        key=lambda c: c["x0"],
+    )
+    cuts = [m for m in range(1, len(chars)) if chars[m]["x0"] - chars[m - 1]["x1"] >= 0.5 * size]
+    if not cuts:
+        return [seg]
+    return [_seg_of(chars[a:b]) for a, b in zip([0, *cuts], [*cuts, len(chars)])]
 
 
 def _centred_heading_bands(
@@ -1539,6 +1688,11 @@ _CONTENT_LEFT: ContextVar[list[int] | None] = ContextVar("pdf_content_left", def
 # The value columns of an unruled table that ends a page, for its rows on the next page
 # (which repeat no heading): set by _read_pages, read by _aligned_tables.
 _CARRY_BANDS: ContextVar[list[list[float]] | None] = ContextVar("pdf_carry_bands", default=None)
+# The words of a table's headings that end a page with none of its rows (the rows begin on
+# the next page, which repeats no heading): set by _aligned_tables (_FOOT_HEADS, the page's
+# own) and passed on by _read_pages (_CARRY_HEADS) to the next page's first unruled table.
+_FOOT_HEADS: ContextVar[list[_Seg] | None] = ContextVar("pdf_foot_heads", default=None)
+_CARRY_HEADS: ContextVar[list[_Seg] | None] = ContextVar("pdf_carry_heads", default=None)
 
 
 def _counted_fillfp(self: Any) -> bool:
@@ -1609,6 +1763,7 @@ def _read_pages(
     content_left = [int(PLUMBER_MAX_DOC_CONTENT * (1 + mib))]  # content pdfminer may parse
     bound = _CONTENT_LEFT.set(content_left)
     carried = _CARRY_BANDS.set(None)
+    foot_heads, carried_heads = _FOOT_HEADS.set(None), _CARRY_HEADS.set(None)
     try:
         for index in range(n_pages):
             pno = index + 1
@@ -1683,6 +1838,8 @@ def _read_pages(
             # another table there would take its columns)
             last = items[-1] if items else None
             _CARRY_BANDS.set(last.bands if isinstance(last, _Frag) and not last.ruled else None)
+            _CARRY_HEADS.set(_FOOT_HEADS.get() if isinstance(last, _Line) else None)
+            _FOOT_HEADS.set(None)
     except (EncryptedPdf, BrokenFile, ScannedPdf, InputTooLarge):
         raise
     except Exception:
@@ -1690,6 +1847,8 @@ def _read_pages(
     finally:
         _CONTENT_LEFT.reset(bound)
         _CARRY_BANDS.reset(carried)
+        _FOOT_HEADS.reset(foot_heads)
+        _CARRY_HEADS.reset(carried_heads)
         if plumber is not None:
             _close(plumber)
         if fast is not None:
@@ -1804,6 +1963,8 @@ def _read_pdf(data: bytes, source: str) -> Document:
                 if isinstance(last, _Frag) and _continues(last, it):
                     _stitch(last, it)
                 else:
+                    if isinstance(last, _Frag) and it.lead and it.page == last.last_page + 1:
+                        _glue_lead(last, it)
                     blocks.append(it)
                 continue
             if isinstance(last, _Para):
