@@ -8,9 +8,12 @@ and then printed otherwise:
 * ``review-lines``  — 表四 transposed into labelled lines: the group names (行政复议 /
   行政诉讼 / 未经复议直接起诉 / 复议后起诉) on lines of their own, each figure a line
   (「维持：27」「结果纠正: 3」「总计 30件」) or a group's figures on one line
-  (「维持：27，纠正：3，其他：0，尚未审结：0，总计：30」);
+  (「维持：27，纠正：3，其他：0，尚未审结：0，总计：30」), sometimes a sentence after them
+  naming a result (以上行政复议案件均维持原行政行为。);
 * ``review-merged`` — 表四 as two rows, each header pair merged into one cell
   (行政复议结果维持 … 复议后起诉总计) over the row of fifteen numbers;
+* ``review-pairs``  — 表四 as a Markdown table of two columns (结果维持 | 27) under each
+  group's name;
 * ``review-transposed`` — 表四 on its side: a row per result, a column per group;
 * ``s3-split``      — 表三's seven columns printed in two blocks (续表), the labels in both;
 * ``paren-sections``— the six sections numbered （1）（2）, (1), 1. , 1、 or 第一部分;
@@ -43,6 +46,7 @@ from .shapes import Rendering, sources
 SHAPES: tuple[str, ...] = (
     "review-lines",
     "review-merged",
+    "review-pairs",
     "review-transposed",
     "s3-split",
     "paren-sections",
@@ -116,6 +120,34 @@ def _review_lines(lines: list[str], gold: dict[str, Any], rng: random.Random, v:
             out.append(joiner.join(items))
         else:
             out += items
+    # a sentence after the figures naming a result, without a figure of its own
+    tail = rng.choice(("", "", "以上行政复议案件均维持原行政行为。", "纠正案件较上年减少2件。"))
+    v.append(f"tail={bool(tail)}")
+    lines[a:b] = out + ([tail] if tail else [])
+
+
+def _review_pairs(lines: list[str], gold: dict[str, Any], rng: random.Random, v: list) -> None:
+    """表四 as a small Markdown table of two columns (result | number) under each group's
+    name, the name on a line of its own or in a row of the table."""
+    sec = _sections(lines)
+    a, b = _table_span(lines, sec["s4"], sec["s5"])
+    words = rng.choice((_LONG, _SHORT))
+    head = rng.random() < 0.5  # each table opened by 「| 项目 | 数量 |」 and its rule
+    in_row = rng.random() < 0.5  # the group's name as a row 「| 行政复议 | |」
+    v.append(f"words={words[0]} head={head} in_row={in_row}")
+    names = {
+        "reconsideration": ["行政复议"],
+        "litigation_direct": ["行政诉讼", "未经复议直接起诉"],
+        "litigation_after": ["复议后起诉"],
+    }
+    out: list[str] = []
+    for g in GROUPS:
+        out += [f"| {n} | |" for n in names[g]] if in_row else names[g]
+        if head:
+            out += ["| 项目 | 数量（件） |", "|---|---|"]
+        out += [
+            f"| {w} | {_cell(_value(gold, f'reviews.{g}.{f}'))} |" for w, f in zip(words, FIELDS)
+        ]
     lines[a:b] = out
 
 
@@ -280,6 +312,7 @@ def _bold_md(lines: list[str], gold: dict[str, Any], rng: random.Random, v: list
 _EDIT: dict[str, Callable[..., None]] = {
     "review-lines": _review_lines,
     "review-merged": _review_merged,
+    "review-pairs": _review_pairs,
     "paren-sections": _paren_sections,
     "review-transposed": _review_transposed,
     "s3-split": _s3_split,

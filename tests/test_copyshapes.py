@@ -11,7 +11,10 @@ it does not hold; 表三 in two blocks of columns (续表) read as two tables sh
 (2,903 right); a 序号 column on rows spaced by spaces lost 表三 (the next row's number read as
 a row's last value, or the column of numbers before the labels read as a table of its own:
 7,065 right), and an indented line of 表二 lost its value (a paragraph's offset was its
-line's, not its text's: 「  行政许可 13470」 read 「可 134」).
+line's, not its text's: 「  行政许可 13470」 read 「可 134」). Later (13 golds, seed 0): 表四 as
+a Markdown table of two columns under each group's name (「| 结果维持 | 10 |」) was named
+unread in part or whole (2,371 to 2,536 right of 2,554), and labelled lines followed by a
+sentence naming a result (以上行政复议案件均维持原行政行为。) lost all of 表四 (2,371).
 """
 
 from __future__ import annotations

@@ -1488,7 +1488,7 @@ _REVIEW_FIELD_WORD = re.compile(
     (
         r"(?P<word>(?:结\s*果\s*)?维\s*持|(?:结\s*果\s*)?纠\s*正|其\s*他\s*(?:结\s*果)?"
         r"|尚\s*未\s*审\s*结|未\s*审\s*结|总\s*计|合\s*计)"
-        r"\s*[：:]?\s*(?P<num>\d+)?(?:\s*件)?"
+        r"\s*[：:|]?\s*(?P<num>\d+)?(?:\s*件)?"
     ).replace(r"\s*", _SP)
 )
 _REVIEW_GROUP_IDS = {
@@ -1514,7 +1514,8 @@ def _review_field(word: str) -> str:
 def _labelled_reviews(text: str, a: int, b: int) -> FormRow | None:
     """表四 as labelled lines (``_REVIEW_GROUP_WORD`` / ``_REVIEW_FIELD_WORD``): taken only
     when every one of the fifteen figures stands after its own word, under its own group,
-    once, and no other number stands among them; a word with nothing after it (before the
+    once, and no other number stands among them (words after the fifteenth without a number
+    of their own are prose: 以上案件均维持原行政行为); a word with nothing after it (before the
     next word or the line's end) is a blank cell."""
     seg = text[a:b]
     marks: list[tuple[int, str, str, re.Match[str]]] = []
@@ -1528,6 +1529,13 @@ def _labelled_reviews(text: str, a: int, b: int) -> FormRow | None:
     group: str | None = None
     first = last = -1
     for _, kind, what, m in marks:
+        if len(found) == len(REVIEW_IDS_ORDER):
+            # all fifteen placed: a sentence after them naming a result (维持原行政行为,
+            # 纠正案件较上年减少2件) is no cell; a second figure after a word is (two
+            # readings of a cell: none taken)
+            if kind == "field" and m.group("num") is not None:
+                return None
+            continue
         if kind == "group":
             group = _REVIEW_GROUP_IDS[what]
             continue
@@ -1542,7 +1550,7 @@ def _labelled_reviews(text: str, a: int, b: int) -> FormRow | None:
             after_word = m.group(0) != m.group("word") and (
                 _REVIEW_FIELD_WORD.match(seg, m.end()) or _REVIEW_GROUP_WORD.match(seg, m.end())
             )
-            if rest and rest not in "\n，,；;、 \t\u3000" and not after_word:
+            if rest and rest not in "\n，,；;、| \t\u3000" and not after_word:
                 return None
             found[fid] = FormCell(fid, status="blank")
         else:
