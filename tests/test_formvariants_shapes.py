@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import pytest
 
-from .shapes import EDITED_SHAPES, sources
+from .shapes import sources
 from .shapes_eval import renderings, run_one
 
 
-@pytest.mark.parametrize("shape", EDITED_SHAPES)
+# (the other opt-in shapes have their own tests: ``spaced`` in test_spaced_rows.py)
+@pytest.mark.parametrize("shape", ["columns"])
 def test_edited_columns_are_never_silent(shape: str) -> None:
     if not sources():
         pytest.skip("no gold files beside the checkout")
