@@ -5,6 +5,7 @@ leaves to pdfplumber; plus the table finder and the cell text on their own."""
 from __future__ import annotations
 
 import io
+import os
 from pathlib import Path
 from typing import Any
 
@@ -400,8 +401,11 @@ def test_blank_columns_of_a_borderless_table_printed_by_a_browser(
     assert not wrong, list(wrong.items())[:10]
 
 
+_PAGE_SPLIT_GOLDS = ("huaian-2024", "shanghai-office-2025", "invented-2019")
+
+
 def test_long_labels_split_by_the_page_printed_by_a_browser(tmp_path: Path) -> None:
-    """Every gold printed by Chromium in a narrow column at a large size: a long row label
+    """Golds printed by Chromium in a narrow column at a large size: a long row label
     (1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请) wraps over many lines and
     the page breaks inside it. Its end on the new page (由逾期不补正…申请, blank beside it)
     names the row too, and was read as a blank row of its own: the row's values were
@@ -418,6 +422,9 @@ def test_long_labels_split_by_the_page_printed_by_a_browser(tmp_path: Path) -> N
     found = dict(sources())
     if len(found) < 5:
         pytest.skip("shared samples not available")
+    # (the three whose labels the page broke so; every gold: NIANBAO_BROWSER_PDFS=all)
+    if os.environ.get("NIANBAO_BROWSER_PDFS") != "all":
+        found = {k: v for k, v in found.items() if k in _PAGE_SPLIT_GOLDS}
     bad = {}
     for stem, gold in sorted(found.items()):
         html = render(Report.from_flat(gold), "html").decode("utf-8")
