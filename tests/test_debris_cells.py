@@ -67,6 +67,19 @@ def test_the_finding_shows_the_text_found(golds, style: str) -> None:  # type: i
 _COLS = ("issued", "repealed", "in_force")
 
 
+def _with_word(golds, style: str, word: str) -> str:  # type: ignore[no-untyped-def]
+    """A gold printed in ``style`` with 规章's row 「规章 | word | 3 | 5」."""
+    stem, gold = next((s, g) for s, g in golds if "active.regulations.issued" in g)
+    flat = {k: v for k, v in gold.items() if k != "blank"}
+    flat.update({f"active.regulations.{c}": v for c, v in zip(_COLS, (97531, 3, 5))})
+    text = (
+        render_shape(flat, style, 0, stem).text
+        if style in SHAPES
+        else render(Report.from_flat(flat), style).decode("utf-8")
+    )
+    return text.replace("97531", word)
+
+
 @pytest.mark.parametrize("word", WORDS)
 def test_a_word_no_dictionary_knows_is_unread_in_its_column(golds, word: str) -> None:  # type: ignore[no-untyped-def]
     # (one style a copy, and every twentieth copy, the one each word takes differing: the
@@ -94,15 +107,7 @@ def _assert_word_unread(word: str, index: int) -> None:
 def test_an_unknown_word_keeps_its_column(golds, style: str) -> None:  # type: ignore[no-untyped-def]
     """「规章 | 见说明 | 3 | 5」: 本年制发 unread (R-UNREAD quoting 「见说明」), 本年废止 3,
     现行有效 5 — not 本年制发 3, 本年废止 5 with 见说明 taken for the label's."""
-    stem, gold = next((s, g) for s, g in golds if "active.regulations.issued" in g)
-    flat = {k: v for k, v in gold.items() if k != "blank"}
-    flat.update({f"active.regulations.{c}": v for c, v in zip(_COLS, (97531, 3, 5))})
-    text = (
-        render_shape(flat, style, 0, stem).text
-        if style in SHAPES
-        else render(Report.from_flat(flat), style).decode("utf-8")
-    )
-    rep = nianbao.parse(text.replace("97531", "见说明").encode())
+    rep = nianbao.parse(_with_word(golds, style, "见说明").encode())
     assert [rep.get(f"active.regulations.{c}") for c in _COLS] == [None, 3, 5]
     unread = [f for f in rep.findings if f.rule == "R-UNREAD"]
     assert any("active.regulations.issued" in f.cells and "「见说明」" in f.message for f in unread)
@@ -189,15 +194,7 @@ def test_a_word_holding_a_digit_is_unread_in_its_column(golds, word: str) -> Non
 def test_a_word_s_digit_is_no_value(golds, style: str, word: str) -> None:  # type: ignore[no-untyped-def]
     """「规章 | 见表2 | 3 | 5」: 本年制发 unread (R-UNREAD quoting 「见表2」), 本年废止 3,
     现行有效 5 — not 本年制发 2, 本年废止 3, 现行有效 5 with the 5 dropped, or 2 3 5 moved."""
-    stem, gold = next((s, g) for s, g in golds if "active.regulations.issued" in g)
-    flat = {k: v for k, v in gold.items() if k != "blank"}
-    flat.update({f"active.regulations.{c}": v for c, v in zip(_COLS, (97531, 3, 5))})
-    text = (
-        render_shape(flat, style, 0, stem).text
-        if style in SHAPES
-        else render(Report.from_flat(flat), style).decode("utf-8")
-    )
-    rep = nianbao.parse(text.replace("97531", word).encode())
+    rep = nianbao.parse(_with_word(golds, style, word).encode())
     assert [rep.get(f"active.regulations.{c}") for c in _COLS] == [None, 3, 5]
     unread = [f for f in rep.findings if f.rule == "R-UNREAD"]
     assert any(
