@@ -37,8 +37,10 @@ def saved(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[str, dict[str,
         path = tmp / f"{stem}.docx"
         path.write_bytes(render(Report.from_flat(gold), "docx"))
         docxs.append(path)
-    _print_pdfs(docxs, tmp / "doc", "doc:MS Word 97")  # (LibreOffice saving as Word 97)
-    _print_pdfs(docxs, tmp / "rtf", "rtf")
+    # each gold saved in one of the two formats, by turns (CI time: a conversion and a
+    # reading each cost over a second)
+    _print_pdfs(docxs[::2], tmp / "doc", "doc:MS Word 97")  # (LibreOffice saving as Word 97)
+    _print_pdfs(docxs[1::2], tmp / "rtf", "rtf")
     return [
         (stem, gold, tmp / "doc" / f"{stem}.doc", tmp / "rtf" / f"{stem}.rtf")
         for stem, gold in found
@@ -59,13 +61,13 @@ def _wrong(gold: dict[str, Any], path: Path) -> tuple[int, list[str]]:
 def test_word97_and_rtf_read_cell_by_cell(saved) -> None:
     cells = 0
     wrong: list[str] = []
-    for _stem, gold, doc, rtf in saved:
-        assert sniff(doc.read_bytes()) == "ole" and sniff(rtf.read_bytes()) == "rtf"
-        for path in (doc, rtf):
-            n, w = _wrong(gold, path)
-            cells += n
-            wrong += w
-    assert cells > 4000
+    for i, (_stem, gold, doc, rtf) in enumerate(saved):
+        path, kind = (doc, "ole") if i % 2 == 0 else (rtf, "rtf")
+        assert sniff(path.read_bytes()) == kind
+        n, w = _wrong(gold, path)
+        cells += n
+        wrong += w
+    assert cells > 2000
     assert not wrong, "\n".join(wrong[:40])
 
 
@@ -82,7 +84,7 @@ def test_the_conversion_is_named_and_provenance_kept(saved) -> None:
 
 
 def test_without_libreoffice_the_message_says_how(saved, monkeypatch, tmp_path) -> None:
-    _, _, doc, rtf = saved[0]
+    doc, rtf = saved[0][2], saved[1][3]
     monkeypatch.setenv("NIANBAO_SOFFICE", str(tmp_path / "no-such-soffice"))
     for path, word in ((doc, "旧版 Word（.doc）"), (rtf, "RTF")):
         with pytest.raises(UnsupportedFormat) as e:

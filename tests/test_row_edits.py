@@ -6,9 +6,10 @@ label misread or lost whole. No
 cell may be read wrong without a finding or an unread mark naming it, and no error may
 blame the document for what the tool could not read.
 
-CI takes every third copy of each kind (a different third for each kind, so that every
-gold, shape and row still comes up); ``NIANBAO_ROW_EDITS_STRIDE=1`` takes them all, and
-``python -m tests.rowedits`` measures them all."""
+CI takes every fifth copy of each kind (a different fifth for each kind, so that every
+gold, shape and row still comes up); ``NIANBAO_ROW_EDITS_STRIDE=1`` (or
+``NIANBAO_TESTS_FULL=1``) takes them all, and ``python -m tests.rowedits`` measures them
+all."""
 
 from __future__ import annotations
 
@@ -21,9 +22,10 @@ import pytest
 
 import nianbao
 
+from .conftest import FULL
 from .rowedits import Edit, Verdict, edits, judge
 
-STRIDE = max(1, int(os.environ.get("NIANBAO_ROW_EDITS_STRIDE", "3")))
+STRIDE = max(1, int(os.environ.get("NIANBAO_ROW_EDITS_STRIDE", "1" if FULL else "5")))
 
 
 def _sampled(kind: str, copies: Iterable[Edit]) -> Iterator[Edit]:
