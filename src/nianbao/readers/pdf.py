@@ -8,7 +8,9 @@ before any page is parsed) and detects scans (pages without a text layer). Each 
 read through pypdfium2's characters and path objects and our own table finder
 (``pdf_tables``), which gives what pdfplumber would give at a fraction of its cost; a page
 that path leaves (rotation, rotated or unmapped text, curves among the rules…) is read by
-pdfplumber. Either way:
+pdfplumber, which first rounds the page's rule coordinates and turns a page whose text runs
+sideways or upside down upright (``_turn_upright``; boxes are then those of the page as
+turned). Either way:
 
 1. ``_visible``: drop invisible drawing objects (white filled boxes that word processors
    draw behind text lines), so that only real rules make table borders;
@@ -44,7 +46,8 @@ import re
 import statistics
 import warnings
 from bisect import bisect_right
-from collections.abc import Callable, Iterator
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
@@ -261,7 +264,10 @@ def _visible(obj: dict[str, Any]) -> bool:
         if m and len(m) >= 4 and abs(m[1]) > 1e-3 and abs(m[0]) > 1e-3:
             return False  # neither upright nor turned a quarter: slanted
         return True
-    if obj.get("object_type") != "rect" or obj.get("stroke"):
+    kind = obj.get("object_type")
+    if kind == "curve" and _boxlike(obj.get("pts") or ()):
+        kind = "rect"  # a box on a turned page: pdfminer makes rects only of upright ones
+    if kind != "rect" or obj.get("stroke"):
         return True
     if not obj.get("fill"):
         return False
@@ -271,6 +277,68 @@ def _visible(obj: dict[str, Any]) -> bool:
     if color in _WHITE or color == 1 or color == 1.0:
         return False
     return min(obj.get("width", 0.0), obj.get("height", 0.0)) < 3.0
+
+
+def _text_turn(matrix: Any) -> int:
+    """How far (clockwise, in degrees) a character's matrix turns its text as shown."""
+    if not matrix or len(matrix) < 2:
+        return 0
+    a, b = matrix[0], matrix[1]
+    if abs(b) > abs(a):
+        return 90 if b < 0 else 270
+    return 180 if a < 0 else 0
+
+
+def _turn_upright(page: Any) -> None:
+    """Turn a page whose text runs sideways or upside down as shown (a landscape table
+    printed on a portrait page, a page scanned or placed turned) so that it reads upright:
+    every object's box (and a path's points) moved as the page is turned, the page's box
+    with them. Read as it lay, each character stood on a line of its own and a page of
+    tables read as no report at all. Nothing is done where most characters stand upright."""
+    chars = page.objects.get("char") or []
+    if not chars:
+        return
+    turns = Counter(_text_turn(c.get("matrix")) for c in chars)
+    turn, n = turns.most_common(1)[0]
+    if turn == 0 or n < 0.6 * len(chars):
+        return
+    bx0, btop, bx1, bbottom = page.bbox
+    w, h = bx1 - bx0, bbottom - btop
+
+    def moved(x: float, y: float) -> tuple[float, float]:
+        x, y = x - bx0, y - btop
+        if turn == 90:
+            return y, w - x
+        if turn == 270:
+            return h - y, x
+        return w - x, h - y
+
+    nw, nh = (h, w) if turn in (90, 270) else (w, h)
+    for objs in page.objects.values():
+        for o in objs:
+            if not all(isinstance(o.get(k), (int, float)) for k in ("x0", "x1", "top", "bottom")):
+                continue
+            (ax, ay), (cx, cy) = moved(o["x0"], o["top"]), moved(o["x1"], o["bottom"])
+            shift = o.get("doctop", o["top"]) - o["top"]
+            o["x0"], o["x1"] = min(ax, cx), max(ax, cx)
+            o["top"], o["bottom"] = min(ay, cy), max(ay, cy)
+            o["doctop"] = o["top"] + shift
+            o["width"], o["height"] = o["x1"] - o["x0"], o["bottom"] - o["top"]
+            o["y0"], o["y1"] = nh - o["bottom"], nh - o["top"]
+            if o.get("pts"):
+                o["pts"] = [moved(x, y) for x, y in o["pts"]]
+            if o.get("object_type") == "char":
+                o["upright"] = True
+    page.bbox = (0, 0, nw, nh)
+
+
+def _boxlike(pts: Sequence[tuple[float, float]]) -> bool:
+    """Whether a path's points draw an upright box (four corners, maybe closed again)."""
+    if len(pts) == 5 and pts[0] == pts[4] or len(pts) == 4:
+        xs = sorted({round(x, 1) for x, _ in pts})
+        ys = sorted({round(y, 1) for _, y in pts})
+        return len(xs) == 2 and len(ys) == 2
+    return False
 
 
 # --------------------------------------------------------------------------- tables
@@ -1713,10 +1781,31 @@ def _counted_fillfp(self: Any) -> bool:
 
 _FILLFP: list[Any] = []  # pdfminer's own fillfp, kept by _patch_pdfminer
 
+_RULE_KEYS = ("x0", "x1", "top", "bottom", "doctop", "y0", "y1", "width", "height")
+
+
+def _round_rules(page: Any) -> None:
+    """Round the coordinates of a page's rules. On a turned page (/Rotate 90, 180, 270: a
+    landscape table printed on portrait paper; content drawn turned) pdfplumber turns
+    their points and then tells a rule's direction by exact equality: a horizontal rule
+    ended at 467.88999999999993 and 467.89 and was taken for a vertical one, so that a
+    page shown upright lost its tables (a 180° page read 78 of 200 cells)."""
+    for kind in ("line", "curve", "rect"):
+        for obj in page.objects.get(kind, ()):
+            for k in _RULE_KEYS:
+                v = obj.get(k)
+                if isinstance(v, float):
+                    obj[k] = round(v, 3)
+            pts = obj.get("pts")
+            if pts:
+                obj["pts"] = [(round(x, 3), round(y, 3)) for x, y in pts]
+
 
 def _plumber_page(page: Any, pno: int) -> tuple[list[_Line], list[_Frag], bool]:
     """Lines, table fragments and whether the page is an image, read through pdfplumber."""
     try:
+        _round_rules(page)
+        _turn_upright(page)
         view = page.filter(_visible)
         taken: set[int] = set()
         frags = _find_fragments(view, pno, taken)
