@@ -1094,11 +1094,25 @@ def _amid_labels(lines: list[_Line], segs: list[list[_Seg]], i: int, frags: list
     return overlap or between
 
 
+# what a browser prints beside a page's running head or foot: the date and time it printed
+# (12/4/26, 8:07 PM; 2026/12/4 20:07), the page's address, the page's count (1/3)
+_PRINT_MARK = re.compile(
+    r"\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}(?:,?\s*(?:上午|下午)?\d{1,2}:\d{2}(?::\d{2})?"
+    r"(?:\s*[AaPp]\.?[Mm]\.?)?)?|(?:file|https?)://\S+|\d{1,4}\s*/\s*\d{1,4}"
+)
+
+
+def _print_foot(line: _Line) -> bool:
+    """A line in the page's top or bottom band holding what a browser prints there (its
+    address, the date it printed, the page's count)."""
+    return line.in_margin and any(_PRINT_MARK.fullmatch(w) for w in line.text.split())
+
+
 def _running_head(line: _Line, segs: list[_Seg]) -> bool:
     """A line in the page's top or bottom band that is one long run of text (and perhaps a
     page number or year set apart): a running head or foot, not a table's heading (which
     has a run a column) nor one of its rows."""
-    text = [sg for sg in segs if not _is_number(sg.text)]
+    text = [sg for sg in segs if not _is_number(sg.text) and not _PRINT_MARK.fullmatch(sg.text)]
     size = line.size or 10.0
     return (
         line.in_margin
@@ -1924,8 +1938,10 @@ def _read_pages(
             items.sort(key=lambda it: it.top)
             pages.append(items)
             # (nothing after it on the page, not even in the bottom band: the headings of
-            # another table there would take its columns)
-            last = items[-1] if items else None
+            # another table there would take its columns; but for what a browser prints at
+            # the foot of its pages, the page's address and count)
+            kept = [it for it in items if not (isinstance(it, _Line) and _print_foot(it))]
+            last = kept[-1] if kept else None
             _CARRY_BANDS.set(last.bands if isinstance(last, _Frag) and not last.ruled else None)
             _CARRY_HEADS.set(_FOOT_HEADS.get() if isinstance(last, _Line) else None)
             _FOOT_HEADS.set(None)
