@@ -463,7 +463,9 @@ def test_a_borderless_table_under_a_browser_s_own_head_and_foot(tmp_path: Path) 
     and count (file:///… 2/3) at its foot. The foot after the last row of a page kept the
     borderless table's columns from going on to the next page, and the head above its
     first rows was no running head (two runs: the date and the title): the rows there lost
-    their columns (「四、结转下年度继续办理 … 0」 read in 商业企业's column, silently)."""
+    their columns (「四、结转下年度继续办理 … 0」 read in 商业企业's column, silently); the
+    foot under headings that end a page kept them from the table on the next (760 px: 28
+    cells unread)."""
     from nianbao.api import parse
     from nianbao.report import Report
     from nianbao.writing.writer import render
@@ -475,7 +477,7 @@ def test_a_borderless_table_under_a_browser_s_own_head_and_foot(tmp_path: Path) 
         pytest.skip("shared samples not available")
     gold = found["004_30e8d441c092580c"]
     html = render(Report.from_flat(gold), "html").decode("utf-8")
-    for width in (480, 620):
+    for width in (480, 620, 760):
         css = f"body{{width:{width}px;font-size:16px}}table,td,th,tr{{border:none!important}}"
         page = html.replace("</head>", f"<style>{css}</style></head>")
         back = parse(_chromium_pdf(page.encode("utf-8"), tmp_path), check=False).flat()

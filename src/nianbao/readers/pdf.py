@@ -1006,17 +1006,20 @@ def _foot_heads(
     table's headings with none of its rows: a close block of short runs (a run a column,
     headings printed down their narrow columns: 自 / 然 / 人), several of them on one line,
     no number among them, under a section heading or a gap. None when the page ends
-    otherwise (prose, a table)."""
-    k = len(lines)
-    while k - 1 >= after and len(lines) - k < 8:
+    otherwise (prose, a table). What a browser prints at the page's foot is passed over."""
+    n = len(lines)
+    while n - 1 >= after and _print_foot(lines[n - 1]):
+        n -= 1
+    k = n
+    while k - 1 >= after and n - k < 8:
         ln = lines[k - 1]
         size = ln.size or 10.0
         if nums[k - 1] or _SECTION_LINE.match(ln.text) or _PAGE_NUMBER.match(ln.text):
             break
-        if k < len(lines) and lines[k].top - ln.bottom >= 2 * size:
+        if k < n and lines[k].top - ln.bottom >= 2 * size:
             break
         k -= 1
-    block = range(k, len(lines))
+    block = range(k, n)
     if len(block) < 2 or max(len(segs[j]) for j in block) < 3:
         return None
     if any(_is_number(sg.text) for j in block for sg in segs[j]):
