@@ -152,9 +152,9 @@ def test_pdf_page_characters_not_kept(long_pdf: Path, monkeypatch: pytest.Monkey
     real = reader_pdf._read_pages
 
     def spy(data: bytes, n: int) -> Any:
-        pages, notes, image_pages = real(data, n)
-        kept.append(sum(len(it.chars) for items in pages for it in items if hasattr(it, "chars")))
-        return pages, notes, image_pages
+        got = real(data, n)
+        kept.append(sum(len(it.chars) for items in got[0] for it in items if hasattr(it, "chars")))
+        return got
 
     monkeypatch.setattr(reader_pdf, "_read_pages", spy)
     reader_pdf.read_pdf(long_pdf.read_bytes())

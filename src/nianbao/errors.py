@@ -15,6 +15,7 @@ __all__ = [
     "FileBudgetExceeded",
     "EncryptedPdf",
     "ScannedPdf",
+    "UndecodableText",
     "BrokenFile",
     "NoTables",
     "OcrUnavailable",
@@ -72,6 +73,11 @@ class EncryptedPdf(UnusableInput):
 
 class ScannedPdf(UnusableInput):
     pass
+
+
+class UndecodableText(ScannedPdf):
+    """A PDF whose text layer cannot be decoded (fonts without a character map: the text
+    comes out as other scripts' characters): read as a scan, by OCR when it is there."""
 
 
 class BrokenFile(UnusableInput):

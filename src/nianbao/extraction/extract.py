@@ -455,16 +455,24 @@ def _artifacts(ctx: Ctx) -> None:
     arts = [a for a in ctx.doc.artifacts if not a.startswith("OCR")]
     ocr = [a for a in ctx.doc.artifacts if a.startswith("OCR")]
     if ocr or any(t.kind == "ocr" for t in ctx.doc.tables):
-        some = next((a for a in arts if "已用文字识别（OCR）读取" in a), None)
+        some = [a for a in arts if "已用文字识别（OCR）读取" in a]
+        pages = "；".join(
+            a.split("，")[0] + ("" if "文字层无法解码" in a else "（无文字层）") for a in some
+        )
+        whole = (
+            "本报告 PDF 的文字层无法解码（字体缺少文字编码映射）"
+            if any("文字层无法解码" in a for a in ocr)
+            else "本报告为扫描件（无文字层）"
+        )
         ctx.finding(
             "R-OCR",
             "warning",
             [],
             (
-                f"{some.split('，')[0]}（无文字层），其文字和数值由离线文字识别（OCR）得到，"
+                f"{pages}，其文字和数值由离线文字识别（OCR）得到，"
                 "可能有识别错误，请对照原件人工核对这些页的数值。"
                 if some
-                else "本报告为扫描件（无文字层），文字和数值由离线文字识别（OCR）得到，"
+                else f"{whole}，文字和数值由离线文字识别（OCR）得到，"
                 "可能有识别错误，请对照原件人工核对数值。"
             ),
             evidence=ocr,

@@ -119,6 +119,16 @@ def numbers_without_table(ctx: Ctx, sec_of: list[str | None]) -> None:
     )
 
 
+def _what_pages(pages: list[int], garbled: list[int]) -> str:
+    """What the pages not read are: scans, text layers that could not be decoded, or both."""
+    bad = set(pages) & set(garbled)
+    if not bad:
+        return "是扫描图像（无文字层）"
+    if bad == set(pages):
+        return "的文字层无法解码（字体缺少文字编码映射，取出的文字是乱码）"
+    return "是扫描图像（无文字层）或文字层无法解码（字体缺少文字编码映射）"
+
+
 def image_pages(ctx: Ctx) -> None:
     """Pages of a PDF that are images and could not be read (no OCR): whatever section or
     table the report lacks may stand on them, so it is unread (the tool's limit, said once),
@@ -146,7 +156,8 @@ def image_pages(ctx: Ctx) -> None:
         "R-UNREAD",
         "warning",
         [f"sections.{sec}" for sec in lacking],
-        f"PDF 第 {listed} 页是扫描图像（无文字层），本工具未能读取（文字识别未启用或未安装）；"
+        f"PDF 第 {listed} 页{_what_pages(pages, ctx.doc.garbled_pages)}，本工具未能读取"
+        "（文字识别未启用或未安装）；"
         f"未读到的{names}可能就在这些页上。这是本工具的读取局限，不代表报告缺少这些内容，"
         "请安装 OCR 扩展（pip install 'nianbao[ocr]'）后重新读取，或对照原件核对。",
     )

@@ -117,6 +117,9 @@ class Document:
     offset_map: Callable[[int], int] | None = None
     # pages of a PDF that are images without text, not read (no OCR of them was possible)
     image_pages: list[int] = field(default_factory=list)
+    # those of ``image_pages`` that have a text layer that could not be decoded (a font
+    # without a character map): read as images
+    garbled_pages: list[int] = field(default_factory=list)
     # pictures large enough to hold a table on a PDF's text pages, each stood in for by an
     # IMAGE_PLACEHOLDER paragraph, in order: (page, (x0, top, x1, bottom) in points)
     pictures: list[tuple[int, tuple[float, float, float, float]]] = field(default_factory=list)

@@ -52,7 +52,14 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..errors import BrokenFile, EncryptedPdf, InputTooLarge, ScannedPdf, UnusableInput
+from ..errors import (
+    BrokenFile,
+    EncryptedPdf,
+    InputTooLarge,
+    ScannedPdf,
+    UndecodableText,
+    UnusableInput,
+)
 from .document import Cell, Document
 from .grid import DocumentBuilder, SpanGrid, cluster_values, merge_ranges, strip_invisible
 from .pdfium_lock import PDFIUM_LOCK
@@ -1842,9 +1849,10 @@ def _plumber_page(page: Any, pno: int) -> tuple[list[_Line], list[_Frag], bool]:
 
 def _read_pages(
     data: bytes, n_pages: int
-) -> tuple[list[list[_Line | _Frag]], list[str], list[int]]:
+) -> tuple[list[list[_Line | _Frag]], list[str], list[int], list[int]]:
     """Lines and table fragments of every page, sorted top to bottom; notes on how pages
-    were read; and the pages that are images without text.
+    were read; the pages that are images without text, or whose text layer could not be
+    decoded (``_garbled``: read as images); and those of them that are the latter.
 
     Pages are read through pypdfium2 and our table finder (``pdf_tables``); a page that
     reader leaves (rotated, rotated or unmapped text, curves among the rules…) is read
@@ -1853,6 +1861,7 @@ def _read_pages(
 
     pages: list[list[_Line | _Frag]] = []
     image_pages: list[int] = []
+    garbled_pages: list[int] = []  # text layers that could not be decoded: read as images
     fast: FastPages | None
     try:
         fast = FastPages(data)
@@ -1933,6 +1942,9 @@ def _read_pages(
                     (heavy_pages if dense is not None else unread_pages).append(pno)
                     lines, frags, image = _dense_page_lines(dense or [], pno), [], False
                 plumber_pages += 1
+            if not image and _garbled(lines, frags):
+                garbled_pages.append(pno)
+                lines, frags, image = [], [], True
             for line in lines:  # the characters were only needed on their own page
                 line.chars = []
             if image:
@@ -1962,13 +1974,23 @@ def _read_pages(
         if fast is not None:
             fast.close()
     if image_pages and len(image_pages) == len(pages):
+        if garbled_pages:
+            raise UndecodableText(
+                "PDF 的文字层无法解码：所用字体缺少文字编码映射（ToUnicode），取出的文字是乱码，"
+                "本工具无法从文字层读取。这是本工具的读取局限，不是报告的问题；"
+                "安装文字识别扩展（pip install 'nianbao[ocr]'）后，本工具会按页面图像识别。"
+            )
         raise ScannedPdf(
             "PDF 是扫描件，无文字层：每一页都是图像，没有可提取的正文。请先做文字识别（OCR）再读取。"
         )
     notes = []
-    if image_pages:
-        listed = "、".join(str(p) for p in image_pages[:20])
+    scans = [p for p in image_pages if p not in garbled_pages]
+    if scans:
+        listed = "、".join(str(p) for p in scans[:20])
         notes.append(f"{IMAGE_PAGES_NOTE.format(listed)}其内容未能读取。")
+    if garbled_pages:
+        listed = "、".join(str(p) for p in garbled_pages[:20])
+        notes.append(f"{GARBLED_PAGES_NOTE.format(listed)}取出的文字是乱码，其内容未能读取。")
     if dense_pages:
         listed = "、".join(f"第 {p} 页（{n:,} 个字符）" for p, n in dense_pages[:20])
         notes.append(
@@ -1987,7 +2009,7 @@ def _read_pages(
             f"第 {listed} 页的页面内容过大（超出本工具逐项解析的上限），本工具未能读取这些页的内容；"
             "如这些页有正文或统计表，其内容未读到。"
         )
-    return _drop_running_lines(pages), notes, image_pages
+    return _drop_running_lines(pages), notes, image_pages, garbled_pages
 
 
 def _drop_running_lines(pages: list[list[_Line | _Frag]]) -> list[list[_Line | _Frag]]:
@@ -2059,7 +2081,7 @@ def _read_pdf(data: bytes, source: str) -> Document:
     if b"%PDF-" not in data[:1024]:
         raise BrokenFile("文件不是 PDF（缺少 %PDF 文件头），或已损坏。")
     n_pages = _probe(data)
-    pages, notes, image_pages = _read_pages(data, n_pages)
+    pages, notes, image_pages, garbled_pages = _read_pages(data, n_pages)
     left, right, size = _layout_metrics(pages)
 
     # one sequence of paragraphs and (stitched) tables in reading order
@@ -2103,6 +2125,7 @@ def _read_pdf(data: bytes, source: str) -> Document:
         )
     doc = builder.build(source, PDF_MEDIA_TYPE, notes, pages=n_pages)
     doc.image_pages = image_pages
+    doc.garbled_pages = garbled_pages
     doc.pictures = [
         (ln.page, (ln.x0, ln.top, ln.x1, ln.bottom))
         for block in blocks
@@ -2165,6 +2188,30 @@ def picture_images(
 
 # the note on pages that are images (the OCR of them replaces its end)
 IMAGE_PAGES_NOTE = "第 {} 页是扫描图像，无文字层，"
+GARBLED_PAGES_NOTE = "第 {} 页的文字层无法解码（字体缺少文字编码映射），"
+
+# the characters of Chinese text (ideographs, their punctuation, full-width forms, circled
+# and Roman numerals, the marks of lists): a text layer whose other non-ASCII characters
+# outnumber these is no text (a font's glyph numbers taken for characters: ␞ᆹᐲ⍚⌭४Ӫ≁)
+_CJK_TEXT = re.compile(
+    "[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef"
+    "\u2000-\u206f\u2160-\u217f\u2460-\u24ff\u25a0-\u25ff\ufe30-\ufe4f\u00b7\ufffd]"
+)
+_NON_ASCII = re.compile("[^\x00-\x7f]")
+_CID = re.compile(r"\(cid:\d+\)")  # pdfminer's name for a glyph it has no character for
+_GARBLED_MIN = 30  # characters of other scripts and glyph codes a page must have to be judged
+
+
+def _garbled(lines: list[_Line], frags: list[_Frag]) -> bool:
+    """Whether a page's text layer reads as no Chinese text at all: fonts without a
+    character map give their glyphs' numbers, which read as characters of other scripts
+    or as control codes (the report was refused as no report). Such a page is read as an
+    image. A page whose digits alone lack the map (its labels read) is not."""
+    text = "".join([*(ln.text for ln in lines), *(r.text for f in frags for r in f.recs)])
+    cjk = len(_CJK_TEXT.findall(text))
+    other = len(_NON_ASCII.findall(text)) - cjk
+    codes = len(_GLYPH_CODE.findall(text)) + len(_CID.findall(text))
+    return other + codes >= _GARBLED_MIN and cjk < 0.5 * other + 0.1 * codes
 
 
 # control characters in a text layer: a font's glyph codes with no Unicode mapping (digits

@@ -9,10 +9,17 @@ import statistics
 from typing import Any
 
 from ...budget import slow_work
-from ...errors import BrokenFile, EncryptedPdf, InputTooLarge, OcrUnavailable, ScannedPdf
+from ...errors import (
+    BrokenFile,
+    EncryptedPdf,
+    InputTooLarge,
+    OcrUnavailable,
+    ScannedPdf,
+    UndecodableText,
+)
 from ..document import Document, Paragraph
 from ..grid import DocumentBuilder, GridTooLarge, grid_of
-from ..pdf import _HEADING, ENV_MAX_PAGES, IMAGE_PAGES_NOTE
+from ..pdf import _HEADING, ENV_MAX_PAGES, GARBLED_PAGES_NOTE, IMAGE_PAGES_NOTE
 from ..pdf import max_pages as pdf_max_pages
 from ..pdfium_lock import PDFIUM_LOCK
 from .boxes import _render_boxes
@@ -25,6 +32,8 @@ __all__ = ["MAX_OCR_PAGES", "OCR_DPI", "OCR_NOTE", "maybe_ocr", "ocr_image_pages
 MAX_OCR_PAGES = 12  # OCR is slow (~5 s a page); the three tables sit in the first pages
 OCR_DPI = 150
 OCR_NOTE = "OCR 识别，数值请人工核对（扫描件无文字层，文字和数值由文字识别得到）"
+# (a PDF whose text layer could not be decoded, read as a scan)
+GARBLED_OCR_NOTE = "OCR 识别，数值请人工核对（PDF 文字层无法解码，文字和数值由文字识别得到）"
 PDF_MEDIA_TYPE = "application/pdf"
 
 _LOW_SCORE = 0.8  # a value box recognised with less confidence than this is listed
@@ -35,7 +44,10 @@ def maybe_ocr(data: bytes, source: str, exc: ScannedPdf) -> Document:
     on and available, else raise ``exc`` (the original "扫描件，无文字层" message)."""
     if not ocr_enabled() or not ocr_available():
         raise exc
-    return ocr_pdf(data, source)
+    doc = ocr_pdf(data, source)
+    if isinstance(exc, UndecodableText):
+        doc.artifacts = [GARBLED_OCR_NOTE if a == OCR_NOTE else a for a in doc.artifacts]
+    return doc
 
 
 # image pages of a text PDF recognised at most (the tables sit on a few pages; the rest of
@@ -72,14 +84,20 @@ def ocr_image_pages(doc: Document, data: bytes, source: str) -> Document:
         else:
             builder.add_table(grid_of(block), block.kind, block.page)
     left = doc.image_pages[len(chosen) :]
-    notes = [n for n in doc.artifacts if "无文字层，其内容未能读取" not in n]
-    notes.append(f"{IMAGE_PAGES_NOTE.format(_page_list(chosen))}已用文字识别（OCR）读取")
-    if left:
-        notes.append(f"{IMAGE_PAGES_NOTE.format(_page_list(left))}其内容未能读取")
+    notes = [n for n in doc.artifacts if not n.endswith("其内容未能读取。")]
+    for pages, read in ((chosen, "已用文字识别（OCR）读取"), (left, "其内容未能读取")):
+        scans = [p for p in pages if p not in doc.garbled_pages]
+        garbled = [p for p in pages if p in doc.garbled_pages]
+        if scans:
+            notes.append(f"{IMAGE_PAGES_NOTE.format(_page_list(scans))}{read}")
+        if garbled:
+            notes.append(f"{GARBLED_PAGES_NOTE.format(_page_list(garbled))}{read}")
     # the OCR notes, less the page count of a whole scan (this file is not one)
-    notes += [OCR_NOTE] + [n for n in scan.artifacts if n != OCR_NOTE and "扫描件共" not in n]
+    note = GARBLED_OCR_NOTE if set(chosen) <= set(doc.garbled_pages) else OCR_NOTE
+    notes += [note] + [n for n in scan.artifacts if n != OCR_NOTE and "扫描件共" not in n]
     merged = builder.build(source, doc.media_type, notes, pages=doc.pages)
     merged.image_pages = left
+    merged.garbled_pages = [p for p in doc.garbled_pages if p in left]
     return merged
 
 

@@ -1,0 +1,81 @@
+"""A PDF whose fonts have no character map (no /ToUnicode): its text layer comes out as
+other scripts' characters (␞ᆹᐲ⍚⌭४Ӫ≁…) and glyph codes, and the report was refused as no
+report (「这不像是一份…年度报告」), blaming the document for what the tool could not read.
+Such pages are now read as images: by OCR when the extra is there (every table value of
+the real PDF comes back, R-OCR saying how it was read), else refused with a message that
+names the tool's limit and the way out (exit 2)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import nianbao
+from nianbao.errors import UndecodableText
+
+from .conftest import PEER, load_gold
+
+TABLES = ("active.", "requests.", "reviews.")
+
+
+@pytest.fixture(scope="module")
+def undecodable(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
+    src = PEER / "hongze-2024.pdf"
+    if not src.exists():
+        pytest.skip("../shared/samples is not beside the checkout")
+    path = tmp_path_factory.mktemp("undecodable") / "report.pdf"
+    path.write_bytes(src.read_bytes().replace(b"/ToUnicode", b"/ToUnicodX"))
+    return path, load_gold(src)
+
+
+def test_without_ocr_the_tool_names_its_own_limit(undecodable, monkeypatch) -> None:
+    path, _gold = undecodable
+    monkeypatch.setenv("NIANBAO_OCR", "0")
+    with pytest.raises(UndecodableText) as e:
+        nianbao.parse(path)
+    assert "文字层无法解码" in str(e.value) and "本工具的读取局限" in str(e.value)
+    r = subprocess.run(
+        [str(Path(sys.executable).parent / "nianbao"), "parse", str(path)],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, NIANBAO_OCR="0"),
+    )
+    assert r.returncode == 2 and "文字层无法解码" in r.stderr and "Traceback" not in r.stderr
+    assert "不像是" not in r.stderr
+
+
+def test_with_ocr_every_table_value_comes_back(undecodable, monkeypatch) -> None:
+    from nianbao.readers.ocr import ocr_available
+
+    if not ocr_available():
+        pytest.skip("the [ocr] extra is not installed")
+    monkeypatch.setenv("NIANBAO_FILE_SECONDS", "900")  # OCR of every page on a busy machine
+    path, gold = undecodable
+    report = nianbao.parse(path)
+    flat = report.flat()
+    wrong = [k for k in gold if k.startswith(TABLES) and flat.get(k) != gold[k]]
+    assert not wrong, wrong[:10]
+    ocr = [f.message for f in report.findings if f.rule == "R-OCR"]
+    assert ocr and "文字层无法解码" in ocr[0] and "扫描件" not in ocr[0]
+
+
+def test_a_page_whose_digits_alone_lack_the_map_is_still_read_as_text() -> None:
+    """Only a garbled page is taken for an image: labels read and digits unmapped is not."""
+    from nianbao.readers.pdf import _garbled, _Line
+
+    def line(text: str) -> _Line:
+        return _Line(text, 1, 0.0, 100.0, 0.0, 10.0, 10.0)
+
+    labels = [
+        line("行政许可\x13\x11\x13\x15"),
+        line("行政处罚\x14\x14"),
+        line("一、本年新收政府信息公开申请数量\x13"),
+    ]
+    assert not _garbled(labels * 5, [])
+    glyphs = [line("␞ᆹᐲ⍚⌭४Ӫ≁᭯ᓌ ᒤ᭯ᓌؑ\u169fޜᔰᐕ\u058cᒤᓖᣕ\u0a7a·ͱفဎܩ̝ೇ܀႖")]
+    assert _garbled(glyphs * 2, [])
+    assert _garbled([line("(cid:6876)(cid:543)(cid:6763)" * 12)], [])
