@@ -123,7 +123,9 @@ def fill_from_form(
     if heads is None or len(heads) < len(SECTION_KEYS):
         found = find_headings(doc.text)
         heads = {**found, **(heads or {})}
-    reading = read_form(doc.text, heads, skip, doc.page_breaks, report.meta.get("year"))
+    reading = read_form(
+        doc.text, heads, skip, doc.page_breaks, report.meta.get("year"), doc.page_suspects
+    )
     added = inline_sections(doc, report, reading)
     if added:
         report.layout["inline_headings"] = added

@@ -126,6 +126,8 @@ class Document:
     # line breaks kept where a page number's line was taken away from a text, how many of
     # them were the text's own a guess: (start, end, the most they may stand for)
     page_breaks: list[tuple[int, int, int]] = field(default_factory=list)
+    # bare numbers among the tables that may be page numbers or cells: (start, end)
+    page_suspects: list[tuple[int, int]] = field(default_factory=list)
     _line_starts: list[int] | None = field(default=None, repr=False)
 
     def to_original(self, pos: int) -> int:

@@ -174,6 +174,9 @@ class NormalizedText:
     # line breaks kept where a page number's line was taken away, how many of them were
     # the text's own a guess: (start, end, the most they may stand for) in ``text``
     page_breaks: list[tuple[int, int, int]] = field(default_factory=list)
+    # bare numbers among the tables that may be page numbers, or cells: (start, end) in
+    # ``text`` (``_page_suspects``; the form reading decides)
+    page_suspects: list[tuple[int, int]] = field(default_factory=list)
 
 
 def _sub(
@@ -225,6 +228,9 @@ def normalize_text(original: str) -> NormalizedText:
     found = _running_titles(text)
     if "\f" in text or _PAGE_MARKS.search(text) or _BARE_LINE.search(text):
         found = sorted(found + _page_numbers(text))
+    # bare numbers among the tables that may be page numbers (original offsets)
+    found, suspects = _page_suspects(text, found)
+    maybe = [(omap(a) if omap else a, e - a) for a, e in suspects]
     if found:
         text, omap, kinds, spots = _drop_page_numbers(text, omap, found)
         artifacts += kinds
@@ -277,7 +283,12 @@ def normalize_text(original: str) -> NormalizedText:
         q = bisect_left(range(len(text)), at, key=final)
         if text[q : q + n] == "\n" * n:
             breaks.append((q, q + n, most))
-    return NormalizedText(text, final, script, artifacts, breaks)
+    suspects = []
+    for at, n in maybe:
+        q = bisect_left(range(len(text)), at, key=final)
+        if text[q : q + n].isdigit():
+            suspects.append((q, q + n))
+    return NormalizedText(text, final, script, artifacts, breaks, suspects)
 
 
 def _page_numbers(text: str) -> list[tuple[int, int, str]]:
@@ -339,12 +350,106 @@ def _page_numbers(text: str) -> list[tuple[int, int, str]]:
         if n >= 2 or (len(bare) == 1 and step == 0):
             for a, b, pg, foot, d in bare:
                 if pg not in marked and (foot, d) == (where, step):
-                    found.append((a, b, "分页处的页码"))
+                    found.append((a, b, _AT_BREAK))
     return sorted(found)
+
+
+# a line of a bare number, after a line break or a page break (pdftotext opens a page's
+# first line with the form feed)
+_BARE_PAGE_LINE = re.compile(r"(?:(?<=[\n\f])|\A)[ \t\u3000]*(\d{1,3})[ \t\u3000]*(?=[\n\f]|\Z)")
+_BARE_LINE = re.compile(
+    r"^[ \t\u3000]*(\d{1,3})[ \t\u3000]*$", re.M
+)  # (the same, without \f: 3× faster)
+# how far a page's number may stand from the page's count (a cover, a contents page unnumbered;
+# a report numbered from 2 or 3)
+_PAGE_STEPS = range(-3, 6)
+_PAGES_AHEAD = 3  # pages between the last page number before the tables and none after
+
+
+def _page_suspects(
+    text: str, found: list[tuple[int, int, str]]
+) -> tuple[list[tuple[int, int, str]], list[tuple[int, int]]]:
+    """The bare numbers among the tables (sections 二 to 四) that may be page numbers, not
+    known to be: (start, end) of each; and ``found`` without the bare numbers at pages'
+    heads or feet among the tables that the pages' sequence does not number. A page number
+    printed bare in a copy's reading order stands anywhere on its page (pdftotext printed 2
+    after 行政许可's label, before its 9487), where a table's cell may stand too.
+    With form feeds: the pages' sequence is the step (a page's number less its count) of
+    two pages or more numbered outside the tables (by a number of a page number's form, or
+    a bare number before or after the tables: no cell's), the step most pages show; the
+    bare numbers among the tables in that step on a page whose number is not found are
+    suspects, and two cells at pages' heads in a step of their own (0 and 1 heading pages
+    2 and 3, where 1 and 5 number pages 1 and 5) are cells. Without form feeds: the bare
+    numbers between the last page number before the tables and the first after them (or
+    up to three pages on from the one before, back from the one after). Which of the
+    suspects are page numbers the form reading decides (``extraction.form.pages``)."""
+    a = _TABLES_FROM.search(text)
+    if a is None:
+        return found, []
+    b = _TABLES_TO.search(text, a.end())
+    if b is None:
+        # (五's heading in other words: the first 五、 opening a line after 四's heading)
+        four = _TABLES_FOUR.search(text, a.end())
+        b = _TABLES_FIVE.search(text, four.end()) if four else None
+    lo, hi = a.start(), b.start() if b else len(text)
+    feeds = [m.start() for m in re.finditer("\f", text)]
+    taken = {(s, e) for s, e, kind in found if kind != _RUNNING_TITLE}
+    marks: list[tuple[int, int, int, str]] = []  # (start, page, number, kind) found
+    for s, e, kind in found:
+        digits = re.search(r"\d{1,3}", fold_chars(text[s:e]))
+        if kind != _RUNNING_TITLE and digits:
+            marks.append((s, bisect_left(feeds, s) + 1, int(digits.group()), kind))
+    if not feeds and not any(not lo <= m[0] < hi for m in marks):
+        # without page breaks only page numbers before and after the tables count the pages
+        outside = (m for part in (text[:lo], text[hi:]) for m in _BARE_LINE.finditer(part))
+        if not any(_PAGE_BARE.fullmatch(fold_chars(m.group(1))) for m in outside):
+            return found, []
+    bare: list[tuple[int, int, int, int]] = []  # (start, end, page, number)
+    for m in (_BARE_PAGE_LINE if feeds else _BARE_LINE).finditer(text):
+        body = fold_chars(m.group(1))
+        if _PAGE_BARE.fullmatch(body) and (m.start(1), m.end(1)) not in taken:
+            bare.append((m.start(1), m.end(1), bisect_left(feeds, m.start(1)) + 1, int(body)))
+    inside = [(s, e, pg, n) for s, e, pg, n in bare if lo <= s < hi]
+    if feeds:
+        # (a bare number found at a page's break among the tables may be a cell)
+        sure_marks = [(pg, n) for s, pg, n, kind in marks if kind != _AT_BREAK or not lo <= s < hi]
+        sure_bare = [(pg, n) for s, _e, pg, n in bare if not lo <= s < hi and n >= 1]
+        hits: dict[int, set[int]] = {}
+        for d in _PAGE_STEPS:
+            sure = {pg for pg, n in sure_marks + sure_bare if n - pg == d}
+            if len(sure) >= 2:
+                maybe = {pg for s, _e, pg, n in inside if n - pg == d and n >= 1}
+                hits[d] = sure | maybe | {pg for _s, pg, n, _k in marks if n - pg == d}
+        most = max((len(p) for p in hits.values()), default=0)
+        steps = {d for d, p in hits.items() if len(p) == most}
+        if not steps:
+            return found, []
+        astray = {s for s, pg, n, kind in marks if kind == _AT_BREAK and n - pg not in steps}
+        numbered = {pg for s, pg, _n, _k in marks if s not in astray}
+        suspects = [(s, e) for s, e, pg, n in inside if n - pg in steps and pg not in numbered]
+        # (the cells taken for page numbers are read both ways too, as they may be either)
+        suspects += [(s, e) for s, e, _k in found if s in astray]
+        return [f for f in found if f[0] not in astray], sorted(suspects)
+    if not inside:
+        return found, []
+    # no page breaks: counted by the page numbers before and after the tables
+    outer = [(s, n) for s, _e, _pg, n in bare if not lo <= s < hi]
+    outer += [(s, n) for s, _pg, n, _k in marks if not lo <= s < hi]
+    p = max(((s, n) for s, n in outer if s < lo), default=None)
+    q = min(((s, n) for s, n in outer if s >= hi), default=None)
+    if p is None and q is None:
+        return found, []
+    first = p[1] + 1 if p else max(1, q[1] - _PAGES_AHEAD) if q else 1
+    last = q[1] - 1 if q else first + _PAGES_AHEAD - 1
+    # (a page whose number is found has no other)
+    known = {n for _s, _pg, n, _k in marks}
+    return found, [(s, e) for s, e, _pg, n in inside if first <= n <= last and n not in known]
 
 
 _TABLES_FROM = re.compile(r"二\s*、\s*主\s*动\s*公\s*开")
 _TABLES_TO = re.compile(r"五\s*、\s*(?:政府信息公开工作)?存在")
+_TABLES_FOUR = re.compile(r"四\s*、\s*政府信息公开行政复议")
+_TABLES_FIVE = re.compile(r"(?:(?<=\n)|\A)[ \t\u3000]*五\s*、")
 
 
 def _pages_between(text: str, lines: list[tuple[int, int, int, str]]) -> list[tuple[int, int, str]]:
@@ -427,28 +532,7 @@ def _drop_page_numbers(
     new_len = 0
     kinds: list[str] = []
     for a, b, kind in found:
-        p = a
-        # (a line of a tab alone is a blank cell of a copy of one cell a line: it stays)
-        while p > last and text[p - 1] in _AROUND_PAGE:
-            p -= 1
-        first_break = min(
-            (i for i in (text.find(c, p, a) for c in _LINE_BREAKS) if i >= 0), default=a
-        )
-        q = b
-        while q < len(text) and text[q] in _AROUND_PAGE:
-            q += 1
-        last_break = max(text.rfind(c, b, q) for c in _LINE_BREAKS)
-        if first_break < last or last_break < b:
-            first_break, last_break = a, b - 1  # (not on a line of its own: the text only)
-        before, after = text[first_break:a], text[b : last_break + 1]
-        rep = max((before, after), key=lambda s: (s.count("\n") + s.count("\f"), "\f" in s))
-        if kind == _RUNNING_TITLE:
-            # the line and its line break only: a title line stands among a copy's lines
-            # (the empty lines around it may be blank cells of a copy of one cell a line)
-            first_break, last_break = a, b if text[b : b + 1] == "\n" else b - 1
-            rep = ""
-        elif _padded(text, first_break, last_break + 1, before, after):
-            rep = rep[1:]
+        first_break, last_break, rep, before, after = _around(text, last, a, b, kind)
         seg = text[last:first_break]
         parts.append(seg)
         new_len += len(seg)
@@ -464,6 +548,57 @@ def _drop_page_numbers(
             kinds.append(kind)
     parts.append(text[last:])
     return "".join(parts), OffsetMap(anchors, parent), kinds, spots
+
+
+def blank_page_numbers(
+    text: str, spans: list[tuple[int, int]]
+) -> tuple[str, list[tuple[int, int, int]]]:
+    """``text`` with the number lines ``spans`` taken away as ``_drop_page_numbers`` takes
+    a page number (the larger of the breaks around it kept), the text it took filled with
+    spaces at the end of the line before: same length, every offset where it was. Also
+    returns the kept breaks whose count is a guess (``NormalizedText.page_breaks``)."""
+    parts: list[str] = []
+    spots: list[tuple[int, int, int]] = []
+    last = 0
+    for a, b in sorted(spans):
+        if a < last:
+            continue
+        first_break, last_break, rep, before, after = _around(text, last, a, b, "")
+        pad = last_break + 1 - first_break - len(rep)
+        parts += [text[last:first_break], " " * pad + rep]
+        most = max(before.count("\n"), after.count("\n"))
+        if most >= 2 and rep:
+            spots.append((first_break + pad, first_break + pad + len(rep), most))
+        last = last_break + 1
+    parts.append(text[last:])
+    return "".join(parts), spots
+
+
+def _around(text: str, last: int, a: int, b: int, kind: str) -> tuple[int, int, str, str, str]:
+    """What goes with the line ``a``..``b`` taken away (``_drop_page_numbers``): the first
+    and the last offset of the text replaced, the break that replaces it, and the breaks
+    that stood before and after the line."""
+    p = a
+    # (a line of a tab alone is a blank cell of a copy of one cell a line: it stays)
+    while p > last and text[p - 1] in _AROUND_PAGE:
+        p -= 1
+    first_break = min((i for i in (text.find(c, p, a) for c in _LINE_BREAKS) if i >= 0), default=a)
+    q = b
+    while q < len(text) and text[q] in _AROUND_PAGE:
+        q += 1
+    last_break = max(text.rfind(c, b, q) for c in _LINE_BREAKS)
+    if first_break < last or last_break < b:
+        first_break, last_break = a, b - 1  # (not on a line of its own: the text only)
+    before, after = text[first_break:a], text[b : last_break + 1]
+    rep = max((before, after), key=lambda s: (s.count("\n") + s.count("\f"), "\f" in s))
+    if kind == _RUNNING_TITLE:
+        # the line and its line break only: a title line stands among a copy's lines
+        # (the empty lines around it may be blank cells of a copy of one cell a line)
+        first_break, last_break = a, b if text[b : b + 1] == "\n" else b - 1
+        rep = ""
+    elif _padded(text, first_break, last_break + 1, before, after):
+        rep = rep[1:]
+    return first_break, last_break, rep, before, after
 
 
 def _padded(text: str, a: int, b: int, before: str, after: str) -> bool:
@@ -483,6 +618,7 @@ def _padded(text: str, a: int, b: int, before: str, after: str) -> bool:
 
 
 _RUNNING_TITLE = "页眉（报告标题）"
+_AT_BREAK = "分页处的页码"  # a bare number at a page's head or foot
 # a report's title, folded by ``key``: a year (in digits or 二〇二三), 政府信息公开 or 政务公开,
 # 年度报告 or 年报 (also ``extraction.second``: where a second report starts)
 REPORT_TITLE = re.compile(

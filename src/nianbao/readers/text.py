@@ -102,6 +102,7 @@ def read_text(text: str, source: str = "", encoding: str | None = None) -> Docum
         artifacts=list(norm.artifacts),
         offset_map=norm.offset_map,
         page_breaks=list(norm.page_breaks),
+        page_suspects=list(norm.page_suspects),
     )
     doc.blocks = text_to_blocks(masked, _widths_source(text, norm.offset_map))
     for i, t in enumerate(doc.tables):

@@ -375,7 +375,7 @@ def _propagate(table: FormTable, results: list[str]) -> None:
                 changed = True
 
 
-def _equations(table: FormTable) -> list[list[tuple[str, int]]]:
+def column_equations(table: FormTable) -> list[list[tuple[str, int]]]:
     """表三's column equations over the rows the table has: （七） = Σ results and
     一 + 二 = （七） + 四, as (row, sign) terms that add up to 0 in every column."""
     have = {r.rid for r in table.rows}
@@ -398,7 +398,7 @@ def doubt_splits(table: FormTable) -> None:
     the column sums then fail in two columns), so the row is left unread, not read so."""
     by_id = {r.rid: r for r in table.rows}
     doubt: set[str] = set()
-    for eq in _equations(table):
+    for eq in column_equations(table):
         rows = [(by_id[rid], sg) for rid, sg in eq]
         if not any(r.how == "split" for r, _ in rows):
             continue

@@ -1,0 +1,217 @@
+"""Bare numbers among the tables that may be page numbers: the form read with them and
+without them (``readers.normalize._page_suspects`` finds them), and each row that reads
+otherwise decided by its sums, else not read.
+
+A page number printed bare in a copy's reading order stands anywhere on its page: after
+行政许可's label and before its value, between two of a row's cells, where a cell of the same
+number may stand too. Where the two readings of a row agree, the number does not matter to
+it. Where they differ, one of them is the row's: 表三's row (its columns add up to 总计) and
+表四's groups (their results add up to 总计) take the reading whose sums hold when the other's
+do not, and 表三's row whose sums hold both ways the reading its table's column sums bear out
+when the other's fail them; every other row that differs (表二's, or sums that hold both ways
+or neither) is not read, and says so, never read with the page's number in one of its cells.
+A row the text as it stands reads by leaving one of its suspects over (2 8 2 0 0 0 0 10 read
+8 2 0 0 0 0 10) is already read as that suspect being the page's: a reading without another
+of them (2 8 0 0 0 0 10) is a second guess of the same kind, not a better one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from .model import FormCell, FormReading, FormRow, FormTable
+from .solve import column_equations, row_sum_ok
+from .tokens import cell_number
+
+_REVIEW_GROUP = 5  # 表四: four results and 总计 in each of its three groups
+
+
+def merge_readings(
+    kept: FormReading,
+    dropped: Sequence[tuple[Sequence[tuple[int, int]], FormReading, bool]],
+) -> FormReading:
+    """``kept`` (the text as it stands) with each row that a reading of ``dropped`` (the
+    text without some of the numbers that may be page numbers: (those numbers, the
+    reading, whether the numbers it places tell)) reads otherwise decided (``_decide``,
+    ``_pick``). A reading without one number tells: where it places every number the text
+    as it stands places and one more, counting the one it took away, that number was no
+    cell (a page number before 行政许可's 9487 was read as its value, and 9487 left over:
+    without it, 9487 is placed), unless the row as it stands already leaves a suspect of
+    its own over and the reading places no other number it left over (``_spared``: two
+    readings each without one page number, that tell nothing between them). A reading
+    without several does not tell: some may be cells."""
+    for key, table in kept.tables.items():
+        a, b = table.region
+        others: list[tuple[dict[str, FormRow], bool, bool]] = []
+        for spans, reading, count in dropped:
+            other = reading.tables.get(key)
+            if other is not None:
+                gone = sum(1 for s, _e in spans if a <= s < b)
+                more = count and _placed(other) - _placed(table) + gone > 0
+                others.append(({row.rid: row for row in other.rows}, more, len(spans) == 1))
+        suspects = {s for spans, _r, _c in dropped for s, _e in spans}
+        taken = _taken(table)
+        spared = _spared(table, suspects - taken)
+        known = taken | suspects
+        for i, row in enumerate(table.rows):
+            alts: dict[tuple[tuple[str, str, bool], ...], tuple[FormRow, bool]] = {}
+            # the readings without one number each; where none reads the row otherwise,
+            # the reading without them all (two page numbers that each broke the table)
+            for theirs, more, one in sorted(others, key=lambda o: not o[2]):
+                alt = theirs.get(row.rid)
+                if alt is None or _cells(alt) == _cells(row) or alts and not one:
+                    continue
+                seen = alts.get(tuple(_cells(alt)))
+                # (where the row as it stands leaves one of its suspects over, it reads as
+                # the text without that one would: 2 8 2 0 0 0 0 10 read 8 2 0 0 0 0 10, the
+                # first 2 left over. A reading without another suspect (2 8 0 0 0 0 10)
+                # places no more, unless it places a number that is no suspect and that the
+                # row as it stands left over: else only the sums decide between the two)
+                tells = more and (row.rid not in spared or bool(_starts(alt) - known))
+                # (the same row read from readings that tell otherwise: it does not tell)
+                alts[tuple(_cells(alt))] = (alt, tells and (seen is None or seen[1]))
+            if len(alts) == 1:
+                table.rows[i] = _decide(key, row, *next(iter(alts.values())), table)
+            elif alts:
+                # the readings without each number read the row otherwise each: the one
+                # whose sums hold, else not read
+                table.rows[i] = _pick(key, row, [alt for alt, _more in alts.values()], table)
+    return kept
+
+
+def _taken(table: FormTable) -> set[int]:
+    """Where the numbers ``table`` places start."""
+    return {s for row in table.rows for s in _starts(row)}
+
+
+def _starts(row: FormRow) -> set[int]:
+    """Where the numbers ``row`` places start."""
+    return {c.start for c in row.cells if c.status not in ("blank", "unread")}
+
+
+def _spared(table: FormTable, left: set[int]) -> set[str]:
+    """The rows of ``table`` read whole whose stretch of text (from their label to the next
+    row's) holds one of the suspected numbers ``left`` that no cell of the table took: the
+    rows read as if it were a page number."""
+    a, b = table.region
+    left = {s for s in left if a <= s < b}
+    if not left:
+        return set()
+    labels = sorted(row.label_start for row in table.rows if row.label_start >= 0)
+    out: set[str] = set()
+    for row in table.rows:
+        if row.label_start < 0 or any(c.status == "unread" for c in row.cells):
+            continue
+        end = next((s for s in labels if s > row.label_start), b)
+        if any(row.label_start < s < end for s in left):
+            out.add(row.rid)
+    return out
+
+
+def _placed(table: FormTable) -> int:
+    return sum(c.status not in ("blank", "unread") for row in table.rows for c in row.cells)
+
+
+def _pick(key: str, row: FormRow, alts: list[FormRow], table: FormTable) -> FormRow:
+    groups = _groups(key, row)
+    good = [r for r in [row, *alts] if groups and _adds_up(r, groups)]
+    if len(good) == 1:
+        return good[0]
+    if key == "s3" and len(good) > 1:
+        # several add up: the one 表三's column sums bear out, where they fail the others
+        said = [_columns(table, r) for r in good]
+        if said.count(True) == 1 and said.count(False) == len(good) - 1:
+            return good[said.index(True)]
+    return _unread(row)
+
+
+def _columns(table: FormTable, row: FormRow) -> bool | None:
+    """Do 表三's column sums (（七） = Σ results, 一 + 二 = （七） + 四) that take ``row`` in hold
+    with ``row`` in place of the table's row of its id: None where none can say (a row
+    in them unread, or none takes the row in)."""
+    rows = {r.rid: r for r in table.rows}
+    rows[row.rid] = row
+    said = None
+    for eq in column_equations(table):
+        if all(rid != row.rid for rid, _sg in eq):
+            continue
+        terms = [(rows[rid], sg) for rid, sg in eq]
+        width = len(row.cells)
+        if any(len(r.cells) != width for r, _sg in terms):
+            continue
+        if any(c.status == "unread" for r, _sg in terms for c in r.cells):
+            continue
+        vals = [(_values(r), sg) for r, sg in terms]
+        if any(sum(sg * (v[c] or 0) for v, sg in vals) != 0 for c in range(width)):
+            return False
+        said = True
+    return said
+
+
+def _unread(row: FormRow) -> FormRow:
+    row.how = "unread"
+    row.candidates = []
+    row.cells = [FormCell(c.id, status="unread") for c in row.cells]
+    return row
+
+
+def _cells(row: FormRow) -> list[tuple[str, str, bool]]:
+    """What ``row`` reads: each cell's value, blank or not read (not how it was placed)."""
+    return [
+        (c.id, "" if c.status in ("blank", "unread") else c.text, c.status == "unread")
+        for c in row.cells
+    ]
+
+
+def _groups(key: str, row: FormRow) -> list[range]:
+    """The cells of ``row`` that add up (总计 last in each), none for a row without sums."""
+    n = len(row.cells)
+    if key == "s3" and n > 1:
+        return [range(n)]
+    if key == "s4" and n and n % _REVIEW_GROUP == 0:
+        return [range(g, g + _REVIEW_GROUP) for g in range(0, n, _REVIEW_GROUP)]
+    return []
+
+
+def _values(row: FormRow) -> list[int | float | None]:
+    return [cell_number(c.text) if c.status not in ("blank", "unread") else None for c in row.cells]
+
+
+def _adds_up(row: FormRow, groups: list[range]) -> bool:
+    if any(c.status == "unread" for c in row.cells):
+        return False
+    vals = _values(row)
+    return all(all(vals[i] is None for i in g) or row_sum_ok([vals[i] for i in g]) for g in groups)
+
+
+def _decide(key: str, row: FormRow, alt: FormRow, more: bool, table: FormTable) -> FormRow:
+    """``row`` as read with the suspected page numbers, ``alt`` without them: the one whose
+    sums hold where the other's do not; else ``alt`` where its reading places more of the
+    table's numbers (``more``) and its sums, if any, hold; else, both adding up in 表三, the
+    one its column sums bear out where they fail the other (``_columns``); else the cells
+    that read otherwise not read (the whole row, or in 表四 the groups that differ)."""
+    groups = _groups(key, row)
+    if more and not any(c.status == "unread" for c in alt.cells):
+        if not groups or _adds_up(alt, groups):
+            return alt
+    if groups and len(alt.cells) == len(row.cells):
+        mine, theirs = _adds_up(row, groups), _adds_up(alt, groups)
+        if theirs and not mine:
+            return alt
+        if mine and not theirs:
+            return row
+        if mine and theirs and key == "s3":
+            said = _columns(table, row), _columns(table, alt)
+            if said == (True, False):
+                return row
+            if said == (False, True):
+                return alt
+    if key == "s4" and groups and len(alt.cells) == len(row.cells):
+        differ = [g for g in groups if any(_cells(row)[i] != _cells(alt)[i] for i in g)]
+        gone = {i for g in differ for i in g}
+        row.cells = [
+            FormCell(c.id, status="unread") if i in gone else c for i, c in enumerate(row.cells)
+        ]
+        row.candidates = []
+        return row
+    return _unread(row)

@@ -1,0 +1,111 @@
+"""Bare page numbers where a table's cells stand (``tests.barepages`` generates them).
+
+pdftotext's default mode prints a page's number where the page's reading order puts it: in
+hongze-2024's PDF, -2- between 行政许可's label and its 9487. Printed bare (2), it was read
+as 行政许可's value, and 9487 left over, with no finding: silent. A bare number among the
+tables is now a possible page number where it is in the sequence that the page numbers
+outside the tables show (by the page breaks, or counted between the one before and the one
+after the tables); the form is read with it and without it, and a row that reads otherwise
+takes the reading its sums or the numbers placed decide, else it is not read, and says so.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+
+import pytest
+
+import nianbao
+
+from .barepages import cases
+from .shapes import SAMPLES, Rendering, load_gold
+from .shapes_eval import run_one
+
+
+def _pdftotext(name: str) -> tuple[str, dict]:
+    pdf = SAMPLES / "peer" / f"{name}.pdf"
+    if shutil.which("pdftotext") is None or not pdf.exists():
+        pytest.skip("pdftotext or the sample PDFs not available")
+    run = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, check=True)
+    return run.stdout.decode("utf-8"), load_gold(pdf.with_name(f"{name}.gold.json"))
+
+
+@pytest.mark.parametrize("feed", [True, False])
+def test_a_bare_page_number_after_a_label_is_no_value(feed: bool) -> None:
+    """hongze-2024 through pdftotext, its -n- printed bare (and its page breaks lost): the 2
+    after 行政许可's label is page 2's number, not 行政许可's value; every cell right or named."""
+    text, gold = _pdftotext("hongze-2024")
+    bare = re.sub(r"(?m)^-(\d{1,3})-$", r"\1", text)
+    assert "\n行政许可\n\n2\n" in bare
+    bare = bare if feed else bare.replace("\f", "")
+    s = run_one(Rendering("hongze-2024", "bare-pages", 0, "sample", bare, gold))
+    assert not s.problems("hongze-2024"), s.problems("hongze-2024")
+    if feed:
+        assert s.right == s.cells
+
+
+def test_bare_page_numbers_among_the_cells_are_right_or_named() -> None:
+    """The golds in pdftotext's default shape and one cell a line (cell-blank, cell-pipe),
+    and the sample texts, cut into pages numbered from 1, 2 or 3, each number bare at a
+    random line of its page (inside 表二/表三/表四's rows too), with and without page breaks,
+    where two page numbers or more stand outside the tables: no silent cell, no false
+    "missing", no sum error the gold does not earn (before: page numbers read as 行政处罚's
+    value or as 表三's cells, silently or blamed on the report's sums)."""
+    bad: list[str] = []
+    tried = 0
+    for base, feed, anchored, r, _plain in cases(
+        2, ("stream", "cell-blank", "cell-pipe", "sample")
+    ):
+        if not anchored:
+            continue
+        tried += 1
+        bad += run_one(r).problems(f"{base} feed={feed} {r.gold} seed={r.seed}")
+    assert tried >= 60
+    assert not bad, bad[:6]
+
+
+def test_a_page_number_before_a_row_holding_the_same_number_is_right_or_named() -> None:
+    """A page's number bare after a row's label where the row holds the same number further
+    on (pdftotext's default mode, no form feeds: 1 before the tables, 2 after 不予更正's
+    label, 3 after them; the row 8 2 0 0 0 0 10 printed 2 8 2 0 0 0 0 10). Read without the
+    first 2 (8 2 … 10) or without the second (2 8 … 10), the row's sums hold either way:
+    the row is read as the gold or named, never 2 8 … 10 silently (before: the reading
+    without the second 2 was taken, as it places as many numbers as the text as it stands),
+    and where 表三's column sums say which, read as the text without the page number."""
+    from .shapes_eval import score
+    from .test_textshapes_pdftotext import _golds, _paras
+    from .test_textshapes_pdftotext_pages import _paragraph_table, _with_table
+
+    tried = same = 0
+    for stem, gold in _golds():
+        body = _paras(*_paragraph_table(gold))
+        labels = [p for p in _paragraph_table(gold)[2:] if not p.isdigit()]
+        rows = body.split("\n\n")
+        for i, p in enumerate(rows):
+            if p not in labels or "2" not in rows[i + 2 : i + 8] or tried >= 12:
+                continue
+            # (the row's second cell on holds a 2: the page number's 2 before its first)
+            paged = "\n\n".join([*rows[: i + 1], "2", *rows[i + 1 :]])
+            text = _with_table(gold, paged + "\n\n")
+            j = text.index("二、主动公开")
+            text = text[:j].rstrip("\n") + "\n\n1\n\n" + text[j:].rstrip("\n") + "\n\n3\n"
+            expected = {k: v for k, v in gold.items() if k != "notes"}
+            expected["blank"] = [k for k, v in gold.items() if v is None]
+            rep = nianbao.parse(text.encode("utf-8"))
+            sc = score(Rendering(stem, "pages", 0, "default", text, expected), rep.to_dict())
+            assert not (sc.silent_ids or sc.false_missing or sc.false_sums), (
+                stem,
+                p,
+                sc.silent_ids,
+                sc.false_sums,
+            )
+            tried += 1
+            plain = _with_table(gold, body + "\n\n")
+            ref = run_one(Rendering(stem, "plain", 0, "default", plain, expected))
+            same += sc.right == ref.right
+    assert tried >= 6, tried
+    # (most read as without the page number: the column sums decide where the row's hold
+    # both ways)
+    assert same >= tried - 2, (same, tried)
