@@ -79,3 +79,34 @@ def test_a_page_whose_digits_alone_lack_the_map_is_still_read_as_text() -> None:
     glyphs = [line("␞ᆹᐲ⍚⌭४Ӫ≁᭯ᓌ ᒤ᭯ᓌؑ\u169fޜᔰᐕ\u058cᒤᓖᣕ\u0a7a·ͱفဎܩ̝ೇ܀႖")]
     assert _garbled(glyphs * 2, [])
     assert _garbled([line("(cid:6876)(cid:543)(cid:6763)" * 12)], [])
+
+
+def test_table_cells_without_text_codes_are_read_by_ocr(monkeypatch) -> None:
+    """One font without its map (huaian-2024's first /ToUnicode taken away: the digits of
+    its tables): the labels read, the values were unread and named (25 cells). With OCR
+    the pages those tables stand on are recognised in place of their text layer; without
+    it the values stay unread and named, never guessed."""
+    from nianbao.readers.ocr import ocr_available
+
+    src = PEER / "huaian-2024.pdf"
+    if not src.exists():
+        pytest.skip("../shared/samples is not beside the checkout")
+    gold = load_gold(src)
+    data = src.read_bytes()
+    at = data.index(b"/ToUnicode")
+    data = data[:at] + b"/ToUnicodX" + data[at + 10 :]
+    monkeypatch.setenv("NIANBAO_OCR", "0")
+    plain = nianbao.parse(data)
+    flat = plain.flat()
+    wrong = [k for k in gold if k.startswith(TABLES) and flat.get(k) != gold[k]]
+    named = {c for f in plain.findings if f.severity != "info" for c in f.cells}
+    assert wrong and not [k for k in wrong if flat.get(k) is not None or k not in named]
+    if not ocr_available():
+        pytest.skip("the [ocr] extra is not installed")
+    monkeypatch.delenv("NIANBAO_OCR")
+    monkeypatch.setenv("NIANBAO_FILE_SECONDS", "900")
+    report = nianbao.parse(data)
+    flat = report.flat()
+    assert not [k for k in gold if k.startswith(TABLES) and flat.get(k) != gold[k]]
+    ocr = [f.message for f in report.findings if f.rule == "R-OCR"]
+    assert ocr and "没有文字编码" in ocr[0] and "无文字层" not in ocr[0]

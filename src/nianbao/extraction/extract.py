@@ -457,7 +457,7 @@ def _artifacts(ctx: Ctx) -> None:
     if ocr or any(t.kind == "ocr" for t in ctx.doc.tables):
         some = [a for a in arts if "已用文字识别（OCR）读取" in a]
         pages = "；".join(
-            a.split("，")[0] + ("" if "文字层无法解码" in a else "（无文字层）") for a in some
+            a.split("，")[0] + ("（无文字层）" if "扫描图像" in a else "") for a in some
         )
         whole = (
             "本报告 PDF 的文字层无法解码（字体缺少文字编码映射）"

@@ -346,6 +346,17 @@ def read_bytes(data: bytes, source: str = "") -> Document:
 
             allow_ocr_pages(min(len(doc.image_pages), MAX_IMAGE_PAGES))
             doc = ocr_image_pages(doc, data, source)
+        if "\ufffd" in doc.text:  # table cells whose characters have no text code
+            from .ocr import ocr_available, ocr_enabled
+
+            if ocr_enabled() and ocr_available():
+                from .image import allow_ocr_pages
+                from .ocr.reader import MAX_IMAGE_PAGES, lost_pages, ocr_lost_pages
+
+                pages = lost_pages(doc)
+                if 0 < len(pages) <= MAX_IMAGE_PAGES:
+                    allow_ocr_pages(len(pages))
+                    doc = ocr_lost_pages(doc, data, source)
         if doc.pictures:  # tables pasted as pictures on text pages: OCR them with the extra
             doc = _ocr_pdf_pictures(doc, data, source)
         return doc

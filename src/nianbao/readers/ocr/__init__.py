@@ -31,7 +31,15 @@ pdfplumber's). Every OCR'd document says so in ``Document.artifacts``.
 """
 
 from .engine import MODEL_FILES, OcrUnavailable, model_dir, ocr_available, ocr_enabled, use_ocr
-from .reader import MAX_OCR_PAGES, OCR_DPI, OCR_NOTE, maybe_ocr, ocr_image_pages, ocr_pdf
+from .reader import (
+    MAX_OCR_PAGES,
+    OCR_DPI,
+    OCR_NOTE,
+    maybe_ocr,
+    ocr_image_pages,
+    ocr_lost_pages,
+    ocr_pdf,
+)
 
 __all__ = [
     "MAX_OCR_PAGES",
@@ -41,6 +49,7 @@ __all__ = [
     "OcrUnavailable",
     "maybe_ocr",
     "ocr_image_pages",
+    "ocr_lost_pages",
     "model_dir",
     "ocr_available",
     "ocr_enabled",

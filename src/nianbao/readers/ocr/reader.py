@@ -27,7 +27,16 @@ from .engine import _get_engine, ocr_available, ocr_enabled
 from .layout import _Item, _page_items, _Run, _TLine, _VRow
 from .tables import _run_grid
 
-__all__ = ["MAX_OCR_PAGES", "OCR_DPI", "OCR_NOTE", "maybe_ocr", "ocr_image_pages", "ocr_pdf"]
+__all__ = [
+    "MAX_OCR_PAGES",
+    "OCR_DPI",
+    "OCR_NOTE",
+    "maybe_ocr",
+    "ocr_image_pages",
+    "lost_pages",
+    "ocr_lost_pages",
+    "ocr_pdf",
+]
 
 MAX_OCR_PAGES = 12  # OCR is slow (~5 s a page); the three tables sit in the first pages
 OCR_DPI = 150
@@ -99,6 +108,56 @@ def ocr_image_pages(doc: Document, data: bytes, source: str) -> Document:
     merged.image_pages = left
     merged.garbled_pages = [p for p in doc.garbled_pages if p in left]
     return merged
+
+
+def ocr_lost_pages(doc: Document, data: bytes, source: str) -> Document:
+    """A text PDF some of whose table cells hold characters without a text code (a font
+    without a character map for its digits: the values were unread, and named): the
+    pages those tables stand on (at most ``MAX_IMAGE_PAGES``) read by OCR in place of
+    their text layer. ``doc`` unchanged when OCR is off or missing, or fails, or the
+    tables stand on more pages than that."""
+    lost = lost_pages(doc)
+    if not lost or len(lost) > MAX_IMAGE_PAGES or not ocr_enabled() or not ocr_available():
+        return doc
+    try:
+        scan = ocr_pdf(data, source, pages=lost, max_pages=MAX_IMAGE_PAGES)
+    except (OcrUnavailable, BrokenFile, InputTooLarge):
+        return doc
+    kept = [b for b in doc.blocks if (b.page or 0) not in lost]
+    order = [(b.page or 0, 0, i, b) for i, b in enumerate(kept)]
+    order += [(b.page or 0, 1, i, b) for i, b in enumerate(scan.blocks)]
+    builder = DocumentBuilder()
+    for _, _, _, block in sorted(order, key=lambda t: t[:3]):
+        if isinstance(block, Paragraph):
+            builder.add_paragraph(block.text, block.page)
+        else:
+            builder.add_table(grid_of(block), block.kind, block.page)
+    notes = [n for n in doc.artifacts if "没有文字编码" not in n]
+    notes.append(
+        f"第 {_page_list(lost)} 页统计表中有字符在 PDF 中没有文字编码（字体缺少 ToUnicode 映射），"
+        "这些页已用文字识别（OCR）读取"
+    )
+    notes += [OCR_NOTE] + [n for n in scan.artifacts if n != OCR_NOTE and "扫描件共" not in n]
+    merged = builder.build(source, doc.media_type, notes, pages=doc.pages)
+    merged.image_pages = list(doc.image_pages)
+    merged.garbled_pages = list(doc.garbled_pages)
+    return merged
+
+
+def lost_pages(doc: Document) -> list[int]:
+    """The pages of the tables some of whose cells hold a character without a text code
+    (U+FFFD): from a table's page to the page of the block after it (a table may go on
+    over a page break)."""
+    pages: set[int] = set()
+    blocks = doc.blocks
+    for i, block in enumerate(blocks):
+        if isinstance(block, Paragraph) or block.page is None:
+            continue
+        if not any("\ufffd" in c.text for row in block.rows for c in row):
+            continue
+        after = next((b.page for b in blocks[i + 1 :] if b.page is not None), block.page)
+        pages.update(range(block.page, max(after, block.page) + 1))
+    return sorted(pages)
 
 
 # --------------------------------------------------------------------------- document
