@@ -144,16 +144,20 @@ def ocr_lost_pages(doc: Document, data: bytes, source: str) -> Document:
     return merged
 
 
+_LOST_CELLS = 3  # cells without text codes a table must have for its pages to be recognised
+
+
 def lost_pages(doc: Document) -> list[int]:
     """The pages of the tables some of whose cells hold a character without a text code
     (U+FFFD): from a table's page to the page of the block after it (a table may go on
-    over a page break)."""
+    over a page break). Only where ``_LOST_CELLS`` cells or more are so: one such cell is
+    better named unread than the page's other values put at OCR's risk."""
     pages: set[int] = set()
     blocks = doc.blocks
     for i, block in enumerate(blocks):
         if isinstance(block, Paragraph) or block.page is None:
             continue
-        if not any("\ufffd" in c.text for row in block.rows for c in row):
+        if sum("\ufffd" in c.text for row in block.rows for c in row) < _LOST_CELLS:
             continue
         after = next((b.page for b in blocks[i + 1 :] if b.page is not None), block.page)
         pages.update(range(block.page, max(after, block.page) + 1))
