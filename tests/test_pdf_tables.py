@@ -483,3 +483,32 @@ def test_a_borderless_table_under_a_browser_s_own_head_and_foot(tmp_path: Path) 
         back = parse(_chromium_pdf(page.encode("utf-8"), tmp_path), check=False).flat()
         wrong = _wrong_cells(gold, back)
         assert not wrong, (width, list(wrong.items())[:10])
+
+
+def test_a_browser_s_head_above_rows_that_go_on_is_no_row(tmp_path: Path) -> None:
+    """Chromium's head (the date and the page's title) above the rows of a borderless 表三
+    that goes on from the page before, under a label wrapped over the page's top (1.信访举报投诉
+    / 类申请 beside its numbers): taken in as the table's heading lines, it was read as
+    3.补正后申请内容仍不明确's numbers (「12 / 4 / 26」), and that row called unread."""
+    import re
+
+    from nianbao.api import parse
+    from nianbao.report import Report
+    from nianbao.writing.writer import render
+
+    from .shapes import sources
+
+    found = dict(sources())
+    if "001_c0e16c883bf611ed" not in found:
+        pytest.skip("shared samples not available")
+    gold = found["001_c0e16c883bf611ed"]
+    html = render(Report.from_flat(gold), "html").decode("utf-8")
+    css = "body{width:480px;font-size:16px}table,td,th,tr{border:none!important}"
+    page = html.replace("</head>", f"<style>{css}</style></head>")
+    report = parse(_chromium_pdf(page.encode("utf-8"), tmp_path), check=True)
+    dated = [f.message for f in report.findings if re.search(r"\d+ / \d+ / \d+", f.message)]
+    assert not dated, dated
+    back = report.flat()
+    assert not any(
+        back.get(k) not in (v, None) for k, v in gold.items() if k.startswith("requests.")
+    )

@@ -110,3 +110,36 @@ def test_table_cells_without_text_codes_are_read_by_ocr(monkeypatch) -> None:
     assert not [k for k in gold if k.startswith(TABLES) and flat.get(k) != gold[k]]
     ocr = [f.message for f in report.findings if f.rule == "R-OCR"]
     assert ocr and "没有文字编码" in ocr[0] and "无文字层" not in ocr[0]
+
+
+def test_a_page_in_a_script_of_its_own_beside_the_chinese_is_text() -> None:
+    """A bilingual page (Uyghur, Tibetan beside the Chinese; Uyghur as a PDF often stores it,
+    in Arabic presentation forms) is text, not glyph numbers: it was judged undecodable
+    and read as an image (without OCR, named as not read), its Chinese lost."""
+    import unicodedata
+
+    from nianbao.readers.pdf import _garbled, _Line
+
+    def line(text: str) -> _Line:
+        return _Line(text, 1, 0.0, 100.0, 0.0, 10.0, 10.0)
+
+    uyghur = "ھۆكۈمەت ئۇچۇرلىرىنى ئاشكارىلاش خىزمىتى يىللىق دوكلاتى"
+    shaped = "".join(
+        next(
+            (
+                c
+                for c in map(chr, range(0xFB50, 0xFEFF))
+                if unicodedata.decomposition(c).endswith(f"{ord(ch):04X}")
+            ),
+            ch,
+        )
+        for ch in uyghur
+    )
+    assert sum(0xFB00 <= ord(c) for c in shaped) > 20
+    tibetan = "གཞུང་གི་ཆ་འཕྲིན་ལོ་རེའི་སྙན་ཞུ་"
+    for other in (uyghur, shaped, tibetan):
+        page = [line(other), line("行政许可 3559"), line(other), line("行政处罚 1951")]
+        assert not _garbled(page * 3, []), other
+        assert not _garbled([line(other)] * 6, []), other
+    glyphs = [line("␞ᆹᐲ⍚⌭४Ӫ≁᭯ᓌ ᒤ᭯ᓌؑ\u169fޜᔰᐕ\u058cᒤᓖᣕ\u0a7a·ͱفဎܩ̝ೇ܀႖")]
+    assert _garbled(glyphs * 2 + [line("行政许可 3559")], [])

@@ -989,6 +989,10 @@ def _aligned_tables(lines: list[_Line], pno: int) -> tuple[list[_Line], list[_Fr
             # the top of this page, left of its columns: cut off, the row kept the first
             # words of its label, 1.申请人无正当理由逾, and was read as another row)
             and (i - start < 8 or (goes_on and lines[start - 1].x1 < carried_x0))
+            # (nor the running head above the rows of a table that goes on from the page
+            # before: a browser's date and title there, taken in, were read as a row's
+            # numbers, 3.补正后申请内容仍不明确 … 12 4 26, and the rows below it unread)
+            and not (goes_on and _running_head(lines[start - 1], segs[start - 1]))
         ):
             start -= 1
         # (the headings a page before ended with, when this table opens the page)
@@ -2211,7 +2215,26 @@ def _garbled(lines: list[_Line], frags: list[_Frag]) -> bool:
     cjk = len(_CJK_TEXT.findall(text))
     other = len(_NON_ASCII.findall(text)) - cjk
     codes = len(_GLYPH_CODE.findall(text)) + len(_CID.findall(text))
-    return other + codes >= _GARBLED_MIN and cjk < 0.5 * other + 0.1 * codes
+    if other + codes < _GARBLED_MIN:
+        return False
+    if other >= _GARBLED_MIN and _one_script(text):
+        other = 0  # a script of its own (Uyghur, Tibetan, Mongolian beside the Chinese)
+    return cjk < 0.5 * other + 0.1 * codes
+
+
+_SCRIPT_SHARE = 0.6  # of the other characters, in the two blocks of 256 most of them are in
+
+
+def _one_script(text: str) -> bool:
+    """Whether the characters of ``text`` that are neither ASCII nor Chinese are those of a
+    script of its own: most of them in two blocks of 256 code points (Arabic and its
+    presentation forms: a Uyghur text beside the Chinese). A font's glyph numbers taken
+    for characters scatter over dozens of blocks (the two most held a quarter of them at
+    most in the real PDFs without a character map). Latin's blocks (below U+0300) do not
+    count: a subset font's small glyph numbers fall there."""
+    blocks = Counter(ord(c) >> 8 for c in _NON_ASCII.findall(text) if not _CJK_TEXT.match(c))
+    top = blocks.most_common(2)
+    return bool(top) and top[0][0] >= 3 and sum(n for _, n in top) >= _SCRIPT_SHARE * blocks.total()
 
 
 # control characters in a text layer: a font's glyph codes with no Unicode mapping (digits
