@@ -363,7 +363,7 @@ _BARE_LINE = re.compile(
 # how far a page's number may stand from the page's count (a cover, a contents page unnumbered;
 # a report numbered from 2 or 3)
 _PAGE_STEPS = range(-3, 6)
-_PAGES_AHEAD = 3  # pages between the last page number before the tables and none after
+_PAGES_AHEAD = 3  # pages between the page numbers before and after the tables, at most
 
 
 def _page_suspects(
@@ -380,8 +380,9 @@ def _page_suspects(
     bare numbers among the tables in that step on a page whose number is not found are
     suspects, and two cells at pages' heads in a step of their own (0 and 1 heading pages
     2 and 3, where 1 and 5 number pages 1 and 5) are cells. Without form feeds: the bare
-    numbers between the last page number before the tables and the first after them (or
-    up to three pages on from the one before, back from the one after). Which of the
+    numbers between the last page number before the tables and the first after them, where
+    both are found and at most four pages apart (one number alone, on one side, is no
+    page sequence: it may be a stray 1 of a crawled page's list of pages). Which of the
     suspects are page numbers the form reading decides (``extraction.form.pages``)."""
     a = _TABLES_FROM.search(text)
     if a is None:
@@ -437,10 +438,12 @@ def _page_suspects(
     outer += [(s, n) for s, _pg, n, _k in marks if not lo <= s < hi]
     p = max(((s, n) for s, n in outer if s < lo), default=None)
     q = min(((s, n) for s, n in outer if s >= hi), default=None)
-    if p is None and q is None:
+    # (both: a single bare number before or after the tables, a page's "1" of a list of
+    # pages crawled with the report, made every 2, 3 and 4 among the cells a suspect, and
+    # rows read right were unread)
+    if p is None or q is None or not 2 <= q[1] - p[1] <= _PAGES_AHEAD + 1:
         return found, []
-    first = p[1] + 1 if p else max(1, q[1] - _PAGES_AHEAD) if q else 1
-    last = q[1] - 1 if q else first + _PAGES_AHEAD - 1
+    first, last = p[1] + 1, q[1] - 1
     # (a page whose number is found has no other)
     known = {n for _s, _pg, n, _k in marks}
     return found, [(s, e) for s, e, _pg, n in inside if first <= n <= last and n not in known]
