@@ -109,3 +109,20 @@ def test_a_page_number_before_a_row_holding_the_same_number_is_right_or_named() 
     # (most read as without the page number: the column sums decide where the row's hold
     # both ways)
     assert same >= tried - 2, (same, tried)
+
+
+@pytest.mark.parametrize("where", ["head", "tail"])
+def test_one_stray_number_outside_the_tables_makes_no_suspects(where: str) -> None:
+    """A copy with no page numbers but one bare number before or after the tables (a stray
+    1 of a crawled page's list of pages): it counted the pages from that side alone, every
+    cell holding a number within three of it became a suspect, and rows read right were
+    unread (sample 004 so copied with a 6 after the tables: 200 -> 178 cells right). Each
+    gold's copy reads as it does without the number."""
+    from .barepages import _bases
+
+    for stem, text, expected in _bases("cell-blank", 0):
+        want = run_one(Rendering(stem, "as is", 0, "cell-blank", text, expected)).right
+        for n in ("1", "4", "6"):
+            stray = f"{n}\n{text}" if where == "head" else f"{text.rstrip()}\n{n}\n"
+            got = run_one(Rendering(stem, n, 0, "cell-blank", stray, expected))
+            assert got.right == want and not got.silent, (stem, n, got.right, want)
