@@ -26,6 +26,8 @@ _REVIEW_HEAD = re.compile(
 # ============================================================================ sections
 # (a paragraph is looked at as a heading more than once: when run-in headings are split
 # off, then when the sections are found)
+_NUMBER_CELL = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?")
+_SHARED_HEADINGS = frozenset({"其他", "总计", "合计"})
 _short_heading = lru_cache(maxsize=4096)(L.match_section_heading)
 
 
@@ -164,12 +166,20 @@ def kind_counts(row_kinds: list[list[str]]) -> dict[str, int]:
 
 def _row_kinds(row: list[Cell]) -> list[str]:
     """The table (s2, s3, s4) each labelled cell of a row belongs to, by its label (a row
-    of 表四's headings, 结果维持 … 总计, is 表四's whole: 总计 alone names no row of 表三)."""
+    of 表四's headings, 结果维持 … 总计, is 表四's whole: 总计 alone names no row of 表三).
+    其他 and 总计 alone in a row without numbers are column headings, of 表三's and 表四's
+    alike: they name no table (表四 under its heading, its other headings misread in a
+    scan's text layer, was taken for 表三's and called missing)."""
     out = []
+    headings = not any(
+        _NUMBER_CELL.fullmatch(c.text.strip()) for c in row if not c.covered and c.text
+    )
     for c in row:
         text = c.text
         if c.covered or (text.isdigit() and text.isascii()):
             continue  # (a number names no table: the common cell, not kept in the cache)
+        if headings and text.strip() in _SHARED_HEADINGS:
+            continue
         review_head, kind = _cell_kind(text)
         if review_head:
             return ["s4"]

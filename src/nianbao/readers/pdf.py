@@ -10,7 +10,9 @@ read through pypdfium2's characters and path objects and our own table finder
 that path leaves (rotation, rotated or unmapped text, curves among the rules…) is read by
 pdfplumber, which first rounds the page's rule coordinates and turns a page whose text runs
 sideways or upside down upright (``_turn_upright``; boxes are then those of the page as
-turned). Either way:
+turned), sets upright a scan's text layer standing a little askew (``_straighten``) and
+gives one height to the characters of a layer fitted to a scan's words (``_level_fitted``).
+Either way:
 
 1. ``_visible``: drop invisible drawing objects (white filled boxes that word processors
    draw behind text lines), so that only real rules make table borders;
@@ -41,6 +43,7 @@ from __future__ import annotations
 import contextlib
 import io
 import logging
+import math
 import os
 import re
 import statistics
@@ -107,6 +110,11 @@ _HEADING = re.compile(
 # the ordinal a row label of the national tables opens with: 二、 （一） 1.
 _ROW_ORDINAL = re.compile(
     r"^\s*(?:[一二三四五六七八九十]{1,2}\s*、|[（(]\s*[一二三四五六七八九十\d]{1,2}\s*[)）]|\d{1,2}\s*[.．、])"
+)
+# the band of 表二 that names the article a group of its rows reports under (第二十条 第（五）项):
+# a row of its own across the table, never the wrapped end of the label above it
+_ARTICLE_BAND = re.compile(
+    r"第[一二三四五六七八九十]{1,3}条(?:第[（(][一二三四五六七八九十]{1,3}[)）]项)+"
 )
 _SECTION_LINE = re.compile(
     r"^\s*[一二三四五六七八九十]+\s*[、．.].{0,40}(?:情况|事项|问题|工作|报告)\s*$"
@@ -262,13 +270,24 @@ def _count_pages_and_text(pdf: Any) -> int:
     return n
 
 
+# a page whose characters come in this many sizes or more (0.1 pt apart), none of them
+# most of the page's, is a text layer fitted to a scan's words (a typeset page has a few)
+FITTED_SIZES = 12
+# the tangent of the largest angle text may stand askew and still be read as upright (2°)
+_SKEW = 0.035
+
+
 def _visible(obj: dict[str, Any]) -> bool:
     """Keep every object except rects that draw nothing a reader would see as a rule
     (unstroked rects are only rules when thin and not white) and characters set at a
-    slant (a watermark drawn across the page: its characters joined the cells under it)."""
+    slant (a watermark drawn across the page: its characters joined the cells under it).
+    A slant is an angle, not a matrix entry: a scan's text layer turned a little with the
+    page (0.2–0.6°, the scan placed askew) is its text, kept (taken by the entry, all of a
+    layer set at a font size of 1 and scaled by the page's matrix was dropped, and the
+    page read as an image)."""
     if obj.get("object_type") == "char":
         m = obj.get("matrix")
-        if m and len(m) >= 4 and abs(m[1]) > 1e-3 and abs(m[0]) > 1e-3:
+        if m and len(m) >= 4 and abs(m[1]) > _SKEW * abs(m[0]) and abs(m[0]) > _SKEW * abs(m[1]):
             return False  # neither upright nor turned a quarter: slanted
         return True
     kind = obj.get("object_type")
@@ -337,6 +356,69 @@ def _turn_upright(page: Any) -> None:
             if o.get("object_type") == "char":
                 o["upright"] = True
     page.bbox = (0, 0, nw, nh)
+
+
+def _straighten(page: Any) -> None:
+    """Set upright the characters of a page whose text stands a little askew, all alike (a
+    scan's text layer following the paper placed askew on the scanner, 0.1–2°): each
+    character's box moved as its centre is turned back about the page's centre. Across a
+    table 450 pt wide, 0.5° raises a row's last cells 4 pt over its label, and the numbers
+    of a row joined the row below, silently. Nothing is done where the characters stand
+    upright or at angles of their own."""
+    chars = page.objects.get("char") or []
+    if len(chars) < 20:
+        return
+    angles = []
+    for c in chars:
+        m = c.get("matrix")
+        if m and len(m) >= 4 and m[0] > 0 and abs(m[1]) <= _SKEW * m[0]:
+            angles.append(math.atan2(m[1], m[0]))
+    if len(angles) < 0.6 * len(chars):
+        return
+    turn = statistics.median(angles)
+    if abs(turn) < 0.001 or sum(abs(a - turn) < 0.002 for a in angles) < 0.6 * len(chars):
+        return
+    bx0, btop, bx1, bbottom = page.bbox
+    mx, my = (bx0 + bx1) / 2, (btop + bbottom) / 2
+    cos, sin = math.cos(turn), math.sin(turn)
+    for o in chars:
+        if not all(isinstance(o.get(k), (int, float)) for k in ("x0", "x1", "top", "bottom")):
+            continue
+        # (top-down coordinates: the text turned by ``turn`` counter-clockwise as shown is
+        # turned back clockwise, which is counter-clockwise with y running down)
+        dx, dy = (o["x0"] + o["x1"]) / 2 - mx, (o["top"] + o["bottom"]) / 2 - my
+        nx, ny = cos * dx - sin * dy, sin * dx + cos * dy
+        sx, sy = nx - dx, ny - dy
+        o["x0"], o["x1"] = o["x0"] + sx, o["x1"] + sx
+        o["top"], o["bottom"] = o["top"] + sy, o["bottom"] + sy
+        if "doctop" in o:
+            o["doctop"] += sy
+        if "y0" in o:
+            o["y0"], o["y1"] = o["y0"] - sy, o["y1"] - sy
+
+
+def _level_fitted(page: Any) -> None:
+    """Give one height to the characters of a text layer fitted to a scan's words: a
+    recogniser sets each word at the size of its box (digits lower than CJK), so the
+    layer holds sizes by the dozen where a typeset page holds a few. Lines are grouped by
+    their characters' tops: a row's numbers, set larger or smaller than its label, stood on
+    lines of their own and the row lost them (its total then read blank and a sum blamed on
+    the report). Each character's top is put the median size above its bottom, which
+    stays on the line its word stands on."""
+    chars = page.objects.get("char") or []
+    if len(chars) < 50:
+        return
+    sizes = Counter(round(float(c.get("size") or 0.0), 1) for c in chars)
+    if len(sizes) < FITTED_SIZES or sizes.most_common(1)[0][1] > 0.5 * len(chars):
+        return
+    size = statistics.median(c["bottom"] - c["top"] for c in chars)
+    for c in chars:
+        shift = c.get("doctop", c["top"]) - c["top"]
+        c["top"] = c["bottom"] - size
+        c["doctop"] = c["top"] + shift
+        c["height"] = size
+        if "y0" in c:
+            c["y1"] = c["y0"] + size
 
 
 def _boxlike(pts: Sequence[tuple[float, float]]) -> bool:
@@ -1272,7 +1354,13 @@ def _aligned_frag(
             j += 1
         # (or at numbers with no label, set a little above the label that opens their
         # row: 3.其他 / 19 19 / （七）总计 — 3.其他 took the total's numbers, silently)
-        return j > end or opens_row(j) or opened_below(j)
+        # (or at the row that spans the label columns named without its ordinal, or with
+        # it misread in a scan's text layer: （告）总计 19 — 3.其他 took its numbers, silently)
+        return j > end or opens_row(j) or opened_below(j) or spanning_at(j)
+
+    def spanning_at(j: int) -> bool:
+        labels = segs[j][: -nums[j]] if nums[j] else segs[j]
+        return bool(labels) and _spanning_row(labels[0].text) and labels[0].x0 < inner
 
     def opened_below(j: int) -> bool:
         return (
@@ -1285,6 +1373,9 @@ def _aligned_frag(
 
     def gap(a: int, b: int) -> float:
         return lines[b].top - lines[a].bottom
+
+    def band(k: int) -> bool:
+        return label_only(k) and bool(_ARTICLE_BAND.fullmatch("".join(lines[k].text.split())))
 
     # label lines just above the first value line that sit closer to it than to the line
     # above them are the top of a wrapped label (numbers centred beside it), not headers
@@ -1341,7 +1432,11 @@ def _aligned_frag(
         k
         for k in range(start, end + 1)
         if (k == start and lead)
-        or ((k < first or not label_only(k) or row_start(k)) and k not in joined and k not in lead)
+        or (
+            (k < first or not label_only(k) or row_start(k) or band(k))
+            and k not in joined
+            and k not in lead
+        )
     ]
     row_of = {k: n for n, k in enumerate(row_lines)}
     for k in lead:
@@ -1834,6 +1929,8 @@ def _plumber_page(page: Any, pno: int) -> tuple[list[_Line], list[_Frag], bool]:
     try:
         _round_rules(page)
         _turn_upright(page)
+        _straighten(page)
+        _level_fitted(page)
         view = page.filter(_visible)
         taken: set[int] = set()
         frags = _find_fragments(view, pno, taken)
