@@ -84,14 +84,7 @@ def ocr_image_pages(doc: Document, data: bytes, source: str) -> Document:
         scan = ocr_pdf(data, source, pages=chosen, max_pages=MAX_IMAGE_PAGES)
     except (OcrUnavailable, BrokenFile, InputTooLarge):
         return doc
-    order = [(b.page or 0, 0, i, b) for i, b in enumerate(doc.blocks)]
-    order += [(b.page or 0, 1, i, b) for i, b in enumerate(scan.blocks)]
-    builder = DocumentBuilder()
-    for _, _, _, block in sorted(order, key=lambda t: t[:3]):
-        if isinstance(block, Paragraph):
-            builder.add_paragraph(block.text, block.page)
-        else:
-            builder.add_table(grid_of(block), block.kind, block.page)
+    builder = _in_page_order(doc.blocks, scan.blocks)
     left = doc.image_pages[len(chosen) :]
     notes = [n for n in doc.artifacts if not n.endswith("其内容未能读取。")]
     for pages, read in ((chosen, "已用文字识别（OCR）读取"), (left, "其内容未能读取")):
@@ -123,15 +116,7 @@ def ocr_lost_pages(doc: Document, data: bytes, source: str) -> Document:
         scan = ocr_pdf(data, source, pages=lost, max_pages=MAX_IMAGE_PAGES)
     except (OcrUnavailable, BrokenFile, InputTooLarge):
         return doc
-    kept = [b for b in doc.blocks if (b.page or 0) not in lost]
-    order = [(b.page or 0, 0, i, b) for i, b in enumerate(kept)]
-    order += [(b.page or 0, 1, i, b) for i, b in enumerate(scan.blocks)]
-    builder = DocumentBuilder()
-    for _, _, _, block in sorted(order, key=lambda t: t[:3]):
-        if isinstance(block, Paragraph):
-            builder.add_paragraph(block.text, block.page)
-        else:
-            builder.add_table(grid_of(block), block.kind, block.page)
+    builder = _in_page_order([b for b in doc.blocks if (b.page or 0) not in lost], scan.blocks)
     notes = [n for n in doc.artifacts if "没有文字编码" not in n]
     notes.append(
         f"第 {_page_list(lost)} 页统计表中有字符在 PDF 中没有文字编码（字体缺少 ToUnicode 映射），"
@@ -142,6 +127,20 @@ def ocr_lost_pages(doc: Document, data: bytes, source: str) -> Document:
     merged.image_pages = list(doc.image_pages)
     merged.garbled_pages = list(doc.garbled_pages)
     return merged
+
+
+def _in_page_order(text: list[Any], scan: list[Any]) -> DocumentBuilder:
+    """A document of the text pages' blocks and the recognised pages' in page order (a
+    page's text blocks before its recognised ones)."""
+    order = [(b.page or 0, 0, i, b) for i, b in enumerate(text)]
+    order += [(b.page or 0, 1, i, b) for i, b in enumerate(scan)]
+    builder = DocumentBuilder()
+    for _, _, _, block in sorted(order, key=lambda t: t[:3]):
+        if isinstance(block, Paragraph):
+            builder.add_paragraph(block.text, block.page)
+        else:
+            builder.add_table(grid_of(block), block.kind, block.page)
+    return builder
 
 
 _LOST_CELLS = 3  # cells without text codes a table must have for its pages to be recognised
