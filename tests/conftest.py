@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import socket
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +24,17 @@ REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO.parent / "shared" / "samples"
 PEER = SAMPLES / "peer"
 EXAMPLES = REPO / "examples"
+
+
+def run_cli(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """The installed ``nianbao`` command run with ``args`` (and ``env`` over the process's
+    environment), its output captured as text."""
+    return subprocess.run(
+        [str(Path(sys.executable).parent / "nianbao"), *args],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, **env),
+    )
 
 
 def gold_path(doc: Path) -> Path:

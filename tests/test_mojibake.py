@@ -6,8 +6,6 @@ is said, never called "not a report"."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +15,7 @@ import nianbao
 from nianbao.errors import EncodingError
 from nianbao.readers.mojibake import unmangle
 
+from .conftest import run_cli
 from .shapes import TABLES, render_shape
 
 
@@ -79,11 +78,7 @@ def test_characters_lost_for_good_are_said_not_called_no_report(golds, tmp_path:
         nianbao.parse(lost.encode("utf-8"))
     path = tmp_path / "lost.txt"
     path.write_text(lost, encoding="utf-8")
-    r = subprocess.run(
-        [str(Path(sys.executable).parent / "nianbao"), "parse", str(path)],
-        capture_output=True,
-        text=True,
-    )
+    r = run_cli("parse", str(path))
     assert r.returncode == 2 and "替换符" in r.stderr and "不像是" not in r.stderr
 
 

@@ -7,9 +7,6 @@ names the tool's limit and the way out (exit 2)."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -17,7 +14,7 @@ import pytest
 import nianbao
 from nianbao.errors import UndecodableText
 
-from .conftest import PEER, load_gold
+from .conftest import PEER, load_gold, run_cli
 
 TABLES = ("active.", "requests.", "reviews.")
 
@@ -38,12 +35,7 @@ def test_without_ocr_the_tool_names_its_own_limit(undecodable, monkeypatch) -> N
     with pytest.raises(UndecodableText) as e:
         nianbao.parse(path)
     assert "文字层无法解码" in str(e.value) and "本工具的读取局限" in str(e.value)
-    r = subprocess.run(
-        [str(Path(sys.executable).parent / "nianbao"), "parse", str(path)],
-        capture_output=True,
-        text=True,
-        env=dict(os.environ, NIANBAO_OCR="0"),
-    )
+    r = run_cli("parse", str(path), NIANBAO_OCR="0")
     assert r.returncode == 2 and "文字层无法解码" in r.stderr and "Traceback" not in r.stderr
     assert "不像是" not in r.stderr
 

@@ -5,10 +5,7 @@ not there; broken or oversized images refused before any decoding work."""
 from __future__ import annotations
 
 import io
-import os
 import struct
-import subprocess
-import sys
 import zlib
 from pathlib import Path
 from typing import Any
@@ -20,6 +17,7 @@ from nianbao.errors import BrokenFile, InputTooLarge, UnsupportedFormat
 from nianbao.readers.image import _page_slices, image_kind
 from nianbao.readers.sniff import sniff
 
+from .conftest import run_cli
 from .test_reader_ocr import needs_ocr, needs_samples, offline, text_pdf  # noqa: F401
 
 PIL = pytest.importorskip("PIL.Image")
@@ -53,12 +51,7 @@ def test_without_ocr_an_image_is_refused_with_how(tmp_path: Path, monkeypatch) -
     monkeypatch.setenv("NIANBAO_OCR", "0")
     with pytest.raises(UnsupportedFormat, match="PNG 图片.*OCR"):
         nianbao.parse(path)
-    r = subprocess.run(
-        [str(Path(sys.executable).parent / "nianbao"), "parse", str(path)],
-        capture_output=True,
-        text=True,
-        env=dict(os.environ, NIANBAO_OCR="0"),
-    )
+    r = run_cli("parse", str(path), NIANBAO_OCR="0")
     assert r.returncode == 2 and "OCR" in r.stderr and "Traceback" not in r.stderr
 
 

@@ -7,7 +7,6 @@ traceback or a partial reading."""
 from __future__ import annotations
 
 import contextlib
-import os
 import subprocess
 import time
 from pathlib import Path
@@ -22,6 +21,7 @@ from nianbao.readers.sniff import sniff
 from nianbao.report import Report
 from nianbao.writing.writer import render
 
+from .conftest import run_cli
 from .shapes import TABLES, sources
 from .test_pdf_unruled import _print_pdfs
 
@@ -90,12 +90,7 @@ def test_without_libreoffice_the_message_says_how(saved, monkeypatch, tmp_path) 
         with pytest.raises(UnsupportedFormat) as e:
             nianbao.parse(path)
         assert word in str(e.value) and "LibreOffice" in str(e.value) and ".docx" in str(e.value)
-    r = subprocess.run(
-        [str(Path(os.sys.executable).parent / "nianbao"), "parse", str(doc)],
-        capture_output=True,
-        text=True,
-        env=dict(os.environ, NIANBAO_SOFFICE=str(tmp_path / "no-such-soffice")),
-    )
+    r = run_cli("parse", str(doc), NIANBAO_SOFFICE=str(tmp_path / "no-such-soffice"))
     assert r.returncode == 2, r.stderr
     assert "LibreOffice" in r.stderr and "Traceback" not in r.stderr
 
