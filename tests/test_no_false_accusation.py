@@ -424,3 +424,34 @@ def test_a_few_unmapped_bullets_do_not_silence_the_text_rules() -> None:
     lost = rep.layout.get("lost_chars")
     assert lost and lost >= 10 and not text_lost(lost, len(rep.text or ""))
     assert "R-FEE-INFO" not in skipped(rep)
+
+
+def test_numbers_no_cell_of_table_2_took_make_it_unread_not_blank() -> None:
+    """The samples' text copies with three empty cells added at the end of every tab line
+    (a crawler's trailing tabs): where the copy holds a cell a line, 表二's labels read as
+    rows of blank cells and its numbers stand on lines of their own. Every cell of 表二 is
+    read right or named unread (never blank, silently), and no table is called missing."""
+    from .conftest import SAMPLES, load_gold
+    from .gold import same
+    from .shapes_eval import named
+
+    docs = sorted(SAMPLES.glob("*.txt"))
+    assert docs
+    bad: list[str] = []
+    for doc in docs:
+        gold = load_gold(doc)
+        lines = doc.read_text(encoding="utf-8").split("\n")
+        text = "\n".join(line + "\t\t\t" if "\t" in line else line for line in lines)
+        rep = nianbao.parse(text.encode("utf-8"))
+        bad += [
+            f"{doc.name}: {f.message[:80]}" for f in rep.findings if f.rule == "R-TABLE-MISSING"
+        ]
+        findings = [f.to_dict() for f in rep.findings]
+        for fid in (k for k in gold if k.startswith("active.")):
+            v = rep.values.get(fid)
+            got = None if v is None else v.value
+            if v is not None and same(gold[fid], got):
+                continue
+            if not named(findings, fid):
+                bad.append(f"{doc.name}: {fid} gold {gold[fid]} got {got}, not named")
+    assert not bad, "\n".join(bad[:10])

@@ -78,21 +78,13 @@ def placeholders(ctx: Ctx, sec_of: list[str | None]) -> None:
 _NUMBERS_LINE = re.compile(r"\s*(?:[-+]?\d[\d,]*(?:\.\d+)?\s*)+")
 
 
-def numbers_without_table(ctx: Ctx, sec_of: list[str | None]) -> None:
-    """Section 四 holding lines of numbers only (three numbers or more) while no cell of
-    表四 was read (its header lost in the copy, its numbers a cell a line): the tool could
-    not place them; say so as its limit, and record the section unread so that no
-    "missing table" finding blames the report."""
-    rep = ctx.report
-    unread = rep.layout.get("unread") or ()
-    if any_value(rep, ("reviews",)) or any(
-        u == "sections.s4" or u.startswith("reviews") for u in unread
-    ):
-        return  # read, or its unread cells already said
+def _loose_numbers(ctx: Ctx, sec_of: list[str | None], key: str) -> tuple[list[str], int]:
+    """The numbers of section ``key``'s lines (paragraphs, table cells) that hold numbers
+    only, and the offset of the first such block (-1: none)."""
     nums: list[str] = []
     first = -1
     for i, b in enumerate(ctx.doc.blocks):
-        if sec_of[i] != "s4":
+        if sec_of[i] != key:
             continue
         texts = (
             [b.text]
@@ -104,17 +96,58 @@ def numbers_without_table(ctx: Ctx, sec_of: list[str | None]) -> None:
                 if line.strip() and _NUMBERS_LINE.fullmatch(line):
                     nums += line.split()
                     first = b.start if first < 0 else first
+    return nums, first
+
+
+def numbers_without_table(ctx: Ctx, sec_of: list[str | None]) -> None:
+    """Section 四 (or 二) holding lines of numbers only (three numbers or more) while no
+    cell of its table was read (表四's header lost in the copy, its numbers a cell a line;
+    表二 read as blank cells beside its labels while its numbers stand on lines of their
+    own): the tool could not place them; say so as its limit, and record the table unread
+    so that no "missing table" finding blames the report and no blank is claimed."""
+    rep = ctx.report
+    unread = rep.layout.get("unread") or ()
+    if not (
+        any_value(rep, ("reviews",))
+        or any(u == "sections.s4" or u.startswith("reviews") for u in unread)
+    ):
+        nums, first = _loose_numbers(ctx, sec_of, "s4")
+        if len(nums) >= 3:
+            ctx.mark_unread(["sections.s4"])
+            shown = "、".join(nums[:15]) + ("……" if len(nums) > 15 else "")
+            ctx.finding(
+                "R-UNREAD",
+                "warning",
+                ["sections.s4"],
+                f"第四部分有 {len(nums)} 个数字（原文第 {ctx.doc.line_of(first)} 行起：{shown}），"
+                "但本工具未找到表四的表头，无法确定各数字属于哪一格，未作猜测。"
+                "这是本工具的读取局限，不代表报告缺少该表，请对照原件核对。",
+                evidence=nums[:30],
+            )
+    blank2 = [fid for fid in rep.values if fid.startswith(("active.", "active2019."))]
+    if not blank2 or any(
+        rep.values[fid].value is not None
+        or (rep.values[fid].raw or "").strip()
+        or fid in unread
+        or fid.rsplit(".", 1)[0] in unread
+        for fid in blank2
+    ):
+        return  # 表二 read (a number, a word), absent, or its unread cells already said
+    nums, first = _loose_numbers(ctx, sec_of, "s2")
     if len(nums) < 3:
         return
-    ctx.mark_unread(["sections.s4"])
+    for fid in blank2:
+        del rep.values[fid]
+    ctx.mark_unread(blank2)
     shown = "、".join(nums[:15]) + ("……" if len(nums) > 15 else "")
     ctx.finding(
         "R-UNREAD",
         "warning",
-        ["sections.s4"],
-        f"第四部分有 {len(nums)} 个数字（原文第 {ctx.doc.line_of(first)} 行起：{shown}），"
-        "但本工具未找到表四的表头，无法确定各数字属于哪一格，未作猜测。"
-        "这是本工具的读取局限，不代表报告缺少该表，请对照原件核对。",
+        blank2,
+        f"表二各单元格均未读到数值，而第二部分另有 {len(nums)} 个数字"
+        f"（原文第 {ctx.doc.line_of(first)} 行起：{shown}）不在任何一格之中，"
+        "本工具无法确定各数字属于哪一格，未作猜测。"
+        "这是本工具的读取局限，不代表表二空白，请对照原件核对。",
         evidence=nums[:30],
     )
 

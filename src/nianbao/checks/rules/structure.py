@@ -227,8 +227,15 @@ def table_missing(report: Report) -> list[Finding]:
             continue
         if is_unmapped(report, table):
             continue  # a table was found but could not be mapped: R-CELL-COUNT
-        if labels_seen(report, key) or is_not_read(not_read(report), f"sections.{key}"):
-            continue  # its labels are there but unread (R-UNREAD), or the text ends before
+        unread = not_read(report)
+        if (
+            labels_seen(report, key)
+            or is_not_read(unread, f"sections.{key}")
+            or any(ref.startswith(prefixes) for ref in unread)
+        ):
+            # its labels are there but unread (R-UNREAD), cells of it the tool could not
+            # read, or the text ends before
+            continue
         out.append(
             finding(
                 "R-TABLE-MISSING",
