@@ -345,6 +345,10 @@ def _row_name(fid: str) -> str:
 # column words of 表三's header, which are also the last words of row labels (3.其他, （七）总计)
 _COLUMN_WORDS = frozenset({"其他", "其它", "总计", "合计", "小计"})
 _PIECES = re.compile(r"\t|[|｜]|\s{2,}")
+# a copy's other separators (a CSV's commas, semicolons) and the numbers after a label in
+# the same piece (``规章 0 0 0``): labels are also looked for without them
+_MORE_PIECES = re.compile(r"[,，;；]")
+_TRAILING_NUMBERS = re.compile(r"(?:[\s,，;；、|｜]*[-+]?\d[\d,]*(?:\.\d+)?)+[\s,，;；、|｜]*$")
 
 
 def labels_without_values(ctx: Ctx) -> None:
@@ -384,7 +388,11 @@ def labels_without_values(ctx: Ctx) -> None:
     seen: dict[tuple[str, str], int] = {}
     pos = 0
     for line in text.split("\n"):
-        for piece in _PIECES.split(line):
+        pieces = _PIECES.split(line)
+        if _MORE_PIECES.search(line):
+            pieces += _MORE_PIECES.split(line)
+        pieces += [_TRAILING_NUMBERS.sub("", p) for p in pieces]
+        for piece in pieces:
             piece = piece.strip()
             if not piece or len(piece) > 60 or re.sub(r"\s", "", piece) in _COLUMN_WORDS:
                 continue
