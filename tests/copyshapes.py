@@ -22,7 +22,9 @@ and then printed otherwise:
   ``space``: the same copy without the numbering column (what ``seq-space`` is held to);
 * ``thousands``     — numbers of four digits or more printed with thousands separators
   (``thousands-space``: in a copy spaced by spaces, the ``space`` shape);
-* ``bold-md``       — Markdown with the headings in bold (``**一、总体情况**``).
+* ``bold-md``       — Markdown with the headings in bold (``**一、总体情况**``);
+* ``md-quote``      — the whole page, in any of the writer's text layouts, copied as a
+  Markdown block quote (``> `` before every line, ``>`` alone on blank ones, sometimes nested ``>> `` or the title left outside).
 
 Nothing is repaired: the expected values are the gold's. Scored by
 ``tests.shapes_eval.score`` (right / named / silent / false missing / false sums).
@@ -39,7 +41,7 @@ from typing import Any
 
 from nianbao.report import Report
 from nianbao.schema import SECTION_HEADINGS
-from nianbao.writing.writer import render
+from nianbao.writing.writer import TEXT_STYLES, render
 
 from .shapes import Rendering, sources
 
@@ -55,6 +57,7 @@ SHAPES: tuple[str, ...] = (
     "thousands",
     "thousands-space",
     "bold-md",
+    "md-quote",
 )
 GROUPS = ("reconsideration", "litigation_direct", "litigation_after")
 FIELDS = ("upheld", "corrected", "other", "pending", "total")
@@ -309,6 +312,17 @@ def _bold_md(lines: list[str], gold: dict[str, Any], rng: random.Random, v: list
         lines[i] = ("" if plain else rng.choice(("", "### "))) + f"**{SECTION_HEADINGS[key]}**"
 
 
+def _md_quote(lines: list[str], gold: dict[str, Any], rng: random.Random, v: list) -> None:
+    mark = rng.choice(("> ", "> ", ">> ", " > "))
+    bare = rng.choice((">", "", mark.rstrip()))
+    title = rng.random() < 0.3  # the title line left outside the quote
+    v.append(f"mark={mark!r} bare={bare!r} title={title}")
+    for i, line in enumerate(lines):
+        if title and i == 0:
+            continue
+        lines[i] = mark + line if line else bare
+
+
 _EDIT: dict[str, Callable[..., None]] = {
     "review-lines": _review_lines,
     "review-merged": _review_merged,
@@ -324,6 +338,7 @@ _EDIT: dict[str, Callable[..., None]] = {
         _seq_space(lines, gold, rng, v, numbered=False),
     ),
     "bold-md": _bold_md,
+    "md-quote": _md_quote,
 }
 
 
@@ -331,6 +346,8 @@ def render_copy(gold: dict[str, Any], shape: str, seed: int = 0, stem: str = "go
     """The gold printed by the writer and edited into ``shape``."""
     rng = random.Random(f"{seed}|{stem}|{shape}")
     style = "md" if shape == "bold-md" else "tab"
+    if shape == "md-quote":  # any of the writer's text layouts
+        style = rng.choice(TEXT_STYLES)
     report = Report.from_flat(gold)
     lines = render(report, style).decode("utf-8").split("\n")
     variants: list[str] = []

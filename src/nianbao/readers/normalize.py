@@ -143,6 +143,10 @@ _MD_LINK = re.compile(r"\[([^\]\n]{0,200})\]\((?:https?://|www\.)[^)\s]{0,300}\)
 _ANGLE_URL = re.compile(r"<((?:https?://|www\.)[^>\s]{1,300})>")
 # a Markdown converter's escape inside a number (mammoth: 1515\.2592, \-3; 2\.其他): the
 # backslash goes, the number stays
+# a Markdown block quote's marks (``> ``, nested ``>> ``) at the starts of lines: stripped
+# when most of the text's lines carry one (a page copied as a quote), never one line's
+_MD_QUOTE = re.compile(r"^[ \t]{0,3}(?:>[ ]?)+", re.M)
+_MD_QUOTE_LINE = re.compile(r"^[ \t]{0,3}>", re.M)
 _MD_ESCAPE = re.compile(r"(?<=\d)\\(?=\.)|\\(?=[-+]\d)")
 # a page number by its form alone: — 3 —, - 3 - (a footer), 第 3 页, 第3页 共8页
 _PAGE_DASHED = re.compile(r"[—–\-－]{1,2} *\d{1,3} *[—–\-－]{1,2}")
@@ -217,6 +221,10 @@ def normalize_text(original: str) -> NormalizedText:
     text = original
     if "\r" in text:
         text, omap, _ = _sub(re.compile(r"\r\n?"), lambda m: "\n", text, omap)
+    if ">" in text and _quoted(text):
+        text, omap, n = _sub(_MD_QUOTE, lambda m: "", text, omap)
+        if n:
+            artifacts.append("Markdown 引用符号 >")
 
     glosses = 0
     if any(opening.search(text) for opening in _GLOSS_OPENS):
@@ -289,6 +297,16 @@ def normalize_text(original: str) -> NormalizedText:
         if text[q : q + n].isdigit():
             suspects.append((q, q + n))
     return NormalizedText(text, final, script, artifacts, breaks, suspects)
+
+
+def _quoted(text: str) -> bool:
+    """True when most of the text's lines (and at least ten) start with a Markdown block
+    quote's mark."""
+    quoted = len(_MD_QUOTE_LINE.findall(text))
+    if quoted < 10:
+        return False
+    lines = sum(1 for line in text.split("\n") if line.strip())
+    return quoted * 2 >= lines
 
 
 def _page_numbers(text: str) -> list[tuple[int, int, str]]:
