@@ -58,6 +58,7 @@ SHAPES: tuple[str, ...] = (
     "thousands-space",
     "bold-md",
     "md-quote",
+    "html-br",
 )
 GROUPS = ("reconsideration", "litigation_direct", "litigation_after")
 FIELDS = ("upheld", "corrected", "other", "pending", "total")
@@ -323,6 +324,15 @@ def _md_quote(lines: list[str], gold: dict[str, Any], rng: random.Random, v: lis
         lines[i] = mark + line if line else bare
 
 
+def _html_br(lines: list[str], gold: dict[str, Any], rng: random.Random, v: list) -> None:
+    tag = rng.choice(("<br>", "<br/>", "<br />", "<BR>"))
+    blank = rng.random() < 0.5  # on blank lines too
+    v.append(f"tag={tag!r} blank={blank}")
+    for i, line in enumerate(lines[:-1]):
+        if line or blank:
+            lines[i] = line + tag
+
+
 _EDIT: dict[str, Callable[..., None]] = {
     "review-lines": _review_lines,
     "review-merged": _review_merged,
@@ -339,6 +349,7 @@ _EDIT: dict[str, Callable[..., None]] = {
     ),
     "bold-md": _bold_md,
     "md-quote": _md_quote,
+    "html-br": _html_br,
 }
 
 
@@ -346,7 +357,7 @@ def render_copy(gold: dict[str, Any], shape: str, seed: int = 0, stem: str = "go
     """The gold printed by the writer and edited into ``shape``."""
     rng = random.Random(f"{seed}|{stem}|{shape}")
     style = "md" if shape == "bold-md" else "tab"
-    if shape == "md-quote":  # any of the writer's text layouts
+    if shape in ("md-quote", "html-br"):  # any of the writer's text layouts
         style = rng.choice(TEXT_STYLES)
     report = Report.from_flat(gold)
     lines = render(report, style).decode("utf-8").split("\n")

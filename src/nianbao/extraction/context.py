@@ -276,7 +276,7 @@ class Ctx:
                     st, en = start, end
                 else:
                     st = omap(start)
-                    en = omap(end) if end != start else st
+                    en = omap.end(end) if end != start else st
                 if breaks is not None:
                     if en > st:
                         raw = original[st:en]

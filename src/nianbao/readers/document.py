@@ -9,7 +9,7 @@ normalised offset back to the original text the reader decoded.
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import accumulate, count
@@ -95,6 +95,21 @@ class OffsetMap:
             if i >= 0:
                 out = old[i] + (pos - new[i])
                 # never run past the next anchor's old offset (inside a shrunk replacement)
+                if i + 1 < len(old) and out > old[i + 1]:
+                    out = old[i + 1]
+                pos = out
+        return pos
+
+    def end(self, pos: int) -> int:
+        """Map ``pos`` as the end of a span: where a rewrite deleted text at ``pos`` (a tag,
+        a zero-width character after a cell's number), the span ends before what was
+        deleted, not after it (``__call__`` maps a start, after it)."""
+        for new, old in self._levels:
+            i = bisect_left(new, pos)
+            if i == len(new) or new[i] != pos:
+                i -= 1
+            if i >= 0:
+                out = old[i] + (pos - new[i])
                 if i + 1 < len(old) and out > old[i + 1]:
                     out = old[i + 1]
                 pos = out

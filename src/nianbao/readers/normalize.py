@@ -264,7 +264,7 @@ def normalize_text(original: str) -> NormalizedText:
     if n:
         artifacts.append("HTML 实体字符")
     if "<" in text:
-        text, omap, n = _sub(_HTML_BR, lambda m: _br(text, m.start()), text, omap)
+        text, omap, n = _sub(_HTML_BR, lambda m: _br(text, m.start(), m.end()), text, omap)
         if n:
             artifacts.append("HTML 换行标记 <br>")
     text, omap, n = _sub(_MD_LINK, lambda m: m.group(1), text, omap)
@@ -671,9 +671,13 @@ def _running_titles(text: str) -> list[tuple[int, int, str]]:
     return found
 
 
-def _br(text: str, pos: int) -> str:
+def _br(text: str, pos: int, end: int) -> str:
     """A <br> inside a table row (a pipe or tab row) joins the two halves of its cell's
-    text, as a browser shows them in one cell; elsewhere it ends the line."""
+    text, as a browser shows them in one cell; elsewhere it ends the line. A <br> at a
+    line's end (a page's markup copied with its line breaks) is that line break: no second
+    one (a blank line parts a cell's lines or a row's cells in a copy of a cell a line)."""
+    if text.startswith("\n", end) or end == len(text):
+        return ""
     start = text.rfind("\n", 0, pos) + 1
     end = text.find("\n", pos)
     line = text[start : end if end >= 0 else len(text)]
