@@ -259,6 +259,8 @@ class Ctx:
         values = self.report.values
         cell_table = self.cell_table
         omap = self.offset_map
+        # a cell's end mapped before what normalisation deleted after it (OffsetMap.end)
+        omap_end = getattr(omap, "end", omap)
         original = self.doc.original
         # the line of an offset as Document.line_of_original gives it, without a call a cell
         breaks = self.doc.line_breaks() if original else None
@@ -276,7 +278,7 @@ class Ctx:
                     st, en = start, end
                 else:
                     st = omap(start)
-                    en = omap.end(end) if end != start else st
+                    en = omap_end(end) if end != start else st
                 if breaks is not None:
                     if en > st:
                         raw = original[st:en]
