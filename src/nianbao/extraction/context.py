@@ -260,7 +260,7 @@ class Ctx:
         cell_table = self.cell_table
         omap = self.offset_map
         # a cell's end mapped before what normalisation deleted after it (OffsetMap.end)
-        omap_end = getattr(omap, "end", omap)
+        omap_end: Callable[[int], int] | None = getattr(omap, "end", omap)
         original = self.doc.original
         # the line of an offset as Document.line_of_original gives it, without a call a cell
         breaks = self.doc.line_breaks() if original else None
@@ -274,7 +274,7 @@ class Ctx:
             st = en = line = None
             if start >= 0:
                 end = cell.end
-                if omap is None:
+                if omap is None or omap_end is None:
                     st, en = start, end
                 else:
                     st = omap(start)
