@@ -129,7 +129,8 @@ _TEXT: dict[str, str | None] = {f"{_W}t": None, f"{_W}tab": "\t", f"{_W}br": "\n
 
 def _paragraph_text(p: Any) -> str:
     """The text of a ``w:p``: runs, hyperlinks, tracked insertions, smart tags and inline
-    content controls in order; <w:br/> -> "\n", <w:tab/> -> "\t"; text boxes ignored."""
+    content controls in order; <w:br/> -> "\n", <w:tab/> -> "\t"; text boxes left out
+    (their paragraphs are blocks of their own: ``_text_boxes``)."""
     out: list[str] = []
 
     def walk(el: Any) -> None:
@@ -156,6 +157,8 @@ def _shows_picture(p: Any) -> bool:
     for extent in p.iter(
         "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}extent"
     ):
+        if any(True for _ in extent.getparent().iter(_TXBX)):
+            continue  # a text box (its text is read), not a picture
         try:
             if int(extent.get("cx") or 0) >= 1.5 * _EMU_PER_INCH:
                 return True
@@ -266,6 +269,49 @@ def _is_layout_table(tbl: Any) -> bool:
     return len(cells) == 1 or tbl.find(f".//{qn('w:tc')}//{qn('w:tbl')}") is not None
 
 
+_TXBX = f"{_W}txbxContent"
+_WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
+_VML_TOP = re.compile(r"(?:^|;)\s*(?:margin-)?top\s*:\s*(-?[\d.]+)\s*(pt|in|cm|mm|px)?", re.I)
+_UNIT_PT = {"pt": 1.0, "in": 72.0, "cm": 72 / 2.54, "mm": 72 / 25.4, "px": 0.75, None: 1.0}
+
+
+def _text_boxes(p: Any) -> list[Any]:
+    """The text boxes anchored in paragraph ``p`` (``w:txbxContent``: DrawingML's, or
+    VML's where there is no DrawingML copy; never the fallback copy of the same box, nor a
+    box inside another, which its own reading finds), top to bottom where their positions
+    are given (a PDF converted to Word puts every line or block of a page in a box of its
+    own, anchored in one paragraph), else in document order. Their paragraphs and tables
+    are the document's own: read after the paragraph's own text."""
+    boxes: list[tuple[float, int, Any]] = []
+    for n, box in enumerate(p.iter(_TXBX)):
+        top: float | None = None
+        inside = False
+        for up in box.iterancestors():
+            if up is p:
+                break
+            tag = up.tag
+            if tag == _TXBX or tag == f"{_MC}Fallback":
+                inside = True
+                break
+            if top is None and tag == f"{_WP}anchor":
+                off = up.find(f"{_WP}positionV/{_WP}posOffset")
+                if off is not None and (off.text or "").strip().lstrip("-").isdigit():
+                    top = int(off.text) / 12700  # EMU -> pt
+            elif (
+                top is None
+                and isinstance(tag, str)
+                and tag.startswith("{urn:schemas-microsoft-com:vml}")
+            ):
+                m = _VML_TOP.search(up.get("style") or "")
+                if m:
+                    top = float(m.group(1)) * _UNIT_PT[(m.group(2) or "").lower() or None]
+        if not inside:
+            boxes.append((top if top is not None else 0.0, n, box))
+    if len(boxes) > 1 and all(b[0] == 0.0 for b in boxes):
+        return [b[2] for b in boxes]
+    return [b[2] for b in sorted(boxes, key=lambda b: (b[0], b[1]))]
+
+
 def _body_items(parent: Any, depth: int = 0) -> list[Any]:
     """The body's paragraphs and tables in order, looking into content controls and into
     layout tables (whose cells' paragraphs and tables are the document's own)."""
@@ -275,6 +321,9 @@ def _body_items(parent: Any, depth: int = 0) -> list[Any]:
     for child in parent.iterchildren():
         if child.tag == qn("w:p"):
             out.append(child)
+            if depth < 20:
+                for box in _text_boxes(child):
+                    out.extend(_body_items(box, depth + 1))
         elif child.tag == qn("w:tbl"):
             if depth < 20 and _is_layout_table(child):
                 for tr in child.iterchildren(qn("w:tr")):
