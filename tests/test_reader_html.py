@@ -222,3 +222,47 @@ def test_control_characters_dropped_and_empty_framesets_refused() -> None:
     assert doc.blocks[0].text == "一、总体情况"
     with pytest.raises(NotAReport, match="框架页"):
         read_html(b'<html><frameset><frame src="a.html"></frameset></html>')
+
+
+def _gold_body(name: str) -> tuple[dict, str]:
+    import json
+    import re
+
+    from nianbao.report import Report
+    from nianbao.writing.writer import render
+
+    from .conftest import SAMPLES
+
+    gold = json.loads((SAMPLES / f"{name}.gold.json").read_text(encoding="utf-8"))
+    page = render(Report.from_flat(gold), "html").decode("utf-8")
+    m = re.search(r"<body[^>]*>(.*)</body>", page, re.S)
+    assert m
+    return gold, m.group(1)
+
+
+@pytest.mark.parametrize("hide", ['style="display:none"', 'style="visibility: hidden"', "hidden"])
+def test_a_report_the_page_does_not_show_is_not_read_in_place_of_the_one_it_shows(
+    hide: str,
+) -> None:
+    """A page with two years' reports in tabs, the one not shown hidden and first in the
+    markup: the report the page shows is read (it read the hidden one, silently), and a
+    note says what was left out. A page whose only report is hidden (shown by a script)
+    is still read."""
+    import nianbao
+
+    from .gold import misses
+
+    shown, body = _gold_body("002_e0ae7886d21f5780")
+    _, other = _gold_body("004_30e8d441c092580c")
+    page = (
+        '<html><head><meta charset="utf-8"></head><body><ul><li>往年</li><li>本年</li></ul>'
+        f'<div class="tab" {hide}>{other}</div><div class="tab">{body}</div></body></html>'
+    )
+    rep = nianbao.parse(page.encode("utf-8"), name="tabs.html")
+    wrong = [m for m in misses(shown, rep.to_dict(provenance=False)) if "title" not in m]
+    assert not wrong, wrong[:5]
+    assert any("隐藏" in f.message for f in rep.findings)
+    alone = f'<html><head><meta charset="utf-8"></head><body><div {hide}>{body}</div></body></html>'
+    rep = nianbao.parse(alone.encode("utf-8"), name="alone.html")
+    wrong = [m for m in misses(shown, rep.to_dict(provenance=False)) if "title" not in m]
+    assert not wrong, wrong[:5]

@@ -8,8 +8,9 @@ order, turning block elements into paragraphs and data tables into span-expanded
 Layout tables (a table holding other tables, or a single cell) are walked as containers.
 Nothing in the page is executed or fetched.
 
-Over 500 lines because a real page's report can sit in a script, a split table or a
-layout table, and each of those readings needs the page's tree as a whole.
+Over 500 lines because a real page's report can sit in a script, a split table, a layout
+table or beside another hidden in a tab, and each of those readings needs the page's tree
+as a whole.
 
 Memory is bounded by :data:`READ_HTML_BYTES` (``NIANBAO_HTML_READ_MB``) and
 :data:`READ_HTML_TAGS` (``NIANBAO_HTML_READ_TAGS``): lxml's tree and the walk cost about
@@ -606,6 +607,57 @@ def _drop_non_content(root: Any) -> None:
             sibling.tail = (sibling.tail or "") + "".join(tails)
 
 
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+
+
+def _hidden(el: Any) -> bool:
+    return el.get("hidden") is not None or bool(_HIDDEN_STYLE.search(el.get("style") or ""))
+
+
+def _drop_hidden(body: Any, artifacts: list[str]) -> None:
+    """Content a browser does not show (``display:none``, ``visibility:hidden``, the
+    ``hidden`` attribute) holding a report — another year's report in a tab not shown —
+    is dropped when what the page shows holds a report too: the reader reads what the
+    reader of the page sees. (A page whose report is hidden until a script shows it keeps
+    it: then nothing shown holds one.)"""
+    hidden = [el for el in body.iter() if isinstance(el.tag, str) and _hidden(el)]
+    if not hidden:
+        return
+    marked = {id(el) for el in hidden}
+    outer = [el for el in hidden if not any(id(a) in marked for a in el.iterancestors())]
+    holding = [el for el in outer if _holds_report(el)]
+    if not holding:
+        return
+    gone = {id(el) for el in holding}
+
+    def shown(el: Any) -> bool:
+        return not any(id(a) in gone for a in (el, *el.iterancestors()))
+
+    if any(_is_report_table(t) for t in body.iter("table") if shown(t)):
+        visible = True
+    else:
+        parts: list[str] = []
+
+        def collect(el: Any) -> None:
+            if id(el) in gone:
+                return
+            parts.append(el.text or "")
+            for child in el:
+                collect(child)
+                parts.append(child.tail or "")
+
+        collect(body)
+        text = to_simplified(_SPACES.sub("", "".join(parts)))
+        visible = any(w in text for w in _SECTION_MARKS)
+    if not visible:
+        return
+    for el in holding:
+        el.drop_tree()
+    artifacts.append(
+        "网页中有隐藏（不显示）的内容也像一份报告（如切换标签中的往年报告），未读取；只读取了页面显示的报告"
+    )
+
+
 # --------------------------------------------------------------------------- walking
 
 
@@ -825,6 +877,7 @@ def read_html(data: bytes, source: str = "") -> Document:
     if embedded is not None and not _holds_report(body):
         _graft(body, holder, embedded[1], parser)
         artifacts.append("网页正文由脚本写入，已从页面脚本（或隐藏文本框）中的 HTML 字符串读取")
+    _drop_hidden(body, artifacts)
     article = _find_article(body)
 
     builder = DocumentBuilder()
