@@ -266,3 +266,49 @@ def test_a_report_the_page_does_not_show_is_not_read_in_place_of_the_one_it_show
     rep = nianbao.parse(alone.encode("utf-8"), name="alone.html")
     wrong = [m for m in misses(shown, rep.to_dict(provenance=False)) if "title" not in m]
     assert not wrong, wrong[:5]
+
+
+def _css_grid_page(gold: dict) -> bytes:
+    """The writer's page with each table drawn as a CSS grid (``div``s styled
+    ``display: table / table-row / table-cell``; a merged area as empty cells, as a
+    rich-text editor exports it)."""
+    import html as H
+
+    from nianbao.readers.document import Table as T
+    from nianbao.report import Report
+    from nianbao.writing.writer import render
+
+    doc = read_html(render(Report.from_flat(gold), "html"))
+    out = ['<html><head><meta charset="utf-8"></head><body><div class="content">']
+    for b in doc.blocks:
+        if isinstance(b, T):
+            out.append('<div style="display: table; width: 100%">')
+            for row in b.rows:
+                cells = "".join(
+                    '<div style="display:table-cell; border: 1px solid #000">'
+                    f"{'' if c.covered else H.escape(c.text)}</div>"
+                    for c in row
+                )
+                out.append(f'<div style="display:table-row">{cells}</div>')
+            out.append("</div>")
+        else:
+            out.append(f"<p>{H.escape(b.text)}</p>")
+    out.append("</div></body></html>")
+    return "\n".join(out).encode("utf-8")
+
+
+def test_tables_drawn_as_css_grids_read_as_tables() -> None:
+    """Tables drawn with divs styled as a table (display: table-row / table-cell) read
+    as the tables they show: every gold value of the samples (they read as a cell a line)."""
+    import json
+
+    import nianbao
+
+    from .conftest import SAMPLES
+    from .gold import misses
+
+    for path in sorted(SAMPLES.glob("*.gold.json")):
+        gold = json.loads(path.read_text(encoding="utf-8"))
+        rep = nianbao.parse(_css_grid_page(gold), name="grid.html")
+        wrong = [m for m in misses(gold, rep.to_dict(provenance=False)) if "title" not in m]
+        assert not wrong, (path.name, wrong[:5])

@@ -607,6 +607,38 @@ def _drop_non_content(root: Any) -> None:
             sibling.tail = (sibling.tail or "") + "".join(tails)
 
 
+_CSS_TABLE = re.compile(r"display\s*:\s*(table(?:-row-group|-header-group|-row|-cell)?)\b", re.I)
+_CSS_TAGS = {
+    "table": "table",
+    "table-row-group": "tbody",
+    "table-header-group": "thead",
+    "table-row": "tr",
+    "table-cell": "td",
+}
+
+
+def _css_tables(body: Any) -> None:
+    """A table drawn with ``div``s styled ``display: table / table-row / table-cell`` (a
+    rich-text editor's grid) read as the table it shows: the elements take the table's
+    tags, inside a ``display: table`` only (a lone styled ``div`` stays what it is)."""
+    tables = [
+        el
+        for el in body.iter()
+        if isinstance(el.tag, str)
+        and el.tag != "table"
+        and (m := _CSS_TABLE.search(el.get("style") or "")) is not None
+        and m.group(1).lower() == "table"
+    ]
+    for table in tables:
+        for el in table.iter():
+            if el is table or not isinstance(el.tag, str) or el.tag in ("table", "tr", "td", "th"):
+                continue
+            m = _CSS_TABLE.search(el.get("style") or "")
+            if m is not None and m.group(1).lower() != "table":
+                el.tag = _CSS_TAGS[m.group(1).lower()]
+        table.tag = "table"
+
+
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 
 
@@ -878,6 +910,8 @@ def read_html(data: bytes, source: str = "") -> Document:
         _graft(body, holder, embedded[1], parser)
         artifacts.append("网页正文由脚本写入，已从页面脚本（或隐藏文本框）中的 HTML 字符串读取")
     _drop_hidden(body, artifacts)
+    if "table" in text:  # (the page's markup names a CSS table)
+        _css_tables(body)
     article = _find_article(body)
 
     builder = DocumentBuilder()
