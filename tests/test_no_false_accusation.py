@@ -473,3 +473,35 @@ def test_rows_whose_labels_stand_in_the_text_are_never_called_missing() -> None:
             if f.rule in ("R-ROW-MISSING", "R-TABLE-MISSING")
         ]
     assert not bad, "\n".join(bad[:10])
+
+
+@pytest.mark.parametrize("style", ["tab", "pipe", "md"])
+def test_a_table_whose_labels_the_copy_lost_is_unread_not_missing(golds, style: str) -> None:
+    """Every gold with 表三's labels and headers lost from the copy (its numbers kept in
+    their rows): the section holds a table of numbers the tool cannot place. It is named
+    unread (R-UNREAD on the section), never missing or empty (R-TABLE-MISSING and
+    R-SECTION-EMPTY blamed the document)."""
+    import re
+
+    from nianbao.writing.writer import render
+
+    bad: list[str] = []
+    for stem, gold in golds:
+        lines = render(Report.from_flat(gold), style).decode("utf-8").split("\n")
+        i = next(k for k, line in enumerate(lines) if "收到和处理政府信息公开申请情况" in line)
+        j = next(k for k, line in enumerate(lines) if k > i and "行政复议、行政诉讼情况" in line)
+        mid = [
+            re.sub(r"[^\t|\d ]", "", line) if re.search(r"\d", line) else ""
+            for line in lines[i + 1 : j]
+        ]
+        rep = nianbao.parse("\n".join(lines[: i + 1] + mid + lines[j:]).encode("utf-8"))
+        bad += [
+            f"{stem}: {f.rule} {f.message[:60]}"
+            for f in rep.findings
+            if f.rule in ("R-TABLE-MISSING", "R-SECTION-EMPTY") and "sections.s3" in f.cells
+        ]
+        if not any(k.startswith("requests.") for k in rep.values) and not any(
+            f.rule == "R-UNREAD" and "sections.s3" in f.cells for f in rep.findings
+        ):
+            bad.append(f"{stem}: 表三 neither read nor named")
+    assert not bad, "\n".join(bad[:10])

@@ -100,30 +100,36 @@ def _loose_numbers(ctx: Ctx, sec_of: list[str | None], key: str) -> tuple[list[s
 
 
 def numbers_without_table(ctx: Ctx, sec_of: list[str | None]) -> None:
-    """Section 四 (or 二) holding lines of numbers only (three numbers or more) while no
-    cell of its table was read (表四's header lost in the copy, its numbers a cell a line;
-    表二 read as blank cells beside its labels while its numbers stand on lines of their
-    own): the tool could not place them; say so as its limit, and record the table unread
-    so that no "missing table" finding blames the report and no blank is claimed."""
+    """A section holding lines of numbers only (three numbers or more; seven for 三) while
+    no cell of its table was read (表四's header lost in the copy, its numbers a cell a
+    line; a copy whose lines stand out of order), or 表二 read as blank cells beside its
+    labels while its numbers stand on lines of their own: the tool could not place them;
+    say so as its limit, and record the table unread so that no "missing table" finding
+    blames the report and no blank is claimed."""
     rep = ctx.report
     unread = rep.layout.get("unread") or ()
-    if not (
-        any_value(rep, ("reviews",))
-        or any(u == "sections.s4" or u.startswith("reviews") for u in unread)
-    ):
-        nums, first = _loose_numbers(ctx, sec_of, "s4")
-        if len(nums) >= 3:
-            ctx.mark_unread(["sections.s4"])
-            shown = "、".join(nums[:15]) + ("……" if len(nums) > 15 else "")
-            ctx.finding(
-                "R-UNREAD",
-                "warning",
-                ["sections.s4"],
-                f"第四部分有 {len(nums)} 个数字（原文第 {ctx.doc.line_of(first)} 行起：{shown}），"
-                "但本工具未找到表四的表头，无法确定各数字属于哪一格，未作猜测。"
-                "这是本工具的读取局限，不代表报告缺少该表，请对照原件核对。",
-                evidence=nums[:30],
-            )
+    for key, least in (("s2", 3), ("s3", 7), ("s4", 3)):
+        name, roots = _TABLE_OF[key]
+        if any_value(rep, roots) or any(
+            u == f"sections.{key}" or u.split(".", 1)[0] in roots for u in unread
+        ):
+            continue  # read, or its unread cells already said
+        nums, first = _loose_numbers(ctx, sec_of, key)
+        if len(nums) < least:
+            continue
+        ctx.mark_unread([f"sections.{key}"])
+        shown = "、".join(nums[:15]) + ("……" if len(nums) > 15 else "")
+        found = "未找到表四的表头" if key == "s4" else f"未能读取{name}"
+        ctx.finding(
+            "R-UNREAD",
+            "warning",
+            [f"sections.{key}"],
+            f"第{'二三四'[int(key[1]) - 2]}部分有 {len(nums)} 个数字"
+            f"（原文第 {ctx.doc.line_of(first)} 行起：{shown}），"
+            f"但本工具{found}，无法确定各数字属于哪一格，未作猜测。"
+            "这是本工具的读取局限，不代表报告缺少该表，请对照原件核对。",
+            evidence=nums[:30],
+        )
     blank2 = [fid for fid in rep.values if fid.startswith(("active.", "active2019."))]
     if not blank2 or any(
         rep.values[fid].value is not None

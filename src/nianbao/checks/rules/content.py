@@ -13,8 +13,10 @@ from .common import (
     body_text,
     has_table,
     has_text,
+    is_not_read,
     is_unmapped,
     meta_year,
+    not_read,
     parse_date,
     section_text,
 )
@@ -116,6 +118,9 @@ def section_empty(report: Report) -> list[Finding]:
             continue
         if has_table(report, prefixes):
             continue
+        unread = not_read(report)
+        if is_not_read(unread, f"sections.{key}") or any(r.startswith(prefixes) for r in unread):
+            continue  # what stands there the tool could not read (R-UNREAD)
         out.append(
             finding(
                 "R-SECTION-EMPTY",
