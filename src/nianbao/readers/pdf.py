@@ -12,7 +12,14 @@ pdfplumber, which first rounds the page's rule coordinates and turns a page whos
 sideways or upside down upright (``_turn_upright``; boxes are then those of the page as
 turned), sets upright a scan's text layer standing a little askew (``_straighten``) and
 gives one height to the characters of a layer fitted to a scan's words (``_level_fitted``).
-Either way:
+A page whose text stands upright but for a region turned a quarter on it (a landscape table
+set sideways under an upright heading, ``pdf_parts.turned_region``) is read by pdfplumber
+in parts (``_turned_parts``): the upright lines above the region, the region turned upright
+in place, the upright lines below it; its boxes are those of the page with the region so
+turned. A sheet printed two pages to a sheet (``pdf_parts``) is read, either way, as its
+two pages (``pdf_tables.sheet_pages``, ``_sheet_views``), numbered as pages read until
+tables and paragraphs are joined, then given the sheet's number back (``_on_sheets``);
+boxes stay on the sheet. Either way:
 
 1. ``_visible``: drop invisible drawing objects (white filled boxes that word processors
    draw behind text lines), so that only real rules make table borders;
@@ -328,34 +335,53 @@ def _turn_upright(page: Any) -> None:
     turn, n = turns.most_common(1)[0]
     if turn == 0 or n < 0.6 * len(chars):
         return
-    bx0, btop, bx1, bbottom = page.bbox
+    nw, nh = _turn_objects(
+        (o for objs in page.objects.values() for o in objs), turn, page.bbox, (0.0, 0.0), None
+    )
+    page.bbox = (0, 0, nw, nh)
+
+
+def _turn_objects(
+    objs: Iterator[dict[str, Any]] | list[dict[str, Any]],
+    turn: int,
+    box: Sequence[float],
+    origin: tuple[float, float],
+    height: float | None,
+) -> tuple[float, float]:
+    """Move ``objs`` (their boxes, a path's points) as the region ``box`` is turned back by
+    ``turn`` (clockwise degrees its text runs, ``_text_turn``) to read upright, its top-left
+    corner put at ``origin``; the y0/y1 of the objects from the bottom of a page ``height``
+    high (None: of the region turned). Returns the turned region's width and height."""
+    bx0, btop, bx1, bbottom = box
     w, h = bx1 - bx0, bbottom - btop
 
     def moved(x: float, y: float) -> tuple[float, float]:
         x, y = x - bx0, y - btop
         if turn == 90:
-            return y, w - x
-        if turn == 270:
-            return h - y, x
-        return w - x, h - y
+            x, y = y, w - x
+        elif turn == 270:
+            x, y = h - y, x
+        else:
+            x, y = w - x, h - y
+        return x + origin[0], y + origin[1]
 
     nw, nh = (h, w) if turn in (90, 270) else (w, h)
-    for objs in page.objects.values():
-        for o in objs:
-            if not all(isinstance(o.get(k), (int, float)) for k in ("x0", "x1", "top", "bottom")):
-                continue
-            (ax, ay), (cx, cy) = moved(o["x0"], o["top"]), moved(o["x1"], o["bottom"])
-            shift = o.get("doctop", o["top"]) - o["top"]
-            o["x0"], o["x1"] = min(ax, cx), max(ax, cx)
-            o["top"], o["bottom"] = min(ay, cy), max(ay, cy)
-            o["doctop"] = o["top"] + shift
-            o["width"], o["height"] = o["x1"] - o["x0"], o["bottom"] - o["top"]
-            o["y0"], o["y1"] = nh - o["bottom"], nh - o["top"]
-            if o.get("pts"):
-                o["pts"] = [moved(x, y) for x, y in o["pts"]]
-            if o.get("object_type") == "char":
-                o["upright"] = True
-    page.bbox = (0, 0, nw, nh)
+    bottom = height if height is not None else nh
+    for o in objs:
+        if not all(isinstance(o.get(k), (int, float)) for k in ("x0", "x1", "top", "bottom")):
+            continue
+        (ax, ay), (cx, cy) = moved(o["x0"], o["top"]), moved(o["x1"], o["bottom"])
+        shift = o.get("doctop", o["top"]) - o["top"]
+        o["x0"], o["x1"] = min(ax, cx), max(ax, cx)
+        o["top"], o["bottom"] = min(ay, cy), max(ay, cy)
+        o["doctop"] = o["top"] + shift
+        o["width"], o["height"] = o["x1"] - o["x0"], o["bottom"] - o["top"]
+        o["y0"], o["y1"] = bottom - o["bottom"], bottom - o["top"]
+        if o.get("pts"):
+            o["pts"] = [moved(x, y) for x, y in o["pts"]]
+        if o.get("object_type") == "char":
+            o["upright"] = True
+    return nw, nh
 
 
 def _straighten(page: Any) -> None:
@@ -703,17 +729,22 @@ def _frag_grid(frag: _Frag) -> SpanGrid:
 # --------------------------------------------------------------------------- text lines
 
 
-def _lines_outside(page: Any, pno: int, taken: set[int]) -> list[_Line]:
-    """Text lines of the characters that no table cell took."""
+def _lines_outside(page: Any, pno: int, taken: set[int], top: float = 0.0) -> list[_Line]:
+    """Text lines of the characters that no table cell took (``top``: where the page read
+    begins on the sheet, for a page of a 2-up sheet)."""
     src = page.filter(lambda o: id(o) not in taken) if taken else page
-    return _text_lines(src.extract_text_lines(strip=True, return_chars=True), pno, page.height)
+    extracted = src.extract_text_lines(strip=True, return_chars=True)
+    return _text_lines(extracted, pno, page.height, top)
 
 
-def _text_lines(extracted: list[dict[str, Any]], pno: int, height: float) -> list[_Line]:
+def _text_lines(
+    extracted: list[dict[str, Any]], pno: int, height: float, top: float = 0.0
+) -> list[_Line]:
     """``_Line``s of pdfplumber's text lines, page numbers dropped: a number alone in the
     page's top or bottom band, unless the label of a table row stands beside it (``_row_value``:
     a cell printed without borders, 行政事业性收 / 0 / 费 at the top of a page, was dropped
-    as a page number and lost silently)."""
+    as a page number and lost silently). The page is ``height`` high from ``top`` down (a
+    page of a 2-up sheet: the part of the sheet it stands on)."""
     height = float(height)
     lines: list[_Line] = []
     numbers: list[_Line] = []
@@ -721,7 +752,9 @@ def _text_lines(extracted: list[dict[str, Any]], pno: int, height: float) -> lis
         text = strip_invisible(ln["text"]).strip()
         if not text:
             continue
-        in_margin = ln["bottom"] > height * (1 - _MARGIN) or ln["top"] < height * _MARGIN
+        in_margin = (
+            ln["bottom"] > top + height * (1 - _MARGIN) or ln["top"] < top + height * _MARGIN
+        )
         sizes = [c.get("size", 0.0) for c in ln["chars"] if c["text"].strip()]
         size = statistics.median(sizes) if sizes else 0.0
         line = _Line(
@@ -1924,43 +1957,190 @@ def _round_rules(page: Any) -> None:
                 obj["pts"] = [(round(x, 3), round(y, 3)) for x, y in pts]
 
 
-def _plumber_page(page: Any, pno: int) -> tuple[list[_Line], list[_Frag], bool]:
-    """Lines, table fragments and whether the page is an image, read through pdfplumber."""
+_Read = tuple[list[_Line | _Frag], bool, bool]  # a page's items, image, garbled
+
+
+def _settle(lines: list[_Line], frags: list[_Frag], image: bool) -> _Read:
+    """A page read: its lines and fragments sorted top to bottom (none when its text layer
+    cannot be decoded, ``_garbled``: read as an image), whether it is an image and whether
+    it is garbled. What the next page read takes over from it (``_CARRY_BANDS``,
+    ``_CARRY_HEADS``) is set here, as soon as the page is read: the second page of a 2-up
+    sheet is read before the sheet is done."""
+    garbled = not image and _garbled(lines, frags)
+    if garbled:
+        lines, frags, image = [], [], True
+    for line in lines:  # the characters were only needed on their own page
+        line.chars = []
+    items: list[_Line | _Frag] = [*lines, *frags]
+    items.sort(key=lambda it: it.top)
+    # (nothing after it on the page, not even in the bottom band: the headings of another
+    # table there would take its columns; but for what a browser prints at the foot of its
+    # pages, the page's address and count)
+    kept = [it for it in items if not (isinstance(it, _Line) and _print_foot(it))]
+    last = kept[-1] if kept else None
+    _CARRY_BANDS.set(last.bands if isinstance(last, _Frag) and not last.ruled else None)
+    _CARRY_HEADS.set(_FOOT_HEADS.get() if isinstance(last, _Line) else None)
+    _FOOT_HEADS.set(None)
+    return items, image, garbled
+
+
+def _plumber_page(page: Any, pno: int) -> list[_Read]:
+    """Each page a sheet holds (two for a 2-up sheet, ``_sheet_views``; numbered ``pno``,
+    ``pno + 1``), read through pdfplumber (``_settle``)."""
+    reads = []
     try:
         _round_rules(page)
-        _turn_upright(page)
+        turned = _turned_parts(page)
+        if turned is None:
+            _turn_upright(page)
         _straighten(page)
         _level_fitted(page)
         view = page.filter(_visible)
-        taken: set[int] = set()
-        frags = _find_fragments(view, pno, taken)
-        lines = _lines_outside(view, pno, taken)
-        if not frags:
-            lines, frags = _aligned_tables(lines, pno)
-        image = not frags and _image_only(page, lines)
-        if not image and page.images:
-            boxes = [(i["x0"], i["top"], i["x1"], i["bottom"]) for i in page.images]
-            found = picture_lines(boxes, float(page.width), float(page.height), lines, pno)
-            if found:
-                lines = sorted(lines + found, key=lambda ln: ln.top)
+        views = _sheet_views(view) if turned is None else _part_views(view, turned)
+        for k, (part, top) in enumerate(views):
+            taken: set[int] = set()
+            frags = _find_fragments(part, pno + k, taken)
+            lines = _lines_outside(part, pno + k, taken, top)
+            if not frags:
+                lines, frags = _aligned_tables(lines, pno + k)
+            image = not frags and _image_only(part, lines)
+            if not image and part.images:
+                boxes = [(i["x0"], i["top"], i["x1"], i["bottom"]) for i in part.images]
+                found = picture_lines(boxes, float(part.width), float(part.height), lines, pno + k)
+                if found:
+                    lines = sorted(lines + found, key=lambda ln: ln.top)
+            reads.append(_settle(lines, frags, image))
     finally:
         _close(page)
-    return lines, frags, image
+    return reads
+
+
+_Box = tuple[float, float, float, float]
+
+
+def _turned_parts(page: Any) -> list[tuple[set[int], _Box | None]] | None:
+    """A page whose text stands upright but for a region turned a quarter on it
+    (``pdf_parts.turned_region``: a landscape table set sideways under an upright
+    heading): the region's objects turned upright in place (``_turn_objects``, about the
+    region's top-left corner), and the parts to read, in reading order: the ids of the
+    objects above the region's middle, of the region's (with its box as turned), of those
+    below; where upright text stands beside the region (a note set along the margin), the
+    upright objects all, then the region's. None for any other page (turned whole by
+    ``_turn_upright``, or not at all)."""
+    from .pdf_parts import turned_region
+
+    vis = page.filter(_visible)
+    chars = [(_box(c), _text_turn(c.get("matrix"))) for c in vis.chars if c.get("text", "").strip()]
+    rules = [_box(o) for kind in ("rect", "line", "curve") for o in vis.objects.get(kind, ())]
+    found = turned_region(chars, rules)
+    if found is None:
+        return None
+    turn, box = found
+    mid = (box[1] + box[3]) / 2
+    region: list[dict[str, Any]] = []
+    above: set[int] = set()
+    below: set[int] = set()
+    beside = False  # upright text at the height of the region: a note set along a margin
+    for kind, objs in page.objects.items():
+        for o in objs:
+            b = _box(o)
+            cx, cy = (b[0] + b[2]) / 2, (b[1] + b[3]) / 2
+            if kind == "char":
+                inside = _text_turn(o.get("matrix")) == turn
+                beside = beside or (not inside and box[1] < cy < box[3] and o["text"].strip())
+            else:
+                inside = box[0] <= cx <= box[2] and box[1] <= cy <= box[3]
+            if inside:
+                region.append(o)
+            else:
+                (above if cy < mid else below).add(id(o))
+    nw, nh = _turn_objects(region, turn, box, (box[0], box[1]), float(page.height))
+    turned_box = (box[0], box[1], box[0] + nw, box[1] + nh)
+    turned_ids = {id(o) for o in region}
+    if beside:  # the page's upright text as it stands, then the region
+        return [(above | below, None), (turned_ids, turned_box)]
+    return [(above, None), (turned_ids, turned_box), (below, None)]
+
+
+def _part_views(view: Any, parts: list[tuple[set[int], _Box | None]]) -> list[tuple[Any, float]]:
+    """The parts of ``_turned_parts`` that hold anything, as pages cropped to their objects,
+    each with the top of its box: the upright parts on the page's box, the region on its
+    box as turned."""
+    from pdfplumber.page import CroppedPage
+
+    out = []
+    for ids, box in parts:
+        if not any(id(o) in ids for objs in view.objects.values() for o in objs):
+            continue
+
+        def keep(
+            objs: list[dict[str, Any]], _bbox: Any, ids: set[int] = ids
+        ) -> list[dict[str, Any]]:
+            return [o for o in objs if id(o) in ids]
+
+        crop = box if box is not None else tuple(view.bbox)
+        out.append(
+            (CroppedPage(view, crop, crop_fn=keep, strict=False), float(crop[1]) if box else 0.0)
+        )
+    return out
+
+
+def _box(obj: dict[str, Any]) -> tuple[float, float, float, float]:
+    return (obj.get("x0", 0.0), obj.get("top", 0.0), obj.get("x1", 0.0), obj.get("bottom", 0.0))
+
+
+def _sheet_views(view: Any) -> list[tuple[Any, float]]:
+    """The pages a pdfplumber page holds, each with the top of its box on the sheet: the
+    halves of a sheet printed two pages to a sheet (``pdf_parts.sheet_parts``), each cropped
+    to its own objects (by their centres), in reading order; else the page itself (top 0)."""
+    from pdfplumber.page import CroppedPage
+
+    from .pdf_parts import part_of, sheet_parts
+
+    bx0, btop, bx1, bbottom = (float(v) for v in view.bbox)
+    chars = [(_box(c), c.get("text", "")) for c in view.chars if c.get("text", "").strip()]
+    others = [
+        _box(o) for kind in ("rect", "line", "curve", "image") for o in view.objects.get(kind, ())
+    ]
+
+    def shifted(b: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+        return (b[0] - bx0, b[1] - btop, b[2] - bx0, b[3] - btop)
+
+    parts = sheet_parts(
+        ((shifted(b), t) for b, t in chars), map(shifted, others), bx1 - bx0, bbottom - btop
+    )
+    if parts is None:
+        return [(view, 0.0)]
+    boxes = [(p[0] + bx0, p[1] + btop, p[2] + bx0, p[3] + btop) for p in parts]
+    out = []
+    for k, box in enumerate(boxes):
+
+        def keep(objs: list[dict[str, Any]], _bbox: Any, k: int = k) -> list[dict[str, Any]]:
+            return [o for o in objs if part_of(_box(o), boxes) == k]
+
+        out.append((CroppedPage(view, box, crop_fn=keep, strict=False), box[1]))
+    return out
 
 
 def _read_pages(
     data: bytes, n_pages: int
-) -> tuple[list[list[_Line | _Frag]], list[str], list[int], list[int]]:
+) -> tuple[list[list[_Line | _Frag]], list[str], list[int], list[int], list[int]]:
     """Lines and table fragments of every page, sorted top to bottom; notes on how pages
     were read; the pages that are images without text, or whose text layer could not be
-    decoded (``_garbled``: read as images); and those of them that are the latter.
+    decoded (``_garbled``: read as images); and those of them that are the latter; the
+    sheet each page read stands on.
 
     Pages are read through pypdfium2 and our table finder (``pdf_tables``); a page that
     reader leaves (rotated, rotated or unmapped text, curves among the rules…) is read
-    through pdfplumber."""
-    from .pdf_tables import FastPages, page_items
+    through pdfplumber. A sheet printed two pages to a sheet (``pdf_parts``) is read as two
+    pages: the lines and fragments are numbered by the pages read (so that a table or a
+    paragraph goes on from one half to the next as from page to page), and the last list
+    gives each page read its sheet's number (``_on_sheets`` puts it back)."""
+    from .pdf_tables import FastPages, page_items, sheet_pages
 
     pages: list[list[_Line | _Frag]] = []
+    sheet_of: list[int] = []  # the sheet (the file's page) of each page read
+    image_parts = 0  # pages read that are images
     image_pages: list[int] = []
     garbled_pages: list[int] = []  # text layers that could not be decoded: read as images
     fast: FastPages | None
@@ -1983,14 +2163,18 @@ def _read_pages(
     try:
         for index in range(n_pages):
             pno = index + 1
-            got = None
+            vno = len(pages) + 1  # the number of the first page read on this sheet
+            got: list[_Read] | None = None
             count = 0  # the page's characters, when PDFium counted them
             if fast is not None:
                 try:
                     res = fast.page(index, max(fast_left, 0))
                     if res is not None:
                         fast_left -= len(res.chars)
-                    got = page_items(res, pno) if res is not None else None
+                    if res is not None:
+                        got = [
+                            _settle(*page_items(r, vno + k)) for k, r in enumerate(sheet_pages(res))
+                        ]
                 except (UnusableInput, MemoryError):  # a budget ran out: no second try
                     raise
                 except Exception:  # noqa: BLE001 - pdfplumber reads the page, or says why not
@@ -2009,9 +2193,9 @@ def _read_pages(
                 else:
                     dense_pages.append((pno, count))
             if got is not None:
-                lines, frags, image = got
+                reads = got
             elif dense is not None:
-                lines, frags, image = _dense_page_lines(dense, pno), [], False
+                reads = [_settle(_dense_page_lines(dense, vno), [], False)]
             else:
                 if plumber is not None and plumber_pages >= PLUMBER_REOPEN_PAGES:
                     _close(plumber)  # drops pdfminer's caches of the pages read so far
@@ -2022,13 +2206,13 @@ def _read_pages(
                 read = None
                 if _content_bytes(page) <= content_left[0]:  # else not begun: nothing spent
                     try:
-                        read = _plumber_page(page, pno)
+                        read = _plumber_page(page, vno)
                     except Exception as e:
                         if not _content_over(e):
                             raise
                         read = None  # its forms went past the bound
                 if read is not None:
-                    lines, frags, image = read
+                    reads = read
                 else:
                     _close(page)
                     plumber_left += count  # pdfplumber did not read its characters
@@ -2041,26 +2225,17 @@ def _read_pages(
                         except Exception:  # noqa: BLE001 - the page's text could not be read
                             dense = None
                     (heavy_pages if dense is not None else unread_pages).append(pno)
-                    lines, frags, image = _dense_page_lines(dense or [], pno), [], False
+                    reads = [_settle(_dense_page_lines(dense or [], vno), [], False)]
                 plumber_pages += 1
-            if not image and _garbled(lines, frags):
-                garbled_pages.append(pno)
-                lines, frags, image = [], [], True
-            for line in lines:  # the characters were only needed on their own page
-                line.chars = []
-            if image:
-                image_pages.append(pno)
-            items: list[_Line | _Frag] = [*lines, *frags]
-            items.sort(key=lambda it: it.top)
-            pages.append(items)
-            # (nothing after it on the page, not even in the bottom band: the headings of
-            # another table there would take its columns; but for what a browser prints at
-            # the foot of its pages, the page's address and count)
-            kept = [it for it in items if not (isinstance(it, _Line) and _print_foot(it))]
-            last = kept[-1] if kept else None
-            _CARRY_BANDS.set(last.bands if isinstance(last, _Frag) and not last.ruled else None)
-            _CARRY_HEADS.set(_FOOT_HEADS.get() if isinstance(last, _Line) else None)
-            _FOOT_HEADS.set(None)
+            for items, image, garbled in reads:
+                if garbled and pno not in garbled_pages:
+                    garbled_pages.append(pno)
+                if image:
+                    image_parts += 1
+                    if pno not in image_pages:
+                        image_pages.append(pno)
+                pages.append(items)
+                sheet_of.append(pno)
     except (EncryptedPdf, BrokenFile, ScannedPdf, InputTooLarge):
         raise
     except Exception:
@@ -2074,7 +2249,7 @@ def _read_pages(
             _close(plumber)
         if fast is not None:
             fast.close()
-    if image_pages and len(image_pages) == len(pages):
+    if image_parts and image_parts == len(pages):
         if garbled_pages:
             raise UndecodableText(
                 "PDF 的文字层无法解码：所用字体缺少文字编码映射（ToUnicode），取出的文字是乱码，"
@@ -2110,7 +2285,7 @@ def _read_pages(
             f"第 {listed} 页的页面内容过大（超出本工具逐项解析的上限），本工具未能读取这些页的内容；"
             "如这些页有正文或统计表，其内容未读到。"
         )
-    return _drop_running_lines(pages), notes, image_pages, garbled_pages
+    return _drop_running_lines(pages), notes, image_pages, garbled_pages, sheet_of
 
 
 def _drop_running_lines(pages: list[list[_Line | _Frag]]) -> list[list[_Line | _Frag]]:
@@ -2182,7 +2357,7 @@ def _read_pdf(data: bytes, source: str) -> Document:
     if b"%PDF-" not in data[:1024]:
         raise BrokenFile("文件不是 PDF（缺少 %PDF 文件头），或已损坏。")
     n_pages = _probe(data)
-    pages, notes, image_pages, garbled_pages = _read_pages(data, n_pages)
+    pages, notes, image_pages, garbled_pages, sheet_of = _read_pages(data, n_pages)
     left, right, size = _layout_metrics(pages)
 
     # one sequence of paragraphs and (stitched) tables in reading order
@@ -2205,6 +2380,8 @@ def _read_pdf(data: bytes, source: str) -> Document:
                     continue
             blocks.append(_Para([it]))
 
+    if len(sheet_of) != n_pages:
+        _on_sheets(blocks, sheet_of)
     builder = DocumentBuilder()
     unmapped = 0
     for block in blocks:
@@ -2235,6 +2412,19 @@ def _read_pdf(data: bytes, source: str) -> Document:
         if ln.text == PLACEHOLDER
     ]
     return doc
+
+
+def _on_sheets(blocks: list[_Para | _Frag], sheet_of: list[int]) -> None:
+    """Give every line and cell the number of the sheet it stands on (``sheet_of``: of each
+    page read, its sheet), once tables and paragraphs are joined across the pages read."""
+    for block in blocks:
+        if isinstance(block, _Para):
+            for ln in block.lines:
+                ln.page = sheet_of[ln.page - 1]
+            continue
+        block.page, block.last_page = sheet_of[block.page - 1], sheet_of[block.last_page - 1]
+        for rec in block.recs:
+            rec.page = sheet_of[rec.page - 1]
 
 
 def picture_images(

@@ -52,6 +52,7 @@ __all__ = [
     "find_table_cells",
     "page_items",
     "plain_text",
+    "sheet_pages",
 ]
 
 TOL = 3.0  # pdfplumber's snap, join and intersection tolerances and minimum edge length
@@ -78,6 +79,14 @@ class PageResult:
     h_edges: list[tuple[float, float, float]]  # (top, x0, x1)
     v_edges: list[tuple[float, float, float]]  # (x, top, bottom)
     images: list[tuple[float, float, float, float]]  # (x0, top, x1, bottom)
+    # the part of the page to read as a page (one of the two pages of a 2-up sheet, see
+    # ``pdf_parts``), in the page's coordinates; None: the whole page
+    box: tuple[float, float, float, float] | None = None
+
+    @property
+    def frame(self) -> tuple[float, float, float, float]:
+        """The box read as a page: ``box``, or the whole page."""
+        return self.box or (0.0, 0.0, self.width, self.height)
 
 
 class _Odd(Exception):
@@ -971,10 +980,39 @@ def page_items(res: PageResult, pno: int) -> tuple[list[Any], list[Any], bool]:
         lines, frags = rp._aligned_tables(lines, pno)
     image = not frags and _image_only(res, lines)
     if not image and res.images:
-        found = rp.picture_lines(res.images, res.width, res.height, lines, pno)
+        x0, top, x1, bottom = res.frame
+        found = rp.picture_lines(res.images, x1 - x0, bottom - top, lines, pno)
         if found:
             lines = sorted(lines + found, key=lambda ln: ln.top)
     return lines, frags, image
+
+
+def sheet_pages(res: PageResult) -> list[PageResult]:
+    """The pages a page holds: two for a sheet printed two pages to a sheet
+    (``pdf_parts.sheet_parts``), each with its own characters, rules and pictures and its
+    ``box`` on the sheet; else the page itself."""
+    from .pdf_parts import part_of, sheet_parts
+
+    chars = [
+        ((c["x0"], c["top"], c["x1"], c["bottom"]), c["text"])
+        for c in res.chars
+        if c["text"].strip()
+    ]
+    h_boxes = [(x0, top, x1, top) for top, x0, x1 in res.h_edges]
+    v_boxes = [(x, top, x, bottom) for x, top, bottom in res.v_edges]
+    parts = sheet_parts(chars, h_boxes + v_boxes + res.images, res.width, res.height)
+    if parts is None:
+        return [res]
+    out = [PageResult(res.width, res.height, [], [], [], [], part) for part in parts]
+    for c in res.chars:
+        out[part_of((c["x0"], c["top"], c["x1"], c["bottom"]), parts)].chars.append(c)
+    for e, box in zip(res.h_edges, h_boxes):
+        out[part_of(box, parts)].h_edges.append(e)
+    for v, box in zip(res.v_edges, v_boxes):
+        out[part_of(box, parts)].v_edges.append(v)
+    for img in res.images:
+        out[part_of(img, parts)].images.append(img)
+    return out
 
 
 def _lines(chars: list[dict[str, Any]], res: PageResult, pno: int) -> list[Any]:
@@ -985,14 +1023,15 @@ def _lines(chars: list[dict[str, Any]], res: PageResult, pno: int) -> list[Any]:
 
     if not chars:
         return []
+    x0, top, x1, bottom = res.frame
     textmap = chars_to_textmap(
         chars,
-        layout_bbox=(0.0, 0.0, res.width, res.height),
-        layout_width=res.width,
-        layout_height=res.height,
+        layout_bbox=res.frame,
+        layout_width=x1 - x0,
+        layout_height=bottom - top,
     )
     return rp._text_lines(
-        textmap.extract_text_lines(strip=True, return_chars=True), pno, res.height
+        textmap.extract_text_lines(strip=True, return_chars=True), pno, bottom - top, top
     )
 
 
@@ -1000,7 +1039,8 @@ def _image_only(res: PageResult, lines: list[Any]) -> bool:
     """``reader_pdf._image_only`` on our image boxes."""
     if sum(len(ln.text) for ln in lines if not ln.in_margin) >= 20:
         return False
-    area = res.width * res.height
+    x0, top, x1, bottom = res.frame
+    area = (x1 - x0) * (bottom - top)
     return any((x1 - x0) * (bottom - top) >= 0.25 * area for x0, top, x1, bottom in res.images)
 
 
