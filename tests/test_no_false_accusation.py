@@ -505,3 +505,58 @@ def test_a_table_whose_labels_the_copy_lost_is_unread_not_missing(golds, style: 
         ):
             bad.append(f"{stem}: 表三 neither read nor named")
     assert not bad, "\n".join(bad[:10])
+
+
+@pytest.mark.parametrize("form", ["，{label} {n}，", "；{label}{n}；", "，{label}：{n}，"])
+def test_a_row_the_report_lacks_is_missing_though_a_sentence_names_it(form: str) -> None:
+    """A report whose 表二 lacks the 规章 or 行政强制 row while a sentence of section 一
+    names it with a number (「本年度工作情况如下，规章 0，其他情况见下表。」): the row is
+    missing (R-ROW-MISSING), not a label the tool could not read (R-UNREAD) — a sentence's
+    commas do not part a line into a row's cells."""
+    from nianbao.writing.writer import render
+
+    from .shapes import gold_files, load_gold
+
+    bad: list[str] = []
+    for path in gold_files()[:3]:
+        gold = load_gold(path)
+        for label, fid in (("规章", "active.regulations.issued"), ("行政强制", "active.coercion")):
+            prose = "本年度工作情况如下" + form.format(label=label, n=0) + "其他情况见下表。"
+            lines = render(Report.from_flat(gold), "tab", {"s1": prose}).decode().split("\n")
+            row = [i for i, line in enumerate(lines) if line.startswith(label + "\t")]
+            assert len(row) == 1
+            del lines[row[0]]
+            rep = nianbao.parse("\n".join(lines).encode("utf-8"))
+            if not any(f.rule == "R-ROW-MISSING" and fid in f.cells for f in rep.findings):
+                bad.append(f"{path.name} {label}: {[f.rule for f in rep.findings][:8]}")
+    assert not bad, "\n".join(bad)
+
+
+@pytest.mark.parametrize("style", ["tab", "md", "lines"])
+def test_a_blank_table_2_with_a_numbering_column_stays_blank(style: str) -> None:
+    """A report whose 表二 is blank, printed with a 序号 column (1, 2, 3 … before its
+    rows): the numbering is no number a cell lost, so its cells read blank, as printed,
+    and nothing says 表二's numbers stand elsewhere (they were unread, the numbering taken
+    for 「第二部分另有 6 个数字」)."""
+    import re
+
+    from nianbao.writing.writer import render
+
+    from .shapes import gold_files, load_gold
+
+    gold = load_gold(gold_files()[0])
+    active = [k for k in gold if k.startswith("active.")]
+    gold["blank"] = [*(gold.get("blank") or ()), *active]
+    text = render(Report.from_flat(gold), style).decode("utf-8")
+    i, j = text.index("二、主动公开"), text.index("三、收到和处理")
+    sep, lead = {"tab": ("\t", ""), "md": (" | ", r"\| "), "lines": ("\n\t", "\t")}[style]
+    seq = iter(range(1, 99))
+    labels = "规章|行政规范性文件|行政许可|行政处罚|行政强制|行政事业性收费"
+    s2 = re.sub(
+        f"^({lead})({labels})", lambda m: f"{m[1]}{next(seq)}{sep}{m[2]}", text[i:j], flags=re.M
+    )
+    s2 = re.sub(f"^({lead})(信息内容)", lambda m: f"{m[1]}序号{sep}{m[2]}", s2, flags=re.M)
+    assert next(seq) == 7
+    rep = nianbao.parse((text[:i] + s2 + text[j:]).encode("utf-8"))
+    assert all(rep.values[k].value is None for k in active)
+    assert not [f.message for f in rep.findings if f.rule == "R-UNREAD" and "表二" in f.message]

@@ -312,3 +312,31 @@ def test_tables_drawn_as_css_grids_read_as_tables() -> None:
         rep = nianbao.parse(_css_grid_page(gold), name="grid.html")
         wrong = [m for m in misses(gold, rep.to_dict(provenance=False)) if "title" not in m]
         assert not wrong, (path.name, wrong[:5])
+
+
+@pytest.mark.parametrize("shape", ["folded", "contents"])
+def test_a_hidden_part_of_the_only_report_is_read(shape: str) -> None:
+    """A page that shows a report's first half and hides the rest until 「展开全文」 is
+    clicked (``folded``), or shows only a list of the sections' names while the report is
+    hidden until a script shows it (``contents``): the hidden part is the report's own and
+    is read (it was dropped: 表三 and 表四 lost, or every table called missing)."""
+    import nianbao
+
+    from .gold import misses
+
+    gold, body = _gold_body("002_e0ae7886d21f5780")
+    if shape == "folded":
+        k = body.index("<h2>三、")
+        inner = f'{body[:k]}<div class="more" style="display:none">{body[k:]}</div><a>展开全文</a>'
+    else:
+        inner = (
+            "<ul><li>一、总体情况</li><li>二、主动公开政府信息情况</li>"
+            "<li>三、收到和处理政府信息公开申请情况</li></ul>"
+            f'<div id="zoom" style="display:none">{body}</div>'
+        )
+    page = f'<html><head><meta charset="utf-8"></head><body>{inner}</body></html>'
+    rep = nianbao.parse(page.encode("utf-8"), name="page.html")
+    wrong = [m for m in misses(gold, rep.to_dict(provenance=False)) if "title" not in m]
+    assert not wrong, wrong[:5]
+    assert not any("隐藏" in f.message for f in rep.findings)
+    assert not any(f.rule == "R-TABLE-MISSING" for f in rep.findings)

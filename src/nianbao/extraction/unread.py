@@ -140,8 +140,8 @@ def numbers_without_table(ctx: Ctx, sec_of: list[str | None]) -> None:
     ):
         return  # 表二 read (a number, a word), absent, or its unread cells already said
     nums, first = _loose_numbers(ctx, sec_of, "s2")
-    if len(nums) < 3:
-        return
+    if len(nums) < 3 or nums == [str(n) for n in range(1, len(nums) + 1)]:
+        return  # (1, 2, 3 …: a numbering, 表二's 序号 column, beside its blank cells)
     for fid in blank2:
         del rep.values[fid]
     ctx.mark_unread(blank2)
@@ -352,8 +352,11 @@ def _row_name(fid: str) -> str:
 _COLUMN_WORDS = frozenset({"其他", "其它", "总计", "合计", "小计"})
 _PIECES = re.compile(r"\t|[|｜]|\s{2,}")
 # a copy's other separators (a CSV's commas, semicolons) and the numbers after a label in
-# the same piece (``规章 0 0 0``): labels are also looked for without them
+# the same piece (``规章 0 0 0``): labels are also looked for without them; the other
+# separators part a line only where a piece is a number alone (a row, ``规章；0；0；0``), not
+# a sentence naming a row (``其中，规章 2 件，行政强制：5，……``: a row the report lacks)
 _MORE_PIECES = re.compile(r"[,，;；]")
+_NUMBER_PIECE = re.compile(r"\s*[-+]?\d+(?:\.\d+)?\s*")
 _TRAILING_NUMBERS = re.compile(r"(?:[\s,，;；、|｜]*[-+]?\d[\d,]*(?:\.\d+)?)+[\s,，;；、|｜]*$")
 
 
@@ -396,7 +399,9 @@ def labels_without_values(ctx: Ctx) -> None:
     for line in text.split("\n"):
         pieces = _PIECES.split(line)
         if _MORE_PIECES.search(line):
-            pieces += _MORE_PIECES.split(line)
+            parted = _MORE_PIECES.split(line)
+            if any(_NUMBER_PIECE.fullmatch(p) for p in parted):
+                pieces += parted
         pieces += [_TRAILING_NUMBERS.sub("", p) for p in pieces]
         for piece in pieces:
             piece = piece.strip()

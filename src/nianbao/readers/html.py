@@ -649,9 +649,11 @@ def _hidden(el: Any) -> bool:
 def _drop_hidden(body: Any, artifacts: list[str]) -> None:
     """Content a browser does not show (``display:none``, ``visibility:hidden``, the
     ``hidden`` attribute) holding a report — another year's report in a tab not shown —
-    is dropped when what the page shows holds a report too: the reader reads what the
-    reader of the page sees. (A page whose report is hidden until a script shows it keeps
-    it: then nothing shown holds one.)"""
+    is dropped when what the page shows holds a report too (the headings of 二 and 三, and
+    report tables where the hidden part has some): the reader reads what the reader of the
+    page sees. (A page whose report is hidden until a script shows it keeps it, even
+    beside a list of the sections' names; so does a report whose second half is folded
+    away behind 「展开全文」.)"""
     hidden = [el for el in body.iter() if isinstance(el.tag, str) and _hidden(el)]
     if not hidden:
         return
@@ -665,22 +667,26 @@ def _drop_hidden(body: Any, artifacts: list[str]) -> None:
     def shown(el: Any) -> bool:
         return not any(id(a) in gone for a in (el, *el.iterancestors()))
 
-    if any(_is_report_table(t) for t in body.iter("table") if shown(t)):
-        visible = True
-    else:
-        parts: list[str] = []
+    # what the page shows holds a report of its own: its tables where the hidden part's
+    # are tables (not a list of the sections' names), and the headings of both 二 and 三
+    # (not a report's first part shown, the rest folded away behind 「展开全文」)
+    if any(_is_report_table(t) for el in holding for t in el.iter("table")) and not any(
+        _is_report_table(t) for t in body.iter("table") if shown(t)
+    ):
+        return
+    parts: list[str] = []
 
-        def collect(el: Any) -> None:
-            if id(el) in gone:
-                return
-            parts.append(el.text or "")
-            for child in el:
-                collect(child)
-                parts.append(child.tail or "")
+    def collect(el: Any) -> None:
+        if id(el) in gone:
+            return
+        parts.append(el.text or "")
+        for child in el:
+            collect(child)
+            parts.append(child.tail or "")
 
-        collect(body)
-        text = to_simplified(_SPACES.sub("", "".join(parts)))
-        visible = any(w in text for w in _SECTION_MARKS)
+    collect(body)
+    text = to_simplified(_SPACES.sub("", "".join(parts)))
+    visible = all(w in text for w in _SECTION_MARKS)
     if not visible:
         return
     for el in holding:
