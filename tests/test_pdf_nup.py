@@ -212,3 +212,45 @@ def test_a_landscape_table_stays_whole() -> None:
         for i in range(30 if r % 5 else 12)
     ]
     assert sheet_parts(prose, [], 842.0, 595.0) is not None
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_paragraphs_of_pages_side_by_side(name: str) -> None:
+    """The paragraphs of a sheet's two pages side by side are those of the pages: the
+    margins are measured for each half (measured on the sheet, every line of the left-hand
+    pages ended short of the right-hand pages' margin and every line of those started
+    indented, each line a paragraph of its own)."""
+    import re
+
+    data, _ = _original(name)
+
+    def paragraphs(pdf: bytes) -> list[str]:
+        doc = reader_pdf.read_pdf(pdf)
+        return [re.sub(r"\s", "", b.text) for b in doc.blocks if type(b).__name__ == "Paragraph"]
+
+    assert paragraphs(two_up(data, "side")) == paragraphs(data)
+
+
+def test_the_end_of_a_table_row_is_no_short_page() -> None:
+    """A landscape page whose prose stands in its left half under the last row of a table
+    run over from the page before (its numbers across the page): the numbers beyond the
+    middle are no short page (split there, the row was cut in two, its right half read
+    after the prose: 15 values of 表四 unread)."""
+    chars = [
+        ((156.0 + 46 * i + 6 * d, 33.0, 162.0 + 46 * i + 6 * d, 45.0), "7")
+        for i in range(15)
+        for d in range(2)
+    ]
+    chars += [
+        ((34.0 + 11.2 * i, 109.0 + 30 * r, 45.2 + 11.2 * i, 121.0 + 30 * r), "字")
+        for r in range(14)
+        for i in range(30 if r % 4 else 12)
+    ]
+    assert sheet_parts(chars, [], 842.0, 595.0) is None
+    # the same prose, and a short page of words on the right: two pages
+    words = [
+        ((455.0 + 11.2 * i, 109.0 + 30 * r, 466.2 + 11.2 * i, 121.0 + 30 * r), "字")
+        for r in range(2)
+        for i in range(30 if r else 8)
+    ]
+    assert sheet_parts(chars[30:] + words, [], 842.0, 595.0) is not None

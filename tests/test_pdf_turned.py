@@ -16,6 +16,7 @@ characters and read upright, the rest as it stands."""
 from __future__ import annotations
 
 import io
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -159,3 +160,36 @@ def test_sideways_header_cells_are_no_turned_region() -> None:
     alone = [((160.0, 402.0 + 9 * i, 169.0, 411.0 + 9 * i), 90) for i in range(24)]
     got = turned_region(alone + chars[24:], rules)
     assert got is not None and got[0] == 90
+
+
+def test_a_note_along_the_margin_keeps_tables_whole(tmp_path: Path) -> None:
+    """A note set sideways along the margin of every page (a region of its own, read after
+    the page's upright text) is read within its page: read as a page of its own it stood
+    between a page and the next, and a table going on over the page break was read as two
+    (its rows on the second page no longer joined to the first's)."""
+    from nianbao.api import parse
+    from nianbao.readers.pdf import read_pdf
+    from nianbao.writing.writer import render
+
+    from .test_pdf_tables import _chromium_pdf
+
+    report = parse(PEER / "huaian-2024.pdf", check=False)
+    html = render(report, "html").decode("utf-8")
+    note = (
+        "<div style='position:fixed;left:-230px;top:300px;width:500px;font-size:11pt;"
+        "transform:rotate(-90deg)'>本文件仅供公开查阅使用请勿用于其他任何用途谢谢合作</div>"
+    )
+    html = html.replace("</head>", "<style>body{margin-left:40px}</style></head>", 1)
+    noted = html.replace("<body>", "<body>" + note, 1)  # (fixed: the pages are the same)
+    for sub in ("plain", "noted"):
+        (tmp_path / sub).mkdir()
+    plain = _chromium_pdf(html.encode("utf-8"), tmp_path / "plain", margins=False)
+    data = _chromium_pdf(noted.encode("utf-8"), tmp_path / "noted", margins=False)
+
+    def tables(pdf: bytes) -> int:
+        return sum(type(b).__name__ == "Table" for b in read_pdf(pdf).blocks)
+
+    assert tables(data) == tables(plain)
+    back, want = parse(data, check=False).flat(), report.flat()
+    ids = [k for k in want if k.startswith(TABLES)]
+    assert {k: back.get(k) for k in ids} == {k: want[k] for k in ids}

@@ -1986,7 +1986,10 @@ def _settle(lines: list[_Line], frags: list[_Frag], image: bool) -> _Read:
 
 def _plumber_page(page: Any, pno: int) -> list[_Read]:
     """Each page a sheet holds (two for a 2-up sheet, ``_sheet_views``; numbered ``pno``,
-    ``pno + 1``), read through pdfplumber (``_settle``)."""
+    ``pno + 1``), read through pdfplumber (``_settle``). The parts of a page with a turned
+    region (``_turned_parts``) are one page read, their items in the parts' order: read as
+    pages of their own, a note set along the margin stood as a page between the page and
+    the next, and a table going on over the page break was no longer joined."""
     reads = []
     try:
         _round_rules(page)
@@ -1998,20 +2001,24 @@ def _plumber_page(page: Any, pno: int) -> list[_Read]:
         view = page.filter(_visible)
         views = _sheet_views(view) if turned is None else _part_views(view, turned)
         for k, (part, top) in enumerate(views):
+            n = pno if turned is not None else pno + k
             taken: set[int] = set()
-            frags = _find_fragments(part, pno + k, taken)
-            lines = _lines_outside(part, pno + k, taken, top)
+            frags = _find_fragments(part, n, taken)
+            lines = _lines_outside(part, n, taken, top)
             if not frags:
-                lines, frags = _aligned_tables(lines, pno + k)
+                lines, frags = _aligned_tables(lines, n)
             image = not frags and _image_only(part, lines)
             if not image and part.images:
                 boxes = [(i["x0"], i["top"], i["x1"], i["bottom"]) for i in part.images]
-                found = picture_lines(boxes, float(part.width), float(part.height), lines, pno + k)
+                found = picture_lines(boxes, float(part.width), float(part.height), lines, n)
                 if found:
                     lines = sorted(lines + found, key=lambda ln: ln.top)
             reads.append(_settle(lines, frags, image))
     finally:
         _close(page)
+    if turned is not None and len(reads) > 1:
+        items = [it for got, _, _ in reads for it in got]
+        return [(items, all(r[1] for r in reads), any(r[2] for r in reads))]
     return reads
 
 
@@ -2327,6 +2334,25 @@ def _layout_metrics(pages: list[list[_Line | _Frag]]) -> tuple[float, float, flo
     return left, right, size or 10.0
 
 
+def _sheet_slots(pages: list[list[_Line | _Frag]], sheet_of: list[int]) -> list[int]:
+    """The half of its sheet each page read stands in: 1 for the right-hand page of a sheet
+    printed two pages side by side (its lines and tables all right of the left-hand
+    page's), else 0. The margins of the two halves differ by half a sheet: measured on all
+    lines at once, every line of the right-hand pages read as indented and every line of
+    the left-hand pages as ending short, each a paragraph of its own."""
+    slots = [0] * len(pages)
+    for i in range(1, len(pages)):
+        if sheet_of[i] != sheet_of[i - 1] or (i > 1 and sheet_of[i - 2] == sheet_of[i]):
+            continue  # (the first page read on its sheet; a sheet holds two pages at most)
+        first, second = (
+            [it.bbox[0::2] if isinstance(it, _Frag) else (it.x0, it.x1) for it in pages[k]]
+            for k in (i - 1, i)
+        )
+        if first and second and min(x0 for x0, _ in second) >= max(x1 for _, x1 in first):
+            slots[i] = 1
+    return slots
+
+
 def _starts_paragraph(
     prev: _Line, line: _Line, left: float, right: float, size: float, same_page: bool
 ) -> bool:
@@ -2358,7 +2384,9 @@ def _read_pdf(data: bytes, source: str) -> Document:
         raise BrokenFile("文件不是 PDF（缺少 %PDF 文件头），或已损坏。")
     n_pages = _probe(data)
     pages, notes, image_pages, garbled_pages, sheet_of = _read_pages(data, n_pages)
-    left, right, size = _layout_metrics(pages)
+    slots = _sheet_slots(pages, sheet_of)
+    metrics = {k: _layout_metrics([p for p, s in zip(pages, slots) if s == k]) for k in set(slots)}
+    size = _layout_metrics(pages)[2]
 
     # one sequence of paragraphs and (stitched) tables in reading order
     blocks: list[_Para | _Frag] = []
@@ -2375,6 +2403,8 @@ def _read_pdf(data: bytes, source: str) -> Document:
                 continue
             if isinstance(last, _Para):
                 prev = last.lines[-1]
+                left = metrics[slots[it.page - 1]][0]  # (the margins of the line's half,
+                right = metrics[slots[prev.page - 1]][1]  # of the one the line before ends)
                 if not _starts_paragraph(prev, it, left, right, size, prev.page == it.page):
                     last.lines.append(it)
                     continue

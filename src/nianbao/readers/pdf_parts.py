@@ -169,10 +169,10 @@ def _full(
 ) -> int:
     """2 when ``part`` holds a full page (``FULL_ROWS`` rows of text over ``FULL_HEIGHT``,
     ``FULL_LONG`` long lines), 1 when it holds a short one (text in fewer rows, or long
-    lines over less height: a report's last lines) or rows of short runs that are mostly
-    words (a page of a table drawn without rules, its labels beside its numbers), 0 when
-    it holds nothing or rows of short runs mostly of digits (the numbers of a table whose
-    labels stand in the other half)."""
+    lines over less height: a report's last lines) or short runs that are mostly words (a
+    few lines; a page of a table drawn without rules, its labels beside its numbers), 0
+    when it holds nothing or short runs mostly of digits (the numbers of a table whose
+    labels stand in the other half, however few its rows)."""
     if not text:
         return 0
     rows = _rows(text)
@@ -184,7 +184,9 @@ def _full(
     tall = (part[3] - part[1]) if stacked else height
     if long >= FULL_LONG:
         return 2 if len(rows) >= FULL_ROWS and bottom - top >= FULL_HEIGHT * tall else 1
-    return 1 if len(rows) < FULL_ROWS or digits <= WORDY * len(text) else 0
+    # (a few rows of digits are no short page either: the end of a table's last row, the
+    # numbers beyond the middle of a landscape page whose prose stands in its left half)
+    return 1 if digits <= WORDY * len(text) else 0
 
 
 def _rules(others: list[Box]) -> list[tuple[float, float]]:
