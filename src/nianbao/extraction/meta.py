@@ -122,6 +122,13 @@ def _cn_int(s: str) -> int:
     return _CN_DIGIT[s]
 
 
+# fifteen characters but blanks or more: longer than a date line (DATE_LINE, CN_DATE_LINE: at
+# most 14 once its blanks are taken out)
+_LONGER_THAN_DATE = re.compile(r"(?:\s*\S){15}")
+# how a date line starts (blanks aside): a bracket or not, then a digit or a Chinese numeral
+_DATE_START = re.compile(r"\s*[（(]?\s*[\d〇○零一二三四五六七八九]")
+
+
 def read_meta(ctx: Ctx, heads: list[Heading]) -> None:
     doc, rep = ctx.doc, ctx.report
     meta = rep.meta
@@ -164,7 +171,11 @@ def read_meta(ctx: Ctx, heads: list[Heading]) -> None:
     # the publication date: the last line that holds only a date
     published = None
     for b in doc.blocks:
-        if not isinstance(b, Paragraph):
+        if (
+            not isinstance(b, Paragraph)
+            or not _DATE_START.match(b.text)
+            or _LONGER_THAN_DATE.match(b.text)
+        ):
             continue
         t = re.sub(r"\s+", "", b.text)
         m = DATE_LINE.match(t)

@@ -74,10 +74,11 @@ def _run_in(b: Paragraph, doc_text: str) -> tuple[Paragraph, Paragraph] | None:
     if "\n" in text[:60]:
         return None
     for sep in _RUN_IN.finditer(text, 0, 50):
-        head, body = text[: sep.start()], text[sep.end() :]
+        head = text[: sep.start()]
         m = _heading(head)
         if m is None or m.ordinal is None or m.score < 2:
             continue
+        body = text[sep.end() :]  # (cut only for a heading: a paragraph may be long)
         if not body.strip():
             return None
         if b.start < 0:

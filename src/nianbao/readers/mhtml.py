@@ -28,7 +28,14 @@ def is_mhtml(head: bytes) -> bool:
     """The first bytes are a MIME message's headers that say multipart/related."""
     m = _HEADERS_END.search(head[:8192])
     block = head[: m.start()] if m else b""
-    return bool(block) and _RELATED.search(block) is not None and b"<" not in block[:1]
+    # (the words looked for first: a text's first paragraph may be long, and the pattern,
+    # anchored at lines' starts and caseless, is tried at every byte)
+    return (
+        bool(block)
+        and b"<" not in block[:1]
+        and b"multipart/related" in block.lower()
+        and _RELATED.search(block) is not None
+    )
 
 
 def _root(msg: Message) -> Message | None:

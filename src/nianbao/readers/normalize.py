@@ -325,6 +325,8 @@ def _page_numbers(text: str) -> list[tuple[int, int, str]]:
             if _PAGE_BARE.fullmatch(body):
                 lines.append((m.start(1), m.end(1), 1, body))
         return sorted(_pages_between(text, lines))
+    if "\f" not in text:
+        return _one_page_numbers(text)
     page = 1
     start = 0
     for m in re.finditer("[\n\f]|\\Z", text):
@@ -369,6 +371,31 @@ def _page_numbers(text: str) -> list[tuple[int, int, str]]:
             for a, b, pg, foot, d in bare:
                 if pg not in marked and (foot, d) == (where, step):
                     found.append((a, b, _AT_BREAK))
+    return sorted(found)
+
+
+def _one_page_numbers(text: str) -> list[tuple[int, int, str]]:
+    """``_page_numbers`` of a text without form feeds (one page): no bare number stands at
+    a page's head or foot, so only the short lines can be page numbers, found without a
+    look at the others (a line of a page number's form; else the bare numbers between the
+    tables that ``_pages_between`` counts)."""
+    lines: list[tuple[int, int, int, str]] = []  # (start, end, page, folded text)
+    found: list[tuple[int, int, str]] = []
+    start = 0
+    for line in text.split("\n"):
+        end = start + len(line)
+        body = line.strip()
+        if body and len(body) <= 16:
+            if _FOLDED.search(body):
+                body = fold_chars(body)
+            lines.append((start, end, 1, body))
+            if _PAGE_DASHED.fullmatch(body):
+                found.append((start, end, "页码页脚（— n —）"))
+            elif _PAGE_WORDED.fullmatch(body):
+                found.append((start, end, "页码（第 n 页）"))
+        start = end + 1
+    if not found:
+        found = _pages_between(text, lines)
     return sorted(found)
 
 
@@ -657,9 +684,16 @@ def _running_titles(text: str) -> list[tuple[int, int, str]]:
         return []
     before: str | None = None
     found: list[tuple[int, int, str]] = []
-    for m in re.finditer(r"[^\n\f]+", text[a.end() :]):
-        line = m.group()
-        if "报告" not in line or len(line) > 80:
+    # the lines holding 报告 (found by the word, not line by line)
+    at = text.find("报告", a.end())
+    while at >= 0:
+        start = max(text.rfind("\n", a.end(), at), text.rfind("\f", a.end(), at)) + 1
+        start = max(start, a.end())
+        ends = [e for e in (text.find("\n", at), text.find("\f", at)) if e >= 0]
+        end = min(ends) if ends else len(text)
+        at = text.find("报告", end)
+        line = text[start:end]
+        if len(line) > 80:
             continue
         k = key(line)
         if len(k) > 60 or not REPORT_TITLE.search(k):
@@ -667,7 +701,7 @@ def _running_titles(text: str) -> list[tuple[int, int, str]]:
         if before is None:
             before = key(text[: a.start()])
         if k in before:
-            found.append((a.end() + m.start(), a.end() + m.end(), _RUNNING_TITLE))
+            found.append((start, end, _RUNNING_TITLE))
     return found
 
 
@@ -692,13 +726,13 @@ def _simplify_in_place(text: str) -> tuple[str, int]:
     if simplified == text:
         return text, 0
     if len(simplified) == len(text):
-        return simplified, sum(1 for a, b in zip(text, simplified) if a != b)
+        return simplified, sum(map(str.__ne__, text, simplified))
     changed = 0
     out = []
     for line in text.split("\n"):  # phrase conversions changed lengths
         conv = to_simplified(line)
         if len(conv) == len(line):
-            changed += sum(1 for a, b in zip(line, conv) if a != b)
+            changed += sum(map(str.__ne__, line, conv))
             out.append(conv)
         else:
             out.append(line)

@@ -292,6 +292,8 @@ def _review_numbering(text: str) -> list[tuple[int, int]]:
     """表四's one value row numbered 1 under a header opened by 序号 (a copy spaced by
     spaces): sixteen numbers, the first a 1, within four lines of the 序号 line."""
     out: list[tuple[int, int]] = []
+    if "序号" not in text:
+        return out
     for m in _SEQ_WORD.finditer(text):
         line_end = text.find("\n", m.start())
         pos = line_end
@@ -316,7 +318,7 @@ def blank_numbering(text: str) -> str:
     A run whose every number is its row's own ordinal (「1 属于国家秘密」: a label that lost
     the point after its 1.) is left as it is. Read as a cell, the number was taken for the
     previous row's last value or made the row one cell too long."""
-    if not _NUMBERED_LINE.search(text) and not _SEQ_WORD.search(text):
+    if not _NUMBERED_LINE.search(text) and not ("序号" in text and _SEQ_WORD.search(text)):
         return text
     from ..schema import REQUEST_ROW_LABELS
 
@@ -1247,6 +1249,7 @@ def _origin(s: str, col: int) -> int | None:
     return None
 
 
+@lru_cache(maxsize=4096)  # (asked of every character of a framed grid's lines)
 def _width(ch: str) -> int:
     return 2 if unicodedata.east_asian_width(ch) in "WF" else 1
 
@@ -1309,13 +1312,16 @@ def _framed(
             s = ln.text
             if printed and source is not None:
                 s = source(ln.start, ln.end) or s
+            if not wide:  # (in characters: a wall's distance from the line's first)
+                pos_lines.append([wi - k for wi in w])
+                continue
             pos = []
             p = 0
             m = k
             for wi in w:
-                while m < wi:
-                    p += _width(s[m]) if wide else 1
-                    m += 1
+                if wi > m:
+                    p += sum(map(_width, s[m:wi]))
+                    m = wi
                 pos.append(p)
             pos_lines.append(pos)
         distinct = len({p for ps in pos_lines for p in ps})
@@ -1875,7 +1881,8 @@ def _tab_cells(parts: list[str], off: int, blank: int = 0) -> tuple[list[Cell], 
         else:
             blank = 0
             st = off + len(part) - len(part.lstrip())
-            spaced = spaced_cells(txt, st)
+            # (most cells hold no space: ``spaced_cells`` would give None)
+            spaced = spaced_cells(txt, st) if " " in txt else None
             if spaced is not None:
                 for c in spaced:
                     c.col = _SPACE_CUT  # (marks a cell the whitespace cut)

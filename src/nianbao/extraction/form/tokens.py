@@ -63,6 +63,10 @@ def _cjk(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff"
 
 
+_CJK = re.compile("[\u4e00-\u9fff]")  # (what ``_cjk`` is of a character)
+_SEP = re.compile(f"[{re.escape(SEPS)}]")
+
+
 # a column's name carrying a number (数据1, 列2, 栏目3, 第1列, Col 4), a cell of its own: a
 # header's word, never a value (an OCR engine's Markdown headed each row of 表三 类别 | 数据1 |
 # … | 总计, and the 1 of 数据1 was read as the row's 总计, then blamed by the row's and the
@@ -115,16 +119,16 @@ def _digit_word(text: str, i: int, b: int) -> int:
     or were dropped). Not a cell starting with a digit or a sign (3件, 5注1, 1.属于国家秘密,
     -3: a value, a value's note, a label's ordinal), a note's head (注1), a column's name
     (数据1, 第1列: ``header_number``), nor one without CJK characters (l515, OCR's digits)."""
-    if i > 0 and text[i - 1] not in SEP:
+    if i > 0 and text[i - 1] not in SEP or i >= b:
         return 0
-    e = i
-    while e < b and text[e] not in SEP:
-        e += 1
+    first = text[i]
+    if first in SEP or first.isdigit() or first in "-+－.．":
+        return 0
+    sep = _SEP.search(text, i, b)
+    e = sep.start() if sep is not None else b
     cell = text[i:e]
-    if not cell or cell[0].isdigit() or cell[0] in "-+－.．" or not any(_cjk(c) for c in cell):
-        return 0
     d = _DIGITS.search(cell)
-    if d is None or not word_cell(cell):
+    if d is None or _CJK.search(cell) is None or not word_cell(cell):
         return 0
     if header_number(text, i + d.start(), i + d.end()):
         return 0
