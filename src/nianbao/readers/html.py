@@ -332,12 +332,14 @@ def _is_data_table(table: Any) -> bool:
 
 
 def _cover_missing_cells(grid: SpanGrid) -> None:
-    """Slots at the end of a row that no cell of the page fills. Where a row holding
-    numbers reaches that column they are blank cells (a row whose trailing empty cells were
-    left out); where only rows without numbers reach it (a header written wider than the
-    value rows, e.g. its label cell spanning three columns over rows with two label cells)
-    there is no cell: the slot is covered by its left neighbour, so that neither the grid
-    nor the text shows a blank value that is not in the page."""
+    """Slots at the end of a row that no cell of the page fills. Where only rows without
+    numbers reach that column (a header written wider than the value rows, e.g. its label
+    cell spanning three columns over rows with two label cells), or where the row ends in
+    a number (a label's span lost in a copy, a CSS grid's short row: its numbers are its
+    last columns, as a text's row is read), there is no cell: the slot is covered by its
+    left neighbour, so that neither the grid nor the text shows a blank value that is not
+    in the page. A row ending in an empty cell, short of a row holding numbers, has blank
+    cells there (its trailing empty cells left out)."""
     if not grid.unfilled:
         return
     reached = -1  # the last column that a row holding numbers fills
@@ -351,7 +353,10 @@ def _cover_missing_cells(grid: SpanGrid) -> None:
             first -= 1
         if first == 0:  # an empty <tr>
             continue
-        for c in range(max(first, reached + 1, 1), len(row)):
+        lo = max(first, 1)
+        if _DIGIT.search(row[first - 1].text) is None:
+            lo = max(lo, reached + 1)
+        for c in range(lo, len(row)):
             ar, ac = grid.anchor_of.get((r, c - 1), (r, c - 1))
             row[c] = Cell(grid.rows[ar][ac].text, row=r, col=c, covered=True)
             grid.anchor_of[(r, c)] = (ar, ac)
