@@ -354,8 +354,8 @@ def test_new_versions_in_a_batch_match_one_report_at_a_time(
     """New versions of an agency's year go through the batch (numbered, the current one
     superseded, its decisions carried, both logged, the next year checked again against
     them): the same store as one report per transaction. Among them a second new version
-    of one year in the same batch, and a year whose only report was deleted (both left to
-    the one-report path)."""
+    of one year in the same batch (it carries the decisions the first carried), and a
+    year whose only report was deleted (left to the one-report path)."""
     from nianbao.store import batch as batch_module
     from nianbao.store.models import StoredFinding
     from nianbao.store.review import decide_findings
@@ -386,6 +386,9 @@ def test_new_versions_in_a_batch_match_one_report_at_a_time(
         flat(gov, 2023, 9, "（再次更正）"),  # a second version in the same batch
         flat(gov, 2022, 2, "（更正）"),  # a version whose next year is current
         flat(fin, 2022, 1),  # a year before, as a first report
+        # a third version of 2023, whose current one (b2) this batch made and still owes
+        # a check against its new 2022 (b3)
+        flat(gov, 2023, 9, "（三次更正）"),
         flat(gov, 2021, 1, "（删后重报）"),  # a year whose only report was deleted
     ]
     files1 = [write_json(tmp_path / "a", f"a{i}.txt", f) for i, f in enumerate(first)]
@@ -406,7 +409,9 @@ def test_new_versions_in_a_batch_match_one_report_at_a_time(
                 delete_report(s, rid)
                 found = s.scalars(select(StoredFinding).order_by(StoredFinding.id)).all()
                 assert len(found) >= 4
-                decide_findings(s, [f.id for f in found[::2]], "dismissed", "已核实")
+                # every other finding, and every cross-year one (which a re-check reopens)
+                decided = [f.id for i, f in enumerate(found) if i % 2 == 0 or f.origin == "cross"]
+                decide_findings(s, decided, "dismissed", "已核实")
                 s.commit()
             alone.clear()
             assert ingest(engine, files2, batch=batch).stored == len(second)
@@ -415,8 +420,8 @@ def test_new_versions_in_a_batch_match_one_report_at_a_time(
             engine.dispose()
     one, batched = states
     assert batched == one
-    assert sorted(alone) == ["b2.txt", "b5.txt"]  # the rest went through the batch
+    assert sorted(alone) == ["b6.txt"]  # the rest went through the batch
     events = {x[2] for x in one if x[0] == "event"}
     assert {"supersede", "carry"} <= events
     assert any(x[0] == "decision" and x[1].startswith("b") and x[4] == "dismissed" for x in one)
-    assert max(x[3] for x in one if x[0] not in ("finding", "decision", "event")) == 3
+    assert max(x[3] for x in one if x[0] not in ("finding", "decision", "event")) == 4

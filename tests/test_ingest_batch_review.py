@@ -146,12 +146,12 @@ def test_the_next_year_is_checked_against_each_version_as_one_report_at_a_time_d
     tmp_path,
 ) -> None:
     """2024's cross-year finding was dismissed. Two new versions of 2023 in one batch:
-    the first (through the batch) changes what the finding is about, so its decision no
-    longer applies; the second (the one-report path: the year's current report is the
-    batch's) says again what the first report said. One report at a time, 2024 is checked
-    against the first (its decision reopened), then the second; the batch put off 2024's
-    check against the first until the end of the batch, after the second, and so kept the
-    decision."""
+    the first changes what the finding is about, so its decision no longer applies; the
+    second (a version of the batch's own report) says again what the first report said.
+    One report at a time, 2024 is checked against the first (its decision reopened), then
+    the second; the batch put off 2024's check against the first until the end of the
+    batch, after the second, and so kept the decision (it now does that check before the
+    second is written)."""
     from nianbao.store.review import decide_findings
 
     gov = "淮安市洪泽区人民政府"

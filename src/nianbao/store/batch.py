@@ -18,8 +18,10 @@ once per batch; a report whose year − 1 report is earlier in the same batch (f
 order of their agency and year) is checked against it as the batch made it, without the
 batch's rows written out and read back. On PostgreSQL a batch commits without waiting for
 the WAL flush (``db.ingest_engine``); the ingest ends with a commit that waits
-(``db.make_durable``). Everything else (a re-parse, a new version of a report, a file that
-failed) goes through ``ingest._store``, in the same transaction. When a batch cannot be
+(``db.make_durable``). New versions of an agency's year take the fast path too (a second
+one in the same batch follows the first). Everything else (a re-parse, a version of a year
+whose reports were all deleted, a file that failed) goes through ``ingest._store``, in the
+same transaction. When a batch cannot be
 written (a concurrent ingest stored the same content first, a lock timed out, a value
 the database refuses), it is rolled back and each of its reports is written alone by the
 caller's ``fallback`` (``store_outcome`` with its retries and its failure record).
@@ -36,6 +38,7 @@ from datetime import UTC, datetime
 from typing import Any, Literal, cast
 
 from sqlalchemy import (
+    JSON,
     DateTime,
     Engine,
     Table,
@@ -53,7 +56,7 @@ from ..report import Report
 from .agencies import guess_kind, name_keys, normalize_name, resolve_agency
 from .compact import pack_cells
 from .crossyear import check_cross_year
-from .db import ingest_engine, session_scope
+from .db import _json_dumps, among, copy_rows, ingest_engine, session_scope
 from .display import canon_level
 from .findings import _counts, finding_columns, finding_digest
 from .models import T_EVENTS, T_FIND, T_REP, T_SF, Agency, AgencyAlias
@@ -162,8 +165,10 @@ class BatchWriter:
         known = {
             sha: (sfid, parsed_with)
             for sfid, sha, parsed_with in conn.execute(
-                select(T_SF.c.id, T_SF.c.sha256, T_SF.c.parsed_with).where(T_SF.c.sha256.in_(shas))
-            )
+                select(T_SF.c.id, T_SF.c.sha256, T_SF.c.parsed_with).where(
+                    among(conn.dialect, T_SF.c.sha256, shas)
+                )
+            ).all()
         }
         w = _Writer(session, self.version)
         statuses: list[str] = []
@@ -227,9 +232,10 @@ class BatchWriter:
                 agency_id = agencies[i]
                 year = _meta_year(rep)
                 # a year the agency has no report of, or a new version of its current one
-                # (not one this batch made: the one-report path numbers those)
                 follows = w.follows(agency_id, year)
                 if follows is not False:
+                    if follows is not None:
+                        w.catch_up(follows, agency_id, year)
                     sfid = w.report(
                         outcome, rep, agency_id, year, ready.get(id(outcome)), follows or None
                     )
@@ -309,9 +315,9 @@ class BatchWriter:
         for start in range(0, len(all_keys), 500):
             for alias_key, agency_id, source, ambiguous in conn.execute(
                 select(al.c.alias_key, al.c.agency_id, al.c.source, al.c.ambiguous).where(
-                    al.c.alias_key.in_(all_keys[start : start + 500])
+                    among(conn.dialect, al.c.alias_key, all_keys[start : start + 500])
                 )
-            ):
+            ).all():
                 aliases[alias_key] = (agency_id, source, bool(ambiguous))
         found: dict[tuple[str | None, str | None, str | None], int] = {}
         # names none of whose keys the store knows: new agencies, created together after
@@ -359,15 +365,17 @@ class BatchWriter:
         for start in range(0, len(named), 500):
             conn.execute(
                 update(al)
-                .where(al.c.alias_key.in_(named[start : start + 500]))
+                .where(among(conn.dialect, al.c.alias_key, named[start : start + 500]))
                 .values(source="name")
             )
         ids = sorted(set(found.values()))
         kinds: dict[int, tuple[str, str]] = {}
         for start in range(0, len(ids), 500):
             for aid, kind, level in conn.execute(
-                select(ag.c.id, ag.c.kind, ag.c.level).where(ag.c.id.in_(ids[start : start + 500]))
-            ):
+                select(ag.c.id, ag.c.kind, ag.c.level).where(
+                    among(conn.dialect, ag.c.id, ids[start : start + 500])
+                )
+            ).all():
                 kinds[aid] = (kind, level)
         for key, aid in found.items():
             kind, level = kinds.get(aid, ("unknown", "unknown"))
@@ -395,8 +403,10 @@ class BatchWriter:
         stored: dict[str, int] = {}
         for start in range(0, len(wanted), 500):
             for aid, k in conn.execute(
-                select(ag.c.id, ag.c.key).where(ag.c.key.in_(wanted[start : start + 500]))
-            ):
+                select(ag.c.id, ag.c.key).where(
+                    among(conn.dialect, ag.c.key, wanted[start : start + 500])
+                )
+            ).all():
                 stored[k] = aid
         position = {keys[0]: i for i, (_, keys) in enumerate(new)}
         _insert_rows(
@@ -418,8 +428,10 @@ class BatchWriter:
         firsts = sorted(position)
         for start in range(0, len(firsts), 500):
             for aid, k in conn.execute(
-                select(ag.c.id, ag.c.key).where(ag.c.key.in_(firsts[start : start + 500]))
-            ):
+                select(ag.c.id, ag.c.key).where(
+                    among(conn.dialect, ag.c.key, firsts[start : start + 500])
+                )
+            ).all():
                 made[k] = aid
         ids = [made[keys[0]] for _, keys in new]
         # parents made in this list before their child
@@ -492,12 +504,8 @@ def _insert_rows(conn: Any, table: Table, rows: list[dict[str, Any]]) -> None:
         conn.execute(insert(table), rows)
         return
     if conn.dialect.driver == "psycopg":
-        cols = tuple(rows[0])
-        quoted = ", ".join(f'"{c}"' for c in cols)
-        raw = conn.connection.driver_connection
-        with raw.cursor() as cur, cur.copy(f"COPY {table.name} ({quoted}) FROM STDIN") as copy:
-            for r in rows:
-                copy.write_row(tuple(r.values()))
+        with conn.connection.driver_connection.cursor() as cur:
+            copy_rows(cur, table, tuple(rows[0]), (tuple(r.values()) for r in rows))
         return
     for start in range(0, len(rows), 1000):
         conn.execute(insert(table).values(rows[start : start + 1000]))
@@ -557,18 +565,18 @@ def _refresh_names(session: Session, agency_ids: Iterable[int]) -> None:
         for aid, name, n in conn.execute(
             select(rep.c.agency_id, rep.c.agency_name, func.count())
             .where(
-                rep.c.agency_id.in_(chunk),
+                among(conn.dialect, rep.c.agency_id, chunk),
                 rep.c.agency_name.is_not(None),
                 rep.c.deleted_at.is_(None),
             )
             .group_by(rep.c.agency_id, rep.c.agency_name)
-        ):
+        ).all():
             if name and name.strip():
                 names.setdefault(aid, []).append((name, n))
         changes = []
         for aid, name, fixed in conn.execute(
-            select(ag.c.id, ag.c.name, ag.c.name_fixed).where(ag.c.id.in_(chunk))
-        ):
+            select(ag.c.id, ag.c.name, ag.c.name_fixed).where(among(conn.dialect, ag.c.id, chunk))
+        ).all():
             named = names.get(aid)
             if fixed or not named:
                 continue
@@ -623,6 +631,7 @@ class _Writer:
         # new versions: the decisions on the findings of the reports they follow (by
         # report id, then fingerprint), the reports they supersede, the events to log
         self.decided: dict[int, dict[str, tuple[Any, Any, Any]]] = {}
+        self.made_decided: dict[int, dict[str, tuple[Any, Any, Any]]] = {}  # (of ``made``)
         self.superseded: list[dict[str, int]] = []
         self.events: list[dict[str, Any]] = []
         # next years' reports to check again against this batch's, once it is written
@@ -630,7 +639,8 @@ class _Writer:
 
     def _bind(self, table: Table, row: dict[str, Any]) -> list[Any]:
         """The driver's parameters of ``row`` (its columns' bind processors: JSON text,
-        SQLite's datetime text), in the row's order. The batch's own time (``now``, in
+        SQLite's datetime text; a COPY's JSON text, not psycopg's wrapper of the value
+        that serialises it later), in the row's order. The batch's own time (``now``, in
         every row) is processed once per column."""
         cols = tuple(row)
         procs = self._procs.get((table.name, cols))
@@ -639,6 +649,8 @@ class _Writer:
         return [v if proc is None or v is None else proc(v) for proc, v in zip(procs, row.values())]
 
     def _proc(self, table: Table, col: str) -> Any:
+        if self.copy and isinstance(table.c[col].type, JSON):
+            return _json_dumps  # a COPY's JSON columns take their text (``db.copy_rows``)
         proc = table.c[col].type._cached_bind_processor(self.dialect)
         if proc is None or not isinstance(table.c[col].type, DateTime):
             return proc
@@ -677,9 +689,9 @@ class _Writer:
                 select(
                     rep.c.agency_id, rep.c.year, func.max(case((current, rep.c.id))), func.count()
                 )
-                .where(rep.c.agency_id.in_(ids[start : start + 500]))
+                .where(among(self.dialect, rep.c.agency_id, ids[start : start + 500]))
                 .group_by(rep.c.agency_id, rep.c.year)
-            ):
+            ).all():
                 if year is not None:
                     self.taken.add((aid, year))
                     self.counts[(aid, year)] = int(n)
@@ -702,6 +714,7 @@ class _Writer:
         self.block = min(self.block, 16)
         self.prev = {}  # (the one-report path may have re-parsed one of them)
         self.made = {}
+        self.made_decided = {}
         self.decided = {}  # (and re-checked their findings: decisions reopened)
 
     def _add(self, table: Table, row: dict[str, Any], pending: list[dict[str, Any]]) -> int:
@@ -717,11 +730,13 @@ class _Writer:
         else:
             drawn = self.drawn.setdefault(table.name, [])
             if not drawn:
+                # (the sequence looked up once, not for every id: 3.6 -> 0.3 µs an id;
+                # the ids in one array, not a row each)
                 found = self.conn.exec_driver_sql(
-                    "SELECT nextval(pg_get_serial_sequence(%(t)s, 'id')) "
-                    "FROM generate_series(1, %(n)s)",
+                    "SELECT array(SELECT nextval((SELECT pg_get_serial_sequence(%(t)s, 'id')"
+                    "::regclass)) FROM generate_series(1, %(n)s))",
                     {"t": table.name, "n": self.block},
-                ).scalars()
+                ).scalar_one()
                 drawn.extend(sorted((int(x) for x in found), reverse=True))
             nid = drawn.pop()
         pending.append({"id": nid, **row})
@@ -747,23 +762,34 @@ class _Writer:
 
     def follows(self, agency_id: int | None, year: int | None) -> int | None | Literal[False]:
         """What a new report of the agency's year follows: None (the year has no report),
-        the id of its current report (the new one is its next version), or False (a
-        version the one-report path numbers: the year has only deleted reports, or its
-        current one is this batch's or still to be checked again against this batch's)."""
+        the id of its current report (the new one is its next version; it may be one this
+        batch made), or False (a version the one-report path numbers: the year has only
+        deleted reports)."""
         if agency_id is None or year is None or not self.has_year(agency_id, year):
             return None
         before = self.latest(agency_id, year)
-        if before is None or before in self.made or before in self.rechecks:
-            # (a current report still to be checked again: its decisions may reopen
-            # before the new version carries them)
-            return False
-        return before
+        return False if before is None else before
+
+    def catch_up(self, before: int, agency_id: int | None, year: int | None) -> None:
+        """Before a new version of ``before`` (the agency's current report of ``year``):
+        if the batch still owes a check to ``before`` (against a year − 1 report it made:
+        its decisions, which the new version carries, may reopen) or to the next year's
+        report (against ``before``, a version this batch made: one report at a time
+        checks the next year against each version in turn), write the batch's rows and
+        do its re-checks first, as the one-report path does before it stores a report."""
+        nxt = self.latest(agency_id, None if year is None else year + 1)
+        if before in self.rechecks or (nxt is not None and nxt in self.rechecks):
+            self.write_pending()
+            self.recheck()
 
     def recheck(self) -> None:
         """Check the next years again against the reports the batch wrote
         (``write.recheck_cross_years``); their rows must be written."""
         rechecks, self.rechecks = self.rechecks, set()
         recheck_cross_years(self.session, rechecks)
+        for rid in rechecks:  # (their decisions may have reopened: read them again)
+            self.decided.pop(rid, None)
+            self.made_decided.pop(rid, None)
 
     def _count(self, agency_id: int, year: int) -> int:
         """How many reports the agency's year has, deleted or superseded ones too."""
@@ -784,16 +810,18 @@ class _Writer:
                     T_FIND.c.decided_at,
                 )
                 .where(
-                    T_FIND.c.report_id.in_(ids[start : start + 500]),
+                    among(self.dialect, T_FIND.c.report_id, ids[start : start + 500]),
                     (T_FIND.c.status != "open") | T_FIND.c.note.is_not(None),
                 )
                 .order_by(T_FIND.c.id)
-            ):
+            ).all():
                 self.decided.setdefault(rid, {})[fp] = (status, note, at)
         for rid in ids:
             self.decided.setdefault(rid, {})
 
     def _decisions(self, before: int) -> dict[str, tuple[Any, Any, Any]]:
+        if before in self.made_decided:  # this batch's, as it made them
+            return self.made_decided[before]
         if before not in self.decided:
             self.load_decisions({before})
         return self.decided[before]
@@ -833,10 +861,7 @@ class _Writer:
             if self.copy:
                 # PostgreSQL: one COPY (psycopg's executemany costs a protocol round of
                 # Python work per row); the batch's ids are assigned, nothing is returned
-                quoted = ", ".join(f'"{c}"' for c in cols)
-                with cur.copy(f"COPY {table.name} ({quoted}) FROM STDIN") as copy:
-                    for r in rows:
-                        copy.write_row(self._bind(table, r))
+                copy_rows(cur, table, cols, (self._bind(table, r) for r in rows))
             else:
                 sql = self._insert_sql(table, cols, False)
                 cur.executemany(sql, [self._bind(table, r) for r in rows])
@@ -950,6 +975,13 @@ class _Writer:
                 detail = f"沿用报告 {before} 的审核意见 {n_carried} 条"
                 self._event(report_id, agency_id, year, "carry", detail)
         self.findings.extend(rows)
+        # a later version in this batch carries these (as ``load_decisions`` would read
+        # them back: by fingerprint, the last in id order)
+        self.made_decided[report_id] = {
+            row["fingerprint"]: (row["status"], row["note"], row["decided_at"])
+            for row in rows
+            if row["status"] != "open" or row["note"] is not None
+        }
         _remember(report_id, now, rep)
         nxt = self.latest(agency_id, None if year is None else year + 1)
         if nxt is not None:  # the next year arrived first: its group J against this one,

@@ -1,17 +1,35 @@
-"""Engine and session: URL resolution, SQLite pragmas, migrations on first use."""
+"""Engine and session: URL resolution, SQLite pragmas, migrations on first use; the
+PostgreSQL driver-level helpers of batched writes (``copy_rows``, ``among``)."""
 
 from __future__ import annotations
 
 import json
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import (
+    ARRAY,
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    Engine,
+    Float,
+    Integer,
+    SmallInteger,
+    String,
+    Table,
+    any_,
+    bindparam,
+    create_engine,
+    event,
+    text,
+)
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
@@ -27,6 +45,8 @@ __all__ = [
     "make_durable",
     "session_scope",
     "migrate",
+    "copy_rows",
+    "among",
 ]
 
 DEFAULT_DB = "nianbao.db"
@@ -217,6 +237,68 @@ def make_durable(engine: Engine) -> None:
     elif name == "sqlite" and sqlite_file(engine.url.render_as_string()) is not None:
         with engine.connect() as conn:
             conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+
+
+def among(dialect: Any, column: Any, values: Sequence[Any]) -> Any:
+    """``column IN (values)``; on PostgreSQL ``column = ANY(:array)``, one parameter for
+    all the values: SQLAlchemy renders and psycopg binds an IN list value by value (with a
+    cast each on PostgreSQL), 1.3 ms of the ingest's CPU for 256 agency ids against 0.4 ms
+    as an array; the server plans both alike. (The array's text form cast to the array
+    type would spare psycopg's adapter its look at each element, but once psycopg
+    prepares the statement the server evaluates that cast for every row it scans.)"""
+    if dialect.name == "postgresql":
+        return column == any_(bindparam(None, list(values), type_=ARRAY(column.type)))
+    return column.in_(values)
+
+
+# PostgreSQL type names of the columns a COPY writes, by (table, columns): None where a
+# column's type has no binary form chosen here (that COPY is sent as text)
+_COPY_TYPES: dict[tuple[str, tuple[str, ...]], list[str] | None] = {}
+
+
+def _copy_type(column_type: Any) -> str | None:
+    """The PostgreSQL type psycopg sends a column's values as in a binary COPY (the
+    server reads them with the column's own receive function: varchar(n) is still checked
+    against n)."""
+    if isinstance(column_type, JSON):
+        return "text"  # the value's JSON text (json's binary form is its text)
+    if isinstance(column_type, DateTime):
+        return "timestamptz" if column_type.timezone else "timestamp"
+    if isinstance(column_type, Boolean):
+        return "bool"
+    if isinstance(column_type, BigInteger):
+        return "int8"
+    if isinstance(column_type, SmallInteger):
+        return "int2"
+    if isinstance(column_type, Integer):
+        return "int4"
+    if isinstance(column_type, Float):
+        return "float8"
+    if isinstance(column_type, String):  # Text too
+        return "text"
+    return None
+
+
+def copy_rows(cursor: Any, table: Table, cols: tuple[str, ...], rows: Iterable[Any]) -> None:
+    """PostgreSQL (psycopg): ``rows`` (sequences of the driver's values of ``cols``, a
+    JSON column's value as its JSON text) into ``table`` as one COPY, in binary when every
+    column's type has a binary form here:
+    psycopg then formats a row in C from the types set once instead of choosing a dumper
+    per value, and the server reads numbers and times without parsing text (a batch of
+    256 reports' files, reports, cells and findings: 0.039 -> 0.027 ms of the ingest's
+    CPU and 0.069 -> 0.064 of the server's a report)."""
+    key = (table.name, cols)
+    if key not in _COPY_TYPES:
+        found = [_copy_type(table.c[c].type) for c in cols]
+        _COPY_TYPES[key] = None if None in found else cast(list[str], found)
+    types = _COPY_TYPES[key]
+    quoted = ", ".join(f'"{c}"' for c in cols)
+    binary = " (FORMAT BINARY)" if types is not None else ""
+    with cursor.copy(f"COPY {table.name} ({quoted}) FROM STDIN{binary}") as copy:
+        if types is not None:
+            copy.set_types(types)
+        for row in rows:
+            copy.write_row(row)
 
 
 @contextmanager

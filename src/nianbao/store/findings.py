@@ -15,6 +15,7 @@ from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from ..report import Finding, Report
+from .db import among
 from .models import T_FIND, T_REP
 from .outcome import _jsonable
 
@@ -117,9 +118,12 @@ def _replace_many(session: Session, origin: str, items: Sequence[Replacement]) -
                 T_FIND.c.note,
                 T_FIND.c.decided_at,
             )
-            .where(T_FIND.c.report_id.in_(ids[start : start + 500]), T_FIND.c.origin == origin)
+            .where(
+                among(conn.dialect, T_FIND.c.report_id, ids[start : start + 500]),
+                T_FIND.c.origin == origin,
+            )
             .order_by(T_FIND.c.id)
-        ):
+        ).all():
             existing.setdefault(row.report_id, {}).setdefault(row.fingerprint, []).append(row)
     updates: list[dict[str, Any]] = []
     gone: list[int] = []
@@ -150,7 +154,9 @@ def _replace_many(session: Session, origin: str, items: Sequence[Replacement]) -
     if updates:
         conn.execute(_UPDATE_FOUND_AGAIN, updates)
     for start in range(0, len(gone), 500):
-        conn.execute(delete(T_FIND).where(T_FIND.c.id.in_(gone[start : start + 500])))
+        conn.execute(
+            delete(T_FIND).where(among(conn.dialect, T_FIND.c.id, gone[start : start + 500]))
+        )
     if rows:
         conn.execute(_INSERT_FINDINGS, rows)
 
@@ -261,9 +267,9 @@ def _recount_many(session: Session, report_ids: Sequence[int]) -> None:
         counts: dict[int, dict[str, int]] = {rid: {} for rid in chunk}
         for rid, severity, n in conn.execute(
             select(T_FIND.c.report_id, T_FIND.c.severity, func.count())
-            .where(T_FIND.c.report_id.in_(chunk))
+            .where(among(conn.dialect, T_FIND.c.report_id, chunk))
             .group_by(T_FIND.c.report_id, T_FIND.c.severity)
-        ):
+        ).all():
             counts[rid][severity] = n
         conn.execute(
             _SET_COUNTS,

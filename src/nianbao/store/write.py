@@ -18,7 +18,18 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, bindparam, delete, func, insert, select, update
+from sqlalchemy import (
+    ARRAY,
+    Engine,
+    Integer,
+    any_,
+    bindparam,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -27,7 +38,7 @@ from . import findings  # called through the module: tests patch its functions t
 from .agencies import name_keys, refresh_name, resolve_agency
 from .compact import pack_cells, unpack_cells
 from .crossyear import check_cross_year
-from .db import session_scope, write_engine
+from .db import among, copy_rows, session_scope, write_engine
 from .models import T_CELLS, T_REP, T_SF
 from .outcome import ParseOutcome, _jsonable, value_of
 from .versions import log_event, rechain
@@ -55,6 +66,13 @@ _REPORT_ROWS = select(
 _CELLS_OF = select(T_CELLS.c.report_id, T_CELLS.c.cells).where(
     T_CELLS.c.report_id.in_(bindparam("ids", expanding=True))
 )
+# the same on PostgreSQL with the ids as one array (``db.among``)
+_REPORT_ROWS_PG = select(
+    T_REP.c.id, T_REP.c.meta, T_REP.c.sections, T_REP.c.fees_info, T_REP.c.updated_at
+).where(T_REP.c.id == any_(bindparam("ids", type_=ARRAY(Integer))))
+_CELLS_OF_PG = select(T_CELLS.c.report_id, T_CELLS.c.cells).where(
+    T_CELLS.c.report_id == any_(bindparam("ids", type_=ARRAY(Integer)))
+)
 _LATEST = select(func.max(T_REP.c.id)).where(
     T_REP.c.agency_id == bindparam("aid"),
     T_REP.c.year == bindparam("year"),
@@ -81,9 +99,7 @@ def _insert_cells(session: Session, rows: list[tuple[int, str, str | None]]) -> 
     if conn.dialect.name == "postgresql" and conn.dialect.driver == "psycopg":
         raw: Any = conn.connection.driver_connection
         with raw.cursor() as cur:
-            with cur.copy("COPY report_cells (report_id, cells, sources) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
+            copy_rows(cur, T_CELLS, ("report_id", "cells", "sources"), rows)
         return
     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
     conn.exec_driver_sql(
@@ -139,13 +155,14 @@ def load_reports(session: Session, report_ids: set[int]) -> dict[int, Report]:
     the cells of those whose values are not cached): what a batch's cross-year checks
     read. Ids not stored are left out."""
     conn = session.connection()
+    pg = conn.dialect.name == "postgresql"
     out: dict[int, Report] = {}
     missing: dict[int, tuple[int, Any]] = {}
     ids = sorted(report_ids)
     for start in range(0, len(ids), 500):
         for rid, meta, sections, fees_info, updated_at in conn.execute(
-            _REPORT_ROWS, {"ids": ids[start : start + 500]}
-        ):
+            _REPORT_ROWS_PG if pg else _REPORT_ROWS, {"ids": ids[start : start + 500]}
+        ).all():
             rep = out[rid] = _report_of(meta, sections, fees_info)
             cache_key = _cache_key(rid, updated_at)
             values = _VALUES_CACHE.get(cache_key)
@@ -155,7 +172,9 @@ def load_reports(session: Session, report_ids: set[int]) -> dict[int, Report]:
                 rep.values = values
     todo = sorted(missing)
     for start in range(0, len(todo), 500):
-        for rid, cells in conn.execute(_CELLS_OF, {"ids": todo[start : start + 500]}):
+        for rid, cells in conn.execute(
+            _CELLS_OF_PG if pg else _CELLS_OF, {"ids": todo[start : start + 500]}
+        ).all():
             out[rid].values = _cached_values(missing[rid], cells)
     return out
 
@@ -239,9 +258,9 @@ def recheck_cross_years(session: Session, report_ids: Iterable[int]) -> None:
     for start in range(0, len(ids), 500):
         for rid, aid, year in conn.execute(
             select(T_REP.c.id, T_REP.c.agency_id, T_REP.c.year).where(
-                T_REP.c.id.in_(ids[start : start + 500])
+                among(conn.dialect, T_REP.c.id, ids[start : start + 500])
             )
-        ):
+        ).all():
             stored.add(rid)
             if aid is not None and year is not None:
                 where[rid] = (aid, year - 1)
@@ -254,12 +273,12 @@ def recheck_cross_years(session: Session, report_ids: Iterable[int]) -> None:
         for aid, year, rid in conn.execute(
             select(T_REP.c.agency_id, T_REP.c.year, func.max(T_REP.c.id))
             .where(
-                T_REP.c.agency_id.in_(agencies[start : start + 500]),
+                among(conn.dialect, T_REP.c.agency_id, agencies[start : start + 500]),
                 T_REP.c.superseded_by.is_(None),
                 T_REP.c.deleted_at.is_(None),
             )
             .group_by(T_REP.c.agency_id, T_REP.c.year)
-        ):
+        ).all():
             if year is not None:
                 latest[(aid, year)] = rid
     prev_ids = {rid: latest.get(where[rid]) if rid in where else None for rid in ids}
