@@ -90,26 +90,25 @@ class OffsetMap:
         return all(new == old for new, old in self._levels)
 
     def __call__(self, pos: int) -> int:
-        for new, old in self._levels:
-            i = bisect_right(new, pos) - 1
-            if i >= 0:
-                out = old[i] + (pos - new[i])
-                # never run past the next anchor's old offset (inside a shrunk replacement)
-                if i + 1 < len(old) and out > old[i + 1]:
-                    out = old[i + 1]
-                pos = out
-        return pos
+        return self._map(pos, False)
 
     def end(self, pos: int) -> int:
         """Map ``pos`` as the end of a span: where a rewrite deleted text at ``pos`` (a tag,
         a zero-width character after a cell's number), the span ends before what was
-        deleted, not after it (``__call__`` maps a start, after it)."""
+        deleted, not after it (a start, ``__call__``, maps after it)."""
+        return self._map(pos, True)
+
+    def _map(self, pos: int, end: bool) -> int:
         for new, old in self._levels:
-            i = bisect_left(new, pos)
-            if i == len(new) or new[i] != pos:
-                i -= 1
+            if end:  # the first anchor at ``pos``, else the last before it
+                i = bisect_left(new, pos)
+                if i == len(new) or new[i] != pos:
+                    i -= 1
+            else:  # the last anchor at or before ``pos``
+                i = bisect_right(new, pos) - 1
             if i >= 0:
                 out = old[i] + (pos - new[i])
+                # never run past the next anchor's old offset (inside a shrunk replacement)
                 if i + 1 < len(old) and out > old[i + 1]:
                     out = old[i + 1]
                 pos = out
