@@ -61,7 +61,46 @@ def split_row(cells: list[Cell], table: Table | None, section: str | None) -> Ro
     ):
         first_value -= 1
     first_value = _after_label(real, first_value, section)
+    if section == "s2" and first_value and not any(c.text.strip() for c in real[first_value:]):
+        glued = _glued_value(real[first_value - 1])
+        if glued is not None:
+            real = [*real[: first_value - 1], *glued, *real[first_value:]]
     return Row(real, table, section, real[:first_value], real[first_value:])
+
+
+# a label of 表二 with its number glued on (「行政许可3559」: a copy that lost the separator)
+_GLUED = re.compile(r"(?P<label>.*[\u4e00-\u9fff）)])\s*(?P<num>[-+]?\d[\d,]*(?:\.\d+)?)\s*")
+
+
+def _glued_value(cell: Cell) -> list[Cell] | None:
+    """A 表二 label cell whose row's value cells are all blank and whose text is a row's
+    label with a number glued on after it: the label and the number as two cells (the
+    number was read as the label's end, and the row's value as blank)."""
+    m = _GLUED.fullmatch(cell.text)
+    if m is None or L.match_active_row(m.group("label")) is None:
+        return None
+    at = cell.start
+    a, b = m.span("num")
+    return [
+        Cell(
+            m.group("label"),
+            at,
+            at + m.end("label") if at >= 0 else at,
+            cell.row,
+            cell.col,
+            page=cell.page,
+            bbox=cell.bbox,
+        ),
+        Cell(
+            m.group("num"),
+            at + a if at >= 0 else at,
+            at + b if at >= 0 else at,
+            cell.row,
+            cell.col,
+            page=cell.page,
+            bbox=cell.bbox,
+        ),
+    ]
 
 
 # the most cells a row of 表二 (either layout) or 表三 has
