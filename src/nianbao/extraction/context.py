@@ -68,14 +68,17 @@ def split_row(cells: list[Cell], table: Table | None, section: str | None) -> Ro
     return Row(real, table, section, real[:first_value], real[first_value:])
 
 
-# a label of 表二 with its number glued on (「行政许可3559」: a copy that lost the separator)
-_GLUED = re.compile(r"(?P<label>.*[\u4e00-\u9fff）)])\s*(?P<num>[-+]?\d[\d,]*(?:\.\d+)?)\s*")
+# a label of 表二 with its number glued on (「行政许可3559」: a copy that lost the separator;
+# 「行政许可：3559」, a colon or another mark in its place)
+_GLUED = re.compile(
+    r"(?P<label>.*[\u4e00-\u9fff）)])\s*[：:；;，,]?\s*(?P<num>[-+]?\d[\d,]*(?:\.\d+)?)[\s：:；;，,]*"
+)
 
 
 def _glued_value(cell: Cell) -> list[Cell] | None:
     """A 表二 label cell whose row's value cells are all blank and whose text is a row's
-    label with a number glued on after it: the label and the number as two cells (the
-    number was read as the label's end, and the row's value as blank)."""
+    label with a number glued on after it (or after a colon): the label and the number as
+    two cells (the number was read as the label's end, and the row's value as blank)."""
     m = _GLUED.fullmatch(cell.text)
     if m is None or L.match_active_row(m.group("label")) is None:
         return None
