@@ -49,6 +49,12 @@ def test_agency_from_title(title, agency):
         "【青岚县财政局】2024年政府信息公开工作年度报告",
         "关于印发《青岚县财政局2024年政府信息公开工作年度报告》的通知",
         "“青岚县财政局2024年政府信息公开工作年度报告”",
+        "青岚县财政局：2024年政府信息公开工作年度报告",  # a mark between name and year
+        "青岚县财政局-2024年政府信息公开工作年度报告",
+        # a web page's title: the report's, then the site's or the body's name
+        "2024年政府信息公开工作年度报告-青岚县财政局",
+        "青岚县财政局2024年政府信息公开工作年度报告_青岚县人民政府门户网站",
+        "青岚县财政局2024年政府信息公开工作年度报告 - 青岚县人民政府",
     ],
 )
 def test_title_shapes_give_agency_and_year(title):
@@ -149,3 +155,11 @@ def test_a_flattened_page_whose_breadcrumbs_run_into_the_title(crumb):
     text = "发布时间：2025-01-20\n当前位置：首页 > 政务公开 > " + crumb + flat
     m = _parse(text).meta
     assert (m["agency"], m["year"]) == ("青岚县人民政府", 2024)
+
+
+def test_a_page_titles_site_is_not_the_title():
+    m = _parse(BASE.replace(TITLE, TITLE + "_青岚县人民政府门户网站")).meta
+    assert (m["title"], m["agency"]) == (TITLE, "青岚县人民政府")
+    # a portal's name after a title that names no body is not taken for the body
+    m = _parse(BASE.replace(TITLE, "2024年政府信息公开工作年度报告-青岚县政府门户网站")).meta
+    assert m["agency"] != "青岚县政府门户网站"

@@ -76,6 +76,15 @@ _QUOTED_TITLE = re.compile(
     r"^(?:关于)?(?:印发|发布|公布|公开)?[《【「“\"]|[》】」”\"](?:的通知|的公告)?$"
 )
 _WRAPS = '《》【】「」“”"[]'
+# marks that part a name from the rest of a title (青岚县财政局：2023年…, 青岚县财政局-2023年…)
+_PARTING = "：:-—–_|｜·，,、 "
+# a web page's title: the report's title, then the site's or the agency's name after a
+# separator (…年度报告-青岚县财政局, …年度报告_青岚县人民政府门户网站)
+_SITE_SUFFIX = re.compile(
+    r"^(?P<title>.+?(?:年度报告|年报|工作报告)[》】」”\"]?)[-—–_|｜·]+(?P<site>[^-—–_|｜·]{2,40})$"
+)
+# a site's own name, not a body's (门户网站, 政府网, 信息公开网)
+_SITE_NAME = re.compile(r"(?:网站|门户|网|平台|在线|专栏)$")
 
 
 def _agency_from_title(title_key: str) -> str | None:
@@ -84,7 +93,9 @@ def _agency_from_title(title_key: str) -> str | None:
     t = _TITLE_TAIL.sub("", _QUOTED_TITLE.sub("", title_key))
     t = _CN_YEAR.sub("2000", t)
     t = re.sub(r"((19|20)\d{2})年度?", "|", t)
-    parts = [re.sub(r"(关于|的)$", "", p.strip(_WRAPS)).strip(_WRAPS) for p in t.split("|")]
+    parts = [
+        re.sub(r"(关于|的)$", "", p.strip(_WRAPS)).strip(_WRAPS + _PARTING) for p in t.split("|")
+    ]
     parts = [p for p in parts if p]
     return parts[0] if parts else None
 
@@ -137,8 +148,20 @@ def read_meta(ctx: Ctx, heads: list[Heading]) -> None:
         ctx.signals.add("dup_title")
     if title:
         meta["title"] = re.sub(r"\s+", "", title)
+        site = None
+        sm = _SITE_SUFFIX.match(meta["title"])
+        if sm:
+            meta["title"], site = sm.group("title"), sm.group("site")
         tk = meta["title"]
         agency = _agency_from_title(tk)
+        if (
+            not agency
+            and site
+            and _AGENCY_END.search(site)
+            and not _SITE_NAME.search(site)
+            and not _SELF.match(site)
+        ):
+            agency = site  # 2023年…年度报告-青岚县财政局: the page names the body after the title
         year = _title_year(tk)
         if year is not None:
             meta["year"] = year
