@@ -11,7 +11,7 @@ Two jobs:
 
 Over 500 lines because every rewrite must keep the offset map, and the page furniture a copy
 of a PDF leaves among the tables' cells (page numbers counted by the pages before and after
-the tables, their indents compared; running titles) and the breaks left where it is taken
+the tables, their indents compared, or printed unlike the tables' cells; running titles) and the breaks left where it is taken
 away are told from cells here, in one pass over the text's lines with the text's pages and
 blank lines in view.
 """
@@ -408,10 +408,166 @@ _BARE_LINE = re.compile(
 # how far a page's number may stand from the page's count (a cover, a contents page unnumbered;
 # a report numbered from 2 or 3)
 _PAGE_STEPS = range(-3, 6)
-_PAGES_AHEAD = 3  # pages between the page numbers before and after the tables, at most
+_PAGES_AHEAD = 4  # pages between the page numbers before and after the tables, at most
 
 
 def _page_suspects(
+    text: str, found: list[tuple[int, int, str]]
+) -> tuple[list[tuple[int, int, str]], list[tuple[int, int]]]:
+    """The bare numbers among the tables that may be page numbers: those in the pages'
+    sequence (``_sequence_suspects``) and those printed unlike the tables' numbers
+    (``_foreign_numbers``); and ``found`` as ``_sequence_suspects`` leaves it, with the
+    numbers printed unlike the tables' that are each a line more than their rows' cells
+    where two or more are (pages numbered in order, printed as no cell of the copy is:
+    page numbers, taken away as those found are)."""
+    found, suspects = _sequence_suspects(text, found)
+    a = _TABLES_FROM.search(text)
+    if a is None:
+        return found, suspects
+    taken = {s for s, _e, _k in found}
+    apart, near, extra = _foreign_numbers(text, a.start())
+    apart = [x for x in apart if x[0] not in taken]
+    near = [x for x in near if x[0] not in taken]
+    extra = [x for x in extra if x[0] not in taken]
+    if apart:
+        # (the tables' own numbers carry a mark these lack: a number in the pages' step
+        # printed as the tables' numbers are is a cell)
+        suspects = [x for x in suspects if x in apart or x in near]
+    if len(extra) >= _FOREIGN_DROPPED:
+        # (two lines more than their rows' cells: page numbers; the others may be cells
+        # that lost their mark, read both ways)
+        spans = set(extra)
+        found = sorted(found + [(s, e, _FOREIGN) for s, e in extra])
+        return found, sorted((set(suspects) | set(apart) | set(near)) - spans)
+    return found, sorted(set(suspects) | set(apart) | set(near))
+
+
+# a line of one number among the tables: its indent (a page break's form feed aside) and a
+# ruling mark after it (a copy of one cell a line writes ``0 |``)
+_NUMBER_LINE = re.compile(
+    r"\f?(?P<indent>[ \t\u3000]*)(?P<n>\d{1,7}(?:\.\d+)?)(?P<mark>[ \t\u3000]*[|｜][ \t\u3000]*)?"
+)
+_BARE_ANY = re.compile(r"(?m)^\f?\d{1,7}(?:\.\d+)?$")  # a line of a number alone, unmarked
+_RULE_LINE = re.compile(r"\f?[ \t\u3000]*[|｜]+[ \t\u3000]*")  # a line of ruling marks alone
+_FOREIGN_MOST = 8  # the most bare numbers printed unlike the tables' that may be pages'
+_FOREIGN_DROPPED = 2  # as many of them a line more than their rows' cells: page numbers
+_FOREIGN_SHARE = 3  # the tables' own numbers at least this many times as many
+_FOREIGN_FEWEST = 12  # and at least this many
+
+
+def _foreign_numbers(
+    text: str, lo: int
+) -> tuple[list[tuple[int, int]], list[tuple[int, int]], list[tuple[int, int]]]:
+    """The bare numbers among the tables (from ``lo``, sections 二 to 四) printed unlike
+    the tables' own numbers: where the tables' lines of one number all carry a mark (an
+    indent of tabs or spaces, a ruling mark after it: ``\t606``, ``  0``, ``0 |``; or a
+    line of ruling marks alone before and after it, ``|`` / ``0`` / ``|``), a number on a
+    line of its own without one is no cell of that copy but what the copy's pages print
+    (pdftotext's page number in a copy whose cells it did not make). Only a few of them,
+    each one or two more than the one before (pages in order), the tables' own numbers
+    several times as many. Returns (start, end) of those that stand apart, of those next
+    to another such number (a page's number beside a cell it pushed out of its place:
+    which is the page's the form reading decides), and of those apart that are a line
+    more than their rows' cells (``_lines_more``; not a cell that lost its mark)."""
+    b = _TABLES_TO.search(text, lo)
+    if b is None:
+        four = _TABLES_FOUR.search(text, lo)
+        b = _TABLES_FIVE.search(text, four.end()) if four else None
+    hi = b.start() if b else len(text)
+    if not _BARE_ANY.search(text, lo, hi):
+        return [], [], []  # (no line of a number alone: none printed unlike the cells)
+    lines: list[tuple[int, str]] = []  # (start, line) of the tables' lines
+    at = text.rfind("\n", 0, lo) + 1
+    for line in text[at:hi].split("\n"):
+        lines.append((at, line))
+        at += len(line) + 1
+    shapes: Counter[tuple[bool, bool, bool, bool]] = Counter()
+    bare: list[tuple[int, int, int, int, bool]] = []  # (start, end, number, line, ruled)
+    for k, (start, line) in enumerate(lines):
+        m = _NUMBER_LINE.fullmatch(line)
+        if m is None:
+            continue
+        indent, mark = m.group("indent"), bool(m.group("mark"))
+        # (between two lines of ruling marks: a cell of a copy that rules its cells apart)
+        ruled = (
+            not indent
+            and not mark
+            and 0 < k < len(lines) - 1
+            and all(_RULE_LINE.fullmatch(lines[x][1]) for x in (k - 1, k + 1))
+        )
+        shape = ("\t" in indent, bool(indent), mark, ruled)
+        shapes[shape] += 1
+        if not indent and not mark and _PAGE_BARE.fullmatch(m.group("n")):
+            a = start + m.start("n")
+            bare.append((a, a + len(m.group("n")), int(m.group("n")), k, ruled))
+    if not shapes:
+        return [], [], []
+    ((dominant, _n),) = shapes.most_common(1)
+    if dominant == (False, False, False, False):
+        return [], [], []  # the tables' numbers printed bare: nothing tells a page's apart
+    bare = [x for x in bare if (False, False, False, x[4]) != dominant]
+    n = shapes[dominant]
+    if not bare or len(bare) > _FOREIGN_MOST:
+        return [], [], []
+    if n < max(_FOREIGN_SHARE * len(bare), _FOREIGN_FEWEST) or n * 10 < 9 * (
+        sum(shapes.values()) - len(bare)
+    ):
+        return [], [], []
+    plain = {k for _s, _e, x, k, _r in bare if x >= 1}
+
+    def beside(k: int) -> bool:
+        # the nearest lines with text before and after it: another bare number of 1 or more
+        for step in (-1, 1):
+            x = k + step
+            while 0 <= x < len(lines) and not lines[x][1].strip():
+                x += step
+            if x in plain:
+                return True
+        return False
+
+    apart = [(s, e, x, k) for s, e, x, k, _r in bare if x >= 1 and not beside(k)]
+    numbers = [x for _s, _e, x, _k in apart]
+    # (page after page: one more each, or two where a page's number was taken at its break)
+    if not apart or any(not 1 <= y - x <= 2 for x, y in zip(numbers, numbers[1:])):
+        return [], [], []
+    near = [(s, e) for s, e, x, k, _r in bare if k in plain and beside(k) and x <= numbers[-1] + 2]
+    more = _lines_more(lines, {k for *_x, k, _r in bare})
+    return [(s, e) for s, e, _x, _k in apart], near, [(s, e) for s, e, _x, k in apart if more(k)]
+
+
+_PADDING_MOST = 2  # blank lines that may come with a page number's line
+
+
+def _lines_more(lines: list[tuple[int, str]], odd: set[int]) -> Callable[[int], bool]:
+    """Does the line ``k`` of ``lines`` stand beside a row's cells, not in one's place? The
+    lines between two lines of text (a row's cells, with its blank and ruling lines) come
+    in a few counts in a table copied one cell a line; where the stretch holding line ``k``
+    (one of the lines ``odd``) is one of those counts with it, it may hold a cell that lost
+    its mark; where it is one only without the line (and its blank lines), it is a line
+    more than the row's cells: a page's."""
+    texts = [k for k, (_s, line) in enumerate(lines) if _WORDY.search(line)]
+    stretch: dict[int, tuple[int, int]] = {}
+    for a, b in zip([-1, *texts], [*texts, len(lines)]):
+        for k in range(a + 1, b):
+            stretch[k] = (a, b)
+    held = {stretch[k] for k in odd if k in stretch}
+    counts = Counter(b - a - 1 for a, b in set(stretch.values()) if (a, b) not in held)
+    usual = {n for n, c in counts.items() if c >= 2}
+
+    def more(k: int) -> bool:
+        if k not in stretch:
+            return False
+        a, b = stretch[k]
+        n = b - a - 1
+        return n not in usual and any(n - 1 - j in usual for j in range(_PADDING_MOST + 1))
+
+    return more
+
+
+_WORDY = re.compile(rf"[{CJK}A-Za-z]")
+
+
+def _sequence_suspects(
     text: str, found: list[tuple[int, int, str]]
 ) -> tuple[list[tuple[int, int, str]], list[tuple[int, int]]]:
     """The bare numbers among the tables (sections 二 to 四) that may be page numbers, not
@@ -421,14 +577,16 @@ def _page_suspects(
     after 行政许可's label, before its 9487), where a table's cell may stand too.
     With form feeds: the pages' sequence is the step (a page's number less its count) of
     two pages or more numbered outside the tables (by a number of a page number's form, or
-    a bare number before or after the tables: no cell's), the step most pages show; the
-    bare numbers among the tables in that step on a page whose number is not found are
-    suspects, and two cells at pages' heads in a step of their own (0 and 1 heading pages
-    2 and 3, where 1 and 5 number pages 1 and 5) are cells. Without form feeds: the bare
-    numbers between the last page number before the tables and the first after them, where
-    both are found and at most four pages apart (one number alone, on one side, is no
-    page sequence: it may be a stray 1 of a crawled page's list of pages). Which of the
-    suspects are page numbers the form reading decides (``extraction.form.pages``)."""
+    a bare number before or after the tables: no cell's), the step most pages show, else
+    the one step in which every page holds a number (``_every_page``); the bare numbers
+    among the tables in that step on a page whose number is not found (nor printed bare
+    outside the tables) are suspects, and two cells at pages' heads in a step of their own
+    (0 and 1 heading pages 2 and 3, where 1 and 5 number pages 1 and 5) are cells. Without
+    form feeds: the bare numbers between the last page number before the tables and the
+    first after them, where both are found and at most five pages apart (one number alone,
+    on one side, is no page sequence: it may be a stray 1 of a crawled page's list of
+    pages). Which of the suspects are page numbers the form reading decides
+    (``extraction.form.pages``)."""
     a = _TABLES_FROM.search(text)
     if a is None:
         return found, []
@@ -467,11 +625,13 @@ def _page_suspects(
                 maybe = {pg for s, _e, pg, n in inside if n - pg == d and n >= 1}
                 hits[d] = sure | maybe | {pg for _s, pg, n, _k in marks if n - pg == d}
         most = max((len(p) for p in hits.values()), default=0)
-        steps = {d for d, p in hits.items() if len(p) == most}
+        steps = {d for d, p in hits.items() if len(p) == most} or _every_page(text, bare, marks)
         if not steps:
             return found, []
         astray = {s for s, pg, n, kind in marks if kind == _AT_BREAK and n - pg not in steps}
         numbered = {pg for s, pg, _n, _k in marks if s not in astray}
+        # (and a page whose number in the step stands bare outside the tables)
+        numbered |= {pg for s, _e, pg, n in bare if not lo <= s < hi and n - pg in steps}
         suspects = [(s, e) for s, e, pg, n in inside if n - pg in steps and pg not in numbered]
         # (the cells taken for page numbers are read both ways too, as they may be either)
         suspects += [(s, e) for s, e, _k in found if s in astray]
@@ -492,6 +652,24 @@ def _page_suspects(
     # (a page whose number is found has no other)
     known = {n for _s, _pg, n, _k in marks}
     return found, [(s, e) for s, e, _pg, n in inside if first <= n <= last and n not in known]
+
+
+_EVERY_PAGE_FEWEST = 3  # pages, each numbered in one step, that tell the pages' sequence
+
+
+def _every_page(
+    text: str, bare: list[tuple[int, int, int, int]], marks: list[tuple[int, int, int, str]]
+) -> set[int]:
+    """The pages' step where no two pages outside the tables are numbered: the one step
+    (a page's number less its count) in which every page with text (three or more) holds a
+    number (a bare line or a mark), where only one step does (pdftotext printed each page's
+    number among the tables' cells, none at a page's head or foot)."""
+    pages = {k + 1 for k, page in enumerate(text.split("\f")) if page.strip()}
+    if len(pages) < _EVERY_PAGE_FEWEST:
+        return set()
+    held = [(pg, n) for _s, _e, pg, n in bare if n >= 1] + [(pg, n) for _s, pg, n, _k in marks]
+    steps = {d for d in _PAGE_STEPS if pages <= {pg for pg, n in held if n - pg == d}}
+    return steps if len(steps) == 1 else set()
 
 
 _TABLES_FROM = re.compile(r"二\s*、\s*主\s*动\s*公\s*开")
@@ -645,7 +823,10 @@ def _around(text: str, last: int, a: int, b: int, kind: str) -> tuple[int, int, 
         first_break, last_break = a, b if text[b : b + 1] == "\n" else b - 1
         rep = ""
     elif _padded(text, first_break, last_break + 1, before, after):
-        rep = rep[1:]
+        # (the larger side's breaks less one, the page break kept after them: where the
+        # sides are as long, the side with the page break is not the longer)
+        most = max(before.count("\n"), after.count("\n")) - 1
+        rep = "\n" * most + ("\f" if "\f" in before + after else "")
     return first_break, last_break, rep, before, after
 
 
@@ -655,7 +836,7 @@ def _padded(text: str, a: int, b: int, before: str, after: str) -> bool:
     of one cell a line: ``（一）予以公开`` / (blank) / ``— 6 —`` / (blank) / a blank cell)?
     Then one line break of the larger side's is the padding's: kept, it read as one blank
     cell more, and the row's cells moved a column on, silently."""
-    if "\f" in before or "\f" in after or min(before.count("\n"), after.count("\n")) < 2:
+    if min(before.count("\n"), after.count("\n")) < 2:
         return False
     # the breaks that end the line before and start the line after
     i = text.rfind("\n", 0, a)
@@ -667,6 +848,7 @@ def _padded(text: str, a: int, b: int, before: str, after: str) -> bool:
 
 _RUNNING_TITLE = "页眉（报告标题）"
 _AT_BREAK = "分页处的页码"  # a bare number at a page's head or foot
+_FOREIGN = "表格中的页码（与表格数字格式不同）"  # ``_foreign_numbers``
 # a report's title, folded by ``key``: a year (in digits or 二〇二三), 政府信息公开 or 政务公开,
 # 年度报告 or 年报 (also ``extraction.second``: where a second report starts)
 REPORT_TITLE = re.compile(
