@@ -511,11 +511,19 @@ def _find_fragments(page: Any, pno: int, taken: set[int]) -> list[_Frag]:
                     slot.setdefault((r, c), k)
         chars: list[list[dict[str, Any]]] = [[] for _ in recs]
         x_lo, top_lo, x_hi, bottom_hi = table.bbox
-        for ch in page.chars:
+        inside = [
+            ch
+            for ch in page.chars
+            if x_lo <= (ch["x0"] + ch["x1"]) / 2 <= x_hi
+            and top_lo <= (ch["top"] + ch["bottom"]) / 2 <= bottom_hi
+        ]
+        mark = {id(ch) for ch in _oversized(inside, ys)}  # a level watermark over the table
+        taken |= mark
+        for ch in inside:
+            if id(ch) in mark:
+                continue
             cx = (ch["x0"] + ch["x1"]) / 2
             cy = (ch["top"] + ch["bottom"]) / 2
-            if not (x_lo <= cx <= x_hi and top_lo <= cy <= bottom_hi):
-                continue
             c = bisect_right(xs, cx) - 1
             r = bisect_right(ys, cy) - 1
             k = slot.get((r, c), -1)
@@ -529,12 +537,41 @@ def _find_fragments(page: Any, pno: int, taken: set[int]) -> list[_Frag]:
     return frags
 
 
+# a character this many times the middle size of a table's characters is no cell text
+OVERSIZED = 3.0
+
+
+def _oversized(chars: list[dict[str, Any]], ys: list[float]) -> list[dict[str, Any]]:
+    """The characters over a table (centres in its box, ``ys`` its row bounds) set at
+    OVERSIZED times their middle size or more and taller than the row they stand in: a
+    watermark set level across the page in large light letters (仅 供 参 考 at 60 pt over
+    rows of cells of 10 pt). Read as cell text they joined the cells under them (「参\n0」
+    unread, a heading cell of 表四 no longer known and the table unread); they are left
+    out of the page's text, as a slanted watermark is. (Text that fits its row, a title
+    set large in a row of its own, is the table's.)"""
+    if len(chars) < 8:
+        return []
+    sizes = sorted(float(ch.get("size") or 0.0) for ch in chars)
+    middle = sizes[len(sizes) // 2]
+    if middle <= 0:
+        return []
+    out = []
+    for ch in chars:
+        if float(ch.get("size") or 0.0) < OVERSIZED * middle:
+            continue
+        r = bisect_right(ys, (ch["top"] + ch["bottom"]) / 2) - 1
+        if 0 <= r < len(ys) - 1 and ch["bottom"] - ch["top"] > ys[r + 1] - ys[r]:
+            out.append(ch)
+    return out
+
+
 def _row_recs(frag: _Frag, r: int) -> list[_Rec]:
     return sorted((x for x in frag.recs if x.r0 == r), key=lambda x: x.c0)
 
 
-def _row_signature(frag: _Frag, r: int) -> tuple[tuple[int, int, str], ...]:
-    return tuple((x.c0, x.c1, re.sub(r"\s+", "", x.text)) for x in _row_recs(frag, r))
+def _row_spans(frag: _Frag, r: int) -> tuple[tuple[int, int, int, str], ...]:
+    """The cells opening row ``r``: their columns, rows spanned and text (spaces out)."""
+    return tuple((x.c0, x.c1, x.r1 - x.r0, re.sub(r"\s+", "", x.text)) for x in _row_recs(frag, r))
 
 
 def _is_number(text: str) -> bool:
@@ -584,15 +621,16 @@ def _stitch(a: _Frag, b: _Frag) -> _Frag:
     a.xs = b.xs = xs
     n = a.n_rows
 
-    # 1. header rows repeated at the top of the new page
-    drop = 0
-    while (
-        drop < min(a.n_rows, b.n_rows)
-        and _row_signature(b, drop)
-        and _row_signature(b, drop) == _row_signature(a, drop)
-        and all(x.r1 <= drop + 1 for x in b.recs if x.r0 == drop)
-    ):
-        drop += 1
+    # 1. header rows repeated at the top of the new page: the rows that repeat the first
+    # rows of ``a``, up to the last row where no cell of theirs spans on below (a heading
+    # cell spanning three rows, 本列数据的勾稽关系…, closes the block at its third row; taken
+    # row by row the block was never dropped, and the rest of a row split by the page
+    # break, under it, was read as a blank row of its own: the row's values were lost)
+    drop = k = 0
+    while k < min(a.n_rows, b.n_rows) and _row_spans(b, k) and _row_spans(b, k) == _row_spans(a, k):
+        k += 1
+        if all(x.r1 <= k for x in b.recs if x.r0 < k):
+            drop = k
     b.recs = [x for x in b.recs if x.r0 >= drop]
     for x in b.recs:
         x.r0 -= drop

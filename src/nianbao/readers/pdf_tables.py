@@ -19,15 +19,17 @@ ruling lines) in a few milliseconds. :class:`FastPages` turns them into what
    comes from the gap, as pdfplumber reads gaps);
 2. ruling lines: the straight segments of the visible path objects (the same visibility
    rule as ``reader_pdf._visible``: an unstroked rect is a rule only when thin and not
-   white), as horizontal and vertical edges;
+   white), as horizontal and vertical edges; on a page of thousands of pieces, the dashes
+   or dots of a dashed or dotted rule drawn one by one are joined first (``_dash_joined``);
 3. the table finder: edges snapped and joined (a double rule, two thin lines up to
    DOUBLE_GAP apart, made one; then table by table, the pairs of two tables a few points
    apart not mixed), their intersections, each intersection's
    smallest enclosed cell (a cell spans several slots where inner lines are missing: a
    merged cell), cells touching at corners grouped into tables, as pdfplumber's "lines"
    strategy does (with the reader's extra horizontal lines at the vertical rules' extent);
-4. characters into cells by their centre; the others into text lines (pdfplumber's own
-   line grouping on our characters).
+4. characters into cells by their centre (but for a level watermark's, OVERSIZED times
+   the table's middle size and taller than their row: left out); the others into text
+   lines (pdfplumber's own line grouping on our characters).
 
 A page it does not handle — rotated, with rotated or unmapped text, form XObjects, curves
 among the rules, an unusual page box — yields ``None``, and the caller reads that page with
@@ -61,6 +63,10 @@ TOL = 3.0  # pdfplumber's snap, join and intersection tolerances and minimum edg
 DOUBLE_GAP = 6.5
 _WHITE = (255, 255, 255)
 MAX_EDGES = 4000  # more rule pieces on a page than this: no report table (pdfplumber reads it)
+# pieces drawn before they are joined (``_dash_joined``): a dashed or dotted rule drawn dash
+# by dash (Chromium prints a CSS dashed border as a row of tiny filled rects) is tens of
+# pieces a cell side, and a report table so ruled thousands on a page
+MAX_PIECES = 100_000
 # drawn objects looked at on a page: beyond, it is no report table either (a fuzz finding:
 # 150,000 paths took 6 s, about 40 µs each through ctypes, before the rules were counted)
 MAX_PATH_OBJECTS = 20_000
@@ -216,6 +222,8 @@ def _read_page(page: Any, descriptor: Any, max_chars: int | None = None) -> Page
         raise _Odd("crop box")
     width, height = float(x1), float(y1)
     h_edges, v_edges, images = _paths(page, height)
+    if len(h_edges) + len(v_edges) > MAX_EDGES:
+        h_edges, v_edges = _dash_joined(h_edges), _dash_joined(v_edges)
     if len(h_edges) + len(v_edges) > MAX_EDGES:
         raise _Odd("too many rules for a report table")
     textpage = page.get_textpage()
@@ -510,7 +518,7 @@ def _paths(
             raise _Odd("form XObject")
         if kind in (c.FPDF_PAGEOBJ_PATH, c.FPDF_PAGEOBJ_IMAGE, c.FPDF_PAGEOBJ_SHADING):
             paths += 1
-            if paths > MAX_PATH_OBJECTS or len(h_edges) + len(v_edges) > MAX_EDGES:
+            if paths > MAX_PATH_OBJECTS or len(h_edges) + len(v_edges) > MAX_PIECES:
                 raise _Odd("too many rules for a report table")
         if kind == c.FPDF_PAGEOBJ_IMAGE:
             if c.FPDFPageObj_GetBounds(obj, left, bot, right, top):
@@ -570,6 +578,24 @@ def _paths(
                 elif abs(xa - xb) < 0.01:
                     v_edges.append((xa, min(ya, yb), max(ya, yb)))
     return h_edges, v_edges, images
+
+
+def _dash_joined(edges: list[tuple[float, float, float]]) -> list[tuple[float, float, float]]:
+    """The pieces of a page with more than MAX_EDGES of them, joined where they run on at
+    one position with gaps within TOL, and the joined pieces shorter than 1 pt (what
+    ``_merge`` drops) dropped: the dashes or dots of a dashed or dotted rule drawn one by
+    one (Chromium draws a 1 px dashed border as 3 px rects 2 px apart, a dotted one as
+    1 px squares, each its own path) made the rule they draw. Such a page had thousands of
+    pieces and was left to pdfplumber, which read its tables in pieces (cells unread);
+    the dots' pieces, each shorter than 1 pt, were no rule at all. Only such pages are
+    joined here, so that the snapping of every other page is left as it was."""
+    by_pos: dict[float, list[tuple[float, float]]] = {}
+    for pos, lo, hi in edges:
+        by_pos.setdefault(pos, []).append((lo, hi))
+    out: list[tuple[float, float, float]] = []
+    for pos, spans in by_pos.items():
+        out += [(pos, lo, hi) for lo, hi in _joined(spans) if hi - lo >= 1.0]
+    return out
 
 
 def _as_rect(pts: list[tuple[float, float]]) -> tuple[float, float, float, float] | None:
@@ -961,11 +987,19 @@ def page_items(res: PageResult, pno: int) -> tuple[list[Any], list[Any], bool]:
                     slot.setdefault((r, c), k)
         into: list[list[dict[str, Any]]] = [[] for _ in recs]
         x_lo, top_lo, x_hi, bottom_hi = cells_bbox(cells)
-        for ch in chars:
+        inside = [
+            ch
+            for ch in chars
+            if x_lo <= (ch["x0"] + ch["x1"]) / 2 <= x_hi
+            and top_lo <= (ch["top"] + ch["bottom"]) / 2 <= bottom_hi
+        ]
+        mark = {id(ch) for ch in rp._oversized(inside, ys)}  # a level watermark over the table
+        taken |= mark
+        for ch in inside:
+            if id(ch) in mark:
+                continue
             cx = (ch["x0"] + ch["x1"]) / 2
             cy = (ch["top"] + ch["bottom"]) / 2
-            if not (x_lo <= cx <= x_hi and top_lo <= cy <= bottom_hi):
-                continue
             k = slot.get((slot_index(ys, cy), slot_index(xs, cx)), -1)
             if k >= 0:
                 into[k].append(ch)
