@@ -176,6 +176,12 @@ def read_active(ctx: Ctx, rows: list[Row]) -> str | None:
                 actual=len(vals),
                 evidence=[c.text for c in row.cells],
             )
+        elif _NUMBERS_IN_LABEL.search(label):
+            # no value cell, but numbers stand in the label's cell after its words (its
+            # cells parted by marks no reading took: 「行政处罚；606 12；；」): nothing put,
+            # never "the row prints no such cell" (silently blank); the form's reading may
+            # read the row, else it is named unread (``unread.labels_without_values``)
+            continue
         else:
             for fid in ids:
                 ctx.put(fid, vals[0] if vals else None, "s2", label)
@@ -184,6 +190,11 @@ def read_active(ctx: Ctx, rows: list[Row]) -> str | None:
 
 
 _ONE_NUMBER_2021 = ("licensing", "penalty", "coercion", "fees")
+# numbers, with marks or spaces between them, ending a label's cell after its words
+_NUMBERS_IN_LABEL = re.compile(
+    r"[\u4e00-\u9fff）)][\s；;、，,：:|]*[-+]?\d+(?:\.\d+)?"
+    r"(?:[\s；;、，,：:|]+[-+]?\d+(?:\.\d+)?)*[\s；;、，,：:|]*$"
+)
 
 
 def _layout_by_rows(mapped: list[tuple[str, list[str], Row]]) -> str | None:

@@ -19,7 +19,7 @@ from ..schema import (
     COLUMNS,
     label_of,
 )
-from .form.spec import word_cell
+from .form.spec import word_cell, worded_value
 
 NCOL = len(COLUMNS)  # 7 value columns in section 三
 NREVIEW = 15
@@ -61,6 +61,8 @@ def split_row(cells: list[Cell], table: Table | None, section: str | None) -> Ro
     ):
         first_value -= 1
     first_value = _after_label(real, first_value, section)
+    if first_value and section in _WIDTH:
+        real, first_value = _worded_values(real, first_value, section)
     if section == "s2" and first_value and not any(c.text.strip() for c in real[first_value:]):
         glued = _glued_value(real[first_value - 1])
         if glued is not None:
@@ -108,6 +110,39 @@ def _glued_value(cell: Cell) -> list[Cell] | None:
 
 # the most cells a row of 表二 (either layout) or 表三 has
 _WIDTH = {"s2": 3, "s3": NCOL}
+
+
+def _worded_values(real: list[Cell], first_value: int, section: str) -> tuple[list[Cell], int]:
+    """A row's cells with the cells among its values that hold a number and words glued
+    together (合计12, 4（无）: ``form.worded_value``) taken for values: the number alone where
+    a count word goes with it, else the cell, a value the tool cannot read
+    (``unread.unmapped``). Taken for a label cell, such a cell moved the row's numbers it
+    stood after out of the row (the row read blank, or its numbers one column off, and the
+    sums blamed the report). Only right before the values (or at the row's end), after a
+    cell that names a row of the form, with no more values then than the form gives a
+    row."""
+    match = L.match_active_row if section == "s2" else L.match_request_row
+    k = first_value
+    worded = False
+    while k > 1:
+        text = real[k - 1].text
+        if worded_value(text) is not None:
+            worded = True
+        elif not (L.is_value_text(text) or L.is_debris(text)):
+            break
+        k -= 1
+    if not worded or match(real[k - 1].text) is None:
+        k = first_value
+    elif len([c for c in real[k:] if c.text.strip()]) > _WIDTH[section]:
+        k = first_value
+    out = real[:k]
+    for c in real[k:]:
+        span = worded_value(c.text)
+        if span is not None and span[0] >= 0 and c.start >= 0:
+            a, b = span
+            c = Cell(c.text[a:b], c.start + a, c.start + b, c.row, c.col, page=c.page, bbox=c.bbox)
+        out.append(c)
+    return out, k
 
 
 def _after_label(real: list[Cell], first_value: int, section: str | None) -> int:
@@ -158,16 +193,69 @@ def trailing_numbers(text: str) -> int | None:
     return start
 
 
+# the marks a copy may part a row's cells by instead of tabs (「规章；0；0；0」, 「行政许可；
+# 13470；；」: a table's cells joined by a crawler or an editor)
+_CELL_MARKS = "；;、，,"
+_THOUSANDS_PIECE = re.compile(r"\d{3}")
+
+
+def marked_cells(text: str) -> tuple[int, list[tuple[int, int]]] | None:
+    """A line whose cells are parted by one mark (``_CELL_MARKS``) instead of tabs: a label,
+    then pieces that are each a number or empty (a blank cell), at least one a number. The
+    label's end and each value piece's span (stripped; an empty cell's span is empty), or
+    None. The label is the shortest head after which only such pieces stand (a label may
+    hold the mark: 一、本年新收…, （二）部分公开（区分处理的，只计这一情形，不计其他情形）).
+    Not with a comma where a piece of three digits follows a number (「13,470」 may be one
+    number grouped by thousands or two cells: the line is not read so)."""
+    for mark in _CELL_MARKS:
+        if mark not in text:
+            continue
+        parts = text.split(mark)
+        k = len(parts)
+        while k > 1 and (not parts[k - 1].strip() or _NUMBER_TOKEN.fullmatch(parts[k - 1].strip())):
+            k -= 1
+        rest = parts[k:]
+        if not rest or not any(x.strip() for x in rest):
+            continue
+        if mark.join(parts[:k]).rstrip()[-1:].isdigit():
+            return None  # (a number runs into the label: 行政许可 13,470 grouped by thousands)
+        if mark in "，," and any(
+            _THOUSANDS_PIECE.fullmatch(rest[i].strip()) and rest[i - 1].strip()
+            for i in range(1, len(rest))
+        ):
+            return None
+        label_end = len(mark.join(parts[:k]))
+        spans: list[tuple[int, int]] = []
+        pos = label_end
+        for piece in rest:
+            pos += 1  # the mark
+            lead = len(piece) - len(piece.lstrip())
+            body = piece.strip()
+            spans.append((pos + lead, pos + lead + len(body)))
+            pos += len(piece)
+        return label_end, spans
+    return None
+
+
 def paragraph_row(p: Paragraph, section: str | None) -> Row | None:
     """A text line such as '行政许可 97' or '3.补正后申请内容仍不明确   1   0 …' (a table row
-    flattened by a PDF-to-text tool): a label that names a row, then numbers."""
+    flattened by a PDF-to-text tool): a label that names a row, then numbers; or its cells
+    parted by a mark (「规章；0；0；0」: ``marked_cells``)."""
     if section == "s4":
         return _review_line(p)
+    marked = _marked_row(p, section)
+    if marked is not None:
+        return marked
     at = trailing_numbers(p.text)
     if not at:
         return None
     label = p.text[:at].strip()
     if not _HAS_CJK.search(label) or label.endswith(("。", "，", "；")):
+        return None
+    if label[-1].isdigit():
+        # a number glued to what stands before it (「行政事业性收费 |0 12」: the row's cells
+        # are 0 and 12, or 0 12 in one): no row of a label and its numbers; taken so, 12
+        # was read for the fee and 0 for the label's end, silently
         return None
     if section == "s2":
         if L.match_active_row(label) is None:
@@ -184,6 +272,30 @@ def paragraph_row(p: Paragraph, section: str | None) -> Row | None:
         st = p.text.index(num, pos)
         cells.append(Cell(num, p.start + st, p.start + st + len(num), col=len(cells), page=p.page))
         pos = st + len(num)
+    return Row(cells, None, section, cells[:1], cells[1:])
+
+
+def _marked_row(p: Paragraph, section: str | None) -> Row | None:
+    """``paragraph_row`` of a line whose cells are parted by a mark (``marked_cells``)."""
+    got = marked_cells(p.text)
+    if got is None:
+        return None
+    end, spans = got
+    label = p.text[:end].strip()
+    if not _HAS_CJK.search(label) or "。" in label:
+        return None
+    if section == "s2":
+        if L.match_active_row(label) is None:
+            return None
+    elif section == "s3":
+        if L.match_request_row(label) is None:
+            return None
+    else:
+        return None
+    lead = len(p.text) - len(p.text.lstrip())
+    cells = [Cell(label, p.start + lead, p.start + lead + len(label), page=p.page)]
+    for a, b in spans:
+        cells.append(Cell(p.text[a:b], p.start + a, p.start + b, col=len(cells), page=p.page))
     return Row(cells, None, section, cells[:1], cells[1:])
 
 

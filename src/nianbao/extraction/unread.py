@@ -15,7 +15,7 @@ from ..readers.labels import is_debris
 from ..report import Report, text_lost
 from ..schema import SECTION_KEYS, label_of, table_ids
 from .context import Ctx
-from .form.spec import word_cell
+from .form.spec import word_cell, worded_value
 
 
 @lru_cache(maxsize=16)
@@ -280,7 +280,8 @@ def lost_characters(ctx: Ctx) -> None:
 def unmapped(ctx: Ctx) -> None:
     """Cells whose characters the PDF's font did not map (U+FFFD), digits misread as
     letters (94B7), or residue where a number stands (x, ?, N/A, 不详: ``labels.is_debris``;
-    words the form does not have, 见说明, 无此项: ``form.word_cell``):
+    words the form does not have, 见说明, 无此项: ``form.word_cell``; a number with words
+    glued on, 4（无）: ``form.worded_value``):
     unread, said as the tool's limit, one finding per table and kind; never blank cells of
     the report."""
     rep = ctx.report
@@ -294,7 +295,7 @@ def unmapped(ctx: Ctx) -> None:
             why = "glyph"
         elif _LETTERED.fullmatch(raw.strip()):
             why = "letters"
-        elif is_debris(raw) or word_cell(raw):
+        elif is_debris(raw) or word_cell(raw) or worded_value(raw) == (-1, -1):
             why = "debris"
         else:
             continue
@@ -365,7 +366,7 @@ def labels_without_values(ctx: Ctx) -> None:
     tool could not read them (a label far from the table the reading found, headings
     lost), so they are unread, said once, never "missing" (R-ROW-MISSING)."""
     from ..readers import labels as L
-    from ..schema import ACTIVE_IDS, COLUMNS, REQUEST_ROWS_2019, REQUEST_ROWS_2021
+    from ..schema import ACTIVE2019_IDS, ACTIVE_IDS, COLUMNS, REQUEST_ROWS_2019, REQUEST_ROWS_2021
 
     rep = ctx.report
     vals = rep.values
@@ -384,9 +385,10 @@ def labels_without_values(ctx: Ctx) -> None:
             ids = [f"requests.{r}.{c}" for c in COLUMNS]
             if lacking(ids):
                 wanted[("s3", r)] = ids
-    if any_value(rep, ("active",)) and rep.meta.get("format") != "2019":
+    old = rep.meta.get("format") == "2019"
+    if any_value(rep, ("active2019",) if old else ("active",)):
         by_row: dict[str, list[str]] = {}
-        for fid in ACTIVE_IDS:
+        for fid in ACTIVE2019_IDS if old else ACTIVE_IDS:
             by_row.setdefault(fid.split(".")[1], []).append(fid)
         for r, ids in by_row.items():
             if lacking(ids):

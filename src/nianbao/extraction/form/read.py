@@ -79,6 +79,7 @@ from .spec import (
     find_headings,
     fold,
     fold_region,
+    form_words,
     word_cell,
 )
 from .stream import header_start, layout_rows, review_chunks, reviews_by_chunks, stream_table
@@ -290,7 +291,8 @@ def _item_numbers(
         first = rows not in seen  # (an item's heading again, in a text copied twice)
         seen.append(rows)
         end = heads[n + 1].start() if n + 1 < len(heads) else b
-        run = row_run(tokenize(text, h.end(), end, first_run=True))
+        cut = _other_table(text, h.end(), end)  # (another table's numbers after the item)
+        run = row_run(tokenize(text, h.end(), end if cut is None else cut, first_run=True))
         own = [runs[at[r]][3].vals for r in rows]
         if first and any(o and o[0].start < h.start() for o in own):
             # a number after a row's label before its item's heading is no number of its
@@ -397,7 +399,11 @@ def _read_rows(
     page_breaks: Sequence[tuple[int, int, int]] = (),
 ) -> FormTable | None:
     k, idx = fold_region(text, a, b)
-    found = [h for h in occurrences(k, form) if _plausible(h, form, k)]
+    found = [
+        h
+        for h in occurrences(k, form)
+        if _plausible(h, form, k) and not _count_word(h, form, k, text, a, idx)
+    ]
     hits = chain(found, _numbered(found, text, a, b, idx))
     if not hits:
         return None
@@ -454,6 +460,11 @@ def _read_rows(
             # table's label-only rows are then unread
             stray = stray or bool(re.search(r"\d", text[cuts[i] : nxt]))
             nxt = cuts[i]
+        if key == "s2":
+            # (numbers of another table after the label: neither the row's nor its item's)
+            cut = _other_table(text, en, nxt)
+            if cut is not None:
+                nxt, full = min(nxt, cut), min(full, cut)
         if key == "s2" and layout == "2021":
             # a 第二十条第（X）项 line after a label opens the next item's block: numbers after
             # it are that block's (a copy that put the labels first and the numbers after,
@@ -862,6 +873,34 @@ def _in_sentence(run: ValueRun, toks: list[Tok]) -> bool:
     return False
 
 
+_DIGIT = re.compile(r"\d")
+
+
+def _other_table(text: str, en: int, nxt: int) -> int | None:
+    """Where another table or list of numbers starts after a label of 表二 (the last, before
+    section 三): a line of words the form does not have, then a line whose first number
+    follows such words (本年度通过以下渠道主动公开政府信息： / 公开渠道 信息条数 / 政府网站
+    1234): those numbers are that table's, not the label's row (a 表二 printed blank read
+    1234 for its fee, silently). None where a number stands after the label first, or after
+    the form's words only (a label broken over lines, a unit)."""
+    start = None
+    pos = text.find("\n", en, nxt)
+    while pos >= 0:
+        a = pos + 1
+        e = text.find("\n", a, nxt)
+        line = text[a : e if e >= 0 else nxt]
+        if line.strip():
+            d = _DIGIT.search(line)
+            words = line[: d.start()] if d is not None else line
+            own = not fold(words)[0] or form_words(words)
+            if d is not None:
+                return start if start is not None and not own else None
+            if not own and start is None:
+                start = a
+        pos = e
+    return None
+
+
 _NUMBER_END = re.compile(r"\d(?![\d.．、])")  # the end of a number, not of an ordinal (2.)
 _PROSE_GOES_ON = re.compile(r"[ \t]*[件个条项次人户，。；,;]")  # a count in a sentence
 
@@ -947,6 +986,31 @@ def _plausible(h: LabelHit, form: tuple[RowSpec, ...], k: str) -> bool:
         return True
     near = k[max(0, h.a - 12) : h.b + 12]
     return not any(w in near for w in _COLUMN_WORDS)
+
+
+_GLUED_NUMBER = re.compile(r"[：:]?[^\S\n]*\d")
+_AFTER_NUMBER = re.compile(r"\d[^\S\n|｜]*[|｜]?[^\S\n]*$")
+_NUMBER_ALONE = re.compile(r"[\s|｜]*[-+－]?\d+(?:\.\d+)?[\s|｜]*")
+
+
+def _count_word(
+    h: LabelHit, form: tuple[RowSpec, ...], k: str, text: str, a: int, idx: list[int]
+) -> bool:
+    """A bare 总计 or 合计 glued to a number among a row's numbers (… 0 | 合计4, or a cell a
+    line after a number alone on its line): the count word of a cell (``worded_value``),
+    not the row （七）总计 (taken so, the rows after it read otherwise and the sums blamed
+    the report)."""
+    if form[h.row].rid != "processed_total" or k[h.a] == "七" or h.b - h.a != 2:
+        return False
+    st, en = a + idx[h.a], a + idx[h.b - 1] + 1
+    if not _GLUED_NUMBER.match(text, en):
+        return False
+    line = text.rfind("\n", 0, st) + 1
+    before = text[line:st]
+    if before.strip():
+        return _AFTER_NUMBER.search(before) is not None
+    prev = text[:line].rstrip().rsplit("\n", 1)[-1]
+    return _NUMBER_ALONE.fullmatch(prev) is not None
 
 
 def _fill_unlabelled(
@@ -1616,7 +1680,10 @@ def _read_reviews(text: str, a: int, b: int) -> FormTable | None:
         table.ends_inside = b >= len(text.rstrip())
         return table
     st = a + idx[end - 1] + 1
-    toks = tokenize(text, st, b)
+    # (words standing as a cell among the values, 见说明: a value the tool cannot read, in
+    # its place; taken for text, they ended the run and none of the 15 cells was read)
+    toks = first_run(tokenize(text, st, b), len(REVIEW_IDS_ORDER))
+    toks += tokenize(text, toks[-1].end, b) if toks and toks[-1].end < b else []
     run = row_run(toks)
     # the header's cells stand apart as the values do: the breaks between its words are
     # samples of one cell boundary too (the values alone may all have blanks between them)

@@ -283,6 +283,64 @@ def word_cell(text: str) -> bool:
     return k not in _FORM_TEXT and not any(w in k for w in _FORM_KEYS)
 
 
+def form_words(text: str) -> bool:
+    """Whether ``text`` (folded) is the form's words: a piece of its labels or headers, a
+    row's keyword in it, a note's head or a unit."""
+    k = fold(text)[0]
+    return bool(k) and (k in _FORM_TEXT or holds_form_key(k) or bool(_NO_VALUE.fullmatch(k)))
+
+
+def holds_form_key(text: str) -> bool:
+    """Whether ``text`` (folded) holds a row's keyword or a header's word of the form (a
+    label or a column's name, garbled or glued to a number: （七）总计21), not words of its
+    own (4（无）, 其中5)."""
+    k = fold(text)[0]
+    return any(w in k for w in _FORM_KEYS)
+
+
+# a count with a word that says so glued on (合计12, 共5件, 计：3, 12（件）): the number
+# is the cell's
+_UNIT = r"(?:件|个|次|项|条)"
+_COUNT_CELL = re.compile(
+    rf"\s*(?:(?:合计|总计|共计|小计|共|计)[：:]?)?\s*(?P<num>\d+)\s*(?:[（(]\s*{_UNIT}\s*[）)]|{_UNIT})?\s*"
+)
+# not a value of the form's: a label's ordinal (1.属于…, 第…项), a date, a page (第3页, 共3页)
+_NO_WORDED = re.compile(r"\s*(?:\d+\s*[.．、]|第)|.*[年月日页]")
+_DIGIT_RUN = re.compile(r"\d+")
+# a number with a remark in brackets after it (4（无）, 12（含转办3件）)
+_REMARKED = re.compile(r"\s*[-+]?\d+(?:\.\d+)?\s*[（(][^（）()]{1,12}[）)]\s*")
+_ITEM_WORDS = re.compile("第.{0,4}[条项]")  # 表二's item heading (第二十条第（五）项)
+_CJK_CHAR = re.compile("[\u4e00-\u9fff]")
+
+
+@lru_cache(maxsize=8192)
+def worded_value(text: str) -> tuple[int, int] | None:
+    """A cell holding a number and words of its own glued together, where a value stands:
+    the span in ``text`` of the number to read where a count word goes with it (合计12,
+    共5件, 12（件）: the form's cells are counts), (-1, -1) for a number with a remark in
+    brackets, a value the tool cannot read (4（无）), or None for any other text: a value
+    (5件, 增加3), words without a digit, a label's ordinal (1.属于…, 第…项), a date or a
+    page, the form's words (（七）总计21, 0（三）不予公开: a label glued to a number),
+    other words glued to digits (其中5, 约30: ``word_cell``'s; 3他: a label garbled)."""
+    if _DIGIT_RUN.search(text) is None or _CJK_CHAR.search(text) is None:
+        return None
+    if _NO_WORDED.match(text) or is_value_text(text):
+        return None
+    m = _COUNT_CELL.fullmatch(text)
+    if m is not None:
+        return m.span("num")
+    if not _REMARKED.fullmatch(text):
+        return None  # (words glued to digits otherwise may be a label garbled: 3他 for 3.其他)
+    words = fold(_DIGIT_RUN.sub("", text))[0]
+    if (
+        holds_form_key(words)
+        or (len(words) > 1 and words in _FORM_TEXT)
+        or _ITEM_WORDS.search(words)
+    ):
+        return None
+    return -1, -1
+
+
 # ----------------------------------------------------------------------------- headings
 _SECTION_WORDS: dict[str, tuple[str, ...]] = {
     "s1": ("总体情况", "基本情况", "总体概况"),

@@ -1,6 +1,10 @@
 """From folded text to rows: the tokens of a table region (numbers, placeholders,
 separators), the row labels found in the form's order (the longest chain wins, linear), each
 row's run of values, and the separators that tell a row's cells apart.
+
+Over 500 lines because what a token is depends on the cell it stands in and its neighbours
+(a word cell, a number with words glued on among a row's values, a column's name, a page's
+residue): those rules read the tokens already made, so they live with the tokenizer.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from dataclasses import dataclass, field
 
 from ...readers.labels import DEBRIS, parse_value
 from .model import Tok
-from .spec import SEP, SEPS, RowSpec, word_cell
+from .spec import SEP, SEPS, RowSpec, word_cell, worded_value
 
 
 def _master(pipes: bool) -> re.Pattern[str]:
@@ -135,6 +139,82 @@ def _digit_word(text: str, i: int, b: int) -> int:
     return e
 
 
+_NEXT_NUMBER = re.compile(r"[^\S\n]*[-+－]?\d")
+_NEXT_CELL = re.compile(rf"[{re.escape(SEPS)}]*([-+－]?\d+(?:\.\d+)?)")
+
+
+def _alone(text: str, i: int, j: int) -> bool:
+    """Whether ``text[i:j]`` stands alone on its line (separators around it)."""
+    a = text.rfind("\n", 0, i) + 1
+    b = text.find("\n", j)
+    return not text[a:i].strip(SEPS) and not text[j : b if b >= 0 else len(text)].strip(SEPS)
+
+
+def _worded_cell(text: str, i: int, b: int, out: list[Tok]) -> tuple[int, int, int] | None:
+    """A cell among a row's values holding a number and words glued together
+    (``spec.worded_value``: 合计12, 4（无）): its end and the span of the number to read,
+    (end, -1, -1) when the cell is a value the tool cannot read, or None for any other text.
+    A count word with the number (合计, 共 … 件) reads as the number; a remark in brackets
+    leaves the cell unread. Either way the cell is one value: its words taken for text ended
+    the row's run (合计12 in the 总计 column: the row's numbers moved one column right, and
+    the row's and the table's sums blamed the report). Among the values: after a value on
+    its line, or (not opening its line) right after the row's label or before a value on its
+    line; or, a cell a line, right after the row's label or after or before a value alone on
+    its line."""
+    if i == 0 or text[i - 1] not in SEP:
+        return None
+    sep = _SEP.search(text, i, b)
+    e = sep.start() if sep is not None else b
+    span = worded_value(text[i:e])
+    if span is None:
+        return None
+    prev = next((t for t in reversed(out) if t.kind != "s"), None)
+    line = text.rfind("\n", 0, i) + 1
+    opens = not text[line:i].strip(SEPS)
+    if opens and _alone(text, i, e):
+        # a cell a line (a web page's copy): among values alone on their lines
+        nxt = _NEXT_CELL.match(text, e)
+        among = (
+            prev is None  # (right after the row's label)
+            or (prev.kind == "v" and _alone(text, prev.start, prev.end))
+            or (nxt is not None and _alone(text, nxt.start(1), nxt.end(1)))
+        )
+    else:
+        among = (prev is not None and prev.kind == "v" and prev.end >= line) or (
+            not opens and (prev is None or _NEXT_NUMBER.match(text, e) is not None)
+        )
+    if not among:
+        return None
+    if span[0] >= 0:
+        return e, i + span[0], i + span[1]
+    d = _DIGITS.search(text, i, e)
+    if d is not None and header_number(text, d.start(), d.end()):
+        return None  # a column's name (数据1)
+    return e, -1, -1
+
+
+# the marks a copy may part a line's cells by instead of tabs (「0；0；；5」), and such a
+# line's values part: numbers, one kind of mark, spaces
+_MARKS = "；;、"
+_MARKED_LINE = re.compile(r"[\s；;、]*[-+]?\d[\d,.]*(?:[\s；;、]+[-+]?\d[\d,.]*)*[\s；;、]*")
+
+
+def _marks_part(text: str, i: int, j: int, a: int) -> bool:
+    """Whether the text token ``text[i:j]`` is marks parting the cells of a line of numbers
+    (after the row's label where the line holds it: 「行政许可；13470；；」, 「0；0；1；…」):
+    one kind of mark, nothing but numbers and spaces beside them. A mark ending a sentence
+    (…3件；) or between words parts no cells."""
+    tok = text[i:j]
+    if not tok or any(c not in _MARKS for c in tok) or len(set(tok)) > 1:
+        return False
+    lo = max(text.rfind("\n", 0, i) + 1, a)
+    hi = text.find("\n", j)
+    line = text[lo : hi if hi >= 0 else len(text)]
+    return _MARKED_LINE.fullmatch(line) is not None and not any(
+        c in line for c in _MARKS if c != tok[0]
+    )
+
+
 def tokenize(text: str, a: int, b: int, first_run: bool = False) -> list[Tok]:
     """The text between two labels as separator runs, values and other text; with
     ``first_run`` only up to the text that ends the first run of values."""
@@ -147,6 +227,18 @@ def tokenize(text: str, a: int, b: int, first_run: bool = False) -> list[Tok]:
         if i < skip:
             continue
         kind = m.lastgroup
+        worded = _worded_cell(text, i, b, out) if kind != "s" and text[i - 1 : i] in SEP else None
+        if worded is not None and (worded[1] >= 0 or not _digit_word(text, i, b)):
+            # a number and words in one cell among the values: one value, read as the
+            # number where a count word goes with it, else a value the tool cannot read
+            e, ns, ne = worded
+            skip = e
+            seen_value = True
+            if ns >= 0:
+                out.append(Tok("v", ns, ne, text[ns:ne]))
+            else:
+                out.append(Tok("v", i, e, text[i:e]))
+            continue
         e = _digit_word(text, i, b) if kind != "s" else 0
         if e:
             # a word cell holding a digit (见表2, 详见第3页): text, never its digit a value
@@ -185,10 +277,12 @@ def tokenize(text: str, a: int, b: int, first_run: bool = False) -> list[Tok]:
                 kind = "t"
         elif kind == "num" and m.group("unit") is None:
             after = text[j] if j < b else " "
-            if after in ".．、":
+            if after in ".．、" and not (after == "、" and _marks_part(text, j, j + 1, a)):
                 kind = "t"  # an ordinal (1.属于…) left of a label not found
             elif header_number(text, i, j):
                 kind = "t"  # a column's name (数据1)
+        if kind == "t" and text[i] in _MARKS and _marks_part(text, i, j, a):
+            kind = "s"  # (「0；0；；5」: the line's cells parted by a mark)
         if kind == "s":
             out.append(Tok("s", i, j, m.group()))
         elif kind == "t":
@@ -371,6 +465,8 @@ def _debris_at(text: str, o: int) -> bool:
 
 # ----------------------------------------------------------------------------- placing
 def bounds(sep: str, unit: str, nl_mode: int) -> int:
+    if unit == "mark":
+        return sum(sep.count(c) for c in _MARKS)
     if unit == "pipe":
         return sep.count("|") + sep.count("｜") + sep.count("¦")
     if unit == "tab":
@@ -394,6 +490,8 @@ def unit_of(inner: list[str], lead: list[str] | None = None) -> tuple[str, int]:
     n = len(inner)
     if sum(1 for s in inner if any(p in s for p in "|｜¦")) >= 0.6 * n:
         return "pipe", 1
+    if sum(1 for s in inner if any(p in s for p in _MARKS)) >= 0.6 * n:
+        return "mark", 1
     if sum(1 for s in inner if "\t" in s) >= 0.6 * n:
         if any(s and not any(c in s for c in "\t\n|｜¦") for s in inner) or any(
             "  " in _LINE_INDENT.sub("", s) for s in inner + (lead or [])

@@ -1,0 +1,258 @@
+"""Cells a copy prints otherwise than the form's tables: each gold laid out by the writer
+(``tab``) and edited as real copies are, scored by ``shapes_eval`` (no cell wrong and
+unnamed, no false "missing" finding, no sum error the document does not earn):
+
+* a table's cells parted by 「；」, 「、」 or 「，」 instead of tabs, blank cells printed as
+  empty pieces (「行政许可；13470；；」): read as cells (表二's rows of one value read as
+  "the row prints no such cell", silently blank);
+* a 表三 cell holding a number and words glued together: a count word (「合计5」, 「共5件」,
+  「5（件）」) read as the number, other words (「4（无）」) named unread, never a false sum
+  (the word taken for a label moved the row's numbers a column off);
+* one word cell in a 表四 spaced by spaces (「… 12 见说明 1 6 20」): that cell named, the
+  other 14 read (the word ended the run, and all 15 were unread);
+* two numbers where 表二's row has one (「行政事业性收费 |0 12」): named, never one of them;
+* a 表二 printed blank with another small table of numbers after it in section 二 (公开渠道
+  | 信息条数): read blank, never given the other table's numbers, nor named unread.
+
+Reproduce one: ``python -m tests.shapes_eval`` does not make these; the renderers here are
+small edits of the writer's text (``_edited``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+import nianbao
+from nianbao.report import Report
+from nianbao.writing.writer import render
+
+from .copyshapes import _sections, _table_span
+from .shapes import Rendering, sources
+from .shapes_eval import run_one
+
+SOURCES = sources()
+
+
+def _edited(
+    stem: str, gold: dict[str, Any], edit: Callable[[list[str], dict[str, int]], None]
+) -> Rendering:
+    lines = render(Report.from_flat(gold), "tab").decode("utf-8").split("\n")
+    edit(lines, _sections(lines))
+    expected = {k: v for k, v in gold.items() if k != "notes"}
+    expected["blank"] = list(gold.get("blank") or [])
+    return Rendering(
+        gold=stem, shape="edited", seed=0, base="tab", text="\n".join(lines), expected=expected
+    )
+
+
+def _need_golds() -> None:
+    if len(SOURCES) < 3:
+        pytest.skip("../shared/samples is not beside the checkout")
+
+
+def _problems(renderings: list[Rendering]) -> tuple[list[str], int, int]:
+    problems: list[str] = []
+    right = named = 0
+    for r in renderings:
+        s = run_one(r)
+        problems += s.problems(r.gold)
+        right += s.right
+        named += s.named
+    return problems, right, named
+
+
+@pytest.mark.parametrize("mark", ["；", "、", "，"])
+@pytest.mark.parametrize("upto", ["s3", "s5"])
+def test_cells_parted_by_a_mark(mark: str, upto: str) -> None:
+    _need_golds()
+
+    def edit(lines: list[str], sec: dict[str, int]) -> None:
+        for i in range(sec["s2"], sec[upto]):
+            if "\t" in lines[i]:
+                lines[i] = mark.join(lines[i].split("\t"))
+
+    problems, right, named = _problems([_edited(st, g, edit) for st, g in SOURCES])
+    assert not problems, "\n".join(problems[:20])
+    if mark != "，":
+        assert named == 0  # read whole ("，" may group thousands: 902 after 4 is unread)
+
+
+def test_one_value_row_parted_by_semicolons_is_read() -> None:
+    text = (
+        "某县财政局2024年政府信息公开工作年度报告\n二、主动公开政府信息情况\n"
+        "信息内容；本年处理决定数量；；\n行政许可；13470；；\n行政处罚；606；；\n"
+        "三、收到和处理政府信息公开申请情况\n"
+    )
+    report = nianbao.parse(text.encode(), name="x.txt")
+    assert report.values["active.licensing"].value == 13470
+    assert report.values["active.penalty"].value == 606
+    src = report.values["active.penalty"].source
+    assert src.start is not None and text[src.start : src.end] == "606"
+
+
+@pytest.mark.parametrize("fmt", ["合计{}", "共{}件", "{}（件）", "{}（无）"])
+@pytest.mark.parametrize("col", [-1, 1])
+def test_worded_cells_of_the_requests_table(fmt: str, col: int) -> None:
+    _need_golds()
+
+    def edit(lines: list[str], sec: dict[str, int]) -> None:
+        a, b = _table_span(lines, sec["s3"], sec["s4"])
+        done = 0
+        for i in range(a + 3, b):
+            cells = lines[i].split("\t")
+            if cells[col].strip() and done < 3 and i % 3 == 0:
+                cells[col] = fmt.format(cells[col])
+                lines[i] = "\t".join(cells)
+                done += 1
+
+    problems, right, named = _problems([_edited(st, g, edit) for st, g in SOURCES])
+    assert not problems, "\n".join(problems[:20])
+    if fmt != "{}（无）":
+        assert named == 0  # a count word: the number read
+
+
+def test_a_count_word_in_the_total_column_reads_the_number() -> None:
+    _need_golds()
+    stem, gold = next((s, g) for s, g in SOURCES if g.get("requests.new.total"))
+
+    def edit(lines: list[str], sec: dict[str, int]) -> None:
+        a, b = _table_span(lines, sec["s3"], sec["s4"])
+        for i in range(a, b):
+            if lines[i].startswith("一、本年新收"):
+                cells = lines[i].split("\t")
+                cells[-1] = "合计" + cells[-1]
+                lines[i] = "\t".join(cells)
+
+    r = _edited(stem, gold, edit)
+    report = nianbao.parse(r.data, name=r.name)
+    v = report.values["requests.new.total"]
+    assert v.value == gold["requests.new.total"]
+    assert v.source.start is not None
+    assert r.text[v.source.start : v.source.end] == str(gold["requests.new.total"])
+
+
+def test_a_number_with_words_is_named_unread_not_summed() -> None:
+    _need_golds()
+    stem, gold = next((s, g) for s, g in SOURCES if g.get("requests.new.total"))
+
+    def edit(lines: list[str], sec: dict[str, int]) -> None:
+        a, b = _table_span(lines, sec["s3"], sec["s4"])
+        for i in range(a, b):
+            if lines[i].startswith("一、本年新收"):
+                cells = lines[i].split("\t")
+                cells[-1] += "（无）"
+                lines[i] = "\t".join(cells)
+
+    r = _edited(stem, gold, edit)
+    out = nianbao.parse(r.data, name=r.name).to_dict()
+    assert out["requests"]["new"]["total"] is None
+    unread = [
+        f
+        for f in out["findings"]
+        if f["rule"] == "R-UNREAD" and "requests.new.total" in (f.get("cells") or [])
+    ]
+    assert unread and "（无）" in unread[0]["message"]
+    s = run_one(r)
+    assert not s.problems(stem)
+
+
+@pytest.mark.parametrize("gap", [" ", "   ", "\u3000"])
+def test_one_word_cell_in_a_spaced_review_table(gap: str) -> None:
+    _need_golds()
+    full = [
+        (s, g)
+        for s, g in SOURCES
+        if all(v is not None for k, v in g.items() if k.startswith("reviews."))
+        and not any(str(b).startswith("reviews.") for b in g.get("blank") or ())
+    ]
+    assert full
+
+    def edit(lines: list[str], sec: dict[str, int]) -> None:
+        a, b = _table_span(lines, sec["s4"], sec["s5"])
+        cells = lines[b - 1].split("\t")
+        cells[-4] = "见说明"
+        lines[b - 1] = "\t".join(cells)
+        for i in range(a, b):
+            lines[i] = gap.join(lines[i].split("\t")).rstrip()
+
+    for stem, gold in full:
+        r = _edited(stem, gold, edit)
+        s = run_one(r)
+        assert not s.problems(stem), s.problems(stem)
+        assert s.named == 1 and s.right == s.cells - 1, (stem, s.right, s.named, s.cells)
+
+
+def test_two_numbers_in_a_one_value_row_are_named() -> None:
+    text = (
+        "某县财政局2024年政府信息公开工作年度报告\n二、主动公开政府信息情况\n"
+        "第二十条第（八）项 |\n信息内容 |本年收费金额（单位：万元） |\n行政事业性收费 |0 12\n"
+        "三、收到和处理政府信息公开申请情况\n"
+    )
+    out = nianbao.parse(text.encode(), name="x.txt").to_dict()
+    assert out["active"]["fees"] is None
+    assert any(
+        "active.fees" in (f.get("cells") or []) and f["rule"].startswith("R-UNREAD")
+        for f in out["findings"]
+    )
+
+
+@pytest.mark.parametrize("sep", ["\t", " ", " | "])
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_blank_active_table_beside_another_table(sep: str, where: str) -> None:
+    _need_golds()
+    other = [
+        "本年度通过以下渠道主动公开政府信息：",
+        f"公开渠道{sep}信息条数",
+        f"政府网站{sep}1234",
+        f"政务微博{sep}56",
+        "",
+    ]
+    renderings = []
+    for stem, gold in SOURCES:
+        g = {k: v for k, v in gold.items() if not k.startswith(("active.", "active2019."))}
+        g["blank"] = [b for b in gold.get("blank") or () if not b.startswith("active")]
+        g["blank"] += [k for k in gold if k.startswith(("active.", "active2019."))]
+        g.update({k: None for k in gold if k.startswith(("active.", "active2019."))})
+
+        def edit(lines: list[str], sec: dict[str, int]) -> None:
+            a, b = _table_span(lines, sec["s2"], sec["s3"])
+            for i in range(a, b):
+                cells = lines[i].split("\t")
+                if not cells[0].startswith(("信息内容", "第二十条")):
+                    cells = cells[:1] + ["" for _ in cells[1:]]  # (every value blank)
+                lines[i] = sep.join(cells).rstrip()
+            at = a if where == "before" else b
+            lines[at:at] = ["", *other]
+
+        renderings.append(_edited(stem, g, edit))
+    problems, right, named = _problems(renderings)
+    assert not problems, "\n".join(problems[:20])
+    active = [k for r in renderings for k in r.table_ids() if k.startswith("active")]
+    assert active and named == 0
+
+
+@pytest.mark.parametrize("shape", ["pipe-bare", "cell-pipe", "cell-blank", "cell-bar"])
+@pytest.mark.parametrize("fmt", ["合计{}", "{}（无）"])
+def test_worded_cells_in_other_layouts(shape: str, fmt: str, monkeypatch: Any) -> None:
+    """The same cells in the pipe and one-cell-a-line layouts (``tests/shapes.py``): 合计 in
+    the 总计 column, a remark in brackets in any column, a tenth of 表三's numbers so."""
+    _need_golds()
+    from . import shapes
+
+    plain = shapes._value_text
+
+    def value_text(cell: Any, ctx: Any) -> str:
+        t = plain(cell, ctx)
+        fid = cell.field_id or ""
+        anywhere = fmt != "合计{}" or fid.endswith(".total")
+        if fid.startswith("requests.") and anywhere and t.isdigit() and ctx.rng.random() < 0.1:
+            return fmt.format(t)
+        return t
+
+    monkeypatch.setattr(shapes, "_value_text", value_text)
+    problems, right, named = _problems([shapes.render_shape(g, shape, 0, st) for st, g in SOURCES])
+    assert not problems, "\n".join(problems[:20])
+    if fmt == "合计{}":
+        assert named == 0
