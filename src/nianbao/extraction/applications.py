@@ -193,6 +193,7 @@ def read_requests(ctx: Ctx, rows: list[Row], headers: list[Row]) -> str | None:
         r.values = list(cells)
         r.first_col = first
         r.uncertain = unsure
+    _place_like_siblings(candidates, width, columns, _wider_than_form(headers, candidates))
     if plan.extra:
         _extra_columns(ctx, headers, candidates, plan.extra)
 
@@ -295,6 +296,71 @@ def read_requests(ctx: Ctx, rows: list[Row], headers: list[Row]) -> str | None:
     return layout
 
 
+# the rows of the form's first level (一、二、四、): their labels span the same label
+# columns, so their numbers start at the same column of a grid
+_TOP_ROWS = frozenset({"new", "carried_over", "carried_forward"})
+
+
+def _placements(vals: list[Cell], width: int) -> list[int]:
+    """The first cells of the windows of ``width`` cells that leave only blank cells out
+    and give different values."""
+    filled = [i for i, c in enumerate(vals) if c.text.strip()]
+    if len(vals) < width or not filled:
+        return []
+    lo, hi = max(0, filled[-1] - width + 1), min(filled[0], len(vals) - width)
+    seen: dict[tuple[str, ...], int] = {}
+    for o in range(lo, hi + 1):
+        seen.setdefault(tuple(c.text.strip() for c in vals[o : o + width]), o)
+    return list(seen.values())
+
+
+def _wider_than_form(headers: list[Row], candidates: list[_ReqRow]) -> bool:
+    """Every row of the grid, header and data, ends in a blank cell after its last number
+    or word: the copy's table has a column the form lacks, empty all down (a page's table
+    drawn wider than the form)."""
+    rows = [h for h in headers if len(h.cells) > 1] + [r.row for r in candidates if r.row.values]
+    return len(rows) > 3 and all(
+        not r.cells[-1].text.strip() and not r.cells[-1].covered for r in rows
+    )
+
+
+def _place_like_siblings(
+    candidates: list[_ReqRow], width: int, columns: list[str], wide: bool
+) -> None:
+    """Rows whose cells fit several placements (a blank cell at either end of their
+    numbers). In a grid wider than the form, the blank cell that ends every row is the
+    extra column's, never a value's. A first-level row (一、二、四、) goes where the
+    first-level rows that fit one placement start: their labels span the same columns."""
+    multi: dict[int, list[int]] = {}
+    for r in candidates:
+        vals = [c for c in r.row.values if c is not None]
+        if wide and r.values and len(vals) > width:
+            cut = vals[:-1]
+            opts = _placements(cut, width)
+            if len(opts) == 1:
+                r.values = list(cut[opts[0] : opts[0] + width])
+                r.first_col, r.uncertain = cut[opts[0]].col, False
+                continue
+        opts = _placements(vals, width)
+        if len(opts) > 1:
+            multi[id(r)] = opts
+    starts = Counter(
+        r.first_col
+        for r in candidates
+        if r.rid in _TOP_ROWS and id(r) not in multi and r.first_col is not None
+    )
+    if len(starts) != 1:
+        return
+    (col,) = starts
+    for r in candidates:
+        if r.rid in _TOP_ROWS and id(r) in multi:
+            vals = [c for c in r.row.values if c is not None]
+            hit = [o for o in multi[id(r)] if vals[o].col == col]
+            if len(hit) == 1:
+                o = hit[0]
+                r.values, r.first_col, r.uncertain = list(vals[o : o + width]), col, False
+
+
 @lru_cache(maxsize=256)
 def _cell_ids(rid: str, columns: tuple[str, ...]) -> tuple[str, ...]:
     """The cell ids of row ``rid`` under ``columns`` (made once, not once a report)."""
@@ -311,6 +377,7 @@ class _Plan:
     extra: frozenset[int] = frozenset()  # physical columns under headers the form lacks
     defer: bool = False  # the rows cannot be read under this header: left to the form reading
     run_together: bool = False  # the header's rows ran into the line of 申请人情况
+    words: list[str] | None = None  # the order the header's words give, when ``at`` differs
 
 
 def _column_plan(headers: list[Row], candidates: list[_ReqRow]) -> _Plan:
@@ -325,6 +392,11 @@ def _column_plan(headers: list[Row], candidates: list[_ReqRow]) -> _Plan:
         if r.row.numeric
     )
     named = _header_order(headers)
+    if named is not None and named.words is not None and not _lined_up(named, candidates):
+        # the header's cells put the columns in another order than its words, and the rows'
+        # numbers do not stand under those cells (the copy left a merged cell's slots out,
+        # shifting the header rows against each other): the words say the order
+        named = _Plan(named.words, run_together=named.run_together)
     if named is not None and not _complete(named, candidates):
         named = None  # a header word this reading missed: no plan from this header
     if named is not None:
@@ -407,10 +479,32 @@ def _header_order(headers: list[Row]) -> _Plan | None:
         return _Plan(seq, run_together=run_together)
     # a grid's header: its cells' columns say the order (a copy may have moved a merged
     # label into another header row)
+    words = list(seq)
     seq = sorted(seq, key=lambda c: cols[c])
     lo, hi = cols[seq[0]], cols[seq[-1]]
     extra = frozenset(x for x in unknown if x > lo and x not in cols.values() and x <= hi + 2)
-    return _Plan(seq, lo, {c: cols[c] for c in seq}, extra, run_together=run_together)
+    return _Plan(
+        seq,
+        lo,
+        {c: cols[c] for c in seq},
+        extra,
+        run_together=run_together,
+        words=words if words != seq else None,
+    )
+
+
+def _lined_up(plan: _Plan, candidates: list[_ReqRow]) -> bool:
+    """Most data rows hold their numbers under the header's cells (``plan.at``)."""
+    if plan.at is None:
+        return True
+    known = set(plan.at.values()) | plan.extra
+    numeric = [r for r in candidates if r.row.numeric]
+    under = sum(
+        all(c.col in known for c in r.row.values if c.text.strip())
+        and any(c.text.strip() for c in r.row.values)
+        for r in numeric
+    )
+    return bool(numeric) and under * 5 >= len(numeric) * 4
 
 
 def _split_header_cells(headers: list[Row]) -> dict[tuple[int, int], str]:

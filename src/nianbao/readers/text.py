@@ -11,7 +11,8 @@ Table encodings recognised (each by its own shape, never by file name):
   one character per line, 商业\\n企业);
 * ``markdown``: ``| a | b |`` rows (separator rows dropped);
 * ``pipe``: the broken pipe style where each cell is ``text |`` on its own line(s), a bare
-  ``|`` opens a row (or is an empty cell inside one) and extra pipes (``| ||``) close it;
+  ``|`` opens a row (or is an empty cell inside one, written `` |`` where bare pipes open
+  the rows) and extra pipes (``| ||``) close it;
 * ``layout``: columns aligned with runs of spaces, as ``pdftotext -layout`` prints them;
 * CSV (kind ``tab``): runs of comma-separated lines of the same number of fields, quoted
   fields read as CSV quotes them (a table saved by a spreadsheet or a crawler's
@@ -1603,6 +1604,7 @@ def _pipe(lines: list[_Line], i: int, blocks: list[Paragraph | Table]) -> int:
     end = start
     n = len(lines)
     ruled = False  # rows are bounded by lines of pipes alone
+    opened = False  # the row was opened by a line holding a pipe alone, at its start
     while i < n:
         ln = lines[i]
         s = ln.text
@@ -1623,6 +1625,11 @@ def _pipe(lines: list[_Line], i: int, blocks: list[Paragraph | Table]) -> int:
             continue
         if "|" not in s:
             limit = _RULED_CELL_LINES if ruled else _PIPE_CELL_LINES
+            if _is_blank(s) and s.strip("\r") and row is not None:
+                # spaces alone (an &nbsp; normalised) inside a row: a cell's empty
+                # paragraph (Word's ``<p>&nbsp;</p>``), no end of the table
+                i += 1
+                continue
             if _is_blank(s) or _HEADING_LINE.match(s) or len(pending) >= limit:
                 break
             between = row is None or (ruled and not row and not pending)
@@ -1640,11 +1647,22 @@ def _pipe(lines: list[_Line], i: int, blocks: list[Paragraph | Table]) -> int:
             continue
         if st == "|" and row is None and not pending:
             row = []
+            opened = s == "|"
+            end = ln.end
+            i += 1
+            continue
+        if s == "|" and opened and row and not pending and not ruled:
+            # a pipe alone at the line's start, in a table whose rows such pipes open, after
+            # a row no extra pipes closed (it had no merged slots to pad): the next row's
+            # opening (a blank cell is `` |``, its empty text before the pipe's space)
+            rows.append(row)
+            row = []
             end = ln.end
             i += 1
             continue
         if row is None:
             row = []
+            opened = False
         before = _Line(s[: s.index("|")], ln.start)
         parts = pending + [before] if before.text.strip() or not pending else pending
         row.append(_joined_cell(parts, ln.start))
@@ -1697,10 +1715,13 @@ def _tabbed(lines: list[_Line], i: int, blocks: list[Paragraph | Table]) -> int:
     prev_blank = False
     while j < n:
         s = lines[j].text
-        if not s.strip():
+        if not s.strip() and ("\t" not in s or not s.strip("\t")):
             prev_blank = True
             j += 1
             continue
+        # (a tab before spaces alone, an &nbsp; normalised, is a cell's empty paragraph: the
+        # line after it may continue the cell, a paragraph under Word's empty one; a tab
+        # alone is an empty cell, after which a bare line is no part of the table)
         if "\t" in s or (not prev_blank and j > i and not _HEADING_LINE.match(s)):
             prev_blank = False
             j += 1
@@ -1726,9 +1747,15 @@ def _cell_per_line(region: list[_Line], blocks: list[Paragraph | Table]) -> None
     rows: list[list[Cell]] = []
     row: list[Cell] = []
     blank = 0  # empty cells at the end of ``row``
+    # rows parted by empty lines: a line of spaces alone (an NBSP or U+3000 normalised)
+    # without the tab is an empty paragraph of the cell above (Word's ``<p>&nbsp;</p>``),
+    # no break between two rows
+    parted = any(not ln.text for ln in region)
     for ln in region:
         s = ln.text
         if not s.strip() and "\t" not in s:
+            if row and parted and s.strip("\r"):
+                continue
             if row:
                 rows.append(row)
                 row = []
@@ -1825,6 +1852,7 @@ _PADDED = re.compile(r"(?:^|\t)[^\S\t\n]{2,}[^\s]|[^\s][^\S\t\n]{2,}(?:\t|$)")
 def _tab_rows(region: list[_Line], blocks: list[Paragraph | Table]) -> None:
     rows: list[list[Cell]] = []
     mixed = False  # some separator of the rows is whitespace, not a tab (``spaced_cells``)
+    padded = False  # a row has blank cells of spaces and runs of spaces beside a text
     for ln in region:
         s = ln.text
         if not s.strip() and "\t" not in s:
@@ -1841,8 +1869,12 @@ def _tab_rows(region: list[_Line], blocks: list[Paragraph | Table]) -> None:
         # other cells are padded by runs of spaces too: there a run may stand for a tab
         mixed = mixed or any(c.col == _SPACE_CUT for c in row)
         if any(c.col == _SPACES_ONLY for c in row) and _PADDED.search(s):
-            mixed = True
+            padded = True
         rows.append(row)
+    # padding alone says no run of spaces stands for a tab: where no run of spaces parts two
+    # texts anywhere in the rows (a copy that spaced some separators does so between texts
+    # too), the runs beside a cell's text are that cell's paragraphs of &nbsp; (「19 &nbsp;」)
+    mixed = mixed or (padded and not _tabs_alone(rows))
     if not mixed:
         for row in rows:
             for c in row:
@@ -1855,6 +1887,21 @@ def _tab_rows(region: list[_Line], blocks: list[Paragraph | Table]) -> None:
         # row's later values read a column off, and the row's sum blamed)
         rows = [[c for c in row if c.text] for row in rows]
     _add_table(blocks, rows, region[0].start, region[-1].end, "layout" if mixed else "tab")
+
+
+def _tabs_alone(rows: list[list[Cell]]) -> bool:
+    """Texts enough side by side one tab apart, and none parted by a run of spaces
+    (``_tab_rows`` has seen none), for tabs alone to be the rows' separators: a copy that
+    spaced its separators at random would have spaced some between two texts."""
+    pairs = 0
+    for row in rows:
+        pairs += sum(1 for a, b in zip(row, row[1:]) if a.text and b.text)
+    return pairs >= _TABS_ALONE_PAIRS
+
+
+# texts side by side one tab apart, none parted by spaces, after which a run of spaces
+# beside a text is no separator (a copy spacing half its separators at random: 2^-20)
+_TABS_ALONE_PAIRS = 20
 
 
 def _tab_cells(parts: list[str], off: int, blank: int = 0) -> tuple[list[Cell], int]:
