@@ -399,3 +399,34 @@ def test_rows_a_cell_short_read_their_numbers_in_the_last_columns(how: str) -> N
             if not same(want, v.value if v else None) and not named(findings, fid):
                 bad.append(f"{path.name} {fid}: {want} read {v.value if v else None}")
     assert not bad, "\n".join(bad[:10])
+
+
+def test_a_markdown_text_holding_html_tables_reads_them_by_their_markup() -> None:
+    """MinerU, marker and crawlers that keep a page's table markup print a report as
+    Markdown prose with each table as HTML (often on one line). With prose longer than the
+    first 4 KB the sniff looks at, the text was read as text: the tags blanked, the empty
+    cells lost (named unread). Such a text is read as the page it is."""
+    import lxml.html
+    from lxml import etree
+
+    from nianbao.readers.sniff import sniff
+
+    from .test_text_grid import _check, _golds, _html
+
+    long_prose = "本年度，" + "我局认真贯彻落实条例，推进政务公开工作。" * 200
+    for stem, gold in _golds():
+        body = lxml.html.fromstring(_html(gold)).find("body")
+        parts = []
+        for el in body:
+            if el.tag == "table":
+                markup = etree.tostring(el, encoding="unicode", method="html")
+                parts.append("".join(line.strip() for line in markup.split("\n")))
+            else:
+                head = "# " if el.tag.startswith("h") else ""
+                parts.append(head + el.text_content().strip())
+        text = "\n\n".join([*parts[:3], long_prose, *parts[3:]])
+        assert text.index("<table") > 4096
+        assert sniff(text.encode("utf-8")) == "html", stem
+        assert _check(text, gold) == [], stem
+    # a text naming a table tag once, with no cells, stays a text
+    assert sniff(("年度报告 <table> " + long_prose).encode("utf-8")) == "text"

@@ -112,7 +112,29 @@ def _text_or_html(data: bytes, utf16: bool = False) -> str:
     ctrl = len(probe) - len(probe.translate(None, _CTRL_BYTES)) if not utf16 else 0
     if ctrl > 8:
         return "binary"
+    if not utf16 and _embedded_tables(data):
+        return "html"
     return "text"
+
+
+# a page's table markup in a text: a table tag, then cells (a Markdown text with its tables
+# left as HTML, as PDF-to-Markdown tools such as MinerU and marker print them, or a crawled
+# page's text holding the tables' markup)
+_TABLE_TAG = re.compile(rb"<table[\s>]", re.I)
+_CELL_TAG = re.compile(rb"<t[dh][\s>]", re.I)
+_EMBEDDED_SCAN = 4 << 20  # bytes of a text looked through for table markup
+_EMBEDDED_CELLS = 8  # cells' tags after a table's, at least
+
+
+def _embedded_tables(data: bytes) -> bool:
+    """Whether a text holds an HTML table (beyond the first 4 KB the sniff looks at: long
+    prose first): read it as a page, its tables by their markup, rowspans and colspans
+    and empty cells kept (as text, the tags were blanked and the blank cells lost)."""
+    m = _TABLE_TAG.search(data, 0, _EMBEDDED_SCAN)
+    if m is None:
+        return False
+    cells = _CELL_TAG.finditer(data, m.end(), _EMBEDDED_SCAN)
+    return sum(1 for _ in zip(range(_EMBEDDED_CELLS), cells)) >= _EMBEDDED_CELLS
 
 
 def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str]:
