@@ -55,12 +55,12 @@ import os
 import re
 import statistics
 import warnings
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from ..errors import (
     BrokenFile,
@@ -499,7 +499,7 @@ def _find_fragments(page: Any, pno: int, taken: set[int]) -> list[_Frag]:
             continue
         recs: list[_Rec] = []
         slot: dict[tuple[int, int], int] = {}
-        for x0, top, x1, bottom in cells:
+        for x0, top, x1, bottom in _no_enclosing(cells):
             r0, r1 = _index(ys, top), _index(ys, bottom)
             c0, c1 = _index(xs, x0), _index(xs, x1)
             if r1 <= r0 or c1 <= c0:
@@ -535,6 +535,43 @@ def _find_fragments(page: Any, pno: int, taken: set[int]) -> list[_Frag]:
                 rec.text = _cell_text(extract_text(cs))
         frags.append(_Frag(pno, pno, (x_lo, top_lo, x_hi, bottom_hi), xs, len(ys) - 1, recs))
     return frags
+
+
+_CellBox = TypeVar("_CellBox", bound=tuple[float, ...])
+
+
+def _no_enclosing(cells: list[_CellBox]) -> list[_CellBox]:
+    """The cells of a table but those that hold another of its cells: where a rule stops
+    short (Chromium prints the part of a cell spanning rows that goes over the page
+    without its right border), the corner search runs on past the cells beyond the gap
+    and finds a cell around them (three label columns by seven rows, every label in it:
+    the rows all had one label, and the rows' values were given to the wrong rows). The
+    cells within are the table's; the cell around them is no cell."""
+    if len(cells) < 2:
+        return cells
+    eps = 0.5
+    order = sorted(range(len(cells)), key=lambda i: cells[i][0])
+    starts = [cells[i][0] for i in order]
+    out = []
+    for a in cells:
+        x0, top, x1, bottom = a[0], a[1], a[2], a[3]
+        holds = False
+        for i in range(bisect_left(starts, x0 - eps), len(order)):
+            b = cells[order[i]]
+            if b[0] > x1 + eps:
+                break
+            if (
+                b is not a
+                and b[1] >= top - eps
+                and b[2] <= x1 + eps
+                and b[3] <= bottom + eps
+                and (b[2] - b[0]) * (b[3] - b[1]) < (x1 - x0) * (bottom - top) - 1.0
+            ):
+                holds = True
+                break
+        if not holds:
+            out.append(a)
+    return out
 
 
 # a character this many times the middle size of a table's characters is no cell text

@@ -975,7 +975,7 @@ def page_items(res: PageResult, pno: int) -> tuple[list[Any], list[Any], bool]:
             continue
         recs: list[Any] = []
         slot: dict[tuple[int, int], int] = {}
-        for x0, top, x1, bottom in cells:
+        for x0, top, x1, bottom in rp._no_enclosing(cells):
             r0, r1 = rp._index(ys, top), rp._index(ys, bottom)
             c0, c1 = rp._index(xs, x0), rp._index(xs, x1)
             if r1 <= r0 or c1 <= c0:
