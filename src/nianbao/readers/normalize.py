@@ -450,6 +450,9 @@ _NUMBER_LINE = re.compile(
 _BARE_ANY = re.compile(r"(?m)^\f?\d{1,7}(?:\.\d+)?$")  # a line of a number alone, unmarked
 _RULE_LINE = re.compile(r"\f?[ \t\u3000]*[|｜]+[ \t\u3000]*")  # a line of ruling marks alone
 _FOREIGN_MOST = 8  # the most bare numbers printed unlike the tables' that may be pages'
+_FOREIGN_FEWEST_PAGES = (
+    2  # pages numbered among the cells, at least: one number alone is no sequence
+)
 _FOREIGN_DROPPED = 2  # as many of them a line more than their rows' cells: page numbers
 _FOREIGN_SHARE = 3  # the tables' own numbers at least this many times as many
 _FOREIGN_FEWEST = 12  # and at least this many
@@ -468,7 +471,10 @@ def _foreign_numbers(
     several times as many. Returns (start, end) of those that stand apart, of those next
     to another such number (a page's number beside a cell it pushed out of its place:
     which is the page's the form reading decides), and of those apart that are a line
-    more than their rows' cells (``_lines_more``; not a cell that lost its mark)."""
+    more than their rows' cells (``_lines_more``; not a cell that lost its mark), where
+    each stands a page after the one before (a page break between them, else
+    ``_PAGE_LINES`` lines: not 5, 6 and 7 of 行政许可, 行政处罚 and 行政强制, rows of one
+    cell a few lines apart that lost their mark)."""
     b = _TABLES_TO.search(text, lo)
     if b is None:
         four = _TABLES_FOUR.search(text, lo)
@@ -528,40 +534,80 @@ def _foreign_numbers(
     apart = [(s, e, x, k) for s, e, x, k, _r in bare if x >= 1 and not beside(k)]
     numbers = [x for _s, _e, x, _k in apart]
     # (page after page: one more each, or two where a page's number was taken at its break)
-    if not apart or any(not 1 <= y - x <= 2 for x, y in zip(numbers, numbers[1:])):
+    if len(apart) < _FOREIGN_FEWEST_PAGES or any(
+        not 1 <= y - x <= 2 for x, y in zip(numbers, numbers[1:])
+    ):
         return [], [], []
     near = [(s, e) for s, e, x, k, _r in bare if k in plain and beside(k) and x <= numbers[-1] + 2]
     more = _lines_more(lines, {k for *_x, k, _r in bare})
-    return [(s, e) for s, e, _x, _k in apart], near, [(s, e) for s, e, _x, k in apart if more(k)]
+    extra = [(s, e, k) for s, e, _x, k in apart if more(k)]
+
+    def paged(x: int, y: int) -> bool:
+        # a page break between them, else as many lines as a page's, at least
+        if "\f" in text:
+            return any("\f" in lines[i][1] for i in range(x + 1, y + 1))
+        return y - x >= _PAGE_LINES
+
+    if not all(paged(x, y) for (*_a, x), (*_b, y) in zip(extra, extra[1:])):
+        # (page after page: 5, 6 and 7 of 行政许可, 行政处罚 and 行政强制 that lost their
+        # mark stand a few lines apart, on one page)
+        extra = []
+    return [(s, e) for s, e, _x, _k in apart], near, [(s, e) for s, e, _k in extra]
 
 
 _PADDING_MOST = 2  # blank lines that may come with a page number's line
+_PAGE_LINES = 20  # lines between two pages' numbers of a copy of one cell a line, at least
 
 
 def _lines_more(lines: list[tuple[int, str]], odd: set[int]) -> Callable[[int], bool]:
     """Does the line ``k`` of ``lines`` stand beside a row's cells, not in one's place? The
     lines between two lines of text (a row's cells, with its blank and ruling lines) come
-    in a few counts in a table copied one cell a line; where the stretch holding line ``k``
-    (one of the lines ``odd``) is one of those counts with it, it may hold a cell that lost
-    its mark; where it is one only without the line (and its blank lines), it is a line
-    more than the row's cells: a page's."""
+    in a few shapes in a table copied one cell a line (``_stretch``: its lines with
+    something, its blank lines); where the stretch holding line ``k`` (one of the lines ``odd``) is one
+    of those shapes with it, it may hold a cell that lost its mark; where it is one only
+    without the line and the blank lines beside it (its padding), it is a line more than
+    the row's cells: a page's. Blank lines count as its padding only beside it (a row of
+    three cells and a blank line, 0 2 0 of 规章, is no row of one cell, a blank line, a page
+    number and its padding: the count of lines alone took 2 for a page's)."""
     texts = [k for k, (_s, line) in enumerate(lines) if _WORDY.search(line)]
     stretch: dict[int, tuple[int, int]] = {}
-    for a, b in zip([-1, *texts], [*texts, len(lines)]):
+    gaps = list(zip([-1, *texts], [*texts, len(lines)]))
+    for a, b in gaps:
         for k in range(a + 1, b):
             stretch[k] = (a, b)
     held = {stretch[k] for k in odd if k in stretch}
-    counts = Counter(b - a - 1 for a, b in set(stretch.values()) if (a, b) not in held)
+    # (two lines of text one after the other too: two labels of a table's head)
+    shapes = {ab: _stretch(lines, *ab) for ab in gaps}
+    counts = Counter(shape for ab, shape in shapes.items() if ab not in held)
     usual = {n for n, c in counts.items() if c >= 2}
 
     def more(k: int) -> bool:
         if k not in stretch:
             return False
-        a, b = stretch[k]
-        n = b - a - 1
-        return n not in usual and any(n - 1 - j in usual for j in range(_PADDING_MOST + 1))
+        filled, blanks = shapes[stretch[k]]
+        if (filled, blanks) in usual:
+            return False
+        pad = 0  # the blank lines beside it
+        for step in (-1, 1):
+            x = k + step
+            while x in stretch and stretch[x] == stretch[k] and _blank(lines[x][1]):
+                pad += 1
+                x += step
+        return any((filled - 1, blanks - j) in usual for j in range(min(pad, _PADDING_MOST) + 1))
 
     return more
+
+
+def _blank(line: str) -> bool:
+    """A line of nothing (a page break aside): no cell (a tab alone is a blank cell)."""
+    return not line.strip(" \f")
+
+
+def _stretch(lines: list[tuple[int, str]], a: int, b: int) -> tuple[int, int]:
+    """The lines between the lines ``a`` and ``b`` of ``lines``: how many hold something (a
+    cell, a blank cell's tab or pipe, ruling marks) and how many nothing."""
+    blanks = sum(1 for _s, line in lines[a + 1 : b] if _blank(line))
+    return b - a - 1 - blanks, blanks
 
 
 _WORDY = re.compile(rf"[{CJK}A-Za-z]")
