@@ -213,10 +213,17 @@ def name_search_ready(session: Session) -> str:
         )
         return "fts" if found == 2 else ""
     if dialect == "postgresql":
+        # (the indexes of this schema first, their definitions then: ``pg_indexes`` may
+        # compute the definition of an index of another schema before it filters, and one
+        # dropped meanwhile by another store's work fails the query, "could not open
+        # relation with OID …")
         found = session.scalar(
             text(
-                "SELECT count(*) FROM pg_indexes WHERE schemaname = current_schema() "
-                "AND indexname IN (:a, :b, :c, :d) AND indexdef LIKE '%lower(%'"
+                "WITH ours AS MATERIALIZED (SELECT c.oid FROM pg_class c "
+                "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "WHERE n.nspname = current_schema() AND c.relkind = 'i' "
+                "AND c.relname IN (:a, :b, :c, :d)) "
+                "SELECT count(*) FROM ours WHERE pg_get_indexdef(ours.oid) LIKE '%lower(%'"
             ),
             {
                 "a": "ix_agencies_key_trgm",
