@@ -1,6 +1,10 @@
 """The extraction's working state: a grid row split into label and value cells
 (:class:`Row`), rows read from plain lines of text, and :class:`Ctx` — the document, the
 Report being filled, its findings and the layout facts gathered on the way.
+
+Over 500 lines because a row read from a plain line (spaced numbers, cells parted by marks,
+a number glued to words) is decided by the same cell rules as a grid row's split, and both
+live with :class:`Row`.
 """
 
 from __future__ import annotations
@@ -197,14 +201,49 @@ def trailing_numbers(text: str) -> int | None:
 # 13470；；」: a table's cells joined by a crawler or an editor)
 _CELL_MARKS = "；;、，,"
 _THOUSANDS_PIECE = re.compile(r"\d{3}")
+_DIGIT = re.compile(r"\d")
+
+
+def _value_piece(piece: str) -> bool:
+    """Whether a piece of a line parted by a mark may be a cell where a value stands: empty
+    (a blank cell), a number, a value (5件, 1，234, —: ``labels.is_value_text``) or a number
+    with words glued on (合计5, 2（无）: ``form.worded_value``)."""
+    p = piece.strip()
+    return (
+        not p
+        or _NUMBER_TOKEN.fullmatch(p) is not None
+        or L.is_value_text(p)
+        or worded_value(p) is not None
+    )
+
+
+_PIECE_NUMBER = re.compile(r"\s*\d+(?![\d.．、])")
+
+
+def _numbered_piece(parts: list[str], i: int, mark: str) -> bool:
+    """Whether ``parts[i]``, a piece inside a label, opens with a number (12, 335（含上年结
+    转）), not an item's ordinal (1.属于…; 1 before 属于… where 、 parts the line)."""
+    p = parts[i].strip()
+    if _PIECE_NUMBER.match(p) is None:
+        return False
+    return not (
+        mark == "、"
+        and len(p) == 1
+        and i + 1 < len(parts)
+        and _HAS_CJK.match(parts[i + 1].strip()) is not None
+    )
 
 
 def marked_cells(text: str) -> tuple[int, list[tuple[int, int]]] | None:
     """A line whose cells are parted by one mark (``_CELL_MARKS``) instead of tabs: a label,
-    then pieces that are each a number or empty (a blank cell), at least one a number. The
-    label's end and each value piece's span (stripped; an empty cell's span is empty), or
-    None. The label is the shortest head after which only such pieces stand (a label may
-    hold the mark: 一、本年新收…, （二）部分公开（区分处理的，只计这一情形，不计其他情形）).
+    then pieces that each stand where a value does (``_value_piece``: a number, a blank
+    cell printed empty, a value with its unit, a number with words glued on), at least one
+    a number. The label's end and each value piece's span (stripped; an empty cell's span is
+    empty; the number alone where a count word goes with it: 合计5), or None. The label is
+    the shortest head after which only such pieces stand (a label may hold the mark:
+    一、本年新收…, （二）部分公开（区分处理的，只计这一情形，不计其他情形）); not a head
+    holding such a piece after its first (「其中行政许可；12；行政处罚；34」: two rows, or a
+    sentence, in one line: taken for one row's label, 34 was read for 行政许可, silently).
     Not with a comma where a piece of three digits follows a number (「13,470」 may be one
     number grouped by thousands or two cells: the line is not read so)."""
     for mark in _CELL_MARKS:
@@ -212,13 +251,15 @@ def marked_cells(text: str) -> tuple[int, list[tuple[int, int]]] | None:
             continue
         parts = text.split(mark)
         k = len(parts)
-        while k > 1 and (not parts[k - 1].strip() or _NUMBER_TOKEN.fullmatch(parts[k - 1].strip())):
+        while k > 1 and _value_piece(parts[k - 1]):
             k -= 1
         rest = parts[k:]
-        if not rest or not any(x.strip() for x in rest):
+        if not any(_DIGIT.search(x) for x in rest):
             continue
         if mark.join(parts[:k]).rstrip()[-1:].isdigit():
             return None  # (a number runs into the label: 行政许可 13,470 grouped by thousands)
+        if any(_numbered_piece(parts, i, mark) for i in range(1, k)):
+            return None  # (numbers inside the label: no label of one row)
         if mark in "，," and any(
             _THOUSANDS_PIECE.fullmatch(rest[i].strip()) and rest[i - 1].strip()
             for i in range(1, len(rest))
@@ -231,7 +272,11 @@ def marked_cells(text: str) -> tuple[int, list[tuple[int, int]]] | None:
             pos += 1  # the mark
             lead = len(piece) - len(piece.lstrip())
             body = piece.strip()
-            spans.append((pos + lead, pos + lead + len(body)))
+            a, b = pos + lead, pos + lead + len(body)
+            words = worded_value(body) if body else None
+            if words is not None and words[0] >= 0:
+                a, b = a + words[0], a + words[1]  # (合计5: the number)
+            spans.append((a, b))
             pos += len(piece)
         return label_end, spans
     return None
@@ -341,7 +386,13 @@ def _review_line(p: Paragraph) -> Row | None:
 
 
 def paragraph_header(p: Paragraph, section: str | None) -> Row:
-    """A text line kept as a label-only row (column headers printed as plain lines)."""
+    """A text line kept as a label-only row (column headers printed as plain lines; in
+    section 三 a line of words parted by a mark, 「、、商业企业、…、其他、小计、」, is cut at
+    it: taken whole, its words named no column, a 小计 column among the rows' cells parted
+    so was read for 总计 and the sums blamed the report)."""
+    marked = _marked_header(p, section)
+    if marked is not None:
+        return marked
     cells: list[Cell] = []
     for m in re.finditer(r"\S+(?: \S+)*", p.text):
         st = p.start + m.start()
@@ -349,6 +400,30 @@ def paragraph_header(p: Paragraph, section: str | None) -> Row:
             c.col, c.page = len(cells), p.page
             cells.append(c)
     return Row(cells, None, section, cells, [])
+
+
+def _marked_header(p: Paragraph, section: str | None) -> Row | None:
+    """``paragraph_header`` of a line of 表三's header words parted by one mark: three or
+    more short pieces of words, no digit, no sentence's end."""
+    if section != "s3" or _DIGIT.search(p.text) or "。" in p.text or re.search(r"\s\S", p.text):
+        return None
+    for mark in "；;、":
+        pieces = p.text.split(mark)
+        words = [x for x in pieces if x.strip()]
+        if len(words) < 3 or any(len(x.strip()) > 20 for x in words):
+            continue
+        cells: list[Cell] = []
+        pos = p.start
+        for x in pieces:
+            if x.strip():
+                lead = len(x) - len(x.lstrip())
+                body = x.strip()
+                cells.append(
+                    Cell(body, pos + lead, pos + lead + len(body), col=len(cells), page=p.page)
+                )
+            pos += len(x) + 1
+        return Row(cells, None, section, cells, [])
+    return None
 
 
 def _clip(text: str, size: int) -> str:

@@ -1682,7 +1682,7 @@ def _read_reviews(text: str, a: int, b: int) -> FormTable | None:
     st = a + idx[end - 1] + 1
     # (words standing as a cell among the values, 见说明: a value the tool cannot read, in
     # its place; taken for text, they ended the run and none of the 15 cells was read)
-    toks = first_run(tokenize(text, st, b), len(REVIEW_IDS_ORDER))
+    toks = first_run(tokenize(text, st, b), len(REVIEW_IDS_ORDER), trailing=False)
     toks += tokenize(text, toks[-1].end, b) if toks and toks[-1].end < b else []
     run = row_run(toks)
     # the header's cells stand apart as the values do: the breaks between its words are

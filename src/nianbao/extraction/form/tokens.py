@@ -210,9 +210,24 @@ def _marks_part(text: str, i: int, j: int, a: int) -> bool:
     lo = max(text.rfind("\n", 0, i) + 1, a)
     hi = text.find("\n", j)
     line = text[lo : hi if hi >= 0 else len(text)]
-    return _MARKED_LINE.fullmatch(line) is not None and not any(
-        c in line for c in _MARKS if c != tok[0]
-    )
+    if _MARKED_LINE.fullmatch(line) is None or any(c in line for c in _MARKS if c != tok[0]):
+        return False
+    return not (tok[0] == "、" and _numbered_items(text, i))
+
+
+def _numbered_items(text: str, i: int) -> bool:
+    """Whether the line holding ``text[i]`` is items numbered in turn, 「1、2、3」 (a note's
+    or a list's, not cells: read so, 1, 2, 3 filled a row printed blank and the sums blamed
+    the report; cells parted by 、 that hold 1, 2, 3 … in turn are then not read)."""
+    lo = text.rfind("\n", max(0, i - _LIST_SPAN), i) + 1
+    hi = text.find("\n", i, i + _LIST_SPAN)
+    if (lo == 0 and i > _LIST_SPAN) or (hi < 0 and len(text) > i + _LIST_SPAN):
+        return False  # (a long line: no such list)
+    pieces = [x.strip() for x in text[lo : hi if hi >= 0 else len(text)].split("、")]
+    return len(pieces) > 1 and pieces == [str(n) for n in range(1, len(pieces) + 1)]
+
+
+_LIST_SPAN = 120
 
 
 def tokenize(text: str, a: int, b: int, first_run: bool = False) -> list[Tok]:
@@ -277,7 +292,9 @@ def tokenize(text: str, a: int, b: int, first_run: bool = False) -> list[Tok]:
                 kind = "t"
         elif kind == "num" and m.group("unit") is None:
             after = text[j] if j < b else " "
-            if after in ".．、" and not (after == "、" and _marks_part(text, j, j + 1, a)):
+            if "、" in (after, text[i - 1]) and _numbered_items(text, i):
+                kind = "t"  # (「1、2、3」: items numbered)
+            elif after in ".．、" and not (after == "、" and _marks_part(text, j, j + 1, a)):
                 kind = "t"  # an ordinal (1.属于…) left of a label not found
             elif header_number(text, i, j):
                 kind = "t"  # a column's name (数据1)
@@ -303,7 +320,9 @@ def tokenize(text: str, a: int, b: int, first_run: bool = False) -> list[Tok]:
     return out
 
 
-def first_run(toks: list[Tok], width: int, headless: bool = False) -> list[Tok]:
+def first_run(
+    toks: list[Tok], width: int, headless: bool = False, trailing: bool = True
+) -> list[Tok]:
     """What ``tokenize(…, first_run=True)`` gives of a row's gap (``toks``: the whole gap
     tokenized), but with words the form does not have that stand as cells of their own where
     the row's values stand (「规章 | 见说明 | 3 | 5」: ``spec.word_cell``) made values, which
@@ -312,7 +331,9 @@ def first_run(toks: list[Tok], width: int, headless: bool = False) -> list[Tok]:
     values only where the row then has no more values than the form gives it (``width``):
     else the words are another row's label, not recognised, before its numbers; and not the
     words that end the gap where the next label was found without its first words
-    (``headless``): they may be those, garbled (「（干巳 总计」)."""
+    (``headless``): they may be those, garbled (「（干巳 总计」); and, without ``trailing``,
+    not the words after the zone's last number (a table's one row, 表四: lines of words
+    after it are what follows the table, 公开渠道 …, never a cell of its row)."""
     n = len(toks)
 
     def word(i: int) -> bool:
@@ -333,6 +354,9 @@ def first_run(toks: list[Tok], width: int, headless: bool = False) -> list[Tok]:
     lo = max((i for i in range(first) if toks[i].kind == "t"), default=-1) + 1
     hi = next((i for i in range(first, n) if toks[i].kind == "t" and not word(i)), n)
     taken = {i for i in range(lo, hi) if word(i)}
+    if not trailing:
+        last_value = max((i for i in range(lo, hi) if toks[i].kind == "v"), default=-1)
+        taken = {i for i in taken if i < last_value}
     values = sum(1 for i in range(lo, hi) if toks[i].kind == "v")
     if taken and values + len(taken) > width:
         taken = set()
