@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -193,7 +194,8 @@ def read_requests(ctx: Ctx, rows: list[Row], headers: list[Row]) -> str | None:
         r.values = list(cells)
         r.first_col = first
         r.uncertain = unsure
-    _place_like_siblings(candidates, width, columns, _wider_than_form(headers, candidates))
+    wide = _wider_than_form(headers, candidates) or (plan.trailing and plan.at is None)
+    _place_like_siblings(candidates, width, columns, wide, loose=plan.at is None)
     if plan.extra:
         _extra_columns(ctx, headers, candidates, plan.extra)
 
@@ -325,16 +327,20 @@ def _wider_than_form(headers: list[Row], candidates: list[_ReqRow]) -> bool:
 
 
 def _place_like_siblings(
-    candidates: list[_ReqRow], width: int, columns: list[str], wide: bool
+    candidates: list[_ReqRow], width: int, columns: list[str], wide: bool, loose: bool = False
 ) -> None:
     """Rows whose cells fit several placements (a blank cell at either end of their
     numbers). In a grid wider than the form, the blank cell that ends every row is the
     extra column's, never a value's. A first-level row (一、二、四、) goes where the
-    first-level rows that fit one placement start: their labels span the same columns."""
+    first-level rows that fit one placement start: their labels span the same columns.
+    Where no header cell says the columns (``loose``) and no sibling places a row, a row
+    whose window leaves its 总计 unequal to its parts' sum, and that one other placement
+    balances, takes that placement (the rows' label cells span different columns: the
+    sibling rows' start says nothing of it)."""
     multi: dict[int, list[int]] = {}
     for r in candidates:
         vals = [c for c in r.row.values if c is not None]
-        if wide and r.values and len(vals) > width:
+        if wide and r.values and len(vals) > width and not vals[-1].text.strip():
             cut = vals[:-1]
             opts = _placements(cut, width)
             if len(opts) == 1:
@@ -349,16 +355,35 @@ def _place_like_siblings(
         for r in candidates
         if r.rid in _TOP_ROWS and id(r) not in multi and r.first_col is not None
     )
-    if len(starts) != 1:
+    if len(starts) == 1:
+        (col,) = starts
+        for r in candidates:
+            if r.rid in _TOP_ROWS and id(r) in multi:
+                vals = [c for c in r.row.values if c is not None]
+                hit = [o for o in multi[id(r)] if vals[o].col == col]
+                if len(hit) == 1:
+                    o = hit[0]
+                    r.values, r.first_col, r.uncertain = list(vals[o : o + width]), col, False
+                    del multi[id(r)]
+    if not loose or "total" not in columns:
         return
-    (col,) = starts
     for r in candidates:
-        if r.rid in _TOP_ROWS and id(r) in multi:
+        if id(r) in multi and r.values and not _balances(r.values, columns):
             vals = [c for c in r.row.values if c is not None]
-            hit = [o for o in multi[id(r)] if vals[o].col == col]
-            if len(hit) == 1:
-                o = hit[0]
-                r.values, r.first_col, r.uncertain = list(vals[o : o + width]), col, False
+            good = [o for o in multi[id(r)] if _balances(vals[o : o + width], columns)]
+            if len(good) == 1:
+                o = good[0]
+                r.values, r.first_col = list(vals[o : o + width]), vals[o].col
+
+
+def _balances(cells: Sequence[Cell | None], columns: list[str]) -> bool:
+    """The row's 总计 is filled and equals the sum of its applicant columns."""
+    if len(cells) != len(columns):
+        return False
+    w = [L.parse_value(c.text)[0] if c is not None else None for c in cells]
+    total = w[columns.index("total")]
+    parts = [x for c, x in zip(columns, w) if c not in ("total", "org_subtotal")]
+    return total is not None and sum(x or 0 for x in parts) == total
 
 
 @lru_cache(maxsize=256)
@@ -378,6 +403,9 @@ class _Plan:
     defer: bool = False  # the rows cannot be read under this header: left to the form reading
     run_together: bool = False  # the header's rows ran into the line of 申请人情况
     words: list[str] | None = None  # the order the header's words give, when ``at`` differs
+    # a header word the form lacks ends the header's columns (备注 after 总计): the rows'
+    # blank last cell after their numbers is that column's
+    trailing: bool = False
 
 
 def _column_plan(headers: list[Row], candidates: list[_ReqRow]) -> _Plan:
@@ -392,11 +420,13 @@ def _column_plan(headers: list[Row], candidates: list[_ReqRow]) -> _Plan:
         if r.row.numeric
     )
     named = _header_order(headers)
-    if named is not None and named.words is not None and not _lined_up(named, candidates):
-        # the header's cells put the columns in another order than its words, and the rows'
-        # numbers do not stand under those cells (the copy left a merged cell's slots out,
-        # shifting the header rows against each other): the words say the order
-        named = _Plan(named.words, run_together=named.run_together)
+    if named is not None and named.at is not None and not _lined_up(named, candidates):
+        # the rows' numbers do not stand under the header's cells (the copy left a merged
+        # cell's slots out, shifting the header rows against each other and against the
+        # rows): the words say the order (the cells may give another), no cell a column
+        named = _Plan(
+            named.words or named.columns, run_together=named.run_together, trailing=named.trailing
+        )
     if named is not None and not _complete(named, candidates):
         named = None  # a header word this reading missed: no plan from this header
     if named is not None:
@@ -405,7 +435,7 @@ def _column_plan(headers: list[Row], candidates: list[_ReqRow]) -> _Plan:
             return plan
         plan.extra = frozenset()
         if plan.columns != list(COLUMNS):
-            if _fits(plan.columns, plan.first, candidates) and not (
+            if _fits(plan.columns, plan.first, candidates, plan.trailing) and not (
                 plan.run_together and not _total_moved(plan.columns, candidates)
             ):
                 return plan
@@ -428,6 +458,7 @@ def _header_order(headers: list[Row]) -> _Plan | None:
     and its cells give the same order. Header cells the form does not know, right of the
     first value column, are columns of the copy's own."""
     lines: list[list[str]] = []
+    marked: list[list[str]] = []
     cols: dict[str, int] = {}
     unknown: list[int] = []
     grid = True  # every header row is a row of a grid (a text line's cells have no columns)
@@ -436,15 +467,19 @@ def _header_order(headers: list[Row]) -> _Plan | None:
         named = False
         toks: list[str] = []
         lines.append(toks)
+        marks: list[str] = []  # the line's tokens and "?" for a word the form lacks
+        marked.append(marks)
         for c in h.cells:
             text = joined.get((i, c.col), c.text)
             k = key(text)
             if k == "法人或其他组织":
                 toks.append("ORG")
+                marks.append("ORG")
                 named = True
                 continue
             if "申请人情况" in k:
                 toks.append("APPL")
+                marks.append("APPL")
                 named = True
                 continue
             m = L.match_request_column(text)
@@ -452,6 +487,7 @@ def _header_order(headers: list[Row]) -> _Plan | None:
                 if m.id in cols:
                     return None  # a label twice: no plan from this header
                 toks.append(m.id)
+                marks.append(m.id)
                 cols[m.id] = c.col
                 named = True
             elif (
@@ -461,6 +497,7 @@ def _header_order(headers: list[Row]) -> _Plan | None:
                 and not any(w in k for w in _NOT_COLUMNS)
             ):
                 unknown.append(c.col)
+                marks.append("?")
         if named:
             grid = grid and h.table is not None and h.table.kind in _GRID_KINDS
     seq = L.column_order(lines)
@@ -475,8 +512,9 @@ def _header_order(headers: list[Row]) -> _Plan | None:
         # first header row (the form's order) or start the second; only the sums decide
         after = [t for t in lines[lines.index(appl) + 1 :] if t]
         run_together = run_together or (bool(after) and after[0] == ["total"])
+    trailing = any(_ends_in_word(m, seq[-1]) for m in marked)
     if not grid or len({cols[c] for c in seq}) != len(seq):
-        return _Plan(seq, run_together=run_together)
+        return _Plan(seq, run_together=run_together, trailing=trailing)
     # a grid's header: its cells' columns say the order (a copy may have moved a merged
     # label into another header row)
     words = list(seq)
@@ -490,7 +528,15 @@ def _header_order(headers: list[Row]) -> _Plan | None:
         extra,
         run_together=run_together,
         words=words if words != seq else None,
+        trailing=trailing,
     )
+
+
+def _ends_in_word(marks: list[str], last: str) -> bool:
+    """A header line whose last column word (or 申请人情况, which spans the columns up to
+    the last) is followed by a word the form lacks, and by no column word."""
+    known = [i for i, t in enumerate(marks) if t != "?"]
+    return bool(known) and marks[known[-1]] in (last, "APPL") and known[-1] < len(marks) - 1
 
 
 def _lined_up(plan: _Plan, candidates: list[_ReqRow]) -> bool:
@@ -565,11 +611,14 @@ def _under_header(
     return [by_col.get(c) for c in at]
 
 
-def _fits(order: list[str], first: int | None, candidates: list[_ReqRow]) -> bool:
+def _fits(
+    order: list[str], first: int | None, candidates: list[_ReqRow], trailing: bool = False
+) -> bool:
     """The data rows stand under the header's columns: their numbers inside the header's
     span of columns when the header's cells keep their grid columns, else as many value
     cells as the header names columns (a header label the dictionary does not know would
-    otherwise shift every column after it)."""
+    otherwise shift every column after it; a column of the copy's own after the last,
+    ``trailing``, is a row's blank last cell)."""
     numeric = [r for r in candidates if r.row.numeric]
     if not numeric:
         return False
@@ -580,7 +629,10 @@ def _fits(order: list[str], first: int | None, candidates: list[_ReqRow]) -> boo
         )
         if inside * 5 >= len(numeric) * 4:
             return True
-    exact = Counter(len(r.row.values) for r in numeric)
+    exact = Counter(
+        len(r.row.values) - (trailing and bool(r.row.values) and not r.row.values[-1].text.strip())
+        for r in numeric
+    )
     return any(k == n for k in exact) and max(exact) - n <= 2
 
 

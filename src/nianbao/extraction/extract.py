@@ -233,6 +233,10 @@ def _remark_cell(text: str) -> bool:
     return note != "text" or (
         L.match_active_row(text) is None
         and L.match_request_row(text) is None
+        # a header word of the form (自然人 ending a header row below 备注's, a copy that
+        # left the merged cells' slots out) is no remark
+        and L.match_request_column(text) is None
+        and not any(w in key(text) for w in ("法人或其他组织", "申请人情况"))
         and not any(w in text for w in ("复议", "诉讼", "起诉", "维持", "纠正", "审结", "总计"))
     )
 

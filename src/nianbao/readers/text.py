@@ -1651,10 +1651,11 @@ def _pipe(lines: list[_Line], i: int, blocks: list[Paragraph | Table]) -> int:
             end = ln.end
             i += 1
             continue
-        if s == "|" and opened and row and not pending and not ruled:
+        if s == "|" and opened and row and not pending and not ruled and _opens_row(lines, i + 1):
             # a pipe alone at the line's start, in a table whose rows such pipes open, after
             # a row no extra pipes closed (it had no merged slots to pad): the next row's
-            # opening (a blank cell is `` |``, its empty text before the pipe's space)
+            # opening (a blank cell is `` |``, its empty text before the pipe's space; a copy
+            # that wrote it ``|`` has a number or another blank after it, a row a label)
             rows.append(row)
             row = []
             end = ln.end
@@ -1707,6 +1708,16 @@ def _joined_cell(parts: list[_Line], at: int) -> Cell:
 
 
 # ----------------------------------------------------------------------------- tabs
+def _opens_row(lines: list[_Line], j: int) -> bool:
+    """The line ``j`` after a pipe alone can open a row: no pipe alone, no number (a
+    blank cell written ``|`` is followed by its row's next cell)."""
+    if j >= len(lines):
+        return True
+    s = lines[j].text
+    first = s.split("|", 1)[0].replace("*", "").strip()
+    return s != "|" and not (first and _SPACED_NUMBER.fullmatch(first))
+
+
 def _tabbed(lines: list[_Line], i: int, blocks: list[Paragraph | Table]) -> int:
     # the extent of the region: tab lines, blank lines, and continuation lines (non-tab lines
     # that directly follow a tab line without a blank line between)
@@ -1751,14 +1762,18 @@ def _cell_per_line(region: list[_Line], blocks: list[Paragraph | Table]) -> None
     # without the tab is an empty paragraph of the cell above (Word's ``<p>&nbsp;</p>``),
     # no break between two rows
     parted = any(not ln.text for ln in region)
+    soft: list[list[int]] = []  # per row: where a line of spaces alone stood inside it
+    here: list[int] = []
     for ln in region:
         s = ln.text
         if not s.strip() and "\t" not in s:
             if row and parted and s.strip("\r"):
+                here.append(len(row))
                 continue
             if row:
                 rows.append(row)
-                row = []
+                soft.append(here)
+                row, here = [], []
             blank = 0
             continue
         if "\t" in s:
@@ -1789,7 +1804,33 @@ def _cell_per_line(region: list[_Line], blocks: list[Paragraph | Table]) -> None
             blocks.append(Paragraph(s.strip(), ln.start + len(s) - len(s.lstrip()), ln.end))
     if row:
         rows.append(row)
-    _add_table(blocks, rows, region[0].start, region[-1].end, "lines")
+        soft.append(here)
+    _add_table(blocks, _soft_breaks(rows, soft), region[0].start, region[-1].end, "lines")
+
+
+def _soft_breaks(rows: list[list[Cell]], soft: list[list[int]]) -> list[list[Cell]]:
+    """The rows of a cell-a-line region whose rows empty lines part, where lines of spaces
+    alone inside a row (read as a cell's empty paragraph) stood where the row breaks: a row
+    longer than every row without such a line is cut at the fewest of them that leave
+    pieces no longer than those rows (a copy that parted some rows by an ``&nbsp;`` line
+    instead of an empty one; a cell's empty paragraph inside a row is no cut)."""
+    widths = [len(r) for r, k in zip(rows, soft) if not k]
+    if not widths or all(not k for k in soft):
+        return rows
+    hi = max(widths)
+    out: list[list[Cell]] = []
+    for r, ks in zip(rows, soft):
+        at = 0
+        while len(r) - at > hi:
+            nxt = [k for k in ks if at < k < len(r)]
+            if not nxt:
+                break
+            reach = [k for k in nxt if k - at <= hi]
+            k = reach[-1] if reach else nxt[0]
+            out.append(r[at:k])
+            at = k
+        out.append(r[at:])
+    return out
 
 
 # a cell of a tab-separated or column-aligned row with whitespace inside that stands for a
