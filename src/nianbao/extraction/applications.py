@@ -374,16 +374,22 @@ def _place_like_siblings(
             if len(good) == 1:
                 o = good[0]
                 r.values, r.first_col = list(vals[o : o + width]), vals[o].col
+            # (placed by its sums, or by nothing that tells: either way said, R-CELL-COUNT;
+            # a 0 alone in a blank row is 总计 or any column's, and the sums cannot say)
+            r.uncertain = True
 
 
 def _balances(cells: Sequence[Cell | None], columns: list[str]) -> bool:
-    """The row's 总计 is filled and equals the sum of its applicant columns."""
+    """The row's 总计 is filled and equals the sum of its applicant columns, of which one
+    at least is filled (a 0 alone in 总计 over blank columns adds up by itself: no sign
+    of where it stands)."""
     if len(cells) != len(columns):
         return False
     w = [L.parse_value(c.text)[0] if c is not None else None for c in cells]
     total = w[columns.index("total")]
     parts = [x for c, x in zip(columns, w) if c not in ("total", "org_subtotal")]
-    return total is not None and sum(x or 0 for x in parts) == total
+    filled = [x for x in parts if x is not None]
+    return total is not None and bool(filled) and sum(filled) == total
 
 
 @lru_cache(maxsize=256)
