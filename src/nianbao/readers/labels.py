@@ -232,6 +232,9 @@ _ACTIVE_ROWS: list[tuple[str, str]] = [
 ]
 
 
+_TRAILING_BRACKETS = re.compile(r"\s*[（(][^（）()]{1,12}[）)]\s*$")
+
+
 @lru_cache(maxsize=2048)
 def match_active_row(label: str) -> LabelMatch | None:
     """Map a section 二 row label to its row name (regulations, normative, licensing, …);
@@ -239,11 +242,13 @@ def match_active_row(label: str) -> LabelMatch | None:
     k = key(drop_notes(label))
     if not k or len(k) > 16:
         return None
+    # (a unit or a remark in brackets after the name: 规章（件）, 规章（2023年修订）)
+    core = key(_TRAILING_BRACKETS.sub("", drop_notes(label)))
     for word, row in _ACTIVE_ROWS:
         if word in k:
-            if row == "normative" and not k.endswith("规范性文件"):
+            if row == "normative" and not core.endswith("规范性文件"):
                 continue
-            if row == "regulations" and not k.endswith("规章"):
+            if row == "regulations" and not core.endswith("规章"):
                 continue
             if row == "normative" and "行政规范性文件" not in k:
                 return LabelMatch(row, "variant", "规范性文件")
