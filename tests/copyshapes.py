@@ -388,7 +388,7 @@ def all_copies(
 
 
 def main(argv: list[str] | None = None) -> int:
-    from .shapes_eval import run_one
+    from .shapes_eval import shape_table
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--shape", default="")
@@ -398,46 +398,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--gold", default="")
     a = ap.parse_args(argv)
     shapes = tuple(s for s in a.shape.split(",") if s) or SHAPES
-    worst: dict[str, list] = {}
-    print(
-        f"{'shape':<16}{'runs':>5} {'right/cells':>16} {'named':>6} {'silent':>7} "
-        f"{'false-miss':>10} {'false-sum':>9} {'refused':>8}"
-    )
-    for shape in shapes:
-        tot = [0] * 8
-        for r in all_copies((shape,), a.seed, a.n, a.gold):
-            s = run_one(r)
-            tot = [
-                x + y
-                for x, y in zip(
-                    tot,
-                    (
-                        1,
-                        s.right,
-                        s.cells,
-                        s.named,
-                        s.silent,
-                        len(s.false_missing),
-                        len(s.false_sums),
-                        1 if s.refused else 0,
-                    ),
-                )
-            ]
-            if s.refused or s.silent or s.false_missing or s.false_sums or s.named:
-                worst.setdefault(shape, []).append(s)
-        print(
-            f"{shape:<16}{tot[0]:>5} {tot[1]:>7}/{tot[2]:<8} {tot[3]:>6} {tot[4]:>7} "
-            f"{tot[5]:>10} {tot[6]:>9} {tot[7]:>8}"
-        )
-    for shape, scores in worst.items():
-        scores.sort(key=lambda s: (s.silent, len(s.false_missing), s.named), reverse=True)
-        for s in scores[: a.show]:
-            print(
-                f"  {shape} --seed {s.r.seed} --gold {s.r.gold} {' '.join(s.r.variants)}: "
-                f"right {s.right}/{s.cells} named {s.named}"
-            )
-            for line in s.problems("   ", 3):
-                print("   " + line)
+    shape_table(shapes, lambda shape: all_copies((shape,), a.seed, a.n, a.gold), a.show)
     return 0
 
 

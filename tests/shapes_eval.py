@@ -22,7 +22,7 @@ import argparse
 import json
 import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -242,6 +242,66 @@ def evaluate(
     for r in renderings(seed, n, shapes, gold_filter):
         totals.setdefault(r.shape, ShapeTotals()).add(run_one(r))
     return totals
+
+
+def copy_problems(copies: Iterable[Rendering], whole: bool = True) -> list[str]:
+    """What is wrong with each copy read: silent cells, false "missing" and sum findings,
+    refusals, wrong meta (``Score.problems``); with ``whole``, any cell not right (else a
+    cell not right must be named by a finding)."""
+    bad: list[str] = []
+    for r in copies:
+        s = run_one(r)
+        what = f"{r.shape} {r.gold} {r.base} seed {r.seed} {' '.join(r.variants)}"
+        bad += s.problems(what)
+        if whole and s.right != s.cells:
+            bad.append(f"{what}: right {s.right}/{s.cells}")
+    return bad
+
+
+def shape_table(
+    shapes: Iterable[str],
+    copies: Callable[[str], Iterable[Rendering]],
+    show: int = 3,
+    width: int = 16,
+) -> None:
+    """Print, shape by shape, the copies ``copies(shape)`` gives scored: runs, cells right,
+    named, silent, false "missing" and false sum findings, refusals; then the whole; then
+    the worst ``show`` copies of each shape with their problems (the table of the shape
+    generators' command lines: ``tests.copyshapes``, ``tests.crawlshapes``)."""
+    worst: dict[str, list[Score]] = {}
+    print(
+        f"{'shape':<{width}}{'runs':>5} {'right/cells':>16} {'named':>6} {'silent':>7} "
+        f"{'false-miss':>10} {'false-sum':>9} {'refused':>8}"
+    )
+
+    def line(name: str, t: list[int]) -> str:
+        return (
+            f"{name:<{width}}{t[0]:>5} {t[1]:>7}/{t[2]:<8} {t[3]:>6} {t[4]:>7} "
+            f"{t[5]:>10} {t[6]:>9} {t[7]:>8}"
+        )
+
+    grand = [0] * 8
+    for shape in shapes:
+        tot = [0] * 8
+        for r in copies(shape):
+            s = run_one(r)
+            row = (1, s.right, s.cells, s.named, s.silent, len(s.false_missing))
+            row += (len(s.false_sums), 1 if s.refused else 0)
+            tot = [x + y for x, y in zip(tot, row)]
+            if s.refused or s.silent or s.false_missing or s.false_sums or s.named:
+                worst.setdefault(shape, []).append(s)
+        grand = [x + y for x, y in zip(grand, tot)]
+        print(line(shape, tot))
+    print(line("ALL", grand))
+    for shape, scores in worst.items():
+        scores.sort(key=lambda s: (s.silent, len(s.false_missing), s.named), reverse=True)
+        for s in scores[:show]:
+            print(
+                f"  {shape} --seed {s.r.seed} --gold {s.r.gold} {' '.join(s.r.variants)}: "
+                f"right {s.right}/{s.cells} named {s.named}"
+            )
+            for problem in s.problems("   ", 3):
+                print("   " + problem)
 
 
 def _pct(a: int, b: int) -> str:

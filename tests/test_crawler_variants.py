@@ -29,7 +29,7 @@ from lxml.html import HtmlElement
 
 from . import crawlshapes as C
 from .shapes import Rendering, sources
-from .shapes_eval import run_one
+from .shapes_eval import copy_problems
 
 _FORM = ("natural", "c0", "c1", "c2", "c3", "c4", "total")
 _WORD = {"natural": "自然人", "total": "总计"}
@@ -129,13 +129,7 @@ def _check(renderings: list[Rendering], whole: bool = True) -> None:
     """No cell silent, no false accusation; with ``whole``, every cell right (else the
     cells not right are named by a finding: a 0 alone in a row of blank cells, whose
     windows put it in 总计 or in the column before, is named, as the sums cannot say)."""
-    bad: list[str] = []
-    for r in renderings:
-        s = run_one(r)
-        what = f"{r.gold} {r.base}"
-        bad += s.problems(what)
-        if whole and s.right != s.cells:
-            bad.append(f"{what}: right {s.right}/{s.cells}")
+    bad = copy_problems(renderings, whole)
     assert not bad, "\n".join(bad[:20])
 
 
