@@ -115,19 +115,24 @@ def test_worded_cells_of_the_requests_table(fmt: str, col: int) -> None:
         assert named == 0  # a count word: the number read
 
 
-def test_a_count_word_in_the_total_column_reads_the_number() -> None:
-    _need_golds()
-    stem, gold = next((s, g) for s, g in SOURCES if g.get("requests.new.total"))
+def _new_total_as(fmt: str) -> Callable[[list[str], dict[str, int]], None]:
+    """An edit writing 表三 row 一's 总计 (its last tab cell) as ``fmt`` of its number."""
 
     def edit(lines: list[str], sec: dict[str, int]) -> None:
         a, b = _table_span(lines, sec["s3"], sec["s4"])
         for i in range(a, b):
             if lines[i].startswith("一、本年新收"):
                 cells = lines[i].split("\t")
-                cells[-1] = "合计" + cells[-1]
+                cells[-1] = fmt.format(cells[-1])
                 lines[i] = "\t".join(cells)
 
-    r = _edited(stem, gold, edit)
+    return edit
+
+
+def test_a_count_word_in_the_total_column_reads_the_number() -> None:
+    _need_golds()
+    stem, gold = next((s, g) for s, g in SOURCES if g.get("requests.new.total"))
+    r = _edited(stem, gold, _new_total_as("合计{}"))
     report = nianbao.parse(r.data, name=r.name)
     v = report.values["requests.new.total"]
     assert v.value == gold["requests.new.total"]
@@ -138,16 +143,7 @@ def test_a_count_word_in_the_total_column_reads_the_number() -> None:
 def test_a_number_with_words_is_named_unread_not_summed() -> None:
     _need_golds()
     stem, gold = next((s, g) for s, g in SOURCES if g.get("requests.new.total"))
-
-    def edit(lines: list[str], sec: dict[str, int]) -> None:
-        a, b = _table_span(lines, sec["s3"], sec["s4"])
-        for i in range(a, b):
-            if lines[i].startswith("一、本年新收"):
-                cells = lines[i].split("\t")
-                cells[-1] += "（无）"
-                lines[i] = "\t".join(cells)
-
-    r = _edited(stem, gold, edit)
+    r = _edited(stem, gold, _new_total_as("{}（无）"))
     out = nianbao.parse(r.data, name=r.name).to_dict()
     assert out["requests"]["new"]["total"] is None
     unread = [
