@@ -93,16 +93,12 @@ def _choose_window(
             return list(vals[s : s + NCOL]), vals[s].col, False
 
     cols = columns if columns is not None and len(columns) == NCOL else list(COLUMNS)
-    at_total = cols.index("total") if "total" in cols else NCOL - 1
-    parts = [i for i, c in enumerate(cols) if c not in ("total", "org_subtotal")]
-
-    def balanced(s: int) -> bool:
-        w = [L.parse_value(c.text)[0] for c in vals[s : s + NCOL]]
-        if w[at_total] is None:
-            return False
-        return sum(w[i] or 0 for i in parts) == w[at_total]
-
-    good = [s for s in options if balanced(s)]
+    # (without a 总计 column no sum places the row)
+    good = [
+        s
+        for s in options
+        if "total" in cols and _balances(vals[s : s + NCOL], cols, need_part=False)
+    ]
     pool = good or options
     s = pool[0]
     return list(vals[s : s + NCOL]), vals[s].col, True
@@ -379,17 +375,17 @@ def _place_like_siblings(
             r.uncertain = True
 
 
-def _balances(cells: Sequence[Cell | None], columns: list[str]) -> bool:
+def _balances(cells: Sequence[Cell | None], columns: list[str], need_part: bool = True) -> bool:
     """The row's 总计 is filled and equals the sum of its applicant columns, of which one
-    at least is filled (a 0 alone in 总计 over blank columns adds up by itself: no sign
-    of where it stands)."""
+    at least is filled where ``need_part`` (a 0 alone in 总计 over blank columns adds up by
+    itself: no sign of where it stands)."""
     if len(cells) != len(columns):
         return False
     w = [L.parse_value(c.text)[0] if c is not None else None for c in cells]
     total = w[columns.index("total")]
     parts = [x for c, x in zip(columns, w) if c not in ("total", "org_subtotal")]
     filled = [x for x in parts if x is not None]
-    return total is not None and bool(filled) and sum(filled) == total
+    return total is not None and (bool(filled) or not need_part) and sum(filled) == total
 
 
 @lru_cache(maxsize=256)
