@@ -246,13 +246,14 @@ def evaluate(
 
 def copy_problems(copies: Iterable[Rendering], whole: bool = True) -> list[str]:
     """What is wrong with each copy read: silent cells, false "missing" and sum findings,
-    refusals, wrong meta (``Score.problems``); with ``whole``, any cell not right (else a
+    refusals (``Score.problems``), a wrong agency or year; with ``whole``, any cell not right (else a
     cell not right must be named by a finding)."""
     bad: list[str] = []
     for r in copies:
         s = run_one(r)
         what = f"{r.shape} {r.gold} {r.base} seed {r.seed} {' '.join(r.variants)}"
         bad += s.problems(what)
+        bad += [f"{what}: {m}" for m in s.meta_wrong if m.startswith(("meta.agency", "meta.year"))]
         if whole and s.right != s.cells:
             bad.append(f"{what}: right {s.right}/{s.cells}")
     return bad

@@ -163,3 +163,10 @@ def test_a_page_titles_site_is_not_the_title():
     # a portal's name after a title that names no body is not taken for the body
     m = _parse(BASE.replace(TITLE, "2024年政府信息公开工作年度报告-青岚县政府门户网站")).meta
     assert m["agency"] != "青岚县政府门户网站"
+
+
+def test_a_portal_column_name_above_the_title_is_not_the_title():
+    """栏目导航 / 政府信息公开年报 (a layout table's side column) above the report's title:
+    年报 ended the first line, which named no year, and the agency read 「栏目导航」."""
+    m = _parse("栏目导航\n\n政府信息公开年报\n\n" + BASE).meta
+    assert (m["agency"], m["year"], m["title"]) == ("青岚县人民政府", 2024, TITLE)

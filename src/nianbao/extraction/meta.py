@@ -30,6 +30,7 @@ def _title_lines(doc: Document, heads: list[Heading]) -> tuple[str | None, list[
         for ln in lines
         if not re.search(r"[>＞›»]|当前位置|所在位置", ln)
     ]
+    first: tuple[str, list[str]] | None = None  # a title naming no year (政府信息公开年报)
     for i, ln in enumerate(lines[:24]):
         k = key(ln)
         if "年度报告" not in k and not k.endswith("年报") and not _WORK_REPORT.search(k):
@@ -61,8 +62,12 @@ def _title_lines(doc: Document, heads: list[Heading]) -> tuple[str | None, list[
             parts.insert(0, prev)
             j -= 1
         dups = [x for x in lines[i + 1 : i + 3] if key(x) == k]
-        return "".join(parts), dups
-    return None, []
+        if _title_year(key("".join(parts))) is not None:
+            return "".join(parts), dups
+        # (a portal's column name above the report's title, 栏目导航 / 政府信息公开年报:
+        # a title further down that names the year is the report's)
+        first = first or ("".join(parts), dups)
+    return first if first is not None else (None, [])
 
 
 _TITLE_TAIL = re.compile(r"(政府信息公开|政务公开|信息公开).*$")
