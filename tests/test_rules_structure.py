@@ -119,6 +119,25 @@ def test_table_missing_when_section_three_is_prose_only():
     assert run(rep, "R-TABLE-MISSING") == []
 
 
+@needs_samples
+def test_table_missing_in_a_plain_text_copy_says_the_copy_may_have_lost_it(tmp_path):
+    # a crawled page whose 表三 was a picture: the text has the section's prose, no table
+    text = seed_path("000").read_text(encoding="utf-8")
+    head = text.index("三、收到和处理政府信息公开申请情况")
+    end = text.index("四、政府信息公开行政复议")
+    variant = text[:head] + "三、收到和处理政府信息公开申请情况\n\n（见下图）\n\n" + text[end:]
+    rep = parse_text(variant, tmp_path)
+    (f,) = only(rep.findings, "R-TABLE-MISSING")
+    assert f.cells == ["sections.s3"]
+    assert "纯文本副本" in f.message and "图片或附件" in f.message
+    # a report that is no copy (the checks on a Report built otherwise) says no such thing
+    rep = gold_report()
+    for fid in [f for f in rep.values if f.startswith("requests.")]:
+        del rep.values[fid]
+    (f,) = run(rep, "R-TABLE-MISSING")
+    assert "纯文本副本" not in f.message
+
+
 def test_row_missing():
     rep = gold_report()
     for c in ("natural", "commercial", "research", "social", "legal", "other_org", "total"):

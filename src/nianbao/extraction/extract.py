@@ -83,6 +83,8 @@ def extract(doc: Document) -> Report:
     ctx = Ctx(doc, rep)
     rep.meta["script"] = doc.script
     rep.meta["source"] = doc.source or None
+    if doc.media_type == "text/plain":
+        rep.layout["plain_text"] = True  # pictures and attachments of the original are not in it
 
     heads = find_sections(doc)
     sec_of = section_of_blocks(doc, heads)

@@ -218,6 +218,11 @@ def _has_table(report: Report, prefixes: tuple[str, ...]) -> bool:
     return has_table(report, prefixes)
 
 
+# a plain-text copy (crawled from a page, copied out of a document) holds no table that the
+# page showed as a picture or the document as an attachment: the tool cannot tell the two apart
+_TEXT_COPY_CAVEAT = "所读文件是纯文本副本：原报告若以图片或附件发布此表，文本中不会出现，请对照原报告核实后再作结论。"
+
+
 @rule("R-TABLE-MISSING", "error", "缺少统计表", "A")
 def table_missing(report: Report) -> list[Finding]:
     out = []
@@ -240,7 +245,8 @@ def table_missing(report: Report) -> list[Finding]:
             finding(
                 "R-TABLE-MISSING",
                 cells=[f"sections.{key}"],
-                message=f"第{_NUMERALS[int(key[1]) - 1]}部分未找到{name}，格式规定该部分须以统计表填报。",
+                message=f"第{_NUMERALS[int(key[1]) - 1]}部分未找到{name}，格式规定该部分须以统计表填报。"
+                + _TEXT_COPY_CAVEAT * bool(report.layout.get("plain_text")),
             )
         )
     return out
