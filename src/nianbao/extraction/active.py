@@ -73,6 +73,12 @@ def read_active(ctx: Ctx, rows: list[Row]) -> str | None:
         m = L.match_active_row(row.labels[-1].text)
         if m is None:
             continue
+        if _VALUE_IN_LABEL.search(row.label_text):
+            # a number standing as a piece of its own inside the label's cell (「行政处罚；606；
+            # 行政强制」, the line's cells parted by marks no reading took): two rows' labels
+            # and values in one cell, whose last number is no value of the first label's row;
+            # left to the form's reading (by the form's labels), else named unread
+            continue
         if m.id in _ONLY_2019_ROWS:
             seen_2019 = True
         if m.how == "variant":
@@ -189,6 +195,11 @@ def read_active(ctx: Ctx, rows: list[Row]) -> str | None:
     return layout
 
 
+# a number between marks (or spaces) inside a label's cell, words after it: a value cell
+# followed by another label (「行政处罚；606；行政强制」)
+_VALUE_IN_LABEL = re.compile(
+    r"[\u4e00-\u9fff）)][\s；;、，,：:|]+[-+]?\d+(?:\.\d+)?[\s；;、，,：:|]+[\u4e00-\u9fff]"
+)
 _ONE_NUMBER_2021 = ("licensing", "penalty", "coercion", "fees")
 # numbers, with marks or spaces between them, ending a label's cell after its words
 _NUMBERS_IN_LABEL = re.compile(

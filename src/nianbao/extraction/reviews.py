@@ -4,6 +4,7 @@ grid rows or from runs of numbers, placed by the header's group words where pres
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from functools import lru_cache
 
@@ -16,6 +17,7 @@ from ..schema import (
     REVIEW_IDS,
 )
 from .context import NREVIEW, Ctx, Row
+from .form.read import review_groups
 
 
 # ============================================================================ section 四
@@ -156,11 +158,98 @@ def _by_labels(
     return out if len(out) == NREVIEW else None
 
 
+_COLUMN_WORD = re.compile("维持|纠正|其他|审结|总计|合计")
+
+
+def _by_groups(rows: list[Row]) -> list[tuple[list[str], list[Cell] | None]] | None:
+    """表四 whose value rows each stand under the header of the groups they are (printed
+    as two tables, 行政复议 and 行政诉讼, in either order, or one of them alone): (the groups
+    the header rows above a value row name, in their order; its cells, None when it holds
+    other than five per group). None unless every value row has such a header of its own
+    (five column words per group it names), no group is named twice, and the groups are
+    not the form's three in its order over one row (the reading in the form's order)."""
+    out: list[tuple[list[str], list[Cell] | None]] = []
+    head: list[str] = []
+    for r in rows:
+        if not r.numeric:
+            head += [c.text for c in r.cells if c.text.strip()]
+            continue
+        if r.labels:
+            return None  # rows labelled by their group or result: ``_by_labels``
+        groups = review_groups(" ".join(head))
+        if not groups or any(g in done for done, _ in out for g in groups):
+            return None
+        n = 5 * len(groups)
+        if len(_COLUMN_WORD.findall(key("".join(head)))) != n:
+            return None
+        vals = list(r.values)
+        while len(vals) > n and not vals[-1].text.strip():
+            vals.pop()
+        while len(vals) > n and not vals[0].text.strip():
+            vals.pop(0)
+        out.append((groups, vals if len(vals) == n else None))
+        head = []
+    if not out or [g for groups, _ in out for g in groups] == list(REVIEW_GROUPS):
+        return None
+    return out
+
+
+_GROUP_NAMES = {
+    "reconsideration": "行政复议",
+    "litigation_direct": "未经复议直接起诉",
+    "litigation_after": "复议后起诉",
+}
+
+
+def _put_groups(ctx: Ctx, parts: list[tuple[list[str], list[Cell] | None]]) -> None:
+    """The value rows of ``_by_groups`` put where their headers say; the groups no header
+    names, or whose row holds other than five cells per group, named unread."""
+    lost: list[str] = []
+    for groups, cells in parts:
+        ids = [f"reviews.{g}.{f}" for g in groups for f in REVIEW_FIELDS]
+        if cells is None:
+            lost += groups
+        else:
+            ctx.put_row(ids, cells, "s4")
+    shown = {g for groups, _ in parts for g in groups}
+    absent = [g for g in REVIEW_GROUPS if g not in shown]
+    if not lost and not absent:
+        return
+    ids = [f"reviews.{g}.{f}" for g in REVIEW_GROUPS if g in lost + absent for f in REVIEW_FIELDS]
+    ctx.mark_unread(ids)
+    said = "、".join(
+        f"「{_GROUP_NAMES[g]}」" for g in REVIEW_GROUPS if g in shown and g not in lost
+    )
+    why = []
+    if absent:
+        why.append(
+            "表中未见"
+            + "、".join(f"「{_GROUP_NAMES[g]}」" for g in absent)
+            + "的表头（可能在分页、另表或复制中丢失）"
+        )
+    if lost:
+        why.append("、".join(f"「{_GROUP_NAMES[g]}」" for g in lost) + "的数据行单元格数与表头不符")
+    ctx.finding(
+        "R-UNREAD",
+        "warning",
+        ids,
+        "表四"
+        + (f"已按表头读取{said}各项；" if said else "")
+        + "；".join(why)
+        + "，这些格本工具未能读取，未按官方顺序挪用其他组的数值。"
+        "这是本工具的读取局限，不代表报告缺少这些数据，请对照原件核对。",
+    )
+
+
 def read_reviews(ctx: Ctx, rows: list[Row], headers: list[Row], paras: list[str]) -> None:
     order = _header_fields(headers)
     labelled = _by_labels(rows, order, _column_groups(headers))
     if labelled is not None:
         ctx.put_row(REVIEW_IDS, [labelled[fid] for fid in REVIEW_IDS], "s4")
+        return
+    parts = _by_groups(rows) if order is None else None
+    if parts is not None:
+        _put_groups(ctx, parts)
         return
     sideways = [
         r

@@ -16,6 +16,7 @@ class Tok:
     end: int
     text: str
     digits: bool = False  # a plain run of digits (may be split)
+    counted: bool = False  # the number of a cell led by a count word (合计12, 共5件)
 
 
 # ----------------------------------------------------------------------------- results

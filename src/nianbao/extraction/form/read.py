@@ -47,7 +47,7 @@ from collections.abc import Sequence
 from ...readers.labels import column_order, is_debris
 from ...readers.normalize import blank_page_numbers, drop_notes
 from ...readers.normalize import key as label_key
-from ...schema import COLUMNS, default_layout
+from ...schema import COLUMNS, REVIEW_FIELDS, REVIEW_GROUPS, default_layout
 from .columns import item_columns
 from .garbled import recover
 from .lost import lost_rows, unread_lost
@@ -402,7 +402,9 @@ def _read_rows(
     found = [
         h
         for h in occurrences(k, form)
-        if _plausible(h, form, k) and not _count_word(h, form, k, text, a, idx)
+        if _plausible(h, form, k)
+        and not _count_word(h, form, k, text, a, idx)
+        and not _in_remark(text, a + idx[h.a])
     ]
     hits = chain(found, _numbered(found, text, a, b, idx))
     if not hits:
@@ -476,7 +478,10 @@ def _read_rows(
                 items.append((i + 1, block.start(), full))
                 nxt = min(nxt, block.start())
         toks = first_run(
-            tokenize(text, en, nxt), len(form[ri].ids), _headless(spans, i, form, text)
+            tokenize(text, en, nxt),
+            len(form[ri].ids),
+            _headless(spans, i, form, text),
+            totals=key != "s2",
         )
         run = row_run(toks)
         if (
@@ -978,6 +983,29 @@ def _passed_over(hits: list[LabelHit], form: tuple[RowSpec, ...]) -> set[str]:
     if "other" in rids:
         return {s.rid for s in form if s.rid.startswith("other.")}
     return set()
+
+
+# a remark in brackets right after a number, up to a label's hit (335（含上年结转）), and
+# from the hit to the remark's end
+_REMARK_OPENS = re.compile(r"\d[ \t\u3000]?[（(](?P<inner>[^()（）\n\t|｜]{0,30})$")
+_REMARK_CLOSES = re.compile(r"[^()（）\n\t|｜]{0,30}[）)]")
+
+
+def _in_remark(text: str, at: int) -> bool:
+    """Whether a label's hit at ``at`` stands inside a remark in brackets after a number
+    (335（含上年结转）, 12（其中上年结转2件）): the cell's remark, whatever row's words it
+    holds, never that row's label (二、上年结转 found there took row 一's other numbers, row
+    一 was read blank and the sums blamed the report). Not an ordinal in brackets: 6（七）总计
+    in a flat copy is the next row's label after a row's digits."""
+    m = _REMARK_OPENS.search(text, max(0, at - 32), at)
+    close = _REMARK_CLOSES.match(text, at) if m is not None else None
+    if m is None or close is None:
+        return False
+    inner = text[m.start("inner") : close.end() - 1].strip()
+    return len(_CJK_RUN.findall(inner)) >= 2 and not re.fullmatch("[一二三四五六七八九十]+", inner)
+
+
+_CJK_RUN = re.compile("[\u4e00-\u9fff]")
 
 
 def _plausible(h: LabelHit, form: tuple[RowSpec, ...], k: str) -> bool:
@@ -1638,6 +1666,99 @@ def _labelled_reviews(text: str, a: int, b: int) -> FormRow | None:
     )
 
 
+_REVIEW_LITIGATION = re.compile(r"行\s*政\s*诉\s*讼".replace(r"\s*", _SP))
+
+
+def review_groups(head: str) -> list[str] | None:
+    """The groups of 表四 a stretch of its header names, in the order it prints them
+    (行政复议, 未经复议直接起诉, 复议后起诉; 行政诉讼 for the last two where it names neither),
+    or None when it names one twice apart (a caption 行政复议、行政诉讼情况 above the table's
+    own 行政复议 is the same group said again: only as neighbours)."""
+    marks = [
+        (m.start(), _REVIEW_GROUP_IDS[next(g for g in ("after", "direct", "recon") if m.group(g))])
+        for m in _REVIEW_GROUP_WORD.finditer(head)
+    ]
+    subgroups = any(g != "reconsideration" for _, g in marks)
+    if not subgroups:
+        marks += [(m.start(), "litigation") for m in _REVIEW_LITIGATION.finditer(head)]
+    out: list[str] = []
+    for _, g in sorted(marks):
+        for one in ("litigation_direct", "litigation_after") if g == "litigation" else (g,):
+            if out and out[-1] == one:
+                continue
+            if one in out:
+                return None
+            out.append(one)
+    return out
+
+
+def _reviews_by_groups(text: str, a: int, b: int) -> FormRow | None:
+    """表四 whose runs of numbers each stand under the header of the groups they are:
+    printed as two tables (行政复议, then 行政诉讼, or the other way round), or only one of
+    them (the 行政诉讼 half after a page break, the other lost): each run's cells go to the
+    groups its own header names, in the order it names them, when that header names five
+    columns per group (as many cells as the run may hold); the groups no header names are
+    unread (the tool's limit), never filled by another group's numbers in the form's order.
+    None where the table is one header over one run in the form's order, or the header's
+    words and the numbers do not pair so (the words among the numbers: a PDF's order)."""
+    toks = tokenize(text, a, b)
+    stretches: list[tuple[int, int, int]] = []  # (its header's start, its run's, its end)
+    head_at = a
+    i = 0
+    while i < len(toks):
+        if toks[i].kind != "v":
+            i += 1
+            continue
+        st = max((t.end for t in toks[:i] if t.kind == "t" and t.end >= head_at), default=head_at)
+        j = i
+        while j < len(toks) and toks[j].kind != "t":
+            j += 1
+        en = toks[j].start if j < len(toks) else b
+        stretches.append((head_at, st, en))
+        head_at = en
+        i = j
+    if not stretches:
+        return None
+    cells: dict[str, FormCell] = {}
+    order: list[str] = []
+    shown: list[str] = []
+    for head_at, st, en in stretches:
+        head = fold(text[head_at:st])[0]
+        groups = review_groups(text[head_at:st])
+        if not groups or any(g in order for g in groups):
+            return None
+        n = 5 * len(groups)
+        if len(_REVIEW_COLUMN.findall(head)) != n:
+            return None
+        ids = tuple(f"reviews.{g}.{f}" for g in groups for f in REVIEW_FIELDS)
+        run = row_run(first_run(tokenize(text, st, en), n, trailing=False))
+        if len(run.vals) > n:
+            return None
+        order += groups
+        htoks = tokenize(text, head_at, st)
+        between = [
+            t.text
+            for x, t in enumerate(htoks[1:-1], 1)
+            if t.kind == "s" and htoks[x - 1].kind == "t" and htoks[x + 1].kind == "t"
+        ]
+        unit, nl_mode = unit_of(run.seps[1:-1], between)
+        spec = RowSpec("reviews", (), "", None, ids)
+        row = _place_row(spec, text, st, st, run, unit, nl_mode, None, None, "s4")
+        for c in row.cells:
+            cells[c.id] = c if row.how != "unread" else FormCell(c.id, status="unread")
+        shown.append(run.text)
+    if order == list(REVIEW_GROUPS):
+        return None  # the form's own order: the reading of one run (or its chunks) stands
+    return FormRow(
+        "reviews",
+        "表四",
+        stretches[0][1],
+        stretches[0][1],
+        [cells.get(f) or FormCell(f, status="unread") for f in REVIEW_IDS_ORDER],
+        shown=" ".join(shown)[:200],
+    )
+
+
 def _read_reviews(text: str, a: int, b: int) -> FormTable | None:
     k, idx = fold_region(text, a, b)
     if not k:
@@ -1645,6 +1766,9 @@ def _read_reviews(text: str, a: int, b: int) -> FormTable | None:
     labelled = _labelled_reviews(text, a, b)
     if labelled is not None:
         return FormTable("s4", None, [labelled], (a, b), ["header"])
+    halves = _reviews_by_groups(text, a, b)
+    if halves is not None:
+        return FormTable("s4", None, [halves], (a, b), ["header"])
     # the header's last word before the first run of values
     end = -1
     for w in REVIEW_HEADER_KEYS:

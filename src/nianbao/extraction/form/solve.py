@@ -294,7 +294,9 @@ def row_check(at: int) -> Callable[[list[int | float | None], bool], bool]:
 
 
 def _review_ok(vals: list[int | float | None]) -> bool:
-    for g in range(3):
+    """Each group of 表四 adds up (its four results to its 总计); ``vals`` may hold fewer
+    groups than three (a half of the table printed on its own)."""
+    for g in range(len(vals) // 5):
         w = vals[g * 5 : g * 5 + 5]
         if w[4] is None or sum(v or 0 for v in w[:4]) != w[4]:
             return False

@@ -305,10 +305,16 @@ _COUNT_CELL = re.compile(
     rf"\s*(?:(?:合计|总计|共计|小计|共|计)[：:]?)?\s*(?P<num>\d+)\s*(?:[（(]\s*{_UNIT}\s*[）)]|{_UNIT})?\s*"
 )
 # not a value of the form's: a label's ordinal (1.属于…, 第…项), a date, a page (第3页, 共3页)
-_NO_WORDED = re.compile(r"\s*(?:\d+\s*[.．、]|第)|.*[年月日页]")
+# (a number's: the 年 of a remark's words, 3（含上年结转）, is none)
+_NO_WORDED = re.compile(r"\s*(?:\d+\s*[.．、]|第)|.*\d\s*[年月日页]")
 _DIGIT_RUN = re.compile(r"\d+")
-# a number with a remark in brackets after it (4（无）, 12（含转办3件）)
+# a number with a remark in brackets after it (4（无）, 12（含转办3件）, 5（见说明）)
 _REMARKED = re.compile(r"\s*[-+]?\d+(?:\.\d+)?\s*[（(][^（）()]{1,12}[）)]\s*")
+# a remark saying what the number holds (335（含上年结转）, 12（其中转办3件）): the number is
+# the cell's (not words that doubt it: 4（无）, 5（不详）)
+_INCLUDES = re.compile(
+    r"\s*(?P<num>[-+]?\d+(?:\.\d+)?)\s*[（(]\s*(?:含|其中|包括|包含|内含|另含|不含)[^（）()]{1,12}[）)]\s*"
+)
 _ITEM_WORDS = re.compile("第.{0,4}[条项]")  # 表二's item heading (第二十条第（五）项)
 _CJK_CHAR = re.compile("[\u4e00-\u9fff]")
 
@@ -317,8 +323,9 @@ _CJK_CHAR = re.compile("[\u4e00-\u9fff]")
 def worded_value(text: str) -> tuple[int, int] | None:
     """A cell holding a number and words of its own glued together, where a value stands:
     the span in ``text`` of the number to read where a count word goes with it (合计12,
-    共5件, 12（件）: the form's cells are counts), (-1, -1) for a number with a remark in
-    brackets, a value the tool cannot read (4（无）), or None for any other text: a value
+    共5件, 12（件）: the form's cells are counts) or a remark says what it holds
+    (335（含上年结转）), (-1, -1) for a number with another remark in brackets, a value the
+    tool cannot read (4（无）), or None for any other text: a value
     (5件, 增加3), words without a digit, a label's ordinal (1.属于…, 第…项), a date or a
     page, the form's words (（七）总计21, 0（三）不予公开: a label glued to a number),
     other words glued to digits (其中5, 约30: ``word_cell``'s; 3他: a label garbled)."""
@@ -332,13 +339,11 @@ def worded_value(text: str) -> tuple[int, int] | None:
     if not _REMARKED.fullmatch(text):
         return None  # (words glued to digits otherwise may be a label garbled: 3他 for 3.其他)
     words = fold(_DIGIT_RUN.sub("", text))[0]
-    if (
-        holds_form_key(words)
-        or (len(words) > 1 and words in _FORM_TEXT)
-        or _ITEM_WORDS.search(words)
-    ):
+    if (len(words) > 1 and words in _FORM_TEXT) or _ITEM_WORDS.search(words):
         return None
-    return -1, -1
+    # (a remark naming a row, 335（含上年结转）, is a remark all the same: its words no label)
+    m = _INCLUDES.fullmatch(text)
+    return m.span("num") if m is not None else (-1, -1)
 
 
 # ----------------------------------------------------------------------------- headings

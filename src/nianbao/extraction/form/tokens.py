@@ -154,8 +154,9 @@ def _worded_cell(text: str, i: int, b: int, out: list[Tok]) -> tuple[int, int, i
     """A cell among a row's values holding a number and words glued together
     (``spec.worded_value``: 合计12, 4（无）): its end and the span of the number to read,
     (end, -1, -1) when the cell is a value the tool cannot read, or None for any other text.
-    A count word with the number (合计, 共 … 件) reads as the number; a remark in brackets
-    leaves the cell unread. Either way the cell is one value: its words taken for text ended
+    A count word with the number (合计, 共 … 件) or a remark saying what it holds
+    (335（含上年结转）) reads as the number; another remark in brackets (4（无）) leaves the
+    cell unread. Either way the cell is one value: its words taken for text ended
     the row's run (合计12 in the 总计 column: the row's numbers moved one column right, and
     the row's and the table's sums blamed the report). Among the values: after a value on
     its line, or (not opening its line) right after the row's label or before a value on its
@@ -199,9 +200,10 @@ _MARKS = "；;、"
 _MARKED_LINE = re.compile(r"[\s；;、]*[-+]?\d[\d,.]*(?:[\s；;、]+[-+]?\d[\d,.]*)*[\s；;、]*")
 
 
-def _marks_part(text: str, i: int, j: int, a: int) -> bool:
+def _marks_part(text: str, i: int, j: int, a: int, b: int) -> bool:
     """Whether the text token ``text[i:j]`` is marks parting the cells of a line of numbers
-    (after the row's label where the line holds it: 「行政许可；13470；；」, 「0；0；1；…」):
+    (after the row's label where the line holds it: 「行政许可；13470；；」, 「0；0；1；…」,
+    and up to the next label where the line holds two rows: 「行政处罚；606；行政强制；11」):
     one kind of mark, nothing but numbers and spaces beside them. A mark ending a sentence
     (…3件；) or between words parts no cells."""
     tok = text[i:j]
@@ -209,7 +211,8 @@ def _marks_part(text: str, i: int, j: int, a: int) -> bool:
         return False
     lo = max(text.rfind("\n", 0, i) + 1, a)
     hi = text.find("\n", j)
-    line = text[lo : hi if hi >= 0 else len(text)]
+    hi = len(text) if hi < 0 else hi
+    line = text[lo : min(hi, max(b, j))]
     if _MARKED_LINE.fullmatch(line) is None or any(c in line for c in _MARKS if c != tok[0]):
         return False
     return not (tok[0] == "、" and _numbered_items(text, i))
@@ -250,7 +253,7 @@ def tokenize(text: str, a: int, b: int, first_run: bool = False) -> list[Tok]:
             skip = e
             seen_value = True
             if ns >= 0:
-                out.append(Tok("v", ns, ne, text[ns:ne]))
+                out.append(Tok("v", ns, ne, text[ns:ne], counted=ns > i))
             else:
                 out.append(Tok("v", i, e, text[i:e]))
             continue
@@ -294,11 +297,11 @@ def tokenize(text: str, a: int, b: int, first_run: bool = False) -> list[Tok]:
             after = text[j] if j < b else " "
             if "、" in (after, text[i - 1]) and _numbered_items(text, i):
                 kind = "t"  # (「1、2、3」: items numbered)
-            elif after in ".．、" and not (after == "、" and _marks_part(text, j, j + 1, a)):
+            elif after in ".．、" and not (after == "、" and _marks_part(text, j, j + 1, a, b)):
                 kind = "t"  # an ordinal (1.属于…) left of a label not found
             elif header_number(text, i, j):
                 kind = "t"  # a column's name (数据1)
-        if kind == "t" and text[i] in _MARKS and _marks_part(text, i, j, a):
+        if kind == "t" and text[i] in _MARKS and _marks_part(text, i, j, a, b):
             kind = "s"  # (「0；0；；5」: the line's cells parted by a mark)
         if kind == "s":
             out.append(Tok("s", i, j, m.group()))
@@ -321,7 +324,11 @@ def tokenize(text: str, a: int, b: int, first_run: bool = False) -> list[Tok]:
 
 
 def first_run(
-    toks: list[Tok], width: int, headless: bool = False, trailing: bool = True
+    toks: list[Tok],
+    width: int,
+    headless: bool = False,
+    trailing: bool = True,
+    totals: bool = True,
 ) -> list[Tok]:
     """What ``tokenize(…, first_run=True)`` gives of a row's gap (``toks``: the whole gap
     tokenized), but with words the form does not have that stand as cells of their own where
@@ -333,7 +340,9 @@ def first_run(
     words that end the gap where the next label was found without its first words
     (``headless``): they may be those, garbled (「（干巳 总计」); and, without ``trailing``,
     not the words after the zone's last number (a table's one row, 表四: lines of words
-    after it are what follows the table, 公开渠道 …, never a cell of its row)."""
+    after it are what follows the table, 公开渠道 …, never a cell of its row). Without
+    ``totals`` (a row of 表二: no total column) a cell led by a count word (合计5) after the
+    row's cells are filled is the copy's own total, ending the run, never a cell of it."""
     n = len(toks)
 
     def word(i: int) -> bool:
@@ -363,9 +372,18 @@ def first_run(
     last = max((i for i in range(n) if toks[i].kind != "s"), default=-1)
     if headless and last in taken:
         taken.discard(last)
+    stop = n
+    if not totals:
+        shown = 0
+        for i in range(lo, hi):
+            if toks[i].kind == "v" or i in taken:
+                shown += 1
+                if shown > width and toks[i].counted:
+                    stop = i
+                    break
     out: list[Tok] = []
     seen = False
-    for i, t in enumerate(toks):
+    for i, t in enumerate(toks[:stop]):
         if i in taken:
             t = Tok("v", t.start, t.end, t.text)
         out.append(t)
