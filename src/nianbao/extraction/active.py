@@ -167,6 +167,25 @@ def read_active(ctx: Ctx, rows: list[Row]) -> str | None:
                 actual=len(vals),
                 evidence=[c.text for c in row.cells],
             )
+        elif len([c for c in vals if c.text.strip()]) == len(fields):
+            # more cells than the form's columns, as many of them filled as it has: a
+            # table whose columns a converter cut where the text stood (empty columns
+            # between the numbers, the header's words over other ones): the numbers in
+            # the form's order, and a finding that says so
+            filled = [c for c in vals if c.text.strip()]
+            for fid, c in zip(ids, filled):
+                ctx.put(fid, c, "s2", label)
+            ctx.finding(
+                "R-CELL-COUNT",
+                "warning",
+                ids,
+                f"表二「{key(label)}」行有 {len(vals)} 个单元格（应为 {len(fields)} 个），其中 "
+                f"{len(fields)} 个有数：{'、'.join(c.text for c in filled)}。已按列的顺序读取，"
+                "这是推断出的读法，请对照原件核对。",
+                expected=len(fields),
+                actual=len(vals),
+                evidence=[c.text for c in row.cells],
+            )
         elif vals:
             n = min(len(vals), len(fields))
             for fid, c in zip(ids[:n], vals[:n]):

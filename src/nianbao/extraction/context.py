@@ -175,6 +175,10 @@ def _after_label(real: list[Cell], first_value: int, section: str | None) -> int
 
 _NUMBER_TOKEN = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?")
 _HAS_CJK = re.compile(r"[\u3400-\u9fff]")
+# two numbers standing apart one after the other, then more words: a row's values
+_VALUES_IN_LABEL = re.compile(
+    r"(?:^|\s)[-+]?\d[\d,]*(?:\.\d+)?\s+[-+]?\d[\d,]*(?:\.\d+)?\s+\S*[\u3400-\u9fff]"
+)
 
 
 def trailing_numbers(text: str) -> int | None:
@@ -301,6 +305,11 @@ def paragraph_row(p: Paragraph, section: str | None) -> Row | None:
         # a number glued to what stands before it (「行政事业性收费 |0 12」: the row's cells
         # are 0 and 12, or 0 12 in one): no row of a label and its numbers; taken so, 12
         # was read for the fee and 0 for the label's end, silently
+        return None
+    if _VALUES_IN_LABEL.search(label):
+        # another row's values inside the label (a whole table run together on one line,
+        # its rows parted by single spaces): the line is no one row; taken so, the last
+        # row's numbers went to the first label the line names, silently
         return None
     if section == "s2":
         if L.match_active_row(label) is None:

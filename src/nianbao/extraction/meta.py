@@ -301,11 +301,23 @@ def _signature(doc: Document) -> str | None:
             if not (m and END_DATE.search(m.group(2))):
                 continue
             name = m.group(1)
-        if 2 <= len(name) <= 30 and _AGENCY_END.search(name) and not _SELF.match(name):
-            if re.fullmatch(r"[\u4e00-\u9fff（）()]+", name):
-                return name
-        return None
+        return name if _signing_name(name) else None
+    # a 落款 without its date (the date left out, or printed where the copy lost it): the
+    # last line a body's bare name, right after the closing prose
+    if len(paras) >= 2 and paras[-2].rstrip().endswith("。"):
+        name = re.sub(r"\s+", "", paras[-1])
+        if _signing_name(name) and not re.search(r"(?:主办|承办|协办|版权所有)", name):
+            return name
     return None
+
+
+def _signing_name(name: str) -> bool:
+    return (
+        2 <= len(name) <= 30
+        and bool(_AGENCY_END.search(name))
+        and not _SELF.match(name)
+        and bool(re.fullmatch(r"[\u4e00-\u9fff（）()]+", name))
+    )
 
 
 _WEAK_SENTENCES = 2

@@ -241,6 +241,26 @@ def _put_groups(ctx: Ctx, parts: list[tuple[list[str], list[Cell] | None]]) -> N
     )
 
 
+_NUMBER = re.compile(r"\d+")
+
+
+def _numbers_of_cells(cells: list[Cell]) -> list[Cell] | None:
+    """The numbers of a row's cells, a cell each, where some cell holds several numbers
+    parted by spaces (``0 0``), every other cell one number or none, and they are 15 in
+    all; else None. A cell's numbers keep their places in the text."""
+    out: list[Cell] = []
+    several = False
+    for c in cells:
+        parts = c.text.split()
+        if not all(_NUMBER.fullmatch(x) for x in parts):
+            return None
+        several |= len(parts) > 1
+        for m in _NUMBER.finditer(c.text):
+            a = c.start + m.start() if c.start >= 0 else -1
+            out.append(Cell(m.group(), a, a + len(m.group()) if a >= 0 else -1, page=c.page))
+    return out if several and len(out) == NREVIEW else None
+
+
 def read_reviews(ctx: Ctx, rows: list[Row], headers: list[Row], paras: list[str]) -> None:
     order = _header_fields(headers)
     labelled = _by_labels(rows, order, _column_groups(headers))
@@ -327,6 +347,22 @@ def read_reviews(ctx: Ctx, rows: list[Row], headers: list[Row], paras: list[str]
                 else "按各组合计能对上的位置读取，请人工核对。"
             )
             + f"多出的内容：{'、'.join(x or '（空）' for x in extra)}。",
+            expected=NREVIEW,
+            actual=n,
+            evidence=[c.text for c in cells],
+        )
+    elif (split := _numbers_of_cells(cells)) is not None:
+        # fewer cells than 15, some holding several numbers, 15 numbers in all: a row a
+        # converter cut into columns where its text stood (a PDF's table found by its
+        # words' positions), its pipes no cell boundaries: the numbers in the form's order
+        chosen = split
+        ctx.finding(
+            "R-CELL-COUNT",
+            "warning",
+            ids,
+            f"表四数据行只有 {n} 个单元格（应为 15 个），有的单元格中有多个数："
+            f"{'、'.join(c.text or '（空）' for c in cells)}。共 15 个数值，已按顺序读取，"
+            "这是推断出的读法，请对照原件核对。",
             expected=NREVIEW,
             actual=n,
             evidence=[c.text for c in cells],

@@ -221,11 +221,11 @@ def fold_spacing_lines(text: str) -> str:
             prev_value = True
     close()
     if not spacing or not rows:
-        return text
+        return _fold_loose_spacing(text, lines)
     without_fits = all(a in _FORM_ROW_SIZES for a, _ in rows)
     with_fits = all(b in _FORM_ROW_SIZES for _, b in rows)
     if not without_fits or with_fits:
-        return text
+        return _fold_loose_spacing(text, lines)
     starts = []
     pos = 0
     for ln in lines:
@@ -234,6 +234,60 @@ def fold_spacing_lines(text: str) -> str:
     out = list(text)
     for k in spacing:
         out[starts[k] - 1] = " "  # the line break before the spacing line
+    return "".join(out)
+
+
+def _fold_loose_spacing(text: str, lines: list[str]) -> str:
+    """``fold_spacing_lines`` of a copy whose rows are parted by empty lines and whose
+    empty cells print nothing (each text of a page a line: ``get_text("\\n")`` of a
+    Word-made page), its cells' empty paragraphs (``<p>&nbsp;</p>``) lines of blanks
+    anywhere in a row: after its label, before or after a value. They are spacing when
+    some row holds as many values as a row of 表三 or 表四 does only counting them out,
+    and no row does only counting them in (``<td>&nbsp;</td>``: an empty cell); each
+    is then joined to the line beside it that holds text (the line break between becomes
+    a space)."""
+    rows: list[tuple[int, int]] = []  # (values, blank lines) of each labelled row
+    blank: list[int] = []
+    vals = ws = 0
+    labelled = False
+    for k, ln in enumerate(lines):
+        t = ln.strip()
+        if "\t" in ln:
+            return text
+        if t and not is_value_text(t):
+            if labelled and vals:
+                rows.append((vals, ws))
+            vals = ws = 0
+            # (a row of 表二 holds at most three values: it tells nothing here)
+            labelled = match_active_row(t) is None
+        elif ln and not t:
+            blank.append(k)
+            ws += 1
+        elif t:
+            vals += 1
+    if labelled and vals:
+        rows.append((vals, ws))
+    if not blank or not rows:
+        return text
+    # (the widths of 表三 and 表四's rows: a row of two values and five blank lines is
+    # 表三's with its empty cells)
+    wide = (7, 15)
+    fit_out = [v in wide and v + w not in wide for v, w in rows]
+    fit_in = [v + w in wide and v not in wide for v, w in rows]
+    if any(fit_in) or not any(fit_out):
+        return text
+    starts = []
+    pos = 0
+    for ln in lines:
+        starts.append(pos)
+        pos += len(ln) + 1
+    out = list(text)
+    spaced = set(blank)
+    for k in blank:
+        if k > 0 and lines[k - 1].strip() or k - 1 in spaced and out[starts[k] - 1] == " ":
+            out[starts[k] - 1] = " "  # joined to the line above (text, or joined to text)
+        elif k + 1 < len(lines) and lines[k + 1].strip():
+            out[starts[k + 1] - 1] = " "  # joined to the line below
     return "".join(out)
 
 
@@ -1159,6 +1213,9 @@ def _read_lines(
         if _is_markdown_row(s):
             i = _markdown(lines, i, blocks)
             continue
+        if "|" in s and i + 1 < n and _is_bare_md_separator(lines[i + 1].text):
+            i = _markdown_bare(lines, i, blocks)
+            continue
         if s.strip() == "|":
             i = _pipe(lines, i, blocks)
             continue
@@ -1554,6 +1611,45 @@ def _markdown(lines: list[_Line], i: int, blocks: list[Paragraph | Table]) -> in
                 continue
             rows.append(row)
         end = lines[i].end
+        i += 1
+    _add_table(blocks, rows, start, end, "markdown")
+    return i
+
+
+def _is_bare_md_separator(s: str) -> bool:
+    """A Markdown table's header separator written without the outer pipes (``---|---``)."""
+    t = s.strip()
+    return not t.startswith("|") and "|" in t and "-" in t and _MD_SEPARATOR_CHARS.issuperset(t)
+
+
+def _markdown_bare(lines: list[_Line], i: int, blocks: list[Paragraph | Table]) -> int:
+    """A Markdown table written without the outer pipes (``a| b| c``, the header row over
+    ``---|---``), as HTML-to-Markdown converters print a page's tables: every piece between,
+    before and after the pipes is a cell, a blank one too (a row's first cell blank opens
+    the line with a pipe; its last, blank, leaves only the spaces of the line break). The
+    header's separator may be narrower than the rows (a header of merged cells)."""
+    rows: list[list[Cell]] = []
+    start = end = lines[i].start
+    while i < len(lines):
+        ln = lines[i]
+        t = ln.text.strip()
+        if not t or "|" not in t:
+            break
+        if _is_md_separator(t) or (_is_bare_md_separator(t) and rows):
+            end = ln.end
+            i += 1
+            continue
+        if len(ln.text) > _PROSE_CELL and any(_is_prose_cell(x) for x in ln.text.split("|")):
+            break  # a page's prose on the line: not a row of the table
+        row = []
+        off = ln.start
+        for seg in ln.text.split("|"):
+            txt = seg.strip()
+            st = off + len(seg) - len(seg.lstrip()) if txt else off + len(seg)
+            row.append(Cell(txt, st, st + len(txt)))
+            off += len(seg) + 1
+        rows.append(row)
+        end = ln.end
         i += 1
     _add_table(blocks, rows, start, end, "markdown")
     return i
