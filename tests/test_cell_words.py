@@ -428,3 +428,37 @@ def test_a_count_word_line_after_a_one_value_row() -> None:
     problems, right, named = _problems([_edited(st, g, edit) for st, g in golds])
     assert not problems, "\n".join(problems[:20])
     assert named == 0
+
+
+@pytest.mark.parametrize(("remark", "unread"), [(" （其中转办3件）", 0), (" (无)", 1)])
+def test_a_remark_a_space_after_a_number_is_that_cell(remark: str, unread: int) -> None:
+    """表三's row 四 with its total printed blank and a remark a space after its first
+    number (「1 （其中转办3件）」): the remark is that cell's, the number read where it says
+    what the number holds, the cell named where it doubts it (「4 (无)」); never a cell of
+    its own (the row's later numbers moved one column right, the last into the blank total,
+    silently)."""
+    _need_golds()
+    renderings = []
+    for stem, gold in SOURCES:
+        lines = render(Report.from_flat(gold), "tab").decode("utf-8").split("\n")
+        sec = _sections(lines)
+        a, b = _table_span(lines, sec["s3"], sec["s4"])
+        at = next((i for i in range(a, b) if lines[i].startswith("四、")), None)
+        cells = lines[at].split("\t") if at is not None else []
+        first = next((k for k, c in enumerate(cells[1:-1], 1) if c.strip()), None)
+        if at is None or first is None:
+            continue
+        cells[first] += remark
+        cells[-1] = ""
+        lines[at] = "\t".join(cells)
+        expected = {
+            k: v for k, v in gold.items() if k not in ("notes", "requests.carried_forward.total")
+        }
+        expected["blank"] = [*(gold.get("blank") or []), "requests.carried_forward.total"]
+        renderings.append(
+            Rendering(f"{stem}-blank-total", "edited", 0, "tab", "\n".join(lines), expected)
+        )
+    assert renderings
+    problems, right, named = _problems(renderings)
+    assert not problems, "\n".join(problems[:20])
+    assert named == unread * len(renderings)

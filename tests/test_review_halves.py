@@ -187,3 +187,58 @@ def test_the_litigation_half_alone_names_the_other_group() -> None:
         f["rule"].startswith(("R-TABLE-MISSING", "R-ROW-MISSING")) for f in out["findings"]
     )
     assert not re.search("缺少表四", " ".join(f["message"] for f in out["findings"]))
+
+
+_CAPTION = "政府信息公开行政复议、行政诉讼情况"
+_NOTE = "注：本年度无行政复议案件。"
+
+
+@pytest.mark.parametrize("style", ["tab", "html"])
+@pytest.mark.parametrize("extra", ["caption", "note"])
+@pytest.mark.parametrize("shape", ["two-reversed", "litigation-swapped"])
+def test_a_caption_or_note_beside_each_half_names_no_group(
+    shape: str, extra: str, style: str
+) -> None:
+    """Each half printed with a caption naming both (政府信息公开行政复议、行政诉讼情况) above
+    it, or a note line (注：本年度无行政复议案件。) under it: neither is a header of the next
+    half (its 行政复议 made the 行政诉讼 half's groups three, and the table was read in the
+    form's order: the halves' numbers in each other's groups, silently)."""
+    _need_golds()
+    halves = SHAPES[shape][0]
+    for stem, gold in SOURCES:
+        report = Report.from_flat(gold)
+        lines = render(report, "tab").decode("utf-8").split("\n")
+        sec = _sections(lines)
+        a, b = _table_span(lines, sec["s4"], sec["s5"])
+        cells = lines[b - 1].split("\t")
+        vals = {
+            g: cells[n * 5 : n * 5 + 5] for n, g in enumerate(_GROUPS["recon"] + _GROUPS["lit"])
+        }
+        tables = [_half(h, vals) for h in halves]
+        expected = {k: v for k, v in gold.items() if k != "notes"}
+        expected["blank"] = list(gold.get("blank") or [])
+        if style == "html":
+            page = render(report, "html").decode("utf-8")
+            at = page.find("<table", page.find("四、政府信息公开行政复议"))
+            end = page.find("</table>", at) + len("</table>")
+            parts = []
+            for h, t in zip(halves, tables, strict=True):
+                width = 5 if h == "recon" else 10
+                row = [[(_CAPTION if extra == "caption" else _NOTE, width)]]
+                parts.append(_html_table(row + t if extra == "caption" else t + row))
+            page = page[:at] + "\n".join(parts) + page[end:]
+            r: Rendering = _HtmlRendering(stem, shape, 0, "html", page, expected)
+        else:
+            new: list[str] = []
+            for t in tables:
+                body = _text_lines(t, style)
+                new += [_CAPTION, *body] if extra == "caption" else [*body, _NOTE]
+                new.append("")
+            lines[a:b] = new
+            r = Rendering(stem, shape, 0, style, "\n".join(lines), expected)
+        out = nianbao.parse(r.data, name=r.name).to_dict()
+        s = score(r, out)
+        assert not s.problems(stem), s.problems(stem)
+        flat = flatten({"reviews": out["reviews"]})
+        for k in (k for k in r.table_ids() if k.startswith("reviews.")):
+            assert same(r.expected_value(k), flat.get(k)), (stem, k, flat.get(k))

@@ -176,7 +176,7 @@ def _by_groups(rows: list[Row]) -> list[tuple[list[str], list[Cell] | None]] | N
             continue
         if r.labels:
             return None  # rows labelled by their group or result: ``_by_labels``
-        groups = review_groups(" ".join(head))
+        groups = review_groups("\n".join(head))  # (a cell a line: a note is one)
         if not groups or any(g in done for done, _ in out for g in groups):
             return None
         n = 5 * len(groups)

@@ -1669,11 +1669,23 @@ def _labelled_reviews(text: str, a: int, b: int) -> FormRow | None:
 _REVIEW_LITIGATION = re.compile(r"行\s*政\s*诉\s*讼".replace(r"\s*", _SP))
 
 
+# what names no group of a half of 表四: a caption naming both halves (行政复议、行政诉讼情况)
+# and a note line (注：…)
+_REVIEW_NOT_HEADER = re.compile(
+    r"(?m)^[ \t\u3000]*注[：:].*$|"
+    + r"行\s*政\s*复\s*议\s*[、和及与/]\s*行\s*政\s*诉\s*讼".replace(r"\s*", _SP)
+)
+
+
 def review_groups(head: str) -> list[str] | None:
     """The groups of 表四 a stretch of its header names, in the order it prints them
     (行政复议, 未经复议直接起诉, 复议后起诉; 行政诉讼 for the last two where it names neither),
     or None when it names one twice apart (a caption 行政复议、行政诉讼情况 above the table's
-    own 行政复议 is the same group said again: only as neighbours)."""
+    own 行政复议 is the same group said again: only as neighbours). A caption naming both
+    (行政复议、行政诉讼情况) or a note (注：本年度无行政复议案件) names no group of its half:
+    above the 行政诉讼 half it made the half's groups 行政复议's too, and the half was
+    read in the form's order (its numbers in the wrong groups, silently)."""
+    head = _REVIEW_NOT_HEADER.sub(lambda m: " " * len(m.group()), head)
     marks = [
         (m.start(), _REVIEW_GROUP_IDS[next(g for g in ("after", "direct", "recon") if m.group(g))])
         for m in _REVIEW_GROUP_WORD.finditer(head)

@@ -167,6 +167,13 @@ def _worded_cell(text: str, i: int, b: int, out: list[Tok]) -> tuple[int, int, i
     sep = _SEP.search(text, i, b)
     e = sep.start() if sep is not None else b
     span = worded_value(text[i:e])
+    spaced = _SPACED_REMARK.match(text, e, b) if span is None else None
+    if spaced is not None and _remark_words(spaced.group("inner")):
+        # a space between the number and its remark (「1 （其中转办3件）」, 「4 (无)」): the
+        # remark is the number's all the same, never a cell of its own (the row's later
+        # numbers moved one column right)
+        e = spaced.end()
+        span = worded_value(text[i:e])
     if span is None:
         return None
     prev = next((t for t in reversed(out) if t.kind != "s"), None)
@@ -192,6 +199,23 @@ def _worded_cell(text: str, i: int, b: int, out: list[Tok]) -> tuple[int, int, i
     if d is not None and header_number(text, d.start(), d.end()):
         return None  # a column's name (数据1)
     return e, -1, -1
+
+
+# a remark in brackets a space after a number, ending the cell (「1 （其中转办3件）」)
+_SPACED_REMARK = re.compile(
+    rf"[ \u3000\u00a0][（(](?P<inner>[^（）()\n\t|｜]{{1,12}})[）)](?=[{re.escape(SEPS)}]|$)"
+)
+_ORDINAL = re.compile("[一二三四五六七八九十]+")
+
+
+def _remark_words(inner: str) -> bool:
+    """Whether the words in brackets are a remark's (其中转办3件, 无), not an ordinal
+    (（七）: the next row's label in a flat copy)."""
+    words = inner.strip()
+    return _CJK.search(words) is not None and _ORDINAL.fullmatch(words) is None
+
+
+_CJK = re.compile("[\u4e00-\u9fff]")
 
 
 # the marks a copy may part a line's cells by instead of tabs (「0；0；；5」), and such a
