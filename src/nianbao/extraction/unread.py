@@ -51,26 +51,36 @@ def placeholders(ctx: Ctx, sec_of: list[str | None]) -> None:
     (pandoc's [TABLE], a Markdown image, an <img> tag) and no value of it was read: the
     tool cannot read that table; say so as its limit, and record the section unread so
     that no "missing table" finding blames the report."""
-    seen: dict[str, str] = {}
+    seen: dict[str, tuple[str, int | None]] = {}
     for i, b in enumerate(ctx.doc.blocks):
         sec = sec_of[i]
         if sec in _TABLE_OF and sec not in seen and isinstance(b, Paragraph):
             m = _PLACEHOLDER.match(b.text)
             if m:
-                seen[sec] = m.group(0).strip()
+                seen[sec] = (m.group(0).strip(), b.page)
     rep = ctx.report
-    for sec, shown in seen.items():
+    for sec, (shown, page) in seen.items():
         name, roots = _TABLE_OF[sec]
         if any_value(rep, roots):
             continue
         ctx.mark_unread([f"sections.{sec}"])
+        part = f"第{'二三四'[int(sec[1]) - 2]}部分的{name}"
+        if page is not None and ctx.doc.media_type == "application/pdf":
+            # a picture on a PDF's page (a table pasted as a screenshot)
+            said = (
+                f"{part}在PDF第 {page} 页是一张图片（表格以截图等图片形式放在文档中），"
+                "本工具未能读取图片中的数值（未安装或未启用文字识别（OCR），或识别未得到表格）。"
+            )
+        else:
+            said = (
+                f"{part}在本文本中只是占位符或图片（「{shown[:40]}」），"
+                "表格内容不在文本中（转换或复制时被省略，或以图片发布），本工具无法读取其数值。"
+            )
         ctx.finding(
             "R-UNREAD",
             "warning",
             [f"sections.{sec}"],
-            f"第{'二三四'[int(sec[1]) - 2]}部分的{name}在本文本中只是占位符或图片（「{shown[:40]}」），"
-            "表格内容不在文本中（转换或复制时被省略，或以图片发布），本工具无法读取其数值。"
-            "这是本工具的读取局限，不代表报告缺少该表，请对照原件（网页或PDF）核对。",
+            said + "这是本工具的读取局限，不代表报告缺少该表，请对照原件（网页或PDF）核对。",
             actual=shown[:80],
         )
 

@@ -316,7 +316,7 @@ def _ocr_pdf_pictures(doc: Document, data: bytes, source: str) -> Document:
         raise
     except Exception:  # noqa: BLE001 - the placeholders stay: the tables are unread
         return doc
-    return ocr_pictures(doc, pictures, source, where="PDF")
+    return ocr_pictures(doc, pictures, source, where="PDF", places=doc.pictures)
 
 
 def read_bytes(data: bytes, source: str = "") -> Document:

@@ -220,6 +220,27 @@ def _page_slices(frame: Any, limit: int) -> list[Any]:
     return [frame.crop((0, a, width, b)) for a, b in zip(cuts, cuts[1:], strict=False) if b > a]
 
 
+def _placed(
+    place: Place, cut: tuple[int, int, int], bbox: Any, dpi: int
+) -> tuple[int, tuple[float, float, float, float] | None]:
+    """A box on a page laid out for OCR (points at ``dpi``; the page cut from its picture
+    ``cut[0]`` pixels from the top) as the box on the PDF page where the picture stands
+    (``place``: the page and the picture's box there)."""
+    pno, (x0, top, x1, bottom) = place
+    y, width, height = cut
+    if bbox is None:
+        return pno, None
+    sx, sy = (x1 - x0) / max(width, 1), (bottom - top) / max(height, 1)
+    px = dpi / 72
+    bx0, btop, bx1, bbottom = bbox
+    return pno, (
+        round(x0 + bx0 * px * sx, 2),
+        round(top + (btop * px + y) * sy, 2),
+        round(x0 + bx1 * px * sx, 2),
+        round(top + (bbottom * px + y) * sy, 2),
+    )
+
+
 def read_image(data: bytes, source: str, kind: str) -> Document:
     """Read an image file of kind ``kind`` (see :func:`image_kind`) by OCR."""
     reason = image_refusal(kind)
@@ -241,8 +262,16 @@ def read_image(data: bytes, source: str, kind: str) -> Document:
 MAX_PICTURE_PAGES = 6
 
 
+# a picture's place on a PDF page: its page and box (x0, top, x1, bottom) in points
+Place = tuple[int, tuple[float, float, float, float]]
+
+
 def ocr_pictures(
-    doc: Document, pictures: list[bytes], source: str, where: str = "网页"
+    doc: Document,
+    pictures: list[bytes],
+    source: str,
+    where: str = "网页",
+    places: list[Place] | None = None,
 ) -> Document:
     """A web page whose tables were published as pictures (``doc`` holds a placeholder
     paragraph where each picture stood; ``pictures`` are the pictures' bytes in the same
@@ -250,7 +279,8 @@ def ocr_pictures(
     placeholders were (all at the first one when the counts differ). ``doc`` unchanged
     when OCR is off or missing, when the page's text holds the three tables already, or
     when no picture can be decoded; pictures beyond ``MAX_PICTURE_PAGES`` pages are named
-    as not read."""
+    as not read. ``places`` (a PDF's pictures, in the same order): the recognised cells and
+    lines keep the page the picture stands on and their box on it (``_placed``)."""
     from .document import IMAGE_PLACEHOLDER, Paragraph, Table
     from .grid import DocumentBuilder, grid_of
     from .ocr.reader import _TABLE_MARKS, OCR_DPI, OCR_NOTE, ocr_pdf
@@ -262,6 +292,7 @@ def ocr_pictures(
         return doc
     pages: list[Any] = []
     owner: list[int] = []  # the picture each page is cut from
+    cut: list[tuple[int, int, int]] = []  # each page's top in its picture, the picture's size
     whole = True
     for i, data in enumerate(pictures):
         kind = image_kind(data[:32])
@@ -285,6 +316,10 @@ def ocr_pictures(
             whole = False
         pages += sliced[:room]
         owner += [i] * len(sliced[:room])
+        y = 0
+        for part in sliced[:room]:
+            cut.append((y, frame.width, frame.height))
+            y += part.height
     if not pages:
         return doc
     buf = io.BytesIO()
@@ -311,15 +346,27 @@ def ocr_pictures(
         at[first] = [b for n in sorted(by_picture) for b in by_picture[n]]
     builder = DocumentBuilder()
 
+    def placed(page: int | None, bbox: Any) -> tuple[int | None, Any]:
+        """A page and box of the pictures laid out for OCR as the PDF page's (or none:
+        a web page's pictures have no page)."""
+        if places is None or page is None or not 0 < page <= len(owner):
+            return None, None
+        if owner[page - 1] >= len(places):
+            return None, None
+        return _placed(places[owner[page - 1]], cut[page - 1], bbox, OCR_DPI)
+
     def add(block: Any, page: int | None, recognised: bool = False) -> None:
         if isinstance(block, Paragraph):
+            if recognised:
+                page = placed(block.page, None)[0]
             builder.add_paragraph(block.text, page)
             return
         grid = grid_of(block)
-        if recognised:  # pages and boxes of the pictures laid out for OCR mean nothing here
+        if recognised:  # the pictures' pages and boxes, as they stand in the PDF
             for row in grid.rows:
                 for cell in row:
-                    cell.page = cell.bbox = None
+                    cell.page, cell.bbox = placed(cell.page, cell.bbox)
+            page = placed(block.page, None)[0]
         builder.add_table(grid, block.kind, page)
 
     for i, block in enumerate(doc.blocks):

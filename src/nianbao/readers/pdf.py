@@ -1807,10 +1807,14 @@ def _overlap(seg: _Seg, band: list[float], mid: float) -> float:
 
 
 # A picture on a page with text that could hold a table (a table pasted as a screenshot):
-# at least this share of the page's width and of its height (a seal, a logo or a banner is
-# smaller), with little text over it (a scan's text layer lies over its picture).
+# at least this share of the page's width and of its height (a seal or a logo is smaller),
+# at most this many times wider than high (a banner across the page is a strip; 表四, a
+# header of four rows over one row of fifteen cells, is a picture 7.5 times wider than
+# high, 1.3 cm high when pasted 10 cm wide), with little text over it (a scan's text layer
+# lies over its picture).
 PICTURE_WIDTH = 0.4
-PICTURE_HEIGHT = 0.12
+PICTURE_HEIGHT = 0.04
+PICTURE_RATIO = 12.0
 PLACEHOLDER = "[图片]"
 # a picture whose image object is smaller than this resolution is rendered from the page
 # at it for OCR (its pixels alone would be too coarse)
@@ -1831,6 +1835,8 @@ def picture_lines(
     out: list[_Line] = []
     for x0, top, x1, bottom in boxes:
         if x1 - x0 < PICTURE_WIDTH * width or bottom - top < PICTURE_HEIGHT * height:
+            continue
+        if x1 - x0 > PICTURE_RATIO * (bottom - top):
             continue
         over = sum(
             len(ln.text)
