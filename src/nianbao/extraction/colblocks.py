@@ -8,6 +8,7 @@ table short of columns: its rows named unread, never guessed).
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from ..readers.document import Cell, Document, Paragraph, Table
@@ -19,6 +20,7 @@ _FORM = COLUMNS
 _TWICE = ("执法案卷", "執法案卷")
 # what may stand between the two blocks: a continuation word, a page's number
 _BETWEEN = ("续表", "（续表）", "(续表)", "续上表", "接上表")
+_PAGE = re.compile(r"\d{1,3}")
 
 
 def _columns(row: list[Cell]) -> list[str] | None:
@@ -50,7 +52,14 @@ def _split(table: Table) -> tuple[list[str], list[list[Cell]], list[list[Cell]]]
     cols = _columns(table.rows[first - 1])
     if not cols or len(set(cols)) != len(cols) or not set(cols) <= set(_FORM):
         return None
-    return cols, table.rows[:first], table.rows[first:]
+    # (a row of a number alone, no label: a page's number among the rows, no row)
+    body = [r for r in table.rows[first:] if not _page_row(r)]
+    return cols, table.rows[:first], body
+
+
+def _page_row(row: list[Cell]) -> bool:
+    texts = [c.text.strip() for c in row if c.text.strip()]
+    return len(texts) == 1 and bool(_PAGE.fullmatch(texts[0]))
 
 
 def _label_and_values(row: list[Cell], k: int) -> tuple[str, list[Cell]] | None:
@@ -114,28 +123,80 @@ def _join_inside(table: Table) -> Table | None:
     return joined
 
 
+def _page_number(p: Paragraph | Table) -> bool:
+    return isinstance(p, Paragraph) and bool(_PAGE.fullmatch(p.text.strip()))
+
+
+def _s3_part(rows: list[list[Cell]]) -> bool:
+    """Rows of 表三: a row the form names, a header naming its columns, or 申请人情况."""
+    return any(
+        _is_body(r) or _columns(r) or any(key(c.text) == "申请人情况" for c in r) for r in rows
+    )
+
+
+def _glue(blocks: list[Paragraph | Table]) -> tuple[list[Paragraph | Table], set[int]]:
+    """``blocks`` with each part of 表三 that a page's number alone parts from the part
+    before it (a line ``3`` between two rows of 表三's first block, or between a block's
+    header rows) joined to it, the number left out; and the indexes (in the result) of
+    the tables so joined."""
+    out: list[Paragraph | Table] = []
+    glued: set[int] = set()
+    last = -1  # index in ``out`` of the last table
+    for b in blocks:
+        if isinstance(b, Table) and b.rows and _s3_part(b.rows[:1]) and last >= 0:
+            between = out[last + 1 :]
+            prev = out[last]
+            if between and all(_page_number(p) for p in between) and isinstance(prev, Table):
+                # (the table before is 表三's too: its rows, or its header's)
+                if _s3_part(prev.rows):
+                    rows = [*prev.rows, *b.rows]
+                    out[last:] = [Table(rows, prev.start, b.end, prev.kind, prev.page, prev.index)]
+                    glued.add(last)
+                    continue
+        if isinstance(b, Table):
+            last = len(out)
+        out.append(b)
+    return out, glued
+
+
 def join_column_blocks(doc: Document) -> Document:
-    """``doc`` with each pair of 表三 blocks of columns joined (see the module's doc)."""
+    """``doc`` with each pair of 表三 blocks of columns joined (see the module's doc); a
+    block a page's number parted (``_glue``) joined whole where the pair joins so."""
     # both blocks print every row's label: one the prose hardly names is there twice
     # (a scan of every table's cells costs 4 % of a report's reading otherwise)
     if sum(doc.text.count(w) for w in _TWICE) < 2:
         return doc
-    tables = [i for i, b in enumerate(doc.blocks) if isinstance(b, Table)]
-    blocks = list(doc.blocks)
+    glued, pieces = _glue(list(doc.blocks))
+    if pieces:
+        blocks, joined = _join_blocks(glued)
+        if joined & pieces:
+            return replace(doc, blocks=blocks)
+    blocks, joined = _join_blocks(list(doc.blocks))
+    return replace(doc, blocks=blocks) if joined else doc
+
+
+def _join_blocks(blocks: list[Paragraph | Table]) -> tuple[list[Paragraph | Table], set[int]]:
+    """``blocks`` with each pair of 表三 blocks joined, and the indexes of the tables
+    joined (both of a pair, or a grid holding both blocks)."""
+    tables = [i for i, b in enumerate(blocks) if isinstance(b, Table)]
+    blocks = list(blocks)
     drop: set[int] = set()
-    changed = False
+    joined_at: set[int] = set()
     for i in tables:
         t = blocks[i]
         inside = _join_inside(t) if isinstance(t, Table) else None
         if inside is not None:
             blocks[i] = inside
-            changed = True
+            joined_at.add(i)
     for i, j in zip(tables, tables[1:]):
         if i in drop:
             continue
         between = blocks[i + 1 : j]
         if any(
-            not isinstance(p, Paragraph) or p.text.strip() and p.text.strip() not in _BETWEEN
+            not isinstance(p, Paragraph)
+            or p.text.strip()
+            and p.text.strip() not in _BETWEEN
+            and not _PAGE.fullmatch(p.text.strip())
             for p in between
         ):
             continue
@@ -146,7 +207,6 @@ def join_column_blocks(doc: Document) -> Document:
         if joined is None:
             continue
         blocks[i] = joined
+        joined_at.update((i, j))
         drop.update(range(i + 1, j + 1))
-    if not drop and not changed:
-        return doc
-    return replace(doc, blocks=[b for n, b in enumerate(blocks) if n not in drop])
+    return [b for n, b in enumerate(blocks) if n not in drop], joined_at

@@ -9,6 +9,9 @@ matched through the label dictionary (:mod:`nianbao.readers.labels`); the known 
 counts (7 in section 三, 15 in section 四) decide which cells are values; where a row's
 cells do not fit, the table's structure and its arithmetic choose the placement, and a
 placement that stays uncertain is reported. Published totals are never recomputed.
+
+Over 500 lines because the steps' order and the judgement of which tables the layout read
+whole (what the form reading then skips) belong together.
 """
 
 from __future__ import annotations
@@ -176,16 +179,20 @@ def _whole_tables(ctx: Ctx, active_layout: str | None, req_layout: str | None) -
         if f.rule in ("R-CELL-COUNT", "R-HEADER-GARBLED", "R-LAYOUT-SHIFT")
         for c in f.cells
     }
+    # grids holding a number that may be a page's, read as a cell: the form reading decides
+    paged = {
+        k for k, t in enumerate(tables) for s, _e in ctx.doc.page_suspects if t.start <= s < t.end
+    }
 
     def whole(ids: list[str]) -> bool:
         if not ids:
             return False
         for i in ids:
             v = vals.get(i)
-            if v is None or i in unsure:
+            t = v.source.table if v is not None and v.source is not None else None
+            if v is None or i in unsure or t in paged:
                 return False
             if v.value is None:
-                t = v.source.table if v.source is not None else None
                 if t is None or t >= len(tables) or tables[t].kind not in _GRID_KINDS:
                     return False
         return True

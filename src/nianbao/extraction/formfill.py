@@ -185,6 +185,16 @@ def fill_from_form(
                 theirs = [report.values[i].value if i in report.values else None for i in ids]
                 if mine != theirs and _adds_up(key_, mine) and not _adds_up(key_, theirs):
                     take = True
+            if not take and row.paged and key_ in ("s3", "s4"):
+                # read without a number that may be a page's, by the row's sums: the
+                # layout reading took that number for a cell (a page's 1 before a blank
+                # cell, ``1`` / `` |``)
+                mine = [
+                    cell_number(c.text) if c.status not in ("blank", "unread") else None
+                    for c in row.cells
+                ]
+                theirs = [report.values[i].value if i in report.values else None for i in ids]
+                take = mine != theirs
             if take:
                 _put_row(ctx, index, key_, row, row_no)
                 if row.how == "split":

@@ -226,6 +226,13 @@ def normalize_text(original: str) -> NormalizedText:
         if n:
             artifacts.append("Markdown 引用符号 >")
 
+    if "<" in text:
+        # (before the page numbers are looked for: a page's number on a line of its own
+        # ends in the <br> every line of such a copy ends in)
+        text, omap, n = _sub(_HTML_BR, lambda m: _br(text, m.start(), m.end()), text, omap)
+        if n:
+            artifacts.append("HTML 换行标记 <br>")
+
     glosses = 0
     if any(opening.search(text) for opening in _GLOSS_OPENS):
         text, omap, glosses = _sub(PINYIN_GLOSS, lambda m: "", text, omap)
@@ -263,10 +270,6 @@ def normalize_text(original: str) -> NormalizedText:
     text, omap, n = _sub(_HTML_ENTITY, lambda m: _entity(m.group(1)), text, omap)
     if n:
         artifacts.append("HTML 实体字符")
-    if "<" in text:
-        text, omap, n = _sub(_HTML_BR, lambda m: _br(text, m.start(), m.end()), text, omap)
-        if n:
-            artifacts.append("HTML 换行标记 <br>")
     text, omap, n = _sub(_MD_LINK, lambda m: m.group(1), text, omap)
     text, omap, n2 = _sub(_ANGLE_URL, lambda m: m.group(1), text, omap)
     if n or n2:
@@ -448,6 +451,8 @@ _NUMBER_LINE = re.compile(
     r"\f?(?P<indent>[ \t\u3000]*)(?P<n>\d{1,7}(?:\.\d+)?)(?P<mark>[ \t\u3000]*[|｜][ \t\u3000]*)?"
 )
 _BARE_ANY = re.compile(r"(?m)^\f?\d{1,7}(?:\.\d+)?$")  # a line of a number alone, unmarked
+# a label closed by a ruling mark (a copy of one cell a line writes ``自然人 |``)
+_MARKED_LABEL = re.compile(r"[^|｜\d]*[^\s|｜\d][^|｜]*[ \t\u3000]*[|｜][ \t\u3000|｜]*")
 _RULE_LINE = re.compile(r"\f?[ \t\u3000]*[|｜]+[ \t\u3000]*")  # a line of ruling marks alone
 _FOREIGN_MOST = 8  # the most bare numbers printed unlike the tables' that may be pages'
 _FOREIGN_FEWEST_PAGES = (
@@ -540,7 +545,21 @@ def _foreign_numbers(
         return [], [], []
     near = [(s, e) for s, e, x, k, _r in bare if k in plain and beside(k) and x <= numbers[-1] + 2]
     more = _lines_more(lines, {k for *_x, k, _r in bare})
-    extra = [(s, e, k) for s, e, _x, k in apart if more(k)]
+
+    def amid(k: int) -> bool:
+        # between two labels closed by their ruling marks, the nearest lines on each side:
+        # inside a header (自然人 | / 3 / 法人或其他组织 |), where no cell of a copy whose
+        # cells carry a mark stands unmarked (pages in step, below, as for a line more
+        # than its row's cells)
+        near_lines = []
+        for step in (-1, 1):
+            x = k + step
+            while 0 <= x < len(lines) and not lines[x][1].strip():
+                x += step
+            near_lines.append(lines[x][1] if 0 <= x < len(lines) else "")
+        return all(_WORDY.search(x) and _MARKED_LABEL.fullmatch(x) for x in near_lines)
+
+    extra = [(s, e, k) for s, e, _x, k in apart if more(k) or amid(k)]
 
     def paged(x: int, y: int) -> bool:
         # a page break between them, else as many lines as a page's, at least
@@ -943,7 +962,7 @@ def _br(text: str, pos: int, end: int) -> str:
     start = text.rfind("\n", 0, pos) + 1
     end = text.find("\n", pos)
     line = text[start : end if end >= 0 else len(text)]
-    return "" if "|" in line or "\t" in line else "\n"
+    return "" if "|" in line or "｜" in line or "\t" in line else "\n"
 
 
 def _simplify_in_place(text: str) -> tuple[str, int]:

@@ -329,7 +329,8 @@ _NUMBERED_LINE = re.compile(
     r"(?m)^([ \t\u3000]*)(\d{1,2})([ \t\u3000]+)(?=[\u4e00-\u9fff（(]|\d{1,2}[.．、][\u4e00-\u9fff])(.*)$"
 )
 _SEQ_WORD = re.compile(r"(?m)^([ \t\u3000]*)序号(?=[ \t\u3000])")
-_LABEL_PART = re.compile(r"^(.*?)(?:[ \t\u3000]+[-+]?[\d.,]+)*[ \t\u3000]*$")
+# (a count may carry its unit: 「3.其他 10件 0件」)
+_LABEL_PART = re.compile(r"^(.*?)(?:[ \t\u3000]+[-+]?[\d.,，]+(?:件|个|次|人次)?)*[ \t\u3000]*$")
 
 
 def _numbered_row(rest: str) -> str | None:
@@ -340,7 +341,7 @@ def _numbered_row(rest: str) -> str | None:
     return hit.id if hit else None
 
 
-_NUMBERS_LINE = re.compile(r"[ \u3000]*1[ \u3000]+(?:[\d.]+[ \u3000]*){15}$")
+_NUMBERS_LINE = re.compile(r"[ \u3000]*1[ \u3000]+(?:[\d.,，]+(?:件|个|次)?[ \u3000]*){15}$")
 
 
 def _review_numbering(text: str) -> list[tuple[int, int]]:

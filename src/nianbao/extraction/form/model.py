@@ -40,6 +40,8 @@ class FormRow:
     candidates: list[list[tuple[str | None, int, int]]] = field(default_factory=list)
     checked: bool = False  # the candidates satisfy the table's arithmetic (else merely possible)
     shown: str = ""  # the values as they stand in the text (for findings)
+    # read without a bare number the text holds that may be a page's (``pages._decide``)
+    paged: bool = False
 
 
 @dataclass

@@ -191,6 +191,7 @@ def _decide(key: str, row: FormRow, alt: FormRow, more: bool, table: FormTable) 
     one its column sums bear out where they fail the other (``_columns``); else the cells
     that read otherwise not read (the whole row, or in 表四 the groups that differ)."""
     groups = _groups(key, row)
+    alt.paged = True  # (where it is the one taken)
     if more and not any(c.status == "unread" for c in alt.cells):
         if not groups or _adds_up(alt, groups):
             return alt
