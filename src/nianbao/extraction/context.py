@@ -24,6 +24,7 @@ from ..schema import (
     label_of,
 )
 from .form.spec import word_cell, worded_value
+from .form.tokens import CELL_MARKS
 
 NCOL = len(COLUMNS)  # 7 value columns in section 三
 NREVIEW = 15
@@ -202,8 +203,7 @@ def trailing_numbers(text: str) -> int | None:
 
 
 # the marks a copy may part a row's cells by instead of tabs (「规章；0；0；0」, 「行政许可；
-# 13470；；」: a table's cells joined by a crawler or an editor)
-_CELL_MARKS = "；;、，,"
+# 13470；；」: a table's cells joined by a crawler or an editor): ``form.tokens.CELL_MARKS``
 _THOUSANDS_PIECE = re.compile(r"\d{3}")
 _DIGIT = re.compile(r"\d")
 
@@ -239,7 +239,7 @@ def _numbered_piece(parts: list[str], i: int, mark: str) -> bool:
 
 
 def marked_cells(text: str) -> tuple[int, list[tuple[int, int]]] | None:
-    """A line whose cells are parted by one mark (``_CELL_MARKS``) instead of tabs: a label,
+    """A line whose cells are parted by one mark (``CELL_MARKS``) instead of tabs: a label,
     then pieces that each stand where a value does (``_value_piece``: a number, a blank
     cell printed empty, a value with its unit, a number with words glued on), at least one
     a number. The label's end and each value piece's span (stripped; an empty cell's span is
@@ -250,7 +250,7 @@ def marked_cells(text: str) -> tuple[int, list[tuple[int, int]]] | None:
     sentence, in one line: taken for one row's label, 34 was read for 行政许可, silently).
     Not with a comma where a piece of three digits follows a number (「13,470」 may be one
     number grouped by thousands or two cells: the line is not read so)."""
-    for mark in _CELL_MARKS:
+    for mark in CELL_MARKS:
         if mark not in text:
             continue
         parts = text.split(mark)

@@ -35,11 +35,12 @@ def _master(pipes: bool) -> re.Pattern[str]:
         # characters a PDF's font could not map (shown as U+FFFD, often digits): a value unread
         r"|(?P<glyph>[\ufffd\d]*\ufffd[\ufffd\d]*)"
         r"|(?P<delta>(?:增加|减少|新增)\s*\d+)"
-        r"|(?P<num>[-+－]?\d+(?:[,，]\d{3})*(?:\.\d+)?|(?<![\d.．])\.\d+)(?P<unit>\s*(?:万元|元|件|个|条|项|次|家|份))?"
+        r"|(?P<num>[-+－]?(?:[1-9]\d{0,2}(?:[,，]\d{3}(?!\d))+|\d+)(?:\.\d+)?|(?<![\d.．])\.\d+)(?P<unit>\s*(?:万元|元|件|个|条|项|次|家|份))?"
         # residue standing alone where a value stands (x, ?, N/A, 不详, 无数据): a value unread
         rf"|(?<![^{SEPS}])(?P<debris>{DEBRIS})(?![^{SEPS}])"
         r"|(?P<ph>—+|－+|–|/|／|\\|×|无|-{1,2}|[〇零○])"
-        rf"|(?P<t>[^{SEPS}0-9—－–/／\ufffd]+|.)",
+        # (marks before a signed number end there: 「214；-3；5821」)
+        rf"|(?P<t>[；;、，,：:]+(?=[-+－]\d)|[^{SEPS}0-9—－–/／\ufffd]+|.)",
         re.S,
     )
 
@@ -218,28 +219,54 @@ def _remark_words(inner: str) -> bool:
 _CJK = re.compile("[\u4e00-\u9fff]")
 
 
-# the marks a copy may part a line's cells by instead of tabs (「0；0；；5」), and such a
-# line's values part: numbers, one kind of mark, spaces
-_MARKS = "；;、"
-_MARKED_LINE = re.compile(r"[\s；;、]*[-+]?\d[\d,.]*(?:[\s；;、]+[-+]?\d[\d,.]*)*[\s；;、]*")
+# the marks a copy may part a line's cells by instead of tabs (「0；0；；5」, 「0，3，26」), and
+# such a line's values part: a colon ending the label before them (「规章：0，0，0」), numbers,
+# one kind of mark, spaces
+CELL_MARKS = "；;、，,"
+_COMMAS = "，,"
+_MARKED_LINE = re.compile(
+    r"[：:]?[\s；;、，,]*[-+]?\d[\d,.，]*(?:[\s；;、，,]+[-+]?\d[\d,.，]*)*[\s；;、，,]*"
+)
+
+
+def _grouped(commas: str) -> re.Pattern[str]:
+    """A number grouped by thousands with one of ``commas`` (1,234; not 0,100 nor 1234,567)."""
+    return re.compile(rf"(?<![\d.])[1-9]\d{{0,2}}(?:[{commas}]\d{{3}}(?!\d))+")
+
+
+_GROUPED = {c: _grouped(c) for c in _COMMAS}
+_GROUPED_ANY = _grouped(_COMMAS)
 
 
 def _marks_part(text: str, i: int, j: int, a: int, b: int) -> bool:
     """Whether the text token ``text[i:j]`` is marks parting the cells of a line of numbers
-    (after the row's label where the line holds it: 「行政许可；13470；；」, 「0；0；1；…」,
-    and up to the next label where the line holds two rows: 「行政处罚；606；行政强制；11」):
-    one kind of mark, nothing but numbers and spaces beside them. A mark ending a sentence
-    (…3件；) or between words parts no cells."""
+    (after the row's label where the line holds it, a colon may end the label: 「行政许可；
+    13470；；」, 「规章：0，0，0」, 「0；0；1；…」, and up to the next label where the line holds
+    two rows: 「行政处罚；606；行政强制；11」): one kind of mark, nothing but numbers and spaces
+    beside them. A mark ending a sentence (…3件；) or between words parts no cells. A comma
+    parts no cells on a line where it may group a number by thousands (「19，100，0」: 19100
+    and a cell, or 19 and 100: the line is not read so, never guessed; 1,234 alone is one
+    number, and 1,234 on a line parted by ， or ； too); 「0，100」 and 「1288，213」 group no
+    number (no grouped number opens with 0 or four digits)."""
     tok = text[i:j]
-    if not tok or any(c not in _MARKS for c in tok) or len(set(tok)) > 1:
+    if not tok or any(c not in CELL_MARKS for c in tok) or len(set(tok)) > 1:
         return False
     lo = max(text.rfind("\n", 0, i) + 1, a)
     hi = text.find("\n", j)
     hi = len(text) if hi < 0 else hi
     line = text[lo : min(hi, max(b, j))]
-    if _MARKED_LINE.fullmatch(line) is None or any(c in line for c in _MARKS if c != tok[0]):
+    mark = tok[0]
+    if _MARKED_LINE.fullmatch(line) is None:
         return False
-    return not (tok[0] == "、" and _numbered_items(text, i))
+    if mark in _COMMAS:
+        if _GROUPED[mark].search(line):
+            return False
+        line = _GROUPED_ANY.sub("0", line)
+    else:
+        line = line.replace(",", "").replace("，", "")  # (commas inside numbers: 1,234)
+    if any(c in line for c in CELL_MARKS if c != mark):
+        return False
+    return not (mark == "、" and _numbered_items(text, i))
 
 
 def _numbered_items(text: str, i: int) -> bool:
@@ -325,16 +352,27 @@ def tokenize(text: str, a: int, b: int, first_run: bool = False) -> list[Tok]:
                 kind = "t"  # an ordinal (1.属于…) left of a label not found
             elif header_number(text, i, j):
                 kind = "t"  # a column's name (数据1)
-        if kind == "t" and text[i] in _MARKS and _marks_part(text, i, j, a, b):
+        if kind == "t" and text[i] in "：:" and j - i > 1 and _marks_part(text, i + 1, j, a, b):
+            # a colon ending the label, then marks (「规章：，0，0」: blank cells first)
+            if out and out[-1].kind == "t":
+                out[-1].end = i + 1
+                out[-1].text = text[out[-1].start : i + 1]
+            else:
+                out.append(Tok("t", i, i + 1, text[i]))
+                if first_run and seen_value:
+                    return out
+            i += 1
+            kind = "s"
+        if kind == "t" and text[i] in CELL_MARKS and _marks_part(text, i, j, a, b):
             kind = "s"  # (「0；0；；5」: the line's cells parted by a mark)
         if kind == "s":
-            out.append(Tok("s", i, j, m.group()))
+            out.append(Tok("s", i, j, text[i:j]))
         elif kind == "t":
             if out and out[-1].kind == "t":
                 out[-1].end = j
                 out[-1].text = text[out[-1].start : j]
             else:
-                out.append(Tok("t", i, j, m.group()))
+                out.append(Tok("t", i, j, text[i:j]))
                 if first_run and seen_value:
                     return out
         else:
@@ -532,7 +570,7 @@ def _debris_at(text: str, o: int) -> bool:
 # ----------------------------------------------------------------------------- placing
 def bounds(sep: str, unit: str, nl_mode: int) -> int:
     if unit == "mark":
-        return sum(sep.count(c) for c in _MARKS)
+        return sum(sep.count(c) for c in CELL_MARKS)
     if unit == "pipe":
         return sep.count("|") + sep.count("｜") + sep.count("¦")
     if unit == "tab":
@@ -556,7 +594,7 @@ def unit_of(inner: list[str], lead: list[str] | None = None) -> tuple[str, int]:
     n = len(inner)
     if sum(1 for s in inner if any(p in s for p in "|｜¦")) >= 0.6 * n:
         return "pipe", 1
-    if sum(1 for s in inner if any(p in s for p in _MARKS)) >= 0.6 * n:
+    if sum(1 for s in inner if any(p in s for p in CELL_MARKS)) >= 0.6 * n:
         return "mark", 1
     if sum(1 for s in inner if "\t" in s) >= 0.6 * n:
         if any(s and not any(c in s for c in "\t\n|｜¦") for s in inner) or any(
