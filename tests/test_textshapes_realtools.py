@@ -172,7 +172,7 @@ _BODY = (
     "本报告根据《中华人民共和国政府信息公开条例》编制。\n"
     "本报告中所列数据的统计期限为2023年1月1日至2023年12月31日。\n"
     "一、总体情况\n"
-    "2023年，本局扎实做好主动公开、依申请公开等工作。\n"
+    "2023年，青岚县财政局扎实做好主动公开、依申请公开等工作。\n"
     "六、其他需要报告的事项\n"
     "无其他需要报告的事项。\n"
 )
@@ -186,6 +186,9 @@ _BODY = (
         ("青岚县人民政府办公室主办\n", None),  # a page footer, not a 落款
         ("无其他需要报告的事项\n青岚县财政局\n", None),  # no closing sentence before it
         ("本局\n", None),
+        # a page's footer naming a body the report names nowhere else: no 落款
+        ("青岚县人民政府办公室\n", None),
+        ("青岚县大数据中心\n", None),
     ],
 )
 def test_a_signature_without_its_date(tail: str, agency: str | None) -> None:
@@ -292,6 +295,34 @@ def test_table_two_cut_into_more_columns_than_the_form_s() -> None:
                 ks = [f"active.{rid}.{f}" for f in ("issued", "repealed", "in_force")]
                 if all(gold.get(k) is not None for k in ks):  # (a blank: named, above)
                     assert [flat.get(k) for k in ks] == [gold[k] for k in ks], (stem, seed)
+
+
+def test_table_two_with_a_remarks_column_holding_a_number_is_not_read_in_order() -> None:
+    """A 表二 with a 备注 column the form has not, a number in it and a count left blank:
+    the row is wider than its header (whose 备注 is taken off as a remark's), no table cut
+    into more columns: the numbers are not read by their order (the remark's number was
+    read for 现行有效件数, the blank for a 0)."""
+    from nianbao.report import Report
+    from nianbao.writing.writer import render
+
+    done = 0
+    for stem, gold in _golds():
+        ks = [f"active.regulations.{f}" for f in ("issued", "repealed", "in_force")]
+        if any(gold.get(k) is None for k in ks):
+            continue
+        md = render(Report.from_flat(gold), "md").decode("utf-8")
+        out = []
+        for ln in md.splitlines():
+            cells = [c.strip() for c in ln.strip().strip("|").split("|")]
+            if ln.startswith("|") and cells[:2] == ["信息内容", "本年制发件数"]:
+                ln = ln + " 备注 |"
+            elif ln.startswith("|") and cells[0] == "规章" and len(cells) == 4:
+                ln = f"| 规章 | {cells[1]} |  | {cells[3]} | 7 |"
+            out.append(ln)
+        done += 1
+        flat = nianbao.parse("\n".join(out).encode("utf-8")).flat()
+        assert [flat.get(k) for k in ks] == [gold[ks[0]], None, gold[ks[2]]], stem
+    assert done
 
 
 def _ragged_table_four(md: str, rng: random.Random) -> str:

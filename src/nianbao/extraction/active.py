@@ -59,11 +59,17 @@ def read_active(ctx: Ctx, rows: list[Row]) -> str | None:
     seen_2021 = seen_2019 = False
     mapped: list[tuple[str, list[str], Row]] = []
     variants: list[str] = []
+    # rows wider than the column header above them: the header not cut as the row is (a
+    # number in a column the form has not, 备注's, its header cell taken off as a
+    # remark's): their numbers are never read by their order alone
+    wider: set[int] = set()
+    header_width: int | None = None
     for row in rows:
         cols = [L.match_active_column(c.text) for c in row.cells]
         hits = [c for c in cols if c]
         if hits and not row.numeric:
             header = hits
+            header_width = len(row.cells)
             for _, lay in hits:
                 seen_2021 |= lay == "2021"
                 seen_2019 |= lay == "2019"
@@ -84,6 +90,8 @@ def read_active(ctx: Ctx, rows: list[Row]) -> str | None:
         if m.how == "variant":
             variants.append(f"variant:{m.note}:active.{m.id}")
         mapped.append((m.id, [f for f, _ in header], row))
+        if header_width is not None and len(row.cells) > header_width:
+            wider.add(id(row))
     if not mapped:
         return None
     if not seen_2019 and not seen_2021:
@@ -167,7 +175,7 @@ def read_active(ctx: Ctx, rows: list[Row]) -> str | None:
                 actual=len(vals),
                 evidence=[c.text for c in row.cells],
             )
-        elif len([c for c in vals if c.text.strip()]) == len(fields):
+        elif len([c for c in vals if c.text.strip()]) == len(fields) and id(row) not in wider:
             # more cells than the form's columns, as many of them filled as it has: a
             # table whose columns a converter cut where the text stood (empty columns
             # between the numbers, the header's words over other ones): the numbers in

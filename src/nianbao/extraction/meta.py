@@ -303,10 +303,18 @@ def _signature(doc: Document) -> str | None:
             name = m.group(1)
         return name if _signing_name(name) else None
     # a 落款 without its date (the date left out, or printed where the copy lost it): the
-    # last line a body's bare name, right after the closing prose
+    # last line a body's bare name, right after the closing prose, that the report names
+    # before it too (a page's footer under it, 「XX县人民政府办公室」 under a bureau's
+    # report or the site's 「XX大数据中心」, is named nowhere else: taken so, the report
+    # was given another body's name, silently)
     if len(paras) >= 2 and paras[-2].rstrip().endswith("。"):
         name = re.sub(r"\s+", "", paras[-1])
-        if _signing_name(name) and not re.search(r"(?:主办|承办|协办|版权所有)", name):
+        before = re.sub(r"\s+", "", "".join(paras[:-1]))
+        if (
+            _signing_name(name)
+            and not re.search(r"(?:主办|承办|协办|版权所有)", name)
+            and name in before
+        ):
             return name
     return None
 
