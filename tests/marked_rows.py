@@ -55,8 +55,11 @@ def ambiguous(line: str, mark: str) -> bool:
     )
 
 
-def marked(r: Rendering, head: str, mark: str, keep_blank: bool) -> tuple[Rendering, bool]:
-    """The rendering with its table rows written so, and whether a line is ambiguous."""
+def marked(
+    r: Rendering, head: str, mark: str, keep_blank: bool, unit: str = ""
+) -> tuple[Rendering, bool]:
+    """The rendering with its table rows written so (``unit`` after each count: 「0件，3件」),
+    and whether a line is ambiguous."""
     out: list[str] = []
     amb = False
     colon = ":" if mark == "," else "："
@@ -67,6 +70,8 @@ def marked(r: Rendering, head: str, mark: str, keep_blank: bool) -> tuple[Render
             if not keep_blank:
                 while vals and not vals[-1]:
                     vals.pop()
+            if unit:
+                vals = [v + unit if v and "." not in v else v for v in vals]
             body = mark.join(vals)
             line = (label + (colon if head == "colon" else "\t") + body) if label else body
             amb = amb or ambiguous(body, mark)

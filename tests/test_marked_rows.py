@@ -101,3 +101,28 @@ def test_thousands_comma_decided_by_content(comma: str) -> None:
     # every piece after the first a group of three: one number by its content (as 1,234)
     got = _active("：", comma.join(["5", "100", "200"]), "0，3，26", "7")
     assert [got["regulations.issued"], got["regulations.repealed"]] == [5100200, None]
+
+
+@pytest.mark.parametrize(("head", "mark"), [("colon", "，"), ("tab", "；"), ("colon", ",")])
+def test_marked_rows_with_units(head: str, mark: str) -> None:
+    # every gold's rows with 件 after each count (「规章：0件，0件，0件」): read as the bare
+    # ones are (before, the rows were said missing or their cells left silently blank)
+    problems: list[str] = []
+    for stem, gold in SOURCES:
+        r, ambiguous = marked(render_shape(gold, "pipe-bare", 0, stem), head, mark, True, "件")
+        s = run_one(r)
+        problems += s.problems(f"{stem} {head} {mark!r} units")
+        if not ambiguous and s.right < _base(stem, gold).right:
+            problems.append(f"{stem}: {s.right} right < {_base(stem, gold).right} (pipe-bare)")
+    assert not problems, "\n".join(problems[:20])
+
+
+@pytest.mark.parametrize("h", ["：", ":"])
+@pytest.mark.parametrize("mark", ["，", "、", "；"])
+def test_marked_cells_with_units(h: str, mark: str) -> None:
+    # cells carrying their unit (「规章：0件，0件，0件」) are the marks' cells as bare ones are,
+    # never a row said missing
+    got = _active(h, mark.join(["0件", "1件", "7件"]), mark.join(["2件", "3件", "26件"]), "13470")
+    assert [got["regulations.issued"], got["regulations.repealed"]] == [0, 1]
+    assert [got["normative.issued"], got["normative.in_force"]] == [2, 26]
+    assert "R-ROW-MISSING" not in str(got["findings"])

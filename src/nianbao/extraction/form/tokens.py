@@ -224,8 +224,9 @@ _CJK = re.compile("[\u4e00-\u9fff]")
 # one kind of mark, spaces
 CELL_MARKS = "；;、，,"
 _COMMAS = "，,"
+_UNIT = r"(?:\s*(?:万元|元|件|个|条|项|次|家|份))?"  # (a count with its unit: 「0件，3件」)
 _MARKED_LINE = re.compile(
-    r"[：:]?[\s；;、，,]*[-+]?\d[\d,.，]*(?:[\s；;、，,]+[-+]?\d[\d,.，]*)*[\s；;、，,]*"
+    rf"[：:]?[\s；;、，,]*[-+]?\d[\d,.，]*{_UNIT}(?:[\s；;、，,]+[-+]?\d[\d,.，]*{_UNIT})*[\s；;、，,]*"
 )
 
 
