@@ -362,3 +362,33 @@ def test_pictures_read_by_ocr_keep_their_page_and_box(word_pictures) -> None:
         assert 2 < (x1 - x0) < 12 * len(str(want)), (fid, src.bbox)
         checked += 1
     assert checked >= 10, checked
+
+
+def test_a_red_header_picture_is_not_read_as_a_table() -> None:
+    """An agency's red header (红头) as a picture across page 1, as wide and as flat as
+    表四 (7.5 times wider than high), is taken for a picture that may hold a table on a
+    text PDF whose tables are not all in the text; its ink is red, no table's is: no OCR
+    run on it (it cost as long as a table's run, and was counted as a picture read)."""
+    from PIL import Image, ImageDraw
+
+    from nianbao.readers.grid import DocumentBuilder
+    from nianbao.readers.image import ocr_pictures
+    from nianbao.readers.ocr import ocr_available
+
+    if not ocr_available():
+        pytest.skip("OCR extra not installed")
+    im = Image.new("RGB", (1500, 200), "white")
+    draw = ImageDraw.Draw(im)
+    for k in range(12):  # the agency's name in large red strokes, over a red rule
+        draw.rectangle((80 + 110 * k, 30, 160 + 110 * k, 140), outline=(220, 0, 0), width=9)
+    draw.rectangle((0, 180, 1500, 190), fill=(220, 0, 0))
+    buf = io.BytesIO()
+    im.save(buf, "PNG")
+    builder = DocumentBuilder()
+    builder.add_paragraph("[图片]", 1)
+    builder.add_paragraph("一、总体情况", 1)
+    doc = builder.build("红头.pdf", "application/pdf", [], pages=1)
+    out = ocr_pictures(
+        doc, [buf.getvalue()], "红头.pdf", where="PDF", places=[(1, (60, 4, 535, 67))]
+    )
+    assert out is doc

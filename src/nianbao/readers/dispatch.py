@@ -306,8 +306,12 @@ def _ocr_pdf_pictures(doc: Document, data: bytes, source: str) -> Document:
     else ``doc`` as it is (the placeholders make the tables unread, never missing)."""
     from .image import ocr_pictures
     from .ocr import ocr_available, ocr_enabled
+    from .ocr.reader import _TABLE_MARKS
     from .pdf import PICTURE_DPI, picture_images
 
+    text = "".join(doc.text.split())
+    if all(any(m in text for m in marks) for marks in _TABLE_MARKS):
+        return doc  # the tables are in the text (the pictures are a banner, a photo...)
     if not ocr_enabled() or not ocr_available():
         return doc
     try:

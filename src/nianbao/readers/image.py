@@ -190,6 +190,21 @@ def _may_be_table(size: tuple[int, int]) -> bool:
     return width >= 300 and height >= 100 and width <= 8 * height
 
 
+def _red_ink(frame: Any) -> bool:
+    """A picture whose ink is mostly red: an agency's red header (红头, its name in red over
+    a red rule, as wide and as flat as 表四) or a seal, never a table (whose ink is black
+    or grey): not worth an OCR run."""
+    import numpy as np
+
+    small = frame.convert("RGB")
+    small.thumbnail((300, 300))
+    a = np.asarray(small, dtype="int16")
+    r, g, b = a[..., 0], a[..., 1], a[..., 2]
+    ink = int((a.min(axis=2) < 180).sum())
+    red = int(((r > 150) & (g < 110) & (b < 110)).sum())
+    return ink > 0 and red > 0.6 * ink
+
+
 # a "long image" (a whole report as one picture, as shared on phones) is cut into pages of
 # about A4's proportions, each cut on the emptiest line near the page's foot
 _PAGE_RATIO = 1.414
@@ -307,6 +322,8 @@ def ocr_pictures(
             if not _may_be_table(im.size):
                 continue
             frame = _flat(im)
+            if _red_ink(frame):
+                continue
         except NianbaoError:
             continue
         except Exception:  # a picture the decoder cannot read is passed over
