@@ -392,3 +392,41 @@ def test_a_red_header_picture_is_not_read_as_a_table() -> None:
         doc, [buf.getvalue()], "红头.pdf", where="PDF", places=[(1, (60, 4, 535, 67))]
     )
     assert out is doc
+
+
+def test_a_picture_at_the_same_place_on_every_page_is_no_table() -> None:
+    """A running head or foot drawn as a picture (a band across the foot of every page, 60 %
+    of the page wide, 6 % high: a picture that may hold a table by its size and shape) is
+    the pages', never a table pasted as a picture: no placeholder, so a section whose table
+    is missing is still called missing, and the report reads as without the band."""
+    pdfium = pytest.importorskip("pypdfium2")
+    from PIL import Image, ImageDraw
+
+    from nianbao.readers.pdf import read_pdf
+
+    from .shapes import SAMPLES
+
+    path = SAMPLES / "peer" / "hongze-2024.pdf"
+    if not path.exists():
+        pytest.skip("samples not available")
+    pdf = pdfium.PdfDocument(path.read_bytes())
+    for i in range(len(pdf)):
+        page = pdf[i]
+        w, h = page.get_size()
+        im = Image.new("RGB", (1200, 160), "white")
+        ImageDraw.Draw(im).rectangle((0, 40, 1200, 120), fill=(30, 60, 160))
+        obj = pdfium.PdfImage.new(pdf)
+        obj.set_bitmap(pdfium.PdfBitmap.from_pil(im))
+        obj.set_matrix(pdfium.PdfMatrix().scale(0.6 * w, 0.06 * h).translate(0.2 * w, 0.01 * h))
+        page.insert_obj(obj)
+        page.gen_content()
+    buf = io.BytesIO()
+    pdf.save(buf)
+    banded = buf.getvalue()
+    assert read_pdf(banded, "banded.pdf").pictures == []
+    plain = nianbao.parse(path.read_bytes(), name="plain.pdf")
+    rep = nianbao.parse(banded, name="banded.pdf")
+    assert {k: v.value for k, v in rep.values.items()} == {
+        k: v.value for k, v in plain.values.items()
+    }
+    assert sorted(f.rule for f in rep.findings) == sorted(f.rule for f in plain.findings)

@@ -1849,6 +1849,34 @@ def picture_lines(
     return out
 
 
+# a picture at the same place on this many pages is the pages' running head or foot (a
+# strip, a logo band), never a table pasted as a picture
+_RUNNING_PAGES = 3
+
+
+def _drop_running_pictures(pages: list[list[Any]]) -> None:
+    """Take out of ``pages`` (each page's lines and tables) the placeholders of pictures
+    standing at the same place on ``_RUNNING_PAGES`` pages or more: a running head or foot
+    drawn as a picture is no table, and its placeholder made a section whose table is
+    missing read as a table the tool could not read (never then called missing)."""
+
+    def place(ln: _Line) -> tuple[int, int, int, int]:
+        return round(ln.x0), round(ln.top), round(ln.x1), round(ln.bottom)
+
+    seen: Counter[tuple[int, int, int, int]] = Counter()
+    for items in pages:
+        seen.update({place(it) for it in items if isinstance(it, _Line) and it.text == PLACEHOLDER})
+    running = {box for box, n in seen.items() if n >= _RUNNING_PAGES}
+    if not running:
+        return
+    for k, items in enumerate(pages):
+        pages[k] = [
+            it
+            for it in items
+            if not (isinstance(it, _Line) and it.text == PLACEHOLDER and place(it) in running)
+        ]
+
+
 def _image_only(page: Any, lines: list[_Line]) -> bool:
     """A page that is a picture (a scan) with at most a running head or a page number."""
     if sum(len(ln.text) for ln in lines if not ln.in_margin) >= 20:
@@ -2465,6 +2493,7 @@ def _read_pdf(data: bytes, source: str) -> Document:
         raise BrokenFile("文件不是 PDF（缺少 %PDF 文件头），或已损坏。")
     n_pages = _probe(data)
     pages, notes, image_pages, garbled_pages, sheet_of = _read_pages(data, n_pages)
+    _drop_running_pictures(pages)
     slots = _sheet_slots(pages, sheet_of)
     metrics = {k: _layout_metrics([p for p, s in zip(pages, slots) if s == k]) for k in set(slots)}
     size = _layout_metrics(pages)[2]
