@@ -226,15 +226,21 @@ def fold_spacing_lines(text: str) -> str:
     with_fits = all(b in _FORM_ROW_SIZES for _, b in rows)
     if not without_fits or with_fits:
         return _fold_loose_spacing(text, lines)
+    starts = _line_starts(lines)
+    out = list(text)
+    for k in spacing:
+        out[starts[k] - 1] = " "  # the line break before the spacing line
+    return "".join(out)
+
+
+def _line_starts(lines: list[str]) -> list[int]:
+    """The offset of each of ``lines`` (a text split at its line breaks) in the text."""
     starts = []
     pos = 0
     for ln in lines:
         starts.append(pos)
         pos += len(ln) + 1
-    out = list(text)
-    for k in spacing:
-        out[starts[k] - 1] = " "  # the line break before the spacing line
-    return "".join(out)
+    return starts
 
 
 def _fold_loose_spacing(text: str, lines: list[str]) -> str:
@@ -276,11 +282,7 @@ def _fold_loose_spacing(text: str, lines: list[str]) -> str:
     fit_in = [v + w in wide and v not in wide for v, w in rows]
     if any(fit_in) or not any(fit_out):
         return text
-    starts = []
-    pos = 0
-    for ln in lines:
-        starts.append(pos)
-        pos += len(ln) + 1
+    starts = _line_starts(lines)
     out = list(text)
     spaced = set(blank)
     for k in blank:
