@@ -98,9 +98,47 @@ def test_thousands_comma_decided_by_content(comma: str) -> None:
     got = _active("：", comma.join(["19", "100", "0"]), "0，3，26", "7")
     assert [got["regulations.issued"], got["regulations.repealed"]] == [None, None]
     assert "R-UNREAD" in str(got["findings"]) and "「规章」" in str(got["findings"])
-    # every piece after the first a group of three: one number by its content (as 1,234)
+    # every piece after the first a group of three, the comma parting the line (no other
+    # mark): 5100200 or 5, 100 and 200, the row's three cells filled either way: not
+    # guessed, the row named unread with both readings
     got = _active("：", comma.join(["5", "100", "200"]), "0，3，26", "7")
-    assert [got["regulations.issued"], got["regulations.repealed"]] == [5100200, None]
+    assert [got["regulations.issued"], got["regulations.repealed"]] == [None, None]
+    assert "R-DIGITS-SPLIT" in str(got["findings"]) and "「规章」" in str(got["findings"])
+
+
+@pytest.mark.parametrize("h", ["：", ":"])
+@pytest.mark.parametrize("comma", ["，", ","])
+@pytest.mark.parametrize("number", ["5{c}120{c}356", "1{c}234{c}567", "1{c}234"])
+def test_grouped_number_in_a_row_of_cells_named(h: str, comma: str, number: str) -> None:
+    # 「行政规范性文件：5，120，356」: one number grouped by thousands, or the row's cells parted by
+    # that comma (a shorter row: 1，234 may be 1 and 234 and a blank); never read as one
+    # number with the other cells blank (the silent wrong value: 表二 has no sum to catch it)
+    cells = number.format(c=comma)
+    got = _active(h, "0，0，0", cells, "13470")
+    assert [got["normative.issued"], got["normative.repealed"], got["normative.in_force"]] == [
+        None, None, None,
+    ]  # fmt: skip
+    found = str(got["findings"])
+    assert "R-DIGITS-SPLIT" in found and "「行政规范性文件」" in found
+    assert f"{cells} 空 空" in found or f"{cells} 空" in found  # the whole reading named
+    assert " ".join(cells.split(comma)) in found  # and the parted one
+    assert got["regulations.issued"] == 0 and got["licensing"] == 13470
+
+
+@pytest.mark.parametrize("comma", ["，", ","])
+def test_grouped_number_whole_where_no_doubt(comma: str) -> None:
+    # a one-cell row keeps the grouped number whole (行政许可：13，470), and so does a line
+    # parted by another mark (；): its commas part no cells
+    got = _active("：", "0，0，0", "0，3，26", f"13{comma}470", f"1{comma}234")
+    assert (got["licensing"], got["penalty"]) == (13470, 1234)
+    got = _active("；", "0；0；0", f"5{comma}120；1；2", f"13{comma}470")
+    assert [got["normative.issued"], got["normative.repealed"], got["normative.in_force"]] == [
+        5120, 1, 2,
+    ]  # fmt: skip
+    assert got["licensing"] == 13470
+    # more pieces than the row has cells: the comma cannot part them, one number
+    got = _active("：", "0，0，0", f"1{comma}234{comma}567{comma}890", "7")
+    assert got["normative.issued"] == 1234567890
 
 
 @pytest.mark.parametrize(("head", "mark"), [("colon", "，"), ("tab", "；"), ("colon", ",")])
@@ -126,3 +164,25 @@ def test_marked_cells_with_units(h: str, mark: str) -> None:
     assert [got["regulations.issued"], got["regulations.repealed"]] == [0, 1]
     assert [got["normative.issued"], got["normative.in_force"]] == [2, 26]
     assert "R-ROW-MISSING" not in str(got["findings"])
+
+
+@pytest.mark.parametrize("comma", ["，", ","])
+def test_grouped_number_named_in_tables_three_and_four(comma: str) -> None:
+    # 表三's row (7 cells) and 表四's row of numbers (15) written as one grouped number whose
+    # comma may part them: named with the readings, never one number with blank cells
+    stem, gold = next((s, g) for s, g in SOURCES if s.startswith("001_"))
+    text = render_shape(gold, "pipe-bare", 0, stem).text
+    num = f"5{comma}120{comma}356"
+    lines = text.split("\n")
+    s3 = next(i for i, x in enumerate(lines) if x.startswith("一、本年新收政府信息公开申请数量"))
+    lines[s3] = "一、本年新收政府信息公开申请数量：" + num
+    head4 = next(i for i, x in enumerate(lines) if x.startswith("四、政府信息公开行政复议"))
+    s4 = next(i for i in range(head4, len(lines)) if "|" in lines[i] and "0" in lines[i])
+    lines[s4] = num
+    rep = nianbao.parse("\n".join(lines).encode("utf-8"), name="marked.txt")
+    for k in ("requests.new.natural", "requests.new.total", "reviews.maintained"):
+        v = rep.values.get(k)
+        assert v is None or v.value is None, k
+    said = [f.message for f in rep.findings if f.rule == "R-DIGITS-SPLIT"]
+    assert any("表三" in m and f"{num} 空" in m and "5 120 356" in m for m in said), said
+    assert any("表四" in m and f"{num} 空" in m for m in said), said

@@ -17,6 +17,9 @@ class Tok:
     text: str
     digits: bool = False  # a plain run of digits (may be split)
     counted: bool = False  # the number of a cell led by a count word (合计12, 共5件)
+    # a number grouped by thousands with the comma that may part its line's cells
+    # (「行政规范性文件：5，120，356」: 5120356, or 5, 120 and 356)
+    grouped: str = ""
 
 
 # ----------------------------------------------------------------------------- results

@@ -38,6 +38,7 @@ and words the findings.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import re
 from bisect import bisect_left
@@ -1263,6 +1264,37 @@ def _inner_count(run: ValueRun, unit: str, nl_mode: int) -> int:
     return n
 
 
+def _grouped_runs(run: ValueRun) -> tuple[ValueRun, ValueRun] | None:
+    """For a run holding a number grouped by thousands on a line its comma may part
+    (``Tok.grouped``): the run with that number whole, and with it cut at that comma into
+    cells; None where there is none."""
+    if not any(v.grouped for v in run.vals):
+        return None
+    whole = [dataclasses.replace(v, grouped="") for v in run.vals]
+    vals: list[Tok] = []
+    seps = [run.seps[0]]
+    for v, after in zip(run.vals, run.seps[1:]):
+        if v.grouped:
+            pos = v.start
+            for k, piece in enumerate(v.text.split(v.grouped)):
+                if k:
+                    seps.append(v.grouped)
+                vals.append(Tok("v", pos, pos + len(piece), piece))
+                pos += len(piece) + 1
+        else:
+            vals.append(v)
+        seps.append(after)
+    return ValueRun(whole, run.seps, run.text), ValueRun(vals, seps, run.text)
+
+
+def _readings(row: FormRow, n: int) -> list[Cand]:
+    """The readings a placed row leaves: its candidates where unread, else its cells."""
+    if row.how == "unread" or any(c.status == "unread" for c in row.cells):
+        return list(row.candidates)
+    got: Cand = [(c.text, c.start, c.end) if c.status != "blank" else NO_CELL for c in row.cells]
+    return [got] if len(got) == n else []
+
+
 def _place_row(
     spec: RowSpec,
     text: str,
@@ -1300,6 +1332,28 @@ def _place_row(
         cells += [None] * extra + [v]
     edge = n - len(cells)
     as_cand: Cand = [(c.text, c.start, c.end) if c is not None else NO_CELL for c in cells]
+    both = _grouped_runs(run) if n >= 2 else None
+    if both is not None and _inner_count(both[1], unit, nl_mode) <= n:
+        # a number grouped by the comma that parts its line's cells (「5，120，356」 in a row
+        # of three): one number or cells, nothing on the line says which; the row is
+        # unread with the readings of both named (the sums may pick one), never guessed
+        args = (unit, nl_mode, lead_mode, tail_mode, key, last)
+        ways: list[list[Cand]] = []
+        for way in both:
+            got = _readings(_place_row(spec, text, st, en, way, *args), n)
+            if not got and len(way.vals) <= n:  # (its place not found: in order, blanks last)
+                got = [
+                    [(v.text, v.start, v.end) for v in way.vals] + [NO_CELL] * (n - len(way.vals))
+                ]
+            ways.append(got)
+        readings: list[Cand] = []
+        for pair in itertools.zip_longest(*ways):  # (each way's first readings shown first)
+            readings += [c for c in pair if c is not None and c not in readings]
+        row.how = "unread"
+        row.candidates = readings[:200]
+        row.checked = False
+        row.cells = [FormCell(fid, status="unread") for fid in spec.ids]
+        return row
     if edge == 0 and not (unit == "space" and len(vals) < n):
         turned = (
             _turned_lines(run, as_cand, total_at(spec.ids)) if key == "s3" and not opaque else []

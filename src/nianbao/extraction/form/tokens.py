@@ -247,7 +247,9 @@ def _marks_part(text: str, i: int, j: int, a: int, b: int) -> bool:
     beside them. A mark ending a sentence (…3件；) or between words parts no cells. A comma
     parts no cells on a line where it may group a number by thousands (「19，100，0」: 19100
     and a cell, or 19 and 100: the line is not read so, never guessed; 1,234 alone is one
-    number, and 1,234 on a line parted by ， or ； too); 「0，100」 and 「1288，213」 group no
+    number where the row has one cell, else the row is unread with both readings named
+    (``grouped_on_marks``, ``form.read``), and 1,234 on a line parted by ， or ； is one
+    number); 「0，100」 and 「1288，213」 group no
     number (no grouped number opens with 0 or four digits)."""
     tok = text[i:j]
     if not tok or any(c not in CELL_MARKS for c in tok) or len(set(tok)) > 1:
@@ -268,6 +270,29 @@ def _marks_part(text: str, i: int, j: int, a: int, b: int) -> bool:
     if any(c in line for c in CELL_MARKS if c != mark):
         return False
     return not (mark == "、" and _numbered_items(text, i))
+
+
+def grouped_on_marks(text: str, i: int, j: int, a: int, b: int) -> str:
+    """The comma of the number ``text[i:j]`` grouped by thousands (5，120，356; 1,234,567)
+    where that comma may part its line's cells too: the line holds numbers and marks only
+    (「行政规范性文件：5，120，356」, 「行政规范性文件,5,120,356」), no mark but that comma outside
+    grouped numbers, no tab; else "" (a line parted by ；、 or tabs keeps the number whole).
+    Whether it is one number or cells the row's cell count says (``form.read``)."""
+    tok = text[i:j]
+    commas = {c for c in tok if c in _COMMAS}
+    if len(commas) != 1 or _GROUPED_ANY.search(tok) is None:
+        return ""
+    mark = commas.pop()
+    lo = max(text.rfind("\n", 0, i) + 1, a)
+    hi = text.find("\n", j)
+    hi = len(text) if hi < 0 else hi
+    line = text[lo : min(hi, max(b, j))]
+    if "\t" in line or _MARKED_LINE.fullmatch(line) is None:
+        return ""
+    rest = _GROUPED_ANY.sub("0", line)
+    if any(c in rest for c in CELL_MARKS if c != mark):
+        return ""
+    return mark
 
 
 def _numbered_items(text: str, i: int) -> bool:
@@ -382,7 +407,8 @@ def tokenize(text: str, a: int, b: int, first_run: bool = False) -> list[Tok]:
             # a digit run that may be cut into cells (a row of 表三 has at most 7 numbers,
             # 表四 15: a longer run is no table row and is kept whole)
             plain = kind == "num" and tok.isdigit() and len(tok) <= 60
-            out.append(Tok("v", i, j, tok, plain))
+            mark = grouped_on_marks(text, i, j, a, b) if kind == "num" and not plain else ""
+            out.append(Tok("v", i, j, tok, plain, grouped=mark))
     return out
 
 
