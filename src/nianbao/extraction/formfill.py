@@ -185,10 +185,11 @@ def fill_from_form(
                 theirs = [report.values[i].value if i in report.values else None for i in ids]
                 if mine != theirs and _adds_up(key_, mine) and not _adds_up(key_, theirs):
                     take = True
-            if not take and row.paged and key_ in ("s3", "s4"):
+            if not take and (row.paged or row.headed) and key_ in ("s3", "s4"):
                 # read without a number that may be a page's, by the row's sums: the
                 # layout reading took that number for a cell (a page's 1 before a blank
-                # cell, ``1`` / `` |``)
+                # cell, ``1`` / `` |``); or 表四 read by its halves' own headers, which the
+                # layout reading filled in the form's order
                 mine = [
                     cell_number(c.text) if c.status not in ("blank", "unread") else None
                     for c in row.cells
@@ -197,6 +198,15 @@ def fill_from_form(
                 take = mine != theirs
             if take:
                 _put_row(ctx, index, key_, row, row_no)
+                if row.headed:
+                    # the layout reading's order is no longer the cells' (R-HEADER-GARBLED
+                    # said they were read in the form's order)
+                    mine_ids = set(ids)
+                    ctx.findings[:] = [
+                        f
+                        for f in ctx.findings
+                        if not (f.rule == "R-HEADER-GARBLED" and set(f.cells) <= mine_ids)
+                    ]
                 if row.how == "split":
                     splits.setdefault(key_, []).append(row)
                 else:

@@ -1219,7 +1219,7 @@ def _read_lines(
         if "|" in s and i + 1 < n and _is_bare_md_separator(lines[i + 1].text):
             i = _markdown_bare(lines, i, blocks)
             continue
-        if s.strip() == "|":
+        if s.strip() == "|" or ("|" in s and _rule_ahead(lines, i)):
             i = _pipe(lines, i, blocks)
             continue
         if "\t" in s:
@@ -1692,6 +1692,32 @@ def _cells_follow(lines: list[_Line], j: int) -> bool:
     return False
 
 
+def _rule_ahead(lines: list[_Line], j: int) -> bool:
+    """Do the lines from ``j`` on hold cells written ``text |`` (a cell a line; its text may
+    start on lines without a pipe) up to a line of pipes alone (``||||``), with no blank line
+    and no other line with a pipe before it? Such lines are the rest of a row of a table whose
+    rows those rules close (its start cut off by a sentence put inside it): `` |`` there is a
+    blank cell, not a row's opening pipe, and ``text |`` a cell, not a paragraph."""
+    cells = 0
+    loose = 0  # lines of a cell's text before its pipe
+    for ln in lines[j : j + 4 * _RULED_CELL_LINES]:
+        st = ln.text.strip()
+        if not st:
+            return False
+        if _pipe_rule(st):
+            return cells >= 2
+        if "|" not in st:
+            loose += 1
+            if loose > _RULED_CELL_LINES:
+                return False
+            continue
+        if not (st.endswith("|") and st.count("|") == 1):
+            return False
+        cells += 1
+        loose = 0
+    return False
+
+
 def _pipe(lines: list[_Line], i: int, blocks: list[Paragraph | Table]) -> int:
     """Cells written as ``text |`` (text may span lines); a bare ``|`` opens a row, or, where
     lines of pipes alone (``||||``) stand between the rows, is a blank cell."""
@@ -1704,6 +1730,10 @@ def _pipe(lines: list[_Line], i: int, blocks: list[Paragraph | Table]) -> int:
     n = len(lines)
     ruled = False  # rows are bounded by lines of pipes alone
     opened = False  # the row was opened by a line holding a pipe alone, at its start
+    if not _pipe_rule(lines[i].text.strip()) and _rule_ahead(lines, i):
+        # the rest of a row of a ruled table: its first line is a cell (blank: `` |``)
+        ruled = True
+        row = []
     while i < n:
         ln = lines[i]
         s = ln.text

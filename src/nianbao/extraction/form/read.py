@@ -1822,6 +1822,7 @@ def _reviews_by_groups(text: str, a: int, b: int) -> FormRow | None:
         stretches[0][1],
         [cells.get(f) or FormCell(f, status="unread") for f in REVIEW_IDS_ORDER],
         shown=" ".join(shown)[:200],
+        headed=True,
     )
 
 
