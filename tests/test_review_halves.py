@@ -101,7 +101,11 @@ def _html_table(rows: list[list[tuple[str, int]]]) -> str:
     )
 
 
-def _rendering(stem: str, gold: dict[str, Any], shape: str, style: str) -> Rendering:
+def _rendering(
+    stem: str, gold: dict[str, Any], shape: str, style: str, extra: str | None = None
+) -> Rendering:
+    """``gold`` with its 表四 printed as ``shape``'s halves in ``style``; ``extra``: each half
+    with a caption naming both halves above it ("caption") or a note line under it ("note")."""
     halves, paged = SHAPES[shape]
     report = Report.from_flat(gold)
     lines = render(report, "tab").decode("utf-8").split("\n")
@@ -113,11 +117,17 @@ def _rendering(stem: str, gold: dict[str, Any], shape: str, style: str) -> Rende
     tables = [_half(h, vals) for h in halves]
     expected = {k: v for k, v in gold.items() if k != "notes"}
     expected["blank"] = list(gold.get("blank") or [])
+    said = _CAPTION if extra == "caption" else _NOTE
     if style == "html":
         page = render(report, "html").decode("utf-8")
         at = page.find("<table", page.find("四、政府信息公开行政复议"))
         end = page.find("</table>", at) + len("</table>")
-        parts = [_html_table(t) for t in tables]
+        parts = []
+        for h, t in zip(halves, tables, strict=True):
+            row = [[(said, 5 if h == "recon" else 10)]]
+            parts.append(
+                _html_table(t if extra is None else row + t if extra == "caption" else t + row)
+            )
         if paged:
             parts.insert(1, "<p>- 3 -</p>")
         page = page[:at] + "\n".join(parts) + page[end:]
@@ -126,7 +136,10 @@ def _rendering(stem: str, gold: dict[str, Any], shape: str, style: str) -> Rende
     for n, t in enumerate(tables):
         if n and paged:
             new += ["- 3 -", ""]
-        new += _text_lines(t, style) + [""]
+        body = _text_lines(t, style)
+        if extra is not None:
+            body = [said, *body] if extra == "caption" else [*body, said]
+        new += body + [""]
     lines[a:b] = new
     return Rendering(stem, shape, 0, style, "\n".join(lines), expected)
 
@@ -211,38 +224,8 @@ def test_a_caption_or_note_beside_each_half_names_no_group(
     half (its 行政复议 made the 行政诉讼 half's groups three, and the table was read in the
     form's order: the halves' numbers in each other's groups, silently)."""
     _need_golds()
-    halves = SHAPES[shape][0]
     for stem, gold in SOURCES:
-        report = Report.from_flat(gold)
-        lines = render(report, "tab").decode("utf-8").split("\n")
-        sec = _sections(lines)
-        a, b = _table_span(lines, sec["s4"], sec["s5"])
-        cells = lines[b - 1].split("\t")
-        vals = {
-            g: cells[n * 5 : n * 5 + 5] for n, g in enumerate(_GROUPS["recon"] + _GROUPS["lit"])
-        }
-        tables = [_half(h, vals) for h in halves]
-        expected = {k: v for k, v in gold.items() if k != "notes"}
-        expected["blank"] = list(gold.get("blank") or [])
-        if style == "html":
-            page = render(report, "html").decode("utf-8")
-            at = page.find("<table", page.find("四、政府信息公开行政复议"))
-            end = page.find("</table>", at) + len("</table>")
-            parts = []
-            for h, t in zip(halves, tables, strict=True):
-                width = 5 if h == "recon" else 10
-                row = [[(_CAPTION if extra == "caption" else _NOTE, width)]]
-                parts.append(_html_table(row + t if extra == "caption" else t + row))
-            page = page[:at] + "\n".join(parts) + page[end:]
-            r: Rendering = _HtmlRendering(stem, shape, 0, "html", page, expected)
-        else:
-            new: list[str] = []
-            for t in tables:
-                body = _text_lines(t, style)
-                new += [_CAPTION, *body] if extra == "caption" else [*body, _NOTE]
-                new.append("")
-            lines[a:b] = new
-            r = Rendering(stem, shape, 0, style, "\n".join(lines), expected)
+        r = _rendering(stem, gold, shape, style, extra)
         out = nianbao.parse(r.data, name=r.name).to_dict()
         s = score(r, out)
         assert not s.problems(stem), s.problems(stem)
