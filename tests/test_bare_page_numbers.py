@@ -342,3 +342,82 @@ def test_cells_a_few_lines_apart_are_not_pages_apart() -> None:
             assert all(n in lines for n in ("5", "6", "7")), stem
             tried += 1
     assert tried >= 5, tried
+
+
+def test_small_cells_with_or_without_marks_among_page_numbers_are_never_silent() -> None:
+    """One cell a line (``cell-pipe``, ``cell-bar``, ``cell-blank``), 表二's one-number rows
+    small (1 to 5), their marks kept or taken away, cut into pages with bare page numbers
+    (from 1, 2 or 3), a form feed between pages or not. Before, silently wrong: a page
+    number's line between a row's label and its cells, put there with no blank line of its
+    own and a form feed after it, taken away with the larger of the breaks around it kept
+    (0 moved from 总计 to 其他, no guess recorded); a page number the layout reading began
+    a table at, its row's 0 counted from the wrong line (其他, 总计 blank) where the form
+    reading read it in 总计 (no sum tells which); 表三's （六）其他处理 read by the form but
+    left out by a layout reading of other columns: absent without a word. Now each such row
+    is named unread (or read where the counts agree)."""
+    import dataclasses
+    import random
+
+    from .barepages import paged
+    from .shapes import render_shape, sources
+
+    silent: list[str] = []
+    for stem, gold in sources():
+        for seed in (0, 1):
+            rng = random.Random(seed)
+            small = dict(gold)
+            for k in ("active.licensing", "active.penalty", "active.coercion", "active.fees"):
+                if isinstance(small.get(k), (int, float)):
+                    small[k] = rng.randint(1, 5)
+            for shape in ("cell-pipe", "cell-bar", "cell-blank"):
+                r = render_shape(small, shape, seed, stem=stem)
+                a, b = r.text.find("二、主动公开"), r.text.find("三、收到和处理")
+                mid = re.sub(r"(?m)^(\s*)(\d+(?:\.\d+)?) \|$", r"\2", r.text[a:b])
+                for var, text in (("orig", r.text), ("s2bare", r.text[:a] + mid + r.text[b:])):
+                    for feed in (False, True):
+                        prng = random.Random(f"{seed}{stem}{shape}{var}{feed}")
+                        copy, _ = paged(text, prng, feed, prng.random() < 0.3)
+                        s = run_one(dataclasses.replace(r, text=copy))
+                        if s.silent:
+                            silent.append(f"{stem} {shape} {seed} {var} {feed}: {s.silent_ids[:3]}")
+    assert not silent, silent
+
+
+def test_page_numbers_are_seen_where_only_the_first_table_lost_its_marks() -> None:
+    """One cell a line, every cell marked (`` |``), cut into pages with bare page numbers:
+    where the page numbers are seen (taken away, or read both ways), they are seen too in
+    the same copy whose 表二 cells lost their marks (bare like the page numbers), as 表三's
+    and 表四's cells still print them all. Before: 表二's bare cells made the tables' numbers
+    no longer all marked, and no bare number was a page's: a page number among 表三's blank
+    cells was read as a cell (科研机构 6 in 四、结转下年度继续办理), and the sums blamed."""
+    import random
+
+    from nianbao.readers.normalize import normalize_text
+
+    from .barepages import paged
+    from .shapes import render_shape, sources
+
+    def seen(text: str) -> bool:
+        n = normalize_text(text)
+        return bool(n.page_suspects) or any("页码" in a for a in n.artifacts)
+
+    missed: list[tuple[str, str, bool]] = []
+    tried = 0
+    for stem, gold in sources():
+        for shape in ("cell-pipe", "cell-bar"):
+            r = render_shape(gold, shape, 0, stem=stem)
+            a, b = r.text.find("二、主动公开"), r.text.find("三、收到和处理")
+            mid = re.sub(r"(?m)^[ \t\u3000]*(\d+(?:\.\d+)?) \|$", r"\1", r.text[a:b])
+            bare = r.text[:a] + mid + r.text[b:]
+            if bare == r.text:
+                continue
+            for feed in (False, True):
+                marked, _ = paged(r.text, random.Random(f"{stem}{shape}{feed}"), feed, False)
+                if not seen(marked):
+                    continue
+                copy, _ = paged(bare, random.Random(f"{stem}{shape}{feed}"), feed, False)
+                tried += 1
+                if not seen(copy):
+                    missed.append((stem, shape, feed))
+    assert tried >= 10, tried
+    assert not missed, missed

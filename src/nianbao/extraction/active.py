@@ -85,6 +85,12 @@ def read_active(ctx: Ctx, rows: list[Row]) -> str | None:
             # and values in one cell, whose last number is no value of the first label's row;
             # left to the form's reading (by the form's labels), else named unread
             continue
+        if _SIGN_APART.search(row.label_text):
+            # the label's cell ends in a number and a dash glued to it, spaced from the
+            # row's first value (a page's text nodes run together: 「行政许可214- 35821」
+            # of 214, -3, 5821 or of 214, —, 35821): left to the form's reading, which
+            # names the row unread
+            continue
         if m.id in _ONLY_2019_ROWS:
             seen_2019 = True
         if m.how == "variant":
@@ -227,6 +233,7 @@ def read_active(ctx: Ctx, rows: list[Row]) -> str | None:
 _VALUE_IN_LABEL = re.compile(
     r"[\u4e00-\u9fff）)][\s；;、，,：:|]+[-+]?\d+(?:\.\d+)?[\s；;、，,：:|]+[\u4e00-\u9fff]"
 )
+_SIGN_APART = re.compile(r"\d[-－–]\s*$")
 _ONE_NUMBER_2021 = ("licensing", "penalty", "coercion", "fees")
 # numbers, with marks or spaces between them, ending a label's cell after its words
 _NUMBERS_IN_LABEL = re.compile(

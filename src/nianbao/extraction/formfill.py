@@ -149,7 +149,14 @@ def fill_from_form(
             orphans = _orphans(table) and len(cols) <= len(COLUMNS)
             for row_no, row in enumerate(table.rows):
                 ids = [f"requests.{row.rid}.{c}" for c in cols]
-                if row.how != "blank" or any(i in report.values for i in ids):
+                if any(i in report.values for i in ids):
+                    continue
+                if row.how != "blank":
+                    # a row the form reading found with its numbers, that the matrix's
+                    # reading left without a cell (its columns told otherwise): unread,
+                    # never absent without a word (nor its sub-rows called missing)
+                    unread += [*ids, f"requests.{row.rid}"]
+                    say_unread(ctx, key_, row, ids)
                     continue
                 if orphans:
                     unread += ids
@@ -185,6 +192,16 @@ def fill_from_form(
                 theirs = [report.values[i].value if i in report.values else None for i in ids]
                 if mine != theirs and _adds_up(key_, mine) and not _adds_up(key_, theirs):
                     take = True
+                elif key_ == "s3" and _moved_total(mine, theirs):
+                    # the same numbers, the form's reading with them in 总计, the layout's
+                    # with 总计 blank and one of them in another column (a page number's
+                    # line broke the table there, and its cells were counted from the
+                    # wrong line): no sum tells which, so the row is not read
+                    for i in ids:
+                        report.values.pop(i, None)
+                    unread += ids
+                    say_unread(ctx, key_, row, ids)
+                    continue
             if not take and (row.paged or row.headed) and key_ in ("s3", "s4"):
                 # read without a number that may be a page's, by the row's sums: the
                 # layout reading took that number for a cell (a page's 1 before a blank
@@ -334,6 +351,18 @@ def _orphans(table: FormTable) -> bool:
     return any(
         row.how == "unread" and len(re.findall(r"\d+(?:\.\d+)?", row.shown)) > len(row.cells)
         for row in table.rows
+    )
+
+
+def _moved_total(mine: list[Any], theirs: list[Any]) -> bool:
+    """Two readings of a 表三 row with the same numbers that differ in where they stand:
+    ``mine`` has its 总计 and ``theirs`` leaves 总计 blank, a number in another column."""
+    filled = sorted(v for v in mine if v is not None)
+    return (
+        bool(filled)
+        and mine[-1] is not None
+        and theirs[-1] is None
+        and filled == sorted(v for v in theirs if v is not None)
     )
 
 

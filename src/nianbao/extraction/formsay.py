@@ -273,6 +273,10 @@ def say_row(ctx: Any, key_: str, row: FormRow) -> None:
         )
 
 
+# a dash glued to a number, spaced from the digits after it (``read._sign_apart``)
+_SIGN_APART = re.compile(r"\d[-－–][ \t\u3000\u00a0]+\d")
+
+
 def say_unread(ctx: Any, key_: str, row: FormRow, ids: list[str]) -> None:
     line = ctx.doc.line_of(row.label_start) if row.label_start >= 0 else None
     where = f"（第 {line} 行附近）" if line else ""
@@ -308,6 +312,11 @@ def say_unread(ctx: Any, key_: str, row: FormRow, ids: list[str]) -> None:
         ids,
         f"未能读取{row_name(key_, row)}{where}的数值"
         + (f"（文本中为「{clip_shown(row.shown)}」）" if row.shown else "")
+        + (
+            "：短横与前一个数字相连、与后面的数字隔开，无法判断是后一个数的负号还是占位符"
+            if _SIGN_APART.search(row.shown)
+            else ""
+        )
         + "。这是本工具的读取局限，不代表报告缺少该行，请对照原件核对。",
         actual=row.shown or None,
     )

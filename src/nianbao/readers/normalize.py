@@ -422,13 +422,19 @@ def _page_suspects(
     (``_foreign_numbers``); and ``found`` as ``_sequence_suspects`` leaves it, with the
     numbers printed unlike the tables' that are each a line more than their rows' cells
     where two or more are (pages numbered in order, printed as no cell of the copy is:
-    page numbers, taken away as those found are)."""
+    page numbers, taken away as those found are). Where the tables from 二 on tell none
+    apart, those from 三 on are asked (表二's cells printed bare, 表三's all marked)."""
     found, suspects = _sequence_suspects(text, found)
     a = _TABLES_FROM.search(text)
     if a is None:
         return found, suspects
     taken = {s for s, _e, _k in found}
     apart, near, extra = _foreign_numbers(text, a.start())
+    three = _TABLES_THREE.search(text, a.end())
+    if not (apart or near or extra) and three is not None:
+        # (表二's cells printed bare, its numbers small, where 表三's and 表四's all carry
+        # a mark: the numbers printed unlike those of the tables from 表三 on)
+        apart, near, extra = _foreign_numbers(text, three.start())
     apart = [x for x in apart if x[0] not in taken]
     near = [x for x in near if x[0] not in taken]
     extra = [x for x in extra if x[0] not in taken]
@@ -738,6 +744,7 @@ def _every_page(
 
 
 _TABLES_FROM = re.compile(r"二\s*、\s*主\s*动\s*公\s*开")
+_TABLES_THREE = re.compile(r"三\s*、\s*收\s*到\s*和\s*处\s*理")
 _TABLES_TO = re.compile(r"五\s*、\s*(?:政府信息公开工作)?存在")
 _TABLES_FOUR = re.compile(r"四\s*、\s*政府信息公开行政复议")
 _TABLES_FIVE = re.compile(r"(?:(?<=\n)|\A)[ \t\u3000]*五\s*、")
@@ -815,7 +822,10 @@ def _drop_page_numbers(
     break that reads as a blank cell), one line less where the number's line stood padded
     by a blank line of its own (``_padded``). Also returns where a kept break's count is a
     guess, the break of two lines or more on either side: (offset in the new text, the
-    line breaks kept, the most line breaks it may stand for)."""
+    line breaks kept, the most line breaks it may stand for: both sides' less one where the
+    number's line stood between two lines with no blank line of its own). Beside a form
+    feed only where the breaks kept may be fewer than that most (a page number put before
+    a page's end: 14 breaks of a row's blank cells were 3 and 12 around it)."""
     spots: list[tuple[int, int, int]] = []
     parts: list[str] = []
     anchors: list[tuple[int, int]] = [(0, 0)]
@@ -828,9 +838,13 @@ def _drop_page_numbers(
         parts.append(seg)
         new_len += len(seg)
         anchors.append((new_len, first_break))
-        most = max(before.count("\n"), after.count("\n"))
-        if most >= 2 and "\f" not in before + after and rep:
-            spots.append((new_len, len(rep), most))
+        nb, na = before.count("\n"), after.count("\n")
+        # (a number's line put between two lines, no blank line of its own: both sides'
+        # breaks less the one that ended the number's line)
+        most = max(nb, na, nb + na - 1)
+        kept = rep.count("\n")
+        if most >= 2 and kept and ("\f" not in before + after or kept < most):
+            spots.append((new_len, kept, most))
         parts.append(rep)
         new_len += len(rep)
         anchors.append((new_len, last_break + 1))

@@ -1323,6 +1323,12 @@ def _place_row(
         row.cells = [FormCell(fid, status="blank") for fid in spec.ids]
         return row
     vals = run.vals
+    if _sign_apart(text, vals):
+        # a dash glued to the number before it and spaced from the digits after it (a page's
+        # text nodes run together, the sign printed apart from its digits: 「214- 35821」 of
+        # 214, -3, 5821 or of 214, —, 35821): nothing says which, the row is named, not read
+        row.shown = text[vals[0].start : vals[-1].end]
+        return _unread_row(row, spec)
     # residue among the values (x, 不详): its number unknown, no sum may place the row
     opaque = any(is_debris(v.text) or word_cell(v.text) for v in vals)
     # blanks inside the run, by the separators
@@ -1542,6 +1548,23 @@ def _page_break_in_row(
     if len(outcomes) == 1:
         return next(iter(outcomes.values()))
     return _unread_row(row, spec)
+
+
+_DASHES = "-－–"
+_SPACED_DIGIT = re.compile(r"[ \t\u3000\u00a0]+\d")
+
+
+def _sign_apart(text: str, vals: list[Tok]) -> bool:
+    """Whether a value of the run ends in a dash glued to a digit (「214-」, 「费11-」) and
+    only spaces part it from the digits after it: a sign printed apart from its number, or
+    a placeholder glued to the cell before; the text does not say which."""
+    return any(
+        v.end >= 2
+        and text[v.end - 1] in _DASHES
+        and text[v.end - 2].isdigit()
+        and _SPACED_DIGIT.match(text, v.end) is not None
+        for v in vals
+    )
 
 
 def _unread_row(row: FormRow, spec: RowSpec) -> FormRow:
