@@ -8,6 +8,9 @@ when that reading has more cells with a value. Every cell the product could not 
 R-UNREAD finding (the tool's limit, never the document's); values split by arithmetic get
 R-DIGITS-SPLIT; a text that stops inside a table or section gets one R-TEXT-TRUNCATED, and the
 rows beyond the end are recorded so that no "missing" finding is raised for them.
+
+Over 500 lines because the judgement of which reading of a row stands (by its sums, a page's
+number, 表四's halves, the same numbers in other places) is one decision per row, taken here.
 """
 
 from __future__ import annotations

@@ -1838,6 +1838,12 @@ def _reviews_by_groups(text: str, a: int, b: int) -> FormRow | None:
         shown.append(run.text)
     if order == list(REVIEW_GROUPS):
         return None  # the form's own order: the reading of one run (or its chunks) stands
+    if len(stretches) == 1 and len(order) == len(REVIEW_GROUPS):
+        # one header over one run naming all three groups: the form's table, whose header
+        # words a copy may print out of their columns' order (a cell of two paragraphs,
+        # 未经复议 / 直接起诉, printed around the line holding 复议后起诉): the order its
+        # words stand in is no evidence against the form's
+        return None
     return FormRow(
         "reviews",
         "表四",
