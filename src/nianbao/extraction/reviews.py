@@ -191,6 +191,8 @@ def _by_groups(rows: list[Row]) -> list[tuple[list[str], list[Cell] | None]] | N
         head = []
     if not out or [g for groups, _ in out for g in groups] == list(REVIEW_GROUPS):
         return None
+    if len(out) == 1 and len(out[0][0]) == len(REVIEW_GROUPS):
+        return None  # one header naming all three: the form's table (``form.read``'s reason)
     return out
 
 
