@@ -39,7 +39,7 @@ from nianbao.writing.writer import render, title_of
 
 from . import copyshapes, crawlshapes
 from .barepages import paged
-from .shapes import Rendering, _chrome_lines, sources
+from .shapes import Rendering, _chrome_lines, every_source
 
 BASES: tuple[str, ...] = ("tab", "rows", "cells", "pipes")
 MARKUP: tuple[str, ...] = tuple(s for s in crawlshapes._ORDER if s != "layout")
@@ -172,12 +172,7 @@ def render_compound(
 def all_compounds(
     seed: int = 0, n: int = 1, gold_filter: str = "", bases: tuple[str, ...] = BASES
 ) -> list[Rendering]:
-    return [
-        render_compound(g, base, seed + k, stem)
-        for stem, g in sources(gold_filter)
-        for base in bases
-        for k in range(n)
-    ]
+    return every_source(render_compound, bases, seed, n, gold_filter)
 
 
 def main(argv: list[str] | None = None) -> int:

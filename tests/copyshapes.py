@@ -43,7 +43,7 @@ from nianbao.report import Report
 from nianbao.schema import SECTION_HEADINGS
 from nianbao.writing.writer import TEXT_STYLES, render
 
-from .shapes import Rendering, sources
+from .shapes import Rendering, every_source
 
 SHAPES: tuple[str, ...] = (
     "review-lines",
@@ -379,12 +379,7 @@ def render_copy(gold: dict[str, Any], shape: str, seed: int = 0, stem: str = "go
 def all_copies(
     shapes: tuple[str, ...] = SHAPES, seed: int = 0, n: int = 1, gold_filter: str = ""
 ) -> list[Rendering]:
-    return [
-        render_copy(g, shape, seed + k, stem)
-        for stem, g in sources(gold_filter)
-        for shape in shapes
-        for k in range(n)
-    ]
+    return every_source(render_copy, shapes, seed, n, gold_filter)
 
 
 def main(argv: list[str] | None = None) -> int:

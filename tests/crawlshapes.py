@@ -71,7 +71,7 @@ from typing import Any
 import lxml.html
 from lxml.html import HtmlElement
 
-from .shapes import Rendering, sources
+from .shapes import Rendering, every_source
 
 SHAPES: tuple[str, ...] = (
     "plain",
@@ -899,12 +899,7 @@ def render_crawl(
 def all_crawls(
     shapes: tuple[str, ...] = SHAPES, seed: int = 0, n: int = 2, gold_filter: str = ""
 ) -> list[Rendering]:
-    return [
-        render_crawl(g, shape, seed + k, stem)
-        for stem, g in sources(gold_filter)
-        for shape in shapes
-        for k in range(n)
-    ]
+    return every_source(render_crawl, shapes, seed, n, gold_filter)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -44,6 +44,7 @@ from __future__ import annotations
 import json
 import random
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
@@ -1056,9 +1057,22 @@ def all_renderings(
     seed: int = 0, n: int = 1, shapes: tuple[str, ...] = SHAPES, gold_filter: str = ""
 ) -> list[Rendering]:
     """Every gold (and invented report) in every shape, for seeds ``seed`` … ``seed+n-1``."""
-    out = []
-    for stem, gold in sources(gold_filter):
-        for shape in shapes:
-            for k in range(n):
-                out.append(render_shape(gold, shape, seed + k, stem=stem))
-    return out
+    return every_source(render_shape, shapes, seed, n, gold_filter)
+
+
+def every_source(
+    render: Callable[[dict[str, Any], str, int, str], Rendering],
+    shapes: Iterable[str],
+    seed: int = 0,
+    n: int = 1,
+    gold_filter: str = "",
+) -> list[Rendering]:
+    """``render(gold, shape, seed, stem)`` of every gold (and invented report) whose stem holds
+    ``gold_filter``, in each of ``shapes``, for seeds ``seed`` … ``seed+n-1`` (the loop of
+    every shape generator's ``all_…``)."""
+    return [
+        render(gold, shape, seed + k, stem)
+        for stem, gold in sources(gold_filter)
+        for shape in shapes
+        for k in range(n)
+    ]
