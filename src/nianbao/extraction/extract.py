@@ -43,7 +43,7 @@ from .context import (
     paragraph_row,
     split_row,
 )
-from .form import HeadingHit
+from .form import HeadingHit, displaced_tables
 from .formfill import fill_from_form
 from .meta import read_meta
 from .onecell import one_number_one_cell
@@ -92,6 +92,7 @@ def extract(doc: Document) -> Report:
     heads = find_sections(doc)
     sec_of = section_of_blocks(doc, heads)
     place_tables(sec_of, label_counts)
+    _place_displaced(doc, heads, sec_of)
 
     read_sections(ctx, heads, sec_of)
     read_meta(ctx, heads)
@@ -151,6 +152,35 @@ def extract(doc: Document) -> Report:
     procurement_unit(ctx)
     rep.findings = ctx.findings
     return rep
+
+
+def _place_displaced(doc: Document, heads: list, sec_of: list[str | None]) -> None:
+    """Lines of a table printed away from its heading (after 六, before the title, under
+    another heading) or without one, found by its labels (``form.displaced_tables``), read
+    in its section: the same rows as under its heading, and no table text in another
+    section's text. A table without a heading takes only lines outside the tables'
+    sections."""
+    if not doc.text:
+        return
+    hits = {
+        h.section: HeadingHit(h.section, doc.blocks[h.block].start, doc.blocks[h.block].end, h.text)
+        for h in heads
+        if doc.blocks[h.block].start >= 0
+    }
+    moved, headless = displaced_tables(doc.text, hits)
+    if not moved and not headless:
+        return
+    for i, b in enumerate(doc.blocks):
+        if not isinstance(b, Paragraph) or b.start < 0:
+            continue
+        for sec, (a, e) in moved.items():
+            if a <= b.start and b.end <= e:
+                sec_of[i] = sec
+        if sec_of[i] in ("s2", "s3", "s4"):
+            continue
+        for sec, (a, e) in headless.items():
+            if a <= b.start and b.end <= e:
+                sec_of[i] = sec
 
 
 # Grids whose cells have explicit boundaries, so that a blank cell is a cell of its own.

@@ -29,10 +29,24 @@ _WRAP = re.compile(
 )
 
 
+# a line of numbers alone, or of cells between pipes (a table's row kept among the
+# section's lines): no sentence goes on after it
+_VALUE_ROW = re.compile(r"[\d \t.,|｜%-]*\d[\d \t.,|｜%-]*")
+_CELLS = re.compile(r"[|｜][^|｜\n]*[^\s|｜][^|｜\n]*[|｜]")
+
+
 @lru_cache(maxsize=64)
 def unwrap(text: str) -> str:
-    """Join the lines of a hard-wrapped paragraph (Chinese needs no space between them)."""
-    return _WRAP.sub("", text) if "\n" in text else text
+    """Join the lines of a hard-wrapped paragraph (Chinese needs no space between them);
+    never after a line of numbers alone."""
+    if "\n" not in text:
+        return text
+
+    def join(m: re.Match[str]) -> str:
+        prev = text[text.rfind("\n", 0, m.start()) + 1 : m.start()]
+        return "\n" if _VALUE_ROW.fullmatch(prev) or _CELLS.search(prev) else ""
+
+    return _WRAP.sub(join, text)
 
 
 @lru_cache(maxsize=64)

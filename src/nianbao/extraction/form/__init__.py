@@ -12,7 +12,7 @@ merges a :class:`FormReading` into the Report and words the findings.
 """
 
 from .model import FormCell, FormReading, FormRow, FormTable
-from .read import read_form
+from .read import displaced_tables, read_form
 from .spec import HeadingHit, find_headings, fold
 from .tokens import cell_number, tokenize
 
@@ -22,6 +22,7 @@ __all__ = [
     "FormTable",
     "FormReading",
     "read_form",
+    "displaced_tables",
     "find_headings",
     "HeadingHit",
     "cell_number",

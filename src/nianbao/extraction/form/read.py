@@ -98,6 +98,7 @@ from .tokens import (
     tokenize,
     unit_of,
 )
+from .where import headless, relocate
 
 # ----------------------------------------------------------------------------- the reading
 S2_WORDS_2019 = ("本年新制作", "本年新公开", "上一年项目", "对外管理服务", "政府集中采购")
@@ -351,6 +352,25 @@ def _columnwise(
 
 
 def _regions(text: str, heads: dict[str, HeadingHit]) -> dict[str, tuple[int, int]]:
+    """Where each table stands: its heading's region (:func:`heading_regions`), or where its
+    labels are when that region holds none of them (:func:`.where.relocate`)."""
+    return relocate(text, heads, heading_regions(text, heads))
+
+
+def displaced_tables(
+    text: str, heads: dict[str, HeadingHit]
+) -> tuple[dict[str, tuple[int, int]], dict[str, tuple[int, int]]]:
+    """Where the tables stand by their labels (the text's notes blanked, as the reading
+    does): those that do not stand in their heading's region, and those whose heading is
+    not found."""
+    text = drop_notes(text)
+    before = heading_regions(text, heads)
+    after = relocate(text, heads, before)
+    moved = {k: r for k, r in after.items() if r != before[k] and r[0] < r[1]}
+    return moved, {k: r for k, r in headless(text, heads).items() if k not in moved}
+
+
+def heading_regions(text: str, heads: dict[str, HeadingHit]) -> dict[str, tuple[int, int]]:
     """Where each table may stand: from its section's heading to the next heading found (or
     the end of the text); a table without a heading starts where the previous one ends."""
     order = ["s1", "s2", "s3", "s4", "s5", "s6"]

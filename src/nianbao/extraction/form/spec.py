@@ -34,18 +34,24 @@ def fold(text: str) -> tuple[str, list[int]]:
     return "".join(keep), idx
 
 
-_last_fold: list[tuple[str, str, list[int]]] = []  # the last whole text folded (one entry)
+# the last two whole texts folded (a text, and that text with its notes blanked)
+_last_fold: list[tuple[str, str, list[int]]] = []
 
 
 def fold_region(text: str, a: int, b: int) -> tuple[str, list[int]]:
-    """``fold(text[a:b])``, cut from one fold of the whole text (offsets relative to ``a``)."""
-    if _last_fold and _last_fold[0][0] is text:
-        _, k, idx = _last_fold[0]
+    """``fold(text[a:b])``, cut from one fold of the whole text (offsets relative to ``a``).
+    The whole text's fold is shared between calls (the last text folded, or one equal to
+    it): its offsets must not be changed."""
+    hit = next((e for e in _last_fold if e[0] is text or e[0] == text), None)
+    if hit is not None:
+        _, k, idx = hit
     elif a > 0 or b < len(text):
         return fold(text[a:b])  # a region alone: no need to fold the whole text
     else:
         k, idx = fold(text)
-        _last_fold[:] = [(text, k, idx)]
+        _last_fold[:] = [(text, k, idx), *_last_fold[:1]]
+    if a <= 0 and b >= len(text):
+        return k, idx
     i0 = bisect_left(idx, a)
     i1 = bisect_left(idx, b)
     return k[i0:i1], [x - a for x in idx[i0:i1]]
