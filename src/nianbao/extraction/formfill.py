@@ -38,6 +38,7 @@ from .formsay import (
     say_cells_unread,
     say_garbled,
     say_inferred,
+    say_paged,
     say_row,
     say_rows_unread,
     say_splits,
@@ -127,7 +128,13 @@ def fill_from_form(
         found = find_headings(doc.text)
         heads = {**found, **(heads or {})}
     reading = read_form(
-        doc.text, heads, skip, doc.page_breaks, report.meta.get("year"), doc.page_suspects
+        doc.text,
+        heads,
+        skip,
+        doc.page_breaks,
+        report.meta.get("year"),
+        doc.page_suspects,
+        doc.page_numbers,
     )
     added = inline_sections(doc, report, reading)
     if added:
@@ -257,6 +264,8 @@ def fill_from_form(
             say_inferred(ctx, key_, table)
         if table.streamed:
             say_streamed(ctx, key_, table)
+        if table.paged_out:
+            say_paged(ctx, key_, table)
         # no row of the table read (each unread: digits run together, say): a row whose
         # label was not found there either is unread with them, never passed over silently
         none_read = bool(table.rows) and all(

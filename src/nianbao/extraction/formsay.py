@@ -156,6 +156,34 @@ def say_streamed(ctx: Any, key_: str, table: FormTable) -> None:
     )
 
 
+def say_paged(ctx: Any, key_: str, table: FormTable) -> None:
+    """A table read without bare numbers taken for pages' numbers (``form.pages.
+    by_page_sequence``): one finding naming its cells read so, the numbers taken away and
+    why (the pages' sequence, the one reading whose arithmetic holds)."""
+    ids = [c.id for r in table.rows if r.how != "blank" and _taken(ctx, r) for c in r.cells]
+    if not ids:
+        return
+    gone = "、".join(f"「{n}」" for n in table.paged_out)
+    sums = (
+        "三组的总计都等于其余各项之和"
+        if key_ == "s4"
+        else "每行的总计都等于其余各列之和，且各列的办理结果之和等于（七）总计、新收与上年结转之和"
+        "等于办理结果总计与结转下年度之和"
+    )
+    ctx.finding(
+        "R-LAYOUT-SHIFT",
+        "warning",
+        ids,
+        f"{TABLE_NAMES[key_]}的数值之间夹有单独成行的数字 {gone}（从 PDF 提取的文本中，页码常"
+        "排在表格的数值之间）。按文本原样读取时本表无法读全；这些数字按页码的顺序（各页页码依次"
+        f"加一、在文本中依次出现）去掉后，{sums}；页码顺序允许的其他读法或不能使上述关系都成立，"
+        "或读数与此相同，"
+        "因此把它们作为页码、不作为单元格读取。这是按页码顺序和表格的勾稽关系推断出的读法，"
+        "请对照原件核对。",
+        actual=list(table.paged_out),
+    )
+
+
 def _taken(ctx: Any, row: FormRow) -> bool:
     """Are the row's values in the report this reading's (not the layout reading's)?"""
     for c in row.cells:

@@ -142,6 +142,9 @@ class Document:
     page_breaks: list[tuple[int, int, int]] = field(default_factory=list)
     # bare numbers among the tables that may be page numbers or cells: (start, end)
     page_suspects: list[tuple[int, int]] = field(default_factory=list)
+    # the numbers of the pages whose number was found and taken away (``page_suspects``
+    # between them may be the others')
+    page_numbers: list[int] = field(default_factory=list)
     _line_starts: list[int] | None = field(default=None, repr=False)
 
     def to_original(self, pos: int) -> int:

@@ -22,7 +22,7 @@ import re
 import unicodedata
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -181,6 +181,8 @@ class NormalizedText:
     # bare numbers among the tables that may be page numbers, or cells: (start, end) in
     # ``text`` (``_page_suspects``; the form reading decides)
     page_suspects: list[tuple[int, int]] = field(default_factory=list)
+    # the numbers of the pages whose number was found and taken away
+    page_numbers: list[int] = field(default_factory=list)
 
 
 def _sub(
@@ -246,6 +248,15 @@ def normalize_text(original: str) -> NormalizedText:
     # bare numbers among the tables that may be page numbers (original offsets)
     found, suspects = _page_suspects(text, found)
     maybe = [(omap(a) if omap else a, e - a) for a, e in suspects]
+    numbered = sorted(
+        {
+            int(d.group())
+            for s, e, kind in found
+            if kind != _RUNNING_TITLE
+            for d in [re.search(r"\d{1,3}", fold_chars(text[s:e]))]
+            if d
+        }
+    )
     if found:
         text, omap, kinds, spots = _drop_page_numbers(text, omap, found)
         artifacts += kinds
@@ -299,7 +310,7 @@ def normalize_text(original: str) -> NormalizedText:
         q = bisect_left(range(len(text)), at, key=final)
         if text[q : q + n].isdigit():
             suspects.append((q, q + n))
-    return NormalizedText(text, final, script, artifacts, breaks, suspects)
+    return NormalizedText(text, final, script, artifacts, breaks, suspects, numbered)
 
 
 def _quoted(text: str) -> bool:
@@ -856,12 +867,14 @@ def _drop_page_numbers(
 
 
 def blank_page_numbers(
-    text: str, spans: list[tuple[int, int]]
+    text: str, spans: list[tuple[int, int]], fewer: Collection[tuple[int, int]] = ()
 ) -> tuple[str, list[tuple[int, int, int]]]:
     """``text`` with the number lines ``spans`` taken away as ``_drop_page_numbers`` takes
-    a page number (the larger of the breaks around it kept), the text it took filled with
-    spaces at the end of the line before: same length, every offset where it was. Also
-    returns the kept breaks whose count is a guess (``NormalizedText.page_breaks``)."""
+    a page number (the larger of the breaks around it kept; one line break fewer for those
+    in ``fewer`` whose kept break is a guess: a number padded by blank lines inside a
+    paragraph), the text it took filled with spaces at the end of the line before: same
+    length, every offset where it was. Also returns the kept breaks whose count is a guess
+    (``NormalizedText.page_breaks``)."""
     parts: list[str] = []
     spots: list[tuple[int, int, int]] = []
     last = 0
@@ -869,6 +882,8 @@ def blank_page_numbers(
         if a < last:
             continue
         first_break, last_break, rep, before, after = _around(text, last, a, b, "")
+        if (a, b) in fewer and rep.count("\n") >= 2:
+            rep = rep.replace("\n", "", 1)
         pad = last_break + 1 - first_break - len(rep)
         parts += [text[last:first_break], " " * pad + rep]
         most = max(before.count("\n"), after.count("\n"))
@@ -877,6 +892,21 @@ def blank_page_numbers(
         last = last_break + 1
     parts.append(text[last:])
     return "".join(parts), spots
+
+
+def guessed_breaks(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The number lines of ``spans`` whose break kept by ``blank_page_numbers`` may stand
+    for one line break fewer (two or more kept)."""
+    out = []
+    last = 0
+    for a, b in sorted(spans):
+        if a < last:
+            continue
+        _first, last_break, rep, _before, _after = _around(text, last, a, b, "")
+        if rep.count("\n") >= 2:
+            out.append((a, b))
+        last = last_break + 1
+    return out
 
 
 def _around(text: str, last: int, a: int, b: int, kind: str) -> tuple[int, int, str, str, str]:

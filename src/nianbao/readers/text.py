@@ -104,6 +104,7 @@ def read_text(text: str, source: str = "", encoding: str | None = None) -> Docum
         offset_map=norm.offset_map,
         page_breaks=list(norm.page_breaks),
         page_suspects=list(norm.page_suspects),
+        page_numbers=list(norm.page_numbers),
     )
     doc.blocks = text_to_blocks(masked, _widths_source(text, norm.offset_map))
     for i, t in enumerate(doc.tables):

@@ -81,6 +81,9 @@ class FormTable:
     # header, read by the form's order; "lost": no label where the row shows, unread)
     garbled: dict[str, tuple[str, str]] = field(default_factory=dict)
     stream_from: int = 0  # the first row read from the stream (the rows before stay unread)
+    # the bare numbers taken for pages' numbers (``pages.by_page_sequence``): the table was
+    # read without them, the one reading in which its arithmetic holds
+    paged_out: list[str] = field(default_factory=list)
 
 
 @dataclass

@@ -13,12 +13,25 @@ or neither) is not read, and says so, never read with the page's number in one o
 A row the text as it stands reads by leaving one of its suspects over (2 8 2 0 0 0 0 10 read
 8 2 0 0 0 0 10) is already read as that suspect being the page's: a reading without another
 of them (2 8 0 0 0 0 10) is a second guess of the same kind, not a better one.
+
+表三 or 表四 still not read whole after that (a stream of numbers in a PDF's reading order
+breaks at any page number among it) is read again without each set of the bare numbers the
+pages' sequence allows: one number a page, each one more than the one before (or more, the
+pages between numbered where they were found), in the text's order; from the suspects, or,
+where none stands among the table (no page number outside the tables to show the
+sequence), from its bare numbers in a sequence of their own, two pages or more, each a
+page's lines after the one before. Where the readings in which the table is read whole and
+its arithmetic holds (表三's rows and column sums, 表四's groups) all read it alike, the table
+is that reading, and says so; where two read it otherwise, or none holds, it stays unread.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import itertools
+import re
+from collections.abc import Callable, Collection, Sequence
 
+from ...readers.normalize import guessed_breaks
 from .model import FormCell, FormReading, FormRow, FormTable
 from .solve import column_equations, row_sum_ok
 from .tokens import cell_number
@@ -216,3 +229,170 @@ def _decide(key: str, row: FormRow, alt: FormRow, more: bool, table: FormTable) 
         row.candidates = []
         return row
     return _unread(row)
+
+
+# ----------------------------------------------------------------------------- the sequence
+_BARE_NUMBER = re.compile(r"(?m)^[ \t]*(\d{1,3})[ \t]*$")  # a line of a number alone
+_PAGE_LINES = 20  # lines between two pages' numbers, at least (``normalize._PAGE_LINES``)
+_NEVER_BLANK = ("new", "processed_total")  # 表三's rows whose 总计 a reading must hold
+_SEQUENCE_MOST = 256  # sets of page numbers, at most
+_READINGS_MOST = 512  # readings of the text without a set of page numbers, at most
+
+
+def by_page_sequence(
+    kept: FormReading,
+    text: str,
+    suspects: Sequence[tuple[int, int]],
+    known: Sequence[int],
+    read: Callable[
+        [list[tuple[int, int]], Collection[tuple[int, int]], Collection[str]], FormReading
+    ],
+) -> FormReading:
+    """表三 and 表四 that ``kept`` does not read whole (a cell unread) read again without
+    each set of the numbers ``suspects`` that the pages' sequence allows (one number of
+    each page at most, the pages' numbers in the text's order: ``_page_sets``): where the
+    readings in which the table is whole and its arithmetic holds (表三's row and column
+    sums, 表四's groups: ``whole``) all read it alike, the table is that reading, its rows
+    ``paged`` and the numbers taken for the pages' said (``FormTable.paged_out``). Where
+    two readings hold that read it otherwise, or none, it stays as it was (unread)."""
+    open_: list[str] = [
+        k for k in ("s3", "s4") if k in kept.tables and not whole(k, kept.tables[k])
+    ]
+    if not open_:
+        return kept
+    regions = [kept.tables[k].region for k in open_]
+    inside = [(s, e) for s, e in suspects if any(a <= s < b for a, b in regions)]
+    if inside:
+        sets = _page_sets(text, inside, known)
+    elif any(_unread_in(kept.tables[k]) for k in open_):
+        # no number in the pages' sequence the page numbers outside the tables show (none
+        # stands outside them): the bare numbers among the tables in a sequence of their
+        # own, two pages or more, each a page after the one before
+        bare = [
+            (m.start(1), m.end(1)) for a, b in regions for m in _BARE_NUMBER.finditer(text, a, b)
+        ]
+        sets = _page_sets(text, bare, known, _PAGE_LINES, 2)
+    else:
+        return kept
+    if not sets:
+        return kept
+    found: dict[
+        str, dict[tuple[tuple[str, str, bool], ...], tuple[FormTable, list[tuple[int, int]]]]
+    ] = {}
+    for key in open_:
+        a, b = kept.tables[key].region
+        variants: dict[tuple[tuple[int, int], ...], list[tuple[tuple[int, int], ...]]] = {}
+        for spans in sets:
+            # (the table reads alike whatever the set holds outside it)
+            mine = tuple(x for x in spans if a <= x[0] < b)
+            if mine and mine not in variants:
+                # (a number padded by blank lines inside a paragraph of cells: its padding
+                # may be the paragraph's break or none; each such number read both ways)
+                guessed = guessed_breaks(text, list(mine))
+                variants[mine] = [
+                    fewer
+                    for k in range(len(guessed) + 1)
+                    for fewer in itertools.combinations(guessed, k)
+                ]
+        if sum(len(v) for v in variants.values()) > _READINGS_MOST:
+            continue  # (not every reading can be tried: none is known to be the only one)
+        for mine, ways in variants.items():
+            for fewer in ways:
+                table = read(list(mine), fewer, (key,)).tables.get(key)
+                if table is None or not whole(key, table):
+                    continue
+                sig = tuple(c for row in table.rows for c in _cells(row))
+                found.setdefault(key, {}).setdefault(sig, (table, list(mine)))
+    for key, alts in found.items():
+        if len(alts) != 1:
+            continue
+        ((table, gone),) = alts.values()
+        for row in table.rows:
+            row.paged = True
+        table.paged_out = [text[s:e] for s, e in gone]
+        kept.tables[key] = table
+    return kept
+
+
+def _unread_in(table: FormTable) -> bool:
+    """Does ``table`` leave a row or a cell unread, or numbers no row took?"""
+    return table.stray or any(
+        r.how == "unread" or any(c.status == "unread" for c in r.cells) for r in table.rows
+    )
+
+
+def _page_sets(
+    text: str,
+    suspects: Sequence[tuple[int, int]],
+    known: Sequence[int],
+    apart: int = 0,
+    fewest: int = 1,
+) -> list[list[tuple[int, int]]]:
+    """The sets of ``suspects`` that may be the pages' numbers: pages in a row (numbers of
+    1 or more, each one more than the one before, or more where the pages between are
+    numbered ``known``: found and taken away), one number each, rising in the text's order,
+    each at least ``apart`` lines after the one before, ``fewest`` of them at least; none
+    where there are more than ``_SEQUENCE_MOST``."""
+    by_number: dict[int, list[tuple[int, int]]] = {}
+    for s, e in suspects:
+        n = int(text[s:e])
+        if n >= 1 and n not in known:
+            by_number.setdefault(n, []).append((s, e))
+    numbers = sorted(by_number)
+    follows = {
+        n: [m for m in numbers if m > n and all(k in known for k in range(n + 1, m))]
+        for n in numbers
+    }
+    out: list[list[tuple[int, int]]] = []
+
+    def grow(chain: list[tuple[int, int]], n: int) -> bool:
+        if len(chain) >= fewest:
+            out.append(chain)
+            if len(out) > _SEQUENCE_MOST:
+                return False
+        last = chain[-1][0]
+        for m in follows[n]:
+            for span in by_number[m]:
+                if span[0] > last and text.count("\n", last, span[0]) >= apart:
+                    if not grow([*chain, span], m):
+                        return False
+        return True
+
+    for n in numbers:
+        for span in by_number[n]:
+            if not grow([span], n):
+                return []
+    return out
+
+
+def whole(key: str, table: FormTable) -> bool:
+    """Is ``table`` read whole (no cell unread) with its arithmetic holding: 表三's rows
+    (a row all blank aside) and its column sums, 表四's three groups (a group all blank
+    aside)?"""
+    if not table.rows or any(c.status == "unread" for r in table.rows for c in r.cells):
+        return False
+    if key == "s4":
+        if len(table.rows) != 1 or len(table.rows[0].cells) != 3 * _REVIEW_GROUP:
+            return False
+        vals = _values(table.rows[0])
+        groups = [vals[g : g + _REVIEW_GROUP] for g in range(0, len(vals), _REVIEW_GROUP)]
+        return None not in vals and all(sum(g[:-1]) == g[-1] for g in groups)  # type: ignore[arg-type]
+    rows = {r.rid: r for r in table.rows}
+    # (a table whose rows are all blank adds up too: no reading; 一 and （七） are never blank)
+    if any(rid not in rows or _values(rows[rid])[-1] is None for rid in _NEVER_BLANK):
+        return False
+    for row in table.rows:
+        vals = _values(row)
+        if any(v is not None for v in vals) and not row_sum_ok(vals):
+            return False
+    eqs = column_equations(table)
+    if not eqs:
+        return False
+    for eq in eqs:
+        terms = [(_values(rows[rid]), sg) for rid, sg in eq]
+        width = len(terms[0][0])
+        if any(len(v) != width for v, _sg in terms):
+            return False
+        if any(sum(sg * (v[c] or 0) for v, sg in terms) != 0 for c in range(width)):
+            return False
+    return True

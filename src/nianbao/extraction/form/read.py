@@ -43,7 +43,7 @@ import itertools
 import re
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from ...readers.labels import column_order, is_debris
 from ...readers.normalize import blank_page_numbers, drop_notes
@@ -53,7 +53,7 @@ from .columns import item_columns
 from .garbled import recover
 from .lost import lost_rows, unread_lost
 from .model import FormCell, FormReading, FormRow, FormTable, Tok
-from .pages import merge_readings
+from .pages import by_page_sequence, merge_readings
 from .solve import (
     CHECKS,
     NO_CELL,
@@ -112,12 +112,14 @@ def read_form(
     page_breaks: Sequence[tuple[int, int, int]] = (),
     year: object = None,
     page_suspects: Sequence[tuple[int, int]] = (),
+    page_numbers: Sequence[int] = (),
 ) -> FormReading:
     """Read the three tables of a report's (normalised) text by the form (all but the
     tables in ``skip``: "s2", "s3", "s4"); ``page_breaks``: the line breaks left where a
     page number's line was taken away, their count a guess (``Document.page_breaks``);
     ``year``: the report's, for 表二's layout when no column word says it;
-    ``page_suspects``: bare numbers that may be page numbers (``Document.page_suspects``).
+    ``page_suspects``: bare numbers that may be page numbers (``Document.page_suspects``),
+    ``page_numbers``: the numbers of the pages found (``Document.page_numbers``).
     Notes (注1：…。, 说明：…) are read as blank: their words name no row (注1：部分公开的申请
     已区分处理。 above a garbled （一）予以公开 was read as （二）部分公开's label, and 予以公开's
     numbers went there, silently), their numbers are no cell's (注1's 1 was read as the row
@@ -126,21 +128,27 @@ def read_form(
     kept = _read_tables(text, heads, skip, page_breaks, year)
     # (the text may be a part of the document's: a second report cut away)
     page_suspects = [(a, b) for a, b in page_suspects if text[a:b].isdigit()]
-    if not page_suspects:
-        return kept
     # bare numbers that may be page numbers: read again without each (where they are not
     # many) and without them all, and each row that then reads otherwise decided by its
     # sums or by the numbers a reading without one places, else not read (``pages``)
     groups = [[s] for s in page_suspects] if len(page_suspects) <= _SUSPECTS_ALONE else []
     if len(page_suspects) > 1:
         groups.append(list(page_suspects))
-    readings = []
-    for spans in groups:
-        blanked, spots = blank_page_numbers(text, spans)
-        breaks = sorted([*page_breaks, *spots])
-        reading = _read_tables(blanked, heads, skip, breaks, year)
-        readings.append((spans, reading, len(spans) == 1))
-    return merge_readings(kept, readings)
+
+    def without(
+        spans: list[tuple[int, int]],
+        fewer: Collection[tuple[int, int]] = (),
+        only: Collection[str] = ("s2", "s3", "s4"),
+    ) -> FormReading:
+        blanked, spots = blank_page_numbers(text, spans, fewer)
+        leave = skip | {k for k in ("s2", "s3", "s4") if k not in only}
+        return _read_tables(blanked, heads, leave, sorted([*page_breaks, *spots]), year)
+
+    readings = [(spans, without(spans), len(spans) == 1) for spans in groups]
+    merged = merge_readings(kept, readings) if readings else kept
+    # 表三 and 表四 still not read whole: read without each set of them the pages' sequence
+    # allows, and the one reading whose arithmetic holds taken (``pages.by_page_sequence``)
+    return by_page_sequence(merged, text, page_suspects, page_numbers, without)
 
 
 _SUSPECTS_ALONE = 8  # the most numbers that may be page numbers read without one by one
