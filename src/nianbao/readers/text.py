@@ -62,6 +62,7 @@ from .labels import (
     match_section_heading,
 )
 from .normalize import NOTE, key, normalize_text
+from .valuelines import pair_value_lines, place_by_header
 
 __all__ = ["read_text", "spaced_cells", "text_to_blocks"]
 
@@ -426,7 +427,8 @@ def text_to_blocks(text: str, source: Source | None = None) -> list[Paragraph | 
     # the budget: the grid slots the framed grids of this text may still take
     blocks = _read_lines(_lines(mask_markup(text)), [MAX_FRAME_SLOTS], 0, source)
     blocks = _join_column_labels(blocks, text)
-    return _join_labels_around_values(blocks, text)
+    blocks = pair_value_lines(_join_labels_around_values(blocks, text), text)
+    return place_by_header(blocks, text)
 
 
 # ----------------------------------------------------------------------------- rowspan labels
@@ -1123,6 +1125,8 @@ def _around(
         val = texts[v] if v < len(texts) else None
         if any(t is None for t in top) or val is None or not _values_line(val):
             continue
+        if any(_ORDINAL_HEAD.match(t or "") for t in top[1:]):
+            break  # (a second line above that opens with an ordinal opens the next row)
         head = "".join(t for t in top if t is not None)
         if _row_of(head) is not None:
             continue
@@ -1131,7 +1135,7 @@ def _around(
             if abs(above - below) > 1:
                 continue
             tail = [frag(k) for k in range(v + 1, v + 1 + below)]
-            if any(t is None for t in tail) or _ORDINAL_HEAD.match(tail[0] or ""):
+            if any(t is None or _ORDINAL_HEAD.match(t) for t in tail):
                 break  # (a line below that opens with an ordinal is the next row's label)
             rest = "".join(t for t in tail if t is not None)
             if _whole_label(rest) and not _LABEL_START.match(head):
@@ -1155,7 +1159,7 @@ def _below(
     found: dict[str, tuple[int, int]] = {}
     for below in (1, 2):
         tail = [frag(k) for k in range(i + 1, i + 1 + below)]
-        if any(t is None for t in tail) or _ORDINAL_HEAD.match(tail[0] or ""):
+        if any(t is None or _ORDINAL_HEAD.match(t) for t in tail):
             break
         rest = "".join(t for t in tail if t is not None)
         if _whole_label(rest) or _row_of(rest) is not None:
