@@ -32,6 +32,7 @@ _WRAP = re.compile(
 # a line of numbers alone, or of cells between pipes (a table's row kept among the
 # section's lines): no sentence goes on after it
 _VALUE_ROW = re.compile(r"[\d \t.,|｜%-]*\d[\d \t.,|｜%-]*")
+_UNITS = ("件", "条", "个", "次", "篇", "项", "万元", "元", "%", "％", "年", "月", "日")
 _CELLS = re.compile(r"[|｜][^|｜\n]*[^\s|｜][^|｜\n]*[|｜]")
 
 
@@ -44,6 +45,8 @@ def unwrap(text: str) -> str:
 
     def join(m: re.Match[str]) -> str:
         prev = text[text.rfind("\n", 0, m.start()) + 1 : m.start()]
+        if _VALUE_ROW.fullmatch(prev) and text.startswith(_UNITS, m.end()):
+            return ""  # a number wrapped alone before its unit (申请 / 125 / 件，…)
         return "\n" if _VALUE_ROW.fullmatch(prev) or _CELLS.search(prev) else ""
 
     return _WRAP.sub(join, text)

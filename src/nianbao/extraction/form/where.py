@@ -125,12 +125,17 @@ class _Cluster:
     labels: frozenset[str]
 
 
-def _clusters(k: str, walls: list[int]) -> list[_Cluster]:
+def _clusters(
+    k: str, walls: list[int], text: str = "", idx: list[int] | None = None
+) -> list[_Cluster]:
     """The runs of one table's labels in the folded text ``k``, in order; no run goes over
-    a heading (``walls``: the headings' folded offsets)."""
+    a heading (``walls``: the headings' folded offsets). With ``text`` (and its fold's
+    ``idx``), labels that stand in sentences (:func:`_sentence_line`) are left out."""
     out: list[_Cluster] = []
     cur: _Cluster | None = None
     for m in _HITS.finditer(k):
+        if idx is not None and _sentence_line(text, idx[m.start()]):
+            continue
         kind = _KIND[m.group()]
         if (
             cur is not None
@@ -144,6 +149,19 @@ def _clusters(k: str, walls: list[int]) -> list[_Cluster]:
         cur = _Cluster(kind, m.start(), m.end(), frozenset({m.group()}))
         out.append(cur)
     return out
+
+
+def _sentence_line(text: str, at: int) -> bool:
+    """The line at ``at`` is (part of) a sentence: it holds a sentence end or ends inside one
+    (本年度制发规章0件、行政规范性文件3件，办理行政许可1200件、行政处罚35件。 in 一 or 五).
+    Labels there are no table's: a table whose own labels are garbled or pictures is not
+    moved to them."""
+    a, b = _line_bounds(text, at)
+    line = text[a:b].strip()
+    return bool(_SENTENCE.search(line)) or line.endswith(("，", "、"))
+
+
+_SENTENCE = re.compile("[。；;]")
 
 
 def _best(clusters: list[_Cluster], kind: str, lo: int, hi: int) -> _Cluster | None:
@@ -184,12 +202,41 @@ def _value_line(line: str, kind: str) -> bool:
 
 
 def _prose(text: str, a: int, b: int) -> bool:
-    """The region holds sentences only (each line that holds anything ends one), and the
-    text goes on after it (a text cut inside a table is no proof of prose)."""
+    """The region's lines (whole: a copy printed on one line has its tables and its
+    sentences on the same line) hold sentences only (each line that holds anything ends
+    one) and no row of numbers, and the text goes on after them (a text cut inside a table
+    is no proof of prose)."""
+    if a < len(text) and text[a] != "\n":
+        a = _line_bounds(text, a)[0]
+    b = _line_bounds(text, max(a, b - 1))[1]
     if b >= len(text.rstrip()):
         return False
     lines = [ln.strip() for ln in text[a:b].split("\n") if ln.strip()]
-    return bool(lines) and all(ln.endswith(("。", "；", ";")) for ln in lines)
+    return (
+        bool(lines)
+        and all(ln.endswith(("。", "；", ";")) for ln in lines)
+        and not _NUMBER_ROW.search(text, a, b)
+    )
+
+
+# four numbers with only blanks or pipes between them: a table's row, not a sentence's
+_NUMBER_ROW = re.compile(r"\d(?:[ \t\u3000|｜¦]+\d+){3}")
+_NUMBERS_ALONE = 5  # lines of numbers alone that hold a table's (one cell a line)
+
+
+def _holds_numbers(text: str, a: int, b: int) -> bool:
+    """Does the region hold a table's numbers: a row of them (:data:`_NUMBER_ROW`), or
+    ``_NUMBERS_ALONE`` lines of numbers alone?"""
+    if _NUMBER_ROW.search(text, a, b):
+        return True
+    n = 0
+    for line in text[a:b].split("\n"):
+        s = line.strip()
+        if s and _VALUES.fullmatch(s) and any(ch.isdigit() for ch in s):
+            n += 1
+            if n >= _NUMBERS_ALONE:
+                return True
+    return False
 
 
 def _line_bounds(text: str, at: int) -> tuple[int, int]:
@@ -236,12 +283,23 @@ def relocate(
     def folded(pos: int) -> int:
         return bisect_left(idx, pos)
 
-    clusters = _clusters(k, sorted(folded(h.start) for h in heads.values()))
+    walls = sorted(folded(h.start) for h in heads.values())
+    clusters = _clusters(k, walls)
 
     lacking = [
         key
         for key, (a, b) in regions.items()
-        if key in _LABELS and _best(clusters, key, folded(a), folded(b)) is None
+        if key in _LABELS
+        and _best(clusters, key, folded(a), folded(b)) is None
+        and not (
+            # its numbers there and no other table's labels: its labels cut or garbled
+            # (pdfplumber's 表四 header 「维持 纠正 果 审结」), never moved to a sentence
+            # naming them (一's 行政复议351件，其中结果维持72件，结果纠正64件，其他结果…)
+            _holds_numbers(text, a, b)
+            and not any(
+                _best(clusters, o, folded(a), folded(b)) for o in _LABELS if o != key
+            )
+        )
     ]
     if not lacking:
         return regions
@@ -249,8 +307,9 @@ def relocate(
     out = dict(regions)
     taken: list[tuple[int, int]] = [r for r in kept.values() if r[0] < r[1]]
     bounds = sorted({h.start for h in heads.values()} | {h.end for h in heads.values()})
+    tables = _clusters(k, walls, text, idx)  # the places a table may move to
     for key in lacking:
-        c = _best(clusters, key, 0, len(k))
+        c = _best(tables, key, 0, len(k))
         if c is None:
             a, b = regions[key]
             if _prose(text, a, b):
@@ -304,11 +363,13 @@ def headless(text: str, heads: dict[str, HeadingHit]) -> dict[str, tuple[int, in
     k, idx = fold_region(text, 0, len(text))
     if not k:
         return {}
-    clusters = _clusters(k, sorted(bisect_left(idx, h.start) for h in heads.values()))
+    walls = sorted(bisect_left(idx, h.start) for h in heads.values())
+    clusters = _clusters(k, walls)
+    tables = _clusters(k, walls, text, idx)
     bounds = sorted({h.start for h in heads.values()} | {h.end for h in heads.values()})
     out: dict[str, tuple[int, int]] = {}
     for key in missing:
-        c = _best(clusters, key, 0, len(k))
+        c = _best(tables, key, 0, len(k))
         if c is not None:
             out[key] = _bounded(text, c, idx, clusters, bounds, [])
     return out
