@@ -296,9 +296,7 @@ def relocate(
             # (pdfplumber's 表四 header 「维持 纠正 果 审结」), never moved to a sentence
             # naming them (一's 行政复议351件，其中结果维持72件，结果纠正64件，其他结果…)
             _holds_numbers(text, a, b)
-            and not any(
-                _best(clusters, o, folded(a), folded(b)) for o in _LABELS if o != key
-            )
+            and not any(_best(clusters, o, folded(a), folded(b)) for o in _LABELS if o != key)
         )
     ]
     if not lacking:
