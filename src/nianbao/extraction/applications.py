@@ -86,10 +86,14 @@ def _choose_window(
 
     # several placements give different values: the header's column first, then the column
     # the sibling rows start at, then the arithmetic (six applicant columns = 总计)
+    past = False
     for pref in (anchor, majority):
         hits = [o for o in options if pref is not None and vals[o].col == pref]
         if len(hits) == 1:
             s = hits[0]
+            if _past_table(s, n, NCOL):
+                past = True
+                continue
             return list(vals[s : s + NCOL]), vals[s].col, False
 
     cols = columns if columns is not None and len(columns) == NCOL else list(COLUMNS)
@@ -99,6 +103,12 @@ def _choose_window(
         for s in options
         if "total" in cols and _balances(vals[s : s + NCOL], cols, need_part=False)
     ]
+    if past and not _sums_decide(vals, options, good, NCOL, cols):
+        # the row is a cell wider than its table where the header or the siblings place
+        # it: an empty cell after its label or after its numbers, nothing says which, and
+        # no sum does (a shifted 四、结转下年度 row of 0s, its 总计 blank, read 总计 0 and
+        # 自然人 blank): the row is not read (R-CELL-COUNT names it)
+        return [], None, True
     pool = good or options
     s = pool[0]
     return list(vals[s : s + NCOL]), vals[s].col, True
@@ -156,6 +166,12 @@ def read_requests(ctx: Ctx, rows: list[Row], headers: list[Row]) -> str | None:
     if not candidates:
         return None
     plan = _column_plan(headers, candidates)
+    if not plan.defer and plan.columns != list(COLUMNS) and _paged_header(ctx, headers):
+        # a bare number that may be a page's stands among the header's words, and the
+        # header reads other columns than the form's: the number may have broken a word's
+        # cell (科研机构 | 2 法律服务机构 read legal second, 其他 lost, and the rows' sums
+        # blamed); the form reading, which reads the text with and without it, reads it
+        plan.defer = True
     if plan.defer:
         # the rows are left to the form reading; a row whose label stands here is in the
         # report: whatever that reading cannot place is unread, never missing
@@ -356,7 +372,12 @@ def _place_like_siblings(
         for r in candidates:
             if r.rid in _TOP_ROWS and id(r) in multi:
                 vals = [c for c in r.row.values if c is not None]
-                hit = [o for o in multi[id(r)] if vals[o].col == col]
+                # (not a window leaving cells after it: ``_choose_window``'s ``past``; in a
+                # grid wider than the form, the blank cell that ends every row aside)
+                end = len(vals) - (1 if wide and not vals[-1].text.strip() else 0)
+                hit = [
+                    o for o in multi[id(r)] if vals[o].col == col and not _past_table(o, end, width)
+                ]
                 if len(hit) == 1:
                     o = hit[0]
                     r.values, r.first_col, r.uncertain = list(vals[o : o + width]), col, False
@@ -367,12 +388,46 @@ def _place_like_siblings(
         if id(r) in multi and r.values and not _balances(r.values, columns):
             vals = [c for c in r.row.values if c is not None]
             good = [o for o in multi[id(r)] if _balances(vals[o : o + width], columns)]
-            if len(good) == 1:
+            if len(good) == 1 and _sums_decide(vals, multi[id(r)], good, width, columns):
                 o = good[0]
                 r.values, r.first_col = list(vals[o : o + width]), vals[o].col
+            elif len(good) == 1:
+                # the window that adds up against one whose 总计 is blank, which no sum
+                # checks: nothing decides, the row is not read (a row shifted by an empty
+                # cell after its label, its 总计 blank, 其他 equal to the rest's sum)
+                r.values, r.first_col = [], None
             # (placed by its sums, or by nothing that tells: either way said, R-CELL-COUNT;
             # a 0 alone in a blank row is 总计 or any column's, and the sums cannot say)
             r.uncertain = True
+
+
+def _paged_header(ctx: Ctx, headers: list[Row]) -> bool:
+    """Whether a bare number that may be a page's (``Document.page_suspects``) stands
+    among the cells of 表三's header rows."""
+    spans = [(c.start, c.end) for h in headers for c in h.cells if c.start >= 0]
+    if not spans or not ctx.doc.page_suspects:
+        return False
+    lo, hi = min(a for a, _b in spans), max(b for _a, b in spans)
+    return any(lo <= s < hi for s, _e in ctx.doc.page_suspects)
+
+
+def _past_table(start: int, n: int, width: int) -> bool:
+    """Whether the window of ``width`` cells from ``start`` leaves cells of the row after it:
+    the row holds a cell past the table's last column (its blank cells stand after the window
+    only because nothing placed outside a window may hold a value)."""
+    return start + width < n
+
+
+def _sums_decide(
+    vals: list[Cell], options: list[int], good: list[int], width: int, columns: list[str]
+) -> bool:
+    """Whether the row's sums pick one window: one balances, and every other shows a 总计
+    that does not (a blank 总计 checks nothing: a window that adds up is no sign against
+    it, 0 = 0 + 0 … least of all)."""
+    if len(good) != 1 or "total" not in columns:
+        return False
+    at = columns.index("total")
+    return all(o in good or vals[o + at].text.strip() for o in options)
 
 
 def _balances(cells: Sequence[Cell | None], columns: list[str], need_part: bool = True) -> bool:

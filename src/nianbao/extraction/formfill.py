@@ -223,6 +223,23 @@ def fill_from_form(
                 ]
                 theirs = [report.values[i].value if i in report.values else None for i in ids]
                 take = mine != theirs
+            if (
+                not take
+                and (row.page_doubt or row.how == "unread")
+                and _fails(ctx, key_, ids)
+                and _holds_suspect(ctx, row)
+            ):
+                # the form reading left cells unread (read with and without a number that
+                # may be a page's and nothing decided, ``pages``; or no reading placed
+                # them), and the layout reading took that number for one of them, its row
+                # then failing its own sums (a page's 3 among a copy's one-cell lines, read
+                # as a blank row's 科研机构, its 总计 0 then blamed): not read either
+                open_ = [c.id for c in row.cells if c.status == "unread"]
+                for i in open_:
+                    report.values.pop(i, None)
+                unread += open_
+                say_unread(ctx, key_, row, open_)
+                continue
             if take:
                 _put_row(ctx, index, key_, row, row_no)
                 if row.headed:
@@ -364,6 +381,29 @@ def _orphans(table: FormTable) -> bool:
         row.how == "unread" and len(re.findall(r"\d+(?:\.\d+)?", row.shown)) > len(row.cells)
         for row in table.rows
     )
+
+
+def _fails(ctx: Any, key_: str, ids: list[str]) -> bool:
+    """Whether the layout reading's row ``ids`` of 表三 or 表四 fails its own sums (a row
+    that adds up read with a suspect in a cell holds the same numbers as without it: a
+    page's 2 before a row of 2 … 2, the row's own 2 left over)."""
+    if key_ not in ("s3", "s4"):
+        return False
+    vals = ctx.report.values
+    return not _adds_up(key_, [vals[i].value if i in vals else None for i in ids])
+
+
+def _holds_suspect(ctx: Any, row: FormRow) -> bool:
+    """Whether the report holds, in a cell of ``row`` the form reading left unread, a number
+    standing where a bare number that may be a page's stands (``Document.page_suspects``)."""
+    omap = ctx.offset_map
+    starts = {omap(s) if omap is not None else s for s, _e in ctx.doc.page_suspects}
+    for c in row.cells:
+        v = ctx.report.values.get(c.id) if c.status == "unread" else None
+        src = v.source if v is not None else None
+        if src is not None and src.start is not None and src.start in starts:
+            return True
+    return False
 
 
 def _moved_total(mine: list[Any], theirs: list[Any]) -> bool:

@@ -711,6 +711,19 @@ def _sequence_suspects(
         if not steps:
             return found, []
         astray = {s for s, pg, n, kind in marks if kind == _AT_BREAK and n - pg not in steps}
+        # (a number found at a page's break among the tables, where its page holds another
+        # bare line of that number among them: either is the page's, the other a cell. A
+        # copy of one cell a line broke its page before a cell 3 of page 3, whose number
+        # stood further down: the cell was dropped for the page's, the page's read as a
+        # cell, and both rows' sums blamed)
+        astray |= {
+            s
+            for s, pg, n, kind in marks
+            if kind == _AT_BREAK
+            and lo <= s < hi
+            and _ruled(text, s)
+            and any(p == pg and k == n for _a, _b, p, k in inside)
+        }
         numbered = {pg for s, pg, _n, _k in marks if s not in astray}
         # (and a page whose number in the step stands bare outside the tables)
         numbered |= {pg for s, _e, pg, n in bare if not lo <= s < hi and n - pg in steps}
@@ -734,6 +747,19 @@ def _sequence_suspects(
     # (a page whose number is found has no other)
     known = {n for _s, _pg, n, _k in marks}
     return found, [(s, e) for s, e, _pg, n in inside if first <= n <= last and n not in known]
+
+
+def _ruled(text: str, at: int) -> bool:
+    """Whether the line of ``at`` stands between two lines of ruling marks alone (``|`` /
+    ``3`` / ``|``: a cell of a copy that rules its cells apart), a form feed aside."""
+    a = text.rfind("\n", 0, at)
+    b = text.find("\n", at)
+    if a < 0 or b < 0:
+        return False
+    before = text[text.rfind("\n", 0, a) + 1 : a]
+    e = text.find("\n", b + 1)
+    after = text[b + 1 : e if e >= 0 else len(text)]
+    return all(_RULE_LINE.fullmatch(x) is not None for x in (before, after))
 
 
 _EVERY_PAGE_FEWEST = 3  # pages, each numbered in one step, that tell the pages' sequence

@@ -45,6 +45,9 @@ class FormRow:
     shown: str = ""  # the values as they stand in the text (for findings)
     # read without a bare number the text holds that may be a page's (``pages._decide``)
     paged: bool = False
+    # not read (all or some cells): the readings with and without such a number differ
+    # and nothing decided between them (``pages._unread``)
+    page_doubt: bool = False
     # read by the headers over its runs of numbers, which name its groups in another order
     # than the form's (表四 in halves, 行政诉讼 first): a reading in the form's order is wrong
     headed: bool = False

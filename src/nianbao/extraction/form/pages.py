@@ -37,6 +37,38 @@ from .solve import column_equations, row_sum_ok
 from .tokens import cell_number
 
 _REVIEW_GROUP = 5  # 表四: four results and 总计 in each of its three groups
+# a table's last line: a bare number alone (what a page's number prints as)
+_LAST_LINE_NUMBER = re.compile(r"\n[ \t\u3000\f]*(\d{1,3})[ \t\u3000]*\s*\Z")
+
+
+def flat_trailers(text: str, reading: FormReading) -> list[tuple[int, int]]:
+    """Bare numbers that may be page numbers after a flattened table: where a table's rows
+    all stand on one line (a crawler ran its cells together: 行政规范性文件0326…) and the
+    only number after that line, alone on a line of its own before the next section, was
+    taken for a cell. Printed unlike every other cell of the table, it is a page's number
+    as likely as a cell (pdftotext prints a page's number at its foot): the form reading
+    reads the table both ways (``merge_readings``), never one of them silently (表二's
+    政府集中采购23251.3 then 4 read 23251.3 and 4, the 4 a page's)."""
+    out: list[tuple[int, int]] = []
+    for table in reading.tables.values():
+        a, b = table.region
+        starts = [row.label_start for row in table.rows if row.label_start >= 0]
+        if not starts:
+            continue
+        m = _LAST_LINE_NUMBER.search(text, a, b)
+        if m is None:
+            continue
+        s, e = m.span(1)
+        rows = text[min(starts) : m.start()].rstrip()
+        if "\n" in rows or not re.search(r"\d", rows):
+            continue
+        if any(
+            c.start == s and c.status not in ("blank", "unread")
+            for r in table.rows
+            for c in r.cells
+        ):
+            out.append((s, e))
+    return out
 
 
 def merge_readings(
@@ -84,7 +116,11 @@ def merge_readings(
                 # (the same row read from readings that tell otherwise: it does not tell)
                 alts[tuple(_cells(alt))] = (alt, tells and (seen is None or seen[1]))
             if len(alts) == 1:
-                table.rows[i] = _decide(key, row, *next(iter(alts.values())), table)
+                # (a row placed by its sums among more numbers than its cells, one of them
+                # a suspect: which number was the row's surplus its sums may not tell, the
+                # page's number standing mid-row where no window leaves it out)
+                doubt = row.how == "placed" and bool(_starts(row) & suspects)
+                table.rows[i] = _decide(key, row, *next(iter(alts.values())), table, doubt)
             elif alts:
                 # the readings without each number read the row otherwise each: the one
                 # whose sums hold, else not read
@@ -163,6 +199,7 @@ def _columns(table: FormTable, row: FormRow) -> bool | None:
 
 def _unread(row: FormRow) -> FormRow:
     row.how = "unread"
+    row.page_doubt = True
     row.candidates = []
     row.cells = [FormCell(c.id, status="unread") for c in row.cells]
     return row
@@ -197,22 +234,28 @@ def _adds_up(row: FormRow, groups: list[range]) -> bool:
     return all(all(vals[i] is None for i in g) or row_sum_ok([vals[i] for i in g]) for g in groups)
 
 
-def _decide(key: str, row: FormRow, alt: FormRow, more: bool, table: FormTable) -> FormRow:
+def _decide(
+    key: str, row: FormRow, alt: FormRow, more: bool, table: FormTable, doubt: bool = False
+) -> FormRow:
     """``row`` as read with the suspected page numbers, ``alt`` without them: the one whose
     sums hold where the other's do not; else ``alt`` where its reading places more of the
     table's numbers (``more``) and its sums, if any, hold; else, both adding up in 表三, the
     one its column sums bear out where they fail the other (``_columns``); else the cells
-    that read otherwise not read (the whole row, or in 表四 the groups that differ)."""
+    that read otherwise not read (the whole row, or in 表四 the groups that differ).
+    ``doubt``: ``row`` was placed by its sums among more numbers than its cells, a suspect
+    among those it took: its sums holding tell nothing against ``alt`` (a page's 2 mid-row,
+    2 0 0 0 0 [2] 0 2, read 0 0 0 0 2 0 2 by the window that adds up, the row's own 2 left
+    over, and the column sums blamed)."""
     groups = _groups(key, row)
     alt.paged = True  # (where it is the one taken)
     if more and not any(c.status == "unread" for c in alt.cells):
-        if not groups or _adds_up(alt, groups):
+        if not groups or len(alt.cells) == len(row.cells) and _adds_up(alt, groups):
             return alt
     if groups and len(alt.cells) == len(row.cells):
         mine, theirs = _adds_up(row, groups), _adds_up(alt, groups)
         if theirs and not mine:
             return alt
-        if mine and not theirs:
+        if mine and not theirs and not doubt:
             return row
         if mine and theirs and key == "s3":
             said = _columns(table, row), _columns(table, alt)
@@ -227,6 +270,7 @@ def _decide(key: str, row: FormRow, alt: FormRow, more: bool, table: FormTable) 
             FormCell(c.id, status="unread") if i in gone else c for i, c in enumerate(row.cells)
         ]
         row.candidates = []
+        row.page_doubt = bool(gone)
         return row
     return _unread(row)
 

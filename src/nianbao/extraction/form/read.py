@@ -53,7 +53,7 @@ from .columns import item_columns
 from .garbled import recover
 from .lost import lost_rows, unread_lost
 from .model import FormCell, FormReading, FormRow, FormTable, Tok
-from .pages import by_page_sequence, merge_readings
+from .pages import by_page_sequence, flat_trailers, merge_readings
 from .solve import (
     CHECKS,
     NO_CELL,
@@ -128,6 +128,7 @@ def read_form(
     kept = _read_tables(text, heads, skip, page_breaks, year)
     # (the text may be a part of the document's: a second report cut away)
     page_suspects = [(a, b) for a, b in page_suspects if text[a:b].isdigit()]
+    page_suspects = sorted({*page_suspects, *flat_trailers(text, kept)})
     # bare numbers that may be page numbers: read again without each (where they are not
     # many) and without them all, and each row that then reads otherwise decided by its
     # sums or by the numbers a reading without one places, else not read (``pages``)
@@ -600,7 +601,13 @@ def _read_rows(
     # may be those with nothing after them, are not in the text
     shifted = _shifted(runs, ahead, b >= len(text.rstrip())) if key == "s3" else set()
     # the table's separator, learnt from its rows
-    inner = [s for *_, run, _t in runs for s in run.seps[1:-1]]
+    # (not from a row showing more numbers than it has cells: a number no cell of it holds
+    # stands among them, a page's number on a line of its own after a flattened 表二's last
+    # row made its line break the table's, and the digits the other rows ran together
+    # were read as one number each, the other cells blank, silently)
+    inner = [
+        s for spec, *_, run, _t in runs if len(run.vals) <= len(spec.ids) for s in run.seps[1:-1]
+    ]
     leads = [run.seps[0] for *_, run, _t in runs if run.vals]
     unit, nl_mode = unit_of(inner, leads)
     paragraphs = (
@@ -640,6 +647,7 @@ def _read_rows(
     # empty cells after the label)
     lead_modes: dict[str, Counter[int]] = {}
     tail_modes: dict[str, Counter[int]] = {}
+    trails: list[int] = []  # the cell marks after the last number of those rows
     for spec, _st, _en, run, _t in runs:
         # (not a row whose label was not found: what stands before its numbers is no
         # label's; the empty cell of a lost label counted there put its siblings' blank
@@ -650,10 +658,16 @@ def _read_rows(
             cls = _row_class(spec.rid)
             lead_modes.setdefault(cls, Counter())[bounds(run.seps[0], unit, nl_mode)] += 1
             tail_modes.setdefault(cls, Counter())[bounds(run.seps[-1], unit, nl_mode)] += 1
+            trail = _trail_marks(text, run, unit)
+            if trail is not None:
+                trails.append(trail)
     for spec, st, en, run, _toks in runs:
         cls = _row_class(spec.rid)
         lm = lead_modes[cls].most_common(1)[0][0] if cls in lead_modes else None
         tm = tail_modes[cls].most_common(1)[0][0] if cls in tail_modes else None
+        # blank cells after the row's last number, beyond what a full row ends in
+        trail = _trail_marks(text, run, unit)
+        after = max(trail - max(trails), 0) if trail is not None and trails else 0
         if paragraphs and run.vals:
             row = FormRow(spec.rid, text[st:en], st, en, [], shown=run.text)
             if not _place_paragraphs(row, spec, run):
@@ -661,7 +675,7 @@ def _read_rows(
                 # here, so a label with nothing after it is no sign of a blank row
                 table.stray = True
         else:
-            args = (unit, nl_mode, lm, tm, key, spec is runs[-1][0] and not gaps)
+            args = (unit, nl_mode, lm, tm, key, spec is runs[-1][0] and not gaps, after)
             row = _place_row(spec, text, st, en, run, *args)
             if unit == "nl" and run.vals:
                 row = _page_break_in_row(row, spec, text, st, en, run, args, page_breaks)
@@ -864,6 +878,42 @@ def _in_columns(spec: RowSpec, columns: list[str]) -> RowSpec:
     """A row of 表三 with its cells in the copy's columns."""
     ids = tuple(f"requests.{spec.rid}.{c}" for c in columns)
     return RowSpec(spec.rid, spec.keys, spec.label, spec.ordinal, ids)
+
+
+def _shared_cells(
+    run: ValueRun, cells: list[Tok | None], unit: str, nl_mode: int
+) -> list[tuple[int, int]] | None:
+    """The pairs of numbers of a row (their places in ``cells``) that stand between the
+    same two cell marks, none in two pairs; None where a number shares its cell with two."""
+    at: list[int] = []  # the place in ``cells`` of each value
+    for i, c in enumerate(cells):
+        if c is not None:
+            at.append(i)
+    pairs: list[tuple[int, int]] = []
+    for j, sep in enumerate(run.seps[1:-1], 1):
+        if bounds(sep, unit, nl_mode) == 0:
+            if pairs and pairs[-1][1] == at[j - 1]:
+                return None
+            pairs.append((at[j - 1], at[j]))
+    return pairs
+
+
+def _trail_marks(text: str, run: ValueRun, unit: str) -> int | None:
+    """The cell marks (pipes or tabs) after a row's last number on its line (and the lines
+    of blank cells after it, in a copy of one tab cell a line), for a table parted by them
+    (else None)."""
+    if unit not in ("tab", "pipe") or not run.vals:
+        return None
+    a = run.vals[-1].end
+    b = text.find("\n", a)
+    b = b if b >= 0 else len(text)
+    while unit == "tab" and (m := _TAB_CELL_LINE.match(text, b)) is not None:
+        b = m.end()  # (a blank cell's line after the last number: a copy of a cell a line)
+    tail = text[a:b]
+    return tail.count("\t") if unit == "tab" else sum(tail.count(p) for p in "|｜¦")
+
+
+_TAB_CELL_LINE = re.compile(r"\n[ \u3000]*\t[ \u3000]*(?=\n|\Z)")
 
 
 def _row_class(rid: str) -> str:
@@ -1335,7 +1385,10 @@ def _place_row(
     tail_mode: int | None,
     key: str,
     last: bool = False,
+    after: int = 0,
 ) -> FormRow:
+    """One row's values placed in its cells (``after``: the blank cells its line shows after
+    its last number, beyond those a full row of the table ends in)."""
     n = len(spec.ids)
     row = FormRow(spec.rid, text[st:en], st, en, [], shown=run.text)
 
@@ -1447,6 +1500,21 @@ def _place_row(
             if opaque:
                 return _unread_row(row, spec)
             return by_arithmetic(row, spec, anywhere, key, "placed")
+        if lead and unit in ("tab", "pipe") and lead + len(cells) + after > n:
+            # the label side shows a blank cell, and with the blank cells after its numbers
+            # the row holds more cells than the table: an empty cell after the label (the
+            # row shifted, its last cell blank) or its first cell blank and one more after
+            # its numbers; only its sums may tell
+            placings = [
+                [NO_CELL] * ld + as_cand + [NO_CELL] * (edge - ld) for ld in (lead - 1, lead)
+            ]
+            at = total_at(spec.ids)
+            if opaque or (key == "s3" and any(p[at][0] is None for p in placings)):
+                # (a reading whose 总计 is blank no sum checks: one that adds up is no
+                # sign against it, as likely a coincidence as the row)
+                row.candidates = placings
+                return _unread_row(row, spec)
+            return by_arithmetic(row, spec, placings, key, "placed")
         # the label side first: what follows a row's last value (spacer lines of pipes, the
         # next row's merged cells) varies more than what follows its label
         if lead is not None:
@@ -1456,6 +1524,16 @@ def _place_row(
         if lead is None and tb is not None:
             lead = edge - tb
             fill([NO_CELL] * lead + as_cand + [NO_CELL] * tb, "read")
+            row.how = "separators"
+            return row
+        if last and not text[vals[-1].end :].strip(" \t\n\f|｜¦"):
+            # the copy ends inside the row (a truncated text): its numbers are its first
+            # cells, those after them are not in the text (a row of 0s cut after its fifth
+            # was placed by 0 = 0 + 0 at its end)
+            row.cells = [
+                FormCell(fid, a, b, x or "", "read" if x is not None else "blank")
+                for fid, (x, a, b) in zip(spec.ids, as_cand)
+            ] + [FormCell(fid, status="unread") for fid in spec.ids[len(as_cand) :]]
             row.how = "separators"
             return row
         # the separators do not say where the blanks stand: the arithmetic decides
@@ -1477,6 +1555,19 @@ def _place_row(
         # line is a paragraph and a blank cell prints nothing) part cells only
         fill([(t.text, t.start, t.end) for t in vals], "read")
         return row
+    if edge < 0 and unit == "pipe" and key == "s3" and not opaque:
+        shared = _shared_cells(run, cells, unit, nl_mode)
+        if shared is not None and len(shared) == -edge:
+            # as many pairs of numbers between the same two pipes as the row has numbers
+            # too many: one of each pair is no cell's (a page's number on the line after a
+            # cell's, 0 / 5 / |): the readings that keep one of each, by the row's sums
+            # (a window that added up read a page's 5 and 6 among 3.危及 1 0 0 0 0 0 1)
+            options = []
+            for drop in itertools.product(*shared):
+                keep = [c for i, c in enumerate(as_cand) if i not in drop]
+                if len(keep) == n:
+                    options.append(keep)
+            return by_arithmetic(row, spec, options, key, "placed")
     if edge < 0 and unit != "space":
         # more cells than the form: keep a window whose outside is empty, else arithmetic
         # (in linear time: the windows that hold every filled cell)
@@ -1491,6 +1582,16 @@ def _place_row(
             # more, a window that adds up is as likely a coincidence (a run of 0s and a
             # 1 1 2 of other rows' numbers) as the row
             options = [as_cand[s0 : s0 + n] for s0 in range(len(cells) - n + 1)]
+            if key == "s3" and len(cells) == n + 1:
+                # one number more: a page's number printed bare in the reading order stands
+                # between two of the row's cells as well as beside them; a reading without
+                # it that adds up as well leaves the row in doubt (4 1 0 [4] 1 0 0 6 read
+                # 1 0 4 1 0 0 6 by the window that adds up, the column sums then blamed)
+                options += [
+                    as_cand[:i] + as_cand[i + 1 :]
+                    for i in range(1, len(cells) - 1)
+                    if cells[i] is not None
+                ]
         if not options:
             row.how = "unread"  # far more numbers than the row has cells
             row.cells = [FormCell(fid, status="unread") for fid in spec.ids]
@@ -1533,7 +1634,7 @@ def _page_break_in_row(
     st: int,
     en: int,
     run: ValueRun,
-    args: tuple[str, int, int | None, int | None, str, bool],
+    args: tuple[str, int, int | None, int | None, str, bool, int],
     page_breaks: Sequence[tuple[int, int, int]],
 ) -> FormRow:
     """``row`` placed again where a page number's line was taken away from between its
