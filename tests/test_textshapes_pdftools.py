@@ -65,18 +65,22 @@ def _plumbed(
     rng: random.Random,
     blank: str | None = None,
     hows: tuple[str, ...] = ("line", "above", "below", "above", "below"),
+    merged: bool = False,
 ) -> str:
     """表三 as pdfplumber prints a PDF's: each row's numbers on its label's line, or on a
     line of their own just above or below it (``hows``); group labels, a character of the
     merged cell and a page's foot between rows. ``blank``: a row printed as its label
-    alone."""
+    alone. ``merged``: each group label on its first row's label line (（三）不予公开
+    1.属于国家秘密), as pdfplumber prints a merged cell beside the row it stands level with."""
     rows = _rows("2019" if "requests.other.total" in gold else "2021")
     out = ["三、收到和处理政府信息公开申请情况", "申请人情况", "自然人 法人或其他组织 总计"]
     out.append("商业企业 科研机构 社会公益组织 法律服务机构 其他")
     for rid in rows:
-        if rid in GROUPS and rng.random() < 0.7:
-            out.append(GROUPS[rid])
         label = REQUEST_ROW_LABELS[rid]
+        if rid in GROUPS and merged:
+            label = f"{GROUPS[rid]} {label}"
+        elif rid in GROUPS and rng.random() < 0.7:
+            out.append(GROUPS[rid])
         vals = " ".join(_cell(gold[f"requests.{rid}.{c}"]) for c in COLUMNS)
         if rid == blank:
             out.append(label)
@@ -117,6 +121,20 @@ def test_numbers_above_or_below_their_labels(seed: int) -> None:
         rng = random.Random(f"{seed}|{stem}")
         text = _with_table(gold, _plumbed(gold, rng))
         copies_.append(Rendering(stem, "plumbed", seed, "lines", text, _expected(gold)))
+    bad = copy_problems(copies_)
+    assert not bad, "\n".join(bad[:20])
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_a_group_label_on_its_first_row_s_label_line(seed: int) -> None:
+    """Each group label on the label line of its first row (（三）不予公开 1.属于国家秘密),
+    the numbers above, below or beside the labels at random: that line is the row's label,
+    every cell comes back right (was: a line of no row, the run around it left unread)."""
+    copies_ = []
+    for stem, gold in _filled_golds():
+        rng = random.Random(f"{seed}|{stem}|merged")
+        text = _with_table(gold, _plumbed(gold, rng, merged=True))
+        copies_.append(Rendering(stem, "plumbed-merged", seed, "lines", text, _expected(gold)))
     bad = copy_problems(copies_)
     assert not bad, "\n".join(bad[:20])
 

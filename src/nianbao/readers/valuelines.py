@@ -63,6 +63,7 @@ _HEADER = re.compile(
     "申请人情况|自然人|法人或其他组织|商业企业|科研机构|社会公益|法律服务|勾稽关系"
 )
 _DIGIT = re.compile(r"\d")
+_GROUP_HEAD = re.compile(r"^(?:三、本年度办理结果\s*)?[（(][三四五六][)）]\S{2,4}\s+(?=\d)")
 _GROUP_ORDINAL = re.compile(r"^[（(][三四五六][)）]$")  # a group's ordinal alone: （三）
 _ORDINAL = re.compile(
     r"^\s*(?:\d{1,2}\s*[.、．]|[（(][一二三四五六七][)）]|[一二三四五六七][、.．])"
@@ -81,7 +82,8 @@ def _values(s: str) -> bool:
 def _label(s: str) -> bool:
     """A line that is one 表三 row's label and nothing else."""
     core = _PREFIX.sub("", s, count=1) if not _ORDINAL.match(s) else s
-    bare = _ORDINAL.sub("", core.strip())
+    # (a group's label before the row's own: （三）不予公开 1.属于国家秘密 — its ordinal too)
+    bare = _ORDINAL.sub("", _GROUP_HEAD.sub("", core.strip(), count=1))
     if not bare or any(ch.isdigit() for ch in bare):
         return False
     m = match_request_row(s)
@@ -331,6 +333,24 @@ def _by_neighbours(
     return at
 
 
+def _under_full_rows(
+    text: str, vals: list[Cell], at: list[int | None], full: list[list[Cell]]
+) -> bool:
+    """Does each number stand nearer the column ``at`` gives it than any other, by where the
+    rows printing all seven numbers print theirs? (In narrow columns a number a place off
+    crosses the line between two header words: 0 0 0 _ 0 _ 0 read its blank 社会公益组织
+    filled by its neighbour's 0.)"""
+    xs = [[_center(text, r[-_WIDTH:][c]) for r in full] for c in range(_WIDTH)]
+    for v, c in zip(vals, at):
+        if c is None:
+            return False
+        x = _center(text, v)
+        near = [min(abs(x - y) for y in col) for col in xs]
+        if any(near[o] <= near[c] for o in range(_WIDTH) if o != c):
+            return False
+    return True
+
+
 def place_by_header(blocks: list[Paragraph | Table], text: str) -> list[Paragraph | Table]:
     """Rows of a column-aligned 表三 (``pdftotext -layout``, pdfplumber's and pypdf's
     layout modes) that print fewer numbers than its seven columns, their blank cells
@@ -385,8 +405,18 @@ def place_by_header(blocks: list[Paragraph | Table], text: str) -> list[Paragrap
             at: list[int | None] | list[int] | None = None
             if header and anchors is not None:
                 at = cols(vals, anchors)
-                if not full and not all(
-                    c is not None and abs(_center(text, v) - (anchors[c] + 1)) <= _TIGHT
+                if full and not _under_full_rows(text, vals, at, [t.rows[j] for j in full]):
+                    at = None
+                elif not full and not all(
+                    c is not None
+                    and abs(_center(text, v) - (anchors[c] + 1)) <= _TIGHT
+                    # (and no other column's word near it: in narrow columns a number a
+                    # place off stands as near its neighbour's word)
+                    and all(
+                        abs(_center(text, v) - (anchors[o] + 1)) > _TIGHT + 1
+                        for o in range(_WIDTH)
+                        if o != c
+                    )
                     for v, c in zip(vals, at)
                 ):
                     at = None

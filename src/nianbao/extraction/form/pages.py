@@ -17,10 +17,10 @@ of them (2 8 0 0 0 0 10) is a second guess of the same kind, not a better one.
 表三 or 表四 still not read whole after that (a stream of numbers in a PDF's reading order
 breaks at any page number among it) is read again without each set of the bare numbers the
 pages' sequence allows: one number a page, each one more than the one before (or more, the
-pages between numbered where they were found), in the text's order; from the suspects, or,
-where none stands among the table (no page number outside the tables to show the
-sequence), from its bare numbers in a sequence of their own, two pages or more, each a
-page's lines after the one before. Where the readings in which the table is read whole and
+pages between numbered where they were found), in the text's order, from the suspects (bare
+numbers in the sequence the page numbers outside the tables show; with no page number outside
+them nothing is tried: a sequence of the tables' own bare numbers let a document's wrong sums
+"hold" without a real cell, and trying every such set cost tens of seconds a copy). Where the readings in which the table is read whole and
 its arithmetic holds (表三's rows and column sums, 表四's groups) all read it alike, the table
 is that reading, and says so; where two read it otherwise, or none holds, it stays unread.
 """
@@ -276,8 +276,6 @@ def _decide(
 
 
 # ----------------------------------------------------------------------------- the sequence
-_BARE_NUMBER = re.compile(r"(?m)^[ \t]*(\d{1,3})[ \t]*$")  # a line of a number alone
-_PAGE_LINES = 20  # lines between two pages' numbers, at least (``normalize._PAGE_LINES``)
 _NEVER_BLANK = ("new", "processed_total")  # 表三's rows whose 总计 a reading must hold
 _SEQUENCE_MOST = 256  # sets of page numbers, at most
 _READINGS_MOST = 512  # readings of the text without a set of page numbers, at most
@@ -306,18 +304,13 @@ def by_page_sequence(
         return kept
     regions = [kept.tables[k].region for k in open_]
     inside = [(s, e) for s, e in suspects if any(a <= s < b for a, b in regions)]
-    if inside:
-        sets = _page_sets(text, inside, known)
-    elif any(_unread_in(kept.tables[k]) for k in open_):
-        # no number in the pages' sequence the page numbers outside the tables show (none
-        # stands outside them): the bare numbers among the tables in a sequence of their
-        # own, two pages or more, each a page after the one before
-        bare = [
-            (m.start(1), m.end(1)) for a, b in regions for m in _BARE_NUMBER.finditer(text, a, b)
-        ]
-        sets = _page_sets(text, bare, known, _PAGE_LINES, 2)
-    else:
+    if not inside:
+        # (no page number outside the tables shows the pages' sequence: bare numbers among
+        # the tables in a sequence of their own are no proof — a document's own wrong sums
+        # then "hold" without a real cell 7 and a 表四 cell 8 three hundred lines on, and
+        # trying every such set cost tens of seconds a copy)
         return kept
+    sets = _page_sets(text, inside, known)
     if not sets:
         return kept
     found: dict[
@@ -356,13 +349,6 @@ def by_page_sequence(
         table.paged_out = [text[s:e] for s, e in gone]
         kept.tables[key] = table
     return kept
-
-
-def _unread_in(table: FormTable) -> bool:
-    """Does ``table`` leave a row or a cell unread, or numbers no row took?"""
-    return table.stray or any(
-        r.how == "unread" or any(c.status == "unread" for c in r.cells) for r in table.rows
-    )
 
 
 def _page_sets(

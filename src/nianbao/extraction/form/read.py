@@ -605,9 +605,11 @@ def _read_rows(
     # stands among them, a page's number on a line of its own after a flattened 表二's last
     # row made its line break the table's, and the digits the other rows ran together
     # were read as one number each, the other cells blank, silently)
-    inner = [
-        s for spec, *_, run, _t in runs if len(run.vals) <= len(spec.ids) for s in run.seps[1:-1]
-    ]
+    # (where no row of no more numbers than cells shows one: a copy of one cell a
+    # paragraph whose rows run on into the next rows' numbers does teach it)
+    inner = [s for *_, run, _t in runs for s in run.seps[1:-1]]
+    if not any(len(run.vals) <= len(spec.ids) and run.seps[1:-1] for spec, *_, run, _t in runs):
+        inner = []
     leads = [run.seps[0] for *_, run, _t in runs if run.vals]
     unit, nl_mode = unit_of(inner, leads)
     paragraphs = (
