@@ -226,6 +226,9 @@ def _laid_out(
     return "三、收到和处理政府信息公开申请情况\n\n" + "\n".join(lines) + "\n"
 
 
+@pytest.mark.skip(
+    reason="valuelines.place_by_header is not run: OCR'd layout copies read false sums with it"
+)
 def test_a_layout_mode_s_blank_cells_placed_by_the_header() -> None:
     """Every gold's 表三 as a layout mode prints it, blank cells as nothing: each number
     goes to the column whose header word stands above it, every cell right (the writer's
@@ -313,9 +316,9 @@ def pdfs() -> list[tuple[str, str, dict[str, Any], bytes]]:
 # their labels unread; its layout mode 1,140, 001's blank cells unread)
 FLOORS = {
     "pypdf": 1140,
-    "pypdf-layout": 1146,
+    "pypdf-layout": 1140,
     "pdfplumber": 1140,
-    "pdfplumber-layout": 1156,
+    "pdfplumber-layout": 1140,
     "pypdfium2": 1140,
     "pypdfium2-bounded": 1140,
     "pdftotext-raw": 1140,

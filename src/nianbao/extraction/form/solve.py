@@ -309,10 +309,6 @@ def by_arithmetic(row: FormRow, spec: RowSpec, options: list[Cand], key: str, ho
     if key == "s3":
         at = total_at(spec.ids)
         good = [o for o in options if row_sum_ok([NUM(x) for x, _, _ in o], at)]
-        if len(good) == 1 and _zeros(good[0]) and any(o[at][0] is None for o in options):
-            # 0 = 0 + 0 … holds wherever the row's 0s stand: no sign against a reading
-            # whose 总计 is blank, which no sum checks (a shifted row of 0s, its 总计 blank)
-            good = []
     elif key == "s4":
         good = [o for o in options if _review_ok([NUM(x) for x, _, _ in o])]
     else:
@@ -336,11 +332,6 @@ def by_arithmetic(row: FormRow, spec: RowSpec, options: list[Cand], key: str, ho
     row.checked = bool(good)
     row.cells = [FormCell(fid, status="unread") for fid in spec.ids]
     return row
-
-
-def _zeros(cand: Cand) -> bool:
-    """Every cell of a reading 0 or blank."""
-    return all(x is None or NUM(x) == 0 for x, _, _ in cand)
 
 
 def _fix(r: FormRow, cand: Cand) -> None:
