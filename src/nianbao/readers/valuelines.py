@@ -21,8 +21,10 @@ label cut over lines (the second passed over). Any other run is left as it stand
 
 The layout modes (``pdftotext -layout``, pdfplumber's and pypdf's) print a blank cell as
 nothing: a row of 表三 with blank cells shows fewer numbers than its seven columns, which
-only their places tell. Those rows are placed by the header's words above the numbers
-(``place_by_header``), when the header names the seven columns in the form's order and
+only their places tell. ``place_by_header`` places them by the header's words above the
+numbers (NOT RUN by ``text_to_blocks`` since the full test run found OCR'd layout copies
+read with numbers under other words and the sums blamed: kept, with its test skipped, until
+a guard against that is found), when the header names the seven columns in the form's order and
 every row that prints seven numbers stands under them so; else by the numbers of the rows
 printing all seven just above and below, where those stand at the same places. Either way
 the row's last number must stand under 总计: a page laid out by other margins (pypdf's
