@@ -32,7 +32,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from dataclasses import dataclass
 
-from .spec import SEP, RowSpec
+from .spec import ACTIVE_HEADER_WORDS, REQUEST_HEADER_WORDS, SEP, RowSpec
 from .tokens import LabelHit, tokenize
 
 # the row's own words, without the group label printed before the first row of a group
@@ -49,22 +49,7 @@ _CORE: dict[str, tuple[str, ...]] = {
 _GROUPS = ("三本年度办理结果", "三不予公开", "四无法提供", "五不予处理", "六其他处理")
 # the column words of the tables' headers, folded: a text before the first row that is a
 # piece of one (法律服务 / 机构, a word broken over lines) is no row's label
-_HEADER_WORDS = (
-    "申请人情况",
-    "自然人",
-    "法人或其他组织",
-    "商业企业",
-    "科研机构",
-    "社会公益组织",
-    "法律服务机构",
-    "总计",
-    "信息内容",
-    "本年制发件数",
-    "本年废止件数",
-    "现行有效件数",
-    "本年处理决定数量",
-    "本年收费金额单位万元",
-)
+_HEADER_WORDS = REQUEST_HEADER_WORDS + ACTIVE_HEADER_WORDS
 _MAX_SEGMENT = 80  # folded characters: a longer text is prose, no row label
 _MAX_SEGMENTS = 12  # texts in one gap: more is prose, not rows
 _MAX_TAIL = 3  # characters after the label before its values (the label ends the text)

@@ -73,6 +73,7 @@ from .spec import (
     ACTIVE_FORM_2019,
     ACTIVE_FORM_2021,
     REQUEST_FORM,
+    REQUEST_HEADER_WORDS,
     REVIEW_HEADER_KEYS,
     REVIEW_IDS_ORDER,
     HeadingHit,
@@ -1032,17 +1033,7 @@ def _label_span(
 
 # the last words of a table's header, before its first row (folded)
 _HEADER_ENDS = {
-    "s3": (
-        "申请人情况",
-        "自然人",
-        "法人或其他组织",
-        "商业企业",
-        "科研机构",
-        "社会公益组织",
-        "法律服务机构",
-        "其他",
-        "总计",
-    ),
+    "s3": REQUEST_HEADER_WORDS,
     "s2": ("现行有效件数", "本年废止件数", "本年制发件数", "对外公开总数量", "本年新公开数量"),
 }
 

@@ -192,6 +192,26 @@ ACTIVE_FORM_2019: tuple[RowSpec, ...] = (
 REVIEW_IDS_ORDER: tuple[str, ...] = tuple(
     f"reviews.{g}.{f}" for g in REVIEW_GROUPS for f in REVIEW_FIELDS
 )
+# the column words of 表三's header and of the 2021 表二's, folded, as the form prints them
+REQUEST_HEADER_WORDS = (
+    "申请人情况",
+    "自然人",
+    "法人或其他组织",
+    "商业企业",
+    "科研机构",
+    "社会公益组织",
+    "法律服务机构",
+    "其他",
+    "总计",
+)
+ACTIVE_HEADER_WORDS = (
+    "信息内容",
+    "本年制发件数",
+    "本年废止件数",
+    "现行有效件数",
+    "本年处理决定数量",
+    "本年收费金额单位万元",
+)
 REVIEW_HEADER_KEYS = (
     "复议后起诉",
     "直接起诉",

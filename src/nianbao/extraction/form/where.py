@@ -21,7 +21,7 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass
 
-from .spec import HeadingHit, fold, fold_region
+from .spec import REQUEST_HEADER_WORDS, HeadingHit, fold, fold_region
 
 __all__ = ["headless", "relocate"]
 
@@ -79,15 +79,7 @@ _HEADER_WORDS: dict[str, tuple[str, ...]] = {
         "本列数据的勾稽关系为",
         "第一项加第二项之和",
         "等于第三项加第四项之和",
-        "申请人情况",
-        "自然人",
-        "法人或其他组织",
-        "商业企业",
-        "科研机构",
-        "社会公益组织",
-        "法律服务机构",
-        "其他",
-        "总计",
+        *REQUEST_HEADER_WORDS,
         "合计",
     ),
     "s4": (
