@@ -59,6 +59,7 @@ from .sections import (
 )
 from .unread import (
     any_value,
+    empty_sections,
     ids_of,
     image_pages,
     labels_without_values,
@@ -148,6 +149,7 @@ def extract(doc: Document) -> Report:
     lost_characters(ctx)
     labels_without_values(ctx)
     numbers_without_table(ctx, sec_of)
+    empty_sections(ctx)
     _artifacts(ctx)
     procurement_unit(ctx)
     rep.findings = ctx.findings

@@ -21,17 +21,22 @@ _TITLE_END = re.compile(r"(年度报告|年报)\s*$")
 
 def _title_lines(doc: Document, heads: list[Heading]) -> tuple[str | None, list[str]]:
     first_head = heads[0].block if heads else len(doc.blocks)
-    paras = [b for b in doc.blocks[: min(first_head, 40)] if isinstance(b, Paragraph)]
+    paras = [b for b in doc.blocks[: min(first_head, 80)] if isinstance(b, Paragraph)]
     lines = [p.text.strip() for p in paras if p.text.strip()]
     # page chrome before the report: breadcrumbs are never the title; a crawler's
-    # 标题：… line gives the title after its label
+    # 标题：… line (or a portal's 名称：… field) gives the title after its label
     lines = [
-        re.sub(r"^[^：:]{0,8}[：:]\s*", "", ln) if re.match(r"^[^：:]{0,6}标题\s*[：:]", ln) else ln
+        re.sub(r"^[^：:]{0,8}[：:]\s*", "", ln) if _TITLE_FIELD.match(ln) else ln
         for ln in lines
         if not re.search(r"[>＞›»]|当前位置|所在位置", ln)
     ]
+    # a crawler that puts every text node of the page on a line of its own spends many
+    # lines on the portal's menus: they do not count against the window below
+    window = [ln for ln in lines if not _menu_line(ln)][:24]
+    lines = [ln for ln in lines if not _menu_line(ln)]
     first: tuple[str, list[str]] | None = None  # a title naming no year (政府信息公开年报)
-    for i, ln in enumerate(lines[:24]):
+    named: list[tuple[str, list[str]]] = []  # titles naming a year
+    for i, ln in enumerate(window):
         k = key(ln)
         if "年度报告" not in k and not k.endswith("年报") and not _WORK_REPORT.search(k):
             continue
@@ -53,7 +58,8 @@ def _title_lines(doc: Document, heads: list[Heading]) -> tuple[str | None, list[
                 break
             prev = lines[j - 1]
             if (
-                len(key(prev)) > 30
+                len(parts) >= 4
+                or len(key(prev)) > 30
                 or prev.endswith(("。", "，", "；"))
                 or key(prev) in ("正文", "目录")
                 or _PAGE_FIELD.search(prev)
@@ -63,11 +69,54 @@ def _title_lines(doc: Document, heads: list[Heading]) -> tuple[str | None, list[
             j -= 1
         dups = [x for x in lines[i + 1 : i + 3] if key(x) == k]
         if _title_year(key("".join(parts))) is not None:
-            return "".join(parts), dups
+            if not named or (
+                len(parts) == 1
+                and _title_year(k) is not None
+                and "政府信息公开" in k
+                and _TITLE_END.search(k)
+            ):
+                # (after the first, only a whole title on a line of its own: another
+                # report's, listed by the portal, or the report's own after them)
+                named.append(("".join(parts), dups))
+            continue
         # (a portal's column name above the report's title, 栏目导航 / 政府信息公开年报:
         # a title further down that names the year is the report's)
         first = first or ("".join(parts), dups)
+    if named:
+        return _report_title(doc, heads, named)
     return first if first is not None else (None, [])
+
+
+def _report_title(
+    doc: Document, heads: list[Heading], named: list[tuple[str, list[str]]]
+) -> tuple[str, list[str]]:
+    """The report's own title among several that name a year: a portal lists other reports
+    (热点信息, 相关文章) beside the article, and a crawler puts them before it. The title
+    whose body names most often in the report's text (from its first section on) is the
+    report's; the first of equals."""
+    agencies = {_agency_from_title(key(t)) for t, _ in named}
+    if len(agencies) < 2 or not doc.text:
+        return named[0]
+    text = key(doc.text)
+    return max(named, key=lambda n: _said(text, _agency_from_title(key(n[0]))))
+
+
+def _said(text: str, agency: str | None) -> int:
+    """How often ``text`` names ``agency`` other than in a title (its name followed by a
+    year): in the report's sentences, its 落款, a page's 来源."""
+    if not agency:
+        return 0
+    return len(re.findall(re.escape(agency) + r"(?!\s*(?:19|20)\d{2}\s*年)", text))
+
+
+# a line that labels the title: a crawler's 标题：…, a portal's 名称：… / 信息名称：…
+_TITLE_FIELD = re.compile(r"^(?:[^：:]{0,6}标题|名称|信息名称|文件名称|题名)\s*[：:]")
+# a portal's menu entry or a separator standing on a line of its own
+_MENU_LINE = re.compile(r"^(?:[|｜/·>＞]+|首页|搜索|English|无障碍|长者模式|关怀版|适老版)$")
+
+
+def _menu_line(ln: str) -> bool:
+    return bool(_MENU_LINE.match(ln.strip()))
 
 
 _TITLE_TAIL = re.compile(r"(政府信息公开|政务公开|信息公开).*$")
@@ -367,6 +416,12 @@ def _meta_inline(doc: Document, meta: dict[str, Any]) -> None:
     head = re.sub(r"\s+", " ", doc.text[:4000])
     m = _INLINE_TITLE.search(head)
     if m:
+        # a portal's list of other reports (热点信息) before the article: the title whose
+        # body the text names most often is the report's
+        hits = list(_INLINE_TITLE.finditer(head))
+        if len({_strip_chrome(h.group(1)) for h in hits}) > 1:
+            text = key(doc.text)
+            m = max(hits, key=lambda h: _said(text, key(_strip_chrome(h.group(1)))))
         agency = _strip_chrome(m.group(1))
         agency = re.sub(r"^(?:关于|的)", "", agency)
         agency = re.sub(r"(?:特此(?:编制|发布|公布)|编制了?|发布了?|现将)$", "", agency)

@@ -97,18 +97,48 @@ def _run_in(b: Paragraph, doc_text: str) -> tuple[Paragraph, Paragraph] | None:
 
 
 def find_sections(doc: Document) -> list[Heading]:
-    best: dict[str, Heading] = {}
+    """Each section's heading: the best-scored line naming it, the first of equals. A
+    table of contents (three headings or more in a row, nothing between them) names the
+    sections before the report does: a heading standing in such a run gives way to a later
+    one of the same section (the report's own, or a later run of empty sections)."""
+    found: list[Heading] = []
     for i, b in enumerate(doc.blocks):
         if not isinstance(b, Paragraph):
             continue
         m = _heading(b.text)
         if m is None:
             continue
-        h = Heading(m.section, i, m.score, b.text, m.ordinal, m.ordinal_style)
-        cur = best.get(m.section)
-        if cur is None or h.score > cur.score:
-            best[m.section] = h
+        found.append(Heading(m.section, i, m.score, b.text, m.ordinal, m.ordinal_style))
+    in_run = _heading_runs(doc, found)
+    best: dict[str, Heading] = {}
+    for h in found:
+        cur = best.get(h.section)
+        if cur is None or h.score > cur.score or (h.score == cur.score and cur.block in in_run):
+            best[h.section] = h
     return sorted(best.values(), key=lambda h: h.block)
+
+
+def _heading_runs(doc: Document, found: list[Heading]) -> set[int]:
+    """The blocks of ``found`` that stand in a run of three headings or more of different
+    sections with only blank paragraphs between them (a table of contents)."""
+    at = {h.block: h for h in found}
+    out: set[int] = set()
+    run: list[int] = []
+
+    def close() -> None:
+        if len(run) >= 3 and len({at[i].section for i in run}) == len(run):
+            out.update(run)
+
+    for i, b in enumerate(doc.blocks):
+        if i in at:
+            run.append(i)
+        elif isinstance(b, Paragraph) and not b.text.strip():
+            continue
+        else:
+            close()
+            run = []
+    close()
+    return out
 
 
 def section_of_blocks(doc: Document, heads: list[Heading]) -> list[str | None]:

@@ -15,7 +15,7 @@ from ..readers.labels import is_debris
 from ..report import Report, text_lost
 from ..schema import SECTION_KEYS, label_of, table_ids
 from .context import Ctx
-from .form.spec import word_cell, worded_value
+from .form.spec import find_headings, word_cell, worded_value
 
 
 @lru_cache(maxsize=16)
@@ -82,6 +82,47 @@ def placeholders(ctx: Ctx, sec_of: list[str | None]) -> None:
             [f"sections.{sec}"],
             said + "这是本工具的读取局限，不代表报告缺少该表，请对照原件（网页或PDF）核对。",
             actual=shown[:80],
+        )
+
+
+def empty_sections(ctx: Ctx) -> None:
+    """A plain-text copy in which section 二, 三 or 四 has its heading and nothing else: the
+    next section's heading follows at once. A page copied or crawled to text loses the
+    tables it showed as pictures (and nothing is left of them, not even a placeholder); a
+    report that prints a heading with nothing under it is far rarer. The tool cannot read
+    that table: say so as its limit, and record the section unread, so that no "missing
+    table" or "empty section" finding blames the report for what the copy lost. Told from
+    the text between the headings (a one-line copy has no blocks to count)."""
+    rep = ctx.report
+    if ctx.doc.media_type != "text/plain" or rep.layout.get("truncated"):
+        return  # (a text that stops early: R-TEXT-TRUNCATED says what is not there)
+    unread = rep.layout.get("unread") or ()
+    todo = [
+        (key, name)
+        for key, (name, roots) in _TABLE_OF.items()
+        if (sec := rep.sections.get(key)) is not None
+        and sec.present
+        and not any_value(rep, roots)
+        and not any(u == f"sections.{key}" or u.split(".", 1)[0] in roots for u in unread)
+    ]
+    if not todo:
+        return
+    text = ctx.doc.text
+    hits = find_headings(text)
+    starts = sorted(h.start for h in hits.values())
+    for key, name in todo:
+        h = hits.get(key)
+        nxt = next((s for s in starts if s >= h.end), None) if h is not None else None
+        if h is None or nxt is None or text[h.end : nxt].strip():
+            continue
+        ctx.mark_unread([f"sections.{key}"])
+        ctx.finding(
+            "R-UNREAD",
+            "warning",
+            [f"sections.{key}"],
+            f"第{'二三四'[int(key[1]) - 2]}部分在本文本中只有标题、没有任何内容（其后紧接下一部分），"
+            f"{name}不在文本中（网页以图片发布的表格在复制或抓取成文本时会整体丢失），本工具无法读取其数值。"
+            "这是本工具的读取局限，不代表报告缺少该表，请对照原件（网页或PDF）核对。",
         )
 
 

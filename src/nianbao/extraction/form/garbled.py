@@ -346,7 +346,13 @@ def recover(
             # (not the rest of the previous row's label)
             own_line = "\n" in text[t_lo : a + idx[fs]]
             if (before or own_line or first == 0) and _apart(text, a + idx[fs], t_lo):
-                found.append(Garbled(rows[0], fs, fe, "place"))
+                if k[fe - 1].isdigit():
+                    # digits run into the text (其他0000000 of a crawl that glued the
+                    # cells): the row's values are in it, not after it — unread, never
+                    # read blank (the blank row then blamed)
+                    out.append(Garbled(rows[0], fs, fe, "unread"))
+                else:
+                    found.append(Garbled(rows[0], fs, fe, "place"))
                 left = []
         for g in found:
             # the row's ordinal run into the text (3※※※ after a separator): its own

@@ -61,6 +61,7 @@ from .solve import (
     Cand,
     by_arithmetic,
     candidates,
+    digits_apart,
     doubt_splits,
     full_splits,
     row_check,
@@ -1471,7 +1472,7 @@ def _place_row(
             if 0 <= t <= edge:
                 tb = t
         if (
-            key == "s3"
+            key in ("s2", "s3")
             and unit == "nl"
             and lead == 0
             and tb in (0, None)
@@ -1485,7 +1486,9 @@ def _place_row(
             # sibling row to say what follows a row's last value (``tb`` None), whether its
             # blanks print as lines (then at its end) or as nothing (then anywhere) the text
             # does not say either. Only the arithmetic may place them (a row of 6 0 0 0 0 6
-            # was read 其他 6, 总计 blank, and blamed)
+            # was read 其他 6, 总计 blank, and blamed). 表二 has no arithmetic: such a row
+            # is unread (规章 22 235 of three cells, a crawl's blank gone, was read 22 235
+            # and a blank 现行有效件数 blamed)
             anywhere = [
                 [as_cand[at.index(c)] if c in at else NO_CELL for c in range(n)]
                 for at in itertools.combinations(range(n), len(vals))
@@ -1591,6 +1594,8 @@ def _place_row(
             return row
         if opaque:
             return _unread_row(row, spec)
+        if unit == "nl" and (apart := digits_apart(row, spec, options, key)) is not None:
+            return apart
         return by_arithmetic(row, spec, options, key, "placed")
     # no separator tells the cells apart (a flattened copy): the digits are cut by the
     # arithmetic, first with every cell holding a number, then with blanks that vanished
@@ -1958,8 +1963,14 @@ def _reviews_by_groups(text: str, a: int, b: int) -> FormRow | None:
         for c in row.cells:
             cells[c.id] = c if row.how != "unread" else FormCell(c.id, status="unread")
         shown.append(run.text)
-    if order == list(REVIEW_GROUPS):
-        return None  # the form's own order: the reading of one run (or its chunks) stands
+    if order == list(REVIEW_GROUPS) and (
+        len(stretches) == 1 or any(c.status == "unread" for c in cells.values())
+    ):
+        # the form's own order: the reading of one run (or its chunks) stands — unless
+        # the table stands as two, each header over its own run (行政复议's five columns,
+        # then 行政诉讼's ten), each run read whole: the run after the last header is
+        # only the second table's
+        return None
     if len(stretches) == 1 and len(order) == len(REVIEW_GROUPS):
         # one header over one run naming all three groups: the form's table, whose header
         # words a copy may print out of their columns' order (a cell of two paragraphs,

@@ -305,6 +305,28 @@ def _review_ok(vals: list[int | float | None]) -> bool:
     return True
 
 
+def digits_apart(row: FormRow, spec: RowSpec, options: list[Cand], key: str) -> FormRow | None:
+    """A one-cell row of 表二 whose readings are the same digit (not 0) on each of several
+    lines (1 / 1 under 行政强制): a merged cell's value repeated in the columns it spans, or
+    one number whose digits the copy put on lines of their own (Word's runs of a number,
+    a crawler's line per text node): 1 or 11 is not decided — the row is left unread with
+    both readings. None when the row is not such a row."""
+    if not (
+        key == "s2"
+        and len(options) > 1
+        and all(len(o) == 1 for o in options)
+        and len({o[0][0] for o in options}) == 1
+        and re.fullmatch(r"[1-9]", options[0][0][0] or "")
+    ):
+        return None
+    joined = "".join(o[0][0] or "" for o in options)
+    row.how = "unread"
+    row.candidates = [options[0], [(joined, options[0][0][1], options[-1][0][2])]]
+    row.checked = False
+    row.cells = [FormCell(fid, status="unread") for fid in spec.ids]
+    return row
+
+
 def by_arithmetic(row: FormRow, spec: RowSpec, options: list[Cand], key: str, how: str) -> FormRow:
     if key == "s3":
         at = total_at(spec.ids)

@@ -410,10 +410,33 @@ class HeadingHit:
 def find_headings(text: str) -> dict[str, HeadingHit]:
     """Section headings anywhere in ``text``, in mid-line too (a page flattened to one line):
     the Chinese ordinal, then the heading's wording. The first hit of each section after the
-    previous section's wins."""
+    previous section's wins. A table of contents (three headings or more in a row, only
+    blanks, leader dots or page numbers between them) is passed over when the headings it
+    lists stand again after it."""
     k, idx = fold_region(text, 0, len(text))
+    out = _headings_from(text, k, idx, 0)
+    hits = sorted(out.values(), key=lambda h: h.start)
+    run = [hits[0]] if hits else []
+    for h in hits[1:]:
+        if _TOC_GAP.fullmatch(text[run[-1].end : h.start]):
+            run.append(h)
+            continue
+        if len(run) >= 3:
+            break
+        run = [h]
+    if len(run) >= 3:
+        after = _headings_from(text, k, idx, bisect_left(idx, run[-1].end))
+        if len({h.section for h in run} & after.keys()) >= 3:
+            return {**{s: h for s, h in out.items() if h.start < run[0].start}, **after}
+    return out
+
+
+# what stands between the lines of a table of contents: blanks, leader dots, page numbers
+_TOC_GAP = re.compile(r"[\s.…·．\-—0-9]*")
+
+
+def _headings_from(text: str, k: str, idx: list[int], pos: int) -> dict[str, HeadingHit]:
     out: dict[str, HeadingHit] = {}
-    pos = 0
     for sec in ("s1", "s2", "s3", "s4", "s5", "s6"):
         best: tuple[int, int] | None = None
         for w in _SECTION_WORDS[sec]:

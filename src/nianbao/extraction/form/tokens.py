@@ -568,7 +568,15 @@ def extend(
         o = idx[a - 1]
         after = text[o + 1] if o + 1 < len(text) else ""
         before = text[o - 1] if o > 0 else ""
-        if after in ".．、" or not before.isdigit():
+        if after.isspace():
+            # the digit stands apart from the label: its ordinal only when a mark of one
+            # follows (2 / . / 重复申请, a label set a character a line); a digit alone on
+            # its line is a value (the 2 of the row above, before 重复申请 printed without
+            # its ordinal)
+            rest = text[o + 1 : o + 8].lstrip()
+            if rest[:1] in (".", "．", "、"):
+                a -= 1
+        elif after in ".．、" or not before.isdigit():
             a -= 1
     b = hit.b
     while b < hi and k[b] in tail and not k[b].isdigit() and not _debris_at(text, idx[b]):
