@@ -30,6 +30,7 @@ def _title_lines(doc: Document, heads: list[Heading]) -> tuple[str | None, list[
         for ln in lines
         if not re.search(r"[>＞›»]|当前位置|所在位置", ln)
     ]
+    lines = _join_wrapped_title(lines)
     # a crawler that puts every text node of the page on a line of its own spends many
     # lines on the portal's menus: they do not count against the window below
     window = [ln for ln in lines if not _menu_line(ln)][:24]
@@ -117,6 +118,34 @@ _MENU_LINE = re.compile(r"^(?:[|｜/·>＞]+|首页|搜索|English|无障碍|长
 
 def _menu_line(ln: str) -> bool:
     return bool(_MENU_LINE.match(ln.strip()))
+
+
+_TITLE_WORDS = ("年度报告", "年报", "工作报告")
+
+
+def _join_wrapped_title(lines: list[str]) -> list[str]:
+    """A title wrapped inside its closing words (a PDF's 22-point title line that broke as
+    「…政府信息公开工作年」 / 「度报告」): the short line after a line naming 政府信息公开
+    joins it when only the two together name 年度报告 (or 年报, 工作报告)."""
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        ln = lines[i]
+        if i + 1 < len(lines):
+            k, nxt = key(ln), key(lines[i + 1])
+            if (
+                "政府信息公开" in k
+                and 0 < len(nxt) <= 6
+                and not any(w in k for w in _TITLE_WORDS)
+                and not any(w in nxt for w in _TITLE_WORDS)
+                and any(w in k + nxt for w in _TITLE_WORDS)
+            ):
+                out.append(ln.rstrip() + lines[i + 1].strip())
+                i += 2
+                continue
+        out.append(ln)
+        i += 1
+    return out
 
 
 _TITLE_TAIL = re.compile(r"(政府信息公开|政务公开|信息公开).*$")

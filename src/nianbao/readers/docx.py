@@ -177,8 +177,8 @@ def _cell_text(tc: Any) -> str:
         elif child.tag == qn("w:tbl"):  # a nested table: its rows as lines
             # its own rows only (a table nested in it is in its cells' text): iterating every
             # descendant row made the work exponential in the nesting depth
-            for tr in child.iterchildren(qn("w:tr")):
-                cells = [_cell_text(t) for t in tr.iterchildren(qn("w:tc"))]
+            for tr in _in_controls(child, qn("w:tr")):
+                cells = [_cell_text(t) for t in _in_controls(tr, qn("w:tc"))]
                 lines.append("\t".join(c.replace("\n", " ") for c in cells))
         elif child.tag == qn("w:sdt"):
             content = child.find(qn("w:sdtContent"))
@@ -221,10 +221,10 @@ def _table_grid(tbl: Any) -> Any:
     # per row: [col, text, colspan, vmerge, rowspan] (+ [True] once absorbed by a merge)
     rows: list[list[list[Any]]] = []
     n_cols = 0
-    for tr in tbl.iterchildren(qn("w:tr")):
+    for tr in _in_controls(tbl, qn("w:tr")):
         col = _int_prop(tr, "w:trPr", "w:gridBefore", 0)
         cells: list[list[Any]] = []
-        for tc in tr.iterchildren(qn("w:tc")):
+        for tc in _in_controls(tr, qn("w:tc")):
             span = max(1, _int_prop(tc, "w:tcPr", "w:gridSpan", 1))
             cells.append([col, _cell_text(tc), span, _vmerge(tc), 1])
             col += span
@@ -250,6 +250,25 @@ def _table_grid(tbl: Any) -> Any:
     grid = place_cells(anchors, len(rows), n_cols)
     cover_empty_label_cells(grid)  # a label written in separate, unmerged cells
     return grid
+
+
+_WRAPPERS = (f"{_W}sdt", f"{_W}customXml")
+
+
+def _in_controls(parent: Any, tag: str) -> list[Any]:
+    """The ``tag`` children of ``parent`` (a table's rows, a row's cells) in order, with
+    those wrapped in content controls (``w:sdt``/``w:sdtContent``: a form's repeating
+    section around rows, a control around a cell) or custom XML elements: python-docx's own
+    rows and cells skip them, and their values were lost."""
+    out: list[Any] = []
+    for child in parent.iterchildren():
+        if child.tag == tag:
+            out.append(child)
+        elif child.tag in _WRAPPERS:
+            inner = child.find(f"{_W}sdtContent") if child.tag == f"{_W}sdt" else child
+            if inner is not None:
+                out.extend(_in_controls(inner, tag))
+    return out
 
 
 def _trim_blank_tail(cells: list[list[Any]]) -> list[list[Any]]:
@@ -326,8 +345,8 @@ def _body_items(parent: Any, depth: int = 0) -> list[Any]:
                     out.extend(_body_items(box, depth + 1))
         elif child.tag == qn("w:tbl"):
             if depth < 20 and _is_layout_table(child):
-                for tr in child.iterchildren(qn("w:tr")):
-                    for tc in tr.iterchildren(qn("w:tc")):
+                for tr in _in_controls(child, qn("w:tr")):
+                    for tc in _in_controls(tr, qn("w:tc")):
                         out.extend(_body_items(tc, depth + 1))
             else:
                 out.append(child)

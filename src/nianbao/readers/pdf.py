@@ -710,11 +710,17 @@ def _stitch(a: _Frag, b: _Frag) -> _Frag:
         shift = n - 1  # b's row 0 is gone: its row k becomes row n - 1 + k
     elif first:
         # 3. merged label cells (row groups) that the page break cut in two
+        # (a placeholder, —, /, is a value cell's, not a label: glued as a label, a row of
+        # 「—」 cells went into the row above over the page break and both rows were lost)
         for x in first:
-            if _is_number(x.text):
+            if _is_number(x.text) or _is_placeholder(x.text):
                 continue
             has_label_right = any(
-                y.c0 >= x.c1 and y.text.strip() and not _is_number(y.text) for y in first
+                y.c0 >= x.c1
+                and y.text.strip()
+                and not _is_number(y.text)
+                and not _is_placeholder(y.text)
+                for y in first
             )
             if not has_label_right:
                 continue
