@@ -37,7 +37,7 @@ def one_number_one_cell(ctx: Any) -> None:
             spans.setdefault((src.start, src.end or src.start), []).append(fid)
     rows: dict[str, None] = {}
     for ids in spans.values():
-        if len({i.rsplit(".", 1)[0] for i in ids}) > 1:
+        if len(ids) > 1 and len({i.rsplit(".", 1)[0] for i in ids}) > 1:
             rows.update(dict.fromkeys(i.rsplit(".", 1)[0] for i in ids))
     if not rows:
         return

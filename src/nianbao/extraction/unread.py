@@ -410,6 +410,7 @@ _PIECES = re.compile(r"\t|[|｜]|\s{2,}")
 _MORE_PIECES = re.compile(r"[,，;；]")
 _NUMBER_PIECE = re.compile(r"\s*[-+]?\d+(?:\.\d+)?\s*")
 _TRAILING_NUMBERS = re.compile(r"(?:[\s,，;；、|｜]*[-+]?\d[\d,]*(?:\.\d+)?)+[\s,，;；、|｜]*$")
+_ANY_DIGIT = re.compile(r"\d")
 
 
 def labels_without_values(ctx: Ctx) -> None:
@@ -455,7 +456,10 @@ def labels_without_values(ctx: Ctx) -> None:
             parted = _MORE_PIECES.split(line)
             if any(_NUMBER_PIECE.fullmatch(p) for p in parted):
                 pieces += parted
-        pieces += [_TRAILING_NUMBERS.sub("", p) for p in pieces]
+        if _ANY_DIGIT.search(line):
+            pieces += [_TRAILING_NUMBERS.sub("", p) for p in pieces]
+        else:  # (no digit: no piece has trailing numbers)
+            pieces += pieces
         for piece in pieces:
             piece = piece.strip()
             if not piece or len(piece) > 60 or re.sub(r"\s", "", piece) in _COLUMN_WORDS:

@@ -332,6 +332,12 @@ def fold_decimal_breaks(text: str) -> str:
 _NUMBERED_LINE = re.compile(
     r"(?m)^([ \t\u3000]*)(\d{1,2})([ \t\u3000]+)(?=[\u4e00-\u9fff（(]|\d{1,2}[.．、][\u4e00-\u9fff])(.*)$"
 )
+# (whether _NUMBERED_LINE is found at a line's start after the first: the same search with
+# the line break it starts after as its first character, which the regex engine looks for
+# fast, where a search for ``^`` tries every position)
+_NUMBERED_AFTER_BREAK = re.compile(
+    r"\n[ \t\u3000]*\d{1,2}[ \t\u3000]+(?=[\u4e00-\u9fff（(]|\d{1,2}[.．、][\u4e00-\u9fff])"
+)
 _SEQ_WORD = re.compile(r"(?m)^([ \t\u3000]*)序号(?=[ \t\u3000])")
 # (a count may carry its unit: 「3.其他 10件 0件」)
 _LABEL_PART = re.compile(r"^(.*?)(?:[ \t\u3000]+[-+]?[\d.,，]+(?:件|个|次|人次)?)*[ \t\u3000]*$")
@@ -378,7 +384,9 @@ def blank_numbering(text: str) -> str:
     A run whose every number is its row's own ordinal (「1 属于国家秘密」: a label that lost
     the point after its 1.) is left as it is. Read as a cell, the number was taken for the
     previous row's last value or made the row one cell too long."""
-    if not _NUMBERED_LINE.search(text) and not ("序号" in text and _SEQ_WORD.search(text)):
+    if not (_NUMBERED_LINE.match(text) or _NUMBERED_AFTER_BREAK.search(text)) and not (
+        "序号" in text and _SEQ_WORD.search(text)
+    ):
         return text
     from ..schema import REQUEST_ROW_LABELS
 

@@ -26,7 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .model import FormCell, FormRow, Tok
-from .spec import RowSpec, fold
+from .spec import RowSpec, fold_text
 from .tokens import ValueRun, row_run, tokenize
 
 # 表三's group labels, folded (a group label stands before its first row's label)
@@ -51,7 +51,7 @@ def _weight(s: str) -> int:
 
 
 def _group(t: Tok) -> bool:
-    return fold(t.text)[0] in _GROUPS
+    return fold_text(t.text) in _GROUPS
 
 
 def lost_rows(

@@ -82,6 +82,7 @@ from .spec import (
     find_headings,
     fold,
     fold_region,
+    fold_text,
     form_words,
     word_cell,
 )
@@ -941,7 +942,7 @@ def _headless(
     if i + 1 >= len(spans):
         return False
     ri, st, en = spans[i + 1]
-    found = fold(text[st:en])[0]
+    found = fold_text(text[st:en])
     return not form[ri].label.startswith(found)
 
 
@@ -980,7 +981,7 @@ def _other_table(text: str, en: int, nxt: int) -> int | None:
         if line.strip():
             d = _DIGIT.search(line)
             words = line[: d.start()] if d is not None else line
-            own = not fold(words)[0] or form_words(words)
+            own = not fold_text(words) or form_words(words)
             if d is not None:
                 return start if start is not None and not own else None
             if not own and start is None:
@@ -1723,7 +1724,7 @@ def _group_ahead(text: str, a: int, chunks: list[list[Tok]]) -> bool:
     stand elsewhere, so the text's order of the groups says nothing."""
     done = 0
     for c in chunks:
-        said = len(_REVIEW_COLUMN.findall(fold(text[a : c[0].start])[0]))
+        said = len(_REVIEW_COLUMN.findall(fold_text(text[a : c[0].start])))
         if said >= done + len(c) + 5:
             return True
         done += len(c)
@@ -1744,7 +1745,7 @@ def _against_words(text: str, chunks: list[list[Tok]], seq: list[Tok]) -> bool:
     其他 尚未 纠正 结果 审结 0 1 5, the numbers in the form's order)."""
     col = {t.start: n % 5 for n, t in enumerate(seq)}
     for prev, c in itertools.pairwise(chunks):
-        said = _REVIEW_COLUMN.findall(fold(text[prev[-1].end : c[0].start])[0])
+        said = _REVIEW_COLUMN.findall(fold_text(text[prev[-1].end : c[0].start]))
         if len(said) == len(c) and sorted(_REVIEW_ORDER[w] for w in said) != sorted(
             col[t.start] for t in c
         ):
@@ -1756,7 +1757,7 @@ def _against_words(text: str, chunks: list[list[Tok]], seq: list[Tok]) -> bool:
         cols = list(
             dict.fromkeys(
                 _REVIEW_ORDER[w]
-                for w in _REVIEW_WORD.findall(fold(text[prev[-1].end : c[0].start])[0])
+                for w in _REVIEW_WORD.findall(fold_text(text[prev[-1].end : c[0].start]))
             )
         )
         k = len(cols)
@@ -1939,7 +1940,7 @@ def _reviews_by_groups(text: str, a: int, b: int) -> FormRow | None:
     order: list[str] = []
     shown: list[str] = []
     for head_at, st, en in stretches:
-        head = fold(text[head_at:st])[0]
+        head = fold_text(text[head_at:st])
         groups = review_groups(text[head_at:st])
         if not groups or any(g in order for g in groups):
             return None
@@ -2048,8 +2049,8 @@ def _read_reviews(text: str, a: int, b: int) -> FormTable | None:
         if t.kind == "s"
         and head[i - 1].kind == "t"
         and head[i + 1].kind == "t"
-        and fold(head[i - 1].text)[0] in words
-        and fold(head[i + 1].text)[0] in words
+        and fold_text(head[i - 1].text) in words
+        and fold_text(head[i + 1].text) in words
     ]
     unit, nl_mode = unit_of(run.seps[1:-1], between)
     row = _place_row(spec, text, st, st, run, unit, nl_mode, None, None, "s4")

@@ -23,15 +23,36 @@ _KEEP = re.compile(
 )
 
 
+# what folding drops (the complement of _KEEP's class)
+_DROP = re.compile("[" + _KEEP.pattern[2:-2] + "]+")
+# the offsets 0, 1, 2 … as int objects made once (grown as texts need, up to _OFFSETS_MAX): a
+# fold's offsets are slices of it (a new int for each kept character cost much of a fold)
+_OFFSETS: list[int] = []
+_OFFSETS_MAX = 1 << 17
+
+
 def fold(text: str) -> tuple[str, list[int]]:
     """The text without whitespace, punctuation and pipes, and for each kept character its
     offset in ``text``."""
     keep: list[str] = []
     idx: list[int] = []
+    n = len(text)
+    offsets: list[int] | range = _OFFSETS
+    if n > len(_OFFSETS):
+        if n > _OFFSETS_MAX:
+            offsets = range(n)
+        else:
+            _OFFSETS.extend(range(len(_OFFSETS), n))
     for m in _KEEP.finditer(text):
-        keep.append(m.group())
-        idx.extend(range(m.start(), m.end()))
+        a, b = m.span()
+        keep.append(text[a:b])
+        idx += offsets[a:b]
     return "".join(keep), idx
+
+
+def fold_text(text: str) -> str:
+    """``fold(text)[0]``: the text without whitespace, punctuation and pipes."""
+    return _DROP.sub("", text)
 
 
 # the last two whole texts folded (a text, and that text with its notes blanked)
@@ -69,7 +90,7 @@ class RowSpec:
 
 def _req(rid: str, label: str, keys: tuple[str, ...], ordinal: str | None = None) -> RowSpec:
     return RowSpec(
-        rid, keys, fold(label)[0], ordinal, tuple(f"requests.{rid}.{c}" for c in COLUMNS)
+        rid, keys, fold_text(label), ordinal, tuple(f"requests.{rid}.{c}" for c in COLUMNS)
     )
 
 
@@ -136,7 +157,7 @@ REQUEST_FORM: tuple[RowSpec, ...] = (
 
 
 def _act(rid: str, label: str, keys: tuple[str, ...], ids: tuple[str, ...]) -> RowSpec:
-    return RowSpec(rid, keys, fold(label)[0], None, ids)
+    return RowSpec(rid, keys, fold_text(label), None, ids)
 
 
 def _a21(row: str) -> tuple[str, ...]:
@@ -301,7 +322,7 @@ def word_cell(text: str) -> bool:
     ``labels.is_debris``) is left to it."""
     if is_value_text(text) or is_debris(text) or _SENTENCE.search(text):
         return False
-    k = fold(text)[0]
+    k = fold_text(text)
     if not k or len(k) > MAX_WORD_CELL or _NO_VALUE.fullmatch(k):
         return False
     if not any(c.isalpha() for c in k):
@@ -312,7 +333,7 @@ def word_cell(text: str) -> bool:
 def form_words(text: str) -> bool:
     """Whether ``text`` (folded) is the form's words: a piece of its labels or headers, a
     row's keyword in it, a note's head or a unit."""
-    k = fold(text)[0]
+    k = fold_text(text)
     return bool(k) and (k in _FORM_TEXT or holds_form_key(k) or bool(_NO_VALUE.fullmatch(k)))
 
 
@@ -320,7 +341,7 @@ def holds_form_key(text: str) -> bool:
     """Whether ``text`` (folded) holds a row's keyword or a header's word of the form (a
     label or a column's name, garbled or glued to a number: （七）总计21), not words of its
     own (4（无）, 其中5)."""
-    k = fold(text)[0]
+    k = fold_text(text)
     return any(w in k for w in _FORM_KEYS)
 
 
@@ -364,7 +385,7 @@ def worded_value(text: str) -> tuple[int, int] | None:
         return m.span("num")
     if not _REMARKED.fullmatch(text):
         return None  # (words glued to digits otherwise may be a label garbled: 3他 for 3.其他)
-    words = fold(_DIGIT_RUN.sub("", text))[0]
+    words = fold_text(_DIGIT_RUN.sub("", text))
     if (len(words) > 1 and words in _FORM_TEXT) or _ITEM_WORDS.search(words):
         return None
     # (a remark naming a row, 335（含上年结转）, is a remark all the same: its words no label)

@@ -21,7 +21,7 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass
 
-from .spec import REQUEST_HEADER_WORDS, HeadingHit, fold, fold_region
+from .spec import REQUEST_HEADER_WORDS, HeadingHit, fold_region, fold_text
 
 __all__ = ["headless", "relocate"]
 
@@ -169,7 +169,7 @@ def _best(clusters: list[_Cluster], kind: str, lo: int, hi: int) -> _Cluster | N
 
 def _residue(line: str, kind: str) -> str:
     """A line's folded text less the header words of ``kind``'s table."""
-    k = fold(line)[0]
+    k = fold_text(line)
     for w in sorted(_HEADER_WORDS[kind] + _LABELS[kind], key=len, reverse=True):
         k = k.replace(w, "")
     return k
