@@ -45,6 +45,7 @@ from .context import (
 )
 from .form import HeadingHit, displaced_tables
 from .formfill import fill_from_form
+from .formsay import say_placed
 from .meta import read_meta
 from .onecell import one_number_one_cell
 from .reviews import read_reviews
@@ -136,6 +137,8 @@ def extract(doc: Document) -> Report:
         elif req_layout is None:
             req_layout = form_layouts["s3"]
             ctx.signals.add(f"s3:{req_layout}")
+    # 表三 rows placed by where their numbers stand under the header's words: said so
+    say_placed(ctx)
     cut = set((rep.layout.get("truncated") or {}).get("cells") or ())
     if "requests.other.natural" in cut and not any(
         k.startswith("requests.other.") for k in rep.values

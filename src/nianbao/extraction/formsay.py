@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..schema import label_of
+from ..schema import COLUMNS, label_of
 from .form import FormRow, FormTable
 
 TABLE_NAMES = {"s2": "表二", "s3": "表三", "s4": "表四"}
@@ -477,4 +477,49 @@ def say_garbled(ctx: Any, key_: str, row: FormRow, written: str, how: str) -> No
         f"（{shown}）。这是推断出的读法，请对照原件核对。",
         actual=written,
         expected=title,
+    )
+
+
+def say_placed(ctx: Any) -> None:
+    """表三 rows read from a column-aligned text (a PDF's layout-mode text) that printed
+    fewer numbers than the form's columns, each number placed in the column whose header word
+    it stands under (``readers.valuelines.place_by_header``): one finding naming those rows'
+    cells whose values stand so read."""
+    tables = ctx.doc.tables
+    rows: dict[str, list[str]] = {}
+    shown: dict[str, list[str]] = {}
+    for fid, v in ctx.report.values.items():
+        src = v.source
+        if not fid.startswith("requests.") or src is None or src.table is None:
+            continue
+        if src.row is None or src.col is None or not 0 <= src.table < len(tables):
+            continue
+        grid = tables[src.table].rows
+        if not 0 <= src.row < len(grid) or not 0 <= src.col < len(grid[src.row]):
+            continue
+        row = grid[src.row]
+        cell = row[src.col]
+        rid, col = fid.rsplit(".", 1)
+        if not cell.placed or col not in COLUMNS:
+            continue
+        if src.col - (len(row) - len(COLUMNS)) != COLUMNS.index(col):
+            continue  # (another reading's column for the number, not its place's)
+        rows.setdefault(rid, []).append(fid)
+        shown.setdefault(rid, []).append(cell.text.strip() or "空白")
+    if not rows:
+        return
+    ids = [i for row_ids in rows.values() for i in row_ids]
+    titles = [f"「{form_title(r[-1])}」" for r in rows.values()]
+    names = "".join(titles) if len(titles) <= 3 else "".join(titles[:3]) + f"等 {len(titles)} "
+    text = "；".join(f"{form_title(r[-1])} {' '.join(shown[rid])}" for rid, r in rows.items())
+    ctx.finding(
+        "R-LAYOUT-SHIFT",
+        "warning",
+        ids,
+        f"表三{names}行打印的数值少于格式的 7 列（按版面排列的文本中，空白单元格不占位置，"
+        "常见于保留版面的 PDF 文本提取）。这些数值按其在表头各列名称（自然人、商业企业、科研机构、"
+        "社会公益组织、法律服务机构、其他、总计）下方的位置归入各列，未打印数值的列读作空白；"
+        "每行的总计都等于其余各列之和，能核对的各列合计（办理结果之和等于（七）总计等）也都成立。"
+        f"这是按位置推断出的读法，请对照原件核对：{clip_shown(text, 240)}。",
+        actual={rid: shown[rid] for rid in rows},
     )

@@ -35,6 +35,10 @@ class Cell:
     covered: bool = False
     page: int | None = None
     bbox: tuple[float, float, float, float] | None = None
+    # a value cell of a row that printed fewer numbers than its columns, placed in its
+    # column by where it stands under the header's words (``valuelines.place_by_header``;
+    # a blank slot so placed too): the reading says so
+    placed: bool = False
 
 
 @dataclass(slots=True)

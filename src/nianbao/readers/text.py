@@ -62,7 +62,7 @@ from .labels import (
     match_section_heading,
 )
 from .normalize import NOTE, key, normalize_text
-from .valuelines import pair_value_lines
+from .valuelines import pair_value_lines, place_by_header
 
 __all__ = ["read_text", "spaced_cells", "text_to_blocks"]
 
@@ -435,10 +435,8 @@ def text_to_blocks(text: str, source: Source | None = None) -> list[Paragraph | 
     # the budget: the grid slots the framed grids of this text may still take
     blocks = _read_lines(_lines(mask_markup(text)), [MAX_FRAME_SLOTS], 0, source)
     blocks = _join_column_labels(blocks, text)
-    # (``valuelines.place_by_header``, sparse rows of a layout mode placed under the
-    # header's words, is not run: in OCR'd layout copies it put numbers under other words
-    # and the sums blamed the document, tests/test_textshapes_ocr.py)
-    return pair_value_lines(_join_labels_around_values(blocks, text), text)
+    blocks = pair_value_lines(_join_labels_around_values(blocks, text), text)
+    return place_by_header(blocks, text)
 
 
 # ----------------------------------------------------------------------------- rowspan labels

@@ -22,20 +22,25 @@ label cut over lines (the second passed over). Any other run is left as it stand
 The layout modes (``pdftotext -layout``, pdfplumber's and pypdf's) print a blank cell as
 nothing: a row of 表三 with blank cells shows fewer numbers than its seven columns, which
 only their places tell. ``place_by_header`` places them by the header's words above the
-numbers (NOT RUN by ``text_to_blocks`` since the full test run found OCR'd layout copies
-read with numbers under other words and the sums blamed: kept, with its test skipped, until
-a guard against that is found), when the header names the seven columns in the form's order and
+numbers, when the header names the seven columns in the form's order at like steps and
 every row that prints seven numbers stands under them so; else by the numbers of the rows
 printing all seven just above and below, where those stand at the same places. Either way
 the row's last number must stand under 总计: a page laid out by other margins (pypdf's
-layout mode, pdftotext's) puts its numbers under other words.
+layout mode, pdftotext's) puts its numbers under other words. An OCR'd layout copy put
+numbers under other words (a 1 read |, the numbers after it taken for the row's all; a
+number moved off its place) and the sums then blamed the document: a row is placed only
+where nothing but its label stands before its numbers, each number at its column's place
+(by the full rows, or close to its word and far from the others), its 总计 the sum of the
+others, and the table's column sums, where every row of one is known, holding with it;
+else the row stays as it is, its cells unread and named. The cells placed say so
+(``Cell.placed``, a finding R-LAYOUT-SHIFT).
 """
 
 from __future__ import annotations
 
 import re
 
-from ..schema import REQUEST_ROW_LABELS
+from ..schema import REQUEST_ROW_LABELS, RESULT_ROWS_2019, RESULT_ROWS_2021
 from .document import Cell, Paragraph, Table
 from .labels import (
     has_number,
@@ -43,10 +48,11 @@ from .labels import (
     is_value_text,
     match_request_row,
     match_section_heading,
+    parse_value,
 )
-from .normalize import key
+from .normalize import CJK, key
 
-__all__ = ["pair_value_lines"]
+__all__ = ["pair_value_lines", "place_by_header"]
 
 _WIDTH = 7  # the value columns of 表三
 # a page's foot (- 3 -, 第 3 页, 3/12) and a character or two of a merged cell's label
@@ -270,7 +276,13 @@ def pair_value_lines(blocks: list[Paragraph | Table], text: str) -> list[Paragra
 # the first word of each of 表三's value columns in its header, in the form's order
 _COLUMN_WORDS = ("自然", "商业", "科研", "社会", "法律", "其他", "总计")
 _HEADER_LINES = 8  # the most lines of header above a table's first row
-_TIGHT = 2.0  # how far a number may stand from its column's place with no full row to say
+_TIGHT = 1.5  # how far a number may stand from its column's place with no full row to say
+_NEAR = 1.5  # how far a number may stand from its column's place by the full rows
+_MIN_STEP = 3  # the fewest places between two header words' starts
+_CJK = re.compile(f"[{CJK}]")
+_MARK = re.compile(r"[|_]")  # a ruling line's marks
+_LABEL_END = re.compile(f"[{CJK}）)”」]$")
+_QUOTES = re.compile(r"[“”「」（）()]+")  # a label's quote printed apart (pypdf: 稳定“ ”)
 
 
 def _x(text: str, at: int) -> int:
@@ -353,106 +365,273 @@ def _under_full_rows(
     return True
 
 
+def _label_clean(cells: list[Cell]) -> bool:
+    """Is every cell before a row's last numbers a piece of its label: a CJK character in
+    each, no ruling line's mark, the last ending in a word or a closing bracket? (An OCR'd
+    1 read | or l, a 0 read O, a ruling line's | among the numbers stop the row's run of
+    numbers short: the numbers after it are not all the row's, and their places say
+    nothing of the row's blank cells.)"""
+    return (
+        bool(cells)
+        and all(
+            (_CJK.search(c.text) or _QUOTES.fullmatch(c.text.strip())) and not _MARK.search(c.text)
+            for c in cells
+        )
+        and _LABEL_END.search(cells[-1].text.strip()) is not None
+    )
+
+
+def _adds_up(slots: list[Cell | None]) -> bool:
+    """Does a placed row's 总计 equal the sum of its other cells (blanks and placeholders
+    counted as nothing)?"""
+    nums: list[float] = []
+    for s in slots:
+        if s is None:
+            nums.append(0)
+            continue
+        v, note = parse_value(s.text)
+        if v is None and note != "placeholder":
+            return False
+        nums.append(v or 0)
+    total = slots[-1]
+    if total is None or parse_value(total.text)[0] is None:
+        return False
+    return abs(sum(nums[:-1]) - nums[-1]) < 1e-6
+
+
+def _numbers(row: list[Cell]) -> int:
+    """How many cells at the end of ``row`` hold a value (a number, a placeholder)."""
+    n = 0
+    while (
+        n < len(row)
+        and is_value_text(row[len(row) - 1 - n].text)
+        and row[len(row) - 1 - n].text.strip()
+    ):
+        n += 1
+    return n
+
+
+def _header_even(anchors: list[int]) -> bool:
+    """Do the header's words stand as a printed header stands: in the form's order, the
+    five columns of 法人或其他组织 at like steps (none twice another: the tools' layout
+    modes print them within 1.75 of each other)? (An OCR'd copy's header, its gaps
+    collapsed, puts them anywhere.)"""
+    steps = [b - a for a, b in zip(anchors, anchors[1:])]
+    inner = steps[1:5]
+    return min(steps) >= _MIN_STEP and max(inner) <= 2 * min(inner)
+
+
+def _full_places(text: str, full: list[list[Cell]]) -> list[float] | None:
+    """Each column's place by the rows printing all seven numbers (the median of their
+    numbers' centres), None when those rows do not agree within two places."""
+    out = []
+    for c in range(_WIDTH):
+        xs = sorted(_center(text, r[-_WIDTH:][c]) for r in full)
+        if xs[-1] - xs[0] > 2:
+            return None
+        out.append(xs[len(xs) // 2])
+    return out
+
+
+def _within(text: str, vals: list[Cell], at: list[int], places: list[float]) -> bool:
+    """Does each number stand at its column's place (within a place and a half, and less
+    than half the way to a neighbour's)?"""
+    steps = [b - a for a, b in zip(places, places[1:])]
+    tol = min(_NEAR, min(steps) / 2 - 0.5)
+    return all(abs(_center(text, v) - places[c]) <= tol for v, c in zip(vals, at))
+
+
 def place_by_header(blocks: list[Paragraph | Table], text: str) -> list[Paragraph | Table]:
     """Rows of a column-aligned 表三 (``pdftotext -layout``, pdfplumber's and pypdf's
     layout modes) that print fewer numbers than its seven columns, their blank cells
     printed as nothing: each number goes to the column whose header word stands above it,
-    when the header names all seven columns in the form's order and every row that prints
-    all seven numbers stands under them so (with no such row, only a number close to its
-    column's word is placed); else to the column of the numbers of the rows printing all
-    seven just above and below it, where those stand at the same places. A row with a
-    number between two columns, or two numbers in one, or whose last number is not under
-    总计, stays as it is."""
+    when the header names all seven columns in the form's order at like steps and every row
+    that prints all seven numbers stands under them so (each number then at its column's
+    place by those rows; with no such row, close to its column's word and far from the
+    others); else to the column of the numbers of the rows printing all seven just above
+    and below it, where those stand at the same places. A row is placed only where nothing
+    but its label stands before its numbers, its last number stands under 总计 and its
+    总计 is the sum of the others; and the table's columns, where every row of a sum is
+    known (printing seven numbers, placed, or printing none), add up with the rows placed
+    (results to （七）总计, 一 + 二 to （七）总计 + 四) — else the rows stay as they are,
+    their cells unread and named by the form reading, never a sum blamed on a number put
+    under another word. The cells placed are marked (``Cell.placed``: the reading says so,
+    ``extraction.formsay.say_placed``)."""
+    if not any(isinstance(t, Table) and t.kind == "layout" for t in blocks):
+        return blocks
     carried: list[int] | None = None  # the header's places, over the table's later parts
+    # one 表三's tables (a section's heading or a sentence between two ends it), their rows'
+    # placements, and the lines between them (a row printing no number: its label alone)
+    groups: list[list[tuple[Table, dict[int, list[Cell]]]]] = [[]]
+    blank: list[list[str]] = [[]]
     for k, t in enumerate(blocks):
         if not (isinstance(t, Table) and t.kind == "layout"):
             if isinstance(t, Paragraph) and (
                 match_section_heading(t.text) is not None or len(t.text.strip()) > 40
             ):
                 carried = None  # (a section's heading or a sentence: the table has ended)
+                groups.append([])
+                blank.append([])
+            elif isinstance(t, Paragraph):
+                blank[-1].append(t.text)  # (a row's label alone? judged where needed)
             continue
         anchors = _anchors(blocks, k, text) or carried
         carried = anchors
-        split = []
-        for row in t.rows:
-            n = 0
-            while (
-                n < len(row)
-                and is_value_text(row[len(row) - 1 - n].text)
-                and row[len(row) - 1 - n].text.strip()
-            ):
-                n += 1
-            split.append(n)
-        if not any(0 < n < _WIDTH and n < len(row) for n, row in zip(split, t.rows)):
-            continue
-        full = [i for i, (n, row) in enumerate(zip(split, t.rows)) if n == _WIDTH and len(row) > n]
-
-        def cols(cells: list[Cell], anchors: list[int]) -> list[int | None]:
-            return [_column(_center(text, c), anchors) for c in cells]
-
-        header = anchors is not None and all(
-            cols(t.rows[i][-_WIDTH:], anchors) == list(range(_WIDTH)) for i in full
-        )
-        rows: list[list[Cell]] = []
-        placed = 0
-        for i, (n, row) in enumerate(zip(split, t.rows)):
-            if (
-                not 0 < n < _WIDTH
-                or n == len(row)
-                or match_request_row(" ".join(c.text for c in row[:-n])) is None
-            ):
-                rows.append(row)
+        groups[-1].append((t, _proposals(t, anchors, text)))
+    for group, empty in zip(groups, blank):
+        _keep_if_sums_hold(group, empty)
+        for t, placed in group:
+            if not placed:
                 continue
-            vals = row[-n:]
-            at: list[int | None] | list[int] | None = None
-            if header and anchors is not None:
-                at = cols(vals, anchors)
-                if full and not _under_full_rows(text, vals, at, [t.rows[j] for j in full]):
-                    at = None
-                elif not full and not all(
-                    c is not None
-                    and abs(_center(text, v) - (anchors[c] + 1)) <= _TIGHT
-                    # (and no other column's word near it: in narrow columns a number a
-                    # place off stands as near its neighbour's word)
-                    and all(
-                        abs(_center(text, v) - (anchors[o] + 1)) > _TIGHT + 1
-                        for o in range(_WIDTH)
-                        if o != c
-                    )
-                    for v, c in zip(vals, at)
-                ):
-                    at = None
-            if at is None or None in at:
-                above = [j for j in full if j < i]
-                below = [j for j in full if j > i]
-                at = None
-                if above and below:
-                    at = _by_neighbours(
-                        text, vals, t.rows[above[-1]][-_WIDTH:], t.rows[below[0]][-_WIDTH:]
-                    )
-            # (a row that prints a number prints its 总计: its last number stands under 总计,
-            # or the columns this line's numbers stand at are not the header's — another
-            # page, laid out by other margins)
-            if (
-                at is None
-                or None in at
-                or not all(a < b for a, b in zip(at, at[1:]))  # type: ignore[operator]
-                or at[-1] != _WIDTH - 1
-            ):
-                rows.append(row)
-                continue
-            out = list(row[:-n])
-            slots: list[Cell | None] = [None] * _WIDTH
-            for v, c in zip(vals, at):
-                slots[c] = v  # type: ignore[index]
-            for s in slots:
-                out.append(s if s is not None else Cell("", out[-1].end, out[-1].end))
-            rows.append(out)
-            placed += 1
-        if not placed:
-            continue
-        for r, row in enumerate(rows):
-            for c, cell in enumerate(row):
-                cell.row, cell.col = r, c
-        t.rows = rows
+            for row in placed.values():
+                for cell in row[-_WIDTH:]:
+                    cell.placed = True
+            t.rows = [placed.get(r, row) for r, row in enumerate(t.rows)]
+            for r, row in enumerate(t.rows):
+                for c, cell in enumerate(row):
+                    cell.row, cell.col = r, c
     return blocks
+
+
+def _proposals(t: Table, anchors: list[int] | None, text: str) -> dict[int, list[Cell]]:
+    """The rows of ``t`` each sparse row's numbers placed would make (by row index)."""
+    split = [_numbers(row) for row in t.rows]
+    if not any(0 < n < _WIDTH and n < len(row) for n, row in zip(split, t.rows)):
+        return {}
+    full = [i for i, (n, row) in enumerate(zip(split, t.rows)) if n == _WIDTH and len(row) > n]
+
+    def cols(cells: list[Cell], anchors: list[int]) -> list[int | None]:
+        return [_column(_center(text, c), anchors) for c in cells]
+
+    header = (
+        anchors is not None
+        and _header_even(anchors)
+        and all(cols(t.rows[i][-_WIDTH:], anchors) == list(range(_WIDTH)) for i in full)
+    )
+    places = _full_places(text, [t.rows[j] for j in full]) if full else None
+    out: dict[int, list[Cell]] = {}
+    for i, (n, row) in enumerate(zip(split, t.rows)):
+        if (
+            not 0 < n < _WIDTH
+            or n == len(row)
+            or match_request_row(" ".join(c.text for c in row[:-n])) is None
+            or not _label_clean(row[:-n])
+        ):
+            continue
+        vals = row[-n:]
+        at: list[int | None] | list[int] | None = None
+        if header and anchors is not None:
+            at = cols(vals, anchors)
+            if full and (
+                None in at
+                or places is None
+                or not _under_full_rows(text, vals, at, [t.rows[j] for j in full])
+                or not _within(text, vals, at, places)  # type: ignore[arg-type]
+            ):
+                at = None
+            elif not full and not all(
+                c is not None
+                and abs(_center(text, v) - (anchors[c] + 1)) <= _TIGHT
+                # (and no other column's word near it: in narrow columns a number a
+                # place off stands as near its neighbour's word)
+                and all(
+                    abs(_center(text, v) - (anchors[o] + 1)) > _TIGHT + 1
+                    for o in range(_WIDTH)
+                    if o != c
+                )
+                for v, c in zip(vals, at)
+            ):
+                at = None
+        if at is None or None in at:
+            above = [j for j in full if j < i]
+            below = [j for j in full if j > i]
+            at = None
+            if above and below:
+                at = _by_neighbours(
+                    text, vals, t.rows[above[-1]][-_WIDTH:], t.rows[below[0]][-_WIDTH:]
+                )
+        # (a row that prints a number prints its 总计: its last number stands under 总计,
+        # or the columns this line's numbers stand at are not the header's — another
+        # page, laid out by other margins)
+        if (
+            at is None
+            or None in at
+            or not all(a < b for a, b in zip(at, at[1:]))  # type: ignore[operator]
+            or at[-1] != _WIDTH - 1
+        ):
+            continue
+        slots: list[Cell | None] = [None] * _WIDTH
+        for v, c in zip(vals, at):
+            slots[c] = v  # type: ignore[index]
+        if not _adds_up(slots):
+            continue  # (a number lost or put under another word: the row is not placed)
+        new = list(row[:-n])
+        for s in slots:
+            new.append(s if s is not None else Cell("", new[-1].end, new[-1].end))
+        out[i] = new
+    return out
+
+
+def _keep_if_sums_hold(group: list[tuple[Table, dict[int, list[Cell]]]], empty: list[str]) -> None:
+    """Drop the placements of ``group`` (one 表三's tables) that a column's sum over the
+    rows it knows does not bear out: the results' rows to （七）总计, 一 + 二 to （七）总计
+    + 四. A sum with a row not known (its numbers neither seven nor placed, or its label
+    not found) is not judged."""
+    if not any(placed for _t, placed in group):
+        return
+    rows: dict[str, list[float] | None] = {}
+    placed_rid: dict[str, tuple[int, int]] = {}
+    for g, (t, placed) in enumerate(group):
+        for r, row in enumerate(t.rows):
+            cells = placed.get(r, row)
+            n = _WIDTH if r in placed else _numbers(cells)
+            m = match_request_row(" ".join(c.text for c in cells[: len(cells) - n]))
+            if m is None or n == len(cells):
+                continue
+            vals: list[float] | None = None
+            if (n == 0 or n == _WIDTH) and _label_clean(cells[: len(cells) - n]):
+                vals = []
+                for c in cells[len(cells) - n :]:
+                    v, note = parse_value(c.text)
+                    if v is None and note not in ("placeholder", "blank"):
+                        vals = None
+                        break
+                    vals.append(v or 0)
+                if n == 0:
+                    vals = [0.0] * _WIDTH
+            if m.id in rows:
+                vals = None  # (a row twice: which is the table's is not known)
+            rows[m.id] = vals
+            if r in placed:
+                placed_rid[m.id] = (g, r)
+    if not placed_rid:
+        return
+    for line in empty:
+        if not _label(line.strip()):
+            continue
+        m = match_request_row(line)
+        if m is not None and _label_clean([Cell(w) for w in line.split()]):
+            # (a row's label alone on its line: a row printing no number, each cell blank)
+            rows[m.id] = None if m.id in rows else [0.0] * _WIDTH
+    results = (
+        RESULT_ROWS_2021 if "other.no_fee" in rows or "other.misc" in rows else RESULT_ROWS_2019
+    )
+    sums = [
+        ([*results], ["processed_total"]),
+        (["new", "carried_over"], ["processed_total", "carried_forward"]),
+    ]
+    for left, right in sums:
+        ids = left + right
+        if not any(i in placed_rid for i in ids):
+            continue
+        got = [v for v in (rows.get(i) for i in ids) if v is not None]
+        if len(got) < len(ids):
+            continue
+        a = [sum(v[c] for v in got[: len(left)]) for c in range(_WIDTH)]
+        b = [sum(v[c] for v in got[len(left) :]) for c in range(_WIDTH)]
+        if all(abs(x - y) < 1e-6 for x, y in zip(a, b)):
+            continue
+        for i in ids:
+            if i in placed_rid:
+                g, r = placed_rid[i]
+                group[g][1].pop(r, None)
