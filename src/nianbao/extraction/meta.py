@@ -121,12 +121,15 @@ def _menu_line(ln: str) -> bool:
 
 
 _TITLE_WORDS = ("年度报告", "年报", "工作报告")
+# the two lines end as a title ends (a sentence wrapped the same way, 「现将…工作年」 /
+# 「度报告如下：」, goes on after those words: joined, it was taken for the title)
+_JOINED_END = re.compile(r"(?:年度报告|年报|工作报告)(?:的通知)?$")
 
 
 def _join_wrapped_title(lines: list[str]) -> list[str]:
     """A title wrapped inside its closing words (a PDF's 22-point title line that broke as
     「…政府信息公开工作年」 / 「度报告」): the short line after a line naming 政府信息公开
-    joins it when only the two together name 年度报告 (or 年报, 工作报告)."""
+    joins it when only the two together name 年度报告 (or 年报, 工作报告), at their end."""
     out: list[str] = []
     i = 0
     while i < len(lines):
@@ -139,6 +142,7 @@ def _join_wrapped_title(lines: list[str]) -> list[str]:
                 and not any(w in k for w in _TITLE_WORDS)
                 and not any(w in nxt for w in _TITLE_WORDS)
                 and any(w in k + nxt for w in _TITLE_WORDS)
+                and _JOINED_END.search(k + nxt)
             ):
                 out.append(ln.rstrip() + lines[i + 1].strip())
                 i += 2

@@ -3,11 +3,11 @@
 The zip directory is checked before anything is decompressed (a zip bomb is refused by its
 declared sizes), then every member is inflated in chunks with a running count of the bytes
 actually produced (an archive may lie about its sizes). python-docx then gives the body's
-paragraphs and tables in document order (content controls are looked into; text boxes,
-headers and footers are ignored). Merged cells come from the ``w:tc`` elements themselves:
-``w:gridSpan`` for horizontal merges, ``w:vMerge`` (``restart``, or ``continue``, which a
-bare ``<w:vMerge/>`` means) for vertical ones, and ``w:gridBefore`` for rows that start to
-the right.
+paragraphs and tables in document order (content controls and custom XML are looked into;
+text boxes, headers and footers are ignored). Merged cells come from the ``w:tc`` elements
+themselves: ``w:gridSpan`` for horizontal merges, ``w:vMerge`` (``restart``, or
+``continue``, which a bare ``<w:vMerge/>`` means) for vertical ones, and ``w:gridBefore``
+for rows that start to the right.
 """
 
 from __future__ import annotations
@@ -184,6 +184,8 @@ def _cell_text(tc: Any) -> str:
             content = child.find(qn("w:sdtContent"))
             if content is not None:
                 lines.append(_cell_text(content))
+        elif child.tag == _CUSTOM_XML:  # paragraphs (or a table) wrapped in custom XML
+            lines.append(_cell_text(child))
     while lines and not lines[-1].strip():
         lines.pop()
     while lines and not lines[0].strip():
@@ -252,7 +254,8 @@ def _table_grid(tbl: Any) -> Any:
     return grid
 
 
-_WRAPPERS = (f"{_W}sdt", f"{_W}customXml")
+_CUSTOM_XML = f"{_W}customXml"
+_WRAPPERS = (f"{_W}sdt", _CUSTOM_XML)
 
 
 def _in_controls(parent: Any, tag: str) -> list[Any]:
@@ -354,6 +357,8 @@ def _body_items(parent: Any, depth: int = 0) -> list[Any]:
             content = child.find(qn("w:sdtContent"))
             if content is not None:
                 out.extend(_body_items(content, depth))
+        elif child.tag == _CUSTOM_XML:  # paragraphs and tables wrapped in custom XML
+            out.extend(_body_items(child, depth))
         elif child.tag == qn("w:altChunk"):
             out.append(child)
     return out
