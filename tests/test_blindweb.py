@@ -172,3 +172,64 @@ def test_digits_glued_to_a_label_read_by_its_place(tmp_path: Path) -> None:
     o = _parse(tmp_path, "glued.txt", text)
     assert not [f for f in o["findings"] if f["rule"] == "R-BLANK-ROW"]
     assert any("requests.other.misc.total" in f["cells"] for f in o["findings"])
+
+
+def test_an_ordinal_that_lost_its_dot_on_the_labels_line(tmp_path: Path) -> None:
+    """A flattened copy whose ordinals lost their dots (OCR, a copy: … 0 0 1 2 其他法律…):
+    the digit on the label's own line, a blank between, is the label's ordinal, as it
+    was before a digit alone on its line was taken for a value — else every sub-row
+    after it was left unread (the ordinal read as the row above's last value)."""
+    import re
+
+    src = bw.SHARED / "000_b0ac92113a5e779e.txt"
+    text = src.read_text(encoding="utf-8")
+    for label in ("1. 属于国家秘密", "2. 其他法律行政法规禁止公开", "3. 危及“三安全一稳定”"):
+        text = text.replace(label + "\t0\t0\t0\t0\t0\t0\t0", label + "\t1\t0\t0\t0\t0\t0\t1")
+    text = text.replace(
+        "（一）予以公开\t6\t0\t0\t0\t0\t0\t6", "（一）予以公开\t3\t0\t0\t0\t0\t0\t3"
+    )
+    flat = re.sub(r" (\d)\. ", r" \1 ", re.sub(r"[\t\n]+", " ", text))
+    assert " 0 0 1 2 其他法律行政法规禁止公开 1 " in flat
+    rep = _parse(tmp_path, "flat.txt", flat)
+    req = rep["requests"]
+    assert req["denied"]["third_party"]["total"] == 0
+    assert req["unable"]["not_held"]["natural"] == 0
+    assert req["rejected"]["duplicate"]["total"] == 0
+    unread = [c for f in rep["findings"] if f["rule"] == "R-UNREAD" for c in f["cells"]]
+    assert not [c for c in unread if c.startswith(("requests.unable.", "requests.rejected."))]
+
+
+def test_empty_headings_after_the_first_are_not_a_table_of_contents(tmp_path: Path) -> None:
+    """二 三 四 with nothing under them after 一's text, their tables printed in an appendix
+    under the same captions: the run is the report's own headings, not a contents list —
+    taken for one, the appendix's captions became the sections and the report was blamed
+    for their order (R-SECTION-ORDER) and for a text cut short (R-TEXT-TRUNCATED)."""
+    lines = (bw.SHARED / "000_b0ac92113a5e779e.txt").read_text(encoding="utf-8").split("\n")
+    heads = [
+        lines.index(h)
+        for h in (
+            "二、主动公开政府信息情况",
+            "三、收到和处理政府信息公开申请情况",
+            "四、政府信息公开行政复议、行政诉讼情况",
+            "五、存在的主要问题及改进情况",
+        )
+    ]
+    body = lines[: heads[0]] + [lines[heads[0]], "", lines[heads[1]], "", lines[heads[2]], ""]
+    appendix = ["", "附件：", ""] + lines[heads[0] : heads[3]]
+    o = _parse(tmp_path, "appendix.txt", "\n".join(body + lines[heads[3] :] + appendix))
+    rules = {f["rule"] for f in o["findings"]}
+    assert not rules & {"R-SECTION-ORDER", "R-TEXT-TRUNCATED"}
+    assert o["requests"]["new"]["total"] == 6
+
+
+def test_a_value_before_a_label_without_its_ordinal_on_one_line(tmp_path: Path) -> None:
+    """The other side of the ordinal that lost its dot: labels printed without ordinals,
+    a crawl's one line (… 信访举报投诉类申请 2 / / / / / 2 重复申请 …): the row above lacks a
+    cell without the 2, so it is that row's value, not 重复申请's ordinal."""
+    rep = next(r for r in bw.load_reports() if r.name.startswith("001"))
+    st, ps = next((s, p) for n, s, p in bw.shapes(0) if n == "wordvariants")
+    text = bw.COPIES["bs4space"][1](bw.page_html(rep, st, ps, "青禾县"))
+    assert "信访举报投诉类申请 2 / / / / / 2 重复申请" in text
+    o = _parse(tmp_path, "bs4space.txt", text)
+    assert o["requests"]["rejected"]["petition"]["total"] == 2
+    assert o["requests"]["partial"]["total"] == 1

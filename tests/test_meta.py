@@ -170,3 +170,46 @@ def test_a_portal_column_name_above_the_title_is_not_the_title():
     年报 ended the first line, which named no year, and the agency read 「栏目导航」."""
     m = _parse("栏目导航\n\n政府信息公开年报\n\n" + BASE).meta
     assert (m["agency"], m["year"], m["title"]) == ("青岚县人民政府", 2024, TITLE)
+
+
+_BUREAU = "青岚县教育局2024年政府信息公开工作年度报告"
+_LISTED = ["青岚县2024年政府信息公开工作年度报告", "青岚县人民政府2023年政府信息公开工作年度报告"]
+
+
+@pytest.mark.parametrize(
+    "chrome",
+    [
+        # the page's title, the portal's list of other reports, then the article's title
+        [_BUREAU, "首页", "热点信息", *_LISTED, _BUREAU, "发布时间：2025-01-20"],
+        # the article's title, then a list of related reports before its text
+        [_BUREAU, "发布时间：2025-01-20", "相关阅读", *_LISTED],
+    ],
+)
+@pytest.mark.parametrize("flat", [False, True])
+def test_a_bureaus_report_beside_its_governments_is_the_bureaus(chrome, flat):
+    """A bureau's report names its 人民政府 (and the place alone, 青岚县 inside 青岚县教育局)
+    more often than itself: the titles a portal lists beside the article were taken for
+    the report's by that count — another body, even another year (2023) and the report
+    then blamed for a period that does not match it. The body signing the report decides;
+    a longer name does not count for a shorter one inside it."""
+    body = BASE.replace(TITLE + "\n", "", 1)
+    body = body.replace("2024年，青岚县人民政府深入", "2024年，青岚县教育局深入")
+    body = body.replace("青岚县人民政府\n\n2025年1月20日", "青岚县教育局\n\n2025年1月20日")
+    text = "\n".join(chrome) + "\n\n" + body
+    if flat:
+        text = text.replace("\n", " ")
+    m = _parse(text).meta
+    assert (m["agency"], m["year"]) == ("青岚县教育局", 2024)
+    assert not flat or m["title"] == _BUREAU
+
+
+def test_a_governments_report_beside_its_offices():
+    """A 人民政府's report names its 办公室 (编制, 联系): the office's own report listed
+    before the article is not taken for it."""
+    office = "青岚县人民政府办公室2024年政府信息公开工作年度报告"
+    body = BASE.replace(TITLE + "\n", "", 1).replace(
+        "青岚县人民政府\n\n2025年1月20日", "2025年1月20日"
+    )
+    text = "\n".join(["热点信息", office, "青岚县财政局2024年政府信息公开工作年度报告", TITLE])
+    m = _parse(text + "\n\n" + body).meta
+    assert (m["agency"], m["title"]) == ("青岚县人民政府", TITLE)

@@ -92,14 +92,65 @@ def _report_title(
     doc: Document, heads: list[Heading], named: list[tuple[str, list[str]]]
 ) -> tuple[str, list[str]]:
     """The report's own title among several that name a year: a portal lists other reports
-    (热点信息, 相关文章) beside the article, and a crawler puts them before it. The title
-    whose body names most often in the report's text (from its first section on) is the
-    report's; the first of equals."""
-    agencies = {_agency_from_title(key(t)) for t, _ in named}
-    if len(agencies) < 2 or not doc.text:
+    (热点信息, 相关文章) beside the article, and a crawler puts them before or after the
+    article's title. The report's is the one whose body signs it (its 落款, 本报告由…编制),
+    else the one standing twice (a page's title or 名称： field, then the article's), else
+    the one whose body the report's text names most often — a longer name not counted for
+    a shorter one inside it (清河县 in 清河县教育局); the first of equals. (Counting alone
+    gave a bureau's report the title of its 人民政府 listed beside it, whose name the
+    bureau's text repeats.)"""
+    agencies = [_agency_from_title(key(t)) for t, _ in named]
+    if len({a for a in agencies if a}) < 2 or not doc.text:
         return named[0]
-    text = key(doc.text)
-    return max(named, key=lambda n: _said(text, _agency_from_title(key(n[0]))))
+    first = doc.blocks[heads[0].block] if heads else None
+    start = first.text if isinstance(first, Paragraph) else ""
+    at = doc.text.find(start) if start else -1
+    keys = [key(t) for t, _ in named]
+    return named[_own_index(doc, doc.text[at:] if at >= 0 else doc.text, agencies, keys)]
+
+
+def _own_index(doc: Document, body: str, agencies: list[str | None], keys: list[str]) -> int:
+    """Which of several titles (``keys``, naming ``agencies``) is the report's: the one
+    whose body signs the report (its 落款, 本报告由…编制 — the longest name the signer's
+    starts with), else the one standing twice, else the one whose body ``body`` names most
+    often, a longer name not counted for a shorter one inside it; the first of equals."""
+    signers = [s for s in (_signature(doc),) if s]
+    tail = _FLAT_SIGNATURE.search(body[-80:])
+    if tail:
+        signers.append(tail.group(1))  # a flattened copy's 落款: the name before its date
+    for rx in _AGENCY_SENTENCES[:_WEAK_SENTENCES]:
+        signers += [m.group(1) for m in rx.finditer(body)]
+    for signer in signers:
+        sk = key(signer)
+        fits = [i for i, a in enumerate(agencies) if a and sk.startswith(a)]
+        if not fits:
+            continue
+        best = max(fits, key=lambda i: (len(agencies[i] or ""), -i))
+        if any(
+            (agencies[best] or "") in (f"{agencies[i]}办公室", f"{agencies[i]}办公厅") for i in fits
+        ):
+            continue  # a 人民政府's report is signed by its 办公室 too: it does not tell
+        return best
+    twice = [i for i, k in enumerate(keys) if keys.count(k) > 1]
+    if twice and len({keys[i] for i in twice}) == 1:
+        return twice[0]
+    text = key(body)
+    # a place's name alone titles its 人民政府's report (青岚县…): counted as that name, not
+    # as every mention of the place
+    agencies = [a + "人民政府" if a and _PLACE_ONLY.match(a) else a for a in agencies]
+    said = []
+    for a in agencies:
+        t = text
+        for b in {b for b in agencies if b and a and a in b and b != a}:
+            if b not in (f"{a}办公室", f"{a}办公厅"):  # (its office speaks for it)
+                t = t.replace(b, "|")
+        said.append(_said(t, a))
+    return max(range(len(agencies)), key=lambda i: (said[i], -i))
+
+
+_FLAT_SIGNATURE = re.compile(
+    r"([\u4e00-\u9fff（）()]{2,30})\s*(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*$"
+)
 
 
 def _said(text: str, agency: str | None) -> int:
@@ -449,12 +500,12 @@ def _meta_inline(doc: Document, meta: dict[str, Any]) -> None:
     head = re.sub(r"\s+", " ", doc.text[:4000])
     m = _INLINE_TITLE.search(head)
     if m:
-        # a portal's list of other reports (热点信息) before the article: the title whose
-        # body the text names most often is the report's
+        # a portal's list of other reports (热点信息) beside the article: the report's is
+        # the title its body signs, or names most often (``_own_index``)
         hits = list(_INLINE_TITLE.finditer(head))
         if len({_strip_chrome(h.group(1)) for h in hits}) > 1:
-            text = key(doc.text)
-            m = max(hits, key=lambda h: _said(text, key(_strip_chrome(h.group(1)))))
+            names: list[str | None] = [key(_strip_chrome(h.group(1))) for h in hits]
+            m = hits[_own_index(doc, doc.text, names, [key(h.group(0)) for h in hits])]
         agency = _strip_chrome(m.group(1))
         agency = re.sub(r"^(?:关于|的)", "", agency)
         agency = re.sub(r"(?:特此(?:编制|发布|公布)|编制了?|发布了?|现将)$", "", agency)

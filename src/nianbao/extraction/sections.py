@@ -120,13 +120,20 @@ def find_sections(doc: Document) -> list[Heading]:
 
 def _heading_runs(doc: Document, found: list[Heading]) -> set[int]:
     """The blocks of ``found`` that stand in a run of three headings or more of different
-    sections with only blank paragraphs between them (a table of contents)."""
+    sections with only blank paragraphs between them, the first heading found (a table of
+    contents)."""
     at = {h.block: h for h in found}
     out: set[int] = set()
     run: list[int] = []
 
+    first = min(at, default=-1)
+
     def close() -> None:
-        if len(run) >= 3 and len({at[i].section for i in run}) == len(run):
+        # (a contents list stands before the report's headings: a run after one of them,
+        # 二 三 四 with nothing under them after 一's text, is the report's own headings —
+        # taken for a contents list, the tables' captions in an appendix became the
+        # sections, and the report was blamed for their order)
+        if len(run) >= 3 and len({at[i].section for i in run}) == len(run) and run[0] == first:
             out.update(run)
 
     for i, b in enumerate(doc.blocks):

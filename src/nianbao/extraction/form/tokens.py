@@ -569,13 +569,24 @@ def extend(
         after = text[o + 1] if o + 1 < len(text) else ""
         before = text[o - 1] if o > 0 else ""
         if after.isspace():
-            # the digit stands apart from the label: its ordinal only when a mark of one
-            # follows (2 / . / 重复申请, a label set a character a line); a digit alone on
-            # its line is a value (the 2 of the row above, before 重复申请 printed without
-            # its ordinal)
+            # the digit stands apart from the label: its ordinal when a mark of one follows
+            # (2 / . / 重复申请, a label set a character a line); a digit alone on its line
+            # is a value (the 2 of the row above, before 重复申请 printed without its
+            # ordinal). On the label's own line it is the ordinal that lost its dot (OCR,
+            # a flattened copy: … 0 0 1 2 其他法律…) when the row above has its cells
+            # without it, or when text, not a value, stands before it — else the row
+            # above's last value (… 2 / / / / / 2 重复申请)
             rest = text[o + 1 : o + 8].lstrip()
             if rest[:1] in (".", "．", "、"):
                 a -= 1
+            elif "\n" not in text[o + 1 : idx[a]] and not before.isdigit():
+                n = 0
+                for tok in reversed(text[idx[lo] if lo < len(idx) else o : o].split()):
+                    if not _VALUE_TOKEN.fullmatch(tok):
+                        break
+                    n += 1
+                if n == 0 or n >= len(spec.ids):
+                    a -= 1
         elif after in ".．、" or not before.isdigit():
             a -= 1
     b = hit.b
@@ -583,6 +594,9 @@ def extend(
         b += 1
     return a, b
 
+
+# a cell's value or a blank's mark, as a flattened row prints them
+_VALUE_TOKEN = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?|[/／\-—–－]+|无")
 
 _DEBRIS_CELL = re.compile(rf"(?:{DEBRIS})(?![^{SEPS}])")
 
