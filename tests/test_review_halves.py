@@ -232,3 +232,39 @@ def test_a_caption_or_note_beside_each_half_names_no_group(
         flat = flatten({"reviews": out["reviews"]})
         for k in (k for k in r.table_ids() if k.startswith("reviews.")):
             assert same(r.expected_value(k), flat.get(k)), (stem, k, flat.get(k))
+
+
+@pytest.mark.parametrize("style", ["tab", "pipe", "html"])
+@pytest.mark.parametrize("name", ["apart", "lost"])
+def test_halves_the_other_way_round_named_by_captions_apart(name: str, style: str) -> None:
+    """The halves the other way round (行政诉讼's table first), each group's name a caption
+    line of its own above its table rather than a row of it ("apart"), or 行政复议's caption
+    lost ("lost"): the 行政复议 half's header names no group. It was read with the 行政诉讼
+    half in the form's order — every number in another group's cell, silently (11 of 15
+    wrong). Now the caption names the half; without it the half is unread and named."""
+    _need_golds()
+    for stem, gold in SOURCES:
+        r = _rendering(stem, gold, "two-reversed", style)
+        captions = {"行政诉讼": "行政诉讼", "行政复议": "行政复议" if name == "apart" else ""}
+        text = r.text
+        for group, span in (("行政诉讼", 10), ("行政复议", 5)):
+            if style == "html":
+                row = f'<tr><td colspan="{span}">{group}</td></tr>'
+                at = text.find(row)
+                at = text.rfind("<table", 0, at)
+                caption = f"<p>{captions[group]}</p>" if captions[group] else ""
+                text = text[:at] + caption + text[at:].replace(row, "", 1)
+            elif style == "tab":
+                text = text.replace(group + "\t" * (span - 1), captions[group])
+            else:
+                text = text.replace("| " + group + " |" + "  |" * (span - 1), captions[group])
+        r = Rendering(r.gold, r.shape, 0, r.base, text, r.expected)
+        out = nianbao.parse(r.data, name=r.name).to_dict()
+        s = score(r, out)
+        assert not s.problems(stem), s.problems(stem)
+        flat = flatten({"reviews": out["reviews"]})
+        for k in (k for k in r.table_ids() if k.startswith("reviews.")):
+            if name == "apart" or not k.startswith("reviews.reconsideration."):
+                assert same(r.expected_value(k), flat.get(k)), (stem, k, flat.get(k))
+            else:
+                assert flat.get(k) is None and named(out["findings"], k), (stem, k)

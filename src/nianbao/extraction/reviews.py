@@ -161,15 +161,25 @@ def _by_labels(
 _COLUMN_WORD = re.compile("维持|纠正|其他|审结|总计|合计")
 
 
-def _by_groups(rows: list[Row]) -> list[tuple[list[str], list[Cell] | None]] | None:
+def _by_groups(
+    rows: list[Row], paras: list[str] | None = None
+) -> list[tuple[list[str], list[Cell] | None]] | None:
     """表四 whose value rows each stand under the header of the groups they are (printed
     as two tables, 行政复议 and 行政诉讼, in either order, or one of them alone): (the groups
     the header rows above a value row name, in their order; its cells, None when it holds
     other than five per group). None unless every value row has such a header of its own
     (five column words per group it names), no group is named twice, and the groups are
-    not the form's three in its order over one row (the reading in the form's order)."""
+    not the form's three in its order over one row (the reading in the form's order).
+
+    A value row after one whose groups are out of the form's order, under five column words
+    naming no group (its group's name a caption above the table, 行政复议, outside the
+    rows), is the one group left when
+    the section's paragraphs hold that group's name as a caption of its own; else it is
+    no group's (unread, never read in the form's order: 行政诉讼's table first, then
+    行政复议's, was read as 行政复议 then 行政诉讼)."""
     out: list[tuple[list[str], list[Cell] | None]] = []
     head: list[str] = []
+    unnamed: int | None = None  # the index in ``out`` of such a row
     for r in rows:
         if not r.numeric:
             head += [c.text for c in r.cells if c.text.strip()]
@@ -177,6 +187,23 @@ def _by_groups(rows: list[Row]) -> list[tuple[list[str], list[Cell] | None]] | N
         if r.labels:
             return None  # rows labelled by their group or result: ``_by_labels``
         groups = review_groups("\n".join(head))  # (a cell a line: a note is one)
+        named = [g for done, _ in out for g in done]
+        if (
+            not groups
+            and named
+            and named != list(REVIEW_GROUPS[: len(named)])
+            and unnamed is None
+            and len(_COLUMN_WORD.findall(key("".join(head)))) == 5
+        ):
+            vals = list(r.values)
+            while len(vals) > 5 and not vals[-1].text.strip():
+                vals.pop()
+            while len(vals) > 5 and not vals[0].text.strip():
+                vals.pop(0)
+            unnamed = len(out)
+            out.append(([], vals if len(vals) == 5 else None))
+            head = []
+            continue
         if not groups or any(g in done for done, _ in out for g in groups):
             return None
         n = 5 * len(groups)
@@ -189,6 +216,14 @@ def _by_groups(rows: list[Row]) -> list[tuple[list[str], list[Cell] | None]] | N
             vals.pop(0)
         out.append((groups, vals if len(vals) == n else None))
         head = []
+    if unnamed is not None:
+        named = [g for groups, _ in out for g in groups]
+        rest = [g for g in REVIEW_GROUPS if g not in named]
+        captions = {key(p) for p in paras or ()}
+        if len(rest) == 1 and key(_GROUP_NAMES[rest[0]]) in captions:
+            out[unnamed] = ([rest[0]], out[unnamed][1])
+        else:
+            out[unnamed] = ([], None)
     if not out or [g for groups, _ in out for g in groups] == list(REVIEW_GROUPS):
         return None
     if len(out) == 1 and len(out[0][0]) == len(REVIEW_GROUPS):
@@ -269,7 +304,7 @@ def read_reviews(ctx: Ctx, rows: list[Row], headers: list[Row], paras: list[str]
     if labelled is not None:
         ctx.put_row(REVIEW_IDS, [labelled[fid] for fid in REVIEW_IDS], "s4")
         return
-    parts = _by_groups(rows) if order is None else None
+    parts = _by_groups(rows, paras) if order is None else None
     if parts is not None:
         _put_groups(ctx, parts)
         return

@@ -1942,6 +1942,17 @@ def _reviews_by_groups(text: str, a: int, b: int) -> FormRow | None:
     for head_at, st, en in stretches:
         head = fold_text(text[head_at:st])
         groups = review_groups(text[head_at:st])
+        if (
+            not groups
+            and order
+            and order != list(REVIEW_GROUPS[: len(order)])
+            and len(_REVIEW_COLUMN.findall(head)) == 5
+        ):
+            # five columns naming no group after a header out of the form's order (行政诉讼's
+            # table, then one whose caption 行政复议 the copy lost): no group's, unread —
+            # read in the form's order, 行政诉讼's numbers went to 行政复议
+            shown.append(text[st:en].strip()[:60])
+            continue
         if not groups or any(g in order for g in groups):
             return None
         n = 5 * len(groups)
