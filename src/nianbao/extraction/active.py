@@ -122,6 +122,7 @@ def read_active(ctx: Ctx, rows: list[Row]) -> str | None:
         ctx.signals.add("s2:2019")
     defaults = _ACTIVE_DEFAULT[layout]
     done: set[str] = set()
+    bare: list[str] = []  # the cells of rows printed with their label only
     for rid, hdr, row in mapped:
         if rid in done or rid not in defaults:
             continue
@@ -224,6 +225,11 @@ def read_active(ctx: Ctx, rows: list[Row]) -> str | None:
         else:
             for fid in ids:
                 ctx.put(fid, vals[0] if vals else None, "s2", label)
+            if not vals:
+                bare.extend(ids)
+    # rows printed with their label only: if no cell of 表二 holds anything, the table's
+    # numbers stand elsewhere in the copy (``unread.numbers_without_table``)
+    ctx.bare_active.extend(bare)
     _fee_unit(ctx, rows)
     return layout
 

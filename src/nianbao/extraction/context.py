@@ -452,6 +452,7 @@ class Ctx:
     table_cells: list[Cell] = field(default_factory=list)
     offset_map: Callable[[int], int] | None = None  # None when offsets need no mapping
     range_warned: set[str] = field(default_factory=set)  # cells given R-VALUE-RANGE
+    bare_active: list[str] = field(default_factory=list)  # 表二 rows read as a label alone
 
     def __post_init__(self) -> None:
         omap = self.doc.offset_map

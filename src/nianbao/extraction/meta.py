@@ -249,9 +249,10 @@ def _title_year(title_key: str) -> int | None:
 
 _PLACE_ONLY = re.compile(r"^.{1,12}(省|市|县|区|旗|州|盟|自治区|自治州|自治县)$")
 _TOWN_ONLY = re.compile(r"^.{1,14}(镇|乡|街道|苏木)$")
+# 统计期限为2019年1月1日至12月31日; 统计期限自2019年1月1日起至2019年12月31日止
 _PERIOD = re.compile(
     r"(?:统计期限|统计周期|统计时间|统计时限|统计区间|统计时段|统计期间)[^。]{0,12}?"
-    r"(?P<y1>\d{4})\s*年\s*(?P<m1>\d{1,2})\s*月\s*(?P<d1>\d{1,2})\s*日\s*(?:至|到|—|－|-|～|~)\s*"
+    r"(?P<y1>\d{4})\s*年\s*(?P<m1>\d{1,2})\s*月\s*(?P<d1>\d{1,2})\s*日\s*起?\s*(?:至|到|—|－|-|～|~)\s*"
     r"(?:(?P<y2>\d{4})\s*年\s*)?(?P<m2>\d{1,2})\s*月\s*(?P<d2>\d{1,2})\s*日"
 )
 _CN_DIGIT = {c: i for i, c in enumerate("〇一二三四五六七八九")}
@@ -398,6 +399,11 @@ _CHROME_WORDS = (
 _INLINE_TITLE = re.compile(
     r"([\u4e00-\u9fff（）()]{2,40}?)((?:19|20)\d{2})\s*年度?\s*政府信息公开工作年度报告"
 )
+# a one-line copy that keeps the space of a title printed on two lines (the agency, then
+# 2020年…年度报告): the name before the space must end as an agency's name does
+_INLINE_TITLE_SPACED = re.compile(
+    r"([\u4e00-\u9fff（）()]{2,40}?) ((?:19|20)\d{2})\s*年度?\s*政府信息公开工作年度报告"
+)
 _AGENCY_SENTENCES = (
     re.compile(r"([\u4e00-\u9fff（）()]{2,30}?)特此(?:编制|发布)"),
     re.compile(r"本(?:年度)?报告由([\u4e00-\u9fff（）()]{2,30}?)(?:根据|依据|按照|负责|编制)"),
@@ -499,6 +505,10 @@ def _meta_inline(doc: Document, meta: dict[str, Any]) -> None:
     the 本报告由…编制 sentence or the contact line (请与…联系)."""
     head = re.sub(r"\s+", " ", doc.text[:4000])
     m = _INLINE_TITLE.search(head)
+    if not m:
+        spaced = _INLINE_TITLE_SPACED.search(head)
+        if spaced and _AGENCY_END.search(spaced.group(1)):
+            m = spaced
     if m:
         # a portal's list of other reports (热点信息) beside the article: the report's is
         # the title its body signs, or names most often (``_own_index``)

@@ -181,18 +181,25 @@ def numbers_without_table(ctx: Ctx, sec_of: list[str | None]) -> None:
             "这是本工具的读取局限，不代表报告缺少该表，请对照原件核对。",
             evidence=nums[:30],
         )
-    blank2 = [fid for fid in rep.values if fid.startswith(("active.", "active2019."))]
+    # (cells already said unread — a row whose label the copy garbled — are left out: the
+    # rest of 表二, blank beside its loose numbers, is no more read for them)
+    blank2 = [
+        fid
+        for fid in rep.values
+        if fid.startswith(("active.", "active2019."))
+        and fid not in unread
+        and fid.rsplit(".", 1)[0] not in unread
+    ]
     if not blank2 or any(
-        rep.values[fid].value is not None
-        or (rep.values[fid].raw or "").strip()
-        or fid in unread
-        or fid.rsplit(".", 1)[0] in unread
-        for fid in blank2
+        rep.values[fid].value is not None or (rep.values[fid].raw or "").strip() for fid in blank2
     ):
-        return  # 表二 read (a number, a word), absent, or its unread cells already said
+        return  # 表二 read (a number, a word), absent, or all its unread cells already said
     nums, first = _loose_numbers(ctx, sec_of, "s2")
     if len(nums) < 3 or nums == [str(n) for n in range(1, len(nums) + 1)]:
-        return  # (1, 2, 3 …: a numbering, 表二's 序号 column, beside its blank cells)
+        # (1, 2, 3 …: a numbering, 表二's 序号 column, beside its blank cells)
+        if ctx.bare_active and any(fid in blank2 for fid in ctx.bare_active):
+            _labels_only(ctx, blank2)
+        return
     for fid in blank2:
         del rep.values[fid]
     ctx.mark_unread(blank2)
@@ -206,6 +213,23 @@ def numbers_without_table(ctx: Ctx, sec_of: list[str | None]) -> None:
         "本工具无法确定各数字属于哪一格，未作猜测。"
         "这是本工具的读取局限，不代表表二空白，请对照原件核对。",
         evidence=nums[:30],
+    )
+
+
+def _labels_only(ctx: Ctx, blank2: list[str]) -> None:
+    """表二 read as labels with no value cell beside them (rows of a label alone) and not
+    one number or word in any of its cells: a copy whose numbers stand apart from the labels
+    (a PDF's text in column order puts them after the next heading), or a table printed
+    blank — the tool cannot tell which, so the cells are unread and named, never claimed
+    blank. (The cells stay, unread: the header's words — 采购总金额（万元） — are read.)"""
+    ctx.mark_unread(blank2)
+    ctx.finding(
+        "R-UNREAD",
+        "warning",
+        blank2,
+        "表二各行只有标签，标签旁没有数值单元格，表中也未读到任何数值；本工具无法确定"
+        "这些行是空白还是数值在文本中另处排列（例如按列复制的文本），未作猜测。"
+        "这是本工具的读取局限，不代表表二空白，请对照原件核对。",
     )
 
 

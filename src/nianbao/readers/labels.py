@@ -65,7 +65,7 @@ _REQUEST_ROWS: list[tuple[str, tuple[str, ...], dict[str, str], dict[str, str]]]
     ("rejected.duplicate", ("重复申请",), {}, {}),
     ("rejected.publication", ("出版物",), {}, {}),
     ("rejected.excessive", ("大量反复", "反复申请"), {}, {}),
-    ("rejected.confirm", ("重新出具", "确认或重新", "已获取信息"), {}, {}),
+    ("rejected.confirm", ("重新出具", "确认或重新", "已获取信息", "行政机关确认"), {}, {}),
     ("partial", ("部分公开",), {}, {}),
     ("granted", ("予以公开",), {"同意公开": "同意公开"}, {"予已公开": "予已公开"}),
     ("new", ("本年新收", "新收政府信息公开申请", "本年度新收"), {}, {}),

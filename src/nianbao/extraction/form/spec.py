@@ -130,7 +130,8 @@ REQUEST_FORM: tuple[RowSpec, ...] = (
     _req(
         "rejected.confirm",
         "5.要求行政机关确认或重新出具已获取信息",
-        ("重新出具", "确认或重新", "已获取信息"),
+        # (行政机关确认: the first line of the label wrapped in a narrow column)
+        ("重新出具", "确认或重新", "已获取信息", "行政机关确认"),
         "5",
     ),
     _req("other", "（六）其他处理", ("其他处理",)),
