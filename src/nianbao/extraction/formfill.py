@@ -115,6 +115,23 @@ def _row_values(report: Report, ids: tuple[str, ...] | list[str]) -> int:
     return sum(1 for i in ids if i in report.values and report.values[i].value is not None)
 
 
+def _placed_blanks(doc: Document, report: Report, ids: list[str]) -> int:
+    """How many of ``ids`` the layout reading read blank in a row it placed by the header's
+    words (``valuelines.place_by_header``): blank by their places, as known as a number."""
+    n = 0
+    for i in ids:
+        v = report.values.get(i)
+        src = v.source if v is not None and v.value is None else None
+        if src is None or src.table is None or src.row is None or src.col is None:
+            continue
+        if not 0 <= src.table < len(doc.tables):
+            continue
+        grid = doc.tables[src.table].rows
+        if 0 <= src.row < len(grid) and 0 <= src.col < len(grid[src.row]):
+            n += grid[src.row][src.col].placed
+    return n
+
+
 def fill_from_form(
     ctx: Any, heads: dict[str, HeadingHit] | None, skip: frozenset[str] = frozenset()
 ) -> dict[str, str | None]:
@@ -179,7 +196,12 @@ def fill_from_form(
         claimed = claimed_numbers(ctx, key_) if key_ == "s3" else {}
         for row_no, row in enumerate(table.rows):
             ids = [c.id for c in row.cells]
-            have = _row_values(report, ids)
+            # (a blank the layout reading placed by the header's words is read too: a form
+            # reading counting a page's running head after the row's numbers as its last
+            # cell, the blank before it skipped, put 总计 under 其他 and the sums blamed)
+            have = _row_values(report, ids) + (
+                _placed_blanks(doc, report, ids) if key_ == "s3" else 0
+            )
             got = sum(1 for c in row.cells if c.status not in ("blank", "unread"))
             present = any(i in report.values for i in ids)
             take = got > have or (not present and row.how in ("blank", "read"))

@@ -39,6 +39,7 @@ else the row stays as it is, its cells unread and named. The cells placed say so
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 from ..schema import REQUEST_ROW_LABELS, RESULT_ROWS_2019, RESULT_ROWS_2021
 from .document import Cell, Paragraph, Table
@@ -347,14 +348,18 @@ def _by_neighbours(
     return at
 
 
+def _full_xs(text: str, full: list[list[Cell]]) -> list[list[float]]:
+    """Each column's places (the centres of its numbers) in the rows printing all seven."""
+    return [sorted({_center(text, r[-_WIDTH:][c]) for r in full}) for c in range(_WIDTH)]
+
+
 def _under_full_rows(
-    text: str, vals: list[Cell], at: list[int | None], full: list[list[Cell]]
+    text: str, vals: list[Cell], at: list[int | None], xs: list[list[float]]
 ) -> bool:
     """Does each number stand nearer the column ``at`` gives it than any other, by where the
-    rows printing all seven numbers print theirs? (In narrow columns a number a place off
-    crosses the line between two header words: 0 0 0 _ 0 _ 0 read its blank 社会公益组织
-    filled by its neighbour's 0.)"""
-    xs = [[_center(text, r[-_WIDTH:][c]) for r in full] for c in range(_WIDTH)]
+    rows printing all seven numbers print theirs (``_full_xs``)? (In narrow columns a number
+    a place off crosses the line between two header words: 0 0 0 _ 0 _ 0 read its blank
+    社会公益组织 filled by its neighbour's 0.)"""
     for v, c in zip(vals, at):
         if c is None:
             return False
@@ -509,6 +514,7 @@ def _proposals(t: Table, anchors: list[int] | None, text: str) -> dict[int, list
         and all(cols(t.rows[i][-_WIDTH:], anchors) == list(range(_WIDTH)) for i in full)
     )
     places = _full_places(text, [t.rows[j] for j in full]) if full else None
+    xs = _full_xs(text, [t.rows[j] for j in full]) if full else []
     out: dict[int, list[Cell]] = {}
     for i, (n, row) in enumerate(zip(split, t.rows)):
         if (
@@ -525,7 +531,7 @@ def _proposals(t: Table, anchors: list[int] | None, text: str) -> dict[int, list
             if full and (
                 None in at
                 or places is None
-                or not _under_full_rows(text, vals, at, [t.rows[j] for j in full])
+                or not _under_full_rows(text, vals, at, xs)
                 or not _within(text, vals, at, places)  # type: ignore[arg-type]
             ):
                 at = None
@@ -543,12 +549,12 @@ def _proposals(t: Table, anchors: list[int] | None, text: str) -> dict[int, list
             ):
                 at = None
         if at is None or None in at:
-            above = [j for j in full if j < i]
-            below = [j for j in full if j > i]
+            # (the full rows just above and below: ``full`` is in the rows' order)
+            k = bisect_left(full, i)
             at = None
-            if above and below:
+            if 0 < k < len(full):
                 at = _by_neighbours(
-                    text, vals, t.rows[above[-1]][-_WIDTH:], t.rows[below[0]][-_WIDTH:]
+                    text, vals, t.rows[full[k - 1]][-_WIDTH:], t.rows[full[k]][-_WIDTH:]
                 )
         # (a row that prints a number prints its 总计: its last number stands under 总计,
         # or the columns this line's numbers stand at are not the header's — another
