@@ -2,6 +2,10 @@
 read plainly (placed by the totals, reordered, split by arithmetic, read from another row's
 numbers), and what could not be read. Every message names the table and row and shows the
 numbers as they stand in the text.
+
+Over 500 lines because every way the form reading reads a row has its own message, and
+they share the row's title and the numbers as the text shows them: one module keeps the
+wording alike.
 """
 
 from __future__ import annotations

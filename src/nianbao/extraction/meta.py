@@ -1,6 +1,10 @@
 """The report's meta: title, agency, year, period, dates and admin level — from the title
 lines, or, when there is none, from the opening sentence, 本报告由…编制, 请与…联系 or an
 inline title; page chrome (breadcrumbs, share buttons) is never the agency.
+
+Over 500 lines because the title, agency, year, period and dates come from the same few
+lines and fall back on one another (a title-less copy's agency from its sentences, the
+report's own title among a portal's list of others).
 """
 
 from __future__ import annotations

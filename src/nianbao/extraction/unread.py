@@ -3,7 +3,11 @@ it missing or blank: a table the text holds only as a placeholder or a picture, 
 that are images, cells whose characters a PDF's font did not map or that hold residue
 instead of a number (x, ?, 不详), a text that lost characters before it reached the tool
 (U+FFFD), and rows whose label stands in the text while no cell of theirs was read. Each
-pass marks what it could not read (``Ctx.mark_unread``) and says so once (R-UNREAD)."""
+pass marks what it could not read (``Ctx.mark_unread``) and says so once (R-UNREAD).
+
+Over 500 lines because every pass here answers the one question of what the tool could
+not read, and they share how it is marked and said.
+"""
 
 from __future__ import annotations
 

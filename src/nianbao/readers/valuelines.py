@@ -34,6 +34,9 @@ where nothing but its label stands before its numbers, each number at its column
 others, and the table's column sums, where every row of one is known, holding with it;
 else the row stays as it is, its cells unread and named. The cells placed say so
 (``Cell.placed``, a finding R-LAYOUT-SHIFT).
+
+Over 500 lines because pairing value lines with their labels and placing sparse rows
+under the header's words read the same layout text's columns, with guards of their own.
 """
 
 from __future__ import annotations

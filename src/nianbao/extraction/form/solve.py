@@ -1,6 +1,9 @@
 """The tables' arithmetic as a judge: digits that ran together split so that the row's own
 checks hold (a unique split is taken, several are kept as candidates), and blanks or unread
 cells of 表三 decided by the column equations (一 + 二 = （七） + 四, （七） = Σ results).
+
+Over 500 lines because the splits of digits that ran together and the column equations
+that judge them share one candidate model; parted, each half would rebuild it.
 """
 
 from __future__ import annotations
