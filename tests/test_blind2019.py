@@ -43,3 +43,25 @@ def test_period_statement_qi_zhi(tmp_path: Path) -> None:
     # 统计期限自2020年1月1日起至2020年12月31日止; the title's agency before a space
     assert rep.meta["period_start"] == "2020-01-01" and rep.meta["period_end"] == "2020-12-31"
     assert rep.meta["agency"] == "临川市生态环境局"
+
+
+def test_a_menu_before_a_title_naming_no_agency_is_not_the_agency() -> None:
+    """A one-line copy whose title names no agency, after a menu or breadcrumb whose last
+    item ends as an agency's name does (市教育局 市公安局 2024年…): the item is no agency
+    (the spaced title's name is taken only when the body names it again)."""
+    import nianbao
+
+    body = (
+        "一、总体情况 本年度，本机关认真贯彻《条例》。 二、主动公开政府信息情况 "
+        "三、收到和处理政府信息公开申请情况 四、政府信息公开行政复议、行政诉讼情况 "
+        "五、存在的主要问题及改进情况 无。 六、其他需要报告的事项 无。"
+    )
+    for head in (
+        "网站首页 机构概况 市教育局 市公安局 2024年政府信息公开工作年度报告 ",
+        "当前位置：首页 > 政务公开 > 市公安局 2024年政府信息公开工作年度报告 ",
+    ):
+        out = nianbao.parse((head + body).encode(), name="x.txt").to_dict()
+        assert out["meta"].get("agency") != "市公安局", head
+    own = "青岚县财政局 2024年政府信息公开工作年度报告 " + body + " 青岚县财政局 2025年1月20日"
+    out = nianbao.parse(own.encode(), name="x.txt").to_dict()
+    assert out["meta"]["agency"] == "青岚县财政局"

@@ -511,7 +511,13 @@ def _meta_inline(doc: Document, meta: dict[str, Any]) -> None:
     m = _INLINE_TITLE.search(head)
     if not m:
         spaced = _INLINE_TITLE_SPACED.search(head)
-        if spaced and _AGENCY_END.search(spaced.group(1)):
+        # (and named again in the body: a menu or breadcrumb before a title naming no
+        # agency — 市教育局 市公安局 2024年… — ends as an agency's name does too)
+        if (
+            spaced
+            and _AGENCY_END.search(spaced.group(1))
+            and doc.text.count(_strip_chrome(spaced.group(1))) > 1
+        ):
             m = spaced
     if m:
         # a portal's list of other reports (热点信息) beside the article: the report's is
