@@ -114,8 +114,22 @@ def _plumbed(
     return "\n".join(out) + "\n"
 
 
+def _golds() -> list[tuple[str, dict[str, Any]]]:
+    """The golds (and invented reports), or the test skipped without ../shared."""
+    found = sources()
+    if len(found) < 4:
+        pytest.skip("shared samples not available")
+    return found
+
+
+def _none_wrong(copies_: list[Rendering]) -> None:
+    """No cell of ``copies_`` wrong without a finding, no sum or "missing" blamed."""
+    bad = copy_problems(copies_, whole=False)
+    assert not bad, "\n".join(bad[:20])
+
+
 def _filled_golds() -> list[tuple[str, dict[str, Any]]]:
-    found = [(s, g) for s, g in sources() if _filled(g)]
+    found = [(s, g) for s, g in _golds() if _filled(g)]
     if len(found) < 4:
         pytest.skip("shared samples not available")
     return found
@@ -181,8 +195,7 @@ def test_labels_wrapped_around_their_numbers(seed: int) -> None:
         rng = random.Random(f"{seed}|{stem}|wrap")
         text = _with_table(gold, _plumbed(gold, rng, hows=("wrap", "wrap", "line", "below")))
         copies_.append(Rendering(stem, "plumbed-wrap", seed, "lines", text, _expected(gold)))
-    bad = copy_problems(copies_, whole=False)
-    assert not bad, "\n".join(bad[:20])
+    _none_wrong(copies_)
 
 
 # ---------------------------------------------------------------------- layout modes
@@ -241,9 +254,7 @@ def test_a_layout_mode_s_blank_cells_placed_by_the_header() -> None:
     PDFs of the sparse golds through pdfplumber's layout mode: 15,572 → 15,782 cells of
     15,896 over all the harness's PDFs); the rows so placed are named (R-LAYOUT-SHIFT), no
     other row."""
-    found = sources()
-    if len(found) < 4:
-        pytest.skip("shared samples not available")
+    found = _golds()
     copies_ = []
     for stem, gold in found:
         text = _with_table(gold, _laid_out(gold, random.Random(stem)))
@@ -307,9 +318,7 @@ def test_layout_rows_moved_or_damaged_are_never_placed_wrong(seed: int) -> None:
     总计 adds up, each number stands at its column's place, the columns' sums hold with it)
     the OCR'd pdftotext copies read 66 false sums (tests/test_textshapes_ocr.py); now no
     cell is wrong without a finding and no sum is blamed, and the placement still reads."""
-    found = sources()
-    if len(found) < 4:
-        pytest.skip("shared samples not available")
+    found = _golds()
     copies_ = []
     for stem, gold in found:
         rng = random.Random(f"{seed}|{stem}|moved")
@@ -336,8 +345,7 @@ def test_layout_rows_moved_or_damaged_are_never_placed_wrong(seed: int) -> None:
         copies_.append(
             Rendering(stem, "laid-out-moved", seed, "lines", text, _expected(gold), variants=done)
         )
-    bad = copy_problems(copies_, whole=False)
-    assert not bad, "\n".join(bad[:20])
+    _none_wrong(copies_)
     if len(found) == 13:
         # (the placement still reads: without it 2,489, 2,493, 2,484 of 2,554)
         assert sum(run_one(r).right for r in copies_) >= (2499, 2530, 2509)[seed]
@@ -351,9 +359,7 @@ def test_a_placed_row_before_a_page_s_running_head(seed: int) -> None:
     counted the running head as the row's last cell and its numbers from the left (总计
     under 其他), does not read it over the placement (pdfplumber's layout mode of a
     Word-like PDF: the sums then blamed the document, R-SUM-RESULTS and R-BALANCE)."""
-    found = sources()
-    if len(found) < 4:
-        pytest.skip("shared samples not available")
+    found = _golds()
     copies_ = []
     for stem, gold in found:
         rng = random.Random(f"{seed}|{stem}|paged")
@@ -373,8 +379,7 @@ def test_a_placed_row_before_a_page_s_running_head(seed: int) -> None:
         expected = _expected(g)
         expected["blank"] += [i for i in g if i.startswith("requests.") and g[i] is None]
         copies_.append(Rendering(stem, "laid-out-paged", seed, "lines", text, expected))
-    bad = copy_problems(copies_, whole=False)
-    assert not bad, "\n".join(bad[:20])
+    _none_wrong(copies_)
 
 
 @pytest.mark.parametrize("seed", [0, 1])
@@ -383,16 +388,13 @@ def test_numbers_on_another_page_s_margins_are_not_placed(seed: int) -> None:
     (pypdf's layout mode lays out each page by its own margins): such a row's 总计 stands
     under another column, and the row is not placed (unread and named, never a number in
     another column: pypdf's layout mode gave 其他 a 0 of 总计's, silently)."""
-    found = sources()
-    if len(found) < 4:
-        pytest.skip("shared samples not available")
+    found = _golds()
     copies_ = []
     for stem, gold in found:
         rng = random.Random(f"{seed}|{stem}")
         text = _with_table(gold, _laid_out(gold, rng, rng.randint(3, 20)))
         copies_.append(Rendering(stem, "laid-out-shift", seed, "lines", text, _expected(gold)))
-    bad = copy_problems(copies_, whole=False)
-    assert not bad, "\n".join(bad[:20])
+    _none_wrong(copies_)
 
 
 @pytest.mark.parametrize("seed", [0, 1])
@@ -401,17 +403,14 @@ def test_blank_cells_placed_by_the_full_rows_around(seed: int) -> None:
     another page's margins): a row with blank cells is placed by the rows printing all
     seven numbers just above and below it, where those stand at the same places; never
     across rows that stand at other places (no cell silent)."""
-    found = sources()
-    if len(found) < 4:
-        pytest.skip("shared samples not available")
+    found = _golds()
     copies_ = []
     for stem, gold in found:
         rng = random.Random(f"{seed}|{stem}|bare")
         shift = rng.randint(3, 20) if seed else None
         text = _with_table(gold, _laid_out(gold, rng, shift, header=False))
         copies_.append(Rendering(stem, "laid-out-bare", seed, "lines", text, _expected(gold)))
-    bad = copy_problems(copies_, whole=False)
-    assert not bad, "\n".join(bad[:20])
+    _none_wrong(copies_)
     if not seed and len(found) == 13:
         # all but the rows of two sparse golds with no row of seven numbers on a side:
         # 2,510 of 2,554 cells (as before: one table with no label cut over lines is read

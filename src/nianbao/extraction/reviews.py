@@ -161,6 +161,15 @@ def _by_labels(
 _COLUMN_WORD = re.compile("维持|纠正|其他|审结|总计|合计")
 
 
+def _trimmed(cells: list[Cell], n: int) -> list[Cell]:
+    """``cells`` without the blank cells at their end, then at their start, beyond ``n``."""
+    while len(cells) > n and not cells[-1].text.strip():
+        cells.pop()
+    while len(cells) > n and not cells[0].text.strip():
+        cells.pop(0)
+    return cells
+
+
 def _by_groups(
     rows: list[Row], paras: list[str] | None = None
 ) -> list[tuple[list[str], list[Cell] | None]] | None:
@@ -195,11 +204,7 @@ def _by_groups(
             and unnamed is None
             and len(_COLUMN_WORD.findall(key("".join(head)))) == 5
         ):
-            vals = list(r.values)
-            while len(vals) > 5 and not vals[-1].text.strip():
-                vals.pop()
-            while len(vals) > 5 and not vals[0].text.strip():
-                vals.pop(0)
+            vals = _trimmed(list(r.values), 5)
             unnamed = len(out)
             out.append(([], vals if len(vals) == 5 else None))
             head = []
@@ -209,11 +214,7 @@ def _by_groups(
         n = 5 * len(groups)
         if len(_COLUMN_WORD.findall(key("".join(head)))) != n:
             return None
-        vals = list(r.values)
-        while len(vals) > n and not vals[-1].text.strip():
-            vals.pop()
-        while len(vals) > n and not vals[0].text.strip():
-            vals.pop(0)
+        vals = _trimmed(list(r.values), n)
         out.append((groups, vals if len(vals) == n else None))
         head = []
     if unnamed is not None:
@@ -353,10 +354,7 @@ def read_reviews(ctx: Ctx, rows: list[Row], headers: list[Row], paras: list[str]
                 break
     if not cells:
         return
-    while len(cells) > NREVIEW and not cells[-1].text.strip():
-        cells.pop()
-    while len(cells) > NREVIEW and not cells[0].text.strip():
-        cells.pop(0)
+    cells = _trimmed(cells, NREVIEW)
     ids = order or [f"reviews.{g}.{f}" for g in REVIEW_GROUPS for f in REVIEW_FIELDS]
     n = len(cells)
     if n == NREVIEW:
