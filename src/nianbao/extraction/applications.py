@@ -227,6 +227,7 @@ def read_requests(ctx: Ctx, rows: list[Row], headers: list[Row]) -> str | None:
     # keep rows that are labelled, or unlabelled with exactly one value cell per column
     seq = [r for r in candidates if r.rid is not None or (len(r.values) == width and r.row.numeric)]
     assigned = _align(seq, expected)
+    apart = _apart_from_numbers(seq)
 
     label_cells: dict[str, Row] = {}
     for rid in expected:
@@ -234,6 +235,22 @@ def read_requests(ctx: Ctx, rows: list[Row], headers: list[Row]) -> str | None:
         if found is None:
             continue
         r = found
+        if id(r) in apart:
+            # its label on a row of blank cells beside a row of numbers whose label names
+            # no row (a row cut in two at its label's line break, the cut not mended): the
+            # numbers may be this row's or the next's; neither blank nor guessed
+            ids = [f"requests.{rid}.{c}" for c in COLUMNS]
+            ctx.mark_unread(ids)
+            ctx.finding(
+                "R-UNREAD",
+                "warning",
+                ids,
+                f"未能读取表三「{r.row.label_text or rid}」行的数值：该行标签所在的行没有数值，"
+                f"相邻一行有数值（「{apart[id(r)]}」）但其标签不是格式规定的行名"
+                "（表格行在标签换行处被拆成两行），本工具无法确定这些数值属于哪一行，未作猜测。"
+                "这是本工具的读取局限，不代表该行空白，请对照原件核对。",
+            )
+            continue
         if r.how == "position" and _ordinal_first(r.row, rid):
             # no label, and the row's first number is its ordinal (3 for 3.其他: the words
             # lost): that number may be its label, read as a value; left to the form
@@ -798,6 +815,22 @@ def _ordinal_first(row: Row, rid: str) -> bool:
     nums = [v for t in texts if isinstance(v := L.parse_value(t)[0], int)]
     whole = len(nums) == len(texts) == len(COLUMNS)
     return not (whole and sum(nums[:-1]) == nums[-1])
+
+
+def _apart_from_numbers(seq: list[_ReqRow]) -> dict[int, str]:
+    """Labelled rows whose value cells are all blank next to (before or after) a row of
+    numbers no label places: id of the row -> the numbers' text."""
+    out: dict[int, str] = {}
+    for i, r in enumerate(seq):
+        if r.rid is None or any(c is not None and c.text.strip() for c in r.values):
+            continue
+        for j in (i - 1, i + 1):
+            if 0 <= j < len(seq):
+                o = seq[j]
+                if o.rid is None and any(c is not None and L.has_number(c.text) for c in o.values):
+                    out[id(r)] = " ".join(c.text for c in o.values if c is not None and c.text)
+                    break
+    return out
 
 
 def _align(seq: list[_ReqRow], expected: list[str]) -> dict[str, _ReqRow]:

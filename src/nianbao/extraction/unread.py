@@ -35,7 +35,8 @@ def any_value(rep: Report, tables: tuple[str, ...]) -> bool:
 
 _PLACEHOLDER = re.compile(
     r"^\s*(?:\[\s*(?:TABLE|Table|table|表格|表|图片|图像|image|Image|IMAGE|img|IMG)\s*\]"
-    r"|[（(](?:表格|图片|图表)[)）]|!\[[^\]]*\]\([^)]*\)|<img\b[^>]*>)"
+    r"|[（(](?:表格|图片|图表)[)）]|!\[[^\]]*\]\([^)]*\)|<img\b[^>]*>"
+    r"|<!--\s*(?:image|figure|picture|图片)\s*-->)"
 )
 # each table's section: its name and the roots of its field ids
 _TABLE_OF: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -439,6 +440,11 @@ _MORE_PIECES = re.compile(r"[,，;；]")
 _NUMBER_PIECE = re.compile(r"\s*[-+]?\d+(?:\.\d+)?\s*")
 _TRAILING_NUMBERS = re.compile(r"(?:[\s,，;；、|｜]*[-+]?\d[\d,]*(?:\.\d+)?)+[\s,，;；、|｜]*$")
 _ANY_DIGIT = re.compile(r"\d")
+_KEY_VALUE = re.compile(r"^\s*(?:[-*+•]\s*)?([^：:]{2,60})[：:](.*)$")
+# column words of 表二 and 表三 (a cell named by its column after a row's label)
+_COLUMN_NAMED = re.compile(
+    r"本年制发|本年废止|现行有效|处理决定|收费金额|自然人|商业企业|科研机构|总计"
+)
 
 
 def labels_without_values(ctx: Ctx) -> None:
@@ -484,6 +490,11 @@ def labels_without_values(ctx: Ctx) -> None:
             parted = _MORE_PIECES.split(line)
             if any(_NUMBER_PIECE.fullmatch(p) for p in parted):
                 pieces += parted
+        kv = _KEY_VALUE.match(line)
+        if kv and _ANY_DIGIT.search(kv.group(2)) and _COLUMN_NAMED.search(kv.group(2)):
+            # a row written as a list item, its cells named by their columns (``- 规章：
+            # 本年制发件数：0，本年废止件数：0…``, a table an AI parser turned into a list)
+            pieces.append(kv.group(1))
         if _ANY_DIGIT.search(line):
             pieces += [_TRAILING_NUMBERS.sub("", p) for p in pieces]
         else:  # (no digit: no piece has trailing numbers)

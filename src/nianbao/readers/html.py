@@ -40,6 +40,7 @@ from .grid import (
     strip_invisible,
     trim_blank_tail,
 )
+from .mdframe import PAGE_NOTE, markdown_frame
 from .normalize import to_simplified
 
 __all__ = [
@@ -897,6 +898,11 @@ def read_html(data: bytes, source: str = "") -> Document:
     # a form feed is HTML white space, but lxml refuses it in text it sets (drop_tree joining
     # the tail of a dropped <script> to the text before it)
     text = text.replace("\x0c", " ")
+    framed = markdown_frame(text)  # a Markdown text holding its tables as HTML markup
+    if framed is not None:
+        text = framed[0]
+        if framed[1]:
+            artifacts.append(PAGE_NOTE)
     if not text.strip():
         raise EmptyInput("网页文件是空的。")
     parser = lxml.html.HTMLParser(

@@ -90,6 +90,25 @@ def match_request_row(label: str) -> LabelMatch | None:
     k = key(drop_notes(label))
     if not k:
         return None
+    found = _request_row_of_key(k)
+    if found is None:
+        # the label path joined into one cell (三、本年度办理结果 （六）其他处理 3.其他, as a
+        # converter flattens the merged label cells): the last level names the row
+        m = _GROUP_PATH.match(k)
+        if m and m.end() < len(k) and m.group(0):
+            found = _request_row_of_key(k[m.end() :])
+        elif m and m.group(1) and m.end(1) < len(k):  # 三、本年度办理结果 （六）其他处理
+            found = _request_row_of_key(k[m.end(1) :])
+    return found
+
+
+# the group levels of a joined label path, after key(): 三本年度办理结果, 六其他处理 …
+_GROUP_PATH = re.compile(
+    r"^(三?本年度办理结果)?(?:[三四五六]?(?:不予公开|无法提供|不予处理|其他处理))?"
+)
+
+
+def _request_row_of_key(k: str) -> LabelMatch | None:
     for rid, words, variants, typos in _REQUEST_ROWS:
         for t, note in typos.items():
             if t in k:
@@ -108,6 +127,16 @@ def match_request_row(label: str) -> LabelMatch | None:
         how = "canonical" if _ORDINAL.match(k) else "variant"
         return LabelMatch("other", how, "其他处理" if how == "variant" else "")
     return None
+
+
+@lru_cache(maxsize=1)
+def form_row_words() -> tuple[str, ...]:
+    """The words of 表三's row and group labels (after ``key``), longest first."""
+    words = {"本年度办理结果", "不予公开", "无法提供", "不予处理", "其他处理", "总计"}
+    for _, ws, variants, _typos in _REQUEST_ROWS:
+        words.update(ws)
+        words.update(variants)
+    return tuple(sorted(words, key=len, reverse=True))
 
 
 def is_group_label(label: str) -> bool:

@@ -52,6 +52,7 @@ from functools import lru_cache
 from itertools import accumulate
 
 from .document import Cell, Document, OffsetMap, Paragraph, Table
+from .emptycols import drop_empty_columns
 from .grid import GridTooLarge, cover_empty_label_cells, merge_ranges, place_cells
 from .labels import (
     has_number,
@@ -61,8 +62,10 @@ from .labels import (
     match_request_row,
     match_section_heading,
 )
+from .listrows import list_tables
 from .normalize import NOTE, key, normalize_text
 from .valuelines import pair_value_lines, place_by_header
+from .wrappedrows import join_wrapped_rows
 
 __all__ = ["read_text", "spaced_cells", "text_to_blocks"]
 
@@ -153,6 +156,16 @@ _PANDOC_SPAN = re.compile(
 )
 
 
+_PICTURE_LINE = re.compile(r"<img\b", re.IGNORECASE)
+
+
+def _line_alone(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` is all of its line but blanks."""
+    a = text.rfind("\n", 0, start) + 1
+    b = text.find("\n", end)
+    return not text[a:start].strip() and not text[end : b if b >= 0 else len(text)].strip()
+
+
 def mask_markup(text: str) -> str:
     """``text`` with the remnants of inline markup replaced by spaces of the same length
     (line breaks kept): every offset still points at the same character."""
@@ -160,6 +173,10 @@ def mask_markup(text: str) -> str:
         return text
 
     def blank(m: re.Match[str]) -> str:
+        if _PICTURE_LINE.match(text, m.start()) and _line_alone(text, m.start(), m.end()):
+            # a picture on a line of its own (a table a converter kept as an image): kept,
+            # so that the reading can say it could not read what the picture shows
+            return m.group(0)
         return _blank(m.group(0))
 
     def span(m: re.Match[str]) -> str:
@@ -434,6 +451,7 @@ def text_to_blocks(text: str, source: Source | None = None) -> list[Paragraph | 
     :func:`_widths_source`)."""
     # the budget: the grid slots the framed grids of this text may still take
     blocks = _read_lines(_lines(mask_markup(text)), [MAX_FRAME_SLOTS], 0, source)
+    blocks = join_wrapped_rows(drop_empty_columns(list_tables(blocks)))
     blocks = _join_column_labels(blocks, text)
     blocks = pair_value_lines(_join_labels_around_values(blocks, text), text)
     return place_by_header(blocks, text)

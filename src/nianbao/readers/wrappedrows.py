@@ -1,0 +1,155 @@
+"""A row of 表三 that a converter cut in two at its label's line break, joined again.
+
+pymupdf4llm, marker and other PDF-to-Markdown tools cut a table's rows at the text lines
+they find, so a row whose label wraps becomes two rows: the label's first line with the
+row's numbers and the label's rest with blank cells, or the label's first line with blank
+cells and its rest with the numbers::
+
+    | 三、本年度办理结果-（四）无 | 4 | 0 | … | 4 |
+    | 法提供-1.本机关不掌握相关政府信息 |  |  | … |  |
+
+Read as they stand, the numbers belong to no labelled row and the label to a row of blank
+cells (blamed as blank); a reading that gives them to the label above them shifts the whole
+table by one row. Here a row of numbers whose labels name no row of the form is joined with
+the row of labels alone after it (or before it) when the two are one label: together they
+name a row, and a word of the form runs across the cut
+(无 | 法提供, 不 | 予公开, 国 | 家秘密), or the first holds only the labels of groups
+(三、本年度办理结果, （四）无法提供), perhaps with the ordinal of the next level (（二）),
+which no row of numbers has alone.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .document import Cell, Paragraph, Table
+from .labels import form_row_words, has_number, is_value_text, match_request_row
+from .normalize import key
+
+# labels of groups only, perhaps with the next level's ordinal after them: 三本年度办理结果,
+# 三本年度办理结果二 (of 三、本年度办理结果 （二）部分公开), 四无法提供
+_GROUPS_ONLY = re.compile(
+    r"^(?:[一二三四五六七]?(?:本年度办理结果|不予公开|无法提供|不予处理|其他处理))+"
+    r"(?:[一二三四五六七]|\d{1,2})?$"
+)
+
+
+def _split(row: list[Cell]) -> int:
+    """Index of the row's first value cell (len(row) when it has none)."""
+    i = len(row)
+    while i > 0 and (not row[i - 1].text.strip() or is_value_text(row[i - 1].text)):
+        i -= 1
+    return i
+
+
+def _numeric(row: list[Cell], at: int) -> bool:
+    return any(has_number(c.text) for c in row[at:])
+
+
+def _one_label(a: str, b: str) -> bool:
+    joined = a + b
+    if not a or not b or match_request_row(joined) is None:
+        return False
+    if _GROUPS_ONLY.match(a):
+        return True
+    cut = len(a)
+    for w in form_row_words():
+        i = joined.find(w)
+        while i >= 0:
+            if i < cut < i + len(w):
+                return True
+            i = joined.find(w, i + 1)
+    return False
+
+
+_HEAD = re.compile(r"^(?:[一二三四五六七八九十]|\d)")
+
+
+def _tail(u: str, d: str) -> bool:
+    """``d`` (naming no row, starting no label: no ordinal, no group) ends the label ``u``
+    (which names a row alone): 二、上年结转政府信息 / 公开申请数量."""
+    m = match_request_row(u)
+    return (
+        m is not None
+        and bool(d)
+        and not _HEAD.match(d)
+        and not _GROUPS_ONLY.match(d)
+        and match_request_row(u + d) == m
+    )
+
+
+def _halves(a: str, b: str) -> bool:
+    """Both parts name the same row and together still name it (2.没有现成信息需要 /
+    另行制作: each half holds a word of 2.没有现成信息需要另行制作)."""
+    m = match_request_row(a) if a else None
+    return m is not None and b != "" and match_request_row(b) == m and match_request_row(a + b) == m
+
+
+def _join(upper: list[Cell], lower: list[Cell], at: int, numbers_below: bool = False) -> list[Cell]:
+    out = []
+    for c, (u, d) in enumerate(zip(upper, lower)):
+        if c >= at:
+            out.append(d if numbers_below else u)
+        elif not d.text.strip():
+            out.append(u)
+        elif not u.text.strip():
+            out.append(d)
+        else:
+            out.append(Cell(u.text + d.text, u.start, d.end, u.row, u.col, u.covered, u.page))
+    return out
+
+
+def join_wrapped_rows(blocks: list[Paragraph | Table]) -> list[Paragraph | Table]:
+    for b in blocks:
+        if not isinstance(b, Table) or len(b.rows) < 2:
+            continue
+        rows = b.rows
+        out: list[list[Cell]] = []
+        i = 0
+        joined = False
+        while i < len(rows):
+            row = rows[i]
+            if i + 1 < len(rows) and len(rows[i + 1]) == len(row):
+                at = _split(row)
+                nxt = rows[i + 1]
+                if (
+                    0 < at < len(row)
+                    and _numeric(row, at)
+                    and _split(nxt) <= at
+                    and not _numeric(nxt, 0)
+                    and all(not c.text.strip() for c in nxt[at:])
+                ):
+                    a = key("".join(c.text for c in row[:at]))
+                    d = key("".join(c.text for c in nxt[:at]))
+                    if (match_request_row(a) is None and _one_label(a, d)) or _halves(a, d):
+                        out.append(_join(row, nxt, at))
+                        i += 2
+                        joined = True
+                        continue
+                # the label's first line alone, its rest with the numbers (the label printed
+                # above its numbers): 一、本年新收政府信息公开 | | … / 申请数量 | 19 | …
+                at = _split(nxt)
+                if (
+                    0 < at < len(nxt)
+                    and _numeric(nxt, at)
+                    and _split(row) <= at
+                    and not _numeric(row, 0)
+                    and all(not c.text.strip() for c in row[at:])
+                ):
+                    u = key("".join(c.text for c in row[:at]))
+                    d = key("".join(c.text for c in nxt[:at]))
+                    if (
+                        match_request_row(d) is None and (_one_label(u, d) or _tail(u, d))
+                    ) or _halves(u, d):
+                        out.append(_join(row, nxt, at, numbers_below=True))
+                        i += 2
+                        joined = True
+                        continue
+            out.append(row)
+            i += 1
+        if joined:
+            for r, cells in enumerate(out):
+                for c, cell in enumerate(cells):
+                    cell.row, cell.col = r, c
+            b.rows = out
+    return blocks
