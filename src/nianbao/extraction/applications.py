@@ -165,6 +165,7 @@ def read_requests(ctx: Ctx, rows: list[Row], headers: list[Row]) -> str | None:
 
     if not candidates:
         return None
+    _label_column_blanks(candidates)
     plan = _column_plan(headers, candidates)
     if not plan.defer and plan.columns != list(COLUMNS) and _paged_header(ctx, headers):
         # a bare number that may be a page's stands among the header's words, and the
@@ -519,6 +520,34 @@ def _column_plan(headers: list[Row], candidates: list[_ReqRow]) -> _Plan:
     return _Plan(_official_plan(headers, counts))
 
 
+def _label_column_blanks(candidates: list[_ReqRow]) -> None:
+    """An empty cell right after a row's label that stands in a column where most rows of
+    its grid hold their label (a transcription's second label column, 分类 | 项目, left
+    empty on a row with one label: ``| （七）总计 |   | 33 | 2 | … |``) is no blank value
+    cell, when without it the row shows as many value cells as most numeric rows of the
+    grid do (an empty cell counted as the row's first value read its numbers one column
+    to the right, silently, where every other row showed a column fewer)."""
+    for grid in {id(r.row.table) for r in candidates if r.row.table is not None}:
+        rows = [r for r in candidates if id(r.row.table) == grid]
+        numeric = [r for r in rows if r.row.numeric]
+        if len(numeric) < 3:
+            continue
+        labelled = Counter(c.col for r in rows for c in r.row.labels if c.text.strip())
+        counts = Counter(len(r.values) for r in numeric)
+        mode, times = counts.most_common(1)[0]
+        if times * 2 <= len(numeric):
+            continue
+        for r in numeric:
+            lead = 0
+            while lead < len(r.values):
+                cell = r.values[lead]
+                if cell is None or cell.text.strip() or labelled[cell.col] * 2 <= len(rows):
+                    break
+                lead += 1
+            if lead and len(r.values) != mode and len(r.values) - lead == mode:
+                r.values = r.values[lead:]
+
+
 # tables whose cells keep their grid columns (a text line split at spaces does not)
 _GRID_KINDS = frozenset({"tab", "lines", "html", "docx", "pdf", "markdown"})
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -560,6 +589,10 @@ def _header_order(headers: list[Row]) -> _Plan | None:
             if m is not None:
                 if m.id in cols:
                     return None  # a label twice: no plan from this header
+                if k.startswith("法人或其他组织") and len(k) > len("法人或其他组织"):
+                    # the group word run into the next word's cell (法人或其他组织 | 总计 read
+                    # as one cell): it stands before that word, not for nothing
+                    toks.append("ORG")
                 toks.append(m.id)
                 marks.append(m.id)
                 cols[m.id] = c.col

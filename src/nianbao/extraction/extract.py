@@ -48,6 +48,7 @@ from .formfill import fill_from_form
 from .formsay import say_placed
 from .meta import read_meta
 from .onecell import one_number_one_cell
+from .order import header_order
 from .reviews import read_reviews
 from .second import first_report
 from .sections import (
@@ -154,6 +155,7 @@ def extract(doc: Document) -> Report:
     numbers_without_table(ctx, sec_of)
     empty_sections(ctx)
     _artifacts(ctx)
+    header_order(ctx, sec_of)
     procurement_unit(ctx)
     rep.findings = ctx.findings
     return rep

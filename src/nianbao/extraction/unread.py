@@ -20,6 +20,7 @@ from ..report import Report, text_lost
 from ..schema import SECTION_KEYS, label_of, table_ids
 from .context import Ctx
 from .form.spec import find_headings, word_cell, worded_value
+from .lookalike import confirmed
 
 
 @lru_cache(maxsize=16)
@@ -367,8 +368,8 @@ def unmapped(ctx: Ctx) -> None:
     rep = ctx.report
     lost: dict[tuple[str, str], list[str]] = {}
     # (digits alone, the common raw text, are neither of the two: passed over in one pass)
-    texts = [(fid, v, r) for fid, v in rep.values.items() if (r := v.raw) and not r.isdigit()]
-    for fid, v, raw in texts:
+    texts = [(fid, r) for fid, v in rep.values.items() if (r := v.raw) and not r.isdigit()]
+    for fid, raw in texts:
         if not fid.startswith(_TABLE_ROOTS):
             continue
         if "\ufffd" in raw:
@@ -379,8 +380,31 @@ def unmapped(ctx: Ctx) -> None:
             why = "debris"
         else:
             continue
-        v.value = None
         lost.setdefault((_table_name(fid), why), []).append(fid)
+    lettered = [fid for (_n, why), ids in lost.items() if why == "letters" for fid in ids]
+    read = confirmed(rep, lettered, set(rep.layout.get("unread") or ())) if lettered else {}
+    for (_n, _why), ids in lost.items():
+        for fid in ids:
+            rep.values[fid].value = read.get(fid)
+        ids[:] = [fid for fid in ids if fid not in read]
+    if read:
+        by_table: dict[str, list[str]] = {}
+        for fid in read:
+            by_table.setdefault(_table_name(fid), []).append(fid)
+        for name, ids in by_table.items():
+            shown = "、".join(
+                f"「{(rep.values[i].raw or '').strip()}」→ {read[i]}" for i in ids[:6]
+            )
+            ctx.finding(
+                "R-OCR",
+                "warning",
+                ids,
+                f"{name}有 {len(ids)} 个单元格的数值中夹有形似数字的字母（{shown}），"
+                "多为文字识别把 0 认成 O、o、〇，把 1 认成 l、I；本工具按此读作数字，"
+                "所在行（组）的合计与之相符。这是推断出的读法，请对照原件核对。",
+                evidence={i: rep.values[i].raw for i in ids},
+            )
+    lost = {k: ids for k, ids in lost.items() if ids}
     if not lost:
         return
     pdf = ctx.doc.media_type == "application/pdf"
@@ -418,8 +442,8 @@ def unmapped(ctx: Ctx) -> None:
 # which the readers strip); a pipe touching digits (6| for 61) where the copy's pipes are no
 # separators (``form.tokens``)
 _LETTERED = re.compile(
-    r"(?=[\dA-Za-z|｜¦.,，]*\d)(?=[\d.,，]*[A-Za-z|｜¦])[\dA-Za-z|｜¦]+"
-    r"(?:[.,，][\dA-Za-z|｜¦]+)*|[OolI]"
+    r"(?=[\dA-Za-z〇|｜¦.,，]*\d)(?=[\d.,，]*[A-Za-z〇|｜¦])[\dA-Za-z〇|｜¦]+"
+    r"(?:[.,，][\dA-Za-z〇|｜¦]+)*|[OolI〇]{2,}|[OolI]"
 )
 
 

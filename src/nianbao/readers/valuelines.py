@@ -42,7 +42,9 @@ under the header's words read the same layout text's columns, with guards of the
 from __future__ import annotations
 
 import re
+import unicodedata
 from bisect import bisect_left
+from contextvars import ContextVar
 
 from ..schema import REQUEST_ROW_LABELS, RESULT_ROWS_2019, RESULT_ROWS_2021
 from .document import Cell, Paragraph, Table
@@ -289,8 +291,17 @@ _LABEL_END = re.compile(f"[{CJK}）)”」]$")
 _QUOTES = re.compile(r"[“”「」（）()]+")  # a label's quote printed apart (pypdf: 稳定“ ”)
 
 
+# how a line's places are counted: in characters (pdftotext -layout, pdfplumber, pypdf), or
+# in display width, a CJK character two places (an OCR's text that keeps the page's spacing
+# by the glyphs' widths, Tesseract's preserve_interword_spaces, a fixed-width export)
+_WIDE: ContextVar[bool] = ContextVar("_WIDE", default=False)
+
+
 def _x(text: str, at: int) -> int:
-    return at - (text.rfind("\n", 0, at) + 1)
+    start = text.rfind("\n", 0, at) + 1
+    if not _WIDE.get():
+        return at - start
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text[start:at])
 
 
 def _anchors(blocks: list[Paragraph | Table], k: int, text: str) -> list[int] | None:
@@ -467,27 +478,50 @@ def place_by_header(blocks: list[Paragraph | Table], text: str) -> list[Paragrap
     ``extraction.formsay.say_placed``)."""
     if not any(isinstance(t, Table) and t.kind == "layout" for t in blocks):
         return blocks
-    carried: list[int] | None = None  # the header's places, over the table's later parts
-    # one 表三's tables (a section's heading or a sentence between two ends it), their rows'
-    # placements, and the lines between them (a row printing no number: its label alone)
-    groups: list[list[tuple[Table, dict[int, list[Cell]]]]] = [[]]
+    # one 表三's tables (a section's heading or a sentence between two ends it), with their
+    # places in ``blocks``, and the lines between them (a row printing no number: its label
+    # alone)
+    parts: list[list[tuple[int, Table]]] = [[]]
     blank: list[list[str]] = [[]]
     for k, t in enumerate(blocks):
         if not (isinstance(t, Table) and t.kind == "layout"):
             if isinstance(t, Paragraph) and (
                 match_section_heading(t.text) is not None or len(t.text.strip()) > 40
             ):
-                carried = None  # (a section's heading or a sentence: the table has ended)
-                groups.append([])
+                parts.append([])  # (a section's heading or a sentence: the table has ended)
                 blank.append([])
             elif isinstance(t, Paragraph):
                 blank[-1].append(t.text)  # (a row's label alone? judged where needed)
             continue
-        anchors = _anchors(blocks, k, text) or carried
-        carried = anchors
-        groups[-1].append((t, _proposals(t, anchors, text)))
-    for group, empty in zip(groups, blank):
+        parts[-1].append((k, t))
+
+    def proposed(part: list[tuple[int, Table]]) -> list[tuple[Table, dict[int, list[Cell]]]]:
+        carried: list[int] | None = None  # the header's places, over the table's later parts
+        out = []
+        for k, t in part:
+            anchors = _anchors(blocks, k, text) or carried
+            carried = anchors
+            out.append((t, _proposals(t, anchors, text)))
+        return out
+
+    groups: list[list[tuple[Table, dict[int, list[Cell]]]]] = []
+    for part, empty in zip(parts, blank):
+        group = proposed(part)
         _keep_if_sums_hold(group, empty)
+        if part and _CJK.search(text):
+            # places counted in display width too: the count that places more rows (a
+            # row is placed only where its numbers stand under the header's words, its
+            # 总计 adds up and the columns' sums hold, so the two agree where both place)
+            token = _WIDE.set(True)
+            try:
+                wide = proposed(part)
+                _keep_if_sums_hold(wide, empty)
+            finally:
+                _WIDE.reset(token)
+            if sum(map(len, (p for _t, p in wide))) > sum(map(len, (p for _t, p in group))):
+                group = wide
+        groups.append(group)
+    for group in groups:
         for t, placed in group:
             if not placed:
                 continue

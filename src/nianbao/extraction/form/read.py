@@ -279,6 +279,37 @@ _ITEM_ROWS: dict[str, tuple[str, ...]] = {
 _ITEM_ORDINAL = re.compile(r"[（(]\s*([一二三四五六七八九十\d]+)\s*[）)]")
 
 
+def _numbers_ahead(text: str, a: int, b: int, rows: list[FormRow]) -> set[str]:
+    """表二's rows of an item block of two rows or more (from a 第二十条第（X）项 line to
+    the next) that print their numbers before their labels: a number stands between the
+    block's heading and its first label, and none after its last label (an OCR that read
+    each row's numbers a little above its label); read label-then-numbers, each row would
+    take the next row's numbers, the last none."""
+    heads = [m.start() for m in _ITEM_HEAD_LINE.finditer(text, a, b)] + [b]
+    out: set[str] = set()
+    for h, nxt in zip(heads, heads[1:]):
+        inside = sorted(
+            (r for r in rows if h <= r.label_start < nxt and r.label_end > r.label_start),
+            key=lambda r: r.label_start,
+        )
+        if len(inside) < 2:
+            continue  # (one row: its block's numbers are its own, wherever they stand)
+        head_end = _ITEM_HEAD_LINE.match(text, h)
+        start = head_end.end() if head_end is not None else h
+        before = text[start : inside[0].label_start]
+        after = text[inside[-1].label_end : nxt]
+        if re.search(r"\d", before) and not re.search(r"\d", after):
+            # the rows read from the numbers after their own label in this block (a row
+            # read from another block's numbers, labels first and numbers after each
+            # item's heading as pdfminer prints them, is read by its item, not so)
+            out |= {
+                r.rid
+                for r in inside
+                if any(r.label_end <= c.start < nxt for c in r.cells if c.start >= 0)
+            }
+    return out
+
+
 def _item_numbers(
     text: str, a: int, b: int, runs: list[tuple[RowSpec, int, int, ValueRun, list[Tok]]]
 ) -> tuple[dict[str, str], set[int], set[str]]:
@@ -738,6 +769,16 @@ def _read_rows(
             # first number: 10 for 1 and 0), not read rather than blamed
             row.how = "unread"
             row.cells = [FormCell(c.id, status="unread") for c in row.cells]
+    if key == "s2":
+        ahead_rows = _numbers_ahead(text, a, b, table.rows)
+        for row in table.rows:
+            if row.rid in ahead_rows and row.how not in ("blank", "unread"):
+                # its numbers may be the row's before it (numbers printed above their
+                # labels): not read either way
+                row.how = "unread"
+                row.candidates = []
+                row.cells = [FormCell(c.id, status="unread") for c in row.cells]
+        table.stray = table.stray or bool(ahead_rows)
     if (
         key == "s3"
         and columns is None

@@ -22,7 +22,8 @@ def _master(pipes: bool) -> re.Pattern[str]:
     """The tokens' pattern; ``pipes``: a pipe is a separator wherever it stands (a copy
     whose tables are ruled by pipes), else one touching a digit is part of its value (OCR
     reads a 1 as |: 6| for 61 is a value unread, never 6 and a separator)."""
-    word = "A-Za-z" if pipes else "A-Za-z|｜¦"
+    # (〇 among digits or letters is OCR's too: I〇8 for 108, a value, never 1, 0 and 8)
+    word = "A-Za-z〇" if pipes else "A-Za-z〇|｜¦"
     spaces = "".join(c for c in SEPS if c not in "|｜¦")
     sep = rf"[{SEPS}]+" if pipes else rf"(?:[{spaces}]|(?<!\d)[|｜¦](?!\d))+"
     return re.compile(
@@ -30,8 +31,8 @@ def _master(pipes: bool) -> re.Pattern[str]:
         # digits with Latin letters in them (OCR: 94B7 for 9487, l515.2592 for 1515.2592),
         # or a lone O / o / l / I between separators (OCR for 0 and 1): a value the tool
         # cannot read, never its digits alone
-        rf"|(?P<mixed>(?<![A-Za-z\d.,，])(?:(?=[\d.,，]*[{word}])(?=[{word}.,，]*\d)"
-        rf"[\d{word}]+(?:[.,，][\d{word}]+)*|[OolI])(?![A-Za-z\d]))"
+        rf"|(?P<mixed>(?<![A-Za-z〇\d.,，])(?:(?=[\d.,，]*[{word}])(?=[{word}.,，]*\d)"
+        rf"[\d{word}]+(?:[.,，][\d{word}]+)*|[OolI〇]{{2,}}|[OolI])(?![A-Za-z〇\d]))"
         # characters a PDF's font could not map (shown as U+FFFD, often digits): a value unread
         r"|(?P<glyph>[\ufffd\d]*\ufffd[\ufffd\d]*)"
         r"|(?P<delta>(?:增加|减少|新增)\s*\d+)"
