@@ -11,7 +11,8 @@ that path leaves (rotation, rotated or unmapped text, curves among the rules…)
 pdfplumber, which first rounds the page's rule coordinates and turns a page whose text runs
 sideways or upside down upright (``_turn_upright``; boxes are then those of the page as
 turned), sets upright a scan's text layer standing a little askew (``_straighten``) and
-gives one height to the characters of a layer fitted to a scan's words (``_level_fitted``).
+gives one height to the characters of a layer fitted to a scan's words (``_level_fitted``)
+and reads a glyph printed twice over itself (simulated bold) once (``dedupe_chars``).
 A page whose text stands upright but for a region turned a quarter on it (a landscape table
 set sideways under an upright heading, ``pdf_parts.turned_region``) is read by pdfplumber
 in parts (``_turned_parts``): the upright lines above the region, the region turned upright
@@ -2113,7 +2114,7 @@ def _plumber_page(page: Any, pno: int) -> list[_Read]:
             _turn_upright(page)
         _straighten(page)
         _level_fitted(page)
-        view = page.filter(_visible)
+        view = page.filter(_visible).dedupe_chars(tolerance=1)  # simulated bold: glyphs twice
         views = _sheet_views(view) if turned is None else _part_views(view, turned)
         for k, (part, top) in enumerate(views):
             n = pno if turned is not None else pno + k

@@ -16,7 +16,8 @@ ruling lines) in a few milliseconds. :class:`FastPages` turns them into what
    pdfium would take the font file's when the descriptor says 0), the font size high, the
    right edge from pdfium's loose box; vertical writing as pdfminer places it. pdfium's own
    spaces and line breaks are skipped (it also marks real space glyphs so: a space then
-   comes from the gap, as pdfplumber reads gaps);
+   comes from the gap, as pdfplumber reads gaps); a glyph printed again over itself (a
+   word processor's or printer's simulated bold) is read once (``_overprinted``);
 2. ruling lines: the straight segments of the visible path objects (the same visibility
    rule as ``reader_pdf._visible``: an unstroked rect is a rule only when thin and not
    white), as horizontal and vertical edges; on a page of thousands of pieces, the dashes
@@ -407,6 +408,31 @@ def _chars(textpage: Any, height: float, descriptor: Any) -> list[dict[str, Any]
                 "height": size,
             }
         )
+    return _overprinted(out)
+
+
+def _overprinted(chars: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The characters less those printed again over themselves: a word processor's or a
+    printer driver's simulated bold draws each glyph twice, a fraction of a point apart,
+    and both copies would be read (pdfplumber's ``dedupe_chars``, tolerance 1 point)."""
+    seen: dict[tuple[str, int], list[tuple[float, float]]] = {}
+    out = []
+    for ch in chars:
+        text = ch["text"]
+        if text.isspace():
+            out.append(ch)
+            continue
+        x0, top = ch["x0"], ch["top"]
+        tol = min(1.0, 0.25 * ch["size"])
+        band = int(top // 2)
+        if any(
+            abs(x - x0) <= tol and abs(t - top) <= tol
+            for b in (band - 1, band, band + 1)
+            for x, t in seen.get((text, b), ())
+        ):
+            continue
+        seen.setdefault((text, band), []).append((x0, top))
+        out.append(ch)
     return out
 
 
