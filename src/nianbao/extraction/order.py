@@ -9,10 +9,15 @@ the rows below, read in the same way, may have changed places too, and no sum te
 applicant columns apart. The tool then says that the cells were read in the copy's order,
 which the copy itself shows is not the page's (R-HEADER-GARBLED), naming every row it read
 in that table and, one pass of one tool having made the whole copy, in the other tables
-too; it changes no value.
+too; it changes no value. Words a sentence quotes (本年度结果纠正 1 件、结果维持 2 件) are
+no header row: words with a number or a sentence's punctuation between them stand in no
+one row.
 """
 
 from __future__ import annotations
+
+import re
+from collections.abc import Callable
 
 from ..readers.normalize import to_simplified
 from .context import Ctx
@@ -33,11 +38,13 @@ _GROUPS: tuple[tuple[str, tuple[tuple[str, ...], ...]], ...] = (
 )
 _NAMES = {"s2": "表二", "s3": "表三", "s4": "表四"}
 _GAP = 80  # folded characters between two words of one header
+# what never stands between two words of one header row: a number, a sentence's punctuation
+_APART = re.compile(r"[\d０-９，。；、：,;:]")
 
 
-def _sequence(k: str, words: tuple[tuple[str, ...], ...]) -> list[tuple[int, int]]:
-    """(position in ``k``, index of the word) of every word found, in text order; a shorter
-    spelling inside a longer one found at the same place counts once."""
+def _sequence(k: str, words: tuple[tuple[str, ...], ...]) -> list[tuple[int, int, int]]:
+    """(position in ``k``, index of the word, its length) of every word found, in text
+    order; a shorter spelling inside a longer one found at the same place counts once."""
     hits: dict[int, tuple[int, int]] = {}
     for n, spellings in enumerate(words):
         for sp in sorted(spellings, key=len, reverse=True):
@@ -46,23 +53,27 @@ def _sequence(k: str, words: tuple[tuple[str, ...], ...]) -> list[tuple[int, int
                 if not any(a <= at < a + ln for a, (ln, _m) in hits.items()):
                     hits[at] = (len(sp), n)
                 at = k.find(sp, at + 1)
-    return sorted((a, n) for a, (_ln, n) in hits.items())
+    return sorted((a, n, ln) for a, (ln, n) in hits.items())
 
 
-def _scrambled(seq: list[tuple[int, int]]) -> list[list[int]]:
-    """The header rows (each word at most once, words close together) whose words do not
-    stand in the form's order; each as the order printed."""
+def _scrambled(
+    seq: list[tuple[int, int, int]], between: Callable[[int, int], str] = lambda a, b: ""
+) -> list[list[int]]:
+    """The header rows (each word at most once, words close together, nothing between
+    them that a header row does not hold: ``between(a, b)`` is the copy's text between
+    folded positions ``a`` and ``b``) whose words do not stand in the form's order; each as
+    the order printed."""
     bad: list[list[int]] = []
     row: list[int] = []
-    last = -(10**9)
-    for at, n in seq + [(10**9, -1)]:
-        if n in row or at - last > _GAP or n < 0:
+    last = end = -(10**9)
+    for at, n, ln in seq + [(10**9, -1, 0)]:
+        if n in row or at - last > _GAP or n < 0 or (row and _APART.search(between(end, at))):
             if len(row) >= 3 and row != sorted(row):
                 bad.append(row)
             row = []
         if n >= 0:
             row.append(n)
-            last = at
+            last, end = at, at + ln
     return bad
 
 
@@ -79,11 +90,16 @@ def header_order(ctx: Ctx, sec_of: list[str | None]) -> None:
             continue
         a = min(s for s, _e in spans)
         b = max(e for _s, e in spans)
-        k, _idx = fold(to_simplified(text[a:b]))
+        plain = to_simplified(text[a:b])
+        k, idx = fold(plain)
+
+        def between(i: int, j: int, plain: str = plain, idx: list[int] = idx) -> str:
+            return plain[idx[i - 1] + 1 : idx[j]] if 0 < i <= j < len(idx) else ""
+
         for sec, words in _GROUPS:
             if sec != key_:
                 continue
-            bad = _scrambled(_sequence(k, words))
+            bad = _scrambled(_sequence(k, words), between)
             if bad:
                 form = "、".join(w[0] for w in words)
                 printed = "、".join(words[n][0] for n in bad[0])
@@ -95,8 +111,18 @@ def header_order(ctx: Ctx, sec_of: list[str | None]) -> None:
         ("s3", ("requests",)),
         ("s4", ("reviews",)),
     ):
+        cells: dict[str, list[str]] = {}
+        for fid in ctx.report.values:
+            if fid.split(".", 1)[0] in prefixes:
+                cells.setdefault(fid.rsplit(".", 1)[0], []).append(fid)
+        # a printed row whose cells all hold one number (all 0) reads the same in any
+        # order: not named (表四 prints its three groups in one row)
+        units = [list(cells)] if key_ == "s4" else [[r] for r in cells]
         rows = sorted(
-            {fid.rsplit(".", 1)[0] for fid in ctx.report.values if fid.split(".", 1)[0] in prefixes}
+            r
+            for unit in units
+            if {ctx.report.values[f].value for r in unit for f in cells[r]} - {0}
+            for r in unit
         )
         if not rows:
             continue

@@ -363,6 +363,11 @@ _ITEM_ROWS: dict[str, tuple[str, ...]] = {
 _ITEM_ORDINAL = re.compile(r"[（(]\s*([一二三四五六七八九十\d]+)\s*[）)]")
 
 
+# a number standing alone (a cell's), not digits inside a word of the block's header
+# (2022年处理决定数量, 第1页)
+_AHEAD_NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?![\w.])")
+
+
 def _numbers_ahead(text: str, a: int, b: int, rows: list[FormRow]) -> set[str]:
     """表二's rows of an item block of two rows or more (from a 第二十条第（X）项 line to
     the next) that print their numbers before their labels: a number stands between the
@@ -382,7 +387,7 @@ def _numbers_ahead(text: str, a: int, b: int, rows: list[FormRow]) -> set[str]:
         start = head_end.end() if head_end is not None else h
         before = text[start : inside[0].label_start]
         after = text[inside[-1].label_end : nxt]
-        if re.search(r"\d", before) and not re.search(r"\d", after):
+        if _AHEAD_NUMBER.search(before) and not re.search(r"\d", after):
             # the rows read from the numbers after their own label in this block (a row
             # read from another block's numbers, labels first and numbers after each
             # item's heading as pdfminer prints them, is read by its item, not so)
