@@ -241,7 +241,7 @@ def read_requests(ctx: Ctx, rows: list[Row], headers: list[Row]) -> str | None:
     # keep rows that are labelled, or unlabelled with exactly one value cell per column
     seq = [r for r in candidates if r.rid is not None or (len(r.values) == width and r.row.numeric)]
     assigned = _align(seq, expected)
-    apart = _apart_from_numbers(seq)
+    apart, own = _apart_from_numbers(seq)
 
     label_cells: dict[str, Row] = {}
     for rid in expected:
@@ -255,6 +255,10 @@ def read_requests(ctx: Ctx, rows: list[Row], headers: list[Row]) -> str | None:
             # numbers may be this row's or the next's; neither blank nor guessed
             ids = [f"requests.{rid}.{c}" for c in COLUMNS]
             ctx.mark_unread(ids)
+            if id(r) in own:
+                # the numbers after it start a label of their own (三、本年度办理结果 with a
+                # subtotal): not this row's; no later reading may give them to it
+                ctx.report.layout.setdefault("requests_apart", []).append(rid)
             ctx.finding(
                 "R-UNREAD",
                 "warning",
@@ -887,10 +891,20 @@ def _ordinal_first(row: Row, rid: str) -> bool:
     return not (whole and sum(nums[:-1]) == nums[-1])
 
 
-def _apart_from_numbers(seq: list[_ReqRow]) -> dict[int, str]:
+# a label's own start: its ordinal (三、 （三） 1.), which the rest of a label cut at its line
+# break never has
+_LABEL_START = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d{1,2}[.、．])"
+)
+
+
+def _apart_from_numbers(seq: list[_ReqRow]) -> tuple[dict[int, str], set[int]]:
     """Labelled rows whose value cells are all blank next to (before or after) a row of
-    numbers no label places: id of the row -> the numbers' text."""
+    numbers no label places: id of the row -> the numbers' text; and the ids of those
+    whose row of numbers comes after them with a label that starts a label of its own (an
+    ordinal first: no rest of the blank row's label cut at its line break)."""
     out: dict[int, str] = {}
+    own: set[int] = set()
     for i, r in enumerate(seq):
         if r.rid is None or any(c is not None and c.text.strip() for c in r.values):
             continue
@@ -899,8 +913,10 @@ def _apart_from_numbers(seq: list[_ReqRow]) -> dict[int, str]:
                 o = seq[j]
                 if o.rid is None and any(c is not None and L.has_number(c.text) for c in o.values):
                     out[id(r)] = " ".join(c.text for c in o.values if c is not None and c.text)
+                    if j > i and _LABEL_START.match(o.row.label_text or ""):
+                        own.add(id(r))
                     break
-    return out
+    return out, own
 
 
 def _align(seq: list[_ReqRow], expected: list[str]) -> dict[str, _ReqRow]:

@@ -194,7 +194,13 @@ def fill_from_form(
         if key_ in layouts:
             layouts[key_] = table.layout
         claimed = claimed_numbers(ctx, key_) if key_ == "s3" else {}
+        # rows the layout reading left unread: blank beside a row of numbers no label
+        # places, which may be theirs or the next row's (R-UNREAD said so); a reading of
+        # the text that gives them those numbers guesses just the same
+        apart = set(report.layout.get("requests_apart") or ()) if key_ == "s3" else set()
         for row_no, row in enumerate(table.rows):
+            if row.rid in apart:
+                continue
             ids = [c.id for c in row.cells]
             # (a blank the layout reading placed by the header's words is read too: a form
             # reading counting a page's running head after the row's numbers as its last

@@ -16,7 +16,13 @@ from __future__ import annotations
 import re
 
 from .document import Cell, Paragraph, Table
-from .labels import match_active_column, match_active_row, match_request_column, match_request_row
+from .labels import (
+    has_number,
+    match_active_column,
+    match_active_row,
+    match_request_column,
+    match_request_row,
+)
 
 # the list marker, the row's label, a colon, the items
 _ROW = re.compile(
@@ -96,9 +102,52 @@ def _row(p: Paragraph) -> tuple[str, list[str], Cell, list[Cell], list[str]] | N
     return table, ids, lab, cells, [w for w, _, _, _ in items]
 
 
+# a table's row as a line of plain text: its label (no colon), then two numbers or more
+_TEXT_ROW = re.compile(
+    r"^[ \t\u3000]*([^：:\n]+?)(?:[ \t\u3000]+[-+]?\d[\d,]*(?:\.\d+)?){2,}[ \t\u3000]*$"
+)
+
+
+def _tabled(blocks: list[Paragraph | Table]) -> set[str]:
+    """The tables ("s2", "s3") the text already holds as tables: two rows or more whose
+    labels name rows of it (table rows, or lines of plain text holding a label and numbers)."""
+    found: set[str] = set()
+    groups = [
+        [
+            "".join(c.text for c in row if c.text.strip() and not has_number(c.text))
+            for row in b.rows
+        ]
+        for b in blocks
+        if isinstance(b, Table)
+    ]
+    # the rows of a table in plain text lines (a paragraph each): a label, then its numbers
+    lines = [
+        ln
+        for b in blocks
+        if isinstance(b, Paragraph)
+        for ln in b.text.split("\n")
+        if len(ln) <= 200 and ln.rstrip()[-1:].isdigit()
+    ]
+    groups.append([m.group(1) for ln in lines if (m := _TEXT_ROW.match(ln))])
+    for labels in groups:
+        s2 = s3 = 0
+        for label in labels:
+            if not label:
+                continue
+            if match_request_row(label) is not None:
+                s3 += 1
+            elif match_active_row(label) is not None:
+                s2 += 1
+        found |= {k for k, n in (("s2", s2), ("s3", s3)) if n >= 2}
+    return found
+
+
 def list_tables(blocks: list[Paragraph | Table]) -> list[Paragraph | Table]:
     """``blocks`` with each run of list-item rows of one table and the same columns made into
-    a table (see the module docstring)."""
+    a table (see the module docstring). Where the text holds that table as a table already,
+    its list-item lines are prose that repeats some of its rows (``- 予以公开：自然人 6 件，
+    总计 6 件``): left as they are, lest a second, partial table stand beside the real one."""
+    tabled = _tabled(blocks)
     out: list[Paragraph | Table] = []
     run: list[tuple[str, list[str], Cell, list[Cell], list[str]]] = []
 
@@ -115,6 +164,8 @@ def list_tables(blocks: list[Paragraph | Table]) -> list[Paragraph | Table]:
 
     for b in blocks:
         got = _row(b) if isinstance(b, Paragraph) else None
+        if got is not None and got[0] in tabled:
+            got = None
         if got is None:
             close()
             out.append(b)

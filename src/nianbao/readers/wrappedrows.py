@@ -33,6 +33,10 @@ _GROUPS_ONLY = re.compile(
     r"(?:[一二三四五六七]|\d{1,2})?$"
 )
 
+_ORDINALS = "一二三四五六七0123456789"
+# a row's label from its start: its ordinal (1., （一）), then words (after key())
+_SUB_ROW = re.compile(r"^(?:\d{1,2}|[一二三四五六七])\D")
+
 
 def _split(row: list[Cell]) -> int:
     """Index of the row's first value cell (len(row) when it has none)."""
@@ -51,7 +55,10 @@ def _one_label(a: str, b: str) -> bool:
     if not a or not b or match_request_row(joined) is None:
         return False
     if _GROUPS_ONLY.match(a):
-        return True
+        # a group's whole label (no ordinal of the next level after it) above a row's whole
+        # label (1.属于国家秘密, （一）予以公开): two rows of their own, the numbers the
+        # group's (a subtotal an agency wrote on the group's row), the row below blank
+        return not (a[-1] not in _ORDINALS and _SUB_ROW.match(b) and match_request_row(b))
     cut = len(a)
     for w in form_row_words():
         i = joined.find(w)
