@@ -607,6 +607,9 @@ def _org_words(row: Row) -> int:
     )
 
 
+_ORG_IDS = frozenset({"commercial", "research", "social", "legal", "other_org", "org_subtotal"})
+
+
 def _header_order(headers: list[Row]) -> _Plan | None:
     """The value columns the header rows name, in their order (``labels.column_order``:
     the group cell 法人或其他组织 stands for the organisation columns, whatever the copy did
@@ -642,9 +645,15 @@ def _header_order(headers: list[Row]) -> _Plan | None:
             if m is not None:
                 if m.id in cols:
                     return None  # a label twice: no plan from this header
-                if k.startswith("法人或其他组织") and len(k) > len("法人或其他组织"):
+                if (
+                    k.startswith("法人或其他组织")
+                    and len(k) > len("法人或其他组织")
+                    and m.id not in _ORG_IDS
+                ):
                     # the group word run into the next word's cell (法人或其他组织 | 总计 read
-                    # as one cell): it stands before that word, not for nothing
+                    # as one cell): it stands before that word, not for nothing (a header of
+                    # one row prefixing each organisation column with it, 法人或其他组织商业企业,
+                    # names that column)
                     toks.append("ORG")
                 toks.append(m.id)
                 marks.append(m.id)
