@@ -573,38 +573,26 @@ _NOT_COLUMNS = ("法人或其他组织", "申请人情况", "勾稽", "申请人
 
 def _column_word(headers: list[Row], i: int, cell: Cell, text: str) -> L.LabelMatch | None:
     """The form column a header cell names. 合计 among the organisation columns' words,
-    with a 总计 elsewhere in the header (or another 合计: in its own row, or in a row that
-    names no organisation columns), is 法人或其他组织's own subtotal (the copy added a column
-    after or before the five), not the table's 总计. A 合计 among the organisation words of
-    another row is no such sign: a header repeated after a page break names the table's 合计
-    again."""
+    with a 总计 (or another 合计) elsewhere in the header, is 法人或其他组织's own subtotal
+    (the copy added a column after or before the five), not the table's 总计."""
     m = L.match_request_column(text)
     if m is None or m.id != "total" or key(text) != "合计":
         return m
-    if _org_words(headers[i]) < 2:
+    orgs = {
+        o.id
+        for c in headers[i].cells
+        if (o := L.match_request_column(c.text)) is not None
+        and o.id in ("commercial", "research", "social", "legal", "other_org")
+    }
+    if len(orgs) < 2:
         return m
     others = [
         c
         for h in headers
         for c in h.cells
-        if c is not cell
-        and (t := L.match_request_column(c.text)) is not None
-        and t.id == "total"
-        and (key(c.text) != "合计" or h is headers[i] or _org_words(h) < 2)
+        if c is not cell and (t := L.match_request_column(c.text)) is not None and t.id == "total"
     ]
     return L.LabelMatch("org_subtotal", "variant", "合计") if others else m
-
-
-def _org_words(row: Row) -> int:
-    """How many organisation columns a header row names."""
-    return len(
-        {
-            o.id
-            for c in row.cells
-            if (o := L.match_request_column(c.text)) is not None
-            and o.id in ("commercial", "research", "social", "legal", "other_org")
-        }
-    )
 
 
 _ORG_IDS = frozenset({"commercial", "research", "social", "legal", "other_org", "org_subtotal"})

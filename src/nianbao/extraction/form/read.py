@@ -244,24 +244,16 @@ _GROUP_OF = {
     "其他处理": "other.",
 }
 _NUMBER_NEXT = re.compile(r"[\s|｜]*[-—－/无\d]")
-# a label followed by the next with no cell of its own between them (no number, no mark,
-# no cell's separator: a tab, a bar, an empty line)
-_NO_CELLS = re.compile(r"[ \u3000]*\n?[ \u3000]*")
 
 
-def _subtotal_at(text: str, start: int, end: int, rid: str, next_blank: bool = False) -> int | None:
+def _subtotal_at(text: str, start: int, end: int, rid: str) -> int | None:
     """Where a subtotal row the copy added starts in ``text[start:end]`` (the gap after row
     ``rid``'s label): a cell 小计 followed by numbers, or the label of another result group
     than the row's own followed by numbers (（四）无法提供 2 0 0 0 0 0 2 after a blank
     8.属于行政查询事项: the group's subtotal, printed on its label). None when there is none.
-    The numbers after it are that row's, no form row's (R-SUBTOTAL's, not read here). Not
-    a group's label when the next label (its first row's) shows no cell at all
-    (``next_blank``): the numbers on the group's label may then be that row's, printed on
-    the group label's line (（三）不予公开 9 0 9 8 0 3 29 1.属于国家秘密 2.其他…), which a
-    subtotal taken there would have left blank without a word (a row printed with its
-    cells blank, | | |, shows cells)."""
+    The numbers after it are that row's, no form row's (R-SUBTOTAL's, not read here)."""
     found = [m.start() for m in _SUBTOTAL_CELL.finditer(text, start, end)]
-    for m in [] if next_blank else _GROUP_CELL.finditer(text, start, end):
+    for m in _GROUP_CELL.finditer(text, start, end):
         if rid.startswith(_GROUP_OF[re.sub(r"\s+", "", m.group(1))]):
             continue  # (a row's numbers may follow its own group's label)
         if _NUMBER_NEXT.match(text, m.end(), end):
@@ -651,11 +643,7 @@ def _read_rows(
                 items.append((i + 1, block.start(), full))
                 nxt = min(nxt, block.start())
         if key == "s3":
-            after = spans[i + 2][1] if i + 2 < len(spans) else b
-            next_blank = i + 1 < len(spans) and bool(
-                _NO_CELLS.fullmatch(text, spans[i + 1][2], after)
-            )
-            sub = _subtotal_at(text, en, nxt, form[ri].rid, next_blank)
+            sub = _subtotal_at(text, en, nxt, form[ri].rid)
             if sub is not None:
                 subtotals.append((sub, nxt))
                 nxt = sub
