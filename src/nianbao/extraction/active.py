@@ -304,8 +304,7 @@ def _placement(vals: list[Cell], ids: list[str]) -> tuple[int, ...] | None:
 
 
 _YUAN_CELL = re.compile(r"(?<!万)元")
-# （单位：元）, or the unit alone in the brackets after the words: 本年收费金额（元）
-_YUAN_HEADER = re.compile(r"单位[:：]?\s*元|收费金额\s*[（(]\s*元\s*[）)]")
+_YUAN_HEADER = re.compile(r"单位[:：]?\s*元")
 
 
 def _fee_unit(ctx: Ctx, rows: list[Row]) -> None:

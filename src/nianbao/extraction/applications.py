@@ -203,19 +203,6 @@ def read_requests(ctx: Ctx, rows: list[Row], headers: list[Row]) -> str | None:
             r.uncertain = False
             continue
         vals = [c for c in r.values if c is not None]
-        marks = [c for c in vals if c.text.strip()]
-        if (
-            len(vals) < width
-            and len(marks) == 1
-            and L.parse_value(marks[0].text)[1] == "placeholder"
-        ):
-            # one mark for the whole row (无, —, /): the copy merged the row's cells and
-            # wrote that it has nothing; every cell is blank, whichever column the mark
-            # stands in (R-NON-NUMERIC shows the mark)
-            r.values = [marks[0], *[None] * (width - 1)]
-            r.first_col = marks[0].col
-            r.uncertain = False
-            continue
         cells, first, unsure = _choose_window(vals, anchor, majority, width, columns)
         r.values = list(cells)
         r.first_col = first
@@ -571,30 +558,6 @@ _CJK = re.compile(r"[\u3400-\u9fff]")
 _NOT_COLUMNS = ("法人或其他组织", "申请人情况", "勾稽", "申请人", "项目", "序号")
 
 
-def _column_word(headers: list[Row], i: int, cell: Cell, text: str) -> L.LabelMatch | None:
-    """The form column a header cell names. 合计 among the organisation columns' words,
-    with a 总计 (or another 合计) elsewhere in the header, is 法人或其他组织's own subtotal
-    (the copy added a column after or before the five), not the table's 总计."""
-    m = L.match_request_column(text)
-    if m is None or m.id != "total" or key(text) != "合计":
-        return m
-    orgs = {
-        o.id
-        for c in headers[i].cells
-        if (o := L.match_request_column(c.text)) is not None
-        and o.id in ("commercial", "research", "social", "legal", "other_org")
-    }
-    if len(orgs) < 2:
-        return m
-    others = [
-        c
-        for h in headers
-        for c in h.cells
-        if c is not cell and (t := L.match_request_column(c.text)) is not None and t.id == "total"
-    ]
-    return L.LabelMatch("org_subtotal", "variant", "合计") if others else m
-
-
 _ORG_IDS = frozenset({"commercial", "research", "social", "legal", "other_org", "org_subtotal"})
 
 
@@ -629,7 +592,7 @@ def _header_order(headers: list[Row]) -> _Plan | None:
                 marks.append("APPL")
                 named = True
                 continue
-            m = _column_word(headers, i, c, text)
+            m = L.match_request_column(text)
             if m is not None:
                 if m.id in cols:
                     return None  # a label twice: no plan from this header
@@ -828,9 +791,9 @@ def _total_moved(order: list[str], candidates: list[_ReqRow]) -> bool:
 def _official_plan(headers: list[Row], counts: Counter[int]) -> list[str]:
     seen: set[str] = set()
     org_total = False
-    for i, h in enumerate(headers):
+    for h in headers:
         for c in h.cells:
-            m = _column_word(headers, i, c, c.text)
+            m = L.match_request_column(c.text)
             if m is not None:
                 seen.add(m.id)
             if key(c.text) == "法人或其他组织":
@@ -960,11 +923,9 @@ def _align(seq: list[_ReqRow], expected: list[str]) -> dict[str, _ReqRow]:
 
 def _request_header(ctx: Ctx, headers: list[Row]) -> None:
     found: dict[str, L.LabelMatch] = {}
-    for i, h in enumerate(headers):
+    for h in headers:
         for c in h.cells:
-            m = _column_word(headers, i, c, c.text)
-            if m and m.id == "org_subtotal":
-                continue  # the copy's own column, not a variant of a form label
+            m = L.match_request_column(c.text)
             if m and m.id not in found:
                 found[m.id] = m
     for m in found.values():

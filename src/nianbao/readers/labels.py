@@ -58,7 +58,7 @@ _REQUEST_ROWS: list[tuple[str, tuple[str, ...], dict[str, str], dict[str, str]]]
     ("denied.safety_stability", ("三安全一稳定", "危及"), {}, {}),
     ("denied.third_party", ("第三方",), {}, {}),
     ("denied.internal_affairs", ("内部事务",), {}, {}),
-    ("denied.process_info", ("过程性", "四类过程"), {}, {}),
+    ("denied.process_info", ("过程性",), {}, {}),
     ("denied.enforcement_file", ("执法案卷",), {}, {}),
     ("denied.admin_query", ("行政查询", "查询事项"), {}, {}),
     ("rejected.petition", ("信访", "举报投诉"), {}, {}),
@@ -147,19 +147,12 @@ def is_group_label(label: str) -> bool:
 # ----------------------------------------------------------------------------- section 三 columns
 _REQUEST_COLUMNS: list[tuple[str, tuple[str, ...], dict[str, str]]] = [
     ("natural", ("自然人",), {}),
-    # the shortened words of a narrow header (商业 / 科研 / 公益 / 法律服务 / 其他)
-    ("commercial", ("商业企业",), {"企业": "企业", "商业": "商业"}),
-    ("research", ("科研机构",), {"科研": "科研", "科研院所": "科研院所", "科研单位": "科研单位"}),
+    ("commercial", ("商业企业",), {"企业": "企业"}),
+    ("research", ("科研机构",), {}),
     (
         "social",
         ("社会公益组织",),
-        {
-            "社会组织": "社会组织",
-            "公益组织": "公益组织",
-            "社会团体": "社会团体",
-            "公益": "公益",
-            "社会公益": "社会公益",
-        },
+        {"社会组织": "社会组织", "公益组织": "公益组织", "社会团体": "社会团体"},
     ),
     (
         "legal",
@@ -179,7 +172,7 @@ def match_request_column(label: str) -> LabelMatch | None:
         k = k[len("法人或其他组织") :]  # a merged header: 法人或其他组织 商业企业 in one cell
     if not k or len(k) > 12:
         return None
-    if k.endswith("小计") and len(k) <= 10 and _org_subtotal_word(k[: -len("小计")]):
+    if k.endswith("小计") and len(k) <= 10:
         return LabelMatch("org_subtotal")
     for cid, words, variants in _REQUEST_COLUMNS:
         for w in words:
@@ -189,18 +182,6 @@ def match_request_column(label: str) -> LabelMatch | None:
             if k == v:
                 return LabelMatch(cid, "variant", note)
     return None
-
-
-def _org_subtotal_word(before: str) -> bool:
-    """The words before 小计 in a header cell of the 法人或其他组织 subtotal column (小计,
-    法人小计, 组织小计), not a result group's subtotal row label (不予公开小计, 其他处理小计:
-    a copy's own subtotal row, whose label cell may stand among the header rows when its
-    cells are blank)."""
-    if not before:
-        return True
-    return ("法人" in before or "组织" in before) and not any(
-        w in before for w in ("公开", "提供", "处理", "申请", "结果")
-    )
 
 
 _ORG_COLUMNS = frozenset({"commercial", "research", "social", "legal", "other_org"})
