@@ -52,7 +52,11 @@ def _numeric(row: list[Cell], at: int) -> bool:
 
 def _one_label(a: str, b: str) -> bool:
     joined = a + b
-    if not a or not b or match_request_row(joined) is None:
+    if not a or not b or match_request_row(joined) is None or _NOTE.match(a) or _NOTE.match(b):
+        return False
+    if _SUB_ROW.match(b) and match_request_row(b):
+        # the lower label is a row's whole label from its own ordinal (2.重复申请 under a
+        # 1. whose words were lost): a row of its own, never the rest of the label above
         return False
     if _GROUPS_ONLY.match(a):
         # a group's whole label (no ordinal of the next level after it) above a row's whole
@@ -72,6 +76,10 @@ def _one_label(a: str, b: str) -> bool:
 _HEAD = re.compile(r"^(?:[一二三四五六七八九十]|\d)")
 
 
+# a note's start (after key()): 附注, 备注, 说明, 注 — no part of a row's label
+_NOTE = re.compile(r"^(?:附注|备注|说明|注)\d*(?=\D)")
+
+
 def _tail(u: str, d: str) -> bool:
     """``d`` (naming no row, starting no label: no ordinal, no group) ends the label ``u``
     (which names a row alone): 二、上年结转政府信息 / 公开申请数量."""
@@ -80,6 +88,7 @@ def _tail(u: str, d: str) -> bool:
         m is not None
         and bool(d)
         and not _HEAD.match(d)
+        and not _NOTE.match(d)
         and not _GROUPS_ONLY.match(d)
         and match_request_row(u + d) == m
     )
@@ -89,6 +98,8 @@ def _halves(a: str, b: str) -> bool:
     """Both parts name the same row and together still name it (2.没有现成信息需要 /
     另行制作: each half holds a word of 2.没有现成信息需要另行制作)."""
     m = match_request_row(a) if a else None
+    if _NOTE.match(a) or _NOTE.match(b):
+        return False  # (a note repeating a row's words, above or below it)
     return m is not None and b != "" and match_request_row(b) == m and match_request_row(a + b) == m
 
 
