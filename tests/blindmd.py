@@ -19,7 +19,6 @@ usage: python -m tests.blindmd --out DIR [--seeds N] [--shapes a,b] [--score]
 from __future__ import annotations
 
 import argparse
-import glob
 import html
 import json
 import os
@@ -30,12 +29,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-SAMPLES = Path(__file__).resolve().parents[1].parent / "shared" / "samples"
+from .formlabels import DENIED, NOTE, OTHER, REJECTED, UNABLE
+from .gold import SAMPLES, covers, flatten, gold_files, same
+
 HOOKS = SAMPLES.parent / "hooks"
 
 COLS = ["natural", "commercial", "research", "social", "legal", "other_org", "total"]
 ORG = ["商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"]
-NOTE = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
 
 # (level-1, level-2, level-3, row id) of the applications matrix, 2021 form.
 L3 = "三、本年度办理结果"
@@ -44,33 +44,6 @@ ROWS_HEAD = [
     ("二、上年结转政府信息公开申请数量", "", "", "carried_over"),
     (L3, "（一）予以公开", "", "granted"),
     (L3, "（二）部分公开（区分处理的，只计这一情形，不计其他情形）", "", "partial"),
-]
-DENIED = [
-    ("1.属于国家秘密", "state_secret"),
-    ("2.其他法律行政法规禁止公开", "law_forbidden"),
-    ("3.危及“三安全一稳定”", "safety_stability"),
-    ("4.保护第三方合法权益", "third_party"),
-    ("5.属于三类内部事务信息", "internal_affairs"),
-    ("6.属于四类过程性信息", "process_info"),
-    ("7.属于行政执法案卷", "enforcement_file"),
-    ("8.属于行政查询事项", "admin_query"),
-]
-UNABLE = [
-    ("1.本机关不掌握相关政府信息", "not_held"),
-    ("2.没有现成信息需要另行制作", "needs_creation"),
-    ("3.补正后申请内容仍不明确", "unclear"),
-]
-REJECTED = [
-    ("1.信访举报投诉类申请", "petition"),
-    ("2.重复申请", "duplicate"),
-    ("3.要求提供公开出版物", "publication"),
-    ("4.无正当理由大量反复申请", "excessive"),
-    ("5.要求行政机关确认或重新出具已获取信息", "confirm"),
-]
-OTHER = [
-    ("1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", "no_correction"),
-    ("2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", "no_fee"),
-    ("3.其他", "misc"),
 ]
 
 
@@ -1049,11 +1022,7 @@ def render_plain_section(doc: Doc, section: str, page: list[int], notes: list[st
 
 # ----------------------------------------------------------------------------- driver
 def golds() -> list[Path]:
-    return sorted(
-        Path(p)
-        for p in glob.glob(str(SAMPLES / "*.gold.json"))
-        + glob.glob(str(SAMPLES / "peer" / "*.gold.json"))
-    )
+    return gold_files()
 
 
 def make(out: Path, seeds: int, shapes: list[str]) -> list[Path]:
@@ -1100,35 +1069,6 @@ LIMIT_RULES = frozenset(
 )
 MISSING_RULES = frozenset({"R-TABLE-MISSING", "R-ROW-MISSING"})
 TABLES = ("active.", "active2019.", "requests.", "reviews.")
-SECTION_OF = {
-    "sections.s2": ("active.", "active2019."),
-    "sections.s3": ("requests.",),
-    "sections.s4": ("reviews.",),
-}
-
-
-def _covers(ref: str, k: str) -> bool:
-    return (
-        ref == k or k.startswith(ref + ".") or any(k.startswith(p) for p in SECTION_OF.get(ref, ()))
-    )
-
-
-def _flat(obj: object, prefix: str = "") -> dict[str, object]:
-    out: dict[str, object] = {}
-    if isinstance(obj, dict):
-        for k, v in obj.items():
-            out.update(_flat(v, f"{prefix}{k}."))
-    else:
-        out[prefix[:-1]] = obj
-    return out
-
-
-def _same(g: object, o: object) -> bool:
-    if g is None or o is None:
-        return g is None and o is None
-    if isinstance(g, (int, float)) and isinstance(o, (int, float)) and not isinstance(o, bool):
-        return abs(float(g) - float(o)) < 1e-6
-    return str(g) == str(o)
 
 
 @dataclass
@@ -1160,18 +1100,18 @@ def tally(gold: dict, out: dict | None) -> tuple[Tally, list[str]]:
     if out is None:
         t.silent = len(keys)
         return t, ["no output"]
-    flat = _flat(
+    flat = flatten(
         {k: v for k, v in out.items() if k in ("active", "active2019", "requests", "reviews")}
     )
     findings = out.get("findings") or []
     bad = []
     for k in keys:
         g = None if k in blanks else gold[k]
-        if k in flat and _same(g, flat.get(k)):
+        if k in flat and same(g, flat.get(k)):
             t.right += 1
             continue
         rules = {
-            f.get("rule", "") for f in findings if any(_covers(c, k) for c in f.get("cells") or [])
+            f.get("rule", "") for f in findings if any(covers(c, k) for c in f.get("cells") or [])
         }
         if rules & LIMIT_RULES:
             t.limit += 1
@@ -1185,7 +1125,7 @@ def tally(gold: dict, out: dict | None) -> tuple[Tally, list[str]]:
             bad.append(f"silent {k}: gold={g!r} got={flat.get(k, '<absent>')!r}")
     for f in findings:
         if f.get("rule") in MISSING_RULES and any(
-            _covers(c, k) for c in f.get("cells") or [] for k in keys
+            covers(c, k) for c in f.get("cells") or [] for k in keys
         ):
             t.false += 1
             bad.append(f"false {f.get('rule')} {(f.get('cells') or [])[:3]}")

@@ -54,7 +54,6 @@ usage: python -m tests.blindocr --out DIR [--seeds N] [--score [--src PATH]]
 from __future__ import annotations
 
 import argparse
-import glob
 import json
 import os
 import random
@@ -62,9 +61,9 @@ import re
 import subprocess
 import sys
 from dataclasses import dataclass, field
-from pathlib import Path
 
-SAMPLES = str(Path(__file__).resolve().parents[2] / "shared" / "samples")
+from .gold import gold_files
+
 COLS = ("natural", "commercial", "research", "social", "legal", "other_org", "total")
 SHAPES = ("phone_lines", "phone_rows", "tesseract", "api_table", "abbyy", "paddle", "llm_md")
 
@@ -875,7 +874,7 @@ SHAPE_FNS = {
 
 
 def golds() -> list[str]:
-    return sorted(glob.glob(f"{SAMPLES}/*.gold.json") + glob.glob(f"{SAMPLES}/peer/*.gold.json"))
+    return [str(p) for p in gold_files()]
 
 
 def render(gold_path: str, shape: str, seed: int) -> tuple[str, dict]:

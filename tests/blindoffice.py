@@ -44,7 +44,6 @@ from __future__ import annotations
 
 import argparse
 import copy
-import glob
 import json
 import os
 import re
@@ -55,9 +54,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-if not SHARED.exists():
-    SHARED = Path("../shared").resolve()
+from .formlabels import ACTIVE_BLOCKS
+from .gold import SHARED, gold_files
+
 TEMPLATE = SHARED / "samples" / "peer" / "templates" / "政府信息公开工作年度报告格式模板_空白.docx"
 
 COLS = ["natural", "commercial", "research", "social", "legal", "other_org", "total"]
@@ -133,9 +132,7 @@ SHAPES = [
 
 # ---------------------------------------------------------------- gold
 def golds() -> list[Path]:
-    paths = sorted(glob.glob(str(SHARED / "samples" / "*.gold.json")))
-    paths += sorted(glob.glob(str(SHARED / "samples" / "peer" / "*.gold.json")))
-    return [Path(p) for p in paths]
+    return gold_files()
 
 
 def values(gold: dict[str, Any]) -> dict[str, Any]:
@@ -515,28 +512,14 @@ def meta_of(v: dict[str, Any], path: Path) -> tuple[str, str, int]:
 # ---------------------------------------------------------------- tables
 def active_table_tpl(doc: Any, v: dict[str, Any], blank: str, *, serial: bool = False) -> None:
     """表二 as the template: one table, each 第二十条 sub-header a merged row."""
-    parts = [
-        (
-            "第二十条第（一）项",
-            ["本年制发件数", "本年废止件数", "现行有效件数"],
-            [("规章", "active.regulations"), ("行政规范性文件", "active.normative")],
-        ),
-        ("第二十条第（五）项", ["本年处理决定数量"], [("行政许可", "active.licensing")]),
-        (
-            "第二十条第（六）项",
-            ["本年处理决定数量"],
-            [("行政处罚", "active.penalty"), ("行政强制", "active.coercion")],
-        ),
-        ("第二十条第（八）项", ["本年收费金额（单位：万元）"], [("行政事业性收费", "active.fees")]),
-    ]
-    nrows = sum(2 + len(rows) for _, _, rows in parts)
+    nrows = sum(2 + len(rows) for _, _, rows in ACTIVE_BLOCKS)
     off = 1 if serial else 0
     if serial:
         nrows += 0
     t = table(doc, nrows, 4 + off, [1.2] * off + [4.4, 3.4, 3.4, 3.4])
     r = 0
     k = 0
-    for head, cols, rows in parts:
+    for head, cols, rows in ACTIVE_BLOCKS:
         merge(t, r, 0, r, 3 + off, head, bold=True)
         r += 1
         if serial:

@@ -34,47 +34,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-if not SHARED.exists():
-    SHARED = Path("../shared").resolve()
-SAMPLES = SHARED / "samples"
-GOLD_GLOBS = ("*.gold.json", "peer/*.gold.json")
+from .formlabels import ACTIVE_BLOCKS, DENIED, NOTE, OTHER, REJECTED, UNABLE
+from .gold import gold_files
 
 APPLICANTS = ("natural", "commercial", "research", "social", "legal", "other_org", "total")
 REVIEW_FIELDS = ("upheld", "corrected", "other", "pending", "total")
 REVIEW_GROUPS = ("reconsideration", "litigation_direct", "litigation_after")
 REVIEW_WORDS = ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计")
-NOTE = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
-
-# (group label or None, item label, row id); group None = label spans the label columns.
-DENIED = [
-    ("1.属于国家秘密", "state_secret"),
-    ("2.其他法律行政法规禁止公开", "law_forbidden"),
-    ("3.危及“三安全一稳定”", "safety_stability"),
-    ("4.保护第三方合法权益", "third_party"),
-    ("5.属于三类内部事务信息", "internal_affairs"),
-    ("6.属于四类过程性信息", "process_info"),
-    ("7.属于行政执法案卷", "enforcement_file"),
-    ("8.属于行政查询事项", "admin_query"),
-]
-UNABLE = [
-    ("1.本机关不掌握相关政府信息", "not_held"),
-    ("2.没有现成信息需要另行制作", "needs_creation"),
-    ("3.补正后申请内容仍不明确", "unclear"),
-]
-REJECTED = [
-    ("1.信访举报投诉类申请", "petition"),
-    ("2.重复申请", "duplicate"),
-    ("3.要求提供公开出版物", "publication"),
-    ("4.无正当理由大量反复申请", "excessive"),
-    ("5.要求行政机关确认或重新出具已获取信息", "confirm"),
-]
-OTHER = [
-    ("1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", "no_correction"),
-    ("2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", "no_fee"),
-    ("3.其他", "misc"),
-]
-
 FW = str.maketrans("0123456789.,", "０１２３４５６７８９．，")
 
 
@@ -400,23 +366,9 @@ def active_table(g: dict, sh: Shape, rng: random.Random) -> list[Table]:
     def v(k: str) -> str:
         return fmt(g.get(k), sh, rng)
 
-    blocks = [
-        (
-            "第二十条第（一）项",
-            ["本年制发件数", "本年废止件数", "现行有效件数"],
-            [("规章", "active.regulations"), ("行政规范性文件", "active.normative")],
-        ),
-        ("第二十条第（五）项", ["本年处理决定数量"], [("行政许可", "active.licensing")]),
-        (
-            "第二十条第（六）项",
-            ["本年处理决定数量"],
-            [("行政处罚", "active.penalty"), ("行政强制", "active.coercion")],
-        ),
-        ("第二十条第（八）项", ["本年收费金额（单位：万元）"], [("行政事业性收费", "active.fees")]),
-    ]
     if sh.split_active:
         out = []
-        for head, cols, rows in blocks:
+        for head, cols, rows in ACTIVE_BLOCKS:
             nc = 1 + len(cols)
             cs = [Cell(0, 0, 1, nc, head, "head"), Cell(1, 0, 1, 1, "信息内容", "head")]
             cs += [Cell(1, 1 + i, 1, 1, c, "head") for i, c in enumerate(cols)]
@@ -430,7 +382,7 @@ def active_table(g: dict, sh: Shape, rng: random.Random) -> list[Table]:
             wd = [0.31, 0.23, 0.23, 0.23] if nc == 4 else [0.4, 0.6]
             out.append(Table(nc, wd, cs, 0, "active"))
         return out
-    for head, cols, rows in blocks:
+    for head, cols, rows in ACTIVE_BLOCKS:
         cells.append(Cell(r, 0, 1, 4, head, "head"))
         r += 1
         cells.append(Cell(r, 0, 1, 1, "信息内容", "head"))
@@ -1202,9 +1154,7 @@ def _merge(segs: list) -> list:
 
 # ---------------------------------------------------------------- driver
 def golds(names: list[str] | None = None) -> list[Path]:
-    out: list[Path] = []
-    for g in GOLD_GLOBS:
-        out += sorted(SAMPLES.glob(g))
+    out = gold_files()
     if names:
         out = [p for p in out if any(p.name.startswith(n) for n in names)]
     return out

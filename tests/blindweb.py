@@ -27,8 +27,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .gold import SAMPLES, covers, flatten, gold_files, same
+
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared" / "samples"
 
 COLS = ("natural", "commercial", "research", "social", "legal", "other_org", "total")
 
@@ -110,8 +111,7 @@ class Report:
 
 def load_reports() -> list[Report]:
     out = []
-    files = sorted(SHARED.glob("*.gold.json")) + sorted((SHARED / "peer").glob("*.gold.json"))
-    for f in files:
+    for f in gold_files():
         gold = json.loads(f.read_text(encoding="utf-8"))
         year = int(gold.get("meta.year") or 2022)
         agency = gold.get("meta.agency") or "东川县人民政府"
@@ -1183,9 +1183,9 @@ def render_all(out: Path, seed: int = 0, copies: bool = True) -> list[Path]:
     written = []
     for r in load_reports():
         gold_src = (
-            (SHARED / f"{r.name}.gold.json")
-            if (SHARED / f"{r.name}.gold.json").exists()
-            else SHARED / "peer" / f"{r.name}.gold.json"
+            (SAMPLES / f"{r.name}.gold.json")
+            if (SAMPLES / f"{r.name}.gold.json").exists()
+            else SAMPLES / "peer" / f"{r.name}.gold.json"
         )
         for i, (sname, st, ps) in enumerate(shapes(seed)):
             site = FAKE_SITES[(i + len(r.name)) % len(FAKE_SITES)]
@@ -1222,37 +1222,6 @@ BLAME_RULES = {
     "R-CARRY-FORWARD-NEW",
     "R-CARRY-PROCESSED",
 }
-SECTION_OF = {
-    "sections.s2": ("active.", "active2019."),
-    "sections.s3": ("requests.",),
-    "sections.s4": ("reviews.",),
-}
-
-
-def _flatten(obj: Any, prefix: str = "") -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    if isinstance(obj, dict):
-        for k, v in obj.items():
-            out.update(_flatten(v, f"{prefix}{k}."))
-    else:
-        out[prefix[:-1]] = obj
-    return out
-
-
-def _same(g: Any, o: Any) -> bool:
-    if g is None or o is None:
-        return g is None and o is None
-    if isinstance(g, (int, float)) and isinstance(o, (int, float)) and not isinstance(o, bool):
-        return abs(float(g) - float(o)) <= 1e-6
-    return re.sub(r"\s+", "", str(g)) == re.sub(r"\s+", "", str(o))
-
-
-def _covers(ref: str, key: str) -> bool:
-    return (
-        ref == key
-        or key.startswith(ref + ".")
-        or any(key.startswith(p) for p in SECTION_OF.get(ref, ()))
-    )
 
 
 @dataclass
@@ -1285,7 +1254,7 @@ def score_docs(
         t = tallies.setdefault(shape, Tally())
         t.docs += 1
         o = outs.get(str(f.resolve()))
-        flat = _flatten(o) if o else {}
+        flat = flatten(o) if o else {}
         findings = (o or {}).get("findings") or []
         blanks = set(gold.get("blank", []))
         for key, g in gold.items():
@@ -1294,7 +1263,7 @@ def score_docs(
             g = None if key in blanks else g
             t.cells += 1
             got = flat.get(key, "<absent>")
-            if o is not None and key in flat and _same(g, got):
+            if o is not None and key in flat and same(g, got):
                 t.right += 1
                 continue
             if not key.startswith(TABLES):
@@ -1304,7 +1273,7 @@ def score_docs(
             named = any(
                 fd.get("rule", "").split(".")[0] not in MISSING_RULES
                 and not fd.get("rule", "").startswith("R-SECTIONS")
-                and any(_covers(c, key) for c in fd.get("cells") or [])
+                and any(covers(c, key) for c in fd.get("cells") or [])
                 for fd in findings
             )
             if named and len(t.examples) < 20:
@@ -1317,14 +1286,12 @@ def score_docs(
         misread = {
             k
             for k in keys
-            if not (
-                o is not None and k in flat and _same(None if k in blanks else gold[k], flat[k])
-            )
+            if not (o is not None and k in flat and same(None if k in blanks else gold[k], flat[k]))
         }
         for fd in findings:
             rule = fd.get("rule", "").split(".")[0]
             if rule in BLAME_RULES:
-                hit = [c for c in fd.get("cells") or [] if any(_covers(c, k) for k in misread)]
+                hit = [c for c in fd.get("cells") or [] if any(covers(c, k) for k in misread)]
                 if hit:
                     # the document blamed (a sum that fails, a blank) for a cell misread
                     t.false += 1
@@ -1333,7 +1300,7 @@ def score_docs(
         for fd in findings:
             rule = fd.get("rule", "").split(".")[0]
             if rule in MISSING_RULES or rule == "R-SECTIONS":
-                hit = [c for c in fd.get("cells") or [] if any(_covers(c, k) for k in keys)]
+                hit = [c for c in fd.get("cells") or [] if any(covers(c, k) for k in keys)]
                 if hit:
                     t.false += 1
                     if len(t.examples) < 40:

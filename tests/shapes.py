@@ -41,7 +41,6 @@ stand after it. Nothing here touches the parser; ``tests/shapes_eval.py`` scores
 
 from __future__ import annotations
 
-import json
 import random
 import re
 from collections.abc import Callable, Iterable
@@ -57,7 +56,9 @@ from nianbao.schema import REQUEST_ROWS_2019, REQUEST_ROWS_2021, RESULT_ROWS_201
 from nianbao.writing.blocks import _blocks
 from nianbao.writing.writer import GridCell, GridTable, layout_of, title_of
 
-SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"
+# SAMPLES and load_gold: also imported from here by the generators built on these shapes
+from .gold import SAMPLES, gold_files, gold_stem, load_gold  # noqa: F401
+
 TABLES: tuple[str, ...] = ("active.", "active2019.", "requests.", "reviews.")
 META_KEYS: tuple[str, ...] = ("meta.agency", "meta.year", "meta.format", "meta.published")
 
@@ -82,21 +83,6 @@ SPACINGS: tuple[str, ...] = ("mixed", "runs", "single", "wide")
 
 
 # ---------------------------------------------------------------------- golds
-def gold_files() -> list[Path]:
-    """Every gold file of the shared samples (top level, then peer)."""
-    if not SAMPLES.is_dir():
-        return []
-    return sorted(SAMPLES.glob("*.gold.json")) + sorted((SAMPLES / "peer").glob("*.gold.json"))
-
-
-def gold_stem(path: Path) -> str:
-    return path.name[: -len(".gold.json")]
-
-
-def load_gold(path: Path) -> dict[str, Any]:
-    return json.loads(path.read_text(encoding="utf-8"))
-
-
 def invented_golds() -> list[tuple[str, dict[str, Any]]]:
     """Two invented reports (fixed, consistent arithmetic) for what no real gold has: the
     2019 layout (three-value rows, signed 本年增/减, 政府集中采购) and a 2021 report with

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .gold import flatten, same
+from .gold import covers, flatten, same
 from .shapes import (
     BASE_SHAPES,
     EDITED_SHAPES,
@@ -40,20 +40,9 @@ from .shapes import (
 
 TABLE_ROOTS = ("active", "active2019", "requests", "reviews")
 MISSING_RULES = frozenset({"R-TABLE-MISSING", "R-ROW-MISSING"})
-SECTION_OF = {
-    "sections.s2": ("active.", "active2019."),
-    "sections.s3": ("requests.",),
-    "sections.s4": ("reviews.",),
-}
 
 
 # ---------------------------------------------------------------------- scoring (silent.py)
-def covers(cell_ref: str, key: str) -> bool:
-    if cell_ref == key or key.startswith(cell_ref + "."):
-        return True
-    return any(key.startswith(p) for p in SECTION_OF.get(cell_ref, ()))
-
-
 def is_missing_rule(rule: str) -> bool:
     base = rule.split(".")[0]
     return base in MISSING_RULES or rule.startswith("R-SECTIONS")

@@ -15,7 +15,6 @@ transcription had left a column out).
 from __future__ import annotations
 
 import json
-import math
 import os
 from typing import Any
 
@@ -24,6 +23,7 @@ import pytest
 import nianbao
 
 from . import blindocr
+from .gold import flatten, same
 
 TABLES = ("active.", "active2019.", "requests.", "reviews.")
 MISSING = ("R-TABLE-MISSING", "R-ROW-MISSING", "R-SECTIONS")
@@ -41,24 +41,6 @@ FLOOR = {
 }
 
 
-def _flat(obj: Any, prefix: str = "") -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    if isinstance(obj, dict):
-        for k, v in obj.items():
-            out.update(_flat(v, f"{prefix}{k}."))
-    else:
-        out[prefix[:-1]] = obj
-    return out
-
-
-def _same(g: Any, o: Any) -> bool:
-    if g is None or o is None:
-        return g is None and o is None
-    if isinstance(g, (int, float)) and isinstance(o, (int, float)):
-        return math.isclose(float(g), float(o), abs_tol=1e-6)
-    return str(g) == str(o)
-
-
 def _covers(ref: str, key: str) -> bool:
     return ref == key or key.startswith(ref + ".")
 
@@ -66,7 +48,7 @@ def _covers(ref: str, key: str) -> bool:
 def _score(gold: dict[str, Any], out: dict[str, Any]) -> tuple[int, int, list[str], list[str]]:
     """(cells, right, silent ids, false accusations), as the shared hooks count them."""
     blanks = set(gold.get("blank", []))
-    flat = _flat(
+    flat = flatten(
         {k: v for k, v in out.items() if k in ("active", "active2019", "requests", "reviews")}
     )
     findings = out.get("findings") or []
@@ -74,7 +56,7 @@ def _score(gold: dict[str, Any], out: dict[str, Any]) -> tuple[int, int, list[st
     right, silent, false = 0, [], []
     for k in keys:
         g = None if k in blanks else gold[k]
-        if k in flat and _same(g, flat[k]):
+        if k in flat and same(g, flat[k]):
             right += 1
             continue
         if not any(

@@ -23,8 +23,9 @@ import pytest
 pytest.importorskip("reportlab")
 
 from tests import blindpdf as bp  # noqa: E402
+from tests.gold import SAMPLES, SHARED  # noqa: E402
 
-pytestmark = pytest.mark.skipif(not bp.SAMPLES.exists(), reason="../shared is missing")
+pytestmark = pytest.mark.skipif(not SAMPLES.exists(), reason="../shared is missing")
 
 # the 2021 layout with blanks everywhere, the mixed layout, large numbers
 GOLDS = ["001_", "hongze-2023", "huaian-2024"]
@@ -52,7 +53,7 @@ FLOOR = {"jitter": 0.98}
 def _score(paths: list[Path]) -> dict[str, list[int]]:
     """Per shape [cells right, cells, silent, false accusations], scored as
     ../shared/hooks/score.py and silent.py score (meta.title and meta.published left out)."""
-    sys.path.insert(0, str(bp.SHARED / "hooks"))
+    sys.path.insert(0, str(SHARED / "hooks"))
     from score import flatten, same  # type: ignore[import-not-found]
     from silent import MISSING_RULES, TABLES, covers  # type: ignore[import-not-found]
 

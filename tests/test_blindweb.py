@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from tests import blindweb as bw
+from tests.gold import flatten
 
-pytestmark = pytest.mark.skipif(not bw.SHARED.exists(), reason="../shared samples not present")
+pytestmark = pytest.mark.skipif(not bw.SAMPLES.exists(), reason="../shared samples not present")
 
 
 @pytest.fixture(scope="module")
@@ -95,7 +96,7 @@ def test_reviews_as_two_tables_in_a_copy(tmp_path: Path) -> None:
     """表四 printed as a 行政复议 table and a 行政诉讼 table: each run under its own header."""
     rep, text = _page("wordspacer", "chrome")
     o = _parse(tmp_path, "two.txt", text)
-    got = bw._flatten({"reviews": o["reviews"]})
+    got = flatten({"reviews": o["reviews"]})
     assert got == {k: rep.gold[k] for k in got}
 
 
@@ -181,7 +182,7 @@ def test_an_ordinal_that_lost_its_dot_on_the_labels_line(tmp_path: Path) -> None
     after it was left unread (the ordinal read as the row above's last value)."""
     import re
 
-    src = bw.SHARED / "000_b0ac92113a5e779e.txt"
+    src = bw.SAMPLES / "000_b0ac92113a5e779e.txt"
     text = src.read_text(encoding="utf-8")
     for label in ("1. 属于国家秘密", "2. 其他法律行政法规禁止公开", "3. 危及“三安全一稳定”"):
         text = text.replace(label + "\t0\t0\t0\t0\t0\t0\t0", label + "\t1\t0\t0\t0\t0\t0\t1")
@@ -204,7 +205,7 @@ def test_empty_headings_after_the_first_are_not_a_table_of_contents(tmp_path: Pa
     under the same captions: the run is the report's own headings, not a contents list —
     taken for one, the appendix's captions became the sections and the report was blamed
     for their order (R-SECTION-ORDER) and for a text cut short (R-TEXT-TRUNCATED)."""
-    lines = (bw.SHARED / "000_b0ac92113a5e779e.txt").read_text(encoding="utf-8").split("\n")
+    lines = (bw.SAMPLES / "000_b0ac92113a5e779e.txt").read_text(encoding="utf-8").split("\n")
     heads = [
         lines.index(h)
         for h in (

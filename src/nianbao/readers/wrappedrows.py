@@ -117,6 +117,31 @@ def _join(upper: list[Cell], lower: list[Cell], at: int, numbers_below: bool = F
     return out
 
 
+def _joined(upper: list[Cell], lower: list[Cell], numbers_below: bool) -> list[Cell] | None:
+    """The two rows joined into one when they are one row cut at its label's line break,
+    else None. The numbers stand on ``upper`` (``lower`` when ``numbers_below``: the label's
+    first line printed alone above the rest with the numbers, 一、本年新收政府信息公开 | | … /
+    申请数量 | 19 | …); the other row holds labels only, none under the numbers."""
+    nums, words = (lower, upper) if numbers_below else (upper, lower)
+    at = _split(nums)
+    if not (
+        0 < at < len(nums)
+        and _numeric(nums, at)
+        and _split(words) <= at
+        and not _numeric(words, 0)
+        and all(not c.text.strip() for c in words[at:])
+    ):
+        return None
+    u = key("".join(c.text for c in upper[:at]))
+    d = key("".join(c.text for c in lower[:at]))
+    # the label on the numbers' row must name no row alone; with the numbers below, the upper
+    # label may name a row alone that the lower one only ends (_tail)
+    alone = match_request_row(d if numbers_below else u) is not None
+    if (not alone and (_one_label(u, d) or (numbers_below and _tail(u, d)))) or _halves(u, d):
+        return _join(upper, lower, at, numbers_below)
+    return None
+
+
 def join_wrapped_rows(blocks: list[Paragraph | Table]) -> list[Paragraph | Table]:
     for b in blocks:
         if not isinstance(b, Table) or len(b.rows) < 2:
@@ -128,41 +153,15 @@ def join_wrapped_rows(blocks: list[Paragraph | Table]) -> list[Paragraph | Table
         while i < len(rows):
             row = rows[i]
             if i + 1 < len(rows) and len(rows[i + 1]) == len(row):
-                at = _split(row)
-                nxt = rows[i + 1]
-                if (
-                    0 < at < len(row)
-                    and _numeric(row, at)
-                    and _split(nxt) <= at
-                    and not _numeric(nxt, 0)
-                    and all(not c.text.strip() for c in nxt[at:])
-                ):
-                    a = key("".join(c.text for c in row[:at]))
-                    d = key("".join(c.text for c in nxt[:at]))
-                    if (match_request_row(a) is None and _one_label(a, d)) or _halves(a, d):
-                        out.append(_join(row, nxt, at))
-                        i += 2
-                        joined = True
-                        continue
-                # the label's first line alone, its rest with the numbers (the label printed
-                # above its numbers): 一、本年新收政府信息公开 | | … / 申请数量 | 19 | …
-                at = _split(nxt)
-                if (
-                    0 < at < len(nxt)
-                    and _numeric(nxt, at)
-                    and _split(row) <= at
-                    and not _numeric(row, 0)
-                    and all(not c.text.strip() for c in row[at:])
-                ):
-                    u = key("".join(c.text for c in row[:at]))
-                    d = key("".join(c.text for c in nxt[:at]))
-                    if (
-                        match_request_row(d) is None and (_one_label(u, d) or _tail(u, d))
-                    ) or _halves(u, d):
-                        out.append(_join(row, nxt, at, numbers_below=True))
-                        i += 2
-                        joined = True
-                        continue
+                # the numbers on the label's first line, else on its rest
+                merged = _joined(row, rows[i + 1], numbers_below=False)
+                if merged is None:
+                    merged = _joined(row, rows[i + 1], numbers_below=True)
+                if merged is not None:
+                    out.append(merged)
+                    i += 2
+                    joined = True
+                    continue
             out.append(row)
             i += 1
         if joined:
