@@ -16,6 +16,11 @@ import pytest
 # every run (a pytest-xdist worker has no terminal and wrapped 「未收录 2 个」 at 80 columns)
 os.environ["COLUMNS"] = "200"
 
+# pytest-xdist runs a worker a core: OCR in one thread each, as the parser pools do (two
+# threads a worker on two cores only spin against each other)
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    os.environ.setdefault("NIANBAO_OCR_THREADS", "1")
+
 # the generators' and OCR tests take a part of their copies by default (the CI's time);
 # NIANBAO_TESTS_FULL=1 takes them all
 FULL = os.environ.get("NIANBAO_TESTS_FULL") == "1"

@@ -484,6 +484,8 @@ def init_worker() -> None:
     work the timer cannot stop ends the worker (see ``_cpu_backstop``)."""
     global _in_worker
     _in_worker = True
+    # a pool runs a worker a core: one thread each for OCR (readers/ocr/engine.py)
+    os.environ.setdefault("NIANBAO_OCR_THREADS", "1")
     die_with_parent()
 
 
