@@ -303,8 +303,9 @@ def _placement(vals: list[Cell], ids: list[str]) -> tuple[int, ...] | None:
     return good[0] if len(good) == 1 else None
 
 
-_YUAN_CELL = re.compile(r"(?<!万)元")
-_YUAN_HEADER = re.compile(r"单位[:：]?\s*元")
+_YUAN_CELL = re.compile(r"(?<![万千百亿])元")  # (千元, 亿元: another unit, not converted)
+# （单位：元）, or the unit alone in the brackets after the words: 本年收费金额（元）
+_YUAN_HEADER = re.compile(r"单位[:：]?\s*元|收费金额\s*[（(]\s*元\s*[）)]")
 
 
 def _fee_unit(ctx: Ctx, rows: list[Row]) -> None:

@@ -203,6 +203,19 @@ def read_requests(ctx: Ctx, rows: list[Row], headers: list[Row]) -> str | None:
             r.uncertain = False
             continue
         vals = [c for c in r.values if c is not None]
+        marks = [c for c in vals if c.text.strip()]
+        if (
+            len(vals) < width
+            and len(marks) == 1
+            and L.parse_value(marks[0].text)[1] == "placeholder"
+        ):
+            # one mark for the whole row (无, —, /): the copy merged the row's cells and
+            # wrote that it has nothing; every cell is blank, whichever column the mark
+            # stands in (R-NON-NUMERIC shows the mark)
+            r.values = [marks[0], *[None] * (width - 1)]
+            r.first_col = marks[0].col
+            r.uncertain = False
+            continue
         cells, first, unsure = _choose_window(vals, anchor, majority, width, columns)
         r.values = list(cells)
         r.first_col = first
@@ -558,7 +571,43 @@ _CJK = re.compile(r"[\u3400-\u9fff]")
 _NOT_COLUMNS = ("法人或其他组织", "申请人情况", "勾稽", "申请人", "项目", "序号")
 
 
-_ORG_IDS = frozenset({"commercial", "research", "social", "legal", "other_org", "org_subtotal"})
+_ORG_LEAVES = frozenset({"commercial", "research", "social", "legal", "other_org"})
+_ORG_IDS = _ORG_LEAVES | {"org_subtotal"}
+
+
+def _column_word(headers: list[Row], i: int, cell: Cell, text: str) -> L.LabelMatch | None:
+    """The form column a header cell names. 合计 among the organisation columns' words,
+    with a 总计 elsewhere in the header (or another 合计: in its own row, or in a row that
+    names no organisation columns), is 法人或其他组织's own subtotal (the copy added a column
+    after or before the five), not the table's 总计. A 合计 among the organisation words of
+    another row is no such sign: a header repeated after a page break names the table's 合计
+    again."""
+    m = L.match_request_column(text)
+    if m is None or m.id != "total" or key(text) != "合计":
+        return m
+    if _org_words(headers[i]) < 2:
+        return m
+    others = [
+        c
+        for h in headers
+        for c in h.cells
+        if c is not cell
+        and (t := L.match_request_column(c.text)) is not None
+        and t.id == "total"
+        and (key(c.text) != "合计" or h is headers[i] or _org_words(h) < 2)
+    ]
+    return L.LabelMatch("org_subtotal", "variant", "合计") if others else m
+
+
+def _org_words(row: Row) -> int:
+    """How many organisation columns a header row names."""
+    return len(
+        {
+            o.id
+            for c in row.cells
+            if (o := L.match_request_column(c.text)) is not None and o.id in _ORG_LEAVES
+        }
+    )
 
 
 def _header_order(headers: list[Row]) -> _Plan | None:
@@ -573,8 +622,9 @@ def _header_order(headers: list[Row]) -> _Plan | None:
     unknown: list[int] = []
     grid = True  # every header row is a row of a grid (a text line's cells have no columns)
     joined = _split_header_cells(headers)
+    texts = [joined.get((i, c.col), c.text) for i, h in enumerate(headers) for c in h.cells]
     for i, h in enumerate(headers):
-        named = False
+        gridded = False
         toks: list[str] = []
         lines.append(toks)
         marks: list[str] = []  # the line's tokens and "?" for a word the form lacks
@@ -585,14 +635,16 @@ def _header_order(headers: list[Row]) -> _Plan | None:
             if k == "法人或其他组织":
                 toks.append("ORG")
                 marks.append("ORG")
-                named = True
                 continue
             if "申请人情况" in k:
                 toks.append("APPL")
                 marks.append("APPL")
-                named = True
                 continue
-            m = L.match_request_column(text)
+            m = _column_word(headers, i, c, text)
+            if m is not None and L.column_piece(text, texts):
+                # a piece of a wrapped column word whose rest stands elsewhere (科研 … 机构):
+                # the header's rows were not read as its cells, no order from it
+                return None
             if m is not None:
                 if m.id in cols:
                     return None  # a label twice: no plan from this header
@@ -609,7 +661,9 @@ def _header_order(headers: list[Row]) -> _Plan | None:
                 toks.append(m.id)
                 marks.append(m.id)
                 cols[m.id] = c.col
-                named = True
+                # (a row naming only 申请人情况 or 法人或其他组织 gives no column its place: it
+                # may be a paragraph above the grid)
+                gridded = True
             elif (
                 _CJK.search(k)
                 and not L.is_value_text(text)
@@ -618,7 +672,7 @@ def _header_order(headers: list[Row]) -> _Plan | None:
             ):
                 unknown.append(c.col)
                 marks.append("?")
-        if named:
+        if gridded:
             grid = grid and h.table is not None and h.table.kind in _GRID_KINDS
     seq = L.column_order(lines)
     if seq is None:
@@ -638,6 +692,12 @@ def _header_order(headers: list[Row]) -> _Plan | None:
     # a grid's header: its cells' columns say the order (a copy may have moved a merged
     # label into another header row)
     words = list(seq)
+    leaf_rows = {n for n, t in enumerate(lines) if any(x in _ORG_LEAVES for x in t)}
+    if len(leaf_rows) > 1:
+        # the organisations' words stand in rows of their own, each of a few (an unruled
+        # table's header, its cells centred at several heights, read line by line): the
+        # rows' order of words is no order of the columns, the cells' columns are
+        words = sorted(seq, key=lambda c: cols[c])
     seq = sorted(seq, key=lambda c: cols[c])
     lo, hi = cols[seq[0]], cols[seq[-1]]
     extra = frozenset(x for x in unknown if x > lo and x not in cols.values() and x <= hi + 2)
@@ -674,25 +734,45 @@ def _lined_up(plan: _Plan, candidates: list[_ReqRow]) -> bool:
 
 
 def _split_header_cells(headers: list[Row]) -> dict[tuple[int, int], str]:
-    """Header cells of a grid whose words the grid split over two rows (a vertical label
-    法律服 / 务机构, cut by a rule of the taller cells beside it): {(header row, column):
-    text}, the upper cell holding both parts and the lower none, where neither part names a
-    column of the form and the two together do."""
+    """Header cells of a grid whose words the grid split over rows (a vertical label
+    法律服 / 务机构, cut by a rule of the taller cells beside it; a word wrapped in an
+    unruled cell, 科研 / 机构 or 社会 / 公益 / 组织, its lines rows of their own among the
+    lines of the cells beside it, centred higher or lower): {(header row, column): text},
+    the upper cell holding all parts and the lower ones none, where the parts together name
+    a column of the form and no part names another column (a part may name the same one:
+    科研, 公益)."""
     out: dict[tuple[int, int], str] = {}
     match = L.match_request_column
     for i in range(len(headers) - 1):
-        upper, lower = headers[i], headers[i + 1]
-        if upper.table is None or upper.table is not lower.table:
+        upper = headers[i]
+        if upper.table is None:
             continue
-        below = {c.col: c for c in lower.cells if not c.covered and c.text.strip()}
         for c in upper.cells:
-            d = below.get(c.col)
-            if d is None or c.covered or not c.text.strip() or (i, c.col) in out:
+            k = key(c.text)
+            if c.covered or not k or (i, c.col) in out:
                 continue
-            both = c.text.strip() + d.text.strip()
-            if match(c.text) is None and match(d.text) is None and match(both) is not None:
+            if "法人或其他组织" in k or "申请人情况" in k:
+                continue
+            both = c.text.strip()
+            parts: list[int] = []
+            for j in range(i + 1, min(i + 5, len(headers))):
+                lower = headers[j]
+                if lower.table is not upper.table:
+                    break
+                d = next((d for d in lower.cells if d.col == c.col and not d.covered), None)
+                if d is None or not d.text.strip():
+                    continue
+                m, n, joint = match(both), match(d.text), match(both + d.text.strip())
+                if joint is None or any(x is not None and x.id != joint.id for x in (m, n)):
+                    break  # (the next word down the column is no part of this one)
+                if m is not None and n is not None:
+                    break  # (two words of one column: no wrapped word)
+                both += d.text.strip()
+                parts.append(j)
+            if parts:
                 out[(i, c.col)] = both
-                out[(i + 1, c.col)] = ""
+                for j in parts:
+                    out[(j, c.col)] = ""
     return out
 
 
@@ -791,9 +871,9 @@ def _total_moved(order: list[str], candidates: list[_ReqRow]) -> bool:
 def _official_plan(headers: list[Row], counts: Counter[int]) -> list[str]:
     seen: set[str] = set()
     org_total = False
-    for h in headers:
+    for i, h in enumerate(headers):
         for c in h.cells:
-            m = L.match_request_column(c.text)
+            m = _column_word(headers, i, c, c.text)
             if m is not None:
                 seen.add(m.id)
             if key(c.text) == "法人或其他组织":
@@ -923,9 +1003,16 @@ def _align(seq: list[_ReqRow], expected: list[str]) -> dict[str, _ReqRow]:
 
 def _request_header(ctx: Ctx, headers: list[Row]) -> None:
     found: dict[str, L.LabelMatch] = {}
-    for h in headers:
+    joined = _split_header_cells(headers)
+    texts = [joined.get((i, c.col), c.text) for i, h in enumerate(headers) for c in h.cells]
+    for i, h in enumerate(headers):
         for c in h.cells:
-            m = L.match_request_column(c.text)
+            text = joined.get((i, c.col), c.text)
+            m = _column_word(headers, i, c, text)
+            if m and m.id == "org_subtotal":
+                continue  # the copy's own column, not a variant of a form label
+            if m and L.column_piece(text, texts):
+                m = L.LabelMatch(m.id)  # the form's word wrapped in its cell (科研 / 机构)
             if m and m.id not in found:
                 found[m.id] = m
     for m in found.values():

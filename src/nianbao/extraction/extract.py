@@ -315,6 +315,20 @@ def _without_remarks(rows: list[list[Cell]]) -> list[list[Cell]]:
 _SEQ = re.compile(r"\d{1,3}")
 
 
+def _lone_word(row: Row) -> bool:
+    """A label-only row naming at most one column word of 表三's header (小计, 总计, a
+    group's 不予公开小计): below the matrix's rows, no repeated header (which names them
+    all)."""
+    words = [c for c in row.labels if c.text.strip()]
+    named = [
+        c
+        for c in words
+        if L.match_request_column(c.text) is not None
+        or key(c.text) in ("法人或其他组织", "申请人情况")
+    ]
+    return len(named) <= 1
+
+
 def _without_numbering(rows: list[list[Cell]]) -> list[list[Cell]]:
     """A table's rows less the numbering column a copy added as its first column (a header
     cell 序号 opening its row): below it, a row's first cell holding a row number (1, 2 …)
@@ -367,6 +381,7 @@ def _collect_rows(
             continue
         if isinstance(b, Table):
             ctx.set_tables([c for r in b.rows for c in r], b.index)
+            labelled = False  # a row of 表三 labelled by the form seen in this table
             for r in _without_numbering(_without_remarks(b.rows)):
                 row = split_row(r, b, sec)
                 is_header = sec == "s3" and not row.numeric and is_request_header(row)
@@ -377,8 +392,14 @@ def _collect_rows(
                     and L.match_request_row(row.labels[-1].text)
                 ):
                     rows[sec].append(row)
+                    labelled = labelled or (
+                        sec == "s3" and any(L.match_request_row(c.text) for c in row.labels)
+                    )
                 elif row.labels:
-                    headers[sec].append(row)
+                    if not (labelled and _lone_word(row)):
+                        # (below the table's rows, a blank row of one word, 小计 or 总计,
+                        # is a row the copy added or the form's, not a column header)
+                        headers[sec].append(row)
                     rows[sec].append(row)
                 elif sec == "s4" and len(row.values) >= NREVIEW:
                     rows[sec].append(row)  # a value row left wholly blank
@@ -476,6 +497,12 @@ _VARIANT_CANON = {
     "公益组织": "社会公益组织",
     "社会团体": "社会公益组织",
     "企业": "商业企业",
+    "商业": "商业企业",
+    "科研": "科研机构",
+    "科研院所": "科研机构",
+    "科研单位": "科研机构",
+    "公益": "社会公益组织",
+    "社会公益": "社会公益组织",
     "法律服务": "法律服务机构",
     "合计": "总计",
     "同意公开": "予以公开",

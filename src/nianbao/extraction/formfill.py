@@ -49,7 +49,9 @@ from .onecell import PREFIXES, claimed_numbers, taken_elsewhere
 
 __all__ = ["fill_from_form", "inline_sections"]
 
-_YUAN = re.compile(r"(?<!万)元")
+_YUAN = re.compile(r"(?<![万千百亿])元")
+# 表二's fee header naming 元 (本年收费金额（元）, （单位：元）), as R-FEE-UNIT reads it
+_YUAN_HEADER = re.compile(r"收\s*费\s*金\s*额\s*[（(]\s*(?:单\s*位\s*[:：]?\s*)?元\s*[）)]")
 
 
 def inline_sections(doc: Document, report: Report, reading: FormReading) -> list[str]:
@@ -484,7 +486,12 @@ def _put_row(ctx: Any, index: _CellIndex, key_: str, row: FormRow, row_no: int) 
     if key_ == "s2":
         fee = ctx.report.values.get("active.fees")
         if fee is not None and any(c.id == "active.fees" for c in row.cells):
-            if fee.raw and isinstance(fee.value, (int, float)) and _YUAN.search(fee.raw):
+            # (in the cell, 125000元, or the header over it: a reading of the text as a
+            # form sees no header cell, and R-FEE-UNIT says the amount was converted)
+            yuan = (fee.raw and _YUAN.search(fee.raw)) or _YUAN_HEADER.search(
+                ctx.report.sections["s2"].text or ""
+            )
+            if fee.raw and isinstance(fee.value, (int, float)) and yuan:
                 fee.value = fee.value / 10000
                 ctx.report.layout["fee_unit"] = "元"
     if key_ == "s4":

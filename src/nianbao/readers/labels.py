@@ -12,6 +12,7 @@ text (value, placeholder, residue) that the readers and the extraction share sta
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -58,7 +59,7 @@ _REQUEST_ROWS: list[tuple[str, tuple[str, ...], dict[str, str], dict[str, str]]]
     ("denied.safety_stability", ("三安全一稳定", "危及"), {}, {}),
     ("denied.third_party", ("第三方",), {}, {}),
     ("denied.internal_affairs", ("内部事务",), {}, {}),
-    ("denied.process_info", ("过程性",), {}, {}),
+    ("denied.process_info", ("过程性", "四类过程"), {}, {}),
     ("denied.enforcement_file", ("执法案卷",), {}, {}),
     ("denied.admin_query", ("行政查询", "查询事项"), {}, {}),
     ("rejected.petition", ("信访", "举报投诉"), {}, {}),
@@ -147,12 +148,19 @@ def is_group_label(label: str) -> bool:
 # ----------------------------------------------------------------------------- section 三 columns
 _REQUEST_COLUMNS: list[tuple[str, tuple[str, ...], dict[str, str]]] = [
     ("natural", ("自然人",), {}),
-    ("commercial", ("商业企业",), {"企业": "企业"}),
-    ("research", ("科研机构",), {}),
+    # the shortened words of a narrow header (商业 / 科研 / 公益 / 法律服务 / 其他)
+    ("commercial", ("商业企业",), {"企业": "企业", "商业": "商业"}),
+    ("research", ("科研机构",), {"科研": "科研", "科研院所": "科研院所", "科研单位": "科研单位"}),
     (
         "social",
         ("社会公益组织",),
-        {"社会组织": "社会组织", "公益组织": "公益组织", "社会团体": "社会团体"},
+        {
+            "社会组织": "社会组织",
+            "公益组织": "公益组织",
+            "社会团体": "社会团体",
+            "公益": "公益",
+            "社会公益": "社会公益",
+        },
     ),
     (
         "legal",
@@ -172,7 +180,7 @@ def match_request_column(label: str) -> LabelMatch | None:
         k = k[len("法人或其他组织") :]  # a merged header: 法人或其他组织 商业企业 in one cell
     if not k or len(k) > 12:
         return None
-    if k.endswith("小计") and len(k) <= 10:
+    if k.endswith("小计") and len(k) <= 10 and _org_subtotal_word(k[: -len("小计")]):
         return LabelMatch("org_subtotal")
     for cid, words, variants in _REQUEST_COLUMNS:
         for w in words:
@@ -182,6 +190,44 @@ def match_request_column(label: str) -> LabelMatch | None:
             if k == v:
                 return LabelMatch(cid, "variant", note)
     return None
+
+
+def column_piece(word: str, others: Iterable[str]) -> bool:
+    """A shortened column word (科研, 公益, 商业, 法律服务) that is a piece of its column's
+    form word wrapped in its cell: another header cell, naming no column, holds the rest
+    (科研 / 机构, 社会 / 公益 / 组织). Such a word names the column only joined with the rest;
+    alone, where its pieces stand says nothing of the header's order."""
+    rest = column_rest(word)
+    return any(
+        o in rest and match_request_column(o) is None for o in map(key, others) if len(o) >= 2
+    )
+
+
+@lru_cache(maxsize=256)
+def column_rest(word: str) -> tuple[str, ...]:
+    """The pieces of its column's form word around a shortened column word (科研 → 机构,
+    公益 → 社会, 组织, 社会公益 → 组织); none for a full word or another word for the column
+    (社会团体, 律师事务所)."""
+    m = match_request_column(word)
+    if m is None or m.how != "variant":
+        return ()
+    k = key(word)
+    full = next(ws[0] for cid, ws, _v in _REQUEST_COLUMNS if cid == m.id)
+    if k not in full:
+        return ()
+    return tuple(p for p in full.split(k, 1) if len(p) >= 2)
+
+
+def _org_subtotal_word(before: str) -> bool:
+    """The words before 小计 in a header cell of the 法人或其他组织 subtotal column (小计,
+    法人小计, 组织小计), not a result group's subtotal row label (不予公开小计, 其他处理小计:
+    a copy's own subtotal row, whose label cell may stand among the header rows when its
+    cells are blank)."""
+    if not before:
+        return True
+    return ("法人" in before or "组织" in before) and not any(
+        w in before for w in ("公开", "提供", "处理", "申请", "结果")
+    )
 
 
 _ORG_COLUMNS = frozenset({"commercial", "research", "social", "legal", "other_org"})

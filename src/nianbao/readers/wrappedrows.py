@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 
 from .document import Cell, Paragraph, Table
-from .labels import form_row_words, has_number, is_value_text, match_request_row
+from .labels import form_row_words, has_number, is_value_text, match_request_row, parse_value
 from .normalize import key
 
 # labels of groups only, perhaps with the next level's ordinal after them: 三本年度办理结果,
@@ -103,6 +103,52 @@ def _halves(a: str, b: str) -> bool:
     return m is not None and b != "" and match_request_row(b) == m and match_request_row(a + b) == m
 
 
+_GROUP_PREFIX = {
+    "不予公开": "denied.",
+    "无法提供": "unable.",
+    "不予处理": "rejected.",
+    "其他处理": "other.",
+}
+
+
+def _group_subtotal(rows: list[list[Cell]], i: int, at: int, label: str) -> bool:
+    """Row ``i``, a result group's label with numbers (（三）不予公开 | 2 | … | 2 |), is the
+    group's subtotal row the copy added, not its first row's label cut at a line break:
+    its numbers, not all 0, are the sums of the group's rows printed below it (the first
+    of them blank). Joined, that row would hold the subtotal, silently."""
+    groups = [(label.rfind(w), p) for w, p in _GROUP_PREFIX.items() if w in label]
+    if not groups:
+        return False
+    prefix = max(groups)[1]
+
+    def numbers(row: list[Cell]) -> list[float] | None:
+        out: list[float] = []
+        for c in row[at:]:
+            v, note = parse_value(c.text)
+            if v is None and note not in ("blank", "placeholder"):
+                return None
+            out.append(v or 0)
+        return out
+
+    own = numbers(rows[i])
+    if own is None or not any(own):
+        return False
+    sums = [0.0] * len(own)
+    below = 0
+    for row in rows[i + 1 :]:
+        if len(row) != len(rows[i]):
+            break
+        m = match_request_row(key("".join(c.text for c in row[:at])))
+        if m is None or not m.id.startswith(prefix):
+            break
+        vals = numbers(row)
+        if vals is None:
+            return False
+        sums = [x + y for x, y in zip(sums, vals)]
+        below += 1
+    return below > 1 and sums == own
+
+
 def _join(upper: list[Cell], lower: list[Cell], at: int, numbers_below: bool = False) -> list[Cell]:
     out = []
     for c, (u, d) in enumerate(zip(upper, lower)):
@@ -153,8 +199,14 @@ def join_wrapped_rows(blocks: list[Paragraph | Table]) -> list[Paragraph | Table
         while i < len(rows):
             row = rows[i]
             if i + 1 < len(rows) and len(rows[i + 1]) == len(row):
-                # the numbers on the label's first line, else on its rest
+                # the numbers on the label's first line (unless that row is a group's
+                # subtotal the copy added), else on its rest
                 merged = _joined(row, rows[i + 1], numbers_below=False)
+                at = _split(row)
+                if merged is not None and _group_subtotal(
+                    rows, i, at, key("".join(c.text for c in row[:at]))
+                ):
+                    merged = None
                 if merged is None:
                     merged = _joined(row, rows[i + 1], numbers_below=True)
                 if merged is not None:

@@ -366,7 +366,12 @@ def fee_unit(report: Report) -> list[Finding]:
                 actual=m.group(1),
                 evidence=m.group(0),
                 message=f"表二「行政事业性收费」收费金额的表头单位为「{m.group(1)}」（{m.group(0)}），"
-                "格式规定单位为万元；已换算为万元。",
+                "格式规定单位为万元；"
+                + (
+                    "已换算为万元。"
+                    if m.group(1) == "元" and report.layout.get("fee_unit") == "元"
+                    else "数值按原文保留，未换算，请核对单位。"
+                ),
             )
         )
     elif (raw and _RAW_YUAN.search(raw)) or report.layout.get("fee_unit") == "元":

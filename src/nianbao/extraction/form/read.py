@@ -45,7 +45,7 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Collection, Sequence
 
-from ...readers.labels import column_order, is_debris
+from ...readers.labels import column_order, column_rest, is_debris
 from ...readers.normalize import blank_page_numbers, drop_notes
 from ...readers.normalize import key as label_key
 from ...schema import COLUMNS, REVIEW_FIELDS, REVIEW_GROUPS, default_layout
@@ -223,6 +223,98 @@ _GROUP_OPENS = re.compile(
     r"[（(]\s*[三四五六]\s*[）)]\s*(?:不\s*予\s*公\s*开|无\s*法\s*提\s*供|不\s*予\s*处\s*理"
     r"|其\s*他\s*处\s*理)|三\s*、\s*本\s*年\s*度"
 )
+
+
+# a row the copy added to 表三 for a result group's subtotal: a cell 小计 (不予公开小计,
+# 小计：) with its numbers after it (a repeated header's 小计 column word is followed by more
+# words, 总计, not by a number)
+_SUBTOTAL_CELL = re.compile(
+    r"(?:^|(?<=[\s|｜]))[\u4e00-\u9fff（）()]{0,8}小\s*计[：:]?(?=[\s|｜]*[-—－/无\d])", re.M
+)
+# a result group's label as a cell (（四）无法提供, or the words alone), and the rows it holds
+_GROUP_CELL = re.compile(
+    r"(?:^|(?<=[\s|｜]))(?:[（(]\s*[三四五六]\s*[）)])?\s*"
+    r"(不\s*予\s*公\s*开|无\s*法\s*提\s*供|不\s*予\s*处\s*理|其\s*他\s*处\s*理)",
+    re.M,
+)
+_GROUP_OF = {
+    "不予公开": "denied.",
+    "无法提供": "unable.",
+    "不予处理": "rejected.",
+    "其他处理": "other.",
+}
+_NUMBER_NEXT = re.compile(r"[\s|｜]*[-—－/无\d]")
+# a label followed by the next with no cell of its own between them (no number, no mark,
+# no cell's separator: a tab, a bar, an empty line)
+_NO_CELLS = re.compile(r"[ \u3000]*\n?[ \u3000]*")
+
+
+def _subtotal_at(text: str, start: int, end: int, rid: str, next_blank: bool = False) -> int | None:
+    """Where a subtotal row the copy added starts in ``text[start:end]`` (the gap after row
+    ``rid``'s label): a cell 小计 followed by numbers, or the label of another result group
+    than the row's own followed by numbers (（四）无法提供 2 0 0 0 0 0 2 after a blank
+    8.属于行政查询事项: the group's subtotal, printed on its label). None when there is none.
+    The numbers after it are that row's, no form row's (R-SUBTOTAL's, not read here). Not
+    a group's label when the next label (its first row's) shows no cell at all
+    (``next_blank``): the numbers on the group's label may then be that row's, printed on
+    the group label's line (（三）不予公开 9 0 9 8 0 3 29 1.属于国家秘密 2.其他…), which a
+    subtotal taken there would have left blank without a word (a row printed with its
+    cells blank, | | |, shows cells)."""
+    found = [m.start() for m in _SUBTOTAL_CELL.finditer(text, start, end)]
+    for m in [] if next_blank else _GROUP_CELL.finditer(text, start, end):
+        if rid.startswith(_GROUP_OF[re.sub(r"\s+", "", m.group(1))]):
+            continue  # (a row's numbers may follow its own group's label)
+        if _NUMBER_NEXT.match(text, m.end(), end):
+            found.append(m.start())
+    return min(found) if found else None
+
+
+_LAST_NUMBER = re.compile(r"(?<![\d.．,，])\d{1,3}(?![\d.．、,，])")
+_SEPARATOR = re.compile(r"[\t\n|｜ \u3000]")
+
+
+def _row_numbers(
+    text: str, spans: list[tuple[int, int, int]], a: int
+) -> dict[int, tuple[int, int]]:
+    """The numbering column a copy added before the labels (序号 1 … 25): {label's index:
+    (start, end) of its row number}, the number standing just before the label (only
+    separators between them) and the numbers rising by one or two from label to label (a
+    group label's row may have none, and a label whose number is no such one is passed
+    over) for at least three labels in five. A row's own last number before the next
+    label (its 总计) rises so in no table: nothing is taken then."""
+    found: dict[int, tuple[int, int, int]] = {}
+    for i, (_ri, st, _en) in enumerate(spans):
+        lo = spans[i - 1][2] if i else a
+        if text[st : st + 1].isdigit() and st > lo and text[st - 1].isdigit():
+            # the label was found from the last digit of its row's number (2|3其他: 3.其他
+            # without its dot after the number 23)
+            s0 = st
+            while s0 > lo and text[s0 - 1].isdigit():
+                s0 -= 1
+            e0 = st
+            while text[e0 : e0 + 1].isdigit():
+                e0 += 1
+            if e0 - s0 <= 2 and _SEPARATOR.match(text, e0):
+                found[i] = (int(text[s0:e0]), s0, e0)
+            continue
+        last = None
+        for m in _LAST_NUMBER.finditer(text, lo, st):
+            last = m
+        if last is None:
+            continue
+        between = text[last.end() : st]
+        if re.search(r"\d", between) or not _SEPARATOR.match(between[:1] or "x"):
+            continue
+        found[i] = (int(last.group()), last.start(), last.end())
+    chain: list[int] = []
+    for i in sorted(found):
+        if not chain or found[i][0] - found[chain[-1]][0] in (1, 2):
+            chain.append(i)
+        elif len(chain) == 1 and found[i][0] <= 2:
+            chain = [i]  # (a row's own number before the first label: start again at 1)
+    if len(chain) < 5 or len(chain) * 5 < len(spans) * 3:
+        return {}
+    return {i: (found[i][1], found[i][2]) for i in chain}
 
 
 def _other_row_opens(text: str, start: int, end: int, own: str = "") -> bool:
@@ -513,16 +605,28 @@ def _read_rows(
     # the runs of values after each label
     runs: list[tuple[RowSpec, int, int, ValueRun, list[Tok]]] = []
     stray = False
+    # a numbering column (序号) the copy added: each row's number ends the row above
+    numbering: dict[int, tuple[int, int]] = {}
     if key == "s3":
-        # numbers between the header and the first label found: no row takes them (a
-        # PDF's reading order printed a row's label after its numbers), so a label with
-        # no number after it is no sign of a blank row
+        numbering = _row_numbers(text, spans, a)
+        for i, (_n0, n1) in numbering.items():
+            ri, st, en = spans[i]
+            if st < n1:  # (the label found from its row number's last digit)
+                spans[i] = (ri, n1 + len(text[n1:en]) - len(text[n1:en].lstrip()), en)
+        # numbers between the header and the first label found (its row number aside): no
+        # row takes them (a PDF's reading order printed a row's label after its numbers),
+        # so a label with no number after it is no sign of a blank row
         head = header_start(k, idx, a, [])
-        stray = head is not None and bool(_number_end(text, head, spans[0][1]))
+        first = numbering[0][0] if 0 in numbering else spans[0][1]
+        stray = head is not None and bool(_number_end(text, head, first))
     cuts = _columnwise(text, spans, b, layout) if key == "s2" and layout is not None else None
     items: list[tuple[int, int, int]] = []  # (next label, start, end) of an item's numbers
+    # text spans of numbers no form row holds: subtotal rows the copy added, row numbers
+    subtotals: list[tuple[int, int]] = list(numbering.values())
     for i, (ri, st, en) in enumerate(spans):
         nxt = spans[i + 1][1] if i + 1 < len(spans) else b
+        if i + 1 in numbering:
+            nxt = min(nxt, numbering[i + 1][0])
         full = nxt  # (the next label: an item's heading before it is read though cut)
         if cuts is not None and cuts[i] < nxt:
             # 表二 copied labels first, each column's numbers after its header: the numbers
@@ -546,6 +650,15 @@ def _read_rows(
             if block is not None:
                 items.append((i + 1, block.start(), full))
                 nxt = min(nxt, block.start())
+        if key == "s3":
+            after = spans[i + 2][1] if i + 2 < len(spans) else b
+            next_blank = i + 1 < len(spans) and bool(
+                _NO_CELLS.fullmatch(text, spans[i + 1][2], after)
+            )
+            sub = _subtotal_at(text, en, nxt, form[ri].rid, next_blank)
+            if sub is not None:
+                subtotals.append((sub, nxt))
+                nxt = sub
         toks = first_run(
             tokenize(text, en, nxt),
             len(form[ri].ids),
@@ -635,7 +748,7 @@ def _read_rows(
         runs = _split_runs(runs, form, layout, columns, text, inferred)
     ahead = stray  # numbers stand before the first label
     if key == "s3" and not stray:
-        stray = _untaken(text, k, idx, a, runs, form, layout)
+        stray = _untaken(text, k, idx, a, runs, form, layout, subtotals)
     # the text ends inside the table (a truncated copy): the labels after the cut, which
     # may be those with nothing after them, are not in the text
     shifted = _shifted(runs, ahead, b >= len(text.rstrip())) if key == "s3" else set()
@@ -840,6 +953,9 @@ _HEADER_WORDS: tuple[tuple[str, str], ...] = (
     ("法律服务", "legal"),
     ("自然人", "natural"),
     ("企业", "commercial"),
+    ("商业", "commercial"),
+    ("科研", "research"),
+    ("公益", "social"),
     ("其他", "other_org"),
     ("总计", "total"),
     ("合计", "total"),
@@ -858,15 +974,23 @@ def header_columns(head: str) -> list[str] | None:
     k = folded if len(folded) == len(k) else k
     breaks = [i for i, ch in enumerate(head) if ch == "\n"]
     found: list[tuple[int, str]] = []
+    words: dict[int, str] = {}  # the word found at each place
     taken = [False] * len(k)
     for word, col in _HEADER_WORDS:
         i = k.find(word)
         while i >= 0:
             if not any(taken[i : i + len(word)]):
                 found.append((i, col))
+                words[i] = word
                 for j in range(i, i + len(word)):
                     taken[j] = True
             i = k.find(word, i + len(word))
+    untaken = "".join("\n" if t else ch for ch, t in zip(k, taken, strict=True))
+    for word in words.values():
+        if any(p in untaken for p in column_rest(word)):
+            # a shortened word whose rest stands elsewhere in the header (科研 … 机构): a
+            # word wrapped in its cell, the header's lines not its rows: no order from them
+            return None
     lines: dict[int, list[str]] = {}
     for i, col in sorted(found):
         lines.setdefault(bisect_left(breaks, idx[i]), []).append(col)
@@ -1258,11 +1382,13 @@ def _untaken(
     runs: list[tuple[RowSpec, int, int, ValueRun, list[Tok]]],
     form: tuple[RowSpec, ...],
     layout: str | None,
+    subtotals: Sequence[tuple[int, int]] = (),
 ) -> bool:
     """Numbers in 表三 that no row took, from its header to its last row's numbers (after a
     label the chain of labels passed over, or before the first label), where a row shows no
     number or no label was found for it: such a row's numbers may be those. Counted only
-    then (ordinary tables show every row's numbers)."""
+    then (ordinary tables show every row's numbers). The numbers of a subtotal row the copy
+    added (``subtotals``) are that row's."""
     sub = layout == "2019"
     rows = len(layout_rows(form, "2019" if sub else "2021"))
     if len(runs) >= rows and all(run.vals for *_, run, _t in runs):
@@ -1274,7 +1400,10 @@ def _untaken(
     end = last[3].vals[-1].end if last[3].vals else last[2]
     taken = {t.start for *_, run, _t in runs for t in run.vals}
     return any(
-        t.kind == "v" and t.start not in taken and not _ORDINAL_AFTER.match(text, t.end)
+        t.kind == "v"
+        and t.start not in taken
+        and not any(s <= t.start < e for s, e in subtotals)
+        and not _ORDINAL_AFTER.match(text, t.end)
         for t in tokenize(text, head, end)
     )
 

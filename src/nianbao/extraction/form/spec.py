@@ -117,7 +117,7 @@ REQUEST_FORM: tuple[RowSpec, ...] = (
     _req("denied.safety_stability", "3.危及“三安全一稳定”", ("三安全一稳定", "危及"), "3"),
     _req("denied.third_party", "4.保护第三方合法权益", ("第三方",), "4"),
     _req("denied.internal_affairs", "5.属于三类内部事务信息", ("内部事务",), "5"),
-    _req("denied.process_info", "6.属于四类过程性信息", ("过程性",), "6"),
+    _req("denied.process_info", "6.属于四类过程性信息", ("过程性", "四类过程"), "6"),
     _req("denied.enforcement_file", "7.属于行政执法案卷", ("执法案卷",), "7"),
     _req("denied.admin_query", "8.属于行政查询事项", ("行政查询", "查询事项"), "8"),
     _req("unable.not_held", "（四）无法提供1.本机关不掌握相关政府信息", ("不掌握",), "1"),

@@ -591,9 +591,20 @@ def extend(
         elif after in ".．、" or not before.isdigit():
             a -= 1
     b = hit.b
-    while b < hi and k[b] in tail and not k[b].isdigit() and not _debris_at(text, idx[b]):
+    while (
+        b < hi
+        and k[b] in tail
+        and not k[b].isdigit()
+        and not _debris_at(text, idx[b])
+        and not _PLACEHOLDER_BETWEEN.search(text, idx[b - 1] + 1, idx[b])
+    ):
         b += 1
     return a, b
+
+
+# a blank's mark (—, /) between two characters: a value cell after the label, not the label
+# going on (部分公开（…不计其他情形） — 不予公开: 不 is the next cell's, the group label)
+_PLACEHOLDER_BETWEEN = re.compile(r"[-—–－/／]")
 
 
 # a cell's value or a blank's mark, as a flattened row prints them
