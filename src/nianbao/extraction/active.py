@@ -64,10 +64,16 @@ def read_active(ctx: Ctx, rows: list[Row]) -> str | None:
     # remark's): their numbers are never read by their order alone
     wider: set[int] = set()
     header_width: int | None = None
+    own: dict[int, frozenset[int]] = {}  # row -> columns of the copy's own (上年数, 同比增减)
+    own_cols: frozenset[int] = frozenset()
+    own_words: list[str] = []
     for row in rows:
         cols = [L.match_active_column(c.text) for c in row.cells]
         hits = [c for c in cols if c]
         if hits and not row.numeric:
+            own_cols, hits = _own_columns(row)
+            if own_cols:
+                own_words += [c.text.strip() for c in row.cells if c.col in own_cols]
             header = hits
             header_width = len(row.cells)
             for _, lay in hits:
@@ -98,6 +104,9 @@ def read_active(ctx: Ctx, rows: list[Row]) -> str | None:
         mapped.append((m.id, [f for f, _ in header], row))
         if header_width is not None and len(row.cells) > header_width:
             wider.add(id(row))
+        elif own_cols and len(row.cells) == header_width:
+            own[id(row)] = own_cols
+    mapped = _without_list_lines(mapped)
     if not mapped:
         return None
     if not seen_2019 and not seen_2021:
@@ -135,7 +144,8 @@ def read_active(ctx: Ctx, rows: list[Row]) -> str | None:
         )
         if rid in ("licensing", "penalty", "coercion") and layout == "2021":
             fields = ["decisions"]
-        vals = list(row.values)
+        # (the cells under the copy's own columns, read against its header, are not the form's)
+        vals = [c for c in row.values if c.col not in own.get(id(row), ())]
         while len(vals) > len(fields) and not vals[-1].text.strip():
             vals.pop()
         while len(vals) > len(fields) and not vals[0].text.strip():
@@ -230,8 +240,69 @@ def read_active(ctx: Ctx, rows: list[Row]) -> str | None:
     # rows printed with their label only: if no cell of 表二 holds anything, the table's
     # numbers stand elsewhere in the copy (``unread.numbers_without_table``)
     ctx.bare_active.extend(bare)
+    if own:
+        words = "」「".join(dict.fromkeys(w for w in own_words if w))
+        ctx.finding(
+            "R-CELL-COUNT",
+            "info",
+            [],
+            f"表二有格式规定以外的列（表头「{words}」），其数值不属于格式规定的任何一列，未读入；"
+            "各行按表头所示的格式规定的列读取。",
+        )
     _fee_unit(ctx, rows)
     return layout
+
+
+# a column header of the copy's own beside the form's: last year's figure, a change on it
+# (not 增/减 alone: the 2019 layout's 本年增/减 may be written so)
+_OWN_COLUMN = re.compile(r"^(?:上年|去年|同比|比上年|较上年|备注|说明)")
+
+
+# a list's ordinal opening a line (1. / （1） / 1、)
+_LIST_ORDINAL = re.compile(r"^\s*[（(]?\d{1,2}\s*[)）.．、]")
+
+
+def _without_list_lines(
+    mapped: list[tuple[str, list[str], Row]],
+) -> list[tuple[str, list[str], Row]]:
+    """``mapped`` less the lines of a list in prose that name a row of 表二 with its figure
+    in the same cell (「3.行政许可 0条」 above the table): when the table's own row for it
+    follows, the list's line is no row of the table (taken first, it gave the row no value
+    and the table's row was never read)."""
+    later = {rid for rid, _, row in mapped if not _listed(row)}
+    return [m for m in mapped if not (_listed(m[2]) and m[0] in later)]
+
+
+def _listed(row: Row) -> bool:
+    """A line with no value cell whose label holds a figure after its words."""
+    return not any(c.text.strip() for c in row.values) and bool(
+        re.search(r"\d", _LIST_ORDINAL.sub("", row.label_text))
+    )
+
+
+def _own_columns(row: Row) -> tuple[frozenset[int], list[tuple[str, str]]]:
+    """A column header row of 表二: the physical columns of the copy's own, right of the
+    form's (上年现行有效件数, 上年数, 同比增减 — a word the form lacks, last year's or a
+    change, or a form column's word a second time), and the form's columns it names.
+    A row whose values stand in the same columns leaves those cells out: they are no
+    cells of the form (with them a row held more numbers than its columns, and was not
+    read or was read in the wrong columns)."""
+    seen: set[str] = set()
+    hits: list[tuple[str, str]] = []
+    cols: set[int] = set()
+    first: int | None = None
+    for c in row.cells:
+        text = c.text.strip()
+        if c.covered or not text:
+            continue
+        m = L.match_active_column(text)
+        if m is not None and m[0] not in seen and not _OWN_COLUMN.match(key(text)):
+            seen.add(m[0])
+            hits.append(m)
+            first = c.col if first is None else first
+        elif first is not None and (m is not None or _OWN_COLUMN.match(key(text))):
+            cols.add(c.col)
+    return frozenset(cols), hits
 
 
 # a number between marks (or spaces) inside a label's cell, words after it: a value cell

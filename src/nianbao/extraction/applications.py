@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ..readers import labels as L
@@ -116,6 +116,8 @@ def _choose_window(
 
 def read_requests(ctx: Ctx, rows: list[Row], headers: list[Row]) -> str | None:
     """Section 三. Returns "2021" (three （六） sub-rows) or "2019" (single row), or None."""
+    every_header = headers
+    headers = _first_matrix_header(rows, headers)
     anchor = _column_anchor(headers)
     candidates: list[_ReqRow] = []
     group: str | None = None
@@ -166,7 +168,7 @@ def read_requests(ctx: Ctx, rows: list[Row], headers: list[Row]) -> str | None:
     if not candidates:
         return None
     _label_column_blanks(candidates)
-    plan = _column_plan(headers, candidates)
+    plan = _column_plan(headers, candidates, every_header)
     if not plan.defer and plan.columns != list(COLUMNS) and _paged_header(ctx, headers):
         # a bare number that may be a page's stands among the header's words, and the
         # header reads other columns than the form's: the number may have broken a word's
@@ -194,6 +196,12 @@ def read_requests(ctx: Ctx, rows: list[Row], headers: list[Row]) -> str | None:
     starts = Counter(r.row.values[0].col for r in candidates if len(r.row.values) == width)
     majority = starts.most_common(1)[0][0] if starts else None
     for r in candidates:
+        extra_n = plan.tail.get(id(r.row), 0)
+        if extra_n and width == NCOL and len(r.row.values) == NCOL + extra_n:
+            # the copy's own columns after 总计: the row's first seven cells are the form's
+            r.values = list(r.row.values[:NCOL])
+            r.first_col, r.uncertain = r.row.values[0].col, False
+            continue
         if plan.extra and plan.at is not None:
             # columns the form does not have stand among the values: each value is read
             # under its header's column, never windowed into a form column
@@ -224,6 +232,18 @@ def read_requests(ctx: Ctx, rows: list[Row], headers: list[Row]) -> str | None:
     _place_like_siblings(candidates, width, columns, wide, loose=plan.at is None)
     if plan.extra:
         _extra_columns(ctx, headers, candidates, plan.extra)
+    if plan.tail:
+        n_tail = max(plan.tail.values())
+        ctx.finding(
+            "R-CELL-COUNT",
+            "info",
+            [],
+            f"表三在「总计」列之后有 {n_tail} 列格式规定以外的列（表头"
+            f"「{'」「'.join(_tail_words(headers, n_tail))}」），其数值不属于格式规定的任何一列，"
+            "未读入；各行前 7 个数值按格式规定的列读取。",
+            expected=NCOL,
+            actual=NCOL + n_tail,
+        )
 
     has_sub = any(r.rid in ("other.no_correction", "other.no_fee") for r in candidates)
     has_single = any(r.rid == "other" for r in candidates)
@@ -498,9 +518,15 @@ class _Plan:
     # a header word the form lacks ends the header's columns (备注 after 总计): the rows'
     # blank last cell after their numbers is that column's
     trailing: bool = False
+    # how many such words end the header's line (上年总计 | 同比增减 after 总计): columns of
+    # the copy's own right of the form's, when the rows hold as many cells more, by row
+    # (id of the row)
+    tail: dict[int, int] = field(default_factory=dict)
 
 
-def _column_plan(headers: list[Row], candidates: list[_ReqRow]) -> _Plan:
+def _column_plan(
+    headers: list[Row], candidates: list[_ReqRow], every_header: list[Row] | None = None
+) -> _Plan:
     """The value columns of the matrix, left to right. The official table has the seven of
     COLUMNS; a copy may add a 法人或其他组织 小计 column (→ org_subtotal), print only
     自然人 / 法人或其他组织 / 总计 (the five organisation columns then stay absent), reorder or
@@ -521,6 +547,7 @@ def _column_plan(headers: list[Row], candidates: list[_ReqRow]) -> _Plan:
         )
     if named is not None and not _complete(named, candidates):
         named = None  # a header word this reading missed: no plan from this header
+    tail = _tail_columns(every_header or headers, candidates)
     if named is not None:
         plan = named
         if plan.extra and plan.at is not None and not plan.run_together:
@@ -531,10 +558,109 @@ def _column_plan(headers: list[Row], candidates: list[_ReqRow]) -> _Plan:
                 plan.run_together and not _total_moved(plan.columns, candidates)
             ):
                 return plan
+            if tail:
+                # (the rows hold the copy's own columns after the header's: no sign of an
+                # order the cells do not show)
+                return _Plan(plan.columns, defer=True)
             # the header orders the columns otherwise than the form, and the rows' cells do
             # not show which cell stands under which header: never read them by position
             return _Plan(plan.columns, defer=True)
-    return _Plan(_official_plan(headers, counts))
+    return _Plan(_official_plan(headers, counts), tail=tail)
+
+
+def _at(row: Row) -> int:
+    """Where a row stands in the text (its first cell's offset; -1 when unknown)."""
+    return min((c.start for c in row.cells if c.start >= 0), default=-1)
+
+
+def _first_matrix_header(rows: list[Row], headers: list[Row]) -> list[Row]:
+    """The header rows of the first matrix: those before another matrix's header (its note
+    or 申请人情况) printed after the first matrix's last row, 结转下年度 (last year's 表三
+    under this year's): with both, each column word twice, no header was read at all."""
+    last = next(
+        (
+            _at(r)
+            for r in rows
+            if r.labels
+            and (m := L.match_request_row(r.labels[-1].text)) is not None
+            and m.id == "carried_forward"
+        ),
+        -1,
+    )
+    if last < 0:
+        return headers
+    for i, h in enumerate(headers):
+        if _at(h) > last and any(
+            "勾稽" in key(c.text) or "申请人情况" in key(c.text) for c in h.cells
+        ):
+            return headers[:i]
+    return headers
+
+
+def _tail_columns(headers: list[Row], candidates: list[_ReqRow]) -> dict[int, int]:
+    """The columns of the copy's own right of 总计 (上年总计 | 同比增减, 备注): words the form
+    lacks after the last column word of a header row (or after 申请人情况, which spans the
+    form's columns), when nearly every row of numbers holds seven cells and as many more —
+    their numbers past the form's seventh cell are those columns', never the form's. By
+    grid (another matrix in the section, last year's, has its own columns); none where the
+    header names none or the rows do not show them (a row shifted by an empty cell)."""
+    out: dict[int, int] = {}
+    for h in headers:
+        marks: list[str] = []
+        for c in h.cells:
+            k = key(c.text)
+            if not k or c.covered:
+                continue
+            if "申请人情况" in k or L.match_request_column(c.text) is not None:
+                marks = []
+                continue
+            if k == "法人或其他组织" or "勾稽" in k or L.is_value_text(c.text):
+                continue
+            if _CJK.search(k):
+                marks.append(k)
+        if not marks or len(marks) > 3 or len(h.cells) <= len(marks) or h.table is None:
+            continue
+        tail = len(marks)
+        # the rows of this matrix: in its grid, after its header, before another matrix's
+        # header in the same grid (a copy that left no line between two matrices)
+        lo = h.cells[0].row
+        hi = min(
+            (
+                o.cells[0].row
+                for o in headers
+                if o.table is h.table
+                and o.cells[0].row > lo
+                and any(w in key(c.text) for c in o.cells for w in ("勾稽", "申请人情况"))
+            ),
+            default=None,
+        )
+        numeric = [
+            r
+            for r in candidates
+            if r.row.numeric
+            and r.rid is not None
+            and r.row.table is h.table
+            and lo < r.row.cells[0].row
+            and (hi is None or r.row.cells[0].row < hi)
+        ]
+        fits = [r for r in numeric if len(r.row.values) == NCOL + tail]
+        if (
+            numeric
+            and len(fits) * 5 >= len(numeric) * 4
+            # (numbers stand in them: a blank cell ending each row is no column's sign)
+            and any(c.text.strip() for r in fits for c in r.row.values[NCOL:])
+        ):
+            out.update((id(r.row), tail) for r in fits)
+    return out
+
+
+def _tail_words(headers: list[Row], tail: int) -> list[str]:
+    """The header words of the copy's own columns after 总计 (for the finding)."""
+    for h in headers:
+        words = [c.text.strip() for c in h.cells if not c.covered and c.text.strip()]
+        if len(words) > tail and not any(L.match_request_column(w) for w in words[-tail:]):
+            return words[-tail:]
+    return []
 
 
 def _label_column_blanks(candidates: list[_ReqRow]) -> None:

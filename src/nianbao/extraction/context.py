@@ -55,12 +55,20 @@ class Row:
         self.numeric = False
 
 
+_PERCENT = re.compile(r"[-+]?\d+(?:\.\d+)?\s*[%％]")
+
+
 def split_row(cells: list[Cell], table: Table | None, section: str | None) -> Row:
     real = [c for c in cells if not c.covered]
     # the values are the cells after the last that is not a value; residue (x, ?, 不详)
     # stands for a value the tool cannot read, in its column (``unread.unmapped``)
     is_value, is_debris = L.is_value_text, L.is_debris
     first_value = len(real)
+    # (a change in per cent ending the row, 同比增减 -12.5%, is a cell of a column of the
+    # copy's own after the form's: a value cell, not the row's label, which the row's
+    # numbers before it were then read as)
+    while first_value and (_PERCENT.fullmatch(real[first_value - 1].text.strip())):
+        first_value -= 1
     while first_value and (
         is_value(real[first_value - 1].text) or is_debris(real[first_value - 1].text)
     ):

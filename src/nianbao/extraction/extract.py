@@ -350,6 +350,63 @@ def _without_numbering(rows: list[list[Cell]]) -> list[list[Cell]]:
     return out
 
 
+# a header word of a table of other columns: a year, last year's, a change, a unit's name
+_OTHER_HEAD = re.compile(r"\d{4}年|上年|同比|增减|增幅|单位|部门|指标|序号|名称|项目|类别")
+# words of 表三's column header that name no applicant column (its note cell, 申请人情况)
+_MATRIX_WORDS = ("勾稽关系", "申请人情况", "法人或其他组织")
+
+
+def _matrix_words(texts: list[str]) -> bool:
+    """Whether cells name a column of 表三 (自然人, 商业企业 … — 总计/合计 aside, which any
+    table has) or words of its header (its note, 申请人情况, 法人或其他组织)."""
+    return any(_applicant(t) or any(w in key(t) for w in _MATRIX_WORDS) for t in texts)
+
+
+def _matrix_head(texts: list[str]) -> bool:
+    """A row of 表三's column header: its note or 申请人情况 / 法人或其他组织, or two of its
+    applicant columns (a list of applications names one applicant type a row)."""
+    cols = {m.id for t in texts if (m := L.match_request_column(t)) is not None}
+    return any(w in key(t) for t in texts for w in _MATRIX_WORDS) or len(cols - {"total"}) > 1
+
+
+def _applicant(text: str) -> bool:
+    """A cell naming an applicant column of 表三 (自然人, 商业企业 …; not 总计)."""
+    m = L.match_request_column(text)
+    return m is not None and m.id != "total"
+
+
+def _matrix_from(rows: list[list[Cell]]) -> int:
+    """The first row of ``rows`` (a grid in section 三) that may be 表三's: 0, unless the
+    grid opens with a header of three or more words none of which is a column of 表三 nor
+    its note, one of them a year, a change or a unit's name — a table a report prints
+    beside 表三 (单位 | 新收申请 | 予以公开 …, 指标 | 2023年 | 2022年 | 增减), whose 合计 row
+    was read as （七）总计 and whose 一、本年新收 row, three numbers, as 表三's first row.
+    Then 表三 starts at the next row that is a row of its header (the copy left no line
+    between the two tables), or nowhere in the grid. A grid whose first row holds numbers
+    (表三 continued after a page break), or whose rows open with 表三's columns under a
+    header of its rows' labels (表三 turned), is 表三's."""
+    for n, r in enumerate(rows):
+        texts = [c.text.strip() for c in r if not c.covered and c.text.strip()]
+        if not texts:
+            continue
+        if (
+            len(texts) < 3
+            or any(L.has_number(t) for t in texts)
+            or _matrix_words(texts)
+            or not any(_OTHER_HEAD.search(key(t)) for t in texts)
+        ):
+            return 0
+        turned = any(L.match_request_row(t) is not None for t in texts)
+        for m, later in enumerate(rows[n + 1 :], n + 1):
+            cells = [c.text.strip() for c in later if not c.covered and c.text.strip()]
+            if turned and cells and _applicant(cells[0]):
+                return 0  # 表三 turned: its rows' labels head the columns, 自然人 … the rows
+            if _matrix_head(cells):
+                return m
+        return len(rows)
+    return 0
+
+
 _OTHER_SUB = ("requests.other.no_correction.", "requests.other.no_fee.", "requests.other.misc.")
 
 
@@ -382,7 +439,12 @@ def _collect_rows(
         if isinstance(b, Table):
             ctx.set_tables([c for r in b.rows for c in r], b.index)
             labelled = False  # a row of 表三 labelled by the form seen in this table
-            for r in _without_numbering(_without_remarks(b.rows)):
+            own = b.rows
+            if sec == "s3":
+                # a table of other columns before 表三 (per unit, this year vs last), in
+                # the same grid when the copy left no line between them: not 表三's rows
+                own = b.rows[_matrix_from(b.rows) :]
+            for r in _without_numbering(_without_remarks(own)):
                 row = split_row(r, b, sec)
                 is_header = sec == "s3" and not row.numeric and is_request_header(row)
                 if row.numeric or (

@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from ..readers.document import Document, Paragraph, Table
+from ..readers.document import Cell, Document, Paragraph, Table
 from ..readers.normalize import REPORT_TITLE, key
 
 __all__ = ["first_report"]
@@ -78,6 +78,23 @@ def _cut_at(text: str) -> tuple[int, str] | None:
     return None
 
 
+def _rows_before(table: Table, cut: int) -> Table | None:
+    """The rows of ``table`` that end before ``cut``, when the cut falls between two rows
+    (a text copy's grid that ran on over the lines of one-cell rows up to and past the
+    second report's title); None when a row stands across it or a cell has no offsets."""
+    kept: list[list[Cell]] = []
+    for row in table.rows:
+        real = [c for c in row if not c.covered]
+        if any(c.start < 0 for c in real):
+            return None
+        if all(c.end <= cut for c in real):
+            kept.append(row)
+        elif any(c.start < cut for c in real if c.text.strip()):
+            return None
+    end = max((c.end for r in kept for c in r if not c.covered), default=table.start)
+    return replace(table, rows=kept, end=end)
+
+
 def first_report(doc: Document) -> Document:
     """``doc`` up to the title of a second report after the first, a note saying so in its
     artifacts; ``doc`` itself when it holds one report (or its blocks have no offsets, or a
@@ -96,7 +113,12 @@ def first_report(doc: Document) -> Document:
             break
         if b.end > cut:
             if isinstance(b, Table):
-                return doc
+                part = _rows_before(b, cut)
+                if part is None:
+                    return doc
+                if part.rows:
+                    blocks.append(part)
+                continue
             head = doc.text[b.start : cut].strip()
             if head:
                 blocks.append(Paragraph(head, b.start, b.start + len(head), b.page))

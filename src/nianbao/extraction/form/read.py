@@ -181,7 +181,9 @@ def _read_tables(
         if key == "s4":
             t = _read_reviews(text, a, b)
         elif key == "s3":
-            t = _read_rows(text, a, b, "s3", REQUEST_FORM, None, page_breaks)
+            t = _read_rows(
+                text, a, _first_matrix_end(text, a, b), "s3", REQUEST_FORM, None, page_breaks
+            )
         else:
             seg = fold_region(text, a, b)[0]
             says19 = any(w in seg for w in S2_WORDS_2019)
@@ -200,6 +202,32 @@ def _read_tables(
             t.stray = t.stray or key in scrambled
             tables[key] = t
     return FormReading(tables, heads, scrambled)
+
+
+# 表三's column header (its note cell, 申请人情况): printed with a matrix, never in prose
+_MATRIX_HEAD = re.compile("勾稽关系|申请人情况")
+
+
+def _first_matrix_end(text: str, a: int, b: int) -> int:
+    """The end of section 三's region for the form reading: where a second matrix's header
+    starts after the first matrix's header and its last row (结转下年度), else ``b``. A
+    report that prints another matrix under its own (last year's for comparison, an
+    annex's) has one 表三; the chain of labels, as long in either, took the second's rows
+    (the layout reading, which keeps each label's first row, read the first), silently."""
+    k, idx = fold_region(text, a, b)
+    first = _MATRIX_HEAD.search(k)
+    if first is None:
+        return b
+    last = k.find("结转下年度", first.end())
+    if last < 0:
+        return b
+    second = _MATRIX_HEAD.search(k, last)
+    if second is None:
+        return b
+    cut = a + idx[second.start()]
+    line = text.rfind("\n", a, cut) + 1
+    # (the line's start, unless the first matrix's last row stands on the same line)
+    return line if line > a + idx[last] else cut
 
 
 _ITEM_HEAD = re.compile(r"第\s*[二2]\s*十\s*条\s*第")
