@@ -318,8 +318,11 @@ _SEQ = re.compile(r"\d{1,3}")
 def _lone_word(row: Row) -> bool:
     """A label-only row naming at most one column word of 表三's header (小计, 总计, a
     group's 不予公开小计): below the matrix's rows, no repeated header (which names them
-    all)."""
+    all). A row with 表三's note or 申请人情况 is a header: another matrix's below the first
+    (last year's 表三 printed under this year's)."""
     words = [c for c in row.labels if c.text.strip()]
+    if any("勾稽" in key(c.text) or "申请人情况" in key(c.text) for c in words):
+        return False
     named = [
         c
         for c in words
