@@ -9,7 +9,14 @@ blames the document for the tool's own reading.
   row the copy added, the first row read blank, and R-SUM-RESULTS blamed the document;
 - 本年收费金额（元）/（单位：元） over a fee in a copy read as a form (one line, one cell a
   line): the amount was kept in 元 while R-FEE-UNIT said it had been converted; a header in
-  千元 was said converted too, though no reading converts it.
+  千元 was said converted too, though no reading converts it;
+- the merged 合计 (the table's 总计) filled down each header row: the lowest, among the
+  organisations' words, was taken for 法人或其他组织's subtotal (表三 lost whole), in a grid
+  and in a PDF's text laid out in lines;
+- a note in 表二 naming 本年收费金额（元） over a table whose header says 万元: the fee was
+  divided by 10000 and said converted;
+- 科研 / 机构 before 商业 / 企业, wrapped in a grid's cells: 商业 / 企业 not joined (both
+  pieces name the column), the form's order taken, the two columns swapped silently.
 """
 
 from __future__ import annotations
@@ -196,5 +203,65 @@ def test_group_subtotal_row_above_a_blank_first_row_not_joined_to_it() -> None:
             group = ""
         cells = " | ".join("" if v is None else str(v) for v in vals[rid])
         lines.append(f"| {(group + label).strip()} | {cells} |")
+    out = _parse(_report("\n".join(lines)))
+    assert not _wrong_cells(out, vals)
+
+
+def test_heji_total_filled_down_its_merged_header_rows_stays_the_total() -> None:
+    # the copy filled the merged 合计 (the table's 总计) into each of the header's three
+    # rows: the lowest 合计, among the organisations' words, was taken for 法人或其他组织's
+    # subtotal because of the 合计 above it in the same column (表三 lost whole)
+    vals = _values()
+    head = (
+        "\t\t申请人情况\t\t\t\t\t\t合计\n"
+        "\t\t自然人\t法人或其他组织\t\t\t\t\t合计\n"
+        "\t\t\t商业企业\t科研机构\t社会公益组织\t法律服务机构\t其他\t合计"
+    )
+    lines = [head]
+    for rid, group, label in ROWS:
+        lines.append(f"{group}\t{label}\t" + "\t".join(map(str, vals[rid])))
+    # the same as a PDF's text laid out in lines, its cells no columns
+    layout = [
+        f"{'':35}申请人情况{'':41}合计",
+        f"{'':31}自然人{'':7}法人或其他组织{'':29}合计",
+        f"{'':40}商业企业 科研机构 社会公益组织 法律服务机构 其他    合计",
+    ]
+    for rid, group, label in ROWS:
+        layout.append(f"{group + label:<40}" + "".join(f"{v:>8}" for v in vals[rid]))
+    for copy in (lines, layout):
+        out = _parse(_report("\n".join(copy)))
+        assert not _wrong_cells(out, vals)
+        assert not [f for f in out["findings"] if f["rule"] == "R-UNREAD"]
+
+
+def test_fee_note_naming_yuan_does_not_convert_a_wanyuan_fee() -> None:
+    # the table's header says 万元; a note in 表二 names 本年收费金额（元）: the note's words
+    # were taken for the fee's header, 12.5 万元 divided by 10000 and said converted
+    lines = ["\t自然人\t商业企业\t科研机构\t社会公益组织\t法律服务机构\t其他\t总计"]
+    vals = _values()
+    for rid, group, label in ROWS:
+        lines.append(f"{group}\t{label}\t" + "\t".join(map(str, vals[rid])))
+    text = _report("\n".join(lines)).replace(
+        "第二十条第（八）项", "注：本年收费金额（元）已折算为万元填报。\n第二十条第（八）项"
+    )
+    for copy in (text, _flattened(text)):
+        out = _parse(copy)
+        assert out["active"]["fees"] == 12.5
+        assert not [
+            f for f in out["findings"] if f["rule"] == "R-FEE-UNIT" and "已换算" in f["message"]
+        ]
+
+
+def test_wrapped_words_in_another_order_read_by_their_columns() -> None:
+    # 科研 / 机构 before 商业 / 企业, each word wrapped in its cell of a grid: 商业 and 企业
+    # each name 商业企业, so the two pieces were not joined, the header gave no order and
+    # the form's was taken (the two columns swapped, silently: every sum still holds)
+    vals = _values()
+    perm = [0, 2, 1, 3, 4, 5, 6]
+    lines = [
+        "\t\t自然人\t科研\t商业\t社会公益\t法律服务\t其他\t总计\n\t\t\t机构\t企业\t组织\t机构\t\t"
+    ]
+    for rid, group, label in ROWS:
+        lines.append(f"{group}\t{label}\t" + "\t".join(str(vals[rid][p]) for p in perm))
     out = _parse(_report("\n".join(lines)))
     assert not _wrong_cells(out, vals)

@@ -377,6 +377,7 @@ def _placement(vals: list[Cell], ids: list[str]) -> tuple[int, ...] | None:
 _YUAN_CELL = re.compile(r"(?<![万千百亿])元")  # (千元, 亿元: another unit, not converted)
 # （单位：元）, or the unit alone in the brackets after the words: 本年收费金额（元）
 _YUAN_HEADER = re.compile(r"单位[:：]?\s*元|收费金额\s*[（(]\s*元\s*[）)]")
+_WAN_HEADER = re.compile(r"收费金额\s*[（(]\s*(?:单位\s*[:：]?\s*)?万\s*元")
 
 
 def _fee_unit(ctx: Ctx, rows: list[Row]) -> None:
@@ -386,8 +387,11 @@ def _fee_unit(ctx: Ctx, rows: list[Row]) -> None:
     if fee is None or not isinstance(fee.value, (int, float)):
         return
     in_cell = bool(fee.raw and _YUAN_CELL.search(fee.raw))
-    in_header = any(
-        "收费金额" in c.text and _YUAN_HEADER.search(c.text) for r in rows for c in r.cells
+    heads = [c.text for r in rows for c in r.cells if "收费金额" in c.text]
+    # (a header in 万元 beside it, a note's words elsewhere in 表二 naming 元: the table's
+    # own unit is 万元, or unclear; nothing converted, R-FEE-UNIT asks to check)
+    in_header = any(_YUAN_HEADER.search(t) for t in heads) and not any(
+        _WAN_HEADER.search(t) for t in heads
     )
     if in_cell or in_header:
         fee.value = fee.value / 10000

@@ -718,11 +718,26 @@ def _column_word(headers: list[Row], i: int, cell: Cell, text: str) -> L.LabelMa
         for h in headers
         for c in h.cells
         if c is not cell
+        and not c.covered
+        and not _same_column(h, c, headers[i], cell)
         and (t := L.match_request_column(c.text)) is not None
         and t.id == "total"
         and (key(c.text) != "合计" or h is headers[i] or _org_words(h) < 2)
     ]
     return L.LabelMatch("org_subtotal", "variant", "合计") if others else m
+
+
+def _same_column(h: Row, c: Cell, own: Row, cell: Cell) -> bool:
+    """Whether ``c`` stands in ``cell``'s column of the same grid: a merged header cell's
+    words repeated in each row it spans (a copy that filled the merged 合计 down its rows),
+    one column, not two."""
+    return (
+        h is not own
+        and h.table is not None
+        and h.table is own.table
+        and h.table.kind in _GRID_KINDS
+        and c.col == cell.col
+    )
 
 
 def _org_words(row: Row) -> int:
@@ -891,8 +906,10 @@ def _split_header_cells(headers: list[Row]) -> dict[tuple[int, int], str]:
                 m, n, joint = match(both), match(d.text), match(both + d.text.strip())
                 if joint is None or any(x is not None and x.id != joint.id for x in (m, n)):
                     break  # (the next word down the column is no part of this one)
-                if m is not None and n is not None:
-                    break  # (two words of one column: no wrapped word)
+                if m is not None and n is not None and joint.how != "canonical":
+                    # (two words of one column: no wrapped word, unless together they are
+                    # the form's word: 商业 / 企业)
+                    break
                 both += d.text.strip()
                 parts.append(j)
             if parts:
@@ -997,14 +1014,22 @@ def _total_moved(order: list[str], candidates: list[_ReqRow]) -> bool:
 def _official_plan(headers: list[Row], counts: Counter[int]) -> list[str]:
     seen: set[str] = set()
     org_total = False
+    heji = False  # a 合计 was taken for 法人或其他组织's subtotal
     for i, h in enumerate(headers):
         for c in h.cells:
             m = _column_word(headers, i, c, c.text)
             if m is not None:
                 seen.add(m.id)
+                if m.id == "org_subtotal":
+                    heji = heji or (m.how, m.note) == ("variant", "合计")
             if key(c.text) == "法人或其他组织":
                 org_total = True
     typical = counts.most_common(1)[0][0] if counts else NCOL
+    if "org_subtotal" in seen and heji and typical == NCOL and "total" in seen:
+        # a 合计 read as the organisations' subtotal beside another 合计 or 总计, but the
+        # rows hold the form's seven cells: one total column whose word the header repeats
+        # (a merged 合计 filled down its rows, in lines whose cells have no columns)
+        return list(COLUMNS)
     if "org_subtotal" in seen:
         return list(COLUMNS[:6]) + ["org_subtotal", "total"]
     if (

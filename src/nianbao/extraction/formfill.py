@@ -52,6 +52,8 @@ __all__ = ["fill_from_form", "inline_sections"]
 _YUAN = re.compile(r"(?<![万千百亿])元")
 # 表二's fee header naming 元 (本年收费金额（元）, （单位：元）), as R-FEE-UNIT reads it
 _YUAN_HEADER = re.compile(r"收\s*费\s*金\s*额\s*[（(]\s*(?:单\s*位\s*[:：]?\s*)?元\s*[）)]")
+# (and one naming 万元: a note's words, or the table's own unit unclear; not converted)
+_WAN_HEADER = re.compile(r"收\s*费\s*金\s*额\s*[（(]\s*(?:单\s*位\s*[:：]?\s*)?万\s*元")
 
 
 def inline_sections(doc: Document, report: Report, reading: FormReading) -> list[str]:
@@ -488,8 +490,9 @@ def _put_row(ctx: Any, index: _CellIndex, key_: str, row: FormRow, row_no: int) 
         if fee is not None and any(c.id == "active.fees" for c in row.cells):
             # (in the cell, 125000元, or the header over it: a reading of the text as a
             # form sees no header cell, and R-FEE-UNIT says the amount was converted)
-            yuan = (fee.raw and _YUAN.search(fee.raw)) or _YUAN_HEADER.search(
-                ctx.report.sections["s2"].text or ""
+            s2 = ctx.report.sections["s2"].text or ""
+            yuan = (fee.raw and _YUAN.search(fee.raw)) or (
+                _YUAN_HEADER.search(s2) and not _WAN_HEADER.search(s2)
             )
             if fee.raw and isinstance(fee.value, (int, float)) and yuan:
                 fee.value = fee.value / 10000
