@@ -167,6 +167,8 @@ def read_requests(ctx: Ctx, rows: list[Row], headers: list[Row]) -> str | None:
 
     if not candidates:
         return None
+    # (a column of shares the header names after 总计 is read by ``_tail_columns``)
+    shares = 0 if _tail_columns(every_header, candidates) else _share_column(candidates)
     _label_column_blanks(candidates)
     plan = _column_plan(headers, candidates, every_header)
     if not plan.defer and plan.columns != list(COLUMNS) and _paged_header(ctx, headers):
@@ -243,6 +245,14 @@ def read_requests(ctx: Ctx, rows: list[Row], headers: list[Row]) -> str | None:
             "未读入；各行前 7 个数值按格式规定的列读取。",
             expected=NCOL,
             actual=NCOL + n_tail,
+        )
+    elif shares:
+        ctx.finding(
+            "R-CELL-COUNT",
+            "info",
+            [],
+            f"表三有 {shares} 行在末尾多一个百分比（占比等格式规定以外的列），"
+            "其数值不属于格式规定的任何一列，未读入；各行其余数值按格式规定的列读取。",
         )
 
     has_sub = any(r.rid in ("other.no_correction", "other.no_fee") for r in candidates)
@@ -568,6 +578,23 @@ def _column_plan(
     return _Plan(_official_plan(headers, counts), tail=tail)
 
 
+def _share_column(candidates: list[_ReqRow]) -> int:
+    """A column of percentages (占比) after 总计 under no header word of its own: when
+    nearly every row of numbers ends with a percentage, that cell leaves the row's values
+    (a share is no count of the form's; read as one, the row held one cell more and its
+    numbers were placed one column off). Returns how many rows lost it."""
+    numeric = [r for r in candidates if r.row.numeric and r.rid is not None]
+    ends = [
+        r for r in numeric if r.row.values and _PERCENT.fullmatch(r.row.values[-1].text.strip())
+    ]
+    if not numeric or len(ends) * 5 < len(numeric) * 4:
+        return 0
+    for r in ends:
+        r.row.values = r.row.values[:-1]
+        r.values = list(r.row.values)
+    return len(ends)
+
+
 def _at(row: Row) -> int:
     """Where a row stands in the text (its first cell's offset; -1 when unknown)."""
     return min((c.start for c in row.cells if c.start >= 0), default=-1)
@@ -652,6 +679,9 @@ def _tail_columns(headers: list[Row], candidates: list[_ReqRow]) -> dict[int, in
         ):
             out.update((id(r.row), tail) for r in fits)
     return out
+
+
+_PERCENT = re.compile(r"[-+]?\d+(?:\.\d+)?\s*[%％]")
 
 
 def _tail_words(headers: list[Row], tail: int) -> list[str]:

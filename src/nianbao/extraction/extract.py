@@ -355,6 +355,8 @@ def _without_numbering(rows: list[list[Cell]]) -> list[list[Cell]]:
 
 # a header word of a table of other columns: a year, last year's, a change, a unit's name
 _OTHER_HEAD = re.compile(r"\d{4}年|上年|同比|增减|增幅|单位|部门|指标|序号|名称|项目|类别")
+# a count's column word, heading a two-column list of figures (项目 | 件数)
+_COUNT_HEAD = re.compile(r"件数|数量|件$")
 # words of 表三's column header that name no applicant column (its note cell, 申请人情况)
 _MATRIX_WORDS = ("勾稽关系", "申请人情况", "法人或其他组织")
 
@@ -385,18 +387,25 @@ def _matrix_from(rows: list[list[Cell]]) -> int:
     beside 表三 (单位 | 新收申请 | 予以公开 …, 指标 | 2023年 | 2022年 | 增减), whose 合计 row
     was read as （七）总计 and whose 一、本年新收 row, three numbers, as 表三's first row.
     Then 表三 starts at the next row that is a row of its header (the copy left no line
-    between the two tables), or nowhere in the grid. A grid whose first row holds numbers
+    between the two tables), or nowhere in the grid. A header of two words counts too when
+    neither names a column of 表三 (总计 included) and one is such a word or a count's
+    (项目 | 件数 over 本年新收… | 6, 结转下年度… | 0: a list of totals, whose rows, one
+    figure each, were read as 表三's first rows, their figure in 自然人, and the table's
+    own rows were dropped as repeats). A grid whose first row holds numbers
     (表三 continued after a page break), or whose rows open with 表三's columns under a
     header of its rows' labels (表三 turned), is 表三's."""
     for n, r in enumerate(rows):
         texts = [c.text.strip() for c in r if not c.covered and c.text.strip()]
         if not texts:
             continue
+        pair = len(texts) == 2 and not any(L.match_request_column(t) for t in texts)
         if (
-            len(texts) < 3
+            (len(texts) < 3 and not pair)
             or any(L.has_number(t) for t in texts)
             or _matrix_words(texts)
-            or not any(_OTHER_HEAD.search(key(t)) for t in texts)
+            or not any(
+                _OTHER_HEAD.search(key(t)) or (pair and _COUNT_HEAD.search(key(t))) for t in texts
+            )
         ):
             return 0
         turned = any(L.match_request_row(t) is not None for t in texts)

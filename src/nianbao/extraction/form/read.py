@@ -206,6 +206,7 @@ def _read_tables(
 
 # 表三's column header (its note cell, 申请人情况): printed with a matrix, never in prose
 _MATRIX_HEAD = re.compile("勾稽关系|申请人情况")
+_NOTE = re.compile("勾稽关系")
 
 
 def _first_matrix_end(text: str, a: int, b: int) -> int:
@@ -215,14 +216,19 @@ def _first_matrix_end(text: str, a: int, b: int) -> int:
     annex's) has one 表三; the chain of labels, as long in either, took the second's rows
     (the layout reading, which keeps each label's first row, read the first), silently."""
     k, idx = fold_region(text, a, b)
-    first = _MATRIX_HEAD.search(k)
+    # (the note first: 申请人情况 and 结转下年度 are words of 三's prose too, 「从申请人情况
+    # 看……结转下年度继续办理 3 件，申请人情况见下表」, which cut the region before the
+    # table; the first matrix's rows, from 本年新收 to 结转下年度, then the other's header and
+    # rows)
+    first = _NOTE.search(k) or _MATRIX_HEAD.search(k)
     if first is None:
         return b
-    last = k.find("结转下年度", first.end())
+    new = k.find("本年新收", first.end())
+    last = k.find("结转下年度", new) if new >= 0 else -1
     if last < 0:
         return b
     second = _MATRIX_HEAD.search(k, last)
-    if second is None:
+    if second is None or k.find("本年新收", second.end()) < 0:
         return b
     cut = a + idx[second.start()]
     line = text.rfind("\n", a, cut) + 1
