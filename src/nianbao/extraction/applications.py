@@ -22,6 +22,7 @@ from ..readers import labels as L
 from ..readers.document import Cell
 from ..readers.normalize import key
 from ..schema import (
+    COLUMN_LABELS,
     COLUMNS,
     REQUEST_ROW_LABELS,
     REQUEST_ROWS_2019,
@@ -369,10 +370,31 @@ def read_requests(ctx: Ctx, rows: list[Row], headers: list[Row]) -> str | None:
             actual={rid: firsts[rid] for rid in shifted},
             evidence={rid: [c.text for c in label_cells[rid].cells] for rid in shifted},
         )
+    if plan.cut:
+        _say_cut(ctx, columns, [rid for rid in expected if rid in assigned])
     # header: column labels
     _request_header(ctx, headers)
     ctx.report.layout["requests_rows_found"] = [rid for rid in expected if rid in assigned]
     return layout
+
+
+def _say_cut(ctx: Ctx, columns: list[str], rows: list[str]) -> None:
+    """The columns a cut copy does not show: unread, said as the tool's limit."""
+    rest = [c for c in COLUMNS if c not in columns]
+    ids = [f"requests.{rid}.{c}" for rid in rows for c in rest]
+    ctx.mark_unread(ids)
+    ctx.report.layout["requests_cut"] = rest
+    shown = "、".join(COLUMN_LABELS[c] for c in columns)
+    ctx.finding(
+        "R-UNREAD",
+        "warning",
+        ids,
+        f"表三在本文本中只有前 {len(columns)} 列（{shown}），其后各列"
+        f"（{'、'.join(COLUMN_LABELS[c] for c in rest)}）不在文本中（表格在屏幕或页面右边缘被截断，"
+        "如手机上需左右滑动的表格的截图或复制），本工具无法读取这些列的数值。"
+        "这是本工具的读取局限，不代表报告缺少这些列，请对照原件核对。",
+        actual=columns,
+    )
 
 
 # the rows of the form's first level (一、二、四、): their labels span the same label
@@ -532,6 +554,9 @@ class _Plan:
     # the copy's own right of the form's, when the rows hold as many cells more, by row
     # (id of the row)
     tail: dict[int, int] = field(default_factory=dict)
+    # the copy shows the form's first columns only (a table cut at a screen's or a page's
+    # right edge): the columns after them are unread, never missing
+    cut: bool = False
 
 
 def _column_plan(
@@ -575,7 +600,7 @@ def _column_plan(
             # the header orders the columns otherwise than the form, and the rows' cells do
             # not show which cell stands under which header: never read them by position
             return _Plan(plan.columns, defer=True)
-    return _Plan(_official_plan(headers, counts), tail=tail)
+    return _cut_plan(headers, candidates) or _Plan(_official_plan(headers, counts), tail=tail)
 
 
 def _share_column(candidates: list[_ReqRow]) -> int:
@@ -691,6 +716,32 @@ def _tail_words(headers: list[Row], tail: int) -> list[str]:
         if len(words) > tail and not any(L.match_request_column(w) for w in words[-tail:]):
             return words[-tail:]
     return []
+
+
+def _cut_plan(headers: list[Row], candidates: list[_ReqRow]) -> _Plan | None:
+    """A copy of the matrix cut at its right edge (what a phone's screen shows of a table
+    that scrolls sideways, a page printed past its margin): the header names the form's
+    first columns, in the form's order, and stops before 总计; every row holds as many
+    cells as it names (three rows at least). Those columns are read; the rest is unread."""
+    words: list[str] = []
+    for h in headers:
+        for c in h.cells:
+            m = None if c.covered else L.match_request_column(c.text)
+            if m is not None:
+                words.append(m.id)
+    n = len(words)
+    if not 2 <= n < len(COLUMNS) or words != list(COLUMNS[:n]):
+        return None
+    numeric = [r for r in candidates if r.row.numeric]
+    if len(numeric) < 3 or any(
+        len(r.row.values) != n or any(len(_NUMBER.findall(c.text)) > 1 for c in r.row.values)
+        for r in numeric
+    ):
+        return None  # (a cell of several numbers: a row the copy did not part into cells)
+    return _Plan(words, cut=True)
+
+
+_NUMBER = re.compile(r"\d[\d,.]*")
 
 
 def _label_column_blanks(candidates: list[_ReqRow]) -> None:

@@ -61,6 +61,7 @@ from .sections import (
 )
 from .unread import (
     any_value,
+    body_not_in_text,
     empty_sections,
     ids_of,
     image_pages,
@@ -154,6 +155,7 @@ def extract(doc: Document) -> Report:
     labels_without_values(ctx)
     numbers_without_table(ctx, sec_of)
     empty_sections(ctx)
+    body_not_in_text(ctx)
     _artifacts(ctx)
     header_order(ctx, sec_of)
     procurement_unit(ctx)

@@ -225,6 +225,9 @@ _PARTING = "：:-—–_|｜·，,、 "
 _SITE_SUFFIX = re.compile(
     r"^(?P<title>.+?(?:年度报告|年报|工作报告)[》】」”\"]?)[-—–_|｜·]+(?P<site>[^-—–_|｜·]{2,40})$"
 )
+# a post's tag before its title (长图｜…年度报告, 图解|…): not the agency (【青岚县财政局】
+# before a title is the agency)
+_TITLE_TAG = re.compile(r"^[^|｜【】\d]{1,6}[|｜](?=.*(?:年度报告|年报))")
 # a site's own name, not a body's (门户网站, 政府网, 信息公开网)
 _SITE_NAME = re.compile(r"(?:网站|门户|网|平台|在线|专栏)$")
 
@@ -296,7 +299,8 @@ def read_meta(ctx: Ctx, heads: list[Heading]) -> None:
         if sm:
             meta["title"], site = sm.group("title"), sm.group("site")
         tk = meta["title"]
-        agency = _agency_from_title(tk)
+        tag = _TITLE_TAG.match(tk)
+        agency = _agency_from_title(tk[tag.end() :] if tag else tk)
         if (
             not agency
             and site

@@ -78,6 +78,32 @@ def _header_fields(headers: list[Row]) -> list[str] | None:
     return [f"reviews.{g}.{f}" for g, b in zip(REVIEW_GROUPS, blocks) for f in b]
 
 
+def _cut_header(headers: list[Row], n: int) -> bool:
+    """The header names, cell by cell, the form's first ``n`` result columns and no more
+    (its group words none beyond them): a table cut at its right edge after ``n`` columns,
+    its value row as long."""
+    if not 2 <= n < NREVIEW:
+        return False
+    fields: list[str] = []
+    groups: set[str] = set()
+    for h in headers:
+        for c in h.cells:
+            k = key(c.text)
+            if c.covered or not k or len(k) > 10:
+                continue
+            g = _group_of(k)
+            if g is not None:
+                groups.add(g)
+            elif (f := _field_of(k)) is not None:
+                fields.append(f)
+    reach = {"reconsideration", "litigation"}
+    if n > 5:
+        reach.add("litigation_direct")
+    if n > 10:
+        reach.add("litigation_after")
+    return fields == [REVIEW_FIELDS[i % 5] for i in range(n)] and groups <= reach
+
+
 def _column_groups(headers: list[Row]) -> list[str] | None:
     """The three groups as a header printed them across the columns of 表四 turned on its
     side (行政复议 | 未经复议直接起诉 | 复议后起诉, 行政诉讼 above the last two): None unless
@@ -402,6 +428,22 @@ def read_reviews(ctx: Ctx, rows: list[Row], headers: list[Row], paras: list[str]
             actual=n,
             evidence=[c.text for c in cells],
         )
+    elif order is None and _cut_header(headers, n):
+        # the copy shows the form's first columns only (a table cut at a screen's right
+        # edge): those are read, the rest is unread
+        ctx.put_row(ids[:n], cells, "s4")
+        ctx.mark_unread(ids[n:])
+        ctx.report.layout["reviews_cut"] = ids[n:]
+        ctx.finding(
+            "R-UNREAD",
+            "warning",
+            ids[n:],
+            f"表四在本文本中只有前 {n} 列（表头与数值都止于此），其后 {NREVIEW - n} 列不在文本中"
+            "（表格在屏幕或页面右边缘被截断，如手机上需左右滑动的表格的截图或复制），"
+            "本工具无法读取这些列的数值。这是本工具的读取局限，不代表报告缺少这些列，请对照原件核对。",
+            actual=n,
+        )
+        return
     else:
         ctx.finding(
             "R-CELL-COUNT",

@@ -132,6 +132,48 @@ def empty_sections(ctx: Ctx) -> None:
         )
 
 
+_REPORT_TITLE = re.compile(r"政府信息公开.{0,8}年度?报告|政务公开.{0,8}年度?报告")
+# body text beyond which a text without any of the six sections is a body of its own
+# (prose the section rules then judge), not a caption
+_CAPTION_CHARS = 300
+
+
+def body_not_in_text(ctx: Ctx) -> None:
+    """A text that names a report (its title, or a caption such as 长图｜…年度报告) but holds
+    none of its six sections and no table, and hardly any text besides: a post that
+    published the whole report as a long picture, or as pictures, copied or crawled to
+    text. The tool cannot read the report's body: say so as its limit, and record the six
+    sections unread, so that no "missing section" or "missing table" finding blames the
+    report for what the copy does not hold. A text with a body of its own (prose of some
+    length) is left to the section rules."""
+    rep = ctx.report
+    if any(rep.sections[k].present for k in SECTION_KEYS if k in rep.sections):
+        return
+    if any_value(rep, ("active", "active2019", "requests", "reviews")):
+        return
+    title = rep.meta.get("title") or ""
+    if not _REPORT_TITLE.search(title.replace(" ", "")):
+        return
+    text = ctx.doc.text.replace(title, "", 1)
+    body = re.sub(r"[\s\u3000\u00a0]|\[图片\]", "", text)
+    if len(body) > _CAPTION_CHARS:
+        return
+    pictures = sum(
+        1 for b in ctx.doc.blocks if isinstance(b, Paragraph) and b.text.strip() == "[图片]"
+    )
+    seen = f"和 {pictures} 张图片" if pictures else ""
+    ctx.mark_unread([f"sections.{k}" for k in SECTION_KEYS])
+    ctx.finding(
+        "R-UNREAD",
+        "warning",
+        [f"sections.{k}" for k in SECTION_KEYS],
+        f"本文本只有报告的标题（或图片说明）{seen}，正文的六个部分和三张统计表都不在文本中"
+        "（报告以长图或图片发布，复制或抓取成文本时正文整体丢失），本工具无法读取。"
+        "这是本工具的读取局限，不代表报告缺少这些内容，请对照原件（网页或图片）核对。",
+        actual=title[:80],
+    )
+
+
 _NUMBERS_LINE = re.compile(r"\s*(?:[-+]?\d[\d,]*(?:\.\d+)?\s*)+")
 
 

@@ -28,7 +28,8 @@ import re
 from typing import Any
 
 from ..errors import EmptyInput, EncodingError, InputTooLarge, NotAReport
-from .document import IMAGE_PLACEHOLDER, Cell, Document
+from .cards import card_tables
+from .document import IMAGE_PLACEHOLDER, Cell, Document, Table
 from .grid import (
     MAX_SLOTS,
     DocumentBuilder,
@@ -723,6 +724,7 @@ def _same_columns(
 
 
 _SIZE = re.compile(r"^\s*(\d+)")
+_LAZY_SRC = ("src", "data-src", "data-original", "data-lazy-src", "data-url", "data-actualsrc")
 
 
 def _is_picture(img: Any) -> bool:
@@ -736,8 +738,10 @@ def _is_picture(img: Any) -> bool:
     for m in re.finditer(r"(?:width|height)\s*:\s*(\d+)\s*px", style):
         if int(m.group(1)) < 80:
             return False
-    src = img.get("src") or ""
-    return bool(src) and not (src.startswith("data:") and len(src) < 400)
+    # a page that loads its pictures lazily (WeChat's data-src, most CMS lazy loaders)
+    # names the picture in a data- attribute, its src a placeholder or nothing
+    srcs = [img.get(a) or "" for a in _LAZY_SRC]
+    return any(s and not (s.startswith("data:") and len(s) < 400) for s in srcs)
 
 
 class _Walker:
@@ -944,6 +948,10 @@ def read_html(data: bytes, source: str = "") -> Document:
         raise NotAReport(
             "网页中没有找到正文文字：可能是框架页，或正文由脚本加载。请保存正文所在的页面再读取。"
         )
+    # a table the page shows as a stack of cards (a phone's layout): made into a table
+    builder.blocks = card_tables(builder.blocks)
+    for i, t in enumerate(b for b in builder.blocks if isinstance(b, Table)):
+        t.index = i
     doc = builder.build(source, HTML_MEDIA_TYPE, artifacts)
     doc.encoding = encoding
     return doc

@@ -51,6 +51,7 @@ from collections.abc import Callable
 from functools import lru_cache
 from itertools import accumulate
 
+from .cards import card_tables
 from .document import Cell, Document, OffsetMap, Paragraph, Table
 from .emptycols import drop_empty_columns
 from .grid import GridTooLarge, cover_empty_label_cells, merge_ranges, place_cells
@@ -451,7 +452,7 @@ def text_to_blocks(text: str, source: Source | None = None) -> list[Paragraph | 
     :func:`_widths_source`)."""
     # the budget: the grid slots the framed grids of this text may still take
     blocks = _read_lines(_lines(mask_markup(text)), [MAX_FRAME_SLOTS], 0, source)
-    blocks = join_wrapped_rows(drop_empty_columns(list_tables(blocks)))
+    blocks = join_wrapped_rows(drop_empty_columns(list_tables(card_tables(blocks))))
     blocks = _join_column_labels(blocks, text)
     blocks = pair_value_lines(_join_labels_around_values(blocks, text), text)
     return place_by_header(blocks, text)

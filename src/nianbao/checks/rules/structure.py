@@ -332,7 +332,8 @@ def col_missing(report: Report) -> list[Finding]:
     out = []
     vals = report.values
     if _has_table(report, ("requests.",)):
-        missing = [c for c in COLUMNS if vals.keys().isdisjoint(COLUMN_CELLS[c])]
+        cut = report.layout.get("requests_cut") or ()  # columns a cut copy does not show
+        missing = [c for c in COLUMNS if vals.keys().isdisjoint(COLUMN_CELLS[c]) and c not in cut]
         if missing:
             out.append(
                 finding(
