@@ -33,7 +33,6 @@ from __future__ import annotations
 import argparse
 import glob
 import json
-import math
 import os
 import random
 import re
@@ -43,6 +42,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from tests.gold import flatten, same
 
 SAMPLES = Path(__file__).resolve().parent.parent.parent / "shared" / "samples"
 
@@ -930,22 +931,7 @@ def score_copy(c: Copy) -> dict[str, Any]:
 
 
 # ---- scoring -------------------------------------------------------------------------------
-def flatten(obj: Any, prefix: str = "") -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    if isinstance(obj, dict):
-        for k, v in obj.items():
-            out.update(flatten(v, f"{prefix}{k}."))
-    else:
-        out[prefix[:-1]] = obj
-    return out
-
-
-def same(g: Any, o: Any) -> bool:
-    if g is None or o is None:
-        return g is None and o is None
-    if isinstance(g, (int, float)) and isinstance(o, (int, float)) and not isinstance(o, bool):
-        return math.isclose(float(g), float(o), abs_tol=1e-6)
-    return re.sub(r"\s+", "", str(g)) == re.sub(r"\s+", "", str(o))
+# flatten and same: tests/gold.py's, as the shared hooks compare
 
 
 def covers(ref: str, key: str) -> bool:

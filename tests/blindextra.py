@@ -44,7 +44,6 @@ from __future__ import annotations
 import argparse
 import html
 import json
-import math
 import os
 import random
 import re
@@ -52,6 +51,8 @@ import subprocess
 import sys
 import zlib
 from pathlib import Path
+
+from tests.gold import flatten, same
 
 SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"
 if not SAMPLES.is_dir():
@@ -824,22 +825,7 @@ def generate(
 
 
 # ---------------------------------------------------------------- scoring
-def flatten(obj: object, prefix: str = "") -> dict:
-    out: dict = {}
-    if isinstance(obj, dict):
-        for k, v in obj.items():
-            out.update(flatten(v, f"{prefix}{k}."))
-    else:
-        out[prefix[:-1]] = obj
-    return out
-
-
-def same(g: object, o: object) -> bool:
-    if g is None or o is None:
-        return g is None and o is None
-    if isinstance(g, (int, float)) and isinstance(o, (int, float)) and not isinstance(o, bool):
-        return math.isclose(float(g), float(o), rel_tol=0, abs_tol=1e-6)
-    return re.sub(r"\s+", "", str(g)) == re.sub(r"\s+", "", str(o))
+# flatten and same: tests/gold.py's, as the shared hooks compare
 
 
 def covers(ref: str, key: str) -> bool:
