@@ -32,8 +32,10 @@ def test_cells_right_floor(tallies: dict[str, bw.Tally]) -> None:
     right = sum(t.right for t in tallies.values())
     cells = sum(t.cells for t in tallies.values())
     # 348,085 of 385,088 when written: the rest are tables published as pictures (none of
-    # their cells can be read) and crawls that glue or drop cells, each named by a finding
-    assert right >= 347_500, (right, cells)
+    # their cells can be read) and crawls that glue or drop cells, each named by a finding;
+    # 367,596 of 402,592 once cells every reading agrees on and digits set apart were read
+    # (tests/test_gap_review.py)
+    assert right >= 367_000, (right, cells)
     # the HTML pages themselves, but for the tables shown as pictures, read whole
     for shape, t in tallies.items():
         if "-" not in shape and not shape.startswith("img"):

@@ -318,7 +318,8 @@ def fill_from_form(
         # no row of the table read (each unread: digits run together, say): a row whose
         # label was not found there either is unread with them, never passed over silently
         none_read = bool(table.rows) and all(
-            row.how == "unread" and _row_values(report, [c.id for c in row.cells]) == 0
+            (row.how == "unread" and _row_values(report, [c.id for c in row.cells]) == 0)
+            or row.how == "agreed"  # (read in part only: the cells its readings agree on)
             for row in table.rows
         )
         if _orphans(table) or table.stray or none_read:
@@ -362,7 +363,8 @@ def fill_from_form(
                     "本工具未在这些行的位置找到其标签，而表中另有数字不在任何一行之后"
                     "（例如标签与数字分开排列的文本）"
                     if _orphans(table) or table.stray
-                    else "本工具未在这些行的位置找到其标签，而该表其余各行的数值也均未能读取",
+                    else "本工具未在这些行的位置找到其标签，而该表其余各行的数值也均未能读取"
+                    "（或只读取了部分单元格）",
                     "不代表报告缺少这些行",
                 )
     for key_ in sorted(reading.scrambled - set(reading.tables)):

@@ -292,6 +292,42 @@ def say_row(ctx: Any, key_: str, row: FormRow) -> None:
             expected=len(ids),
             actual=row.shown,
         )
+    elif row.how == "joined":
+        ctx.finding(
+            "R-DIGITS-SPLIT",
+            "warning",
+            ids,
+            f"{row_name(key_, row)}显示 {len(row.shown.split())} 个数字（「{clip_shown(row.shown)}」），"
+            f"多于 {len(ids)} 个单元格：有的数的各位数字被分开（网页中每个数字单独排版、"
+            f"复制时各占一段，常见于从 Word 粘贴的网页）；按表格的勾稽关系，唯一成立的读法是："
+            f"{reading}。这是推断出的读法，请对照原件核对。",
+            expected=len(ids),
+            actual=row.shown,
+        )
+    elif row.how == "agreed":
+        # read where every reading that satisfies the table's arithmetic agrees; the other
+        # cells are named unread (``say_cells_unread``)
+        got = [c for c in row.cells if c.status == "agreed"]
+        pieces = sum(1 for x, _, _ in row.candidates[0] if x is not None)
+        shown = len(row.shown.split())
+        read = "、".join(f"{label_of(c.id).split('」')[-1] or c.id}={c.text}" for c in got)
+        ctx.finding(
+            "R-DIGITS-SPLIT" if pieces != shown else "R-CELL-COUNT",
+            "warning",
+            [c.id for c in got],
+            f"{row_name(key_, row)}的数值「{clip_shown(row.shown)}」"
+            + (
+                "连在一起，没有分隔符"
+                if pieces > shown
+                else "多于单元格数，有的数的各位数字可能被分开"
+                if pieces < shown
+                else "少于单元格数，分隔符无法确定空白单元格的位置"
+            )
+            + f"：符合表格勾稽关系的读法有 {len(row.candidates)} 种，它们在以下单元格上一致，"
+            f"已按此读取：{read}；其余单元格未能确定。这是推断出的读法，请对照原件核对。",
+            actual=row.shown,
+            evidence=[[x for x, _, _ in cand] for cand in row.candidates[:20]],
+        )
     elif row.how == "reordered":
         ctx.finding(
             "R-LAYOUT-SHIFT",
@@ -363,6 +399,9 @@ def say_cells_unread(ctx: Any, key_: str, row: FormRow, ids: list[str]) -> None:
         "这一项的数值排在列名之后，几列的数值连在一起，按行读与按列读在这些单元格上读数不同，"
         "表二没有勾稽关系可据以判断"
         if key_ == "s2"
+        else f"本行的数值「{clip_shown(row.shown)}」符合表格勾稽关系的读法有 "
+        f"{len(row.candidates)} 种，在这些单元格上读数不同（数值或空白）"
+        if row.how == "agreed"
         else "这些列的数值按列排列，且比行数少（空白单元格在文本中不显示）：使各行总计都等于其余"
         "各列之和的放法不止一种，在这些单元格上读数不同（数值或空白），或是只能把空白放在"
         "其余各列之和不为 0 的行的总计（这样的行无从核对，也可能是文本丢失了该数值）"

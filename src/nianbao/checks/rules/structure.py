@@ -29,6 +29,7 @@ from .common import (
     row_present,
     row_title,
     simplified,
+    touches_unread,
     year_of,
 )
 
@@ -333,6 +334,8 @@ def col_missing(report: Report) -> list[Finding]:
     vals = report.values
     if _has_table(report, ("requests.",)):
         cut = report.layout.get("requests_cut") or ()  # columns a cut copy does not show
+        unread = not_read(report)  # (and columns the tool left unread: R-UNREAD says so)
+        cut = {*cut, *(c for c in COLUMNS if touches_unread(unread, COLUMN_CELLS[c]))}
         missing = [c for c in COLUMNS if vals.keys().isdisjoint(COLUMN_CELLS[c]) and c not in cut]
         if missing:
             out.append(

@@ -64,8 +64,10 @@ from .solve import (
     digits_apart,
     doubt_splits,
     full_splits,
+    joined_readings,
     row_check,
     row_sum_ok,
+    settle_agreed,
     sign_check,
     solve_requests,
     total_at,
@@ -199,6 +201,9 @@ def _read_tables(
             if t is not None and not (says19 or says21):
                 t.layout = None  # no column header says which layout: no signal
         if t is not None:
+            settle_agreed(t)
+            if key == "s3":
+                doubt_splits(t)  # (rows read as agreed take part in the column sums now)
             t.stray = t.stray or key in scrambled
             tables[key] = t
     return FormReading(tables, heads, scrambled)
@@ -1657,9 +1662,17 @@ def _place_row(
         # one applicant number and its total, the other cells not shown: the sum holds in
         # whichever applicant column it stands, and siblings' separators do not say which
         # (a grid that lost its blank columns prints "1<tab>1"; by the sum it always read
-        # 其他, by the siblings 自然人 and 商业企业): nothing to decide by
-        row.how = "unread"
-        row.cells = [FormCell(fid, status="unread") for fid in spec.ids]
+        # 其他, by the siblings 自然人 and 商业企业): nothing to decide by. Only its 总计
+        # is the same in every placement that adds up (``settle_agreed`` reads it)
+        if opaque:
+            return _unread_row(row, spec)
+        anywhere = [
+            [as_cand[at.index(c)] if c in at else NO_CELL for c in range(n)]
+            for at in itertools.combinations(range(n), len(vals))
+        ]
+        by_arithmetic(row, spec, anywhere, key, "placed")
+        if row.how != "unread":  # (one placement only: the row's cells are too few)
+            return _unread_row(row, spec)
         return row
     if 0 < edge and unit != "space":
         lead = None
@@ -1798,7 +1811,8 @@ def _place_row(
                     for i in range(1, len(cells) - 1)
                     if cells[i] is not None
                 ]
-        if not options:
+        joins = _joins(key, spec, vals, cells, opaque)
+        if not options and not joins:
             row.how = "unread"  # far more numbers than the row has cells
             row.cells = [FormCell(fid, status="unread") for fid in spec.ids]
             return row
@@ -1806,7 +1820,11 @@ def _place_row(
             return _unread_row(row, spec)
         if unit == "nl" and (apart := digits_apart(row, spec, options, key)) is not None:
             return apart
-        return by_arithmetic(row, spec, options, key, "placed")
+        return _joined_how(
+            _or_blanks(
+                by_arithmetic(row, spec, options + joins, key, "placed"), spec, vals, cells, key
+            )
+        )
     # no separator tells the cells apart (a flattened copy): the digits are cut by the
     # arithmetic, first with every cell holding a number, then with blanks that vanished
     check = row_check(total_at(spec.ids)) if key == "s3" else CHECKS.get(key)
@@ -1829,10 +1847,63 @@ def _place_row(
         return row
     cands = candidates(run, n)
     if not cands:
+        joins = _joins(key, spec, vals, cells, opaque)
         row.how = "unread"
         row.cells = [FormCell(fid, status="unread") for fid in spec.ids]
-        return row
+        if joins:
+            by_arithmetic(row, spec, joins, key, "placed")
+        return _joined_how(_or_blanks(row, spec, vals, cells, key))
     return by_arithmetic(row, spec, cands, key, "placed")
+
+
+def _joinable(
+    key: str, spec: RowSpec, vals: list[Tok], cells: list[Tok | None], opaque: bool
+) -> bool:
+    """Whether a row of 表三 or 表四 shows more numbers than it has cells, each a plain run of
+    digits, and no blank cell between them: neighbouring numbers may then be one number's
+    digits set apart."""
+    return (
+        key in ("s3", "s4")
+        and not opaque
+        and len(cells) == len(vals) > len(spec.ids)
+        and all(t.digits for t in vals)
+    )
+
+
+def _joins(
+    key: str, spec: RowSpec, vals: list[Tok], cells: list[Tok | None], opaque: bool
+) -> list[Cand]:
+    """The readings of a ``_joinable`` row that join such numbers (``joined_readings``, no
+    blank cell); none where the search is cut short."""
+    if not _joinable(key, spec, vals, cells, opaque):
+        return []
+    check = row_check(total_at(spec.ids)) if key == "s3" else CHECKS[key]
+    return joined_readings(vals, len(spec.ids), check) or []
+
+
+def _or_blanks(
+    row: FormRow, spec: RowSpec, vals: list[Tok], cells: list[Tok | None], key: str
+) -> FormRow:
+    """A row of joined digits that no reading with every cell filled satisfies: then the
+    readings with blank cells that printed nothing as well (the fewest assumptions first,
+    as digits run together are cut)."""
+    if row.how != "unread" or row.checked or not _joinable(key, spec, vals, cells, False):
+        return row
+    check = row_check(total_at(spec.ids)) if key == "s3" else CHECKS[key]
+    joins = joined_readings(vals, len(spec.ids), check, blanks=True)
+    if not joins:
+        return row
+    return by_arithmetic(row, spec, joins, key, "placed")
+
+
+def _joined_how(row: FormRow) -> FormRow:
+    """A row read with numbers joined from digits set apart: how "joined" (its finding says
+    so), not "placed"."""
+    if row.how == "placed" and any(
+        c.status == "placed" and c.end - c.start != len(c.text) for c in row.cells
+    ):
+        row.how = "joined"
+    return row
 
 
 def _page_break_in_row(

@@ -112,6 +112,58 @@ def full_splits(
     return out
 
 
+def joined_readings(
+    toks: list[Tok],
+    n: int,
+    check: Callable[[list[int | float | None], bool], bool],
+    blanks: bool = False,
+    budget: int = 200_000,
+) -> list[Cand] | None:
+    """A row showing more numbers than it has cells, each a plain run of digits, where one
+    number's digits may stand apart (a page whose numbers are typeset a digit a span, copied
+    a text node a line: 34 as 3 / 4): every way to join neighbouring runs into ``n`` cells
+    (at least one join; with ``blanks``, blank cells, which print nothing, anywhere), no
+    joined number with a leading zero, that the table's arithmetic (``check``) accepts.
+    None when the search would run past ``budget`` (the readings are then not all known)."""
+    if not toks or len(toks) <= n or not all(t.digits for t in toks):
+        return None
+    out: list[Cand] = []
+    steps = 0
+    over = False
+
+    def rec(ti: int, acc: Cand, vals: list[int | float | None]) -> None:
+        nonlocal steps, over
+        steps += 1
+        if steps > budget:
+            over = True
+            return
+        left = n - len(acc)
+        if ti == len(toks):
+            if left == 0 and check(vals, True):
+                if any(x is not None and b - a != len(x) for x, a, b in acc):
+                    out.append(list(acc))
+            elif 0 < left:
+                rec(ti, acc + [NO_CELL], vals + [None])
+            return
+        if left <= 0:
+            return
+        if blanks and left > 1 and check(vals + [None], False):
+            rec(ti, acc + [NO_CELL], vals + [None])  # a blank cell here
+        text = ""
+        for tj in range(ti, len(toks)):
+            text += toks[tj].text
+            if len(text) > 1 and text[0] == "0":
+                break
+            nv = vals + [int(text)]
+            if check(nv, False):  # (表四's groups are judged as each is complete)
+                rec(tj + 1, acc + [(text, toks[ti].start, toks[tj].end)], nv)
+            if over:
+                return
+
+    rec(0, [], [])
+    return None if over else out
+
+
 def _search_size(toks: list[Tok], n: int, need: list[int], give: list[int], budget: int) -> int:
     """How many steps :func:`full_splits` takes when its check refuses no prefix (the search
     then depends on the cut positions alone; each state is counted once), or more than
@@ -418,16 +470,33 @@ def column_equations(table: FormTable) -> list[list[tuple[str, int]]]:
     return [eq for eq in eqs if all(rid in have for rid, _ in eq)]
 
 
+def _by_sum(row: FormRow) -> bool:
+    """A row whose reading its own sum alone chose among readings of more numbers than it
+    has cells: digits cut (``split``), joined (``joined``), or a number left out as no
+    cell's (``placed`` from a window: 1 0 0 0 0 0 1 | 0); or the cells on which such
+    readings agree (``agreed``)."""
+    if row.how in ("split", "joined", "agreed"):
+        return True
+    shown = len(row.shown.split())
+    return row.how == "placed" and shown > sum(1 for c in row.cells if c.status == "placed")
+
+
+def _sure(row: FormRow) -> int:
+    """How sure a reading ``_by_sum`` is: 0 a number left out, 1 agreed, 2 cut or joined."""
+    return 2 if row.how in ("split", "joined") else 1 if row.how == "agreed" else 0
+
+
 def doubt_splits(table: FormTable) -> None:
-    """Rows whose digits were cut into cells by their own sum alone (``split``) where a
-    column equation they take part in then fails: the cut is no reading the table bears
-    out (a row of 0 0 0 0 0 11 that lost its first 11 adds up cut as 0 0 0 0 0 1 1, and
-    the column sums then fail in two columns), so the row is left unread, not read so."""
+    """Rows whose digits were cut into cells by their own sum alone (``split``; or joined,
+    or read without a number, ``_by_sum``) where a column equation they take part in then
+    fails: the cut is no reading the table bears out (a row of 0 0 0 0 0 11 that lost its
+    first 11 adds up cut as 0 0 0 0 0 1 1, and the column sums then fail in two columns),
+    so the row is left unread, not read so."""
     by_id = {r.rid: r for r in table.rows}
     doubt: set[str] = set()
     for eq in column_equations(table):
         rows = [(by_id[rid], sg) for rid, sg in eq]
-        if not any(r.how == "split" for r, _ in rows):
+        if not any(_by_sum(r) for r, _ in rows):
             continue
         if any(r.how == "unread" for r, _ in rows):
             continue  # the equation says nothing with a row unknown
@@ -435,9 +504,15 @@ def doubt_splits(table: FormTable) -> None:
         if any(len(r.cells) != width for r, _ in rows):
             continue
         for c in range(width):
+            if any(r.cells[c].status == "unread" for r, _ in rows):
+                continue  # (a cell of a row read in part: nothing to add up)
             total = sum(sg * (NUM(r.cells[c].text) or 0) for r, sg in rows)
             if total != 0:
-                doubt |= {r.rid for r, _ in rows if r.how == "split"}
+                # the least sure of them first: a row read without a number of its run,
+                # then one read where its readings agree, then digits cut or joined (with
+                # that row unread the equation judges nothing, nor blames the others)
+                weakest = min(_sure(r) for r, _ in rows if _by_sum(r))
+                doubt |= {r.rid for r, _ in rows if _by_sum(r) and _sure(r) == weakest}
                 break
     for rid in doubt:
         row = by_id[rid]
@@ -505,9 +580,50 @@ def solve_requests(table: FormTable) -> None:
             vals[r.rid] = [NUM(x) for x, _, _ in r.candidates[i]]
         if holds(vals):
             ok.append(pick)
-            if len(ok) > 1:
-                break
-    if len(ok) != 1:
+    if not ok:
         return
-    for r, i in zip(open_rows, ok[0]):
-        _fix(r, r.candidates[i])
+    if any(len(r.candidates) >= 200 for r in open_rows):
+        # (a list cut short: the readings of the table are not all known)
+        if len(ok) == 1:
+            for r, i in zip(open_rows, ok[0]):
+                _fix(r, r.candidates[i])
+        return
+    # a row whose reading is the same in every reading of the table in which the columns
+    # add up is decided, whatever the others' (予以公开 282000030 cut 28 2 … 30 or 2 8 20
+    # … 30: only the first lets 科研机构's column add up, while 3.其他 stays open between
+    # readings that differ in where its blank stands); the others keep those readings only
+    for k, r in enumerate(open_rows):
+        kept = sorted({pick[k] for pick in ok})
+        if len({tuple(x for x, _, _ in r.candidates[i]) for i in kept}) == 1:
+            _fix(r, r.candidates[kept[0]])
+        else:
+            r.candidates = [r.candidates[i] for i in kept]
+
+
+def settle_agreed(table: FormTable) -> None:
+    """Rows of 表三 or 表四 left with several readings that satisfy the table's arithmetic,
+    where every one of them gives some cells the same number from the same place in the
+    text (19 19 in a row whose blank cells print nothing: the 19 that adds up stands in
+    some applicant column, but 总计 is 19 in every reading): those cells are read (how
+    "agreed"), the others stay unread. Only a complete list of readings is judged."""
+    if table.key not in ("s3", "s4"):
+        return
+    for row in table.rows:
+        if row.how != "unread" or not row.checked or not 1 < len(row.candidates) < 200:
+            continue
+        width = len(row.cells)
+        if any(len(c) != width for c in row.candidates):
+            continue
+        cells: list[FormCell] = []
+        for k, cell in enumerate(row.cells):
+            seen = {cand[k] for cand in row.candidates}
+            x, a, b = next(iter(seen))
+            if len(seen) == 1 and x is not None:
+                cells.append(FormCell(cell.id, a, b, x, "agreed"))
+            elif len(seen) == 1:
+                cells.append(FormCell(cell.id, status="blank"))
+            else:
+                cells.append(FormCell(cell.id, status="unread"))
+        if any(c.status == "agreed" for c in cells):
+            row.how = "agreed"
+            row.cells = cells
