@@ -28,7 +28,7 @@ from ..schema import (
     REQUEST_ROWS_2019,
     REQUEST_ROWS_2021,
 )
-from .context import NCOL, Ctx, Row
+from .context import NCOL, Ctx, Row, held_whole
 
 
 # ============================================================================ section 三
@@ -370,7 +370,7 @@ def read_requests(ctx: Ctx, rows: list[Row], headers: list[Row]) -> str | None:
             actual={rid: firsts[rid] for rid in shifted},
             evidence={rid: [c.text for c in label_cells[rid].cells] for rid in shifted},
         )
-    if plan.cut:
+    if plan.cut and not held_whole(rows):
         _say_cut(ctx, columns, [rid for rid in expected if rid in assigned])
     # header: column labels
     _request_header(ctx, headers)

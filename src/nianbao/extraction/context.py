@@ -55,6 +55,14 @@ class Row:
         self.numeric = False
 
 
+def held_whole(rows: list[Row]) -> bool:
+    """The rows stand in tables a page's or an office document's markup holds whole (HTML,
+    Word): a column such a table lacks, the report lacks. A copy of what a screen or a page
+    showed (plain text, a PDF, a picture recognised by OCR) may be cut at its right edge."""
+    kinds = {r.table.kind for r in rows if r.table is not None}
+    return bool(kinds) and kinds <= {"html", "docx"}
+
+
 _PERCENT = re.compile(r"[-+]?\d+(?:\.\d+)?\s*[%％]")
 
 

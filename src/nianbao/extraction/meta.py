@@ -301,6 +301,8 @@ def read_meta(ctx: Ctx, heads: list[Heading]) -> None:
         tk = meta["title"]
         tag = _TITLE_TAG.match(tk)
         agency = _agency_from_title(tk[tag.end() :] if tag else tk)
+        if tag and not agency and _AGENCY_END.search(words := tag.group(0)[:-1]):
+            agency = words  # 青岚县医保局｜2023年…年度报告: a body's name before the bar, no tag
         if (
             not agency
             and site

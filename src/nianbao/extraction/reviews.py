@@ -16,7 +16,7 @@ from ..schema import (
     REVIEW_GROUPS,
     REVIEW_IDS,
 )
-from .context import NREVIEW, Ctx, Row
+from .context import NREVIEW, Ctx, Row, held_whole
 from .form.read import review_groups
 
 
@@ -428,7 +428,7 @@ def read_reviews(ctx: Ctx, rows: list[Row], headers: list[Row], paras: list[str]
             actual=n,
             evidence=[c.text for c in cells],
         )
-    elif order is None and _cut_header(headers, n):
+    elif order is None and not held_whole(rows) and _cut_header(headers, n):
         # the copy shows the form's first columns only (a table cut at a screen's right
         # edge): those are read, the rest is unread
         ctx.put_row(ids[:n], cells, "s4")

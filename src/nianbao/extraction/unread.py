@@ -136,6 +136,13 @@ _REPORT_TITLE = re.compile(r"政府信息公开.{0,8}年度?报告|政务公开.
 # body text beyond which a text without any of the six sections is a body of its own
 # (prose the section rules then judge), not a caption
 _CAPTION_CHARS = 300
+# a sentence of a body of its own: it speaks of what the report reports (a county office's
+# whole report in a few sentences: 全年未收到公开申请，无复议诉讼); a caption or a post's lead
+# (近日，…发布了…年度报告，一起来看) names the report only
+_SENTENCE_END = re.compile(r"[。！？；!?;]")
+_REPORT_MATTERS = re.compile(
+    r"申请|复议|诉讼|规章|规范性文件|行政许可|行政处罚|行政强制|收费|主动公开|存在.{0,4}问题|改进"
+)
 
 
 def body_not_in_text(ctx: Ctx) -> None:
@@ -145,7 +152,7 @@ def body_not_in_text(ctx: Ctx) -> None:
     text. The tool cannot read the report's body: say so as its limit, and record the six
     sections unread, so that no "missing section" or "missing table" finding blames the
     report for what the copy does not hold. A text with a body of its own (prose of some
-    length) is left to the section rules."""
+    length, or a few sentences on the report's matters) is left to the section rules."""
     rep = ctx.report
     if any(rep.sections[k].present for k in SECTION_KEYS if k in rep.sections):
         return
@@ -158,6 +165,11 @@ def body_not_in_text(ctx: Ctx) -> None:
     body = re.sub(r"[\s\u3000\u00a0]|\[图片\]", "", text)
     if len(body) > _CAPTION_CHARS:
         return
+    sentences = [
+        x for x in _SENTENCE_END.split(re.sub(r"[\s\u3000\u00a0]", "", text)) if len(x) >= 12
+    ]
+    if len(sentences) >= 2 and any(_REPORT_MATTERS.search(x) for x in sentences):
+        return  # sentences on the report's matters: a short body of its own, not a caption
     pictures = sum(
         1 for b in ctx.doc.blocks if isinstance(b, Paragraph) and b.text.strip() == "[图片]"
     )

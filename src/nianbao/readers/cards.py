@@ -21,6 +21,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ..schema import COLUMNS, REQUEST_ROW_LABELS
 from .document import Cell, Paragraph, Table
 from .labels import (
     match_active_column,
@@ -106,6 +107,31 @@ def _active_col(w: str) -> str | None:
     m = match_active_column(w)
     return None if m is None else m[0]
 
+
+# the form's columns in its order, by table (a run's columns are put in it)
+_COLUMN_ORDER: dict[str, tuple[str, ...]] = {
+    "s3": (*COLUMNS[:-1], "org_subtotal", COLUMNS[-1]),
+    "s2": (
+        "issued",
+        "repealed",
+        "in_force",
+        "decisions",
+        "amount",
+        "made",
+        "published",
+        "total_public",
+        "items_prev",
+        "items_delta",
+        "items",
+        "amount2019",
+    ),
+    "s4": (),
+}
+# the rows of a table its cards must name, all runs of its cards together, to be that table:
+# a phone page shows a table's every row as a card; a few 「label：value」 lines of prose
+# under a row's words (规章 / 现行有效件数：2件 in 总体情况, a 图解 post's figures) are no
+# table, and read as one they would leave the form's other rows "missing"
+_ROWS_NEEDED = {"s2": 3, "s3": len(REQUEST_ROW_LABELS) // 2}
 
 Match = Callable[[str], "str | None"]
 # table → (row words → row id, column words → column id)
@@ -216,7 +242,12 @@ def _numbered(rows: list[list[Cell]]) -> list[list[Cell]]:
 
 
 def _plain_tables(cards: list[_Card]) -> list[Table]:
-    """Tables of 表二 or 表三 from a run of one table's cards."""
+    """Tables of 表二 or 表三 from a run of one table's cards. Rows whose columns are those of
+    the rows before them, or fewer or more of the same, stand in one table under the columns
+    of all of them in the form's order (a card that shows no line for a column: a blank cell
+    there, never another column's number); rows of other columns start another table (表二's
+    规章 and 行政规范性文件 rows, then 行政许可's)."""
+    rank = {c: i for i, c in enumerate(_COLUMN_ORDER[cards[0].table])}
     # (row id, row label cell) in order, and each row's cells by column id
     order: list[str] = []
     labels: dict[str, Cell] = {}
@@ -233,22 +264,33 @@ def _plain_tables(cards: list[_Card]) -> list[Table]:
             cells.setdefault(rid, {})[cid] = it.value
     out: list[Table] = []
     run: list[str] = []
+    seen: list[str] = []  # the run's columns, in the order first met
 
     def close() -> None:
         if not run:
             return
-        cols = list(cells[run[0]])
+        cols = sorted(seen, key=lambda c: (rank.get(c, len(rank)), seen.index(c)))
         header = [Cell("")] + [Cell(words[c].text, words[c].start, words[c].end) for c in cols]
-        rows = [header] + [[labels[r]] + [cells[r][c] for c in cols] for r in run]
+        rows = [header] + [
+            [labels[r]]
+            + [
+                (cells[r][c] if c in cells[r] else Cell("", labels[r].end, labels[r].end))
+                for c in cols
+            ]
+            for r in run
+        ]
         out.append(
             Table(_numbered(rows), labels[run[0]].start, max(c.end for c in rows[-1]), "markdown")
         )
         run.clear()
+        seen.clear()
 
     for rid in order:
-        if run and list(cells[rid]) != list(cells[run[0]]):
+        own = set(cells[rid])
+        if run and not (own <= set(seen) or own >= set(seen)):
             close()
         run.append(rid)
+        seen.extend(c for c in cells[rid] if c not in seen)
     close()
     return out
 
@@ -319,13 +361,23 @@ def card_tables(blocks: list[Paragraph | Table]) -> list[Paragraph | Table]:
             runs[-1].append(card)
         else:
             runs.append([card])
+    runs = [
+        run
+        for run in runs
+        if (len(run) >= 2 or run[0].table == "s2")  # one card alone: a sentence's list
+        and any(it.value.text for card in run for it in card.items)  # (blanks only: a
+        # header's words a line each, not cards)
+    ]
+    named: dict[str, set[str]] = {}
+    for run in runs:
+        for card in run:
+            rows = {card.id} if card.by_row else {it.id for it in card.items}
+            named.setdefault(card.table, set()).update(rows)
     out: list[Paragraph | Table] = []
     pos = 0
     for run in runs:
-        if len(run) < 2 and run[0].table != "s2":
-            continue  # one card alone: a sentence's list, not a table
-        if not any(it.value.text for card in run for it in card.items):
-            continue  # cards of blanks only: a header's words a line each, not cards
+        if len(named[run[0].table]) < _ROWS_NEEDED.get(run[0].table, 0):
+            continue  # a few rows' lines in prose, not the table
         tables = _review_table(run) if run[0].table == "s4" else _plain_tables(run)
         if not tables:
             continue

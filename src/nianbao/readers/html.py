@@ -738,10 +738,24 @@ def _is_picture(img: Any) -> bool:
     for m in re.finditer(r"(?:width|height)\s*:\s*(\d+)\s*px", style):
         if int(m.group(1)) < 80:
             return False
+    if min(_natural_size(img), default=80) < 80:
+        return False  # (WeChat's divider: data-w 640, data-ratio 0.0625, drawn 40 px high)
     # a page that loads its pictures lazily (WeChat's data-src, most CMS lazy loaders)
     # names the picture in a data- attribute, its src a placeholder or nothing
     srcs = [img.get(a) or "" for a in _LAZY_SRC]
     return any(s and not (s.startswith("data:") and len(s) < 400) for s in srcs)
+
+
+def _natural_size(img: Any) -> list[float]:
+    """The picture's own width and height as a lazily loading page states them (WeChat's
+    data-w and data-ratio, height over width; other loaders' data-width, data-height)."""
+    out: list[float] = []
+    try:
+        w = float(img.get("data-w") or img.get("data-width") or 0)
+        h = float(img.get("data-height") or 0) or w * float(img.get("data-ratio") or 0)
+    except ValueError:
+        return out
+    return [x for x in (w, h) if x > 0]
 
 
 class _Walker:

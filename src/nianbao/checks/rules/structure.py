@@ -29,7 +29,6 @@ from .common import (
     row_present,
     row_title,
     simplified,
-    touches_unread,
     year_of,
 )
 
@@ -334,8 +333,20 @@ def col_missing(report: Report) -> list[Finding]:
     vals = report.values
     if _has_table(report, ("requests.",)):
         cut = report.layout.get("requests_cut") or ()  # columns a cut copy does not show
-        unread = not_read(report)  # (and columns the tool left unread: R-UNREAD says so)
-        cut = {*cut, *(c for c in COLUMNS if touches_unread(unread, COLUMN_CELLS[c]))}
+        # (and columns the tool left unread in every row it read: R-UNREAD says so; a row
+        # left unread whole does not excuse a column the other rows lack)
+        unread = not_read(report)
+        read = [
+            r for r in request_rows(report) if any(f"requests.{r}.{c}" in vals for c in COLUMNS)
+        ]
+        cut = {
+            *cut,
+            *(
+                c
+                for c in COLUMNS
+                if read and all(is_not_read(unread, f"requests.{r}.{c}") for r in read)
+            ),
+        }
         missing = [c for c in COLUMNS if vals.keys().isdisjoint(COLUMN_CELLS[c]) and c not in cut]
         if missing:
             out.append(
