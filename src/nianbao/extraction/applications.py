@@ -12,6 +12,7 @@ plan would need the rows' internals anyway.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -41,6 +42,8 @@ class _ReqRow:
     values: list[Cell | None]  # None: no cell under a header's column (a blank)
     first_col: int | None  # physical column of the first value
     uncertain: bool = False
+    label_col: int | None = None  # physical column of the cell its label matched in
+    shift: int = 0  # columns its label stands right of its sibling rows' (``_label_shifted``)
 
 
 def _column_anchor(headers: list[Row]) -> int | None:
@@ -126,6 +129,7 @@ def read_requests(ctx: Ctx, rows: list[Row], headers: list[Row]) -> str | None:
         if is_request_header(row) or not row.values:
             continue
         match = None
+        label_col = None
         for j in range(len(row.labels) - 1, -1, -1):
             m = L.match_request_row(row.labels[j].text)
             if m is not None:
@@ -134,7 +138,7 @@ def read_requests(ctx: Ctx, rows: list[Row], headers: list[Row]) -> str | None:
                 # text's, not the label's (a grid of one row for the whole table)
                 after = row.labels[j + 1 :]
                 if not any(L.is_value_text(c.text) and L.has_number(c.text) for c in after):
-                    match = m
+                    match, label_col = m, row.labels[j].col
                 break
         if row.labels and any("其他处理" in key(c.text) for c in row.labels):
             group = "other"
@@ -161,6 +165,7 @@ def read_requests(ctx: Ctx, rows: list[Row], headers: list[Row]) -> str | None:
                 row,
                 list(row.values),  # windowed to the table's columns below
                 None,
+                label_col=label_col,
             )
         )
         if match and match.id in ("new", "carried_over"):
@@ -233,6 +238,7 @@ def read_requests(ctx: Ctx, rows: list[Row], headers: list[Row]) -> str | None:
         r.uncertain = unsure
     wide = _wider_than_form(headers, candidates) or (plan.trailing and plan.at is None)
     _place_like_siblings(candidates, width, columns, wide, loose=plan.at is None)
+    _label_shifted(candidates)
     if plan.extra:
         _extra_columns(ctx, headers, candidates, plan.extra)
     if plan.tail:
@@ -326,8 +332,16 @@ def read_requests(ctx: Ctx, rows: list[Row], headers: list[Row]) -> str | None:
                 evidence=[c.text for c in r.row.cells],
             )
             continue
-        ctx.put_row(_cell_ids(rid, tuple(columns)), r.values, "s3", label)
-        if r.uncertain:
+        if plan.unordered:
+            # the organisation columns' order is not known: 自然人 and 总计 read alone
+            kept = [(i, v) for i, v in zip(_cell_ids(rid, tuple(columns)), r.values) if not _org(i)]
+            ctx.put_row(tuple(i for i, _v in kept), [v for _i, v in kept], "s3", label)
+        else:
+            ctx.put_row(_cell_ids(rid, tuple(columns)), r.values, "s3", label)
+        if r.shift:
+            _say_label_shifted(ctx, r, rid, columns, assigned)
+        elif r.uncertain:
+            ctx.mark_uncertain(_cell_ids(rid, tuple(columns)))
             ctx.finding(
                 "R-CELL-COUNT",
                 "warning",
@@ -372,10 +386,90 @@ def read_requests(ctx: Ctx, rows: list[Row], headers: list[Row]) -> str | None:
         )
     if plan.cut and not held_whole(rows):
         _say_cut(ctx, columns, [rid for rid in expected if rid in assigned])
+    if plan.unordered:
+        _say_unordered(ctx, plan.unordered, [rid for rid in expected if rid in label_cells])
     # header: column labels
     _request_header(ctx, headers)
     ctx.report.layout["requests_rows_found"] = [rid for rid in expected if rid in assigned]
     return layout
+
+
+def _label_shifted(candidates: list[_ReqRow]) -> None:
+    """First-level rows (一、二、四、) whose label stands ``d`` columns right of the others'
+    in the same grid while their first ``d`` cells under the header are blank: an editor's
+    rowspan that runs on over the row pushes its cells right, and where its last cells are
+    blank nothing of them is left past the table (a converter drops a column blank all
+    down). The header's reading and the one ``d`` columns right both fit, nothing decides:
+    the row keeps the header's reading and is said unsure (``_say_label_shifted``)."""
+    by_table: dict[int, list[_ReqRow]] = {}
+    for r in candidates:
+        if r.rid in _TOP_ROWS and r.label_col is not None and r.values:
+            by_table.setdefault(id(r.row.table), []).append(r)
+    for rows in by_table.values():
+        cols = Counter(r.label_col or 0 for r in rows)
+        if len(cols) < 2:
+            continue
+        ref, n = cols.most_common(1)[0]
+        if n < 2 or list(cols.values()).count(n) > 1:
+            continue  # no two sibling rows agree on where a first-level label stands
+        for r in rows:
+            d = (r.label_col or 0) - ref
+            if d <= 0 or d >= len(r.values):
+                continue
+            lead = r.values[:d]
+            if all(c is None or not c.text.strip() for c in lead) and any(
+                c is not None and c.text.strip() for c in r.values[d:]
+            ):
+                r.shift = d
+
+
+def _say_label_shifted(
+    ctx: Ctx, r: _ReqRow, rid: str, columns: list[str], assigned: dict[str, _ReqRow]
+) -> None:
+    """The finding of a row ``_label_shifted`` found: both readings shown, the cells unsure
+    (no sum over them judged)."""
+    ids = list(_cell_ids(rid, tuple(columns)))
+    ctx.mark_uncertain(ids)
+    names = [COLUMN_LABELS.get(c, c) for c in columns]
+    texts = [c.text.strip() if c is not None else "" for c in r.values]
+    moved = texts[r.shift :] + [""] * r.shift
+    shown = lambda ts: "、".join(f"{n} {t or '空白'}" for n, t in zip(names, ts))  # noqa: E731
+    sib = next((assigned[s] for s in ("new", "carried_over") if s in assigned), None)
+    ref = f"「{sib.row.label_text}」等行" if sib is not None else "同级各行"
+    ctx.finding(
+        "R-LAYOUT-SHIFT",
+        "warning",
+        ids,
+        f"表三「{r.row.label_text or rid}」行的标签比{ref}的标签右移了 {r.shift} 列，"
+        f"而该行表头下的前 {r.shift} 个单元格空白：该行的数值可能整行右移了 {r.shift} 列"
+        f"（如上一行的合并单元格多跨了一行；读作：{shown(moved)}），也可能按表头对齐"
+        f"（读作：{shown(texts)}）。本工具无法确定，已按表头列位置读取；涉及该行的合计、"
+        "勾稽关系未作核对。这是本工具的读取局限，不代表报告有误，请对照原件核对。",
+        actual=texts,
+        evidence=[c.text for c in r.row.cells],
+    )
+
+
+def _org(fid: str) -> bool:
+    return fid.rsplit(".", 1)[-1] in _ORG_LEAVES
+
+
+def _say_unordered(ctx: Ctx, words: str, rows: list[str]) -> None:
+    """The organisation columns of a header whose wrapped words give no order (``_piece_order``):
+    unread, said as the tool's limit."""
+    orgs = [c for c in COLUMNS if c in _ORG_LEAVES]
+    ids = [f"requests.{rid}.{c}" for rid in rows for c in orgs]
+    ctx.mark_unread(ids)
+    ctx.finding(
+        "R-UNREAD",
+        "warning",
+        ids,
+        f"表三表头中「法人或其他组织」下各列的列名折行书写，各段文字分行排列：其中一行"
+        f"「{words}」的先后与格式规定的顺序（{'、'.join(COLUMN_LABELS[c] for c in orgs)}）不合，"
+        "而各行文字又不足以确定各列的先后，本工具未读取这五列的数值（自然人、总计列已读取）。"
+        "这是本工具的读取局限，不代表报告缺少这些数值，请对照原件核对。",
+        actual=words,
+    )
 
 
 def _say_cut(ctx: Ctx, columns: list[str], rows: list[str]) -> None:
@@ -554,6 +648,9 @@ class _Plan:
     # the copy's own right of the form's, when the rows hold as many cells more, by row
     # (id of the row)
     tail: dict[int, int] = field(default_factory=dict)
+    # the header's wrapped words contradict the form's order of the organisation columns
+    # but give no order of their own (``_piece_order``): those columns are not read
+    unordered: str = ""
     # the copy shows the form's first columns only (a table cut at a screen's or a page's
     # right edge): the columns after them are unread, never missing
     cut: bool = False
@@ -585,7 +682,7 @@ def _column_plan(
     tail = _tail_columns(every_header or headers, candidates)
     if named is not None:
         plan = named
-        if plan.extra and plan.at is not None and not plan.run_together:
+        if plan.unordered or (plan.extra and plan.at is not None and not plan.run_together):
             return plan
         plan.extra = frozenset()
         if plan.columns != list(COLUMNS):
@@ -833,6 +930,28 @@ def _org_words(row: Row) -> int:
 
 
 def _header_order(headers: list[Row]) -> _Plan | None:
+    """``_cell_order``, checked against the lines' order of words where the header's words
+    are wrapped in their cells, their pieces in lines of their own (``_piece_order``): the
+    cells' plan where the lines allow the form's order or give the cells' own, else the
+    lines' (joined by columns, the pieces of a copy whose cells have no columns of their
+    own join the wrong words, or none, and the form's order was taken silently)."""
+    plan = _cell_order(headers)
+    raw = [c.text for h in headers for c in h.cells]
+    if not any(
+        L.column_piece(c.text, raw) and _column_word(headers, i, c, c.text) is not None
+        for i, h in enumerate(headers)
+        for c in h.cells
+    ):
+        return plan
+    by_lines = _piece_order(headers, {})
+    if by_lines is None or (
+        plan is not None and not by_lines.unordered and plan.columns == by_lines.columns
+    ):
+        return plan
+    return by_lines
+
+
+def _cell_order(headers: list[Row]) -> _Plan | None:
     """The value columns the header rows name, in their order (``labels.column_order``:
     the group cell 法人或其他组织 stands for the organisation columns, whatever the copy did
     to the merged cells' slots), with their physical columns when the header is a grid's
@@ -865,7 +984,8 @@ def _header_order(headers: list[Row]) -> _Plan | None:
             m = _column_word(headers, i, c, text)
             if m is not None and L.column_piece(text, texts):
                 # a piece of a wrapped column word whose rest stands elsewhere (科研 … 机构):
-                # the header's rows were not read as its cells, no order from it
+                # the header's rows were not read as its cells, no order from it (the
+                # lines' words may say one: ``_header_order``)
                 return None
             if m is not None:
                 if m.id in cols:
@@ -932,6 +1052,55 @@ def _header_order(headers: list[Row]) -> _Plan | None:
         words=words if words != seq else None,
         trailing=trailing,
     )
+
+
+def _piece_order(headers: list[Row], joined: dict[tuple[int, int], str]) -> _Plan | None:
+    """The order of the organisation columns in a header whose words are wrapped in their
+    cells and whose pieces stand in lines of their own (科研 法律服务 其他 商业 社会公益, then
+    机构 机构 企业 组织: a copy in lines, no cell a column). Each line is read left to right,
+    so the columns its words name stand in that order; a piece naming no column (机构, 组织)
+    names the column of the first word above still wanting it. Where the form's order fits
+    every line, nothing says otherwise (None: the form's order, as the pieces of a header
+    centred at several heights print); where one order alone fits, that order; where the
+    lines rule out the form's order and leave several, the order is not known (a plan that
+    leaves the organisation columns unread, the line that ruled it out said)."""
+    form = tuple(c for c in COLUMNS if c in _ORG_LEAVES)
+    named: list[list[str]] = []
+    pending: list[tuple[str, tuple[str, ...]]] = []  # (column, the rest its word wants)
+    for i, h in enumerate(headers):
+        ids: list[str] = []
+        for c in h.cells:
+            text = joined.get((i, c.col), c.text)
+            k = key(text)
+            m = _column_word(headers, i, c, text)
+            col = m.id if m is not None and m.id in _ORG_LEAVES else None
+            wanted = next((n for n, (_c, rest) in enumerate(pending) if k in rest), None)
+            if wanted is not None and (col is None or col == pending[wanted][0]):
+                col = pending.pop(wanted)[0]  # the rest of a word above (机构 of 科研)
+            elif col is not None and L.column_rest(text):
+                pending.append((col, L.column_rest(text)))
+            if col is not None and col not in ids:
+                ids.append(col)
+        named.append(ids)
+
+    def fits(order: tuple[str, ...]) -> bool:
+        return all(list(ids) == sorted(ids, key=order.index) for ids in named)
+
+    if fits(form):
+        return None
+    orders = [o for o in itertools.permutations(form) if fits(o)]
+    if len(orders) == 1:
+        return _Plan(["natural", *orders[0], "total"])
+    words = next(
+        " ".join(
+            key(joined.get((i, c.col), c.text))
+            for c in h.cells
+            if key(joined.get((i, c.col), c.text))
+        )
+        for i, (h, ids) in enumerate(zip(headers, named, strict=True))
+        if ids != sorted(ids, key=form.index)
+    )
+    return _Plan(list(COLUMNS), unordered=words)
 
 
 def _ends_in_word(marks: list[str], last: str) -> bool:

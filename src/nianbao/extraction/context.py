@@ -484,6 +484,14 @@ class Ctx:
         layout = self.report.layout
         layout["unread"] = sorted(set(layout.get("unread") or ()) | set(refs))
 
+    def mark_uncertain(self, cells: Any) -> None:
+        """Record cells whose place the tool inferred and may have got wrong (a row that
+        fits two placements, nothing deciding): a finding names them as the tool's doubt, and
+        no sum or comparison over them is judged (``checks.rules.common.unjudged``): a
+        failing sum would blame the document for the tool's placement."""
+        layout = self.report.layout
+        layout["uncertain"] = sorted(set(layout.get("uncertain") or ()) | set(cells))
+
     def set_table(self, cell: Cell, index: int | None) -> None:
         """Record that ``cell`` stands in the document's table ``index``."""
         self.table_cells.append(cell)

@@ -14,7 +14,8 @@ then the title as a page's running header, is no report's end: the whole report 
 there, its cells absent and its sections called missing.) The text is
 read up to that line; a note says where the other report starts and that it was not read.
 A running page header holding the title stands inside the report (before its 表三 ends, or
-with no second 表三 after it) and cuts nothing.
+with no second 表三 after it, or with the first report's 表四 words or the headings of its
+sections 四 to 六 after it, before another section 二's heading) and cuts nothing.
 """
 
 from __future__ import annotations
@@ -35,6 +36,13 @@ _TABLES_HEADING = re.compile(r"(?:[一二三123]|第[一二三]部分|表[一二
 # 新收 of 表三's first row, as ``key`` would fold it (spacing and punctuation between)
 _NEW_CASES = re.compile(r"新\W{0,3}收")
 _SENTENCE = re.compile(r"[。；，]\s*$|特此|根据|依据|按照")
+# the first report's later parts, folded by ``key``: 表四's header words, the headings of
+# sections 四 to 六 (a title line before them was a page's running head, not a second
+# report's title, which section 一 follows)
+_GOES_ON = re.compile(
+    r"^(?:[四五六]|第[四五六]部分)(?:政府信息公开)?(?:行政复议|存在的主要问题|其他需要报告)"
+    r"|^(?:行政复议|行政诉讼|未经复议直接起诉|复议后起诉|结果维持|结果纠正|其他结果|尚未审结|总计)+$"
+)
 
 
 def _is_title(line: str, k: str) -> bool:
@@ -55,6 +63,17 @@ def _cut_at(text: str) -> tuple[int, str] | None:
         if len(line) <= 60 and _TABLES_HEADING.match(key(line).lstrip("#")):
             # (a 表三 row's words before section 二, in 一's prose, are no table's)
             tables, heading = True, title is not None
+        if (
+            title is not None
+            and not heading
+            and len(line) <= 60
+            and "。" not in line
+            and _GOES_ON.match(key(line))
+        ):
+            # the first report goes on after the title line: a page's running head (its
+            # 表四's later rows, its sections 五 and 六 would be cut off); a later title may
+            # be the second report's
+            title = None
         if len(line) > 400 or not any(ch in line for ch in "收转报告"):
             prev, prev_start = line, start  # (a flattened page: no title line of its own)
             continue

@@ -245,6 +245,8 @@ def normalize_text(original: str) -> NormalizedText:
     found = _running_titles(text)
     if "\f" in text or _PAGE_MARKS.search(text) or _BARE_LINE.search(text):
         found = sorted(found + _page_numbers(text))
+        # (a page number beside a running head found by both: once)
+        found = [f for i, f in enumerate(found) if i == 0 or f[0] >= found[i - 1][1]]
     # bare numbers among the tables that may be page numbers (original offsets)
     found, suspects = _page_suspects(text, found)
     maybe = [(omap(a) if omap else a, e - a) for a, e in suspects]
@@ -869,8 +871,14 @@ def _drop_page_numbers(
     last = 0
     new_len = 0
     kinds: list[str] = []
+    prev = ""
     for a, b, kind in found:
-        first_break, last_break, rep, before, after = _around(text, last, a, b, kind)
+        # (a line right after a running title taken with its line break, as a page's
+        # number under the head: taken the same way, else the break before the title
+        # and the number's own both stood between the lines around them)
+        how = _RUNNING_TITLE if a == last and prev == _RUNNING_TITLE else kind
+        first_break, last_break, rep, before, after = _around(text, last, a, b, how)
+        prev = how
         seg = text[last:first_break]
         parts.append(seg)
         new_len += len(seg)
@@ -992,6 +1000,14 @@ REPORT_TITLE = re.compile(
 )
 
 
+# a page number at either end of a running head's line (``…年度报告  3``, ``- 3 - …``,
+# ``第3页``), set apart from the title by spaces or dashes
+_HEAD_NUMBER = re.compile(
+    r"^[ \t\u3000]*[-—–－]*[ \t\u3000]*(?:第[ \t\u3000]*)?\d{1,3}[ \t\u3000]*页?[ \t\u3000]*[-—–－]*[ \t\u3000]+"
+    r"|[ \t\u3000]+[-—–－]*[ \t\u3000]*(?:第[ \t\u3000]*)?\d{1,3}[ \t\u3000]*页?[ \t\u3000]*[-—–－]*[ \t\u3000]*$"
+)
+
+
 def _running_titles(text: str) -> list[tuple[int, int, str]]:
     """The lines from the tables on (二、主动公开) that repeat the report's title (a line of
     a year, 政府信息公开 and 年度报告, named before the tables): a page's running header in a
@@ -1012,14 +1028,72 @@ def _running_titles(text: str) -> list[tuple[int, int, str]]:
         line = text[start:end]
         if len(line) > 80:
             continue
-        k = key(line)
+        # (a page's number printed on the running head's line, before or after the title)
+        k = key(_HEAD_NUMBER.sub("", line))
         if len(k) > 60 or not REPORT_TITLE.search(k):
             continue
         if before is None:
             before = key(text[: a.start()])
         if k in before:
             found.append((start, end, _RUNNING_TITLE))
+        else:
+            # a title worded otherwise (no line before the tables holds it) among a table's
+            # cells, a line of its own: the rows go on after it, so it is no second report's
+            # title but a page's running head, and so is a page number beside it
+            found += _head_among_cells(text, start, end)
     return found
+
+
+# a line of a table's cells in a copy of a cell a line (a number, or cells a tab apart)
+_CELL_LINE = re.compile(r"[^\n]*\t[^\n]*|[ \u3000]*\d[\d,，.]{0,9}[ \u3000]*")
+_PAGE_MARK = re.compile("[-—–－第页]")
+# a page's number on a line of its own (``7``, ``- 7 -``, ``第7页``)
+_PAGE_LINE = re.compile(
+    r"[ \t\u3000]*[-—–－]*[ \t\u3000]*(?:第[ \t\u3000]*)?\d{1,3}[ \t\u3000]*页?[ \t\u3000]*[-—–－]*[ \t\u3000]*"
+)
+
+
+def _head_among_cells(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
+    """The title line ``start``..``end`` and a page number's line right after or before it,
+    when the lines on both sides of the two are a table's cells; else nothing. A bare
+    number is taken for the page's only where the cells around are not bare numbers (a
+    cell's number beside the title may be the page's as well: nothing taken)."""
+    if start < 1 or text[start - 1] != "\n" or text[end : end + 1] != "\n":
+        return []
+    # the two lines before and after the title's (index 2), with their offsets
+    spans: list[tuple[int, int]] = [(start, end)]
+    for _ in range(2):
+        a = spans[0][0]
+        if a < 1:
+            break
+        spans.insert(0, (text.rfind("\n", 0, a - 1) + 1, a - 1))
+    at = len(spans) - 1
+    for _ in range(2):
+        b = spans[-1][1]
+        if b >= len(text):
+            break
+        e = text.find("\n", b + 1)
+        spans.append((b + 1, len(text) if e < 0 else e))
+    lines = [text[a:b] for a, b in spans]
+    offs = [a for a, _b in spans]
+
+    def line(i: int) -> str | None:
+        return lines[i] if 0 <= i < len(lines) else None
+
+    def page(i: int, around: tuple[int, int]) -> bool:
+        ln = line(i)
+        if ln is None or "\t" in ln or not _PAGE_LINE.fullmatch(ln):
+            return False
+        return bool(_PAGE_MARK.search(ln)) or all("\t" in (line(j) or "") for j in around)
+
+    def cells(*idx: int) -> bool:
+        return all((ln := line(j)) is not None and _CELL_LINE.fullmatch(ln) for j in idx)
+
+    for pg, around in ((at + 1, (at - 1, at + 2)), (at - 1, (at - 2, at + 1))):
+        if page(pg, around) and cells(*around):
+            two = sorted([(start, end), (offs[pg], offs[pg] + len(lines[pg]))])
+            return [(a, b, _RUNNING_TITLE) for a, b in two]
+    return []
 
 
 def _br(text: str, pos: int, end: int) -> str:

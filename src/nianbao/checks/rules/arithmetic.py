@@ -3,7 +3,8 @@
 
 Blank cells count as 0 and are listed in ``assumed_zero`` and in the message; a total is
 never repaired — the finding shows the sum and the printed figure side by side. A sum or a
-comparison over a cell the tool could not read (``common.not_read``) is not judged.
+comparison over a cell the tool could not read (``common.not_read``), or whose place it
+inferred and may have got wrong (``common.unjudged``), is not judged.
 
 Over 500 lines because the three groups share their message helpers (``Sum``, ``_tail``,
 ``_printed``, ``_blank_note``); split by group, the modules would import each other's."""
@@ -35,7 +36,6 @@ from .common import (
     fmt,
     is_not_read,
     is_unmapped,
-    not_read,
     request_rows,
     result_rows,
     review_label,
@@ -45,6 +45,7 @@ from .common import (
     row_title,
     sum0,
     touches_unread,
+    unjudged,
     value0,
     where,
 )
@@ -98,7 +99,7 @@ def sum_row(report: Report) -> list[Finding]:
     vals = report.values
     keys = vals.keys()
     out = []
-    unread = not_read(report)
+    unread = unjudged(report)
     for row in request_rows(report):
         ids, applicants, total_id, org_ids, sub_id = _ROW_PARTS.get(row) or _row_parts(row)
         if total_id not in vals or keys.isdisjoint(applicants):
@@ -172,7 +173,7 @@ def sum_results(report: Report) -> list[Finding]:
         return []
     out = []
     by_col = _column_ids(tuple(res))
-    unread = not_read(report)
+    unread = unjudged(report)
     every = _column_ids(result_rows(report)) if unread else ()
     for k, c in _COLS:
         total_id = ROW_CELLS["processed_total"][k]
@@ -226,7 +227,7 @@ def balance(report: Report) -> list[Finding]:
         v = [value0(vals, i) for i in ids]
         if v[0] + v[1] == v[2] + v[3]:
             continue
-        if touches_unread(not_read(report), ids):
+        if touches_unread(unjudged(report), ids):
             continue
         left = Sum(report)
         left.add(ids[0], "一、本年新收")
@@ -266,7 +267,7 @@ def _column_compare(
             continue
         if not bad(value0(vals, ia), value0(vals, ib)):
             continue
-        if touches_unread(not_read(report), (ia, ib)):
+        if touches_unread(unjudged(report), (ia, ib)):
             continue
         s = Sum(report)
         a, b = s.value(ia), s.value(ib)
@@ -339,7 +340,7 @@ def subtotal(report: Report) -> list[Finding]:
                 continue
             if sum0(vals, [cells[k] for cells in sub_cells]) == value0(vals, sid):
                 continue
-            if touches_unread(not_read(report), [*(cells[k] for cells in sub_cells), sid]):
+            if touches_unread(unjudged(report), [*(cells[k] for cells in sub_cells), sid]):
                 continue
             s = Sum(report)
             for r in subs:
@@ -365,7 +366,7 @@ def subtotal(report: Report) -> list[Finding]:
 @rule("R-ALL-ZERO", "info", "无依申请与复议诉讼数据", "C", tables=True)
 def all_zero(report: Report) -> list[Finding]:
     seen = False
-    unread = not_read(report)
+    unread = unjudged(report)
     if any(r.startswith(("requests", "reviews", "sections.s3", "sections.s4")) for r in unread):
         return []  # cells the tool could not read (absent from the values): nothing to say
     for fid, v in report.values.items():
@@ -398,7 +399,7 @@ def review_total(report: Report) -> list[Finding]:
             continue
         if sum0(vals, _OUT_IDS[g]) == value0(vals, total_id):
             continue
-        if touches_unread(not_read(report), (*_OUT_IDS[g], total_id)):
+        if touches_unread(unjudged(report), (*_OUT_IDS[g], total_id)):
             continue
         s = Sum(report)
         for f in _OUT_FIELDS:
@@ -429,7 +430,7 @@ def review_after_gt_recon(report: Report) -> list[Finding]:
         return []
     s = Sum(report)
     after, recon = s.value(a), s.value(r)
-    if after <= recon or touches_unread(not_read(report), (a, r)):
+    if after <= recon or touches_unread(unjudged(report), (a, r)):
         return []
     return [
         finding(

@@ -414,6 +414,14 @@ def not_read(report: Report) -> set[str]:
     return out
 
 
+def unjudged(report: Report) -> set[str]:
+    """``not_read`` and the cells whose place the tool inferred and may have got wrong
+    (``Ctx.mark_uncertain``; a finding names them): a sum or a comparison over them says
+    nothing of the document."""
+    layout = report.layout if isinstance(report.layout, dict) else {}
+    return not_read(report) | set(layout.get("uncertain") or ())
+
+
 def is_not_read(refs: set[str], fid: str) -> bool:
     """True when ``fid`` is one of ``refs`` or lies under one of them (a row, a table)."""
     if not refs:
