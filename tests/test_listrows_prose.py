@@ -35,6 +35,16 @@ def _summary(gold: dict) -> str:
     return "\n".join(lines)
 
 
+def _flat(d: dict, prefix: str = "") -> dict:
+    out: dict = {}
+    for k, v in d.items():
+        if isinstance(v, dict):
+            out.update(_flat(v, f"{prefix}{k}."))
+        else:
+            out[f"{prefix}{k}"] = v
+    return out
+
+
 def _read(text: str) -> dict:
     return nianbao.parse(text.encode("utf-8"), name="copy.md").to_dict()
 
@@ -51,7 +61,26 @@ def test_prose_list_items_beside_the_table(tmp_path: Path) -> None:
         tried += 1
         plain = _read(text)
         listed = _read(text[: m.end()] + "\n" + summary + "\n\n" + text[m.end() :])
-        assert listed["requests"] == plain["requests"], copy.name
+        if listed["requests"] != plain["requests"]:
+            # the one difference allowed: a cell read without the summary only as inferred
+            # (the cells every reading that adds up agrees on, its finding saying so) and
+            # with it left unread, named: never another value, never silent
+            named = {c for f in listed["findings"] if f["rule"] == "R-UNREAD" for c in f["cells"]}
+            inferred = {
+                c
+                for f in plain["findings"]
+                if f["rule"] in ("R-CELL-COUNT", "R-DIGITS-SPLIT")
+                for c in f["cells"]
+            }
+            a, b = _flat(plain["requests"]), _flat(listed["requests"])
+            for k in a.keys() | b.keys():
+                if a.get(k) != b.get(k):
+                    fid = f"requests.{k}"
+                    assert b.get(k) is None and fid in inferred, (copy.name, k)
+                    assert fid in named or any(fid.startswith(n + ".") for n in named), (
+                        copy.name,
+                        k,
+                    )
         if ".plaintext." in copy.name:
             # (the lines' numbers there stand among the table's lines: a blank row beside
             # them is named unread, as it was before list rows were read)

@@ -1294,7 +1294,10 @@ def _official_plan(headers: list[Row], counts: Counter[int]) -> list[str]:
 
 def is_request_header(row: Row) -> bool:
     """A column-header row of the matrix (申请人情况 / 自然人 / 商业企业 …), not a data row."""
-    return any(_header_label(c.text) for c in row.labels)
+    for c in row.labels:  # (a loop, not any() over a generator: called for every row)
+        if _header_label(c.text):
+            return True
+    return False
 
 
 @lru_cache(maxsize=4096)

@@ -21,7 +21,7 @@ from collections.abc import Callable
 
 from ..readers.normalize import to_simplified
 from .context import Ctx
-from .form.spec import fold
+from .form.spec import fold, fold_text
 
 # one header row's words in the form's order, each word with its spellings
 _GROUPS: tuple[tuple[str, tuple[tuple[str, ...], ...]], ...] = (
@@ -91,15 +91,21 @@ def header_order(ctx: Ctx, sec_of: list[str | None]) -> None:
         a = min(s for s, _e in spans)
         b = max(e for _s, e in spans)
         plain = to_simplified(text[a:b])
-        k, idx = fold(plain)
+        k = fold_text(plain)
+        idx: list[int] = []  # (the folded text's offsets in ``plain``: made when needed)
 
         def between(i: int, j: int, plain: str = plain, idx: list[int] = idx) -> str:
+            if not idx:
+                idx += fold(plain)[1]
             return plain[idx[i - 1] + 1 : idx[j]] if 0 < i <= j < len(idx) else ""
 
         for sec, words in _GROUPS:
             if sec != key_:
                 continue
-            bad = _scrambled(_sequence(k, words), between)
+            seq = _sequence(k, words)
+            if all(x[1] <= y[1] for x, y in zip(seq, seq[1:])):
+                continue  # the words in the form's order wherever they stand: no row out of it
+            bad = _scrambled(seq, between)
             if bad:
                 form = "、".join(w[0] for w in words)
                 printed = "、".join(words[n][0] for n in bad[0])

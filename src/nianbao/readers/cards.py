@@ -332,18 +332,20 @@ def _review_table(cards: list[_Card]) -> list[Table]:
 def card_tables(blocks: list[Paragraph | Table]) -> list[Paragraph | Table]:
     """``blocks`` with each run of one table's cards made into that table (see the module
     docstring)."""
-    tabled = _tabled(blocks)
-    if any(
-        isinstance(b, Table)
-        and any("维持" in c.text or "审结" in c.text for row in b.rows for c in row)
-        for b in blocks
-    ):
-        tabled.add("s4")
+    tabled: set[str] | None = None  # (made at the first card: most texts hold none)
     found: list[_Card] = []
     i = 0
     while i < len(blocks):
         card = _card(blocks, i, blank=True)
-        if card is None or card.table in tabled:
+        if card is not None and tabled is None:
+            tabled = _tabled(blocks)
+            if any(
+                isinstance(b, Table)
+                and any("维持" in c.text or "审结" in c.text for row in b.rows for c in row)
+                for b in blocks
+            ):
+                tabled.add("s4")
+        if card is None or tabled is None or card.table in tabled:
             i += 1
             continue
         found.append(card)

@@ -147,7 +147,7 @@ def list_tables(blocks: list[Paragraph | Table]) -> list[Paragraph | Table]:
     a table (see the module docstring). Where the text holds that table as a table already,
     its list-item lines are prose that repeats some of its rows (``- 予以公开：自然人 6 件，
     总计 6 件``): left as they are, lest a second, partial table stand beside the real one."""
-    tabled = _tabled(blocks)
+    tabled: set[str] | None = None  # (made at the first list-item row: most texts hold none)
     out: list[Paragraph | Table] = []
     run: list[tuple[str, list[str], Cell, list[Cell], list[str]]] = []
 
@@ -164,7 +164,9 @@ def list_tables(blocks: list[Paragraph | Table]) -> list[Paragraph | Table]:
 
     for b in blocks:
         got = _row(b) if isinstance(b, Paragraph) else None
-        if got is not None and got[0] in tabled:
+        if got is not None and tabled is None:
+            tabled = _tabled(blocks)
+        if got is not None and tabled is not None and got[0] in tabled:
             got = None
         if got is None:
             close()

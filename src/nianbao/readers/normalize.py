@@ -72,11 +72,21 @@ NOTE = re.compile(
 )
 
 
+# what every note (:data:`NOTE`) opens with: its word, then its colon
+_NOTE_OPENING = re.compile(r"(?:注|说明)[ \t\u3000]*[\d①-⑩]{0,2}[ \t\u3000]*[：:]")
+
+
 def drop_notes(text: str) -> str:
     """``text`` with its notes (:data:`NOTE`) blanked out (offsets kept)."""
-    if "注" not in text and "说明" not in text:
-        return text
-    return NOTE.sub(lambda m: " " * len(m.group()), text)
+    # (NOTE is tried only where a note may open: scanning the whole text with it cost a
+    # text's reading as much as some of its stages)
+    for word in ("注", "说明"):
+        i = text.find(word)
+        while i >= 0:
+            if _NOTE_OPENING.match(text, i):
+                return NOTE.sub(lambda m: " " * len(m.group()), text)
+            i = text.find(word, i + 1)
+    return text
 
 
 _converter = None

@@ -46,8 +46,12 @@ def _split(row: list[Cell]) -> int:
     return i
 
 
-def _numeric(row: list[Cell], at: int) -> bool:
-    return any(has_number(c.text) for c in row[at:])
+def _shape(row: list[Cell]) -> tuple[int, int]:
+    """The row's ``_split``, and the index of its last cell holding a number (-1: none)."""
+    last = len(row) - 1
+    while last >= 0 and not has_number(row[last].text):
+        last -= 1
+    return _split(row), last
 
 
 def _one_label(a: str, b: str) -> bool:
@@ -163,18 +167,26 @@ def _join(upper: list[Cell], lower: list[Cell], at: int, numbers_below: bool = F
     return out
 
 
-def _joined(upper: list[Cell], lower: list[Cell], numbers_below: bool) -> list[Cell] | None:
+def _joined(
+    upper: list[Cell],
+    lower: list[Cell],
+    numbers_below: bool,
+    shapes: tuple[tuple[int, int], tuple[int, int]],
+) -> list[Cell] | None:
     """The two rows joined into one when they are one row cut at its label's line break,
     else None. The numbers stand on ``upper`` (``lower`` when ``numbers_below``: the label's
     first line printed alone above the rest with the numbers, 一、本年新收政府信息公开 | | … /
-    申请数量 | 19 | …); the other row holds labels only, none under the numbers."""
+    申请数量 | 19 | …); the other row holds labels only, none under the numbers.
+    ``shapes``: :func:`_shape` of ``upper`` and of ``lower``."""
     nums, words = (lower, upper) if numbers_below else (upper, lower)
-    at = _split(nums)
+    (at, last_number), (words_at, words_last_number) = (
+        (shapes[1], shapes[0]) if numbers_below else shapes
+    )
     if not (
         0 < at < len(nums)
-        and _numeric(nums, at)
-        and _split(words) <= at
-        and not _numeric(words, 0)
+        and last_number >= at  # (a number among its values)
+        and words_at <= at
+        and words_last_number < 0  # (no number in the row of labels)
         and all(not c.text.strip() for c in words[at:])
     ):
         return None
@@ -193,6 +205,7 @@ def join_wrapped_rows(blocks: list[Paragraph | Table]) -> list[Paragraph | Table
         if not isinstance(b, Table) or len(b.rows) < 2:
             continue
         rows = b.rows
+        shapes = [_shape(r) for r in rows]  # (each row's, once: the rows do not change here)
         out: list[list[Cell]] = []
         i = 0
         joined = False
@@ -201,14 +214,15 @@ def join_wrapped_rows(blocks: list[Paragraph | Table]) -> list[Paragraph | Table
             if i + 1 < len(rows) and len(rows[i + 1]) == len(row):
                 # the numbers on the label's first line (unless that row is a group's
                 # subtotal the copy added), else on its rest
-                merged = _joined(row, rows[i + 1], numbers_below=False)
-                at = _split(row)
+                pair = (shapes[i], shapes[i + 1])
+                merged = _joined(row, rows[i + 1], False, pair)
+                at = shapes[i][0]
                 if merged is not None and _group_subtotal(
                     rows, i, at, key("".join(c.text for c in row[:at]))
                 ):
                     merged = None
                 if merged is None:
-                    merged = _joined(row, rows[i + 1], numbers_below=True)
+                    merged = _joined(row, rows[i + 1], True, pair)
                 if merged is not None:
                     out.append(merged)
                     i += 2

@@ -262,18 +262,50 @@ def _region(text: str, c: _Cluster, idx: list[int], lo: int, hi: int) -> tuple[i
     return a, b
 
 
+# the last call's arguments and what it gave (the extraction and the form reading ask it of
+# the same text, headings and regions in turn)
+_last_relocated: tuple[tuple[object, ...], dict[str, tuple[int, int]]] | None = None
+
+
 def relocate(
     text: str, heads: dict[str, HeadingHit], regions: dict[str, tuple[int, int]]
 ) -> dict[str, tuple[int, int]]:
     """``regions`` with each table whose region holds no cluster of its labels moved to the
     region of its labels' best cluster elsewhere (see the module's docstring); ``regions``
     itself when no table moves."""
-    k, idx = fold_region(text, 0, len(text))
+    global _last_relocated
+    asked = (text, tuple(sorted(heads.items())), tuple(regions.items()))
+    last = _last_relocated
+    if last is not None and last[0] == asked:
+        return regions if last[1] == regions else dict(last[1])
+    out = _relocate(text, heads, regions)
+    _last_relocated = (asked, dict(out))
+    return out
+
+
+def _relocate(
+    text: str, heads: dict[str, HeadingHit], regions: dict[str, tuple[int, int]]
+) -> dict[str, tuple[int, int]]:
+    # the text folded piece by piece between the offsets asked below, so that the folded
+    # offset of each (the kept characters before it, as ``bisect_left`` of the fold's
+    # offsets gives it) is counted on the way: the fold's offsets themselves are made only
+    # when a table moves
+    n = len(text)
+    marks = {h.start for h in heads.values()} | {x for r in regions.values() for x in r}
+    counts: dict[int, int] = {}
+    pieces: list[str] = []
+    at = before = 0
+    for p in sorted({min(max(x, 0), n) for x in marks} | {n}):
+        pieces.append(fold_text(text[at:p]))
+        before += len(pieces[-1])
+        at = p
+        counts[p] = before
+    k = "".join(pieces)
     if not k:
         return regions
 
     def folded(pos: int) -> int:
-        return bisect_left(idx, pos)
+        return counts[min(max(pos, 0), n)]
 
     walls = sorted(folded(h.start) for h in heads.values())
     clusters = _clusters(k, walls)
@@ -293,6 +325,7 @@ def relocate(
     ]
     if not lacking:
         return regions
+    k, idx = fold_region(text, 0, len(text))
     kept = {key: r for key, r in regions.items() if key not in lacking}
     out = dict(regions)
     taken: list[tuple[int, int]] = [r for r in kept.values() if r[0] < r[1]]
