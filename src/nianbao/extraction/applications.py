@@ -399,28 +399,80 @@ def _label_shifted(candidates: list[_ReqRow]) -> None:
     in the same grid while their first ``d`` cells under the header are blank: an editor's
     rowspan that runs on over the row pushes its cells right, and where its last cells are
     blank nothing of them is left past the table (a converter drops a column blank all
-    down). The header's reading and the one ``d`` columns right both fit, nothing decides:
-    the row keeps the header's reading and is said unsure (``_say_label_shifted``)."""
+    down). Where the form's balance (一 + 二 = 三's 总计 + 四, column by column) holds in
+    fewer columns with the cells ``d`` columns right than under the header, the header's
+    reading stands (an editor who narrowed the label to keep the cells under their header:
+    the report's own errors are judged); else both fit, nothing decides: the row keeps the
+    header's reading and is said unsure (``_say_label_shifted``)."""
     by_table: dict[int, list[_ReqRow]] = {}
+    balance: dict[int, dict[str, _ReqRow]] = {}
     for r in candidates:
+        if r.rid in _BALANCE_ROWS and r.values:
+            balance.setdefault(id(r.row.table), {}).setdefault(r.rid, r)
         if r.rid in _TOP_ROWS and r.label_col is not None and r.values:
             by_table.setdefault(id(r.row.table), []).append(r)
-    for rows in by_table.values():
+    for t, rows in by_table.items():
         cols = Counter(r.label_col or 0 for r in rows)
         if len(cols) < 2:
             continue
         ref, n = cols.most_common(1)[0]
         if n < 2 or list(cols.values()).count(n) > 1:
             continue  # no two sibling rows agree on where a first-level label stands
+        # where the siblings' cells begin, in the grid (a grid that knows its spans, a
+        # page's markup or a Word table, gives a cell after a narrower label the column of
+        # its siblings' cell) and as placed under the header (a row whose cells were placed
+        # from its label on, one more than the header's, was read shifted already)
+        sib = [r for r in rows if r.label_col == ref]
+        in_grid = {x for r in sib if (x := _grid_start(r)) is not None}
+        placed = {x for r in sib if (x := _placed_start(r)) is not None}
         for r in rows:
             d = (r.label_col or 0) - ref
             if d <= 0 or d >= len(r.values):
                 continue
             lead = r.values[:d]
-            if all(c is None or not c.text.strip() for c in lead) and any(
-                c is not None and c.text.strip() for c in r.values[d:]
+            if (
+                not (len(in_grid) == 1 and _grid_start(r) in in_grid)
+                and not (len(placed) == 1 and _placed_start(r) not in (*placed, None))
+                and all(c is None or not c.text.strip() for c in lead)
+                and any(c is not None and c.text.strip() for c in r.values[d:])
+                and not _header_balances_better(balance.get(t, {}), r, d)
             ):
                 r.shift = d
+
+
+# the rows of the form's balance: 一 + 二 = 三's 总计 + 四, column by column
+_BALANCE_ROWS = ("new", "carried_over", "processed_total", "carried_forward")
+
+
+def _grid_start(r: _ReqRow) -> int | None:
+    """The grid column of the row's first cell after its label."""
+    return min((c.col for c in r.row.values), default=None)
+
+
+def _placed_start(r: _ReqRow) -> int | None:
+    """The grid column the row's cells were placed from (that of its first value column)."""
+    return next((c.col - i for i, c in enumerate(r.values) if c is not None), None)
+
+
+def _header_balances_better(rows: dict[str, _ReqRow], r: _ReqRow, d: int) -> bool:
+    """True when the balance fails in fewer columns with ``r``'s cells under the header than
+    with them ``d`` columns right (blank as 0; the other rows as read): the sums decide for
+    the header's reading. False where a row of the balance is missing or both fit as well."""
+    if any(rid not in rows for rid in _BALANCE_ROWS):
+        return False
+
+    def num(c: Cell | None) -> float:
+        v = L.parse_value(c.text)[0] if c is not None else None
+        return float(v) if v is not None else 0.0
+
+    def failing(values: list[Cell | None]) -> int:
+        got = {rid: (values if rid == r.rid else rows[rid].values) for rid in _BALANCE_ROWS}
+        n = min(len(v) for v in got.values())
+        a, b, c, e = (got[rid] for rid in _BALANCE_ROWS)
+        return sum(num(a[i]) + num(b[i]) != num(c[i]) + num(e[i]) for i in range(n))
+
+    moved = [*r.values[d:], *[None] * d]
+    return failing(list(r.values)) < failing(moved)
 
 
 def _say_label_shifted(

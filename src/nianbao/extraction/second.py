@@ -44,6 +44,10 @@ _GOES_ON = re.compile(
     r"|^(?:行政复议|行政诉讼|未经复议直接起诉|复议后起诉|结果维持|结果纠正|其他结果|尚未审结|总计)+$"
 )
 
+# section 一's heading (一、总体情况, 第一部分 …): after a title line, a report begins there, and
+# a table's words in its section 一 (总计, 行政复议 a line of their own) are that report's
+_FIRST_HEADING = re.compile(r"[\s#*]*(?:一\s*[、.．]|第一部分)")
+
 
 def _is_title(line: str, k: str) -> bool:
     return 8 <= len(k) <= 60 and bool(REPORT_TITLE.search(k)) and not _SENTENCE.search(line)
@@ -58,14 +62,18 @@ def _cut_at(text: str) -> tuple[int, str] | None:
     title: tuple[int, str] | None = None
     tables = False  # the first report's section 二 begun (its 表三 comes after)
     heading = False  # the second report's section 二 begun
+    opened = False  # the second report's section 一 begun (its title is no running head)
     for line in text.split("\n"):
         start, pos = pos, pos + len(line) + 1
         if len(line) <= 60 and _TABLES_HEADING.match(key(line).lstrip("#")):
             # (a 表三 row's words before section 二, in 一's prose, are no table's)
             tables, heading = True, title is not None
+        if title is not None and len(line) <= 60 and _FIRST_HEADING.match(line):
+            opened = True
         if (
             title is not None
             and not heading
+            and not opened
             and len(line) <= 60
             and "。" not in line
             and _GOES_ON.match(key(line))
@@ -86,11 +94,11 @@ def _cut_at(text: str) -> tuple[int, str] | None:
                 if _LAST_ROW in k:
                     last_row = start
             elif _is_title(line, k):
-                title = (start, line.strip())
+                title, opened = (start, line.strip()), False
             elif len(prev) <= 60:
                 two = prev.strip() + line.strip()
                 if _is_title(two, key(two)):
-                    title = (prev_start, two)
+                    title, opened = (prev_start, two), False
         elif _FIRST_ROW in k and heading:
             return title
         prev, prev_start = line, start

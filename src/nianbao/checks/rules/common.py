@@ -422,6 +422,17 @@ def unjudged(report: Report) -> set[str]:
     return not_read(report) | set(layout.get("uncertain") or ())
 
 
+def columns_unread(report: Report) -> set[str]:
+    """The columns of 表三 the tool left unread in every row it read (a row read in part, its
+    applicant columns unread): a column no row shows is then no column the report lacks. A
+    row left unread whole does not excuse a column the rows read lack."""
+    vals, unread = report.values, not_read(report)
+    read = [r for r in request_rows(report) if any(f"requests.{r}.{c}" in vals for c in COLUMNS)]
+    if not read:
+        return set()
+    return {c for c in COLUMNS if all(is_not_read(unread, f"requests.{r}.{c}") for r in read)}
+
+
 def is_not_read(refs: set[str], fid: str) -> bool:
     """True when ``fid`` is one of ``refs`` or lies under one of them (a row, a table)."""
     if not refs:

@@ -17,6 +17,7 @@ from ...schema import (
 from ..registry import finding, rule
 from .common import (
     COLUMN_CELLS,
+    columns_unread,
     has_table,
     has_text,
     is_not_read,
@@ -333,20 +334,7 @@ def col_missing(report: Report) -> list[Finding]:
     vals = report.values
     if _has_table(report, ("requests.",)):
         cut = report.layout.get("requests_cut") or ()  # columns a cut copy does not show
-        # (and columns the tool left unread in every row it read: R-UNREAD says so; a row
-        # left unread whole does not excuse a column the other rows lack)
-        unread = not_read(report)
-        read = [
-            r for r in request_rows(report) if any(f"requests.{r}.{c}" in vals for c in COLUMNS)
-        ]
-        cut = {
-            *cut,
-            *(
-                c
-                for c in COLUMNS
-                if read and all(is_not_read(unread, f"requests.{r}.{c}") for r in read)
-            ),
-        }
+        cut = {*cut, *columns_unread(report)}  # (R-UNREAD says so)
         missing = [c for c in COLUMNS if vals.keys().isdisjoint(COLUMN_CELLS[c]) and c not in cut]
         if missing:
             out.append(
