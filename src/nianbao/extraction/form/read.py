@@ -1874,11 +1874,13 @@ def _joins(
     key: str, spec: RowSpec, vals: list[Tok], cells: list[Tok | None], opaque: bool
 ) -> list[Cand]:
     """The readings of a ``_joinable`` row that join such numbers (``joined_readings``, no
-    blank cell); none where the search is cut short."""
+    blank cell), with those that leave numbers at its ends out (``_ends_left``); none where
+    the search is cut short or no join adds up."""
     if not _joinable(key, spec, vals, cells, opaque):
         return []
     check = row_check(total_at(spec.ids)) if key == "s3" else CHECKS[key]
-    return joined_readings(vals, len(spec.ids), check) or []
+    joins = joined_readings(vals, len(spec.ids), check) or []
+    return joins + _ends_left(key, spec, vals) if joins else []
 
 
 def _or_blanks(
@@ -1893,7 +1895,30 @@ def _or_blanks(
     joins = joined_readings(vals, len(spec.ids), check, blanks=True)
     if not joins:
         return row
-    return by_arithmetic(row, spec, joins, key, "placed")
+    return by_arithmetic(row, spec, joins + _ends_left(key, spec, vals), key, "placed")
+
+
+def _ends_left(key: str, spec: RowSpec, vals: list[Tok], most: int = 3) -> list[Cand]:
+    """The readings of a row showing more numbers than it has cells that leave out a number
+    or two at its ends as no cell's (an unheaded 占比 column after 总计, a 序号 before the next
+    row's label, a footnote's 1 after this one's), every cell filled, digits joined or not,
+    that add up. They compete with the readings that join digits: a join is inferred only
+    where no such reading adds up as well (2 0 0 0 0 0 2 | 0 is not 20 … 20 with a blank)."""
+    n = len(spec.ids)
+    check = row_check(total_at(spec.ids)) if key == "s3" else CHECKS[key]
+    out: list[Cand] = []
+    for i in range(most + 1):
+        for j in range(most + 1):
+            part = vals[i : len(vals) - j]
+            if not (i or j) or len(part) < n:
+                continue
+            if len(part) == n:
+                vs: list[int | float | None] = [NUM(t.text) for t in part]
+                if check(vs, True):
+                    out.append([(t.text, t.start, t.end) for t in part])
+            else:
+                out += joined_readings(part, n, check) or []
+    return out
 
 
 def _joined_how(row: FormRow) -> FormRow:
