@@ -52,6 +52,7 @@ from functools import lru_cache
 from itertools import accumulate
 
 from .cards import card_tables
+from .columnruns import column_run_tables
 from .document import Cell, Document, OffsetMap, Paragraph, Table
 from .emptycols import drop_empty_columns
 from .grid import GridTooLarge, cover_empty_label_cells, merge_ranges, place_cells
@@ -452,6 +453,7 @@ def text_to_blocks(text: str, source: Source | None = None) -> list[Paragraph | 
     :func:`_widths_source`)."""
     # the budget: the grid slots the framed grids of this text may still take
     blocks = _read_lines(_lines(mask_markup(text)), [MAX_FRAME_SLOTS], 0, source)
+    blocks = column_run_tables(blocks, text)
     blocks = join_wrapped_rows(drop_empty_columns(list_tables(card_tables(blocks))))
     blocks = _join_column_labels(blocks, text)
     blocks = pair_value_lines(_join_labels_around_values(blocks, text), text)
