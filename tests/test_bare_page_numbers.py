@@ -67,6 +67,20 @@ def test_bare_page_numbers_among_the_cells_are_right_or_named() -> None:
     assert not bad, bad[:6]
 
 
+def _only_inferred_apart(rep: nianbao.Report, plain: str) -> bool:
+    """The two readings differ only in cells the copy without the page number read as
+    inferred (the cells every reading that adds up agrees on, its finding saying so) and
+    the copy with it left unread."""
+    ref = nianbao.parse(plain.encode("utf-8"))
+    inferred = {
+        c for f in ref.findings if f.rule in ("R-CELL-COUNT", "R-DIGITS-SPLIT") for c in f.cells
+    }
+    a, b = ref.flat(), rep.flat()
+    return all(
+        b.get(k) is None and k in inferred for k in a.keys() | b.keys() if a.get(k) != b.get(k)
+    )
+
+
 def test_a_page_number_before_a_row_holding_the_same_number_is_right_or_named() -> None:
     """A page's number bare after a row's label where the row holds the same number further
     on (pdftotext's default mode, no form feeds: 1 before the tables, 2 after 不予更正's
@@ -105,7 +119,7 @@ def test_a_page_number_before_a_row_holding_the_same_number_is_right_or_named() 
             tried += 1
             plain = _with_table(gold, body + "\n\n")
             ref = run_one(Rendering(stem, "plain", 0, "default", plain, expected))
-            same += sc.right == ref.right
+            same += sc.right == ref.right or _only_inferred_apart(rep, plain)
     assert tried >= 6, tried
     # (most read as without the page number: the column sums decide where the row's hold
     # both ways)
