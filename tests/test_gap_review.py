@@ -16,8 +16,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -32,6 +30,7 @@ from nianbao.extraction.form.solve import (
 from nianbao.extraction.form.solve import joined_readings as joins
 from tests import blindweb as bw
 from tests.gold import flatten, same
+from tests.test_blindweb import _parse
 
 needs_samples = pytest.mark.skipif(not bw.SAMPLES.exists(), reason="../shared samples not present")
 
@@ -110,18 +109,6 @@ def test_a_row_the_column_sums_decide_while_another_stays_open() -> None:
     solve_requests(table)
     assert [c.text for c in rows[2].cells] == ["28", "2", "0", "0", "0", "0", "30"]
     assert rows[3].how == "unread" and len(rows[3].candidates) == 5
-
-
-def _parse(tmp_path: Path, name: str, text: str) -> dict:
-    f = tmp_path / name
-    f.write_text(text, encoding="utf-8")
-    p = subprocess.run(
-        [sys.executable, "-m", "nianbao", "parse", "--format", "jsonl", str(f)],
-        capture_output=True,
-        text=True,
-        cwd=bw.ROOT,
-    )
-    return json.loads(p.stdout.splitlines()[0])
 
 
 def _shape(name: str) -> tuple[bw.Style, bw.PageStyle]:
