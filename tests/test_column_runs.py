@@ -169,6 +169,18 @@ def test_the_table_keeps_every_value_s_offsets() -> None:
     assert len(left) < 5
 
 
+def test_the_assembly_is_said_to_be_inferred() -> None:
+    """The cells' places come from the assembly the sums confirmed, not from a table the text
+    printed: the report says so (R-INGEST-ARTIFACT's reading note)."""
+    import nianbao
+
+    stem, gold = next((s, g) for s, g in _golds() if _filled(g))
+    text = _with_table(gold, _column_runs(gold, random.Random(2)))
+    rep = nianbao.parse(text.encode("utf-8"))
+    notes = [f for f in rep.findings if f.rule == "R-INGEST-ARTIFACT"]
+    assert any("按列分段排列" in f.message and "推断" in f.message for f in notes), stem
+
+
 def test_no_table_where_nothing_is_printed_in_runs() -> None:
     blocks = [Paragraph(f"第{i}段。", i * 5, i * 5 + 4) for i in range(80)]
     assert column_run_tables(list(blocks), "结转") == blocks

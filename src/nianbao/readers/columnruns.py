@@ -361,7 +361,16 @@ def _table(rows: tuple[str, ...], reading: _Reading) -> Table:
             cell.row, cell.col = r, c
     first = min(c.start for row in body for c in row)
     last = max(c.end for row in body for c in row)
-    return Table(table_rows, first, last, "markdown")
+    return Table(table_rows, first, last, "markdown", note=_NOTE)
+
+
+# the reading note the table carries (R-INGEST-ARTIFACT): its cells' places are the
+# assembly the form's arithmetic confirmed, not a table the text printed
+_NOTE = (
+    "表三在文本中按列分段排列（PDF 经 pdftotext 默认模式提取的样式），本工具按行标签和各列数字段"
+    "重新组成表格，并以表格勾稽关系（各行总计、办理结果合计、新收 + 结转 = 总计 + 结转下年度）"
+    "确认了唯一的组合方式；这是推断出的排列，请对照原件核对。"
+)
 
 
 def _read(blocks: list[Block], k: int, text: str) -> tuple[Table, _Reading] | None:

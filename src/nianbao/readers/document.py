@@ -49,6 +49,9 @@ class Table:
     kind: str = "text"  # tab | lines | pipe | markdown | layout | html | docx | pdf
     page: int | None = None
     index: int = 0  # position among the document's tables (0-based)
+    # how a reader made the table where its cells' places are inferred, not printed as a
+    # table (a reading note, R-INGEST-ARTIFACT): "" for a table the text shows as one
+    note: str = ""
 
 
 @dataclass(slots=True)

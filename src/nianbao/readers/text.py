@@ -115,6 +115,8 @@ def read_text(text: str, source: str = "", encoding: str | None = None) -> Docum
     doc.blocks = text_to_blocks(masked, _widths_source(text, norm.offset_map))
     for i, t in enumerate(doc.tables):
         t.index = i
+        if t.note and t.note not in doc.artifacts:
+            doc.artifacts.append(t.note)
     return doc
 
 
