@@ -44,6 +44,7 @@ from .context import (
     split_row,
 )
 from .form import HeadingHit, displaced_tables
+from .form.tokens import header_number
 from .formfill import fill_from_form
 from .formsay import say_placed
 from .meta import read_meta
@@ -393,13 +394,17 @@ def _matrix_from(rows: list[list[Cell]]) -> int:
     neither names a column of 表三 (总计 included) and one is such a word or a count's
     (项目 | 件数 over 本年新收… | 6, 结转下年度… | 0: a list of totals, whose rows, one
     figure each, were read as 表三's first rows, their figure in 自然人, and the table's
-    own rows were dropped as repeats). A grid whose first row holds numbers
-    (表三 continued after a page break), or whose rows open with 表三's columns under a
-    header of its rows' labels (表三 turned), is 表三's."""
+    own rows were dropped as repeats). Not a header of numbered column names (项目 | 列1 |
+    … | 列7: ``_numbered_header``), which names no table: 表三 so headed was dropped whole
+    and its first row, its label shortened (新收申请), called missing. A grid whose first
+    row holds numbers (表三 continued after a page break), or whose rows open with 表三's
+    columns under a header of its rows' labels (表三 turned), is 表三's."""
     for n, r in enumerate(rows):
         texts = [c.text.strip() for c in r if not c.covered and c.text.strip()]
         if not texts:
             continue
+        if _numbered_header(texts):
+            return 0
         pair = len(texts) == 2 and not any(L.match_request_column(t) for t in texts)
         if (
             (len(texts) < 3 and not pair)
@@ -419,6 +424,21 @@ def _matrix_from(rows: list[list[Cell]]) -> int:
                 return m
         return len(rows)
     return 0
+
+
+def _numbered_header(texts: list[str]) -> bool:
+    """A header of numbered column names (项目 | 列1 | … | 列7, 类别 | 数据1 | … | 总计: a
+    transcription's own header, naming no column): its words beside them, the label
+    column's and a total's, tell no other table; the rows decide what the grid is."""
+    line = " | ".join(texts)
+    at, numbered = 0, 0
+    for t in texts:
+        i = line.index(t, at)
+        at = i + len(t)
+        d = re.search(r"\d{1,2}", t)
+        if d is not None and header_number(line, i + d.start(), i + d.end()):
+            numbered += 1
+    return numbered >= 3 and len(texts) - numbered <= 2
 
 
 _OTHER_SUB = ("requests.other.no_correction.", "requests.other.no_fee.", "requests.other.misc.")

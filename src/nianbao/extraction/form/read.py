@@ -356,6 +356,29 @@ def _row_numbers(
     return {i: (found[i][1], found[i][2]) for i in chain}
 
 
+def _serials_apart(text: str, spans: list[tuple[int, int, int]], a: int) -> bool:
+    """Whether a numbering column (序号) stands before the labels with its numbers' digits
+    set apart (1 1 for 11: a page that sets each digit in a span), which ``_row_numbers``
+    does not take: the number just before each label, read alone or joined with the single
+    digit before it, rises by one or two from label to label for at least three labels in
+    five (and five at least). Then a row's numbers may end in the next row's 序号."""
+    chain: list[int] = []
+    for i, (_ri, st, _en) in enumerate(spans):
+        lo = spans[i - 1][2] if i else a
+        head = text[lo:st].rstrip(" \t\n\u3000")
+        m = re.search(r"(?:(?<![\d.．,，])(\d)[ \n])?(?<![\d.．,，])(\d{1,2})$", head)
+        if m is None:
+            continue
+        ways = [int(m.group(2))] + ([int(m.group(1) + m.group(2))] if m.group(1) else [])
+        if chain:
+            nxt = [v for v in ways if v - chain[-1] in (1, 2)]
+            if nxt:
+                chain.append(nxt[-1])
+        elif min(ways) <= 2:
+            chain.append(min(ways))
+    return len(chain) >= 5 and len(chain) * 5 >= len(spans) * 3
+
+
 def _other_row_opens(text: str, start: int, end: int, own: str = "") -> bool:
     """Whether another row's ordinal opens a label in ``text[start:end]`` (a group's label,
     （四）无法提供, is no row's; nor the row's own label ``own`` printed again: a copy that
@@ -644,10 +667,12 @@ def _read_rows(
     # the runs of values after each label
     runs: list[tuple[RowSpec, int, int, ValueRun, list[Tok]]] = []
     stray = False
+    serials = False  # a numbering column whose digits are set apart (``_serials_apart``)
     # a numbering column (序号) the copy added: each row's number ends the row above
     numbering: dict[int, tuple[int, int]] = {}
     if key == "s3":
         numbering = _row_numbers(text, spans, a)
+        serials = not numbering and _serials_apart(text, spans, a)
         for i, (_n0, n1) in numbering.items():
             ri, st, en = spans[i]
             if st < n1:  # (the label found from its row number's last digit)
@@ -869,7 +894,7 @@ def _read_rows(
                 table.stray = True
         else:
             args = (unit, nl_mode, lm, tm, key, spec is runs[-1][0] and not gaps, after)
-            row = _place_row(spec, text, st, en, run, *args)
+            row = _place_row(spec, text, st, en, run, *args, serials=serials)
             if unit == "nl" and run.vals:
                 row = _page_break_in_row(row, spec, text, st, en, run, args, page_breaks)
         table.rows.append(row)
@@ -1595,9 +1620,12 @@ def _place_row(
     key: str,
     last: bool = False,
     after: int = 0,
+    serials: bool = False,
 ) -> FormRow:
     """One row's values placed in its cells (``after``: the blank cells its line shows after
-    its last number, beyond those a full row of the table ends in)."""
+    its last number, beyond those a full row of the table ends in; ``serials``: the table's
+    序号 column stands before the labels, its digits set apart, so the next row's 序号 may end
+    this row's numbers: ``_or_ends_left``)."""
     n = len(spec.ids)
     row = FormRow(spec.rid, text[st:en], st, en, [], shown=run.text)
 
@@ -1673,7 +1701,7 @@ def _place_row(
         by_arithmetic(row, spec, anywhere, key, "placed")
         if row.how != "unread":  # (one placement only: the row's cells are too few)
             return _unread_row(row, spec)
-        return row
+        return _or_ends_left(row, spec, vals, key) if serials else row
     if 0 < edge and unit != "space":
         lead = None
         # the label side shows more blank cells than the row has: one of its breaks is no
@@ -1718,7 +1746,8 @@ def _place_row(
             ]
             if opaque:
                 return _unread_row(row, spec)
-            return by_arithmetic(row, spec, anywhere, key, "placed")
+            placed = by_arithmetic(row, spec, anywhere, key, "placed")
+            return _or_ends_left(placed, spec, vals, key) if serials else placed
         if lead and unit in ("tab", "pipe") and lead + len(cells) + after > n:
             # the label side shows a blank cell, and with the blank cells after its numbers
             # the row holds more cells than the table: an empty cell after the label (the
@@ -1761,7 +1790,9 @@ def _place_row(
         ]
         if opaque:
             return _unread_row(row, spec)
-        return by_arithmetic(row, spec, options, key, "placed")
+        placed = by_arithmetic(row, spec, options, key, "placed")
+        # (a line a cell: the next row's 序号 may end the row's lines as a cell's number)
+        return _or_ends_left(placed, spec, vals, key) if serials and unit == "nl" else placed
     if (
         edge < 0
         and unit == "nl"
@@ -1853,7 +1884,8 @@ def _place_row(
         if joins:
             by_arithmetic(row, spec, joins, key, "placed")
         return _joined_how(_or_blanks(row, spec, vals, cells, key))
-    return by_arithmetic(row, spec, cands, key, "placed")
+    placed = by_arithmetic(row, spec, cands, key, "placed")
+    return _or_ends_left(placed, spec, vals, key) if serials and len(vals) < n else placed
 
 
 def _joinable(
@@ -1919,6 +1951,53 @@ def _ends_left(key: str, spec: RowSpec, vals: list[Tok], most: int = 3) -> list[
             else:
                 out += joined_readings(part, n, check) or []
     return out
+
+
+def _or_ends_left(row: FormRow, spec: RowSpec, vals: list[Tok], key: str) -> FormRow:
+    """A row of 表三 placed anywhere among its cells (its blank cells printed nothing) by the
+    readings that add up, checked against those that leave up to three numbers out at its
+    end as no cell's (the next row's 序号 on the same line: 0 1 1 of a row whose only
+    number is its 总计 0 and of 序号 11; placed anywhere, 0 1 adds up only with 总计 1),
+    placed anywhere too, blanks counted as 0 (a 总计 0 alone adds up). Where one of them
+    reads a cell otherwise, the row is unread with them all among its readings (the
+    column sums may pick one; ``settle_agreed`` reads only what they all agree on), never
+    read as the numbers at its end make it."""
+    if key != "s3" or row.how not in ("placed", "unread") or len(vals) < 2:
+        return row
+    if row.how == "unread" and (not row.checked or not row.candidates):
+        return row
+    n = len(spec.ids)
+    at = total_at(spec.ids)
+    if row.how == "placed":
+        got: Cand = [
+            (c.text, c.start, c.end) if c.status != "blank" else NO_CELL for c in row.cells
+        ]
+        kept = [got]
+    else:
+        kept = list(row.candidates)
+    seen = {tuple(x for x, _, _ in c) for c in kept}
+    extra: list[Cand] = []
+    for j in range(1, min(3, len(vals) - 1) + 1):
+        part = vals[: len(vals) - j]
+        if len(part) <= n:
+            for slots in itertools.combinations(range(n), len(part)):
+                cand: Cand = [NO_CELL] * n
+                for slot, t in zip(slots, part):
+                    cand[slot] = (t.text, t.start, t.end)
+                nums = [NUM(x) for x, _, _ in cand]
+                total = nums[at]
+                if total is None or sum(v or 0 for k, v in enumerate(nums) if k != at) != total:
+                    continue
+                if tuple(x for x, _, _ in cand) not in seen:
+                    seen.add(tuple(x for x, _, _ in cand))
+                    extra.append(cand)
+    if not extra:
+        return row
+    row.how = "unread"
+    row.candidates = (kept + extra)[:200]
+    row.checked = len(kept) + len(extra) <= 200
+    row.cells = [FormCell(fid, status="unread") for fid in spec.ids]
+    return row
 
 
 def _joined_how(row: FormRow) -> FormRow:
