@@ -112,7 +112,31 @@ def full_splits(
     return out
 
 
+# ``joined_readings``' answers by their question: the page-sequence reading reads a table's
+# rows again for each way of taking its page numbers out, the same rows most times, and a
+# search with blanks may take its whole budget (bounded: cleared when full)
+_JOINED: dict[tuple[object, ...], list[Cand] | None] = {}
+
+
 def joined_readings(
+    toks: list[Tok],
+    n: int,
+    check: Callable[[list[int | float | None], bool], bool],
+    blanks: bool = False,
+    budget: int = 200_000,
+) -> list[Cand] | None:
+    """:func:`_joined_readings`, its answer kept for the same tokens and question."""
+    how = check.at if isinstance(check, _RowCheck) else id(check)
+    key = (tuple((t.text, t.start, t.end) for t in toks), n, type(check), how, blanks, budget)
+    if key not in _JOINED:
+        if len(_JOINED) > 4096:
+            _JOINED.clear()
+        _JOINED[key] = _joined_readings(toks, n, check, blanks, budget)
+    got = _JOINED[key]
+    return None if got is None else [list(c) for c in got]
+
+
+def _joined_readings(
     toks: list[Tok],
     n: int,
     check: Callable[[list[int | float | None], bool], bool],
