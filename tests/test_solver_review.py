@@ -64,14 +64,21 @@ def _extra_column(
     monkeypatch.setattr(bw, "requests_rows", rows)
 
 
-def _wrong(tmp_path: Path, shape: str, copy: str, reps: list[bw.Report]) -> list[str]:
+def _copies(
+    tmp_path: Path, shape: str, copy: str, reps: list[bw.Report], tag: str
+) -> tuple[list[Path], dict[str, dict]]:
+    """Each report as the page ``shape`` copied by ``copy``, written and parsed."""
     st, ps = next((s, p) for n, s, p in bw.shapes(0) if n == shape)
     files = []
     for rep in reps:
-        f = tmp_path / f"{rep.name}-{shape}-{copy}.txt"
+        f = tmp_path / f"{rep.name}-{tag}.txt"
         f.write_text(bw.COPIES[copy][1](bw.page_html(rep, st, ps, "青禾县")), encoding="utf-8")
         files.append(f)
-    outs = _parse_all(files)
+    return files, _parse_all(files)
+
+
+def _wrong(tmp_path: Path, shape: str, copy: str, reps: list[bw.Report]) -> list[str]:
+    files, outs = _copies(tmp_path, shape, copy, reps, f"{shape}-{copy}")
     bad = []
     for rep, f in zip(reps, files):
         flat = flatten(outs[f.name])
@@ -197,13 +204,7 @@ def test_a_serial_number_after_a_sparse_row_is_no_cell(
     _extra_column(monkeypatch, lambda r, i, rid: str(i + 1), lead=True)
     reps = bw.load_reports()
     sparse = {rep.name: _sparse(rep, random.Random(f"{rep.name}|{seed}")) for rep in reps}
-    st, ps = next((s, p) for n, s, p in bw.shapes(0) if n == "wordsplit")
-    files = []
-    for rep in reps:
-        f = tmp_path / f"{rep.name}-{copy}-{seed}.txt"
-        f.write_text(bw.COPIES[copy][1](bw.page_html(rep, st, ps, "青禾县")), encoding="utf-8")
-        files.append(f)
-    outs = _parse_all(files)
+    files, outs = _copies(tmp_path, "wordsplit", copy, reps, f"{copy}-{seed}")
     bad = []
     for rep, f in zip(reps, files):
         flat = flatten(outs[f.name])
